@@ -1,0 +1,185 @@
+// Package heapsnapshot reads V8 heap snapshots (.heapsnapshot, plain or
+// gzipped) into compact struct-of-arrays form: one slice per node field,
+// edges in CSR layout, and one string table. It knows the file format and
+// nothing about dominators or leaks (see package heapgraph).
+//
+// Layout is driven by snapshot.meta (node_fields, edge_fields, node_types,
+// edge_types): field order differs across Node versions and is never
+// hard-coded.
+package heapsnapshot
+
+// Meta is the snapshot.meta header, as written by V8.
+type Meta struct {
+	NodeFields []string // e.g. type,name,id,self_size,edge_count,trace_node_id,detachedness
+	NodeTypes  []string // names of node field "type" values: hidden,array,string,object,...
+	EdgeFields []string // e.g. type,name_or_index,to_node
+	EdgeTypes  []string // context,element,property,internal,hidden,shortcut,weak
+	// LocationFields is usually object_index,script_id,line,column.
+	LocationFields []string
+}
+
+// Snapshot is a parsed heap snapshot. Nodes are identified by their ordinal
+// (0..NodeCount-1), never by the field offset V8 uses in the file. Node 0 is
+// the synthetic root.
+//
+// Every per-node and per-edge slice has exactly NodeCount / EdgeCount
+// elements (or is nil when the snapshot lacks that field).
+type Snapshot struct {
+	Meta Meta
+
+	NodeCount int
+	EdgeCount int
+
+	// Per node (struct of arrays).
+	NodeType         []uint8  // index into Meta.NodeTypes
+	NodeName         []uint32 // index into Strings
+	NodeID           []uint32 // V8 snapshot object id (stable within a process)
+	NodeSelfSize     []uint32 // shallow size in bytes
+	NodeTraceNodeID  []uint32 // nil if absent
+	NodeDetachedness []uint8  // nil if absent (0 unknown, 1 attached, 2 detached)
+
+	// FirstEdge is CSR: the edges of node n are FirstEdge[n]..FirstEdge[n+1]-1.
+	// len(FirstEdge) == NodeCount+1.
+	FirstEdge []uint32
+
+	// Per edge.
+	EdgeType        []uint8  // index into Meta.EdgeTypes
+	EdgeNameOrIndex []uint32 // string index, or element index for element/hidden edges
+	EdgeTo          []uint32 // target node ordinal (not a field offset)
+
+	Strings StringTable
+
+	// Locations maps closures and scripts to source: parallel slices.
+	LocationNode   []uint32 // node ordinal
+	LocationScript []uint32
+	LocationLine   []uint32 // 0-based, as V8 writes it
+	LocationColumn []uint32 // 0-based
+
+	// TraceFunctionCount is the header's trace_function_count (allocation
+	// tracking); the trace sections themselves are skipped.
+	TraceFunctionCount int
+
+	// Types resolved from Meta for fast comparisons; -1 when the snapshot
+	// has no such type.
+	NodeTypeIndex NodeTypeIndex
+	EdgeTypeIndex EdgeTypeIndex
+}
+
+// NodeTypeIndex holds the numeric value of each well-known node type name.
+type NodeTypeIndex struct {
+	Hidden, Array, String, Object, Code, Closure, RegExp, Number, Native,
+	Synthetic, ConcatenatedString, SlicedString, Symbol, BigInt, ObjectShape int
+}
+
+// EdgeTypeIndex holds the numeric value of each well-known edge type name.
+type EdgeTypeIndex struct {
+	Context, Element, Property, Internal, Hidden, Shortcut, Weak int
+}
+
+// StringTable stores all strings of the snapshot back to back in one byte
+// slice, so millions of strings cost two allocations, not millions.
+type StringTable struct {
+	Data    []byte
+	Offsets []uint32 // len = count+1; string i is Data[Offsets[i]:Offsets[i+1]]
+}
+
+// Len is the number of strings.
+func (t *StringTable) Len() int {
+	if len(t.Offsets) == 0 {
+		return 0
+	}
+	return len(t.Offsets) - 1
+}
+
+// Get returns string i, or "" when i is out of range.
+func (t *StringTable) Get(i uint32) string {
+	if int(i) >= t.Len() {
+		return ""
+	}
+	return string(t.Data[t.Offsets[i]:t.Offsets[i+1]])
+}
+
+// Bytes returns string i without copying; the caller must not keep or modify it.
+func (t *StringTable) Bytes(i uint32) []byte {
+	if int(i) >= t.Len() {
+		return nil
+	}
+	return t.Data[t.Offsets[i]:t.Offsets[i+1]]
+}
+
+// NodeTypeName returns the type name of node n ("object", "closure", ...).
+func (s *Snapshot) NodeTypeName(n uint32) string {
+	t := int(s.NodeType[n])
+	if t < len(s.Meta.NodeTypes) {
+		return s.Meta.NodeTypes[t]
+	}
+	return "unknown"
+}
+
+// NodeNameString returns the name of node n.
+func (s *Snapshot) NodeNameString(n uint32) string { return s.Strings.Get(s.NodeName[n]) }
+
+// EdgeTypeName returns the type name of edge e.
+func (s *Snapshot) EdgeTypeName(e uint32) string {
+	t := int(s.EdgeType[e])
+	if t < len(s.Meta.EdgeTypes) {
+		return s.Meta.EdgeTypes[t]
+	}
+	return "unknown"
+}
+
+// EdgeHasStringName reports whether edge e's name_or_index is a string index
+// (false for element and hidden edges, whose value is a number).
+func (s *Snapshot) EdgeHasStringName(e uint32) bool {
+	t := int(s.EdgeType[e])
+	return t != s.EdgeTypeIndex.Element && t != s.EdgeTypeIndex.Hidden
+}
+
+// EdgeName returns the edge's name as DevTools prints it: the property name,
+// or the decimal index for element and hidden edges.
+func (s *Snapshot) EdgeName(e uint32) string {
+	if s.EdgeHasStringName(e) {
+		return s.Strings.Get(s.EdgeNameOrIndex[e])
+	}
+	return uitoa(s.EdgeNameOrIndex[e])
+}
+
+func uitoa(v uint32) string {
+	var b [10]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + v%10)
+		v /= 10
+		if v == 0 {
+			break
+		}
+	}
+	return string(b[i:])
+}
+
+// ResolveTypes fills NodeTypeIndex and EdgeTypeIndex from Meta.
+func (s *Snapshot) ResolveTypes() {
+	find := func(list []string, name string) int {
+		for i, v := range list {
+			if v == name {
+				return i
+			}
+		}
+		return -1
+	}
+	nt, et := s.Meta.NodeTypes, s.Meta.EdgeTypes
+	s.NodeTypeIndex = NodeTypeIndex{
+		Hidden: find(nt, "hidden"), Array: find(nt, "array"), String: find(nt, "string"),
+		Object: find(nt, "object"), Code: find(nt, "code"), Closure: find(nt, "closure"),
+		RegExp: find(nt, "regexp"), Number: find(nt, "number"), Native: find(nt, "native"),
+		Synthetic: find(nt, "synthetic"), ConcatenatedString: find(nt, "concatenated string"),
+		SlicedString: find(nt, "sliced string"), Symbol: find(nt, "symbol"),
+		BigInt: find(nt, "bigint"), ObjectShape: find(nt, "object shape"),
+	}
+	s.EdgeTypeIndex = EdgeTypeIndex{
+		Context: find(et, "context"), Element: find(et, "element"), Property: find(et, "property"),
+		Internal: find(et, "internal"), Hidden: find(et, "hidden"), Shortcut: find(et, "shortcut"),
+		Weak: find(et, "weak"),
+	}
+}
