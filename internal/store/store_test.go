@@ -1,0 +1,113 @@
+package store
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestRoundTripAndAppend(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	t0 := time.UnixMilli(1_700_000_000_000)
+
+	st, err := Open(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id1, err := st.StartSession(ctx, Session{Target: "api", PID: 11, Node: "v20", HeapLimit: 1 << 30, Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Record(ctx, id1,
+		[]Sample{{Time: t0.Add(time.Second), RSS: 100, HeapTotal: 50, HeapUsed: 40, External: 3, ArrayBuffers: 1}},
+		[]GC{{Time: t0.Add(time.Second), Kind: "major", Pause: 2 * time.Millisecond, HeapAfter: 30}, {Time: t0.Add(time.Second), Kind: "minor", Pause: time.Millisecond}},
+		[]Event{{Time: t0.Add(time.Second), Kind: EventSignal, Name: "leak", Value: 1000, Rate: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EndSession(ctx, id1, t0.Add(2*time.Second), "target exited"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second watch run (leakhound restarted) appends to the same history.
+	st, err = Open(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id2, _ := st.StartSession(ctx, Session{Target: "api", PID: 12, Started: t0.Add(10 * time.Second)})
+	if err := st.Record(ctx, id2, []Sample{{Time: t0.Add(11 * time.Second), HeapUsed: 41}}, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := st.StartSession(ctx, Session{Target: "other", PID: 13, Started: t0})
+	_ = st.Record(ctx, other, []Sample{{Time: t0, HeapUsed: 7}}, nil, nil)
+	st.Close()
+
+	ro, err := Open(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	ss, err := ro.Samples(ctx, Query{Target: "api"})
+	if err != nil || len(ss) != 2 || ss[0].HeapUsed != 40 || ss[1].HeapUsed != 41 || ss[0].Session != id1 {
+		t.Fatalf("samples = %+v, %v", ss, err)
+	}
+	if !ss[0].Time.Equal(t0.Add(time.Second)) {
+		t.Errorf("time = %v", ss[0].Time)
+	}
+	ss, _ = ro.Samples(ctx, Query{Target: "api", Since: t0.Add(5 * time.Second)})
+	if len(ss) != 1 {
+		t.Errorf("since: %d samples", len(ss))
+	}
+	ss, _ = ro.Samples(ctx, Query{PID: 13})
+	if len(ss) != 1 || ss[0].HeapUsed != 7 {
+		t.Errorf("by pid: %+v", ss)
+	}
+	sessions, _ := ro.Sessions(ctx, Query{Target: "api"})
+	if len(sessions) != 2 || sessions[0].EndReason != "target exited" || !sessions[1].Ended.IsZero() {
+		t.Errorf("sessions = %+v", sessions)
+	}
+	gcs, _ := ro.GCSummary(ctx, Query{Target: "api"})
+	if len(gcs) != 2 || gcs[0].Kind != "major" || gcs[0].MaxPause != 2*time.Millisecond {
+		t.Errorf("gcs = %+v", gcs)
+	}
+	ev, _ := ro.Events(ctx, Query{Target: "api"})
+	if len(ev) != 1 || ev[0].Rate != 10 || ev[0].Name != "leak" {
+		t.Errorf("events = %+v", ev)
+	}
+	ts, _ := ro.Targets(ctx)
+	if len(ts) != 2 || ts[0].Name != "api" || ts[0].Sessions != 2 || ts[0].LastPID != 12 || ts[0].Samples != 2 {
+		t.Errorf("targets = %+v", ts)
+	}
+}
+
+func TestRefusesNewerSchemaAndGarbage(t *testing.T) {
+	dir := t.TempDir()
+	st, err := Open(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.db.Exec(`PRAGMA user_version = 99`); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if _, err := Open(dir, false); err == nil {
+		t.Error("opened a database from the future")
+	}
+
+	bad := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bad, FileName), []byte("not a database at all, just text padding padding padding padding padding padding padding padding padding padding"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(bad, true); err == nil {
+		t.Error("opened garbage")
+	}
+	if _, err := Open(t.TempDir(), true); err == nil {
+		t.Error("read-only open of a missing database succeeded")
+	}
+}
