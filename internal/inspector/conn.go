@@ -1,0 +1,316 @@
+// Package inspector talks to a live node process through the V8 inspector
+// (the Chrome DevTools Protocol over a WebSocket): finding the inspector of a
+// process (Resolve), connecting (Dial), raw and typed CDP calls, events, and
+// the operations leakhound builds on them (heap snapshots streamed to disk,
+// the sampling heap profiler, forced GC).
+//
+// Conn implements cdp.Session from github.com/chromedp/cdproto, so the
+// generated, typed commands work on it directly:
+//
+//	usage, err := cdp.Call(ctx, conn, runtime.GetHeapUsage, cdp.Empty{})
+//
+// The inspector gives code execution in the target, so Resolve only connects
+// where it was told and refuses hosts other than loopback unless asked.
+package inspector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
+	"github.com/coder/websocket"
+)
+
+// jsonOpts are used for every message. V8 may emit lone surrogates in
+// strings (they are legal in JavaScript), which strict UTF-8 checking would
+// reject and lose a whole message over.
+var jsonOpts = jsonv2.JoinOptions(jsonv2.DefaultOptionsV2(), jsonv2.AllowInvalidUTF8(true))
+
+// maxMessage bounds one inspector message. Sampling profiles of big programs
+// run to tens of MB; snapshot chunks are small.
+const maxMessage = 512 << 20
+
+// Conn is one inspector session with a target. Its methods are safe for
+// concurrent use. A read loop goroutine owns the socket's reading side and
+// dispatches responses to Call and events to subscribers.
+type Conn struct {
+	target *Target
+	ws     *websocket.Conn
+
+	nextID atomic.Int64
+
+	mu      sync.Mutex
+	pending map[int64]chan response
+	subs    map[string][]*subscription
+	err     error // why the connection ended; set once before done closes
+
+	done      chan struct{}
+	closeOnce sync.Once
+	closing   atomic.Bool
+}
+
+type response struct {
+	result jsonv2.Value
+	err    error
+}
+
+// wireMessage is one message from the target: a response (ID set) or an
+// event (Method set).
+type wireMessage struct {
+	ID     int64          `json:"id,omitzero"`
+	Result jsonv2.Value   `json:"result,omitzero"`
+	Error  *ProtocolError `json:"error,omitzero"`
+	Method string         `json:"method,omitzero"`
+	Params jsonv2.Value   `json:"params,omitzero"`
+}
+
+type request struct {
+	ID     int64  `json:"id"`
+	Method string `json:"method"`
+	Params any    `json:"params,omitzero"`
+}
+
+// Dial opens an inspector session with t. When t.PID is known it confirms
+// that the inspector belongs to that process (Runtime.evaluate of
+// process.pid), so a port reused by another program is never mistaken for
+// the target.
+func Dial(ctx context.Context, t *Target) (*Conn, error) {
+	if t == nil || t.WebSocketURL == "" {
+		return nil, errors.New("inspector: no WebSocket URL to dial")
+	}
+	ws, resp, err := websocket.Dial(ctx, t.WebSocketURL, &websocket.DialOptions{HTTPClient: httpClient})
+	if err != nil {
+		if resp != nil && resp.StatusCode >= 400 {
+			// Node answers the upgrade with an error status when the
+			// session id is unknown or the target refuses a new session.
+			return nil, fmt.Errorf("%w: %s answered HTTP %d to the WebSocket upgrade", ErrInUse, t, resp.StatusCode)
+		}
+		var ne net.Error
+		if errors.As(err, &ne) || strings.Contains(err.Error(), "connection refused") {
+			return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, t, err)
+		}
+		return nil, fmt.Errorf("inspector: connecting to %s: %w", t, err)
+	}
+	ws.SetReadLimit(maxMessage)
+	c := &Conn{
+		target:  t,
+		ws:      ws,
+		pending: map[int64]chan response{},
+		subs:    map[string][]*subscription{},
+		done:    make(chan struct{}),
+	}
+	go c.readLoop()
+	if t.PID > 0 {
+		var pid int
+		raw, err := c.Evaluate(ctx, "process.pid", false)
+		if err == nil {
+			err = jsonv2.Unmarshal(raw, &pid)
+		}
+		if err != nil {
+			c.Close()
+			return nil, fmt.Errorf("inspector: confirming the pid of %s: %w", t, err)
+		}
+		if pid != t.PID {
+			c.Close()
+			return nil, fmt.Errorf("inspector at %s belongs to pid %d, not %d", t.Addr, pid, t.PID)
+		}
+	}
+	return c, nil
+}
+
+// Target is the target this connection was dialled to.
+func (c *Conn) Target() *Target { return c.target }
+
+func (c *Conn) readLoop() {
+	// The socket's own context: reads end when the connection is closed.
+	ctx := context.Background()
+	for {
+		_, data, err := c.ws.Read(ctx)
+		if err != nil {
+			if c.closing.Load() {
+				c.fail(ErrClosed)
+			} else {
+				c.fail(fmt.Errorf("%w: %v", ErrConnLost, err))
+			}
+			return
+		}
+		var m wireMessage
+		if err := jsonv2.Unmarshal(data, &m, jsonOpts); err != nil {
+			c.fail(fmt.Errorf("%w: undecodable message from the target: %v", ErrConnLost, err))
+			c.ws.CloseNow()
+			return
+		}
+		if m.Method != "" && m.ID == 0 {
+			c.dispatchEvent(m.Method, m.Params)
+			continue
+		}
+		c.mu.Lock()
+		ch := c.pending[m.ID]
+		delete(c.pending, m.ID)
+		c.mu.Unlock()
+		if ch == nil {
+			continue // a call whose caller gave up
+		}
+		if m.Error != nil {
+			ch <- response{err: m.Error}
+		} else {
+			ch <- response{result: m.Result}
+		}
+	}
+}
+
+// fail records why the connection ended, fails every pending call and ends
+// every subscription.
+func (c *Conn) fail(err error) {
+	c.mu.Lock()
+	if c.err != nil {
+		c.mu.Unlock()
+		return
+	}
+	c.err = err
+	pending := c.pending
+	c.pending = nil
+	subs := c.subs
+	c.subs = nil
+	c.mu.Unlock()
+	for _, ch := range pending {
+		ch <- response{err: err}
+	}
+	for _, list := range subs {
+		for _, s := range list {
+			s.end()
+		}
+	}
+	close(c.done)
+}
+
+// Done is closed when the connection ends, lost or closed.
+func (c *Conn) Done() <-chan struct{} { return c.done }
+
+// Err is nil while the connection is up, then why it ended: an error
+// wrapping ErrConnLost, or ErrClosed after Close.
+func (c *Conn) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+// Close ends the session. The target keeps running and its inspector stays
+// open for the next client.
+func (c *Conn) Close() error {
+	c.closeOnce.Do(func() {
+		c.closing.Store(true)
+		// A normal close handshake; CloseNow if the target is gone.
+		if err := c.ws.Close(websocket.StatusNormalClosure, ""); err != nil {
+			c.ws.CloseNow()
+		}
+	})
+	<-c.done
+	return nil
+}
+
+// Call sends the CDP command method with params (any value that encodes as
+// a JSON object, or nil) and decodes its result into result (a pointer, or
+// nil to discard it). Errors: *ProtocolError when the target answers with an
+// error, an error wrapping ErrConnLost when the connection ends first, or
+// ctx's error. Call implements cdp.Session.
+func (c *Conn) Call(ctx context.Context, method string, params, result any) error {
+	id := c.nextID.Add(1)
+	ch := make(chan response, 1)
+	c.mu.Lock()
+	if c.err != nil {
+		err := c.err
+		c.mu.Unlock()
+		return err
+	}
+	c.pending[id] = ch
+	c.mu.Unlock()
+
+	req := request{ID: id, Method: method, Params: params}
+	data, err := jsonv2.Marshal(req, jsonOpts)
+	if err != nil {
+		c.forget(id)
+		return fmt.Errorf("inspector: encoding %s: %w", method, err)
+	}
+	if err := c.ws.Write(ctx, websocket.MessageText, data); err != nil {
+		c.forget(id)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if e := c.Err(); e != nil {
+			return e
+		}
+		return fmt.Errorf("%w: sending %s: %v", ErrConnLost, method, err)
+	}
+	select {
+	case r := <-ch:
+		if r.err != nil {
+			var pe *ProtocolError
+			if errors.As(r.err, &pe) {
+				return &ProtocolError{Code: pe.Code, Message: pe.Message, Data: pe.Data, Method: method}
+			}
+			return r.err
+		}
+		if result == nil || len(r.result) == 0 {
+			return nil
+		}
+		if err := jsonv2.Unmarshal(r.result, result, jsonOpts); err != nil {
+			return fmt.Errorf("inspector: decoding the result of %s: %w", method, err)
+		}
+		return nil
+	case <-ctx.Done():
+		c.forget(id)
+		return ctx.Err()
+	}
+}
+
+func (c *Conn) forget(id int64) {
+	c.mu.Lock()
+	if c.pending != nil {
+		delete(c.pending, id)
+	}
+	c.mu.Unlock()
+}
+
+// Evaluate runs expr in the target's main context (Runtime.evaluate with
+// returnByValue) and returns the value as JSON. With awaitPromise a returned
+// promise is awaited. A thrown exception becomes an *EvalError.
+func (c *Conn) Evaluate(ctx context.Context, expr string, awaitPromise bool) (jsonv2.Value, error) {
+	params := map[string]any{
+		"expression":    expr,
+		"returnByValue": true,
+		"awaitPromise":  awaitPromise,
+	}
+	var res struct {
+		Result struct {
+			Type        string       `json:"type"`
+			Value       jsonv2.Value `json:"value,omitzero"`
+			Description string       `json:"description,omitzero"`
+		} `json:"result"`
+		ExceptionDetails *struct {
+			Text      string `json:"text"`
+			Exception *struct {
+				Description string `json:"description,omitzero"`
+			} `json:"exception,omitzero"`
+		} `json:"exceptionDetails,omitzero"`
+	}
+	if err := c.Call(ctx, "Runtime.evaluate", params, &res); err != nil {
+		return nil, err
+	}
+	if d := res.ExceptionDetails; d != nil {
+		msg := d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			msg = d.Exception.Description
+		}
+		return nil, &EvalError{Expr: expr, Message: msg}
+	}
+	if len(res.Result.Value) == 0 {
+		return jsonv2.Value("null"), nil
+	}
+	return res.Result.Value, nil
+}

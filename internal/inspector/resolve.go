@@ -1,0 +1,386 @@
+package inspector
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
+)
+
+// Target is an inspector endpoint, usually of one node process.
+type Target struct {
+	// PID of the process, 0 when unknown (a host:port or ws:// spec).
+	// When set, Dial confirms the inspector belongs to this pid.
+	PID int
+	// Addr is the inspector's host:port ("127.0.0.1:9229").
+	Addr string
+	// WebSocketURL is what Dial connects to.
+	WebSocketURL string
+	// Title is what the inspector reports (usually the script's path).
+	Title string
+	// Opened is true when Resolve opened the inspector with SIGUSR1. It stays
+	// open after we disconnect (node cannot close it from outside).
+	Opened bool
+}
+
+func (t *Target) String() string {
+	if t.PID > 0 {
+		return fmt.Sprintf("pid %d (%s)", t.PID, t.Addr)
+	}
+	if t.Addr != "" {
+		return t.Addr
+	}
+	return t.WebSocketURL
+}
+
+// ResolveOptions tune Resolve.
+type ResolveOptions struct {
+	// AllowRemote permits inspectors on hosts other than loopback.
+	AllowRemote bool
+	// Wait bounds the wait for an inspector opened with SIGUSR1 (default 5s).
+	Wait time.Duration
+	// NoSignal never sends SIGUSR1: a pid without an open inspector fails.
+	NoSignal bool
+}
+
+var httpClient = &http.Client{Timeout: 5 * time.Second}
+
+// Resolve turns a target spec into a Target:
+//
+//   - "1234": a pid. Its listening sockets (from /proc) are probed for an
+//     inspector; if none, the process is sent SIGUSR1 (node opens its
+//     inspector on that signal; on port 9229 unless it was started with
+//     --inspect-port) and the new socket is looked for. The pid must be a
+//     node process.
+//   - "127.0.0.1:9229", "localhost:9229", "[::1]:9229", "http://host:port":
+//     the inspector's HTTP endpoint; /json/list names the WebSocket.
+//   - "ws://host:port/ID": the WebSocket itself.
+//
+// Hosts other than loopback are refused unless opts.AllowRemote.
+func Resolve(ctx context.Context, spec string, opts ResolveOptions) (*Target, error) {
+	spec = strings.TrimSpace(spec)
+	if spec == "" {
+		return nil, errors.New("empty target: give a pid, host:port or ws:// URL")
+	}
+	if pid, err := strconv.Atoi(spec); err == nil {
+		if pid <= 0 {
+			return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
+		}
+		return resolvePID(ctx, pid, opts)
+	}
+	if strings.HasPrefix(spec, "ws://") || strings.HasPrefix(spec, "wss://") {
+		u, err := url.Parse(spec)
+		if err != nil || u.Host == "" {
+			return nil, fmt.Errorf("bad inspector URL %q", spec)
+		}
+		if err := checkHost(ctx, u.Hostname(), opts.AllowRemote); err != nil {
+			return nil, err
+		}
+		return &Target{Addr: u.Host, WebSocketURL: spec}, nil
+	}
+	hostport := strings.TrimPrefix(strings.TrimPrefix(spec, "http://"), "https://")
+	hostport = strings.TrimSuffix(hostport, "/")
+	host, port, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return nil, fmt.Errorf("bad target %q: want a pid, host:port or ws:// URL", spec)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p <= 0 || p > 65535 {
+		return nil, fmt.Errorf("bad port in %q", spec)
+	}
+	if err := checkHost(ctx, host, opts.AllowRemote); err != nil {
+		return nil, err
+	}
+	t, err := probe(ctx, hostport)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// checkHost refuses non-loopback hosts unless allowed. A name must resolve
+// to loopback addresses only.
+func checkHost(ctx context.Context, host string, allow bool) error {
+	if allow {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		if ip.IsLoopback() {
+			return nil
+		}
+		return fmt.Errorf("%s: %w", host, ErrRemote)
+	}
+	addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+	if err != nil || len(addrs) == 0 {
+		return fmt.Errorf("cannot resolve %q: %v", host, err)
+	}
+	for _, a := range addrs {
+		if !a.IP.IsLoopback() {
+			return fmt.Errorf("%s (%s): %w", host, a.IP, ErrRemote)
+		}
+	}
+	return nil
+}
+
+// jsonTarget is one entry of the inspector's /json/list.
+type jsonTarget struct {
+	Title                string `json:"title"`
+	Type                 string `json:"type"`
+	WebSocketDebuggerURL string `json:"webSocketDebuggerUrl"`
+}
+
+// probe asks hostport's /json/list for its WebSocket URL.
+func probe(ctx context.Context, hostport string) (*Target, error) {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, "GET", "http://"+hostport+"/json/list", nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w at %s: %v", ErrUnreachable, hostport, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%w at %s: %v", ErrUnreachable, hostport, err)
+	}
+	var list []jsonTarget
+	if resp.StatusCode != 200 || jsonv2.Unmarshal(body, &list, jsonOpts) != nil {
+		return nil, fmt.Errorf("%w: %s answers, but not like a node inspector", ErrNoInspector, hostport)
+	}
+	for _, jt := range list {
+		if jt.WebSocketDebuggerURL == "" {
+			continue
+		}
+		u, err := url.Parse(jt.WebSocketDebuggerURL)
+		if err != nil {
+			continue
+		}
+		// Connect where we probed, whatever address the target believes it has.
+		u.Host = hostport
+		return &Target{Addr: hostport, WebSocketURL: u.String(), Title: jt.Title}, nil
+	}
+	if len(list) > 0 {
+		// Node lists the target without a WebSocket URL while a client holds it.
+		return nil, fmt.Errorf("%w (%s)", ErrInUse, hostport)
+	}
+	return nil, fmt.Errorf("%w: %s lists no targets", ErrNoInspector, hostport)
+}
+
+func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, error) {
+	if err := syscall.Kill(pid, 0); err != nil && errors.Is(err, syscall.ESRCH) {
+		return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
+	}
+	if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err != nil {
+		return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
+	}
+	if !isNode(pid) {
+		return nil, fmt.Errorf("pid %d (%s): %w", pid, processName(pid), ErrNotNode)
+	}
+	before, err := listeningAddrs(pid)
+	if err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return nil, fmt.Errorf("pid %d: cannot read its sockets (%v): run as the same user as the target, or give host:port", pid, err)
+		}
+		return nil, fmt.Errorf("pid %d: %w", pid, err)
+	}
+	// An inspector already open: probe the likely ports first so an
+	// application port is only touched when nothing else matches.
+	var lastErr error
+	for _, a := range orderCandidates(before, pid) {
+		t, err := probe(ctx, a)
+		if err == nil {
+			t.PID = pid
+			return t, nil
+		}
+		if errors.Is(err, ErrInUse) {
+			return nil, fmt.Errorf("pid %d: %w", pid, err)
+		}
+		lastErr = err
+	}
+	_ = lastErr
+	if opts.NoSignal {
+		return nil, fmt.Errorf("pid %d: %w open (start node with --inspect, or allow SIGUSR1)", pid, ErrNoInspector)
+	}
+	if err := syscall.Kill(pid, syscall.SIGUSR1); err != nil {
+		if errors.Is(err, syscall.ESRCH) {
+			return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
+		}
+		return nil, fmt.Errorf("pid %d: sending SIGUSR1 to open its inspector: %v", pid, err)
+	}
+	wait := opts.Wait
+	if wait <= 0 {
+		wait = 5 * time.Second
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		after, err := listeningAddrs(pid)
+		if err != nil {
+			if !processAlive(pid) {
+				return nil, fmt.Errorf("pid %d exited after SIGUSR1: %w", pid, ErrNoProcess)
+			}
+			return nil, fmt.Errorf("pid %d: %w", pid, err)
+		}
+		for _, a := range after {
+			if slices.Contains(before, a) {
+				continue
+			}
+			t, err := probe(ctx, a)
+			if err == nil {
+				t.PID = pid
+				t.Opened = true
+				return t, nil
+			}
+			if errors.Is(err, ErrInUse) {
+				return nil, fmt.Errorf("pid %d: %w", pid, err)
+			}
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("pid %d: %w: SIGUSR1 sent, but no inspector socket appeared within %s (is the port, 9229 by default, taken by another process? see the target's stderr)", pid, ErrNoInspector, wait)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// isNode tells whether pid runs a node binary: its executable's name, or
+// (when /proc/PID/exe is unreadable) its command name.
+func isNode(pid int) bool {
+	if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err == nil {
+		exe = strings.TrimSuffix(exe, " (deleted)")
+		return looksLikeNode(filepath.Base(exe))
+	}
+	return looksLikeNode(processName(pid))
+}
+
+func looksLikeNode(name string) bool {
+	name = strings.ToLower(name)
+	return name == "node" || name == "nodejs" || strings.HasPrefix(name, "node-") ||
+		strings.HasPrefix(name, "node2") || strings.HasPrefix(name, "node1")
+}
+
+func processName(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	if err != nil {
+		return "?"
+	}
+	return strings.TrimSpace(string(b))
+}
+
+// orderCandidates puts likely inspector ports first: 9229, then ports named
+// in the command line's --inspect flags.
+func orderCandidates(addrs []string, pid int) []string {
+	cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	score := func(a string) int {
+		_, port, _ := net.SplitHostPort(a)
+		if port == "9229" {
+			return 0
+		}
+		if strings.Contains(string(cmd), ":"+port+"\x00") || strings.Contains(string(cmd), "="+port+"\x00") {
+			return 1
+		}
+		return 2
+	}
+	out := slices.Clone(addrs)
+	slices.SortStableFunc(out, func(a, b string) int { return score(a) - score(b) })
+	return out
+}
+
+// listeningAddrs returns the connectable host:port of every TCP socket pid
+// listens on, found by matching the socket inodes of /proc/PID/fd against
+// the listening sockets of /proc/PID/net/tcp{,6}. This is what ties a port
+// to the pid: the socket is in that process's file table.
+func listeningAddrs(pid int) ([]string, error) {
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, ErrNoProcess
+		}
+		return nil, err
+	}
+	inodes := map[string]bool{}
+	for _, e := range ents {
+		l, err := os.Readlink(filepath.Join(dir, e.Name()))
+		if err == nil && strings.HasPrefix(l, "socket:[") {
+			inodes[strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]")] = true
+		}
+	}
+	var out []string
+	for _, f := range []string{"tcp", "tcp6"} {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/net/%s", pid, f))
+		if err != nil {
+			continue
+		}
+		for _, a := range parseProcNetTCP(string(b), inodes) {
+			if !slices.Contains(out, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	return out, nil
+}
+
+// parseProcNetTCP returns host:port of the LISTEN sockets in a
+// /proc/net/tcp{,6} text whose inode is in inodes. Wildcard addresses become
+// loopback (that is where we connect).
+func parseProcNetTCP(text string, inodes map[string]bool) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 10 || f[0] == "sl" || f[3] != "0A" || !inodes[f[9]] {
+			continue
+		}
+		hexIP, hexPort, ok := strings.Cut(f[1], ":")
+		if !ok {
+			continue
+		}
+		port, err := strconv.ParseUint(hexPort, 16, 16)
+		if err != nil {
+			continue
+		}
+		raw, err := hex.DecodeString(hexIP)
+		if err != nil || (len(raw) != 4 && len(raw) != 16) {
+			continue
+		}
+		// The kernel prints each 32-bit word in host (little-endian) order.
+		ip := make(net.IP, len(raw))
+		for i := 0; i < len(raw); i += 4 {
+			ip[i], ip[i+1], ip[i+2], ip[i+3] = raw[i+3], raw[i+2], raw[i+1], raw[i]
+		}
+		if ip.IsUnspecified() {
+			if len(raw) == 4 {
+				ip = net.IPv4(127, 0, 0, 1)
+			} else {
+				ip = net.IPv6loopback
+			}
+		} else if v4 := ip.To4(); v4 != nil {
+			ip = v4
+		}
+		out = append(out, net.JoinHostPort(ip.String(), strconv.FormatUint(port, 10)))
+	}
+	return out
+}
