@@ -1,0 +1,432 @@
+package heapgraph
+
+import (
+	"bytes"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// DevTools' limits for naming plain objects after their properties.
+const (
+	minInterfacePropertyCount    = 1
+	maxInterfaceNameLength       = 120
+	minObjectCountPerInterface   = 2
+	minObjectProportionPerIfaces = 1000
+	maxPlainObjectNameLength     = 100
+)
+
+type classKey struct {
+	name                 string
+	hasLoc               bool
+	script, line, column uint32
+}
+
+type classTable struct {
+	g     *Graph
+	index map[classKey]uint32
+}
+
+func (t *classTable) get(k classKey) uint32 {
+	if i, ok := t.index[k]; ok {
+		return i
+	}
+	i := uint32(len(t.g.Classes))
+	t.g.Classes = append(t.g.Classes, Class{Name: k.name, HasLocation: k.hasLoc, Script: k.script, Line: k.line, Column: k.column})
+	t.index[k] = i
+	return i
+}
+
+// calculateClasses gives every node DevTools' class (calculateObjectNames,
+// then the inferred "interfaces" that name plain objects after their
+// properties, then the split of object classes by constructor location).
+func (a *analysis) calculateClasses() {
+	s, g := a.s, a.g
+	n := uint32(s.NodeCount)
+	nt := s.NodeTypeIndex
+	tab := &classTable{g: g, index: map[classKey]uint32{}}
+	cls := make([]uint32, n)
+	// One class per node name, cached per string index.
+	byName := make([]uint32, s.Strings.Len())
+	for i := range byName {
+		byName[i] = ^uint32(0)
+	}
+	typeClass := make([]uint32, len(s.Meta.NodeTypes))
+	for i, tn := range s.Meta.NodeTypes {
+		var name string
+		switch i {
+		case nt.Hidden:
+			name = "(system)"
+		case nt.Code:
+			name = "(compiled code)"
+		case nt.Closure:
+			name = "Function"
+		case nt.RegExp:
+			name = "RegExp"
+		default:
+			name = "(" + tn + ")"
+		}
+		typeClass[i] = tab.get(classKey{name: name})
+	}
+	unknown := tab.get(classKey{name: "(unknown)"})
+	for v := uint32(0); v < n; v++ {
+		t := int(s.NodeType[v])
+		if t == nt.Object || t == nt.Native {
+			ni := s.NodeName[v]
+			if int(ni) >= len(byName) {
+				cls[v] = tab.get(classKey{name: ""})
+				continue
+			}
+			c := byName[ni]
+			if c == ^uint32(0) {
+				c = tab.get(classKey{name: objectClassName(s.Strings.Get(ni))})
+				byName[ni] = c
+			}
+			cls[v] = c
+		} else if t < len(typeClass) {
+			cls[v] = typeClass[t]
+		} else {
+			cls[v] = unknown
+		}
+	}
+	g.class = cls
+	a.applyInterfaces(tab, a.inferInterfaces())
+	a.splitByLocation(tab)
+}
+
+// objectClassName shortens DOM-like names: '<div id="a">' -> '<div>'.
+func objectClassName(name string) string {
+	if strings.HasPrefix(name, "<") {
+		if sp := strings.IndexByte(name, ' '); sp != -1 {
+			return name[:sp] + ">"
+		}
+		return name
+	}
+	if strings.HasPrefix(name, "Detached <") {
+		if sp := strings.IndexByte(name[10:], ' '); sp != -1 {
+			return name[:10+sp] + ">"
+		}
+	}
+	return name
+}
+
+func (a *analysis) isPlainObject(v uint32) bool {
+	s := a.s
+	return int(s.NodeType[v]) == s.NodeTypeIndex.Object && string(s.Strings.Bytes(s.NodeName[v])) == "Object"
+}
+
+type ifaceDef struct {
+	name  string
+	props []string
+	count int
+}
+
+// inferInterfaces picks the property lists shared by enough plain objects
+// (DevTools' inferInterfaceDefinitions).
+func (a *analysis) inferInterfaces() []ifaceDef {
+	s := a.s
+	prop := s.EdgeTypeIndex.Property
+	byName := map[string]int{}
+	var cands []ifaceDef
+	total := 0
+	var name strings.Builder
+	for v := uint32(0); v < uint32(s.NodeCount); v++ {
+		if !a.isPlainObject(v) {
+			continue
+		}
+		total++
+		name.Reset()
+		name.WriteByte('{')
+		nameLen := 1 // in UTF-16 units, as JavaScript counts
+		var props []string
+		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+			if int(s.EdgeType[e]) != prop {
+				continue
+			}
+			en := s.Strings.Get(s.EdgeNameOrIndex[e])
+			if en == "__proto__" {
+				continue
+			}
+			f := formatPropertyName(en)
+			fl := utf16Len(f)
+			if nameLen > minInterfacePropertyCount && nameLen+fl > maxInterfaceNameLength {
+				break
+			}
+			if nameLen != 1 {
+				name.WriteString(", ")
+				nameLen += 2
+			}
+			name.WriteString(f)
+			nameLen += fl
+			props = append(props, en)
+		}
+		if len(props) == 0 {
+			continue
+		}
+		name.WriteByte('}')
+		key := name.String()
+		if i, ok := byName[key]; ok {
+			cands[i].count++
+		} else {
+			byName[key] = len(cands)
+			cands = append(cands, ifaceDef{name: key, props: props, count: 1})
+		}
+	}
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].count > cands[j].count })
+	minCount := float64(total) / minObjectProportionPerIfaces
+	if minCount < minObjectCountPerInterface {
+		minCount = minObjectCountPerInterface
+	}
+	var out []ifaceDef
+	for _, c := range cands {
+		if float64(c.count) < minCount {
+			break
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+type propNode struct {
+	next        map[string]*propNode
+	greatest    string
+	hasGreatest bool
+	match       *ifaceMatch
+}
+
+type ifaceMatch struct {
+	name       string
+	propCount  int
+	index      int
+	classIndex uint32
+}
+
+func better(a, b *ifaceMatch) *ifaceMatch {
+	if b == nil || a.propCount > b.propCount {
+		return a
+	}
+	if b.propCount > a.propCount {
+		return b
+	}
+	if a.index <= b.index {
+		return a
+	}
+	return b
+}
+
+// applyInterfaces names each plain object after the best matching
+// interface: the one with most properties all present on the object, the
+// earliest (most popular) on ties (DevTools' applyInterfaceDefinitions).
+func (a *analysis) applyInterfaces(tab *classTable, defs []ifaceDef) {
+	if len(defs) == 0 {
+		return
+	}
+	s, g := a.s, a.g
+	tree := &propNode{next: map[string]*propNode{}}
+	for i, d := range defs {
+		props := append([]string(nil), d.props...)
+		sort.Slice(props, func(x, y int) bool { return jsLess(props[x], props[y]) })
+		cur := tree
+		for _, p := range props {
+			nx := cur.next[p]
+			if nx == nil {
+				nx = &propNode{next: map[string]*propNode{}}
+				cur.next[p] = nx
+				if !cur.hasGreatest || jsLess(cur.greatest, p) {
+					cur.greatest, cur.hasGreatest = p, true
+				}
+			}
+			cur = nx
+		}
+		if cur.match == nil {
+			cur.match = &ifaceMatch{name: d.name, propCount: len(props), index: i}
+		}
+	}
+	initial := &ifaceMatch{name: "Object", index: int(^uint(0) >> 1)}
+	prop := s.EdgeTypeIndex.Property
+	var props []string
+	var states, nextStates []*propNode
+	for v := uint32(0); v < uint32(s.NodeCount); v++ {
+		if !a.isPlainObject(v) {
+			continue
+		}
+		props = props[:0]
+		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+			if int(s.EdgeType[e]) == prop {
+				props = append(props, s.Strings.Get(s.EdgeNameOrIndex[e]))
+			}
+		}
+		sort.Slice(props, func(x, y int) bool { return jsLess(props[x], props[y]) })
+		states = append(states[:0], tree)
+		match := better(initial, tree.match)
+		for _, p := range props {
+			nextStates = nextStates[:0]
+			for _, st := range states {
+				// A state whose greatest successor is <= p can make no
+				// further transitions (properties come sorted).
+				if st.hasGreatest && jsLess(p, st.greatest) {
+					nextStates = appendUnique(nextStates, st)
+				}
+				if nx := st.next[p]; nx != nil {
+					nextStates = appendUnique(nextStates, nx)
+					match = better(match, nx.match)
+				}
+			}
+			states, nextStates = nextStates, states
+		}
+		if match == initial {
+			continue // keeps its "Object" class
+		}
+		if match.classIndex == 0 {
+			match.classIndex = tab.get(classKey{name: match.name}) + 1
+		}
+		g.class[v] = match.classIndex - 1
+	}
+}
+
+func appendUnique(list []*propNode, n *propNode) []*propNode {
+	for _, x := range list {
+		if x == n {
+			return list
+		}
+	}
+	return append(list, n)
+}
+
+// splitByLocation gives objects whose constructor has a source location a
+// class of their own per location, as DevTools' class keys do.
+func (a *analysis) splitByLocation(tab *classTable) {
+	s, g := a.s, a.g
+	obj := s.NodeTypeIndex.Object
+	for i, v := range s.LocationNode {
+		if int(v) >= s.NodeCount || int(s.NodeType[v]) != obj {
+			continue
+		}
+		base := g.Classes[g.class[v]]
+		if base.HasLocation {
+			// A later location entry for the same node wins, as in DevTools'
+			// location map; recover the plain class name.
+			base = Class{Name: base.Name}
+		}
+		g.class[v] = tab.get(classKey{name: base.Name, hasLoc: true,
+			script: s.LocationScript[i], line: s.LocationLine[i], column: s.LocationColumn[i]})
+	}
+}
+
+// jsLess orders strings like JavaScript's default sort and < do: by UTF-16
+// code units. It differs from Go's byte order only for characters above
+// U+FFFF against U+E000..U+FFFF.
+func jsLess(x, y string) bool {
+	for x != "" && y != "" {
+		rx, nx := utf8.DecodeRuneInString(x)
+		ry, ny := utf8.DecodeRuneInString(y)
+		if rx != ry {
+			return utf16Unit(rx) < utf16Unit(ry) || (utf16Unit(rx) == utf16Unit(ry) && rx < ry)
+		}
+		x, y = x[nx:], y[ny:]
+	}
+	return x == "" && y != ""
+}
+
+func utf16Unit(r rune) rune {
+	if r >= 0x10000 {
+		h, _ := utf16.EncodeRune(r)
+		return h
+	}
+	return r
+}
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// formatPropertyName quotes names containing , ' " { or } the way
+// JSON.stringify would, so interface names stay unambiguous.
+func formatPropertyName(name string) string {
+	if !strings.ContainsAny(name, `,'"{}`) {
+		return name
+	}
+	return jsonQuote(name)
+}
+
+// jsonQuote is JSON.stringify for a string.
+func jsonQuote(s string) string {
+	var b bytes.Buffer
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\b':
+			b.WriteString(`\b`)
+		case '\f':
+			b.WriteString(`\f`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		default:
+			if r < 0x20 {
+				b.WriteString(`\u00`)
+				b.WriteString(strconv.FormatInt(int64(r)>>4, 16))
+				b.WriteString(strconv.FormatInt(int64(r)&15, 16))
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// calculateStatistics is DevTools' calculateStatistics (sizes by kind);
+// it needs the retainers and the adjusted shallow sizes.
+func (a *analysis) calculateStatistics() {
+	s, g := a.s, a.g
+	nt := s.NodeTypeIndex
+	var st Statistics
+	internal := s.EdgeTypeIndex.Internal
+	for v := uint32(0); v < uint32(s.NodeCount); v++ {
+		size := uint64(s.NodeSelfSize[v])
+		switch t := int(s.NodeType[v]); {
+		case t == nt.Hidden:
+			st.System += size
+		case t == nt.Native:
+			st.Native += size
+			if string(s.Strings.Bytes(s.NodeName[v])) == "system / JSArrayBufferData" {
+				st.TypedArrays += size
+			}
+		case t == nt.Code:
+			st.Code += size
+		case t == nt.ConcatenatedString || t == nt.SlicedString || t == nt.String:
+			st.Strings += size
+		case string(s.Strings.Bytes(s.NodeName[v])) == "Array":
+			st.JSArrays += size
+			for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+				if int(s.EdgeType[e]) != internal || string(s.Strings.Bytes(s.EdgeNameOrIndex[e])) != "elements" {
+					continue
+				}
+				el := s.EdgeTo[e]
+				if g.RetainerCount(el) == 1 {
+					st.JSArrays += uint64(s.NodeSelfSize[el])
+				}
+				break
+			}
+		}
+	}
+	g.Stats = st
+}

@@ -1,0 +1,268 @@
+package heapgraph
+
+import (
+	"bytes"
+	"regexp"
+	"sort"
+	"strconv"
+
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
+)
+
+// ephemeron is a parsed WeakMap entry edge name such as
+// "3 / part of key (Object @123) -> value (Foo @456) pair in WeakMap (table @789)".
+type ephemeron struct {
+	dup   string // the part after the leading number: equal for both edges of a pair
+	table uint64 // id of the WeakMap's table
+}
+
+// ephemeronTable holds the strings of the snapshot that name WeakMap entry
+// edges, sorted by string index. There are as many as WeakMap entries, not
+// one per node.
+type ephemeronTable struct {
+	idx []uint32
+	eph []ephemeron
+}
+
+var ephemeronRE = regexp.MustCompile(`^\d+( / part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$`)
+
+func buildEphemeronTable(st *heapsnapshot.StringTable) ephemeronTable {
+	var t ephemeronTable
+	marker := []byte(" pair in WeakMap (table @")
+	for i := 0; i < st.Len(); i++ {
+		b := st.Bytes(uint32(i))
+		if !bytes.Contains(b, marker) {
+			continue
+		}
+		m := ephemeronRE.FindSubmatch(b)
+		if m == nil {
+			continue
+		}
+		id, err := strconv.ParseUint(string(m[2]), 10, 64)
+		if err != nil {
+			id = ^uint64(0)
+		}
+		t.idx = append(t.idx, uint32(i))
+		t.eph = append(t.eph, ephemeron{dup: string(m[1]), table: id})
+	}
+	return t
+}
+
+func (t *ephemeronTable) lookup(str uint32) (ephemeron, bool) {
+	if len(t.idx) == 0 {
+		return ephemeron{}, false
+	}
+	i := sort.Search(len(t.idx), func(i int) bool { return t.idx[i] >= str })
+	if i < len(t.idx) && t.idx[i] == str {
+		return t.eph[i], true
+	}
+	return ephemeron{}, false
+}
+
+// calculateDistances is DevTools' JSHeapSnapshot.calculateDistances: a BFS
+// from the user roots (distance 1), then a BFS from the root with base
+// BaseSystemDistance for what is left, skipping weak edges and the edges
+// DevTools filters out (see distanceFilter).
+func (a *analysis) calculateDistances() {
+	s, g := a.s, a.g
+	n := s.NodeCount
+	dist := make([]int32, n)
+	for i := range dist {
+		dist[i] = NoDistance
+	}
+	queue := make([]uint32, 0, n)
+	f := newDistanceFilter(a)
+	root := g.Root
+	for e := s.FirstEdge[root]; e < s.FirstEdge[root+1]; e++ {
+		to := s.EdgeTo[e]
+		if a.isUserRoot(to) {
+			dist[to] = 1
+			queue = append(queue, to)
+		}
+	}
+	userRoots := len(queue)
+	a.bfs(queue, dist, f)
+	if userRoots > 0 {
+		dist[root] = BaseSystemDistance
+	} else {
+		dist[root] = 0
+	}
+	a.bfs(append(queue[:0], root), dist, f)
+	g.distance = dist
+}
+
+func (a *analysis) bfs(queue []uint32, dist []int32, f *distanceFilter) {
+	s := a.s
+	weak := s.EdgeTypeIndex.Weak
+	for i := 0; i < len(queue); i++ {
+		v := queue[i]
+		d := dist[v] + 1
+		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+			if int(s.EdgeType[e]) == weak {
+				continue
+			}
+			to := s.EdgeTo[e]
+			if dist[to] != NoDistance {
+				continue
+			}
+			if !f.allow(v, e) {
+				continue
+			}
+			dist[to] = d
+			queue = append(queue, to)
+		}
+	}
+}
+
+// distanceFilter holds the state of DevTools' distance edge filter.
+type distanceFilter struct {
+	a *analysis
+	// pending holds WeakMap entries whose first edge was skipped: the value's
+	// distance is set by the second edge (the greater of key+1, table+1).
+	pending map[string]struct{}
+	// node types and names that the filter special-cases
+	nativeContextName, mapDescriptorsName uint32
+	hasNativeContext, hasMapDescriptors   bool
+}
+
+func newDistanceFilter(a *analysis) *distanceFilter {
+	f := &distanceFilter{a: a, pending: map[string]struct{}{}}
+	st := &a.s.Strings
+	for i := 0; i < st.Len(); i++ {
+		switch string(st.Bytes(uint32(i))) {
+		case "system / NativeContext":
+			f.nativeContextName, f.hasNativeContext = uint32(i), true
+		case "(map descriptors)":
+			f.mapDescriptorsName, f.hasMapDescriptors = uint32(i), true
+		}
+	}
+	return f
+}
+
+func (f *distanceFilter) allow(v, e uint32) bool {
+	s := f.a.s
+	nt, et := s.NodeTypeIndex, s.EdgeTypeIndex
+	t := int(s.NodeType[v])
+	if t == nt.Hidden && f.hasNativeContext && s.NodeName[v] == f.nativeContextName &&
+		string(edgeNameBytes(s, e)) == "sloppy_function_map" {
+		return false
+	}
+	if t == nt.Array && f.hasMapDescriptors && s.NodeName[v] == f.mapDescriptorsName {
+		// Descriptor arrays may be shared by maps, so their descriptor links
+		// (every third slot from 3 on) do not mean reachability.
+		idx, ok := jsParseInt(edgeNameBytes(s, e))
+		if !ok {
+			return true
+		}
+		return idx < 2 || idx%3 != 1
+	}
+	if int(s.EdgeType[e]) == et.Internal {
+		if m, ok := f.a.g.ephemerons.lookup(s.EdgeNameOrIndex[e]); ok {
+			if _, seen := f.pending[m.dup]; seen {
+				delete(f.pending, m.dup)
+			} else {
+				f.pending[m.dup] = struct{}{}
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// edgeNameBytes is the edge's name as DevTools' edge.name() gives it.
+func edgeNameBytes(s *heapsnapshot.Snapshot, e uint32) []byte {
+	if s.EdgeHasStringName(e) {
+		return s.Strings.Bytes(s.EdgeNameOrIndex[e])
+	}
+	return strconv.AppendUint(nil, uint64(s.EdgeNameOrIndex[e]), 10)
+}
+
+// jsParseInt mimics JavaScript's parseInt(s, 10) for the values that matter
+// here: leading white space, an optional sign, then decimal digits.
+func jsParseInt(b []byte) (int64, bool) {
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r' || b[i] == '\f' || b[i] == '\v') {
+		i++
+	}
+	neg := false
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		neg = b[i] == '-'
+		i++
+	}
+	start := i
+	var v int64
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		if v < 1<<50 {
+			v = v*10 + int64(b[i]-'0')
+		}
+		i++
+	}
+	if i == start {
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// calculateShallowSizes is DevTools' JSHeapSnapshot.calculateShallowSizes:
+// arrays, hidden objects and external string data owned by exactly one
+// other object give their size to that owner, so that e.g. an Array's
+// backing store counts as part of the Array.
+func (a *analysis) calculateShallowSizes() {
+	s := a.s
+	if !a.hasUser {
+		// Snapshots with internals exposed have no user roots; DevTools shows
+		// the real allocations then.
+		return
+	}
+	const unvisited = ^uint32(0)
+	const multiple = ^uint32(0) - 1
+	n := uint32(s.NodeCount)
+	nt := s.NodeTypeIndex
+	owners := make([]uint32, n)
+	work := make([]uint32, 0, n)
+	for i := uint32(0); i < n; i++ {
+		t := int(s.NodeType[i])
+		if t == nt.Hidden || t == nt.Array ||
+			(t == nt.Native && string(s.Strings.Bytes(s.NodeName[i])) == "system / ExternalStringData") {
+			owners[i] = unvisited
+		} else {
+			owners[i] = i
+			work = append(work, i)
+		}
+	}
+	weak := s.EdgeTypeIndex.Weak
+	for len(work) > 0 {
+		id := work[len(work)-1]
+		work = work[:len(work)-1]
+		owner := owners[id]
+		for e := s.FirstEdge[id]; e < s.FirstEdge[id+1]; e++ {
+			if int(s.EdgeType[e]) == weak {
+				continue
+			}
+			t := s.EdgeTo[e]
+			switch owners[t] {
+			case unvisited:
+				owners[t] = owner
+				work = append(work, t)
+			case t, owner, multiple:
+			default:
+				owners[t] = multiple
+				work = append(work, t)
+			}
+		}
+	}
+	for i := uint32(0); i < n; i++ {
+		o := owners[i]
+		if o == unvisited || o == multiple || o == i {
+			continue
+		}
+		if int(s.NodeType[o]) == nt.Synthetic || o == a.g.Root {
+			continue
+		}
+		s.NodeSelfSize[o] += s.NodeSelfSize[i]
+		s.NodeSelfSize[i] = 0
+	}
+}

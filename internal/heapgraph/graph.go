@@ -1,0 +1,278 @@
+// Package heapgraph analyses a parsed heap snapshot the way Chrome DevTools'
+// Memory panel does for Node.js (JSHeapSnapshot): retainers, distances from
+// the roots, the dominator tree, retained sizes, DevTools' class names and
+// the per-class Summary aggregates. It also finds and formats retaining
+// paths.
+//
+// Everything is stored in flat per-node or per-edge slices indexed by node
+// ordinal (0 = the synthetic root) or edge ordinal; there is no Go object or
+// map entry per heap node, so multi-gigabyte snapshots fit in memory.
+//
+// The rules (which edges count for distances and dominators, how shallow
+// sizes of arrays are folded into their owners, how classes are named) follow
+// front_end/entrypoints/heap_snapshot_worker/HeapSnapshot.ts; the golden test
+// in this package proves equality with DevTools' numbers on real snapshots.
+package heapgraph
+
+import (
+	"errors"
+	"fmt"
+	"iter"
+	"sync"
+
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
+)
+
+// Distance values with a special meaning, as in DevTools.
+const (
+	// NoDistance is the distance of a node that no BFS from the roots reaches
+	// (DevTools' "noDistance").
+	NoDistance int32 = -5
+	// BaseSystemDistance is added to the distance of nodes that are only
+	// reachable through the GC roots, not from a user root such as the global
+	// object; DevTools shows such distances as-is (100000001, ...).
+	BaseSystemDistance int32 = 100000000
+)
+
+// NoEdge marks the first step of a path, which has no incoming edge.
+const NoEdge = ^uint32(0)
+
+// Options tune Build.
+type Options struct {
+	// Phase, when set, is called with the name of each analysis phase as it
+	// starts ("retainers", "dominators", ...), e.g. to label a progress bar.
+	// It may be called from several goroutines.
+	Phase func(name string)
+}
+
+// Graph is the analysed snapshot. It is read-only after Build and safe for
+// concurrent use.
+type Graph struct {
+	S *heapsnapshot.Snapshot
+
+	// Root is the ordinal of the synthetic root (always 0 for V8 snapshots).
+	Root uint32
+
+	// Retainers in CSR layout: the retainers of node n are
+	// RetainerNode[FirstRetainer[n]:FirstRetainer[n+1]] (source node
+	// ordinals) with the edge ordinals in RetainerEdge at the same positions.
+	FirstRetainer []uint32
+	RetainerNode  []uint32
+	RetainerEdge  []uint32
+
+	// Dominator tree children in CSR layout: the nodes immediately dominated
+	// by n are Dominated[FirstDominated[n]:FirstDominated[n+1]].
+	FirstDominated []uint32
+	Dominated      []uint32
+
+	dominator []uint32
+	retained  []uint64
+	distance  []int32
+	class     []uint32 // index into Classes
+
+	// Classes is DevTools' class table: one entry per distinct class key
+	// (class name, plus the constructor's source location for objects).
+	Classes []Class
+
+	// Stats are DevTools' statistics (the pie chart of the Summary view).
+	Stats Statistics
+
+	ids     sync.Once
+	idOrder []uint32 // node ordinals sorted by id, built on first NodeByID
+
+	ephemerons ephemeronTable
+}
+
+// Class is one entry of the class table.
+type Class struct {
+	Name string
+	// HasLocation is set for object classes split by the source location of
+	// their constructor (DevTools does this so that two classes with the same
+	// name from different files are not merged).
+	HasLocation          bool
+	Script, Line, Column uint32
+}
+
+// Statistics is the heap breakdown DevTools shows next to the Summary.
+type Statistics struct {
+	Total       uint64 // retained size of the root: everything reachable
+	V8Heap      uint64 // Total - Native
+	Native      uint64 // native (embedder) objects
+	TypedArrays uint64 // backing stores of ArrayBuffers (part of Native)
+	Code        uint64
+	Strings     uint64
+	JSArrays    uint64 // Array objects and their uniquely owned elements
+	System      uint64 // hidden (system) objects
+}
+
+// Build analyses s. It adjusts s.NodeSelfSize in place to DevTools' shallow
+// sizes (the sizes of internal arrays and hidden objects owned by exactly one
+// object are moved to that object), so every later reader sees the numbers
+// DevTools shows. Build is idempotent.
+func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
+	if s == nil || s.NodeCount == 0 {
+		return nil, errors.New("heap snapshot has no nodes")
+	}
+	if len(s.FirstEdge) != s.NodeCount+1 || len(s.EdgeTo) != s.EdgeCount ||
+		len(s.NodeSelfSize) != s.NodeCount || len(s.NodeType) != s.NodeCount ||
+		len(s.NodeName) != s.NodeCount || len(s.NodeID) != s.NodeCount ||
+		len(s.EdgeType) != s.EdgeCount || len(s.EdgeNameOrIndex) != s.EdgeCount {
+		return nil, errors.New("heap snapshot arrays are inconsistent")
+	}
+	for i, t := range s.EdgeTo {
+		if int(t) >= s.NodeCount {
+			return nil, fmt.Errorf("edge %d points to node %d, beyond the %d nodes", i, t, s.NodeCount)
+		}
+	}
+	// Bugs in the analysis must surface as an error, not kill the process.
+	defer func() {
+		if r := recover(); r != nil {
+			g, err = nil, fmt.Errorf("heap graph analysis failed: %v", r)
+		}
+	}()
+	phase := func(n string) {
+		if opts.Phase != nil {
+			opts.Phase(n)
+		}
+	}
+	g = &Graph{S: s, Root: 0}
+	a := newAnalysis(g)
+
+	// Two independent chains share the work, like DevTools' two workers:
+	// retainers+dominators on one core, flags/sizes/distances/names on the
+	// other. Retained sizes need the adjusted shallow sizes, so they wait.
+	var wg sync.WaitGroup
+	var panicB any
+	essentialReady := make(chan struct{})
+	shallowReady := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer func() {
+			if r := recover(); r != nil {
+				panicB = r
+				// Unblock the other chain so it can finish and report.
+				select {
+				case <-essentialReady:
+				default:
+					close(essentialReady)
+				}
+				select {
+				case <-shallowReady:
+				default:
+					close(shallowReady)
+				}
+			}
+		}()
+		phase("flags")
+		a.markPageObjects()
+		a.computeEssentialEdges()
+		close(essentialReady)
+		phase("shallow sizes")
+		a.calculateShallowSizes()
+		close(shallowReady)
+		phase("distances")
+		a.calculateDistances()
+		phase("class names")
+		a.calculateClasses()
+	}()
+	phase("retainers")
+	a.buildRetainers()
+	<-essentialReady
+	phase("dominators")
+	if panicB == nil {
+		a.dominators()
+	}
+	<-shallowReady
+	if panicB == nil {
+		phase("retained sizes")
+		a.retainedSizes()
+		a.buildDominated()
+	}
+	wg.Wait()
+	if panicB != nil {
+		panic(panicB)
+	}
+	a.calculateStatistics()
+	g.Stats.Total = g.retained[g.Root]
+	g.Stats.V8Heap = g.Stats.Total - g.Stats.Native
+	a.release()
+	return g, nil
+}
+
+// NodeCount is the number of nodes.
+func (g *Graph) NodeCount() int { return g.S.NodeCount }
+
+// Distance is DevTools' distance of node n: the number of edges from a user
+// root (the global object; user roots have distance 1), BaseSystemDistance+k
+// for nodes reachable only from the GC roots, NoDistance when unreachable.
+func (g *Graph) Distance(n uint32) int32 { return g.distance[n] }
+
+// Dominator is the immediate dominator of n (the root dominates itself).
+func (g *Graph) Dominator(n uint32) uint32 { return g.dominator[n] }
+
+// RetainedSize is the size freed if n were collected: its shallow size plus
+// the shallow sizes of all nodes it dominates.
+func (g *Graph) RetainedSize(n uint32) uint64 { return g.retained[n] }
+
+// ShallowSize is n's own size as DevTools shows it (see Build).
+func (g *Graph) ShallowSize(n uint32) uint64 { return uint64(g.S.NodeSelfSize[n]) }
+
+// ClassIndex is n's index into Classes.
+func (g *Graph) ClassIndex(n uint32) uint32 { return g.class[n] }
+
+// ClassName is DevTools' class name of n ("Function", "(string)", "Foo", ...).
+func (g *Graph) ClassName(n uint32) string { return g.Classes[g.class[n]].Name }
+
+// ID is n's snapshot object id (shown as @ID).
+func (g *Graph) ID(n uint32) uint32 { return g.S.NodeID[n] }
+
+// TypeName is n's V8 node type ("object", "closure", "string", ...).
+func (g *Graph) TypeName(n uint32) string { return g.S.NodeTypeName(n) }
+
+// EdgeRange returns the half-open range of edge ordinals leaving n.
+func (g *Graph) EdgeRange(n uint32) (lo, hi uint32) { return g.S.FirstEdge[n], g.S.FirstEdge[n+1] }
+
+// Edges iterates n's outgoing edges as (edge ordinal, target node).
+func (g *Graph) Edges(n uint32) iter.Seq2[uint32, uint32] {
+	return func(yield func(uint32, uint32) bool) {
+		lo, hi := g.EdgeRange(n)
+		for e := lo; e < hi; e++ {
+			if !yield(e, g.S.EdgeTo[e]) {
+				return
+			}
+		}
+	}
+}
+
+// Retainers iterates the edges pointing at n as (source node, edge ordinal).
+func (g *Graph) Retainers(n uint32) iter.Seq2[uint32, uint32] {
+	return func(yield func(uint32, uint32) bool) {
+		for i := g.FirstRetainer[n]; i < g.FirstRetainer[n+1]; i++ {
+			if !yield(g.RetainerNode[i], g.RetainerEdge[i]) {
+				return
+			}
+		}
+	}
+}
+
+// RetainerCount is the number of edges pointing at n.
+func (g *Graph) RetainerCount(n uint32) int { return int(g.FirstRetainer[n+1] - g.FirstRetainer[n]) }
+
+// IsWeakEdge reports whether edge e is weak (never retains its target).
+func (g *Graph) IsWeakEdge(e uint32) bool { return int(g.S.EdgeType[e]) == g.S.EdgeTypeIndex.Weak }
+
+// DominatorChain returns n, its dominator, its dominator's dominator, ...
+// ending at the root.
+func (g *Graph) DominatorChain(n uint32) []uint32 {
+	chain := []uint32{n}
+	for n != g.Root && len(chain) <= g.S.NodeCount {
+		d := g.dominator[n]
+		if d == n {
+			break
+		}
+		chain = append(chain, d)
+		n = d
+	}
+	return chain
+}

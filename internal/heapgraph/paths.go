@@ -1,0 +1,280 @@
+package heapgraph
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Step is one hop of a retaining path: the edge taken from the previous
+// step's node (NoEdge for the first step) and the node reached.
+type Step struct {
+	Edge uint32
+	Node uint32
+}
+
+// Path is a retaining path from a root to a node; the synthetic root itself
+// is left out, so the first step is a child of it ("(GC roots)" or a global
+// object).
+type Path []Step
+
+// ShortestPaths returns up to max shortest retaining paths to n, weak edges
+// excluded. Paths follow DevTools' distances, so each has exactly the
+// node's distance in hops. The paths differ as close to n as possible: the
+// first path through each distinct retainer of n comes before variations
+// further up. Nodes that no root reaches have no path.
+func (g *Graph) ShortestPaths(n uint32, max int) []Path {
+	if max <= 0 || int(n) >= g.S.NodeCount || n == g.Root || g.distance[n] == NoDistance {
+		return nil
+	}
+	var out []Path
+	seen := map[string]bool{}
+	add := func(rev []Step) bool {
+		p := make(Path, len(rev))
+		for i := range rev {
+			p[i] = rev[len(rev)-1-i]
+		}
+		// The edge is stored on the step it leads to.
+		for i := len(p) - 1; i > 0; i-- {
+			p[i].Edge = p[i-1].Edge
+		}
+		p[0].Edge = NoEdge
+		k := pathKey(p)
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		out = append(out, p)
+		return true
+	}
+	// rev holds the path from n upward; rev[i].Edge is the edge from
+	// rev[i+1].Node to rev[i].Node until fixed up by add.
+	// First: one greedy path per immediate retainer.
+	for _, c := range g.pathRetainers(n) {
+		if len(out) >= max {
+			return out
+		}
+		rev := []Step{{Edge: c.Edge, Node: n}}
+		if g.complete(c.Node, &rev) {
+			add(rev)
+		}
+	}
+	// Then: a depth-first enumeration for further variety.
+	var rev []Step
+	var dfs func(v uint32) bool
+	dfs = func(v uint32) bool {
+		if g.isPathStart(v) {
+			rev = append(rev, Step{Edge: NoEdge, Node: v})
+			add(rev)
+			rev = rev[:len(rev)-1]
+			return len(out) >= max
+		}
+		for _, c := range g.pathRetainers(v) {
+			rev = append(rev, Step{Edge: c.Edge, Node: v})
+			stop := dfs(c.Node)
+			rev = rev[:len(rev)-1]
+			if stop {
+				return true
+			}
+		}
+		return false
+	}
+	if len(out) < max {
+		dfs(n)
+	}
+	return out
+}
+
+// isPathStart: nodes at distance 1 (user roots) or the first distance of
+// the system BFS hang directly off the synthetic root.
+func (g *Graph) isPathStart(v uint32) bool {
+	d := g.distance[v]
+	return d == g.distance[g.Root]+1 || d == 1
+}
+
+// pathRetainers are the retainers one step closer to the roots over a
+// non-weak edge; they always exist for a node with a distance.
+func (g *Graph) pathRetainers(v uint32) []Step {
+	d := g.distance[v]
+	var out []Step
+	for i := g.FirstRetainer[v]; i < g.FirstRetainer[v+1]; i++ {
+		u, e := g.RetainerNode[i], g.RetainerEdge[i]
+		if u == g.Root || g.IsWeakEdge(e) || g.distance[u] != d-1 {
+			continue
+		}
+		out = append(out, Step{Edge: e, Node: u})
+	}
+	return out
+}
+
+// complete extends rev from v up to a path start, taking the first
+// suitable retainer at every level.
+func (g *Graph) complete(v uint32, rev *[]Step) bool {
+	for steps := 0; steps <= g.S.NodeCount; steps++ {
+		if g.isPathStart(v) {
+			*rev = append(*rev, Step{Edge: NoEdge, Node: v})
+			return true
+		}
+		rs := g.pathRetainers(v)
+		if len(rs) == 0 {
+			return false
+		}
+		*rev = append(*rev, Step{Edge: rs[0].Edge, Node: v})
+		v = rs[0].Node
+	}
+	return false
+}
+
+func pathKey(p Path) string {
+	var b []byte
+	for _, s := range p {
+		b = strconv.AppendUint(b, uint64(s.Edge), 36)
+		b = append(b, ',')
+	}
+	return string(b)
+}
+
+// FormatPath writes p the way a person reads a retaining path:
+//
+//	(GC roots) → … → EventEmitter._events.response → Array[29653] → (closure) onResponse → context → RequestContext @1234
+//
+// Property chains through plain objects are folded into the owner's token
+// (EventEmitter._events.response), an Array's hidden backing store and a
+// closure's scope object are not shown, captured variables appear by name,
+// and the last node carries its @id.
+func (g *Graph) FormatPath(p Path) string {
+	if len(p) == 0 {
+		return ""
+	}
+	s := g.S
+	et := s.EdgeTypeIndex
+	var b strings.Builder
+	b.WriteString(g.Label(p[0].Node))
+	for i := 1; i < len(p); i++ {
+		e, v := p[i].Edge, p[i].Node
+		last := i == len(p)-1
+		t := int(s.EdgeType[e])
+		name := s.EdgeName(e)
+		elide := false
+		switch {
+		case t == et.Internal && !last && (name == "elements" || name == "context") &&
+			(int(s.NodeType[v]) == s.NodeTypeIndex.Array || int(s.NodeType[v]) == s.NodeTypeIndex.Hidden ||
+				s.NodeNameString(v) == "system / Context"):
+			// An Array's backing store, a closure's scope: implementation detail.
+			elide = true
+		case t == et.Context:
+			b.WriteString(" → ")
+			b.WriteString(name)
+		case (t == et.Property || t == et.Shortcut) && !last && g.isPlainObjectNode(v) &&
+			i+1 < len(p) && int(s.EdgeType[p[i+1].Edge]) == et.Property:
+			b.WriteString(edgeSuffix(s.EdgeTypeName(e), name))
+			elide = true
+		case t == et.Element && i >= 2 && g.wasElided(p, i-1):
+			// element of an elided backing store: the index says little
+		default:
+			b.WriteString(edgeSuffix(s.EdgeTypeName(e), name))
+		}
+		if elide {
+			continue
+		}
+		b.WriteString(" → ")
+		b.WriteString(g.Label(v))
+	}
+	b.WriteString(" @")
+	b.WriteString(strconv.FormatUint(uint64(g.ID(p[len(p)-1].Node)), 10))
+	return b.String()
+}
+
+// wasElided reports whether step i's node was folded away by FormatPath
+// (a backing store or scope reached through an internal edge).
+func (g *Graph) wasElided(p Path, i int) bool {
+	s := g.S
+	e := p[i].Edge
+	if e == NoEdge || int(s.EdgeType[e]) != s.EdgeTypeIndex.Internal {
+		return false
+	}
+	name := s.EdgeName(e)
+	return name == "elements" || name == "context"
+}
+
+func (g *Graph) isPlainObjectNode(v uint32) bool {
+	s := g.S
+	return int(s.NodeType[v]) == s.NodeTypeIndex.Object && string(s.Strings.Bytes(s.NodeName[v])) == "Object"
+}
+
+// edgeSuffix renders an edge after its source like DevTools' edge
+// toString: .name, ["name with spaces"], [index], {internal}.
+func edgeSuffix(typeName, name string) string {
+	switch typeName {
+	case "property", "shortcut":
+		if strings.Contains(name, " ") {
+			return `["` + name + `"]`
+		}
+		return "." + name
+	case "element":
+		return "[" + name + "]"
+	case "weak":
+		return "[[" + name + "]]"
+	case "context":
+		return "->" + name
+	default:
+		return "{" + name + "}"
+	}
+}
+
+// Label is a short human name for node v: its class, plus the function
+// name for closures, the element count for Arrays and the text for
+// strings ("(closure) onResponse", "Array[29653]", `(string) "abc"`).
+func (g *Graph) Label(v uint32) string {
+	s := g.S
+	nt := s.NodeTypeIndex
+	switch t := int(s.NodeType[v]); t {
+	case nt.Closure:
+		name := s.NodeNameString(v)
+		if name == "" {
+			name = "(anonymous)"
+		}
+		return "(closure) " + name
+	case nt.String, nt.ConcatenatedString, nt.SlicedString:
+		return "(string) " + quoteShort(g.Name(v), 40)
+	case nt.Synthetic, nt.Hidden:
+		return s.NodeNameString(v)
+	case nt.Code:
+		if name := s.NodeNameString(v); name != "" {
+			return "(compiled code) " + name
+		}
+		return "(compiled code)"
+	}
+	cls := g.ClassName(v)
+	if cls == "Array" {
+		if n, ok := g.arrayLength(v); ok {
+			return "Array[" + strconv.Itoa(n) + "]"
+		}
+	}
+	return cls
+}
+
+// arrayLength counts the element edges of an Array's backing store.
+func (g *Graph) arrayLength(v uint32) (int, bool) {
+	s := g.S
+	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "elements" {
+			el := s.EdgeTo[e]
+			n := 0
+			for f := s.FirstEdge[el]; f < s.FirstEdge[el+1]; f++ {
+				if int(s.EdgeType[f]) == s.EdgeTypeIndex.Element {
+					n++
+				}
+			}
+			return n, true
+		}
+	}
+	return 0, false
+}
+
+func quoteShort(s string, max int) string {
+	r := []rune(s)
+	if len(r) > max {
+		s = string(r[:max]) + "…"
+	}
+	return strconv.Quote(s)
+}
