@@ -1,0 +1,655 @@
+package gctrace
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// Verdicts, as JSON prints them.
+const (
+	Healthy      = "healthy"
+	GCPressure   = "gc-pressure"
+	ProbableLeak = "probable-leak"
+)
+
+// Thresholds decide the verdict. They are printed with every report so a
+// reader can see why a log was judged the way it was.
+type Thresholds struct {
+	// A leak needs at least this many major GCs to fit a trend on.
+	MinMajorGCs int `json:"min_major_gcs"`
+	// ... a post-GC heap growing at least this fast (MB per hour) ...
+	LeakMBPerHour float64 `json:"leak_mb_per_hour"`
+	// ... by at least this share of where it started (percent) ...
+	LeakGrowthPct float64 `json:"leak_growth_pct"`
+	// ... with the trend explaining at least this much of the variance.
+	MinR2 float64 `json:"min_r2"`
+	// GC pressure: at least this share of wall time spent in GC (0..1) ...
+	PressureGCShare float64 `json:"pressure_gc_share"`
+	// ... or major-GC pauses at p95 at least this long (ms).
+	PressureP95PauseMs float64 `json:"pressure_p95_major_pause_ms"`
+}
+
+// DefaultThresholds are conservative: a leak must be both steady (r²) and
+// material (growth share), so a service warming its caches is not flagged.
+func DefaultThresholds() Thresholds {
+	return Thresholds{MinMajorGCs: 5, LeakMBPerHour: 1, LeakGrowthPct: 10, MinR2: 0.5,
+		PressureGCShare: 0.10, PressureP95PauseMs: 100}
+}
+
+// Options configure an Analyzer; zero values take defaults.
+type Options struct {
+	Thresholds  Thresholds
+	ChartPoints int // points kept per isolate for the chart (default 1024)
+	FitPoints   int // major GCs kept per isolate for the trend fit (default 512)
+}
+
+// maxLine bounds one line; longer lines (never printed by V8) are skipped
+// and counted so a log without newlines cannot grow our memory.
+const maxLine = 1 << 20
+
+// maxIsolates and maxTypes bound per-log state against hostile input.
+const (
+	maxIsolates = 4096
+	maxTypes    = 32
+	maxSpaces   = 32
+)
+
+// LineCounts says what the log contained.
+type LineCounts struct {
+	Total     int64 `json:"total"`
+	GC        int64 `json:"gc"`        // --trace-gc lines
+	NVP       int64 `json:"nvp"`       // --trace-gc-nvp lines
+	Verbose   int64 `json:"verbose"`   // --trace-gc-verbose and other V8 lines
+	Skipped   int64 `json:"skipped"`   // the application's own output
+	Malformed int64 `json:"malformed"` // looked like GC lines but did not parse
+	Overlong  int64 `json:"overlong"`  // longer than 1 MiB, skipped
+}
+
+type isoKey struct {
+	pid  int64
+	addr uint64
+}
+
+type typeStat struct {
+	name  string
+	major bool
+	sk    pauseSketch
+}
+
+type spaceStat struct {
+	name                         string
+	used, avail, committed, peak float64
+}
+
+type isolate struct {
+	key     isoKey
+	restart int // how many times this pid:isolate's clock went back (a new isolate at a reused address)
+	order   int
+
+	n               int64
+	firstT, firstP  float64
+	lastT           float64
+	pauseMs, incMs  float64
+	majors          int64
+	types           []*typeStat
+	fit             sample
+	chart           series
+	spaces          []spaceStat
+	muAvg           float64
+	mutatorMs       float64 // NVP's own account of mutator time
+	nvp             bool
+	peakCommittedMB float64
+}
+
+// Analyzer consumes a GC log as a stream (it is an io.Writer) and keeps
+// memory bounded: per isolate, a few sketches and two capped series.
+type Analyzer struct {
+	opt      Options
+	lines    LineCounts
+	isolates []*isolate
+	index    map[isoKey]*isolate
+	gens     map[isoKey]int
+	last     *isolate
+	carry    []byte
+	dropping bool // inside an overlong line
+	ev       Event
+}
+
+// NewAnalyzer returns an empty analyser.
+func NewAnalyzer(opt Options) *Analyzer {
+	if opt.Thresholds == (Thresholds{}) {
+		opt.Thresholds = DefaultThresholds()
+	}
+	if opt.ChartPoints <= 1 {
+		opt.ChartPoints = 1024
+	}
+	if opt.FitPoints <= 1 {
+		opt.FitPoints = 512
+	}
+	return &Analyzer{opt: opt, index: map[isoKey]*isolate{}, gens: map[isoKey]int{}}
+}
+
+// Write feeds log bytes; lines may be split across calls. It never fails.
+func (a *Analyzer) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			if a.dropping {
+				return n, nil
+			}
+			if len(a.carry)+len(p) > maxLine {
+				a.lines.Total++
+				a.lines.Overlong++
+				a.carry = a.carry[:0]
+				a.dropping = true
+				return n, nil
+			}
+			a.carry = append(a.carry, p...)
+			return n, nil
+		}
+		line := p[:i]
+		p = p[i+1:]
+		if a.dropping {
+			a.dropping = false
+			continue
+		}
+		if len(a.carry) > 0 {
+			if len(a.carry)+len(line) > maxLine {
+				a.lines.Total++
+				a.lines.Overlong++
+				a.carry = a.carry[:0]
+				continue
+			}
+			a.carry = append(a.carry, line...)
+			a.Line(a.carry)
+			a.carry = a.carry[:0]
+			continue
+		}
+		a.Line(line)
+	}
+	return n, nil
+}
+
+// Flush processes a final line that had no newline.
+func (a *Analyzer) Flush() {
+	if len(a.carry) > 0 {
+		a.Line(a.carry)
+		a.carry = a.carry[:0]
+	}
+	a.dropping = false
+}
+
+// Line processes one line (without its newline).
+func (a *Analyzer) Line(line []byte) {
+	a.lines.Total++
+	ev := &a.ev
+	switch ParseLine(line, ev) {
+	case KindGC:
+		a.lines.GC++
+		a.gc(ev)
+	case KindNVP:
+		a.lines.NVP++
+		a.gc(ev)
+	case KindSpace:
+		a.lines.Verbose++
+		a.space(ev)
+	case KindV8:
+		a.lines.Verbose++
+	case KindMalformed:
+		a.lines.Malformed++
+	default:
+		a.lines.Skipped++
+	}
+}
+
+func (a *Analyzer) lookup(ev *Event, create bool) *isolate {
+	k := isoKey{ev.PID, ev.Isolate}
+	if a.last != nil && a.last.key == k {
+		return a.last
+	}
+	iso := a.index[k]
+	if iso == nil && create {
+		if len(a.isolates) >= maxIsolates {
+			return nil
+		}
+		iso = a.newIsolate(k)
+	}
+	if iso != nil {
+		a.last = iso
+	}
+	return iso
+}
+
+func (a *Analyzer) newIsolate(k isoKey) *isolate {
+	iso := &isolate{key: k, restart: a.gens[k], order: len(a.isolates), muAvg: -1,
+		fit: sample{cap: a.opt.FitPoints, stride: 1}, chart: newSeries(a.opt.ChartPoints)}
+	a.gens[k]++
+	a.isolates = append(a.isolates, iso)
+	a.index[k] = iso
+	a.last = iso
+	return iso
+}
+
+func (a *Analyzer) gc(ev *Event) {
+	iso := a.lookup(ev, true)
+	if iso == nil {
+		return
+	}
+	if iso.n > 0 && ev.TimeMs+1 < iso.lastT {
+		// The clock went back: a new isolate at a reused address (a
+		// worker restarted) or a second run appended to the log.
+		if len(a.isolates) >= maxIsolates {
+			return
+		}
+		iso = a.newIsolate(iso.key)
+	}
+	if iso.n == 0 {
+		iso.firstT, iso.firstP = ev.TimeMs, ev.PauseMs
+	}
+	iso.n++
+	iso.lastT = ev.TimeMs
+	iso.pauseMs += ev.PauseMs
+	iso.incMs += ev.IncrementalMs
+	if ev.MutatorMs >= 0 {
+		iso.nvp = true
+		iso.mutatorMs += ev.MutatorMs
+	}
+	if ev.MuAverage >= 0 {
+		iso.muAvg = ev.MuAverage
+	}
+	iso.peakCommittedMB = max(iso.peakCommittedMB, ev.BeforeCommittedMB, ev.AfterCommittedMB)
+	var ts *typeStat
+	for _, t := range iso.types {
+		if t.name == string(ev.Type) {
+			ts = t
+			break
+		}
+	}
+	if ts == nil {
+		name := string(ev.Type)
+		if len(iso.types) >= maxTypes {
+			name = "other"
+			for _, t := range iso.types {
+				if t.name == name {
+					ts = t
+				}
+			}
+		}
+		if ts == nil {
+			ts = &typeStat{name: name, major: ev.Major}
+			iso.types = append(iso.types, ts)
+		}
+	}
+	ts.sk.add(ev.PauseMs)
+	p := point{T: ev.TimeMs, Before: ev.BeforeMB, After: ev.AfterMB, Major: ev.Major}
+	iso.chart.add(p)
+	if ev.Major {
+		iso.majors++
+		iso.fit.add(p)
+	}
+}
+
+func (a *Analyzer) space(ev *Event) {
+	iso := a.lookup(ev, false)
+	if iso == nil {
+		return // verbose lines before the isolate's first GC belong to no GC
+	}
+	for i := range iso.spaces {
+		s := &iso.spaces[i]
+		if s.name == string(ev.Space) {
+			s.used, s.avail, s.committed = ev.UsedKB, ev.AvailableKB, ev.CommittedKB
+			s.peak = max(s.peak, ev.UsedKB)
+			return
+		}
+	}
+	if len(iso.spaces) < maxSpaces {
+		iso.spaces = append(iso.spaces, spaceStat{name: string(bytes.TrimSpace(ev.Space)),
+			used: ev.UsedKB, avail: ev.AvailableKB, committed: ev.CommittedKB, peak: ev.UsedKB})
+	}
+}
+
+// Lines returns the line counts so far.
+func (a *Analyzer) Lines() LineCounts { return a.lines }
+
+// GCs returns how many GC events were parsed so far.
+func (a *Analyzer) GCs() int64 { return a.lines.GC + a.lines.NVP }
+
+// Pauses are percentiles and totals of pause times in milliseconds.
+type Pauses struct {
+	P50   float64 `json:"p50"`
+	P95   float64 `json:"p95"`
+	P99   float64 `json:"p99"`
+	Max   float64 `json:"max"`
+	Total float64 `json:"total"`
+}
+
+// TypeSummary describes one GC type ("Scavenge", "Mark-Compact (reduce)").
+type TypeSummary struct {
+	Type      string  `json:"type"`
+	Major     bool    `json:"major"`
+	Count     int64   `json:"count"`
+	PerMinute float64 `json:"per_minute"`
+	PauseMs   Pauses  `json:"pause_ms"`
+	// Exact is false once more than 4096 pauses of this type were seen;
+	// percentiles then come from a log histogram and are within 1%.
+	Exact bool `json:"pause_exact"`
+}
+
+// Trend is the robust fit of the heap after each major GC over time.
+type Trend struct {
+	MBPerHour float64 `json:"mb_per_hour"`
+	R2        float64 `json:"r2"`
+	MajorGCs  int64   `json:"major_gcs"`
+	Fitted    int     `json:"fitted_points"` // major GCs used (evenly sampled when more than 512)
+	Method    string  `json:"method"`
+	StartMB   float64 `json:"start_mb"`   // the fit at the first major GC
+	EndMB     float64 `json:"end_mb"`     // the fit at the last major GC
+	GrowthMB  float64 `json:"growth_mb"`  // EndMB − StartMB
+	GrowthPct float64 `json:"growth_pct"` // GrowthMB as a share of StartMB
+	SpanMs    float64 `json:"span_ms"`    // first to last major GC
+	Isolate   string  `json:"isolate,omitempty"`
+}
+
+// Freed is how much each major GC reclaimed.
+type Freed struct {
+	MedianMB  float64 `json:"median_mb"`
+	MedianPct float64 `json:"median_pct"` // of the heap before the GC
+	MinMB     float64 `json:"min_mb"`
+	MaxMB     float64 `json:"max_mb"`
+}
+
+// Space is the last --trace-gc-verbose report of one heap space.
+type Space struct {
+	Name        string  `json:"name"`
+	UsedKB      float64 `json:"used_kb"`
+	AvailableKB float64 `json:"available_kb"`
+	CommittedKB float64 `json:"committed_kb"` // -1 when V8 did not print it
+	PeakUsedKB  float64 `json:"peak_used_kb"`
+}
+
+// ChartPoint is one point of the downsampled heap series.
+type ChartPoint struct {
+	TMs      float64 `json:"t_ms"`
+	BeforeMB float64 `json:"before_mb"` // the highest "before" among the GCs merged here
+	AfterMB  float64 `json:"after_mb"`  // the lowest "after"
+	Major    bool    `json:"major"`
+	GCs      int     `json:"gcs"`
+}
+
+// IsolateSummary is the full report for one isolate (one pid:0xisolate;
+// worker threads have their own).
+type IsolateSummary struct {
+	PID                int64         `json:"pid"`
+	Isolate            string        `json:"isolate"`
+	Restart            int           `json:"restart,omitempty"`
+	Verdict            string        `json:"verdict"`
+	VerdictText        string        `json:"verdict_text"`
+	GCs                int64         `json:"gcs"`
+	WallMs             float64       `json:"wall_ms"`
+	GCMs               float64       `json:"gc_ms"`
+	PauseMs            float64       `json:"pause_ms"`
+	IncrementalMs      float64       `json:"incremental_marking_ms"`
+	GCShare            float64       `json:"gc_share"`
+	MutatorUtilization float64       `json:"mutator_utilization"`
+	V8AverageMu        *float64      `json:"v8_average_mu,omitempty"`
+	PeakCommittedMB    float64       `json:"peak_committed_mb"`
+	ByType             []TypeSummary `json:"by_type"`
+	PostGCTrend        Trend         `json:"post_gc_trend"`
+	Freed              *Freed        `json:"freed_per_major_gc,omitempty"`
+	Spaces             []Space       `json:"spaces,omitempty"`
+	Chart              []ChartPoint  `json:"chart"`
+}
+
+// Summary is the whole report; its JSON form is leakhound gc --json.
+type Summary struct {
+	Verdict            string           `json:"verdict"`
+	VerdictText        string           `json:"verdict_text"`
+	GCs                int64            `json:"gcs"`
+	WallMs             float64          `json:"wall_ms"`
+	GCMs               float64          `json:"gc_ms"`
+	GCShare            float64          `json:"gc_share"`
+	MutatorUtilization float64          `json:"mutator_utilization"`
+	ByType             []TypeSummary    `json:"by_type"`
+	PostGCTrend        Trend            `json:"post_gc_trend"`
+	Thresholds         Thresholds       `json:"thresholds"`
+	Lines              LineCounts       `json:"lines"`
+	Isolates           []IsolateSummary `json:"isolates"`
+}
+
+// Summary computes the report so far; the analyser can keep consuming.
+func (a *Analyzer) Summary() *Summary {
+	s := &Summary{Verdict: Healthy, Thresholds: a.opt.Thresholds, Lines: a.lines,
+		ByType: []TypeSummary{}, Isolates: []IsolateSummary{}}
+	merged := map[string]*typeStat{}
+	var order []string
+	worst := -1
+	for _, iso := range a.isolates {
+		is := a.isolateSummary(iso)
+		s.Isolates = append(s.Isolates, is)
+		s.GCs += is.GCs
+		s.WallMs += is.WallMs
+		s.GCMs += is.GCMs
+		for _, t := range iso.types {
+			m := merged[t.name]
+			if m == nil {
+				m = &typeStat{name: t.name, major: t.major}
+				merged[t.name] = m
+				order = append(order, t.name)
+			}
+			m.sk.merge(&t.sk)
+		}
+		i := len(s.Isolates) - 1
+		if worst < 0 || rank(is.Verdict) > rank(s.Isolates[worst].Verdict) ||
+			rank(is.Verdict) == rank(s.Isolates[worst].Verdict) && is.PostGCTrend.MajorGCs > s.Isolates[worst].PostGCTrend.MajorGCs {
+			worst = i
+		}
+	}
+	if worst >= 0 {
+		w := s.Isolates[worst]
+		s.Verdict, s.VerdictText, s.PostGCTrend = w.Verdict, w.VerdictText, w.PostGCTrend
+		if len(s.Isolates) > 1 {
+			s.VerdictText = fmt.Sprintf("isolate %d:%s: %s", w.PID, w.Isolate, w.VerdictText)
+		}
+	} else {
+		s.VerdictText = "no GC lines found"
+	}
+	if s.WallMs > 0 {
+		s.GCShare = round(min(1, s.GCMs/s.WallMs), 4)
+		s.MutatorUtilization = round(1-s.GCShare, 4)
+	}
+	s.WallMs, s.GCMs = round(s.WallMs, 1), round(s.GCMs, 2)
+	for _, name := range order {
+		s.ByType = append(s.ByType, typeSummary(merged[name], s.WallMs))
+	}
+	sortTypes(s.ByType)
+	return s
+}
+
+func rank(v string) int {
+	switch v {
+	case ProbableLeak:
+		return 2
+	case GCPressure:
+		return 1
+	}
+	return 0
+}
+
+func typeSummary(t *typeStat, wallMs float64) TypeSummary {
+	ts := TypeSummary{Type: t.name, Major: t.major, Count: t.sk.n, Exact: t.sk.Exact(),
+		PauseMs: Pauses{P50: round(t.sk.quantile(0.50), 3), P95: round(t.sk.quantile(0.95), 3),
+			P99: round(t.sk.quantile(0.99), 3), Max: round(t.sk.max, 3), Total: round(t.sk.total, 2)}}
+	if wallMs > 0 {
+		ts.PerMinute = round(float64(t.sk.n)/(wallMs/60000), 2)
+	}
+	return ts
+}
+
+// sortTypes puts young-generation types first, then by count.
+func sortTypes(ts []TypeSummary) {
+	for i := 1; i < len(ts); i++ {
+		for j := i; j > 0 && typeLess(ts[j], ts[j-1]); j-- {
+			ts[j], ts[j-1] = ts[j-1], ts[j]
+		}
+	}
+}
+
+func typeLess(a, b TypeSummary) bool {
+	if a.Major != b.Major {
+		return !a.Major
+	}
+	if a.Count != b.Count {
+		return a.Count > b.Count
+	}
+	return a.Type < b.Type
+}
+
+// wall returns the span the isolate's GCs cover, in ms: from the start of
+// the first GC to the end of the last. With a single GC it is the time
+// since the isolate started.
+func (iso *isolate) wall() float64 {
+	if iso.n < 2 {
+		return iso.lastT
+	}
+	return max(iso.lastT-(iso.firstT-iso.firstP), 0)
+}
+
+func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
+	th := a.opt.Thresholds
+	is := IsolateSummary{PID: iso.key.pid, Isolate: "0x" + strconv.FormatUint(iso.key.addr, 16),
+		Restart: iso.restart, GCs: iso.n, ByType: []TypeSummary{}, Chart: []ChartPoint{},
+		PeakCommittedMB: round(iso.peakCommittedMB, 1)}
+	wall := iso.wall()
+	gcMs := iso.pauseMs + iso.incMs
+	is.WallMs, is.GCMs = round(wall, 1), round(gcMs, 2)
+	is.PauseMs, is.IncrementalMs = round(iso.pauseMs, 2), round(iso.incMs, 2)
+	share := 0.0
+	if wall > 0 {
+		share = min(1, gcMs/wall)
+	}
+	is.GCShare, is.MutatorUtilization = round(share, 4), round(1-share, 4)
+	if iso.muAvg >= 0 {
+		v := iso.muAvg
+		is.V8AverageMu = &v
+	}
+	var majorP95 float64
+	for _, t := range iso.types {
+		ts := typeSummary(t, wall)
+		is.ByType = append(is.ByType, ts)
+		if t.major {
+			majorP95 = max(majorP95, t.sk.quantile(0.95))
+		}
+	}
+	sortTypes(is.ByType)
+
+	// Trend of the heap after major GCs.
+	pts := iso.fit.pts
+	xs := make([]float64, len(pts))
+	ys := make([]float64, len(pts))
+	freed := make([]float64, len(pts))
+	freedPct := make([]float64, len(pts))
+	for i, p := range pts {
+		xs[i], ys[i] = p.T, p.After
+		freed[i] = p.Before - p.After
+		if p.Before > 0 {
+			freedPct[i] = 100 * freed[i] / p.Before
+		}
+	}
+	f := theilSen(xs, ys)
+	tr := Trend{MajorGCs: iso.majors, Fitted: len(pts), Method: "theil-sen", R2: round(f.R2, 4),
+		MBPerHour: round(f.Slope*3.6e6, 3)}
+	if len(pts) > 0 {
+		x0, x1 := xs[0], xs[len(xs)-1]
+		tr.StartMB = round(f.Intercept+f.Slope*x0, 2)
+		tr.EndMB = round(f.Intercept+f.Slope*x1, 2)
+		tr.GrowthMB = round(f.Slope*(x1-x0), 2)
+		tr.SpanMs = round(x1-x0, 1)
+		if start := f.Intercept + f.Slope*x0; start > 0 {
+			tr.GrowthPct = round(100*f.Slope*(x1-x0)/start, 2)
+		}
+		lo, hi := freed[0], freed[0]
+		for _, v := range freed {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		is.Freed = &Freed{MedianMB: round(median(freed), 2), MedianPct: round(median(freedPct), 1),
+			MinMB: round(lo, 2), MaxMB: round(hi, 2)}
+	}
+	is.PostGCTrend = tr
+
+	// Verdict: a leak outranks pressure because it is what makes pressure
+	// worse over time.
+	switch {
+	case iso.majors >= int64(th.MinMajorGCs) && f.R2 >= th.MinR2 &&
+		f.Slope*3.6e6 >= th.LeakMBPerHour && tr.GrowthPct >= th.LeakGrowthPct:
+		is.Verdict = ProbableLeak
+		is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s MB/h over %d major GCs (%.1f → %.1f MB in %s, r² %.2f)",
+			fmtRate(tr.MBPerHour), iso.majors, tr.StartMB, tr.EndMB, fmtDuration(tr.SpanMs), tr.R2)
+		if is.Freed != nil {
+			is.VerdictText += fmt.Sprintf("; each major GC frees a median %.0f%% of the heap", is.Freed.MedianPct)
+		}
+	case share >= th.PressureGCShare:
+		is.Verdict = GCPressure
+		is.VerdictText = fmt.Sprintf("GC pressure: %.1f%% of wall time is spent in GC (threshold %.0f%%)",
+			100*share, 100*th.PressureGCShare)
+	case majorP95 >= th.PressureP95PauseMs:
+		is.Verdict = GCPressure
+		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95 (threshold %.0f ms)",
+			majorP95, th.PressureP95PauseMs)
+	default:
+		is.Verdict = Healthy
+		switch {
+		case iso.majors < int64(th.MinMajorGCs):
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; only %d major GCs, too few to judge a heap trend (need %d)",
+				100*share, iso.majors, th.MinMajorGCs)
+		default:
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s MB/h over %d major GCs (r² %.2f, %+.0f%%)",
+				100*share, fmtRate(tr.MBPerHour), iso.majors, tr.R2, tr.GrowthPct)
+		}
+	}
+
+	for _, s := range iso.spaces {
+		is.Spaces = append(is.Spaces, Space{Name: s.name, UsedKB: s.used, AvailableKB: s.avail,
+			CommittedKB: s.committed, PeakUsedKB: s.peak})
+	}
+	for _, p := range iso.chart.points() {
+		is.Chart = append(is.Chart, ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: p.Major, GCs: int(p.N)})
+	}
+	return is
+}
+
+func fmtRate(mbh float64) string {
+	switch a := math.Abs(mbh); {
+	case a >= 100:
+		return fmt.Sprintf("%+.0f", mbh)
+	case a >= 1:
+		return fmt.Sprintf("%+.1f", mbh)
+	}
+	return fmt.Sprintf("%+.2f", mbh)
+}
+
+func fmtDuration(ms float64) string {
+	switch {
+	case ms < 1000:
+		return fmt.Sprintf("%.0f ms", ms)
+	case ms < 120000:
+		return fmt.Sprintf("%.1f s", ms/1000)
+	case ms < 2*3600000:
+		return fmt.Sprintf("%.1f min", ms/60000)
+	}
+	return fmt.Sprintf("%.1f h", ms/3600000)
+}
+
+func round(v float64, digits int) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	p := math.Pow(10, float64(digits))
+	r := math.Round(v*p) / p
+	if r == 0 {
+		return 0 // no "-0" in JSON
+	}
+	return r
+}

@@ -1,0 +1,553 @@
+// Package gctrace reads the GC traces V8 prints for Node.js (--trace-gc,
+// --trace-gc-nvp, --trace-gc-verbose, --trace-gc-ignore-scavenger) and
+// turns them into per-isolate statistics: pause percentiles per GC type,
+// time in GC, the post-GC heap trend over major GCs and a verdict.
+//
+// The line parser is hand-written byte scanning (no regexps, no
+// allocation per line) because logs can be gigabytes; the analyser keeps
+// memory independent of the log's length (bounded sketches and
+// downsampled series).
+package gctrace
+
+import "bytes"
+
+// Kind classifies one log line.
+type Kind uint8
+
+const (
+	// KindOther is a line V8 did not print (the application's output).
+	KindOther Kind = iota
+	// KindGC is a --trace-gc line: "Scavenge 4.1 (4.2) -> 3.9 (5.2) MB, ...".
+	KindGC
+	// KindNVP is a --trace-gc-nvp line: "pause=1.5 mutator=22.7 gc=s ...".
+	KindNVP
+	// KindSpace is a --trace-gc-verbose per-space line:
+	// "Old space, used: 2734 KB, available: 0 KB, committed: 2784 KB".
+	KindSpace
+	// KindV8 is another line carrying V8's "[pid:0xisolate]" prefix that we
+	// do not interpret ("Shrinking page ...", "Total time spent in GC ...").
+	KindV8
+	// KindMalformed looks like a GC line (prefix and "ms: ") but does not
+	// parse; it is counted and otherwise ignored.
+	KindMalformed
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindGC:
+		return "gc"
+	case KindNVP:
+		return "nvp"
+	case KindSpace:
+		return "space"
+	case KindV8:
+		return "v8"
+	case KindMalformed:
+		return "malformed"
+	}
+	return "other"
+}
+
+// Event is what ParseLine extracts. Byte-slice fields point into the line
+// and are only valid until the line's buffer is reused.
+type Event struct {
+	PID     int64  // process id from the "[pid:0xisolate]" prefix; 0 if absent
+	Isolate uint64 // isolate address from the prefix; 0 if absent
+
+	// GC lines (KindGC, KindNVP).
+	TimeMs            float64 // ms since the isolate started, printed when the GC ended
+	Type              []byte  // as V8 prints it: "Scavenge", "Mark-Compact (reduce)", ...
+	Major             bool    // a full (old-generation) collection
+	BeforeMB          float64 // object size before the GC, V8's "MB" (MiB)
+	BeforeCommittedMB float64 // memory V8 held before (the number in parentheses)
+	AfterMB           float64
+	AfterCommittedMB  float64
+	PauseMs           float64 // main-thread pause of the atomic phase
+	ExternalMs        float64 // time in embedder (external) callbacks, part of the pause
+	IncrementalMs     float64 // incremental marking on the main thread before the pause
+	IncrementalSteps  int64
+	MuAverage         float64 // V8's mutator utilisation; -1 when not printed
+	MuCurrent         float64
+	MutatorMs         float64 // NVP only: mutator time since the previous GC; -1 otherwise
+	Reason            []byte  // "allocation failure", "finalize incremental marking via task", ...
+
+	// Space lines (KindSpace): sizes in KB as printed; -1 when absent.
+	Space       []byte
+	UsedKB      float64
+	AvailableKB float64
+	CommittedKB float64
+}
+
+// ParseLine classifies line (without its trailing newline; a trailing '\r'
+// is tolerated) and fills ev for KindGC, KindNVP and KindSpace. It never
+// allocates and never panics, whatever the input.
+func ParseLine(line []byte, ev *Event) Kind {
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
+	*ev = Event{MuAverage: -1, MuCurrent: -1, MutatorMs: -1, UsedKB: -1, AvailableKB: -1, CommittedKB: -1}
+	rest, ok := parsePrefix(line, ev)
+	if !ok {
+		// Very old V8 printed GC lines without the prefix; accept them only
+		// if they parse completely, so application output is never taken
+		// for a GC.
+		rest = skipSpaces(line)
+		if len(rest) == 0 || !isDigit(rest[0]) {
+			return KindOther
+		}
+		if k := parseTimed(rest, ev); k == KindGC || k == KindNVP {
+			return k
+		}
+		*ev = Event{MuAverage: -1, MuCurrent: -1, MutatorMs: -1, UsedKB: -1, AvailableKB: -1, CommittedKB: -1}
+		return KindOther
+	}
+	rest = skipSpaces(rest)
+	if len(rest) > 0 && isDigit(rest[0]) {
+		if k := parseTimed(rest, ev); k != KindOther {
+			return k
+		}
+		return KindV8
+	}
+	if parseSpace(rest, ev) {
+		return KindSpace
+	}
+	return KindV8
+}
+
+// parsePrefix reads "[1234:0x1a2b3c]" and returns the rest of the line.
+func parsePrefix(b []byte, ev *Event) ([]byte, bool) {
+	if len(b) < 5 || b[0] != '[' {
+		return b, false
+	}
+	i := 1
+	var pid int64
+	start := i
+	for i < len(b) && isDigit(b[i]) {
+		if pid > 1<<40 {
+			return b, false
+		}
+		pid = pid*10 + int64(b[i]-'0')
+		i++
+	}
+	if i == start || i+2 >= len(b) || b[i] != ':' || b[i+1] != '0' || (b[i+2] != 'x' && b[i+2] != 'X') {
+		return b, false
+	}
+	i += 3
+	var iso uint64
+	start = i
+	for i < len(b) && i-start < 16 {
+		c := b[i]
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			goto done
+		}
+		iso = iso<<4 | uint64(d)
+		i++
+	}
+done:
+	if i == start || i >= len(b) || b[i] != ']' {
+		return b, false
+	}
+	ev.PID, ev.Isolate = pid, iso
+	return b[i+1:], true
+}
+
+// parseTimed parses "262 ms: <GC description>" in either the human or
+// the NVP form.
+func parseTimed(b []byte, ev *Event) Kind {
+	t, n := parseNum(b)
+	if n == 0 {
+		return KindOther
+	}
+	b = b[n:]
+	if !bytes.HasPrefix(b, []byte(" ms: ")) {
+		return KindOther
+	}
+	b = b[5:]
+	ev.TimeMs = t
+	if bytes.HasPrefix(b, []byte("pause=")) {
+		if parseNVP(b, ev) {
+			return KindNVP
+		}
+		return KindMalformed
+	}
+	if parseHuman(b, ev) {
+		return KindGC
+	}
+	if looksLikeGC(b) {
+		return KindMalformed
+	}
+	// Other timed V8 lines: "[HeapController] ...", "Memory reducer: ...".
+	return KindOther
+}
+
+// looksLikeGC tells a damaged GC line from V8's other timed messages.
+func looksLikeGC(b []byte) bool {
+	for _, p := range [...]string{"Scavenge", "Mark-", "Minor ", "Mark-sweep"} {
+		if len(b) >= len(p) && string(b[:len(p)]) == p {
+			return true
+		}
+	}
+	return false
+}
+
+// parseHuman parses the --trace-gc form after "ms: ", e.g.
+//
+//	Mark-Compact (reduce) 16.2 (25.2) -> 12.8 (30.2) MB, pooled: 0.0 MB, 12.77 / 0.00 ms  (+ 1.5 ms in 75 steps since start of marking, ...) (average mu = 1.000, current mu = 1.000) reason; collector reason
+func parseHuman(b []byte, ev *Event) bool {
+	// The type runs up to the first token that starts with a digit.
+	i := 0
+	for {
+		j := bytes.IndexByte(b[i:], ' ')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if i < len(b) && isDigit(b[i]) {
+			break
+		}
+	}
+	typ := bytes.TrimRight(b[:i], " ")
+	if len(typ) == 0 || !isLetter(typ[0]) {
+		return false
+	}
+	ev.Type = typ
+	ev.Major = isMajor(typ)
+	b = b[i:]
+	var ok bool
+	if ev.BeforeMB, b, ok = num(b); !ok {
+		return false
+	}
+	if ev.BeforeCommittedMB, b, ok = paren(b); !ok {
+		return false
+	}
+	if b, ok = lit(b, " -> "); !ok {
+		return false
+	}
+	if ev.AfterMB, b, ok = num(b); !ok {
+		return false
+	}
+	if ev.AfterCommittedMB, b, ok = paren(b); !ok {
+		return false
+	}
+	if b, ok = lit(b, " MB, "); !ok {
+		return false
+	}
+	if bytes.HasPrefix(b, []byte("pooled: ")) {
+		if _, b, ok = num(b[8:]); !ok {
+			return false
+		}
+		if b, ok = lit(b, " MB, "); !ok {
+			return false
+		}
+	}
+	first, firstLen := parseNum(b)
+	if firstLen == 0 {
+		return false
+	}
+	firstInt := bytes.IndexByte(b[:firstLen], '.') < 0
+	b = b[firstLen:]
+	if bytes.HasPrefix(b, []byte(" / ")) {
+		second, n := parseNum(b[3:])
+		if n == 0 {
+			return false
+		}
+		if firstInt && bytes.IndexByte(b[3:3+n], '.') >= 0 {
+			// V8 before 4.9 printed "external / duration" with an integer
+			// external time; later versions print "duration / external".
+			ev.PauseMs, ev.ExternalMs = second, first
+		} else {
+			ev.PauseMs, ev.ExternalMs = first, second
+		}
+		b = b[3+n:]
+	} else {
+		ev.PauseMs = first
+	}
+	if b, ok = lit(b, " ms"); !ok {
+		return false
+	}
+	b = skipSpaces(b)
+	// Optional incremental-marking group: "(+ 1.5 ms in 75 steps ...)".
+	if bytes.HasPrefix(b, []byte("(+ ")) {
+		end := bytes.IndexByte(b, ')')
+		if end < 0 {
+			return false
+		}
+		g := b[3:end]
+		if v, n := parseNum(g); n > 0 {
+			ev.IncrementalMs = v
+			if g2, ok2 := lit(g[n:], " ms in "); ok2 {
+				if s, n2 := parseNum(g2); n2 > 0 {
+					ev.IncrementalSteps = int64(s)
+				}
+			}
+		}
+		b = skipSpaces(b[end+1:])
+	}
+	// Optional "(average mu = 1.000, current mu = 1.000)".
+	if bytes.HasPrefix(b, []byte("(average mu = ")) {
+		end := bytes.IndexByte(b, ')')
+		if end < 0 {
+			return false
+		}
+		g := b[len("(average mu = "):end]
+		if v, n := parseNum(g); n > 0 {
+			ev.MuAverage = v
+			if g2, ok2 := lit(g[n:], ", current mu = "); ok2 {
+				if v2, n2 := parseNum(g2); n2 > 0 {
+					ev.MuCurrent = v2
+				}
+			}
+		}
+		b = skipSpaces(b[end+1:])
+	}
+	// The rest is "gc reason; collector reason" (newer) or
+	// "[gc reason] [collector reason]." (older); keep the GC reason.
+	if k := bytes.IndexByte(b, ';'); k >= 0 {
+		b = b[:k]
+	}
+	b = bytes.TrimRight(b, " .")
+	if len(b) > 0 && b[0] == '[' {
+		if k := bytes.IndexByte(b, ']'); k > 0 {
+			b = b[1:k]
+		}
+	}
+	ev.Reason = bytes.TrimSpace(b)
+	return true
+}
+
+// NVP short names and the long names V8 prints for the same collectors.
+var nvpNames = [...]struct{ short, long string }{
+	{"s", "Scavenge"},
+	{"mc", "Mark-Compact"},
+	{"ms", "Mark-sweep"},
+	{"mmc", "Minor Mark-Compact"},
+	{"mms", "Minor Mark-Sweep"},
+}
+
+// Long names, plain and with the suffixes NVP encodes as flags, built once
+// so that ParseLine never allocates. Callers must not modify ev.Type.
+var nvpLong, nvpReduce, nvpSweeping [len(nvpNames)][]byte
+
+func init() {
+	for i, nm := range nvpNames {
+		nvpLong[i] = []byte(nm.long)
+		nvpReduce[i] = []byte(nm.long + " (reduce)")
+		nvpSweeping[i] = []byte(nm.long + " (during sweeping)")
+	}
+}
+
+// parseNVP reads the key=value form. Keys differ between V8 versions
+// (total_size_before vs start_object_size); unknown keys are skipped.
+func parseNVP(b []byte, ev *Event) bool {
+	var gotPause, gotType bool
+	typeIdx := -1
+	reduce, sweeping := false, false
+	for len(b) > 0 {
+		sp := bytes.IndexByte(b, ' ')
+		tok := b
+		if sp >= 0 {
+			tok, b = b[:sp], b[sp+1:]
+		} else {
+			b = nil
+		}
+		eq := bytes.IndexByte(tok, '=')
+		if eq <= 0 {
+			continue
+		}
+		key, val := tok[:eq], tok[eq+1:]
+		switch string(key) { // no allocation: the compiler special-cases this
+		case "pause":
+			v, n := parseNum(val)
+			if n == 0 {
+				return false
+			}
+			ev.PauseMs, gotPause = v, true
+		case "mutator":
+			if v, n := parseNum(val); n > 0 {
+				ev.MutatorMs = v
+			}
+		case "gc":
+			for i, nm := range nvpNames {
+				if string(val) == nm.short {
+					typeIdx, gotType = i, true
+				}
+			}
+		case "reduce_memory":
+			reduce = len(val) > 0 && val[0] == '1'
+		case "during_sweeping":
+			sweeping = len(val) > 0 && val[0] == '1'
+		case "total_size_before", "start_object_size":
+			ev.BeforeMB = bytesToMB(val)
+		case "total_size_after", "end_object_size":
+			ev.AfterMB = bytesToMB(val)
+		case "start_memory_size":
+			ev.BeforeCommittedMB = bytesToMB(val)
+		case "end_memory_size":
+			ev.AfterCommittedMB = bytesToMB(val)
+		case "incremental":
+			if v, n := parseNum(val); n > 0 {
+				ev.IncrementalMs = v
+			}
+		case "incremental_steps_count":
+			if v, n := parseNum(val); n > 0 {
+				ev.IncrementalSteps = int64(v)
+			}
+		}
+	}
+	if !gotPause || !gotType {
+		return false
+	}
+	name := nvpLong[typeIdx]
+	if reduce {
+		name = nvpReduce[typeIdx]
+	} else if sweeping {
+		name = nvpSweeping[typeIdx]
+	}
+	ev.Type = name
+	ev.Major = typeIdx == 1 || typeIdx == 2
+	return true
+}
+
+// parseSpace reads "Old space,   used: 2734 KB, available: 0 KB, committed: 2784 KB".
+func parseSpace(b []byte, ev *Event) bool {
+	comma := bytes.IndexByte(b, ',')
+	if comma <= 0 {
+		return false
+	}
+	name := b[:comma]
+	b = b[comma+1:]
+	got := false
+	for len(b) > 0 {
+		b = skipSpaces(b)
+		colon := bytes.IndexByte(b, ':')
+		if colon <= 0 {
+			break
+		}
+		key := b[:colon]
+		v, n := parseNum(skipSpaces(b[colon+1:]))
+		if n == 0 {
+			return false
+		}
+		b = skipSpaces(b[colon+1:])[n:]
+		switch string(key) {
+		case "used":
+			ev.UsedKB, got = v, true
+		case "available":
+			ev.AvailableKB = v
+		case "committed":
+			ev.CommittedKB = v
+		}
+		if len(b) >= 3 && string(b[:3]) == " KB" {
+			b = b[3:]
+		}
+		if len(b) > 0 && b[0] == ',' {
+			b = b[1:]
+		} else {
+			break
+		}
+	}
+	if !got {
+		return false
+	}
+	ev.Space = name
+	return true
+}
+
+// isMajor tells full collections (Mark-sweep, Mark-Compact and their
+// suffixed forms) from young-generation ones (Scavenge, Minor ...).
+func isMajor(typ []byte) bool {
+	return bytes.HasPrefix(typ, []byte("Mark-"))
+}
+
+func bytesToMB(v []byte) float64 {
+	x, n := parseNum(v)
+	if n == 0 {
+		return 0
+	}
+	return x / (1024 * 1024)
+}
+
+// num parses a number at the start of b.
+func num(b []byte) (float64, []byte, bool) {
+	v, n := parseNum(b)
+	if n == 0 {
+		return 0, b, false
+	}
+	return v, b[n:], true
+}
+
+// paren parses " (25.2)".
+func paren(b []byte) (float64, []byte, bool) {
+	if len(b) < 2 || b[0] != ' ' || b[1] != '(' {
+		return 0, b, false
+	}
+	v, n := parseNum(b[2:])
+	if n == 0 || 2+n >= len(b) || b[2+n] != ')' {
+		return 0, b, false
+	}
+	return v, b[3+n:], true
+}
+
+func lit(b []byte, s string) ([]byte, bool) {
+	if len(b) < len(s) || string(b[:len(s)]) != s {
+		return b, false
+	}
+	return b[len(s):], true
+}
+
+// parseNum reads an unsigned decimal number ("12", "12.77", ".5" is not
+// accepted) and returns it with the count of bytes consumed (0 if none).
+// V8 prints at most a few decimals, so summing digits is exact enough and
+// much faster than strconv.ParseFloat on the hot path.
+func parseNum(b []byte) (float64, int) {
+	i := 0
+	var ip uint64
+	extra := 0 // digits beyond what uint64 holds exactly
+	for i < len(b) && isDigit(b[i]) {
+		if ip < 1e17 {
+			ip = ip*10 + uint64(b[i]-'0')
+		} else {
+			extra++
+		}
+		i++
+	}
+	if i == 0 {
+		return 0, 0
+	}
+	v := float64(ip)
+	for ; extra > 0 && v < 1e300; extra-- {
+		v *= 10
+	}
+	if i+1 < len(b) && b[i] == '.' && isDigit(b[i+1]) {
+		i++
+		var fp uint64
+		scale := 1.0
+		for i < len(b) && isDigit(b[i]) {
+			if scale < 1e15 {
+				fp = fp*10 + uint64(b[i]-'0')
+				scale *= 10
+			}
+			i++
+		}
+		v += float64(fp) / scale
+	}
+	return v, i
+}
+
+func skipSpaces(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
+}
+
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

@@ -1,0 +1,16 @@
+// Healthy: a bounded cache whose entries live long enough to be promoted,
+// then die in old space, so major GCs run and free what they find.
+const cache = new Map();
+const ms = +(process.argv[2] || 2000);
+const start = Date.now();
+let i = 0;
+function tick() {
+  for (let k = 0; k < 1000; k++) {
+    cache.set(i, { id: i, s: 'v' + i, pad: new Array(8).fill(i) });
+    cache.delete(i - 10000);
+    i++;
+  }
+  if (Date.now() - start < ms) setTimeout(tick, 5);
+}
+console.log('healthy app started');
+tick();

@@ -1,0 +1,19 @@
+// Leaky: same churn as healthy.js, but every 10th entry is also pushed onto
+// a module-level array that is never trimmed.
+const cache = new Map();
+const leaked = [];
+const ms = +(process.argv[2] || 2000);
+const start = Date.now();
+let i = 0;
+function tick() {
+  for (let k = 0; k < 1000; k++) {
+    const v = { id: i, s: 'v' + i, pad: new Array(8).fill(i) };
+    cache.set(i, v);
+    cache.delete(i - 10000);
+    if (i % 10 === 0) leaked.push(v);
+    i++;
+  }
+  if (Date.now() - start < ms) setTimeout(tick, 5);
+}
+console.log('leaky app started');
+tick();
