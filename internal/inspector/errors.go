@@ -10,6 +10,8 @@ import (
 // Errors a caller can test for with errors.Is. Messages built on them name
 // the target and say what to do.
 var (
+	// ErrBadTarget: the target spec is malformed.
+	ErrBadTarget = errors.New("bad target")
 	// ErrNoProcess: the pid does not exist.
 	ErrNoProcess = errors.New("no such process")
 	// ErrNotNode: the pid exists but is not a node process (we never send

@@ -74,7 +74,7 @@ var httpClient = &http.Client{Timeout: 5 * time.Second}
 func Resolve(ctx context.Context, spec string, opts ResolveOptions) (*Target, error) {
 	spec = strings.TrimSpace(spec)
 	if spec == "" {
-		return nil, errors.New("empty target: give a pid, host:port or ws:// URL")
+		return nil, fmt.Errorf("%w: empty; give a pid, host:port or ws:// URL", ErrBadTarget)
 	}
 	if pid, err := strconv.Atoi(spec); err == nil {
 		if pid <= 0 {
@@ -85,7 +85,7 @@ func Resolve(ctx context.Context, spec string, opts ResolveOptions) (*Target, er
 	if strings.HasPrefix(spec, "ws://") || strings.HasPrefix(spec, "wss://") {
 		u, err := url.Parse(spec)
 		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("bad inspector URL %q", spec)
+			return nil, fmt.Errorf("%w: bad inspector URL %q", ErrBadTarget, spec)
 		}
 		if err := checkHost(ctx, u.Hostname(), opts.AllowRemote); err != nil {
 			return nil, err
@@ -96,10 +96,10 @@ func Resolve(ctx context.Context, spec string, opts ResolveOptions) (*Target, er
 	hostport = strings.TrimSuffix(hostport, "/")
 	host, port, err := net.SplitHostPort(hostport)
 	if err != nil {
-		return nil, fmt.Errorf("bad target %q: want a pid, host:port or ws:// URL", spec)
+		return nil, fmt.Errorf("%w %q: want a pid, host:port or ws:// URL", ErrBadTarget, spec)
 	}
 	if p, err := strconv.Atoi(port); err != nil || p <= 0 || p > 65535 {
-		return nil, fmt.Errorf("bad port in %q", spec)
+		return nil, fmt.Errorf("%w: bad port in %q", ErrBadTarget, spec)
 	}
 	if err := checkHost(ctx, host, opts.AllowRemote); err != nil {
 		return nil, err
@@ -125,7 +125,7 @@ func checkHost(ctx context.Context, host string, allow bool) error {
 	}
 	addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
 	if err != nil || len(addrs) == 0 {
-		return fmt.Errorf("cannot resolve %q: %v", host, err)
+		return fmt.Errorf("%w: cannot resolve %q: %v", ErrBadTarget, host, err)
 	}
 	for _, a := range addrs {
 		if !a.IP.IsLoopback() {

@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/inspector"
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+func init() {
+	Register(&Command{
+		Name:    "capture",
+		Summary: "take a heap snapshot of a running node process (pid, host:port or ws:// URL)",
+		Usage:   "leakhound capture TARGET [-o FILE|DIR]",
+		Run:     runCapture,
+	})
+}
+
+// targetFlags are the flags every command that attaches to a process shares.
+type targetFlags struct {
+	allowRemote *bool
+}
+
+func addTargetFlags(fs *flag.FlagSet) targetFlags {
+	return targetFlags{
+		allowRemote: fs.Bool("allow-remote", false, "allow an inspector on a non-loopback host (it gives code execution in the target)"),
+	}
+}
+
+// attachTarget resolves spec and opens an inspector session, mapping the
+// failures to exit codes: a wrong target (no such process, not node, remote
+// refused, malformed) is bad input (2); an inspector that cannot be reached
+// or is held by another client is the environment (3). When the inspector
+// was opened with SIGUSR1 it says so on stderr, since it stays open.
+func attachTarget(ctx context.Context, env *Env, spec string, tf targetFlags, quiet bool) (*inspector.Conn, error) {
+	t, err := inspector.Resolve(ctx, spec, inspector.ResolveOptions{AllowRemote: *tf.allowRemote})
+	if err != nil {
+		return nil, attachError(err)
+	}
+	if t.Opened && !quiet {
+		fmt.Fprintf(env.Stderr, "leakhound: opened the inspector of pid %d with SIGUSR1 at %s (it stays open until the process exits)\n", t.PID, t.Addr)
+	}
+	c, err := inspector.Dial(ctx, t)
+	if err != nil {
+		return nil, attachError(err)
+	}
+	return c, nil
+}
+
+func attachError(err error) error {
+	for _, bad := range []error{inspector.ErrBadTarget, inspector.ErrNoProcess, inspector.ErrNotNode, inspector.ErrRemote} {
+		if errors.Is(err, bad) {
+			return BadInput(err)
+		}
+	}
+	return err
+}
+
+// captureJSON is capture's --json output.
+type captureJSON struct {
+	Path       string `json:"path"`
+	Bytes      int64  `json:"bytes"`
+	DurationMS int64  `json:"duration_ms"`
+	HeapUsed   int64  `json:"heap_used"`
+	PID        int    `json:"pid,omitempty"`
+	Target     string `json:"target"`
+}
+
+func runCapture(ctx context.Context, env *Env, args []string) error {
+	cmd := commands["capture"]
+	fs := NewFlags(env, cmd)
+	out := fs.String("o", "", "output file, or a directory for the default name Heap.YYYYMMDD.HHMMSS.PID.SEQ.heapsnapshot (default: current directory)")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	quiet := fs.Bool("quiet", false, "no progress bar or notes on stderr")
+	tf := addTargetFlags(fs)
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return BadInputf("capture needs exactly one TARGET (a pid, host:port or ws:// URL), got %d", len(pos))
+	}
+	path, err := snapshotPath(*out)
+	if err != nil {
+		return err
+	}
+	c, err := attachTarget(ctx, env, pos[0], tf, *quiet)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	pid := c.Target().PID
+	if pid == 0 {
+		// host:port targets: ask, for the file name.
+		if v, err := c.Evaluate(ctx, "process.pid", false); err == nil {
+			_ = json.Unmarshal(v, &pid)
+		}
+	}
+	if path == "" || isDir(path) {
+		dir := path
+		if dir == "" {
+			dir = "."
+		}
+		path = inspector.NextSnapshotPath(dir, pid, time.Now())
+	}
+	res, err := captureWithProgress(ctx, env, c, path, *quiet)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(captureJSON{Path: res.Path, Bytes: res.Bytes, DurationMS: res.Duration.Milliseconds(),
+			HeapUsed: res.HeapUsed, PID: pid, Target: c.Target().String()})
+	}
+	fmt.Fprintf(env.Stdout, "%s  %s in %.1fs (JS heap %s used)\n", res.Path, ui.Bytes(res.Bytes),
+		res.Duration.Seconds(), ui.Bytes(res.HeapUsed))
+	return nil
+}
+
+// captureWithProgress runs inspector.Capture with a progress bar on stderr
+// and maps its errors to exit codes (disk space: 3, like any environment
+// failure).
+func captureWithProgress(ctx context.Context, env *Env, c *inspector.Conn, path string, quiet bool) (inspector.CaptureResult, error) {
+	var bar *ui.Progress
+	opts := inspector.CaptureOptions{
+		Estimate: func(n int64) { bar = ui.NewProgress(env.Stderr, "V8 building snapshot", n, !quiet) },
+		SnapshotOptions: inspector.SnapshotOptions{
+			Progress: func(n int64) {
+				if n == 0 {
+					return
+				}
+				bar.SetLabel("writing snapshot")
+				bar.Set(n)
+			},
+		},
+	}
+	res, err := inspector.Capture(ctx, c, path, opts)
+	bar.Done()
+	return res, err
+}
+
+// snapshotPath validates -o: "" (default name in .), a directory, or a file
+// in an existing directory.
+func snapshotPath(out string) (string, error) {
+	if out == "" || isDir(out) {
+		return out, nil
+	}
+	dir := filepath.Dir(out)
+	if !isDir(dir) {
+		return "", BadInputf("output directory %s does not exist", dir)
+	}
+	return out, nil
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/inspector"
+	"github.com/leakhound/leakhound/internal/inspector/livetest"
+)
+
+func runInspCLI(args ...string) (code int, stdout, stderr string) {
+	var o, e bytes.Buffer
+	code = Main(args, &Env{Stdin: strings.NewReader(""), Stdout: &o, Stderr: &e})
+	return code, o.String(), e.String()
+}
+
+func TestCaptureCommand(t *testing.T) {
+	cmd := livetest.Start(t, "--inspect-port=0", "idle.js")
+	dir := t.TempDir()
+	pid := strconv.Itoa(cmd.Process.Pid)
+	code, out, errOut := runInspCLI("capture", pid, "-o", dir, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "SIGUSR1") {
+		t.Errorf("no note about opening the inspector: %q", errOut)
+	}
+	var res captureJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("bad JSON %q: %v", out, err)
+	}
+	if filepath.Dir(res.Path) != dir || !strings.HasPrefix(filepath.Base(res.Path), "Heap.") ||
+		!strings.HasSuffix(res.Path, "."+pid+".001.heapsnapshot") || res.PID != cmd.Process.Pid {
+		t.Errorf("result %+v", res)
+	}
+	st, err := os.Stat(res.Path)
+	if err != nil || st.Size() != res.Bytes {
+		t.Fatalf("file: %v, %v", st, err)
+	}
+
+	// Again by host:port, to an explicit file, text output.
+	tg, err := inspector.Resolve(context.Background(), pid, inspector.ResolveOptions{NoSignal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "two.heapsnapshot")
+	code, out, errOut = runInspCLI("capture", tg.Addr, "-o", file, "--quiet")
+	if code != 0 || !strings.HasPrefix(out, file+"  ") || errOut != "" {
+		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
+	}
+}
+
+func TestCaptureCommandBadTargets(t *testing.T) {
+	sleep := exec.Command("sleep", "30")
+	if err := sleep.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer func() { sleep.Process.Kill(); sleep.Wait() }()
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"capture"}, 2, "exactly one TARGET"},
+		{[]string{"capture", "99999999"}, 2, "no such process"},
+		{[]string{"capture", strconv.Itoa(sleep.Process.Pid)}, 2, "not a node process"},
+		{[]string{"capture", "10.0.0.1:9229"}, 2, "--allow-remote"},
+		{[]string{"capture", "what"}, 2, "bad target"},
+		{[]string{"capture", "1", "-o", "/no/such/dir/x.heapsnapshot"}, 2, "does not exist"},
+	} {
+		code, _, errOut := runInspCLI(tc.args...)
+		if code != tc.code || !strings.Contains(errOut, tc.msg) || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errOut, tc.code, tc.msg)
+		}
+	}
+	// The sleep process must still be alive: we never signal a non-node process.
+	if err := sleep.Process.Signal(syscallZero); err != nil {
+		t.Errorf("sleep died: %v", err)
+	}
+}
+
+var syscallZero = syscall.Signal(0)

@@ -1,0 +1,66 @@
+// Package livetest starts the node programs of testdata/live for tests that
+// need a real target process. Only tests import it.
+package livetest
+
+import (
+	"bufio"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Dir is testdata/live at the repository root.
+func Dir() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "..", "testdata", "live")
+}
+
+// Node returns node's path, skipping the test when node is missing.
+func Node(t testing.TB) string {
+	p, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not on PATH")
+	}
+	return p
+}
+
+// Start runs node with args (script paths relative to testdata/live) and
+// waits for its "ready" line on stdout. The process is killed when the test
+// ends. Pass --inspect-port=0 first so an inspector opened with SIGUSR1
+// picks a free port and parallel tests never fight over 9229.
+func Start(t testing.TB, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(Node(t), args...)
+	cmd.Dir = Dir()
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		signalled := false
+		for sc.Scan() {
+			if !signalled && strings.HasPrefix(sc.Text(), "ready") {
+				signalled = true
+				close(ready)
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(20 * time.Second):
+		t.Fatal("node did not print ready")
+	}
+	return cmd
+}
