@@ -70,6 +70,8 @@ type Graph struct {
 	distance  []int32
 	class     []uint32 // index into Classes
 
+	detachedness []uint8 // nil when the snapshot has no detachedness field
+
 	// Classes is DevTools' class table: one entry per distinct class key
 	// (class name, plus the constructor's source location for objects).
 	Classes []Class
@@ -165,6 +167,7 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 			}
 		}()
 		phase("flags")
+		a.propagateDOMState()
 		a.markPageObjects()
 		a.computeEssentialEdges()
 		close(essentialReady)

@@ -1,0 +1,139 @@
+package heapgraph
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
+)
+
+const goldenDir = "../../testdata/golden"
+
+func goldenNames(t *testing.T) []string {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(goldenDir, "*.heapsnapshot.gz"))
+	if err != nil || len(m) == 0 {
+		t.Fatalf("no golden snapshots in %s (run scripts/golden/make.sh)", goldenDir)
+	}
+	var names []string
+	for _, p := range m {
+		names = append(names, strings.TrimSuffix(filepath.Base(p), ".heapsnapshot.gz"))
+	}
+	return names
+}
+
+func readGz(t *testing.T, path string) *bufio.Reader {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bufio.NewReader(zr)
+}
+
+type goldenNodes struct {
+	Classes []string    `json:"classes"`
+	Nodes   [][4]uint64 `json:"-"`
+	Raw     [][]int64   `json:"nodes"`
+}
+
+// TestGolden compares, for every node of real snapshots written by node,
+// our retained size, distance and class name with DevTools' own numbers,
+// and every row of the Summary view.
+func TestGolden(t *testing.T) {
+	for _, name := range goldenNames(t) {
+		t.Run(name, func(t *testing.T) {
+			s := loadGolden(t, filepath.Join(goldenDir, name+".heapsnapshot.gz"))
+			g, err := Build(s, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want goldenNodes
+			if err := json.NewDecoder(readGz(t, filepath.Join(goldenDir, name+".nodes.json.gz"))).Decode(&want); err != nil {
+				t.Fatal(err)
+			}
+			if len(want.Raw) != g.NodeCount() {
+				t.Fatalf("golden has %d nodes, snapshot %d", len(want.Raw), g.NodeCount())
+			}
+			bad := 0
+			for i, w := range want.Raw {
+				n := uint32(i)
+				id, ret, dist, cls := w[0], w[1], w[2], want.Classes[w[3]]
+				if int64(g.ID(n)) != id || int64(g.RetainedSize(n)) != ret || int64(g.Distance(n)) != dist || g.ClassName(n) != cls {
+					if bad < 10 {
+						t.Errorf("node %d @%d %s %q: got retained %d distance %d class %q; DevTools: retained %d distance %d class %q",
+							n, g.ID(n), g.TypeName(n), g.S.NodeNameString(n), g.RetainedSize(n), g.Distance(n), g.ClassName(n), ret, dist, cls)
+					}
+					bad++
+				}
+			}
+			if bad > 0 {
+				t.Errorf("%d of %d nodes differ from DevTools", bad, len(want.Raw))
+			}
+
+			// Summary rows: compare as multisets keyed by the whole row.
+			var wantRows []string
+			sc := bufio.NewScanner(readGz(t, filepath.Join(goldenDir, name+".summary.jsonl.gz")))
+			sc.Buffer(nil, 1<<20)
+			for sc.Scan() {
+				var r struct {
+					Class    string `json:"class"`
+					Count    int    `json:"count"`
+					Self     uint64 `json:"self"`
+					Retained uint64 `json:"retained"`
+					Distance int32  `json:"distance"`
+				}
+				if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+					t.Fatal(err)
+				}
+				wantRows = append(wantRows, fmt.Sprintf("%q count=%d self=%d retained=%d distance=%d", r.Class, r.Count, r.Self, r.Retained, r.Distance))
+			}
+			var gotRows []string
+			for _, r := range g.Summary() {
+				gotRows = append(gotRows, fmt.Sprintf("%q count=%d self=%d retained=%d distance=%d", r.Name, r.Count, r.Shallow, r.Retained, r.Distance))
+			}
+			sort.Strings(wantRows)
+			sort.Strings(gotRows)
+			diffRows(t, gotRows, wantRows)
+		})
+	}
+}
+
+func diffRows(t *testing.T, got, want []string) {
+	t.Helper()
+	gm := map[string]int{}
+	for _, r := range got {
+		gm[r]++
+	}
+	wm := map[string]int{}
+	for _, r := range want {
+		wm[r]++
+	}
+	n := 0
+	for r, c := range wm {
+		if gm[r] != c && n < 10 {
+			t.Errorf("summary: DevTools has %dx %s, we have %d", c, r, gm[r])
+			n++
+		}
+	}
+	for r, c := range gm {
+		if wm[r] != c && n < 20 {
+			t.Errorf("summary: we have %dx %s, DevTools %d", c, r, wm[r])
+			n++
+		}
+	}
+}
+
+var _ = heapsnapshot.Snapshot{}
