@@ -65,6 +65,9 @@ type LineCounts struct {
 	Skipped   int64 `json:"skipped"`   // the application's own output
 	Malformed int64 `json:"malformed"` // looked like GC lines but did not parse
 	Overlong  int64 `json:"overlong"`  // longer than 1 MiB, skipped
+	// Replayed are the "Last few GCs" V8 prints again when it dies of
+	// heap exhaustion; they were already counted once.
+	Replayed int64 `json:"replayed"`
 }
 
 type isoKey struct {
@@ -114,6 +117,8 @@ type Analyzer struct {
 	last     *isolate
 	carry    []byte
 	dropping bool // inside an overlong line
+	replay   bool // after "<--- Last few GCs --->"
+	oom      bool // V8 reported "JavaScript heap out of memory"
 	ev       Event
 }
 
@@ -186,7 +191,14 @@ func (a *Analyzer) Flush() {
 func (a *Analyzer) Line(line []byte) {
 	a.lines.Total++
 	ev := &a.ev
-	switch ParseLine(line, ev) {
+	k := ParseLine(line, ev)
+	if (k == KindGC || k == KindNVP) && a.replay {
+		if iso := a.lookup(ev, false); iso != nil && ev.TimeMs <= iso.lastT {
+			a.lines.Replayed++
+			return
+		}
+	}
+	switch k {
 	case KindGC:
 		a.lines.GC++
 		a.gc(ev)
@@ -202,6 +214,23 @@ func (a *Analyzer) Line(line []byte) {
 		a.lines.Malformed++
 	default:
 		a.lines.Skipped++
+		a.markers(line)
+	}
+}
+
+// markers notices V8's fatal out-of-memory report, whose "Last few GCs"
+// section repeats GC lines already seen.
+func (a *Analyzer) markers(line []byte) {
+	if len(bytes.TrimSpace(line)) == 0 {
+		return
+	}
+	if bytes.Contains(line, []byte("<--- Last few GCs --->")) {
+		a.replay = true
+		return
+	}
+	a.replay = false
+	if bytes.Contains(line, []byte("JavaScript heap out of memory")) {
+		a.oom = true
 	}
 }
 
@@ -405,18 +434,21 @@ type IsolateSummary struct {
 
 // Summary is the whole report; its JSON form is leakhound gc --json.
 type Summary struct {
-	Verdict            string           `json:"verdict"`
-	VerdictText        string           `json:"verdict_text"`
-	GCs                int64            `json:"gcs"`
-	WallMs             float64          `json:"wall_ms"`
-	GCMs               float64          `json:"gc_ms"`
-	GCShare            float64          `json:"gc_share"`
-	MutatorUtilization float64          `json:"mutator_utilization"`
-	ByType             []TypeSummary    `json:"by_type"`
-	PostGCTrend        Trend            `json:"post_gc_trend"`
-	Thresholds         Thresholds       `json:"thresholds"`
-	Lines              LineCounts       `json:"lines"`
-	Isolates           []IsolateSummary `json:"isolates"`
+	Verdict            string        `json:"verdict"`
+	VerdictText        string        `json:"verdict_text"`
+	GCs                int64         `json:"gcs"`
+	WallMs             float64       `json:"wall_ms"`
+	GCMs               float64       `json:"gc_ms"`
+	GCShare            float64       `json:"gc_share"`
+	MutatorUtilization float64       `json:"mutator_utilization"`
+	ByType             []TypeSummary `json:"by_type"`
+	PostGCTrend        Trend         `json:"post_gc_trend"`
+	Thresholds         Thresholds    `json:"thresholds"`
+	Lines              LineCounts    `json:"lines"`
+	// OutOfMemory is set when the log contains V8's fatal "JavaScript heap
+	// out of memory" report.
+	OutOfMemory bool             `json:"out_of_memory"`
+	Isolates    []IsolateSummary `json:"isolates"`
 }
 
 // Summary computes the report so far; the analyser can keep consuming.
@@ -455,6 +487,15 @@ func (a *Analyzer) Summary() *Summary {
 		}
 	} else {
 		s.VerdictText = "no GC lines found"
+	}
+	s.OutOfMemory = a.oom
+	if a.oom {
+		if s.Verdict == Healthy {
+			s.Verdict = GCPressure
+			s.VerdictText = "GC pressure: the process ran out of JavaScript heap"
+		} else {
+			s.VerdictText += "; the process ran out of JavaScript heap"
+		}
 	}
 	if s.WallMs > 0 {
 		s.GCShare = round(min(1, s.GCMs/s.WallMs), 4)

@@ -114,49 +114,61 @@ func ParseLine(line []byte, ev *Event) Kind {
 	return KindV8
 }
 
-// parsePrefix reads "[1234:0x1a2b3c]" and returns the rest of the line.
+// parsePrefix reads V8's "[1234:0x1a2b3c]" prefix. Windows prints the
+// address without "0x" ("[43580:000002C9E4AAE000]") and V8 before 4.x
+// printed only the pid ("[1234]").
 func parsePrefix(b []byte, ev *Event) ([]byte, bool) {
-	if len(b) < 5 || b[0] != '[' {
+	if len(b) < 3 || b[0] != '[' {
 		return b, false
 	}
 	i := 1
 	var pid int64
 	start := i
-	for i < len(b) && isDigit(b[i]) {
-		if pid > 1<<40 {
-			return b, false
-		}
+	for i < len(b) && isDigit(b[i]) && i-start < 12 {
 		pid = pid*10 + int64(b[i]-'0')
 		i++
 	}
-	if i == start || i+2 >= len(b) || b[i] != ':' || b[i+1] != '0' || (b[i+2] != 'x' && b[i+2] != 'X') {
+	if i == start || i >= len(b) {
 		return b, false
 	}
-	i += 3
+	if b[i] == ']' {
+		ev.PID = pid
+		return b[i+1:], true
+	}
+	if b[i] != ':' {
+		return b, false
+	}
+	i++
+	if i+1 < len(b) && b[i] == '0' && (b[i+1] == 'x' || b[i+1] == 'X') {
+		i += 2
+	}
 	var iso uint64
 	start = i
 	for i < len(b) && i-start < 16 {
-		c := b[i]
-		var d byte
-		switch {
-		case c >= '0' && c <= '9':
-			d = c - '0'
-		case c >= 'a' && c <= 'f':
-			d = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			d = c - 'A' + 10
-		default:
-			goto done
+		d, ok := hexVal(b[i])
+		if !ok {
+			break
 		}
 		iso = iso<<4 | uint64(d)
 		i++
 	}
-done:
 	if i == start || i >= len(b) || b[i] != ']' {
 		return b, false
 	}
 	ev.PID, ev.Isolate = pid, iso
 	return b[i+1:], true
+}
+
+func hexVal(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }
 
 // parseTimed parses "262 ms: <GC description>" in either the human or

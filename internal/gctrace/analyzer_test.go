@@ -1,0 +1,254 @@
+package gctrace
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func analyze(t *testing.T, data []byte) *Summary {
+	t.Helper()
+	a := NewAnalyzer(Options{})
+	if _, err := a.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	a.Flush()
+	return a.Summary()
+}
+
+func sampleFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "gctrace", "samples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func typeByName(ts []TypeSummary, name string) *TypeSummary {
+	for i := range ts {
+		if ts[i].Type == name {
+			return &ts[i]
+		}
+	}
+	return nil
+}
+
+// TestSamples checks each hand-written sample of a format node 20 cannot
+// print: types kept apart by their printed names, pauses, and the lines
+// the analyser must skip.
+func TestSamples(t *testing.T) {
+	type want struct {
+		typ   string
+		count int64
+		max   float64
+		total float64
+	}
+	cases := []struct {
+		file     string
+		gcs      int64
+		isolates int
+		skipped  int64
+		types    []want
+		verdict  string
+	}{
+		{"v8-4-bracketed.log", 3, 1, 1, []want{{"Scavenge", 2, 1.4, 2.5}, {"Mark-sweep", 1, 12.6, 12.6}}, Healthy},
+		{"node8-mark-sweep.log", 4, 1, 0, []want{{"Scavenge", 2, 1.1, 2.0}, {"Mark-sweep", 2, 7.4, 12.6}}, Healthy},
+		{"node12-16-mu.log", 4, 1, 0, []want{{"Scavenge", 2, 2.25, 3.45}, {"Mark-sweep", 1, 9.8, 9.8}, {"Mark-sweep (reduce)", 1, 4.1, 4.1}}, Healthy},
+		{"minor-mc.log", 4, 1, 0, []want{{"Minor Mark-Compact", 3, 1.48, 3.95}, {"Mark-Compact", 1, 6.02, 6.02}}, Healthy},
+		{"node22-pooled-oom.log", 8, 1, 8, []want{{"Scavenge", 1, 1.5, 1.5}, {"Scavenge (interleaved)", 1, 3, 3},
+			{"Minor Mark-Sweep", 1, 2, 2}, {"Mark-Compact", 4, 16, 52}, {"Mark-Compact (reduce)", 1, 18, 18}}, ProbableLeak},
+		{"windows-prefix.log", 3, 2, 0, []want{{"Scavenge", 2, 0.91, 1.41}, {"Mark-Compact", 1, 5.22, 5.22}}, Healthy},
+		{"nvp-new.log", 5, 1, 0, []want{{"Scavenge", 1, 1.2, 1.2}, {"Scavenge (during sweeping)", 1, 0.9, 0.9},
+			{"Minor Mark-Sweep", 1, 0.8, 0.8}, {"Mark-Compact", 1, 6.5, 6.5}, {"Mark-Compact (reduce)", 1, 4, 4}}, Healthy},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			s := analyze(t, sampleFile(t, c.file))
+			if s.GCs != c.gcs || len(s.Isolates) != c.isolates || s.Lines.Skipped != c.skipped || s.Lines.Malformed != 0 {
+				t.Errorf("gcs %d isolates %d skipped %d malformed %d; want %d %d %d 0",
+					s.GCs, len(s.Isolates), s.Lines.Skipped, s.Lines.Malformed, c.gcs, c.isolates, c.skipped)
+			}
+			if len(s.ByType) != len(c.types) {
+				t.Errorf("types %+v", s.ByType)
+			}
+			for _, w := range c.types {
+				ts := typeByName(s.ByType, w.typ)
+				if ts == nil {
+					t.Errorf("type %q missing in %+v", w.typ, s.ByType)
+					continue
+				}
+				if ts.Count != w.count || !near(ts.PauseMs.Max, w.max) || !near(ts.PauseMs.Total, w.total) || !ts.Exact {
+					t.Errorf("%s: %+v, want count %d max %v total %v", w.typ, ts, w.count, w.max, w.total)
+				}
+			}
+			if s.Verdict != c.verdict {
+				t.Errorf("verdict %s (%s), want %s", s.Verdict, s.VerdictText, c.verdict)
+			}
+		})
+	}
+}
+
+func TestOOMReplayNotCountedTwice(t *testing.T) {
+	s := analyze(t, sampleFile(t, "node22-pooled-oom.log"))
+	if !s.OutOfMemory || s.Lines.Replayed != 2 {
+		t.Errorf("oom %v replayed %d", s.OutOfMemory, s.Lines.Replayed)
+	}
+	tr := s.PostGCTrend
+	// After major GCs: 10, 20, 30, 40, 50 MB at 1..5 s: 10 MB/s = 36000 MB/h.
+	if tr.MajorGCs != 5 || !near(tr.MBPerHour, 36000) || !near(tr.R2, 1) || !near(tr.StartMB, 10) || !near(tr.EndMB, 50) {
+		t.Errorf("trend %+v", tr)
+	}
+	fr := s.Isolates[0].Freed
+	if fr == nil || !near(fr.MedianMB, 10) || !near(fr.MinMB, 10) || !near(fr.MaxMB, 10) {
+		t.Errorf("freed %+v", fr)
+	}
+	// Wall from the start of the first GC (100 − 1.5 ms) to 5000 ms.
+	is := s.Isolates[0]
+	if !near(is.WallMs, 4901.5) || !near(is.PauseMs, 76.5) || !near(is.IncrementalMs, 25) {
+		t.Errorf("wall %v pause %v incremental %v", is.WallMs, is.PauseMs, is.IncrementalMs)
+	}
+	if !near(is.GCShare, 0.0207) {
+		t.Errorf("gc share %v", is.GCShare)
+	}
+}
+
+func TestWindowsIsolatesKeptApart(t *testing.T) {
+	s := analyze(t, sampleFile(t, "windows-prefix.log"))
+	if len(s.Isolates) != 2 || s.Isolates[0].Isolate != "0x2c9e4aae000" || s.Isolates[1].PID != 7 || s.Isolates[1].GCs != 1 {
+		t.Errorf("%+v", s.Isolates)
+	}
+}
+
+// TestStreamingSplits feeds the same log in random pieces: the summary must
+// not depend on where reads split lines.
+func TestStreamingSplits(t *testing.T) {
+	data := sampleFile(t, "node22-pooled-oom.log")
+	want, _ := json.Marshal(analyze(t, data))
+	rng := rand.New(rand.NewSource(1))
+	for i := 0; i < 50; i++ {
+		a := NewAnalyzer(Options{})
+		rest := data
+		for len(rest) > 0 {
+			n := 1 + rng.Intn(40)
+			if n > len(rest) {
+				n = len(rest)
+			}
+			a.Write(rest[:n])
+			rest = rest[n:]
+		}
+		a.Flush()
+		got, _ := json.Marshal(a.Summary())
+		if !bytes.Equal(got, want) {
+			t.Fatalf("split %d differs:\n%s\n%s", i, got, want)
+		}
+	}
+}
+
+func TestOverlongLineSkipped(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(node20Line + "\n")
+	b.Write(bytes.Repeat([]byte("x"), maxLine+10))
+	b.WriteString("\n" + node20Line + "\n")
+	a := NewAnalyzer(Options{})
+	for p := b.Bytes(); len(p) > 0; {
+		n := min(len(p), 4096)
+		a.Write(p[:n])
+		p = p[n:]
+	}
+	a.Flush()
+	l := a.Lines()
+	if l.Overlong != 1 || l.GC != 2 || l.Total != 3 || cap(a.carry) > 2*maxLine {
+		t.Errorf("%+v cap %d", l, cap(a.carry))
+	}
+}
+
+// TestBoundedMemory feeds many GCs: kept series stay capped and pause
+// percentiles move from exact to the histogram.
+func TestBoundedMemory(t *testing.T) {
+	a := NewAnalyzer(Options{})
+	var line []byte
+	const n = 20000
+	for i := 0; i < n; i++ {
+		typ := "Scavenge"
+		if i%10 == 0 {
+			typ = "Mark-Compact"
+		}
+		after := 10 + float64(i)*0.001
+		line = fmt.Appendf(line[:0], "[1:0x1] %8d ms: %s %.1f (40.0) -> %.3f (40.0) MB, %.2f / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ",
+			i*100, typ, after+5, after, 0.5+float64(i%100)/100)
+		a.Line(line)
+	}
+	iso := a.isolates[0]
+	if len(iso.chart.pts) > 1024 || len(iso.fit.pts) > 512 {
+		t.Errorf("chart %d fit %d", len(iso.chart.pts), len(iso.fit.pts))
+	}
+	s := a.Summary()
+	sc := typeByName(s.ByType, "Scavenge")
+	if sc == nil || sc.Exact || sc.Count != n-n/10 {
+		t.Fatalf("%+v", sc)
+	}
+	// Pauses 0.50..1.49 uniformly: p50 ≈ 0.99, within the sketch's 1%.
+	if sc.PauseMs.P50 < 0.98*0.99 || sc.PauseMs.P50 > 1.02*0.99 || sc.PauseMs.Max != 1.49 {
+		t.Errorf("p50 %v max %v", sc.PauseMs.P50, sc.PauseMs.Max)
+	}
+	if s.PostGCTrend.MajorGCs != n/10 || s.PostGCTrend.Fitted > 512 {
+		t.Errorf("%+v", s.PostGCTrend)
+	}
+	// 0.001 MB per 100 ms = 36 MB/h.
+	if d := s.PostGCTrend.MBPerHour - 36; d > 0.5 || d < -0.5 {
+		t.Errorf("trend %v MB/h", s.PostGCTrend.MBPerHour)
+	}
+}
+
+func TestSketchExactQuantiles(t *testing.T) {
+	var s pauseSketch
+	for i := 1; i <= 100; i++ {
+		s.add(float64(i))
+	}
+	for _, c := range []struct{ q, v float64 }{{0.5, 50}, {0.95, 95}, {0.99, 99}, {1, 100}, {0, 1}} {
+		if got := s.quantile(c.q); got != c.v {
+			t.Errorf("q%v = %v, want %v", c.q, got, c.v)
+		}
+	}
+}
+
+func TestTheilSenIgnoresOutliers(t *testing.T) {
+	xs := []float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}
+	ys := []float64{1, 3, 5, 7, 9, 11, 13, 15, 17, 19}
+	ys[3] = 1000 // one wild point
+	f := theilSen(xs, ys)
+	if !near(f.Slope, 2) || !near(f.Intercept, 1) {
+		t.Errorf("%+v", f)
+	}
+}
+
+func TestSeriesDownsample(t *testing.T) {
+	s := newSeries(8)
+	for i := 0; i < 100; i++ {
+		s.add(point{T: float64(i), Before: float64(i), After: float64(i)})
+	}
+	pts := s.points()
+	total := 0
+	for _, p := range pts {
+		total += int(p.N)
+	}
+	if len(pts) > 9 || total != 100 || pts[0].T != 0 {
+		t.Errorf("%d points, %d GCs: %+v", len(pts), total, pts)
+	}
+}
+
+func TestNoGCLines(t *testing.T) {
+	s := analyze(t, []byte("hello\nworld\n"))
+	if s.GCs != 0 || s.Lines.Skipped != 2 || s.Verdict != Healthy || len(s.Isolates) != 0 {
+		t.Errorf("%+v", s)
+	}
+	if !reflect.DeepEqual(s.ByType, []TypeSummary{}) {
+		t.Errorf("by_type %v", s.ByType)
+	}
+}
