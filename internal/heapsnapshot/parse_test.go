@@ -1,0 +1,348 @@
+package heapsnapshot
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapsnapshot/snapshottest"
+)
+
+// reference decodes a snapshot the slow, obvious way with encoding/json, to
+// check the streaming parser against.
+func reference(t testing.TB, data []byte) *Snapshot {
+	t.Helper()
+	var doc struct {
+		Snapshot struct {
+			Meta struct {
+				NodeFields     []string          `json:"node_fields"`
+				NodeTypes      []json.RawMessage `json:"node_types"`
+				EdgeFields     []string          `json:"edge_fields"`
+				EdgeTypes      []json.RawMessage `json:"edge_types"`
+				LocationFields []string          `json:"location_fields"`
+			} `json:"meta"`
+			NodeCount          int `json:"node_count"`
+			EdgeCount          int `json:"edge_count"`
+			TraceFunctionCount int `json:"trace_function_count"`
+		} `json:"snapshot"`
+		Nodes     []uint32 `json:"nodes"`
+		Edges     []uint32 `json:"edges"`
+		Locations []uint32 `json:"locations"`
+		Strings   []string `json:"strings"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	m := doc.Snapshot.Meta
+	s := &Snapshot{NodeCount: doc.Snapshot.NodeCount, EdgeCount: doc.Snapshot.EdgeCount,
+		TraceFunctionCount: doc.Snapshot.TraceFunctionCount}
+	s.Meta.NodeFields, s.Meta.EdgeFields, s.Meta.LocationFields = m.NodeFields, m.EdgeFields, m.LocationFields
+	idx := func(l []string, k string) int {
+		for i, v := range l {
+			if v == k {
+				return i
+			}
+		}
+		return -1
+	}
+	json.Unmarshal(m.NodeTypes[idx(m.NodeFields, "type")], &s.Meta.NodeTypes)
+	json.Unmarshal(m.EdgeTypes[idx(m.EdgeFields, "type")], &s.Meta.EdgeTypes)
+	nf, ef := len(m.NodeFields), len(m.EdgeFields)
+	n := len(doc.Nodes) / nf
+	s.FirstEdge = make([]uint32, n+1)
+	for i := 0; i < n; i++ {
+		row := doc.Nodes[i*nf:]
+		s.NodeType = append(s.NodeType, uint8(row[idx(m.NodeFields, "type")]))
+		s.NodeName = append(s.NodeName, row[idx(m.NodeFields, "name")])
+		s.NodeID = append(s.NodeID, row[idx(m.NodeFields, "id")])
+		s.NodeSelfSize = append(s.NodeSelfSize, row[idx(m.NodeFields, "self_size")])
+		s.FirstEdge[i+1] = s.FirstEdge[i] + row[idx(m.NodeFields, "edge_count")]
+		if k := idx(m.NodeFields, "trace_node_id"); k >= 0 {
+			s.NodeTraceNodeID = append(s.NodeTraceNodeID, row[k])
+		}
+		if k := idx(m.NodeFields, "detachedness"); k >= 0 {
+			s.NodeDetachedness = append(s.NodeDetachedness, uint8(row[k]))
+		}
+	}
+	for i := 0; i < len(doc.Edges)/ef; i++ {
+		row := doc.Edges[i*ef:]
+		s.EdgeType = append(s.EdgeType, uint8(row[idx(m.EdgeFields, "type")]))
+		s.EdgeNameOrIndex = append(s.EdgeNameOrIndex, row[idx(m.EdgeFields, "name_or_index")])
+		s.EdgeTo = append(s.EdgeTo, row[idx(m.EdgeFields, "to_node")]/uint32(nf))
+	}
+	lf := len(m.LocationFields)
+	for i := 0; i+lf <= len(doc.Locations); i += lf {
+		row := doc.Locations[i:]
+		s.LocationNode = append(s.LocationNode, row[0]/uint32(nf))
+		s.LocationScript = append(s.LocationScript, row[1])
+		s.LocationLine = append(s.LocationLine, row[2])
+		s.LocationColumn = append(s.LocationColumn, row[3])
+	}
+	s.Strings.Offsets = []uint32{0}
+	for _, str := range doc.Strings {
+		s.Strings.Data = append(s.Strings.Data, str...)
+		s.Strings.Offsets = append(s.Strings.Offsets, uint32(len(s.Strings.Data)))
+	}
+	s.ResolveTypes()
+	return s
+}
+
+func compare(t testing.TB, got, want *Snapshot) {
+	t.Helper()
+	g, w := reflect.ValueOf(*got), reflect.ValueOf(*want)
+	for i := 0; i < g.NumField(); i++ {
+		name := g.Type().Field(i).Name
+		gf, wf := g.Field(i), w.Field(i)
+		if gf.Kind() == reflect.Slice && gf.Len() == 0 && wf.Len() == 0 {
+			continue
+		}
+		if name == "Strings" {
+			gs, ws := got.Strings, want.Strings
+			if gs.Len() != ws.Len() {
+				t.Fatalf("Strings: %d strings, want %d", gs.Len(), ws.Len())
+			}
+			for k := 0; k < gs.Len(); k++ {
+				if gs.Get(uint32(k)) != ws.Get(uint32(k)) {
+					t.Fatalf("string %d = %q, want %q", k, gs.Get(uint32(k)), ws.Get(uint32(k)))
+				}
+			}
+			continue
+		}
+		if !reflect.DeepEqual(gf.Interface(), wf.Interface()) {
+			t.Fatalf("%s differs", name)
+		}
+	}
+}
+
+func generate(t testing.TB, c snapshottest.Config) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if _, err := snapshottest.Write(&b, c); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func gz(data []byte) []byte {
+	var b bytes.Buffer
+	w := gzip.NewWriter(&b)
+	w.Write(data)
+	w.Close()
+	return b.Bytes()
+}
+
+func TestSynthetic(t *testing.T) {
+	for _, c := range []snapshottest.Config{
+		{Nodes: 1},
+		{Nodes: 100, Seed: 1},
+		{Nodes: 5000, Seed: 2, Trace: true},
+		{Nodes: 5000, Seed: 3, Legacy: true},
+		{Nodes: 5000, Seed: 4, Shuffled: true, Trace: true},
+		{Nodes: 200000, Seed: 5},
+	} {
+		data := generate(t, c)
+		want := reference(t, data)
+		for _, workers := range []int{1, 2, 3} {
+			for _, size := range []int64{0, int64(len(data))} {
+				got, err := Read(bytes.NewReader(data), Options{Workers: workers, Size: size})
+				if err != nil {
+					t.Fatalf("%+v: %v", c, err)
+				}
+				compare(t, got, want)
+			}
+		}
+		got, err := Read(bytes.NewReader(gz(data)), Options{})
+		if err != nil {
+			t.Fatalf("%+v gzip: %v", c, err)
+		}
+		compare(t, got, want)
+	}
+}
+
+func TestStringEscapes(t *testing.T) {
+	data := generate(t, snapshottest.Config{Nodes: 10})
+	s, err := Read(bytes.NewReader(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"<dummy>", "(GC roots)", "Object", "EventEmitter", `a"quoted"\path`, "tab\there\nnewline",
+		"café", "snow ☃", "emoji 😀", "lone \uFFFD high", "lone \uFFFD low", "slash /", "ü raw utf8", ""}
+	for i, w := range want {
+		if g := s.Strings.Get(uint32(i)); g != w {
+			t.Errorf("string %d = %q, want %q", i, g, w)
+		}
+	}
+}
+
+var (
+	nodeOnce sync.Once
+	nodeSnap string
+	nodeErr  error
+)
+
+// realSnapshot writes a heap snapshot with node once per test run.
+func realSnapshot(t testing.TB) string {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node not on PATH")
+	}
+	nodeOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "leakhound-parse")
+		if err != nil {
+			nodeErr = err
+			return
+		}
+		nodeSnap = filepath.Join(dir, "real.heapsnapshot")
+		script := `
+const { EventEmitter } = require('events');
+class Session { constructor(i) { this.id = i; this.data = 'x'.repeat(i % 50) + '\u2603\ud83d\ude00"\\'; } }
+const keep = { m: new Map(), s: new Set(), w: new WeakMap(), arr: [], em: new EventEmitter() };
+for (let i = 0; i < 2000; i++) {
+  const o = new Session(i);
+  keep.m.set('k' + i, o); keep.s.add(o); keep.w.set(o, i);
+  keep.arr.push(() => o.id, Buffer.alloc(16), Promise.resolve(i), new WeakRef(o));
+  keep.em.on('ev', () => o);
+}
+globalThis.keep = keep;
+require('v8').writeHeapSnapshot(process.argv[1]);
+`
+		out, err := exec.Command("node", "-e", script, nodeSnap).CombinedOutput()
+		if err != nil {
+			nodeErr = errors.New(string(out))
+		}
+	})
+	if nodeErr != nil {
+		t.Fatal(nodeErr)
+	}
+	return nodeSnap
+}
+
+func TestRealSnapshot(t *testing.T) {
+	path := realSnapshot(t)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := reference(t, data)
+	got, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compare(t, got, want)
+	if got.NodeCount < 10000 || got.NodeTypeName(0) != "synthetic" || got.NodeDetachedness == nil {
+		t.Fatalf("implausible snapshot: %d nodes, root %q", got.NodeCount, got.NodeTypeName(0))
+	}
+	if len(got.LocationNode) == 0 {
+		t.Fatal("no locations")
+	}
+	// The same file gzipped, read from a stream of unknown size.
+	got, err = Read(bytes.NewReader(gz(data)), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compare(t, got, want)
+}
+
+func TestBadInput(t *testing.T) {
+	good := generate(t, snapshottest.Config{Nodes: 50, Seed: 9})
+	s := string(good)
+	cases := []struct{ name, in, want string }{
+		{"empty", "", "the file is empty"},
+		{"blank", " \n\t", "the file is empty"},
+		{"not json", "hello", "not JSON"},
+		{"binary", "\x00\x01\x02", "not JSON"},
+		{"json array", "[1,2,3]", "top level is not an object"},
+		{"json object", `{"name":"x","version":"1.0"}`, "not a V8 heap snapshot"},
+		{"empty object", `{}`, "not a V8 heap snapshot"},
+		{"trailing", s + "x", "after the end"},
+		{"negative", strings.Replace(s, `"nodes":[9,`, `"nodes":[-9,`, 1), "negative"},
+		{"huge number", strings.Replace(s, `"nodes":[9,`, `"nodes":[99999999999,`, 1), "out of range"},
+		{"float", strings.Replace(s, `"nodes":[9,`, `"nodes":[9.5,`, 1), "fraction"},
+		{"node type", strings.Replace(s, `"nodes":[9,`, `"nodes":[200,`, 1), "type 200"},
+		{"node count", strings.Replace(s, `"node_count":50`, `"node_count":51`, 1), "node_count"},
+		{"edge count", strings.Replace(s, `"edge_count":`, `"edge_count":1`, 1), "edge"},
+		{"missing strings", s[:strings.Index(s, `,
+"strings"`)] + "}", `"strings" section is missing`},
+		{"no meta", `{"snapshot":{},"nodes":[],"edges":[],"strings":[]}`, `no "meta"`},
+		{"bad escape", strings.Replace(s, `"<dummy>"`, `"\q"`, 1), "invalid escape"},
+		{"hostile count", strings.Replace(s, `"node_count":50`, `"node_count":600000000`, 1), "node_count"},
+	}
+	for _, c := range cases {
+		_, err := Read(strings.NewReader(c.in), Options{Size: int64(len(c.in))})
+		if err == nil || !IsFormatError(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want a FormatError containing %q", c.name, err, c.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: message has several lines: %q", c.name, err)
+		}
+	}
+}
+
+func TestEdgeTargets(t *testing.T) {
+	s := string(generate(t, snapshottest.Config{Nodes: 3, Seed: 1, AvgEdges: 1}))
+	i := strings.Index(s, `"edges":[`) + len(`"edges":[`)
+	j := i + strings.IndexAny(s[i:], "\n]")
+	row := strings.Split(s[i:j], ",")
+	for _, to := range []string{"1", "21", "700"} {
+		bad := s[:i] + row[0] + "," + row[1] + "," + to + s[j:]
+		_, err := Read(strings.NewReader(bad), Options{})
+		if !IsFormatError(err) || !strings.Contains(err.Error(), "edge 0 points to") {
+			t.Errorf("to_node %s: %v", to, err)
+		}
+	}
+}
+
+func TestTruncated(t *testing.T) {
+	data := generate(t, snapshottest.Config{Nodes: 40, Seed: 7, Trace: true})
+	for n := 0; n < len(data); n++ {
+		_, err := Read(bytes.NewReader(data[:n]), Options{Size: int64(n)})
+		var fe *FormatError
+		if !errors.As(err, &fe) {
+			t.Fatalf("cut at %d: %v", n, err)
+		}
+		if n > 0 && strings.TrimSpace(string(data[:n])) != "" && !fe.Truncated {
+			t.Fatalf("cut at %d: not reported as truncated: %v", n, err)
+		}
+	}
+	// The message says where, and how far we got.
+	s := string(data)
+	cut := strings.Index(s, `"edges":[`) + 40
+	_, err := Read(strings.NewReader(s[:cut]), Options{Size: int64(cut)})
+	if err == nil || !strings.Contains(err.Error(), `(in "edges", `) || !strings.Contains(err.Error(), "truncated") {
+		t.Fatalf("message: %v", err)
+	}
+	// Truncated gzip.
+	z := gz(data)
+	_, err = Read(bytes.NewReader(z[:len(z)/2]), Options{})
+	if !IsFormatError(err) || !strings.Contains(err.Error(), "truncated") {
+		t.Fatalf("gzip: %v", err)
+	}
+}
+
+// A header claiming huge counts must not make us allocate for them.
+func TestHostileHeaderAllocation(t *testing.T) {
+	s := string(generate(t, snapshottest.Config{Nodes: 5}))
+	s = strings.Replace(s, `"node_count":5`, `"node_count":600000000`, 1)
+	s = strings.Replace(s, `"edge_count":`, `"edge_count":4000000000`, 1)
+	for _, size := range []int64{0, int64(len(s))} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err := Read(strings.NewReader(s), Options{Size: size})
+		runtime.ReadMemStats(&after)
+		if !IsFormatError(err) {
+			t.Fatalf("got %v", err)
+		}
+		if d := after.TotalAlloc - before.TotalAlloc; d > 16<<20 {
+			t.Fatalf("size %d: allocated %d bytes for a %d-byte input", size, d, len(s))
+		}
+	}
+}
