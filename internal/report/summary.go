@@ -1,0 +1,212 @@
+// Package report renders leakhound's results for people (aligned text,
+// colour, human sizes) and for machines (JSON with exact byte counts).
+// This file holds the heap Summary view.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+// Summary is DevTools' Summary view of one snapshot. JSON schema:
+//
+//	{"snapshot": {"file", "nodes", "edges", "total_size",
+//	              "breakdown": {"v8_heap", "code", "strings", "js_arrays",
+//	                            "typed_arrays", "system", "native"}},
+//	 "classes": [{"name", "count", "shallow_size", "retained_size", "distance"}...]}
+//
+// Sizes are bytes. distance is DevTools' raw value: 1 for the global
+// object, 100000000+k for objects only reachable from the GC roots, -5 when
+// unreachable.
+type Summary struct {
+	Snapshot SnapshotTotals `json:"snapshot"`
+	Classes  []ClassRow     `json:"classes"`
+	// AllClasses is the number of classes before --filter and --top.
+	AllClasses int `json:"-"`
+	// Matched is the number of classes --filter kept.
+	Matched int `json:"-"`
+}
+
+// SnapshotTotals are the header numbers of a snapshot.
+type SnapshotTotals struct {
+	File      string    `json:"file"`
+	Nodes     int       `json:"nodes"`
+	Edges     int       `json:"edges"`
+	TotalSize uint64    `json:"total_size"`
+	Breakdown Breakdown `json:"breakdown"`
+}
+
+// Breakdown splits the total size by kind, as DevTools' Statistics view.
+type Breakdown struct {
+	V8Heap      uint64 `json:"v8_heap"`
+	Code        uint64 `json:"code"`
+	Strings     uint64 `json:"strings"`
+	JSArrays    uint64 `json:"js_arrays"`
+	TypedArrays uint64 `json:"typed_arrays"`
+	System      uint64 `json:"system"`
+	Native      uint64 `json:"native"`
+}
+
+// ClassRow is one class of the Summary.
+type ClassRow struct {
+	Name         string `json:"name"`
+	Count        int    `json:"count"`
+	ShallowSize  uint64 `json:"shallow_size"`
+	RetainedSize uint64 `json:"retained_size"`
+	Distance     int32  `json:"distance"`
+}
+
+// SummaryOptions select and order the rows.
+type SummaryOptions struct {
+	Sort   string // "retained" (default), "shallow" or "count"
+	Filter string // keep classes whose name contains this, case-insensitively
+	Top    int    // keep the first Top rows; 0 = all
+}
+
+// SortKeys are the accepted values of SummaryOptions.Sort.
+var SortKeys = []string{"retained", "shallow", "count"}
+
+// Totals returns the header numbers of g.
+func Totals(g *heapgraph.Graph, file string) SnapshotTotals {
+	st := g.Stats
+	return SnapshotTotals{
+		File: file, Nodes: g.S.NodeCount, Edges: g.S.EdgeCount, TotalSize: st.Total,
+		Breakdown: Breakdown{V8Heap: st.V8Heap, Code: st.Code, Strings: st.Strings, JSArrays: st.JSArrays,
+			TypedArrays: st.TypedArrays, System: st.System, Native: st.Native},
+	}
+}
+
+// BuildSummary computes the Summary of g.
+func BuildSummary(g *heapgraph.Graph, file string, opts SummaryOptions) (*Summary, error) {
+	rows := g.Summary()
+	out := &Summary{Snapshot: Totals(g, file), AllClasses: len(rows)}
+	filter := strings.ToLower(opts.Filter)
+	for _, r := range rows {
+		if filter != "" && !strings.Contains(strings.ToLower(r.Name), filter) {
+			continue
+		}
+		out.Classes = append(out.Classes, ClassRow{Name: r.Name, Count: r.Count, ShallowSize: r.Shallow,
+			RetainedSize: r.Retained, Distance: r.Distance})
+	}
+	var less func(a, b ClassRow) bool
+	switch opts.Sort {
+	case "", "retained":
+		less = func(a, b ClassRow) bool { return a.RetainedSize > b.RetainedSize }
+	case "shallow":
+		less = func(a, b ClassRow) bool { return a.ShallowSize > b.ShallowSize }
+	case "count":
+		less = func(a, b ClassRow) bool { return a.Count > b.Count }
+	default:
+		return nil, fmt.Errorf("--sort must be one of %s, not %q", strings.Join(SortKeys, ", "), opts.Sort)
+	}
+	c := out.Classes
+	sort.SliceStable(c, func(i, j int) bool {
+		if less(c[i], c[j]) {
+			return true
+		}
+		if less(c[j], c[i]) {
+			return false
+		}
+		return c[i].Name < c[j].Name
+	})
+	out.Matched = len(c)
+	if opts.Top > 0 && len(c) > opts.Top {
+		out.Classes = c[:opts.Top]
+	}
+	if out.Classes == nil {
+		out.Classes = []ClassRow{}
+	}
+	return out, nil
+}
+
+// WriteJSON writes v as indented JSON.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// Pct formats part/total as a percentage for tables.
+func Pct(part, total uint64) string {
+	if total == 0 {
+		return "-"
+	}
+	p := float64(part) * 100 / float64(total)
+	if p > 0 && p < 0.1 {
+		return "<0.1%"
+	}
+	return strconv.FormatFloat(p, 'f', 1, 64) + "%"
+}
+
+// Distance formats a DevTools distance for people: as DevTools does, only
+// distances from a user root are shown; system-only and unreachable
+// objects show "−".
+func Distance(d int32) string {
+	if d >= 0 && d < heapgraph.BaseSystemDistance {
+		return strconv.Itoa(int(d))
+	}
+	return "−"
+}
+
+// WriteSummaryText writes the Summary for people.
+func WriteSummaryText(w io.Writer, s *Summary, p ui.Palette) {
+	t := s.Snapshot
+	fmt.Fprintf(w, "%s %s\n", p.Bold("Snapshot"), t.File)
+	fmt.Fprintf(w, "%s nodes, %s edges, total %s\n", ui.Count(int64(t.Nodes)), ui.Count(int64(t.Edges)), p.Bold(ui.Bytes(int64(t.TotalSize))))
+	b := t.Breakdown
+	other := int64(t.TotalSize) - int64(b.Code+b.Strings+b.JSArrays+b.System+b.Native)
+	parts := []struct {
+		name string
+		v    int64
+	}{
+		{"code", int64(b.Code)}, {"strings", int64(b.Strings)}, {"JS arrays", int64(b.JSArrays)},
+		{"system", int64(b.System)}, {"native", int64(b.Native)}, {"other JS objects", other},
+	}
+	var ps []string
+	for _, x := range parts {
+		if x.v <= 0 {
+			continue
+		}
+		ps = append(ps, fmt.Sprintf("%s %s (%s)", x.name, ui.Bytes(x.v), Pct(uint64(x.v), t.TotalSize)))
+	}
+	if b.TypedArrays > 0 {
+		ps = append(ps, fmt.Sprintf("of which typed arrays %s", ui.Bytes(int64(b.TypedArrays))))
+	}
+	fmt.Fprintf(w, "%s\n\n", strings.Join(ps, " · "))
+	tab := ui.Table{
+		Header:     []string{"Class", "Count", "Distance", "Shallow", "%", "Retained", "%"},
+		RightAlign: map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true},
+	}
+	for _, r := range s.Classes {
+		tab.Rows = append(tab.Rows, []string{
+			truncRunes(r.Name, 60), ui.Count(int64(r.Count)), Distance(r.Distance),
+			ui.Bytes(int64(r.ShallowSize)), Pct(r.ShallowSize, t.TotalSize),
+			ui.Bytes(int64(r.RetainedSize)), Pct(r.RetainedSize, t.TotalSize),
+		})
+	}
+	if len(s.Classes) == 0 {
+		fmt.Fprintln(w, "no classes match")
+		return
+	}
+	tab.Write(w, p)
+	if len(s.Classes) < s.Matched {
+		fmt.Fprintf(w, "%s\n", p.Dim(fmt.Sprintf("(%d of %d classes shown; --top N for more, --json for all)", len(s.Classes), s.Matched)))
+	}
+}
+
+// truncRunes shortens s to max characters with an ellipsis.
+func truncRunes(s string, max int) string {
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	return string(r[:max-1]) + "…"
+}
