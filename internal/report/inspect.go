@@ -1,0 +1,237 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+// NodeRef describes one heap object. JSON:
+// {"id", "type", "name", "class", "shallow_size", "retained_size", "distance"}.
+type NodeRef struct {
+	ID           uint32 `json:"id"`
+	Type         string `json:"type"`
+	Name         string `json:"name"`
+	Class        string `json:"class"`
+	ShallowSize  uint64 `json:"shallow_size"`
+	RetainedSize uint64 `json:"retained_size"`
+	Distance     int32  `json:"distance"`
+}
+
+// maxNameRunes bounds node names (strings can be megabytes long).
+const maxNameRunes = 300
+
+// Ref describes node n of g.
+func Ref(g *heapgraph.Graph, n uint32) NodeRef {
+	return NodeRef{ID: g.ID(n), Type: g.TypeName(n), Name: truncRunes(g.Name(n), maxNameRunes), Class: g.ClassName(n),
+		ShallowSize: g.ShallowSize(n), RetainedSize: g.RetainedSize(n), Distance: g.Distance(n)}
+}
+
+// EdgeRef is an edge with the node at its other end. JSON:
+// {"type", "name", "node": NodeRef}.
+type EdgeRef struct {
+	Type string  `json:"type"`
+	Name string  `json:"name"`
+	Node NodeRef `json:"node"`
+}
+
+// Inspect is the detail view of one object. JSON schema:
+//
+//	{"node": NodeRef, "edge_count", "edges": [EdgeRef...],
+//	 "retainer_count", "retainers": [EdgeRef...],
+//	 "dominators": [NodeRef...]}
+//
+// edges are the object's references (node = target), largest retained size
+// first; retainers are the references to it (node = source), closest to
+// the roots first, weak ones last; dominators is the dominator chain from
+// the immediate dominator up to the synthetic root.
+type Inspect struct {
+	Node          NodeRef   `json:"node"`
+	EdgeCount     int       `json:"edge_count"`
+	Edges         []EdgeRef `json:"edges"`
+	RetainerCount int       `json:"retainer_count"`
+	Retainers     []EdgeRef `json:"retainers"`
+	Dominators    []NodeRef `json:"dominators"`
+}
+
+// BuildInspect gathers the detail view of n, listing at most limit edges
+// and retainers (0 = all).
+func BuildInspect(g *heapgraph.Graph, n uint32, limit int) *Inspect {
+	in := &Inspect{Node: Ref(g, n), Edges: []EdgeRef{}, Retainers: []EdgeRef{}, Dominators: []NodeRef{}}
+	type pair struct{ e, v uint32 }
+	var edges []pair
+	for e, to := range g.Edges(n) {
+		edges = append(edges, pair{e, to})
+	}
+	sort.SliceStable(edges, func(i, j int) bool { return g.RetainedSize(edges[i].v) > g.RetainedSize(edges[j].v) })
+	in.EdgeCount = len(edges)
+	for i, p := range edges {
+		if limit > 0 && i >= limit {
+			break
+		}
+		in.Edges = append(in.Edges, EdgeRef{Type: g.S.EdgeTypeName(p.e), Name: g.S.EdgeName(p.e), Node: Ref(g, p.v)})
+	}
+	var rets []pair
+	for from, e := range g.Retainers(n) {
+		rets = append(rets, pair{e, from})
+	}
+	rank := func(p pair) int64 {
+		d := int64(g.Distance(p.v))
+		if d < 0 {
+			d = 1 << 40
+		}
+		if g.IsWeakEdge(p.e) {
+			d += 1 << 41
+		}
+		return d
+	}
+	sort.SliceStable(rets, func(i, j int) bool { return rank(rets[i]) < rank(rets[j]) })
+	in.RetainerCount = len(rets)
+	for i, p := range rets {
+		if limit > 0 && i >= limit {
+			break
+		}
+		in.Retainers = append(in.Retainers, EdgeRef{Type: g.S.EdgeTypeName(p.e), Name: g.S.EdgeName(p.e), Node: Ref(g, p.v)})
+	}
+	chain := g.DominatorChain(n)
+	for _, d := range chain[1:] {
+		in.Dominators = append(in.Dominators, Ref(g, d))
+	}
+	return in
+}
+
+// WriteInspectText writes the detail view for people.
+func WriteInspectText(w io.Writer, in *Inspect, total uint64, p ui.Palette) {
+	nd := in.Node
+	fmt.Fprintf(w, "%s %s %s\n", p.Bold(nd.Class), p.Dim("@"+fmt.Sprint(nd.ID)), truncRunes(flatLine(nd.Name), 100))
+	fmt.Fprintf(w, "type %s · shallow %s · retained %s (%s of heap) · distance %s\n\n",
+		nd.Type, ui.Bytes(int64(nd.ShallowSize)), p.Bold(ui.Bytes(int64(nd.RetainedSize))),
+		Pct(nd.RetainedSize, total), Distance(nd.Distance))
+
+	edgeTable := func(title string, list []EdgeRef, all int) {
+		fmt.Fprintf(w, "%s (%d)\n", p.Bold(title), all)
+		if all == 0 {
+			fmt.Fprintln(w, "  none")
+			fmt.Fprintln(w)
+			return
+		}
+		t := ui.Table{Header: []string{"  Edge", "Object", "Distance", "Shallow", "Retained"},
+			RightAlign: map[int]bool{2: true, 3: true, 4: true}}
+		for _, e := range list {
+			t.Rows = append(t.Rows, []string{"  " + edgeLabel(e.Type, e.Name), nodeLabel(e.Node),
+				Distance(e.Node.Distance), ui.Bytes(int64(e.Node.ShallowSize)), ui.Bytes(int64(e.Node.RetainedSize))})
+		}
+		t.Write(w, p)
+		if len(list) < all {
+			fmt.Fprintf(w, "  %s\n", p.Dim(fmt.Sprintf("… %d more (--limit 0 shows all)", all-len(list))))
+		}
+		fmt.Fprintln(w)
+	}
+	edgeTable("References", in.Edges, in.EdgeCount)
+	edgeTable("Retainers", in.Retainers, in.RetainerCount)
+
+	fmt.Fprintf(w, "%s\n", p.Bold("Dominators (each one alone keeps the object alive)"))
+	if len(in.Dominators) == 0 {
+		fmt.Fprintln(w, "  none (this is the root)")
+		return
+	}
+	t := ui.Table{RightAlign: map[int]bool{1: true}}
+	for _, d := range in.Dominators {
+		t.Rows = append(t.Rows, []string{"  " + nodeLabel(d), ui.Bytes(int64(d.RetainedSize))})
+	}
+	t.Write(w, p)
+}
+
+// nodeLabel is "Class @id name" for tables.
+func nodeLabel(n NodeRef) string {
+	s := n.Class + " @" + fmt.Sprint(n.ID)
+	if n.Name != "" && n.Name != n.Class {
+		s += " " + truncRunes(flatLine(n.Name), 50)
+	}
+	return s
+}
+
+// edgeLabel renders an edge name like DevTools: .prop, [index], {internal}.
+func edgeLabel(typ, name string) string {
+	switch typ {
+	case "element":
+		return "[" + name + "]"
+	case "property", "shortcut":
+		if strings.Contains(name, " ") {
+			return `["` + name + `"]`
+		}
+		return "." + name
+	case "context":
+		return "->" + name
+	case "weak":
+		return "[[" + name + "]] (weak)"
+	default:
+		return "{" + name + "}"
+	}
+}
+
+func flatLine(s string) string {
+	return strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s)
+}
+
+// PathStep is one hop of a retaining path. JSON:
+// {"edge_type", "edge_name", "node": NodeRef}; the first step has no edge.
+type PathStep struct {
+	EdgeType string  `json:"edge_type,omitempty"`
+	EdgeName string  `json:"edge_name,omitempty"`
+	Node     NodeRef `json:"node"`
+}
+
+// RetainingPath is one path: its one-line rendering and its steps.
+type RetainingPath struct {
+	Text  string     `json:"text"`
+	Steps []PathStep `json:"steps"`
+}
+
+// Paths is the result of the paths command. JSON schema:
+//
+//	{"node": NodeRef, "paths": [{"text", "steps": [PathStep...]}...]}
+type Paths struct {
+	Node  NodeRef         `json:"node"`
+	Paths []RetainingPath `json:"paths"`
+}
+
+// BuildPaths finds up to max shortest retaining paths to n.
+func BuildPaths(g *heapgraph.Graph, n uint32, max int) *Paths {
+	out := &Paths{Node: Ref(g, n), Paths: []RetainingPath{}}
+	for _, p := range g.ShortestPaths(n, max) {
+		out.Paths = append(out.Paths, PathJSON(g, p))
+	}
+	return out
+}
+
+// PathJSON converts a heapgraph path to its report form.
+func PathJSON(g *heapgraph.Graph, p heapgraph.Path) RetainingPath {
+	rp := RetainingPath{Text: g.FormatPath(p)}
+	for _, st := range p {
+		ps := PathStep{Node: Ref(g, st.Node)}
+		if st.Edge != heapgraph.NoEdge {
+			ps.EdgeType, ps.EdgeName = g.S.EdgeTypeName(st.Edge), g.S.EdgeName(st.Edge)
+		}
+		rp.Steps = append(rp.Steps, ps)
+	}
+	return rp
+}
+
+// WritePathsText writes one path per line.
+func WritePathsText(w io.Writer, ps *Paths, p ui.Palette) {
+	nd := ps.Node
+	if len(ps.Paths) == 0 {
+		fmt.Fprintf(w, "%s @%d is not reachable from the GC roots (it would be collected)\n", nd.Class, nd.ID)
+		return
+	}
+	fmt.Fprintf(w, "%s %s: %d shortest retaining path(s), retained %s\n", p.Bold(nd.Class), p.Dim(fmt.Sprintf("@%d", nd.ID)),
+		len(ps.Paths), ui.Bytes(int64(nd.RetainedSize)))
+	for _, rp := range ps.Paths {
+		fmt.Fprintln(w, rp.Text)
+	}
+}
