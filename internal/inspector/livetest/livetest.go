@@ -33,6 +33,14 @@ func Node(t testing.TB) string {
 // picks a free port and parallel tests never fight over 9229.
 func Start(t testing.TB, args ...string) *exec.Cmd {
 	t.Helper()
+	cmd, _ := StartReady(t, args...)
+	return cmd
+}
+
+// StartReady is Start that also returns what followed "ready " on the
+// line (server.js prints its port there).
+func StartReady(t testing.TB, args ...string) (*exec.Cmd, string) {
+	t.Helper()
 	cmd := exec.Command(Node(t), args...)
 	cmd.Dir = Dir()
 	out, err := cmd.StdoutPipe()
@@ -46,21 +54,22 @@ func Start(t testing.TB, args ...string) *exec.Cmd {
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	ready := make(chan struct{})
+	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)
 		signalled := false
 		for sc.Scan() {
 			if !signalled && strings.HasPrefix(sc.Text(), "ready") {
 				signalled = true
-				close(ready)
+				ready <- strings.TrimSpace(strings.TrimPrefix(sc.Text(), "ready"))
 			}
 		}
 	}()
 	select {
-	case <-ready:
+	case line := <-ready:
+		return cmd, line
 	case <-time.After(20 * time.Second):
 		t.Fatal("node did not print ready")
 	}
-	return cmd
+	return cmd, ""
 }

@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/pprof/profile"
+	"github.com/leakhound/leakhound/internal/inspector/livetest"
+)
+
+// loadLoop sends GETs to url until stop is closed (bounded: loopback only,
+// at most 20,000 requests).
+func loadLoop(url string, stop <-chan struct{}) {
+	cl := &http.Client{Timeout: 2 * time.Second}
+	for i := 0; i < 20000; i++ {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		if resp, err := cl.Get(url); err == nil {
+			resp.Body.Close()
+		}
+	}
+}
+
+func TestSampleCommand(t *testing.T) {
+	cmd, port := livetest.StartReady(t, "--inspect-port=0", "server.js", "leak")
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { loadLoop("http://127.0.0.1:"+port+"/x", stop); close(done) }()
+	defer func() { close(stop); <-done }()
+
+	pb := filepath.Join(t.TempDir(), "alloc.pb.gz")
+	code, out, errOut := runInspCLI("sample", strconv.Itoa(cmd.Process.Pid), "--duration", "1500ms",
+		"--interval", "2048", "-o", pb, "--json", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var res sampleJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.TotalBytes <= 0 || len(res.Sites) == 0 || res.Pprof != pb {
+		t.Fatalf("result %+v", res)
+	}
+	// The leak's allocation (RequestRecord in server.js) is among the top sites.
+	found := false
+	for _, s := range res.Sites[:min(5, len(res.Sites))] {
+		if strings.HasSuffix(s.Code().URL, "server.js") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no server.js site in the top 5: %+v", res.Sites[:min(5, len(res.Sites))])
+	}
+	f, err := os.Open(pb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := profile.Parse(f)
+	if err != nil || len(p.Sample) == 0 {
+		t.Fatalf("pprof file: %v, %d samples", err, len(p.Sample))
+	}
+
+	// Text output names the columns and the stacks.
+	code, out, errOut = runInspCLI("sample", strconv.Itoa(cmd.Process.Pid), "--duration", "500ms", "--interval", "2048", "--top", "3")
+	if code != 0 || !strings.Contains(out, "allocated by") || !strings.Contains(out, "Heaviest stacks:") {
+		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
+	}
+}
