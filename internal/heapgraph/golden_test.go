@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-
-	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
 const goldenDir = "../../testdata/golden"
@@ -135,5 +133,3 @@ func diffRows(t *testing.T, got, want []string) {
 		}
 	}
 }
-
-var _ = heapsnapshot.Snapshot{}

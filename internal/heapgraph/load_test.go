@@ -6,7 +6,12 @@ import (
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
-// loadGolden loads a test snapshot.
+// loadGolden parses a test snapshot with the real parser.
 func loadGolden(t testing.TB, path string) *heapsnapshot.Snapshot {
-	return loadJSON(t, path)
+	t.Helper()
+	s, err := heapsnapshot.Open(path, heapsnapshot.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
