@@ -643,8 +643,8 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		is.Verdict = Healthy
 		switch {
 		case iso.majors < int64(th.MinMajorGCs):
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; only %d major GCs, too few to judge a heap trend (need %d)",
-				100*share, iso.majors, th.MinMajorGCs)
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %d major GC%s, too few to judge a heap trend (need %d)",
+				100*share, iso.majors, plural(int(iso.majors)), th.MinMajorGCs)
 		default:
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s MB/h over %d major GCs (r² %.2f, %+.0f%%)",
 				100*share, fmtRate(tr.MBPerHour), iso.majors, tr.R2, tr.GrowthPct)

@@ -1,8 +1,9 @@
 // Healthy: a bounded cache whose entries live long enough to be promoted,
 // then die in old space, so major GCs run and free what they find.
 const cache = new Map();
-const ms = +(process.argv[2] || 2000);
-const start = Date.now();
+// A fixed amount of work (not a duration) so a loaded machine changes the
+// timing but not how many GCs V8 runs.
+let ticks = +(process.argv[2] || 300);
 let i = 0;
 function tick() {
   for (let k = 0; k < 1000; k++) {
@@ -10,7 +11,7 @@ function tick() {
     cache.delete(i - 10000);
     i++;
   }
-  if (Date.now() - start < ms) setTimeout(tick, 5);
+  if (--ticks > 0) setTimeout(tick, 5);
 }
 console.log('healthy app started');
 tick();

@@ -2,8 +2,9 @@
 // a module-level array that is never trimmed.
 const cache = new Map();
 const leaked = [];
-const ms = +(process.argv[2] || 2000);
-const start = Date.now();
+// A fixed amount of work (not a duration) so a loaded machine changes the
+// timing but not how many GCs V8 runs.
+let ticks = +(process.argv[2] || 300);
 let i = 0;
 function tick() {
   for (let k = 0; k < 1000; k++) {
@@ -13,7 +14,7 @@ function tick() {
     if (i % 10 === 0) leaked.push(v);
     i++;
   }
-  if (Date.now() - start < ms) setTimeout(tick, 5);
+  if (--ticks > 0) setTimeout(tick, 5);
 }
 console.log('leaky app started');
 tick();

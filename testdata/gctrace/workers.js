@@ -2,9 +2,9 @@
 // and print their own GC lines, which share the pid but not the isolate
 // address. The worker leaks; the main thread does not.
 const { Worker, isMainThread } = require('worker_threads');
-const ms = +(process.argv[2] || 1500);
+// A fixed amount of work (not a duration); see healthy.js.
+let ticks = +(process.argv[2] || 300);
 const keep = [];
-const start = Date.now();
 let i = 0;
 function tick() {
   for (let k = 0; k < 1000; k++) {
@@ -12,7 +12,7 @@ function tick() {
     if (!isMainThread && i % 10 === 0) keep.push(o);
     i++;
   }
-  if (Date.now() - start < ms) setTimeout(tick, 5);
+  if (--ticks > 0) setTimeout(tick, 5);
 }
-if (isMainThread) new Worker(__filename, { argv: [String(ms)] });
+if (isMainThread) new Worker(__filename, { argv: [String(ticks)] });
 tick();

@@ -1,0 +1,140 @@
+package gctrace
+
+import (
+	"context"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Real traces: the programs in testdata/gctrace run under this machine's
+// node with the GC flags, and the analyser reads what V8 printed. A small
+// old space and a 1 MB semi-space make V8 collect often, so a fixed 300
+// ticks of work (about 2 s on an idle machine) give enough major GCs to fit
+// a trend. Timing-dependent verdicts (GC pressure) are not asserted on real
+// runs, since a loaded machine stretches pauses; the samples cover them.
+
+var nodeSem = make(chan struct{}, 2) // the machine has two cores
+
+type nodeRun struct {
+	script string
+	flags  []string
+}
+
+var (
+	traceMu    sync.Mutex
+	traceCache = map[string][]byte{}
+)
+
+func runNode(t *testing.T, r nodeRun) []byte {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not on PATH")
+	}
+	key := r.script + " " + strings.Join(r.flags, " ")
+	traceMu.Lock()
+	if b, ok := traceCache[key]; ok {
+		traceMu.Unlock()
+		return b
+	}
+	traceMu.Unlock()
+	nodeSem <- struct{}{}
+	defer func() { <-nodeSem }()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	args := append([]string{"--max-old-space-size=24", "--max-semi-space-size=1"}, r.flags...)
+	args = append(args, filepath.Join("..", "..", "testdata", "gctrace", r.script))
+	cmd := exec.CommandContext(ctx, node, args...)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node %v: %v", args, err)
+	}
+	traceMu.Lock()
+	traceCache[key] = out
+	traceMu.Unlock()
+	return out
+}
+
+// TestRealHealthyVerbose runs the healthy program with --trace-gc-verbose:
+// the per-space blocks are attached to their isolate and the flat post-GC
+// heap is not called a leak.
+func TestRealHealthyVerbose(t *testing.T) {
+	t.Parallel()
+	s := analyze(t, runNode(t, nodeRun{"healthy.js", []string{"--trace-gc", "--trace-gc-verbose"}}))
+	if s.Lines.GC == 0 || s.Lines.Verbose == 0 || s.Lines.Malformed != 0 || s.Lines.Skipped != 1 || len(s.Isolates) != 1 {
+		t.Fatalf("lines %+v isolates %d", s.Lines, len(s.Isolates))
+	}
+	tr := s.PostGCTrend
+	if tr.MajorGCs < 5 {
+		t.Fatalf("only %d major GCs; the fixture should produce more", tr.MajorGCs)
+	}
+	if s.Verdict == ProbableLeak || (tr.GrowthPct >= 10 && tr.R2 >= 0.5) {
+		t.Errorf("healthy program judged %s: %s (trend %+v)", s.Verdict, s.VerdictText, tr)
+	}
+	if typeByName(s.ByType, "Scavenge") == nil || typeByName(s.ByType, "Mark-Compact") == nil {
+		t.Errorf("types %+v", s.ByType)
+	}
+	names := map[string]Space{}
+	for _, sp := range s.Isolates[0].Spaces {
+		names[sp.Name] = sp
+	}
+	old, ok := names["Old space"]
+	if !ok || old.UsedKB <= 0 || old.CommittedKB < old.UsedKB || old.PeakUsedKB < old.UsedKB {
+		t.Errorf("spaces %+v", s.Isolates[0].Spaces)
+	}
+	if _, ok := names["New space"]; !ok {
+		t.Errorf("no New space in %+v", s.Isolates[0].Spaces)
+	}
+}
+
+func TestRealLeak(t *testing.T) {
+	t.Parallel()
+	s := analyze(t, runNode(t, nodeRun{"leak.js", []string{"--trace-gc"}}))
+	if s.Verdict != ProbableLeak {
+		t.Fatalf("verdict %s: %s", s.Verdict, s.VerdictText)
+	}
+	tr := s.PostGCTrend
+	if tr.MBPerHour <= 0 || tr.R2 < 0.5 || tr.MajorGCs < 5 || tr.EndMB <= tr.StartMB {
+		t.Errorf("trend %+v", tr)
+	}
+	if !strings.Contains(s.VerdictText, "MB/h over") {
+		t.Errorf("verdict text %q", s.VerdictText)
+	}
+}
+
+// TestRealLeakNVPIgnoreScavenger reads the key=value form with young GCs
+// left out by V8.
+func TestRealLeakNVPIgnoreScavenger(t *testing.T) {
+	t.Parallel()
+	s := analyze(t, runNode(t, nodeRun{"leak.js", []string{"--trace-gc", "--trace-gc-nvp", "--trace-gc-ignore-scavenger"}}))
+	if s.Lines.NVP == 0 || s.Lines.GC != 0 || s.Lines.Malformed != 0 {
+		t.Fatalf("lines %+v", s.Lines)
+	}
+	for _, ts := range s.ByType {
+		if !ts.Major {
+			t.Errorf("young GC %q printed despite --trace-gc-ignore-scavenger", ts.Type)
+		}
+	}
+	if typeByName(s.ByType, "Mark-Compact") == nil {
+		t.Errorf("types %+v", s.ByType)
+	}
+	if s.Verdict != ProbableLeak {
+		t.Errorf("verdict %s: %s", s.Verdict, s.VerdictText)
+	}
+}
+
+func TestRealWorkersKeptApart(t *testing.T) {
+	t.Parallel()
+	s := analyze(t, runNode(t, nodeRun{"workers.js", []string{"--trace-gc"}}))
+	if len(s.Isolates) != 2 {
+		t.Fatalf("%d isolates, want 2 (main thread and worker)", len(s.Isolates))
+	}
+	a, b := s.Isolates[0], s.Isolates[1]
+	if a.PID != b.PID || a.Isolate == b.Isolate || a.GCs == 0 || b.GCs == 0 || a.GCs+b.GCs != s.GCs {
+		t.Errorf("isolates %s:%d gcs %d, %s:%d gcs %d, total %d", a.Isolate, a.PID, a.GCs, b.Isolate, b.PID, b.GCs, s.GCs)
+	}
+}

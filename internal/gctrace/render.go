@@ -1,0 +1,220 @@
+package gctrace
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+const mib = 1024 * 1024
+
+// mbBytes converts V8's "MB" (really MiB) to bytes for ui.Bytes.
+func mbBytes(mb float64) int64 { return int64(math.Round(mb * mib)) }
+
+// WriteText renders s for people: one block per isolate with the verdict,
+// a pause table, time in GC, the post-GC trend and sparklines.
+func WriteText(w io.Writer, s *Summary, p ui.Palette) {
+	l := s.Lines
+	fmt.Fprintf(w, "%s  %s GCs in %d isolate%s, %s lines (%s application line%s skipped",
+		p.Bold("GC trace"), ui.Count(s.GCs), len(s.Isolates), plural(len(s.Isolates)), ui.Count(l.Total), ui.Count(l.Skipped), plural(int(l.Skipped)))
+	if l.Malformed > 0 {
+		fmt.Fprintf(w, ", %s", p.Yellow(ui.Count(l.Malformed)+" malformed"))
+	}
+	if l.Overlong > 0 {
+		fmt.Fprintf(w, ", %s overlong", ui.Count(l.Overlong))
+	}
+	if l.Replayed > 0 {
+		fmt.Fprintf(w, ", %s repeated in V8's crash report", ui.Count(l.Replayed))
+	}
+	fmt.Fprintln(w, ")")
+	if s.OutOfMemory {
+		fmt.Fprintln(w, p.Red("the process died: JavaScript heap out of memory"))
+	}
+	for i := range s.Isolates {
+		fmt.Fprintln(w)
+		writeIsolate(w, &s.Isolates[i], len(s.Isolates) > 1, p)
+	}
+	fmt.Fprintln(w)
+	if len(s.Isolates) > 1 {
+		fmt.Fprintf(w, "%s %s\n", p.Bold("overall:"), verdictColour(s.Verdict, s.VerdictText, p))
+	}
+	th := s.Thresholds
+	fmt.Fprintln(w, p.Dim(fmt.Sprintf("thresholds: probable leak when ≥ %d major GCs and the post-GC heap grows ≥ %g MB/h and ≥ %g%% with r² ≥ %g;",
+		th.MinMajorGCs, th.LeakMBPerHour, th.LeakGrowthPct, th.MinR2)))
+	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            GC pressure when ≥ %g%% of wall time is in GC or major pauses reach %g ms at p95",
+		100*th.PressureGCShare, th.PressureP95PauseMs)))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func verdictColour(v, text string, p ui.Palette) string {
+	switch v {
+	case ProbableLeak:
+		return p.Red(text)
+	case GCPressure:
+		return p.Yellow(text)
+	}
+	return p.Green(text)
+}
+
+func fmtMs(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f ms", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f ms", v)
+	}
+	return fmt.Sprintf("%.2f ms", v)
+}
+
+func writeIsolate(w io.Writer, is *IsolateSummary, many bool, p ui.Palette) {
+	head := fmt.Sprintf("isolate %d:%s", is.PID, is.Isolate)
+	if is.Restart > 0 {
+		head += fmt.Sprintf(" (run %d)", is.Restart+1)
+	}
+	fmt.Fprintf(w, "%s  %s GCs over %s\n", p.Bold(head), ui.Count(is.GCs), fmtDuration(is.WallMs))
+	fmt.Fprintf(w, "  %s\n\n", verdictColour(is.Verdict, is.VerdictText, p))
+	t := ui.Table{Header: []string{"  type", "count", "/min", "p50", "p95", "p99", "max", "total"},
+		RightAlign: map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true, 7: true}}
+	for _, ts := range is.ByType {
+		approx := ""
+		if !ts.Exact {
+			approx = "~"
+		}
+		t.Rows = append(t.Rows, []string{"  " + ts.Type, ui.Count(ts.Count), fmt.Sprintf("%.1f", ts.PerMinute),
+			approx + fmtMs(ts.PauseMs.P50), approx + fmtMs(ts.PauseMs.P95), approx + fmtMs(ts.PauseMs.P99),
+			fmtMs(ts.PauseMs.Max), fmtMs(ts.PauseMs.Total)})
+	}
+	t.Write(w, p)
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  time in GC       %.1f%% of %s (pauses %s + incremental marking %s); mutator utilisation %.1f%%",
+		100*is.GCShare, fmtDuration(is.WallMs), fmtMs(is.PauseMs), fmtMs(is.IncrementalMs), 100*is.MutatorUtilization)
+	if is.V8AverageMu != nil {
+		fmt.Fprintf(w, " (V8's own: %.3f)", *is.V8AverageMu)
+	}
+	fmt.Fprintln(w)
+	tr := is.PostGCTrend
+	if tr.MajorGCs > 1 {
+		fmt.Fprintf(w, "  post-GC heap     %s → %s over %d major GCs in %s: %s/h (Theil–Sen, r² %.2f)\n",
+			ui.Bytes(mbBytes(tr.StartMB)), ui.Bytes(mbBytes(tr.EndMB)), tr.MajorGCs, fmtDuration(tr.SpanMs),
+			ui.SignedBytes(mbBytes(tr.MBPerHour)), tr.R2)
+	}
+	if f := is.Freed; f != nil {
+		fmt.Fprintf(w, "  freed per major  median %s (%.0f%% of the heap before it), min %s, max %s\n",
+			ui.Bytes(mbBytes(f.MedianMB)), f.MedianPct, ui.Bytes(mbBytes(f.MinMB)), ui.Bytes(mbBytes(f.MaxMB)))
+	}
+	if len(is.Spaces) > 0 {
+		var parts []string
+		for _, sp := range is.Spaces {
+			if sp.Name == "Old space" || sp.Name == "New space" || sp.Name == "Large object space" || sp.Name == "Code space" {
+				parts = append(parts, fmt.Sprintf("%s %s", strings.ToLower(sp.Name), ui.Bytes(int64(sp.UsedKB)*1024)))
+			}
+		}
+		if len(parts) > 0 {
+			fmt.Fprintf(w, "  spaces (last)    %s\n", strings.Join(parts, ", "))
+		}
+	}
+	if len(is.Chart) > 1 {
+		before, after, lo, hi := Sparklines(is.Chart, 60)
+		fmt.Fprintf(w, "  heap before GC   %s  %s\n", p.Cyan(before), p.Dim(fmt.Sprintf("max %s", ui.Bytes(mbBytes(hi)))))
+		label := "after major GC "
+		if !hasMajor(is.Chart) {
+			label = "heap after GC  "
+		}
+		fmt.Fprintf(w, "  %s  %s  %s\n", label, after, p.Dim(fmt.Sprintf("min %s", ui.Bytes(mbBytes(lo)))))
+	}
+	_ = many
+}
+
+var sparkRunes = []rune("▁▂▃▄▅▆▇█")
+
+// Sparklines draws, in at most width cells on one shared scale, the heap
+// before GCs (the peaks) and the heap after major GCs (the floor a leak
+// raises) over time; logs without major GCs use every GC's "after". It
+// returns the lowest and highest values plotted.
+func Sparklines(pts []ChartPoint, width int) (before, after string, lo, hi float64) {
+	if len(pts) == 0 || width <= 0 {
+		return "", "", 0, 0
+	}
+	anyMajor := false
+	for _, p := range pts {
+		anyMajor = anyMajor || p.Major
+	}
+	t0, t1 := pts[0].TMs, pts[len(pts)-1].TMs
+	cells := min(width, len(pts))
+	bmax := make([]float64, cells)
+	amin := make([]float64, cells)
+	seenB := make([]bool, cells)
+	seenA := make([]bool, cells)
+	lo, hi = math.Inf(1), math.Inf(-1)
+	firstA := math.NaN()
+	for _, p := range pts {
+		c := 0
+		if t1 > t0 {
+			c = int(float64(cells-1) * (p.TMs - t0) / (t1 - t0))
+		}
+		c = max(0, min(cells-1, c))
+		if !seenB[c] {
+			bmax[c], seenB[c] = p.BeforeMB, true
+		} else {
+			bmax[c] = max(bmax[c], p.BeforeMB)
+		}
+		hi = max(hi, p.BeforeMB)
+		if p.Major || !anyMajor {
+			if !seenA[c] {
+				amin[c], seenA[c] = p.AfterMB, true
+			} else {
+				amin[c] = min(amin[c], p.AfterMB)
+			}
+			if math.IsNaN(firstA) {
+				firstA = p.AfterMB
+			}
+			lo = min(lo, p.AfterMB)
+		}
+	}
+	lo = min(lo, hi)
+	level := func(v float64) rune {
+		if hi <= lo {
+			return sparkRunes[0]
+		}
+		i := int(math.Round((v - lo) / (hi - lo) * float64(len(sparkRunes)-1)))
+		return sparkRunes[max(0, min(len(sparkRunes)-1, i))]
+	}
+	var b, a strings.Builder
+	lastB := pts[0].BeforeMB
+	lastA, haveA := firstA, false
+	for c := 0; c < cells; c++ {
+		if seenB[c] {
+			lastB = bmax[c]
+		}
+		if seenA[c] {
+			lastA, haveA = amin[c], true
+		}
+		// Cells with no GC repeat the previous level: the heap did not
+		// change; before the first major GC there is nothing to draw.
+		b.WriteRune(level(lastB))
+		if haveA {
+			a.WriteRune(level(lastA))
+		} else {
+			a.WriteByte(' ')
+		}
+	}
+	return b.String(), a.String(), lo, hi
+}
+
+func hasMajor(pts []ChartPoint) bool {
+	for _, p := range pts {
+		if p.Major {
+			return true
+		}
+	}
+	return false
+}
