@@ -1,6 +1,7 @@
 package heapgraph
 
 import (
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -33,10 +34,6 @@ func (g *Graph) ShortestPaths(n uint32, max int) []Path {
 		for i := range rev {
 			p[i] = rev[len(rev)-1-i]
 		}
-		// The edge is stored on the step it leads to.
-		for i := len(p) - 1; i > 0; i-- {
-			p[i].Edge = p[i-1].Edge
-		}
 		p[0].Edge = NoEdge
 		k := pathKey(p)
 		if seen[k] {
@@ -46,40 +43,30 @@ func (g *Graph) ShortestPaths(n uint32, max int) []Path {
 		out = append(out, p)
 		return true
 	}
-	// rev holds the path from n upward; rev[i].Edge is the edge from
-	// rev[i+1].Node to rev[i].Node until fixed up by add.
-	// First: one greedy path per immediate retainer.
-	for _, c := range g.pathRetainers(n) {
-		if len(out) >= max {
-			return out
-		}
-		rev := []Step{{Edge: c.Edge, Node: n}}
-		if g.complete(c.Node, &rev) {
-			add(rev)
-		}
+	// rev holds the path from n upward: rev[i].Edge leads from
+	// rev[i+1].Node to rev[i].Node; the last step is the path start.
+	var first []Step
+	if !g.complete(n, &first) {
+		return nil
 	}
-	// Then: a depth-first enumeration for further variety.
-	var rev []Step
-	var dfs func(v uint32) bool
-	dfs = func(v uint32) bool {
-		if g.isPathStart(v) {
-			rev = append(rev, Step{Edge: NoEdge, Node: v})
-			add(rev)
-			rev = rev[:len(rev)-1]
-			return len(out) >= max
-		}
+	add(first)
+	// Then the alternatives, diverging from the first path as close to n
+	// as possible: other retainers of n, then of n's retainer, and so on.
+	for j := 0; j+1 < len(first) && len(out) < max; j++ {
+		v := first[j].Node
 		for _, c := range g.pathRetainers(v) {
+			if len(out) >= max {
+				break
+			}
+			if c.Edge == first[j].Edge && c.Node == first[j+1].Node {
+				continue
+			}
+			rev := append([]Step(nil), first[:j]...)
 			rev = append(rev, Step{Edge: c.Edge, Node: v})
-			stop := dfs(c.Node)
-			rev = rev[:len(rev)-1]
-			if stop {
-				return true
+			if g.complete(c.Node, &rev) {
+				add(rev)
 			}
 		}
-		return false
-	}
-	if len(out) < max {
-		dfs(n)
 	}
 	return out
 }
@@ -103,12 +90,45 @@ func (g *Graph) pathRetainers(v uint32) []Step {
 		}
 		out = append(out, Step{Edge: e, Node: u})
 	}
+	// People read property and element references more easily than V8
+	// internals, so those come first.
+	sort.SliceStable(out, func(i, j int) bool { return g.edgeRank(out[i].Edge) < g.edgeRank(out[j].Edge) })
 	return out
+}
+
+func (g *Graph) edgeRank(e uint32) int {
+	et := g.S.EdgeTypeIndex
+	switch int(g.S.EdgeType[e]) {
+	case et.Property:
+		return 0
+	case et.Element:
+		return 1
+	case et.Context:
+		return 2
+	case et.Shortcut:
+		return 3
+	case et.Internal:
+		return 4
+	}
+	return 5
 }
 
 // complete extends rev from v up to a path start, taking the first
 // suitable retainer at every level.
 func (g *Graph) complete(v uint32, rev *[]Step) bool {
+	if len(*rev) == 0 {
+		// The first step of the path is n itself.
+		if g.isPathStart(v) {
+			*rev = append(*rev, Step{Edge: NoEdge, Node: v})
+			return true
+		}
+		rs := g.pathRetainers(v)
+		if len(rs) == 0 {
+			return false
+		}
+		*rev = append(*rev, Step{Edge: rs[0].Edge, Node: v})
+		v = rs[0].Node
+	}
 	for steps := 0; steps <= g.S.NodeCount; steps++ {
 		if g.isPathStart(v) {
 			*rev = append(*rev, Step{Edge: NoEdge, Node: v})
@@ -168,8 +188,8 @@ func (g *Graph) FormatPath(p Path) string {
 			i+1 < len(p) && int(s.EdgeType[p[i+1].Edge]) == et.Property:
 			b.WriteString(edgeSuffix(s.EdgeTypeName(e), name))
 			elide = true
-		case t == et.Element && i >= 2 && g.wasElided(p, i-1):
-			// element of an elided backing store: the index says little
+		case t == et.Element && (g.wasElided(p, i-1) || g.ClassName(p[i-1].Node) == "Array"):
+			// Array[29653] → x: the index says little
 		default:
 			b.WriteString(edgeSuffix(s.EdgeTypeName(e), name))
 		}
@@ -189,7 +209,7 @@ func (g *Graph) FormatPath(p Path) string {
 func (g *Graph) wasElided(p Path, i int) bool {
 	s := g.S
 	e := p[i].Edge
-	if e == NoEdge || int(s.EdgeType[e]) != s.EdgeTypeIndex.Internal {
+	if i == 0 || e == NoEdge || int(s.EdgeType[e]) != s.EdgeTypeIndex.Internal {
 		return false
 	}
 	name := s.EdgeName(e)
@@ -253,9 +273,19 @@ func (g *Graph) Label(v uint32) string {
 	return cls
 }
 
-// arrayLength counts the element edges of an Array's backing store.
+// arrayLength counts an Array's element edges (V8 puts them on the Array
+// itself, older versions on its backing store).
 func (g *Graph) arrayLength(v uint32) (int, bool) {
 	s := g.S
+	direct := 0
+	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Element {
+			direct++
+		}
+	}
+	if direct > 0 {
+		return direct, true
+	}
 	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
 		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "elements" {
 			el := s.EdgeTo[e]
@@ -268,7 +298,7 @@ func (g *Graph) arrayLength(v uint32) (int, bool) {
 			return n, true
 		}
 	}
-	return 0, false
+	return 0, true
 }
 
 func quoteShort(s string, max int) string {

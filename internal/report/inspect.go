@@ -107,7 +107,11 @@ func BuildInspect(g *heapgraph.Graph, n uint32, limit int) *Inspect {
 // WriteInspectText writes the detail view for people.
 func WriteInspectText(w io.Writer, in *Inspect, total uint64, p ui.Palette) {
 	nd := in.Node
-	fmt.Fprintf(w, "%s %s %s\n", p.Bold(nd.Class), p.Dim("@"+fmt.Sprint(nd.ID)), truncRunes(flatLine(nd.Name), 100))
+	name := ""
+	if nd.Name != nd.Class {
+		name = " " + truncRunes(flatLine(nd.Name), 100)
+	}
+	fmt.Fprintf(w, "%s %s%s\n", p.Bold(nd.Class), p.Dim("@"+fmt.Sprint(nd.ID)), name)
 	fmt.Fprintf(w, "type %s · shallow %s · retained %s (%s of heap) · distance %s\n\n",
 		nd.Type, ui.Bytes(int64(nd.ShallowSize)), p.Bold(ui.Bytes(int64(nd.RetainedSize))),
 		Pct(nd.RetainedSize, total), Distance(nd.Distance))
@@ -226,7 +230,11 @@ func PathJSON(g *heapgraph.Graph, p heapgraph.Path) RetainingPath {
 func WritePathsText(w io.Writer, ps *Paths, p ui.Palette) {
 	nd := ps.Node
 	if len(ps.Paths) == 0 {
-		fmt.Fprintf(w, "%s @%d is not reachable from the GC roots (it would be collected)\n", nd.Class, nd.ID)
+		if nd.Distance == heapgraph.NoDistance {
+			fmt.Fprintf(w, "%s @%d is not reachable from the GC roots (it would be collected)\n", nd.Class, nd.ID)
+		} else {
+			fmt.Fprintf(w, "%s @%d is the snapshot's root: nothing retains it\n", nd.Class, nd.ID)
+		}
 		return
 	}
 	fmt.Fprintf(w, "%s %s: %d shortest retaining path(s), retained %s\n", p.Bold(nd.Class), p.Dim(fmt.Sprintf("@%d", nd.ID)),
