@@ -48,7 +48,7 @@ func Open(path string, opts Options) (*Snapshot, error) {
 func Read(r io.Reader, opts Options) (*Snapshot, error) {
 	cr := &countingReader{r: r, fn: opts.OnProgress}
 	br := bufio.NewReaderSize(cr, 64<<10)
-	p := &parser{cr: cr, size: opts.Size, workers: opts.Workers}
+	p := &parser{cr: cr, br: br, size: opts.Size, workers: opts.Workers}
 	p.r = br
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -119,6 +119,7 @@ const (
 type parser struct {
 	r        io.Reader
 	cr       *countingReader
+	br       *bufio.Reader
 	gz       bool
 	size     int64
 	workers  int
@@ -149,7 +150,11 @@ func (p *parser) fill() bool {
 		return false
 	}
 	if p.buf == nil {
-		p.buf = make([]byte, minBuf)
+		n := minBuf
+		if p.size > 0 && !p.gz && p.size < minBuf {
+			n = int(max(p.size+1, 4096))
+		}
+		p.buf = make([]byte, n)
 	}
 	if p.pos > 0 {
 		n := copy(p.buf, p.buf[p.pos:p.end])
@@ -192,14 +197,16 @@ func (p *parser) remaining() int64 {
 		}
 		return r
 	}
-	left := p.size - p.cr.n + 1<<20 // slack for what readers buffered
+	// Compressed bytes not yet consumed by the decompressor, which may also
+	// hold up to a window (32 KB) of output not handed to us yet.
+	left := p.size - (p.cr.n - int64(p.br.Buffered()))
 	if left < 0 {
-		left = 1 << 20
+		left = 0
 	}
 	if left > math.MaxInt64/maxDeflateRatio/2 {
 		return -1
 	}
-	return left*maxDeflateRatio + buffered
+	return left*maxDeflateRatio + buffered + 64<<10
 }
 
 func (p *parser) errAt(off int64, format string, a ...any) error {

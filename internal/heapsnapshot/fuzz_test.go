@@ -1,0 +1,85 @@
+package heapsnapshot
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapsnapshot/snapshottest"
+)
+
+// FuzzRead feeds arbitrary bytes to the parser: it must never panic, must
+// report bad input as a *FormatError, and whatever it accepts must be a
+// consistent graph (what heapgraph relies on without re-checking).
+func FuzzRead(f *testing.F) {
+	small := generate(f, snapshottest.Config{Nodes: 4, Seed: 1, AvgEdges: 1})
+	legacy := generate(f, snapshottest.Config{Nodes: 4, Seed: 2, Legacy: true, AvgEdges: 1})
+	shuffled := generate(f, snapshottest.Config{Nodes: 4, Seed: 3, Shuffled: true, Trace: true, AvgEdges: 1})
+	seeds := [][]byte{small, legacy, shuffled, gz(small), nil, []byte("{}"), []byte("[]"),
+		[]byte(`{"snapshot":{"meta":{}}}`)}
+	for _, cut := range []int{1, 10, 200, len(small) / 2, len(small) - 1} {
+		seeds = append(seeds, small[:cut])
+	}
+	s := string(small)
+	for _, r := range [][2]string{
+		{`"node_count":4`, `"node_count":4000000000`},
+		{`"node_count":4`, `"node_count":613566756`},
+		{`"edge_count":`, `"edge_count":9`},
+		{`"node_count":4`, `"node_count":-1`},
+		{`"node_count":4`, `"node_count":1e9`},
+		{`"node_fields":["type",`, `"node_fields":[`},
+		{`"nodes":[9,`, `"nodes":[300,`},
+		{`"<dummy>"`, `"\ud800\u0041\uZZZZ"`},
+	} {
+		seeds = append(seeds, []byte(strings.Replace(s, r[0], r[1], 1)))
+	}
+	for _, seed := range seeds {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		snap, err := Read(bytes.NewReader(data), Options{Size: int64(len(data))})
+		if err != nil {
+			if !IsFormatError(err) {
+				t.Fatalf("error is not a FormatError: %v", err)
+			}
+			return
+		}
+		checkInvariants(t, snap)
+	})
+}
+
+func checkInvariants(t *testing.T, s *Snapshot) {
+	n, e := s.NodeCount, s.EdgeCount
+	if len(s.NodeType) != n || len(s.NodeName) != n || len(s.NodeID) != n || len(s.NodeSelfSize) != n || len(s.FirstEdge) != n+1 {
+		t.Fatal("node slices have the wrong length")
+	}
+	if len(s.EdgeType) != e || len(s.EdgeNameOrIndex) != e || len(s.EdgeTo) != e {
+		t.Fatal("edge slices have the wrong length")
+	}
+	for i := 0; i < n; i++ {
+		if s.FirstEdge[i] > s.FirstEdge[i+1] || int(s.NodeType[i]) >= len(s.Meta.NodeTypes) || int(s.NodeName[i]) >= s.Strings.Len() {
+			t.Fatalf("node %d inconsistent", i)
+		}
+	}
+	if int(s.FirstEdge[n]) != e {
+		t.Fatal("FirstEdge does not end at EdgeCount")
+	}
+	for i := 0; i < e; i++ {
+		if int(s.EdgeTo[i]) >= n || int(s.EdgeType[i]) >= len(s.Meta.EdgeTypes) {
+			t.Fatalf("edge %d inconsistent", i)
+		}
+		if s.EdgeHasStringName(uint32(i)) && int(s.EdgeNameOrIndex[i]) >= s.Strings.Len() {
+			t.Fatalf("edge %d name out of range", i)
+		}
+	}
+	for _, l := range s.LocationNode {
+		if int(l) >= n {
+			t.Fatal("location node out of range")
+		}
+	}
+	for i := 0; i < s.Strings.Len(); i++ {
+		if s.Strings.Offsets[i] > s.Strings.Offsets[i+1] || int(s.Strings.Offsets[i+1]) > len(s.Strings.Data) {
+			t.Fatal("string offsets inconsistent")
+		}
+	}
+}
