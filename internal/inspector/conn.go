@@ -305,7 +305,8 @@ func (c *Conn) Evaluate(ctx context.Context, expr string, awaitPromise bool) (js
 	if d := res.ExceptionDetails; d != nil {
 		msg := d.Text
 		if d.Exception != nil && d.Exception.Description != "" {
-			msg = d.Exception.Description
+			// The description is the error's stack; its first line says it.
+			msg, _, _ = strings.Cut(d.Exception.Description, "\n")
 		}
 		return nil, &EvalError{Expr: expr, Message: msg}
 	}

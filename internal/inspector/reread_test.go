@@ -1,36 +1,26 @@
 package inspector
 
 import (
-	"encoding/json"
-	"os"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
-// checkSnapshotFile re-reads a captured snapshot. Until the shared parser
-// lands this checks the JSON and the node/edge arrays against the meta.
+// checkSnapshotFile re-reads a captured snapshot with the shared parser.
 func checkSnapshotFile(t *testing.T, path string) {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	s, err := heapsnapshot.Open(path, heapsnapshot.Options{})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("re-reading the captured snapshot: %v", err)
 	}
-	var s struct {
-		Snapshot struct {
-			Meta struct {
-				NodeFields []string `json:"node_fields"`
-				EdgeFields []string `json:"edge_fields"`
-			} `json:"meta"`
-			NodeCount int `json:"node_count"`
-			EdgeCount int `json:"edge_count"`
-		} `json:"snapshot"`
-		Nodes []uint64 `json:"nodes"`
-		Edges []uint64 `json:"edges"`
+	if s.NodeCount < 1000 || s.EdgeCount < s.NodeCount {
+		t.Fatalf("snapshot too small: %d nodes, %d edges", s.NodeCount, s.EdgeCount)
 	}
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatalf("snapshot is not valid JSON: %v", err)
+	found := false
+	for n := 0; n < s.NodeCount && !found; n++ {
+		found = s.NodeNameString(uint32(n)) == "LeakyThing"
 	}
-	if len(s.Nodes) != s.Snapshot.NodeCount*len(s.Snapshot.Meta.NodeFields) ||
-		len(s.Edges) != s.Snapshot.EdgeCount*len(s.Snapshot.Meta.EdgeFields) || s.Snapshot.NodeCount < 1000 {
-		t.Fatalf("inconsistent snapshot: %d nodes, %d values", s.Snapshot.NodeCount, len(s.Nodes))
+	if !found {
+		t.Error("no node named LeakyThing in the snapshot")
 	}
 }

@@ -1,0 +1,440 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/inspector"
+	"github.com/leakhound/leakhound/internal/leak"
+	rpt "github.com/leakhound/leakhound/internal/report"
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+func init() {
+	Register(&Command{
+		Name:    "run",
+		Summary: "start a node program, drive a workload between heap snapshots, and report leaks (CI leak test)",
+		Usage:   "leakhound run [--load URL --requests N | --step EXPR --iterations N] [flags] -- node app.js [args]",
+		Run:     runRun,
+	})
+}
+
+// runInfo is what `run` adds to the leak report's JSON, under "run".
+type runInfo struct {
+	Command    []string      `json:"command"`
+	PID        int           `json:"pid"`
+	Workload   string        `json:"workload"` // "load" or "step"
+	PerRound   int           `json:"per_round"`
+	Warmup     int           `json:"warmup"`
+	Snapshots  []runSnapshot `json:"snapshots"`
+	Requests   *loadStats    `json:"requests,omitempty"`
+	DurationMS int64         `json:"duration_ms"`
+}
+
+type runSnapshot struct {
+	Path     string `json:"path,omitempty"` // only with --keep or --dir
+	After    int    `json:"after"`          // workload units done since the baseline
+	HeapUsed int64  `json:"heap_used"`      // JS heap used after the forced GC
+	Bytes    int64  `json:"bytes"`
+}
+
+type loadStats struct {
+	OK     int64 `json:"ok"`
+	Failed int64 `json:"failed"`
+}
+
+type runOpts struct {
+	loadURL     string
+	requests    int
+	concurrency int
+	step        string
+	iterations  int
+	warmup      int
+	snapshots   int
+	dir         string
+	keep        bool
+	startWait   time.Duration
+	allowRemote bool
+	quiet       bool
+}
+
+func runRun(ctx context.Context, env *Env, args []string) error {
+	cmd := commands["run"]
+	fs := NewFlags(env, cmd)
+	var o runOpts
+	fs.StringVar(&o.loadURL, "load", "", "HTTP load: GET this URL (loopback) --requests times per round")
+	fs.IntVar(&o.requests, "requests", 1000, "requests per round with --load")
+	fs.IntVar(&o.concurrency, "concurrency", 8, "concurrent requests with --load")
+	fs.StringVar(&o.step, "step", "", "JavaScript expression evaluated in the program --iterations times per round (promises are awaited)")
+	fs.IntVar(&o.iterations, "iterations", 100, "evaluations of --step per round")
+	fs.IntVar(&o.warmup, "warmup", -1, "workload units before the baseline snapshot (default: one round)")
+	fs.IntVar(&o.snapshots, "snapshots", 3, "snapshots: a baseline after warm-up, then one after each round")
+	fs.StringVar(&o.dir, "dir", "", "write the snapshots here and keep them (default: a temporary directory, removed)")
+	fs.BoolVar(&o.keep, "keep", false, "keep the snapshots (in --dir, or the temporary directory, which is printed)")
+	fs.DurationVar(&o.startWait, "start-timeout", 30*time.Second, "how long to wait for the program's inspector and, with --load, its port")
+	rf := addReportFlags(fs)
+	quiet := fs.Bool("quiet", false, "no progress or notes on stderr (the program's own output still passes through)")
+	tf := addTargetFlags(fs)
+	argv, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	o.allowRemote = *tf.allowRemote
+	o.quiet = *quiet
+	if err := o.validate(argv); err != nil {
+		return err
+	}
+	if err := rf.validate(); err != nil {
+		return err
+	}
+
+	start := time.Now()
+	note := func(format string, a ...any) {
+		if !o.quiet {
+			fmt.Fprintf(env.Stderr, "leakhound: "+format+"\n", a...)
+		}
+	}
+
+	dir := o.dir
+	if dir == "" {
+		d, err := os.MkdirTemp("", "leakhound-run-*")
+		if err != nil {
+			return err
+		}
+		dir = d
+		if o.keep {
+			note("snapshots go to %s", dir)
+		} else {
+			defer os.RemoveAll(dir)
+		}
+	} else {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		o.keep = true
+	}
+
+	// The program's output goes to our stderr: stdout carries only the report.
+	prog, err := inspector.Launch(ctx, argv, inspector.LaunchOptions{Stdout: env.Stderr, Stderr: env.Stderr, Wait: o.startWait})
+	if err != nil {
+		if errors.Is(err, inspector.ErrNotNodeCommand) {
+			return BadInput(err)
+		}
+		return err
+	}
+	defer prog.Stop(5 * time.Second)
+	conn, err := inspector.Dial(ctx, prog.Target)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+
+	if err := inspector.WaitStarted(ctx, conn); err != nil {
+		return err
+	}
+	info := runInfo{Command: argv, PID: prog.Target.PID, Snapshots: []runSnapshot{}}
+	var work func(ctx context.Context, n int) error
+	var stats loadStats
+	if o.loadURL != "" {
+		info.Workload, info.PerRound, info.Requests = "load", o.requests, &stats
+		if err := waitForPort(ctx, o.loadURL, o.startWait, prog); err != nil {
+			return err
+		}
+		client := loadClient(o.concurrency)
+		work = func(ctx context.Context, n int) error {
+			return httpLoad(ctx, client, o.loadURL, n, o.concurrency, &stats)
+		}
+	} else {
+		info.Workload, info.PerRound = "step", o.iterations
+		work = func(ctx context.Context, n int) error {
+			for i := 0; i < n; i++ {
+				if _, err := conn.Evaluate(ctx, o.step, true); err != nil {
+					var ee *inspector.EvalError
+					if errors.As(err, &ee) {
+						return BadInputf("--step, iteration %d: %s", i+1, ee.Message)
+					}
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	info.Warmup = o.warmup
+	if info.Warmup < 0 {
+		info.Warmup = info.PerRound
+	}
+	// Fail fast with the program's fate when it dies under the workload.
+	died := func(err error) error {
+		select {
+		case <-prog.Exited():
+			return fmt.Errorf("the program exited during the run (%s): %w", prog.ExitText(), err)
+		default:
+			return err
+		}
+	}
+
+	if info.Warmup > 0 {
+		note("warm-up: %d %s", info.Warmup, unitName(info.Workload))
+		if err := work(ctx, info.Warmup); err != nil {
+			return died(err)
+		}
+	}
+	var paths []string
+	for i := 0; i < o.snapshots; i++ {
+		if i > 0 {
+			note("round %d/%d: %d %s", i, o.snapshots-1, info.PerRound, unitName(info.Workload))
+			if err := work(ctx, info.PerRound); err != nil {
+				return died(err)
+			}
+		}
+		if err := conn.CollectGarbage(ctx); err != nil {
+			return died(err)
+		}
+		used, _, err := conn.HeapUsage(ctx)
+		if err != nil {
+			return died(err)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("run-%d.heapsnapshot", i+1))
+		label := "baseline"
+		if i > 0 {
+			label = fmt.Sprintf("after %d %s", i*info.PerRound, unitName(info.Workload))
+		}
+		note("snapshot %d/%d (%s, JS heap %s)", i+1, o.snapshots, label, ui.Bytes(used))
+		res, err := captureWithProgress(ctx, env, conn, path, o.quiet)
+		if err != nil {
+			return died(err)
+		}
+		paths = append(paths, path)
+		rs := runSnapshot{After: i * info.PerRound, HeapUsed: used, Bytes: res.Bytes}
+		if o.keep {
+			rs.Path = path
+		}
+		info.Snapshots = append(info.Snapshots, rs)
+	}
+	if info.Requests != nil && stats.OK == 0 {
+		return fmt.Errorf("no request to %s succeeded (%d failed)", o.loadURL, stats.Failed)
+	}
+	// The program is not needed for the analysis: stop it now to give its
+	// memory back before the snapshots are loaded.
+	conn.Close()
+	prog.Stop(5 * time.Second)
+	info.DurationMS = time.Since(start).Milliseconds()
+
+	rep, err := leak.Analyze(len(paths), func(i int) (*heapgraph.Graph, error) {
+		return LoadGraph(ctx, env, paths[i], o.quiet)
+	}, leak.Options{Names: names(paths)})
+	if err != nil {
+		return err
+	}
+	return writeRunReport(env, rep, info, rf)
+}
+
+func names(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = filepath.Base(p)
+	}
+	return out
+}
+
+func unitName(workload string) string {
+	if workload == "load" {
+		return "requests"
+	}
+	return "iterations"
+}
+
+func (o *runOpts) validate(argv []string) error {
+	if len(argv) == 0 {
+		return BadInputf("run needs the program after --, e.g. leakhound run --step 'handle()' -- node app.js")
+	}
+	if (o.loadURL == "") == (o.step == "") {
+		return BadInputf("run needs exactly one workload: --load URL or --step EXPR")
+	}
+	if o.loadURL != "" {
+		u, err := url.Parse(o.loadURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return BadInputf("--load wants an http:// URL, got %q", o.loadURL)
+		}
+		if !o.allowRemote {
+			ip := net.ParseIP(u.Hostname())
+			if !(u.Hostname() == "localhost" || (ip != nil && ip.IsLoopback())) {
+				return BadInputf("--load %s: only loopback targets unless --allow-remote", o.loadURL)
+			}
+		}
+		if o.requests <= 0 {
+			return BadInputf("--requests must be positive")
+		}
+		if o.concurrency <= 0 || o.concurrency > 1024 {
+			return BadInputf("--concurrency must be between 1 and 1024")
+		}
+	}
+	if o.step != "" && o.iterations <= 0 {
+		return BadInputf("--iterations must be positive")
+	}
+	if o.snapshots < 2 || o.snapshots > 20 {
+		return BadInputf("--snapshots must be between 2 and 20")
+	}
+	if o.startWait <= 0 {
+		return BadInputf("--start-timeout must be positive")
+	}
+	return nil
+}
+
+// waitForPort waits until the load URL's port accepts connections.
+func waitForPort(ctx context.Context, rawURL string, wait time.Duration, prog *inspector.Launched) error {
+	u, _ := url.Parse(rawURL)
+	host := u.Host
+	if u.Port() == "" {
+		port := "80"
+		if u.Scheme == "https" {
+			port = "443"
+		}
+		host = net.JoinHostPort(u.Hostname(), port)
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		c, err := net.DialTimeout("tcp", host, time.Second)
+		if err == nil {
+			c.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s did not accept connections within %s: %v", host, wait, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-prog.Exited():
+			return fmt.Errorf("the program exited (%s) before %s accepted connections", prog.ExitText(), host)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func loadClient(concurrency int) *http.Client {
+	return &http.Client{
+		Timeout: 30 * time.Second,
+		Transport: &http.Transport{
+			MaxIdleConns:        concurrency,
+			MaxIdleConnsPerHost: concurrency,
+			IdleConnTimeout:     30 * time.Second,
+		},
+	}
+}
+
+// httpLoad sends n GETs to u from c workers. A request fails on a transport
+// error or a 5xx answer; failures are counted, not fatal (a leaking server
+// may fail some), unless every request of the batch fails.
+func httpLoad(ctx context.Context, client *http.Client, u string, n, c int, st *loadStats) error {
+	var next atomic.Int64
+	var ok, failed atomic.Int64
+	var firstErr error
+	var once sync.Once
+	var wg sync.WaitGroup
+	for w := 0; w < min(c, n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(n) && ctx.Err() == nil {
+				req, err := http.NewRequestWithContext(ctx, "GET", u, nil)
+				if err != nil {
+					once.Do(func() { firstErr = err })
+					failed.Add(1)
+					continue
+				}
+				resp, err := client.Do(req)
+				if err != nil {
+					once.Do(func() { firstErr = err })
+					failed.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode >= 500 {
+					once.Do(func() { firstErr = fmt.Errorf("HTTP %s", resp.Status) })
+					failed.Add(1)
+				} else {
+					ok.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	st.OK += ok.Load()
+	st.Failed += failed.Load()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if ok.Load() == 0 && failed.Load() > 0 {
+		return fmt.Errorf("all %d requests to %s failed: %v", failed.Load(), u, firstErr)
+	}
+	return nil
+}
+
+// reportFlags are the output flags `run` shares with `leaks`.
+type reportFlags struct {
+	json, markdown, failOnLeak *bool
+}
+
+func addReportFlags(fs interface {
+	Bool(string, bool, string) *bool
+}) reportFlags {
+	return reportFlags{
+		json:       fs.Bool("json", false, "print the leak report as JSON (the `leaks --json` schema plus \"run\")"),
+		markdown:   fs.Bool("markdown", false, "print the leak report as Markdown (for CI comments)"),
+		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a leak suspect is found"),
+	}
+}
+
+func (r reportFlags) validate() error {
+	if *r.json && *r.markdown {
+		return BadInputf("--json and --markdown are exclusive")
+	}
+	return nil
+}
+
+// writeRunReport prints the leak report.
+// TODO(run): switch to the renderer `leaks` uses once it lands, so the two
+// commands print identical reports.
+func writeRunReport(env *Env, rep *leak.Report, info runInfo, rf reportFlags) error {
+	if *rf.json {
+		type out struct {
+			*leak.Report
+			Run runInfo `json:"run"`
+		}
+		if err := rpt.WriteJSON(env.Stdout, out{rep, info}); err != nil {
+			return err
+		}
+	} else {
+		w := env.Stdout
+		pal := Palette(w)
+		fmt.Fprintf(w, "%s %s\n", pal.Bold("leakhound run:"), strings.Join(info.Command, " "))
+		for i, s := range info.Snapshots {
+			fmt.Fprintf(w, "  snapshot %d after %d %s: JS heap %s\n", i+1, s.After, unitName(info.Workload), ui.Bytes(s.HeapUsed))
+		}
+		if !rep.Leak {
+			fmt.Fprintln(w, pal.Green("No leak found."))
+		}
+		for _, s := range rep.Suspects {
+			fmt.Fprintf(w, "%d. %s %s: +%s, +%d objects\n   %s\n   %s\n", s.Rank, s.Pattern, s.Class,
+				ui.Bytes(s.GrowthBytes), s.GrowthCount, s.PathText, s.Hint)
+		}
+	}
+	if *rf.failOnLeak && rep.Leak {
+		return CheckFailed("")
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package inspector
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// LaunchOptions tune Launch.
+type LaunchOptions struct {
+	// Stdout and Stderr receive the program's output (nil: discarded).
+	// Node's own inspector notices ("Debugger listening on ...") are
+	// filtered out of Stderr.
+	Stdout, Stderr io.Writer
+	// Env is the program's environment (nil: ours).
+	Env []string
+	// Dir is its working directory ("" : ours).
+	Dir string
+	// Wait bounds the wait for the inspector to come up (default 15s).
+	Wait time.Duration
+}
+
+// Launched is a node program started by Launch with its inspector on a
+// random loopback port.
+type Launched struct {
+	Cmd    *exec.Cmd
+	Target *Target
+
+	exited  chan struct{}
+	waitErr error
+	stopMu  sync.Mutex
+	stopped bool
+	outDone sync.WaitGroup
+}
+
+var listeningRE = regexp.MustCompile(`^Debugger listening on (ws://\S+)`)
+
+// inspectorNoise are the lines node prints about its inspector; Launch
+// keeps them out of the program's passed-through stderr.
+var inspectorNoise = []string{
+	"Debugger listening on ",
+	"For help, see: https://nodejs.org/en/docs/inspector",
+	"Debugger attached.",
+	"Debugger ending on ",
+	"Waiting for the debugger to disconnect...",
+}
+
+// ErrNotNodeCommand: the command to launch is not node.
+var ErrNotNodeCommand = errors.New("the command must start with node (leakhound run -- node app.js ...)")
+
+// Launch starts argv (argv[0] must be node) with --inspect=127.0.0.1:0
+// inserted before the other arguments, passes its output through, and
+// waits for the inspector's "Debugger listening on ws://..." line. The
+// program runs in its own process group, so a Ctrl-C meant for leakhound
+// does not reach it before Stop does.
+func Launch(ctx context.Context, argv []string, opts LaunchOptions) (*Launched, error) {
+	if len(argv) == 0 {
+		return nil, ErrNotNodeCommand
+	}
+	path, err := exec.LookPath(argv[0])
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotNodeCommand, err)
+	}
+	if !looksLikeNode(filepath.Base(path)) {
+		return nil, fmt.Errorf("%w: got %q", ErrNotNodeCommand, argv[0])
+	}
+	args := append([]string{"--inspect=127.0.0.1:0"}, argv[1:]...)
+	cmd := exec.Command(path, args...)
+	cmd.Env = opts.Env
+	cmd.Dir = opts.Dir
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if opts.Stdout != nil {
+		cmd.Stdout = opts.Stdout
+	}
+	errPipe, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", argv[0], err)
+	}
+	l := &Launched{Cmd: cmd, exited: make(chan struct{})}
+	urlCh := make(chan string, 1)
+	l.outDone.Add(1)
+	go func() {
+		defer l.outDone.Done()
+		l.pumpStderr(errPipe, opts.Stderr, urlCh)
+	}()
+	go func() {
+		// Wait after stderr is drained: exec.Cmd requires reads from the
+		// pipe to finish before Wait.
+		l.outDone.Wait()
+		l.waitErr = cmd.Wait()
+		close(l.exited)
+	}()
+	wait := opts.Wait
+	if wait <= 0 {
+		wait = 15 * time.Second
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case u := <-urlCh:
+		l.Target = &Target{PID: cmd.Process.Pid, Addr: hostOf(u), WebSocketURL: u}
+		return l, nil
+	case <-l.exited:
+		return nil, fmt.Errorf("the program exited before its inspector came up: %s", exitText(l.waitErr))
+	case <-timer.C:
+		l.Stop(2 * time.Second)
+		return nil, fmt.Errorf("%w: node printed no \"Debugger listening\" line within %s", ErrNoInspector, wait)
+	case <-ctx.Done():
+		l.Stop(2 * time.Second)
+		return nil, ctx.Err()
+	}
+}
+
+func hostOf(u string) string {
+	s := strings.TrimPrefix(u, "ws://")
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+func (l *Launched) pumpStderr(r io.Reader, w io.Writer, urlCh chan<- string) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	found := false
+	for {
+		line, err := br.ReadString('\n')
+		if line != "" {
+			noise := false
+			for _, p := range inspectorNoise {
+				if strings.HasPrefix(line, p) {
+					noise = true
+					break
+				}
+			}
+			if !found {
+				if m := listeningRE.FindStringSubmatch(line); m != nil {
+					found = true
+					urlCh <- m[1]
+				}
+			}
+			if !noise && w != nil {
+				io.WriteString(w, line)
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// WaitStarted returns once the program's main script has run to its end
+// (the event loop has started: a setImmediate callback ran). Node opens the
+// inspector before it loads the script, so an expression evaluated earlier
+// may not find the script's globals yet.
+func WaitStarted(ctx context.Context, c *Conn) error {
+	_, err := c.Evaluate(ctx, "new Promise(r => setImmediate(r))", true)
+	return err
+}
+
+// Exited is closed when the program has exited.
+func (l *Launched) Exited() <-chan struct{} { return l.exited }
+
+// ExitText describes how the program ended ("exit status 1", "signal:
+// killed"); only meaningful after Exited.
+func (l *Launched) ExitText() string { return exitText(l.waitErr) }
+
+func exitText(err error) string {
+	if err == nil {
+		return "exit status 0"
+	}
+	return err.Error()
+}
+
+// Stop ends the program: SIGTERM to its process group, then SIGKILL after
+// grace. It returns once the program has exited. Safe to call twice.
+func (l *Launched) Stop(grace time.Duration) {
+	l.stopMu.Lock()
+	first := !l.stopped
+	l.stopped = true
+	l.stopMu.Unlock()
+	if first {
+		select {
+		case <-l.exited:
+			return
+		default:
+		}
+		pgid := l.Cmd.Process.Pid
+		_ = syscall.Kill(-pgid, syscall.SIGTERM)
+		select {
+		case <-l.exited:
+			return
+		case <-time.After(grace):
+		}
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+	}
+	select {
+	case <-l.exited:
+	case <-time.After(10 * time.Second):
+		// A process that survives SIGKILL for 10 s is stuck in the kernel;
+		// do not hang leakhound on it.
+		fmt.Fprintf(os.Stderr, "leakhound: pid %d did not exit after SIGKILL\n", l.Cmd.Process.Pid)
+	}
+}
