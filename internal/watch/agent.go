@@ -1,0 +1,678 @@
+// Package watch is leakhound's monitoring agent for a live node process:
+// through the inspector it samples process.memoryUsage() figures every
+// interval and every GC (kind, pause, post-GC heap), raises memwatch's leak
+// signal, fires tiered heap thresholds' actions with cooldowns, takes
+// periodic snapshots with retention and runs the automatic leak analysis on
+// the last three. Everything goes to the store (history), the metrics
+// (Prometheus) and an event stream (the user's terminal). The target's code
+// is never changed: a PerformanceObserver is installed by evaluation and
+// removed when watch stops.
+package watch
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/inspector"
+	"github.com/leakhound/leakhound/internal/metrics"
+	"github.com/leakhound/leakhound/internal/store"
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+// Conn is what the agent needs of an inspector connection
+// (*inspector.Conn implements it).
+type Conn interface {
+	Call(ctx context.Context, method string, params, result any) error
+	Done() <-chan struct{}
+	Err() error
+	Close() error
+}
+
+// ErrGone is returned by Config.Connect when the target can never come
+// back (a pid that exited): the agent stops instead of waiting.
+var ErrGone = errors.New("target is gone")
+
+// Threshold is one tier (warn, critical, restart).
+type Threshold struct {
+	Name    string
+	Level   Level
+	Actions []Action
+}
+
+// Config configures Run.
+type Config struct {
+	// Name is the target's name in the history; empty: the script's base
+	// name, else "node-PID".
+	Name     string
+	Interval time.Duration // default 5s
+
+	Leak        LeakDetector
+	LeakActions []Action
+
+	Thresholds []Threshold
+	Cooldown   time.Duration // per trigger and action; default 10m
+
+	SnapshotEvery time.Duration // 0: no periodic snapshots
+	Keep          int           // periodic snapshots kept (default 3)
+	// DataDir holds targets/NAME/{snapshots,reports}.
+	DataDir string
+
+	// Connect resolves and dials the target; it is called again to
+	// reconnect after the connection is lost. Returning ErrGone (wrapped)
+	// stops the agent.
+	Connect func(ctx context.Context) (Conn, error)
+	// Reconnect keeps waiting for the target after the connection is
+	// lost; otherwise Run returns.
+	Reconnect bool
+	// Capture writes one heap snapshot of the target to path (atomically)
+	// and returns its size.
+	Capture func(ctx context.Context, c Conn, path string) (int64, error)
+	// Analyze compares snapshots (oldest first) and writes a report to
+	// reportPath; it returns a one-line summary. Nil: no analysis.
+	Analyze func(ctx context.Context, snapshots []string, reportPath string) (string, error)
+
+	Store   *store.Store     // may be nil
+	Metrics *metrics.Metrics // may be nil
+	// OnEvent receives everything worth telling the user. May be nil.
+	OnEvent func(Event)
+}
+
+// Event is one thing that happened, for the user's terminal or --json.
+type Event struct {
+	Time    time.Time     `json:"time"`
+	Target  string        `json:"target"`
+	PID     int           `json:"pid,omitempty"`
+	Kind    string        `json:"kind"` // connected, disconnected, sample, leak, leak-cleared, threshold, action, snapshot, report, error
+	Trigger string        `json:"trigger,omitempty"`
+	Action  string        `json:"action,omitempty"`
+	Message string        `json:"message"`
+	Path    string        `json:"path,omitempty"`
+	Sample  *store.Sample `json:"sample,omitempty"`
+	Growth  int64         `json:"growth_bytes,omitempty"`
+	Rate    float64       `json:"bytes_per_second,omitempty"`
+	// GCs and MajorGCs count the collections since the previous sample
+	// (sample events only).
+	GCs      int `json:"gcs,omitempty"`
+	MajorGCs int `json:"major_gcs,omitempty"`
+}
+
+// Info is what the probe reports about the target.
+type Info struct {
+	PID       int      `json:"pid"`
+	Node      string   `json:"node"`
+	HeapLimit float64  `json:"limit"`
+	Origin    float64  `json:"origin"` // performance.timeOrigin, ms since epoch
+	Now       float64  `json:"now"`
+	Argv      []string `json:"argv"`
+	Title     string   `json:"title"`
+}
+
+// DefaultName names a target after its main script.
+func (i Info) DefaultName() string {
+	if len(i.Argv) > 0 && i.Argv[0] != "" && !strings.HasPrefix(i.Argv[0], "-") {
+		return filepath.Base(i.Argv[0])
+	}
+	return fmt.Sprintf("node-%d", i.PID)
+}
+
+type agent struct {
+	cfg     Config
+	name    string
+	conn    Conn
+	info    Info
+	session int64
+	pending []store.Event
+	last    map[string]time.Time // cooldowns: "trigger/action" -> last fired
+	seq     int
+	sample  store.Sample
+}
+
+// Run watches until ctx ends (nil error), or the target is gone and
+// cannot come back, or the connection is lost without Reconnect.
+func Run(ctx context.Context, cfg Config) error {
+	if cfg.Interval <= 0 {
+		cfg.Interval = 5 * time.Second
+	}
+	if cfg.Cooldown <= 0 {
+		cfg.Cooldown = 10 * time.Minute
+	}
+	if cfg.Keep <= 0 {
+		cfg.Keep = 3
+	}
+	a := &agent{cfg: cfg, last: map[string]time.Time{}}
+	c, err := cfg.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	for {
+		err := a.session1(ctx, c)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if !cfg.Reconnect {
+			return err
+		}
+		a.emit(Event{Kind: "disconnected", Message: fmt.Sprintf("%v; waiting for the target to come back", err)})
+		c, err = a.reconnect(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		if cfg.Metrics != nil {
+			cfg.Metrics.Reconnect()
+		}
+	}
+}
+
+func (a *agent) reconnect(ctx context.Context) (Conn, error) {
+	wait := 500 * time.Millisecond
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		c, err := a.cfg.Connect(ctx)
+		if err == nil {
+			return c, nil
+		}
+		if errors.Is(err, ErrGone) {
+			return nil, err
+		}
+		if wait < 5*time.Second {
+			wait *= 2
+		}
+	}
+}
+
+// session1 runs one connection's life: install, sample until the
+// connection ends or ctx is done, clean up.
+func (a *agent) session1(ctx context.Context, c Conn) (err error) {
+	a.conn = c
+	defer c.Close()
+	if err := a.install(ctx); err != nil {
+		return err
+	}
+	a.cfg.Leak.Reset()
+	if a.name == "" {
+		a.name = a.cfg.Name
+		if a.name == "" {
+			a.name = a.info.DefaultName()
+		}
+	}
+	start := time.Now()
+	if a.cfg.Store != nil {
+		a.session, err = a.cfg.Store.StartSession(ctx, store.Session{Target: a.name, PID: a.info.PID,
+			Node: a.info.Node, HeapLimit: int64(a.info.HeapLimit), Started: start})
+		if err != nil {
+			return fmt.Errorf("recording the session: %w", err)
+		}
+	}
+	if m := a.cfg.Metrics; m != nil {
+		m.Up(true)
+		m.HeapLimit(int64(a.info.HeapLimit))
+		m.Leak(false, 0)
+	}
+	a.emit(Event{Kind: "connected", Message: fmt.Sprintf("watching %s (pid %d, node %s, heap limit %s) every %s",
+		a.name, a.info.PID, a.info.Node, ui.Bytes(int64(a.info.HeapLimit)), a.cfg.Interval)})
+
+	reason := "interrupted"
+	defer func() {
+		if a.cfg.Metrics != nil {
+			a.cfg.Metrics.Up(false)
+		}
+		// Leave the target as we found it, then close the books. Use a
+		// fresh context: ctx may be the cancelled one.
+		bg, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if reason == "interrupted" {
+			_ = a.eval(bg, uninstallJS, nil)
+		}
+		a.flush(bg)
+		if a.cfg.Store != nil {
+			_ = a.cfg.Store.EndSession(bg, a.session, time.Now(), reason)
+		}
+	}()
+
+	tick := time.NewTicker(a.cfg.Interval)
+	defer tick.Stop()
+	var snapC <-chan time.Time
+	if a.cfg.SnapshotEvery > 0 {
+		st := time.NewTicker(a.cfg.SnapshotEvery)
+		defer st.Stop()
+		snapC = st.C
+	}
+	// First sample right away: a short watch still records something.
+	if err := a.tick(ctx); err != nil {
+		reason = err.Error()
+		return err
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-c.Done():
+			err := c.Err()
+			if err == nil {
+				err = errors.New("connection closed")
+			}
+			reason = "connection lost: " + err.Error()
+			return fmt.Errorf("connection to %s lost: %w", a.name, err)
+		case <-tick.C:
+			if err := a.tick(ctx); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				select {
+				case <-c.Done():
+					continue // reported by the Done case
+				default:
+				}
+				a.emit(Event{Kind: "error", Message: "sampling: " + err.Error()})
+			}
+		case <-snapC:
+			a.periodicSnapshot(ctx)
+			a.flush(ctx)
+		}
+	}
+}
+
+func (a *agent) install(ctx context.Context) error {
+	ictx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := a.eval(ictx, installJS, &a.info); err != nil {
+		return fmt.Errorf("installing the GC observer in the target: %w", err)
+	}
+	return nil
+}
+
+// eval runs expr in the target with the command-line API (require) and
+// decodes its JSON value into out (may be nil).
+func (a *agent) eval(ctx context.Context, expr string, out any) error {
+	var res struct {
+		Result struct {
+			Type  string          `json:"type"`
+			Value json.RawMessage `json:"value"`
+		} `json:"result"`
+		ExceptionDetails *struct {
+			Text      string `json:"text"`
+			Exception *struct {
+				Description string `json:"description"`
+			} `json:"exception"`
+		} `json:"exceptionDetails"`
+	}
+	err := a.conn.Call(ctx, "Runtime.evaluate", map[string]any{
+		"expression": expr, "returnByValue": true, "includeCommandLineAPI": true, "silent": true,
+	}, &res)
+	if err != nil {
+		return err
+	}
+	if d := res.ExceptionDetails; d != nil {
+		msg := d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			msg = strings.SplitN(d.Exception.Description, "\n", 2)[0]
+		}
+		return fmt.Errorf("the target threw: %s", msg)
+	}
+	if out == nil {
+		return nil
+	}
+	if len(res.Result.Value) == 0 {
+		return fmt.Errorf("the target returned %s, not a value", res.Result.Type)
+	}
+	return json.Unmarshal(res.Result.Value, out)
+}
+
+func (a *agent) tick(ctx context.Context) error {
+	sctx, cancel := context.WithTimeout(ctx, max(a.cfg.Interval, 5*time.Second))
+	defer cancel()
+	var raw []json.RawMessage
+	if err := a.eval(sctx, sampleJS, &raw); err != nil {
+		return err
+	}
+	now := time.Now()
+	var m [5]float64
+	var gcs [][4]float64
+	dropped := 0
+	if len(raw) != 7 {
+		return fmt.Errorf("unexpected sample shape (%d fields)", len(raw))
+	}
+	for i := 0; i < 5; i++ {
+		if err := json.Unmarshal(raw[i], &m[i]); err != nil {
+			return fmt.Errorf("bad sample: %w", err)
+		}
+	}
+	reinstall := string(raw[5]) == "null"
+	if !reinstall {
+		if err := json.Unmarshal(raw[5], &gcs); err != nil {
+			return fmt.Errorf("bad GC list: %w", err)
+		}
+	}
+	_ = json.Unmarshal(raw[6], &dropped)
+
+	s := store.Sample{Time: now, RSS: int64(m[0]), HeapTotal: int64(m[1]), HeapUsed: int64(m[2]),
+		External: int64(m[3]), ArrayBuffers: int64(m[4])}
+	a.sample = s
+	if mt := a.cfg.Metrics; mt != nil {
+		mt.Memory(s.RSS, s.HeapTotal, s.HeapUsed, s.External, s.ArrayBuffers)
+	}
+	recs := make([]store.GC, 0, len(gcs))
+	majors := 0
+	for _, g := range gcs {
+		kind := gcKindName(int(g[0]))
+		t := time.UnixMicro(int64((a.info.Origin + g[2]) * 1000))
+		pause := time.Duration(g[1] * float64(time.Millisecond))
+		rec := store.GC{Time: t, Kind: kind, Pause: pause, HeapAfter: int64(g[3])}
+		recs = append(recs, rec)
+		if a.cfg.Metrics != nil {
+			a.cfg.Metrics.GC(kind, pause)
+		}
+		if kind == "major" {
+			majors++
+			a.leakStep(ctx, t, rec.HeapAfter)
+		}
+	}
+	a.emit(Event{Kind: "sample", Sample: &s, GCs: len(gcs), MajorGCs: majors,
+		Message: fmt.Sprintf("heap used %s of %s, rss %s, external %s, %d GCs (%d major)",
+			ui.Bytes(s.HeapUsed), ui.Bytes(s.HeapTotal), ui.Bytes(s.RSS), ui.Bytes(s.External), len(gcs), majors)})
+	if dropped > 0 {
+		a.emit(Event{Kind: "error", Message: fmt.Sprintf("%d GC records dropped (more than 4096 GCs between samples)", dropped)})
+	}
+	a.thresholds(ctx, s)
+	var err error
+	if a.cfg.Store != nil {
+		// A sample already taken is kept even if Ctrl-C came meanwhile.
+		err = a.cfg.Store.Record(context.WithoutCancel(ctx), a.session, []store.Sample{s}, recs, a.pending)
+		a.pending = a.pending[:0]
+	}
+	if reinstall {
+		if ierr := a.install(ctx); ierr != nil {
+			return ierr
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("recording: %w", err)
+	}
+	return nil
+}
+
+func (a *agent) leakStep(ctx context.Context, t time.Time, heapAfter int64) {
+	sig, fired, cleared := a.cfg.Leak.Add(t, heapAfter)
+	if a.cfg.Metrics != nil {
+		rate := 0.0
+		if a.cfg.Leak.Active() {
+			rate = sig.BytesPerSec
+		}
+		a.cfg.Metrics.Leak(a.cfg.Leak.Active(), rate)
+	}
+	switch {
+	case fired:
+		msg := fmt.Sprintf("leak signal: heap after major GC grew %s across %d consecutive major GCs (%s → %s, %s/s)",
+			ui.SignedBytes(sig.Growth), sig.GCs, ui.Bytes(sig.Start), ui.Bytes(sig.End), ui.Bytes(int64(sig.BytesPerSec)))
+		a.record(store.Event{Time: t, Kind: store.EventSignal, Name: "leak", Value: sig.Growth, Rate: sig.BytesPerSec, Detail: msg})
+		a.emit(Event{Kind: "leak", Trigger: "leak", Message: msg, Growth: sig.Growth, Rate: sig.BytesPerSec})
+		a.fire(ctx, "leak", a.cfg.LeakActions, msg)
+	case cleared:
+		a.record(store.Event{Time: t, Kind: store.EventSignal, Name: "leak-cleared", Value: heapAfter, Detail: "heap after major GC shrank"})
+		a.emit(Event{Kind: "leak-cleared", Message: "leak signal cleared: heap after major GC shrank to " + ui.Bytes(heapAfter)})
+	}
+}
+
+func (a *agent) thresholds(ctx context.Context, s store.Sample) {
+	limit := int64(a.info.HeapLimit)
+	for _, th := range a.cfg.Thresholds {
+		lv := th.Level.Limit(limit)
+		if lv <= 0 || s.HeapUsed < lv {
+			continue
+		}
+		msg := fmt.Sprintf("%s: heap used %s ≥ %s (%s)", th.Name, ui.Bytes(s.HeapUsed), ui.Bytes(lv), th.Level)
+		a.fire(ctx, th.Name, th.Actions, msg)
+	}
+}
+
+// fire runs each action whose cooldown has passed.
+func (a *agent) fire(ctx context.Context, trigger string, actions []Action, why string) {
+	now := time.Now()
+	for _, act := range actions {
+		key := trigger + "/" + act.String()
+		if t, ok := a.last[key]; ok && now.Sub(t) < a.cfg.Cooldown {
+			continue
+		}
+		a.last[key] = now
+		detail, path, err := a.do(ctx, trigger, act, why)
+		if err != nil {
+			detail = "failed: " + err.Error()
+		}
+		if a.cfg.Metrics != nil {
+			a.cfg.Metrics.Action(trigger, act.Kind)
+		}
+		a.record(store.Event{Time: now, Kind: store.EventAction, Name: trigger + "/" + act.Kind, Path: path, Detail: detail})
+		a.emit(Event{Kind: "action", Trigger: trigger, Action: act.String(), Message: detail, Path: path})
+	}
+}
+
+func (a *agent) do(ctx context.Context, trigger string, act Action, why string) (detail, path string, err error) {
+	switch act.Kind {
+	case "log":
+		return why, "", nil
+	case "snapshot":
+		p, err := a.snapshot(ctx, filepath.Join(a.targetDir(), "snapshots"), trigger)
+		if err != nil {
+			return "", "", err
+		}
+		return "heap snapshot saved", p, nil
+	case "gc":
+		gctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		before := a.sample.HeapUsed
+		if err := a.conn.Call(gctx, "HeapProfiler.collectGarbage", nil, nil); err != nil {
+			return "", "", err
+		}
+		var raw []json.RawMessage
+		after := int64(0)
+		if err := a.eval(gctx, `[process.memoryUsage().heapUsed]`, &raw); err == nil && len(raw) == 1 {
+			_ = json.Unmarshal(raw[0], &after)
+		}
+		return fmt.Sprintf("forced GC: heap used %s → %s", ui.Bytes(before), ui.Bytes(after)), "", nil
+	case "signal":
+		sig, err := ParseSignal(act.Arg)
+		if err != nil {
+			return "", "", err
+		}
+		if a.info.PID <= 0 {
+			return "", "", errors.New("target pid unknown")
+		}
+		if err := syscall.Kill(a.info.PID, sig); err != nil {
+			return "", "", fmt.Errorf("sending %s to pid %d: %w", act.Arg, a.info.PID, err)
+		}
+		return fmt.Sprintf("sent %s to pid %d", act.Arg, a.info.PID), "", nil
+	case "hook":
+		hctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(hctx, "/bin/sh", "-c", act.Arg)
+		cmd.Env = append(os.Environ(),
+			"LEAKHOUND_TARGET="+a.name,
+			fmt.Sprintf("LEAKHOUND_PID=%d", a.info.PID),
+			"LEAKHOUND_TRIGGER="+trigger,
+			fmt.Sprintf("LEAKHOUND_HEAP_USED=%d", a.sample.HeapUsed),
+			fmt.Sprintf("LEAKHOUND_HEAP_LIMIT=%d", int64(a.info.HeapLimit)),
+			"LEAKHOUND_REASON="+why)
+		out, err := cmd.CombinedOutput()
+		first := strings.TrimSpace(strings.SplitN(strings.TrimSpace(string(out)), "\n", 2)[0])
+		if len(first) > 200 {
+			first = first[:200] + "…"
+		}
+		if err != nil {
+			return "", "", fmt.Errorf("hook %q: %v %s", act.Arg, err, first)
+		}
+		if first != "" {
+			return "hook ran: " + first, "", nil
+		}
+		return "hook ran", "", nil
+	}
+	return "", "", fmt.Errorf("unknown action %q", act.Kind)
+}
+
+func slug(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	s := strings.Trim(b.String(), ".")
+	if s == "" {
+		s = "target"
+	}
+	return s
+}
+
+func (a *agent) targetDir() string {
+	return filepath.Join(a.cfg.DataDir, "targets", slug(a.name))
+}
+
+// snapshot captures into dir with node's file naming and records it.
+func (a *agent) snapshot(ctx context.Context, dir, reason string) (string, error) {
+	if a.cfg.Capture == nil {
+		return "", errors.New("snapshots are not available")
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	a.seq++
+	path := filepath.Join(dir, inspector.SnapshotName(a.info.PID, time.Now(), a.seq))
+	size, err := a.cfg.Capture(ctx, a.conn, path)
+	if err != nil {
+		return "", err
+	}
+	if a.cfg.Metrics != nil {
+		a.cfg.Metrics.Snapshot()
+	}
+	a.record(store.Event{Time: time.Now(), Kind: store.EventSnapshot, Name: reason, Path: path, Value: size})
+	a.emit(Event{Kind: "snapshot", Trigger: reason, Path: path, Message: fmt.Sprintf("heap snapshot (%s) %s", ui.Bytes(size), path)})
+	return path, nil
+}
+
+func (a *agent) periodicSnapshot(ctx context.Context) {
+	dir := filepath.Join(a.targetDir(), "snapshots", "periodic")
+	path, err := a.snapshot(ctx, dir, "periodic")
+	if err != nil {
+		if ctx.Err() == nil {
+			a.emit(Event{Kind: "error", Message: "periodic snapshot: " + err.Error()})
+		}
+		return
+	}
+	files := periodicFiles(dir)
+	// Retention: oldest first out, across this and earlier runs.
+	for len(files) > a.cfg.Keep {
+		old := files[0]
+		files = files[1:]
+		if os.Remove(old) == nil {
+			a.record(store.Event{Time: time.Now(), Kind: store.EventSnapDel, Path: old, Detail: fmt.Sprintf("retention: keep %d", a.cfg.Keep)})
+		}
+	}
+	if a.cfg.Analyze == nil {
+		return
+	}
+	// Compare only snapshots of this process: ids mean nothing across
+	// processes.
+	var mine []string
+	tag := fmt.Sprintf(".%d.", a.info.PID)
+	for _, f := range files {
+		if strings.Contains(filepath.Base(f), tag) {
+			mine = append(mine, f)
+		}
+	}
+	if len(mine) < 3 {
+		a.emit(Event{Kind: "report", Message: fmt.Sprintf("automatic analysis waits for 3 snapshots of this process (have %d)", len(mine))})
+		return
+	}
+	mine = mine[len(mine)-3:]
+	rdir := filepath.Join(a.targetDir(), "reports")
+	if err := os.MkdirAll(rdir, 0o700); err != nil {
+		a.emit(Event{Kind: "error", Message: "report: " + err.Error()})
+		return
+	}
+	rpath := filepath.Join(rdir, strings.TrimSuffix(filepath.Base(path), ".heapsnapshot")+".leaks.md")
+	summary, err := a.cfg.Analyze(ctx, mine, rpath)
+	if err != nil {
+		if ctx.Err() == nil {
+			a.emit(Event{Kind: "error", Message: "automatic analysis: " + err.Error()})
+		}
+		return
+	}
+	a.record(store.Event{Time: time.Now(), Kind: store.EventReport, Path: rpath, Detail: summary})
+	a.emit(Event{Kind: "report", Path: rpath, Message: summary})
+}
+
+// periodicFiles lists dir's snapshots oldest first (names start with the
+// time, YYYYMMDD.HHMMSS; the sequence number breaks ties within a second).
+func periodicFiles(dir string) []string {
+	ents, _ := os.ReadDir(dir)
+	type f struct {
+		name string
+		key  string
+		seq  int
+	}
+	var fs []f
+	for _, e := range ents {
+		n := e.Name()
+		if !strings.HasPrefix(n, "Heap.") || !strings.HasSuffix(n, ".heapsnapshot") {
+			continue
+		}
+		parts := strings.Split(n, ".")
+		if len(parts) != 6 {
+			continue
+		}
+		seq := 0
+		fmt.Sscanf(parts[4], "%d", &seq)
+		fs = append(fs, f{n, parts[1] + parts[2], seq})
+	}
+	sort.Slice(fs, func(i, j int) bool {
+		if fs[i].key != fs[j].key {
+			return fs[i].key < fs[j].key
+		}
+		return fs[i].seq < fs[j].seq
+	})
+	out := make([]string, len(fs))
+	for i, x := range fs {
+		out[i] = filepath.Join(dir, x.name)
+	}
+	return out
+}
+
+func (a *agent) record(e store.Event) { a.pending = append(a.pending, e) }
+
+func (a *agent) flush(ctx context.Context) {
+	if a.cfg.Store != nil && len(a.pending) > 0 {
+		if err := a.cfg.Store.Record(ctx, a.session, nil, nil, a.pending); err == nil {
+			a.pending = a.pending[:0]
+		}
+	}
+}
+
+func (a *agent) emit(e Event) {
+	if a.cfg.OnEvent == nil {
+		return
+	}
+	if e.Time.IsZero() {
+		e.Time = time.Now()
+	}
+	e.Target = a.name
+	e.PID = a.info.PID
+	a.cfg.OnEvent(e)
+}

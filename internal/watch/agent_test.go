@@ -1,0 +1,300 @@
+package watch
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/inspector"
+	"github.com/leakhound/leakhound/internal/metrics"
+	"github.com/leakhound/leakhound/internal/store"
+)
+
+func testdata() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "watch")
+}
+
+// smallHeap makes the test programs collect the old generation every few
+// hundred milliseconds, so the leak signal sees enough major GCs in seconds.
+var smallHeap = []string{"--max-old-space-size=48", "--max-semi-space-size=1"}
+
+var wsRE = regexp.MustCompile(`ws://127\.0\.0\.1:\d+/[0-9a-f-]+`)
+
+// startNode runs a testdata/watch program with its inspector on a free
+// loopback port and returns the process and its WebSocket URL.
+func startNode(t *testing.T, script string, env ...string) (*exec.Cmd, string) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not on PATH")
+	}
+	args := append([]string{"--inspect=127.0.0.1:0"}, smallHeap...)
+	cmd := exec.Command(node, append(args, script)...)
+	cmd.Dir = testdata()
+	cmd.Env = append(os.Environ(), env...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if m := wsRE.FindString(sc.Text()); m != "" {
+				found <- m
+				break
+			}
+		}
+		io.Copy(io.Discard, stderr)
+	}()
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "ready") {
+				ready <- true
+			}
+		}
+	}()
+	var u string
+	for u == "" || ready != nil {
+		select {
+		case u = <-found:
+		case <-ready:
+			ready = nil
+		case <-time.After(10 * time.Second):
+			t.Fatal("node did not start")
+		}
+	}
+	return cmd, u
+}
+
+func dialer(url string) func(ctx context.Context) (Conn, error) {
+	return func(ctx context.Context) (Conn, error) {
+		tg, err := inspector.Resolve(ctx, url, inspector.ResolveOptions{})
+		if err != nil {
+			return nil, err
+		}
+		c, err := inspector.Dial(ctx, tg)
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+}
+
+type events struct {
+	mu  sync.Mutex
+	all []Event
+}
+
+func (e *events) add(ev Event) {
+	e.mu.Lock()
+	e.all = append(e.all, ev)
+	e.mu.Unlock()
+}
+
+func (e *events) count(kind, trigger string) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, ev := range e.all {
+		if ev.Kind == kind && (trigger == "" || ev.Trigger == trigger) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestLeakSignal watches a leaking and a healthy program side by side: the
+// signal fires for the leaking one only. Both see a dozen major GCs.
+func TestLeakSignal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	dir := t.TempDir()
+	st, err := store.Open(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// Run until the healthy program has had 12 major GCs and the leaking
+	// one has had 12 or signalled: counting GCs, not seconds, keeps the
+	// test meaningful on a loaded machine. Normally ~6 s.
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var leaking, healthy events
+	var mu sync.Mutex
+	majors := map[string]int{}
+	check := func(script string, ev *events) func(Event) {
+		return func(e Event) {
+			ev.add(e)
+			mu.Lock()
+			defer mu.Unlock()
+			majors[script] += e.MajorGCs
+			if majors["healthy.js"] >= 12 && (majors["leaking.js"] >= 12 || leaking.count("leak", "") > 0) {
+				cancel()
+			}
+		}
+	}
+	run := func(script string, ev *events, wg *sync.WaitGroup) {
+		defer wg.Done()
+		_, url := startNode(t, script)
+		err := Run(ctx, Config{Name: script, Interval: 500 * time.Millisecond, DataDir: dir,
+			Connect: dialer(url), Store: st, OnEvent: check(script, ev)})
+		if err != nil {
+			t.Errorf("%s: %v", script, err)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go run("leaking.js", &leaking, &wg)
+	go run("healthy.js", &healthy, &wg)
+	wg.Wait()
+	t.Logf("major GCs: %v", majors)
+
+	if leaking.count("leak", "") == 0 {
+		t.Error("no leak signal for leaking.js")
+	}
+	if n := healthy.count("leak", ""); n != 0 {
+		t.Errorf("%d leak signals for healthy.js", n)
+	}
+	bg := context.Background()
+	for _, name := range []string{"leaking.js", "healthy.js"} {
+		gcs, err := st.GCSummary(bg, store.Query{Target: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recorded := int64(0)
+		for _, g := range gcs {
+			if g.Kind == "major" {
+				recorded = g.Count
+			}
+		}
+		// The signal needs major GCs to judge; make sure the healthy
+		// program's silence is not for lack of them.
+		if recorded < 6 || (name == "healthy.js" && recorded < 12) {
+			t.Errorf("%s: only %d major GCs recorded", name, recorded)
+		}
+		ss, _ := st.Samples(bg, store.Query{Target: name})
+		if len(ss) < 10 || ss[0].HeapUsed <= 0 || ss[0].RSS < ss[0].HeapUsed {
+			t.Errorf("%s: samples %d, first %+v", name, len(ss), ss)
+		}
+		sessions, _ := st.Sessions(bg, store.Query{Target: name})
+		if len(sessions) != 1 || sessions[0].EndReason != "interrupted" {
+			t.Errorf("%s: sessions %+v", name, sessions)
+		}
+	}
+	ev, _ := st.Events(bg, store.Query{Target: "leaking.js"})
+	if len(ev) == 0 || ev[0].Kind != store.EventSignal || ev[0].Rate <= 0 {
+		t.Errorf("leak signal not recorded: %+v", ev)
+	}
+}
+
+// TestThresholdsAndMetrics: a warn threshold below the heap fires its
+// actions once per cooldown; metrics are scraped over HTTP; a snapshot
+// action writes a readable file.
+func TestThresholdsAndMetrics(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	dir := t.TempDir()
+	_, url := startNode(t, "healthy.js")
+	m := metrics.New(nil)
+	srv, err := m.Serve("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+
+	hookOut := filepath.Join(dir, "hook.out")
+	acts, err := ParseActions("log,gc,hook:echo $LEAKHOUND_TRIGGER $LEAKHOUND_PID >> " + hookOut)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := ParseActions("snapshot")
+	var ev events
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Config{Interval: 200 * time.Millisecond, DataDir: dir, Connect: dialer(url),
+			Cooldown: 2 * time.Second, Metrics: m, OnEvent: ev.add,
+			Thresholds: []Threshold{
+				{Name: "warn", Level: Level{Bytes: 1 << 20}, Actions: acts},
+				{Name: "critical", Level: Level{Percent: 0.1}, Actions: snap}, // 0.1% of ~4 GiB: always over
+				{Name: "restart", Level: Level{Percent: 99}, Actions: snap},   // never reached
+			},
+			Capture: func(ctx context.Context, c Conn, path string) (int64, error) {
+				r, err := inspector.Capture(ctx, c.(*inspector.Conn), path, inspector.CaptureOptions{})
+				return r.Bytes, err
+			}})
+	}()
+	// Scrape while it runs.
+	time.Sleep(1500 * time.Millisecond)
+	resp, err := http.Get("http://" + srv.Addr() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{"nodejs_heap_size_used_bytes ", "process_resident_memory_bytes ", `nodejs_gc_duration_seconds_count{kind="major"}`,
+		`leakhound_actions_total{action="gc",trigger="warn"} 1`, "leakhound_target_up 1", "leakhound_snapshots_total 1"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	// ~25 samples over 5 s, all above warn; cooldown 2 s: fired at 0 s, 2 s, 4 s.
+	for _, a := range []string{"log", "gc", "hook:echo $LEAKHOUND_TRIGGER $LEAKHOUND_PID >> " + hookOut} {
+		n := 0
+		for _, e := range ev.all {
+			if e.Kind == "action" && e.Trigger == "warn" && e.Action == a {
+				n++
+			}
+		}
+		if n < 2 || n > 3 {
+			t.Errorf("warn/%s fired %d times in 5 s with a 2 s cooldown, want 2-3", a, n)
+		}
+	}
+	for _, e := range ev.all {
+		if e.Kind != "sample" {
+			t.Logf("%s %s %s %s %s", e.Time.Format("05.000"), e.Kind, e.Trigger, e.Action, e.Message)
+		}
+	}
+	if n := ev.count("action", "restart"); n != 0 {
+		t.Errorf("restart fired %d times", n)
+	}
+	b, _ := os.ReadFile(hookOut)
+	if !strings.HasPrefix(string(b), "warn ") {
+		t.Errorf("hook output %q", b)
+	}
+	snaps, _ := filepath.Glob(filepath.Join(dir, "targets", "healthy.js", "snapshots", "Heap.*.heapsnapshot"))
+	if len(snaps) < 1 || len(snaps) > 3 {
+		t.Errorf("critical snapshots: %v", snaps)
+	}
+}
