@@ -447,7 +447,10 @@ type Summary struct {
 	Lines              LineCounts    `json:"lines"`
 	// OutOfMemory is set when the log contains V8's fatal "JavaScript heap
 	// out of memory" report.
-	OutOfMemory bool             `json:"out_of_memory"`
+	OutOfMemory bool `json:"out_of_memory"`
+	// Interrupted is set when the report covers the log read so far
+	// because the reader was stopped (Ctrl-C).
+	Interrupted bool             `json:"interrupted,omitempty"`
 	Isolates    []IsolateSummary `json:"isolates"`
 }
 

@@ -1,0 +1,251 @@
+package cli
+
+import (
+	"bufio"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/gctrace"
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+func init() {
+	Register(&Command{
+		Name:    "gc",
+		Summary: "read a node --trace-gc log (file or - for stdin): pauses, time in GC, post-GC heap trend, verdict",
+		Usage:   "leakhound gc [--json] [--svg FILE] [--tee] FILE|-",
+		Run:     runGC,
+	})
+}
+
+// gcChunk is how much of the log one read hands to the parser.
+const gcChunk = 256 << 10
+
+func runGC(ctx context.Context, env *Env, args []string) error {
+	cmd := commands["gc"]
+	fs := NewFlags(env, cmd)
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	svgPath := fs.String("svg", "", "also write an SVG chart of the heap before/after each GC to `FILE`")
+	tee := fs.Bool("tee", false, "pass every input line through to stdout unchanged as it arrives; the report then goes to stderr")
+	quiet := fs.Bool("quiet", false, "no progress bar or running status")
+	every := fs.Duration("every", 0, "while reading, print a one-line running status to stderr this often (e.g. 10s; 0 = never)")
+	failOnLeak := fs.Bool("fail-on-leak", false, "exit 1 when the verdict is probable-leak")
+	th := gctrace.DefaultThresholds()
+	fs.IntVar(&th.MinMajorGCs, "min-major-gcs", th.MinMajorGCs, "leak: fewest major GCs to fit a trend on")
+	fs.Float64Var(&th.LeakMBPerHour, "leak-mb-per-hour", th.LeakMBPerHour, "leak: post-GC heap growth rate, MB per hour")
+	fs.Float64Var(&th.LeakGrowthPct, "leak-growth-pct", th.LeakGrowthPct, "leak: post-GC heap growth over the log, percent of its start")
+	fs.Float64Var(&th.MinR2, "min-r2", th.MinR2, "leak: how well the trend must fit (r², 0..1)")
+	pressurePct := fs.Float64("pressure-gc-pct", 100*th.PressureGCShare, "GC pressure: percent of wall time spent in GC")
+	fs.Float64Var(&th.PressureP95PauseMs, "pressure-pause-ms", th.PressureP95PauseMs, "GC pressure: p95 of major GC pauses, ms")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return BadInputf("gc needs one log FILE, or - for stdin (e.g. node --trace-gc app.js | leakhound gc -)")
+	}
+	th.PressureGCShare = *pressurePct / 100
+	if th.MinMajorGCs < 2 || th.MinR2 < 0 || th.MinR2 > 1 || th.PressureGCShare <= 0 || th.LeakGrowthPct < 0 {
+		return BadInputf("thresholds out of range: --min-major-gcs ≥ 2, --min-r2 in 0..1, --pressure-gc-pct > 0, --leak-growth-pct ≥ 0")
+	}
+
+	var in io.Reader
+	var size int64
+	name := pos[0]
+	if name == "-" {
+		in, name = env.Stdin, "stdin"
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return BadInput(err)
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil {
+			if st.IsDir() {
+				return BadInputf("%s is a directory, not a GC log", name)
+			}
+			size = st.Size()
+		}
+		in = f
+	}
+	in, err = gcMaybeGunzip(in)
+	if err != nil {
+		return BadInputf("%s: %v", name, err)
+	}
+
+	// With --tee stdout carries the application's lines, so the report
+	// goes to stderr and nothing else is drawn there while reading.
+	out := env.Stdout
+	if *tee {
+		out = env.Stderr
+	}
+	a := gctrace.NewAnalyzer(gctrace.Options{Thresholds: th})
+	prog := ui.NewProgress(env.Stderr, "reading GC log", size, !*quiet && !*tee && *every == 0)
+	interrupted, rerr := gcPump(ctx, in, a, prog, *tee, env, *every, *quiet)
+	prog.Done()
+	if rerr != nil {
+		return fmt.Errorf("reading %s: %w", name, rerr)
+	}
+	a.Flush()
+	s := a.Summary()
+	s.Interrupted = interrupted
+	if s.GCs == 0 {
+		if interrupted {
+			return &ExitError{Code: ExitInterrupted}
+		}
+		return BadInputf("no V8 GC lines in %s (%d lines read): run node with --trace-gc", name, s.Lines.Total)
+	}
+	if *svgPath != "" {
+		if err := gcWriteFileAtomic(*svgPath, func(w io.Writer) error { return gctrace.WriteSVG(w, s) }); err != nil {
+			return err
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(s); err != nil {
+			return err
+		}
+	} else {
+		gctrace.WriteText(out, s, Palette(out))
+		if *svgPath != "" {
+			fmt.Fprintf(out, "chart written to %s\n", *svgPath)
+		}
+	}
+	if interrupted {
+		return &ExitError{Code: ExitInterrupted}
+	}
+	if *failOnLeak && s.Verdict == gctrace.ProbableLeak {
+		return CheckFailed("")
+	}
+	return nil
+}
+
+// gcMaybeGunzip reads gzip-compressed logs transparently.
+func gcMaybeGunzip(r io.Reader) (io.Reader, error) {
+	br := bufio.NewReaderSize(r, gcChunk)
+	head, _ := br.Peek(2)
+	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		return gzip.NewReader(br)
+	}
+	return br, nil
+}
+
+type gcRead struct {
+	buf []byte
+	n   int
+	err error
+}
+
+// gcPump copies the log into the analyser. Reading happens on its own
+// goroutine so that Ctrl-C is noticed even while a read blocks on a quiet
+// pipe; the parse stays on this goroutine. It reports whether ctx ended
+// the read, and any read error other than EOF.
+func gcPump(ctx context.Context, in io.Reader, a *gctrace.Analyzer, prog *ui.Progress, tee bool, env *Env, every time.Duration, quiet bool) (bool, error) {
+	free := make(chan []byte, 3)
+	for i := 0; i < cap(free); i++ {
+		free <- make([]byte, gcChunk)
+	}
+	chunks := make(chan gcRead, cap(free))
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				chunks <- gcRead{err: fmt.Errorf("internal error while reading: %v", r)}
+			}
+		}()
+		for {
+			var buf []byte
+			select {
+			case buf = <-free:
+			case <-ctx.Done():
+				return
+			}
+			n, err := in.Read(buf)
+			select {
+			case chunks <- gcRead{buf: buf, n: n, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	var tick <-chan time.Time
+	if every > 0 && !quiet {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return true, nil
+		case <-tick:
+			fmt.Fprintln(env.Stderr, gcStatusLine(a))
+		case c := <-chunks:
+			if c.n > 0 {
+				p := c.buf[:c.n]
+				if tee {
+					if _, err := env.Stdout.Write(p); err != nil {
+						return false, fmt.Errorf("--tee: %w", err)
+					}
+				}
+				a.Write(p)
+				prog.Add(int64(c.n))
+			}
+			if c.buf != nil {
+				free <- c.buf
+			}
+			if c.err != nil {
+				if errors.Is(c.err, io.EOF) {
+					return false, nil
+				}
+				return false, c.err
+			}
+		}
+	}
+}
+
+// gcStatusLine is the running one-line summary printed with --every.
+func gcStatusLine(a *gctrace.Analyzer) string {
+	s := a.Summary()
+	tr := s.PostGCTrend
+	return fmt.Sprintf("leakhound gc %s: %s GCs, %.1f%% in GC, post-GC heap %+.1f MB/h over %d major GCs (r² %.2f): %s",
+		time.Now().Format("15:04:05"), ui.Count(s.GCs), 100*s.GCShare, tr.MBPerHour, tr.MajorGCs, tr.R2, s.Verdict)
+}
+
+// gcWriteFileAtomic writes path through a temp file in the same directory
+// and renames it, so a reader never sees half a file.
+func gcWriteFileAtomic(path string, write func(io.Writer) error) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
+	bw := bufio.NewWriter(tmp)
+	if err := write(bw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func gcSample(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "gctrace", "samples", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func runGCWith(ctx context.Context, stdin io.Reader, args ...string) (stdout, stderr string, code int) {
+	var o, e bytes.Buffer
+	env := &Env{Stdin: stdin, Stdout: &o, Stderr: &e}
+	err := runGC(ctx, env, args)
+	code = report(env, err, ctx)
+	return o.String(), e.String(), code
+}
+
+func TestGCJSONSchema(t *testing.T) {
+	path := filepath.Join("..", "..", "testdata", "gctrace", "samples", "node22-pooled-oom.log")
+	out, errOut, code := runGCWith(context.Background(), nil, "--json", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var v struct {
+		Verdict string `json:"verdict"`
+		GCs     *int   `json:"gcs"`
+		ByType  []struct {
+			Type    string             `json:"type"`
+			Count   *int               `json:"count"`
+			PauseMs map[string]float64 `json:"pause_ms"`
+		} `json:"by_type"`
+		Trend map[string]any `json:"post_gc_trend"`
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Verdict != "probable-leak" || v.GCs == nil || *v.GCs != 8 || len(v.ByType) != 5 {
+		t.Errorf("%+v", v)
+	}
+	for _, bt := range v.ByType {
+		for _, k := range []string{"p50", "p95", "p99", "max", "total"} {
+			if _, ok := bt.PauseMs[k]; !ok || bt.Count == nil {
+				t.Errorf("%s: pause_ms.%s missing", bt.Type, k)
+			}
+		}
+	}
+	for _, k := range []string{"mb_per_hour", "r2", "major_gcs"} {
+		if _, ok := v.Trend[k]; !ok {
+			t.Errorf("post_gc_trend.%s missing", k)
+		}
+	}
+	if v.Trend["mb_per_hour"] != 36000.0 || v.Trend["major_gcs"] != 5.0 {
+		t.Errorf("trend %v", v.Trend)
+	}
+}
+
+func TestGCTeePassesLinesThrough(t *testing.T) {
+	in := gcSample(t, "node22-pooled-oom.log")
+	out, errOut, code := runGCWith(context.Background(), bytes.NewReader(in), "--tee", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if out != string(in) {
+		t.Errorf("--tee changed the stream:\n%q\nwant\n%q", out, in)
+	}
+	if !strings.Contains(errOut, "probable leak") || !strings.Contains(errOut, "Mark-Compact (reduce)") {
+		t.Errorf("report not on stderr:\n%s", errOut)
+	}
+}
+
+func TestGCGzipAndSVG(t *testing.T) {
+	dir := t.TempDir()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(gcSample(t, "minor-mc.log"))
+	zw.Close()
+	logPath := filepath.Join(dir, "gc.log.gz")
+	os.WriteFile(logPath, gz.Bytes(), 0o644)
+	svg := filepath.Join(dir, "chart.svg")
+	out, errOut, code := runGCWith(context.Background(), nil, logPath, "--svg", svg)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "Minor Mark-Compact") || !strings.Contains(out, "chart written to") {
+		t.Errorf("%s", out)
+	}
+	b, err := os.ReadFile(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := xml.NewDecoder(bytes.NewReader(b))
+	polylines := 0
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("SVG is not well-formed XML: %v", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "polyline" {
+			polylines++
+		}
+	}
+	if polylines != 2 {
+		t.Errorf("%d polylines, want before and after", polylines)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("temp files left behind: %v", entries)
+	}
+}
+
+func TestGCBadInput(t *testing.T) {
+	for _, args := range [][]string{{}, {"a", "b"}, {filepath.Join(t.TempDir(), "missing.log")}, {"--min-r2", "2", "-"}} {
+		_, errOut, code := runGCWith(context.Background(), strings.NewReader(""), args...)
+		if code != ExitBadInput || strings.Count(strings.TrimSpace(errOut), "\n") > 0 && !strings.HasPrefix(errOut, "usage") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+	}
+	_, errOut, code := runGCWith(context.Background(), strings.NewReader("just\napplication output\n"), "-")
+	if code != ExitBadInput || !strings.Contains(errOut, "no V8 GC lines") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestGCFailOnLeak(t *testing.T) {
+	in := gcSample(t, "node22-pooled-oom.log")
+	if _, _, code := runGCWith(context.Background(), bytes.NewReader(in), "--fail-on-leak", "-"); code != ExitCheckFailed {
+		t.Errorf("exit %d, want 1", code)
+	}
+	in = gcSample(t, "node8-mark-sweep.log")
+	if _, _, code := runGCWith(context.Background(), bytes.NewReader(in), "--fail-on-leak", "-"); code != 0 {
+		t.Errorf("exit %d, want 0", code)
+	}
+}
+
+// TestGCInterruptPrintsSummary: a live pipe that stays open; cancelling
+// the context (what Ctrl-C does) prints the summary so far and exits 130.
+func TestGCInterruptPrintsSummary(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go func() {
+		pw.Write(gcSample(t, "node8-mark-sweep.log"))
+		// keep the pipe open, like a running app
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		cancel()
+	}()
+	out, errOut, code := runGCWith(ctx, pr, "--json", "-")
+	if code != ExitInterrupted {
+		t.Fatalf("exit %d, want 130: %s", code, errOut)
+	}
+	var v struct {
+		GCs         int  `json:"gcs"`
+		Interrupted bool `json:"interrupted"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || v.GCs != 4 || !v.Interrupted {
+		t.Errorf("%v %+v\n%s", err, v, out)
+	}
+}
+
+// TestGCLiveNode is the issue's live use: node --trace-gc app.js piped into
+// leakhound gc - --tee. Every line node printed comes out unchanged.
+func TestGCLiveNode(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not on PATH")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "--trace-gc", "--max-old-space-size=24", "--max-semi-space-size=1",
+		filepath.Join("..", "..", "testdata", "gctrace", "leak.js"), "150")
+	var copyOut bytes.Buffer
+	pipe, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runGCWith(ctx, io.TeeReader(pipe, &copyOut), "--tee", "-")
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if out != copyOut.String() || !strings.HasPrefix(out, "leaky app started\n") {
+		t.Errorf("tee output differs from what node printed")
+	}
+	if !strings.Contains(errOut, "Scavenge") || !strings.Contains(errOut, "isolate ") {
+		t.Errorf("report:\n%s", errOut)
+	}
+}
