@@ -1,0 +1,52 @@
+package cli
+
+import (
+	"context"
+
+	rpt "github.com/leakhound/leakhound/internal/report"
+)
+
+func init() {
+	Register(&Command{
+		Name:    "inspect",
+		Summary: "one object of a heap snapshot: sizes, references, retainers, dominators",
+		Usage:   "leakhound inspect FILE @ID [--limit N] [--json]",
+		Run:     runInspect,
+	})
+}
+
+func runInspect(ctx context.Context, env *Env, args []string) error {
+	c := commands["inspect"]
+	fs := NewFlags(env, c)
+	limit := fs.Int("limit", 25, "list at most `N` references and retainers (0 = all)")
+	asJSON := fs.Bool("json", false, "print JSON (exact byte counts)")
+	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return BadInputf("usage: %s", c.Usage)
+	}
+	if *limit < 0 {
+		return BadInputf("--limit must not be negative")
+	}
+	id, err := ParseNodeID(pos[1])
+	if err != nil {
+		return err
+	}
+	g, err := LoadGraph(ctx, env, pos[0], *quiet)
+	if err != nil {
+		return err
+	}
+	n, err := LookupNode(g, pos[0], id)
+	if err != nil {
+		return err
+	}
+	in := rpt.BuildInspect(g, n, *limit)
+	if *asJSON {
+		return rpt.WriteJSON(env.Stdout, in)
+	}
+	rpt.WriteInspectText(env.Stdout, in, g.Stats.Total, Palette(env.Stdout))
+	return nil
+}

@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+// LoadGraph parses the snapshot at path and analyses it, drawing a progress
+// bar on env.Stderr when that takes over a second (never with quiet or when
+// stderr is not a terminal). Errors are ready to return from a command:
+// a missing file or an invalid snapshot exits 2 with one line, other I/O
+// problems exit 3, Ctrl-C exits 130.
+func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgraph.Graph, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, BadInputf("%s: no such file", path)
+		}
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, BadInputf("%s is a directory, not a heap snapshot", path)
+	}
+	bar := ui.NewProgress(env.Stderr, "reading "+filepath.Base(path), st.Size(), !quiet)
+	type result struct {
+		g   *heapgraph.Graph
+		err error
+	}
+	done := make(chan result, 1)
+	// The work runs on its own goroutine so Ctrl-C is answered at once; a
+	// panic there could not be recovered by Main, so it is caught here.
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{err: fmt.Errorf("internal error while loading %s: %v (please report this)", path, r)}
+			}
+		}()
+		s, err := heapsnapshot.Open(path, heapsnapshot.Options{OnProgress: bar.Set})
+		if err != nil {
+			done <- result{err: err}
+			return
+		}
+		g, err := heapgraph.Build(s, heapgraph.Options{Phase: func(p string) { bar.SetLabel(p) }})
+		done <- result{g: g, err: err}
+	}()
+	var r result
+	select {
+	case <-ctx.Done():
+		bar.Done()
+		return nil, ctx.Err()
+	case r = <-done:
+	}
+	bar.Done()
+	if r.err != nil {
+		if heapsnapshot.IsFormatError(r.err) {
+			return nil, BadInputf("%s: %v", path, r.err)
+		}
+		return nil, fmt.Errorf("%s: %w", path, r.err)
+	}
+	return r.g, nil
+}
+
+// ParseNodeID reads an object id as written by people: "@1234" or "1234".
+func ParseNodeID(s string) (uint32, error) {
+	v, err := strconv.ParseUint(strings.TrimPrefix(s, "@"), 10, 32)
+	if err != nil {
+		return 0, BadInputf("%q is not an object id (expected @ID, e.g. @1234)", s)
+	}
+	return uint32(v), nil
+}
+
+// LookupNode finds the node with snapshot id id, or returns a bad-input error.
+func LookupNode(g *heapgraph.Graph, file string, id uint32) (uint32, error) {
+	n, ok := g.NodeByID(id)
+	if !ok {
+		return 0, BadInputf("%s has no object @%d", file, id)
+	}
+	return n, nil
+}
