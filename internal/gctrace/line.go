@@ -535,9 +535,12 @@ func parseNum(b []byte) (float64, int) {
 		return 0, 0
 	}
 	v := float64(ip)
-	for ; extra > 0 && v < 1e300; extra-- {
+	// Clamp absurd magnitudes so sums over a hostile log stay finite
+	// (JSON has no Inf); no real V8 value comes near 1e18.
+	for ; extra > 0 && v < 1e18; extra-- {
 		v *= 10
 	}
+	v = min(v, 1e18)
 	if i+1 < len(b) && b[i] == '.' && isDigit(b[i+1]) {
 		i++
 		var fp uint64
