@@ -1,0 +1,492 @@
+// Package leak names memory leaks from a series of heap snapshots of one
+// process: what was allocated after the first snapshot and is still alive
+// in the last (memlab's baseline/target/final method), grouped by the folded
+// shape of its retaining path, ranked by the retained size each group adds,
+// and tagged with a pattern (event-listener, timer, unbounded-collection,
+// closure, promise, ...) with a fix hint. It also computes DevTools'
+// Comparison view between two snapshots (Diff).
+//
+// Snapshot ids are stable only within one process, so every analysis first
+// checks that the snapshots can come from the same process.
+package leak
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
+
+// Loader loads and analyses snapshot i of the series. Analyze calls it once
+// per snapshot, in order, and drops every graph but the last as soon as it
+// has what it needs, so only one full graph is alive at a time.
+type Loader func(i int) (*heapgraph.Graph, error)
+
+// Options tune Analyze.
+type Options struct {
+	// Names labels the snapshots in the report (file names); optional.
+	Names []string
+	// MaxSuspects caps the report (0 = 20).
+	MaxSuspects int
+	// Phase, if set, is told what is happening ("snapshot 2/3: shapes").
+	Phase func(string)
+}
+
+// Pattern is the kind of leak a suspect looks like.
+type Pattern string
+
+// The patterns leakhound recognises.
+const (
+	PatternEventListener Pattern = "event-listener"
+	PatternTimer         Pattern = "timer"
+	PatternCollection    Pattern = "unbounded-collection"
+	PatternClosure       Pattern = "closure"
+	PatternPromise       Pattern = "promise"
+	PatternDetachedDOM   Pattern = "detached-dom"
+	PatternStringBuffer  Pattern = "string-or-buffer"
+	PatternOther         Pattern = "other"
+)
+
+// SnapshotInfo describes one snapshot of the series.
+type SnapshotInfo struct {
+	Name      string `json:"name"`
+	Nodes     int    `json:"nodes"`
+	TotalSize uint64 `json:"total_size"` // retained size of the root: all reachable bytes
+}
+
+// PathStep is one step of a representative retaining path, from the root
+// toward the leaked object. Repeat > 1 means the same step (same edge name
+// and class) occurs that many times in a row, e.g. a timer list.
+type PathStep struct {
+	Edge     string `json:"edge"`      // edge name from the previous step ("" for the first)
+	EdgeType string `json:"edge_type"` // property, element, context, internal, hidden, shortcut
+	Class    string `json:"class"`     // DevTools class name of the node
+	Name     string `json:"name"`      // node name (function name, constructor, ...)
+	ID       uint32 `json:"id"`        // snapshot id of the (first) node
+	Type     string `json:"type"`      // V8 node type: object, closure, array, ...
+	Repeat   int    `json:"repeat,omitempty"`
+}
+
+// Location is a source position (1-based line and column).
+type Location struct {
+	Function string `json:"function,omitempty"`
+	Script   string `json:"script,omitempty"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+}
+
+// Suspect is one group of leaked objects sharing a retaining-path shape.
+type Suspect struct {
+	Rank    int     `json:"rank"`
+	Pattern Pattern `json:"pattern"`
+	// Class is the most telling class of what leaks: the first user-defined
+	// object class under the leaked object (RequestContext under a listener
+	// closure), else the leaked object's own class.
+	Class string `json:"class"`
+	// RootClass is the class of the objects the path leads to (listener
+	// closures, Map entries, Timeouts...).
+	RootClass string `json:"root_class"`
+	// Count and RetainedSize are per snapshot: the objects with this path
+	// shape and what they retain (not double counting nested ones).
+	Count        []int64  `json:"count"`
+	RetainedSize []uint64 `json:"retained_size"`
+	GrowthBytes  int64    `json:"growth_bytes"` // RetainedSize[last] - RetainedSize[first]
+	GrowthCount  int64    `json:"growth_count"` // Count[last] - Count[first]
+	// NewObjects is how many of them were allocated after the first
+	// snapshot and are still alive in the last.
+	NewObjects   int        `json:"new_objects"`
+	RetainerPath []PathStep `json:"retainer_path"`
+	// PathText is the path as `leakhound paths` prints it, runs folded.
+	PathText string    `json:"path_text"`
+	Location *Location `json:"location"`
+	Hint     string    `json:"hint"`
+	// Holder describes the emitter or collection for event-listener and
+	// unbounded-collection: its class, id and, for listeners, the event.
+	Holder *Holder `json:"holder,omitempty"`
+
+	rep uint32 // representative leak root (node ordinal in the last snapshot)
+}
+
+// Holder is the object that keeps the leaked objects.
+type Holder struct {
+	Class string `json:"class"`
+	ID    uint32 `json:"id"`
+	Event string `json:"event,omitempty"` // event-listener: the event name
+	Kind  string `json:"kind,omitempty"`  // Map, Set, Array, dictionary, listeners
+}
+
+// Report is the result of Analyze.
+type Report struct {
+	Leak      bool           `json:"leak"`
+	Snapshots []SnapshotInfo `json:"snapshots"`
+	Suspects  []Suspect      `json:"suspects"`
+}
+
+// ErrNotSameProcess is wrapped by errors about snapshots that cannot come
+// from one process.
+var ErrNotSameProcess = errors.New("snapshots are not from the same process")
+
+// agg is what one snapshot contributes, per shape.
+type agg struct {
+	count    []uint32 // nodes with the shape
+	retained []uint64 // retained size of those not dominated by another of the shape
+}
+
+func (a *agg) at(s uint32) (uint32, uint64) {
+	if int(s) < len(a.count) {
+		return a.count[s], a.retained[s]
+	}
+	return 0, 0
+}
+
+// group is a candidate suspect in the last snapshot.
+type group struct {
+	shape       uint32
+	roots       int
+	rep         uint32 // representative leak root: the largest
+	repRetained uint64
+}
+
+// Analyze runs the leak analysis on n >= 2 snapshots of one process.
+func Analyze(n int, load Loader, opts Options) (*Report, error) {
+	if n < 2 {
+		return nil, errors.New("need at least two snapshots of the same process")
+	}
+	phase := func(f string, a ...any) {
+		if opts.Phase != nil {
+			opts.Phase(fmt.Sprintf(f, a...))
+		}
+	}
+	trie := newShapeTrie()
+	aggs := make([]agg, n)
+	rep := &Report{Snapshots: make([]SnapshotInfo, n)}
+	var first, second idSet
+	var last *heapgraph.Graph
+	var lastShaper *shaper
+	var lastShapes []uint32
+	for i := 0; i < n; i++ {
+		phase("snapshot %d/%d: loading", i+1, n)
+		g, err := load(i)
+		if err != nil {
+			return nil, err
+		}
+		name := fmt.Sprintf("S%d", i+1)
+		if i < len(opts.Names) {
+			name = opts.Names[i]
+		}
+		rep.Snapshots[i] = SnapshotInfo{Name: name, Nodes: g.NodeCount(), TotalSize: g.Stats.Total}
+		if i == 0 {
+			first = newIDSet(g)
+		} else {
+			if err := first.sameProcess(g, rep.Snapshots[0].Name, name); err != nil {
+				return nil, err
+			}
+			if i == 1 && n >= 3 {
+				second = newIDSet(g)
+			}
+		}
+		phase("snapshot %d/%d: retaining path shapes", i+1, n)
+		sh := newShaper(g, trie)
+		shapes := sh.all()
+		aggs[i] = aggregate(g, shapes, trie.len())
+		if name := os.Getenv("LEAKHOUND_DEBUG_NAME"); name != "" {
+			hist := map[uint32]int{}
+			for v := 0; v < g.NodeCount(); v++ {
+				if g.S.NodeNameString(uint32(v)) == name {
+					hist[shapes[v]]++
+				}
+			}
+			for sh, c := range hist {
+				fmt.Fprintf(os.Stderr, "S%d %s x%d shape %d: %s\n", i+1, name, c, sh, trie.describe(sh))
+			}
+		}
+		if i == n-1 {
+			last, lastShaper, lastShapes = g, sh, shapes
+		}
+	}
+	phase("ranking suspects")
+	cand := candidates(last, &first, &second, n >= 3)
+	groups := leakRoots(last, lastShapes, cand)
+	max := opts.MaxSuspects
+	if max <= 0 {
+		max = 20
+	}
+	var sus []Suspect
+	debug := os.Getenv("LEAKHOUND_DEBUG") != ""
+	for _, gr := range groups {
+		s, ok := evaluate(gr, aggs)
+		if debug && gr.roots >= 3 {
+			fmt.Fprintf(os.Stderr, "group %s shape=%d roots=%d rep=@%d %s count=%v retained=%v ok=%v\n", trie.describe(gr.shape), gr.shape, gr.roots, last.ID(gr.rep), last.ClassName(gr.rep), s.Count, s.RetainedSize, ok)
+		}
+		if !ok {
+			continue
+		}
+		sus = append(sus, s)
+	}
+	sort.SliceStable(sus, func(i, j int) bool {
+		if sus[i].GrowthBytes != sus[j].GrowthBytes {
+			return sus[i].GrowthBytes > sus[j].GrowthBytes
+		}
+		return sus[i].GrowthCount > sus[j].GrowthCount
+	})
+	if len(sus) > max {
+		sus = sus[:max]
+	}
+	ex := newExplainer(last, lastShaper)
+	for i := range sus {
+		sus[i].Rank = i + 1
+		ex.explain(&sus[i])
+	}
+	rep.Suspects = sus
+	if rep.Suspects == nil {
+		rep.Suspects = []Suspect{}
+	}
+	rep.Leak = len(sus) > 0
+	return rep, nil
+}
+
+// aggregate counts, per shape, the nodes and the retained size of the
+// outermost ones (a node dominated by another node of its shape, like the
+// 2nd..nth element of a linked list, adds no retained size of its own).
+func aggregate(g *heapgraph.Graph, shapes []uint32, nshapes int) agg {
+	a := agg{count: make([]uint32, nshapes), retained: make([]uint64, nshapes)}
+	for _, s := range shapes {
+		if s < uint32(nshapes) {
+			a.count[s]++
+		}
+	}
+	open := make([]uint32, nshapes) // ancestors of the current DFS node per shape
+	walkDominators(g, func(v uint32, enter bool) {
+		s := shapes[v]
+		if s >= uint32(nshapes) {
+			return
+		}
+		if enter {
+			if open[s] == 0 {
+				a.retained[s] += g.RetainedSize(v)
+			}
+			open[s]++
+		} else {
+			open[s]--
+		}
+	})
+	return a
+}
+
+// walkDominators visits the dominator tree depth first from the root,
+// calling fn on entering and on leaving every node.
+func walkDominators(g *heapgraph.Graph, fn func(v uint32, enter bool)) {
+	type frame struct{ v, next uint32 }
+	stack := []frame{{g.Root, g.FirstDominated[g.Root]}}
+	fn(g.Root, true)
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		if top.next < g.FirstDominated[top.v+1] {
+			c := g.Dominated[top.next]
+			top.next++
+			if c == top.v {
+				continue
+			}
+			fn(c, true)
+			stack = append(stack, frame{c, g.FirstDominated[c]})
+			continue
+		}
+		fn(top.v, false)
+		stack = stack[:len(stack)-1]
+	}
+}
+
+// candidates marks the nodes of the last snapshot allocated after the first
+// snapshot (id unknown there) and, with 3+ snapshots, already alive in the
+// second: memlab's baseline / target / final. Objects born just before the
+// last snapshot (requests in flight) are thereby not candidates.
+func candidates(g *heapgraph.Graph, first, second *idSet, useSecond bool) []uint64 {
+	n := g.NodeCount()
+	bits := make([]uint64, (n+63)/64)
+	s := g.S
+	for v := 0; v < n; v++ {
+		if !jsType(s.NodeType[v], &s.NodeTypeIndex) {
+			continue
+		}
+		id := s.NodeID[v]
+		if first.has(id) {
+			continue
+		}
+		if useSecond && !second.has(id) {
+			continue
+		}
+		bits[v>>6] |= 1 << (v & 63)
+	}
+	return bits
+}
+
+func isSet(b []uint64, v uint32) bool { return b[v>>6]&(1<<(v&63)) != 0 }
+
+// leakRoots finds the outermost leaked objects and groups them by shape. A
+// leak root is a candidate of a data type (not code or V8 internals) that
+// no other significant candidate dominates: the listener closure, not the
+// RequestContext inside it; the Map entry, not its fields.
+func leakRoots(g *heapgraph.Graph, shapes []uint32, cand []uint64) []*group {
+	s := g.S
+	nt := &s.NodeTypeIndex
+	byShape := map[uint32]*group{}
+	var order []*group
+	// covered[depth] says whether a significant candidate is above.
+	var covered []bool
+	walkDominators(g, func(v uint32, enter bool) {
+		if !enter {
+			covered = covered[:len(covered)-1]
+			return
+		}
+		above := len(covered) > 0 && covered[len(covered)-1]
+		isCand := v != g.Root && isSet(cand, v)
+		sig := isCand && significant(s.NodeType[v], nt) && !isSystemName(s.Strings.Bytes(s.NodeName[v]))
+		covered = append(covered, above || sig)
+		if !isCand || above || !dataType(s.NodeType[v], nt) {
+			return
+		}
+		d := g.Dominator(v)
+		if !sig && d != g.Root && isSet(cand, d) {
+			// a piece of a larger new structure (a string inside a new
+			// array): its top is the root, not it.
+			return
+		}
+		sh := shapes[v]
+		if sh == noShape || sh == unknown {
+			return
+		}
+		gr := byShape[sh]
+		if gr == nil {
+			gr = &group{shape: sh}
+			byShape[sh] = gr
+			order = append(order, gr)
+		}
+		gr.roots++
+		if r := g.RetainedSize(v); r > gr.repRetained || gr.roots == 1 {
+			gr.rep, gr.repRetained = v, r
+		}
+	})
+	return order
+}
+
+// evaluate applies the growth rules to a group: a leak keeps growing. With
+// three or more snapshots the count must grow at every step (a one-off
+// allocation between S1 and S2 is not a leak); with two it must grow.
+func evaluate(gr *group, aggs []agg) (Suspect, bool) {
+	n := len(aggs)
+	s := Suspect{Count: make([]int64, n), RetainedSize: make([]uint64, n), NewObjects: gr.roots}
+	for i := range aggs {
+		c, r := aggs[i].at(gr.shape)
+		s.Count[i], s.RetainedSize[i] = int64(c), r
+	}
+	for i := 1; i < n; i++ {
+		if s.Count[i] <= s.Count[i-1] {
+			return s, false
+		}
+	}
+	s.GrowthCount = s.Count[n-1] - s.Count[0]
+	s.GrowthBytes = int64(s.RetainedSize[n-1]) - int64(s.RetainedSize[0])
+	if s.GrowthBytes <= 0 {
+		return s, false
+	}
+	s.rep = gr.rep
+	return s, true
+}
+
+// idSet is the sorted ids of one snapshot with a fingerprint (type and name
+// hash) per id, to check that a later snapshot is the same process.
+type idSet struct {
+	keys      []uint64 // id<<32 | fingerprint, sorted
+	userRoots []uint32 // ids of the global objects
+}
+
+func fingerprint(g *heapgraph.Graph, v uint32) uint32 {
+	s := g.S
+	h := uint32(2166136261) ^ uint32(s.NodeType[v])
+	h *= 16777619
+	for _, c := range s.Strings.Bytes(s.NodeName[v]) {
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	return h
+}
+
+func newIDSet(g *heapgraph.Graph) idSet {
+	s := g.S
+	keys := make([]uint64, 0, s.NodeCount)
+	for v := 0; v < s.NodeCount; v++ {
+		if !jsType(s.NodeType[v], &s.NodeTypeIndex) {
+			continue
+		}
+		keys = append(keys, uint64(s.NodeID[v])<<32|uint64(fingerprint(g, uint32(v))))
+	}
+	slices.Sort(keys)
+	return idSet{keys: keys, userRoots: userRootIDs(g)}
+}
+
+func userRootIDs(g *heapgraph.Graph) []uint32 {
+	var ids []uint32
+	for _, to := range g.Edges(g.Root) {
+		if g.Distance(to) == 1 {
+			ids = append(ids, g.ID(to))
+		}
+	}
+	return ids
+}
+
+func (s *idSet) find(id uint32) (uint32, bool) {
+	k := s.keys
+	i := sort.Search(len(k), func(i int) bool { return uint32(k[i]>>32) >= id })
+	if i < len(k) && uint32(k[i]>>32) == id {
+		return uint32(k[i]), true
+	}
+	return 0, false
+}
+
+func (s *idSet) has(id uint32) bool {
+	if s == nil || s.keys == nil {
+		return false
+	}
+	_, ok := s.find(id)
+	return ok
+}
+
+// sameProcess refuses a snapshot whose objects disagree with the first
+// snapshot's under the same ids: ids restart in every process, so two
+// processes' snapshots share ids for unrelated objects.
+func (s *idSet) sameProcess(g *heapgraph.Graph, baseName, name string) error {
+	if len(s.userRoots) > 0 {
+		roots := userRootIDs(g)
+		common := false
+		for _, a := range s.userRoots {
+			if slices.Contains(roots, a) {
+				common = true
+			}
+		}
+		if !common {
+			return fmt.Errorf("%w: %s and %s have different global objects (snapshot ids are only comparable within one process; take all snapshots of the same running process)", ErrNotSameProcess, baseName, name)
+		}
+	}
+	st := g.S
+	var matched, differ int
+	for v := 0; v < st.NodeCount; v++ {
+		if !jsType(st.NodeType[v], &st.NodeTypeIndex) {
+			continue
+		}
+		fp, ok := s.find(st.NodeID[v])
+		if !ok {
+			continue
+		}
+		matched++
+		if fp != fingerprint(g, uint32(v)) {
+			differ++
+		}
+	}
+	if matched == 0 || differ*20 > matched {
+		return fmt.Errorf("%w: %d of %d objects with the same id in %s and %s differ (snapshot ids are only comparable within one process; take all snapshots of the same running process)", ErrNotSameProcess, differ, matched, baseName, name)
+	}
+	return nil
+}

@@ -1,0 +1,121 @@
+package leak
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
+)
+
+// scenarioDir is testdata/scenarios at the repository root.
+func scenarioDir(t testing.TB) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "scenarios")
+}
+
+var (
+	seriesMu    sync.Mutex
+	seriesCache = map[string][]string{}
+)
+
+// series runs testdata/scenarios/NAME.js under node, which writes `count`
+// snapshots of itself; the result is cached for the test binary's run.
+func series(t testing.TB, name string, count int) []string {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on the PATH")
+	}
+	seriesMu.Lock()
+	defer seriesMu.Unlock()
+	key := name + "/" + string(rune('0'+count))
+	if p, ok := seriesCache[key]; ok {
+		return p
+	}
+	dir, err := os.MkdirTemp("", "leakhound-scenario-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("node", filepath.Join(scenarioDir(t), name+".js"), dir, string(rune('0'+count)))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("node %s.js: %v\n%s", name, err, out)
+	}
+	var paths []string
+	for i := 1; i <= count; i++ {
+		paths = append(paths, filepath.Join(dir, "s"+string(rune('0'+i))+".heapsnapshot"))
+	}
+	seriesCache[key] = paths
+	return paths
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, ps := range seriesCache {
+		if len(ps) > 0 {
+			os.RemoveAll(filepath.Dir(ps[0]))
+		}
+	}
+	os.Exit(code)
+}
+
+func loadGraph(path string) (*heapgraph.Graph, error) {
+	s, err := heapsnapshot.Open(path, heapsnapshot.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return heapgraph.Build(s, heapgraph.Options{})
+}
+
+func analyzeFiles(t testing.TB, paths []string) *Report {
+	t.Helper()
+	rep, err := Analyze(len(paths), func(i int) (*heapgraph.Graph, error) { return loadGraph(paths[i]) },
+		Options{Names: paths})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func TestScenarios(t *testing.T) {
+	cases := []struct {
+		name    string
+		pattern Pattern
+		class   string
+	}{
+		{"event-listener", PatternEventListener, "RequestContext"},
+		{"map-cache", PatternCollection, "CacheEntry"},
+		{"interval", PatternTimer, "Timeout"},
+		{"closures", PatternClosure, "onData()"},
+		{"dictionary", PatternCollection, "Session"},
+		{"promises", PatternPromise, "PendingRequest"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rep := analyzeFiles(t, series(t, c.name, 3))
+			if !rep.Leak || len(rep.Suspects) == 0 {
+				t.Fatalf("no suspect found")
+			}
+			for _, s := range rep.Suspects {
+				t.Logf("#%d %s %s count=%v retained=%v growth=%d new=%d loc=%+v\n  %s", s.Rank, s.Pattern, s.Class, s.Count, s.RetainedSize, s.GrowthBytes, s.NewObjects, s.Location, s.PathText)
+			}
+			top := rep.Suspects[0]
+			if top.Pattern != c.pattern || top.Class != c.class {
+				t.Errorf("top suspect is %s %s, want %s %s", top.Pattern, top.Class, c.pattern, c.class)
+			}
+		})
+	}
+}
+
+func TestControlHasNoSuspect(t *testing.T) {
+	rep := analyzeFiles(t, series(t, "control", 3))
+	for _, s := range rep.Suspects {
+		t.Errorf("suspect in the control: #%d %s %s count=%v retained=%v\n  %s", s.Rank, s.Pattern, s.Class, s.Count, s.RetainedSize, s.PathText)
+	}
+	if rep.Leak {
+		t.Errorf("control reported as a leak")
+	}
+}
