@@ -101,10 +101,9 @@ func svgPanel(w *bufio.Writer, is *IsolateSummary, y0 float64) {
 		fmt.Fprintf(w, `<text x="%d" y="%.1f">%s MB</text>`, svgLeft-6, y(v)+4, trimFloat(v))
 	}
 	fmt.Fprintln(w, `</g>`)
-	xTicks, _ := niceTicks((t1 - t0) / 1000)
 	fmt.Fprintf(w, `<g fill="#555" font-size="11" text-anchor="middle">`)
-	for _, v := range xTicks {
-		fmt.Fprintf(w, `<text x="%.1f" y="%.0f">%ss</text>`, x(t0+v*1000), top+ph+16, trimFloat(v))
+	for _, v := range timeTicks(t0/1000, t1/1000) {
+		fmt.Fprintf(w, `<text x="%.1f" y="%.0f">%ss</text>`, x(v*1000), top+ph+16, trimFloat(v))
 	}
 	fmt.Fprintln(w, `</g>`)
 	fmt.Fprintf(w, `<line x1="%d" y1="%.1f" x2="%.0f" y2="%.1f" stroke="#999"/>`+"\n", svgLeft, top+ph, svgLeft+pw, top+ph)
@@ -167,6 +166,20 @@ func niceTicks(hi float64) ([]float64, float64) {
 		ticks = append(ticks, v)
 	}
 	return ticks, top
+}
+
+// timeTicks returns round values (seconds) inside [lo, hi].
+func timeTicks(lo, hi float64) []float64 {
+	ticks, _ := niceTicks(hi - lo)
+	if len(ticks) < 2 {
+		return nil
+	}
+	step := ticks[1] - ticks[0]
+	var out []float64
+	for v := math.Ceil(lo/step) * step; v <= hi+step*1e-9 && len(out) < 20; v += step {
+		out = append(out, v)
+	}
+	return out
 }
 
 func trimFloat(v float64) string {
