@@ -1,6 +1,7 @@
 package leak
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,5 +118,63 @@ func TestControlHasNoSuspect(t *testing.T) {
 	}
 	if rep.Leak {
 		t.Errorf("control reported as a leak")
+	}
+}
+
+func TestDiffCountsNewObjects(t *testing.T) {
+	ps := series(t, "event-listener", 3)
+	base, err := loadGraph(ps[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := loadGraph(ps[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Diff(base, target, "s1", "s3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	for _, r := range d.Rows {
+		if r.Class == "RequestContext" {
+			found = true
+			// 300 transactions per round, two rounds between s1 and s3.
+			if r.New != 600 || r.Deleted != 0 || r.Delta != 600 || r.Allocated == 0 || r.SizeDelta != int64(r.Allocated) {
+				t.Errorf("RequestContext row = %+v, want 600 new, 0 deleted", r)
+			}
+		}
+		if r.Delta != r.New-r.Deleted || r.SizeDelta != int64(r.Allocated)-int64(r.Freed) {
+			t.Errorf("inconsistent row %+v", r)
+		}
+	}
+	if !found {
+		t.Fatal("no RequestContext row")
+	}
+	for i := 1; i < len(d.Rows); i++ {
+		if d.Rows[i].SizeDelta > d.Rows[i-1].SizeDelta {
+			t.Fatalf("rows not sorted by size delta at %d", i)
+		}
+	}
+}
+
+func TestRefusesSnapshotsOfDifferentProcesses(t *testing.T) {
+	a := series(t, "closures", 3)
+	b := series(t, "map-cache", 3)
+	base, err := loadGraph(a[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	target, err := loadGraph(b[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Diff(base, target, "a", "b"); !errors.Is(err, ErrNotSameProcess) {
+		t.Fatalf("Diff of two processes: err = %v, want ErrNotSameProcess", err)
+	}
+	mixed := []string{a[0], a[1], b[2]}
+	_, err = Analyze(3, func(i int) (*heapgraph.Graph, error) { return loadGraph(mixed[i]) }, Options{})
+	if !errors.Is(err, ErrNotSameProcess) {
+		t.Fatalf("Analyze of two processes: err = %v, want ErrNotSameProcess", err)
 	}
 }
