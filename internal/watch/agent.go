@@ -418,7 +418,7 @@ func (a *agent) leakStep(ctx context.Context, t time.Time, heapAfter int64) {
 	}
 	switch {
 	case fired:
-		msg := fmt.Sprintf("leak signal: heap after major GC grew %s across %d consecutive major GCs (%s → %s, %s/s)",
+		msg := fmt.Sprintf("heap after major GC grew %s across %d consecutive major GCs (%s → %s, %s/s)",
 			ui.SignedBytes(sig.Growth), sig.GCs, ui.Bytes(sig.Start), ui.Bytes(sig.End), ui.Bytes(int64(sig.BytesPerSec)))
 		a.record(store.Event{Time: t, Kind: store.EventSignal, Name: "leak", Value: sig.Growth, Rate: sig.BytesPerSec, Detail: msg})
 		a.emit(Event{Kind: "leak", Trigger: "leak", Message: msg, Growth: sig.Growth, Rate: sig.BytesPerSec})
@@ -436,7 +436,10 @@ func (a *agent) thresholds(ctx context.Context, s store.Sample) {
 		if lv <= 0 || s.HeapUsed < lv {
 			continue
 		}
-		msg := fmt.Sprintf("%s: heap used %s ≥ %s (%s)", th.Name, ui.Bytes(s.HeapUsed), ui.Bytes(lv), th.Level)
+		msg := fmt.Sprintf("%s: heap used %s ≥ %s", th.Name, ui.Bytes(s.HeapUsed), ui.Bytes(lv))
+		if th.Level.Percent > 0 {
+			msg += fmt.Sprintf(" (%s of the heap limit)", th.Level)
+		}
 		a.fire(ctx, th.Name, th.Actions, msg)
 	}
 }

@@ -1,0 +1,298 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/inspector"
+	"github.com/leakhound/leakhound/internal/leak"
+	"github.com/leakhound/leakhound/internal/metrics"
+	"github.com/leakhound/leakhound/internal/store"
+	"github.com/leakhound/leakhound/internal/ui"
+	"github.com/leakhound/leakhound/internal/watch"
+)
+
+func init() {
+	Register(&Command{
+		Name:    "watch",
+		Summary: "monitor a running node process: memory, GCs, leak signal, thresholds with actions, periodic snapshots, metrics, history",
+		Usage:   "leakhound watch TARGET [flags]   (TARGET: pid, host:port or ws:// URL)",
+		Run:     runWatch,
+	})
+}
+
+// Defaults, documented in README.md.
+const (
+	defaultWarn     = "70%"
+	defaultCritical = "85%"
+)
+
+func runWatch(ctx context.Context, env *Env, args []string) error {
+	cmd := commands["watch"]
+	fs := NewFlags(env, cmd)
+	tf := addTargetFlags(fs)
+	name := fs.String("name", "", "target name in the history (default: the main script's file name)")
+	interval := fs.Duration("interval", 5*time.Second, "sampling interval")
+	dataDir := fs.String("data-dir", store.DefaultDir(), "where the history database, snapshots and reports go")
+	warn := fs.String("heap-warn", defaultWarn, "warn threshold on used JS heap: size (512MiB) or % of the heap limit; off to disable")
+	critical := fs.String("heap-critical", defaultCritical, "critical threshold (size or %); off to disable")
+	restart := fs.String("heap-restart", "off", "restart threshold (size or %); off to disable")
+	onWarn := fs.String("on-warn", "log", "actions at warn: comma list of log, snapshot, gc, signal:NAME, hook:CMD (last), or none")
+	onCritical := fs.String("on-critical", "log,snapshot", "actions at critical")
+	onRestart := fs.String("on-restart", "log,signal:SIGTERM", "actions at restart")
+	onLeak := fs.String("on-leak", "log", "actions when the leak signal turns on")
+	cooldown := fs.Duration("cooldown", 10*time.Minute, "minimum time between two firings of one action of one trigger")
+	leakGCs := fs.Int("leak-gcs", 5, "leak signal: consecutive major GCs whose post-GC heap grows")
+	leakMin := fs.String("leak-min-growth", "1MiB", "leak signal: minimum total growth across those GCs")
+	every := fs.Duration("snapshot-every", 0, "take a heap snapshot this often and analyse the last three (0: never)")
+	keep := fs.Int("keep", 3, "periodic snapshots to keep (older ones are deleted)")
+	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics here, e.g. :9464 (a bare port binds 127.0.0.1; give a host to bind elsewhere)")
+	duration := fs.Duration("duration", 0, "stop after this long (0: until Ctrl-C)")
+	noReconnect := fs.Bool("no-reconnect", false, "exit when the connection is lost instead of waiting for the target to come back")
+	asJSON := fs.Bool("json", false, "print events as JSON lines on stdout")
+	verbose := fs.Bool("verbose", false, "print every sample, not only events")
+	quiet := fs.Bool("quiet", false, "print nothing but errors")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return BadInputf("watch needs exactly one TARGET (pid, host:port or ws:// URL), got %d", len(pos))
+	}
+	spec := pos[0]
+	if *interval < 100*time.Millisecond {
+		return BadInputf("--interval %s is too short (minimum 100ms)", *interval)
+	}
+	if *leakGCs < 2 {
+		return BadInputf("--leak-gcs must be at least 2")
+	}
+	if *keep < 1 {
+		return BadInputf("--keep must be at least 1")
+	}
+	if *every != 0 && *every < time.Second {
+		return BadInputf("--snapshot-every %s is too short (minimum 1s)", *every)
+	}
+	minGrowth, err := watch.ParseSize(*leakMin)
+	if err != nil {
+		return BadInputf("--leak-min-growth: %v", err)
+	}
+	var ths []watch.Threshold
+	for _, t := range []struct{ name, level, actions string }{
+		{"warn", *warn, *onWarn}, {"critical", *critical, *onCritical}, {"restart", *restart, *onRestart},
+	} {
+		lv, err := watch.ParseLevel(t.level)
+		if err != nil {
+			return BadInputf("--heap-%s: %v", t.name, err)
+		}
+		acts, err := watch.ParseActions(t.actions)
+		if err != nil {
+			return BadInputf("--on-%s: %v", t.name, err)
+		}
+		if !lv.Off() {
+			ths = append(ths, watch.Threshold{Name: t.name, Level: lv, Actions: acts})
+		}
+	}
+	leakActs, err := watch.ParseActions(*onLeak)
+	if err != nil {
+		return BadInputf("--on-leak: %v", err)
+	}
+
+	if *duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, *duration)
+		defer cancel()
+	}
+
+	// First connection: errors here are the user's to fix (exit 2/3).
+	first, err := attachTarget(ctx, env, spec, tf, *quiet)
+	if err != nil {
+		return err
+	}
+	connect := reconnector(first, spec, *tf.allowRemote)
+
+	st, err := store.Open(*dataDir, false)
+	if err != nil {
+		first.Close()
+		return fmt.Errorf("opening the history in %s: %w", *dataDir, err)
+	}
+	defer st.Close()
+
+	var m *metrics.Metrics
+	if *metricsAddr != "" {
+		m = metrics.New(nil)
+		srv, err := m.Serve(*metricsAddr)
+		if err != nil {
+			first.Close()
+			return BadInputf("--metrics-addr %s: %v", *metricsAddr, err)
+		}
+		defer srv.Close()
+		if !*quiet && !*asJSON {
+			fmt.Fprintf(env.Stderr, "leakhound: metrics at http://%s/metrics\n", srv.Addr())
+		}
+	}
+
+	var outMu sync.Mutex
+	pal := Palette(env.Stdout)
+	enc := json.NewEncoder(env.Stdout)
+	onEvent := func(e watch.Event) {
+		outMu.Lock()
+		defer outMu.Unlock()
+		if *asJSON {
+			if e.Kind != "sample" || *verbose {
+				_ = enc.Encode(e)
+			}
+			return
+		}
+		if *quiet && e.Kind != "error" {
+			return
+		}
+		if e.Kind == "sample" && !*verbose {
+			return
+		}
+		label := e.Kind
+		switch e.Kind {
+		case "leak", "error":
+			label = pal.Red(label)
+		case "action":
+			label = pal.Yellow(e.Trigger + " " + e.Action)
+		case "connected", "report":
+			label = pal.Green(label)
+		case "sample":
+			label = pal.Dim(label)
+		}
+		msg := e.Message
+		if e.Path != "" && !strings.Contains(msg, e.Path) {
+			msg += " " + e.Path
+		}
+		fmt.Fprintf(env.Stdout, "%s %s %s %s\n", pal.Dim(e.Time.Format("15:04:05")), pal.Bold(e.Target), label, msg)
+	}
+
+	first0 := first
+	cfg := watch.Config{
+		Name: *name, Interval: *interval,
+		Leak:        watch.LeakDetector{Window: *leakGCs, MinGrowth: minGrowth},
+		LeakActions: leakActs, Thresholds: ths, Cooldown: *cooldown,
+		SnapshotEvery: *every, Keep: *keep, DataDir: *dataDir,
+		Connect: func(ctx context.Context) (watch.Conn, error) {
+			if first0 != nil {
+				c := first0
+				first0 = nil
+				return c, nil
+			}
+			return connect(ctx)
+		},
+		Reconnect: !*noReconnect,
+		Capture: func(ctx context.Context, c watch.Conn, path string) (int64, error) {
+			ic, ok := c.(*inspector.Conn)
+			if !ok {
+				return 0, errors.New("not an inspector connection")
+			}
+			r, err := inspector.Capture(ctx, ic, path, inspector.CaptureOptions{})
+			return r.Bytes, err
+		},
+		Analyze: func(ctx context.Context, paths []string, out string) (string, error) {
+			return analyzeToFile(ctx, env, paths, out)
+		},
+		Store: st, Metrics: m, OnEvent: onEvent,
+	}
+	err = watch.Run(ctx, cfg)
+	if err != nil {
+		if errors.Is(err, watch.ErrGone) {
+			return fmt.Errorf("%v; the history is in %s", err, st.Path())
+		}
+		return fmt.Errorf("%v; what was recorded is in %s", err, st.Path())
+	}
+	if !*quiet && !*asJSON {
+		fmt.Fprintf(env.Stderr, "leakhound: stopped; history in %s (see `leakhound history`)\n", st.Path())
+	}
+	return nil
+}
+
+// reconnector returns how to reach the target again after the connection
+// dropped. A pid whose inspector we opened with SIGUSR1 cannot come back
+// once it exits; a target with a fixed inspector address (started with
+// --inspect=PORT, or given as host:port or ws:// URL) is looked for at that
+// address again, which is where a supervisor's restart puts it.
+func reconnector(first *inspector.Conn, spec string, allowRemote bool) func(ctx context.Context) (watch.Conn, error) {
+	t := first.Target()
+	pid, addr, opened := t.PID, t.Addr, t.Opened
+	return func(ctx context.Context) (watch.Conn, error) {
+		if pid > 0 && processExists(pid) {
+			return dialSpec(ctx, fmt.Sprint(pid), allowRemote)
+		}
+		if pid > 0 && opened {
+			return nil, fmt.Errorf("%w: pid %d exited", watch.ErrGone, pid)
+		}
+		return dialSpec(ctx, addr, allowRemote)
+	}
+}
+
+func dialSpec(ctx context.Context, spec string, allowRemote bool) (watch.Conn, error) {
+	t, err := inspector.Resolve(ctx, spec, inspector.ResolveOptions{AllowRemote: allowRemote, NoSignal: true})
+	if err != nil {
+		return nil, err
+	}
+	c, err := inspector.Dial(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func processExists(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// analyzeToFile runs the leak analysis on snapshots of one process and
+// writes a Markdown report to out (atomically), returning a one-line
+// summary for the history.
+func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (string, error) {
+	rep, err := leak.Analyze(len(paths), func(i int) (*heapgraph.Graph, error) {
+		return LoadGraph(ctx, env, paths[i], true)
+	}, leak.Options{Names: names(paths)})
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# leakhound: automatic leak analysis\n\n")
+	fmt.Fprintf(&b, "Snapshots (oldest first):\n\n")
+	for _, p := range paths {
+		fmt.Fprintf(&b, "- `%s`\n", p)
+	}
+	b.WriteString("\n")
+	summary := "no leak found in the last 3 snapshots"
+	if !rep.Leak || len(rep.Suspects) == 0 {
+		b.WriteString("**No leak found.**\n")
+	} else {
+		s0 := rep.Suspects[0]
+		summary = fmt.Sprintf("%d leak suspect(s); top: %s %s +%s (+%d objects)", len(rep.Suspects), s0.Pattern, s0.Class, ui.Bytes(s0.GrowthBytes), s0.GrowthCount)
+		b.WriteString("| # | pattern | class | growth | objects | retaining path |\n| ---: | --- | --- | ---: | ---: | --- |\n")
+		for _, s := range rep.Suspects {
+			fmt.Fprintf(&b, "| %d | %s | `%s` | +%s | +%d | `%s` |\n", s.Rank, s.Pattern, s.Class, ui.Bytes(s.GrowthBytes), s.GrowthCount, s.PathText)
+		}
+		b.WriteString("\n")
+		for _, s := range rep.Suspects {
+			if s.Hint != "" {
+				fmt.Fprintf(&b, "%d. %s\n", s.Rank, s.Hint)
+			}
+		}
+	}
+	tmp := out + ".tmp"
+	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return summary, nil
+}

@@ -1,0 +1,196 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func watchTestdata() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "watch")
+}
+
+// startWatchTarget runs testdata/watch/script with its inspector on
+// 127.0.0.1:port and waits until it is ready. stop() kills it.
+func startWatchTarget(t *testing.T, port, script string) (cmd *exec.Cmd, stop func()) {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not on PATH")
+	}
+	cmd = exec.Command(node, "--inspect=127.0.0.1:"+port, "--max-old-space-size=48", "--max-semi-space-size=1", script)
+	cmd.Dir = watchTestdata()
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stopped := false
+	stop = func() {
+		if !stopped {
+			stopped = true
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	}
+	t.Cleanup(stop)
+	ready := make(chan bool, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "ready") {
+				ready <- true
+			}
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(10 * time.Second):
+		t.Fatal("node did not start")
+	}
+	return cmd, stop
+}
+
+type watchHistoryJSON struct {
+	Target   string `json:"target"`
+	Sessions []struct {
+		PID       int    `json:"pid"`
+		EndReason string `json:"end_reason"`
+	} `json:"sessions"`
+	Samples []struct {
+		Time     time.Time `json:"time"`
+		HeapUsed int64     `json:"heap_used"`
+		RSS      int64     `json:"rss"`
+	} `json:"samples"`
+	GCs []struct {
+		Kind  string `json:"kind"`
+		Count int64  `json:"count"`
+	} `json:"gcs"`
+	Events []struct {
+		Kind string `json:"kind"`
+		Name string `json:"name"`
+		Path string `json:"path"`
+	} `json:"events"`
+}
+
+// TestWatchThenHistory: watch a target through a restart on the same
+// inspector port (reconnect, a second session under the same name), then
+// read it all back with history, as JSON and as text.
+func TestWatchThenHistory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	port := freePort(t)
+	first, stop := startWatchTarget(t, port, "healthy.js")
+	dir := t.TempDir()
+
+	done := make(chan struct{})
+	var code int
+	var out, errOut string
+	go func() {
+		defer close(done)
+		code, out, errOut = run(t, "watch", "127.0.0.1:"+port, "--interval", "250ms", "--duration", "5s",
+			"--data-dir", dir, "--name", "svc", "--heap-warn", "1MiB", "--on-warn", "log", "--cooldown", "1m", "--json")
+	}()
+	time.Sleep(2 * time.Second)
+	stop() // the target "crashes"; a supervisor restarts it on the same port
+	second, _ := startWatchTarget(t, port, "healthy.js")
+	<-done
+	if code != 0 {
+		t.Fatalf("watch exit %d: %s", code, errOut)
+	}
+	var kinds []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var e struct {
+			Kind string `json:"kind"`
+			PID  int    `json:"pid"`
+		}
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("bad JSON line %q: %v", line, err)
+		}
+		kinds = append(kinds, e.Kind)
+	}
+	got := strings.Join(kinds, ",")
+	if !strings.HasPrefix(got, "connected,action,disconnected,connected") {
+		t.Errorf("events %s", got)
+	}
+
+	code, out, errOut = run(t, "history", "svc", "--data-dir", dir, "--json")
+	if code != 0 {
+		t.Fatalf("history exit %d: %s", code, errOut)
+	}
+	var h watchHistoryJSON
+	if err := json.Unmarshal([]byte(out), &h); err != nil {
+		t.Fatal(err)
+	}
+	if h.Target != "svc" || len(h.Sessions) != 2 || h.Sessions[0].PID != first.Process.Pid || h.Sessions[1].PID != second.Process.Pid {
+		t.Fatalf("sessions %+v", h.Sessions)
+	}
+	if !strings.HasPrefix(h.Sessions[0].EndReason, "connection lost") || h.Sessions[1].EndReason != "interrupted" {
+		t.Errorf("end reasons %q, %q", h.Sessions[0].EndReason, h.Sessions[1].EndReason)
+	}
+	if len(h.Samples) < 8 || h.Samples[0].HeapUsed <= 0 || h.Samples[0].RSS <= h.Samples[0].HeapUsed {
+		t.Errorf("samples %d: %+v", len(h.Samples), h.Samples)
+	}
+	for i := 1; i < len(h.Samples); i++ {
+		if h.Samples[i].Time.Before(h.Samples[i-1].Time) {
+			t.Fatal("samples out of order")
+		}
+	}
+	if len(h.GCs) == 0 {
+		t.Error("no GCs recorded")
+	}
+	actions := 0
+	for _, e := range h.Events {
+		if e.Kind == "action" && e.Name == "warn/log" {
+			actions++
+		}
+	}
+	// Cooldowns outlive reconnects, so a restart action cannot loop
+	// faster than the cooldown.
+	if actions != 1 {
+		t.Errorf("warn/log recorded %d times, want once within the cooldown", actions)
+	}
+
+	// Text: by pid, and the target list.
+	code, out, _ = run(t, "history", "--pid", strconv.Itoa(second.Process.Pid), "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "heap used") || !strings.Contains(out, "svc") {
+		t.Errorf("history --pid: %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "history", "--data-dir", dir, "--since", "1h")
+	if code != 0 || !strings.Contains(out, "svc") {
+		t.Errorf("history (single target): %d\n%s", code, out)
+	}
+}
+
+func TestWatchHistoryBadInput(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"watch"},
+		{"watch", "1", "2"},
+		{"watch", "127.0.0.1:1", "--heap-warn", "150%"},
+		{"watch", "127.0.0.1:1", "--on-critical", "explode"},
+		{"watch", "127.0.0.1:1", "--interval", "1ms"},
+		{"watch", "127.0.0.1:1", "--leak-min-growth", "lots"},
+		{"watch", "10.0.0.1:9229"}, // remote refused without --allow-remote
+		{"history", "--data-dir", dir},
+		{"history", "--data-dir", dir, "--since", "yesterday"},
+	} {
+		code, _, errOut := run(t, args...)
+		if code != ExitBadInput {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, errOut)
+		}
+		if strings.Count(strings.TrimSpace(errOut), "\n") > 0 && !strings.Contains(errOut, "usage:") {
+			t.Errorf("%v: more than one line on stderr: %q", args, errOut)
+		}
+	}
+}
