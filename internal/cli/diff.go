@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+
+	"github.com/leakhound/leakhound/internal/leak"
+	rpt "github.com/leakhound/leakhound/internal/report"
+)
+
+func init() {
+	Register(&Command{
+		Name:    "diff",
+		Summary: "compare two snapshots of one process per class (DevTools' Comparison view)",
+		Usage:   "leakhound diff BASE TARGET [--top N] [--json]",
+		Run:     runDiff,
+	})
+}
+
+func runDiff(ctx context.Context, env *Env, args []string) error {
+	c := commands["diff"]
+	fs := NewFlags(env, c)
+	top := fs.Int("top", 30, "show the N classes that grew most (0 = all; JSON always has all)")
+	asJSON := fs.Bool("json", false, "print JSON (exact byte counts)")
+	quiet := fs.Bool("quiet", false, "no progress bar")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return BadInputf("diff takes two snapshots of the same process, BASE then TARGET; got %d arguments", len(pos))
+	}
+	if *top < 0 {
+		return BadInputf("--top must be >= 0")
+	}
+	base, err := LoadGraph(ctx, env, pos[0], *quiet)
+	if err != nil {
+		return err
+	}
+	target, err := LoadGraph(ctx, env, pos[1], *quiet)
+	if err != nil {
+		return err
+	}
+	d, err := leak.Diff(base, target, filepath.Base(pos[0]), filepath.Base(pos[1]))
+	if err != nil {
+		if errors.Is(err, leak.ErrNotSameProcess) {
+			return BadInput(err)
+		}
+		return err
+	}
+	if *asJSON {
+		return rpt.WriteDiffJSON(env.Stdout, d)
+	}
+	rpt.WriteDiffText(env.Stdout, d, *top, Palette(env.Stdout))
+	return nil
+}

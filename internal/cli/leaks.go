@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/leak"
+	rpt "github.com/leakhound/leakhound/internal/report"
+)
+
+func init() {
+	Register(&Command{
+		Name:    "leaks",
+		Summary: "name the leak in a series of snapshots of one process: suspects, patterns, paths, fixes",
+		Usage:   "leakhound leaks S1 S2 [S3 ...] | DIR [--json | --markdown] [--fail-on-leak [--min-growth SIZE] [--min-count N]] [--top N]",
+		Run:     runLeaks,
+	})
+}
+
+type leakFlags struct {
+	asJSON, markdown, quiet, failOnLeak *bool
+	minGrowth                           *string
+	minCount, top                       *int
+}
+
+func runLeaks(ctx context.Context, env *Env, args []string) error {
+	c := commands["leaks"]
+	fs := NewFlags(env, c)
+	f := leakFlags{
+		asJSON:     fs.Bool("json", false, "print JSON (schema in README)"),
+		markdown:   fs.Bool("markdown", false, "print Markdown (for CI comments)"),
+		quiet:      fs.Bool("quiet", false, "no progress bar or notes on stderr"),
+		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a suspect passes --min-growth and --min-count"),
+		minGrowth:  fs.String("min-growth", "0", "with --fail-on-leak: smallest retained growth that fails, e.g. 1MB, 512KiB, 100000"),
+		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in object count that fails"),
+		top:        fs.Int("top", 10, "show at most N suspects"),
+	}
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	files, err := snapshotSeries(pos)
+	if err != nil {
+		return err
+	}
+	return leaksReport(ctx, env, files, nil, f)
+}
+
+// leaksReport analyses files (display names in names, or the file names)
+// and prints the report; shared with demo.
+func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFlags) error {
+	if *f.asJSON && *f.markdown {
+		return BadInputf("--json and --markdown are exclusive")
+	}
+	minGrowth, err := ParseSize(*f.minGrowth)
+	if err != nil {
+		return err
+	}
+	if *f.minCount < 0 || *f.top <= 0 {
+		return BadInputf("--min-count must be >= 0 and --top > 0")
+	}
+	if names == nil {
+		for _, p := range files {
+			names = append(names, filepath.Base(p))
+		}
+	}
+	rep, err := leak.Analyze(len(files), func(i int) (*heapgraph.Graph, error) {
+		return LoadGraph(ctx, env, files[i], *f.quiet)
+	}, leak.Options{Names: names, MaxSuspects: *f.top})
+	if err != nil {
+		if errors.Is(err, leak.ErrNotSameProcess) {
+			return BadInput(err)
+		}
+		return err
+	}
+	var w io.Writer = env.Stdout
+	switch {
+	case *f.asJSON:
+		if err := rpt.WriteLeaksJSON(w, rep); err != nil {
+			return err
+		}
+	case *f.markdown:
+		rpt.WriteLeaksMarkdown(w, rep)
+	default:
+		rpt.WriteLeaksText(w, rep, Palette(w))
+	}
+	if *f.failOnLeak {
+		for _, s := range rep.Suspects {
+			if s.GrowthBytes >= minGrowth && s.GrowthCount >= int64(*f.minCount) {
+				return CheckFailed(fmt.Sprintf("leak suspect #%d (%s, %s) grew by %d bytes and %d objects", s.Rank, s.Pattern, s.Class, s.GrowthBytes, s.GrowthCount))
+			}
+		}
+	}
+	return nil
+}
+
+// snapshotSeries turns the arguments into an ordered list of snapshot
+// files: the files as given, or the snapshots in one folder by name.
+func snapshotSeries(pos []string) ([]string, error) {
+	if len(pos) == 1 {
+		st, err := os.Stat(pos[0])
+		if err != nil {
+			return nil, BadInputf("%s: no such file or folder", pos[0])
+		}
+		if st.IsDir() {
+			ents, err := os.ReadDir(pos[0])
+			if err != nil {
+				return nil, err
+			}
+			var files []string
+			for _, e := range ents {
+				n := e.Name()
+				if !e.IsDir() && (strings.HasSuffix(n, ".heapsnapshot") || strings.HasSuffix(n, ".heapsnapshot.gz")) {
+					files = append(files, filepath.Join(pos[0], n))
+				}
+			}
+			sort.Strings(files)
+			if len(files) < 2 {
+				return nil, BadInputf("%s holds %d heap snapshots; leaks needs at least two of the same process", pos[0], len(files))
+			}
+			return files, nil
+		}
+	}
+	if len(pos) < 2 {
+		return nil, BadInputf("leaks needs at least two snapshots of the same process (or a folder of them), oldest first")
+	}
+	for _, p := range pos {
+		if st, err := os.Stat(p); err != nil {
+			return nil, BadInputf("%s: no such file", p)
+		} else if st.IsDir() {
+			return nil, BadInputf("%s is a folder; give either one folder or several snapshot files", p)
+		}
+	}
+	return pos, nil
+}
+
+// ParseSize reads a byte count written by people: 1048576, 500KB, 1.5MiB,
+// 2MB (k/M/G are decimal, Ki/Mi/Gi binary; the B is optional).
+func ParseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	u := strings.ToLower(t)
+	mult := 1.0
+	for _, suf := range []struct {
+		s string
+		m float64
+	}{{"kib", 1 << 10}, {"mib", 1 << 20}, {"gib", 1 << 30}, {"ki", 1 << 10}, {"mi", 1 << 20}, {"gi", 1 << 30},
+		{"kb", 1e3}, {"mb", 1e6}, {"gb", 1e9}, {"k", 1e3}, {"m", 1e6}, {"g", 1e9}, {"b", 1}} {
+		if strings.HasSuffix(u, suf.s) {
+			mult = suf.m
+			u = strings.TrimSpace(strings.TrimSuffix(u, suf.s))
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(u, 64)
+	if err != nil || v < 0 || v*mult > 1<<62 {
+		return 0, BadInputf("%q is not a size (e.g. 1MB, 512KiB, 100000)", s)
+	}
+	return int64(v * mult), nil
+}

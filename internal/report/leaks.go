@@ -1,0 +1,159 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/leak"
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+// WriteLeaksJSON writes the leak report as JSON (schema in README.md).
+func WriteLeaksJSON(w io.Writer, r *leak.Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+func series[T any](xs []T, f func(T) string) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = f(x)
+	}
+	return strings.Join(parts, " → ")
+}
+
+func countText(n int64) string { return ui.Count(n) }
+func sizeText(n uint64) string { return ui.Bytes(int64(n)) }
+func locText(l *leak.Location) string {
+	if l == nil {
+		return ""
+	}
+	s := fmt.Sprintf("%s:%d:%d", l.Script, l.Line, l.Column)
+	if l.Script == "" {
+		s = fmt.Sprintf("line %d, column %d", l.Line, l.Column)
+	}
+	if l.Function != "" {
+		return l.Function + " at " + s
+	}
+	return s
+}
+
+// pathLines renders the folded retaining path one step per line, root
+// first, the way the guide's case study reads it.
+func pathLines(steps []leak.PathStep) []string {
+	var out []string
+	for i, st := range steps {
+		var b strings.Builder
+		if i > 0 {
+			b.WriteString(leak.EdgeText(st.EdgeType, st.Edge))
+			b.WriteString(" → ")
+		}
+		switch st.Type {
+		case "closure":
+			n := st.Name
+			if n == "" {
+				n = "(anonymous)"
+			}
+			b.WriteString("(closure) " + n)
+		case "string", "concatenated string", "sliced string":
+			b.WriteString("(string)")
+		case "hidden", "synthetic":
+			b.WriteString(st.Name)
+		default:
+			b.WriteString(st.Class)
+		}
+		fmt.Fprintf(&b, " @%d", st.ID)
+		if st.Repeat > 1 {
+			fmt.Fprintf(&b, "  ×%d", st.Repeat)
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// WriteLeaksText writes the report for a terminal: a verdict, then each
+// suspect explained (what grows, how much, the path, the code, the fix).
+func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
+	names := make([]string, len(r.Snapshots))
+	for i, s := range r.Snapshots {
+		names[i] = s.Name
+	}
+	fmt.Fprintf(w, "%s %s\n", p.Bold("snapshots:"), strings.Join(names, ", "))
+	fmt.Fprintf(w, "%s %s\n", p.Bold("reachable heap:"), series(r.Snapshots, func(s leak.SnapshotInfo) string { return sizeText(s.TotalSize) }))
+	if !r.Leak {
+		fmt.Fprintf(w, "\n%s nothing allocated after the first snapshot keeps growing.\n", p.Green("No leak suspects:"))
+		return
+	}
+	fmt.Fprintf(w, "\n%s\n", p.Red(p.Bold(fmt.Sprintf("%d leak suspect(s), largest growth first", len(r.Suspects)))))
+	for _, s := range r.Suspects {
+		fmt.Fprintf(w, "\n%s %s  %s  %s\n", p.Bold(fmt.Sprintf("#%d", s.Rank)), p.Yellow(string(s.Pattern)), p.Bold(s.Class),
+			p.Red(ui.SignedBytes(s.GrowthBytes)+" retained"))
+		t := ui.Table{RightAlign: map[int]bool{}}
+		t.Rows = append(t.Rows,
+			[]string{"  count", series(s.Count, countText)},
+			[]string{"  retained", series(s.RetainedSize, sizeText)},
+			[]string{"  new objects", fmt.Sprintf("%s allocated after %s and still alive in %s", ui.Count(int64(s.NewObjects)), names[0], names[len(names)-1])},
+		)
+		if s.RootClass != s.Class {
+			t.Rows = append(t.Rows, []string{"  held by", s.RootClass})
+		}
+		if h := s.Holder; h != nil {
+			desc := fmt.Sprintf("%s @%d", h.Class, h.ID)
+			switch {
+			case h.Kind == "listeners" && h.Event != "":
+				desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners)", h.Class, h.ID, h.Event, series(s.Count, countText))
+			case h.Kind == "listeners":
+				desc = fmt.Sprintf("%s @%d (%s listeners)", h.Class, h.ID, series(s.Count, countText))
+			case h.Kind != "":
+				desc = fmt.Sprintf("%s @%d (%s, size %s)", h.Class, h.ID, h.Kind, series(s.Count, countText))
+			}
+			label := "  collection"
+			if h.Kind == "listeners" {
+				label = "  emitter"
+			}
+			t.Rows = append(t.Rows, []string{label, desc})
+		}
+		if s.Location != nil {
+			t.Rows = append(t.Rows, []string{"  code", locText(s.Location)})
+		}
+		t.Write(w, p)
+		fmt.Fprintf(w, "  %s\n", p.Bold("retaining path (runs folded):"))
+		for _, l := range pathLines(s.RetainerPath) {
+			fmt.Fprintf(w, "    %s\n", l)
+		}
+		fmt.Fprintf(w, "  %s %s\n", p.Cyan("fix:"), s.Hint)
+	}
+}
+
+// WriteLeaksMarkdown writes the report for a CI comment.
+func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
+	fmt.Fprintf(w, "## leakhound leak report\n\n")
+	names := make([]string, len(r.Snapshots))
+	for i, s := range r.Snapshots {
+		names[i] = "`" + s.Name + "`"
+	}
+	fmt.Fprintf(w, "Snapshots: %s  \nReachable heap: %s\n\n", strings.Join(names, ", "),
+		series(r.Snapshots, func(s leak.SnapshotInfo) string { return sizeText(s.TotalSize) }))
+	if !r.Leak {
+		fmt.Fprintf(w, "**No leak suspects.**\n")
+		return
+	}
+	fmt.Fprintf(w, "| # | pattern | class | count | retained | growth |\n| ---: | --- | --- | --- | --- | ---: |\n")
+	for _, s := range r.Suspects {
+		fmt.Fprintf(w, "| %d | %s | `%s` | %s | %s | %s |\n", s.Rank, s.Pattern, mdEscape(s.Class),
+			series(s.Count, countText), series(s.RetainedSize, sizeText), ui.SignedBytes(s.GrowthBytes))
+	}
+	for _, s := range r.Suspects {
+		fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", s.Rank, s.Pattern, mdEscape(s.Class))
+		if s.Location != nil {
+			fmt.Fprintf(w, "Code: `%s`\n\n", locText(s.Location))
+		}
+		fmt.Fprintf(w, "```\n%s\n```\n\n", strings.Join(pathLines(s.RetainerPath), "\n"))
+		fmt.Fprintf(w, "**Fix:** %s\n", s.Hint)
+	}
+}
+
+func mdEscape(s string) string { return strings.ReplaceAll(s, "`", "'") }
