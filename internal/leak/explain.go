@@ -52,7 +52,21 @@ func (x *explainer) explain(s *Suspect) {
 	g := x.g
 	rep := s.rep
 	var raw []rawStep
-	for _, st := range x.path(rep) {
+	path := x.path(rep)
+	// Show the path on to the telling object (… → listener → context →
+	// RequestContext) when it runs through the leaked object.
+	var deep heapgraph.Path
+	if t, ok := x.tellingNode(rep); ok && t != rep {
+		deep = x.path(t)
+		if len(deep) <= len(path) || deep[len(path)-1].Node != rep {
+			deep = nil
+		}
+	}
+	repIndex := len(path) - 1
+	if deep != nil {
+		path = deep
+	}
+	for _, st := range path {
 		r := rawStep{edge: st.Edge, node: st.Node}
 		if st.Edge != heapgraph.NoEdge {
 			r.edgeName = g.S.EdgeName(st.Edge)
@@ -71,7 +85,7 @@ func (x *explainer) explain(s *Suspect) {
 	}
 	s.RootClass = x.className(rep)
 	s.Class = x.telling(rep)
-	s.Pattern, s.Holder = x.classify(rep, raw)
+	s.Pattern, s.Holder = x.classify(rep, raw[:repIndex+1])
 	s.Location = x.location(rep)
 	s.Hint = hint(s)
 }
@@ -169,12 +183,19 @@ func labelOf(st *PathStep) string {
 // program's object, else the first such object v keeps alive (breadth first
 // in the dominator tree): RequestContext under a listener closure.
 func (x *explainer) telling(v uint32) string {
+	if t, ok := x.tellingNode(v); ok {
+		return x.g.ClassName(t)
+	}
+	return x.className(v)
+}
+
+func (x *explainer) tellingNode(v uint32) (uint32, bool) {
 	g := x.g
 	queue := []uint32{v}
 	for i := 0; i < len(queue) && i < 512; i++ {
 		u := queue[i]
 		if x.userObject(u) {
-			return g.ClassName(u)
+			return u, true
 		}
 		for j := g.FirstDominated[u]; j < g.FirstDominated[u+1]; j++ {
 			if c := g.Dominated[j]; c != u {
@@ -182,7 +203,7 @@ func (x *explainer) telling(v uint32) string {
 			}
 		}
 	}
-	return x.className(v)
+	return 0, false
 }
 
 var genericClasses = map[string]bool{"Object": true, "Array": true, "": true, "Map": true, "Set": true,
