@@ -277,7 +277,9 @@ func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (s
 		summary = fmt.Sprintf("%d leak suspect(s); top: %s %s +%s (+%d objects)", len(rep.Suspects), s0.Pattern, s0.Class, ui.Bytes(s0.GrowthBytes), s0.GrowthCount)
 		b.WriteString("| # | pattern | class | growth | objects | retaining path |\n| ---: | --- | --- | ---: | ---: | --- |\n")
 		for _, s := range rep.Suspects {
-			fmt.Fprintf(&b, "| %d | %s | `%s` | +%s | +%d | `%s` |\n", s.Rank, s.Pattern, s.Class, ui.Bytes(s.GrowthBytes), s.GrowthCount, s.PathText)
+			cell := strings.NewReplacer("|", "\\|", "`", "'", "\n", " ")
+			fmt.Fprintf(&b, "| %d | %s | `%s` | +%s | +%d | `%s` |\n", s.Rank, s.Pattern, cell.Replace(s.Class),
+				ui.Bytes(s.GrowthBytes), s.GrowthCount, cell.Replace(s.PathText))
 		}
 		b.WriteString("\n")
 		for _, s := range rep.Suspects {

@@ -600,11 +600,14 @@ func (a *agent) periodicSnapshot(ctx context.Context) {
 			mine = append(mine, f)
 		}
 	}
-	if len(mine) < 3 {
-		a.emit(Event{Kind: "report", Message: fmt.Sprintf("automatic analysis waits for 3 snapshots of this process (have %d)", len(mine))})
+	// The last three, or two at the start (or with --keep 2).
+	if len(mine) < 2 {
+		a.emit(Event{Kind: "report", Message: "automatic analysis starts with the second snapshot of this process"})
 		return
 	}
-	mine = mine[len(mine)-3:]
+	if len(mine) > 3 {
+		mine = mine[len(mine)-3:]
+	}
 	rdir := filepath.Join(a.targetDir(), "reports")
 	if err := os.MkdirAll(rdir, 0o700); err != nil {
 		a.emit(Event{Kind: "error", Message: "report: " + err.Error()})
@@ -662,7 +665,7 @@ func (a *agent) record(e store.Event) { a.pending = append(a.pending, e) }
 
 func (a *agent) flush(ctx context.Context) {
 	if a.cfg.Store != nil && len(a.pending) > 0 {
-		if err := a.cfg.Store.Record(ctx, a.session, nil, nil, a.pending); err == nil {
+		if err := a.cfg.Store.Record(context.WithoutCancel(ctx), a.session, nil, nil, a.pending); err == nil {
 			a.pending = a.pending[:0]
 		}
 	}

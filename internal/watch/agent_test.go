@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -298,3 +299,71 @@ func TestThresholdsAndMetrics(t *testing.T) {
 		t.Errorf("critical snapshots: %v", snaps)
 	}
 }
+
+// TestPeriodicSnapshots: snapshots every second, two kept, each new one
+// analysed with the last ones of the same process.
+func TestPeriodicSnapshots(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	dir := t.TempDir()
+	cmd, url := startNode(t, "healthy.js")
+	st, err := store.Open(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var mu sync.Mutex
+	var analysed [][]string
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var ev events
+	err = Run(ctx, Config{Interval: time.Second, DataDir: dir, Connect: dialer(url), Store: st,
+		SnapshotEvery: time.Second, Keep: 2, OnEvent: ev.add,
+		Capture: func(ctx context.Context, c Conn, path string) (int64, error) {
+			r, err := inspector.Capture(ctx, c.(*inspector.Conn), path, inspector.CaptureOptions{})
+			return r.Bytes, err
+		},
+		Analyze: func(ctx context.Context, snaps []string, out string) (string, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, s := range snaps {
+				if _, err := os.Stat(s); err != nil {
+					t.Errorf("analysis given a missing snapshot: %v", err)
+				}
+			}
+			analysed = append(analysed, snaps)
+			if len(analysed) == 2 {
+				cancel() // three snapshots taken
+			}
+			return "ok", os.WriteFile(out, []byte("report\n"), 0o644)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(analysed) != 2 || len(analysed[0]) != 2 || len(analysed[1]) != 2 {
+		t.Fatalf("analyses: %v", analysed)
+	}
+	if analysed[1][0] != analysed[0][1] {
+		t.Errorf("second analysis %v does not continue the first %v", analysed[1], analysed[0])
+	}
+	pdir := filepath.Join(dir, "targets", "healthy.js", "snapshots", "periodic")
+	files := periodicFiles(pdir)
+	if len(files) != 2 || !strings.Contains(files[0], "."+itoa(cmd.Process.Pid)+".") {
+		t.Errorf("kept %v", files)
+	}
+	reports, _ := filepath.Glob(filepath.Join(dir, "targets", "healthy.js", "reports", "*.leaks.md"))
+	if len(reports) != 2 {
+		t.Errorf("reports %v", reports)
+	}
+	evs, _ := st.Events(context.Background(), store.Query{Target: "healthy.js"})
+	kinds := map[string]int{}
+	for _, e := range evs {
+		kinds[e.Kind]++
+	}
+	if kinds[store.EventSnapshot] != 3 || kinds[store.EventSnapDel] != 1 || kinds[store.EventReport] != 2 {
+		t.Errorf("recorded events %v", kinds)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
