@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// scenario writes the snapshots of testdata/scenarios/NAME.js into a temp dir.
+func leakScenario(t *testing.T, name string) string {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on the PATH")
+	}
+	dir := t.TempDir()
+	cmd := exec.Command("node", filepath.Join("..", "..", "testdata", "scenarios", name+".js"), dir, "3")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("node %s.js: %v\n%s", name, err, out)
+	}
+	return dir
+}
+
+func runCmd(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := Main(args, &Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
+	return code, out.String(), errb.String()
+}
+
+func TestLeaksCommand(t *testing.T) {
+	dir := leakScenario(t, "event-listener")
+	code, out, stderr := runCmd("leaks", dir, "--json", "--fail-on-leak", "--min-growth", "100KB", "--quiet")
+	if code != ExitCheckFailed {
+		t.Fatalf("exit %d, want 1; stderr: %s", code, stderr)
+	}
+	var rep struct {
+		Leak      bool
+		Snapshots []map[string]any
+		Suspects  []struct {
+			Rank         int
+			Pattern      string
+			Class        string
+			Count        []int64
+			RetainedSize []uint64         `json:"retained_size"`
+			GrowthBytes  int64            `json:"growth_bytes"`
+			RetainerPath []map[string]any `json:"retainer_path"`
+			Hint         string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, out)
+	}
+	if !rep.Leak || len(rep.Snapshots) != 3 || len(rep.Suspects) == 0 {
+		t.Fatalf("report: %+v", rep)
+	}
+	s := rep.Suspects[0]
+	if s.Pattern != "event-listener" || s.Class != "RequestContext" || len(s.Count) != 3 || s.Hint == "" || len(s.RetainerPath) == 0 {
+		t.Errorf("top suspect: %+v", s)
+	}
+	// A threshold above the growth passes.
+	if code, _, stderr := runCmd("leaks", dir, "--fail-on-leak", "--min-growth", "1GiB", "--quiet"); code != ExitOK {
+		t.Errorf("--min-growth 1GiB: exit %d, want 0 (%s)", code, stderr)
+	}
+	code, out, _ = runCmd("leaks", filepath.Join(dir, "s1.heapsnapshot"), filepath.Join(dir, "s3.heapsnapshot"), "--markdown", "--quiet")
+	if code != ExitOK || !strings.Contains(out, "event-listener") || !strings.Contains(out, "| # |") {
+		t.Errorf("markdown: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCmd("diff", filepath.Join(dir, "s1.heapsnapshot"), filepath.Join(dir, "s3.heapsnapshot"), "--quiet")
+	if code != ExitOK || !strings.Contains(out, "RequestContext") || !strings.Contains(out, "# New") {
+		t.Errorf("diff: exit %d\n%s", code, out)
+	}
+}
+
+func TestLeaksControlPasses(t *testing.T) {
+	dir := leakScenario(t, "control")
+	code, out, stderr := runCmd("leaks", dir, "--fail-on-leak", "--quiet")
+	if code != ExitOK || !strings.Contains(out, "No leak suspects") {
+		t.Fatalf("exit %d, want 0\n%s\n%s", code, out, stderr)
+	}
+}
+
+func TestLeaksBadInput(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.heapsnapshot")
+	os.WriteFile(junk, []byte("{not a snapshot"), 0o644)
+	cases := [][]string{
+		{"leaks"},
+		{"leaks", junk},
+		{"leaks", junk, junk, "--min-growth", "lots"},
+		{"leaks", filepath.Join(dir, "missing"), junk},
+		{"leaks", junk, junk, "--quiet"},
+		{"diff", junk},
+		{"leaks", dir},
+	}
+	for _, a := range cases {
+		code, _, stderr := runCmd(a...)
+		if code != ExitBadInput || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and one line", a, code, stderr)
+		}
+	}
+}
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"100": 100, "1KB": 1000, "1KiB": 1024, "1.5MiB": 1572864, "2mb": 2000000, "0": 0} {
+		if got, err := ParseSize(in); err != nil || got != want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	if _, err := ParseSize("-1"); err == nil {
+		t.Error("negative size accepted")
+	}
+}
