@@ -430,6 +430,9 @@ type IsolateSummary struct {
 	Freed              *Freed        `json:"freed_per_major_gc,omitempty"`
 	Spaces             []Space       `json:"spaces,omitempty"`
 	Chart              []ChartPoint  `json:"chart"`
+	// MajorGCs is the heap before and after each major GC (evenly sampled
+	// when there were more than 512): the points the trend is fitted on.
+	MajorGCs []ChartPoint `json:"major_gc_series"`
 }
 
 // Summary is the whole report; its JSON form is leakhound gc --json.
@@ -657,6 +660,10 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	for _, s := range iso.spaces {
 		is.Spaces = append(is.Spaces, Space{Name: s.name, UsedKB: s.used, AvailableKB: s.avail,
 			CommittedKB: s.committed, PeakUsedKB: s.peak})
+	}
+	is.MajorGCs = make([]ChartPoint, 0, len(iso.fit.pts))
+	for _, p := range iso.fit.pts {
+		is.MajorGCs = append(is.MajorGCs, ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: true, GCs: 1})
 	}
 	for _, p := range iso.chart.points() {
 		is.Chart = append(is.Chart, ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: p.Major, GCs: int(p.N)})

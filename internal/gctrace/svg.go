@@ -123,26 +123,16 @@ func svgPanel(w *bufio.Writer, is *IsolateSummary, y0 float64) {
 	poly("#f4a259", func(p ChartPoint) float64 { return p.BeforeMB })
 	poly("#2a6f97", func(p ChartPoint) float64 { return p.AfterMB })
 	fmt.Fprintf(w, `<g fill="#c1121f">`)
-	for _, p := range pts {
-		if p.Major {
-			fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3"/>`, x(p.TMs), y(p.AfterMB))
-		}
+	for _, p := range is.MajorGCs {
+		fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3"><title>major GC at %s: %.1f → %.1f MB</title></circle>`,
+			x(p.TMs), y(p.AfterMB), fmtDuration(p.TMs), p.BeforeMB, p.AfterMB)
 	}
 	fmt.Fprintln(w, `</g>`)
-	if tr := is.PostGCTrend; tr.MajorGCs >= 2 && tr.SpanMs > 0 {
-		// The fitted line runs over the span of the major GCs; find where
-		// it starts from the chart's major points.
-		start := math.NaN()
-		for _, p := range pts {
-			if p.Major {
-				start = p.TMs
-				break
-			}
-		}
-		if !math.IsNaN(start) {
-			fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#c1121f" stroke-width="1.5" stroke-dasharray="5 4"/>`+"\n",
-				x(start), y(tr.StartMB), x(min(t1, start+tr.SpanMs)), y(tr.EndMB))
-		}
+	if tr := is.PostGCTrend; tr.MajorGCs >= 2 && tr.SpanMs > 0 && len(is.MajorGCs) > 0 {
+		// The fitted line spans the major GCs it was fitted on.
+		m := is.MajorGCs
+		fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#c1121f" stroke-width="1.5" stroke-dasharray="5 4"/>`+"\n",
+			x(m[0].TMs), y(tr.StartMB), x(m[len(m)-1].TMs), y(tr.EndMB))
 	}
 }
 
