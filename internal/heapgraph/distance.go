@@ -22,6 +22,7 @@ type ephemeron struct {
 type ephemeronTable struct {
 	idx []uint32
 	eph []ephemeron
+	has []uint64 // bit per string: is an ephemeron name (fast reject)
 }
 
 var ephemeronRE = regexp.MustCompile(`^\d+( / part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$`)
@@ -31,7 +32,7 @@ func buildEphemeronTable(st *heapsnapshot.StringTable) ephemeronTable {
 	marker := []byte(" pair in WeakMap (table @")
 	for i := 0; i < st.Len(); i++ {
 		b := st.Bytes(uint32(i))
-		if !bytes.Contains(b, marker) {
+		if len(b) < len(marker) || b[0] < '0' || b[0] > '9' || b[len(b)-1] != ')' || !bytes.Contains(b, marker) {
 			continue
 		}
 		m := ephemeronRE.FindSubmatch(b)
@@ -42,6 +43,10 @@ func buildEphemeronTable(st *heapsnapshot.StringTable) ephemeronTable {
 		if err != nil {
 			id = ^uint64(0)
 		}
+		if t.has == nil {
+			t.has = make([]uint64, (st.Len()+63)/64)
+		}
+		setBit(t.has, uint32(i))
 		t.idx = append(t.idx, uint32(i))
 		t.eph = append(t.eph, ephemeron{dup: string(m[1]), table: id})
 	}
@@ -49,7 +54,7 @@ func buildEphemeronTable(st *heapsnapshot.StringTable) ephemeronTable {
 }
 
 func (t *ephemeronTable) lookup(str uint32) (ephemeron, bool) {
-	if len(t.idx) == 0 {
+	if t.has == nil || int(str>>6) >= len(t.has) || !getBit(t.has, str) {
 		return ephemeron{}, false
 	}
 	i := sort.Search(len(t.idx), func(i int) bool { return t.idx[i] >= str })

@@ -306,11 +306,11 @@ func (a *analysis) dominators() {
 		}
 	}
 
-	dominator := make([]uint32, nodeCount)
+	// Reuse dom's memory for the ordinal-indexed result.
 	for o := uint32(0); o < nodeCount; o++ {
-		dominator[o] = dom[o+1] - 1
+		dom[o] = dom[o+1] - 1
 	}
-	g.dominator = dominator
+	g.dominator = dom[:nodeCount:nodeCount]
 	// Keep the DFS order for the retained-size pass (vertex is reused).
 	order := vertex
 	for i := uint32(1); i <= n; i++ {

@@ -121,6 +121,14 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 		len(s.EdgeType) != s.EdgeCount || len(s.EdgeNameOrIndex) != s.EdgeCount {
 		return nil, errors.New("heap snapshot arrays are inconsistent")
 	}
+	if s.FirstEdge[0] != 0 || int(s.FirstEdge[s.NodeCount]) != s.EdgeCount {
+		return nil, errors.New("heap snapshot edge index is inconsistent")
+	}
+	for i := 0; i < s.NodeCount; i++ {
+		if s.FirstEdge[i] > s.FirstEdge[i+1] {
+			return nil, fmt.Errorf("heap snapshot edge index decreases at node %d", i)
+		}
+	}
 	for i, t := range s.EdgeTo {
 		if int(t) >= s.NodeCount {
 			return nil, fmt.Errorf("edge %d points to node %d, beyond the %d nodes", i, t, s.NodeCount)
