@@ -213,3 +213,21 @@ func TestGCLiveNode(t *testing.T) {
 		t.Errorf("report:\n%s", errOut)
 	}
 }
+
+// TestGCEveryPrintsRunningStatus: --every prints a status line on stderr
+// while the stream is still open.
+func TestGCEveryPrintsRunningStatus(t *testing.T) {
+	pr, pw := io.Pipe()
+	go func() {
+		pw.Write(gcSample(t, "node8-mark-sweep.log"))
+		time.Sleep(400 * time.Millisecond)
+		pw.Close()
+	}()
+	_, errOut, code := runGCWith(context.Background(), pr, "--every", "100ms", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "leakhound gc ") || !strings.Contains(errOut, "4 GCs") {
+		t.Errorf("no running status on stderr: %q", errOut)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/ui"
 )
 
 func analyze(t *testing.T, data []byte) *Summary {
@@ -250,5 +252,76 @@ func TestNoGCLines(t *testing.T) {
 	}
 	if !reflect.DeepEqual(s.ByType, []TypeSummary{}) {
 		t.Errorf("by_type %v", s.ByType)
+	}
+}
+
+// gcLines builds n GC lines of type typ of pause ms every step ms.
+func gcLines(pid int, n int, step, pause float64, typ string) []byte {
+	var b bytes.Buffer
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "[%d:0x1] %8.0f ms: %s 10.0 (20.0) -> 5.0 (20.0) MB, %.2f / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
+			pid, float64(i)*step, typ, pause)
+	}
+	return b.Bytes()
+}
+
+func TestPressureByShare(t *testing.T) {
+	// 2 ms of pause every 10 ms: 200 ms in GC over the 992 ms from the
+	// start of the first GC (8 ms) to the end of the last (1000 ms).
+	s := analyze(t, gcLines(1, 100, 10, 2, "Scavenge"))
+	if s.Verdict != GCPressure || !near(s.GCShare, 0.2016) || !near(s.MutatorUtilization, 0.7984) {
+		t.Errorf("%s %v %v: %s", s.Verdict, s.GCShare, s.MutatorUtilization, s.VerdictText)
+	}
+	if !bytes.Contains([]byte(s.VerdictText), []byte("20.2% of wall time")) {
+		t.Errorf("%q", s.VerdictText)
+	}
+	// The same with a higher threshold is healthy.
+	th := DefaultThresholds()
+	th.PressureGCShare = 0.25
+	a := NewAnalyzer(Options{Thresholds: th})
+	a.Write(gcLines(1, 100, 10, 2, "Scavenge"))
+	if v := a.Summary().Verdict; v != Healthy {
+		t.Errorf("with 25%% threshold: %s", v)
+	}
+}
+
+func TestPressureByMajorPause(t *testing.T) {
+	// 150 ms major pauses once a minute: little time in GC, long pauses.
+	s := analyze(t, gcLines(1, 10, 60000, 150, "Mark-Compact"))
+	if s.Verdict != GCPressure || !bytes.Contains([]byte(s.VerdictText), []byte("p95")) {
+		t.Errorf("%s: %s", s.Verdict, s.VerdictText)
+	}
+}
+
+func TestFlatHeapHealthy(t *testing.T) {
+	s := analyze(t, gcLines(1, 50, 1000, 5, "Mark-Compact"))
+	if s.Verdict != Healthy || s.PostGCTrend.MBPerHour != 0 || s.PostGCTrend.MajorGCs != 50 {
+		t.Errorf("%s %+v: %s", s.Verdict, s.PostGCTrend, s.VerdictText)
+	}
+}
+
+func TestClockBackStartsNewRun(t *testing.T) {
+	data := append(gcLines(9, 5, 100, 1, "Scavenge"), gcLines(9, 3, 100, 1, "Scavenge")...)
+	s := analyze(t, data)
+	if len(s.Isolates) != 2 || s.Isolates[0].GCs != 5 || s.Isolates[1].GCs != 3 || s.Isolates[1].Restart != 1 {
+		t.Errorf("%+v", s.Isolates)
+	}
+}
+
+func TestTextReportLimitsIsolates(t *testing.T) {
+	var data []byte
+	for pid := 1; pid <= 20; pid++ {
+		data = append(data, gcLines(pid, pid, 100, 1, "Scavenge")...)
+	}
+	s := analyze(t, data)
+	var b bytes.Buffer
+	WriteText(&b, s, ui.Palette{})
+	out := b.String()
+	if n := bytes.Count(b.Bytes(), []byte("\nisolate ")); n != MaxTextIsolates {
+		t.Errorf("%d isolates shown", n)
+	}
+	if !bytes.Contains(b.Bytes(), []byte("and 12 more isolates")) || !bytes.Contains(b.Bytes(), []byte("isolate 20:0x1")) ||
+		bytes.Contains(b.Bytes(), []byte("isolate 1:0x1 ")) {
+		t.Errorf("%s", out)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/ui"
@@ -33,9 +34,29 @@ func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 	if s.OutOfMemory {
 		fmt.Fprintln(w, p.Red("the process died: JavaScript heap out of memory"))
 	}
+	// Many isolates (a worker pool) would bury the answer: show the worst
+	// and busiest few, in log order, and count the rest.
+	shown := make([]int, 0, len(s.Isolates))
 	for i := range s.Isolates {
+		shown = append(shown, i)
+	}
+	if len(shown) > MaxTextIsolates {
+		sort.SliceStable(shown, func(a, b int) bool {
+			x, y := &s.Isolates[shown[a]], &s.Isolates[shown[b]]
+			if rank(x.Verdict) != rank(y.Verdict) {
+				return rank(x.Verdict) > rank(y.Verdict)
+			}
+			return x.GCs > y.GCs
+		})
+		shown = shown[:MaxTextIsolates]
+		sort.Ints(shown)
+	}
+	for _, i := range shown {
 		fmt.Fprintln(w)
-		writeIsolate(w, &s.Isolates[i], len(s.Isolates) > 1, p)
+		writeIsolate(w, &s.Isolates[i], p)
+	}
+	if n := len(s.Isolates) - len(shown); n > 0 {
+		fmt.Fprintf(w, "\n… and %d more isolate%s with fewer GCs or milder verdicts (all are in --json)\n", n, plural(n))
 	}
 	fmt.Fprintln(w)
 	if len(s.Isolates) > 1 {
@@ -75,7 +96,10 @@ func fmtMs(v float64) string {
 	return fmt.Sprintf("%.2f ms", v)
 }
 
-func writeIsolate(w io.Writer, is *IsolateSummary, many bool, p ui.Palette) {
+// MaxTextIsolates is how many isolates the text report details.
+const MaxTextIsolates = 8
+
+func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 	head := fmt.Sprintf("isolate %d:%s", is.PID, is.Isolate)
 	if is.Restart > 0 {
 		head += fmt.Sprintf(" (run %d)", is.Restart+1)
@@ -131,7 +155,6 @@ func writeIsolate(w io.Writer, is *IsolateSummary, many bool, p ui.Palette) {
 		}
 		fmt.Fprintf(w, "  %s  %s  %s\n", label, after, p.Dim(fmt.Sprintf("min %s", ui.Bytes(mbBytes(lo)))))
 	}
-	_ = many
 }
 
 var sparkRunes = []rune("▁▂▃▄▅▆▇█")
