@@ -325,3 +325,12 @@ func TestTextReportLimitsIsolates(t *testing.T) {
 		t.Errorf("%s", out)
 	}
 }
+
+func TestBucketFastMatchesLog(t *testing.T) {
+	for c := 0; c < 65536; c += 7 {
+		v, _ := parseNum([]byte(fmt.Sprintf("%.2f", float64(c)/100)))
+		if d := bucketFast(v) - bucketOf(v); d < -1 || d > 1 {
+			t.Fatalf("%v: fast %d, log %d", v, bucketFast(v), bucketOf(v))
+		}
+	}
+}

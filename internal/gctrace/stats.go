@@ -3,6 +3,7 @@ package gctrace
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // exactCap is how many pauses per GC type are kept verbatim. Up to this
@@ -56,11 +57,40 @@ func (s *pauseSketch) add(v float64) {
 	s.histAdd(v)
 }
 
-func (s *pauseSketch) histAdd(v float64) {
-	i := 0
-	if v > histMin {
-		i = int(math.Ceil(math.Log(v/histMin) / logGamma))
+func bucketOf(v float64) int {
+	if v <= histMin {
+		return 0
 	}
+	return int(math.Ceil(math.Log(v/histMin) / logGamma))
+}
+
+// centiBucket maps pauses printed with two decimals (V8's "%.2f", or fewer)
+// below 655.36 ms to their bucket without a logarithm per GC: the hot path
+// once a type has more than exactCap pauses.
+var (
+	centiOnce   sync.Once
+	centiBucket []uint16
+)
+
+func bucketFast(v float64) int {
+	c := v * 100
+	if c >= 0 && c < 65536 {
+		r := math.Round(c)
+		if math.Abs(c-r) < 1e-6 {
+			centiOnce.Do(func() {
+				centiBucket = make([]uint16, 65536)
+				for i := range centiBucket {
+					centiBucket[i] = uint16(bucketOf(float64(i) / 100))
+				}
+			})
+			return int(centiBucket[int(r)])
+		}
+	}
+	return bucketOf(v)
+}
+
+func (s *pauseSketch) histAdd(v float64) {
+	i := bucketFast(v)
 	if i >= histSize {
 		s.overflow++
 		return
