@@ -104,6 +104,7 @@ type isolate struct {
 	mutatorMs       float64 // NVP's own account of mutator time
 	nvp             bool
 	peakCommittedMB float64
+	lastFit         int // index in fit.pts of the last GC if it was a kept major GC, else -1
 }
 
 // Analyzer consumes a GC log as a stream (it is an io.Writer) and keeps
@@ -253,7 +254,7 @@ func (a *Analyzer) lookup(ev *Event, create bool) *isolate {
 }
 
 func (a *Analyzer) newIsolate(k isoKey) *isolate {
-	iso := &isolate{key: k, restart: a.gens[k], order: len(a.isolates), muAvg: -1,
+	iso := &isolate{key: k, restart: a.gens[k], order: len(a.isolates), muAvg: -1, lastFit: -1,
 		fit: sample{cap: a.opt.FitPoints, stride: 1}, chart: newSeries(a.opt.ChartPoints)}
 	a.gens[k]++
 	a.isolates = append(a.isolates, iso)
@@ -317,7 +318,10 @@ func (a *Analyzer) gc(ev *Event) {
 	iso.chart.add(p)
 	if ev.Major {
 		iso.majors++
-		iso.fit.add(p)
+		p.OldKB = -1
+		iso.lastFit = iso.fit.add(p)
+	} else {
+		iso.lastFit = -1
 	}
 }
 
@@ -325,6 +329,11 @@ func (a *Analyzer) space(ev *Event) {
 	iso := a.lookup(ev, false)
 	if iso == nil {
 		return // verbose lines before the isolate's first GC belong to no GC
+	}
+	// The verbose block follows the GC it describes: old space after a
+	// major GC is the part of the heap a leak grows.
+	if iso.lastFit >= 0 && iso.lastFit < len(iso.fit.pts) && string(ev.Space) == "Old space" {
+		iso.fit.pts[iso.lastFit].OldKB = ev.UsedKB
 	}
 	for i := range iso.spaces {
 		s := &iso.spaces[i]
@@ -406,6 +415,9 @@ type ChartPoint struct {
 	AfterMB  float64 `json:"after_mb"`  // the lowest "after"
 	Major    bool    `json:"major"`
 	GCs      int     `json:"gcs"`
+	// OldSpaceUsedKB is old space's size after this major GC, from the
+	// --trace-gc-verbose block that followed it (major_gc_series only).
+	OldSpaceUsedKB *float64 `json:"old_space_used_kb,omitempty"`
 }
 
 // IsolateSummary is the full report for one isolate (one pid:0xisolate;
@@ -663,7 +675,12 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	}
 	is.MajorGCs = make([]ChartPoint, 0, len(iso.fit.pts))
 	for _, p := range iso.fit.pts {
-		is.MajorGCs = append(is.MajorGCs, ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: true, GCs: 1})
+		cp := ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: true, GCs: 1}
+		if p.OldKB >= 0 {
+			v := p.OldKB
+			cp.OldSpaceUsedKB = &v
+		}
+		is.MajorGCs = append(is.MajorGCs, cp)
 	}
 	for _, p := range iso.chart.points() {
 		is.Chart = append(is.Chart, ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: p.Major, GCs: int(p.N)})

@@ -334,3 +334,32 @@ func TestBucketFastMatchesLog(t *testing.T) {
 		}
 	}
 }
+
+func TestVerboseOldSpaceAttachedToMajorGC(t *testing.T) {
+	log := `[1:0x1]      100 ms: Scavenge 4.0 (5.0) -> 3.5 (6.0) MB, 1.50 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; 
+[1:0x1] Old space,              used:   1000 KB, available:      0 KB, committed:   2000 KB
+[1:0x1]      200 ms: Mark-Compact 20.0 (25.0) -> 10.0 (24.0) MB, 10.00 / 0.00 ms  (average mu = 0.990, current mu = 0.990) finalize incremental marking via task; GC in old space requested
+[1:0x1] New space,              used:    500 KB, available:    100 KB, committed:   1024 KB
+[1:0x1] Old space,              used:   7000 KB, available:     10 KB, committed:   8000 KB
+[1:0x1]      300 ms: Mark-Compact 20.0 (25.0) -> 10.0 (24.0) MB, 10.00 / 0.00 ms  (average mu = 0.990, current mu = 0.990) finalize incremental marking via task; GC in old space requested
+`
+	s := analyze(t, []byte(log))
+	m := s.Isolates[0].MajorGCs
+	if len(m) != 2 || m[0].OldSpaceUsedKB == nil || *m[0].OldSpaceUsedKB != 7000 || m[1].OldSpaceUsedKB != nil {
+		t.Fatalf("%+v", m)
+	}
+	sp := s.Isolates[0].Spaces
+	if len(sp) != 2 || sp[0].Name != "Old space" || sp[0].UsedKB != 7000 || sp[0].PeakUsedKB != 7000 || sp[1].Name != "New space" {
+		t.Errorf("%+v", sp)
+	}
+}
+
+func TestSampleAddIndex(t *testing.T) {
+	s := sample{cap: 4, stride: 1}
+	for i := 0; i < 50; i++ {
+		idx := s.add(point{T: float64(i)})
+		if idx >= 0 && s.pts[idx].T != float64(i) {
+			t.Fatalf("add(%d) = %d, pts %+v", i, idx, s.pts)
+		}
+	}
+}

@@ -89,6 +89,15 @@ func TestRealHealthyVerbose(t *testing.T) {
 	if _, ok := names["New space"]; !ok {
 		t.Errorf("no New space in %+v", s.Isolates[0].Spaces)
 	}
+	withOld := 0
+	for _, p := range s.Isolates[0].MajorGCs {
+		if p.OldSpaceUsedKB != nil && *p.OldSpaceUsedKB > 0 {
+			withOld++
+		}
+	}
+	if withOld != len(s.Isolates[0].MajorGCs) {
+		t.Errorf("%d of %d major GCs have their verbose old space size", withOld, len(s.Isolates[0].MajorGCs))
+	}
 }
 
 func TestRealLeak(t *testing.T) {

@@ -185,6 +185,9 @@ type point struct {
 	After  float64 // MB
 	Major  bool
 	N      int32 // GCs merged into this point
+	// OldKB is old space's "used" from the --trace-gc-verbose block that
+	// followed this (major) GC; -1 when there was none.
+	OldKB float64
 }
 
 // series keeps at most cap points of a stream by merging neighbours: when
@@ -254,12 +257,14 @@ type sample struct {
 	seen   int
 }
 
-func (s *sample) add(p point) {
+// add offers p and returns its index in pts if it was kept, else -1.
+func (s *sample) add(p point) int {
 	s.seen++
 	if (s.seen-1)%s.stride != 0 {
-		return
+		return -1
 	}
 	s.pts = append(s.pts, p)
+	idx := len(s.pts) - 1
 	if len(s.pts) >= s.cap {
 		h := 0
 		for i := 0; i < len(s.pts); i += 2 {
@@ -268,7 +273,12 @@ func (s *sample) add(p point) {
 		}
 		s.pts = s.pts[:h]
 		s.stride *= 2
+		if idx%2 == 1 {
+			return -1
+		}
+		idx /= 2
 	}
+	return idx
 }
 
 // Fit is a robust linear trend y = Intercept + Slope·x.
