@@ -2,6 +2,7 @@ package gctrace
 
 import (
 	"context"
+	"errors"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -145,5 +146,38 @@ func TestRealWorkersKeptApart(t *testing.T) {
 	a, b := s.Isolates[0], s.Isolates[1]
 	if a.PID != b.PID || a.Isolate == b.Isolate || a.GCs == 0 || b.GCs == 0 || a.GCs+b.GCs != s.GCs {
 		t.Errorf("isolates %s:%d gcs %d, %s:%d gcs %d, total %d", a.Isolate, a.PID, a.GCs, b.Isolate, b.PID, b.GCs, s.GCs)
+	}
+}
+
+// TestRealOutOfMemory: node dies of heap exhaustion; its crash report's
+// repeated GC lines are not counted twice and the report says so.
+func TestRealOutOfMemory(t *testing.T) {
+	t.Parallel()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not on PATH")
+	}
+	nodeSem <- struct{}{}
+	defer func() { <-nodeSem }()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	// No core file from V8's abort(); stderr (the crash report) joins stdout
+	// as it would in a captured service log.
+	cmd := exec.CommandContext(ctx, "sh", "-c", `ulimit -c 0; exec "$0" "$@" 2>&1`, node,
+		"--trace-gc", "--max-old-space-size=16", filepath.Join("..", "..", "testdata", "gctrace", "oom.js"))
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		t.Fatalf("node should have died of OOM: %v\n%s", err, out)
+	}
+	s := analyze(t, out)
+	if !s.OutOfMemory || s.Lines.Replayed == 0 || s.Lines.Malformed != 0 || s.GCs == 0 {
+		t.Fatalf("oom %v lines %+v\n%s", s.OutOfMemory, s.Lines, out)
+	}
+	if s.Verdict == Healthy || !strings.Contains(s.VerdictText, "ran out of JavaScript heap") {
+		t.Errorf("verdict %s: %s", s.Verdict, s.VerdictText)
+	}
+	if len(s.Isolates) != 1 || s.Isolates[0].Restart != 0 {
+		t.Errorf("the replayed lines made a new isolate: %+v", s.Isolates)
 	}
 }
