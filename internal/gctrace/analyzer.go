@@ -89,7 +89,6 @@ type spaceStat struct {
 type isolate struct {
 	key     isoKey
 	restart int // how many times this pid:isolate's clock went back (a new isolate at a reused address)
-	order   int
 
 	n               int64
 	firstT, firstP  float64
@@ -101,8 +100,6 @@ type isolate struct {
 	chart           series
 	spaces          []spaceStat
 	muAvg           float64
-	mutatorMs       float64 // NVP's own account of mutator time
-	nvp             bool
 	peakCommittedMB float64
 	lastFit         int // index in fit.pts of the last GC if it was a kept major GC, else -1
 }
@@ -254,7 +251,7 @@ func (a *Analyzer) lookup(ev *Event, create bool) *isolate {
 }
 
 func (a *Analyzer) newIsolate(k isoKey) *isolate {
-	iso := &isolate{key: k, restart: a.gens[k], order: len(a.isolates), muAvg: -1, lastFit: -1,
+	iso := &isolate{key: k, restart: a.gens[k], muAvg: -1, lastFit: -1,
 		fit: sample{cap: a.opt.FitPoints, stride: 1}, chart: newSeries(a.opt.ChartPoints)}
 	a.gens[k]++
 	a.isolates = append(a.isolates, iso)
@@ -283,10 +280,6 @@ func (a *Analyzer) gc(ev *Event) {
 	iso.lastT = ev.TimeMs
 	iso.pauseMs += ev.PauseMs
 	iso.incMs += ev.IncrementalMs
-	if ev.MutatorMs >= 0 {
-		iso.nvp = true
-		iso.mutatorMs += ev.MutatorMs
-	}
 	if ev.MuAverage >= 0 {
 		iso.muAvg = ev.MuAverage
 	}
