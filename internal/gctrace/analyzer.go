@@ -68,6 +68,9 @@ type LineCounts struct {
 	// Replayed are the "Last few GCs" V8 prints again when it dies of
 	// heap exhaustion; they were already counted once.
 	Replayed int64 `json:"replayed"`
+	// Dropped are GC lines of isolates beyond the 4096th, which a real log
+	// never has; the limit keeps a hostile log from growing our memory.
+	Dropped int64 `json:"dropped"`
 }
 
 type isoKey struct {
@@ -197,12 +200,14 @@ func (a *Analyzer) Line(line []byte) {
 		}
 	}
 	switch k {
-	case KindGC:
-		a.lines.GC++
-		a.gc(ev)
-	case KindNVP:
-		a.lines.NVP++
-		a.gc(ev)
+	case KindGC, KindNVP:
+		if !a.gc(ev) {
+			a.lines.Dropped++
+		} else if k == KindGC {
+			a.lines.GC++
+		} else {
+			a.lines.NVP++
+		}
 	case KindSpace:
 		a.lines.Verbose++
 		a.space(ev)
@@ -260,16 +265,17 @@ func (a *Analyzer) newIsolate(k isoKey) *isolate {
 	return iso
 }
 
-func (a *Analyzer) gc(ev *Event) {
+// gc records one GC; false when the isolate limit dropped it.
+func (a *Analyzer) gc(ev *Event) bool {
 	iso := a.lookup(ev, true)
 	if iso == nil {
-		return
+		return false
 	}
 	if iso.n > 0 && ev.TimeMs+1 < iso.lastT {
 		// The clock went back: a new isolate at a reused address (a
 		// worker restarted) or a second run appended to the log.
 		if len(a.isolates) >= maxIsolates {
-			return
+			return false
 		}
 		iso = a.newIsolate(iso.key)
 	}
@@ -316,6 +322,7 @@ func (a *Analyzer) gc(ev *Event) {
 	} else {
 		iso.lastFit = -1
 	}
+	return true
 }
 
 func (a *Analyzer) space(ev *Event) {

@@ -363,3 +363,14 @@ func TestSampleAddIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestIsolateLimit(t *testing.T) {
+	a := NewAnalyzer(Options{})
+	for pid := 1; pid <= maxIsolates+10; pid++ {
+		a.Write(gcLines(pid, 1, 10, 1, "Scavenge"))
+	}
+	l := a.Lines()
+	if len(a.isolates) != maxIsolates || l.Dropped != 10 || l.GC != maxIsolates {
+		t.Errorf("%d isolates, lines %+v", len(a.isolates), l)
+	}
+}
