@@ -2,7 +2,6 @@ package heapsnapshot
 
 import (
 	"bufio"
-	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"errors"
@@ -11,6 +10,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -136,6 +136,10 @@ type parser struct {
 	nodeRoles, edgeRole []role
 
 	section  string // section being read, for messages
+	// valuesRead counts the numbers of the current array handed to its
+	// sink, in order; progress messages read it.
+	valuesRead atomic.Int64
+	failed     atomic.Bool // a worker found bad input: stop reading
 	progress func() string
 
 	seen map[string]bool
@@ -432,7 +436,7 @@ func (p *parser) sinkFor(k string) (sink, error) {
 		if r := p.remaining(); r >= 0 {
 			rs.vals = make([]uint32, 0, min(r/2+1, 1<<20))
 		}
-		p.progress = func() string { return commas(int64(len(rs.vals))) + " numbers read" }
+		p.progress = func() string { return commas(p.valuesRead.Load()) + " numbers read" }
 		if p.raw == nil {
 			p.raw = map[string][]uint32{}
 		}
@@ -454,438 +458,13 @@ func (p *parser) replay(k string, raw []uint32) error {
 	if err != nil {
 		return err
 	}
-	if err := sk.put(raw, -1); err != nil {
+	if err := sk.ensure(int64(len(raw)), -1); err != nil {
 		return err
 	}
-	return sk.close(-1)
-}
-
-type sink interface {
-	put(vals []uint32, off int64) error
-	close(off int64) error
-}
-
-type rawSink struct {
-	vals []uint32
-	done func([]uint32)
-}
-
-func (r *rawSink) put(v []uint32, _ int64) error { r.vals = append(r.vals, v...); return nil }
-func (r *rawSink) close(int64) error             { r.done(r.vals); return nil }
-
-// uintArray reads a JSON array of unsigned integers (the opening '[' is
-// consumed) in chunks cut after a comma, handing the numbers to sk.
-func (p *parser) uintArray(sk sink) error {
-	first := true
-	var vals []uint32
-	for {
-		b := p.buf[p.pos:p.end]
-		if i := bytes.IndexByte(b, ']'); i >= 0 {
-			var err error
-			vals, err = p.chunk(b[:i], true, first, vals[:0], sk)
-			if err != nil {
-				return err
-			}
-			p.pos += i + 1
-			return sk.close(p.off())
-		}
-		if j := bytes.LastIndexByte(b, ','); j >= 0 {
-			var err error
-			vals, err = p.chunk(b[:j+1], false, first, vals[:0], sk)
-			if err != nil {
-				return err
-			}
-			first = false
-			p.pos += j + 1
-		} else if len(b) > 64 {
-			// No separator in a long run: only leading whitespace is legal.
-			k := 0
-			for k < len(b) && isWS(b[k]) {
-				k++
-			}
-			if len(b)-k > 32 {
-				return p.errAt(p.off()+int64(k), "expected a number of at most 10 digits followed by ',' or ']'")
-			}
-			p.pos += k
-		}
-		if !p.fill() {
-			return p.eofErr()
-		}
+	if err := sk.scatter(0, raw, -1); err != nil {
+		return err
 	}
-}
-
-func (p *parser) chunk(b []byte, final, first bool, vals []uint32, sk sink) ([]uint32, error) {
-	off := p.off()
-	if final && first {
-		k := 0
-		for k < len(b) && isWS(b[k]) {
-			k++
-		}
-		if k == len(b) {
-			return vals, nil // empty array
-		}
-	}
-	if !final {
-		b = b[:len(b)-1] // the comma we cut after
-	}
-	vals, bad, msg := parseUints(b, vals)
-	if bad >= 0 {
-		return vals, p.errAt(off+int64(bad), "%s", msg)
-	}
-	return vals, sk.put(vals, off)
-}
-
-// parseUints parses "n, n, n" (JSON whitespace allowed) appending to dst. On
-// error it returns the byte index of the problem and a message, else -1.
-func parseUints(b []byte, dst []uint32) ([]uint32, int, string) {
-	i, n := 0, len(b)
-	for {
-		for i < n && isWS(b[i]) {
-			i++
-		}
-		if i == n {
-			return dst, i, "expected a number, found ',' or ']'"
-		}
-		if b[i]-'0' > 9 {
-			if b[i] == '-' {
-				return dst, i, "number out of range: negative"
-			}
-			return dst, i, "expected an unsigned integer, found " + quoteByte(b[i])
-		}
-		start := i
-		v := uint64(b[i] - '0')
-		i++
-		for i < n {
-			d := b[i] - '0'
-			if d > 9 {
-				break
-			}
-			v = v*10 + uint64(d)
-			i++
-			if i-start > 10 {
-				return dst, start, "number out of range: more than 10 digits"
-			}
-		}
-		if v > math.MaxUint32 {
-			return dst, start, "number out of range: " + strconv.FormatUint(v, 10) + " does not fit in 32 bits"
-		}
-		dst = append(dst, uint32(v))
-		for i < n && isWS(b[i]) {
-			i++
-		}
-		if i == n {
-			return dst, -1, ""
-		}
-		if b[i] != ',' {
-			if b[i] == '.' || b[i] == 'e' || b[i] == 'E' {
-				return dst, start, "expected an unsigned integer, found a fraction or exponent"
-			}
-			return dst, i, "expected ',' or ']', found " + quoteByte(b[i])
-		}
-		i++
-	}
-}
-
-// capFor bounds a header count by what the rest of the input can hold,
-// assuming at least two bytes ("0,") per number.
-func (p *parser) capFor(hint int64, fields int) int {
-	c := hint
-	if r := p.remaining(); r >= 0 {
-		if m := r/int64(2*fields) + 1; m < c {
-			c = m
-		}
-	} else if c > 1<<16 {
-		c = 1 << 16 // unknown input size: start small and grow
-	}
-	return int(c)
-}
-
-// growTo returns s extended to at least n elements (n <= limit).
-func growTo[T uint8 | uint32](s []T, n, limit int) []T {
-	if s == nil {
-		return nil
-	}
-	if n <= len(s) {
-		return s
-	}
-	m := max(2*len(s), n, 1024)
-	if m > limit {
-		m = limit
-	}
-	if m <= cap(s) {
-		return s[:m]
-	}
-	ns := make([]T, m)
-	copy(ns, s)
-	return ns
-}
-
-type nodeSink struct {
-	p      *parser
-	s      *Snapshot
-	roles  []role
-	f, row int
-	rows   int // allocated rows
-	limit  int
-	ntypes int
-}
-
-func (p *parser) newNodeSink() *nodeSink {
-	s := &p.snap
-	n := p.capFor(p.nodeHint, p.nf)
-	ns := &nodeSink{p: p, s: s, roles: p.nodeRoles, rows: n, limit: int(p.nodeHint), ntypes: len(s.Meta.NodeTypes)}
-	s.NodeType = make([]uint8, n)
-	s.NodeName = make([]uint32, n)
-	s.NodeID = make([]uint32, n)
-	s.NodeSelfSize = make([]uint32, n)
-	s.FirstEdge = make([]uint32, n+1)
-	for _, r := range p.nodeRoles {
-		switch r {
-		case rTrace:
-			s.NodeTraceNodeID = make([]uint32, n)
-		case rDetached:
-			s.NodeDetachedness = make([]uint8, n)
-		}
-	}
-	p.progress = func() string {
-		return fmt.Sprintf("%d%% of the nodes read", pct(int64(ns.row), p.nodeHint))
-	}
-	return ns
-}
-
-func pct(a, b int64) int64 {
-	if b <= 0 {
-		return 0
-	}
-	return a * 100 / b
-}
-
-func (ns *nodeSink) grow(off int64) error {
-	if ns.row >= ns.limit {
-		return ns.p.errAt(off, "more nodes than the header's node_count (%s)", commas(int64(ns.limit)))
-	}
-	s := ns.s
-	n := ns.row + 1
-	s.NodeType = growTo(s.NodeType, n, ns.limit)
-	s.NodeName = growTo(s.NodeName, n, ns.limit)
-	s.NodeID = growTo(s.NodeID, n, ns.limit)
-	s.NodeSelfSize = growTo(s.NodeSelfSize, n, ns.limit)
-	s.NodeTraceNodeID = growTo(s.NodeTraceNodeID, n, ns.limit)
-	s.NodeDetachedness = growTo(s.NodeDetachedness, n, ns.limit)
-	s.FirstEdge = growTo(s.FirstEdge, len(s.NodeType)+1, ns.limit+1)
-	ns.rows = len(s.NodeType)
-	return nil
-}
-
-func (ns *nodeSink) put(vals []uint32, off int64) error {
-	s, roles, f, row := ns.s, ns.roles, ns.f, ns.row
-	defer func() { ns.f, ns.row = f, row }()
-	for _, v := range vals {
-		if f == 0 && row >= ns.rows {
-			ns.f, ns.row = f, row
-			if err := ns.grow(off); err != nil {
-				return err
-			}
-		}
-		switch roles[f] {
-		case rType:
-			if int(v) >= ns.ntypes {
-				return ns.p.errAt(off, "node %s has type %d, but meta.node_types lists only %d types", commas(int64(row)), v, ns.ntypes)
-			}
-			s.NodeType[row] = uint8(v)
-		case rName:
-			s.NodeName[row] = v
-		case rID:
-			s.NodeID[row] = v
-		case rSelfSize:
-			s.NodeSelfSize[row] = v
-		case rEdgeCount:
-			s.FirstEdge[row+1] = v
-		case rTrace:
-			s.NodeTraceNodeID[row] = v
-		case rDetached:
-			if v > 255 {
-				return ns.p.errAt(off, "node %s has detachedness %d (out of range)", commas(int64(row)), v)
-			}
-			s.NodeDetachedness[row] = uint8(v)
-		}
-		f++
-		if f == len(roles) {
-			f = 0
-			row++
-		}
-	}
-	return nil
-}
-
-func (ns *nodeSink) close(off int64) error {
-	if ns.f != 0 {
-		return ns.p.errAt(off, "the array has %d numbers left over after the last whole node (%d fields per node)", ns.f, len(ns.roles))
-	}
-	if int64(ns.row) != ns.p.nodeHint {
-		return ns.p.errAt(off, "the header's node_count is %s but there are %s nodes", commas(ns.p.nodeHint), commas(int64(ns.row)))
-	}
-	s, n := ns.s, ns.row
-	s.NodeCount = n
-	s.NodeType, s.NodeName, s.NodeID, s.NodeSelfSize = s.NodeType[:n], s.NodeName[:n], s.NodeID[:n], s.NodeSelfSize[:n]
-	if s.NodeTraceNodeID != nil {
-		s.NodeTraceNodeID = s.NodeTraceNodeID[:n]
-	}
-	if s.NodeDetachedness != nil {
-		s.NodeDetachedness = s.NodeDetachedness[:n]
-	}
-	s.FirstEdge = s.FirstEdge[:n+1]
-	// Prefix sums turn edge counts into CSR offsets.
-	var sum uint64
-	for i := 1; i <= n; i++ {
-		sum += uint64(s.FirstEdge[i])
-		if sum > math.MaxUint32 {
-			return ns.p.errAt(off, "the nodes' edge_count fields add up to more than 2^32")
-		}
-		s.FirstEdge[i] = uint32(sum)
-	}
-	return nil
-}
-
-type edgeSink struct {
-	p      *parser
-	s      *Snapshot
-	roles  []role
-	f, row int
-	rows   int
-	limit  int
-	nf     uint32
-	nodes  uint32
-	ntypes int
-}
-
-func (p *parser) newEdgeSink() *edgeSink {
-	s := &p.snap
-	n := p.capFor(p.edgeHint, p.ef)
-	es := &edgeSink{p: p, s: s, roles: p.edgeRole, rows: n, limit: int(p.edgeHint),
-		nf: uint32(p.nf), nodes: uint32(p.nodeHint), ntypes: len(s.Meta.EdgeTypes)}
-	s.EdgeType = make([]uint8, n)
-	s.EdgeNameOrIndex = make([]uint32, n)
-	s.EdgeTo = make([]uint32, n)
-	p.progress = func() string {
-		return fmt.Sprintf("%d%% of the edges read", pct(int64(es.row), p.edgeHint))
-	}
-	return es
-}
-
-func (es *edgeSink) put(vals []uint32, off int64) error {
-	s, roles, f, row := es.s, es.roles, es.f, es.row
-	defer func() { es.f, es.row = f, row }()
-	for _, v := range vals {
-		if f == 0 && row >= es.rows {
-			if row >= es.limit {
-				return es.p.errAt(off, "more edges than the header's edge_count (%s)", commas(int64(es.limit)))
-			}
-			s.EdgeType = growTo(s.EdgeType, row+1, es.limit)
-			s.EdgeNameOrIndex = growTo(s.EdgeNameOrIndex, row+1, es.limit)
-			s.EdgeTo = growTo(s.EdgeTo, row+1, es.limit)
-			es.rows = len(s.EdgeType)
-		}
-		switch roles[f] {
-		case rType:
-			if int(v) >= es.ntypes {
-				return es.p.errAt(off, "edge %s has type %d, but meta.edge_types lists only %d types", commas(int64(row)), v, es.ntypes)
-			}
-			s.EdgeType[row] = uint8(v)
-		case rName:
-			s.EdgeNameOrIndex[row] = v
-		case rTo:
-			q := v / es.nf
-			if q*es.nf != v {
-				return es.p.errAt(off, "edge %s points to node offset %d, which is not a multiple of the node field count %d", commas(int64(row)), v, es.nf)
-			}
-			if q >= es.nodes {
-				return es.p.errAt(off, "edge %s points to node %s, but there are only %s nodes", commas(int64(row)), commas(int64(q)), commas(int64(es.nodes)))
-			}
-			s.EdgeTo[row] = q
-		}
-		f++
-		if f == len(roles) {
-			f = 0
-			row++
-		}
-	}
-	return nil
-}
-
-func (es *edgeSink) close(off int64) error {
-	if es.f != 0 {
-		return es.p.errAt(off, "the array has %d numbers left over after the last whole edge (%d fields per edge)", es.f, len(es.roles))
-	}
-	if int64(es.row) != es.p.edgeHint {
-		return es.p.errAt(off, "the header's edge_count is %s but there are %s edges", commas(es.p.edgeHint), commas(int64(es.row)))
-	}
-	s, n := es.s, es.row
-	s.EdgeCount = n
-	s.EdgeType, s.EdgeNameOrIndex, s.EdgeTo = s.EdgeType[:n], s.EdgeNameOrIndex[:n], s.EdgeTo[:n]
-	return nil
-}
-
-type locationSink struct {
-	p    *parser
-	vals []uint32
-}
-
-func (p *parser) newLocationSink() *locationSink {
-	ls := &locationSink{p: p}
-	p.progress = func() string { return commas(int64(len(ls.vals))) + " numbers read" }
-	return ls
-}
-
-func (ls *locationSink) put(v []uint32, _ int64) error { ls.vals = append(ls.vals, v...); return nil }
-
-func (ls *locationSink) close(off int64) error {
-	p, s := ls.p, &ls.p.snap
-	fields := s.Meta.LocationFields
-	lf := len(fields)
-	if lf == 0 {
-		return nil
-	}
-	if len(ls.vals)%lf != 0 {
-		return p.errAt(off, "the array length %d is not a multiple of the %d location fields", len(ls.vals), lf)
-	}
-	n := len(ls.vals) / lf
-	idx := func(name string) int {
-		for i, f := range fields {
-			if f == name {
-				return i
-			}
-		}
-		return -1
-	}
-	oi, si, li, ci := idx("object_index"), idx("script_id"), idx("line"), idx("column")
-	if oi < 0 {
-		return nil
-	}
-	s.LocationNode = make([]uint32, n)
-	s.LocationScript = make([]uint32, n)
-	s.LocationLine = make([]uint32, n)
-	s.LocationColumn = make([]uint32, n)
-	nf := uint32(p.nf)
-	for i := 0; i < n; i++ {
-		row := ls.vals[i*lf : i*lf+lf]
-		o := row[oi]
-		if o%nf != 0 || int64(o/nf) >= p.nodeHint {
-			return p.errAt(off, "location %d refers to node offset %d, which is not a node", i, o)
-		}
-		s.LocationNode[i] = o / nf
-		if si >= 0 {
-			s.LocationScript[i] = row[si]
-		}
-		if li >= 0 {
-			s.LocationLine[i] = row[li]
-		}
-		if ci >= 0 {
-			s.LocationColumn[i] = row[ci]
-		}
-	}
-	ls.vals = nil
-	return nil
+	return sk.close(int64(len(raw)), -1)
 }
 
 // stringsArray reads the string table (the opening '[' is consumed).

@@ -1,0 +1,82 @@
+package heapsnapshot
+
+import (
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestParseUints(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for iter := 0; iter < 2000; iter++ {
+		var want []uint32
+		var sb strings.Builder
+		n := 1 + r.IntN(40)
+		for i := 0; i < n; i++ {
+			var v uint32
+			switch r.IntN(4) {
+			case 0:
+				v = uint32(r.IntN(10))
+			case 1:
+				v = uint32(r.IntN(100000))
+			case 2:
+				v = r.Uint32()
+			default:
+				v = math.MaxUint32 - uint32(r.IntN(3))
+			}
+			want = append(want, v)
+			if i > 0 {
+				sb.WriteString([]string{",", "\n,", ", ", " ,\t", ",\r\n"}[r.IntN(5)])
+			}
+			if r.IntN(20) == 0 {
+				sb.WriteString("00")
+			}
+			sb.WriteString(strconv.FormatUint(uint64(v), 10))
+		}
+		s := sb.String()
+		// Cut at every length inside a larger buffer, as chunks are.
+		buf := []byte(s + "]1234567890123456")
+		got, bad, msg := parseUints(buf[:len(s)], nil)
+		if bad >= 0 {
+			t.Fatalf("%q: %s at %d", s, msg, bad)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%q: got %v", s, got)
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%q: value %d = %d, want %d", s, i, got[i], want[i])
+			}
+		}
+	}
+	for _, bad := range []string{"", "1,", ",1", "1,,2", "4294967296", "12345678901", "1 2", "1.5", "-1", "1e3", "a", "1,x"} {
+		buf := []byte(bad + "]")
+		if _, i, _ := parseUints(buf[:len(bad)], nil); i < 0 {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestDivider(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for d := uint32(1); d <= 64; d++ {
+		dv := newDivider(d)
+		limit := uint32(math.MaxUint32 / d)
+		for i := 0; i < 20000; i++ {
+			v := r.Uint32()
+			if i%2 == 0 {
+				v = uint32(r.IntN(int(limit)+1)) * d
+			}
+			q := dv.exact(v)
+			if v%d == 0 {
+				if q != v/d {
+					t.Fatalf("d=%d v=%d: got %d", d, v, q)
+				}
+			} else if q <= limit {
+				t.Fatalf("d=%d v=%d not a multiple but got %d", d, v, q)
+			}
+		}
+	}
+}

@@ -1,0 +1,372 @@
+package heapsnapshot
+
+import (
+	"fmt"
+	"math"
+)
+
+// capFor bounds a header count by what the rest of the input can hold,
+// assuming at least two bytes ("0,") per number.
+func (p *parser) capFor(hint int64, fields int) int {
+	c := hint
+	if r := p.remaining(); r >= 0 {
+		if m := r/int64(2*fields) + 1; m < c {
+			c = m
+		}
+	} else if c > 1<<16 {
+		c = 1 << 16 // unknown input size: start small and grow
+	}
+	return int(c)
+}
+
+// growTo returns s extended to at least n elements, at most limit.
+func growTo[T uint8 | uint32](s []T, n, limit int) []T {
+	if s == nil || n <= len(s) {
+		return s
+	}
+	m := min(max(2*len(s), n, 1024), limit)
+	ns := make([]T, m)
+	copy(ns, s)
+	return ns
+}
+
+func pct(a, b int64) int64 {
+	if b <= 0 {
+		return 0
+	}
+	return a * 100 / b
+}
+
+// nodeSink writes the nodes array into the per-node columns. A node's
+// edge_count goes to FirstEdge[n+1]; close turns the counts into offsets.
+type nodeSink struct {
+	p      *parser
+	s      *Snapshot
+	roles  []role
+	nf     int64
+	rows   int // allocated rows
+	limit  int // the header's node_count
+	ntypes uint32
+}
+
+func (p *parser) newNodeSink() *nodeSink {
+	s := &p.snap
+	n := p.capFor(p.nodeHint, p.nf)
+	ns := &nodeSink{p: p, s: s, roles: p.nodeRoles, nf: int64(p.nf), rows: n, limit: int(p.nodeHint),
+		ntypes: uint32(len(s.Meta.NodeTypes))}
+	s.NodeType = make([]uint8, n)
+	s.NodeName = make([]uint32, n)
+	s.NodeID = make([]uint32, n)
+	s.NodeSelfSize = make([]uint32, n)
+	s.FirstEdge = make([]uint32, n+1)
+	for _, r := range p.nodeRoles {
+		switch r {
+		case rTrace:
+			s.NodeTraceNodeID = make([]uint32, n)
+		case rDetached:
+			s.NodeDetachedness = make([]uint8, n)
+		}
+	}
+	p.progress = func() string {
+		return fmt.Sprintf("%d%% of the nodes read", pct(p.valuesRead.Load()/ns.nf, p.nodeHint))
+	}
+	return ns
+}
+
+func (ns *nodeSink) parallel() bool { return ns.rows == ns.limit }
+
+func (ns *nodeSink) tooMany(off int64) error {
+	return ns.p.errAt(off, "more nodes than the header's node_count (%s)", commas(int64(ns.limit)))
+}
+
+func (ns *nodeSink) ensure(total, off int64) error {
+	need := int((total + ns.nf - 1) / ns.nf)
+	if need <= ns.rows {
+		return nil
+	}
+	if need > ns.limit {
+		return ns.tooMany(off)
+	}
+	s := ns.s
+	s.NodeType = growTo(s.NodeType, need, ns.limit)
+	s.NodeName = growTo(s.NodeName, need, ns.limit)
+	s.NodeID = growTo(s.NodeID, need, ns.limit)
+	s.NodeSelfSize = growTo(s.NodeSelfSize, need, ns.limit)
+	s.NodeTraceNodeID = growTo(s.NodeTraceNodeID, need, ns.limit)
+	s.NodeDetachedness = growTo(s.NodeDetachedness, need, ns.limit)
+	s.FirstEdge = growTo(s.FirstEdge, len(s.NodeType)+1, ns.limit+1)
+	ns.rows = len(s.NodeType)
+	return nil
+}
+
+func (ns *nodeSink) scatter(start int64, vals []uint32, off int64) error {
+	s, roles := ns.s, ns.roles
+	row, f := int(start/ns.nf), int(start%ns.nf)
+	if len(vals) > 0 && int((start+int64(len(vals))-1)/ns.nf) >= ns.rows {
+		return ns.tooMany(off)
+	}
+	// Local copies let the compiler drop bounds checks it can prove.
+	typ, name, id, self, first := s.NodeType, s.NodeName, s.NodeID, s.NodeSelfSize, s.FirstEdge
+	trace, det := s.NodeTraceNodeID, s.NodeDetachedness
+	for _, v := range vals {
+		switch roles[f] {
+		case rType:
+			if v >= ns.ntypes {
+				return ns.p.errAt(off, "node %s has type %d, but meta.node_types lists only %d types", commas(int64(row)), v, ns.ntypes)
+			}
+			typ[row] = uint8(v)
+		case rName:
+			name[row] = v
+		case rID:
+			id[row] = v
+		case rSelfSize:
+			self[row] = v
+		case rEdgeCount:
+			first[row+1] = v
+		case rTrace:
+			trace[row] = v
+		case rDetached:
+			if v > math.MaxUint8 {
+				return ns.p.errAt(off, "node %s has detachedness %d (out of range)", commas(int64(row)), v)
+			}
+			det[row] = uint8(v)
+		}
+		f++
+		if f == len(roles) {
+			f = 0
+			row++
+		}
+	}
+	return nil
+}
+
+func (ns *nodeSink) close(total, off int64) error {
+	if r := total % ns.nf; r != 0 {
+		return ns.p.errAt(off, "the array has %d numbers left over after the last whole node (%d fields per node)", r, ns.nf)
+	}
+	n := int(total / ns.nf)
+	if int64(n) != ns.p.nodeHint {
+		return ns.p.errAt(off, "the header's node_count is %s but there are %s nodes", commas(ns.p.nodeHint), commas(int64(n)))
+	}
+	s := ns.s
+	s.NodeCount = n
+	s.NodeType, s.NodeName, s.NodeID, s.NodeSelfSize = s.NodeType[:n], s.NodeName[:n], s.NodeID[:n], s.NodeSelfSize[:n]
+	if s.NodeTraceNodeID != nil {
+		s.NodeTraceNodeID = s.NodeTraceNodeID[:n]
+	}
+	if s.NodeDetachedness != nil {
+		s.NodeDetachedness = s.NodeDetachedness[:n]
+	}
+	s.FirstEdge = s.FirstEdge[:n+1]
+	// Prefix sums turn edge counts into CSR offsets.
+	var sum uint64
+	fe := s.FirstEdge
+	for i := 1; i < len(fe); i++ {
+		sum += uint64(fe[i])
+		fe[i] = uint32(sum)
+	}
+	if sum > math.MaxUint32 {
+		return ns.p.errAt(off, "the nodes' edge_count fields add up to more than 2^32")
+	}
+	return nil
+}
+
+// edgeSink writes the edges array into the per-edge columns, turning
+// to_node field offsets into node ordinals.
+type edgeSink struct {
+	p      *parser
+	s      *Snapshot
+	roles  []role
+	ef     int64
+	rows   int
+	limit  int
+	nodes  uint32 // the header's node_count
+	ntypes uint32
+	div    divider
+}
+
+func (p *parser) newEdgeSink() *edgeSink {
+	s := &p.snap
+	n := p.capFor(p.edgeHint, p.ef)
+	es := &edgeSink{p: p, s: s, roles: p.edgeRole, ef: int64(p.ef), rows: n, limit: int(p.edgeHint),
+		nodes: uint32(p.nodeHint), ntypes: uint32(len(s.Meta.EdgeTypes)), div: newDivider(uint32(p.nf))}
+	s.EdgeType = make([]uint8, n)
+	s.EdgeNameOrIndex = make([]uint32, n)
+	s.EdgeTo = make([]uint32, n)
+	p.progress = func() string {
+		return fmt.Sprintf("%d%% of the edges read", pct(p.valuesRead.Load()/es.ef, p.edgeHint))
+	}
+	return es
+}
+
+func (es *edgeSink) parallel() bool { return es.rows == es.limit }
+
+func (es *edgeSink) tooMany(off int64) error {
+	return es.p.errAt(off, "more edges than the header's edge_count (%s)", commas(int64(es.limit)))
+}
+
+func (es *edgeSink) ensure(total, off int64) error {
+	need := int((total + es.ef - 1) / es.ef)
+	if need <= es.rows {
+		return nil
+	}
+	if need > es.limit {
+		return es.tooMany(off)
+	}
+	s := es.s
+	s.EdgeType = growTo(s.EdgeType, need, es.limit)
+	s.EdgeNameOrIndex = growTo(s.EdgeNameOrIndex, need, es.limit)
+	s.EdgeTo = growTo(s.EdgeTo, need, es.limit)
+	es.rows = len(s.EdgeType)
+	return nil
+}
+
+func (es *edgeSink) scatter(start int64, vals []uint32, off int64) error {
+	s, roles := es.s, es.roles
+	row, f := int(start/es.ef), int(start%es.ef)
+	if len(vals) > 0 && int((start+int64(len(vals))-1)/es.ef) >= es.rows {
+		return es.tooMany(off)
+	}
+	typ, name, to := s.EdgeType, s.EdgeNameOrIndex, s.EdgeTo
+	div, nodes := es.div, es.nodes
+	for _, v := range vals {
+		switch roles[f] {
+		case rType:
+			if v >= es.ntypes {
+				return es.p.errAt(off, "edge %s has type %d, but meta.edge_types lists only %d types", commas(int64(row)), v, es.ntypes)
+			}
+			typ[row] = uint8(v)
+		case rName:
+			name[row] = v
+		case rTo:
+			q := div.exact(v)
+			if q >= nodes {
+				if v%div.d != 0 {
+					return es.p.errAt(off, "edge %s points to node offset %d, which is not a multiple of the node field count %d", commas(int64(row)), v, div.d)
+				}
+				return es.p.errAt(off, "edge %s points to node %s, but there are only %s nodes", commas(int64(row)), commas(int64(v/div.d)), commas(int64(nodes)))
+			}
+			to[row] = q
+		}
+		f++
+		if f == len(roles) {
+			f = 0
+			row++
+		}
+	}
+	return nil
+}
+
+func (es *edgeSink) close(total, off int64) error {
+	if r := total % es.ef; r != 0 {
+		return es.p.errAt(off, "the array has %d numbers left over after the last whole edge (%d fields per edge)", r, es.ef)
+	}
+	n := int(total / es.ef)
+	if int64(n) != es.p.edgeHint {
+		return es.p.errAt(off, "the header's edge_count is %s but there are %s edges", commas(es.p.edgeHint), commas(int64(n)))
+	}
+	s := es.s
+	s.EdgeCount = n
+	s.EdgeType, s.EdgeNameOrIndex, s.EdgeTo = s.EdgeType[:n], s.EdgeNameOrIndex[:n], s.EdgeTo[:n]
+	return nil
+}
+
+// divider divides by d exactly, without a hardware division: for d =
+// 2^shift * odd, v/d = (v>>shift) * odd^-1 mod 2^32 when d divides v. When
+// it does not, the result is at least 2^32/odd, so one comparison against
+// the node count (<= MaxUint32/d) rejects both a non-multiple and an
+// out-of-range target.
+type divider struct {
+	d, inv uint32
+	shift  uint
+	low    uint32 // mask of the bits that must be zero
+}
+
+func newDivider(d uint32) divider {
+	shift := uint(0)
+	for d>>shift&1 == 0 {
+		shift++
+	}
+	odd := d >> shift
+	inv := odd // Newton's iteration doubles the correct low bits each step.
+	for i := 0; i < 5; i++ {
+		inv *= 2 - odd*inv
+	}
+	return divider{d: d, inv: inv, shift: shift, low: 1<<shift - 1}
+}
+
+// exact returns v/d if d divides v, else a value >= 2^32/odd.
+func (dv divider) exact(v uint32) uint32 {
+	if v&dv.low != 0 {
+		return math.MaxUint32
+	}
+	return (v >> dv.shift) * dv.inv
+}
+
+// locationSink collects the small locations array, then converts it.
+type locationSink struct {
+	p    *parser
+	vals []uint32
+}
+
+func (p *parser) newLocationSink() *locationSink {
+	ls := &locationSink{p: p}
+	p.progress = func() string { return commas(p.valuesRead.Load()) + " numbers read" }
+	return ls
+}
+
+func (ls *locationSink) parallel() bool            { return false }
+func (ls *locationSink) ensure(int64, int64) error { return nil }
+func (ls *locationSink) scatter(_ int64, v []uint32, _ int64) error {
+	ls.vals = append(ls.vals, v...)
+	return nil
+}
+
+func (ls *locationSink) close(_, off int64) error {
+	p, s := ls.p, &ls.p.snap
+	fields := s.Meta.LocationFields
+	lf := len(fields)
+	if lf == 0 {
+		return nil
+	}
+	if len(ls.vals)%lf != 0 {
+		return p.errAt(off, "the array length %d is not a multiple of the %d location fields", len(ls.vals), lf)
+	}
+	n := len(ls.vals) / lf
+	idx := func(name string) int {
+		for i, f := range fields {
+			if f == name {
+				return i
+			}
+		}
+		return -1
+	}
+	oi, si, li, ci := idx("object_index"), idx("script_id"), idx("line"), idx("column")
+	if oi < 0 {
+		return nil
+	}
+	s.LocationNode = make([]uint32, n)
+	s.LocationScript = make([]uint32, n)
+	s.LocationLine = make([]uint32, n)
+	s.LocationColumn = make([]uint32, n)
+	nf := uint32(p.nf)
+	for i := 0; i < n; i++ {
+		row := ls.vals[i*lf : i*lf+lf]
+		o := row[oi]
+		if o%nf != 0 || int64(o/nf) >= p.nodeHint {
+			return p.errAt(off, "location %d refers to node offset %d, which is not a node", i, o)
+		}
+		s.LocationNode[i] = o / nf
+		if si >= 0 {
+			s.LocationScript[i] = row[si]
+		}
+		if li >= 0 {
+			s.LocationLine[i] = row[li]
+		}
+		if ci >= 0 {
+			s.LocationColumn[i] = row[ci]
+		}
+	}
+	ls.vals = nil
+	return nil
+}
