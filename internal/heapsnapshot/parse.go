@@ -135,12 +135,12 @@ type parser struct {
 	nf, ef              int
 	nodeRoles, edgeRole []role
 
-	section  string // section being read, for messages
+	section string // section being read, for messages
 	// valuesRead counts the numbers of the current array handed to its
 	// sink, in order; progress messages read it.
 	valuesRead atomic.Int64
 	failed     atomic.Bool // a worker found bad input: stop reading
-	progress func() string
+	progress   func() string
 
 	seen map[string]bool
 	// Sections that came before the header are kept raw and replayed.
