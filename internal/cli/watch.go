@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -202,6 +204,9 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 			return analyzeToFile(ctx, env, paths, out)
 		},
 		Store: st, Metrics: m, OnEvent: onEvent,
+		CanSignal: func(pid int) error {
+			return localNodePID(first.Target().Addr, pid)
+		},
 	}
 	err = watch.Run(ctx, cfg)
 	if err != nil {
@@ -233,6 +238,27 @@ func reconnector(first *inspector.Conn, spec string, allowRemote bool) func(ctx 
 		}
 		return dialSpec(ctx, addr, allowRemote)
 	}
+}
+
+// localNodePID confirms that a pid reported by the target is a node
+// process on this machine, reached over loopback: a remote or
+// containerised target's pid would name some other process here.
+func localNodePID(addr string, pid int) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); !(host == "localhost" || ip != nil && ip.IsLoopback()) {
+		return fmt.Errorf("the target at %s is not on this machine", addr)
+	}
+	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+	if err != nil {
+		return fmt.Errorf("pid %d is not a process here (is the target in a container?)", pid)
+	}
+	if !strings.Contains(filepath.Base(exe), "node") {
+		return fmt.Errorf("pid %d here is %s, not node (is the target in a container?)", pid, filepath.Base(exe))
+	}
+	return nil
 }
 
 func dialSpec(ctx context.Context, spec string, allowRemote bool) (watch.Conn, error) {

@@ -84,6 +84,11 @@ type Config struct {
 	Metrics *metrics.Metrics // may be nil
 	// OnEvent receives everything worth telling the user. May be nil.
 	OnEvent func(Event)
+	// CanSignal vets the signal action: it must confirm that pid, as the
+	// target reported it, is that process on this machine (a remote or
+	// containerised target's pid means another process here). Nil refuses
+	// every signal.
+	CanSignal func(pid int) error
 }
 
 // Event is one thing that happened, for the user's terminal or --json.
@@ -134,6 +139,7 @@ type agent struct {
 	last    map[string]time.Time // cooldowns: "trigger/action" -> last fired
 	seq     int
 	sample  store.Sample
+	samples int // samples taken, all sessions
 }
 
 // Run watches until ctx ends (nil error), or the target is gone and
@@ -158,7 +164,9 @@ func Run(ctx context.Context, cfg Config) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		if !cfg.Reconnect {
+		if !cfg.Reconnect || a.samples == 0 {
+			// Never got going (the probe could not be installed): waiting
+			// would only fail the same way again.
 			return err
 		}
 		a.emit(Event{Kind: "disconnected", Message: fmt.Sprintf("%v; waiting for the target to come back", err)})
@@ -364,6 +372,7 @@ func (a *agent) tick(ctx context.Context) error {
 	s := store.Sample{Time: now, RSS: int64(m[0]), HeapTotal: int64(m[1]), HeapUsed: int64(m[2]),
 		External: int64(m[3]), ArrayBuffers: int64(m[4])}
 	a.sample = s
+	a.samples++
 	if mt := a.cfg.Metrics; mt != nil {
 		mt.Memory(s.RSS, s.HeapTotal, s.HeapUsed, s.External, s.ArrayBuffers)
 	}
@@ -495,6 +504,12 @@ func (a *agent) do(ctx context.Context, trigger string, act Action, why string) 
 		}
 		if a.info.PID <= 0 {
 			return "", "", errors.New("target pid unknown")
+		}
+		if a.cfg.CanSignal == nil {
+			return "", "", errors.New("signals are disabled for this target")
+		}
+		if err := a.cfg.CanSignal(a.info.PID); err != nil {
+			return "", "", fmt.Errorf("not sending %s: %w", act.Arg, err)
 		}
 		if err := syscall.Kill(a.info.PID, sig); err != nil {
 			return "", "", fmt.Errorf("sending %s to pid %d: %w", act.Arg, a.info.PID, err)

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -367,3 +368,36 @@ func TestPeriodicSnapshots(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestRestartSignal: the restart threshold sends SIGTERM once; the target
+// exits and, without reconnecting, Run reports the lost connection.
+func TestRestartSignal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	cmd, url := startNode(t, "healthy.js")
+	acts, _ := ParseActions("signal:TERM")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var ev events
+	vetted := 0
+	err := Run(ctx, Config{Interval: 200 * time.Millisecond, DataDir: t.TempDir(), Connect: dialer(url), OnEvent: ev.add,
+		Thresholds: []Threshold{{Name: "restart", Level: Level{Bytes: 1 << 20}, Actions: acts}},
+		CanSignal: func(pid int) error {
+			vetted++
+			if pid != cmd.Process.Pid {
+				t.Errorf("asked to signal pid %d, target is %d", pid, cmd.Process.Pid)
+			}
+			return nil
+		}})
+	if err == nil || !strings.Contains(err.Error(), "lost") {
+		t.Fatalf("Run = %v, want a lost connection", err)
+	}
+	if vetted != 1 || ev.count("action", "restart") != 1 {
+		t.Errorf("vetted %d, restart actions %d", vetted, ev.count("action", "restart"))
+	}
+	cmd.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGTERM {
+		t.Errorf("target ended with %v", cmd.ProcessState)
+	}
+}
