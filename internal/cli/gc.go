@@ -37,6 +37,7 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	quiet := fs.Bool("quiet", false, "no progress bar or running status")
 	every := fs.Duration("every", 0, "while reading, print a one-line running status to stderr this often (e.g. 10s; 0 = never)")
 	failOnLeak := fs.Bool("fail-on-leak", false, "exit 1 when the verdict is probable-leak")
+	warmup := fs.Duration("warmup", 0, "leave major GCs in each isolate's first `DURATION` (since it started) out of the heap trend")
 	th := gctrace.DefaultThresholds()
 	fs.IntVar(&th.MinMajorGCs, "min-major-gcs", th.MinMajorGCs, "leak: fewest major GCs to fit a trend on")
 	fs.Float64Var(&th.LeakMBPerHour, "leak-mb-per-hour", th.LeakMBPerHour, "leak: post-GC heap growth rate, MB per hour")
@@ -52,6 +53,9 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 		return BadInputf("gc needs one log FILE, or - for stdin (e.g. node --trace-gc app.js | leakhound gc -)")
 	}
 	th.PressureGCShare = *pressurePct / 100
+	if *warmup < 0 {
+		return BadInputf("--warmup must not be negative")
+	}
 	if th.MinMajorGCs < 2 || th.MinR2 < 0 || th.MinR2 > 1 || th.PressureGCShare <= 0 || th.LeakGrowthPct < 0 {
 		return BadInputf("thresholds out of range: --min-major-gcs ≥ 2, --min-r2 in 0..1, --pressure-gc-pct > 0, --leak-growth-pct ≥ 0")
 	}
@@ -86,7 +90,7 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	if *tee {
 		out = env.Stderr
 	}
-	a := gctrace.NewAnalyzer(gctrace.Options{Thresholds: th})
+	a := gctrace.NewAnalyzer(gctrace.Options{Thresholds: th, WarmupMs: float64(*warmup) / float64(time.Millisecond)})
 	prog := ui.NewProgress(env.Stderr, "reading GC log", size, !*quiet && !*tee && *every == 0)
 	interrupted, rerr := gcPump(ctx, in, a, prog, *tee, env, *every, *quiet)
 	prog.Done()

@@ -43,6 +43,10 @@ type Options struct {
 	Thresholds  Thresholds
 	ChartPoints int // points kept per isolate for the chart (default 1024)
 	FitPoints   int // major GCs kept per isolate for the trend fit (default 512)
+	// WarmupMs leaves major GCs in each isolate's first WarmupMs out of the
+	// post-GC trend (a service filling its caches at start is not a leak);
+	// they still count in pauses, time in GC and the chart.
+	WarmupMs float64
 }
 
 // maxLine bounds one line; longer lines (never printed by V8) are skipped
@@ -97,7 +101,7 @@ type isolate struct {
 	firstT, firstP  float64
 	lastT           float64
 	pauseMs, incMs  float64
-	majors          int64
+	majors          int64 // major GCs after the warm-up: the trend's
 	types           []*typeStat
 	fit             sample
 	chart           series
@@ -315,7 +319,7 @@ func (a *Analyzer) gc(ev *Event) bool {
 	ts.sk.add(ev.PauseMs)
 	p := point{T: ev.TimeMs, Before: ev.BeforeMB, After: ev.AfterMB, Major: ev.Major}
 	iso.chart.add(p)
-	if ev.Major {
+	if ev.Major && ev.TimeMs >= a.opt.WarmupMs {
 		iso.majors++
 		p.OldKB = -1
 		iso.lastFit = iso.fit.add(p)
@@ -388,6 +392,7 @@ type Trend struct {
 	GrowthMB  float64 `json:"growth_mb"`  // EndMB − StartMB
 	GrowthPct float64 `json:"growth_pct"` // GrowthMB as a share of StartMB
 	SpanMs    float64 `json:"span_ms"`    // first to last major GC
+	WarmupMs  float64 `json:"warmup_ms"`  // major GCs before this time since isolate start were left out
 	Isolate   string  `json:"isolate,omitempty"`
 }
 
@@ -618,7 +623,7 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		}
 	}
 	f := theilSen(xs, ys)
-	tr := Trend{MajorGCs: iso.majors, Fitted: len(pts), Method: "theil-sen", R2: round(f.R2, 4),
+	tr := Trend{MajorGCs: iso.majors, Fitted: len(pts), Method: "theil-sen", R2: round(f.R2, 4), WarmupMs: a.opt.WarmupMs,
 		MBPerHour: round(f.Slope*3.6e6, 3)}
 	if len(pts) > 0 {
 		x0, x1 := xs[0], xs[len(xs)-1]

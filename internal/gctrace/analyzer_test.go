@@ -374,3 +374,27 @@ func TestIsolateLimit(t *testing.T) {
 		t.Errorf("%d isolates, lines %+v", len(a.isolates), l)
 	}
 }
+
+func TestWarmupLeftOutOfTrend(t *testing.T) {
+	// Heap after major GCs climbs for the first 10 s (caches filling),
+	// then stays flat for 30 s.
+	var b bytes.Buffer
+	for i := 1; i <= 40; i++ {
+		after := 10.0 + float64(min(i, 10))*3
+		fmt.Fprintf(&b, "[1:0x1] %8d ms: Mark-Compact %.1f (80.0) -> %.1f (80.0) MB, 5.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
+			i*1000, after+10, after)
+	}
+	s := analyze(t, b.Bytes())
+	if s.PostGCTrend.MajorGCs != 40 {
+		t.Fatalf("%+v", s.PostGCTrend)
+	}
+	a := NewAnalyzer(Options{WarmupMs: 10500})
+	a.Write(b.Bytes())
+	w := a.Summary()
+	if w.Verdict != Healthy || w.PostGCTrend.MajorGCs != 30 || w.PostGCTrend.MBPerHour != 0 || w.PostGCTrend.WarmupMs != 10500 {
+		t.Errorf("with warm-up: %s %+v", w.VerdictText, w.PostGCTrend)
+	}
+	if typeByName(w.ByType, "Mark-Compact").Count != 40 {
+		t.Errorf("warm-up GCs must still count in pauses: %+v", w.ByType)
+	}
+}

@@ -63,8 +63,12 @@ func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 		fmt.Fprintf(w, "%s %s\n", p.Bold("overall:"), verdictColour(s.Verdict, s.VerdictText, p))
 	}
 	th := s.Thresholds
-	fmt.Fprintln(w, p.Dim(fmt.Sprintf("thresholds: probable leak when ≥ %d major GCs and the post-GC heap grows ≥ %g MB/h and ≥ %g%% with r² ≥ %g;",
-		th.MinMajorGCs, th.LeakMBPerHour, th.LeakGrowthPct, th.MinR2)))
+	warm := ""
+	if s.PostGCTrend.WarmupMs > 0 {
+		warm = " after a " + fmtDuration(s.PostGCTrend.WarmupMs) + " warm-up"
+	}
+	fmt.Fprintln(w, p.Dim(fmt.Sprintf("thresholds: probable leak when ≥ %d major GCs%s and the post-GC heap grows ≥ %g MB/h and ≥ %g%% with r² ≥ %g;",
+		th.MinMajorGCs, warm, th.LeakMBPerHour, th.LeakGrowthPct, th.MinR2)))
 	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            GC pressure when ≥ %g%% of wall time is in GC or major pauses reach %g ms at p95",
 		100*th.PressureGCShare, th.PressureP95PauseMs)))
 }
