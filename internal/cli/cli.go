@@ -154,9 +154,9 @@ func Main(args []string, env *Env) (code int) {
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
 			if c, ok := commands[args[1]]; ok {
-				fs := NewFlags(env, c)
-				_, _ = ParseFlags(fs, []string{"-h"})
-				return ExitOK
+				// Flags are defined inside each command's Run, so let the
+				// command print its own usage.
+				return report(env, c.Run(context.Background(), env, []string{"-h"}), context.Background())
 			}
 		}
 		usage(env.Stdout)
