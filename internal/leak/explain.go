@@ -353,25 +353,18 @@ func (x *explainer) location(rep uint32) *Location {
 			}
 		}
 	}
-	// The constructor: object -> map -> constructor_or_back_pointer, which
-	// may be a chain of back pointers to the root map.
-	v := rep
-	for hop := 0; hop < 16; hop++ {
-		next := ^uint32(0)
-		for e, to := range g.Edges(v) {
-			n := s.EdgeName(e)
-			if (hop == 0 && n == "map") || (hop > 0 && (n == "constructor_or_back_pointer" || n == "constructor")) {
-				next = to
-				break
+	// The constructor: object.__proto__.constructor, when it is the
+	// function the object is named after.
+	own := s.NodeNameString(rep)
+	for e, proto := range g.Edges(rep) {
+		if s.EdgeTypeName(e) != "property" || s.EdgeName(e) != "__proto__" {
+			continue
+		}
+		for e2, ctor := range g.Edges(proto) {
+			if int(s.NodeType[ctor]) == nt.Closure && s.EdgeName(e2) == "constructor" && s.NodeNameString(ctor) == own {
+				return x.closureLocation(ctor)
 			}
 		}
-		if next == ^uint32(0) {
-			return nil
-		}
-		if int(s.NodeType[next]) == nt.Closure {
-			return x.closureLocation(next)
-		}
-		v = next
 	}
 	return nil
 }

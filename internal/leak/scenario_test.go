@@ -93,6 +93,7 @@ func TestScenarios(t *testing.T) {
 		{"closures", PatternClosure, "onData()"},
 		{"dictionary", PatternCollection, "Session"},
 		{"promises", PatternPromise, "PendingRequest"},
+		{"noisy", PatternCollection, "AuditRecord"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -106,6 +107,16 @@ func TestScenarios(t *testing.T) {
 			top := rep.Suspects[0]
 			if top.Pattern != c.pattern || top.Class != c.class {
 				t.Errorf("top suspect is %s %s, want %s %s", top.Pattern, top.Class, c.pattern, c.class)
+			}
+			// The source location must point into the scenario's script.
+			if top.Location == nil || filepath.Base(top.Location.Script) != c.name+".js" || top.Location.Line < 1 {
+				t.Errorf("location = %+v, want a line in %s.js", top.Location, c.name)
+			}
+			if top.Hint == "" || len(top.RetainerPath) < 2 || top.GrowthBytes <= 0 || top.NewObjects == 0 {
+				t.Errorf("incomplete suspect %+v", top)
+			}
+			if top.Pattern == PatternEventListener && (top.Holder == nil || top.Holder.Event != "response") {
+				t.Errorf("listener holder = %+v, want event response", top.Holder)
 			}
 		})
 	}
