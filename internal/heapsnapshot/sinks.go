@@ -47,6 +47,17 @@ type nodeSink struct {
 	rows   int // allocated rows
 	limit  int // the header's node_count
 	ntypes uint32
+	// Field positions within a row (-1 when absent), for whole-row copying.
+	ti, ni, ii, si, ei, tri, di int
+}
+
+func fieldPos(roles []role, r role) int {
+	for i, x := range roles {
+		if x == r {
+			return i
+		}
+	}
+	return -1
 }
 
 func (p *parser) newNodeSink() *nodeSink {
@@ -54,6 +65,9 @@ func (p *parser) newNodeSink() *nodeSink {
 	n := p.capFor(p.nodeHint, p.nf)
 	ns := &nodeSink{p: p, s: s, roles: p.nodeRoles, nf: int64(p.nf), rows: n, limit: int(p.nodeHint),
 		ntypes: uint32(len(s.Meta.NodeTypes))}
+	r := p.nodeRoles
+	ns.ti, ns.ni, ns.ii, ns.si = fieldPos(r, rType), fieldPos(r, rName), fieldPos(r, rID), fieldPos(r, rSelfSize)
+	ns.ei, ns.tri, ns.di = fieldPos(r, rEdgeCount), fieldPos(r, rTrace), fieldPos(r, rDetached)
 	s.NodeType = make([]uint8, n)
 	s.NodeName = make([]uint32, n)
 	s.NodeID = make([]uint32, n)
@@ -100,42 +114,91 @@ func (ns *nodeSink) ensure(total, off int64) error {
 }
 
 func (ns *nodeSink) scatter(start int64, vals []uint32, off int64) error {
-	s, roles := ns.s, ns.roles
+	s := ns.s
 	row, f := int(start/ns.nf), int(start%ns.nf)
 	if len(vals) > 0 && int((start+int64(len(vals))-1)/ns.nf) >= ns.rows {
 		return ns.tooMany(off)
 	}
-	// Local copies let the compiler drop bounds checks it can prove.
-	typ, name, id, self, first := s.NodeType, s.NodeName, s.NodeID, s.NodeSelfSize, s.FirstEdge
-	trace, det := s.NodeTraceNodeID, s.NodeDetachedness
-	for _, v := range vals {
-		switch roles[f] {
-		case rType:
-			if v >= ns.ntypes {
-				return ns.p.errAt(off, "node %s has type %d, but meta.node_types lists only %d types", commas(int64(row)), v, ns.ntypes)
-			}
-			typ[row] = uint8(v)
-		case rName:
-			name[row] = v
-		case rID:
-			id[row] = v
-		case rSelfSize:
-			self[row] = v
-		case rEdgeCount:
-			first[row+1] = v
-		case rTrace:
-			trace[row] = v
-		case rDetached:
-			if v > math.MaxUint8 {
-				return ns.p.errAt(off, "node %s has detachedness %d (out of range)", commas(int64(row)), v)
-			}
-			det[row] = uint8(v)
+	nf := int(ns.nf)
+	i := 0
+	// A partial row at either end goes value by value; whole rows in between
+	// are copied field by field without a switch per number.
+	for ; f != 0 && i < len(vals); i++ {
+		if err := ns.one(row, f, vals[i], off); err != nil {
+			return err
 		}
-		f++
-		if f == len(roles) {
+		if f++; f == nf {
 			f = 0
 			row++
 		}
+	}
+	typ, name, id, self, first := s.NodeType, s.NodeName, s.NodeID, s.NodeSelfSize, s.FirstEdge
+	trace, det := s.NodeTraceNodeID, s.NodeDetachedness
+	ti, ni, ii, si, ei, tri, di := ns.ti, ns.ni, ns.ii, ns.si, ns.ei, ns.tri, ns.di
+	for ; i+nf <= len(vals); i += nf {
+		r := vals[i : i+nf : i+nf]
+		t := r[ti]
+		if t >= ns.ntypes {
+			return ns.badType(row, t, off)
+		}
+		typ[row] = uint8(t)
+		name[row] = r[ni]
+		id[row] = r[ii]
+		self[row] = r[si]
+		first[row+1] = r[ei]
+		if tri >= 0 {
+			trace[row] = r[tri]
+		}
+		if di >= 0 {
+			d := r[di]
+			if d > math.MaxUint8 {
+				return ns.badDetached(row, d, off)
+			}
+			det[row] = uint8(d)
+		}
+		row++
+	}
+	for ; i < len(vals); i++ {
+		if err := ns.one(row, f, vals[i], off); err != nil {
+			return err
+		}
+		f++
+	}
+	return nil
+}
+
+func (ns *nodeSink) badType(row int, v uint32, off int64) error {
+	return ns.p.errAt(off, "node %s has type %d, but meta.node_types lists only %d types", commas(int64(row)), v, ns.ntypes)
+}
+
+func (ns *nodeSink) badDetached(row int, v uint32, off int64) error {
+	return ns.p.errAt(off, "node %s has detachedness %d (out of range)", commas(int64(row)), v)
+}
+
+// one stores field f of node row.
+func (ns *nodeSink) one(row, f int, v uint32, off int64) error {
+	s := ns.s
+	switch ns.roles[f] {
+	case rType:
+		if v >= ns.ntypes {
+			return ns.badType(row, v, off)
+		}
+		s.NodeType[row] = uint8(v)
+	case rName:
+		s.NodeName[row] = v
+	case rID:
+		s.NodeID[row] = v
+	case rSelfSize:
+		s.NodeSelfSize[row] = v
+	case rEdgeCount:
+		s.FirstEdge[row+1] = v
+	case rTrace:
+		s.NodeTraceNodeID[row] = v
+	case rDetached:
+		if v > math.MaxUint8 {
+			return ns.badDetached(row, v, off)
+		}
+		s.NodeDetachedness[row] = uint8(v)
 	}
 	return nil
 }
@@ -174,15 +237,16 @@ func (ns *nodeSink) close(total, off int64) error {
 // edgeSink writes the edges array into the per-edge columns, turning
 // to_node field offsets into node ordinals.
 type edgeSink struct {
-	p      *parser
-	s      *Snapshot
-	roles  []role
-	ef     int64
-	rows   int
-	limit  int
-	nodes  uint32 // the header's node_count
-	ntypes uint32
-	div    divider
+	p           *parser
+	s           *Snapshot
+	roles       []role
+	ef          int64
+	rows        int
+	limit       int
+	nodes       uint32 // the header's node_count
+	ntypes      uint32
+	div         divider
+	ti, ni, toi int // field positions within a row
 }
 
 func (p *parser) newEdgeSink() *edgeSink {
@@ -190,6 +254,7 @@ func (p *parser) newEdgeSink() *edgeSink {
 	n := p.capFor(p.edgeHint, p.ef)
 	es := &edgeSink{p: p, s: s, roles: p.edgeRole, ef: int64(p.ef), rows: n, limit: int(p.edgeHint),
 		nodes: uint32(p.nodeHint), ntypes: uint32(len(s.Meta.EdgeTypes)), div: newDivider(uint32(p.nf))}
+	es.ti, es.ni, es.toi = fieldPos(p.edgeRole, rType), fieldPos(p.edgeRole, rName), fieldPos(p.edgeRole, rTo)
 	s.EdgeType = make([]uint8, n)
 	s.EdgeNameOrIndex = make([]uint32, n)
 	s.EdgeTo = make([]uint32, n)
@@ -222,37 +287,69 @@ func (es *edgeSink) ensure(total, off int64) error {
 }
 
 func (es *edgeSink) scatter(start int64, vals []uint32, off int64) error {
-	s, roles := es.s, es.roles
+	s := es.s
 	row, f := int(start/es.ef), int(start%es.ef)
 	if len(vals) > 0 && int((start+int64(len(vals))-1)/es.ef) >= es.rows {
 		return es.tooMany(off)
 	}
-	typ, name, to := s.EdgeType, s.EdgeNameOrIndex, s.EdgeTo
-	div, nodes := es.div, es.nodes
-	for _, v := range vals {
-		switch roles[f] {
-		case rType:
-			if v >= es.ntypes {
-				return es.p.errAt(off, "edge %s has type %d, but meta.edge_types lists only %d types", commas(int64(row)), v, es.ntypes)
-			}
-			typ[row] = uint8(v)
-		case rName:
-			name[row] = v
-		case rTo:
-			q := div.exact(v)
-			if q >= nodes {
-				if v%div.d != 0 {
-					return es.p.errAt(off, "edge %s points to node offset %d, which is not a multiple of the node field count %d", commas(int64(row)), v, div.d)
-				}
-				return es.p.errAt(off, "edge %s points to node %s, but there are only %s nodes", commas(int64(row)), commas(int64(v/div.d)), commas(int64(nodes)))
-			}
-			to[row] = q
+	ef := int(es.ef)
+	i := 0
+	for ; f != 0 && i < len(vals); i++ {
+		if err := es.one(row, f, vals[i], off); err != nil {
+			return err
 		}
-		f++
-		if f == len(roles) {
+		if f++; f == ef {
 			f = 0
 			row++
 		}
+	}
+	typ, name, to := s.EdgeType, s.EdgeNameOrIndex, s.EdgeTo
+	div, nodes, ntypes := es.div, es.nodes, es.ntypes
+	ti, ni, toi := es.ti, es.ni, es.toi
+	for ; i+ef <= len(vals); i += ef {
+		r := vals[i : i+ef : i+ef]
+		t, q := r[ti], div.exact(r[toi])
+		if t >= ntypes || q >= nodes {
+			if err := es.one(row, ti, t, off); err != nil {
+				return err
+			}
+			return es.one(row, toi, r[toi], off)
+		}
+		typ[row] = uint8(t)
+		name[row] = r[ni]
+		to[row] = q
+		row++
+	}
+	for ; i < len(vals); i++ {
+		if err := es.one(row, f, vals[i], off); err != nil {
+			return err
+		}
+		f++
+	}
+	return nil
+}
+
+// one stores field f of edge row.
+func (es *edgeSink) one(row, f int, v uint32, off int64) error {
+	s := es.s
+	switch es.roles[f] {
+	case rType:
+		if v >= es.ntypes {
+			return es.p.errAt(off, "edge %s has type %d, but meta.edge_types lists only %d types", commas(int64(row)), v, es.ntypes)
+		}
+		s.EdgeType[row] = uint8(v)
+	case rName:
+		s.EdgeNameOrIndex[row] = v
+	case rTo:
+		q := es.div.exact(v)
+		if q >= es.nodes {
+			d := es.div.d
+			if v%d != 0 {
+				return es.p.errAt(off, "edge %s points to node offset %d, which is not a multiple of the node field count %d", commas(int64(row)), v, d)
+			}
+			return es.p.errAt(off, "edge %s points to node %s, but there are only %s nodes", commas(int64(row)), commas(int64(v/d)), commas(int64(es.nodes)))
+		}
+		s.EdgeTo[row] = q
 	}
 	return nil
 }
