@@ -33,6 +33,8 @@ type Options struct {
 	MaxSuspects int
 	// Phase, if set, is told what is happening ("snapshot 2/3: shapes").
 	Phase func(string)
+
+	noShapes bool // tests: only the class-level growth of 4+ snapshots
 }
 
 // Pattern is the kind of leak a suspect looks like.
@@ -161,6 +163,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		}
 	}
 	trie := newShapeTrie()
+	classes := classGrowth{}
 	aggs := make([]agg, n)
 	rep := &Report{Snapshots: make([]SnapshotInfo, n)}
 	var first, second idSet
@@ -192,6 +195,9 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		sh := newShaper(g, trie)
 		shapes := sh.all()
 		aggs[i] = aggregate(g, shapes, trie.len())
+		if n >= 4 {
+			classes.add(g, i, n)
+		}
 		if name := os.Getenv("LEAKHOUND_DEBUG_NAME"); name != "" {
 			hist := map[uint32]int{}
 			for v := 0; v < g.NodeCount(); v++ {
@@ -224,7 +230,12 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		if !ok {
 			continue
 		}
-		sus = append(sus, s)
+		if !opts.noShapes {
+			sus = append(sus, s)
+		}
+	}
+	if n >= 4 {
+		sus = append(sus, classes.suspects(last, cand, sus)...)
 	}
 	sort.SliceStable(sus, func(i, j int) bool {
 		if sus[i].GrowthBytes != sus[j].GrowthBytes {

@@ -247,7 +247,7 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 	}
 	// Listeners: some node near the end of the path is an emitter's _events
 	// object (whichever way the shortest path reached it).
-	for k := len(raw) - 1; k >= 0 && k >= len(raw)-4; k-- {
+	for k := len(raw) - 1; k >= 0 && k >= len(raw)-6; k-- {
 		v := raw[k].node
 		for r, e := range g.Retainers(v) {
 			if s.EdgeTypeName(e) != "property" || s.EdgeName(e) != "_events" {

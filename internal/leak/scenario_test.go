@@ -189,3 +189,38 @@ func TestRefusesSnapshotsOfDifferentProcesses(t *testing.T) {
 		t.Fatalf("Analyze of two processes: err = %v, want ErrNotSameProcess", err)
 	}
 }
+
+func TestFourSnapshots(t *testing.T) {
+	rep := analyzeFiles(t, series(t, "event-listener", 4))
+	if len(rep.Suspects) == 0 || rep.Suspects[0].Pattern != PatternEventListener || len(rep.Suspects[0].Count) != 4 {
+		t.Fatalf("event-listener with 4 snapshots: %+v", rep.Suspects)
+	}
+	rep = analyzeFiles(t, series(t, "control", 4))
+	for _, s := range rep.Suspects {
+		t.Errorf("suspect in the 4-snapshot control: %s %s count=%v %s", s.Pattern, s.Class, s.Count, s.PathText)
+	}
+}
+
+func TestTwoSnapshots(t *testing.T) {
+	ps := series(t, "map-cache", 3)
+	rep := analyzeFiles(t, ps[:2])
+	if len(rep.Suspects) == 0 || rep.Suspects[0].Class != "CacheEntry" {
+		t.Fatalf("map-cache with 2 snapshots: %+v", rep.Suspects)
+	}
+}
+
+// With 4+ snapshots, classes that grow at every snapshot are candidates even
+// when their retaining paths do not share a shape.
+func TestClassGrowthFindsLeakWithoutShapes(t *testing.T) {
+	ps := series(t, "event-listener", 4)
+	rep, err := Analyze(len(ps), func(i int) (*heapgraph.Graph, error) { return loadGraph(ps[i]) }, Options{noShapes: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) == 0 || rep.Suspects[0].Class != "RequestContext" || rep.Suspects[0].Pattern != PatternEventListener {
+		t.Fatalf("suspects: %+v", rep.Suspects)
+	}
+	if c := rep.Suspects[0].Count; c[3]-c[0] != 900 {
+		t.Errorf("RequestContext count %v, want +300 per snapshot", c)
+	}
+}
