@@ -15,6 +15,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -30,6 +31,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/watch"
 )
 
 func main() {
@@ -38,7 +41,16 @@ func main() {
 	dur := flag.Duration("round", 10*time.Second, "length of one round")
 	conc := flag.Int("c", 8, "concurrent connections")
 	interval := flag.String("interval", "", "watch --interval (empty: the default)")
+	probe := flag.Bool("probe", false, "measure the in-process probe alone (CPU per GC, cost of a sample), no HTTP")
+	nodeFlags := flag.String("node-flags", "", "extra node flags for -probe, e.g. --max-semi-space-size=1 for more GCs")
 	flag.Parse()
+	if *probe {
+		if err := runProbe(strings.Fields(*nodeFlags)); err != nil {
+			fmt.Fprintln(os.Stderr, "watchoverhead:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*lh, *rounds, *dur, *conc, *interval); err != nil {
 		fmt.Fprintln(os.Stderr, "watchoverhead:", err)
 		os.Exit(1)
@@ -121,6 +133,25 @@ func run(lh string, rounds int, dur time.Duration, conc int, interval string) er
 				without, rssWithout, cpuWithout = append(without, rps), append(rssWithout, rss), append(cpuWithout, cpuPerReq)
 			}
 			fmt.Printf("round %d %-8s %8.0f req/s  %6.1f µs CPU/request  target RSS %6.1f MiB\n", r+1, label(watched), rps, cpuPerReq, float64(rss)/(1<<20))
+		}
+	}
+	// How often the target collected under this load, from what watch
+	// recorded: the probe's cost scales with it.
+	if out, err := exec.Command(lh, "history", "--data-dir", dataDir, "--json").Output(); err == nil {
+		var h struct {
+			GCs []struct {
+				Kind  string `json:"kind"`
+				Count int64  `json:"count"`
+			} `json:"gcs"`
+		}
+		if json.Unmarshal(out, &h) == nil {
+			var all int64
+			var kinds []string
+			for _, g := range h.GCs {
+				all += g.Count
+				kinds = append(kinds, fmt.Sprintf("%s %d", g.Kind, g.Count))
+			}
+			fmt.Printf("\nGCs seen by watch: %.1f/s under load (%s)\n", float64(all)/(float64(rounds)*dur.Seconds()), strings.Join(kinds, ", "))
 		}
 	}
 	mw, mwo := median(with), median(without)
@@ -238,4 +269,42 @@ func medianInt(v []int64) int64 {
 		return 0
 	}
 	return s[len(s)/2]
+}
+
+// runProbe runs gcprobe.js with the exact JavaScript watch evaluates.
+func runProbe(nodeFlags []string) error {
+	_, file, _, _ := runtime.Caller(0)
+	dir := filepath.Dir(file)
+	tmp, err := os.MkdirTemp("", "gcprobe")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	install, sample, uninstall := watch.ProbeSource()
+	args := append(nodeFlags, filepath.Join(dir, "gcprobe.js"))
+	for i, src := range []string{install, sample, uninstall} {
+		p := filepath.Join(tmp, fmt.Sprintf("%d.js", i))
+		if err := os.WriteFile(p, []byte(src), 0o600); err != nil {
+			return err
+		}
+		args = append(args, p)
+	}
+	out, err := exec.Command("node", args...).Output()
+	if err != nil {
+		return fmt.Errorf("gcprobe.js: %v", err)
+	}
+	var r struct {
+		GCs        int     `json:"gcs_per_phase"`
+		Off        float64 `json:"off_ms"`
+		On         float64 `json:"on_ms"`
+		SampleUS   float64 `json:"sample_us"`
+		CallbackUS float64 `json:"callback_us_per_gc"`
+	}
+	if err := json.Unmarshal(out, &r); err != nil {
+		return fmt.Errorf("gcprobe.js said %q: %v", out, err)
+	}
+	fmt.Printf("node %s: fixed workload with %d GCs: %.1f ms CPU without the probe, %.1f ms with it (%+.2f%%, paired median)\n",
+		nodeVersion(), r.GCs, r.Off, r.On, (r.On-r.Off)/r.Off*100)
+	fmt.Printf("probe callback: %.2f µs per GC entry; one sample evaluation: %.1f µs (in the target, without the protocol)\n", r.CallbackUS, r.SampleUS)
+	return nil
 }

@@ -74,3 +74,7 @@ func gcKindName(k int) string {
 	}
 	return "other"
 }
+
+// ProbeSource returns the JavaScript watch evaluates in the target (install,
+// sample, uninstall), for benchmarks that measure its cost in isolation.
+func ProbeSource() (install, sample, uninstall string) { return installJS, sampleJS, uninstallJS }
