@@ -312,8 +312,10 @@ func (sh *shaper) bfs() {
 	sh.parentNode[root] = root
 	weak := s.EdgeTypeIndex.Weak
 	queue := make([]uint32, 0, 1024)
+	sh.order = make([]uint32, 0, n)
 	run := func() {
 		for i := 0; i < len(queue); i++ {
+			sh.order = append(sh.order, queue[i])
 			v := queue[i]
 			for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
 				if int(s.EdgeType[e]) == weak {
@@ -373,7 +375,6 @@ func (sh *shaper) bfs() {
 	// Tier 3: what only the volatile roots reach.
 	queue = append(queue, volatile...)
 	run()
-	sh.order = nil
 }
 
 // parent is v's parent on its shortest retaining path (see bfs). start is
@@ -437,13 +438,55 @@ func (sh *shaper) of(v uint32) uint32 {
 	return sh.shape[orig]
 }
 
-// all computes every node's shape.
+// all computes every node's shape in BFS order, so a parent's shape is
+// always known before its children's; a small direct-mapped cache in front
+// of the trie's maps catches the common case of many siblings taking the
+// same step (the elements of one array, the entries of one Map).
 func (sh *shaper) all() []uint32 {
-	for v := uint32(0); v < uint32(len(sh.shape)); v++ {
+	if sh.parentNode == nil {
+		sh.bfs()
+	}
+	type slot struct {
+		parent uint32
+		k      stepKey
+		shape  uint32
+		ok     bool
+	}
+	cache := make([]slot, 1<<14)
+	root := sh.g.Root
+	sh.shape[root] = rootShape
+	for _, v := range sh.order {
+		if v == root {
+			continue
+		}
+		p := sh.parentNode[v]
+		base := uint32(rootShape)
+		e := heapgraph.NoEdge
+		if p != root {
+			base = sh.shape[p]
+			e = sh.parentEdge[v]
+		}
+		if base == noShape || base == unknown {
+			sh.shape[v] = noShape
+			continue
+		}
+		k := sh.stepOf(p, e, v)
+		h := (base*0x9E3779B1 ^ k.label*0x85EBCA6B ^ k.name*0xC2B2AE35 ^ k.edgeType ^ k.nodeType<<7) >> 18
+		c := &cache[h&(1<<14-1)]
+		if c.ok && c.parent == base && c.k == k {
+			sh.shape[v] = c.shape
+			continue
+		}
+		out := sh.trie.child(base, k)
+		*c = slot{parent: base, k: k, shape: out, ok: true}
+		sh.shape[v] = out
+	}
+	for v := range sh.shape {
 		if sh.shape[v] == unknown {
-			sh.of(v)
+			sh.shape[v] = noShape // unreachable
 		}
 	}
+	sh.order = nil
 	return sh.shape
 }
 
