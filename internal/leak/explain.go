@@ -95,7 +95,7 @@ func (x *explainer) className(v uint32) string {
 	if int(g.S.NodeType[v]) == g.S.NodeTypeIndex.Closure {
 		name := g.S.NodeNameString(v)
 		if name == "" {
-			name = "(anonymous)"
+			return "(anonymous function)"
 		}
 		return name + "()"
 	}
