@@ -113,3 +113,31 @@ func TestParseSize(t *testing.T) {
 		t.Error("negative size accepted")
 	}
 }
+
+// The README's first command: the bundled case study must come out as the
+// guide tells it (listeners on _events.response keeping RequestContexts).
+func TestDemo(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on the PATH")
+	}
+	code, out, stderr := runCmd("demo", "--json", "--quiet", "--requests", "150")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep struct {
+		Suspects []struct {
+			Pattern  string
+			Class    string
+			PathText string `json:"path_text"`
+			Holder   struct{ Event string }
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Suspects) == 0 {
+		t.Fatalf("bad report (%v):\n%s", err, out)
+	}
+	s := rep.Suspects[0]
+	if s.Pattern != "event-listener" || s.Class != "RequestContext" || s.Holder.Event != "response" ||
+		!strings.Contains(s.PathText, "._events") || !strings.Contains(s.PathText, ".response") {
+		t.Errorf("top suspect: %+v", s)
+	}
+}
