@@ -13,7 +13,6 @@ package leak
 import (
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"sort"
 
@@ -198,17 +197,6 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		if n >= 4 {
 			classes.add(g, i, n)
 		}
-		if name := os.Getenv("LEAKHOUND_DEBUG_NAME"); name != "" {
-			hist := map[uint32]int{}
-			for v := 0; v < g.NodeCount(); v++ {
-				if g.S.NodeNameString(uint32(v)) == name {
-					hist[shapes[v]]++
-				}
-			}
-			for sh, c := range hist {
-				fmt.Fprintf(os.Stderr, "S%d %s x%d shape %d: %s\n", i+1, name, c, sh, trie.describe(sh))
-			}
-		}
 		if i == n-1 {
 			last, lastShaper, lastShapes = g, sh, shapes
 		}
@@ -221,12 +209,8 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		max = 20
 	}
 	var sus []Suspect
-	debug := os.Getenv("LEAKHOUND_DEBUG") != ""
 	for _, gr := range groups {
 		s, ok := evaluate(gr, aggs)
-		if debug && gr.roots >= 3 {
-			fmt.Fprintf(os.Stderr, "group %s shape=%d roots=%d rep=@%d %s count=%v retained=%v ok=%v\n", trie.describe(gr.shape), gr.shape, gr.roots, last.ID(gr.rep), last.ClassName(gr.rep), s.Count, s.RetainedSize, ok)
-		}
 		if !ok {
 			continue
 		}
