@@ -17,6 +17,7 @@ import (
 	"github.com/leakhound/leakhound/internal/inspector"
 	"github.com/leakhound/leakhound/internal/leak"
 	"github.com/leakhound/leakhound/internal/metrics"
+	rpt "github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/store"
 	"github.com/leakhound/leakhound/internal/ui"
 	"github.com/leakhound/leakhound/internal/watch"
@@ -288,31 +289,16 @@ func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (s
 	if err != nil {
 		return "", err
 	}
+	// The same Markdown as `leakhound leaks --markdown`, under a title that
+	// says where the snapshots are.
 	var b strings.Builder
-	fmt.Fprintf(&b, "# leakhound: automatic leak analysis\n\n")
-	fmt.Fprintf(&b, "Snapshots (oldest first):\n\n")
-	for _, p := range paths {
-		fmt.Fprintf(&b, "- `%s`\n", p)
-	}
-	b.WriteString("\n")
-	summary := "no leak found in the last 3 snapshots"
-	if !rep.Leak || len(rep.Suspects) == 0 {
-		b.WriteString("**No leak found.**\n")
-	} else {
+	fmt.Fprintf(&b, "# leakhound watch: automatic leak analysis\n\nSnapshots in `%s`, oldest first.\n\n", filepath.Dir(paths[0]))
+	rpt.WriteLeaksMarkdown(&b, rep)
+	summary := fmt.Sprintf("no leak suspects in the last %d snapshots", len(paths))
+	if rep.Leak && len(rep.Suspects) > 0 {
 		s0 := rep.Suspects[0]
-		summary = fmt.Sprintf("%d leak suspect(s); top: %s %s +%s (+%d objects)", len(rep.Suspects), s0.Pattern, s0.Class, ui.Bytes(s0.GrowthBytes), s0.GrowthCount)
-		b.WriteString("| # | pattern | class | growth | objects | retaining path |\n| ---: | --- | --- | ---: | ---: | --- |\n")
-		for _, s := range rep.Suspects {
-			cell := strings.NewReplacer("|", "\\|", "`", "'", "\n", " ")
-			fmt.Fprintf(&b, "| %d | %s | `%s` | +%s | +%d | `%s` |\n", s.Rank, s.Pattern, cell.Replace(s.Class),
-				ui.Bytes(s.GrowthBytes), s.GrowthCount, cell.Replace(s.PathText))
-		}
-		b.WriteString("\n")
-		for _, s := range rep.Suspects {
-			if s.Hint != "" {
-				fmt.Fprintf(&b, "%d. %s\n", s.Rank, s.Hint)
-			}
-		}
+		summary = fmt.Sprintf("%d leak suspect(s); top: %s %s %s (%+d objects)", len(rep.Suspects), s0.Pattern, s0.Class,
+			ui.SignedBytes(s0.GrowthBytes), s0.GrowthCount)
 	}
 	tmp := out + ".tmp"
 	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {

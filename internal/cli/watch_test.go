@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"encoding/json"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -192,5 +193,39 @@ func TestWatchHistoryBadInput(t *testing.T) {
 		if strings.Count(strings.TrimSpace(errOut), "\n") > 0 && !strings.Contains(errOut, "usage:") {
 			t.Errorf("%v: more than one line on stderr: %q", args, errOut)
 		}
+	}
+}
+
+// TestWatchAutomaticAnalysis: periodic snapshots of a leaking program are
+// analysed as they come; the report names the leak.
+func TestWatchAutomaticAnalysis(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	port := freePort(t)
+	startWatchTarget(t, port, "leaking.js")
+	dir := t.TempDir()
+	code, out, errOut := run(t, "watch", "127.0.0.1:"+port, "--interval", "1s", "--duration", "12s", "--data-dir", dir,
+		"--snapshot-every", "2s", "--keep", "3", "--heap-warn", "off", "--heap-critical", "off", "--json")
+	if code != 0 {
+		t.Fatalf("watch exit %d: %s", code, errOut)
+	}
+	reports, _ := filepath.Glob(filepath.Join(dir, "targets", "leaking.js", "reports", "*.leaks.md"))
+	if len(reports) == 0 {
+		t.Fatalf("no report; events:\n%s", out)
+	}
+	b, err := os.ReadFile(reports[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "leakhound leak report") || !strings.Contains(string(b), "leaked") {
+		t.Errorf("report does not name the leaking array:\n%s", b)
+	}
+	snaps, _ := filepath.Glob(filepath.Join(dir, "targets", "leaking.js", "snapshots", "periodic", "*.heapsnapshot"))
+	if len(snaps) < 2 || len(snaps) > 3 {
+		t.Errorf("kept %d periodic snapshots, want 2-3", len(snaps))
+	}
+	if !strings.Contains(out, `"kind":"report"`) {
+		t.Errorf("no report event:\n%s", out)
 	}
 }
