@@ -50,7 +50,7 @@ func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgra
 			done <- result{err: err}
 			return
 		}
-		g, err := heapgraph.Build(s, heapgraph.Options{Phase: func(p string) { bar.SetLabel(p) }})
+		g, err := heapgraph.Build(s, heapgraph.Options{Phase: func(p string) { bar.SetLabel("analysing: " + p) }})
 		done <- result{g: g, err: err}
 	}()
 	var r result

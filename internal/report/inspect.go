@@ -108,7 +108,7 @@ func BuildInspect(g *heapgraph.Graph, n uint32, limit int) *Inspect {
 func WriteInspectText(w io.Writer, in *Inspect, total uint64, p ui.Palette) {
 	nd := in.Node
 	name := ""
-	if nd.Name != nd.Class {
+	if nd.Name != "" && nd.Name != nd.Class {
 		name = " " + truncRunes(flatLine(nd.Name), 100)
 	}
 	fmt.Fprintf(w, "%s %s%s\n", p.Bold(nd.Class), p.Dim("@"+fmt.Sprint(nd.ID)), name)
