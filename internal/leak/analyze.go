@@ -143,6 +143,18 @@ func (a *agg) at(s uint32) (uint32, uint64) {
 	return 0, 0
 }
 
+// merge adds up the shapes that loose maps to one canonical shape.
+func (a *agg) merge(loose []uint32) agg {
+	out := agg{count: make([]uint32, len(loose)), retained: make([]uint64, len(loose))}
+	for s := range a.count {
+		if s < len(loose) {
+			out.count[loose[s]] += a.count[s]
+			out.retained[loose[s]] += a.retained[s]
+		}
+	}
+	return out
+}
+
 // group is a candidate suspect in the last snapshot.
 type group struct {
 	shape       uint32
@@ -203,7 +215,11 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	}
 	phase("ranking suspects")
 	cand := candidates(last, &first, &second, n >= 3)
-	groups := leakRoots(last, lastShapes, cand)
+	loose := trie.loosen()
+	for i := range aggs {
+		aggs[i] = aggs[i].merge(loose)
+	}
+	groups := leakRoots(last, lastShaper, lastShapes, loose, cand)
 	max := opts.MaxSuspects
 	if max <= 0 {
 		max = 20
@@ -327,7 +343,7 @@ func isSet(b []uint64, v uint32) bool { return b[v>>6]&(1<<(v&63)) != 0 }
 // leak root is a candidate of a data type (not code or V8 internals) that
 // no other significant candidate dominates: the listener closure, not the
 // RequestContext inside it; the Map entry, not its fields.
-func leakRoots(g *heapgraph.Graph, shapes []uint32, cand []uint64) []*group {
+func leakRoots(g *heapgraph.Graph, shp *shaper, shapes, loose []uint32, cand []uint64) []*group {
 	s := g.S
 	nt := &s.NodeTypeIndex
 	byShape := map[uint32]*group{}
@@ -352,10 +368,16 @@ func leakRoots(g *heapgraph.Graph, shapes []uint32, cand []uint64) []*group {
 			// array): its top is the root, not it.
 			return
 		}
-		sh := shapes[v]
-		if sh == noShape || sh == unknown {
+		if !sig && underNew(g, shp, cand, v) {
+			// a string shared by a new object and, say, a dictionary's
+			// keys: it leaks with that object.
 			return
 		}
+		sh := shapes[v]
+		if sh == noShape || sh == unknown || int(sh) >= len(loose) {
+			return
+		}
+		sh = loose[sh]
 		gr := byShape[sh]
 		if gr == nil {
 			gr = &group{shape: sh}
@@ -368,6 +390,23 @@ func leakRoots(g *heapgraph.Graph, shapes []uint32, cand []uint64) []*group {
 		}
 	})
 	return order
+}
+
+// underNew reports whether a significant new object lies on v's path within
+// a few steps.
+func underNew(g *heapgraph.Graph, shp *shaper, cand []uint64, v uint32) bool {
+	s := g.S
+	for k := 0; k < 8; k++ {
+		p, _, start, ok := shp.parent(v)
+		if !ok || start {
+			return false
+		}
+		if isSet(cand, p) && significant(s.NodeType[p], &s.NodeTypeIndex) && !isSystemName(s.Strings.Bytes(s.NodeName[p])) {
+			return true
+		}
+		v = p
+	}
+	return false
 }
 
 // evaluate applies the growth rules to a group: a leak keeps growing. With

@@ -490,6 +490,36 @@ func (sh *shaper) all() []uint32 {
 	return sh.shape
 }
 
+// loosen maps every shape to a canonical shape that ignores the edge name
+// of its last step, so objects reached the same way except for the final
+// edge count as one group: the two halves of node's doubly linked timer
+// lists (one reached along _idleNext, the other along _idlePrev).
+func (t *shapeTrie) loosen() []uint32 {
+	out := make([]uint32, len(t.parent))
+	seen := make(map[shapeKey]uint32, len(t.parent)/4)
+	for id := range t.parent {
+		if id == rootShape {
+			continue
+		}
+		k := t.steps[t.step[id]]
+		k.label = noLabel
+		si, ok := t.stepI[k]
+		if !ok {
+			si = uint32(len(t.steps))
+			t.steps = append(t.steps, k)
+			t.stepI[k] = si
+		}
+		key := shapeKey{t.parent[id], si}
+		if c, ok := seen[key]; ok {
+			out[id] = c
+		} else {
+			seen[key] = uint32(id)
+			out[id] = uint32(id)
+		}
+	}
+	return out
+}
+
 // describe renders a shape for debugging.
 func (t *shapeTrie) describe(s uint32) string {
 	var parts []string
