@@ -183,6 +183,21 @@ func TestRefusesSnapshotsOfDifferentProcesses(t *testing.T) {
 	if _, err := Diff(base, target, "a", "b"); !errors.Is(err, ErrNotSameProcess) {
 		t.Fatalf("Diff of two processes: err = %v, want ErrNotSameProcess", err)
 	}
+	// Two processes of the same script: ids run alike at first, but the
+	// objects behind them soon differ.
+	again := series(t, "event-listener", 4) // another process than the 3-snapshot run
+	el := series(t, "event-listener", 3)
+	g1, err := loadGraph(el[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	g2, err := loadGraph(again[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Diff(g1, g2, "run1", "run2"); !errors.Is(err, ErrNotSameProcess) {
+		t.Fatalf("Diff of two runs of one script: err = %v, want ErrNotSameProcess", err)
+	}
 	mixed := []string{a[0], a[1], b[2]}
 	_, err = Analyze(3, func(i int) (*heapgraph.Graph, error) { return loadGraph(mixed[i]) }, Options{})
 	if !errors.Is(err, ErrNotSameProcess) {
