@@ -1,0 +1,83 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/leak"
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+func sampleReport() *leak.Report {
+	return &leak.Report{
+		Leak:      true,
+		Snapshots: []leak.SnapshotInfo{{Name: "s1", Nodes: 10, TotalSize: 1000}, {Name: "s2", Nodes: 20, TotalSize: 3000}},
+		Suspects: []leak.Suspect{{
+			Rank: 1, Pattern: leak.PatternTimer, Class: "Timeout", RootClass: "Timeout",
+			Count: []int64{10, 20}, RetainedSize: []uint64{1000, 3000}, GrowthBytes: 2000, GrowthCount: 10, NewObjects: 10,
+			RetainerPath: []leak.PathStep{
+				{Class: "TimersList", Name: "TimersList", ID: 5, Type: "object"},
+				{Edge: "_idleNext", EdgeType: "property", Class: "Timeout", Name: "Timeout", ID: 7, Type: "object", Repeat: 812},
+			},
+			Location: &leak.Location{Function: "poll", Script: "/srv/a.js", Line: 3, Column: 9},
+			Hint:     "clear the timer",
+		}},
+	}
+}
+
+func TestLeaksJSONSchema(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteLeaksJSON(&buf, sampleReport()); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"leak", "snapshots", "suspects"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("missing top-level %q", k)
+		}
+	}
+	s := m["suspects"].([]any)[0].(map[string]any)
+	for _, k := range []string{"rank", "pattern", "class", "count", "retained_size", "growth_bytes", "retainer_path", "location", "hint"} {
+		if _, ok := s[k]; !ok {
+			t.Errorf("suspect lacks %q", k)
+		}
+	}
+	step := s["retainer_path"].([]any)[1].(map[string]any)
+	for _, k := range []string{"edge", "class", "name", "id", "type"} {
+		if _, ok := step[k]; !ok {
+			t.Errorf("path step lacks %q", k)
+		}
+	}
+	if step["repeat"] != float64(812) {
+		t.Errorf("repeat = %v", step["repeat"])
+	}
+}
+
+func TestLeaksTextAndMarkdown(t *testing.T) {
+	var buf bytes.Buffer
+	WriteLeaksText(&buf, sampleReport(), ui.Palette{})
+	out := buf.String()
+	for _, want := range []string{"#1 timer  Timeout", "10 → 20", "._idleNext → Timeout @7  ×812", "poll at /srv/a.js:3:9", "fix: clear the timer"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("colour without a terminal")
+	}
+	buf.Reset()
+	WriteLeaksMarkdown(&buf, sampleReport())
+	if md := buf.String(); !strings.Contains(md, "| 1 | timer | `Timeout` |") || !strings.Contains(md, "**Fix:** clear the timer") {
+		t.Errorf("markdown:\n%s", md)
+	}
+	buf.Reset()
+	WriteLeaksText(&buf, &leak.Report{Snapshots: []leak.SnapshotInfo{{Name: "a"}, {Name: "b"}}, Suspects: []leak.Suspect{}}, ui.Palette{})
+	if !strings.Contains(buf.String(), "No leak suspects") {
+		t.Errorf("empty report:\n%s", buf.String())
+	}
+}
