@@ -10,6 +10,9 @@
 # Needs node and npm (once, for the oracle). The normal `go test ./...` only
 # reads the committed files.
 # Usage: scripts/golden/make.sh [PROGRAM...]   (default: all programs)
+# GOLDEN_NODE=/path/to/node runs the programs under another Node.js version
+# (the layout of snapshots differs between versions); GOLDEN_SUFFIX is then
+# appended to the file names, e.g. GOLDEN_SUFFIX=-node16.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 oracle_home=${DEVTOOLS_ORACLE_HOME:-$root/../shared/tools/devtools-oracle}
@@ -23,9 +26,12 @@ if [ ${#progs[@]} -eq 0 ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for name in "${progs[@]}"; do
+node_bin=${GOLDEN_NODE:-node}
+suffix=${GOLDEN_SUFFIX:-}
+for prog in "${progs[@]}"; do
+  name=$prog$suffix
   snap=$tmp/$name.heapsnapshot
-  node --expose-gc "$out/programs/$name.js" "$snap"
+  "$node_bin" --expose-gc "$out/programs/$prog.js" "$snap"
   node "$oracle" nodes "$snap" 2>/dev/null | node "$root/scripts/golden/compact.mjs" | gzip -9n > "$out/$name.nodes.json.gz"
   node "$oracle" summary "$snap" 2>/dev/null | gzip -9n > "$out/$name.summary.jsonl.gz"
   gzip -9n < "$snap" > "$out/$name.heapsnapshot.gz"
