@@ -124,6 +124,8 @@ type Report struct {
 	Leak      bool           `json:"leak"`
 	Snapshots []SnapshotInfo `json:"snapshots"`
 	Suspects  []Suspect      `json:"suspects"`
+	// Notes are caveats about the input worth telling the user.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // ErrNotSameProcess is wrapped by errors about snapshots that cannot come
@@ -256,6 +258,12 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		rep.Suspects = []Suspect{}
 	}
 	rep.Leak = len(sus) > 0
+	if newest := maxJSID(last); newest <= first.maxID {
+		// V8's ids only grow, so a later snapshot of a live process nearly
+		// always holds something newer than an earlier one.
+		rep.Notes = append(rep.Notes, fmt.Sprintf("no object in %s is newer than %s: are the snapshots in order, oldest first?",
+			rep.Snapshots[n-1].Name, rep.Snapshots[0].Name))
+	}
 	return rep, nil
 }
 
@@ -335,6 +343,17 @@ func candidates(g *heapgraph.Graph, first, second *idSet, useSecond bool) []uint
 		bits[v>>6] |= 1 << (v & 63)
 	}
 	return bits
+}
+
+func maxJSID(g *heapgraph.Graph) uint32 {
+	s := g.S
+	var m uint32
+	for v := 0; v < s.NodeCount; v++ {
+		if jsType(s.NodeType[v], &s.NodeTypeIndex) && s.NodeID[v] > m {
+			m = s.NodeID[v]
+		}
+	}
+	return m
 }
 
 func isSet(b []uint64, v uint32) bool { return b[v>>6]&(1<<(v&63)) != 0 }

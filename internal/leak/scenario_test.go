@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 
@@ -237,5 +238,16 @@ func TestClassGrowthFindsLeakWithoutShapes(t *testing.T) {
 	}
 	if c := rep.Suspects[0].Count; c[3]-c[0] != 900 {
 		t.Errorf("RequestContext count %v, want +300 per snapshot", c)
+	}
+}
+
+func TestReversedOrderIsNoted(t *testing.T) {
+	ps := series(t, "map-cache", 3)
+	rep := analyzeFiles(t, []string{ps[2], ps[1], ps[0]})
+	if rep.Leak || len(rep.Notes) == 0 || !strings.Contains(rep.Notes[0], "oldest first") {
+		t.Fatalf("reversed series: leak=%v notes=%v", rep.Leak, rep.Notes)
+	}
+	if rep := analyzeFiles(t, ps); len(rep.Notes) != 0 {
+		t.Errorf("notes on a good series: %v", rep.Notes)
 	}
 }

@@ -83,6 +83,9 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 	}
 	fmt.Fprintf(w, "%s %s\n", p.Bold("snapshots:"), strings.Join(names, ", "))
 	fmt.Fprintf(w, "%s %s\n", p.Bold("reachable heap:"), series(r.Snapshots, func(s leak.SnapshotInfo) string { return sizeText(s.TotalSize) }))
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "%s %s\n", p.Yellow("note:"), n)
+	}
 	if !r.Leak {
 		fmt.Fprintf(w, "\n%s nothing allocated after the first snapshot keeps growing.\n", p.Green("No leak suspects:"))
 		return
@@ -137,6 +140,9 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 	}
 	fmt.Fprintf(w, "Snapshots: %s  \nReachable heap: %s\n\n", strings.Join(names, ", "),
 		series(r.Snapshots, func(s leak.SnapshotInfo) string { return sizeText(s.TotalSize) }))
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "> note: %s\n\n", n)
+	}
 	if !r.Leak {
 		fmt.Fprintf(w, "**No leak suspects.**\n")
 		return
