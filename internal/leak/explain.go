@@ -93,13 +93,41 @@ func (x *explainer) explain(s *Suspect) {
 func (x *explainer) className(v uint32) string {
 	g := x.g
 	if int(g.S.NodeType[v]) == g.S.NodeTypeIndex.Closure {
-		name := g.S.NodeNameString(v)
+		name := x.funcName(v)
 		if name == "" {
 			return "(anonymous function)"
 		}
 		return name + "()"
 	}
 	return g.ClassName(v)
+}
+
+// boundTarget is the function a bound function (fn.bind(...)) calls.
+func (x *explainer) boundTarget(v uint32) (uint32, bool) {
+	s := x.g.S
+	if int(s.NodeType[v]) != s.NodeTypeIndex.Closure {
+		return 0, false
+	}
+	for e, to := range x.g.Edges(v) {
+		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "bound_function" &&
+			int(s.NodeType[to]) == s.NodeTypeIndex.Closure {
+			return to, true
+		}
+	}
+	return 0, false
+}
+
+// funcName is a closure's name; bound functions are named after their
+// target as DevTools does ("bound processRequest").
+func (x *explainer) funcName(v uint32) string {
+	if t, ok := x.boundTarget(v); ok {
+		n := x.g.S.NodeNameString(t)
+		if n == "" {
+			n = "(anonymous)"
+		}
+		return "bound " + n
+	}
+	return x.g.S.NodeNameString(v)
 }
 
 // foldPath folds runs of the same step (same edge label, same node class)
@@ -116,9 +144,13 @@ func (x *explainer) foldPath(raw []rawStep) ([]PathStep, string) {
 			continue
 		}
 		keys = append(keys, key)
+		name := g.Name(r.node)
+		if int(g.S.NodeType[r.node]) == g.S.NodeTypeIndex.Closure {
+			name = x.funcName(r.node)
+		}
 		out = append(out, PathStep{
 			Edge: r.edgeName, EdgeType: r.edgeType, Class: g.ClassName(r.node),
-			Name: g.Name(r.node), ID: g.ID(r.node), Type: g.TypeName(r.node), Repeat: 1,
+			Name: name, ID: g.ID(r.node), Type: g.TypeName(r.node), Repeat: 1,
 		})
 	}
 	for i := range out {
@@ -344,6 +376,9 @@ func (x *explainer) location(rep uint32) *Location {
 	s := g.S
 	nt := s.NodeTypeIndex
 	if int(s.NodeType[rep]) == nt.Closure {
+		if t, ok := x.boundTarget(rep); ok {
+			return x.closureLocation(t)
+		}
 		return x.closureLocation(rep)
 	}
 	for e, to := range g.Edges(rep) {

@@ -89,6 +89,7 @@ func TestScenarios(t *testing.T) {
 		class   string
 	}{
 		{"event-listener", PatternEventListener, "RequestContext"},
+		{"bound-listener", PatternEventListener, "RequestContext"},
 		{"map-cache", PatternCollection, "CacheEntry"},
 		{"interval", PatternTimer, "Timeout"},
 		{"closures", PatternClosure, "onData()"},
@@ -115,6 +116,9 @@ func TestScenarios(t *testing.T) {
 			}
 			if top.Hint == "" || len(top.RetainerPath) < 2 || top.GrowthBytes <= 0 || top.NewObjects == 0 {
 				t.Errorf("incomplete suspect %+v", top)
+			}
+			if c.name == "bound-listener" && top.RootClass != "bound processRequest()" {
+				t.Errorf("root class %q, want bound processRequest()", top.RootClass)
 			}
 			if top.Pattern == PatternEventListener && (top.Holder == nil || top.Holder.Event != "response") {
 				t.Errorf("listener holder = %+v, want event response", top.Holder)
