@@ -280,7 +280,7 @@ func runProbe(nodeFlags []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	install, sample, uninstall := watch.ProbeSource()
+	install, sample, uninstall := watch.ProbeSource("bench")
 	args := append(nodeFlags, filepath.Join(dir, "gcprobe.js"))
 	for i, src := range []string{install, sample, uninstall} {
 		p := filepath.Join(tmp, fmt.Sprintf("%d.js", i))

@@ -11,6 +11,8 @@ package watch
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -139,7 +141,8 @@ type agent struct {
 	last    map[string]time.Time // cooldowns: "trigger/action" -> last fired
 	seq     int
 	sample  store.Sample
-	samples int // samples taken, all sessions
+	samples int    // samples taken, all sessions
+	id      string // this watcher's registration in the target's probe
 }
 
 // Run watches until ctx ends (nil error), or the target is gone and
@@ -154,7 +157,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Keep <= 0 {
 		cfg.Keep = 3
 	}
-	a := &agent{cfg: cfg, last: map[string]time.Time{}}
+	a := &agent{cfg: cfg, last: map[string]time.Time{}, id: newID()}
 	c, err := cfg.Connect(ctx)
 	if err != nil {
 		return err
@@ -245,7 +248,7 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		bg, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		if reason == "interrupted" {
-			_ = a.eval(bg, uninstallJS, nil)
+			_ = a.eval(bg, probeJS(uninstallJS, a.id), nil)
 		}
 		a.flush(bg)
 		if a.cfg.Store != nil {
@@ -299,7 +302,7 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 func (a *agent) install(ctx context.Context) error {
 	ictx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := a.eval(ictx, installJS, &a.info); err != nil {
+	if err := a.eval(ictx, probeJS(installJS, a.id), &a.info); err != nil {
 		return fmt.Errorf("installing the GC observer in the target: %w", err)
 	}
 	return nil
@@ -346,7 +349,7 @@ func (a *agent) tick(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(ctx, max(a.cfg.Interval, 5*time.Second))
 	defer cancel()
 	var raw []json.RawMessage
-	if err := a.eval(sctx, sampleJS, &raw); err != nil {
+	if err := a.eval(sctx, probeJS(sampleJS, a.id), &raw); err != nil {
 		return err
 	}
 	now := time.Now()
@@ -540,6 +543,12 @@ func (a *agent) do(ctx context.Context, trigger string, act Action, why string) 
 		return "hook ran", "", nil
 	}
 	return "", "", fmt.Errorf("unknown action %q", act.Kind)
+}
+
+func newID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 func slug(name string) string {

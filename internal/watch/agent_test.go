@@ -401,3 +401,51 @@ func TestRestartSignal(t *testing.T) {
 		t.Errorf("target ended with %v", cmd.ProcessState)
 	}
 }
+
+// TestTwoWatchers: two agents on one target each see every GC (each has
+// its own buffer in the probe), and the probe is gone after both stop.
+func TestTwoWatchers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	_, url := startNode(t, "healthy.js")
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+	defer cancel()
+	var mu sync.Mutex
+	gcs := map[int]int{}
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := Run(ctx, Config{Interval: 300 * time.Millisecond, DataDir: t.TempDir(), Connect: dialer(url),
+				OnEvent: func(e Event) {
+					mu.Lock()
+					gcs[i] += e.GCs
+					mu.Unlock()
+				}})
+			if err != nil {
+				t.Error(err)
+			}
+		}()
+		time.Sleep(200 * time.Millisecond)
+	}
+	wg.Wait()
+	if gcs[0] < 10 || gcs[1] < 10 {
+		t.Fatalf("GCs seen: %v", gcs)
+	}
+	// The second started 200 ms later; otherwise they saw the same GCs.
+	if d := gcs[0] - gcs[1]; d < 0 || d > gcs[0]/3 {
+		t.Errorf("GCs seen: %v; the watchers stole each other's", gcs)
+	}
+	c, err := dialer(url)(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	a := &agent{conn: c}
+	var left bool
+	if err := a.eval(context.Background(), `globalThis[`+probeKey+`] !== undefined`, &left); err != nil || left {
+		t.Errorf("probe left behind: %v %v", left, err)
+	}
+}

@@ -43,3 +43,36 @@ func TestParseLevel(t *testing.T) {
 		t.Errorf("50%% of 1000 = %d", l.Limit(1000))
 	}
 }
+
+// FuzzParseFlags: the flag parsers never panic, and what they accept is
+// well-formed.
+func FuzzParseFlags(f *testing.F) {
+	for _, s := range []string{"75%", "512MiB", "1.5GB", "off", "log,snapshot,gc,signal:TERM,hook:echo a,b", "none", "%", "9999999999999999999", "signal", "hook=", ".5k", "1e3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if l, err := ParseLevel(s); err == nil {
+			if l.Bytes < 0 || l.Percent < 0 || l.Percent > 100 || l.Bytes > 0 && l.Percent > 0 {
+				t.Errorf("ParseLevel(%q) = %+v", s, l)
+			}
+			_ = l.Limit(1 << 32)
+		}
+		if acts, err := ParseActions(s); err == nil {
+			for _, a := range acts {
+				switch a.Kind {
+				case "log", "snapshot", "gc":
+				case "signal":
+					if _, err := ParseSignal(a.Arg); err != nil {
+						t.Errorf("ParseActions(%q) accepted signal %q", s, a.Arg)
+					}
+				case "hook":
+					if a.Arg == "" {
+						t.Errorf("ParseActions(%q): empty hook", s)
+					}
+				default:
+					t.Errorf("ParseActions(%q): kind %q", s, a.Kind)
+				}
+			}
+		}
+	})
+}

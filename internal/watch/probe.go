@@ -1,5 +1,7 @@
 package watch
 
+import "fmt"
+
 // The JavaScript leakhound evaluates in the target. Nothing is loaded from
 // disk and the target's code is not changed: a PerformanceObserver for "gc"
 // entries records each collection into a bounded buffer that every sample
@@ -7,14 +9,16 @@ package watch
 // spaces but the young ones), which is the post-GC heap the leak signal
 // follows: it excludes young objects allocated since the collection.
 //
-// The state hangs off a registered symbol, non-enumerable, so a second
-// leakhound (or a reconnect) reuses it and the program never sees it in
-// Object.keys(globalThis).
+// The state hangs off a registered symbol, non-enumerable, so the program
+// never sees it in Object.keys(globalThis). Each watcher (two leakhounds,
+// or one that reconnects) registers its own bounded buffer under its id,
+// so none drains GCs meant for another; the observer goes away with the
+// last watcher.
 
 const probeKey = `Symbol.for('leakhound.watch')`
 
-// installJS installs the observer if needed and returns the target's
-// identity and limits.
+// installJS installs the observer if needed, registers the watcher %q and
+// returns the target's identity and limits.
 const installJS = `(() => {
   const K = ` + probeKey + `;
   const load = (m) => (process.getBuiltinModule ? process.getBuiltinModule(m) : require(m));
@@ -22,42 +26,51 @@ const installJS = `(() => {
   if (!w) {
     const v8 = load('v8');
     const { PerformanceObserver } = load('perf_hooks');
-    const buf = [];
-    const max = 4096;
+    const subs = new Map();
     const oldGen = () => {
       let n = 0;
       for (const s of v8.getHeapSpaceStatistics()) if (!s.space_name.startsWith('new_')) n += s.space_used_size;
       return n;
     };
     const obs = new PerformanceObserver((list) => {
+      let old = -1;
       for (const e of list.getEntries()) {
         const kind = e.detail ? e.detail.kind : e.kind;
-        if (buf.length >= max) { w.dropped++; continue; }
-        buf.push([kind, e.duration, e.startTime, kind === 4 ? oldGen() : 0]);
+        if (kind === 4 && old < 0) old = oldGen();
+        const rec = [kind, e.duration, e.startTime, kind === 4 ? old : 0];
+        for (const s of subs.values()) {
+          if (s.buf.length >= 4096) s.dropped++;
+          else s.buf.push(rec);
+        }
       }
     });
     obs.observe({ entryTypes: ['gc'] });
-    w = { v8, buf, dropped: 0, stop() { obs.disconnect(); delete globalThis[K]; } };
+    w = { v8, subs, stop(id) { subs.delete(id); if (subs.size === 0) { obs.disconnect(); delete globalThis[K]; } } };
     Object.defineProperty(globalThis, K, { value: w, configurable: true, enumerable: false, writable: true });
   }
+  if (!w.subs.has(%[1]q)) w.subs.set(%[1]q, { buf: [], dropped: 0 });
   const perf = load('perf_hooks').performance;
   return { pid: process.pid, node: process.version, limit: w.v8.getHeapStatistics().heap_size_limit,
     origin: perf.timeOrigin, now: perf.now(), argv: (process.argv || []).slice(1, 3), title: process.title };
 })()`
 
-// sampleJS reads process.memoryUsage() and drains the GC buffer. It
-// returns null GCs when the observer is gone (someone removed it), and
-// the watcher re-installs it.
+// sampleJS reads process.memoryUsage() and drains watcher %q's GC buffer.
+// GCs are null when the observer or the registration is gone (someone
+// removed it), and the watcher re-installs.
 const sampleJS = `(() => {
   const w = globalThis[` + probeKey + `];
+  const s = w && w.subs.get(%[1]q);
   const m = process.memoryUsage();
   let g = null, d = 0;
-  if (w) { g = w.buf.splice(0); d = w.dropped; w.dropped = 0; }
+  if (s) { g = s.buf.splice(0); d = s.dropped; s.dropped = 0; }
   return [m.rss, m.heapTotal, m.heapUsed, m.external, m.arrayBuffers, g, d];
 })()`
 
-// uninstallJS removes the observer when watch stops.
-const uninstallJS = `(() => { const w = globalThis[` + probeKey + `]; if (w) w.stop(); return true; })()`
+// uninstallJS unregisters watcher %q (and removes the observer after the
+// last one) when watch stops.
+const uninstallJS = `(() => { const w = globalThis[` + probeKey + `]; if (w) w.stop(%[1]q); return true; })()`
+
+func probeJS(tmpl, id string) string { return fmt.Sprintf(tmpl, id) }
 
 // GC kinds as node's perf_hooks reports them (NODE_PERFORMANCE_GC_*), named
 // as prom-client names them.
@@ -76,5 +89,8 @@ func gcKindName(k int) string {
 }
 
 // ProbeSource returns the JavaScript watch evaluates in the target (install,
-// sample, uninstall), for benchmarks that measure its cost in isolation.
-func ProbeSource() (install, sample, uninstall string) { return installJS, sampleJS, uninstallJS }
+// sample, uninstall) for watcher id, for benchmarks that measure its cost in
+// isolation.
+func ProbeSource(id string) (install, sample, uninstall string) {
+	return probeJS(installJS, id), probeJS(sampleJS, id), probeJS(uninstallJS, id)
+}
