@@ -2,7 +2,6 @@ package heapgraph
 
 import (
 	"bytes"
-	"regexp"
 	"sort"
 	"strconv"
 
@@ -25,33 +24,98 @@ type ephemeronTable struct {
 	has []uint64 // bit per string: is an ephemeron name (fast reject)
 }
 
-var ephemeronRE = regexp.MustCompile(`^\d+( / part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$`)
-
+// buildEphemeronTable finds the WeakMap entry edge names, i.e. the strings
+// DevTools matches with
+//
+//	^\d+( / part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$
+//
+// (see parseEphemeron, which is equivalent and much faster than a regexp).
 func buildEphemeronTable(st *heapsnapshot.StringTable) ephemeronTable {
 	var t ephemeronTable
-	marker := []byte(" pair in WeakMap (table @")
 	for i := 0; i < st.Len(); i++ {
-		b := st.Bytes(uint32(i))
-		if len(b) < len(marker) || b[0] < '0' || b[0] > '9' || b[len(b)-1] != ')' || !bytes.Contains(b, marker) {
+		dup, table, ok := parseEphemeron(st.Bytes(uint32(i)))
+		if !ok {
 			continue
-		}
-		m := ephemeronRE.FindSubmatch(b)
-		if m == nil {
-			continue
-		}
-		id, err := strconv.ParseUint(string(m[2]), 10, 64)
-		if err != nil {
-			id = ^uint64(0)
 		}
 		if t.has == nil {
 			t.has = make([]uint64, (st.Len()+63)/64)
 		}
 		setBit(t.has, uint32(i))
 		t.idx = append(t.idx, uint32(i))
-		t.eph = append(t.eph, ephemeron{dup: string(m[1]), table: id})
+		t.eph = append(t.eph, ephemeron{dup: string(dup), table: table})
 	}
 	return t
 }
+
+var (
+	ephKeyPrefix   = []byte(" / part of key (")
+	ephValueMiddle = []byte(") -> value (")
+	ephTableSuffix = []byte(") pair in WeakMap (table @")
+)
+
+// parseEphemeron matches b against DevTools' WeakMap edge name pattern and
+// returns the part after the leading number and the table id. The lazy
+// ".*?" parts may hold anything but JavaScript line terminators, so a match
+// exists exactly when the fixed parts are where the pattern puts them and
+// " @" digits ") -> value (" occurs between key and value.
+func parseEphemeron(b []byte) (dup []byte, table uint64, ok bool) {
+	n := len(b)
+	if n < 63 || !isDigit(b[0]) || b[n-1] != ')' {
+		return nil, 0, false
+	}
+	d := 0
+	for d < n && isDigit(b[d]) {
+		d++
+	}
+	g := b[d:]
+	if !bytes.HasPrefix(g, ephKeyPrefix) || bytes.ContainsAny(g, "\n\r\u2028\u2029") {
+		return nil, 0, false
+	}
+	// ... pair in WeakMap (table @T)
+	body := g[:len(g)-1]
+	tEnd := len(body)
+	tStart := tEnd
+	for tStart > 0 && isDigit(body[tStart-1]) {
+		tStart--
+	}
+	if tStart == tEnd || !bytes.HasSuffix(body[:tStart], ephTableSuffix) {
+		return nil, 0, false
+	}
+	id, err := strconv.ParseUint(string(body[tStart:tEnd]), 10, 64)
+	if err != nil {
+		id = ^uint64(0) // DevTools' parseInt would give a huge number: no node has that id
+	}
+	if tStart-len(ephTableSuffix) < len(ephKeyPrefix) {
+		return nil, 0, false
+	}
+	rest := body[len(ephKeyPrefix) : tStart-len(ephTableSuffix)]
+	// rest = X " @" d1 ") -> value (" Y " @" d2
+	e := len(rest)
+	for e > 0 && isDigit(rest[e-1]) {
+		e--
+	}
+	if e == len(rest) || e < 2 || rest[e-1] != '@' || rest[e-2] != ' ' {
+		return nil, 0, false
+	}
+	head := rest[:e-2]
+	for off := 0; ; {
+		k := bytes.Index(head[off:], ephValueMiddle)
+		if k < 0 {
+			return nil, 0, false
+		}
+		k += off
+		j := k
+		for j > 0 && isDigit(head[j-1]) {
+			j--
+		}
+		if j < k && j >= 2 && head[j-1] == '@' && head[j-2] == ' ' {
+			return g, id, true
+		}
+		off = k + 1
+	}
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func (t *ephemeronTable) lookup(str uint32) (ephemeron, bool) {
 	if t.has == nil || int(str>>6) >= len(t.has) || !getBit(t.has, str) {
