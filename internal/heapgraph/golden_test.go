@@ -14,7 +14,9 @@ import (
 
 const goldenDir = "../../testdata/golden"
 
-func goldenNames(t *testing.T) []string {
+func goldenNames(t *testing.T) []string { return goldenNamesIn(t, goldenDir) }
+
+func goldenNamesIn(t *testing.T, goldenDir string) []string {
 	t.Helper()
 	m, err := filepath.Glob(filepath.Join(goldenDir, "*.heapsnapshot.gz"))
 	if err != nil || len(m) == 0 {
@@ -51,62 +53,74 @@ type goldenNodes struct {
 // our retained size, distance and class name with DevTools' own numbers,
 // and every row of the Summary view.
 func TestGolden(t *testing.T) {
-	for _, name := range goldenNames(t) {
-		t.Run(name, func(t *testing.T) {
-			s := loadGolden(t, filepath.Join(goldenDir, name+".heapsnapshot.gz"))
-			g, err := Build(s, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var want goldenNodes
-			if err := json.NewDecoder(readGz(t, filepath.Join(goldenDir, name+".nodes.json.gz"))).Decode(&want); err != nil {
-				t.Fatal(err)
-			}
-			if len(want.Raw) != g.NodeCount() {
-				t.Fatalf("golden has %d nodes, snapshot %d", len(want.Raw), g.NodeCount())
-			}
-			bad := 0
-			for i, w := range want.Raw {
-				n := uint32(i)
-				id, ret, dist, cls := w[0], w[1], w[2], want.Classes[w[3]]
-				if int64(g.ID(n)) != id || int64(g.RetainedSize(n)) != ret || int64(g.Distance(n)) != dist || g.ClassName(n) != cls {
-					if bad < 10 {
-						t.Errorf("node %d @%d %s %q: got retained %d distance %d class %q; DevTools: retained %d distance %d class %q",
-							n, g.ID(n), g.TypeName(n), g.S.NodeNameString(n), g.RetainedSize(n), g.Distance(n), g.ClassName(n), ret, dist, cls)
-					}
-					bad++
-				}
-			}
-			if bad > 0 {
-				t.Errorf("%d of %d nodes differ from DevTools", bad, len(want.Raw))
-			}
-
-			// Summary rows: compare as multisets keyed by the whole row.
-			var wantRows []string
-			sc := bufio.NewScanner(readGz(t, filepath.Join(goldenDir, name+".summary.jsonl.gz")))
-			sc.Buffer(nil, 1<<20)
-			for sc.Scan() {
-				var r struct {
-					Class    string `json:"class"`
-					Count    int    `json:"count"`
-					Self     uint64 `json:"self"`
-					Retained uint64 `json:"retained"`
-					Distance int32  `json:"distance"`
-				}
-				if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-					t.Fatal(err)
-				}
-				wantRows = append(wantRows, fmt.Sprintf("%q count=%d self=%d retained=%d distance=%d", r.Class, r.Count, r.Self, r.Retained, r.Distance))
-			}
-			var gotRows []string
-			for _, r := range g.Summary() {
-				gotRows = append(gotRows, fmt.Sprintf("%q count=%d self=%d retained=%d distance=%d", r.Name, r.Count, r.Shallow, r.Retained, r.Distance))
-			}
-			sort.Strings(wantRows)
-			sort.Strings(gotRows)
-			diffRows(t, gotRows, wantRows)
-		})
+	dirs := []string{goldenDir}
+	// Golden files too big to commit (e.g. made by scripts/golden/make.sh
+	// from a large program) can be checked the same way.
+	if extra := os.Getenv("LEAKHOUND_GOLDEN_DIR"); extra != "" {
+		dirs = append(dirs, extra)
 	}
+	for _, dir := range dirs {
+		for _, name := range goldenNamesIn(t, dir) {
+			testGolden(t, dir, name)
+		}
+	}
+}
+
+func testGolden(t *testing.T, goldenDir, name string) {
+	t.Run(name, func(t *testing.T) {
+		s := loadGolden(t, filepath.Join(goldenDir, name+".heapsnapshot.gz"))
+		g, err := Build(s, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want goldenNodes
+		if err := json.NewDecoder(readGz(t, filepath.Join(goldenDir, name+".nodes.json.gz"))).Decode(&want); err != nil {
+			t.Fatal(err)
+		}
+		if len(want.Raw) != g.NodeCount() {
+			t.Fatalf("golden has %d nodes, snapshot %d", len(want.Raw), g.NodeCount())
+		}
+		bad := 0
+		for i, w := range want.Raw {
+			n := uint32(i)
+			id, ret, dist, cls := w[0], w[1], w[2], want.Classes[w[3]]
+			if int64(g.ID(n)) != id || int64(g.RetainedSize(n)) != ret || int64(g.Distance(n)) != dist || g.ClassName(n) != cls {
+				if bad < 10 {
+					t.Errorf("node %d @%d %s %q: got retained %d distance %d class %q; DevTools: retained %d distance %d class %q",
+						n, g.ID(n), g.TypeName(n), g.S.NodeNameString(n), g.RetainedSize(n), g.Distance(n), g.ClassName(n), ret, dist, cls)
+				}
+				bad++
+			}
+		}
+		if bad > 0 {
+			t.Errorf("%d of %d nodes differ from DevTools", bad, len(want.Raw))
+		}
+
+		// Summary rows: compare as multisets keyed by the whole row.
+		var wantRows []string
+		sc := bufio.NewScanner(readGz(t, filepath.Join(goldenDir, name+".summary.jsonl.gz")))
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			var r struct {
+				Class    string `json:"class"`
+				Count    int    `json:"count"`
+				Self     uint64 `json:"self"`
+				Retained uint64 `json:"retained"`
+				Distance int32  `json:"distance"`
+			}
+			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+				t.Fatal(err)
+			}
+			wantRows = append(wantRows, fmt.Sprintf("%q count=%d self=%d retained=%d distance=%d", r.Class, r.Count, r.Self, r.Retained, r.Distance))
+		}
+		var gotRows []string
+		for _, r := range g.Summary() {
+			gotRows = append(gotRows, fmt.Sprintf("%q count=%d self=%d retained=%d distance=%d", r.Name, r.Count, r.Shallow, r.Retained, r.Distance))
+		}
+		sort.Strings(wantRows)
+		sort.Strings(gotRows)
+		diffRows(t, gotRows, wantRows)
+	})
 }
 
 func diffRows(t *testing.T, got, want []string) {
