@@ -63,6 +63,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	asJSON := fs.Bool("json", false, "print events as JSON lines on stdout")
 	verbose := fs.Bool("verbose", false, "print every sample, not only events")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
+	status := fs.Duration("status", time.Minute, "print a status line this often in text mode (0: never; --verbose prints every sample)")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -143,6 +144,8 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	}
 
 	var outMu sync.Mutex
+	var lastStatus time.Time
+	var gcsSince, majorsSince int
 	pal := Palette(env.Stdout)
 	enc := json.NewEncoder(env.Stdout)
 	onEvent := func(e watch.Event) {
@@ -158,7 +161,23 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 			return
 		}
 		if e.Kind == "sample" && !*verbose {
-			return
+			// A periodic status line, so a quiet healthy target still
+			// shows that watch is alive.
+			gcsSince += e.GCs
+			majorsSince += e.MajorGCs
+			if *status <= 0 || e.Sample == nil || time.Since(lastStatus) < *status {
+				return
+			}
+			if lastStatus.IsZero() {
+				lastStatus = time.Now()
+				return
+			}
+			lastStatus = time.Now()
+			e.Message = fmt.Sprintf("heap used %s of %s, rss %s, external %s; %d GCs (%d major) since the last status",
+				ui.Bytes(e.Sample.HeapUsed), ui.Bytes(e.Sample.HeapTotal), ui.Bytes(e.Sample.RSS), ui.Bytes(e.Sample.External),
+				gcsSince, majorsSince)
+			gcsSince, majorsSince = 0, 0
+			e.Kind = "status"
 		}
 		label := e.Kind
 		switch e.Kind {
@@ -168,7 +187,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 			label = pal.Yellow(e.Trigger + " " + e.Action)
 		case "connected", "report":
 			label = pal.Green(label)
-		case "sample":
+		case "sample", "status":
 			label = pal.Dim(label)
 		}
 		msg := e.Message
