@@ -34,15 +34,18 @@ func runDiff(ctx context.Context, env *Env, args []string) error {
 	if *top < 0 {
 		return BadInputf("--top must be >= 0")
 	}
-	base, err := LoadGraph(ctx, env, pos[0], *quiet)
+	g, err := LoadGraph(ctx, env, pos[0], *quiet)
 	if err != nil {
 		return err
 	}
+	// Keep only what the comparison needs of the base, so one graph is in
+	// memory at a time.
+	base := leak.NewDiffBase(g, filepath.Base(pos[0]))
 	target, err := LoadGraph(ctx, env, pos[1], *quiet)
 	if err != nil {
 		return err
 	}
-	d, err := leak.Diff(base, target, filepath.Base(pos[0]), filepath.Base(pos[1]))
+	d, err := base.Diff(target, filepath.Base(pos[1]))
 	if err != nil {
 		if errors.Is(err, leak.ErrNotSameProcess) {
 			return BadInput(err)

@@ -65,18 +65,43 @@ func objects(g *heapgraph.Graph, rows map[string]uint32, names *[]string) []idCl
 	return out
 }
 
+// DiffBase is what Diff needs of the base snapshot, so its graph can be
+// dropped before the target is loaded (one graph in memory at a time).
+type DiffBase struct {
+	info  SnapshotInfo
+	set   idSet
+	objs  []idClass
+	rowOf map[string]uint32
+	names []string
+}
+
+// NewDiffBase extracts the base side of a comparison from g.
+func NewDiffBase(g *heapgraph.Graph, name string) *DiffBase {
+	b := &DiffBase{info: SnapshotInfo{Name: name, Nodes: g.NodeCount(), TotalSize: g.Stats.Total},
+		set: newIDSet(g), rowOf: map[string]uint32{}}
+	b.objs = objects(g, b.rowOf, &b.names)
+	return b
+}
+
 // Diff compares base and target by snapshot id, like DevTools' Comparison
 // view: per class, the objects allocated and freed between the two. It
 // fails with ErrNotSameProcess when ids cannot be compared. Rows are sorted
 // by size delta, largest growth first.
 func Diff(base, target *heapgraph.Graph, baseName, targetName string) (*DiffResult, error) {
-	set := newIDSet(base)
-	if err := set.sameProcess(target, baseName, targetName); err != nil {
+	return NewDiffBase(base, baseName).Diff(target, targetName)
+}
+
+// Diff compares the base with target.
+func (d *DiffBase) Diff(target *heapgraph.Graph, targetName string) (*DiffResult, error) {
+	if err := d.set.sameProcess(target, d.info.Name, targetName); err != nil {
 		return nil, err
 	}
 	rowOf := map[string]uint32{}
-	var names []string
-	a := objects(base, rowOf, &names)
+	for k, v := range d.rowOf {
+		rowOf[k] = v
+	}
+	names := append([]string(nil), d.names...)
+	a := d.objs
 	b := objects(target, rowOf, &names)
 	rows := make([]DiffRow, len(names))
 	for i, n := range names {
@@ -101,7 +126,7 @@ func Diff(base, target *heapgraph.Graph, baseName, targetName string) (*DiffResu
 		}
 	}
 	out := &DiffResult{
-		Base:   SnapshotInfo{Name: baseName, Nodes: base.NodeCount(), TotalSize: base.Stats.Total},
+		Base:   d.info,
 		Target: SnapshotInfo{Name: targetName, Nodes: target.NodeCount(), TotalSize: target.Stats.Total},
 		Rows:   []DiffRow{},
 	}
