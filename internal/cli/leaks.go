@@ -160,7 +160,8 @@ func ParseSize(s string) (int64, error) {
 		}
 	}
 	v, err := strconv.ParseFloat(u, 64)
-	if err != nil || v < 0 || v*mult > 1<<62 {
+	// !(v >= 0) also rejects NaN; the upper bound rejects Inf.
+	if err != nil || !(v >= 0) || v*mult > 1<<62 {
 		return 0, BadInputf("%q is not a size (e.g. 1MB, 512KiB, 100000)", s)
 	}
 	return int64(v * mult), nil

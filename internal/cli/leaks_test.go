@@ -141,3 +141,15 @@ func TestDemo(t *testing.T) {
 		t.Errorf("top suspect: %+v", s)
 	}
 }
+
+func FuzzParseSize(f *testing.F) {
+	for _, s := range []string{"0", "1KB", "1.5MiB", "2 gb", "-1", "1e400", "KiB", "", "NaN", "Inf"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseSize(s)
+		if err == nil && v < 0 {
+			t.Fatalf("ParseSize(%q) = %d", s, v)
+		}
+	})
+}

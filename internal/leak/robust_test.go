@@ -54,3 +54,24 @@ func TestAnalyzeSyntheticGraphs(t *testing.T) {
 		}
 	}
 }
+
+// FuzzAnalyze runs the series analysis and the comparison on random graphs
+// (three snapshots from up to two generator seeds): never a panic.
+func FuzzAnalyze(f *testing.F) {
+	f.Add(uint64(1), uint64(1), uint16(50), false)
+	f.Add(uint64(3), uint64(4), uint16(400), true)
+	f.Add(uint64(5), uint64(5), uint16(1), false)
+	f.Fuzz(func(t *testing.T, seedA, seedB uint64, nodes uint16, legacy bool) {
+		n := int(nodes%2000) + 1
+		gs := []*heapgraph.Graph{
+			synthetic(t, snapshottest.Config{Nodes: n, Seed: seedA, Legacy: legacy}),
+			synthetic(t, snapshottest.Config{Nodes: n, Seed: seedB, Legacy: legacy}),
+			synthetic(t, snapshottest.Config{Nodes: n + 7, Seed: seedA, Legacy: legacy}),
+		}
+		rep, err := Analyze(3, func(i int) (*heapgraph.Graph, error) { return gs[i], nil }, Options{})
+		if err == nil && rep.Leak != (len(rep.Suspects) > 0) {
+			t.Fatalf("leak=%v with %d suspects", rep.Leak, len(rep.Suspects))
+		}
+		_, _ = Diff(gs[0], gs[2], "a", "b")
+	})
+}
