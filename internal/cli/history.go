@@ -326,6 +326,20 @@ func writeHistoryText(w io.Writer, pal ui.Palette, name string, sessions []store
 		}
 		bt.Write(w, pal)
 	}
+	if len(sessions) > 1 {
+		// Restarts of the target or of watch: one row per connection.
+		fmt.Fprintln(w)
+		st := ui.Table{Header: []string{"session", "pid", "started", "ended", "why"}, RightAlign: map[int]bool{0: true, 1: true}}
+		for _, se := range sessions {
+			ended := "running (or killed)"
+			if !se.Ended.IsZero() {
+				ended = se.Ended.Local().Format("01-02 15:04:05")
+			}
+			st.Rows = append(st.Rows, []string{strconv.FormatInt(se.ID, 10), strconv.Itoa(se.PID),
+				se.Started.Local().Format("01-02 15:04:05"), ended, se.EndReason})
+		}
+		st.Write(w, pal)
+	}
 	if len(gcs) > 0 {
 		fmt.Fprintln(w)
 		gt := ui.Table{Header: []string{"GC", "count", "total pause", "max pause"}, RightAlign: map[int]bool{1: true, 2: true, 3: true}}

@@ -168,7 +168,7 @@ func TestWatchThenHistory(t *testing.T) {
 		t.Errorf("history --pid: %d\n%s", code, out)
 	}
 	code, out, _ = run(t, "history", "--data-dir", dir, "--since", "1h")
-	if code != 0 || !strings.Contains(out, "svc") {
+	if code != 0 || !strings.Contains(out, "svc") || !strings.Contains(out, "connection lost") {
 		t.Errorf("history (single target): %d\n%s", code, out)
 	}
 }
