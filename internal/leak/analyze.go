@@ -236,22 +236,37 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 			sus = append(sus, s)
 		}
 	}
-	if n >= 4 {
-		sus = append(sus, classes.suspects(last, cand, sus)...)
+	byGrowth := func(sus []Suspect) {
+		sort.SliceStable(sus, func(i, j int) bool {
+			if sus[i].GrowthBytes != sus[j].GrowthBytes {
+				return sus[i].GrowthBytes > sus[j].GrowthBytes
+			}
+			return sus[i].GrowthCount > sus[j].GrowthCount
+		})
 	}
-	sort.SliceStable(sus, func(i, j int) bool {
-		if sus[i].GrowthBytes != sus[j].GrowthBytes {
-			return sus[i].GrowthBytes > sus[j].GrowthBytes
-		}
-		return sus[i].GrowthCount > sus[j].GrowthCount
-	})
+	byGrowth(sus)
 	if len(sus) > max {
 		sus = sus[:max]
 	}
 	ex := newExplainer(last, lastShaper)
 	for i := range sus {
-		sus[i].Rank = i + 1
 		ex.explain(&sus[i])
+	}
+	if n >= 4 {
+		// After explaining, so classes a path suspect already names are
+		// left out.
+		more := classes.suspects(last, cand, sus)
+		for i := range more {
+			ex.explain(&more[i])
+		}
+		sus = append(sus, more...)
+		byGrowth(sus)
+		if len(sus) > max {
+			sus = sus[:max]
+		}
+	}
+	for i := range sus {
+		sus[i].Rank = i + 1
 	}
 	rep.Suspects = sus
 	if rep.Suspects == nil {

@@ -215,6 +215,13 @@ func TestFourSnapshots(t *testing.T) {
 	if len(rep.Suspects) == 0 || rep.Suspects[0].Pattern != PatternEventListener || len(rep.Suspects[0].Count) != 4 {
 		t.Fatalf("event-listener with 4 snapshots: %+v", rep.Suspects)
 	}
+	seen := map[string]bool{}
+	for _, s := range rep.Suspects {
+		if seen[s.Class] {
+			t.Errorf("class %s reported twice", s.Class)
+		}
+		seen[s.Class] = true
+	}
 	rep = analyzeFiles(t, series(t, "control", 4))
 	for _, s := range rep.Suspects {
 		t.Errorf("suspect in the 4-snapshot control: %s %s count=%v %s", s.Pattern, s.Class, s.Count, s.PathText)
