@@ -3,6 +3,8 @@ package cli
 import (
 	"bufio"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -227,5 +229,73 @@ func TestWatchAutomaticAnalysis(t *testing.T) {
 	}
 	if !strings.Contains(out, `"kind":"report"`) {
 		t.Errorf("no report event:\n%s", out)
+	}
+}
+
+// TestWatchByPIDAndMetrics: attach by pid (the inspector is opened with
+// SIGUSR1), scrape the metrics endpoint while watching, then the target
+// dies: watch says what it kept and exits 3.
+func TestWatchByPIDAndMetrics(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not on PATH")
+	}
+	// --inspect-port=0: SIGUSR1 opens the inspector on a free port.
+	cmd := exec.Command(node, "--inspect-port=0", "healthy.js")
+	cmd.Dir = watchTestdata()
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if !bufio.NewScanner(out).Scan() {
+		t.Fatal("node did not start")
+	}
+	go io.Copy(io.Discard, out)
+
+	dir := t.TempDir()
+	mport := freePort(t)
+	done := make(chan struct{})
+	var code int
+	var stdout, stderr string
+	go func() {
+		defer close(done)
+		code, stdout, stderr = run(t, "watch", strconv.Itoa(cmd.Process.Pid), "--interval", "200ms", "--data-dir", dir,
+			"--metrics-addr", mport, "--no-reconnect", "--json")
+	}()
+	var body string
+	for i := 0; i < 50 && !strings.Contains(body, "nodejs_heap_size_used_bytes "); i++ {
+		time.Sleep(200 * time.Millisecond)
+		if resp, err := http.Get("http://127.0.0.1:" + mport + "/metrics"); err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			body = string(b)
+		}
+	}
+	for _, want := range []string{"nodejs_heap_size_used_bytes ", "process_resident_memory_bytes ", "leakhound_target_up 1", "nodejs_heap_size_limit_bytes "} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	cmd.Process.Kill()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("watch did not notice the target died")
+	}
+	if code != ExitEnv || !strings.Contains(stderr, "lost") || !strings.Contains(stderr, "leakhound.db") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(stdout, `"pid":`+strconv.Itoa(cmd.Process.Pid)) {
+		t.Errorf("events do not name the pid:\n%s", stdout)
+	}
+	code, hout, _ := run(t, "history", "--pid", strconv.Itoa(cmd.Process.Pid), "--data-dir", dir, "--json")
+	var h watchHistoryJSON
+	if code != 0 || json.Unmarshal([]byte(hout), &h) != nil || len(h.Samples) == 0 || !strings.HasPrefix(h.Sessions[0].EndReason, "connection lost") {
+		t.Errorf("history after the target died: %d %s", code, hout)
 	}
 }
