@@ -291,7 +291,6 @@ func (a *analysis) calculateShallowSizes() {
 	n := uint32(s.NodeCount)
 	nt := s.NodeTypeIndex
 	owners := make([]uint32, n)
-	work := make([]uint32, 0, n)
 	for i := uint32(0); i < n; i++ {
 		t := int(s.NodeType[i])
 		if t == nt.Hidden || t == nt.Array ||
@@ -299,13 +298,14 @@ func (a *analysis) calculateShallowSizes() {
 			owners[i] = unvisited
 		} else {
 			owners[i] = i
-			work = append(work, i)
 		}
 	}
+	// Ownership flows from every self-owned node to the nodes it reaches; the
+	// result is a fixpoint, so the visiting order does not matter. Only
+	// nodes whose owner changed go on the stack, not every node.
 	weak := s.EdgeTypeIndex.Weak
-	for len(work) > 0 {
-		id := work[len(work)-1]
-		work = work[:len(work)-1]
+	var work []uint32
+	visit := func(id uint32) {
 		owner := owners[id]
 		for e := s.FirstEdge[id]; e < s.FirstEdge[id+1]; e++ {
 			if int(s.EdgeType[e]) == weak {
@@ -321,6 +321,17 @@ func (a *analysis) calculateShallowSizes() {
 				owners[t] = multiple
 				work = append(work, t)
 			}
+		}
+	}
+	for i := uint32(0); i < n; i++ {
+		if owners[i] != i {
+			continue
+		}
+		visit(i)
+		for len(work) > 0 {
+			id := work[len(work)-1]
+			work = work[:len(work)-1]
+			visit(id)
 		}
 	}
 	for i := uint32(0); i < n; i++ {
