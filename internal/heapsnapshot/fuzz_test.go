@@ -2,6 +2,7 @@ package heapsnapshot
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -38,13 +39,24 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		snap, err := Read(bytes.NewReader(data), Options{Size: int64(len(data))})
+		// The parallel path, with tiny chunks, must agree with the serial one.
+		oldSize, oldMin := chunkSize, parallelMin
+		chunkSize, parallelMin = 37, 0
+		snap2, err2 := Read(bytes.NewReader(data), Options{Size: int64(len(data)), Workers: 2})
+		chunkSize, parallelMin = oldSize, oldMin
+		if (err == nil) != (err2 == nil) {
+			t.Fatalf("serial and parallel disagree: %v / %v", err, err2)
+		}
 		if err != nil {
-			if !IsFormatError(err) {
-				t.Fatalf("error is not a FormatError: %v", err)
+			if !IsFormatError(err) || !IsFormatError(err2) {
+				t.Fatalf("error is not a FormatError: %v / %v", err, err2)
 			}
 			return
 		}
 		checkInvariants(t, snap)
+		if !reflect.DeepEqual(snap, snap2) {
+			t.Fatal("serial and parallel results differ")
+		}
 	})
 }
 

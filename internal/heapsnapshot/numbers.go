@@ -14,9 +14,14 @@ import (
 // chunks cut just after a comma; workers parse chunks into numbers in
 // parallel, learn from their predecessor how many numbers came before them,
 // and then write straight into the preallocated columns.
-const (
+const chunkPad = 16 // lets the number scanner load 8 bytes past any digit
+
+// Variables so that tests can exercise chunk boundaries on small inputs.
+var (
 	chunkSize = 512 << 10
-	chunkPad  = 16 // lets the number scanner load 8 bytes past any digit
+	// parallelMin is the input size below which arrays are read serially:
+	// goroutines and chunk buffers only pay off for big arrays.
+	parallelMin int64 = 4 << 20
 )
 
 // sink receives the numbers of one array, addressed by their index in it.
@@ -62,7 +67,7 @@ func (p *parser) uintArray(sk sink) error {
 	if w <= 0 {
 		w = runtime.GOMAXPROCS(0)
 	}
-	if w >= 2 && sk.parallel() {
+	if r := p.remaining(); w >= 2 && sk.parallel() && (r < 0 || r >= parallelMin) {
 		return p.uintArrayParallel(sk, w)
 	}
 	return p.uintArraySerial(sk)
@@ -160,6 +165,13 @@ func (p *parser) uintArrayParallel(sk sink, workers int) error {
 		}
 		return make([]byte, min+chunkSize+chunkPad) // rare: a long carried-over run
 	}
+	// Only standard buffers are pooled (and all of them fit); an oversized
+	// one, made for a long carried-over run, is left to the GC.
+	put := func(b []byte) {
+		if cap(b) == chunkSize+chunkPad {
+			pool <- b
+		}
+	}
 	jobs := make(chan *numJob, workers)
 	var (
 		errMu    sync.Mutex
@@ -200,12 +212,7 @@ func (p *parser) uintArrayParallel(sk sink, workers int) error {
 						setErr(j.idx, err)
 					}
 				}
-				if cap(j.buf) == chunkSize+chunkPad {
-					pool <- j.buf
-				} else {
-					// An oversized buffer is not pooled; keep the pool full.
-					pool <- make([]byte, chunkSize+chunkPad)
-				}
+				put(j.buf)
 			}
 		}()
 	}
@@ -259,7 +266,7 @@ func (p *parser) uintArrayParallel(sk sink, workers int) error {
 		if j < 0 {
 			if p.eof {
 				carry = append(carry[:0], data...)
-				pool <- buf
+				put(buf)
 				result = errTruncated
 				break
 			}
@@ -270,12 +277,12 @@ func (p *parser) uintArrayParallel(sk sink, workers int) error {
 			}
 			if n-k > 32 {
 				result = p.errAt(abs+int64(k), "expected a number of at most 10 digits followed by ',' or ']'")
-				pool <- buf
+				put(buf)
 				break
 			}
 			carry = append(carry[:0], data[k:]...)
 			abs += int64(k)
-			pool <- buf
+			put(buf)
 			continue
 		}
 		carry = append(carry[:0], data[j+1:]...)
