@@ -15,10 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/leakhound/leakhound/internal/heapgraph"
 	"github.com/leakhound/leakhound/internal/inspector"
-	"github.com/leakhound/leakhound/internal/leak"
-	rpt "github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/ui"
 )
 
@@ -31,7 +28,7 @@ func init() {
 	})
 }
 
-// runInfo is what `run` adds to the leak report's JSON, under "run".
+// runInfo records what `run` did, for its summary line.
 type runInfo struct {
 	Command    []string      `json:"command"`
 	PID        int           `json:"pid"`
@@ -84,8 +81,18 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&o.dir, "dir", "", "write the snapshots here and keep them (default: a temporary directory, removed)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the snapshots (in --dir, or the temporary directory, which is printed)")
 	fs.DurationVar(&o.startWait, "start-timeout", 30*time.Second, "how long to wait for the program's inspector and, with --load, its port")
-	rf := addReportFlags(fs)
-	quiet := fs.Bool("quiet", false, "no progress or notes on stderr (the program's own output still passes through)")
+	// The report flags are `leaks`'s, with the same defaults: run prints
+	// exactly the report `leaks` would print for the snapshots it took.
+	lf := leakFlags{
+		asJSON:     fs.Bool("json", false, "print the leak report as JSON (the `leaks --json` schema)"),
+		markdown:   fs.Bool("markdown", false, "print the leak report as Markdown (for CI comments)"),
+		quiet:      fs.Bool("quiet", false, "no progress or notes on stderr (the program's own output still passes through)"),
+		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a suspect passes --min-growth and --min-count"),
+		minGrowth:  fs.String("min-growth", "0", "with --fail-on-leak: smallest retained growth that fails, e.g. 1MB, 512KiB, 100000"),
+		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in object count that fails"),
+		top:        fs.Int("top", 10, "show at most N suspects"),
+	}
+	quiet := lf.quiet
 	tf := addTargetFlags(fs)
 	argv, err := ParseFlags(fs, args)
 	if err != nil {
@@ -96,7 +103,10 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	if err := o.validate(argv); err != nil {
 		return err
 	}
-	if err := rf.validate(); err != nil {
+	if *lf.asJSON && *lf.markdown {
+		return BadInputf("--json and --markdown are exclusive")
+	}
+	if _, err := ParseSize(*lf.minGrowth); err != nil {
 		return err
 	}
 
@@ -135,15 +145,17 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer prog.Stop(5 * time.Second)
-	conn, err := inspector.Dial(ctx, prog.Target)
+	conn, err := prog.Connect(ctx)
 	if err != nil {
-		return err
+		select {
+		case <-prog.Exited():
+			return fmt.Errorf("the program exited at startup (%s): %w", prog.ExitText(), err)
+		case <-time.After(3 * time.Second):
+			return err
+		}
 	}
 	defer conn.Close()
 
-	if err := inspector.WaitStarted(ctx, conn); err != nil {
-		return err
-	}
 	info := runInfo{Command: argv, PID: prog.Target.PID, Snapshots: []runSnapshot{}}
 	var work func(ctx context.Context, n int) error
 	var stats loadStats
@@ -175,12 +187,28 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	if info.Warmup < 0 {
 		info.Warmup = info.PerRound
 	}
-	// Fail fast with the program's fate when it dies under the workload.
+	// A program that ends by itself makes node wait for us to disconnect,
+	// leaving a call unanswered: let go so it can exit.
+	go func() {
+		select {
+		case <-prog.Ending():
+			conn.Close()
+		case <-prog.Exited():
+			conn.Close()
+		case <-conn.Done():
+		}
+	}()
+	// died gives the program's fate when it ended under the workload.
 	died := func(err error) error {
+		var ee *ExitError
+		if errors.As(err, &ee) || ctx.Err() != nil {
+			return err
+		}
+		conn.Close()
 		select {
 		case <-prog.Exited():
 			return fmt.Errorf("the program exited during the run (%s): %w", prog.ExitText(), err)
-		default:
+		case <-time.After(3 * time.Second):
 			return err
 		}
 	}
@@ -232,21 +260,26 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	prog.Stop(5 * time.Second)
 	info.DurationMS = time.Since(start).Milliseconds()
 
-	rep, err := leak.Analyze(len(paths), func(i int) (*heapgraph.Graph, error) {
-		return LoadGraph(ctx, env, paths[i], o.quiet)
-	}, leak.Options{Names: names(paths)})
-	if err != nil {
-		return err
-	}
-	return writeRunReport(env, rep, info, rf)
+	note("%s", runLine(info))
+	return leaksReport(ctx, env, paths, nil, lf)
 }
 
-func names(paths []string) []string {
-	out := make([]string, len(paths))
-	for i, p := range paths {
-		out[i] = filepath.Base(p)
+// runLine is one line about the run for stderr: the workload and the JS
+// heap after the forced GC before each snapshot.
+func runLine(info runInfo) string {
+	var b strings.Builder
+	total := info.Warmup + (len(info.Snapshots)-1)*info.PerRound
+	fmt.Fprintf(&b, "ran %d %s in %.1fs; JS heap after GC:", total, unitName(info.Workload), float64(info.DurationMS)/1000)
+	for i, s := range info.Snapshots {
+		if i > 0 {
+			b.WriteString(" →")
+		}
+		fmt.Fprintf(&b, " %s", ui.Bytes(s.HeapUsed))
 	}
-	return out
+	if info.Requests != nil {
+		fmt.Fprintf(&b, "; %d requests ok, %d failed", info.Requests.OK, info.Requests.Failed)
+	}
+	return b.String()
 }
 
 func unitName(workload string) string {
@@ -384,57 +417,11 @@ func httpLoad(ctx context.Context, client *http.Client, u string, n, c int, st *
 	return nil
 }
 
-// reportFlags are the output flags `run` shares with `leaks`.
-type reportFlags struct {
-	json, markdown, failOnLeak *bool
-}
-
-func addReportFlags(fs interface {
-	Bool(string, bool, string) *bool
-}) reportFlags {
-	return reportFlags{
-		json:       fs.Bool("json", false, "print the leak report as JSON (the `leaks --json` schema plus \"run\")"),
-		markdown:   fs.Bool("markdown", false, "print the leak report as Markdown (for CI comments)"),
-		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a leak suspect is found"),
+// names are the base names of paths (snapshot labels in reports).
+func names(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = filepath.Base(p)
 	}
-}
-
-func (r reportFlags) validate() error {
-	if *r.json && *r.markdown {
-		return BadInputf("--json and --markdown are exclusive")
-	}
-	return nil
-}
-
-// writeRunReport prints the leak report.
-// TODO(run): switch to the renderer `leaks` uses once it lands, so the two
-// commands print identical reports.
-func writeRunReport(env *Env, rep *leak.Report, info runInfo, rf reportFlags) error {
-	if *rf.json {
-		type out struct {
-			*leak.Report
-			Run runInfo `json:"run"`
-		}
-		if err := rpt.WriteJSON(env.Stdout, out{rep, info}); err != nil {
-			return err
-		}
-	} else {
-		w := env.Stdout
-		pal := Palette(w)
-		fmt.Fprintf(w, "%s %s\n", pal.Bold("leakhound run:"), strings.Join(info.Command, " "))
-		for i, s := range info.Snapshots {
-			fmt.Fprintf(w, "  snapshot %d after %d %s: JS heap %s\n", i+1, s.After, unitName(info.Workload), ui.Bytes(s.HeapUsed))
-		}
-		if !rep.Leak {
-			fmt.Fprintln(w, pal.Green("No leak found."))
-		}
-		for _, s := range rep.Suspects {
-			fmt.Fprintf(w, "%d. %s %s: +%s, +%d objects\n   %s\n   %s\n", s.Rank, s.Pattern, s.Class,
-				ui.Bytes(s.GrowthBytes), s.GrowthCount, s.PathText, s.Hint)
-		}
-	}
-	if *rf.failOnLeak && rep.Leak {
-		return CheckFailed("")
-	}
-	return nil
+	return out
 }

@@ -105,7 +105,7 @@ func Dial(ctx context.Context, t *Target) (*Conn, error) {
 		done:    make(chan struct{}),
 	}
 	go c.readLoop()
-	if t.PID > 0 {
+	if t.PID > 0 && !t.launched {
 		var pid int
 		raw, err := c.Evaluate(ctx, "process.pid", false)
 		if err == nil {

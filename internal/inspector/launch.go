@@ -37,6 +37,7 @@ type Launched struct {
 	Target *Target
 
 	exited  chan struct{}
+	ending  chan struct{}
 	waitErr error
 	stopMu  sync.Mutex
 	stopped bool
@@ -89,7 +90,7 @@ func Launch(ctx context.Context, argv []string, opts LaunchOptions) (*Launched, 
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", argv[0], err)
 	}
-	l := &Launched{Cmd: cmd, exited: make(chan struct{})}
+	l := &Launched{Cmd: cmd, exited: make(chan struct{}), ending: make(chan struct{})}
 	urlCh := make(chan string, 1)
 	l.outDone.Add(1)
 	go func() {
@@ -111,7 +112,7 @@ func Launch(ctx context.Context, argv []string, opts LaunchOptions) (*Launched, 
 	defer timer.Stop()
 	select {
 	case u := <-urlCh:
-		l.Target = &Target{PID: cmd.Process.Pid, Addr: hostOf(u), WebSocketURL: u}
+		l.Target = &Target{PID: cmd.Process.Pid, Addr: hostOf(u), WebSocketURL: u, launched: true}
 		return l, nil
 	case <-l.exited:
 		return nil, fmt.Errorf("the program exited before its inspector came up: %s", exitText(l.waitErr))
@@ -145,6 +146,9 @@ func (l *Launched) pumpStderr(r io.Reader, w io.Writer, urlCh chan<- string) {
 					break
 				}
 			}
+			if strings.HasPrefix(line, "Waiting for the debugger to disconnect") {
+				close(l.ending)
+			}
 			if !found {
 				if m := listeningRE.FindStringSubmatch(line); m != nil {
 					found = true
@@ -161,14 +165,66 @@ func (l *Launched) pumpStderr(r io.Reader, w io.Writer, urlCh chan<- string) {
 	}
 }
 
-// WaitStarted returns once the program's main script has run to its end
-// (the event loop has started: a setImmediate callback ran). Node opens the
-// inspector before it loads the script, so an expression evaluated earlier
-// may not find the script's globals yet.
-func WaitStarted(ctx context.Context, c *Conn) error {
-	_, err := c.Evaluate(ctx, "new Promise(r => setImmediate(r))", true)
-	return err
+// Connect dials the launched program and waits until its main script has
+// run (WaitStarted). A session opened while node is still starting up can
+// be dropped by node; Connect then dials again, a few times, while the
+// program lives.
+func (l *Launched) Connect(ctx context.Context) (*Conn, error) {
+	var last error
+	for attempt := 0; attempt < 5; attempt++ {
+		c, err := Dial(ctx, l.Target)
+		if err == nil {
+			err = WaitStarted(ctx, c)
+			if err == nil {
+				return c, nil
+			}
+			c.Close()
+		}
+		last = err
+		if !errors.Is(err, ErrConnLost) && !errors.Is(err, ErrUnreachable) {
+			return nil, err
+		}
+		select {
+		case <-l.exited:
+			return nil, err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return nil, last
 }
+
+// WaitStarted returns once the program's main script has run to its end
+// and node's event loop has started. Node opens the inspector before it
+// loads the script, so an expression evaluated earlier may not find the
+// script's globals yet. It polls a plain property read: scheduling work
+// from an evaluation that lands in the middle of node's startup (a
+// setImmediate, say) can crash node 20 with a segmentation fault.
+func WaitStarted(ctx context.Context, c *Conn) error {
+	for {
+		v, err := c.Evaluate(ctx, "typeof performance === 'object' && performance.nodeTiming.loopStart > 0", false)
+		if err != nil {
+			return err
+		}
+		if string(v) == "true" {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-c.Done():
+			return c.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// Ending is closed when the program has finished and node waits for the
+// inspector's clients to disconnect before it exits ("Waiting for the
+// debugger to disconnect..."): a call in flight will never be answered, so
+// close the connection.
+func (l *Launched) Ending() <-chan struct{} { return l.ending }
 
 // Exited is closed when the program has exited.
 func (l *Launched) Exited() <-chan struct{} { return l.exited }

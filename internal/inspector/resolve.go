@@ -35,6 +35,10 @@ type Target struct {
 	// Opened is true when Resolve opened the inspector with SIGUSR1. It stays
 	// open after we disconnect (node cannot close it from outside).
 	Opened bool
+
+	// launched: Launch started this process, so PID needs no confirmation
+	// (and process.pid may not exist yet that early in node's startup).
+	launched bool
 }
 
 func (t *Target) String() string {
