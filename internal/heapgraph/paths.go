@@ -190,6 +190,8 @@ func (g *Graph) FormatPath(p Path) string {
 			elide = true
 		case t == et.Element && (g.wasElided(p, i-1) || g.ClassName(p[i-1].Node) == "Array"):
 			// Array[29653] → x: the index says little
+		case int(s.NodeType[p[i-1].Node]) == s.NodeTypeIndex.Synthetic:
+			// (GC roots) → (Stack roots): the slot numbers mean nothing to people
 		default:
 			b.WriteString(edgeSuffix(s.EdgeTypeName(e), name))
 		}
