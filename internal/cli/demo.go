@@ -13,7 +13,7 @@ func init() {
 	Register(&Command{
 		Name:    "demo",
 		Summary: "run the bundled leaky example service under node and hunt its leak",
-		Usage:   "leakhound demo [--json | --markdown] [--requests N]",
+		Usage:   "leakhound demo [--json | --markdown] [--requests N] [--keep DIR] [--top N]",
 		Run:     runDemo,
 	})
 }
