@@ -107,10 +107,13 @@ type Statistics struct {
 	System      uint64 // hidden (system) objects
 }
 
-// Build analyses s. It adjusts s.NodeSelfSize in place to DevTools' shallow
-// sizes (the sizes of internal arrays and hidden objects owned by exactly one
-// object are moved to that object), so every later reader sees the numbers
-// DevTools shows. Build is idempotent.
+// Build analyses s. Like DevTools, it rewrites two things in s in place so
+// every later reader sees the numbers and names DevTools shows: NodeSelfSize
+// becomes DevTools' shallow size (internal arrays and hidden objects owned
+// by exactly one object give their size to it), and native nodes found
+// detached get the name "Detached <name>" (new strings are appended to
+// s.Strings). Calling Build again on the same snapshot gives the same result.
+// Two goroutines share the work.
 func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	if s == nil || s.NodeCount == 0 {
 		return nil, errors.New("heap snapshot has no nodes")
