@@ -57,8 +57,10 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	leakMin := fs.String("leak-min-growth", "1MiB", "leak signal: minimum total growth across those GCs")
 	every := fs.Duration("snapshot-every", 0, "take a heap snapshot this often and analyse the last three (0: never)")
 	keep := fs.Int("keep", 3, "periodic snapshots to keep (older ones are deleted)")
+	snapCount := fs.Int("snapshot-count", 0, "stop after this many periodic snapshots and their analysis (0: no limit)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics here, e.g. :9464 (a bare port binds 127.0.0.1; give a host to bind elsewhere)")
 	duration := fs.Duration("duration", 0, "stop after this long (0: until Ctrl-C)")
+	retention := fs.Duration("retention", 30*24*time.Hour, "delete recorded samples, GCs and events older than this when watch starts (0: keep all)")
 	noReconnect := fs.Bool("no-reconnect", false, "exit when the connection is lost instead of waiting for the target to come back")
 	asJSON := fs.Bool("json", false, "print events as JSON lines on stdout")
 	verbose := fs.Bool("verbose", false, "print every sample, not only events")
@@ -80,6 +82,9 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	}
 	if *keep < 1 {
 		return BadInputf("--keep must be at least 1")
+	}
+	if *snapCount < 0 || *snapCount > 0 && *every == 0 {
+		return BadInputf("--snapshot-count needs --snapshot-every")
 	}
 	if *every != 0 && *every < time.Second {
 		return BadInputf("--snapshot-every %s is too short (minimum 1s)", *every)
@@ -128,6 +133,12 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		return fmt.Errorf("opening the history in %s: %w", *dataDir, err)
 	}
 	defer st.Close()
+	if *retention > 0 {
+		if _, err := st.Prune(ctx, time.Now().Add(-*retention)); err != nil {
+			first.Close()
+			return fmt.Errorf("pruning the history: %w", err)
+		}
+	}
 
 	var m *metrics.Metrics
 	if *metricsAddr != "" {
@@ -202,7 +213,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		Name: *name, Interval: *interval,
 		Leak:        watch.LeakDetector{Window: *leakGCs, MinGrowth: minGrowth},
 		LeakActions: leakActs, Thresholds: ths, Cooldown: *cooldown,
-		SnapshotEvery: *every, Keep: *keep, DataDir: *dataDir,
+		SnapshotEvery: *every, Keep: *keep, SnapshotCount: *snapCount, DataDir: *dataDir,
 		Connect: func(ctx context.Context) (watch.Conn, error) {
 			if first0 != nil {
 				c := first0

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -13,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/watch"
 )
 
 func watchTestdata() string {
@@ -85,29 +89,17 @@ type watchHistoryJSON struct {
 	} `json:"events"`
 }
 
-// TestWatchThenHistory: watch a target through a restart on the same
-// inspector port (reconnect, a second session under the same name), then
-// read it all back with history, as JSON and as text.
+// TestWatchThenHistory: watch a target, then read it back with history, as
+// JSON and as text.
 func TestWatchThenHistory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts node")
 	}
 	port := freePort(t)
-	first, stop := startWatchTarget(t, port, "healthy.js")
+	first, _ := startWatchTarget(t, port, "healthy.js")
 	dir := t.TempDir()
-
-	done := make(chan struct{})
-	var code int
-	var out, errOut string
-	go func() {
-		defer close(done)
-		code, out, errOut = run(t, "watch", "127.0.0.1:"+port, "--interval", "250ms", "--duration", "5s",
-			"--data-dir", dir, "--name", "svc", "--heap-warn", "1MiB", "--on-warn", "log", "--cooldown", "1m", "--json")
-	}()
-	time.Sleep(2 * time.Second)
-	stop() // the target "crashes"; a supervisor restarts it on the same port
-	second, _ := startWatchTarget(t, port, "healthy.js")
-	<-done
+	code, out, errOut := run(t, "watch", "127.0.0.1:"+port, "--interval", "250ms", "--duration", "3s",
+		"--data-dir", dir, "--name", "svc", "--heap-warn", "1MiB", "--on-warn", "log", "--cooldown", "1m", "--json")
 	if code != 0 {
 		t.Fatalf("watch exit %d: %s", code, errOut)
 	}
@@ -115,16 +107,18 @@ func TestWatchThenHistory(t *testing.T) {
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var e struct {
 			Kind string `json:"kind"`
-			PID  int    `json:"pid"`
 		}
 		if err := json.Unmarshal([]byte(line), &e); err != nil {
 			t.Fatalf("bad JSON line %q: %v", line, err)
 		}
 		kinds = append(kinds, e.Kind)
 	}
-	got := strings.Join(kinds, ",")
-	if !strings.HasPrefix(got, "connected,action,disconnected,connected") {
-		t.Errorf("events %s", got)
+	if got := strings.Join(kinds, ","); got != "connected,action" {
+		t.Errorf("events %s, want connected,action (warn/log once per cooldown)", got)
+	}
+	// A second run appends a session.
+	if code, _, errOut := run(t, "watch", "127.0.0.1:"+port, "--interval", "250ms", "--duration", "1s", "--data-dir", dir, "--name", "svc", "--quiet"); code != 0 {
+		t.Fatalf("second watch exit %d: %s", code, errOut)
 	}
 
 	code, out, errOut = run(t, "history", "svc", "--data-dir", dir, "--json")
@@ -135,11 +129,11 @@ func TestWatchThenHistory(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &h); err != nil {
 		t.Fatal(err)
 	}
-	if h.Target != "svc" || len(h.Sessions) != 2 || h.Sessions[0].PID != first.Process.Pid || h.Sessions[1].PID != second.Process.Pid {
+	if h.Target != "svc" || len(h.Sessions) != 2 || h.Sessions[0].PID != first.Process.Pid || h.Sessions[1].PID != first.Process.Pid {
 		t.Fatalf("sessions %+v", h.Sessions)
 	}
-	if !strings.HasPrefix(h.Sessions[0].EndReason, "connection lost") || h.Sessions[1].EndReason != "interrupted" {
-		t.Errorf("end reasons %q, %q", h.Sessions[0].EndReason, h.Sessions[1].EndReason)
+	if h.Sessions[0].EndReason != "interrupted" {
+		t.Errorf("end reason %q", h.Sessions[0].EndReason)
 	}
 	if len(h.Samples) < 8 || h.Samples[0].HeapUsed <= 0 || h.Samples[0].RSS <= h.Samples[0].HeapUsed {
 		t.Errorf("samples %d: %+v", len(h.Samples), h.Samples)
@@ -158,19 +152,17 @@ func TestWatchThenHistory(t *testing.T) {
 			actions++
 		}
 	}
-	// Cooldowns outlive reconnects, so a restart action cannot loop
-	// faster than the cooldown.
 	if actions != 1 {
 		t.Errorf("warn/log recorded %d times, want once within the cooldown", actions)
 	}
 
 	// Text: by pid, and the target list.
-	code, out, _ = run(t, "history", "--pid", strconv.Itoa(second.Process.Pid), "--data-dir", dir)
+	code, out, _ = run(t, "history", "--pid", strconv.Itoa(first.Process.Pid), "--data-dir", dir)
 	if code != 0 || !strings.Contains(out, "heap used") || !strings.Contains(out, "svc") {
 		t.Errorf("history --pid: %d\n%s", code, out)
 	}
 	code, out, _ = run(t, "history", "--data-dir", dir, "--since", "1h")
-	if code != 0 || !strings.Contains(out, "svc") || !strings.Contains(out, "connection lost") {
+	if code != 0 || !strings.Contains(out, "svc") || !strings.Contains(out, "session") {
 		t.Errorf("history (single target): %d\n%s", code, out)
 	}
 }
@@ -207,8 +199,8 @@ func TestWatchAutomaticAnalysis(t *testing.T) {
 	port := freePort(t)
 	startWatchTarget(t, port, "leaking.js")
 	dir := t.TempDir()
-	code, out, errOut := run(t, "watch", "127.0.0.1:"+port, "--interval", "1s", "--duration", "12s", "--data-dir", dir,
-		"--snapshot-every", "2s", "--keep", "3", "--heap-warn", "off", "--heap-critical", "off", "--json")
+	code, out, errOut := run(t, "watch", "127.0.0.1:"+port, "--interval", "1s", "--duration", "2m", "--data-dir", dir,
+		"--snapshot-every", "1s", "--snapshot-count", "3", "--keep", "2", "--heap-warn", "off", "--heap-critical", "off", "--json")
 	if code != 0 {
 		t.Fatalf("watch exit %d: %s", code, errOut)
 	}
@@ -224,8 +216,11 @@ func TestWatchAutomaticAnalysis(t *testing.T) {
 		t.Errorf("report does not name the leaking array:\n%s", b)
 	}
 	snaps, _ := filepath.Glob(filepath.Join(dir, "targets", "leaking.js", "snapshots", "periodic", "*.heapsnapshot"))
-	if len(snaps) < 2 || len(snaps) > 3 {
-		t.Errorf("kept %d periodic snapshots, want 2-3", len(snaps))
+	if len(snaps) != 2 {
+		t.Errorf("kept %d periodic snapshots, want 2", len(snaps))
+	}
+	if len(reports) != 2 {
+		t.Errorf("%d reports, want 2 (after the second and third snapshots)", len(reports))
 	}
 	if !strings.Contains(out, `"kind":"report"`) {
 		t.Errorf("no report event:\n%s", out)
@@ -297,5 +292,61 @@ func TestWatchByPIDAndMetrics(t *testing.T) {
 	var h watchHistoryJSON
 	if code != 0 || json.Unmarshal([]byte(hout), &h) != nil || len(h.Samples) == 0 || !strings.HasPrefix(h.Sessions[0].EndReason, "connection lost") {
 		t.Errorf("history after the target died: %d %s", code, hout)
+	}
+}
+
+// TestReconnector: after the target restarts on its inspector port the
+// reconnector finds the new process; a pid whose inspector we opened with
+// SIGUSR1 cannot come back and is reported gone.
+func TestReconnector(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	ctx := context.Background()
+	tf := targetFlags{allowRemote: new(bool)}
+	env := &Env{Stdout: io.Discard, Stderr: io.Discard}
+
+	port := freePort(t)
+	_, stop := startWatchTarget(t, port, "healthy.js")
+	c, err := attachTarget(ctx, env, "127.0.0.1:"+port, tf, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reconnect := reconnector(c, "127.0.0.1:"+port, false)
+	c.Close()
+	stop()
+	startWatchTarget(t, port, "healthy.js")
+	var nc watch.Conn
+	for i := 0; i < 50 && nc == nil; i++ {
+		nc, err = reconnect(ctx)
+		if err != nil {
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	if nc == nil {
+		t.Fatalf("no reconnection: %v", err)
+	}
+	nc.Close()
+
+	// By pid, inspector opened by us.
+	node, _ := exec.LookPath("node")
+	cmd := exec.Command(node, "--inspect-port=0", "healthy.js")
+	cmd.Dir = watchTestdata()
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	bufio.NewScanner(out).Scan()
+	c, err = attachTarget(ctx, env, strconv.Itoa(cmd.Process.Pid), tf, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reconnect = reconnector(c, strconv.Itoa(cmd.Process.Pid), false)
+	c.Close()
+	cmd.Process.Kill()
+	cmd.Wait()
+	if _, err := reconnect(ctx); !errors.Is(err, watch.ErrGone) {
+		t.Errorf("reconnect to a dead pid: %v, want ErrGone", err)
 	}
 }

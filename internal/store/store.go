@@ -51,12 +51,18 @@ var schema = []string{
 		array_buffers INTEGER NOT NULL
 	)`,
 	`CREATE INDEX IF NOT EXISTS samples_session ON samples(session_id, t_ms)`,
+	// One row per major GC; minor, incremental and weak-callback GCs are
+	// folded into one row per kind and sample (count, total and longest
+	// pause), so a service collecting ten times a second does not write
+	// a million rows a day.
 	`CREATE TABLE IF NOT EXISTS gcs (
-		session_id INTEGER NOT NULL REFERENCES sessions(id),
-		t_ms       INTEGER NOT NULL,
-		kind       TEXT    NOT NULL,
-		pause_ns   INTEGER NOT NULL,
-		heap_after INTEGER NOT NULL DEFAULT 0
+		session_id   INTEGER NOT NULL REFERENCES sessions(id),
+		t_ms         INTEGER NOT NULL,
+		kind         TEXT    NOT NULL,
+		count        INTEGER NOT NULL DEFAULT 1,
+		pause_ns     INTEGER NOT NULL,
+		max_pause_ns INTEGER NOT NULL,
+		heap_after   INTEGER NOT NULL DEFAULT 0
 	)`,
 	`CREATE INDEX IF NOT EXISTS gcs_session ON gcs(session_id, t_ms)`,
 	`CREATE TABLE IF NOT EXISTS events (
@@ -211,12 +217,15 @@ type Sample struct {
 	ArrayBuffers int64     `json:"array_buffers"`
 }
 
-// GC is one garbage collection seen in the target.
+// GC is one garbage collection seen in the target, or Count of them of
+// one kind folded together.
 type GC struct {
 	Time      time.Time
-	Kind      string // major, minor, incremental, weakcb
-	Pause     time.Duration
-	HeapAfter int64 // old-generation bytes after a major GC; 0 otherwise
+	Kind      string        // major, minor, incremental, weakcb
+	Count     int           // collections in this record; 0 means 1
+	Pause     time.Duration // total pause of the Count collections
+	MaxPause  time.Duration // longest of them; 0 means Pause
+	HeapAfter int64         // old-generation bytes after a major GC; 0 otherwise
 }
 
 // Event is a signal, action, snapshot, report or log line.
@@ -254,12 +263,16 @@ func (s *Store) Record(ctx context.Context, session int64, samples []Sample, gcs
 		st.Close()
 	}
 	if len(gcs) > 0 {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO gcs VALUES(?,?,?,?,?)`)
+		st, err := tx.PrepareContext(ctx, `INSERT INTO gcs VALUES(?,?,?,?,?,?,?)`)
 		if err != nil {
 			return err
 		}
 		for _, g := range gcs {
-			if _, err := st.ExecContext(ctx, session, ms(g.Time), g.Kind, g.Pause.Nanoseconds(), g.HeapAfter); err != nil {
+			n, mx := max(g.Count, 1), g.MaxPause
+			if mx == 0 {
+				mx = g.Pause
+			}
+			if _, err := st.ExecContext(ctx, session, ms(g.Time), g.Kind, n, g.Pause.Nanoseconds(), mx.Nanoseconds(), g.HeapAfter); err != nil {
 				return err
 			}
 		}
@@ -272,6 +285,35 @@ func (s *Store) Record(ctx context.Context, session int64, samples []Sample, gcs
 		}
 	}
 	return tx.Commit()
+}
+
+// Prune deletes samples, GCs and events older than before, and sessions
+// left with nothing, and returns the number of rows deleted. Snapshot and
+// report files are not touched.
+func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var total int64
+	for _, q := range []string{
+		`DELETE FROM samples WHERE t_ms < ?`,
+		`DELETE FROM gcs WHERE t_ms < ?`,
+		`DELETE FROM events WHERE t_ms < ?`,
+		`DELETE FROM sessions WHERE COALESCE(ended_ms, started_ms) < ?
+			AND NOT EXISTS (SELECT 1 FROM samples WHERE session_id = sessions.id)
+			AND NOT EXISTS (SELECT 1 FROM gcs WHERE session_id = sessions.id)
+			AND NOT EXISTS (SELECT 1 FROM events WHERE session_id = sessions.id)`,
+	} {
+		r, err := tx.ExecContext(ctx, q, ms(before))
+		if err != nil {
+			return 0, err
+		}
+		n, _ := r.RowsAffected()
+		total += n
+	}
+	return total, tx.Commit()
 }
 
 // TargetInfo summarises one target's history.
@@ -426,7 +468,7 @@ type GCStats struct {
 // GCSummary returns per-kind GC counts and pauses matching q.
 func (s *Store) GCSummary(ctx context.Context, q Query) ([]GCStats, error) {
 	w, args := q.where("x")
-	rows, err := s.db.QueryContext(ctx, `SELECT x.kind, COUNT(*), SUM(x.pause_ns), MAX(x.pause_ns)
+	rows, err := s.db.QueryContext(ctx, `SELECT x.kind, SUM(x.count), SUM(x.pause_ns), MAX(x.max_pause_ns)
 		FROM gcs x JOIN sessions se ON x.session_id=se.id`+w+` GROUP BY x.kind ORDER BY x.kind`, args...)
 	if err != nil {
 		return nil, err

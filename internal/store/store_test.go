@@ -23,7 +23,8 @@ func TestRoundTripAndAppend(t *testing.T) {
 	}
 	err = st.Record(ctx, id1,
 		[]Sample{{Time: t0.Add(time.Second), RSS: 100, HeapTotal: 50, HeapUsed: 40, External: 3, ArrayBuffers: 1}},
-		[]GC{{Time: t0.Add(time.Second), Kind: "major", Pause: 2 * time.Millisecond, HeapAfter: 30}, {Time: t0.Add(time.Second), Kind: "minor", Pause: time.Millisecond}},
+		[]GC{{Time: t0.Add(time.Second), Kind: "major", Pause: 2 * time.Millisecond, HeapAfter: 30},
+			{Time: t0.Add(time.Second), Kind: "minor", Count: 3, Pause: 3 * time.Millisecond, MaxPause: 2 * time.Millisecond}},
 		[]Event{{Time: t0.Add(time.Second), Kind: EventSignal, Name: "leak", Value: 1000, Rate: 10}})
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +74,8 @@ func TestRoundTripAndAppend(t *testing.T) {
 		t.Errorf("sessions = %+v", sessions)
 	}
 	gcs, _ := ro.GCSummary(ctx, Query{Target: "api"})
-	if len(gcs) != 2 || gcs[0].Kind != "major" || gcs[0].MaxPause != 2*time.Millisecond {
+	if len(gcs) != 2 || gcs[0].Kind != "major" || gcs[0].MaxPause != 2*time.Millisecond ||
+		gcs[1].Count != 3 || gcs[1].Total != 3*time.Millisecond || gcs[1].MaxPause != 2*time.Millisecond {
 		t.Errorf("gcs = %+v", gcs)
 	}
 	ev, _ := ro.Events(ctx, Query{Target: "api"})
@@ -109,5 +111,29 @@ func TestRefusesNewerSchemaAndGarbage(t *testing.T) {
 	}
 	if _, err := Open(t.TempDir(), true); err == nil {
 		t.Error("read-only open of a missing database succeeded")
+	}
+}
+
+func TestPrune(t *testing.T) {
+	ctx := context.Background()
+	st, err := Open(t.TempDir(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	t0 := time.UnixMilli(1_700_000_000_000)
+	old, _ := st.StartSession(ctx, Session{Target: "a", Started: t0})
+	_ = st.Record(ctx, old, []Sample{{Time: t0}}, []GC{{Time: t0, Kind: "minor"}}, []Event{{Time: t0, Kind: EventLog}})
+	_ = st.EndSession(ctx, old, t0.Add(time.Second), "interrupted")
+	cur, _ := st.StartSession(ctx, Session{Target: "a", Started: t0.Add(time.Hour)})
+	_ = st.Record(ctx, cur, []Sample{{Time: t0.Add(time.Hour)}}, nil, nil)
+	n, err := st.Prune(ctx, t0.Add(time.Minute))
+	if err != nil || n != 4 {
+		t.Fatalf("pruned %d rows, %v; want 4 (sample, gc, event, session)", n, err)
+	}
+	ses, _ := st.Sessions(ctx, Query{Target: "a"})
+	ss, _ := st.Samples(ctx, Query{Target: "a"})
+	if len(ses) != 1 || ses[0].ID != cur || len(ss) != 1 {
+		t.Errorf("left %+v, %d samples", ses, len(ss))
 	}
 }

@@ -43,6 +43,9 @@ type Conn interface {
 // back (a pid that exited): the agent stops instead of waiting.
 var ErrGone = errors.New("target is gone")
 
+// errDone ends a session when the agent has done what it was asked.
+var errDone = errors.New("done")
+
 // Threshold is one tier (warn, critical, restart).
 type Threshold struct {
 	Name    string
@@ -65,6 +68,9 @@ type Config struct {
 
 	SnapshotEvery time.Duration // 0: no periodic snapshots
 	Keep          int           // periodic snapshots kept (default 3)
+	// SnapshotCount stops the agent after this many periodic snapshots
+	// (and their analysis); 0: no limit.
+	SnapshotCount int
 	// DataDir holds targets/NAME/{snapshots,reports}.
 	DataDir string
 
@@ -132,17 +138,18 @@ func (i Info) DefaultName() string {
 }
 
 type agent struct {
-	cfg     Config
-	name    string
-	conn    Conn
-	info    Info
-	session int64
-	pending []store.Event
-	last    map[string]time.Time // cooldowns: "trigger/action" -> last fired
-	seq     int
-	sample  store.Sample
-	samples int    // samples taken, all sessions
-	id      string // this watcher's registration in the target's probe
+	cfg      Config
+	name     string
+	conn     Conn
+	info     Info
+	session  int64
+	pending  []store.Event
+	last     map[string]time.Time // cooldowns: "trigger/action" -> last fired
+	seq      int
+	sample   store.Sample
+	samples  int    // samples taken, all sessions
+	periodic int    // periodic snapshots taken
+	id       string // this watcher's registration in the target's probe
 }
 
 // Run watches until ctx ends (nil error), or the target is gone and
@@ -164,7 +171,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	for {
 		err := a.session1(ctx, c)
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || errors.Is(err, errDone) {
 			return nil
 		}
 		if !cfg.Reconnect || a.samples == 0 {
@@ -247,7 +254,7 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		// fresh context: ctx may be the cancelled one.
 		bg, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		if reason == "interrupted" {
+		if !strings.HasPrefix(reason, "connection lost") {
 			_ = a.eval(bg, probeJS(uninstallJS, a.id), nil)
 		}
 		a.flush(bg)
@@ -295,6 +302,10 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		case <-snapC:
 			a.periodicSnapshot(ctx)
 			a.flush(ctx)
+			if n := a.cfg.SnapshotCount; n > 0 && a.periodic >= n {
+				reason = fmt.Sprintf("took %d snapshots", n)
+				return errDone
+			}
 		}
 	}
 }
@@ -379,20 +390,36 @@ func (a *agent) tick(ctx context.Context) error {
 	if mt := a.cfg.Metrics; mt != nil {
 		mt.Memory(s.RSS, s.HeapTotal, s.HeapUsed, s.External, s.ArrayBuffers)
 	}
-	recs := make([]store.GC, 0, len(gcs))
+	// Major GCs are kept one by one (the leak signal's history); the
+	// others are folded per kind into one record per sample.
+	var recs []store.GC
+	folded := map[string]*store.GC{}
 	majors := 0
 	for _, g := range gcs {
 		kind := gcKindName(int(g[0]))
 		t := time.UnixMicro(int64((a.info.Origin + g[2]) * 1000))
 		pause := time.Duration(g[1] * float64(time.Millisecond))
-		rec := store.GC{Time: t, Kind: kind, Pause: pause, HeapAfter: int64(g[3])}
-		recs = append(recs, rec)
 		if a.cfg.Metrics != nil {
 			a.cfg.Metrics.GC(kind, pause)
 		}
 		if kind == "major" {
 			majors++
-			a.leakStep(ctx, t, rec.HeapAfter)
+			recs = append(recs, store.GC{Time: t, Kind: kind, Count: 1, Pause: pause, HeapAfter: int64(g[3])})
+			a.leakStep(ctx, t, int64(g[3]))
+			continue
+		}
+		f := folded[kind]
+		if f == nil {
+			f = &store.GC{Time: now, Kind: kind}
+			folded[kind] = f
+		}
+		f.Count++
+		f.Pause += pause
+		f.MaxPause = max(f.MaxPause, pause)
+	}
+	for _, k := range []string{"minor", "incremental", "weakcb", "other"} {
+		if f := folded[k]; f != nil {
+			recs = append(recs, *f)
 		}
 	}
 	a.emit(Event{Kind: "sample", Sample: &s, GCs: len(gcs), MajorGCs: majors,
@@ -603,6 +630,7 @@ func (a *agent) periodicSnapshot(ctx context.Context) {
 		}
 		return
 	}
+	a.periodic++
 	files := periodicFiles(dir)
 	// Retention: oldest first out, across this and earlier runs.
 	for len(files) > a.cfg.Keep {
