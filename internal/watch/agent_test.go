@@ -438,7 +438,7 @@ func TestTwoWatchers(t *testing.T) {
 		t.Skip("starts node")
 	}
 	_, url := startNode(t, "healthy.js")
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	var mu sync.Mutex
 	gcs := map[int]int{}
@@ -451,6 +451,9 @@ func TestTwoWatchers(t *testing.T) {
 				OnEvent: func(e Event) {
 					mu.Lock()
 					gcs[i] += e.GCs
+					if gcs[0] >= 80 {
+						cancel()
+					}
 					mu.Unlock()
 				}})
 			if err != nil {
@@ -460,11 +463,10 @@ func TestTwoWatchers(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	wg.Wait()
-	if gcs[0] < 10 || gcs[1] < 10 {
-		t.Fatalf("GCs seen: %v", gcs)
-	}
-	// The second started 200 ms later; otherwise they saw the same GCs.
-	if d := gcs[0] - gcs[1]; d < 0 || d > gcs[0]/3 {
+	t.Logf("GCs seen: %v", gcs)
+	// The second started a little later; otherwise both saw the same GCs.
+	// Had they shared one buffer, each would have seen about half.
+	if gcs[1] < gcs[0]*7/10 || gcs[1] > gcs[0]+5 {
 		t.Errorf("GCs seen: %v; the watchers stole each other's", gcs)
 	}
 	c, err := dialer(url)(context.Background())
