@@ -76,43 +76,63 @@ var httpClient = &http.Client{Timeout: 5 * time.Second}
 //
 // Hosts other than loopback are refused unless opts.AllowRemote.
 func Resolve(ctx context.Context, spec string, opts ResolveOptions) (*Target, error) {
-	spec = strings.TrimSpace(spec)
-	if spec == "" {
-		return nil, fmt.Errorf("%w: empty; give a pid, host:port or ws:// URL", ErrBadTarget)
+	sp, err := parseSpec(spec)
+	if err != nil {
+		return nil, err
 	}
-	if pid, err := strconv.Atoi(spec); err == nil {
-		if pid <= 0 {
-			return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
-		}
-		return resolvePID(ctx, pid, opts)
-	}
-	if strings.HasPrefix(spec, "ws://") || strings.HasPrefix(spec, "wss://") {
-		u, err := url.Parse(spec)
-		if err != nil || u.Host == "" {
-			return nil, fmt.Errorf("%w: bad inspector URL %q", ErrBadTarget, spec)
-		}
-		if err := checkHost(ctx, u.Hostname(), opts.AllowRemote); err != nil {
+	switch {
+	case sp.pid > 0:
+		return resolvePID(ctx, sp.pid, opts)
+	case sp.wsURL != "":
+		if err := checkHost(ctx, sp.host, opts.AllowRemote); err != nil {
 			return nil, err
 		}
-		return &Target{Addr: u.Host, WebSocketURL: spec}, nil
+		return &Target{Addr: sp.hostport, WebSocketURL: sp.wsURL}, nil
+	default:
+		if err := checkHost(ctx, sp.host, opts.AllowRemote); err != nil {
+			return nil, err
+		}
+		return probe(ctx, sp.hostport)
 	}
-	hostport := strings.TrimPrefix(strings.TrimPrefix(spec, "http://"), "https://")
+}
+
+// spec is a parsed target: a pid, a ws:// URL, or an inspector's host:port.
+type spec struct {
+	pid      int
+	wsURL    string
+	host     string // without brackets
+	hostport string
+}
+
+// parseSpec classifies a target spec without touching the network.
+func parseSpec(s string) (spec, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return spec{}, fmt.Errorf("%w: empty; give a pid, host:port or ws:// URL", ErrBadTarget)
+	}
+	if pid, err := strconv.Atoi(s); err == nil {
+		if pid <= 0 {
+			return spec{}, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
+		}
+		return spec{pid: pid}, nil
+	}
+	if strings.HasPrefix(s, "ws://") || strings.HasPrefix(s, "wss://") {
+		u, err := url.Parse(s)
+		if err != nil || u.Host == "" || u.Hostname() == "" {
+			return spec{}, fmt.Errorf("%w: bad inspector URL %q", ErrBadTarget, s)
+		}
+		return spec{wsURL: s, host: u.Hostname(), hostport: u.Host}, nil
+	}
+	hostport := strings.TrimPrefix(strings.TrimPrefix(s, "http://"), "https://")
 	hostport = strings.TrimSuffix(hostport, "/")
 	host, port, err := net.SplitHostPort(hostport)
-	if err != nil {
-		return nil, fmt.Errorf("%w %q: want a pid, host:port or ws:// URL", ErrBadTarget, spec)
+	if err != nil || host == "" {
+		return spec{}, fmt.Errorf("%w %q: want a pid, host:port or ws:// URL", ErrBadTarget, s)
 	}
 	if p, err := strconv.Atoi(port); err != nil || p <= 0 || p > 65535 {
-		return nil, fmt.Errorf("%w: bad port in %q", ErrBadTarget, spec)
+		return spec{}, fmt.Errorf("%w: bad port in %q", ErrBadTarget, s)
 	}
-	if err := checkHost(ctx, host, opts.AllowRemote); err != nil {
-		return nil, err
-	}
-	t, err := probe(ctx, hostport)
-	if err != nil {
-		return nil, err
-	}
-	return t, nil
+	return spec{host: host, hostport: hostport}, nil
 }
 
 // checkHost refuses non-loopback hosts unless allowed. A name must resolve
