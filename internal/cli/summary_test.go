@@ -84,6 +84,10 @@ func TestSummaryJSON(t *testing.T) {
 			t.Errorf("--sort count: not sorted at %d", i)
 		}
 	}
+	none := summaryOf(t, caseStudySnap, "--json", "--filter", "no such class at all")
+	if none.Classes == nil || len(none.Classes) != 0 {
+		t.Errorf("--filter matching nothing should give an empty list, got %+v", none.Classes)
+	}
 	f := summaryOf(t, caseStudySnap, "--json", "--filter", "requestcontext")
 	if len(f.Classes) != 1 || f.Classes[0].Name != "RequestContext" {
 		t.Errorf("--filter requestcontext gave %+v", f.Classes)
