@@ -16,8 +16,10 @@ import (
 
 // Options tunes Read and Open.
 type Options struct {
-	// OnProgress, if set, is called from the reading goroutine with the
-	// number of input bytes (as stored: compressed for gzip) consumed so far.
+	// OnProgress, if set, is called with the number of input bytes (as
+	// stored: compressed for gzip) consumed so far. For gzip input it is
+	// called from a helper goroutine: it must be safe for concurrent use
+	// (ui.Progress's methods are).
 	OnProgress func(bytesRead int64)
 	// Size is the input size in bytes when known (0 = unknown). Open fills
 	// it from the file. It bounds what a lying header can make us allocate.
@@ -59,7 +61,9 @@ func Read(r io.Reader, opts Options) (*Snapshot, error) {
 			return nil, err
 		}
 		defer zr.Close()
-		p.r, p.gz = zr, true
+		ra := newReadahead(zr)
+		defer ra.Close()
+		p.r, p.gz = ra, true
 	}
 	return p.parse()
 }
