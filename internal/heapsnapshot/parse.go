@@ -355,7 +355,7 @@ func (p *parser) parse() (*Snapshot, error) {
 			return nil, formatErr(keyOff, fmt.Sprintf("key %q appears twice", k))
 		}
 		p.seen[k] = true
-		if err := p.section_(k); err != nil {
+		if err := p.readSection(k); err != nil {
 			return nil, err
 		}
 		p.section, p.progress = "", nil
@@ -388,7 +388,7 @@ func isSection(k string) bool {
 	return false
 }
 
-func (p *parser) section_(k string) error {
+func (p *parser) readSection(k string) error {
 	switch k {
 	case "snapshot":
 		p.section = "snapshot"
