@@ -87,8 +87,8 @@ func Dial(ctx context.Context, t *Target) (*Conn, error) {
 	if err != nil {
 		if resp != nil && resp.StatusCode >= 400 {
 			// Node answers the upgrade with an error status when the
-			// session id is unknown or the target refuses a new session.
-			return nil, fmt.Errorf("%w: %s answered HTTP %d to the WebSocket upgrade", ErrInUse, t, resp.StatusCode)
+			// session id in the URL is not its current one.
+			return nil, fmt.Errorf("%w: %s answered HTTP %d to the WebSocket upgrade (a ws:// URL from an earlier run of node? give host:port instead)", ErrRefused, t, resp.StatusCode)
 		}
 		var ne net.Error
 		if errors.As(err, &ne) || strings.Contains(err.Error(), "connection refused") {

@@ -76,6 +76,20 @@ func TestAttachByPIDWithSIGUSR1(t *testing.T) {
 	if err != nil || tg2.Opened || tg2.WebSocketURL != tg.WebSocketURL {
 		t.Fatalf("second Resolve = %+v, %v", tg2, err)
 	}
+	// A stale ws:// URL is refused with a clear error.
+	stale := &Target{Addr: tg.Addr, WebSocketURL: "ws://" + tg.Addr + "/00000000-0000-0000-0000-000000000000"}
+	if _, err := Dial(ctx, stale); !errors.Is(err, ErrRefused) {
+		t.Errorf("stale URL: %v, want ErrRefused", err)
+	}
+	// A second client is fine: node takes several sessions at once.
+	c2, err := Dial(ctx, tg)
+	if err != nil {
+		t.Fatalf("second session: %v", err)
+	}
+	if v, err := c2.Evaluate(ctx, "kept.length", false); err != nil || string(v) != "1000" {
+		t.Errorf("second session: %s, %v", v, err)
+	}
+	c2.Close()
 	// and by host:port.
 	tg3, err := Resolve(ctx, tg.Addr, ResolveOptions{})
 	if err != nil || tg3.WebSocketURL != tg.WebSocketURL {

@@ -22,6 +22,9 @@ var (
 	// ErrInUse: the inspector refused a new session (another client, such
 	// as DevTools or a debugger, holds it).
 	ErrInUse = errors.New("inspector already in use by another client")
+	// ErrRefused: the inspector answered the WebSocket upgrade with an
+	// HTTP error (a stale ws:// URL: the id changes each time node starts).
+	ErrRefused = errors.New("inspector refused the connection")
 	// ErrUnreachable: nothing answers at the inspector's address.
 	ErrUnreachable = errors.New("inspector unreachable")
 	// ErrRemote: the target is not on loopback and AllowRemote is off.
