@@ -140,7 +140,11 @@ func writeSampleText(w io.Writer, pal ui.Palette, r sampleJSON, top int) {
 		pal.Bold("Allocation sampling of"), r.Target, float64(r.DurationMS)/1000, what,
 		ui.Bytes(r.Interval), pal.Bold(ui.Bytes(r.TotalBytes)), ui.Count(r.TotalSamples))
 	if len(r.Sites) == 0 {
-		fmt.Fprintln(w, "No allocations sampled: the target allocated little (try a longer --duration, a smaller --interval, or --all).")
+		hint := "a longer --duration, a smaller --interval, or --all to include objects already collected"
+		if r.IncludeCollected {
+			hint = "a longer --duration or a smaller --interval"
+		}
+		fmt.Fprintf(w, "No allocations sampled: the target allocated little (try %s).\n", hint)
 		return
 	}
 	n := len(r.Sites)
