@@ -73,6 +73,9 @@ func reference(t testing.TB, data []byte) *Snapshot {
 			s.NodeDetachedness = append(s.NodeDetachedness, uint8(row[k]))
 		}
 	}
+	if allZero(s.NodeTraceNodeID) {
+		s.NodeTraceNodeID = nil
+	}
 	for i := 0; i < len(doc.Edges)/ef; i++ {
 		row := doc.Edges[i*ef:]
 		s.EdgeType = append(s.EdgeType, uint8(row[idx(m.EdgeFields, "type")]))
@@ -364,6 +367,18 @@ func TestHostileHeaderAllocation(t *testing.T) {
 		}
 		if d := after.TotalAlloc - before.TotalAlloc; d > 16<<20 {
 			t.Fatalf("size %d: allocated %d bytes for a %d-byte input", size, d, len(s))
+		}
+	}
+}
+
+func TestTraceNodeIDs(t *testing.T) {
+	for _, trace := range []bool{false, true} {
+		s, err := Read(bytes.NewReader(generate(t, snapshottest.Config{Nodes: 300, Trace: trace})), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (s.NodeTraceNodeID != nil) != trace {
+			t.Errorf("trace=%v: NodeTraceNodeID nil=%v", trace, s.NodeTraceNodeID == nil)
 		}
 	}
 }

@@ -216,6 +216,10 @@ func (ns *nodeSink) close(total, off int64) error {
 	s.NodeType, s.NodeName, s.NodeID, s.NodeSelfSize = s.NodeType[:n], s.NodeName[:n], s.NodeID[:n], s.NodeSelfSize[:n]
 	if s.NodeTraceNodeID != nil {
 		s.NodeTraceNodeID = s.NodeTraceNodeID[:n]
+		// Without allocation tracking every id is 0: free 4 bytes a node.
+		if allZero(s.NodeTraceNodeID) {
+			s.NodeTraceNodeID = nil
+		}
 	}
 	if s.NodeDetachedness != nil {
 		s.NodeDetachedness = s.NodeDetachedness[:n]
@@ -466,4 +470,13 @@ func (ls *locationSink) close(_, off int64) error {
 	}
 	ls.vals = nil
 	return nil
+}
+
+func allZero(v []uint32) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -35,7 +35,7 @@ type Snapshot struct {
 	NodeName         []uint32 // index into Strings
 	NodeID           []uint32 // V8 snapshot object id (stable within a process)
 	NodeSelfSize     []uint32 // shallow size in bytes
-	NodeTraceNodeID  []uint32 // nil if absent
+	NodeTraceNodeID  []uint32 // nil if absent or all 0 (no allocation tracking)
 	NodeDetachedness []uint8  // nil if absent (0 unknown, 1 attached, 2 detached)
 
 	// FirstEdge is CSR: the edges of node n are FirstEdge[n]..FirstEdge[n+1]-1.

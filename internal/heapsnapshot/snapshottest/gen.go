@@ -21,7 +21,8 @@ type Config struct {
 	// Shuffled writes the top-level keys in an unusual order, with the
 	// header after the number arrays.
 	Shuffled bool
-	// Trace adds trace_function_infos, trace_tree and samples sections.
+	// Trace adds trace_function_infos, trace_tree and samples sections and
+	// non-zero trace_node_ids.
 	Trace bool
 	// AvgEdges is the mean number of edges per node (default 4).
 	AvgEdges int
@@ -83,7 +84,12 @@ func Write(w io.Writer, c Config) (edges int, err error) {
 			buf = strconv.AppendInt(buf, int64(r.IntN(200)*8), 10)
 			buf = append(buf, ',')
 			buf = strconv.AppendInt(buf, int64(edgeCounts[i]), 10)
-			buf = append(buf, ",0"...)
+			buf = append(buf, ',')
+			if c.Trace {
+				buf = strconv.AppendInt(buf, int64(r.IntN(5)), 10)
+			} else {
+				buf = append(buf, '0')
+			}
 			if nf == 7 {
 				buf = append(buf, ',')
 				buf = strconv.AppendInt(buf, int64(r.IntN(3)), 10)
