@@ -354,10 +354,18 @@ func parseUints(b []byte, dst []uint32) ([]uint32, int, string) {
 				out[k] = uint32(((d & 0x0000FFFF0000FFFF) * 42949672960001) >> 32)
 				k++
 				i += nd
-				// The byte after the digits is in w: the usual ',' costs no load.
-				if i < n && byte(w>>(uint(nd)*8)) == ',' {
-					i++
-					continue
+				// The bytes after the digits are in w: V8's separators ","
+				// and "\n," (after each row) cost no load.
+				if i < n {
+					c := byte(w >> (uint(nd) * 8))
+					if c == ',' {
+						i++
+						continue
+					}
+					if c == '\n' && nd < 7 && i+1 < n && byte(w>>(uint(nd+1)*8)) == ',' {
+						i += 2
+						continue
+					}
 				}
 				goto separator
 			}
