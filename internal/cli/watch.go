@@ -171,6 +171,9 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		if *quiet && e.Kind != "error" {
 			return
 		}
+		if e.Kind == "action" && e.Trigger == "leak" && e.Action == "log" {
+			return // the leak event itself just said it
+		}
 		if e.Kind == "sample" && !*verbose {
 			// A periodic status line, so a quiet healthy target still
 			// shows that watch is alive.
