@@ -172,10 +172,14 @@ func TestResolveErrors(t *testing.T) {
 			t.Errorf("%s: %v, want ErrRemote", spec, err)
 		}
 	}
-	for _, spec := range []string{"", "nonsense", "localhost:http0", "127.0.0.1:99999"} {
-		if _, err := Resolve(ctx, spec, ResolveOptions{}); err == nil {
-			t.Errorf("%q: no error", spec)
+	for _, spec := range []string{"", "nonsense", "localhost:http0", "127.0.0.1:99999", "ws://", ":9229"} {
+		if _, err := Resolve(ctx, spec, ResolveOptions{}); !errors.Is(err, ErrBadTarget) {
+			t.Errorf("%q: %v, want ErrBadTarget", spec, err)
 		}
+	}
+	// Nothing listens there: unreachable, not a hang.
+	if _, err := Resolve(ctx, "127.0.0.1:1", ResolveOptions{}); !errors.Is(err, ErrUnreachable) {
+		t.Errorf("closed port: %v", err)
 	}
 }
 

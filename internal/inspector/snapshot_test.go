@@ -79,6 +79,34 @@ func TestCaptureTargetDies(t *testing.T) {
 	}
 }
 
+// Ctrl-C mid-snapshot: the context's error, no file left, and the target
+// carries on (a later capture on a new session works).
+func TestCaptureCancelled(t *testing.T) {
+	cmd := startNode(t, "--inspect-port=0", "big.js", "30000")
+	tg, c := attach(t, cmd)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := Capture(ctx, c, filepath.Join(dir, "x.heapsnapshot"), CaptureOptions{
+		SnapshotOptions: SnapshotOptions{Progress: func(int64) { cancel() }},
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	c.Close()
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("left behind: %v", ents)
+	}
+	c2, err := Dial(context.Background(), tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	if _, err := Capture(context.Background(), c2, filepath.Join(dir, "y.heapsnapshot"), CaptureOptions{}); err != nil {
+		t.Fatalf("capture after a cancelled one: %v", err)
+	}
+}
+
 func TestCaptureRefusesWhenDiskFull(t *testing.T) {
 	cmd := startNode(t, "--inspect-port=0", "idle.js")
 	_, c := attach(t, cmd)
