@@ -172,7 +172,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		info.Workload, info.PerRound = "step", o.iterations
 		work = func(ctx context.Context, n int) error {
 			for i := 0; i < n; i++ {
-				if _, err := conn.Evaluate(ctx, o.step, true); err != nil {
+				if err := conn.Exec(ctx, o.step, true); err != nil {
 					var ee *inspector.EvalError
 					if errors.As(err, &ee) {
 						return BadInputf("--step, iteration %d: %s", i+1, ee.Message)
@@ -180,7 +180,8 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 					return err
 				}
 			}
-			return nil
+			// The results were kept for us: let them go before the GC.
+			return conn.ReleaseObjectGroup(ctx, inspector.StepGroup)
 		}
 	}
 	info.Warmup = o.warmup

@@ -315,3 +315,47 @@ func (c *Conn) Evaluate(ctx context.Context, expr string, awaitPromise bool) (js
 	}
 	return res.Result.Value, nil
 }
+
+// StepGroup is the object group Exec puts results in; ReleaseObjectGroup
+// frees them.
+const StepGroup = "leakhound-step"
+
+// Exec runs expr in the target for its effect (awaiting a returned promise
+// if awaitPromise) and discards the result, whatever it is: returning a
+// circular or huge object is fine, unlike Evaluate, which copies it. The
+// result stays referenced by the inspector's object group StepGroup until
+// ReleaseObjectGroup(ctx, StepGroup), so release it before a snapshot.
+func (c *Conn) Exec(ctx context.Context, expr string, awaitPromise bool) error {
+	params := map[string]any{
+		"expression":      expr,
+		"awaitPromise":    awaitPromise,
+		"objectGroup":     StepGroup,
+		"generatePreview": false,
+		"silent":          true,
+	}
+	var res struct {
+		ExceptionDetails *struct {
+			Text      string `json:"text"`
+			Exception *struct {
+				Description string `json:"description,omitzero"`
+			} `json:"exception,omitzero"`
+		} `json:"exceptionDetails,omitzero"`
+	}
+	if err := c.Call(ctx, "Runtime.evaluate", params, &res); err != nil {
+		return err
+	}
+	if d := res.ExceptionDetails; d != nil {
+		msg := d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			msg, _, _ = strings.Cut(d.Exception.Description, "\n")
+		}
+		return &EvalError{Expr: expr, Message: msg}
+	}
+	return nil
+}
+
+// ReleaseObjectGroup drops the inspector's references to the results kept
+// in group (Runtime.releaseObjectGroup), so they can be collected.
+func (c *Conn) ReleaseObjectGroup(ctx context.Context, group string) error {
+	return c.Call(ctx, "Runtime.releaseObjectGroup", map[string]any{"objectGroup": group}, nil)
+}

@@ -56,6 +56,30 @@ func TestAttachByPIDWithSIGUSR1(t *testing.T) {
 	if !errors.As(err, &ee) {
 		t.Fatalf("Evaluate(throw) err = %v, want EvalError", err)
 	}
+	// Exec discards any result, even one Evaluate cannot copy.
+	circular := "(() => { const a = { pad: 'x'.repeat(1 << 20) }; a.self = a; return a })()"
+	if _, err := c.Evaluate(ctx, circular, false); err == nil {
+		t.Error("Evaluate copied a circular object?")
+	}
+	before, _, _ := c.HeapUsage(ctx)
+	for i := 0; i < 20; i++ {
+		if err := c.Exec(ctx, circular, true); err != nil {
+			t.Fatalf("Exec: %v", err)
+		}
+	}
+	if err := c.Exec(ctx, "nope.x", false); !errors.As(err, &ee) {
+		t.Fatalf("Exec(throw) err = %v, want EvalError", err)
+	}
+	// Released results are garbage: 20 MiB of strings must not survive a GC.
+	if err := c.ReleaseObjectGroup(ctx, StepGroup); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CollectGarbage(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after, _, _ := c.HeapUsage(ctx); after > before+5<<20 {
+		t.Errorf("heap %d -> %d after releasing the step results", before, after)
+	}
 	// Protocol errors.
 	err = c.Call(ctx, "No.suchMethod", nil, nil)
 	var pe *ProtocolError
