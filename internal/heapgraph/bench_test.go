@@ -3,6 +3,9 @@ package heapgraph
 import (
 	"bytes"
 	"os"
+	"runtime"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -50,12 +53,33 @@ func TestPhaseTimes(t *testing.T) {
 	}
 	t.Logf("parse: %v (%d nodes, %d edges)", time.Since(t0), s.NodeCount, s.EdgeCount)
 	t1 := time.Now()
-	g, err := Build(s, Options{Phase: func(p string) { t.Logf("  %-15s starts at %v", p, time.Since(t1)) }})
+	var mu sync.Mutex
+	g, err := Build(s, Options{Phase: func(p string) {
+		mu.Lock()
+		defer mu.Unlock()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		t.Logf("  %-15s starts at %v (heap in use %d MB, peak RSS %s)", p, time.Since(t1), m.HeapInuse>>20, peakRSS())
+	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("build: %v", time.Since(t1))
+	t.Logf("build: %v (peak RSS %s)", time.Since(t1), peakRSS())
 	t2 := time.Now()
 	g.Summary()
-	t.Logf("summary: %v", time.Since(t2))
+	t.Logf("summary: %v (peak RSS %s)", time.Since(t2), peakRSS())
+}
+
+// peakRSS is the process's peak resident set size as Linux reports it.
+func peakRSS() string {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return "?"
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			return strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:"))
+		}
+	}
+	return "?"
 }

@@ -394,12 +394,23 @@ func jsonQuote(s string) string {
 }
 
 // calculateStatistics is DevTools' calculateStatistics (sizes by kind);
-// it needs the retainers and the adjusted shallow sizes.
+// it needs the retainer counts and the adjusted shallow sizes.
 func (a *analysis) calculateStatistics() {
 	s, g := a.s, a.g
 	nt := s.NodeTypeIndex
 	var st Statistics
 	internal := s.EdgeTypeIndex.Internal
+	// Which nodes have exactly one retainer (any edge type), as two bits
+	// per node rather than the retainer index the analysis does not build.
+	once := make([]uint64, (s.NodeCount+63)/64)
+	twice := make([]uint64, len(once))
+	for _, t := range s.EdgeTo {
+		if getBit(once, t) {
+			setBit(twice, t)
+		} else {
+			setBit(once, t)
+		}
+	}
 	for v := uint32(0); v < uint32(s.NodeCount); v++ {
 		size := uint64(s.NodeSelfSize[v])
 		switch t := int(s.NodeType[v]); {
@@ -421,7 +432,7 @@ func (a *analysis) calculateStatistics() {
 					continue
 				}
 				el := s.EdgeTo[e]
-				if g.RetainerCount(el) == 1 {
+				if !getBit(twice, el) { // el has one retainer: v
 					st.JSArrays += uint64(s.NodeSelfSize[el])
 				}
 				break

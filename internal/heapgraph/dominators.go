@@ -41,38 +41,33 @@ func (a *analysis) isDocumentDOMTreesRoot(n uint32) bool {
 
 // buildRetainers inverts the edge list into CSR, keeping for each target the
 // retainers in the order DevTools has them (it fills each slot range from
-// the end while walking edges forward).
-func (a *analysis) buildRetainers() {
-	s, g := a.s, a.g
+// the end while walking edges forward). It runs on first use, after Build.
+func (g *Graph) buildRetainers() {
+	s := g.S
 	n := s.NodeCount
+	// first[t] starts as the end of t's slot range and counts down to its
+	// start while the slots are filled, so no separate cursor is needed.
 	first := make([]uint32, n+1)
 	for _, t := range s.EdgeTo {
 		first[t]++
 	}
 	var sum uint32
 	for i := 0; i < n; i++ {
-		c := first[i]
+		sum += first[i]
 		first[i] = sum
-		sum += c
 	}
 	first[n] = sum
-	// fill[i] counts down inside node i's slot range, like DevTools.
 	nodes := make([]uint32, s.EdgeCount)
 	edges := make([]uint32, s.EdgeCount)
-	next := make([]uint32, n)
-	for i := 0; i < n; i++ {
-		next[i] = first[i+1] - first[i]
-	}
 	for src := 0; src < n; src++ {
 		for e := s.FirstEdge[src]; e < s.FirstEdge[src+1]; e++ {
 			t := s.EdgeTo[e]
-			next[t]--
-			slot := first[t] + next[t]
-			nodes[slot] = uint32(src)
-			edges[slot] = e
+			first[t]--
+			nodes[first[t]] = uint32(src)
+			edges[first[t]] = e
 		}
 	}
-	g.FirstRetainer, g.RetainerNode, g.RetainerEdge = first, nodes, edges
+	g.firstRetainer, g.retainerNode, g.retainerEdge = first, nodes, edges
 }
 
 // markPageObjects is DevTools' markPageOwnedNodes: everything reachable over
@@ -111,6 +106,11 @@ func (a *analysis) markPageObjects() {
 		}
 	}
 	a.pageObject = flags
+}
+
+// findUserRoots sets hasUser: the root has a user root among its children.
+func (a *analysis) findUserRoots() {
+	s, root := a.s, a.g.Root
 	for e := s.FirstEdge[root]; e < s.FirstEdge[root+1]; e++ {
 		if a.isUserRoot(s.EdgeTo[e]) {
 			a.hasUser = true
@@ -165,86 +165,132 @@ func (a *analysis) computeEssentialEdges() {
 // as DevTools runs it, including its DFS order and its treatment of nodes
 // not reachable from the root: nodes with only inessential retainers are
 // DFS roots hanging off the root, and remaining cycles are attached to the
-// root one node at a time. Vertices are numbered from 1; 0 means none.
+// root one node at a time.
+//
+// To keep the peak memory low it works in DFS-number space (vertices are
+// numbered 1..n in DFS order, 0 means none) over a predecessor index that
+// holds only essential edges, as numbers (4 bytes per essential edge
+// instead of the 8 per edge of a retainer index), and shares arrays
+// between phases: the parent array becomes the ancestor array (a vertex
+// is linked exactly when its number is >= linkedFrom, so no flag is
+// needed), the ordinal->number map becomes the label array, the DFS edge
+// cursors become the bucket heads, and the dominator array holds the
+// bucket links until each vertex's dominator is known.
 func (a *analysis) dominators() {
 	s, g := a.s, a.g
-	nodeCount := uint32(s.NodeCount)
-	size := nodeCount + 1
-	parent := make([]uint32, size)
-	ancestor := make([]uint32, size)
-	vertex := make([]uint32, size)
-	label := make([]uint32, size)
-	semi := make([]uint32, size)
-	work := make([]uint32, size) // next edge per vertex in the DFS, later the compression stack
+	N := uint32(s.NodeCount)
 	ess := a.essential
 	firstEdge := s.FirstEdge
 	edgeTo := s.EdgeTo
-	var n uint32
 
-	dfs := func(root uint32) {
-		work[root-1] = firstEdge[root-1]
-		v := root
+	// hasRet: the node has at least one essential retainer.
+	hasRet := make([]uint64, (N+63)/64)
+	for e, t := range edgeTo {
+		if getBit(ess, uint32(e)) {
+			setBit(hasRet, t)
+		}
+	}
+
+	number := make([]uint32, N+1) // node ordinal -> DFS number (0: not visited); later label
+	vertex := make([]uint32, N+1) // DFS number -> node ordinal
+	parent := make([]uint32, N+1) // DFS number -> parent's number; later ancestor
+	work := make([]uint32, N+1)   // DFS number -> next edge to look at; later bucket heads
+	var n uint32
+	visit := func(o, p uint32) uint32 {
+		n++
+		number[o] = n
+		vertex[n] = o
+		parent[n] = p
+		work[n] = firstEdge[o]
+		return n
+	}
+	dfs := func(o, p uint32) {
+		v := visit(o, p)
 		for v != 0 {
-			if semi[v] == 0 {
-				n++
-				semi[v] = n
-				vertex[n] = v
-				label[v] = v
-			}
-			vNext := parent[v]
-			vo := v - 1
-			end := firstEdge[vo+1]
-			for ; work[vo] < end; work[vo]++ {
-				e := work[vo]
+			next := parent[v]
+			end := firstEdge[vertex[v]+1]
+			for ; work[v] < end; work[v]++ {
+				e := work[v]
 				if !getBit(ess, e) {
 					continue
 				}
-				wo := edgeTo[e]
-				w := wo + 1
-				if semi[w] == 0 {
-					parent[w] = v
-					work[wo] = firstEdge[wo]
-					vNext = w
+				if wo := edgeTo[e]; number[wo] == 0 {
+					next = visit(wo, v)
 					break
 				}
 			}
-			v = vNext
+			v = next
 		}
 	}
-
-	r := g.Root + 1
-	dfs(r)
-	if n < nodeCount {
-		for v := uint32(1); v <= nodeCount; v++ {
-			if semi[v] == 0 && a.hasOnlyWeakRetainers(v-1) {
-				parent[v] = r
-				dfs(v)
+	dfs(g.Root, 0)
+	const r = 1 // the root's number
+	if n < N {
+		for o := uint32(0); o < N; o++ {
+			if number[o] == 0 && !getBit(hasRet, o) {
+				dfs(o, r)
 			}
 		}
 	}
-	if n < nodeCount {
-		for v := uint32(1); v <= nodeCount; v++ {
-			if semi[v] == 0 {
-				parent[v] = r
-				n++
-				semi[v] = n
-				vertex[n] = v
-				label[v] = v
+	if n < N {
+		for o := uint32(0); o < N; o++ {
+			if number[o] == 0 {
+				visit(o, r)
+			}
+		}
+	}
+	hasRet = nil
+
+	// Essential predecessors of each vertex, by number. first[t] starts as
+	// the end of t's range and counts down to its start while filling.
+	first := make([]uint32, n+2)
+	for e, t := range edgeTo {
+		if getBit(ess, uint32(e)) {
+			first[number[t]]++
+		}
+	}
+	var sum uint32
+	for i := uint32(0); i <= n; i++ {
+		sum += first[i]
+		first[i] = sum
+	}
+	first[n+1] = sum
+	preds := make([]uint32, sum)
+	for o := uint32(0); o < N; o++ {
+		u := number[o]
+		for e := firstEdge[o]; e < firstEdge[o+1]; e++ {
+			if getBit(ess, e) {
+				t := number[edgeTo[e]]
+				first[t]--
+				preds[first[t]] = u
 			}
 		}
 	}
 
-	stack := work // the DFS is over
+	label := number
+	for i := range label {
+		label[i] = uint32(i)
+	}
+	semi := make([]uint32, n+1)
+	for i := range semi {
+		semi[i] = uint32(i)
+	}
+	ancestor := parent
+	bucket := work
+	clear(bucket)
+	// Buckets as singly linked lists threaded through dom: each vertex is
+	// in at most one bucket, and leaves it when its dominator is set. The
+	// order inside a bucket does not change the result.
+	dom := make([]uint32, n+1)
+	linkedFrom := n + 1
+	var stack []uint32
 	compress := func(v uint32) {
-		sp := 0
-		for ancestor[ancestor[v]] != 0 {
-			sp++
-			stack[sp] = v
+		stack = stack[:0]
+		for ancestor[v] >= linkedFrom {
+			stack = append(stack, v)
 			v = ancestor[v]
 		}
-		for sp > 0 {
-			w := stack[sp]
-			sp--
+		for k := len(stack) - 1; k >= 0; k-- {
+			w := stack[k]
 			if semi[label[ancestor[w]]] < semi[label[w]] {
 				label[w] = label[ancestor[w]]
 			}
@@ -252,30 +298,18 @@ func (a *analysis) dominators() {
 		}
 	}
 	eval := func(v uint32) uint32 {
-		if ancestor[v] == 0 {
+		if v < linkedFrom {
 			return v
 		}
 		compress(v)
 		return label[v]
 	}
 
-	// Buckets as singly linked lists: each vertex is in at most one bucket.
-	// The order inside a bucket does not change the result.
-	bucketHead := make([]uint32, size)
-	bucketNext := make([]uint32, size)
-	dom := make([]uint32, size)
-	firstRet, retNode, retEdge := g.FirstRetainer, g.RetainerNode, g.RetainerEdge
-
-	for i := n; i >= 2; i-- {
-		w := vertex[i]
-		wo := w - 1
+	for w := n; w >= 2; w-- {
 		orphan := true
-		for ri := firstRet[wo]; ri < firstRet[wo+1]; ri++ {
-			if !getBit(ess, retEdge[ri]) {
-				continue
-			}
+		for k := first[w]; k < first[w+1]; k++ {
 			orphan = false
-			u := eval(retNode[ri] + 1)
+			u := eval(preds[k])
 			if semi[u] < semi[w] {
 				semi[w] = semi[u]
 			}
@@ -283,50 +317,36 @@ func (a *analysis) dominators() {
 		if orphan {
 			semi[w] = semi[r]
 		}
-		b := vertex[semi[w]]
-		bucketNext[w] = bucketHead[b]
-		bucketHead[b] = w
-		p := parent[w]
-		ancestor[w] = p // link
-		for v := bucketHead[p]; v != 0; v = bucketNext[v] {
-			u := eval(v)
-			if semi[u] < semi[v] {
+		b := semi[w]
+		dom[w] = bucket[b]
+		bucket[b] = w
+		p := ancestor[w] // still the parent: w is not linked yet
+		linkedFrom = w   // link w to its parent
+		for v := bucket[p]; v != 0; {
+			next := dom[v]
+			if u := eval(v); semi[u] < semi[v] {
 				dom[v] = u
 			} else {
 				dom[v] = p
 			}
+			v = next
 		}
-		bucketHead[p] = 0
+		bucket[p] = 0
 	}
-	dom[0], dom[r] = r, r
-	for i := uint32(2); i <= n; i++ {
-		w := vertex[i]
-		if dom[w] != vertex[semi[w]] {
+	dom[r] = r
+	for w := uint32(2); w <= n; w++ {
+		if dom[w] != semi[w] {
 			dom[w] = dom[dom[w]]
 		}
 	}
-
-	// Reuse dom's memory for the ordinal-indexed result.
-	for o := uint32(0); o < nodeCount; o++ {
-		dom[o] = dom[o+1] - 1
+	// The result by node ordinal goes into label's memory, which is free now.
+	res := label[:N:N]
+	for w := uint32(1); w <= n; w++ {
+		res[vertex[w]] = vertex[dom[w]]
 	}
-	g.dominator = dom[:nodeCount:nodeCount]
-	// Keep the DFS order for the retained-size pass (vertex is reused).
-	order := vertex
-	for i := uint32(1); i <= n; i++ {
-		order[i] = vertex[i] - 1
-	}
-	a.dfsOrder = order[1 : n+1]
-}
-
-func (a *analysis) hasOnlyWeakRetainers(o uint32) bool {
-	g := a.g
-	for ri := g.FirstRetainer[o]; ri < g.FirstRetainer[o+1]; ri++ {
-		if getBit(a.essential, g.RetainerEdge[ri]) {
-			return false
-		}
-	}
-	return true
+	g.dominator = res
+	// Keep the DFS order (as ordinals) for the retained-size pass.
+	a.dfsOrder = vertex[1 : n+1]
 }
 
 // retainedSizes sums shallow sizes up the dominator tree in reverse DFS

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"runtime"
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
@@ -53,12 +54,15 @@ type Graph struct {
 	// Root is the ordinal of the synthetic root (always 0 for V8 snapshots).
 	Root uint32
 
-	// Retainers in CSR layout: the retainers of node n are
-	// RetainerNode[FirstRetainer[n]:FirstRetainer[n+1]] (source node
-	// ordinals) with the edge ordinals in RetainerEdge at the same positions.
-	FirstRetainer []uint32
-	RetainerNode  []uint32
-	RetainerEdge  []uint32
+	// Retainers in CSR layout, built on first use (Retainers,
+	// RetainerCount, ShortestPaths) because the analysis itself does not
+	// need them and they cost 8 bytes per edge: the retainers of node n are
+	// retainerNode[firstRetainer[n]:firstRetainer[n+1]] (source node
+	// ordinals) with the edge ordinals in retainerEdge at the same positions.
+	retOnce       sync.Once
+	firstRetainer []uint32
+	retainerNode  []uint32
+	retainerEdge  []uint32
 
 	// Dominator tree children in CSR layout: the nodes immediately dominated
 	// by n are Dominated[FirstDominated[n]:FirstDominated[n+1]].
@@ -150,13 +154,22 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	}
 	g = &Graph{S: s, Root: 0}
 	a := newAnalysis(g)
+	// Parsing leaves garbage behind; collecting it now lets the analysis
+	// reuse those pages instead of growing the process.
+	a.collect()
+
+	// Renaming detached nodes rewrites names and the string table, which
+	// both chains below read, so it comes first (it is quick).
+	phase("flags")
+	a.propagateDOMState()
+	a.findUserRoots()
 
 	// Two independent chains share the work, like DevTools' two workers:
-	// retainers+dominators on one core, flags/sizes/distances/names on the
-	// other. Retained sizes need the adjusted shallow sizes, so they wait.
+	// flags and dominators on this goroutine, shallow sizes, distances and
+	// names on the other. Retained sizes need the adjusted shallow sizes,
+	// so they wait for them.
 	var wg sync.WaitGroup
 	var panicB any
-	essentialReady := make(chan struct{})
 	shallowReady := make(chan struct{})
 	wg.Add(1)
 	go func() {
@@ -166,41 +179,32 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 				panicB = r
 				// Unblock the other chain so it can finish and report.
 				select {
-				case <-essentialReady:
-				default:
-					close(essentialReady)
-				}
-				select {
 				case <-shallowReady:
 				default:
 					close(shallowReady)
 				}
 			}
 		}()
-		phase("flags")
-		a.propagateDOMState()
-		a.markPageObjects()
-		a.computeEssentialEdges()
-		close(essentialReady)
 		phase("shallow sizes")
 		a.calculateShallowSizes()
 		close(shallowReady)
+		a.collect()
 		phase("distances")
 		a.calculateDistances()
+		a.collect()
 		phase("class names")
 		a.calculateClasses()
 	}()
-	phase("retainers")
-	a.buildRetainers()
-	<-essentialReady
+	a.markPageObjects()
+	a.computeEssentialEdges()
 	phase("dominators")
-	if panicB == nil {
-		a.dominators()
-	}
+	a.dominators()
+	a.collect()
 	<-shallowReady
 	if panicB == nil {
 		phase("retained sizes")
 		a.retainedSizes()
+		a.collect()
 		a.buildDominated()
 	}
 	wg.Wait()
@@ -212,6 +216,21 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	g.Stats.V8Heap = g.Stats.Total - g.Stats.Native
 	a.release()
 	return g, nil
+}
+
+// collectMinNodes: below this many nodes the garbage of a phase is too
+// small to be worth a collection.
+const collectMinNodes = 200000
+
+// collect runs the garbage collector at a phase boundary, so the next
+// phase's big arrays reuse the memory of the temporaries just dropped
+// instead of growing the heap to the collector's next goal (twice the live
+// heap by default). Our arrays hold no pointers, so a collection costs
+// little.
+func (a *analysis) collect() {
+	if a.s.NodeCount >= collectMinNodes {
+		runtime.GC()
+	}
 }
 
 // NodeCount is the number of nodes.
@@ -259,19 +278,25 @@ func (g *Graph) Edges(n uint32) iter.Seq2[uint32, uint32] {
 	}
 }
 
-// Retainers iterates the edges pointing at n as (source node, edge ordinal).
+// Retainers iterates the edges pointing at n as (source node, edge ordinal),
+// in DevTools' order. The first call builds the retainer index.
 func (g *Graph) Retainers(n uint32) iter.Seq2[uint32, uint32] {
+	g.retOnce.Do(g.buildRetainers)
 	return func(yield func(uint32, uint32) bool) {
-		for i := g.FirstRetainer[n]; i < g.FirstRetainer[n+1]; i++ {
-			if !yield(g.RetainerNode[i], g.RetainerEdge[i]) {
+		for i := g.firstRetainer[n]; i < g.firstRetainer[n+1]; i++ {
+			if !yield(g.retainerNode[i], g.retainerEdge[i]) {
 				return
 			}
 		}
 	}
 }
 
-// RetainerCount is the number of edges pointing at n.
-func (g *Graph) RetainerCount(n uint32) int { return int(g.FirstRetainer[n+1] - g.FirstRetainer[n]) }
+// RetainerCount is the number of edges pointing at n. The first call
+// builds the retainer index.
+func (g *Graph) RetainerCount(n uint32) int {
+	g.retOnce.Do(g.buildRetainers)
+	return int(g.firstRetainer[n+1] - g.firstRetainer[n])
+}
 
 // IsWeakEdge reports whether edge e is weak (never retains its target).
 func (g *Graph) IsWeakEdge(e uint32) bool { return int(g.S.EdgeType[e]) == g.S.EdgeTypeIndex.Weak }

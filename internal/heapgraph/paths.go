@@ -83,8 +83,7 @@ func (g *Graph) isPathStart(v uint32) bool {
 func (g *Graph) pathRetainers(v uint32) []Step {
 	d := g.distance[v]
 	var out []Step
-	for i := g.FirstRetainer[v]; i < g.FirstRetainer[v+1]; i++ {
-		u, e := g.RetainerNode[i], g.RetainerEdge[i]
+	for u, e := range g.Retainers(v) {
 		if u == g.Root || g.IsWeakEdge(e) || g.distance[u] != d-1 {
 			continue
 		}
