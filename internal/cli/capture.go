@@ -79,6 +79,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	out := fs.String("o", "", "output file, or a directory for the default name Heap.YYYYMMDD.HHMMSS.PID.SEQ.heapsnapshot (default: current directory)")
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	quiet := fs.Bool("quiet", false, "no progress bar or notes on stderr")
+	force := fs.Bool("force", false, "skip the free-disk check (it estimates the snapshot as 3x the used JS heap)")
 	tf := addTargetFlags(fs)
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
@@ -110,7 +111,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		}
 		path = inspector.NextSnapshotPath(dir, pid, time.Now())
 	}
-	res, err := captureWithProgress(ctx, env, c, path, *quiet)
+	res, err := captureWithProgress(ctx, env, c, path, *quiet, *force)
 	if err != nil {
 		return err
 	}
@@ -125,12 +126,12 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// captureWithProgress runs inspector.Capture with a progress bar on stderr
-// and maps its errors to exit codes (disk space: 3, like any environment
-// failure).
-func captureWithProgress(ctx context.Context, env *Env, c *inspector.Conn, path string, quiet bool) (inspector.CaptureResult, error) {
+// captureWithProgress runs inspector.Capture with a progress bar on stderr.
+// Its errors, disk space included, are the environment's (exit 3).
+func captureWithProgress(ctx context.Context, env *Env, c *inspector.Conn, path string, quiet, skipDiskCheck bool) (inspector.CaptureResult, error) {
 	var bar *ui.Progress
 	opts := inspector.CaptureOptions{
+		SkipDiskCheck: skipDiskCheck,
 		Estimate: func(n int64) { bar = ui.NewProgress(env.Stderr, "V8 building snapshot", n, !quiet) },
 		SnapshotOptions: inspector.SnapshotOptions{
 			Progress: func(n int64) {

@@ -241,7 +241,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 			label = fmt.Sprintf("after %d %s", i*info.PerRound, unitName(info.Workload))
 		}
 		note("snapshot %d/%d (%s, JS heap %s)", i+1, o.snapshots, label, ui.Bytes(used))
-		res, err := captureWithProgress(ctx, env, conn, path, o.quiet)
+		res, err := captureWithProgress(ctx, env, conn, path, o.quiet, false)
 		if err != nil {
 			return died(err)
 		}
