@@ -132,7 +132,7 @@ func captureWithProgress(ctx context.Context, env *Env, c *inspector.Conn, path 
 	var bar *ui.Progress
 	opts := inspector.CaptureOptions{
 		SkipDiskCheck: skipDiskCheck,
-		Estimate: func(n int64) { bar = ui.NewProgress(env.Stderr, "V8 building snapshot", n, !quiet) },
+		Estimate:      func(n int64) { bar = ui.NewProgress(env.Stderr, "V8 building snapshot", n, !quiet) },
 		SnapshotOptions: inspector.SnapshotOptions{
 			Progress: func(n int64) {
 				if n == 0 {
