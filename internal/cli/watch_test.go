@@ -220,7 +220,7 @@ func TestWatchAutomaticAnalysis(t *testing.T) {
 		t.Errorf("kept %d periodic snapshots, want 2", len(snaps))
 	}
 	if len(reports) != 2 {
-		t.Errorf("%d reports, want 2 (after the second and third snapshots)", len(reports))
+		t.Errorf("%d reports, want 2 (after the second and third snapshots); events:\n%s", len(reports), out)
 	}
 	if !strings.Contains(out, `"kind":"report"`) {
 		t.Errorf("no report event:\n%s", out)
