@@ -132,7 +132,9 @@ func captureWithProgress(ctx context.Context, env *Env, c *inspector.Conn, path 
 	var bar *ui.Progress
 	opts := inspector.CaptureOptions{
 		SkipDiskCheck: skipDiskCheck,
-		Estimate:      func(n int64) { bar = ui.NewProgress(env.Stderr, "V8 building snapshot", n, !quiet) },
+		// n is the disk check's pessimistic estimate (3x the used heap);
+		// snapshots typically come out at about 2x.
+		Estimate: func(n int64) { bar = ui.NewProgress(env.Stderr, "V8 building snapshot", n*2/3, !quiet) },
 		SnapshotOptions: inspector.SnapshotOptions{
 			Progress: func(n int64) {
 				if n == 0 {
