@@ -52,6 +52,10 @@ type Conn struct {
 	done      chan struct{}
 	closeOnce sync.Once
 	closing   atomic.Bool
+
+	// debugger tracks whether this session has the Debugger domain
+	// enabled, so a snapshot disables it afterwards only if it enabled it.
+	debugger atomic.Bool
 }
 
 type response struct {
@@ -255,6 +259,12 @@ func (c *Conn) Call(ctx context.Context, method string, params, result any) erro
 				return &ProtocolError{Code: pe.Code, Message: pe.Message, Data: pe.Data, Method: method}
 			}
 			return r.err
+		}
+		switch method {
+		case "Debugger.enable":
+			c.debugger.Store(true)
+		case "Debugger.disable":
+			c.debugger.Store(false)
 		}
 		if result == nil || len(r.result) == 0 {
 			return nil

@@ -42,14 +42,15 @@ type SnapshotOptions struct {
 // w as V8 produces it (HeapProfiler.addHeapSnapshotChunk events), never
 // holding it in memory. It returns the bytes written.
 //
-// The Debugger domain is enabled for the duration (and disabled after, if
-// this session had not enabled it): V8 then builds every script's line-end
-// table once up front. Without it V8 scans a script's whole source for each
-// function it locates, which on a process that loaded the TypeScript
-// compiler turns a 13 s snapshot into more than 15 minutes. Pauses are
-// skipped meanwhile, so a `debugger;` statement cannot stop the target.
+// The Debugger domain is enabled for the duration (unless this session
+// has it enabled already; then it is left as it was): V8 then builds every
+// script's line-end table once up front. Without it V8 scans a script's
+// whole source for each function it locates, which on a process that
+// loaded the TypeScript compiler turns a 13 s snapshot into more than 15
+// minutes. Pauses are skipped meanwhile, so a `debugger;` statement cannot
+// stop the target.
 func (c *Conn) TakeHeapSnapshot(ctx context.Context, w io.Writer, opts SnapshotOptions) (int64, error) {
-	if !opts.NoDebuggerEnable {
+	if !opts.NoDebuggerEnable && !c.debugger.Load() {
 		if err := c.Call(ctx, "Debugger.enable", nil, nil); err != nil {
 			return 0, fmt.Errorf("enabling the debugger before the snapshot: %w", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,6 +44,19 @@ func TestCaptureToFile(t *testing.T) {
 	ents, _ := os.ReadDir(dir)
 	if len(ents) != 1 {
 		t.Errorf("dir has %d entries", len(ents))
+	}
+	// A session that enabled the debugger itself keeps it enabled.
+	if err := c.Call(context.Background(), "Debugger.enable", nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.TakeHeapSnapshot(context.Background(), io.Discard, SnapshotOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !c.debugger.Load() {
+		t.Error("snapshot disabled a debugger the caller had enabled")
+	}
+	if err := c.Call(context.Background(), "Debugger.disable", nil, nil); err != nil {
+		t.Fatal(err)
 	}
 	// The debugger was disabled again: a `debugger;` statement does not pause.
 	if v, err := c.Evaluate(context.Background(), "(() => { debugger; return 7 })()", false); err != nil || string(v) != "7" {
