@@ -199,7 +199,9 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		case <-conn.Done():
 		}
 	}()
-	// died gives the program's fate when it ended under the workload.
+	var paths []string
+	// died gives the program's fate when it ended under the workload, and
+	// what was saved.
 	died := func(err error) error {
 		var ee *ExitError
 		if errors.As(err, &ee) || ctx.Err() != nil {
@@ -208,10 +210,13 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		conn.Close()
 		select {
 		case <-prog.Exited():
-			return fmt.Errorf("the program exited during the run (%s): %w", prog.ExitText(), err)
+			err = fmt.Errorf("the program exited during the run (%s): %w", prog.ExitText(), err)
 		case <-time.After(3 * time.Second):
-			return err
 		}
+		if o.keep && len(paths) > 0 {
+			err = fmt.Errorf("%w; the %d snapshot(s) taken before are in %s", err, len(paths), dir)
+		}
+		return err
 	}
 
 	if info.Warmup > 0 {
@@ -220,7 +225,6 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 			return died(err)
 		}
 	}
-	var paths []string
 	for i := 0; i < o.snapshots; i++ {
 		if i > 0 {
 			note("round %d/%d: %d %s", i, o.snapshots-1, info.PerRound, unitName(info.Workload))

@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"net"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -86,6 +87,21 @@ func TestRunLoad(t *testing.T) {
 	if !strings.Contains(errOut, "ready "+port) || !strings.Contains(errOut, "900 requests ok, 0 failed") ||
 		strings.Contains(out, "ready") {
 		t.Errorf("stdout %q\nstderr %q", out, errOut)
+	}
+}
+
+// The program dies after the baseline: exit 3, its exit status, and where
+// the snapshots taken so far are.
+func TestRunProgramDies(t *testing.T) {
+	livetest.Node(t)
+	dir := t.TempDir()
+	code, _, errOut := runInspCLI("run", "--step", "globalThis.n = (globalThis.n || 0) + 1; if (n > 15) process.exit(7); handle(1)",
+		"--iterations", "10", "--dir", dir, "--quiet", "--", "node", serverJS(), "clean")
+	if code != 3 || !strings.Contains(errOut, "exit status 7") || !strings.Contains(errOut, "1 snapshot(s) taken before are in "+dir) {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("dir holds %v", ents)
 	}
 }
 
