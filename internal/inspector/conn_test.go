@@ -228,3 +228,26 @@ func TestParseProcNetTCP(t *testing.T) {
 		t.Errorf("tcp6: got %v", got)
 	}
 }
+
+// A process started with its inspector open and an HTTP server of its own:
+// Resolve must find the inspector among its listening sockets, whatever
+// the order, without a signal.
+func TestResolveOpenInspectorBesideAppPort(t *testing.T) {
+	cmd := startNode(t, "--inspect=127.0.0.1:0", "server.js", "clean")
+	ctx := context.Background()
+	tg, err := Resolve(ctx, strconv.Itoa(cmd.Process.Pid), ResolveOptions{NoSignal: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tg.Opened || tg.PID != cmd.Process.Pid {
+		t.Errorf("target %+v", tg)
+	}
+	c, err := Dial(ctx, tg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if v, err := c.Evaluate(ctx, "typeof handle", false); err != nil || string(v) != `"function"` {
+		t.Errorf("%s, %v", v, err)
+	}
+}
