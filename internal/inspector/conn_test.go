@@ -3,8 +3,11 @@ package inspector
 import (
 	"context"
 	"errors"
+	"net"
+	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -249,5 +252,26 @@ func TestResolveOpenInspectorBesideAppPort(t *testing.T) {
 	defer c.Close()
 	if v, err := c.Evaluate(ctx, "typeof handle", false); err != nil || string(v) != `"function"` {
 		t.Errorf("%s, %v", v, err)
+	}
+}
+
+// SIGUSR1 cannot open the inspector when its port is taken: a clear error
+// after the wait, and the process survives.
+func TestResolveInspectorPortTaken(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	cmd := startNode(t, "--inspect-port=127.0.0.1:"+port, "idle.js")
+	_, err = Resolve(context.Background(), strconv.Itoa(cmd.Process.Pid), ResolveOptions{Wait: time.Second})
+	if !errors.Is(err, ErrNoInspector) || !strings.Contains(err.Error(), "SIGUSR1 sent") {
+		t.Fatalf("err = %v", err)
+	}
+	// Still running (not a zombie) after the failed attempt.
+	st, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/stat")
+	if f := strings.Fields(string(st)); err != nil || len(f) < 3 || f[2] == "Z" {
+		t.Errorf("the target died: %q, %v", st, err)
 	}
 }
