@@ -159,12 +159,13 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	info := runInfo{Command: argv, PID: prog.Target.PID, Snapshots: []runSnapshot{}}
 	var work func(ctx context.Context, n int) error
 	var stats loadStats
+	var client *http.Client
 	if o.loadURL != "" {
 		info.Workload, info.PerRound, info.Requests = "load", o.requests, &stats
 		if err := waitForPort(ctx, o.loadURL, o.startWait, prog); err != nil {
 			return err
 		}
-		client := loadClient(o.concurrency)
+		client = loadClient(o.concurrency)
 		work = func(ctx context.Context, n int) error {
 			return httpLoad(ctx, client, o.loadURL, n, o.concurrency, &stats)
 		}
@@ -261,6 +262,10 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	}
 	// The program is not needed for the analysis: stop it now to give its
 	// memory back before the snapshots are loaded.
+	if client != nil {
+		// Idle keep-alive connections would hold up a graceful shutdown.
+		client.CloseIdleConnections()
+	}
 	conn.Close()
 	prog.Stop(5 * time.Second)
 	info.DurationMS = time.Since(start).Milliseconds()
