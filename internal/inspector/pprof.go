@@ -35,6 +35,10 @@ func PprofProfile(p *heapprofiler.SamplingHeapProfile, opts SampleOptions, start
 		DurationNanos:     d.Nanoseconds(),
 		Comments:          []string{"V8 sampling heap profile captured by leakhound sample"},
 	}
+	// One pseudo-mapping that says the symbols are already there, so pprof
+	// never tries to symbolize (there is no binary for JavaScript frames).
+	mapping := &profile.Mapping{ID: 1, File: "node", HasFunctions: true, HasFilenames: true, HasLineNumbers: true}
+	out.Mapping = []*profile.Mapping{mapping}
 	if p == nil || p.Head == nil {
 		return out
 	}
@@ -55,7 +59,7 @@ func PprofProfile(p *heapprofiler.SamplingHeapProfile, opts SampleOptions, start
 				funcs[key] = fn
 				out.Function = append(out.Function, fn)
 			}
-			loc := &profile.Location{ID: uint64(len(out.Location) + 1), Line: []profile.Line{{Function: fn, Line: f.Line, Column: f.Column}}}
+			loc := &profile.Location{ID: uint64(len(out.Location) + 1), Mapping: mapping, Line: []profile.Line{{Function: fn, Line: f.Line, Column: f.Column}}}
 			out.Location = append(out.Location, loc)
 			stack = append(stack, loc)
 			if self := int64(n.SelfSize); self > 0 {
