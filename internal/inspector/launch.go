@@ -79,7 +79,12 @@ func Launch(ctx context.Context, argv []string, opts LaunchOptions) (*Launched, 
 	cmd := exec.Command(path, args...)
 	cmd.Env = opts.Env
 	cmd.Dir = opts.Dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Own process group (Ctrl-C reaches us, and Stop signals the group);
+	// killed with us if leakhound itself is killed (a CI timeout), so no
+	// program is left behind. Pdeathsig follows the OS thread that started
+	// the child, which Go only retires for goroutines that lock threads,
+	// and nothing here does.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if opts.Stdout != nil {
 		cmd.Stdout = opts.Stdout
 	}
