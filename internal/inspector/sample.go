@@ -3,6 +3,7 @@ package inspector
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -47,7 +48,7 @@ func (c *Conn) SampleHeap(ctx context.Context, d time.Duration, stop <-chan stru
 		_ = c.Call(sctx, "HeapProfiler.stopSampling", nil, nil)
 		return nil, ctx.Err()
 	case <-c.Done():
-		return nil, c.Err()
+		return nil, fmt.Errorf("while sampling (the profile lives in the target, so nothing was saved): %w", c.Err())
 	}
 	var res struct {
 		Profile *heapprofiler.SamplingHeapProfile `json:"profile"`

@@ -3,6 +3,7 @@ package inspector
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -82,5 +83,18 @@ func TestSampleHeapAndPprof(t *testing.T) {
 	}
 	if sum != total || back.DefaultSampleType != "inuse_space" {
 		t.Errorf("pprof bytes %d, profile %d, default %s", sum, total, back.DefaultSampleType)
+	}
+}
+
+func TestSampleTargetDies(t *testing.T) {
+	cmd := startNode(t, "--inspect-port=0", "idle.js")
+	_, c := attach(t, cmd)
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		cmd.Process.Kill()
+	}()
+	_, err := c.SampleHeap(context.Background(), 30*time.Second, nil, SampleOptions{})
+	if !errors.Is(err, ErrConnLost) || !strings.Contains(err.Error(), "nothing was saved") {
+		t.Fatalf("err = %v", err)
 	}
 }
