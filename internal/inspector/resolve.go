@@ -225,7 +225,6 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 	}
 	// An inspector already open: probe the likely ports first so an
 	// application port is only touched when nothing else matches.
-	var lastErr error
 	for _, a := range orderCandidates(before, pid) {
 		t, err := probe(ctx, a)
 		if err == nil {
@@ -235,9 +234,8 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 		if errors.Is(err, ErrInUse) {
 			return nil, fmt.Errorf("pid %d: %w", pid, err)
 		}
-		lastErr = err
+		// Not an inspector (the program's own port): try the next.
 	}
-	_ = lastErr
 	if opts.NoSignal {
 		return nil, fmt.Errorf("pid %d: %w open (start node with --inspect, or allow SIGUSR1)", pid, ErrNoInspector)
 	}
