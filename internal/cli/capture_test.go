@@ -56,6 +56,13 @@ func TestCaptureCommand(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, file+"  ") || errOut != "" {
 		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
 	}
+	// And by the ws:// URL, into a directory: the default name still has the pid.
+	sub := filepath.Join(dir, "sub")
+	os.Mkdir(sub, 0o755)
+	code, out, errOut = runInspCLI("capture", tg.WebSocketURL, "-o", sub, "--quiet")
+	if code != 0 || !strings.Contains(out, "."+pid+".001.heapsnapshot") {
+		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
+	}
 }
 
 func TestCaptureCommandBadTargets(t *testing.T) {
@@ -75,6 +82,7 @@ func TestCaptureCommandBadTargets(t *testing.T) {
 		{[]string{"capture", "10.0.0.1:9229"}, 2, "--allow-remote"},
 		{[]string{"capture", "what"}, 2, "bad target"},
 		{[]string{"capture", "1", "-o", "/no/such/dir/x.heapsnapshot"}, 2, "does not exist"},
+		{[]string{"capture", "127.0.0.1:1"}, 3, "unreachable"},
 	} {
 		code, _, errOut := runInspCLI(tc.args...)
 		if code != tc.code || !strings.Contains(errOut, tc.msg) || strings.Count(errOut, "\n") != 1 {
