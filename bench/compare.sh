@@ -25,7 +25,8 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 echo "building leakhound" >&2
-(cd "$repo" && go build -o "$work/leakhound" ./cmd/leakhound)
+(cd "$repo" && go build -o "$work/leakhound" ./cmd/leakhound \
+  && go test -c -o "$work/heapsnapshot.test" ./internal/heapsnapshot)
 
 oracle=""
 if [ "${SKIP_DEVTOOLS:-}" != 1 ]; then
@@ -89,6 +90,11 @@ for mb in "${sizes[@]}"; do
   js_heap=$((mb * 16 + 4096)); [ $js_heap -gt 22000 ] && js_heap=22000
   run "leakhound-summary-${mb}" "$work/leakhound" summary "$snap" --json --quiet
   lh_wall=$wall lh_rss=$rss
+  # The parser alone: the Go benchmark on this file (best of 3 reported by -count).
+  run "leakhound-parse-${mb}" env LEAKHOUND_BENCH_SNAPSHOT="$snap" "$work/heapsnapshot.test" \
+    -test.run '^$' -test.bench '^BenchmarkReadFile$' -test.benchtime 1x -test.count 3
+  parse_rss=$rss
+  parse_mbs=$(awk '/BenchmarkReadFile/ { for (i = 1; i <= NF; i++) if ($i == "MB/s" && $(i-1) > best) best = $(i-1) } END { print best ? best : "-" }' "$work/leakhound-parse-${mb}.log.out")
   dt_wall="-" dt_rss="-" ml_wall="-" ml_rss="-"
   if [ -n "$oracle" ]; then
     run "devtools-${mb}" node --max-old-space-size=$js_heap "$oracle" time "$snap"
@@ -99,6 +105,7 @@ for mb in "${sizes[@]}"; do
     ml_wall=$wall ml_rss=$rss
   fi
   rows+=("| $size | $nodes | leakhound summary | $lh_wall | $lh_rss | | |")
+  rows+=("| | | (leakhound parse only: $parse_mbs MB/s, peak RSS $parse_rss MB) | | | | |")
   rows+=("| | | DevTools (oracle) | $dt_wall | $dt_rss | $(ratio "$lh_wall" "$dt_wall") | $(ratio "$lh_rss" "$dt_rss") |")
   rows+=("| | | memlab getFullHeapFromFile | $ml_wall | $ml_rss | $(ratio "$lh_wall" "$ml_wall") | $(ratio "$lh_rss" "$ml_rss") |")
 done

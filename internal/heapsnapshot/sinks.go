@@ -404,36 +404,18 @@ func (dv divider) exact(v uint32) uint32 {
 	return (v >> dv.shift) * dv.inv
 }
 
-// locationSink collects the small locations array, then converts it.
+// locationSink appends the locations array straight into its four columns.
 type locationSink struct {
-	p    *parser
-	vals []uint32
+	p              *parser
+	s              *Snapshot
+	lf             int64
+	oi, si, li, ci int // field positions, -1 when absent
+	nf             uint32
 }
 
 func (p *parser) newLocationSink() *locationSink {
-	ls := &locationSink{p: p}
-	p.progress = func() string { return commas(p.valuesRead.Load()) + " numbers read" }
-	return ls
-}
-
-func (ls *locationSink) parallel() bool            { return false }
-func (ls *locationSink) ensure(int64, int64) error { return nil }
-func (ls *locationSink) scatter(_ int64, v []uint32, _ int64) error {
-	ls.vals = append(ls.vals, v...)
-	return nil
-}
-
-func (ls *locationSink) close(_, off int64) error {
-	p, s := ls.p, &ls.p.snap
+	s := &p.snap
 	fields := s.Meta.LocationFields
-	lf := len(fields)
-	if lf == 0 {
-		return nil
-	}
-	if len(ls.vals)%lf != 0 {
-		return p.errAt(off, "the array length %d is not a multiple of the %d location fields", len(ls.vals), lf)
-	}
-	n := len(ls.vals) / lf
 	idx := func(name string) int {
 		for i, f := range fields {
 			if f == name {
@@ -442,33 +424,56 @@ func (ls *locationSink) close(_, off int64) error {
 		}
 		return -1
 	}
-	oi, si, li, ci := idx("object_index"), idx("script_id"), idx("line"), idx("column")
-	if oi < 0 {
+	ls := &locationSink{p: p, s: s, lf: int64(len(fields)), oi: idx("object_index"), si: idx("script_id"),
+		li: idx("line"), ci: idx("column"), nf: uint32(p.nf)}
+	p.progress = func() string { return commas(p.valuesRead.Load()) + " numbers read" }
+	return ls
+}
+
+func (ls *locationSink) parallel() bool            { return false }
+func (ls *locationSink) ensure(int64, int64) error { return nil }
+
+func (ls *locationSink) scatter(start int64, vals []uint32, off int64) error {
+	if ls.lf == 0 || ls.oi < 0 {
+		return nil // nothing to tie locations to
+	}
+	s := ls.s
+	f := int(start % ls.lf)
+	for _, v := range vals {
+		switch f {
+		case ls.oi:
+			if v%ls.nf != 0 || int64(v/ls.nf) >= ls.p.nodeHint {
+				return ls.p.errAt(off, "location %d refers to node offset %d, which is not a node", len(s.LocationNode), v)
+			}
+			s.LocationNode = append(s.LocationNode, v/ls.nf)
+		case ls.si:
+			s.LocationScript = append(s.LocationScript, v)
+		case ls.li:
+			s.LocationLine = append(s.LocationLine, v)
+		case ls.ci:
+			s.LocationColumn = append(s.LocationColumn, v)
+		}
+		if f++; int64(f) == ls.lf {
+			f = 0
+		}
+	}
+	return nil
+}
+
+func (ls *locationSink) close(total, off int64) error {
+	if ls.lf == 0 || ls.oi < 0 {
 		return nil
 	}
-	s.LocationNode = make([]uint32, n)
-	s.LocationScript = make([]uint32, n)
-	s.LocationLine = make([]uint32, n)
-	s.LocationColumn = make([]uint32, n)
-	nf := uint32(p.nf)
-	for i := 0; i < n; i++ {
-		row := ls.vals[i*lf : i*lf+lf]
-		o := row[oi]
-		if o%nf != 0 || int64(o/nf) >= p.nodeHint {
-			return p.errAt(off, "location %d refers to node offset %d, which is not a node", i, o)
-		}
-		s.LocationNode[i] = o / nf
-		if si >= 0 {
-			s.LocationScript[i] = row[si]
-		}
-		if li >= 0 {
-			s.LocationLine[i] = row[li]
-		}
-		if ci >= 0 {
-			s.LocationColumn[i] = row[ci]
+	if total%ls.lf != 0 {
+		return ls.p.errAt(off, "the array length %d is not a multiple of the %d location fields", total, ls.lf)
+	}
+	// Absent fields read as 0; keep the slices parallel.
+	s, n := ls.s, len(ls.s.LocationNode)
+	for _, col := range []*[]uint32{&s.LocationScript, &s.LocationLine, &s.LocationColumn} {
+		if len(*col) != n {
+			*col = make([]uint32, n)
 		}
 	}
-	ls.vals = nil
 	return nil
 }
 
