@@ -71,6 +71,7 @@ run() {
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.1fx", b / a; else printf "-" }'; }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=()
 for mb in "${sizes[@]}"; do
   snap="$work/snap-${mb}MB.heapsnapshot"
@@ -111,14 +112,16 @@ for mb in "${sizes[@]}"; do
 done
 
 out="$repo/bench/RESULTS.md"
+section="$work/compare-section.md"
 {
-  echo "# Benchmark results"
+  echo "<!-- bench/compare.sh writes this section; do not edit by hand -->"
+  echo "## Load one snapshot: leakhound vs DevTools vs memlab (\`bench/compare.sh\`)"
   echo
   echo "Written by \`bench/compare.sh ${sizes[*]}\` on $(date -u '+%Y-%m-%d %H:%M UTC')."
   echo
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ {print $2}') GiB RAM"
   echo "- node $(node --version), $(go version | cut -d' ' -f3)"
-  echo "- load average when it started: $(cut -d' ' -f1-3 /proc/loadavg) (other work shares the machine)"
+  echo "- load average when it started: $load0 (other work shares the machine)"
   echo
   echo "Snapshots are written by node from \`bench/make-snapshot.js\` (objects, closures, Maps,"
   echo "Sets, strings, arrays, Buffers, Promises, EventEmitters). Each tool loads the file and"
@@ -126,11 +129,23 @@ out="$repo/bench/RESULTS.md"
   echo "retained sizes, class aggregation); DevTools' worker code (\`oracle.mjs time\`) loads and"
   echo "initialises the snapshot (which includes its dominator tree and retained sizes); memlab"
   echo "runs \`getFullHeapFromFile\`. Wall time and peak RSS from \`/usr/bin/time\`. The ratio"
-  echo "columns say how many times slower / bigger the other tool is than leakhound."
+  echo "columns say how many times slower / bigger the other tool is than leakhound. \"parse"
+  echo "only\" is \`BenchmarkReadFile\` (best of 3 in one process) on the same file."
   echo
   echo "| snapshot | nodes | tool | wall (s) | peak RSS (MB) | time ratio | RSS ratio |"
   echo "| ---: | ---: | --- | ---: | ---: | ---: | ---: |"
   printf '%s\n' "${rows[@]}"
-} > "$out.tmp"
+  echo "<!-- end bench/compare.sh -->"
+} > "$section"
+# Replace only our section: other benchmarks keep theirs in the same file.
+[ -f "$out" ] || printf '# Benchmark results\n\n' > "$out"
+has=0; grep -q '^<!-- bench/compare.sh writes this section' "$out" && has=1
+awk -v sec="$section" -v done="$has" '
+  /^<!-- bench\/compare.sh writes this section/ { while ((getline l < sec) > 0) print l; skip = 1; next }
+  skip && /^<!-- end bench\/compare.sh -->/ { skip = 0; next }
+  skip { next }
+  { print }
+  /^# Benchmark results/ && !done { getline blank; print ""; while ((getline l < sec) > 0) print l; print ""; done = 1 }
+' "$out" > "$out.tmp"
 mv "$out.tmp" "$out"
-echo "wrote $out" >&2
+echo "wrote our section of $out" >&2
