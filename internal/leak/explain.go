@@ -11,8 +11,9 @@ import (
 // representative path, the pattern, the class that leaks, where in the
 // source it comes from and how to fix it.
 type explainer struct {
-	g  *heapgraph.Graph
-	sh *shaper
+	g        *heapgraph.Graph
+	sh       *shaper
+	internal map[string]bool // per class name: defined by node itself
 }
 
 func newExplainer(g *heapgraph.Graph, sh *shaper) *explainer { return &explainer{g: g, sh: sh} }
@@ -87,6 +88,15 @@ func (x *explainer) explain(s *Suspect) {
 	s.Class = x.telling(rep)
 	s.Pattern, s.Holder = x.classify(rep, raw[:repIndex+1])
 	s.Location = x.location(rep)
+	if s.Location == nil || strings.HasPrefix(s.Location.Script, "node:") {
+		// node's own code (a Listener, a Timeout's internals) is not
+		// where the fix goes: point at the program's object instead.
+		if t, ok := x.tellingNode(rep); ok && t != rep {
+			if l := x.location(t); l != nil {
+				s.Location = l
+			}
+		}
+	}
 	s.Hint = hint(s)
 }
 
@@ -224,10 +234,19 @@ func (x *explainer) telling(v uint32) string {
 func (x *explainer) tellingNode(v uint32) (uint32, bool) {
 	g := x.g
 	queue := []uint32{v}
+	fallback, haveFallback := uint32(0), false
 	for i := 0; i < len(queue) && i < 512; i++ {
 		u := queue[i]
 		if x.userObject(u) {
-			return u, true
+			// node's own classes (an EventTarget's Listener chain) say
+			// how the program's objects are held, not what they are;
+			// a Timeout is the telling object of a timer leak.
+			if n := x.g.S.NodeNameString(u); n == "Timeout" || n == "Immediate" || !x.internalClass(u) {
+				return u, true
+			}
+			if !haveFallback {
+				fallback, haveFallback = u, true
+			}
 		}
 		for j := g.FirstDominated[u]; j < g.FirstDominated[u+1]; j++ {
 			if c := g.Dominated[j]; c != u {
@@ -235,7 +254,22 @@ func (x *explainer) tellingNode(v uint32) (uint32, bool) {
 			}
 		}
 	}
-	return 0, false
+	return fallback, haveFallback
+}
+
+// internalClass: v's constructor is defined in node's own code.
+func (x *explainer) internalClass(v uint32) bool {
+	name := x.g.S.NodeNameString(v)
+	if x.internal == nil {
+		x.internal = map[string]bool{}
+	}
+	if b, ok := x.internal[name]; ok {
+		return b
+	}
+	l := x.location(v)
+	b := l != nil && strings.HasPrefix(l.Script, "node:")
+	x.internal[name] = b
+	return b
 }
 
 var genericClasses = map[string]bool{"Object": true, "Array": true, "": true, "Map": true, "Set": true,
@@ -253,7 +287,13 @@ func (x *explainer) userObject(v uint32) bool {
 	return !genericClasses[string(name)]
 }
 
-// classify tags the suspect with a pattern from its path and what it is.
+// classify tags the suspect with a pattern from what holds it nearest: the
+// path is walked back from the leaked object and the first holder that
+// explains it wins (the Map holding the Session, the _events entry holding
+// the listener, the Timeout whose callback holds the closure). A timer or
+// emitter further up the path (every http.Server has a connection-checking
+// interval on the way to its request handler) is how the holder is reached,
+// not why it grows.
 func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 	g := x.g
 	s := g.S
@@ -262,57 +302,49 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 	if s.NodeDetachedness != nil && s.NodeDetachedness[rep] == 2 || strings.HasPrefix(name(rep), "Detached ") {
 		return PatternDetachedDOM, nil
 	}
-	for _, r := range raw {
-		n := name(r.node)
-		if n == "system / PromiseReaction" || r.edgeName == "reactions_or_result" {
-			return PatternPromise, nil
-		}
-	}
-	if n := name(rep); n == "Promise" {
+	switch name(rep) {
+	case "Timeout", "Immediate":
+		return PatternTimer, nil
+	case "Promise", "system / PromiseReaction", "PromiseReaction":
 		return PatternPromise, nil
 	}
-	for _, r := range raw {
-		switch name(r.node) {
-		case "Timeout", "Immediate", "TimersList", "ImmediateList":
-			return PatternTimer, nil
+	t := int(s.NodeType[rep])
+	last := len(raw) - 1
+	steps := 0 // distinct steps walked back, runs (a linked list) count once
+	for k := last - 1; k >= 0; k-- {
+		if raw[k+1].foldLabel != raw[k].foldLabel || name(raw[k+1].node) != name(raw[k].node) {
+			steps++
 		}
-	}
-	// Listeners: some node near the end of the path is an emitter's _events
-	// object (whichever way the shortest path reached it).
-	for k := len(raw) - 1; k >= 0 && k >= len(raw)-6; k-- {
-		v := raw[k].node
-		for r, e := range g.Retainers(v) {
-			if s.EdgeTypeName(e) != "property" || s.EdgeName(e) != "_events" {
-				continue
-			}
-			h := &Holder{Class: g.ClassName(r), ID: g.ID(r), Kind: "listeners"}
-			if k+1 < len(raw) && raw[k+1].edgeType == "property" {
-				h.Event = raw[k+1].edgeName
-			}
+		holder := raw[k].node
+		in := raw[k+1]
+		if h := x.listenerHolder(raw, k); h != nil {
 			return PatternEventListener, h
 		}
-	}
-	t := int(s.NodeType[rep])
-	if t == nt.Closure {
-		return PatternClosure, nil
-	}
-	if len(raw) >= 2 {
-		in := raw[len(raw)-1]
-		holder := raw[len(raw)-2].node
-		intoCollection := in.edgeType == "element" || in.edgeType == "hidden" ||
-			(in.edgeType == "internal" && isNumber(in.edgeName)) ||
-			(in.edgeType == "property" && x.dictLike(holder))
-		if intoCollection {
+		switch name(holder) {
+		case "Timeout", "Immediate", "TimersList", "ImmediateList":
+			return PatternTimer, nil
+		case "system / PromiseReaction", "PromiseReaction":
+			return PatternPromise, nil
+		}
+		if in.edgeName == "reactions_or_result" {
+			return PatternPromise, nil
+		}
+		if k == last-1 && t == nt.Closure {
+			// A closure kept directly by something that is not an
+			// emitter or a timer: the same function's closures pile up.
+			return PatternClosure, nil
+		}
+		if x.intoCollection(holder, in) {
 			// Walk back over backing stores to the collection object.
-			k := len(raw) - 2
-			for k > 0 {
-				tk := int(s.NodeType[raw[k].node])
-				if tk != nt.Array && tk != nt.Hidden {
+			j := k
+			for j > 0 {
+				tj := int(s.NodeType[raw[j].node])
+				if tj != nt.Array && tj != nt.Hidden {
 					break
 				}
-				k--
+				j--
 			}
-			c := raw[k].node
+			c := raw[j].node
 			h := &Holder{Class: g.ClassName(c), ID: g.ID(c)}
 			switch cn := name(c); {
 			case cn == "Map" || cn == "Set" || cn == "WeakMap" || cn == "WeakSet":
@@ -326,6 +358,14 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 			}
 			return PatternCollection, h
 		}
+		if steps > 8 {
+			// Far from the leaked object the path only says how its
+			// holder is reached.
+			break
+		}
+	}
+	if t == nt.Closure {
+		return PatternClosure, nil
 	}
 	switch {
 	case t == nt.String || t == nt.ConcatenatedString || t == nt.SlicedString:
@@ -336,6 +376,76 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 		return PatternStringBuffer, nil
 	}
 	return PatternOther, nil
+}
+
+// intoCollection: the edge in from holder stores an entry of a collection
+// (an array element, a Map/Set table slot, a dictionary property).
+func (x *explainer) intoCollection(holder uint32, in rawStep) bool {
+	return in.edgeType == "element" || in.edgeType == "hidden" ||
+		(in.edgeType == "internal" && isNumber(in.edgeName)) ||
+		(in.edgeType == "property" && x.dictLike(holder))
+}
+
+// listenerHolder reports the emitter when raw[k] stores listeners: an
+// EventEmitter's _events object (one listener under the event's name, or an
+// array of them), or an EventTarget's listener Map (AbortSignal and other
+// web EventTargets keep listeners in a symbol-keyed kEvents Map).
+func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
+	g := x.g
+	s := g.S
+	eventsOf := func(v uint32) (uint32, bool) {
+		for r, e := range g.Retainers(v) {
+			if s.EdgeTypeName(e) == "property" && s.EdgeName(e) == "_events" {
+				return r, true
+			}
+		}
+		return 0, false
+	}
+	v := raw[k].node
+	if em, ok := eventsOf(v); ok {
+		h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners"}
+		if raw[k+1].edgeType == "property" {
+			h.Event = raw[k+1].edgeName
+		}
+		return h
+	}
+	// An EventTarget's listener Map (or its table), reached by kEvents.
+	for j := k; j >= 1 && j >= k-1; j-- {
+		if strings.Contains(raw[j].edgeName, "kEvents") {
+			et := raw[j-1].node
+			return &Holder{Class: g.ClassName(et), ID: g.ID(et), Kind: "listeners", Event: x.mapKeyOf(raw, j)}
+		}
+	}
+	// An array of listeners under _events.<event>.
+	if k > 0 && s.NodeNameString(v) == "Array" {
+		if em, ok := eventsOf(raw[k-1].node); ok {
+			h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners"}
+			if raw[k].edgeType == "property" {
+				h.Event = raw[k].edgeName
+			}
+			return h
+		}
+	}
+	return nil
+}
+
+// mapKeyOf returns the string key of the Map entry the path takes after the
+// Map at raw[j] (table slot i holds the value, slot i-1 its key), or "".
+func (x *explainer) mapKeyOf(raw []rawStep, j int) string {
+	if j+2 >= len(raw) || raw[j+2].edgeType != "internal" || !isNumber(raw[j+2].edgeName) {
+		return ""
+	}
+	s := x.g.S
+	want := raw[j+2].edgeName
+	var i int
+	fmt.Sscan(want, &i)
+	key := fmt.Sprint(i - 1)
+	for e, to := range x.g.Edges(raw[j+1].node) {
+		if s.EdgeName(e) == key && int(s.NodeType[to]) == s.NodeTypeIndex.String {
+			return s.NodeNameString(to)
+		}
+	}
+	return ""
 }
 
 func isNumber(s string) bool {

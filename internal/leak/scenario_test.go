@@ -87,15 +87,21 @@ func TestScenarios(t *testing.T) {
 		name    string
 		pattern Pattern
 		class   string
+		event   string // event-listener: the event name
 	}{
-		{"event-listener", PatternEventListener, "RequestContext"},
-		{"bound-listener", PatternEventListener, "RequestContext"},
-		{"map-cache", PatternCollection, "CacheEntry"},
-		{"interval", PatternTimer, "Timeout"},
-		{"closures", PatternClosure, "onData()"},
-		{"dictionary", PatternCollection, "Session"},
-		{"promises", PatternPromise, "PendingRequest"},
-		{"noisy", PatternCollection, "AuditRecord"},
+		{"event-listener", PatternEventListener, "RequestContext", "response"},
+		{"bound-listener", PatternEventListener, "RequestContext", "response"},
+		{"map-cache", PatternCollection, "CacheEntry", ""},
+		{"interval", PatternTimer, "Timeout", ""},
+		{"closures", PatternClosure, "onData()", ""},
+		{"dictionary", PatternCollection, "Session", ""},
+		{"promises", PatternPromise, "PendingRequest", ""},
+		{"noisy", PatternCollection, "AuditRecord", ""},
+		// The Map next to the Session, not http.Server's own
+		// connection-checking interval further up the path.
+		{"http-sessions", PatternCollection, "Session", ""},
+		// EventTarget listeners, kept in a kEvents Map of linked lists.
+		{"abort-signal", PatternEventListener, "UpstreamCall", "abort"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -120,8 +126,8 @@ func TestScenarios(t *testing.T) {
 			if c.name == "bound-listener" && top.RootClass != "bound processRequest()" {
 				t.Errorf("root class %q, want bound processRequest()", top.RootClass)
 			}
-			if top.Pattern == PatternEventListener && (top.Holder == nil || top.Holder.Event != "response") {
-				t.Errorf("listener holder = %+v, want event response", top.Holder)
+			if top.Pattern == PatternEventListener && (top.Holder == nil || top.Holder.Event != c.event) {
+				t.Errorf("listener holder = %+v, want event %s", top.Holder, c.event)
 			}
 		})
 	}
