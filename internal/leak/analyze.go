@@ -397,6 +397,9 @@ func leakRoots(g *heapgraph.Graph, shp *shaper, shapes, loose []uint32, cand []u
 			return
 		}
 		d := g.Dominator(v)
+		if heldByCode(g, shp, v, d, sig) {
+			return
+		}
 		if !sig && d != g.Root && isSet(cand, d) {
 			// a piece of a larger new structure (a string inside a new
 			// array): its top is the root, not it.
@@ -424,6 +427,24 @@ func leakRoots(g *heapgraph.Graph, shp *shaper, shapes, loose []uint32, cand []u
 		}
 	})
 	return order
+}
+
+// heldByCode: JIT bookkeeping, not program data. Allocation-site
+// boilerplates and constants hang off compiled code and feedback, and new
+// ones appear whenever a function warms up (also the functions a watching
+// leakhound calls in the target now and then), so they look like growth.
+// A constant string can be shared (no code dominates it); if its retaining
+// path still starts at code, it is one too.
+func heldByCode(g *heapgraph.Graph, shp *shaper, v, dom uint32, sig bool) bool {
+	s := g.S
+	if int(s.NodeType[dom]) == s.NodeTypeIndex.Code {
+		return true
+	}
+	if sig {
+		return false
+	}
+	p, _, _, ok := shp.parent(v)
+	return ok && int(s.NodeType[p]) == s.NodeTypeIndex.Code
 }
 
 // underNew reports whether a significant new object lies on v's path within
