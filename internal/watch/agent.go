@@ -359,9 +359,13 @@ func (a *agent) eval(ctx context.Context, expr string, out any) error {
 func (a *agent) tick(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(ctx, max(a.cfg.Interval, 5*time.Second))
 	defer cancel()
-	var raw []json.RawMessage
-	if err := a.eval(sctx, probeJS(sampleJS, a.id), &raw); err != nil {
+	var text string
+	if err := a.eval(sctx, probeJS(sampleJS, a.id), &text); err != nil {
 		return err
+	}
+	var raw []json.RawMessage
+	if err := json.Unmarshal([]byte(text), &raw); err != nil {
+		return fmt.Errorf("bad sample: %w", err)
 	}
 	now := time.Now()
 	var m [5]float64
@@ -426,7 +430,7 @@ func (a *agent) tick(ctx context.Context) error {
 		Message: fmt.Sprintf("heap used %s of %s, rss %s, external %s, %d GCs (%d major)",
 			ui.Bytes(s.HeapUsed), ui.Bytes(s.HeapTotal), ui.Bytes(s.RSS), ui.Bytes(s.External), len(gcs), majors)})
 	if dropped > 0 {
-		a.emit(Event{Kind: "error", Message: fmt.Sprintf("%d GC records dropped (more than 4096 GCs between samples)", dropped)})
+		a.emit(Event{Kind: "error", Message: fmt.Sprintf("%d GC records dropped (more than %s GCs between samples)", dropped, ringCap)})
 	}
 	a.thresholds(ctx, s)
 	var err error

@@ -14,15 +14,30 @@ import "fmt"
 // or one that reconnects) registers its own bounded buffer under its id,
 // so none drains GCs meant for another; the observer goes away with the
 // last watcher.
+//
+// Watch takes periodic snapshots and analyses them for leaks, so the probe
+// must not look like one: its buffer is a Float64Array ring allocated once
+// (a GC adds numbers to it, never objects), the callback and the sample
+// create no object or array literals (whose allocation sites V8 keeps), and
+// a sample returns one string, so nothing it builds outlives the call.
 
 const probeKey = `Symbol.for('leakhound.watch')`
 
+// ringCap is the GC records a watcher's buffer holds between samples.
+const ringCap = "4096"
+
 // installJS installs the observer if needed, registers the watcher %q and
-// returns the target's identity and limits.
+// returns the target's identity and limits. A probe left by an older
+// leakhound (no ring) is removed first.
 const installJS = `(() => {
   const K = ` + probeKey + `;
+  const CAP = ` + ringCap + `;
   const load = (m) => (process.getBuiltinModule ? process.getBuiltinModule(m) : require(m));
   let w = globalThis[K];
+  if (w && !w.ring) {
+    for (const id of Array.from(w.subs.keys())) w.stop(id);
+    w = globalThis[K];
+  }
   if (!w) {
     const v8 = load('v8');
     const { PerformanceObserver } = load('perf_hooks');
@@ -34,36 +49,51 @@ const installJS = `(() => {
     };
     const obs = new PerformanceObserver((list) => {
       let old = -1;
-      for (const e of list.getEntries()) {
+      const es = list.getEntries();
+      for (let i = 0; i < es.length; i++) {
+        const e = es[i];
         const kind = e.detail ? e.detail.kind : e.kind;
         if (kind === 4 && old < 0) old = oldGen();
-        const rec = [kind, e.duration, e.startTime, kind === 4 ? old : 0];
         for (const s of subs.values()) {
-          if (s.buf.length >= 4096) s.dropped++;
-          else s.buf.push(rec);
+          if (s.n >= CAP) { s.dropped++; continue; }
+          const j = ((s.head + s.n) %% CAP) * 4;
+          s.r[j] = kind; s.r[j + 1] = e.duration; s.r[j + 2] = e.startTime; s.r[j + 3] = kind === 4 ? old : 0;
+          s.n++;
         }
       }
     });
     obs.observe({ entryTypes: ['gc'] });
-    w = { v8, subs, stop(id) { subs.delete(id); if (subs.size === 0) { obs.disconnect(); delete globalThis[K]; } } };
+    w = { ring: true, v8, subs, stop(id) { subs.delete(id); if (subs.size === 0) { obs.disconnect(); delete globalThis[K]; } } };
     Object.defineProperty(globalThis, K, { value: w, configurable: true, enumerable: false, writable: true });
   }
-  if (!w.subs.has(%[1]q)) w.subs.set(%[1]q, { buf: [], dropped: 0 });
+  if (!w.subs.has(%[1]q)) w.subs.set(%[1]q, { r: new Float64Array(CAP * 4), head: 0, n: 0, dropped: 0 });
   const perf = load('perf_hooks').performance;
   return { pid: process.pid, node: process.version, limit: w.v8.getHeapStatistics().heap_size_limit,
     origin: perf.timeOrigin, now: perf.now(), argv: (process.argv || []).slice(1, 3), title: process.title };
 })()`
 
 // sampleJS reads process.memoryUsage() and drains watcher %q's GC buffer.
-// GCs are null when the observer or the registration is gone (someone
-// removed it), and the watcher re-installs.
+// It returns the JSON text [rss, heapTotal, heapUsed, external,
+// arrayBuffers, [[kind, pause, start, oldGen], ...], dropped]. GCs are null
+// when the observer or the registration is gone (someone removed it), and
+// the watcher re-installs.
 const sampleJS = `(() => {
+  const CAP = ` + ringCap + `;
   const w = globalThis[` + probeKey + `];
-  const s = w && w.subs.get(%[1]q);
+  const s = w && w.ring ? w.subs.get(%[1]q) : undefined;
   const m = process.memoryUsage();
-  let g = null, d = 0;
-  if (s) { g = s.buf.splice(0); d = s.dropped; s.dropped = 0; }
-  return [m.rss, m.heapTotal, m.heapUsed, m.external, m.arrayBuffers, g, d];
+  let g = 'null', d = 0;
+  if (s) {
+    g = '[';
+    for (let i = 0; i < s.n; i++) {
+      const j = ((s.head + i) %% CAP) * 4;
+      g += (i ? ',[' : '[') + s.r[j] + ',' + s.r[j + 1] + ',' + s.r[j + 2] + ',' + s.r[j + 3] + ']';
+    }
+    g += ']';
+    s.head = (s.head + s.n) %% CAP; s.n = 0;
+    d = s.dropped; s.dropped = 0;
+  }
+  return '[' + m.rss + ',' + m.heapTotal + ',' + m.heapUsed + ',' + m.external + ',' + m.arrayBuffers + ',' + g + ',' + d + ']';
 })()`
 
 // uninstallJS unregisters watcher %q (and removes the observer after the
