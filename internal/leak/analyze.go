@@ -92,7 +92,11 @@ type Suspect struct {
 	RootClass string `json:"root_class"`
 	// Count and RetainedSize are per snapshot: the objects with this path
 	// shape and what they retain (not double counting nested ones).
-	Count        []int64  `json:"count"`
+	Count []int64 `json:"count"`
+	// CountUnit is what Count counts: "" for objects, "slots" for a
+	// collection that grows in place (pointer-sized words of it and its
+	// backing stores, which also counts numbers stored inline).
+	CountUnit    string   `json:"count_unit,omitempty"`
 	RetainedSize []uint64 `json:"retained_size"`
 	GrowthBytes  int64    `json:"growth_bytes"` // RetainedSize[last] - RetainedSize[first]
 	GrowthCount  int64    `json:"growth_count"` // Count[last] - Count[first]
@@ -108,7 +112,8 @@ type Suspect struct {
 	// unbounded-collection: its class, id and, for listeners, the event.
 	Holder *Holder `json:"holder,omitempty"`
 
-	rep uint32 // representative leak root (node ordinal in the last snapshot)
+	rep        uint32 // representative leak root (node ordinal in the last snapshot)
+	collection bool   // a growing collection: rep is the collection itself
 }
 
 // Holder is the object that keeps the leaked objects.
@@ -183,6 +188,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	var last *heapgraph.Graph
 	var lastShaper *shaper
 	var lastShapes []uint32
+	var colls growingCollections
 	for i := 0; i < n; i++ {
 		phase("snapshot %d/%d: loading", i+1, n)
 		g, err := load(i)
@@ -196,6 +202,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		rep.Snapshots[i] = SnapshotInfo{Name: name, Nodes: g.NodeCount(), TotalSize: g.Stats.Total}
 		if i == 0 {
 			first = newIDSet(g)
+			colls.first(g, n)
 		} else {
 			if err := first.sameProcess(g, rep.Snapshots[0].Name, name); err != nil {
 				return nil, err
@@ -211,6 +218,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		if n >= 4 {
 			classes.add(g, i, n)
 		}
+		colls.add(g, i)
 		if i == n-1 {
 			last, lastShaper, lastShapes = g, sh, shapes
 		}
@@ -251,6 +259,17 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	ex := newExplainer(last, lastShaper)
 	for i := range sus {
 		ex.explain(&sus[i])
+	}
+	if !opts.noShapes {
+		more := colls.suspects(last, sus)
+		for i := range more {
+			ex.explain(&more[i])
+		}
+		sus = append(sus, more...)
+		byGrowth(sus)
+		if len(sus) > max {
+			sus = sus[:max]
+		}
 	}
 	if n >= 4 {
 		// After explaining, so classes a path suspect already names are

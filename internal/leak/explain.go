@@ -87,6 +87,12 @@ func (x *explainer) explain(s *Suspect) {
 	s.RootClass = x.className(rep)
 	s.Class = x.telling(rep)
 	s.Pattern, s.Holder = x.classify(rep, raw[:repIndex+1])
+	if s.collection {
+		// The collection itself grows: it is the holder.
+		s.Pattern = PatternCollection
+		s.Holder = &Holder{Class: g.ClassName(rep), ID: g.ID(rep), Kind: collectionKind(g, rep)}
+		s.RootClass = s.Holder.Class
+	}
 	s.Location = x.location(rep)
 	if s.Location == nil || strings.HasPrefix(s.Location.Script, "node:") {
 		// node's own code (a Listener, a Timeout's internals) is not
@@ -559,6 +565,9 @@ func hint(s *Suspect) string {
 	per := ""
 	if n := len(s.Count); n > 1 {
 		per = fmt.Sprintf(" (%d → %d)", s.Count[0], s.Count[n-1])
+		if s.CountUnit != "" {
+			per = fmt.Sprintf(" (%d → %d %s)", s.Count[0], s.Count[n-1], s.CountUnit)
+		}
 	}
 	switch s.Pattern {
 	case PatternEventListener:

@@ -268,3 +268,29 @@ func TestReversedOrderIsNoted(t *testing.T) {
 		t.Errorf("notes on a good series: %v", rep.Notes)
 	}
 }
+
+// Numbers pushed into an existing array and a Map allocate no new object:
+// the collections themselves, same id in every snapshot, are the suspects.
+func TestGrowingCollectionsWithoutNewObjects(t *testing.T) {
+	rep := analyzeFiles(t, series(t, "number-series", 3))
+	kinds := map[string]bool{}
+	for _, s := range rep.Suspects {
+		t.Logf("#%d %s %s count=%v retained=%v holder=%+v\n  %s", s.Rank, s.Pattern, s.Class, s.Count, s.RetainedSize, s.Holder, s.PathText)
+		if s.Pattern != PatternCollection || s.Holder == nil {
+			t.Errorf("suspect %d: pattern %s holder %+v, want unbounded-collection with a holder", s.Rank, s.Pattern, s.Holder)
+			continue
+		}
+		kinds[s.Holder.Kind] = true
+		n := len(s.RetainedSize)
+		if s.RetainedSize[n-1] <= s.RetainedSize[0] || s.Count[n-1] <= s.Count[0] || !strings.Contains(s.Hint, s.Holder.Kind) {
+			t.Errorf("suspect %d does not grow or hint misses the kind: %+v", s.Rank, s)
+		}
+		last := s.RetainerPath[len(s.RetainerPath)-1]
+		if last.Edge != "latencies" && last.Edge != "hitsByRequest" {
+			t.Errorf("path ends at %+v, want the latencies or hitsByRequest variable", last)
+		}
+	}
+	if !kinds["Map"] || !kinds["Array"] || !rep.Leak {
+		t.Fatalf("want the Map and the Array as suspects, got %v", kinds)
+	}
+}

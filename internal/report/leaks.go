@@ -95,11 +95,19 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 		fmt.Fprintf(w, "\n%s %s  %s  %s\n", p.Bold(fmt.Sprintf("#%d", s.Rank)), p.Yellow(string(s.Pattern)), p.Bold(s.Class),
 			p.Red(ui.SignedBytes(s.GrowthBytes)+" retained"))
 		t := ui.Table{RightAlign: map[int]bool{}}
+		countLabel := "  count"
+		if s.CountUnit != "" {
+			countLabel += " (" + s.CountUnit + ")"
+		}
 		t.Rows = append(t.Rows,
-			[]string{"  count", series(s.Count, countText)},
+			[]string{countLabel, series(s.Count, countText)},
 			[]string{"  retained", series(s.RetainedSize, sizeText)},
-			[]string{"  new objects", fmt.Sprintf("%s allocated after %s and still alive in %s", ui.Count(int64(s.NewObjects)), names[0], names[len(names)-1])},
 		)
+		if s.CountUnit != "" {
+			t.Rows = append(t.Rows, []string{"  grows in place", "the same object in every snapshot keeps growing"})
+		} else {
+			t.Rows = append(t.Rows, []string{"  new objects", fmt.Sprintf("%s allocated after %s and still alive in %s", ui.Count(int64(s.NewObjects)), names[0], names[len(names)-1])})
+		}
 		if s.RootClass != s.Class {
 			t.Rows = append(t.Rows, []string{"  held by", s.RootClass})
 		}
@@ -111,7 +119,11 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 			case h.Kind == "listeners":
 				desc = fmt.Sprintf("%s @%d (%s listeners)", h.Class, h.ID, series(s.Count, countText))
 			case h.Kind != "":
-				desc = fmt.Sprintf("%s @%d (%s, size %s)", h.Class, h.ID, h.Kind, series(s.Count, countText))
+				unit := ""
+				if s.CountUnit != "" {
+					unit = " " + s.CountUnit
+				}
+				desc = fmt.Sprintf("%s @%d (%s, size %s%s)", h.Class, h.ID, h.Kind, series(s.Count, countText), unit)
 			}
 			label := "  collection"
 			if h.Kind == "listeners" {

@@ -1,0 +1,156 @@
+package leak
+
+import (
+	"slices"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
+
+// growingCollections is the third source of suspects: collections (Map,
+// Set, Array, dictionary objects) that exist in every snapshot under the
+// same id and keep growing. Numbers pushed into an existing array or smi
+// entries added to an existing Map allocate no new object, only a larger
+// backing store, so the new-object analysis cannot see them. Memory is a
+// few words per collection of the first snapshot, never per node.
+type growingCollections struct {
+	ids      []uint32   // collections of the first snapshot, sorted by id
+	retained [][]uint64 // per snapshot, per collection (0 = gone)
+	entries  [][]int64  // per snapshot, per collection
+}
+
+// minCollectionGrowth: growth below this is noise (a module list, a lazily
+// filled cache of node's own); the threshold is per collection.
+const minCollectionGrowth = 64 << 10
+
+func collectionKind(g *heapgraph.Graph, v uint32) string {
+	s := g.S
+	if int(s.NodeType[v]) != s.NodeTypeIndex.Object {
+		return ""
+	}
+	switch n := s.NodeNameString(v); n {
+	case "Map", "Set", "Array":
+		return n
+	}
+	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "properties" &&
+			s.NodeNameString(s.EdgeTo[e]) == "(object properties)" {
+			return "dictionary"
+		}
+	}
+	return ""
+}
+
+// entryCount measures a collection in pointer-sized slots: its own shallow
+// size and its backing stores' (table, elements, properties). Unlike edge
+// counts this also sees numbers stored inline (a double array, a Map of
+// small integers), where no edge shows an entry.
+func entryCount(g *heapgraph.Graph, v uint32) int64 {
+	s := g.S
+	n := int64(s.NodeSelfSize[v])
+	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal {
+			switch s.EdgeName(e) {
+			case "table", "elements", "properties":
+				n += int64(s.NodeSelfSize[s.EdgeTo[e]])
+			}
+		}
+	}
+	return n / 8
+}
+
+func (c *growingCollections) first(g *heapgraph.Graph, n int) {
+	s := g.S
+	for v := uint32(0); v < uint32(s.NodeCount); v++ {
+		if v != g.Root && g.Distance(v) > 1 && collectionKind(g, v) != "" {
+			c.ids = append(c.ids, s.NodeID[v])
+		}
+	}
+	slices.Sort(c.ids)
+	c.retained = make([][]uint64, n)
+	c.entries = make([][]int64, n)
+}
+
+func (c *growingCollections) add(g *heapgraph.Graph, i int) {
+	c.retained[i] = make([]uint64, len(c.ids))
+	c.entries[i] = make([]int64, len(c.ids))
+	for k, id := range c.ids {
+		v, ok := g.NodeByID(id)
+		if !ok || g.Distance(v) <= 0 {
+			continue
+		}
+		c.retained[i][k] = g.RetainedSize(v)
+		c.entries[i][k] = entryCount(g, v)
+	}
+}
+
+// suspects returns the collections whose retained size never shrinks and
+// whose entries grow at every snapshot, by at least minCollectionGrowth
+// bytes. A collection inside another growing one, or that a path suspect
+// already goes through, is left to that one: its growth is already counted.
+func (c *growingCollections) suspects(g *heapgraph.Graph, have []Suspect) []Suspect {
+	n := len(c.retained)
+	if n < 2 || len(c.ids) == 0 {
+		return nil
+	}
+	onPath := map[uint32]bool{}
+	for _, s := range have {
+		for _, st := range s.RetainerPath {
+			onPath[st.ID] = true
+		}
+		if s.Holder != nil {
+			onPath[s.Holder.ID] = true
+		}
+	}
+	var grow []int
+	for k := range c.ids {
+		// Never shrinks and grows overall: a hash table's or an array's
+		// capacity grows in jumps, so it can stand still between snapshots.
+		ok := c.retained[0][k] > 0 && c.retained[n-1][k] >= c.retained[0][k]+minCollectionGrowth
+		grew := 0
+		for i := 1; i < n && ok; i++ {
+			ok = c.retained[i][k] >= c.retained[i-1][k] && c.entries[i][k] >= c.entries[i-1][k]
+			if c.retained[i][k] > c.retained[i-1][k] {
+				grew++
+			}
+		}
+		ok = ok && grew > 0
+		if ok && !onPath[c.ids[k]] {
+			grow = append(grow, k)
+		}
+	}
+	if len(grow) == 0 {
+		return nil
+	}
+	growing := map[uint32]bool{} // node ordinals in the last snapshot
+	for _, k := range grow {
+		if v, ok := g.NodeByID(c.ids[k]); ok {
+			growing[v] = true
+		}
+	}
+	var out []Suspect
+	for _, k := range grow {
+		v, _ := g.NodeByID(c.ids[k])
+		nested := false
+		for d, steps := g.Dominator(v), 0; d != g.Root && steps < 1<<16; d, steps = g.Dominator(d), steps+1 {
+			if growing[d] {
+				nested = true
+				break
+			}
+			if d == g.Dominator(d) {
+				break
+			}
+		}
+		if nested {
+			continue
+		}
+		s := Suspect{Count: make([]int64, n), RetainedSize: make([]uint64, n), rep: v, collection: true, CountUnit: "slots"}
+		for i := 0; i < n; i++ {
+			s.Count[i] = c.entries[i][k]
+			s.RetainedSize[i] = c.retained[i][k]
+		}
+		s.GrowthCount = s.Count[n-1] - s.Count[0]
+		s.GrowthBytes = int64(s.RetainedSize[n-1]) - int64(s.RetainedSize[0])
+		out = append(out, s)
+	}
+	return out
+}
