@@ -209,9 +209,18 @@ func TestStringEscapes(t *testing.T) {
 
 var (
 	nodeOnce sync.Once
+	nodeDir  string
 	nodeSnap string
 	nodeErr  error
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if nodeDir != "" {
+		os.RemoveAll(nodeDir)
+	}
+	os.Exit(code)
+}
 
 // realSnapshot writes a heap snapshot with node once per test run.
 func realSnapshot(t testing.TB) string {
@@ -225,6 +234,7 @@ func realSnapshot(t testing.TB) string {
 			nodeErr = err
 			return
 		}
+		nodeDir = dir
 		nodeSnap = filepath.Join(dir, "real.heapsnapshot")
 		script := `
 const { EventEmitter } = require('events');
