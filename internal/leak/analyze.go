@@ -114,6 +114,7 @@ type Suspect struct {
 
 	rep        uint32 // representative leak root (node ordinal in the last snapshot)
 	collection bool   // a growing collection: rep is the collection itself
+	shape      uint32 // path suspects: the (loose) shape of the group
 }
 
 // Holder is the object that keeps the leaked objects.
@@ -121,7 +122,10 @@ type Holder struct {
 	Class string `json:"class"`
 	ID    uint32 `json:"id"`
 	Event string `json:"event,omitempty"` // event-listener: the event name
-	Kind  string `json:"kind,omitempty"`  // Map, Set, Array, dictionary, listeners
+	// Listeners is how many listeners the event has in the last snapshot,
+	// counted on the emitter itself (event-listener only).
+	Listeners int    `json:"listeners,omitempty"`
+	Kind      string `json:"kind,omitempty"` // Map, Set, Array, dictionary, listeners
 }
 
 // Report is the result of Analyze.
@@ -253,12 +257,18 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		})
 	}
 	byGrowth(sus)
-	if len(sus) > max {
-		sus = sus[:max]
-	}
 	ex := newExplainer(last, lastShaper)
+	// Explain more than will be shown: merging below folds some away.
+	if len(sus) > 4*max {
+		sus = sus[:4*max]
+	}
 	for i := range sus {
 		ex.explain(&sus[i])
+	}
+	sus = mergeSuspects(sus, ex, cand, lastShapes, loose)
+	byGrowth(sus)
+	if len(sus) > 2*max {
+		sus = sus[:2*max]
 	}
 	if !opts.noShapes {
 		more := colls.suspects(last, sus)
@@ -279,10 +289,11 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 			ex.explain(&more[i])
 		}
 		sus = append(sus, more...)
+		sus = mergeSuspects(sus, ex, cand, lastShapes, loose)
 		byGrowth(sus)
-		if len(sus) > max {
-			sus = sus[:max]
-		}
+	}
+	if len(sus) > max {
+		sus = sus[:max]
 	}
 	for i := range sus {
 		sus[i].Rank = i + 1
@@ -504,6 +515,7 @@ func evaluate(gr *group, aggs []agg) (Suspect, bool) {
 		return s, false
 	}
 	s.rep = gr.rep
+	s.shape = gr.shape
 	return s, true
 }
 

@@ -88,6 +88,7 @@ func (c *classGrowth) suspects(g *heapgraph.Graph, cand []uint64, have []Suspect
 			GrowthCount: st.count[n-1] - st.count[0],
 			GrowthBytes: int64(st.retained[n-1]) - int64(st.retained[0]),
 			rep:         r,
+			shape:       noShape,
 		})
 	}
 	return out

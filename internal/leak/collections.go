@@ -143,7 +143,7 @@ func (c *growingCollections) suspects(g *heapgraph.Graph, have []Suspect) []Susp
 		if nested {
 			continue
 		}
-		s := Suspect{Count: make([]int64, n), RetainedSize: make([]uint64, n), rep: v, collection: true, CountUnit: "slots"}
+		s := Suspect{Count: make([]int64, n), RetainedSize: make([]uint64, n), rep: v, collection: true, shape: noShape, CountUnit: "slots"}
 		for i := 0; i < n; i++ {
 			s.Count[i] = c.entries[i][k]
 			s.RetainedSize[i] = c.retained[i][k]

@@ -412,6 +412,7 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 		h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners"}
 		if raw[k+1].edgeType == "property" {
 			h.Event = raw[k+1].edgeName
+			h.Listeners = x.listenerCount(raw[k+1].node)
 		}
 		return h
 	}
@@ -428,11 +429,28 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 			h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners"}
 			if raw[k].edgeType == "property" {
 				h.Event = raw[k].edgeName
+				h.Listeners = x.listenerCount(v)
 			}
 			return h
 		}
 	}
 	return nil
+}
+
+// listenerCount counts what _events.<event> holds: one function, or an
+// array of them.
+func (x *explainer) listenerCount(v uint32) int {
+	s := x.g.S
+	if int(s.NodeType[v]) == s.NodeTypeIndex.Closure {
+		return 1
+	}
+	n := 0
+	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Element {
+			n++
+		}
+	}
+	return n
 }
 
 // mapKeyOf returns the string key of the Map entry the path takes after the
@@ -574,6 +592,9 @@ func hint(s *Suspect) string {
 		ev := "the event"
 		if s.Holder != nil && s.Holder.Event != "" {
 			ev = "'" + s.Holder.Event + "'"
+		}
+		if s.Holder != nil && s.Holder.Listeners > 0 {
+			per = fmt.Sprintf(" (%d now)", s.Holder.Listeners)
 		}
 		return fmt.Sprintf("listeners for %s pile up on the emitter%s: remove each listener when its work is done (emitter.off / removeListener, or an AbortSignal), or register it with once() if it should fire once", ev, per)
 	case PatternTimer:

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -292,5 +293,60 @@ func TestGrowingCollectionsWithoutNewObjects(t *testing.T) {
 	}
 	if !kinds["Map"] || !kinds["Array"] || !rep.Leak {
 		t.Fatalf("want the Map and the Array as suspects, got %v", kinds)
+	}
+}
+
+// One leak is one suspect: objects inside the leaked objects (a widget's
+// Float64Array, a leaked Timeout's poller and its Buffer) merge into it, so
+// no growth is counted twice.
+func TestOneLeakOneSuspect(t *testing.T) {
+	cases := []struct {
+		name    string
+		pattern Pattern
+		class   string
+		parts   []string // classes that must not be suspects of their own
+	}{
+		{"widgets", PatternCollection, "ChartWidget", []string{"Float64Array", "Array", "(string)", "(concatenated string)"}},
+		{"pollers", PatternTimer, "Timeout", []string{"ClientPoller", "Buffer", "Uint8Array", "ArrayBuffer", "Object"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rep := analyzeFiles(t, series(t, c.name, 4))
+			if len(rep.Suspects) == 0 {
+				t.Fatal("no suspect")
+			}
+			for _, s := range rep.Suspects {
+				t.Logf("#%d %s %s count=%v retained=%v\n  %s", s.Rank, s.Pattern, s.Class, s.Count, s.RetainedSize, s.PathText)
+				if slices.Contains(c.parts, s.Class) {
+					t.Errorf("%s reported as a suspect of its own", s.Class)
+				}
+			}
+			top := rep.Suspects[0]
+			if top.Pattern != c.pattern || top.Class != c.class {
+				t.Errorf("top suspect %s %s, want %s %s", top.Pattern, top.Class, c.pattern, c.class)
+			}
+			// Never more growth than the whole reachable heap grew.
+			var total int64
+			for _, s := range rep.Suspects {
+				total += s.GrowthBytes
+			}
+			heap := int64(rep.Snapshots[3].TotalSize) - int64(rep.Snapshots[0].TotalSize)
+			if total > heap {
+				t.Errorf("suspects grow by %d bytes in all, the heap by %d: growth counted twice", total, heap)
+			}
+		})
+	}
+}
+
+// The listener count is counted on the emitter, not by path shape.
+func TestListenerCountOnEmitter(t *testing.T) {
+	rep := analyzeFiles(t, series(t, "event-listener", 3))
+	h := rep.Suspects[0].Holder
+	// 300 listeners per round: two warm-up rounds and three snapshots.
+	if h == nil || h.Event != "response" || h.Listeners != 1500 {
+		t.Fatalf("holder %+v, want 1500 'response' listeners", h)
+	}
+	if !strings.Contains(rep.Suspects[0].Hint, "1500 now") {
+		t.Errorf("hint %q does not give the listener count", rep.Suspects[0].Hint)
 	}
 }

@@ -116,6 +116,9 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 			switch {
 			case h.Kind == "listeners" && h.Event != "":
 				desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners)", h.Class, h.ID, h.Event, series(s.Count, countText))
+				if h.Listeners > 0 {
+					desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners in %s)", h.Class, h.ID, h.Event, ui.Count(int64(h.Listeners)), names[len(names)-1])
+				}
 			case h.Kind == "listeners":
 				desc = fmt.Sprintf("%s @%d (%s listeners)", h.Class, h.ID, series(s.Count, countText))
 			case h.Kind != "":

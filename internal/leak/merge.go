@@ -1,0 +1,117 @@
+package leak
+
+// mergeSuspects makes one leak one suspect, so no growth is counted twice:
+//
+//   - Suspects kept by the same collection or the same emitter's event (a
+//     Map's keys and its values, two kinds of listener closure on one
+//     event) are one leak: their sizes add up, they are different objects.
+//   - A suspect whose retaining path runs through the leaked objects of
+//     another (the poller inside a leaked Timeout's callback, the
+//     Float64Array inside a leaked widget) is part of that one: freeing the
+//     outer objects frees it. Its sizes are not added (the outer objects'
+//     retained size mostly holds them already); the larger of the two is
+//     kept per snapshot, so nothing is counted twice.
+func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint32) []Suspect {
+	n := len(sus)
+	if n < 2 {
+		return sus
+	}
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = -1
+	}
+	// Paths through another suspect's leaked objects.
+	through := make([]bool, n)
+	byShape := map[uint32]int{}
+	for i := range sus {
+		if !sus[i].collection && sus[i].shape != noShape && parent[i] < 0 {
+			byShape[sus[i].shape] = i
+		}
+	}
+	g := ex.g
+	for i := range sus {
+		if parent[i] >= 0 {
+			continue
+		}
+		path := ex.path(sus[i].rep)
+		// Nearest to the leaked object first, skipping the object itself.
+		for k := len(path) - 2; k >= 0; k-- {
+			u := path[k].Node
+			if u == g.Root || !isSet(cand, u) {
+				continue
+			}
+			sh := shapes[u]
+			if int(sh) >= len(loose) {
+				continue
+			}
+			if j, ok := byShape[loose[sh]]; ok && j != i {
+				parent[i] = j
+				through[i] = true
+				break
+			}
+		}
+	}
+	// Same holder: merge into the first (largest) suspect of that holder.
+	type holderKey struct {
+		id    uint32
+		event string
+	}
+	byHolder := map[holderKey]int{}
+	for i := range sus {
+		h := sus[i].Holder
+		if h == nil || parent[i] >= 0 {
+			continue
+		}
+		k := holderKey{h.ID, h.Event}
+		if j, ok := byHolder[k]; ok {
+			parent[i] = j
+			continue
+		}
+		byHolder[k] = i
+	}
+	root := func(i int) int {
+		for steps := 0; parent[i] >= 0 && steps < n; steps++ {
+			i = parent[i]
+		}
+		return i
+	}
+	out := make([]Suspect, 0, n)
+	index := map[int]int{}
+	for i := range sus {
+		if root(i) == i {
+			index[i] = len(out)
+			out = append(out, sus[i])
+		}
+	}
+	for i := range sus {
+		r := root(i)
+		if r == i {
+			continue
+		}
+		t, ok := index[r]
+		if !ok {
+			continue // a cycle of parents: leave it out rather than loop
+		}
+		into, from := &out[t], &sus[i]
+		// Only a suspect that no other contains adds its own size.
+		sameHolder := !through[i] && parent[i] == r
+		for k := range into.RetainedSize {
+			if k >= len(from.RetainedSize) {
+				break
+			}
+			if sameHolder {
+				into.RetainedSize[k] += from.RetainedSize[k]
+			} else if from.RetainedSize[k] > into.RetainedSize[k] {
+				into.RetainedSize[k] = from.RetainedSize[k]
+			}
+		}
+		if !userClassName(into.Class) && userClassName(from.Class) {
+			// Name the program's object the leak holds.
+			into.Class = from.Class
+		}
+		last := len(into.RetainedSize) - 1
+		into.GrowthBytes = int64(into.RetainedSize[last]) - int64(into.RetainedSize[0])
+		into.GrowthCount = into.Count[len(into.Count)-1] - into.Count[0]
+	}
+	return out
+}
