@@ -303,6 +303,9 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		rep.Suspects = []Suspect{}
 	}
 	rep.Leak = len(sus) > 0
+	if n == 2 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("with two snapshots a one-off allocation looks like growth, so only shapes that gained %d or more objects are reported; take three or more snapshots to see what keeps growing", minTwoSnapshotGrowth))
+	}
 	if newest := maxJSID(last); newest <= first.maxID {
 		// V8's ids only grow, so a later snapshot of a live process nearly
 		// always holds something newer than an earlier one.
@@ -494,6 +497,10 @@ func underNew(g *heapgraph.Graph, shp *shaper, cand []uint64, v uint32) bool {
 	return false
 }
 
+// minTwoSnapshotGrowth is the fewest new objects of one shape that make a
+// suspect when there are only two snapshots.
+const minTwoSnapshotGrowth = 10
+
 // evaluate applies the growth rules to a group: a leak keeps growing. With
 // three or more snapshots the count must grow at every step (a one-off
 // allocation between S1 and S2 is not a leak); with two it must grow.
@@ -512,6 +519,12 @@ func evaluate(gr *group, aggs []agg) (Suspect, bool) {
 	s.GrowthCount = s.Count[n-1] - s.Count[0]
 	s.GrowthBytes = int64(s.RetainedSize[n-1]) - int64(s.RetainedSize[0])
 	if s.GrowthBytes <= 0 {
+		return s, false
+	}
+	if n == 2 && s.GrowthCount < minTwoSnapshotGrowth {
+		// Two snapshots cannot tell a leak from a one-off allocation
+		// (a stream created on first use, a module loaded late): only
+		// a repeated allocation is worth reporting.
 		return s, false
 	}
 	s.rep = gr.rep
