@@ -150,6 +150,15 @@ type agent struct {
 	samples  int    // samples taken, all sessions
 	periodic int    // periodic snapshots taken
 	id       string // this watcher's registration in the target's probe
+	// analysing delivers the result of the automatic analysis running in
+	// the background; nil when none runs. One at a time.
+	analysing chan analysis
+}
+
+// analysis is the outcome of one automatic analysis.
+type analysis struct {
+	report, summary string
+	err             error
 }
 
 // Run watches until ctx ends (nil error), or the target is gone and
@@ -252,6 +261,9 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		}
 		// Leave the target as we found it, then close the books. Use a
 		// fresh context: ctx may be the cancelled one.
+		// A running analysis is waited for (it stops early when ctx is
+		// cancelled) so its report is recorded, never left half-written.
+		a.awaitAnalysis(ctx)
 		bg, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
 		if !strings.HasPrefix(reason, "connection lost") {
@@ -301,6 +313,17 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 			}
 		case <-snapC:
 			a.periodicSnapshot(ctx)
+			a.flush(ctx)
+			if n := a.cfg.SnapshotCount; n > 0 && a.periodic >= n {
+				snapC = nil // the last one; stop once it is analysed
+				if a.analysing == nil {
+					reason = fmt.Sprintf("took %d snapshots", n)
+					return errDone
+				}
+			}
+		case r := <-a.analysing:
+			a.analysing = nil
+			a.finishAnalysis(ctx, r)
 			a.flush(ctx)
 			if n := a.cfg.SnapshotCount; n > 0 && a.periodic >= n {
 				reason = fmt.Sprintf("took %d snapshots", n)
@@ -626,6 +649,10 @@ func (a *agent) snapshot(ctx context.Context, dir, reason string) (string, error
 }
 
 func (a *agent) periodicSnapshot(ctx context.Context) {
+	// The previous analysis may still read snapshots that retention is
+	// about to delete: let it finish first. Only an analysis slower than
+	// --snapshot-every holds sampling up.
+	a.awaitAnalysis(ctx)
 	dir := filepath.Join(a.targetDir(), "snapshots", "periodic")
 	path, err := a.snapshot(ctx, dir, "periodic")
 	if err != nil {
@@ -670,15 +697,43 @@ func (a *agent) periodicSnapshot(ctx context.Context) {
 		return
 	}
 	rpath := filepath.Join(rdir, strings.TrimSuffix(filepath.Base(path), ".heapsnapshot")+".leaks.md")
-	summary, err := a.cfg.Analyze(ctx, mine, rpath)
-	if err != nil {
+	// Analysing takes seconds to minutes; sampling goes on meanwhile. The
+	// result comes back to the session loop, which records and reports it.
+	ch := make(chan analysis, 1)
+	analyze := a.cfg.Analyze
+	go func() {
+		r := analysis{report: rpath}
+		defer func() {
+			// A panic here would take the whole agent down with no way
+			// for main to recover it: report it like any failed analysis.
+			if p := recover(); p != nil {
+				r.err = fmt.Errorf("internal error: %v", p)
+			}
+			ch <- r
+		}()
+		r.summary, r.err = analyze(ctx, mine, rpath)
+	}()
+	a.analysing = ch
+}
+
+// awaitAnalysis waits for the running analysis, if any, and reports it.
+func (a *agent) awaitAnalysis(ctx context.Context) {
+	if a.analysing != nil {
+		r := <-a.analysing
+		a.analysing = nil
+		a.finishAnalysis(ctx, r)
+	}
+}
+
+func (a *agent) finishAnalysis(ctx context.Context, r analysis) {
+	if r.err != nil {
 		if ctx.Err() == nil {
-			a.emit(Event{Kind: "error", Message: "automatic analysis: " + err.Error()})
+			a.emit(Event{Kind: "error", Message: "automatic analysis: " + r.err.Error()})
 		}
 		return
 	}
-	a.record(store.Event{Time: time.Now(), Kind: store.EventReport, Path: rpath, Detail: summary})
-	a.emit(Event{Kind: "report", Path: rpath, Message: summary})
+	a.record(store.Event{Time: time.Now(), Kind: store.EventReport, Path: r.report, Detail: r.summary})
+	a.emit(Event{Kind: "report", Path: r.report, Message: r.summary})
 }
 
 // periodicFiles lists dir's snapshots oldest first (names start with the

@@ -113,3 +113,80 @@ func TestProbeNotInLeakSuspects(t *testing.T) {
 		}
 	}
 }
+
+// TestSamplesDuringAnalysis: the automatic analysis runs beside the
+// sampling loop, so samples keep coming while it works; snapshots never
+// overlap, and with --snapshot-count the last analysis is reported before
+// watch stops.
+func TestSamplesDuringAnalysis(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	dir := t.TempDir()
+	_, url := startNode(t, "steady.js")
+	var ev events
+	var mu sync.Mutex
+	capturing, overlaps := 0, 0
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	err := Run(ctx, Config{Interval: 100 * time.Millisecond, DataDir: dir, Connect: dialer(url),
+		SnapshotEvery: 300 * time.Millisecond, SnapshotCount: 2, OnEvent: ev.add,
+		Capture: func(ctx context.Context, c Conn, path string) (int64, error) {
+			mu.Lock()
+			capturing++
+			if capturing > 1 {
+				overlaps++
+			}
+			mu.Unlock()
+			defer func() { mu.Lock(); capturing--; mu.Unlock() }()
+			r, err := inspector.Capture(ctx, c.(*inspector.Conn), path, inspector.CaptureOptions{})
+			return r.Bytes, err
+		},
+		Analyze: func(ctx context.Context, snaps []string, out string) (string, error) {
+			select { // a slow analysis
+			case <-time.After(time.Second):
+			case <-ctx.Done():
+				return "", ctx.Err()
+			}
+			return "ok", os.WriteFile(out, []byte("report\n"), 0o644)
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if overlaps > 0 {
+		t.Errorf("%d captures overlapped another", overlaps)
+	}
+	// Between the second snapshot and its report (a second of analysis),
+	// samples went on.
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	last, during := -1, 0
+	for i, e := range ev.all {
+		switch {
+		case e.Kind == "snapshot":
+			last, during = i, 0
+		case e.Kind == "sample" && last >= 0:
+			during++
+		case e.Kind == "report" && last >= 0 && e.Path != "":
+			if during < 3 {
+				t.Errorf("%d samples while an analysis ran for a second, want several", during)
+			}
+		}
+	}
+	if n := ev.countLocked("report"); n != 1 {
+		t.Errorf("%d reports, want 1 (two snapshots)", n)
+	}
+	if n := ev.countLocked("snapshot"); n != 2 {
+		t.Errorf("%d snapshots, want 2", n)
+	}
+}
+
+func (e *events) countLocked(kind string) int {
+	n := 0
+	for _, ev := range e.all {
+		if ev.Kind == kind && ev.Path != "" {
+			n++
+		}
+	}
+	return n
+}
