@@ -76,7 +76,7 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 		return LoadGraph(ctx, env, files[i], *f.quiet)
 	}, leak.Options{Names: names, MaxSuspects: *f.top})
 	if err != nil {
-		if errors.Is(err, leak.ErrNotSameProcess) {
+		if errors.Is(err, leak.ErrNotSameProcess) || errors.Is(err, leak.ErrOrder) {
 			return BadInput(err)
 		}
 		return err
@@ -122,7 +122,9 @@ func snapshotSeries(pos []string) ([]string, error) {
 					files = append(files, filepath.Join(pos[0], n))
 				}
 			}
-			sort.Strings(files)
+			// Natural order: Heap-8 before Heap-10. Analyze refuses a
+			// series whose object ids say it is out of order.
+			sort.Slice(files, func(i, j int) bool { return naturalLess(files[i], files[j]) })
 			if len(files) < 2 {
 				return nil, BadInputf("%s holds %d heap snapshots; leaks needs at least two of the same process", pos[0], len(files))
 			}
@@ -132,14 +134,53 @@ func snapshotSeries(pos []string) ([]string, error) {
 	if len(pos) < 2 {
 		return nil, BadInputf("leaks needs at least two snapshots of the same process (or a folder of them), oldest first")
 	}
-	for _, p := range pos {
-		if st, err := os.Stat(p); err != nil {
+	var stats []os.FileInfo
+	for i, p := range pos {
+		st, err := os.Stat(p)
+		if err != nil {
 			return nil, BadInputf("%s: no such file", p)
 		} else if st.IsDir() {
 			return nil, BadInputf("%s is a folder; give either one folder or several snapshot files", p)
 		}
+		for j, prev := range stats {
+			if os.SameFile(prev, st) {
+				return nil, BadInputf("%s and %s are the same snapshot file; give snapshots taken some time apart, oldest first", pos[j], pos[i])
+			}
+		}
+		stats = append(stats, st)
 	}
 	return pos, nil
+}
+
+// naturalLess compares names with runs of digits compared as numbers.
+func naturalLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 // ParseSize reads a byte count written by people: 1048576, 500KB, 1.5MiB,

@@ -3,9 +3,11 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -152,4 +154,35 @@ func FuzzParseSize(f *testing.F) {
 			t.Fatalf("ParseSize(%q) = %d", s, v)
 		}
 	})
+}
+
+// A folder is read in natural order (Heap-8 before Heap-10); a series the
+// object ids say is out of order, or the same snapshot twice, is bad input.
+func TestLeaksOrder(t *testing.T) {
+	names := []string{"Heap-10.heapsnapshot", "Heap-9.heapsnapshot", "Heap-8.heapsnapshot", "Heap-11.heapsnapshot", "a2b", "a10b", "a02c"}
+	sort.Slice(names, func(i, j int) bool { return naturalLess(names[i], names[j]) })
+	want := "Heap-8.heapsnapshot Heap-9.heapsnapshot Heap-10.heapsnapshot Heap-11.heapsnapshot a2b a02c a10b"
+	if got := strings.Join(names, " "); got != want {
+		t.Errorf("natural order: %s\nwant %s", got, want)
+	}
+	src := leakScenario(t, "map-cache")
+	dir := t.TempDir()
+	for i, n := range []string{"Heap-8", "Heap-9", "Heap-10"} {
+		b, err := os.ReadFile(filepath.Join(src, fmt.Sprintf("s%d.heapsnapshot", i+1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, n+".heapsnapshot"), b, 0o644)
+	}
+	code, out, stderr := runCmd("leaks", dir, "--fail-on-leak", "--quiet")
+	if code != ExitCheckFailed || !strings.Contains(out, "Heap-8.heapsnapshot, Heap-9.heapsnapshot, Heap-10.heapsnapshot") {
+		t.Errorf("natural order folder: exit %d\n%s\n%s", code, out, stderr)
+	}
+	s1, s3 := filepath.Join(src, "s1.heapsnapshot"), filepath.Join(src, "s3.heapsnapshot")
+	for _, a := range [][]string{{s3, s1}, {s1, s1}} {
+		code, _, stderr := runCmd(append([]string{"leaks", "--fail-on-leak", "--quiet"}, a...)...)
+		if code != ExitBadInput || !strings.Contains(stderr, "oldest first") && !strings.Contains(stderr, "same snapshot") {
+			t.Errorf("%v: exit %d, stderr %q; want 2 naming the order problem", a, code, stderr)
+		}
+	}
 }

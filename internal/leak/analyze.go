@@ -141,6 +141,10 @@ type Report struct {
 // from one process.
 var ErrNotSameProcess = errors.New("snapshots are not from the same process")
 
+// ErrOrder is wrapped by errors about a series that is not oldest first, or
+// that holds the same snapshot twice.
+var ErrOrder = errors.New("snapshots are not in order")
+
 // agg is what one snapshot contributes, per shape.
 type agg struct {
 	count    []uint32 // nodes with the shape
@@ -193,6 +197,8 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	var lastShaper *shaper
 	var lastShapes []uint32
 	var colls growingCollections
+	var prevNewest uint32
+	var same []string // notes on snapshots that look identical
 	for i := 0; i < n; i++ {
 		phase("snapshot %d/%d: loading", i+1, n)
 		g, err := load(i)
@@ -204,12 +210,21 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 			name = opts.Names[i]
 		}
 		rep.Snapshots[i] = SnapshotInfo{Name: name, Nodes: g.NodeCount(), TotalSize: g.Stats.Total}
+		newest := maxJSID(g)
 		if i == 0 {
 			first = newIDSet(g)
 			colls.first(g, n)
 		} else {
 			if err := first.sameProcess(g, rep.Snapshots[0].Name, name); err != nil {
 				return nil, err
+			}
+			prev := rep.Snapshots[i-1]
+			switch {
+			case newest < prevNewest:
+				// V8 hands out ids from a counter that only grows.
+				return nil, fmt.Errorf("%w: %s is older than %s (its newest object id is lower); give the snapshots oldest first", ErrOrder, name, prev.Name)
+			case newest == prevNewest && rep.Snapshots[i].Nodes == prev.Nodes && rep.Snapshots[i].TotalSize == prev.TotalSize:
+				same = append(same, fmt.Sprintf("%s and %s look like the same snapshot (same objects, same size): take snapshots some time apart while the program works", prev.Name, name))
 			}
 			if i == 1 && n >= 3 {
 				second = newIDSet(g)
@@ -223,6 +238,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 			classes.add(g, i, n)
 		}
 		colls.add(g, i)
+		prevNewest = newest
 		if i == n-1 {
 			last, lastShaper, lastShapes = g, sh, shapes
 		}
@@ -306,7 +322,8 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	if n == 2 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("with two snapshots a one-off allocation looks like growth, so only shapes that gained %d or more objects are reported; take three or more snapshots to see what keeps growing", minTwoSnapshotGrowth))
 	}
-	if newest := maxJSID(last); newest <= first.maxID {
+	rep.Notes = append(rep.Notes, same...)
+	if prevNewest <= first.maxID && len(same) == 0 {
 		// V8's ids only grow, so a later snapshot of a live process nearly
 		// always holds something newer than an earlier one.
 		rep.Notes = append(rep.Notes, fmt.Sprintf("no object in %s is newer than %s: are the snapshots in order, oldest first?",

@@ -259,11 +259,17 @@ func TestClassGrowthFindsLeakWithoutShapes(t *testing.T) {
 	}
 }
 
-func TestReversedOrderIsNoted(t *testing.T) {
+func TestOutOfOrderIsRefused(t *testing.T) {
 	ps := series(t, "map-cache", 3)
-	rep := analyzeFiles(t, []string{ps[2], ps[1], ps[0]})
-	if rep.Leak || len(rep.Notes) == 0 || !strings.Contains(rep.Notes[0], "oldest first") {
-		t.Fatalf("reversed series: leak=%v notes=%v", rep.Leak, rep.Notes)
+	for _, bad := range [][]string{{ps[2], ps[1], ps[0]}, {ps[0], ps[2], ps[1]}, {ps[1], ps[0]}} {
+		_, err := Analyze(len(bad), func(i int) (*heapgraph.Graph, error) { return loadGraph(bad[i]) }, Options{})
+		if !errors.Is(err, ErrOrder) || !strings.Contains(err.Error(), "oldest first") {
+			t.Errorf("out-of-order series: err = %v, want ErrOrder saying oldest first", err)
+		}
+	}
+	rep := analyzeFiles(t, []string{ps[0], ps[0]})
+	if rep.Leak || len(rep.Notes) == 0 || !strings.Contains(strings.Join(rep.Notes, " "), "same snapshot") {
+		t.Errorf("same snapshot twice: leak=%v notes=%v, want a note saying the same snapshot", rep.Leak, rep.Notes)
 	}
 	if rep := analyzeFiles(t, ps); len(rep.Notes) != 0 {
 		t.Errorf("notes on a good series: %v", rep.Notes)
