@@ -55,6 +55,7 @@ const installJS = `(() => {
         const kind = e.detail ? e.detail.kind : e.kind;
         if (kind === 4 && old < 0) old = oldGen();
         for (const s of subs.values()) {
+          if (!s.r) continue; // an older leakhound's registration
           if (s.n >= CAP) { s.dropped++; continue; }
           const j = ((s.head + s.n) %% CAP) * 4;
           s.r[j] = kind; s.r[j + 1] = e.duration; s.r[j + 2] = e.startTime; s.r[j + 3] = kind === 4 ? old : 0;
