@@ -42,7 +42,10 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&th.MinMajorGCs, "min-major-gcs", th.MinMajorGCs, "leak: fewest major GCs to fit a trend on")
 	fs.Float64Var(&th.LeakMBPerHour, "leak-mb-per-hour", th.LeakMBPerHour, "leak: post-GC heap growth rate, MB per hour")
 	fs.Float64Var(&th.LeakGrowthPct, "leak-growth-pct", th.LeakGrowthPct, "leak: post-GC heap growth over the log, percent of its start")
-	fs.Float64Var(&th.MinR2, "min-r2", th.MinR2, "leak: how well the trend must fit (r², 0..1)")
+	fs.Float64Var(&th.MinR2, "min-r2", th.MinR2, "leak: how well a straight line must fit (r², 0..1)")
+	fs.Float64Var(&th.MaxTrendP, "max-trend-p", th.MaxTrendP, "leak: or how consistently the post-GC heap must rise (Mann–Kendall p-value, 0..1)")
+	heapLimit := fs.Float64("heap-limit", 0, "the process's heap limit in MB (its --max-old-space-size), if known: a post-GC heap rising near it is a leak")
+	fs.Float64Var(&th.NearLimitPct, "near-limit-pct", th.NearLimitPct, "leak: with --heap-limit, rising post-GC heap at this percent of the limit")
 	pressurePct := fs.Float64("pressure-gc-pct", 100*th.PressureGCShare, "GC pressure: percent of wall time spent in GC")
 	fs.Float64Var(&th.PressureP95PauseMs, "pressure-pause-ms", th.PressureP95PauseMs, "GC pressure: p95 of major GC pauses, ms")
 	pos, err := ParseFlags(fs, args)
@@ -56,8 +59,9 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	if *warmup < 0 {
 		return BadInputf("--warmup must not be negative")
 	}
-	if th.MinMajorGCs < 2 || th.MinR2 < 0 || th.MinR2 > 1 || th.PressureGCShare <= 0 || th.LeakGrowthPct < 0 {
-		return BadInputf("thresholds out of range: --min-major-gcs ≥ 2, --min-r2 in 0..1, --pressure-gc-pct > 0, --leak-growth-pct ≥ 0")
+	if th.MinMajorGCs < 2 || th.MinR2 < 0 || th.MinR2 > 1 || th.PressureGCShare <= 0 || th.LeakGrowthPct < 0 ||
+		th.MaxTrendP <= 0 || th.MaxTrendP > 1 || *heapLimit < 0 || th.NearLimitPct <= 0 || th.NearLimitPct > 100 {
+		return BadInputf("thresholds out of range: --min-major-gcs ≥ 2, --min-r2 in 0..1, --max-trend-p in (0,1], --pressure-gc-pct > 0, --leak-growth-pct ≥ 0, --heap-limit ≥ 0, --near-limit-pct in (0,100]")
 	}
 
 	var in io.Reader
@@ -90,7 +94,8 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	if *tee {
 		out = env.Stderr
 	}
-	a := gctrace.NewAnalyzer(gctrace.Options{Thresholds: th, WarmupMs: float64(*warmup) / float64(time.Millisecond)})
+	a := gctrace.NewAnalyzer(gctrace.Options{Thresholds: th, WarmupMs: float64(*warmup) / float64(time.Millisecond),
+		HeapLimitMB: *heapLimit})
 	prog := ui.NewProgress(env.Stderr, "reading GC log", size, !*quiet && !*tee && *every == 0)
 	interrupted, rerr := gcPump(ctx, in, a, prog, *tee, env, *every, *quiet)
 	prog.Done()

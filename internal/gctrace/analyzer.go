@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -23,8 +24,18 @@ type Thresholds struct {
 	LeakMBPerHour float64 `json:"leak_mb_per_hour"`
 	// ... by at least this share of where it started (percent) ...
 	LeakGrowthPct float64 `json:"leak_growth_pct"`
-	// ... with the trend explaining at least this much of the variance.
+	// ... with the trend explaining at least this much of the variance
+	// (the linear test) ...
 	MinR2 float64 `json:"min_r2"`
+	// ... or rising so consistently that a Mann–Kendall test gives a
+	// one-sided p-value at most this, with the observed rise meeting the
+	// rate and share above and the last half of the series still rising
+	// (the monotonic test, which a curve that slows down also passes).
+	MaxTrendP float64 `json:"max_trend_p"`
+	// ... or, when the heap limit is known (Options.HeapLimitMB, or V8 ran
+	// out of heap), the post-GC heap rising and at least this share of the
+	// limit (percent).
+	NearLimitPct float64 `json:"near_limit_pct"`
 	// GC pressure: at least this share of wall time spent in GC (0..1) ...
 	PressureGCShare float64 `json:"pressure_gc_share"`
 	// ... or major-GC pauses at p95 at least this long (ms).
@@ -35,7 +46,7 @@ type Thresholds struct {
 // material (growth share), so a service warming its caches is not flagged.
 func DefaultThresholds() Thresholds {
 	return Thresholds{MinMajorGCs: 5, LeakMBPerHour: 1, LeakGrowthPct: 10, MinR2: 0.5,
-		PressureGCShare: 0.10, PressureP95PauseMs: 100}
+		MaxTrendP: 0.05, NearLimitPct: 80, PressureGCShare: 0.10, PressureP95PauseMs: 100}
 }
 
 // Options configure an Analyzer; zero values take defaults.
@@ -47,6 +58,10 @@ type Options struct {
 	// post-GC trend (a service filling its caches at start is not a leak);
 	// they still count in pauses, time in GC and the chart.
 	WarmupMs float64
+	// HeapLimitMB is the process's old-space limit (its
+	// --max-old-space-size) when the caller knows it; 0 = unknown. A
+	// trace does not say it.
+	HeapLimitMB float64
 }
 
 // maxLine bounds one line; longer lines (never printed by V8) are skipped
@@ -131,6 +146,13 @@ type Analyzer struct {
 func NewAnalyzer(opt Options) *Analyzer {
 	if opt.Thresholds == (Thresholds{}) {
 		opt.Thresholds = DefaultThresholds()
+	}
+	// Thresholds built before these two existed keep working.
+	if opt.Thresholds.MaxTrendP <= 0 {
+		opt.Thresholds.MaxTrendP = DefaultThresholds().MaxTrendP
+	}
+	if opt.Thresholds.NearLimitPct <= 0 {
+		opt.Thresholds.NearLimitPct = DefaultThresholds().NearLimitPct
 	}
 	if opt.ChartPoints <= 1 {
 		opt.ChartPoints = 1024
@@ -394,6 +416,36 @@ type Trend struct {
 	SpanMs    float64 `json:"span_ms"`    // first to last major GC
 	WarmupMs  float64 `json:"warmup_ms"`  // major GCs before this time since isolate start were left out
 	Isolate   string  `json:"isolate,omitempty"`
+
+	// Observed post-GC heap (MB) over the fitted major GCs, not the line.
+	FirstMB float64 `json:"first_mb"`
+	LastMB  float64 `json:"last_mb"`
+	MinMB   float64 `json:"min_mb"`
+	MaxMB   float64 `json:"max_mb"`
+	// ObservedGrowthMB is the median of the last eighth of the series
+	// minus the median of the first eighth (one point each below 16), so
+	// one odd GC at either end does not decide it; its share of the
+	// first eighth's median and its rate over the span.
+	ObservedGrowthMB  float64 `json:"observed_growth_mb"`
+	ObservedGrowthPct float64 `json:"observed_growth_pct"`
+	ObservedMBPerHour float64 `json:"observed_mb_per_hour"`
+	// LastHalfGrowthPct is the rise over the last half of the series (its
+	// Theil–Sen slope per major GC times its length) as a share of where
+	// that half started: a warm-up that levelled off has about 0.
+	LastHalfGrowthPct float64 `json:"last_half_growth_pct"`
+	// Mann–Kendall monotonic trend test over the series in time order.
+	KendallTau float64 `json:"kendall_tau"`
+	TrendP     float64 `json:"trend_p"`
+	// RisingSteps of Steps consecutive major GCs left a larger heap than the one before.
+	RisingSteps int `json:"rising_steps"`
+	Steps       int `json:"steps"`
+	// HeapLimitMB is the limit the caller gave (or 0); LimitPct the last
+	// post-GC heap as a share of it.
+	HeapLimitMB float64 `json:"heap_limit_mb,omitempty"`
+	LimitPct    float64 `json:"limit_pct,omitempty"`
+	// LeakTest names the test that found the leak: "linear",
+	// "monotonic" or "near-limit"; empty when none did.
+	LeakTest string `json:"leak_test,omitempty"`
 }
 
 // Freed is how much each major GC reclaimed.
@@ -402,6 +454,11 @@ type Freed struct {
 	MedianPct float64 `json:"median_pct"` // of the heap before the GC
 	MinMB     float64 `json:"min_mb"`
 	MaxMB     float64 `json:"max_mb"`
+	// FirstHalfMedianPct and LastHalfMedianPct split MedianPct by the two
+	// halves of the series: frees shrinking is how a heap nearing its
+	// limit looks.
+	FirstHalfMedianPct float64 `json:"first_half_median_pct"`
+	LastHalfMedianPct  float64 `json:"last_half_median_pct"`
 }
 
 // Space is the last --trace-gc-verbose report of one heap space.
@@ -640,28 +697,73 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		}
 		is.Freed = &Freed{MedianMB: round(median(freed), 2), MedianPct: round(median(freedPct), 1),
 			MinMB: round(lo, 2), MaxMB: round(hi, 2)}
+		h := len(pts) / 2
+		if h > 0 {
+			is.Freed.FirstHalfMedianPct = round(median(slices.Clone(freedPct[:h])), 1)
+			is.Freed.LastHalfMedianPct = round(median(slices.Clone(freedPct[h:])), 1)
+		}
+	}
+	obs := observeTrend(&tr, xs, ys)
+	limit := a.opt.HeapLimitMB
+	if limit > 0 && len(ys) > 0 {
+		tr.HeapLimitMB = limit
+		tr.LimitPct = round(100*ys[len(ys)-1]/limit, 1)
+	}
+
+	// Three leak tests; any one is enough.
+	enough := iso.majors >= int64(th.MinMajorGCs)
+	// Linear: a steady straight-line rise (the original test).
+	linear := enough && f.R2 >= th.MinR2 && f.Slope*3.6e6 >= th.LeakMBPerHour && tr.GrowthPct >= th.LeakGrowthPct
+	// Monotonic: rising more consistently than chance, by a material amount,
+	// and still rising in the last half, so a curve that slows down (a heap
+	// nearing its limit) counts while a warm-up that levelled off does not.
+	rising := obs.growthPct >= th.LeakGrowthPct && obs.mbPerHour >= th.LeakMBPerHour
+	monotonic := enough && rising && obs.mk.P <= th.MaxTrendP && obs.lastHalfPct >= th.LeakGrowthPct/2
+	// Near the limit: growth there is slow and ragged because every GC
+	// frees little, so a positive trend and a material rise are enough once
+	// the heap is most of the way to the limit, or V8 already ran out.
+	nearLimit := len(ys) >= 3 && rising && obs.mk.Tau > 0 &&
+		(a.oom || limit > 0 && tr.LimitPct >= th.NearLimitPct)
+	switch {
+	case linear:
+		tr.LeakTest = "linear"
+	case monotonic:
+		tr.LeakTest = "monotonic"
+	case nearLimit:
+		tr.LeakTest = "near-limit"
 	}
 	is.PostGCTrend = tr
 
 	// Verdict: a leak outranks pressure because it is what makes pressure
 	// worse over time.
 	switch {
-	case iso.majors >= int64(th.MinMajorGCs) && f.R2 >= th.MinR2 &&
-		f.Slope*3.6e6 >= th.LeakMBPerHour && tr.GrowthPct >= th.LeakGrowthPct:
+	case tr.LeakTest != "":
 		is.Verdict = ProbableLeak
-		is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s MB/h over %d major GCs (%.1f → %.1f MB in %s, r² %.2f)",
-			fmtRate(tr.MBPerHour), iso.majors, tr.StartMB, tr.EndMB, fmtDuration(tr.SpanMs), tr.R2)
-		if is.Freed != nil {
-			is.VerdictText += fmt.Sprintf("; each major GC frees a median %.0f%% of the heap", is.Freed.MedianPct)
+		is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s MB/h over %d major GCs: observed %.1f → %.1f MB (%+.0f%%) in %s, higher after %d of %d (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)",
+			fmtRate(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.ObservedGrowthPct, fmtDuration(tr.SpanMs),
+			tr.RisingSteps, tr.Steps, tr.KendallTau, fmtP(tr.TrendP), tr.R2)
+		if tr.HeapLimitMB > 0 {
+			is.VerdictText += fmt.Sprintf("; now at %.0f%% of the %g MB heap limit", tr.LimitPct, tr.HeapLimitMB)
+		}
+		if fr := is.Freed; fr != nil {
+			is.VerdictText += fmt.Sprintf("; each major GC frees a median %.0f%% of the heap", fr.MedianPct)
+			if len(pts) >= 4 && fr.LastHalfMedianPct < fr.FirstHalfMedianPct {
+				is.VerdictText += fmt.Sprintf(" (%.0f%% in the first half, %.0f%% in the last: frees are shrinking)",
+					fr.FirstHalfMedianPct, fr.LastHalfMedianPct)
+			}
 		}
 	case share >= th.PressureGCShare:
 		is.Verdict = GCPressure
-		is.VerdictText = fmt.Sprintf("GC pressure: %.1f%% of wall time is spent in GC (threshold %.0f%%)",
-			100*share, 100*th.PressureGCShare)
+		is.VerdictText = fmt.Sprintf("GC pressure: %.1f%% of wall time is spent in GC, %s (--pressure-gc-pct)",
+			100*share, overBy(100*share, 100*th.PressureGCShare, "points", "%"))
+		if majorP95 >= th.PressureP95PauseMs {
+			is.VerdictText += fmt.Sprintf("; major GC pauses reach %.0f ms at p95, %s",
+				majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms"))
+		}
 	case majorP95 >= th.PressureP95PauseMs:
 		is.Verdict = GCPressure
-		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95 (threshold %.0f ms)",
-			majorP95, th.PressureP95PauseMs)
+		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95, %s (--pressure-pause-ms)",
+			majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms"))
 	default:
 		is.Verdict = Healthy
 		switch {
@@ -691,6 +793,69 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		is.Chart = append(is.Chart, ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: p.Major, GCs: int(p.N)})
 	}
 	return is
+}
+
+// trendObs is what observeTrend measured, unrounded, for the verdict.
+type trendObs struct {
+	mk                                MannKendall
+	growthPct, mbPerHour, lastHalfPct float64
+}
+
+// observeTrend fills tr's observed fields from the post-GC series (xs in
+// ms, ys in MB, in time order).
+func observeTrend(tr *Trend, xs, ys []float64) trendObs {
+	var o trendObs
+	o.mk = MannKendall{P: 1}
+	n := len(ys)
+	if n == 0 {
+		return o
+	}
+	tr.FirstMB, tr.LastMB = ys[0], ys[n-1]
+	tr.MinMB, tr.MaxMB = slices.Min(ys), slices.Max(ys)
+	o.mk = mannKendall(ys)
+	tr.KendallTau, tr.TrendP = round(o.mk.Tau, 3), round(o.mk.P, 6)
+	tr.RisingSteps, tr.Steps = risingShare(ys)
+	if n < 2 {
+		return o
+	}
+	k := max(1, n/8)
+	head := median(slices.Clone(ys[:k]))
+	growth := median(slices.Clone(ys[n-k:])) - head
+	tr.ObservedGrowthMB = round(growth, 2)
+	if head > 0 {
+		o.growthPct = 100 * growth / head
+	}
+	if span := xs[n-1] - xs[0]; span > 0 {
+		o.mbPerHour = growth / span * 3.6e6
+	}
+	tr.ObservedGrowthPct, tr.ObservedMBPerHour = round(o.growthPct, 2), round(o.mbPerHour, 3)
+	half := ys[n/2:]
+	if len(half) >= 2 {
+		rise := indexSlope(half) * float64(len(half)-1)
+		if half[0] > 0 {
+			o.lastHalfPct = 100 * rise / half[0]
+		}
+		tr.LastHalfGrowthPct = round(o.lastHalfPct, 2)
+	}
+	return o
+}
+
+// overBy says how far v is past the threshold th, e.g. "78.7 points over
+// the 10% threshold (8.9×)": on a busy machine wall-clock pauses stretch,
+// and the reader can judge a near miss from a far one.
+func overBy(v, th float64, unit, thUnit string) string {
+	s := fmt.Sprintf("%.1f %s over the %g%s threshold", v-th, unit, th, thUnit)
+	if th > 0 {
+		s += fmt.Sprintf(" (%.1f×)", v/th)
+	}
+	return s
+}
+
+func fmtP(p float64) string {
+	if p < 0.001 {
+		return "< 0.001"
+	}
+	return fmt.Sprintf("%.3f", p)
 }
 
 func fmtRate(mbh float64) string {

@@ -67,8 +67,11 @@ func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 	if s.PostGCTrend.WarmupMs > 0 {
 		warm = " after a " + fmtDuration(s.PostGCTrend.WarmupMs) + " warm-up"
 	}
-	fmt.Fprintln(w, p.Dim(fmt.Sprintf("thresholds: probable leak when ≥ %d major GCs%s and the post-GC heap grows ≥ %g MB/h and ≥ %g%% with r² ≥ %g;",
-		th.MinMajorGCs, warm, th.LeakMBPerHour, th.LeakGrowthPct, th.MinR2)))
+	fmt.Fprintln(w, p.Dim(fmt.Sprintf("thresholds: probable leak when ≥ %d major GCs%s and the post-GC heap grows ≥ %g MB/h and ≥ %g%%",
+		th.MinMajorGCs, warm, th.LeakMBPerHour, th.LeakGrowthPct)))
+	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            along a line (r² ≥ %g) or steadily (Mann–Kendall p ≤ %g, last half still +%g%%),",
+		th.MinR2, th.MaxTrendP, th.LeakGrowthPct/2)))
+	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            or rising at ≥ %g%% of a known heap limit or up to an out-of-memory crash;", th.NearLimitPct)))
 	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            GC pressure when ≥ %g%% of wall time is in GC or major pauses reach %g ms at p95",
 		100*th.PressureGCShare, th.PressureP95PauseMs)))
 }
@@ -131,9 +134,18 @@ func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 	fmt.Fprintln(w)
 	tr := is.PostGCTrend
 	if tr.MajorGCs > 1 {
-		fmt.Fprintf(w, "  post-GC heap     %s → %s over %d major GCs in %s: %s/h (Theil–Sen, r² %.2f)\n",
-			ui.Bytes(mbBytes(tr.StartMB)), ui.Bytes(mbBytes(tr.EndMB)), tr.MajorGCs, fmtDuration(tr.SpanMs),
+		// Observed values first: the fitted line can run far from the data
+		// when the heap curves.
+		fmt.Fprintf(w, "  post-GC heap     %s → %s observed (min %s, max %s) over %d major GCs in %s; higher after %d of %d\n",
+			ui.Bytes(mbBytes(tr.FirstMB)), ui.Bytes(mbBytes(tr.LastMB)), ui.Bytes(mbBytes(tr.MinMB)), ui.Bytes(mbBytes(tr.MaxMB)),
+			tr.MajorGCs, fmtDuration(tr.SpanMs), tr.RisingSteps, tr.Steps)
+		fmt.Fprintf(w, "  heap trend       %s/h observed; Mann–Kendall τ %.2f, p %s; Theil–Sen line %s/h, r² %.2f",
+			ui.SignedBytes(mbBytes(tr.ObservedMBPerHour)), tr.KendallTau, fmtP(tr.TrendP),
 			ui.SignedBytes(mbBytes(tr.MBPerHour)), tr.R2)
+		if tr.HeapLimitMB > 0 {
+			fmt.Fprintf(w, "; %.0f%% of the %g MB limit", tr.LimitPct, tr.HeapLimitMB)
+		}
+		fmt.Fprintln(w)
 	}
 	if f := is.Freed; f != nil {
 		fmt.Fprintf(w, "  freed per major  median %s (%.0f%% of the heap before it), min %s, max %s\n",

@@ -348,3 +348,82 @@ func median(v []float64) float64 {
 	}
 	return (v[m-1] + v[m]) / 2
 }
+
+// MannKendall is a rank-based test for a monotonic trend: it counts, over
+// every pair of observations in order, how often the later one is higher
+// minus how often it is lower. It ignores the shape of the curve, so a
+// heap that keeps rising but slows down (a leak nearing the heap limit)
+// scores as well as a straight line, and a single outlier moves it by at
+// most n−1 of its n(n−1)/2 pairs.
+type MannKendall struct {
+	S   int64   // Σ sign(y_j − y_i) over i < j
+	Tau float64 // S over the number of pairs, −1..1
+	// P is the one-sided p-value of "no upward trend" (normal
+	// approximation with ties corrected and a continuity correction):
+	// small means the series rises more consistently than chance would.
+	P float64
+}
+
+// mannKendall tests ys (in time order). O(n²); callers pass a bounded sample.
+func mannKendall(ys []float64) MannKendall {
+	n := len(ys)
+	mk := MannKendall{P: 1}
+	if n < 3 {
+		return mk
+	}
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			switch {
+			case ys[j] > ys[i]:
+				mk.S++
+			case ys[j] < ys[i]:
+				mk.S--
+			}
+		}
+	}
+	pairs := float64(n) * float64(n-1) / 2
+	mk.Tau = float64(mk.S) / pairs
+	// Ties are common (V8 prints the heap to 0.1 MB) and shrink the
+	// variance of S.
+	v := slices.Clone(ys)
+	slices.Sort(v)
+	fn := float64(n)
+	variance := fn * (fn - 1) * (2*fn + 5)
+	for i := 0; i < n; {
+		j := i
+		for j < n && v[j] == v[i] {
+			j++
+		}
+		if t := float64(j - i); t > 1 {
+			variance -= t * (t - 1) * (2*t + 5)
+		}
+		i = j
+	}
+	variance /= 18
+	if variance <= 0 || mk.S <= 0 {
+		return mk
+	}
+	z := (float64(mk.S) - 1) / math.Sqrt(variance)
+	mk.P = 0.5 * math.Erfc(z/math.Sqrt2)
+	return mk
+}
+
+// risingShare is the share of consecutive pairs in which ys went up.
+func risingShare(ys []float64) (up, steps int) {
+	for i := 1; i < len(ys); i++ {
+		if ys[i] > ys[i-1] {
+			up++
+		}
+	}
+	return up, max(0, len(ys)-1)
+}
+
+// indexSlope is the Theil–Sen slope of ys against its index: the typical
+// rise per step, whatever the spacing in time.
+func indexSlope(ys []float64) float64 {
+	xs := make([]float64, len(ys))
+	for i := range xs {
+		xs[i] = float64(i)
+	}
+	return theilSen(xs, ys).Slope
+}
