@@ -94,6 +94,14 @@ func (x *explainer) explain(s *Suspect) {
 		s.RootClass = s.Holder.Class
 	}
 	s.Location = x.location(rep)
+	if fn, ok := x.asyncFunction(rep); ok && (s.Location == nil || strings.HasPrefix(s.Location.Script, "node:") || s.Pattern == PatternPromise) {
+		// An async function suspended at an await that never resumes:
+		// its function is where the fix goes.
+		if l := x.closureLocation(fn); l != nil {
+			l.Function = "async " + l.Function
+			s.Location = l
+		}
+	}
 	if s.Location == nil || strings.HasPrefix(s.Location.Script, "node:") {
 		// node's own code (a Listener, a Timeout's internals) is not
 		// where the fix goes: point at the program's object instead.
@@ -263,6 +271,41 @@ func (x *explainer) tellingNode(v uint32) (uint32, bool) {
 	return fallback, haveFallback
 }
 
+// asyncFunction finds, a few references from v (an await's resume closure
+// keeps it through its context), the suspended state of an async function
+// (V8's "Generator" object) and returns its function.
+func (x *explainer) asyncFunction(v uint32) (uint32, bool) {
+	g := x.g
+	s := g.S
+	type item struct {
+		v     uint32
+		depth int
+	}
+	queue := []item{{v, 0}}
+	seen := map[uint32]bool{v: true}
+	for i := 0; i < len(queue) && i < 256; i++ {
+		u := queue[i]
+		if s.NodeNameString(u.v) == "Generator" && int(s.NodeType[u.v]) == s.NodeTypeIndex.Object {
+			for e, to := range g.Edges(u.v) {
+				if s.EdgeName(e) == "function" && int(s.NodeType[to]) == s.NodeTypeIndex.Closure {
+					return to, true
+				}
+			}
+		}
+		if u.depth == 3 {
+			continue
+		}
+		for e, to := range g.Edges(u.v) {
+			if g.IsWeakEdge(e) || seen[to] || g.Distance(to) <= g.Distance(v) {
+				continue
+			}
+			seen[to] = true
+			queue = append(queue, item{to, u.depth + 1})
+		}
+	}
+	return 0, false
+}
+
 // internalClass: v's constructor is defined in node's own code.
 func (x *explainer) internalClass(v uint32) bool {
 	name := x.g.S.NodeNameString(v)
@@ -278,8 +321,11 @@ func (x *explainer) internalClass(v uint32) bool {
 	return b
 }
 
+// genericClasses say nothing about the program. "Generator" is how V8
+// names the suspended state of an async function: the telling object is
+// what it holds (its function is reported as the location).
 var genericClasses = map[string]bool{"Object": true, "Array": true, "": true, "Map": true, "Set": true,
-	"Promise": true, "Function": true, "ArrayBuffer": true}
+	"Promise": true, "Function": true, "ArrayBuffer": true, "Generator": true}
 
 func (x *explainer) userObject(v uint32) bool {
 	s := x.g.S
@@ -608,6 +654,9 @@ func hint(s *Suspect) string {
 	case PatternClosure:
 		return fmt.Sprintf("closures of the same function accumulate%s: unregister callbacks when they are no longer needed, and avoid capturing large objects in long-lived closures", per)
 	case PatternPromise:
+		if l := s.Location; l != nil && strings.HasPrefix(l.Function, "async ") {
+			return fmt.Sprintf("%s() calls pile up suspended at an await that never resumes%s: make sure the awaited promise settles (reject it on shutdown, add a timeout with AbortSignal.timeout or Promise.race), or do not await it per request", l.Function, per)
+		}
 		return fmt.Sprintf("promises or their reactions pile up%s: settle or drop promises that can wait forever (add a timeout with AbortSignal.timeout or Promise.race) and do not attach a handler per request to a long-lived pending promise", per)
 	case PatternStringBuffer:
 		return "strings or buffers accumulate: stream or cap them instead of keeping them all"

@@ -103,6 +103,8 @@ func TestScenarios(t *testing.T) {
 		{"http-sessions", PatternCollection, "Session", ""},
 		// EventTarget listeners, kept in a kEvents Map of linked lists.
 		{"abort-signal", PatternEventListener, "UpstreamCall", "abort"},
+		// Async calls suspended at an await on a never-settled promise.
+		{"async-await", PatternPromise, "AuditRecord", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -123,6 +125,9 @@ func TestScenarios(t *testing.T) {
 			}
 			if top.Hint == "" || len(top.RetainerPath) < 2 || top.GrowthBytes <= 0 || top.NewObjects == 0 {
 				t.Errorf("incomplete suspect %+v", top)
+			}
+			if c.name == "async-await" && (top.Location == nil || top.Location.Function != "async audit" || !strings.Contains(top.Hint, "async audit()")) {
+				t.Errorf("async-await: location %+v hint %q, want the async function audit", top.Location, top.Hint)
 			}
 			if c.name == "bound-listener" && top.RootClass != "bound processRequest()" {
 				t.Errorf("root class %q, want bound processRequest()", top.RootClass)
