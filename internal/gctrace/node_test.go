@@ -181,3 +181,39 @@ func TestRealOutOfMemory(t *testing.T) {
 		t.Errorf("the replayed lines made a new isolate: %+v", s.Isolates)
 	}
 }
+
+// TestRealLeakTowardLimit: a program that leaks less and less as its heap
+// nears a small --max-old-space-size, so the post-GC heap curves. It is a
+// probable leak by the monotonic test alone (the straight-line test is
+// switched off with an unreachable r²), and with the limit known the
+// report says how close it is.
+func TestRealLeakTowardLimit(t *testing.T) {
+	t.Parallel()
+	out := runNode(t, nodeRun{"limit.js", []string{"--trace-gc", "--max-old-space-size=40"}})
+	th := DefaultThresholds()
+	th.MinR2 = 1
+	a := NewAnalyzer(Options{Thresholds: th, HeapLimitMB: 40})
+	a.Write(out)
+	a.Flush()
+	s := a.Summary()
+	tr := s.PostGCTrend
+	if s.Verdict != ProbableLeak || tr.LeakTest != "monotonic" {
+		t.Fatalf("verdict %s (%s) trend %+v", s.Verdict, s.VerdictText, tr)
+	}
+	ys := make([]float64, 0, len(s.Isolates[0].MajorGCs))
+	for _, p := range s.Isolates[0].MajorGCs {
+		ys = append(ys, p.AfterMB)
+	}
+	n := len(ys)
+	if n < 8 {
+		t.Fatalf("only %d major GCs: %v", n, ys)
+	}
+	// The growth slows: the first half rises more than the last.
+	if first, last := ys[n/2]-ys[0], ys[n-1]-ys[n/2]; !(first > 2*last && last > 0) {
+		t.Errorf("not a slowing rise: %v", ys)
+	}
+	if tr.FirstMB != ys[0] || tr.LastMB != ys[n-1] || tr.LimitPct < 50 || tr.HeapLimitMB != 40 ||
+		!strings.Contains(s.VerdictText, "of the 40 MB heap limit") {
+		t.Errorf("trend %+v: %s", tr, s.VerdictText)
+	}
+}
