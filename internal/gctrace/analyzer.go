@@ -219,6 +219,15 @@ func (a *Analyzer) Line(line []byte) {
 	a.lines.Total++
 	ev := &a.ev
 	k := ParseLine(line, ev)
+	if k == KindOther && a.replay {
+		// V8 keeps the last GC lines in a ring buffer, so the first one it
+		// replays can start with the tail of an older line ("nt[pid:0x…]").
+		if i := bytes.IndexByte(line, '['); i > 0 {
+			if k2 := ParseLine(line[i:], ev); k2 == KindGC {
+				k = k2
+			}
+		}
+	}
 	if (k == KindGC || k == KindNVP) && a.replay {
 		if iso := a.lookup(ev, false); iso != nil && ev.TimeMs <= iso.lastT {
 			a.lines.Replayed++

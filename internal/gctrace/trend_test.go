@@ -161,3 +161,14 @@ func TestPressureTextSaysByHowMuch(t *testing.T) {
 		t.Errorf("%q", s.VerdictText)
 	}
 }
+
+// TestReplayWithTruncatedFirstLine: V8's "Last few GCs" ring buffer can
+// start mid-line; the replayed GC is still recognised and not counted twice.
+func TestReplayWithTruncatedFirstLine(t *testing.T) {
+	gc := "[5:0xa]       88 ms: Mark-Compact 14.3 (27.9) -> 13.9 (30.9) MB, 6.54 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; GC in old space requested\n"
+	log := gc + "\n<--- Last few GCs --->\n\nnt" + gc + "\n<--- JS stacktrace --->\n\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n"
+	s := analyze(t, []byte(log))
+	if s.GCs != 1 || s.Lines.Replayed != 1 || !s.OutOfMemory {
+		t.Errorf("gcs %d lines %+v oom %v", s.GCs, s.Lines, s.OutOfMemory)
+	}
+}
