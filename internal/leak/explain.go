@@ -165,6 +165,11 @@ func (x *explainer) foldPath(raw []rawStep) ([]PathStep, string) {
 		key := r.foldLabel + "|" + g.TypeName(r.node) + "|" + foldDigits([]byte(g.S.NodeNameString(r.node)))
 		if i > 0 && keys[len(keys)-1] == key {
 			out[len(out)-1].Repeat++
+			if i == len(raw)-1 {
+				// The path ends in this run: name the leaked object
+				// itself, not the run's first node.
+				out[len(out)-1].ID = g.ID(r.node)
+			}
 			continue
 		}
 		keys = append(keys, key)
@@ -363,9 +368,24 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 	t := int(s.NodeType[rep])
 	last := len(raw) - 1
 	steps := 0 // distinct steps walked back, runs (a linked list) count once
+	// listOwner is what holds the nearest run of the same step (History
+	// → .head → HistoryNode .next ×300): a linked list of the program's.
+	listOwner, inRun := noShape, false
 	for k := last - 1; k >= 0; k-- {
 		if raw[k+1].foldLabel != raw[k].foldLabel || name(raw[k+1].node) != name(raw[k].node) {
 			steps++
+			if inRun && listOwner == noShape {
+				// Past the head (History.head → HistoryNode) to
+				// the list's owner.
+				j := k
+				for j > 0 && name(raw[j].node) == name(raw[k+1].node) {
+					j--
+				}
+				listOwner = raw[j].node
+			}
+			inRun = false
+		} else if k+1 < last || raw[k+1].foldLabel != "" {
+			inRun = true
 		}
 		holder := raw[k].node
 		in := raw[k+1]
@@ -387,6 +407,10 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 			return PatternClosure, nil
 		}
 		if x.intoCollection(holder, in) {
+			if listOwner != noShape && int(s.NodeType[rep]) != nt.Closure {
+				// The list is nearer than any collection it is in.
+				return PatternCollection, &Holder{Class: g.ClassName(listOwner), ID: g.ID(listOwner), Kind: "linked list"}
+			}
 			// Walk back over backing stores to the collection object.
 			j := k
 			for j > 0 {
@@ -418,6 +442,9 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 	}
 	if t == nt.Closure {
 		return PatternClosure, nil
+	}
+	if listOwner != noShape {
+		return PatternCollection, &Holder{Class: g.ClassName(listOwner), ID: g.ID(listOwner), Kind: "linked list"}
 	}
 	switch {
 	case t == nt.String || t == nt.ConcatenatedString || t == nt.SlicedString:
@@ -516,6 +543,14 @@ func (x *explainer) mapKeyOf(raw []rawStep, j int) string {
 		}
 	}
 	return ""
+}
+
+func isBufferClass(c string) bool {
+	switch c {
+	case "Buffer", "Uint8Array", "FastBuffer", "ArrayBuffer":
+		return true
+	}
+	return false
 }
 
 func isNumber(s string) bool {
@@ -650,6 +685,12 @@ func hint(s *Suspect) string {
 		if s.Holder != nil && s.Holder.Kind != "" {
 			what = "the " + s.Holder.Kind
 		}
+		if s.Holder != nil && s.Holder.Kind == "linked list" {
+			return fmt.Sprintf("the linked list held by %s only grows%s: unlink nodes that are done (advance its head), or cap its length", s.Holder.Class, per)
+		}
+		if isBufferClass(s.Class) {
+			return fmt.Sprintf("%s only grows%s: bound it or delete entries when done; if these are small slices (subarray/slice) of larger buffers, each keeps its whole parent alive, so keep a copy instead (Buffer.from(slice))", what, per)
+		}
 		return fmt.Sprintf("%s only grows%s: bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object", what, per)
 	case PatternClosure:
 		return fmt.Sprintf("closures of the same function accumulate%s: unregister callbacks when they are no longer needed, and avoid capturing large objects in long-lived closures", per)
@@ -659,6 +700,9 @@ func hint(s *Suspect) string {
 		}
 		return fmt.Sprintf("promises or their reactions pile up%s: settle or drop promises that can wait forever (add a timeout with AbortSignal.timeout or Promise.race) and do not attach a handler per request to a long-lived pending promise", per)
 	case PatternStringBuffer:
+		if isBufferClass(s.Class) {
+			return "buffers accumulate: stream or cap them instead of keeping them all; a small slice (subarray/slice) of a large buffer keeps the whole parent alive, so keep a copy (Buffer.from(slice))"
+		}
 		return "strings or buffers accumulate: stream or cap them instead of keeping them all"
 	case PatternDetachedDOM:
 		return "detached DOM nodes are still referenced from JavaScript: drop the references when the nodes are removed"

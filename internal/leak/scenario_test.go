@@ -105,6 +105,7 @@ func TestScenarios(t *testing.T) {
 		{"abort-signal", PatternEventListener, "UpstreamCall", "abort"},
 		// Async calls suspended at an await on a never-settled promise.
 		{"async-await", PatternPromise, "AuditRecord", ""},
+		{"linked-list", PatternCollection, "HistoryNode", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -125,6 +126,10 @@ func TestScenarios(t *testing.T) {
 			}
 			if top.Hint == "" || len(top.RetainerPath) < 2 || top.GrowthBytes <= 0 || top.NewObjects == 0 {
 				t.Errorf("incomplete suspect %+v", top)
+			}
+			if c.name == "linked-list" && (top.Holder == nil || top.Holder.Kind != "linked list" || top.Holder.Class != "History" ||
+				!strings.Contains(top.Hint, "linked list")) {
+				t.Errorf("linked-list: holder %+v hint %q, want the History's linked list", top.Holder, top.Hint)
 			}
 			if c.name == "async-await" && (top.Location == nil || top.Location.Function != "async audit" || !strings.Contains(top.Hint, "async audit()")) {
 				t.Errorf("async-await: location %+v hint %q, want the async function audit", top.Location, top.Hint)
@@ -379,5 +384,22 @@ func TestTwoSnapshotsOfControlHaveNoSuspect(t *testing.T) {
 				t.Errorf("no note about two snapshots: %v", rep.Notes)
 			}
 		}
+	}
+}
+
+// Slices of large buffers: the hint says each keeps its parent alive.
+func TestBufferSlicesHint(t *testing.T) {
+	rep := analyzeFiles(t, series(t, "buffer-slices", 3))
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	top := rep.Suspects[0]
+	t.Logf("%s %s %v %s", top.Pattern, top.Class, top.RetainedSize, top.Hint)
+	if top.Pattern != PatternCollection || top.Class != "Buffer" || !strings.Contains(top.Hint, "Buffer.from(slice)") {
+		t.Errorf("top suspect %s %s hint %q, want a collection of Buffers with the copy-the-slice hint", top.Pattern, top.Class, top.Hint)
+	}
+	// Each slice retains its 16 KiB parent: 100 per round.
+	if g := top.GrowthBytes; g < 2*100*16<<10 {
+		t.Errorf("growth %d, want at least the parents' 3.2 MB", g)
 	}
 }
