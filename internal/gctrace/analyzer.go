@@ -748,7 +748,7 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	switch {
 	case tr.LeakTest != "":
 		is.Verdict = ProbableLeak
-		is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s MB/h over %d major GCs: observed %.1f → %.1f MB (max %.1f) in %s, higher than the one before after %d of %d (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)",
+		is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s MB/h over %d major GCs: observed %.1f → %.1f MB (max %.1f) in %s, rising at %d of %d steps (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)",
 			fmtRate(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, fmtDuration(tr.SpanMs),
 			tr.RisingSteps, tr.Steps, tr.KendallTau, fmtP(tr.TrendP), tr.R2)
 		if tr.HeapLimitMB > 0 {

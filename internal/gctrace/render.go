@@ -136,7 +136,7 @@ func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 	if tr.MajorGCs > 1 {
 		// Observed values first: the fitted line can run far from the data
 		// when the heap curves.
-		fmt.Fprintf(w, "  post-GC heap     %s → %s observed (min %s, max %s) over %d major GCs in %s; higher after %d of %d\n",
+		fmt.Fprintf(w, "  post-GC heap     %s → %s observed (min %s, max %s) over %d major GCs in %s; rising at %d of %d steps\n",
 			ui.Bytes(mbBytes(tr.FirstMB)), ui.Bytes(mbBytes(tr.LastMB)), ui.Bytes(mbBytes(tr.MinMB)), ui.Bytes(mbBytes(tr.MaxMB)),
 			tr.MajorGCs, fmtDuration(tr.SpanMs), tr.RisingSteps, tr.Steps)
 		fmt.Fprintf(w, "  heap trend       %s/h observed; Mann–Kendall τ %.2f, p %s; Theil–Sen line %s/h, r² %.2f",

@@ -128,8 +128,10 @@ func svgPanel(w *bufio.Writer, is *IsolateSummary, y0 float64) {
 			x(p.TMs), y(p.AfterMB), fmtDuration(p.TMs), p.BeforeMB, p.AfterMB)
 	}
 	fmt.Fprintln(w, `</g>`)
-	if tr := is.PostGCTrend; tr.MajorGCs >= 2 && tr.SpanMs > 0 && len(is.MajorGCs) > 0 {
-		// The fitted line spans the major GCs it was fitted on.
+	if tr := is.PostGCTrend; tr.MajorGCs >= 2 && tr.SpanMs > 0 && len(is.MajorGCs) > 0 && tr.R2 >= 0.5 {
+		// The fitted line spans the major GCs it was fitted on; a line that
+		// fits badly (a curving heap) is left out rather than drawn off the
+		// data.
 		m := is.MajorGCs
 		fmt.Fprintf(w, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#c1121f" stroke-width="1.5" stroke-dasharray="5 4"/>`+"\n",
 			x(m[0].TMs), y(tr.StartMB), x(m[len(m)-1].TMs), y(tr.EndMB))
