@@ -231,3 +231,33 @@ func TestGCEveryPrintsRunningStatus(t *testing.T) {
 		t.Errorf("no running status on stderr: %q", errOut)
 	}
 }
+
+// TestGCFailOnCurvedLeak is the blind evaluation's repro: a heap rising
+// toward its limit along a curve (linear r² 0) must fail --fail-on-leak,
+// and the report must print the observed post-GC values, not the line's.
+func TestGCFailOnCurvedLeak(t *testing.T) {
+	path := filepath.Join("..", "..", "testdata", "gctrace", "near-limit-leak.log.gz")
+	out, errOut, code := runGCWith(context.Background(), nil, "--fail-on-leak", "--quiet", path)
+	if code != ExitCheckFailed {
+		t.Fatalf("exit %d, want 1: %s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "9.5 MiB → 57.0 MiB observed") || strings.Contains(out, "109.6") {
+		t.Errorf("report:\n%s", out)
+	}
+	// With the limit known, the report says how close the heap is to it.
+	out, _, _ = runGCWith(context.Background(), nil, "--json", "--heap-limit", "64", path)
+	var v struct {
+		Trend map[string]any `json:"post_gc_trend"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Trend["limit_pct"] != 89.1 || v.Trend["leak_test"] != "monotonic" || v.Trend["last_mb"] != 57.0 {
+		t.Errorf("trend %v", v.Trend)
+	}
+	for _, args := range [][]string{{"--heap-limit", "-1", path}, {"--max-trend-p", "0", path}, {"--near-limit-pct", "101", path}} {
+		if _, _, code := runGCWith(context.Background(), nil, args...); code != ExitBadInput {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+}
