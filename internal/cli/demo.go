@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	casestudy "github.com/leakhound/leakhound/examples/case-study"
+	"github.com/leakhound/leakhound/internal/ui"
 )
 
 func init() {
@@ -41,7 +43,8 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		return BadInputf("demo takes no arguments and --requests > 0")
 	}
 	dir := *keep
-	if dir == "" {
+	temp := dir == ""
+	if temp {
 		dir, err = os.MkdirTemp("", "leakhound-demo-")
 		if err != nil {
 			return err
@@ -63,7 +66,26 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		names = append(names, fmt.Sprintf("%s (%d transactions)", filepath.Base(s.Path), s.Transactions))
 	}
 	if !*f.quiet {
-		fmt.Fprintf(env.Stderr, "analysing: leakhound leaks %s\n\n", dir)
+		if temp {
+			fmt.Fprintf(env.Stderr, "analysing the snapshots (removed afterwards; --keep DIR keeps them for `leakhound leaks DIR`)\n\n")
+		} else {
+			fmt.Fprintf(env.Stderr, "analysing: leakhound leaks %s\n\n", dir)
+		}
 	}
-	return leaksReport(ctx, env, files, names, f)
+	if !temp || ui.ColorEnabled(env.Stdout) {
+		// Kept snapshots, or a terminal (colour; no early-closing pipe).
+		return leaksReport(ctx, env, files, names, f)
+	}
+	// The report goes to stdout only after the temp dir is gone: a reader
+	// that stops early (demo | head) ends us with SIGPIPE, and a deferred
+	// removal would never run, leaving the snapshots behind.
+	var buf bytes.Buffer
+	out := *env
+	out.Stdout = &buf
+	rerr := leaksReport(ctx, &out, files, names, f)
+	os.RemoveAll(dir)
+	if _, err := env.Stdout.Write(buf.Bytes()); err != nil {
+		return err
+	}
+	return rerr
 }

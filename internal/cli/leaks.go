@@ -14,6 +14,7 @@ import (
 	"github.com/leakhound/leakhound/internal/heapgraph"
 	"github.com/leakhound/leakhound/internal/leak"
 	rpt "github.com/leakhound/leakhound/internal/report"
+	"github.com/leakhound/leakhound/internal/ui"
 )
 
 func init() {
@@ -95,7 +96,15 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 	if *f.failOnLeak {
 		for _, s := range rep.Suspects {
 			if s.GrowthBytes >= minGrowth && s.GrowthCount >= int64(*f.minCount) {
-				return CheckFailed(fmt.Sprintf("leak suspect #%d (%s, %s) grew by %d bytes and %d objects", s.Rank, s.Pattern, s.Class, s.GrowthBytes, s.GrowthCount))
+				unit := "object"
+				if s.CountUnit != "" {
+					unit = strings.TrimSuffix(s.CountUnit, "s")
+				}
+				if s.GrowthCount != 1 {
+					unit += "s"
+				}
+				return CheckFailed(fmt.Sprintf("leak suspect #%d (%s, %s) grew by %s (%d bytes) and %s %s",
+					s.Rank, s.Pattern, s.Class, ui.Bytes(s.GrowthBytes), s.GrowthBytes, ui.Count(s.GrowthCount), unit))
 			}
 		}
 	}

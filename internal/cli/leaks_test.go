@@ -179,6 +179,13 @@ func TestLeaksOrder(t *testing.T) {
 		t.Errorf("natural order folder: exit %d\n%s\n%s", code, out, stderr)
 	}
 	s1, s3 := filepath.Join(src, "s1.heapsnapshot"), filepath.Join(src, "s3.heapsnapshot")
+	// A reversed diff is compared but flagged.
+	if code, out, _ := runCmd("diff", s3, s1, "--quiet"); code != ExitOK || !strings.Contains(out, "reversed") {
+		t.Errorf("reversed diff: exit %d, want 0 with a note\n%s", code, out)
+	}
+	if _, out, _ := runCmd("diff", s1, s3, "--quiet"); strings.Contains(out, "reversed") {
+		t.Errorf("diff in order flagged as reversed:\n%s", out)
+	}
 	for _, a := range [][]string{{s3, s1}, {s1, s1}} {
 		code, _, stderr := runCmd(append([]string{"leaks", "--fail-on-leak", "--quiet"}, a...)...)
 		if code != ExitBadInput || !strings.Contains(stderr, "oldest first") && !strings.Contains(stderr, "same snapshot") {

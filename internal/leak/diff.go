@@ -1,6 +1,7 @@
 package leak
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 
@@ -23,6 +24,8 @@ type DiffResult struct {
 	Base   SnapshotInfo `json:"base"`
 	Target SnapshotInfo `json:"target"`
 	Rows   []DiffRow    `json:"classes"`
+	// Notes are caveats worth telling the user (a reversed comparison).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // idClass is one object of a snapshot: id, shallow size, class row.
@@ -129,6 +132,10 @@ func (d *DiffBase) Diff(target *heapgraph.Graph, targetName string) (*DiffResult
 		Base:   d.info,
 		Target: SnapshotInfo{Name: targetName, Nodes: target.NodeCount(), TotalSize: target.Stats.Total},
 		Rows:   []DiffRow{},
+	}
+	if newest := maxJSID(target); newest < d.set.maxID {
+		// Ids only grow: the target was taken before the base.
+		out.Notes = append(out.Notes, fmt.Sprintf("%s is older than %s (its newest object id is lower): this comparison is reversed; give the older snapshot first", targetName, d.info.Name))
 	}
 	for _, r := range rows {
 		if r.New == 0 && r.Deleted == 0 {

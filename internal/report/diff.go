@@ -21,7 +21,11 @@ func WriteDiffJSON(w io.Writer, d *leak.DiffResult) error {
 func WriteDiffText(w io.Writer, d *leak.DiffResult, top int, p ui.Palette) {
 	fmt.Fprintf(w, "%s %s (%s) → %s (%s)\n", p.Bold("comparing"), d.Base.Name, ui.Bytes(int64(d.Base.TotalSize)),
 		d.Target.Name, ui.Bytes(int64(d.Target.TotalSize)))
-	fmt.Fprintf(w, "%s\n\n", p.Dim("objects matched by snapshot id (ids are stable within one process only)"))
+	fmt.Fprintf(w, "%s\n", p.Dim("objects matched by snapshot id (ids are stable within one process only)"))
+	for _, n := range d.Notes {
+		fmt.Fprintf(w, "%s %s\n", p.Yellow("note:"), n)
+	}
+	fmt.Fprintln(w)
 	t := ui.Table{
 		Header:     []string{"Class", "# New", "# Deleted", "# Delta", "Alloc. Size", "Freed Size", "Size Delta"},
 		RightAlign: map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true, 6: true},
