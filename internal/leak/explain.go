@@ -232,10 +232,12 @@ func labelOf(st *PathStep) string {
 			n = "(anonymous)"
 		}
 		return "(closure) " + n
-	case "string", "concatenated string", "sliced string":
-		return "(string)"
 	case "hidden", "synthetic":
 		return st.Name
+	}
+	if strings.HasPrefix(st.Class, "global /") {
+		// The global object is "global / <url>" in some snapshots.
+		return "global"
 	}
 	return st.Class
 }
@@ -691,7 +693,7 @@ func hint(s *Suspect) string {
 		if isBufferClass(s.Class) {
 			return fmt.Sprintf("%s only grows%s: bound it or delete entries when done; if these are small slices (subarray/slice) of larger buffers, each keeps its whole parent alive, so keep a copy instead (Buffer.from(slice))", what, per)
 		}
-		return fmt.Sprintf("%s only grows%s: bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object", what, per)
+		return fmt.Sprintf("%s only grows%s: bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object (a bounded cache that is still filling looks the same: check that it levels off in later snapshots)", what, per)
 	case PatternClosure:
 		return fmt.Sprintf("closures of the same function accumulate%s: unregister callbacks when they are no longer needed, and avoid capturing large objects in long-lived closures", per)
 	case PatternPromise:
