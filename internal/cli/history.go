@@ -77,7 +77,7 @@ type historyTargetJSON struct {
 func runHistory(ctx context.Context, env *Env, args []string) error {
 	cmd := commands["history"]
 	fs := NewFlags(env, cmd)
-	dataDir := fs.String("data-dir", store.DefaultDir(), "the data directory `watch` wrote")
+	dataDir := fs.String("data-dir", store.DefaultDir(), "the data `DIR` that leakhound watch wrote")
 	pid := fs.Int("pid", 0, "show the process with this pid (any target name)")
 	since := fs.String("since", "", "only the last D (e.g. 30m, 24h) or since a time (RFC 3339)")
 	rows := fs.Int("rows", 20, "table rows: samples are grouped into at most this many time buckets")
