@@ -84,7 +84,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	// The report flags are `leaks`'s, with the same defaults: run prints
 	// exactly the report `leaks` would print for the snapshots it took.
 	lf := leakFlags{
-		asJSON:     fs.Bool("json", false, "print the leak report as JSON (the `leaks --json` schema)"),
+		asJSON:     fs.Bool("json", false, "print the leak report as JSON (the same schema as leaks --json)"),
 		markdown:   fs.Bool("markdown", false, "print the leak report as Markdown (for CI comments)"),
 		quiet:      fs.Bool("quiet", false, "no progress or notes on stderr (the program's own output still passes through)"),
 		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a suspect passes --min-growth and --min-count"),
