@@ -41,7 +41,7 @@ func runSample(ctx context.Context, env *Env, args []string) error {
 	cmd := commands["sample"]
 	fs := NewFlags(env, cmd)
 	duration := fs.Duration("duration", 10*time.Second, "how long to sample (Ctrl-C stops early and still reports)")
-	out := fs.String("o", "", "also write the profile in pprof format (gzipped protobuf) to this file, for `go tool pprof -http=: FILE`")
+	out := fs.String("o", "", "also write the profile in pprof format (gzipped protobuf) to `FILE`, for go tool pprof -http=: FILE")
 	interval := fs.Int64("interval", 32768, "mean bytes between samples (smaller: more detail, more overhead)")
 	all := fs.Bool("all", false, "include objects already collected (all allocation), not only those still alive")
 	top := fs.Int("top", 15, "allocation sites to list (0: all)")
