@@ -44,7 +44,7 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	fs.Float64Var(&th.LeakGrowthPct, "leak-growth-pct", th.LeakGrowthPct, "leak: post-GC heap growth over the log, percent of its start")
 	fs.Float64Var(&th.MinR2, "min-r2", th.MinR2, "leak: how well a straight line must fit (r², 0..1)")
 	fs.Float64Var(&th.MaxTrendP, "max-trend-p", th.MaxTrendP, "leak: or how consistently the post-GC heap must rise (Mann–Kendall p-value, 0..1)")
-	heapLimit := fs.Float64("heap-limit", 0, "the process's heap limit in MB (its --max-old-space-size), if known: a post-GC heap rising near it is a leak")
+	heapLimit := fs.Float64("heap-limit", 0, "the process's heap limit in `MB` (its --max-old-space-size), if known: a post-GC heap rising near it is a leak")
 	fs.Float64Var(&th.NearLimitPct, "near-limit-pct", th.NearLimitPct, "leak: with --heap-limit, rising post-GC heap at this percent of the limit")
 	pressurePct := fs.Float64("pressure-gc-pct", 100*th.PressureGCShare, "GC pressure: percent of wall time spent in GC")
 	fs.Float64Var(&th.PressureP95PauseMs, "pressure-pause-ms", th.PressureP95PauseMs, "GC pressure: p95 of major GC pauses, ms")
