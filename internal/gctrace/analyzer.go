@@ -763,16 +763,16 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		}
 	case share >= th.PressureGCShare:
 		is.Verdict = GCPressure
-		is.VerdictText = fmt.Sprintf("GC pressure: %.1f%% of wall time is spent in GC, %s (--pressure-gc-pct)",
-			100*share, overBy(100*share, 100*th.PressureGCShare, "points", "%"))
+		is.VerdictText = fmt.Sprintf("GC pressure: %.1f%% of wall time is spent in GC, %s",
+			100*share, overBy(100*share, 100*th.PressureGCShare, "points", "%", "--pressure-gc-pct"))
 		if majorP95 >= th.PressureP95PauseMs {
 			is.VerdictText += fmt.Sprintf("; major GC pauses reach %.0f ms at p95, %s",
-				majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms"))
+				majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
 		}
 	case majorP95 >= th.PressureP95PauseMs:
 		is.Verdict = GCPressure
-		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95, %s (--pressure-pause-ms)",
-			majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms"))
+		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95, %s",
+			majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
 	default:
 		is.Verdict = Healthy
 		switch {
@@ -850,14 +850,14 @@ func observeTrend(tr *Trend, xs, ys []float64) trendObs {
 }
 
 // overBy says how far v is past the threshold th, e.g. "78.7 points over
-// the 10% threshold (8.9×)": on a busy machine wall-clock pauses stretch,
+// the 10% threshold (8.9×, --pressure-gc-pct)": on a busy machine wall-clock pauses stretch,
 // and the reader can judge a near miss from a far one.
-func overBy(v, th float64, unit, thUnit string) string {
-	s := fmt.Sprintf("%.1f %s over the %g%s threshold", v-th, unit, th, thUnit)
+func overBy(v, th float64, unit, thUnit, flag string) string {
+	s := fmt.Sprintf("%.1f %s over the %g%s threshold (", v-th, unit, th, thUnit)
 	if th > 0 {
-		s += fmt.Sprintf(" (%.1f×)", v/th)
+		s += fmt.Sprintf("%.1f×, ", v/th)
 	}
-	return s
+	return s + flag + ")"
 }
 
 func fmtP(p float64) string {

@@ -153,11 +153,11 @@ func TestMannKendall(t *testing.T) {
 // pauses; the verdict says which threshold was crossed and how far.
 func TestPressureTextSaysByHowMuch(t *testing.T) {
 	s := analyze(t, gcLines(1, 100, 10, 2, "Scavenge"))
-	if !strings.Contains(s.VerdictText, "10.2 points over the 10% threshold (2.0×)") {
+	if !strings.Contains(s.VerdictText, "10.2 points over the 10% threshold (2.0×, --pressure-gc-pct)") {
 		t.Errorf("%q", s.VerdictText)
 	}
 	s = analyze(t, gcLines(1, 10, 60000, 150, "Mark-Compact"))
-	if !strings.Contains(s.VerdictText, "50.0 ms over the 100 ms threshold (1.5×)") {
+	if !strings.Contains(s.VerdictText, "50.0 ms over the 100 ms threshold (1.5×, --pressure-pause-ms)") {
 		t.Errorf("%q", s.VerdictText)
 	}
 }
