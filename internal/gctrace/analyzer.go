@@ -780,8 +780,8 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %d major GC%s, too few to judge a heap trend (need %d)",
 				100*share, iso.majors, plural(int(iso.majors)), th.MinMajorGCs)
 		default:
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s MB/h over %d major GCs (r² %.2f, %+.0f%%)",
-				100*share, fmtRate(tr.MBPerHour), iso.majors, tr.R2, tr.GrowthPct)
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s MB/h over %d major GCs: observed %.1f → %.1f MB (max %.1f, %+.0f%%; Mann–Kendall τ %.2f)",
+				100*share, fmtRate(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.ObservedGrowthPct, tr.KendallTau)
 		}
 	}
 
