@@ -157,52 +157,116 @@ func pathKey(p Path) string {
 //	(GC roots) → … → EventEmitter._events.response → Array[29653] → (closure) onResponse → context → RequestContext @1234
 //
 // Property chains through plain objects are folded into the owner's token
-// (EventEmitter._events.response), an Array's hidden backing store and a
-// closure's scope object are not shown, captured variables appear by name,
-// and the last node carries its @id.
+// (EventEmitter._events.response), an Array's hidden backing store, a
+// Map's or Set's hash table and a closure's scope object are not shown,
+// captured variables appear by name, and the last node carries its @id.
+// Runs of the same step (linked lists, timer lists, promise chains) are
+// folded with a count: `Timeout._idlePrev ×560`, `(PromiseReaction → …) ×3`.
 func (g *Graph) FormatPath(p Path) string {
 	if len(p) == 0 {
 		return ""
 	}
+	segs := g.pathSegments(p)
+	return strings.Join(FoldRuns(segs), " → ") + " @" + strconv.FormatUint(uint64(g.ID(p[len(p)-1].Node)), 10)
+}
+
+// pathSegments renders p as the tokens FormatPath joins with arrows: each
+// is a node's label plus the edge taken out of it.
+func (g *Graph) pathSegments(p Path) []string {
 	s := g.S
 	et := s.EdgeTypeIndex
-	var b strings.Builder
-	b.WriteString(g.Label(p[0].Node))
+	var segs []string
+	cur := g.Label(p[0].Node)
+	next := func(tok string) {
+		segs = append(segs, cur)
+		cur = tok
+	}
 	for i := 1; i < len(p); i++ {
 		e, v := p[i].Edge, p[i].Node
 		last := i == len(p)-1
 		t := int(s.EdgeType[e])
 		name := s.EdgeName(e)
-		elide := false
 		switch {
-		case t == et.Internal && !last && (name == "elements" || name == "context") &&
-			(int(s.NodeType[v]) == s.NodeTypeIndex.Array || int(s.NodeType[v]) == s.NodeTypeIndex.Hidden ||
-				s.NodeNameString(v) == "system / Context"):
-			// An Array's backing store, a closure's scope: implementation detail.
-			elide = true
+		case g.isStorageEdge(e, v, last):
+			// An Array's backing store, a Map's table, a closure's scope:
+			// implementation detail.
+			continue
 		case t == et.Context:
-			b.WriteString(" → ")
-			b.WriteString(name)
+			next(name)
 		case (t == et.Property || t == et.Shortcut) && !last && g.isPlainObjectNode(v) &&
 			i+1 < len(p) && int(s.EdgeType[p[i+1].Edge]) == et.Property:
-			b.WriteString(edgeSuffix(s.EdgeTypeName(e), name))
-			elide = true
-		case t == et.Element && (g.wasElided(p, i-1) || g.ClassName(p[i-1].Node) == "Array"):
-			// Array[29653] → x: the index says little
+			cur += edgeSuffix(s.EdgeTypeName(e), name)
+			continue
+		case g.wasElided(p, i-1) || ((t == et.Element || t == et.Hidden) && g.ClassName(p[i-1].Node) == "Array"):
+			// Array[29653] → x, Map → x: the slot index says little
 		case int(s.NodeType[p[i-1].Node]) == s.NodeTypeIndex.Synthetic:
 			// (GC roots) → (Stack roots): the slot numbers mean nothing to people
 		default:
-			b.WriteString(edgeSuffix(s.EdgeTypeName(e), name))
+			cur += edgeSuffix(s.EdgeTypeName(e), name)
 		}
-		if elide {
+		next(g.Label(v))
+	}
+	return append(segs, cur)
+}
+
+// isStorageEdge reports whether edge e (leading to v) reaches a container's
+// internal storage that FormatPath leaves out.
+func (g *Graph) isStorageEdge(e, v uint32, last bool) bool {
+	s := g.S
+	if last || int(s.EdgeType[e]) != s.EdgeTypeIndex.Internal {
+		return false
+	}
+	switch s.EdgeName(e) {
+	case "previous":
+		// A scope's enclosing scope: still the closure's captured variables.
+		return s.NodeNameString(v) == "system / Context"
+	case "elements", "context", "table":
+		t := int(s.NodeType[v])
+		return t == s.NodeTypeIndex.Array || t == s.NodeTypeIndex.Hidden ||
+			s.NodeNameString(v) == "system / Context"
+	}
+	return false
+}
+
+// FoldRuns folds consecutive repeats of one token, or of a group of up to
+// three tokens, into a single entry with a count, so a path through a long
+// linked list stays one line: [a b b b c] → [a "b ×3" c].
+func FoldRuns(segs []string) []string {
+	const maxPeriod = 3
+	out := make([]string, 0, len(segs))
+	for i := 0; i < len(segs); {
+		bestK, bestR := 1, 1
+		for k := 1; k <= maxPeriod && i+2*k <= len(segs); k++ {
+			r := 1
+			for i+(r+1)*k <= len(segs) && equalRun(segs[i:i+k], segs[i+r*k:i+(r+1)*k]) {
+				r++
+			}
+			if r >= 2 && k*r > bestK*bestR {
+				bestK, bestR = k, r
+			}
+		}
+		if bestR < 2 {
+			out = append(out, segs[i])
+			i++
 			continue
 		}
-		b.WriteString(" → ")
-		b.WriteString(g.Label(v))
+		group := strings.Join(segs[i:i+bestK], " → ")
+		if bestK > 1 {
+			group = "(" + group + ")"
+		}
+		out = append(out, group+" ×"+strconv.Itoa(bestR))
+		i += bestK * bestR
 	}
-	b.WriteString(" @")
-	b.WriteString(strconv.FormatUint(uint64(g.ID(p[len(p)-1].Node)), 10))
-	return b.String()
+	return out
+}
+
+func equalRun(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // wasElided reports whether step i's node was folded away by FormatPath
@@ -213,8 +277,7 @@ func (g *Graph) wasElided(p Path, i int) bool {
 	if i == 0 || e == NoEdge || int(s.EdgeType[e]) != s.EdgeTypeIndex.Internal {
 		return false
 	}
-	name := s.EdgeName(e)
-	return name == "elements" || name == "context"
+	return g.isStorageEdge(e, p[i].Node, false)
 }
 
 func (g *Graph) isPlainObjectNode(v uint32) bool {
@@ -238,7 +301,8 @@ func edgeSuffix(typeName, name string) string {
 	case "context":
 		return "->" + name
 	default:
-		return "{" + name + "}"
+		// A space keeps "(closure) f {previous}" readable.
+		return " {" + name + "}"
 	}
 }
 
