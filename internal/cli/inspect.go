@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 
+	"github.com/leakhound/leakhound/internal/heapgraph"
 	rpt "github.com/leakhound/leakhound/internal/report"
 )
 
@@ -25,21 +26,10 @@ func runInspect(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return BadInputf("usage: %s", c.Usage)
-	}
 	if *limit < 0 {
 		return BadInputf("--limit must not be negative")
 	}
-	id, err := ParseNodeID(pos[1])
-	if err != nil {
-		return err
-	}
-	g, err := LoadGraph(ctx, env, pos[0], *quiet)
-	if err != nil {
-		return err
-	}
-	n, err := LookupNode(g, pos[0], id)
+	g, n, err := loadObject(ctx, env, c, pos, *quiet)
 	if err != nil {
 		return err
 	}
@@ -49,4 +39,25 @@ func runInspect(ctx context.Context, env *Env, args []string) error {
 	}
 	rpt.WriteInspectText(env.Stdout, in, g.Stats.Total, Palette(env.Stdout))
 	return nil
+}
+
+// loadObject handles the FILE @ID arguments shared by inspect and paths:
+// it checks them, loads the snapshot's graph and finds the object.
+func loadObject(ctx context.Context, env *Env, c *Command, pos []string, quiet bool) (*heapgraph.Graph, uint32, error) {
+	if len(pos) != 2 {
+		return nil, 0, BadInputf("usage: %s", c.Usage)
+	}
+	id, err := ParseNodeID(pos[1])
+	if err != nil {
+		return nil, 0, err
+	}
+	g, err := LoadGraph(ctx, env, pos[0], quiet)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := LookupNode(g, pos[0], id)
+	if err != nil {
+		return nil, 0, err
+	}
+	return g, n, nil
 }

@@ -25,21 +25,10 @@ func runPaths(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return BadInputf("usage: %s", c.Usage)
-	}
 	if *max < 1 {
 		return BadInputf("--max must be at least 1")
 	}
-	id, err := ParseNodeID(pos[1])
-	if err != nil {
-		return err
-	}
-	g, err := LoadGraph(ctx, env, pos[0], *quiet)
-	if err != nil {
-		return err
-	}
-	n, err := LookupNode(g, pos[0], id)
+	g, n, err := loadObject(ctx, env, c, pos, *quiet)
 	if err != nil {
 		return err
 	}
