@@ -16,6 +16,7 @@ type growingCollections struct {
 	ids      []uint32   // collections of the first snapshot, sorted by id
 	retained [][]uint64 // per snapshot, per collection (0 = gone)
 	entries  [][]int64  // per snapshot, per collection
+	node     []uint32   // per collection: its node in the latest snapshot added
 }
 
 // minCollectionGrowth: growth below this is noise (a module list, a lazily
@@ -27,13 +28,14 @@ func collectionKind(g *heapgraph.Graph, v uint32) string {
 	if int(s.NodeType[v]) != s.NodeTypeIndex.Object {
 		return ""
 	}
-	switch n := s.NodeNameString(v); n {
+	// Byte comparisons: this runs on every object of the first snapshot.
+	switch n := s.Strings.Bytes(s.NodeName[v]); string(n) {
 	case "Map", "Set", "Array":
-		return n
+		return string(n)
 	}
 	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "properties" &&
-			s.NodeNameString(s.EdgeTo[e]) == "(object properties)" {
+		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && string(s.Strings.Bytes(s.EdgeNameOrIndex[e])) == "properties" &&
+			string(s.Strings.Bytes(s.NodeName[s.EdgeTo[e]])) == "(object properties)" {
 			return "dictionary"
 		}
 	}
@@ -49,7 +51,7 @@ func entryCount(g *heapgraph.Graph, v uint32) int64 {
 	n := int64(s.NodeSelfSize[v])
 	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
 		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal {
-			switch s.EdgeName(e) {
+			switch string(s.Strings.Bytes(s.EdgeNameOrIndex[e])) {
 			case "table", "elements", "properties":
 				n += int64(s.NodeSelfSize[s.EdgeTo[e]])
 			}
@@ -70,16 +72,59 @@ func (c *growingCollections) first(g *heapgraph.Graph, n int) {
 	c.entries = make([][]int64, n)
 }
 
+// add measures the tracked collections in snapshot i: one pass over the
+// nodes with a binary search in the (sorted) tracked ids, so no per-node
+// id index is built.
 func (c *growingCollections) add(g *heapgraph.Graph, i int) {
+	if c.retained == nil {
+		return
+	}
 	c.retained[i] = make([]uint64, len(c.ids))
 	c.entries[i] = make([]int64, len(c.ids))
-	for k, id := range c.ids {
-		v, ok := g.NodeByID(id)
+	c.node = make([]uint32, len(c.ids))
+	if len(c.ids) == 0 {
+		return
+	}
+	s := g.S
+	lo, hi := c.ids[0], c.ids[len(c.ids)-1]
+	for v := uint32(0); v < uint32(s.NodeCount); v++ {
+		id := s.NodeID[v]
+		if id < lo || id > hi || int(s.NodeType[v]) != s.NodeTypeIndex.Object {
+			continue
+		}
+		k, ok := slices.BinarySearch(c.ids, id)
 		if !ok || g.Distance(v) <= 0 {
 			continue
 		}
 		c.retained[i][k] = g.RetainedSize(v)
 		c.entries[i][k] = entryCount(g, v)
+		c.node[k] = v
+	}
+	if i > 0 {
+		c.compact(i)
+	}
+}
+
+// compact drops the collections that are gone or shrank by snapshot i:
+// they can no longer qualify, and most of a heap's small arrays churn, so
+// this keeps the per-collection arrays small for the later snapshots.
+func (c *growingCollections) compact(i int) {
+	keep := 0
+	for k := range c.ids {
+		r, p := c.retained[i][k], c.retained[i-1][k]
+		if r == 0 || r < p || c.entries[i][k] < c.entries[i-1][k] {
+			continue
+		}
+		c.ids[keep], c.node[keep] = c.ids[k], c.node[k]
+		for j := 0; j <= i; j++ {
+			c.retained[j][keep], c.entries[j][keep] = c.retained[j][k], c.entries[j][k]
+		}
+		keep++
+	}
+	c.ids, c.node = c.ids[:keep:keep], c.node[:keep:keep]
+	for j := 0; j <= i; j++ {
+		c.retained[j] = slices.Clip(c.retained[j][:keep])
+		c.entries[j] = slices.Clip(c.entries[j][:keep])
 	}
 }
 
@@ -123,13 +168,11 @@ func (c *growingCollections) suspects(g *heapgraph.Graph, have []Suspect) []Susp
 	}
 	growing := map[uint32]bool{} // node ordinals in the last snapshot
 	for _, k := range grow {
-		if v, ok := g.NodeByID(c.ids[k]); ok {
-			growing[v] = true
-		}
+		growing[c.node[k]] = true
 	}
 	var out []Suspect
 	for _, k := range grow {
-		v, _ := g.NodeByID(c.ids[k])
+		v := c.node[k]
 		nested := false
 		for d, steps := g.Dominator(v), 0; d != g.Root && steps < 1<<16; d, steps = g.Dominator(d), steps+1 {
 			if growing[d] {
