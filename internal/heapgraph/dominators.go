@@ -167,15 +167,22 @@ func (a *analysis) computeEssentialEdges() {
 // DFS roots hanging off the root, and remaining cycles are attached to the
 // root one node at a time.
 //
-// To keep the peak memory low it works in DFS-number space (vertices are
-// numbered 1..n in DFS order, 0 means none) over a predecessor index that
-// holds only essential edges, as numbers (4 bytes per essential edge
-// instead of the 8 per edge of a retainer index), and shares arrays
-// between phases: the parent array becomes the ancestor array (a vertex
-// is linked exactly when its number is >= linkedFrom, so no flag is
-// needed), the ordinal->number map becomes the label array, the DFS edge
-// cursors become the bucket heads, and the dominator array holds the
-// bucket links until each vertex's dominator is known.
+// It is the largest user of memory, so it works in DFS-number space
+// (vertices numbered 1..n in DFS order, 0 meaning none) over a predecessor
+// index holding only essential edges as numbers (4 bytes per essential
+// edge instead of the 8 per edge of a retainer index), and it lets arrays
+// share memory. The main loop visits vertices by decreasing number; those
+// above the current one are linked into the forest, the others not yet:
+//   - the parent array becomes the ancestor array (a vertex is linked
+//     exactly when its number is >= linkedFrom, so no flag is needed);
+//   - bucket heads are only used for unlinked vertices and labels only for
+//     linked ones, so they share one array (the former ordinal->number map);
+//   - the semidominator of an unlinked vertex is still its own number, so
+//     semidominators are only stored once computed, in the slots of the
+//     predecessor index's offsets, which are read in the same order;
+//   - bucket lists are threaded through dom; a bit per vertex records which
+//     ones left their bucket, as the others must end with no dominator set,
+//     like in DevTools.
 func (a *analysis) dominators() {
 	s, g := a.s, a.g
 	N := uint32(s.NodeCount)
@@ -191,10 +198,10 @@ func (a *analysis) dominators() {
 		}
 	}
 
-	number := make([]uint32, N+1) // node ordinal -> DFS number (0: not visited); later label
+	number := make([]uint32, N+1) // node ordinal -> DFS number (0: not visited)
 	vertex := make([]uint32, N+1) // DFS number -> node ordinal
-	parent := make([]uint32, N+1) // DFS number -> parent's number; later ancestor
-	work := make([]uint32, N+1)   // DFS number -> next edge to look at; later bucket heads
+	parent := make([]uint32, N+1) // DFS number -> parent's number
+	work := make([]uint32, N+2)   // DFS number -> next edge to look at
 	var n uint32
 	visit := func(o, p uint32) uint32 {
 		n++
@@ -240,9 +247,11 @@ func (a *analysis) dominators() {
 	}
 	hasRet = nil
 
-	// Essential predecessors of each vertex, by number. first[t] starts as
-	// the end of t's range and counts down to its start while filling.
-	first := make([]uint32, n+2)
+	// Essential predecessors of each vertex, by number, in work's memory.
+	// first[t] starts as the end of t's range and counts down to its start
+	// while filling; t's range ends where t+1's starts.
+	first := work
+	clear(first)
 	for e, t := range edgeTo {
 		if getBit(ess, uint32(e)) {
 			first[number[t]]++
@@ -266,21 +275,12 @@ func (a *analysis) dominators() {
 		}
 	}
 
-	label := number
-	for i := range label {
-		label[i] = uint32(i)
-	}
-	semi := make([]uint32, n+1)
-	for i := range semi {
-		semi[i] = uint32(i)
-	}
+	lb := number // bucket heads (unlinked) and labels (linked)
+	clear(lb)
+	semi := first // semidominators of linked vertices
 	ancestor := parent
-	bucket := work
-	clear(bucket)
-	// Buckets as singly linked lists threaded through dom: each vertex is
-	// in at most one bucket, and leaves it when its dominator is set. The
-	// order inside a bucket does not change the result.
 	dom := make([]uint32, n+1)
+	drained := make([]uint64, (n+64)/64)
 	linkedFrom := n + 1
 	var stack []uint32
 	compress := func(v uint32) {
@@ -291,56 +291,71 @@ func (a *analysis) dominators() {
 		}
 		for k := len(stack) - 1; k >= 0; k-- {
 			w := stack[k]
-			if semi[label[ancestor[w]]] < semi[label[w]] {
-				label[w] = label[ancestor[w]]
+			if semi[lb[ancestor[w]]] < semi[lb[w]] {
+				lb[w] = lb[ancestor[w]]
 			}
 			ancestor[w] = ancestor[ancestor[w]]
 		}
 	}
+	// eval returns a linked vertex, or v itself when v is not linked (then
+	// its semidominator is v).
 	eval := func(v uint32) uint32 {
 		if v < linkedFrom {
 			return v
 		}
 		compress(v)
-		return label[v]
+		return lb[v]
 	}
-
+	end := first[n+1]
 	for w := n; w >= 2; w-- {
-		orphan := true
-		for k := first[w]; k < first[w+1]; k++ {
-			orphan = false
+		start := first[w]
+		sw := w
+		for k := start; k < end; k++ {
 			u := eval(preds[k])
-			if semi[u] < semi[w] {
-				semi[w] = semi[u]
+			su := u
+			if u >= linkedFrom {
+				su = semi[u]
+			}
+			if su < sw {
+				sw = su
 			}
 		}
-		if orphan {
-			semi[w] = semi[r]
+		if start == end { // no essential retainer
+			sw = r
 		}
-		b := semi[w]
-		dom[w] = bucket[b]
-		bucket[b] = w
+		end = start
+		semi[w] = sw
+		dom[w] = lb[sw] // bucket[sw]
+		lb[sw] = w
 		p := ancestor[w] // still the parent: w is not linked yet
 		linkedFrom = w   // link w to its parent
-		for v := bucket[p]; v != 0; {
+		lb[w] = w        // its label
+		for v := lb[p]; v != 0; {
 			next := dom[v]
 			if u := eval(v); semi[u] < semi[v] {
 				dom[v] = u
 			} else {
 				dom[v] = p
 			}
+			setBit(drained, v)
 			v = next
 		}
-		bucket[p] = 0
+		lb[p] = 0
 	}
-	dom[r] = r
+	preds, ancestor, stack = nil, nil, nil
+	for w := uint32(2); w <= n; w++ {
+		if !getBit(drained, w) {
+			dom[w] = 0
+		}
+	}
+	dom[0], dom[r] = r, r
 	for w := uint32(2); w <= n; w++ {
 		if dom[w] != semi[w] {
 			dom[w] = dom[dom[w]]
 		}
 	}
-	// The result by node ordinal goes into label's memory, which is free now.
-	res := label[:N:N]
+	// The result by node ordinal goes into lb's memory, which is free now.
+	res := lb[:N:N]
 	for w := uint32(1); w <= n; w++ {
 		res[vertex[w]] = vertex[dom[w]]
 	}
