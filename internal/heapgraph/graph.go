@@ -171,6 +171,9 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	var wg sync.WaitGroup
 	var panicB any
 	shallowReady := make(chan struct{})
+	domDone := make(chan struct{})
+	closeDom := sync.OnceFunc(func() { close(domDone) })
+	defer closeDom() // lets the other chain end if the dominators panic
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -192,6 +195,9 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 		phase("distances")
 		a.calculateDistances()
 		a.collect()
+		// Class names wait for the dominators, whose arrays are the peak
+		// of memory use, so their own temporaries do not add to it.
+		<-domDone
 		phase("class names")
 		a.calculateClasses()
 	}()
@@ -200,6 +206,7 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	phase("dominators")
 	a.dominators()
 	a.collect()
+	closeDom()
 	<-shallowReady
 	if panicB == nil {
 		phase("retained sizes")
