@@ -64,3 +64,47 @@ func TestCaseStudyPaths(t *testing.T) {
 		t.Errorf("root has paths: %v", p)
 	}
 }
+
+// TestPathStepsCarryTheirEdge checks, on every golden snapshot and many
+// nodes, that each step's edge is the one leading from the previous step's
+// node into that step's node (a reported doubt: that edges were shifted by
+// one step). It also checks paths are non-weak and as long as the distance.
+func TestPathStepsCarryTheirEdge(t *testing.T) {
+	for _, name := range goldenNames(t) {
+		s := loadGolden(t, filepath.Join(goldenDir, name+".heapsnapshot.gz"))
+		g, err := Build(s, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checked := 0
+		for n := uint32(1); n < uint32(g.NodeCount()); n += 7 {
+			for _, p := range g.ShortestPaths(n, 3) {
+				checked++
+				if p[0].Edge != NoEdge || p[len(p)-1].Node != n || len(p) != pathLen(g, n) {
+					t.Fatalf("%s: bad path to node %d: %+v", name, n, p)
+				}
+				for i := 1; i < len(p); i++ {
+					e := p[i].Edge
+					lo, hi := g.EdgeRange(p[i-1].Node)
+					if e < lo || e >= hi || g.S.EdgeTo[e] != p[i].Node || g.IsWeakEdge(e) {
+						t.Fatalf("%s: step %d of the path to node %d: edge %d does not lead from node %d to node %d",
+							name, i, n, e, p[i-1].Node, p[i].Node)
+					}
+				}
+			}
+		}
+		if checked == 0 {
+			t.Fatalf("%s: no paths checked", name)
+		}
+	}
+}
+
+// pathLen is the number of steps of a shortest path to n: its distance
+// from the user roots, or from the first system level.
+func pathLen(g *Graph, n uint32) int {
+	d := g.Distance(n)
+	if d >= BaseSystemDistance {
+		return int(d - g.Distance(g.Root))
+	}
+	return int(d)
+}
