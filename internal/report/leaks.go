@@ -87,7 +87,7 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 		fmt.Fprintf(w, "%s %s\n", p.Yellow("note:"), n)
 	}
 	if !r.Leak {
-		fmt.Fprintf(w, "\n%s nothing allocated after the first snapshot keeps growing.\n", p.Green("No leak suspects:"))
+		fmt.Fprintf(w, "\n%s nothing allocated after the first snapshot, and no collection, keeps growing.\n", p.Green("No leak suspects:"))
 		return
 	}
 	fmt.Fprintf(w, "\n%s\n", p.Red(p.Bold(fmt.Sprintf("%d leak suspect(s), largest growth first", len(r.Suspects)))))
