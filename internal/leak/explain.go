@@ -80,7 +80,10 @@ func (x *explainer) explain(s *Suspect) {
 		}
 		raw = append(raw, r)
 	}
-	s.RetainerPath, s.PathText = x.foldPath(raw)
+	s.RetainerPath, _ = x.foldPath(raw)
+	// The one-line text is exactly what `leakhound paths` prints, so the
+	// two commands never name the same path differently.
+	s.PathText = g.FormatPath(path)
 	if s.RetainerPath == nil {
 		s.RetainerPath = []PathStep{}
 	}

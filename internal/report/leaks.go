@@ -137,10 +137,16 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 		if s.Location != nil {
 			t.Rows = append(t.Rows, []string{"  code", locText(s.Location)})
 		}
-		t.Write(w, p)
-		fmt.Fprintf(w, "  %s\n", p.Bold("retaining path (runs folded):"))
-		for _, l := range pathLines(s.RetainerPath) {
-			fmt.Fprintf(w, "    %s\n", l)
+		if s.PathText != "" {
+			t.Rows = append(t.Rows, []string{"  path", s.PathText})
+			t.Write(w, p)
+		} else {
+			// A report built without the graph's one-line text: list the steps.
+			t.Write(w, p)
+			fmt.Fprintf(w, "  %s\n", p.Bold("retaining path (runs folded):"))
+			for _, l := range pathLines(s.RetainerPath) {
+				fmt.Fprintf(w, "    %s\n", l)
+			}
 		}
 		fmt.Fprintf(w, "  %s %s\n", p.Cyan("fix:"), s.Hint)
 	}
@@ -172,7 +178,8 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 		if s.Location != nil {
 			fmt.Fprintf(w, "Code: `%s`\n\n", locText(s.Location))
 		}
-		fmt.Fprintf(w, "```\n%s\n```\n\n", strings.Join(pathLines(s.RetainerPath), "\n"))
+		fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\nSteps (ids for `leakhound inspect`):\n\n```\n%s\n```\n\n",
+			s.PathText, strings.Join(pathLines(s.RetainerPath), "\n"))
 		fmt.Fprintf(w, "**Fix:** %s\n", s.Hint)
 	}
 }

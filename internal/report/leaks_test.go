@@ -67,6 +67,19 @@ func TestLeaksTextAndMarkdown(t *testing.T) {
 			t.Errorf("text lacks %q:\n%s", want, out)
 		}
 	}
+	// With the one-line path text (as Analyze fills it), text shows that line.
+	withText := sampleReport()
+	withText.Suspects[0].PathText = "TimersList._idleNext → Timeout._idleNext ×812 → Timeout @7"
+	buf.Reset()
+	WriteLeaksText(&buf, withText, ui.Palette{})
+	if out := buf.String(); !strings.Contains(out, "path         TimersList._idleNext → Timeout._idleNext ×812 → Timeout @7") {
+		t.Errorf("text lacks the one-line path:\n%s", out)
+	}
+	buf.Reset()
+	WriteLeaksMarkdown(&buf, withText)
+	if md := buf.String(); !strings.Contains(md, "Timeout._idleNext ×812 → Timeout @7") || !strings.Contains(md, "._idleNext → Timeout @7  ×812") {
+		t.Errorf("markdown lacks the path or its steps:\n%s", md)
+	}
 	if strings.Contains(out, "\x1b[") {
 		t.Error("colour without a terminal")
 	}
