@@ -73,9 +73,9 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 			names = append(names, filepath.Base(p))
 		}
 	}
-	rep, err := leak.Analyze(len(files), func(i int) (*heapgraph.Graph, error) {
-		return LoadGraph(ctx, env, files[i], *f.quiet)
-	}, leak.Options{Names: names, MaxSuspects: *f.top})
+	rep, err := leak.Analyze(len(files), prefetch(len(files), func(i int, quiet bool) (*heapgraph.Graph, error) {
+		return LoadGraph(ctx, env, files[i], quiet || *f.quiet)
+	}), leak.Options{Names: names, MaxSuspects: *f.top})
 	if err != nil {
 		if errors.Is(err, leak.ErrNotSameProcess) || errors.Is(err, leak.ErrOrder) {
 			return BadInput(err)
@@ -215,4 +215,42 @@ func ParseSize(s string) (int64, error) {
 		return 0, BadInputf("%q is not a size (e.g. 1MB, 512KiB, 100000)", s)
 	}
 	return int64(v * mult), nil
+}
+
+// prefetch returns a Loader that, while snapshot i is being analysed, loads
+// snapshot i+1 in the background: the analysis of one snapshot's retaining
+// paths runs on one core, so the next parse overlaps it. At most two graphs
+// are alive at once. Background loads draw no progress bar (two bars would
+// garble the terminal).
+func prefetch(n int, load func(i int, quiet bool) (*heapgraph.Graph, error)) leak.Loader {
+	type result struct {
+		g   *heapgraph.Graph
+		err error
+	}
+	var next chan result // the load of snapshot `pending`, if started
+	pending := -1
+	start := func(i int) {
+		if i >= n {
+			return
+		}
+		ch := make(chan result, 1) // buffered: an abandoned load never blocks
+		go func() {
+			g, err := load(i, true)
+			ch <- result{g, err}
+		}()
+		next, pending = ch, i
+	}
+	return func(i int) (*heapgraph.Graph, error) {
+		var r result
+		if pending == i {
+			r = <-next
+		} else {
+			r.g, r.err = load(i, false)
+		}
+		next, pending = nil, -1
+		if r.err == nil {
+			start(i + 1)
+		}
+		return r.g, r.err
+	}
 }
