@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -10,11 +9,7 @@ import (
 )
 
 // WriteDiffJSON writes the comparison as JSON (schema in README.md).
-func WriteDiffJSON(w io.Writer, d *leak.DiffResult) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(d)
-}
+func WriteDiffJSON(w io.Writer, d *leak.DiffResult) error { return WriteJSON(w, d) }
 
 // WriteDiffText writes DevTools' Comparison view as an aligned table of the
 // top rows (top <= 0: all).

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -11,11 +10,7 @@ import (
 )
 
 // WriteLeaksJSON writes the leak report as JSON (schema in README.md).
-func WriteLeaksJSON(w io.Writer, r *leak.Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
+func WriteLeaksJSON(w io.Writer, r *leak.Report) error { return WriteJSON(w, r) }
 
 func series[T any](xs []T, f func(T) string) string {
 	parts := make([]string, len(xs))
