@@ -23,6 +23,14 @@ type growingCollections struct {
 // filled cache of node's own); the threshold is per collection.
 const minCollectionGrowth = 64 << 10
 
+// minCollectionSlots: a collection must also gain this many slots of its
+// own storage. Without it, a small array whose one element comes to
+// dominate a lot (node's execution_async_resources while a timer's
+// callback runs: the Timeout is off its list, so the array retains the
+// whole program) looks like a growing collection. What a few entries
+// retain is the new-object analysis' business, not this one's.
+const minCollectionSlots = 64
+
 func collectionKind(g *heapgraph.Graph, v uint32) string {
 	s := g.S
 	if int(s.NodeType[v]) != s.NodeTypeIndex.Object {
@@ -150,7 +158,8 @@ func (c *growingCollections) suspects(g *heapgraph.Graph, have []Suspect) []Susp
 	for k := range c.ids {
 		// Never shrinks and grows overall: a hash table's or an array's
 		// capacity grows in jumps, so it can stand still between snapshots.
-		ok := c.retained[0][k] > 0 && c.retained[n-1][k] >= c.retained[0][k]+minCollectionGrowth
+		ok := c.retained[0][k] > 0 && c.retained[n-1][k] >= c.retained[0][k]+minCollectionGrowth &&
+			c.entries[n-1][k] >= c.entries[0][k]+minCollectionSlots
 		grew := 0
 		for i := 1; i < n && ok; i++ {
 			ok = c.retained[i][k] >= c.retained[i-1][k] && c.entries[i][k] >= c.entries[i-1][k]

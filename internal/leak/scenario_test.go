@@ -403,3 +403,13 @@ func TestBufferSlicesHint(t *testing.T) {
 		t.Errorf("growth %d, want at least the parents' 3.2 MB", g)
 	}
 }
+
+// TestSnapshotInsideTimerCallback: a snapshot written while a timer's
+// callback runs (node keeps the Timeout only in execution_async_resources
+// then) does not make that array a growing collection.
+func TestSnapshotInsideTimerCallback(t *testing.T) {
+	rep := analyzeFiles(t, series(t, "mid-callback", 3))
+	for _, s := range rep.Suspects {
+		t.Errorf("suspect: #%d %s %s count=%v retained=%v\n  %s", s.Rank, s.Pattern, s.Class, s.Count, s.RetainedSize, s.PathText)
+	}
+}

@@ -1,0 +1,36 @@
+'use strict';
+// No leak, but the last snapshot is written from inside a timer's callback,
+// as a snapshot the inspector asks for lands when the program is busy. While
+// a Timeout's callback runs, node takes it off its timer list and keeps it
+// only in async_hooks' execution_async_resources array: that small array,
+// the same object in every snapshot, suddenly retains the whole service.
+// The earlier snapshots are written from an Immediate's callback, so the
+// array has its backing store already. leakhound must report no suspect.
+const v8 = require('v8');
+const path = require('path');
+const fs = require('fs');
+
+const outDir = process.argv[2];
+const count = Number(process.argv[3] || 3);
+fs.mkdirSync(outDir, { recursive: true });
+
+const sessions = new Map();
+let n = 0;
+function request() {
+  const k = 'session-' + (n++ % 500);
+  sessions.delete(k);
+  sessions.set(k, { id: n, body: 'x'.repeat(200) + n });
+}
+for (let i = 0; i < 5000; i++) request();
+
+let written = 0;
+const write = () => v8.writeHeapSnapshot(path.join(outDir, `s${++written}.heapsnapshot`));
+const timer = setInterval(() => {
+  for (let i = 0; i < 100; i++) request();
+  if (written === count - 1) {
+    write(); // inside the Timeout's callback
+    clearInterval(timer);
+  } else {
+    setImmediate(write);
+  }
+}, 5);
