@@ -17,10 +17,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
 	"github.com/coder/websocket"
@@ -139,7 +141,7 @@ func (c *Conn) readLoop() {
 			if c.closing.Load() {
 				c.fail(ErrClosed)
 			} else {
-				c.fail(fmt.Errorf("%w: %v", ErrConnLost, err))
+				c.fail(lostError(err))
 			}
 			return
 		}
@@ -166,6 +168,18 @@ func (c *Conn) readLoop() {
 			ch <- response{result: m.Result}
 		}
 	}
+}
+
+// lostError words a read error for a user: a socket that just ended (EOF,
+// reset, a close frame) means the target exited or closed its inspector,
+// and the websocket library's own wording would only confuse.
+func lostError(err error) error {
+	var ce websocket.CloseError
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.As(err, &ce) {
+		return fmt.Errorf("%w: the process exited or closed its inspector", ErrConnLost)
+	}
+	return fmt.Errorf("%w: %v", ErrConnLost, err)
 }
 
 // fail records why the connection ended, fails every pending call and ends

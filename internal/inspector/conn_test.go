@@ -166,6 +166,10 @@ func TestConnectionLost(t *testing.T) {
 	if !errors.Is(c.Err(), ErrConnLost) {
 		t.Errorf("Err = %v, want ErrConnLost", c.Err())
 	}
+	// A user reads this: it says what happened, not the socket library's words.
+	if msg := c.Err().Error(); !strings.Contains(msg, "exited") || strings.Contains(msg, "frame") {
+		t.Errorf("Err = %q, want it to say the process exited", msg)
+	}
 	if err := c.Call(context.Background(), "Runtime.enable", nil, nil); !errors.Is(err, ErrConnLost) {
 		t.Errorf("Call after loss = %v", err)
 	}
