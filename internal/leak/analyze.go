@@ -126,6 +126,16 @@ type Holder struct {
 	// counted on the emitter itself (event-listener only).
 	Listeners int    `json:"listeners,omitempty"`
 	Kind      string `json:"kind,omitempty"` // Map, Set, Array, dictionary, listeners
+	// OtherEvents are the emitter's other events with more listeners than
+	// node's own warning threshold (10): one object subscribing to several
+	// events (a 'data' and an 'end' listener per request) piles up on all.
+	OtherEvents []EventListeners `json:"other_events,omitempty"`
+}
+
+// EventListeners is one event of an emitter and its listener count.
+type EventListeners struct {
+	Event     string `json:"event"`
+	Listeners int    `json:"listeners"`
 }
 
 // Report is the result of Analyze.

@@ -2,6 +2,7 @@ package leak
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -492,6 +493,7 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 			h.Event = raw[k+1].edgeName
 			h.Listeners = x.listenerCount(raw[k+1].node)
 		}
+		h.OtherEvents = x.otherEvents(v, h.Event)
 		return h
 	}
 	// An EventTarget's listener Map (or its table), reached by kEvents.
@@ -509,10 +511,29 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 				h.Event = raw[k].edgeName
 				h.Listeners = x.listenerCount(v)
 			}
+			h.OtherEvents = x.otherEvents(raw[k-1].node, h.Event)
 			return h
 		}
 	}
 	return nil
+}
+
+// otherEvents lists the events of an _events object, other than event,
+// that hold more listeners than node's MaxListenersExceededWarning
+// threshold, most listeners first.
+func (x *explainer) otherEvents(events uint32, event string) []EventListeners {
+	s := x.g.S
+	var out []EventListeners
+	for e := s.FirstEdge[events]; e < s.FirstEdge[events+1]; e++ {
+		if s.EdgeTypeName(e) != "property" || s.EdgeName(e) == event {
+			continue
+		}
+		if n := x.listenerCount(s.EdgeTo[e]); n > 10 {
+			out = append(out, EventListeners{Event: s.EdgeName(e), Listeners: n})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Listeners > out[j].Listeners })
+	return out
 }
 
 // listenerCount counts what _events.<event> holds: one function, or an
@@ -681,6 +702,12 @@ func hint(s *Suspect) string {
 		}
 		if s.Holder != nil && s.Holder.Listeners > 0 {
 			per = fmt.Sprintf(" (%d now)", s.Holder.Listeners)
+		}
+		if s.Holder != nil && len(s.Holder.OtherEvents) > 0 {
+			ev, per = ev+per, ""
+			for _, o := range s.Holder.OtherEvents {
+				ev += fmt.Sprintf(", '%s' (%d)", o.Event, o.Listeners)
+			}
 		}
 		return fmt.Sprintf("listeners for %s pile up on the emitter%s: remove each listener when its work is done (emitter.off / removeListener, or an AbortSignal), or register it with once() if it should fire once", ev, per)
 	case PatternTimer:

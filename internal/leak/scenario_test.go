@@ -413,3 +413,28 @@ func TestSnapshotInsideTimerCallback(t *testing.T) {
 		t.Errorf("suspect: #%d %s %s count=%v retained=%v\n  %s", s.Rank, s.Pattern, s.Class, s.Count, s.RetainedSize, s.PathText)
 	}
 }
+
+// TestListenersOnSeveralEvents: one leak that adds a listener to two events
+// of one emitter names both, with their counts, and not the quiet event.
+func TestListenersOnSeveralEvents(t *testing.T) {
+	rep := analyzeFiles(t, series(t, "several-events", 3))
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	s := rep.Suspects[0]
+	h := s.Holder
+	if s.Pattern != PatternEventListener || h == nil {
+		t.Fatalf("top suspect %s %s holder %+v, want event-listener", s.Pattern, s.Class, h)
+	}
+	// 200 per round: two warm-up rounds and three snapshots.
+	events := map[string]int{h.Event: h.Listeners}
+	for _, o := range h.OtherEvents {
+		events[o.Event] = o.Listeners
+	}
+	if events["message"] != 1000 || events["close"] != 1000 || len(events) != 2 {
+		t.Errorf("events %v, want message and close with 1000 listeners each", events)
+	}
+	if !strings.Contains(s.Hint, "'message'") || !strings.Contains(s.Hint, "'close'") {
+		t.Errorf("hint %q does not name both events", s.Hint)
+	}
+}

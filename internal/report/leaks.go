@@ -114,6 +114,9 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 				if h.Listeners > 0 {
 					desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners in %s)", h.Class, h.ID, h.Event, ui.Count(int64(h.Listeners)), names[len(names)-1])
 				}
+				for _, o := range h.OtherEvents {
+					desc += fmt.Sprintf(", '%s' (%s)", o.Event, ui.Count(int64(o.Listeners)))
+				}
 			case h.Kind == "listeners":
 				desc = fmt.Sprintf("%s @%d (%s listeners)", h.Class, h.ID, series(s.Count, countText))
 			case h.Kind != "":
