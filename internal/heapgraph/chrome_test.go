@@ -1,0 +1,85 @@
+package heapgraph
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestChromeDetachedDOM checks the browser rules on a snapshot written by
+// Chromium (testdata/browser/leaky.html after 6 redraws of 20 rows, 140 rows
+// kept in a Map, 20 of them in the document; scripts/golden/make-chrome.sh).
+// TestGolden already compares every node with DevTools; this says what
+// those numbers mean for the detached rows.
+func TestChromeDetachedDOM(t *testing.T) {
+	s := loadGolden(t, filepath.Join(goldenDir, "chrome-leaky.heapsnapshot.gz"))
+	if s.NodeDetachedness == nil {
+		t.Fatal("a Chrome snapshot has a detachedness field")
+	}
+	raw := append([]uint8(nil), s.NodeDetachedness...)
+	g, err := Build(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	classes := map[string]int{}
+	propagated := 0
+	native := s.NodeTypeIndex.Native
+	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
+		name := g.S.NodeNameString(n)
+		detached := strings.HasPrefix(name, "Detached ")
+		if int(s.NodeType[n]) != native {
+			if detached || g.Detachedness(n) != DetachednessUnknown {
+				t.Fatalf("JS node %d %q: detachedness %d, only native nodes carry a DOM state", n, name, g.Detachedness(n))
+			}
+			continue
+		}
+		if detached != (g.Detachedness(n) == DetachednessDetached) {
+			t.Fatalf("native %d %q: detachedness %d", n, name, g.Detachedness(n))
+		}
+		if detached {
+			classes[g.ClassName(n)]++
+			if raw[n] == DetachednessUnknown {
+				propagated++ // an InternalNode or listener below a detached element
+			}
+		}
+	}
+	// Blink marks the elements; the rest of each row's subtree is detached
+	// by propagation.
+	if classes["Detached <li>"] != 120 || classes["Detached <div>"] != 120 {
+		t.Errorf("detached rows: %v, want 120 <li> and 120 <div> (140 cached, 20 attached)", classes)
+	}
+	if propagated == 0 || classes["Detached EventListener"] == 0 {
+		t.Errorf("nothing detached by propagation (classes %v)", classes)
+	}
+
+	// The rows are held by the page's rowCache Map: it retains them all.
+	var row, cache uint32
+	found := false
+	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
+		if g.ClassName(n) == "Detached <li>" {
+			row, found = n, true
+			break
+		}
+	}
+	if !found {
+		t.Fatal("no detached row")
+	}
+	for d := g.Dominator(row); d != g.Root; d = g.Dominator(d) {
+		if g.S.NodeNameString(d) == "Map" {
+			cache = d
+			break
+		}
+	}
+	if cache == 0 || g.RetainedSize(cache) < 120*g.RetainedSize(row) {
+		t.Errorf("the Map does not dominate the rows: dominator chain of %d ends without a Map retaining 120 rows", g.ID(row))
+	}
+
+	// propagateDOMState renames in the snapshot's own string table: a
+	// second Build of the same snapshot must not prefix the names again.
+	if _, err := Build(s, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := g.S.NodeNameString(row); strings.HasPrefix(n, "Detached Detached") {
+		t.Errorf("renamed twice: %q", n)
+	}
+}
