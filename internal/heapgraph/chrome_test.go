@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
 // TestChromeDetachedDOM checks the browser rules on a snapshot written by
@@ -81,5 +83,36 @@ func TestChromeDetachedDOM(t *testing.T) {
 	}
 	if n := g.S.NodeNameString(row); strings.HasPrefix(n, "Detached Detached") {
 		t.Errorf("renamed twice: %q", n)
+	}
+}
+
+// TestDetachedByName: snapshots of Chrome before the detachedness field
+// name detached nodes themselves; DevTools then marks those native nodes
+// detached and propagates nothing.
+func TestDetachedByName(t *testing.T) {
+	const snap = `{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count"],
+"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic"],"string","number","number","number","number"],
+"edge_fields":["type","name_or_index","to_node"],
+"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]},
+"node_count":5,"edge_count":4},
+"nodes":[9,0,1,0,2, 3,1,3,20,1, 8,2,5,30,1, 8,3,7,40,0, 8,4,9,50,0],
+"edges":[5,5,5, 1,1,20, 2,6,10, 1,0,15],
+"strings":["","Window","Detached HTMLDivElement","Text","HTMLDivElement","global","cache"]}`
+	s, err := heapsnapshot.Read(strings.NewReader(snap), heapsnapshot.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Build(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []uint8{DetachednessUnknown, DetachednessUnknown, DetachednessDetached, DetachednessUnknown, DetachednessUnknown}
+	for n, w := range want {
+		if got := g.Detachedness(uint32(n)); got != w {
+			t.Errorf("node %d %q: detachedness %d, want %d", n, g.S.NodeNameString(uint32(n)), got, w)
+		}
+	}
+	if c := g.ClassName(2); c != "Detached HTMLDivElement" {
+		t.Errorf("class %q", c)
 	}
 }

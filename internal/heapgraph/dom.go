@@ -14,9 +14,14 @@ const (
 // children first, then detachedness to the rest, and detached native nodes
 // are renamed "Detached <name>". Node.js marks some of its binding objects
 // this way. JavaScript objects stop the propagation.
+//
+// Snapshots without the detachedness field (Chrome before 2021) name their
+// detached nodes "Detached <name>" themselves; as in DevTools, those native
+// nodes count as detached and nothing is propagated.
 func (a *analysis) propagateDOMState() {
 	s, g := a.s, a.g
 	if s.NodeDetachedness == nil {
+		a.detachedByName()
 		return
 	}
 	n := uint32(s.NodeCount)
@@ -94,6 +99,37 @@ func (a *analysis) propagateDOMState() {
 		propagate(v, DetachednessDetached)
 	}
 	g.detachedness = state
+}
+
+// detachedByName is DevTools' initDetachednessAndClassIndex for snapshots
+// without the detachedness field. The state array is only allocated when
+// such a node exists (never for Node.js).
+func (a *analysis) detachedByName() {
+	s, g := a.s, a.g
+	prefix := []byte("Detached ")
+	native := s.NodeTypeIndex.Native
+	// One check per string, not per node.
+	var named []uint64
+	for i := 0; i < s.Strings.Len(); i++ {
+		if bytes.HasPrefix(s.Strings.Bytes(uint32(i)), prefix) {
+			if named == nil {
+				named = make([]uint64, (s.Strings.Len()+63)/64)
+			}
+			setBit(named, uint32(i))
+		}
+	}
+	if named == nil {
+		return
+	}
+	for v := 0; v < s.NodeCount; v++ {
+		if int(s.NodeType[v]) != native || int(s.NodeName[v]) >= s.Strings.Len() || !getBit(named, s.NodeName[v]) {
+			continue
+		}
+		if g.detachedness == nil {
+			g.detachedness = make([]uint8, s.NodeCount)
+		}
+		g.detachedness[v] = DetachednessDetached
+	}
 }
 
 // Detachedness is n's DOM link state after propagation

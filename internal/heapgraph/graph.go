@@ -74,7 +74,7 @@ type Graph struct {
 	distance  []int32
 	class     []uint32 // index into Classes
 
-	detachedness []uint8 // nil when the snapshot has no detachedness field
+	detachedness []uint8 // nil when the snapshot has no detachedness field and no "Detached " native node
 
 	// Classes is DevTools' class table: one entry per distinct class key
 	// (class name, plus the constructor's source location for objects).

@@ -408,7 +408,7 @@ func candidates(g *heapgraph.Graph, first, second *idSet, useSecond bool) []uint
 	bits := make([]uint64, (n+63)/64)
 	s := g.S
 	for v := 0; v < n; v++ {
-		if !jsType(s.NodeType[v], &s.NodeTypeIndex) {
+		if !jsType(s.NodeType[v], &s.NodeTypeIndex) && !detachedDOM(g, uint32(v)) {
 			continue
 		}
 		id := s.NodeID[v]
@@ -418,6 +418,14 @@ func candidates(g *heapgraph.Graph, first, second *idSet, useSecond bool) []uint
 		bits[v>>6] |= 1 << (v & 63)
 	}
 	return bits
+}
+
+// detachedDOM: a DOM node that is in no document (heapgraph propagates
+// Chrome's detachedness). Blink merges an element's JS wrapper into its
+// native node, so a leaked element is a native node, not a JS object; its
+// id comes from the same growing counter as the JS objects'.
+func detachedDOM(g *heapgraph.Graph, v uint32) bool {
+	return g.Detachedness(v) == heapgraph.DetachednessDetached
 }
 
 func maxJSID(g *heapgraph.Graph) uint32 {
@@ -451,9 +459,10 @@ func leakRoots(g *heapgraph.Graph, shp *shaper, shapes, loose []uint32, cand []u
 		}
 		above := len(covered) > 0 && covered[len(covered)-1]
 		isCand := v != g.Root && isSet(cand, v)
-		sig := isCand && significant(s.NodeType[v], nt) && !isSystemName(s.Strings.Bytes(s.NodeName[v]))
+		dom := isCand && detachedDOM(g, v)
+		sig := dom || isCand && significant(s.NodeType[v], nt) && !isSystemName(s.Strings.Bytes(s.NodeName[v]))
 		covered = append(covered, above || sig)
-		if !isCand || above || !dataType(s.NodeType[v], nt) {
+		if !isCand || above || !dataType(s.NodeType[v], nt) && !dom {
 			return
 		}
 		d := g.Dominator(v)

@@ -98,6 +98,16 @@ func (x *explainer) explain(s *Suspect) {
 		s.RootClass = s.Holder.Class
 	}
 	s.Location = x.location(rep)
+	if s.Pattern == PatternDetachedDOM {
+		// Name the element that left the document, not what hangs
+		// below it (its listener closure).
+		if top, ok := x.detachedOnPath(raw[:repIndex+1]); ok {
+			s.Class = g.ClassName(raw[top].node)
+			if s.Location == nil {
+				s.Location = x.domCode(raw[top].node)
+			}
+		}
+	}
 	if fn, ok := x.asyncFunction(rep); ok && (s.Location == nil || strings.HasPrefix(s.Location.Script, "node:") || s.Pattern == PatternPromise) {
 		// An async function suspended at an await that never resumes:
 		// its function is where the fix goes.
@@ -362,8 +372,8 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 	s := g.S
 	nt := s.NodeTypeIndex
 	name := func(v uint32) string { return s.NodeNameString(v) }
-	if s.NodeDetachedness != nil && s.NodeDetachedness[rep] == 2 || strings.HasPrefix(name(rep), "Detached ") {
-		return PatternDetachedDOM, nil
+	if top, ok := x.detachedOnPath(raw); ok {
+		return PatternDetachedDOM, x.domHolder(raw, top)
 	}
 	switch name(rep) {
 	case "Timeout", "Immediate":
@@ -461,6 +471,58 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 		return PatternStringBuffer, nil
 	}
 	return PatternOther, nil
+}
+
+// detachedOnPath finds the first DOM node on the path (root side first)
+// that is in no document: a leaked element, or the element a leaked
+// listener closure hangs from.
+func (x *explainer) detachedOnPath(raw []rawStep) (int, bool) {
+	for i, r := range raw {
+		if x.g.Detachedness(r.node) == heapgraph.DetachednessDetached {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// domHolder is the JavaScript object that keeps the detached element
+// raw[top]: the nearest object above it, past backing stores (a Map's
+// table, an array's elements). Kind stays empty: the holder's size is not
+// the suspect's count (it holds attached nodes too).
+func (x *explainer) domHolder(raw []rawStep, top int) *Holder {
+	g := x.g
+	s := g.S
+	nt := s.NodeTypeIndex
+	for j := top - 1; j >= 0; j-- {
+		switch int(s.NodeType[raw[j].node]) {
+		case nt.Array, nt.Hidden, nt.Native, nt.Synthetic:
+			continue
+		}
+		return &Holder{Class: g.ClassName(raw[j].node), ID: g.ID(raw[j].node)}
+	}
+	return nil
+}
+
+// domCode points at code for a detached element, which has no constructor
+// of its own: the first closure it keeps (its event listener, created by
+// the code that built the element).
+func (x *explainer) domCode(el uint32) *Location {
+	g := x.g
+	queue := []uint32{el}
+	for i := 0; i < len(queue) && i < 256; i++ {
+		u := queue[i]
+		if int(g.S.NodeType[u]) == g.S.NodeTypeIndex.Closure {
+			if l := x.location(u); l != nil {
+				return l
+			}
+		}
+		for j := g.FirstDominated[u]; j < g.FirstDominated[u+1]; j++ {
+			if c := g.Dominated[j]; c != u {
+				queue = append(queue, c)
+			}
+		}
+	}
+	return nil
 }
 
 // intoCollection: the edge in from holder stores an entry of a collection
@@ -737,7 +799,15 @@ func hint(s *Suspect) string {
 		}
 		return "strings or buffers accumulate: stream or cap them instead of keeping them all"
 	case PatternDetachedDOM:
-		return "detached DOM nodes are still referenced from JavaScript: drop the references when the nodes are removed"
+		el := "detached DOM nodes"
+		if strings.HasPrefix(s.Class, "Detached <") {
+			el = "detached " + strings.TrimPrefix(s.Class, "Detached ") + " elements"
+		}
+		by := "JavaScript"
+		if h := s.Holder; h != nil {
+			by = fmt.Sprintf("%s @%d", h.Class, h.ID)
+		}
+		return fmt.Sprintf("%s%s are removed from the document but still referenced from %s: drop the reference when the element is removed (delete the Map/array entry, clear the variable, or hold it in a WeakMap/WeakRef), and remove listeners on long-lived targets (window, document) that close over it", el, per, by)
 	}
 	return "follow the retaining path to the code that keeps adding to it"
 }
