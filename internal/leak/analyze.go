@@ -665,7 +665,9 @@ func (s *idSet) sameProcess(g *heapgraph.Graph, baseName, name string) error {
 		}
 	}
 	if (matched == 0 && len(s.keys) > 0) || differ*20 > matched {
-		return fmt.Errorf("%w: %d of %d objects with the same id in %s and %s differ (snapshot ids are only comparable within one process; take all snapshots of the same running process)", ErrNotSameProcess, differ, matched, baseName, name)
+		// V8 also forgets its ids when an inspector session ends, so
+		// separate `capture` runs renumber the objects of one process.
+		return fmt.Errorf("%w: %d of %d objects with the same id in %s and %s differ (snapshot ids are only comparable within one process and one inspector session: V8 renumbers objects when a session ends, so separate `leakhound capture` runs or DevTools reconnects cannot be compared; take the series with `leakhound watch` or `run`, or within one DevTools session)", ErrNotSameProcess, differ, matched, baseName, name)
 	}
 	return nil
 }
