@@ -52,3 +52,20 @@ func TestChromeDetachedDOM(t *testing.T) {
 		}
 	}
 }
+
+// A WeakMap value is reached from the WeakMap's table by an internal edge
+// named after the pair (here as Chromium wrote it for a WeakMap keyed by
+// elements): it is a collection entry, so the WeakMap is the holder, not
+// whatever array-like object lies further up the path.
+func TestWeakMapEntryEdge(t *testing.T) {
+	x := &explainer{}
+	in := rawStep{edgeType: "internal", edgeName: "7 / part of key (HTMLElement @67215) -> value (Object @67217) pair in WeakMap (table @59999)"}
+	if !x.intoCollection(0, in) {
+		t.Errorf("%q is not a collection entry", in.edgeName)
+	}
+	for _, name := range []string{"table", "elements", "part of key"} {
+		if x.intoCollection(0, rawStep{edgeType: "internal", edgeName: name}) {
+			t.Errorf("%q is a collection entry", name)
+		}
+	}
+}

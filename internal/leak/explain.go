@@ -526,11 +526,18 @@ func (x *explainer) domCode(el uint32) *Location {
 }
 
 // intoCollection: the edge in from holder stores an entry of a collection
-// (an array element, a Map/Set table slot, a dictionary property).
+// (an array element, a Map/Set table slot, a WeakMap value, a dictionary
+// property).
 func (x *explainer) intoCollection(holder uint32, in rawStep) bool {
 	return in.edgeType == "element" || in.edgeType == "hidden" ||
-		(in.edgeType == "internal" && isNumber(in.edgeName)) ||
+		(in.edgeType == "internal" && (isNumber(in.edgeName) || isWeakMapEntry(in.edgeName))) ||
 		(in.edgeType == "property" && x.dictLike(holder))
+}
+
+// isWeakMapEntry: V8 names the edge from a WeakMap's table to a value
+// "N / part of key (K @id) -> value (V @id) pair in WeakMap (table @id)".
+func isWeakMapEntry(name string) bool {
+	return strings.Contains(name, " / part of key (") && strings.HasSuffix(name, ")")
 }
 
 // listenerHolder reports the emitter when raw[k] stores listeners: an
