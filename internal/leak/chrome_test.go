@@ -3,6 +3,9 @@ package leak
 import (
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
 // TestChromeDetachedDOM runs the series analysis on two snapshots Chromium
@@ -67,5 +70,46 @@ func TestWeakMapEntryEdge(t *testing.T) {
 		if x.intoCollection(0, rawStep{edgeType: "internal", edgeName: name}) {
 			t.Errorf("%q is a collection entry", name)
 		}
+	}
+}
+
+// TestDOMListenerOnWindow: a listener added to window for every row, whose
+// closure keeps the row after it left the document. The graph is how
+// Chromium writes it: window → listener vector (InternalNode) →
+// EventListener → V8EventListener → the function → its context → the
+// element. The suspect is an event-listener leak on the window, naming the
+// removed element, with removeEventListener as the fix.
+func TestDOMListenerOnWindow(t *testing.T) {
+	const snap = `{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","detachedness"],
+"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic"],"string","number","number","number","number","number"],
+"edge_fields":["type","name_or_index","to_node"],
+"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]},
+"node_count":8,"edge_count":7},
+"nodes":[9,0,1,0,1,0, 8,1,3,100,1,1, 8,2,5,20,1,0, 8,3,7,20,1,0, 8,4,9,20,1,0, 5,0,11,32,1,0, 3,5,13,24,1,0, 8,6,15,104,0,2],
+"edges":[5,7,6, 1,1,12, 1,1,18, 1,1,24, 1,1,30, 0,8,36, 0,9,42],
+"strings":["","Window / http://127.0.0.1","InternalNode","EventListener","V8EventListener","system / Context","<li class=\"row\">","global","context","row"]}`
+	s, err := heapsnapshot.Read(strings.NewReader(snap), heapsnapshot.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := heapgraph.Build(s, heapgraph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const closure, li = 5, 7
+	if g.ClassName(li) != "Detached <li>" || g.Detachedness(4) != heapgraph.DetachednessAttached {
+		t.Fatalf("DOM state: %q, listener %d", g.ClassName(li), g.Detachedness(4))
+	}
+	x := newExplainer(g, newShaper(g, newShapeTrie()))
+	sus := Suspect{rep: closure, Count: []int64{80, 200}, RetainedSize: []uint64{1, 2}}
+	x.explain(&sus)
+	if sus.Pattern != PatternEventListener || sus.Class != "Detached <li>" {
+		t.Errorf("suspect %s %s, want event-listener Detached <li>", sus.Pattern, sus.Class)
+	}
+	if h := sus.Holder; h == nil || h.Kind != "listeners" || h.ID != 3 {
+		t.Errorf("holder %+v, want the window @3", sus.Holder)
+	}
+	if !strings.Contains(sus.Hint, "removeEventListener") || !strings.Contains(sus.Hint, "removed <li> elements") {
+		t.Errorf("hint %q", sus.Hint)
 	}
 }

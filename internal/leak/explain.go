@@ -98,6 +98,13 @@ func (x *explainer) explain(s *Suspect) {
 		s.RootClass = s.Holder.Class
 	}
 	s.Location = x.location(rep)
+	if s.Class == s.RootClass && (s.Pattern == PatternEventListener || s.Pattern == PatternClosure) {
+		// A listener closure that keeps a removed element (a per-row
+		// listener on window): the element is what leaks.
+		if el, ok := x.detachedBelow(rep); ok {
+			s.Class = g.ClassName(el)
+		}
+	}
 	if s.Pattern == PatternDetachedDOM {
 		// Name the element that left the document, not what hangs
 		// below it (its listener closure).
@@ -375,6 +382,9 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 	if top, ok := x.detachedOnPath(raw); ok {
 		return PatternDetachedDOM, x.domHolder(raw, top)
 	}
+	if h := x.domListenerHolder(raw); h != nil {
+		return PatternEventListener, h
+	}
 	switch name(rep) {
 	case "Timeout", "Immediate":
 		return PatternTimer, nil
@@ -501,6 +511,53 @@ func (x *explainer) domHolder(raw []rawStep, top int) *Holder {
 		return &Holder{Class: g.ClassName(raw[j].node), ID: g.ID(raw[j].node)}
 	}
 	return nil
+}
+
+// domListenerHolder reports the EventTarget when the leaked object is a
+// DOM event listener: Chrome keeps a listener function under a
+// V8EventListener, under an EventListener, under the target's listener
+// vectors (InternalNode), under the target (window, document, an element).
+// The event's name is not in the snapshot.
+func (x *explainer) domListenerHolder(raw []rawStep) *Holder {
+	g := x.g
+	s := g.S
+	listener := false
+	for k := len(raw) - 2; k >= 0; k-- {
+		v := raw[k].node
+		if int(s.NodeType[v]) == s.NodeTypeIndex.Native {
+			switch s.NodeNameString(v) {
+			case "V8EventListener", "EventListener":
+				listener = true
+				continue
+			case "InternalNode":
+				continue
+			}
+		}
+		if !listener {
+			return nil
+		}
+		return &Holder{Class: g.ClassName(v), ID: g.ID(v), Kind: "listeners"}
+	}
+	return nil
+}
+
+// detachedBelow finds a detached DOM node that v keeps alive (in its
+// dominator subtree), nearest first.
+func (x *explainer) detachedBelow(v uint32) (uint32, bool) {
+	g := x.g
+	queue := []uint32{v}
+	for i := 0; i < len(queue) && i < 256; i++ {
+		u := queue[i]
+		if g.Detachedness(u) == heapgraph.DetachednessDetached {
+			return u, true
+		}
+		for j := g.FirstDominated[u]; j < g.FirstDominated[u+1]; j++ {
+			if c := g.Dominated[j]; c != u {
+				queue = append(queue, c)
+			}
+		}
+	}
+	return 0, false
 }
 
 // domCode points at code for a detached element, which has no constructor
@@ -755,6 +812,16 @@ func (x *explainer) scriptName(c uint32) string {
 	return ""
 }
 
+// domListener: the suspect's path runs through Chrome's listener wrappers.
+func domListener(s *Suspect) bool {
+	for _, st := range s.RetainerPath {
+		if st.Type == "native" && st.Name == "V8EventListener" {
+			return true
+		}
+	}
+	return false
+}
+
 func hint(s *Suspect) string {
 	per := ""
 	if n := len(s.Count); n > 1 {
@@ -765,6 +832,17 @@ func hint(s *Suspect) string {
 	}
 	switch s.Pattern {
 	case PatternEventListener:
+		if domListener(s) {
+			what := "listeners"
+			if strings.HasPrefix(s.Class, "Detached <") {
+				what = "listeners that keep removed " + strings.TrimPrefix(s.Class, "Detached ") + " elements"
+			}
+			on := "the event target"
+			if s.Holder != nil {
+				on = s.Holder.Class
+			}
+			return fmt.Sprintf("%s pile up on %s%s: call removeEventListener (same function, same capture flag) when the element or component goes away, or add them with {signal} and abort its AbortController then", what, on, per)
+		}
 		ev := "the event"
 		if s.Holder != nil && s.Holder.Event != "" {
 			ev = "'" + s.Holder.Event + "'"
