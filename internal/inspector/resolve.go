@@ -187,8 +187,19 @@ func probe(ctx context.Context, hostport string) (*Target, error) {
 	if resp.StatusCode != 200 || jsonv2.Unmarshal(body, &list, jsonOpts) != nil {
 		return nil, fmt.Errorf("%w: %s answers, but not like a node inspector", ErrNoInspector, hostport)
 	}
+	// A browser lists every tab (and workers, iframes): with several
+	// pages, taking the first would silently snapshot some other tab.
+	var pages []string
 	for _, jt := range list {
-		if jt.WebSocketDebuggerURL == "" {
+		if jt.Type == "page" && jt.WebSocketDebuggerURL != "" {
+			pages = append(pages, strconv.Quote(jt.Title))
+		}
+	}
+	if len(pages) > 1 {
+		return nil, fmt.Errorf("%w: %s has %d pages (%s): give one page's ws:// URL from http://%s/json/list", ErrBadTarget, hostport, len(pages), strings.Join(pages, ", "), hostport)
+	}
+	for _, jt := range list {
+		if jt.WebSocketDebuggerURL == "" || len(pages) == 1 && jt.Type != "page" {
 			continue
 		}
 		u, err := url.Parse(jt.WebSocketDebuggerURL)
