@@ -113,3 +113,34 @@ func TestDOMListenerOnWindow(t *testing.T) {
 		t.Errorf("hint %q", sus.Hint)
 	}
 }
+
+// TestComponentKeepsElement: a cache of the program's components (Row),
+// each holding the element it rendered after the element left the page.
+// The suspect is the cache, and the fix says that removed DOM comes along.
+func TestComponentKeepsElement(t *testing.T) {
+	const snap = `{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","detachedness"],
+"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic"],"string","number","number","number","number","number"],
+"edge_fields":["type","name_or_index","to_node"],
+"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]},
+"node_count":6,"edge_count":5},
+"nodes":[9,0,1,0,1,0, 3,1,3,100,1,0, 3,2,5,40,1,0, 1,0,7,64,1,0, 3,3,9,24,1,0, 8,4,11,104,0,2],
+"edges":[5,5,6, 2,6,12, 3,7,18, 1,1,24, 2,8,30],
+"strings":["","Window","Map","Row","<li>","global","cache","table","el"]}`
+	s, err := heapsnapshot.Read(strings.NewReader(snap), heapsnapshot.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := heapgraph.Build(s, heapgraph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := newExplainer(g, newShaper(g, newShapeTrie()))
+	sus := Suspect{rep: 4, Count: []int64{60, 120}, RetainedSize: []uint64{1, 2}}
+	x.explain(&sus)
+	if sus.Pattern != PatternCollection || sus.Class != "Row" || sus.Holder == nil || sus.Holder.Kind != "Map" {
+		t.Errorf("suspect %s %s holder %+v, want unbounded-collection Row in a Map", sus.Pattern, sus.Class, sus.Holder)
+	}
+	if !strings.HasSuffix(sus.Hint, "; each keeps a removed DOM element (Detached <li>) alive") {
+		t.Errorf("hint %q", sus.Hint)
+	}
+}

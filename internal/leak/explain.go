@@ -133,6 +133,13 @@ func (x *explainer) explain(s *Suspect) {
 		}
 	}
 	s.Hint = hint(s)
+	if s.Pattern != PatternDetachedDOM && !s.collection && !strings.HasPrefix(s.Class, "Detached ") {
+		// A component kept in a cache keeps the element it rendered,
+		// removed from the page: worth saying, it is most of the size.
+		if el, ok := x.detachedBelow(rep); ok {
+			s.Hint += fmt.Sprintf("; each keeps a removed DOM element (%s) alive", g.ClassName(el))
+		}
+	}
 }
 
 func (x *explainer) className(v uint32) string {
