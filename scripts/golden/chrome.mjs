@@ -2,7 +2,7 @@
 // the way DevTools does (HeapProfiler.takeHeapSnapshot on the page target).
 //
 //   node --experimental-websocket scripts/golden/chrome.mjs \
-//     --page leaky --out DIR [--snapshots 1] [--rounds 3] [--rows 20] [--capture ./leakhound]
+//     --page leaky --out DIR [--snapshots 1] [--rounds 3] [--rows 20] [--hash '#leak'] [--capture ./leakhound]
 //
 // It serves testdata/browser on a loopback port, starts Chromium with a
 // fresh profile, opens the page, and for each snapshot first calls the
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const pagesDir = path.resolve(here, '../../testdata/browser');
-const opts = { page: 'leaky', out: '.', snapshots: '1', rounds: '3', rows: '20', capture: '' };
+const opts = { page: 'leaky', out: '.', snapshots: '1', rounds: '3', rows: '20', hash: '', capture: '' };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) {
   const k = argv[i].replace(/^--/, '');
@@ -41,7 +41,7 @@ const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(fs.readFileSync(file));
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const pageURL = `http://127.0.0.1:${server.address().port}/${opts.page}.html`;
+const pageURL = `http://127.0.0.1:${server.address().port}/${opts.page}.html${opts.hash}`;
 
 // The flags that work on a closed network: no background connections.
 const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'leakhound-chrome-'));
@@ -109,7 +109,7 @@ try {
       await call('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
       fs.closeSync(fd);
     }
-    console.error(`chrome.mjs: ${file} (${opts.page}, ${size} cached rows)`);
+    console.error(`chrome.mjs: ${file} (${opts.page}, step() returned ${size})`);
   }
   ws.close();
   exitCode = 0;
