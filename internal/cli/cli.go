@@ -102,12 +102,64 @@ var errHelp = errors.New("help requested")
 // usage to env.Stderr.
 func NewFlags(env *Env, cmd *Command) *flag.FlagSet {
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+	fs.SetOutput(&flagOutput{stdout: env.Stdout, stderr: env.Stderr})
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage: %s\n\n%s\n\nflags:\n", cmd.Usage, cmd.Summary)
-		fs.PrintDefaults()
+		fmt.Fprintf(fs.Output(), "usage: %s\n\n%s\n\nflags:\n", cmd.Usage, cmd.Summary)
+		printFlags(fs)
 	}
 	return fs
+}
+
+// flagOutput sends a FlagSet's usage to stdout when the user asked for it
+// (-h, `leakhound help CMD`: it can be paged) and to stderr after a usage
+// error.
+type flagOutput struct {
+	stdout, stderr io.Writer
+	help           bool
+}
+
+func (o *flagOutput) Write(p []byte) (int, error) {
+	if o.help {
+		return o.stdout.Write(p)
+	}
+	return o.stderr.Write(p)
+}
+
+// printFlags is flag.PrintDefaults without its "(default X)" where the
+// usage text already says what the default means or the default is a
+// sentinel (-1: "not set"), so help never shows two defaults.
+func printFlags(fs *flag.FlagSet) {
+	w := fs.Output()
+	fs.VisitAll(func(f *flag.Flag) {
+		name, usage := flag.UnquoteUsage(f)
+		line := "  -" + f.Name
+		if name != "" {
+			line += " " + name
+		}
+		line += "\n    \t" + strings.ReplaceAll(usage, "\n", "\n    \t")
+		def := f.DefValue
+		switch {
+		case strings.Contains(usage, "default"), def == "-1", def == "", def == "0", def == "false", def == "0s":
+		case name == "string":
+			line += fmt.Sprintf(" (default %q)", def)
+		default:
+			line += fmt.Sprintf(" (default %s)", def)
+		}
+		fmt.Fprintln(w, line)
+	})
+}
+
+// helpAsked: -h, -help or --help among the flags (before a "--").
+func helpAsked(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help", "--h":
+			return true
+		}
+	}
+	return false
 }
 
 // ParseFlags parses args, allowing flags after positional arguments
@@ -115,6 +167,9 @@ func NewFlags(env *Env, cmd *Command) *flag.FlagSet {
 // itself. A literal "--" ends flag parsing; what follows is positional.
 func ParseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
+	if o, ok := fs.Output().(*flagOutput); ok && helpAsked(args) {
+		o.help = true
+	}
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {

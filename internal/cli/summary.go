@@ -22,7 +22,7 @@ func init() {
 func runSummary(ctx context.Context, env *Env, args []string) error {
 	c := commands["summary"]
 	fs := NewFlags(env, c)
-	top := fs.Int("top", -1, "show the N largest classes (text default 30, JSON default all)")
+	top := fs.Int("top", -1, "show the N largest classes, 0 for all (text default 30, JSON default all)")
 	sortBy := fs.String("sort", "retained", "order by retained, shallow or count")
 	filter := fs.String("filter", "", "only classes whose name contains `TEXT` (case-insensitive)")
 	asJSON := fs.Bool("json", false, "print JSON (exact byte counts)")
@@ -34,8 +34,8 @@ func runSummary(ctx context.Context, env *Env, args []string) error {
 	if len(pos) > 1 {
 		return BadInputf("summary takes one snapshot file, got %d arguments", len(pos))
 	}
-	if *top < -1 || *top == 0 {
-		return BadInputf("--top must be a positive number")
+	if *top < -1 {
+		return BadInputf("--top must be a positive number, or 0 for all classes")
 	}
 	valid := false
 	for _, k := range rpt.SortKeys {

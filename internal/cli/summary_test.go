@@ -116,6 +116,23 @@ func TestSummaryText(t *testing.T) {
 	}
 }
 
+// TestSummaryTopZero: --top 0 lists every class, as inspect --limit 0 does.
+func TestSummaryTopZero(t *testing.T) {
+	code, out, errs := run(t, "summary", caseStudySnap, "--quiet", "--top", "0")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	_, js, _ := run(t, "summary", caseStudySnap, "--quiet", "--json")
+	var s struct{ Classes []json.RawMessage }
+	if err := json.Unmarshal([]byte(js), &s); err != nil {
+		t.Fatal(err)
+	}
+	// Header (3 lines + blank) + table header + one row per class, no footer.
+	if lines := strings.Count(out, "\n"); lines != 4+1+len(s.Classes) || strings.Contains(out, "classes shown") {
+		t.Errorf("--top 0 printed %d lines for %d classes", lines, len(s.Classes))
+	}
+}
+
 func TestHeapCommandsBadInput(t *testing.T) {
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.heapsnapshot")
@@ -135,7 +152,7 @@ func TestHeapCommandsBadInput(t *testing.T) {
 		{"summary", filepath.Join(dir, "missing.heapsnapshot")},
 		{"summary", dir},
 		{"summary", caseStudySnap, "--sort", "size"},
-		{"summary", caseStudySnap, "--top", "0"},
+		{"summary", caseStudySnap, "--top", "-5"},
 		{"summary", "a", "b"},
 		{"inspect", caseStudySnap},
 		{"inspect", caseStudySnap, "@notanumber"},

@@ -198,7 +198,7 @@ func WriteSummaryText(w io.Writer, s *Summary, p ui.Palette) {
 	}
 	tab.Write(w, p)
 	if len(s.Classes) < s.Matched {
-		fmt.Fprintf(w, "%s\n", p.Dim(fmt.Sprintf("(%d of %d classes shown; --top N for more, --json for all)", len(s.Classes), s.Matched)))
+		fmt.Fprintf(w, "%s\n", p.Dim(fmt.Sprintf("(%d of %d classes shown; --top N for more, --top 0 for all)", len(s.Classes), s.Matched)))
 	}
 }
 
