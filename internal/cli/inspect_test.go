@@ -121,3 +121,33 @@ func TestPaths(t *testing.T) {
 		t.Errorf("steps: %+v", st)
 	}
 }
+
+// TestInspectJSONKeepsWholeName: --json gives a string's name as the
+// snapshot has it (V8 keeps up to 1024 characters), not a display cut.
+func TestInspectJSONKeepsWholeName(t *testing.T) {
+	g, err := LoadGraph(t.Context(), &Env{Stderr: new(strings.Builder)}, caseStudySnap, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, want := "", ""
+	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
+		if g.TypeName(n) == "string" && len([]rune(g.Name(n))) > 500 {
+			id, want = "@"+itoa(g.ID(n)), g.Name(n)
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("no long string in the case-study snapshot")
+	}
+	code, out, errs := run(t, "inspect", caseStudySnap, id, "--json", "--quiet")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var in struct{ Node struct{ Name string } }
+	if err := json.Unmarshal([]byte(out), &in); err != nil {
+		t.Fatal(err)
+	}
+	if in.Node.Name != want {
+		t.Errorf("name has %d runes, want the snapshot's %d", len([]rune(in.Node.Name)), len([]rune(want)))
+	}
+}

@@ -22,8 +22,11 @@ type NodeRef struct {
 	Distance     int32  `json:"distance"`
 }
 
-// maxNameRunes bounds node names (strings can be megabytes long).
-const maxNameRunes = 300
+// maxNameRunes bounds node names in JSON. V8 writes at most 1024
+// characters of a string's value, which JSON keeps exactly as DevTools
+// shows them; the bound only stops another writer's megabyte names. Text
+// output shortens names where it prints them.
+const maxNameRunes = 1 << 16
 
 // Ref describes node n of g.
 func Ref(g *heapgraph.Graph, n uint32) NodeRef {
