@@ -1,6 +1,8 @@
 package heapgraph
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -114,5 +116,57 @@ func TestDetachedByName(t *testing.T) {
 	}
 	if c := g.ClassName(2); c != "Detached HTMLDivElement" {
 		t.Errorf("class %q", c)
+	}
+}
+
+// TestGoldenStatistics compares DevTools' Statistics (the Summary view's
+// pie chart) where a golden has them (NAME.stats.json, written by
+// scripts/golden/make-chrome.sh): Chrome's snapshots carry
+// extra_native_bytes, embedder memory without nodes that DevTools counts in
+// the total and the native size.
+func TestGoldenStatistics(t *testing.T) {
+	dirs := []string{goldenDir}
+	if extra := os.Getenv("LEAKHOUND_GOLDEN_DIR"); extra != "" {
+		dirs = append(dirs, extra)
+	}
+	n := 0
+	for _, dir := range dirs {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.stats.json"))
+		for _, f := range files {
+			name := strings.TrimSuffix(filepath.Base(f), ".stats.json")
+			n++
+			t.Run(name, func(t *testing.T) {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want struct {
+					Total       uint64 `json:"total"`
+					Native      uint64 `json:"native"`
+					TypedArrays uint64 `json:"typed_arrays"`
+					V8Heap      uint64 `json:"v8_heap"`
+					Code        uint64 `json:"code"`
+					JSArrays    uint64 `json:"js_arrays"`
+					Strings     uint64 `json:"strings"`
+					System      uint64 `json:"system"`
+				}
+				if err := json.Unmarshal(data, &want); err != nil {
+					t.Fatal(err)
+				}
+				g, err := Build(loadGolden(t, filepath.Join(dir, name+".heapsnapshot.gz")), Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				st := g.Stats
+				got := [8]uint64{st.Total, st.Native, st.TypedArrays, st.V8Heap, st.Code, st.JSArrays, st.Strings, st.System}
+				exp := [8]uint64{want.Total, want.Native, want.TypedArrays, want.V8Heap, want.Code, want.JSArrays, want.Strings, want.System}
+				if got != exp {
+					t.Errorf("statistics (total, native, typed arrays, V8 heap, code, JS arrays, strings, system):\n got %v\nDevTools %v", got, exp)
+				}
+			})
+		}
+	}
+	if n == 0 {
+		t.Fatal("no *.stats.json golden (run scripts/golden/make-chrome.sh)")
 	}
 }

@@ -101,9 +101,9 @@ type Class struct {
 
 // Statistics is the heap breakdown DevTools shows next to the Summary.
 type Statistics struct {
-	Total       uint64 // retained size of the root: everything reachable
+	Total       uint64 // retained size of the root (everything reachable) + the snapshot's extra native bytes
 	V8Heap      uint64 // Total - Native
-	Native      uint64 // native (embedder) objects
+	Native      uint64 // native (embedder) objects + the snapshot's extra native bytes (Chrome)
 	TypedArrays uint64 // backing stores of ArrayBuffers (part of Native)
 	Code        uint64
 	Strings     uint64
@@ -219,7 +219,10 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 		panic(panicB)
 	}
 	a.calculateStatistics()
-	g.Stats.Total = g.retained[g.Root]
+	// Chrome's extra native bytes have no node, but DevTools counts them
+	// in the total and the native size (so percentages are of that total).
+	g.Stats.Native += s.ExtraNativeBytes
+	g.Stats.Total = g.retained[g.Root] + s.ExtraNativeBytes
 	g.Stats.V8Heap = g.Stats.Total - g.Stats.Native
 	a.release()
 	return g, nil

@@ -911,6 +911,13 @@ func (p *parser) header(v jv, off int64) error {
 		n, _ := strconv.ParseInt(tf.s, 10, 64)
 		p.snap.TraceFunctionCount = int(n)
 	}
+	// Only a size to add up: a malformed or absurd value is ignored (as
+	// DevTools' "?? 0" would for a missing one), never allocated from.
+	if x := v.get("extra_native_bytes"); x != nil && x.kind == 'n' {
+		if n, err := strconv.ParseUint(x.s, 10, 64); err == nil && n < 1<<53 {
+			p.snap.ExtraNativeBytes = n
+		}
+	}
 	p.haveHeader = true
 	return nil
 }

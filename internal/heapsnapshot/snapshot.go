@@ -59,6 +59,11 @@ type Snapshot struct {
 	// tracking); the trace sections themselves are skipped.
 	TraceFunctionCount int
 
+	// ExtraNativeBytes is the header's extra_native_bytes: memory Chrome's
+	// embedder accounts for without nodes (DevTools adds it to the total and
+	// the native size). 0 for node.
+	ExtraNativeBytes uint64
+
 	// Types resolved from Meta for fast comparisons; -1 when the snapshot
 	// has no such type.
 	NodeTypeIndex NodeTypeIndex

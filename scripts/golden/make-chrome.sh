@@ -3,8 +3,10 @@
 # browser (Debian's chromium) of testdata/browser/leaky.html, a list view that
 # leaks detached DOM rows, checked against DevTools' own code (the oracle).
 #   testdata/golden/chrome-leaky.*           the snapshot after 2 x 3 redraws,
-#                                            with DevTools' per-node numbers and
-#                                            Summary rows (TestGolden reads it)
+#                                            with DevTools' per-node numbers,
+#                                            Summary rows (TestGolden reads them)
+#                                            and Statistics (stats.json, read by
+#                                            TestGoldenStatistics)
 #   testdata/browser/leaky-1.heapsnapshot.gz the snapshot after the first 3
 #                                            redraws, from the same inspector
 #                                            session, so that with the golden
@@ -32,6 +34,7 @@ golden() { # SNAPSHOT OUT: the oracle's files for SNAPSHOT, named OUT.*
   node "$oracle" nodes "$1" 2>/dev/null | node "$root/scripts/golden/compact.mjs" | gzip -9n > "$2.nodes.json.gz"
   node "$oracle" summary "$1" 2>/dev/null | gzip -9n > "$2.summary.jsonl.gz"
   gzip -9n < "$1" > "$2.heapsnapshot.gz"
+  node "$root/scripts/golden/stats.mjs" "$(dirname "$oracle")" "$1" 2>/dev/null > "$2.stats.json"
 }
 
 if [ "${1:-}" = --check ]; then
@@ -41,7 +44,7 @@ if [ "${1:-}" = --check ]; then
     chrome --page "$page" --out "$tmp/$page" --snapshots 1 --rounds 3 --rows 20
     golden "$tmp/$page/$page-1.heapsnapshot" "$tmp/golden/check-$page"
   done
-  cd "$root" && LEAKHOUND_GOLDEN_DIR=$tmp/golden go test -count=1 -run 'TestGolden/check-' -v ./internal/heapgraph | grep -E '^(\s*--- |ok|FAIL)'
+  cd "$root" && LEAKHOUND_GOLDEN_DIR=$tmp/golden go test -count=1 -run 'TestGolden(Statistics)?/check-' -v ./internal/heapgraph | grep -E '^(\s*--- |ok|FAIL)'
   exit "${PIPESTATUS[0]}"
 fi
 
