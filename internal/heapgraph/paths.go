@@ -35,7 +35,10 @@ func (g *Graph) ShortestPaths(n uint32, max int) []Path {
 			p[i] = rev[len(rev)-1-i]
 		}
 		p[0].Edge = NoEdge
-		k := pathKey(p)
+		// Two paths that read the same (they differ only in a slot the
+		// text hides, such as which stack root) are one path to a
+		// person: keep the first, in the text and in JSON alike.
+		k := g.FormatPath(p)
 		if seen[k] {
 			return false
 		}
@@ -143,15 +146,6 @@ func (g *Graph) complete(v uint32, rev *[]Step) bool {
 	return false
 }
 
-func pathKey(p Path) string {
-	var b []byte
-	for _, s := range p {
-		b = strconv.AppendUint(b, uint64(s.Edge), 36)
-		b = append(b, ',')
-	}
-	return string(b)
-}
-
 // FormatPath writes p the way a person reads a retaining path:
 //
 //	(GC roots) → … → EventEmitter._events.response → Array[29653] → (closure) onResponse → context → RequestContext @1234
@@ -194,9 +188,17 @@ func (g *Graph) pathSegments(p Path) []string {
 		case t == et.Context:
 			next(name)
 		case (t == et.Property || t == et.Shortcut) && !last && g.isPlainObjectNode(v) &&
-			i+1 < len(p) && int(s.EdgeType[p[i+1].Edge]) == et.Property:
+			i+1 < len(p) && (int(s.EdgeType[p[i+1].Edge]) == et.Property || int(s.EdgeType[p[i+1].Edge]) == et.Element):
 			cur += edgeSuffix(s.EdgeTypeName(e), name)
 			continue
+		case t == et.Element && i >= 2 && int(s.EdgeType[p[i-1].Edge]) == et.Context && len(segs) > 0 &&
+			g.isPlainObjectNode(p[i-1].Node) && !g.wasElided(p, i-1):
+			// A variable holding an object keyed by numbers (node's
+			// timerListMap keyed by duration): timerListMap[60000], as
+			// the code spells it; Object[60000] reads like an array of
+			// 60000 elements.
+			cur = segs[len(segs)-1] + "[" + name + "]"
+			segs = segs[:len(segs)-1]
 		case g.wasElided(p, i-1) || ((t == et.Element || t == et.Hidden) && g.ClassName(p[i-1].Node) == "Array"):
 			// Array[29653] → x, Map → x: the slot index says little
 		case int(s.NodeType[p[i-1].Node]) == s.NodeTypeIndex.Synthetic:
@@ -330,6 +332,12 @@ func (g *Graph) Label(v uint32) string {
 		return "(compiled code)"
 	}
 	cls := g.ClassName(v)
+	if strings.HasPrefix(cls, "global /") {
+		// Snapshots taken over the inspector name the global object
+		// "global / <url>"; v8.writeHeapSnapshot's say "global". One
+		// name in every path: global.handle.
+		return "global"
+	}
 	if cls == "Array" {
 		if n, ok := g.arrayLength(v); ok {
 			return "Array[" + strconv.Itoa(n) + "]"

@@ -287,10 +287,11 @@ func (x *explainer) tellingNode(v uint32) (uint32, bool) {
 	for i := 0; i < len(queue) && i < 512; i++ {
 		u := queue[i]
 		if x.userObject(u) {
-			// node's own classes (an EventTarget's Listener chain) say
-			// how the program's objects are held, not what they are;
-			// a Timeout is the telling object of a timer leak.
-			if n := x.g.S.NodeNameString(u); n == "Timeout" || n == "Immediate" || !x.internalClass(u) {
+			// node's own classes (an EventTarget's Listener chain, a
+			// Timeout) say how the program's objects are held, not
+			// what they are: the WebhookDelivery a timer's callback
+			// keeps is what leaks. They are the fallback.
+			if !x.internalClass(u) {
 				return u, true
 			}
 			if !haveFallback {
@@ -350,7 +351,12 @@ func (x *explainer) internalClass(v uint32) bool {
 	if b, ok := x.internal[name]; ok {
 		return b
 	}
-	l := x.location(v)
+	// The constructor decides: a Timeout's own callback is the program's
+	// code, its class is node's.
+	l := x.ctorLocation(v)
+	if l == nil {
+		l = x.location(v)
+	}
 	b := l != nil && strings.HasPrefix(l.Script, "node:")
 	x.internal[name] = b
 	return b
@@ -762,8 +768,15 @@ func (x *explainer) location(rep uint32) *Location {
 			}
 		}
 	}
-	// The constructor: object.__proto__.constructor, when it is the
-	// function the object is named after.
+	return x.ctorLocation(rep)
+}
+
+// ctorLocation is where v's class is defined: v.__proto__.constructor,
+// when it is the function v is named after.
+func (x *explainer) ctorLocation(rep uint32) *Location {
+	g := x.g
+	s := g.S
+	nt := s.NodeTypeIndex
 	own := s.NodeNameString(rep)
 	for e, proto := range g.Edges(rep) {
 		if s.EdgeTypeName(e) != "property" || s.EdgeName(e) != "__proto__" {
