@@ -235,6 +235,9 @@ func (p *parser) eofErr() error {
 		return p.rerr
 	}
 	if off == 0 {
+		if p.gz && errors.Is(p.rerr, io.ErrUnexpectedEOF) {
+			return gzipErr(p.rerr, 0)
+		}
 		return &FormatError{Offset: 0, Msg: "not a valid heap snapshot: the file is empty"}
 	}
 	where := ""
@@ -316,7 +319,7 @@ func (p *parser) parse() (*Snapshot, error) {
 	}
 	c, err := p.next()
 	if err != nil {
-		if fe, ok := err.(*FormatError); ok && fe.Truncated {
+		if fe, ok := err.(*FormatError); ok && fe.Truncated && !(p.gz && errors.Is(p.rerr, io.ErrUnexpectedEOF)) {
 			return nil, &FormatError{Offset: 0, Msg: "not a valid heap snapshot: the file is empty"}
 		}
 		return nil, err

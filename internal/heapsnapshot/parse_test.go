@@ -309,6 +309,9 @@ func TestBadInput(t *testing.T) {
 		{"no meta", `{"snapshot":{},"nodes":[],"edges":[],"strings":[]}`, `no "meta"`},
 		{"bad escape", strings.Replace(s, `"<dummy>"`, `"\q"`, 1), "invalid escape"},
 		{"hostile count", strings.Replace(s, `"node_count":50`, `"node_count":600000000`, 1), "node_count"},
+		// A gzip header with no data after it is cut off, not empty.
+		{"gzip header only", "\x1f\x8b\x08\x00garbage", "truncated"},
+		{"gzip of nothing", string(gz(nil)), "the file is empty"},
 	}
 	for _, c := range cases {
 		_, err := Read(strings.NewReader(c.in), Options{Size: int64(len(c.in))})
