@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/chromedp/cdproto/heapprofiler"
@@ -91,9 +92,11 @@ func frameOf(cf *cdpruntime.CallFrame) Frame {
 // Site is an allocation site: all the sampled allocations made directly by
 // one function at one location. When that function is a builtin or native
 // (no script URL, like String.prototype.repeat or JSON.parse), sites are
-// further split by Via, the nearest caller in a script: "repeat via
-// idle.js:9" is the line to look at, and repeat's other callers are other
-// sites.
+// further split by Via, the nearest caller in the program's own scripts
+// (node's own, node:…, only when no program frame is on the stack):
+// "repeat via idle.js:9" is the line to look at, and repeat's other callers
+// are other sites. Allocations inside node's own scripts (node:buffer) get
+// a Via in the program the same way.
 type Site struct {
 	Frame
 	Via *Frame `json:"via,omitempty"`
@@ -105,6 +108,9 @@ type Site struct {
 	// (not including) V8's synthetic root.
 	Stack []Frame `json:"stack"`
 }
+
+// nodeInternal: a script of node itself (node:internal/timers, node:buffer).
+func nodeInternal(url string) bool { return strings.HasPrefix(url, "node:") }
 
 // Sites aggregates a sampling profile by allocating function and location,
 // heaviest first, and returns the total estimated bytes and samples.
@@ -132,12 +138,25 @@ func Sites(p *heapprofiler.SamplingHeapProfile) (sites []Site, totalBytes, total
 			totalBytes += self
 			f := frameOf(n.CallFrame)
 			k := key{leaf: f}
-			if f.URL == "" {
+			if f.URL == "" || nodeInternal(f.URL) {
+				// The nearest caller in the program's own code; failing
+				// that (a builtin called only by node), node's own.
+				var internal Frame
 				for i := len(path) - 2; i > 0; i-- {
-					if cf := path[i].CallFrame; cf != nil && cf.URL != "" {
+					cf := path[i].CallFrame
+					if cf == nil || cf.URL == "" {
+						continue
+					}
+					if !nodeInternal(cf.URL) {
 						k.via = frameOf(cf)
 						break
 					}
+					if internal == (Frame{}) {
+						internal = frameOf(cf)
+					}
+				}
+				if k.via == (Frame{}) && f.URL == "" {
+					k.via = internal
 				}
 			}
 			a := byFrame[k]
