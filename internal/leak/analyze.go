@@ -95,7 +95,9 @@ type Suspect struct {
 	Count []int64 `json:"count"`
 	// CountUnit is what Count counts: "" for objects, "slots" for a
 	// collection that grows in place (pointer-sized words of it and its
-	// backing stores, which also counts numbers stored inline).
+	// backing stores, which also counts numbers stored inline), "bytes"
+	// for a slot whose value is replaced by a bigger one at every snapshot
+	// (the value's retained size).
 	CountUnit    string   `json:"count_unit,omitempty"`
 	RetainedSize []uint64 `json:"retained_size"`
 	GrowthBytes  int64    `json:"growth_bytes"` // RetainedSize[last] - RetainedSize[first]
@@ -124,8 +126,15 @@ type Holder struct {
 	Event string `json:"event,omitempty"` // event-listener: the event name
 	// Listeners is how many listeners the event has in the last snapshot,
 	// counted on the emitter itself (event-listener only).
-	Listeners int    `json:"listeners,omitempty"`
-	Kind      string `json:"kind,omitempty"` // Map, Set, Array, dictionary, listeners
+	Listeners int `json:"listeners,omitempty"`
+	// Kind is Map, Set, Array, dictionary, linked list or listeners for a
+	// collection or emitter; for a slot whose value is replaced by a bigger
+	// one at every snapshot, what the slot is: variable, property, element
+	// or internal.
+	Kind string `json:"kind,omitempty"`
+	// Slot is that slot's name (a closure's variable, a property name, an
+	// element index [i] or V8's internal field name).
+	Slot string `json:"slot,omitempty"`
 	// OtherEvents are the emitter's other events with more listeners than
 	// node's own warning threshold (10): one object subscribing to several
 	// events (a 'data' and an 'end' listener per request) piles up on all.
@@ -207,6 +216,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	var lastShaper *shaper
 	var lastShapes []uint32
 	var colls growingCollections
+	slots := growingSlots{disabled: opts.noShapes}
 	var prevNewest uint32
 	var same []string // notes on snapshots that look identical
 	for i := 0; i < n; i++ {
@@ -248,6 +258,8 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 			classes.add(g, i, n)
 		}
 		colls.add(g, i)
+		phase("snapshot %d/%d: growing slots", i+1, n)
+		slots.add(g, sh, i, n)
 		prevNewest = newest
 		if i == n-1 {
 			last, lastShaper, lastShapes = g, sh, shapes
@@ -316,6 +328,12 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		}
 		sus = append(sus, more...)
 		sus = mergeSuspects(sus, ex, cand, lastShapes, loose)
+		byGrowth(sus)
+	}
+	if more := slots.suspects(last, ex, &first, sus); len(more) > 0 {
+		// Last, so a value replaced each time is never merged with
+		// another slot of the same holder: each slot is its own leak.
+		sus = append(sus, more...)
 		byGrowth(sus)
 	}
 	if len(sus) > max {
@@ -474,6 +492,12 @@ func leakRoots(g *heapgraph.Graph, shp *shaper, shapes, loose []uint32, cand []u
 			// array): its top is the root, not it.
 			return
 		}
+		if !sig && stringPiece(g, shp, v, d) {
+			// a piece (first/second/parent) of a concatenated or
+			// sliced string: one string with it, never a list or a
+			// collection of its own.
+			return
+		}
 		if !sig && underNew(g, shp, cand, v) {
 			// a string shared by a new object and, say, a dictionary's
 			// keys: it leaks with that object.
@@ -514,6 +538,27 @@ func heldByCode(g *heapgraph.Graph, shp *shaper, v, dom uint32, sig bool) bool {
 	}
 	p, _, _, ok := shp.parent(v)
 	return ok && int(s.NodeType[p]) == s.NodeTypeIndex.Code
+}
+
+// stringPiece: v is a string that a concatenated or sliced string holds
+// (its dominator or its parent on the shortest path is one).
+func stringPiece(g *heapgraph.Graph, shp *shaper, v, dom uint32) bool {
+	s := g.S
+	nt := &s.NodeTypeIndex
+	str := func(u uint32) bool {
+		t := int(s.NodeType[u])
+		return t == nt.ConcatenatedString || t == nt.SlicedString
+	}
+	switch int(s.NodeType[v]) {
+	case nt.String, nt.ConcatenatedString, nt.SlicedString:
+	default:
+		return false
+	}
+	if str(dom) {
+		return true
+	}
+	p, _, _, ok := shp.parent(v)
+	return ok && str(p)
 }
 
 // underNew reports whether a significant new object lies on v's path within

@@ -1,0 +1,291 @@
+package leak
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
+
+// growingSlots is the fourth source of suspects: a slot (a property, a
+// closure's variable, an internal field) of one object whose value is
+// replaced by a bigger one at every snapshot. `s += line` and
+// `buf = Buffer.concat([buf, chunk])` build a new string or Buffer each
+// time, so the value has a new id in every snapshot: it is never "allocated
+// after S1 and alive in S2", and it is not the same object growing either.
+// What stays is the holder (same id) and the slot's name.
+//
+// Only values that retain at least minSlotValue are recorded, and only
+// where the holder is the value's immediate dominator and the value's
+// parent on its shortest path (so the slot is what keeps it): a few
+// entries per large value, never one per node. After the first snapshot
+// only the slots seen before are kept, so the set only shrinks.
+type growingSlots struct {
+	keys     []slotKey  // tracked slots, sorted
+	retained [][]uint64 // per snapshot, per slot: the value's retained size
+	valueID  [][]uint32 // per snapshot, per slot: the value's id
+	node     []uint32   // per slot: the value's node in the latest snapshot
+	names    []string   // slot names (property, variable, internal field)
+	nameID   map[string]uint32
+	scratch  []slotValue // reused per snapshot
+	// edgeTypes names the edge types of the first snapshot (their numbers
+	// come from the snapshot's meta).
+	edgeTypes []string
+	disabled  bool
+}
+
+// slotKey names a slot: the holder's id, the edge type and the edge's
+// name (an index into names) or, for elements, its index.
+type slotKey struct {
+	holder   uint32
+	edgeType uint8
+	name     uint32
+}
+
+func (a slotKey) cmp(b slotKey) int {
+	switch {
+	case a.holder != b.holder:
+		return cmpU32(a.holder, b.holder)
+	case a.edgeType != b.edgeType:
+		return cmpU32(uint32(a.edgeType), uint32(b.edgeType))
+	}
+	return cmpU32(a.name, b.name)
+}
+
+func cmpU32(a, b uint32) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+type slotValue struct {
+	key      slotKey
+	node, id uint32
+	retained uint64
+}
+
+// minSlotValue: values smaller than this are not worth tracking (the
+// growth threshold is minCollectionGrowth, and the value must be at least
+// that big in the end anyway).
+const minSlotValue = 64 << 10
+
+// slotValueKind reports whether v can be the value of a growing slot:
+// program data (strings, Buffers, arrays and other objects, functions),
+// not V8's backing stores, code or bookkeeping. An Array's elements store
+// is replaced by a bigger one whenever it grows, under the same Array:
+// that is the growing-collections pass' business.
+func slotValueKind(g *heapgraph.Graph, v uint32) bool {
+	s := g.S
+	nt := &s.NodeTypeIndex
+	switch int(s.NodeType[v]) {
+	case nt.String, nt.ConcatenatedString, nt.SlicedString:
+		return true
+	case nt.Object, nt.Closure:
+		return !isSystemName(s.Strings.Bytes(s.NodeName[v]))
+	}
+	return false
+}
+
+// add records snapshot i's large slots (sh gives the shortest-path parents
+// the shapes were computed from).
+func (t *growingSlots) add(g *heapgraph.Graph, sh *shaper, i, n int) {
+	if t.disabled {
+		return
+	}
+	if i == 0 {
+		t.retained = make([][]uint64, n)
+		t.valueID = make([][]uint32, n)
+		t.nameID = map[string]uint32{}
+		t.edgeTypes = g.S.Meta.EdgeTypes
+	} else if len(t.keys) == 0 {
+		return
+	}
+	s := g.S
+	vals := t.scratch[:0]
+	for v := uint32(0); v < uint32(s.NodeCount); v++ {
+		if g.RetainedSize(v) < minSlotValue || v == g.Root {
+			continue
+		}
+		d := g.Dominator(v)
+		if d == g.Root || d == v || !jsType(s.NodeType[d], &s.NodeTypeIndex) || g.Distance(d) <= 0 {
+			continue
+		}
+		p, e, start, ok := sh.parent(v)
+		if !ok || start || p != d || !slotValueKind(g, v) {
+			continue
+		}
+		k := slotKey{holder: s.NodeID[d], edgeType: s.EdgeType[e]}
+		if s.EdgeHasStringName(e) {
+			b := s.Strings.Bytes(s.EdgeNameOrIndex[e])
+			id, ok := t.nameID[string(b)]
+			if !ok {
+				if i > 0 {
+					continue // a name no tracked slot has
+				}
+				id = uint32(len(t.names))
+				t.names = append(t.names, string(b))
+				t.nameID[string(b)] = id
+			}
+			k.name = id
+		} else {
+			k.name = s.EdgeNameOrIndex[e]
+		}
+		vals = append(vals, slotValue{key: k, node: v, id: s.NodeID[v], retained: g.RetainedSize(v)})
+	}
+	slices.SortFunc(vals, func(a, b slotValue) int { return a.key.cmp(b.key) })
+	t.scratch = vals[:0]
+	if i == 0 {
+		for j, sv := range vals {
+			if j > 0 && vals[j-1].key == sv.key {
+				continue // the same slot twice (should not happen)
+			}
+			t.keys = append(t.keys, sv.key)
+			t.retained[0] = append(t.retained[0], sv.retained)
+			t.valueID[0] = append(t.valueID[0], sv.id)
+			t.node = append(t.node, sv.node)
+		}
+		return
+	}
+	// Keep the slots whose value is, again, a different and bigger one.
+	keep := 0
+	for k := range t.keys {
+		j, found := slices.BinarySearchFunc(vals, t.keys[k], func(a slotValue, b slotKey) int { return a.key.cmp(b) })
+		if !found {
+			continue
+		}
+		sv := vals[j]
+		if sv.id == t.valueID[i-1][k] || sv.retained <= t.retained[i-1][k] {
+			continue
+		}
+		t.keys[keep], t.node[keep] = t.keys[k], sv.node
+		for x := 0; x < i; x++ {
+			t.retained[x][keep], t.valueID[x][keep] = t.retained[x][k], t.valueID[x][k]
+		}
+		t.retained[i] = append(t.retained[i], sv.retained)
+		t.valueID[i] = append(t.valueID[i], sv.id)
+		keep++
+	}
+	t.keys, t.node = t.keys[:keep], t.node[:keep]
+	for x := 0; x < i; x++ {
+		t.retained[x], t.valueID[x] = t.retained[x][:keep], t.valueID[x][:keep]
+	}
+	if keep == 0 {
+		t.scratch = nil
+	}
+}
+
+// suspects turns the slots that grew by minCollectionGrowth over the series
+// into suspects (explained by ex), leaving out values that an existing
+// suspect's path already runs through.
+func (t *growingSlots) suspects(g *heapgraph.Graph, ex *explainer, first *idSet, have []Suspect) []Suspect {
+	n := len(t.retained)
+	if t.disabled || n < 2 || len(t.keys) == 0 || len(t.retained[n-1]) != len(t.keys) {
+		return nil
+	}
+	onPath := map[uint32]bool{}
+	for _, s := range have {
+		for _, st := range s.RetainerPath {
+			onPath[st.ID] = true
+		}
+	}
+	var out []Suspect
+	for k, key := range t.keys {
+		if t.retained[n-1][k] < t.retained[0][k]+minCollectionGrowth {
+			continue
+		}
+		v := t.node[k]
+		if onPath[g.ID(v)] {
+			continue
+		}
+		holder := g.Dominator(v)
+		s := Suspect{Count: make([]int64, n), RetainedSize: make([]uint64, n), rep: v, shape: noShape, CountUnit: "bytes"}
+		for i := 0; i < n; i++ {
+			s.RetainedSize[i] = t.retained[i][k]
+			s.Count[i] = int64(t.retained[i][k])
+		}
+		s.GrowthBytes = int64(s.RetainedSize[n-1]) - int64(s.RetainedSize[0])
+		s.GrowthCount = s.Count[n-1] - s.Count[0]
+		if g.ID(v) > first.maxID {
+			s.NewObjects = 1
+		}
+		ex.explain(&s)
+		slot, kind := t.slotName(key)
+		s.Holder = &Holder{Class: g.ClassName(holder), ID: key.holder, Kind: kind, Slot: slot}
+		s.Pattern = slotPattern(g, v)
+		if s.Pattern == PatternStringBuffer && strings.HasPrefix(s.Class, "(") {
+			s.Class, s.RootClass = "(string)", "(string)"
+		}
+		if kind == "variable" {
+			// The function whose scope holds the variable is where it
+			// is built up.
+			if fn, ok := contextOwner(g, holder); ok {
+				if l := ex.closureLocation(fn); l != nil {
+					s.Location = l
+				}
+			}
+		}
+		s.Hint = hint(&s)
+		out = append(out, s)
+	}
+	return out
+}
+
+// slotName renders a slot's name and kind: a property name, a closure's
+// variable, an element index or V8's internal field name.
+func (t *growingSlots) slotName(k slotKey) (name, kind string) {
+	str := func() string {
+		if int(k.name) < len(t.names) {
+			return t.names[k.name]
+		}
+		return ""
+	}
+	et := ""
+	if int(k.edgeType) < len(t.edgeTypes) {
+		et = t.edgeTypes[k.edgeType]
+	}
+	switch et {
+	case "context":
+		return str(), "variable"
+	case "property", "shortcut":
+		return str(), "property"
+	case "element", "hidden":
+		return "[" + strconv.FormatUint(uint64(k.name), 10) + "]", "element"
+	}
+	return str(), "internal"
+}
+
+// slotPattern: a string or a Buffer rebuilt bigger is string-or-buffer, an
+// array or Map rebuilt bigger (list = [...list, x]) a collection.
+func slotPattern(g *heapgraph.Graph, v uint32) Pattern {
+	s := g.S
+	nt := &s.NodeTypeIndex
+	switch int(s.NodeType[v]) {
+	case nt.String, nt.ConcatenatedString, nt.SlicedString:
+		return PatternStringBuffer
+	case nt.Object:
+		switch c := g.ClassName(v); {
+		case isBufferClass(c) || c == "SharedArrayBuffer" || c == "DataView" ||
+			(strings.HasSuffix(c, "Array") && c != "Array"): // typed arrays
+			return PatternStringBuffer
+		case c == "Array" || c == "Map" || c == "Set" || c == "Object":
+			return PatternCollection
+		}
+	}
+	return PatternOther
+}
+
+// contextOwner is a closure whose scope is the Context ctx.
+func contextOwner(g *heapgraph.Graph, ctx uint32) (uint32, bool) {
+	s := g.S
+	for r, e := range g.Retainers(ctx) {
+		if int(s.NodeType[r]) == s.NodeTypeIndex.Closure && int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "context" {
+			return r, true
+		}
+	}
+	return 0, false
+}
