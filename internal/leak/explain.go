@@ -850,6 +850,17 @@ func hint(s *Suspect) string {
 			per = fmt.Sprintf(" (%d → %d %s)", s.Count[0], s.Count[n-1], s.CountUnit)
 		}
 	}
+	if h := s.Holder; h != nil && h.Slot != "" {
+		// A slot whose value is rebuilt bigger each time (slots.go).
+		what := "value"
+		switch {
+		case s.Pattern == PatternStringBuffer && s.Class == "(string)":
+			what = "string"
+		case s.Pattern == PatternStringBuffer:
+			what = s.Class
+		}
+		return fmt.Sprintf("%s %s is replaced by a bigger %s at every snapshot%s: it is rebuilt with everything it had plus more (s += line, Buffer.concat([buf, chunk]), [...list, x]) and never reset; cap it or flush it: stream it to a file or socket as it comes, or keep a bounded array of recent chunks and drop the oldest", h.Kind, h.Slot, what, per)
+	}
 	switch s.Pattern {
 	case PatternEventListener:
 		if domListener(s) {
