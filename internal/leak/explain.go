@@ -123,12 +123,25 @@ func (x *explainer) explain(s *Suspect) {
 			s.Location = l
 		}
 	}
-	if s.Location == nil || strings.HasPrefix(s.Location.Script, "node:") {
-		// node's own code (a Listener, a Timeout's internals) is not
-		// where the fix goes: point at the program's object instead.
-		if t, ok := x.tellingNode(rep); ok && t != rep {
-			if l := x.location(t); l != nil {
-				s.Location = l
+	if !userLocation(s.Location) {
+		// node's own code (a Listener, a once() or AsyncResource.bind
+		// wrapper, Buffer's constructor) is never where the fix goes:
+		// the program's function the wrapper calls, else the program's
+		// object's constructor, else the nearest program function on the
+		// path (the one whose variable holds the array), else nothing.
+		s.Location = nil
+		if l := x.userClosureBelow(rep); l != nil {
+			s.Location = l
+		} else if t, ok := x.tellingNode(rep); ok && t != rep && userLocation(x.location(t)) {
+			s.Location = x.location(t)
+		} else {
+			for k := repIndex - 1; k >= 0; k-- {
+				if v := path[k].Node; int(g.S.NodeType[v]) == g.S.NodeTypeIndex.Closure {
+					if l := x.location(v); userLocation(l) {
+						s.Location = l
+						break
+					}
+				}
 			}
 		}
 	}
@@ -140,6 +153,33 @@ func (x *explainer) explain(s *Suspect) {
 			s.Hint += fmt.Sprintf("; each keeps a removed DOM element (%s) alive", g.ClassName(el))
 		}
 	}
+}
+
+// userLocation: l is in the program's code, not node's (node:...).
+func userLocation(l *Location) bool {
+	return l != nil && !strings.HasPrefix(l.Script, "node:")
+}
+
+// userClosureBelow finds the program's function that v keeps alive nearest
+// (breadth first in v's dominator subtree): the listener a once() or
+// AsyncResource.bind wrapper calls.
+func (x *explainer) userClosureBelow(v uint32) *Location {
+	g := x.g
+	queue := []uint32{v}
+	for i := 0; i < len(queue) && i < 256; i++ {
+		u := queue[i]
+		if int(g.S.NodeType[u]) == g.S.NodeTypeIndex.Closure {
+			if l := x.closureLocation(u); userLocation(l) {
+				return l
+			}
+		}
+		for j := g.FirstDominated[u]; j < g.FirstDominated[u+1]; j++ {
+			if c := g.Dominated[j]; c != u {
+				queue = append(queue, c)
+			}
+		}
+	}
+	return nil
 }
 
 func (x *explainer) className(v uint32) string {
@@ -639,7 +679,7 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 	for j := k; j >= 1 && j >= k-1; j-- {
 		if strings.Contains(raw[j].edgeName, "kEvents") {
 			et := raw[j-1].node
-			return &Holder{Class: g.ClassName(et), ID: g.ID(et), Kind: "listeners", Event: x.mapKeyOf(raw, j)}
+			return &Holder{Class: x.protoClass(et), ID: g.ID(et), Kind: "listeners", Event: x.mapKeyOf(raw, j)}
 		}
 	}
 	// An array of listeners under _events.<event>.
@@ -655,6 +695,28 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 		}
 	}
 	return nil
+}
+
+// protoClass names v after its prototype's constructor when that differs
+// from V8's name for it: node makes an AbortSignal as an EventTarget and
+// then gives it AbortSignal.prototype, so V8 calls it EventTarget.
+func (x *explainer) protoClass(v uint32) string {
+	g := x.g
+	s := g.S
+	for e, proto := range g.Edges(v) {
+		if s.EdgeTypeName(e) != "property" || s.EdgeName(e) != "__proto__" {
+			continue
+		}
+		for e2, ctor := range g.Edges(proto) {
+			if s.EdgeTypeName(e2) == "property" && s.EdgeName(e2) == "constructor" &&
+				int(s.NodeType[ctor]) == s.NodeTypeIndex.Closure {
+				if n := s.NodeNameString(ctor); n != "" {
+					return n
+				}
+			}
+		}
+	}
+	return g.ClassName(v)
 }
 
 // otherEvents lists the events of an _events object, other than event,
@@ -842,6 +904,29 @@ func domListener(s *Suspect) bool {
 	return false
 }
 
+// eventTargetListener: the suspect's listeners are in an EventTarget's
+// kEvents map (AbortSignal and other web EventTargets), not an
+// EventEmitter's _events.
+func eventTargetListener(s *Suspect) bool {
+	for _, st := range s.RetainerPath {
+		if strings.Contains(st.Edge, "kEvents") {
+			return true
+		}
+	}
+	return false
+}
+
+// onceListener: the listeners were registered with once() (node wraps each
+// in a bound onceWrapper).
+func onceListener(s *Suspect) bool {
+	for _, st := range s.RetainerPath {
+		if st.Type == "closure" && (st.Name == "bound onceWrapper" || st.Name == "onceWrapper") {
+			return true
+		}
+	}
+	return false
+}
+
 func hint(s *Suspect) string {
 	per := ""
 	if n := len(s.Count); n > 1 {
@@ -886,6 +971,25 @@ func hint(s *Suspect) string {
 			for _, o := range s.Holder.OtherEvents {
 				ev += fmt.Sprintf(", '%s' (%d)", o.Event, o.Listeners)
 			}
+		}
+		if eventTargetListener(s) {
+			// An EventTarget (an AbortSignal): no off(), no once().
+			on := "the EventTarget"
+			if s.Holder != nil {
+				on = "the " + s.Holder.Class
+			}
+			return fmt.Sprintf("listeners for %s pile up on %s%s: call removeEventListener (same function) when the work is done, or add the listener with { once: true } if it should run once; for a long-lived signal, give each call its own signal (AbortSignal.any([signal, perCall])) instead of listening on the shared one", ev, on, per)
+		}
+		if onceListener(s) {
+			// once() only removes a listener when its event fires.
+			why := "the event has not fired since they were added"
+			if s.Holder != nil {
+				switch s.Holder.Event {
+				case "exit", "beforeExit":
+					why = "'" + s.Holder.Event + "' fires only when the process ends"
+				}
+			}
+			return fmt.Sprintf("once() listeners for %s pile up on the emitter%s: a once() listener goes away only when its event fires, and %s; remove the listener (emitter.off with the same function) when its job ends, or register one long-lived listener that cleans up a Set of pending items", ev, per, why)
 		}
 		return fmt.Sprintf("listeners for %s pile up on the emitter%s: remove each listener when its work is done (emitter.off / removeListener, or an AbortSignal), or register it with once() if it should fire once", ev, per)
 	case PatternTimer:

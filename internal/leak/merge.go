@@ -12,6 +12,7 @@ package leak
 //     retained size mostly holds them already); the larger of the two is
 //     kept per snapshot, so nothing is counted twice.
 func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint32) []Suspect {
+	countChained(sus, cand, shapes, loose)
 	n := len(sus)
 	if n < 2 {
 		return sus
@@ -114,4 +115,35 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		into.GrowthCount = into.Count[len(into.Count)-1] - into.Count[0]
 	}
 	return out
+}
+
+// countChained fixes the new-object count of leaks that form a chain. A
+// suspect counts its leak roots, the new objects no other new object
+// dominates; in a linked list (an AbortSignal's Listener list, each new
+// Listener reached only through the one before) that is only the first
+// one. Every new object of the suspect's shape is one of its leaked
+// objects, so that count is the floor.
+func countChained(sus []Suspect, cand []uint64, shapes, loose []uint32) {
+	want := map[uint32]int{}
+	for i := range sus {
+		if !sus[i].collection && sus[i].shape != noShape {
+			want[sus[i].shape] = 0
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	for v, sh := range shapes {
+		if int(sh) >= len(loose) || !isSet(cand, uint32(v)) {
+			continue
+		}
+		if c, ok := want[loose[sh]]; ok {
+			want[loose[sh]] = c + 1
+		}
+	}
+	for i := range sus {
+		if c, ok := want[sus[i].shape]; ok && !sus[i].collection && c > sus[i].NewObjects {
+			sus[i].NewObjects = c
+		}
+	}
 }
