@@ -69,6 +69,20 @@ func pathLines(steps []leak.PathStep) []string {
 	return out
 }
 
+// noSuspectText says what found nothing, and does not deny growth the
+// reader can see in the heap sizes printed above it.
+func noSuspectText(r *leak.Report) string {
+	const what = "no kind of new object, no collection and no variable or property kept growing at every snapshot"
+	if n := len(r.Snapshots); n >= 2 {
+		// Below this the heap's own noise (code warming up) is growth.
+		const noticeable = 64 << 10
+		if grew := int64(r.Snapshots[n-1].TotalSize) - int64(r.Snapshots[0].TotalSize); grew >= noticeable {
+			return fmt.Sprintf("the reachable heap grew by %s, yet %s; take more snapshots, further apart, to tell a leak from warm-up or a cache still filling.", ui.Bytes(grew), what)
+		}
+	}
+	return what + "."
+}
+
 // WriteLeaksText writes the report for a terminal: a verdict, then each
 // suspect explained (what grows, how much, the path, the code, the fix).
 func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
@@ -82,7 +96,7 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 		fmt.Fprintf(w, "%s %s\n", p.Yellow("note:"), n)
 	}
 	if !r.Leak {
-		fmt.Fprintf(w, "\n%s nothing allocated after the first snapshot, and no collection, keeps growing.\n", p.Green("No leak suspects:"))
+		fmt.Fprintf(w, "\n%s %s\n", p.Green("No leak suspects:"), noSuspectText(r))
 		return
 	}
 	fmt.Fprintf(w, "\n%s\n", p.Red(p.Bold(fmt.Sprintf("%d leak suspect(s), largest growth first", len(r.Suspects)))))
@@ -98,7 +112,9 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 			[]string{countLabel, series(s.Count, countText)},
 			[]string{"  retained", series(s.RetainedSize, sizeText)},
 		)
-		if s.CountUnit != "" {
+		if s.CountUnit == "bytes" {
+			t.Rows = append(t.Rows, []string{"  rebuilt", "a new, bigger value in the same slot at every snapshot"})
+		} else if s.CountUnit != "" {
 			t.Rows = append(t.Rows, []string{"  grows in place", "the same object in every snapshot keeps growing"})
 		} else {
 			t.Rows = append(t.Rows, []string{"  new objects", fmt.Sprintf("%s allocated after %s and still alive in %s", ui.Count(int64(s.NewObjects)), names[0], names[len(names)-1])})
@@ -129,6 +145,10 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 			label := "  collection"
 			if h.Kind == "listeners" {
 				label = "  emitter"
+			}
+			if h.Slot != "" {
+				label = "  slot"
+				desc = fmt.Sprintf("%s %s of %s @%d", h.Kind, h.Slot, h.Class, h.ID)
 			}
 			t.Rows = append(t.Rows, []string{label, desc})
 		}
