@@ -11,6 +11,7 @@
 package leak
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"slices"
@@ -441,10 +442,15 @@ func candidates(g *heapgraph.Graph, first, second *idSet, useSecond bool) []uint
 // detachedDOM: a DOM node that is in no document (heapgraph propagates
 // Chrome's detachedness). Blink merges an element's JS wrapper into its
 // native node, so a leaked element is a native node, not a JS object; its
-// id comes from the same growing counter as the JS objects'.
+// id comes from the same growing counter as the JS objects'. Node.js marks
+// its per-realm binding data detached too (DevTools shows "Detached Node /
+// BindingData"): that is no DOM.
 func detachedDOM(g *heapgraph.Graph, v uint32) bool {
-	return g.Detachedness(v) == heapgraph.DetachednessDetached
+	return g.Detachedness(v) == heapgraph.DetachednessDetached &&
+		!bytes.HasPrefix(g.S.Strings.Bytes(g.S.NodeName[v]), detachedNodePrefix)
 }
+
+var detachedNodePrefix = []byte("Detached Node / ")
 
 func maxJSID(g *heapgraph.Graph) uint32 {
 	s := g.S

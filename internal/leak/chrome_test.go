@@ -144,3 +144,24 @@ func TestComponentKeepsElement(t *testing.T) {
 		t.Errorf("hint %q", sus.Hint)
 	}
 }
+
+// Node.js marks its per-realm binding data detached (DevTools: "Detached
+// Node / BindingData"): not DOM, so never a detached-dom leak root.
+func TestNodeBindingDataIsNotDOM(t *testing.T) {
+	g, err := loadGraph("../../testdata/golden/casestudy.heapsnapshot.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := 0
+	for v := uint32(0); v < uint32(g.NodeCount()); v++ {
+		if g.Detachedness(v) == heapgraph.DetachednessDetached {
+			marked++
+		}
+		if detachedDOM(g, v) {
+			t.Fatalf("%s @%d counts as detached DOM", g.S.NodeNameString(v), g.ID(v))
+		}
+	}
+	if marked == 0 {
+		t.Fatal("node marked nothing detached: the test checks nothing")
+	}
+}
