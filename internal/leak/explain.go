@@ -541,7 +541,7 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 // listener closure hangs from.
 func (x *explainer) detachedOnPath(raw []rawStep) (int, bool) {
 	for i, r := range raw {
-		if x.g.Detachedness(r.node) == heapgraph.DetachednessDetached {
+		if detachedDOM(x.g, r.node) {
 			return i, true
 		}
 	}
@@ -601,7 +601,7 @@ func (x *explainer) detachedBelow(v uint32) (uint32, bool) {
 	queue := []uint32{v}
 	for i := 0; i < len(queue) && i < 256; i++ {
 		u := queue[i]
-		if g.Detachedness(u) == heapgraph.DetachednessDetached {
+		if detachedDOM(g, u) {
 			return u, true
 		}
 		for j := g.FirstDominated[u]; j < g.FirstDominated[u+1]; j++ {
