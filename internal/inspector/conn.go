@@ -98,7 +98,7 @@ func Dial(ctx context.Context, t *Target) (*Conn, error) {
 		}
 		var ne net.Error
 		if errors.As(err, &ne) || strings.Contains(err.Error(), "connection refused") {
-			return nil, fmt.Errorf("%w: %s: %v", ErrUnreachable, t, err)
+			return nil, unreachable(t.Addr, err)
 		}
 		return nil, fmt.Errorf("inspector: connecting to %s: %w", t, err)
 	}

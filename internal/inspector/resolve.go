@@ -176,7 +176,7 @@ func probe(ctx context.Context, hostport string) (*Target, error) {
 	}
 	resp, err := httpClient.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w at %s: %v", ErrUnreachable, hostport, err)
+		return nil, unreachable(hostport, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
