@@ -13,6 +13,10 @@ const (
 	Healthy      = "healthy"
 	GCPressure   = "gc-pressure"
 	ProbableLeak = "probable-leak"
+	// Inconclusive: too few major GCs to judge the post-GC heap trend and
+	// no GC pressure. It is not "healthy", because a short log of a fast
+	// leak looks like this; the text says when the heap still grew.
+	Inconclusive = "inconclusive"
 )
 
 // Thresholds decide the verdict. They are printed with every report so a
@@ -83,7 +87,11 @@ type LineCounts struct {
 	Verbose   int64 `json:"verbose"`   // --trace-gc-verbose and other V8 lines
 	Skipped   int64 `json:"skipped"`   // the application's own output
 	Malformed int64 `json:"malformed"` // looked like GC lines but did not parse
-	Overlong  int64 `json:"overlong"`  // longer than 1 MiB, skipped
+	// GCLike are skipped lines that still hold " ms: Scavenge", " ms:
+	// Mark-" or " ms: pause=" without V8's "[pid:0xisolate]" prefix before
+	// it (a split or damaged record): part of Skipped, and worth a warning.
+	GCLike   int64 `json:"gc_like"`
+	Overlong int64 `json:"overlong"` // longer than 1 MiB, skipped
 	// Replayed are the "Last few GCs" V8 prints again when it dies of
 	// heap exhaustion; they were already counted once.
 	Replayed int64 `json:"replayed"`
@@ -218,16 +226,11 @@ func (a *Analyzer) Flush() {
 func (a *Analyzer) Line(line []byte) {
 	a.lines.Total++
 	ev := &a.ev
+	// ParseLine finds the record anywhere in the line, which also covers
+	// the first line of V8's out-of-memory replay: V8 keeps the last GC
+	// lines in a ring buffer, so it can start with the tail of an older
+	// line ("nt[pid:0x…]").
 	k := ParseLine(line, ev)
-	if k == KindOther && a.replay {
-		// V8 keeps the last GC lines in a ring buffer, so the first one it
-		// replays can start with the tail of an older line ("nt[pid:0x…]").
-		if i := bytes.IndexByte(line, '['); i > 0 {
-			if k2 := ParseLine(line[i:], ev); k2 == KindGC {
-				k = k2
-			}
-		}
-	}
 	if (k == KindGC || k == KindNVP) && a.replay {
 		if iso := a.lookup(ev, false); iso != nil && ev.TimeMs <= iso.lastT {
 			a.lines.Replayed++
@@ -252,6 +255,9 @@ func (a *Analyzer) Line(line []byte) {
 		a.lines.Malformed++
 	default:
 		a.lines.Skipped++
+		if LooksLikeGC(line) {
+			a.lines.GCLike++
+		}
 		a.markers(line)
 	}
 }
@@ -455,6 +461,16 @@ type Trend struct {
 	// LeakTest names the test that found the leak: "linear",
 	// "monotonic" or "near-limit"; empty when none did.
 	LeakTest string `json:"leak_test,omitempty"`
+	// Growing: the post-GC heap rose by the leak thresholds' share and
+	// rate, at most of its steps, without passing a leak test (too few
+	// major GCs, or too ragged). The verdict text then says so.
+	Growing bool `json:"growing,omitempty"`
+	// StrongGrowth: with fewer major GCs than the leak tests need, at
+	// least 3 of them left a heap larger at every step and the last at
+	// least twice the first (plus the leak thresholds' share and rate).
+	// A warm-up rarely doubles at every step; a fast leak in a short run
+	// does. --fail-on-leak exits 1 on it (Summary.LeakLikely).
+	StrongGrowth bool `json:"strong_growth,omitempty"`
 }
 
 // Freed is how much each major GC reclaimed.
@@ -520,10 +536,16 @@ type IsolateSummary struct {
 
 // Summary is the whole report; its JSON form is leakhound gc --json.
 type Summary struct {
-	Verdict            string        `json:"verdict"`
-	VerdictText        string        `json:"verdict_text"`
-	GCs                int64         `json:"gcs"`
-	WallMs             float64       `json:"wall_ms"`
+	Verdict     string `json:"verdict"`
+	VerdictText string `json:"verdict_text"`
+	GCs         int64  `json:"gcs"`
+	// WallMs is the span of the processes: per pid, the longest of its
+	// isolates' spans (worker threads run at the same time as the main
+	// thread), summed over pids. by_type's per_minute uses it.
+	WallMs float64 `json:"wall_ms"`
+	// IsolateWallMs sums every isolate's span (isolate time); GCShare and
+	// MutatorUtilization are shares of it. Equal to WallMs with one isolate.
+	IsolateWallMs      float64       `json:"isolate_wall_ms"`
 	GCMs               float64       `json:"gc_ms"`
 	GCShare            float64       `json:"gc_share"`
 	MutatorUtilization float64       `json:"mutator_utilization"`
@@ -536,8 +558,11 @@ type Summary struct {
 	OutOfMemory bool `json:"out_of_memory"`
 	// Interrupted is set when the report covers the log read so far
 	// because the reader was stopped (Ctrl-C).
-	Interrupted bool             `json:"interrupted,omitempty"`
-	Isolates    []IsolateSummary `json:"isolates"`
+	Interrupted bool `json:"interrupted,omitempty"`
+	// Truncated says, when set, that the input ended early (a gzip stream
+	// cut off) and the report covers what was read before the cut.
+	Truncated string           `json:"truncated,omitempty"`
+	Isolates  []IsolateSummary `json:"isolates"`
 }
 
 // Summary computes the report so far; the analyser can keep consuming.
@@ -547,11 +572,20 @@ func (a *Analyzer) Summary() *Summary {
 	merged := map[string]*typeStat{}
 	var order []string
 	worst := -1
+	// Isolates of one process (worker threads) run at the same time, and
+	// each counts time from its own start, so the process's span is taken
+	// as its longest isolate's; separate processes' spans add up.
+	pidWall := map[int64]float64{}
+	var pids []int64
 	for _, iso := range a.isolates {
 		is := a.isolateSummary(iso)
 		s.Isolates = append(s.Isolates, is)
 		s.GCs += is.GCs
-		s.WallMs += is.WallMs
+		if _, ok := pidWall[is.PID]; !ok {
+			pids = append(pids, is.PID)
+		}
+		pidWall[is.PID] = max(pidWall[is.PID], is.WallMs)
+		s.IsolateWallMs += is.WallMs
 		s.GCMs += is.GCMs
 		for _, t := range iso.types {
 			m := merged[t.name]
@@ -586,11 +620,16 @@ func (a *Analyzer) Summary() *Summary {
 			s.VerdictText += "; the process ran out of JavaScript heap"
 		}
 	}
-	if s.WallMs > 0 {
-		s.GCShare = round(min(1, s.GCMs/s.WallMs), 4)
+	for _, pid := range pids {
+		s.WallMs += pidWall[pid]
+	}
+	// Time in GC is a share of each isolate's own time (GCs of concurrent
+	// isolates run on different threads), so it is weighted by isolate time.
+	if s.IsolateWallMs > 0 {
+		s.GCShare = round(min(1, s.GCMs/s.IsolateWallMs), 4)
 		s.MutatorUtilization = round(1-s.GCShare, 4)
 	}
-	s.WallMs, s.GCMs = round(s.WallMs, 1), round(s.GCMs, 2)
+	s.WallMs, s.IsolateWallMs, s.GCMs = round(s.WallMs, 1), round(s.IsolateWallMs, 1), round(s.GCMs, 2)
 	for _, name := range order {
 		s.ByType = append(s.ByType, typeSummary(merged[name], s.WallMs))
 	}
@@ -601,11 +640,28 @@ func (a *Analyzer) Summary() *Summary {
 func rank(v string) int {
 	switch v {
 	case ProbableLeak:
-		return 2
+		return 3
 	case GCPressure:
+		return 2
+	case Inconclusive:
 		return 1
 	}
 	return 0
+}
+
+// LeakLikely is what --fail-on-leak fails on: a probable leak, or an
+// isolate with too few major GCs to judge whose heap still grew strongly
+// (Trend.StrongGrowth).
+func (s *Summary) LeakLikely() bool {
+	if s.Verdict == ProbableLeak {
+		return true
+	}
+	for i := range s.Isolates {
+		if s.Isolates[i].PostGCTrend.StrongGrowth {
+			return true
+		}
+	}
+	return false
 }
 
 func typeSummary(t *typeStat, wallMs float64) TypeSummary {
@@ -741,7 +797,23 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	case nearLimit:
 		tr.LeakTest = "near-limit"
 	}
+	if tr.LeakTest == "" && len(ys) >= 2 && rising && 2*tr.RisingSteps > tr.Steps {
+		tr.Growing = true
+		tr.StrongGrowth = !enough && len(ys) >= 3 && tr.RisingSteps == tr.Steps && ys[len(ys)-1] >= 2*ys[0]
+	}
 	is.PostGCTrend = tr
+	// What the heap did when no leak test could say: named next to any
+	// verdict, so a growing heap is never left out of the report.
+	growth := ""
+	if tr.Growing {
+		growth = fmt.Sprintf("the post-GC heap grew %.1f → %.1f MB (%+.0f%%) over %d major GC%s in %s, rising at %d of %d steps",
+			tr.FirstMB, tr.LastMB, tr.ObservedGrowthPct, iso.majors, plural(int(iso.majors)), fmtDuration(tr.SpanMs), tr.RisingSteps, tr.Steps)
+		if !enough {
+			growth += fmt.Sprintf(", too few major GCs to call it a leak (need %d)", th.MinMajorGCs)
+		} else {
+			growth += ", not steadily enough to call it a leak"
+		}
+	}
 
 	// Verdict: a leak outranks pressure because it is what makes pressure
 	// worse over time.
@@ -769,16 +841,33 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 			is.VerdictText += fmt.Sprintf("; major GC pauses reach %.0f ms at p95, %s",
 				majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
 		}
+		if growth != "" {
+			is.VerdictText += "; " + growth
+		}
 	case majorP95 >= th.PressureP95PauseMs:
 		is.Verdict = GCPressure
 		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95, %s",
 			majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
+		if growth != "" {
+			is.VerdictText += "; " + growth
+		}
+	case !enough:
+		is.Verdict = Inconclusive
+		if tr.StrongGrowth {
+			is.VerdictText = fmt.Sprintf("inconclusive, likely a leak: %s; run longer (or lower --min-major-gcs) to judge; %.1f%% of time in GC",
+				growth, 100*share)
+		} else if growth != "" {
+			is.VerdictText = fmt.Sprintf("inconclusive: %s; run longer to judge; %.1f%% of time in GC", growth, 100*share)
+		} else {
+			is.VerdictText = fmt.Sprintf("inconclusive: %d major GC%s, too few to judge a heap trend (need %d); %.1f%% of time in GC",
+				iso.majors, plural(int(iso.majors)), th.MinMajorGCs, 100*share)
+		}
 	default:
 		is.Verdict = Healthy
 		switch {
-		case iso.majors < int64(th.MinMajorGCs):
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %d major GC%s, too few to judge a heap trend (need %d)",
-				100*share, iso.majors, plural(int(iso.majors)), th.MinMajorGCs)
+		case growth != "":
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s (Mann–Kendall τ %.2f, p %s)",
+				100*share, growth, tr.KendallTau, fmtP(tr.TrendP))
 		default:
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s MB/h over %d major GCs: observed %.1f → %.1f MB (max %.1f, %+.0f%%; Mann–Kendall τ %.2f)",
 				100*share, fmtRate(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.ObservedGrowthPct, tr.KendallTau)

@@ -46,6 +46,20 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
+// BenchmarkParsePrefixed is BenchmarkParse with a docker --timestamps
+// prefix on every line, so each GC record is found after the line start.
+func BenchmarkParsePrefixed(b *testing.B) {
+	data := bytes.ReplaceAll(genLog(32<<20, 17380), []byte("\n"), []byte("\n2026-11-24T19:00:00.123456789Z "))
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		a := NewAnalyzer(Options{})
+		feed(a, data)
+		a.Flush()
+	}
+}
+
 // BenchmarkStream1GB streams about 1 GiB through one analyser: 32 passes
 // over a 32 MiB block, each pass another pid (as if 32 processes' logs
 // were concatenated), and reports throughput and the live heap afterwards,

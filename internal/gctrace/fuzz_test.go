@@ -18,6 +18,13 @@ func FuzzParseLine(f *testing.F) {
 	f.Add([]byte("[43580:000002C9E4AAE000]      210 ms: Scavenge 3.9 (4.4) -> 3.5 (5.4) MB, pooled: 0 MB, 0.91 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; "))
 	f.Add([]byte("    1234 ms: Scavenge 2.2 (3.2) -> 1.9 (4.2) MB, 0.9 / 0.0 ms allocation failure"))
 	f.Add([]byte("[1:0x1] 1 ms: Scavenge 1 (1) -> 1 (1) MB, 1 ms (+ 1 ms in 1 steps"))
+	// The record after something else: a timestamp, journald's "[pid]",
+	// concurrently's "[0] ", progress dots, a split record.
+	f.Add([]byte("2026-11-24T19:00:00.000Z " + node20Line))
+	f.Add([]byte("Nov 24 19:00:00 host node[123]: [5:0xa] Old space, used: 2734 KB, available: 0 KB, committed: 2784 KB"))
+	f.Add([]byte("[0] [5:0xa]       44 ms: pause=4.0 mutator=1 gc=mc reduce_memory=1"))
+	f.Add([]byte("...[[[5:0xa]    1 ms: Mark-Compact 1 (2"))
+	f.Add([]byte("[5:0xa]     2error: x0 ms: Scavenge 4.1 (4.2) -> 3.8 (5.2) MB, 1.2 / 0.0 ms"))
 	f.Fuzz(func(t *testing.T, line []byte) {
 		var ev Event
 		k := ParseLine(line, &ev)

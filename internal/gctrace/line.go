@@ -88,6 +88,12 @@ func ParseLine(line []byte, ev *Event) Kind {
 	*ev = Event{MuAverage: -1, MuCurrent: -1, MutatorMs: -1, UsedKB: -1, AvailableKB: -1, CommittedKB: -1}
 	rest, ok := parsePrefix(line, ev)
 	if !ok {
+		// The record can sit after something else on the line: a
+		// timestamp or process-manager prefix (docker --timestamps, pm2,
+		// journald) or application output written without a newline.
+		if k := parseEmbedded(line, ev); k != KindOther {
+			return k
+		}
 		// Very old V8 printed GC lines without the prefix; accept them only
 		// if they parse completely, so application output is never taken
 		// for a GC.
@@ -106,12 +112,71 @@ func ParseLine(line []byte, ev *Event) Kind {
 		if k := parseTimed(rest, ev); k != KindOther {
 			return k
 		}
-		return KindV8
-	}
-	if parseSpace(rest, ev) {
+	} else if parseSpace(rest, ev) {
 		return KindSpace
 	}
+	if ev.Isolate == 0 {
+		// A bare "[0] " is also what tools such as concurrently put
+		// before each line of a child's output: look further, and count
+		// the line as the application's if nothing of V8's follows.
+		return parseEmbedded(line, ev)
+	}
 	return KindV8
+}
+
+// parseEmbedded looks for V8's "[pid:0xisolate]" prefix after the start
+// of the line, at every '[' in turn (a journald "node[123]: " or a JSON
+// array can come first), and classifies what follows it. It accepts only
+// what is unmistakably V8's: a GC, NVP or space record that parses, a
+// damaged GC record, or another line under a full pid:isolate prefix. It
+// does not guess at the prefix's form, so any prefix works, and costs one
+// IndexByte scan on application lines.
+func parseEmbedded(line []byte, ev *Event) Kind {
+	for off := 1; off < len(line); {
+		i := bytes.IndexByte(line[off:], '[')
+		if i < 0 {
+			break
+		}
+		off += i
+		rest, ok := parsePrefix(line[off:], ev)
+		off++
+		if !ok {
+			continue
+		}
+		full := ev.Isolate != 0
+		rest = skipSpaces(rest)
+		if len(rest) > 0 && isDigit(rest[0]) {
+			if k := parseTimed(rest, ev); k != KindOther {
+				return k
+			}
+		} else if parseSpace(rest, ev) {
+			return KindSpace
+		}
+		if full {
+			return KindV8
+		}
+		*ev = Event{MuAverage: -1, MuCurrent: -1, MutatorMs: -1, UsedKB: -1, AvailableKB: -1, CommittedKB: -1}
+	}
+	return KindOther
+}
+
+// LooksLikeGC tells whether a line that did not parse still seems to hold
+// a GC record (" ms: Scavenge", " ms: Mark-", " ms: pause="), so that a
+// log whose GC lines are damaged or split says so instead of reading as
+// application output.
+func LooksLikeGC(line []byte) bool {
+	for off := 0; off < len(line); {
+		i := bytes.Index(line[off:], []byte(" ms: "))
+		if i < 0 {
+			return false
+		}
+		off += i + 5
+		b := line[off:]
+		if looksLikeGC(b) || bytes.HasPrefix(b, []byte("pause=")) {
+			return true
+		}
+	}
+	return false
 }
 
 // parsePrefix reads V8's "[1234:0x1a2b3c]" prefix. Windows prints the
@@ -435,6 +500,12 @@ func parseSpace(b []byte, ev *Event) bool {
 		return false
 	}
 	name := b[:comma]
+	// V8's space names are words ("Old space", "Memory allocator"); this
+	// keeps "node[123]: [pid:0x…] Old space, used: …" from reading the
+	// text after a journald "[123]" as a space's name.
+	if !isLetter(name[0]) || bytes.IndexByte(name, '[') >= 0 || bytes.IndexByte(name, ':') >= 0 {
+		return false
+	}
 	b = b[comma+1:]
 	got := false
 	for len(b) > 0 {

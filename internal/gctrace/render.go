@@ -31,6 +31,16 @@ func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 		fmt.Fprintf(w, ", %s repeated in V8's crash report", ui.Count(l.Replayed))
 	}
 	fmt.Fprintln(w, ")")
+	if l.GCLike > 0 {
+		fmt.Fprintln(w, p.Yellow(fmt.Sprintf("warning: %s skipped line%s hold GC records (\" ms: Scavenge\", \" ms: Mark-\") without V8's [pid:0x…] before them (split or damaged lines): those GCs are missing from this report",
+			ui.Count(l.GCLike), plural(int(l.GCLike)))))
+	}
+	if s.Interrupted {
+		fmt.Fprintln(w, p.Yellow("interrupted: this report covers the log read before Ctrl-C"))
+	}
+	if s.Truncated != "" {
+		fmt.Fprintln(w, p.Yellow("warning: "+s.Truncated))
+	}
 	if s.OutOfMemory {
 		fmt.Fprintln(w, p.Red("the process died: JavaScript heap out of memory"))
 	}
@@ -87,7 +97,7 @@ func verdictColour(v, text string, p ui.Palette) string {
 	switch v {
 	case ProbableLeak:
 		return p.Red(text)
-	case GCPressure:
+	case GCPressure, Inconclusive:
 		return p.Yellow(text)
 	}
 	return p.Green(text)

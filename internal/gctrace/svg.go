@@ -68,7 +68,7 @@ func svgPanel(w *bufio.Writer, is *IsolateSummary, y0 float64) {
 	switch is.Verdict {
 	case ProbableLeak:
 		colour = "#c1121f"
-	case GCPressure:
+	case GCPressure, Inconclusive:
 		colour = "#e09f3e"
 	}
 	fmt.Fprintf(w, `<text x="%d" y="%.0f" font-size="14" font-weight="bold">isolate %d:%s — %s GCs</text>`+"\n",
