@@ -2,6 +2,7 @@ package leak
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -41,6 +42,36 @@ func (x *explainer) path(v uint32) heapgraph.Path {
 	return rev
 }
 
+// pathDown is a short chain of references from v to t (t kept alive by v),
+// the steps after v, or nil when t is not near.
+func (x *explainer) pathDown(v, t uint32) heapgraph.Path {
+	g := x.g
+	type from struct{ node, edge uint32 }
+	prev := map[uint32]from{v: {v, heapgraph.NoEdge}}
+	queue := []uint32{v}
+	for i := 0; i < len(queue) && i < 2048; i++ {
+		u := queue[i]
+		if u == t {
+			var rev heapgraph.Path
+			for u != v {
+				f := prev[u]
+				rev = append(rev, heapgraph.Step{Edge: f.edge, Node: u})
+				u = f.node
+			}
+			slices.Reverse(rev)
+			return rev
+		}
+		for e, to := range g.Edges(u) {
+			if _, ok := prev[to]; ok || g.IsWeakEdge(e) || to == g.Root {
+				continue
+			}
+			prev[to] = from{u, e}
+			queue = append(queue, to)
+		}
+	}
+	return nil
+}
+
 // rawStep is one step of the representative path before folding.
 type rawStep struct {
 	edge      uint32 // heapgraph.NoEdge for the first
@@ -58,10 +89,24 @@ func (x *explainer) explain(s *Suspect) {
 	// Show the path on to the telling object (… → listener → context →
 	// RequestContext) when it runs through the leaked object.
 	var deep heapgraph.Path
-	if t, ok := x.tellingNode(rep); ok && t != rep {
+	tell, haveTell := x.tellingNode(rep)
+	if !haveTell && len(path) >= 2 && g.Dominator(rep) == path[len(path)-2].Node &&
+		isSystemName(g.S.Strings.Bytes(g.S.NodeName[path[len(path)-2].Node])) {
+		// A resolve function keeps nothing alone: the reaction above
+		// it holds it with its reject twin and what they settle (a
+		// Promise.race's promise and its QueryResult).
+		tell, haveTell = x.tellingNode(path[len(path)-2].Node)
+	}
+	if t, ok := tell, haveTell; ok && t != rep {
 		deep = x.path(t)
 		if len(deep) <= len(path) || deep[len(path)-1].Node != rep {
+			// Its shortest path runs through a sibling (a promise's
+			// reject function next to the resolve function that was
+			// grouped): continue from the leaked object instead.
 			deep = nil
+			if below := x.pathDown(rep, t); below != nil {
+				deep = append(append(heapgraph.Path{}, path...), below...)
+			}
 		}
 	}
 	repIndex := len(path) - 1
@@ -89,7 +134,10 @@ func (x *explainer) explain(s *Suspect) {
 		s.RetainerPath = []PathStep{}
 	}
 	s.RootClass = x.className(rep)
-	s.Class = x.telling(rep)
+	s.Class = x.className(rep)
+	if haveTell {
+		s.Class = g.ClassName(tell)
+	}
 	s.Pattern, s.Holder = x.classify(rep, raw[:repIndex+1])
 	if s.collection {
 		// The collection itself grows: it is the holder.
@@ -98,6 +146,21 @@ func (x *explainer) explain(s *Suspect) {
 		s.RootClass = s.Holder.Class
 	}
 	s.Location = x.location(rep)
+	stuck := "" // the queue of resolve functions stuck async calls wait on
+	if s.Pattern == PatternClosure || s.Pattern == PatternCollection && !s.collection {
+		// The resolve function of a promise an async function awaits,
+		// kept in a queue nobody drains (a semaphore's waiters): the
+		// await never resumes. The async function is where to look.
+		if p, ok := x.pendingPromiseOf(rep); ok {
+			if fn, ok := x.asyncFunctionWithin(p, 4); ok {
+				if l := x.closureLocation(fn); l != nil {
+					l.Function = "async " + l.Function
+					s.Pattern, s.Location = PatternPromise, l
+					stuck = x.queueName(raw, repIndex)
+				}
+			}
+		}
+	}
 	if s.Class == s.RootClass && (s.Pattern == PatternEventListener || s.Pattern == PatternClosure) {
 		// A listener closure that keeps a removed element (a per-row
 		// listener on window): the element is what leaks.
@@ -129,23 +192,39 @@ func (x *explainer) explain(s *Suspect) {
 		// the program's function the wrapper calls, else the program's
 		// object's constructor, else the nearest program function on the
 		// path (the one whose variable holds the array), else nothing.
-		s.Location = nil
-		if l := x.userClosureBelow(rep); l != nil {
-			s.Location = l
-		} else if t, ok := x.tellingNode(rep); ok && t != rep && userLocation(x.location(t)) {
-			s.Location = x.location(t)
-		} else {
-			for k := repIndex - 1; k >= 0; k-- {
-				if v := path[k].Node; int(g.S.NodeType[v]) == g.S.NodeTypeIndex.Closure {
-					if l := x.location(v); userLocation(l) {
-						s.Location = l
-						break
-					}
+		// For promises the function on the path (the one racing against
+		// a long-lived promise) comes before the settled value's class.
+		var ctor, onPath *Location
+		if haveTell && tell != rep {
+			if l := x.location(tell); userLocation(l) {
+				ctor = l
+			}
+		}
+		for k := repIndex - 1; k >= 0 && onPath == nil; k-- {
+			if v := path[k].Node; int(g.S.NodeType[v]) == g.S.NodeTypeIndex.Closure {
+				if l := x.location(v); userLocation(l) {
+					onPath = l
 				}
 			}
 		}
+		s.Location = x.userClosureBelow(rep)
+		if s.Location == nil && s.Pattern == PatternPromise {
+			ctor, onPath = onPath, ctor
+		}
+		if s.Location == nil {
+			s.Location = ctor
+		}
+		if s.Location == nil {
+			s.Location = onPath
+		}
 	}
+	// V8's string representations (a rope, a slice) are not what the
+	// program made: it made strings.
+	s.Class, s.RootClass = plainString(s.Class), plainString(s.RootClass)
 	s.Hint = hint(s)
+	if stuck != "" {
+		s.Hint = fmt.Sprintf("resolve functions of awaited promises pile up in %s%s and are never called, so %s() calls wait at their await forever: call (or reject) every queued waiter, release in a finally block so no error path skips it, and reject the waiters on timeout or shutdown", stuck, countRange(s), s.Location.Function)
+	}
 	if s.Pattern != PatternDetachedDOM && !s.collection && !strings.HasPrefix(s.Class, "Detached ") {
 		// A component kept in a cache keeps the element it rendered,
 		// removed from the page: worth saying, it is most of the size.
@@ -153,6 +232,14 @@ func (x *explainer) explain(s *Suspect) {
 			s.Hint += fmt.Sprintf("; each keeps a removed DOM element (%s) alive", g.ClassName(el))
 		}
 	}
+}
+
+func plainString(class string) string {
+	switch class {
+	case "(concatenated string)", "(sliced string)", "(thin string)":
+		return "(string)"
+	}
+	return class
 }
 
 // userLocation: l is in the program's code, not node's (node:...).
@@ -187,6 +274,9 @@ func (x *explainer) className(v uint32) string {
 	if int(g.S.NodeType[v]) == g.S.NodeTypeIndex.Closure {
 		name := x.funcName(v)
 		if name == "" {
+			if x.resolvingFunction(v) {
+				return "(promise resolving function)"
+			}
 			return "(anonymous function)"
 		}
 		return name + "()"
@@ -310,16 +400,9 @@ func labelOf(st *PathStep) string {
 	return st.Class
 }
 
-// telling finds the class that says what leaks: v's own class if it is a
-// program's object, else the first such object v keeps alive (breadth first
-// in the dominator tree): RequestContext under a listener closure.
-func (x *explainer) telling(v uint32) string {
-	if t, ok := x.tellingNode(v); ok {
-		return x.g.ClassName(t)
-	}
-	return x.className(v)
-}
-
+// tellingNode finds the object that says what leaks: v itself if it is a
+// program's object, else the first such object v keeps alive (breadth
+// first in the dominator tree): RequestContext under a listener closure.
 func (x *explainer) tellingNode(v uint32) (uint32, bool) {
 	g := x.g
 	queue := []uint32{v}
@@ -350,7 +433,9 @@ func (x *explainer) tellingNode(v uint32) (uint32, bool) {
 // asyncFunction finds, a few references from v (an await's resume closure
 // keeps it through its context), the suspended state of an async function
 // (V8's "Generator" object) and returns its function.
-func (x *explainer) asyncFunction(v uint32) (uint32, bool) {
+func (x *explainer) asyncFunction(v uint32) (uint32, bool) { return x.asyncFunctionWithin(v, 3) }
+
+func (x *explainer) asyncFunctionWithin(v uint32, depth int) (uint32, bool) {
 	g := x.g
 	s := g.S
 	type item struct {
@@ -368,7 +453,7 @@ func (x *explainer) asyncFunction(v uint32) (uint32, bool) {
 				}
 			}
 		}
-		if u.depth == 3 {
+		if u.depth == depth {
 			continue
 		}
 		for e, to := range g.Edges(u.v) {
@@ -380,6 +465,89 @@ func (x *explainer) asyncFunction(v uint32) (uint32, bool) {
 		}
 	}
 	return 0, false
+}
+
+// reactionsHolder is the first promise on v's path whose reactions keep v.
+func (x *explainer) reactionsHolder(v uint32) (uint32, bool) {
+	path := x.path(v)
+	for k := 1; k < len(path); k++ {
+		if e := path[k].Edge; e != heapgraph.NoEdge && x.g.S.EdgeName(e) == "reactions_or_result" {
+			return path[k-1].Node, true
+		}
+	}
+	return 0, false
+}
+
+// resolvingFunction: c is a promise's resolve or reject function (V8's
+// builtin, with the promise in its context).
+func (x *explainer) resolvingFunction(c uint32) bool {
+	g := x.g
+	s := g.S
+	for e, ctx := range g.Edges(c) {
+		if s.EdgeName(e) != "context" {
+			continue
+		}
+		for _, p := range g.Edges(ctx) {
+			if int(s.NodeType[p]) == s.NodeTypeIndex.Object && s.NodeNameString(p) == "Promise" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pendingPromiseOf returns the promise whose resolve (or reject) function
+// c is, when that promise is still pending: V8 keeps it in the resolving
+// function's context.
+func (x *explainer) pendingPromiseOf(c uint32) (uint32, bool) {
+	g := x.g
+	s := g.S
+	if int(s.NodeType[c]) != s.NodeTypeIndex.Closure {
+		return 0, false
+	}
+	for e, ctx := range g.Edges(c) {
+		if s.EdgeName(e) != "context" {
+			continue
+		}
+		for _, p := range g.Edges(ctx) {
+			if int(s.NodeType[p]) != s.NodeTypeIndex.Object || s.NodeNameString(p) != "Promise" {
+				continue
+			}
+			for e2, r := range g.Edges(p) {
+				// Pending: reactions_or_result holds reactions (or
+				// nothing yet), not a value.
+				if s.EdgeName(e2) == "reactions_or_result" && strings.Contains(s.NodeNameString(r), "PromiseReaction") {
+					return p, true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+// queueName names the collection raw[i] is stored in, as the code spells
+// it: Semaphore.waiters, or the variable's name.
+func (x *explainer) queueName(raw []rawStep, i int) string {
+	g := x.g
+	s := g.S
+	j := i - 1
+	for j > 0 && (int(s.NodeType[raw[j].node]) == s.NodeTypeIndex.Hidden || raw[j].edgeName == "elements" || raw[j].edgeName == "table") {
+		j--
+	}
+	if j <= 0 {
+		return "a queue"
+	}
+	switch raw[j].edgeType {
+	case "property":
+		owner := g.ClassName(raw[j-1].node)
+		if owner == "Object" || isSystemName([]byte(owner)) {
+			return raw[j].edgeName
+		}
+		return owner + "." + raw[j].edgeName
+	case "context":
+		return raw[j].edgeName
+	}
+	return g.ClassName(raw[j].node)
 }
 
 // internalClass: v's constructor is defined in node's own code.
@@ -904,6 +1072,41 @@ func domListener(s *Suspect) bool {
 	return false
 }
 
+// reactionChain finds a run of reactions on one promise in the suspect's
+// path (… → shutdown → Promise {reactions_or_result} → PromiseReaction ×899):
+// every call subscribed to the same pending promise. It returns the
+// promise's variable or property name.
+func reactionChain(s *Suspect) (string, bool) {
+	p := s.RetainerPath
+	for i := 1; i < len(p); i++ {
+		if p[i].Edge != "reactions_or_result" {
+			continue
+		}
+		n := 0
+		for j := i; j < len(p) && j <= i+1; j++ {
+			if strings.Contains(p[j].Name, "PromiseReaction") && p[j].Repeat > n {
+				n = p[j].Repeat
+			}
+		}
+		if n < 2 {
+			continue
+		}
+		name := ""
+		if et := p[i-1].EdgeType; et == "context" || et == "property" {
+			name = p[i-1].Edge
+		}
+		return name, true
+	}
+	return "", false
+}
+
+func orName(name, other string) string {
+	if name != "" {
+		return name
+	}
+	return other
+}
+
 // eventTargetListener: the suspect's listeners are in an EventTarget's
 // kEvents map (AbortSignal and other web EventTargets), not an
 // EventEmitter's _events.
@@ -927,14 +1130,20 @@ func onceListener(s *Suspect) bool {
 	return false
 }
 
-func hint(s *Suspect) string {
-	per := ""
-	if n := len(s.Count); n > 1 {
-		per = fmt.Sprintf(" (%d → %d)", s.Count[0], s.Count[n-1])
-		if s.CountUnit != "" {
-			per = fmt.Sprintf(" (%d → %d %s)", s.Count[0], s.Count[n-1], s.CountUnit)
-		}
+// countRange is " (first → last)" of the suspect's count.
+func countRange(s *Suspect) string {
+	n := len(s.Count)
+	switch {
+	case n < 2:
+		return ""
+	case s.CountUnit != "":
+		return fmt.Sprintf(" (%d → %d %s)", s.Count[0], s.Count[n-1], s.CountUnit)
 	}
+	return fmt.Sprintf(" (%d → %d)", s.Count[0], s.Count[n-1])
+}
+
+func hint(s *Suspect) string {
+	per := countRange(s)
 	if h := s.Holder; h != nil && h.Slot != "" {
 		// A slot whose value is rebuilt bigger each time (slots.go).
 		what := "value"
@@ -978,7 +1187,12 @@ func hint(s *Suspect) string {
 			if s.Holder != nil {
 				on = "the " + s.Holder.Class
 			}
-			return fmt.Sprintf("listeners for %s pile up on %s%s: call removeEventListener (same function) when the work is done, or add the listener with { once: true } if it should run once; for a long-lived signal, give each call its own signal (AbortSignal.any([signal, perCall])) instead of listening on the shared one", ev, on, per)
+			if s.Holder != nil && s.Holder.Event == "abort" {
+				// 'abort' fires once at most: { once: true } does not
+				// help while the signal lives on.
+				return fmt.Sprintf("listeners for 'abort' pile up on %s%s, which lives longer than the calls that listen: call removeEventListener (same function) when each call ends, or listen on a per-call signal that goes away with the call (AbortSignal.any([signal, perCall.signal]))", on, per)
+			}
+			return fmt.Sprintf("listeners for %s pile up on %s%s: call removeEventListener (same function) when the work is done, or add the listener with { once: true } if it should run once", ev, on, per)
 		}
 		if onceListener(s) {
 			// once() only removes a listener when its event fires.
@@ -1009,10 +1223,20 @@ func hint(s *Suspect) string {
 	case PatternClosure:
 		return fmt.Sprintf("closures of the same function accumulate%s: unregister callbacks when they are no longer needed, and avoid capturing large objects in long-lived closures", per)
 	case PatternPromise:
-		if l := s.Location; l != nil && strings.HasPrefix(l.Function, "async ") {
-			return fmt.Sprintf("%s() calls pile up suspended at an await that never resumes%s: make sure the awaited promise settles (reject it on shutdown, add a timeout with AbortSignal.timeout or Promise.race), or do not await it per request", l.Function, per)
+		if name, ok := reactionChain(s); ok {
+			what := "one long-lived pending promise"
+			if name != "" {
+				what += " (" + name + ")"
+			}
+			if l := s.Location; l != nil && strings.HasPrefix(l.Function, "async ") {
+				return fmt.Sprintf("%s() calls pile up suspended at an await on %s%s that never settles: each await adds a reaction freed only when it settles; settle it (resolve or reject it on shutdown), or do not await it per call: race the call against a per-call AbortSignal or timer that you clear when it ends", l.Function, what, per)
+			}
+			return fmt.Sprintf("reactions pile up on %s%s: each call that races against it (Promise.race([work, %s])) or awaits it adds one, freed only when it settles, and each keeps its call's promise and result; settle it when it is no longer needed, or race against a per-call AbortSignal or timer that you clear when the call ends", what, per, orName(name, "it"))
 		}
-		return fmt.Sprintf("promises or their reactions pile up%s: settle or drop promises that can wait forever (add a timeout with AbortSignal.timeout or Promise.race) and do not attach a handler per request to a long-lived pending promise", per)
+		if l := s.Location; l != nil && strings.HasPrefix(l.Function, "async ") {
+			return fmt.Sprintf("%s() calls pile up suspended at an await that never resumes%s: make sure the awaited promise settles (reject it on shutdown, or give the operation a timeout with AbortSignal.timeout), or do not await it per request", l.Function, per)
+		}
+		return fmt.Sprintf("promises or their reactions pile up%s: settle or drop promises that can wait forever (give the operation a timeout with AbortSignal.timeout) and do not attach a handler per request to a long-lived pending promise", per)
 	case PatternStringBuffer:
 		if isBufferClass(s.Class) {
 			return "buffers accumulate: stream or cap them instead of keeping them all; a small slice (subarray/slice) of a large buffer keeps the whole parent alive, so keep a copy (Buffer.from(slice))"

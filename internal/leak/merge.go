@@ -60,10 +60,25 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 	byHolder := map[holderKey]int{}
 	for i := range sus {
 		h := sus[i].Holder
-		if h == nil || parent[i] >= 0 {
+		if parent[i] >= 0 {
 			continue
 		}
-		k := holderKey{h.ID, h.Event}
+		var k holderKey
+		switch {
+		case h != nil:
+			k = holderKey{h.ID, h.Event}
+		case sus[i].Pattern == PatternPromise:
+			// The reactions of one pending promise (every call's
+			// Promise.race against one shutdown promise adds a
+			// resolve/reject pair and a derived promise): one leak.
+			p, ok := ex.reactionsHolder(sus[i].rep)
+			if !ok {
+				continue
+			}
+			k = holderKey{g.ID(p), "\x00reactions"}
+		default:
+			continue
+		}
 		if j, ok := byHolder[k]; ok {
 			parent[i] = j
 			continue
