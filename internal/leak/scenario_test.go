@@ -439,3 +439,78 @@ func TestListenersOnSeveralEvents(t *testing.T) {
 		t.Errorf("hint %q does not name both events", s.Hint)
 	}
 }
+
+// TestRebuiltSlots: a string grown with += and a Buffer grown with
+// Buffer.concat get a new id at every snapshot, so no new object survives
+// from S2 and no object grows in place; the slot holding them (same holder,
+// same name) is the suspect, counted in bytes. A cons string's pieces are
+// one string with it: never a linked list or a suspect of their own.
+func TestRebuiltSlots(t *testing.T) {
+	cases := []struct {
+		name, slot, kind, class, script string
+	}{
+		{"string-concat", "accessLog", "variable", "(string)", "string-concat.js"},
+		{"buffer-concat", "body", "property", "Buffer", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ps := series(t, c.name, 4)
+			subs := [][]string{ps, ps[:3]}
+			if c.class == "(string)" {
+				// Two snapshots: only a string appended to (the
+				// old one is a piece of the new) tells a leak from
+				// a value rebuilt within a bound.
+				subs = append(subs, []string{ps[0], ps[3]})
+			}
+			for _, sub := range subs {
+				rep := analyzeFiles(t, sub)
+				if len(rep.Suspects) == 0 {
+					t.Fatalf("%d snapshots: no suspect", len(sub))
+				}
+				for _, s := range rep.Suspects {
+					t.Logf("%d snapshots: #%d %s %s count=%v %s holder=%+v\n  %s", len(sub), s.Rank, s.Pattern, s.Class, s.Count, s.CountUnit, s.Holder, s.PathText)
+					if s.Holder != nil && s.Holder.Kind == "linked list" {
+						t.Errorf("a linked list suspect: %s %s", s.Pattern, s.PathText)
+					}
+				}
+				top := rep.Suspects[0]
+				h := top.Holder
+				if top.Pattern != PatternStringBuffer || top.Class != c.class || h == nil || h.Slot != c.slot || h.Kind != c.kind {
+					t.Fatalf("%d snapshots: top suspect %s %s holder %+v, want string-or-buffer %s in %s %s", len(sub), top.Pattern, top.Class, h, c.class, c.kind, c.slot)
+				}
+				n := len(top.Count)
+				if top.CountUnit != "bytes" || n != len(sub) || top.Count[n-1] < top.Count[0]+minCollectionGrowth || top.GrowthBytes < minCollectionGrowth {
+					t.Errorf("counts %v %s growth %d, want bytes growing by 64 KiB or more", top.Count, top.CountUnit, top.GrowthBytes)
+				}
+				for i := 1; i < n; i++ {
+					if top.Count[i] <= top.Count[i-1] {
+						t.Errorf("count %v does not grow at every snapshot", top.Count)
+					}
+				}
+				if !strings.Contains(top.Hint, c.slot) || !strings.Contains(top.Hint, "cap it or flush it") {
+					t.Errorf("hint %q, want the slot and cap-or-flush", top.Hint)
+				}
+				if c.script != "" && (top.Location == nil || filepath.Base(top.Location.Script) != c.script) {
+					t.Errorf("location %+v, want the function in %s", top.Location, c.script)
+				}
+				last := top.RetainerPath[len(top.RetainerPath)-1]
+				if last.Edge != c.slot {
+					t.Errorf("path ends at %+v, want the %s slot", last, c.slot)
+				}
+			}
+		})
+	}
+}
+
+// TestRebuiltButBoundedIsNoLeak: a string and a Buffer rebuilt at every
+// request but capped keep new ids and stay the same size: no suspect, with
+// four, three or two snapshots.
+func TestRebuiltButBoundedIsNoLeak(t *testing.T) {
+	ps := series(t, "rebuilt-bounded", 4)
+	for _, sub := range [][]string{ps, ps[1:], {ps[0], ps[3]}, {ps[2], ps[3]}} {
+		rep := analyzeFiles(t, sub)
+		for _, s := range rep.Suspects {
+			t.Errorf("%d snapshots: suspect %s %s count=%v holder=%+v\n  %s", len(sub), s.Pattern, s.Class, s.Count, s.Holder, s.PathText)
+		}
+	}
+}

@@ -174,8 +174,72 @@ func (t *growingSlots) add(g *heapgraph.Graph, sh *shaper, i, n int) {
 	for x := 0; x < i; x++ {
 		t.retained[x], t.valueID[x] = t.retained[x][:keep], t.valueID[x][:keep]
 	}
+	if n == 2 && keep > 0 {
+		t.keepContaining(g)
+	}
 	if keep == 0 {
 		t.scratch = nil
+	}
+}
+
+// keepContaining keeps, in the second of two snapshots, only the slots
+// whose new value is the old string with more appended: a string built
+// with += keeps the previous string as a piece of its cons-string tree.
+// Two snapshots cannot tell a value that keeps growing from one rebuilt
+// within a bound (a log trimmed to its last 256 KiB, caught once short and
+// once long); appending to the whole previous string is the one case that
+// still tells. A Buffer.concat copy keeps nothing of the old Buffer, so it
+// needs three snapshots.
+func (t *growingSlots) keepContaining(g *heapgraph.Graph) {
+	type old struct{ id, k uint32 }
+	olds := make([]old, len(t.keys))
+	for k := range t.keys {
+		olds[k] = old{t.valueID[0][k], uint32(k)}
+	}
+	slices.SortFunc(olds, func(a, b old) int { return cmpU32(a.id, b.id) })
+	oldNode := make([]uint32, len(t.keys))
+	found := make([]bool, len(t.keys))
+	s := g.S
+	lo, hi := olds[0].id, olds[len(olds)-1].id
+	for v := uint32(0); v < uint32(s.NodeCount); v++ {
+		id := s.NodeID[v]
+		if id < lo || id > hi {
+			continue
+		}
+		j, ok := slices.BinarySearchFunc(olds, id, func(a old, id uint32) int { return cmpU32(a.id, id) })
+		if ok {
+			oldNode[olds[j].k], found[olds[j].k] = v, true
+		}
+	}
+	keep := 0
+	for k := range t.keys {
+		inside := false
+		if found[k] && stringType(g, oldNode[k]) {
+			for d, steps := oldNode[k], 0; steps < s.NodeCount; d, steps = g.Dominator(d), steps+1 {
+				if d == t.node[k] {
+					inside = true
+					break
+				}
+				if d != oldNode[k] && int(s.NodeType[d]) != s.NodeTypeIndex.ConcatenatedString {
+					break // held by a slice of a flattened copy, say
+				}
+				if d == g.Root || d == g.Dominator(d) {
+					break
+				}
+			}
+		}
+		if !inside {
+			continue
+		}
+		t.keys[keep], t.node[keep] = t.keys[k], t.node[k]
+		for x := range t.retained {
+			t.retained[x][keep], t.valueID[x][keep] = t.retained[x][k], t.valueID[x][k]
+		}
+		keep++
+	}
+	t.keys, t.node = t.keys[:keep], t.node[:keep]
+	for x := range t.retained {
+		t.retained[x], t.valueID[x] = t.retained[x][:keep], t.valueID[x][:keep]
 	}
 }
 
@@ -217,7 +281,7 @@ func (t *growingSlots) suspects(g *heapgraph.Graph, ex *explainer, first *idSet,
 		slot, kind := t.slotName(key)
 		s.Holder = &Holder{Class: g.ClassName(holder), ID: key.holder, Kind: kind, Slot: slot}
 		s.Pattern = slotPattern(g, v)
-		if s.Pattern == PatternStringBuffer && strings.HasPrefix(s.Class, "(") {
+		if stringType(g, v) {
 			s.Class, s.RootClass = "(string)", "(string)"
 		}
 		if kind == "variable" {
@@ -257,6 +321,15 @@ func (t *growingSlots) slotName(k slotKey) (name, kind string) {
 		return "[" + strconv.FormatUint(uint64(k.name), 10) + "]", "element"
 	}
 	return str(), "internal"
+}
+
+func stringType(g *heapgraph.Graph, v uint32) bool {
+	nt := &g.S.NodeTypeIndex
+	switch int(g.S.NodeType[v]) {
+	case nt.String, nt.ConcatenatedString, nt.SlicedString:
+		return true
+	}
+	return false
 }
 
 // slotPattern: a string or a Buffer rebuilt bigger is string-or-buffer, an
