@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/ui"
 )
 
 func gcSample(t *testing.T, name string) []byte {
@@ -180,6 +183,22 @@ func TestGCInterruptPrintsSummary(t *testing.T) {
 	}
 }
 
+// TestGCInterruptSaidInText: the text report says it was interrupted too.
+func TestGCInterruptSaidInText(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	go pw.Write(gcSample(t, "node8-mark-sweep.log"))
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		cancel()
+	}()
+	out, errOut, code := runGCWith(ctx, pr, "--quiet", "-")
+	if code != ExitInterrupted || !strings.Contains(out, "interrupted: this report covers the log read before Ctrl-C") {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+}
+
 // TestGCLiveNode is the issue's live use: node --trace-gc app.js piped into
 // leakhound gc - --tee. Every line node printed comes out unchanged.
 func TestGCLiveNode(t *testing.T) {
@@ -259,5 +278,80 @@ func TestGCFailOnCurvedLeak(t *testing.T) {
 		if _, _, code := runGCWith(context.Background(), nil, args...); code != ExitBadInput {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
+	}
+}
+
+func gcFixture(t *testing.T, name string) string {
+	t.Helper()
+	return filepath.Join("..", "..", "testdata", "gctrace", name)
+}
+
+// TestGCTruncatedGzip: the evaluation's repro (head -c 2000 of a gzipped
+// log). The GCs before the cut are reported, the report says where the
+// stream ends, and the exit code is 2 with one line on stderr.
+func TestGCTruncatedGzip(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	log, err := os.ReadFile(gcFixture(t, "progress-dots.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw.Write(log)
+	zw.Close()
+	path := filepath.Join(t.TempDir(), "trunc.log.gz")
+	os.WriteFile(path, gz.Bytes()[:gz.Len()/2], 0o644)
+	out, errOut, code := runGCWith(context.Background(), nil, "--quiet", path)
+	want := fmt.Sprintf("the gzip stream is cut off after %s bytes", ui.Count(int64(gz.Len()/2)))
+	if code != ExitBadInput || !strings.Contains(errOut, want) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if !strings.Contains(out, "warning: "+want) || !strings.Contains(out, "GCs in 1 isolate") || strings.Contains(out, "malformed") {
+		t.Errorf("report:\n%s", out)
+	}
+	out, _, code = runGCWith(context.Background(), nil, "--json", path)
+	var v struct {
+		GCs       int    `json:"gcs"`
+		Truncated string `json:"truncated"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || code != ExitBadInput || v.GCs == 0 || !strings.HasPrefix(v.Truncated, want) {
+		t.Errorf("exit %d %v %+v", code, err, v)
+	}
+	// Cut inside the header: nothing to report, the same wording.
+	os.WriteFile(path, gz.Bytes()[:5], 0o644)
+	_, errOut, code = runGCWith(context.Background(), nil, path)
+	if code != ExitBadInput || !strings.Contains(errOut, "the gzip stream is cut off after 5 bytes") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestGCInconclusiveFailOnLeak: too few major GCs is "inconclusive"; with
+// --fail-on-leak it exits 0 unless the heap at least doubled at every step.
+func TestGCInconclusiveFailOnLeak(t *testing.T) {
+	out, errOut, code := runGCWith(context.Background(), nil, "--fail-on-leak", "--pressure-gc-pct", "50", gcFixture(t, "few-majors-leak.log"))
+	if code != ExitCheckFailed || !strings.Contains(out, "inconclusive, likely a leak") {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+	out, errOut, code = runGCWith(context.Background(), bytes.NewReader(gcSample(t, "node8-mark-sweep.log")), "--fail-on-leak", "-")
+	if code != 0 || !strings.Contains(out, "inconclusive: 2 major GCs, too few to judge a heap trend (need 5)") {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
+}
+
+// TestGCPrefixedLog: a real trace behind log-collector prefixes reads.
+func TestGCPrefixedLog(t *testing.T) {
+	out, errOut, code := runGCWith(context.Background(), nil, "--json", gcFixture(t, "prefixed.log"))
+	var v struct {
+		GCs     int    `json:"gcs"`
+		Verdict string `json:"verdict"`
+	}
+	if err := json.Unmarshal([]byte(out), &v); err != nil || code != 0 || v.GCs < 30 || v.Verdict != "probable-leak" {
+		t.Errorf("exit %d %v %+v %s", code, err, v, errOut)
+	}
+	// Records that lost V8's prefix are not GC lines, but the error says
+	// they are there instead of suggesting --trace-gc.
+	in := "[1:0xa]   1\nx0 ms: Scavenge 4.1 (4.2) -> 3.8 (5.2) MB, 1.2 / 0.0 ms  allocation failure; \n"
+	_, errOut, code = runGCWith(context.Background(), strings.NewReader(in), "-")
+	if code != ExitBadInput || !strings.Contains(errOut, "1 lines hold GC records without V8's [pid:0x…]") {
+		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
