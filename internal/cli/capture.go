@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/inspector"
@@ -17,8 +18,8 @@ import (
 func init() {
 	Register(&Command{
 		Name:    "capture",
-		Summary: "take a heap snapshot of a running node process (pid, host:port or ws:// URL)",
-		Usage:   "leakhound capture TARGET [-o FILE|DIR]",
+		Summary: "take a heap snapshot of a running node process (pid, host:port or ws:// URL), or a series of them in one session (--count)",
+		Usage:   "leakhound capture TARGET [-o FILE|DIR] [--count N --every D]",
 		Run:     runCapture,
 	})
 }
@@ -80,6 +81,8 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	quiet := fs.Bool("quiet", false, "no progress bar or notes on stderr")
 	force := fs.Bool("force", false, "skip the free-disk check (it estimates the snapshot as 3x the used JS heap)")
+	count := fs.Int("count", 1, "take N snapshots in one inspector session, for `leakhound leaks` (V8 renumbers objects when a session ends, so separate captures cannot be compared)")
+	every := fs.Duration("every", 30*time.Second, "with --count: time from the start of one snapshot to the start of the next")
 	tf := addTargetFlags(fs)
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
@@ -88,9 +91,18 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	if len(pos) != 1 {
 		return BadInputf("capture needs exactly one TARGET (a pid, host:port or ws:// URL), got %d", len(pos))
 	}
+	if *count < 1 || *count > 1000 {
+		return BadInputf("--count must be between 1 and 1000, got %d", *count)
+	}
+	if *every <= 0 {
+		return BadInputf("--every must be positive, got %s", *every)
+	}
 	path, err := snapshotPath(*out)
 	if err != nil {
 		return err
+	}
+	if *count > 1 && path != "" && !isDir(path) {
+		return BadInputf("-o must be a directory with --count %d (the snapshots are named Heap.….PID.SEQ.heapsnapshot)", *count)
 	}
 	c, err := attachTarget(ctx, env, pos[0], tf, *quiet)
 	if err != nil {
@@ -104,26 +116,81 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 			_ = json.Unmarshal(v, &pid)
 		}
 	}
-	if path == "" || isDir(path) {
-		dir := path
-		if dir == "" {
-			dir = "."
+	var taken []captureJSON
+	var paths []string
+	var capErr error
+	for i := 0; i < *count; i++ {
+		start := time.Now()
+		p := path
+		if p == "" || isDir(p) {
+			dir := p
+			if dir == "" {
+				dir = "."
+			}
+			p = inspector.NextSnapshotPath(dir, pid, start)
 		}
-		path = inspector.NextSnapshotPath(dir, pid, time.Now())
+		res, err := captureWithProgress(ctx, env, c, p, *quiet, *force)
+		if err != nil {
+			capErr = err
+			break
+		}
+		r := captureJSON{Path: res.Path, Bytes: res.Bytes, DurationMS: res.Duration.Milliseconds(),
+			HeapUsed: res.HeapUsed, PID: pid, Target: c.Target().String()}
+		taken, paths = append(taken, r), append(paths, res.Path)
+		if !*asJSON {
+			fmt.Fprintf(env.Stdout, "%s  %s in %.1fs (JS heap %s used)\n", res.Path, ui.Bytes(res.Bytes),
+				res.Duration.Seconds(), ui.Bytes(res.HeapUsed))
+		}
+		if i == *count-1 {
+			break
+		}
+		if !*quiet {
+			fmt.Fprintf(env.Stderr, "leakhound: snapshot %d of %d taken; the next at %s\n", i+1, *count, start.Add(*every).Format("15:04:05"))
+		}
+		select {
+		case <-ctx.Done():
+			capErr = ctx.Err()
+		case <-c.Done():
+			capErr = c.Err()
+		case <-time.After(time.Until(start.Add(*every))):
+		}
+		if capErr != nil {
+			break
+		}
 	}
-	res, err := captureWithProgress(ctx, env, c, path, *quiet, *force)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
+	if *asJSON && len(taken) > 0 {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(captureJSON{Path: res.Path, Bytes: res.Bytes, DurationMS: res.Duration.Milliseconds(),
-			HeapUsed: res.HeapUsed, PID: pid, Target: c.Target().String()})
+		var v any = taken[0]
+		if *count > 1 {
+			v = taken
+		}
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(env.Stdout, "%s  %s in %.1fs (JS heap %s used)\n", res.Path, ui.Bytes(res.Bytes),
-		res.Duration.Seconds(), ui.Bytes(res.HeapUsed))
+	if capErr != nil {
+		if len(taken) > 0 && *count > 1 && !*quiet {
+			fmt.Fprintf(env.Stderr, "leakhound: stopped after %d of %d snapshots (kept)\n", len(taken), *count)
+		}
+		return capErr
+	}
+	if len(paths) > 1 && !*quiet && !*asJSON {
+		fmt.Fprintf(env.Stderr, "leakhound: compare them with: leakhound leaks %s\n", strings.Join(quoteArgs(paths), " "))
+	}
 	return nil
+}
+
+// quoteArgs quotes paths that a shell would split.
+func quoteArgs(ps []string) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p
+		if strings.ContainsAny(p, " \t'\"$`\\") {
+			out[i] = "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
+		}
+	}
+	return out
 }
 
 // captureWithProgress runs inspector.Capture with a progress bar on stderr.

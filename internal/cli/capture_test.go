@@ -96,3 +96,35 @@ func TestCaptureCommandBadTargets(t *testing.T) {
 }
 
 var syscallZero = syscall.Signal(0)
+
+// TestCaptureSeries: --count takes the snapshots in one inspector session,
+// so `leaks` can compare them (separate captures cannot be: V8 renumbers
+// every object when a session ends).
+func TestCaptureSeries(t *testing.T) {
+	cmd := livetest.Start(t, "--inspect-port=0", "idle.js")
+	dir := t.TempDir()
+	pid := strconv.Itoa(cmd.Process.Pid)
+	if code, _, errOut := runInspCLI("capture", pid, "--count", "2", "-o", filepath.Join(dir, "x.heapsnapshot")); code != ExitBadInput {
+		t.Fatalf("--count with -o FILE: exit %d (%s), want 2", code, errOut)
+	}
+	code, out, errOut := runInspCLI("capture", pid, "--count", "3", "--every", "300ms", "-o", dir, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var res []captureJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != 3 {
+		t.Fatalf("JSON %q: %v, want 3 results", out, err)
+	}
+	paths := []string{"leaks", "--quiet"}
+	for _, r := range res {
+		paths = append(paths, r.Path)
+	}
+	if code, out, errOut := runInspCLI(paths...); code != 0 {
+		t.Fatalf("leaks on the series: exit %d: %s%s", code, out, errOut)
+	}
+	// Text output names the command to compare them.
+	code, out, errOut = runInspCLI("capture", pid, "--count", "2", "--every", "200ms", "-o", dir)
+	if code != 0 || strings.Count(out, ".heapsnapshot  ") != 2 || !strings.Contains(errOut, "leakhound leaks ") {
+		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
+	}
+}
