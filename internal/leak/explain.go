@@ -256,7 +256,12 @@ func (x *explainer) userClosureBelow(v uint32) *Location {
 	for i := 0; i < len(queue) && i < 256; i++ {
 		u := queue[i]
 		if int(g.S.NodeType[u]) == g.S.NodeTypeIndex.Closure {
-			if l := x.closureLocation(u); userLocation(l) {
+			f := u
+			if t, ok := x.boundTarget(u); ok {
+				// this.cancel.bind(this): the method is the code.
+				f = t
+			}
+			if l := x.closureLocation(f); userLocation(l) {
 				return l
 			}
 		}
@@ -1231,7 +1236,7 @@ func hint(s *Suspect) string {
 			if l := s.Location; l != nil && strings.HasPrefix(l.Function, "async ") {
 				return fmt.Sprintf("%s() calls pile up suspended at an await on %s%s that never settles: each await adds a reaction freed only when it settles; settle it (resolve or reject it on shutdown), or do not await it per call: race the call against a per-call AbortSignal or timer that you clear when it ends", l.Function, what, per)
 			}
-			return fmt.Sprintf("reactions pile up on %s%s: each call that races against it (Promise.race([work, %s])) or awaits it adds one, freed only when it settles, and each keeps its call's promise and result; settle it when it is no longer needed, or race against a per-call AbortSignal or timer that you clear when the call ends", what, per, orName(name, "it"))
+			return fmt.Sprintf("reactions pile up on %s%s: each call that races against it (Promise.race([work, %s])) or awaits it adds one, freed only when it settles, and each keeps its call's promise and result; settle it when it is no longer needed, or race against a per-call AbortSignal or timer that you clear when the call ends", what, per, orName(name, "longLived"))
 		}
 		if l := s.Location; l != nil && strings.HasPrefix(l.Function, "async ") {
 			return fmt.Sprintf("%s() calls pile up suspended at an await that never resumes%s: make sure the awaited promise settles (reject it on shutdown, or give the operation a timeout with AbortSignal.timeout), or do not await it per request", l.Function, per)

@@ -1,0 +1,134 @@
+package leak
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// topSuspect analyses a scenario's series and returns its first suspect,
+// logging them all.
+func topSuspect(t *testing.T, name string, count int) (*Report, Suspect) {
+	t.Helper()
+	rep := analyzeFiles(t, series(t, name, count))
+	for _, s := range rep.Suspects {
+		t.Logf("#%d %s %s count=%v new=%d loc=%+v holder=%+v\n  %s\n  fix: %s", s.Rank, s.Pattern, s.Class, s.Count, s.NewObjects, s.Location, s.Holder, s.PathText, s.Hint)
+	}
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	return rep, rep.Suspects[0]
+}
+
+// inScript: the location is a line of the scenario's own script, never
+// node's code.
+func inScript(l *Location, name string) bool {
+	return l != nil && filepath.Base(l.Script) == name+".js" && l.Line > 0
+}
+
+// A timer leak is named after the program's object the callback keeps
+// (the Timeout stays on the path), and node's timer list keyed by duration
+// does not read like an array of that many elements.
+func TestTimerNamesTheObjectItKeeps(t *testing.T) {
+	_, s := topSuspect(t, "interval", 3)
+	if s.Pattern != PatternTimer || s.Class != "Poller" || s.RootClass != "Timeout" {
+		t.Errorf("suspect %s %s (root %s), want timer Poller held by Timeout", s.Pattern, s.Class, s.RootClass)
+	}
+	if !strings.Contains(s.PathText, "Timeout") || !strings.HasSuffix(strings.Fields(s.PathText)[len(strings.Fields(s.PathText))-2], "Poller") {
+		t.Errorf("path %q, want it through the Timeout down to the Poller", s.PathText)
+	}
+	if strings.Contains(s.PathText, "Object[") || !strings.Contains(s.PathText, "timerListMap[3600000]") {
+		t.Errorf("path %q, want the timer list as timerListMap[3600000]", s.PathText)
+	}
+}
+
+// Promise.race against one never-settling promise: one suspect (the race's
+// resolve/reject functions and derived promises are one leak), in the
+// script, with a hint that names the race as the cause, not as the cure.
+func TestPromiseRaceIsOneSuspect(t *testing.T) {
+	rep, s := topSuspect(t, "promise-race", 3)
+	if len(rep.Suspects) != 1 {
+		t.Errorf("%d suspects, want the one leak once", len(rep.Suspects))
+	}
+	if s.Pattern != PatternPromise || s.Class != "QueryResult" {
+		t.Errorf("suspect %s %s, want promise QueryResult", s.Pattern, s.Class)
+	}
+	if !inScript(s.Location, "promise-race") {
+		t.Errorf("location %+v, want a line of promise-race.js", s.Location)
+	}
+	if !strings.HasSuffix(s.PathText, "@"+strconv.FormatUint(uint64(lastID(s)), 10)) || !strings.Contains(s.PathText, "QueryResult @") {
+		t.Errorf("path %q, want it to end at the QueryResult", s.PathText)
+	}
+	if !strings.Contains(s.Hint, "shutdown") || strings.Contains(s.Hint, "or Promise.race") {
+		t.Errorf("hint %q, want the long-lived promise named and no Promise.race as a fix", s.Hint)
+	}
+}
+
+// Resolve functions queued by a semaphore and never called: the async
+// calls are stuck at their await, so it is a promise leak at the async
+// function, and the hint names the queue.
+func TestWaitersQueueIsStuckAwait(t *testing.T) {
+	_, s := topSuspect(t, "waiters-queue", 3)
+	if s.Pattern != PatternPromise || s.Class != "ExportJob" {
+		t.Errorf("suspect %s %s, want promise ExportJob", s.Pattern, s.Class)
+	}
+	if s.Location == nil || s.Location.Function != "async runExport" || !inScript(s.Location, "waiters-queue") {
+		t.Errorf("location %+v, want async runExport", s.Location)
+	}
+	if !strings.Contains(s.Hint, "Semaphore.waiters") || !strings.Contains(s.Hint, "runExport()") {
+		t.Errorf("hint %q, want the queue and the async function named", s.Hint)
+	}
+}
+
+// Listeners on an AbortSignal: the emitter is the AbortSignal (V8 calls it
+// EventTarget), the class the program's object (not node's Listener), every
+// new listener counts (they form a linked list), the code is the listener
+// (a bound method), and the hint speaks EventTarget.
+func TestAbortSignalListeners(t *testing.T) {
+	_, s := topSuspect(t, "abort-signal", 3)
+	if s.Class != "UpstreamCall" || s.Holder == nil || s.Holder.Class != "AbortSignal" || s.Holder.Event != "abort" {
+		t.Errorf("suspect %s holder %+v, want UpstreamCall on AbortSignal 'abort'", s.Class, s.Holder)
+	}
+	// 200 calls per round, and the first round after s1 is still alive.
+	if s.NewObjects < 150 {
+		t.Errorf("new objects %d, want about 200", s.NewObjects)
+	}
+	if s.Location == nil || s.Location.Function != "cancel" || !inScript(s.Location, "abort-signal") {
+		t.Errorf("location %+v, want the bound cancel method", s.Location)
+	}
+	if !strings.Contains(s.Hint, "removeEventListener") || strings.Contains(s.Hint, "emitter.off") || strings.Contains(s.Hint, "once()") {
+		t.Errorf("hint %q, want removeEventListener and nothing EventEmitter-only", s.Hint)
+	}
+}
+
+// process.once('exit') per job: the listeners are already once(), so the
+// hint says why they stay (exit fires only at exit), and the code is the
+// program's listener, not node's onceWrapper or the captured class.
+func TestOnceListenersForExit(t *testing.T) {
+	_, s := topSuspect(t, "exit-once", 3)
+	if s.Pattern != PatternEventListener || s.Class != "TempFile" || s.Holder == nil || s.Holder.Event != "exit" {
+		t.Errorf("suspect %s %s holder %+v, want event-listener TempFile on 'exit'", s.Pattern, s.Class, s.Holder)
+	}
+	if strings.Contains(s.Hint, "register it with once()") || !strings.Contains(s.Hint, "fires only when the process ends") {
+		t.Errorf("hint %q, want no once() advice and why exit listeners stay", s.Hint)
+	}
+	if !inScript(s.Location, "exit-once") || s.Location.Line != 19 {
+		t.Errorf("location %+v, want the listener at exit-once.js:19", s.Location)
+	}
+}
+
+// A Buffer's constructor is node's code: never the suspect's location.
+func TestLocationIsNeverNodeInternal(t *testing.T) {
+	_, s := topSuspect(t, "buffer-slices", 3)
+	if s.Location != nil && strings.HasPrefix(s.Location.Script, "node:") {
+		t.Errorf("location %+v is node's own code", s.Location)
+	}
+}
+
+func lastID(s Suspect) uint32 {
+	if len(s.RetainerPath) == 0 {
+		return 0
+	}
+	return s.RetainerPath[len(s.RetainerPath)-1].ID
+}
