@@ -351,6 +351,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	if n == 2 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("with two snapshots a one-off allocation looks like growth, so only shapes that gained %d or more objects are reported; take three or more snapshots to see what keeps growing", minTwoSnapshotGrowth))
 	}
+	rep.Notes = append(rep.Notes, slots.notes()...)
 	rep.Notes = append(rep.Notes, same...)
 	if prevNewest <= first.maxID && len(same) == 0 {
 		// V8's ids only grow, so a later snapshot of a live process nearly
@@ -694,7 +695,7 @@ func (s *idSet) sameProcess(g *heapgraph.Graph, baseName, name string) error {
 			}
 		}
 		if !common {
-			return fmt.Errorf("%w: %s and %s have different global objects (snapshot ids are only comparable within one process; take all snapshots of the same running process)", ErrNotSameProcess, baseName, name)
+			return fmt.Errorf("%w: %s and %s have different global objects (snapshot ids are only comparable within one process and one inspector session: V8 renumbers objects when a session ends, so take the series with one session: ` + "`leakhound capture --count N`" + `, ` + "`watch`" + ` or ` + "`run`" + `)", ErrNotSameProcess, baseName, name)
 		}
 	}
 	st := g.S
@@ -718,7 +719,7 @@ func (s *idSet) sameProcess(g *heapgraph.Graph, baseName, name string) error {
 	if (matched == 0 && len(s.keys) > 0) || differ*20 > matched {
 		// V8 also forgets its ids when an inspector session ends, so
 		// separate `capture` runs renumber the objects of one process.
-		return fmt.Errorf("%w: %d of %d objects with the same id in %s and %s differ (snapshot ids are only comparable within one process and one inspector session: V8 renumbers objects when a session ends, so separate `leakhound capture` runs or DevTools reconnects cannot be compared; take the series with `leakhound watch` or `run`, or within one DevTools session)", ErrNotSameProcess, differ, matched, baseName, name)
+		return fmt.Errorf("%w: %d of %d objects with the same id in %s and %s differ (snapshot ids are only comparable within one process and one inspector session: V8 renumbers objects when a session ends, so separate `leakhound capture` runs or DevTools reconnects cannot be compared; take the series with `leakhound capture --count N`, `watch` or `run`, or within one DevTools session)", ErrNotSameProcess, differ, matched, baseName, name)
 	}
 	return nil
 }
