@@ -695,7 +695,7 @@ func (s *idSet) sameProcess(g *heapgraph.Graph, baseName, name string) error {
 			}
 		}
 		if !common {
-			return fmt.Errorf("%w: %s and %s have different global objects (snapshot ids are only comparable within one process and one inspector session: V8 renumbers objects when a session ends, so take the series with one session: ` + "`leakhound capture --count N`" + `, ` + "`watch`" + ` or ` + "`run`" + `)", ErrNotSameProcess, baseName, name)
+			return fmt.Errorf("%w: %s and %s have different global objects (snapshot ids are only comparable within one process and one inspector session: V8 renumbers objects when a session ends, so take the series in one session: leakhound capture --count N, watch or run)", ErrNotSameProcess, baseName, name)
 		}
 	}
 	st := g.S
