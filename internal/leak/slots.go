@@ -1,6 +1,7 @@
 package leak
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +30,9 @@ type growingSlots struct {
 	names    []string   // slot names (property, variable, internal field)
 	nameID   map[string]uint32
 	scratch  []slotValue // reused per snapshot
+	// unconfirmed: with two snapshots, slots whose value was replaced by a
+	// bigger one that does not hold the old one (a note, not a suspect).
+	unconfirmed []unconfirmedSlot
 	// edgeTypes names the edge types of the first snapshot (their numbers
 	// come from the snapshot's meta).
 	edgeTypes []string
@@ -229,6 +233,13 @@ func (t *growingSlots) keepContaining(g *heapgraph.Graph) {
 			}
 		}
 		if !inside {
+			if grew := t.retained[1][k] - t.retained[0][k]; t.retained[1][k] >= t.retained[0][k]+minCollectionGrowth {
+				slot, kind := t.slotName(t.keys[k])
+				holder := g.Dominator(t.node[k])
+				t.unconfirmed = append(t.unconfirmed, unconfirmedSlot{grew: grew, text: fmt.Sprintf(
+					"%s %s of %s @%d was replaced by a bigger %s (%s → %s): take a third snapshot to see whether it keeps growing (two cannot tell a leak from a value rebuilt within a bound)",
+					kind, slot, g.ClassName(holder), g.ID(holder), g.ClassName(t.node[k]), kib(t.retained[0][k]), kib(t.retained[1][k]))})
+			}
 			continue
 		}
 		t.keys[keep], t.node[keep] = t.keys[k], t.node[k]
@@ -241,6 +252,41 @@ func (t *growingSlots) keepContaining(g *heapgraph.Graph) {
 	for x := range t.retained {
 		t.retained[x], t.valueID[x] = t.retained[x][:keep], t.valueID[x][:keep]
 	}
+}
+
+type unconfirmedSlot struct {
+	grew uint64
+	text string
+}
+
+// notes are the rebuilt slots two snapshots could not confirm, largest
+// growth first (at most three).
+func (t *growingSlots) notes() []string {
+	u := t.unconfirmed
+	slices.SortStableFunc(u, func(a, b unconfirmedSlot) int { return cmpU64(b.grew, a.grew) })
+	var out []string
+	for i := 0; i < len(u) && i < 3; i++ {
+		out = append(out, u[i].text)
+	}
+	return out
+}
+
+func cmpU64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// kib renders a size for a note (the report formats suspects' sizes).
+func kib(b uint64) string {
+	if b >= 1<<20 {
+		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
+	}
+	return fmt.Sprintf("%.1f KiB", float64(b)/1024)
 }
 
 // suspects turns the slots that grew by minCollectionGrowth over the series
