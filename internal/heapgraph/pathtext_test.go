@@ -1,0 +1,66 @@
+package heapgraph
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPathTextOfInspectorSnapshot: paths read the same whatever took the
+// snapshot (the inspector names the global object "global / "), node's
+// timer list keyed by duration reads timerListMap[60000] (not an Array of
+// 60000 elements), and no two paths printed are the same text.
+func TestPathTextOfInspectorSnapshot(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on the PATH")
+	}
+	out := filepath.Join(t.TempDir(), "s.heapsnapshot")
+	if b, err := exec.Command("node", "../../testdata/pathtext/inspector-timer.js", out).CombinedOutput(); err != nil {
+		t.Fatalf("node: %v\n%s", err, b)
+	}
+	g, err := Build(loadGolden(t, out), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	globalSlash, timer := false, uint32(0)
+	found := false
+	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
+		if strings.HasPrefix(g.ClassName(n), "global /") {
+			globalSlash = true
+		}
+		if g.ClassName(n) == "Delivery" && g.TypeName(n) == "object" {
+			timer, found = n, true
+		}
+	}
+	if !globalSlash {
+		t.Log("this node names the global object plainly; the global / case is not exercised")
+	}
+	if !found {
+		t.Fatal("no Delivery in the snapshot")
+	}
+	paths := g.ShortestPaths(timer, 20)
+	if len(paths) == 0 {
+		t.Fatal("no path to the Delivery")
+	}
+	seen := map[string]bool{}
+	timerList := false
+	for _, p := range paths {
+		text := g.FormatPath(p)
+		t.Log(text)
+		if seen[text] {
+			t.Errorf("path printed twice: %s", text)
+		}
+		seen[text] = true
+		if strings.Contains(text, "global /") {
+			t.Errorf("path %q names the global object by the inspector's name", text)
+		}
+		if strings.Contains(text, "Object[60000]") {
+			t.Errorf("path %q reads like an array of 60000 elements", text)
+		}
+		timerList = timerList || strings.Contains(text, "timerListMap[60000]")
+	}
+	if !timerList {
+		t.Errorf("no path through timerListMap[60000]")
+	}
+}
