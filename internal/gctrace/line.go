@@ -79,8 +79,10 @@ type Event struct {
 }
 
 // ParseLine classifies line (without its trailing newline; a trailing '\r'
-// is tolerated) and fills ev for KindGC, KindNVP and KindSpace. It never
-// allocates and never panics, whatever the input.
+// is tolerated) and fills ev for KindGC, KindNVP and KindSpace. V8's
+// record may follow anything else on the line (a log collector's prefix,
+// application output without a newline). It never allocates, never
+// panics and stays linear in the line's length, whatever the input.
 func ParseLine(line []byte, ev *Event) Kind {
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
@@ -178,6 +180,12 @@ func LooksLikeGC(line []byte) bool {
 	}
 	return false
 }
+
+// maxName bounds a GC type's or a space's name ("Minor Mark-Compact
+// (during sweeping)", "Shared large object space"): the search for the
+// record anywhere in a line tries every "[", so each try must cost O(1)
+// on lines that are not V8's.
+const maxName = 64
 
 // parsePrefix reads V8's "[1234:0x1a2b3c]" prefix. Windows prints the
 // address without "0x" ("[43580:000002C9E4AAE000]") and V8 before 4.x
@@ -279,10 +287,11 @@ func looksLikeGC(b []byte) bool {
 //
 //	Mark-Compact (reduce) 16.2 (25.2) -> 12.8 (30.2) MB, pooled: 0.0 MB, 12.77 / 0.00 ms  (+ 1.5 ms in 75 steps since start of marking, ...) (average mu = 1.000, current mu = 1.000) reason; collector reason
 func parseHuman(b []byte, ev *Event) bool {
-	// The type runs up to the first token that starts with a digit.
+	// The type runs up to the first token that starts with a digit, within
+	// maxName bytes.
 	i := 0
 	for {
-		j := bytes.IndexByte(b[i:], ' ')
+		j := bytes.IndexByte(b[i:min(len(b), maxName)], ' ')
 		if j < 0 {
 			return false
 		}
@@ -495,7 +504,9 @@ func parseNVP(b []byte, ev *Event) bool {
 
 // parseSpace reads "Old space,   used: 2734 KB, available: 0 KB, committed: 2784 KB".
 func parseSpace(b []byte, ev *Event) bool {
-	comma := bytes.IndexByte(b, ',')
+	// Names are short; looking no further keeps a line of many "[1]"s
+	// (each tried as a prefix) linear.
+	comma := bytes.IndexByte(b[:min(len(b), maxName)], ',')
 	if comma <= 0 {
 		return false
 	}
@@ -508,9 +519,10 @@ func parseSpace(b []byte, ev *Event) bool {
 	}
 	b = b[comma+1:]
 	got := false
-	for len(b) > 0 {
+	// V8 prints at most four fields; a bound keeps hostile lines linear.
+	for f := 0; len(b) > 0 && f < 8; f++ {
 		b = skipSpaces(b)
-		colon := bytes.IndexByte(b, ':')
+		colon := bytes.IndexByte(b[:min(len(b), maxName)], ':')
 		if colon <= 0 {
 			break
 		}

@@ -254,3 +254,17 @@ func TestInterruptedAndTruncatedSaidInText(t *testing.T) {
 		t.Errorf("%s", out.String())
 	}
 }
+
+// TestManyBracketsStayLinear: the record is looked for at every '[' of a
+// line, so each try must be O(1): 1 MiB lines of "[1]"s (each a valid old
+// "[pid]" prefix) or of space-like fields classify in milliseconds (it
+// took seconds when a try could scan to the end of the line).
+func TestManyBracketsStayLinear(t *testing.T) {
+	for _, unit := range []string{"[1] a ", "[1]", "[1] Old space", "[1] a, x: 1 KB, ", "[1] 1 ms: a a a ", "[1:0x1] "} {
+		line := bytes.Repeat([]byte(unit), (1<<20)/len(unit))
+		var ev Event
+		if k := ParseLine(line, &ev); k != KindOther && k != KindV8 {
+			t.Errorf("%q…: %s", unit, k)
+		}
+	}
+}
