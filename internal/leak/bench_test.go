@@ -49,3 +49,17 @@ func benchSeries(b *testing.B) []string {
 	}
 	return series(b, "event-listener", 3)
 }
+
+// BenchmarkAnalyzeStringConcat: a string grown with += is a cons-string
+// tree thousands of pieces deep (8,000 in the last snapshot). Taking a
+// deep piece as a leak root made the report's path run through every
+// piece, each named by walking its own subtree: quadratic.
+func BenchmarkAnalyzeStringConcat(b *testing.B) {
+	paths := series(b, "string-concat", 4)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Analyze(len(paths), func(i int) (*heapgraph.Graph, error) { return loadGraph(paths[i]) }, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -462,6 +462,14 @@ func TestRebuiltSlots(t *testing.T) {
 				// a value rebuilt within a bound.
 				subs = append(subs, []string{ps[0], ps[3]})
 			}
+			if c.class != "(string)" {
+				// Two snapshots of a Buffer rebuilt bigger: a note
+				// asking for a third, not a suspect.
+				rep := analyzeFiles(t, []string{ps[0], ps[3]})
+				if !strings.Contains(strings.Join(rep.Notes, " "), c.kind+" "+c.slot+" of ") || !strings.Contains(strings.Join(rep.Notes, " "), "third snapshot") {
+					t.Errorf("two snapshots: notes %q, want one naming %s %s and asking for a third snapshot", rep.Notes, c.kind, c.slot)
+				}
+			}
 			for _, sub := range subs {
 				rep := analyzeFiles(t, sub)
 				if len(rep.Suspects) == 0 {
