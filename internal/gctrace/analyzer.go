@@ -146,6 +146,7 @@ type Analyzer struct {
 	carry    []byte
 	dropping bool // inside an overlong line
 	replay   bool // after "<--- Last few GCs --->"
+	other    int  // non-GC lines since replay began
 	oom      bool // V8 reported "JavaScript heap out of memory"
 	ev       Event
 }
@@ -264,17 +265,25 @@ func (a *Analyzer) Line(line []byte) {
 
 // markers notices V8's fatal out-of-memory report, whose "Last few GCs"
 // section repeats GC lines already seen.
+//
+// The replay ends at V8's next section ("<--- JS stacktrace --->"), not
+// at the first other line: behind a log collector's prefix even the blank
+// lines around the section are not blank. A few lines of other output
+// interleaved (another process) are allowed; many end it too.
 func (a *Analyzer) markers(line []byte) {
 	if len(bytes.TrimSpace(line)) == 0 {
 		return
 	}
 	if bytes.Contains(line, []byte("<--- Last few GCs --->")) {
-		a.replay = true
+		a.replay, a.other = true, 0
 		return
 	}
-	a.replay = false
+	if a.other++; a.other > 16 || bytes.Contains(line, []byte("<--- ")) {
+		a.replay = false
+	}
 	if bytes.Contains(line, []byte("JavaScript heap out of memory")) {
 		a.oom = true
+		a.replay = false
 	}
 }
 

@@ -147,6 +147,11 @@ func TestRealWorkersKeptApart(t *testing.T) {
 	if a.PID != b.PID || a.Isolate == b.Isolate || a.GCs == 0 || b.GCs == 0 || a.GCs+b.GCs != s.GCs {
 		t.Errorf("isolates %s:%d gcs %d, %s:%d gcs %d, total %d", a.Isolate, a.PID, a.GCs, b.Isolate, b.PID, b.GCs, s.GCs)
 	}
+	// The two ran at the same time: the process's span is the longer one's,
+	// not their sum (rates per minute would halve).
+	if !near(s.WallMs, max(a.WallMs, b.WallMs)) || !near(s.IsolateWallMs, round(a.WallMs+b.WallMs, 1)) {
+		t.Errorf("wall %v, isolate wall %v; isolates %v and %v", s.WallMs, s.IsolateWallMs, a.WallMs, b.WallMs)
+	}
 }
 
 // TestRealOutOfMemory: node dies of heap exhaustion; its crash report's

@@ -268,3 +268,23 @@ func TestManyBracketsStayLinear(t *testing.T) {
 		}
 	}
 }
+
+// TestPrefixedOOMReplayNotCountedTwice: behind a prefix the blank lines
+// around V8's "Last few GCs" section are not blank; the replayed GCs are
+// still recognised (they made a second "run" of the isolate).
+func TestPrefixedOOMReplayNotCountedTwice(t *testing.T) {
+	bare := analyze(t, sampleFile(t, "node22-pooled-oom.log"))
+	for _, p := range prefixes {
+		var b bytes.Buffer
+		for _, line := range bytes.SplitAfter(sampleFile(t, "node22-pooled-oom.log"), []byte("\n")) {
+			if len(line) > 0 {
+				b.WriteString(p)
+				b.Write(line)
+			}
+		}
+		s := analyze(t, b.Bytes())
+		if s.GCs != bare.GCs || s.Lines.Replayed != bare.Lines.Replayed || len(s.Isolates) != 1 || !s.OutOfMemory || s.Verdict != bare.Verdict {
+			t.Errorf("%q: gcs %d lines %+v isolates %d oom %v %s", p, s.GCs, s.Lines, len(s.Isolates), s.OutOfMemory, s.Verdict)
+		}
+	}
+}
