@@ -16,6 +16,9 @@ type explainer struct {
 	g        *heapgraph.Graph
 	sh       *shaper
 	internal map[string]bool // per class name: defined by node itself
+	// locSorted: 0 unknown, 1 the snapshot's locations are in node
+	// order, 2 they are not.
+	locSorted uint8
 }
 
 func newExplainer(g *heapgraph.Graph, sh *shaper) *explainer { return &explainer{g: g, sh: sh} }
@@ -1028,8 +1031,24 @@ func (x *explainer) ctorLocation(rep uint32) *Location {
 
 func (x *explainer) closureLocation(c uint32) *Location {
 	s := x.g.S
-	for i, n := range s.LocationNode {
+	if x.locSorted == 0 {
+		// V8 writes locations in node order; then a lookup is a binary
+		// search (explaining asks for many closures' locations).
+		x.locSorted = 1
+		if !slices.IsSorted(s.LocationNode) {
+			x.locSorted = 2
+		}
+	}
+	lo, hi := 0, len(s.LocationNode)
+	if x.locSorted == 1 {
+		lo, _ = slices.BinarySearch(s.LocationNode, c)
+	}
+	for i := lo; i < hi; i++ {
+		n := s.LocationNode[i]
 		if n != c {
+			if x.locSorted == 1 {
+				break
+			}
 			continue
 		}
 		l := &Location{Function: s.NodeNameString(c), Line: int(s.LocationLine[i]) + 1, Column: int(s.LocationColumn[i]) + 1}
