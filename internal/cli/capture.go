@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,19 +44,24 @@ func addTargetFlags(fs *flag.FlagSet) targetFlags {
 func attachTarget(ctx context.Context, env *Env, spec string, tf targetFlags, quiet bool) (*inspector.Conn, error) {
 	t, err := inspector.Resolve(ctx, spec, inspector.ResolveOptions{AllowRemote: *tf.allowRemote})
 	if err != nil {
-		return nil, attachError(err)
+		return nil, attachError(spec, err)
 	}
 	if t.Opened && !quiet {
 		fmt.Fprintf(env.Stderr, "leakhound: opened the inspector of pid %d with SIGUSR1 at %s (it stays open until the process exits)\n", t.PID, t.Addr)
 	}
 	c, err := inspector.Dial(ctx, t)
 	if err != nil {
-		return nil, attachError(err)
+		return nil, attachError(spec, err)
 	}
 	return c, nil
 }
 
-func attachError(err error) error {
+func attachError(spec string, err error) error {
+	// A bare number is a pid; one that does not exist may have been meant
+	// as the inspector's port.
+	if n, perr := strconv.Atoi(strings.TrimSpace(spec)); perr == nil && n > 0 && n <= 65535 && errors.Is(err, inspector.ErrNoProcess) {
+		return BadInputf("%v (to attach to an inspector port, give 127.0.0.1:%d)", err, n)
+	}
 	for _, bad := range []error{inspector.ErrBadTarget, inspector.ErrNoProcess, inspector.ErrNotNode, inspector.ErrRemote} {
 		if errors.Is(err, bad) {
 			return BadInput(err)

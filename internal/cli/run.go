@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/inspector"
@@ -149,7 +150,9 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		select {
 		case <-prog.Exited():
-			return fmt.Errorf("the program exited at startup (%s): %w", prog.ExitText(), err)
+			// Its own stderr (passed through above) says why; the
+			// inspector's error would only confuse.
+			return o.programExited(prog, "at startup")
 		case <-time.After(3 * time.Second):
 			return err
 		}
@@ -162,7 +165,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	var client *http.Client
 	if o.loadURL != "" {
 		info.Workload, info.PerRound, info.Requests = "load", o.requests, &stats
-		if err := waitForPort(ctx, o.loadURL, o.startWait, prog); err != nil {
+		if err := o.waitForPort(ctx, prog); err != nil {
 			return err
 		}
 		client = loadClient(o.concurrency)
@@ -211,7 +214,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		conn.Close()
 		select {
 		case <-prog.Exited():
-			err = fmt.Errorf("the program exited during the run (%s): %w", prog.ExitText(), err)
+			err = o.programExited(prog, "during the run")
 		case <-time.After(3 * time.Second):
 		}
 		if o.keep && len(paths) > 0 {
@@ -336,8 +339,38 @@ func (o *runOpts) validate(argv []string) error {
 	return nil
 }
 
+// programExited says how the program ended, when (at startup, during the
+// run). A program that node held for us ("Waiting for the debugger to
+// disconnect...") and that then exited 0 has most likely run out of work:
+// its event loop emptied, which is what a script with no server or timer
+// does (process.exit(0) looks the same from outside).
+func (o *runOpts) programExited(prog *inspector.Launched, when string) error {
+	status := prog.ExitText()
+	finished := false
+	select {
+	case <-prog.Ending():
+		finished = true
+	default:
+	}
+	// At startup, exiting 0 is the same mistake whether or not node
+	// waited for us (it does not when it finished before we attached).
+	if status != "exit status 0" || !finished && when != "at startup" {
+		// Crashed, or ended itself (process.exit).
+		return fmt.Errorf("the program exited %s (%s)", when, status)
+	}
+	need := "--step needs a program that stays alive (a server, a timer)"
+	if o.loadURL != "" {
+		need = "--load needs a server that keeps listening"
+	}
+	if when == "at startup" {
+		return fmt.Errorf("the program exited before the workload could run (%s): %s", status, need)
+	}
+	return fmt.Errorf("the program exited %s (%s): it ran out of work (its event loop emptied) or called process.exit; %s", when, status, need)
+}
+
 // waitForPort waits until the load URL's port accepts connections.
-func waitForPort(ctx context.Context, rawURL string, wait time.Duration, prog *inspector.Launched) error {
+func (o *runOpts) waitForPort(ctx context.Context, prog *inspector.Launched) error {
+	rawURL, wait := o.loadURL, o.startWait
 	u, _ := url.Parse(rawURL)
 	host := u.Host
 	if u.Port() == "" {
@@ -355,13 +388,13 @@ func waitForPort(ctx context.Context, rawURL string, wait time.Duration, prog *i
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s did not accept connections within %s: %v", host, wait, err)
+			return fmt.Errorf("nothing listens at %s after %s (--start-timeout): is it the port the program serves on? (%s)", host, wait, netErrText(err))
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-prog.Exited():
-			return fmt.Errorf("the program exited (%s) before %s accepted connections", prog.ExitText(), host)
+			return o.programExited(prog, "before "+host+" accepted connections")
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
@@ -422,9 +455,30 @@ func httpLoad(ctx context.Context, client *http.Client, u string, n, c int, st *
 		return ctx.Err()
 	}
 	if ok.Load() == 0 && failed.Load() > 0 {
-		return fmt.Errorf("all %d requests to %s failed: %v", failed.Load(), u, firstErr)
+		return fmt.Errorf("all %d requests to %s failed: %s", failed.Load(), u, netErrText(firstErr))
 	}
 	return nil
+}
+
+// netErrText words a request's failure without the HTTP client's chain
+// (Get "…": dial tcp …: connect: …).
+func netErrText(err error) string {
+	var ne net.Error
+	switch {
+	case err == nil:
+		return "no error"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused (nothing listens there)"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the program closed the connection"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timed out"
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
 }
 
 // names are the base names of paths (snapshot labels in reports).

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/leakhound/leakhound/internal/inspector/livetest"
 	"github.com/leakhound/leakhound/internal/leak"
@@ -129,5 +130,44 @@ func TestRunErrors(t *testing.T) {
 		if code != tc.code || !strings.Contains(last, tc.msg) || !strings.HasPrefix(last, "leakhound: ") {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errOut, tc.code, tc.msg)
 		}
+	}
+}
+
+// TestRunProgramFinishes: a program that runs out of work (no server, no
+// timer) is let go and reported in plain words, without the inspector's
+// error text; one that fails at startup gives its exit status.
+func TestRunProgramFinishes(t *testing.T) {
+	livetest.Node(t)
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		// Defines handle() and keeps nothing alive: it ends at startup.
+		{[]string{"run", "--step", "handle()", "--iterations", "100", "--quiet", "--", "node", "-e", "globalThis.handle = () => 1"},
+			"the program exited before the workload could run (exit status 0): --step needs a program that stays alive (a server, a timer)"},
+		// Alive for a moment, then its last timer fires: it ends during the run.
+		{[]string{"run", "--step", "new Promise(r => setTimeout(r, 20))", "--iterations", "1000", "--quiet", "--",
+			"node", "-e", "globalThis.handle = () => 1; setTimeout(() => {}, 600)"},
+			"the program exited during the run (exit status 0): it ran out of work (its event loop emptied) or called process.exit; --step needs a program that stays alive"},
+		{[]string{"run", "--step", "1", "--quiet", "--", "node", "/no/such/script.js"}, "the program exited at startup (exit status 1)"},
+	} {
+		start := time.Now()
+		code, _, errOut := runInspCLI(tc.args...)
+		if code != ExitEnv || !strings.Contains(errOut, tc.msg) || strings.Contains(errOut, "Cannot find context") || strings.Contains(errOut, "code -32000") {
+			t.Errorf("%v: exit %d, stderr %q; want 3 and %q", tc.args[len(tc.args)-1], code, errOut, tc.msg)
+		}
+		if took := time.Since(start); took > 10*time.Second {
+			t.Errorf("%v took %s", tc.args[len(tc.args)-1], took)
+		}
+	}
+}
+
+func TestRunLoadNothingListens(t *testing.T) {
+	livetest.Node(t)
+	port := freePort(t)
+	code, _, errOut := runInspCLI("run", "--load", "http://127.0.0.1:"+port+"/", "--start-timeout", "1s", "--quiet", "--",
+		"node", "-e", "setInterval(() => {}, 1000)")
+	if code != ExitEnv || !strings.Contains(errOut, "nothing listens at 127.0.0.1:"+port) || strings.Contains(errOut, "dial tcp") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }

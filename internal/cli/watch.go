@@ -114,11 +114,16 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		return BadInputf("--on-leak: %v", err)
 	}
 
-	if *duration > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, *duration)
-		defer cancel()
+	if *duration < 0 {
+		return BadInputf("--duration must not be negative")
 	}
+	if *metricsAddr != "" {
+		if _, err := metrics.ListenAddr(*metricsAddr); err != nil {
+			return BadInputf("--metrics-addr %s: not an address (want PORT, :PORT or HOST:PORT, e.g. :9464)", *metricsAddr)
+		}
+	}
+	// --duration is the agent's (Config.Duration), not a deadline on ctx:
+	// a snapshot in progress when it ends is finished, not thrown away.
 
 	// First connection: errors here are the user's to fix (exit 2/3).
 	first, err := attachTarget(ctx, env, spec, tf, *quiet)
@@ -146,7 +151,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		srv, err := m.Serve(*metricsAddr)
 		if err != nil {
 			first.Close()
-			return BadInputf("--metrics-addr %s: %v", *metricsAddr, err)
+			return metricsAddrError(*metricsAddr, err)
 		}
 		defer srv.Close()
 		if !*quiet && !*asJSON {
@@ -213,7 +218,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 
 	first0 := first
 	cfg := watch.Config{
-		Name: *name, Interval: *interval,
+		Name: *name, Interval: *interval, Duration: *duration,
 		Leak:        watch.LeakDetector{Window: *leakGCs, MinGrowth: minGrowth},
 		LeakActions: leakActs, Thresholds: ths, Cooldown: *cooldown,
 		SnapshotEvery: *every, Keep: *keep, SnapshotCount: *snapCount, DataDir: *dataDir,
@@ -255,6 +260,24 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
+// metricsAddrError words a failure to listen at --metrics-addr: a port in
+// use or a privileged port is the environment (exit 3), an address that is
+// not this machine's is the user's (exit 2).
+func metricsAddrError(addr string, err error) error {
+	var dns *net.DNSError
+	switch {
+	case errors.Is(err, syscall.EADDRINUSE):
+		return fmt.Errorf("--metrics-addr %s: the port is already in use (another watch? pick another port)", addr)
+	case errors.Is(err, syscall.EACCES):
+		return fmt.Errorf("--metrics-addr %s: permission denied (ports below 1024 need privileges)", addr)
+	case errors.As(err, &dns):
+		return BadInputf("--metrics-addr %s: no such host %q", addr, dns.Name)
+	case errors.Is(err, syscall.EADDRNOTAVAIL):
+		return BadInputf("--metrics-addr %s: that address is not one of this machine's", addr)
+	}
+	return fmt.Errorf("--metrics-addr %s: cannot listen there (%v)", addr, err)
+}
+
 // reconnector returns how to reach the target again after the connection
 // dropped. A pid whose inspector we opened with SIGUSR1 cannot come back
 // once it exits; a target with a fixed inspector address (started with
@@ -268,7 +291,7 @@ func reconnector(first *inspector.Conn, spec string, allowRemote bool) func(ctx 
 			return dialSpec(ctx, fmt.Sprint(pid), allowRemote)
 		}
 		if pid > 0 && opened {
-			return nil, fmt.Errorf("%w: pid %d exited", watch.ErrGone, pid)
+			return nil, fmt.Errorf("%w (pid %d)", watch.ErrGone, pid)
 		}
 		return dialSpec(ctx, addr, allowRemote)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -132,7 +133,7 @@ func TestWatchThenHistory(t *testing.T) {
 	if h.Target != "svc" || len(h.Sessions) != 2 || h.Sessions[0].PID != first.Process.Pid || h.Sessions[1].PID != first.Process.Pid {
 		t.Fatalf("sessions %+v", h.Sessions)
 	}
-	if h.Sessions[0].EndReason != "interrupted" {
+	if h.Sessions[0].EndReason != "--duration ended" {
 		t.Errorf("end reason %q", h.Sessions[0].EndReason)
 	}
 	if len(h.Samples) < 8 || h.Samples[0].HeapUsed <= 0 || h.Samples[0].RSS <= h.Samples[0].HeapUsed {
@@ -356,5 +357,66 @@ func TestReconnector(t *testing.T) {
 	cmd.Wait()
 	if _, err := reconnect(ctx); !errors.Is(err, watch.ErrGone) {
 		t.Errorf("reconnect to a dead pid: %v, want ErrGone", err)
+	}
+}
+
+// TestWatchLetsATargetFinish: a batch job watched by pid (inspector opened
+// with SIGUSR1) exits when its work is done, and watch says the target
+// exited (exit 3), without sampling errors.
+func TestWatchLetsATargetFinish(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not on PATH")
+	}
+	cmd := exec.Command(node, "--inspect-port=0", "finishes.js")
+	cmd.Dir = watchTestdata()
+	cmd.Env = append(os.Environ(), "FINISH_MS=1500")
+	out, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	if !bufio.NewScanner(out).Scan() {
+		t.Fatal("node did not start")
+	}
+	go io.Copy(io.Discard, out)
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	start := time.Now()
+	code, stdout, stderr := run(t, "watch", strconv.Itoa(cmd.Process.Pid), "--interval", "5s", "--data-dir", t.TempDir())
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the target did not exit")
+	}
+	if code != ExitEnv || !strings.Contains(stderr, "target exited (pid "+strconv.Itoa(cmd.Process.Pid)+")") ||
+		!strings.Contains(stdout, "program finished") || strings.Contains(stdout, " error ") {
+		t.Errorf("exit %d after %s\nstdout:\n%s\nstderr:\n%s", code, time.Since(start), stdout, stderr)
+	}
+}
+
+func TestWatchMetricsAddrErrors(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	port := freePort(t)
+	startWatchTarget(t, port, "healthy.js")
+	code, _, stderr := run(t, "watch", "127.0.0.1:"+port, "--metrics-addr", "bad::addr", "--duration", "1s", "--data-dir", t.TempDir())
+	if code != ExitBadInput || !strings.Contains(stderr, "--metrics-addr bad::addr: not an address") || strings.Contains(stderr, "too many colons") {
+		t.Errorf("bad address: exit %d, %q", code, stderr)
+	}
+	// A port in use is the environment's doing.
+	busy := freePort(t)
+	l, err := net.Listen("tcp", "127.0.0.1:"+busy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	code, _, stderr = run(t, "watch", "127.0.0.1:"+port, "--metrics-addr", busy, "--duration", "1s", "--data-dir", t.TempDir())
+	if code != ExitEnv || !strings.Contains(stderr, "the port is already in use") {
+		t.Errorf("port in use: exit %d, %q", code, stderr)
 	}
 }

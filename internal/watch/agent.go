@@ -41,10 +41,27 @@ type Conn interface {
 
 // ErrGone is returned by Config.Connect when the target can never come
 // back (a pid that exited): the agent stops instead of waiting.
-var ErrGone = errors.New("target is gone")
+var ErrGone = errors.New("target exited")
+
+// ErrFinished: the target's program finished (its event loop emptied) and
+// node waits for its inspector clients to disconnect before exiting; the
+// agent disconnected to let it go.
+var ErrFinished = errors.New("the target's program finished (its event loop emptied); disconnected so it can exit")
 
 // errDone ends a session when the agent has done what it was asked.
 var errDone = errors.New("done")
+
+// finishedReason ends a session in the history when the program finished.
+const finishedReason = "target exited: its program finished"
+
+// sampleTimeout bounds the wait for one sample. A target paused by a heap
+// snapshot (another watch's, a capture) answers late, and a big heap's
+// snapshot takes minutes: the sample is waited for, with a "busy" event.
+const sampleTimeout = 10 * time.Minute
+
+// busyAfter is how late an answer is before a "busy" event (at least the
+// interval). A variable for tests.
+var busyAfter = 5 * time.Second
 
 // Threshold is one tier (warn, critical, restart).
 type Threshold struct {
@@ -59,6 +76,10 @@ type Config struct {
 	// name, else "node-PID".
 	Name     string
 	Interval time.Duration // default 5s
+	// Duration stops the agent after this long (0: until ctx ends). Unlike
+	// ctx's end (Ctrl-C), it lets a snapshot or analysis in progress finish:
+	// the target was paused for it, throwing it away would waste that.
+	Duration time.Duration
 
 	Leak        LeakDetector
 	LeakActions []Action
@@ -104,7 +125,7 @@ type Event struct {
 	Time    time.Time     `json:"time"`
 	Target  string        `json:"target"`
 	PID     int           `json:"pid,omitempty"`
-	Kind    string        `json:"kind"` // connected, disconnected, sample, leak, leak-cleared, threshold, action, snapshot, report, error
+	Kind    string        `json:"kind"` // connected, disconnected, exited, sample, busy, leak, leak-cleared, action, snapshot, report, error
 	Trigger string        `json:"trigger,omitempty"`
 	Action  string        `json:"action,omitempty"`
 	Message string        `json:"message"`
@@ -153,6 +174,16 @@ type agent struct {
 	// analysing delivers the result of the automatic analysis running in
 	// the background; nil when none runs. One at a time.
 	analysing chan analysis
+	// stop ends with ctx or when Config.Duration has passed: sampling and
+	// waiting stop, but actions in progress run on ctx and finish.
+	stop context.Context
+	// finished is closed when node says the program has finished.
+	finished <-chan struct{}
+	// tickSnap is the snapshot taken for the current sample: one sample
+	// over several triggers (warn and critical, the leak signal) takes one
+	// snapshot, not one per trigger.
+	tickSnap    string
+	tickSnapErr error
 }
 
 // analysis is the outcome of one automatic analysis.
@@ -173,25 +204,37 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Keep <= 0 {
 		cfg.Keep = 3
 	}
-	a := &agent{cfg: cfg, last: map[string]time.Time{}, id: newID()}
+	a := &agent{cfg: cfg, last: map[string]time.Time{}, id: newID(), stop: ctx}
+	if cfg.Duration > 0 {
+		var cancel context.CancelFunc
+		a.stop, cancel = context.WithTimeout(ctx, cfg.Duration)
+		defer cancel()
+	}
 	c, err := cfg.Connect(ctx)
 	if err != nil {
 		return err
 	}
 	for {
 		err := a.session1(ctx, c)
-		if ctx.Err() != nil || errors.Is(err, errDone) {
+		if a.stop.Err() != nil || errors.Is(err, errDone) {
 			return nil
 		}
-		if !cfg.Reconnect || a.samples == 0 {
+		if !cfg.Reconnect || a.samples == 0 && !errors.Is(err, ErrFinished) {
+			if errors.Is(err, ErrFinished) {
+				a.emit(Event{Kind: "exited", Message: err.Error()})
+			}
 			// Never got going (the probe could not be installed): waiting
 			// would only fail the same way again.
 			return err
 		}
+		if errors.Is(err, ErrFinished) {
+			a.emit(Event{Kind: "exited", Message: err.Error()})
+			err = errors.New("target exited")
+		}
 		a.emit(Event{Kind: "disconnected", Message: fmt.Sprintf("%v; waiting for the target to come back", err)})
-		c, err = a.reconnect(ctx)
+		c, err = a.reconnect(a.stop)
 		if err != nil {
-			if ctx.Err() != nil {
+			if a.stop.Err() != nil {
 				return nil
 			}
 			return err
@@ -228,8 +271,24 @@ func (a *agent) reconnect(ctx context.Context) (Conn, error) {
 func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 	a.conn = c
 	defer c.Close()
+	a.finished = nil
 	if err := a.install(ctx); err != nil {
+		if inspector.ContextGone(err) {
+			return ErrFinished
+		}
 		return err
+	}
+	// Node holds a finished program until every inspector client has
+	// gone: ask to be told, so a batch job or a graceful shutdown is not
+	// kept alive by watching it. (Chrome has no such notice.)
+	if n, ok := c.(interface {
+		NotifyFinished(context.Context) (<-chan struct{}, error)
+	}); ok {
+		nctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if ch, err := n.NotifyFinished(nctx); err == nil {
+			a.finished = ch
+		}
+		cancel()
 	}
 	a.cfg.Leak.Reset()
 	if a.name == "" {
@@ -266,7 +325,7 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		a.awaitAnalysis(ctx)
 		bg, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		if !strings.HasPrefix(reason, "connection lost") {
+		if !strings.HasPrefix(reason, "connection lost") && reason != finishedReason {
 			_ = a.eval(bg, probeJS(uninstallJS, a.id), nil)
 		}
 		a.flush(bg)
@@ -285,13 +344,26 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 	}
 	// First sample right away: a short watch still records something.
 	if err := a.tick(ctx); err != nil {
+		if a.stop.Err() != nil {
+			return nil
+		}
+		if inspector.ContextGone(err) {
+			reason = finishedReason
+			return ErrFinished
+		}
 		reason = err.Error()
 		return err
 	}
 	for {
 		select {
-		case <-ctx.Done():
+		case <-a.stop.Done():
+			if ctx.Err() == nil {
+				reason = "--duration ended"
+			}
 			return nil
+		case <-a.finished:
+			reason = finishedReason
+			return ErrFinished
 		case <-c.Done():
 			err := c.Err()
 			if err == nil {
@@ -301,12 +373,18 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 			return fmt.Errorf("connection to %s lost: %w", a.name, err)
 		case <-tick.C:
 			if err := a.tick(ctx); err != nil {
-				if ctx.Err() != nil {
-					return nil
+				if a.stop.Err() != nil {
+					continue // reported by the stop case
+				}
+				if inspector.ContextGone(err) {
+					reason = finishedReason
+					return ErrFinished
 				}
 				select {
 				case <-c.Done():
 					continue // reported by the Done case
+				case <-a.finished:
+					continue
 				default:
 				}
 				a.emit(Event{Kind: "error", Message: "sampling: " + err.Error()})
@@ -334,12 +412,43 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 }
 
 func (a *agent) install(ctx context.Context) error {
-	ictx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := a.eval(ictx, probeJS(installJS, a.id), &a.info); err != nil {
+	var info Info
+	if err := a.patientEval(probeJS(installJS, a.id), &info); err != nil {
+		if a.stop.Err() != nil || inspector.ContextGone(err) {
+			return err
+		}
 		return fmt.Errorf("installing the GC observer in the target: %w", err)
 	}
+	a.info = info
 	return nil
+}
+
+// patientEval is eval for the probe's calls. A target paused by a heap
+// snapshot (another watch's, a capture) answers late, and a big heap's
+// snapshot takes minutes: the answer is waited for, up to sampleTimeout or
+// the stop, with a "busy" event when it is late, rather than given up on
+// with an error.
+func (a *agent) patientEval(expr string, out any) error {
+	// a.stop ends with Run's ctx (Ctrl-C) too.
+	sctx, cancel := context.WithTimeout(a.stop, sampleTimeout)
+	defer cancel()
+	busyAfter := max(a.cfg.Interval, busyAfter)
+	name, pid, onEvent := a.name, a.info.PID, a.cfg.OnEvent
+	if name == "" {
+		name = a.cfg.Name
+	}
+	busy := time.AfterFunc(busyAfter, func() {
+		if onEvent != nil {
+			onEvent(Event{Time: time.Now(), Target: name, PID: pid, Kind: "busy",
+				Message: fmt.Sprintf("target busy (a snapshot in progress?): no answer for %s; waiting", busyAfter)})
+		}
+	})
+	err := a.eval(sctx, expr, out)
+	busy.Stop()
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && a.stop.Err() == nil {
+		return fmt.Errorf("the target did not answer for %s (is it stuck in a loop?)", sampleTimeout)
+	}
+	return err
 }
 
 // eval runs expr in the target with the command-line API (require) and
@@ -380,10 +489,9 @@ func (a *agent) eval(ctx context.Context, expr string, out any) error {
 }
 
 func (a *agent) tick(ctx context.Context) error {
-	sctx, cancel := context.WithTimeout(ctx, max(a.cfg.Interval, 5*time.Second))
-	defer cancel()
+	a.tickSnap, a.tickSnapErr = "", nil
 	var text string
-	if err := a.eval(sctx, probeJS(sampleJS, a.id), &text); err != nil {
+	if err := a.patientEval(probeJS(sampleJS, a.id), &text); err != nil {
 		return err
 	}
 	var raw []json.RawMessage
@@ -495,8 +603,21 @@ func (a *agent) leakStep(ctx context.Context, t time.Time, heapAfter int64) {
 	}
 }
 
+// actionOrder is the order in which one sample's actions run across its
+// triggers: the quick ones first, so that no trigger is reported only after
+// another's snapshot has paused the target for seconds (log lines, forced
+// GC, hooks that page someone), then the one snapshot, and signals last (a
+// restart after the snapshot, never before it).
+var actionOrder = []string{"log", "gc", "hook", "snapshot", "signal"}
+
 func (a *agent) thresholds(ctx context.Context, s store.Sample) {
 	limit := int64(a.info.HeapLimit)
+	type crossed struct {
+		th  Threshold
+		lv  int64
+		why string
+	}
+	var over []crossed
 	for _, th := range a.cfg.Thresholds {
 		lv := th.Level.Limit(limit)
 		if lv <= 0 || s.HeapUsed < lv {
@@ -506,7 +627,20 @@ func (a *agent) thresholds(ctx context.Context, s store.Sample) {
 		if th.Level.Percent > 0 {
 			msg += fmt.Sprintf(" (%s of the heap limit)", th.Level)
 		}
-		a.fire(ctx, th.Name, th.Actions, msg)
+		over = append(over, crossed{th, lv, msg})
+	}
+	// Highest level first: the shared snapshot is named after it.
+	sort.SliceStable(over, func(i, j int) bool { return over[i].lv > over[j].lv })
+	for _, kind := range actionOrder {
+		for _, o := range over {
+			var acts []Action
+			for _, act := range o.th.Actions {
+				if act.Kind == kind {
+					acts = append(acts, act)
+				}
+			}
+			a.fire(ctx, o.th.Name, acts, o.why)
+		}
 	}
 }
 
@@ -536,10 +670,22 @@ func (a *agent) do(ctx context.Context, trigger string, act Action, why string) 
 	case "log":
 		return why, "", nil
 	case "snapshot":
+		// One snapshot per sample, whatever number of triggers ask.
+		if a.tickSnap != "" {
+			return "heap snapshot saved (the one just taken for this sample)", a.tickSnap, nil
+		}
+		if a.tickSnapErr != nil {
+			return "", "", a.tickSnapErr
+		}
 		p, err := a.snapshot(ctx, filepath.Join(a.targetDir(), "snapshots"), trigger)
 		if err != nil {
+			if ctx.Err() != nil {
+				err = errors.New("snapshot cancelled: interrupted (nothing was saved)")
+			}
+			a.tickSnapErr = err
 			return "", "", err
 		}
+		a.tickSnap = p
 		return "heap snapshot saved", p, nil
 	case "gc":
 		gctx, cancel := context.WithTimeout(ctx, time.Minute)
@@ -711,7 +857,9 @@ func (a *agent) periodicSnapshot(ctx context.Context) {
 			}
 			ch <- r
 		}()
-		r.summary, r.err = analyze(ctx, mine, rpath)
+		// It stops early at the stop: only the report is lost, the
+		// snapshots are kept.
+		r.summary, r.err = analyze(a.stop, mine, rpath)
 	}()
 	a.analysing = ch
 }
@@ -727,7 +875,11 @@ func (a *agent) awaitAnalysis(ctx context.Context) {
 
 func (a *agent) finishAnalysis(ctx context.Context, r analysis) {
 	if r.err != nil {
-		if ctx.Err() == nil {
+		switch {
+		case ctx.Err() != nil:
+		case a.stop.Err() != nil:
+			a.emit(Event{Kind: "report", Message: "automatic analysis cancelled: --duration ended (the snapshots are kept)"})
+		default:
 			a.emit(Event{Kind: "error", Message: "automatic analysis: " + r.err.Error()})
 		}
 		return

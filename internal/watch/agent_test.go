@@ -3,6 +3,7 @@ package watch
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -536,5 +537,139 @@ func TestReconnect(t *testing.T) {
 	}
 	if ev.count("disconnected", "") != 1 || ev.count("connected", "") != 2 {
 		t.Errorf("connected %d, disconnected %d", ev.count("connected", ""), ev.count("disconnected", ""))
+	}
+}
+
+// TestTargetFinishes: a program whose event loop empties while watched is
+// let go at once (not held by node's "Waiting for the debugger to
+// disconnect..." until the next sample, nor ever): Run ends with
+// ErrFinished, after an "exited" event, and the process exits.
+func TestTargetFinishes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	cmd, url := startNode(t, "finishes.js", "FINISH_MS=1000")
+	exited := make(chan time.Time, 1)
+	go func() { cmd.Wait(); exited <- time.Now() }()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var ev events
+	start := time.Now()
+	// A long interval: the notice, not a failing sample, ends the session.
+	err := Run(ctx, Config{Interval: 10 * time.Second, DataDir: t.TempDir(), Connect: dialer(url), OnEvent: ev.add})
+	if !errors.Is(err, ErrFinished) {
+		t.Fatalf("Run = %v, want ErrFinished", err)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("Run took %s for a program that finishes after 1s", took)
+	}
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the target is still alive after watch let go")
+	}
+	if ev.count("exited", "") != 1 || ev.count("error", "") != 0 {
+		t.Errorf("exited %d, errors %d", ev.count("exited", ""), ev.count("error", ""))
+	}
+}
+
+// slowCapture captures after pausing the target for pause (a busy loop in
+// it, as a big heap's snapshot would), counting its calls.
+func slowCapture(pause time.Duration, calls *int) func(ctx context.Context, c Conn, path string) (int64, error) {
+	return func(ctx context.Context, c Conn, path string) (int64, error) {
+		*calls++
+		ic := c.(*inspector.Conn)
+		if _, err := ic.Evaluate(ctx, "{const e = Date.now() + "+strconv.Itoa(int(pause.Milliseconds()))+"; while (Date.now() < e);}", false); err != nil {
+			return 0, err
+		}
+		r, err := inspector.Capture(ctx, ic, path, inspector.CaptureOptions{})
+		return r.Bytes, err
+	}
+}
+
+// TestOneSnapshotForAllTriggersAndDuration: a sample over warn and critical
+// takes one snapshot for both, after both log lines; --duration ending
+// while it is taken lets it finish (no error, nothing thrown away).
+func TestOneSnapshotForAllTriggersAndDuration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	_, url := startNode(t, "healthy.js")
+	dir := t.TempDir()
+	logSnap, _ := ParseActions("log,snapshot")
+	var ev events
+	calls := 0
+	start := time.Now()
+	err := Run(context.Background(), Config{Interval: 200 * time.Millisecond, Duration: 300 * time.Millisecond,
+		DataDir: dir, Connect: dialer(url), OnEvent: ev.add, Capture: slowCapture(time.Second, &calls),
+		Thresholds: []Threshold{
+			{Name: "warn", Level: Level{Bytes: 1 << 20}, Actions: logSnap},
+			{Name: "critical", Level: Level{Bytes: 2 << 20}, Actions: logSnap},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("took %s", time.Since(start))
+	var order []string
+	var paths []string
+	for _, e := range ev.all {
+		switch e.Kind {
+		case "action":
+			order = append(order, e.Trigger+"/"+e.Action)
+			if e.Action == "snapshot" {
+				paths = append(paths, e.Path)
+			}
+		case "error":
+			t.Errorf("error event: %s", e.Message)
+		}
+	}
+	want := []string{"critical/log", "warn/log", "critical/snapshot", "warn/snapshot"}
+	if strings.Join(order, " ") != strings.Join(want, " ") {
+		t.Errorf("actions %v, want %v", order, want)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "targets", "healthy.js", "snapshots", "*.heapsnapshot"))
+	if calls != 1 || len(files) != 1 || len(paths) != 2 || paths[0] != files[0] || paths[1] != files[0] {
+		t.Errorf("captures %d, files %v, actions' paths %v", calls, files, paths)
+	}
+}
+
+// TestBusyTarget: while another client pauses the target (a snapshot), a
+// watch's sample comes late with a "busy" event, never an error.
+func TestBusyTarget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	old := busyAfter
+	busyAfter = 500 * time.Millisecond
+	defer func() { busyAfter = old }()
+	_, url := startNode(t, "healthy.js")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var ev events
+	paused := false
+	onEvent := func(e Event) {
+		ev.add(e)
+		if e.Kind == "sample" && !paused {
+			paused = true
+			go func() {
+				c, err := dialer(url)(ctx)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				defer c.Close()
+				_, _ = c.(*inspector.Conn).Evaluate(ctx, "{const e = Date.now() + 2000; while (Date.now() < e);}", false)
+			}()
+		}
+		if ev.count("busy", "") > 0 && e.Kind == "sample" {
+			cancel()
+		}
+	}
+	err := Run(ctx, Config{Interval: 200 * time.Millisecond, DataDir: t.TempDir(), Connect: dialer(url), OnEvent: onEvent})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.count("busy", "") != 1 || ev.count("error", "") != 0 {
+		t.Errorf("busy %d, errors %d", ev.count("busy", ""), ev.count("error", ""))
 	}
 }
