@@ -54,6 +54,11 @@ func TestPromiseRaceIsOneSuspect(t *testing.T) {
 	if s.Pattern != PatternPromise || s.Class != "QueryResult" {
 		t.Errorf("suspect %s %s, want promise QueryResult", s.Pattern, s.Class)
 	}
+	// 200 calls per round: one leaked call is one, not its resolve and
+	// reject functions twice.
+	if g := s.Count[2] - s.Count[0]; g != 400 || s.NewObjects != 200 {
+		t.Errorf("count %v new %d, want 200 more per round", s.Count, s.NewObjects)
+	}
 	if !inScript(s.Location, "promise-race") {
 		t.Errorf("location %+v, want a line of promise-race.js", s.Location)
 	}

@@ -58,6 +58,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		event string
 	}
 	byHolder := map[holderKey]int{}
+	reactions := make([]bool, n) // merged as reactions of one promise
 	for i := range sus {
 		h := sus[i].Holder
 		if parent[i] >= 0 {
@@ -76,6 +77,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 				continue
 			}
 			k = holderKey{g.ID(p), "\x00reactions"}
+			reactions[i] = true
 		default:
 			continue
 		}
@@ -125,6 +127,16 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			// Name the program's object the leak holds.
 			into.Class = from.Class
 		}
+		if sameHolder && reactions[i] && len(from.Count) == len(into.Count) {
+			// Each call subscribed to the promise adds one of each
+			// part (a resolve and a reject function, a derived
+			// promise): the part with the fewest objects counts the
+			// calls, not the resolve/reject pair twice.
+			for k := range into.Count {
+				into.Count[k] = min(into.Count[k], from.Count[k])
+			}
+			into.NewObjects = min(into.NewObjects, from.NewObjects)
+		}
 		last := len(into.RetainedSize) - 1
 		into.GrowthBytes = int64(into.RetainedSize[last]) - int64(into.RetainedSize[0])
 		into.GrowthCount = into.Count[len(into.Count)-1] - into.Count[0]
@@ -137,7 +149,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 // dominates; in a linked list (an AbortSignal's Listener list, each new
 // Listener reached only through the one before) that is only the first
 // one. Every new object of the suspect's shape is one of its leaked
-// objects, so that count is the floor.
+// objects: when the roots are far fewer, that count is the one to give.
 func countChained(sus []Suspect, cand []uint64, shapes, loose []uint32) {
 	want := map[uint32]int{}
 	for i := range sus {
@@ -157,7 +169,9 @@ func countChained(sus []Suspect, cand []uint64, shapes, loose []uint32) {
 		}
 	}
 	for i := range sus {
-		if c, ok := want[sus[i].shape]; ok && !sus[i].collection && c > sus[i].NewObjects {
+		// Far fewer roots than objects is a chain; a merged suspect
+		// that counts calls (see mergeSuspects) is left as it is.
+		if c, ok := want[sus[i].shape]; ok && !sus[i].collection && c > 4*sus[i].NewObjects {
 			sus[i].NewObjects = c
 		}
 	}
