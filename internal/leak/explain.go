@@ -1231,7 +1231,11 @@ func hint(s *Suspect) string {
 		}
 		return fmt.Sprintf("listeners for %s pile up on the emitter%s: remove each listener when its work is done (emitter.off / removeListener, or an AbortSignal), or register it with once() if it should fire once", ev, per)
 	case PatternTimer:
-		return fmt.Sprintf("timers are created and never cleared%s: keep the handle and call clearInterval/clearTimeout when the owner is done (timer.unref() only lets the process exit, it does not free anything)", per)
+		what := "timers"
+		if s.Class != "" && s.Class != s.RootClass && s.Class != "Timeout" && s.Class != "Immediate" {
+			what = "timers, each keeping a " + s.Class + ","
+		}
+		return fmt.Sprintf("%s are created and never cleared%s: keep the handle and call clearInterval/clearTimeout when the owner is done, and stop a setTimeout that reschedules itself once its work is done (timer.unref() only lets the process exit, it does not free anything)", what, per)
 	case PatternCollection:
 		what := "the collection"
 		if s.Holder != nil && s.Holder.Kind != "" {
