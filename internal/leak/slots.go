@@ -73,10 +73,12 @@ type slotValue struct {
 	retained uint64
 }
 
-// minSlotValue: values smaller than this are not worth tracking (the
-// growth threshold is minCollectionGrowth, and the value must be at least
-// that big in the end anyway).
-const minSlotValue = 64 << 10
+// minSlotValue: values smaller than this are not tracked. The slot must
+// still grow by minCollectionGrowth over the series; a lower floor lets a
+// value that is small at the first snapshot (taken soon after start) be
+// followed. Few values retain this much: 47 of 2.7 million nodes in a
+// 200 MB snapshot, 46 of 200,000 in a 20 MB one.
+const minSlotValue = 16 << 10
 
 // slotValueKind reports whether v can be the value of a growing slot:
 // program data (strings, Buffers, arrays and other objects, functions),
