@@ -125,6 +125,14 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	var taken []captureJSON
 	var paths []string
 	var capErr error
+	// Between a series' snapshots, a program that finishes is held by node
+	// until we let go: stop the series there, so it can exit.
+	var finished <-chan struct{}
+	if *count > 1 {
+		if fin, err := c.NotifyFinished(ctx); err == nil {
+			finished = fin
+		}
+	}
 	for i := 0; i < *count; i++ {
 		start := time.Now()
 		p := path
@@ -158,6 +166,8 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 			capErr = ctx.Err()
 		case <-c.Done():
 			capErr = c.Err()
+		case <-finished:
+			capErr = errors.New("the program finished (its event loop emptied); released it so it could exit")
 		case <-time.After(time.Until(start.Add(*every))):
 		}
 		if capErr != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/leakhound/leakhound/internal/inspector"
 	"github.com/leakhound/leakhound/internal/inspector/livetest"
@@ -126,5 +127,39 @@ func TestCaptureSeries(t *testing.T) {
 	code, out, errOut = runInspCLI("capture", pid, "--count", "2", "--every", "200ms", "-o", dir)
 	if code != 0 || strings.Count(out, ".heapsnapshot  ") != 2 || !strings.Contains(errOut, "leakhound leaks ") {
 		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
+	}
+}
+
+// TestCapturePortReadAsPID: a bare number is a pid; when no such process
+// exists and it could be a port, the message says how to give a port.
+func TestCapturePortReadAsPID(t *testing.T) {
+	n := 65535
+	for ; n > 1024; n-- {
+		if _, err := os.Stat("/proc/" + strconv.Itoa(n)); err != nil {
+			break
+		}
+	}
+	code, _, errOut := runInspCLI("capture", strconv.Itoa(n))
+	want := "(to attach to an inspector port, give 127.0.0.1:" + strconv.Itoa(n) + ")"
+	if code != ExitBadInput || !strings.Contains(errOut, "no such process") || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestCaptureSeriesTargetFinishes: a program that finishes between a
+// series' snapshots is let go; the snapshots taken are kept (exit 3).
+func TestCaptureSeriesTargetFinishes(t *testing.T) {
+	cmd := livetest.Start(t, "--inspect-port=0", "-e", "setTimeout(() => {}, 1500); console.log('ready')")
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	dir := t.TempDir()
+	code, _, errOut := runInspCLI("capture", strconv.Itoa(cmd.Process.Pid), "--count", "3", "--every", "20s", "-o", dir)
+	if code != ExitEnv || !strings.Contains(errOut, "stopped after 1 of 3 snapshots (kept)") || !strings.Contains(errOut, "the program finished") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the target did not exit")
 	}
 }

@@ -81,11 +81,34 @@ func runSample(ctx context.Context, env *Env, args []string) error {
 	// Ctrl-C ends the sampling, not the command: the profile so far is
 	// still fetched and reported.
 	work := context.WithoutCancel(ctx)
-	p, err := c.SampleHeap(work, *duration, ctx.Done(), opts)
+	// A program that finishes meanwhile is held by node until we let go:
+	// stop there and report what was sampled, so it can exit.
+	stop := ctx.Done()
+	fin, ferr := c.NotifyFinished(ctx)
+	if ferr == nil {
+		merged := make(chan struct{})
+		go func() {
+			select {
+			case <-ctx.Done():
+			case <-fin:
+			case <-c.Done():
+			}
+			close(merged)
+		}()
+		stop = merged
+	}
+	p, err := c.SampleHeap(work, *duration, stop, opts)
 	if err != nil {
 		return err
 	}
 	elapsed := time.Since(start)
+	select {
+	case <-fin:
+		if !*quiet {
+			fmt.Fprintf(env.Stderr, "the program finished after %.1fs; sampling stopped there so it could exit\n", elapsed.Seconds())
+		}
+	default:
+	}
 	sites, total, samples := inspector.Sites(p)
 
 	res := sampleJSON{Target: c.Target().String(), PID: c.Target().PID, DurationMS: elapsed.Milliseconds(),

@@ -76,3 +76,27 @@ func TestSampleCommand(t *testing.T) {
 		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
 	}
 }
+
+// TestSampleLetsATargetFinish: a program that finishes while sampled is
+// not held until --duration ends: sampling stops, the profile so far is
+// reported, and the process exits.
+func TestSampleLetsATargetFinish(t *testing.T) {
+	cmd := livetest.Start(t, "--inspect-port=0", "-e",
+		"const a = []; const t = setInterval(() => a.push(new Array(100)), 10); setTimeout(() => clearInterval(t), 1000); console.log('ready')")
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	start := time.Now()
+	code, out, errOut := runInspCLI("sample", strconv.Itoa(cmd.Process.Pid), "--duration", "20s", "--json")
+	if code != 0 || !strings.Contains(errOut, "the program finished after") || time.Since(start) > 10*time.Second {
+		t.Fatalf("exit %d after %s: %s", code, time.Since(start), errOut)
+	}
+	var res sampleJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-exited:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the target did not exit")
+	}
+}
