@@ -400,13 +400,21 @@ func slotPattern(g *heapgraph.Graph, v uint32) Pattern {
 	return PatternOther
 }
 
-// contextOwner is a closure whose scope is the Context ctx.
+// contextOwner is a closure whose scope is the Context ctx, a named one
+// if there is one (a module's functions share its scope with anonymous
+// callbacks, and the named function is the likelier writer).
 func contextOwner(g *heapgraph.Graph, ctx uint32) (uint32, bool) {
 	s := g.S
+	found, ok := uint32(0), false
 	for r, e := range g.Retainers(ctx) {
 		if int(s.NodeType[r]) == s.NodeTypeIndex.Closure && int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "context" {
-			return r, true
+			if s.NodeNameString(r) != "" {
+				return r, true
+			}
+			if !ok {
+				found, ok = r, true
+			}
 		}
 	}
-	return 0, false
+	return found, ok
 }
