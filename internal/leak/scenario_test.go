@@ -522,3 +522,19 @@ func TestRebuiltButBoundedIsNoLeak(t *testing.T) {
 		}
 	}
 }
+
+// TestRebuiltSlotSmallAtFirst: a log that starts filling late is under
+// 64 KiB at the first snapshot; its variable is still followed.
+func TestRebuiltSlotSmallAtFirst(t *testing.T) {
+	rep := analyzeFiles(t, series(t, "late-log", 4))
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	top := rep.Suspects[0]
+	if top.Pattern != PatternStringBuffer || top.Holder == nil || top.Holder.Slot != "debugLog" {
+		t.Fatalf("top suspect %s %s holder %+v, want string-or-buffer in variable debugLog", top.Pattern, top.Class, top.Holder)
+	}
+	if top.Count[0] >= minCollectionGrowth {
+		t.Errorf("count %v: the scenario should start under 64 KiB", top.Count)
+	}
+}
