@@ -388,7 +388,10 @@ func (o *runOpts) waitForPort(ctx context.Context, prog *inspector.Launched) err
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("nothing listens at %s after %s (--start-timeout): is it the port the program serves on? (%s)", host, wait, netErrText(err))
+			if errors.Is(err, syscall.ECONNREFUSED) {
+				return fmt.Errorf("nothing listens at %s after %s (--start-timeout): is it the port the program serves on?", host, wait)
+			}
+			return fmt.Errorf("%s did not accept connections within %s (--start-timeout): %s", host, wait, netErrText(err))
 		}
 		select {
 		case <-ctx.Done():

@@ -59,7 +59,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	keep := fs.Int("keep", 3, "periodic snapshots to keep (older ones are deleted)")
 	snapCount := fs.Int("snapshot-count", 0, "stop after this many periodic snapshots and their analysis (0: no limit)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics here, e.g. :9464 (a bare port binds 127.0.0.1; give a host to bind elsewhere)")
-	duration := fs.Duration("duration", 0, "stop after this long (0: until Ctrl-C)")
+	duration := fs.Duration("duration", 0, "stop after this long (0: until Ctrl-C); a snapshot in progress then is finished first")
 	retention := fs.Duration("retention", 30*24*time.Hour, "delete recorded samples, GCs and events older than this when watch starts (0: keep all)")
 	noReconnect := fs.Bool("no-reconnect", false, "exit when the connection is lost instead of waiting for the target to come back")
 	asJSON := fs.Bool("json", false, "print events as JSON lines on stdout")
@@ -200,13 +200,13 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		}
 		label := e.Kind
 		switch e.Kind {
-		case "leak", "error":
+		case "leak", "error", "exited":
 			label = pal.Red(label)
 		case "action":
 			label = pal.Yellow(e.Trigger + " " + e.Action)
 		case "connected", "report":
 			label = pal.Green(label)
-		case "sample", "status":
+		case "sample", "status", "busy":
 			label = pal.Dim(label)
 		}
 		msg := e.Message

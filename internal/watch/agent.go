@@ -654,7 +654,10 @@ func (a *agent) fire(ctx context.Context, trigger string, actions []Action, why 
 		}
 		a.last[key] = now
 		detail, path, err := a.do(ctx, trigger, act, why)
-		if err != nil {
+		switch {
+		case err != nil && ctx.Err() != nil:
+			detail = err.Error() // cut short by Ctrl-C, not a failure
+		case err != nil:
 			detail = "failed: " + err.Error()
 		}
 		if a.cfg.Metrics != nil {
@@ -790,7 +793,11 @@ func (a *agent) snapshot(ctx context.Context, dir, reason string) (string, error
 		a.cfg.Metrics.Snapshot()
 	}
 	a.record(store.Event{Time: time.Now(), Kind: store.EventSnapshot, Name: reason, Path: path, Value: size})
-	a.emit(Event{Kind: "snapshot", Trigger: reason, Path: path, Message: fmt.Sprintf("heap snapshot (%s) %s", ui.Bytes(size), path)})
+	msg := fmt.Sprintf("heap snapshot (%s) %s", ui.Bytes(size), path)
+	if a.stop.Err() != nil && ctx.Err() == nil {
+		msg += " (finished after --duration ended: the target had been paused for it)"
+	}
+	a.emit(Event{Kind: "snapshot", Trigger: reason, Path: path, Message: msg})
 	return path, nil
 }
 
