@@ -76,6 +76,11 @@ type Graph struct {
 
 	detachedness []uint8 // nil when the snapshot has no detachedness field and no "Detached " native node
 
+	// Names of concatenated strings already flattened (see consStringName):
+	// only strings something asked to name, at most consNameCap.
+	consMu    sync.Mutex
+	consNames map[uint32]string
+
 	// Classes is DevTools' class table: one entry per distinct class key
 	// (class name, plus the constructor's source location for objects).
 	Classes []Class
