@@ -95,13 +95,19 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 	}
 	if *f.failOnLeak {
 		for _, s := range rep.Suspects {
-			if s.GrowthBytes >= minGrowth && s.GrowthCount >= int64(*f.minCount) {
+			// A value rebuilt bigger (counted in bytes) is one object:
+			// only its growth in bytes can be held against a threshold.
+			if s.GrowthBytes >= minGrowth && (s.CountUnit == "bytes" || s.GrowthCount >= int64(*f.minCount)) {
 				unit := "object"
 				if s.CountUnit != "" {
 					unit = strings.TrimSuffix(s.CountUnit, "s")
 				}
 				if s.GrowthCount != 1 {
 					unit += "s"
+				}
+				if s.CountUnit == "bytes" {
+					return CheckFailed(fmt.Sprintf("leak suspect #%d (%s, %s) grew by %s (%d bytes)",
+						s.Rank, s.Pattern, s.Class, ui.Bytes(s.GrowthBytes), s.GrowthBytes))
 				}
 				return CheckFailed(fmt.Sprintf("leak suspect #%d (%s, %s) grew by %s (%d bytes) and %s %s",
 					s.Rank, s.Pattern, s.Class, ui.Bytes(s.GrowthBytes), s.GrowthBytes, ui.Count(s.GrowthCount), unit))

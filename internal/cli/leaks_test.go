@@ -193,3 +193,17 @@ func TestLeaksOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestFailOnRebuiltString: a string rebuilt bigger (counted in bytes) fails
+// --fail-on-leak on its growth in bytes; --min-count, a number of objects,
+// does not apply to one value, and --min-growth still does.
+func TestFailOnRebuiltString(t *testing.T) {
+	dir := leakScenario(t, "string-concat")
+	code, _, errs := runCmd("leaks", dir, "--quiet", "--fail-on-leak", "--min-count", "1000000")
+	if code != 1 || !strings.Contains(errs, "string-or-buffer") || strings.Contains(errs, "objects") {
+		t.Errorf("exit %d, stderr %q; want 1 naming the rebuilt string in bytes", code, errs)
+	}
+	if code, _, errs := runCmd("leaks", dir, "--quiet", "--fail-on-leak", "--min-growth", "1GiB"); code != 0 {
+		t.Errorf("--min-growth 1GiB: exit %d (%s), want 0", code, errs)
+	}
+}
