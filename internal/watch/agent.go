@@ -227,12 +227,23 @@ func Run(ctx context.Context, cfg Config) error {
 			// would only fail the same way again.
 			return err
 		}
+		waiting := Event{Kind: "disconnected", Message: fmt.Sprintf("%v; waiting for the target to come back", err)}
+		later := false
 		if errors.Is(err, ErrFinished) {
 			a.emit(Event{Kind: "exited", Message: err.Error()})
-			err = errors.New("target exited")
+			// Said only if it comes to waiting: a pid that exited is
+			// reported gone right away.
+			waiting.Message, later = "target exited; waiting for it to come back", true
 		}
-		a.emit(Event{Kind: "disconnected", Message: fmt.Sprintf("%v; waiting for the target to come back", err)})
-		c, err = a.reconnect(a.stop)
+		if !later {
+			a.emit(waiting)
+		}
+		c, err = a.reconnect(a.stop, func() {
+			if later {
+				later = false
+				a.emit(waiting)
+			}
+		})
 		if err != nil {
 			if a.stop.Err() != nil {
 				return nil
@@ -245,7 +256,9 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 }
 
-func (a *agent) reconnect(ctx context.Context) (Conn, error) {
+// reconnect calls Connect until it succeeds, says the target is gone, or
+// ctx ends; waiting is called after each failed attempt.
+func (a *agent) reconnect(ctx context.Context, waiting func()) (Conn, error) {
 	wait := 500 * time.Millisecond
 	for {
 		select {
@@ -260,6 +273,7 @@ func (a *agent) reconnect(ctx context.Context) (Conn, error) {
 		if errors.Is(err, ErrGone) {
 			return nil, err
 		}
+		waiting()
 		if wait < 5*time.Second {
 			wait *= 2
 		}
