@@ -342,6 +342,9 @@ func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (s
 	rep, err := leak.Analyze(len(paths), func(i int) (*heapgraph.Graph, error) {
 		return LoadGraph(ctx, env, paths[i], true)
 	}, leak.Options{Names: names(paths)})
+	if errors.Is(err, leak.ErrNotSameProcess) {
+		return "", fmt.Errorf("%w: %v", watch.ErrRenumbered, err)
+	}
 	if err != nil {
 		return "", err
 	}

@@ -46,6 +46,12 @@ var ErrGone = errors.New("target exited")
 // ErrFinished: the target's program finished (its event loop emptied) and
 // node waits for its inspector clients to disconnect before exiting; the
 // agent disconnected to let it go.
+// ErrRenumbered is wrapped by an Analyze error when the snapshots' object
+// ids do not match: V8 forgets its ids when any inspector session ends
+// (DevTools closed, a `leakhound capture` done), so snapshots before and
+// after cannot be compared. The automatic analysis then starts a new series.
+var ErrRenumbered = errors.New("snapshot ids renumbered")
+
 var ErrFinished = errors.New("the target's program finished (its event loop emptied); disconnected so it can exit")
 
 // errDone ends a session when the agent has done what it was asked.
@@ -184,12 +190,19 @@ type agent struct {
 	// snapshot, not one per trigger.
 	tickSnap    string
 	tickSnapErr error
+	// seriesStart is the base name of the first periodic snapshot the
+	// automatic analysis may compare (V8 renumbered the objects before
+	// it); "" for all. newSeries: the next snapshot starts a series (this
+	// session is a new one, so ids were renumbered).
+	seriesStart string
+	newSeries   bool
 }
 
 // analysis is the outcome of one automatic analysis.
 type analysis struct {
 	report, summary string
 	err             error
+	newest          string // the newest snapshot compared
 }
 
 // Run watches until ctx ends (nil error), or the target is gone and
@@ -238,6 +251,9 @@ func Run(ctx context.Context, cfg Config) error {
 		if !later {
 			a.emit(waiting)
 		}
+		// The old session is gone, and with it V8's object ids: later
+		// snapshots form a new series for the automatic analysis.
+		a.newSeries = true
 		c, err = a.reconnect(a.stop, func() {
 			if later {
 				later = false
@@ -843,10 +859,17 @@ func (a *agent) periodicSnapshot(ctx context.Context) {
 	}
 	// Compare only snapshots of this process: ids mean nothing across
 	// processes.
+	// And only of this series: ids change when a session ends.
+	if a.newSeries {
+		a.seriesStart, a.newSeries = filepath.Base(path), false
+	}
 	var mine []string
 	tag := fmt.Sprintf(".%d.", a.info.PID)
 	for _, f := range files {
 		if strings.Contains(filepath.Base(f), tag) {
+			if f != path && a.seriesStart != "" && filepath.Base(f) < a.seriesStart {
+				continue
+			}
 			mine = append(mine, f)
 		}
 	}
@@ -869,7 +892,7 @@ func (a *agent) periodicSnapshot(ctx context.Context) {
 	ch := make(chan analysis, 1)
 	analyze := a.cfg.Analyze
 	go func() {
-		r := analysis{report: rpath}
+		r := analysis{report: rpath, newest: mine[len(mine)-1]}
 		defer func() {
 			// A panic here would take the whole agent down with no way
 			// for main to recover it: report it like any failed analysis.
@@ -900,6 +923,10 @@ func (a *agent) finishAnalysis(ctx context.Context, r analysis) {
 		case ctx.Err() != nil:
 		case a.stop.Err() != nil:
 			a.emit(Event{Kind: "report", Message: "automatic analysis cancelled: --duration ended (the snapshots are kept)"})
+		case errors.Is(r.err, ErrRenumbered):
+			a.seriesStart = filepath.Base(r.newest)
+			a.emit(Event{Kind: "report", Message: "V8 renumbered the heap's objects before " + a.seriesStart +
+				" (an inspector client disconnected: DevTools, leakhound capture or sample?): the automatic analysis starts again from it"})
 		default:
 			a.emit(Event{Kind: "error", Message: "automatic analysis: " + r.err.Error()})
 		}
