@@ -195,6 +195,9 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 			e.Message = fmt.Sprintf("heap used %s of %s, rss %s, external %s; %d GCs (%d major) since the last status",
 				ui.Bytes(e.Sample.HeapUsed), ui.Bytes(e.Sample.HeapTotal), ui.Bytes(e.Sample.RSS), ui.Bytes(e.Sample.External),
 				gcsSince, majorsSince)
+			if e.LeakSignal != nil {
+				e.Message += "; " + e.LeakSignal.String()
+			}
 			gcsSince, majorsSince = 0, 0
 			e.Kind = "status"
 		}

@@ -143,6 +143,27 @@ type Event struct {
 	// (sample events only).
 	GCs      int `json:"gcs,omitempty"`
 	MajorGCs int `json:"major_gcs,omitempty"`
+	// LeakSignal is how far the leak signal is from firing (sample events).
+	LeakSignal *LeakProgress `json:"leak_signal,omitempty"`
+}
+
+// LeakProgress is the leak signal's current run: it fires when RisingGCs
+// reaches Window and GrowthBytes reaches MinGrowthBytes.
+type LeakProgress struct {
+	Active         bool  `json:"active"`
+	RisingGCs      int   `json:"rising_gcs"`
+	Window         int   `json:"window"`
+	GrowthBytes    int64 `json:"growth_bytes"`
+	MinGrowthBytes int64 `json:"min_growth_bytes"`
+}
+
+// String says it for a status line.
+func (p LeakProgress) String() string {
+	if p.Active {
+		return fmt.Sprintf("leak signal on (%d rising major GCs, %s)", p.RisingGCs, ui.SignedBytes(p.GrowthBytes))
+	}
+	return fmt.Sprintf("leak signal: %d of %d rising major GCs, %s of %s growth", p.RisingGCs, p.Window,
+		ui.SignedBytes(p.GrowthBytes), ui.Bytes(p.MinGrowthBytes))
 }
 
 // Info is what the probe reports about the target.
@@ -587,7 +608,9 @@ func (a *agent) tick(ctx context.Context) error {
 			recs = append(recs, *f)
 		}
 	}
-	a.emit(Event{Kind: "sample", Sample: &s, GCs: len(gcs), MajorGCs: majors,
+	rises, window, growth, need := a.cfg.Leak.Progress()
+	prog := &LeakProgress{Active: a.cfg.Leak.Active(), RisingGCs: rises, Window: window, GrowthBytes: growth, MinGrowthBytes: need}
+	a.emit(Event{Kind: "sample", Sample: &s, GCs: len(gcs), MajorGCs: majors, LeakSignal: prog,
 		Message: fmt.Sprintf("heap used %s of %s, rss %s, external %s, %d GCs (%d major)",
 			ui.Bytes(s.HeapUsed), ui.Bytes(s.HeapTotal), ui.Bytes(s.RSS), ui.Bytes(s.External), len(gcs), majors)})
 	if dropped > 0 {

@@ -6,7 +6,12 @@ import "time"
 // process: the heap after each major GC is compared with the one after the
 // previous major GC; when it has grown across Window consecutive major GCs
 // by at least MinGrowth in total, the signal turns on. Any shrink turns it
-// off and restarts the count.
+// off and restarts the count. A post-GC heap exactly equal to the previous
+// one is no news and neither rises nor breaks the run: the probe measures
+// the old generation once per batch of GC entries, so the two back-to-back
+// full GCs of a heap snapshot (or of any forced GC pair) report the same
+// number, and treating that as "not growing" reset every run that spanned
+// a snapshot (watch --snapshot-every never raised the signal).
 //
 // MinGrowth is what keeps healthy programs quiet: the post-GC heap of a
 // steady program wobbles by a few hundred KB, and five small rises in a
@@ -34,6 +39,20 @@ type LeakSignal struct {
 	BytesPerSec float64
 }
 
+// Progress is how far the current run is from firing: rising major GCs so
+// far (capped at the window), the window, and the growth so far and needed.
+func (d *LeakDetector) Progress() (rises, window int, growth, minGrowth int64) {
+	window, minGrowth = d.Window, d.MinGrowth
+	if window <= 0 {
+		window = 5
+	}
+	if minGrowth <= 0 {
+		minGrowth = 1 << 20
+	}
+	s := d.signal()
+	return s.GCs, window, s.Growth, minGrowth
+}
+
 // Active reports whether the signal is on.
 func (d *LeakDetector) Active() bool { return d.active }
 
@@ -54,7 +73,10 @@ func (d *LeakDetector) Add(t time.Time, heapAfter int64) (sig LeakSignal, fired,
 	if heapAfter <= 0 {
 		return sig, false, false
 	}
-	if len(d.run) == 0 || heapAfter <= d.prev {
+	if len(d.run) > 0 && heapAfter == d.prev {
+		return d.signal(), false, false
+	}
+	if len(d.run) == 0 || heapAfter < d.prev {
 		if d.active {
 			cleared = true
 		}

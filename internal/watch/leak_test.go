@@ -44,3 +44,37 @@ func TestLeakDetector(t *testing.T) {
 		t.Error("reset kept the signal")
 	}
 }
+
+// A heap snapshot runs two full GCs back to back and the probe measures the
+// old generation once per batch, so both report the same post-GC heap. That
+// must not restart the run: this is the series recorded by watch
+// --snapshot-every 12s on a leaking router (eval round 3), which never fired.
+func TestLeakDetectorEqualPairs(t *testing.T) {
+	t0 := time.Unix(0, 0)
+	d := LeakDetector{Window: 5, MinGrowth: 1 << 20}
+	mib := []float64{5.48, 11.85, 17.64, 17.64, 20.76, 26.49, 27.96, 27.96, 30.76, 36.71, 37.20, 37.20}
+	firedAt := -1
+	for i, v := range mib {
+		_, fired, cleared := d.Add(t0.Add(time.Duration(i)*time.Second), int64(v*(1<<20)))
+		if fired && firedAt < 0 {
+			firedAt = i
+		}
+		if cleared {
+			t.Errorf("cleared at %d", i)
+		}
+	}
+	if firedAt != 6 {
+		t.Fatalf("fired at GC %d, want 6 (the fifth rise)", firedAt)
+	}
+	rises, window, growth, need := d.Progress()
+	if rises != 5 || window != 5 || growth <= need {
+		t.Errorf("progress = %d of %d, %d of %d bytes", rises, window, growth, need)
+	}
+	// A real shrink still clears it.
+	if _, _, cleared := d.Add(t0.Add(time.Minute), 30<<20); !cleared {
+		t.Error("shrink did not clear")
+	}
+	if rises, _, _, _ := d.Progress(); rises != 0 {
+		t.Errorf("after a shrink progress = %d rises", rises)
+	}
+}
