@@ -118,6 +118,7 @@ type Suspect struct {
 	rep        uint32 // representative leak root (node ordinal in the last snapshot)
 	collection bool   // a growing collection: rep is the collection itself
 	shape      uint32 // path suspects: the (loose) shape of the group
+	localized  bool   // Count and RetainedSize narrowed to the holder (see localize)
 }
 
 // Holder is the object that keeps the leaked objects.
@@ -196,6 +197,7 @@ type group struct {
 	roots       int
 	rep         uint32 // representative leak root: the largest
 	repRetained uint64
+	born        int // leak roots of the shape allocated after S1 (roots leaves out those after S2)
 }
 
 // Analyze runs the leak analysis on n >= 2 snapshots of one process.
@@ -273,6 +275,19 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		aggs[i] = aggs[i].merge(loose)
 	}
 	groups := leakRoots(last, lastShaper, lastShapes, loose, cand)
+	if n >= 3 {
+		// The candidates leave out what was allocated after S2 (it may
+		// be in flight), but "new objects" counts every object allocated
+		// after S1 that is alive in the last snapshot.
+		born := candidates(last, &first, nil, false)
+		all := map[uint32]int{}
+		for _, gr := range leakRoots(last, lastShaper, lastShapes, loose, born) {
+			all[gr.shape] = gr.roots
+		}
+		for _, gr := range groups {
+			gr.born = max(gr.roots, all[gr.shape])
+		}
+	}
 	max := opts.MaxSuspects
 	if max <= 0 {
 		max = 20
@@ -594,7 +609,7 @@ const minTwoSnapshotGrowth = 10
 // allocation between S1 and S2 is not a leak); with two it must grow.
 func evaluate(gr *group, aggs []agg) (Suspect, bool) {
 	n := len(aggs)
-	s := Suspect{Count: make([]int64, n), RetainedSize: make([]uint64, n), NewObjects: gr.roots}
+	s := Suspect{Count: make([]int64, n), RetainedSize: make([]uint64, n), NewObjects: max(gr.roots, gr.born)}
 	for i := range aggs {
 		c, r := aggs[i].at(gr.shape)
 		s.Count[i], s.RetainedSize[i] = int64(c), r

@@ -55,8 +55,9 @@ func TestPromiseRaceIsOneSuspect(t *testing.T) {
 		t.Errorf("suspect %s %s, want promise QueryResult", s.Pattern, s.Class)
 	}
 	// 200 calls per round: one leaked call is one, not its resolve and
-	// reject functions twice.
-	if g := s.Count[2] - s.Count[0]; g != 400 || s.NewObjects != 200 {
+	// reject functions twice. The 400 calls after S1 are all new objects
+	// alive in S3 (the last one may still be in flight).
+	if g := s.Count[2] - s.Count[0]; g != 400 || s.NewObjects < 399 || s.NewObjects > 400 {
 		t.Errorf("count %v new %d, want 200 more per round", s.Count, s.NewObjects)
 	}
 	if !inScript(s.Location, "promise-race") {

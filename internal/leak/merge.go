@@ -12,6 +12,7 @@ package leak
 //     retained size mostly holds them already); the larger of the two is
 //     kept per snapshot, so nothing is counted twice.
 func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint32) []Suspect {
+	localize(sus, ex, shapes, loose)
 	countChained(sus, cand, shapes, loose)
 	n := len(sus)
 	if n < 2 {
@@ -174,5 +175,84 @@ func countChained(sus []Suspect, cand []uint64, shapes, loose []uint32) {
 		if c, ok := want[sus[i].shape]; ok && !sus[i].collection && c > 4*sus[i].NewObjects {
 			sus[i].NewObjects = c
 		}
+	}
+}
+
+// holderSteps is how far up its retaining path an object of a suspect is
+// looked for its holder (Map → table → entry, object → properties → value).
+const holderSteps = 4
+
+// localize narrows the per-snapshot figures of suspects kept by one holder
+// to that holder. A shape keeps only the last steps of a path, so the keys
+// of one Map share their shape with the string keys of every other Map:
+// the shape's totals then count the whole heap's keys (3,761 strings for a
+// Map of 25). In the last snapshot the objects under the holder are known;
+// the rest of the shape is taken to be what it is there at every snapshot
+// (it did not grow, or it would be its own suspect), and is taken off.
+func localize(sus []Suspect, ex *explainer, shapes, loose []uint32) {
+	g := ex.g
+	want := map[uint32]bool{}
+	for i := range sus {
+		s := &sus[i]
+		if s.localized || s.collection || s.shape == noShape || s.Holder == nil || s.Holder.ID == 0 || len(s.Count) == 0 {
+			continue
+		}
+		want[s.Holder.ID] = true
+	}
+	if len(want) == 0 {
+		return
+	}
+	node := map[uint32]uint32{} // holder id → node
+	for v := uint32(0); v < uint32(g.NodeCount()); v++ {
+		if want[g.ID(v)] {
+			node[g.ID(v)] = v
+		}
+	}
+	heldBy := func(v, h uint32) bool {
+		for k := 0; k < holderSteps; k++ {
+			p, _, start, ok := ex.sh.parent(v)
+			if !ok || start {
+				return false
+			}
+			if p == h {
+				return true
+			}
+			v = p
+		}
+		return false
+	}
+	for i := range sus {
+		s := &sus[i]
+		if s.localized || s.collection || s.shape == noShape || s.Holder == nil || len(s.Count) == 0 {
+			continue
+		}
+		h, ok := node[s.Holder.ID]
+		if !ok || !heldBy(s.rep, h) {
+			continue // the holder is not right above: nothing to narrow to
+		}
+		s.localized = true
+		var count int64
+		var retained uint64
+		for v, sh := range shapes {
+			if int(sh) >= len(loose) || loose[sh] != s.shape || !heldBy(uint32(v), h) {
+				continue
+			}
+			count++
+			if d := g.Dominator(uint32(v)); int(shapes[d]) >= len(loose) || loose[shapes[d]] != s.shape {
+				retained += g.RetainedSize(uint32(v))
+			}
+		}
+		last := len(s.Count) - 1
+		if count >= s.Count[last] {
+			continue
+		}
+		otherCount := s.Count[last] - count
+		otherBytes := int64(s.RetainedSize[last]) - int64(retained)
+		for k := range s.Count {
+			s.Count[k] = max(0, s.Count[k]-otherCount)
+			s.RetainedSize[k] = uint64(max(0, int64(s.RetainedSize[k])-otherBytes))
+		}
+		s.GrowthCount = s.Count[last] - s.Count[0]
+		s.GrowthBytes = int64(s.RetainedSize[last]) - int64(s.RetainedSize[0])
 	}
 }

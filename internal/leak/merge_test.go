@@ -1,0 +1,38 @@
+package leak
+
+import "testing"
+
+// A Map's keys share their shape with every other Map's string keys: the
+// suspect's figures are its own Map's, in every snapshot (a full LRU of
+// 3,000 keys next to it once added ~100 KiB to each with 4+ snapshots).
+func TestSharedKeyShapeCountsOwnMap(t *testing.T) {
+	for _, n := range []int{3, 4} {
+		rep := analyzeFiles(t, series(t, "shared-keys", n))
+		if len(rep.Suspects) != 1 {
+			for _, s := range rep.Suspects {
+				t.Logf("#%d %s %s count=%v retained=%v\n  %s", s.Rank, s.Pattern, s.Class, s.Count, s.RetainedSize, s.PathText)
+			}
+			t.Fatalf("%d snapshots: %d suspects, want the Override leak once", n, len(rep.Suspects))
+		}
+		s := rep.Suspects[0]
+		t.Logf("%d snapshots: %s %s count=%v retained=%v new=%d", n, s.Pattern, s.Class, s.Count, s.RetainedSize, s.NewObjects)
+		if s.Class != "Override" {
+			t.Errorf("class %s, want Override", s.Class)
+		}
+		// 5 overrides a round (each with its key, user string and flags):
+		// well under 1 KiB per round.
+		for i, c := range s.Count {
+			if want := int64(5 * (i + 1)); c != want {
+				t.Errorf("%d snapshots: count %v, want 5 more per round from %d", n, s.Count, 5)
+				break
+			}
+		}
+		if r := s.RetainedSize[n-1]; r > uint64(5*n)*300 {
+			t.Errorf("%d snapshots: retained %v, want the Map's own entries (under 300 B each)", n, s.RetainedSize)
+		}
+		// Every override made after S1 is alive in the last snapshot.
+		if s.NewObjects != 5*(n-1) {
+			t.Errorf("%d snapshots: new objects %d, want %d", n, s.NewObjects, 5*(n-1))
+		}
+	}
+}
