@@ -78,6 +78,8 @@ type captureJSON struct {
 	HeapUsed   int64  `json:"heap_used"`
 	PID        int    `json:"pid,omitempty"`
 	Target     string `json:"target"`
+	// Notes are caveats, such as worker threads the snapshot lacks.
+	Notes []string `json:"notes,omitempty"`
 }
 
 func runCapture(ctx context.Context, env *Env, args []string) error {
@@ -103,18 +105,33 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	if *every <= 0 {
 		return BadInputf("--every must be positive, got %s", *every)
 	}
-	path, err := snapshotPath(*out)
-	if err != nil {
-		return err
-	}
-	if *count > 1 && path != "" && !isDir(path) {
-		return BadInputf("-o must be a directory with --count %d (the snapshots are named Heap.….PID.SEQ.heapsnapshot)", *count)
+	// -o is checked first, but reported after the target: "no such
+	// process" is the first thing to fix. A directory is only created once
+	// the target is known to be there.
+	path, perr := snapshotPath(*out, false)
+	if perr == nil && *count > 1 && path != "" && !isDir(path) && !dirSpec(path) {
+		perr = BadInputf("-o must be a directory with --count %d (the snapshots are named Heap.….PID.SEQ.heapsnapshot; end it with / to create it)", *count)
 	}
 	c, err := attachTarget(ctx, env, pos[0], tf, *quiet)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
+	if perr != nil {
+		return perr
+	}
+	if path, err = snapshotPath(*out, true); err != nil {
+		return err
+	}
+	// Worker threads are isolates of their own, absent from this
+	// snapshot: say so, a leak there would pass unseen.
+	var notes []string
+	if ws, err := c.Workers(ctx); err == nil && len(ws) > 0 {
+		notes = append(notes, inspector.WorkersNote(ws))
+		if !*quiet && !*asJSON {
+			fmt.Fprintf(env.Stderr, "leakhound: note: %s\n", notes[0])
+		}
+	}
 	pid := c.Target().PID
 	if pid == 0 {
 		// host:port targets: ask, for the file name.
@@ -149,7 +166,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 			break
 		}
 		r := captureJSON{Path: res.Path, Bytes: res.Bytes, DurationMS: res.Duration.Milliseconds(),
-			HeapUsed: res.HeapUsed, PID: pid, Target: c.Target().String()}
+			HeapUsed: res.HeapUsed, PID: pid, Target: c.Target().String(), Notes: notes}
 		taken, paths = append(taken, r), append(paths, res.Path)
 		if !*asJSON {
 			fmt.Fprintf(env.Stdout, "%s  %s in %.1fs (JS heap %s used)\n", res.Path, ui.Bytes(res.Bytes),
@@ -234,16 +251,31 @@ func captureWithProgress(ctx context.Context, env *Env, c *inspector.Conn, path 
 }
 
 // snapshotPath validates -o: "" (default name in .), a directory, or a file
-// in an existing directory.
-func snapshotPath(out string) (string, error) {
+// in an existing directory. A path ending in / names a directory, created
+// (with its parents) when create is set and it is missing.
+func snapshotPath(out string, create bool) (string, error) {
 	if out == "" || isDir(out) {
+		return out, nil
+	}
+	if dirSpec(out) {
+		if !create {
+			return out, nil
+		}
+		if err := os.MkdirAll(out, 0o755); err != nil {
+			return "", BadInputf("-o %s: cannot create the directory: %v", out, errors.Unwrap(err))
+		}
 		return out, nil
 	}
 	dir := filepath.Dir(out)
 	if !isDir(dir) {
-		return "", BadInputf("output directory %s does not exist", dir)
+		return "", BadInputf("output directory %s does not exist (end -o with / to have it created)", dir)
 	}
 	return out, nil
+}
+
+// dirSpec reports whether -o names a directory by its trailing slash.
+func dirSpec(out string) bool {
+	return strings.HasSuffix(out, "/") || strings.HasSuffix(out, string(filepath.Separator))
 }
 
 func isDir(p string) bool {

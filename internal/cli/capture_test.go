@@ -64,6 +64,44 @@ func TestCaptureCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "."+pid+".001.heapsnapshot") {
 		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
 	}
+	// The next capture into that directory counts on: SEQ 002.
+	code, out, errOut = runInspCLI("capture", pid, "-o", sub, "--quiet")
+	if code != 0 || !strings.Contains(out, "."+pid+".002.heapsnapshot") {
+		t.Fatalf("second capture: exit %d, out %q, err %q", code, out, errOut)
+	}
+	// A missing directory: an error naming the fix, or created when -o
+	// ends with a slash.
+	code, _, errOut = runInspCLI("capture", pid, "-o", filepath.Join(dir, "new", "x.heapsnapshot"), "--quiet")
+	if code != ExitBadInput || !strings.Contains(errOut, "does not exist") || !strings.Contains(errOut, "end -o with /") {
+		t.Fatalf("missing dir: exit %d, err %q", code, errOut)
+	}
+	code, out, errOut = runInspCLI("capture", pid, "-o", filepath.Join(dir, "new", "deeper")+"/", "--quiet")
+	if code != 0 || !strings.HasPrefix(out, filepath.Join(dir, "new", "deeper", "Heap.")) {
+		t.Fatalf("-o new/: exit %d, out %q, err %q", code, out, errOut)
+	}
+}
+
+// TestCaptureWorkersNote: a process with worker threads gets a note that
+// their heaps are not in the snapshot (text on stderr, notes in JSON).
+func TestCaptureWorkersNote(t *testing.T) {
+	cmd := livetest.Start(t, "--inspect-port=0", "workers.js")
+	dir := t.TempDir()
+	pid := strconv.Itoa(cmd.Process.Pid)
+	code, out, errOut := runInspCLI("capture", pid, "-o", dir)
+	if code != 0 || !strings.Contains(errOut, "note: this process runs 2 worker threads") || !strings.Contains(errOut, "parser") {
+		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
+	}
+	code, out, errOut = runInspCLI("capture", pid, "-o", dir, "--json")
+	var res captureJSON
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "not in these snapshots") {
+		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
+	}
+	// A process without workers gets no note.
+	idle := livetest.Start(t, "--inspect-port=0", "idle.js")
+	code, out, errOut = runInspCLI("capture", strconv.Itoa(idle.Process.Pid), "-o", dir, "--json")
+	if code != 0 || strings.Contains(out, "notes") {
+		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
+	}
 }
 
 func TestCaptureCommandBadTargets(t *testing.T) {
@@ -82,7 +120,9 @@ func TestCaptureCommandBadTargets(t *testing.T) {
 		{[]string{"capture", strconv.Itoa(sleep.Process.Pid)}, 2, "not a node process"},
 		{[]string{"capture", "10.0.0.1:9229"}, 2, "--allow-remote"},
 		{[]string{"capture", "what"}, 2, "bad target"},
-		{[]string{"capture", "1", "-o", "/no/such/dir/x.heapsnapshot"}, 2, "does not exist"},
+		// The target is checked before -o: a bad pid is the first thing to fix.
+		{[]string{"capture", "99999999", "-o", "/no/such/dir/x.heapsnapshot"}, 2, "no such process"},
+		{[]string{"capture", "99999999", "-o", "/no/such/dir/"}, 2, "no such process"},
 		{[]string{"capture", "127.0.0.1:1"}, 3, "unreachable"},
 	} {
 		code, _, errOut := runInspCLI(tc.args...)

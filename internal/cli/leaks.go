@@ -30,6 +30,9 @@ type leakFlags struct {
 	asJSON, markdown, quiet, failOnLeak *bool
 	minGrowth                           *string
 	minCount, top                       *int
+	// notes go first in the report's notes (run: worker threads the
+	// snapshots do not cover).
+	notes []string
 }
 
 func runLeaks(ctx context.Context, env *Env, args []string) error {
@@ -81,6 +84,9 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 			return BadInput(err)
 		}
 		return err
+	}
+	if len(f.notes) > 0 {
+		rep.Notes = append(append([]string(nil), f.notes...), rep.Notes...)
 	}
 	var w io.Writer = env.Stdout
 	switch {

@@ -260,6 +260,11 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		}
 		info.Snapshots = append(info.Snapshots, rs)
 	}
+	// Worker threads are isolates of their own, absent from the main
+	// thread's snapshots: a leak there would pass unseen, so say so.
+	if ws, err := conn.Workers(ctx); err == nil && len(ws) > 0 {
+		lf.notes = append(lf.notes, inspector.WorkersNote(ws))
+	}
 	if info.Requests != nil && stats.OK == 0 {
 		return fmt.Errorf("no request to %s succeeded (%d failed)", o.loadURL, stats.Failed)
 	}

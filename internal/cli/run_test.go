@@ -171,3 +171,19 @@ func TestRunLoadNothingListens(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestRunWorkersNote: worker threads' heaps are not in the main thread's
+// snapshots; the report says so instead of a silent "no leak suspects".
+func TestRunWorkersNote(t *testing.T) {
+	livetest.Node(t)
+	r := runAndDecode(t, 0, "run", "--step", "new Promise((r) => setTimeout(r, 20))", "--iterations", "10", "--json", "--quiet",
+		"--", "node", filepath.Join(livetest.Dir(), "workers.js"))
+	if len(r.Notes) == 0 || !strings.Contains(r.Notes[0], "this process runs 2 worker threads") || !strings.Contains(r.Notes[0], "indexer") {
+		t.Errorf("notes = %q", r.Notes)
+	}
+	code, out, errOut := runInspCLI("run", "--step", "new Promise((r) => setTimeout(r, 20))", "--iterations", "10",
+		"--", "node", filepath.Join(livetest.Dir(), "workers.js"))
+	if code != 0 || !strings.Contains(out, "note: this process runs 2 worker threads") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -245,12 +247,42 @@ func SnapshotName(pid int, t time.Time, seq int) string {
 	return fmt.Sprintf("Heap.%s.%d.%03d.heapsnapshot", t.Format("20060102.150405"), pid, seq)
 }
 
-// NextSnapshotPath returns the first SnapshotName in dir that does not exist.
+// NextSnapshotPath returns the SnapshotName in dir whose SEQ follows the
+// highest SEQ of pid's snapshots already there (their time part aside), so
+// the captures of one process into one directory count up 001, 002, …
+// like node's own per-process counter, across leakhound runs.
 func NextSnapshotPath(dir string, pid int, t time.Time) string {
-	for seq := 1; ; seq++ {
+	seq := 1
+	if ents, err := os.ReadDir(dir); err == nil {
+		for _, e := range ents {
+			if n, ok := snapshotSeq(e.Name(), pid); ok && n >= seq {
+				seq = n + 1
+			}
+		}
+	}
+	for ; ; seq++ {
 		p := filepath.Join(dir, SnapshotName(pid, t, seq))
 		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
 			return p
 		}
 	}
+}
+
+// snapshotSeq reads SEQ from a Heap.YYYYMMDD.HHMMSS.PID.SEQ.heapsnapshot
+// name (gzipped too) of pid.
+func snapshotSeq(name string, pid int) (int, bool) {
+	name = strings.TrimSuffix(name, ".gz")
+	rest, ok := strings.CutSuffix(name, ".heapsnapshot")
+	if !ok || !strings.HasPrefix(rest, "Heap.") {
+		return 0, false
+	}
+	parts := strings.Split(rest, ".")
+	if len(parts) != 5 || parts[3] != strconv.Itoa(pid) {
+		return 0, false
+	}
+	n, err := strconv.Atoi(parts[4])
+	if err != nil || n < 0 || n > 1e6 {
+		return 0, false
+	}
+	return n, true
 }

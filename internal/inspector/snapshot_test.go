@@ -150,4 +150,16 @@ func TestSnapshotName(t *testing.T) {
 	if p2 := NextSnapshotPath(dir, 1, tm); filepath.Base(p2) != "Heap.20261124.090507.1.002.heapsnapshot" {
 		t.Errorf("second = %s", p2)
 	}
+	// Later captures count on from the highest SEQ of that pid, whatever
+	// their time (gzipped ones too); other pids and names do not count.
+	later := tm.Add(5 * time.Second)
+	os.WriteFile(filepath.Join(dir, SnapshotName(1, tm.Add(-time.Hour), 6)+".gz"), nil, 0o644)
+	os.WriteFile(filepath.Join(dir, SnapshotName(2, tm, 40)), nil, 0o644)
+	os.WriteFile(filepath.Join(dir, "Heap.x.y.1.099.heapsnapshot.tmp"), nil, 0o644)
+	if p3 := NextSnapshotPath(dir, 1, later); filepath.Base(p3) != "Heap.20261124.090512.1.007.heapsnapshot" {
+		t.Errorf("later = %s", p3)
+	}
+	if p4 := NextSnapshotPath(dir, 3, later); filepath.Base(p4) != "Heap.20261124.090512.3.001.heapsnapshot" {
+		t.Errorf("other pid = %s", p4)
+	}
 }

@@ -1,0 +1,51 @@
+package inspector
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestWorkers(t *testing.T) {
+	cmd := startNode(t, "--inspect-port=0", "workers.js")
+	_, c := attach(t, cmd)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ws, err := c.Workers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ws) != 2 {
+		t.Fatalf("workers = %+v, want 2", ws)
+	}
+	names := ws[0].Name() + " " + ws[1].Name()
+	if !strings.Contains(names, "parser") || !strings.Contains(names, "indexer") || !strings.HasSuffix(ws[0].URL, "workers.js") {
+		t.Errorf("workers = %+v", ws)
+	}
+	note := WorkersNote(ws)
+	t.Log(note)
+	if !strings.Contains(note, "2 worker threads") || !strings.Contains(note, "not in these snapshots") {
+		t.Errorf("note = %q", note)
+	}
+	// Detached again: asking twice gives the same answer, and the main
+	// thread still answers.
+	if ws2, err := c.Workers(ctx); err != nil || len(ws2) != 2 {
+		t.Errorf("second call: %v, %v", ws2, err)
+	}
+	if _, err := c.Evaluate(ctx, "1", false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestNoWorkers(t *testing.T) {
+	cmd := startNode(t, "--inspect-port=0", "idle.js")
+	_, c := attach(t, cmd)
+	ws, err := c.Workers(context.Background())
+	if err != nil || len(ws) != 0 {
+		t.Fatalf("workers = %v, %v", ws, err)
+	}
+	if WorkersNote(ws) != "" {
+		t.Error("note for no workers")
+	}
+}
