@@ -12,7 +12,7 @@ package leak
 //     retained size mostly holds them already); the larger of the two is
 //     kept per snapshot, so nothing is counted twice.
 func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint32) []Suspect {
-	localize(sus, ex, shapes, loose)
+	localize(sus, ex, cand, shapes, loose)
 	countChained(sus, cand, shapes, loose)
 	n := len(sus)
 	if n < 2 {
@@ -38,8 +38,11 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		path := ex.path(sus[i].rep)
 		// Nearest to the leaked object first, skipping the object itself.
 		for k := len(path) - 2; k >= 0; k-- {
+			// Old objects of the other suspect's shape count too: the
+			// leak's objects are not all new (one made before S1 holds
+			// new ones), and the path is only one of them.
 			u := path[k].Node
-			if u == g.Root || !isSet(cand, u) {
+			if u == g.Root {
 				continue
 			}
 			sh := shapes[u]
@@ -189,7 +192,10 @@ const holderSteps = 4
 // Map of 25). In the last snapshot the objects under the holder are known;
 // the rest of the shape is taken to be what it is there at every snapshot
 // (it did not grow, or it would be its own suspect), and is taken off.
-func localize(sus []Suspect, ex *explainer, shapes, loose []uint32) {
+//
+// A leak spread over many holders (an item array per old session) is left
+// as it is: most of the shape's new objects are then under other holders.
+func localize(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint32) {
 	g := ex.g
 	want := map[uint32]bool{}
 	for i := range sus {
@@ -230,12 +236,21 @@ func localize(sus []Suspect, ex *explainer, shapes, loose []uint32) {
 		if !ok || !heldBy(s.rep, h) {
 			continue // the holder is not right above: nothing to narrow to
 		}
-		s.localized = true
-		var count int64
+		var count, newHere, newAll int64
 		var retained uint64
 		for v, sh := range shapes {
-			if int(sh) >= len(loose) || loose[sh] != s.shape || !heldBy(uint32(v), h) {
+			if int(sh) >= len(loose) || loose[sh] != s.shape {
 				continue
+			}
+			isNew := isSet(cand, uint32(v))
+			if isNew {
+				newAll++
+			}
+			if !heldBy(uint32(v), h) {
+				continue
+			}
+			if isNew {
+				newHere++
 			}
 			count++
 			if d := g.Dominator(uint32(v)); int(shapes[d]) >= len(loose) || loose[shapes[d]] != s.shape {
@@ -243,9 +258,10 @@ func localize(sus []Suspect, ex *explainer, shapes, loose []uint32) {
 			}
 		}
 		last := len(s.Count) - 1
-		if count >= s.Count[last] {
+		if count >= s.Count[last] || 2*newHere < newAll {
 			continue
 		}
+		s.localized = true
 		otherCount := s.Count[last] - count
 		otherBytes := int64(s.RetainedSize[last]) - int64(retained)
 		for k := range s.Count {

@@ -36,3 +36,18 @@ func TestSharedKeyShapeCountsOwnMap(t *testing.T) {
 		}
 	}
 }
+
+// A span's events, pushed after the span was made (its span can be older
+// than S1), leak with the span: one suspect, held by the Map.
+func TestInnerRecordsMergeIntoTheirObject(t *testing.T) {
+	rep := analyzeFiles(t, series(t, "spans", 3))
+	for _, s := range rep.Suspects {
+		t.Logf("#%d %s %s count=%v retained=%v holder=%+v\n  %s", s.Rank, s.Pattern, s.Class, s.Count, s.RetainedSize, s.Holder, s.PathText)
+	}
+	if len(rep.Suspects) != 1 {
+		t.Fatalf("%d suspects, want the Span leak once", len(rep.Suspects))
+	}
+	if s := rep.Suspects[0]; s.Class != "Span" || s.Holder == nil || s.Holder.Kind != "Map" {
+		t.Errorf("suspect %s held by %+v, want Span in a Map", s.Class, s.Holder)
+	}
+}
