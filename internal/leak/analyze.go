@@ -520,6 +520,12 @@ func leakRoots(g *heapgraph.Graph, shp *shaper, shapes, loose []uint32, cand []u
 			// collection of its own.
 			return
 		}
+		if !sig && heldByV8(g, shp, v) {
+			// a string in a hidden class's transition tree (a property
+			// named after each SQL statement): V8's bookkeeping, which the
+			// program cannot release, never the leak itself.
+			return
+		}
 		if !sig && underNew(g, shp, cand, v) {
 			// a string shared by a new object and, say, a dictionary's
 			// keys: it leaks with that object.
@@ -560,6 +566,24 @@ func heldByCode(g *heapgraph.Graph, shp *shaper, v, dom uint32, sig bool) bool {
 	}
 	p, _, _, ok := shp.parent(v)
 	return ok && int(s.NodeType[p]) == s.NodeTypeIndex.Code
+}
+
+// heldByV8: v's parent on its shortest path is a hidden class or one of its
+// descriptor or transition arrays.
+func heldByV8(g *heapgraph.Graph, shp *shaper, v uint32) bool {
+	p, _, _, ok := shp.parent(v)
+	if !ok {
+		return false
+	}
+	s := g.S
+	if t := int(s.NodeType[p]); t == s.NodeTypeIndex.ObjectShape {
+		return true
+	}
+	switch string(s.Strings.Bytes(s.NodeName[p])) {
+	case "system / Map", "system / DescriptorArray", "system / TransitionArray", "system / PrototypeInfo":
+		return true
+	}
+	return false
 }
 
 // stringPiece: v is a string that a concatenated or sliced string holds

@@ -63,6 +63,7 @@ func (c *classGrowth) suspects(g *heapgraph.Graph, cand []uint64, have []Suspect
 	ex := &explainer{g: g}
 	rep := map[string]uint32{}
 	newCount := map[string]int{}
+	inside := map[string]int{} // new objects within an object of a covered class
 	for v := uint32(1); v < uint32(g.NodeCount()); v++ {
 		if !isSet(cand, v) || !ex.userObject(v) {
 			continue
@@ -72,6 +73,9 @@ func (c *classGrowth) suspects(g *heapgraph.Graph, cand []uint64, have []Suspect
 			continue
 		}
 		newCount[name]++
+		if withinCovered(g, v, covered) {
+			inside[name]++
+		}
 		if r, ok := rep[name]; !ok || g.RetainedSize(v) > g.RetainedSize(r) {
 			rep[name] = v
 		}
@@ -81,6 +85,11 @@ func (c *classGrowth) suspects(g *heapgraph.Graph, cand []uint64, have []Suspect
 		r, ok := rep[name]
 		if !ok {
 			continue // nothing of it is new and alive: churn, not a leak
+		}
+		if 2*inside[name] >= newCount[name] {
+			// Mostly parts of objects a suspect already names (the
+			// Buffer of each leaked connection): they grow with it.
+			continue
 		}
 		n := len(st.count)
 		out = append(out, Suspect{
@@ -99,4 +108,20 @@ func userClassName(name string) bool {
 		return false
 	}
 	return !genericClasses[name]
+}
+
+// withinCovered: one of v's nearest dominators is of a class a suspect
+// already names.
+func withinCovered(g *heapgraph.Graph, v uint32, covered map[string]bool) bool {
+	for k := 0; k < 3; k++ {
+		d := g.Dominator(v)
+		if d == v || d == g.Root {
+			return false
+		}
+		if name := g.ClassName(d); covered[name] && userClassName(name) {
+			return true
+		}
+		v = d
+	}
+	return false
 }

@@ -1,6 +1,9 @@
 package leak
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // A Map's keys share their shape with every other Map's string keys: the
 // suspect's figures are its own Map's, in every snapshot (a full LRU of
@@ -49,5 +52,27 @@ func TestInnerRecordsMergeIntoTheirObject(t *testing.T) {
 	}
 	if s := rep.Suspects[0]; s.Class != "Span" || s.Holder == nil || s.Holder.Kind != "Map" {
 		t.Errorf("suspect %s held by %+v, want Span in a Map", s.Class, s.Holder)
+	}
+}
+
+// A pool that never releases on errors: the busy Set is the one leak. The
+// Buffers of the connections that replace the leaked ones (in the idle
+// array, whose length stays the same) and the strings of V8's hidden-class
+// transitions (a property per failing statement) are no suspects.
+func TestPoolLeakIsOneSuspect(t *testing.T) {
+	rep := analyzeFiles(t, series(t, "pool-no-release", 4))
+	for _, s := range rep.Suspects {
+		t.Logf("#%d %s %s count=%v retained=%v holder=%+v\n  %s", s.Rank, s.Pattern, s.Class, s.Count, s.RetainedSize, s.Holder, s.PathText)
+	}
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	if s := rep.Suspects[0]; s.Class != "Connection" || s.Holder == nil || s.Holder.Kind != "Set" {
+		t.Errorf("top suspect %s held by %+v, want Connection in the busy Set", s.Class, s.Holder)
+	}
+	for _, s := range rep.Suspects[1:] {
+		if s.Class == "Buffer" || s.Holder != nil && s.Holder.Kind == "Array" || strings.Contains(s.PathText, "(object shape)") {
+			t.Errorf("suspect %s held by %+v: the idle array and V8's hidden classes are no leak", s.Class, s.Holder)
+		}
 	}
 }

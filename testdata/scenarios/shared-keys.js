@@ -33,7 +33,7 @@ series(() => {
   for (let i = 0; i < 3000; i++) cachePage(n++);
   for (let i = 0; i < 300; i++) {
     const body = Buffer.alloc(1024); // in flight at the snapshot
-    setTimeout(() => body.fill(1), 20 + Math.random() * 200);
+    setTimeout(() => body.fill(1), 100);
   }
   for (let i = 0; i < 5; i++) overrides.set('u' + n + '-' + i, new Override('u' + n));
 }, { warmup: 0 });
