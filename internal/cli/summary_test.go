@@ -194,3 +194,33 @@ func TestSummaryWithoutFile(t *testing.T) {
 		t.Errorf("want 450 leaked RequestContexts (50 warm-up + 2×200), got %+v", s.Classes)
 	}
 }
+
+// TestSummaryTypedArraysAreNative: typed arrays' backing stores are native
+// memory, shown beside "other native" (as DevTools' Statistics), never as a
+// part of "other JS objects" that could exceed it.
+func TestSummaryTypedArraysAreNative(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not on PATH")
+	}
+	dir := t.TempDir()
+	snap := filepath.Join(dir, "ta.heapsnapshot")
+	script := `globalThis.kept = [new Uint8Array(3 << 20).fill(1), Buffer.alloc(1 << 20, 2)];
+require('v8').writeHeapSnapshot(process.argv[1]);`
+	if out, err := exec.Command(node, "-e", script, snap).CombinedOutput(); err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	s := summaryOf(t, snap, "--json")
+	b := s.Snapshot.Breakdown
+	if b["typed_arrays"] < 4<<20 || b["typed_arrays"] > b["native"] || b["v8_heap"]+b["native"] != s.Snapshot.TotalSize {
+		t.Errorf("breakdown %v, total %d", b, s.Snapshot.TotalSize)
+	}
+	code, out, errOut := run(t, "summary", snap)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	header := strings.Split(out, "\n")[2]
+	if strings.Contains(header, "of which") || !strings.Contains(header, "· typed arrays 4.") || !strings.Contains(header, "other JS objects") {
+		t.Errorf("header %q", header)
+	}
+}

@@ -205,6 +205,8 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		switch e.Kind {
 		case "leak", "error", "exited":
 			label = pal.Red(label)
+		case "note":
+			label = pal.Yellow(label)
 		case "action":
 			label = pal.Yellow(e.Trigger + " " + e.Action)
 		case "connected", "report":

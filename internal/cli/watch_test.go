@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/inspector/livetest"
 	"github.com/leakhound/leakhound/internal/watch"
 )
 
@@ -418,5 +419,45 @@ func TestWatchMetricsAddrErrors(t *testing.T) {
 	code, _, stderr = run(t, "watch", "127.0.0.1:"+port, "--metrics-addr", busy, "--duration", "1s", "--data-dir", t.TempDir())
 	if code != ExitEnv || !strings.Contains(stderr, "the port is already in use") {
 		t.Errorf("port in use: exit %d, %q", code, stderr)
+	}
+}
+
+// TestWatchWorkersNote: watch says that the target's worker threads are not
+// in its snapshots (a "note" event), and the status line says how far the
+// leak signal is from firing.
+func TestWatchWorkersNote(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts node")
+	}
+	cmd := livetest.Start(t, "--inspect-port=0", "workers.js")
+	code, out, errOut := run(t, "watch", strconv.Itoa(cmd.Process.Pid), "--interval", "250ms", "--duration", "2s",
+		"--data-dir", t.TempDir(), "--json", "--verbose")
+	if code != 0 {
+		t.Fatalf("watch exit %d: %s", code, errOut)
+	}
+	var note string
+	var prog *watch.LeakProgress
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var e watch.Event
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("bad JSON line %q: %v", line, err)
+		}
+		if e.Kind == "note" {
+			note = e.Message
+		}
+		if e.Kind == "sample" && e.LeakSignal != nil {
+			prog = e.LeakSignal
+		}
+	}
+	if !strings.Contains(note, "2 worker threads") || !strings.Contains(note, "parser") {
+		t.Errorf("note = %q\n%s", note, out)
+	}
+	if prog == nil || prog.Window != 5 || prog.MinGrowthBytes != 1<<20 || prog.Active {
+		t.Errorf("leak_signal = %+v", prog)
+	}
+	code, out, errOut = run(t, "watch", strconv.Itoa(cmd.Process.Pid), "--interval", "250ms", "--duration", "2s",
+		"--status", "500ms", "--data-dir", t.TempDir())
+	if code != 0 || !strings.Contains(out, "note this process runs 2 worker threads") || !strings.Contains(out, "leak signal: 0 of 5 rising major GCs") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }

@@ -82,8 +82,9 @@ func (c *Conn) Workers(ctx context.Context) ([]Worker, error) {
 	for i := range out {
 		out[i].session = ""
 	}
-	// Node numbers workers in creation order; report them so.
-	sort.SliceStable(out, func(i, j int) bool { return workerNum(out[i].ID) < workerNum(out[j].ID) })
+	// Node's title carries the thread id ("[worker 3] name"), which counts
+	// in creation order; the inspector's workerId counts attachments.
+	sort.SliceStable(out, func(i, j int) bool { return workerNum(out[i]) < workerNum(out[j]) })
 	return out, nil
 }
 
@@ -111,7 +112,13 @@ func WorkersNote(ws []Worker) string {
 		n, strings.Join(names, ", "), their)
 }
 
-func workerNum(id string) int {
+func workerNum(w Worker) int {
+	id := w.ID
+	if rest, ok := strings.CutPrefix(w.Title, "[worker "); ok {
+		if k := strings.IndexByte(rest, ']'); k > 0 {
+			id = rest[:k]
+		}
+	}
 	n := 0
 	for _, r := range id {
 		if r < '0' || r > '9' {

@@ -19,8 +19,8 @@ func TestWorkers(t *testing.T) {
 	if len(ws) != 2 {
 		t.Fatalf("workers = %+v, want 2", ws)
 	}
-	names := ws[0].Name() + " " + ws[1].Name()
-	if !strings.Contains(names, "parser") || !strings.Contains(names, "indexer") || !strings.HasSuffix(ws[0].URL, "workers.js") {
+	// In creation order: parser, then indexer.
+	if !strings.Contains(ws[0].Name(), "parser") || !strings.Contains(ws[1].Name(), "indexer") || !strings.HasSuffix(ws[0].URL, "workers.js") {
 		t.Errorf("workers = %+v", ws)
 	}
 	note := WorkersNote(ws)

@@ -162,13 +162,17 @@ func WriteSummaryText(w io.Writer, s *Summary, p ui.Palette) {
 	fmt.Fprintf(w, "%s %s\n", p.Bold("Snapshot"), t.File)
 	fmt.Fprintf(w, "%s nodes, %s edges, total %s\n", ui.Count(int64(t.Nodes)), ui.Count(int64(t.Edges)), p.Bold(ui.Bytes(int64(t.TotalSize))))
 	b := t.Breakdown
+	// DevTools' Statistics: typed arrays are the ArrayBuffers' backing
+	// stores, which are native memory (a part of Native, not of the JS
+	// objects); the rest of each side is "other".
 	other := int64(t.TotalSize) - int64(b.Code+b.Strings+b.JSArrays+b.System+b.Native)
 	parts := []struct {
 		name string
 		v    int64
 	}{
 		{"code", int64(b.Code)}, {"strings", int64(b.Strings)}, {"JS arrays", int64(b.JSArrays)},
-		{"system", int64(b.System)}, {"native", int64(b.Native)}, {"other JS objects", other},
+		{"system", int64(b.System)}, {"other JS objects", other},
+		{"typed arrays", int64(b.TypedArrays)}, {"other native", int64(b.Native) - int64(b.TypedArrays)},
 	}
 	var ps []string
 	for _, x := range parts {
@@ -176,9 +180,6 @@ func WriteSummaryText(w io.Writer, s *Summary, p ui.Palette) {
 			continue
 		}
 		ps = append(ps, fmt.Sprintf("%s %s (%s)", x.name, ui.Bytes(x.v), Pct(uint64(x.v), t.TotalSize)))
-	}
-	if b.TypedArrays > 0 {
-		ps = append(ps, fmt.Sprintf("of which typed arrays %s", ui.Bytes(int64(b.TypedArrays))))
 	}
 	fmt.Fprintf(w, "%s\n\n", strings.Join(ps, " · "))
 	tab := ui.Table{

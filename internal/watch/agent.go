@@ -131,7 +131,7 @@ type Event struct {
 	Time    time.Time     `json:"time"`
 	Target  string        `json:"target"`
 	PID     int           `json:"pid,omitempty"`
-	Kind    string        `json:"kind"` // connected, disconnected, exited, sample, busy, leak, leak-cleared, action, snapshot, report, error
+	Kind    string        `json:"kind"` // connected, disconnected, exited, sample, busy, note, leak, leak-cleared, action, snapshot, report, error
 	Trigger string        `json:"trigger,omitempty"`
 	Action  string        `json:"action,omitempty"`
 	Message string        `json:"message"`
@@ -197,6 +197,7 @@ type agent struct {
 	sample   store.Sample
 	samples  int    // samples taken, all sessions
 	periodic int    // periodic snapshots taken
+	workers  int    // worker threads last noted
 	id       string // this watcher's registration in the target's probe
 	// analysing delivers the result of the automatic analysis running in
 	// the background; nil when none runs. One at a time.
@@ -342,6 +343,7 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		cancel()
 	}
 	a.cfg.Leak.Reset()
+	a.workers = 0
 	if a.name == "" {
 		a.name = a.cfg.Name
 		if a.name == "" {
@@ -363,6 +365,7 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 	}
 	a.emit(Event{Kind: "connected", Message: fmt.Sprintf("watching %s (pid %d, node %s, heap limit %s) every %s",
 		a.name, a.info.PID, a.info.Node, ui.Bytes(int64(a.info.HeapLimit)), a.cfg.Interval)})
+	a.noteWorkers(ctx)
 
 	reason := "interrupted"
 	defer func() {
@@ -851,7 +854,34 @@ func (a *agent) snapshot(ctx context.Context, dir, reason string) (string, error
 		msg += " (finished after --duration ended: the target had been paused for it)"
 	}
 	a.emit(Event{Kind: "snapshot", Trigger: reason, Path: path, Message: msg})
+	a.noteWorkers(ctx)
 	return path, nil
+}
+
+// workerLister is the part of *inspector.Conn that lists worker threads
+// (test fakes lack it).
+type workerLister interface {
+	Workers(ctx context.Context) ([]inspector.Worker, error)
+}
+
+// noteWorkers emits a note when the target runs worker threads, whose heaps
+// the snapshots do not contain: at connect, and after a snapshot when their
+// number changed since the last note (workers often start later).
+func (a *agent) noteWorkers(ctx context.Context) {
+	wl, ok := a.conn.(workerLister)
+	if !ok {
+		return
+	}
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	ws, err := wl.Workers(wctx)
+	if err != nil || len(ws) == a.workers {
+		return
+	}
+	a.workers = len(ws)
+	if len(ws) > 0 {
+		a.emit(Event{Kind: "note", Message: inspector.WorkersNote(ws)})
+	}
 }
 
 func (a *agent) periodicSnapshot(ctx context.Context) {
