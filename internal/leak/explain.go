@@ -220,6 +220,11 @@ func (x *explainer) explain(s *Suspect) {
 		if s.Location == nil {
 			s.Location = onPath
 		}
+		if s.Location == nil {
+			// Kept in a variable (a module's `compiled` Map of
+			// new Function code): a function of that scope.
+			s.Location = x.scopeLocation(path[:repIndex])
+		}
 	}
 	// V8's string representations (a rope, a slice) are not what the
 	// program made: it made strings.
@@ -247,7 +252,9 @@ func plainString(class string) string {
 
 // userLocation: l is in the program's code, not node's (node:...).
 func userLocation(l *Location) bool {
-	return l != nil && !strings.HasPrefix(l.Script, "node:")
+	// No script is code made at run time (new Function, eval): a line
+	// and column in it point nowhere the user can open.
+	return l != nil && l.Script != "" && !strings.HasPrefix(l.Script, "node:")
 }
 
 // userClosureBelow finds the program's function that v keeps alive nearest
@@ -285,11 +292,58 @@ func (x *explainer) className(v uint32) string {
 			if x.resolvingFunction(v) {
 				return "(promise resolving function)"
 			}
+			if x.scriptName(v) == "" {
+				// new Function(...): V8 names it "anonymous", and its
+				// code is in no script file.
+				return "anonymous() (new Function)"
+			}
 			return "(anonymous function)"
 		}
 		return name + "()"
 	}
 	return g.ClassName(v)
+}
+
+// scopeLocation is a program function whose scope holds the path's
+// nearest context (a closure or module scope) to its end.
+func (x *explainer) scopeLocation(path heapgraph.Path) *Location {
+	g := x.g
+	for k := len(path) - 1; k >= 0; k-- {
+		u := path[k].Node
+		if g.S.NodeNameString(u) != "system / Context" {
+			continue
+		}
+		// A named one: an anonymous owner is mostly a module's own
+		// top-level function (line 1, column 1), which says nothing.
+		if f, ok := contextOwner(g, u); ok && g.S.NodeNameString(f) != "" {
+			if l := x.closureLocation(f); userLocation(l) {
+				return l
+			}
+		}
+	}
+	return nil
+}
+
+// intoKeyed: raw[k+1] is an entry of a Map, Set or their weak kinds
+// (raw[k] is the collection or its backing store).
+func (x *explainer) intoKeyed(raw []rawStep, k int) bool {
+	g := x.g
+	s := g.S
+	if !x.intoCollection(raw[k].node, raw[k+1]) {
+		return false
+	}
+	j := k
+	for j > 0 {
+		if t := int(s.NodeType[raw[j].node]); t != s.NodeTypeIndex.Array && t != s.NodeTypeIndex.Hidden {
+			break
+		}
+		j--
+	}
+	switch s.NodeNameString(raw[j].node) {
+	case "Map", "Set", "WeakMap", "WeakSet":
+		return true
+	}
+	return false
 }
 
 // boundTarget is the function a bound function (fn.bind(...)) calls.
@@ -495,6 +549,11 @@ func (x *explainer) resolvingFunction(c uint32) bool {
 		if s.EdgeName(e) != "context" {
 			continue
 		}
+		if s.NodeNameString(ctx) == "system / NativeContext" {
+			// A function whose context is the realm's (new Function)
+			// sees every builtin, Promise included.
+			return false
+		}
 		for _, p := range g.Edges(ctx) {
 			if int(s.NodeType[p]) == s.NodeTypeIndex.Object && s.NodeNameString(p) == "Promise" {
 				return true
@@ -656,9 +715,11 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 		if in.edgeName == "reactions_or_result" {
 			return PatternPromise, nil
 		}
-		if k == last-1 && t == nt.Closure {
+		if k == last-1 && t == nt.Closure && !x.intoKeyed(raw, k) {
 			// A closure kept directly by something that is not an
 			// emitter or a timer: the same function's closures pile up.
+			// (A Map's or Set's values are a collection: a cache of
+			// compiled functions.)
 			return PatternClosure, nil
 		}
 		if x.intoCollection(holder, in) {

@@ -138,3 +138,23 @@ func lastID(s Suspect) uint32 {
 	}
 	return s.RetainerPath[len(s.RetainerPath)-1].ID
 }
+
+// Functions made by new Function and cached in a Map: one collection
+// suspect (keys and values), not promise resolving functions, and located
+// in the script (a function whose scope holds the Map), never at a line
+// of no script.
+func TestNewFunctionCache(t *testing.T) {
+	rep, s := topSuspect(t, "template-cache", 3)
+	if len(rep.Suspects) != 1 {
+		t.Errorf("%d suspects, want the cache once", len(rep.Suspects))
+	}
+	if s.Pattern != PatternCollection || s.Holder == nil || s.Holder.Kind != "Map" || !strings.Contains(s.Class, "new Function") {
+		t.Errorf("suspect %s %s held by %+v, want the new Function code in a Map", s.Pattern, s.Class, s.Holder)
+	}
+	if g := s.Count[2] - s.Count[0]; g != 600 {
+		t.Errorf("count %v, want 300 more per round", s.Count)
+	}
+	if !inScript(s.Location, "template-cache") {
+		t.Errorf("location %+v, want a line of template-cache.js", s.Location)
+	}
+}

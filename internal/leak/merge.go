@@ -1,5 +1,7 @@
 package leak
 
+import "strings"
+
 // mergeSuspects makes one leak one suspect, so no growth is counted twice:
 //
 //   - Suspects kept by the same collection or the same emitter's event (a
@@ -262,6 +264,7 @@ func localize(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint3
 			continue
 		}
 		s.localized = true
+		before := countRange(s)
 		otherCount := s.Count[last] - count
 		otherBytes := int64(s.RetainedSize[last]) - int64(retained)
 		for k := range s.Count {
@@ -270,5 +273,9 @@ func localize(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint3
 		}
 		s.GrowthCount = s.Count[last] - s.Count[0]
 		s.GrowthBytes = int64(s.RetainedSize[last]) - int64(s.RetainedSize[0])
+		if before != "" {
+			// The hint quotes the counts.
+			s.Hint = strings.Replace(s.Hint, before, countRange(s), 1)
+		}
 	}
 }
