@@ -175,7 +175,14 @@ func (g *Graph) pathSegments(p Path) []string {
 		segs = append(segs, cur)
 		cur = tok
 	}
-	for i := 1; i < len(p); i++ {
+	start := 1
+	if m, name, ok := g.moduleStep(p); ok {
+		// An ES module's top-level variable: node's module loader
+		// (a dozen steps, the first a different global each time) says
+		// nothing; the module does.
+		cur, start = "module "+name, m+1
+	}
+	for i := start; i < len(p); i++ {
 		e, v := p[i].Edge, p[i].Node
 		last := i == len(p)-1
 		t := int(s.EdgeType[e])
@@ -209,6 +216,42 @@ func (g *Graph) pathSegments(p Path) []string {
 		next(g.Label(v))
 	}
 	return append(segs, cur)
+}
+
+// moduleStep finds the last ES module record on p (V8's SourceTextModule)
+// that is not p's end, and skips the module's own state after it (its
+// top-level-await Generator, its scope): the path goes on from the module's
+// variables. name is the module's file name, from node's ModuleWrap.url.
+func (g *Graph) moduleStep(p Path) (m int, name string, ok bool) {
+	s := g.S
+	m = -1
+	for i := len(p) - 2; i >= 1; i-- {
+		if s.NodeNameString(p[i].Node) == "system / SourceTextModule" {
+			m = i
+			break
+		}
+	}
+	if m < 0 {
+		return 0, "", false
+	}
+	name = "(ES module)"
+	if w := p[m-1].Node; g.ClassName(w) == "ModuleWrap" {
+		for e, to := range g.Edges(w) {
+			if s.EdgeName(e) == "url" && int(s.NodeType[to]) == s.NodeTypeIndex.String {
+				u := g.Name(to)
+				name = u[strings.LastIndexByte(u, '/')+1:]
+				break
+			}
+		}
+	}
+	for m+1 < len(p)-1 {
+		v := p[m+1].Node
+		if g.ClassName(v) != "Generator" && s.NodeNameString(v) != "system / Context" {
+			break
+		}
+		m++
+	}
+	return m, name, true
 }
 
 // isStorageEdge reports whether edge e (leading to v) reaches a container's

@@ -64,3 +64,35 @@ func TestPathTextOfInspectorSnapshot(t *testing.T) {
 		t.Errorf("no path through timerListMap[60000]")
 	}
 }
+
+// A top-level variable of an ES module reads `module esm-module.mjs →
+// items → …`, not the dozen steps of node's module loader before it.
+func TestPathTextOfModuleVariable(t *testing.T) {
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on the PATH")
+	}
+	out := filepath.Join(t.TempDir(), "s.heapsnapshot")
+	if b, err := exec.Command("node", "../../testdata/pathtext/esm-module.mjs", out).CombinedOutput(); err != nil {
+		t.Fatalf("node: %v\n%s", err, b)
+	}
+	g, err := Build(loadGolden(t, out), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
+		if g.ClassName(n) != "Item" || g.TypeName(n) != "object" {
+			continue
+		}
+		paths := g.ShortestPaths(n, 3)
+		if len(paths) == 0 {
+			t.Fatal("no path to an Item")
+		}
+		text := g.FormatPath(paths[0])
+		t.Log(text)
+		if !strings.HasPrefix(text, "module esm-module.mjs → items → Array[10] → Item @") {
+			t.Errorf("path %q, want it to start at the module's variable", text)
+		}
+		return
+	}
+	t.Fatal("no Item in the snapshot")
+}
