@@ -1305,6 +1305,9 @@ func hint(s *Suspect) string {
 		if s.Holder != nil && s.Holder.Kind == "linked list" {
 			return fmt.Sprintf("the linked list held by %s only grows%s: unlink nodes that are done (advance its head), or cap its length", s.Holder.Class, per)
 		}
+		if h := mechanismHint(s, per); h != "" {
+			return h
+		}
 		if isBufferClass(s.Class) {
 			return fmt.Sprintf("%s only grows%s: bound it or delete entries when done; if these are small slices (subarray/slice) of larger buffers, each keeps its whole parent alive, so keep a copy instead (Buffer.from(slice))", what, per)
 		}
@@ -1343,4 +1346,35 @@ func hint(s *Suspect) string {
 		return fmt.Sprintf("%s%s are removed from the document but still referenced from %s: drop the reference when the element is removed (delete the Map/array entry, clear the variable, or hold it in a WeakMap/WeakRef), and remove listeners on long-lived targets (window, document) that close over it", el, per, by)
 	}
 	return "follow the retaining path to the code that keeps adding to it"
+}
+
+// inUseNames are names a program gives the set of items it has handed out
+// and must take back (a pool's busy connections).
+var inUseNames = []string{"busy", "inuse", "in_use", "active", "checkedout", "checked_out", "leased", "borrowed", "acquired"}
+
+// mechanismHint is the fix for collections the heap shows to be one of
+// node's or a common program's mechanisms, rather than the program's own
+// cache: an events.on() iterator no one reads, a Writable that never
+// drains, a pool's set of items in use that errors never give back.
+func mechanismHint(s *Suspect, per string) string {
+	for i, st := range s.RetainerPath {
+		switch {
+		case st.Edge == "unconsumedEvents":
+			// node's events.on(): every event waits in its queue
+			// until the async iterator takes it.
+			return fmt.Sprintf("events wait in an events.on() async iterator that is no longer read%s: keep iterating it (for await), or end it when done (break out of the loop, call iterator.return(), or pass an AbortSignal to events.on() and abort it)", per)
+		case st.Class == "WritableState" && i+1 < len(s.RetainerPath) && strings.Contains(strings.ToLower(s.RetainerPath[i+1].Edge), "buffered"):
+			// A Writable's queued write requests ({chunk, encoding,
+			// callback}): writes go on while the stream never drains.
+			return fmt.Sprintf("writes pile up in a Writable's buffer because the stream does not drain%s: respect backpressure (when write() returns false, wait for 'drain' before writing more, or use stream.pipeline), and check that the stream's _write calls its callback", per)
+		case st.Class == "Set" && i > 0 && s.Holder != nil && s.Holder.Kind == "Set" && st.ID == s.Holder.ID:
+			name := strings.ToLower(st.Edge)
+			for _, w := range inUseNames {
+				if strings.Contains(name, w) {
+					return fmt.Sprintf("items taken out (the Set %s) are not all given back%s: release or delete them on every path, errors included (release in a finally block, or use a helper that always releases)", st.Edge, per)
+				}
+			}
+		}
+	}
+	return ""
 }

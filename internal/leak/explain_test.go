@@ -158,3 +158,19 @@ func TestNewFunctionCache(t *testing.T) {
 		t.Errorf("location %+v, want a line of template-cache.js", s.Location)
 	}
 }
+
+// Fix hints that name the mechanism the heap shows: an events.on()
+// iterator no one reads, a Writable that never drains.
+func TestMechanismHints(t *testing.T) {
+	for _, c := range []struct{ name, want string }{
+		{"events-on", "events.on()"},
+		{"stream-backpressure", "backpressure"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, s := topSuspect(t, c.name, 3)
+			if !strings.Contains(s.Hint, c.want) {
+				t.Errorf("hint %q, want it to mention %s", s.Hint, c.want)
+			}
+		})
+	}
+}

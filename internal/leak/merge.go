@@ -234,6 +234,12 @@ func localize(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint3
 		if s.localized || s.collection || s.shape == noShape || s.Holder == nil || len(s.Count) == 0 {
 			continue
 		}
+		if k := s.Holder.Kind; k != "Map" && k != "Set" {
+			// Keys are what share a shape across collections; an
+			// array is often one chunk of a larger queue (node's
+			// FixedQueue), whose other chunks are the same leak.
+			continue
+		}
 		h, ok := node[s.Holder.ID]
 		if !ok || !heldBy(s.rep, h) {
 			continue // the holder is not right above: nothing to narrow to
