@@ -20,7 +20,7 @@ func init() {
 	Register(&Command{
 		Name:    "capture",
 		Summary: "take a heap snapshot of a running node process (pid, host:port or ws:// URL), or a series of them in one session (--count)",
-		Usage:   "leakhound capture TARGET [-o FILE|DIR] [--count N --every D]",
+		Usage:   "leakhound capture TARGET [-o FILE|DIR] [--count N --every D] [--worker N|all]",
 		Run:     runCapture,
 	})
 }
@@ -80,6 +80,9 @@ type captureJSON struct {
 	Target     string `json:"target"`
 	// Notes are caveats, such as worker threads the snapshot lacks.
 	Notes []string `json:"notes,omitempty"`
+	// Worker and ThreadID name the worker thread snapshotted (--worker).
+	Worker   string `json:"worker,omitempty"`
+	ThreadID int    `json:"thread_id,omitempty"`
 }
 
 func runCapture(ctx context.Context, env *Env, args []string) error {
@@ -91,6 +94,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	force := fs.Bool("force", false, "skip the free-disk check (it estimates the snapshot as 3x the used JS heap)")
 	count := fs.Int("count", 1, "take N snapshots in one inspector session, for `leakhound leaks` (V8 renumbers objects when a session ends, so separate captures cannot be compared)")
 	every := fs.Duration("every", 30*time.Second, "with --count: time from the start of one snapshot to the start of the next")
+	worker := fs.String("worker", "", "snapshot worker thread `N` (its threadId, as in \"[worker N]\") or all of them instead of the main thread")
 	tf := addTargetFlags(fs)
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
@@ -112,6 +116,19 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	if perr == nil && *count > 1 && path != "" && !isDir(path) && !dirSpec(path) {
 		perr = BadInputf("-o must be a directory with --count %d (the snapshots are named Heap.….PID.SEQ.heapsnapshot; end it with / to create it)", *count)
 	}
+	wantTID := -1
+	switch w := strings.TrimSpace(*worker); {
+	case w == "" || w == "all":
+	default:
+		n, err := strconv.Atoi(w)
+		if err != nil || n <= 0 {
+			return BadInputf("--worker wants a worker's thread id (a positive number) or all, got %q", *worker)
+		}
+		wantTID = n
+	}
+	if perr == nil && *worker == "all" && path != "" && !isDir(path) && !dirSpec(path) {
+		perr = BadInputf("-o must be a directory with --worker all (one snapshot per worker; end it with / to create it)")
+	}
 	c, err := attachTarget(ctx, env, pos[0], tf, *quiet)
 	if err != nil {
 		return err
@@ -124,9 +141,34 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	// Worker threads are isolates of their own, absent from this
-	// snapshot: say so, a leak there would pass unseen.
+	// snapshot: say so, a leak there would pass unseen. With --worker
+	// their sessions stay attached for the whole series (a worker's
+	// object ids, like the main thread's, last as long as the session).
 	var notes []string
-	if ws, err := c.Workers(ctx); err == nil && len(ws) > 0 {
+	var sessions []*inspector.WorkerSession
+	if *worker != "" {
+		ss, detach, err := c.AttachWorkers(ctx)
+		if err != nil {
+			return fmt.Errorf("listing the worker threads: %w", err)
+		}
+		defer detach()
+		var names []string
+		for _, s := range ss {
+			names = append(names, s.Worker.Name())
+			if wantTID < 0 || s.Worker.ThreadID() == wantTID {
+				sessions = append(sessions, s)
+			}
+		}
+		if len(sessions) == 0 {
+			if len(ss) == 0 {
+				return BadInputf("--worker %s: the process runs no worker thread", *worker)
+			}
+			return BadInputf("--worker %s: no such worker thread (it runs %s)", *worker, strings.Join(names, ", "))
+		}
+		if len(sessions) > 1 && path != "" && !isDir(path) {
+			return BadInputf("-o must be a directory for %d workers' snapshots", len(sessions))
+		}
+	} else if ws, err := c.Workers(ctx); err == nil && len(ws) > 0 {
 		notes = append(notes, inspector.WorkersNote(ws))
 		if !*quiet && !*asJSON {
 			fmt.Fprintf(env.Stderr, "leakhound: note: %s\n", notes[0])
@@ -150,29 +192,61 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 			finished = fin
 		}
 	}
+	// One snapshot per round of the main thread, or of each selected worker.
+	type source struct {
+		w    *inspector.WorkerSession
+		tid  int
+		name string
+	}
+	sources := []source{{tid: -1}}
+	if len(sessions) > 0 {
+		sources = sources[:0]
+		for _, s := range sessions {
+			sources = append(sources, source{w: s, tid: s.Worker.ThreadID(), name: s.Worker.Name()})
+		}
+	}
 	for i := 0; i < *count; i++ {
 		start := time.Now()
-		p := path
-		if p == "" || isDir(p) {
-			dir := p
-			if dir == "" {
-				dir = "."
+		for _, src := range sources {
+			p := path
+			if p == "" || isDir(p) {
+				dir := p
+				if dir == "" {
+					dir = "."
+				}
+				if src.w != nil && src.tid >= 0 {
+					p = inspector.NextWorkerSnapshotPath(dir, pid, src.tid, start)
+				} else {
+					p = inspector.NextSnapshotPath(dir, pid, start)
+				}
 			}
-			p = inspector.NextSnapshotPath(dir, pid, start)
+			take := func(ctx context.Context, p string, o inspector.CaptureOptions) (inspector.CaptureResult, error) {
+				if src.w != nil {
+					return inspector.CaptureWorker(ctx, src.w, p, o)
+				}
+				return inspector.Capture(ctx, c, p, o)
+			}
+			res, err := captureWith(ctx, env, p, *quiet, *force, take)
+			if err != nil {
+				capErr = err
+				break
+			}
+			r := captureJSON{Path: res.Path, Bytes: res.Bytes, DurationMS: res.Duration.Milliseconds(),
+				HeapUsed: res.HeapUsed, PID: pid, Target: c.Target().String(), Notes: notes, Worker: src.name}
+			if src.w != nil && src.tid >= 0 {
+				r.ThreadID = src.tid
+			}
+			taken, paths = append(taken, r), append(paths, res.Path)
+			if !*asJSON {
+				what := ""
+				if src.w != nil {
+					what = ", worker " + src.name
+				}
+				fmt.Fprintf(env.Stdout, "%s  %s in %.1fs (JS heap %s used%s)\n", res.Path, ui.Bytes(res.Bytes),
+					res.Duration.Seconds(), ui.Bytes(res.HeapUsed), what)
+			}
 		}
-		res, err := captureWithProgress(ctx, env, c, p, *quiet, *force)
-		if err != nil {
-			capErr = err
-			break
-		}
-		r := captureJSON{Path: res.Path, Bytes: res.Bytes, DurationMS: res.Duration.Milliseconds(),
-			HeapUsed: res.HeapUsed, PID: pid, Target: c.Target().String(), Notes: notes}
-		taken, paths = append(taken, r), append(paths, res.Path)
-		if !*asJSON {
-			fmt.Fprintf(env.Stdout, "%s  %s in %.1fs (JS heap %s used)\n", res.Path, ui.Bytes(res.Bytes),
-				res.Duration.Seconds(), ui.Bytes(res.HeapUsed))
-		}
-		if i == *count-1 {
+		if capErr != nil || i == *count-1 {
 			break
 		}
 		if !*quiet {
@@ -195,7 +269,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		var v any = taken[0]
-		if *count > 1 {
+		if *count > 1 || len(sources) > 1 {
 			v = taken
 		}
 		if err := enc.Encode(v); err != nil {
@@ -208,8 +282,15 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		}
 		return capErr
 	}
-	if len(paths) > 1 && !*quiet && !*asJSON {
-		fmt.Fprintf(env.Stderr, "leakhound: compare them with: leakhound leaks %s\n", strings.Join(quoteArgs(paths), " "))
+	if *count > 1 && !*quiet && !*asJSON {
+		// A series per source: each worker's snapshots are compared alone.
+		for k := range sources {
+			var ps []string
+			for j := k; j < len(paths); j += len(sources) {
+				ps = append(ps, paths[j])
+			}
+			fmt.Fprintf(env.Stderr, "leakhound: compare them with: leakhound leaks %s\n", strings.Join(quoteArgs(ps), " "))
+		}
 	}
 	return nil
 }
@@ -229,6 +310,14 @@ func quoteArgs(ps []string) []string {
 // captureWithProgress runs inspector.Capture with a progress bar on stderr.
 // Its errors, disk space included, are the environment's (exit 3).
 func captureWithProgress(ctx context.Context, env *Env, c *inspector.Conn, path string, quiet, skipDiskCheck bool) (inspector.CaptureResult, error) {
+	return captureWith(ctx, env, path, quiet, skipDiskCheck, func(ctx context.Context, p string, o inspector.CaptureOptions) (inspector.CaptureResult, error) {
+		return inspector.Capture(ctx, c, p, o)
+	})
+}
+
+// captureWith is captureWithProgress for any capture function (a worker's).
+func captureWith(ctx context.Context, env *Env, path string, quiet, skipDiskCheck bool,
+	take func(context.Context, string, inspector.CaptureOptions) (inspector.CaptureResult, error)) (inspector.CaptureResult, error) {
 	var bar *ui.Progress
 	opts := inspector.CaptureOptions{
 		SkipDiskCheck: skipDiskCheck,
@@ -245,7 +334,7 @@ func captureWithProgress(ctx context.Context, env *Env, c *inspector.Conn, path 
 			},
 		},
 	}
-	res, err := inspector.Capture(ctx, c, path, opts)
+	res, err := take(ctx, path, opts)
 	bar.Done()
 	return res, err
 }

@@ -203,3 +203,46 @@ func TestCaptureSeriesTargetFinishes(t *testing.T) {
 		t.Fatal("the target did not exit")
 	}
 }
+
+// TestCaptureWorkerSeries: --worker takes the snapshots of worker threads
+// (one session for the series, so leaks can compare them), named with the
+// thread id as node names them.
+func TestCaptureWorkerSeries(t *testing.T) {
+	cmd := livetest.Start(t, "--inspect-port=0", "workers.js")
+	dir := t.TempDir()
+	pid := strconv.Itoa(cmd.Process.Pid)
+	code, out, errOut := runInspCLI("capture", pid, "--worker", "2", "--count", "2", "--every", "300ms", "-o", dir, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var res []captureJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != 2 {
+		t.Fatalf("JSON %q: %v", out, err)
+	}
+	for i, r := range res {
+		if r.ThreadID != 2 || !strings.Contains(r.Worker, "indexer") || !strings.HasSuffix(r.Path, "."+pid+".2.00"+strconv.Itoa(i+1)+".heapsnapshot") {
+			t.Errorf("result %d: %+v", i, r)
+		}
+		b, _ := os.ReadFile(r.Path)
+		if !bytes.Contains(b, []byte("indexer1999")) {
+			t.Errorf("%s lacks the worker's objects", r.Path)
+		}
+	}
+	if code, out, errOut := runInspCLI("leaks", "--quiet", res[0].Path, res[1].Path); code != 0 {
+		t.Fatalf("leaks on the worker series: exit %d: %s%s", code, out, errOut)
+	}
+	// all: one snapshot per worker; a missing worker is bad input.
+	code, out, errOut = runInspCLI("capture", pid, "--worker", "all", "-o", dir)
+	if code != 0 || !strings.Contains(out, "worker [worker 1] parser") || !strings.Contains(out, "worker [worker 2] indexer") {
+		t.Fatalf("exit %d, out %q, err %q", code, out, errOut)
+	}
+	code, _, errOut = runInspCLI("capture", pid, "--worker", "9", "-o", dir)
+	if code != ExitBadInput || !strings.Contains(errOut, "no such worker thread") {
+		t.Fatalf("exit %d, err %q", code, errOut)
+	}
+	idle := livetest.Start(t, "--inspect-port=0", "idle.js")
+	code, _, errOut = runInspCLI("capture", strconv.Itoa(idle.Process.Pid), "--worker", "all", "-o", dir)
+	if code != ExitBadInput || !strings.Contains(errOut, "runs no worker thread") {
+		t.Fatalf("exit %d, err %q", code, errOut)
+	}
+}

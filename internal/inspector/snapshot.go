@@ -165,8 +165,16 @@ var ErrDiskSpace = errors.New("not enough free disk space")
 // place. On any failure (the target dying mid-snapshot, ctx cancelled, a
 // write error) the temporary file is removed and path is untouched.
 func Capture(ctx context.Context, c *Conn, path string, opts CaptureOptions) (CaptureResult, error) {
+	return capture(ctx, path, opts, c.HeapUsage, c.TakeHeapSnapshot)
+}
+
+// capture is Capture for any session that can report its heap usage and
+// stream a snapshot (the main thread's, or a worker's).
+func capture(ctx context.Context, path string, opts CaptureOptions,
+	usage func(context.Context) (int64, int64, error),
+	take func(context.Context, io.Writer, SnapshotOptions) (int64, error)) (CaptureResult, error) {
 	res := CaptureResult{Path: path}
-	used, _, err := c.HeapUsage(ctx)
+	used, _, err := usage(ctx)
 	if err != nil {
 		return res, fmt.Errorf("reading the target's heap usage: %w", err)
 	}
@@ -200,7 +208,7 @@ func Capture(ctx context.Context, c *Conn, path string, opts CaptureOptions) (Ca
 	}()
 	bw := bufio.NewWriterSize(f, 1<<20)
 	start := time.Now()
-	n, err := c.TakeHeapSnapshot(ctx, bw, opts.SnapshotOptions)
+	n, err := take(ctx, bw, opts.SnapshotOptions)
 	res.Bytes = n
 	if err != nil {
 		if errors.Is(err, ErrConnLost) {
@@ -252,16 +260,37 @@ func SnapshotName(pid int, t time.Time, seq int) string {
 // the captures of one process into one directory count up 001, 002, …
 // like node's own per-process counter, across leakhound runs.
 func NextSnapshotPath(dir string, pid int, t time.Time) string {
+	return nextPath(dir, pid, -1, t)
+}
+
+// WorkerSnapshotName is node's name for a snapshot written in worker
+// thread tid (node puts the thread id before SEQ):
+// Heap.YYYYMMDD.HHMMSS.PID.TID.SEQ.heapsnapshot.
+func WorkerSnapshotName(pid, tid int, t time.Time, seq int) string {
+	return fmt.Sprintf("Heap.%s.%d.%d.%03d.heapsnapshot", t.Format("20060102.150405"), pid, tid, seq)
+}
+
+// NextWorkerSnapshotPath is NextSnapshotPath for worker thread tid's
+// snapshots.
+func NextWorkerSnapshotPath(dir string, pid, tid int, t time.Time) string {
+	return nextPath(dir, pid, tid, t)
+}
+
+func nextPath(dir string, pid, tid int, t time.Time) string {
 	seq := 1
 	if ents, err := os.ReadDir(dir); err == nil {
 		for _, e := range ents {
-			if n, ok := snapshotSeq(e.Name(), pid); ok && n >= seq {
+			if n, ok := snapshotSeq(e.Name(), pid, tid); ok && n >= seq {
 				seq = n + 1
 			}
 		}
 	}
 	for ; ; seq++ {
-		p := filepath.Join(dir, SnapshotName(pid, t, seq))
+		name := SnapshotName(pid, t, seq)
+		if tid >= 0 {
+			name = WorkerSnapshotName(pid, tid, t, seq)
+		}
+		p := filepath.Join(dir, name)
 		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
 			return p
 		}
@@ -269,18 +298,23 @@ func NextSnapshotPath(dir string, pid int, t time.Time) string {
 }
 
 // snapshotSeq reads SEQ from a Heap.YYYYMMDD.HHMMSS.PID.SEQ.heapsnapshot
-// name (gzipped too) of pid.
-func snapshotSeq(name string, pid int) (int, bool) {
+// name (tid < 0) or a worker's Heap.YYYYMMDD.HHMMSS.PID.TID.SEQ one, gzipped
+// too, of pid (and tid).
+func snapshotSeq(name string, pid, tid int) (int, bool) {
 	name = strings.TrimSuffix(name, ".gz")
 	rest, ok := strings.CutSuffix(name, ".heapsnapshot")
 	if !ok || !strings.HasPrefix(rest, "Heap.") {
 		return 0, false
 	}
 	parts := strings.Split(rest, ".")
-	if len(parts) != 5 || parts[3] != strconv.Itoa(pid) {
+	want := 5
+	if tid >= 0 {
+		want = 6
+	}
+	if len(parts) != want || parts[3] != strconv.Itoa(pid) || (tid >= 0 && parts[4] != strconv.Itoa(tid)) {
 		return 0, false
 	}
-	n, err := strconv.Atoi(parts[4])
+	n, err := strconv.Atoi(parts[want-1])
 	if err != nil || n < 0 || n > 1e6 {
 		return 0, false
 	}

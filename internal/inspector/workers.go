@@ -108,8 +108,17 @@ func WorkersNote(ws []Worker) string {
 		n = fmt.Sprintf("%d worker threads", len(ws))
 		their = "their heaps are"
 	}
-	return fmt.Sprintf("this process runs %s (%s); %s not in these snapshots (take one in the worker with worker.getHeapSnapshot())",
+	return fmt.Sprintf("this process runs %s (%s); %s not in these snapshots (leakhound capture PID --worker N|all snapshots a worker)",
 		n, strings.Join(names, ", "), their)
+}
+
+// ThreadID is the worker's thread id (worker.threadId), read from node's
+// title "[worker N] …"; -1 when the title does not carry it.
+func (w Worker) ThreadID() int {
+	if n := workerNum(w); n < 1<<30 && strings.HasPrefix(w.Title, "[worker ") {
+		return n
+	}
+	return -1
 }
 
 func workerNum(w Worker) int {

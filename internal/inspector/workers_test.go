@@ -1,7 +1,10 @@
 package inspector
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -47,5 +50,46 @@ func TestNoWorkers(t *testing.T) {
 	}
 	if WorkersNote(ws) != "" {
 		t.Error("note for no workers")
+	}
+}
+
+// TestCaptureWorker: a worker's heap snapshot, taken through the main
+// thread's session, holds the worker's objects (which the main thread's
+// snapshot does not), and the workers are detached afterwards.
+func TestCaptureWorker(t *testing.T) {
+	cmd := startNode(t, "--inspect-port=0", "workers.js")
+	_, c := attach(t, cmd)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	ss, detach, err := c.AttachWorkers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ss) != 2 || !strings.Contains(ss[0].Worker.Name(), "parser") {
+		t.Fatalf("sessions %d, first %+v", len(ss), ss)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "w.heapsnapshot")
+	res, err := CaptureWorker(ctx, ss[0], path, CaptureOptions{})
+	detach()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || int64(len(b)) != res.Bytes || res.HeapUsed <= 0 {
+		t.Fatalf("file %d bytes, result %+v, %v", len(b), res, err)
+	}
+	if !bytes.Contains(b, []byte(`"WorkerThing"`)) || !bytes.Contains(b, []byte(`parser1999`)) {
+		t.Error("the worker's snapshot lacks its objects")
+	}
+	var main bytes.Buffer
+	if _, err := c.TakeHeapSnapshot(ctx, &main, SnapshotOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(main.Bytes(), []byte(`parser1999`)) {
+		t.Error("the main thread's snapshot holds the worker's objects")
+	}
+	if ws, err := c.Workers(ctx); err != nil || len(ws) != 2 {
+		t.Errorf("after detach: %v, %v", ws, err)
 	}
 }
