@@ -174,9 +174,24 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		}
 	} else {
 		info.Workload, info.PerRound = "step", o.iterations
+		first := true
 		work = func(ctx context.Context, n int) error {
 			for i := 0; i < n; i++ {
-				if err := conn.Exec(ctx, o.step, true); err != nil {
+				err := conn.Exec(ctx, o.step, true)
+				// An ES module entry is evaluated after node's event loop
+				// has started (its loader is asynchronous), so the first
+				// step may come before the module defined its globals:
+				// retry a ReferenceError for a few seconds, then report it.
+				for wait := time.Now().Add(5 * time.Second); first && err != nil && isReferenceError(err) && time.Now().Before(wait); {
+					select {
+					case <-ctx.Done():
+						return ctx.Err()
+					case <-time.After(50 * time.Millisecond):
+					}
+					err = conn.Exec(ctx, o.step, true)
+				}
+				first = false
+				if err != nil {
 					var ee *inspector.EvalError
 					if errors.As(err, &ee) {
 						return BadInputf("--step, iteration %d: %s", i+1, ee.Message)
@@ -280,6 +295,11 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 
 	note("%s", runLine(info))
 	return leaksReport(ctx, env, paths, nil, lf)
+}
+
+func isReferenceError(err error) bool {
+	var ee *inspector.EvalError
+	return errors.As(err, &ee) && strings.HasPrefix(ee.Message, "ReferenceError")
 }
 
 // runLine is one line about the run for stderr: the workload and the JS

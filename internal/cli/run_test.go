@@ -187,3 +187,12 @@ func TestRunWorkersNote(t *testing.T) {
 		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
+
+// TestRunStepWaitsForESMGlobals: an ES module is evaluated after node's
+// event loop starts; a step that names its global waits for it instead of
+// failing with "handle is not defined".
+func TestRunStepWaitsForESMGlobals(t *testing.T) {
+	livetest.Node(t)
+	runAndDecode(t, 0, "run", "--step", "handle()", "--iterations", "5", "--json", "--quiet",
+		"--", "node", filepath.Join(livetest.Dir(), "late.mjs"))
+}
