@@ -137,6 +137,11 @@ type Holder struct {
 	// Slot is that slot's name (a closure's variable, a property name, an
 	// element index [i] or V8's internal field name).
 	Slot string `json:"slot,omitempty"`
+	// Entries is the collection's size in the last snapshot (a Map's or
+	// Set's entries, an Array's elements) as references show it, so
+	// entries of small integers only are not counted; 0 when unknown.
+	// Count is what leaks through it, which need not be all of it.
+	Entries int `json:"entries,omitempty"`
 	// OtherEvents are the emitter's other events with more listeners than
 	// node's own warning threshold (10): one object subscribing to several
 	// events (a 'data' and an 'end' listener per request) piles up on all.

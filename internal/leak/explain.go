@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -147,6 +148,14 @@ func (x *explainer) explain(s *Suspect) {
 		s.Pattern = PatternCollection
 		s.Holder = &Holder{Class: g.ClassName(rep), ID: g.ID(rep), Kind: collectionKind(g, rep)}
 		s.RootClass = s.Holder.Class
+	}
+	if h := s.Holder; h != nil {
+		for _, r := range raw {
+			if g.ID(r.node) == h.ID {
+				h.Entries = entriesOf(g, r.node, h.Kind)
+				break
+			}
+		}
 	}
 	s.Location = x.location(rep)
 	stuck := "" // the queue of resolve functions stuck async calls wait on
@@ -1377,4 +1386,83 @@ func mechanismHint(s *Suspect, per string) string {
 		}
 	}
 	return ""
+}
+
+// entriesOf is how many entries a Map, Set or Array holds (its size or
+// length) as the snapshot shows them: entries whose key and value are both
+// small integers have no reference, so this is a lower bound; 0 when
+// unknown.
+func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
+	s := g.S
+	numeric := func(e uint32) bool {
+		b := s.Strings.Bytes(s.EdgeNameOrIndex[e])
+		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Element {
+			return true
+		}
+		if len(b) == 0 {
+			return false
+		}
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	count := func(u uint32, internal bool) int {
+		n := 0
+		for e := s.FirstEdge[u]; e < s.FirstEdge[u+1]; e++ {
+			t := int(s.EdgeType[e])
+			if t == s.EdgeTypeIndex.Element || internal && t == s.EdgeTypeIndex.Internal && numeric(e) {
+				n++
+			}
+		}
+		return n
+	}
+	store := func(name string) (uint32, bool) {
+		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == name {
+				return s.EdgeTo[e], true
+			}
+		}
+		return 0, false
+	}
+	switch kind {
+	case "Array":
+		if n := count(v, false); n > 0 {
+			return n
+		}
+		if el, ok := store("elements"); ok {
+			return count(el, false)
+		}
+	case "Map", "Set":
+		t, ok := store("table")
+		if !ok {
+			return 0
+		}
+		if kind == "Set" {
+			return count(t, true)
+		}
+		// A Map's table holds key, value, chain per entry: a key and
+		// its value are adjacent slots (the chain between entries is
+		// a small integer, no reference). An entry shows one slot or
+		// two (a small-integer key or value has none).
+		var idx []int
+		for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
+			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && numeric(e) {
+				if i, err := strconv.Atoi(s.EdgeName(e)); err == nil {
+					idx = append(idx, i)
+				}
+			}
+		}
+		slices.Sort(idx)
+		n := len(idx)
+		for k := 1; k < len(idx); k++ {
+			if idx[k] == idx[k-1]+1 {
+				n--
+			}
+		}
+		return n
+	}
+	return 0
 }

@@ -154,6 +154,10 @@ func TestNewFunctionCache(t *testing.T) {
 	if g := s.Count[2] - s.Count[0]; g != 600 {
 		t.Errorf("count %v, want 300 more per round", s.Count)
 	}
+	// The Map's size is its entries (each a key and a function).
+	if s.Holder != nil && int64(s.Holder.Entries) != s.Count[2] {
+		t.Errorf("holder entries %d, want the Map's %d", s.Holder.Entries, s.Count[2])
+	}
 	if !inScript(s.Location, "template-cache") {
 		t.Errorf("location %+v, want a line of template-cache.js", s.Location)
 	}

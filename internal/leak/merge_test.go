@@ -69,6 +69,8 @@ func TestPoolLeakIsOneSuspect(t *testing.T) {
 	}
 	if s := rep.Suspects[0]; s.Class != "Connection" || s.Holder == nil || s.Holder.Kind != "Set" {
 		t.Errorf("top suspect %s held by %+v, want Connection in the busy Set", s.Class, s.Holder)
+	} else if s.Holder.Entries != int(s.Count[len(s.Count)-1]) {
+		t.Errorf("busy Set has %d entries, want %d", s.Holder.Entries, s.Count[len(s.Count)-1])
 	} else if !strings.Contains(s.Hint, "finally") {
 		t.Errorf("hint %q, want release on every path (finally)", s.Hint)
 	}
