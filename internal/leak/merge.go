@@ -199,13 +199,18 @@ const holderSteps = 4
 // as it is: most of the shape's new objects are then under other holders.
 func localize(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint32) {
 	g := ex.g
+	eligible := func(s *Suspect) bool {
+		// Keys are what share a shape across collections; an array is
+		// often one chunk of a larger queue (node's FixedQueue), whose
+		// other chunks are the same leak.
+		return !s.localized && !s.collection && s.shape != noShape && s.Holder != nil && s.Holder.ID != 0 &&
+			len(s.Count) > 0 && (s.Holder.Kind == "Map" || s.Holder.Kind == "Set")
+	}
 	want := map[uint32]bool{}
 	for i := range sus {
-		s := &sus[i]
-		if s.localized || s.collection || s.shape == noShape || s.Holder == nil || s.Holder.ID == 0 || len(s.Count) == 0 {
-			continue
+		if eligible(&sus[i]) {
+			want[sus[i].Holder.ID] = true
 		}
-		want[s.Holder.ID] = true
 	}
 	if len(want) == 0 {
 		return
@@ -229,50 +234,65 @@ func localize(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint3
 		}
 		return false
 	}
+	type tally struct {
+		holder                 uint32
+		count, newHere, newAll int64
+		retained               uint64
+	}
+	tallies := map[int]*tally{}
+	byShape := map[uint32][]int{}
 	for i := range sus {
 		s := &sus[i]
-		if s.localized || s.collection || s.shape == noShape || s.Holder == nil || len(s.Count) == 0 {
-			continue
-		}
-		if k := s.Holder.Kind; k != "Map" && k != "Set" {
-			// Keys are what share a shape across collections; an
-			// array is often one chunk of a larger queue (node's
-			// FixedQueue), whose other chunks are the same leak.
+		if !eligible(s) {
 			continue
 		}
 		h, ok := node[s.Holder.ID]
 		if !ok || !heldBy(s.rep, h) {
 			continue // the holder is not right above: nothing to narrow to
 		}
-		var count, newHere, newAll int64
-		var retained uint64
-		for v, sh := range shapes {
-			if int(sh) >= len(loose) || loose[sh] != s.shape {
+		tallies[i] = &tally{holder: h}
+		byShape[s.shape] = append(byShape[s.shape], i)
+	}
+	if len(tallies) == 0 {
+		return
+	}
+	// One pass over the nodes for every suspect.
+	for v, sh := range shapes {
+		if int(sh) >= len(loose) {
+			continue
+		}
+		idx, ok := byShape[loose[sh]]
+		if !ok {
+			continue
+		}
+		isNew := isSet(cand, uint32(v))
+		for _, i := range idx {
+			t := tallies[i]
+			if isNew {
+				t.newAll++
+			}
+			if !heldBy(uint32(v), t.holder) {
 				continue
 			}
-			isNew := isSet(cand, uint32(v))
 			if isNew {
-				newAll++
+				t.newHere++
 			}
-			if !heldBy(uint32(v), h) {
-				continue
-			}
-			if isNew {
-				newHere++
-			}
-			count++
-			if d := g.Dominator(uint32(v)); int(shapes[d]) >= len(loose) || loose[shapes[d]] != s.shape {
-				retained += g.RetainedSize(uint32(v))
+			t.count++
+			if d := g.Dominator(uint32(v)); int(shapes[d]) >= len(loose) || loose[shapes[d]] != loose[sh] {
+				t.retained += g.RetainedSize(uint32(v))
 			}
 		}
+	}
+	for i, t := range tallies {
+		s := &sus[i]
 		last := len(s.Count) - 1
-		if count >= s.Count[last] || 2*newHere < newAll {
+		if t.count >= s.Count[last] || 2*t.newHere < t.newAll {
 			continue
 		}
 		s.localized = true
 		before := countRange(s)
-		otherCount := s.Count[last] - count
-		otherBytes := int64(s.RetainedSize[last]) - int64(retained)
+		otherCount := s.Count[last] - t.count
+		otherBytes := int64(s.RetainedSize[last]) - int64(t.retained)
 		for k := range s.Count {
 			s.Count[k] = max(0, s.Count[k]-otherCount)
 			s.RetainedSize[k] = uint64(max(0, int64(s.RetainedSize[k])-otherBytes))
