@@ -66,6 +66,7 @@ type runOpts struct {
 	startWait   time.Duration
 	allowRemote bool
 	quiet       bool
+	worker      int // snapshot this worker thread (threadId) instead of the main thread; 0: main
 }
 
 func runRun(ctx context.Context, env *Env, args []string) error {
@@ -81,6 +82,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&o.snapshots, "snapshots", 3, "snapshots: a baseline after warm-up, then one after each round")
 	fs.StringVar(&o.dir, "dir", "", "write the snapshots here and keep them (default: a temporary directory, removed)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the snapshots (in --dir, or the temporary directory, which is printed)")
+	fs.IntVar(&o.worker, "worker", 0, "snapshot worker thread `N` (its threadId, the N of node's \"[worker N]\") instead of the main thread")
 	fs.DurationVar(&o.startWait, "start-timeout", 30*time.Second, "how long to wait for the program's inspector and, with --load, its port")
 	// The report flags are `leaks`'s, with the same defaults: run prints
 	// exactly the report `leaks` would print for the snapshots it took.
@@ -244,6 +246,41 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 			return died(err)
 		}
 	}
+	// With --worker the worker's session is opened once, after the
+	// warm-up (so the worker exists), and kept for every snapshot: its
+	// object ids last as long as the session.
+	gc := conn.CollectGarbage
+	usage := conn.HeapUsage
+	take := func(ctx context.Context, p string, opts inspector.CaptureOptions) (inspector.CaptureResult, error) {
+		return inspector.Capture(ctx, conn, p, opts)
+	}
+	if o.worker > 0 {
+		ws, detach, err := conn.AttachWorkers(ctx)
+		if err != nil {
+			return died(fmt.Errorf("listing the worker threads: %w", err))
+		}
+		defer detach()
+		var sel *inspector.WorkerSession
+		var names []string
+		for _, w := range ws {
+			names = append(names, w.Worker.Name())
+			if w.Worker.ThreadID() == o.worker {
+				sel = w
+			}
+		}
+		if sel == nil {
+			if len(ws) == 0 {
+				return BadInputf("--worker %d: the program runs no worker thread after the warm-up", o.worker)
+			}
+			return BadInputf("--worker %d: no such worker thread (it runs %s)", o.worker, strings.Join(names, ", "))
+		}
+		note("snapshots of worker %s", sel.Worker.Name())
+		gc = func(ctx context.Context) error { return sel.Call(ctx, "HeapProfiler.collectGarbage", nil, nil) }
+		usage = sel.HeapUsage
+		take = func(ctx context.Context, p string, opts inspector.CaptureOptions) (inspector.CaptureResult, error) {
+			return inspector.CaptureWorker(ctx, sel, p, opts)
+		}
+	}
 	for i := 0; i < o.snapshots; i++ {
 		if i > 0 {
 			note("round %d/%d: %d %s", i, o.snapshots-1, info.PerRound, unitName(info.Workload))
@@ -251,10 +288,10 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 				return died(err)
 			}
 		}
-		if err := conn.CollectGarbage(ctx); err != nil {
+		if err := gc(ctx); err != nil {
 			return died(err)
 		}
-		used, _, err := conn.HeapUsage(ctx)
+		used, _, err := usage(ctx)
 		if err != nil {
 			return died(err)
 		}
@@ -264,7 +301,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 			label = fmt.Sprintf("after %d %s", i*info.PerRound, unitName(info.Workload))
 		}
 		note("snapshot %d/%d (%s, JS heap %s)", i+1, o.snapshots, label, ui.Bytes(used))
-		res, err := captureWithProgress(ctx, env, conn, path, o.quiet, false)
+		res, err := captureWith(ctx, env, path, o.quiet, false, take)
 		if err != nil {
 			return died(err)
 		}
@@ -277,8 +314,10 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	}
 	// Worker threads are isolates of their own, absent from the main
 	// thread's snapshots: a leak there would pass unseen, so say so.
-	if ws, err := conn.Workers(ctx); err == nil && len(ws) > 0 {
-		lf.notes = append(lf.notes, inspector.WorkersNote(ws))
+	if o.worker > 0 {
+		lf.notes = append(lf.notes, fmt.Sprintf("these are snapshots of worker thread %d, not of the main thread", o.worker))
+	} else if ws, err := conn.Workers(ctx); err == nil && len(ws) > 0 {
+		lf.notes = append(lf.notes, inspector.WorkersNote(ws)+"; run --worker N snapshots one")
 	}
 	if info.Requests != nil && stats.OK == 0 {
 		return fmt.Errorf("no request to %s succeeded (%d failed)", o.loadURL, stats.Failed)
@@ -351,6 +390,9 @@ func (o *runOpts) validate(argv []string) error {
 		if o.concurrency <= 0 || o.concurrency > 1024 {
 			return BadInputf("--concurrency must be between 1 and 1024")
 		}
+	}
+	if o.worker < 0 {
+		return BadInputf("--worker wants a worker's thread id (a positive number), got %d", o.worker)
 	}
 	if o.step != "" && o.iterations <= 0 {
 		return BadInputf("--iterations must be positive")

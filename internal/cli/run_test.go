@@ -196,3 +196,22 @@ func TestRunStepWaitsForESMGlobals(t *testing.T) {
 	runAndDecode(t, 0, "run", "--step", "handle()", "--iterations", "5", "--json", "--quiet",
 		"--", "node", filepath.Join(livetest.Dir(), "late.mjs"))
 }
+
+// TestRunWorker: --worker N snapshots a worker thread; a leak there, which
+// the main thread's snapshots cannot show, fails --fail-on-leak.
+func TestRunWorker(t *testing.T) {
+	livetest.Node(t)
+	prog := filepath.Join(livetest.Dir(), "workerleak.js")
+	r := runAndDecode(t, 0, "run", "--step", "handle()", "--iterations", "200", "--json", "--quiet", "--fail-on-leak", "--", "node", prog)
+	if len(r.Suspects) != 0 || len(r.Notes) == 0 || !strings.Contains(r.Notes[0], "1 worker thread") {
+		t.Errorf("main thread: suspects %d, notes %q", len(r.Suspects), r.Notes)
+	}
+	r = runAndDecode(t, 1, "run", "--step", "handle()", "--iterations", "200", "--json", "--quiet", "--fail-on-leak", "--worker", "1", "--", "node", prog)
+	if len(r.Suspects) == 0 || r.Suspects[0].Class != "ParsedJob" || !strings.Contains(r.Notes[0], "worker thread 1") {
+		t.Errorf("worker: %+v, notes %q", r.Suspects, r.Notes)
+	}
+	code, _, errOut := runInspCLI("run", "--step", "handle()", "--iterations", "5", "--quiet", "--worker", "4", "--", "node", prog)
+	if code != ExitBadInput || !strings.Contains(errOut, "no such worker thread") {
+		t.Errorf("--worker 4: exit %d, %q", code, errOut)
+	}
+}
