@@ -141,6 +141,10 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 					unit = " " + s.CountUnit
 				}
 				desc = fmt.Sprintf("%s @%d (%s, size %s%s)", h.Class, h.ID, h.Kind, series(s.Count, countText), unit)
+				if h.Entries > 0 && s.CountUnit == "" {
+					// Its own size: the count line says what leaks through it.
+					desc = fmt.Sprintf("%s @%d (%s, %s entries in %s)", h.Class, h.ID, h.Kind, ui.Count(int64(h.Entries)), names[len(names)-1])
+				}
 			}
 			label := "  collection"
 			if h.Kind == "listeners" {

@@ -94,3 +94,18 @@ func TestLeaksTextAndMarkdown(t *testing.T) {
 		t.Errorf("empty report:\n%s", buf.String())
 	}
 }
+
+// TestCollectionLineGivesItsOwnSize: the collection line gives the
+// collection's own entries, not the count of what leaks through it.
+func TestCollectionLineGivesItsOwnSize(t *testing.T) {
+	r := &leak.Report{Leak: true,
+		Snapshots: []leak.SnapshotInfo{{Name: "s1", Nodes: 10, TotalSize: 1000}, {Name: "s2", Nodes: 20, TotalSize: 3000}},
+		Suspects: []leak.Suspect{{Rank: 1, Pattern: leak.PatternCollection, Class: "Session",
+			Count: []int64{10, 20}, RetainedSize: []uint64{1000, 3000}, GrowthBytes: 2000, GrowthCount: 10, NewObjects: 10,
+			Holder: &leak.Holder{Class: "Map", ID: 7, Kind: "Map", Entries: 1600}}}}
+	var b strings.Builder
+	WriteLeaksText(&b, r, ui.Palette{})
+	if !strings.Contains(b.String(), "Map @7 (Map, 1,600 entries in s2)") {
+		t.Errorf("collection line:\n%s", b.String())
+	}
+}
