@@ -1,6 +1,7 @@
 package leak
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -50,21 +51,11 @@ type slotKey struct {
 func (a slotKey) cmp(b slotKey) int {
 	switch {
 	case a.holder != b.holder:
-		return cmpU32(a.holder, b.holder)
+		return cmp.Compare(a.holder, b.holder)
 	case a.edgeType != b.edgeType:
-		return cmpU32(uint32(a.edgeType), uint32(b.edgeType))
+		return cmp.Compare(uint32(a.edgeType), uint32(b.edgeType))
 	}
-	return cmpU32(a.name, b.name)
-}
-
-func cmpU32(a, b uint32) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return cmp.Compare(a.name, b.name)
 }
 
 type slotValue struct {
@@ -202,7 +193,7 @@ func (t *growingSlots) keepContaining(g *heapgraph.Graph) {
 	for k := range t.keys {
 		olds[k] = old{t.valueID[0][k], uint32(k)}
 	}
-	slices.SortFunc(olds, func(a, b old) int { return cmpU32(a.id, b.id) })
+	slices.SortFunc(olds, func(a, b old) int { return cmp.Compare(a.id, b.id) })
 	oldNode := make([]uint32, len(t.keys))
 	found := make([]bool, len(t.keys))
 	s := g.S
@@ -212,7 +203,7 @@ func (t *growingSlots) keepContaining(g *heapgraph.Graph) {
 		if id < lo || id > hi {
 			continue
 		}
-		j, ok := slices.BinarySearchFunc(olds, id, func(a old, id uint32) int { return cmpU32(a.id, id) })
+		j, ok := slices.BinarySearchFunc(olds, id, func(a old, id uint32) int { return cmp.Compare(a.id, id) })
 		if ok {
 			oldNode[olds[j].k], found[olds[j].k] = v, true
 		}
@@ -265,22 +256,12 @@ type unconfirmedSlot struct {
 // growth first (at most three).
 func (t *growingSlots) notes() []string {
 	u := t.unconfirmed
-	slices.SortStableFunc(u, func(a, b unconfirmedSlot) int { return cmpU64(b.grew, a.grew) })
+	slices.SortStableFunc(u, func(a, b unconfirmedSlot) int { return cmp.Compare(b.grew, a.grew) })
 	var out []string
 	for i := 0; i < len(u) && i < 3; i++ {
 		out = append(out, u[i].text)
 	}
 	return out
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // kib renders a size for a note (the report formats suspects' sizes).
