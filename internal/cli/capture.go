@@ -92,7 +92,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	asJSON := fs.Bool("json", false, "print the result as JSON")
 	quiet := fs.Bool("quiet", false, "no progress bar or notes on stderr")
 	force := fs.Bool("force", false, "skip the free-disk check (it estimates the snapshot as 3x the used JS heap)")
-	count := fs.Int("count", 1, "take N snapshots in one inspector session, for `leakhound leaks` (V8 renumbers objects when a session ends, so separate captures cannot be compared)")
+	count := fs.Int("count", 1, "take `N` snapshots in one inspector session, for leakhound leaks (V8 renumbers objects when a session ends, so separate captures cannot be compared)")
 	every := fs.Duration("every", 30*time.Second, "with --count: time from the start of one snapshot to the start of the next")
 	worker := fs.String("worker", "", "snapshot worker thread `N` (its threadId, as in \"[worker N]\") or all of them instead of the main thread")
 	tf := addTargetFlags(fs)

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -291,11 +292,15 @@ func metricsAddrError(addr string, err error) error {
 func reconnector(first *inspector.Conn, spec string, allowRemote bool) func(ctx context.Context) (watch.Conn, error) {
 	t := first.Target()
 	pid, addr, opened := t.PID, t.Addr, t.Opened
+	// A pid names one process, which cannot come back once gone; an
+	// address may be served again by a restarted program.
+	_, err := strconv.Atoi(strings.TrimSpace(spec))
+	byPID := err == nil
 	return func(ctx context.Context) (watch.Conn, error) {
 		if pid > 0 && processExists(pid) {
 			return dialSpec(ctx, fmt.Sprint(pid), allowRemote)
 		}
-		if pid > 0 && opened {
+		if pid > 0 && (opened || byPID) {
 			return nil, fmt.Errorf("%w (pid %d)", watch.ErrGone, pid)
 		}
 		return dialSpec(ctx, addr, allowRemote)

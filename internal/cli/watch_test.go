@@ -362,6 +362,21 @@ func TestReconnector(t *testing.T) {
 	if _, err := reconnect(ctx); !errors.Is(err, watch.ErrGone) {
 		t.Errorf("reconnect to a dead pid: %v, want ErrGone", err)
 	}
+
+	// By pid, inspector already open (node --inspect): a pid cannot come
+	// back either, whoever opened its inspector.
+	port = freePort(t)
+	open, stopOpen := startWatchTarget(t, port, "healthy.js")
+	c, err = attachTarget(ctx, env, strconv.Itoa(open.Process.Pid), tf, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reconnect = reconnector(c, strconv.Itoa(open.Process.Pid), false)
+	c.Close()
+	stopOpen()
+	if _, err := reconnect(ctx); !errors.Is(err, watch.ErrGone) {
+		t.Errorf("reconnect to a dead pid whose inspector was open: %v, want ErrGone", err)
+	}
 }
 
 // TestWatchLetsATargetFinish: a batch job watched by pid (inspector opened

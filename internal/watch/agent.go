@@ -426,6 +426,9 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 			reason = "connection lost: " + err.Error()
 			return fmt.Errorf("connection to %s lost: %w", a.name, err)
 		case <-tick.C:
+			if a.stop.Err() != nil {
+				continue // select picks among ready cases at random: stop first
+			}
 			if err := a.tick(ctx); err != nil {
 				if a.stop.Err() != nil {
 					continue // reported by the stop case
@@ -444,6 +447,9 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 				a.emit(Event{Kind: "error", Message: "sampling: " + err.Error()})
 			}
 		case <-snapC:
+			if a.stop.Err() != nil {
+				continue // no new snapshot once --duration has ended
+			}
 			a.periodicSnapshot(ctx)
 			a.flush(ctx)
 			if n := a.cfg.SnapshotCount; n > 0 && a.periodic >= n {
@@ -889,6 +895,9 @@ func (a *agent) periodicSnapshot(ctx context.Context) {
 	// about to delete: let it finish first. Only an analysis slower than
 	// --snapshot-every holds sampling up.
 	a.awaitAnalysis(ctx)
+	if a.stop.Err() != nil {
+		return // --duration ended while the analysis finished
+	}
 	dir := filepath.Join(a.targetDir(), "snapshots", "periodic")
 	path, err := a.snapshot(ctx, dir, "periodic")
 	if err != nil {
