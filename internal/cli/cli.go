@@ -209,11 +209,14 @@ func Main(args []string, env *Env) (code int) {
 	switch name {
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 {
-			if c, ok := commands[args[1]]; ok {
-				// Flags are defined inside each command's Run, so let the
-				// command print its own usage.
-				return report(env, c.Run(context.Background(), env, []string{"-h"}), context.Background())
+			c, ok := commands[args[1]]
+			if !ok {
+				fmt.Fprintf(env.Stderr, "leakhound: unknown command %q (see `leakhound help`)\n", args[1])
+				return ExitBadInput
 			}
+			// Flags are defined inside each command's Run, so let the
+			// command print its own usage.
+			return report(env, c.Run(context.Background(), env, []string{"-h"}), context.Background())
 		}
 		usage(env.Stdout)
 		return ExitOK
