@@ -154,6 +154,7 @@ func TestHeapCommandsBadInput(t *testing.T) {
 		{"summary", caseStudySnap, "--sort", "size"},
 		{"summary", caseStudySnap, "--top", "-5"},
 		{"summary", "a", "b"},
+		{"help", "nosuch"},
 		{"inspect", caseStudySnap},
 		{"inspect", caseStudySnap, "@notanumber"},
 		{"inspect", caseStudySnap, "@999999999"},
