@@ -40,6 +40,26 @@ type SnapshotOptions struct {
 	NoDebuggerEnable bool
 }
 
+// caller sends one CDP command: a Conn, or a worker's session inside one.
+type caller interface {
+	Call(ctx context.Context, method string, params, result any) error
+}
+
+// debuggerOn enables the Debugger domain with pauses skipped (see
+// TakeHeapSnapshot for why); off disables it again, best effort: on a
+// lost connection there is nothing to undo.
+func debuggerOn(ctx context.Context, c caller) (off func(), err error) {
+	if err := c.Call(ctx, "Debugger.enable", nil, nil); err != nil {
+		return nil, err
+	}
+	_ = c.Call(ctx, "Debugger.setSkipAllPauses", map[string]any{"skip": true}, nil)
+	return func() {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = c.Call(dctx, "Debugger.disable", nil, nil)
+	}, nil
+}
+
 // TakeHeapSnapshot has the target write a heap snapshot and streams it to
 // w as V8 produces it (HeapProfiler.addHeapSnapshotChunk events), never
 // holding it in memory. It returns the bytes written.
@@ -53,16 +73,11 @@ type SnapshotOptions struct {
 // stop the target.
 func (c *Conn) TakeHeapSnapshot(ctx context.Context, w io.Writer, opts SnapshotOptions) (int64, error) {
 	if !opts.NoDebuggerEnable && !c.debugger.Load() {
-		if err := c.Call(ctx, "Debugger.enable", nil, nil); err != nil {
+		off, err := debuggerOn(ctx, c)
+		if err != nil {
 			return 0, fmt.Errorf("enabling the debugger before the snapshot: %w", err)
 		}
-		_ = c.Call(ctx, "Debugger.setSkipAllPauses", map[string]any{"skip": true}, nil)
-		defer func() {
-			// Best effort: on a lost connection there is nothing to undo.
-			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			defer cancel()
-			_ = c.Call(dctx, "Debugger.disable", nil, nil)
-		}()
+		defer off()
 	}
 
 	// mu orders the read loop's writes with our return: after a cancelled

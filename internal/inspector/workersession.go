@@ -191,13 +191,8 @@ func (s *WorkerSession) HeapUsage(ctx context.Context) (used, total int64, err e
 // with the Debugger domain enabled meanwhile as Conn.TakeHeapSnapshot does.
 func (s *WorkerSession) TakeHeapSnapshot(ctx context.Context, w io.Writer, opts SnapshotOptions) (int64, error) {
 	if !opts.NoDebuggerEnable {
-		if err := s.Call(ctx, "Debugger.enable", nil, nil); err == nil {
-			_ = s.Call(ctx, "Debugger.setSkipAllPauses", map[string]any{"skip": true}, nil)
-			defer func() {
-				dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-				defer cancel()
-				_ = s.Call(dctx, "Debugger.disable", nil, nil)
-			}()
+		if off, err := debuggerOn(ctx, s); err == nil {
+			defer off()
 		}
 	}
 	var (
