@@ -301,6 +301,23 @@ func (c *Conn) forget(id int64) {
 	c.mu.Unlock()
 }
 
+// exceptionDetails is what Runtime.evaluate says of a thrown exception.
+type exceptionDetails struct {
+	Text      string `json:"text"`
+	Exception *struct {
+		Description string `json:"description,omitzero"`
+	} `json:"exception,omitzero"`
+}
+
+func (d *exceptionDetails) err(expr string) error {
+	msg := d.Text
+	if d.Exception != nil && d.Exception.Description != "" {
+		// The description is the error's stack; its first line says it.
+		msg, _, _ = strings.Cut(d.Exception.Description, "\n")
+	}
+	return &EvalError{Expr: expr, Message: msg}
+}
+
 // Evaluate runs expr in the target's main context (Runtime.evaluate with
 // returnByValue) and returns the value as JSON. With awaitPromise a returned
 // promise is awaited. A thrown exception becomes an *EvalError.
@@ -316,23 +333,13 @@ func (c *Conn) Evaluate(ctx context.Context, expr string, awaitPromise bool) (js
 			Value       jsonv2.Value `json:"value,omitzero"`
 			Description string       `json:"description,omitzero"`
 		} `json:"result"`
-		ExceptionDetails *struct {
-			Text      string `json:"text"`
-			Exception *struct {
-				Description string `json:"description,omitzero"`
-			} `json:"exception,omitzero"`
-		} `json:"exceptionDetails,omitzero"`
+		ExceptionDetails *exceptionDetails `json:"exceptionDetails,omitzero"`
 	}
 	if err := c.Call(ctx, "Runtime.evaluate", params, &res); err != nil {
 		return nil, err
 	}
 	if d := res.ExceptionDetails; d != nil {
-		msg := d.Text
-		if d.Exception != nil && d.Exception.Description != "" {
-			// The description is the error's stack; its first line says it.
-			msg, _, _ = strings.Cut(d.Exception.Description, "\n")
-		}
-		return nil, &EvalError{Expr: expr, Message: msg}
+		return nil, d.err(expr)
 	}
 	if len(res.Result.Value) == 0 {
 		return jsonv2.Value("null"), nil
@@ -358,22 +365,13 @@ func (c *Conn) Exec(ctx context.Context, expr string, awaitPromise bool) error {
 		"silent":          true,
 	}
 	var res struct {
-		ExceptionDetails *struct {
-			Text      string `json:"text"`
-			Exception *struct {
-				Description string `json:"description,omitzero"`
-			} `json:"exception,omitzero"`
-		} `json:"exceptionDetails,omitzero"`
+		ExceptionDetails *exceptionDetails `json:"exceptionDetails,omitzero"`
 	}
 	if err := c.Call(ctx, "Runtime.evaluate", params, &res); err != nil {
 		return err
 	}
 	if d := res.ExceptionDetails; d != nil {
-		msg := d.Text
-		if d.Exception != nil && d.Exception.Description != "" {
-			msg, _, _ = strings.Cut(d.Exception.Description, "\n")
-		}
-		return &EvalError{Expr: expr, Message: msg}
+		return d.err(expr)
 	}
 	return nil
 }
