@@ -206,21 +206,23 @@ func localize(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint3
 		return !s.localized && !s.collection && s.shape != noShape && s.Holder != nil && s.Holder.ID != 0 &&
 			len(s.Count) > 0 && (s.Holder.Kind == "Map" || s.Holder.Kind == "Set")
 	}
-	want := map[uint32]bool{}
-	for i := range sus {
-		if eligible(&sus[i]) {
-			want[sus[i].Holder.ID] = true
+	// holderAbove finds the node with id holderID within holderSteps up
+	// v's path: the holder's node comes from the suspect's own path, with
+	// no scan of the heap for its id.
+	holderAbove := func(v, holderID uint32) (uint32, bool) {
+		for k := 0; k < holderSteps; k++ {
+			p, _, start, ok := ex.sh.parent(v)
+			if !ok || start {
+				return 0, false
+			}
+			if g.ID(p) == holderID {
+				return p, true
+			}
+			v = p
 		}
+		return 0, false
 	}
-	if len(want) == 0 {
-		return
-	}
-	node := map[uint32]uint32{} // holder id → node
-	for v := uint32(0); v < uint32(g.NodeCount()); v++ {
-		if want[g.ID(v)] {
-			node[g.ID(v)] = v
-		}
-	}
+	// heldBy runs for many nodes: a plain loop, no closure per call.
 	heldBy := func(v, h uint32) bool {
 		for k := 0; k < holderSteps; k++ {
 			p, _, start, ok := ex.sh.parent(v)
@@ -246,8 +248,8 @@ func localize(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint3
 		if !eligible(s) {
 			continue
 		}
-		h, ok := node[s.Holder.ID]
-		if !ok || !heldBy(s.rep, h) {
+		h, ok := holderAbove(s.rep, s.Holder.ID)
+		if !ok {
 			continue // the holder is not right above: nothing to narrow to
 		}
 		tallies[i] = &tally{holder: h}
