@@ -33,7 +33,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/summary", s.snapAPI(s.apiSummary))
 	mux.HandleFunc("GET /api/class", s.snapAPI(s.apiClass))
 	mux.HandleFunc("GET /api/object", s.snapAPI(s.apiObject))
-	mux.HandleFunc("GET /api/edges", s.snapAPI(s.apiEdges))
+	mux.HandleFunc("GET /api/references", s.snapAPI(func(w http.ResponseWriter, q query, i int, sn *snap) error {
+		return s.apiEdges(w, q, sn, false)
+	}))
+	mux.HandleFunc("GET /api/retainers", s.snapAPI(func(w http.ResponseWriter, q query, i int, sn *snap) error {
+		return s.apiEdges(w, q, sn, true)
+	}))
 	mux.HandleFunc("GET /api/paths", s.snapAPI(s.apiPaths))
 	mux.HandleFunc("GET /api/domtree", s.snapAPI(s.apiDomTree))
 	mux.HandleFunc("GET /api/icicle", s.snapAPI(s.apiIcicle))
@@ -324,9 +329,9 @@ type edgeRow struct {
 	rpt.EdgeRef
 }
 
-// apiEdges pages an object's references (dir=out, largest retained
-// first) or retainers (dir=in, closest to the roots first, weak last).
-func (s *Server) apiEdges(w http.ResponseWriter, q query, i int, sn *snap) error {
+// apiEdges pages an object's references (largest retained first) or
+// retainers (in: closest to the roots first, weak last).
+func (s *Server) apiEdges(w http.ResponseWriter, q query, sn *snap, in bool) error {
 	g := sn.g
 	n, err := q.node(g, "id")
 	if err != nil {
@@ -338,7 +343,6 @@ func (s *Server) apiEdges(w http.ResponseWriter, q query, i int, sn *snap) error
 	}
 	type pair struct{ e, v uint32 }
 	var list []pair
-	in := q.str("dir") == "in"
 	if in {
 		for from, e := range g.Retainers(n) {
 			list = append(list, pair{e, from})

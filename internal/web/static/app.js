@@ -345,7 +345,7 @@ async function viewObject(r) {
       { label: "Retained size", num: true, nosort: true, render: (e) => bytes(e.node.retained_size) },
       { label: "", nosort: true, render: (e) => e.weak ? "" : h("button", { text: "ignore", title: "ignore this retainer: search the paths again without it", onclick: () => setIgnore([...new Set([...ignored, String(e.edge)])]) }) },
     ],
-    fetch: (p) => api(`/api/edges?${qs({ s, id, dir: "in", ...p })}`),
+    fetch: (p) => api(`/api/retainers?${qs({ ...p, s, id })}`),
     open: (e) => { location.hash = `#/object/${s}/${e.node.id}`; },
   }));
 
@@ -358,7 +358,7 @@ async function viewObject(r) {
       { label: "Shallow size", num: true, nosort: true, render: (e) => bytes(e.node.shallow_size) },
       { label: "Retained size", num: true, nosort: true, render: (e) => bytes(e.node.retained_size) },
     ],
-    fetch: (p) => api(`/api/edges?${qs({ s, id, dir: "out", ...p })}`),
+    fetch: (p) => api(`/api/references?${qs({ ...p, s, id })}`),
     open: (e) => { location.hash = `#/object/${s}/${e.node.id}`; },
   }));
 
@@ -532,7 +532,7 @@ async function viewLeaks() {
     const path = h("div", { class: "path mono" });
     sp.retainer_path.forEach((st, i) => {
       if (i) path.append(h("span", { class: "arrow", text: ` ${edgeLabel(st.edge_type, st.edge)} → ` }));
-      const label = st.type === "closure" ? `(closure) ${st.name || "(anonymous)"}` : st.class;
+      const label = st.type === "closure" ? `(closure) ${st.name || "(anonymous)"}` : st.type === "hidden" || st.type === "synthetic" ? st.name : /string/.test(st.type) ? "(string)" : st.class;
       path.append(h("a", { href: `#/object/${L}/${st.id}`, text: `${label} @${st.id}` }), st.repeat > 1 ? h("span", { class: "dim", text: ` ×${st.repeat}` }) : "");
     });
     kv.append(h("span", { text: "path" }), h("div", {}, h("div", { class: "mono dim", text: sp.path_text }), path));
