@@ -39,7 +39,7 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 	c := commands["leaks"]
 	fs := NewFlags(env, c)
 	f := leakFlags{
-		asJSON:     fs.Bool("json", false, "print JSON (schema in README)"),
+		asJSON:     fs.Bool("json", false, "print JSON (schema in docs/leaks.md)"),
 		markdown:   fs.Bool("markdown", false, "print Markdown (for CI comments)"),
 		quiet:      fs.Bool("quiet", false, "no progress bar or notes on stderr"),
 		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a suspect passes --min-growth and --min-count"),
