@@ -6,11 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/gctrace"
 	"github.com/leakhound/leakhound/internal/heapgraph"
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
 	rpt "github.com/leakhound/leakhound/internal/report"
@@ -333,5 +335,47 @@ func TestLoadingAnswers202(t *testing.T) {
 	}
 	if c := get(t, ts, "/api/summary", nil); c != http.StatusInternalServerError {
 		t.Errorf("summary after a failed load: %d", c)
+	}
+}
+
+// TestGCView serves a GC log: the `gc --json` report, its text and the
+// chart `gc --svg` draws.
+func TestGCView(t *testing.T) {
+	log, err := os.ReadFile(filepath.Join("..", "..", "testdata", "gctrace", "prefixed.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Config{Kind: KindGC, GC: func(ctx context.Context, obs Observe) (*gctrace.Summary, error) {
+		a := gctrace.NewAnalyzer(gctrace.Options{Thresholds: gctrace.DefaultThresholds()})
+		a.Write(log)
+		a.Flush()
+		return a.Summary(), nil
+	}})
+	done := make(chan error, 1)
+	s.Start(context.Background(), func(err error) { done <- err })
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	s.SetAddr(strings.TrimPrefix(ts.URL, "http://"), "127.0.0.1")
+	var g struct {
+		Summary gctrace.Summary `json:"summary"`
+		Text    string          `json:"text"`
+	}
+	if c := get(t, ts, "/api/gc", &g); c != 200 || g.Summary.GCs == 0 || g.Summary.Verdict == "" || !strings.Contains(g.Text, "probable leak") {
+		t.Fatalf("gc: %d %+v", c, g)
+	}
+	res, err := http.Get(ts.URL + "/api/gc.svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(string(b), "<svg") {
+		t.Errorf("gc.svg: %s %.40q", res.Header.Get("Content-Type"), b)
+	}
+	if c := get(t, ts, "/api/summary", nil); c == 200 {
+		t.Error("a GC log has no Summary view")
 	}
 }
