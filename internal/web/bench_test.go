@@ -107,7 +107,9 @@ func BenchmarkViews(b *testing.B) {
 		{"references", func() []string { return perID(ids, "/api/references?id=%d") }},
 		{"paths", func() []string { return perID(ids, "/api/paths?id=%d") }},
 		{"domtree", func() []string { return append([]string{"/api/domtree"}, perID(ids, "/api/domtree?id=%d")...) }},
-		{"icicle", func() []string { return append([]string{"/api/icicle"}, perID(ids[:min(10, len(ids))], "/api/icicle?id=%d")...) }},
+		{"icicle", func() []string {
+			return append([]string{"/api/icicle"}, perID(ids[:min(10, len(ids))], "/api/icicle?id=%d")...)
+		}},
 		{"stats", func() []string { return []string{"/api/stats", "/api/stats", "/api/stats"} }},
 		{"strings", func() []string {
 			return []string{"/api/strings", "/api/strings?offset=50", "/api/strings?filter=user", "/api/strings?offset=500"}
