@@ -55,12 +55,13 @@ func (g *Graph) closureLocation(c uint32) (CodeLocation, bool) {
 	if l.Function == "" {
 		l.Function = "(anonymous)"
 	}
-	l.Script = g.scriptName(c)
+	l.Script = g.ScriptName(c)
 	return l, true
 }
 
-// scriptName follows closure → shared → script to the script's name.
-func (g *Graph) scriptName(c uint32) string {
+// ScriptName is the name of the script closure c was compiled from
+// (closure → shared → script → its name), or "" when not recorded.
+func (g *Graph) ScriptName(c uint32) string {
 	s := g.S
 	for e, sfi := range g.Edges(c) {
 		if s.EdgeName(e) != "shared" {

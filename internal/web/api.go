@@ -139,12 +139,8 @@ func (q query) node(g *heapgraph.Graph, name string) (uint32, error) {
 func (s *Server) snapAPI(h func(w http.ResponseWriter, q query, i int, sn *snap) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		q := query{r}
-		if st := s.snapshotStatus(); !st.Ready {
-			if st.Error != "" {
-				s.fail(w, errors.New(st.Error))
-				return
-			}
-			s.fail(w, errBusy)
+		if err := s.await("", ""); err != nil {
+			s.fail(w, err)
 			return
 		}
 		i, err := q.int("s", len(s.snaps)-1, 0, len(s.snaps)-1)
@@ -341,33 +337,14 @@ func (s *Server) apiEdges(w http.ResponseWriter, q query, sn *snap, in bool) err
 	if err != nil {
 		return err
 	}
-	type pair struct{ e, v uint32 }
-	var list []pair
+	list := rpt.References(g, n)
 	if in {
-		for from, e := range g.Retainers(n) {
-			list = append(list, pair{e, from})
-		}
-		rank := func(p pair) int64 {
-			d := int64(g.Distance(p.v))
-			if d < 0 {
-				d = 1 << 40
-			}
-			if g.IsWeakEdge(p.e) {
-				d += 1 << 41
-			}
-			return d
-		}
-		slices.SortStableFunc(list, func(a, b pair) int { return compare(rank(a), rank(b)) })
-	} else {
-		for e, to := range g.Edges(n) {
-			list = append(list, pair{e, to})
-		}
-		slices.SortStableFunc(list, func(a, b pair) int { return -compare(g.RetainedSize(a.v), g.RetainedSize(b.v)) })
+		list = rpt.Retainers(g, n)
 	}
 	if f := strings.ToLower(q.str("filter")); f != "" {
 		kept := list[:0]
 		for _, p := range list {
-			if strings.Contains(strings.ToLower(g.S.EdgeName(p.e)), f) || strings.Contains(strings.ToLower(g.ClassName(p.v)), f) {
+			if strings.Contains(strings.ToLower(g.S.EdgeName(p.Edge)), f) || strings.Contains(strings.ToLower(g.ClassName(p.Node)), f) {
 				kept = append(kept, p)
 			}
 		}
@@ -375,8 +352,8 @@ func (s *Server) apiEdges(w http.ResponseWriter, q query, sn *snap, in bool) err
 	}
 	items := []edgeRow{}
 	for _, p := range window(list, off, lim) {
-		items = append(items, edgeRow{Edge: p.e, Weak: g.IsWeakEdge(p.e),
-			EdgeRef: rpt.EdgeRef{Type: g.S.EdgeTypeName(p.e), Name: g.S.EdgeName(p.e), Node: ref(g, p.v)}})
+		items = append(items, edgeRow{Edge: p.Edge, Weak: g.IsWeakEdge(p.Edge),
+			EdgeRef: rpt.EdgeRef{Type: g.S.EdgeTypeName(p.Edge), Name: g.S.EdgeName(p.Edge), Node: ref(g, p.Node)}})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"total": len(list), "offset": off, "items": items})
 	return nil
@@ -538,29 +515,40 @@ func (s *Server) apiStrings(w http.ResponseWriter, q query, i int, sn *snap) err
 	return nil
 }
 
-func (s *Server) apiLeaks(w http.ResponseWriter, r *http.Request) {
+// await is nil once the input is loaded: errBusy while it loads, the
+// loading error, or not-found (saying missing) when the input is not of
+// kind ("" = any).
+func (s *Server) await(kind Kind, missing string) error {
+	if kind != "" && s.cfg.Kind != kind {
+		return fmt.Errorf("%w: %s", errNotFound, missing)
+	}
 	st := s.snapshotStatus()
+	if st.Error != "" {
+		return errors.New(st.Error)
+	}
+	if !st.Ready {
+		return errBusy
+	}
+	return nil
+}
+
+func (s *Server) apiLeaks(w http.ResponseWriter, r *http.Request) {
+	if err := s.await(KindSeries, "the leak report needs a series of snapshots"); err != nil {
+		s.fail(w, err)
+		return
+	}
 	s.mu.Lock()
 	rep := s.leaks
 	s.mu.Unlock()
-	switch {
-	case s.cfg.Kind != KindSeries:
-		s.fail(w, fmt.Errorf("%w: the leak report needs a series of snapshots", errNotFound))
-	case st.Error != "":
-		s.fail(w, errors.New(st.Error))
-	case rep == nil:
-		s.fail(w, errBusy)
-	default:
-		writeJSON(w, http.StatusOK, rep)
-	}
+	writeJSON(w, http.StatusOK, rep)
 }
 
 // apiDiff is DevTools' Comparison between snapshots a (base) and b of the
 // series (leak.DiffResult, the `diff --json` schema), paged.
 func (s *Server) apiDiff(w http.ResponseWriter, r *http.Request) {
 	q := query{r}
-	if st := s.snapshotStatus(); !st.Ready {
-		s.fail(w, errBusy)
+	if err := s.await(KindSeries, "the comparison needs a series of snapshots"); err != nil {
+		s.fail(w, err)
 		return
 	}
 	n := len(s.snaps)
@@ -661,19 +649,12 @@ func (s *Server) diff(w http.ResponseWriter, q query, a, b int) error {
 }
 
 func (s *Server) gcSummary() (*gctrace.Summary, error) {
-	st := s.snapshotStatus()
-	s.mu.Lock()
-	sum := s.gc
-	s.mu.Unlock()
-	switch {
-	case s.cfg.Kind != KindGC:
-		return nil, fmt.Errorf("%w: no GC log is served", errNotFound)
-	case st.Error != "":
-		return nil, errors.New(st.Error)
-	case sum == nil:
-		return nil, errBusy
+	if err := s.await(KindGC, "no GC log is served"); err != nil {
+		return nil, err
 	}
-	return sum, nil
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gc, nil
 }
 
 // apiGC is the `gc --json` report, with the text `gc` prints.

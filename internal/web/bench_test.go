@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/leakhound/leakhound/internal/heapgraph"
-	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
 // BenchmarkViews measures the server side of each view: the time from
@@ -32,14 +30,7 @@ func BenchmarkViews(b *testing.B) {
 		path = filepath.Join("..", "..", "testdata", "golden", "casestudy.heapsnapshot.gz")
 	}
 	start := time.Now()
-	s := New(Config{Kind: KindSnapshot, Names: []string{filepath.Base(path)},
-		Load: func(ctx context.Context, i int, obs Observe) (*heapgraph.Graph, error) {
-			snap, err := heapsnapshot.Open(path, heapsnapshot.Options{})
-			if err != nil {
-				return nil, err
-			}
-			return heapgraph.Build(snap, heapgraph.Options{})
-		}})
+	s := New(Config{Kind: KindSnapshot, Names: []string{filepath.Base(path)}, Load: fileLoader(path)})
 	done := make(chan error, 1)
 	s.Start(context.Background(), func(err error) { done <- err })
 	if err := <-done; err != nil {

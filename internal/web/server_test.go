@@ -23,14 +23,7 @@ import (
 func goldenServer(t *testing.T) (*Server, *httptest.Server) {
 	t.Helper()
 	path := filepath.Join("..", "..", "testdata", "golden", "casestudy.heapsnapshot.gz")
-	s := New(Config{Kind: KindSnapshot, Names: []string{"casestudy.heapsnapshot.gz"},
-		Load: func(ctx context.Context, i int, obs Observe) (*heapgraph.Graph, error) {
-			snap, err := heapsnapshot.Open(path, heapsnapshot.Options{})
-			if err != nil {
-				return nil, err
-			}
-			return heapgraph.Build(snap, heapgraph.Options{})
-		}})
+	s := New(Config{Kind: KindSnapshot, Names: []string{"casestudy.heapsnapshot.gz"}, Load: fileLoader(path)})
 	done := make(chan error, 1)
 	s.Start(context.Background(), func(err error) { done <- err })
 	ts := httptest.NewServer(s.Handler())
@@ -45,6 +38,18 @@ func goldenServer(t *testing.T) (*Server, *httptest.Server) {
 		t.Fatal("snapshot did not load in 2 minutes")
 	}
 	return s, ts
+}
+
+// fileLoader loads one snapshot file (the CLI's loader adds progress and
+// error wording).
+func fileLoader(path string) func(context.Context, int, Observe) (*heapgraph.Graph, error) {
+	return func(ctx context.Context, i int, obs Observe) (*heapgraph.Graph, error) {
+		snap, err := heapsnapshot.Open(path, heapsnapshot.Options{})
+		if err != nil {
+			return nil, err
+		}
+		return heapgraph.Build(snap, heapgraph.Options{})
+	}
 }
 
 func get(t *testing.T, ts *httptest.Server, path string, into any) int {
