@@ -337,12 +337,14 @@ func (s *Server) apiEdges(w http.ResponseWriter, q query, sn *snap, in bool) err
 	if err != nil {
 		return err
 	}
-	list := rpt.References(g, n)
+	var list []heapgraph.Step
 	if in {
-		list = rpt.Retainers(g, n)
+		list = sn.sorted(n, 'r', func() []heapgraph.Step { return rpt.Retainers(g, n) })
+	} else {
+		list = sn.sorted(n, 'e', func() []heapgraph.Step { return rpt.References(g, n) })
 	}
 	if f := strings.ToLower(q.str("filter")); f != "" {
-		kept := list[:0]
+		var kept []heapgraph.Step
 		for _, p := range list {
 			if strings.Contains(strings.ToLower(g.S.EdgeName(p.Edge)), f) || strings.Contains(strings.ToLower(g.ClassName(p.Node)), f) {
 				kept = append(kept, p)
@@ -399,10 +401,16 @@ func (s *Server) apiPaths(w http.ResponseWriter, q query, i int, sn *snap) error
 	return nil
 }
 
-// children are n's children in the dominator tree, biggest retained first.
-func children(g *heapgraph.Graph, n uint32) []uint32 {
-	c := slices.Clone(g.Dominated[g.FirstDominated[n]:g.FirstDominated[n+1]])
-	slices.SortStableFunc(c, func(a, b uint32) int { return -compare(g.RetainedSize(a), g.RetainedSize(b)) })
+// children are n's children in the dominator tree retaining at least
+// minSize, biggest retained first.
+func children(g *heapgraph.Graph, n uint32, minSize uint64) []heapgraph.Step {
+	var c []heapgraph.Step
+	for _, v := range g.Dominated[g.FirstDominated[n]:g.FirstDominated[n+1]] {
+		if g.RetainedSize(v) >= minSize {
+			c = append(c, heapgraph.Step{Edge: heapgraph.NoEdge, Node: v})
+		}
+	}
+	slices.SortStableFunc(c, func(a, b heapgraph.Step) int { return -compare(g.RetainedSize(a.Node), g.RetainedSize(b.Node)) })
 	return c
 }
 
@@ -416,13 +424,14 @@ func (s *Server) apiDomTree(w http.ResponseWriter, q query, i int, sn *snap) err
 	if err != nil {
 		return err
 	}
-	c := children(g, n)
+	c := sn.sorted(n, 'd', func() []heapgraph.Step { return children(g, n, 0) })
 	type item struct {
 		rpt.NodeRef
 		Children int `json:"children"`
 	}
 	items := []item{}
-	for _, v := range window(c, off, lim) {
+	for _, st := range window(c, off, lim) {
+		v := st.Node
 		items = append(items, item{ref(g, v), int(g.FirstDominated[v+1] - g.FirstDominated[v])})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"node": ref(g, n), "total": len(c), "offset": off, "items": items})
@@ -464,11 +473,13 @@ func (s *Server) apiIcicle(w http.ResponseWriter, q query, i int, sn *snap) erro
 		if d >= depth {
 			return b
 		}
-		for k, c := range children(g, v) {
-			if k >= 40 || budget <= 0 || g.RetainedSize(c) < minSize || g.RetainedSize(c) == 0 {
+		// Only children wide enough to draw are sorted: at most 400 of
+		// them retain 1/400 of the focus each.
+		for k, c := range children(g, v, max(minSize, 1)) {
+			if k >= 40 || budget <= 0 {
 				break
 			}
-			b.Children = append(b.Children, build(c, d+1))
+			b.Children = append(b.Children, build(c.Node, d+1))
 		}
 		return b
 	}

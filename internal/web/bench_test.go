@@ -11,7 +11,6 @@ import (
 	"slices"
 	"testing"
 	"time"
-
 )
 
 // BenchmarkViews measures the server side of each view: the time from
@@ -43,9 +42,14 @@ func BenchmarkViews(b *testing.B) {
 		r := httptest.NewRequest("GET", url, nil)
 		r.Host = "127.0.0.1:1"
 		w := httptest.NewRecorder()
+		fmt.Fprintf(os.Stderr, "GET %s\n", url)
 		t0 := time.Now()
 		h.ServeHTTP(w, r)
 		d := time.Since(t0)
+		if d > 300*time.Millisecond {
+			// Printed at once: b.Logf shows only when the benchmark ends.
+			fmt.Fprintf(os.Stderr, "slow: %s took %.0f ms\n", url, ms(d))
+		}
 		if w.Code != http.StatusOK {
 			b.Fatalf("%s: %d %s", url, w.Code, w.Body.String())
 		}

@@ -22,6 +22,67 @@ type snap struct {
 
 	dupOnce sync.Once
 	dups    []heapgraph.DupString
+
+	// Sorted lists of the last few nodes asked about (children in the
+	// dominator tree, retainers, references), so paging through a node
+	// with a million of them sorts once. Bounded: a few entries, not one
+	// per node.
+	listMu sync.Mutex
+	lists  []sortedList
+}
+
+type sortedList struct {
+	node uint32
+	kind byte
+	list []heapgraph.Step
+}
+
+const maxLists = 8
+
+// sorted returns the list of kind for node n, made by build on first use.
+func (sn *snap) sorted(n uint32, kind byte, build func() []heapgraph.Step) []heapgraph.Step {
+	sn.listMu.Lock()
+	for i, l := range sn.lists {
+		if l.node == n && l.kind == kind {
+			// Move to the front: the oldest is dropped first.
+			copy(sn.lists[1:i+1], sn.lists[:i])
+			sn.lists[0] = l
+			sn.listMu.Unlock()
+			return l.list
+		}
+	}
+	sn.listMu.Unlock()
+	list := build()
+	if len(list) < 1000 {
+		return list // cheap to sort again
+	}
+	sn.listMu.Lock()
+	defer sn.listMu.Unlock()
+	sn.lists = append([]sortedList{{n, kind, list}}, sn.lists...)
+	if len(sn.lists) > maxLists {
+		sn.lists = sn.lists[:maxLists]
+	}
+	return list
+}
+
+// warm computes in the background what the first clicks need (the id
+// and retainer indexes, the Summary rows, the duplicated strings), so the
+// page is ready as soon as the graph is built and the first views are
+// still quick.
+func (sn *snap) warm() {
+	go func() {
+		g := sn.g
+		g.NodeByID(g.ID(g.Root))
+		g.RetainerCount(g.Root)
+		// The biggest classes are the ones people open first.
+		for k, c := range sn.summary() {
+			if k >= 10 {
+				break
+			}
+			sn.objectsOf(c.Class)
+		}
+		sn.dupStrings()
+	}()
 }
 
 // errBusy: the graph is being loaded; the page shows progress and retries.
@@ -33,6 +94,7 @@ func (s *Server) install(i int, g *heapgraph.Graph) {
 	s.clock++
 	sn := &snap{g: g, used: s.clock}
 	s.snaps[i] = sn
+	sn.warm()
 	s.evict(i, s.cfg.MaxGraphs)
 }
 
