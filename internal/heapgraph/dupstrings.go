@@ -9,15 +9,15 @@ import (
 // copies beyond one are memory a program could save by keeping one (a
 // Map of interned values, parsing once).
 type DupString struct {
-	Text string // the text as the snapshot names it
+	Text string `json:"text"` // the text as the snapshot names it
 	// Truncated: the text is V8's prefix of longer strings (V8 keeps
 	// their first 1024 characters), so the copies share that prefix and
 	// may differ after it.
-	Truncated bool
-	Count     int    // copies (string objects reachable from the roots)
-	Bytes     uint64 // the copies' shallow sizes together
-	Wasted    uint64 // Bytes less the largest copy
-	ID        uint32 // snapshot id of one copy, for `inspect` and `paths`
+	Truncated bool   `json:"truncated,omitempty"`
+	Count     int    `json:"count"`  // copies (string objects reachable from the roots)
+	Bytes     uint64 `json:"bytes"`  // the copies' shallow sizes together
+	Wasted    uint64 `json:"wasted"` // Bytes less the largest copy
+	ID        uint32 `json:"id"`     // snapshot id of one copy, for `inspect` and `paths`
 }
 
 // v8StringLimit is V8's heap_snapshot_string_limit: a string's name in the

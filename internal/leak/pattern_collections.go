@@ -183,16 +183,33 @@ func collectionHint(s *Suspect, per string) string {
 	if s.Holder != nil && s.Holder.Kind != "" {
 		what = "the " + s.Holder.Kind
 	}
+	grows := "only grows"
+	if s.single {
+		// One snapshot shows its size, not that it grows.
+		grows = "holds " + entriesText(s)
+	}
 	if s.Holder != nil && s.Holder.Kind == "linked list" {
-		return fmt.Sprintf("the linked list held by %s only grows%s: unlink nodes that are done (advance its head), or cap its length", s.Holder.Class, per)
+		return fmt.Sprintf("the linked list held by %s %s%s: unlink nodes that are done (advance its head), or cap its length", s.Holder.Class, grows, per)
 	}
 	if h := mechanismHint(s, per); h != "" {
 		return h
 	}
 	if isBufferClass(s.Class) {
-		return fmt.Sprintf("%s only grows%s: bound it or delete entries when done; if these are small slices (subarray/slice) of larger buffers, each keeps its whole parent alive, so keep a copy instead (Buffer.from(slice))", what, per)
+		return fmt.Sprintf("%s %s%s: bound it or delete entries when done; if these are small slices (subarray/slice) of larger buffers, each keeps its whole parent alive, so keep a copy instead (Buffer.from(slice))", what, grows, per)
 	}
-	return fmt.Sprintf("%s only grows%s: bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object (a bounded cache that is still filling looks the same: check that it levels off in later snapshots)", what, per)
+	if s.single {
+		return fmt.Sprintf("%s %s: if it should not keep them all, bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object; a full cache looks the same in one snapshot, so compare with a later one", what, grows)
+	}
+	return fmt.Sprintf("%s %s%s: bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object (a bounded cache that is still filling looks the same: check that it levels off in later snapshots)", what, grows, per)
+}
+
+// entriesText is "48,000 Order entries" for a single-snapshot suspect.
+func entriesText(s *Suspect) string {
+	n := int64(0)
+	if len(s.Count) > 0 {
+		n = s.Count[len(s.Count)-1]
+	}
+	return fmt.Sprintf("%d %s entries", n, s.Class)
 }
 
 // collectionHolder is the collection whose entry raw[k+1] is (raw[k] is the
