@@ -20,8 +20,8 @@ import (
 func init() {
 	Register(&Command{
 		Name:    "leaks",
-		Summary: "name the leak in a series of snapshots of one process: suspects, patterns, paths, fixes",
-		Usage:   "leakhound leaks S1 S2 [S3 ...] | DIR [--json | --markdown] [--fail-on-leak [--min-growth SIZE] [--min-count N]] [--top N]",
+		Summary: "name the leak in a series of snapshots of one process (or where memory accumulates in one): suspects, patterns, paths, fixes",
+		Usage:   "leakhound leaks S1 S2 [S3 ...] | DIR | ONE [--json | --markdown] [--fail-on-leak [--min-growth SIZE] [--min-count N]] [--top N]",
 		Run:     runLeaks,
 	})
 }
@@ -50,6 +50,11 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if len(pos) == 1 {
+		if st, err := os.Stat(pos[0]); err == nil && !st.IsDir() {
+			return singleReport(ctx, env, pos[0], f)
+		}
 	}
 	files, err := snapshotSeries(pos)
 	if err != nil {
@@ -119,6 +124,38 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 					s.Rank, s.Pattern, s.Class, ui.Bytes(s.GrowthBytes), s.GrowthBytes, ui.Count(s.GrowthCount), unit))
 			}
 		}
+	}
+	return nil
+}
+
+// singleReport analyses one snapshot: where memory accumulates.
+func singleReport(ctx context.Context, env *Env, file string, f leakFlags) error {
+	if *f.failOnLeak {
+		return BadInputf("--fail-on-leak needs two or more snapshots of one process: one snapshot shows where memory accumulates, not that it grows (take a series with leakhound capture --count 3 --every 1m PID)")
+	}
+	if *f.asJSON && *f.markdown {
+		return BadInputf("--json and --markdown are exclusive")
+	}
+	if *f.top <= 0 {
+		return BadInputf("--top must be > 0")
+	}
+	g, err := LoadGraph(ctx, env, file, *f.quiet)
+	if err != nil {
+		return err
+	}
+	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(file), MaxSuspects: *f.top})
+	rep.Notes = append(append([]string(nil), f.notes...), rep.Notes...)
+	return writeSingle(env.Stdout, rep, f)
+}
+
+func writeSingle(w io.Writer, rep *leak.SingleReport, f leakFlags) error {
+	switch {
+	case *f.asJSON:
+		return rpt.WriteSingleJSON(w, rep)
+	case *f.markdown:
+		rpt.WriteSingleMarkdown(w, rep)
+	default:
+		rpt.WriteSingleText(w, rep, Palette(w))
 	}
 	return nil
 }
