@@ -19,7 +19,6 @@ func init() {
 	})
 }
 
-
 func runMCP(ctx context.Context, env *Env, args []string) error {
 	c := commands["mcp"]
 	fs := NewFlags(env, c)
