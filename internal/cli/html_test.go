@@ -62,6 +62,18 @@ func TestHTMLReportsOnRealSnapshots(t *testing.T) {
 	}
 	readHTML(t, page, hostileClass)
 
+	// One snapshot: where memory accumulates.
+	page = filepath.Join(out, "one.html")
+	code, stdout, _ = runCmd("leaks", s3, "--html", page, "--quiet")
+	if code != ExitOK || !strings.Contains(stdout, "HTML report written to "+page) {
+		t.Fatalf("leaks ONE --html: exit %d\n%s", code, stdout)
+	}
+	p = readHTML(t, page, "Where memory accumulates", "one snapshot shows where memory accumulates", hostileClass,
+		"Array "+hostileKey, "1,500 entries")
+	if p.SVGs != 1 {
+		t.Errorf("one-snapshot page has %d charts, want 1", p.SVGs)
+	}
+
 	page = filepath.Join(out, "diff.html")
 	code, stdout, _ = runCmd("diff", s1, s3, "--html", page, "--quiet")
 	if code != ExitOK || !strings.Contains(stdout, "# New") {

@@ -82,10 +82,7 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 	if *f.minCount < 0 || *f.top <= 0 {
 		return BadInputf("--min-count must be >= 0 and --top > 0")
 	}
-	htmlPath := ""
-	if f.html != nil {
-		htmlPath = *f.html
-	}
+	htmlPath := f.htmlPath()
 	if err := checkOutputPath("html", htmlPath); err != nil {
 		return err
 	}
@@ -163,13 +160,35 @@ func singleReport(ctx context.Context, env *Env, file string, f leakFlags) error
 	if *f.top <= 0 {
 		return BadInputf("--top must be > 0")
 	}
+	if err := checkOutputPath("html", f.htmlPath()); err != nil {
+		return err
+	}
 	g, err := LoadGraph(ctx, env, file, *f.quiet)
 	if err != nil {
 		return err
 	}
 	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(file), MaxSuspects: *f.top})
 	rep.Notes = append(append([]string(nil), f.notes...), rep.Notes...)
-	return writeSingle(env.Stdout, rep, f)
+	if htmlPath := f.htmlPath(); htmlPath != "" {
+		if err := writeFileAtomic(htmlPath, func(w io.Writer) error { return rpt.WriteSingleHTML(w, rep, htmlMeta(f.command)) }); err != nil {
+			return err
+		}
+	}
+	if err := writeSingle(env.Stdout, rep, f); err != nil {
+		return err
+	}
+	if htmlPath := f.htmlPath(); htmlPath != "" && !*f.asJSON && !*f.markdown {
+		htmlWritten(env.Stdout, htmlPath)
+	}
+	return nil
+}
+
+// htmlPath is --html's value, "" when not given or not offered.
+func (f leakFlags) htmlPath() string {
+	if f.html == nil {
+		return ""
+	}
+	return *f.html
 }
 
 func writeSingle(w io.Writer, rep *leak.SingleReport, f leakFlags) error {

@@ -86,6 +86,7 @@ type page struct {
 	Summary *summaryView
 	Diff    *diffView
 	GC      *gcView
+	Single  *singleView
 }
 
 func writePage(w io.Writer, p *page) error {

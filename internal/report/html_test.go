@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leakhound/leakhound/internal/gctrace"
+	"github.com/leakhound/leakhound/internal/heapgraph"
 	"github.com/leakhound/leakhound/internal/leak"
 	"github.com/leakhound/leakhound/internal/report/htmltest"
 )
@@ -82,6 +83,18 @@ func hostileGC(t testing.TB, name string) *gctrace.Summary {
 	return s
 }
 
+func hostileSingle(name string) *leak.SingleReport {
+	return &leak.SingleReport{
+		Snapshots: 1, Snapshot: leak.SnapshotInfo{Name: name + ".heapsnapshot", TotalSize: 1 << 20},
+		Suspects: []leak.Accumulation{{Rank: 1, Kind: leak.KindAccumulation, Pattern: leak.PatternCollection, Class: name,
+			RootClass: "Entry", Holder: &leak.Holder{Class: "Map", Name: name, ID: 4, Kind: "Map", Entries: 900},
+			Count: 900, RetainedSize: 600 << 10, Share: 0.6, PathText: "(GC roots) → " + name + " @4",
+			PathSteps: []string{"(GC roots)", name + " @4"}, Hint: "bound " + name}},
+		DuplicateStrings: []heapgraph.DupString{{Text: name, Count: 40, Bytes: 4000, Wasted: 3900, ID: 77}},
+		Notes:            []string{"note " + name},
+	}
+}
+
 // renderAll writes every HTML report with name in it.
 func renderAll(t testing.TB, name string) map[string][]byte {
 	out := map[string][]byte{}
@@ -100,6 +113,11 @@ func renderAll(t testing.TB, name string) map[string][]byte {
 		t.Fatal(err)
 	}
 	out["diff"] = append([]byte(nil), b.Bytes()...)
+	b.Reset()
+	if err := WriteSingleHTML(&b, hostileSingle(name), testMeta); err != nil {
+		t.Fatal(err)
+	}
+	out["single"] = append([]byte(nil), b.Bytes()...)
 	b.Reset()
 	if err := WriteGCHTML(&b, hostileGC(t, name), name+".log", testMeta); err != nil {
 		t.Fatal(err)
@@ -193,4 +211,20 @@ func TestSummaryAndDiffHTMLContent(t *testing.T) {
 	if !strings.Contains(p.Text, "FreedWidget") {
 		t.Error("the chart lacks the class that shrank")
 	}
+}
+
+func TestSingleHTMLContent(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteSingleHTML(&b, hostileSingle("Order"), testMeta); err != nil {
+		t.Fatal(err)
+	}
+	htmltest.Check(t, b.Bytes(), OneSnapshotCaveat, "1 place(s) where memory accumulates", "Map Order @4 (Map, 900 entries)",
+		"60.0%", "Duplicated strings", "3.8 KiB", `"Order"`, "bound Order", dupFixText)
+	b.Reset()
+	r := hostileSingle("Order")
+	r.Suspects, r.DuplicateStrings = nil, nil
+	if err := WriteSingleHTML(&b, r, testMeta); err != nil {
+		t.Fatal(err)
+	}
+	htmltest.Check(t, b.Bytes(), "No accumulation: "+noAccumulationText)
 }
