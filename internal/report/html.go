@@ -37,6 +37,8 @@ var htmlTemplates = template.Must(template.New("report").Funcs(template.FuncMap{
 	"pct":    func(part, total uint64) string { return Pct(part, total) },
 	"dist":   Distance,
 	"stamp":  func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
+	"clip":   func(s string) string { return truncRunes(s, nameMax) },
+	"inc":    func(i int) int { return i + 1 },
 }).ParseFS(templateFS, "html/*.tmpl"))
 
 // contentSecurityPolicy allows nothing but the page's own inline style and
@@ -98,6 +100,10 @@ func writePage(w io.Writer, p *page) error {
 	p.CSS, p.JS, p.CSP = template.CSS(reportCSS), template.JS(reportJS), contentSecurityPolicy
 	return htmlTemplates.ExecuteTemplate(w, "page", p)
 }
+
+// nameMax bounds a class name in the pages' big tables, so that no name
+// can make a page of a thousand rows huge.
+const nameMax = 500
 
 // num formats a float for an SVG attribute.
 func num(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) }

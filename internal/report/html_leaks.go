@@ -43,7 +43,7 @@ func WriteLeaksHTML(w io.Writer, r *leak.Report, meta HTMLMeta) error {
 		tips = append(tips, fmt.Sprintf("%s: %s reachable, %s nodes", s.Name, ui.Bytes(int64(s.TotalSize)), ui.Count(int64(s.Nodes))))
 		vals = append(vals, ui.Bytes(int64(s.TotalSize)))
 	}
-	v.Heap = columns("reachable heap per snapshot", heap, tips, vals, names, true)
+	v.Heap = columns("reachable heap per snapshot", heap, tips, vals, shortNames(len(names)), true)
 	if !r.Leak {
 		v.NoSuspect = noSuspectText(r)
 	}
@@ -72,4 +72,14 @@ func WriteLeaksHTML(w io.Writer, r *leak.Report, meta HTMLMeta) error {
 		v.Suspects = append(v.Suspects, sv)
 	}
 	return writePage(w, &page{Title: v.Title, Meta: meta, Leaks: v})
+}
+
+// shortNames labels n snapshots S1..Sn under a chart's columns; the page
+// lists the file names they stand for.
+func shortNames(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("S%d", i+1)
+	}
+	return out
 }

@@ -127,9 +127,9 @@ func renderAll(t testing.TB, name string) map[string][]byte {
 }
 
 // readable is whether an HTML parser gives name back unchanged as text
-// (it turns NUL into U+FFFD and CR LF into LF).
+// (it turns NUL into U+FFFD and CR LF into LF), and in full.
 func readable(name string) bool {
-	return utf8.ValidString(name) && !strings.ContainsAny(name, "\x00\r\f")
+	return utf8.ValidString(name) && !strings.ContainsAny(name, "\x00\r\f") && utf8.RuneCountInString(name) <= nameMax
 }
 
 func checkAll(t *testing.T, name string) {
@@ -227,4 +227,18 @@ func TestSingleHTMLContent(t *testing.T) {
 		t.Fatal(err)
 	}
 	htmltest.Check(t, b.Bytes(), "No accumulation: "+noAccumulationText)
+}
+
+func TestHTMLClipsHugeNames(t *testing.T) {
+	name := strings.Repeat("x", 100000)
+	var b bytes.Buffer
+	s := hostileSummary("app")
+	s.Classes[0].Name = name
+	if err := WriteSummaryHTML(&b, s, testMeta); err != nil {
+		t.Fatal(err)
+	}
+	if b.Len() > 20000 {
+		t.Errorf("a 100,000-character class name makes a %d-byte summary page", b.Len())
+	}
+	htmltest.Check(t, b.Bytes(), strings.Repeat("x", nameMax-1)+"…")
 }
