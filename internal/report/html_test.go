@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -98,31 +99,19 @@ func hostileSingle(name string) *leak.SingleReport {
 // renderAll writes every HTML report with name in it.
 func renderAll(t testing.TB, name string) map[string][]byte {
 	out := map[string][]byte{}
-	var b bytes.Buffer
-	if err := WriteLeaksHTML(&b, hostileReport(name), testMeta); err != nil {
-		t.Fatal(err)
+	for kind, write := range map[string]func(io.Writer) error{
+		"leaks":   func(w io.Writer) error { return WriteLeaksHTML(w, hostileReport(name), testMeta) },
+		"summary": func(w io.Writer) error { return WriteSummaryHTML(w, hostileSummary(name), testMeta) },
+		"diff":    func(w io.Writer) error { return WriteDiffHTML(w, hostileDiff(name), 0, testMeta) },
+		"single":  func(w io.Writer) error { return WriteSingleHTML(w, hostileSingle(name), testMeta) },
+		"gc":      func(w io.Writer) error { return WriteGCHTML(w, hostileGC(t, name), name+".log", testMeta) },
+	} {
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		out[kind] = b.Bytes()
 	}
-	out["leaks"] = append([]byte(nil), b.Bytes()...)
-	b.Reset()
-	if err := WriteSummaryHTML(&b, hostileSummary(name), testMeta); err != nil {
-		t.Fatal(err)
-	}
-	out["summary"] = append([]byte(nil), b.Bytes()...)
-	b.Reset()
-	if err := WriteDiffHTML(&b, hostileDiff(name), 0, testMeta); err != nil {
-		t.Fatal(err)
-	}
-	out["diff"] = append([]byte(nil), b.Bytes()...)
-	b.Reset()
-	if err := WriteSingleHTML(&b, hostileSingle(name), testMeta); err != nil {
-		t.Fatal(err)
-	}
-	out["single"] = append([]byte(nil), b.Bytes()...)
-	b.Reset()
-	if err := WriteGCHTML(&b, hostileGC(t, name), name+".log", testMeta); err != nil {
-		t.Fatal(err)
-	}
-	out["gc"] = append([]byte(nil), b.Bytes()...)
 	return out
 }
 
