@@ -14,6 +14,7 @@ import (
 const (
 	hostileClass = `</script><img/src/onerror=alert(1)>`
 	hostileKey   = `<img src=x onerror="alert(2)">`
+	hostileText  = `<svg onload=alert(4)> label label`
 )
 
 func readHTML(t *testing.T, path string, want ...string) htmltest.Page {
@@ -69,7 +70,7 @@ func TestHTMLReportsOnRealSnapshots(t *testing.T) {
 		t.Fatalf("leaks ONE --html: exit %d\n%s", code, stdout)
 	}
 	p = readHTML(t, page, "Where memory accumulates", "one snapshot shows where memory accumulates", hostileClass,
-		"Array "+hostileKey, "1,500 entries")
+		"Array "+hostileKey, "1,500 entries", "Duplicated strings", hostileText, "1,501")
 	if p.SVGs != 1 {
 		t.Errorf("one-snapshot page has %d charts, want 1", p.SVGs)
 	}
