@@ -318,12 +318,12 @@ func localNodePID(addr string, pid int) error {
 	if ip := net.ParseIP(host); !(host == "localhost" || ip != nil && ip.IsLoopback()) {
 		return fmt.Errorf("the target at %s is not on this machine", addr)
 	}
-	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
-	if err != nil {
+	name, ok := inspector.NodeProcess(pid)
+	if name == "" {
 		return fmt.Errorf("pid %d is not a process here (is the target in a container?)", pid)
 	}
-	if !strings.Contains(filepath.Base(exe), "node") {
-		return fmt.Errorf("pid %d here is %s, not node (is the target in a container?)", pid, filepath.Base(exe))
+	if !ok {
+		return fmt.Errorf("pid %d here is %s, not node (is the target in a container?)", pid, name)
 	}
 	return nil
 }
@@ -340,10 +340,7 @@ func dialSpec(ctx context.Context, spec string, allowRemote bool) (watch.Conn, e
 	return c, nil
 }
 
-func processExists(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
+func processExists(pid int) bool { return inspector.ProcessAlive(pid) }
 
 // analyzeToFile runs the leak analysis on snapshots of one process and
 // writes a Markdown report to out (atomically), returning a one-line
