@@ -51,7 +51,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	restart := fs.String("heap-restart", "off", "restart threshold (size or %); off to disable")
 	onWarn := fs.String("on-warn", "log", "actions at warn: comma list of log, snapshot, gc, signal:NAME, hook:CMD (last), or none")
 	onCritical := fs.String("on-critical", "log,snapshot", "actions at critical")
-	onRestart := fs.String("on-restart", "log,signal:SIGTERM", "actions at restart")
+	onRestart := fs.String("on-restart", watch.DefaultRestartActions, "actions at restart")
 	onLeak := fs.String("on-leak", "log", "actions when the leak signal turns on")
 	cooldown := fs.Duration("cooldown", 10*time.Minute, "minimum time between two firings of one action of one trigger")
 	leakGCs := fs.Int("leak-gcs", 5, "leak signal: consecutive major GCs whose post-GC heap grows")

@@ -22,3 +22,6 @@ func sendSignal(pid int, sig syscall.Signal) error { return syscall.Kill(pid, si
 func shellCommand(ctx context.Context, command string) *exec.Cmd {
 	return exec.CommandContext(ctx, "/bin/sh", "-c", command)
 }
+
+// DefaultRestartActions are watch's --on-restart default.
+const DefaultRestartActions = "log,signal:SIGTERM"

@@ -30,3 +30,7 @@ func shellCommand(ctx context.Context, command string) *exec.Cmd {
 	cmd.SysProcAttr = &syscall.SysProcAttr{CmdLine: `cmd.exe /d /s /c "` + command + `"`}
 	return cmd
 }
+
+// DefaultRestartActions are watch's --on-restart default: Windows has no
+// SIGTERM to ask a process to restart, and killing it is no default.
+const DefaultRestartActions = "log"

@@ -16,6 +16,9 @@ func TestSignalsWindows(t *testing.T) {
 		t.Errorf("SIGTERM: %v", err)
 	}
 	cmd := shellCommand(context.Background(), `echo "a b" & exit 3`)
+	if _, err := ParseActions(DefaultRestartActions); err != nil {
+		t.Errorf("default --on-restart: %v", err)
+	}
 	if cmd.SysProcAttr == nil || !strings.HasSuffix(cmd.SysProcAttr.CmdLine, `/c "echo "a b" & exit 3"`) {
 		t.Errorf("cmd line %+v", cmd.SysProcAttr)
 	}
