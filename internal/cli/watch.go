@@ -51,7 +51,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	restart := fs.String("heap-restart", "off", "restart threshold (size or %); off to disable")
 	onWarn := fs.String("on-warn", "log", "actions at warn: comma list of log, snapshot, gc, signal:NAME, hook:CMD (last), or none")
 	onCritical := fs.String("on-critical", "log,snapshot", "actions at critical")
-	onRestart := fs.String("on-restart", "log,signal:SIGTERM", "actions at restart")
+	onRestart := fs.String("on-restart", watch.DefaultRestartActions, "actions at restart")
 	onLeak := fs.String("on-leak", "log", "actions when the leak signal turns on")
 	cooldown := fs.Duration("cooldown", 10*time.Minute, "minimum time between two firings of one action of one trigger")
 	leakGCs := fs.Int("leak-gcs", 5, "leak signal: consecutive major GCs whose post-GC heap grows")
@@ -339,12 +339,12 @@ func localNodePID(addr string, pid int) error {
 	if ip := net.ParseIP(host); !(host == "localhost" || ip != nil && ip.IsLoopback()) {
 		return fmt.Errorf("the target at %s is not on this machine", addr)
 	}
-	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
-	if err != nil {
+	name, ok := inspector.NodeProcess(pid)
+	if name == "" {
 		return fmt.Errorf("pid %d is not a process here (is the target in a container?)", pid)
 	}
-	if !strings.Contains(filepath.Base(exe), "node") {
-		return fmt.Errorf("pid %d here is %s, not node (is the target in a container?)", pid, filepath.Base(exe))
+	if !ok {
+		return fmt.Errorf("pid %d here is %s, not node (is the target in a container?)", pid, name)
 	}
 	return nil
 }
@@ -361,10 +361,7 @@ func dialSpec(ctx context.Context, spec string, allowRemote bool) (watch.Conn, e
 	return c, nil
 }
 
-func processExists(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
+func processExists(pid int) bool { return inspector.ProcessAlive(pid) }
 
 // analyzeToFile runs the leak analysis on snapshots of one process and
 // writes a Markdown report to out (atomically), returning a one-line

@@ -17,11 +17,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/inspector"
@@ -802,14 +800,14 @@ func (a *agent) do(ctx context.Context, trigger string, act Action, why string) 
 		if err := a.cfg.CanSignal(a.info.PID); err != nil {
 			return "", "", fmt.Errorf("not sending %s: %w", act.Arg, err)
 		}
-		if err := syscall.Kill(a.info.PID, sig); err != nil {
+		if err := sendSignal(a.info.PID, sig); err != nil {
 			return "", "", fmt.Errorf("sending %s to pid %d: %w", act.Arg, a.info.PID, err)
 		}
 		return fmt.Sprintf("sent %s to pid %d", act.Arg, a.info.PID), "", nil
 	case "hook":
 		hctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(hctx, "/bin/sh", "-c", act.Arg)
+		cmd := shellCommand(hctx, act.Arg)
 		cmd.Env = append(os.Environ(),
 			"LEAKHOUND_TARGET="+a.name,
 			fmt.Sprintf("LEAKHOUND_PID=%d", a.info.PID),
