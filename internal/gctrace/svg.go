@@ -53,10 +53,17 @@ func WriteSVG(w io.Writer, s *Summary) error {
 		svgLeft+260, ly-4, svgLeft+268, ly)
 	fmt.Fprintf(bw, `<line x1="%d" y1="%.0f" x2="%d" y2="%.0f" stroke="#c1121f" stroke-dasharray="5 4"/><text x="%d" y="%.0f">post-GC trend (Theil–Sen)</text>`,
 		svgLeft+380, ly-4, svgLeft+400, ly-4, svgLeft+406, ly)
+	if s.Forced != nil {
+		fmt.Fprintf(bw, `<circle cx="%d" cy="%.0f" r="3.5" fill="#ffffff" stroke="#c1121f" stroke-width="1.5"/><text x="%d" y="%.0f">forced major GC</text>`,
+			svgLeft+570, ly-4, svgLeft+578, ly)
+	}
 	fmt.Fprintln(bw, `</g>`)
 	fmt.Fprintln(bw, `</svg>`)
 	return bw.Flush()
 }
+
+// pwLabel is where the forced-GC note starts on a panel's title line.
+const pwLabel = 380
 
 func esc(s string) string { return html.EscapeString(s) }
 
@@ -74,6 +81,10 @@ func svgPanel(w *bufio.Writer, is *IsolateSummary, y0 float64) {
 	fmt.Fprintf(w, `<text x="%d" y="%.0f" font-size="14" font-weight="bold">isolate %d:%s — %s GCs</text>`+"\n",
 		svgLeft, y0+20, is.PID, esc(is.Isolate), ui.Count(is.GCs))
 	fmt.Fprintf(w, `<text x="%d" y="%.0f" fill="%s">%s</text>`+"\n", svgLeft, y0+37, colour, esc(clip(is.VerdictText, 130)))
+	if is.Forced != nil {
+		fmt.Fprintf(w, `<text x="%d" y="%.0f" fill="#555" font-size="11">%s (hollow markers), left out of time in GC</text>`+"\n",
+			svgLeft+pwLabel, y0+20, esc(clip(is.Forced.String(), 70)))
+	}
 	pts := is.Chart
 	if len(pts) == 0 {
 		return
@@ -124,6 +135,13 @@ func svgPanel(w *bufio.Writer, is *IsolateSummary, y0 float64) {
 	poly("#2a6f97", func(p ChartPoint) float64 { return p.AfterMB })
 	fmt.Fprintf(w, `<g fill="#c1121f">`)
 	for _, p := range is.MajorGCs {
+		// Forced GCs (global.gc(), heap snapshots) are hollow: the program
+		// did not ask for them.
+		if p.Forced {
+			fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3" fill="#ffffff" stroke="#c1121f" stroke-width="1.5"><title>forced major GC at %s: %.1f → %.1f MB</title></circle>`,
+				x(p.TMs), y(p.AfterMB), fmtDuration(p.TMs), p.BeforeMB, p.AfterMB)
+			continue
+		}
 		fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3"><title>major GC at %s: %.1f → %.1f MB</title></circle>`,
 			x(p.TMs), y(p.AfterMB), fmtDuration(p.TMs), p.BeforeMB, p.AfterMB)
 	}
