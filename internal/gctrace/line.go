@@ -208,7 +208,7 @@ func LooksLikeGC(line []byte) bool {
 		}
 		off += i + 5
 		b := line[off:]
-		if looksLikeGC(b) || bytes.HasPrefix(b, []byte("pause=")) {
+		if looksLikeGC(b) || bytes.HasPrefix(b, []byte("pause=")) || bytes.HasPrefix(b, []byte("GC: {")) {
 			return true
 		}
 	}
@@ -259,6 +259,15 @@ func parsePrefix(b []byte, ev *Event) ([]byte, bool) {
 		iso = iso<<4 | uint64(d)
 		i++
 	}
+	// V8 13+ adds a third field in the lines it prints through
+	// PrintIsolate (--trace-gc-nvp): "[7674:0x37385000:0]".
+	if i > start && i+1 < len(b) && b[i] == ':' && isDigit(b[i+1]) {
+		j := i + 1
+		for j < len(b) && isDigit(b[j]) && j-i <= 12 {
+			j++
+		}
+		i = j
+	}
 	if i == start || i >= len(b) || b[i] != ']' {
 		return b, false
 	}
@@ -291,19 +300,22 @@ func parseTimed(b []byte, ev *Event) Kind {
 	}
 	b = b[5:]
 	nvp := bytes.HasPrefix(b, []byte("pause="))
-	if !nvp && !looksLikeGC(b) {
+	json := bytes.HasPrefix(b, []byte("GC: {"))
+	if !nvp && !json && !looksLikeGC(b) {
 		// Other timed V8 lines: "[HeapController] ...", "Memory reducer: ...".
 		return KindOther
 	}
 	ev.TimeMs = t
 	// A record V8 cut off runs straight into the next one; this one ends
 	// where that starts.
+	// V8 never prints two records on a line, so this one was cut.
 	if end := nextRecord(b); end >= 0 {
 		ev.Next = len(b) - end
 		b = b[:end]
+		ev.Cut = true
 	}
-	if nvp {
-		if parseNVP(b, ev) {
+	if nvp || json {
+		if nvp && parseNVP(b, ev) || json && parseNVPJSON(b[4:], ev) {
 			return KindNVP
 		}
 		return KindMalformed
@@ -333,7 +345,7 @@ func nextRecord(b []byte) int {
 				rest = rest[n:]
 				if len(rest) > 5 && string(rest[:5]) == " ms: " {
 					rest = rest[5:]
-					if looksLikeGC(rest) || bytes.HasPrefix(rest, []byte("pause=")) {
+					if looksLikeGC(rest) || bytes.HasPrefix(rest, []byte("pause=")) || bytes.HasPrefix(rest, []byte("GC: {")) {
 						return off
 					}
 				}
@@ -346,9 +358,10 @@ func nextRecord(b []byte) int {
 
 // looksLikeGC tells a GC record from V8's other timed messages by the
 // names of V8's collectors: Scavenge, Mark-sweep and Mark-Compact, Minor
-// Mark-Compact and Minor Mark-Sweep, and V8 10's "Shared " prefix.
+// Mark-Compact and Minor Mark-Sweep, V8 10's "Shared " and V8 14's
+// "Incremental " prefixes.
 func looksLikeGC(b []byte) bool {
-	for _, p := range [...]string{"Scavenge", "Mark-", "Minor ", "Shared Mark-", "Shared Scavenge"} {
+	for _, p := range [...]string{"Scavenge", "Mark-", "Minor ", "Shared Mark-", "Shared Scavenge", "Incremental Mark-", "Incremental Minor "} {
 		if len(b) >= len(p) && string(b[:len(p)]) == p {
 			return true
 		}
@@ -720,7 +733,110 @@ func parseSpace(b []byte, ev *Event) bool {
 // isMajor tells full collections (Mark-sweep, Mark-Compact and their
 // suffixed forms) from young-generation ones (Scavenge, Minor ...).
 func isMajor(typ []byte) bool {
-	return bytes.HasPrefix(typ, []byte("Mark-")) || bytes.HasPrefix(typ, []byte("Shared Mark-"))
+	typ = bytes.TrimPrefix(typ, []byte("Shared "))
+	typ = bytes.TrimPrefix(typ, []byte("Incremental "))
+	return bytes.HasPrefix(typ, []byte("Mark-"))
+}
+
+// parseNVPJSON reads V8 14's --trace-gc-nvp form, one JSON object:
+// {"pause":3.487,"mutator":116.5,"gc":"s","reduce_memory":false,
+// "reason":"allocation failure",...,"start_object_size":5226056,...}. It
+// scans keys and flat values without decoding (no allocation); a line cut
+// short keeps what it read, but without both sizes it is no GC.
+func parseNVPJSON(b []byte, ev *Event) bool {
+	if len(b) == 0 || b[0] != '{' {
+		return false
+	}
+	b = b[1:]
+	var gotPause, gotType, gotBefore, gotAfter, reduce bool
+	typeIdx := -1
+	for len(b) > 0 {
+		if b[0] == ',' || b[0] == ' ' {
+			b = b[1:]
+			continue
+		}
+		if b[0] != '"' {
+			break
+		}
+		end := bytes.IndexByte(b[1:], '"')
+		if end < 0 {
+			break
+		}
+		key := b[1 : 1+end]
+		b = b[2+end:]
+		if len(b) == 0 || b[0] != ':' {
+			break
+		}
+		b = b[1:]
+		var val []byte
+		if len(b) > 0 && b[0] == '"' {
+			e := 1
+			for e < len(b) && b[e] != '"' {
+				if b[e] == '\\' {
+					e++
+				}
+				e++
+			}
+			if e >= len(b) {
+				break
+			}
+			val, b = b[1:e], b[e+1:]
+		} else {
+			e := bytes.IndexAny(b, ",}")
+			if e < 0 {
+				e = len(b)
+			}
+			val, b = b[:e], b[e:]
+		}
+		switch string(key) {
+		case "pause":
+			v, n := parseNum(val)
+			if n == 0 {
+				return false
+			}
+			ev.PauseMs, gotPause = v, true
+		case "mutator":
+			if v, n := parseNum(val); n > 0 {
+				ev.MutatorMs = v
+			}
+		case "gc":
+			for i, nm := range nvpNames {
+				if string(val) == nm.short {
+					typeIdx, gotType = i, true
+				}
+			}
+		case "reduce_memory":
+			reduce = string(val) == "true"
+		case "reason":
+			ev.Reason = val
+		case "start_object_size":
+			ev.BeforeMB, gotBefore = bytesToMB(val), true
+		case "end_object_size":
+			ev.AfterMB, gotAfter = bytesToMB(val), true
+		case "start_memory_size":
+			ev.BeforeCommittedMB = bytesToMB(val)
+		case "end_memory_size":
+			ev.AfterCommittedMB = bytesToMB(val)
+		case "incremental":
+			if v, n := parseNum(val); n > 0 {
+				ev.IncrementalMs = v
+			}
+		case "incremental_steps_count":
+			if v, n := parseNum(val); n > 0 {
+				ev.IncrementalSteps = int64(v)
+			}
+		}
+	}
+	if !gotPause || !gotType || !gotBefore || !gotAfter {
+		return false
+	}
+	ev.Type = nvpLong[typeIdx]
+	if reduce {
+		ev.Type = nvpReduce[typeIdx]
+	}
+	ev.Major = typeIdx == 1 || typeIdx == 2
+	ev.Forced = ForcedReason(ev.Reason)
+	return true
 }
 
 func bytesToMB(v []byte) float64 {
