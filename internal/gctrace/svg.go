@@ -62,9 +62,6 @@ func WriteSVG(w io.Writer, s *Summary) error {
 	return bw.Flush()
 }
 
-// pwLabel is where the forced-GC note starts on a panel's title line.
-const pwLabel = 380
-
 func esc(s string) string { return html.EscapeString(s) }
 
 func svgPanel(w *bufio.Writer, is *IsolateSummary, y0 float64) {
@@ -82,8 +79,10 @@ func svgPanel(w *bufio.Writer, is *IsolateSummary, y0 float64) {
 		svgLeft, y0+20, is.PID, esc(is.Isolate), ui.Count(is.GCs))
 	fmt.Fprintf(w, `<text x="%d" y="%.0f" fill="%s">%s</text>`+"\n", svgLeft, y0+37, colour, esc(clip(is.VerdictText, 130)))
 	if is.Forced != nil {
-		fmt.Fprintf(w, `<text x="%d" y="%.0f" fill="#555" font-size="11">%s (hollow markers), left out of time in GC</text>`+"\n",
-			svgLeft+pwLabel, y0+20, esc(clip(is.Forced.String(), 70)))
+		// Right-aligned on the title line, short enough to leave the title
+		// its room.
+		fmt.Fprintf(w, `<text x="%d" y="%.0f" fill="#555" font-size="11" text-anchor="end">%s forced (hollow), not in time in GC</text>`+"\n",
+			svgWidth-svgRight, y0+20, esc(clip(fmt.Sprintf("%s GC%s, %s", ui.Count(is.Forced.GCs), plural(int(is.Forced.GCs)), fmtMs(is.Forced.PauseMs)), 40)))
 	}
 	pts := is.Chart
 	if len(pts) == 0 {
