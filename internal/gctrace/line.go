@@ -475,7 +475,7 @@ func parseHuman(b []byte, ev *Event) bool {
 	// starts.
 	if bytes.HasPrefix(b, []byte("(+ ")) {
 		g := b[3:]
-		end := bytes.IndexAny(g, "()")
+		end := indexParen(g)
 		if end >= 0 && g[end] == ')' {
 			b = skipSpaces(g[end+1:])
 		} else if end >= 0 {
@@ -522,6 +522,16 @@ func parseHuman(b []byte, ev *Event) bool {
 	ev.Reason = reason(b)
 	ev.Forced = ForcedReason(ev.Reason)
 	return true
+}
+
+// indexParen is bytes.IndexAny(b, "()") without building a set per call.
+func indexParen(b []byte) int {
+	for i, c := range b {
+		if c == '(' || c == ')' {
+			return i
+		}
+	}
+	return -1
 }
 
 // cutHere ends a record whose line stopped after its sizes.
