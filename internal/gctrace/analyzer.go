@@ -98,6 +98,10 @@ type LineCounts struct {
 	// Dropped are GC lines of isolates beyond the 4096th, which a real log
 	// never has; the limit keeps a hostile log from growing our memory.
 	Dropped int64 `json:"dropped"`
+	// Joined are records that followed another on the same line (V8's
+	// out-of-memory replay joins the records it cut off; pastes lose
+	// newlines); each is also counted in Total as a line of its own.
+	Joined int64 `json:"joined,omitempty"`
 }
 
 type isoKey struct {
@@ -247,6 +251,7 @@ func (a *Analyzer) Line(line []byte) {
 		// of its own.
 		line = line[next:]
 		a.lines.Total++
+		a.lines.Joined++
 	}
 }
 
