@@ -475,7 +475,7 @@ func parseHuman(b []byte, ev *Event) bool {
 	// starts.
 	if bytes.HasPrefix(b, []byte("(+ ")) {
 		g := b[3:]
-		end := indexParen(g)
+		end := index2(g, '(', ')')
 		if end >= 0 && g[end] == ')' {
 			b = skipSpaces(g[end+1:])
 		} else if end >= 0 {
@@ -524,10 +524,10 @@ func parseHuman(b []byte, ev *Event) bool {
 	return true
 }
 
-// indexParen is bytes.IndexAny(b, "()") without building a set per call.
-func indexParen(b []byte) int {
+// index2 is bytes.IndexAny for two bytes without building a set per call.
+func index2(b []byte, x, y byte) int {
 	for i, c := range b {
-		if c == '(' || c == ')' {
+		if c == x || c == y {
 			return i
 		}
 	}
@@ -614,9 +614,7 @@ func init() {
 // parseNVP reads the key=value form. Keys differ between V8 versions
 // (total_size_before vs start_object_size); unknown keys are skipped.
 func parseNVP(b []byte, ev *Event) bool {
-	var gotPause, gotType, gotBefore, gotAfter bool
-	typeIdx := -1
-	reduce, sweeping := false, false
+	var st nvpState
 	for len(b) > 0 {
 		sp := bytes.IndexByte(b, ' ')
 		tok := b
@@ -629,60 +627,81 @@ func parseNVP(b []byte, ev *Event) bool {
 		if eq <= 0 {
 			continue
 		}
-		key, val := tok[:eq], tok[eq+1:]
-		switch string(key) { // no allocation: the compiler special-cases this
-		case "pause":
-			v, n := parseNum(val)
-			if n == 0 {
-				return false
-			}
-			ev.PauseMs, gotPause = v, true
-		case "mutator":
-			if v, n := parseNum(val); n > 0 {
-				ev.MutatorMs = v
-			}
-		case "gc":
-			for i, nm := range nvpNames {
-				if string(val) == nm.short {
-					typeIdx, gotType = i, true
-				}
-			}
-		case "reduce_memory":
-			reduce = len(val) > 0 && val[0] == '1'
-		case "during_sweeping":
-			sweeping = len(val) > 0 && val[0] == '1'
-		case "total_size_before", "start_object_size":
-			ev.BeforeMB, gotBefore = bytesToMB(val), true
-		case "total_size_after", "end_object_size":
-			ev.AfterMB, gotAfter = bytesToMB(val), true
-		case "start_memory_size":
-			ev.BeforeCommittedMB = bytesToMB(val)
-		case "end_memory_size":
-			ev.AfterCommittedMB = bytesToMB(val)
-		case "incremental":
-			if v, n := parseNum(val); n > 0 {
-				ev.IncrementalMs = v
-			}
-		case "incremental_steps_count":
-			if v, n := parseNum(val); n > 0 {
-				ev.IncrementalSteps = int64(v)
-			}
+		if !st.field(ev, tok[:eq], tok[eq+1:]) {
+			return false
 		}
 	}
-	// A record without its sizes (V8 cuts NVP lines, which run past a
-	// kilobyte, to 255 bytes in its out-of-memory replay) is no sample of
-	// the heap.
-	if !gotPause || !gotType || !gotBefore || !gotAfter {
+	return st.finish(ev)
+}
+
+// nvpState collects the fields of one NVP record, in either form.
+type nvpState struct {
+	gotPause, gotType, gotBefore, gotAfter bool
+	reduce, sweeping                       bool
+	typeIdx                                int
+}
+
+// field takes one key and its value; false when the record is damaged.
+func (st *nvpState) field(ev *Event, key, val []byte) bool {
+	switch string(key) { // no allocation: the compiler special-cases this
+	case "pause":
+		v, n := parseNum(val)
+		if n == 0 {
+			return false
+		}
+		ev.PauseMs, st.gotPause = v, true
+	case "mutator":
+		if v, n := parseNum(val); n > 0 {
+			ev.MutatorMs = v
+		}
+	case "gc":
+		for i, nm := range nvpNames {
+			if string(val) == nm.short {
+				st.typeIdx, st.gotType = i, true
+			}
+		}
+	case "reduce_memory":
+		st.reduce = len(val) > 0 && val[0] == '1' || string(val) == "true"
+	case "during_sweeping":
+		st.sweeping = len(val) > 0 && val[0] == '1' || string(val) == "true"
+	case "reason": // V8 14's JSON form only
+		ev.Reason = val
+	case "total_size_before", "start_object_size":
+		ev.BeforeMB, st.gotBefore = bytesToMB(val), true
+	case "total_size_after", "end_object_size":
+		ev.AfterMB, st.gotAfter = bytesToMB(val), true
+	case "start_memory_size":
+		ev.BeforeCommittedMB = bytesToMB(val)
+	case "end_memory_size":
+		ev.AfterCommittedMB = bytesToMB(val)
+	case "incremental":
+		if v, n := parseNum(val); n > 0 {
+			ev.IncrementalMs = v
+		}
+	case "incremental_steps_count":
+		if v, n := parseNum(val); n > 0 {
+			ev.IncrementalSteps = int64(v)
+		}
+	}
+	return true
+}
+
+// finish names the record's type. A record without its sizes (V8 cuts
+// NVP lines, which run past a kilobyte, to 255 bytes in its out-of-memory
+// replay) is no sample of the heap.
+func (st *nvpState) finish(ev *Event) bool {
+	if !st.gotPause || !st.gotType || !st.gotBefore || !st.gotAfter {
 		return false
 	}
-	name := nvpLong[typeIdx]
-	if reduce {
-		name = nvpReduce[typeIdx]
-	} else if sweeping {
-		name = nvpSweeping[typeIdx]
+	name := nvpLong[st.typeIdx]
+	if st.reduce {
+		name = nvpReduce[st.typeIdx]
+	} else if st.sweeping {
+		name = nvpSweeping[st.typeIdx]
 	}
 	ev.Type = name
-	ev.Major = typeIdx == 1 || typeIdx == 2
+	ev.Major = st.typeIdx == 1 || st.typeIdx == 2
+	ev.Forced = ForcedReason(ev.Reason)
 	return true
 }
 
@@ -758,8 +777,7 @@ func parseNVPJSON(b []byte, ev *Event) bool {
 		return false
 	}
 	b = b[1:]
-	var gotPause, gotType, gotBefore, gotAfter, reduce bool
-	typeIdx := -1
+	var st nvpState
 	for len(b) > 0 {
 		if b[0] == ',' || b[0] == ' ' {
 			b = b[1:]
@@ -792,61 +810,17 @@ func parseNVPJSON(b []byte, ev *Event) bool {
 			}
 			val, b = b[1:e], b[e+1:]
 		} else {
-			e := bytes.IndexAny(b, ",}")
+			e := index2(b, ',', '}')
 			if e < 0 {
 				e = len(b)
 			}
 			val, b = b[:e], b[e:]
 		}
-		switch string(key) {
-		case "pause":
-			v, n := parseNum(val)
-			if n == 0 {
-				return false
-			}
-			ev.PauseMs, gotPause = v, true
-		case "mutator":
-			if v, n := parseNum(val); n > 0 {
-				ev.MutatorMs = v
-			}
-		case "gc":
-			for i, nm := range nvpNames {
-				if string(val) == nm.short {
-					typeIdx, gotType = i, true
-				}
-			}
-		case "reduce_memory":
-			reduce = string(val) == "true"
-		case "reason":
-			ev.Reason = val
-		case "start_object_size":
-			ev.BeforeMB, gotBefore = bytesToMB(val), true
-		case "end_object_size":
-			ev.AfterMB, gotAfter = bytesToMB(val), true
-		case "start_memory_size":
-			ev.BeforeCommittedMB = bytesToMB(val)
-		case "end_memory_size":
-			ev.AfterCommittedMB = bytesToMB(val)
-		case "incremental":
-			if v, n := parseNum(val); n > 0 {
-				ev.IncrementalMs = v
-			}
-		case "incremental_steps_count":
-			if v, n := parseNum(val); n > 0 {
-				ev.IncrementalSteps = int64(v)
-			}
+		if !st.field(ev, key, val) {
+			return false
 		}
 	}
-	if !gotPause || !gotType || !gotBefore || !gotAfter {
-		return false
-	}
-	ev.Type = nvpLong[typeIdx]
-	if reduce {
-		ev.Type = nvpReduce[typeIdx]
-	}
-	ev.Major = typeIdx == 1 || typeIdx == 2
-	ev.Forced = ForcedReason(ev.Reason)
-	return true
+	return st.finish(ev)
 }
 
 func bytesToMB(v []byte) float64 {
