@@ -138,11 +138,12 @@ func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 		if ts.Forced {
 			name += ", forced"
 		}
+		count := ui.Count(ts.Count)
 		if ts.PauseUnknown > 0 {
-			// Percentiles are of the GCs whose pauses are known.
-			approx += fmt.Sprintf("(%d?) ", ts.PauseUnknown)
+			// The pause columns are of the GCs whose pauses are known.
+			count += fmt.Sprintf(" (%s pause?)", ui.Count(ts.PauseUnknown))
 		}
-		t.Rows = append(t.Rows, []string{"  " + name, ui.Count(ts.Count), fmt.Sprintf("%.1f", ts.PerMinute),
+		t.Rows = append(t.Rows, []string{"  " + name, count, fmt.Sprintf("%.1f", ts.PerMinute),
 			approx + fmtMs(ts.PauseMs.P50), approx + fmtMs(ts.PauseMs.P95), approx + fmtMs(ts.PauseMs.P99),
 			fmtMs(ts.PauseMs.Max), fmtMs(ts.PauseMs.Total)})
 	}
