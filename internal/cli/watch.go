@@ -67,6 +67,10 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	verbose := fs.Bool("verbose", false, "print every sample, not only events")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	status := fs.Duration("status", time.Minute, "print a status line this often in text mode (0: never; --verbose prints every sample)")
+	var tracks, counts repeated
+	fs.Var(&tracks, "track", "watch a value's size at every sample: `NAME=EXPR[:LIMIT]`, e.g. userCache=globalThis.userCache:10000 or queue=require('./queue').pending; read without side effects; LIMIT: fire --on-leak when it grew by more (repeatable)")
+	fs.Var(&counts, "count", "count live instances of a class every --count-every: `CLASS` (a global) or NAME=EXPR naming the constructor, e.g. Order=require('./models').Order; walks the heap (repeatable)")
+	countEvery := fs.Duration("count-every", time.Minute, "how often --count counts; each count pauses the target while V8 walks the whole heap (about 3 s per million objects), so it is stretched to keep that pause under 1% of the time")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -89,6 +93,19 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	}
 	if *every != 0 && *every < time.Second {
 		return BadInputf("--snapshot-every %s is too short (minimum 1s)", *every)
+	}
+	var tracked []watch.Tracked
+	for i, list := range [][]string{tracks, counts} {
+		for _, v := range list {
+			t, err := watch.ParseTrack(v, i == 1)
+			if err != nil {
+				return BadInput(err)
+			}
+			tracked = append(tracked, t)
+		}
+	}
+	if *countEvery < time.Second {
+		return BadInputf("--count-every %s is too short (minimum 1s)", *countEvery)
 	}
 	minGrowth, err := watch.ParseSize(*leakMin)
 	if err != nil {
@@ -205,6 +222,9 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 			if e.LeakSignal != nil {
 				e.Message += "; " + e.LeakSignal.String()
 			}
+			for _, t := range e.Tracked {
+				e.Message += fmt.Sprintf("; %s %s", t.Name, ui.Count(t.Value))
+			}
 			gcsSince, majorsSince, forcedSince = 0, 0, 0
 			e.Kind = "status"
 		}
@@ -234,6 +254,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		Leak:        watch.LeakDetector{Window: *leakGCs, MinGrowth: minGrowth},
 		LeakActions: leakActs, Thresholds: ths, Cooldown: *cooldown,
 		SnapshotEvery: *every, Keep: *keep, SnapshotCount: *snapCount, DataDir: *dataDir,
+		Tracked: tracked, CountEvery: *countEvery,
 		Connect: func(ctx context.Context) (watch.Conn, error) {
 			if first0 != nil {
 				c := first0

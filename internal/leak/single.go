@@ -43,8 +43,10 @@ type Accumulation struct {
 	Share        float64    `json:"share"`
 	RetainerPath []PathStep `json:"retainer_path"`
 	PathText     string     `json:"path_text"`
-	Location     *Location  `json:"location"`
-	Hint         string     `json:"hint"`
+	// PathSteps is PathText cut at its arrows (see Suspect.PathSteps).
+	PathSteps []string  `json:"-"`
+	Location  *Location `json:"location"`
+	Hint      string    `json:"hint"`
 	// Runtime: the entries are node's own state (loaded modules, its
 	// internal objects), not the program's: listed, ranked after the
 	// program's accumulations.
@@ -403,7 +405,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	x.explain(&s)
 	a := Accumulation{
 		Kind: kind, Pattern: s.Pattern, Class: s.Class, RootClass: s.RootClass, Holder: s.Holder,
-		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText,
+		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
 		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder),
 	}
 	if total > 0 {

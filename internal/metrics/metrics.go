@@ -32,6 +32,7 @@ type Metrics struct {
 	snapshots                                                   prometheus.Counter
 	actions                                                     *prometheus.CounterVec
 	restarts                                                    prometheus.Counter
+	tracked, instances                                          *prometheus.GaugeVec
 }
 
 // New registers every collector in a fresh registry. constLabels (e.g.
@@ -65,8 +66,19 @@ func New(constLabels prometheus.Labels) *Metrics {
 	m.snapshots = prometheus.NewCounter(prometheus.CounterOpts{Name: "leakhound_snapshots_total", Help: "Heap snapshots taken.", ConstLabels: constLabels})
 	m.actions = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "leakhound_actions_total", Help: "Actions fired, by trigger (warn, critical, restart, leak) and action.", ConstLabels: constLabels}, []string{"trigger", "action"})
 	m.restarts = prometheus.NewCounter(prometheus.CounterOpts{Name: "leakhound_target_reconnects_total", Help: "Reconnections to the target after it restarted or the connection dropped.", ConstLabels: constLabels})
-	m.Registry.MustRegister(m.snapshots, m.actions, m.restarts)
+	m.tracked = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "leakhound_tracked_entries", Help: "Size in entries of a value watched with --track (a Map's or Set's size, an Array's length, an object's keys, a string's or Buffer's length).", ConstLabels: constLabels}, []string{"name"})
+	m.instances = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "leakhound_live_instances", Help: "Live instances of a class counted with --count.", ConstLabels: constLabels}, []string{"name"})
+	m.Registry.MustRegister(m.snapshots, m.actions, m.restarts, m.tracked, m.instances)
 	return m
+}
+
+// Tracked sets a --track value (kind "instances": a --count).
+func (m *Metrics) Tracked(name, kind string, v int64) {
+	if kind == "instances" {
+		m.instances.WithLabelValues(name).Set(float64(v))
+		return
+	}
+	m.tracked.WithLabelValues(name).Set(float64(v))
 }
 
 // Memory sets the memory gauges from one sample.

@@ -197,3 +197,11 @@ func (t *Table) Write(w io.Writer, p Palette) {
 		line(r, false)
 	}
 }
+
+// SignedCount is Count with an explicit "+" for growth.
+func SignedCount(n int64) string {
+	if n > 0 {
+		return "+" + Count(n)
+	}
+	return Count(n)
+}

@@ -115,6 +115,11 @@ type Config struct {
 	// reportPath; it returns a one-line summary. Nil: no analysis.
 	Analyze func(ctx context.Context, snapshots []string, reportPath string) (string, error)
 
+	// Tracked values (--track) and class counts (--count), measured at
+	// every sample; counts walk the heap, so at most every CountEvery.
+	Tracked    []Tracked
+	CountEvery time.Duration // default 1m
+
 	Store   *store.Store     // may be nil
 	Metrics *metrics.Metrics // may be nil
 	// OnEvent receives everything worth telling the user. May be nil.
@@ -147,6 +152,8 @@ type Event struct {
 	ForcedGCs int `json:"forced_gcs,omitempty"`
 	// LeakSignal is how far the leak signal is from firing (sample events).
 	LeakSignal *LeakProgress `json:"leak_signal,omitempty"`
+	// Tracked are the --track and --count values measured at this sample.
+	Tracked []TrackedValue `json:"tracked,omitempty"`
 }
 
 // LeakProgress is the leak signal's current run: it fires when RisingGCs
@@ -223,6 +230,10 @@ type agent struct {
 	// windows are the target-clock spans of the GCs watch itself asked
 	// for (snapshots, the gc action): GCs starting inside are forced.
 	windows []window
+	// trackers are Config.Tracked's state; mainDir is the main module's
+	// folder, for require('./x') in their expressions.
+	trackers []*tracker
+	mainDir  string
 }
 
 // analysis is the outcome of one automatic analysis.
@@ -244,7 +255,13 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Keep <= 0 {
 		cfg.Keep = 3
 	}
+	if cfg.CountEvery <= 0 {
+		cfg.CountEvery = time.Minute
+	}
 	a := &agent{cfg: cfg, last: map[string]time.Time{}, id: newID(), stop: ctx}
+	for _, t := range cfg.Tracked {
+		a.trackers = append(a.trackers, &tracker{Tracked: t, first: -1})
+	}
 	if cfg.Duration > 0 {
 		var cancel context.CancelFunc
 		a.stop, cancel = context.WithTimeout(ctx, cfg.Duration)
@@ -485,6 +502,11 @@ func (a *agent) install(ctx context.Context) error {
 		return fmt.Errorf("installing the GC observer in the target: %w", err)
 	}
 	a.info = info
+	if len(a.trackers) > 0 {
+		// The main module's folder, for require('./x') in --track; an ES
+		// module program has none (its expressions use globalThis).
+		_ = a.eval(a.stop, "(process.mainModule && process.mainModule.path) || ''", &a.mainDir)
+	}
 	return nil
 }
 
@@ -592,9 +614,10 @@ func (a *agent) tick(ctx context.Context) error {
 	}
 	tl := a.collect(ctx, now, gcs)
 	recs := tl.recs
+	tracked := a.track(ctx, now)
 	rises, window, growth, need := a.cfg.Leak.Progress()
 	prog := &LeakProgress{Active: a.cfg.Leak.Active(), RisingGCs: rises, Window: window, GrowthBytes: growth, MinGrowthBytes: need}
-	a.emit(Event{Kind: "sample", Sample: &s, GCs: tl.all, MajorGCs: tl.majors, ForcedGCs: tl.forced, LeakSignal: prog,
+	a.emit(Event{Kind: "sample", Sample: &s, GCs: tl.all, MajorGCs: tl.majors, ForcedGCs: tl.forced, LeakSignal: prog, Tracked: tracked,
 		Message: fmt.Sprintf("heap used %s of %s, rss %s, external %s, %s",
 			ui.Bytes(s.HeapUsed), ui.Bytes(s.HeapTotal), ui.Bytes(s.RSS), ui.Bytes(s.External), tl.text())})
 	if dropped > 0 {

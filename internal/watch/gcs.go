@@ -13,8 +13,8 @@ import (
 // flags those global.gc() runs (NODE_PERFORMANCE_GC_FLAGS_FORCED); the
 // GCs of a heap snapshot or of the inspector's collectGarbage carry no
 // flag, so watch notes the target-clock window of each one it asks for
-// itself (its snapshots and its gc action) and marks the GCs that start
-// inside. They are counted apart (sample events' forced_gcs, the history's
+// itself (its snapshots, its gc action, --count's Runtime.queryObjects)
+// and marks the GCs that start inside. They are counted apart (sample events' forced_gcs, the history's
 // "<kind>-forced" rows, leakhound_gc_forced_total) and still feed the
 // leak signal: right after a full GC the heap is the live heap.
 
