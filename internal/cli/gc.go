@@ -289,6 +289,10 @@ func gcPump(ctx context.Context, in io.Reader, a *gctrace.Analyzer, prog *ui.Pro
 func gcStatusLine(a *gctrace.Analyzer) string {
 	s := a.Summary()
 	tr := s.PostGCTrend
-	return fmt.Sprintf("leakhound gc %s: %s GCs, %.1f%% in GC, post-GC heap %+.1f MB/h over %d major GCs (r² %.2f): %s",
-		time.Now().Format("15:04:05"), ui.Count(s.GCs), 100*s.GCShare, tr.MBPerHour, tr.MajorGCs, tr.R2, s.Verdict)
+	forced := ""
+	if s.Forced != nil {
+		forced = fmt.Sprintf(" (%s forced, not in time in GC)", ui.Count(s.Forced.GCs))
+	}
+	return fmt.Sprintf("leakhound gc %s: %s GCs%s, %.1f%% in GC, post-GC heap %+.1f MB/h over %d major GCs (r² %.2f): %s",
+		time.Now().Format("15:04:05"), ui.Count(s.GCs), forced, 100*s.GCShare, tr.MBPerHour, tr.MajorGCs, tr.R2, s.Verdict)
 }

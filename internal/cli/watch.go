@@ -179,7 +179,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 
 	var outMu sync.Mutex
 	var lastStatus time.Time
-	var gcsSince, majorsSince int
+	var gcsSince, majorsSince, forcedSince int
 	pal := Palette(env.Stdout)
 	enc := json.NewEncoder(env.Stdout)
 	onEvent := func(e watch.Event) {
@@ -202,6 +202,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 			// shows that watch is alive.
 			gcsSince += e.GCs
 			majorsSince += e.MajorGCs
+			forcedSince += e.ForcedGCs
 			if *status <= 0 || e.Sample == nil || time.Since(lastStatus) < *status {
 				return
 			}
@@ -210,16 +211,21 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 				return
 			}
 			lastStatus = time.Now()
-			e.Message = fmt.Sprintf("heap used %s of %s, rss %s, external %s; %d GCs (%d major) since the last status",
+			forced := ""
+			if forcedSince > 0 {
+				// Not the program's: global.gc(), heap snapshots, the gc action.
+				forced = fmt.Sprintf(", %d forced", forcedSince)
+			}
+			e.Message = fmt.Sprintf("heap used %s of %s, rss %s, external %s; %d GCs (%d major%s) since the last status",
 				ui.Bytes(e.Sample.HeapUsed), ui.Bytes(e.Sample.HeapTotal), ui.Bytes(e.Sample.RSS), ui.Bytes(e.Sample.External),
-				gcsSince, majorsSince)
+				gcsSince, majorsSince, forced)
 			if e.LeakSignal != nil {
 				e.Message += "; " + e.LeakSignal.String()
 			}
 			for _, t := range e.Tracked {
 				e.Message += fmt.Sprintf("; %s %s", t.Name, ui.Count(t.Value))
 			}
-			gcsSince, majorsSince = 0, 0
+			gcsSince, majorsSince, forcedSince = 0, 0, 0
 			e.Kind = "status"
 		}
 		label := e.Kind

@@ -143,9 +143,11 @@ type Event struct {
 	Growth  int64         `json:"growth_bytes,omitempty"`
 	Rate    float64       `json:"bytes_per_second,omitempty"`
 	// GCs and MajorGCs count the collections since the previous sample
-	// (sample events only).
-	GCs      int `json:"gcs,omitempty"`
-	MajorGCs int `json:"major_gcs,omitempty"`
+	// (sample events only); ForcedGCs those of them the program did not
+	// cause (global.gc(), heap snapshots, watch's gc action), part of GCs.
+	GCs       int `json:"gcs,omitempty"`
+	MajorGCs  int `json:"major_gcs,omitempty"`
+	ForcedGCs int `json:"forced_gcs,omitempty"`
 	// LeakSignal is how far the leak signal is from firing (sample events).
 	LeakSignal *LeakProgress `json:"leak_signal,omitempty"`
 	// Tracked are the --track and --count values measured at this sample.
@@ -223,6 +225,9 @@ type agent struct {
 	// session is a new one, so ids were renumbered).
 	seriesStart string
 	newSeries   bool
+	// windows are the target-clock spans of the GCs watch itself asked
+	// for (snapshots, the gc action): GCs starting inside are forced.
+	windows []window
 	// trackers are Config.Tracked's state; mainDir is the main module's
 	// folder, for require('./x') in their expressions.
 	trackers []*tracker
@@ -580,7 +585,7 @@ func (a *agent) tick(ctx context.Context) error {
 	}
 	now := time.Now()
 	var m [5]float64
-	var gcs [][4]float64
+	var gcs [][]float64
 	dropped := 0
 	if len(raw) != 7 {
 		return fmt.Errorf("unexpected sample shape (%d fields)", len(raw))
@@ -605,44 +610,14 @@ func (a *agent) tick(ctx context.Context) error {
 	if mt := a.cfg.Metrics; mt != nil {
 		mt.Memory(s.RSS, s.HeapTotal, s.HeapUsed, s.External, s.ArrayBuffers)
 	}
-	// Major GCs are kept one by one (the leak signal's history); the
-	// others are folded per kind into one record per sample.
-	var recs []store.GC
-	folded := map[string]*store.GC{}
-	majors := 0
-	for _, g := range gcs {
-		kind := gcKindName(int(g[0]))
-		t := time.UnixMicro(int64((a.info.Origin + g[2]) * 1000))
-		pause := time.Duration(g[1] * float64(time.Millisecond))
-		if a.cfg.Metrics != nil {
-			a.cfg.Metrics.GC(kind, pause)
-		}
-		if kind == "major" {
-			majors++
-			recs = append(recs, store.GC{Time: t, Kind: kind, Count: 1, Pause: pause, HeapAfter: int64(g[3])})
-			a.leakStep(ctx, t, int64(g[3]))
-			continue
-		}
-		f := folded[kind]
-		if f == nil {
-			f = &store.GC{Time: now, Kind: kind}
-			folded[kind] = f
-		}
-		f.Count++
-		f.Pause += pause
-		f.MaxPause = max(f.MaxPause, pause)
-	}
-	for _, k := range []string{"minor", "incremental", "weakcb", "other"} {
-		if f := folded[k]; f != nil {
-			recs = append(recs, *f)
-		}
-	}
+	tl := a.collect(ctx, now, gcs)
+	recs := tl.recs
 	tracked := a.track(ctx, now)
 	rises, window, growth, need := a.cfg.Leak.Progress()
 	prog := &LeakProgress{Active: a.cfg.Leak.Active(), RisingGCs: rises, Window: window, GrowthBytes: growth, MinGrowthBytes: need}
-	a.emit(Event{Kind: "sample", Sample: &s, GCs: len(gcs), MajorGCs: majors, LeakSignal: prog, Tracked: tracked,
-		Message: fmt.Sprintf("heap used %s of %s, rss %s, external %s, %d GCs (%d major)",
-			ui.Bytes(s.HeapUsed), ui.Bytes(s.HeapTotal), ui.Bytes(s.RSS), ui.Bytes(s.External), len(gcs), majors)})
+	a.emit(Event{Kind: "sample", Sample: &s, GCs: tl.all, MajorGCs: tl.majors, ForcedGCs: tl.forced, LeakSignal: prog, Tracked: tracked,
+		Message: fmt.Sprintf("heap used %s of %s, rss %s, external %s, %s",
+			ui.Bytes(s.HeapUsed), ui.Bytes(s.HeapTotal), ui.Bytes(s.RSS), ui.Bytes(s.External), tl.text())})
 	if dropped > 0 {
 		a.emit(Event{Kind: "error", Message: fmt.Sprintf("%d GC records dropped (more than %s GCs between samples)", dropped, ringCap)})
 	}
@@ -777,7 +752,7 @@ func (a *agent) do(ctx context.Context, trigger string, act Action, why string) 
 		gctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
 		before := a.sample.HeapUsed
-		if err := a.conn.Call(gctx, "HeapProfiler.collectGarbage", nil, nil); err != nil {
+		if err := a.forcing(gctx, func() error { return a.conn.Call(gctx, "HeapProfiler.collectGarbage", nil, nil) }); err != nil {
 			return "", "", err
 		}
 		var raw []json.RawMessage
@@ -868,7 +843,12 @@ func (a *agent) snapshot(ctx context.Context, dir, reason string) (string, error
 	}
 	a.seq++
 	path := filepath.Join(dir, inspector.SnapshotName(a.info.PID, time.Now(), a.seq))
-	size, err := a.cfg.Capture(ctx, a.conn, path)
+	var size int64
+	err := a.forcing(ctx, func() error {
+		var err error
+		size, err = a.cfg.Capture(ctx, a.conn, path)
+		return err
+	})
 	if err != nil {
 		return "", err
 	}
