@@ -20,8 +20,8 @@ import (
 func init() {
 	Register(&Command{
 		Name:    "leaks",
-		Summary: "name the leak in a series of snapshots of one process: suspects, patterns, paths, fixes",
-		Usage:   "leakhound leaks S1 S2 [S3 ...] | DIR [--json | --markdown] [--fail-on-leak [--min-growth SIZE] [--min-count N]] [--top N]",
+		Summary: "name the leak in a series of snapshots of one process (or where memory accumulates in one): suspects, patterns, paths, fixes",
+		Usage:   "leakhound leaks S1 S2 [S3 ...] | DIR | ONE [--json | --markdown] [--html FILE] [--fail-on-leak [--min-growth SIZE] [--min-count N]] [--top N]",
 		Run:     runLeaks,
 	})
 }
@@ -30,6 +30,10 @@ type leakFlags struct {
 	asJSON, markdown, quiet, failOnLeak *bool
 	minGrowth                           *string
 	minCount, top                       *int
+	// html, when set and not empty, is where the HTML report goes.
+	html *string
+	// command names the command in the HTML report (leaks, run, demo).
+	command string
 	// notes go first in the report's notes (run: worker threads the
 	// snapshots do not cover).
 	notes []string
@@ -46,10 +50,17 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 		minGrowth:  fs.String("min-growth", "0", "with --fail-on-leak: smallest retained growth that fails, a `SIZE` such as 1MB, 512KiB, 100000"),
 		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in count (`N` objects, or slots for a collection growing in place) that fails"),
 		top:        fs.Int("top", 10, "show at most N suspects"),
+		html:       fs.String("html", "", htmlFlagUsage),
+		command:    "leaks",
 	}
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if len(pos) == 1 {
+		if st, err := os.Stat(pos[0]); err == nil && !st.IsDir() {
+			return singleReport(ctx, env, pos[0], f)
+		}
 	}
 	files, err := snapshotSeries(pos)
 	if err != nil {
@@ -71,6 +82,10 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 	if *f.minCount < 0 || *f.top <= 0 {
 		return BadInputf("--min-count must be >= 0 and --top > 0")
 	}
+	htmlPath := f.htmlPath()
+	if err := checkOutputPath("html", htmlPath); err != nil {
+		return err
+	}
 	if names == nil {
 		for _, p := range files {
 			names = append(names, filepath.Base(p))
@@ -88,6 +103,11 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 	if len(f.notes) > 0 {
 		rep.Notes = append(append([]string(nil), f.notes...), rep.Notes...)
 	}
+	if htmlPath != "" {
+		if err := writeFileAtomic(htmlPath, func(w io.Writer) error { return rpt.WriteLeaksHTML(w, rep, htmlMeta(f.command)) }); err != nil {
+			return err
+		}
+	}
 	var w io.Writer = env.Stdout
 	switch {
 	case *f.asJSON:
@@ -98,6 +118,9 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 		rpt.WriteLeaksMarkdown(w, rep)
 	default:
 		rpt.WriteLeaksText(w, rep, Palette(w))
+		if htmlPath != "" {
+			htmlWritten(w, htmlPath)
+		}
 	}
 	if *f.failOnLeak {
 		for _, s := range rep.Suspects {
@@ -119,6 +142,63 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 					s.Rank, s.Pattern, s.Class, ui.Bytes(s.GrowthBytes), s.GrowthBytes, ui.Count(s.GrowthCount), unit))
 			}
 		}
+	}
+	return nil
+}
+
+// htmlFlagUsage documents --html for leaks and run.
+const htmlFlagUsage = "also write the report (growth charts, paths, fixes) as one self-contained HTML page to `FILE`"
+
+// singleReport analyses one snapshot: where memory accumulates.
+func singleReport(ctx context.Context, env *Env, file string, f leakFlags) error {
+	if *f.failOnLeak {
+		return BadInputf("--fail-on-leak needs two or more snapshots of one process: one snapshot shows where memory accumulates, not that it grows (take a series with leakhound capture --count 3 --every 1m PID)")
+	}
+	if *f.asJSON && *f.markdown {
+		return BadInputf("--json and --markdown are exclusive")
+	}
+	if *f.top <= 0 {
+		return BadInputf("--top must be > 0")
+	}
+	if err := checkOutputPath("html", f.htmlPath()); err != nil {
+		return err
+	}
+	g, err := LoadGraph(ctx, env, file, *f.quiet)
+	if err != nil {
+		return err
+	}
+	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(file), MaxSuspects: *f.top})
+	rep.Notes = append(append([]string(nil), f.notes...), rep.Notes...)
+	if htmlPath := f.htmlPath(); htmlPath != "" {
+		if err := writeFileAtomic(htmlPath, func(w io.Writer) error { return rpt.WriteSingleHTML(w, rep, htmlMeta(f.command)) }); err != nil {
+			return err
+		}
+	}
+	if err := writeSingle(env.Stdout, rep, f); err != nil {
+		return err
+	}
+	if htmlPath := f.htmlPath(); htmlPath != "" && !*f.asJSON && !*f.markdown {
+		htmlWritten(env.Stdout, htmlPath)
+	}
+	return nil
+}
+
+// htmlPath is --html's value, "" when not given or not offered.
+func (f leakFlags) htmlPath() string {
+	if f.html == nil {
+		return ""
+	}
+	return *f.html
+}
+
+func writeSingle(w io.Writer, rep *leak.SingleReport, f leakFlags) error {
+	switch {
+	case *f.asJSON:
+		return rpt.WriteSingleJSON(w, rep)
+	case *f.markdown:
+		rpt.WriteSingleMarkdown(w, rep)
+	default:
+		rpt.WriteSingleText(w, rep, Palette(w))
 	}
 	return nil
 }

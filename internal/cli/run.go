@@ -94,6 +94,8 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		minGrowth:  fs.String("min-growth", "0", "with --fail-on-leak: smallest retained growth that fails, e.g. 1MB, 512KiB, 100000"),
 		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in object count that fails"),
 		top:        fs.Int("top", 10, "show at most N suspects"),
+		html:       fs.String("html", "", htmlFlagUsage),
+		command:    "run",
 	}
 	quiet := lf.quiet
 	tf := addTargetFlags(fs)
@@ -110,6 +112,9 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		return BadInputf("--json and --markdown are exclusive")
 	}
 	if _, err := ParseSize(*lf.minGrowth); err != nil {
+		return err
+	}
+	if err := checkOutputPath("html", *lf.html); err != nil {
 		return err
 	}
 

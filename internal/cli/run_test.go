@@ -57,9 +57,12 @@ func checkLeakFound(t *testing.T, r runJSON) {
 
 func TestRunStep(t *testing.T) {
 	livetest.Node(t)
+	page := filepath.Join(t.TempDir(), "run.html")
 	r := runAndDecode(t, 1, "run", "--step", "handleAsync(20)", "--iterations", "20", "--json", "--fail-on-leak", "--quiet",
-		"--", "node", serverJS(), "leak")
+		"--html", page, "--", "node", serverJS(), "leak")
 	checkLeakFound(t, r)
+	// The page is written even though the run fails the check.
+	readHTML(t, page, "leakhound run", "RequestRecord", "unbounded-collection", "fix:")
 	// The leak grows by about 30 KB a round here; 16 KiB keeps the gate above
 	// the analysis' small noise (a few compiled-code strings) on a clean run.
 	r = runAndDecode(t, 0, "run", "--step", "handle(20)", "--iterations", "20", "--json", "--fail-on-leak", "--min-growth", "16KiB", "--quiet",

@@ -51,7 +51,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	restart := fs.String("heap-restart", "off", "restart threshold (size or %); off to disable")
 	onWarn := fs.String("on-warn", "log", "actions at warn: comma list of log, snapshot, gc, signal:NAME, hook:CMD (last), or none")
 	onCritical := fs.String("on-critical", "log,snapshot", "actions at critical")
-	onRestart := fs.String("on-restart", "log,signal:SIGTERM", "actions at restart")
+	onRestart := fs.String("on-restart", watch.DefaultRestartActions, "actions at restart")
 	onLeak := fs.String("on-leak", "log", "actions when the leak signal turns on")
 	cooldown := fs.Duration("cooldown", 10*time.Minute, "minimum time between two firings of one action of one trigger")
 	leakGCs := fs.Int("leak-gcs", 5, "leak signal: consecutive major GCs whose post-GC heap grows")
@@ -67,6 +67,10 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	verbose := fs.Bool("verbose", false, "print every sample, not only events")
 	quiet := fs.Bool("quiet", false, "print nothing but errors")
 	status := fs.Duration("status", time.Minute, "print a status line this often in text mode (0: never; --verbose prints every sample)")
+	var tracks, counts repeated
+	fs.Var(&tracks, "track", "watch a value's size at every sample: `NAME=EXPR[:LIMIT]`, e.g. userCache=globalThis.userCache:10000 or queue=require('./queue').pending; read without side effects; LIMIT: fire --on-leak when it grew by more (repeatable)")
+	fs.Var(&counts, "count", "count live instances of a class every --count-every: `CLASS` (a global) or NAME=EXPR naming the constructor, e.g. Order=require('./models').Order; walks the heap (repeatable)")
+	countEvery := fs.Duration("count-every", time.Minute, "how often --count counts; each count pauses the target while V8 walks the whole heap (about 3 s per million objects), so it is stretched to keep that pause under 1% of the time")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -89,6 +93,19 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	}
 	if *every != 0 && *every < time.Second {
 		return BadInputf("--snapshot-every %s is too short (minimum 1s)", *every)
+	}
+	var tracked []watch.Tracked
+	for i, list := range [][]string{tracks, counts} {
+		for _, v := range list {
+			t, err := watch.ParseTrack(v, i == 1)
+			if err != nil {
+				return BadInput(err)
+			}
+			tracked = append(tracked, t)
+		}
+	}
+	if *countEvery < time.Second {
+		return BadInputf("--count-every %s is too short (minimum 1s)", *countEvery)
 	}
 	minGrowth, err := watch.ParseSize(*leakMin)
 	if err != nil {
@@ -162,7 +179,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 
 	var outMu sync.Mutex
 	var lastStatus time.Time
-	var gcsSince, majorsSince int
+	var gcsSince, majorsSince, forcedSince int
 	pal := Palette(env.Stdout)
 	enc := json.NewEncoder(env.Stdout)
 	onEvent := func(e watch.Event) {
@@ -185,6 +202,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 			// shows that watch is alive.
 			gcsSince += e.GCs
 			majorsSince += e.MajorGCs
+			forcedSince += e.ForcedGCs
 			if *status <= 0 || e.Sample == nil || time.Since(lastStatus) < *status {
 				return
 			}
@@ -193,13 +211,21 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 				return
 			}
 			lastStatus = time.Now()
-			e.Message = fmt.Sprintf("heap used %s of %s, rss %s, external %s; %d GCs (%d major) since the last status",
+			forced := ""
+			if forcedSince > 0 {
+				// Not the program's: global.gc(), heap snapshots, the gc action.
+				forced = fmt.Sprintf(", %d forced", forcedSince)
+			}
+			e.Message = fmt.Sprintf("heap used %s of %s, rss %s, external %s; %d GCs (%d major%s) since the last status",
 				ui.Bytes(e.Sample.HeapUsed), ui.Bytes(e.Sample.HeapTotal), ui.Bytes(e.Sample.RSS), ui.Bytes(e.Sample.External),
-				gcsSince, majorsSince)
+				gcsSince, majorsSince, forced)
 			if e.LeakSignal != nil {
 				e.Message += "; " + e.LeakSignal.String()
 			}
-			gcsSince, majorsSince = 0, 0
+			for _, t := range e.Tracked {
+				e.Message += fmt.Sprintf("; %s %s", t.Name, ui.Count(t.Value))
+			}
+			gcsSince, majorsSince, forcedSince = 0, 0, 0
 			e.Kind = "status"
 		}
 		label := e.Kind
@@ -228,6 +254,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		Leak:        watch.LeakDetector{Window: *leakGCs, MinGrowth: minGrowth},
 		LeakActions: leakActs, Thresholds: ths, Cooldown: *cooldown,
 		SnapshotEvery: *every, Keep: *keep, SnapshotCount: *snapCount, DataDir: *dataDir,
+		Tracked: tracked, CountEvery: *countEvery,
 		Connect: func(ctx context.Context) (watch.Conn, error) {
 			if first0 != nil {
 				c := first0
@@ -318,12 +345,12 @@ func localNodePID(addr string, pid int) error {
 	if ip := net.ParseIP(host); !(host == "localhost" || ip != nil && ip.IsLoopback()) {
 		return fmt.Errorf("the target at %s is not on this machine", addr)
 	}
-	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
-	if err != nil {
+	name, ok := inspector.NodeProcess(pid)
+	if name == "" {
 		return fmt.Errorf("pid %d is not a process here (is the target in a container?)", pid)
 	}
-	if !strings.Contains(filepath.Base(exe), "node") {
-		return fmt.Errorf("pid %d here is %s, not node (is the target in a container?)", pid, filepath.Base(exe))
+	if !ok {
+		return fmt.Errorf("pid %d here is %s, not node (is the target in a container?)", pid, name)
 	}
 	return nil
 }
@@ -340,10 +367,7 @@ func dialSpec(ctx context.Context, spec string, allowRemote bool) (watch.Conn, e
 	return c, nil
 }
 
-func processExists(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
+func processExists(pid int) bool { return inspector.ProcessAlive(pid) }
 
 // analyzeToFile runs the leak analysis on snapshots of one process and
 // writes a Markdown report to out (atomically), returning a one-line

@@ -2,7 +2,6 @@ package heapgraph
 
 import (
 	"path/filepath"
-	"slices"
 	"testing"
 )
 
@@ -48,38 +47,5 @@ func TestPathsIgnoring(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no RequestContext in the case study")
-	}
-}
-
-// TestDuplicatedStrings checks the counts against a direct count by text.
-func TestDuplicatedStrings(t *testing.T) {
-	g, err := Build(loadGolden(t, filepath.Join(goldenDir, "casestudy.heapsnapshot.gz")), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ds := g.DuplicatedStrings(20)
-	if len(ds) == 0 {
-		t.Fatal("no duplicated strings in the case study")
-	}
-	if !slices.IsSortedFunc(ds, func(a, b DupString) int { return int(b.Wasted) - int(a.Wasted) }) {
-		t.Error("not sorted by bytes wasted")
-	}
-	byText := map[string]int{}
-	for v := 0; v < g.NodeCount(); v++ {
-		if g.TypeName(uint32(v)) == "string" && g.Distance(uint32(v)) != NoDistance {
-			byText[g.S.NodeNameString(uint32(v))]++
-		}
-	}
-	for _, d := range ds {
-		text := g.S.Strings.Get(d.Name)
-		if byText[text] != d.Count || d.Count < 2 {
-			t.Errorf("%q: %d copies, counted %d", text, d.Count, byText[text])
-		}
-		if g.S.NodeName[d.First] != d.Name || g.TypeName(d.First) != "string" {
-			t.Errorf("%q: example @%d is not that string", text, g.ID(d.First))
-		}
-		if d.Wasted >= d.Size {
-			t.Errorf("%q: wasted %d of %d", text, d.Wasted, d.Size)
-		}
 	}
 }

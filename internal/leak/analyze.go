@@ -108,9 +108,12 @@ type Suspect struct {
 	NewObjects   int        `json:"new_objects"`
 	RetainerPath []PathStep `json:"retainer_path"`
 	// PathText is the path as `leakhound paths` prints it, runs folded.
-	PathText string    `json:"path_text"`
-	Location *Location `json:"location"`
-	Hint     string    `json:"hint"`
+	PathText string `json:"path_text"`
+	// PathSteps is PathText cut at its arrows, one step each (for views
+	// that show a step per line; JSON has retainer_path).
+	PathSteps []string  `json:"-"`
+	Location  *Location `json:"location"`
+	Hint      string    `json:"hint"`
 	// Holder describes the emitter or collection for event-listener and
 	// unbounded-collection: its class, id and, for listeners, the event.
 	Holder *Holder `json:"holder,omitempty"`
@@ -119,6 +122,7 @@ type Suspect struct {
 	collection bool   // a growing collection: rep is the collection itself
 	shape      uint32 // path suspects: the (loose) shape of the group
 	localized  bool   // Count and RetainedSize narrowed to the holder (see localize)
+	single     bool   // from one snapshot: accumulation, not growth (single.go)
 }
 
 // Holder is the object that keeps the leaked objects.
@@ -134,6 +138,9 @@ type Holder struct {
 	// one at every snapshot, what the slot is: variable, property, element
 	// or internal.
 	Kind string `json:"kind,omitempty"`
+	// Name is the variable or property the holder is kept in (single
+	// snapshot only: `Map pendingOrders`).
+	Name string `json:"name,omitempty"`
 	// Slot is that slot's name (a closure's variable, a property name, an
 	// element index [i] or V8's internal field name).
 	Slot string `json:"slot,omitempty"`

@@ -492,33 +492,26 @@ func (s *Server) apiStats(w http.ResponseWriter, q query, i int, sn *snap) error
 	return nil
 }
 
-// apiStrings pages the duplicated strings, most bytes wasted first.
+// apiStrings pages the duplicated strings (heapgraph.DupString, as in
+// `leaks ONE --json`), most bytes wasted first.
 func (s *Server) apiStrings(w http.ResponseWriter, q query, i int, sn *snap) error {
 	off, lim, err := q.page()
 	if err != nil {
 		return err
 	}
-	g := sn.g
-	type row struct {
-		Text    string `json:"text"`
-		Count   int    `json:"count"`
-		Size    uint64 `json:"size"`
-		Wasted  uint64 `json:"wasted"`
-		Example uint32 `json:"example_id"`
-	}
 	all := sn.dupStrings()
 	f := strings.ToLower(q.str("filter"))
 	var wasted uint64
-	rows := []row{}
+	rows := []heapgraph.DupString{}
 	total := 0
 	for _, d := range all {
-		text := g.S.Strings.Get(d.Name)
-		if f != "" && !strings.Contains(strings.ToLower(text), f) {
+		if f != "" && !strings.Contains(strings.ToLower(d.Text), f) {
 			continue
 		}
 		wasted += d.Wasted
 		if total >= off && len(rows) < lim {
-			rows = append(rows, row{Text: clip(text, listName), Count: d.Count, Size: d.Size, Wasted: d.Wasted, Example: g.ID(d.First)})
+			d.Text = clip(d.Text, listName)
+			rows = append(rows, d)
 		}
 		total++
 	}

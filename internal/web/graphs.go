@@ -248,6 +248,6 @@ func sortNodes(g *heapgraph.Graph, nodes []uint32, key string) {
 
 // dupStrings returns the duplicated strings of sn, computed on first use.
 func (sn *snap) dupStrings() []heapgraph.DupString {
-	sn.dupOnce.Do(func() { sn.dups = sn.g.DuplicatedStrings(10000) })
+	sn.dupOnce.Do(func() { sn.dups = sn.g.DuplicateStrings(0, 10000) })
 	return sn.dups
 }

@@ -198,20 +198,16 @@ func TestHandlers(t *testing.T) {
 	var ds struct {
 		Total  int    `json:"total"`
 		Wasted uint64 `json:"wasted"`
-		Items  []struct {
-			Text    string `json:"text"`
-			Count   int    `json:"count"`
-			Example uint32 `json:"example_id"`
-		} `json:"items"`
+		Items  []heapgraph.DupString `json:"items"`
 	}
 	get(t, ts, "/api/strings?limit=5", &ds)
 	if ds.Total == 0 || ds.Wasted == 0 || ds.Items[0].Count < 2 {
 		t.Fatalf("duplicated strings: %+v", ds)
 	}
 	var ex objectView
-	get(t, ts, "/api/object?id="+itoa(int(ds.Items[0].Example)), &ex)
+	get(t, ts, "/api/object?id="+itoa(int(ds.Items[0].ID)), &ex)
 	if ex.Node.Name != ds.Items[0].Text || ex.Node.Type != "string" {
-		t.Errorf("duplicated string example @%d is %+v, want text %q", ds.Items[0].Example, ex.Node, ds.Items[0].Text)
+		t.Errorf("duplicated string example @%d is %+v, want text %q", ds.Items[0].ID, ex.Node, ds.Items[0].Text)
 	}
 
 	// Bad queries are 400/404, never 500; no leak report for a snapshot.

@@ -478,18 +478,18 @@ async function viewStrings(r) {
   $main.append(h("h1", { text: "Duplicated strings" }), head, table({
     filter: true, filterHint: "filter text",
     columns: [
-      { label: "Text", nosort: true, cls: "name", render: (d) => h("span", { class: "mono", text: short(d.text, 200) }) },
+      { label: "Text", nosort: true, cls: "name", render: (d) => h("span", { class: "mono", text: short(d.text, 200) + (d.truncated ? " (first 1024 characters)" : "") }) },
       { label: "Copies", num: true, nosort: true, render: (d) => count(d.count) },
-      { label: "Size", num: true, nosort: true, render: (d) => bytes(d.size) },
+      { label: "Size", num: true, nosort: true, render: (d) => bytes(d.bytes) },
       { label: "Wasted", num: true, nosort: true, render: (d) => bytes(d.wasted) },
-      { label: "Example", nosort: true, render: (d) => h("a", { href: `#/object/${s}/${d.example_id}`, text: "@" + d.example_id }) },
+      { label: "Example", nosort: true, render: (d) => h("a", { href: `#/object/${s}/${d.id}`, text: "@" + d.id }) },
     ],
     fetch: async (p) => {
       const res = await api(`/api/strings?${qs({ s, offset: p.offset, limit: p.limit, filter: p.filter })}`);
       head.textContent = `the same text held in several string objects; keeping one copy of each would free ${bytes(res.wasted)}. Texts longer than V8 records (1024 characters) compare by their start.`;
       return res;
     },
-    open: (d) => { location.hash = `#/object/${s}/${d.example_id}`; },
+    open: (d) => { location.hash = `#/object/${s}/${d.id}`; },
   }));
 }
 
