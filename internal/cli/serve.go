@@ -42,7 +42,7 @@ func serve(ctx context.Context, env *Env, args []string, ready func(url string))
 	addr := fs.String("addr", "127.0.0.1:0", "listen on `HOST:PORT` (port 0: a free one); a host other than loopback is reachable by others, without authentication")
 	open := fs.Bool("open", false, "open the page in the default browser")
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
-	top := fs.Int("top", 10, "series: show at most N leak suspects")
+	top := fs.Int("top", 10, "show at most N leak suspects (a series) or accumulation points (one snapshot)")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -61,7 +61,7 @@ func serve(ctx context.Context, env *Env, args []string, ready func(url string))
 	for i, f := range files {
 		names[i] = filepath.Base(f)
 	}
-	cfg := web.Config{Kind: kind}
+	cfg := web.Config{Kind: kind, MaxSuspects: *top}
 	if kind != web.KindGC {
 		cfg.Names = names
 	}

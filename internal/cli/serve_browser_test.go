@@ -237,5 +237,21 @@ func TestServeInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("browser walk (dominators, comparison): %v", err)
 	}
+
+	// One snapshot opens on its Summary; its leak view is the
+	// accumulation report.
+	one := startServe(t, filepath.Join(dir, "s3.heapsnapshot"), "--quiet")
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(one),
+		waitText("h1", "Summary"),
+		waitText("table.grid tbody", "RequestContext"),
+		chromedp.Navigate(one+"#/leaks"),
+		waitText("h1", "Accumulation"),
+		waitText(".suspect", "#1"),
+		screenshot(shots, "accumulation.png"),
+	)
+	if err != nil {
+		t.Fatalf("browser walk (one snapshot): %v", err)
+	}
 	t.Logf("screenshots in %s", shots)
 }

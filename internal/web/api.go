@@ -536,8 +536,21 @@ func (s *Server) await(kind Kind, missing string) error {
 	return nil
 }
 
+// apiLeaks is `leaks --json` for a series; for one snapshot, `leaks ONE
+// --json`: where memory accumulates (no growth to see).
 func (s *Server) apiLeaks(w http.ResponseWriter, r *http.Request) {
-	if err := s.await(KindSeries, "the leak report needs a series of snapshots"); err != nil {
+	if s.cfg.Kind == KindSnapshot {
+		s.snapAPI(func(w http.ResponseWriter, q query, i int, sn *snap) error {
+			rep, err := sn.accumulation(s.cfg.Names[i], s.cfg.MaxSuspects)
+			if err != nil {
+				return err
+			}
+			writeJSON(w, http.StatusOK, rep)
+			return nil
+		})(w, r)
+		return
+	}
+	if err := s.await(KindSeries, "the leak report needs heap snapshots"); err != nil {
 		s.fail(w, err)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/leak"
 )
 
 // snap is one snapshot of the input and what was computed for it. Only
@@ -22,6 +23,12 @@ type snap struct {
 
 	dupOnce sync.Once
 	dups    []heapgraph.DupString
+
+	// The single-snapshot leak analysis (leaks ONE), run on first ask in
+	// the background: it walks the whole graph.
+	oneOnce sync.Once
+	oneDone chan struct{}
+	one     *leak.SingleReport
 
 	// Sorted lists of the last few nodes asked about (children in the
 	// dominator tree, retainers, references), so paging through a node
@@ -63,6 +70,24 @@ func (sn *snap) sorted(n uint32, kind byte, build func() []heapgraph.Step) []hea
 		sn.lists = sn.lists[:maxLists]
 	}
 	return list
+}
+
+// accumulation returns the single-snapshot report of sn, or errBusy while
+// it is computed.
+func (sn *snap) accumulation(name string, top int) (*leak.SingleReport, error) {
+	sn.oneOnce.Do(func() {
+		sn.oneDone = make(chan struct{})
+		go func() {
+			defer close(sn.oneDone)
+			sn.one = leak.AnalyzeOne(sn.g, leak.SingleOptions{Name: name, MaxSuspects: top})
+		}()
+	})
+	select {
+	case <-sn.oneDone:
+		return sn.one, nil
+	default:
+		return nil, errBusy
+	}
 }
 
 // warm computes in the background what the first clicks need (the id

@@ -50,6 +50,8 @@ type Config struct {
 	GC func(ctx context.Context, observe Observe) (*gctrace.Summary, error)
 	// MaxGraphs bounds the analysed snapshots held in memory (default 2).
 	MaxGraphs int
+	// MaxSuspects caps the one-snapshot accumulation report (default 10).
+	MaxSuspects int
 }
 
 //go:embed static
@@ -97,6 +99,9 @@ type status struct {
 func New(cfg Config) *Server {
 	if cfg.MaxGraphs <= 0 {
 		cfg.MaxGraphs = 2
+	}
+	if cfg.MaxSuspects <= 0 {
+		cfg.MaxSuspects = 10
 	}
 	s := &Server{cfg: cfg, diffs: map[[2]int]*leak.DiffResult{}}
 	for range cfg.Names {

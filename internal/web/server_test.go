@@ -217,7 +217,6 @@ func TestHandlers(t *testing.T) {
 		"/api/summary?limit=100000":  400,
 		"/api/class?c=-1":            400,
 		"/api/paths?id=1&ignore=x,y": 400,
-		"/api/leaks":                 404,
 		"/api/gc":                    404,
 		"/api/summary?s=7":           400,
 	} {
@@ -225,6 +224,29 @@ func TestHandlers(t *testing.T) {
 			t.Errorf("%s: %d, want %d", path, c, want)
 		}
 	}
+	// One snapshot: the leak view is `leaks ONE`, computed in the
+	// background (202 meanwhile).
+	var one struct {
+		Snapshots int `json:"snapshots"`
+		Suspects  []struct {
+			Class        string `json:"class"`
+			RetainedSize uint64 `json:"retained_size"`
+		} `json:"suspects"`
+	}
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		c := get(t, ts, "/api/leaks", &one)
+		if c == 200 {
+			break
+		}
+		if c != http.StatusAccepted || time.Now().After(deadline) {
+			t.Fatalf("leaks of one snapshot: %d", c)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if one.Snapshots != 1 || len(one.Suspects) == 0 || one.Suspects[0].RetainedSize == 0 {
+		t.Errorf("accumulation: %+v", one)
+	}
+
 	// The page itself.
 	var page string
 	res, err := http.Get(ts.URL + "/")

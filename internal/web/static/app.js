@@ -220,6 +220,7 @@ function nav(route) {
   const links = [];
   const s = route.s !== undefined ? route.s : last();
   if (status.kind === "series") links.push(["leaks", "#/leaks", "Leaks"]);
+  if (status.kind === "snapshot") links.push(["leaks", "#/leaks", "Accumulation"]);
   if (status.kind !== "gc") {
     links.push(["summary", `#/summary/${s}`, "Summary"], ["domtree", `#/domtree/${s}`, "Dominators"],
       ["stats", `#/stats/${s}`, "Statistics"], ["strings", `#/strings/${s}`, "Duplicated strings"]);
@@ -507,6 +508,7 @@ function sparkline(values) {
 
 async function viewLeaks() {
   const rep = await api("/api/leaks");
+  if (rep.snapshots === 1) return viewAccumulation(rep);
   const L = rep.snapshots.length - 1;
   $main.append(h("h1", { text: "Leaks" }));
   const snaps = h("p", {}, "snapshots: ");
@@ -529,17 +531,42 @@ async function viewLeaks() {
         h("span", {}, d, h("a", { href: `#/object/${L}/${hd.id}`, text: `${hd.class} @${hd.id}` })));
     }
     if (sp.location) kv.append(h("span", { text: "code" }), h("span", { class: "mono", text: `${sp.location.function || ""} at ${sp.location.script || "?"}:${sp.location.line}:${sp.location.column}` }));
-    const path = h("div", { class: "path mono" });
-    sp.retainer_path.forEach((st, i) => {
-      if (i) path.append(h("span", { class: "arrow", text: ` ${edgeLabel(st.edge_type, st.edge)} → ` }));
-      const label = st.type === "closure" ? `(closure) ${st.name || "(anonymous)"}` : st.type === "hidden" || st.type === "synthetic" ? st.name : /string/.test(st.type) ? "(string)" : st.class;
-      path.append(h("a", { href: `#/object/${L}/${st.id}`, text: `${label} @${st.id}` }), st.repeat > 1 ? h("span", { class: "dim", text: ` ×${st.repeat}` }) : "");
-    });
-    kv.append(h("span", { text: "path" }), h("div", {}, h("div", { class: "mono dim", text: sp.path_text }), path));
+    kv.append(h("span", { text: "path" }), suspectPath(L, sp));
     kv.append(h("span", { text: "fix" }), h("span", { text: sp.hint }));
     $main.append(h("div", { class: "card suspect" },
       h("h2", {}, `#${sp.rank} `, h("span", { class: "tag", text: sp.pattern }), " ", sp.class, " ", h("span", { class: "bad", text: sbytes(sp.growth_bytes) + " retained" })), kv));
   }
+}
+
+// suspectPath is a suspect's folded path text, then every step as a link
+// into snapshot L.
+function suspectPath(L, sp) {
+  const path = h("div", { class: "path mono" });
+  sp.retainer_path.forEach((st, i) => {
+    if (i) path.append(h("span", { class: "arrow", text: ` ${edgeLabel(st.edge_type, st.edge)} → ` }));
+    const label = st.type === "closure" ? `(closure) ${st.name || "(anonymous)"}` : st.type === "hidden" || st.type === "synthetic" ? st.name : /string/.test(st.type) ? "(string)" : st.class;
+    path.append(h("a", { href: `#/object/${L}/${st.id}`, text: `${label} @${st.id}` }), st.repeat > 1 ? h("span", { class: "dim", text: ` ×${st.repeat}` }) : "");
+  });
+  return h("div", {}, h("div", { class: "mono dim", text: sp.path_text }), path);
+}
+
+// viewAccumulation is `leaks ONE`: where memory accumulates in one
+// snapshot (no growth to see, so no verdict).
+function viewAccumulation(rep) {
+  $main.append(h("h1", { text: "Accumulation" }),
+    h("p", { class: "dim", text: `${rep.snapshot.name} (${bytes(rep.snapshot.total_size)}): one snapshot shows where memory accumulates, not what grows; give serve a series to find leaks.` }));
+  for (const n of rep.notes || []) $main.append(h("p", { class: "dim", text: "note: " + n }));
+  if (!rep.suspects.length) $main.append(h("p", { class: "good", text: "Nothing holds a large share of the heap in many similar objects." }));
+  for (const sp of rep.suspects) {
+    const kv = h("div", { class: "kv" },
+      h("span", { text: "held" }), h("span", { text: `${count(sp.count)} objects, ${bytes(sp.retained_size)} (${(sp.share * 100).toFixed(1)}% of the heap)` }));
+    if (sp.holder) kv.append(h("span", { text: "holder" }), h("span", {}, sp.holder.slot ? `${sp.holder.kind} ${sp.holder.slot} of ` : sp.holder.kind ? `${sp.holder.kind} ` : "", h("a", { href: `#/object/0/${sp.holder.id}`, text: `${sp.holder.class} @${sp.holder.id}` })));
+    if (sp.location) kv.append(h("span", { text: "code" }), h("span", { class: "mono", text: `${sp.location.function || ""} at ${sp.location.script || "?"}:${sp.location.line}:${sp.location.column}` }));
+    kv.append(h("span", { text: "path" }), suspectPath(0, sp), h("span", { text: "fix" }), h("span", { text: sp.hint }));
+    $main.append(h("div", { class: "card suspect" }, h("h2", {}, `#${sp.rank} `, h("span", { class: "tag", text: sp.pattern }), " ",
+      h("span", { class: "tag", text: sp.kind }), " ", sp.class, sp.runtime ? h("span", { class: "dim", text: " (node's own)" }) : ""), kv));
+  }
+  if ((rep.duplicate_strings || []).length) $main.append(h("p", {}, h("a", { href: "#/strings/0", text: "duplicated strings" })));
 }
 
 // ---------- Comparison
