@@ -196,8 +196,8 @@ func TestHandlers(t *testing.T) {
 		t.Errorf("stats: %+v", st)
 	}
 	var ds struct {
-		Total  int    `json:"total"`
-		Wasted uint64 `json:"wasted"`
+		Total  int                   `json:"total"`
+		Wasted uint64                `json:"wasted"`
 		Items  []heapgraph.DupString `json:"items"`
 	}
 	get(t, ts, "/api/strings?limit=5", &ds)
