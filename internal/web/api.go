@@ -134,6 +134,14 @@ func (q query) node(g *heapgraph.Graph, name string) (uint32, error) {
 	return n, nil
 }
 
+// target reads the object id and the page wanted of a list about it.
+func (q query) target(g *heapgraph.Graph) (n uint32, off, lim int, err error) {
+	if n, err = q.node(g, "id"); err == nil {
+		off, lim, err = q.page()
+	}
+	return
+}
+
 // snapAPI resolves the snapshot parameter s (default: the last one) to a
 // loaded graph before calling h.
 func (s *Server) snapAPI(h func(w http.ResponseWriter, q query, i int, sn *snap) error) http.HandlerFunc {
@@ -329,11 +337,7 @@ type edgeRow struct {
 // retainers (in: closest to the roots first, weak last).
 func (s *Server) apiEdges(w http.ResponseWriter, q query, sn *snap, in bool) error {
 	g := sn.g
-	n, err := q.node(g, "id")
-	if err != nil {
-		return err
-	}
-	off, lim, err := q.page()
+	n, off, lim, err := q.target(g)
 	if err != nil {
 		return err
 	}
@@ -416,11 +420,7 @@ func children(g *heapgraph.Graph, n uint32, minSize uint64) []heapgraph.Step {
 
 func (s *Server) apiDomTree(w http.ResponseWriter, q query, i int, sn *snap) error {
 	g := sn.g
-	n, err := q.node(g, "id")
-	if err != nil {
-		return err
-	}
-	off, lim, err := q.page()
+	n, off, lim, err := q.target(g)
 	if err != nil {
 		return err
 	}
