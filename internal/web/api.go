@@ -218,7 +218,7 @@ func (s *Server) apiSummary(w http.ResponseWriter, q query, i int, sn *snap) err
 	cmp := func(a, b classRow) int {
 		switch key {
 		case "name":
-			return strings.Compare(b.Name, a.Name)
+			return strings.Compare(a.Name, b.Name)
 		case "count":
 			return a.Count - b.Count
 		case "shallow":
@@ -341,12 +341,23 @@ func (s *Server) apiEdges(w http.ResponseWriter, q query, sn *snap, in bool) err
 	if err != nil {
 		return err
 	}
-	var list []heapgraph.Step
+	build := func() []heapgraph.Step { return rpt.References(g, n) }
+	kind := "references"
 	if in {
-		list = sn.sorted(n, 'r', func() []heapgraph.Step { return rpt.Retainers(g, n) })
-	} else {
-		list = sn.sorted(n, 'e', func() []heapgraph.Step { return rpt.References(g, n) })
+		build, kind = func() []heapgraph.Step { return rpt.Retainers(g, n) }, "retainers"
 	}
+	// Other orders than the view's own (by a column header) sort a copy.
+	key, asc := q.str("sort"), q.str("dir") == "asc"
+	if key != "" || asc {
+		base := build
+		build = func() []heapgraph.Step {
+			l := slices.Clone(sn.sorted(n, kind, base))
+			sortSteps(g, l, key, asc)
+			return l
+		}
+		kind += "/" + key + "/" + q.str("dir")
+	}
+	list := sn.sorted(n, kind, build)
 	if f := strings.ToLower(q.str("filter")); f != "" {
 		var kept []heapgraph.Step
 		for _, p := range list {
@@ -363,6 +374,30 @@ func (s *Server) apiEdges(w http.ResponseWriter, q query, sn *snap, in bool) err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"total": len(list), "offset": off, "items": items})
 	return nil
+}
+
+// sortSteps orders edges by a column of the node at their other end (or
+// the edge's name), descending unless asc.
+func sortSteps(g *heapgraph.Graph, l []heapgraph.Step, key string, asc bool) {
+	cmp := func(a, b heapgraph.Step) int {
+		switch key {
+		case "name":
+			return strings.Compare(g.S.EdgeName(a.Edge), g.S.EdgeName(b.Edge))
+		case "object":
+			return strings.Compare(g.ClassName(a.Node), g.ClassName(b.Node))
+		case "shallow":
+			return compare(g.ShallowSize(a.Node), g.ShallowSize(b.Node))
+		case "distance":
+			return -compare(uint32(g.Distance(a.Node)), uint32(g.Distance(b.Node)))
+		}
+		return compare(g.RetainedSize(a.Node), g.RetainedSize(b.Node))
+	}
+	slices.SortStableFunc(l, func(a, b heapgraph.Step) int {
+		if asc {
+			return cmp(a, b)
+		}
+		return -cmp(a, b)
+	})
 }
 
 // apiPaths returns the shortest retaining paths (report.Paths, the
@@ -424,7 +459,7 @@ func (s *Server) apiDomTree(w http.ResponseWriter, q query, i int, sn *snap) err
 	if err != nil {
 		return err
 	}
-	c := sn.sorted(n, 'd', func() []heapgraph.Step { return children(g, n, 0) })
+	c := sn.sorted(n, "children", func() []heapgraph.Step { return children(g, n, 0) })
 	type item struct {
 		rpt.NodeRef
 		Children int `json:"children"`
@@ -500,6 +535,28 @@ func (s *Server) apiStrings(w http.ResponseWriter, q query, i int, sn *snap) err
 		return err
 	}
 	all := sn.dupStrings()
+	if key, asc := q.str("sort"), q.str("dir") == "asc"; key != "" || asc {
+		all = slices.Clone(all)
+		val := func(d heapgraph.DupString) uint64 {
+			switch key {
+			case "count":
+				return uint64(d.Count)
+			case "bytes":
+				return d.Bytes
+			}
+			return d.Wasted
+		}
+		slices.SortStableFunc(all, func(a, b heapgraph.DupString) int {
+			c := -compare(val(a), val(b))
+			if key == "text" {
+				c = strings.Compare(b.Text, a.Text)
+			}
+			if asc {
+				return -c
+			}
+			return c
+		})
+	}
 	f := strings.ToLower(q.str("filter"))
 	var wasted uint64
 	rows := []heapgraph.DupString{}
@@ -652,7 +709,7 @@ func (s *Server) diff(w http.ResponseWriter, q query, a, b int) error {
 		slices.SortStableFunc(rows, func(x, y diffRow) int {
 			c := -compare(val(x), val(y))
 			if key == "class" {
-				c = strings.Compare(x.Class, y.Class)
+				c = strings.Compare(y.Class, x.Class)
 			}
 			if asc {
 				return -c

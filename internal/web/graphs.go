@@ -40,14 +40,14 @@ type snap struct {
 
 type sortedList struct {
 	node uint32
-	kind byte
+	kind string
 	list []heapgraph.Step
 }
 
 const maxLists = 8
 
 // sorted returns the list of kind for node n, made by build on first use.
-func (sn *snap) sorted(n uint32, kind byte, build func() []heapgraph.Step) []heapgraph.Step {
+func (sn *snap) sorted(n uint32, kind string, build func() []heapgraph.Step) []heapgraph.Step {
 	sn.listMu.Lock()
 	for i, l := range sn.lists {
 		if l.node == n && l.kind == kind {

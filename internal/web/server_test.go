@@ -108,6 +108,16 @@ func TestHandlers(t *testing.T) {
 		t.Errorf("ascending count page: %+v", byCount.Classes)
 	}
 
+	var byName struct {
+		Classes []classRow `json:"classes"`
+	}
+	get(t, ts, "/api/summary?sort=name&dir=asc&limit=5", &byName)
+	for i := 1; i < len(byName.Classes); i++ {
+		if byName.Classes[i-1].Name > byName.Classes[i].Name {
+			t.Errorf("sort=name&dir=asc is not alphabetical: %q before %q", byName.Classes[i-1].Name, byName.Classes[i].Name)
+		}
+	}
+
 	// Class -> objects, biggest retained first.
 	var cls struct {
 		Total int           `json:"total"`
@@ -142,6 +152,15 @@ func TestHandlers(t *testing.T) {
 	get(t, ts, "/api/references?id="+id, &refs)
 	if refs.Total != obj.EdgeCount {
 		t.Errorf("references: %d of %d", refs.Total, obj.EdgeCount)
+	}
+	var sortedRefs struct {
+		Items []edgeRow `json:"items"`
+	}
+	get(t, ts, "/api/references?sort=shallow&dir=asc&id="+id, &sortedRefs)
+	for i := 1; i < len(sortedRefs.Items); i++ {
+		if sortedRefs.Items[i-1].Node.ShallowSize > sortedRefs.Items[i].Node.ShallowSize {
+			t.Errorf("references by shallow size, ascending: %+v", sortedRefs.Items)
+		}
 	}
 	var paths rpt.Paths
 	get(t, ts, "/api/paths?id="+id, &paths)

@@ -125,7 +125,7 @@ function table(opts) {
     if (!c.nosort && c.key) {
       th.addEventListener("click", () => {
         if (st.sort === c.key) st.dir = st.dir === "asc" ? "desc" : "asc";
-        else { st.sort = c.key; st.dir = c.key === "name" || c.key === "class" ? "asc" : "desc"; }
+        else { st.sort = c.key; st.dir = ["name", "class", "text", "object"].includes(c.key) ? "asc" : "desc"; }
         st.offset = 0; load();
       });
       c.th = th;
@@ -340,10 +340,10 @@ async function viewObject(r) {
   $main.append(table({
     pageSize: 20, filter: true, filterHint: "filter retainers",
     columns: [
-      { label: "Edge", nosort: true, render: (e) => h("span", { class: e.weak ? "weak mono" : "mono", text: edgeLabel(e.type, e.name) + (e.weak ? " (weak)" : "") }) },
-      { label: "Object", nosort: true, render: (e) => objLink(s, e.node) },
-      { label: "Distance", num: true, nosort: true, render: (e) => distance(e.node.distance) },
-      { label: "Retained size", num: true, nosort: true, render: (e) => bytes(e.node.retained_size) },
+      { key: "name", label: "Edge", render: (e) => h("span", { class: e.weak ? "weak mono" : "mono", text: edgeLabel(e.type, e.name) + (e.weak ? " (weak)" : "") }) },
+      { key: "object", label: "Object", render: (e) => objLink(s, e.node) },
+      { key: "distance", label: "Distance", num: true, render: (e) => distance(e.node.distance) },
+      { key: "retained", label: "Retained size", num: true, render: (e) => bytes(e.node.retained_size) },
       { label: "", nosort: true, render: (e) => e.weak ? "" : h("button", { text: "ignore", title: "ignore this retainer: search the paths again without it", onclick: () => setIgnore([...new Set([...ignored, String(e.edge)])]) }) },
     ],
     fetch: (p) => api(`/api/retainers?${qs({ ...p, s, id })}`),
@@ -354,10 +354,10 @@ async function viewObject(r) {
   $main.append(table({
     pageSize: 20, filter: true, filterHint: "filter references",
     columns: [
-      { label: "Edge", nosort: true, render: (e) => h("span", { class: e.weak ? "weak mono" : "mono", text: edgeLabel(e.type, e.name) }) },
-      { label: "Object", nosort: true, render: (e) => objLink(s, e.node) },
-      { label: "Shallow size", num: true, nosort: true, render: (e) => bytes(e.node.shallow_size) },
-      { label: "Retained size", num: true, nosort: true, render: (e) => bytes(e.node.retained_size) },
+      { key: "name", label: "Edge", render: (e) => h("span", { class: e.weak ? "weak mono" : "mono", text: edgeLabel(e.type, e.name) }) },
+      { key: "object", label: "Object", render: (e) => objLink(s, e.node) },
+      { key: "shallow", label: "Shallow size", num: true, render: (e) => bytes(e.node.shallow_size) },
+      { key: "retained", label: "Retained size", num: true, render: (e) => bytes(e.node.retained_size) },
     ],
     fetch: (p) => api(`/api/references?${qs({ ...p, s, id })}`),
     open: (e) => { location.hash = `#/object/${s}/${e.node.id}`; },
@@ -479,14 +479,14 @@ async function viewStrings(r) {
   $main.append(h("h1", { text: "Duplicated strings" }), head, table({
     filter: true, filterHint: "filter text",
     columns: [
-      { label: "Text", nosort: true, cls: "name", render: (d) => h("span", { class: "mono", text: short(d.text, 200) + (d.truncated ? " (first 1024 characters)" : "") }) },
-      { label: "Copies", num: true, nosort: true, render: (d) => count(d.count) },
-      { label: "Size", num: true, nosort: true, render: (d) => bytes(d.bytes) },
-      { label: "Wasted", num: true, nosort: true, render: (d) => bytes(d.wasted) },
+      { key: "text", label: "Text", cls: "name", render: (d) => h("span", { class: "mono", text: short(d.text, 200) + (d.truncated ? " (first 1024 characters)" : "") }) },
+      { key: "count", label: "Copies", num: true, render: (d) => count(d.count) },
+      { key: "bytes", label: "Size", num: true, render: (d) => bytes(d.bytes) },
+      { key: "wasted", label: "Wasted", num: true, render: (d) => bytes(d.wasted) },
       { label: "Example", nosort: true, render: (d) => h("a", { href: `#/object/${s}/${d.id}`, text: "@" + d.id }) },
     ],
     fetch: async (p) => {
-      const res = await api(`/api/strings?${qs({ s, offset: p.offset, limit: p.limit, filter: p.filter })}`);
+      const res = await api(`/api/strings?${qs({ ...p, s })}`);
       head.textContent = `the same text held in several string objects; keeping one copy of each would free ${bytes(res.wasted)}. Texts longer than V8 records (1024 characters) compare by their start.`;
       return res;
     },
