@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/nodetest"
 	"github.com/leakhound/leakhound/internal/ui"
 )
 
@@ -202,10 +203,7 @@ func TestGCInterruptSaidInText(t *testing.T) {
 // TestGCLiveNode is the live use: node --trace-gc app.js piped into
 // leakhound gc - --tee. Every line node printed comes out unchanged.
 func TestGCLiveNode(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "--trace-gc", "--max-old-space-size=24", "--max-semi-space-size=1",

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/internal/inspector/livetest"
+	"github.com/leakhound/leakhound/internal/nodetest"
 	"github.com/leakhound/leakhound/internal/watch"
 )
 
@@ -30,10 +31,7 @@ func watchTestdata() string {
 // 127.0.0.1:port and waits until it is ready. stop() kills it.
 func startWatchTarget(t *testing.T, port, script string) (cmd *exec.Cmd, stop func()) {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	cmd = exec.Command(node, "--inspect=127.0.0.1:"+port, "--max-old-space-size=48", "--max-semi-space-size=1", script)
 	cmd.Dir = watchTestdata()
 	out, err := cmd.StdoutPipe()
@@ -247,10 +245,7 @@ func TestWatchByPIDAndMetrics(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts node")
 	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	// --inspect-port=0: SIGUSR1 opens the inspector on a free port.
 	cmd := exec.Command(node, "--inspect-port=0", "healthy.js")
 	cmd.Dir = watchTestdata()
@@ -342,7 +337,7 @@ func TestReconnector(t *testing.T) {
 	nc.Close()
 
 	// By pid, inspector opened by us.
-	node, _ := exec.LookPath("node")
+	node := nodetest.Path(t)
 	cmd := exec.Command(node, "--inspect-port=0", "healthy.js")
 	cmd.Dir = watchTestdata()
 	out, _ := cmd.StdoutPipe()
@@ -386,10 +381,7 @@ func TestWatchLetsATargetFinish(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts node")
 	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	cmd := exec.Command(node, "--inspect-port=0", "finishes.js")
 	cmd.Dir = watchTestdata()
 	cmd.Env = append(os.Environ(), "FINISH_MS=1500")

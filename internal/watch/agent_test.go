@@ -21,6 +21,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/inspector"
 	"github.com/leakhound/leakhound/internal/metrics"
+	"github.com/leakhound/leakhound/internal/nodetest"
 	"github.com/leakhound/leakhound/internal/store"
 )
 
@@ -45,10 +46,7 @@ func startNode(t *testing.T, script string, env ...string) (*exec.Cmd, string) {
 // startNodeAt is startNode with the inspector on a given port.
 func startNodeAt(t *testing.T, port, script string, env ...string) (*exec.Cmd, string) {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	args := append([]string{"--inspect=127.0.0.1:" + port}, smallHeap...)
 	cmd := exec.Command(node, append(args, script)...)
 	cmd.Dir = testdata()
@@ -245,16 +243,26 @@ func TestThresholdsAndMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	snap, _ := ParseActions("snapshot")
-	// Run until warn's log action has fired three times: with a 2 s
-	// cooldown that takes ~4 s, longer on a loaded machine.
+	// Run until warn's log action has fired three times (with a 2 s
+	// cooldown that takes ~4 s, longer on a loaded machine) AND a scrape has
+	// shown every metric below: the major-GC count appears only once the gc
+	// action's collection has been observed by a later sample, which under
+	// CPU load can come after the first snapshot.
+	wants := []string{"nodejs_heap_size_used_bytes ", "process_resident_memory_bytes ", `nodejs_gc_duration_seconds_count{kind="major"}`,
+		`leakhound_actions_total{action="gc",trigger="warn"}`, "leakhound_target_up 1", "leakhound_snapshots_total 1"}
 	var ev events
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
+	scraped := make(chan struct{})
 	start := time.Now()
 	onEvent := func(e Event) {
 		ev.add(e)
-		if ev.count("action", "warn") >= 9 { // 3 x (log, gc, hook)
-			cancel()
+		select {
+		case <-scraped:
+			if ev.count("action", "warn") >= 9 { // 3 x (log, gc, hook)
+				cancel()
+			}
+		default:
 		}
 	}
 	done := make(chan error, 1)
@@ -271,9 +279,11 @@ func TestThresholdsAndMetrics(t *testing.T) {
 				return r.Bytes, err
 			}})
 	}()
-	// Scrape while it runs, until the first snapshot and actions show.
+	// Scrape while it runs, until every wanted metric shows (or the
+	// deadline passes: then the missing ones are reported).
 	var body []byte
-	for ctx.Err() == nil && !strings.Contains(string(body), "leakhound_snapshots_total 1") {
+	missing := wants
+	for ctx.Err() == nil && len(missing) > 0 {
 		time.Sleep(200 * time.Millisecond)
 		resp, err := http.Get("http://" + srv.Addr() + "/metrics")
 		if err != nil {
@@ -281,12 +291,19 @@ func TestThresholdsAndMetrics(t *testing.T) {
 		}
 		body, _ = io.ReadAll(resp.Body)
 		resp.Body.Close()
-	}
-	for _, want := range []string{"nodejs_heap_size_used_bytes ", "process_resident_memory_bytes ", `nodejs_gc_duration_seconds_count{kind="major"}`,
-		`leakhound_actions_total{action="gc",trigger="warn"}`, "leakhound_target_up 1", "leakhound_snapshots_total 1"} {
-		if !strings.Contains(string(body), want) {
-			t.Errorf("metrics lack %q", want)
+		missing = missing[:0:0]
+		for _, want := range wants {
+			if !strings.Contains(string(body), want) {
+				missing = append(missing, want)
+			}
 		}
+	}
+	close(scraped)
+	if ev.count("action", "warn") >= 9 {
+		cancel()
+	}
+	for _, want := range missing {
+		t.Errorf("metrics lack %q", want)
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)
