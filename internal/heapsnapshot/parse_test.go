@@ -296,6 +296,8 @@ func TestBadInput(t *testing.T) {
 		{"json array", "[1,2,3]", "top level is not an object"},
 		{"json object", `{"name":"x","version":"1.0"}`, "not a V8 heap snapshot"},
 		{"empty object", `{}`, "not a V8 heap snapshot"},
+		// Bun's default heap snapshot (JavaScriptCore's format) is refused at its first key.
+		{"javascriptcore", `{"version":2,"type":"Inspector","nodes":[0,0,0,0],"nodeClassNames":["Object"],"edges":[]}`, "JavaScriptCore"},
 		{"trailing", s + "x", "after the end"},
 		{"negative", strings.Replace(s, `"nodes":[9,`, `"nodes":[-9,`, 1), "negative"},
 		{"huge number", strings.Replace(s, `"nodes":[9,`, `"nodes":[99999999999,`, 1), "out of range"},
