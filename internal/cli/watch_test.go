@@ -61,7 +61,7 @@ func startWatchTarget(t *testing.T, port, script string) (cmd *exec.Cmd, stop fu
 	}()
 	select {
 	case <-ready:
-	case <-time.After(10 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("node did not start")
 	}
 	return cmd, stop
@@ -270,7 +270,7 @@ func TestWatchByPIDAndMetrics(t *testing.T) {
 			"--metrics-addr", mport, "--no-reconnect", "--json")
 	}()
 	var body string
-	for i := 0; i < 50 && !strings.Contains(body, "nodejs_heap_size_used_bytes "); i++ {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && !strings.Contains(body, "nodejs_heap_size_used_bytes "); {
 		time.Sleep(200 * time.Millisecond)
 		if resp, err := http.Get("http://127.0.0.1:" + mport + "/metrics"); err == nil {
 			b, _ := io.ReadAll(resp.Body)
@@ -287,7 +287,7 @@ func TestWatchByPIDAndMetrics(t *testing.T) {
 	cmd.Process.Kill()
 	select {
 	case <-done:
-	case <-time.After(15 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("watch did not notice the target died")
 	}
 	if code != ExitEnv || !strings.Contains(stderr, "lost") || !strings.Contains(stderr, "leakhound.db") {
@@ -325,7 +325,7 @@ func TestReconnector(t *testing.T) {
 	stop()
 	startWatchTarget(t, port, "healthy.js")
 	var nc watch.Conn
-	for i := 0; i < 50 && nc == nil; i++ {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && nc == nil; {
 		nc, err = reconnect(ctx)
 		if err != nil {
 			time.Sleep(100 * time.Millisecond)
@@ -400,7 +400,7 @@ func TestWatchLetsATargetFinish(t *testing.T) {
 	code, stdout, stderr := run(t, "watch", strconv.Itoa(cmd.Process.Pid), "--interval", "5s", "--data-dir", t.TempDir())
 	select {
 	case <-exited:
-	case <-time.After(5 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("the target did not exit")
 	}
 	if code != ExitEnv || !strings.Contains(stderr, "target exited (pid "+strconv.Itoa(cmd.Process.Pid)+")") ||
