@@ -165,7 +165,9 @@ func TestRunProgramFinishes(t *testing.T) {
 func TestRunLoadNothingListens(t *testing.T) {
 	livetest.Node(t)
 	port := freePort(t)
-	code, _, errOut := runInspCLI("run", "--load", "http://127.0.0.1:"+port+"/", "--start-timeout", "1s", "--quiet", "--",
+	// --start-timeout also bounds node's own start (its inspector line),
+	// which takes seconds on a loaded machine: nothing listens either way.
+	code, _, errOut := runInspCLI("run", "--load", "http://127.0.0.1:"+port+"/", "--start-timeout", "10s", "--quiet", "--",
 		livetest.Node(t), "-e", "setInterval(() => {}, 1000)")
 	if code != ExitEnv || !strings.Contains(errOut, "nothing listens at 127.0.0.1:"+port) || strings.Contains(errOut, "dial tcp") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
