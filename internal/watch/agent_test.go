@@ -363,7 +363,9 @@ func TestPeriodicSnapshots(t *testing.T) {
 	defer st.Close()
 	var mu sync.Mutex
 	var analysed [][]string
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	// Three snapshots take seconds idle and minutes with every core busy;
+	// the analysis hook ends the run, this only bounds a hang.
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Second)
 	defer cancel()
 	var ev events
 	err = Run(ctx, Config{Interval: time.Second, DataDir: dir, Connect: dialer(url), Store: st,
@@ -616,9 +618,18 @@ func TestOneSnapshotForAllTriggersAndDuration(t *testing.T) {
 	logSnap, _ := ParseActions("log,snapshot")
 	var ev events
 	calls := 0
+	// The first sample must come within --duration (connecting takes
+	// seconds on a loaded machine), and the duration must end while the
+	// snapshot is taken: the capture first waits for the duration to pass.
+	const duration = 5 * time.Second
+	slow := slowCapture(time.Second, &calls)
 	start := time.Now()
-	err := Run(context.Background(), Config{Interval: 200 * time.Millisecond, Duration: 300 * time.Millisecond,
-		DataDir: dir, Connect: dialer(url), OnEvent: ev.add, Capture: slowCapture(time.Second, &calls),
+	err := Run(context.Background(), Config{Interval: 200 * time.Millisecond, Duration: duration,
+		DataDir: dir, Connect: dialer(url), OnEvent: ev.add,
+		Capture: func(ctx context.Context, c Conn, path string) (int64, error) {
+			time.Sleep(time.Until(start.Add(duration + 200*time.Millisecond)))
+			return slow(ctx, c, path)
+		},
 		Thresholds: []Threshold{
 			{Name: "warn", Level: Level{Bytes: 1 << 20}, Actions: logSnap},
 			{Name: "critical", Level: Level{Bytes: 2 << 20}, Actions: logSnap},
