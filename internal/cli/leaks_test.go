@@ -5,23 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // scenario writes the snapshots of testdata/scenarios/NAME.js into a temp dir.
 func leakScenario(t *testing.T, name string) string {
 	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not on the PATH")
-	}
 	dir := t.TempDir()
-	cmd := exec.Command("node", filepath.Join("..", "..", "testdata", "scenarios", name+".js"), dir, "3")
+	cmd := nodetest.Command(t, filepath.Join("..", "..", "testdata", "scenarios", name+".js"), dir, "3")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("node %s.js: %v\n%s", name, err, out)
 	}
@@ -121,9 +118,7 @@ func TestParseSize(t *testing.T) {
 // The README's first command: the bundled case study must come out as the
 // guide tells it (listeners on _events.response keeping RequestContexts).
 func TestDemo(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not on the PATH")
-	}
+	nodetest.OnPATH(t) // demo runs node from PATH
 	code, out, stderr := runCmd("demo", "--json", "--quiet", "--requests", "150")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)

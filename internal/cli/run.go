@@ -201,6 +201,12 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 				if err != nil {
 					var ee *inspector.EvalError
 					if errors.As(err, &ee) {
+						if ee.Message == "Uncaught" && endsSoon(prog) {
+							// Node terminated the step because the
+							// program is ending (node 22 says only
+							// "Uncaught"): its fate is the error.
+							return err
+						}
 						return BadInputf("--step, iteration %d: %s", i+1, ee.Message)
 					}
 					return err
@@ -563,4 +569,18 @@ func names(paths []string) []string {
 		out[i] = filepath.Base(p)
 	}
 	return out
+}
+
+// endsSoon reports whether the launched program is ending or has ended, or
+// does within a few seconds: a step whose evaluation was cut short without
+// an exception of its own may be the program finishing under it.
+func endsSoon(prog *inspector.Launched) bool {
+	select {
+	case <-prog.Ending():
+		return true
+	case <-prog.Exited():
+		return true
+	case <-time.After(3 * time.Second):
+		return false
+	}
 }

@@ -193,19 +193,20 @@ func (i Info) DefaultName() string {
 }
 
 type agent struct {
-	cfg      Config
-	name     string
-	conn     Conn
-	info     Info
-	session  int64
-	pending  []store.Event
-	last     map[string]time.Time // cooldowns: "trigger/action" -> last fired
-	seq      int
-	sample   store.Sample
-	samples  int    // samples taken, all sessions
-	periodic int    // periodic snapshots taken
-	workers  int    // worker threads last noted
-	id       string // this watcher's registration in the target's probe
+	cfg         Config
+	waitingSaid bool // "disconnected" said since the last "connected"
+	name        string
+	conn        Conn
+	info        Info
+	session     int64
+	pending     []store.Event
+	last        map[string]time.Time // cooldowns: "trigger/action" -> last fired
+	seq         int
+	sample      store.Sample
+	samples     int    // samples taken, all sessions
+	periodic    int    // periodic snapshots taken
+	workers     int    // worker threads last noted
+	id          string // this watcher's registration in the target's probe
 	// analysing delivers the result of the automatic analysis running in
 	// the background; nil when none runs. One at a time.
 	analysing chan analysis
@@ -290,8 +291,14 @@ func Run(ctx context.Context, cfg Config) error {
 			// reported gone right away.
 			waiting.Message, later = "target exited; waiting for it to come back", true
 		}
-		if !later {
+		// A session that node dropped before it got going (a restarted
+		// target still starting up) is one more failed attempt, not a
+		// second disconnection.
+		if a.waitingSaid {
+			later = false
+		} else if !later {
 			a.emit(waiting)
+			a.waitingSaid = true
 		}
 		// The old session is gone, and with it V8's object ids: later
 		// snapshots form a new series for the automatic analysis.
@@ -300,6 +307,7 @@ func Run(ctx context.Context, cfg Config) error {
 			if later {
 				later = false
 				a.emit(waiting)
+				a.waitingSaid = true
 			}
 		})
 		if err != nil {
@@ -383,6 +391,7 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		m.HeapLimit(int64(a.info.HeapLimit))
 		m.Leak(false, 0)
 	}
+	a.waitingSaid = false
 	a.emit(Event{Kind: "connected", Message: fmt.Sprintf("watching %s (pid %d, node %s, heap limit %s) every %s",
 		a.name, a.info.PID, a.info.Node, ui.Bytes(int64(a.info.HeapLimit)), a.cfg.Interval)})
 	a.noteWorkers(ctx)
