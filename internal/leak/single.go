@@ -510,16 +510,25 @@ func (x *explainer) personHolder(v uint32) *Holder {
 	return h
 }
 
-// slotName is the variable or property the node is kept in on its path.
+// slotName is the variable or property the node is kept in: the last
+// edge of its path, else (a path through the stack, as at the heap limit
+// while a callback runs) the first retainer that names it.
 func (x *explainer) slotName(v uint32) string {
-	p := x.path(v)
-	if len(p) < 2 {
-		return ""
+	g := x.g
+	named := func(e uint32) bool {
+		switch g.S.EdgeTypeName(e) {
+		case "property", "context", "shortcut":
+			return true
+		}
+		return false
 	}
-	e := p[len(p)-1].Edge
-	switch x.g.S.EdgeTypeName(e) {
-	case "property", "context", "shortcut":
-		return x.g.S.EdgeName(e)
+	if p := x.path(v); len(p) >= 2 && named(p[len(p)-1].Edge) {
+		return g.S.EdgeName(p[len(p)-1].Edge)
+	}
+	for _, e := range g.Retainers(v) {
+		if named(e) {
+			return g.S.EdgeName(e)
+		}
 	}
 	return ""
 }
