@@ -33,6 +33,9 @@ type leakFlags struct {
 	// notes go first in the report's notes (run: worker threads the
 	// snapshots do not cover).
 	notes []string
+	// work is the work done before each snapshot, cumulative (run: the
+	// workload units), so growth is compared per unit of work.
+	work []float64
 }
 
 func runLeaks(ctx context.Context, env *Env, args []string) error {
@@ -61,15 +64,31 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 // leaksReport analyses files (display names in names, or the file names)
 // and prints the report; shared with demo.
 func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFlags) error {
+	rep, err := analyzeSeries(ctx, env, files, names, f)
+	if err != nil {
+		return err
+	}
+	return printLeaks(env, rep, f)
+}
+
+// checkLeakFlags refuses report flags that contradict each other.
+func checkLeakFlags(f leakFlags) error {
 	if *f.asJSON && *f.markdown {
 		return BadInputf("--json and --markdown are exclusive")
 	}
-	minGrowth, err := ParseSize(*f.minGrowth)
-	if err != nil {
+	if _, err := ParseSize(*f.minGrowth); err != nil {
 		return err
 	}
 	if *f.minCount < 0 || *f.top <= 0 {
 		return BadInputf("--min-count must be >= 0 and --top > 0")
+	}
+	return nil
+}
+
+// analyzeSeries runs the leak analysis on files, oldest first.
+func analyzeSeries(ctx context.Context, env *Env, files, names []string, f leakFlags) (*leak.Report, error) {
+	if err := checkLeakFlags(f); err != nil {
+		return nil, err
 	}
 	if names == nil {
 		for _, p := range files {
@@ -78,16 +97,26 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 	}
 	rep, err := leak.Analyze(len(files), prefetch(len(files), func(i int, quiet bool) (*heapgraph.Graph, error) {
 		return LoadGraph(ctx, env, files[i], quiet || *f.quiet)
-	}), leak.Options{Names: names, MaxSuspects: *f.top})
+	}), leak.Options{Names: names, MaxSuspects: *f.top, Work: f.work})
 	if err != nil {
 		if errors.Is(err, leak.ErrNotSameProcess) || errors.Is(err, leak.ErrOrder) {
-			return BadInput(err)
+			return nil, BadInput(err)
 		}
-		return err
+		return nil, err
 	}
 	if len(f.notes) > 0 {
 		rep.Notes = append(append([]string(nil), f.notes...), rep.Notes...)
 	}
+	return rep, nil
+}
+
+// printLeaks prints the report in the chosen form and applies
+// --fail-on-leak.
+func printLeaks(env *Env, rep *leak.Report, f leakFlags) error {
+	if err := checkLeakFlags(f); err != nil {
+		return err
+	}
+	minGrowth, _ := ParseSize(*f.minGrowth)
 	var w io.Writer = env.Stdout
 	switch {
 	case *f.asJSON:

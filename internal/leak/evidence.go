@@ -179,12 +179,7 @@ func setEvidence(s *Suspect, work []float64) {
 			}
 			fmt.Fprintf(&b, " over unequal work (%s units), compared per unit of work", strings.Join(ws, ", "))
 		}
-		lo, hi := d[0], d[0]
-		for _, x := range d {
-			lo, hi = min(lo, x), max(hi, x)
-		}
-		small := s.CountUnit != "bytes" && lo < smallSteps || s.CountUnit == "bytes" && lo < minCollectionGrowth
-		uneven := float64(lo) < evenShare*float64(hi)
+		small, uneven := shaky(d, s.CountUnit)
 		switch {
 		case n <= 2:
 			b.WriteString("; two snapshots cannot show that it keeps growing")
@@ -208,12 +203,45 @@ func setEvidence(s *Suspect, work []float64) {
 	s.Evidence = b.String()
 }
 
+// shaky says whether growth by intervals d is small (under smallSteps
+// objects or entries, or 64 KiB, per interval) or uneven (an interval
+// under evenShare of the largest).
+func shaky(d []int64, unit string) (small, uneven bool) {
+	if len(d) == 0 {
+		return false, false
+	}
+	lo, hi := d[0], d[0]
+	for _, x := range d {
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	small = unit != "bytes" && lo < smallSteps || unit == "bytes" && lo < minCollectionGrowth
+	uneven = float64(lo) < evenShare*float64(hi)
+	return small, uneven
+}
+
+// Unsure reports whether one more snapshot could change the verdict on s:
+// its growth is uneven, as a cache still filling toward its bound grows
+// (less and less). Small but even growth is what a slow leak does: more
+// work per interval tells more than one more equal interval. A collection
+// seen only by its capacity grows in V8's steps: one more snapshot would
+// not tell more either.
+func (s *Suspect) Unsure() bool {
+	if s.capacityOnly || s.CountUnit == "slots" {
+		return false
+	}
+	_, uneven := shaky(s.Intervals, s.CountUnit)
+	return uneven
+}
+
 // stepNote tells of a group that grew and then stopped, or grew less and
 // less, without making it a suspect.
 func stepNote(s *Suspect, kind growthKind, names []string) string {
-	what := s.Class
-	if s.Holder != nil && s.Holder.Kind != "" && s.CountUnit != "" && s.CountUnit != "bytes" {
-		what = fmt.Sprintf("%s @%d (%s)", s.Holder.Class, s.Holder.ID, s.Holder.Kind)
+	what := s.Class + " objects"
+	if h := s.Holder; h != nil && h.Kind != "" && s.CountUnit != "" && s.CountUnit != "bytes" {
+		what = fmt.Sprintf("%s @%d", h.Class, h.ID)
+		if h.Kind != h.Class {
+			what += " (" + h.Kind + ")"
+		}
 	}
 	capacity := ""
 	if len(s.capacity) > 0 && s.capacity[len(s.capacity)-1] != s.capacity[0] {
@@ -235,7 +263,7 @@ func stepNote(s *Suspect, kind growthKind, names []string) string {
 	if s.CountUnit == "bytes" {
 		unit = "bytes"
 	}
-	verdict := "grew once and stopped: a one-time step (a hash table or backing store resized, a cache reaching its bound, a module loaded late, code warming up), not a leak"
+	verdict := "grew, then stopped: a one-time step (a hash table or backing store resized, a cache reaching its bound, a module loaded late, code warming up), not a leak"
 	if kind == growthSlowing {
 		verdict = "grew less and less, like a cache filling to its bound: not reported as a leak; take more snapshots to see whether it levels off"
 	}

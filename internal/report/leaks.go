@@ -119,6 +119,9 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 		} else {
 			t.Rows = append(t.Rows, []string{"  new objects", fmt.Sprintf("%s allocated after %s and still alive in %s", ui.Count(int64(s.NewObjects)), names[0], names[len(names)-1])})
 		}
+		if s.Evidence != "" {
+			t.Rows = append(t.Rows, []string{"  evidence", s.Evidence})
+		}
 		if s.RootClass != s.Class {
 			t.Rows = append(t.Rows, []string{"  held by", s.RootClass})
 		}
@@ -197,6 +200,9 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 	}
 	for _, s := range r.Suspects {
 		fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", s.Rank, s.Pattern, mdEscape(s.Class))
+		if s.Evidence != "" {
+			fmt.Fprintf(w, "Evidence: %s\n\n", s.Evidence)
+		}
 		if s.Location != nil {
 			fmt.Fprintf(w, "Code: `%s`\n\n", locText(s.Location))
 		}
