@@ -7,11 +7,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
 	"github.com/leakhound/leakhound/internal/leak"
 	rpt "github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/ui"
@@ -20,8 +20,8 @@ import (
 func init() {
 	Register(&Command{
 		Name:    "leaks",
-		Summary: "name the leak in a series of snapshots of one process: suspects, patterns, paths, fixes",
-		Usage:   "leakhound leaks S1 S2 [S3 ...] | DIR [--json | --markdown] [--fail-on-leak [--min-growth SIZE] [--min-count N]] [--top N]",
+		Summary: "name the leak in a series of snapshots of one process (or where memory accumulates in one): suspects, patterns, paths, fixes",
+		Usage:   "leakhound leaks S1 S2 [S3 ...] | DIR | ONE [--json | --markdown] [--fail-on-leak [--min-growth SIZE] [--min-count N]] [--top N]",
 		Run:     runLeaks,
 	})
 }
@@ -42,7 +42,7 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 	c := commands["leaks"]
 	fs := NewFlags(env, c)
 	f := leakFlags{
-		asJSON:     fs.Bool("json", false, "print JSON (schema in README)"),
+		asJSON:     fs.Bool("json", false, "print JSON (schema in docs/leaks.md)"),
 		markdown:   fs.Bool("markdown", false, "print Markdown (for CI comments)"),
 		quiet:      fs.Bool("quiet", false, "no progress bar or notes on stderr"),
 		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a suspect passes --min-growth and --min-count"),
@@ -53,6 +53,11 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if len(pos) == 1 {
+		if st, err := os.Stat(pos[0]); err == nil && !st.IsDir() {
+			return singleReport(ctx, env, pos[0], f)
+		}
 	}
 	files, err := snapshotSeries(pos)
 	if err != nil {
@@ -152,6 +157,38 @@ func printLeaks(env *Env, rep *leak.Report, f leakFlags) error {
 	return nil
 }
 
+// singleReport analyses one snapshot: where memory accumulates.
+func singleReport(ctx context.Context, env *Env, file string, f leakFlags) error {
+	if *f.failOnLeak {
+		return BadInputf("--fail-on-leak needs two or more snapshots of one process: one snapshot shows where memory accumulates, not that it grows (take a series with leakhound capture --count 3 --every 1m PID)")
+	}
+	if *f.asJSON && *f.markdown {
+		return BadInputf("--json and --markdown are exclusive")
+	}
+	if *f.top <= 0 {
+		return BadInputf("--top must be > 0")
+	}
+	g, err := LoadGraph(ctx, env, file, *f.quiet)
+	if err != nil {
+		return err
+	}
+	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(file), MaxSuspects: *f.top})
+	rep.Notes = append(append([]string(nil), f.notes...), rep.Notes...)
+	return writeSingle(env.Stdout, rep, f)
+}
+
+func writeSingle(w io.Writer, rep *leak.SingleReport, f leakFlags) error {
+	switch {
+	case *f.asJSON:
+		return rpt.WriteSingleJSON(w, rep)
+	case *f.markdown:
+		rpt.WriteSingleMarkdown(w, rep)
+	default:
+		rpt.WriteSingleText(w, rep, Palette(w))
+	}
+	return nil
+}
+
 // snapshotSeries turns the arguments into an ordered list of snapshot
 // files: the files as given, or the snapshots in one folder by name.
 func snapshotSeries(pos []string) ([]string, error) {
@@ -161,22 +198,9 @@ func snapshotSeries(pos []string) ([]string, error) {
 			return nil, BadInputf("%s: no such file or folder", pos[0])
 		}
 		if st.IsDir() {
-			ents, err := os.ReadDir(pos[0])
+			files, err := heapsnapshot.SeriesInDir(pos[0])
 			if err != nil {
-				return nil, err
-			}
-			var files []string
-			for _, e := range ents {
-				n := e.Name()
-				if !e.IsDir() && (strings.HasSuffix(n, ".heapsnapshot") || strings.HasSuffix(n, ".heapsnapshot.gz")) {
-					files = append(files, filepath.Join(pos[0], n))
-				}
-			}
-			// Natural order: Heap-8 before Heap-10. Analyze refuses a
-			// series whose object ids say it is out of order.
-			sort.Slice(files, func(i, j int) bool { return naturalLess(files[i], files[j]) })
-			if len(files) < 2 {
-				return nil, BadInputf("%s holds %d heap snapshots; leaks needs at least two of the same process", pos[0], len(files))
+				return nil, BadInput(err)
 			}
 			return files, nil
 		}
@@ -200,37 +224,6 @@ func snapshotSeries(pos []string) ([]string, error) {
 		stats = append(stats, st)
 	}
 	return pos, nil
-}
-
-// naturalLess compares names with runs of digits compared as numbers.
-func naturalLess(a, b string) bool {
-	for a != "" && b != "" {
-		da, db := digitRun(a), digitRun(b)
-		if da > 0 && db > 0 {
-			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
-			if len(na) != len(nb) {
-				return len(na) < len(nb)
-			}
-			if na != nb {
-				return na < nb
-			}
-			a, b = a[da:], b[db:]
-			continue
-		}
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) < len(b)
-}
-
-func digitRun(s string) int {
-	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-		n++
-	}
-	return n
 }
 
 // ParseSize reads a byte count written by people: 1048576, 500KB, 1.5MiB,

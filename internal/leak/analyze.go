@@ -132,6 +132,7 @@ type Suspect struct {
 	collection bool   // a growing collection: rep is the collection itself
 	shape      uint32 // path suspects: the (loose) shape of the group
 	localized  bool   // Count and RetainedSize narrowed to the holder (see localize)
+	single     bool   // from one snapshot: accumulation, not growth (single.go)
 	// capacityOnly: a collection of numbers stored inline, of which a
 	// snapshot shows only the capacity (Count is in slots).
 	capacityOnly bool
@@ -151,6 +152,9 @@ type Holder struct {
 	// one at every snapshot, what the slot is: variable, property, element
 	// or internal.
 	Kind string `json:"kind,omitempty"`
+	// Name is the variable or property the holder is kept in (single
+	// snapshot only: `Map pendingOrders`).
+	Name string `json:"name,omitempty"`
 	// Slot is that slot's name (a closure's variable, a property name, an
 	// element index [i] or V8's internal field name).
 	Slot string `json:"slot,omitempty"`
