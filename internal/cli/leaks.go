@@ -47,7 +47,7 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 		quiet:      fs.Bool("quiet", false, "no progress bar or notes on stderr"),
 		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a suspect passes --min-growth and --min-count"),
 		minGrowth:  fs.String("min-growth", "0", "with --fail-on-leak: smallest retained growth that fails, a `SIZE` such as 1MB, 512KiB, 100000"),
-		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in count (`N` objects, or slots for a collection growing in place) that fails"),
+		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in count (`N` objects, or entries (slots for inline numbers) of a collection growing in place) that fails"),
 		top:        fs.Int("top", 10, "show at most N suspects"),
 	}
 	pos, err := ParseFlags(fs, args)

@@ -95,7 +95,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		quiet:      fs.Bool("quiet", false, "no progress or notes on stderr (the program's own output still passes through)"),
 		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a suspect passes --min-growth and --min-count"),
 		minGrowth:  fs.String("min-growth", "0", "with --fail-on-leak: smallest retained growth that fails, e.g. 1MB, 512KiB, 100000"),
-		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in object count that fails"),
+		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in count (objects, or entries of a collection growing in place) that fails"),
 		top:        fs.Int("top", 10, "show at most N suspects"),
 	}
 	quiet := lf.quiet
