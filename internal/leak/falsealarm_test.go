@@ -49,7 +49,7 @@ func corpusRuns(t *testing.T, names []string) (failed, unsure, lines []string) {
 	t.Helper()
 	type result struct {
 		fail, unsure bool
-		line string
+		line         string
 	}
 	res := make([]result, len(names))
 	paths := make([][]string, len(names))
