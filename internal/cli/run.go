@@ -346,15 +346,15 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		rep = r
-		if unsure := unsureSuspects(r); unsure > 0 {
+		if unsure := r.Unsure(); unsure > 0 {
 			t0 := time.Now()
-			note("the growth of %d suspect(s) is uneven: a 4th snapshot to confirm (--confirm=false skips it)", unsure)
+			note("%d suspect(s) grew unevenly or less and less: a 4th snapshot to tell a leak from a cache filling up (--confirm=false skips it)", unsure)
 			total = 4
 			if err := snap(3); err != nil {
 				return died(err)
 			}
 			rep = nil
-			confirmNote = fmt.Sprintf("run took a 4th snapshot because the growth of %d suspect(s) over 3 snapshots was uneven (one more round and snapshot: %.1fs, then the analysis of 4 snapshots)", unsure, time.Since(t0).Seconds())
+			confirmNote = fmt.Sprintf("run took a 4th snapshot because %d suspect(s) grew unevenly or less and less over 3 snapshots (one more round and snapshot: %.1fs, then the analysis of 4 snapshots)", unsure, time.Since(t0).Seconds())
 		}
 	}
 	// The program is not needed for the analysis: stop it now to give its
@@ -377,18 +377,6 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	return printLeaks(env, rep, lf)
-}
-
-// unsureSuspects counts the suspects whose growth one more snapshot could
-// show levelling off.
-func unsureSuspects(r *leak.Report) int {
-	n := 0
-	for i := range r.Suspects {
-		if r.Suspects[i].Unsure() {
-			n++
-		}
-	}
-	return n
 }
 
 func isReferenceError(err error) bool {

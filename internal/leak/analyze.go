@@ -182,6 +182,8 @@ type Report struct {
 	Suspects  []Suspect      `json:"suspects"`
 	// Notes are caveats about the input worth telling the user.
 	Notes []string `json:"notes,omitempty"`
+
+	slowing int // groups left out for growing less and less (see Unsure)
 }
 
 // ErrNotSameProcess is wrapped by errors about snapshots that cannot come
@@ -394,7 +396,8 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	for i := range names {
 		names[i] = rep.Snapshots[i].Name
 	}
-	sus, stepNotes := sieve(sus, steps, opts.Work, names)
+	sus, stepNotes, slowing := sieve(sus, steps, opts.Work, names)
+	rep.slowing = slowing
 	if len(sus) > max {
 		sus = sus[:max]
 	}

@@ -18,6 +18,10 @@ import (
 // work; a cache filling toward its bound grows less and less.
 const minLaterShare = 0.5
 
+// decayShare: an interval under this share of the one before is clearly
+// smaller.
+const decayShare = 0.9
+
 // evenShare: intervals within this share of each other are even; below,
 // the evidence asks for more snapshots.
 const evenShare = 0.75
@@ -104,13 +108,22 @@ func judge(count []int64, work []float64, capacityOnly bool) growthKind {
 			return growthStopped
 		}
 	}
-	first := float64(d[0]) / w[0]
-	for i := 1; i < len(d); i++ {
-		if float64(d[i])/w[i] < minLaterShare*first {
-			return growthSlowing
+	// Slowing: the last interval under minLaterShare of the first, every
+	// interval clearly under the one before (a fill decays; a leak whose
+	// first interval also held a one-time burst levels off after it).
+	r := make([]float64, len(d))
+	for i := range d {
+		r[i] = float64(d[i]) / w[i]
+	}
+	if len(r) < 2 || r[len(r)-1] >= minLaterShare*r[0] {
+		return growthSteady
+	}
+	for i := 1; i < len(r); i++ {
+		if r[i] >= decayShare*r[i-1] {
+			return growthSteady
 		}
 	}
-	return growthSteady
+	return growthSlowing
 }
 
 // unitWord names what Count counts, for sentences.
@@ -233,9 +246,22 @@ func (s *Suspect) Unsure() bool {
 	return uneven
 }
 
+// Unsure counts what one more snapshot could decide: suspects whose growth
+// is uneven, and groups left out because they grew less and less (a fill
+// decays, a leak levels off after a first burst).
+func (r *Report) Unsure() int {
+	n := r.slowing
+	for i := range r.Suspects {
+		if r.Suspects[i].Unsure() {
+			n++
+		}
+	}
+	return n
+}
+
 // stepNote tells of a group that grew and then stopped, or grew less and
 // less, without making it a suspect.
-func stepNote(s *Suspect, kind growthKind, names []string) string {
+func stepNote(s *Suspect, kind growthKind, names []string, workKnown bool) string {
 	what := s.Class + " objects"
 	if h := s.Holder; h != nil && h.Kind != "" && s.CountUnit != "" && s.CountUnit != "bytes" {
 		what = fmt.Sprintf("%s @%d", h.Class, h.ID)
@@ -266,6 +292,9 @@ func stepNote(s *Suspect, kind growthKind, names []string) string {
 	verdict := "grew, then stopped: a one-time step (a hash table or backing store resized, a cache reaching its bound, a module loaded late, code warming up), not a leak"
 	if kind == growthSlowing {
 		verdict = "grew less and less, like a cache filling to its bound: not reported as a leak; take more snapshots to see whether it levels off"
+		if !workKnown {
+			verdict += " (intervals compared as if they did equal work)"
+		}
 	}
 	path := ""
 	if s.PathText != "" {
@@ -278,7 +307,7 @@ func stepNote(s *Suspect, kind growthKind, names []string) string {
 
 // sieve keeps the suspects that grow steadily, with their evidence, and
 // turns the others into notes (the largest few) on one-time steps.
-func sieve(sus []Suspect, steps []Suspect, work []float64, names []string) (kept []Suspect, notes []string) {
+func sieve(sus []Suspect, steps []Suspect, work []float64, names []string) (kept []Suspect, notes []string, slowing int) {
 	type noted struct {
 		s    *Suspect
 		kind growthKind
@@ -291,6 +320,9 @@ func sieve(sus []Suspect, steps []Suspect, work []float64, names []string) (kept
 			setEvidence(s, work)
 			kept = append(kept, *s)
 			continue
+		}
+		if kind == growthSlowing {
+			slowing++
 		}
 		if s.GrowthBytes >= minCollectionGrowth {
 			ns = append(ns, noted{s, kind})
@@ -322,7 +354,7 @@ func sieve(sus []Suspect, steps []Suspect, work []float64, names []string) (kept
 		if x.s.collection && x.s.Holder != nil {
 			seen[x.s.Holder.ID] = true
 		}
-		notes = append(notes, stepNote(x.s, x.kind, names))
+		notes = append(notes, stepNote(x.s, x.kind, names, len(work) == len(names)))
 	}
-	return kept, notes
+	return kept, notes, slowing
 }

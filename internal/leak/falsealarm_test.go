@@ -79,10 +79,7 @@ func corpusRuns(t *testing.T, names []string) (failed, unsure, lines []string) {
 			for _, n := range rep.Notes {
 				fmt.Fprintf(&b, "\n    note: %s", n)
 			}
-			unsure := false
-			for _, s := range rep.Suspects {
-				unsure = unsure || s.Unsure()
-			}
+			unsure := rep.Unsure() > 0
 			if unsure {
 				b.WriteString("\n    unsure: run would take a 4th snapshot")
 			}
