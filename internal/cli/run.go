@@ -71,6 +71,7 @@ type runOpts struct {
 	quiet       bool
 	worker      int // snapshot this worker thread (threadId) instead of the main thread; 0: main
 	nearLimit   int // node's --heapsnapshot-near-heap-limit for the program; 0: off
+	confirm     bool
 }
 
 func runRun(ctx context.Context, env *Env, args []string) error {
@@ -84,6 +85,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&o.iterations, "iterations", 100, "evaluations of --step per round")
 	fs.IntVar(&o.warmup, "warmup", -1, "workload units before the baseline snapshot (default: one round)")
 	fs.IntVar(&o.snapshots, "snapshots", 3, "snapshots: a baseline after warm-up, then one after each round")
+	fs.BoolVar(&o.confirm, "confirm", true, "with 3 snapshots: take a 4th when a suspect's growth is uneven (a cache still filling looks like that)")
 	fs.StringVar(&o.dir, "dir", "", "write the snapshots here and keep them (default: a temporary directory, removed)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the snapshots (in --dir, or the temporary directory, which is printed)")
 	fs.IntVar(&o.worker, "worker", 0, "snapshot worker thread `N` (its threadId, the N of node's \"[worker N]\") instead of the main thread")
@@ -97,7 +99,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		quiet:      fs.Bool("quiet", false, "no progress or notes on stderr (the program's own output still passes through)"),
 		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a suspect passes --min-growth and --min-count"),
 		minGrowth:  fs.String("min-growth", "0", "with --fail-on-leak: smallest retained growth that fails, e.g. 1MB, 512KiB, 100000"),
-		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in object count that fails"),
+		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in count (objects, or entries of a collection growing in place) that fails"),
 		top:        fs.Int("top", 10, "show at most N suspects"),
 		html:       fs.String("html", "", htmlFlagUsage),
 		command:    "run",
@@ -241,6 +243,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		}
 	}()
 	var paths []string
+	var confirmNote string
 	// died gives the program's fate when it ended under the workload, and
 	// what was saved.
 	died := func(err error) error {
@@ -304,29 +307,31 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 			return inspector.CaptureWorker(ctx, sel, p, opts)
 		}
 	}
-	for i := 0; i < o.snapshots; i++ {
+	total := o.snapshots
+	// snap does round i (none before the baseline) and snapshot i+1.
+	snap := func(i int) error {
 		if i > 0 {
-			note("round %d/%d: %d %s", i, o.snapshots-1, info.PerRound, unitName(info.Workload))
+			note("round %d/%d: %d %s", i, total-1, info.PerRound, unitName(info.Workload))
 			if err := work(ctx, info.PerRound); err != nil {
-				return died(err)
+				return err
 			}
 		}
 		if err := gc(ctx); err != nil {
-			return died(err)
+			return err
 		}
 		used, _, err := usage(ctx)
 		if err != nil {
-			return died(err)
+			return err
 		}
 		path := filepath.Join(dir, fmt.Sprintf("run-%d.heapsnapshot", i+1))
 		label := "baseline"
 		if i > 0 {
 			label = fmt.Sprintf("after %d %s", i*info.PerRound, unitName(info.Workload))
 		}
-		note("snapshot %d/%d (%s, JS heap %s)", i+1, o.snapshots, label, ui.Bytes(used))
+		note("snapshot %d/%d (%s, JS heap %s)", i+1, total, label, ui.Bytes(used))
 		res, err := captureWith(ctx, env, path, o.quiet, false, take)
 		if err != nil {
-			return died(err)
+			return err
 		}
 		paths = append(paths, path)
 		rs := runSnapshot{After: i * info.PerRound, HeapUsed: used, Bytes: res.Bytes}
@@ -334,6 +339,13 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 			rs.Path = path
 		}
 		info.Snapshots = append(info.Snapshots, rs)
+		lf.work = append(lf.work, float64(rs.After))
+		return nil
+	}
+	for i := 0; i < o.snapshots; i++ {
+		if err := snap(i); err != nil {
+			return died(err)
+		}
 	}
 	// Worker threads are isolates of their own, absent from the main
 	// thread's snapshots: a leak there would pass unseen, so say so.
@@ -344,6 +356,28 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	}
 	if info.Requests != nil && stats.OK == 0 {
 		return fmt.Errorf("no request to %s succeeded (%d failed)", o.loadURL, stats.Failed)
+	}
+	// Three snapshots are thin evidence: when a suspect's growth is
+	// uneven (a cache still filling grows less and less), one more
+	// round and snapshot tell a leak from a step, at the price of a round,
+	// a snapshot and a second analysis, while the program stays alive.
+	var rep *leak.Report
+	if o.confirm && o.snapshots == 3 {
+		r, err := analyzeSeries(ctx, env, paths, nil, lf)
+		if err != nil {
+			return err
+		}
+		rep = r
+		if unsure := r.Unsure(); unsure > 0 {
+			t0 := time.Now()
+			note("%d suspect(s) grew unevenly or less and less: a 4th snapshot to tell a leak from a cache filling up (--confirm=false skips it)", unsure)
+			total = 4
+			if err := snap(3); err != nil {
+				return died(err)
+			}
+			rep = nil
+			confirmNote = fmt.Sprintf("run took a 4th snapshot because %d suspect(s) grew unevenly or less and less over 3 snapshots (one more round and snapshot: %.1fs, then the analysis of 4 snapshots)", unsure, time.Since(t0).Seconds())
+		}
 	}
 	// The program is not needed for the analysis: stop it now to give its
 	// memory back before the snapshots are loaded.
@@ -362,7 +396,15 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	}
 
 	note("%s", runLine(info))
-	return leaksReport(ctx, env, paths, nil, lf)
+	if rep == nil {
+		if confirmNote != "" {
+			lf.notes = append(lf.notes, confirmNote)
+		}
+		if rep, err = analyzeSeries(ctx, env, paths, nil, lf); err != nil {
+			return err
+		}
+	}
+	return printLeaks(env, rep, lf)
 }
 
 func isReferenceError(err error) bool {

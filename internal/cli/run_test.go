@@ -220,3 +220,34 @@ func TestRunWorker(t *testing.T) {
 		t.Errorf("--worker 4: exit %d, %q", code, errOut)
 	}
 }
+
+// TestRunConfirmsUnevenGrowth: a bounded cache still filling at the third
+// snapshot (100 → 200 → 260 entries) looks like a leak; run takes a 4th
+// snapshot, sees it stopped, and passes --fail-on-leak with the defaults.
+// Without the 4th (--confirm=false) it is a suspect.
+func TestRunConfirmsUnevenGrowth(t *testing.T) {
+	livetest.Node(t)
+	prog := filepath.Join(livetest.Dir(), "filling.js")
+	code, out, errOut := runInspCLI("run", "--step", "handle()", "--iterations", "100", "--json", "--fail-on-leak", "--quiet", "--", "node", prog)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s\n%s", code, out, errOut)
+	}
+	var r runJSON
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, out)
+	}
+	notes := strings.Join(r.Notes, "\n")
+	if len(r.Snapshots) != 4 || r.Leak || !strings.Contains(notes, "4th snapshot") || !strings.Contains(notes, "stopped") {
+		t.Errorf("%d snapshots, leak %v, notes:\n%s", len(r.Snapshots), r.Leak, notes)
+	}
+	code, out, errOut = runInspCLI("run", "--step", "handle()", "--iterations", "100", "--json", "--fail-on-leak", "--quiet", "--confirm=false", "--", "node", prog)
+	if code != 1 {
+		t.Fatalf("--confirm=false: exit %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Snapshots) != 3 || len(r.Suspects) == 0 || !r.Suspects[0].ThinEvidence || !strings.Contains(r.Suspects[0].Evidence, "uneven") {
+		t.Errorf("--confirm=false: %d snapshots, suspects %+v", len(r.Snapshots), r.Suspects)
+	}
+}
