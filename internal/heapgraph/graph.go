@@ -170,15 +170,12 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	a.findUserRoots()
 
 	// Two independent chains share the work, like DevTools' two workers:
-	// flags and dominators on this goroutine, shallow sizes, distances and
-	// names on the other. Retained sizes need the adjusted shallow sizes,
+	// flags and dominators on this goroutine, shallow sizes, statistics,
+	// distances and class names on the other. Retained sizes need the adjusted shallow sizes,
 	// so they wait for them.
 	var wg sync.WaitGroup
 	var panicB any
 	shallowReady := make(chan struct{})
-	domDone := make(chan struct{})
-	closeDom := sync.OnceFunc(func() { close(domDone) })
-	defer closeDom() // lets the other chain end if the dominators panic
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -197,12 +194,13 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 		a.calculateShallowSizes()
 		close(shallowReady)
 		a.collect()
+		phase("statistics")
+		a.calculateStatistics()
 		phase("distances")
 		a.calculateDistances()
 		a.collect()
-		// Class names wait for the dominators, whose arrays are the peak
-		// of memory use, so their own temporaries do not add to it.
-		<-domDone
+		// Class naming's temporaries are a few bytes per string, small
+		// next to the dominators' arrays, so it need not wait for them.
 		phase("class names")
 		a.calculateClasses()
 	}()
@@ -211,7 +209,6 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	phase("dominators")
 	a.dominators()
 	a.collect()
-	closeDom()
 	<-shallowReady
 	if panicB == nil {
 		phase("retained sizes")
@@ -223,7 +220,6 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	if panicB != nil {
 		panic(panicB)
 	}
-	a.calculateStatistics()
 	// Chrome's extra native bytes have no node, but DevTools counts them
 	// in the total and the native size (so percentages are of that total).
 	g.Stats.Native += s.ExtraNativeBytes
