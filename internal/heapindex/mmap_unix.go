@@ -1,0 +1,23 @@
+//go:build unix
+
+package heapindex
+
+import (
+	"os"
+	"syscall"
+)
+
+// mapFile maps the whole file privately: pages are read on first touch and
+// shared with the page cache; a stray write would stay in this process.
+func mapFile(f *os.File, size int64) ([]byte, func(), error) {
+	if size <= 0 || int64(int(size)) != size {
+		return nil, nil, errorf("cannot map %d bytes", size)
+	}
+	data, err := syscall.Mmap(int(f.Fd()), 0, int(size), syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE)
+	if err != nil {
+		// Some filesystems cannot map files: read it instead.
+		b, rerr := readAll(f, size)
+		return b, func() {}, rerr
+	}
+	return data, func() { syscall.Munmap(data) }, nil
+}
