@@ -53,7 +53,7 @@ func FromParts(s *heapsnapshot.Snapshot, p Parts) (*Graph, error) {
 	}
 	n, m := s.NodeCount, s.EdgeCount
 	lens := []struct {
-		name    string
+		name      string
 		got, want int
 	}{
 		{"node types", len(s.NodeType), n}, {"node names", len(s.NodeName), n}, {"node ids", len(s.NodeID), n},
