@@ -20,7 +20,19 @@ import (
 // stderr is not a terminal). Errors are ready to return from a command:
 // a missing file or an invalid snapshot exits 2 with one line, other I/O
 // problems exit 3, Ctrl-C exits 130.
+//
+// It re-opens the snapshot's index instead when there is a valid one, and
+// writes one after analysing a big snapshot (see index.go and
+// docs/index.md), as the command's --index-dir and --no-index say.
 func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgraph.Graph, error) {
+	opts := indexOptions{}
+	if env.index != nil {
+		opts = *env.index
+	}
+	return loadGraph(ctx, env, path, quiet, opts)
+}
+
+func loadGraph(ctx context.Context, env *Env, path string, quiet bool, idx indexOptions) (*heapgraph.Graph, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -31,10 +43,15 @@ func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgra
 	if st.IsDir() {
 		return nil, BadInputf("%s is a directory, not a heap snapshot", path)
 	}
+	cache := idx.open(env, path, quiet)
+	if cache.g != nil {
+		return cache.g, nil
+	}
 	bar := ui.NewProgress(env.Stderr, "reading "+filepath.Base(path), st.Size(), !quiet)
 	type result struct {
-		g   *heapgraph.Graph
-		err error
+		g    *heapgraph.Graph
+		err  error
+		note string // what became of the index, said after the bar is gone
 	}
 	done := make(chan result, 1)
 	// The work runs on its own goroutine so Ctrl-C is answered at once; a
@@ -51,7 +68,12 @@ func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgra
 			return
 		}
 		g, err := heapgraph.Build(s, heapgraph.Options{Phase: func(p string) { bar.SetLabel("analysing: " + p) }})
-		done <- result{g: g, err: err}
+		var note string
+		if err == nil && cache.write {
+			bar.SetLabel("writing index")
+			note = cache.save(g)
+		}
+		done <- result{g: g, err: err, note: note}
 	}()
 	var r result
 	select {
@@ -61,6 +83,9 @@ func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgra
 	case r = <-done:
 	}
 	bar.Done()
+	if r.note != "" && !quiet {
+		fmt.Fprintln(env.Stderr, r.note)
+	}
 	if r.err != nil {
 		if heapsnapshot.IsFormatError(r.err) {
 			return nil, BadInputf("%s: %v", path, r.err)

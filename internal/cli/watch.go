@@ -350,7 +350,7 @@ func processExists(pid int) bool {
 // summary for the history.
 func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (string, error) {
 	rep, err := leak.Analyze(len(paths), func(i int) (*heapgraph.Graph, error) {
-		return LoadGraph(ctx, env, paths[i], true)
+		return loadGraph(ctx, env, paths[i], true, indexOptions{off: true}) // each snapshot is analysed once
 	}, leak.Options{Names: names(paths)})
 	if errors.Is(err, leak.ErrNotSameProcess) {
 		return "", fmt.Errorf("%w: %v", watch.ErrRenumbered, err)
