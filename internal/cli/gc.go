@@ -193,14 +193,7 @@ func gcGzipDamage(err error, n int64) string {
 }
 
 // gcMaybeGunzip reads gzip-compressed logs transparently.
-func gcMaybeGunzip(r io.Reader) (io.Reader, error) {
-	br := bufio.NewReaderSize(r, gcChunk)
-	head, _ := br.Peek(2)
-	if len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		return gzip.NewReader(br)
-	}
-	return br, nil
-}
+func gcMaybeGunzip(r io.Reader) (io.Reader, error) { return gctrace.MaybeGunzip(r, gcChunk) }
 
 type gcRead struct {
 	buf []byte

@@ -7,11 +7,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
 	"github.com/leakhound/leakhound/internal/leak"
 	rpt "github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/ui"
@@ -40,7 +40,7 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 	fs := NewFlags(env, c)
 	addIndexFlags(fs, env)
 	f := leakFlags{
-		asJSON:     fs.Bool("json", false, "print JSON (schema in README)"),
+		asJSON:     fs.Bool("json", false, "print JSON (schema in docs/leaks.md)"),
 		markdown:   fs.Bool("markdown", false, "print Markdown (for CI comments)"),
 		quiet:      fs.Bool("quiet", false, "no progress bar or notes on stderr"),
 		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a suspect passes --min-growth and --min-count"),
@@ -133,22 +133,9 @@ func snapshotSeries(pos []string) ([]string, error) {
 			return nil, BadInputf("%s: no such file or folder", pos[0])
 		}
 		if st.IsDir() {
-			ents, err := os.ReadDir(pos[0])
+			files, err := heapsnapshot.SeriesInDir(pos[0])
 			if err != nil {
-				return nil, err
-			}
-			var files []string
-			for _, e := range ents {
-				n := e.Name()
-				if !e.IsDir() && (strings.HasSuffix(n, ".heapsnapshot") || strings.HasSuffix(n, ".heapsnapshot.gz")) {
-					files = append(files, filepath.Join(pos[0], n))
-				}
-			}
-			// Natural order: Heap-8 before Heap-10. Analyze refuses a
-			// series whose object ids say it is out of order.
-			sort.Slice(files, func(i, j int) bool { return naturalLess(files[i], files[j]) })
-			if len(files) < 2 {
-				return nil, BadInputf("%s holds %d heap snapshots; leaks needs at least two of the same process", pos[0], len(files))
+				return nil, BadInput(err)
 			}
 			return files, nil
 		}
@@ -172,37 +159,6 @@ func snapshotSeries(pos []string) ([]string, error) {
 		stats = append(stats, st)
 	}
 	return pos, nil
-}
-
-// naturalLess compares names with runs of digits compared as numbers.
-func naturalLess(a, b string) bool {
-	for a != "" && b != "" {
-		da, db := digitRun(a), digitRun(b)
-		if da > 0 && db > 0 {
-			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
-			if len(na) != len(nb) {
-				return len(na) < len(nb)
-			}
-			if na != nb {
-				return na < nb
-			}
-			a, b = a[da:], b[db:]
-			continue
-		}
-		if a[0] != b[0] {
-			return a[0] < b[0]
-		}
-		a, b = a[1:], b[1:]
-	}
-	return len(a) < len(b)
-}
-
-func digitRun(s string) int {
-	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-		n++
-	}
-	return n
 }
 
 // ParseSize reads a byte count written by people: 1048576, 500KB, 1.5MiB,

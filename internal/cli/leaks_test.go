@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
 // scenario writes the snapshots of testdata/scenarios/NAME.js into a temp dir.
@@ -160,7 +162,7 @@ func FuzzParseSize(f *testing.F) {
 // object ids say is out of order, or the same snapshot twice, is bad input.
 func TestLeaksOrder(t *testing.T) {
 	names := []string{"Heap-10.heapsnapshot", "Heap-9.heapsnapshot", "Heap-8.heapsnapshot", "Heap-11.heapsnapshot", "a2b", "a10b", "a02c"}
-	sort.Slice(names, func(i, j int) bool { return naturalLess(names[i], names[j]) })
+	sort.Slice(names, func(i, j int) bool { return heapsnapshot.NaturalLess(names[i], names[j]) })
 	want := "Heap-8.heapsnapshot Heap-9.heapsnapshot Heap-10.heapsnapshot Heap-11.heapsnapshot a2b a02c a10b"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("natural order: %s\nwant %s", got, want)

@@ -33,7 +33,7 @@ func init() {
 	})
 }
 
-// Defaults, documented in README.md.
+// Defaults, documented in docs/watch.md.
 const (
 	defaultWarn     = "70%"
 	defaultCritical = "85%"

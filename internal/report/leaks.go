@@ -9,7 +9,7 @@ import (
 	"github.com/leakhound/leakhound/internal/ui"
 )
 
-// WriteLeaksJSON writes the leak report as JSON (schema in README.md).
+// WriteLeaksJSON writes the leak report as JSON (schema in docs/leaks.md).
 func WriteLeaksJSON(w io.Writer, r *leak.Report) error { return WriteJSON(w, r) }
 
 func series[T any](xs []T, f func(T) string) string {
