@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -221,4 +222,35 @@ func runIndex(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%s: %s\n", file, note)
 	}
 	return nil
+}
+
+// serverIndex gives a long-running server's loader (mcp) the same index
+// policy as LoadGraph: open re-opens path's index (nil if none), saved
+// writes one after path was analysed. Notes go to env.Stderr.
+func serverIndex(env *Env) (open func(string) *heapgraph.Graph, saved func(string, *heapgraph.Graph)) {
+	opts := indexOptions{}
+	if env.index != nil {
+		opts = *env.index
+	}
+	var mu sync.Mutex
+	pending := map[string]*indexCache{}
+	open = func(path string) *heapgraph.Graph {
+		c := opts.open(env, path, false)
+		if c.g == nil && c.write {
+			mu.Lock()
+			pending[path] = c
+			mu.Unlock()
+		}
+		return c.g
+	}
+	saved = func(path string, g *heapgraph.Graph) {
+		mu.Lock()
+		c := pending[path]
+		delete(pending, path)
+		mu.Unlock()
+		if c != nil {
+			fmt.Fprintln(env.Stderr, c.save(g))
+		}
+	}
+	return open, saved
 }
