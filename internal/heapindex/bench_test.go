@@ -2,6 +2,7 @@ package heapindex
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -72,4 +73,31 @@ func benchIndex(b *testing.B) (string, Identity) {
 	}
 	f.Close()
 	return path, Identity{}
+}
+
+// BenchmarkWrite writes the index of a generated snapshot of 500k nodes
+// (to a discarding writer: the encoding and checksums, not the disk).
+func BenchmarkWrite(b *testing.B) {
+	var buf bytes.Buffer
+	if _, err := snapshottest.Write(&buf, snapshottest.Config{Nodes: 500000, Seed: 1}); err != nil {
+		b.Fatal(err)
+	}
+	s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := heapgraph.Build(s, heapgraph.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	size, _ := Size(g)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	cpu := cpuTime()
+	for b.Loop() {
+		if _, err := Write(io.Discard, g, Identity{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
