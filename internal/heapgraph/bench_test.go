@@ -127,12 +127,12 @@ func BenchmarkPhases(b *testing.B) {
 	for _, p := range phases {
 		b.Run(p.name, func(b *testing.B) {
 			b.ReportAllocs()
-			cpu := cpuTime()
+			cpu := snapshottest.CPUTime()
 			for b.Loop() {
 				p.run()
 			}
 			// CPU time varies far less than wall time on a shared machine.
-			b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64((snapshottest.CPUTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

@@ -1,14 +1,11 @@
 package heapindex
 
 import (
-	"bytes"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/leakhound/leakhound/internal/heapgraph"
-	"github.com/leakhound/leakhound/internal/heapsnapshot"
 	"github.com/leakhound/leakhound/internal/heapsnapshot/snapshottest"
 )
 
@@ -27,7 +24,7 @@ func BenchmarkOpen(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(st.Size())
-			cpu := cpuTime()
+			cpu := snapshottest.CPUTime()
 			for b.Loop() {
 				g, err := Open(path, id)
 				if err != nil {
@@ -37,7 +34,7 @@ func BenchmarkOpen(b *testing.B) {
 					g.Summary()
 				}
 			}
-			b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64((snapshottest.CPUTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 		})
 	}
 }
@@ -51,18 +48,7 @@ func benchIndex(b *testing.B) (string, Identity) {
 		}
 		return filepath.Join(dir, id.Name()), id
 	}
-	var buf bytes.Buffer
-	if _, err := snapshottest.Write(&buf, snapshottest.Config{Nodes: 500000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	g, err := heapgraph.Build(s, heapgraph.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	g := synthGraph(b, 500000)
 	path := filepath.Join(b.TempDir(), "bench"+Ext)
 	f, err := os.Create(path)
 	if err != nil {
@@ -78,26 +64,15 @@ func benchIndex(b *testing.B) (string, Identity) {
 // BenchmarkWrite writes the index of a generated snapshot of 500k nodes
 // (to a discarding writer: the encoding and checksums, not the disk).
 func BenchmarkWrite(b *testing.B) {
-	var buf bytes.Buffer
-	if _, err := snapshottest.Write(&buf, snapshottest.Config{Nodes: 500000, Seed: 1}); err != nil {
-		b.Fatal(err)
-	}
-	s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	g, err := heapgraph.Build(s, heapgraph.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	g := synthGraph(b, 500000)
 	size, _ := Size(g)
 	b.SetBytes(size)
 	b.ReportAllocs()
-	cpu := cpuTime()
+	cpu := snapshottest.CPUTime()
 	for b.Loop() {
 		if _, err := Write(io.Discard, g, Identity{}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64((cpuTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64((snapshottest.CPUTime()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }

@@ -146,18 +146,7 @@ func flip(b []byte, i int) []byte {
 // consistent graph, never panic.
 func FuzzDecode(f *testing.F) {
 	for _, nodes := range []int{1, 30, 200} {
-		var buf bytes.Buffer
-		if _, err := snapshottest.Write(&buf, snapshottest.Config{Nodes: nodes, Seed: uint64(nodes)}); err != nil {
-			f.Fatal(err)
-		}
-		s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{})
-		if err != nil {
-			f.Fatal(err)
-		}
-		g, err := heapgraph.Build(s, heapgraph.Options{})
-		if err != nil {
-			f.Fatal(err)
-		}
+		g := synthGraph(f, nodes)
 		var out bytes.Buffer
 		if _, err := Write(&out, g, Identity{}); err != nil {
 			f.Fatal(err)
@@ -179,4 +168,22 @@ func FuzzDecode(f *testing.F) {
 		}
 		g.Summary()
 	})
+}
+
+// synthGraph analyses a generated snapshot of the given size.
+func synthGraph(tb testing.TB, nodes int) *heapgraph.Graph {
+	tb.Helper()
+	var buf bytes.Buffer
+	if _, err := snapshottest.Write(&buf, snapshottest.Config{Nodes: nodes, Seed: uint64(nodes)}); err != nil {
+		tb.Fatal(err)
+	}
+	s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := heapgraph.Build(s, heapgraph.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return g
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"sort"
 	"sync"
 	"unsafe"
 
@@ -172,40 +173,42 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 	return g, nil
 }
 
-// verifySections checks every section's CRC-32C, several at a time. Big
-// sections are what the time goes to, so they are started first.
+// verifySections checks every section's CRC-32C.
 func verifySections(secs [][]byte, crcs []uint32) error {
-	var wg sync.WaitGroup
-	var bad sync.Once
-	var err error
-	next := make(chan int, len(secs))
-	idx := make([]int, len(secs))
-	for i := range idx {
-		idx[i] = i
-	}
-	// Largest first, so two workers finish together.
-	for i := 1; i < len(idx); i++ {
-		for j := i; j > 0 && len(secs[idx[j]]) > len(secs[idx[j-1]]); j-- {
-			idx[j], idx[j-1] = idx[j-1], idx[j]
+	for i, c := range checksums(secs) {
+		if c != crcs[i] {
+			return errorf("checksum mismatch (corrupt)")
 		}
 	}
-	for _, i := range idx {
+	return nil
+}
+
+// checksums computes the CRC-32C of each section on every core, biggest
+// first so the workers finish together.
+func checksums(secs [][]byte) []uint32 {
+	out := make([]uint32, len(secs))
+	order := make([]int, len(secs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return len(secs[order[a]]) > len(secs[order[b]]) })
+	next := make(chan int, len(secs))
+	for _, i := range order {
 		next <- i
 	}
 	close(next)
+	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				if crc32.Checksum(secs[i], castagnoli) != crcs[i] {
-					bad.Do(func() { err = errorf("checksum mismatch (corrupt)") })
-				}
+				out[i] = crc32.Checksum(secs[i], castagnoli)
 			}
 		}()
 	}
 	wg.Wait()
-	return err
+	return out
 }
 
 // view is b as a slice of T, in place (b is aligned and little-endian);

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"hash/crc32"
 	"io"
-	"runtime"
-	"sync"
 	"unsafe"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -114,22 +112,13 @@ func Write(w io.Writer, g *heapgraph.Graph, id Identity) (int64, error) {
 	}
 	ents, size := layout(secs)
 	// Checksums first (the header holds them), on every core.
-	var wg sync.WaitGroup
-	next := make(chan int, len(secs))
-	for i := range secs {
-		next <- i
+	data := make([][]byte, len(secs))
+	for i, sec := range secs {
+		data[i] = sec.data
 	}
-	close(next)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				ents[i].crc = crc32.Checksum(secs[i].data, castagnoli)
-			}
-		}()
+	for i, c := range checksums(data) {
+		ents[i].crc = c
 	}
-	wg.Wait()
 	hdr := encodeHeader(ents, size, id)
 	var n int64
 	write := func(b []byte) error {

@@ -1,15 +1,15 @@
 //go:build unix
 
-package heapindex
+package snapshottest
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the process's user+system CPU time so far: on a busy
+// CPUTime is the process's user+system CPU time so far: on a busy
 // machine it varies far less than wall time.
-func cpuTime() time.Duration {
+func CPUTime() time.Duration {
 	var ru syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
