@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -186,4 +187,26 @@ func synthGraph(tb testing.TB, nodes int) *heapgraph.Graph {
 		tb.Fatal(err)
 	}
 	return g
+}
+
+// TestSliceOutlivesGraph keeps an array of a re-opened graph after the
+// graph and its snapshot are garbage (their pages are given back then):
+// the array must still read the file's values.
+func TestSliceOutlivesGraph(t *testing.T) {
+	want, path, id := build(t, "casestudy")
+	ids := func() []uint32 {
+		g, err := Open(path, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g.S.NodeID
+	}()
+	for range 3 {
+		runtime.GC()
+	}
+	for n, v := range ids {
+		if v != want.ID(uint32(n)) {
+			t.Fatalf("node %d: id %d after the graph was collected, want %d", n, v, want.ID(uint32(n)))
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -24,8 +25,9 @@ import (
 // index, ErrStale when it belongs to another snapshot.
 //
 // On unix the graph's arrays live in a private read-write mapping of the
-// file (writes, which nothing does, would stay in memory); it stays mapped
-// for the life of the process.
+// file (writes, which nothing does, would stay in memory). The mapping is
+// never unmapped, so no slice can outlive it; its pages are released when
+// the graph and its snapshot are garbage.
 func Open(path string, id Identity) (*heapgraph.Graph, error) {
 	if !littleEndian() {
 		return nil, errors.New("index: not supported on big-endian machines")
@@ -48,7 +50,7 @@ func Open(path string, id Identity) (*heapgraph.Graph, error) {
 	if _, err := checkFixed(hdr, st.Size(), &id); err != nil {
 		return nil, err
 	}
-	data, unmap, err := mapFile(f, st.Size())
+	data, unmap, release, err := mapFile(f, st.Size())
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +59,17 @@ func Open(path string, id Identity) (*heapgraph.Graph, error) {
 		unmap()
 		return nil, err
 	}
+	// A long-running process (leaks, mcp) opens many indexes: once the
+	// graph and its snapshot are garbage, their pages are given back.
+	var refs atomic.Int32
+	refs.Store(2)
+	drop := func(struct{}) {
+		if refs.Add(-1) == 0 {
+			release()
+		}
+	}
+	runtime.AddCleanup(g, drop, struct{}{})
+	runtime.AddCleanup(g.S, drop, struct{}{})
 	return g, nil
 }
 
