@@ -176,6 +176,9 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	var wg sync.WaitGroup
 	var panicB any
 	shallowReady := make(chan struct{})
+	domDone := make(chan struct{})
+	closeDom := sync.OnceFunc(func() { close(domDone) })
+	defer closeDom() // lets the other chain end if the dominators panic
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -199,8 +202,10 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 		phase("distances")
 		a.calculateDistances()
 		a.collect()
-		// Class naming's temporaries are a few bytes per string, small
-		// next to the dominators' arrays, so it need not wait for them.
+		// Class names wait for the dominators, whose arrays are the peak
+		// of memory use, so that their class array (4 bytes per node) does
+		// not add to it; they then overlap the retained sizes.
+		<-domDone
 		phase("class names")
 		a.calculateClasses()
 	}()
@@ -209,6 +214,7 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	phase("dominators")
 	a.dominators()
 	a.collect()
+	closeDom()
 	<-shallowReady
 	if panicB == nil {
 		phase("retained sizes")
