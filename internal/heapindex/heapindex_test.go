@@ -164,8 +164,10 @@ func FuzzDecode(f *testing.F) {
 		for n := uint32(0); n < uint32(g.NodeCount()); n++ {
 			_ = g.Name(n) + g.ClassName(n) + g.TypeName(n)
 			_ = g.RetainedSize(n) + uint64(g.Distance(n)) + uint64(g.RetainerCount(n))
-			g.ShortestPaths(n, 2)
 			g.NodeByID(g.ID(n))
+			if n < 16 {
+				g.ShortestPaths(n, 2)
+			}
 		}
 		g.Summary()
 	})
