@@ -227,7 +227,7 @@ func TestRealLeakTowardLimit(t *testing.T) {
 // TestRealForcedGCs: a program with normal churn whose working set is
 // collected by global.gc() every 150 ms (issue 12). Counting those forced
 // full collections as the program's own judged it gc-pressure at about
-// 14-18% of wall time; they are counted apart, left out of time in GC and
+// 14-18% of wall time (47% on a loaded machine); they are counted apart, left out of time in GC and
 // the verdict, and kept in the post-GC heap trend.
 func TestRealForcedGCs(t *testing.T) {
 	t.Parallel()
