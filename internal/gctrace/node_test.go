@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // Real traces: the programs in testdata/gctrace run under this machine's
@@ -33,10 +35,7 @@ var (
 
 func runNode(t *testing.T, r nodeRun) []byte {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	key := r.script + " " + strings.Join(r.flags, " ")
 	traceMu.Lock()
 	if b, ok := traceCache[key]; ok {
@@ -160,10 +159,7 @@ func TestRealWorkersKeptApart(t *testing.T) {
 // repeated GC lines are not counted twice and the report says so.
 func TestRealOutOfMemory(t *testing.T) {
 	t.Parallel()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	nodeSem <- struct{}{}
 	defer func() { <-nodeSem }()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
