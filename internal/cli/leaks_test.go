@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
 	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
@@ -156,7 +157,7 @@ func FuzzParseSize(f *testing.F) {
 // object ids say is out of order, or the same snapshot twice, is bad input.
 func TestLeaksOrder(t *testing.T) {
 	names := []string{"Heap-10.heapsnapshot", "Heap-9.heapsnapshot", "Heap-8.heapsnapshot", "Heap-11.heapsnapshot", "a2b", "a10b", "a02c"}
-	sort.Slice(names, func(i, j int) bool { return naturalLess(names[i], names[j]) })
+	sort.Slice(names, func(i, j int) bool { return heapsnapshot.NaturalLess(names[i], names[j]) })
 	want := "Heap-8.heapsnapshot Heap-9.heapsnapshot Heap-10.heapsnapshot Heap-11.heapsnapshot a2b a02c a10b"
 	if got := strings.Join(names, " "); got != want {
 		t.Errorf("natural order: %s\nwant %s", got, want)
@@ -201,5 +202,51 @@ func TestFailOnRebuiltString(t *testing.T) {
 	}
 	if code, _, errs := runCmd("leaks", dir, "--quiet", "--fail-on-leak", "--min-growth", "1GiB"); code != 0 {
 		t.Errorf("--min-growth 1GiB: exit %d (%s), want 0", code, errs)
+	}
+}
+
+// One snapshot: where memory accumulates, with no leak verdict; the JSON
+// says "snapshots": 1; --fail-on-leak is bad usage with the reason.
+func TestLeaksOneSnapshot(t *testing.T) {
+	dir := leakScenario(t, "map-cache")
+	one := filepath.Join(dir, "s3.heapsnapshot")
+	code, out, stderr := runCmd("leaks", one, "--json", "--quiet")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, out)
+	}
+	if rep["snapshots"] != float64(1) {
+		t.Errorf("snapshots = %v, want 1", rep["snapshots"])
+	}
+	if _, ok := rep["leak"]; ok {
+		t.Errorf("one snapshot carries a leak verdict: %v", rep["leak"])
+	}
+	sus, _ := rep["suspects"].([]any)
+	if len(sus) == 0 {
+		t.Fatalf("no suspects:\n%s", out)
+	}
+	top := sus[0].(map[string]any)
+	holder, _ := top["holder"].(map[string]any)
+	if top["class"] != "CacheEntry" || holder["class"] != "Map" || holder["name"] != "cache" || top["hint"] == "" {
+		t.Errorf("top suspect: %v", top)
+	}
+	if _, ok := rep["duplicate_strings"].([]any); !ok {
+		t.Errorf("duplicate_strings missing: %v", rep["duplicate_strings"])
+	}
+	code, out, _ = runCmd("leaks", one, "--quiet")
+	if code != ExitOK || !strings.Contains(out, "not that it grows") || !strings.Contains(out, "capture --count 3") ||
+		!strings.Contains(out, "Map cache") || strings.Contains(out, "leak suspect") {
+		t.Errorf("text: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCmd("leaks", one, "--markdown", "--quiet")
+	if code != ExitOK || !strings.Contains(out, "| # |") || !strings.Contains(out, "CacheEntry") {
+		t.Errorf("markdown: exit %d\n%s", code, out)
+	}
+	code, _, stderr = runCmd("leaks", one, "--fail-on-leak", "--quiet")
+	if code != ExitBadInput || !strings.Contains(stderr, "not that it grows") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+		t.Errorf("--fail-on-leak with one snapshot: exit %d, stderr %q; want 2 and the reason on one line", code, stderr)
 	}
 }

@@ -57,9 +57,12 @@ func checkLeakFound(t *testing.T, r runJSON) {
 
 func TestRunStep(t *testing.T) {
 	livetest.Node(t)
+	page := filepath.Join(t.TempDir(), "run.html")
 	r := runAndDecode(t, 1, "run", "--step", "handleAsync(20)", "--iterations", "20", "--json", "--fail-on-leak", "--quiet",
-		"--", livetest.Node(t), serverJS(), "leak")
+		"--html", page, "--", livetest.Node(t), serverJS(), "leak")
 	checkLeakFound(t, r)
+	// The page is written even though the run fails the check.
+	readHTML(t, page, "leakhound run", "RequestRecord", "unbounded-collection", "fix:")
 	// The leak grows by about 30 KB a round here; 16 KiB keeps the gate above
 	// the analysis' small noise (a few compiled-code strings) on a clean run.
 	r = runAndDecode(t, 0, "run", "--step", "handle(20)", "--iterations", "20", "--json", "--fail-on-leak", "--min-growth", "16KiB", "--quiet",
@@ -215,5 +218,36 @@ func TestRunWorker(t *testing.T) {
 	code, _, errOut := runInspCLI("run", "--step", "handle()", "--iterations", "5", "--quiet", "--worker", "4", "--", livetest.Node(t), prog)
 	if code != ExitBadInput || !strings.Contains(errOut, "no such worker thread") {
 		t.Errorf("--worker 4: exit %d, %q", code, errOut)
+	}
+}
+
+// TestRunConfirmsUnevenGrowth: a bounded cache still filling at the third
+// snapshot (100 → 200 → 260 entries) looks like a leak; run takes a 4th
+// snapshot, sees it stopped, and passes --fail-on-leak with the defaults.
+// Without the 4th (--confirm=false) it is a suspect.
+func TestRunConfirmsUnevenGrowth(t *testing.T) {
+	livetest.Node(t)
+	prog := filepath.Join(livetest.Dir(), "filling.js")
+	code, out, errOut := runInspCLI("run", "--step", "handle()", "--iterations", "100", "--json", "--fail-on-leak", "--quiet", "--", "node", prog)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0\n%s\n%s", code, out, errOut)
+	}
+	var r runJSON
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, out)
+	}
+	notes := strings.Join(r.Notes, "\n")
+	if len(r.Snapshots) != 4 || r.Leak || !strings.Contains(notes, "4th snapshot") || !strings.Contains(notes, "stopped") {
+		t.Errorf("%d snapshots, leak %v, notes:\n%s", len(r.Snapshots), r.Leak, notes)
+	}
+	code, out, errOut = runInspCLI("run", "--step", "handle()", "--iterations", "100", "--json", "--fail-on-leak", "--quiet", "--confirm=false", "--", "node", prog)
+	if code != 1 {
+		t.Fatalf("--confirm=false: exit %d, want 1\n%s\n%s", code, out, errOut)
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Snapshots) != 3 || len(r.Suspects) == 0 || !r.Suspects[0].ThinEvidence || !strings.Contains(r.Suspects[0].Evidence, "uneven") {
+		t.Errorf("--confirm=false: %d snapshots, suspects %+v", len(r.Snapshots), r.Suspects)
 	}
 }

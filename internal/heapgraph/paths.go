@@ -157,11 +157,19 @@ func (g *Graph) complete(v uint32, rev *[]Step) bool {
 // Runs of the same step (linked lists, timer lists, promise chains) are
 // folded with a count: `Timeout._idlePrev ×560`, `(PromiseReaction → …) ×3`.
 func (g *Graph) FormatPath(p Path) string {
+	return strings.Join(g.PathSteps(p), " → ")
+}
+
+// PathSteps is FormatPath's text cut at its arrows: one entry per step as
+// people read it (runs already folded, the last with its @id), for views
+// that put each step on its own line.
+func (g *Graph) PathSteps(p Path) []string {
 	if len(p) == 0 {
-		return ""
+		return nil
 	}
-	segs := g.pathSegments(p)
-	return strings.Join(FoldRuns(segs), " → ") + " @" + strconv.FormatUint(uint64(g.ID(p[len(p)-1].Node)), 10)
+	segs := FoldRuns(g.pathSegments(p))
+	segs[len(segs)-1] += " @" + strconv.FormatUint(uint64(g.ID(p[len(p)-1].Node)), 10)
+	return segs
 }
 
 // pathSegments renders p as the tokens FormatPath joins with arrows: each

@@ -8,7 +8,7 @@ import (
 	"github.com/leakhound/leakhound/internal/ui"
 )
 
-// WriteDiffJSON writes the comparison as JSON (schema in README.md).
+// WriteDiffJSON writes the comparison as JSON (schema in docs/leaks.md).
 func WriteDiffJSON(w io.Writer, d *leak.DiffResult) error { return WriteJSON(w, d) }
 
 // WriteDiffText writes DevTools' Comparison view as an aligned table of the
