@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || { echo "usage: scripts/test-node-matrix.sh NODE..." >&2; exit 2; }
 # Every package with a test that starts node.
 pkgs=(./examples/case-study ./internal/heapsnapshot ./internal/heapgraph ./internal/leak
-      ./internal/gctrace ./internal/inspector ./internal/watch ./internal/cli)
+      ./internal/gctrace ./internal/inspector ./internal/watch ./internal/cli ./internal/mcpserver)
 skip='^(Fuzz.*|TestSynthetic.*|TestTruncated.*|TestGolden|TestPathStepsCarryTheirEdge)$'
 failed=()
 for node in "$@"; do
