@@ -27,8 +27,9 @@ type Target struct {
 	WebSocketURL string
 	// Title is what the inspector reports (usually the script's path).
 	Title string
-	// Opened is true when Resolve opened the inspector with SIGUSR1. It stays
-	// open after we disconnect (node cannot close it from outside).
+	// Opened is true when Resolve opened the inspector itself (SIGUSR1, or
+	// process._debugProcess on Windows). It stays open after we disconnect
+	// unless we close it from inside (Conn.CloseInspector).
 	Opened bool
 
 	// launched: Launch started this process, so PID needs no confirmation
@@ -46,11 +47,16 @@ func (t *Target) String() string {
 	return t.WebSocketURL
 }
 
+// AttachMethod names how Resolve opens a closed inspector on this OS
+// ("SIGUSR1"), for messages.
+const AttachMethod = attachMethod
+
 // ResolveOptions tune Resolve.
 type ResolveOptions struct {
 	// AllowRemote permits inspectors on hosts other than loopback.
 	AllowRemote bool
-	// Wait bounds the wait for an inspector opened with SIGUSR1 (default 5s).
+	// Wait bounds the wait for an inspector opened with SIGUSR1 (default
+	// 10s: node opens it in milliseconds, but a loaded host can be slow).
 	Wait time.Duration
 	// NoSignal never sends SIGUSR1: a pid without an open inspector fails.
 	NoSignal bool
@@ -247,7 +253,7 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 	}
 	wait := opts.Wait
 	if wait <= 0 {
-		wait = 5 * time.Second
+		wait = 10 * time.Second
 	}
 	deadline := time.Now().Add(wait)
 	for {
