@@ -256,7 +256,7 @@ func TestCaptureWorkerSeries(t *testing.T) {
 // captured right after; so can the first again. One that was open before
 // is left open.
 func TestCaptureClosesInspector(t *testing.T) {
-	port := freePort(t)
+	port := livetest.InspectPort(t)
 	a := strconv.Itoa(livetest.Start(t, "--inspect-port=127.0.0.1:"+port, "idle.js").Process.Pid)
 	b := strconv.Itoa(livetest.Start(t, "--inspect-port=127.0.0.1:"+port, "idle.js").Process.Pid)
 	dir := t.TempDir()

@@ -19,7 +19,7 @@ import (
 // sample and watch close the inspector they opened when they end, and say
 // so; --keep-inspector keeps it open and says so too.
 func TestSampleAndWatchCloseInspector(t *testing.T) {
-	port := freePort(t)
+	port := livetest.InspectPort(t)
 	pid := strconv.Itoa(livetest.Start(t, "--inspect-port=127.0.0.1:"+port, "idle.js").Process.Pid)
 	gone := func(what string) {
 		t.Helper()
@@ -74,7 +74,7 @@ func TestWatchManyAtOnce(t *testing.T) {
 		t.Skip("starts node")
 	}
 	for _, n := range []int{2, 5} {
-		port := freePort(t)
+		port := livetest.InspectPort(t)
 		type watched struct {
 			pid         string
 			out, errOut *lockedBuffer

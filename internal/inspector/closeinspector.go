@@ -53,7 +53,7 @@ func waitNotListening(ctx context.Context, t *Target) bool {
 		if errors.Is(err, ErrNoProcess) {
 			return true
 		}
-		if err == nil && !slices.Contains(addrs, t.Addr) {
+		if err == nil && !slices.ContainsFunc(addrs, func(a string) bool { return dialable(a) == t.Addr }) {
 			return true
 		}
 		select {

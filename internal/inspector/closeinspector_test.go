@@ -2,23 +2,14 @@ package inspector
 
 import (
 	"context"
-	"net"
+	"errors"
 	"slices"
 	"strconv"
 	"testing"
 	"time"
-)
 
-// freePort returns a loopback port nothing listens on right now.
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-}
+	"github.com/leakhound/leakhound/internal/inspector/livetest"
+)
 
 // An inspector opened with SIGUSR1 is closed again: nothing listens for
 // the target afterwards, and the same port then opens for the next process
@@ -26,7 +17,7 @@ func freePort(t *testing.T) string {
 // SIGUSR1 always opens 9229). A second round opens each again, which also
 // proves that closing left both targets alive.
 func TestCloseInspectorFreesThePort(t *testing.T) {
-	port := freePort(t)
+	port := livetest.InspectPort(t)
 	ctx := context.Background()
 	var pids []int
 	for i := 0; i < 2; i++ {
@@ -57,5 +48,27 @@ func TestCloseInspectorFreesThePort(t *testing.T) {
 				t.Fatalf("round %d, process %d still listens: %v, %v", round, i+1, addrs, err)
 			}
 		}
+	}
+}
+
+// An inspector bound to every interface is refused unless allowed: one
+// open before we came (--inspect=0.0.0.0), and one our signal opened there
+// (--inspect-port=0.0.0.0), which is closed again rather than left open.
+func TestRefuseWildcardInspector(t *testing.T) {
+	ctx := context.Background()
+	open := startNode(t, "--inspect=0.0.0.0:0", "idle.js").Process.Pid
+	if _, err := Resolve(ctx, strconv.Itoa(open), ResolveOptions{NoSignal: true}); !errors.Is(err, ErrRemote) {
+		t.Fatalf("pre-opened on 0.0.0.0: %v, want ErrRemote", err)
+	}
+	if tg, err := Resolve(ctx, strconv.Itoa(open), ResolveOptions{NoSignal: true, AllowRemote: true}); err != nil || tg.Opened {
+		t.Fatalf("with AllowRemote: %+v, %v", tg, err)
+	}
+	sig := startNode(t, "--inspect-port=0.0.0.0:0", "idle.js").Process.Pid
+	_, err := Resolve(ctx, strconv.Itoa(sig), ResolveOptions{Wait: 20 * time.Second})
+	if !errors.Is(err, ErrRemote) {
+		t.Fatalf("signalled onto 0.0.0.0: %v, want ErrRemote", err)
+	}
+	if addrs, err := listeningAddrs(sig); err != nil || len(addrs) != 0 {
+		t.Fatalf("the refused inspector is still open: %v, %v", addrs, err)
 	}
 }

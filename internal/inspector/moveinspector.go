@@ -125,15 +125,18 @@ func findReopened(ctx context.Context, old *Target, others []string) (*Target, e
 			return nil, err
 		}
 		for _, a := range addrs {
-			if a != old.Addr && slices.Contains(others, a) {
+			da := dialable(a)
+			// The program's own ports are not poked, and the new home
+			// must be loopback: moving never exposes the target more.
+			if da != old.Addr && (slices.Contains(others, a) || !isLoopbackBound(a)) {
 				continue
 			}
-			nt, err := probe(ctx, a)
+			nt, err := probe(ctx, da)
 			if err != nil {
 				last = err
 				continue
 			}
-			if a == old.Addr && nt.WebSocketURL == old.WebSocketURL {
+			if da == old.Addr && nt.WebSocketURL == old.WebSocketURL {
 				continue
 			}
 			nt.PID, nt.Opened = old.PID, true

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/inspector/livetest"
 )
 
 // Moving an inspector we opened frees its port for the next process at
@@ -14,7 +16,7 @@ import (
 // case) are all attached together, each on its own loopback port, each
 // session working, and all closed at the end.
 func TestMoveInspectorFiveAtOnce(t *testing.T) {
-	port := freePort(t)
+	port := livetest.InspectPort(t)
 	ctx := context.Background()
 	var conns []*Conn
 	seen := map[string]bool{}

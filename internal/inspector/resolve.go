@@ -175,6 +175,9 @@ func probe(ctx context.Context, hostport string) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
+	// No idle connection kept to a target's inspector (or to a program's
+	// own port that turned out not to be one).
+	req.Close = true
 	resp, err := httpClient.Do(req)
 	if err != nil {
 		return nil, unreachable(hostport, err)
@@ -235,8 +238,11 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 	// An inspector already open: probe the likely ports first so an
 	// application port is only touched when nothing else matches.
 	for _, a := range orderCandidates(before, pid) {
-		t, err := probe(ctx, a)
+		t, err := probe(ctx, dialable(a))
 		if err == nil {
+			if err := checkBound(pid, a, opts.AllowRemote); err != nil {
+				return nil, err
+			}
 			t.PID = pid
 			return t, nil
 		}
@@ -268,10 +274,19 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 			if slices.Contains(before, a) {
 				continue
 			}
-			t, err := probe(ctx, a)
+			t, err := probe(ctx, dialable(a))
 			if err == nil {
 				t.PID = pid
 				t.Opened = true
+				if err := checkBound(pid, a, opts.AllowRemote); err != nil {
+					// Opened by us on a non-loopback address (its
+					// --inspect-port says so): not ours to use, and
+					// not to leave open either.
+					if c, derr := Dial(ctx, t); derr == nil {
+						c.CloseInspector(ctx, 10*time.Second)
+					}
+					return nil, err
+				}
 				return t, nil
 			}
 			if errors.Is(err, ErrInUse) {
@@ -287,6 +302,16 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// checkBound refuses an inspector of pid bound to anything but loopback
+// (a wildcard included: it listens on every interface, so anyone who can
+// reach the machine can run code in the target) unless allowed.
+func checkBound(pid int, bound string, allow bool) error {
+	if allow || isLoopbackBound(bound) {
+		return nil
+	}
+	return fmt.Errorf("pid %d: its inspector listens on %s, reachable from other machines: %w", pid, bound, ErrRemote)
 }
 
 // isNode tells whether pid runs a node binary: its executable's name, or
@@ -333,4 +358,13 @@ func NodeProcess(pid int) (name string, ok bool) {
 		return "", false
 	}
 	return processName(pid), isNode(pid)
+}
+
+// NodeProcesses lists the node processes on this machine (or in this
+// container or pod) that we may attach to, leakhound's own children
+// included, in pid order.
+func NodeProcesses() ([]int, error) {
+	pids, err := nodePIDs()
+	slices.Sort(pids)
+	return pids, err
 }
