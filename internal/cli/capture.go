@@ -20,7 +20,7 @@ func init() {
 	Register(&Command{
 		Name:    "capture",
 		Summary: "take a heap snapshot of a running node process (pid, host:port or ws:// URL), or a series of them in one session (--count)",
-		Usage:   "leakhound capture TARGET [-o FILE|DIR] [--count N --every D] [--worker N|all]",
+		Usage:   "leakhound capture TARGET [-o FILE|DIR] [--count N --every D] [--worker N|all]\n       leakhound capture --all [-o DIR]",
 		Run:     runCapture,
 	})
 }
@@ -105,10 +105,17 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	count := fs.Int("count", 1, "take `N` snapshots in one inspector session, for leakhound leaks (V8 renumbers objects when a session ends, so separate captures cannot be compared)")
 	every := fs.Duration("every", 30*time.Second, "with --count: time from the start of one snapshot to the start of the next")
 	worker := fs.String("worker", "", "snapshot worker thread `N` (its threadId, as in \"[worker N]\") or all of them instead of the main thread")
+	all := fs.Bool("all", false, "one snapshot of each node process this user may attach to, one at a time, each named after its process, into -o DIR")
 	tf := addTargetFlags(fs)
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if *all {
+		if len(pos) != 0 || *count != 1 || *worker != "" {
+			return BadInputf("capture --all takes no TARGET, --count or --worker: it takes one snapshot of each node process")
+		}
+		return captureAll(ctx, env, *out, *asJSON, *quiet, *force, tf)
 	}
 	if len(pos) != 1 {
 		return BadInputf("capture needs exactly one TARGET (a pid, host:port or ws:// URL), got %d", len(pos))
