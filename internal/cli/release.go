@@ -25,7 +25,7 @@ func releaseTarget(env *Env, c *inspector.Conn, tf targetFlags, quiet bool) {
 	if !t.Opened || *tf.keepInspector {
 		c.Close()
 		if t.Opened && !quiet {
-			fmt.Fprintf(env.Stderr, "leakhound: left the inspector of pid %d open at %s (--keep-inspector); anyone on this machine can connect to it and run code as that process until it exits\n", t.PID, t.Addr)
+			saidKept(env, t)
 		}
 		return
 	}
@@ -40,7 +40,7 @@ func releaseTarget(env *Env, c *inspector.Conn, tf targetFlags, quiet bool) {
 func releaseOpened(env *Env, t *inspector.Target, tf targetFlags, quiet bool) {
 	if !t.Opened || t.PID <= 0 || *tf.keepInspector {
 		if t.Opened && !quiet {
-			fmt.Fprintf(env.Stderr, "leakhound: left the inspector of pid %d open at %s (--keep-inspector); anyone on this machine can connect to it and run code as that process until it exits\n", t.PID, t.Addr)
+			saidKept(env, t)
 		}
 		return
 	}
@@ -120,4 +120,9 @@ func releaseEither(env *Env, c **inspector.Conn, t *inspector.Target, tf targetF
 		return
 	}
 	releaseOpened(env, t, tf, quiet)
+}
+
+// saidKept says that --keep-inspector left an inspector we opened open.
+func saidKept(env *Env, t *inspector.Target) {
+	fmt.Fprintf(env.Stderr, "leakhound: left the inspector of pid %d open at %s (--keep-inspector); anyone on this machine can connect to it and run code as that process until it exits\n", t.PID, t.Addr)
 }
