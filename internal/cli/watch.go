@@ -152,6 +152,12 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The agent closes its sessions as it goes; at the end, an inspector
+	// we opened is closed again through a session of its own.
+	defer releaseOpened(env, first.Target(), tf, *quiet)
+	if first, err = settleFor(ctx, env, first, tf, *quiet); err != nil {
+		return err
+	}
 	connect := reconnector(first, spec, *tf.allowRemote)
 
 	st, err := store.Open(*dataDir, false)
