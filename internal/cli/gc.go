@@ -249,6 +249,20 @@ func gcPump(ctx context.Context, in io.Reader, a *gctrace.Analyzer, prog *ui.Pro
 			}
 		}
 	}()
+	use := func(c gcRead) error {
+		if c.n == 0 {
+			return nil
+		}
+		p := c.buf[:c.n]
+		if tee {
+			if _, err := env.Stdout.Write(p); err != nil {
+				return fmt.Errorf("--tee: %w", err)
+			}
+		}
+		a.Write(p)
+		prog.Add(int64(c.n))
+		return nil
+	}
 	var tick <-chan time.Time
 	if every > 0 && !quiet {
 		t := time.NewTicker(every)
@@ -258,19 +272,24 @@ func gcPump(ctx context.Context, in io.Reader, a *gctrace.Analyzer, prog *ui.Pro
 	for {
 		select {
 		case <-ctx.Done():
-			return true, nil
+			// What was read before Ctrl-C belongs in the report: parse
+			// the chunks already handed over (the reader has stopped).
+			for {
+				select {
+				case c := <-chunks:
+					if err := use(c); err != nil {
+						return true, err
+					}
+					continue
+				default:
+				}
+				return true, nil
+			}
 		case <-tick:
 			fmt.Fprintln(env.Stderr, gcStatusLine(a))
 		case c := <-chunks:
-			if c.n > 0 {
-				p := c.buf[:c.n]
-				if tee {
-					if _, err := env.Stdout.Write(p); err != nil {
-						return false, fmt.Errorf("--tee: %w", err)
-					}
-				}
-				a.Write(p)
-				prog.Add(int64(c.n))
+			if err := use(c); err != nil {
+				return false, err
 			}
 			if c.buf != nil {
 				free <- c.buf

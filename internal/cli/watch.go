@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -59,6 +59,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	every := fs.Duration("snapshot-every", 0, "take a heap snapshot this often and analyse the last three (0: never)")
 	keep := fs.Int("keep", 3, "periodic snapshots to keep (older ones are deleted)")
 	snapCount := fs.Int("snapshot-count", 0, "stop after this many periodic snapshots and their analysis (0: no limit)")
+	nearLimit := fs.Int("near-heap-limit", 0, "have node write up to `N` heap snapshots when the target's heap nears its limit (v8.setHeapSnapshotNearHeapLimit, node 18.10+), then collect and analyse them; writing one needs about the heap's size again in memory, so a container with a tight limit may kill the process instead (0: off; a target started with --heapsnapshot-near-heap-limit is followed anyway)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics here, e.g. :9464 (a bare port binds 127.0.0.1; give a host to bind elsewhere)")
 	duration := fs.Duration("duration", 0, "stop after this long (0: until Ctrl-C); a snapshot in progress then is finished first")
 	retention := fs.Duration("retention", 30*24*time.Hour, "delete recorded samples, GCs and events older than this when watch starts (0: keep all)")
@@ -90,6 +91,9 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	}
 	if *snapCount < 0 || *snapCount > 0 && *every == 0 {
 		return BadInputf("--snapshot-count needs --snapshot-every")
+	}
+	if *nearLimit < 0 {
+		return BadInputf("--near-heap-limit must not be negative")
 	}
 	if *every != 0 && *every < time.Second {
 		return BadInputf("--snapshot-every %s is too short (minimum 1s)", *every)
@@ -146,6 +150,12 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	// First connection: errors here are the user's to fix (exit 2/3).
 	first, err := attachTarget(ctx, env, spec, tf, *quiet)
 	if err != nil {
+		return err
+	}
+	// The agent closes its sessions as it goes; at the end, an inspector
+	// we opened is closed again through a session of its own.
+	defer releaseOpened(env, first.Target(), tf, *quiet)
+	if first, err = settleFor(ctx, env, first, tf, *quiet); err != nil {
 		return err
 	}
 	connect := reconnector(first, spec, *tf.allowRemote)
@@ -253,7 +263,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		Name: *name, Interval: *interval, Duration: *duration,
 		Leak:        watch.LeakDetector{Window: *leakGCs, MinGrowth: minGrowth},
 		LeakActions: leakActs, Thresholds: ths, Cooldown: *cooldown,
-		SnapshotEvery: *every, Keep: *keep, SnapshotCount: *snapCount, DataDir: *dataDir,
+		SnapshotEvery: *every, Keep: *keep, SnapshotCount: *snapCount, DataDir: *dataDir, NearHeapLimit: *nearLimit,
 		Tracked: tracked, CountEvery: *countEvery,
 		Connect: func(ctx context.Context) (watch.Conn, error) {
 			if first0 != nil {
@@ -373,8 +383,11 @@ func processExists(pid int) bool { return inspector.ProcessAlive(pid) }
 // writes a Markdown report to out (atomically), returning a one-line
 // summary for the history.
 func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (string, error) {
+	if len(paths) == 1 {
+		return accumulationToFile(ctx, env, paths[0], out)
+	}
 	rep, err := leak.Analyze(len(paths), func(i int) (*heapgraph.Graph, error) {
-		return LoadGraph(ctx, env, paths[i], true)
+		return loadGraph(ctx, env, paths[i], true, indexOptions{off: true}, nil) // each snapshot is analysed once
 	}, leak.Options{Names: names(paths)})
 	if errors.Is(err, leak.ErrNotSameProcess) {
 		return "", fmt.Errorf("%w: %v", watch.ErrRenumbered, err)
@@ -393,13 +406,49 @@ func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (s
 		summary = fmt.Sprintf("%d leak suspect(s); top: %s %s %s (%+d objects)", len(rep.Suspects), s0.Pattern, s0.Class,
 			ui.SignedBytes(s0.GrowthBytes), s0.GrowthCount)
 	}
-	tmp := out + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		os.Remove(tmp)
+	if err := writeFileAtomic(out, func(w io.Writer) error { _, err := io.WriteString(w, b.String()); return err }); err != nil {
 		return "", err
 	}
 	return summary, nil
+}
+
+// accumulationToFile analyses one snapshot (node's near-heap-limit
+// snapshot) for where memory accumulates, writes the Markdown report to out
+// and returns the top suspects on one line for the history.
+func accumulationToFile(ctx context.Context, env *Env, path, out string) (string, error) {
+	g, err := LoadGraph(ctx, env, path, true)
+	if err != nil {
+		return "", err
+	}
+	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(path)})
+	var b strings.Builder
+	fmt.Fprintf(&b, "# leakhound watch: the heap near its limit\n\nSnapshot `%s`, written by node as the heap neared its limit.\n\n", path)
+	rpt.WriteSingleMarkdown(&b, rep)
+	if err := writeFileAtomic(out, func(w io.Writer) error { _, err := io.WriteString(w, b.String()); return err }); err != nil {
+		return "", err
+	}
+	return accumulationLine(rep), nil
+}
+
+// accumulationLine names the top three accumulations on one line.
+func accumulationLine(rep *leak.SingleReport) string {
+	if len(rep.Suspects) == 0 {
+		return fmt.Sprintf("heap %s near its limit: no accumulation found", ui.Bytes(int64(rep.Snapshot.TotalSize)))
+	}
+	var parts []string
+	for _, a := range rep.Suspects {
+		if len(parts) == 3 {
+			break
+		}
+		s := fmt.Sprintf("#%d %s %s %s (%.0f%%)", a.Rank, a.Pattern, a.Class, ui.Bytes(int64(a.RetainedSize)), 100*a.Share)
+		if h := a.Holder; h != nil {
+			in := h.Class
+			if h.Name != "" {
+				in += " " + h.Name
+			}
+			s += " in " + in
+		}
+		parts = append(parts, s)
+	}
+	return fmt.Sprintf("heap %s near its limit; where it accumulates: %s", ui.Bytes(int64(rep.Snapshot.TotalSize)), strings.Join(parts, "; "))
 }

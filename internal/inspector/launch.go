@@ -203,10 +203,19 @@ func (l *Launched) Connect(ctx context.Context) (*Conn, error) {
 // loads the script, so an expression evaluated earlier may not find the
 // script's globals yet. It polls a plain property read: scheduling work
 // from an evaluation that lands in the middle of node's startup (a
-// setImmediate, say) can crash node 20 with a segmentation fault.
+// setImmediate, say) can crash node 20 with a segmentation fault. Reading
+// `performance` loads perf_hooks lazily; mid-startup node 24 can throw
+// there ("setDispatchBufferFull is not a function"), which only means
+// "not started yet": keep polling (for 30 s at most: a program that
+// breaks `performance` itself must not hang us).
 func WaitStarted(ctx context.Context, c *Conn) error {
+	throwsUntil := time.Now().Add(30 * time.Second)
 	for {
 		v, err := c.Evaluate(ctx, "typeof performance === 'object' && performance.nodeTiming.loopStart > 0", false)
+		var thrown *EvalError
+		if errors.As(err, &thrown) && time.Now().Before(throwsUntil) {
+			v, err = nil, nil
+		}
 		if err != nil {
 			return err
 		}

@@ -96,6 +96,11 @@ type Config struct {
 	// SnapshotCount stops the agent after this many periodic snapshots
 	// (and their analysis); 0: no limit.
 	SnapshotCount int
+	// NearHeapLimit arms node's near-heap-limit snapshot in the target
+	// (v8.setHeapSnapshotNearHeapLimit, node 18.10+) for this many
+	// snapshots; 0: off. A target started with
+	// --heapsnapshot-near-heap-limit is followed either way (oom.go).
+	NearHeapLimit int
 	// DataDir holds targets/NAME/{snapshots,reports}.
 	DataDir string
 
@@ -193,19 +198,20 @@ func (i Info) DefaultName() string {
 }
 
 type agent struct {
-	cfg      Config
-	name     string
-	conn     Conn
-	info     Info
-	session  int64
-	pending  []store.Event
-	last     map[string]time.Time // cooldowns: "trigger/action" -> last fired
-	seq      int
-	sample   store.Sample
-	samples  int    // samples taken, all sessions
-	periodic int    // periodic snapshots taken
-	workers  int    // worker threads last noted
-	id       string // this watcher's registration in the target's probe
+	cfg         Config
+	waitingSaid bool // "disconnected" said since the last "connected"
+	name        string
+	conn        Conn
+	info        Info
+	session     int64
+	pending     []store.Event
+	last        map[string]time.Time // cooldowns: "trigger/action" -> last fired
+	seq         int
+	sample      store.Sample
+	samples     int    // samples taken, all sessions
+	periodic    int    // periodic snapshots taken
+	workers     int    // worker threads last noted
+	id          string // this watcher's registration in the target's probe
 	// analysing delivers the result of the automatic analysis running in
 	// the background; nil when none runs. One at a time.
 	analysing chan analysis
@@ -232,6 +238,9 @@ type agent struct {
 	// folder, for require('./x') in their expressions.
 	trackers []*tracker
 	mainDir  string
+	// oom follows the folder node writes near-heap-limit snapshots to;
+	// nil when none is armed.
+	oom *oomWatch
 }
 
 // analysis is the outcome of one automatic analysis.
@@ -271,6 +280,10 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	for {
 		err := a.session1(ctx, c)
+		// A target that ran out of memory died, or the session ended
+		// otherwise: collect what node wrote near the heap limit first.
+		a.collectOOM(ctx, true)
+		a.oom = nil
 		if a.stop.Err() != nil || errors.Is(err, errDone) {
 			return nil
 		}
@@ -290,8 +303,14 @@ func Run(ctx context.Context, cfg Config) error {
 			// reported gone right away.
 			waiting.Message, later = "target exited; waiting for it to come back", true
 		}
-		if !later {
+		// A session that node dropped before it got going (a restarted
+		// target still starting up) is one more failed attempt, not a
+		// second disconnection.
+		if a.waitingSaid {
+			later = false
+		} else if !later {
 			a.emit(waiting)
+			a.waitingSaid = true
 		}
 		// The old session is gone, and with it V8's object ids: later
 		// snapshots form a new series for the automatic analysis.
@@ -300,6 +319,7 @@ func Run(ctx context.Context, cfg Config) error {
 			if later {
 				later = false
 				a.emit(waiting)
+				a.waitingSaid = true
 			}
 		})
 		if err != nil {
@@ -383,9 +403,11 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		m.HeapLimit(int64(a.info.HeapLimit))
 		m.Leak(false, 0)
 	}
+	a.waitingSaid = false
 	a.emit(Event{Kind: "connected", Message: fmt.Sprintf("watching %s (pid %d, node %s, heap limit %s) every %s",
 		a.name, a.info.PID, a.info.Node, ui.Bytes(int64(a.info.HeapLimit)), a.cfg.Interval)})
 	a.noteWorkers(ctx)
+	a.armNearLimit(ctx)
 
 	reason := "interrupted"
 	defer func() {
@@ -415,6 +437,12 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		st := time.NewTicker(a.cfg.SnapshotEvery)
 		defer st.Stop()
 		snapC = st.C
+	}
+	var oomC <-chan time.Time
+	if a.oom != nil {
+		ot := time.NewTicker(time.Second)
+		defer ot.Stop()
+		oomC = ot.C
 	}
 	// First sample right away: a short watch still records something.
 	if err := a.tick(ctx); err != nil {
@@ -479,6 +507,8 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 					return errDone
 				}
 			}
+		case <-oomC:
+			a.collectOOM(ctx, false)
 		case r := <-a.analysing:
 			a.analysing = nil
 			a.finishAnalysis(ctx, r)
