@@ -26,20 +26,26 @@ func goldenServer(t *testing.T) (*Server, *httptest.Server) {
 	t.Helper()
 	path := filepath.Join("..", "..", "testdata", "golden", "casestudy.heapsnapshot.gz")
 	s := New(Config{Kind: KindSnapshot, Names: []string{"casestudy.heapsnapshot.gz"}, Load: fileLoader(path)})
+	return s, loaded(t, s)
+}
+
+// loaded starts s, waits for its input to load and serves it.
+func loaded(t *testing.T, s *Server) *httptest.Server {
+	t.Helper()
 	done := make(chan error, 1)
 	s.Start(context.Background(), func(err error) { done <- err })
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	s.SetAddr(strings.TrimPrefix(ts.URL, "http://"), "127.0.0.1")
 	select {
 	case err := <-done:
 		if err != nil {
 			t.Fatal(err)
 		}
 	case <-time.After(2 * time.Minute):
-		t.Fatal("snapshot did not load in 2 minutes")
+		t.Fatal("the input did not load in 2 minutes")
 	}
-	return s, ts
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	s.SetAddr(strings.TrimPrefix(ts.URL, "http://"), "127.0.0.1")
+	return ts
 }
 
 // fileLoader loads one snapshot file (the CLI's loader adds progress and
@@ -395,14 +401,7 @@ func TestGCView(t *testing.T) {
 		a.Flush()
 		return a.Summary(), nil
 	}})
-	done := make(chan error, 1)
-	s.Start(context.Background(), func(err error) { done <- err })
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
-	s.SetAddr(strings.TrimPrefix(ts.URL, "http://"), "127.0.0.1")
+	ts := loaded(t, s)
 	var g struct {
 		Summary gctrace.Summary `json:"summary"`
 		Text    string          `json:"text"`
@@ -446,14 +445,7 @@ func TestSeriesLoadsOnDemand(t *testing.T) {
 			keep(2, g)
 			return &leak.Report{Snapshots: []leak.SnapshotInfo{{Name: "a"}, {Name: "b"}, {Name: "c"}}, Suspects: []leak.Suspect{}}, nil
 		}})
-	done := make(chan error, 1)
-	s.Start(context.Background(), func(err error) { done <- err })
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
-	s.SetAddr(strings.TrimPrefix(ts.URL, "http://"), "127.0.0.1")
+	ts := loaded(t, s)
 	until := func(path string, want int) {
 		t.Helper()
 		for deadline := time.Now().Add(2 * time.Minute); ; {
