@@ -60,6 +60,10 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(files) == 1 {
+		// A folder holding one snapshot.
+		return singleReport(ctx, env, files[0], f)
+	}
 	return leaksReport(ctx, env, files, nil, f)
 }
 
@@ -183,8 +187,8 @@ func snapshotSeries(pos []string) ([]string, error) {
 			// Natural order: Heap-8 before Heap-10. Analyze refuses a
 			// series whose object ids say it is out of order.
 			sort.Slice(files, func(i, j int) bool { return naturalLess(files[i], files[j]) })
-			if len(files) < 2 {
-				return nil, BadInputf("%s holds %d heap snapshots; leaks needs at least two of the same process", pos[0], len(files))
+			if len(files) == 0 {
+				return nil, BadInputf("%s holds no heap snapshot (*.heapsnapshot, *.heapsnapshot.gz)", pos[0])
 			}
 			return files, nil
 		}
