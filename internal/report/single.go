@@ -48,9 +48,9 @@ func holderText(a *leak.Accumulation) string {
 	return name
 }
 
-// singlePattern is the pattern as a single-snapshot report words it: one
+// SinglePattern is the pattern as a single-snapshot report words it: one
 // snapshot shows a big collection, not that it is unbounded.
-func singlePattern(p leak.Pattern) string {
+func SinglePattern(p leak.Pattern) string {
 	if p == leak.PatternCollection {
 		return "collection"
 	}
@@ -102,7 +102,7 @@ func WriteSingleText(w io.Writer, r *leak.SingleReport, p ui.Palette) {
 			runtime = append(runtime, a)
 			continue
 		}
-		tag := p.Yellow(singlePattern(a.Pattern))
+		tag := p.Yellow(SinglePattern(a.Pattern))
 		fmt.Fprintf(w, "\n%s %s  %s  %s\n", p.Bold(fmt.Sprintf("#%d", a.Rank)), tag, p.Bold(a.Class),
 			p.Red(fmt.Sprintf("%s retained (%.1f%% of the heap)", sizeText(a.RetainedSize), 100*a.Share)))
 		t := ui.Table{RightAlign: map[int]bool{}}
@@ -161,11 +161,11 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 	} else {
 		fmt.Fprintf(w, "| # | pattern | class | count | retained | share | holder |\n| ---: | --- | --- | ---: | ---: | ---: | --- |\n")
 		for _, a := range r.Suspects {
-			fmt.Fprintf(w, "| %d | %s | `%s` | %s | %s | %.1f%% | %s |\n", a.Rank, singlePattern(a.Pattern), mdEscape(a.Class),
+			fmt.Fprintf(w, "| %d | %s | `%s` | %s | %s | %.1f%% | %s |\n", a.Rank, SinglePattern(a.Pattern), mdEscape(a.Class),
 				ui.Count(a.Count), sizeText(a.RetainedSize), 100*a.Share, mdEscape(holderText(&a)))
 		}
 		for _, a := range r.Suspects {
-			fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", a.Rank, singlePattern(a.Pattern), mdEscape(a.Class))
+			fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", a.Rank, SinglePattern(a.Pattern), mdEscape(a.Class))
 			if a.Location != nil {
 				fmt.Fprintf(w, "Code: `%s`\n\n", locText(a.Location))
 			}
