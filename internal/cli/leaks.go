@@ -21,7 +21,7 @@ func init() {
 	Register(&Command{
 		Name:    "leaks",
 		Summary: "name the leak in a series of snapshots of one process (or where memory accumulates in one): suspects, patterns, paths, fixes",
-		Usage:   "leakhound leaks S1 S2 [S3 ...] | DIR | ONE [--json | --markdown] [--fail-on-leak [--min-growth SIZE] [--min-count N]] [--top N]",
+		Usage:   "leakhound leaks S1 S2 [S3 ...] | DIR | ONE [--json | --markdown] [--html FILE] [--fail-on-leak [--min-growth SIZE] [--min-count N]] [--top N]",
 		Run:     runLeaks,
 	})
 }
@@ -30,6 +30,10 @@ type leakFlags struct {
 	asJSON, markdown, quiet, failOnLeak *bool
 	minGrowth                           *string
 	minCount, top                       *int
+	// html, when set and not empty, is where the HTML report goes.
+	html *string
+	// command names the command in the HTML report (leaks, run, demo).
+	command string
 	// notes go first in the report's notes (run: worker threads the
 	// snapshots do not cover).
 	notes []string
@@ -49,6 +53,8 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 		minGrowth:  fs.String("min-growth", "0", "with --fail-on-leak: smallest retained growth that fails, a `SIZE` such as 1MB, 512KiB, 100000"),
 		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in count (`N` objects, or entries (slots for inline numbers) of a collection growing in place) that fails"),
 		top:        fs.Int("top", 10, "show at most N suspects"),
+		html:       fs.String("html", "", htmlFlagUsage),
+		command:    "leaks",
 	}
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
@@ -87,6 +93,9 @@ func checkLeakFlags(f leakFlags) error {
 	if *f.minCount < 0 || *f.top <= 0 {
 		return BadInputf("--min-count must be >= 0 and --top > 0")
 	}
+	if err := checkOutputPath("html", f.htmlPath()); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -122,6 +131,12 @@ func printLeaks(env *Env, rep *leak.Report, f leakFlags) error {
 		return err
 	}
 	minGrowth, _ := ParseSize(*f.minGrowth)
+	htmlPath := f.htmlPath()
+	if htmlPath != "" {
+		if err := writeFileAtomic(htmlPath, func(w io.Writer) error { return rpt.WriteLeaksHTML(w, rep, htmlMeta(f.command)) }); err != nil {
+			return err
+		}
+	}
 	var w io.Writer = env.Stdout
 	switch {
 	case *f.asJSON:
@@ -132,6 +147,9 @@ func printLeaks(env *Env, rep *leak.Report, f leakFlags) error {
 		rpt.WriteLeaksMarkdown(w, rep)
 	default:
 		rpt.WriteLeaksText(w, rep, Palette(w))
+		if htmlPath != "" {
+			htmlWritten(w, htmlPath)
+		}
 	}
 	if *f.failOnLeak {
 		for _, s := range rep.Suspects {
@@ -157,6 +175,9 @@ func printLeaks(env *Env, rep *leak.Report, f leakFlags) error {
 	return nil
 }
 
+// htmlFlagUsage documents --html for leaks and run.
+const htmlFlagUsage = "also write the report (growth charts, paths, fixes) as one self-contained HTML page to `FILE`"
+
 // singleReport analyses one snapshot: where memory accumulates.
 func singleReport(ctx context.Context, env *Env, file string, f leakFlags) error {
 	if *f.failOnLeak {
@@ -168,13 +189,35 @@ func singleReport(ctx context.Context, env *Env, file string, f leakFlags) error
 	if *f.top <= 0 {
 		return BadInputf("--top must be > 0")
 	}
+	if err := checkOutputPath("html", f.htmlPath()); err != nil {
+		return err
+	}
 	g, err := LoadGraph(ctx, env, file, *f.quiet)
 	if err != nil {
 		return err
 	}
 	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(file), MaxSuspects: *f.top})
 	rep.Notes = append(append([]string(nil), f.notes...), rep.Notes...)
-	return writeSingle(env.Stdout, rep, f)
+	if htmlPath := f.htmlPath(); htmlPath != "" {
+		if err := writeFileAtomic(htmlPath, func(w io.Writer) error { return rpt.WriteSingleHTML(w, rep, htmlMeta(f.command)) }); err != nil {
+			return err
+		}
+	}
+	if err := writeSingle(env.Stdout, rep, f); err != nil {
+		return err
+	}
+	if htmlPath := f.htmlPath(); htmlPath != "" && !*f.asJSON && !*f.markdown {
+		htmlWritten(env.Stdout, htmlPath)
+	}
+	return nil
+}
+
+// htmlPath is --html's value, "" when not given or not offered.
+func (f leakFlags) htmlPath() string {
+	if f.html == nil {
+		return ""
+	}
+	return *f.html
 }
 
 func writeSingle(w io.Writer, rep *leak.SingleReport, f leakFlags) error {

@@ -21,6 +21,13 @@ import (
 // a missing file or an invalid snapshot exits 2 with one line, other I/O
 // problems exit 3, Ctrl-C exits 130.
 func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgraph.Graph, error) {
+	return loadGraph(ctx, env, path, quiet, nil)
+}
+
+// loadGraph is LoadGraph that also reports its progress to observe (when
+// set): the phase, and bytes read of total while parsing. serve shows it in
+// the page.
+func loadGraph(ctx context.Context, env *Env, path string, quiet bool, observe func(label string, done, total int64)) (*heapgraph.Graph, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -45,12 +52,21 @@ func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgra
 				done <- result{err: fmt.Errorf("internal error while loading %s: %v (please report this)", path, r)}
 			}
 		}()
-		s, err := heapsnapshot.Open(path, heapsnapshot.Options{OnProgress: bar.Set})
+		onProgress, phase := bar.Set, func(p string) { bar.SetLabel("analysing: " + p) }
+		if observe != nil {
+			base := filepath.Base(path)
+			onProgress = func(n int64) { bar.Set(n); observe("reading "+base, n, st.Size()) }
+			phase = func(p string) {
+				bar.SetLabel("analysing: " + p)
+				observe("analysing "+base+": "+p, 0, 0)
+			}
+		}
+		s, err := heapsnapshot.Open(path, heapsnapshot.Options{OnProgress: onProgress})
 		if err != nil {
 			done <- result{err: err}
 			return
 		}
-		g, err := heapgraph.Build(s, heapgraph.Options{Phase: func(p string) { bar.SetLabel("analysing: " + p) }})
+		g, err := heapgraph.Build(s, heapgraph.Options{Phase: phase})
 		done <- result{g: g, err: err}
 	}()
 	var r result

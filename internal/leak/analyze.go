@@ -112,9 +112,12 @@ type Suspect struct {
 	NewObjects   int        `json:"new_objects"`
 	RetainerPath []PathStep `json:"retainer_path"`
 	// PathText is the path as `leakhound paths` prints it, runs folded.
-	PathText string    `json:"path_text"`
-	Location *Location `json:"location"`
-	Hint     string    `json:"hint"`
+	PathText string `json:"path_text"`
+	// PathSteps is PathText cut at its arrows, one step each (for views
+	// that show a step per line; JSON has retainer_path).
+	PathSteps []string  `json:"-"`
+	Location  *Location `json:"location"`
+	Hint      string    `json:"hint"`
 	// Holder describes the emitter or collection for event-listener and
 	// unbounded-collection: its class, id and, for listeners, the event.
 	Holder *Holder `json:"holder,omitempty"`

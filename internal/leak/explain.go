@@ -57,7 +57,8 @@ func (x *explainer) explain(s *Suspect) {
 	s.RetainerPath, _ = x.foldPath(raw)
 	// The one-line text is exactly what `leakhound paths` prints, so the
 	// two commands never name the same path differently.
-	s.PathText = g.FormatPath(path)
+	s.PathSteps = g.PathSteps(path)
+	s.PathText = strings.Join(s.PathSteps, " → ")
 	if s.RetainerPath == nil {
 		s.RetainerPath = []PathStep{}
 	}

@@ -119,11 +119,14 @@ func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
 		}
 		return true
 	}
+	// A deleted entry of a Map's or Set's table is a reference to the
+	// hole until V8 rehashes the table: no entry.
+	hole := func(u uint32) bool { return string(s.Strings.Bytes(s.NodeName[u])) == "system / Hole" }
 	count := func(u uint32, internal bool) int {
 		n := 0
 		for e := s.FirstEdge[u]; e < s.FirstEdge[u+1]; e++ {
 			t := int(s.EdgeType[e])
-			if t == s.EdgeTypeIndex.Element || internal && t == s.EdgeTypeIndex.Internal && numeric(e) {
+			if t == s.EdgeTypeIndex.Element || internal && t == s.EdgeTypeIndex.Internal && numeric(e) && !hole(s.EdgeTo[e]) {
 				n++
 			}
 		}
@@ -159,7 +162,7 @@ func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
 		// two (a small-integer key or value has none).
 		var idx []int
 		for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
-			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && numeric(e) {
+			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && numeric(e) && !hole(s.EdgeTo[e]) {
 				if i, err := strconv.Atoi(s.EdgeName(e)); err == nil {
 					idx = append(idx, i)
 				}

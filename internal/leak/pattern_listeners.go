@@ -143,12 +143,24 @@ func eventTargetListener(s *Suspect) bool {
 	return false
 }
 
-// onceListener: the listeners were registered with once() (node wraps each
-// in a bound onceWrapper).
+// onceListener: the listeners were registered with once(). Node up to 22
+// wraps each in a bound onceWrapper; node 24 in a closure named wrapper
+// that holds the listener (its `listener` property or context variable).
 func onceListener(s *Suspect) bool {
-	for _, st := range s.RetainerPath {
-		if st.Type == "closure" && (st.Name == "bound onceWrapper" || st.Name == "onceWrapper") {
+	p := s.RetainerPath
+	for i, st := range p {
+		if st.Type != "closure" {
+			continue
+		}
+		if st.Name == "bound onceWrapper" || st.Name == "onceWrapper" {
 			return true
+		}
+		if st.Name == "wrapper" {
+			for _, next := range p[i+1 : min(i+3, len(p))] {
+				if next.Edge == "listener" {
+					return true
+				}
+			}
 		}
 	}
 	return false

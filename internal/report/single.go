@@ -48,6 +48,15 @@ func holderText(a *leak.Accumulation) string {
 	return name
 }
 
+// singlePattern is the pattern as a single-snapshot report words it: one
+// snapshot shows a big collection, not that it is unbounded.
+func singlePattern(p leak.Pattern) string {
+	if p == leak.PatternCollection {
+		return "collection"
+	}
+	return string(p)
+}
+
 func kindText(a *leak.Accumulation) string {
 	switch a.Kind {
 	case leak.KindClassGroup:
@@ -73,6 +82,31 @@ func clipText(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
+// AccumulationFacts explains a single-snapshot suspect: its kind, count,
+// holder and code (the path and the fix are left to the caller).
+func AccumulationFacts(a *leak.Accumulation) []Fact {
+	facts := []Fact{{"kind", kindText(a)}}
+	if a.Kind != leak.KindHugeObject {
+		facts = append(facts, Fact{"count", ui.Count(a.Count)})
+	}
+	if a.RootClass != a.Class {
+		facts = append(facts, Fact{"held by", a.RootClass})
+	}
+	if h := holderText(a); h != "" {
+		facts = append(facts, Fact{"holder", h})
+	}
+	if a.Location != nil {
+		facts = append(facts, Fact{"code", locText(a.Location)})
+	}
+	return facts
+}
+
+// noAccumulationText is what a single-snapshot report says without suspects.
+const noAccumulationText = "no holder keeps many similar objects, no class is held many times the same way and no single object holds a large share of the heap."
+
+// dupFixText is the advice under the duplicated strings.
+const dupFixText = "keep one copy: intern repeated values (a Map from text to the one string), or parse them once"
+
 // WriteSingleText writes a single-snapshot report for a terminal.
 func WriteSingleText(w io.Writer, r *leak.SingleReport, p ui.Palette) {
 	fmt.Fprintf(w, "%s %s (one snapshot)\n", p.Bold("snapshot:"), r.Snapshot.Name)
@@ -82,30 +116,20 @@ func WriteSingleText(w io.Writer, r *leak.SingleReport, p ui.Palette) {
 		fmt.Fprintf(w, "%s %s\n", p.Yellow("note:"), n)
 	}
 	if len(r.Suspects) == 0 {
-		fmt.Fprintf(w, "\n%s no holder keeps many similar objects, no class is held many times the same way and no single object holds a large share of the heap.\n", p.Green("No accumulation:"))
+		fmt.Fprintf(w, "\n%s %s\n", p.Green("No accumulation:"), noAccumulationText)
 	} else {
 		fmt.Fprintf(w, "\n%s\n", p.Bold(fmt.Sprintf("%d place(s) where memory accumulates, largest first", len(r.Suspects))))
 	}
 	for _, a := range r.Suspects {
-		tag := p.Yellow(string(a.Pattern))
+		tag := p.Yellow(singlePattern(a.Pattern))
 		if a.Runtime {
-			tag = p.Dim(string(a.Pattern) + ", node's own state")
+			tag = p.Dim(singlePattern(a.Pattern) + ", node's own state")
 		}
 		fmt.Fprintf(w, "\n%s %s  %s  %s\n", p.Bold(fmt.Sprintf("#%d", a.Rank)), tag, p.Bold(a.Class),
 			p.Red(fmt.Sprintf("%s retained (%.1f%% of the heap)", sizeText(a.RetainedSize), 100*a.Share)))
 		t := ui.Table{RightAlign: map[int]bool{}}
-		t.Rows = append(t.Rows, []string{"  kind", kindText(&a)})
-		if a.Kind != leak.KindHugeObject {
-			t.Rows = append(t.Rows, []string{"  count", ui.Count(a.Count)})
-		}
-		if a.RootClass != a.Class {
-			t.Rows = append(t.Rows, []string{"  held by", a.RootClass})
-		}
-		if h := holderText(&a); h != "" {
-			t.Rows = append(t.Rows, []string{"  holder", h})
-		}
-		if a.Location != nil {
-			t.Rows = append(t.Rows, []string{"  code", locText(a.Location)})
+		for _, f := range AccumulationFacts(&a) {
+			t.Rows = append(t.Rows, []string{"  " + f.Label, f.Value})
 		}
 		if a.PathText != "" {
 			t.Rows = append(t.Rows, []string{"  path", a.PathText})
@@ -124,7 +148,7 @@ func WriteSingleText(w io.Writer, r *leak.SingleReport, p ui.Palette) {
 			t.Rows = append(t.Rows, []string{ui.Count(int64(d.Count)), sizeText(d.Wasted), sizeText(d.Bytes), fmt.Sprintf("@%d", d.ID), text})
 		}
 		t.Write(w, p)
-		fmt.Fprintf(w, "  %s keep one copy: intern repeated values (a Map from text to the one string), or parse them once\n", p.Cyan("fix:"))
+		fmt.Fprintf(w, "  %s %s\n", p.Cyan("fix:"), dupFixText)
 	}
 }
 
@@ -140,11 +164,11 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 	} else {
 		fmt.Fprintf(w, "| # | pattern | class | count | retained | share | holder |\n| ---: | --- | --- | ---: | ---: | ---: | --- |\n")
 		for _, a := range r.Suspects {
-			fmt.Fprintf(w, "| %d | %s | `%s` | %s | %s | %.1f%% | %s |\n", a.Rank, a.Pattern, mdEscape(a.Class),
+			fmt.Fprintf(w, "| %d | %s | `%s` | %s | %s | %.1f%% | %s |\n", a.Rank, singlePattern(a.Pattern), mdEscape(a.Class),
 				ui.Count(a.Count), sizeText(a.RetainedSize), 100*a.Share, mdEscape(holderText(&a)))
 		}
 		for _, a := range r.Suspects {
-			fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", a.Rank, a.Pattern, mdEscape(a.Class))
+			fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", a.Rank, singlePattern(a.Pattern), mdEscape(a.Class))
 			if a.Location != nil {
 				fmt.Fprintf(w, "Code: `%s`\n\n", locText(a.Location))
 			}
