@@ -45,6 +45,7 @@ type leakFlags struct {
 func runLeaks(ctx context.Context, env *Env, args []string) error {
 	c := commands["leaks"]
 	fs := NewFlags(env, c)
+	addIndexFlags(fs, env)
 	f := leakFlags{
 		asJSON:     fs.Bool("json", false, "print JSON (schema in docs/leaks.md)"),
 		markdown:   fs.Bool("markdown", false, "print Markdown (for CI comments)"),

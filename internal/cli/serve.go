@@ -39,6 +39,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 func serve(ctx context.Context, env *Env, args []string, ready func(url string)) error {
 	c := commands["serve"]
 	fs := NewFlags(env, c)
+	addIndexFlags(fs, env)
 	addr := fs.String("addr", "127.0.0.1:0", "listen on `HOST:PORT` (port 0: a free one); a host other than loopback is reachable by others, without authentication")
 	open := fs.Bool("open", false, "open the page in the default browser")
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
@@ -66,11 +67,11 @@ func serve(ctx context.Context, env *Env, args []string, ready func(url string))
 		cfg.Names = names
 	}
 	cfg.Load = func(ctx context.Context, i int, obs web.Observe) (*heapgraph.Graph, error) {
-		return loadGraph(ctx, env, files[i], *quiet, obs)
+		return loadGraph(ctx, env, files[i], *quiet, env.indexOptions(), obs)
 	}
 	cfg.Leaks = func(ctx context.Context, obs web.Observe, keep func(int, *heapgraph.Graph)) (*leak.Report, error) {
 		rep, err := leak.Analyze(len(files), prefetch(len(files), func(i int, q bool) (*heapgraph.Graph, error) {
-			g, err := loadGraph(ctx, env, files[i], q || *quiet, obs)
+			g, err := loadGraph(ctx, env, files[i], q || *quiet, env.indexOptions(), obs)
 			if err == nil {
 				keep(i, g)
 			}

@@ -381,7 +381,7 @@ func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (s
 		return accumulationToFile(ctx, env, paths[0], out)
 	}
 	rep, err := leak.Analyze(len(paths), func(i int) (*heapgraph.Graph, error) {
-		return LoadGraph(ctx, env, paths[i], true)
+		return loadGraph(ctx, env, paths[i], true, indexOptions{off: true}, nil) // each snapshot is analysed once
 	}, leak.Options{Names: names(paths)})
 	if errors.Is(err, leak.ErrNotSameProcess) {
 		return "", fmt.Errorf("%w: %v", watch.ErrRenumbered, err)

@@ -730,11 +730,17 @@ func parseSpace(b []byte, ev *Event) bool {
 			break
 		}
 		key := b[:colon]
-		v, n := parseNum(skipSpaces(b[colon+1:]))
+		// V8 13 marks sizes sweeping may still change with a '*' after
+		// "KB", V8 14 before the number: "available:*     178 KB".
+		b = skipSpaces(b[colon+1:])
+		if len(b) > 0 && b[0] == '*' {
+			b = skipSpaces(b[1:])
+		}
+		v, n := parseNum(b)
 		if n == 0 {
 			return false
 		}
-		b = skipSpaces(b[colon+1:])[n:]
+		b = b[n:]
 		switch string(key) {
 		case "used":
 			ev.UsedKB, got = v, true
@@ -745,6 +751,9 @@ func parseSpace(b []byte, ev *Event) bool {
 		}
 		if len(b) >= 3 && string(b[:3]) == " KB" {
 			b = b[3:]
+			if len(b) > 0 && b[0] == '*' {
+				b = b[1:]
+			}
 		}
 		if len(b) > 0 && b[0] == ',' {
 			b = b[1:]

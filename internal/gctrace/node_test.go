@@ -76,7 +76,8 @@ func TestRealHealthyVerbose(t *testing.T) {
 	if s.Verdict == ProbableLeak || (tr.GrowthPct >= 10 && tr.R2 >= 0.5) {
 		t.Errorf("healthy program judged %s: %s (trend %+v)", s.Verdict, s.VerdictText, tr)
 	}
-	if typeByName(s.ByType, "Scavenge") == nil || typeByName(s.ByType, "Mark-Compact") == nil {
+	// V8 14 (node 26) calls its incremental full GC "Incremental Mark-Compact".
+	if typeByName(s.ByType, "Scavenge") == nil || typeByName(s.ByType, "Mark-Compact") == nil && typeByName(s.ByType, "Incremental Mark-Compact") == nil {
 		t.Errorf("types %+v", s.ByType)
 	}
 	names := map[string]Space{}
@@ -223,7 +224,7 @@ func TestRealLeakTowardLimit(t *testing.T) {
 // TestRealForcedGCs: a program with normal churn whose working set is
 // collected by global.gc() every 150 ms (issue 12). Counting those forced
 // full collections as the program's own judged it gc-pressure at about
-// 14-18% of wall time; they are counted apart, left out of time in GC and
+// 14-18% of wall time (47% on a loaded machine); they are counted apart, left out of time in GC and
 // the verdict, and kept in the post-GC heap trend.
 func TestRealForcedGCs(t *testing.T) {
 	t.Parallel()

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // The probe as leakhound wrote it before GC flags (4 numbers a record, no
@@ -80,10 +82,7 @@ const sampleJSv1 = `(() => {
 // TestProbeUpgrade: an older leakhound's observer is replaced by the new
 // one, and both watchers keep reading records of their own width.
 func TestProbeUpgrade(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	script := "const r = [];\n" +
 		"r.push(JSON.stringify(eval(" + jsString(probeJS(installJSv1, "old")) + ")));\n" +
 		"r.push(JSON.stringify(eval(" + jsString(probeJS(installJS, "new")) + ")));\n" +

@@ -9,7 +9,7 @@
 const live = [];
 for (let i = 0; i < 60000; i++) live.push({ id: i, name: 'item-' + i, tags: [i, i + 1] });
 globalThis.workingSet = live; // held for the whole run
-let ticks = +(process.argv[2] || 300);
+let ticks = +(process.argv[2] || 600);
 let sink = 0;
 function tick() {
   for (let k = 0; k < 200; k++) {
