@@ -285,3 +285,9 @@ func usage(w io.Writer) {
 
 // Palette returns the colour palette for w honouring NO_COLOR and TTYs.
 func Palette(w io.Writer) ui.Palette { return ui.Palette{On: ui.ColorEnabled(w)} }
+
+// repeated collects a flag given several times (--root A --root B).
+type repeated []string
+
+func (r *repeated) String() string     { return strings.Join(*r, ",") }
+func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }

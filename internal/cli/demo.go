@@ -15,7 +15,7 @@ func init() {
 	Register(&Command{
 		Name:    "demo",
 		Summary: "run the bundled leaky example service under node and hunt its leak",
-		Usage:   "leakhound demo [--json | --markdown] [--requests N] [--keep DIR] [--top N]",
+		Usage:   "leakhound demo [--json | --markdown] [--html FILE] [--requests N] [--keep DIR] [--top N]",
 		Run:     runDemo,
 	})
 }
@@ -31,6 +31,8 @@ func runDemo(ctx context.Context, env *Env, args []string) error {
 		minGrowth:  new(string),
 		minCount:   new(int),
 		top:        fs.Int("top", 5, "show at most N suspects"),
+		html:       fs.String("html", "", htmlFlagUsage),
+		command:    "demo",
 	}
 	*f.minGrowth = "0"
 	requests := fs.Int("requests", 300, "transactions between snapshots")

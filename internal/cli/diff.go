@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"io"
 	"path/filepath"
 
 	"github.com/leakhound/leakhound/internal/leak"
@@ -13,7 +14,7 @@ func init() {
 	Register(&Command{
 		Name:    "diff",
 		Summary: "compare two snapshots of one process per class (DevTools' Comparison view)",
-		Usage:   "leakhound diff BASE TARGET [--top N] [--json]",
+		Usage:   "leakhound diff BASE TARGET [--top N] [--json] [--html FILE]",
 		Run:     runDiff,
 	})
 }
@@ -25,6 +26,7 @@ func runDiff(ctx context.Context, env *Env, args []string) error {
 	top := fs.Int("top", 30, "show the N classes that grew most (0 = all; JSON always has all)")
 	asJSON := fs.Bool("json", false, "print JSON (exact byte counts)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	htmlPath := fs.String("html", "", "also write the comparison as one self-contained HTML page (chart, sortable table) to `FILE`")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -34,6 +36,9 @@ func runDiff(ctx context.Context, env *Env, args []string) error {
 	}
 	if *top < 0 {
 		return BadInputf("--top must be >= 0")
+	}
+	if err := checkOutputPath("html", *htmlPath); err != nil {
+		return err
 	}
 	g, err := LoadGraph(ctx, env, pos[0], *quiet)
 	if err != nil {
@@ -53,9 +58,21 @@ func runDiff(ctx context.Context, env *Env, args []string) error {
 		}
 		return err
 	}
+	if *htmlPath != "" {
+		htmlTop := htmlMaxRows
+		if flagGiven(fs, "top") {
+			htmlTop = *top
+		}
+		if err := writeFileAtomic(*htmlPath, func(w io.Writer) error { return rpt.WriteDiffHTML(w, d, htmlTop, htmlMeta("diff")) }); err != nil {
+			return err
+		}
+	}
 	if *asJSON {
 		return rpt.WriteDiffJSON(env.Stdout, d)
 	}
 	rpt.WriteDiffText(env.Stdout, d, *top, Palette(env.Stdout))
+	if *htmlPath != "" {
+		htmlWritten(env.Stdout, *htmlPath)
+	}
 	return nil
 }

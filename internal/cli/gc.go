@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"compress/flate"
 	"compress/gzip"
 	"context"
@@ -10,10 +9,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/gctrace"
+	rpt "github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/ui"
 )
 
@@ -21,7 +20,7 @@ func init() {
 	Register(&Command{
 		Name:    "gc",
 		Summary: "read a node --trace-gc log (file or - for stdin): pauses, time in GC, post-GC heap trend, verdict",
-		Usage:   "leakhound gc [--json] [--svg FILE] [--tee] FILE|-",
+		Usage:   "leakhound gc [--json] [--svg FILE] [--html FILE] [--tee] FILE|-",
 		Run:     runGC,
 	})
 }
@@ -34,6 +33,7 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	fs := NewFlags(env, cmd)
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	svgPath := fs.String("svg", "", "also write an SVG chart of the heap before/after each GC to `FILE`")
+	htmlPath := fs.String("html", "", "also write the report, chart and pause tables as one self-contained HTML page to `FILE`")
 	tee := fs.Bool("tee", false, "pass every input line through to stdout unchanged as it arrives; the report then goes to stderr")
 	quiet := fs.Bool("quiet", false, "no progress bar or running status")
 	every := fs.Duration("every", 0, "while reading, print a one-line running status to stderr this often (e.g. 10s; 0 = never)")
@@ -57,6 +57,12 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 		return BadInputf("gc needs one log FILE, or - for stdin (e.g. node --trace-gc app.js | leakhound gc -)")
 	}
 	th.PressureGCShare = *pressurePct / 100
+	if err := checkOutputPath("svg", *svgPath); err != nil {
+		return err
+	}
+	if err := checkOutputPath("html", *htmlPath); err != nil {
+		return err
+	}
 	if *warmup < 0 {
 		return BadInputf("--warmup must not be negative")
 	}
@@ -135,7 +141,12 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 		return BadInputf("no V8 GC lines in %s (%d lines read): run node with --trace-gc", name, s.Lines.Total)
 	}
 	if *svgPath != "" {
-		if err := gcWriteFileAtomic(*svgPath, func(w io.Writer) error { return gctrace.WriteSVG(w, s) }); err != nil {
+		if err := writeFileAtomic(*svgPath, func(w io.Writer) error { return gctrace.WriteSVG(w, s) }); err != nil {
+			return err
+		}
+	}
+	if *htmlPath != "" {
+		if err := writeFileAtomic(*htmlPath, func(w io.Writer) error { return rpt.WriteGCHTML(w, s, name, htmlMeta("gc")) }); err != nil {
 			return err
 		}
 	}
@@ -149,6 +160,9 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 		gctrace.WriteText(out, s, Palette(out))
 		if *svgPath != "" {
 			fmt.Fprintf(out, "chart written to %s\n", *svgPath)
+		}
+		if *htmlPath != "" {
+			htmlWritten(out, *htmlPath)
 		}
 	}
 	if interrupted {
@@ -235,6 +249,20 @@ func gcPump(ctx context.Context, in io.Reader, a *gctrace.Analyzer, prog *ui.Pro
 			}
 		}
 	}()
+	use := func(c gcRead) error {
+		if c.n == 0 {
+			return nil
+		}
+		p := c.buf[:c.n]
+		if tee {
+			if _, err := env.Stdout.Write(p); err != nil {
+				return fmt.Errorf("--tee: %w", err)
+			}
+		}
+		a.Write(p)
+		prog.Add(int64(c.n))
+		return nil
+	}
 	var tick <-chan time.Time
 	if every > 0 && !quiet {
 		t := time.NewTicker(every)
@@ -244,19 +272,24 @@ func gcPump(ctx context.Context, in io.Reader, a *gctrace.Analyzer, prog *ui.Pro
 	for {
 		select {
 		case <-ctx.Done():
-			return true, nil
+			// What was read before Ctrl-C belongs in the report: parse
+			// the chunks already handed over (the reader has stopped).
+			for {
+				select {
+				case c := <-chunks:
+					if err := use(c); err != nil {
+						return true, err
+					}
+					continue
+				default:
+				}
+				return true, nil
+			}
 		case <-tick:
 			fmt.Fprintln(env.Stderr, gcStatusLine(a))
 		case c := <-chunks:
-			if c.n > 0 {
-				p := c.buf[:c.n]
-				if tee {
-					if _, err := env.Stdout.Write(p); err != nil {
-						return false, fmt.Errorf("--tee: %w", err)
-					}
-				}
-				a.Write(p)
-				prog.Add(int64(c.n))
+			if err := use(c); err != nil {
+				return false, err
 			}
 			if c.buf != nil {
 				free <- c.buf
@@ -275,34 +308,10 @@ func gcPump(ctx context.Context, in io.Reader, a *gctrace.Analyzer, prog *ui.Pro
 func gcStatusLine(a *gctrace.Analyzer) string {
 	s := a.Summary()
 	tr := s.PostGCTrend
-	return fmt.Sprintf("leakhound gc %s: %s GCs, %.1f%% in GC, post-GC heap %+.1f MB/h over %d major GCs (r² %.2f): %s",
-		time.Now().Format("15:04:05"), ui.Count(s.GCs), 100*s.GCShare, tr.MBPerHour, tr.MajorGCs, tr.R2, s.Verdict)
-}
-
-// gcWriteFileAtomic writes path through a temp file in the same directory
-// and renames it, so a reader never sees half a file.
-func gcWriteFileAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
+	forced := ""
+	if s.Forced != nil {
+		forced = fmt.Sprintf(" (%s forced, not in time in GC)", ui.Count(s.Forced.GCs))
 	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	bw := bufio.NewWriter(tmp)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return fmt.Sprintf("leakhound gc %s: %s GCs%s, %.1f%% in GC, post-GC heap %+.1f MB/h over %d major GCs (r² %.2f): %s",
+		time.Now().Format("15:04:05"), ui.Count(s.GCs), forced, 100*s.GCShare, tr.MBPerHour, tr.MajorGCs, tr.R2, s.Verdict)
 }

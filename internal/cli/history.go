@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +30,16 @@ type historyJSON struct {
 	Samples  []historySample   `json:"samples"`
 	GCs      []historyGCs      `json:"gcs"`
 	Events   []historyEventOut `json:"events"`
+	Tracked  []historyTracked  `json:"tracked"`
+}
+
+// historyTracked is one --track or --count value at one sample.
+type historyTracked struct {
+	Time    time.Time `json:"time"`
+	Session int64     `json:"session"`
+	Name    string    `json:"name"`
+	Kind    string    `json:"kind"`
+	Value   int64     `json:"value"`
 }
 
 type historySession struct {
@@ -150,12 +161,16 @@ func runHistory(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	tracked, err := st.TrackedValues(ctx, q)
+	if err != nil {
+		return err
+	}
 	name := q.Target
 	if name == "" && len(sessions) > 0 {
 		name = sessions[0].Target
 	}
 	if *asJSON {
-		out := historyJSON{Target: name, Sessions: []historySession{}, Samples: []historySample{}, GCs: []historyGCs{}, Events: []historyEventOut{}}
+		out := historyJSON{Target: name, Sessions: []historySession{}, Samples: []historySample{}, GCs: []historyGCs{}, Events: []historyEventOut{}, Tracked: []historyTracked{}}
 		for _, s := range sessions {
 			hs := historySession{ID: s.ID, PID: s.PID, Node: s.Node, HeapLimit: s.HeapLimit, Started: s.Started.UTC(), EndReason: s.EndReason}
 			if !s.Ended.IsZero() {
@@ -174,12 +189,42 @@ func runHistory(ctx context.Context, env *Env, args []string) error {
 			out.Events = append(out.Events, historyEventOut{Time: e.Time.UTC(), Session: e.Session, Kind: e.Kind, Name: e.Name,
 				Value: e.Value, Rate: e.Rate, Path: e.Path, Detail: e.Detail})
 		}
+		for _, x := range tracked {
+			out.Tracked = append(out.Tracked, historyTracked{Time: x.Time.UTC(), Session: x.Session, Name: x.Name, Kind: x.Kind, Value: x.Value})
+		}
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	}
 	writeHistoryText(env.Stdout, Palette(env.Stdout), name, sessions, samples, gcs, events, *rows)
+	writeTrackedText(env.Stdout, Palette(env.Stdout), tracked)
 	return nil
+}
+
+// writeTrackedText shows each --track or --count value over the range.
+func writeTrackedText(w io.Writer, pal ui.Palette, tracked []store.SessionTracked) {
+	if len(tracked) == 0 {
+		return
+	}
+	var names []string
+	by := map[string][]int64{}
+	kind := map[string]string{}
+	for _, x := range tracked {
+		if _, ok := by[x.Name]; !ok {
+			names = append(names, x.Name)
+		}
+		by[x.Name] = append(by[x.Name], x.Value)
+		kind[x.Name] = x.Kind
+	}
+	fmt.Fprintln(w)
+	tb := ui.Table{Header: []string{"tracked", "kind", "first", "min", "max", "last", "change", ""}, RightAlign: map[int]bool{2: true, 3: true, 4: true, 5: true, 6: true}}
+	for _, n := range names {
+		vals := by[n]
+		lo, hi := slices.Min(vals), slices.Max(vals)
+		tb.Rows = append(tb.Rows, []string{n, kind[n], ui.Count(vals[0]), ui.Count(lo), ui.Count(hi), ui.Count(vals[len(vals)-1]),
+			ui.SignedCount(vals[len(vals)-1] - vals[0]), pal.Cyan(sparkline(vals, 40))})
+	}
+	tb.Write(w, pal)
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -141,7 +141,7 @@ func (c *indexCache) save(g *heapgraph.Graph) string {
 	if id, err := heapindex.Identify(c.snap); err != nil || id != c.id {
 		return "note: no index written: the snapshot changed while it was read"
 	}
-	err = gcWriteFileAtomic(c.path, func(w io.Writer) error {
+	err = streamFileAtomic(c.path, func(w io.Writer) error {
 		_, err := heapindex.Write(w, g, c.id)
 		return err
 	})
@@ -211,7 +211,7 @@ func runIndex(ctx context.Context, env *Env, args []string) error {
 		}
 		// Load without the automatic index, then write it here so a
 		// failure is this command's error, not a note.
-		g, err := loadGraph(ctx, env, file, *quiet, indexOptions{off: true})
+		g, err := loadGraph(ctx, env, file, *quiet, indexOptions{off: true}, nil)
 		if err != nil {
 			return err
 		}

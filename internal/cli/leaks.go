@@ -20,8 +20,8 @@ import (
 func init() {
 	Register(&Command{
 		Name:    "leaks",
-		Summary: "name the leak in a series of snapshots of one process: suspects, patterns, paths, fixes",
-		Usage:   "leakhound leaks S1 S2 [S3 ...] | DIR [--json | --markdown] [--fail-on-leak [--min-growth SIZE] [--min-count N]] [--top N]",
+		Summary: "name the leak in a series of snapshots of one process (or where memory accumulates in one): suspects, patterns, paths, fixes",
+		Usage:   "leakhound leaks S1 S2 [S3 ...] | DIR | ONE [--json | --markdown] [--html FILE] [--fail-on-leak [--min-growth SIZE] [--min-count N]] [--top N]",
 		Run:     runLeaks,
 	})
 }
@@ -30,9 +30,16 @@ type leakFlags struct {
 	asJSON, markdown, quiet, failOnLeak *bool
 	minGrowth                           *string
 	minCount, top                       *int
+	// html, when set and not empty, is where the HTML report goes.
+	html *string
+	// command names the command in the HTML report (leaks, run, demo).
+	command string
 	// notes go first in the report's notes (run: worker threads the
 	// snapshots do not cover).
 	notes []string
+	// work is the work done before each snapshot, cumulative (run: the
+	// workload units), so growth is compared per unit of work.
+	work []float64
 }
 
 func runLeaks(ctx context.Context, env *Env, args []string) error {
@@ -45,12 +52,19 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 		quiet:      fs.Bool("quiet", false, "no progress bar or notes on stderr"),
 		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a suspect passes --min-growth and --min-count"),
 		minGrowth:  fs.String("min-growth", "0", "with --fail-on-leak: smallest retained growth that fails, a `SIZE` such as 1MB, 512KiB, 100000"),
-		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in count (`N` objects, or slots for a collection growing in place) that fails"),
+		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in count (`N` objects, or entries (slots for inline numbers) of a collection growing in place) that fails"),
 		top:        fs.Int("top", 10, "show at most N suspects"),
+		html:       fs.String("html", "", htmlFlagUsage),
+		command:    "leaks",
 	}
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if len(pos) == 1 {
+		if st, err := os.Stat(pos[0]); err == nil && !st.IsDir() {
+			return singleReport(ctx, env, pos[0], f)
+		}
 	}
 	files, err := snapshotSeries(pos)
 	if err != nil {
@@ -62,15 +76,34 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 // leaksReport analyses files (display names in names, or the file names)
 // and prints the report; shared with demo.
 func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFlags) error {
+	rep, err := analyzeSeries(ctx, env, files, names, f)
+	if err != nil {
+		return err
+	}
+	return printLeaks(env, rep, f)
+}
+
+// checkLeakFlags refuses report flags that contradict each other.
+func checkLeakFlags(f leakFlags) error {
 	if *f.asJSON && *f.markdown {
 		return BadInputf("--json and --markdown are exclusive")
 	}
-	minGrowth, err := ParseSize(*f.minGrowth)
-	if err != nil {
+	if _, err := ParseSize(*f.minGrowth); err != nil {
 		return err
 	}
 	if *f.minCount < 0 || *f.top <= 0 {
 		return BadInputf("--min-count must be >= 0 and --top > 0")
+	}
+	if err := checkOutputPath("html", f.htmlPath()); err != nil {
+		return err
+	}
+	return nil
+}
+
+// analyzeSeries runs the leak analysis on files, oldest first.
+func analyzeSeries(ctx context.Context, env *Env, files, names []string, f leakFlags) (*leak.Report, error) {
+	if err := checkLeakFlags(f); err != nil {
+		return nil, err
 	}
 	if names == nil {
 		for _, p := range files {
@@ -79,15 +112,31 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 	}
 	rep, err := leak.Analyze(len(files), prefetch(len(files), func(i int, quiet bool) (*heapgraph.Graph, error) {
 		return LoadGraph(ctx, env, files[i], quiet || *f.quiet)
-	}), leak.Options{Names: names, MaxSuspects: *f.top})
+	}), leak.Options{Names: names, MaxSuspects: *f.top, Work: f.work})
 	if err != nil {
 		if errors.Is(err, leak.ErrNotSameProcess) || errors.Is(err, leak.ErrOrder) {
-			return BadInput(err)
+			return nil, BadInput(err)
 		}
-		return err
+		return nil, err
 	}
 	if len(f.notes) > 0 {
 		rep.Notes = append(append([]string(nil), f.notes...), rep.Notes...)
+	}
+	return rep, nil
+}
+
+// printLeaks prints the report in the chosen form and applies
+// --fail-on-leak.
+func printLeaks(env *Env, rep *leak.Report, f leakFlags) error {
+	if err := checkLeakFlags(f); err != nil {
+		return err
+	}
+	minGrowth, _ := ParseSize(*f.minGrowth)
+	htmlPath := f.htmlPath()
+	if htmlPath != "" {
+		if err := writeFileAtomic(htmlPath, func(w io.Writer) error { return rpt.WriteLeaksHTML(w, rep, htmlMeta(f.command)) }); err != nil {
+			return err
+		}
 	}
 	var w io.Writer = env.Stdout
 	switch {
@@ -99,6 +148,9 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 		rpt.WriteLeaksMarkdown(w, rep)
 	default:
 		rpt.WriteLeaksText(w, rep, Palette(w))
+		if htmlPath != "" {
+			htmlWritten(w, htmlPath)
+		}
 	}
 	if *f.failOnLeak {
 		for _, s := range rep.Suspects {
@@ -120,6 +172,63 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 					s.Rank, s.Pattern, s.Class, ui.Bytes(s.GrowthBytes), s.GrowthBytes, ui.Count(s.GrowthCount), unit))
 			}
 		}
+	}
+	return nil
+}
+
+// htmlFlagUsage documents --html for leaks and run.
+const htmlFlagUsage = "also write the report (growth charts, paths, fixes) as one self-contained HTML page to `FILE`"
+
+// singleReport analyses one snapshot: where memory accumulates.
+func singleReport(ctx context.Context, env *Env, file string, f leakFlags) error {
+	if *f.failOnLeak {
+		return BadInputf("--fail-on-leak needs two or more snapshots of one process: one snapshot shows where memory accumulates, not that it grows (take a series with leakhound capture --count 3 --every 1m PID)")
+	}
+	if *f.asJSON && *f.markdown {
+		return BadInputf("--json and --markdown are exclusive")
+	}
+	if *f.top <= 0 {
+		return BadInputf("--top must be > 0")
+	}
+	if err := checkOutputPath("html", f.htmlPath()); err != nil {
+		return err
+	}
+	g, err := LoadGraph(ctx, env, file, *f.quiet)
+	if err != nil {
+		return err
+	}
+	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(file), MaxSuspects: *f.top})
+	rep.Notes = append(append([]string(nil), f.notes...), rep.Notes...)
+	if htmlPath := f.htmlPath(); htmlPath != "" {
+		if err := writeFileAtomic(htmlPath, func(w io.Writer) error { return rpt.WriteSingleHTML(w, rep, htmlMeta(f.command)) }); err != nil {
+			return err
+		}
+	}
+	if err := writeSingle(env.Stdout, rep, f); err != nil {
+		return err
+	}
+	if htmlPath := f.htmlPath(); htmlPath != "" && !*f.asJSON && !*f.markdown {
+		htmlWritten(env.Stdout, htmlPath)
+	}
+	return nil
+}
+
+// htmlPath is --html's value, "" when not given or not offered.
+func (f leakFlags) htmlPath() string {
+	if f.html == nil {
+		return ""
+	}
+	return *f.html
+}
+
+func writeSingle(w io.Writer, rep *leak.SingleReport, f leakFlags) error {
+	switch {
+	case *f.asJSON:
+		return rpt.WriteSingleJSON(w, rep)
+	case *f.markdown:
+		rpt.WriteSingleMarkdown(w, rep)
+	default:
+		rpt.WriteSingleText(w, rep, Palette(w))
 	}
 	return nil
 }

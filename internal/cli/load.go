@@ -25,14 +25,21 @@ import (
 // writes one after analysing a big snapshot (see index.go and
 // docs/index.md), as the command's --index-dir and --no-index say.
 func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgraph.Graph, error) {
-	opts := indexOptions{}
-	if env.index != nil {
-		opts = *env.index
-	}
-	return loadGraph(ctx, env, path, quiet, opts)
+	return loadGraph(ctx, env, path, quiet, env.indexOptions(), nil)
 }
 
-func loadGraph(ctx context.Context, env *Env, path string, quiet bool, idx indexOptions) (*heapgraph.Graph, error) {
+// indexOptions are the command's --index-dir and --no-index.
+func (env *Env) indexOptions() indexOptions {
+	if env.index != nil {
+		return *env.index
+	}
+	return indexOptions{}
+}
+
+// loadGraph is LoadGraph with explicit index options, that also reports its
+// progress to observe (when set): the phase, and bytes read of total while
+// parsing. serve shows it in the page.
+func loadGraph(ctx context.Context, env *Env, path string, quiet bool, idx indexOptions, observe func(label string, done, total int64)) (*heapgraph.Graph, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -62,15 +69,24 @@ func loadGraph(ctx context.Context, env *Env, path string, quiet bool, idx index
 				done <- result{err: fmt.Errorf("internal error while loading %s: %v (please report this)", path, r)}
 			}
 		}()
-		s, err := heapsnapshot.Open(path, heapsnapshot.Options{OnProgress: bar.Set})
+		onProgress, phase := bar.Set, func(p string) { bar.SetLabel("analysing: " + p) }
+		if observe != nil {
+			base := filepath.Base(path)
+			onProgress = func(n int64) { bar.Set(n); observe("reading "+base, n, st.Size()) }
+			phase = func(p string) {
+				bar.SetLabel("analysing: " + p)
+				observe("analysing "+base+": "+p, 0, 0)
+			}
+		}
+		s, err := heapsnapshot.Open(path, heapsnapshot.Options{OnProgress: onProgress})
 		if err != nil {
 			done <- result{err: err}
 			return
 		}
-		g, err := heapgraph.Build(s, heapgraph.Options{Phase: func(p string) { bar.SetLabel("analysing: " + p) }})
+		g, err := heapgraph.Build(s, heapgraph.Options{Phase: phase})
 		var note string
 		if err == nil && cache.write {
-			bar.SetLabel("writing index")
+			phase("writing index")
 			note = cache.save(g)
 		}
 		done <- result{g: g, err: err, note: note}

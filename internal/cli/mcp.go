@@ -3,9 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"io"
-	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -21,19 +19,11 @@ func init() {
 	})
 }
 
-// rootList collects repeated --root flags.
-type rootList []string
-
-func (r *rootList) String() string     { return strings.Join(*r, ",") }
-func (r *rootList) Set(v string) error { *r = append(*r, v); return nil }
-
-var _ flag.Value = (*rootList)(nil)
-
 func runMCP(ctx context.Context, env *Env, args []string) error {
 	c := commands["mcp"]
 	fs := NewFlags(env, c)
 	addIndexFlags(fs, env)
-	var roots rootList
+	var roots repeated
 	fs.Var(&roots, "root", "a `DIR` whose files the tools may read (repeatable; default: the current directory)")
 	dataDir := fs.String("data-dir", "", "where the capture tool writes snapshots (default: the first --root); must be under a root")
 	maxLoaded := fs.Int("max-loaded", 2, "how many analysed snapshots stay in memory; the least recently used is dropped")

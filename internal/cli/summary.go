@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -14,7 +15,7 @@ func init() {
 	Register(&Command{
 		Name:    "summary",
 		Summary: "per-class summary of a heap snapshot (DevTools' Summary view)",
-		Usage:   "leakhound summary [FILE] [--top N] [--sort retained|shallow|count] [--filter TEXT] [--json]",
+		Usage:   "leakhound summary [FILE] [--top N] [--sort retained|shallow|count] [--filter TEXT] [--json] [--html FILE]",
 		Run:     runSummary,
 	})
 }
@@ -28,6 +29,7 @@ func runSummary(ctx context.Context, env *Env, args []string) error {
 	filter := fs.String("filter", "", "only classes whose name contains `TEXT` (case-insensitive)")
 	asJSON := fs.Bool("json", false, "print JSON (exact byte counts)")
 	quiet := fs.Bool("quiet", false, "no progress bar or notes on stderr")
+	htmlPath := fs.String("html", "", "also write the Summary as one self-contained HTML page (Statistics chart, sortable class table; up to 1000 classes unless --top) to `FILE`")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -44,6 +46,9 @@ func runSummary(ctx context.Context, env *Env, args []string) error {
 	}
 	if !valid {
 		return BadInputf("--sort must be one of %s, not %q", strings.Join(rpt.SortKeys, ", "), *sortBy)
+	}
+	if err := checkOutputPath("html", *htmlPath); err != nil {
+		return err
 	}
 	var file string
 	if len(pos) == 1 {
@@ -79,13 +84,42 @@ func runSummary(ctx context.Context, env *Env, args []string) error {
 			n = 30
 		}
 	}
-	s, err := rpt.BuildSummary(g, file, rpt.SummaryOptions{Sort: *sortBy, Filter: *filter, Top: n})
+	// The HTML page holds more rows than a terminal's default (and fewer
+	// than JSON's all): build those, and cut the others' from them.
+	build := n
+	if *htmlPath != "" && *top == -1 && n > 0 {
+		build = max(n, htmlMaxRows)
+	}
+	s, err := rpt.BuildSummary(g, file, rpt.SummaryOptions{Sort: *sortBy, Filter: *filter, Top: build})
 	if err != nil {
 		return BadInput(err)
 	}
+	if *htmlPath != "" {
+		hs := s
+		if *top == -1 {
+			hs = firstClasses(s, htmlMaxRows)
+		}
+		if err := writeFileAtomic(*htmlPath, func(w io.Writer) error { return rpt.WriteSummaryHTML(w, hs, htmlMeta("summary")) }); err != nil {
+			return err
+		}
+	}
+	s = firstClasses(s, n)
 	if *asJSON {
 		return rpt.WriteJSON(env.Stdout, s)
 	}
 	rpt.WriteSummaryText(env.Stdout, s, Palette(env.Stdout))
+	if *htmlPath != "" {
+		htmlWritten(env.Stdout, *htmlPath)
+	}
 	return nil
+}
+
+// firstClasses is s with at most n classes (n <= 0: all).
+func firstClasses(s *rpt.Summary, n int) *rpt.Summary {
+	if n <= 0 || len(s.Classes) <= n {
+		return s
+	}
+	cut := *s
+	cut.Classes = s.Classes[:n]
+	return &cut
 }

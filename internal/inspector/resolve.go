@@ -2,20 +2,15 @@ package inspector
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
@@ -32,8 +27,9 @@ type Target struct {
 	WebSocketURL string
 	// Title is what the inspector reports (usually the script's path).
 	Title string
-	// Opened is true when Resolve opened the inspector with SIGUSR1. It stays
-	// open after we disconnect (node cannot close it from outside).
+	// Opened is true when Resolve opened the inspector itself (SIGUSR1, or
+	// process._debugProcess on Windows). It stays open after we disconnect
+	// unless we close it from inside (Conn.CloseInspector).
 	Opened bool
 
 	// launched: Launch started this process, so PID needs no confirmation
@@ -51,11 +47,16 @@ func (t *Target) String() string {
 	return t.WebSocketURL
 }
 
+// AttachMethod names how Resolve opens a closed inspector on this OS
+// ("SIGUSR1"), for messages.
+const AttachMethod = attachMethod
+
 // ResolveOptions tune Resolve.
 type ResolveOptions struct {
 	// AllowRemote permits inspectors on hosts other than loopback.
 	AllowRemote bool
-	// Wait bounds the wait for an inspector opened with SIGUSR1 (default 5s).
+	// Wait bounds the wait for an inspector opened with SIGUSR1 (default
+	// 10s: node opens it in milliseconds, but a loaded host can be slow).
 	Wait time.Duration
 	// NoSignal never sends SIGUSR1: a pid without an open inspector fails.
 	NoSignal bool
@@ -174,6 +175,9 @@ func probe(ctx context.Context, hostport string) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
+	// No idle connection kept to a target's inspector (or to a program's
+	// own port that turned out not to be one).
+	req.Close = true
 	resp, err := httpClient.Do(req)
 	if err != nil {
 		return nil, unreachable(hostport, err)
@@ -218,10 +222,7 @@ func probe(ctx context.Context, hostport string) (*Target, error) {
 }
 
 func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, error) {
-	if err := syscall.Kill(pid, 0); err != nil && errors.Is(err, syscall.ESRCH) {
-		return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
-	}
-	if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err != nil {
+	if !processAlive(pid) {
 		return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
 	}
 	if !isNode(pid) {
@@ -229,16 +230,19 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 	}
 	before, err := listeningAddrs(pid)
 	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return nil, fmt.Errorf("pid %d: cannot read its sockets (%v): run as the same user as the target, or give host:port", pid, err)
+		if errors.Is(err, ErrNoProcess) {
+			return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
 		}
 		return nil, fmt.Errorf("pid %d: %w", pid, err)
 	}
 	// An inspector already open: probe the likely ports first so an
 	// application port is only touched when nothing else matches.
 	for _, a := range orderCandidates(before, pid) {
-		t, err := probe(ctx, a)
+		t, err := probe(ctx, dialable(a))
 		if err == nil {
+			if err := checkBound(pid, a, opts.AllowRemote); err != nil {
+				return nil, err
+			}
 			t.PID = pid
 			return t, nil
 		}
@@ -248,24 +252,21 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 		// Not an inspector (the program's own port): try the next.
 	}
 	if opts.NoSignal {
-		return nil, fmt.Errorf("pid %d: %w open (start node with --inspect, or allow SIGUSR1)", pid, ErrNoInspector)
+		return nil, fmt.Errorf("pid %d: %w open (start node with --inspect, or allow %s)", pid, ErrNoInspector, attachMethod)
 	}
-	if err := syscall.Kill(pid, syscall.SIGUSR1); err != nil {
-		if errors.Is(err, syscall.ESRCH) {
-			return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
-		}
-		return nil, fmt.Errorf("pid %d: sending SIGUSR1 to open its inspector: %v", pid, err)
+	if err := sendAttach(pid); err != nil {
+		return nil, err
 	}
 	wait := opts.Wait
 	if wait <= 0 {
-		wait = 5 * time.Second
+		wait = 10 * time.Second
 	}
 	deadline := time.Now().Add(wait)
 	for {
 		after, err := listeningAddrs(pid)
 		if err != nil {
 			if !processAlive(pid) {
-				return nil, fmt.Errorf("pid %d exited after SIGUSR1: %w", pid, ErrNoProcess)
+				return nil, fmt.Errorf("pid %d exited after %s: %w", pid, attachMethod, ErrNoProcess)
 			}
 			return nil, fmt.Errorf("pid %d: %w", pid, err)
 		}
@@ -273,10 +274,19 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 			if slices.Contains(before, a) {
 				continue
 			}
-			t, err := probe(ctx, a)
+			t, err := probe(ctx, dialable(a))
 			if err == nil {
 				t.PID = pid
 				t.Opened = true
+				if err := checkBound(pid, a, opts.AllowRemote); err != nil {
+					// Opened by us on a non-loopback address (its
+					// --inspect-port says so): not ours to use, and
+					// not to leave open either.
+					if c, derr := Dial(ctx, t); derr == nil {
+						c.CloseInspector(ctx, 10*time.Second)
+					}
+					return nil, err
+				}
 				return t, nil
 			}
 			if errors.Is(err, ErrInUse) {
@@ -284,7 +294,7 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 			}
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("pid %d: %w: SIGUSR1 sent, but no inspector socket appeared within %s (is the port, 9229 by default, taken by another process? see the target's stderr)", pid, ErrNoInspector, wait)
+			return nil, fmt.Errorf("pid %d: %w: %s sent, but no inspector socket appeared within %s (is the port, 9229 by default, taken by another process? see the target's stderr)", pid, ErrNoInspector, attachMethod, wait)
 		}
 		select {
 		case <-ctx.Done():
@@ -294,17 +304,21 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 	}
 }
 
-func processAlive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+// checkBound refuses an inspector of pid bound to anything but loopback
+// (a wildcard included: it listens on every interface, so anyone who can
+// reach the machine can run code in the target) unless allowed.
+func checkBound(pid int, bound string, allow bool) error {
+	if allow || isLoopbackBound(bound) {
+		return nil
+	}
+	return fmt.Errorf("pid %d: its inspector listens on %s, reachable from other machines: %w", pid, bound, ErrRemote)
 }
 
 // isNode tells whether pid runs a node binary: its executable's name, or
-// (when /proc/PID/exe is unreadable) its command name.
+// (when that is unreadable) its command name.
 func isNode(pid int) bool {
-	if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err == nil {
-		exe = strings.TrimSuffix(exe, " (deleted)")
-		return looksLikeNode(filepath.Base(exe))
+	if exe := processExe(pid); exe != "" {
+		return looksLikeNode(exe)
 	}
 	return looksLikeNode(processName(pid))
 }
@@ -315,24 +329,16 @@ func looksLikeNode(name string) bool {
 		strings.HasPrefix(name, "node2") || strings.HasPrefix(name, "node1")
 }
 
-func processName(pid int) string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
-	if err != nil {
-		return "?"
-	}
-	return strings.TrimSpace(string(b))
-}
-
 // orderCandidates puts likely inspector ports first: 9229, then ports named
 // in the command line's --inspect flags.
 func orderCandidates(addrs []string, pid int) []string {
-	cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	cmd := processArgs(pid)
 	score := func(a string) int {
 		_, port, _ := net.SplitHostPort(a)
 		if port == "9229" {
 			return 0
 		}
-		if strings.Contains(string(cmd), ":"+port+"\x00") || strings.Contains(string(cmd), "="+port+"\x00") {
+		if strings.Contains(cmd, ":"+port+"\x00") || strings.Contains(cmd, "="+port+"\x00") {
 			return 1
 		}
 		return 2
@@ -342,78 +348,23 @@ func orderCandidates(addrs []string, pid int) []string {
 	return out
 }
 
-// listeningAddrs returns the connectable host:port of every TCP socket pid
-// listens on, found by matching the socket inodes of /proc/PID/fd against
-// the listening sockets of /proc/PID/net/tcp{,6}. This is what ties a port
-// to the pid: the socket is in that process's file table.
-func listeningAddrs(pid int) ([]string, error) {
-	dir := fmt.Sprintf("/proc/%d/fd", pid)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, ErrNoProcess
-		}
-		return nil, err
+// ProcessAlive tells whether pid exists on this machine.
+func ProcessAlive(pid int) bool { return processAlive(pid) }
+
+// NodeProcess tells whether pid is a node process on this machine, and
+// names the process for messages when it is not.
+func NodeProcess(pid int) (name string, ok bool) {
+	if !processAlive(pid) {
+		return "", false
 	}
-	inodes := map[string]bool{}
-	for _, e := range ents {
-		l, err := os.Readlink(filepath.Join(dir, e.Name()))
-		if err == nil && strings.HasPrefix(l, "socket:[") {
-			inodes[strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]")] = true
-		}
-	}
-	var out []string
-	for _, f := range []string{"tcp", "tcp6"} {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/net/%s", pid, f))
-		if err != nil {
-			continue
-		}
-		for _, a := range parseProcNetTCP(string(b), inodes) {
-			if !slices.Contains(out, a) {
-				out = append(out, a)
-			}
-		}
-	}
-	return out, nil
+	return processName(pid), isNode(pid)
 }
 
-// parseProcNetTCP returns host:port of the LISTEN sockets in a
-// /proc/net/tcp{,6} text whose inode is in inodes. Wildcard addresses become
-// loopback (that is where we connect).
-func parseProcNetTCP(text string, inodes map[string]bool) []string {
-	var out []string
-	for _, line := range strings.Split(text, "\n") {
-		f := strings.Fields(line)
-		if len(f) < 10 || f[0] == "sl" || f[3] != "0A" || !inodes[f[9]] {
-			continue
-		}
-		hexIP, hexPort, ok := strings.Cut(f[1], ":")
-		if !ok {
-			continue
-		}
-		port, err := strconv.ParseUint(hexPort, 16, 16)
-		if err != nil {
-			continue
-		}
-		raw, err := hex.DecodeString(hexIP)
-		if err != nil || (len(raw) != 4 && len(raw) != 16) {
-			continue
-		}
-		// The kernel prints each 32-bit word in host (little-endian) order.
-		ip := make(net.IP, len(raw))
-		for i := 0; i < len(raw); i += 4 {
-			ip[i], ip[i+1], ip[i+2], ip[i+3] = raw[i+3], raw[i+2], raw[i+1], raw[i]
-		}
-		if ip.IsUnspecified() {
-			if len(raw) == 4 {
-				ip = net.IPv4(127, 0, 0, 1)
-			} else {
-				ip = net.IPv6loopback
-			}
-		} else if v4 := ip.To4(); v4 != nil {
-			ip = v4
-		}
-		out = append(out, net.JoinHostPort(ip.String(), strconv.FormatUint(port, 10)))
-	}
-	return out
+// NodeProcesses lists the node processes on this machine (or in this
+// container or pod) that we may attach to, leakhound's own children
+// included, in pid order.
+func NodeProcesses() ([]int, error) {
+	pids, err := nodePIDs()
+	slices.Sort(pids)
+	return pids, err
 }

@@ -399,3 +399,16 @@ func contextOwner(g *heapgraph.Graph, ctx uint32) (uint32, bool) {
 	}
 	return found, ok
 }
+
+// slotHint is the fix for a slot whose value is rebuilt bigger at every
+// snapshot.
+func slotHint(s *Suspect, h *Holder, per string) string {
+	what := "value"
+	switch {
+	case s.Pattern == PatternStringBuffer && s.Class == "(string)":
+		what = "string"
+	case s.Pattern == PatternStringBuffer:
+		what = s.Class
+	}
+	return fmt.Sprintf("%s %s is replaced by a bigger %s at every snapshot%s: it is rebuilt with everything it had plus more (s += line, Buffer.concat([buf, chunk]), [...list, x]) and never reset; cap it or flush it: stream it to a file or socket as it comes, or keep a bounded array of recent chunks and drop the oldest", h.Kind, h.Slot, what, per)
+}

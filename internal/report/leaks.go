@@ -36,15 +36,23 @@ func locText(l *leak.Location) string {
 	return s
 }
 
-// pathLines renders the folded retaining path one step per line, root
-// first, the way the guide's case study reads it.
-func pathLines(steps []leak.PathStep) []string {
-	var out []string
+// Step is one step of a folded retaining path as people read it: the edge
+// from the previous step (empty for the first), the node, its id and how
+// many times the step repeats in a row. Text, Markdown and HTML share it.
+type Step struct {
+	Edge   string
+	Node   string
+	ID     uint32
+	Repeat int
+}
+
+// Steps turns a suspect's path into readable steps, root first.
+func Steps(steps []leak.PathStep) []Step {
+	out := make([]Step, len(steps))
 	for i, st := range steps {
-		var b strings.Builder
+		v := Step{ID: st.ID, Repeat: st.Repeat}
 		if i > 0 {
-			b.WriteString(leak.EdgeText(st.EdgeType, st.Edge))
-			b.WriteString(" → ")
+			v.Edge = leak.EdgeText(st.EdgeType, st.Edge)
 		}
 		switch st.Type {
 		case "closure":
@@ -52,21 +60,113 @@ func pathLines(steps []leak.PathStep) []string {
 			if n == "" {
 				n = "(anonymous)"
 			}
-			b.WriteString("(closure) " + n)
+			v.Node = "(closure) " + n
 		case "string", "concatenated string", "sliced string":
-			b.WriteString("(string)")
+			v.Node = "(string)"
 		case "hidden", "synthetic":
-			b.WriteString(st.Name)
+			v.Node = st.Name
 		default:
-			b.WriteString(st.Class)
+			v.Node = st.Class
 		}
-		fmt.Fprintf(&b, " @%d", st.ID)
+		out[i] = v
+	}
+	return out
+}
+
+// pathLines renders the folded retaining path one step per line, root
+// first, the way the guide's case study reads it.
+func pathLines(steps []leak.PathStep) []string {
+	var out []string
+	for _, st := range Steps(steps) {
+		var b strings.Builder
+		if st.Edge != "" {
+			b.WriteString(st.Edge + " → ")
+		}
+		fmt.Fprintf(&b, "%s @%d", st.Node, st.ID)
 		if st.Repeat > 1 {
 			fmt.Fprintf(&b, "  ×%d", st.Repeat)
 		}
 		out = append(out, b.String())
 	}
 	return out
+}
+
+// Fact is one labelled line of a suspect's explanation ("count",
+// "retained", "collection", "code"...).
+type Fact struct{ Label, Value string }
+
+// SuspectFacts explains suspect s of a report over snapshots named names:
+// what grows, how much, what holds it and where the code is. The path and
+// the fix are left to the caller.
+func SuspectFacts(s *leak.Suspect, names []string) []Fact {
+	countLabel := "count"
+	if s.CountUnit != "" {
+		countLabel += " (" + s.CountUnit + ")"
+	}
+	facts := []Fact{
+		{countLabel, series(s.Count, countText)},
+		{"retained", series(s.RetainedSize, sizeText)},
+	}
+	if s.CountUnit == "bytes" {
+		facts = append(facts, Fact{"rebuilt", "a new, bigger value in the same slot at every snapshot"})
+	} else if s.CountUnit != "" {
+		facts = append(facts, Fact{"grows in place", "the same object in every snapshot keeps growing"})
+	} else {
+		facts = append(facts, Fact{"new objects", fmt.Sprintf("%s allocated after %s and still alive in %s", ui.Count(int64(s.NewObjects)), names[0], names[len(names)-1])})
+	}
+	if s.Evidence != "" {
+		facts = append(facts, Fact{"evidence", s.Evidence})
+	}
+	if s.RootClass != s.Class {
+		facts = append(facts, Fact{"held by", s.RootClass})
+	}
+	if h := s.Holder; h != nil {
+		desc := fmt.Sprintf("%s @%d", h.Class, h.ID)
+		switch {
+		case h.Kind == "listeners" && h.Event != "":
+			desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners)", h.Class, h.ID, h.Event, series(s.Count, countText))
+			if h.Listeners > 0 {
+				desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners in %s)", h.Class, h.ID, h.Event, ui.Count(int64(h.Listeners)), names[len(names)-1])
+			}
+			for _, o := range h.OtherEvents {
+				desc += fmt.Sprintf(", '%s' (%s)", o.Event, ui.Count(int64(o.Listeners)))
+			}
+		case h.Kind == "listeners":
+			desc = fmt.Sprintf("%s @%d (%s listeners)", h.Class, h.ID, series(s.Count, countText))
+		case h.Kind != "":
+			unit := ""
+			if s.CountUnit != "" {
+				unit = " " + s.CountUnit
+			}
+			desc = fmt.Sprintf("%s @%d (%s, size %s%s)", h.Class, h.ID, h.Kind, series(s.Count, countText), unit)
+			if h.Entries > 0 && s.CountUnit == "" {
+				// Its own size: the count line says what leaks through it.
+				desc = fmt.Sprintf("%s @%d (%s, %s entries in %s)", h.Class, h.ID, h.Kind, ui.Count(int64(h.Entries)), names[len(names)-1])
+			}
+		}
+		label := "collection"
+		if h.Kind == "listeners" {
+			label = "emitter"
+		}
+		if h.Slot != "" {
+			label = "slot"
+			desc = fmt.Sprintf("%s %s of %s @%d", h.Kind, h.Slot, h.Class, h.ID)
+		}
+		facts = append(facts, Fact{label, desc})
+	}
+	if s.Location != nil {
+		facts = append(facts, Fact{"code", locText(s.Location)})
+	}
+	return facts
+}
+
+// snapshotNames lists the report's snapshot names in order.
+func snapshotNames(r *leak.Report) []string {
+	names := make([]string, len(r.Snapshots))
+	for i, s := range r.Snapshots {
+		names[i] = s.Name
+	}
+	return names
 }
 
 // noSuspectText says what found nothing, and does not deny growth the
@@ -86,10 +186,7 @@ func noSuspectText(r *leak.Report) string {
 // WriteLeaksText writes the report for a terminal: a verdict, then each
 // suspect explained (what grows, how much, the path, the code, the fix).
 func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
-	names := make([]string, len(r.Snapshots))
-	for i, s := range r.Snapshots {
-		names[i] = s.Name
-	}
+	names := snapshotNames(r)
 	fmt.Fprintf(w, "%s %s\n", p.Bold("snapshots:"), strings.Join(names, ", "))
 	fmt.Fprintf(w, "%s %s\n", p.Bold("reachable heap:"), series(r.Snapshots, func(s leak.SnapshotInfo) string { return sizeText(s.TotalSize) }))
 	for _, n := range r.Notes {
@@ -100,64 +197,13 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 		return
 	}
 	fmt.Fprintf(w, "\n%s\n", p.Red(p.Bold(fmt.Sprintf("%d leak suspect(s), largest growth first", len(r.Suspects)))))
-	for _, s := range r.Suspects {
+	for i := range r.Suspects {
+		s := &r.Suspects[i]
 		fmt.Fprintf(w, "\n%s %s  %s  %s\n", p.Bold(fmt.Sprintf("#%d", s.Rank)), p.Yellow(string(s.Pattern)), p.Bold(s.Class),
 			p.Red(ui.SignedBytes(s.GrowthBytes)+" retained"))
 		t := ui.Table{RightAlign: map[int]bool{}}
-		countLabel := "  count"
-		if s.CountUnit != "" {
-			countLabel += " (" + s.CountUnit + ")"
-		}
-		t.Rows = append(t.Rows,
-			[]string{countLabel, series(s.Count, countText)},
-			[]string{"  retained", series(s.RetainedSize, sizeText)},
-		)
-		if s.CountUnit == "bytes" {
-			t.Rows = append(t.Rows, []string{"  rebuilt", "a new, bigger value in the same slot at every snapshot"})
-		} else if s.CountUnit != "" {
-			t.Rows = append(t.Rows, []string{"  grows in place", "the same object in every snapshot keeps growing"})
-		} else {
-			t.Rows = append(t.Rows, []string{"  new objects", fmt.Sprintf("%s allocated after %s and still alive in %s", ui.Count(int64(s.NewObjects)), names[0], names[len(names)-1])})
-		}
-		if s.RootClass != s.Class {
-			t.Rows = append(t.Rows, []string{"  held by", s.RootClass})
-		}
-		if h := s.Holder; h != nil {
-			desc := fmt.Sprintf("%s @%d", h.Class, h.ID)
-			switch {
-			case h.Kind == "listeners" && h.Event != "":
-				desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners)", h.Class, h.ID, h.Event, series(s.Count, countText))
-				if h.Listeners > 0 {
-					desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners in %s)", h.Class, h.ID, h.Event, ui.Count(int64(h.Listeners)), names[len(names)-1])
-				}
-				for _, o := range h.OtherEvents {
-					desc += fmt.Sprintf(", '%s' (%s)", o.Event, ui.Count(int64(o.Listeners)))
-				}
-			case h.Kind == "listeners":
-				desc = fmt.Sprintf("%s @%d (%s listeners)", h.Class, h.ID, series(s.Count, countText))
-			case h.Kind != "":
-				unit := ""
-				if s.CountUnit != "" {
-					unit = " " + s.CountUnit
-				}
-				desc = fmt.Sprintf("%s @%d (%s, size %s%s)", h.Class, h.ID, h.Kind, series(s.Count, countText), unit)
-				if h.Entries > 0 && s.CountUnit == "" {
-					// Its own size: the count line says what leaks through it.
-					desc = fmt.Sprintf("%s @%d (%s, %s entries in %s)", h.Class, h.ID, h.Kind, ui.Count(int64(h.Entries)), names[len(names)-1])
-				}
-			}
-			label := "  collection"
-			if h.Kind == "listeners" {
-				label = "  emitter"
-			}
-			if h.Slot != "" {
-				label = "  slot"
-				desc = fmt.Sprintf("%s %s of %s @%d", h.Kind, h.Slot, h.Class, h.ID)
-			}
-			t.Rows = append(t.Rows, []string{label, desc})
-		}
-		if s.Location != nil {
-			t.Rows = append(t.Rows, []string{"  code", locText(s.Location)})
+		for _, f := range SuspectFacts(s, names) {
+			t.Rows = append(t.Rows, []string{"  " + f.Label, f.Value})
 		}
 		if s.PathText != "" {
 			t.Rows = append(t.Rows, []string{"  path", s.PathText})
@@ -197,6 +243,9 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 	}
 	for _, s := range r.Suspects {
 		fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", s.Rank, s.Pattern, mdEscape(s.Class))
+		if s.Evidence != "" {
+			fmt.Fprintf(w, "Evidence: %s\n\n", s.Evidence)
+		}
 		if s.Location != nil {
 			fmt.Fprintf(w, "Code: `%s`\n\n", locText(s.Location))
 		}

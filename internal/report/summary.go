@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,11 +74,13 @@ type SummaryOptions struct {
 // SortKeys are the accepted values of SummaryOptions.Sort.
 var SortKeys = []string{"retained", "shallow", "count"}
 
-// Totals returns the header numbers of g.
+// Totals returns the header numbers of g. The file is written with
+// forward slashes, so the JSON is the same bytes on Windows as elsewhere
+// (Windows accepts them as separators too).
 func Totals(g *heapgraph.Graph, file string) SnapshotTotals {
 	st := g.Stats
 	return SnapshotTotals{
-		File: file, Nodes: g.S.NodeCount, Edges: g.S.EdgeCount, TotalSize: st.Total,
+		File: filepath.ToSlash(file), Nodes: g.S.NodeCount, Edges: g.S.EdgeCount, TotalSize: st.Total,
 		Breakdown: Breakdown{V8Heap: st.V8Heap, Code: st.Code, Strings: st.Strings, JSArrays: st.JSArrays,
 			TypedArrays: st.TypedArrays, System: st.System, Native: st.Native},
 	}
@@ -156,30 +159,41 @@ func Distance(d int32) string {
 	return "−"
 }
 
+// Part is one slice of DevTools' Statistics view.
+type Part struct {
+	Name string
+	Size int64
+}
+
+// Statistics splits the snapshot's total the way DevTools' Statistics view
+// does, leaving out empty parts. Typed arrays are the ArrayBuffers' backing
+// stores, which are native memory (a part of Native, not of the JS
+// objects); the rest of each side is "other".
+func Statistics(t SnapshotTotals) []Part {
+	b := t.Breakdown
+	other := int64(t.TotalSize) - int64(b.Code+b.Strings+b.JSArrays+b.System+b.Native)
+	parts := []Part{
+		{"code", int64(b.Code)}, {"strings", int64(b.Strings)}, {"JS arrays", int64(b.JSArrays)},
+		{"system", int64(b.System)}, {"other JS objects", other},
+		{"typed arrays", int64(b.TypedArrays)}, {"other native", int64(b.Native) - int64(b.TypedArrays)},
+	}
+	out := parts[:0]
+	for _, x := range parts {
+		if x.Size > 0 {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // WriteSummaryText writes the Summary for people.
 func WriteSummaryText(w io.Writer, s *Summary, p ui.Palette) {
 	t := s.Snapshot
 	fmt.Fprintf(w, "%s %s\n", p.Bold("Snapshot"), t.File)
 	fmt.Fprintf(w, "%s nodes, %s edges, total %s\n", ui.Count(int64(t.Nodes)), ui.Count(int64(t.Edges)), p.Bold(ui.Bytes(int64(t.TotalSize))))
-	b := t.Breakdown
-	// DevTools' Statistics: typed arrays are the ArrayBuffers' backing
-	// stores, which are native memory (a part of Native, not of the JS
-	// objects); the rest of each side is "other".
-	other := int64(t.TotalSize) - int64(b.Code+b.Strings+b.JSArrays+b.System+b.Native)
-	parts := []struct {
-		name string
-		v    int64
-	}{
-		{"code", int64(b.Code)}, {"strings", int64(b.Strings)}, {"JS arrays", int64(b.JSArrays)},
-		{"system", int64(b.System)}, {"other JS objects", other},
-		{"typed arrays", int64(b.TypedArrays)}, {"other native", int64(b.Native) - int64(b.TypedArrays)},
-	}
 	var ps []string
-	for _, x := range parts {
-		if x.v <= 0 {
-			continue
-		}
-		ps = append(ps, fmt.Sprintf("%s %s (%s)", x.name, ui.Bytes(x.v), Pct(uint64(x.v), t.TotalSize)))
+	for _, x := range Statistics(t) {
+		ps = append(ps, fmt.Sprintf("%s %s (%s)", x.Name, ui.Bytes(x.Size), Pct(uint64(x.Size), t.TotalSize)))
 	}
 	fmt.Fprintf(w, "%s\n\n", strings.Join(ps, " · "))
 	tab := ui.Table{

@@ -23,7 +23,7 @@ import (
 
 // SchemaVersion is the version this code writes; older databases are
 // migrated forward on Open, newer ones are refused.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // FileName is the database's name inside the data directory.
 const FileName = "leakhound.db"
@@ -76,6 +76,15 @@ var schema = []string{
 		detail     TEXT    NOT NULL DEFAULT ''
 	)`,
 	`CREATE INDEX IF NOT EXISTS events_session ON events(session_id, t_ms)`,
+	// Version 2: values watched with --track and class counts (--count).
+	`CREATE TABLE IF NOT EXISTS tracked (
+		session_id INTEGER NOT NULL REFERENCES sessions(id),
+		t_ms       INTEGER NOT NULL,
+		name       TEXT    NOT NULL,
+		kind       TEXT    NOT NULL DEFAULT '',
+		value      INTEGER NOT NULL
+	)`,
+	`CREATE INDEX IF NOT EXISTS tracked_session ON tracked(session_id, t_ms)`,
 }
 
 // Event kinds stored in the events table.
@@ -301,10 +310,12 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
 		`DELETE FROM samples WHERE t_ms < ?`,
 		`DELETE FROM gcs WHERE t_ms < ?`,
 		`DELETE FROM events WHERE t_ms < ?`,
+		`DELETE FROM tracked WHERE t_ms < ?`,
 		`DELETE FROM sessions WHERE COALESCE(ended_ms, started_ms) < ?
 			AND NOT EXISTS (SELECT 1 FROM samples WHERE session_id = sessions.id)
 			AND NOT EXISTS (SELECT 1 FROM gcs WHERE session_id = sessions.id)
-			AND NOT EXISTS (SELECT 1 FROM events WHERE session_id = sessions.id)`,
+			AND NOT EXISTS (SELECT 1 FROM events WHERE session_id = sessions.id)
+			AND NOT EXISTS (SELECT 1 FROM tracked WHERE session_id = sessions.id)`,
 	} {
 		r, err := tx.ExecContext(ctx, q, ms(before))
 		if err != nil {

@@ -4,12 +4,18 @@ package livetest
 
 import (
 	"bufio"
+	"math/rand/v2"
+	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // Dir is testdata/live at the repository root.
@@ -18,14 +24,8 @@ func Dir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "..", "testdata", "live")
 }
 
-// Node returns node's path, skipping the test when node is missing.
-func Node(t testing.TB) string {
-	p, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
-	return p
-}
+// Node returns the node under test's path (see nodetest).
+func Node(t testing.TB) string { return nodetest.Path(t) }
 
 // Start runs node with args (script paths relative to testdata/live) and
 // waits for its "ready" line on stdout. The process is killed when the test
@@ -72,4 +72,32 @@ func StartReady(t testing.TB, args ...string) (*exec.Cmd, string) {
 		t.Fatal("node did not print ready")
 	}
 	return cmd, ""
+}
+
+// InspectPort returns a free loopback port for tests that give several
+// processes one inspector port (the default port's case). It lies below
+// the kernel's ephemeral range: a port from there can meanwhile become
+// the local end of some outgoing connection, which a listener cannot
+// then bind, as 9229 never would.
+func InspectPort(t testing.TB) string {
+	t.Helper()
+	lo := 32768
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil && n > 12000 {
+				lo = n
+			}
+		}
+	}
+	for i := 0; i < 200; i++ {
+		p := 10000 + rand.IntN(lo-10000)
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return strconv.Itoa(p)
+	}
+	t.Fatal("no free port below the ephemeral range")
+	return ""
 }

@@ -1,0 +1,171 @@
+// Locations: where in the program's source a suspect comes from. node's own
+// code (node:...) is never where the fix goes.
+
+package leak
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
+
+// userLocation: l is in the program's code, not node's (node:...).
+func userLocation(l *Location) bool {
+	// No script is code made at run time (new Function, eval): a line
+	// and column in it point nowhere the user can open.
+	return l != nil && l.Script != "" && !strings.HasPrefix(l.Script, "node:")
+}
+
+// userClosureBelow finds the program's function that v keeps alive nearest
+// (breadth first in v's dominator subtree): the listener a once() or
+// AsyncResource.bind wrapper calls.
+func (x *explainer) userClosureBelow(v uint32) *Location {
+	g := x.g
+	queue := []uint32{v}
+	for i := 0; i < len(queue) && i < 256; i++ {
+		u := queue[i]
+		if int(g.S.NodeType[u]) == g.S.NodeTypeIndex.Closure {
+			f := u
+			if t, ok := x.boundTarget(u); ok {
+				// this.cancel.bind(this): the method is the code.
+				f = t
+			}
+			if l := x.closureLocation(f); userLocation(l) {
+				return l
+			}
+		}
+		for j := g.FirstDominated[u]; j < g.FirstDominated[u+1]; j++ {
+			if c := g.Dominated[j]; c != u {
+				queue = append(queue, c)
+			}
+		}
+	}
+	return nil
+}
+
+// scopeLocation is a program function whose scope holds the path's
+// nearest context (a closure or module scope) to its end.
+func (x *explainer) scopeLocation(path heapgraph.Path) *Location {
+	g := x.g
+	for k := len(path) - 1; k >= 0; k-- {
+		u := path[k].Node
+		if g.S.NodeNameString(u) != "system / Context" {
+			continue
+		}
+		// A named one: an anonymous owner is mostly a module's own
+		// top-level function (line 1, column 1), which says nothing.
+		if f, ok := contextOwner(g, u); ok && g.S.NodeNameString(f) != "" {
+			if l := x.closureLocation(f); userLocation(l) {
+				return l
+			}
+		}
+	}
+	return nil
+}
+
+// boundTarget is the function a bound function (fn.bind(...)) calls.
+func (x *explainer) boundTarget(v uint32) (uint32, bool) {
+	s := x.g.S
+	if int(s.NodeType[v]) != s.NodeTypeIndex.Closure {
+		return 0, false
+	}
+	for e, to := range x.g.Edges(v) {
+		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "bound_function" &&
+			int(s.NodeType[to]) == s.NodeTypeIndex.Closure {
+			return to, true
+		}
+	}
+	return 0, false
+}
+
+// funcName is a closure's name; bound functions are named after their
+// target as DevTools does ("bound processRequest").
+func (x *explainer) funcName(v uint32) string {
+	if t, ok := x.boundTarget(v); ok {
+		n := x.g.S.NodeNameString(t)
+		if n == "" {
+			n = "(anonymous)"
+		}
+		return "bound " + n
+	}
+	return x.g.S.NodeNameString(v)
+}
+
+// location finds source for the suspect: the leaked closure itself, a
+// closure it holds (a Timeout's _onTimeout), or the constructor of the
+// leaked object's class.
+func (x *explainer) location(rep uint32) *Location {
+	g := x.g
+	s := g.S
+	nt := s.NodeTypeIndex
+	if int(s.NodeType[rep]) == nt.Closure {
+		if t, ok := x.boundTarget(rep); ok {
+			return x.closureLocation(t)
+		}
+		return x.closureLocation(rep)
+	}
+	for e, to := range g.Edges(rep) {
+		if int(s.NodeType[to]) == nt.Closure && s.EdgeTypeName(e) == "property" && s.EdgeName(e) != "constructor" {
+			if l := x.closureLocation(to); l != nil {
+				return l
+			}
+		}
+	}
+	return x.ctorLocation(rep)
+}
+
+// ctorLocation is where v's class is defined: v.__proto__.constructor,
+// when it is the function v is named after.
+func (x *explainer) ctorLocation(rep uint32) *Location {
+	g := x.g
+	s := g.S
+	nt := s.NodeTypeIndex
+	own := s.NodeNameString(rep)
+	for e, proto := range g.Edges(rep) {
+		if s.EdgeTypeName(e) != "property" || s.EdgeName(e) != "__proto__" {
+			continue
+		}
+		for e2, ctor := range g.Edges(proto) {
+			if int(s.NodeType[ctor]) == nt.Closure && s.EdgeName(e2) == "constructor" && s.NodeNameString(ctor) == own {
+				return x.closureLocation(ctor)
+			}
+		}
+	}
+	return nil
+}
+
+func (x *explainer) closureLocation(c uint32) *Location {
+	s := x.g.S
+	if x.locSorted == 0 {
+		// V8 writes locations in node order; then a lookup is a binary
+		// search (explaining asks for many closures' locations).
+		x.locSorted = 1
+		if !slices.IsSorted(s.LocationNode) {
+			x.locSorted = 2
+		}
+	}
+	lo, hi := 0, len(s.LocationNode)
+	if x.locSorted == 1 {
+		lo, _ = slices.BinarySearch(s.LocationNode, c)
+	}
+	for i := lo; i < hi; i++ {
+		n := s.LocationNode[i]
+		if n != c {
+			if x.locSorted == 1 {
+				break
+			}
+			continue
+		}
+		l := &Location{Function: s.NodeNameString(c), Line: int(s.LocationLine[i]) + 1, Column: int(s.LocationColumn[i]) + 1}
+		if l.Function == "" {
+			l.Function = "(anonymous)"
+		}
+		l.Script = x.scriptName(c)
+		return l
+	}
+	return nil
+}
+
+// scriptName: closure -> shared (SharedFunctionInfo) -> script -> its name.
+func (x *explainer) scriptName(c uint32) string { return x.g.ScriptName(c) }

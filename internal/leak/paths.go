@@ -1,0 +1,181 @@
+// Paths: the representative retaining path of a suspect, walked by the
+// shaper's parent choice, and its folded form for people.
+
+package leak
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
+
+// path is v's shortest retaining path by the same parent choice the shapes
+// use (so the path shown is the one that was grouped), root's child first.
+func (x *explainer) path(v uint32) heapgraph.Path {
+	var rev heapgraph.Path
+	for steps := 0; steps <= x.g.NodeCount(); steps++ {
+		p, e, start, ok := x.sh.parent(v)
+		if !ok {
+			return nil
+		}
+		if start {
+			rev = append(rev, heapgraph.Step{Edge: heapgraph.NoEdge, Node: v})
+			break
+		}
+		rev = append(rev, heapgraph.Step{Edge: e, Node: v})
+		v = p
+	}
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
+	}
+	return rev
+}
+
+// pathDown is a short chain of references from v to t (t kept alive by v),
+// the steps after v, or nil when t is not near.
+func (x *explainer) pathDown(v, t uint32) heapgraph.Path {
+	g := x.g
+	type from struct{ node, edge uint32 }
+	prev := map[uint32]from{v: {v, heapgraph.NoEdge}}
+	queue := []uint32{v}
+	for i := 0; i < len(queue) && i < 2048; i++ {
+		u := queue[i]
+		if u == t {
+			var rev heapgraph.Path
+			for u != v {
+				f := prev[u]
+				rev = append(rev, heapgraph.Step{Edge: f.edge, Node: u})
+				u = f.node
+			}
+			slices.Reverse(rev)
+			return rev
+		}
+		for e, to := range g.Edges(u) {
+			if _, ok := prev[to]; ok || g.IsWeakEdge(e) || to == g.Root {
+				continue
+			}
+			prev[to] = from{u, e}
+			queue = append(queue, to)
+		}
+	}
+	return nil
+}
+
+// rawStep is one step of the representative path before folding.
+type rawStep struct {
+	edge      uint32 // heapgraph.NoEdge for the first
+	node      uint32
+	edgeName  string
+	edgeType  string
+	foldLabel string // edge label with indices and digits folded
+}
+
+// foldPath folds runs of the same step (same edge label, same node class)
+// into one step with a repeat count.
+// rawSteps names path's edges for classification and folding.
+func (x *explainer) rawSteps(path heapgraph.Path) []rawStep {
+	g := x.g
+	raw := make([]rawStep, 0, len(path))
+	for _, st := range path {
+		r := rawStep{edge: st.Edge, node: st.Node}
+		if st.Edge != heapgraph.NoEdge {
+			r.edgeName = g.S.EdgeName(st.Edge)
+			r.edgeType = g.S.EdgeTypeName(st.Edge)
+			if g.S.EdgeHasStringName(st.Edge) {
+				r.foldLabel = r.edgeType + ":" + foldDigits([]byte(r.edgeName))
+			} else {
+				r.foldLabel = r.edgeType + ":[]"
+			}
+		}
+		raw = append(raw, r)
+	}
+	return raw
+}
+
+func (x *explainer) foldPath(raw []rawStep) ([]PathStep, string) {
+	g := x.g
+	var out []PathStep
+	var keys []string
+	var text strings.Builder
+	for i, r := range raw {
+		key := r.foldLabel + "|" + g.TypeName(r.node) + "|" + foldDigits([]byte(g.S.NodeNameString(r.node)))
+		if i > 0 && keys[len(keys)-1] == key {
+			out[len(out)-1].Repeat++
+			if i == len(raw)-1 {
+				// The path ends in this run: name the leaked object
+				// itself, not the run's first node.
+				out[len(out)-1].ID = g.ID(r.node)
+			}
+			continue
+		}
+		keys = append(keys, key)
+		name := g.Name(r.node)
+		if int(g.S.NodeType[r.node]) == g.S.NodeTypeIndex.Closure {
+			name = x.funcName(r.node)
+		}
+		out = append(out, PathStep{
+			Edge: r.edgeName, EdgeType: r.edgeType, Class: g.ClassName(r.node),
+			Name: name, ID: g.ID(r.node), Type: g.TypeName(r.node), Repeat: 1,
+		})
+	}
+	for i := range out {
+		st := &out[i]
+		if i > 0 {
+			text.WriteString(" → ")
+			text.WriteString(EdgeText(st.EdgeType, st.Edge))
+			text.WriteString(" ")
+		}
+		text.WriteString(labelOf(st))
+		if st.Repeat > 1 {
+			fmt.Fprintf(&text, " ×%d", st.Repeat)
+		}
+		if st.Repeat == 1 {
+			st.Repeat = 0 // omitted in JSON: a single step
+		}
+	}
+	if len(out) > 0 {
+		fmt.Fprintf(&text, " @%d", out[len(out)-1].ID)
+	}
+	return out, text.String()
+}
+
+// EdgeText renders an edge the way DevTools' retainers view names it:
+// .name for properties, [i] for elements, ->name for closure variables,
+// {name} for V8 internals.
+func EdgeText(typ, name string) string {
+	switch typ {
+	case "property", "shortcut":
+		if strings.ContainsAny(name, " .[]") {
+			return `["` + name + `"]`
+		}
+		return "." + name
+	case "element", "hidden":
+		return "[" + name + "]"
+	case "context":
+		return "->" + name
+	case "":
+		return ""
+	default:
+		return "{" + name + "}"
+	}
+}
+
+func labelOf(st *PathStep) string {
+	switch st.Type {
+	case "closure":
+		n := st.Name
+		if n == "" {
+			n = "(anonymous)"
+		}
+		return "(closure) " + n
+	case "hidden", "synthetic":
+		return st.Name
+	}
+	if strings.HasPrefix(st.Class, "global /") {
+		// The global object is "global / <url>" in some snapshots.
+		return "global"
+	}
+	return st.Class
+}

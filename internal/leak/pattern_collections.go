@@ -1,0 +1,247 @@
+// Pattern unbounded-collection: Maps, Sets, Arrays, dictionary objects and
+// linked lists whose entries pile up.
+
+package leak
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
+
+// intoKeyed: raw[k+1] is an entry of a Map, Set or their weak kinds
+// (raw[k] is the collection or its backing store).
+func (x *explainer) intoKeyed(raw []rawStep, k int) bool {
+	g := x.g
+	s := g.S
+	if !x.intoCollection(raw[k].node, raw[k+1]) {
+		return false
+	}
+	j := k
+	for j > 0 {
+		if t := int(s.NodeType[raw[j].node]); t != s.NodeTypeIndex.Array && t != s.NodeTypeIndex.Hidden {
+			break
+		}
+		j--
+	}
+	switch s.NodeNameString(raw[j].node) {
+	case "Map", "Set", "WeakMap", "WeakSet":
+		return true
+	}
+	return false
+}
+
+// intoCollection: the edge in from holder stores an entry of a collection
+// (an array element, a Map/Set table slot, a WeakMap value, a dictionary
+// property).
+func (x *explainer) intoCollection(holder uint32, in rawStep) bool {
+	return in.edgeType == "element" || in.edgeType == "hidden" ||
+		(in.edgeType == "internal" && (isNumber(in.edgeName) || isWeakMapEntry(in.edgeName))) ||
+		(in.edgeType == "property" && x.dictLike(holder))
+}
+
+// isWeakMapEntry: V8 names the edge from a WeakMap's table to a value
+// "N / part of key (K @id) -> value (V @id) pair in WeakMap (table @id)".
+func isWeakMapEntry(name string) bool {
+	return strings.Contains(name, " / part of key (") && strings.HasSuffix(name, ")")
+}
+
+// dictLike: an object in dictionary mode, or with so many properties that
+// they must be data.
+func (x *explainer) dictLike(v uint32) bool {
+	s := x.g.S
+	props := 0
+	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+		switch s.EdgeTypeName(e) {
+		case "property":
+			props++
+		case "internal":
+			if s.EdgeName(e) == "properties" && s.NodeNameString(s.EdgeTo[e]) == "(object properties)" {
+				return true
+			}
+		}
+	}
+	return props > 64
+}
+
+// inUseNames are names a program gives the set of items it has handed out
+// and must take back (a pool's busy connections).
+var inUseNames = []string{"busy", "inuse", "in_use", "active", "checkedout", "checked_out", "leased", "borrowed", "acquired"}
+
+// mechanismHint is the fix for collections the heap shows to be one of
+// node's or a common program's mechanisms, rather than the program's own
+// cache: an events.on() iterator no one reads, a Writable that never
+// drains, a pool's set of items in use that errors never give back.
+func mechanismHint(s *Suspect, per string) string {
+	for i, st := range s.RetainerPath {
+		switch {
+		case st.Edge == "unconsumedEvents":
+			// node's events.on(): every event waits in its queue
+			// until the async iterator takes it.
+			return fmt.Sprintf("events wait in an events.on() async iterator that is no longer read%s: keep iterating it (for await), or end it when done (break out of the loop, call iterator.return(), or pass an AbortSignal to events.on() and abort it)", per)
+		case st.Class == "WritableState" && i+1 < len(s.RetainerPath) && strings.Contains(strings.ToLower(s.RetainerPath[i+1].Edge), "buffered"):
+			// A Writable's queued write requests ({chunk, encoding,
+			// callback}): writes go on while the stream never drains.
+			return fmt.Sprintf("writes pile up in a Writable's buffer because the stream does not drain%s: respect backpressure (when write() returns false, wait for 'drain' before writing more, or use stream.pipeline), and check that the stream's _write calls its callback", per)
+		case st.Class == "Set" && i > 0 && s.Holder != nil && s.Holder.Kind == "Set" && st.ID == s.Holder.ID:
+			name := strings.ToLower(st.Edge)
+			for _, w := range inUseNames {
+				if strings.Contains(name, w) {
+					return fmt.Sprintf("items taken out (the Set %s) are not all given back%s: release or delete them on every path, errors included (release in a finally block, or use a helper that always releases)", st.Edge, per)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// entriesOf is how many entries a Map, Set or Array holds (its size or
+// length) as the snapshot shows them: entries whose key and value are both
+// small integers have no reference, so this is a lower bound; 0 when
+// unknown.
+func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
+	s := g.S
+	numeric := func(e uint32) bool {
+		b := s.Strings.Bytes(s.EdgeNameOrIndex[e])
+		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Element {
+			return true
+		}
+		if len(b) == 0 {
+			return false
+		}
+		for _, c := range b {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	// A deleted entry of a Map's or Set's table is a reference to the
+	// hole until V8 rehashes the table: no entry.
+	hole := func(u uint32) bool { return string(s.Strings.Bytes(s.NodeName[u])) == "system / Hole" }
+	count := func(u uint32, internal bool) int {
+		n := 0
+		for e := s.FirstEdge[u]; e < s.FirstEdge[u+1]; e++ {
+			t := int(s.EdgeType[e])
+			if t == s.EdgeTypeIndex.Element || internal && t == s.EdgeTypeIndex.Internal && numeric(e) && !hole(s.EdgeTo[e]) {
+				n++
+			}
+		}
+		return n
+	}
+	store := func(name string) (uint32, bool) {
+		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == name {
+				return s.EdgeTo[e], true
+			}
+		}
+		return 0, false
+	}
+	switch kind {
+	case "Array":
+		if n := count(v, false); n > 0 {
+			return n
+		}
+		if el, ok := store("elements"); ok {
+			return count(el, false)
+		}
+	case "Map", "Set":
+		t, ok := store("table")
+		if !ok {
+			return 0
+		}
+		if kind == "Set" {
+			return count(t, true)
+		}
+		// A Map's table holds key, value, chain per entry: a key and
+		// its value are adjacent slots (the chain between entries is
+		// a small integer, no reference). An entry shows one slot or
+		// two (a small-integer key or value has none).
+		var idx []int
+		for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
+			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && numeric(e) && !hole(s.EdgeTo[e]) {
+				if i, err := strconv.Atoi(s.EdgeName(e)); err == nil {
+					idx = append(idx, i)
+				}
+			}
+		}
+		slices.Sort(idx)
+		n := len(idx)
+		for k := 1; k < len(idx); k++ {
+			if idx[k] == idx[k-1]+1 {
+				n--
+			}
+		}
+		return n
+	}
+	return 0
+}
+
+// collectionHint is the fix for a PatternCollection suspect; per is its count range.
+func collectionHint(s *Suspect, per string) string {
+	what := "the collection"
+	if s.Holder != nil && s.Holder.Kind != "" {
+		what = "the " + s.Holder.Kind
+	}
+	grows := "only grows"
+	if s.single {
+		// One snapshot shows its size, not that it grows.
+		grows = "holds " + entriesText(s)
+	}
+	if s.Holder != nil && s.Holder.Kind == "linked list" {
+		return fmt.Sprintf("the linked list held by %s %s%s: unlink nodes that are done (advance its head), or cap its length", s.Holder.Class, grows, per)
+	}
+	if h := mechanismHint(s, per); h != "" {
+		return h
+	}
+	if isBufferClass(s.Class) {
+		return fmt.Sprintf("%s %s%s: bound it or delete entries when done; if these are small slices (subarray/slice) of larger buffers, each keeps its whole parent alive, so keep a copy instead (Buffer.from(slice))", what, grows, per)
+	}
+	if s.single {
+		return fmt.Sprintf("%s %s: if it should not keep them all, bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object; a full cache looks the same in one snapshot, so compare with a later one", what, grows)
+	}
+	return fmt.Sprintf("%s %s%s: bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object (a bounded cache that is still filling looks the same: check that it levels off in later snapshots)", what, grows, per)
+}
+
+// entriesText is "48,000 Order entries" for a single-snapshot suspect.
+func entriesText(s *Suspect) string {
+	n := int64(0)
+	if len(s.Count) > 0 {
+		n = s.Count[len(s.Count)-1]
+	}
+	return fmt.Sprintf("%d %s entries", n, s.Class)
+}
+
+// collectionHolder is the collection whose entry raw[k+1] is (raw[k] is the
+// collection or its backing store): walked back over backing stores to the
+// collection object, with its kind.
+func (x *explainer) collectionHolder(raw []rawStep, k int) *Holder {
+	g := x.g
+	s := g.S
+	nt := s.NodeTypeIndex
+	in := raw[k+1]
+	j := k
+	for j > 0 {
+		tj := int(s.NodeType[raw[j].node])
+		if tj != nt.Array && tj != nt.Hidden {
+			break
+		}
+		j--
+	}
+	c := raw[j].node
+	h := &Holder{Class: g.ClassName(c), ID: g.ID(c)}
+	switch cn := s.NodeNameString(c); {
+	case cn == "Map" || cn == "Set" || cn == "WeakMap" || cn == "WeakSet":
+		h.Kind = cn
+	case cn == "Array":
+		h.Kind = "Array"
+	case in.edgeType == "property":
+		h.Kind = "dictionary"
+	default:
+		h.Kind = "collection"
+	}
+	return h
+}

@@ -1,0 +1,220 @@
+// Pattern event-listener: listeners piling up on an EventEmitter's
+// _events or an EventTarget's kEvents map.
+
+package leak
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// listenerHolder reports the emitter when raw[k] stores listeners: an
+// EventEmitter's _events object (one listener under the event's name, or an
+// array of them), or an EventTarget's listener Map (AbortSignal and other
+// web EventTargets keep listeners in a symbol-keyed kEvents Map).
+func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
+	g := x.g
+	s := g.S
+	eventsOf := func(v uint32) (uint32, bool) {
+		for r, e := range g.Retainers(v) {
+			if s.EdgeTypeName(e) == "property" && s.EdgeName(e) == "_events" {
+				return r, true
+			}
+		}
+		return 0, false
+	}
+	v := raw[k].node
+	if em, ok := eventsOf(v); ok {
+		h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners"}
+		if raw[k+1].edgeType == "property" {
+			h.Event = raw[k+1].edgeName
+			h.Listeners = x.listenerCount(raw[k+1].node)
+		}
+		h.OtherEvents = x.otherEvents(v, h.Event)
+		return h
+	}
+	// An EventTarget's listener Map (or its table), reached by kEvents.
+	for j := k; j >= 1 && j >= k-1; j-- {
+		if strings.Contains(raw[j].edgeName, "kEvents") {
+			et := raw[j-1].node
+			return &Holder{Class: x.protoClass(et), ID: g.ID(et), Kind: "listeners", Event: x.mapKeyOf(raw, j)}
+		}
+	}
+	// An array of listeners under _events.<event>.
+	if k > 0 && s.NodeNameString(v) == "Array" {
+		if em, ok := eventsOf(raw[k-1].node); ok {
+			h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners"}
+			if raw[k].edgeType == "property" {
+				h.Event = raw[k].edgeName
+				h.Listeners = x.listenerCount(v)
+			}
+			h.OtherEvents = x.otherEvents(raw[k-1].node, h.Event)
+			return h
+		}
+	}
+	return nil
+}
+
+// protoClass names v after its prototype's constructor when that differs
+// from V8's name for it: node makes an AbortSignal as an EventTarget and
+// then gives it AbortSignal.prototype, so V8 calls it EventTarget.
+func (x *explainer) protoClass(v uint32) string {
+	g := x.g
+	s := g.S
+	for e, proto := range g.Edges(v) {
+		if s.EdgeTypeName(e) != "property" || s.EdgeName(e) != "__proto__" {
+			continue
+		}
+		for e2, ctor := range g.Edges(proto) {
+			if s.EdgeTypeName(e2) == "property" && s.EdgeName(e2) == "constructor" &&
+				int(s.NodeType[ctor]) == s.NodeTypeIndex.Closure {
+				if n := s.NodeNameString(ctor); n != "" {
+					return n
+				}
+			}
+		}
+	}
+	return g.ClassName(v)
+}
+
+// otherEvents lists the events of an _events object, other than event,
+// that hold more listeners than node's MaxListenersExceededWarning
+// threshold, most listeners first.
+func (x *explainer) otherEvents(events uint32, event string) []EventListeners {
+	s := x.g.S
+	var out []EventListeners
+	for e := s.FirstEdge[events]; e < s.FirstEdge[events+1]; e++ {
+		if s.EdgeTypeName(e) != "property" || s.EdgeName(e) == event {
+			continue
+		}
+		if n := x.listenerCount(s.EdgeTo[e]); n > 10 {
+			out = append(out, EventListeners{Event: s.EdgeName(e), Listeners: n})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Listeners > out[j].Listeners })
+	return out
+}
+
+// listenerCount counts what _events.<event> holds: one function, or an
+// array of them.
+func (x *explainer) listenerCount(v uint32) int {
+	s := x.g.S
+	if int(s.NodeType[v]) == s.NodeTypeIndex.Closure {
+		return 1
+	}
+	n := 0
+	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Element {
+			n++
+		}
+	}
+	return n
+}
+
+// mapKeyOf returns the string key of the Map entry the path takes after the
+// Map at raw[j] (table slot i holds the value, slot i-1 its key), or "".
+func (x *explainer) mapKeyOf(raw []rawStep, j int) string {
+	if j+2 >= len(raw) || raw[j+2].edgeType != "internal" || !isNumber(raw[j+2].edgeName) {
+		return ""
+	}
+	s := x.g.S
+	want := raw[j+2].edgeName
+	var i int
+	fmt.Sscan(want, &i)
+	key := fmt.Sprint(i - 1)
+	for e, to := range x.g.Edges(raw[j+1].node) {
+		if s.EdgeName(e) == key && int(s.NodeType[to]) == s.NodeTypeIndex.String {
+			return s.NodeNameString(to)
+		}
+	}
+	return ""
+}
+
+// eventTargetListener: the suspect's listeners are in an EventTarget's
+// kEvents map (AbortSignal and other web EventTargets), not an
+// EventEmitter's _events.
+func eventTargetListener(s *Suspect) bool {
+	for _, st := range s.RetainerPath {
+		if strings.Contains(st.Edge, "kEvents") {
+			return true
+		}
+	}
+	return false
+}
+
+// onceListener: the listeners were registered with once(). Node up to 22
+// wraps each in a bound onceWrapper; node 24 in a closure named wrapper
+// that holds the listener (its `listener` property or context variable).
+func onceListener(s *Suspect) bool {
+	p := s.RetainerPath
+	for i, st := range p {
+		if st.Type != "closure" {
+			continue
+		}
+		if st.Name == "bound onceWrapper" || st.Name == "onceWrapper" {
+			return true
+		}
+		if st.Name == "wrapper" {
+			for _, next := range p[i+1 : min(i+3, len(p))] {
+				if next.Edge == "listener" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// listenerHint is the fix for a PatternEventListener suspect; per is its count range.
+func listenerHint(s *Suspect, per string) string {
+	if domListener(s) {
+		what := "listeners"
+		if strings.HasPrefix(s.Class, "Detached <") {
+			what = "listeners that keep removed " + strings.TrimPrefix(s.Class, "Detached ") + " elements"
+		}
+		on := "the event target"
+		if s.Holder != nil {
+			on = s.Holder.Class
+		}
+		return fmt.Sprintf("%s pile up on %s%s: call removeEventListener (same function, same capture flag) when the element or component goes away, or add them with {signal} and abort its AbortController then", what, on, per)
+	}
+	ev := "the event"
+	if s.Holder != nil && s.Holder.Event != "" {
+		ev = "'" + s.Holder.Event + "'"
+	}
+	if s.Holder != nil && s.Holder.Listeners > 0 {
+		per = fmt.Sprintf(" (%d now)", s.Holder.Listeners)
+	}
+	if s.Holder != nil && len(s.Holder.OtherEvents) > 0 {
+		ev, per = ev+per, ""
+		for _, o := range s.Holder.OtherEvents {
+			ev += fmt.Sprintf(", '%s' (%d)", o.Event, o.Listeners)
+		}
+	}
+	if eventTargetListener(s) {
+		// An EventTarget (an AbortSignal): no off(), no once().
+		on := "the EventTarget"
+		if s.Holder != nil {
+			on = "the " + s.Holder.Class
+		}
+		if s.Holder != nil && s.Holder.Event == "abort" {
+			// 'abort' fires once at most: { once: true } does not
+			// help while the signal lives on.
+			return fmt.Sprintf("listeners for 'abort' pile up on %s%s, which lives longer than the calls that listen: call removeEventListener (same function) when each call ends, or listen on a per-call signal that goes away with the call (AbortSignal.any([signal, perCall.signal]))", on, per)
+		}
+		return fmt.Sprintf("listeners for %s pile up on %s%s: call removeEventListener (same function) when the work is done, or add the listener with { once: true } if it should run once", ev, on, per)
+	}
+	if onceListener(s) {
+		// once() only removes a listener when its event fires.
+		why := "the event has not fired since they were added"
+		if s.Holder != nil {
+			switch s.Holder.Event {
+			case "exit", "beforeExit":
+				why = "'" + s.Holder.Event + "' fires only when the process ends"
+			}
+		}
+		return fmt.Sprintf("once() listeners for %s pile up on the emitter%s: a once() listener goes away only when its event fires, and %s; remove the listener (emitter.off with the same function) when its job ends, or register one long-lived listener that cleans up a Set of pending items", ev, per, why)
+	}
+	return fmt.Sprintf("listeners for %s pile up on the emitter%s: remove each listener when its work is done (emitter.off / removeListener, or an AbortSignal), or register it with once() if it should fire once", ev, per)
+}

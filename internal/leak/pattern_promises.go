@@ -1,0 +1,189 @@
+// Pattern promise: pending promises, their reactions, and async functions
+// suspended at an await that never resumes.
+
+package leak
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
+
+// asyncFunction finds, a few references from v (an await's resume closure
+// keeps it through its context), the suspended state of an async function
+// (V8's "Generator" object) and returns its function.
+func (x *explainer) asyncFunction(v uint32) (uint32, bool) { return x.asyncFunctionWithin(v, 3) }
+
+func (x *explainer) asyncFunctionWithin(v uint32, depth int) (uint32, bool) {
+	g := x.g
+	s := g.S
+	type item struct {
+		v     uint32
+		depth int
+	}
+	queue := []item{{v, 0}}
+	seen := map[uint32]bool{v: true}
+	for i := 0; i < len(queue) && i < 256; i++ {
+		u := queue[i]
+		if s.NodeNameString(u.v) == "Generator" && int(s.NodeType[u.v]) == s.NodeTypeIndex.Object {
+			for e, to := range g.Edges(u.v) {
+				if s.EdgeName(e) == "function" && int(s.NodeType[to]) == s.NodeTypeIndex.Closure {
+					return to, true
+				}
+			}
+		}
+		if u.depth == depth {
+			continue
+		}
+		for e, to := range g.Edges(u.v) {
+			if g.IsWeakEdge(e) || seen[to] || g.Distance(to) <= g.Distance(v) {
+				continue
+			}
+			seen[to] = true
+			queue = append(queue, item{to, u.depth + 1})
+		}
+	}
+	return 0, false
+}
+
+// reactionsHolder is the first promise on v's path whose reactions keep v.
+func (x *explainer) reactionsHolder(v uint32) (uint32, bool) {
+	path := x.path(v)
+	for k := 1; k < len(path); k++ {
+		if e := path[k].Edge; e != heapgraph.NoEdge && x.g.S.EdgeName(e) == "reactions_or_result" {
+			return path[k-1].Node, true
+		}
+	}
+	return 0, false
+}
+
+// resolvingFunction: c is a promise's resolve or reject function (V8's
+// builtin, with the promise in its context).
+func (x *explainer) resolvingFunction(c uint32) bool {
+	g := x.g
+	s := g.S
+	for e, ctx := range g.Edges(c) {
+		if s.EdgeName(e) != "context" {
+			continue
+		}
+		if s.NodeNameString(ctx) == "system / NativeContext" {
+			// A function whose context is the realm's (new Function)
+			// sees every builtin, Promise included.
+			return false
+		}
+		for _, p := range g.Edges(ctx) {
+			if int(s.NodeType[p]) == s.NodeTypeIndex.Object && s.NodeNameString(p) == "Promise" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pendingPromiseOf returns the promise whose resolve (or reject) function
+// c is, when that promise is still pending: V8 keeps it in the resolving
+// function's context.
+func (x *explainer) pendingPromiseOf(c uint32) (uint32, bool) {
+	g := x.g
+	s := g.S
+	if int(s.NodeType[c]) != s.NodeTypeIndex.Closure {
+		return 0, false
+	}
+	for e, ctx := range g.Edges(c) {
+		if s.EdgeName(e) != "context" {
+			continue
+		}
+		for _, p := range g.Edges(ctx) {
+			if int(s.NodeType[p]) != s.NodeTypeIndex.Object || s.NodeNameString(p) != "Promise" {
+				continue
+			}
+			for e2, r := range g.Edges(p) {
+				// Pending: reactions_or_result holds reactions (or
+				// nothing yet), not a value.
+				if s.EdgeName(e2) == "reactions_or_result" && strings.Contains(s.NodeNameString(r), "PromiseReaction") {
+					return p, true
+				}
+			}
+		}
+	}
+	return 0, false
+}
+
+// queueName names the collection raw[i] is stored in, as the code spells
+// it: Semaphore.waiters, or the variable's name.
+func (x *explainer) queueName(raw []rawStep, i int) string {
+	g := x.g
+	s := g.S
+	j := i - 1
+	for j > 0 && (int(s.NodeType[raw[j].node]) == s.NodeTypeIndex.Hidden || raw[j].edgeName == "elements" || raw[j].edgeName == "table") {
+		j--
+	}
+	if j <= 0 {
+		return "a queue"
+	}
+	switch raw[j].edgeType {
+	case "property":
+		owner := g.ClassName(raw[j-1].node)
+		if owner == "Object" || isSystemName([]byte(owner)) {
+			return raw[j].edgeName
+		}
+		return owner + "." + raw[j].edgeName
+	case "context":
+		return raw[j].edgeName
+	}
+	return g.ClassName(raw[j].node)
+}
+
+// reactionChain finds a run of reactions on one promise in the suspect's
+// path (… → shutdown → Promise {reactions_or_result} → PromiseReaction ×899):
+// every call subscribed to the same pending promise. It returns the
+// promise's variable or property name.
+func reactionChain(s *Suspect) (string, bool) {
+	p := s.RetainerPath
+	for i := 1; i < len(p); i++ {
+		if p[i].Edge != "reactions_or_result" {
+			continue
+		}
+		n := 0
+		for j := i; j < len(p) && j <= i+1; j++ {
+			if strings.Contains(p[j].Name, "PromiseReaction") && p[j].Repeat > n {
+				n = p[j].Repeat
+			}
+		}
+		if n < 2 {
+			continue
+		}
+		name := ""
+		if et := p[i-1].EdgeType; et == "context" || et == "property" {
+			name = p[i-1].Edge
+		}
+		return name, true
+	}
+	return "", false
+}
+
+func orName(name, other string) string {
+	if name != "" {
+		return name
+	}
+	return other
+}
+
+// promiseHint is the fix for a PatternPromise suspect; per is its count range.
+func promiseHint(s *Suspect, per string) string {
+	if name, ok := reactionChain(s); ok {
+		what := "one long-lived pending promise"
+		if name != "" {
+			what += " (" + name + ")"
+		}
+		if l := s.Location; l != nil && strings.HasPrefix(l.Function, "async ") {
+			return fmt.Sprintf("%s() calls pile up suspended at an await on %s%s that never settles: each await adds a reaction freed only when it settles; settle it (resolve or reject it on shutdown), or do not await it per call: race the call against a per-call AbortSignal or timer that you clear when it ends", l.Function, what, per)
+		}
+		return fmt.Sprintf("reactions pile up on %s%s: each call that races against it (Promise.race([work, %s])) or awaits it adds one, freed only when it settles, and each keeps its call's promise and result; settle it when it is no longer needed, or race against a per-call AbortSignal or timer that you clear when the call ends", what, per, orName(name, "longLived"))
+	}
+	if l := s.Location; l != nil && strings.HasPrefix(l.Function, "async ") {
+		return fmt.Sprintf("%s() calls pile up suspended at an await that never resumes%s: make sure the awaited promise settles (reject it on shutdown, or give the operation a timeout with AbortSignal.timeout), or do not await it per request", l.Function, per)
+	}
+	return fmt.Sprintf("promises or their reactions pile up%s: settle or drop promises that can wait forever (give the operation a timeout with AbortSignal.timeout) and do not attach a handler per request to a long-lived pending promise", per)
+}

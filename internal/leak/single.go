@@ -1,0 +1,596 @@
+package leak
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
+
+// Single-snapshot analysis: one snapshot cannot show growth, only where
+// memory accumulates. Three kinds of suspect, each explained like a series
+// suspect (same classifier, naming, locations and hints):
+//   - accumulation points: walking down the dominator tree while one child
+//     holds most of its parent, the holder where memory spreads over many
+//     similar children (a Map's Order entries, an emitter's listeners, a
+//     timer list, a promise's chain of reactions);
+//   - many objects of one class held the same way (the same folded path
+//     shape) even when no single holder dominates them;
+//   - single huge objects (a string, a Buffer's backing store, an array).
+
+// Kinds of single-snapshot suspect.
+const (
+	KindAccumulation = "accumulation" // one holder with many similar entries
+	KindClassGroup   = "class"        // many objects of one class held the same way
+	KindHugeObject   = "huge-object"  // one object holding a big share on its own
+)
+
+// Accumulation is one single-snapshot suspect.
+type Accumulation struct {
+	Rank    int     `json:"rank"`
+	Kind    string  `json:"kind"`
+	Pattern Pattern `json:"pattern"`
+	// Class is the most telling class of the entries (as a series
+	// suspect's Class); RootClass the class of the entries themselves.
+	Class     string `json:"class"`
+	RootClass string `json:"root_class"`
+	// Holder is what keeps the entries, as a person names it: its class,
+	// the variable or property it is kept in, its kind and size.
+	Holder       *Holder `json:"holder,omitempty"`
+	Count        int64   `json:"count"`         // entries (objects) held
+	RetainedSize uint64  `json:"retained_size"` // what freeing them would free
+	// Share is RetainedSize over the reachable heap (0..1).
+	Share        float64    `json:"share"`
+	RetainerPath []PathStep `json:"retainer_path"`
+	PathText     string     `json:"path_text"`
+	// PathSteps is PathText cut at its arrows (see Suspect.PathSteps).
+	PathSteps []string  `json:"-"`
+	Location  *Location `json:"location"`
+	Hint      string    `json:"hint"`
+	// Runtime: the entries are node's own state (loaded modules, its
+	// internal objects), not the program's: listed, ranked after the
+	// program's accumulations.
+	Runtime bool `json:"runtime,omitempty"`
+
+	key uint32 // snapshot id of what it reports (holder or object), for dedupe
+}
+
+// SingleReport is the result of AnalyzeOne. It has no leak verdict: one
+// snapshot shows accumulation, not growth.
+type SingleReport struct {
+	Snapshots        int                   `json:"snapshots"` // always 1
+	Snapshot         SnapshotInfo          `json:"snapshot"`
+	Suspects         []Accumulation        `json:"suspects"`
+	DuplicateStrings []heapgraph.DupString `json:"duplicate_strings"`
+	// DuplicateMin is the waste a duplicated text must reach to be listed.
+	DuplicateMin uint64   `json:"duplicate_min_wasted"`
+	Notes        []string `json:"notes,omitempty"`
+}
+
+// SingleOptions tune AnalyzeOne.
+type SingleOptions struct {
+	Name        string       // the snapshot's label (file name)
+	MaxSuspects int          // 0 = 10
+	Phase       func(string) // told what is happening
+}
+
+// Thresholds of the single-snapshot analysis.
+const (
+	// minAccumulationEntries: fewer similar children are a structure, not
+	// an accumulation.
+	minAccumulationEntries = 20
+	// minSingleSize and minSingleShare: a suspect retains at least the
+	// larger of the two.
+	minSingleSize  = 128 << 10
+	minSingleShare = 100 // 1/100 of the heap
+	// hugeShare: one object holding 1/20 of the heap on its own.
+	hugeShare = 20
+	hugeMin   = 256 << 10
+	// dupShare: duplicated strings are listed when they waste 1/100 of
+	// the heap, and at least dupMin.
+	dupShare = 100
+	dupMin   = 256 << 10
+)
+
+// AnalyzeOne finds where memory accumulates in one snapshot.
+func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
+	phase := func(s string) {
+		if opts.Phase != nil {
+			opts.Phase(s)
+		}
+	}
+	max := opts.MaxSuspects
+	if max <= 0 {
+		max = 10
+	}
+	total := g.Stats.Total
+	minSize := max64(minSingleSize, total/minSingleShare)
+	rep := &SingleReport{Snapshots: 1, Snapshot: SnapshotInfo{Name: opts.Name, Nodes: g.NodeCount(), TotalSize: total}}
+
+	phase("retaining path shapes")
+	trie := newShapeTrie()
+	sh := newShaper(g, trie)
+	shapes := sh.all()
+	loose := trie.loosen()
+	ex := newExplainer(g, sh)
+
+	phase("accumulation points")
+	var sus []Accumulation
+	points := accumulationPoints(g, minSize)
+	for _, pt := range points {
+		sus = append(sus, ex.single(pt, total, KindAccumulation))
+	}
+	phase("classes held the same way")
+	pointSet := map[uint32]bool{}
+	for _, pt := range points {
+		pointSet[pt.holder] = true
+	}
+	for _, pt := range classGroups(g, ex, shapes, loose, trie.len(), minSize, pointSet) {
+		sus = append(sus, ex.single(pt, total, KindClassGroup))
+	}
+	phase("huge objects")
+	for _, pt := range hugeObjects(g, max64(hugeMin, total/hugeShare)) {
+		sus = append(sus, ex.single(pt, total, KindHugeObject))
+	}
+	// The program's accumulations first, node's own state after; each
+	// by retained size.
+	slices.SortStableFunc(sus, func(a, b Accumulation) int {
+		if a.Runtime != b.Runtime {
+			if a.Runtime {
+				return 1
+			}
+			return -1
+		}
+		switch {
+		case a.RetainedSize > b.RetainedSize:
+			return -1
+		case a.RetainedSize < b.RetainedSize:
+			return 1
+		}
+		// The same holder found twice: its entries say more than its size.
+		return kindOrder(a.Kind) - kindOrder(b.Kind)
+	})
+	sus = dedupeSingle(sus)
+	if len(sus) > max {
+		sus = sus[:max]
+	}
+	for i := range sus {
+		sus[i].Rank = i + 1
+	}
+	rep.Suspects = sus
+	if rep.Suspects == nil {
+		rep.Suspects = []Accumulation{}
+	}
+	phase("duplicated strings")
+	rep.DuplicateMin = max64(dupMin, total/dupShare)
+	rep.DuplicateStrings = g.DuplicateStrings(rep.DuplicateMin, 10)
+	if rep.DuplicateStrings == nil {
+		rep.DuplicateStrings = []heapgraph.DupString{}
+	}
+	return rep
+}
+
+func kindOrder(k string) int {
+	switch k {
+	case KindAccumulation:
+		return 0
+	case KindClassGroup:
+		return 1
+	}
+	return 2
+}
+
+// dominates: d is v or one of its dominators.
+func dominates(g *heapgraph.Graph, d, v uint32) bool {
+	for k := 0; k < g.NodeCount(); k++ {
+		if v == d {
+			return true
+		}
+		p := g.Dominator(v)
+		if p == v || v == g.Root {
+			return false
+		}
+		v = p
+	}
+	return false
+}
+
+func max64(a, b uint64) uint64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// point is a single-snapshot suspect before it is explained.
+type point struct {
+	holder   uint32 // the node whose children accumulate (or the huge object)
+	rep      uint32 // a representative entry: the largest
+	count    int64
+	retained uint64
+	list     bool   // the entries are a linked list from head to rep
+	head     uint32 // list: its first node
+}
+
+// accumulationPoints finds the holders where memory spreads over many
+// similar children. Only nodes retaining minSize or more are looked at, so
+// the work beyond one pass over the nodes is bounded by their children.
+func accumulationPoints(g *heapgraph.Graph, minSize uint64) []point {
+	s := g.S
+	nt := &s.NodeTypeIndex
+	type stat struct {
+		count    int64
+		retained uint64
+		rep      uint32
+		repSize  uint64
+	}
+	byClass := map[uint32]*stat{}
+	var out []point
+	for v := uint32(0); v < uint32(g.NodeCount()); v++ {
+		r := g.RetainedSize(v)
+		if r < minSize || v == g.Root || int(s.NodeType[v]) == nt.Synthetic {
+			continue
+		}
+		if g.Distance(v) == heapgraph.NoDistance {
+			continue
+		}
+		var big uint32
+		var bigSize uint64
+		clear(byClass)
+		kids := 0
+		for j := g.FirstDominated[v]; j < g.FirstDominated[v+1]; j++ {
+			c := g.Dominated[j]
+			if c == v {
+				continue
+			}
+			kids++
+			rc := g.RetainedSize(c)
+			if rc > bigSize {
+				big, bigSize = c, rc
+			}
+			if kids > 1<<20 {
+				continue // enough to tell
+			}
+			st := byClass[g.ClassIndex(c)]
+			if st == nil {
+				st = &stat{}
+				byClass[g.ClassIndex(c)] = st
+			}
+			st.count++
+			st.retained += rc
+			if rc > st.repSize || st.count == 1 {
+				st.rep, st.repSize = c, rc
+			}
+		}
+		if bigSize*2 >= r {
+			// One child holds most of it: the memory is further down,
+			// unless v heads a linked list of its own kind (each node
+			// dominates the next: a promise's reactions, a list of
+			// the program's).
+			if s.NodeName[big] == s.NodeName[v] && s.NodeType[big] == s.NodeType[v] &&
+				s.NodeName[g.Dominator(v)] != s.NodeName[v] {
+				if n, tail := chainLength(g, v); n >= minAccumulationEntries {
+					// The tail's path runs along the list, so the
+					// classifier sees the run and its owner.
+					out = append(out, point{holder: g.Dominator(v), rep: tail, head: v, count: n, retained: r, list: true})
+				}
+			}
+			continue
+		}
+		var best *stat
+		for _, st := range byClass {
+			if best == nil || st.retained > best.retained {
+				best = st
+			}
+		}
+		if best == nil || best.count < minAccumulationEntries || best.retained*5 < r*2 || best.repSize*2 >= best.retained {
+			// Spread over children that are not alike (a module's
+			// variables, the global object), or one of the alike ones
+			// holds most: each big one is looked at on its own.
+			continue
+		}
+		out = append(out, point{holder: v, rep: best.rep, count: best.count, retained: r})
+	}
+	// Keep the outermost point of nested ones (a Map of Buckets each
+	// holding a Map): the outer holder is where the program keeps them.
+	set := map[uint32]bool{}
+	for _, p := range out {
+		set[p.holder] = true
+	}
+	kept := out[:0]
+	for _, p := range out {
+		if !dominatedByAny(g, p.holder, set) {
+			kept = append(kept, p)
+		}
+	}
+	return kept
+}
+
+// chainLength follows v's children of v's own kind, each the largest
+// child of the one before, and counts them; tail is the last.
+func chainLength(g *heapgraph.Graph, v uint32) (n int64, tail uint32) {
+	s := g.S
+	n = 1
+	for n < int64(g.NodeCount()) {
+		var next uint32
+		found := false
+		for j := g.FirstDominated[v]; j < g.FirstDominated[v+1]; j++ {
+			c := g.Dominated[j]
+			if c != v && s.NodeName[c] == s.NodeName[v] && s.NodeType[c] == s.NodeType[v] {
+				next, found = c, true
+				break
+			}
+		}
+		if !found {
+			return n, v
+		}
+		v = next
+		n++
+	}
+	return n, v
+}
+
+// dominatedByAny: a strict dominator of v is in set.
+func dominatedByAny(g *heapgraph.Graph, v uint32, set map[uint32]bool) bool {
+	for k := 0; k < g.NodeCount(); k++ {
+		d := g.Dominator(v)
+		if d == v || v == g.Root {
+			return false
+		}
+		if set[d] {
+			return true
+		}
+		v = d
+	}
+	return false
+}
+
+// classGroups finds many objects of one program class held the same way
+// (one loose path shape) that no accumulation point already covers.
+func classGroups(g *heapgraph.Graph, x *explainer, shapes, loose []uint32, nshapes int, minSize uint64, points map[uint32]bool) []point {
+	a := aggregate(g, shapes, nshapes)
+	m := a.merge(loose)
+	rep := make([]uint32, len(loose))
+	for i := range rep {
+		rep[i] = noShape
+	}
+	for v, sh := range shapes {
+		if sh >= uint32(len(loose)) || !x.userObject(uint32(v)) {
+			continue
+		}
+		l := loose[sh]
+		if rep[l] == noShape || g.RetainedSize(uint32(v)) > g.RetainedSize(rep[l]) {
+			rep[l] = uint32(v)
+		}
+	}
+	var out []point
+	for l, r := range rep {
+		if r == noShape || int64(m.count[l]) < minAccumulationEntries || m.retained[l] < minSize {
+			continue
+		}
+		if dominatedByAny(g, r, points) {
+			continue
+		}
+		out = append(out, point{holder: g.Dominator(r), rep: r, count: int64(m.count[l]), retained: m.retained[l]})
+	}
+	return out
+}
+
+// hugeObjects finds objects that hold at least min bytes themselves (a
+// string, a Buffer's backing store, an array's elements), named by the
+// object the program sees (the Buffer, the Array).
+func hugeObjects(g *heapgraph.Graph, min uint64) []point {
+	s := g.S
+	nt := &s.NodeTypeIndex
+	var out []point
+	seen := map[uint32]bool{}
+	for v := uint32(0); v < uint32(g.NodeCount()); v++ {
+		if uint64(s.NodeSelfSize[v]) < min || v == g.Root || g.Distance(v) == heapgraph.NoDistance {
+			continue
+		}
+		o := v
+		for k := 0; k < 4; k++ {
+			t := int(s.NodeType[o])
+			if t != nt.Array && t != nt.Hidden && t != nt.Native {
+				break
+			}
+			d := g.Dominator(o)
+			if d == g.Root || d == o {
+				break
+			}
+			o = d
+		}
+		if s.NodeNameString(o) == "ArrayBuffer" {
+			// The Buffer (a Uint8Array) over it is what the program
+			// holds.
+			if d := g.Dominator(o); d != g.Root && isBufferClass(s.NodeNameString(d)) {
+				o = d
+			}
+		}
+		if !dataType(s.NodeType[o], nt) || seen[o] {
+			// V8's and node's own (code, the roots' tables).
+			continue
+		}
+		seen[o] = true
+		out = append(out, point{holder: o, rep: o, count: 1, retained: g.RetainedSize(o)})
+	}
+	return out
+}
+
+// single explains a point as a series suspect is explained, then words it
+// for one snapshot.
+func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
+	g := x.g
+	if pt.list && int(g.S.NodeType[pt.head]) == g.S.NodeTypeIndex.ConcatenatedString {
+		// A chain of concatenated strings is one string built by
+		// appending (s += line), not a collection.
+		pt = point{holder: pt.head, rep: pt.head, count: 1, retained: pt.retained}
+		kind = KindHugeObject
+	}
+	s := Suspect{rep: pt.rep, single: true, Count: []int64{pt.count}, RetainedSize: []uint64{pt.retained}}
+	x.explain(&s)
+	a := Accumulation{
+		Kind: kind, Pattern: s.Pattern, Class: s.Class, RootClass: s.RootClass, Holder: s.Holder,
+		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
+		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder),
+	}
+	if total > 0 {
+		a.Share = float64(a.RetainedSize) / float64(total)
+	}
+	if kind != KindHugeObject {
+		if a.Holder == nil {
+			h := x.personHolder(pt.holder)
+			if pt.list {
+				h = &Holder{Class: g.ClassName(pt.rep), ID: g.ID(pt.rep), Kind: "linked list"}
+				if s.Pattern == PatternPromise {
+					h = x.personHolder(pt.holder)
+					h.Kind = "reactions"
+				}
+			}
+			a.Holder = h
+		}
+		if a.Holder != nil {
+			if a.Holder.Entries == 0 && a.Holder.Kind != "listeners" {
+				a.Holder.Entries = int(pt.count)
+			}
+			if v, ok := g.NodeByID(a.Holder.ID); ok {
+				a.Holder.Name = x.slotName(v)
+				if g.RetainedSize(v) > a.RetainedSize && dominates(g, v, pt.holder) {
+					// The collection over its backing store: what
+					// freeing it frees.
+					a.RetainedSize = g.RetainedSize(v)
+					a.key = g.ID(v)
+				}
+			}
+		}
+	} else {
+		a.Holder = nil
+		a.Class = s.RootClass
+		nt := &g.S.NodeTypeIndex
+		switch t := int(g.S.NodeType[pt.rep]); {
+		case t == nt.String || t == nt.ConcatenatedString || t == nt.SlicedString || isBufferClass(a.Class):
+			a.Pattern = PatternStringBuffer
+		case collectionKind(g, pt.rep) != "":
+			a.Pattern = PatternCollection
+		}
+		a.Hint = hugeHint(&a, int(g.S.NodeType[pt.rep]) == nt.ConcatenatedString)
+	}
+	if total > 0 {
+		a.Share = float64(a.RetainedSize) / float64(total)
+	}
+	a.Runtime = x.runtimeState(pt, &a)
+	return a
+}
+
+// personHolder names the holder node as the program sees it: a backing
+// store (a Map's table, an Array's elements) is its collection.
+func (x *explainer) personHolder(v uint32) *Holder {
+	g := x.g
+	s := g.S
+	nt := &s.NodeTypeIndex
+	for k := 0; k < 3; k++ {
+		t := int(s.NodeType[v])
+		if t != nt.Array && t != nt.Hidden {
+			break
+		}
+		d := g.Dominator(v)
+		if d == g.Root || d == v {
+			break
+		}
+		v = d
+	}
+	h := &Holder{Class: x.className(v), ID: g.ID(v), Kind: collectionKind(g, v)}
+	switch {
+	case h.Kind != "":
+	case s.NodeNameString(v) == "system / Context":
+		h.Class, h.Kind = "(closure context)", "closure variables"
+	case timerHolder(s.NodeNameString(v)):
+		h.Kind = "timer list"
+	case x.dictLike(v):
+		h.Kind = "dictionary"
+	}
+	return h
+}
+
+// slotName is the variable or property the node is kept in: the last
+// edge of its path, else (a path through the stack, as at the heap limit
+// while a callback runs) the first retainer that names it.
+func (x *explainer) slotName(v uint32) string {
+	g := x.g
+	named := func(e uint32) bool {
+		switch g.S.EdgeTypeName(e) {
+		case "property", "context", "shortcut":
+			return true
+		}
+		return false
+	}
+	if p := x.path(v); len(p) >= 2 && named(p[len(p)-1].Edge) {
+		return g.S.EdgeName(p[len(p)-1].Edge)
+	}
+	for _, e := range g.Retainers(v) {
+		if named(e) {
+			return g.S.EdgeName(e)
+		}
+	}
+	return ""
+}
+
+// runtimeState: the entries are node's own objects (loaded modules, its
+// internal bookkeeping), not the program's. Listeners, timers and
+// promises are the program's even when node's classes hold them.
+func (x *explainer) runtimeState(pt point, a *Accumulation) bool {
+	switch a.Pattern {
+	case PatternEventListener, PatternTimer, PatternPromise, PatternDetachedDOM:
+		return false
+	}
+	if a.Kind == KindHugeObject {
+		return false
+	}
+	t, ok := x.tellingNode(pt.rep)
+	if ok && !x.internalClass(t) {
+		return false
+	}
+	if ok {
+		return true
+	}
+	// Code and V8's bookkeeping (no object at all below).
+	s := x.g.S
+	switch int(s.NodeType[pt.rep]) {
+	case s.NodeTypeIndex.Code, s.NodeTypeIndex.Hidden, s.NodeTypeIndex.ObjectShape:
+		return true
+	}
+	return false
+}
+
+// dedupeSingle drops a suspect whose holder a larger one already reports.
+func dedupeSingle(sus []Accumulation) []Accumulation {
+	seen := map[uint32]bool{}
+	out := sus[:0]
+	for _, a := range sus {
+		key := a.key
+		if a.Holder != nil {
+			key = a.Holder.ID
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, a)
+	}
+	return out
+}
+
+// hugeHint is the fix for one object holding a big share of the heap;
+// rope: a string made by appending (V8 keeps the pieces).
+func hugeHint(a *Accumulation, rope bool) string {
+	share := 100 * a.Share
+	switch {
+	case rope:
+		return fmt.Sprintf("one string built by appending (s += piece) holds %.0f%% of the heap: if it is a log or a buffer that is never reset, stream it to a file or socket as it comes, or keep a bounded array of recent pieces", share)
+	case a.Pattern == PatternStringBuffer && a.Class == "(string)":
+		return fmt.Sprintf("one string holds %.0f%% of the heap: stream it instead of holding it whole, or check that it is not rebuilt bigger forever (s = s + more)", share)
+	case a.Pattern == PatternStringBuffer:
+		return fmt.Sprintf("one %s holds %.0f%% of the heap: stream it instead of holding it whole (Buffer.concat of every chunk keeps them all); a small slice of a big buffer keeps the whole parent alive, so copy it (Buffer.from(slice))", a.Class, share)
+	}
+	return fmt.Sprintf("one %s holds %.0f%% of the heap: check that it should be this big; split or stream what it holds", a.Class, share)
+}

@@ -1,0 +1,5 @@
+'use strict';
+class Order {
+  constructor(id) { this.id = id; }
+}
+exports.Order = Order;
