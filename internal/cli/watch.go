@@ -440,7 +440,7 @@ func accumulationLine(rep *leak.SingleReport) string {
 		if len(parts) == 3 {
 			break
 		}
-		s := fmt.Sprintf("#%d %s %s %s (%.0f%%)", a.Rank, a.Pattern, a.Class, ui.Bytes(int64(a.RetainedSize)), 100*a.Share)
+		s := fmt.Sprintf("#%d %s %s %s (%.0f%%)", a.Rank, rpt.SinglePattern(a.Pattern), a.Class, ui.Bytes(int64(a.RetainedSize)), 100*a.Share)
 		if h := a.Holder; h != nil {
 			in := h.Class
 			if h.Name != "" {
