@@ -656,7 +656,7 @@ func (o *runOpts) nearLimitReport(ctx context.Context, env *Env, dir string, pid
 	if !heapsnapshot.LooksComplete(last) {
 		return fmt.Errorf("%w; node's near-heap-limit snapshot %s is incomplete (the process was killed while writing it: it needs about the heap's size again in memory)", cause, last)
 	}
-	g, err := LoadGraph(ctx, env, last, o.quiet)
+	g, err := loadGraph(ctx, env, last, o.quiet, indexOptions{off: true}, nil) // analysed once: no index
 	if err != nil {
 		return fmt.Errorf("%w; reading node's near-heap-limit snapshot: %v", cause, err)
 	}

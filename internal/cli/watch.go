@@ -416,7 +416,7 @@ func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (s
 // snapshot) for where memory accumulates, writes the Markdown report to out
 // and returns the top suspects on one line for the history.
 func accumulationToFile(ctx context.Context, env *Env, path, out string) (string, error) {
-	g, err := LoadGraph(ctx, env, path, true)
+	g, err := loadGraph(ctx, env, path, true, indexOptions{off: true}, nil) // analysed once: no index
 	if err != nil {
 		return "", err
 	}
