@@ -76,8 +76,8 @@ func TestCaptureAll(t *testing.T) {
 		t.Errorf("stderr: %q", errOut)
 	}
 	// A process gone meanwhile is reported and the rest still captured.
-	d := livetest.Start(t, "--inspect-port=0", "idle.js").Process.Pid
-	nodeProcesses = func() ([]int, error) { return []int{d, 1 << 30}, nil }
+	// The first process is captured again: closing left it attachable.
+	nodeProcesses = func() ([]int, error) { return []int{a, 1 << 30}, nil }
 	code, _, errOut = runInspCLI("capture", "--all", "-o", dir, "--quiet")
 	if code != ExitEnv || !strings.Contains(errOut, "captured 1 of 2") {
 		t.Errorf("exit %d: %q", code, errOut)

@@ -32,6 +32,9 @@ func (c *Conn) CloseInspector(ctx context.Context, wait time.Duration) (closed b
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wait)
 	defer cancel()
 	err = c.evalAPI(ctx, closeExpr)
+	if err == nil {
+		c.awaitHangUp(ctx)
+	}
 	c.Close()
 	if err != nil && !errors.Is(err, ErrConnLost) {
 		return false, err
@@ -61,5 +64,20 @@ func waitNotListening(ctx context.Context, t *Target) bool {
 			return false
 		case <-time.After(50 * time.Millisecond):
 		}
+	}
+}
+
+// awaitHangUp waits (a few seconds at most) for the target to end our
+// session itself, as inspector.close does, before we close our side:
+// ending it from both sides at once can leave node's inspector thread
+// waiting for a session that is gone, inspector.close blocking the
+// target's event loop with it, and no later SIGUSR1 able to reopen it.
+func (c *Conn) awaitHangUp(ctx context.Context) {
+	t := time.NewTimer(5 * time.Second)
+	defer t.Stop()
+	select {
+	case <-c.Done():
+	case <-t.C:
+	case <-ctx.Done():
 	}
 }

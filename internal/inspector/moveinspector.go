@@ -67,7 +67,8 @@ func (c *Conn) MoveInspector(ctx context.Context, wait time.Duration) (*Conn, er
 	if err := c.evalAPI(ctx, moveExpr(host, port)); err != nil {
 		return c, fmt.Errorf("%w: %v", ErrNotMoved, err)
 	}
-	// inspector.close in the target waits for our session to end.
+	// inspector.close in the target ends our session.
+	c.awaitHangUp(ctx)
 	c.Close()
 	nt, err := findReopened(ctx, t, others)
 	if err != nil {
