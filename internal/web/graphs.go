@@ -13,7 +13,8 @@ import (
 // graphs in memory have g; the rest are loaded when a page asks.
 type snap struct {
 	g    *heapgraph.Graph
-	used int // LRU clock
+	err  error // loading it on demand failed: not tried again
+	used int   // LRU clock
 
 	once    sync.Once
 	classes []heapgraph.ClassSummary // the Summary rows, computed once
@@ -156,6 +157,8 @@ func (s *Server) graph(i int) (*snap, error) {
 		s.clock++
 		sn.used = s.clock
 		return sn, nil
+	} else if sn.err != nil {
+		return nil, sn.err
 	}
 	if s.status.Error != "" && !s.status.Ready {
 		return nil, errors.New(s.status.Error)
@@ -177,6 +180,7 @@ func (s *Server) graph(i int) (*snap, error) {
 		s.status.Loading = false
 		if err != nil {
 			s.status.Label = "error: " + err.Error()
+			s.snaps[i] = &snap{err: err}
 			return
 		}
 		s.status.Label = "ready"

@@ -15,9 +15,11 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"path"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leakhound/leakhound/internal/gctrace"
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -212,7 +214,16 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	sub, _ := fs.Sub(static, "static")
 	files := http.FileServerFS(sub)
-	mux.Handle("/", files)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		// Only the embedded pages: a name no file can have (bad UTF-8,
+		// "..") is not found, not an error of the server.
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if name != "" && !fs.ValidPath(name) || !utf8.ValidString(name) {
+			http.NotFound(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 	s.routes(mux)
 	return s.guard(mux)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +16,7 @@ import (
 	"github.com/leakhound/leakhound/internal/gctrace"
 	"github.com/leakhound/leakhound/internal/heapgraph"
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
+	"github.com/leakhound/leakhound/internal/leak"
 	rpt "github.com/leakhound/leakhound/internal/report"
 )
 
@@ -24,20 +26,26 @@ func goldenServer(t *testing.T) (*Server, *httptest.Server) {
 	t.Helper()
 	path := filepath.Join("..", "..", "testdata", "golden", "casestudy.heapsnapshot.gz")
 	s := New(Config{Kind: KindSnapshot, Names: []string{"casestudy.heapsnapshot.gz"}, Load: fileLoader(path)})
+	return s, loaded(t, s)
+}
+
+// loaded starts s, waits for its input to load and serves it.
+func loaded(t *testing.T, s *Server) *httptest.Server {
+	t.Helper()
 	done := make(chan error, 1)
 	s.Start(context.Background(), func(err error) { done <- err })
-	ts := httptest.NewServer(s.Handler())
-	t.Cleanup(ts.Close)
-	s.SetAddr(strings.TrimPrefix(ts.URL, "http://"), "127.0.0.1")
 	select {
 	case err := <-done:
 		if err != nil {
 			t.Fatal(err)
 		}
 	case <-time.After(2 * time.Minute):
-		t.Fatal("snapshot did not load in 2 minutes")
+		t.Fatal("the input did not load in 2 minutes")
 	}
-	return s, ts
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	s.SetAddr(strings.TrimPrefix(ts.URL, "http://"), "127.0.0.1")
+	return ts
 }
 
 // fileLoader loads one snapshot file (the CLI's loader adds progress and
@@ -393,14 +401,7 @@ func TestGCView(t *testing.T) {
 		a.Flush()
 		return a.Summary(), nil
 	}})
-	done := make(chan error, 1)
-	s.Start(context.Background(), func(err error) { done <- err })
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s.Handler())
-	defer ts.Close()
-	s.SetAddr(strings.TrimPrefix(ts.URL, "http://"), "127.0.0.1")
+	ts := loaded(t, s)
 	var g struct {
 		Summary gctrace.Summary `json:"summary"`
 		Text    string          `json:"text"`
@@ -420,4 +421,72 @@ func TestGCView(t *testing.T) {
 	if c := get(t, ts, "/api/summary", nil); c == 200 {
 		t.Error("a GC log has no Summary view")
 	}
+}
+
+// TestSeriesLoadsOnDemand: a series keeps its last snapshot; others load
+// when a page asks (202 meanwhile), at most MaxGraphs stay in memory, and
+// a snapshot that fails to load says so instead of loading again.
+func TestSeriesLoadsOnDemand(t *testing.T) {
+	golden := fileLoader(filepath.Join("..", "..", "testdata", "golden", "casestudy.heapsnapshot.gz"))
+	loads := make(chan int, 10)
+	s := New(Config{Kind: KindSeries, Names: []string{"a", "b", "c"}, MaxGraphs: 1,
+		Load: func(ctx context.Context, i int, obs Observe) (*heapgraph.Graph, error) {
+			loads <- i
+			if i == 1 {
+				return nil, errors.New("b is damaged")
+			}
+			return golden(ctx, i, obs)
+		},
+		Leaks: func(ctx context.Context, obs Observe, keep func(int, *heapgraph.Graph)) (*leak.Report, error) {
+			g, err := golden(ctx, 2, obs)
+			if err != nil {
+				return nil, err
+			}
+			keep(2, g)
+			return &leak.Report{Snapshots: []leak.SnapshotInfo{{Name: "a"}, {Name: "b"}, {Name: "c"}}, Suspects: []leak.Suspect{}}, nil
+		}})
+	ts := loaded(t, s)
+	until := func(path string, want int) {
+		t.Helper()
+		for deadline := time.Now().Add(2 * time.Minute); ; {
+			c := get(t, ts, path, nil)
+			if c == want {
+				return
+			}
+			if c != http.StatusAccepted || time.Now().After(deadline) {
+				t.Fatalf("%s: %d, want %d", path, c, want)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if c := get(t, ts, "/api/summary?s=2", nil); c != 200 {
+		t.Fatalf("the last snapshot is not kept: %d", c)
+	}
+	if c := get(t, ts, "/api/leaks", nil); c != 200 {
+		t.Fatalf("leaks: %d", c)
+	}
+	until("/api/summary?s=0", 200)
+	if i := <-loads; i != 0 {
+		t.Fatalf("loaded %d, want 0", i)
+	}
+	resident := 0
+	s.mu.Lock()
+	for _, sn := range s.snaps {
+		if sn.g != nil {
+			resident++
+		}
+	}
+	s.mu.Unlock()
+	if resident != 1 {
+		t.Errorf("%d graphs in memory, MaxGraphs is 1", resident)
+	}
+	until("/api/summary?s=1", http.StatusInternalServerError)
+	if c := get(t, ts, "/api/summary?s=1", nil); c != http.StatusInternalServerError {
+		t.Errorf("a failed snapshot: %d on the second ask", c)
+	}
+	if i := <-loads; i != 1 || len(loads) != 0 {
+		t.Errorf("loads: %d then %d more, want b once", i, len(loads))
+	}
+	// Comparison: loads what it needs, one graph at a time.
+	until("/api/diff?a=0&b=2", 200)
 }
