@@ -68,17 +68,20 @@ func Read(r io.Reader, opts Options) (*Snapshot, error) {
 	return p.parse()
 }
 
+// countingReader counts the bytes read. For gzip input it is read by the
+// readahead goroutine while the parser asks how much is left, so the count
+// is atomic.
 type countingReader struct {
 	r  io.Reader
-	n  int64
+	n  atomic.Int64
 	fn func(int64)
 }
 
 func (c *countingReader) Read(b []byte) (int, error) {
 	n, err := c.r.Read(b)
-	c.n += int64(n)
+	total := c.n.Add(int64(n))
 	if c.fn != nil && n > 0 {
-		c.fn(c.n)
+		c.fn(total)
 	}
 	return n, err
 }
@@ -206,8 +209,10 @@ func (p *parser) remaining() int64 {
 		return r
 	}
 	// Compressed bytes not yet consumed by the decompressor, which may also
-	// hold up to a window (32 KB) of output not handed to us yet.
-	left := p.size - (p.cr.n - int64(p.br.Buffered()))
+	// hold up to a window (32 KB) of output not handed to us yet. The
+	// reader's buffer (64 KiB) belongs to the readahead goroutine: count it
+	// as unread, an upper bound.
+	left := p.size - (p.cr.n.Load() - 64<<10)
 	if left < 0 {
 		left = 0
 	}
