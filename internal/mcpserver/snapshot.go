@@ -77,6 +77,17 @@ func progressNotifier(ctx context.Context, req *mcp.CallToolRequest, msg string)
 	}
 }
 
+// object loads the snapshot named by file and finds the object with
+// snapshot id id in it.
+func (s *Server) object(ctx context.Context, req *mcp.CallToolRequest, file string, id uint32) (*heapgraph.Graph, uint32, error) {
+	g, _, err := s.graph(ctx, req, file)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := node(g, file, id)
+	return g, n, err
+}
+
 // node finds the object with snapshot id id; id 0 is the synthetic root.
 func node(g *heapgraph.Graph, file string, id uint32) (uint32, error) {
 	if id == 0 {
@@ -138,11 +149,7 @@ func (s *Server) addSnapshotTools() {
 	}
 	tool(s, "inspect_object", "One object of a snapshot: its type, name, class, shallow and retained size and distance; its references (largest retained first); its retainers (closest to the roots first, weak ones last); and its dominator chain up to the root. Use it to step along a leak's retainer path.",
 		func(ctx context.Context, req *mcp.CallToolRequest, in idIn) (any, error) {
-			g, _, err := s.graph(ctx, req, in.File)
-			if err != nil {
-				return nil, err
-			}
-			n, err := node(g, in.File, in.ID)
+			g, n, err := s.object(ctx, req, in.File, in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -160,11 +167,7 @@ func (s *Server) addSnapshotTools() {
 	}
 	tool(s, "retaining_paths", "The shortest retaining paths from the GC roots to an object: why it is still alive. Each path has a readable text (storage hidden, runs folded) and every step with its object id, so you can inspect any step.",
 		func(ctx context.Context, req *mcp.CallToolRequest, in pathsIn) (any, error) {
-			g, _, err := s.graph(ctx, req, in.File)
-			if err != nil {
-				return nil, err
-			}
-			n, err := node(g, in.File, in.ID)
+			g, n, err := s.object(ctx, req, in.File, in.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -189,11 +192,7 @@ func (s *Server) addSnapshotTools() {
 	}
 	tool(s, "dominator_children", "One level of the dominator tree: the objects whose memory would be freed with this one (id 0 = the root), largest retained size first. Walk down from the root to find where memory accumulates.",
 		func(ctx context.Context, req *mcp.CallToolRequest, in domIn) (any, error) {
-			g, _, err := s.graph(ctx, req, in.File)
-			if err != nil {
-				return nil, err
-			}
-			n, err := node(g, in.File, in.ID)
+			g, n, err := s.object(ctx, req, in.File, in.ID)
 			if err != nil {
 				return nil, err
 			}

@@ -569,29 +569,14 @@ func (a *agent) patientEval(expr string, out any) error {
 // eval runs expr in the target with the command-line API (require) and
 // decodes its JSON value into out (may be nil).
 func (a *agent) eval(ctx context.Context, expr string, out any) error {
-	var res struct {
-		Result struct {
-			Type  string          `json:"type"`
-			Value json.RawMessage `json:"value"`
-		} `json:"result"`
-		ExceptionDetails *struct {
-			Text      string `json:"text"`
-			Exception *struct {
-				Description string `json:"description"`
-			} `json:"exception"`
-		} `json:"exceptionDetails"`
-	}
+	var res evalResult
 	err := a.conn.Call(ctx, "Runtime.evaluate", map[string]any{
 		"expression": expr, "returnByValue": true, "includeCommandLineAPI": true, "silent": true,
 	}, &res)
 	if err != nil {
 		return err
 	}
-	if d := res.ExceptionDetails; d != nil {
-		msg := d.Text
-		if d.Exception != nil && d.Exception.Description != "" {
-			msg = strings.SplitN(d.Exception.Description, "\n", 2)[0]
-		}
+	if msg := res.thrown(); msg != "" {
 		return fmt.Errorf("the target threw: %s", msg)
 	}
 	if out == nil {

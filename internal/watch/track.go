@@ -166,16 +166,25 @@ type evalResult struct {
 	} `json:"exceptionDetails"`
 }
 
-func (r *evalResult) err() error {
+// thrown is the first line of the exception the evaluation threw, or "".
+func (r *evalResult) thrown() string {
 	d := r.ExceptionDetails
 	if d == nil {
-		return nil
+		return ""
 	}
 	msg := d.Text
 	if d.Exception != nil && d.Exception.Description != "" {
 		msg = strings.SplitN(d.Exception.Description, "\n", 2)[0]
 	}
-	if strings.Contains(msg, "Possible side-effect") {
+	return msg
+}
+
+func (r *evalResult) err() error {
+	msg := r.thrown()
+	switch {
+	case msg == "":
+		return nil
+	case strings.Contains(msg, "Possible side-effect"):
 		return errSideEffect
 	}
 	return errors.New(msg)
