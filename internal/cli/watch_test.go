@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -384,7 +386,9 @@ func TestWatchLetsATargetFinish(t *testing.T) {
 	node := nodetest.Path(t)
 	cmd := exec.Command(node, "--inspect-port=0", "finishes.js")
 	cmd.Dir = watchTestdata()
-	cmd.Env = append(os.Environ(), "FINISH_MS=1500")
+	// The job finishes 1.5 s after SIGUSR2, sent once watch is attached (a
+	// fixed lifetime could end before a loaded machine attaches).
+	cmd.Env = append(os.Environ(), "FINISH_MS=1500", "FINISH_ON_SIGNAL=1")
 	out, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -396,8 +400,19 @@ func TestWatchLetsATargetFinish(t *testing.T) {
 	go io.Copy(io.Discard, out)
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
+	watching := &watchedBuffer{want: "watching ", seen: make(chan struct{})}
+	go func() {
+		select {
+		case <-watching.seen:
+			cmd.Process.Signal(syscall.Signal(12)) // SIGUSR2 on Linux; a name that builds for every GOOS
+		case <-exited:
+		}
+	}()
 	start := time.Now()
-	code, stdout, stderr := run(t, "watch", strconv.Itoa(cmd.Process.Pid), "--interval", "5s", "--data-dir", t.TempDir())
+	var errb bytes.Buffer
+	code := Main([]string{"watch", strconv.Itoa(cmd.Process.Pid), "--interval", "5s", "--data-dir", t.TempDir()},
+		&Env{Stdin: strings.NewReader(""), Stdout: watching, Stderr: &errb})
+	stdout, stderr := watching.String(), errb.String()
 	select {
 	case <-exited:
 	case <-time.After(60 * time.Second):

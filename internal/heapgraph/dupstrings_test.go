@@ -24,7 +24,21 @@ func TestDuplicateStrings(t *testing.T) {
 	if len(dups) < 2 {
 		t.Fatalf("found %d duplicated texts, want at least 2: %+v", len(dups), dups)
 	}
-	status, region := dups[0], dups[1]
+	// Find the program's texts by their start: node 24+ also holds some of
+	// its own module sources in several copies (the licence header), which
+	// may rank among them.
+	var status, region DupString
+	for _, d := range dups {
+		switch {
+		case status.Count == 0 && strings.HasPrefix(d.Text, "status: order accepted"):
+			status = d
+		case region.Count == 0 && strings.HasPrefix(d.Text, "region=eu-west-1"):
+			region = d
+		}
+	}
+	if dups[0].Text != status.Text {
+		t.Errorf("first: %d × %q, want the status text", dups[0].Count, clip(dups[0].Text))
+	}
 	if !strings.HasPrefix(status.Text, "status: order accepted") || status.Count < 3000 {
 		t.Errorf("first: %d × %q, want ≥3000 × the status text", status.Count, clip(status.Text))
 	}
@@ -41,7 +55,7 @@ func TestDuplicateStrings(t *testing.T) {
 		if _, ok := g.NodeByID(d.ID); !ok {
 			t.Errorf("%q: id @%d is not in the snapshot", clip(d.Text), d.ID)
 		}
-		if d.Truncated {
+		if d.Truncated && (d.Text == status.Text || d.Text == region.Text) {
 			t.Errorf("%q: short text marked truncated", clip(d.Text))
 		}
 	}

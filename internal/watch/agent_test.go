@@ -567,15 +567,23 @@ func TestTargetFinishes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts node")
 	}
-	cmd, url := startNode(t, "finishes.js", "FINISH_MS=1000")
+	// It finishes 1 s after SIGUSR2, sent once connected (a fixed lifetime
+	// could end before a loaded machine connects).
+	cmd, url := startNode(t, "finishes.js", "FINISH_MS=1000", "FINISH_ON_SIGNAL=1")
 	exited := make(chan time.Time, 1)
 	go func() { cmd.Wait(); exited <- time.Now() }()
 	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	var ev events
+	onEvent := func(e Event) {
+		ev.add(e)
+		if e.Kind == "connected" {
+			cmd.Process.Signal(syscall.Signal(12)) // SIGUSR2 on Linux; a name that builds for every GOOS
+		}
+	}
 	start := time.Now()
 	// A long interval: the notice, not a failing sample, ends the session.
-	err := Run(ctx, Config{Interval: 100 * time.Second, DataDir: t.TempDir(), Connect: dialer(url), OnEvent: ev.add})
+	err := Run(ctx, Config{Interval: 100 * time.Second, DataDir: t.TempDir(), Connect: dialer(url), OnEvent: onEvent})
 	if !errors.Is(err, ErrFinished) {
 		t.Fatalf("Run = %v, want ErrFinished", err)
 	}
