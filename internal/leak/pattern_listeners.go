@@ -145,8 +145,19 @@ func eventTargetListener(s *Suspect) bool {
 
 // onceListener: the listeners were registered with once() (node wraps each
 // in a bound onceWrapper).
+// Only the steps below the emitter count: a once() wrapper further up (an
+// http.Server's once('error') on the way to the request handler) is how
+// the emitter is reached, not how its listeners were added.
 func onceListener(s *Suspect) bool {
-	for _, st := range s.RetainerPath {
+	from := 0
+	if s.Holder != nil && s.Holder.ID != 0 {
+		for i, st := range s.RetainerPath {
+			if st.ID == s.Holder.ID {
+				from = i
+			}
+		}
+	}
+	for _, st := range s.RetainerPath[from:] {
 		if st.Type == "closure" && (st.Name == "bound onceWrapper" || st.Name == "onceWrapper") {
 			return true
 		}
