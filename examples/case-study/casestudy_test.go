@@ -3,16 +3,14 @@ package casestudy
 import (
 	"context"
 	"os"
-	"os/exec"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 func TestWriteSnapshots(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node not installed")
-	}
 	dir := t.TempDir()
-	snaps, err := WriteSnapshots(context.Background(), dir, Options{Requests: 20, Warmup: 5})
+	snaps, err := WriteSnapshots(context.Background(), dir, Options{Requests: 20, Warmup: 5, Node: nodetest.Path(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

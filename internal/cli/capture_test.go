@@ -199,7 +199,7 @@ func TestCaptureSeriesTargetFinishes(t *testing.T) {
 	}
 	select {
 	case <-exited:
-	case <-time.After(5 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("the target did not exit")
 	}
 }

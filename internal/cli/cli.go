@@ -42,6 +42,10 @@ type Env struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+
+	// index is set by the --index-dir/--no-index flags of the commands
+	// that load snapshots (addIndexFlags); nil means the defaults.
+	index *indexOptions
 }
 
 // Command is one subcommand.

@@ -22,6 +22,7 @@ func init() {
 func runDiff(ctx context.Context, env *Env, args []string) error {
 	c := commands["diff"]
 	fs := NewFlags(env, c)
+	addIndexFlags(fs, env)
 	top := fs.Int("top", 30, "show the N classes that grew most (0 = all; JSON always has all)")
 	asJSON := fs.Bool("json", false, "print JSON (exact byte counts)")
 	quiet := fs.Bool("quiet", false, "no progress bar")

@@ -249,6 +249,20 @@ func gcPump(ctx context.Context, in io.Reader, a *gctrace.Analyzer, prog *ui.Pro
 			}
 		}
 	}()
+	use := func(c gcRead) error {
+		if c.n == 0 {
+			return nil
+		}
+		p := c.buf[:c.n]
+		if tee {
+			if _, err := env.Stdout.Write(p); err != nil {
+				return fmt.Errorf("--tee: %w", err)
+			}
+		}
+		a.Write(p)
+		prog.Add(int64(c.n))
+		return nil
+	}
 	var tick <-chan time.Time
 	if every > 0 && !quiet {
 		t := time.NewTicker(every)
@@ -258,19 +272,24 @@ func gcPump(ctx context.Context, in io.Reader, a *gctrace.Analyzer, prog *ui.Pro
 	for {
 		select {
 		case <-ctx.Done():
-			return true, nil
+			// What was read before Ctrl-C belongs in the report: parse
+			// the chunks already handed over (the reader has stopped).
+			for {
+				select {
+				case c := <-chunks:
+					if err := use(c); err != nil {
+						return true, err
+					}
+					continue
+				default:
+				}
+				return true, nil
+			}
 		case <-tick:
 			fmt.Fprintln(env.Stderr, gcStatusLine(a))
 		case c := <-chunks:
-			if c.n > 0 {
-				p := c.buf[:c.n]
-				if tee {
-					if _, err := env.Stdout.Write(p); err != nil {
-						return false, fmt.Errorf("--tee: %w", err)
-					}
-				}
-				a.Write(p)
-				prog.Add(int64(c.n))
+			if err := use(c); err != nil {
+				return false, err
 			}
 			if c.buf != nil {
 				free <- c.buf
@@ -289,6 +308,10 @@ func gcPump(ctx context.Context, in io.Reader, a *gctrace.Analyzer, prog *ui.Pro
 func gcStatusLine(a *gctrace.Analyzer) string {
 	s := a.Summary()
 	tr := s.PostGCTrend
-	return fmt.Sprintf("leakhound gc %s: %s GCs, %.1f%% in GC, post-GC heap %+.1f MB/h over %d major GCs (r² %.2f): %s",
-		time.Now().Format("15:04:05"), ui.Count(s.GCs), 100*s.GCShare, tr.MBPerHour, tr.MajorGCs, tr.R2, s.Verdict)
+	forced := ""
+	if s.Forced != nil {
+		forced = fmt.Sprintf(" (%s forced, not in time in GC)", ui.Count(s.Forced.GCs))
+	}
+	return fmt.Sprintf("leakhound gc %s: %s GCs%s, %.1f%% in GC, post-GC heap %+.1f MB/h over %d major GCs (r² %.2f): %s",
+		time.Now().Format("15:04:05"), ui.Count(s.GCs), forced, 100*s.GCShare, tr.MBPerHour, tr.MajorGCs, tr.R2, s.Verdict)
 }

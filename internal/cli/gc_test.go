@@ -13,9 +13,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/nodetest"
 	"github.com/leakhound/leakhound/internal/ui"
 )
 
@@ -161,16 +163,15 @@ func TestGCFailOnLeak(t *testing.T) {
 func TestGCInterruptPrintsSummary(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
+	sample := gcSample(t, "node8-mark-sweep.log")
 	go func() {
-		pw.Write(gcSample(t, "node8-mark-sweep.log"))
+		pw.Write(sample)
 		// keep the pipe open, like a running app
 	}()
+	// Ctrl-C once the whole sample has been read (the next read blocks).
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		time.Sleep(300 * time.Millisecond)
-		cancel()
-	}()
-	out, errOut, code := runGCWith(ctx, pr, "--json", "-")
+	in := &readWatcher{r: pr, after: len(sample), then: cancel}
+	out, errOut, code := runGCWith(ctx, in, "--json", "-")
 	if code != ExitInterrupted {
 		t.Fatalf("exit %d, want 130: %s", code, errOut)
 	}
@@ -187,13 +188,10 @@ func TestGCInterruptPrintsSummary(t *testing.T) {
 func TestGCInterruptSaidInText(t *testing.T) {
 	pr, pw := io.Pipe()
 	defer pw.Close()
-	go pw.Write(gcSample(t, "node8-mark-sweep.log"))
+	sample := gcSample(t, "node8-mark-sweep.log")
+	go pw.Write(sample)
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		time.Sleep(300 * time.Millisecond)
-		cancel()
-	}()
-	out, errOut, code := runGCWith(ctx, pr, "--quiet", "-")
+	out, errOut, code := runGCWith(ctx, &readWatcher{r: pr, after: len(sample), then: cancel}, "--quiet", "-")
 	if code != ExitInterrupted || !strings.Contains(out, "interrupted: this report covers the log read before Ctrl-C") {
 		t.Errorf("exit %d: %s%s", code, out, errOut)
 	}
@@ -202,10 +200,7 @@ func TestGCInterruptSaidInText(t *testing.T) {
 // TestGCLiveNode is the issue's live use: node --trace-gc app.js piped into
 // leakhound gc - --tee. Every line node printed comes out unchanged.
 func TestGCLiveNode(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "--trace-gc", "--max-old-space-size=24", "--max-semi-space-size=1",
@@ -237,12 +232,21 @@ func TestGCLiveNode(t *testing.T) {
 // while the stream is still open.
 func TestGCEveryPrintsRunningStatus(t *testing.T) {
 	pr, pw := io.Pipe()
+	// The log stays open until a status line counts its 4 GCs (or a
+	// generous deadline passes: then the check below fails).
+	stderr := &watchedBuffer{want: "4 GCs", seen: make(chan struct{})}
 	go func() {
 		pw.Write(gcSample(t, "node8-mark-sweep.log"))
-		time.Sleep(400 * time.Millisecond)
+		select {
+		case <-stderr.seen:
+		case <-time.After(60 * time.Second):
+		}
 		pw.Close()
 	}()
-	_, errOut, code := runGCWith(context.Background(), pr, "--every", "100ms", "-")
+	var o bytes.Buffer
+	env := &Env{Stdin: pr, Stdout: &o, Stderr: stderr}
+	code := report(env, runGC(context.Background(), env, []string{"--every", "100ms", "-"}), context.Background())
+	errOut := stderr.String()
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -354,4 +358,49 @@ func TestGCPrefixedLog(t *testing.T) {
 	if code != ExitBadInput || !strings.Contains(errOut, "1 lines hold GC records without V8's [pid:0x…]") {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
+}
+
+// readWatcher calls then once a Read is asked for after `after` bytes have
+// been read: everything before it has been handed on.
+type readWatcher struct {
+	r     io.Reader
+	after int
+	n     int
+	then  func()
+	once  sync.Once
+}
+
+func (w *readWatcher) Read(p []byte) (int, error) {
+	if w.n >= w.after {
+		w.once.Do(w.then)
+	}
+	n, err := w.r.Read(p)
+	w.n += n
+	return n, err
+}
+
+// watchedBuffer is a goroutine-safe buffer that closes seen once its
+// contents include want.
+type watchedBuffer struct {
+	mu   sync.Mutex
+	b    bytes.Buffer
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *watchedBuffer) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.b.Write(p)
+	if strings.Contains(w.b.String(), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return n, err
+}
+
+func (w *watchedBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
 }

@@ -19,6 +19,7 @@ func init() {
 func runInspect(ctx context.Context, env *Env, args []string) error {
 	c := commands["inspect"]
 	fs := NewFlags(env, c)
+	addIndexFlags(fs, env)
 	limit := fs.Int("limit", 25, "list at most `N` references and retainers (0 = all)")
 	asJSON := fs.Bool("json", false, "print JSON (exact byte counts)")
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr")

@@ -37,18 +37,22 @@ type leakFlags struct {
 	// notes go first in the report's notes (run: worker threads the
 	// snapshots do not cover).
 	notes []string
+	// work is the work done before each snapshot, cumulative (run: the
+	// workload units), so growth is compared per unit of work.
+	work []float64
 }
 
 func runLeaks(ctx context.Context, env *Env, args []string) error {
 	c := commands["leaks"]
 	fs := NewFlags(env, c)
+	addIndexFlags(fs, env)
 	f := leakFlags{
 		asJSON:     fs.Bool("json", false, "print JSON (schema in docs/leaks.md)"),
 		markdown:   fs.Bool("markdown", false, "print Markdown (for CI comments)"),
 		quiet:      fs.Bool("quiet", false, "no progress bar or notes on stderr"),
 		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a suspect passes --min-growth and --min-count"),
 		minGrowth:  fs.String("min-growth", "0", "with --fail-on-leak: smallest retained growth that fails, a `SIZE` such as 1MB, 512KiB, 100000"),
-		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in count (`N` objects, or slots for a collection growing in place) that fails"),
+		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in count (`N` objects, or entries (slots for inline numbers) of a collection growing in place) that fails"),
 		top:        fs.Int("top", 10, "show at most N suspects"),
 		html:       fs.String("html", "", htmlFlagUsage),
 		command:    "leaks",
@@ -72,19 +76,34 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 // leaksReport analyses files (display names in names, or the file names)
 // and prints the report; shared with demo.
 func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFlags) error {
+	rep, err := analyzeSeries(ctx, env, files, names, f)
+	if err != nil {
+		return err
+	}
+	return printLeaks(env, rep, f)
+}
+
+// checkLeakFlags refuses report flags that contradict each other.
+func checkLeakFlags(f leakFlags) error {
 	if *f.asJSON && *f.markdown {
 		return BadInputf("--json and --markdown are exclusive")
 	}
-	minGrowth, err := ParseSize(*f.minGrowth)
-	if err != nil {
+	if _, err := ParseSize(*f.minGrowth); err != nil {
 		return err
 	}
 	if *f.minCount < 0 || *f.top <= 0 {
 		return BadInputf("--min-count must be >= 0 and --top > 0")
 	}
-	htmlPath := f.htmlPath()
-	if err := checkOutputPath("html", htmlPath); err != nil {
+	if err := checkOutputPath("html", f.htmlPath()); err != nil {
 		return err
+	}
+	return nil
+}
+
+// analyzeSeries runs the leak analysis on files, oldest first.
+func analyzeSeries(ctx context.Context, env *Env, files, names []string, f leakFlags) (*leak.Report, error) {
+	if err := checkLeakFlags(f); err != nil {
+		return nil, err
 	}
 	if names == nil {
 		for _, p := range files {
@@ -93,16 +112,27 @@ func leaksReport(ctx context.Context, env *Env, files, names []string, f leakFla
 	}
 	rep, err := leak.Analyze(len(files), prefetch(len(files), func(i int, quiet bool) (*heapgraph.Graph, error) {
 		return LoadGraph(ctx, env, files[i], quiet || *f.quiet)
-	}), leak.Options{Names: names, MaxSuspects: *f.top})
+	}), leak.Options{Names: names, MaxSuspects: *f.top, Work: f.work})
 	if err != nil {
 		if errors.Is(err, leak.ErrNotSameProcess) || errors.Is(err, leak.ErrOrder) {
-			return BadInput(err)
+			return nil, BadInput(err)
 		}
-		return err
+		return nil, err
 	}
 	if len(f.notes) > 0 {
 		rep.Notes = append(append([]string(nil), f.notes...), rep.Notes...)
 	}
+	return rep, nil
+}
+
+// printLeaks prints the report in the chosen form and applies
+// --fail-on-leak.
+func printLeaks(env *Env, rep *leak.Report, f leakFlags) error {
+	if err := checkLeakFlags(f); err != nil {
+		return err
+	}
+	minGrowth, _ := ParseSize(*f.minGrowth)
+	htmlPath := f.htmlPath()
 	if htmlPath != "" {
 		if err := writeFileAtomic(htmlPath, func(w io.Writer) error { return rpt.WriteLeaksHTML(w, rep, htmlMeta(f.command)) }); err != nil {
 			return err

@@ -5,23 +5,20 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // scenario writes the snapshots of testdata/scenarios/NAME.js into a temp dir.
 func leakScenario(t *testing.T, name string) string {
 	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not on the PATH")
-	}
 	dir := t.TempDir()
-	cmd := exec.Command("node", filepath.Join("..", "..", "testdata", "scenarios", name+".js"), dir, "3")
+	cmd := nodetest.Command(t, filepath.Join("..", "..", "testdata", "scenarios", name+".js"), dir, "3")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("node %s.js: %v\n%s", name, err, out)
 	}
@@ -121,9 +118,7 @@ func TestParseSize(t *testing.T) {
 // The README's first command: the bundled case study must come out as the
 // guide tells it (listeners on _events.response keeping RequestContexts).
 func TestDemo(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not on the PATH")
-	}
+	nodetest.OnPATH(t) // demo runs node from PATH
 	code, out, stderr := runCmd("demo", "--json", "--quiet", "--requests", "150")
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -207,5 +202,51 @@ func TestFailOnRebuiltString(t *testing.T) {
 	}
 	if code, _, errs := runCmd("leaks", dir, "--quiet", "--fail-on-leak", "--min-growth", "1GiB"); code != 0 {
 		t.Errorf("--min-growth 1GiB: exit %d (%s), want 0", code, errs)
+	}
+}
+
+// One snapshot: where memory accumulates, with no leak verdict; the JSON
+// says "snapshots": 1; --fail-on-leak is bad usage with the reason.
+func TestLeaksOneSnapshot(t *testing.T) {
+	dir := leakScenario(t, "map-cache")
+	one := filepath.Join(dir, "s3.heapsnapshot")
+	code, out, stderr := runCmd("leaks", one, "--json", "--quiet")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var rep map[string]any
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, out)
+	}
+	if rep["snapshots"] != float64(1) {
+		t.Errorf("snapshots = %v, want 1", rep["snapshots"])
+	}
+	if _, ok := rep["leak"]; ok {
+		t.Errorf("one snapshot carries a leak verdict: %v", rep["leak"])
+	}
+	sus, _ := rep["suspects"].([]any)
+	if len(sus) == 0 {
+		t.Fatalf("no suspects:\n%s", out)
+	}
+	top := sus[0].(map[string]any)
+	holder, _ := top["holder"].(map[string]any)
+	if top["class"] != "CacheEntry" || holder["class"] != "Map" || holder["name"] != "cache" || top["hint"] == "" {
+		t.Errorf("top suspect: %v", top)
+	}
+	if _, ok := rep["duplicate_strings"].([]any); !ok {
+		t.Errorf("duplicate_strings missing: %v", rep["duplicate_strings"])
+	}
+	code, out, _ = runCmd("leaks", one, "--quiet")
+	if code != ExitOK || !strings.Contains(out, "not that it grows") || !strings.Contains(out, "capture --count 3") ||
+		!strings.Contains(out, "Map cache") || strings.Contains(out, "leak suspect") {
+		t.Errorf("text: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCmd("leaks", one, "--markdown", "--quiet")
+	if code != ExitOK || !strings.Contains(out, "| # |") || !strings.Contains(out, "CacheEntry") {
+		t.Errorf("markdown: exit %d\n%s", code, out)
+	}
+	code, _, stderr = runCmd("leaks", one, "--fail-on-leak", "--quiet")
+	if code != ExitBadInput || !strings.Contains(stderr, "not that it grows") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+		t.Errorf("--fail-on-leak with one snapshot: exit %d, stderr %q; want 2 and the reason on one line", code, stderr)
 	}
 }

@@ -20,7 +20,26 @@ import (
 // stderr is not a terminal). Errors are ready to return from a command:
 // a missing file or an invalid snapshot exits 2 with one line, other I/O
 // problems exit 3, Ctrl-C exits 130.
+//
+// It re-opens the snapshot's index instead when there is a valid one, and
+// writes one after analysing a big snapshot (see index.go and
+// docs/index.md), as the command's --index-dir and --no-index say.
 func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgraph.Graph, error) {
+	return loadGraph(ctx, env, path, quiet, env.indexOptions(), nil)
+}
+
+// indexOptions are the command's --index-dir and --no-index.
+func (env *Env) indexOptions() indexOptions {
+	if env.index != nil {
+		return *env.index
+	}
+	return indexOptions{}
+}
+
+// loadGraph is LoadGraph with explicit index options, that also reports its
+// progress to observe (when set): the phase, and bytes read of total while
+// parsing. serve shows it in the page.
+func loadGraph(ctx context.Context, env *Env, path string, quiet bool, idx indexOptions, observe func(label string, done, total int64)) (*heapgraph.Graph, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -31,10 +50,15 @@ func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgra
 	if st.IsDir() {
 		return nil, BadInputf("%s is a directory, not a heap snapshot", path)
 	}
+	cache := idx.open(env, path, quiet)
+	if cache.g != nil {
+		return cache.g, nil
+	}
 	bar := ui.NewProgress(env.Stderr, "reading "+filepath.Base(path), st.Size(), !quiet)
 	type result struct {
-		g   *heapgraph.Graph
-		err error
+		g    *heapgraph.Graph
+		err  error
+		note string // what became of the index, said after the bar is gone
 	}
 	done := make(chan result, 1)
 	// The work runs on its own goroutine so Ctrl-C is answered at once; a
@@ -45,13 +69,27 @@ func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgra
 				done <- result{err: fmt.Errorf("internal error while loading %s: %v (please report this)", path, r)}
 			}
 		}()
-		s, err := heapsnapshot.Open(path, heapsnapshot.Options{OnProgress: bar.Set})
+		onProgress, phase := bar.Set, func(p string) { bar.SetLabel("analysing: " + p) }
+		if observe != nil {
+			base := filepath.Base(path)
+			onProgress = func(n int64) { bar.Set(n); observe("reading "+base, n, st.Size()) }
+			phase = func(p string) {
+				bar.SetLabel("analysing: " + p)
+				observe("analysing "+base+": "+p, 0, 0)
+			}
+		}
+		s, err := heapsnapshot.Open(path, heapsnapshot.Options{OnProgress: onProgress})
 		if err != nil {
 			done <- result{err: err}
 			return
 		}
-		g, err := heapgraph.Build(s, heapgraph.Options{Phase: func(p string) { bar.SetLabel("analysing: " + p) }})
-		done <- result{g: g, err: err}
+		g, err := heapgraph.Build(s, heapgraph.Options{Phase: phase})
+		var note string
+		if err == nil && cache.write {
+			phase("writing index")
+			note = cache.save(g)
+		}
+		done <- result{g: g, err: err, note: note}
 	}()
 	var r result
 	select {
@@ -61,6 +99,9 @@ func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgra
 	case r = <-done:
 	}
 	bar.Done()
+	if r.note != "" && !quiet {
+		fmt.Fprintln(env.Stderr, r.note)
+	}
 	if r.err != nil {
 		if heapsnapshot.IsFormatError(r.err) {
 			return nil, BadInputf("%s: %v", path, r.err)

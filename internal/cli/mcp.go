@@ -22,6 +22,7 @@ func init() {
 func runMCP(ctx context.Context, env *Env, args []string) error {
 	c := commands["mcp"]
 	fs := NewFlags(env, c)
+	addIndexFlags(fs, env)
 	var roots repeated
 	fs.Var(&roots, "root", "a `DIR` whose files the tools may read (repeatable; default: the current directory)")
 	dataDir := fs.String("data-dir", "", "where the capture tool writes snapshots (default: the first --root); must be under a root")
@@ -37,8 +38,9 @@ func runMCP(ctx context.Context, env *Env, args []string) error {
 	if *maxLoaded < 1 {
 		return BadInputf("--max-loaded must be at least 1")
 	}
+	open, saved := serverIndex(env)
 	srv, err := mcpserver.New(mcpserver.Options{Roots: roots, DataDir: *dataDir, MaxLoaded: *maxLoaded,
-		AllowRemote: *allowRemote, Version: versionString()})
+		AllowRemote: *allowRemote, Version: versionString(), Open: open, Saved: saved})
 	if err != nil {
 		return BadInput(err)
 	}

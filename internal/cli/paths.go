@@ -18,6 +18,7 @@ func init() {
 func runPaths(ctx context.Context, env *Env, args []string) error {
 	c := commands["paths"]
 	fs := NewFlags(env, c)
+	addIndexFlags(fs, env)
 	max := fs.Int("max", 5, "show at most `N` paths")
 	asJSON := fs.Bool("json", false, "print JSON")
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr")

@@ -10,13 +10,16 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
 	"github.com/leakhound/leakhound/internal/inspector"
+	"github.com/leakhound/leakhound/internal/leak"
 	"github.com/leakhound/leakhound/internal/ui"
 )
 
@@ -67,6 +70,8 @@ type runOpts struct {
 	allowRemote bool
 	quiet       bool
 	worker      int // snapshot this worker thread (threadId) instead of the main thread; 0: main
+	nearLimit   int // node's --heapsnapshot-near-heap-limit for the program; 0: off
+	confirm     bool
 }
 
 func runRun(ctx context.Context, env *Env, args []string) error {
@@ -80,9 +85,11 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	fs.IntVar(&o.iterations, "iterations", 100, "evaluations of --step per round")
 	fs.IntVar(&o.warmup, "warmup", -1, "workload units before the baseline snapshot (default: one round)")
 	fs.IntVar(&o.snapshots, "snapshots", 3, "snapshots: a baseline after warm-up, then one after each round")
+	fs.BoolVar(&o.confirm, "confirm", true, "with 3 snapshots: take a 4th when a suspect's growth is uneven (a cache still filling looks like that)")
 	fs.StringVar(&o.dir, "dir", "", "write the snapshots here and keep them (default: a temporary directory, removed)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the snapshots (in --dir, or the temporary directory, which is printed)")
 	fs.IntVar(&o.worker, "worker", 0, "snapshot worker thread `N` (its threadId, the N of node's \"[worker N]\") instead of the main thread")
+	fs.IntVar(&o.nearLimit, "near-heap-limit", 0, "start node with --heapsnapshot-near-heap-limit=`N`: if the program runs out of heap, its snapshot near the limit is analysed and reported instead of a bare crash; writing it needs about the heap's size again in memory, so a container with a tight limit may kill the process instead (0: off)")
 	fs.DurationVar(&o.startWait, "start-timeout", 30*time.Second, "how long to wait for the program's inspector and, with --load, its port")
 	// The report flags are `leaks`'s, with the same defaults: run prints
 	// exactly the report `leaks` would print for the snapshots it took.
@@ -92,7 +99,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		quiet:      fs.Bool("quiet", false, "no progress or notes on stderr (the program's own output still passes through)"),
 		failOnLeak: fs.Bool("fail-on-leak", false, "exit 1 when a suspect passes --min-growth and --min-count"),
 		minGrowth:  fs.String("min-growth", "0", "with --fail-on-leak: smallest retained growth that fails, e.g. 1MB, 512KiB, 100000"),
-		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in object count that fails"),
+		minCount:   fs.Int("min-count", 1, "with --fail-on-leak: smallest growth in count (objects, or entries of a collection growing in place) that fails"),
 		top:        fs.Int("top", 10, "show at most N suspects"),
 		html:       fs.String("html", "", htmlFlagUsage),
 		command:    "run",
@@ -144,6 +151,10 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		o.keep = true
 	}
 
+	if o.nearLimit > 0 {
+		// node writes it itself, into our folder.
+		argv = append([]string{argv[0], fmt.Sprintf("--heapsnapshot-near-heap-limit=%d", o.nearLimit), "--diagnostic-dir=" + dir}, argv[1:]...)
+	}
 	// The program's output goes to our stderr: stdout carries only the report.
 	prog, err := inspector.Launch(ctx, argv, inspector.LaunchOptions{Stdout: env.Stderr, Stderr: env.Stderr, Wait: o.startWait})
 	if err != nil {
@@ -201,6 +212,12 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 				if err != nil {
 					var ee *inspector.EvalError
 					if errors.As(err, &ee) {
+						if ee.Message == "Uncaught" && endsSoon(prog) {
+							// Node terminated the step because the
+							// program is ending (node 22 says only
+							// "Uncaught"): its fate is the error.
+							return err
+						}
 						return BadInputf("--step, iteration %d: %s", i+1, ee.Message)
 					}
 					return err
@@ -226,6 +243,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		}
 	}()
 	var paths []string
+	var confirmNote string
 	// died gives the program's fate when it ended under the workload, and
 	// what was saved.
 	died := func(err error) error {
@@ -241,6 +259,9 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		}
 		if o.keep && len(paths) > 0 {
 			err = fmt.Errorf("%w; the %d snapshot(s) taken before are in %s", err, len(paths), dir)
+		}
+		if o.nearLimit > 0 {
+			return o.nearLimitReport(ctx, env, dir, prog.Target.PID, lf, err)
 		}
 		return err
 	}
@@ -286,29 +307,31 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 			return inspector.CaptureWorker(ctx, sel, p, opts)
 		}
 	}
-	for i := 0; i < o.snapshots; i++ {
+	total := o.snapshots
+	// snap does round i (none before the baseline) and snapshot i+1.
+	snap := func(i int) error {
 		if i > 0 {
-			note("round %d/%d: %d %s", i, o.snapshots-1, info.PerRound, unitName(info.Workload))
+			note("round %d/%d: %d %s", i, total-1, info.PerRound, unitName(info.Workload))
 			if err := work(ctx, info.PerRound); err != nil {
-				return died(err)
+				return err
 			}
 		}
 		if err := gc(ctx); err != nil {
-			return died(err)
+			return err
 		}
 		used, _, err := usage(ctx)
 		if err != nil {
-			return died(err)
+			return err
 		}
 		path := filepath.Join(dir, fmt.Sprintf("run-%d.heapsnapshot", i+1))
 		label := "baseline"
 		if i > 0 {
 			label = fmt.Sprintf("after %d %s", i*info.PerRound, unitName(info.Workload))
 		}
-		note("snapshot %d/%d (%s, JS heap %s)", i+1, o.snapshots, label, ui.Bytes(used))
+		note("snapshot %d/%d (%s, JS heap %s)", i+1, total, label, ui.Bytes(used))
 		res, err := captureWith(ctx, env, path, o.quiet, false, take)
 		if err != nil {
-			return died(err)
+			return err
 		}
 		paths = append(paths, path)
 		rs := runSnapshot{After: i * info.PerRound, HeapUsed: used, Bytes: res.Bytes}
@@ -316,6 +339,13 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 			rs.Path = path
 		}
 		info.Snapshots = append(info.Snapshots, rs)
+		lf.work = append(lf.work, float64(rs.After))
+		return nil
+	}
+	for i := 0; i < o.snapshots; i++ {
+		if err := snap(i); err != nil {
+			return died(err)
+		}
 	}
 	// Worker threads are isolates of their own, absent from the main
 	// thread's snapshots: a leak there would pass unseen, so say so.
@@ -327,6 +357,28 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	if info.Requests != nil && stats.OK == 0 {
 		return fmt.Errorf("no request to %s succeeded (%d failed)", o.loadURL, stats.Failed)
 	}
+	// Three snapshots are thin evidence: when a suspect's growth is
+	// uneven (a cache still filling grows less and less), one more
+	// round and snapshot tell a leak from a step, at the price of a round,
+	// a snapshot and a second analysis, while the program stays alive.
+	var rep *leak.Report
+	if o.confirm && o.snapshots == 3 {
+		r, err := analyzeSeries(ctx, env, paths, nil, lf)
+		if err != nil {
+			return err
+		}
+		rep = r
+		if unsure := r.Unsure(); unsure > 0 {
+			t0 := time.Now()
+			note("%d suspect(s) grew unevenly or less and less: a 4th snapshot to tell a leak from a cache filling up (--confirm=false skips it)", unsure)
+			total = 4
+			if err := snap(3); err != nil {
+				return died(err)
+			}
+			rep = nil
+			confirmNote = fmt.Sprintf("run took a 4th snapshot because %d suspect(s) grew unevenly or less and less over 3 snapshots (one more round and snapshot: %.1fs, then the analysis of 4 snapshots)", unsure, time.Since(t0).Seconds())
+		}
+	}
 	// The program is not needed for the analysis: stop it now to give its
 	// memory back before the snapshots are loaded.
 	if client != nil {
@@ -336,9 +388,23 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	conn.Close()
 	prog.Stop(5 * time.Second)
 	info.DurationMS = time.Since(start).Milliseconds()
+	if o.nearLimit > 0 {
+		// It survived the heap limit (node raised it after writing).
+		if fs := nearLimitFiles(dir, prog.Target.PID); len(fs) > 0 {
+			lf.notes = append(lf.notes, fmt.Sprintf("the heap neared its limit during the run: node wrote %s (see leakhound leaks FILE)", strings.Join(fs, ", ")))
+		}
+	}
 
 	note("%s", runLine(info))
-	return leaksReport(ctx, env, paths, nil, lf)
+	if rep == nil {
+		if confirmNote != "" {
+			lf.notes = append(lf.notes, confirmNote)
+		}
+		if rep, err = analyzeSeries(ctx, env, paths, nil, lf); err != nil {
+			return err
+		}
+	}
+	return printLeaks(env, rep, lf)
 }
 
 func isReferenceError(err error) bool {
@@ -563,4 +629,66 @@ func names(paths []string) []string {
 		out[i] = filepath.Base(p)
 	}
 	return out
+}
+
+// endsSoon reports whether the launched program is ending or has ended, or
+// does within a few seconds: a step whose evaluation was cut short without
+// an exception of its own may be the program finishing under it.
+func endsSoon(prog *inspector.Launched) bool {
+	select {
+	case <-prog.Ending():
+		return true
+	case <-prog.Exited():
+		return true
+	case <-time.After(3 * time.Second):
+		return false
+	}
+}
+
+// nearLimitFiles lists the snapshots node wrote near the heap limit for
+// pid in dir, oldest first.
+func nearLimitFiles(dir string, pid int) []string {
+	ents, _ := os.ReadDir(dir)
+	tag := fmt.Sprintf(".%d.", pid)
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		if strings.HasPrefix(n, "Heap.") && strings.HasSuffix(n, ".heapsnapshot") && strings.Contains(n, tag) {
+			out = append(out, filepath.Join(dir, n))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// nearLimitReport: the program died under the workload (cause). When node
+// wrote a snapshot as the heap neared its limit, it is analysed alone and
+// reported on stdout, and the run fails with the reason.
+func (o *runOpts) nearLimitReport(ctx context.Context, env *Env, dir string, pid int, lf leakFlags, cause error) error {
+	fs := nearLimitFiles(dir, pid)
+	if len(fs) == 0 {
+		return cause
+	}
+	last := fs[len(fs)-1]
+	if !heapsnapshot.LooksComplete(last) {
+		return fmt.Errorf("%w; node's near-heap-limit snapshot %s is incomplete (the process was killed while writing it: it needs about the heap's size again in memory)", cause, last)
+	}
+	g, err := LoadGraph(ctx, env, last, o.quiet)
+	if err != nil {
+		return fmt.Errorf("%w; reading node's near-heap-limit snapshot: %v", cause, err)
+	}
+	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(last), MaxSuspects: *lf.top})
+	rep.Notes = append(rep.Notes, "node wrote this snapshot as the program's heap neared its limit, during the run")
+	if err := writeSingle(env.Stdout, rep, lf); err != nil {
+		return err
+	}
+	where := "it is removed with the temporary folder (keep it with --keep or --dir)"
+	if o.keep {
+		where = "it is " + last
+	}
+	msg := fmt.Sprintf("%v; node wrote a heap snapshot near the heap limit, analysed above (%s)", cause, where)
+	if *lf.failOnLeak {
+		return CheckFailed(msg)
+	}
+	return errors.New(msg)
 }

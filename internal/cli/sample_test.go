@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,13 +83,27 @@ func TestSampleCommand(t *testing.T) {
 // not held until --duration ends: sampling stops, the profile so far is
 // reported, and the process exits.
 func TestSampleLetsATargetFinish(t *testing.T) {
+	// The program finishes 1s after SIGUSR2, sent once sampling has
+	// started (a fixed lifetime could end before a loaded machine attaches).
 	cmd := livetest.Start(t, "--inspect-port=0", "-e",
-		"const a = []; const t = setInterval(() => a.push(new Array(100)), 10); setTimeout(() => clearInterval(t), 1000); console.log('ready')")
+		"const a = []; const t = setInterval(() => a.push(new Array(100)), 10); "+
+			"process.on('SIGUSR2', () => setTimeout(() => { clearInterval(t); process.removeAllListeners('SIGUSR2') }, 1000)); console.log('ready')")
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
+	stderr := &watchedBuffer{want: "sampling ", seen: make(chan struct{})}
+	go func() {
+		select {
+		case <-stderr.seen:
+			cmd.Process.Signal(syscall.Signal(12)) // SIGUSR2 on Linux; a name that builds for every GOOS
+		case <-exited:
+		}
+	}()
 	start := time.Now()
-	code, out, errOut := runInspCLI("sample", strconv.Itoa(cmd.Process.Pid), "--duration", "20s", "--json")
-	if code != 0 || !strings.Contains(errOut, "the program finished after") || time.Since(start) > 10*time.Second {
+	var o bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(""), Stdout: &o, Stderr: stderr}
+	code := Main([]string{"sample", strconv.Itoa(cmd.Process.Pid), "--duration", "120s", "--json"}, env)
+	out, errOut := o.String(), stderr.String()
+	if code != 0 || !strings.Contains(errOut, "the program finished after") || time.Since(start) > 60*time.Second {
 		t.Fatalf("exit %d after %s: %s", code, time.Since(start), errOut)
 	}
 	var res sampleJSON
@@ -96,7 +112,7 @@ func TestSampleLetsATargetFinish(t *testing.T) {
 	}
 	select {
 	case <-exited:
-	case <-time.After(5 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("the target did not exit")
 	}
 }

@@ -23,6 +23,7 @@ func init() {
 func runSummary(ctx context.Context, env *Env, args []string) error {
 	c := commands["summary"]
 	fs := NewFlags(env, c)
+	addIndexFlags(fs, env)
 	top := fs.Int("top", -1, "show the N largest classes, 0 for all (text default 30, JSON default all)")
 	sortBy := fs.String("sort", "retained", "order by retained, shallow or count")
 	filter := fs.String("filter", "", "only classes whose name contains `TEXT` (case-insensitive)")

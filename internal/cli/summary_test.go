@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 const caseStudySnap = "../../testdata/golden/casestudy.heapsnapshot.gz"
@@ -180,9 +182,7 @@ func TestHeapCommandsBadInput(t *testing.T) {
 // TestSummaryWithoutFile runs the bundled leaky example under node and
 // summarises a fresh snapshot of it.
 func TestSummaryWithoutFile(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node not installed")
-	}
+	nodetest.OnPATH(t) // summary without a file runs the demo under node from PATH
 	code, out, errs := run(t, "summary", "--filter", "RequestContext", "--json", "--quiet")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -200,10 +200,7 @@ func TestSummaryWithoutFile(t *testing.T) {
 // memory, shown beside "other native" (as DevTools' Statistics), never as a
 // part of "other JS objects" that could exceed it.
 func TestSummaryTypedArraysAreNative(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	dir := t.TempDir()
 	snap := filepath.Join(dir, "ta.heapsnapshot")
 	script := `globalThis.kept = [new Uint8Array(3 << 20).fill(1), Buffer.alloc(1 << 20, 2)];

@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -51,7 +51,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	restart := fs.String("heap-restart", "off", "restart threshold (size or %); off to disable")
 	onWarn := fs.String("on-warn", "log", "actions at warn: comma list of log, snapshot, gc, signal:NAME, hook:CMD (last), or none")
 	onCritical := fs.String("on-critical", "log,snapshot", "actions at critical")
-	onRestart := fs.String("on-restart", "log,signal:SIGTERM", "actions at restart")
+	onRestart := fs.String("on-restart", watch.DefaultRestartActions, "actions at restart")
 	onLeak := fs.String("on-leak", "log", "actions when the leak signal turns on")
 	cooldown := fs.Duration("cooldown", 10*time.Minute, "minimum time between two firings of one action of one trigger")
 	leakGCs := fs.Int("leak-gcs", 5, "leak signal: consecutive major GCs whose post-GC heap grows")
@@ -59,6 +59,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	every := fs.Duration("snapshot-every", 0, "take a heap snapshot this often and analyse the last three (0: never)")
 	keep := fs.Int("keep", 3, "periodic snapshots to keep (older ones are deleted)")
 	snapCount := fs.Int("snapshot-count", 0, "stop after this many periodic snapshots and their analysis (0: no limit)")
+	nearLimit := fs.Int("near-heap-limit", 0, "have node write up to `N` heap snapshots when the target's heap nears its limit (v8.setHeapSnapshotNearHeapLimit, node 18.10+), then collect and analyse them; writing one needs about the heap's size again in memory, so a container with a tight limit may kill the process instead (0: off; a target started with --heapsnapshot-near-heap-limit is followed anyway)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics here, e.g. :9464 (a bare port binds 127.0.0.1; give a host to bind elsewhere)")
 	duration := fs.Duration("duration", 0, "stop after this long (0: until Ctrl-C); a snapshot in progress then is finished first")
 	retention := fs.Duration("retention", 30*24*time.Hour, "delete recorded samples, GCs and events older than this when watch starts (0: keep all)")
@@ -90,6 +91,9 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	}
 	if *snapCount < 0 || *snapCount > 0 && *every == 0 {
 		return BadInputf("--snapshot-count needs --snapshot-every")
+	}
+	if *nearLimit < 0 {
+		return BadInputf("--near-heap-limit must not be negative")
 	}
 	if *every != 0 && *every < time.Second {
 		return BadInputf("--snapshot-every %s is too short (minimum 1s)", *every)
@@ -179,7 +183,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 
 	var outMu sync.Mutex
 	var lastStatus time.Time
-	var gcsSince, majorsSince int
+	var gcsSince, majorsSince, forcedSince int
 	pal := Palette(env.Stdout)
 	enc := json.NewEncoder(env.Stdout)
 	onEvent := func(e watch.Event) {
@@ -202,6 +206,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 			// shows that watch is alive.
 			gcsSince += e.GCs
 			majorsSince += e.MajorGCs
+			forcedSince += e.ForcedGCs
 			if *status <= 0 || e.Sample == nil || time.Since(lastStatus) < *status {
 				return
 			}
@@ -210,16 +215,21 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 				return
 			}
 			lastStatus = time.Now()
-			e.Message = fmt.Sprintf("heap used %s of %s, rss %s, external %s; %d GCs (%d major) since the last status",
+			forced := ""
+			if forcedSince > 0 {
+				// Not the program's: global.gc(), heap snapshots, the gc action.
+				forced = fmt.Sprintf(", %d forced", forcedSince)
+			}
+			e.Message = fmt.Sprintf("heap used %s of %s, rss %s, external %s; %d GCs (%d major%s) since the last status",
 				ui.Bytes(e.Sample.HeapUsed), ui.Bytes(e.Sample.HeapTotal), ui.Bytes(e.Sample.RSS), ui.Bytes(e.Sample.External),
-				gcsSince, majorsSince)
+				gcsSince, majorsSince, forced)
 			if e.LeakSignal != nil {
 				e.Message += "; " + e.LeakSignal.String()
 			}
 			for _, t := range e.Tracked {
 				e.Message += fmt.Sprintf("; %s %s", t.Name, ui.Count(t.Value))
 			}
-			gcsSince, majorsSince = 0, 0
+			gcsSince, majorsSince, forcedSince = 0, 0, 0
 			e.Kind = "status"
 		}
 		label := e.Kind
@@ -247,7 +257,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		Name: *name, Interval: *interval, Duration: *duration,
 		Leak:        watch.LeakDetector{Window: *leakGCs, MinGrowth: minGrowth},
 		LeakActions: leakActs, Thresholds: ths, Cooldown: *cooldown,
-		SnapshotEvery: *every, Keep: *keep, SnapshotCount: *snapCount, DataDir: *dataDir,
+		SnapshotEvery: *every, Keep: *keep, SnapshotCount: *snapCount, DataDir: *dataDir, NearHeapLimit: *nearLimit,
 		Tracked: tracked, CountEvery: *countEvery,
 		Connect: func(ctx context.Context) (watch.Conn, error) {
 			if first0 != nil {
@@ -339,12 +349,12 @@ func localNodePID(addr string, pid int) error {
 	if ip := net.ParseIP(host); !(host == "localhost" || ip != nil && ip.IsLoopback()) {
 		return fmt.Errorf("the target at %s is not on this machine", addr)
 	}
-	exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
-	if err != nil {
+	name, ok := inspector.NodeProcess(pid)
+	if name == "" {
 		return fmt.Errorf("pid %d is not a process here (is the target in a container?)", pid)
 	}
-	if !strings.Contains(filepath.Base(exe), "node") {
-		return fmt.Errorf("pid %d here is %s, not node (is the target in a container?)", pid, filepath.Base(exe))
+	if !ok {
+		return fmt.Errorf("pid %d here is %s, not node (is the target in a container?)", pid, name)
 	}
 	return nil
 }
@@ -361,17 +371,17 @@ func dialSpec(ctx context.Context, spec string, allowRemote bool) (watch.Conn, e
 	return c, nil
 }
 
-func processExists(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
+func processExists(pid int) bool { return inspector.ProcessAlive(pid) }
 
 // analyzeToFile runs the leak analysis on snapshots of one process and
 // writes a Markdown report to out (atomically), returning a one-line
 // summary for the history.
 func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (string, error) {
+	if len(paths) == 1 {
+		return accumulationToFile(ctx, env, paths[0], out)
+	}
 	rep, err := leak.Analyze(len(paths), func(i int) (*heapgraph.Graph, error) {
-		return LoadGraph(ctx, env, paths[i], true)
+		return loadGraph(ctx, env, paths[i], true, indexOptions{off: true}, nil) // each snapshot is analysed once
 	}, leak.Options{Names: names(paths)})
 	if errors.Is(err, leak.ErrNotSameProcess) {
 		return "", fmt.Errorf("%w: %v", watch.ErrRenumbered, err)
@@ -390,13 +400,49 @@ func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (s
 		summary = fmt.Sprintf("%d leak suspect(s); top: %s %s %s (%+d objects)", len(rep.Suspects), s0.Pattern, s0.Class,
 			ui.SignedBytes(s0.GrowthBytes), s0.GrowthCount)
 	}
-	tmp := out + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
-		return "", err
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		os.Remove(tmp)
+	if err := writeFileAtomic(out, func(w io.Writer) error { _, err := io.WriteString(w, b.String()); return err }); err != nil {
 		return "", err
 	}
 	return summary, nil
+}
+
+// accumulationToFile analyses one snapshot (node's near-heap-limit
+// snapshot) for where memory accumulates, writes the Markdown report to out
+// and returns the top suspects on one line for the history.
+func accumulationToFile(ctx context.Context, env *Env, path, out string) (string, error) {
+	g, err := LoadGraph(ctx, env, path, true)
+	if err != nil {
+		return "", err
+	}
+	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(path)})
+	var b strings.Builder
+	fmt.Fprintf(&b, "# leakhound watch: the heap near its limit\n\nSnapshot `%s`, written by node as the heap neared its limit.\n\n", path)
+	rpt.WriteSingleMarkdown(&b, rep)
+	if err := writeFileAtomic(out, func(w io.Writer) error { _, err := io.WriteString(w, b.String()); return err }); err != nil {
+		return "", err
+	}
+	return accumulationLine(rep), nil
+}
+
+// accumulationLine names the top three accumulations on one line.
+func accumulationLine(rep *leak.SingleReport) string {
+	if len(rep.Suspects) == 0 {
+		return fmt.Sprintf("heap %s near its limit: no accumulation found", ui.Bytes(int64(rep.Snapshot.TotalSize)))
+	}
+	var parts []string
+	for _, a := range rep.Suspects {
+		if len(parts) == 3 {
+			break
+		}
+		s := fmt.Sprintf("#%d %s %s %s (%.0f%%)", a.Rank, a.Pattern, a.Class, ui.Bytes(int64(a.RetainedSize)), 100*a.Share)
+		if h := a.Holder; h != nil {
+			in := h.Class
+			if h.Name != "" {
+				in += " " + h.Name
+			}
+			s += " in " + in
+		}
+		parts = append(parts, s)
+	}
+	return fmt.Sprintf("heap %s near its limit; where it accumulates: %s", ui.Bytes(int64(rep.Snapshot.TotalSize)), strings.Join(parts, "; "))
 }

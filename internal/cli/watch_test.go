@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/internal/inspector/livetest"
+	"github.com/leakhound/leakhound/internal/nodetest"
 	"github.com/leakhound/leakhound/internal/watch"
 )
 
@@ -30,10 +31,7 @@ func watchTestdata() string {
 // 127.0.0.1:port and waits until it is ready. stop() kills it.
 func startWatchTarget(t *testing.T, port, script string) (cmd *exec.Cmd, stop func()) {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	cmd = exec.Command(node, "--inspect=127.0.0.1:"+port, "--max-old-space-size=48", "--max-semi-space-size=1", script)
 	cmd.Dir = watchTestdata()
 	out, err := cmd.StdoutPipe()
@@ -63,7 +61,7 @@ func startWatchTarget(t *testing.T, port, script string) (cmd *exec.Cmd, stop fu
 	}()
 	select {
 	case <-ready:
-	case <-time.After(10 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("node did not start")
 	}
 	return cmd, stop
@@ -247,10 +245,7 @@ func TestWatchByPIDAndMetrics(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts node")
 	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	// --inspect-port=0: SIGUSR1 opens the inspector on a free port.
 	cmd := exec.Command(node, "--inspect-port=0", "healthy.js")
 	cmd.Dir = watchTestdata()
@@ -275,7 +270,7 @@ func TestWatchByPIDAndMetrics(t *testing.T) {
 			"--metrics-addr", mport, "--no-reconnect", "--json")
 	}()
 	var body string
-	for i := 0; i < 50 && !strings.Contains(body, "nodejs_heap_size_used_bytes "); i++ {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && !strings.Contains(body, "nodejs_heap_size_used_bytes "); {
 		time.Sleep(200 * time.Millisecond)
 		if resp, err := http.Get("http://127.0.0.1:" + mport + "/metrics"); err == nil {
 			b, _ := io.ReadAll(resp.Body)
@@ -292,7 +287,7 @@ func TestWatchByPIDAndMetrics(t *testing.T) {
 	cmd.Process.Kill()
 	select {
 	case <-done:
-	case <-time.After(15 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("watch did not notice the target died")
 	}
 	if code != ExitEnv || !strings.Contains(stderr, "lost") || !strings.Contains(stderr, "leakhound.db") {
@@ -330,7 +325,7 @@ func TestReconnector(t *testing.T) {
 	stop()
 	startWatchTarget(t, port, "healthy.js")
 	var nc watch.Conn
-	for i := 0; i < 50 && nc == nil; i++ {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline) && nc == nil; {
 		nc, err = reconnect(ctx)
 		if err != nil {
 			time.Sleep(100 * time.Millisecond)
@@ -342,7 +337,7 @@ func TestReconnector(t *testing.T) {
 	nc.Close()
 
 	// By pid, inspector opened by us.
-	node, _ := exec.LookPath("node")
+	node := nodetest.Path(t)
 	cmd := exec.Command(node, "--inspect-port=0", "healthy.js")
 	cmd.Dir = watchTestdata()
 	out, _ := cmd.StdoutPipe()
@@ -386,10 +381,7 @@ func TestWatchLetsATargetFinish(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts node")
 	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	cmd := exec.Command(node, "--inspect-port=0", "finishes.js")
 	cmd.Dir = watchTestdata()
 	cmd.Env = append(os.Environ(), "FINISH_MS=1500")
@@ -408,7 +400,7 @@ func TestWatchLetsATargetFinish(t *testing.T) {
 	code, stdout, stderr := run(t, "watch", strconv.Itoa(cmd.Process.Pid), "--interval", "5s", "--data-dir", t.TempDir())
 	select {
 	case <-exited:
-	case <-time.After(5 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("the target did not exit")
 	}
 	if code != ExitEnv || !strings.Contains(stderr, "target exited (pid "+strconv.Itoa(cmd.Process.Pid)+")") ||

@@ -98,6 +98,10 @@ type LineCounts struct {
 	// Dropped are GC lines of isolates beyond the 4096th, which a real log
 	// never has; the limit keeps a hostile log from growing our memory.
 	Dropped int64 `json:"dropped"`
+	// Joined are records that followed another on the same line (V8's
+	// out-of-memory replay joins the records it cut off; pastes lose
+	// newlines); each is also counted in Total as a line of its own.
+	Joined int64 `json:"joined,omitempty"`
 }
 
 type isoKey struct {
@@ -106,9 +110,11 @@ type isoKey struct {
 }
 
 type typeStat struct {
-	name  string
-	major bool
-	sk    pauseSketch
+	name    string
+	major   bool
+	forced  bool  // the forced GCs of this type, kept apart from the program's own
+	unknown int64 // GCs whose line lost the pause figures
+	sk      pauseSketch
 }
 
 type spaceStat struct {
@@ -123,7 +129,9 @@ type isolate struct {
 	n               int64
 	firstT, firstP  float64
 	lastT           float64
-	pauseMs, incMs  float64
+	pauseMs, incMs  float64 // of the program's own GCs with known pauses
+	unknownPause    int64   // own GCs whose line lost the pause figures
+	forced          forcedStat
 	majors          int64 // major GCs after the warm-up: the trend's
 	types           []*typeStat
 	fit             sample
@@ -231,9 +239,27 @@ func (a *Analyzer) Line(line []byte) {
 	// the first line of V8's out-of-memory replay: V8 keeps the last GC
 	// lines in a ring buffer, so it can start with the tail of an older
 	// line ("nt[pid:0x…]").
-	k := ParseLine(line, ev)
-	if (k == KindGC || k == KindNVP) && a.replay {
-		if iso := a.lookup(ev, false); iso != nil && ev.TimeMs <= iso.lastT {
+	for {
+		k := ParseLine(line, ev)
+		next := ev.Next
+		a.record(k, line)
+		if next <= 0 {
+			return
+		}
+		// Another record follows on the same line (V8's replay joins the
+		// records it cut off; a paste loses newlines): it counts as a line
+		// of its own.
+		line = line[next:]
+		a.lines.Total++
+		a.lines.Joined++
+	}
+}
+
+// record counts one parsed record and feeds it to its isolate.
+func (a *Analyzer) record(k Kind, line []byte) {
+	ev := &a.ev
+	if (k == KindGC || k == KindNVP || k == KindMalformed) && a.replay {
+		if iso := a.lookup(ev, false); iso != nil && ev.TimeMs > 0 && ev.TimeMs <= iso.lastT {
 			a.lines.Replayed++
 			return
 		}
@@ -330,19 +356,27 @@ func (a *Analyzer) gc(ev *Event) bool {
 		iso = a.newIsolate(iso.key)
 	}
 	if iso.n == 0 {
-		iso.firstT, iso.firstP = ev.TimeMs, ev.PauseMs
+		iso.firstT, iso.firstP = ev.TimeMs, max(ev.PauseMs, 0)
 	}
 	iso.n++
 	iso.lastT = ev.TimeMs
-	iso.pauseMs += ev.PauseMs
-	iso.incMs += ev.IncrementalMs
+	if ev.Forced {
+		iso.forced.add(ev)
+	} else {
+		if ev.PauseMs >= 0 {
+			iso.pauseMs += ev.PauseMs
+		} else {
+			iso.unknownPause++
+		}
+		iso.incMs += ev.IncrementalMs
+	}
 	if ev.MuAverage >= 0 {
 		iso.muAvg = ev.MuAverage
 	}
 	iso.peakCommittedMB = max(iso.peakCommittedMB, ev.BeforeCommittedMB, ev.AfterCommittedMB)
 	var ts *typeStat
 	for _, t := range iso.types {
-		if t.name == string(ev.Type) {
+		if t.name == string(ev.Type) && t.forced == ev.Forced {
 			ts = t
 			break
 		}
@@ -352,18 +386,24 @@ func (a *Analyzer) gc(ev *Event) bool {
 		if len(iso.types) >= maxTypes {
 			name = "other"
 			for _, t := range iso.types {
-				if t.name == name {
+				if t.name == name && t.forced == ev.Forced {
 					ts = t
 				}
 			}
 		}
 		if ts == nil {
-			ts = &typeStat{name: name, major: ev.Major}
+			ts = &typeStat{name: name, major: ev.Major, forced: ev.Forced}
 			iso.types = append(iso.types, ts)
 		}
 	}
-	ts.sk.add(ev.PauseMs)
-	p := point{T: ev.TimeMs, Before: ev.BeforeMB, After: ev.AfterMB, Major: ev.Major}
+	if ev.PauseMs >= 0 {
+		ts.sk.add(ev.PauseMs)
+	} else {
+		ts.unknown++
+	}
+	// Forced GCs stay in the chart and the post-GC trend: right after a
+	// full collection the heap is the live heap, the best sample there is.
+	p := point{T: ev.TimeMs, Before: ev.BeforeMB, After: ev.AfterMB, Major: ev.Major, Forced: ev.Forced}
 	iso.chart.add(p)
 	if ev.Major && ev.TimeMs >= a.opt.WarmupMs {
 		iso.majors++
@@ -424,6 +464,12 @@ type TypeSummary struct {
 	// Exact is false once more than 4096 pauses of this type were seen;
 	// percentiles then come from a log histogram and are within 1%.
 	Exact bool `json:"pause_exact"`
+	// Forced: these are the type's forced GCs (global.gc(), heap
+	// snapshots, ...), kept apart from the program's own.
+	Forced bool `json:"forced,omitempty"`
+	// PauseUnknown counts GCs whose line kept the heap sizes but lost the
+	// pause figures: in Count, not in the pause statistics.
+	PauseUnknown int64 `json:"pause_unknown,omitempty"`
 }
 
 // Trend is the robust fit of the heap after each major GC over time.
@@ -510,6 +556,7 @@ type ChartPoint struct {
 	BeforeMB float64 `json:"before_mb"` // the highest "before" among the GCs merged here
 	AfterMB  float64 `json:"after_mb"`  // the lowest "after"
 	Major    bool    `json:"major"`
+	Forced   bool    `json:"forced,omitempty"` // a forced GC (for chart points: any of those merged)
 	GCs      int     `json:"gcs"`
 	// OldSpaceUsedKB is old space's size after this major GC, from the
 	// --trace-gc-verbose block that followed it (major_gc_series only).
@@ -519,25 +566,29 @@ type ChartPoint struct {
 // IsolateSummary is the full report for one isolate (one pid:0xisolate;
 // worker threads have their own).
 type IsolateSummary struct {
-	PID                int64         `json:"pid"`
-	Isolate            string        `json:"isolate"`
-	Restart            int           `json:"restart,omitempty"`
-	Verdict            string        `json:"verdict"`
-	VerdictText        string        `json:"verdict_text"`
-	GCs                int64         `json:"gcs"`
-	WallMs             float64       `json:"wall_ms"`
-	GCMs               float64       `json:"gc_ms"`
-	PauseMs            float64       `json:"pause_ms"`
-	IncrementalMs      float64       `json:"incremental_marking_ms"`
-	GCShare            float64       `json:"gc_share"`
-	MutatorUtilization float64       `json:"mutator_utilization"`
-	V8AverageMu        *float64      `json:"v8_average_mu,omitempty"`
-	PeakCommittedMB    float64       `json:"peak_committed_mb"`
-	ByType             []TypeSummary `json:"by_type"`
-	PostGCTrend        Trend         `json:"post_gc_trend"`
-	Freed              *Freed        `json:"freed_per_major_gc,omitempty"`
-	Spaces             []Space       `json:"spaces,omitempty"`
-	Chart              []ChartPoint  `json:"chart"`
+	PID                int64   `json:"pid"`
+	Isolate            string  `json:"isolate"`
+	Restart            int     `json:"restart,omitempty"`
+	Verdict            string  `json:"verdict"`
+	VerdictText        string  `json:"verdict_text"`
+	GCs                int64   `json:"gcs"`
+	WallMs             float64 `json:"wall_ms"`
+	GCMs               float64 `json:"gc_ms"` // the program's own GCs: forced ones are in Forced
+	PauseMs            float64 `json:"pause_ms"`
+	IncrementalMs      float64 `json:"incremental_marking_ms"`
+	GCShare            float64 `json:"gc_share"` // of wall time less forced GCs' time
+	MutatorUtilization float64 `json:"mutator_utilization"`
+	// PauseUnknown counts the program's GCs whose line lost the pause
+	// figures (cut off): counted, but not in gc_ms.
+	PauseUnknown    int64          `json:"pause_unknown,omitempty"`
+	Forced          *ForcedSummary `json:"forced,omitempty"`
+	V8AverageMu     *float64       `json:"v8_average_mu,omitempty"`
+	PeakCommittedMB float64        `json:"peak_committed_mb"`
+	ByType          []TypeSummary  `json:"by_type"`
+	PostGCTrend     Trend          `json:"post_gc_trend"`
+	Freed           *Freed         `json:"freed_per_major_gc,omitempty"`
+	Spaces          []Space        `json:"spaces,omitempty"`
+	Chart           []ChartPoint   `json:"chart"`
 	// MajorGCs is the heap before and after each major GC (evenly sampled
 	// when there were more than 512): the points the trend is fitted on.
 	MajorGCs []ChartPoint `json:"major_gc_series"`
@@ -554,14 +605,16 @@ type Summary struct {
 	WallMs float64 `json:"wall_ms"`
 	// IsolateWallMs sums every isolate's span (isolate time); GCShare and
 	// MutatorUtilization are shares of it. Equal to WallMs with one isolate.
-	IsolateWallMs      float64       `json:"isolate_wall_ms"`
-	GCMs               float64       `json:"gc_ms"`
-	GCShare            float64       `json:"gc_share"`
-	MutatorUtilization float64       `json:"mutator_utilization"`
-	ByType             []TypeSummary `json:"by_type"`
-	PostGCTrend        Trend         `json:"post_gc_trend"`
-	Thresholds         Thresholds    `json:"thresholds"`
-	Lines              LineCounts    `json:"lines"`
+	IsolateWallMs      float64        `json:"isolate_wall_ms"`
+	GCMs               float64        `json:"gc_ms"`
+	GCShare            float64        `json:"gc_share"`
+	MutatorUtilization float64        `json:"mutator_utilization"`
+	PauseUnknown       int64          `json:"pause_unknown,omitempty"`
+	Forced             *ForcedSummary `json:"forced,omitempty"`
+	ByType             []TypeSummary  `json:"by_type"`
+	PostGCTrend        Trend          `json:"post_gc_trend"`
+	Thresholds         Thresholds     `json:"thresholds"`
+	Lines              LineCounts     `json:"lines"`
 	// OutOfMemory is set when the log contains V8's fatal "JavaScript heap
 	// out of memory" report.
 	OutOfMemory bool `json:"out_of_memory"`
@@ -578,8 +631,13 @@ type Summary struct {
 func (a *Analyzer) Summary() *Summary {
 	s := &Summary{Verdict: Healthy, Thresholds: a.opt.Thresholds, Lines: a.lines,
 		ByType: []TypeSummary{}, Isolates: []IsolateSummary{}}
-	merged := map[string]*typeStat{}
-	var order []string
+	type typeKey struct {
+		name   string
+		forced bool
+	}
+	merged := map[typeKey]*typeStat{}
+	var order []typeKey
+	var forced forcedStat
 	worst := -1
 	// Isolates of one process (worker threads) run at the same time, and
 	// each counts time from its own start, so the process's span is taken
@@ -596,14 +654,18 @@ func (a *Analyzer) Summary() *Summary {
 		pidWall[is.PID] = max(pidWall[is.PID], is.WallMs)
 		s.IsolateWallMs += is.WallMs
 		s.GCMs += is.GCMs
+		s.PauseUnknown += is.PauseUnknown
+		forced.merge(&iso.forced)
 		for _, t := range iso.types {
-			m := merged[t.name]
+			k := typeKey{t.name, t.forced}
+			m := merged[k]
 			if m == nil {
-				m = &typeStat{name: t.name, major: t.major}
-				merged[t.name] = m
-				order = append(order, t.name)
+				m = &typeStat{name: t.name, major: t.major, forced: t.forced}
+				merged[k] = m
+				order = append(order, k)
 			}
 			m.sk.merge(&t.sk)
+			m.unknown += t.unknown
 		}
 		i := len(s.Isolates) - 1
 		if worst < 0 || rank(is.Verdict) > rank(s.Isolates[worst].Verdict) ||
@@ -638,9 +700,10 @@ func (a *Analyzer) Summary() *Summary {
 		s.GCShare = round(min(1, s.GCMs/s.IsolateWallMs), 4)
 		s.MutatorUtilization = round(1-s.GCShare, 4)
 	}
+	s.Forced = forced.summary(s.IsolateWallMs)
 	s.WallMs, s.IsolateWallMs, s.GCMs = round(s.WallMs, 1), round(s.IsolateWallMs, 1), round(s.GCMs, 2)
-	for _, name := range order {
-		s.ByType = append(s.ByType, typeSummary(merged[name], s.WallMs))
+	for _, k := range order {
+		s.ByType = append(s.ByType, typeSummary(merged[k], s.WallMs))
 	}
 	sortTypes(s.ByType)
 	return s
@@ -674,11 +737,12 @@ func (s *Summary) LeakLikely() bool {
 }
 
 func typeSummary(t *typeStat, wallMs float64) TypeSummary {
-	ts := TypeSummary{Type: t.name, Major: t.major, Count: t.sk.n, Exact: t.sk.Exact(),
+	n := t.sk.n + t.unknown
+	ts := TypeSummary{Type: t.name, Major: t.major, Count: n, Exact: t.sk.Exact(), Forced: t.forced, PauseUnknown: t.unknown,
 		PauseMs: Pauses{P50: round(t.sk.quantile(0.50), 3), P95: round(t.sk.quantile(0.95), 3),
 			P99: round(t.sk.quantile(0.99), 3), Max: round(t.sk.max, 3), Total: round(t.sk.total, 2)}}
 	if wallMs > 0 {
-		ts.PerMinute = round(float64(t.sk.n)/(wallMs/60000), 2)
+		ts.PerMinute = round(float64(n)/(wallMs/60000), 2)
 	}
 	return ts
 }
@@ -693,6 +757,9 @@ func sortTypes(ts []TypeSummary) {
 }
 
 func typeLess(a, b TypeSummary) bool {
+	if a.Forced != b.Forced {
+		return !a.Forced
+	}
 	if a.Major != b.Major {
 		return !a.Major
 	}
@@ -721,6 +788,12 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	gcMs := iso.pauseMs + iso.incMs
 	is.WallMs, is.GCMs = round(wall, 1), round(gcMs, 2)
 	is.PauseMs, is.IncrementalMs = round(iso.pauseMs, 2), round(iso.incMs, 2)
+	is.PauseUnknown = iso.unknownPause
+	is.Forced = iso.forced.summary(wall)
+	// Time in GC is the program's own GCs' share of the wall time; forced
+	// GCs' time is not in it. (Not of the wall time less theirs: when a
+	// script forces GCs most of the time, what is left is too short to
+	// judge by.)
 	share := 0.0
 	if wall > 0 {
 		share = min(1, gcMs/wall)
@@ -734,7 +807,7 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	for _, t := range iso.types {
 		ts := typeSummary(t, wall)
 		is.ByType = append(is.ByType, ts)
-		if t.major {
+		if t.major && !t.forced {
 			majorP95 = max(majorP95, t.sk.quantile(0.95))
 		}
 	}
@@ -883,13 +956,22 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		}
 	}
 
+	// Say what the time in GC leaves out, so a reader who counts the
+	// lines is not surprised.
+	if is.Forced != nil {
+		is.VerdictText += "; " + is.Forced.String() + " left out of time in GC"
+	}
+	if is.PauseUnknown > 0 {
+		is.VerdictText += fmt.Sprintf("; %d GC%s without pause figures (cut-off lines) not in time in GC", is.PauseUnknown, plural(int(is.PauseUnknown)))
+	}
+
 	for _, s := range iso.spaces {
 		is.Spaces = append(is.Spaces, Space{Name: s.name, UsedKB: s.used, AvailableKB: s.avail,
 			CommittedKB: s.committed, PeakUsedKB: s.peak})
 	}
 	is.MajorGCs = make([]ChartPoint, 0, len(iso.fit.pts))
 	for _, p := range iso.fit.pts {
-		cp := ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: true, GCs: 1}
+		cp := ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: true, Forced: p.Forced, GCs: 1}
 		if p.OldKB >= 0 {
 			v := p.OldKB
 			cp.OldSpaceUsedKB = &v
@@ -897,7 +979,7 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		is.MajorGCs = append(is.MajorGCs, cp)
 	}
 	for _, p := range iso.chart.points() {
-		is.Chart = append(is.Chart, ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: p.Major, GCs: int(p.N)})
+		is.Chart = append(is.Chart, ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: p.Major, Forced: p.Forced, GCs: int(p.N)})
 	}
 	return is
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/ui"
@@ -398,5 +399,31 @@ func TestWarmupLeftOutOfTrend(t *testing.T) {
 	}
 	if typeByName(w.ByType, "Mark-Compact").Count != 40 {
 		t.Errorf("warm-up GCs must still count in pauses: %+v", w.ByType)
+	}
+}
+
+// TestUnknownPauses: a GC line cut off after its heap sizes counts as a GC
+// (in the chart and the trend) but its pause is unknown, not 0: it is
+// left out of the pause statistics and time in GC, and counted apart.
+func TestUnknownPauses(t *testing.T) {
+	a := NewAnalyzer(Options{})
+	for _, l := range []string{
+		"[1:0x1]      100 ms: Mark-Compact 20.0 (25.0) -> 10.0 (24.0) MB, pooled: 0 MB, 10.00 / 0.00 ms  (average mu = 0.990, current mu = 0.990) allocation failure; ",
+		"[1:0x1]      200 ms: Mark-Compact 21.0 (25.0) -> 11.0 (24.0) MB, pooled: 0 MB, 3",
+		"[1:0x1]      300 ms: Mark-Compact 22.0 (25.0) -> 12.0 (24.0) MB, pooled: 0 MB, 30.00 / 0.00 ms  (average mu = 0.104, curren",
+	} {
+		a.Line([]byte(l))
+	}
+	s := a.Summary()
+	is := s.Isolates[0]
+	ts := typeByName(is.ByType, "Mark-Compact")
+	if s.GCs != 3 || ts == nil || ts.Count != 3 || ts.PauseUnknown != 1 || ts.PauseMs.Total != 40 || ts.PauseMs.P50 != 10 {
+		t.Fatalf("gcs %d type %+v", s.GCs, ts)
+	}
+	if is.PauseUnknown != 1 || s.PauseUnknown != 1 || is.PauseMs != 40 || len(is.MajorGCs) != 3 {
+		t.Fatalf("isolate %+v", is)
+	}
+	if !strings.Contains(is.VerdictText, "1 GC without pause figures") {
+		t.Errorf("verdict text %q", is.VerdictText)
 	}
 }

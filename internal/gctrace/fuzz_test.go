@@ -25,17 +25,28 @@ func FuzzParseLine(f *testing.F) {
 	f.Add([]byte("[0] [5:0xa]       44 ms: pause=4.0 mutator=1 gc=mc reduce_memory=1"))
 	f.Add([]byte("...[[[5:0xa]    1 ms: Mark-Compact 1 (2"))
 	f.Add([]byte("[5:0xa]     2error: x0 ms: Scavenge 4.1 (4.2) -> 3.8 (5.2) MB, 1.2 / 0.0 ms"))
+	for _, c := range readCorpus(f) {
+		f.Add([]byte(c.line))
+	}
 	f.Fuzz(func(t *testing.T, line []byte) {
 		var ev Event
 		k := ParseLine(line, &ev)
 		switch k {
 		case KindGC, KindNVP:
-			if len(ev.Type) == 0 || ev.PauseMs < 0 || ev.BeforeMB < 0 || ev.AfterMB < 0 || ev.TimeMs < 0 {
+			if len(ev.Type) == 0 || ev.PauseMs < 0 && ev.PauseMs != Unknown || ev.BeforeMB < 0 || ev.AfterMB < 0 || ev.TimeMs < 0 {
 				t.Fatalf("%q: %+v", line, ev)
 			}
-			if ev.Major != bytes.HasPrefix(ev.Type, []byte("Mark-")) {
-				t.Fatalf("%q: major %v for %q", line, ev.Major, ev.Type)
+			if ev.PauseMs == Unknown && !ev.Cut {
+				t.Fatalf("%q: pause unknown in a whole record", line)
 			}
+			if ev.Major != isMajor(ev.Type) || ev.Forced != ForcedReason(ev.Reason) {
+				t.Fatalf("%q: major %v forced %v for %q %q", line, ev.Major, ev.Forced, ev.Type, ev.Reason)
+			}
+		}
+		if ev.Next < 0 || ev.Next > 0 && (ev.Next >= len(line) || line[ev.Next] != '[') {
+			t.Fatalf("%q: next record at %d", line, ev.Next)
+		}
+		switch k {
 		case KindSpace:
 			if len(ev.Space) == 0 || ev.UsedKB < 0 {
 				t.Fatalf("%q: %+v", line, ev)
@@ -53,6 +64,11 @@ func FuzzAnalyzer(f *testing.F) {
 		}
 	}
 	f.Add([]byte(node20Line + "\n" + node20Line + "\n"))
+	var corpus []byte
+	for _, c := range readCorpus(f) {
+		corpus = append(append(corpus, c.line...), '\n')
+	}
+	f.Add(corpus)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		a := NewAnalyzer(Options{ChartPoints: 8, FitPoints: 8})
 		a.Write(data)

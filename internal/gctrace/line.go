@@ -62,7 +62,7 @@ type Event struct {
 	BeforeCommittedMB float64 // memory V8 held before (the number in parentheses)
 	AfterMB           float64
 	AfterCommittedMB  float64
-	PauseMs           float64 // main-thread pause of the atomic phase
+	PauseMs           float64 // main-thread pause of the atomic phase; Unknown when the line lost it
 	ExternalMs        float64 // time in embedder (external) callbacks, part of the pause
 	IncrementalMs     float64 // incremental marking on the main thread before the pause
 	IncrementalSteps  int64
@@ -70,6 +70,18 @@ type Event struct {
 	MuCurrent         float64
 	MutatorMs         float64 // NVP only: mutator time since the previous GC; -1 otherwise
 	Reason            []byte  // "allocation failure", "finalize incremental marking via task", ...
+	// Forced: the GC reason says something outside the program's own
+	// allocation asked for it (global.gc(), a heap snapshot, a low-memory
+	// notification); see ForcedReason.
+	Forced bool
+	// Cut: the line ends (or the next record starts) before V8 finished
+	// printing it: a record cut off at V8's fixed-size buffer in the
+	// out-of-memory replay, or shortened when pasted. What it gave is used.
+	Cut bool
+	// Next is the offset in the line of another V8 record that follows
+	// this one without a newline (V8's out-of-memory replay joins records
+	// it cut off; pasted logs lose newlines); 0 when none does.
+	Next int
 
 	// Space lines (KindSpace): sizes in KB as printed; -1 when absent.
 	Space       []byte
@@ -78,16 +90,38 @@ type Event struct {
 	CommittedKB float64
 }
 
+// Unknown marks a figure the line did not give (a pause cut off with the
+// rest of the line).
+const Unknown = -1
+
 // ParseLine classifies line (without its trailing newline; a trailing '\r'
 // is tolerated) and fills ev for KindGC, KindNVP and KindSpace. V8's
 // record may follow anything else on the line (a log collector's prefix,
-// application output without a newline). It never allocates, never
-// panics and stays linear in the line's length, whatever the input.
+// application output without a newline). When another record follows the
+// first on the same line, ev.Next says where; call ParseLine again on
+// line[ev.Next:]. It never allocates, never panics and stays linear in
+// the line's length, whatever the input.
 func ParseLine(line []byte, ev *Event) Kind {
 	if n := len(line); n > 0 && line[n-1] == '\r' {
 		line = line[:n-1]
 	}
+	k := parseLine(line, ev)
+	// The parsers record the next record's place as the length of the
+	// line from there; turn it into an offset.
+	if ev.Next > 0 && ev.Next < len(line) {
+		ev.Next = len(line) - ev.Next
+	} else {
+		ev.Next = 0
+	}
+	return k
+}
+
+func resetEvent(ev *Event) {
 	*ev = Event{MuAverage: -1, MuCurrent: -1, MutatorMs: -1, UsedKB: -1, AvailableKB: -1, CommittedKB: -1}
+}
+
+func parseLine(line []byte, ev *Event) Kind {
+	resetEvent(ev)
 	rest, ok := parsePrefix(line, ev)
 	if !ok {
 		// The record can sit after something else on the line: a
@@ -103,10 +137,10 @@ func ParseLine(line []byte, ev *Event) Kind {
 		if len(rest) == 0 || !isDigit(rest[0]) {
 			return KindOther
 		}
-		if k := parseTimed(rest, ev); k == KindGC || k == KindNVP {
+		if k := parseTimed(rest, ev); (k == KindGC || k == KindNVP) && !ev.Cut {
 			return k
 		}
-		*ev = Event{MuAverage: -1, MuCurrent: -1, MutatorMs: -1, UsedKB: -1, AvailableKB: -1, CommittedKB: -1}
+		resetEvent(ev)
 		return KindOther
 	}
 	rest = skipSpaces(rest)
@@ -157,7 +191,7 @@ func parseEmbedded(line []byte, ev *Event) Kind {
 		if full {
 			return KindV8
 		}
-		*ev = Event{MuAverage: -1, MuCurrent: -1, MutatorMs: -1, UsedKB: -1, AvailableKB: -1, CommittedKB: -1}
+		resetEvent(ev)
 	}
 	return KindOther
 }
@@ -174,7 +208,7 @@ func LooksLikeGC(line []byte) bool {
 		}
 		off += i + 5
 		b := line[off:]
-		if looksLikeGC(b) || bytes.HasPrefix(b, []byte("pause=")) {
+		if looksLikeGC(b) || bytes.HasPrefix(b, []byte("pause=")) || bytes.HasPrefix(b, []byte("GC: {")) {
 			return true
 		}
 	}
@@ -225,6 +259,15 @@ func parsePrefix(b []byte, ev *Event) ([]byte, bool) {
 		iso = iso<<4 | uint64(d)
 		i++
 	}
+	// V8 13+ adds a third field in the lines it prints through
+	// PrintIsolate (--trace-gc-nvp): "[7674:0x37385000:0]".
+	if i > start && i+1 < len(b) && b[i] == ':' && isDigit(b[i+1]) {
+		j := i + 1
+		for j < len(b) && isDigit(b[j]) && j-i <= 12 {
+			j++
+		}
+		i = j
+	}
 	if i == start || i >= len(b) || b[i] != ']' {
 		return b, false
 	}
@@ -256,9 +299,23 @@ func parseTimed(b []byte, ev *Event) Kind {
 		return KindOther
 	}
 	b = b[5:]
+	nvp := bytes.HasPrefix(b, []byte("pause="))
+	json := bytes.HasPrefix(b, []byte("GC: {"))
+	if !nvp && !json && !looksLikeGC(b) {
+		// Other timed V8 lines: "[HeapController] ...", "Memory reducer: ...".
+		return KindOther
+	}
 	ev.TimeMs = t
-	if bytes.HasPrefix(b, []byte("pause=")) {
-		if parseNVP(b, ev) {
+	// A record V8 cut off runs straight into the next one; this one ends
+	// where that starts.
+	// V8 never prints two records on a line, so this one was cut.
+	if end := nextRecord(b); end >= 0 {
+		ev.Next = len(b) - end
+		b = b[:end]
+		ev.Cut = true
+	}
+	if nvp || json {
+		if nvp && parseNVP(b, ev) || json && parseNVPJSON(b[4:], ev) {
 			return KindNVP
 		}
 		return KindMalformed
@@ -266,16 +323,45 @@ func parseTimed(b []byte, ev *Event) Kind {
 	if parseHuman(b, ev) {
 		return KindGC
 	}
-	if looksLikeGC(b) {
-		return KindMalformed
-	}
-	// Other timed V8 lines: "[HeapController] ...", "Memory reducer: ...".
-	return KindOther
+	return KindMalformed
 }
 
-// looksLikeGC tells a damaged GC line from V8's other timed messages.
+// nextRecord finds where another V8 record starts in b: a
+// "[pid:0xisolate]" (or "[pid]") prefix, then "<time> ms: " and a GC type
+// or "pause=". Each '[' costs O(1) plus the spaces and digits after it,
+// which no other '[' shares, so the scan is linear.
+func nextRecord(b []byte) int {
+	var scratch Event
+	for off := 0; off < len(b); {
+		i := bytes.IndexByte(b[off:], '[')
+		if i < 0 {
+			return -1
+		}
+		off += i
+		rest, ok := parsePrefix(b[off:], &scratch)
+		if ok {
+			rest = skipSpaces(rest)
+			if _, n := parseNum(rest); n > 0 {
+				rest = rest[n:]
+				if len(rest) > 5 && string(rest[:5]) == " ms: " {
+					rest = rest[5:]
+					if looksLikeGC(rest) || bytes.HasPrefix(rest, []byte("pause=")) || bytes.HasPrefix(rest, []byte("GC: {")) {
+						return off
+					}
+				}
+			}
+		}
+		off++
+	}
+	return -1
+}
+
+// looksLikeGC tells a GC record from V8's other timed messages by the
+// names of V8's collectors: Scavenge, Mark-sweep and Mark-Compact, Minor
+// Mark-Compact and Minor Mark-Sweep, V8 10's "Shared " and V8 14's
+// "Incremental " prefixes.
 func looksLikeGC(b []byte) bool {
-	for _, p := range [...]string{"Scavenge", "Mark-", "Minor ", "Mark-sweep"} {
+	for _, p := range [...]string{"Scavenge", "Mark-", "Minor ", "Shared Mark-", "Shared Scavenge", "Incremental Mark-", "Incremental Minor "} {
 		if len(b) >= len(p) && string(b[:len(p)]) == p {
 			return true
 		}
@@ -285,7 +371,15 @@ func looksLikeGC(b []byte) bool {
 
 // parseHuman parses the --trace-gc form after "ms: ", e.g.
 //
-//	Mark-Compact (reduce) 16.2 (25.2) -> 12.8 (30.2) MB, pooled: 0.0 MB, 12.77 / 0.00 ms  (+ 1.5 ms in 75 steps since start of marking, ...) (average mu = 1.000, current mu = 1.000) reason; collector reason
+//	Mark-Compact (reduce) 16.2 (25.2) -> 12.8 (30.2) MB, pooled: 0 MB, 12.77 / 0.00 ms  (+ 1.5 ms in 75 steps since start of marking, ...) (average mu = 1.000, current mu = 1.000) reason; collector reason
+//
+// A line that names a GC type and its heap sizes before and after is a
+// GC; everything after the sizes may be missing (V8 cut the line off at
+// its 256-byte ring-buffer entry, or a paste cut it short): the pause is
+// then Unknown and ev.Cut is set. V8 printed the parts in this order from
+// V8 4 to V8 14; the committed sizes in parentheses, "pooled: N MB" (V8
+// 12+, "%1.f" so often "0"), the external time after " / ", the
+// incremental group and mutator utilisation (V8 6+) are each optional.
 func parseHuman(b []byte, ev *Event) bool {
 	// The type runs up to the first token that starts with a digit, within
 	// maxName bytes.
@@ -306,96 +400,150 @@ func parseHuman(b []byte, ev *Event) bool {
 	}
 	ev.Type = typ
 	ev.Major = isMajor(typ)
+	ev.PauseMs = Unknown
 	b = b[i:]
 	var ok bool
 	if ev.BeforeMB, b, ok = num(b); !ok {
 		return false
 	}
-	if ev.BeforeCommittedMB, b, ok = paren(b); !ok {
-		return false
-	}
+	ev.BeforeCommittedMB, b, _ = paren(b)
 	if b, ok = lit(b, " -> "); !ok {
 		return false
 	}
 	if ev.AfterMB, b, ok = num(b); !ok {
 		return false
 	}
-	if ev.AfterCommittedMB, b, ok = paren(b); !ok {
+	// From here on a line that ends is a cut record with its sizes: a GC.
+	var got bool
+	if ev.AfterCommittedMB, b, got = paren(b); !got && len(b) > 0 && b[0] == ' ' && len(b) > 1 && b[1] == '(' {
+		return cutHere(ev) // "(1839." cut inside the number
+	}
+	if len(b) == 0 {
+		return cutHere(ev)
+	}
+	if b, ok = lit(b, " MB"); !ok {
+		if len(b) < 3 && string(" MB")[:len(b)] == string(b) {
+			return cutHere(ev)
+		}
 		return false
 	}
-	if b, ok = lit(b, " MB, "); !ok {
-		return false
+	if len(b) == 0 || b[0] != ',' {
+		return cutHere(ev)
 	}
-	if bytes.HasPrefix(b, []byte("pooled: ")) {
-		if _, b, ok = num(b[8:]); !ok {
-			return false
+	b = skipSpaces(b[1:])
+	if rest, ok := lit(b, "pooled:"); ok {
+		b = skipSpaces(rest)
+		if _, rest, ok = num(b); !ok {
+			return cutHere(ev)
 		}
-		if b, ok = lit(b, " MB, "); !ok {
-			return false
+		if b, ok = lit(rest, " MB,"); !ok {
+			return cutHere(ev)
 		}
+		b = skipSpaces(b)
 	}
+	// The pause is known only when its " ms" made it: a cut number is no
+	// number.
 	first, firstLen := parseNum(b)
 	if firstLen == 0 {
-		return false
+		return cutHere(ev)
 	}
 	firstInt := bytes.IndexByte(b[:firstLen], '.') < 0
 	b = b[firstLen:]
-	if bytes.HasPrefix(b, []byte(" / ")) {
-		second, n := parseNum(b[3:])
+	pause, external := first, 0.0
+	if rest, ok := lit(b, " / "); ok {
+		second, n := parseNum(rest)
 		if n == 0 {
-			return false
+			return cutHere(ev)
 		}
-		if firstInt && bytes.IndexByte(b[3:3+n], '.') >= 0 {
+		if firstInt && bytes.IndexByte(rest[:n], '.') >= 0 {
 			// V8 before 4.9 printed "external / duration" with an integer
 			// external time; later versions print "duration / external".
-			ev.PauseMs, ev.ExternalMs = second, first
+			pause, external = second, first
 		} else {
-			ev.PauseMs, ev.ExternalMs = first, second
+			external = second
 		}
-		b = b[3+n:]
-	} else {
-		ev.PauseMs = first
+		b = rest[n:]
 	}
 	if b, ok = lit(b, " ms"); !ok {
-		return false
+		return cutHere(ev)
 	}
+	ev.PauseMs, ev.ExternalMs = pause, external
 	b = skipSpaces(b)
 	// Optional incremental-marking group: "(+ 1.5 ms in 75 steps ...)".
+	// V8 formats it into a 128-byte buffer, so with large numbers it can
+	// lose its closing parenthesis; it then ends where "(average mu"
+	// starts.
 	if bytes.HasPrefix(b, []byte("(+ ")) {
-		end := bytes.IndexByte(b, ')')
-		if end < 0 {
-			return false
+		g := b[3:]
+		end := index2(g, '(', ')')
+		if end >= 0 && g[end] == ')' {
+			b = skipSpaces(g[end+1:])
+		} else if end >= 0 {
+			b = g[end:]
+		} else {
+			b = nil
+			ev.Cut = true
 		}
-		g := b[3:end]
+		if end >= 0 {
+			g = g[:end]
+		}
 		if v, n := parseNum(g); n > 0 {
-			ev.IncrementalMs = v
 			if g2, ok2 := lit(g[n:], " ms in "); ok2 {
+				ev.IncrementalMs = v
 				if s, n2 := parseNum(g2); n2 > 0 {
 					ev.IncrementalSteps = int64(s)
 				}
 			}
 		}
-		b = skipSpaces(b[end+1:])
 	}
-	// Optional "(average mu = 1.000, current mu = 1.000)".
-	if bytes.HasPrefix(b, []byte("(average mu = ")) {
+	// Optional "(average mu = 1.000, current mu = 1.000)"; the ring buffer
+	// cuts lines here most often ("(average mu = 0.104, curren").
+	if bytes.HasPrefix(b, []byte("(average mu")) {
 		end := bytes.IndexByte(b, ')')
+		g := b
 		if end < 0 {
-			return false
+			ev.Cut = true
+			b = nil
+		} else {
+			g = b[:end]
+			b = skipSpaces(b[end+1:])
 		}
-		g := b[len("(average mu = "):end]
-		if v, n := parseNum(g); n > 0 {
-			ev.MuAverage = v
-			if g2, ok2 := lit(g[n:], ", current mu = "); ok2 {
-				if v2, n2 := parseNum(g2); n2 > 0 {
-					ev.MuCurrent = v2
+		if g, ok = lit(g, "(average mu = "); ok {
+			if v, n := parseNum(g); n > 0 && (n < len(g) || end >= 0) {
+				ev.MuAverage = v
+				if g2, ok2 := lit(g[n:], ", current mu = "); ok2 {
+					if v2, n2 := parseNum(g2); n2 > 0 && (n2 < len(g2) || end >= 0) {
+						ev.MuCurrent = v2
+					}
 				}
 			}
 		}
-		b = skipSpaces(b[end+1:])
 	}
-	// The rest is "gc reason; collector reason" (newer) or
-	// "[gc reason] [collector reason]." (older); keep the GC reason.
+	ev.Reason = reason(b)
+	ev.Forced = ForcedReason(ev.Reason)
+	return true
+}
+
+// index2 is bytes.IndexAny for two bytes without building a set per call.
+func index2(b []byte, x, y byte) int {
+	for i, c := range b {
+		if c == x || c == y {
+			return i
+		}
+	}
+	return -1
+}
+
+// cutHere ends a record whose line stopped after its sizes.
+func cutHere(ev *Event) bool {
+	ev.Cut = true
+	return true
+}
+
+// reason keeps the GC reason from the rest of the line: "gc reason;
+// collector reason" (V8 9+), "gc reason collector reason" (V8 6-8) or
+// "[gc reason] [collector reason]." (V8 4-5).
+func reason(b []byte) []byte {
 	if k := bytes.IndexByte(b, ';'); k >= 0 {
 		b = b[:k]
 	}
@@ -405,8 +553,41 @@ func parseHuman(b []byte, ev *Event) bool {
 			b = b[1:k]
 		}
 	}
-	ev.Reason = bytes.TrimSpace(b)
-	return true
+	b = bytes.TrimSpace(b)
+	for _, c := range collectorReasons {
+		if len(b) > len(c) && string(b[len(b)-len(c):]) == c && b[len(b)-len(c)-1] == ' ' {
+			return bytes.TrimRight(b[:len(b)-len(c)], " ")
+		}
+	}
+	return b
+}
+
+// collectorReasons are the collector reasons V8 6-8 printed after the GC
+// reason with only a space between.
+var collectorReasons = [...]string{"GC in old space requested", "GC in old space forced by flags",
+	"scavenge might not succeed", "promotion failure", "Old generation size limit reached"}
+
+// forcedReasons are the GC reasons (V8's GarbageCollectionReason names,
+// as --trace-gc prints them) of collections the program's allocation did
+// not cause: global.gc() with --expose-gc ("testing"; V8 5 printed its
+// caller "Isolate::RequestGarbageCollection"), heap snapshots and the
+// inspector's collectGarbage ("heap profiler", "low memory notification"),
+// the embedder's memory-pressure notification ("memory pressure"), and
+// tools measuring memory. "external memory pressure" is not among them:
+// V8 starts it when the program's own Buffers and ArrayBuffers pass a
+// limit.
+var forcedReasons = [...]string{"testing", "Isolate::RequestGarbageCollection", "heap profiler",
+	"low memory notification", "memory pressure", "measure memory", "sampling profiler", "debugger"}
+
+// ForcedReason tells whether a GC reason names a collection something
+// outside the program's allocation asked for.
+func ForcedReason(r []byte) bool {
+	for _, f := range forcedReasons {
+		if string(r) == f {
+			return true
+		}
+	}
+	return false
 }
 
 // NVP short names and the long names V8 prints for the same collectors.
@@ -433,9 +614,7 @@ func init() {
 // parseNVP reads the key=value form. Keys differ between V8 versions
 // (total_size_before vs start_object_size); unknown keys are skipped.
 func parseNVP(b []byte, ev *Event) bool {
-	var gotPause, gotType bool
-	typeIdx := -1
-	reduce, sweeping := false, false
+	var st nvpState
 	for len(b) > 0 {
 		sp := bytes.IndexByte(b, ' ')
 		tok := b
@@ -448,57 +627,81 @@ func parseNVP(b []byte, ev *Event) bool {
 		if eq <= 0 {
 			continue
 		}
-		key, val := tok[:eq], tok[eq+1:]
-		switch string(key) { // no allocation: the compiler special-cases this
-		case "pause":
-			v, n := parseNum(val)
-			if n == 0 {
-				return false
-			}
-			ev.PauseMs, gotPause = v, true
-		case "mutator":
-			if v, n := parseNum(val); n > 0 {
-				ev.MutatorMs = v
-			}
-		case "gc":
-			for i, nm := range nvpNames {
-				if string(val) == nm.short {
-					typeIdx, gotType = i, true
-				}
-			}
-		case "reduce_memory":
-			reduce = len(val) > 0 && val[0] == '1'
-		case "during_sweeping":
-			sweeping = len(val) > 0 && val[0] == '1'
-		case "total_size_before", "start_object_size":
-			ev.BeforeMB = bytesToMB(val)
-		case "total_size_after", "end_object_size":
-			ev.AfterMB = bytesToMB(val)
-		case "start_memory_size":
-			ev.BeforeCommittedMB = bytesToMB(val)
-		case "end_memory_size":
-			ev.AfterCommittedMB = bytesToMB(val)
-		case "incremental":
-			if v, n := parseNum(val); n > 0 {
-				ev.IncrementalMs = v
-			}
-		case "incremental_steps_count":
-			if v, n := parseNum(val); n > 0 {
-				ev.IncrementalSteps = int64(v)
-			}
+		if !st.field(ev, tok[:eq], tok[eq+1:]) {
+			return false
 		}
 	}
-	if !gotPause || !gotType {
+	return st.finish(ev)
+}
+
+// nvpState collects the fields of one NVP record, in either form.
+type nvpState struct {
+	gotPause, gotType, gotBefore, gotAfter bool
+	reduce, sweeping                       bool
+	typeIdx                                int
+}
+
+// field takes one key and its value; false when the record is damaged.
+func (st *nvpState) field(ev *Event, key, val []byte) bool {
+	switch string(key) { // no allocation: the compiler special-cases this
+	case "pause":
+		v, n := parseNum(val)
+		if n == 0 {
+			return false
+		}
+		ev.PauseMs, st.gotPause = v, true
+	case "mutator":
+		if v, n := parseNum(val); n > 0 {
+			ev.MutatorMs = v
+		}
+	case "gc":
+		for i, nm := range nvpNames {
+			if string(val) == nm.short {
+				st.typeIdx, st.gotType = i, true
+			}
+		}
+	case "reduce_memory":
+		st.reduce = len(val) > 0 && val[0] == '1' || string(val) == "true"
+	case "during_sweeping":
+		st.sweeping = len(val) > 0 && val[0] == '1' || string(val) == "true"
+	case "reason": // V8 14's JSON form only
+		ev.Reason = val
+	case "total_size_before", "start_object_size":
+		ev.BeforeMB, st.gotBefore = bytesToMB(val), true
+	case "total_size_after", "end_object_size":
+		ev.AfterMB, st.gotAfter = bytesToMB(val), true
+	case "start_memory_size":
+		ev.BeforeCommittedMB = bytesToMB(val)
+	case "end_memory_size":
+		ev.AfterCommittedMB = bytesToMB(val)
+	case "incremental":
+		if v, n := parseNum(val); n > 0 {
+			ev.IncrementalMs = v
+		}
+	case "incremental_steps_count":
+		if v, n := parseNum(val); n > 0 {
+			ev.IncrementalSteps = int64(v)
+		}
+	}
+	return true
+}
+
+// finish names the record's type. A record without its sizes (V8 cuts
+// NVP lines, which run past a kilobyte, to 255 bytes in its out-of-memory
+// replay) is no sample of the heap.
+func (st *nvpState) finish(ev *Event) bool {
+	if !st.gotPause || !st.gotType || !st.gotBefore || !st.gotAfter {
 		return false
 	}
-	name := nvpLong[typeIdx]
-	if reduce {
-		name = nvpReduce[typeIdx]
-	} else if sweeping {
-		name = nvpSweeping[typeIdx]
+	name := nvpLong[st.typeIdx]
+	if st.reduce {
+		name = nvpReduce[st.typeIdx]
+	} else if st.sweeping {
+		name = nvpSweeping[st.typeIdx]
 	}
 	ev.Type = name
-	ev.Major = typeIdx == 1 || typeIdx == 2
+	ev.Major = st.typeIdx == 1 || st.typeIdx == 2
+	ev.Forced = ForcedReason(ev.Reason)
 	return true
 }
 
@@ -527,11 +730,17 @@ func parseSpace(b []byte, ev *Event) bool {
 			break
 		}
 		key := b[:colon]
-		v, n := parseNum(skipSpaces(b[colon+1:]))
+		// V8 13 marks sizes sweeping may still change with a '*' after
+		// "KB", V8 14 before the number: "available:*     178 KB".
+		b = skipSpaces(b[colon+1:])
+		if len(b) > 0 && b[0] == '*' {
+			b = skipSpaces(b[1:])
+		}
+		v, n := parseNum(b)
 		if n == 0 {
 			return false
 		}
-		b = skipSpaces(b[colon+1:])[n:]
+		b = b[n:]
 		switch string(key) {
 		case "used":
 			ev.UsedKB, got = v, true
@@ -542,6 +751,9 @@ func parseSpace(b []byte, ev *Event) bool {
 		}
 		if len(b) >= 3 && string(b[:3]) == " KB" {
 			b = b[3:]
+			if len(b) > 0 && b[0] == '*' {
+				b = b[1:]
+			}
 		}
 		if len(b) > 0 && b[0] == ',' {
 			b = b[1:]
@@ -559,7 +771,65 @@ func parseSpace(b []byte, ev *Event) bool {
 // isMajor tells full collections (Mark-sweep, Mark-Compact and their
 // suffixed forms) from young-generation ones (Scavenge, Minor ...).
 func isMajor(typ []byte) bool {
+	typ = bytes.TrimPrefix(typ, []byte("Shared "))
+	typ = bytes.TrimPrefix(typ, []byte("Incremental "))
 	return bytes.HasPrefix(typ, []byte("Mark-"))
+}
+
+// parseNVPJSON reads V8 14's --trace-gc-nvp form, one JSON object:
+// {"pause":3.487,"mutator":116.5,"gc":"s","reduce_memory":false,
+// "reason":"allocation failure",...,"start_object_size":5226056,...}. It
+// scans keys and flat values without decoding (no allocation); a line cut
+// short keeps what it read, but without both sizes it is no GC.
+func parseNVPJSON(b []byte, ev *Event) bool {
+	if len(b) == 0 || b[0] != '{' {
+		return false
+	}
+	b = b[1:]
+	var st nvpState
+	for len(b) > 0 {
+		if b[0] == ',' || b[0] == ' ' {
+			b = b[1:]
+			continue
+		}
+		if b[0] != '"' {
+			break
+		}
+		end := bytes.IndexByte(b[1:], '"')
+		if end < 0 {
+			break
+		}
+		key := b[1 : 1+end]
+		b = b[2+end:]
+		if len(b) == 0 || b[0] != ':' {
+			break
+		}
+		b = b[1:]
+		var val []byte
+		if len(b) > 0 && b[0] == '"' {
+			e := 1
+			for e < len(b) && b[e] != '"' {
+				if b[e] == '\\' {
+					e++
+				}
+				e++
+			}
+			if e >= len(b) {
+				break
+			}
+			val, b = b[1:e], b[e+1:]
+		} else {
+			e := index2(b, ',', '}')
+			if e < 0 {
+				e = len(b)
+			}
+			val, b = b[:e], b[e:]
+		}
+		if !st.field(ev, key, val) {
+			return false
+		}
+	}
+	return st.finish(ev)
 }
 
 func bytesToMB(v []byte) float64 {

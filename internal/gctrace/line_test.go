@@ -137,3 +137,18 @@ func TestParseNum(t *testing.T) {
 		}
 	}
 }
+
+// TestParseSpaceStars: V8 13 and 14 mark sizes that sweeping may still
+// change with a '*', after "KB" or before the number.
+func TestParseSpaceStars(t *testing.T) {
+	for _, l := range []string{
+		"[1:0xa] Old space,              used:   4977 KB, available:     79 KB*, committed:   8368 KB",
+		"[1:0xa] Old space,                  used:   4977 KB, available:*     79 KB, committed:   8368 KB",
+	} {
+		var ev Event
+		if k := ParseLine([]byte(l), &ev); k != KindSpace || string(ev.Space) != "Old space" ||
+			ev.UsedKB != 4977 || ev.AvailableKB != 79 || ev.CommittedKB != 8368 {
+			t.Errorf("%q: %v %+v", l, k, ev)
+		}
+	}
+}

@@ -19,8 +19,12 @@ func mbBytes(mb float64) int64 { return int64(math.Round(mb * mib)) }
 // a pause table, time in GC, the post-GC trend and sparklines.
 func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 	l := s.Lines
-	fmt.Fprintf(w, "%s  %s GCs in %d isolate%s, %s lines (%s application line%s skipped",
-		p.Bold("GC trace"), ui.Count(s.GCs), len(s.Isolates), plural(len(s.Isolates)), ui.Count(l.Total), ui.Count(l.Skipped), plural(int(l.Skipped)))
+	forced := ""
+	if s.Forced != nil {
+		forced = fmt.Sprintf(" (%s forced)", ui.Count(s.Forced.GCs))
+	}
+	fmt.Fprintf(w, "%s  %s GCs%s in %d isolate%s, %s lines (%s application line%s skipped",
+		p.Bold("GC trace"), ui.Count(s.GCs), forced, len(s.Isolates), plural(len(s.Isolates)), ui.Count(l.Total), ui.Count(l.Skipped), plural(int(l.Skipped)))
 	if l.Malformed > 0 {
 		fmt.Fprintf(w, ", %s", p.Yellow(ui.Count(l.Malformed)+" malformed"))
 	}
@@ -130,7 +134,16 @@ func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 		if !ts.Exact {
 			approx = "~"
 		}
-		t.Rows = append(t.Rows, []string{"  " + ts.Type, ui.Count(ts.Count), fmt.Sprintf("%.1f", ts.PerMinute),
+		name := ts.Type
+		if ts.Forced {
+			name += ", forced"
+		}
+		count := ui.Count(ts.Count)
+		if ts.PauseUnknown > 0 {
+			// The pause columns are of the GCs whose pauses are known.
+			count += fmt.Sprintf(" (%s pause?)", ui.Count(ts.PauseUnknown))
+		}
+		t.Rows = append(t.Rows, []string{"  " + name, count, fmt.Sprintf("%.1f", ts.PerMinute),
 			approx + fmtMs(ts.PauseMs.P50), approx + fmtMs(ts.PauseMs.P95), approx + fmtMs(ts.PauseMs.P99),
 			fmtMs(ts.PauseMs.Max), fmtMs(ts.PauseMs.Total)})
 	}
@@ -142,6 +155,14 @@ func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 		fmt.Fprintf(w, " (V8's own: %.3f)", *is.V8AverageMu)
 	}
 	fmt.Fprintln(w)
+	if f := is.Forced; f != nil {
+		fmt.Fprintf(w, "  forced GCs       %d %s, %.1f%% of wall time: not in time in GC or the verdict; kept in the heap trend\n",
+			f.GCs, f.detail(), 100*f.Share)
+	}
+	if is.PauseUnknown > 0 {
+		fmt.Fprintf(w, "  %s\n", p.Yellow(fmt.Sprintf("pauses unknown   %d GC%s whose lines were cut off after the heap sizes (counted; not in pauses or time in GC)",
+			is.PauseUnknown, plural(int(is.PauseUnknown)))))
+	}
 	tr := is.PostGCTrend
 	if tr.MajorGCs > 1 {
 		// Observed values first: the fitted line can run far from the data

@@ -184,6 +184,7 @@ type point struct {
 	Before float64 // MB
 	After  float64 // MB
 	Major  bool
+	Forced bool  // a forced GC (any of those merged here)
 	N      int32 // GCs merged into this point
 	// OldKB is old space's "used" from the --trace-gc-verbose block that
 	// followed this (major) GC; -1 when there was none.
@@ -213,7 +214,7 @@ func mergePoint(a, b point) point {
 		return a
 	}
 	return point{T: a.T, Before: max(a.Before, b.Before), After: min(a.After, b.After),
-		Major: a.Major || b.Major, N: a.N + b.N}
+		Major: a.Major || b.Major, Forced: a.Forced || b.Forced, N: a.N + b.N}
 }
 
 func (s *series) add(p point) {

@@ -53,6 +53,10 @@ func WriteSVG(w io.Writer, s *Summary) error {
 		svgLeft+260, ly-4, svgLeft+268, ly)
 	fmt.Fprintf(bw, `<line x1="%d" y1="%.0f" x2="%d" y2="%.0f" stroke="#c1121f" stroke-dasharray="5 4"/><text x="%d" y="%.0f">post-GC trend (Theil–Sen)</text>`,
 		svgLeft+380, ly-4, svgLeft+400, ly-4, svgLeft+406, ly)
+	if s.Forced != nil {
+		fmt.Fprintf(bw, `<circle cx="%d" cy="%.0f" r="3.5" fill="#ffffff" stroke="#c1121f" stroke-width="1.5"/><text x="%d" y="%.0f">forced major GC</text>`,
+			svgLeft+570, ly-4, svgLeft+578, ly)
+	}
 	fmt.Fprintln(bw, `</g>`)
 	fmt.Fprintln(bw, `</svg>`)
 	return bw.Flush()
@@ -74,6 +78,12 @@ func svgPanel(w *bufio.Writer, is *IsolateSummary, y0 float64) {
 	fmt.Fprintf(w, `<text x="%d" y="%.0f" font-size="14" font-weight="bold">isolate %d:%s — %s GCs</text>`+"\n",
 		svgLeft, y0+20, is.PID, esc(is.Isolate), ui.Count(is.GCs))
 	fmt.Fprintf(w, `<text x="%d" y="%.0f" fill="%s">%s</text>`+"\n", svgLeft, y0+37, colour, esc(clip(is.VerdictText, 130)))
+	if is.Forced != nil {
+		// Right-aligned on the title line, short enough to leave the title
+		// its room.
+		fmt.Fprintf(w, `<text x="%d" y="%.0f" fill="#555" font-size="11" text-anchor="end">%s forced (hollow), not in time in GC</text>`+"\n",
+			svgWidth-svgRight, y0+20, esc(clip(fmt.Sprintf("%s GC%s, %s", ui.Count(is.Forced.GCs), plural(int(is.Forced.GCs)), fmtMs(is.Forced.PauseMs)), 40)))
+	}
 	pts := is.Chart
 	if len(pts) == 0 {
 		return
@@ -124,6 +134,13 @@ func svgPanel(w *bufio.Writer, is *IsolateSummary, y0 float64) {
 	poly("#2a6f97", func(p ChartPoint) float64 { return p.AfterMB })
 	fmt.Fprintf(w, `<g fill="#c1121f">`)
 	for _, p := range is.MajorGCs {
+		// Forced GCs (global.gc(), heap snapshots) are hollow: the program
+		// did not ask for them.
+		if p.Forced {
+			fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3" fill="#ffffff" stroke="#c1121f" stroke-width="1.5"><title>forced major GC at %s: %.1f → %.1f MB</title></circle>`,
+				x(p.TMs), y(p.AfterMB), fmtDuration(p.TMs), p.BeforeMB, p.AfterMB)
+			continue
+		}
 		fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3"><title>major GC at %s: %.1f → %.1f MB</title></circle>`,
 			x(p.TMs), y(p.AfterMB), fmtDuration(p.TMs), p.BeforeMB, p.AfterMB)
 	}

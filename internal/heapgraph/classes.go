@@ -7,6 +7,9 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
+
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
 // DevTools' limits for naming plain objects after their properties.
@@ -92,7 +95,8 @@ func (a *analysis) calculateClasses() {
 		}
 	}
 	g.class = cls
-	a.applyInterfaces(tab, a.inferInterfaces())
+	sh, total := a.collectShapes()
+	a.applyInterfaces(tab, sh, a.inferInterfaces(sh, total))
 	a.splitByLocation(tab)
 }
 
@@ -123,29 +127,100 @@ type ifaceDef struct {
 	count int
 }
 
-// inferInterfaces picks the property lists shared by enough plain objects
-// (DevTools' inferInterfaceDefinitions).
-func (a *analysis) inferInterfaces() []ifaceDef {
-	s := a.s
+// shapes are the distinct property lists of plain objects, so interface
+// naming works once per list rather than once per object. A property name
+// is its canonical string index (the first string with its text), so lists
+// are compared and hashed as arrays of numbers without touching the text.
+type shapes struct {
+	s      *heapsnapshot.Snapshot
+	canon  []uint32          // string index -> canonical index + 1 (0: not looked up yet)
+	byText map[string]uint32 // text -> canonical index, for names met so far
+	index  map[string]uint32 // a list's raw bytes -> shape number
+	lists  [][]uint32        // shape number -> canonical indices of its property edges, in edge order
+	count  []int             // shape number -> plain objects with that list
+	buf    []uint32
+}
+
+func newShapes(s *heapsnapshot.Snapshot) *shapes {
+	return &shapes{s: s, canon: make([]uint32, s.Strings.Len()+1), byText: map[string]uint32{}, index: map[string]uint32{}}
+}
+
+// name returns the canonical index of string i. Out-of-range indices read
+// as "" (like StringTable.Get) and share the slot past the last string.
+func (sh *shapes) name(i uint32) uint32 {
+	n := uint32(sh.s.Strings.Len())
+	if i > n {
+		i = n
+	}
+	if c := sh.canon[i]; c != 0 {
+		return c - 1
+	}
+	b := sh.s.Strings.Bytes(i)
+	c, ok := sh.byText[string(b)] // no allocation for the lookup
+	if !ok {
+		c = i
+		sh.byText[string(b)] = c
+	}
+	sh.canon[i] = c + 1
+	return c
+}
+
+// of returns the shape number of plain object v, adding its list when new.
+func (sh *shapes) of(v uint32) uint32 {
+	s := sh.s
 	prop := s.EdgeTypeIndex.Property
-	byName := map[string]int{}
-	var cands []ifaceDef
-	total := 0
-	var name strings.Builder
-	for v := uint32(0); v < uint32(s.NodeCount); v++ {
+	buf := sh.buf[:0]
+	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+		if int(s.EdgeType[e]) == prop {
+			buf = append(buf, sh.name(s.EdgeNameOrIndex[e]))
+		}
+	}
+	sh.buf = buf
+	var key []byte
+	if len(buf) > 0 {
+		key = unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), 4*len(buf))
+	}
+	if id, ok := sh.index[string(key)]; ok {
+		return id
+	}
+	id := uint32(len(sh.lists))
+	sh.index[string(key)] = id
+	sh.lists = append(sh.lists, append([]uint32(nil), buf...))
+	sh.count = append(sh.count, 0)
+	return id
+}
+
+// text is the text of canonical index c.
+func (sh *shapes) text(c uint32) string { return sh.s.Strings.Get(c) }
+
+// collectShapes counts the plain objects per property list.
+func (a *analysis) collectShapes() (sh *shapes, total int) {
+	sh = newShapes(a.s)
+	for v := uint32(0); v < uint32(a.s.NodeCount); v++ {
 		if !a.isPlainObject(v) {
 			continue
 		}
 		total++
+		sh.count[sh.of(v)]++
+	}
+	return sh, total
+}
+
+// inferInterfaces picks the property lists shared by enough plain objects
+// (DevTools' inferInterfaceDefinitions). A candidate's key is its name;
+// candidates are ordered by first appearance, which visiting the shapes in
+// the order of their first object preserves.
+func (a *analysis) inferInterfaces(sh *shapes, total int) []ifaceDef {
+	byName := map[string]int{}
+	var cands []ifaceDef
+	var name strings.Builder
+	for id, list := range sh.lists {
 		name.Reset()
 		name.WriteByte('{')
 		nameLen := 1 // in UTF-16 units, as JavaScript counts
 		var props []string
-		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-			if int(s.EdgeType[e]) != prop {
-				continue
-			}
-			en := s.Strings.Get(s.EdgeNameOrIndex[e])
+		for _, c := range list {
+			en := sh.text(c)
 			if en == "__proto__" {
 				continue
 			}
@@ -168,10 +243,10 @@ func (a *analysis) inferInterfaces() []ifaceDef {
 		name.WriteByte('}')
 		key := name.String()
 		if i, ok := byName[key]; ok {
-			cands[i].count++
+			cands[i].count += sh.count[id]
 		} else {
 			byName[key] = len(cands)
-			cands = append(cands, ifaceDef{name: key, props: props, count: 1})
+			cands = append(cands, ifaceDef{name: key, props: props, count: sh.count[id]})
 		}
 	}
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].count > cands[j].count })
@@ -219,7 +294,8 @@ func better(a, b *ifaceMatch) *ifaceMatch {
 // applyInterfaces names each plain object after the best matching
 // interface: the one with most properties all present on the object, the
 // earliest (most popular) on ties (DevTools' applyInterfaceDefinitions).
-func (a *analysis) applyInterfaces(tab *classTable, defs []ifaceDef) {
+// The match is found once per shape; objects then take their shape's class.
+func (a *analysis) applyInterfaces(tab *classTable, sh *shapes, defs []ifaceDef) {
 	if len(defs) == 0 {
 		return
 	}
@@ -245,18 +321,14 @@ func (a *analysis) applyInterfaces(tab *classTable, defs []ifaceDef) {
 		}
 	}
 	initial := &ifaceMatch{name: "Object", index: int(^uint(0) >> 1)}
-	prop := s.EdgeTypeIndex.Property
+	// shapeClass[id] is the class of shape id's objects + 1, 0 to keep "Object".
+	shapeClass := make([]uint32, len(sh.lists))
 	var props []string
 	var states, nextStates []*propNode
-	for v := uint32(0); v < uint32(s.NodeCount); v++ {
-		if !a.isPlainObject(v) {
-			continue
-		}
+	for id, list := range sh.lists {
 		props = props[:0]
-		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-			if int(s.EdgeType[e]) == prop {
-				props = append(props, s.Strings.Get(s.EdgeNameOrIndex[e]))
-			}
+		for _, c := range list {
+			props = append(props, sh.text(c))
 		}
 		sort.Slice(props, func(x, y int) bool { return jsLess(props[x], props[y]) })
 		states = append(states[:0], tree)
@@ -282,7 +354,15 @@ func (a *analysis) applyInterfaces(tab *classTable, defs []ifaceDef) {
 		if match.classIndex == 0 {
 			match.classIndex = tab.get(classKey{name: match.name}) + 1
 		}
-		g.class[v] = match.classIndex - 1
+		shapeClass[id] = match.classIndex
+	}
+	for v := uint32(0); v < uint32(s.NodeCount); v++ {
+		if !a.isPlainObject(v) {
+			continue
+		}
+		if c := shapeClass[sh.of(v)]; c != 0 {
+			g.class[v] = c - 1
+		}
 	}
 }
 

@@ -1,21 +1,19 @@
 package heapgraph
 
 import (
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // TestConsStringNames: the bottom-up, remembered naming of concatenated
 // strings gives exactly what the plain walk (DevTools' way) gives, for
 // every concatenated string of a real snapshot, in any order of asking.
 func TestConsStringNames(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not on the PATH")
-	}
 	out := filepath.Join(t.TempDir(), "s.heapsnapshot")
-	if b, err := exec.Command("node", "../../testdata/consstrings/strings.js", out).CombinedOutput(); err != nil {
+	if b, err := nodetest.Command(t, "../../testdata/consstrings/strings.js", out).CombinedOutput(); err != nil {
 		t.Fatalf("node: %v\n%s", err, b)
 	}
 	g, err := Build(loadGolden(t, out), Options{})

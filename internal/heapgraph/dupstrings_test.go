@@ -1,21 +1,19 @@
 package heapgraph
 
 import (
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // TestDuplicateStrings: on a real snapshot of a program that keeps 3000
 // copies of one text and 500 of another, both are found with their exact
 // counts, the bigger waste first, and texts kept once are not reported.
 func TestDuplicateStrings(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not on the PATH")
-	}
 	out := filepath.Join(t.TempDir(), "s.heapsnapshot")
-	if b, err := exec.Command("node", "../../testdata/dupstrings/dup.js", out).CombinedOutput(); err != nil {
+	if b, err := nodetest.Command(t, "../../testdata/dupstrings/dup.js", out).CombinedOutput(); err != nil {
 		t.Fatalf("node: %v\n%s", err, b)
 	}
 	g, err := Build(loadGolden(t, out), Options{})

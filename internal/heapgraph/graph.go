@@ -170,8 +170,8 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	a.findUserRoots()
 
 	// Two independent chains share the work, like DevTools' two workers:
-	// flags and dominators on this goroutine, shallow sizes, distances and
-	// names on the other. Retained sizes need the adjusted shallow sizes,
+	// flags and dominators on this goroutine, shallow sizes, statistics,
+	// distances and class names on the other. Retained sizes need the adjusted shallow sizes,
 	// so they wait for them.
 	var wg sync.WaitGroup
 	var panicB any
@@ -197,11 +197,14 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 		a.calculateShallowSizes()
 		close(shallowReady)
 		a.collect()
+		phase("statistics")
+		a.calculateStatistics()
 		phase("distances")
 		a.calculateDistances()
 		a.collect()
 		// Class names wait for the dominators, whose arrays are the peak
-		// of memory use, so their own temporaries do not add to it.
+		// of memory use, so that their class array (4 bytes per node) does
+		// not add to it; they then overlap the retained sizes.
 		<-domDone
 		phase("class names")
 		a.calculateClasses()
@@ -223,7 +226,6 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	if panicB != nil {
 		panic(panicB)
 	}
-	a.calculateStatistics()
 	// Chrome's extra native bytes have no node, but DevTools counts them
 	// in the total and the native size (so percentages are of that total).
 	g.Stats.Native += s.ExtraNativeBytes

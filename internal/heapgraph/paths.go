@@ -55,15 +55,20 @@ func (g *Graph) ShortestPaths(n uint32, max int) []Path {
 	add(first)
 	// Then the alternatives, diverging from the first path as close to n
 	// as possible: other retainers of n, then of n's retainer, and so on.
-	for j := 0; j+1 < len(first) && len(out) < max; j++ {
+	// Alternatives that read like a path already found are dropped, so a
+	// node with a million retainers could be tried a million times: the
+	// tries are bounded.
+	tries := 0
+	for j := 0; j+1 < len(first) && len(out) < max && tries < maxPathTries; j++ {
 		v := first[j].Node
 		for _, c := range g.pathRetainers(v) {
-			if len(out) >= max {
+			if len(out) >= max || tries >= maxPathTries {
 				break
 			}
 			if c.Edge == first[j].Edge && c.Node == first[j+1].Node {
 				continue
 			}
+			tries++
 			rev := append([]Step(nil), first[:j]...)
 			rev = append(rev, Step{Edge: c.Edge, Node: v})
 			if g.complete(c.Node, &rev) {
@@ -73,6 +78,9 @@ func (g *Graph) ShortestPaths(n uint32, max int) []Path {
 	}
 	return out
 }
+
+// maxPathTries bounds the alternative paths ShortestPaths builds.
+const maxPathTries = 64
 
 // isPathStart: nodes at distance 1 (user roots) or the first distance of
 // the system BFS hang directly off the synthetic root.
@@ -96,6 +104,24 @@ func (g *Graph) pathRetainers(v uint32) []Step {
 	// internals, so those come first.
 	sort.SliceStable(out, func(i, j int) bool { return g.edgeRank(out[i].Edge) < g.edgeRank(out[j].Edge) })
 	return out
+}
+
+// bestPathRetainer is pathRetainers(v)[0] without building and sorting the
+// list: complete takes only the first at every level.
+func (g *Graph) bestPathRetainer(v uint32) (Step, bool) {
+	d := g.distance[v]
+	best, rank, ok := Step{}, 1<<30, false
+	for u, e := range g.Retainers(v) {
+		if u == g.Root || g.IsWeakEdge(e) || g.distance[u] != d-1 {
+			continue
+		}
+		// Strictly better only: the first of equal rank wins, as in the
+		// stable sort of pathRetainers.
+		if r := g.edgeRank(e); r < rank {
+			best, rank, ok = Step{Edge: e, Node: u}, r, true
+		}
+	}
+	return best, ok
 }
 
 func (g *Graph) edgeRank(e uint32) int {
@@ -124,24 +150,24 @@ func (g *Graph) complete(v uint32, rev *[]Step) bool {
 			*rev = append(*rev, Step{Edge: NoEdge, Node: v})
 			return true
 		}
-		rs := g.pathRetainers(v)
-		if len(rs) == 0 {
+		r, ok := g.bestPathRetainer(v)
+		if !ok {
 			return false
 		}
-		*rev = append(*rev, Step{Edge: rs[0].Edge, Node: v})
-		v = rs[0].Node
+		*rev = append(*rev, Step{Edge: r.Edge, Node: v})
+		v = r.Node
 	}
 	for steps := 0; steps <= g.S.NodeCount; steps++ {
 		if g.isPathStart(v) {
 			*rev = append(*rev, Step{Edge: NoEdge, Node: v})
 			return true
 		}
-		rs := g.pathRetainers(v)
-		if len(rs) == 0 {
+		r, ok := g.bestPathRetainer(v)
+		if !ok {
 			return false
 		}
-		*rev = append(*rev, Step{Edge: rs[0].Edge, Node: v})
-		v = rs[0].Node
+		*rev = append(*rev, Step{Edge: r.Edge, Node: v})
+		v = r.Node
 	}
 	return false
 }

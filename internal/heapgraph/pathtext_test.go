@@ -1,10 +1,11 @@
 package heapgraph
 
 import (
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // TestPathTextOfInspectorSnapshot: paths read the same whatever took the
@@ -12,11 +13,8 @@ import (
 // timer list keyed by duration reads timerListMap[60000] (not an Array of
 // 60000 elements), and no two paths printed are the same text.
 func TestPathTextOfInspectorSnapshot(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not on the PATH")
-	}
 	out := filepath.Join(t.TempDir(), "s.heapsnapshot")
-	if b, err := exec.Command("node", "../../testdata/pathtext/inspector-timer.js", out).CombinedOutput(); err != nil {
+	if b, err := nodetest.Command(t, "../../testdata/pathtext/inspector-timer.js", out).CombinedOutput(); err != nil {
 		t.Fatalf("node: %v\n%s", err, b)
 	}
 	g, err := Build(loadGolden(t, out), Options{})
@@ -68,11 +66,8 @@ func TestPathTextOfInspectorSnapshot(t *testing.T) {
 // A top-level variable of an ES module reads `module esm-module.mjs →
 // items → …`, not the dozen steps of node's module loader before it.
 func TestPathTextOfModuleVariable(t *testing.T) {
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not on the PATH")
-	}
 	out := filepath.Join(t.TempDir(), "s.heapsnapshot")
-	if b, err := exec.Command("node", "../../testdata/pathtext/esm-module.mjs", out).CombinedOutput(); err != nil {
+	if b, err := nodetest.Command(t, "../../testdata/pathtext/esm-module.mjs", out).CombinedOutput(); err != nil {
 		t.Fatalf("node: %v\n%s", err, b)
 	}
 	g, err := Build(loadGolden(t, out), Options{})

@@ -17,7 +17,9 @@ func FuzzRead(f *testing.F) {
 	legacy := generate(f, snapshottest.Config{Nodes: 4, Seed: 2, Legacy: true, AvgEdges: 1})
 	shuffled := generate(f, snapshottest.Config{Nodes: 4, Seed: 3, Shuffled: true, Trace: true, AvgEdges: 1})
 	seeds := [][]byte{small, legacy, shuffled, gz(small), nil, []byte("{}"), []byte("[]"),
-		[]byte(`{"snapshot":{"meta":{}}}`)}
+		[]byte(`{"snapshot":{"meta":{}}}`),
+		[]byte(`{"version":2,"type":"Inspector","nodes":[0,0,0,0],"nodeClassNames":["Object"],"edges":[]}`), // JavaScriptCore (Bun)
+		[]byte(`{"snapshot":{"meta":{}},"type":"x"}`)}
 	for _, cut := range []int{1, 10, 200, len(small) / 2, len(small) - 1} {
 		seeds = append(seeds, small[:cut])
 	}

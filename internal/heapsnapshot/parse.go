@@ -383,6 +383,10 @@ func (p *parser) parse() (*Snapshot, error) {
 	return p.finish()
 }
 
+// jscMsg says why a JavaScriptCore heap snapshot is refused and how to get
+// a V8 one.
+const jscMsg = `this is a JavaScriptCore heap snapshot (Bun's default format, Safari), not V8's; in Bun write V8's with Bun.generateHeapSnapshot("v8")`
+
 func isSection(k string) bool {
 	switch k {
 	case "snapshot", "nodes", "edges", "strings", "locations":
@@ -429,6 +433,14 @@ func (p *parser) readSection(k string) error {
 			return err
 		}
 		return p.stringsArray()
+	case "type", "nodeClassNames", "edgeTypes":
+		// JavaScriptCore's heap snapshot (Bun's default, Safari's Web
+		// Inspector) has these at the top level; V8 never does. Refuse it
+		// at its first key rather than after reading its nodes.
+		if !p.seen["snapshot"] {
+			return formatErr(-1, jscMsg)
+		}
+		return p.skipValue()
 	default:
 		// trace_function_infos, trace_tree, samples, and keys from the future.
 		return p.skipValue()

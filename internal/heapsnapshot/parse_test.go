@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/heapsnapshot/snapshottest"
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // reference decodes a snapshot the slow, obvious way with encoding/json, to
@@ -225,9 +226,7 @@ func TestMain(m *testing.M) {
 // realSnapshot writes a heap snapshot with node once per test run.
 func realSnapshot(t testing.TB) string {
 	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	nodeOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "leakhound-parse")
 		if err != nil {
@@ -249,7 +248,7 @@ for (let i = 0; i < 2000; i++) {
 globalThis.keep = keep;
 require('v8').writeHeapSnapshot(process.argv[1]);
 `
-		out, err := exec.Command("node", "-e", script, nodeSnap).CombinedOutput()
+		out, err := exec.Command(node, "-e", script, nodeSnap).CombinedOutput()
 		if err != nil {
 			nodeErr = errors.New(string(out))
 		}
@@ -297,6 +296,8 @@ func TestBadInput(t *testing.T) {
 		{"json array", "[1,2,3]", "top level is not an object"},
 		{"json object", `{"name":"x","version":"1.0"}`, "not a V8 heap snapshot"},
 		{"empty object", `{}`, "not a V8 heap snapshot"},
+		// Bun's default heap snapshot (JavaScriptCore's format) is refused at its first key.
+		{"javascriptcore", `{"version":2,"type":"Inspector","nodes":[0,0,0,0],"nodeClassNames":["Object"],"edges":[]}`, "JavaScriptCore"},
 		{"trailing", s + "x", "after the end"},
 		{"negative", strings.Replace(s, `"nodes":[9,`, `"nodes":[-9,`, 1), "negative"},
 		{"huge number", strings.Replace(s, `"nodes":[9,`, `"nodes":[99999999999,`, 1), "out of range"},

@@ -8,6 +8,12 @@
 // hard-coded.
 package heapsnapshot
 
+import (
+	"bytes"
+	"io"
+	"os"
+)
+
 // Meta is the snapshot.meta header, as written by V8.
 type Meta struct {
 	NodeFields []string // e.g. type,name,id,self_size,edge_count,trace_node_id,detachedness
@@ -187,4 +193,26 @@ func (s *Snapshot) ResolveTypes() {
 		Internal: find(et, "internal"), Hidden: find(et, "hidden"), Shortcut: find(et, "shortcut"),
 		Weak: find(et, "weak"),
 	}
+}
+
+// LooksComplete reports whether the file at path ends as a heap snapshot's
+// JSON does (the strings array, then the object: `]}`), so that its writer
+// (node writing a near-heap-limit snapshot itself) has finished it. A quick
+// check on the tail, not a parse.
+func LooksComplete(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.Size() < 2 {
+		return false
+	}
+	n := min(st.Size(), 64)
+	buf := make([]byte, n)
+	if _, err := f.ReadAt(buf, st.Size()-n); err != nil && err != io.EOF {
+		return false
+	}
+	return bytes.HasSuffix(bytes.TrimRight(buf, " \r\n\t"), []byte("]}"))
 }

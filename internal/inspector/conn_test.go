@@ -21,7 +21,7 @@ var _ cdp.Session = (*Conn)(nil)
 
 func attach(t *testing.T, cmd *exec.Cmd) (*Target, *Conn) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	tg, err := Resolve(ctx, strconv.Itoa(cmd.Process.Pid), ResolveOptions{})
 	if err != nil {
@@ -146,7 +146,7 @@ func TestSubscribeEvents(t *testing.T) {
 			if len(e.Args) != 2 || string(e.Args[1].Value) != strconv.Itoa(i) {
 				t.Fatalf("event %d: args %s", i, e.Args[1].Value)
 			}
-		case <-time.After(5 * time.Second):
+		case <-time.After(60 * time.Second):
 			t.Fatalf("only %d events", i)
 		}
 	}
@@ -160,7 +160,7 @@ func TestConnectionLost(t *testing.T) {
 	cmd.Process.Kill()
 	select {
 	case <-c.Done():
-	case <-time.After(5 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("Done not closed after the target died")
 	}
 	if !errors.Is(c.Err(), ErrConnLost) {
@@ -178,7 +178,7 @@ func TestConnectionLost(t *testing.T) {
 		if ok {
 			t.Error("unexpected event")
 		}
-	case <-time.After(2 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Error("subscription not closed")
 	}
 }

@@ -16,7 +16,7 @@ func TestNotifyFinished(t *testing.T) {
 	exited := make(chan struct{})
 	_, c := attach(t, cmd)
 	go func() { cmd.Wait(); close(exited) }()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	fin, err := c.NotifyFinished(ctx)
 	if err != nil {
@@ -32,7 +32,7 @@ func TestNotifyFinished(t *testing.T) {
 	c.Close()
 	select {
 	case <-exited:
-	case <-time.After(5 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("still running after the session closed")
 	}
 }

@@ -60,3 +60,52 @@ func FuzzParseSpec(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseLsof: any lsof -F output yields only connectable host:port
+// pairs, never a panic.
+func FuzzParseLsof(f *testing.F) {
+	f.Add(lsofLinuxSample, 20817)
+	f.Add(lsofMacSample, 4242)
+	f.Add("p1\nn[::1:9\nn*:99999\nn\np\n", 1)
+	f.Fuzz(func(t *testing.T, out string, pid int) {
+		for _, a := range parseLsof(out, pid) {
+			checkAddr(t, a)
+		}
+	})
+}
+
+// FuzzParseTCPTable: any buffer, whatever its row count says, yields only
+// connectable host:port pairs, never a read past its end.
+func FuzzParseTCPTable(f *testing.F) {
+	f.Add(tcpTable(tcpRow4(2, net.IPv4(127, 0, 0, 1), 9229, 7)), true, 7)
+	f.Add(tcpTable(tcpRow6(2, net.IPv6loopback, 9229, 7)), false, 7)
+	f.Add([]byte{255, 255, 255, 255, 2, 0, 0, 0}, true, 0)
+	f.Fuzz(func(t *testing.T, buf []byte, v4 bool, pid int) {
+		family := afInet6
+		if v4 {
+			family = afInet
+		}
+		for _, a := range parseTCPTable(buf, family, pid) {
+			checkAddr(t, a)
+		}
+	})
+}
+
+// FuzzParseProcArgs2: any kern.procargs2 buffer parses without a panic.
+func FuzzParseProcArgs2(f *testing.F) {
+	f.Add(procargs2("/usr/local/bin/node", "node", "app.js"))
+	f.Add([]byte{255, 255, 255, 127, 'x', 0, 0, 'a'})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		parseProcArgs2(b)
+	})
+}
+
+func checkAddr(t *testing.T, a string) {
+	host, port, err := net.SplitHostPort(a)
+	if err != nil || net.ParseIP(host) == nil {
+		t.Fatalf("bad address %q", a)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p <= 0 || p > 65535 {
+		t.Fatalf("bad port in %q", a)
+	}
+}

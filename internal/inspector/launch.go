@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -79,12 +78,10 @@ func Launch(ctx context.Context, argv []string, opts LaunchOptions) (*Launched, 
 	cmd := exec.Command(path, args...)
 	cmd.Env = opts.Env
 	cmd.Dir = opts.Dir
-	// Own process group (Ctrl-C reaches us, and Stop signals the group);
-	// killed with us if leakhound itself is killed (a CI timeout), so no
-	// program is left behind. Pdeathsig follows the OS thread that started
-	// the child, which Go only retires for goroutines that lock threads,
-	// and nothing here does.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// Own process group (Ctrl-C reaches us, and Stop ends the group), and
+	// killed with us where the OS allows (parentdeath_*.go), so a CI
+	// timeout that kills leakhound leaves no program behind.
+	cmd.SysProcAttr = childAttr()
 	if opts.Stdout != nil {
 		cmd.Stdout = opts.Stdout
 	}
@@ -95,6 +92,7 @@ func Launch(ctx context.Context, argv []string, opts LaunchOptions) (*Launched, 
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", argv[0], err)
 	}
+	dieWithUs(cmd.Process)
 	l := &Launched{Cmd: cmd, exited: make(chan struct{}), ending: make(chan struct{})}
 	urlCh := make(chan string, 1)
 	l.outDone.Add(1)
@@ -205,10 +203,19 @@ func (l *Launched) Connect(ctx context.Context) (*Conn, error) {
 // loads the script, so an expression evaluated earlier may not find the
 // script's globals yet. It polls a plain property read: scheduling work
 // from an evaluation that lands in the middle of node's startup (a
-// setImmediate, say) can crash node 20 with a segmentation fault.
+// setImmediate, say) can crash node 20 with a segmentation fault. Reading
+// `performance` loads perf_hooks lazily; mid-startup node 24 can throw
+// there ("setDispatchBufferFull is not a function"), which only means
+// "not started yet": keep polling (for 30 s at most: a program that
+// breaks `performance` itself must not hang us).
 func WaitStarted(ctx context.Context, c *Conn) error {
+	throwsUntil := time.Now().Add(30 * time.Second)
 	for {
 		v, err := c.Evaluate(ctx, "typeof performance === 'object' && performance.nodeTiming.loopStart > 0", false)
+		var thrown *EvalError
+		if errors.As(err, &thrown) && time.Now().Before(throwsUntil) {
+			v, err = nil, nil
+		}
 		if err != nil {
 			return err
 		}
@@ -245,8 +252,8 @@ func exitText(err error) string {
 	return err.Error()
 }
 
-// Stop ends the program: SIGTERM to its process group, then SIGKILL after
-// grace. It returns once the program has exited. Safe to call twice.
+// Stop ends the program: SIGTERM to its process group (Ctrl-Break on
+// Windows), then SIGKILL after grace. It returns once the program has exited. Safe to call twice.
 func (l *Launched) Stop(grace time.Duration) {
 	l.stopMu.Lock()
 	first := !l.stopped
@@ -258,14 +265,13 @@ func (l *Launched) Stop(grace time.Duration) {
 			return
 		default:
 		}
-		pgid := l.Cmd.Process.Pid
-		_ = syscall.Kill(-pgid, syscall.SIGTERM)
+		terminateGroup(l.Cmd.Process, false)
 		select {
 		case <-l.exited:
 			return
 		case <-time.After(grace):
 		}
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		terminateGroup(l.Cmd.Process, true)
 	}
 	select {
 	case <-l.exited:

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/internal/inspector/livetest"
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 type syncBuffer struct {
@@ -38,7 +39,7 @@ func TestLaunchConnectRepeatedly(t *testing.T) {
 	script := filepath.Join(livetest.Dir(), "server.js")
 	for i := 0; i < 10; i++ {
 		var out, errOut syncBuffer
-		l, err := Launch(context.Background(), []string{"node", script, "leak"}, LaunchOptions{Stdout: &out, Stderr: &errOut})
+		l, err := Launch(context.Background(), []string{nodetest.Path(t), script, "leak"}, LaunchOptions{Stdout: &out, Stderr: &errOut})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,7 +70,7 @@ func TestLaunchRefusesNonNode(t *testing.T) {
 
 func TestLaunchProgramExitsEarly(t *testing.T) {
 	livetest.Node(t)
-	l, err := Launch(context.Background(), []string{"node", "-e", "process.exit(3)"}, LaunchOptions{})
+	l, err := Launch(context.Background(), []string{nodetest.Path(t), "-e", "process.exit(3)"}, LaunchOptions{})
 	if err != nil {
 		// It may exit before the inspector is even up.
 		if !strings.Contains(err.Error(), "exited") {
@@ -84,7 +85,7 @@ func TestLaunchProgramExitsEarly(t *testing.T) {
 	}
 	select {
 	case <-l.Exited():
-	case <-time.After(10 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatal("program did not exit")
 	}
 	if !strings.Contains(l.ExitText(), "exit status 3") {

@@ -2,20 +2,15 @@ package inspector
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	jsonv2 "github.com/chromedp/cdproto/cdp/jsonv2"
@@ -218,10 +213,7 @@ func probe(ctx context.Context, hostport string) (*Target, error) {
 }
 
 func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, error) {
-	if err := syscall.Kill(pid, 0); err != nil && errors.Is(err, syscall.ESRCH) {
-		return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
-	}
-	if _, err := os.Stat(fmt.Sprintf("/proc/%d", pid)); err != nil {
+	if !processAlive(pid) {
 		return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
 	}
 	if !isNode(pid) {
@@ -229,8 +221,8 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 	}
 	before, err := listeningAddrs(pid)
 	if err != nil {
-		if errors.Is(err, fs.ErrPermission) {
-			return nil, fmt.Errorf("pid %d: cannot read its sockets (%v): run as the same user as the target, or give host:port", pid, err)
+		if errors.Is(err, ErrNoProcess) {
+			return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
 		}
 		return nil, fmt.Errorf("pid %d: %w", pid, err)
 	}
@@ -248,13 +240,10 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 		// Not an inspector (the program's own port): try the next.
 	}
 	if opts.NoSignal {
-		return nil, fmt.Errorf("pid %d: %w open (start node with --inspect, or allow SIGUSR1)", pid, ErrNoInspector)
+		return nil, fmt.Errorf("pid %d: %w open (start node with --inspect, or allow %s)", pid, ErrNoInspector, attachMethod)
 	}
-	if err := syscall.Kill(pid, syscall.SIGUSR1); err != nil {
-		if errors.Is(err, syscall.ESRCH) {
-			return nil, fmt.Errorf("pid %d: %w", pid, ErrNoProcess)
-		}
-		return nil, fmt.Errorf("pid %d: sending SIGUSR1 to open its inspector: %v", pid, err)
+	if err := sendAttach(pid); err != nil {
+		return nil, err
 	}
 	wait := opts.Wait
 	if wait <= 0 {
@@ -265,7 +254,7 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 		after, err := listeningAddrs(pid)
 		if err != nil {
 			if !processAlive(pid) {
-				return nil, fmt.Errorf("pid %d exited after SIGUSR1: %w", pid, ErrNoProcess)
+				return nil, fmt.Errorf("pid %d exited after %s: %w", pid, attachMethod, ErrNoProcess)
 			}
 			return nil, fmt.Errorf("pid %d: %w", pid, err)
 		}
@@ -284,7 +273,7 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 			}
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("pid %d: %w: SIGUSR1 sent, but no inspector socket appeared within %s (is the port, 9229 by default, taken by another process? see the target's stderr)", pid, ErrNoInspector, wait)
+			return nil, fmt.Errorf("pid %d: %w: %s sent, but no inspector socket appeared within %s (is the port, 9229 by default, taken by another process? see the target's stderr)", pid, ErrNoInspector, attachMethod, wait)
 		}
 		select {
 		case <-ctx.Done():
@@ -294,17 +283,11 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 	}
 }
 
-func processAlive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
 // isNode tells whether pid runs a node binary: its executable's name, or
-// (when /proc/PID/exe is unreadable) its command name.
+// (when that is unreadable) its command name.
 func isNode(pid int) bool {
-	if exe, err := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); err == nil {
-		exe = strings.TrimSuffix(exe, " (deleted)")
-		return looksLikeNode(filepath.Base(exe))
+	if exe := processExe(pid); exe != "" {
+		return looksLikeNode(exe)
 	}
 	return looksLikeNode(processName(pid))
 }
@@ -315,24 +298,16 @@ func looksLikeNode(name string) bool {
 		strings.HasPrefix(name, "node2") || strings.HasPrefix(name, "node1")
 }
 
-func processName(pid int) string {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
-	if err != nil {
-		return "?"
-	}
-	return strings.TrimSpace(string(b))
-}
-
 // orderCandidates puts likely inspector ports first: 9229, then ports named
 // in the command line's --inspect flags.
 func orderCandidates(addrs []string, pid int) []string {
-	cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	cmd := processArgs(pid)
 	score := func(a string) int {
 		_, port, _ := net.SplitHostPort(a)
 		if port == "9229" {
 			return 0
 		}
-		if strings.Contains(string(cmd), ":"+port+"\x00") || strings.Contains(string(cmd), "="+port+"\x00") {
+		if strings.Contains(cmd, ":"+port+"\x00") || strings.Contains(cmd, "="+port+"\x00") {
 			return 1
 		}
 		return 2
@@ -342,78 +317,14 @@ func orderCandidates(addrs []string, pid int) []string {
 	return out
 }
 
-// listeningAddrs returns the connectable host:port of every TCP socket pid
-// listens on, found by matching the socket inodes of /proc/PID/fd against
-// the listening sockets of /proc/PID/net/tcp{,6}. This is what ties a port
-// to the pid: the socket is in that process's file table.
-func listeningAddrs(pid int) ([]string, error) {
-	dir := fmt.Sprintf("/proc/%d/fd", pid)
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, ErrNoProcess
-		}
-		return nil, err
-	}
-	inodes := map[string]bool{}
-	for _, e := range ents {
-		l, err := os.Readlink(filepath.Join(dir, e.Name()))
-		if err == nil && strings.HasPrefix(l, "socket:[") {
-			inodes[strings.TrimSuffix(strings.TrimPrefix(l, "socket:["), "]")] = true
-		}
-	}
-	var out []string
-	for _, f := range []string{"tcp", "tcp6"} {
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/net/%s", pid, f))
-		if err != nil {
-			continue
-		}
-		for _, a := range parseProcNetTCP(string(b), inodes) {
-			if !slices.Contains(out, a) {
-				out = append(out, a)
-			}
-		}
-	}
-	return out, nil
-}
+// ProcessAlive tells whether pid exists on this machine.
+func ProcessAlive(pid int) bool { return processAlive(pid) }
 
-// parseProcNetTCP returns host:port of the LISTEN sockets in a
-// /proc/net/tcp{,6} text whose inode is in inodes. Wildcard addresses become
-// loopback (that is where we connect).
-func parseProcNetTCP(text string, inodes map[string]bool) []string {
-	var out []string
-	for _, line := range strings.Split(text, "\n") {
-		f := strings.Fields(line)
-		if len(f) < 10 || f[0] == "sl" || f[3] != "0A" || !inodes[f[9]] {
-			continue
-		}
-		hexIP, hexPort, ok := strings.Cut(f[1], ":")
-		if !ok {
-			continue
-		}
-		port, err := strconv.ParseUint(hexPort, 16, 16)
-		if err != nil {
-			continue
-		}
-		raw, err := hex.DecodeString(hexIP)
-		if err != nil || (len(raw) != 4 && len(raw) != 16) {
-			continue
-		}
-		// The kernel prints each 32-bit word in host (little-endian) order.
-		ip := make(net.IP, len(raw))
-		for i := 0; i < len(raw); i += 4 {
-			ip[i], ip[i+1], ip[i+2], ip[i+3] = raw[i+3], raw[i+2], raw[i+1], raw[i]
-		}
-		if ip.IsUnspecified() {
-			if len(raw) == 4 {
-				ip = net.IPv4(127, 0, 0, 1)
-			} else {
-				ip = net.IPv6loopback
-			}
-		} else if v4 := ip.To4(); v4 != nil {
-			ip = v4
-		}
-		out = append(out, net.JoinHostPort(ip.String(), strconv.FormatUint(port, 10)))
+// NodeProcess tells whether pid is a node process on this machine, and
+// names the process for messages when it is not.
+func NodeProcess(pid int) (name string, ok bool) {
+	if !processAlive(pid) {
+		return "", false
 	}
-	return out
+	return processName(pid), isNode(pid)
 }

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -253,15 +252,6 @@ func capture(ctx context.Context, path string, opts CaptureOptions,
 
 // freeDisk is FreeDisk, replaceable by tests.
 var freeDisk = FreeDisk
-
-// FreeDisk returns the bytes available to us on the filesystem holding dir.
-func FreeDisk(dir string) (int64, error) {
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(dir, &st); err != nil {
-		return 0, err
-	}
-	return int64(st.Bavail) * int64(st.Bsize), nil
-}
 
 // SnapshotName is node's default snapshot file name for pid at t:
 // Heap.YYYYMMDD.HHMMSS.PID.SEQ.heapsnapshot, with SEQ counting from 1 and

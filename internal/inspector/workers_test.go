@@ -13,7 +13,7 @@ import (
 func TestWorkers(t *testing.T) {
 	cmd := startNode(t, "--inspect-port=0", "workers.js")
 	_, c := attach(t, cmd)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	ws, err := c.Workers(ctx)
 	if err != nil {
@@ -59,7 +59,7 @@ func TestNoWorkers(t *testing.T) {
 func TestCaptureWorker(t *testing.T) {
 	cmd := startNode(t, "--inspect-port=0", "workers.js")
 	_, c := attach(t, cmd)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 	defer cancel()
 	ss, detach, err := c.AttachWorkers(ctx)
 	if err != nil {

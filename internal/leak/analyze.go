@@ -33,6 +33,10 @@ type Options struct {
 	MaxSuspects int
 	// Phase, if set, is told what is happening ("snapshot 2/3: shapes").
 	Phase func(string)
+	// Work is the work done (requests, iterations) before each snapshot,
+	// cumulative; optional. Growth is compared per unit of work, so a
+	// longer interval may grow more; without it the intervals count alike.
+	Work []float64
 
 	noShapes bool // tests: only the class-level growth of 4+ snapshots
 }
@@ -125,6 +129,15 @@ type Suspect struct {
 	// Holder describes the emitter or collection for event-listener and
 	// unbounded-collection: its class, id and, for listeners, the event.
 	Holder *Holder `json:"holder,omitempty"`
+	// Evidence says why this is a suspect: "grew at each of 2 intervals,
+	// by 3,000 and 3,000 entries", and when the evidence is thin (three
+	// snapshots or fewer, small or uneven growth) what would firm it up.
+	Evidence string `json:"evidence"`
+	// Intervals is the growth of Count between consecutive snapshots.
+	Intervals []int64 `json:"intervals"`
+	// ThinEvidence: few snapshots, small or uneven growth, or only a
+	// collection's capacity seen; more snapshots would tell better.
+	ThinEvidence bool `json:"thin_evidence"`
 
 	rep        uint32 // representative leak root (node ordinal in the last snapshot)
 	collection bool   // a growing collection: rep is the collection itself
@@ -132,6 +145,13 @@ type Suspect struct {
 	localized  bool   // Count and RetainedSize narrowed to the holder (see localize)
 	single     bool   // from one snapshot: accumulation, not growth (single.go)
 	settled    bool   // the leaked objects are settled promises or their results
+	// weakKeyClass and weakKeyPath: for entries of a WeakMap, the class
+	// of a key and the end of its retaining path (what keeps it alive).
+	weakKeyClass, weakKeyPath string
+	// capacityOnly: a collection of numbers stored inline, of which a
+	// snapshot shows only the capacity (Count is in slots).
+	capacityOnly bool
+	capacity     []int64 // collections: slots of capacity per snapshot, for notes
 }
 
 // Part is one of the suspects merged into one.
@@ -206,6 +226,8 @@ type Report struct {
 	Suspects  []Suspect      `json:"suspects"`
 	// Notes are caveats about the input worth telling the user.
 	Notes []string `json:"notes,omitempty"`
+
+	slowing int // groups left out for growing less and less (see Unsure)
 }
 
 // ErrNotSameProcess is wrapped by errors about snapshots that cannot come
@@ -342,9 +364,12 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	if max <= 0 {
 		max = 20
 	}
-	var sus []Suspect
+	var sus, steps []Suspect
 	for _, gr := range groups {
-		s, ok := evaluate(gr, aggs)
+		s, ok, step := evaluate(gr, aggs)
+		if step {
+			steps = append(steps, s)
+		}
 		if !ok {
 			continue
 		}
@@ -402,6 +427,21 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		sus = append(sus, more...)
 		byGrowth(sus)
 	}
+	// One-time steps: the largest few groups that grew and stopped are
+	// explained for their notes.
+	byGrowth(steps)
+	if len(steps) > maxStepNotes {
+		steps = steps[:maxStepNotes]
+	}
+	for i := range steps {
+		ex.explain(&steps[i])
+	}
+	names := make([]string, n)
+	for i := range names {
+		names[i] = rep.Snapshots[i].Name
+	}
+	sus, stepNotes, slowing := sieve(sus, steps, opts.Work, names)
+	rep.slowing = slowing
 	if len(sus) > max {
 		sus = sus[:max]
 	}
@@ -417,6 +457,10 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("with two snapshots a one-off allocation looks like growth, so only shapes that gained %d or more objects are reported; take three or more snapshots to see what keeps growing", minTwoSnapshotGrowth))
 	}
 	rep.Notes = append(rep.Notes, slots.notes()...)
+	rep.Notes = append(rep.Notes, stepNotes...)
+	if w := workOf(opts.Work, n); !evenWork(w) {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("the intervals between snapshots did unequal work (%v units): growth is compared per unit of work", w))
+	}
 	rep.Notes = append(rep.Notes, same...)
 	if prevNewest <= first.maxID && len(same) == 0 {
 		// V8's ids only grow, so a later snapshot of a live process nearly
@@ -680,33 +724,37 @@ const minTwoSnapshotGrowth = 10
 
 // evaluate applies the growth rules to a group: a leak keeps growing. With
 // three or more snapshots the count must grow at every step (a one-off
-// allocation between S1 and S2 is not a leak); with two it must grow.
-func evaluate(gr *group, aggs []agg) (Suspect, bool) {
+// allocation between S1 and S2 is not a leak); with two it must grow. step
+// says that a group that is no suspect grew by enough, then stopped, to be
+// worth a note.
+func evaluate(gr *group, aggs []agg) (s Suspect, ok, step bool) {
 	n := len(aggs)
-	s := Suspect{Count: make([]int64, n), RetainedSize: make([]uint64, n), NewObjects: max(gr.roots, gr.born)}
+	s = Suspect{Count: make([]int64, n), RetainedSize: make([]uint64, n), NewObjects: max(gr.roots, gr.born)}
 	for i := range aggs {
 		c, r := aggs[i].at(gr.shape)
 		s.Count[i], s.RetainedSize[i] = int64(c), r
 	}
-	for i := 1; i < n; i++ {
-		if s.Count[i] <= s.Count[i-1] {
-			return s, false
-		}
-	}
 	s.GrowthCount = s.Count[n-1] - s.Count[0]
 	s.GrowthBytes = int64(s.RetainedSize[n-1]) - int64(s.RetainedSize[0])
+	for i := 1; i < n; i++ {
+		if s.Count[i] <= s.Count[i-1] {
+			step = n >= 3 && s.GrowthCount >= minTwoSnapshotGrowth && s.GrowthBytes >= minCollectionGrowth
+			s.rep, s.shape = gr.rep, gr.shape
+			return s, false, step
+		}
+	}
 	if s.GrowthBytes <= 0 {
-		return s, false
+		return s, false, false
 	}
 	if n == 2 && s.GrowthCount < minTwoSnapshotGrowth {
 		// Two snapshots cannot tell a leak from a one-off allocation
 		// (a stream created on first use, a module loaded late): only
 		// a repeated allocation is worth reporting.
-		return s, false
+		return s, false, false
 	}
 	s.rep = gr.rep
 	s.shape = gr.shape
-	return s, true
+	return s, true, false
 }
 
 // idSet is what later snapshots are checked against: the largest id of

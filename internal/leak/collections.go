@@ -15,7 +15,8 @@ import (
 type growingCollections struct {
 	ids      []uint32   // collections of the first snapshot, sorted by id
 	retained [][]uint64 // per snapshot, per collection (0 = gone)
-	entries  [][]int64  // per snapshot, per collection
+	entries  [][]int64  // per snapshot, per collection: slots of capacity
+	held     [][]int64  // per snapshot, per collection: entries it holds by reference
 	node     []uint32   // per collection: its node in the latest snapshot added
 }
 
@@ -78,6 +79,30 @@ func (c *growingCollections) first(g *heapgraph.Graph, n int) {
 	slices.Sort(c.ids)
 	c.retained = make([][]uint64, n)
 	c.entries = make([][]int64, n)
+	c.held = make([][]int64, n)
+}
+
+// heldEntries is what a collection holds by reference: a Map's or Set's
+// entries, an Array's elements, a dictionary's properties. Capacity
+// (entryCount) grows in V8's steps and can jump once for good (a hash table
+// doubling under churn while the entries stay the same); what it holds
+// grows with a leak. Numbers stored inline have no reference: 0.
+func heldEntries(g *heapgraph.Graph, v uint32) int64 {
+	switch kind := collectionKind(g, v); kind {
+	case "dictionary":
+		s := g.S
+		var n int64
+		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Property {
+				n++
+			}
+		}
+		return n
+	case "":
+		return 0
+	default:
+		return int64(entriesOf(g, v, kind))
+	}
 }
 
 // add measures the tracked collections in snapshot i: one pass over the
@@ -89,6 +114,7 @@ func (c *growingCollections) add(g *heapgraph.Graph, i int) {
 	}
 	c.retained[i] = make([]uint64, len(c.ids))
 	c.entries[i] = make([]int64, len(c.ids))
+	c.held[i] = make([]int64, len(c.ids))
 	c.node = make([]uint32, len(c.ids))
 	if len(c.ids) == 0 {
 		return
@@ -106,6 +132,7 @@ func (c *growingCollections) add(g *heapgraph.Graph, i int) {
 		}
 		c.retained[i][k] = g.RetainedSize(v)
 		c.entries[i][k] = entryCount(g, v)
+		c.held[i][k] = heldEntries(g, v)
 		c.node[k] = v
 	}
 	if i > 0 {
@@ -125,7 +152,7 @@ func (c *growingCollections) compact(i int) {
 		}
 		c.ids[keep], c.node[keep] = c.ids[k], c.node[k]
 		for j := 0; j <= i; j++ {
-			c.retained[j][keep], c.entries[j][keep] = c.retained[j][k], c.entries[j][k]
+			c.retained[j][keep], c.entries[j][keep], c.held[j][keep] = c.retained[j][k], c.entries[j][k], c.held[j][k]
 		}
 		keep++
 	}
@@ -133,13 +160,18 @@ func (c *growingCollections) compact(i int) {
 	for j := 0; j <= i; j++ {
 		c.retained[j] = slices.Clip(c.retained[j][:keep])
 		c.entries[j] = slices.Clip(c.entries[j][:keep])
+		c.held[j] = slices.Clip(c.held[j][:keep])
 	}
 }
 
 // suspects returns the collections whose retained size never shrinks and
-// whose entries grow at every snapshot, by at least minCollectionGrowth
-// bytes. A collection inside another growing one, or that a path suspect
-// already goes through, is left to that one: its growth is already counted.
+// grew by at least minCollectionGrowth bytes, with their entries (what
+// they hold by reference) as Count; sieve then keeps those whose entries
+// grew at every interval and makes the others (capacity that jumped once,
+// entries that stopped) notes. A collection of inline numbers shows no
+// entries: its capacity, in slots, is all there is to count. A collection
+// inside another growing one, or that a path suspect already goes through,
+// is left to that one: its growth is already counted.
 func (c *growingCollections) suspects(g *heapgraph.Graph, have []Suspect) []Suspect {
 	n := len(c.retained)
 	if n < 2 || len(c.ids) == 0 {
@@ -158,8 +190,7 @@ func (c *growingCollections) suspects(g *heapgraph.Graph, have []Suspect) []Susp
 	for k := range c.ids {
 		// Never shrinks and grows overall: a hash table's or an array's
 		// capacity grows in jumps, so it can stand still between snapshots.
-		ok := c.retained[0][k] > 0 && c.retained[n-1][k] >= c.retained[0][k]+minCollectionGrowth &&
-			c.entries[n-1][k] >= c.entries[0][k]+minCollectionSlots
+		ok := c.retained[0][k] > 0 && c.retained[n-1][k] >= c.retained[0][k]+minCollectionGrowth
 		grew := 0
 		for i := 1; i < n && ok; i++ {
 			ok = c.retained[i][k] >= c.retained[i-1][k] && c.entries[i][k] >= c.entries[i-1][k]
@@ -168,6 +199,11 @@ func (c *growingCollections) suspects(g *heapgraph.Graph, have []Suspect) []Susp
 			}
 		}
 		ok = ok && grew > 0
+		if c.visible(k) {
+			ok = ok && (c.held[n-1][k] > c.held[0][k] || c.entries[n-1][k] >= c.entries[0][k]+minCollectionSlots)
+		} else {
+			ok = ok && c.entries[n-1][k] >= c.entries[0][k]+minCollectionSlots
+		}
 		if ok && !onPath[c.ids[k]] {
 			grow = append(grow, k)
 		}
@@ -195,9 +231,15 @@ func (c *growingCollections) suspects(g *heapgraph.Graph, have []Suspect) []Susp
 		if nested {
 			continue
 		}
-		s := Suspect{Count: make([]int64, n), RetainedSize: make([]uint64, n), rep: v, collection: true, shape: noShape, CountUnit: "slots"}
+		s := Suspect{Count: make([]int64, n), RetainedSize: make([]uint64, n), rep: v, collection: true, shape: noShape, CountUnit: "entries"}
+		s.capacityOnly = !c.visible(k)
+		s.capacity = make([]int64, n)
 		for i := 0; i < n; i++ {
-			s.Count[i] = c.entries[i][k]
+			s.capacity[i] = c.entries[i][k]
+			s.Count[i] = c.held[i][k]
+			if s.capacityOnly {
+				s.Count[i], s.CountUnit = c.entries[i][k], "slots"
+			}
 			s.RetainedSize[i] = c.retained[i][k]
 		}
 		s.GrowthCount = s.Count[n-1] - s.Count[0]
@@ -205,4 +247,14 @@ func (c *growingCollections) suspects(g *heapgraph.Graph, have []Suspect) []Susp
 		out = append(out, s)
 	}
 	return out
+}
+
+// visible: collection k holds something by reference in some snapshot.
+func (c *growingCollections) visible(k int) bool {
+	for i := range c.held {
+		if c.held[i][k] > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -89,6 +89,15 @@ func (x *explainer) explain(s *Suspect) {
 			}
 		}
 	}
+	if weakHolder(s) {
+		if key, ok := x.weakKeyOf(rep); ok {
+			s.weakKeyClass = g.ClassName(key)
+			if steps := g.PathSteps(x.path(key)); len(steps) > 0 {
+				// The last steps say who holds it.
+				s.weakKeyPath = strings.Join(steps[max(0, len(steps)-4):], " → ")
+			}
+		}
+	}
 	s.Location = x.location(rep)
 	stuck := "" // the queue of resolve functions stuck async calls wait on
 	if s.Pattern == PatternClosure || s.Pattern == PatternCollection && !s.collection {
@@ -243,7 +252,7 @@ func (x *explainer) tellingNodes(v uint32) (tell, context uint32, ok bool) {
 			if !have[tier] {
 				first[tier], have[tier] = u, true
 			}
-			if tier == tierProgram {
+			if have[tierProgram] && have[tierLibrary] {
 				break
 			}
 		}
@@ -256,8 +265,12 @@ func (x *explainer) tellingNodes(v uint32) (tell, context uint32, ok bool) {
 	context = noShape
 	switch {
 	case have[tierProgram]:
-		if have[tierLibrary] {
+		switch {
+		case have[tierLibrary]:
 			context = first[tierLibrary]
+		case have[tierInternal] && connectionClass(g.S.NodeNameString(first[tierInternal])):
+			// node's own request or socket is context too.
+			context = first[tierInternal]
 		}
 		return first[tierProgram], context, true
 	case have[tierLibrary]:

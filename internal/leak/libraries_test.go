@@ -33,6 +33,10 @@ func TestLibraryScenarios(t *testing.T) {
 		// once() wrapper above the emitter is not how listeners were added.
 		{"lib-listener", PatternEventListener, "UserSession", "Request (tiny-web)", false,
 			[]string{"'reload'"}, []string{"once() listeners"}},
+		// A WeakMap keyed by what a listener keeps: the listener is the
+		// leak and gets the WeakMap's bytes; no bound for a WeakMap.
+		{"lib-weakmap", PatternEventListener, "Connection", "", true,
+			[]string{"'drain'"}, []string{"bound it"}},
 		{"als-timer", PatternTimer, "RequestContext", "", false,
 			[]string{"AsyncLocalStorage", "finally"}, nil},
 	}
@@ -47,6 +51,11 @@ func TestLibraryScenarios(t *testing.T) {
 			}
 			if c.one && len(rep.Suspects) != 1 {
 				t.Errorf("%d suspects, want one", len(rep.Suspects))
+			}
+			for _, o := range rep.Suspects {
+				if strings.Contains(o.Hint, "WeakMap only grows") || strings.Contains(o.Hint, "WeakSet only grows") {
+					t.Errorf("#%d hint %q: a WeakMap cannot be bounded", o.Rank, o.Hint)
+				}
 			}
 			s := rep.Suspects[0]
 			if s.Pattern != c.pattern || (c.class != "" && s.Class != c.class) {
@@ -84,6 +93,18 @@ func TestLibraryPackage(t *testing.T) {
 	} {
 		if got := libraryPackage(in); got != want {
 			t.Errorf("libraryPackage(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWeakKeyID(t *testing.T) {
+	id, ok := weakKeyID("3 / part of key (Connection @183701) -> value ({spans} @184431) pair in WeakMap (table @86093)")
+	if !ok || id != 183701 {
+		t.Errorf("got %d %v, want 183701", id, ok)
+	}
+	for _, bad := range []string{"", "part of key (x) -> value (y)", "part of key (a @-1) -> value (b @2)", "part of key (a @99999999999) -> value (b @2)"} {
+		if _, ok := weakKeyID(bad); ok {
+			t.Errorf("weakKeyID(%q) ok", bad)
 		}
 	}
 }

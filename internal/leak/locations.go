@@ -172,26 +172,4 @@ func (x *explainer) closureLocation(c uint32) *Location {
 }
 
 // scriptName: closure -> shared (SharedFunctionInfo) -> script -> its name.
-func (x *explainer) scriptName(c uint32) string {
-	g := x.g
-	s := g.S
-	for e, sfi := range g.Edges(c) {
-		if s.EdgeName(e) != "shared" {
-			continue
-		}
-		for e2, sc := range g.Edges(sfi) {
-			switch s.EdgeName(e2) {
-			case "script_or_debug_info", "script":
-				if s.NodeNameString(sc) != "" && !isSystemName(s.Strings.Bytes(s.NodeName[sc])) {
-					return s.NodeNameString(sc)
-				}
-				for e3, n := range g.Edges(sc) {
-					if s.EdgeName(e3) == "name" && int(s.NodeType[n]) == s.NodeTypeIndex.String {
-						return s.NodeNameString(n)
-					}
-				}
-			}
-		}
-	}
-	return ""
-}
+func (x *explainer) scriptName(c uint32) string { return x.g.ScriptName(c) }

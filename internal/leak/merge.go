@@ -58,6 +58,30 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			}
 		}
 	}
+	// A WeakMap's values live only while their keys do: when what keeps
+	// a key alive is another suspect's leaked objects (a listener that
+	// holds the key), the values are that leak's bytes.
+	weak := make([]bool, n)
+	for i := range sus {
+		if parent[i] >= 0 || !weakHolder(&sus[i]) {
+			continue
+		}
+		key, ok := ex.weakKeyOf(sus[i].rep)
+		if !ok {
+			continue
+		}
+		path := ex.path(key)
+		for k := len(path) - 1; k >= 0; k-- {
+			u := path[k].Node
+			if u == g.Root || int(shapes[u]) >= len(loose) {
+				continue
+			}
+			if j, ok := byShape[loose[shapes[u]]]; ok && j != i && !weakHolder(&sus[j]) {
+				parent[i], weak[i] = j, true
+				break
+			}
+		}
+	}
 	// Same holder: merge into the first (largest) suspect of that holder.
 	type holderKey struct {
 		id    uint32
@@ -160,6 +184,11 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		into.Parts = append(into.Parts, partOf(from))
 		// Only a suspect that no other contains adds its own size.
 		sameHolder := !through[i] && parent[i] == r
+		if weak[i] && r != i {
+			// The WeakMap's values are separate objects the key's
+			// holder keeps: its bytes, added once.
+			sameHolder = true
+		}
 		for k := range into.RetainedSize {
 			if k >= len(from.RetainedSize) {
 				break

@@ -119,11 +119,14 @@ func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
 		}
 		return true
 	}
+	// A deleted entry of a Map's or Set's table is a reference to the
+	// hole until V8 rehashes the table: no entry.
+	hole := func(u uint32) bool { return string(s.Strings.Bytes(s.NodeName[u])) == "system / Hole" }
 	count := func(u uint32, internal bool) int {
 		n := 0
 		for e := s.FirstEdge[u]; e < s.FirstEdge[u+1]; e++ {
 			t := int(s.EdgeType[e])
-			if t == s.EdgeTypeIndex.Element || internal && t == s.EdgeTypeIndex.Internal && numeric(e) {
+			if t == s.EdgeTypeIndex.Element || internal && t == s.EdgeTypeIndex.Internal && numeric(e) && !hole(s.EdgeTo[e]) {
 				n++
 			}
 		}
@@ -159,7 +162,7 @@ func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
 		// two (a small-integer key or value has none).
 		var idx []int
 		for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
-			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && numeric(e) {
+			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && numeric(e) && !hole(s.EdgeTo[e]) {
 				if i, err := strconv.Atoi(s.EdgeName(e)); err == nil {
 					idx = append(idx, i)
 				}
@@ -194,6 +197,9 @@ func collectionHint(s *Suspect, per string) string {
 	if h := mechanismHint(s, per); h != "" {
 		return h
 	}
+	if weakHolder(s) {
+		return weakHint(s, per)
+	}
 	if h := libraryHint(s, per); h != "" {
 		return h
 	}
@@ -202,6 +208,11 @@ func collectionHint(s *Suspect, per string) string {
 	}
 	if isBufferClass(s.Class) {
 		return fmt.Sprintf("%s %s%s: bound it or delete entries when done; if these are small slices (subarray/slice) of larger buffers, each keeps its whole parent alive, so keep a copy instead (Buffer.from(slice))", what, grows, per)
+	}
+	if c := connectionContext(s); c != "" && !s.single {
+		// Entries that each keep a connection or a request: they are
+		// done when it closes, which the heap cannot see.
+		return fmt.Sprintf("%s %s%s and each entry keeps a %s: delete the entry when that connection or request ends (on its 'close' event), or keep entries in a Set or Map and delete them there", what, grows, per, c)
 	}
 	if s.single {
 		return fmt.Sprintf("%s %s: if it should not keep them all, bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object; a full cache looks the same in one snapshot, so compare with a later one", what, grows)
@@ -278,4 +289,23 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 	}
 	h.OwnerName = name(j - 1)
 	h.Package = x.classPackage(o)
+}
+
+// connectionContext is the suspect's context class when it is a connection
+// or a request (a socket, a WebSocket, an HTTP request), else "".
+func connectionContext(s *Suspect) string {
+	if connectionClass(s.Context) {
+		return s.Context
+	}
+	return ""
+}
+
+// connectionClass: a class name that says connection or request.
+func connectionClass(c string) bool {
+	for _, w := range []string{"Socket", "IncomingMessage", "ServerResponse", "Request", "Connection", "Http2Stream"} {
+		if strings.Contains(c, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // scenarioDir is testdata/scenarios at the repository root.
@@ -30,9 +31,7 @@ var (
 // snapshots of itself; the result is cached for the test binary's run.
 func series(t testing.TB, name string, count int) []string {
 	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not on the PATH")
-	}
+	node := nodetest.Path(t)
 	seriesMu.Lock()
 	defer seriesMu.Unlock()
 	key := name + "/" + string(rune('0'+count))
@@ -43,7 +42,7 @@ func series(t testing.TB, name string, count int) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("node", filepath.Join(scenarioDir(t), name+".js"), dir, string(rune('0'+count)))
+	cmd := exec.Command(node, filepath.Join(scenarioDir(t), name+".js"), dir, string(rune('0'+count)))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("node %s.js: %v\n%s", name, err, out)
 	}

@@ -147,7 +147,8 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		case a.RetainedSize < b.RetainedSize:
 			return 1
 		}
-		return 0
+		// The same holder found twice: its entries say more than its size.
+		return kindOrder(a.Kind) - kindOrder(b.Kind)
 	})
 	sus = dedupeSingle(sus)
 	if len(sus) > max {
@@ -167,6 +168,31 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		rep.DuplicateStrings = []heapgraph.DupString{}
 	}
 	return rep
+}
+
+func kindOrder(k string) int {
+	switch k {
+	case KindAccumulation:
+		return 0
+	case KindClassGroup:
+		return 1
+	}
+	return 2
+}
+
+// dominates: d is v or one of its dominators.
+func dominates(g *heapgraph.Graph, d, v uint32) bool {
+	for k := 0; k < g.NodeCount(); k++ {
+		if v == d {
+			return true
+		}
+		p := g.Dominator(v)
+		if p == v || v == g.Root {
+			return false
+		}
+		v = p
+	}
+	return false
 }
 
 func max64(a, b uint64) uint64 {
@@ -257,10 +283,10 @@ func accumulationPoints(g *heapgraph.Graph, minSize uint64) []point {
 				best = st
 			}
 		}
-		if best == nil || best.count < minAccumulationEntries || best.retained*5 < r*2 {
+		if best == nil || best.count < minAccumulationEntries || best.retained*5 < r*2 || best.repSize*2 >= best.retained {
 			// Spread over children that are not alike (a module's
-			// variables, the global object): each big one is looked at
-			// on its own.
+			// variables, the global object), or one of the alike ones
+			// holds most: each big one is looked at on its own.
 			continue
 		}
 		out = append(out, point{holder: v, rep: best.rep, count: best.count, retained: r})
@@ -409,7 +435,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder),
 	}
 	if total > 0 {
-		a.Share = float64(pt.retained) / float64(total)
+		a.Share = float64(a.RetainedSize) / float64(total)
 	}
 	if kind != KindHugeObject {
 		if a.Holder == nil {
@@ -429,6 +455,12 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 			}
 			if v, ok := g.NodeByID(a.Holder.ID); ok {
 				a.Holder.Name = x.slotName(v)
+				if g.RetainedSize(v) > a.RetainedSize && dominates(g, v, pt.holder) {
+					// The collection over its backing store: what
+					// freeing it frees.
+					a.RetainedSize = g.RetainedSize(v)
+					a.key = g.ID(v)
+				}
 			}
 		}
 	} else {
@@ -442,6 +474,9 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 			a.Pattern = PatternCollection
 		}
 		a.Hint = hugeHint(&a, int(g.S.NodeType[pt.rep]) == nt.ConcatenatedString)
+	}
+	if total > 0 {
+		a.Share = float64(a.RetainedSize) / float64(total)
 	}
 	a.Runtime = x.runtimeState(pt, &a)
 	return a
@@ -477,16 +512,25 @@ func (x *explainer) personHolder(v uint32) *Holder {
 	return h
 }
 
-// slotName is the variable or property the node is kept in on its path.
+// slotName is the variable or property the node is kept in: the last
+// edge of its path, else (a path through the stack, as at the heap limit
+// while a callback runs) the first retainer that names it.
 func (x *explainer) slotName(v uint32) string {
-	p := x.path(v)
-	if len(p) < 2 {
-		return ""
+	g := x.g
+	named := func(e uint32) bool {
+		switch g.S.EdgeTypeName(e) {
+		case "property", "context", "shortcut":
+			return true
+		}
+		return false
 	}
-	e := p[len(p)-1].Edge
-	switch x.g.S.EdgeTypeName(e) {
-	case "property", "context", "shortcut":
-		return x.g.S.EdgeName(e)
+	if p := x.path(v); len(p) >= 2 && named(p[len(p)-1].Edge) {
+		return g.S.EdgeName(p[len(p)-1].Edge)
+	}
+	for _, e := range g.Retainers(v) {
+		if named(e) {
+			return g.S.EdgeName(e)
+		}
 	}
 	return ""
 }

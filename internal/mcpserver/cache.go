@@ -17,6 +17,9 @@ type graphCache struct {
 	max   int
 	tick  uint64
 	items map[string]*cached
+	// open and saved are Options.Open and Options.Saved.
+	open  func(path string) *heapgraph.Graph
+	saved func(path string, g *heapgraph.Graph)
 }
 
 type cached struct {
@@ -53,7 +56,15 @@ func (c *graphCache) get(ctx context.Context, path string, progress func(read, t
 	c.evictLocked(path)
 	c.mu.Unlock()
 
-	it.g, it.err = load(path, progress)
+	if c.open != nil {
+		it.g = c.open(path)
+	}
+	if it.g == nil {
+		it.g, it.err = load(path, progress)
+		if it.err == nil && c.saved != nil {
+			c.saved(path, it.g)
+		}
+	}
 	close(it.done)
 	if it.err != nil {
 		c.mu.Lock()

@@ -7,6 +7,8 @@
 package mcpserver
 
 import (
+	"github.com/leakhound/leakhound/internal/heapgraph"
+
 	"context"
 	"encoding/json"
 	"errors"
@@ -29,6 +31,11 @@ type Options struct {
 	AllowRemote bool
 	// Version is reported to clients.
 	Version string
+	// Open, if set, re-opens a snapshot's saved index instead of analysing
+	// it (nil when there is none) and Saved is called after a snapshot was
+	// analysed, e.g. to write one (the CLI's index cache, docs/index.md).
+	Open  func(path string) *heapgraph.Graph
+	Saved func(path string, g *heapgraph.Graph)
 }
 
 // Server is leakhound's MCP server.
@@ -58,6 +65,7 @@ func New(opts Options) (*Server, error) {
 		opts.Version = "dev"
 	}
 	s := &Server{opts: opts, roots: r, cache: newGraphCache(opts.MaxLoaded)}
+	s.cache.open, s.cache.saved = opts.Open, opts.Saved
 	s.MCP = mcp.NewServer(&mcp.Implementation{Name: "leakhound", Version: opts.Version}, &mcp.ServerOptions{
 		Instructions: instructions,
 	})

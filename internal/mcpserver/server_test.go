@@ -4,28 +4,22 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // series writes three snapshots of the map-cache scenario (an unbounded Map
 // of CacheEntry objects) into a fresh folder, with real node.
 func series(t *testing.T) string {
 	t.Helper()
-	node := os.Getenv("LEAKHOUND_NODE")
-	if node == "" {
-		node = "node"
-	}
-	if _, err := exec.LookPath(node); err != nil {
-		t.Skip("node is not on the PATH")
-	}
 	dir := t.TempDir()
-	out, err := exec.Command(node, filepath.Join("..", "..", "testdata", "scenarios", "map-cache.js"), dir, "3").CombinedOutput()
+	out, err := nodetest.Command(t, filepath.Join("..", "..", "testdata", "scenarios", "map-cache.js"), dir, "3").CombinedOutput()
 	if err != nil {
 		t.Fatalf("node map-cache.js: %v\n%s", err, out)
 	}

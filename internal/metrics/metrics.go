@@ -27,6 +27,7 @@ type Metrics struct {
 
 	heapUsed, heapTotal, external, arrayBuffers, rss, heapLimit prometheus.Gauge
 	gcDuration                                                  *prometheus.HistogramVec
+	gcForced                                                    *prometheus.CounterVec
 	leakSignal, leakRate, up                                    prometheus.Gauge
 	snapshots                                                   prometheus.Counter
 	actions                                                     *prometheus.CounterVec
@@ -55,6 +56,10 @@ func New(constLabels prometheus.Labels) *Metrics {
 		Buckets: []float64{0.001, 0.01, 0.1, 1, 2, 5}, ConstLabels: constLabels,
 	}, []string{"kind"})
 	m.Registry.MustRegister(m.gcDuration)
+	// Beside prom-client's names (which count every GC): the forced ones.
+	m.gcForced = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "leakhound_gc_forced_total",
+		Help: "Garbage collections the program did not cause (global.gc(), heap snapshots, leakhound's gc action), by kind; also counted in nodejs_gc_duration_seconds.", ConstLabels: constLabels}, []string{"kind"})
+	m.Registry.MustRegister(m.gcForced)
 	m.leakSignal = g("leakhound_leak_signal", "1 while the post-GC heap has grown across the configured number of consecutive major GCs, else 0.")
 	m.leakRate = g("leakhound_heap_growth_bytes_per_second", "Growth rate of the post-GC heap over the leak signal's window, in bytes per second.")
 	m.up = g("leakhound_target_up", "1 while leakhound is connected to the target's inspector.")
@@ -91,6 +96,11 @@ func (m *Metrics) HeapLimit(n int64) { m.heapLimit.Set(float64(n)) }
 // GC observes one collection's pause.
 func (m *Metrics) GC(kind string, pause time.Duration) {
 	m.gcDuration.WithLabelValues(kind).Observe(pause.Seconds())
+}
+
+// ForcedGC counts one forced collection (also observed by GC).
+func (m *Metrics) ForcedGC(kind string) {
+	m.gcForced.WithLabelValues(kind).Inc()
 }
 
 // Leak sets the leak signal and the post-GC growth rate.

@@ -65,46 +65,59 @@ type Inspect struct {
 // and retainers (0 = all).
 func BuildInspect(g *heapgraph.Graph, n uint32, limit int) *Inspect {
 	in := &Inspect{Node: Ref(g, n), Edges: []EdgeRef{}, Retainers: []EdgeRef{}, Dominators: []NodeRef{}}
-	type pair struct{ e, v uint32 }
-	var edges []pair
-	for e, to := range g.Edges(n) {
-		edges = append(edges, pair{e, to})
-	}
-	sort.SliceStable(edges, func(i, j int) bool { return g.RetainedSize(edges[i].v) > g.RetainedSize(edges[j].v) })
+	edges := References(g, n)
 	in.EdgeCount = len(edges)
 	for i, p := range edges {
 		if limit > 0 && i >= limit {
 			break
 		}
-		in.Edges = append(in.Edges, EdgeRef{Type: g.S.EdgeTypeName(p.e), Name: g.S.EdgeName(p.e), Node: Ref(g, p.v)})
+		in.Edges = append(in.Edges, EdgeRef{Type: g.S.EdgeTypeName(p.Edge), Name: g.S.EdgeName(p.Edge), Node: Ref(g, p.Node)})
 	}
-	var rets []pair
-	for from, e := range g.Retainers(n) {
-		rets = append(rets, pair{e, from})
-	}
-	rank := func(p pair) int64 {
-		d := int64(g.Distance(p.v))
-		if d < 0 {
-			d = 1 << 40
-		}
-		if g.IsWeakEdge(p.e) {
-			d += 1 << 41
-		}
-		return d
-	}
-	sort.SliceStable(rets, func(i, j int) bool { return rank(rets[i]) < rank(rets[j]) })
+	rets := Retainers(g, n)
 	in.RetainerCount = len(rets)
 	for i, p := range rets {
 		if limit > 0 && i >= limit {
 			break
 		}
-		in.Retainers = append(in.Retainers, EdgeRef{Type: g.S.EdgeTypeName(p.e), Name: g.S.EdgeName(p.e), Node: Ref(g, p.v)})
+		in.Retainers = append(in.Retainers, EdgeRef{Type: g.S.EdgeTypeName(p.Edge), Name: g.S.EdgeName(p.Edge), Node: Ref(g, p.Node)})
 	}
 	chain := g.DominatorChain(n)
 	for _, d := range chain[1:] {
 		in.Dominators = append(in.Dominators, Ref(g, d))
 	}
 	return in
+}
+
+// References are n's outgoing edges with their targets, largest retained
+// size first, as the inspect view lists them.
+func References(g *heapgraph.Graph, n uint32) []heapgraph.Step {
+	var out []heapgraph.Step
+	for e, to := range g.Edges(n) {
+		out = append(out, heapgraph.Step{Edge: e, Node: to})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return g.RetainedSize(out[i].Node) > g.RetainedSize(out[j].Node) })
+	return out
+}
+
+// Retainers are the edges pointing at n with their sources, closest to the
+// roots first, unreachable sources after, weak edges last.
+func Retainers(g *heapgraph.Graph, n uint32) []heapgraph.Step {
+	var out []heapgraph.Step
+	for from, e := range g.Retainers(n) {
+		out = append(out, heapgraph.Step{Edge: e, Node: from})
+	}
+	rank := func(p heapgraph.Step) int64 {
+		d := int64(g.Distance(p.Node))
+		if d < 0 {
+			d = 1 << 40
+		}
+		if g.IsWeakEdge(p.Edge) {
+			d += 1 << 41
+		}
+		return d
+	}
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i]) < rank(out[j]) })
+	return out
 }
 
 // WriteInspectText writes the detail view for people.

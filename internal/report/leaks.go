@@ -114,6 +114,9 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 	} else {
 		facts = append(facts, Fact{"new objects", fmt.Sprintf("%s allocated after %s and still alive in %s", ui.Count(int64(s.NewObjects)), names[0], names[len(names)-1])})
 	}
+	if s.Evidence != "" {
+		facts = append(facts, Fact{"evidence", s.Evidence})
+	}
 	if s.RootClass != s.Class {
 		facts = append(facts, Fact{"held by", s.RootClass})
 	}
@@ -266,6 +269,9 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 	}
 	for _, s := range r.Suspects {
 		fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", s.Rank, s.Pattern, mdEscape(s.Class))
+		if s.Evidence != "" {
+			fmt.Fprintf(w, "Evidence: %s\n\n", s.Evidence)
+		}
 		if s.Location != nil {
 			fmt.Fprintf(w, "Code: `%s`\n\n", locText(s.Location))
 		}

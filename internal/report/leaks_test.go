@@ -21,8 +21,10 @@ func sampleReport() *leak.Report {
 				{Class: "TimersList", Name: "TimersList", ID: 5, Type: "object"},
 				{Edge: "_idleNext", EdgeType: "property", Class: "Timeout", Name: "Timeout", ID: 7, Type: "object", Repeat: 812},
 			},
-			Location: &leak.Location{Function: "poll", Script: "/srv/a.js", Line: 3, Column: 9},
-			Hint:     "clear the timer",
+			Location:  &leak.Location{Function: "poll", Script: "/srv/a.js", Line: 3, Column: 9},
+			Hint:      "clear the timer",
+			Evidence:  "grew by 10 objects in the one interval; two snapshots cannot show that it keeps growing",
+			Intervals: []int64{10}, ThinEvidence: true,
 		}},
 	}
 }
@@ -42,7 +44,7 @@ func TestLeaksJSONSchema(t *testing.T) {
 		}
 	}
 	s := m["suspects"].([]any)[0].(map[string]any)
-	for _, k := range []string{"rank", "pattern", "class", "count", "retained_size", "growth_bytes", "retainer_path", "location", "hint"} {
+	for _, k := range []string{"rank", "pattern", "class", "count", "retained_size", "growth_bytes", "retainer_path", "location", "hint", "evidence", "intervals", "thin_evidence"} {
 		if _, ok := s[k]; !ok {
 			t.Errorf("suspect lacks %q", k)
 		}
@@ -107,5 +109,17 @@ func TestCollectionLineGivesItsOwnSize(t *testing.T) {
 	WriteLeaksText(&b, r, ui.Palette{})
 	if !strings.Contains(b.String(), "Map @7 (Map, 1,600 entries in s2)") {
 		t.Errorf("collection line:\n%s", b.String())
+	}
+}
+
+func TestEvidenceInTextAndMarkdown(t *testing.T) {
+	r := sampleReport()
+	var text, md bytes.Buffer
+	WriteLeaksText(&text, r, ui.Palette{})
+	WriteLeaksMarkdown(&md, r)
+	for name, out := range map[string]string{"text": text.String(), "markdown": md.String()} {
+		if !strings.Contains(out, "evidence") && !strings.Contains(out, "Evidence") || !strings.Contains(out, r.Suspects[0].Evidence) {
+			t.Errorf("%s lacks the evidence:\n%s", name, out)
+		}
 	}
 }

@@ -48,6 +48,15 @@ func holderText(a *leak.Accumulation) string {
 	return name
 }
 
+// singlePattern is the pattern as a single-snapshot report words it: one
+// snapshot shows a big collection, not that it is unbounded.
+func singlePattern(p leak.Pattern) string {
+	if p == leak.PatternCollection {
+		return "collection"
+	}
+	return string(p)
+}
+
 func kindText(a *leak.Accumulation) string {
 	switch a.Kind {
 	case leak.KindClassGroup:
@@ -112,9 +121,9 @@ func WriteSingleText(w io.Writer, r *leak.SingleReport, p ui.Palette) {
 		fmt.Fprintf(w, "\n%s\n", p.Bold(fmt.Sprintf("%d place(s) where memory accumulates, largest first", len(r.Suspects))))
 	}
 	for _, a := range r.Suspects {
-		tag := p.Yellow(string(a.Pattern))
+		tag := p.Yellow(singlePattern(a.Pattern))
 		if a.Runtime {
-			tag = p.Dim(string(a.Pattern) + ", node's own state")
+			tag = p.Dim(singlePattern(a.Pattern) + ", node's own state")
 		}
 		fmt.Fprintf(w, "\n%s %s  %s  %s\n", p.Bold(fmt.Sprintf("#%d", a.Rank)), tag, p.Bold(a.Class),
 			p.Red(fmt.Sprintf("%s retained (%.1f%% of the heap)", sizeText(a.RetainedSize), 100*a.Share)))
@@ -155,11 +164,11 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 	} else {
 		fmt.Fprintf(w, "| # | pattern | class | count | retained | share | holder |\n| ---: | --- | --- | ---: | ---: | ---: | --- |\n")
 		for _, a := range r.Suspects {
-			fmt.Fprintf(w, "| %d | %s | `%s` | %s | %s | %.1f%% | %s |\n", a.Rank, a.Pattern, mdEscape(a.Class),
+			fmt.Fprintf(w, "| %d | %s | `%s` | %s | %s | %.1f%% | %s |\n", a.Rank, singlePattern(a.Pattern), mdEscape(a.Class),
 				ui.Count(a.Count), sizeText(a.RetainedSize), 100*a.Share, mdEscape(holderText(&a)))
 		}
 		for _, a := range r.Suspects {
-			fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", a.Rank, a.Pattern, mdEscape(a.Class))
+			fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", a.Rank, singlePattern(a.Pattern), mdEscape(a.Class))
 			if a.Location != nil {
 				fmt.Fprintf(w, "Code: `%s`\n\n", locText(a.Location))
 			}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,11 +74,13 @@ type SummaryOptions struct {
 // SortKeys are the accepted values of SummaryOptions.Sort.
 var SortKeys = []string{"retained", "shallow", "count"}
 
-// Totals returns the header numbers of g.
+// Totals returns the header numbers of g. The file is written with
+// forward slashes, so the JSON is the same bytes on Windows as elsewhere
+// (Windows accepts them as separators too).
 func Totals(g *heapgraph.Graph, file string) SnapshotTotals {
 	st := g.Stats
 	return SnapshotTotals{
-		File: file, Nodes: g.S.NodeCount, Edges: g.S.EdgeCount, TotalSize: st.Total,
+		File: filepath.ToSlash(file), Nodes: g.S.NodeCount, Edges: g.S.EdgeCount, TotalSize: st.Total,
 		Breakdown: Breakdown{V8Heap: st.V8Heap, Code: st.Code, Strings: st.Strings, JSArrays: st.JSArrays,
 			TypedArrays: st.TypedArrays, System: st.System, Native: st.Native},
 	}

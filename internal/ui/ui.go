@@ -12,27 +12,22 @@ import (
 	"unicode/utf8"
 )
 
-// IsTerminal reports whether w is a character device (a terminal). Files,
-// pipes and buffers are not.
+// IsTerminal reports whether w is a terminal (a Windows console there).
+// Files, pipes and buffers are not.
 func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return false
-	}
-	return st.Mode()&os.ModeCharDevice != 0
+	return ok && isTerminal(f)
 }
 
-// ColorEnabled is true when w is a terminal and NO_COLOR is unset or empty
-// (https://no-color.org).
+// ColorEnabled is true when w is a terminal that shows ANSI colours and
+// NO_COLOR is unset or empty (https://no-color.org). A Windows console is
+// switched to ANSI processing first; one that cannot be gets no colour.
 func ColorEnabled(w io.Writer) bool {
 	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
 		return false
 	}
-	return IsTerminal(w)
+	f, ok := w.(*os.File)
+	return ok && isTerminal(f) && enableANSI(f)
 }
 
 // Palette colours text when enabled and passes it through otherwise, so

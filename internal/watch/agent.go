@@ -17,11 +17,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/inspector"
@@ -98,6 +96,11 @@ type Config struct {
 	// SnapshotCount stops the agent after this many periodic snapshots
 	// (and their analysis); 0: no limit.
 	SnapshotCount int
+	// NearHeapLimit arms node's near-heap-limit snapshot in the target
+	// (v8.setHeapSnapshotNearHeapLimit, node 18.10+) for this many
+	// snapshots; 0: off. A target started with
+	// --heapsnapshot-near-heap-limit is followed either way (oom.go).
+	NearHeapLimit int
 	// DataDir holds targets/NAME/{snapshots,reports}.
 	DataDir string
 
@@ -145,9 +148,11 @@ type Event struct {
 	Growth  int64         `json:"growth_bytes,omitempty"`
 	Rate    float64       `json:"bytes_per_second,omitempty"`
 	// GCs and MajorGCs count the collections since the previous sample
-	// (sample events only).
-	GCs      int `json:"gcs,omitempty"`
-	MajorGCs int `json:"major_gcs,omitempty"`
+	// (sample events only); ForcedGCs those of them the program did not
+	// cause (global.gc(), heap snapshots, watch's gc action), part of GCs.
+	GCs       int `json:"gcs,omitempty"`
+	MajorGCs  int `json:"major_gcs,omitempty"`
+	ForcedGCs int `json:"forced_gcs,omitempty"`
 	// LeakSignal is how far the leak signal is from firing (sample events).
 	LeakSignal *LeakProgress `json:"leak_signal,omitempty"`
 	// Tracked are the --track and --count values measured at this sample.
@@ -193,19 +198,20 @@ func (i Info) DefaultName() string {
 }
 
 type agent struct {
-	cfg      Config
-	name     string
-	conn     Conn
-	info     Info
-	session  int64
-	pending  []store.Event
-	last     map[string]time.Time // cooldowns: "trigger/action" -> last fired
-	seq      int
-	sample   store.Sample
-	samples  int    // samples taken, all sessions
-	periodic int    // periodic snapshots taken
-	workers  int    // worker threads last noted
-	id       string // this watcher's registration in the target's probe
+	cfg         Config
+	waitingSaid bool // "disconnected" said since the last "connected"
+	name        string
+	conn        Conn
+	info        Info
+	session     int64
+	pending     []store.Event
+	last        map[string]time.Time // cooldowns: "trigger/action" -> last fired
+	seq         int
+	sample      store.Sample
+	samples     int    // samples taken, all sessions
+	periodic    int    // periodic snapshots taken
+	workers     int    // worker threads last noted
+	id          string // this watcher's registration in the target's probe
 	// analysing delivers the result of the automatic analysis running in
 	// the background; nil when none runs. One at a time.
 	analysing chan analysis
@@ -225,10 +231,16 @@ type agent struct {
 	// session is a new one, so ids were renumbered).
 	seriesStart string
 	newSeries   bool
+	// windows are the target-clock spans of the GCs watch itself asked
+	// for (snapshots, the gc action): GCs starting inside are forced.
+	windows []window
 	// trackers are Config.Tracked's state; mainDir is the main module's
 	// folder, for require('./x') in their expressions.
 	trackers []*tracker
 	mainDir  string
+	// oom follows the folder node writes near-heap-limit snapshots to;
+	// nil when none is armed.
+	oom *oomWatch
 }
 
 // analysis is the outcome of one automatic analysis.
@@ -268,6 +280,10 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	for {
 		err := a.session1(ctx, c)
+		// A target that ran out of memory died, or the session ended
+		// otherwise: collect what node wrote near the heap limit first.
+		a.collectOOM(ctx, true)
+		a.oom = nil
 		if a.stop.Err() != nil || errors.Is(err, errDone) {
 			return nil
 		}
@@ -287,8 +303,14 @@ func Run(ctx context.Context, cfg Config) error {
 			// reported gone right away.
 			waiting.Message, later = "target exited; waiting for it to come back", true
 		}
-		if !later {
+		// A session that node dropped before it got going (a restarted
+		// target still starting up) is one more failed attempt, not a
+		// second disconnection.
+		if a.waitingSaid {
+			later = false
+		} else if !later {
 			a.emit(waiting)
+			a.waitingSaid = true
 		}
 		// The old session is gone, and with it V8's object ids: later
 		// snapshots form a new series for the automatic analysis.
@@ -297,6 +319,7 @@ func Run(ctx context.Context, cfg Config) error {
 			if later {
 				later = false
 				a.emit(waiting)
+				a.waitingSaid = true
 			}
 		})
 		if err != nil {
@@ -380,9 +403,11 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		m.HeapLimit(int64(a.info.HeapLimit))
 		m.Leak(false, 0)
 	}
+	a.waitingSaid = false
 	a.emit(Event{Kind: "connected", Message: fmt.Sprintf("watching %s (pid %d, node %s, heap limit %s) every %s",
 		a.name, a.info.PID, a.info.Node, ui.Bytes(int64(a.info.HeapLimit)), a.cfg.Interval)})
 	a.noteWorkers(ctx)
+	a.armNearLimit(ctx)
 
 	reason := "interrupted"
 	defer func() {
@@ -412,6 +437,12 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		st := time.NewTicker(a.cfg.SnapshotEvery)
 		defer st.Stop()
 		snapC = st.C
+	}
+	var oomC <-chan time.Time
+	if a.oom != nil {
+		ot := time.NewTicker(time.Second)
+		defer ot.Stop()
+		oomC = ot.C
 	}
 	// First sample right away: a short watch still records something.
 	if err := a.tick(ctx); err != nil {
@@ -476,6 +507,8 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 					return errDone
 				}
 			}
+		case <-oomC:
+			a.collectOOM(ctx, false)
 		case r := <-a.analysing:
 			a.analysing = nil
 			a.finishAnalysis(ctx, r)
@@ -582,7 +615,7 @@ func (a *agent) tick(ctx context.Context) error {
 	}
 	now := time.Now()
 	var m [5]float64
-	var gcs [][4]float64
+	var gcs [][]float64
 	dropped := 0
 	if len(raw) != 7 {
 		return fmt.Errorf("unexpected sample shape (%d fields)", len(raw))
@@ -607,44 +640,14 @@ func (a *agent) tick(ctx context.Context) error {
 	if mt := a.cfg.Metrics; mt != nil {
 		mt.Memory(s.RSS, s.HeapTotal, s.HeapUsed, s.External, s.ArrayBuffers)
 	}
-	// Major GCs are kept one by one (the leak signal's history); the
-	// others are folded per kind into one record per sample.
-	var recs []store.GC
-	folded := map[string]*store.GC{}
-	majors := 0
-	for _, g := range gcs {
-		kind := gcKindName(int(g[0]))
-		t := time.UnixMicro(int64((a.info.Origin + g[2]) * 1000))
-		pause := time.Duration(g[1] * float64(time.Millisecond))
-		if a.cfg.Metrics != nil {
-			a.cfg.Metrics.GC(kind, pause)
-		}
-		if kind == "major" {
-			majors++
-			recs = append(recs, store.GC{Time: t, Kind: kind, Count: 1, Pause: pause, HeapAfter: int64(g[3])})
-			a.leakStep(ctx, t, int64(g[3]))
-			continue
-		}
-		f := folded[kind]
-		if f == nil {
-			f = &store.GC{Time: now, Kind: kind}
-			folded[kind] = f
-		}
-		f.Count++
-		f.Pause += pause
-		f.MaxPause = max(f.MaxPause, pause)
-	}
-	for _, k := range []string{"minor", "incremental", "weakcb", "other"} {
-		if f := folded[k]; f != nil {
-			recs = append(recs, *f)
-		}
-	}
+	tl := a.collect(ctx, now, gcs)
+	recs := tl.recs
 	tracked := a.track(ctx, now)
 	rises, window, growth, need := a.cfg.Leak.Progress()
 	prog := &LeakProgress{Active: a.cfg.Leak.Active(), RisingGCs: rises, Window: window, GrowthBytes: growth, MinGrowthBytes: need}
-	a.emit(Event{Kind: "sample", Sample: &s, GCs: len(gcs), MajorGCs: majors, LeakSignal: prog, Tracked: tracked,
-		Message: fmt.Sprintf("heap used %s of %s, rss %s, external %s, %d GCs (%d major)",
-			ui.Bytes(s.HeapUsed), ui.Bytes(s.HeapTotal), ui.Bytes(s.RSS), ui.Bytes(s.External), len(gcs), majors)})
+	a.emit(Event{Kind: "sample", Sample: &s, GCs: tl.all, MajorGCs: tl.majors, ForcedGCs: tl.forced, LeakSignal: prog, Tracked: tracked,
+		Message: fmt.Sprintf("heap used %s of %s, rss %s, external %s, %s",
+			ui.Bytes(s.HeapUsed), ui.Bytes(s.HeapTotal), ui.Bytes(s.RSS), ui.Bytes(s.External), tl.text())})
 	if dropped > 0 {
 		a.emit(Event{Kind: "error", Message: fmt.Sprintf("%d GC records dropped (more than %s GCs between samples)", dropped, ringCap)})
 	}
@@ -779,7 +782,7 @@ func (a *agent) do(ctx context.Context, trigger string, act Action, why string) 
 		gctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
 		before := a.sample.HeapUsed
-		if err := a.conn.Call(gctx, "HeapProfiler.collectGarbage", nil, nil); err != nil {
+		if err := a.forcing(gctx, func() error { return a.conn.Call(gctx, "HeapProfiler.collectGarbage", nil, nil) }); err != nil {
 			return "", "", err
 		}
 		var raw []json.RawMessage
@@ -802,14 +805,14 @@ func (a *agent) do(ctx context.Context, trigger string, act Action, why string) 
 		if err := a.cfg.CanSignal(a.info.PID); err != nil {
 			return "", "", fmt.Errorf("not sending %s: %w", act.Arg, err)
 		}
-		if err := syscall.Kill(a.info.PID, sig); err != nil {
+		if err := sendSignal(a.info.PID, sig); err != nil {
 			return "", "", fmt.Errorf("sending %s to pid %d: %w", act.Arg, a.info.PID, err)
 		}
 		return fmt.Sprintf("sent %s to pid %d", act.Arg, a.info.PID), "", nil
 	case "hook":
 		hctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(hctx, "/bin/sh", "-c", act.Arg)
+		cmd := shellCommand(hctx, act.Arg)
 		cmd.Env = append(os.Environ(),
 			"LEAKHOUND_TARGET="+a.name,
 			fmt.Sprintf("LEAKHOUND_PID=%d", a.info.PID),
@@ -870,7 +873,12 @@ func (a *agent) snapshot(ctx context.Context, dir, reason string) (string, error
 	}
 	a.seq++
 	path := filepath.Join(dir, inspector.SnapshotName(a.info.PID, time.Now(), a.seq))
-	size, err := a.cfg.Capture(ctx, a.conn, path)
+	var size int64
+	err := a.forcing(ctx, func() error {
+		var err error
+		size, err = a.cfg.Capture(ctx, a.conn, path)
+		return err
+	})
 	if err != nil {
 		return "", err
 	}

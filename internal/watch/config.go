@@ -72,11 +72,6 @@ func ParseActions(s string) ([]Action, error) {
 	return out, nil
 }
 
-var signals = map[string]syscall.Signal{
-	"SIGTERM": syscall.SIGTERM, "SIGINT": syscall.SIGINT, "SIGHUP": syscall.SIGHUP,
-	"SIGUSR2": syscall.SIGUSR2, "SIGKILL": syscall.SIGKILL, "SIGQUIT": syscall.SIGQUIT,
-}
-
 func canonicalSignal(s string) string {
 	s = strings.ToUpper(strings.TrimSpace(s))
 	if !strings.HasPrefix(s, "SIG") {
@@ -90,7 +85,7 @@ func canonicalSignal(s string) string {
 func ParseSignal(s string) (syscall.Signal, error) {
 	sig, ok := signals[canonicalSignal(s)]
 	if !ok {
-		return 0, fmt.Errorf("unsupported signal %q (want SIGTERM, SIGINT, SIGHUP, SIGUSR2, SIGQUIT or SIGKILL)", s)
+		return 0, fmt.Errorf("unsupported signal %q (%s)", s, signalChoice)
 	}
 	return sig, nil
 }

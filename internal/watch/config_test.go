@@ -6,11 +6,12 @@ import (
 )
 
 func TestParseActions(t *testing.T) {
-	got, err := ParseActions("log, snapshot,gc,signal:term,hook:curl -d a,b http://x")
+	// signal:kill: the one signal every OS can send (Windows: TerminateProcess).
+	got, err := ParseActions("log, snapshot,gc,signal:kill,hook:curl -d a,b http://x")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Action{{"log", ""}, {"snapshot", ""}, {"gc", ""}, {"signal", "SIGTERM"}, {"hook", "curl -d a,b http://x"}}
+	want := []Action{{"log", ""}, {"snapshot", ""}, {"gc", ""}, {"signal", "SIGKILL"}, {"hook", "curl -d a,b http://x"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v want %v", got, want)
 	}

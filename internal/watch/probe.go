@@ -26,9 +26,15 @@ const probeKey = `Symbol.for('leakhound.watch')`
 // ringCap is the GC records a watcher's buffer holds between samples.
 const ringCap = "4096"
 
+// A record is [kind, pause, start, oldGen, flags]: flags are node's
+// NODE_PERFORMANCE_GC_FLAGS_* (forced = 4, set by global.gc()). Watchers
+// registered by a leakhound from before flags have 4-number records (no
+// "w" in their registration); the observer writes each watcher's width.
+
 // installJS installs the observer if needed, registers the watcher %q and
 // returns the target's identity and limits. A probe left by an older
-// leakhound (no ring) is removed first.
+// leakhound (no ring) is removed first; an observer from before flags
+// (no "v") is replaced by this one, keeping its watchers' buffers.
 const installJS = `(() => {
   const K = ` + probeKey + `;
   const CAP = ` + ringCap + `;
@@ -37,6 +43,13 @@ const installJS = `(() => {
   if (w && !w.ring) {
     for (const id of Array.from(w.subs.keys())) w.stop(id);
     w = globalThis[K];
+  }
+  let keep = [];
+  if (w && !w.v) {
+    keep = Array.from(w.subs.entries());
+    for (const [id] of keep) w.stop(id);
+    if (globalThis[K] === w) delete globalThis[K];
+    w = undefined;
   }
   if (!w) {
     const v8 = load('v8');
@@ -53,21 +66,25 @@ const installJS = `(() => {
       for (let i = 0; i < es.length; i++) {
         const e = es[i];
         const kind = e.detail ? e.detail.kind : e.kind;
+        const flags = e.detail ? e.detail.flags : e.flags;
         if (kind === 4 && old < 0) old = oldGen();
         for (const s of subs.values()) {
           if (!s.r) continue; // an older leakhound's registration
           if (s.n >= CAP) { s.dropped++; continue; }
-          const j = ((s.head + s.n) %% CAP) * 4;
+          const W = s.w || 4;
+          const j = ((s.head + s.n) %% CAP) * W;
           s.r[j] = kind; s.r[j + 1] = e.duration; s.r[j + 2] = e.startTime; s.r[j + 3] = kind === 4 ? old : 0;
+          if (W > 4) s.r[j + 4] = flags || 0;
           s.n++;
         }
       }
     });
     obs.observe({ entryTypes: ['gc'] });
-    w = { ring: true, v8, subs, stop(id) { subs.delete(id); if (subs.size === 0) { obs.disconnect(); delete globalThis[K]; } } };
+    w = { ring: true, v: 2, v8, subs, stop(id) { subs.delete(id); if (subs.size === 0) { obs.disconnect(); delete globalThis[K]; } } };
     Object.defineProperty(globalThis, K, { value: w, configurable: true, enumerable: false, writable: true });
   }
-  if (!w.subs.has(%[1]q)) w.subs.set(%[1]q, { r: new Float64Array(CAP * 4), head: 0, n: 0, dropped: 0 });
+  for (const [id, s] of keep) if (!w.subs.has(id)) w.subs.set(id, s);
+  if (!w.subs.has(%[1]q)) w.subs.set(%[1]q, { r: new Float64Array(CAP * 5), w: 5, head: 0, n: 0, dropped: 0 });
   const perf = load('perf_hooks').performance;
   return { pid: process.pid, node: process.version, limit: w.v8.getHeapStatistics().heap_size_limit,
     origin: perf.timeOrigin, now: perf.now(), argv: (process.argv || []).slice(1, 3), title: process.title };
@@ -75,7 +92,7 @@ const installJS = `(() => {
 
 // sampleJS reads process.memoryUsage() and drains watcher %q's GC buffer.
 // It returns the JSON text [rss, heapTotal, heapUsed, external,
-// arrayBuffers, [[kind, pause, start, oldGen], ...], dropped]. GCs are null
+// arrayBuffers, [[kind, pause, start, oldGen, flags], ...], dropped]. GCs are null
 // when the observer or the registration is gone (someone removed it), and
 // the watcher re-installs.
 const sampleJS = `(() => {
@@ -86,9 +103,10 @@ const sampleJS = `(() => {
   let g = 'null', d = 0;
   if (s) {
     g = '[';
+    const W = s.w || 4;
     for (let i = 0; i < s.n; i++) {
-      const j = ((s.head + i) %% CAP) * 4;
-      g += (i ? ',[' : '[') + s.r[j] + ',' + s.r[j + 1] + ',' + s.r[j + 2] + ',' + s.r[j + 3] + ']';
+      const j = ((s.head + i) %% CAP) * W;
+      g += (i ? ',[' : '[') + s.r[j] + ',' + s.r[j + 1] + ',' + s.r[j + 2] + ',' + s.r[j + 3] + (W > 4 ? ',' + s.r[j + 4] : '') + ']';
     }
     g += ']';
     s.head = (s.head + s.n) %% CAP; s.n = 0;
@@ -102,6 +120,14 @@ const sampleJS = `(() => {
 const uninstallJS = `(() => { const w = globalThis[` + probeKey + `]; if (w) w.stop(%[1]q); return true; })()`
 
 func probeJS(tmpl, id string) string { return fmt.Sprintf(tmpl, id) }
+
+// nowJS reads the target's clock, the one GC records' start times use.
+const nowJS = `performance.now()`
+
+// gcFlagForced is NODE_PERFORMANCE_GC_FLAGS_FORCED: the GC was forced
+// (global.gc()). Heap snapshots' and the inspector's collectGarbage GCs
+// carry no flag; watch marks the ones it caused itself by time.
+const gcFlagForced = 4
 
 // GC kinds as node's perf_hooks reports them (NODE_PERFORMANCE_GC_*), named
 // as prom-client names them.

@@ -278,7 +278,19 @@ func (a *agent) track(ctx context.Context, now time.Time) []TrackedValue {
 		}
 		tctx, cancel := context.WithTimeout(a.stop, sampleTimeout)
 		began := time.Now()
-		v, err := measure(tctx, a.conn, t, a.mainDir)
+		var v TrackedValue
+		var err error
+		if t.Count {
+			// Runtime.queryObjects collects garbage first (reason "heap
+			// profiler"): those GCs are watch's, not the program's.
+			err = a.forcing(tctx, func() error {
+				var merr error
+				v, merr = measure(tctx, a.conn, t, a.mainDir)
+				return merr
+			})
+		} else {
+			v, err = measure(tctx, a.conn, t, a.mainDir)
+		}
 		took := time.Since(began)
 		cancel()
 		if err != nil {

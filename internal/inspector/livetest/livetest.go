@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // Dir is testdata/live at the repository root.
@@ -18,14 +20,8 @@ func Dir() string {
 	return filepath.Join(filepath.Dir(file), "..", "..", "..", "testdata", "live")
 }
 
-// Node returns node's path, skipping the test when node is missing.
-func Node(t testing.TB) string {
-	p, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
-	return p
-}
+// Node returns the node under test's path (see nodetest).
+func Node(t testing.TB) string { return nodetest.Path(t) }
 
 // Start runs node with args (script paths relative to testdata/live) and
 // waits for its "ready" line on stdout. The process is killed when the test

@@ -1,0 +1,256 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/heapindex"
+	"github.com/leakhound/leakhound/internal/inspector"
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+// Index policy (docs/index.md): after a cold load of a snapshot of at
+// least autoIndexMin bytes, an index is written to the cache directory
+// when the disk keeps indexReserve free after it; the directory is trimmed
+// to indexBudget, oldest first.
+const (
+	autoIndexMin = 64 << 20
+	indexReserve = 1 << 30
+	indexBudget  = 20 << 30
+)
+
+func init() {
+	Register(&Command{
+		Name:    "index",
+		Summary: "write the index that re-opens a heap snapshot without analysing it again",
+		Usage:   "leakhound index FILE... [--index-dir DIR] [--force]",
+		Run:     runIndex,
+	})
+}
+
+// indexOptions are the --index-dir and --no-index flags.
+type indexOptions struct {
+	dir   string // "" is the user cache directory
+	off   bool   // neither read nor write indexes
+	force bool   // write even below autoIndexMin (the index command)
+	fresh bool   // ignore an existing index (index --force)
+}
+
+// addIndexFlags adds --index-dir and --no-index to a command that loads
+// snapshots; LoadGraph follows them.
+func addIndexFlags(fs *flag.FlagSet, env *Env) {
+	o := &indexOptions{}
+	fs.StringVar(&o.dir, "index-dir", "", "where snapshot indexes are kept (default: the user cache directory's leakhound/)")
+	fs.BoolVar(&o.off, "no-index", false, "neither use nor write a snapshot index")
+	env.index = o
+}
+
+// indexDir is where indexes go.
+func (o indexOptions) indexDir() (string, error) {
+	if o.dir != "" {
+		return o.dir, nil
+	}
+	if d := os.Getenv("LEAKHOUND_INDEX_DIR"); d != "" {
+		return d, nil
+	}
+	c, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(c, "leakhound"), nil
+}
+
+// indexCache is one snapshot's index: the graph re-opened from it, or
+// where to write one.
+type indexCache struct {
+	g     *heapgraph.Graph
+	write bool
+	snap  string
+	id    heapindex.Identity
+	path  string
+	size  int64
+}
+
+// open looks for path's index. A missing one is silent; an unusable one
+// is removed with one note on stderr (unless quiet).
+func (o indexOptions) open(env *Env, path string, quiet bool) *indexCache {
+	c := &indexCache{snap: path}
+	if o.off || os.Getenv("LEAKHOUND_NO_INDEX") != "" {
+		return c
+	}
+	dir, err := o.indexDir()
+	if err != nil {
+		return c
+	}
+	c.id, err = heapindex.Identify(path)
+	if err != nil {
+		return c // the load will say what is wrong with the file
+	}
+	c.size = c.id.Size
+	c.path = filepath.Join(dir, c.id.Name())
+	c.write = o.force || c.size >= autoIndexMin
+	if o.fresh {
+		return c
+	}
+	g, err := heapindex.Open(c.path, c.id)
+	if err == nil {
+		now := time.Now()
+		os.Chtimes(c.path, now, now) // recently used: trimmed last
+		c.g = g
+		return c
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		if !quiet {
+			fmt.Fprintf(env.Stderr, "note: ignoring the index %s (%v); analysing the snapshot\n", c.path, err)
+		}
+		os.Remove(c.path)
+	}
+	return c
+}
+
+// save writes g's index atomically after checking free space, and returns
+// a note for the user (or why it was not written).
+func (c *indexCache) save(g *heapgraph.Graph) string {
+	size, err := heapindex.Size(g)
+	if err != nil {
+		return "note: no index written: " + err.Error()
+	}
+	dir := filepath.Dir(c.path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "note: no index written: " + err.Error()
+	}
+	free, err := inspector.FreeDisk(dir)
+	if err != nil {
+		return "note: no index written: " + err.Error()
+	}
+	if free-size < indexReserve {
+		return fmt.Sprintf("note: no index written: it needs %s and %s has %s free", ui.Bytes(size), dir, ui.Bytes(free))
+	}
+	// The snapshot must not have changed while it was analysed.
+	if id, err := heapindex.Identify(c.snap); err != nil || id != c.id {
+		return "note: no index written: the snapshot changed while it was read"
+	}
+	err = streamFileAtomic(c.path, func(w io.Writer) error {
+		_, err := heapindex.Write(w, g, c.id)
+		return err
+	})
+	if err != nil {
+		return "note: no index written: " + err.Error()
+	}
+	trimIndexes(dir, c.path)
+	return fmt.Sprintf("index written: %s (%s, snapshot %s)", c.path, ui.Bytes(size), ui.Bytes(c.size))
+}
+
+// trimIndexes removes the least recently used indexes in dir beyond
+// indexBudget, never keep.
+func trimIndexes(dir, keep string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	type file struct {
+		path string
+		size int64
+		used time.Time
+	}
+	var files []file
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), heapindex.Ext) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() {
+			files = append(files, file{filepath.Join(dir, e.Name()), info.Size(), info.ModTime()})
+		}
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].used.After(files[j].used) })
+	var total int64
+	for _, f := range files {
+		total += f.size
+		if total > indexBudget && f.path != keep {
+			os.Remove(f.path)
+		}
+	}
+}
+
+func runIndex(ctx context.Context, env *Env, args []string) error {
+	c := commands["index"]
+	fs := NewFlags(env, c)
+	o := indexOptions{force: true}
+	fs.StringVar(&o.dir, "index-dir", "", "where to write the index (default: the user cache directory's leakhound/)")
+	fs.BoolVar(&o.fresh, "force", false, "write a new index even if a valid one exists")
+	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
+	pos, err := ParseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return BadInputf("index needs at least one snapshot FILE")
+	}
+	for _, file := range pos {
+		cache := o.open(env, file, *quiet)
+		if cache.g != nil {
+			fmt.Fprintf(env.Stdout, "%s: index is up to date: %s\n", file, cache.path)
+			continue
+		}
+		if cache.path == "" {
+			if _, err := os.Stat(file); err != nil {
+				return BadInputf("%s: no such file", file)
+			}
+			return fmt.Errorf("%s: cannot find a place for its index", file)
+		}
+		// Load without the automatic index, then write it here so a
+		// failure is this command's error, not a note.
+		g, err := loadGraph(ctx, env, file, *quiet, indexOptions{off: true}, nil)
+		if err != nil {
+			return err
+		}
+		note := cache.save(g)
+		if !strings.HasPrefix(note, "index written") {
+			return errors.New(strings.TrimPrefix(note, "note: "))
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s\n", file, note)
+	}
+	return nil
+}
+
+// serverIndex gives a long-running server's loader (mcp) the same index
+// policy as LoadGraph: open re-opens path's index (nil if none), saved
+// writes one after path was analysed. Notes go to env.Stderr.
+func serverIndex(env *Env) (open func(string) *heapgraph.Graph, saved func(string, *heapgraph.Graph)) {
+	opts := indexOptions{}
+	if env.index != nil {
+		opts = *env.index
+	}
+	var mu sync.Mutex
+	pending := map[string]*indexCache{}
+	open = func(path string) *heapgraph.Graph {
+		c := opts.open(env, path, false)
+		if c.g == nil && c.write {
+			mu.Lock()
+			pending[path] = c
+			mu.Unlock()
+		}
+		return c.g
+	}
+	saved = func(path string, g *heapgraph.Graph) {
+		mu.Lock()
+		c := pending[path]
+		delete(pending, path)
+		mu.Unlock()
+		if c != nil {
+			fmt.Fprintln(env.Stderr, c.save(g))
+		}
+	}
+	return open, saved
+}

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestIndexCommand writes an index with `leakhound index`, checks that
+// summary, inspect and paths give the same output from it as from the
+// snapshot, and that a corrupt index is ignored with one note.
+func TestIndexCommand(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := run(t, "index", "--index-dir", dir, "--quiet", caseStudySnap)
+	if code != 0 || !strings.Contains(out, "index written: ") || !strings.Contains(out, "snapshot ") {
+		t.Fatalf("index: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.lhx"))
+	if len(files) != 1 {
+		t.Fatalf("index files: %v", files)
+	}
+	if code, out, _ := run(t, "index", "--index-dir", dir, caseStudySnap); code != 0 || !strings.Contains(out, "up to date") {
+		t.Fatalf("second index: exit %d, %q", code, out)
+	}
+	id := firstObject(t)
+	for _, args := range [][]string{
+		{"summary", "--json"},
+		{"inspect", "--json", id},
+		{"paths", "--json", id},
+	} {
+		cmd := append(args[:1:1], append([]string{caseStudySnap}, args[1:]...)...)
+		_, cold, _ := run(t, append(cmd, "--no-index")...)
+		code, warm, errs := run(t, append(cmd, "--index-dir", dir)...)
+		if code != 0 || warm != cold || cold == "" {
+			t.Errorf("%v: exit %d, output from the index differs (stderr %q)", args, code, errs)
+		}
+	}
+	// Corrupt it: the next load notes it once, analyses the snapshot, and
+	// gives the same answer.
+	b, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(files[0], b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, cold, _ := run(t, "summary", caseStudySnap, "--json", "--no-index")
+	code, warm, errs := run(t, "summary", caseStudySnap, "--json", "--index-dir", dir)
+	if code != 0 || warm != cold || strings.Count(errs, "note: ignoring the index") != 1 || !strings.Contains(errs, "checksum") {
+		t.Errorf("corrupt index: exit %d, same output %v, stderr %q", code, warm == cold, errs)
+	}
+}
+
+// firstObject returns a RequestContext's id, for inspect and paths.
+func firstObject(t *testing.T) string {
+	t.Helper()
+	g, err := LoadGraph(t.Context(), &Env{Stderr: new(strings.Builder)}, caseStudySnap, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
+		if g.ClassName(n) == "RequestContext" {
+			return "@" + strconv.FormatUint(uint64(g.ID(n)), 10)
+		}
+	}
+	t.Fatal("no RequestContext in the case study")
+	return ""
+}

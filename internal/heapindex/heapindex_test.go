@@ -1,0 +1,214 @@
+package heapindex
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
+	"github.com/leakhound/leakhound/internal/heapsnapshot/snapshottest"
+)
+
+// build analyses a golden snapshot (whose numbers heapgraph's golden test
+// proves equal to DevTools') and writes its index.
+func build(t testing.TB, name string) (*heapgraph.Graph, string, Identity) {
+	t.Helper()
+	src := filepath.Join("../../testdata/golden", name+".heapsnapshot.gz")
+	s, err := heapsnapshot.Open(src, heapsnapshot.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := heapgraph.Build(s, heapgraph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := Identify(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), id.Name())
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := Write(f, g, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := Size(g); want != n {
+		t.Fatalf("Size says %d bytes, Write wrote %d", want, n)
+	}
+	return g, path, id
+}
+
+// TestRoundTrip re-opens indexes of real snapshots and checks every number
+// a command can show against the freshly analysed graph.
+func TestRoundTrip(t *testing.T) {
+	for _, name := range []string{"casestudy", "casestudy-node16", "chrome-leaky"} {
+		t.Run(name, func(t *testing.T) {
+			want, path, id := build(t, name)
+			got, err := Open(path, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.NodeCount() != want.NodeCount() || got.S.EdgeCount != want.S.EdgeCount {
+				t.Fatalf("got %d nodes %d edges, want %d %d", got.NodeCount(), got.S.EdgeCount, want.NodeCount(), want.S.EdgeCount)
+			}
+			for n := uint32(0); n < uint32(want.NodeCount()); n++ {
+				if got.ID(n) != want.ID(n) || got.RetainedSize(n) != want.RetainedSize(n) ||
+					got.ShallowSize(n) != want.ShallowSize(n) || got.Distance(n) != want.Distance(n) ||
+					got.ClassName(n) != want.ClassName(n) || got.Dominator(n) != want.Dominator(n) ||
+					got.Name(n) != want.Name(n) || got.TypeName(n) != want.TypeName(n) ||
+					got.Detachedness(n) != want.Detachedness(n) || got.RetainerCount(n) != want.RetainerCount(n) {
+					t.Fatalf("node %d differs", n)
+				}
+				if m, ok := got.NodeByID(want.ID(n)); !ok || got.ID(m) != want.ID(n) {
+					t.Fatalf("NodeByID(@%d) = %d, %v", want.ID(n), m, ok)
+				}
+			}
+			if !reflect.DeepEqual(got.Summary(), want.Summary()) {
+				t.Error("summaries differ")
+			}
+			if got.Stats != want.Stats || !reflect.DeepEqual(got.Classes, want.Classes) {
+				t.Error("statistics or classes differ")
+			}
+			if !reflect.DeepEqual(got.S.Meta, want.S.Meta) || got.S.NodeTypeIndex != want.S.NodeTypeIndex ||
+				!reflect.DeepEqual(got.S.LocationNode, want.S.LocationNode) {
+				t.Error("snapshot header differs")
+			}
+			// Paths read the retainer index and the names.
+			for _, n := range []uint32{uint32(want.NodeCount() / 2), uint32(want.NodeCount() - 1)} {
+				gp, wp := got.ShortestPaths(n, 5), want.ShortestPaths(n, 5)
+				if len(gp) != len(wp) {
+					t.Fatalf("node %d: %d paths, want %d", n, len(gp), len(wp))
+				}
+				for i := range gp {
+					if got.FormatPath(gp[i]) != want.FormatPath(wp[i]) {
+						t.Errorf("path %d of node %d: %q, want %q", i, n, got.FormatPath(gp[i]), want.FormatPath(wp[i]))
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestRefused checks that a stale, cut-off, corrupt or foreign index is
+// refused with an error, never opened.
+func TestRefused(t *testing.T) {
+	_, path, id := build(t, "casestudy")
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := id
+	other.ModTime++
+	if _, err := Open(path, other); !errors.Is(err, ErrStale) {
+		t.Errorf("stale identity: %v, want ErrStale", err)
+	}
+	if _, err := Open(filepath.Join(t.TempDir(), "none"+Ext), id); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing index: %v", err)
+	}
+	cases := map[string][]byte{
+		"cut off":         good[:len(good)-100],
+		"empty":           {},
+		"foreign":         []byte("{\"snapshot\":{}}" + string(make([]byte, 200))),
+		"flipped in data": flip(good, len(good)/2),
+		"flipped in info": flip(good, 4096+10),
+		"flipped header":  flip(good, fixedHeader+3),
+		"other version":   flip(good, 8),
+	}
+	for name, b := range cases {
+		p := filepath.Join(t.TempDir(), name+Ext)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if g, err := Open(p, id); err == nil || g != nil {
+			t.Errorf("%s: opened (err %v)", name, err)
+		}
+	}
+}
+
+func flip(b []byte, i int) []byte {
+	c := bytes.Clone(b)
+	c[i] ^= 0x40
+	return c
+}
+
+// FuzzDecode feeds mutated indexes to the reader with checksums off, so
+// the checks behind them see hostile content: it must return an error or a
+// consistent graph, never panic.
+func FuzzDecode(f *testing.F) {
+	for _, nodes := range []int{1, 30, 200} {
+		g := synthGraph(f, nodes)
+		var out bytes.Buffer
+		if _, err := Write(&out, g, Identity{}); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(out.Bytes())
+	}
+	f.Add([]byte(magic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		g, err := decode(data, nil, false)
+		if err != nil {
+			return
+		}
+		// Everything a command reads must work on what was accepted.
+		for n := uint32(0); n < uint32(g.NodeCount()); n++ {
+			_ = g.Name(n) + g.ClassName(n) + g.TypeName(n)
+			_ = g.RetainedSize(n) + uint64(g.Distance(n)) + uint64(g.RetainerCount(n))
+			g.NodeByID(g.ID(n))
+			if n < 16 {
+				g.ShortestPaths(n, 2)
+			}
+		}
+		g.Summary()
+	})
+}
+
+// synthGraph analyses a generated snapshot of the given size.
+func synthGraph(tb testing.TB, nodes int) *heapgraph.Graph {
+	tb.Helper()
+	var buf bytes.Buffer
+	if _, err := snapshottest.Write(&buf, snapshottest.Config{Nodes: nodes, Seed: uint64(nodes)}); err != nil {
+		tb.Fatal(err)
+	}
+	s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := heapgraph.Build(s, heapgraph.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return g
+}
+
+// TestSliceOutlivesGraph keeps an array of a re-opened graph after the
+// graph and its snapshot are garbage (their pages are given back then):
+// the array must still read the file's values.
+func TestSliceOutlivesGraph(t *testing.T) {
+	want, path, id := build(t, "casestudy")
+	ids := func() []uint32 {
+		g, err := Open(path, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g.S.NodeID
+	}()
+	for range 3 {
+		runtime.GC()
+	}
+	for n, v := range ids {
+		if v != want.ID(uint32(n)) {
+			t.Fatalf("node %d: id %d after the graph was collected, want %d", n, v, want.ID(uint32(n)))
+		}
+	}
+}

@@ -1,0 +1,14 @@
+//go:build unix
+
+package inspector
+
+import (
+	"errors"
+	"syscall"
+)
+
+// processAlive tells whether pid exists (ours to signal or not).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

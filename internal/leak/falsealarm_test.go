@@ -1,0 +1,134 @@
+package leak
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
+
+// controlCorpus is testdata/scenarios/ok-*.js: programs that do not leak
+// but look as if they might (a cache filling to its bound, a hash table
+// doubling once, a lazy require, JIT warm-up, a queue that drains...).
+// Each runs as a 3-snapshot series after one round of warm-up, as `run`
+// takes it by default.
+var controlCorpus = []string{
+	"ok-cache-filling", "ok-cache-doubling", "ok-churn", "ok-pool", "ok-lazy-require",
+	"ok-jit-warmup", "ok-big-startup", "ok-batch-queue", "ok-timers-rearm",
+	"ok-weakmap-cache", "ok-ring-buffer", "ok-listeners-bounded",
+	// The older controls of the leak corpus.
+	"control", "mid-callback", "rebuilt-bounded",
+}
+
+// leakCorpus is every leaking program of testdata/scenarios.
+var leakCorpus = []string{
+	"abort-signal", "async-await", "bound-listener", "buffer-concat", "buffer-slices",
+	"closures", "dictionary", "event-listener", "events-on", "exit-once", "http-sessions",
+	"interval", "late-log", "linked-list", "map-cache", "noisy", "number-series", "pollers",
+	"pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
+	"stream-backpressure", "string-concat", "template-cache", "waiters-queue", "widgets",
+}
+
+// failsGate is `--fail-on-leak` with the default thresholds (--min-growth 0,
+// --min-count 1), as the CLI applies it.
+func failsGate(rep *Report) bool {
+	for _, s := range rep.Suspects {
+		if s.GrowthBytes >= 0 && (s.CountUnit == "bytes" || s.GrowthCount >= 1) {
+			return true
+		}
+	}
+	return false
+}
+
+// corpusRuns analyses every program of names as a 3-snapshot series, two
+// programs at a time (the machine is shared), and returns which fail the
+// gate, with a line per program for the log.
+func corpusRuns(t *testing.T, names []string) (failed, unsure, lines []string) {
+	t.Helper()
+	type result struct {
+		fail, unsure bool
+		line         string
+	}
+	res := make([]result, len(names))
+	paths := make([][]string, len(names))
+	for i, name := range names {
+		paths[i] = series(t, name, 3)
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			ps := paths[i]
+			rep, err := Analyze(len(ps), func(i int) (*heapgraph.Graph, error) { return loadGraph(ps[i]) }, Options{Names: []string{"S1", "S2", "S3"}})
+			if err != nil {
+				// Not Fatal: this is not the test's goroutine.
+				t.Errorf("%s: %v", name, err)
+				return
+			}
+			var b strings.Builder
+			fmt.Fprintf(&b, "%-22s leak=%-5v", name, failsGate(rep))
+			for _, s := range rep.Suspects {
+				fmt.Fprintf(&b, "\n    suspect %s %s count=%v %s retained=%v\n      evidence: %s", s.Pattern, s.Class, s.Count, s.CountUnit, s.RetainedSize, s.Evidence)
+			}
+			for _, n := range rep.Notes {
+				fmt.Fprintf(&b, "\n    note: %s", n)
+			}
+			unsure := rep.Unsure() > 0
+			if unsure {
+				b.WriteString("\n    unsure: run would take a 4th snapshot")
+			}
+			res[i] = result{failsGate(rep), unsure, b.String()}
+		}()
+	}
+	wg.Wait()
+	for i, r := range res {
+		lines = append(lines, r.line)
+		if r.fail {
+			failed = append(failed, names[i])
+		}
+		if r.unsure {
+			unsure = append(unsure, names[i])
+		}
+	}
+	return failed, unsure, lines
+}
+
+// TestFalseAlarms measures the gate on both corpora: every control must
+// pass `--fail-on-leak` with the defaults (no false positive) and every
+// leak must fail it (no false negative). The counts are printed for
+// bench/false-alarms.md.
+func TestFalseAlarms(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs 44 node programs")
+	}
+	fp, unsureOK, lines := corpusRuns(t, controlCorpus)
+	for _, l := range lines {
+		t.Log(l)
+	}
+	fn := []string{}
+	passed, unsureLeaks, lines := corpusRuns(t, leakCorpus)
+	for _, l := range lines {
+		t.Log(l)
+	}
+	for _, name := range leakCorpus {
+		if !strings.Contains(" "+strings.Join(passed, " ")+" ", " "+name+" ") {
+			fn = append(fn, name)
+		}
+	}
+	t.Logf("false positives: %d of %d controls %v; false negatives: %d of %d leaks %v",
+		len(fp), len(controlCorpus), fp, len(fn), len(leakCorpus), fn)
+	t.Logf("uneven growth (run would take a 4th snapshot): %d of %d controls %v, %d of %d leaks %v",
+		len(unsureOK), len(controlCorpus), unsureOK, len(unsureLeaks), len(leakCorpus), unsureLeaks)
+	if len(fp) > 0 {
+		t.Errorf("false alarms on %v", fp)
+	}
+	if len(fn) > 0 {
+		t.Errorf("leaks not caught: %v", fn)
+	}
+}

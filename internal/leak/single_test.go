@@ -1,0 +1,137 @@
+package leak
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// TestSingleSnapshotCorpus: the last snapshot of each leak scenario, alone,
+// names the planted class in its top suspect, with the pattern the series
+// analysis gives, the holder, a location in the program and a hint.
+func TestSingleSnapshotCorpus(t *testing.T) {
+	cases := []struct {
+		name    string
+		pattern Pattern
+		class   string
+		holder  string // the holder's class, "" when none is expected
+		kind    string // the holder's kind
+	}{
+		{"event-listener", PatternEventListener, "RequestContext", "EventEmitter", "listeners"},
+		{"bound-listener", PatternEventListener, "RequestContext", "EventEmitter", "listeners"},
+		{"map-cache", PatternCollection, "CacheEntry", "Map", "Map"},
+		{"interval", PatternTimer, "Poller", "TimersList", "timer list"},
+		{"closures", PatternClosure, "onData()", "Array", "Array"},
+		{"dictionary", PatternCollection, "Session", "Object", "dictionary"},
+		{"promises", PatternPromise, "PendingRequest", "", ""},
+		{"http-sessions", PatternCollection, "Session", "Map", "Map"},
+		{"abort-signal", PatternEventListener, "UpstreamCall", "AbortSignal", "listeners"},
+		{"async-await", PatternPromise, "AuditRecord", "", ""},
+		{"linked-list", PatternCollection, "HistoryNode", "History", "linked list"},
+		{"widgets", PatternCollection, "ChartWidget", "", ""},
+		{"string-concat", PatternStringBuffer, "(string)", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			paths := series(t, c.name, 3)
+			g, err := loadGraph(paths[len(paths)-1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := AnalyzeOne(g, SingleOptions{Name: "last"})
+			if rep.Snapshots != 1 || len(rep.Suspects) == 0 {
+				t.Fatalf("report: %+v", rep)
+			}
+			for _, a := range rep.Suspects {
+				t.Logf("#%d %s %s %s %s count=%d retained=%d runtime=%v holder=%+v\n  %s", a.Rank, a.Kind, a.Pattern, a.Class, a.RootClass, a.Count, a.RetainedSize, a.Runtime, a.Holder, a.PathText)
+			}
+			top := rep.Suspects[0]
+			if top.Class != c.class || top.Pattern != c.pattern {
+				t.Errorf("top suspect is %s %s, want %s %s", top.Pattern, top.Class, c.pattern, c.class)
+			}
+			if c.holder != "" && (top.Holder == nil || top.Holder.Class != c.holder || top.Holder.Kind != c.kind) {
+				t.Errorf("holder %+v, want a %s (%s)", top.Holder, c.holder, c.kind)
+			}
+			if top.Runtime || top.Hint == "" || top.PathText == "" || top.Share <= 0 || top.Share > 1 || top.RetainedSize == 0 {
+				t.Errorf("incomplete suspect %+v", top)
+			}
+			if top.Location == nil || filepath.Base(top.Location.Script) != c.name+".js" {
+				t.Errorf("location %+v, want a line in %s.js", top.Location, c.name)
+			}
+			if strings.Contains(top.Hint, "only grows") || strings.Contains(top.Hint, "at every snapshot") {
+				t.Errorf("hint claims growth from one snapshot: %q", top.Hint)
+			}
+		})
+	}
+}
+
+var (
+	singleMu    sync.Mutex
+	singleCache = map[string]string{}
+)
+
+// singleSnapshot runs testdata/single/NAME.js, which writes one snapshot.
+func singleSnapshot(t *testing.T, name string) string {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Skip("node is not on the PATH")
+	}
+	singleMu.Lock()
+	defer singleMu.Unlock()
+	if p, ok := singleCache[name]; ok {
+		return p
+	}
+	out := filepath.Join(t.TempDir(), name+".heapsnapshot")
+	dir := filepath.Join(scenarioDir(t), "..", "single")
+	if b, err := exec.Command("node", filepath.Join(dir, name+".js"), out).CombinedOutput(); err != nil {
+		t.Fatalf("node %s.js: %v\n%s", name, err, b)
+	}
+	return out
+}
+
+// TestSingleSnapshotLegitimateState: big state a program keeps on purpose
+// is listed as an accumulation of what it is (the catalogue's Products, the
+// routes), never as growth; node's own module graph is marked as node's
+// state and ranked after the program's.
+func TestSingleSnapshotLegitimateState(t *testing.T) {
+	cases := []struct {
+		name, class, holder, holderName string
+		runtime                         bool
+	}{
+		{"warm-cache", "Product", "Map", "catalogue", false},
+		{"big-config", "{method, upstream}", "Object", "routes", false},
+		{"module-graph", "", "", "", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g, err := loadGraph(singleSnapshot(t, c.name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := AnalyzeOne(g, SingleOptions{})
+			for _, a := range rep.Suspects {
+				t.Logf("#%d %s %s %s count=%d retained=%d runtime=%v holder=%+v", a.Rank, a.Kind, a.Pattern, a.Class, a.Count, a.RetainedSize, a.Runtime, a.Holder)
+				if strings.Contains(a.Hint, "only grows") || strings.Contains(a.Hint, "leak") {
+					t.Errorf("#%d: hint calls it growth or a leak: %q", a.Rank, a.Hint)
+				}
+			}
+			if len(rep.Suspects) == 0 {
+				t.Fatal("nothing listed")
+			}
+			top := rep.Suspects[0]
+			if c.runtime {
+				for _, a := range rep.Suspects {
+					if !a.Runtime {
+						t.Errorf("#%d %s %s: node's own state not marked as such", a.Rank, a.Pattern, a.Class)
+					}
+				}
+				return
+			}
+			if top.Class != c.class || top.Kind != KindAccumulation || top.Holder == nil || top.Holder.Class != c.holder || top.Holder.Name != c.holderName {
+				t.Errorf("top: %s %s holder %+v; want %s entries in %s %s", top.Kind, top.Class, top.Holder, c.class, c.holder, c.holderName)
+			}
+		})
+	}
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs the tests that drive node under each node given, one after the other
+# (the same test binaries: internal/nodetest reads LEAKHOUND_NODE). The
+# heavy tests that only read committed files (synthetic and truncated
+# snapshots, the committed goldens, fuzz seeds) are skipped: they do not
+# depend on node and ran once in the main `go test ./...`.
+# Usage: scripts/test-node-matrix.sh NODE...   (paths of node binaries)
+#   LEAKHOUND_ORACLE=.../oracle.mjs also checks DevTools parity on each
+#   node's own snapshots (TestGoldenLive); see scripts/golden/make.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -gt 0 ] || { echo "usage: scripts/test-node-matrix.sh NODE..." >&2; exit 2; }
+# Every package with a test that starts node.
+pkgs=(./examples/case-study ./internal/heapsnapshot ./internal/heapgraph ./internal/leak
+      ./internal/gctrace ./internal/inspector ./internal/watch ./internal/cli)
+skip='^(Fuzz.*|TestSynthetic.*|TestTruncated.*|TestGolden|TestPathStepsCarryTheirEdge)$'
+failed=()
+for node in "$@"; do
+  v=$("$node" --version)
+  echo "=== node $v ($node)"
+  vskip=$skip
+  major=${v#v}; major=${major%%.*}
+  # Known gaps, GC trace formats internal/gctrace does not read yet (issue
+  # 12, GC logs; docs/node-versions.md): --trace-gc-verbose of V8 12+ (no
+  # committed size for some spaces), --trace-gc-nvp of V8 13+.
+  known=()
+  [ "$major" -ge 22 ] && known+=(TestRealHealthyVerbose)
+  [ "$major" -ge 24 ] && known+=(TestRealLeakNVPIgnoreScavenger)
+  if [ ${#known[@]} -gt 0 ]; then
+    vskip="${skip%)\$}|$(IFS='|'; echo "${known[*]}"))\$"
+    echo "=== node $v: known gaps skipped: ${known[*]}"
+  fi
+  start=$(date +%s)
+  if LEAKHOUND_NODE=$node go test -count=1 -timeout 30m -skip "$vskip" "${pkgs[@]}"; then
+    echo "=== node $v: ok in $(( $(date +%s) - start ))s"
+  else
+    echo "=== node $v: FAILED after $(( $(date +%s) - start ))s"
+    failed+=("$v")
+  fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "node versions with failing tests: ${failed[*]}"
+  exit 1
+fi
