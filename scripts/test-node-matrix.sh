@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || { echo "usage: scripts/test-node-matrix.sh NODE..." >&2; exit 2; }
 # Every package with a test that starts node.
 pkgs=(./examples/case-study ./internal/heapsnapshot ./internal/heapgraph ./internal/leak
-      ./internal/gctrace ./internal/inspector ./internal/watch ./internal/cli)
+      ./internal/gctrace ./internal/inspector ./internal/watch ./internal/cli ./internal/mcpserver)
 skip='^(Fuzz.*|TestSynthetic.*|TestTruncated.*|TestGolden|TestPathStepsCarryTheirEdge)$'
 failed=()
 for node in "$@"; do
@@ -20,12 +20,16 @@ for node in "$@"; do
   echo "=== node $v ($node)"
   vskip=$skip
   major=${v#v}; major=${major%%.*}
-  # Known gaps, GC trace formats internal/gctrace does not read yet (issue
-  # 12, GC logs; docs/node-versions.md): --trace-gc-verbose of V8 12+ (no
-  # committed size for some spaces), --trace-gc-nvp of V8 13+.
+  # Known gaps (docs/node-versions.md), skipped until fixed; remove a name
+  # here when its test passes. GC trace formats internal/gctrace does not
+  # read yet (issue 12, GC logs): --trace-gc-verbose of V8 12+,
+  # --trace-gc-nvp of V8 13+, the major GC lines of V8 14. Leak analysis
+  # on V8 14: a promise-race suspect named by its reaction closure, and a
+  # bounded rebuilt log string taken for a growing one.
   known=()
   [ "$major" -ge 22 ] && known+=(TestRealHealthyVerbose)
   [ "$major" -ge 24 ] && known+=(TestRealLeakNVPIgnoreScavenger)
+  [ "$major" -ge 26 ] && known+=(TestRealLeak TestRealLeakTowardLimit TestPromiseRaceIsOneSuspect TestRebuiltButBoundedIsNoLeak)
   if [ ${#known[@]} -gt 0 ]; then
     vskip="${skip%)\$}|$(IFS='|'; echo "${known[*]}"))\$"
     echo "=== node $v: known gaps skipped: ${known[*]}"

@@ -20,37 +20,47 @@ func init() {
 	Register(&Command{
 		Name:    "capture",
 		Summary: "take a heap snapshot of a running node process (pid, host:port or ws:// URL), or a series of them in one session (--count)",
-		Usage:   "leakhound capture TARGET [-o FILE|DIR] [--count N --every D] [--worker N|all]",
+		Usage:   "leakhound capture TARGET [-o FILE|DIR] [--count N --every D] [--worker N|all]\n       leakhound capture --all [-o DIR]",
 		Run:     runCapture,
 	})
 }
 
 // targetFlags are the flags every command that attaches to a process shares.
 type targetFlags struct {
-	allowRemote *bool
+	allowRemote   *bool
+	keepInspector *bool
 }
 
 func addTargetFlags(fs *flag.FlagSet) targetFlags {
 	return targetFlags{
-		allowRemote: fs.Bool("allow-remote", false, "allow an inspector on a non-loopback host (it gives code execution in the target)"),
+		allowRemote:   fs.Bool("allow-remote", false, "allow an inspector on a non-loopback host (it gives code execution in the target)"),
+		keepInspector: fs.Bool("keep-inspector", false, "leave the target's inspector open when leakhound opened it (by default it is closed again when done: anyone on the machine can connect to an open one and run code as the target)"),
 	}
 }
 
 // attachTarget resolves spec and opens an inspector session, mapping the
 // failures to exit codes: a wrong target (no such process, not node, remote
 // refused, malformed) is bad input (2); an inspector that cannot be reached
-// or is held by another client is the environment (3). When the inspector
-// was opened with SIGUSR1 it says so on stderr, since it stays open.
+// or is held by another client is the environment (3). When it opened the
+// inspector itself it says so on stderr; releaseTarget closes it again.
 func attachTarget(ctx context.Context, env *Env, spec string, tf targetFlags, quiet bool) (*inspector.Conn, error) {
 	t, err := inspector.Resolve(ctx, spec, inspector.ResolveOptions{AllowRemote: *tf.allowRemote})
 	if err != nil {
 		return nil, attachError(spec, err)
 	}
 	if t.Opened && !quiet {
-		fmt.Fprintf(env.Stderr, "leakhound: opened the inspector of pid %d with SIGUSR1 at %s (it stays open until the process exits)\n", t.PID, t.Addr)
+		then := "it is closed again when leakhound is done; --keep-inspector keeps it open"
+		if *tf.keepInspector {
+			then = "--keep-inspector: it stays open until the process exits"
+		}
+		fmt.Fprintf(env.Stderr, "leakhound: opened the inspector of pid %d with %s at %s (%s)\n", t.PID, inspector.AttachMethod, t.Addr, then)
 	}
 	c, err := inspector.Dial(ctx, t)
 	if err != nil {
+		if t.Opened {
+			// Never leave open what we opened, even when we could not use it.
+			releaseOpened(env, t, tf, true)
+		}
 		return nil, attachError(spec, err)
 	}
 	return c, nil
@@ -95,10 +105,17 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	count := fs.Int("count", 1, "take `N` snapshots in one inspector session, for leakhound leaks (V8 renumbers objects when a session ends, so separate captures cannot be compared)")
 	every := fs.Duration("every", 30*time.Second, "with --count: time from the start of one snapshot to the start of the next")
 	worker := fs.String("worker", "", "snapshot worker thread `N` (its threadId, as in \"[worker N]\") or all of them instead of the main thread")
+	all := fs.Bool("all", false, "one snapshot of each node process this user may attach to, one at a time, each named after its process, into -o DIR")
 	tf := addTargetFlags(fs)
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	if *all {
+		if len(pos) != 0 || *count != 1 || *worker != "" {
+			return BadInputf("capture --all takes no TARGET, --count or --worker: it takes one snapshot of each node process")
+		}
+		return captureAll(ctx, env, *out, *asJSON, *quiet, *force, tf)
 	}
 	if len(pos) != 1 {
 		return BadInputf("capture needs exactly one TARGET (a pid, host:port or ws:// URL), got %d", len(pos))
@@ -133,9 +150,14 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer releaseEither(env, &c, c.Target(), tf, *quiet)
 	if perr != nil {
 		return perr
+	}
+	if *count > 1 {
+		if c, err = settleFor(ctx, env, c, tf, *quiet); err != nil {
+			return err
+		}
 	}
 	if path, err = snapshotPath(*out, true); err != nil {
 		return err

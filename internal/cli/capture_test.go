@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,12 +28,14 @@ func TestCaptureCommand(t *testing.T) {
 	cmd := livetest.Start(t, "--inspect-port=0", "idle.js")
 	dir := t.TempDir()
 	pid := strconv.Itoa(cmd.Process.Pid)
-	code, out, errOut := runInspCLI("capture", pid, "-o", dir, "--json")
+	// --keep-inspector: the rest of the test attaches to the inspector
+	// this capture opens.
+	code, out, errOut := runInspCLI("capture", pid, "-o", dir, "--json", "--keep-inspector")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(errOut, "SIGUSR1") {
-		t.Errorf("no note about opening the inspector: %q", errOut)
+	if !strings.Contains(errOut, "SIGUSR1") || !strings.Contains(errOut, "left the inspector of pid "+pid+" open") {
+		t.Errorf("no note about opening the inspector and keeping it open: %q", errOut)
 	}
 	var res captureJSON
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
@@ -244,5 +247,48 @@ func TestCaptureWorkerSeries(t *testing.T) {
 	code, _, errOut = runInspCLI("capture", strconv.Itoa(idle.Process.Pid), "--worker", "all", "-o", dir)
 	if code != ExitBadInput || !strings.Contains(errOut, "runs no worker thread") {
 		t.Fatalf("exit %d, err %q", code, errOut)
+	}
+}
+
+// An inspector capture opened is closed when it is done: nothing listens
+// for the target any more, and a second process whose inspector port is
+// the same (the default port's case: SIGUSR1 always opens 9229) can be
+// captured right after; so can the first again. One that was open before
+// is left open.
+func TestCaptureClosesInspector(t *testing.T) {
+	port := livetest.InspectPort(t)
+	a := strconv.Itoa(livetest.Start(t, "--inspect-port=127.0.0.1:"+port, "idle.js").Process.Pid)
+	b := strconv.Itoa(livetest.Start(t, "--inspect-port=127.0.0.1:"+port, "idle.js").Process.Pid)
+	dir := t.TempDir()
+	for _, pid := range []string{a, b, a} {
+		code, _, errOut := runInspCLI("capture", pid, "-o", dir+"/")
+		if code != 0 {
+			t.Fatalf("capture %s: exit %d: %s", pid, code, errOut)
+		}
+		if !strings.Contains(errOut, "closed the inspector of pid "+pid+" again") {
+			t.Errorf("capture %s does not say it closed the inspector: %q", pid, errOut)
+		}
+		_, err := inspector.Resolve(context.Background(), pid, inspector.ResolveOptions{NoSignal: true})
+		if !errors.Is(err, inspector.ErrNoInspector) {
+			t.Fatalf("after capture %s, its inspector: %v (want none listening)", pid, err)
+		}
+	}
+	// Series too, and quietly.
+	code, _, errOut := runInspCLI("capture", b, "--count", "2", "--every", "100ms", "-o", dir+"/", "--quiet")
+	if code != 0 || errOut != "" {
+		t.Fatalf("series: exit %d: %q", code, errOut)
+	}
+	if _, err := inspector.Resolve(context.Background(), b, inspector.ResolveOptions{NoSignal: true}); !errors.Is(err, inspector.ErrNoInspector) {
+		t.Fatalf("after the series, its inspector: %v", err)
+	}
+	// Open before we came (--inspect): left open.
+	c := livetest.Start(t, "--inspect=127.0.0.1:0", "idle.js")
+	pid := strconv.Itoa(c.Process.Pid)
+	code, _, errOut = runInspCLI("capture", pid, "-o", dir+"/")
+	if code != 0 || strings.Contains(errOut, "closed the inspector") {
+		t.Fatalf("pre-opened: exit %d: %q", code, errOut)
+	}
+	if _, err := inspector.Resolve(context.Background(), pid, inspector.ResolveOptions{NoSignal: true}); err != nil {
+		t.Fatalf("the inspector that was open before is gone: %v", err)
 	}
 }

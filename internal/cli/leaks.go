@@ -70,6 +70,10 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(files) == 1 {
+		// A folder holding one snapshot.
+		return singleReport(ctx, env, files[0], f)
+	}
 	return leaksReport(ctx, env, files, nil, f)
 }
 

@@ -245,6 +245,14 @@ func TestLeaksOneSnapshot(t *testing.T) {
 	if code != ExitOK || !strings.Contains(out, "| # |") || !strings.Contains(out, "CacheEntry") {
 		t.Errorf("markdown: exit %d\n%s", code, out)
 	}
+	// A folder holding one snapshot is read the same way.
+	solo := t.TempDir()
+	if err := os.Link(one, filepath.Join(solo, "only.heapsnapshot")); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runCmd("leaks", solo, "--quiet"); code != ExitOK || !strings.Contains(out, "Map cache") {
+		t.Errorf("folder with one snapshot: exit %d\n%s", code, out)
+	}
 	code, _, stderr = runCmd("leaks", one, "--fail-on-leak", "--quiet")
 	if code != ExitBadInput || !strings.Contains(stderr, "not that it grows") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
 		t.Errorf("--fail-on-leak with one snapshot: exit %d, stderr %q; want 2 and the reason on one line", code, stderr)

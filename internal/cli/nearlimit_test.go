@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // watchedOut is a stdout that a test can wait on while the command runs.
@@ -52,10 +54,7 @@ func (w *watchedOut) waitFor(s string, ended <-chan struct{}, d time.Duration) b
 // node flags; it starts leaking once the returned go file exists.
 func startOOMTarget(t *testing.T, dir string, flags ...string) (*exec.Cmd, string) {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	goFile := filepath.Join(dir, "go")
 	args := append([]string{"--inspect=127.0.0.1:0", "--max-old-space-size=64"}, flags...)
 	cmd := exec.Command(node, append(args, filepath.Join(watchTestdata(), "oom.js"))...)
@@ -198,15 +197,13 @@ func TestRunNearHeapLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts node")
 	}
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node not on PATH")
-	}
+	node := nodetest.Path(t)
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
 	// The first step fills the heap in one call: the program dies in it.
 	code := Main([]string{"run", "--near-heap-limit", "1", "--dir", filepath.Join(dir, "snaps"), "--step", "fillHeap()", "--iterations", "1",
 		"--fail-on-leak", "--quiet", "--start-timeout", "2m", "--",
-		"node", "--max-old-space-size=64", filepath.Join(watchTestdata(), "oom.js")},
+		node, "--max-old-space-size=64", filepath.Join(watchTestdata(), "oom.js")},
 		&Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb})
 	if code != ExitCheckFailed || !strings.Contains(errb.String(), "near the heap limit") {
 		t.Fatalf("exit %d, want 1 with the reason; stderr:\n%s\nstdout:\n%s", code, errb.String(), out.String())

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -390,7 +389,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	info.DurationMS = time.Since(start).Milliseconds()
 	if o.nearLimit > 0 {
 		// It survived the heap limit (node raised it after writing).
-		if fs := nearLimitFiles(dir, prog.Target.PID); len(fs) > 0 {
+		if fs := inspector.NodeSnapshotFiles(dir, prog.Target.PID); len(fs) > 0 {
 			lf.notes = append(lf.notes, fmt.Sprintf("the heap neared its limit during the run: node wrote %s (see leakhound leaks FILE)", strings.Join(fs, ", ")))
 		}
 	}
@@ -645,27 +644,11 @@ func endsSoon(prog *inspector.Launched) bool {
 	}
 }
 
-// nearLimitFiles lists the snapshots node wrote near the heap limit for
-// pid in dir, oldest first.
-func nearLimitFiles(dir string, pid int) []string {
-	ents, _ := os.ReadDir(dir)
-	tag := fmt.Sprintf(".%d.", pid)
-	var out []string
-	for _, e := range ents {
-		n := e.Name()
-		if strings.HasPrefix(n, "Heap.") && strings.HasSuffix(n, ".heapsnapshot") && strings.Contains(n, tag) {
-			out = append(out, filepath.Join(dir, n))
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 // nearLimitReport: the program died under the workload (cause). When node
 // wrote a snapshot as the heap neared its limit, it is analysed alone and
 // reported on stdout, and the run fails with the reason.
 func (o *runOpts) nearLimitReport(ctx context.Context, env *Env, dir string, pid int, lf leakFlags, cause error) error {
-	fs := nearLimitFiles(dir, pid)
+	fs := inspector.NodeSnapshotFiles(dir, pid)
 	if len(fs) == 0 {
 		return cause
 	}
@@ -673,7 +656,7 @@ func (o *runOpts) nearLimitReport(ctx context.Context, env *Env, dir string, pid
 	if !heapsnapshot.LooksComplete(last) {
 		return fmt.Errorf("%w; node's near-heap-limit snapshot %s is incomplete (the process was killed while writing it: it needs about the heap's size again in memory)", cause, last)
 	}
-	g, err := LoadGraph(ctx, env, last, o.quiet)
+	g, err := loadGraph(ctx, env, last, o.quiet, indexOptions{off: true}, nil) // analysed once: no index
 	if err != nil {
 		return fmt.Errorf("%w; reading node's near-heap-limit snapshot: %v", cause, err)
 	}

@@ -228,7 +228,7 @@ func TestRunWorker(t *testing.T) {
 func TestRunConfirmsUnevenGrowth(t *testing.T) {
 	livetest.Node(t)
 	prog := filepath.Join(livetest.Dir(), "filling.js")
-	code, out, errOut := runInspCLI("run", "--step", "handle()", "--iterations", "100", "--json", "--fail-on-leak", "--quiet", "--", "node", prog)
+	code, out, errOut := runInspCLI("run", "--step", "handle()", "--iterations", "100", "--json", "--fail-on-leak", "--quiet", "--", livetest.Node(t), prog)
 	if code != 0 {
 		t.Fatalf("exit %d, want 0\n%s\n%s", code, out, errOut)
 	}
@@ -240,7 +240,7 @@ func TestRunConfirmsUnevenGrowth(t *testing.T) {
 	if len(r.Snapshots) != 4 || r.Leak || !strings.Contains(notes, "4th snapshot") || !strings.Contains(notes, "stopped") {
 		t.Errorf("%d snapshots, leak %v, notes:\n%s", len(r.Snapshots), r.Leak, notes)
 	}
-	code, out, errOut = runInspCLI("run", "--step", "handle()", "--iterations", "100", "--json", "--fail-on-leak", "--quiet", "--confirm=false", "--", "node", prog)
+	code, out, errOut = runInspCLI("run", "--step", "handle()", "--iterations", "100", "--json", "--fail-on-leak", "--quiet", "--confirm=false", "--", livetest.Node(t), prog)
 	if code != 1 {
 		t.Fatalf("--confirm=false: exit %d, want 1\n%s\n%s", code, out, errOut)
 	}

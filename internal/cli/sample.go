@@ -71,7 +71,10 @@ func runSample(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
+	defer releaseEither(env, &c, c.Target(), tf, *quiet)
+	if c, err = settleFor(ctx, env, c, tf, *quiet); err != nil {
+		return err
+	}
 
 	opts := inspector.SampleOptions{Interval: *interval, IncludeCollected: *all}
 	if !*quiet {

@@ -152,6 +152,12 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The agent closes its sessions as it goes; at the end, an inspector
+	// we opened is closed again through a session of its own.
+	defer releaseOpened(env, first.Target(), tf, *quiet)
+	if first, err = settleFor(ctx, env, first, tf, *quiet); err != nil {
+		return err
+	}
 	connect := reconnector(first, spec, *tf.allowRemote)
 
 	st, err := store.Open(*dataDir, false)
@@ -410,7 +416,7 @@ func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (s
 // snapshot) for where memory accumulates, writes the Markdown report to out
 // and returns the top suspects on one line for the history.
 func accumulationToFile(ctx context.Context, env *Env, path, out string) (string, error) {
-	g, err := LoadGraph(ctx, env, path, true)
+	g, err := loadGraph(ctx, env, path, true, indexOptions{off: true}, nil) // analysed once: no index
 	if err != nil {
 		return "", err
 	}
@@ -434,7 +440,7 @@ func accumulationLine(rep *leak.SingleReport) string {
 		if len(parts) == 3 {
 			break
 		}
-		s := fmt.Sprintf("#%d %s %s %s (%.0f%%)", a.Rank, a.Pattern, a.Class, ui.Bytes(int64(a.RetainedSize)), 100*a.Share)
+		s := fmt.Sprintf("#%d %s %s %s (%.0f%%)", a.Rank, rpt.SinglePattern(a.Pattern), a.Class, ui.Bytes(int64(a.RetainedSize)), 100*a.Share)
 		if h := a.Holder; h != nil {
 			in := h.Class
 			if h.Name != "" {

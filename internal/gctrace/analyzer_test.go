@@ -427,3 +427,28 @@ func TestUnknownPauses(t *testing.T) {
 		t.Errorf("verdict text %q", is.VerdictText)
 	}
 }
+
+// TestForcedLeftOutOfPressure: long forced full GCs (a heap snapshot's,
+// global.gc()'s) neither count in time in GC nor reach the major-pause
+// rule; the same pauses from the program's own GCs are gc-pressure.
+func TestForcedLeftOutOfPressure(t *testing.T) {
+	log := func(reason string) []byte {
+		var b bytes.Buffer
+		for i := 0; i < 20; i++ {
+			fmt.Fprintf(&b, "[1:0x1] %8d ms: Scavenge 10.0 (12.0) -> 9.0 (12.0) MB, 1.00 / 0.00 ms  (average mu = 0.9, current mu = 0.9) allocation failure; \n", 1000*i+100)
+			fmt.Fprintf(&b, "[1:0x1] %8d ms: Mark-Compact 10.0 (12.0) -> 9.0 (12.0) MB, 300.00 / 0.00 ms  (average mu = 0.7, current mu = 0.7) %s; GC in old space requested\n", 1000*i+600, reason)
+		}
+		return b.Bytes()
+	}
+	forced := analyze(t, log("testing"))
+	own := analyze(t, log("allocation failure"))
+	if forced.Verdict == GCPressure || forced.GCShare > 0.01 || forced.Forced == nil || forced.Forced.GCs != 20 || forced.Forced.PauseMs != 6000 {
+		t.Errorf("forced: %s %s gc_share %v forced %+v", forced.Verdict, forced.VerdictText, forced.GCShare, forced.Forced)
+	}
+	if own.Verdict != GCPressure || own.Forced != nil {
+		t.Errorf("own: %s %s", own.Verdict, own.VerdictText)
+	}
+	if forced.PostGCTrend.MajorGCs != 20 || own.PostGCTrend.MajorGCs != 20 {
+		t.Errorf("trend majors %d, %d", forced.PostGCTrend.MajorGCs, own.PostGCTrend.MajorGCs)
+	}
+}

@@ -257,12 +257,24 @@ func TestRealForcedGCs(t *testing.T) {
 	if withForced <= is.GCShare {
 		t.Errorf("share with forced %.3f, without %.3f", withForced, is.GCShare)
 	}
-	// Forced collections are a small share of the program's churn only on
-	// an idle machine; the program's own GCs stay far under the pressure
-	// threshold either way, so the verdict is not gc-pressure.
-	if s.Verdict == GCPressure {
-		t.Errorf("verdict %s: %s (with forced GCs it would be %.1f%% of wall time)", s.Verdict, s.VerdictText, 100*withForced)
+	// The program's own GCs stay far under the time threshold (about 2%
+	// against 15-47% with the forced ones), so the verdict is not
+	// gc-pressure by time in GC. Its one own full GC (while it builds its
+	// working set, about 10 ms) is still judged by the major-pause rule,
+	// which a badly overloaded machine can stretch past 100 ms: that is the
+	// program's own pause, not a forced one.
+	th := DefaultThresholds()
+	if is.GCShare >= th.PressureGCShare {
+		t.Errorf("own time in GC %.1f%% (with forced GCs %.1f%%): %s", 100*is.GCShare, 100*withForced, s.VerdictText)
 	}
+	if s.Verdict == GCPressure {
+		if strings.HasPrefix(is.VerdictText, "GC pressure: major GC pauses reach") {
+			t.Logf("the program's own major GC pauses were stretched by load: %s", is.VerdictText)
+		} else {
+			t.Errorf("verdict %s: %s (with forced GCs it would be %.1f%% of wall time)", s.Verdict, s.VerdictText, 100*withForced)
+		}
+	}
+
 	// The post-GC trend keeps the forced major GCs.
 	forcedMajors := 0
 	for _, p := range is.MajorGCs {

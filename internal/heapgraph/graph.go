@@ -88,6 +88,8 @@ type Graph struct {
 	// Stats are DevTools' statistics (the pie chart of the Summary view).
 	Stats Statistics
 
+	summary []ClassSummary // Summary's rows when they came with the parts, else nil
+
 	ids     sync.Once
 	idOrder []uint32 // node ordinals sorted by id, built on first NodeByID
 

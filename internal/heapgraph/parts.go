@@ -28,6 +28,9 @@ type Parts struct {
 
 	Classes []Class
 	Stats   Statistics
+	// Summary is the Summary view's rows, which FromParts keeps so a
+	// re-opened graph need not aggregate every node again.
+	Summary []ClassSummary
 }
 
 // Parts returns g's arrays, building the retainer and id indexes first.
@@ -39,7 +42,7 @@ func (g *Graph) Parts() Parts {
 		Dominator: g.dominator, Retained: g.retained, Distance: g.distance, Class: g.class,
 		Detachedness: g.detachedness, FirstDominated: g.FirstDominated, Dominated: g.Dominated,
 		FirstRetainer: g.firstRetainer, RetainerNode: g.retainerNode, RetainerEdge: g.retainerEdge,
-		IDOrder: g.idOrder, Classes: g.Classes, Stats: g.Stats,
+		IDOrder: g.idOrder, Classes: g.Classes, Stats: g.Stats, Summary: g.Summary(),
 	}
 }
 
@@ -88,12 +91,18 @@ func FromParts(s *heapsnapshot.Snapshot, p Parts) (*Graph, error) {
 	if err := checkParts(s, &p); err != nil {
 		return nil, err
 	}
+	for _, r := range p.Summary {
+		if r.Class >= uint32(len(p.Classes)) || r.Name != p.Classes[r.Class].Name {
+			return nil, fmt.Errorf("summary row %q does not match the class table", r.Name)
+		}
+	}
 	g := &Graph{
 		S: s, Root: 0,
 		firstRetainer: p.FirstRetainer, retainerNode: p.RetainerNode, retainerEdge: p.RetainerEdge,
 		FirstDominated: p.FirstDominated, Dominated: p.Dominated,
 		dominator: p.Dominator, retained: p.Retained, distance: p.Distance, class: p.Class,
 		detachedness: p.Detachedness, Classes: p.Classes, Stats: p.Stats, idOrder: p.IDOrder,
+		summary: p.Summary,
 	}
 	// The lazily built indexes came with the parts.
 	g.retOnce.Do(func() {})

@@ -23,6 +23,9 @@ type ClassSummary struct {
 // left out, as DevTools does. Rows are sorted by retained size, largest
 // first, then by name.
 func (g *Graph) Summary() []ClassSummary {
+	if g.summary != nil {
+		return slices.Clone(g.summary) // saved with the graph (FromParts)
+	}
 	rows := make([]ClassSummary, len(g.Classes))
 	seen := make([]bool, len(g.Classes))
 	for i := range rows {

@@ -36,7 +36,7 @@ import (
 
 // Version is the format version. Bump it whenever the layout changes or
 // heapgraph's numbers for a snapshot change, so old indexes are not used.
-const Version = 1
+const Version = 2
 
 // Ext is the file name extension of index files.
 const Ext = ".lhx"

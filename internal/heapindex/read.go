@@ -179,6 +179,7 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 		Dominated: view[uint32](secs[secDominated]), FirstRetainer: view[uint32](secs[secFirstRetainer]),
 		RetainerNode: view[uint32](secs[secRetainerNode]), RetainerEdge: view[uint32](secs[secRetainerEdge]),
 		IDOrder: view[uint32](secs[secIDOrder]), Classes: inf.Classes, Stats: inf.Stats,
+		Summary: classSummaries(inf.Summary, inf.Classes),
 	})
 	if err != nil {
 		return nil, errorf("%v", err)
@@ -263,4 +264,18 @@ func alignedBuffer(n int) []byte {
 	base := unsafe.Slice((*byte)(unsafe.Pointer(&words[0])), len(words)*8)
 	skip := int((align - uintptr(unsafe.Pointer(&base[0]))%align) % align)
 	return base[skip : skip+n]
+}
+
+// classSummaries names the saved summary rows; nil (computed on demand)
+// when a row's class is out of range, which FromParts then never sees.
+func classSummaries(rows []summaryRow, classes []heapgraph.Class) []heapgraph.ClassSummary {
+	out := make([]heapgraph.ClassSummary, 0, len(rows))
+	for _, r := range rows {
+		if int(r.Class) >= len(classes) {
+			return nil
+		}
+		out = append(out, heapgraph.ClassSummary{Class: r.Class, Name: classes[r.Class].Name,
+			Count: r.Count, Shallow: r.Shallow, Retained: r.Retained, Distance: r.Distance})
+	}
+	return out
 }

@@ -23,6 +23,17 @@ type info struct {
 	ExtraNativeBytes   uint64               `json:"extra_native_bytes"`
 	Classes            []heapgraph.Class    `json:"classes"`
 	Stats              heapgraph.Statistics `json:"stats"`
+	Summary            []summaryRow         `json:"summary"`
+}
+
+// summaryRow is a heapgraph.ClassSummary without its name (the class
+// table has it).
+type summaryRow struct {
+	Class    uint32 `json:"c"`
+	Count    int    `json:"n"`
+	Shallow  uint64 `json:"s"`
+	Retained uint64 `json:"r"`
+	Distance int32  `json:"d"`
 }
 
 // section is one array to write.
@@ -45,7 +56,7 @@ func sections(g *heapgraph.Graph) ([]section, error) {
 	inf, err := json.Marshal(info{
 		NodeCount: s.NodeCount, EdgeCount: s.EdgeCount, Meta: s.Meta,
 		TraceFunctionCount: s.TraceFunctionCount, ExtraNativeBytes: s.ExtraNativeBytes,
-		Classes: p.Classes, Stats: p.Stats,
+		Classes: p.Classes, Stats: p.Stats, Summary: summaryRows(p.Summary),
 	})
 	if err != nil {
 		return nil, err
@@ -170,4 +181,12 @@ func encodeHeader(ents []entry, size uint64, id Identity) []byte {
 	end := len(h) - 4
 	le.PutUint32(h[end:], crc32.Checksum(h[:end], castagnoli))
 	return h
+}
+
+func summaryRows(rows []heapgraph.ClassSummary) []summaryRow {
+	out := make([]summaryRow, len(rows))
+	for i, r := range rows {
+		out[i] = summaryRow{Class: r.Class, Count: r.Count, Shallow: r.Shallow, Retained: r.Retained, Distance: r.Distance}
+	}
+	return out
 }

@@ -16,7 +16,7 @@ func IsSnapshotName(name string) bool {
 
 // SeriesInDir lists the heap snapshots in dir in natural order (Heap-8
 // before Heap-10), the order in which node and leakhound number them. It
-// refuses a folder with fewer than two.
+// refuses a folder with none.
 func SeriesInDir(dir string) ([]string, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -29,8 +29,8 @@ func SeriesInDir(dir string) ([]string, error) {
 		}
 	}
 	sort.Slice(files, func(i, j int) bool { return NaturalLess(files[i], files[j]) })
-	if len(files) < 2 {
-		return nil, fmt.Errorf("%s holds %d heap snapshots; leaks needs at least two of the same process", dir, len(files))
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%s holds no heap snapshot (*.heapsnapshot, *.heapsnapshot.gz)", dir)
 	}
 	return files, nil
 }

@@ -222,7 +222,7 @@ func TestParseProcNetTCP(t *testing.T) {
    3: 0100007F:2407 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 444 1 0000000000000000 100 0 0 10 0
 `
 	got := parseProcNetTCP(tcp, map[string]bool{"111": true, "222": true, "333": true})
-	want := []string{"127.0.0.1:9221", "127.0.0.1:8080"}
+	want := []string{"127.0.0.1:9221", "0.0.0.0:8080"} // a wildcard stays one
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("tcp: got %v want %v", got, want)
 	}
@@ -231,7 +231,7 @@ func TestParseProcNetTCP(t *testing.T) {
    1: 00000000000000000000000000000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 666 1 0000000000000000 100 0 0 10 0
 `
 	got = parseProcNetTCP(tcp6, map[string]bool{"555": true, "666": true})
-	if len(got) != 2 || got[0] != "[::1]:9221" || got[1] != "[::1]:80" {
+	if len(got) != 2 || got[0] != "[::1]:9221" || got[1] != "[::]:80" {
 		t.Errorf("tcp6: got %v", got)
 	}
 }

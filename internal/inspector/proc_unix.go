@@ -12,3 +12,6 @@ func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
+
+// maySignal tells whether we may signal pid (so open its inspector).
+func maySignal(pid int) bool { return syscall.Kill(pid, 0) == nil }

@@ -27,8 +27,9 @@ type Target struct {
 	WebSocketURL string
 	// Title is what the inspector reports (usually the script's path).
 	Title string
-	// Opened is true when Resolve opened the inspector with SIGUSR1. It stays
-	// open after we disconnect (node cannot close it from outside).
+	// Opened is true when Resolve opened the inspector itself (SIGUSR1, or
+	// process._debugProcess on Windows). It stays open after we disconnect
+	// unless we close it from inside (Conn.CloseInspector).
 	Opened bool
 
 	// launched: Launch started this process, so PID needs no confirmation
@@ -46,11 +47,16 @@ func (t *Target) String() string {
 	return t.WebSocketURL
 }
 
+// AttachMethod names how Resolve opens a closed inspector on this OS
+// ("SIGUSR1"), for messages.
+const AttachMethod = attachMethod
+
 // ResolveOptions tune Resolve.
 type ResolveOptions struct {
 	// AllowRemote permits inspectors on hosts other than loopback.
 	AllowRemote bool
-	// Wait bounds the wait for an inspector opened with SIGUSR1 (default 5s).
+	// Wait bounds the wait for an inspector opened with SIGUSR1 (default
+	// 10s: node opens it in milliseconds, but a loaded host can be slow).
 	Wait time.Duration
 	// NoSignal never sends SIGUSR1: a pid without an open inspector fails.
 	NoSignal bool
@@ -169,6 +175,9 @@ func probe(ctx context.Context, hostport string) (*Target, error) {
 	if err != nil {
 		return nil, err
 	}
+	// No idle connection kept to a target's inspector (or to a program's
+	// own port that turned out not to be one).
+	req.Close = true
 	resp, err := httpClient.Do(req)
 	if err != nil {
 		return nil, unreachable(hostport, err)
@@ -229,8 +238,11 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 	// An inspector already open: probe the likely ports first so an
 	// application port is only touched when nothing else matches.
 	for _, a := range orderCandidates(before, pid) {
-		t, err := probe(ctx, a)
+		t, err := probe(ctx, dialable(a))
 		if err == nil {
+			if err := checkBound(pid, a, opts.AllowRemote); err != nil {
+				return nil, err
+			}
 			t.PID = pid
 			return t, nil
 		}
@@ -247,7 +259,7 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 	}
 	wait := opts.Wait
 	if wait <= 0 {
-		wait = 5 * time.Second
+		wait = 10 * time.Second
 	}
 	deadline := time.Now().Add(wait)
 	for {
@@ -262,10 +274,19 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 			if slices.Contains(before, a) {
 				continue
 			}
-			t, err := probe(ctx, a)
+			t, err := probe(ctx, dialable(a))
 			if err == nil {
 				t.PID = pid
 				t.Opened = true
+				if err := checkBound(pid, a, opts.AllowRemote); err != nil {
+					// Opened by us on a non-loopback address (its
+					// --inspect-port says so): not ours to use, and
+					// not to leave open either.
+					if c, derr := Dial(ctx, t); derr == nil {
+						c.CloseInspector(ctx, 10*time.Second)
+					}
+					return nil, err
+				}
 				return t, nil
 			}
 			if errors.Is(err, ErrInUse) {
@@ -281,6 +302,16 @@ func resolvePID(ctx context.Context, pid int, opts ResolveOptions) (*Target, err
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// checkBound refuses an inspector of pid bound to anything but loopback
+// (a wildcard included: it listens on every interface, so anyone who can
+// reach the machine can run code in the target) unless allowed.
+func checkBound(pid int, bound string, allow bool) error {
+	if allow || isLoopbackBound(bound) {
+		return nil
+	}
+	return fmt.Errorf("pid %d: its inspector listens on %s, reachable from other machines: %w", pid, bound, ErrRemote)
 }
 
 // isNode tells whether pid runs a node binary: its executable's name, or
@@ -327,4 +358,13 @@ func NodeProcess(pid int) (name string, ok bool) {
 		return "", false
 	}
 	return processName(pid), isNode(pid)
+}
+
+// NodeProcesses lists the node processes on this machine (or in this
+// container or pod) that we may attach to, leakhound's own children
+// included, in pid order.
+func NodeProcesses() ([]int, error) {
+	pids, err := nodePIDs()
+	slices.Sort(pids)
+	return pids, err
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -324,4 +325,21 @@ func snapshotSeq(name string, pid, tid int) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// NodeSnapshotFiles lists the snapshots node itself wrote for pid in dir
+// (near the heap limit, on a signal: Heap.<date>.<time>.<pid>.<tid>.<seq>
+// .heapsnapshot), sorted by name, which is oldest first.
+func NodeSnapshotFiles(dir string, pid int) []string {
+	ents, _ := os.ReadDir(dir)
+	tag := fmt.Sprintf(".%d.", pid)
+	var out []string
+	for _, e := range ents {
+		n := e.Name()
+		if !e.IsDir() && strings.HasPrefix(n, "Heap.") && strings.HasSuffix(n, ".heapsnapshot") && strings.Contains(n, tag) {
+			out = append(out, filepath.Join(dir, n))
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -10,8 +10,8 @@ import (
 	"strings"
 )
 
-// listeningAddrs returns the connectable host:port of every TCP socket pid
-// listens on, found by matching the socket inodes of /proc/PID/fd against
+// listeningAddrs returns the bound host:port (boundAddr) of every TCP
+// socket pid listens on, found by matching the socket inodes of /proc/PID/fd against
 // the listening sockets of /proc/PID/net/tcp{,6}. This is what ties a port
 // to the pid: the socket is in that process's file table.
 func listeningAddrs(pid int) ([]string, error) {

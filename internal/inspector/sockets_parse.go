@@ -15,8 +15,8 @@ import (
 // lives behind build tags (sockets_linux.go, sockets_darwin.go,
 // sockets_windows.go).
 //
-// Every parser returns connectable host:port strings: a wildcard address
-// becomes loopback, since that is where we connect.
+// Every parser returns host:port strings as the sockets are bound
+// (boundAddr): a wildcard stays a wildcard.
 
 // parseProcNetTCP returns host:port of the LISTEN sockets in a
 // /proc/net/tcp{,6} text whose inode is in inodes.
@@ -44,25 +44,47 @@ func parseProcNetTCP(text string, inodes map[string]bool) []string {
 		for i := 0; i < len(raw); i += 4 {
 			ip[i], ip[i+1], ip[i+2], ip[i+3] = raw[i+3], raw[i+2], raw[i+1], raw[i]
 		}
-		out = append(out, connectable(ip, int(port)))
+		out = append(out, boundAddr(ip, int(port)))
 	}
 	return out
 }
 
-// connectable is ip:port with a wildcard ip replaced by loopback of its
-// family.
-func connectable(ip net.IP, port int) string {
-	if ip.IsUnspecified() {
-		if ip.To4() != nil {
-			ip = net.IPv4(127, 0, 0, 1)
-		} else {
-			ip = net.IPv6loopback
-		}
-	}
+// boundAddr is ip:port as the socket is bound: a wildcard stays 0.0.0.0
+// or [::], so the caller can tell a socket reachable from other machines
+// from a loopback one (isLoopbackBound) before connecting to it
+// (dialable).
+func boundAddr(ip net.IP, port int) string {
 	if v4 := ip.To4(); v4 != nil {
 		ip = v4
 	}
 	return net.JoinHostPort(ip.String(), strconv.Itoa(port))
+}
+
+// dialable is where we connect to a socket bound at a: a wildcard is
+// reached over loopback of its family.
+func dialable(a string) string {
+	host, port, err := net.SplitHostPort(a)
+	if err != nil {
+		return a
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		if ip.To4() != nil {
+			return net.JoinHostPort("127.0.0.1", port)
+		}
+		return net.JoinHostPort("::1", port)
+	}
+	return a
+}
+
+// isLoopbackBound tells whether a socket bound at a is reachable from this
+// machine only. A wildcard bind is not: it listens on every interface.
+func isLoopbackBound(a string) bool {
+	host, _, err := net.SplitHostPort(a)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // lsofArgs lists pid's listening TCP sockets with lsof (macOS ships it).
@@ -109,7 +131,7 @@ func parseLsof(out string, pid int) []string {
 			} else if ip = net.ParseIP(host); ip == nil {
 				continue
 			}
-			if a := connectable(ip, p); !slices.Contains(res, a) {
+			if a := boundAddr(ip, p); !slices.Contains(res, a) {
 				res = append(res, a)
 			}
 		}
@@ -179,7 +201,7 @@ func parseTCPTable(buf []byte, family, pid int) []string {
 		if port == 0 {
 			continue
 		}
-		if a := connectable(ip, port); !slices.Contains(out, a) {
+		if a := boundAddr(ip, port); !slices.Contains(out, a) {
 			out = append(out, a)
 		}
 	}

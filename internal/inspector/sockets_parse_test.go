@@ -30,10 +30,10 @@ func TestParseLsof(t *testing.T) {
 		pid       int
 		want      []string
 	}{
-		{"linux", lsofLinuxSample, 20817, []string{"127.0.0.1:40073", "127.0.0.1:36037", "127.0.0.1:44071"}},
+		{"linux", lsofLinuxSample, 20817, []string{"127.0.0.1:40073", "0.0.0.0:36037", "127.0.0.1:44071"}},
 		{"other pid", lsofLinuxSample, 20818, nil},
 		{"names", lsofNamesSample, 20817, nil},
-		{"mac", lsofMacSample, 4242, []string{"127.0.0.1:9229", "[::1]:3000", "127.0.0.1:8080"}},
+		{"mac", lsofMacSample, 4242, []string{"127.0.0.1:9229", "[::1]:3000", "0.0.0.0:8080"}},
 		{"mac other", lsofMacSample, 777, []string{"127.0.0.1:9230"}},
 		{"crlf", "p1\r\nn127.0.0.1:9229\r\n", 1, []string{"127.0.0.1:9229"}},
 		{"empty", "", 1, nil},
@@ -82,7 +82,7 @@ func TestParseTCPTable(t *testing.T) {
 		tcpRow4(5, net.IPv4(127, 0, 0, 1), 9231, 4242), // established, not listening
 		tcpRow4(2, net.IPv4(127, 0, 0, 1), 9229, 4242), // duplicate
 	)
-	if got, want := parseTCPTable(v4, afInet, 4242), []string{"127.0.0.1:9229", "127.0.0.1:3000"}; !slices.Equal(got, want) {
+	if got, want := parseTCPTable(v4, afInet, 4242), []string{"127.0.0.1:9229", "0.0.0.0:3000"}; !slices.Equal(got, want) {
 		t.Errorf("v4: got %q want %q", got, want)
 	}
 	v6 := tcpTable(
@@ -90,7 +90,7 @@ func TestParseTCPTable(t *testing.T) {
 		tcpRow6(2, net.IPv6unspecified, 443, 4242),
 		tcpRow6(2, net.IPv6loopback, 1, 9),
 	)
-	if got, want := parseTCPTable(v6, afInet6, 4242), []string{"[::1]:9229", "[::1]:443"}; !slices.Equal(got, want) {
+	if got, want := parseTCPTable(v6, afInet6, 4242), []string{"[::1]:9229", "[::]:443"}; !slices.Equal(got, want) {
 		t.Errorf("v6: got %q want %q", got, want)
 	}
 	// A row count beyond the buffer reads only the rows that are there.
@@ -101,6 +101,33 @@ func TestParseTCPTable(t *testing.T) {
 	}
 	if got := parseTCPTable([]byte{1, 0}, afInet, 1); got != nil {
 		t.Errorf("tiny: %q", got)
+	}
+}
+
+// Wildcard binds are reached over loopback, but count as reachable from
+// other machines: an inspector bound so is refused unless allowed.
+func TestBoundAddrs(t *testing.T) {
+	for _, tc := range []struct {
+		bound, dial string
+		loopback    bool
+	}{
+		{"127.0.0.1:9229", "127.0.0.1:9229", true},
+		{"[::1]:9229", "[::1]:9229", true},
+		{"0.0.0.0:9229", "127.0.0.1:9229", false},
+		{"[::]:9229", "[::1]:9229", false},
+		{"10.1.2.3:9229", "10.1.2.3:9229", false},
+		{"junk", "junk", false},
+	} {
+		if d := dialable(tc.bound); d != tc.dial {
+			t.Errorf("dialable(%s) = %s, want %s", tc.bound, d, tc.dial)
+		}
+		if l := isLoopbackBound(tc.bound); l != tc.loopback {
+			t.Errorf("isLoopbackBound(%s) = %v", tc.bound, l)
+		}
+		err := checkBound(1, tc.bound, false)
+		if (err == nil) != tc.loopback || checkBound(1, tc.bound, true) != nil {
+			t.Errorf("checkBound(%s) = %v", tc.bound, err)
+		}
 	}
 }
 

@@ -14,8 +14,8 @@ var procGetExtendedTcpTable = windows.NewLazySystemDLL("iphlpapi.dll").NewProc("
 // sockets only, each with its owning pid.
 const tcpTableOwnerPIDListener = 3
 
-// listeningAddrs returns the connectable host:port of every TCP socket pid
-// listens on, from the system's TCP tables (IPv4 and IPv6), whose rows
+// listeningAddrs returns the bound host:port (boundAddr) of every TCP
+// socket pid listens on, from the system's TCP tables (IPv4 and IPv6), whose rows
 // carry the owning pid: that is what ties a port to the process.
 func listeningAddrs(pid int) ([]string, error) {
 	if !processAlive(pid) {

@@ -42,6 +42,31 @@ func failsGate(rep *Report) bool {
 	return false
 }
 
+var (
+	reportMu    sync.Mutex
+	reportCache = map[string]*Report{}
+)
+
+// seriesReport is the analysis of series(t, name, 3), cached for the test
+// binary's run: the corpus tests and TestScenarios read the same reports.
+func seriesReport(t *testing.T, name string) (*Report, error) {
+	ps := series(t, name, 3)
+	reportMu.Lock()
+	rep, ok := reportCache[name]
+	reportMu.Unlock()
+	if ok {
+		return rep, nil
+	}
+	rep, err := Analyze(len(ps), func(i int) (*heapgraph.Graph, error) { return loadGraph(ps[i]) }, Options{Names: ps})
+	if err != nil {
+		return nil, err
+	}
+	reportMu.Lock()
+	reportCache[name] = rep
+	reportMu.Unlock()
+	return rep, nil
+}
+
 // corpusRuns analyses every program of names as a 3-snapshot series, two
 // programs at a time (the machine is shared), and returns which fail the
 // gate, with a line per program for the log.
@@ -52,9 +77,8 @@ func corpusRuns(t *testing.T, names []string) (failed, unsure, lines []string) {
 		line         string
 	}
 	res := make([]result, len(names))
-	paths := make([][]string, len(names))
-	for i, name := range names {
-		paths[i] = series(t, name, 3)
+	for _, name := range names {
+		series(t, name, 3) // node runs one at a time
 	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 2)
@@ -64,8 +88,7 @@ func corpusRuns(t *testing.T, names []string) (failed, unsure, lines []string) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			ps := paths[i]
-			rep, err := Analyze(len(ps), func(i int) (*heapgraph.Graph, error) { return loadGraph(ps[i]) }, Options{Names: []string{"S1", "S2", "S3"}})
+			rep, err := seriesReport(t, name)
 			if err != nil {
 				// Not Fatal: this is not the test's goroutine.
 				t.Errorf("%s: %v", name, err)

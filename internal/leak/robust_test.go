@@ -51,11 +51,16 @@ func TestAnalyzeSyntheticGraphs(t *testing.T) {
 			// Either refused or analysed; never a panic.
 			_, _ = Analyze(4, func(i int) (*heapgraph.Graph, error) { return four[i], nil }, Options{})
 			_, _ = Diff(gs[0], other, "a", "b")
+			// One snapshot alone: a report, never a panic.
+			if one := AnalyzeOne(other, SingleOptions{}); one.Snapshots != 1 || one.Suspects == nil || one.DuplicateStrings == nil {
+				t.Errorf("%d nodes: single-snapshot report %+v", nodes, one)
+			}
 		}
 	}
 }
 
-// FuzzAnalyze runs the series analysis and the comparison on random graphs
+// FuzzAnalyze runs the series analysis, the comparison and the
+// single-snapshot analysis on random graphs
 // (three snapshots from up to two generator seeds): never a panic.
 func FuzzAnalyze(f *testing.F) {
 	f.Add(uint64(1), uint64(1), uint16(50), false)
@@ -73,5 +78,8 @@ func FuzzAnalyze(f *testing.F) {
 			t.Fatalf("leak=%v with %d suspects", rep.Leak, len(rep.Suspects))
 		}
 		_, _ = Diff(gs[0], gs[2], "a", "b")
+		if one := AnalyzeOne(gs[1], SingleOptions{}); one.Snapshots != 1 {
+			t.Fatalf("single-snapshot report of %d snapshots", one.Snapshots)
+		}
 	})
 }

@@ -109,7 +109,10 @@ func TestScenarios(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			rep := analyzeFiles(t, series(t, c.name, 3))
+			rep, err := seriesReport(t, c.name)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if !rep.Leak || len(rep.Suspects) == 0 {
 				t.Fatalf("no suspect found")
 			}

@@ -3,6 +3,7 @@ package leak
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
 )
@@ -450,10 +451,15 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 			a.Holder = h
 		}
 		if a.Holder != nil {
+			if strings.HasPrefix(a.Holder.Class, "{") {
+				// V8 names an object literal by its first properties
+				// ({key.1, key.2, …}): for a holder, its kind says more.
+				a.Holder.Class = "Object"
+			}
 			if a.Holder.Entries == 0 && a.Holder.Kind != "listeners" {
 				a.Holder.Entries = int(pt.count)
 			}
-			if v, ok := g.NodeByID(a.Holder.ID); ok {
+			if v, ok := x.holderNode(pt, a.Holder.ID); ok {
 				a.Holder.Name = x.slotName(v)
 				if g.RetainedSize(v) > a.RetainedSize && dominates(g, v, pt.holder) {
 					// The collection over its backing store: what
@@ -480,6 +486,23 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	}
 	a.Runtime = x.runtimeState(pt, &a)
 	return a
+}
+
+// holderNode finds the node of the holder with snapshot id id: the point's
+// own holder or a node on its representative's path (no id index needed).
+func (x *explainer) holderNode(pt point, id uint32) (uint32, bool) {
+	g := x.g
+	for _, v := range []uint32{pt.holder, g.Dominator(pt.holder)} {
+		if g.ID(v) == id {
+			return v, true
+		}
+	}
+	for _, st := range x.path(pt.rep) {
+		if g.ID(st.Node) == id {
+			return st.Node, true
+		}
+	}
+	return 0, false
 }
 
 // personHolder names the holder node as the program sees it: a backing
@@ -527,8 +550,10 @@ func (x *explainer) slotName(v uint32) string {
 	if p := x.path(v); len(p) >= 2 && named(p[len(p)-1].Edge) {
 		return g.S.EdgeName(p[len(p)-1].Edge)
 	}
-	for _, e := range g.Retainers(v) {
-		if named(e) {
+	for r, e := range g.Retainers(v) {
+		// A name from inside its own structure (a timer list's
+		// Timeouts point back at it) is not how the program holds it.
+		if named(e) && !dominates(g, v, r) {
 			return g.S.EdgeName(e)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // TestSingleSnapshotCorpus: the last snapshot of each leak scenario, alone,
@@ -75,9 +77,7 @@ var (
 // singleSnapshot runs testdata/single/NAME.js, which writes one snapshot.
 func singleSnapshot(t *testing.T, name string) string {
 	t.Helper()
-	if _, err := exec.LookPath("node"); err != nil {
-		t.Skip("node is not on the PATH")
-	}
+	node := nodetest.Path(t)
 	singleMu.Lock()
 	defer singleMu.Unlock()
 	if p, ok := singleCache[name]; ok {
@@ -85,7 +85,7 @@ func singleSnapshot(t *testing.T, name string) string {
 	}
 	out := filepath.Join(t.TempDir(), name+".heapsnapshot")
 	dir := filepath.Join(scenarioDir(t), "..", "single")
-	if b, err := exec.Command("node", filepath.Join(dir, name+".js"), out).CombinedOutput(); err != nil {
+	if b, err := exec.Command(node, filepath.Join(dir, name+".js"), out).CombinedOutput(); err != nil {
 		t.Fatalf("node %s.js: %v\n%s", name, err, b)
 	}
 	return out

@@ -30,7 +30,7 @@ func (s *Server) addLiveTools() {
 			if err != nil {
 				return nil, err
 			}
-			defer c.Close()
+			defer release(ctx, c)
 			path := inspector.NextSnapshotPath(s.opts.DataDir, c.Target().PID, time.Now())
 			res, err := inspector.Capture(ctx, c, path, inspector.CaptureOptions{})
 			if err != nil {
@@ -69,7 +69,7 @@ func (s *Server) addLiveTools() {
 			if err != nil {
 				return nil, err
 			}
-			defer c.Close()
+			defer release(ctx, c)
 			start := time.Now()
 			p, err := c.SampleHeap(ctx, time.Duration(d)*time.Second, ctx.Done(), inspector.SampleOptions{Interval: 32768})
 			if err != nil {
@@ -88,4 +88,15 @@ func (s *Server) attach(ctx context.Context, spec string) (*inspector.Conn, erro
 		return nil, err
 	}
 	return inspector.Dial(ctx, t)
+}
+
+// release ends the session and, when this call opened the target's
+// inspector (SIGUSR1), closes it again: nothing is left listening that was
+// not listening before.
+func release(ctx context.Context, c *inspector.Conn) {
+	if c.Target().Opened {
+		_, _ = c.CloseInspector(ctx, 10*time.Second)
+		return
+	}
+	c.Close()
 }

@@ -132,11 +132,30 @@ func (s *Server) addSeriesTools() {
 		Notes      []string            `json:"notes,omitempty"`
 		NextOffset *int                `json:"next_offset,omitempty"`
 	}
-	tool(s, "leak_suspects", "The leak suspects of a series, ranked by retained bytes added: each with its pattern (event-listener, timer, unbounded-collection, closure, promise, detached-dom, string-or-buffer), the leaking class, counts and retained sizes per snapshot, the holder, the retainer path (every step has an object id in the last snapshot: use inspect_object on that file), the code location and a fix hint.",
+	type singleOut struct {
+		Snapshots  int                 `json:"snapshots"`
+		Snapshot   leak.SnapshotInfo   `json:"snapshot"`
+		Total      int                 `json:"total"`
+		Offset     int                 `json:"offset"`
+		Suspects   []leak.Accumulation `json:"suspects"`
+		Notes      []string            `json:"notes,omitempty"`
+		NextOffset *int                `json:"next_offset,omitempty"`
+	}
+	tool(s, "leak_suspects", "The leak suspects of a series, ranked by retained bytes added: each with its pattern (event-listener, timer, unbounded-collection, closure, promise, detached-dom, string-or-buffer), the leaking class, counts and retained sizes per snapshot, the evidence, the holder, the retainer path (every step has an object id in the last snapshot: use inspect_object on that file), the code location and a fix hint. Given ONE snapshot (files with one entry), it reports where memory accumulates instead (accumulation points, many objects held the same way, huge objects), ranked by retained size: that shows where memory is, not that it grows.",
 		func(ctx context.Context, req *mcp.CallToolRequest, in suspectsIn) (any, error) {
 			files, err := s.series(in.SeriesArg)
 			if err != nil {
 				return nil, err
+			}
+			if len(files) == 1 {
+				g, err := s.cache.get(ctx, files[0], progressNotifier(ctx, req, "reading "+filepath.Base(files[0])))
+				if err != nil {
+					return nil, err
+				}
+				rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(files[0]), MaxSuspects: 50})
+				lo, hi, next := in.Page.window(len(rep.Suspects), 5)
+				return singleOut{Snapshots: 1, Snapshot: rep.Snapshot, Total: len(rep.Suspects), Offset: lo,
+					Suspects: rep.Suspects[lo:hi], Notes: rep.Notes, NextOffset: next}, nil
 			}
 			rep, err := s.analyse(ctx, req, files)
 			if err != nil {

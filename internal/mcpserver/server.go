@@ -70,6 +70,7 @@ func New(opts Options) (*Server, error) {
 		Instructions: instructions,
 	})
 	s.addSnapshotTools()
+	s.addDuplicateStrings()
 	s.addSeriesTools()
 	s.addGCTools()
 	s.addLiveTools()

@@ -88,7 +88,7 @@ func TestAgentFindsLeak(t *testing.T) {
 		have[tl.Name] = true
 	}
 	for _, n := range []string{"load_snapshot", "load_series", "summary", "inspect_object", "retaining_paths",
-		"dominator_children", "find_objects", "compare", "leak_suspects", "gc_trace", "capture", "sample_allocations"} {
+		"dominator_children", "find_objects", "compare", "leak_suspects", "gc_trace", "capture", "sample_allocations", "duplicate_strings"} {
 		if !have[n] {
 			t.Errorf("tool %s missing", n)
 		}
@@ -233,8 +233,24 @@ func TestAgentRefusesBadInput(t *testing.T) {
 	if ok.Classes == 0 {
 		t.Errorf("load after error: %+v", ok)
 	}
-	// One snapshot is not a series.
-	call(t, cs, "leak_suspects", map[string]any{"files": []string{"s1.heapsnapshot"}}, nil, true)
+	// One snapshot: where memory accumulates, without a leak verdict.
+	var one struct {
+		Snapshots int
+		Leak      *bool
+		Suspects  []struct{ Class string }
+	}
+	text := call(t, cs, "leak_suspects", map[string]any{"files": []string{"s3.heapsnapshot"}}, &one, false)
+	if one.Snapshots != 1 || one.Leak != nil || len(one.Suspects) == 0 || !strings.Contains(text, "CacheEntry") {
+		t.Errorf("one snapshot: %.500s", text)
+	}
+	var dups struct {
+		Total   int
+		Strings []map[string]any
+	}
+	call(t, cs, "duplicate_strings", map[string]any{"file": "s3.heapsnapshot", "min_wasted": 1}, &dups, false)
+	if dups.Total == 0 {
+		t.Errorf("duplicate_strings found nothing")
+	}
 }
 
 func TestAgentGCTrace(t *testing.T) {

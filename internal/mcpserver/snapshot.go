@@ -239,6 +239,34 @@ func (s *Server) addSnapshotTools() {
 		})
 }
 
+func (s *Server) addDuplicateStrings() {
+	type dupIn struct {
+		FileArg
+		MinWasted uint64 `json:"min_wasted,omitempty" jsonschema:"smallest number of bytes a text's extra copies must waste to be listed (default 1024)"`
+		Page
+	}
+	type dupOut struct {
+		Total      int                   `json:"total"`
+		Offset     int                   `json:"offset"`
+		Strings    []heapgraph.DupString `json:"strings"`
+		NextOffset *int                  `json:"next_offset,omitempty"`
+	}
+	tool(s, "duplicate_strings", "Texts held in many copies in a snapshot (the same string value in several string objects), with the bytes that keeping one copy would free, most wasted first. Often the answer for a heap full of repeated keys, headers or JSON.",
+		func(ctx context.Context, req *mcp.CallToolRequest, in dupIn) (any, error) {
+			g, _, err := s.graph(ctx, req, in.File)
+			if err != nil {
+				return nil, err
+			}
+			min := in.MinWasted
+			if min == 0 {
+				min = 1024
+			}
+			d := g.DuplicateStrings(min, 10000)
+			lo, hi, next := in.Page.window(len(d), 25)
+			return dupOut{Total: len(d), Offset: lo, Strings: d[lo:hi], NextOffset: next}, nil
+		})
+}
+
 // findObjects lists the nodes matching every given criterion, largest
 // retained size first. Classes are matched through the class table, so the
 // scan compares one index per node.

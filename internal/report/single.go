@@ -48,9 +48,9 @@ func holderText(a *leak.Accumulation) string {
 	return name
 }
 
-// singlePattern is the pattern as a single-snapshot report words it: one
+// SinglePattern is the pattern as a single-snapshot report words it: one
 // snapshot shows a big collection, not that it is unbounded.
-func singlePattern(p leak.Pattern) string {
+func SinglePattern(p leak.Pattern) string {
 	if p == leak.PatternCollection {
 		return "collection"
 	}
@@ -120,11 +120,14 @@ func WriteSingleText(w io.Writer, r *leak.SingleReport, p ui.Palette) {
 	} else {
 		fmt.Fprintf(w, "\n%s\n", p.Bold(fmt.Sprintf("%d place(s) where memory accumulates, largest first", len(r.Suspects))))
 	}
+	var runtime []leak.Accumulation
 	for _, a := range r.Suspects {
-		tag := p.Yellow(singlePattern(a.Pattern))
 		if a.Runtime {
-			tag = p.Dim(singlePattern(a.Pattern) + ", node's own state")
+			// node's own state: one line each, after the program's.
+			runtime = append(runtime, a)
+			continue
 		}
+		tag := p.Yellow(SinglePattern(a.Pattern))
 		fmt.Fprintf(w, "\n%s %s  %s  %s\n", p.Bold(fmt.Sprintf("#%d", a.Rank)), tag, p.Bold(a.Class),
 			p.Red(fmt.Sprintf("%s retained (%.1f%% of the heap)", sizeText(a.RetainedSize), 100*a.Share)))
 		t := ui.Table{RightAlign: map[int]bool{}}
@@ -136,6 +139,15 @@ func WriteSingleText(w io.Writer, r *leak.SingleReport, p ui.Palette) {
 		}
 		t.Write(w, p)
 		fmt.Fprintf(w, "  %s %s\n", p.Cyan("fix:"), a.Hint)
+	}
+	if len(runtime) > 0 {
+		fmt.Fprintf(w, "\n%s\n", p.Bold("node's own state (its modules and internals, not the program's)"))
+		t := ui.Table{Header: []string{"#", "class", "count", "retained", "holder"}, RightAlign: map[int]bool{0: true, 2: true, 3: true}}
+		for _, a := range runtime {
+			t.Rows = append(t.Rows, []string{fmt.Sprintf("#%d", a.Rank), a.Class, ui.Count(a.Count),
+				fmt.Sprintf("%s (%.1f%%)", sizeText(a.RetainedSize), 100*a.Share), holderText(&a)})
+		}
+		t.Write(w, p)
 	}
 	if len(r.DuplicateStrings) > 0 {
 		fmt.Fprintf(w, "\n%s\n", p.Bold(fmt.Sprintf("Duplicated strings (each wasting %s or more)", sizeText(r.DuplicateMin))))
@@ -164,11 +176,11 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 	} else {
 		fmt.Fprintf(w, "| # | pattern | class | count | retained | share | holder |\n| ---: | --- | --- | ---: | ---: | ---: | --- |\n")
 		for _, a := range r.Suspects {
-			fmt.Fprintf(w, "| %d | %s | `%s` | %s | %s | %.1f%% | %s |\n", a.Rank, singlePattern(a.Pattern), mdEscape(a.Class),
+			fmt.Fprintf(w, "| %d | %s | `%s` | %s | %s | %.1f%% | %s |\n", a.Rank, SinglePattern(a.Pattern), mdEscape(a.Class),
 				ui.Count(a.Count), sizeText(a.RetainedSize), 100*a.Share, mdEscape(holderText(&a)))
 		}
 		for _, a := range r.Suspects {
-			fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", a.Rank, singlePattern(a.Pattern), mdEscape(a.Class))
+			fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", a.Rank, SinglePattern(a.Pattern), mdEscape(a.Class))
 			if a.Location != nil {
 				fmt.Fprintf(w, "Code: `%s`\n\n", locText(a.Location))
 			}

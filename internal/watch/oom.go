@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
+	"github.com/leakhound/leakhound/internal/inspector"
 	"github.com/leakhound/leakhound/internal/store"
 	"github.com/leakhound/leakhound/internal/ui"
 )
@@ -95,7 +96,7 @@ func (a *agent) armNearLimit(ctx context.Context) {
 	count := flagCount
 	switch {
 	case a.cfg.NearHeapLimit > 0 && !info.API:
-		a.emit(Event{Kind: "error", Message: fmt.Sprintf("--near-heap-limit: node %s has no v8.setHeapSnapshotNearHeapLimit (it needs node 18.10 or later); start the target with --heapsnapshot-near-heap-limit=N instead", info.Version)})
+		a.emit(Event{Kind: "error", Message: fmt.Sprintf("--near-heap-limit: node %s has no v8.setHeapSnapshotNearHeapLimit (added in node 18.10); start the target with --heapsnapshot-near-heap-limit=N instead", info.Version)})
 		if flagCount == 0 {
 			return
 		}
@@ -138,18 +139,7 @@ func (a *agent) armNearLimit(ctx context.Context) {
 }
 
 // files lists the target's near-heap-limit snapshots in the folder.
-func (w *oomWatch) files() []string {
-	ents, _ := os.ReadDir(w.dir)
-	tag := fmt.Sprintf(".%d.", w.pid)
-	var out []string
-	for _, e := range ents {
-		n := e.Name()
-		if !e.IsDir() && strings.HasPrefix(n, "Heap.") && strings.HasSuffix(n, ".heapsnapshot") && strings.Contains(n, tag) {
-			out = append(out, filepath.Join(w.dir, n))
-		}
-	}
-	return out
-}
+func (w *oomWatch) files() []string { return inspector.NodeSnapshotFiles(w.dir, w.pid) }
 
 // ready returns the new files whose size has not changed since the last
 // look and that end like a whole snapshot; final (the target is gone)

@@ -4,9 +4,13 @@ package livetest
 
 import (
 	"bufio"
+	"math/rand/v2"
+	"net"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -68,4 +72,32 @@ func StartReady(t testing.TB, args ...string) (*exec.Cmd, string) {
 		t.Fatal("node did not print ready")
 	}
 	return cmd, ""
+}
+
+// InspectPort returns a free loopback port for tests that give several
+// processes one inspector port (the default port's case). It lies below
+// the kernel's ephemeral range: a port from there can meanwhile become
+// the local end of some outgoing connection, which a listener cannot
+// then bind, as 9229 never would.
+func InspectPort(t testing.TB) string {
+	t.Helper()
+	lo := 32768
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if n, err := strconv.Atoi(f[0]); err == nil && n > 12000 {
+				lo = n
+			}
+		}
+	}
+	for i := 0; i < 200; i++ {
+		p := 10000 + rand.IntN(lo-10000)
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return strconv.Itoa(p)
+	}
+	t.Fatal("no free port below the ephemeral range")
+	return ""
 }
