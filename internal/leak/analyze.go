@@ -109,7 +109,15 @@ type Suspect struct {
 	GrowthCount  int64    `json:"growth_count"` // Count[last] - Count[first]
 	// NewObjects is how many of them were allocated after the first
 	// snapshot and are still alive in the last.
-	NewObjects   int        `json:"new_objects"`
+	NewObjects int `json:"new_objects"`
+	// Parts are the suspects merged into this one (same holder object, or
+	// same code and mechanism), the first being its own: details of one
+	// leak, whose bytes the suspect counts once.
+	Parts []Part `json:"parts,omitempty"`
+	// Context is a library's or node's object the leaked objects also keep,
+	// when Class names the program's own (the request next to a session):
+	// "IncomingMessage", "WebSocket (ws)".
+	Context      string     `json:"context,omitempty"`
 	RetainerPath []PathStep `json:"retainer_path"`
 	// PathText is the path as `leakhound paths` prints it, runs folded.
 	PathText string `json:"path_text"`
@@ -136,10 +144,34 @@ type Suspect struct {
 	shape      uint32 // path suspects: the (loose) shape of the group
 	localized  bool   // Count and RetainedSize narrowed to the holder (see localize)
 	single     bool   // from one snapshot: accumulation, not growth (single.go)
+	settled    bool   // the leaked objects are settled promises or their results
+	// weakKeyClass and weakKeyPath: for entries of a WeakMap, the class
+	// of a key and the end of its retaining path (what keeps it alive).
+	weakKeyClass, weakKeyPath string
 	// capacityOnly: a collection of numbers stored inline, of which a
 	// snapshot shows only the capacity (Count is in slots).
 	capacityOnly bool
 	capacity     []int64 // collections: slots of capacity per snapshot, for notes
+}
+
+// Part is one of the suspects merged into one.
+type Part struct {
+	Class       string `json:"class"`
+	RootClass   string `json:"root_class"`
+	Holder      string `json:"holder,omitempty"` // "Array @123", "EventEmitter @5 'tick'"
+	GrowthBytes int64  `json:"growth_bytes"`
+	GrowthCount int64  `json:"growth_count"`
+}
+
+func partOf(s *Suspect) Part {
+	p := Part{Class: s.Class, RootClass: s.RootClass, GrowthBytes: s.GrowthBytes, GrowthCount: s.GrowthCount}
+	if h := s.Holder; h != nil {
+		p.Holder = fmt.Sprintf("%s @%d", h.Class, h.ID)
+		if h.Event != "" {
+			p.Holder += " '" + h.Event + "'"
+		}
+	}
+	return p
 }
 
 // Holder is the object that keeps the leaked objects.
@@ -161,6 +193,15 @@ type Holder struct {
 	// Slot is that slot's name (a closure's variable, a property name, an
 	// element index [i] or V8's internal field name).
 	Slot string `json:"slot,omitempty"`
+	// Owner is the object that keeps the collection in a field (a
+	// cache's or loader's instance: LRUCache, DataLoader, a metric), its
+	// id, the variable or property it is kept in and, when its class
+	// comes from node_modules, the npm package. Several collections of
+	// one owner (a Map plus parallel arrays) are one leak.
+	Owner     string `json:"owner,omitempty"`
+	OwnerID   uint32 `json:"owner_id,omitempty"`
+	OwnerName string `json:"owner_name,omitempty"`
+	Package   string `json:"package,omitempty"`
 	// Entries is the collection's size in the last snapshot (a Map's or
 	// Set's entries, an Array's elements) as references show it, so
 	// entries of small integers only are not counted; 0 when unknown.

@@ -30,7 +30,13 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 		return PatternTimer, nil
 	}
 	switch name(rep) {
-	case "Promise", "system / PromiseReaction", "PromiseReaction":
+	case "Promise":
+		if !x.settledPromise(rep) {
+			return PatternPromise, nil
+		}
+		// A settled promise is a value (a loader's or memoiser's
+		// cache entry): what holds it decides.
+	case "system / PromiseReaction", "PromiseReaction":
 		return PatternPromise, nil
 	}
 	t := int(s.NodeType[rep])
@@ -67,7 +73,7 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 		case "system / PromiseReaction", "PromiseReaction":
 			return PatternPromise, nil
 		}
-		if in.edgeName == "reactions_or_result" {
+		if in.edgeName == "reactions_or_result" && !x.settledPromise(holder) {
 			return PatternPromise, nil
 		}
 		if k == last-1 && t == nt.Closure && !x.intoKeyed(raw, k) {

@@ -29,7 +29,7 @@ func (x *explainer) explain(s *Suspect) {
 	// Show the path on to the telling object (… → listener → context →
 	// RequestContext) when it runs through the leaked object.
 	var deep heapgraph.Path
-	tell, haveTell := x.tellingNode(rep)
+	tell, ctx, haveTell := x.tellingNodes(rep)
 	if !haveTell && len(path) >= 2 && g.Dominator(rep) == path[len(path)-2].Node &&
 		isSystemName(g.S.Strings.Bytes(g.S.NodeName[path[len(path)-2].Node])) {
 		// A resolve function keeps nothing alone: the reaction above
@@ -66,8 +66,15 @@ func (x *explainer) explain(s *Suspect) {
 	s.Class = x.className(rep)
 	if haveTell {
 		s.Class = g.ClassName(tell)
+		if ctx != noShape && ctx != rep {
+			s.Context = g.ClassName(ctx)
+			if p := x.classPackage(ctx); p != "" {
+				s.Context += " (" + p + ")"
+			}
+		}
 	}
 	s.Pattern, s.Holder = x.classify(rep, raw[:repIndex+1])
+	s.settled = s.Pattern == PatternCollection && x.settledOnPath(rep, raw[:repIndex+1])
 	if s.collection {
 		// The collection itself grows: it is the holder.
 		s.Pattern = PatternCollection
@@ -79,6 +86,15 @@ func (x *explainer) explain(s *Suspect) {
 			if g.ID(r.node) == h.ID {
 				h.Entries = entriesOf(g, r.node, h.Kind)
 				break
+			}
+		}
+	}
+	if weakHolder(s) {
+		if key, ok := x.weakKeyOf(rep); ok {
+			s.weakKeyClass = g.ClassName(key)
+			if steps := g.PathSteps(x.path(key)); len(steps) > 0 {
+				// The last steps say who holds it.
+				s.weakKeyPath = strings.Join(steps[max(0, len(steps)-4):], " → ")
 			}
 		}
 	}
@@ -123,7 +139,13 @@ func (x *explainer) explain(s *Suspect) {
 			s.Location = l
 		}
 	}
-	if !userLocation(s.Location) {
+	if !programLocation(s.Location) {
+		// A library's code (node_modules) is the last resort too: the
+		// program's line that uses it is where the fix goes.
+		lib := s.Location
+		if !userLocation(lib) {
+			lib = nil
+		}
 		// node's own code (a Listener, a once() or AsyncResource.bind
 		// wrapper, Buffer's constructor) is never where the fix goes:
 		// the program's function the wrapper calls, else the program's
@@ -133,18 +155,18 @@ func (x *explainer) explain(s *Suspect) {
 		// a long-lived promise) comes before the settled value's class.
 		var ctor, onPath *Location
 		if haveTell && tell != rep {
-			if l := x.location(tell); userLocation(l) {
+			if l := x.location(tell); programLocation(l) {
 				ctor = l
 			}
 		}
 		for k := repIndex - 1; k >= 0 && onPath == nil; k-- {
 			if v := path[k].Node; int(g.S.NodeType[v]) == g.S.NodeTypeIndex.Closure {
-				if l := x.location(v); userLocation(l) {
+				if l := x.location(v); programLocation(l) {
 					onPath = l
 				}
 			}
 		}
-		s.Location = x.userClosureBelow(rep)
+		s.Location = x.programClosureBelow(rep)
 		if s.Location == nil && s.Pattern == PatternPromise {
 			ctor, onPath = onPath, ctor
 		}
@@ -158,6 +180,9 @@ func (x *explainer) explain(s *Suspect) {
 			// Kept in a variable (a module's `compiled` Map of
 			// new Function code): a function of that scope.
 			s.Location = x.scopeLocation(path[:repIndex])
+		}
+		if s.Location == nil {
+			s.Location = lib
 		}
 	}
 	// V8's string representations (a rope, a slice) are not what the
@@ -200,21 +225,35 @@ func (x *explainer) className(v uint32) string {
 // program's object, else the first such object v keeps alive (breadth
 // first in the dominator tree): RequestContext under a listener closure.
 func (x *explainer) tellingNode(v uint32) (uint32, bool) {
+	t, _, ok := x.tellingNodes(v)
+	return t, ok
+}
+
+// tellingNodes is tellingNode and, when the program's object was chosen
+// over a library's or node's object nearer v (a request next to the
+// program's session in a listener's closure), that object as context
+// (noShape when none).
+func (x *explainer) tellingNodes(v uint32) (tell, context uint32, ok bool) {
 	g := x.g
 	queue := []uint32{v}
-	fallback, haveFallback := uint32(0), false
+	// The first object of each tier: the program's own class wins, a
+	// library's (or one whose code is unknown) comes next, node's
+	// own classes (an EventTarget's Listener chain, a Timeout) say how
+	// the program's objects are held, not what they are.
+	var first [tierProgram + 1]uint32
+	var have [tierProgram + 1]bool
 	for i := 0; i < len(queue) && i < 512; i++ {
 		u := queue[i]
 		if x.userObject(u) {
-			// node's own classes (an EventTarget's Listener chain, a
-			// Timeout) say how the program's objects are held, not
-			// what they are: the WebhookDelivery a timer's callback
-			// keeps is what leaks. They are the fallback.
-			if !x.internalClass(u) {
-				return u, true
+			tier := x.classTier(u)
+			if tier == tierLibrary && minifiedName(g.S.NodeNameString(u)) {
+				tier = tierInternal
 			}
-			if !haveFallback {
-				fallback, haveFallback = u, true
+			if !have[tier] {
+				first[tier], have[tier] = u, true
+			}
+			if have[tierProgram] && have[tierLibrary] {
+				break
 			}
 		}
 		for j := g.FirstDominated[u]; j < g.FirstDominated[u+1]; j++ {
@@ -223,7 +262,23 @@ func (x *explainer) tellingNode(v uint32) (uint32, bool) {
 			}
 		}
 	}
-	return fallback, haveFallback
+	context = noShape
+	switch {
+	case have[tierProgram]:
+		switch {
+		case have[tierLibrary]:
+			context = first[tierLibrary]
+		case have[tierInternal] && connectionClass(g.S.NodeNameString(first[tierInternal])):
+			// node's own request or socket is context too.
+			context = first[tierInternal]
+		}
+		return first[tierProgram], context, true
+	case have[tierLibrary]:
+		return first[tierLibrary], context, true
+	case have[tierInternal]:
+		return first[tierInternal], context, true
+	}
+	return 0, context, false
 }
 
 // internalClass: v's constructor is defined in node's own code.

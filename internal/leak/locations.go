@@ -17,10 +17,14 @@ func userLocation(l *Location) bool {
 	return l != nil && l.Script != "" && !strings.HasPrefix(l.Script, "node:")
 }
 
-// userClosureBelow finds the program's function that v keeps alive nearest
-// (breadth first in v's dominator subtree): the listener a once() or
-// AsyncResource.bind wrapper calls.
-func (x *explainer) userClosureBelow(v uint32) *Location {
+// programClosureBelow finds the program's function that v keeps alive
+// nearest (breadth first in v's dominator subtree): the listener a once()
+// or AsyncResource.bind wrapper calls; never a library's (node_modules).
+func (x *explainer) programClosureBelow(v uint32) *Location {
+	return x.closureBelow(v, programLocation)
+}
+
+func (x *explainer) closureBelow(v uint32, ok func(*Location) bool) *Location {
 	g := x.g
 	queue := []uint32{v}
 	for i := 0; i < len(queue) && i < 256; i++ {
@@ -31,7 +35,7 @@ func (x *explainer) userClosureBelow(v uint32) *Location {
 				// this.cancel.bind(this): the method is the code.
 				f = t
 			}
-			if l := x.closureLocation(f); userLocation(l) {
+			if l := x.closureLocation(f); ok(l) {
 				return l
 			}
 		}
@@ -56,7 +60,7 @@ func (x *explainer) scopeLocation(path heapgraph.Path) *Location {
 		// A named one: an anonymous owner is mostly a module's own
 		// top-level function (line 1, column 1), which says nothing.
 		if f, ok := contextOwner(g, u); ok && g.S.NodeNameString(f) != "" {
-			if l := x.closureLocation(f); userLocation(l) {
+			if l := x.closureLocation(f); programLocation(l) {
 				return l
 			}
 		}

@@ -58,6 +58,30 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			}
 		}
 	}
+	// A WeakMap's values live only while their keys do: when what keeps
+	// a key alive is another suspect's leaked objects (a listener that
+	// holds the key), the values are that leak's bytes.
+	weak := make([]bool, n)
+	for i := range sus {
+		if parent[i] >= 0 || !weakHolder(&sus[i]) {
+			continue
+		}
+		key, ok := ex.weakKeyOf(sus[i].rep)
+		if !ok {
+			continue
+		}
+		path := ex.path(key)
+		for k := len(path) - 1; k >= 0; k-- {
+			u := path[k].Node
+			if u == g.Root || int(shapes[u]) >= len(loose) {
+				continue
+			}
+			if j, ok := byShape[loose[shapes[u]]]; ok && j != i && !weakHolder(&sus[j]) {
+				parent[i], weak[i] = j, true
+				break
+			}
+		}
+	}
 	// Same holder: merge into the first (largest) suspect of that holder.
 	type holderKey struct {
 		id    uint32
@@ -72,6 +96,14 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		}
 		var k holderKey
 		switch {
+		case h != nil && h.OwnerID != 0:
+			// The collections of one object (a cache's Map and
+			// its parallel key and value arrays) are one leak.
+			k = holderKey{h.OwnerID, "\x00owner"}
+		case h != nil && h.Kind == "listeners":
+			// One emitter: the listeners one call adds for several
+			// events ('tick' and 'error') are one leak.
+			k = holderKey{h.ID, "\x00listeners"}
 		case h != nil:
 			k = holderKey{h.ID, h.Event}
 		case sus[i].Pattern == PatternPromise:
@@ -92,6 +124,35 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			continue
 		}
 		byHolder[k] = i
+	}
+	// Same code and mechanism: collections filled, or listeners or timers
+	// added, by one line of the program (a counter and a histogram
+	// labelled per request in one handler) are one leak.
+	type locKey struct {
+		pattern      Pattern
+		script       string
+		line, column int
+	}
+	byLoc := map[locKey]int{}
+	for i := range sus {
+		l := sus[i].Location
+		if parent[i] >= 0 || !programLocation(l) || sus[i].single {
+			continue
+		}
+		switch sus[i].Pattern {
+		case PatternCollection, PatternEventListener, PatternTimer:
+		default:
+			continue
+		}
+		if h := sus[i].Holder; h != nil && h.Slot != "" {
+			continue
+		}
+		k := locKey{sus[i].Pattern, l.Script, l.Line, l.Column}
+		if j, ok := byLoc[k]; ok {
+			parent[i] = j
+			continue
+		}
+		byLoc[k] = i
 	}
 	root := func(i int) int {
 		for steps := 0; parent[i] >= 0 && steps < n; steps++ {
@@ -117,8 +178,17 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			continue // a cycle of parents: leave it out rather than loop
 		}
 		into, from := &out[t], &sus[i]
+		if len(into.Parts) == 0 {
+			into.Parts = append(into.Parts, partOf(into))
+		}
+		into.Parts = append(into.Parts, partOf(from))
 		// Only a suspect that no other contains adds its own size.
 		sameHolder := !through[i] && parent[i] == r
+		if weak[i] && r != i {
+			// The WeakMap's values are separate objects the key's
+			// holder keeps: its bytes, added once.
+			sameHolder = true
+		}
 		for k := range into.RetainedSize {
 			if k >= len(from.RetainedSize) {
 				break

@@ -197,8 +197,22 @@ func collectionHint(s *Suspect, per string) string {
 	if h := mechanismHint(s, per); h != "" {
 		return h
 	}
+	if weakHolder(s) {
+		return weakHint(s, per)
+	}
+	if h := libraryHint(s, per); h != "" {
+		return h
+	}
+	if s.settled && !s.single {
+		return settledHint(s, per)
+	}
 	if isBufferClass(s.Class) {
 		return fmt.Sprintf("%s %s%s: bound it or delete entries when done; if these are small slices (subarray/slice) of larger buffers, each keeps its whole parent alive, so keep a copy instead (Buffer.from(slice))", what, grows, per)
+	}
+	if c := connectionContext(s); c != "" && !s.single {
+		// Entries that each keep a connection or a request: they are
+		// done when it closes, which the heap cannot see.
+		return fmt.Sprintf("%s %s%s and each entry keeps a %s: delete the entry when that connection or request ends (on its 'close' event), or keep entries in a Set or Map and delete them there", what, grows, per, c)
 	}
 	if s.single {
 		return fmt.Sprintf("%s %s: if it should not keep them all, bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object; a full cache looks the same in one snapshot, so compare with a later one", what, grows)
@@ -243,5 +257,55 @@ func (x *explainer) collectionHolder(raw []rawStep, k int) *Holder {
 	default:
 		h.Kind = "collection"
 	}
+	x.ownerOf(h, raw, j)
 	return h
+}
+
+// ownerOf fills in the holder's owner: the object whose field raw[j] (the
+// collection) is, when it is an instance of a class (LRUCache's #keyMap,
+// a DataLoader's _cacheMap, a metric's hashMap), and the variable the
+// collection or its owner is kept in.
+func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
+	g := x.g
+	if j <= 0 {
+		return
+	}
+	name := func(k int) string {
+		if k >= 1 && k < len(raw) && (raw[k].edgeType == "context" || raw[k].edgeType == "property") && !isNumber(raw[k].edgeName) {
+			return raw[k].edgeName
+		}
+		return ""
+	}
+	o := raw[j-1].node
+	if raw[j].edgeType != "property" || !x.userObject(o) {
+		// Kept in a variable or a plain object's property.
+		h.Name = name(j)
+		return
+	}
+	h.Owner, h.OwnerID = g.ClassName(o), g.ID(o)
+	if minifiedName(h.Owner) {
+		// A bundled library's class (c, u): its variable says more.
+		h.Owner = ""
+	}
+	h.OwnerName = name(j - 1)
+	h.Package = x.classPackage(o)
+}
+
+// connectionContext is the suspect's context class when it is a connection
+// or a request (a socket, a WebSocket, an HTTP request), else "".
+func connectionContext(s *Suspect) string {
+	if connectionClass(s.Context) {
+		return s.Context
+	}
+	return ""
+}
+
+// connectionClass: a class name that says connection or request.
+func connectionClass(c string) bool {
+	for _, w := range []string{"Socket", "IncomingMessage", "ServerResponse", "Request", "Connection", "Http2Stream"} {
+		if strings.Contains(c, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -146,8 +146,18 @@ func eventTargetListener(s *Suspect) bool {
 // onceListener: the listeners were registered with once(). Node up to 22
 // wraps each in a bound onceWrapper; node 24 in a closure named wrapper
 // that holds the listener (its `listener` property or context variable).
+// Only the steps below the emitter count: a once() wrapper further up (an
+// http.Server's once('error') on the way to the request handler) is how
+// the emitter is reached, not how its listeners were added.
 func onceListener(s *Suspect) bool {
 	p := s.RetainerPath
+	if s.Holder != nil && s.Holder.ID != 0 {
+		for i, st := range p {
+			if st.ID == s.Holder.ID {
+				p = s.RetainerPath[i:]
+			}
+		}
+	}
 	for i, st := range p {
 		if st.Type != "closure" {
 			continue
@@ -215,6 +225,9 @@ func listenerHint(s *Suspect, per string) string {
 			}
 		}
 		return fmt.Sprintf("once() listeners for %s pile up on the emitter%s: a once() listener goes away only when its event fires, and %s; remove the listener (emitter.off with the same function) when its job ends, or register one long-lived listener that cleans up a Set of pending items", ev, per, why)
+	}
+	if c := connectionContext(s); c != "" {
+		return fmt.Sprintf("listeners for %s pile up on the emitter%s, each keeping what a request or connection made (with its %s): remove the listener (emitter.off with the same function) when the request or connection ends (on its 'close'), or pass an AbortSignal aborted then", ev, per, c)
 	}
 	return fmt.Sprintf("listeners for %s pile up on the emitter%s: remove each listener when its work is done (emitter.off / removeListener, or an AbortSignal), or register it with once() if it should fire once", ev, per)
 }

@@ -47,6 +47,44 @@ func (x *explainer) asyncFunctionWithin(v uint32, depth int) (uint32, bool) {
 	return 0, false
 }
 
+// settledPromise: p is a Promise holding its result rather than reactions
+// waiting for one. V8 keeps either in reactions_or_result; a pending
+// promise with no reaction yet has none there (or undefined), so only a
+// result that is an object, a string or a number counts as settled.
+func (x *explainer) settledPromise(p uint32) bool {
+	g := x.g
+	s := g.S
+	if s.NodeNameString(p) != "Promise" {
+		return false
+	}
+	for e, r := range g.Edges(p) {
+		if s.EdgeName(e) != "reactions_or_result" {
+			continue
+		}
+		name := s.NodeNameString(r)
+		if strings.Contains(name, "PromiseReaction") {
+			return false
+		}
+		t := int(s.NodeType[r])
+		return !(t == s.NodeTypeIndex.Hidden && (name == "undefined" || name == "system / Oddball"))
+	}
+	return false
+}
+
+// settledOnPath: the leaked object is a settled promise, or the result
+// one holds (a cache of fulfilled promises: a loader's, a memoiser's).
+func (x *explainer) settledOnPath(rep uint32, raw []rawStep) bool {
+	if x.settledPromise(rep) {
+		return true
+	}
+	for k := len(raw) - 2; k >= 0 && k >= len(raw)-4; k-- {
+		if raw[k+1].edgeName == "reactions_or_result" && x.settledPromise(raw[k].node) {
+			return true
+		}
+	}
+	return false
+}
+
 // reactionsHolder is the first promise on v's path whose reactions keep v.
 func (x *explainer) reactionsHolder(v uint32) (uint32, bool) {
 	path := x.path(v)

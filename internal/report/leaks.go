@@ -144,6 +144,18 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 				desc = fmt.Sprintf("%s @%d (%s, %s entries in %s)", h.Class, h.ID, h.Kind, ui.Count(int64(h.Entries)), names[len(names)-1])
 			}
 		}
+		if h.Owner != "" || h.OwnerName != "" {
+			owner := h.Owner
+			if h.OwnerName != "" {
+				owner = strings.TrimSpace(owner + " " + h.OwnerName)
+			}
+			if h.Package != "" {
+				owner += " (" + h.Package + ")"
+			}
+			desc += " in " + owner
+		} else if h.Name != "" && h.Slot == "" && h.Kind != "listeners" {
+			desc += " " + h.Name
+		}
 		label := "collection"
 		if h.Kind == "listeners" {
 			label = "emitter"
@@ -153,6 +165,20 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 			desc = fmt.Sprintf("%s %s of %s @%d", h.Kind, h.Slot, h.Class, h.ID)
 		}
 		facts = append(facts, Fact{label, desc})
+	}
+	if s.Context != "" {
+		facts = append(facts, Fact{"also keeps", s.Context})
+	}
+	if len(s.Parts) > 1 {
+		var parts []string
+		for _, p := range s.Parts {
+			t := p.Class
+			if p.Holder != "" {
+				t += " in " + p.Holder
+			}
+			parts = append(parts, t+" "+ui.SignedBytes(p.GrowthBytes))
+		}
+		facts = append(facts, Fact{"parts", strings.Join(parts, "; ")})
 	}
 	if s.Location != nil {
 		facts = append(facts, Fact{"code", locText(s.Location)})

@@ -1,0 +1,73 @@
+// Libraries: fixes at the level of the npm package whose object holds the
+// leak (a cache without a bound, a loader kept for the process's life, a
+// metric labelled per request). Each hint says what the heap shows and the
+// package's own way out; packages are told by the node_modules directory
+// of their constructor's script, so minified class names do not matter.
+
+package leak
+
+import "fmt"
+
+// libraryHints: per npm package, the fix for a collection inside one of its
+// objects that only grows. %s is the holder's description ("LRUCache
+// reportCache"), %s the count range.
+var libraryHints = map[string]string{
+	"lru-cache":       "%s (lru-cache) only grows%s: it was created without a size bound; give it max (or maxSize with sizeCalculation); a ttl alone does not bound it, since expired entries stay until they are read unless ttlAutopurge is set",
+	"dataloader":      "%s (dataloader) caches every key it ever loaded%s: a DataLoader is meant to live for one request; create it per request (in the request's context), or pass { cache: false } or call clearAll() if it must be shared",
+	"prom-client":     "%s (prom-client) gains a time series per distinct label value%s: use route templates (req.route.path, /orders/:id) or other bounded values as labels, never raw URLs or ids; metric.remove(labels) drops one",
+	"express-session": "%s (express-session) keeps every session%s: its default MemoryStore never expires sessions and is not meant for production; use a store with expiry (a Redis or database store) and set cookie.maxAge",
+	"node-cache":      "%s (node-cache) only grows%s: give it a stdTTL with a checkperiod so expired keys are deleted, or maxKeys",
+}
+
+// libraryHint is the package-level fix for a collection kept by a known
+// library's object, "" when the holder is not one.
+func libraryHint(s *Suspect, per string) string {
+	h := s.Holder
+	if h == nil || h.Package == "" {
+		return ""
+	}
+	f, ok := libraryHints[h.Package]
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf(f, ownerText(h), per)
+}
+
+// ownerText names a collection's owner as the program spells it: its
+// class (unless minified) and the variable or property it is kept in.
+func ownerText(h *Holder) string {
+	cls := h.Owner
+	if minifiedName(cls) {
+		cls = ""
+	}
+	switch {
+	case cls != "" && h.OwnerName != "":
+		return cls + " " + h.OwnerName
+	case h.OwnerName != "":
+		return h.OwnerName
+	case cls != "":
+		return cls
+	}
+	return "the " + h.Package + " object"
+}
+
+// settledHint is the fix for a collection of settled promises: a memoised
+// async function's or a loader's cache, each entry holding its result.
+func settledHint(s *Suspect, per string) string {
+	what := "the collection"
+	if h := s.Holder; h != nil {
+		switch {
+		case h.Owner != "" || h.OwnerName != "":
+			what = ownerText(h) + "'s " + h.Kind
+		case h.Name != "":
+			what = h.Kind + " " + h.Name
+		case h.Kind != "":
+			what = "the " + h.Kind
+		}
+	}
+	res := "its result"
+	if userClassName(s.Class) {
+		res = "its result (" + s.Class + ")"
+	}
+	return fmt.Sprintf("%s keeps a settled promise per key%s, each holding %s: this is a cache of results (a memoised async call or a loader), not promises waiting; if it caches per-request data, create it per request, otherwise bound it (an LRU with max) and delete rejected promises", what, per, res)
+}

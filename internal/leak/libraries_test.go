@@ -1,0 +1,110 @@
+package leak
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestLibraryScenarios: leaks inside (stand-ins for) widely used npm
+// packages are named in the program's terms, once, with the package's fix.
+func TestLibraryScenarios(t *testing.T) {
+	cases := []struct {
+		name     string
+		pattern  Pattern
+		class    string
+		context  string // Suspect.Context, if any
+		one      bool   // exactly one suspect: one leak
+		want     []string
+		dontWant []string
+	}{
+		// Settled promises are values: a collection, with a loader's fix.
+		{"lib-loader", PatternCollection, "Account", "", true,
+			[]string{"create it per request", "accountLoader"}, []string{"wait forever", "AbortSignal"}},
+		{"lib-memo", PatternCollection, "PriceQuote", "", true,
+			[]string{"settled promise", "quoteMemo"}, []string{"wait forever", "AbortSignal"}},
+		// A minified class with a Map and parallel arrays: one suspect,
+		// named by the variable, never by the minified class.
+		{"lib-lru", PatternCollection, "RenderedReport", "", true,
+			[]string{"reportCache (lru-cache)", "max"}, []string{"c reportCache", "an LRU with"}},
+		// Two metrics labelled per request in one handler: one leak.
+		{"lib-metrics", PatternCollection, "", "", true,
+			[]string{"route templates"}, nil},
+		// The program's class, the library's request as context; a
+		// once() wrapper above the emitter is not how listeners were added.
+		{"lib-listener", PatternEventListener, "UserSession", "Request (tiny-web)", false,
+			[]string{"'reload'"}, []string{"once() listeners"}},
+		// A WeakMap keyed by what a listener keeps: the listener is the
+		// leak and gets the WeakMap's bytes; no bound for a WeakMap.
+		{"lib-weakmap", PatternEventListener, "Connection", "", true,
+			[]string{"'drain'"}, []string{"bound it"}},
+		{"als-timer", PatternTimer, "RequestContext", "", false,
+			[]string{"AsyncLocalStorage", "finally"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rep := analyzeFiles(t, series(t, c.name, 3))
+			for _, s := range rep.Suspects {
+				t.Logf("#%d %s %s ctx=%q count=%v growth=%d holder=%+v loc=%+v\n  %s\n  fix: %s", s.Rank, s.Pattern, s.Class, s.Context, s.Count, s.GrowthBytes, s.Holder, s.Location, s.PathText, s.Hint)
+			}
+			if len(rep.Suspects) == 0 {
+				t.Fatal("no suspect")
+			}
+			if c.one && len(rep.Suspects) != 1 {
+				t.Errorf("%d suspects, want one", len(rep.Suspects))
+			}
+			for _, o := range rep.Suspects {
+				if strings.Contains(o.Hint, "WeakMap only grows") || strings.Contains(o.Hint, "WeakSet only grows") {
+					t.Errorf("#%d hint %q: a WeakMap cannot be bounded", o.Rank, o.Hint)
+				}
+			}
+			s := rep.Suspects[0]
+			if s.Pattern != c.pattern || (c.class != "" && s.Class != c.class) {
+				t.Errorf("top suspect %s %s, want %s %s", s.Pattern, s.Class, c.pattern, c.class)
+			}
+			if c.context != "" && s.Context != c.context {
+				t.Errorf("context %q, want %q", s.Context, c.context)
+			}
+			if !programLocation(s.Location) {
+				t.Errorf("location %+v, want the program's code", s.Location)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(s.Hint, w) {
+					t.Errorf("hint %q, want %q", s.Hint, w)
+				}
+			}
+			for _, w := range c.dontWant {
+				if strings.Contains(s.Hint, w) {
+					t.Errorf("hint %q, do not want %q", s.Hint, w)
+				}
+			}
+		})
+	}
+}
+
+func TestLibraryPackage(t *testing.T) {
+	for in, want := range map[string]string{
+		"/srv/app/node_modules/lru-cache/dist/commonjs/index.js":      "lru-cache",
+		"file:///srv/app/node_modules/@fastify/error/index.js":        "@fastify/error",
+		"/srv/node_modules/a/node_modules/prom-client/lib/counter.js": "prom-client",
+		`C:\srv\node_modules\dataloader\index.js`:                     "dataloader",
+		"/srv/app/server.js":    "",
+		"node:internal/timers":  "",
+		"/srv/app/node_modules": "",
+	} {
+		if got := libraryPackage(in); got != want {
+			t.Errorf("libraryPackage(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestWeakKeyID(t *testing.T) {
+	id, ok := weakKeyID("3 / part of key (Connection @183701) -> value ({spans} @184431) pair in WeakMap (table @86093)")
+	if !ok || id != 183701 {
+		t.Errorf("got %d %v, want 183701", id, ok)
+	}
+	for _, bad := range []string{"", "part of key (x) -> value (y)", "part of key (a @-1) -> value (b @2)", "part of key (a @99999999999) -> value (b @2)"} {
+		if _, ok := weakKeyID(bad); ok {
+			t.Errorf("weakKeyID(%q) ok", bad)
+		}
+	}
+}

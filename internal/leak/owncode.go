@@ -1,0 +1,76 @@
+// Own code: the program's scripts, as opposed to the libraries it installs
+// (node_modules) and node's internals (node:...). A leak is told in the
+// program's terms first: its class, its line; a library's object is the
+// context.
+
+package leak
+
+import (
+	"strings"
+)
+
+// Code tiers, best last.
+const (
+	tierInternal = iota // node's own code
+	tierLibrary         // node_modules, or nowhere known
+	tierProgram         // the program's own scripts
+)
+
+// programScript: a script of the program itself.
+func programScript(script string) bool {
+	return script != "" && !strings.HasPrefix(script, "node:") && libraryPackage(script) == ""
+}
+
+// programLocation: l is in the program's own code.
+func programLocation(l *Location) bool { return l != nil && programScript(l.Script) }
+
+// libraryPackage is the npm package a script belongs to ("lru-cache",
+// "@fastify/error"), from the last node_modules directory of its path (a
+// file: URL or a path, either slash); "" for a script outside one.
+func libraryPackage(script string) string {
+	s := strings.ReplaceAll(script, "\\", "/")
+	i := strings.LastIndex(s, "/node_modules/")
+	if i < 0 {
+		return ""
+	}
+	rest := s[i+len("/node_modules/"):]
+	parts := strings.SplitN(rest, "/", 3)
+	if len(parts) < 2 {
+		return ""
+	}
+	if strings.HasPrefix(parts[0], "@") && len(parts) == 3 {
+		return parts[0] + "/" + parts[1]
+	}
+	return parts[0]
+}
+
+// classTier says whose code v's class is: its constructor's script (or, for
+// an object without one, the script of a method it holds).
+func (x *explainer) classTier(v uint32) int {
+	if x.internalClass(v) {
+		return tierInternal
+	}
+	l := x.ctorLocation(v)
+	if l == nil {
+		l = x.location(v)
+	}
+	if programLocation(l) {
+		return tierProgram
+	}
+	return tierLibrary
+}
+
+// classPackage is the npm package that defines v's class, "" if none.
+func (x *explainer) classPackage(v uint32) string {
+	l := x.ctorLocation(v)
+	if l == nil {
+		return ""
+	}
+	return libraryPackage(l.Script)
+}
+
+// minifiedName: a name a minifier made (c, u, #t, Xe): never a headline.
+func minifiedName(name string) bool {
+	name = strings.TrimPrefix(name, "#")
+	return len(name) > 0 && len(name) <= 2
+}
