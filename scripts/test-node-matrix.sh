@@ -27,18 +27,12 @@ run_version() {
   vskip=$skip
   major=${v#v}; major=${major%%.*}
   # Known gaps (docs/node-versions.md), skipped until fixed; remove a name
-  # here when its test passes. GC trace formats internal/gctrace does not
-  # read yet (issue 12, GC logs): --trace-gc-verbose of V8 12+,
-  # --trace-gc-nvp of V8 13+, the major GC lines of V8 14. One-snapshot
-  # analysis on node 22+: the module graph's Modules are not called node's
-  # own state. watch --track on node 22: no tracked value is read.
-  # Leak analysis on V8 14: a promise-race suspect named by its reaction closure, and a
-  # bounded rebuilt log string taken for a growing one.
+  # here when its test passes. One-snapshot analysis on node 22+: the
+  # module graph's Modules are not called node's own state. Leak analysis
+  # on V8 14: a promise-race suspect named by its reaction closure.
   local known=()
-  [ "$major" -ge 22 ] && known+=(TestRealHealthyVerbose TestSingleSnapshotLegitimateState)
-  [ "$major" -eq 22 ] && known+=(TestTrackAndCount)
-  [ "$major" -ge 24 ] && known+=(TestRealLeakNVPIgnoreScavenger)
-  [ "$major" -ge 26 ] && known+=(TestRealLeak TestRealLeakTowardLimit TestPromiseRaceIsOneSuspect TestRebuiltButBoundedIsNoLeak)
+  [ "$major" -ge 22 ] && known+=(TestSingleSnapshotLegitimateState)
+  [ "$major" -ge 26 ] && known+=(TestPromiseRaceIsOneSuspect)
   if [ ${#known[@]} -gt 0 ]; then
     vskip="${skip%)\$}|$(IFS='|'; echo "${known[*]}"))\$"
     echo "=== node $v: known gaps skipped: ${known[*]}"

@@ -89,9 +89,12 @@ type tracker struct {
 // requireRe finds require('SPEC') calls to resolve without running require.
 var requireRe = regexp.MustCompile(`require\(\s*(['"])([^'"\\]+)(['"])\s*\)`)
 
-// resolveRequires rewrites require('SPEC') into a lookup in require.cache:
-// require itself may load a module, so V8 refuses it in side-effect-free
-// evaluation, but the program's own modules are already in the cache.
+// resolveRequires rewrites require('SPEC') into a lookup in the module
+// cache: require itself may load a module, so V8 refuses it in
+// side-effect-free evaluation, but the program's own modules are already in
+// the cache. The cache is reached as Module._cache through the main module
+// (require.cache is the same object), since node 22 refuses even to read
+// the command-line API's require there.
 // mainDir is the main module's folder (for relative specs); sep its
 // separator.
 func resolveRequires(expr, mainDir string) string {
@@ -122,13 +125,16 @@ func resolveRequires(expr, mainDir string) string {
 				names = append(names, strings.ReplaceAll(p+suf, "/", sep))
 			}
 			js, _ := json.Marshal(names)
-			return fmt.Sprintf("(Object.values(require.cache).find((m) => %s.includes(m.filename)) || {}).exports", js)
+			return fmt.Sprintf("(Object.values(" + moduleCache + ").find((m) => %s.includes(m.filename)) || {}).exports", js)
 		}
 		dir, _ := json.Marshal(sep + "node_modules" + sep + strings.ReplaceAll(spec, "/", sep) + sep)
 		return fmt.Sprintf("(((ms) => ms.find((m) => !(m.parent && String(m.parent.filename).includes(%[1]s))) || ms[0])"+
-			"(Object.values(require.cache).filter((m) => m.filename.includes(%[1]s))) || {}).exports", dir)
+			"(Object.values("+moduleCache+").filter((m) => m.filename.includes(%[1]s))) || {}).exports", dir)
 	})
 }
+
+// moduleCache is require.cache, read without touching require.
+const moduleCache = "((process.mainModule && process.mainModule.constructor._cache) || {})"
 
 // sizeJS sizes a value in entries, returning [kind, size]: a Map's or
 // Set's size, an Array's length, an object's own enumerable keys, a
