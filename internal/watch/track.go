@@ -125,7 +125,7 @@ func resolveRequires(expr, mainDir string) string {
 				names = append(names, strings.ReplaceAll(p+suf, "/", sep))
 			}
 			js, _ := json.Marshal(names)
-			return fmt.Sprintf("(Object.values(" + moduleCache + ").find((m) => %s.includes(m.filename)) || {}).exports", js)
+			return fmt.Sprintf("(Object.values("+moduleCache+").find((m) => %s.includes(m.filename)) || {}).exports", js)
 		}
 		dir, _ := json.Marshal(sep + "node_modules" + sep + strings.ReplaceAll(spec, "/", sep) + sep)
 		return fmt.Sprintf("(((ms) => ms.find((m) => !(m.parent && String(m.parent.filename).includes(%[1]s))) || ms[0])"+
