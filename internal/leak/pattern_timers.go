@@ -43,7 +43,10 @@ func timerHint(s *Suspect, per string) string {
 // in the async context frame on newer versions).
 func alsStore(s *Suspect) bool {
 	for _, st := range s.RetainerPath {
-		if strings.Contains(st.Edge, "kResourceStore") || strings.Contains(st.Edge, "async_context_frame") {
+		// node 24+ names the frame's symbol kAsyncContextFrame and its
+		// class AsyncContextFrame.
+		if strings.Contains(st.Edge, "kResourceStore") || strings.Contains(st.Edge, "async_context_frame") ||
+			strings.Contains(st.Edge, "kAsyncContextFrame") || st.Class == "AsyncContextFrame" {
 			return true
 		}
 	}
