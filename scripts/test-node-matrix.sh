@@ -40,12 +40,25 @@ run_version() {
     echo "=== node $v: known gaps skipped: ${known[*]}"
   fi
   start=$(date +%s)
-  if LEAKHOUND_NODE=$node go test -count=1 -timeout 30m -skip "$vskip" "${pkgs[@]}"; then
+  out=$(mktemp)
+  if LEAKHOUND_NODE=$node go test -count=1 -timeout 30m -skip "$vskip" "${pkgs[@]}" 2>&1 | tee "$out"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
     echo "=== node $v: ok in $(( $(date +%s) - start ))s"
-  else
-    echo "=== node $v: FAILED after $(( $(date +%s) - start ))s"
-    return 1
+    rm -f "$out"
+    return 0
   fi
+  # The leak corpus runs dozens of node programs per version; a test that
+  # failed is run once more, alone, and reported as FLAKY when it then
+  # passes (docs/node-versions.md). A second failure fails the matrix.
+  local failedtests
+  failedtests=$(grep -oE '^--- FAIL: Test[A-Za-z0-9_]+' "$out" | awk '{print $3}' | sort -u | paste -sd'|')
+  rm -f "$out"
+  if [ -n "$failedtests" ] && LEAKHOUND_NODE=$node go test -count=1 -timeout 30m -run "^($failedtests)\$" -skip "$vskip" "${pkgs[@]}"; then
+    echo "=== node $v: FLAKY (failed once, passed when run again): $failedtests"
+    echo "=== node $v: ok in $(( $(date +%s) - start ))s"
+    return 0
+  fi
+  echo "=== node $v: FAILED after $(( $(date +%s) - start ))s"
+  return 1
 }
 
 failed=()
