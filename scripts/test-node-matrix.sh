@@ -27,14 +27,11 @@ run_version() {
   vskip=$skip
   major=${v#v}; major=${major%%.*}
   # Known gaps (docs/node-versions.md), skipped until fixed; remove a name
-  # here when its test passes. One-snapshot analysis on node 22+: the
-  # module graph's Modules are not called node's own state. Leak analysis
-  # on V8 14: a promise-race suspect named by its reaction closure. Two
-  # runs of one deterministic script on node 22+ can give the same objects
-  # the same ids, so they are not always told apart.
+  # here when its test passes. Two runs of one deterministic script on
+  # node 22+ can give the same objects the same ids, so they are not
+  # always told apart.
   local known=()
-  [ "$major" -ge 22 ] && known+=(TestSingleSnapshotLegitimateState TestRefusesSnapshotsOfDifferentProcesses)
-  [ "$major" -ge 26 ] && known+=(TestPromiseRaceIsOneSuspect)
+  [ "$major" -ge 22 ] && known+=(TestRefusesSnapshotsOfDifferentProcesses)
   if [ ${#known[@]} -gt 0 ]; then
     vskip="${skip%)\$}|$(IFS='|'; echo "${known[*]}"))\$"
     echo "=== node $v: known gaps skipped: ${known[*]}"

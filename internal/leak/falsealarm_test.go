@@ -141,10 +141,6 @@ func TestFalseAlarms(t *testing.T) {
 	}
 	for _, name := range leakCorpus {
 		if !strings.Contains(" "+strings.Join(passed, " ")+" ", " "+name+" ") {
-			if knownGap(t, name) {
-				t.Logf("%s missed: a known gap on this node version (docs/node-versions.md)", name)
-				continue
-			}
 			fn = append(fn, name)
 		}
 	}

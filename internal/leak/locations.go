@@ -120,7 +120,8 @@ func (x *explainer) location(rep uint32) *Location {
 }
 
 // ctorLocation is where v's class is defined: v.__proto__.constructor,
-// when it is the function v is named after.
+// when it is the function v is named after; else the constructor its
+// hidden class records (see mapConstructor).
 func (x *explainer) ctorLocation(rep uint32) *Location {
 	g := x.g
 	s := g.S
@@ -136,7 +137,61 @@ func (x *explainer) ctorLocation(rep uint32) *Location {
 			}
 		}
 	}
+	if ctor, ok := x.mapConstructor(rep); ok {
+		return x.closureLocation(ctor)
+	}
 	return nil
+}
+
+// mapConstructor finds the function that made v through its hidden class:
+// v.map, back along the map transitions to the root map, whose
+// "constructor" edge V8 names the object after. It is needed when
+// prototype.constructor is not the function: node 22+ makes
+// Module.prototype.constructor an accessor, and `Foo.prototype = {...}`
+// drops it altogether.
+func (x *explainer) mapConstructor(v uint32) (uint32, bool) {
+	g := x.g
+	s := g.S
+	own := s.NodeNameString(v)
+	m0, ok := x.edgeTo(v, "map")
+	if !ok {
+		return 0, false
+	}
+	if x.mapCtor == nil {
+		x.mapCtor = map[uint32]uint32{}
+	}
+	c, seen := x.mapCtor[m0]
+	if !seen {
+		c = ^uint32(0)
+		m := m0
+		// A transition tree is as deep as the properties added one by
+		// one; past that, give up rather than walk a hostile chain.
+		for i := 0; ok && i < 256; i++ {
+			if f, found := x.edgeTo(m, "constructor"); found {
+				if int(s.NodeType[f]) == s.NodeTypeIndex.Closure {
+					c = f
+				}
+				break
+			}
+			m, ok = x.edgeTo(m, "back_pointer")
+		}
+		x.mapCtor[m0] = c
+	}
+	if c == ^uint32(0) || s.NodeNameString(c) != own {
+		return 0, false
+	}
+	return c, true
+}
+
+// edgeTo is the node v's edge called name leads to.
+func (x *explainer) edgeTo(v uint32, name string) (uint32, bool) {
+	s := x.g.S
+	for e, to := range x.g.Edges(v) {
+		if s.EdgeHasStringName(e) && s.EdgeName(e) == name {
+			return to, true
+		}
+	}
+	return 0, false
 }
 
 func (x *explainer) closureLocation(c uint32) *Location {

@@ -97,10 +97,16 @@ func (x *explainer) reactionsHolder(v uint32) (uint32, bool) {
 }
 
 // resolvingFunction: c is a promise's resolve or reject function (V8's
-// builtin, with the promise in its context).
+// builtin, with the promise in its context; V8 14 empties that context
+// once the promise is settled, so its builtin code tells it then).
 func (x *explainer) resolvingFunction(c uint32) bool {
 	g := x.g
 	s := g.S
+	for e, code := range g.Edges(c) {
+		if s.EdgeName(e) == "code" && resolvingBuiltin(s.NodeNameString(code)) {
+			return true
+		}
+	}
 	for e, ctx := range g.Edges(c) {
 		if s.EdgeName(e) != "context" {
 			continue
@@ -224,4 +230,14 @@ func promiseHint(s *Suspect, per string) string {
 		return fmt.Sprintf("%s() calls pile up suspended at an await that never resumes%s: make sure the awaited promise settles (reject it on shutdown, or give the operation a timeout with AbortSignal.timeout), or do not await it per request", l.Function, per)
 	}
 	return fmt.Sprintf("promises or their reactions pile up%s: settle or drop promises that can wait forever (give the operation a timeout with AbortSignal.timeout) and do not attach a handler per request to a long-lived pending promise", per)
+}
+
+// resolvingBuiltin: the name of the builtin code behind a promise's
+// resolve or reject function ("(PromiseCapabilityDefaultResolve builtin
+// code)", Promise.all's element closures...).
+func resolvingBuiltin(name string) bool {
+	if !strings.HasSuffix(name, " builtin code)") || !strings.HasPrefix(name, "(Promise") {
+		return false
+	}
+	return strings.Contains(name, "Resolve") || strings.Contains(name, "Reject")
 }

@@ -109,9 +109,6 @@ func TestScenarios(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if knownGap(t, c.name) {
-				t.Skip("known gap on this node version (docs/node-versions.md)")
-			}
 			rep, err := seriesReport(t, c.name)
 			if err != nil {
 				t.Fatal(err)
@@ -542,12 +539,4 @@ func TestRebuiltSlotSmallAtFirst(t *testing.T) {
 	if top.Count[0] >= minCollectionGrowth {
 		t.Errorf("count %v: the scenario should start under 64 KiB", top.Count)
 	}
-}
-
-// knownGap: a corpus case that often fails under this node version, listed
-// in docs/node-versions.md until it is fixed. On node 26 (V8 14) the
-// dictionary leak (an object used as a dictionary) is missed in about half
-// the runs.
-func knownGap(t *testing.T, name string) bool {
-	return name == "dictionary" && nodetest.Major(t) >= 26
 }
