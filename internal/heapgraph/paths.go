@@ -210,10 +210,15 @@ func (g *Graph) pathSegments(p Path) []string {
 		cur = tok
 	}
 	start := 1
-	if m, name, ok := g.moduleStep(p); ok {
-		// An ES module's top-level variable: node's module loader
-		// (a dozen steps, the first a different global each time) says
-		// nothing; the module does.
+	m, name, ok := g.moduleStep(p)
+	if cm, cname, cok := g.cjsModuleStep(p); cok && (!ok || cm > m) {
+		m, name, ok = cm, cname, true
+	}
+	if ok {
+		// A module's top-level variable: how the module was reached
+		// (node's module loader, a stack frame, a timer whose callback
+		// was defined in it: a dozen steps, different in each snapshot)
+		// says nothing; the module and its variable do.
 		cur, start = "module "+name, m+1
 	}
 	for i := start; i < len(p); i++ {
@@ -286,6 +291,64 @@ func (g *Graph) moduleStep(p Path) (m int, name string, ok bool) {
 		m++
 	}
 	return m, name, true
+}
+
+// cjsModuleStep finds the last scope on p that is a CommonJS module's top
+// level (a Context whose enclosing one is the realm's NativeContext) of a
+// script that is not node's own, where the path goes on through one of its
+// variables. The script is that of the closure the scope was reached
+// from (the module wrapper, a function defined at the top of the module);
+// name is its file name, with its package's path for a file under
+// node_modules.
+func (g *Graph) cjsModuleStep(p Path) (m int, name string, ok bool) {
+	s := g.S
+	for i := len(p) - 2; i >= 1; i-- {
+		e := p[i+1].Edge
+		if e == NoEdge || int(s.EdgeType[e]) != s.EdgeTypeIndex.Context || s.NodeNameString(p[i].Node) != "system / Context" {
+			continue
+		}
+		if prev, found := g.edgeNamed(p[i].Node, "previous"); !found || s.NodeNameString(prev) != "system / NativeContext" {
+			continue
+		}
+		// Back over inner scopes to the closure the scope was reached from.
+		k := i
+		for k >= 1 && p[k].Edge != NoEdge && int(s.EdgeType[p[k].Edge]) == s.EdgeTypeIndex.Internal &&
+			s.EdgeName(p[k].Edge) == "previous" {
+			k--
+		}
+		if k < 1 || p[k].Edge == NoEdge || s.EdgeName(p[k].Edge) != "context" ||
+			int(s.NodeType[p[k-1].Node]) != s.NodeTypeIndex.Closure {
+			continue
+		}
+		script := g.ScriptName(p[k-1].Node)
+		if script == "" || strings.HasPrefix(script, "node:") {
+			continue
+		}
+		return i, moduleFileName(script), true
+	}
+	return 0, "", false
+}
+
+// moduleFileName shortens a script's path for people: its file name, or
+// from the package on for a file under node_modules.
+func moduleFileName(script string) string {
+	script = strings.TrimPrefix(script, "file://")
+	slash := strings.ReplaceAll(script, "\\", "/")
+	if i := strings.LastIndex(slash, "/node_modules/"); i >= 0 {
+		return slash[i+len("/node_modules/"):]
+	}
+	return slash[strings.LastIndexByte(slash, '/')+1:]
+}
+
+// edgeNamed is the node v's edge called name leads to.
+func (g *Graph) edgeNamed(v uint32, name string) (uint32, bool) {
+	s := g.S
+	for e, to := range g.Edges(v) {
+		if s.EdgeHasStringName(e) && s.EdgeName(e) == name {
+			return to, true
+		}
+	}
+	return 0, false
 }
 
 // isStorageEdge reports whether edge e (leading to v) reaches a container's

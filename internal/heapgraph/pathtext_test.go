@@ -91,3 +91,41 @@ func TestPathTextOfModuleVariable(t *testing.T) {
 	}
 	t.Fatal("no Item in the snapshot")
 }
+
+// A CommonJS module's top-level variable reads `module cjs-module.js →
+// cache → …` whichever way the module's scope was reached (a timer's or a
+// listener's callback defined in it, the module wrapper), and a library's
+// `module tiny-cache/index.js → store → …`.
+func TestPathTextOfCommonJSModuleVariable(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "s.heapsnapshot")
+	if b, err := nodetest.Command(t, "../../testdata/pathtext/cjs-module.js", out).CombinedOutput(); err != nil {
+		t.Fatalf("node: %v\n%s", err, b)
+	}
+	g, err := Build(loadGolden(t, out), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"Item": "module cjs-module.js → cache → Map → Item @", "Entry": "module tiny-cache/index.js → store → Map → Entry @"}
+	done := map[string]bool{}
+	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
+		prefix, ok := want[g.ClassName(n)]
+		if !ok || g.TypeName(n) != "object" || done[g.ClassName(n)] {
+			continue
+		}
+		done[g.ClassName(n)] = true
+		paths := g.ShortestPaths(n, 5)
+		if len(paths) == 0 {
+			t.Fatalf("no path to a %s", g.ClassName(n))
+		}
+		for _, p := range paths {
+			text := g.FormatPath(p)
+			t.Log(text)
+			if !strings.HasPrefix(text, prefix) {
+				t.Errorf("path %q, want it to start at the module's variable: %s…", text, prefix)
+			}
+		}
+	}
+	if len(done) != len(want) {
+		t.Fatalf("found %v in the snapshot, want %v", done, want)
+	}
+}
