@@ -210,11 +210,7 @@ func (g *Graph) pathSegments(p Path) []string {
 		cur = tok
 	}
 	start := 1
-	m, name, ok := g.moduleStep(p)
-	if cm, cname, cok := g.cjsModuleStep(p); cok && (!ok || cm > m) {
-		m, name, ok = cm, cname, true
-	}
-	if ok {
+	if m, name, ok := g.ModuleStart(p); ok {
 		// A module's top-level variable: how the module was reached
 		// (node's module loader, a stack frame, a timer whose callback
 		// was defined in it: a dozen steps, different in each snapshot)
@@ -291,6 +287,17 @@ func (g *Graph) moduleStep(p Path) (m int, name string, ok bool) {
 		m++
 	}
 	return m, name, true
+}
+
+// ModuleStart finds the last step of p that is a module's top-level scope
+// (an ES module's or a CommonJS module's, not node's own) where p goes on
+// through one of its variables: FormatPath starts there, at "module name".
+func (g *Graph) ModuleStart(p Path) (m int, name string, ok bool) {
+	m, name, ok = g.moduleStep(p)
+	if cm, cname, cok := g.cjsModuleStep(p); cok && (!ok || cm > m) {
+		m, name, ok = cm, cname, true
+	}
+	return m, name, ok
 }
 
 // cjsModuleStep finds the last scope on p that is a CommonJS module's top

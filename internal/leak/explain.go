@@ -55,10 +55,19 @@ func (x *explainer) explain(s *Suspect) {
 		path = deep
 	}
 	raw = x.rawSteps(path)
-	s.RetainerPath, _ = x.foldPath(raw)
+	// The path shown is the program's route when one of its module
+	// variables holds the objects a few steps up, though the shortest
+	// path runs through node's timers or a server's listener; the
+	// mechanism is still read from the shortest path.
+	shown, shownRaw := path, raw
+	if route := x.programRoute(path[:repIndex+1]); route != nil {
+		shown = append(route, path[repIndex+1:]...)
+		shownRaw = x.rawSteps(shown)
+	}
+	s.RetainerPath, _ = x.foldPath(shownRaw)
 	// The one-line text is exactly what `leakhound paths` prints, so the
 	// two commands never name the same path differently.
-	s.PathSteps = g.PathSteps(path)
+	s.PathSteps = g.PathSteps(shown)
 	s.PathText = strings.Join(s.PathSteps, " → ")
 	if s.RetainerPath == nil {
 		s.RetainerPath = []PathStep{}

@@ -194,3 +194,30 @@ func TestMechanismHints(t *testing.T) {
 		})
 	}
 }
+
+// The path people read is the program's route: when the shortest path to
+// the leak runs through node's connection-checking timer and a server's
+// request listener, but a module variable of the program holds it a few
+// steps up, the path starts at that variable (module NAME.js → …).
+func TestPathIsTheProgramsRoute(t *testing.T) {
+	for _, c := range []struct{ name, prefix, contains string }{
+		{"http-sessions", "module http-sessions.js → sessions → Map → Session @", ""},
+		// app itself is no context variable (no closure captures it):
+		// the route goes through the server that is.
+		{"bound-server", "module bound-server.js → ", "Analytics.visits → Array["},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, s := topSuspect(t, c.name, 3)
+			if !strings.HasPrefix(s.PathText, c.prefix) || !strings.Contains(s.PathText, c.contains) {
+				t.Errorf("path %q, want %q… through %q", s.PathText, c.prefix, c.contains)
+			}
+			if strings.Contains(s.PathText, "timerListMap") {
+				t.Errorf("path %q runs through node's timers", s.PathText)
+			}
+			// JSON keeps every step, from the roots.
+			if len(s.RetainerPath) < 4 || s.RetainerPath[len(s.RetainerPath)-1].ID != lastID(s) {
+				t.Errorf("retainer_path %+v, want the whole route", s.RetainerPath)
+			}
+		})
+	}
+}

@@ -33,6 +33,64 @@ func (x *explainer) path(v uint32) heapgraph.Path {
 	return rev
 }
 
+// maxRouteSteps bounds the program's route: a module variable at most this
+// many references above the leaked object.
+const maxRouteSteps = 6
+
+// programRoute is the path to be shown for rep when its shortest path
+// (path, ending at rep) runs through node's internals (a timer list, a
+// server's request listener, a bound function) while one of the program's
+// module variables reaches rep within a few steps: the route through that
+// variable, which FormatPath starts at "module app.js". nil when the
+// shortest path already starts at a module variable or none is near.
+func (x *explainer) programRoute(path heapgraph.Path) heapgraph.Path {
+	g := x.g
+	if len(path) < 2 {
+		return nil
+	}
+	if _, _, ok := g.ModuleStart(path); ok {
+		return nil
+	}
+	rep := path[len(path)-1].Node
+	type from struct {
+		child, edge uint32
+		depth       int
+	}
+	prev := map[uint32]from{rep: {rep, heapgraph.NoEdge, 0}}
+	queue := []uint32{rep}
+	for i := 0; i < len(queue) && len(prev) < 20000; i++ {
+		u := queue[i]
+		d := prev[u].depth
+		for r, e := range g.Retainers(u) {
+			if _, seen := prev[r]; seen || g.IsWeakEdge(e) || r == g.Root || g.Distance(r) == heapgraph.NoDistance {
+				continue
+			}
+			prev[r] = from{u, e, d + 1}
+			if int(g.S.EdgeType[e]) == g.S.EdgeTypeIndex.Context {
+				// r is a scope and e one of its variables: a module's
+				// top level when the path to it, and on down, reads so.
+				head := x.path(r)
+				if head == nil {
+					continue
+				}
+				// On down from r to rep along the search's links.
+				route := append(append(heapgraph.Path{}, head...), heapgraph.Step{Edge: e, Node: u})
+				for v := u; v != rep; v = prev[v].child {
+					route = append(route, heapgraph.Step{Edge: prev[v].edge, Node: prev[v].child})
+				}
+				if m, _, ok := g.ModuleStart(route); ok && m == len(head)-1 {
+					return route
+				}
+				continue
+			}
+			if d+1 < maxRouteSteps {
+				queue = append(queue, r)
+			}
+		}
+	}
+	return nil
+}
+
 // pathDown is a short chain of references from v to t (t kept alive by v),
 // the steps after v, or nil when t is not near.
 func (x *explainer) pathDown(v, t uint32) heapgraph.Path {

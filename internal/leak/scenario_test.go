@@ -101,6 +101,8 @@ func TestScenarios(t *testing.T) {
 		// The Map next to the Session, not http.Server's own
 		// connection-checking interval further up the path.
 		{"http-sessions", PatternCollection, "Session", ""},
+		// An array in an app object whose handler the server holds bound.
+		{"bound-server", PatternCollection, "Visit", ""},
 		// EventTarget listeners, kept in a kEvents Map of linked lists.
 		{"abort-signal", PatternEventListener, "UpstreamCall", "abort"},
 		// Async calls suspended at an await on a never-settled promise.
