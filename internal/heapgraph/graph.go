@@ -94,6 +94,8 @@ type Graph struct {
 	idOrder []uint32 // node ordinals sorted by id, built on first NodeByID
 
 	ephemerons ephemeronTable
+	weakOnce   sync.Once
+	weak       weakPairs // WeakMap entries as key and value, built on first use
 }
 
 // Class is one entry of the class table.

@@ -59,6 +59,18 @@ type Inspect struct {
 	RetainerCount int       `json:"retainer_count"`
 	Retainers     []EdgeRef `json:"retainers"`
 	Dominators    []NodeRef `json:"dominators"`
+	// WeakValues is what the object's retained size leaves out: WeakMap
+	// and WeakSet values that live only because it keeps their keys
+	// alive (heapgraph.WeakValuesRetained); omitted when none.
+	WeakValues *WeakValues `json:"weak_values,omitempty"`
+}
+
+// WeakValues: JSON {"count", "retained_size", "retained_size_with_weak_values"}.
+type WeakValues struct {
+	Count        int    `json:"count"`
+	RetainedSize uint64 `json:"retained_size"`
+	// WithWeakValues is the object's retained size plus theirs.
+	WithWeakValues uint64 `json:"retained_size_with_weak_values"`
 }
 
 // BuildInspect gathers the detail view of n, listing at most limit edges
@@ -84,6 +96,9 @@ func BuildInspect(g *heapgraph.Graph, n uint32, limit int) *Inspect {
 	chain := g.DominatorChain(n)
 	for _, d := range chain[1:] {
 		in.Dominators = append(in.Dominators, Ref(g, d))
+	}
+	if size, count := g.WeakValuesRetained(n); count > 0 {
+		in.WeakValues = &WeakValues{Count: count, RetainedSize: size, WithWeakValues: g.RetainedSize(n) + size}
 	}
 	return in
 }
@@ -131,6 +146,11 @@ func WriteInspectText(w io.Writer, in *Inspect, total uint64, p ui.Palette) {
 	fmt.Fprintf(w, "type %s · shallow %s · retained %s (%s of heap) · distance %s\n\n",
 		nd.Type, ui.Bytes(int64(nd.ShallowSize)), p.Bold(ui.Bytes(int64(nd.RetainedSize))),
 		Pct(nd.RetainedSize, total), Distance(nd.Distance))
+	if wv := in.WeakValues; wv != nil {
+		// DevTools' retained size leaves these out (docs/snapshots.md).
+		fmt.Fprintf(w, "%s\n\n", p.Dim(fmt.Sprintf("with the %d WeakMap/WeakSet value(s) its keys keep alive: retained %s (+%s)",
+			wv.Count, ui.Bytes(int64(wv.WithWeakValues)), ui.Bytes(int64(wv.RetainedSize)))))
+	}
 
 	edgeTable := func(title string, list []EdgeRef, all int) {
 		fmt.Fprintf(w, "%s (%d)\n", p.Bold(title), all)

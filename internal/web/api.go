@@ -304,6 +304,7 @@ type objectView struct {
 	Dominators    []rpt.NodeRef           `json:"dominators"`
 	TotalSize     uint64                  `json:"total_size"`
 	Snapshot      int                     `json:"snapshot"`
+	WeakValues    *rpt.WeakValues         `json:"weak_values,omitempty"`
 }
 
 func (s *Server) apiObject(w http.ResponseWriter, q query, i int, sn *snap) error {
@@ -320,6 +321,9 @@ func (s *Server) apiObject(w http.ResponseWriter, q query, i int, sn *snap) erro
 	}
 	for _, d := range g.DominatorChain(n)[1:] {
 		v.Dominators = append(v.Dominators, ref(g, d))
+	}
+	if size, count := g.WeakValuesRetained(n); count > 0 {
+		v.WeakValues = &rpt.WeakValues{Count: count, RetainedSize: size, WithWeakValues: g.RetainedSize(n) + size}
 	}
 	writeJSON(w, http.StatusOK, v)
 	return nil

@@ -321,6 +321,7 @@ async function viewObject(r) {
       h("span", { text: "name" }), h("span", { class: "mono", text: short(n.name, 2000) }),
       h("span", { text: "shallow size" }), h("span", { text: bytes(n.shallow_size) }),
       h("span", { text: "retained size" }), h("span", { text: `${bytes(n.retained_size)} (${pct(n.retained_size, o.total_size)} of the heap)` }),
+      ...(o.weak_values ? [h("span", { text: "with weak values" }), h("span", { title: "DevTools' retained size leaves out WeakMap/WeakSet values that live only because this object keeps their keys alive", text: `${bytes(o.weak_values.retained_size_with_weak_values)} (+${bytes(o.weak_values.retained_size)} in ${o.weak_values.count} WeakMap/WeakSet value(s) its keys keep alive)` })] : []),
       h("span", { text: "distance" }), h("span", { text: distance(n.distance) }),
       h("span", { text: "code" }), h("span", { class: "mono", text: loc }),
       h("span", { text: "snapshot" }), h("span", { text: (status.snapshots[s] || "") }),
