@@ -194,7 +194,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		first := true
 		work = func(ctx context.Context, n int) error {
 			for i := 0; i < n; i++ {
-				err := conn.Exec(ctx, o.step, true)
+				err := conn.ExecInLoop(ctx, o.step)
 				// An ES module entry is evaluated after node's event loop
 				// has started (its loader is asynchronous), so the first
 				// step may come before the module defined its globals:
@@ -205,7 +205,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 						return ctx.Err()
 					case <-time.After(50 * time.Millisecond):
 					}
-					err = conn.Exec(ctx, o.step, true)
+					err = conn.ExecInLoop(ctx, o.step)
 				}
 				first = false
 				if err != nil {

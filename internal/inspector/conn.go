@@ -376,6 +376,31 @@ func (c *Conn) Exec(ctx context.Context, expr string, awaitPromise bool) error {
 	return nil
 }
 
+// ExecInLoop runs expr as a script from a setImmediate callback in the
+// target and awaits what it returns, as Exec(ctx, expr, true) does. The
+// inspector runs an evaluation as an interrupt, in the middle of whatever
+// JavaScript the target runs; when that is node's processTicksAndRejections
+// just before it lowers its "tick scheduled" flag, a process.nextTick the
+// evaluation makes stays queued with the flag down, and node never drains
+// its nextTick queue again (seen: one `run --step` in three hung on an
+// idle server whose step resolves from nextTick). From a callback of the
+// event loop node drains it as always. Indirect eval keeps the script's
+// meaning (statements, global scope, the completion value).
+func (c *Conn) ExecInLoop(ctx context.Context, expr string) error {
+	src, err := jsonv2.Marshal(expr)
+	if err != nil {
+		return err
+	}
+	wrapped := "new Promise((resolve, reject) => setImmediate(() => { try { Promise.resolve((0, eval)(" + string(src) +
+		")).then(resolve, reject); } catch (e) { reject(e); } }))"
+	err = c.Exec(ctx, wrapped, true)
+	var ee *EvalError
+	if errors.As(err, &ee) {
+		ee.Expr = expr
+	}
+	return err
+}
+
 // ReleaseObjectGroup drops the inspector's references to the results kept
 // in group (Runtime.releaseObjectGroup), so they can be collected.
 func (c *Conn) ReleaseObjectGroup(ctx context.Context, group string) error {
