@@ -649,17 +649,37 @@ func leakRoots(g *heapgraph.Graph, shp *shaper, shapes, loose []uint32, cand []u
 // ones appear whenever a function warms up (also the functions a watching
 // leakhound calls in the target now and then), so they look like growth.
 // A constant string can be shared (no code dominates it); if its retaining
-// path still starts at code, it is one too.
+// path still starts at code, it is one too. So is an object the dominator
+// tree hangs from a GC root because an optimizing compile in flight holds
+// it too (canonical handles under "(Strong roots)" or "(Handle scope)",
+// node 24+): code is a few steps above it on the path through stable
+// roots (an allocation site's boilerplate object, the array in one of its
+// fields).
 func heldByCode(g *heapgraph.Graph, shp *shaper, v, dom uint32, sig bool) bool {
 	s := g.S
 	if int(s.NodeType[dom]) == s.NodeTypeIndex.Code {
 		return true
 	}
-	if sig {
+	steps := 1
+	if dom == g.Root || int(s.NodeType[dom]) == s.NodeTypeIndex.Synthetic {
+		steps = 3
+	} else if sig {
 		return false
 	}
-	p, _, _, ok := shp.parent(v)
-	return ok && int(s.NodeType[p]) == s.NodeTypeIndex.Code
+	for ; steps > 0; steps-- {
+		p, _, start, ok := shp.parent(v)
+		if !ok {
+			return false
+		}
+		if int(s.NodeType[p]) == s.NodeTypeIndex.Code {
+			return true
+		}
+		if start {
+			return false
+		}
+		v = p
+	}
+	return false
 }
 
 // heldByV8: v's parent on its shortest path is a hidden class or one of its
