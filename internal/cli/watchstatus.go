@@ -47,7 +47,10 @@ const redrawEvery = 250 * time.Millisecond
 
 func newStatusBoard(env *Env, o manyOptions) *statusBoard {
 	b := &statusBoard{out: env.Stdout, err: env.Stderr, pal: Palette(env.Stdout), tty: ui.IsTerminal(env.Stdout),
-		o: o, enc: json.NewEncoder(env.Stdout), rows: map[int]*boardRow{}, last: time.Now()}
+		o: o, enc: json.NewEncoder(env.Stdout), rows: map[int]*boardRow{}}
+	if !b.tty {
+		b.last = time.Now() // the first table after --status, as a single watch's first status line
+	}
 	return b
 }
 
