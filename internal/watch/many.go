@@ -193,6 +193,9 @@ func RunMany(ctx context.Context, mc ManyConfig) error {
 			return nil
 		case r := <-done:
 			delete(running, r.pid)
+			// Not attached again while it lives: it is done (its
+			// --snapshot-count), or its agent gave up on it.
+			skip[r.pid] = true
 			if stop.Err() != nil {
 				continue // stopping: each ends as it should
 			}
