@@ -142,7 +142,7 @@ type Event struct {
 	Time    time.Time     `json:"time"`
 	Target  string        `json:"target"`
 	PID     int           `json:"pid,omitempty"`
-	Kind    string        `json:"kind"` // connected, disconnected, exited, sample, busy, note, leak, leak-cleared, action, snapshot, report, error
+	Kind    string        `json:"kind"` // connected, disconnected, exited, sample, busy, note, leak, leak-cleared, action, snapshot, report, error; gone, done (RunMany)
 	Trigger string        `json:"trigger,omitempty"`
 	Action  string        `json:"action,omitempty"`
 	Message string        `json:"message"`
