@@ -40,7 +40,7 @@ func main() {
 	lh := flag.String("leakhound", "leakhound", "leakhound binary")
 	targets := flag.String("targets", "1,5", "numbers of targets to measure")
 	intervals := flag.String("intervals", "5s,1s", "watch --interval values to measure")
-	rounds := flag.Int("rounds", 3, "rounds per side")
+	rounds := flag.Int("rounds", 5, "rounds per side")
 	dur := flag.Duration("round", 15*time.Second, "length of one round")
 	rate := flag.Int("rate", 200, "requests per second to each target")
 	flag.Parse()
@@ -225,20 +225,24 @@ func targetsCPU(ts []target) time.Duration {
 	return all
 }
 
-// procCPU is pid's user+system CPU time from /proc/PID/stat.
+// procCPU is the CPU time of all of pid's threads, from their
+// schedstat (nanoseconds; /proc/PID/stat counts 10 ms ticks, too coarse for
+// a process that works for microseconds per sample).
 func procCPU(pid int) time.Duration {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/schedstat", pid))
+	var all time.Duration
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(b))
+		if len(f) > 0 {
+			ns, _ := strconv.ParseInt(f[0], 10, 64)
+			all += time.Duration(ns)
+		}
 	}
-	s := string(b)
-	f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
-	if len(f) < 13 {
-		return 0
-	}
-	u, _ := strconv.ParseInt(f[11], 10, 64)
-	st, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(u+st) * time.Second / 100 // USER_HZ
+	return all
 }
 
 // procMem is pid's resident and peak resident memory in bytes.

@@ -125,7 +125,7 @@ func runWatchMany(ctx context.Context, env *Env, base watch.Config, o manyOption
 	board.close()
 	if err != nil {
 		if errors.Is(err, watch.ErrGone) {
-			return fmt.Errorf("%v exited; the history is in %s", err, st.Path())
+			return fmt.Errorf("all %d targets exited; the history is in %s", len(o.pids), st.Path())
 		}
 		return err
 	}
