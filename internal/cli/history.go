@@ -50,6 +50,11 @@ type historySession struct {
 	Started   time.Time  `json:"started"`
 	Ended     *time.Time `json:"ended"` // null while running or if watch was killed
 	EndReason string     `json:"end_reason"`
+	// Process is the process's title; WatchRun the watch run that recorded
+	// the session (shared by the targets one watch watched side by side).
+	// Empty in histories written before several targets per watch.
+	Process  string `json:"process,omitempty"`
+	WatchRun string `json:"watch_run,omitempty"`
 }
 
 type historySample struct {
@@ -172,7 +177,8 @@ func runHistory(ctx context.Context, env *Env, args []string) error {
 	if *asJSON {
 		out := historyJSON{Target: name, Sessions: []historySession{}, Samples: []historySample{}, GCs: []historyGCs{}, Events: []historyEventOut{}, Tracked: []historyTracked{}}
 		for _, s := range sessions {
-			hs := historySession{ID: s.ID, PID: s.PID, Node: s.Node, HeapLimit: s.HeapLimit, Started: s.Started.UTC(), EndReason: s.EndReason}
+			hs := historySession{ID: s.ID, PID: s.PID, Node: s.Node, HeapLimit: s.HeapLimit, Started: s.Started.UTC(), EndReason: s.EndReason,
+				Process: s.Process, WatchRun: s.WatchRun}
 			if !s.Ended.IsZero() {
 				e := s.Ended.UTC()
 				hs.Ended = &e

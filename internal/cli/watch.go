@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,7 +29,7 @@ func init() {
 	Register(&Command{
 		Name:    "watch",
 		Summary: "monitor a running node process: memory, GCs, leak signal, thresholds with actions, periodic snapshots, metrics, history",
-		Usage:   "leakhound watch TARGET [flags]   (TARGET: pid, host:port or ws:// URL)",
+		Usage:   "leakhound watch TARGET [flags]   (TARGET: pid, host:port or ws:// URL)\n       leakhound watch PID PID… [flags]\n       leakhound watch --all [flags]",
 		Run:     runWatch,
 	})
 }
@@ -71,15 +72,39 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	var tracks, counts repeated
 	fs.Var(&tracks, "track", "watch a value's size at every sample: `NAME=EXPR[:LIMIT]`, e.g. userCache=globalThis.userCache:10000 or queue=require('./queue').pending; read without side effects; LIMIT: fire --on-leak when it grew by more (repeatable)")
 	fs.Var(&counts, "count", "count live instances of a class every --count-every: `CLASS` (a global) or NAME=EXPR naming the constructor, e.g. Order=require('./models').Order; walks the heap (repeatable)")
+	all := fs.Bool("all", false, "watch every node process this user may signal here (on the host, or in the container or pod), picking up new ones and letting gone ones go")
+	poll := fs.Duration("poll", 3*time.Second, "with --all: how often to look for new node processes")
 	countEvery := fs.Duration("count-every", time.Minute, "how often --count counts; each count pauses the target while V8 walks the whole heap (about 3 s per million objects), so it is stretched to keep that pause under 1% of the time")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return BadInputf("watch needs exactly one TARGET (pid, host:port or ws:// URL), got %d", len(pos))
+	var pids []int
+	switch {
+	case *all && len(pos) > 0:
+		return BadInputf("--all watches every node process: give no TARGET with it")
+	case *all:
+	case len(pos) == 0:
+		return BadInputf("watch needs a TARGET (pid, host:port or ws:// URL), several pids, or --all")
+	case len(pos) > 1:
+		for _, p := range pos {
+			n, err := strconv.Atoi(strings.TrimSpace(p))
+			if err != nil || n <= 0 {
+				return BadInputf("watching several targets takes pids, and %q is not one", p)
+			}
+			if slices.Contains(pids, n) {
+				return BadInputf("pid %d is named twice", n)
+			}
+			pids = append(pids, n)
+		}
 	}
-	spec := pos[0]
+	many := *all || len(pids) > 0
+	if many && *name != "" {
+		return BadInputf("--name names one target; several are named after their scripts")
+	}
+	if *poll < 100*time.Millisecond {
+		return BadInputf("--poll %s is too short (minimum 100ms)", *poll)
+	}
 	if *interval < 100*time.Millisecond {
 		return BadInputf("--interval %s is too short (minimum 100ms)", *interval)
 	}
@@ -146,6 +171,35 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	}
 	// --duration is the agent's (Config.Duration), not a deadline on ctx:
 	// a snapshot in progress when it ends is finished, not thrown away.
+
+	// What every target's agent shares; the rest is per target.
+	base := watch.Config{
+		Interval: *interval, Duration: *duration,
+		Leak:        watch.LeakDetector{Window: *leakGCs, MinGrowth: minGrowth},
+		LeakActions: leakActs, Thresholds: ths, Cooldown: *cooldown,
+		SnapshotEvery: *every, Keep: *keep, SnapshotCount: *snapCount, DataDir: *dataDir, NearHeapLimit: *nearLimit,
+		Tracked: tracked, CountEvery: *countEvery,
+		Reconnect: !*noReconnect,
+		Capture: func(ctx context.Context, c watch.Conn, path string) (int64, error) {
+			ic, ok := c.(*inspector.Conn)
+			if !ok {
+				return 0, errors.New("not an inspector connection")
+			}
+			r, err := inspector.Capture(ctx, ic, path, inspector.CaptureOptions{})
+			return r.Bytes, err
+		},
+		Analyze: func(ctx context.Context, paths []string, out string) (string, error) {
+			return analyzeToFile(ctx, env, paths, out)
+		},
+		WatchRun: watchRunID(),
+	}
+	if many {
+		return runWatchMany(ctx, env, base, manyOptions{
+			pids: pids, all: *all, poll: *poll, tf: tf, dataDir: *dataDir, retention: *retention, metricsAddr: *metricsAddr,
+			asJSON: *asJSON, verbose: *verbose, quiet: *quiet, status: *status,
+		})
+	}
+	spec := pos[0]
 
 	// First connection: errors here are the user's to fix (exit 2/3).
 	first, err := attachTarget(ctx, env, spec, tf, *quiet)
@@ -259,36 +313,19 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	}
 
 	first0 := first
-	cfg := watch.Config{
-		Name: *name, Interval: *interval, Duration: *duration,
-		Leak:        watch.LeakDetector{Window: *leakGCs, MinGrowth: minGrowth},
-		LeakActions: leakActs, Thresholds: ths, Cooldown: *cooldown,
-		SnapshotEvery: *every, Keep: *keep, SnapshotCount: *snapCount, DataDir: *dataDir, NearHeapLimit: *nearLimit,
-		Tracked: tracked, CountEvery: *countEvery,
-		Connect: func(ctx context.Context) (watch.Conn, error) {
-			if first0 != nil {
-				c := first0
-				first0 = nil
-				return c, nil
-			}
-			return connect(ctx)
-		},
-		Reconnect: !*noReconnect,
-		Capture: func(ctx context.Context, c watch.Conn, path string) (int64, error) {
-			ic, ok := c.(*inspector.Conn)
-			if !ok {
-				return 0, errors.New("not an inspector connection")
-			}
-			r, err := inspector.Capture(ctx, ic, path, inspector.CaptureOptions{})
-			return r.Bytes, err
-		},
-		Analyze: func(ctx context.Context, paths []string, out string) (string, error) {
-			return analyzeToFile(ctx, env, paths, out)
-		},
-		Store: st, Metrics: m, OnEvent: onEvent,
-		CanSignal: func(pid int) error {
-			return localNodePID(first.Target().Addr, pid)
-		},
+	cfg := base
+	cfg.Name = *name
+	cfg.Connect = func(ctx context.Context) (watch.Conn, error) {
+		if first0 != nil {
+			c := first0
+			first0 = nil
+			return c, nil
+		}
+		return connect(ctx)
+	}
+	cfg.Store, cfg.Metrics, cfg.OnEvent = st, m, onEvent
+	cfg.CanSignal = func(pid int) error {
+		return localNodePID(first.Target().Addr, pid)
 	}
 	err = watch.Run(ctx, cfg)
 	if err != nil {

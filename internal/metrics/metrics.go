@@ -15,92 +15,172 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// Metrics holds the collectors for one watched target.
+// Metrics is one watched target's view of the collectors. A registry made
+// by New serves one target (series without a target label, as before
+// watch watched several); one made by NewMulti serves several, each
+// target's series labelled target (its name in the history) and pid,
+// through views made by For.
 type Metrics struct {
 	Registry *prometheus.Registry
 
-	heapUsed, heapTotal, external, arrayBuffers, rss, heapLimit prometheus.Gauge
+	f  *family
+	lv []string // this view's label values: none, or target and pid
+}
+
+// family holds the collectors of one registry.
+type family struct {
+	heapUsed, heapTotal, external, arrayBuffers, rss, heapLimit *prometheus.GaugeVec
 	gcDuration                                                  *prometheus.HistogramVec
 	gcForced                                                    *prometheus.CounterVec
-	leakSignal, leakRate, up                                    prometheus.Gauge
-	snapshots                                                   prometheus.Counter
+	leakSignal, leakRate, up                                    *prometheus.GaugeVec
+	snapshots                                                   *prometheus.CounterVec
 	actions                                                     *prometheus.CounterVec
-	restarts                                                    prometheus.Counter
+	restarts                                                    *prometheus.CounterVec
 	tracked, instances                                          *prometheus.GaugeVec
 }
 
-// New registers every collector in a fresh registry. constLabels (e.g.
-// {"target": "api"}) are added to every series; nil is fine.
+// TargetLabels are the labels of a NewMulti registry's series.
+var TargetLabels = []string{"target", "pid"}
+
+// New registers every collector in a fresh registry for one target.
+// constLabels (e.g. {"target": "api"}) are added to every series; nil is
+// fine.
 func New(constLabels prometheus.Labels) *Metrics {
 	m := &Metrics{Registry: prometheus.NewRegistry()}
-	g := func(name, help string) prometheus.Gauge {
-		x := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: constLabels})
-		m.Registry.MustRegister(x)
+	m.f = newFamily(m.Registry, constLabels, nil)
+	m.init()
+	return m
+}
+
+// NewMulti registers every collector in a fresh registry for several
+// targets; For gives each target its view.
+func NewMulti() *Metrics {
+	m := &Metrics{Registry: prometheus.NewRegistry()}
+	m.f = newFamily(m.Registry, nil, TargetLabels)
+	return m
+}
+
+// For is the view of the target named name with pid, in a NewMulti
+// registry. Its series exist (at zero) from now until Forget.
+func (m *Metrics) For(name string, pid int) *Metrics {
+	v := &Metrics{Registry: m.Registry, f: m.f, lv: []string{name, strconv.Itoa(pid)}}
+	v.init()
+	return v
+}
+
+// Forget removes this view's series: the target was let go, and a gone
+// process's last values would otherwise be scraped for ever.
+func (m *Metrics) Forget() {
+	if len(m.lv) == 0 {
+		return
+	}
+	match := prometheus.Labels{}
+	for i, l := range TargetLabels {
+		match[l] = m.lv[i]
+	}
+	for _, c := range m.f.all() {
+		c.DeletePartialMatch(match)
+	}
+}
+
+// init creates the view's plain series, so they are scraped (at zero)
+// before the first sample, as a plain Gauge is.
+func (m *Metrics) init() {
+	f := m.f
+	for _, g := range []*prometheus.GaugeVec{f.heapUsed, f.heapTotal, f.external, f.arrayBuffers, f.rss, f.heapLimit, f.leakSignal, f.leakRate, f.up} {
+		g.WithLabelValues(m.lv...)
+	}
+	f.snapshots.WithLabelValues(m.lv...)
+	f.restarts.WithLabelValues(m.lv...)
+}
+
+// partial is what Forget needs of a vector.
+type partial interface {
+	DeletePartialMatch(prometheus.Labels) int
+}
+
+func (f *family) all() []partial {
+	return []partial{f.heapUsed, f.heapTotal, f.external, f.arrayBuffers, f.rss, f.heapLimit, f.gcDuration, f.gcForced,
+		f.leakSignal, f.leakRate, f.up, f.snapshots, f.actions, f.restarts, f.tracked, f.instances}
+}
+
+func newFamily(reg *prometheus.Registry, constLabels prometheus.Labels, labels []string) *family {
+	f := &family{}
+	with := func(extra ...string) []string { return append(append([]string(nil), labels...), extra...) }
+	g := func(name, help string) *prometheus.GaugeVec {
+		x := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: constLabels}, with())
+		reg.MustRegister(x)
 		return x
 	}
-	m.heapUsed = g("nodejs_heap_size_used_bytes", "Process heap size used from Node.js in bytes.")
-	m.heapTotal = g("nodejs_heap_size_total_bytes", "Process heap size from Node.js in bytes.")
-	m.external = g("nodejs_external_memory_bytes", "Node.js external memory size in bytes.")
-	m.arrayBuffers = g("nodejs_array_buffers_bytes", "Memory allocated for ArrayBuffers and SharedArrayBuffers in bytes.")
-	m.rss = g("process_resident_memory_bytes", "Resident memory size in bytes.")
-	m.heapLimit = g("nodejs_heap_size_limit_bytes", "V8 heap size limit (heap_size_limit) in bytes.")
+	f.heapUsed = g("nodejs_heap_size_used_bytes", "Process heap size used from Node.js in bytes.")
+	f.heapTotal = g("nodejs_heap_size_total_bytes", "Process heap size from Node.js in bytes.")
+	f.external = g("nodejs_external_memory_bytes", "Node.js external memory size in bytes.")
+	f.arrayBuffers = g("nodejs_array_buffers_bytes", "Memory allocated for ArrayBuffers and SharedArrayBuffers in bytes.")
+	f.rss = g("process_resident_memory_bytes", "Resident memory size in bytes.")
+	f.heapLimit = g("nodejs_heap_size_limit_bytes", "V8 heap size limit (heap_size_limit) in bytes.")
 	// prom-client's buckets, so recording rules written for it still apply.
-	m.gcDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+	f.gcDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "nodejs_gc_duration_seconds", Help: "Garbage collection duration by kind, one of major, minor, incremental or weakcb.",
 		Buckets: []float64{0.001, 0.01, 0.1, 1, 2, 5}, ConstLabels: constLabels,
-	}, []string{"kind"})
-	m.Registry.MustRegister(m.gcDuration)
+	}, with("kind"))
+	reg.MustRegister(f.gcDuration)
 	// Beside prom-client's names (which count every GC): the forced ones.
-	m.gcForced = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "leakhound_gc_forced_total",
-		Help: "Garbage collections the program did not cause (global.gc(), heap snapshots, leakhound's gc action), by kind; also counted in nodejs_gc_duration_seconds.", ConstLabels: constLabels}, []string{"kind"})
-	m.Registry.MustRegister(m.gcForced)
-	m.leakSignal = g("leakhound_leak_signal", "1 while the post-GC heap has grown across the configured number of consecutive major GCs, else 0.")
-	m.leakRate = g("leakhound_heap_growth_bytes_per_second", "Growth rate of the post-GC heap over the leak signal's window, in bytes per second.")
-	m.up = g("leakhound_target_up", "1 while leakhound is connected to the target's inspector.")
-	m.snapshots = prometheus.NewCounter(prometheus.CounterOpts{Name: "leakhound_snapshots_total", Help: "Heap snapshots taken.", ConstLabels: constLabels})
-	m.actions = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "leakhound_actions_total", Help: "Actions fired, by trigger (warn, critical, restart, leak) and action.", ConstLabels: constLabels}, []string{"trigger", "action"})
-	m.restarts = prometheus.NewCounter(prometheus.CounterOpts{Name: "leakhound_target_reconnects_total", Help: "Reconnections to the target after it restarted or the connection dropped.", ConstLabels: constLabels})
-	m.tracked = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "leakhound_tracked_entries", Help: "Size in entries of a value watched with --track (a Map's or Set's size, an Array's length, an object's keys, a string's or Buffer's length).", ConstLabels: constLabels}, []string{"name"})
-	m.instances = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "leakhound_live_instances", Help: "Live instances of a class counted with --count.", ConstLabels: constLabels}, []string{"name"})
-	m.Registry.MustRegister(m.snapshots, m.actions, m.restarts, m.tracked, m.instances)
-	return m
+	f.gcForced = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "leakhound_gc_forced_total",
+		Help: "Garbage collections the program did not cause (global.gc(), heap snapshots, leakhound's gc action), by kind; also counted in nodejs_gc_duration_seconds.", ConstLabels: constLabels}, with("kind"))
+	reg.MustRegister(f.gcForced)
+	f.leakSignal = g("leakhound_leak_signal", "1 while the post-GC heap has grown across the configured number of consecutive major GCs, else 0.")
+	f.leakRate = g("leakhound_heap_growth_bytes_per_second", "Growth rate of the post-GC heap over the leak signal's window, in bytes per second.")
+	f.up = g("leakhound_target_up", "1 while leakhound is connected to the target's inspector.")
+	f.snapshots = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "leakhound_snapshots_total", Help: "Heap snapshots taken.", ConstLabels: constLabels}, with())
+	f.actions = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "leakhound_actions_total", Help: "Actions fired, by trigger (warn, critical, restart, leak) and action.", ConstLabels: constLabels}, with("trigger", "action"))
+	f.restarts = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "leakhound_target_reconnects_total", Help: "Reconnections to the target after it restarted or the connection dropped.", ConstLabels: constLabels}, with())
+	f.tracked = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "leakhound_tracked_entries", Help: "Size in entries of a value watched with --track (a Map's or Set's size, an Array's length, an object's keys, a string's or Buffer's length).", ConstLabels: constLabels}, with("name"))
+	f.instances = prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "leakhound_live_instances", Help: "Live instances of a class counted with --count.", ConstLabels: constLabels}, with("name"))
+	reg.MustRegister(f.snapshots, f.actions, f.restarts, f.tracked, f.instances)
+	return f
+}
+
+// l is the view's label values followed by extra ones.
+func (m *Metrics) l(extra ...string) []string {
+	return append(append(make([]string, 0, len(m.lv)+len(extra)), m.lv...), extra...)
 }
 
 // Tracked sets a --track value (kind "instances": a --count).
 func (m *Metrics) Tracked(name, kind string, v int64) {
 	if kind == "instances" {
-		m.instances.WithLabelValues(name).Set(float64(v))
+		m.f.instances.WithLabelValues(m.l(name)...).Set(float64(v))
 		return
 	}
-	m.tracked.WithLabelValues(name).Set(float64(v))
+	m.f.tracked.WithLabelValues(m.l(name)...).Set(float64(v))
 }
 
 // Memory sets the memory gauges from one sample.
 func (m *Metrics) Memory(rss, heapTotal, heapUsed, external, arrayBuffers int64) {
-	m.rss.Set(float64(rss))
-	m.heapTotal.Set(float64(heapTotal))
-	m.heapUsed.Set(float64(heapUsed))
-	m.external.Set(float64(external))
-	m.arrayBuffers.Set(float64(arrayBuffers))
+	m.f.rss.WithLabelValues(m.lv...).Set(float64(rss))
+	m.f.heapTotal.WithLabelValues(m.lv...).Set(float64(heapTotal))
+	m.f.heapUsed.WithLabelValues(m.lv...).Set(float64(heapUsed))
+	m.f.external.WithLabelValues(m.lv...).Set(float64(external))
+	m.f.arrayBuffers.WithLabelValues(m.lv...).Set(float64(arrayBuffers))
 }
 
 // HeapLimit sets the heap limit gauge.
-func (m *Metrics) HeapLimit(n int64) { m.heapLimit.Set(float64(n)) }
+func (m *Metrics) HeapLimit(n int64) { m.f.heapLimit.WithLabelValues(m.lv...).Set(float64(n)) }
 
 // GC observes one collection's pause.
 func (m *Metrics) GC(kind string, pause time.Duration) {
-	m.gcDuration.WithLabelValues(kind).Observe(pause.Seconds())
+	m.f.gcDuration.WithLabelValues(m.l(kind)...).Observe(pause.Seconds())
 }
 
 // ForcedGC counts one forced collection (also observed by GC).
 func (m *Metrics) ForcedGC(kind string) {
-	m.gcForced.WithLabelValues(kind).Inc()
+	m.f.gcForced.WithLabelValues(m.l(kind)...).Inc()
 }
 
 // Leak sets the leak signal and the post-GC growth rate.
@@ -109,27 +189,29 @@ func (m *Metrics) Leak(active bool, bytesPerSecond float64) {
 	if active {
 		v = 1
 	}
-	m.leakSignal.Set(v)
-	m.leakRate.Set(bytesPerSecond)
+	m.f.leakSignal.WithLabelValues(m.lv...).Set(v)
+	m.f.leakRate.WithLabelValues(m.lv...).Set(bytesPerSecond)
 }
 
 // Up records whether the target is connected.
 func (m *Metrics) Up(up bool) {
+	v := 0.0
 	if up {
-		m.up.Set(1)
-	} else {
-		m.up.Set(0)
+		v = 1
 	}
+	m.f.up.WithLabelValues(m.lv...).Set(v)
 }
 
 // Snapshot counts a heap snapshot.
-func (m *Metrics) Snapshot() { m.snapshots.Inc() }
+func (m *Metrics) Snapshot() { m.f.snapshots.WithLabelValues(m.lv...).Inc() }
 
 // Action counts an action fired by trigger.
-func (m *Metrics) Action(trigger, action string) { m.actions.WithLabelValues(trigger, action).Inc() }
+func (m *Metrics) Action(trigger, action string) {
+	m.f.actions.WithLabelValues(m.l(trigger, action)...).Inc()
+}
 
 // Reconnect counts a reconnection.
-func (m *Metrics) Reconnect() { m.restarts.Inc() }
+func (m *Metrics) Reconnect() { m.f.restarts.WithLabelValues(m.lv...).Inc() }
 
 // ListenAddr normalises a --metrics-addr value: a bare port or ":port"
 // binds loopback, because metrics reveal a service's internals; a host,

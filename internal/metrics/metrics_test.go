@@ -75,3 +75,51 @@ func TestScrape(t *testing.T) {
 		t.Error("leakhound's own Go metrics leak into the target's")
 	}
 }
+
+// Several targets in one registry: each series carries the target's name
+// and pid, and a target let go leaves no series behind.
+func TestMultiTargets(t *testing.T) {
+	m := NewMulti()
+	a, b := m.For("api.js", 11), m.For("worker.js", 12)
+	a.Memory(1, 2, 3<<20, 4, 5)
+	b.Memory(1, 2, 7<<20, 4, 5)
+	a.GC("major", time.Millisecond)
+	b.Action("critical", "snapshot")
+	a.Up(true)
+	b.Up(true)
+	scrape := func() string {
+		mfs, err := m.Registry.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sb strings.Builder
+		for _, mf := range mfs {
+			for _, x := range mf.Metric {
+				sb.WriteString(mf.GetName())
+				for _, l := range x.Label {
+					sb.WriteString(" " + l.GetName() + "=" + l.GetValue())
+				}
+				sb.WriteString("\n")
+			}
+		}
+		return sb.String()
+	}
+	body := scrape()
+	for _, want := range []string{
+		"nodejs_heap_size_used_bytes pid=11 target=api.js\n",
+		"nodejs_heap_size_used_bytes pid=12 target=worker.js\n",
+		"nodejs_gc_duration_seconds kind=major pid=11 target=api.js\n",
+		"leakhound_actions_total action=snapshot pid=12 target=worker.js trigger=critical\n",
+		"leakhound_target_up pid=12 target=worker.js\n",
+		"leakhound_snapshots_total pid=11 target=api.js\n",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("scrape lacks %q:\n%s", want, body)
+		}
+	}
+	b.Forget()
+	body = scrape()
+	if strings.Contains(body, "worker.js") || !strings.Contains(body, "api.js") {
+		t.Errorf("after letting worker.js go:\n%s", body)
+	}
+}

@@ -23,7 +23,7 @@ import (
 
 // SchemaVersion is the version this code writes; older databases are
 // migrated forward on Open, newer ones are refused.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // FileName is the database's name inside the data directory.
 const FileName = "leakhound.db"
@@ -87,6 +87,23 @@ var schema = []string{
 	`CREATE INDEX IF NOT EXISTS tracked_session ON tracked(session_id, t_ms)`,
 }
 
+// alters are the column additions, by the version that added them: unlike
+// the CREATE ... IF NOT EXISTS above they cannot run twice, so each runs
+// only on a database older than its version.
+var alters = []struct {
+	version int
+	query   string
+}{
+	// Version 3: watch watches several processes at once (watch PID PID…,
+	// --all). A session names its process (process.title) and the watch
+	// run it belongs to: the sessions one `leakhound watch` recorded side by
+	// side share it.
+	{3, `ALTER TABLE sessions ADD COLUMN process TEXT NOT NULL DEFAULT ''`},
+	{3, `ALTER TABLE sessions ADD COLUMN watch_run TEXT NOT NULL DEFAULT ''`},
+	{3, `CREATE INDEX IF NOT EXISTS sessions_pid ON sessions(pid, started_ms)`},
+	{3, `CREATE INDEX IF NOT EXISTS sessions_run ON sessions(watch_run)`},
+}
+
 // Event kinds stored in the events table.
 const (
 	EventSignal   = "signal"   // name: "leak"; value: growth bytes; rate: bytes/s
@@ -101,6 +118,9 @@ const (
 type Store struct {
 	db   *sql.DB
 	path string
+	// version is the file's schema version: a read-only look at an older
+	// file (a history written by an older leakhound) reads what it has.
+	version int
 }
 
 // DefaultDir is $XDG_STATE_HOME/leakhound, else ~/.local/state/leakhound.
@@ -155,6 +175,7 @@ func (s *Store) migrate(readOnly bool) error {
 	if v > SchemaVersion {
 		return fmt.Errorf("%s: schema version %d is newer than this leakhound understands (%d)", s.path, v, SchemaVersion)
 	}
+	s.version = v
 	if v == SchemaVersion || readOnly {
 		if readOnly && v == 0 {
 			return fmt.Errorf("%s: empty leakhound database", s.path)
@@ -171,10 +192,21 @@ func (s *Store) migrate(readOnly bool) error {
 			return fmt.Errorf("creating schema: %w", err)
 		}
 	}
+	for _, a := range alters {
+		if v < a.version {
+			if _, err := tx.Exec(a.query); err != nil {
+				return fmt.Errorf("migrating the schema from version %d: %w", v, err)
+			}
+		}
+	}
 	if _, err := tx.Exec(fmt.Sprintf(`PRAGMA user_version = %d`, SchemaVersion)); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.version = SchemaVersion
+	return nil
 }
 
 // Close checkpoints and closes the database.
@@ -194,6 +226,12 @@ type Session struct {
 	Started   time.Time
 	Ended     time.Time // zero while running (or when watch was killed)
 	EndReason string
+	// Process is the process's name (process.title; "node" unless the
+	// program set one). WatchRun is shared by the sessions one watch run
+	// recorded side by side (watch PID PID…, --all). Both are empty in
+	// histories written before schema version 3.
+	Process  string
+	WatchRun string
 }
 
 // StartSession records a new session and returns its id.
@@ -201,8 +239,8 @@ func (s *Store) StartSession(ctx context.Context, se Session) (int64, error) {
 	if se.Started.IsZero() {
 		se.Started = time.Now()
 	}
-	r, err := s.db.ExecContext(ctx, `INSERT INTO sessions(target,pid,endpoint,node,heap_limit,started_ms) VALUES(?,?,?,?,?,?)`,
-		se.Target, se.PID, se.Endpoint, se.Node, se.HeapLimit, ms(se.Started))
+	r, err := s.db.ExecContext(ctx, `INSERT INTO sessions(target,pid,endpoint,node,heap_limit,started_ms,process,watch_run) VALUES(?,?,?,?,?,?,?,?)`,
+		se.Target, se.PID, se.Endpoint, se.Node, se.HeapLimit, ms(se.Started), se.Process, se.WatchRun)
 	if err != nil {
 		return 0, err
 	}
@@ -382,9 +420,11 @@ type Query struct {
 	Target string
 	PID    int
 	Since  time.Time
+	// WatchRun selects one watch run's sessions (Session.WatchRun).
+	WatchRun string
 }
 
-func (q Query) where(alias string) (string, []any) {
+func (q Query) where(alias string, version int) (string, []any) {
 	w := ` WHERE 1=1`
 	var args []any
 	if q.Target != "" {
@@ -394,6 +434,12 @@ func (q Query) where(alias string) (string, []any) {
 	if q.PID != 0 {
 		w += ` AND se.pid = ?`
 		args = append(args, q.PID)
+	}
+	if q.WatchRun != "" && version < 3 {
+		w += ` AND 0` // no watch runs recorded before version 3
+	} else if q.WatchRun != "" {
+		w += ` AND se.watch_run = ?`
+		args = append(args, q.WatchRun)
 	}
 	if !q.Since.IsZero() {
 		w += ` AND ` + alias + `.t_ms >= ?`
@@ -418,7 +464,17 @@ func (s *Store) Sessions(ctx context.Context, q Query) ([]Session, error) {
 		w += ` AND COALESCE(ended_ms, 9223372036854775807) >= ?`
 		args = append(args, ms(q.Since))
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id,target,pid,endpoint,node,heap_limit,started_ms,ended_ms,end_reason FROM sessions`+w+` ORDER BY started_ms, id`, args...)
+	if q.WatchRun != "" && s.version < 3 {
+		w += ` AND 0`
+	} else if q.WatchRun != "" {
+		w += ` AND watch_run = ?`
+		args = append(args, q.WatchRun)
+	}
+	cols := `process,watch_run`
+	if s.version < 3 {
+		cols = `'',''` // an older history, read as it is
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id,target,pid,endpoint,node,heap_limit,started_ms,ended_ms,end_reason,`+cols+` FROM sessions`+w+` ORDER BY started_ms, id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -428,7 +484,7 @@ func (s *Store) Sessions(ctx context.Context, q Query) ([]Session, error) {
 		var se Session
 		var started int64
 		var ended sql.NullInt64
-		if err := rows.Scan(&se.ID, &se.Target, &se.PID, &se.Endpoint, &se.Node, &se.HeapLimit, &started, &ended, &se.EndReason); err != nil {
+		if err := rows.Scan(&se.ID, &se.Target, &se.PID, &se.Endpoint, &se.Node, &se.HeapLimit, &started, &ended, &se.EndReason, &se.Process, &se.WatchRun); err != nil {
 			return nil, err
 		}
 		se.Started = fromMS(started)
@@ -448,7 +504,7 @@ type SessionSample struct {
 
 // Samples returns the samples matching q in time order.
 func (s *Store) Samples(ctx context.Context, q Query) ([]SessionSample, error) {
-	w, args := q.where("x")
+	w, args := q.where("x", s.version)
 	rows, err := s.db.QueryContext(ctx, `SELECT x.session_id,x.t_ms,x.rss,x.heap_total,x.heap_used,x.external,x.array_buffers
 		FROM samples x JOIN sessions se ON x.session_id=se.id`+w+` ORDER BY x.t_ms`, args...)
 	if err != nil {
@@ -478,7 +534,7 @@ type GCStats struct {
 
 // GCSummary returns per-kind GC counts and pauses matching q.
 func (s *Store) GCSummary(ctx context.Context, q Query) ([]GCStats, error) {
-	w, args := q.where("x")
+	w, args := q.where("x", s.version)
 	rows, err := s.db.QueryContext(ctx, `SELECT x.kind, SUM(x.count), SUM(x.pause_ns), MAX(x.max_pause_ns)
 		FROM gcs x JOIN sessions se ON x.session_id=se.id`+w+` GROUP BY x.kind ORDER BY x.kind`, args...)
 	if err != nil {
@@ -506,7 +562,7 @@ type SessionEvent struct {
 
 // Events returns signals, actions, snapshots and reports matching q.
 func (s *Store) Events(ctx context.Context, q Query) ([]SessionEvent, error) {
-	w, args := q.where("x")
+	w, args := q.where("x", s.version)
 	rows, err := s.db.QueryContext(ctx, `SELECT x.session_id,x.t_ms,x.kind,x.name,x.value,x.rate,x.path,x.detail
 		FROM events x JOIN sessions se ON x.session_id=se.id`+w+` ORDER BY x.t_ms`, args...)
 	if err != nil {

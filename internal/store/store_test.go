@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"testing"
@@ -135,5 +136,79 @@ func TestPrune(t *testing.T) {
 	ss, _ := st.Samples(ctx, Query{Target: "a"})
 	if len(ses) != 1 || ses[0].ID != cur || len(ss) != 1 {
 		t.Errorf("left %+v, %d samples", ses, len(ss))
+	}
+}
+
+// A history written by schema version 2 (before several targets per watch)
+// stays readable as it is, and is migrated when watch opens it to write;
+// what it held survives.
+func TestMigrateFromVersion2(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	// Version 2's file: the same tables without the columns version 3 added.
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, FileName)+"?_pragma=journal_mode(WAL)") // as watch writes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range schema {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Exec(`INSERT INTO sessions(target,pid,started_ms) VALUES('api',11,1700000000000)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO samples VALUES(1,1700000001000,1,2,3,4,5)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`PRAGMA user_version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	ro, err := Open(dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ses, err := ro.Sessions(ctx, Query{Target: "api"})
+	if err != nil || len(ses) != 1 || ses[0].PID != 11 || ses[0].Process != "" {
+		t.Fatalf("read-only, version 2: %+v %v", ses, err)
+	}
+	if ss, err := ro.Samples(ctx, Query{WatchRun: "x"}); err != nil || len(ss) != 0 {
+		t.Errorf("watch run filter on version 2: %v %v", ss, err)
+	}
+	ro.Close()
+
+	st, err := Open(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v int
+	if err := st.db.QueryRow(`PRAGMA user_version`).Scan(&v); err != nil || v != SchemaVersion {
+		t.Fatalf("migrated to %d, %v", v, err)
+	}
+	id, err := st.StartSession(ctx, Session{Target: "api", PID: 12, Process: "api-server", WatchRun: "r1", Started: time.UnixMilli(1_700_000_010_000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = st.Record(ctx, id, []Sample{{Time: time.UnixMilli(1_700_000_011_000), HeapUsed: 9}}, nil, nil)
+	st.Close()
+	// Opening again does not migrate twice.
+	st, err = Open(dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ses, _ = st.Sessions(ctx, Query{Target: "api"})
+	if len(ses) != 2 || ses[0].Process != "" || ses[1].Process != "api-server" || ses[1].WatchRun != "r1" {
+		t.Errorf("sessions after migrating: %+v", ses)
+	}
+	ss, _ := st.Samples(ctx, Query{WatchRun: "r1"})
+	if len(ss) != 1 || ss[0].HeapUsed != 9 {
+		t.Errorf("one watch run's samples: %+v", ss)
+	}
+	ss, _ = st.Samples(ctx, Query{Target: "api"})
+	if len(ss) != 2 || ss[0].HeapUsed != 3 {
+		t.Errorf("all samples: %+v", ss)
 	}
 }

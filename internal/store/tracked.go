@@ -40,7 +40,7 @@ type SessionTracked struct {
 
 // TrackedValues returns the tracked values matching q in time order.
 func (s *Store) TrackedValues(ctx context.Context, q Query) ([]SessionTracked, error) {
-	w, args := q.where("x")
+	w, args := q.where("x", s.version)
 	rows, err := s.db.QueryContext(ctx, `SELECT x.session_id,x.t_ms,x.name,x.kind,x.value
 		FROM tracked x JOIN sessions se ON x.session_id=se.id`+w+` ORDER BY x.t_ms`, args...)
 	if err != nil {

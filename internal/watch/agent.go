@@ -127,6 +127,9 @@ type Config struct {
 	Metrics *metrics.Metrics // may be nil
 	// OnEvent receives everything worth telling the user. May be nil.
 	OnEvent func(Event)
+	// WatchRun names this watch run in the history: the sessions of the
+	// targets one watch watches side by side share it (store.Session).
+	WatchRun string
 	// CanSignal vets the signal action: it must confirm that pid, as the
 	// target reported it, is that process on this machine (a remote or
 	// containerised target's pid means another process here). Nil refuses
@@ -139,7 +142,7 @@ type Event struct {
 	Time    time.Time     `json:"time"`
 	Target  string        `json:"target"`
 	PID     int           `json:"pid,omitempty"`
-	Kind    string        `json:"kind"` // connected, disconnected, exited, sample, busy, note, leak, leak-cleared, action, snapshot, report, error
+	Kind    string        `json:"kind"` // connected, disconnected, exited, sample, busy, note, leak, leak-cleared, action, snapshot, report, error; gone, done (RunMany)
 	Trigger string        `json:"trigger,omitempty"`
 	Action  string        `json:"action,omitempty"`
 	Message string        `json:"message"`
@@ -153,6 +156,9 @@ type Event struct {
 	GCs       int `json:"gcs,omitempty"`
 	MajorGCs  int `json:"major_gcs,omitempty"`
 	ForcedGCs int `json:"forced_gcs,omitempty"`
+	// HeapLimit is the target's heap limit (sample events), for "heap used
+	// of the limit" without the connected event at hand.
+	HeapLimit int64 `json:"heap_limit,omitempty"`
 	// LeakSignal is how far the leak signal is from firing (sample events).
 	LeakSignal *LeakProgress `json:"leak_signal,omitempty"`
 	// Tracked are the --track and --count values measured at this sample.
@@ -167,6 +173,9 @@ type LeakProgress struct {
 	Window         int   `json:"window"`
 	GrowthBytes    int64 `json:"growth_bytes"`
 	MinGrowthBytes int64 `json:"min_growth_bytes"`
+	// PostGCHeap is the old generation after the last major GC (0: none
+	// seen yet this session), the level the run above rises from.
+	PostGCHeap int64 `json:"post_gc_heap,omitempty"`
 }
 
 // String says it for a status line.
@@ -393,7 +402,7 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 	start := time.Now()
 	if a.cfg.Store != nil {
 		a.session, err = a.cfg.Store.StartSession(ctx, store.Session{Target: a.name, PID: a.info.PID,
-			Node: a.info.Node, HeapLimit: int64(a.info.HeapLimit), Started: start})
+			Node: a.info.Node, HeapLimit: int64(a.info.HeapLimit), Started: start, Process: a.info.Title, WatchRun: a.cfg.WatchRun})
 		if err != nil {
 			return fmt.Errorf("recording the session: %w", err)
 		}
@@ -629,8 +638,9 @@ func (a *agent) tick(ctx context.Context) error {
 	recs := tl.recs
 	tracked := a.track(ctx, now)
 	rises, window, growth, need := a.cfg.Leak.Progress()
-	prog := &LeakProgress{Active: a.cfg.Leak.Active(), RisingGCs: rises, Window: window, GrowthBytes: growth, MinGrowthBytes: need}
-	a.emit(Event{Kind: "sample", Sample: &s, GCs: tl.all, MajorGCs: tl.majors, ForcedGCs: tl.forced, LeakSignal: prog, Tracked: tracked,
+	prog := &LeakProgress{Active: a.cfg.Leak.Active(), RisingGCs: rises, Window: window, GrowthBytes: growth, MinGrowthBytes: need,
+		PostGCHeap: a.cfg.Leak.Last()}
+	a.emit(Event{Kind: "sample", Sample: &s, HeapLimit: int64(a.info.HeapLimit), GCs: tl.all, MajorGCs: tl.majors, ForcedGCs: tl.forced, LeakSignal: prog, Tracked: tracked,
 		Message: fmt.Sprintf("heap used %s of %s, rss %s, external %s, %s",
 			ui.Bytes(s.HeapUsed), ui.Bytes(s.HeapTotal), ui.Bytes(s.RSS), ui.Bytes(s.External), tl.text())})
 	if dropped > 0 {

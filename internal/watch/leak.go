@@ -53,6 +53,9 @@ func (d *LeakDetector) Progress() (rises, window int, growth, minGrowth int64) {
 	return s.GCs, window, s.Growth, minGrowth
 }
 
+// Last is the post-GC heap of the last major GC fed (0: none yet).
+func (d *LeakDetector) Last() int64 { return d.prev }
+
 // Active reports whether the signal is on.
 func (d *LeakDetector) Active() bool { return d.active }
 
