@@ -70,7 +70,10 @@ type Graph struct {
 	Dominated      []uint32
 
 	dominator []uint32
-	retained  []uint64
+	retained  []uint64 // nil when retained32 holds the retained sizes
+	// retained32 holds them instead when every one fits in 32 bits (heaps
+	// under 4 GiB), which saves 4 bytes a node.
+	retained32 []uint32
 	distance  []int32
 	class     []uint32 // index into Classes
 
@@ -123,7 +126,8 @@ type Statistics struct {
 // becomes DevTools' shallow size (internal arrays and hidden objects owned
 // by exactly one object give their size to it), and native nodes found
 // detached get the name "Detached <name>" (new strings are appended to
-// s.Strings). Calling Build again on the same snapshot gives the same result.
+// s.Strings); NodeDetachedness, when present, holds the propagated DOM
+// states afterwards. Calling Build again on the same snapshot gives the same result.
 // Two goroutines share the work.
 func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	if s == nil || s.NodeCount == 0 {
@@ -231,7 +235,7 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	// Chrome's extra native bytes have no node, but DevTools counts them
 	// in the total and the native size (so percentages are of that total).
 	g.Stats.Native += s.ExtraNativeBytes
-	g.Stats.Total = g.retained[g.Root] + s.ExtraNativeBytes
+	g.Stats.Total = g.RetainedSize(g.Root) + s.ExtraNativeBytes
 	g.Stats.V8Heap = g.Stats.Total - g.Stats.Native
 	a.release()
 	return g, nil
@@ -265,7 +269,12 @@ func (g *Graph) Dominator(n uint32) uint32 { return g.dominator[n] }
 
 // RetainedSize is the size freed if n were collected: its shallow size plus
 // the shallow sizes of all nodes it dominates.
-func (g *Graph) RetainedSize(n uint32) uint64 { return g.retained[n] }
+func (g *Graph) RetainedSize(n uint32) uint64 {
+	if g.retained32 != nil {
+		return uint64(g.retained32[n])
+	}
+	return g.retained[n]
+}
 
 // ShallowSize is n's own size as DevTools shows it (see Build).
 func (g *Graph) ShallowSize(n uint32) uint64 { return uint64(g.S.NodeSelfSize[n]) }

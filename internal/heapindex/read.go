@@ -146,11 +146,14 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 		}
 	}
 	for _, need := range []uint32{secInfo, secNodeType, secNodeName, secNodeID, secNodeSelfSize, secFirstEdge,
-		secEdgeType, secEdgeName, secEdgeTo, secStrData, secStrOffsets, secDominator, secRetained, secDistance,
+		secEdgeType, secEdgeName, secEdgeTo, secStrData, secStrOffsets, secDominator, secDistance,
 		secClass, secFirstDominated, secDominated, secFirstRetainer, secRetainerNode, secRetainerEdge, secIDOrder} {
 		if _, ok := secs[need]; !ok {
 			return nil, errorf("section %d is missing", need)
 		}
+	}
+	if (secs[secRetained] == nil) == (secs[secRetained32] == nil) {
+		return nil, errorf("needs exactly one retained-size section")
 	}
 	var inf info
 	if err := json.Unmarshal(secs[secInfo], &inf); err != nil {
@@ -173,7 +176,7 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 	}
 	s.ResolveTypes()
 	g, err := heapgraph.FromParts(s, heapgraph.Parts{
-		Dominator: view[uint32](secs[secDominator]), Retained: view[uint64](secs[secRetained]),
+		Dominator: view[uint32](secs[secDominator]), Retained: view[uint64](secs[secRetained]), Retained32: view[uint32](secs[secRetained32]),
 		Distance: view[int32](secs[secDistance]), Class: view[uint32](secs[secClass]),
 		Detachedness: view[uint8](secs[secDetachedness]), FirstDominated: view[uint32](secs[secFirstDominated]),
 		Dominated: view[uint32](secs[secDominated]), FirstRetainer: view[uint32](secs[secFirstRetainer]),
