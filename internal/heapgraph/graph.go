@@ -74,8 +74,8 @@ type Graph struct {
 	// retained32 holds them instead when every one fits in 32 bits (heaps
 	// under 4 GiB), which saves 4 bytes a node.
 	retained32 []uint32
-	distance  []int32
-	class     []uint32 // index into Classes
+	distance   []int32
+	class      []uint32 // index into Classes
 
 	detachedness []uint8 // nil when the snapshot has no detachedness field and no "Detached " native node
 
