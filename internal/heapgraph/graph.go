@@ -177,8 +177,8 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 
 	// Two independent chains share the work, like DevTools' two workers:
 	// flags and dominators on this goroutine, shallow sizes, statistics,
-	// distances and class names on the other. Retained sizes need the adjusted shallow sizes,
-	// so they wait for them.
+	// then (after the dominators) distances and class names on the other.
+	// Retained sizes need the adjusted shallow sizes, so they wait for them.
 	var wg sync.WaitGroup
 	var panicB any
 	shallowReady := make(chan struct{})
@@ -201,37 +201,42 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 		}()
 		phase("shallow sizes")
 		a.calculateShallowSizes()
-		close(shallowReady)
 		a.collect()
+		close(shallowReady)
 		phase("statistics")
 		a.calculateStatistics()
+		// Distances and class names wait for the dominators, whose arrays
+		// are the peak of memory use, so that their arrays (4 bytes per
+		// node each, and the BFS queue) do not add to it; they then
+		// overlap the retained sizes.
+		<-domDone
 		phase("distances")
 		a.calculateDistances()
 		a.collect()
-		// Class names wait for the dominators, whose arrays are the peak
-		// of memory use, so that their class array (4 bytes per node) does
-		// not add to it; they then overlap the retained sizes.
-		<-domDone
 		phase("class names")
 		a.calculateClasses()
 	}()
 	a.markPageObjects()
 	a.computeEssentialEdges()
+	// The dominators also wait for the shallow sizes, whose temporary
+	// (4 bytes a node) must be gone before their own arrays come.
+	<-shallowReady
 	phase("dominators")
 	a.dominators()
 	a.collect()
 	closeDom()
-	<-shallowReady
 	if panicB == nil {
 		phase("retained sizes")
 		a.retainedSizes()
-		a.collect()
-		a.buildDominated()
 	}
 	wg.Wait()
 	if panicB != nil {
 		panic(panicB)
 	}
+	// The dominator tree's children come last, once the temporaries of
+	// the distances and class names are gone, so as not to add to them.
+	a.collect()
+	a.buildDominated()
 	// Chrome's extra native bytes have no node, but DevTools counts them
 	// in the total and the native size (so percentages are of that total).
 	g.Stats.Native += s.ExtraNativeBytes
