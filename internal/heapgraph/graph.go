@@ -176,9 +176,10 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	a.findUserRoots()
 
 	// Two independent chains share the work, like DevTools' two workers:
-	// flags and dominators on this goroutine, shallow sizes, statistics,
-	// then (after the dominators) distances and class names on the other.
-	// Retained sizes need the adjusted shallow sizes, so they wait for them.
+	// flags, dominators, retained sizes and class names on this goroutine;
+	// shallow sizes, statistics and (after the dominators) distances on the
+	// other. The dominators and retained sizes need the adjusted shallow
+	// sizes, so they wait for them.
 	var wg sync.WaitGroup
 	var panicB any
 	shallowReady := make(chan struct{})
@@ -205,16 +206,13 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 		close(shallowReady)
 		phase("statistics")
 		a.calculateStatistics()
-		// Distances and class names wait for the dominators, whose arrays
-		// are the peak of memory use, so that their arrays (4 bytes per
-		// node each, and the BFS queue) do not add to it; they then
-		// overlap the retained sizes.
+		// The distances wait for the dominators, whose arrays are the peak
+		// of memory use, so that theirs (4 bytes per node, and the BFS
+		// queue) do not add to it; they then overlap the retained sizes
+		// and class names.
 		<-domDone
 		phase("distances")
 		a.calculateDistances()
-		a.collect()
-		phase("class names")
-		a.calculateClasses()
 	}()
 	a.markPageObjects()
 	a.computeEssentialEdges()
@@ -228,6 +226,9 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	if panicB == nil {
 		phase("retained sizes")
 		a.retainedSizes()
+		a.collect()
+		phase("class names")
+		a.calculateClasses()
 	}
 	wg.Wait()
 	if panicB != nil {
