@@ -216,6 +216,7 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	}()
 	a.markPageObjects()
 	a.computeEssentialEdges()
+	a.pageObject = nil // only the essential edges needed it
 	// The dominators also wait for the shallow sizes, whose temporary
 	// (4 bytes a node) must be gone before their own arrays come.
 	<-shallowReady
