@@ -207,9 +207,9 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 		phase("statistics")
 		a.calculateStatistics()
 		// The distances wait for the dominators, whose arrays are the peak
-		// of memory use, so that theirs (4 bytes per node, and the BFS
-		// queue) do not add to it; they then overlap the retained sizes
-		// and class names.
+		// of memory use, and for the retained sizes, which free the DFS
+		// order, so that theirs (4 bytes per node, and the BFS queue) do
+		// not add to either; they then overlap the class names.
 		<-domDone
 		phase("distances")
 		a.calculateDistances()
@@ -223,11 +223,11 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	phase("dominators")
 	a.dominators()
 	a.collect()
-	closeDom()
 	if panicB == nil {
 		phase("retained sizes")
 		a.retainedSizes()
 		a.collect()
+		closeDom()
 		phase("class names")
 		a.calculateClasses()
 	}
