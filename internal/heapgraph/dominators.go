@@ -14,6 +14,7 @@ type analysis struct {
 
 	pageObject []uint64 // bit per node: reachable from a user root (DevTools' pageObject flag)
 	essential  []uint64 // bit per edge: counts for dominators
+	hasRet     []uint64 // bit per node: has an essential retainer
 	hasUser    bool     // the root has at least one user root (non-synthetic child)
 	dfsOrder   []uint32 // node ordinals in dominator-DFS order (root first)
 }
@@ -25,7 +26,7 @@ func newAnalysis(g *Graph) *analysis {
 }
 
 func (a *analysis) release() {
-	a.pageObject, a.essential = nil, nil
+	a.pageObject, a.essential, a.hasRet = nil, nil, nil
 }
 
 func getBit(b []uint64, i uint32) bool { return b[i>>6]&(1<<(i&63)) != 0 }
@@ -128,6 +129,7 @@ func (a *analysis) findUserRoots() {
 func (a *analysis) computeEssentialEdges() {
 	s := a.s
 	ess := make([]uint64, (s.EdgeCount+63)/64)
+	hasRet := make([]uint64, (s.NodeCount+63)/64)
 	et := s.EdgeTypeIndex
 	root := a.g.Root
 	eph := &a.g.ephemerons
@@ -160,9 +162,10 @@ func (a *analysis) computeEssentialEdges() {
 				}
 			}
 			setBit(ess, e)
+			setBit(hasRet, to)
 		}
 	}
-	a.essential = ess
+	a.essential, a.hasRet = ess, hasRet
 }
 
 // dominators is the Lengauer–Tarjan algorithm ("simple" eval/link) exactly
@@ -194,11 +197,16 @@ func (a *analysis) dominators() {
 	firstEdge := s.FirstEdge
 	edgeTo := s.EdgeTo
 
-	// hasRet: the node has at least one essential retainer.
-	hasRet := make([]uint64, (N+63)/64)
-	for e, t := range edgeTo {
-		if getBit(ess, uint32(e)) {
-			setBit(hasRet, t)
+	// hasRet: the node has at least one essential retainer (marked with
+	// the essential edges, while the other core computes the shallow
+	// sizes; here otherwise).
+	hasRet := a.hasRet
+	if hasRet == nil {
+		hasRet = make([]uint64, (N+63)/64)
+		for e, t := range edgeTo {
+			if getBit(ess, uint32(e)) {
+				setBit(hasRet, t)
+			}
 		}
 	}
 
