@@ -119,6 +119,32 @@ func (o indexOptions) open(env *Env, path string, quiet bool) *indexCache {
 	return c
 }
 
+// openSummary reads the Summary view from path's index without mapping
+// its arrays (summary needs nothing else), or returns nil when there is
+// no usable index with saved rows; the full load then says why and
+// analyses the snapshot.
+func (o indexOptions) openSummary(path string) *heapindex.Summary {
+	if o.off || o.fresh || os.Getenv("LEAKHOUND_NO_INDEX") != "" {
+		return nil
+	}
+	dir, err := o.indexDir()
+	if err != nil {
+		return nil
+	}
+	id, err := heapindex.Identify(path)
+	if err != nil {
+		return nil
+	}
+	p := filepath.Join(dir, id.Name())
+	s, err := heapindex.OpenSummary(p, id)
+	if err != nil {
+		return nil
+	}
+	now := time.Now()
+	os.Chtimes(p, now, now) // recently used: trimmed last
+	return s
+}
+
 // save writes g's index atomically after checking free space, and returns
 // a note for the user (or why it was not written).
 func (c *indexCache) save(g *heapgraph.Graph) string {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -37,20 +38,41 @@ func TestIndexCommand(t *testing.T) {
 			t.Errorf("%v: exit %d, output from the index differs (stderr %q)", args, code, errs)
 		}
 	}
-	// Corrupt it: the next load notes it once, analyses the snapshot, and
-	// gives the same answer.
-	b, err := os.ReadFile(files[0])
-	if err != nil {
-		t.Fatal(err)
+	// Corrupt its arrays: the next load of the graph notes it once,
+	// analyses the snapshot, and gives the same answer. summary reads
+	// only the header and the info section, so it still answers (rightly)
+	// from the index.
+	corrupt := func(at func(b []byte) int) {
+		t.Helper()
+		b, err := os.ReadFile(files[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		b[at(b)] ^= 1
+		if err := os.WriteFile(files[0], b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	b[len(b)/2] ^= 1
-	if err := os.WriteFile(files[0], b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	corrupt(func(b []byte) int { return len(b) / 2 })
 	_, cold, _ := run(t, "summary", caseStudySnap, "--json", "--no-index")
 	code, warm, errs := run(t, "summary", caseStudySnap, "--json", "--index-dir", dir)
+	if code != 0 || warm != cold || errs != "" {
+		t.Errorf("summary, index corrupt in its arrays: exit %d, same output %v, stderr %q", code, warm == cold, errs)
+	}
+	_, cold, _ = run(t, "inspect", caseStudySnap, "--json", id, "--no-index")
+	code, warm, errs = run(t, "inspect", caseStudySnap, "--json", id, "--index-dir", dir)
 	if code != 0 || warm != cold || strings.Count(errs, "note: ignoring the index") != 1 || !strings.Contains(errs, "checksum") {
-		t.Errorf("corrupt index: exit %d, same output %v, stderr %q", code, warm == cold, errs)
+		t.Errorf("inspect, corrupt index: exit %d, same output %v, stderr %q", code, warm == cold, errs)
+	}
+	// Corrupt the info section of a fresh index: summary notes it too.
+	if code, _, _ := run(t, "index", "--index-dir", dir, "--quiet", caseStudySnap); code != 0 {
+		t.Fatal("index again failed")
+	}
+	corrupt(func(b []byte) int { return int(binary.LittleEndian.Uint64(b[80+8:])) + 10 })
+	_, cold, _ = run(t, "summary", caseStudySnap, "--json", "--no-index")
+	code, warm, errs = run(t, "summary", caseStudySnap, "--json", "--index-dir", dir)
+	if code != 0 || warm != cold || strings.Count(errs, "note: ignoring the index") != 1 || !strings.Contains(errs, "checksum") {
+		t.Errorf("summary, index corrupt in its info: exit %d, same output %v, stderr %q", code, warm == cold, errs)
 	}
 }
 

@@ -73,10 +73,6 @@ func runSummary(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stderr, "summarising its heap after %d transactions (try --filter RequestContext)\n\n", snaps[len(snaps)-1].Transactions)
 		}
 	}
-	g, err := LoadGraph(ctx, env, file, *quiet)
-	if err != nil {
-		return err
-	}
 	n := *top
 	if n == -1 {
 		n = 0
@@ -90,7 +86,19 @@ func runSummary(ctx context.Context, env *Env, args []string) error {
 	if *htmlPath != "" && *top == -1 && n > 0 {
 		build = max(n, htmlMaxRows)
 	}
-	s, err := rpt.BuildSummary(g, file, rpt.SummaryOptions{Sort: *sortBy, Filter: *filter, Top: build})
+	opts := rpt.SummaryOptions{Sort: *sortBy, Filter: *filter, Top: build}
+	var s *rpt.Summary
+	// The index's header and info section hold the whole Summary: its big
+	// arrays are not even mapped.
+	if is := env.indexOptions().openSummary(file); is != nil {
+		s, err = rpt.SummaryOf(is.Rows, rpt.TotalsOf(is.NodeCount, is.EdgeCount, is.Stats, file), opts)
+	} else {
+		g, lerr := LoadGraph(ctx, env, file, *quiet)
+		if lerr != nil {
+			return lerr
+		}
+		s, err = rpt.BuildSummary(g, file, opts)
+	}
 	if err != nil {
 		return BadInput(err)
 	}

@@ -80,8 +80,20 @@ func TestChromeDetachedDOM(t *testing.T) {
 
 	// propagateDOMState renames in the snapshot's own string table: a
 	// second Build of the same snapshot must not prefix the names again.
-	if _, err := Build(s, Options{}); err != nil {
+	before := make([]uint8, g.NodeCount())
+	for n := range before {
+		before[n] = g.Detachedness(uint32(n))
+	}
+	g2, err := Build(s, Options{})
+	if err != nil {
 		t.Fatal(err)
+	}
+	// The states are propagated in the snapshot's own array: propagating
+	// them again must give the same states.
+	for n, d := range before {
+		if got := g2.Detachedness(uint32(n)); got != d {
+			t.Fatalf("second Build: node %d detachedness %d, first %d", n, got, d)
+		}
 	}
 	if n := g.S.NodeNameString(row); strings.HasPrefix(n, "Detached Detached") {
 		t.Errorf("renamed twice: %q", n)

@@ -25,8 +25,10 @@ func (a *analysis) propagateDOMState() {
 		return
 	}
 	n := uint32(s.NodeCount)
-	state := make([]uint8, n)
-	copy(state, s.NodeDetachedness)
+	// The states are propagated in the snapshot's own array (1 byte a
+	// node less): running this again on the result changes nothing, as
+	// every node that got a state already has it.
+	state := s.NodeDetachedness
 	visited := make([]uint64, (n+63)/64)
 	var attached, detached []uint32
 	native := s.NodeTypeIndex.Native

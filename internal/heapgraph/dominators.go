@@ -1,6 +1,10 @@
 package heapgraph
 
-import "github.com/leakhound/leakhound/internal/heapsnapshot"
+import (
+	"math"
+
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
+)
 
 // analysis holds the temporaries of Build; they are dropped at the end so
 // only the results stay in memory.
@@ -10,6 +14,7 @@ type analysis struct {
 
 	pageObject []uint64 // bit per node: reachable from a user root (DevTools' pageObject flag)
 	essential  []uint64 // bit per edge: counts for dominators
+	hasRet     []uint64 // bit per node: has an essential retainer
 	hasUser    bool     // the root has at least one user root (non-synthetic child)
 	dfsOrder   []uint32 // node ordinals in dominator-DFS order (root first)
 }
@@ -21,7 +26,7 @@ func newAnalysis(g *Graph) *analysis {
 }
 
 func (a *analysis) release() {
-	a.pageObject, a.essential = nil, nil
+	a.pageObject, a.essential, a.hasRet = nil, nil, nil
 }
 
 func getBit(b []uint64, i uint32) bool { return b[i>>6]&(1<<(i&63)) != 0 }
@@ -124,6 +129,7 @@ func (a *analysis) findUserRoots() {
 func (a *analysis) computeEssentialEdges() {
 	s := a.s
 	ess := make([]uint64, (s.EdgeCount+63)/64)
+	hasRet := make([]uint64, (s.NodeCount+63)/64)
 	et := s.EdgeTypeIndex
 	root := a.g.Root
 	eph := &a.g.ephemerons
@@ -156,9 +162,10 @@ func (a *analysis) computeEssentialEdges() {
 				}
 			}
 			setBit(ess, e)
+			setBit(hasRet, to)
 		}
 	}
-	a.essential = ess
+	a.essential, a.hasRet = ess, hasRet
 }
 
 // dominators is the Lengauer–Tarjan algorithm ("simple" eval/link) exactly
@@ -190,71 +197,54 @@ func (a *analysis) dominators() {
 	firstEdge := s.FirstEdge
 	edgeTo := s.EdgeTo
 
-	// hasRet: the node has at least one essential retainer.
-	hasRet := make([]uint64, (N+63)/64)
-	for e, t := range edgeTo {
-		if getBit(ess, uint32(e)) {
-			setBit(hasRet, t)
+	// hasRet: the node has at least one essential retainer (marked with
+	// the essential edges, while the other core computes the shallow
+	// sizes; here otherwise).
+	hasRet := a.hasRet
+	if hasRet == nil {
+		hasRet = make([]uint64, (N+63)/64)
+		for e, t := range edgeTo {
+			if getBit(ess, uint32(e)) {
+				setBit(hasRet, t)
+			}
 		}
 	}
 
 	number := make([]uint32, N+1) // node ordinal -> DFS number (0: not visited)
-	vertex := make([]uint32, N+1) // DFS number -> node ordinal
 	parent := make([]uint32, N+1) // DFS number -> parent's number
 	work := make([]uint32, N+2)   // DFS number -> next edge to look at
-	var n uint32
-	visit := func(o, p uint32) uint32 {
-		n++
-		number[o] = n
-		vertex[n] = o
-		parent[n] = p
-		work[n] = firstEdge[o]
-		return n
-	}
-	dfs := func(o, p uint32) {
-		v := visit(o, p)
-		for v != 0 {
-			next := parent[v]
-			end := firstEdge[vertex[v]+1]
-			for ; work[v] < end; work[v]++ {
-				e := work[v]
-				if !getBit(ess, e) {
-					continue
-				}
-				if wo := edgeTo[e]; number[wo] == 0 {
-					next = visit(wo, v)
-					break
-				}
-			}
-			v = next
-		}
-	}
-	dfs(g.Root, 0)
+	// DFS number -> node ordinal. Only the DFS and the end need it, so it
+	// is dropped for the predecessor index and the main loop (the peak of
+	// memory use) and the DFS is run again to rebuild it.
+	vertex := make([]uint32, N+1)
+	n := dominatorDFS(s, g.Root, ess, hasRet, number, vertex, parent, work)
+	vertex = nil
+	a.collect()
 	const r = 1 // the root's number
-	if n < N {
-		for o := uint32(0); o < N; o++ {
-			if number[o] == 0 && !getBit(hasRet, o) {
-				dfs(o, r)
-			}
-		}
-	}
-	if n < N {
-		for o := uint32(0); o < N; o++ {
-			if number[o] == 0 {
-				visit(o, r)
-			}
-		}
-	}
-	hasRet = nil
 
 	// Essential predecessors of each vertex, by number, in work's memory.
+	// A predecessor numbered below the vertex is not linked yet when the
+	// vertex is processed, so it only offers its own number as a
+	// semidominator candidate: of those only the smallest counts, and it is
+	// kept in dom (free until the vertex is processed) instead of the
+	// index, which then holds only the predecessors numbered above (about
+	// two thirds of the edges of a V8 heap).
 	// first[t] starts as the end of t's range and counts down to its start
 	// while filling; t's range ends where t+1's starts.
 	first := work
 	clear(first)
-	for e, t := range edgeTo {
-		if getBit(ess, uint32(e)) {
-			first[number[t]]++
+	dom := make([]uint32, n+1) // below: the smallest lower predecessor (0: none)
+	for o := uint32(0); o < N; o++ {
+		u := number[o]
+		for e := firstEdge[o]; e < firstEdge[o+1]; e++ {
+			if !getBit(ess, e) {
+				continue
+			}
+			if t := number[edgeTo[e]]; u > t {
+				first[t]++
+			} else if d := dom[t]; d == 0 || u < d {
+				dom[t] = u
+			}
 		}
 	}
 	var sum uint32
@@ -268,9 +258,10 @@ func (a *analysis) dominators() {
 		u := number[o]
 		for e := firstEdge[o]; e < firstEdge[o+1]; e++ {
 			if getBit(ess, e) {
-				t := number[edgeTo[e]]
-				first[t]--
-				preds[first[t]] = u
+				if t := number[edgeTo[e]]; u > t {
+					first[t]--
+					preds[first[t]] = u
+				}
 			}
 		}
 	}
@@ -279,7 +270,6 @@ func (a *analysis) dominators() {
 	clear(lb)
 	semi := first // semidominators of linked vertices
 	ancestor := parent
-	dom := make([]uint32, n+1)
 	drained := make([]uint64, (n+64)/64)
 	linkedFrom := n + 1
 	var stack []uint32
@@ -310,6 +300,10 @@ func (a *analysis) dominators() {
 	for w := n; w >= 2; w-- {
 		start := first[w]
 		sw := w
+		low := dom[w]
+		if low != 0 {
+			sw = low // lower than w, and eval of an unlinked vertex is itself
+		}
 		for k := start; k < end; k++ {
 			u := eval(preds[k])
 			su := u
@@ -320,7 +314,7 @@ func (a *analysis) dominators() {
 				sw = su
 			}
 		}
-		if start == end { // no essential retainer
+		if start == end && low == 0 { // no essential retainer
 			sw = r
 		}
 		end = start
@@ -342,7 +336,7 @@ func (a *analysis) dominators() {
 		}
 		lb[p] = 0
 	}
-	preds, ancestor, stack = nil, nil, nil
+	preds, stack = nil, nil
 	for w := uint32(2); w <= n; w++ {
 		if !getBit(drained, w) {
 			dom[w] = 0
@@ -354,7 +348,14 @@ func (a *analysis) dominators() {
 			dom[w] = dom[dom[w]]
 		}
 	}
-	// The result by node ordinal goes into lb's memory, which is free now.
+	// Number the vertices again (the same DFS gives the same numbers) to
+	// map the result back to node ordinals; lb, ancestor and semi are free
+	// now.
+	a.collect()
+	clear(lb)
+	vertex = make([]uint32, N+1)
+	dominatorDFS(s, g.Root, ess, hasRet, lb, vertex, ancestor, semi)
+	// The result by node ordinal goes into lb's memory.
 	res := lb[:N:N]
 	for w := uint32(1); w <= n; w++ {
 		res[vertex[w]] = vertex[dom[w]]
@@ -364,21 +365,95 @@ func (a *analysis) dominators() {
 	a.dfsOrder = vertex[1 : n+1]
 }
 
+// dominatorDFS numbers the nodes in DevTools' dominator DFS order over the
+// essential edges (number: ordinal -> number, vertex: number -> ordinal,
+// parent: number -> parent's number, work: scratch), starting from root,
+// then from every unvisited node without an essential retainer (hanging
+// off the root), then attaching what is left (cycles) to the root one
+// node at a time. It returns the number of vertices.
+func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, number, vertex, parent, work []uint32) uint32 {
+	N := uint32(s.NodeCount)
+	firstEdge, edgeTo := s.FirstEdge, s.EdgeTo
+	var n uint32
+	visit := func(o, p uint32) uint32 {
+		n++
+		number[o] = n
+		vertex[n] = o
+		parent[n] = p
+		work[n] = firstEdge[o]
+		return n
+	}
+	dfs := func(o, p uint32) {
+		v := visit(o, p)
+		for v != 0 {
+			next := parent[v]
+			end := firstEdge[vertex[v]+1]
+			for ; work[v] < end; work[v]++ {
+				e := work[v]
+				if !getBit(ess, e) {
+					continue
+				}
+				if wo := edgeTo[e]; number[wo] == 0 {
+					next = visit(wo, v)
+					break
+				}
+			}
+			v = next
+		}
+	}
+	const r = 1 // the root's number
+	dfs(root, 0)
+	if n < N {
+		for o := uint32(0); o < N; o++ {
+			if number[o] == 0 && !getBit(hasRet, o) {
+				dfs(o, r)
+			}
+		}
+	}
+	if n < N {
+		for o := uint32(0); o < N; o++ {
+			if number[o] == 0 {
+				visit(o, r)
+			}
+		}
+	}
+	return n
+}
+
+// retained32Limit is the largest total kept in 32-bit retained sizes (a
+// variable so that tests can exercise the 64-bit path).
+var retained32Limit uint64 = math.MaxUint32
+
 // retainedSizes sums shallow sizes up the dominator tree in reverse DFS
 // order, as DevTools does.
 func (a *analysis) retainedSizes() {
 	s, g := a.s, a.g
-	ret := make([]uint64, s.NodeCount)
-	for i, v := range s.NodeSelfSize {
-		ret[i] = uint64(v)
+	// No retained size exceeds the sum of all shallow sizes: when that fits
+	// in 32 bits, so do they all.
+	var total uint64
+	for _, v := range s.NodeSelfSize {
+		total += uint64(v)
 	}
-	order := a.dfsOrder
+	if total <= retained32Limit {
+		g.retained32 = sumUp(make([]uint32, s.NodeCount), s.NodeSelfSize, g.dominator, a.dfsOrder)
+	} else {
+		g.retained = sumUp(make([]uint64, s.NodeCount), s.NodeSelfSize, g.dominator, a.dfsOrder)
+	}
+	a.dfsOrder = nil
+}
+
+// sumUp fills ret with the retained sizes: each node's shallow size plus
+// those of the nodes it dominates, added up in reverse DFS order (a
+// dominator comes before the nodes it dominates).
+func sumUp[T uint32 | uint64](ret []T, self, dominator, order []uint32) []T {
+	for i, v := range self {
+		ret[i] = T(v)
+	}
 	for i := len(order) - 1; i >= 1; i-- {
 		o := order[i]
-		ret[g.dominator[o]] += ret[o]
+		ret[dominator[o]] += ret[o]
 	}
-	g.retained = ret
-	a.dfsOrder = nil
+	return ret
 }
 
 // buildDominated builds the dominator tree's children lists (CSR).
@@ -391,22 +466,22 @@ func (a *analysis) buildDominated() {
 			first[d]++
 		}
 	}
+	// first[d] becomes the end of d's range, then counts down to its start
+	// while the children are placed from the last one (no cursor array).
 	var sum uint32
 	for i := 0; i < n; i++ {
-		c := first[i]
+		sum += first[i]
 		first[i] = sum
-		sum += c
 	}
 	first[n] = sum
 	dominated := make([]uint32, sum)
-	fill := make([]uint32, n)
-	copy(fill, first[:n])
-	for o, d := range g.dominator {
+	for o := n - 1; o >= 0; o-- {
 		if uint32(o) == g.Root {
 			continue
 		}
-		dominated[fill[d]] = uint32(o)
-		fill[d]++
+		d := g.dominator[o]
+		first[d]--
+		dominated[first[d]] = uint32(o)
 	}
 	g.FirstDominated, g.Dominated = first, dominated
 }

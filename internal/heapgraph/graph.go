@@ -70,9 +70,12 @@ type Graph struct {
 	Dominated      []uint32
 
 	dominator []uint32
-	retained  []uint64
-	distance  []int32
-	class     []uint32 // index into Classes
+	retained  []uint64 // nil when retained32 holds the retained sizes
+	// retained32 holds them instead when every one fits in 32 bits (heaps
+	// under 4 GiB), which saves 4 bytes a node.
+	retained32 []uint32
+	distance   []int32
+	class      []uint32 // index into Classes
 
 	detachedness []uint8 // nil when the snapshot has no detachedness field and no "Detached " native node
 
@@ -125,7 +128,8 @@ type Statistics struct {
 // becomes DevTools' shallow size (internal arrays and hidden objects owned
 // by exactly one object give their size to it), and native nodes found
 // detached get the name "Detached <name>" (new strings are appended to
-// s.Strings). Calling Build again on the same snapshot gives the same result.
+// s.Strings); NodeDetachedness, when present, holds the propagated DOM
+// states afterwards. Calling Build again on the same snapshot gives the same result.
 // Two goroutines share the work.
 func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	if s == nil || s.NodeCount == 0 {
@@ -174,9 +178,10 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	a.findUserRoots()
 
 	// Two independent chains share the work, like DevTools' two workers:
-	// flags and dominators on this goroutine, shallow sizes, statistics,
-	// distances and class names on the other. Retained sizes need the adjusted shallow sizes,
-	// so they wait for them.
+	// flags, dominators, retained sizes and class names on this goroutine;
+	// shallow sizes, statistics and (after the dominators) distances on the
+	// other. The dominators and retained sizes need the adjusted shallow
+	// sizes, so they wait for them.
 	var wg sync.WaitGroup
 	var panicB any
 	shallowReady := make(chan struct{})
@@ -199,41 +204,47 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 		}()
 		phase("shallow sizes")
 		a.calculateShallowSizes()
-		close(shallowReady)
 		a.collect()
+		close(shallowReady)
 		phase("statistics")
 		a.calculateStatistics()
+		// The distances wait for the dominators, whose arrays are the peak
+		// of memory use, and for the retained sizes, which free the DFS
+		// order, so that theirs (4 bytes per node, and the BFS queue) do
+		// not add to either; they then overlap the class names.
+		<-domDone
 		phase("distances")
 		a.calculateDistances()
-		a.collect()
-		// Class names wait for the dominators, whose arrays are the peak
-		// of memory use, so that their class array (4 bytes per node) does
-		// not add to it; they then overlap the retained sizes.
-		<-domDone
-		phase("class names")
-		a.calculateClasses()
 	}()
 	a.markPageObjects()
 	a.computeEssentialEdges()
+	a.pageObject = nil // only the essential edges needed it
+	// The dominators also wait for the shallow sizes, whose temporary
+	// (4 bytes a node) must be gone before their own arrays come.
+	<-shallowReady
 	phase("dominators")
 	a.dominators()
 	a.collect()
-	closeDom()
-	<-shallowReady
 	if panicB == nil {
 		phase("retained sizes")
 		a.retainedSizes()
 		a.collect()
-		a.buildDominated()
+		closeDom()
+		phase("class names")
+		a.calculateClasses()
 	}
 	wg.Wait()
 	if panicB != nil {
 		panic(panicB)
 	}
+	// The dominator tree's children come last, once the temporaries of
+	// the distances and class names are gone, so as not to add to them.
+	a.collect()
+	a.buildDominated()
 	// Chrome's extra native bytes have no node, but DevTools counts them
 	// in the total and the native size (so percentages are of that total).
 	g.Stats.Native += s.ExtraNativeBytes
-	g.Stats.Total = g.retained[g.Root] + s.ExtraNativeBytes
+	g.Stats.Total = g.RetainedSize(g.Root) + s.ExtraNativeBytes
 	g.Stats.V8Heap = g.Stats.Total - g.Stats.Native
 	a.release()
 	return g, nil
@@ -267,7 +278,12 @@ func (g *Graph) Dominator(n uint32) uint32 { return g.dominator[n] }
 
 // RetainedSize is the size freed if n were collected: its shallow size plus
 // the shallow sizes of all nodes it dominates.
-func (g *Graph) RetainedSize(n uint32) uint64 { return g.retained[n] }
+func (g *Graph) RetainedSize(n uint32) uint64 {
+	if g.retained32 != nil {
+		return uint64(g.retained32[n])
+	}
+	return g.retained[n]
+}
 
 // ShallowSize is n's own size as DevTools shows it (see Build).
 func (g *Graph) ShallowSize(n uint32) uint64 { return uint64(g.S.NodeSelfSize[n]) }

@@ -13,7 +13,8 @@ import (
 // and re-opened without analysing the snapshot again (package heapindex).
 type Parts struct {
 	Dominator    []uint32 // per node
-	Retained     []uint64 // per node
+	Retained     []uint64 // per node, or nil when Retained32 holds them
+	Retained32   []uint32 // per node when every retained size fits in 32 bits, else nil
 	Distance     []int32  // per node
 	Class        []uint32 // per node, index into Classes
 	Detachedness []uint8  // per node, or nil
@@ -39,7 +40,7 @@ func (g *Graph) Parts() Parts {
 	g.retOnce.Do(g.buildRetainers)
 	g.ids.Do(g.buildIDIndex)
 	return Parts{
-		Dominator: g.dominator, Retained: g.retained, Distance: g.distance, Class: g.class,
+		Dominator: g.dominator, Retained: g.retained, Retained32: g.retained32, Distance: g.distance, Class: g.class,
 		Detachedness: g.detachedness, FirstDominated: g.FirstDominated, Dominated: g.Dominated,
 		FirstRetainer: g.firstRetainer, RetainerNode: g.retainerNode, RetainerEdge: g.retainerEdge,
 		IDOrder: g.idOrder, Classes: g.Classes, Stats: g.Stats, Summary: g.Summary(),
@@ -62,7 +63,7 @@ func FromParts(s *heapsnapshot.Snapshot, p Parts) (*Graph, error) {
 		{"node types", len(s.NodeType), n}, {"node names", len(s.NodeName), n}, {"node ids", len(s.NodeID), n},
 		{"self sizes", len(s.NodeSelfSize), n}, {"first edges", len(s.FirstEdge), n + 1},
 		{"edge types", len(s.EdgeType), m}, {"edge names", len(s.EdgeNameOrIndex), m}, {"edge targets", len(s.EdgeTo), m},
-		{"dominators", len(p.Dominator), n}, {"retained sizes", len(p.Retained), n}, {"distances", len(p.Distance), n},
+		{"dominators", len(p.Dominator), n}, {"retained sizes", len(p.Retained) + len(p.Retained32), n}, {"distances", len(p.Distance), n},
 		{"classes", len(p.Class), n}, {"first dominated", len(p.FirstDominated), n + 1}, {"dominated", len(p.Dominated), n - 1},
 		{"first retainers", len(p.FirstRetainer), n + 1}, {"retainer nodes", len(p.RetainerNode), m},
 		{"retainer edges", len(p.RetainerEdge), m}, {"id order", len(p.IDOrder), n},
@@ -71,6 +72,9 @@ func FromParts(s *heapsnapshot.Snapshot, p Parts) (*Graph, error) {
 		if l.got != l.want {
 			return nil, fmt.Errorf("%s: %d entries, want %d", l.name, l.got, l.want)
 		}
+	}
+	if p.Retained != nil && p.Retained32 != nil {
+		return nil, errors.New("retained sizes are given twice")
 	}
 	if p.Detachedness != nil && len(p.Detachedness) != n {
 		return nil, fmt.Errorf("detachedness: %d entries, want %d", len(p.Detachedness), n)
@@ -100,7 +104,7 @@ func FromParts(s *heapsnapshot.Snapshot, p Parts) (*Graph, error) {
 		S: s, Root: 0,
 		firstRetainer: p.FirstRetainer, retainerNode: p.RetainerNode, retainerEdge: p.RetainerEdge,
 		FirstDominated: p.FirstDominated, Dominated: p.Dominated,
-		dominator: p.Dominator, retained: p.Retained, distance: p.Distance, class: p.Class,
+		dominator: p.Dominator, retained: p.Retained, retained32: p.Retained32, distance: p.Distance, class: p.Class,
 		detachedness: p.Detachedness, Classes: p.Classes, Stats: p.Stats, idOrder: p.IDOrder,
 		summary: p.Summary,
 	}

@@ -85,7 +85,7 @@ func (g *Graph) addMaxRetained(rows []ClassSummary) {
 		}
 		c := g.class[v]
 		if open[c] == 0 {
-			rows[c].Retained += g.retained[v]
+			rows[c].Retained += g.RetainedSize(v)
 		}
 		open[c]++
 		f.mark = true

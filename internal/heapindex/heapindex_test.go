@@ -2,6 +2,7 @@ package heapindex
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
@@ -211,4 +212,103 @@ func TestSliceOutlivesGraph(t *testing.T) {
 			t.Fatalf("node %d: id %d after the graph was collected, want %d", n, v, want.ID(uint32(n)))
 		}
 	}
+}
+
+// TestSummaryOnly: the Summary read from the header and info section alone
+// is the analysed graph's.
+func TestSummaryOnly(t *testing.T) {
+	for _, name := range []string{"casestudy", "chrome-leaky"} {
+		t.Run(name, func(t *testing.T) {
+			want, path, id := build(t, name)
+			got, err := OpenSummary(path, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.NodeCount != want.NodeCount() || got.EdgeCount != want.S.EdgeCount || got.Stats != want.Stats {
+				t.Errorf("counts or statistics differ: %+v", got)
+			}
+			if !reflect.DeepEqual(got.Rows, want.Summary()) {
+				t.Error("rows differ")
+			}
+		})
+	}
+}
+
+// TestSummaryOnlyRefused: OpenSummary refuses what Open refuses, except
+// damage in the big arrays it never reads (then its answer is still the
+// right one).
+func TestSummaryOnlyRefused(t *testing.T) {
+	want, path, id := build(t, "casestudy")
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := id
+	other.ModTime++
+	if _, err := OpenSummary(path, other); !errors.Is(err, ErrStale) {
+		t.Errorf("stale identity: %v, want ErrStale", err)
+	}
+	if _, err := OpenSummary(filepath.Join(t.TempDir(), "none"+Ext), id); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing index: %v", err)
+	}
+	infoAt := int(binary.LittleEndian.Uint64(good[fixedHeader+8:])) // the first section is the info
+	cases := map[string][]byte{
+		"cut off":         good[:len(good)-100],
+		"empty":           {},
+		"foreign":         []byte("{\"snapshot\":{}}" + string(make([]byte, 200))),
+		"flipped in info": flip(good, infoAt+10),
+		"flipped header":  flip(good, fixedHeader+3),
+		"other version":   flip(good, 8),
+	}
+	for name, b := range cases {
+		p := filepath.Join(t.TempDir(), name+Ext)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if s, err := OpenSummary(p, id); err == nil || s != nil {
+			t.Errorf("%s: opened (err %v)", name, err)
+		}
+	}
+	p := filepath.Join(t.TempDir(), "data"+Ext)
+	if err := os.WriteFile(p, flip(good, len(good)/2), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := OpenSummary(p, id); err == nil && !reflect.DeepEqual(s.Rows, want.Summary()) {
+		t.Error("flipped in data: wrong rows")
+	}
+}
+
+// FuzzDecodeSummary feeds mutated indexes to the summary reader with
+// checksums off: it must return an error or rows that name real classes,
+// never panic.
+func FuzzDecodeSummary(f *testing.F) {
+	for _, nodes := range []int{1, 30, 200} {
+		var out bytes.Buffer
+		if _, err := Write(&out, synthGraph(f, nodes), Identity{}); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(out.Bytes())
+	}
+	f.Add([]byte(magic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		n, err := checkFixed(data, int64(len(data)), nil)
+		if err != nil {
+			return
+		}
+		hlen := fixedHeader + entrySize*n + 4
+		if len(data) < hlen {
+			return
+		}
+		e, err := infoEntry(data[:hlen], n, int64(len(data)), false)
+		if err != nil {
+			return
+		}
+		s, err := decodeSummary(data[:hlen], n, int64(len(data)), data[e.off:e.off+e.length], false)
+		if err != nil {
+			return
+		}
+		if s.NodeCount < 1 || len(s.Rows) == 0 {
+			t.Fatalf("accepted %d nodes, %d rows", s.NodeCount, len(s.Rows))
+		}
+	})
 }

@@ -119,22 +119,14 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 	if verify && crc32.Checksum(data[:hlen-4], castagnoli) != le.Uint32(data[hlen-4:]) {
 		return nil, errorf("header checksum mismatch (corrupt)")
 	}
+	entries, err := readEntries(data[:hlen], n, int64(len(data)))
+	if err != nil {
+		return nil, err
+	}
 	secs := map[uint32][]byte{}
 	crcs := make([]uint32, 0, n)
 	var order [][]byte
-	for i := range n {
-		b := data[fixedHeader+entrySize*i:]
-		e := entry{id: le.Uint32(b[0:]), elem: le.Uint32(b[4:]), off: le.Uint64(b[8:]), length: le.Uint64(b[16:]), crc: le.Uint32(b[24:])}
-		if e.id == 0 || e.id >= secLast || e.elem != elemSize(e.id) {
-			return nil, errorf("section %d has id %d, element size %d", i, e.id, e.elem)
-		}
-		if _, dup := secs[e.id]; dup {
-			return nil, errorf("section %d appears twice", e.id)
-		}
-		if e.off%align != 0 || e.off < uint64(hlen) || e.off > uint64(len(data)) ||
-			e.length > uint64(len(data))-e.off || e.length%uint64(e.elem) != 0 {
-			return nil, errorf("section %d lies outside the file", e.id)
-		}
+	for _, e := range entries {
 		sec := data[e.off : e.off+e.length]
 		secs[e.id] = sec
 		order = append(order, sec)
@@ -146,11 +138,14 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 		}
 	}
 	for _, need := range []uint32{secInfo, secNodeType, secNodeName, secNodeID, secNodeSelfSize, secFirstEdge,
-		secEdgeType, secEdgeName, secEdgeTo, secStrData, secStrOffsets, secDominator, secRetained, secDistance,
+		secEdgeType, secEdgeName, secEdgeTo, secStrData, secStrOffsets, secDominator, secDistance,
 		secClass, secFirstDominated, secDominated, secFirstRetainer, secRetainerNode, secRetainerEdge, secIDOrder} {
 		if _, ok := secs[need]; !ok {
 			return nil, errorf("section %d is missing", need)
 		}
+	}
+	if (secs[secRetained] == nil) == (secs[secRetained32] == nil) {
+		return nil, errorf("needs exactly one retained-size section")
 	}
 	var inf info
 	if err := json.Unmarshal(secs[secInfo], &inf); err != nil {
@@ -173,7 +168,7 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 	}
 	s.ResolveTypes()
 	g, err := heapgraph.FromParts(s, heapgraph.Parts{
-		Dominator: view[uint32](secs[secDominator]), Retained: view[uint64](secs[secRetained]),
+		Dominator: view[uint32](secs[secDominator]), Retained: view[uint64](secs[secRetained]), Retained32: view[uint32](secs[secRetained32]),
 		Distance: view[int32](secs[secDistance]), Class: view[uint32](secs[secClass]),
 		Detachedness: view[uint8](secs[secDetachedness]), FirstDominated: view[uint32](secs[secFirstDominated]),
 		Dominated: view[uint32](secs[secDominated]), FirstRetainer: view[uint32](secs[secFirstRetainer]),
@@ -185,6 +180,33 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 		return nil, errorf("%v", err)
 	}
 	return g, nil
+}
+
+// readEntries checks and returns the section table of a header h (the
+// fixed part, n entries and the header checksum, already verified) of a
+// file of fileSize bytes.
+func readEntries(h []byte, n int, fileSize int64) ([]entry, error) {
+	le := binary.LittleEndian
+	hlen := uint64(len(h))
+	seen := map[uint32]bool{}
+	out := make([]entry, 0, n)
+	for i := range n {
+		b := h[fixedHeader+entrySize*i:]
+		e := entry{id: le.Uint32(b[0:]), elem: le.Uint32(b[4:]), off: le.Uint64(b[8:]), length: le.Uint64(b[16:]), crc: le.Uint32(b[24:])}
+		if e.id == 0 || e.id >= secLast || e.elem != elemSize(e.id) {
+			return nil, errorf("section %d has id %d, element size %d", i, e.id, e.elem)
+		}
+		if seen[e.id] {
+			return nil, errorf("section %d appears twice", e.id)
+		}
+		seen[e.id] = true
+		if e.off%align != 0 || e.off < hlen || e.off > uint64(fileSize) ||
+			e.length > uint64(fileSize)-e.off || e.length%uint64(e.elem) != 0 {
+			return nil, errorf("section %d lies outside the file", e.id)
+		}
+		out = append(out, e)
+	}
+	return out, nil
 }
 
 // verifySections checks every section's CRC-32C.

@@ -70,7 +70,7 @@ func sections(g *heapgraph.Graph) ([]section, error) {
 		{secStrData, s.Strings.Data}, {secStrOffsets, bytesOf(s.Strings.Offsets)},
 		{secLocNode, bytesOf(s.LocationNode)}, {secLocScript, bytesOf(s.LocationScript)},
 		{secLocLine, bytesOf(s.LocationLine)}, {secLocColumn, bytesOf(s.LocationColumn)},
-		{secDominator, bytesOf(p.Dominator)}, {secRetained, bytesOf(p.Retained)}, {secDistance, bytesOf(p.Distance)},
+		{secDominator, bytesOf(p.Dominator)}, {secRetained, bytesOf(p.Retained)}, {secRetained32, bytesOf(p.Retained32)}, {secDistance, bytesOf(p.Distance)},
 		{secClass, bytesOf(p.Class)}, {secDetachedness, bytesOf(p.Detachedness)},
 		{secFirstDominated, bytesOf(p.FirstDominated)}, {secDominated, bytesOf(p.Dominated)},
 		{secFirstRetainer, bytesOf(p.FirstRetainer)}, {secRetainerNode, bytesOf(p.RetainerNode)},
@@ -80,7 +80,8 @@ func sections(g *heapgraph.Graph) ([]section, error) {
 	for _, sec := range all {
 		// Optional arrays are absent rather than empty; the others are
 		// written even when empty so the reader can tell.
-		if sec.data == nil && (sec.id == secNodeTrace || sec.id == secNodeDetachedness || sec.id == secDetachedness) {
+		if sec.data == nil && (sec.id == secNodeTrace || sec.id == secNodeDetachedness || sec.id == secDetachedness ||
+			sec.id == secRetained || sec.id == secRetained32) {
 			continue
 		}
 		out = append(out, sec)

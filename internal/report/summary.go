@@ -78,9 +78,14 @@ var SortKeys = []string{"retained", "shallow", "count"}
 // forward slashes, so the JSON is the same bytes on Windows as elsewhere
 // (Windows accepts them as separators too).
 func Totals(g *heapgraph.Graph, file string) SnapshotTotals {
-	st := g.Stats
+	return TotalsOf(g.S.NodeCount, g.S.EdgeCount, g.Stats, file)
+}
+
+// TotalsOf returns the header numbers of a snapshot of nodes and edges
+// with statistics st.
+func TotalsOf(nodes, edges int, st heapgraph.Statistics, file string) SnapshotTotals {
 	return SnapshotTotals{
-		File: filepath.ToSlash(file), Nodes: g.S.NodeCount, Edges: g.S.EdgeCount, TotalSize: st.Total,
+		File: filepath.ToSlash(file), Nodes: nodes, Edges: edges, TotalSize: st.Total,
 		Breakdown: Breakdown{V8Heap: st.V8Heap, Code: st.Code, Strings: st.Strings, JSArrays: st.JSArrays,
 			TypedArrays: st.TypedArrays, System: st.System, Native: st.Native},
 	}
@@ -88,8 +93,13 @@ func Totals(g *heapgraph.Graph, file string) SnapshotTotals {
 
 // BuildSummary computes the Summary of g.
 func BuildSummary(g *heapgraph.Graph, file string, opts SummaryOptions) (*Summary, error) {
-	rows := g.Summary()
-	out := &Summary{Snapshot: Totals(g, file), AllClasses: len(rows)}
+	return SummaryOf(g.Summary(), Totals(g, file), opts)
+}
+
+// SummaryOf is the Summary of a snapshot with these totals and
+// heapgraph.Summary rows (e.g. saved in its index).
+func SummaryOf(rows []heapgraph.ClassSummary, totals SnapshotTotals, opts SummaryOptions) (*Summary, error) {
+	out := &Summary{Snapshot: totals, AllClasses: len(rows)}
 	filter := strings.ToLower(opts.Filter)
 	for _, r := range rows {
 		if filter != "" && !strings.Contains(strings.ToLower(r.Name), filter) {

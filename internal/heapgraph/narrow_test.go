@@ -1,0 +1,52 @@
+package heapgraph
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
+)
+
+// TestRetainedWidths: retained sizes kept in 32 bits (heaps under 4 GiB)
+// and in 64 bits give the same numbers and the same Summary.
+func TestRetainedWidths(t *testing.T) {
+	name := goldenNames(t)[0]
+	build := func(limit uint64) *Graph {
+		t.Helper()
+		old := retained32Limit
+		retained32Limit = limit
+		defer func() { retained32Limit = old }()
+		s, err := heapsnapshot.Read(readGz(t, filepath.Join(goldenDir, name+".heapsnapshot.gz")), heapsnapshot.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := Build(s, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	narrow, wide := build(retained32Limit), build(0)
+	if narrow.retained32 == nil || narrow.retained != nil || wide.retained == nil || wide.retained32 != nil {
+		t.Fatal("the limit did not choose the widths")
+	}
+	for n := uint32(0); n < uint32(narrow.NodeCount()); n++ {
+		if a, b := narrow.RetainedSize(n), wide.RetainedSize(n); a != b {
+			t.Fatalf("node %d: retained %d in 32 bits, %d in 64", n, a, b)
+		}
+	}
+	if narrow.Stats != wide.Stats || !slices.Equal(narrow.Summary(), wide.Summary()) {
+		t.Error("Stats or Summary differ between the widths")
+	}
+	// Both survive the parts round trip.
+	for _, g := range []*Graph{narrow, wide} {
+		g2, err := FromParts(g.S, g.Parts())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g2.RetainedSize(g.Root) != g.RetainedSize(g.Root) {
+			t.Error("parts lost the retained sizes")
+		}
+	}
+}
