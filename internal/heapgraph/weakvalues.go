@@ -99,7 +99,7 @@ func (g *Graph) WeakValuesRetained(n uint32) (size uint64, count int) {
 		}
 		if ok {
 			seen[v] = true
-			size += g.retained[v]
+			size += g.RetainedSize(v)
 			count++
 		}
 	}
