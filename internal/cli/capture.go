@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -317,12 +318,24 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// quoteArgs quotes paths that a shell would split.
+// quoteArgs quotes paths that the user's shell would split: POSIX single
+// quotes, or on Windows double quotes (which cmd and PowerShell both take;
+// a Windows path holds no double quote, and its backslashes are no escape
+// there).
 func quoteArgs(ps []string) []string {
+	return quoteArgsFor(runtime.GOOS, ps)
+}
+
+func quoteArgsFor(goos string, ps []string) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = p
-		if strings.ContainsAny(p, " \t'\"$`\\") {
+		switch {
+		case goos == "windows":
+			if strings.ContainsAny(p, " \t&()[]{}^=;!'+,`~$@%") {
+				out[i] = `"` + p + `"`
+			}
+		case strings.ContainsAny(p, " \t'\"$`\\"):
 			out[i] = "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
 		}
 	}

@@ -292,3 +292,22 @@ func TestCaptureClosesInspector(t *testing.T) {
 		t.Fatalf("the inspector that was open before is gone: %v", err)
 	}
 }
+
+// The "compare them with" hint quotes paths for the user's shell: POSIX
+// single quotes, Windows double quotes (backslashes are plain there).
+func TestQuoteArgsFor(t *testing.T) {
+	cases := []struct {
+		goos, in, want string
+	}{
+		{"linux", "/tmp/a.heapsnapshot", "/tmp/a.heapsnapshot"},
+		{"linux", "/tmp/my dir/a.heapsnapshot", "'/tmp/my dir/a.heapsnapshot'"},
+		{"darwin", "/tmp/it's/a", `'/tmp/it'\''s/a'`},
+		{"windows", `C:\snaps\a.heapsnapshot`, `C:\snaps\a.heapsnapshot`},
+		{"windows", `C:\Users\Jo Doe\a.heapsnapshot`, `"C:\Users\Jo Doe\a.heapsnapshot"`},
+	}
+	for _, c := range cases {
+		if got := quoteArgsFor(c.goos, []string{c.in})[0]; got != c.want {
+			t.Errorf("%s %q: %s, want %s", c.goos, c.in, got, c.want)
+		}
+	}
+}
