@@ -3,8 +3,8 @@
 # own heap snapshot code, memlab and @vscode/v8-heap-parser (Rust/WASM) on
 # the same real snapshots, written by node from a realistic mixed heap
 # (bench/make-snapshot.js). Measures wall time, CPU time (user+sys) and peak
-# RSS with /usr/bin/time and writes the table to bench/RESULTS.md (or
-# $LEAKHOUND_BENCH_OUT).
+# RSS with /usr/bin/time and writes the table into bench/perf.md, between
+# its markers (or into $LEAKHOUND_BENCH_OUT).
 #
 #   bench/compare.sh [SIZE_MB ...]      default: 20 200 1000
 #
@@ -23,7 +23,7 @@ mkdir -p "$work"
 work=$(cd "$work" && pwd)
 sizes=("$@")
 rounds=${ROUNDS:-1}
-out="${LEAKHOUND_BENCH_OUT:-$repo/bench/RESULTS.md}"
+out="${LEAKHOUND_BENCH_OUT:-$repo/bench/perf.md}"
 # leakhound's indexes for these runs stay in the work directory.
 export LEAKHOUND_INDEX_DIR="$work/index"
 [ ${#sizes[@]} -gt 0 ] || sizes=(20 200 1000)
