@@ -36,7 +36,7 @@ import (
 
 // Version is the format version. Bump it whenever the layout changes or
 // heapgraph's numbers for a snapshot change, so old indexes are not used.
-const Version = 2
+const Version = 3
 
 // Ext is the file name extension of index files.
 const Ext = ".lhx"
@@ -137,6 +137,14 @@ const (
 	secRetainerNode
 	secRetainerEdge
 	secIDOrder
+	// Allocation traces (version 3), present only for a traced snapshot.
+	secTraceFuncName
+	secTraceFuncScript
+	secTraceFuncLine
+	secTraceFuncColumn
+	secTraceNodeID
+	secTraceNodeParent
+	secTraceNodeFunc
 	secLast
 )
 

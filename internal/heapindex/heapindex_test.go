@@ -212,3 +212,31 @@ func TestSliceOutlivesGraph(t *testing.T) {
 		}
 	}
 }
+
+// TestRoundTripTraces: a traced snapshot's allocation stacks survive the
+// index.
+func TestRoundTripTraces(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := snapshottest.Write(&buf, snapshottest.Config{Nodes: 50, Seed: 3, Trace: true}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{})
+	if err != nil || s.Traces == nil {
+		t.Fatalf("%v (traces %v)", err, s != nil && s.Traces != nil)
+	}
+	g, err := heapgraph.Build(s, heapgraph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := Write(&out, g, Identity{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decode(out.Bytes(), nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.S.Traces, s.Traces) || !reflect.DeepEqual(got.S.NodeTraceNodeID, s.NodeTraceNodeID) {
+		t.Fatal("traces differ after the round trip")
+	}
+}
