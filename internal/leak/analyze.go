@@ -138,6 +138,12 @@ type Suspect struct {
 	// ThinEvidence: few snapshots, small or uneven growth, or only a
 	// collection's capacity seen; more snapshots would tell better.
 	ThinEvidence bool `json:"thin_evidence"`
+	// AllocationStacks are where the leaking objects were allocated, the
+	// most common first, when the snapshots carry allocation traces
+	// (`--allocation-stacks`); AllocationTraced is how many of the
+	// leaking objects had one.
+	AllocationStacks []AllocationStack `json:"allocation_stacks,omitempty"`
+	AllocationTraced int               `json:"allocation_traced,omitempty"`
 
 	rep        uint32 // representative leak root (node ordinal in the last snapshot)
 	collection bool   // a growing collection: rep is the collection itself
@@ -448,6 +454,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	for i := range sus {
 		sus[i].Rank = i + 1
 	}
+	allocationStacks(last, sus, cand, lastShapes, loose)
 	rep.Suspects = sus
 	if rep.Suspects == nil {
 		rep.Suspects = []Suspect{}
