@@ -33,8 +33,8 @@ func reference(t testing.TB, data []byte) *Snapshot {
 				TraceFuncs     []string          `json:"trace_function_info_fields"`
 				TraceNodes     []string          `json:"trace_node_fields"`
 			} `json:"meta"`
-			NodeCount          int `json:"node_count"`
-			EdgeCount          int `json:"edge_count"`
+			NodeCount          int    `json:"node_count"`
+			EdgeCount          int    `json:"edge_count"`
 			TraceFunctionCount int    `json:"trace_function_count"`
 			ExtraNativeBytes   uint64 `json:"extra_native_bytes"`
 		} `json:"snapshot"`
