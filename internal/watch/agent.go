@@ -96,7 +96,7 @@ type Config struct {
 	// (with SnapshotEvery), so the periodic snapshots carry allocation
 	// stacks; it slows the target's allocations a lot (docs/live.md).
 	AllocationStacks bool
-	Keep          int           // periodic snapshots kept (default 3)
+	Keep             int // periodic snapshots kept (default 3)
 	// SnapshotCount stops the agent after this many periodic snapshots
 	// (and their analysis); 0: no limit.
 	SnapshotCount int
