@@ -454,7 +454,16 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	for i := range sus {
 		sus[i].Rank = i + 1
 	}
-	allocationStacks(last, sus, cand, lastShapes, loose)
+	if last.S.Traces != nil {
+		// Every object allocated after S1, not only the candidates (those
+		// of the first interval): tracking starts at S1, and V8 (node 22)
+		// can miss allocations of code compiled before that.
+		born := cand
+		if n >= 3 {
+			born = candidates(last, &first, nil, false)
+		}
+		allocationStacks(last, sus, born, lastShapes, loose)
+	}
 	rep.Suspects = sus
 	if rep.Suspects == nil {
 		rep.Suspects = []Suspect{}
