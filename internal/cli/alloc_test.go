@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -56,4 +57,59 @@ func TestRunAllocationStacks(t *testing.T) {
 	if sum > s.AllocationTraced {
 		t.Errorf("stacks count %d objects, more than the %d traced", sum, s.AllocationTraced)
 	}
+}
+
+func TestAllocationStacksNeedsASeries(t *testing.T) {
+	for _, args := range [][]string{
+		{"capture", "127.0.0.1:1", "--allocation-stacks"},
+		{"watch", "127.0.0.1:1", "--allocation-stacks"},
+	} {
+		code, _, errOut := runInspCLI(args...)
+		if code != 2 || !strings.Contains(errOut, "--allocation-stacks needs") {
+			t.Errorf("%v: exit %d, %s", args, code, errOut)
+		}
+	}
+}
+
+// TestCaptureAllocationStacks: capture --count --allocation-stacks on a
+// running program; leaks on the series names the program's function.
+func TestCaptureAllocationStacks(t *testing.T) {
+	script, err := filepath.Abs(filepath.Join("..", "..", "testdata", "alloc", "ticker.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := livetest.Start(t, "--inspect-port=0", script)
+	dir := t.TempDir()
+	code, out, errOut := runInspCLI("capture", strconv.Itoa(cmd.Process.Pid), "--count", "3", "--every", "2s",
+		"--allocation-stacks", "-o", dir, "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var res []captureJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil || len(res) != 3 {
+		t.Fatalf("JSON %q: %v, want 3 results", out, err)
+	}
+	args := []string{"leaks", "--quiet", "--json"}
+	for _, r := range res {
+		args = append(args, r.Path)
+	}
+	code, out, errOut = runInspCLI(args...)
+	if code != 0 {
+		t.Fatalf("leaks: exit %d: %s", code, errOut)
+	}
+	var rep leak.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range rep.Suspects {
+		if len(s.AllocationStacks) == 0 {
+			continue
+		}
+		// remember() may be inlined into tick() by then: either is right.
+		if f := s.AllocationStacks[0].Frames[0]; f.Own && strings.HasSuffix(f.Script, "ticker.js") &&
+			(f.Function == "remember" && f.Line == 7 || f.Function == "tick" && f.Line == 11) {
+			return
+		}
+	}
+	t.Fatalf("no suspect allocated in ticker.js's remember or tick: %s", out)
 }
