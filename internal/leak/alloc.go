@@ -81,23 +81,12 @@ func (c *allocCounter) add(v uint32) {
 	t.bytes += c.g.ShallowSize(v)
 }
 
-// frames returns the stack of trace node x, the allocating function first,
-// without V8's synthetic top frames.
+// frames returns the stack of trace node x, the allocating function first.
 func (c *allocCounter) frames(x uint32) []Frame {
-	s, tr := c.g.S, c.tr
-	var out []Frame
-	for depth := 0; x != heapsnapshot.NoParent && depth < 256; x = tr.NodeParent[x] {
-		f := tr.NodeFunc[x]
-		name, script := s.Strings.Get(tr.FuncName[f]), s.Strings.Get(tr.FuncScript[f])
-		if script == "" && (name == "(root)" || name == "") {
-			continue // the tree's root and "(program)": no code
-		}
-		if name == "" {
-			name = "(anonymous)"
-		}
-		out = append(out, Frame{Function: name, Script: script, Line: int(tr.FuncLine[f]), Column: int(tr.FuncColumn[f]),
-			Own: programScript(script), Depth: depth})
-		depth++
+	locs := c.g.TraceFrames(x)
+	out := make([]Frame, len(locs))
+	for i, l := range locs {
+		out[i] = Frame{Function: l.Function, Script: l.Script, Line: l.Line, Column: l.Column, Own: programScript(l.Script), Depth: i}
 	}
 	return out
 }

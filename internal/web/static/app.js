@@ -309,6 +309,9 @@ function classObjects(s, c) {
 
 // ---------- Object
 
+// allocText: an allocation stack on one line, the allocating function first.
+const allocText = (st) => st.slice(0, 12).map((f) => f.script ? `${f.function} (${f.script}:${f.line}:${f.column})` : f.function).join(" ← ");
+
 async function viewObject(r) {
   const s = r.s, id = r.a;
   const o = await api(`/api/object?${qs({ s, id })}`);
@@ -323,6 +326,7 @@ async function viewObject(r) {
       h("span", { text: "retained size" }), h("span", { text: `${bytes(n.retained_size)} (${pct(n.retained_size, o.total_size)} of the heap)` }),
       h("span", { text: "distance" }), h("span", { text: distance(n.distance) }),
       h("span", { text: "code" }), h("span", { class: "mono", text: loc }),
+      ...(o.allocation_stack ? [h("span", { text: "allocated" }), h("span", { class: "mono", text: allocText(o.allocation_stack) })] : []),
       h("span", { text: "snapshot" }), h("span", { text: (status.snapshots[s] || "") }),
     ));
   // Retaining paths, with the retainers the user chose to ignore.
