@@ -43,6 +43,7 @@ const (
 	maxOwnFrames    = 8
 	maxOtherFrames  = 4
 	maxAllocVisited = 1 << 21 // nodes looked at per suspect
+	maxTraceNodes   = 4096    // distinct trace nodes whose stacks are read per suspect
 )
 
 // allocCounter tallies leaking objects per trace node: a map keyed by
@@ -107,7 +108,18 @@ func (c *allocCounter) stacks() []AllocationStack {
 	for x := range c.counts {
 		xs = append(xs, x)
 	}
-	slices.Sort(xs) // a stable order whatever the map's
+	// The most common trace nodes first (ties by index, a stable order
+	// whatever the map's); a stack is read for at most maxTraceNodes of
+	// them, so a hostile tree costs bounded time.
+	slices.SortFunc(xs, func(a, b uint32) int {
+		if ca, cb := c.counts[a].count, c.counts[b].count; ca != cb {
+			return cb - ca
+		}
+		return int(int64(a) - int64(b))
+	})
+	if len(xs) > maxTraceNodes {
+		xs = xs[:maxTraceNodes]
+	}
 	for _, x := range xs {
 		t := c.counts[x]
 		fr := c.frames(x)
