@@ -154,6 +154,19 @@ func FuzzDecode(f *testing.F) {
 		}
 		f.Add(out.Bytes())
 	}
+	// A traced snapshot: its trace sections, checked on the way in.
+	var traced bytes.Buffer
+	if _, err := snapshottest.Write(&traced, snapshottest.Config{Nodes: 30, Seed: 5, Trace: true}); err != nil {
+		f.Fatal(err)
+	}
+	if s, err := heapsnapshot.Read(&traced, heapsnapshot.Options{}); err == nil {
+		if g, err := heapgraph.Build(s, heapgraph.Options{}); err == nil {
+			var out bytes.Buffer
+			if _, err := Write(&out, g, Identity{}); err == nil {
+				f.Add(out.Bytes())
+			}
+		}
+	}
 	f.Add([]byte(magic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g, err := decode(data, nil, false)
@@ -165,6 +178,7 @@ func FuzzDecode(f *testing.F) {
 			_ = g.Name(n) + g.ClassName(n) + g.TypeName(n)
 			_ = g.RetainedSize(n) + uint64(g.Distance(n)) + uint64(g.RetainerCount(n))
 			g.NodeByID(g.ID(n))
+			g.AllocationStack(n)
 			if n < 16 {
 				g.ShortestPaths(n, 2)
 			}
