@@ -193,8 +193,9 @@ func ownFirst(fr []Frame) []Frame {
 }
 
 // allocationStacks fills each suspect's allocation stacks from the last
-// snapshot's traces: the new objects of a path suspect's shape, or the new
-// objects a collection or slot holds (the outermost ones below it).
+// snapshot's traces: the new objects of a path suspect's shape or of a
+// growing class, or the new objects a collection or slot holds (the
+// outermost ones below it).
 func allocationStacks(g *heapgraph.Graph, sus []Suspect, cand []uint64, shapes, loose []uint32) {
 	if newAllocCounter(g) == nil || len(sus) == 0 {
 		return
@@ -203,6 +204,16 @@ func allocationStacks(g *heapgraph.Graph, sus []Suspect, cand []uint64, shapes, 
 	byShape := map[uint32][]int{}
 	for i := range sus {
 		s := &sus[i]
+		if s.byClass {
+			c, class := newAllocCounter(g), g.ClassIndex(s.rep)
+			for v := uint32(0); v < uint32(g.NodeCount()); v++ {
+				if nodeNew(v) && g.ClassIndex(v) == class {
+					c.add(v)
+				}
+			}
+			s.AllocationStacks, s.AllocationTraced = c.stacks(), c.traced
+			continue
+		}
 		if s.collection || s.shape == noShape || s.shape >= uint32(len(loose)) {
 			c := newAllocCounter(g)
 			below(g, s.rep, func(v uint32) bool {
