@@ -106,6 +106,7 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	count := fs.Int("count", 1, "take `N` snapshots in one inspector session, for leakhound leaks (V8 renumbers objects when a session ends, so separate captures cannot be compared)")
 	every := fs.Duration("every", 30*time.Second, "with --count: time from the start of one snapshot to the start of the next")
 	worker := fs.String("worker", "", "snapshot worker thread `N` (its threadId, as in \"[worker N]\") or all of them instead of the main thread")
+	allocStacks := fs.Bool("allocation-stacks", false, "with --count: "+allocStacksUsage)
 	all := fs.Bool("all", false, "one snapshot of each node process this user may attach to, one at a time, each named after its process, into -o DIR")
 	tf := addTargetFlags(fs)
 	pos, err := ParseFlags(fs, args)
@@ -123,6 +124,9 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 	}
 	if *count < 1 || *count > 1000 {
 		return BadInputf("--count must be between 1 and 1000, got %d", *count)
+	}
+	if *allocStacks && *count < 2 {
+		return BadInputf("--allocation-stacks needs --count 2 or more: the stacks are those of objects allocated between the snapshots")
 	}
 	if *every <= 0 {
 		return BadInputf("--every must be positive, got %s", *every)
@@ -226,6 +230,24 @@ func runCapture(ctx context.Context, env *Env, args []string) error {
 		sources = sources[:0]
 		for _, s := range sessions {
 			sources = append(sources, source{w: s, tid: s.Worker.ThreadID(), name: s.Worker.Name()})
+		}
+	}
+	if *allocStacks {
+		for _, src := range sources {
+			var stop func()
+			var err error
+			if src.w != nil {
+				stop, err = inspector.TrackAllocations(ctx, src.w)
+			} else {
+				stop, err = inspector.TrackAllocations(ctx, c)
+			}
+			if err != nil {
+				return err
+			}
+			defer stop()
+		}
+		if !*quiet && !*asJSON {
+			fmt.Fprintf(env.Stderr, "leakhound: allocation tracking on until the last snapshot (it slows the target's allocations)\n")
 		}
 	}
 	for i := 0; i < *count; i++ {
@@ -406,3 +428,6 @@ func isDir(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
 }
+
+// allocStacksUsage is the help of --allocation-stacks (run, capture, watch).
+const allocStacksUsage = "turn on V8's allocation tracking from the first snapshot to the last, so each leak suspect shows the call stacks that allocated its objects. It slows the target a lot meanwhile: allocation-heavy code ran 6-12x slower and an HTTP server answered 10-25x fewer requests (bench/allocstacks, node 20-26); for a test run, not production"

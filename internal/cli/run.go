@@ -41,6 +41,8 @@ type runInfo struct {
 	Snapshots  []runSnapshot `json:"snapshots"`
 	Requests   *loadStats    `json:"requests,omitempty"`
 	DurationMS int64         `json:"duration_ms"`
+	// AllocationStacks: allocation tracking was on from the baseline.
+	AllocationStacks bool `json:"allocation_stacks,omitempty"`
 }
 
 type runSnapshot struct {
@@ -56,6 +58,7 @@ type loadStats struct {
 }
 
 type runOpts struct {
+	allocStacks bool
 	loadURL     string
 	requests    int
 	concurrency int
@@ -87,6 +90,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	fs.BoolVar(&o.confirm, "confirm", true, "with 3 snapshots: take a 4th when a suspect's growth is uneven (a cache still filling looks like that)")
 	fs.StringVar(&o.dir, "dir", "", "write the snapshots here and keep them (default: a temporary directory, removed)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the snapshots (in --dir, or the temporary directory, which is printed)")
+	fs.BoolVar(&o.allocStacks, "allocation-stacks", false, allocStacksUsage)
 	fs.IntVar(&o.worker, "worker", 0, "snapshot worker thread `N` (its threadId, the N of node's \"[worker N]\") instead of the main thread")
 	fs.IntVar(&o.nearLimit, "near-heap-limit", 0, "start node with --heapsnapshot-near-heap-limit=`N`: if the program runs out of heap, its snapshot near the limit is analysed and reported instead of a bare crash; writing it needs about the heap's size again in memory, so a container with a tight limit may kill the process instead (0: off)")
 	fs.DurationVar(&o.startWait, "start-timeout", 30*time.Second, "how long to wait for the program's inspector and, with --load, its port")
@@ -279,13 +283,13 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	take := func(ctx context.Context, p string, opts inspector.CaptureOptions) (inspector.CaptureResult, error) {
 		return inspector.Capture(ctx, conn, p, opts)
 	}
+	var sel *inspector.WorkerSession
 	if o.worker > 0 {
 		ws, detach, err := conn.AttachWorkers(ctx)
 		if err != nil {
 			return died(fmt.Errorf("listing the worker threads: %w", err))
 		}
 		defer detach()
-		var sel *inspector.WorkerSession
 		var names []string
 		for _, w := range ws {
 			names = append(names, w.Worker.Name())
@@ -305,6 +309,21 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		take = func(ctx context.Context, p string, opts inspector.CaptureOptions) (inspector.CaptureResult, error) {
 			return inspector.CaptureWorker(ctx, sel, p, opts)
 		}
+	}
+	if o.allocStacks {
+		// From the baseline on, so the warm-up runs at full speed and
+		// what is allocated after it, the leak, has its stacks. It ends
+		// with the program, which is stopped after the last snapshot.
+		if sel != nil {
+			_, err = inspector.TrackAllocations(ctx, sel)
+		} else {
+			_, err = inspector.TrackAllocations(ctx, conn)
+		}
+		if err != nil {
+			return died(err)
+		}
+		info.AllocationStacks = true
+		note("allocation tracking on (the program allocates more slowly meanwhile)")
 	}
 	total := o.snapshots
 	// snap does round i (none before the baseline) and snapshot i+1.

@@ -58,6 +58,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	leakGCs := fs.Int("leak-gcs", 5, "leak signal: consecutive major GCs whose post-GC heap grows")
 	leakMin := fs.String("leak-min-growth", "1MiB", "leak signal: minimum total growth across those GCs")
 	every := fs.Duration("snapshot-every", 0, "take a heap snapshot this often and analyse the last three (0: never)")
+	allocStacks := fs.Bool("allocation-stacks", false, "with --snapshot-every: "+allocStacksUsage)
 	keep := fs.Int("keep", 3, "periodic snapshots to keep (older ones are deleted)")
 	snapCount := fs.Int("snapshot-count", 0, "stop after this many periodic snapshots and their analysis (0: no limit)")
 	nearLimit := fs.Int("near-heap-limit", 0, "have node write up to `N` heap snapshots when the target's heap nears its limit (v8.setHeapSnapshotNearHeapLimit, node 18.10+), then collect and analyse them; writing one needs about the heap's size again in memory, so a container with a tight limit may kill the process instead (0: off; a target started with --heapsnapshot-near-heap-limit is followed anyway)")
@@ -116,6 +117,9 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	}
 	if *snapCount < 0 || *snapCount > 0 && *every == 0 {
 		return BadInputf("--snapshot-count needs --snapshot-every")
+	}
+	if *allocStacks && *every == 0 {
+		return BadInputf("--allocation-stacks needs --snapshot-every: the stacks are those of objects allocated between the snapshots")
 	}
 	if *nearLimit < 0 {
 		return BadInputf("--near-heap-limit must not be negative")
@@ -177,7 +181,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		Interval: *interval, Duration: *duration,
 		Leak:        watch.LeakDetector{Window: *leakGCs, MinGrowth: minGrowth},
 		LeakActions: leakActs, Thresholds: ths, Cooldown: *cooldown,
-		SnapshotEvery: *every, Keep: *keep, SnapshotCount: *snapCount, DataDir: *dataDir, NearHeapLimit: *nearLimit,
+		SnapshotEvery: *every, AllocationStacks: *allocStacks, Keep: *keep, SnapshotCount: *snapCount, DataDir: *dataDir, NearHeapLimit: *nearLimit,
 		Tracked: tracked, CountEvery: *countEvery,
 		Reconnect: !*noReconnect,
 		Capture: func(ctx context.Context, c watch.Conn, path string) (int64, error) {

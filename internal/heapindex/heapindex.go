@@ -36,7 +36,7 @@ import (
 
 // Version is the format version. Bump it whenever the layout changes or
 // heapgraph's numbers for a snapshot change, so old indexes are not used.
-const Version = 3
+const Version = 4
 
 // Ext is the file name extension of index files.
 const Ext = ".lhx"
@@ -138,6 +138,14 @@ const (
 	secRetainerEdge
 	secIDOrder
 	secRetained32 // instead of secRetained when every retained size fits in 32 bits
+	// Allocation traces (version 4), present only for a traced snapshot.
+	secTraceFuncName
+	secTraceFuncScript
+	secTraceFuncLine
+	secTraceFuncColumn
+	secTraceNodeID
+	secTraceNodeParent
+	secTraceNodeFunc
 	secLast
 )
 

@@ -155,6 +155,19 @@ func FuzzDecode(f *testing.F) {
 		}
 		f.Add(out.Bytes())
 	}
+	// A traced snapshot: its trace sections, checked on the way in.
+	var traced bytes.Buffer
+	if _, err := snapshottest.Write(&traced, snapshottest.Config{Nodes: 30, Seed: 5, Trace: true}); err != nil {
+		f.Fatal(err)
+	}
+	if s, err := heapsnapshot.Read(&traced, heapsnapshot.Options{}); err == nil {
+		if g, err := heapgraph.Build(s, heapgraph.Options{}); err == nil {
+			var out bytes.Buffer
+			if _, err := Write(&out, g, Identity{}); err == nil {
+				f.Add(out.Bytes())
+			}
+		}
+	}
 	f.Add([]byte(magic))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		g, err := decode(data, nil, false)
@@ -166,6 +179,7 @@ func FuzzDecode(f *testing.F) {
 			_ = g.Name(n) + g.ClassName(n) + g.TypeName(n)
 			_ = g.RetainedSize(n) + uint64(g.Distance(n)) + uint64(g.RetainerCount(n))
 			g.NodeByID(g.ID(n))
+			g.AllocationStack(n)
 			if n < 16 {
 				g.ShortestPaths(n, 2)
 			}
@@ -311,4 +325,32 @@ func FuzzDecodeSummary(f *testing.F) {
 			t.Fatalf("accepted %d nodes, %d rows", s.NodeCount, len(s.Rows))
 		}
 	})
+}
+
+// TestRoundTripTraces: a traced snapshot's allocation stacks survive the
+// index.
+func TestRoundTripTraces(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := snapshottest.Write(&buf, snapshottest.Config{Nodes: 50, Seed: 3, Trace: true}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{})
+	if err != nil || s.Traces == nil {
+		t.Fatalf("%v (traces %v)", err, s != nil && s.Traces != nil)
+	}
+	g, err := heapgraph.Build(s, heapgraph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := Write(&out, g, Identity{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decode(out.Bytes(), nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.S.Traces, s.Traces) || !reflect.DeepEqual(got.S.NodeTraceNodeID, s.NodeTraceNodeID) {
+		t.Fatal("traces differ after the round trip")
+	}
 }

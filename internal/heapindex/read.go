@@ -167,6 +167,18 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 		TraceFunctionCount: inf.TraceFunctionCount, ExtraNativeBytes: inf.ExtraNativeBytes,
 	}
 	s.ResolveTypes()
+	if _, ok := secs[secTraceNodeID]; ok {
+		t := &heapsnapshot.Traces{
+			FuncName: view[uint32](secs[secTraceFuncName]), FuncScript: view[uint32](secs[secTraceFuncScript]),
+			FuncLine: view[uint32](secs[secTraceFuncLine]), FuncColumn: view[uint32](secs[secTraceFuncColumn]),
+			NodeID: view[uint32](secs[secTraceNodeID]), NodeParent: view[uint32](secs[secTraceNodeParent]),
+			NodeFunc: view[uint32](secs[secTraceNodeFunc]),
+		}
+		if err := t.Check(s.Strings.Len()); err != nil {
+			return nil, errorf("%v", err)
+		}
+		s.Traces = t
+	}
 	g, err := heapgraph.FromParts(s, heapgraph.Parts{
 		Dominator: view[uint32](secs[secDominator]), Retained: view[uint64](secs[secRetained]), Retained32: view[uint32](secs[secRetained32]),
 		Distance: view[int32](secs[secDistance]), Class: view[uint32](secs[secClass]),

@@ -76,6 +76,12 @@ func sections(g *heapgraph.Graph) ([]section, error) {
 		{secFirstRetainer, bytesOf(p.FirstRetainer)}, {secRetainerNode, bytesOf(p.RetainerNode)},
 		{secRetainerEdge, bytesOf(p.RetainerEdge)}, {secIDOrder, bytesOf(p.IDOrder)},
 	}
+	if t := s.Traces; t != nil {
+		all = append(all, section{secTraceFuncName, bytesOf(t.FuncName)}, section{secTraceFuncScript, bytesOf(t.FuncScript)},
+			section{secTraceFuncLine, bytesOf(t.FuncLine)}, section{secTraceFuncColumn, bytesOf(t.FuncColumn)},
+			section{secTraceNodeID, bytesOf(t.NodeID)}, section{secTraceNodeParent, bytesOf(t.NodeParent)},
+			section{secTraceNodeFunc, bytesOf(t.NodeFunc)})
+	}
 	out := all[:0]
 	for _, sec := range all {
 		// Optional arrays are absent rather than empty; the others are

@@ -36,6 +36,19 @@ func FuzzRead(f *testing.F) {
 	} {
 		seeds = append(seeds, []byte(strings.Replace(s, r[0], r[1], 1)))
 	}
+	// Allocation traces: a traced snapshot and its trees gone wrong.
+	traced := string(generate(f, snapshottest.Config{Nodes: 4, Seed: 4, Trace: true, AvgEdges: 1}))
+	seeds = append(seeds, []byte(traced))
+	for _, r := range [][2]string{
+		{`[2,1,0,0,[]]`, `[2,1,0,0,[4,0,0,0,[5,1,0,0,[]]]]`},
+		{`[2,1,0,0,[]]`, `[2,9,0,0,[]]`},
+		{`[2,1,0,0,[]]`, `[2,1,0,0,[[]]]`},
+		{`[2,1,0,0,[]]`, `[2,1,0,0,[],]`},
+		{`"trace_function_infos":[0,0,`, `"trace_function_infos":[0,70000,`},
+		{`"trace_node_fields":["id",`, `"trace_node_fields":["children","id",`},
+	} {
+		seeds = append(seeds, []byte(strings.Replace(traced, r[0], r[1], 1)))
+	}
 	for _, seed := range seeds {
 		f.Add(seed)
 	}
@@ -84,6 +97,21 @@ func checkInvariants(t *testing.T, s *Snapshot) {
 		}
 		if s.EdgeHasStringName(uint32(i)) && int(s.EdgeNameOrIndex[i]) >= s.Strings.Len() {
 			t.Fatalf("edge %d name out of range", i)
+		}
+	}
+	if tr := s.Traces; tr != nil {
+		for i := range tr.NodeID {
+			if int(tr.NodeFunc[i]) >= len(tr.FuncName) || (tr.NodeParent[i] != NoParent && int(tr.NodeParent[i]) >= i) {
+				t.Fatalf("trace node %d inconsistent", i)
+			}
+			if x, ok := tr.Lookup(tr.NodeID[i]); !ok || tr.NodeID[x] != tr.NodeID[i] {
+				t.Fatalf("trace node %d not found by its id", i)
+			}
+		}
+		for i := range tr.FuncName {
+			if int(tr.FuncName[i]) >= s.Strings.Len() || int(tr.FuncScript[i]) >= s.Strings.Len() {
+				t.Fatalf("trace function %d names a string out of range", i)
+			}
 		}
 	}
 	for _, l := range s.LocationNode {

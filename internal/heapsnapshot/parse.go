@@ -152,6 +152,12 @@ type parser struct {
 	seen map[string]bool
 	// Sections that came before the header are kept raw and replayed.
 	raw map[string][]uint32
+
+	// Allocation traces: the tree as read, the layout it was read with,
+	// and the function infos, split into columns once the header is known.
+	traces          Traces
+	traceTreeFields []string
+	traceFuncRaw    []uint32
 }
 
 // fill reads more input, keeping the unread bytes. It returns false when no
@@ -394,7 +400,7 @@ const jscMsg = `this is a JavaScriptCore heap snapshot (Bun's default format, Sa
 
 func isSection(k string) bool {
 	switch k {
-	case "snapshot", "nodes", "edges", "strings", "locations":
+	case "snapshot", "nodes", "edges", "strings", "locations", "trace_function_infos", "trace_tree":
 		return true
 	}
 	return false
@@ -438,6 +444,26 @@ func (p *parser) readSection(k string) error {
 			return err
 		}
 		return p.stringsArray()
+	case "trace_function_infos":
+		p.section = k
+		if err := p.expect('[', "'['"); err != nil {
+			return err
+		}
+		rs := &rawSink{done: func(v []uint32) { p.traceFuncRaw = v }}
+		if r := p.remaining(); r >= 0 {
+			rs.vals = make([]uint32, 0, min(r/2+1, 1<<16))
+		}
+		p.progress = func() string { return commas(p.valuesRead.Load()) + " numbers read" }
+		return p.uintArray(rs)
+	case "trace_tree":
+		p.section = k
+		if !p.traceTreeUsable() {
+			return p.skipValue()
+		}
+		if err := p.expect('[', "'['"); err != nil {
+			return err
+		}
+		return p.traceTree()
 	case "type", "nodeClassNames", "edgeTypes":
 		// JavaScriptCore's heap snapshot (Bun's default, Safari's Web
 		// Inspector) has these at the top level; V8 never does. Refuse it
@@ -447,7 +473,7 @@ func (p *parser) readSection(k string) error {
 		}
 		return p.skipValue()
 	default:
-		// trace_function_infos, trace_tree, samples, and keys from the future.
+		// samples, and keys from the future.
 		return p.skipValue()
 	}
 }
@@ -850,6 +876,16 @@ func (p *parser) header(v jv, off int64) error {
 	} else {
 		m.LocationFields = []string{"object_index", "script_id", "line", "column"}
 	}
+	for _, tf := range []struct {
+		key string
+		dst *[]string
+	}{{"trace_function_info_fields", &m.TraceFunctionInfoFields}, {"trace_node_fields", &m.TraceNodeFields}} {
+		if f := meta.get(tf.key); f != nil {
+			if *tf.dst, ok = f.strings(); !ok || len(*tf.dst) > 64 {
+				return bad("meta.%s is not a short list of strings", tf.key)
+			}
+		}
+	}
 	types := func(fields []string, key string) ([]string, error) {
 		ti := -1
 		for i, f := range fields {
@@ -971,6 +1007,9 @@ func (p *parser) finish() (*Snapshot, error) {
 	}
 	if s.NodeCount == 0 {
 		return nil, formatErr(-1, "the snapshot has no nodes (not even the root)")
+	}
+	if err := p.finishTraces(s); err != nil {
+		return nil, err
 	}
 	out := *s
 	return &out, nil

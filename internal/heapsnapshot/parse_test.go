@@ -30,23 +30,29 @@ func reference(t testing.TB, data []byte) *Snapshot {
 				EdgeFields     []string          `json:"edge_fields"`
 				EdgeTypes      []json.RawMessage `json:"edge_types"`
 				LocationFields []string          `json:"location_fields"`
+				TraceFuncs     []string          `json:"trace_function_info_fields"`
+				TraceNodes     []string          `json:"trace_node_fields"`
 			} `json:"meta"`
-			NodeCount          int `json:"node_count"`
-			EdgeCount          int `json:"edge_count"`
-			TraceFunctionCount int `json:"trace_function_count"`
+			NodeCount          int    `json:"node_count"`
+			EdgeCount          int    `json:"edge_count"`
+			TraceFunctionCount int    `json:"trace_function_count"`
+			ExtraNativeBytes   uint64 `json:"extra_native_bytes"`
 		} `json:"snapshot"`
 		Nodes     []uint32 `json:"nodes"`
 		Edges     []uint32 `json:"edges"`
 		Locations []uint32 `json:"locations"`
 		Strings   []string `json:"strings"`
+		Funcs     []uint32 `json:"trace_function_infos"`
+		Tree      []any    `json:"trace_tree"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatal(err)
 	}
 	m := doc.Snapshot.Meta
 	s := &Snapshot{NodeCount: doc.Snapshot.NodeCount, EdgeCount: doc.Snapshot.EdgeCount,
-		TraceFunctionCount: doc.Snapshot.TraceFunctionCount}
+		TraceFunctionCount: doc.Snapshot.TraceFunctionCount, ExtraNativeBytes: doc.Snapshot.ExtraNativeBytes}
 	s.Meta.NodeFields, s.Meta.EdgeFields, s.Meta.LocationFields = m.NodeFields, m.EdgeFields, m.LocationFields
+	s.Meta.TraceFunctionInfoFields, s.Meta.TraceNodeFields = m.TraceFuncs, m.TraceNodes
 	idx := func(l []string, k string) int {
 		for i, v := range l {
 			if v == k {
@@ -97,7 +103,37 @@ func reference(t testing.TB, data []byte) *Snapshot {
 		s.Strings.Offsets = append(s.Strings.Offsets, uint32(len(s.Strings.Data)))
 	}
 	s.ResolveTypes()
+	if len(doc.Tree) > 0 {
+		s.Traces = referenceTraces(t, doc.Funcs, doc.Tree, len(doc.Strings))
+	}
 	return s
+}
+
+// referenceTraces decodes the allocation traces the simple way (recursion
+// over encoding/json's values), in V8's layout.
+func referenceTraces(t testing.TB, funcs []uint32, tree []any, strings int) *Traces {
+	tr := &Traces{}
+	for i := 0; i+6 <= len(funcs); i += 6 {
+		tr.FuncName = append(tr.FuncName, funcs[i+1])
+		tr.FuncScript = append(tr.FuncScript, funcs[i+2])
+		tr.FuncLine = append(tr.FuncLine, funcs[i+4])
+		tr.FuncColumn = append(tr.FuncColumn, funcs[i+5])
+	}
+	var walk func(a []any, parent uint32)
+	walk = func(a []any, parent uint32) {
+		for i := 0; i+5 <= len(a); i += 5 {
+			me := uint32(len(tr.NodeID))
+			tr.NodeID = append(tr.NodeID, uint32(a[i].(float64)))
+			tr.NodeFunc = append(tr.NodeFunc, uint32(a[i+1].(float64)))
+			tr.NodeParent = append(tr.NodeParent, parent)
+			walk(a[i+4].([]any), me)
+		}
+	}
+	walk(tree, NoParent)
+	if err := tr.Check(strings); err != nil {
+		t.Fatal(err)
+	}
+	return tr
 }
 
 func compare(t testing.TB, got, want *Snapshot) {

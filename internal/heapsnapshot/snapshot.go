@@ -22,6 +22,11 @@ type Meta struct {
 	EdgeTypes  []string // context,element,property,internal,hidden,shortcut,weak
 	// LocationFields is usually object_index,script_id,line,column.
 	LocationFields []string
+	// The allocation traces' layouts (nil when the header has none):
+	// function_id,name,script_name,script_id,line,column and
+	// id,function_info_index,count,size,children.
+	TraceFunctionInfoFields []string `json:",omitempty"`
+	TraceNodeFields         []string `json:",omitempty"`
 }
 
 // Snapshot is a parsed heap snapshot. Nodes are identified by their ordinal
@@ -62,8 +67,13 @@ type Snapshot struct {
 	LocationColumn []uint32 // 0-based
 
 	// TraceFunctionCount is the header's trace_function_count (allocation
-	// tracking); the trace sections themselves are skipped.
+	// tracking).
 	TraceFunctionCount int
+
+	// Traces are the allocation stacks (trace_function_infos and
+	// trace_tree) of a snapshot taken with allocation tracking on; nil
+	// otherwise.
+	Traces *Traces
 
 	// ExtraNativeBytes is the header's extra_native_bytes: memory Chrome's
 	// embedder accounts for without nodes (DevTools adds it to the total and

@@ -138,6 +138,12 @@ type Suspect struct {
 	// ThinEvidence: few snapshots, small or uneven growth, or only a
 	// collection's capacity seen; more snapshots would tell better.
 	ThinEvidence bool `json:"thin_evidence"`
+	// AllocationStacks are where the leaking objects were allocated, the
+	// most common first, when the snapshots carry allocation traces
+	// (`--allocation-stacks`); AllocationTraced is how many of the
+	// leaking objects had one.
+	AllocationStacks []AllocationStack `json:"allocation_stacks,omitempty"`
+	AllocationTraced int               `json:"allocation_traced,omitempty"`
 
 	rep        uint32 // representative leak root (node ordinal in the last snapshot)
 	collection bool   // a growing collection: rep is the collection itself
@@ -145,6 +151,7 @@ type Suspect struct {
 	localized  bool   // Count and RetainedSize narrowed to the holder (see localize)
 	single     bool   // from one snapshot: accumulation, not growth (single.go)
 	settled    bool   // the leaked objects are settled promises or their results
+	byClass    bool   // class growth: the leaked objects are the new ones of rep's class
 	// weakKeyClass and weakKeyPath: for entries of a WeakMap, the class
 	// of a key and the end of its retaining path (what keeps it alive).
 	weakKeyClass, weakKeyPath string
@@ -447,6 +454,16 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	}
 	for i := range sus {
 		sus[i].Rank = i + 1
+	}
+	if last.S.Traces != nil {
+		// Every object allocated after S1, not only the candidates (those
+		// of the first interval): tracking starts at S1, and V8 (node 22)
+		// can miss allocations of code compiled before that.
+		born := cand
+		if n >= 3 {
+			born = candidates(last, &first, nil, false)
+		}
+		allocationStacks(last, sus, born, lastShapes, loose)
 	}
 	rep.Suspects = sus
 	if rep.Suspects == nil {

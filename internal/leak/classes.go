@@ -98,6 +98,7 @@ func (c *classGrowth) suspects(g *heapgraph.Graph, cand []uint64, have []Suspect
 			GrowthBytes: int64(st.retained[n-1]) - int64(st.retained[0]),
 			rep:         r,
 			shape:       noShape,
+			byClass:     true,
 		})
 	}
 	return out

@@ -183,6 +183,7 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 	if s.Location != nil {
 		facts = append(facts, Fact{"code", locText(s.Location)})
 	}
+	facts = append(facts, allocFacts(s.AllocationStacks, s.AllocationTraced)...)
 	return facts
 }
 
@@ -274,6 +275,9 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 		}
 		if s.Location != nil {
 			fmt.Fprintf(w, "Code: `%s`\n\n", locText(s.Location))
+		}
+		for _, st := range s.AllocationStacks {
+			fmt.Fprintf(w, "Allocated: `%s`\n\n", mdEscape(AllocStackText(st, s.AllocationTraced)))
 		}
 		fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\nSteps (ids for `leakhound inspect`):\n\n```\n%s\n```\n\n",
 			s.PathText, strings.Join(pathLines(s.RetainerPath), "\n"))

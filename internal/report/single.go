@@ -98,6 +98,7 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 	if a.Location != nil {
 		facts = append(facts, Fact{"code", locText(a.Location)})
 	}
+	facts = append(facts, allocFacts(a.AllocationStacks, a.AllocationTraced)...)
 	return facts
 }
 
@@ -183,6 +184,9 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 			fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", a.Rank, SinglePattern(a.Pattern), mdEscape(a.Class))
 			if a.Location != nil {
 				fmt.Fprintf(w, "Code: `%s`\n\n", locText(a.Location))
+			}
+			for _, st := range a.AllocationStacks {
+				fmt.Fprintf(w, "Allocated: `%s`\n\n", mdEscape(AllocStackText(st, a.AllocationTraced)))
 			}
 			fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\n**Fix:** %s\n", a.PathText, a.Hint)
 		}

@@ -88,7 +88,11 @@ type Config struct {
 	Cooldown   time.Duration // per trigger and action; default 10m
 
 	SnapshotEvery time.Duration // 0: no periodic snapshots
-	Keep          int           // periodic snapshots kept (default 3)
+	// AllocationStacks turns on V8's allocation tracking for the session
+	// (with SnapshotEvery), so the periodic snapshots carry allocation
+	// stacks; it slows the target's allocations a lot (docs/live.md).
+	AllocationStacks bool
+	Keep             int // periodic snapshots kept (default 3)
 	// SnapshotCount stops the agent after this many periodic snapshots
 	// (and their analysis); 0: no limit.
 	SnapshotCount int
@@ -406,6 +410,15 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		a.name, a.info.PID, a.info.Node, ui.Bytes(int64(a.info.HeapLimit)), a.cfg.Interval)})
 	a.noteWorkers(ctx)
 	a.armNearLimit(ctx)
+	stopTracking := func() {}
+	if a.cfg.AllocationStacks && a.cfg.SnapshotEvery > 0 {
+		if stop, err := inspector.TrackAllocations(ctx, c); err != nil {
+			a.emit(Event{Kind: "error", Message: err.Error() + ": the snapshots will have no allocation stacks"})
+		} else {
+			stopTracking = stop
+			a.emit(Event{Kind: "note", Message: "allocation tracking on for the periodic snapshots' allocation stacks (the target allocates much more slowly meanwhile)"})
+		}
+	}
 
 	reason := "interrupted"
 	defer func() {
@@ -421,6 +434,7 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 		defer cancel()
 		if !strings.HasPrefix(reason, "connection lost") && reason != finishedReason {
 			_ = a.eval(bg, probeJS(uninstallJS, a.id), nil)
+			stopTracking()
 		}
 		a.flush(bg)
 		if a.cfg.Store != nil {

@@ -157,7 +157,7 @@ func Write(w io.Writer, c Config) (edges int, err error) {
 		bw.WriteString(`]`)
 	}
 	trace := func() {
-		bw.WriteString(`"trace_function_infos":[],` + "\n" + `"trace_tree":[1,0,0,0,[2,1,0,0,[]]],` + "\n" + `"samples":[1,2,3,4],` + "\n")
+		bw.WriteString(`"trace_function_infos":[0,0,0,0,0,0,1,0,0,0,1,1],` + "\n" + `"trace_tree":[1,0,0,0,[2,1,0,0,[]],3,1,0,0,[]],` + "\n" + `"samples":[1,2,3,4],` + "\n")
 	}
 	if c.Shuffled {
 		bw.WriteString("{\"x-future\":{\"a\":[1,{\"b\":\"]\"}],\"c\":null},\n")

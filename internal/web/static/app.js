@@ -309,6 +309,9 @@ function classObjects(s, c) {
 
 // ---------- Object
 
+// allocText: an allocation stack on one line, the allocating function first.
+const allocText = (st) => st.slice(0, 12).map((f) => f.script ? `${f.function} (${f.script}:${f.line}:${f.column})` : f.function).join(" ← ");
+
 async function viewObject(r) {
   const s = r.s, id = r.a;
   const o = await api(`/api/object?${qs({ s, id })}`);
@@ -324,6 +327,7 @@ async function viewObject(r) {
       ...(o.weak_values ? [h("span", { text: "with weak values" }), h("span", { title: "DevTools' retained size leaves out WeakMap/WeakSet values that live only because this object keeps their keys alive", text: `${bytes(o.weak_values.retained_size_with_weak_values)} (+${bytes(o.weak_values.retained_size)} in ${o.weak_values.count} WeakMap/WeakSet value(s) its keys keep alive)` })] : []),
       h("span", { text: "distance" }), h("span", { text: distance(n.distance) }),
       h("span", { text: "code" }), h("span", { class: "mono", text: loc }),
+      ...(o.allocation_stack ? [h("span", { text: "allocated" }), h("span", { class: "mono", text: allocText(o.allocation_stack) })] : []),
       h("span", { text: "snapshot" }), h("span", { text: (status.snapshots[s] || "") }),
     ));
   // Retaining paths, with the retainers the user chose to ignore.

@@ -1,0 +1,109 @@
+package leak
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
+)
+
+// tracedSeries runs testdata/alloc/series.js, which writes 3 snapshots
+// with allocation tracking on. Inlining is off so that the stacks are
+// exact (inlined functions leave V8's stacks: docs/live.md).
+func tracedSeries(t *testing.T) []string {
+	t.Helper()
+	node := nodetest.Path(t)
+	dir := t.TempDir()
+	script := filepath.Join(scenarioDir(t), "..", "alloc", "series.js")
+	out, err := exec.Command(node, "--no-turbo-inlining", "--no-maglev-inlining", script, dir, "3").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	var paths []string
+	for i := 1; i <= 3; i++ {
+		paths = append(paths, filepath.Join(dir, "s"+strconv.Itoa(i)+".heapsnapshot"))
+	}
+	return paths
+}
+
+// ownStack is a stack's own frames as "function:line", innermost first.
+func ownStack(st AllocationStack) string {
+	var own []string
+	for _, f := range st.Frames {
+		if f.Own {
+			own = append(own, f.Function+":"+strconv.Itoa(f.Line))
+		}
+	}
+	return strings.Join(own, " ")
+}
+
+func TestAllocationStacks(t *testing.T) {
+	paths := tracedSeries(t)
+	rep := analyzeFiles(t, paths)
+	want := map[string]string{ // class → allocating function and its caller
+		"Session":              "remember:18 handle:26",
+		"(anonymous function)": "subscribe:22 handle:26",
+	}
+	found := 0
+	for _, s := range rep.Suspects {
+		w, ok := want[s.Class]
+		if !ok {
+			continue
+		}
+		found++
+		if len(s.AllocationStacks) == 0 || s.AllocationTraced < 250 {
+			t.Fatalf("%s: %d stacks for %d traced objects", s.Class, len(s.AllocationStacks), s.AllocationTraced)
+		}
+		top := s.AllocationStacks[0]
+		if got := ownStack(top); !strings.HasPrefix(got, w) {
+			t.Errorf("%s: top stack %q, want %q first", s.Class, got, w)
+		}
+		if top.Count*10 < s.AllocationTraced*9 || top.Bytes == 0 {
+			t.Errorf("%s: top stack has %d objects (%d bytes) of %d", s.Class, top.Count, top.Bytes, s.AllocationTraced)
+		}
+		// The program's frames first, the rest after, each in stack order.
+		seenOther, last := false, -1
+		for _, f := range top.Frames {
+			if !f.Own {
+				seenOther = true
+			} else if seenOther {
+				t.Errorf("%s: an own frame after node's: %+v", s.Class, top.Frames)
+			}
+			if f.Own && f.Depth <= last {
+				t.Errorf("%s: own frames out of stack order: %+v", s.Class, top.Frames)
+			}
+			if f.Own {
+				last = f.Depth
+			}
+		}
+	}
+	if found != len(want) {
+		t.Fatalf("found %d of the %d leaks: %+v", found, len(want), rep.Suspects)
+	}
+
+	// One snapshot: the accumulation's entries have their stacks too.
+	g, err := loadGraph(paths[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := AnalyzeOne(g, SingleOptions{})
+	ok := false
+	for _, a := range one.Suspects {
+		if a.Class == "Session" && len(a.AllocationStacks) > 0 && strings.HasPrefix(ownStack(a.AllocationStacks[0]), "remember:18 handle:26") {
+			ok = true
+		}
+	}
+	if !ok {
+		t.Errorf("one snapshot: no Session accumulation allocated in remember ← handle: %+v", one.Suspects)
+	}
+
+	// Without traces (an ordinary series) there are no stacks.
+	for _, s := range analyzeFiles(t, series(t, "map-cache", 3)).Suspects {
+		if s.AllocationStacks != nil || s.AllocationTraced != 0 {
+			t.Errorf("untraced %s has allocation stacks", s.Class)
+		}
+	}
+}
