@@ -26,12 +26,9 @@ run_version() {
   echo "=== node $v ($node)"
   vskip=$skip
   major=${v#v}; major=${major%%.*}
-  # Known gaps (docs/node-versions.md), skipped until fixed; remove a name
-  # here when its test passes. Two runs of one deterministic script on
-  # node 22+ can give the same objects the same ids, so they are not
-  # always told apart.
+  # Known gaps (docs/node-versions.md), skipped until fixed: add a test's
+  # name here for the versions it fails on, and remove it when it passes.
   local known=()
-  [ "$major" -ge 22 ] && known+=(TestRefusesSnapshotsOfDifferentProcesses)
   if [ ${#known[@]} -gt 0 ]; then
     vskip="${skip%)\$}|$(IFS='|'; echo "${known[*]}"))\$"
     echo "=== node $v: known gaps skipped: ${known[*]}"

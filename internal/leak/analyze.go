@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
 )
@@ -802,6 +803,7 @@ type idSet struct {
 	maxID     uint32
 	keys      []uint64 // id<<32 | fingerprint, sorted; sampled ids only
 	userRoots []uint32 // ids of the global objects
+	argv      string   // node's process.argv, NUL-separated; "" when not found
 }
 
 func sampled(id uint32) bool { return (id>>1)&15 == 0 }
@@ -834,7 +836,42 @@ func newIDSet(g *heapgraph.Graph) idSet {
 	}
 	slices.Sort(set.keys)
 	set.userRoots = userRootIDs(g)
+	set.argv = processArgv(g)
 	return set
+}
+
+// processArgv is node's process.argv in g, its strings joined by NUL, or
+// "" when g has no node process object (a browser's snapshot). Two runs of
+// one deterministic script give most objects the same ids and contents,
+// so ids alone cannot always tell them apart; their arguments often can
+// (a port, a temporary folder).
+func processArgv(g *heapgraph.Graph) string {
+	s := g.S
+	nt := &s.NodeTypeIndex
+	for v := uint32(0); v < uint32(s.NodeCount); v++ {
+		if int(s.NodeType[v]) != nt.Object || s.NodeNameString(v) != "process" {
+			continue
+		}
+		for e, arr := range g.Edges(v) {
+			if int(s.EdgeType[e]) != s.EdgeTypeIndex.Property || s.EdgeName(e) != "argv" {
+				continue
+			}
+			var b strings.Builder
+			n := 0
+			for e2, str := range g.Edges(arr) {
+				if int(s.EdgeType[e2]) != s.EdgeTypeIndex.Element || int(s.NodeType[str]) != nt.String {
+					continue
+				}
+				if n++; n > 256 {
+					break
+				}
+				b.WriteString(s.NodeNameString(str))
+				b.WriteByte(0)
+			}
+			return b.String()
+		}
+	}
+	return ""
 }
 
 func userRootIDs(g *heapgraph.Graph) []uint32 {
@@ -870,6 +907,12 @@ func (s *idSet) sameProcess(g *heapgraph.Graph, baseName, name string) error {
 		}
 		if !common {
 			return fmt.Errorf("%w: %s and %s have different global objects (snapshot ids are only comparable within one process and one inspector session: V8 renumbers objects when a session ends, so take the series in one session: leakhound capture --count N, watch or run)", ErrNotSameProcess, baseName, name)
+		}
+	}
+	if s.argv != "" {
+		if argv := processArgv(g); argv != "" && argv != s.argv {
+			return fmt.Errorf("%w: %s and %s come from node processes started with different arguments (%s; %s): snapshot ids are only comparable within one process", ErrNotSameProcess, baseName, name,
+				strings.ReplaceAll(strings.TrimSuffix(s.argv, "\x00"), "\x00", " "), strings.ReplaceAll(strings.TrimSuffix(argv, "\x00"), "\x00", " "))
 		}
 	}
 	st := g.S
