@@ -152,6 +152,9 @@ type Suspect struct {
 	localized  bool   // Count and RetainedSize narrowed to the holder (see localize)
 	single     bool   // from one snapshot: accumulation, not growth (single.go)
 	settled    bool   // the leaked objects are settled promises or their results
+	// pendingSlot: the entries keep the resolve (or reject) function of a
+	// promise still pending in this property ("PendingCall.resolve").
+	pendingSlot string
 	byClass    bool   // class growth: the leaked objects are the new ones of rep's class
 	// weakKeyClass and weakKeyPath: for entries of a WeakMap, the class
 	// of a key and the end of its retaining path (what keeps it alive).

@@ -85,6 +85,12 @@ func (x *explainer) explain(s *Suspect) {
 	}
 	s.Pattern, s.Holder = x.classify(rep, raw[:repIndex+1])
 	s.settled = s.Pattern == PatternCollection && x.settledOnPath(rep, raw[:repIndex+1])
+	if s.Pattern == PatternCollection && !s.collection {
+		s.pendingSlot = x.pendingSlot(rep)
+		if s.pendingSlot == "" && haveTell && tell != rep {
+			s.pendingSlot = x.pendingSlot(tell)
+		}
+	}
 	if s.collection {
 		// The collection itself grows: it is the holder.
 		s.Pattern = PatternCollection

@@ -221,3 +221,23 @@ func TestPathIsTheProgramsRoute(t *testing.T) {
 		})
 	}
 }
+
+// Hints that name the mechanism the entries show: a table of calls whose
+// promises never settled (delete and settle them on timeout), a list of
+// subscribers nobody unsubscribes (unsubscribe, never "bound it").
+func TestHintsForPendingCallsAndSubscribers(t *testing.T) {
+	for _, c := range []struct{ name, class, want string }{
+		{"pending-calls", "PendingCall", "promise that never settled (PendingCall.resolve)"},
+		{"subscribers", "ClientSession", "never unsubscribed"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, s := topSuspect(t, c.name, 3)
+			if s.Pattern != PatternCollection || s.Class != c.class {
+				t.Errorf("suspect %s %s, want unbounded-collection %s", s.Pattern, s.Class, c.class)
+			}
+			if !strings.Contains(s.Hint, c.want) || strings.Contains(s.Hint, "LRU") {
+				t.Errorf("hint %q, want it to say %q and no LRU", s.Hint, c.want)
+			}
+		})
+	}
+}

@@ -27,8 +27,8 @@ var leakCorpus = []string{
 	"abort-signal", "async-await", "bound-listener", "bound-server", "buffer-concat", "buffer-slices",
 	"closures", "dictionary", "event-listener", "events-on", "exit-once", "http-sessions",
 	"interval", "late-log", "linked-list", "map-cache", "noisy", "number-series", "pollers",
-	"pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
-	"stream-backpressure", "string-concat", "template-cache", "waiters-queue", "widgets",
+	"pending-calls", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
+	"stream-backpressure", "string-concat", "subscribers", "template-cache", "waiters-queue", "widgets",
 }
 
 // failsGate is `--fail-on-leak` with the default thresholds (--min-growth 0,

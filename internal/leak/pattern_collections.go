@@ -67,6 +67,40 @@ func (x *explainer) dictLike(v uint32) bool {
 	return props > 64
 }
 
+// subscriberNames are names a library or program gives its list of
+// registered callbacks or subscribers (rxjs Subject.currentObservers, a
+// hooks array): entries leave it only when unsubscribed.
+var subscriberNames = []string{"observers", "subscribers", "subscriptions", "listeners", "handlers", "callbacks", "hooks", "watchers"}
+
+func subscriberList(edge string) bool {
+	name := strings.ToLower(edge)
+	for _, w := range subscriberNames {
+		if strings.HasSuffix(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// subscriberHint is the fix for entries piling up in a list of
+// subscribers: unsubscribe, not bound.
+func subscriberHint(s *Suspect, list, per string) string {
+	owner := ""
+	if s.Holder != nil && s.Holder.Owner != "" {
+		owner = s.Holder.Owner + "."
+	}
+	rx := false
+	for _, st := range s.RetainerPath {
+		if strings.HasSuffix(st.Class, "Subscriber") || strings.HasSuffix(st.Class, "Subject") {
+			rx = true
+		}
+	}
+	if rx {
+		return fmt.Sprintf("subscriptions pile up in %s%s%s and are never unsubscribed: keep the Subscription that subscribe() returns and call unsubscribe() when its consumer is done (a socket's 'close', a request's end), or end it with takeUntil/take", owner, list, per)
+	}
+	return fmt.Sprintf("callbacks registered in %s%s pile up%s and are never removed: unregister each one when its owner is done (keep what the registration returns, or remove it by reference)", owner, list, per)
+}
+
 // inUseNames are names a program gives the set of items it has handed out
 // and must take back (a pool's busy connections).
 var inUseNames = []string{"busy", "inuse", "in_use", "active", "checkedout", "checked_out", "leased", "borrowed", "acquired"}
@@ -76,7 +110,17 @@ var inUseNames = []string{"busy", "inuse", "in_use", "active", "checkedout", "ch
 // cache: an events.on() iterator no one reads, a Writable that never
 // drains, a pool's set of items in use that errors never give back.
 func mechanismHint(s *Suspect, per string) string {
+	if s.pendingSlot != "" && !s.single {
+		what := "the collection"
+		if s.Holder != nil && s.Holder.Kind != "" {
+			what = "the " + s.Holder.Kind
+		}
+		return fmt.Sprintf("%s only grows%s and each entry keeps the resolve function of a promise that never settled (%s): the calls it tracks were never answered; delete the entry and settle its promise when the answer comes, and also when the call times out or fails (give every call a deadline that rejects it and removes its entry)", what, per, s.pendingSlot)
+	}
 	for i, st := range s.RetainerPath {
+		if s.Holder != nil && st.ID == s.Holder.ID && i > 0 && subscriberList(st.Edge) {
+			return subscriberHint(s, st.Edge, per)
+		}
 		switch {
 		case st.Edge == "unconsumedEvents":
 			// node's events.on(): every event waits in its queue

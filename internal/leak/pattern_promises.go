@@ -241,3 +241,23 @@ func resolvingBuiltin(name string) bool {
 	}
 	return strings.Contains(name, "Resolve") || strings.Contains(name, "Reject")
 }
+
+// pendingSlot names the property of v that keeps the resolve or reject
+// function of a promise still pending ("PendingCall.resolve"), "" if none:
+// entries of a table of calls waiting for an answer that never came.
+func (x *explainer) pendingSlot(v uint32) string {
+	g := x.g
+	s := g.S
+	if int(s.NodeType[v]) != s.NodeTypeIndex.Object {
+		return ""
+	}
+	for e, c := range g.Edges(v) {
+		if int(s.EdgeType[e]) != s.EdgeTypeIndex.Property || int(s.NodeType[c]) != s.NodeTypeIndex.Closure {
+			continue
+		}
+		if _, ok := x.pendingPromiseOf(c); ok {
+			return g.ClassName(v) + "." + s.EdgeName(e)
+		}
+	}
+	return ""
+}
