@@ -155,7 +155,7 @@ type Suspect struct {
 	// pendingSlot: the entries keep the resolve (or reject) function of a
 	// promise still pending in this property ("PendingCall.resolve").
 	pendingSlot string
-	byClass    bool   // class growth: the leaked objects are the new ones of rep's class
+	byClass     bool // class growth: the leaked objects are the new ones of rep's class
 	// weakKeyClass and weakKeyPath: for entries of a WeakMap, the class
 	// of a key and the end of its retaining path (what keeps it alive).
 	weakKeyClass, weakKeyPath string
