@@ -296,23 +296,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 			gcsSince, majorsSince, forcedSince = 0, 0, 0
 			e.Kind = "status"
 		}
-		label := e.Kind
-		switch e.Kind {
-		case "leak", "error", "exited":
-			label = pal.Red(label)
-		case "note":
-			label = pal.Yellow(label)
-		case "action":
-			label = pal.Yellow(e.Trigger + " " + e.Action)
-		case "connected", "report":
-			label = pal.Green(label)
-		case "sample", "status", "busy":
-			label = pal.Dim(label)
-		}
-		msg := e.Message
-		if e.Path != "" && !strings.Contains(msg, e.Path) {
-			msg += " " + e.Path
-		}
+		label, msg := eventWords(pal, e)
 		fmt.Fprintf(env.Stdout, "%s %s %s %s\n", pal.Dim(e.Time.Format("15:04:05")), pal.Bold(e.Target), label, msg)
 	}
 

@@ -104,23 +104,7 @@ func (b *statusBoard) event(e watch.Event) {
 // the target and its pid.
 func (b *statusBoard) eventLine(e watch.Event) string {
 	pal := b.pal
-	label := e.Kind
-	switch e.Kind {
-	case "leak", "error", "exited", "gone":
-		label = pal.Red(label)
-	case "note":
-		label = pal.Yellow(label)
-	case "action":
-		label = pal.Yellow(e.Trigger + " " + e.Action)
-	case "connected", "report":
-		label = pal.Green(label)
-	case "sample", "busy", "done":
-		label = pal.Dim(label)
-	}
-	msg := e.Message
-	if e.Path != "" && !strings.Contains(msg, e.Path) {
-		msg += " " + e.Path
-	}
+	label, msg := eventWords(pal, e)
 	who := e.Target
 	if e.PID > 0 {
 		who = strings.TrimSpace(who + " " + strconv.Itoa(e.PID))
@@ -235,4 +219,28 @@ func (w boardStderr) Write(p []byte) (int, error) {
 	n, err := b.err.Write(p)
 	b.redraw()
 	return n, err
+}
+
+// eventWords are an event's coloured kind (what happened, red for trouble,
+// dim for routine) and its message with the file it names, for watch's
+// event lines, one target or several.
+func eventWords(pal ui.Palette, e watch.Event) (label, msg string) {
+	label = e.Kind
+	switch e.Kind {
+	case "leak", "error", "exited", "gone":
+		label = pal.Red(label)
+	case "note":
+		label = pal.Yellow(label)
+	case "action":
+		label = pal.Yellow(e.Trigger + " " + e.Action)
+	case "connected", "report":
+		label = pal.Green(label)
+	case "sample", "status", "busy", "done":
+		label = pal.Dim(label)
+	}
+	msg = e.Message
+	if e.Path != "" && !strings.Contains(msg, e.Path) {
+		msg += " " + e.Path
+	}
+	return label, msg
 }
