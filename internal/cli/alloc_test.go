@@ -34,21 +34,37 @@ func TestRunAllocationStacks(t *testing.T) {
 	if len(s.AllocationStacks) == 0 || s.AllocationTraced < 1000 {
 		t.Fatalf("Session suspect: %d stacks of %d traced objects", len(s.AllocationStacks), s.AllocationTraced)
 	}
+	// The most common stack is remember's, called by handle, with the
+	// program's frames first, and it allocated nearly all the objects.
+	// Others may follow with a few objects each (the Session's payload
+	// string, made in its constructor; V8's own allocations, with no
+	// program frame, seen on a loaded machine); any program frames they
+	// have come first too.
 	sum := 0
-	for _, st := range s.AllocationStacks {
+	for i, st := range s.AllocationStacks {
 		sum += st.Count
 		f := st.Frames
-		if len(f) == 0 || !f[0].Own || !strings.HasSuffix(f[0].Script, "sessions.js") {
-			t.Fatalf("stack does not start with the program's frame: %+v", f)
-		}
 		var own []string
-		for _, fr := range f {
+		ownFirst := true
+		for k, fr := range f {
 			if fr.Own {
 				own = append(own, fr.Function+":"+strconv.Itoa(fr.Line))
+				if k > 0 && !f[k-1].Own {
+					ownFirst = false
+				}
 			}
 		}
+		if !ownFirst {
+			t.Errorf("stack %+v: the program's frames are not first", f)
+		}
+		if i > 0 {
+			continue
+		}
+		if len(f) == 0 || !f[0].Own || !strings.HasSuffix(f[0].Script, "sessions.js") {
+			t.Fatalf("the top stack does not start with the program's frame: %+v", f)
+		}
 		if text := strings.Join(own, " "); !strings.HasPrefix(text, "remember:10 handle:16") {
-			t.Errorf("stack %q, want remember:10 handle:16 first", text)
+			t.Errorf("top stack %q, want remember:10 handle:16 first", text)
 		}
 	}
 	if top := s.AllocationStacks[0]; top.Count*10 < s.AllocationTraced*9 {
