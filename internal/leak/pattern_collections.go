@@ -111,10 +111,7 @@ var inUseNames = []string{"busy", "inuse", "in_use", "active", "checkedout", "ch
 // drains, a pool's set of items in use that errors never give back.
 func mechanismHint(s *Suspect, per string) string {
 	if s.pendingSlot != "" && !s.single {
-		what := "the collection"
-		if s.Holder != nil && s.Holder.Kind != "" {
-			what = "the " + s.Holder.Kind
-		}
+		what := holderWhat(s.Holder)
 		return fmt.Sprintf("%s only grows%s and each entry keeps the resolve function of a promise that never settled (%s): the calls it tracks were never answered; delete the entry and settle its promise when the answer comes, and also when the call times out or fails (give every call a deadline that rejects it and removes its entry)", what, per, s.pendingSlot)
 	}
 	for i, st := range s.RetainerPath {
@@ -224,12 +221,24 @@ func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
 	return 0
 }
 
+// holderWhat names a suspect's collection for a hint: "the Map
+// TtlCache.entries", "the Map sessions", "the Map", "the collection".
+func holderWhat(h *Holder) string {
+	if h == nil || h.Kind == "" {
+		return "the collection"
+	}
+	switch {
+	case h.Owner != "" && h.Name != "":
+		return "the " + h.Kind + " " + h.Owner + "." + h.Name
+	case h.Name != "" && h.Kind != "listeners":
+		return "the " + h.Kind + " " + h.Name
+	}
+	return "the " + h.Kind
+}
+
 // collectionHint is the fix for a PatternCollection suspect; per is its count range.
 func collectionHint(s *Suspect, per string) string {
-	what := "the collection"
-	if s.Holder != nil && s.Holder.Kind != "" {
-		what = "the " + s.Holder.Kind
-	}
+	what := holderWhat(s.Holder)
 	grows := "only grows"
 	if s.single {
 		// One snapshot shows its size, not that it grows.
@@ -327,6 +336,7 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		return
 	}
 	h.Owner, h.OwnerID = g.ClassName(o), g.ID(o)
+	h.Name = name(j) // the owner's property (TtlCache.entries)
 	if minifiedName(h.Owner) {
 		// A bundled library's class (c, u): its variable says more.
 		h.Owner = ""

@@ -149,6 +149,9 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 			if h.OwnerName != "" {
 				owner = strings.TrimSpace(owner + " " + h.OwnerName)
 			}
+			if h.Name != "" && h.Slot == "" {
+				owner += "." + h.Name // the owner's property that holds it
+			}
 			if h.Package != "" {
 				owner += " (" + h.Package + ")"
 			}

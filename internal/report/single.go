@@ -27,7 +27,10 @@ func holderText(a *leak.Accumulation) string {
 		return ""
 	}
 	name := h.Class
-	if h.Name != "" {
+	switch {
+	case h.Owner != "" && h.Name != "" && h.Slot == "":
+		name += " " + h.Owner + "." + h.Name
+	case h.Name != "":
 		name += " " + h.Name
 	}
 	name += fmt.Sprintf(" @%d", h.ID)
