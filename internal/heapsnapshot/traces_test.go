@@ -24,6 +24,9 @@ function caller() { for (let i = 0; i < 100; i++) add(i); }
 (async () => {
   await post('HeapProfiler.enable');
   await post('HeapProfiler.startTrackingHeapObjects', { trackAllocations: true });
+  // Allocations right after tracking starts can go untraced (seen on node
+  // 22, and on 24 under load): let it settle first.
+  await new Promise((r) => setTimeout(r, 200));
   caller();
   const chunks = [];
   s.on('HeapProfiler.addHeapSnapshotChunk', m => chunks.push(m.params.chunk));
