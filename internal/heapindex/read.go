@@ -18,6 +18,30 @@ import (
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
+// openChecked opens the index at path and checks its fixed header against
+// id (version, identity, size); n is the number of section entries.
+func openChecked(path string, id *Identity) (f *os.File, size int64, n int, err error) {
+	f, err = os.Open(path)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	st, err := f.Stat()
+	if err == nil {
+		hdr := make([]byte, fixedHeader)
+		if _, rerr := io.ReadFull(f, hdr); rerr != nil {
+			err = errorf("cut off in its header")
+		} else {
+			size = st.Size()
+			n, err = checkFixed(hdr, size, id)
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, 0, 0, err
+	}
+	return f, size, n, nil
+}
+
 // Open re-opens the index at path as the analysed graph of the snapshot
 // with identity id. It verifies the whole file first (version, identity,
 // size, every checksum, every index in range) and returns an error saying
@@ -32,25 +56,14 @@ func Open(path string, id Identity) (*heapgraph.Graph, error) {
 	if !littleEndian() {
 		return nil, errors.New("index: not supported on big-endian machines")
 	}
-	f, err := os.Open(path)
+	// Check the header before mapping anything: a stale index is the
+	// common case and costs one small read.
+	f, size, _, err := openChecked(path, &id)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	// Check the header before mapping anything: a stale index is the
-	// common case and costs one small read.
-	hdr := make([]byte, fixedHeader)
-	if _, err := io.ReadFull(f, hdr); err != nil {
-		return nil, errorf("cut off in its header")
-	}
-	if _, err := checkFixed(hdr, st.Size(), &id); err != nil {
-		return nil, err
-	}
-	data, unmap, release, err := mapFile(f, st.Size())
+	data, unmap, release, err := mapFile(f, size)
 	if err != nil {
 		return nil, err
 	}

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"hash/crc32"
-	"io"
-	"os"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
 )
@@ -32,24 +30,11 @@ const maxInfo = 1 << 30
 // is no index, ErrStale when it belongs to another snapshot, ErrNoSummary
 // when the index has no saved rows.
 func OpenSummary(path string, id Identity) (*Summary, error) {
-	f, err := os.Open(path)
+	f, size, n, err := openChecked(path, &id)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	size := st.Size()
-	hdr := make([]byte, fixedHeader)
-	if _, err := io.ReadFull(f, hdr); err != nil {
-		return nil, errorf("cut off in its header")
-	}
-	n, err := checkFixed(hdr, size, &id)
-	if err != nil {
-		return nil, err
-	}
 	hlen := int64(fixedHeader + entrySize*n + 4)
 	if size < hlen {
 		return nil, errorf("cut off in its header")
