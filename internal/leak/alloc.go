@@ -53,6 +53,9 @@ type allocCounter struct {
 	tr     *heapsnapshot.Traces
 	counts map[uint32]*allocTally
 	traced int
+	// untraced: objects added that V8 kept no stack for (allocated before
+	// tracking began, or traced and then dropped by V8, see Suspect).
+	untraced int
 }
 
 type allocTally struct {
@@ -70,6 +73,7 @@ func newAllocCounter(g *heapgraph.Graph) *allocCounter {
 func (c *allocCounter) add(v uint32) {
 	x, ok := c.tr.Lookup(c.g.S.NodeTraceNodeID[v])
 	if !ok {
+		c.untraced++
 		return
 	}
 	c.traced++
@@ -80,6 +84,15 @@ func (c *allocCounter) add(v uint32) {
 	}
 	t.count++
 	t.bytes += c.g.ShallowSize(v)
+}
+
+// untracedIfStacks is the untraced count when some object had a stack: a
+// count of objects without one means nothing where none had one.
+func (c *allocCounter) untracedIfStacks() int {
+	if c.traced == 0 {
+		return 0
+	}
+	return c.untraced
 }
 
 // frames returns the stack of trace node x, the allocating function first.
@@ -211,7 +224,7 @@ func allocationStacks(g *heapgraph.Graph, sus []Suspect, cand []uint64, shapes, 
 					c.add(v)
 				}
 			}
-			s.AllocationStacks, s.AllocationTraced = c.stacks(), c.traced
+			s.AllocationStacks, s.AllocationTraced, s.AllocationUntraced = c.stacks(), c.traced, c.untracedIfStacks()
 			continue
 		}
 		if s.collection || s.shape == noShape || s.shape >= uint32(len(loose)) {
@@ -223,7 +236,7 @@ func allocationStacks(g *heapgraph.Graph, sus []Suspect, cand []uint64, shapes, 
 				c.add(v)
 				return false // the outermost new object: what it holds came with it
 			})
-			s.AllocationStacks, s.AllocationTraced = c.stacks(), c.traced
+			s.AllocationStacks, s.AllocationTraced, s.AllocationUntraced = c.stacks(), c.traced, c.untracedIfStacks()
 			continue
 		}
 		byShape[s.shape] = append(byShape[s.shape], i)
@@ -246,7 +259,7 @@ func allocationStacks(g *heapgraph.Graph, sus []Suspect, cand []uint64, shapes, 
 		}
 	}
 	for i, c := range counters {
-		sus[i].AllocationStacks, sus[i].AllocationTraced = c.stacks(), c.traced
+		sus[i].AllocationStacks, sus[i].AllocationTraced, sus[i].AllocationUntraced = c.stacks(), c.traced, c.untracedIfStacks()
 	}
 }
 
@@ -283,10 +296,10 @@ func below(g *heapgraph.Graph, root uint32, fn func(v uint32) bool) {
 
 // singleAllocationStacks: for one snapshot, the stacks of the objects of
 // class like rep's that holder keeps (no "new" there: all of them).
-func singleAllocationStacks(g *heapgraph.Graph, holder, rep uint32) ([]AllocationStack, int) {
+func singleAllocationStacks(g *heapgraph.Graph, holder, rep uint32) (stacks []AllocationStack, traced, untraced int) {
 	c := newAllocCounter(g)
 	if c == nil {
-		return nil, 0
+		return nil, 0, 0
 	}
 	class := g.ClassIndex(rep)
 	below(g, holder, func(v uint32) bool {
@@ -296,5 +309,5 @@ func singleAllocationStacks(g *heapgraph.Graph, holder, rep uint32) ([]Allocatio
 		}
 		return true
 	})
-	return c.stacks(), c.traced
+	return c.stacks(), c.traced, c.untracedIfStacks()
 }

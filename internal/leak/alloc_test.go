@@ -54,9 +54,15 @@ func TestAllocationStacks(t *testing.T) {
 			continue
 		}
 		found++
-		if len(s.AllocationStacks) == 0 || s.AllocationTraced < 250 {
-			t.Fatalf("%s: %d stacks for %d traced objects", s.Class, len(s.AllocationStacks), s.AllocationTraced)
+		// Each of the 600 new objects (2 rounds of handle(300)) is counted,
+		// with a stack or without: V8 drops the stacks of some (on node 22
+		// most, in runs where the GC moves them), so the stacks are a sample
+		// and allocation_untraced says how big.
+		if len(s.AllocationStacks) == 0 || s.AllocationTraced < 1 || s.AllocationTraced+s.AllocationUntraced != 600 {
+			t.Fatalf("%s: %d stacks for %d traced objects and %d untraced, want 600 in all", s.Class,
+				len(s.AllocationStacks), s.AllocationTraced, s.AllocationUntraced)
 		}
+		t.Logf("%s: %d of 600 new objects traced", s.Class, s.AllocationTraced)
 		top := s.AllocationStacks[0]
 		if got := ownStack(top); !strings.HasPrefix(got, w) {
 			t.Errorf("%s: top stack %q, want %q first", s.Class, got, w)

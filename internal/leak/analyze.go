@@ -140,9 +140,13 @@ type Suspect struct {
 	// AllocationStacks are where the leaking objects were allocated, the
 	// most common first, when the snapshots carry allocation traces
 	// (`--allocation-stacks`); AllocationTraced is how many of the
-	// leaking objects had one.
-	AllocationStacks []AllocationStack `json:"allocation_stacks,omitempty"`
-	AllocationTraced int               `json:"allocation_traced,omitempty"`
+	// leaking objects had one, AllocationUntraced how many had none. V8
+	// drops the stack of some objects it traced (those the GC moves after
+	// V8 gave them a snapshot id: node 22 drops the most), so the stacks
+	// are a sample of the leaking objects, not a census.
+	AllocationStacks   []AllocationStack `json:"allocation_stacks,omitempty"`
+	AllocationTraced   int               `json:"allocation_traced,omitempty"`
+	AllocationUntraced int               `json:"allocation_untraced,omitempty"`
 
 	rep        uint32 // representative leak root (node ordinal in the last snapshot)
 	collection bool   // a growing collection: rep is the collection itself

@@ -53,9 +53,11 @@ type Accumulation struct {
 	// program's accumulations.
 	Runtime bool `json:"runtime,omitempty"`
 	// AllocationStacks: where the entries were allocated, when the
-	// snapshot carries allocation traces (see Suspect).
-	AllocationStacks []AllocationStack `json:"allocation_stacks,omitempty"`
-	AllocationTraced int               `json:"allocation_traced,omitempty"`
+	// snapshot carries allocation traces (see Suspect); entries allocated
+	// before tracking began count as untraced too.
+	AllocationStacks   []AllocationStack `json:"allocation_stacks,omitempty"`
+	AllocationTraced   int               `json:"allocation_traced,omitempty"`
+	AllocationUntraced int               `json:"allocation_untraced,omitempty"`
 
 	key uint32 // snapshot id of what it reports (holder or object), for dedupe
 }
@@ -439,7 +441,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
 		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder),
 	}
-	a.AllocationStacks, a.AllocationTraced = singleAllocationStacks(g, pt.holder, pt.rep)
+	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep)
 	if total > 0 {
 		a.Share = float64(a.RetainedSize) / float64(total)
 	}

@@ -44,8 +44,20 @@ func AllocStackText(st leak.AllocationStack, traced int) string {
 	return b.String()
 }
 
-// allocFacts are the "allocated" lines of a suspect or an accumulation.
-func allocFacts(stacks []leak.AllocationStack, traced int) []Fact {
+// UntracedText says how many of the objects had no stack and why, so a
+// reader takes the stacks for the sample they are. before: the objects may
+// predate tracking (one snapshot); a series' new objects cannot.
+func UntracedText(untraced int, before bool) string {
+	why := "V8 drops the stacks of some traced objects when the GC moves them (node 22 the most)"
+	if before {
+		why = "allocated before tracking began, or " + why
+	}
+	return fmt.Sprintf("%s more had none (%s): the stacks are a sample", ui.Count(int64(untraced)), why)
+}
+
+// allocFacts are the "allocated" lines of a suspect or an accumulation,
+// then how many objects had no stack.
+func allocFacts(stacks []leak.AllocationStack, traced, untraced int, before bool) []Fact {
 	var out []Fact
 	for i, st := range stacks {
 		label := "allocated"
@@ -53,6 +65,9 @@ func allocFacts(stacks []leak.AllocationStack, traced int) []Fact {
 			label = "  or"
 		}
 		out = append(out, Fact{label, AllocStackText(st, traced)})
+	}
+	if len(stacks) > 0 && untraced > 0 {
+		out = append(out, Fact{"  no stack", UntracedText(untraced, before)})
 	}
 	return out
 }

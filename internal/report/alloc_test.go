@@ -16,7 +16,7 @@ func TestAllocationStacksInReports(t *testing.T) {
 		Snapshots: []leak.SnapshotInfo{{Name: "s1", Nodes: 10, TotalSize: 1000}, {Name: "s2", Nodes: 20, TotalSize: 3000}},
 		Suspects: []leak.Suspect{{Rank: 1, Pattern: leak.PatternEventListener, Class: "(anonymous function)",
 			Count: []int64{10, 20}, RetainedSize: []uint64{1000, 3000}, GrowthBytes: 2000, GrowthCount: 10, NewObjects: 10,
-			AllocationTraced: 10,
+			AllocationTraced: 10, AllocationUntraced: 30,
 			AllocationStacks: []leak.AllocationStack{
 				{Count: 9, Bytes: 720, Frames: []leak.Frame{
 					{Function: "subscribe", Script: "/srv/app.js", Line: 22, Column: 19, Own: true, Depth: 1},
@@ -32,6 +32,12 @@ func TestAllocationStacksInReports(t *testing.T) {
 	for name, out := range map[string]string{"text": text.String(), "markdown": md.String()} {
 		if !strings.Contains(out, want) || !strings.Contains(out, "1 of 10 traced objects: handle (/srv/app.js:26:16)") {
 			t.Errorf("%s lacks the allocation stacks:\n%s", name, out)
+		}
+	}
+	// V8 dropped the stacks of 30 more: the reader learns the stacks are a sample.
+	for name, out := range map[string]string{"text": text.String(), "markdown": md.String()} {
+		if !strings.Contains(out, "30 more had none (V8 drops the stacks") {
+			t.Errorf("%s does not say how many objects had no stack:\n%s", name, out)
 		}
 	}
 	if !strings.Contains(text.String(), "  allocated  ") {

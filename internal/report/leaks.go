@@ -186,7 +186,7 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 	if s.Location != nil {
 		facts = append(facts, Fact{"code", locText(s.Location)})
 	}
-	facts = append(facts, allocFacts(s.AllocationStacks, s.AllocationTraced)...)
+	facts = append(facts, allocFacts(s.AllocationStacks, s.AllocationTraced, s.AllocationUntraced, false)...)
 	return facts
 }
 
@@ -281,6 +281,9 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 		}
 		for _, st := range s.AllocationStacks {
 			fmt.Fprintf(w, "Allocated: `%s`\n\n", mdEscape(AllocStackText(st, s.AllocationTraced)))
+		}
+		if len(s.AllocationStacks) > 0 && s.AllocationUntraced > 0 {
+			fmt.Fprintf(w, "No stack: %s\n\n", UntracedText(s.AllocationUntraced, false))
 		}
 		fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\nSteps (ids for `leakhound inspect`):\n\n```\n%s\n```\n\n",
 			s.PathText, strings.Join(pathLines(s.RetainerPath), "\n"))

@@ -101,7 +101,7 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 	if a.Location != nil {
 		facts = append(facts, Fact{"code", locText(a.Location)})
 	}
-	facts = append(facts, allocFacts(a.AllocationStacks, a.AllocationTraced)...)
+	facts = append(facts, allocFacts(a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced, true)...)
 	return facts
 }
 
@@ -190,6 +190,9 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 			}
 			for _, st := range a.AllocationStacks {
 				fmt.Fprintf(w, "Allocated: `%s`\n\n", mdEscape(AllocStackText(st, a.AllocationTraced)))
+			}
+			if len(a.AllocationStacks) > 0 && a.AllocationUntraced > 0 {
+				fmt.Fprintf(w, "No stack: %s\n\n", UntracedText(a.AllocationUntraced, true))
 			}
 			fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\n**Fix:** %s\n", a.PathText, a.Hint)
 		}
