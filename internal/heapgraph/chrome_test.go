@@ -131,6 +131,42 @@ func TestDetachedByName(t *testing.T) {
 	}
 }
 
+// TestAllUnknownDetachedness: Node.js writes the detachedness field with
+// every state unknown. Then, as in DevTools, nothing is detached, not even
+// by name; the array is dropped (a byte a node less at the dominators'
+// peak), and a second Build of the same snapshot agrees.
+func TestAllUnknownDetachedness(t *testing.T) {
+	const snap = `{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","detachedness"],
+"node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic"],"string","number","number","number","number","number"],
+"edge_fields":["type","name_or_index","to_node"],
+"edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]},
+"node_count":5,"edge_count":4},
+"nodes":[9,0,1,0,2,0, 3,1,3,20,1,0, 8,2,5,30,1,0, 8,3,7,40,0,0, 8,4,9,50,0,0],
+"edges":[5,5,6, 1,1,24, 2,6,12, 1,0,18],
+"strings":["","Window","Detached HTMLDivElement","Text","HTMLDivElement","global","cache"]}`
+	s, err := heapsnapshot.Read(strings.NewReader(snap), heapsnapshot.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.NodeDetachedness == nil {
+		t.Fatal("the parser dropped the detachedness field")
+	}
+	for range 2 {
+		g, err := Build(s, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.NodeDetachedness != nil || !s.DetachednessUnknown {
+			t.Errorf("all-unknown detachedness kept (%d bytes)", len(s.NodeDetachedness))
+		}
+		for n := uint32(0); n < 5; n++ {
+			if got := g.Detachedness(n); got != DetachednessUnknown {
+				t.Errorf("node %d %q: detachedness %d, want unknown", n, g.S.NodeNameString(n), got)
+			}
+		}
+	}
+}
+
 // TestGoldenStatistics compares DevTools' Statistics (the Summary view's
 // pie chart) where a golden has them (NAME.stats.json, written by
 // scripts/golden/make-chrome.sh): Chrome's snapshots carry

@@ -1,6 +1,9 @@
 package heapgraph
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // DOM link states, as in V8's detachedness field.
 const (
@@ -21,7 +24,17 @@ const (
 func (a *analysis) propagateDOMState() {
 	s, g := a.s, a.g
 	if s.NodeDetachedness == nil {
-		a.detachedByName()
+		if !s.DetachednessUnknown {
+			a.detachedByName()
+		}
+		return
+	}
+	if allZero(s.NodeDetachedness) {
+		// Node.js snapshots carry the field with every state unknown:
+		// nothing propagates, and the array (a byte a node) is dropped
+		// before the dominators' peak. Nothing is detached by name either,
+		// as in DevTools for a snapshot with the field.
+		s.NodeDetachedness, s.DetachednessUnknown = nil, true
 		return
 	}
 	n := uint32(s.NodeCount)
@@ -141,4 +154,20 @@ func (g *Graph) Detachedness(n uint32) uint8 {
 		return DetachednessUnknown
 	}
 	return g.detachedness[n]
+}
+
+// allZero reports whether every byte of b is 0, eight at a time.
+func allZero(b []uint8) bool {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:]) != 0 {
+			return false
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] != 0 {
+			return false
+		}
+	}
+	return true
 }

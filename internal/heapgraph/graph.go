@@ -129,7 +129,8 @@ type Statistics struct {
 // by exactly one object give their size to it), and native nodes found
 // detached get the name "Detached <name>" (new strings are appended to
 // s.Strings); NodeDetachedness, when present, holds the propagated DOM
-// states afterwards. Calling Build again on the same snapshot gives the same result.
+// states afterwards, or is dropped when every state is unknown
+// (DetachednessUnknown). Calling Build again on the same snapshot gives the same result.
 // Two goroutines share the work.
 func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	if s == nil || s.NodeCount == 0 {

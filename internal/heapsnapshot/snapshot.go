@@ -48,6 +48,9 @@ type Snapshot struct {
 	NodeSelfSize     []uint32 // shallow size in bytes
 	NodeTraceNodeID  []uint32 // nil if absent or all 0 (no allocation tracking)
 	NodeDetachedness []uint8  // nil if absent (0 unknown, 1 attached, 2 detached)
+	// DetachednessUnknown: the field was there with every state unknown
+	// (Node.js writes it so), and heapgraph.Build dropped NodeDetachedness.
+	DetachednessUnknown bool
 
 	// FirstEdge is CSR: the edges of node n are FirstEdge[n]..FirstEdge[n+1]-1.
 	// len(FirstEdge) == NodeCount+1.
