@@ -146,15 +146,22 @@ func (ns *nodeSink) scatter(start int64, vals []uint32, off int64) error {
 		id[row] = r[ii]
 		self[row] = r[si]
 		first[row+1] = r[ei]
+		// Trace ids and DOM states are 0 in most snapshots (no allocation
+		// tracking, no DOM): a zero is not stored, so the pages of those
+		// arrays are never touched and cost no memory (make gives zeroed
+		// pages, which the kernel maps only when written).
 		if tri >= 0 {
-			trace[row] = r[tri]
+			if t := r[tri]; t != 0 {
+				trace[row] = t
+			}
 		}
 		if di >= 0 {
-			d := r[di]
-			if d > math.MaxUint8 {
-				return ns.badDetached(row, d, off)
+			if d := r[di]; d != 0 {
+				if d > math.MaxUint8 {
+					return ns.badDetached(row, d, off)
+				}
+				det[row] = uint8(d)
 			}
-			det[row] = uint8(d)
 		}
 		row++
 	}
