@@ -33,12 +33,17 @@ func AllocStackText(st leak.AllocationStack, traced int) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s of %s traced objects: ", ui.Count(int64(st.Count)), ui.Count(int64(traced)))
-	if len(own) > 0 {
+	switch {
+	case len(own) == 0 && len(other) == 0:
+		// V8 allocated them with no JavaScript function on the stack (its
+		// own work, between callbacks).
+		b.WriteString("(no JavaScript function on the stack)")
+	case len(own) > 0:
 		b.WriteString(strings.Join(own, " ← "))
 		if len(other) > 0 {
 			b.WriteString("; also in " + strings.Join(other, " ← "))
 		}
-	} else {
+	default:
 		b.WriteString(strings.Join(other, " ← "))
 	}
 	return b.String()
@@ -48,11 +53,11 @@ func AllocStackText(st leak.AllocationStack, traced int) string {
 // reader takes the stacks for the sample they are. before: the objects may
 // predate tracking (one snapshot); a series' new objects cannot.
 func UntracedText(untraced int, before bool) string {
-	why := "V8 drops the stacks of some traced objects when the GC moves them (node 22 the most)"
+	why := "V8 drops the stacks of some traced objects when the GC moves them, node 22 the most"
 	if before {
 		why = "allocated before tracking began, or " + why
 	}
-	return fmt.Sprintf("%s more had none (%s): the stacks are a sample", ui.Count(int64(untraced)), why)
+	return fmt.Sprintf("%s more had none: %s; the stacks are a sample", ui.Count(int64(untraced)), why)
 }
 
 // allocFacts are the "allocated" lines of a suspect or an accumulation,

@@ -36,11 +36,20 @@ func TestAllocationStacksInReports(t *testing.T) {
 	}
 	// V8 dropped the stacks of 30 more: the reader learns the stacks are a sample.
 	for name, out := range map[string]string{"text": text.String(), "markdown": md.String()} {
-		if !strings.Contains(out, "30 more had none (V8 drops the stacks") {
+		if !strings.Contains(out, "30 more had none: V8 drops the stacks") {
 			t.Errorf("%s does not say how many objects had no stack:\n%s", name, out)
 		}
 	}
 	if !strings.Contains(text.String(), "  allocated  ") {
 		t.Errorf("text has no 'allocated' line:\n%s", text.String())
+	}
+}
+
+// TestAllocStackWithoutFrames: objects V8 allocated with no JavaScript on
+// the stack get words, not an empty line.
+func TestAllocStackWithoutFrames(t *testing.T) {
+	got := AllocStackText(leak.AllocationStack{Count: 2, Bytes: 64}, 10)
+	if want := "2 of 10 traced objects: (no JavaScript function on the stack)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
