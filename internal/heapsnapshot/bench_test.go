@@ -77,3 +77,33 @@ func BenchmarkParseUints(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseUintsFile runs the number scanner on the nodes and edges
+// arrays of $LEAKHOUND_BENCH_SNAPSHOT, each as one buffer; ns/num is per
+// number (bench/perf.md has the figures and what was tried to lower them).
+func BenchmarkParseUintsFile(b *testing.B) {
+	path := os.Getenv("LEAKHOUND_BENCH_SNAPSHOT")
+	if path == "" {
+		b.Skip("set LEAKHOUND_BENCH_SNAPSHOT to a .heapsnapshot file")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, key := range []string{"nodes", "edges"} {
+		i := bytes.Index(data, []byte(`"`+key+`":[`)) + len(key) + 4
+		j := i + bytes.IndexByte(data[i:], ']')
+		text := data[i:j]
+		b.Run(key, func(b *testing.B) {
+			dst := make([]uint32, 0, len(text)/2+1)
+			b.SetBytes(int64(len(text)))
+			for b.Loop() {
+				var bad int
+				if dst, bad, _ = parseUints(text, dst[:0]); bad >= 0 {
+					b.Fatal("parse error")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(dst)), "ns/num")
+		})
+	}
+}
