@@ -41,13 +41,19 @@ func BenchmarkRead_1M(b *testing.B)   { benchRead(b, 1_000_000, 0) }
 // Single worker, to show what the parallel pipeline buys.
 func BenchmarkRead_1M_1worker(b *testing.B) { benchRead(b, 1_000_000, 1) }
 
-// BenchmarkReadFile parses the file named by $LEAKHOUND_BENCH_SNAPSHOT (for
-// example one written by bench/make-snapshot.js), from disk as users do.
-func BenchmarkReadFile(b *testing.B) {
+// benchFile is $LEAKHOUND_BENCH_SNAPSHOT; the benchmark is skipped without it.
+func benchFile(b *testing.B) string {
 	path := os.Getenv("LEAKHOUND_BENCH_SNAPSHOT")
 	if path == "" {
 		b.Skip("set LEAKHOUND_BENCH_SNAPSHOT to a .heapsnapshot file")
 	}
+	return path
+}
+
+// BenchmarkReadFile parses the file named by $LEAKHOUND_BENCH_SNAPSHOT (for
+// example one written by bench/make-snapshot.js), from disk as users do.
+func BenchmarkReadFile(b *testing.B) {
+	path := benchFile(b)
 	st, err := os.Stat(path)
 	if err != nil {
 		b.Fatal(err)
@@ -82,11 +88,7 @@ func BenchmarkParseUints(b *testing.B) {
 // arrays of $LEAKHOUND_BENCH_SNAPSHOT, each as one buffer; ns/num is per
 // number (bench/perf.md has the figures and what was tried to lower them).
 func BenchmarkParseUintsFile(b *testing.B) {
-	path := os.Getenv("LEAKHOUND_BENCH_SNAPSHOT")
-	if path == "" {
-		b.Skip("set LEAKHOUND_BENCH_SNAPSHOT to a .heapsnapshot file")
-	}
-	data, err := os.ReadFile(path)
+	data, err := os.ReadFile(benchFile(b))
 	if err != nil {
 		b.Fatal(err)
 	}
