@@ -1,9 +1,6 @@
 package heapgraph
 
-import (
-	"bytes"
-	"encoding/binary"
-)
+import "bytes"
 
 // DOM link states, as in V8's detachedness field.
 const (
@@ -29,7 +26,7 @@ func (a *analysis) propagateDOMState() {
 		}
 		return
 	}
-	if allZero(s.NodeDetachedness) {
+	if bytes.Count(s.NodeDetachedness, []byte{0}) == len(s.NodeDetachedness) {
 		// Node.js snapshots carry the field with every state unknown:
 		// nothing propagates, and the array (a byte a node) is dropped
 		// before the dominators' peak. Nothing is detached by name either,
@@ -154,20 +151,4 @@ func (g *Graph) Detachedness(n uint32) uint8 {
 		return DetachednessUnknown
 	}
 	return g.detachedness[n]
-}
-
-// allZero reports whether every byte of b is 0, eight at a time.
-func allZero(b []uint8) bool {
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		if binary.LittleEndian.Uint64(b[i:]) != 0 {
-			return false
-		}
-	}
-	for ; i < len(b); i++ {
-		if b[i] != 0 {
-			return false
-		}
-	}
-	return true
 }
