@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/leak"
@@ -75,4 +76,15 @@ func allocFacts(stacks []leak.AllocationStack, traced, untraced int, before bool
 		out = append(out, Fact{"  no stack", UntracedText(untraced, before)})
 	}
 	return out
+}
+
+// writeAllocMarkdown is allocFacts for Markdown: a paragraph a stack, then
+// how many objects had no stack.
+func writeAllocMarkdown(w io.Writer, stacks []leak.AllocationStack, traced, untraced int, before bool) {
+	for _, st := range stacks {
+		fmt.Fprintf(w, "Allocated: `%s`\n\n", mdEscape(AllocStackText(st, traced)))
+	}
+	if len(stacks) > 0 && untraced > 0 {
+		fmt.Fprintf(w, "No stack: %s\n\n", UntracedText(untraced, before))
+	}
 }

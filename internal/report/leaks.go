@@ -279,12 +279,7 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 		if s.Location != nil {
 			fmt.Fprintf(w, "Code: `%s`\n\n", locText(s.Location))
 		}
-		for _, st := range s.AllocationStacks {
-			fmt.Fprintf(w, "Allocated: `%s`\n\n", mdEscape(AllocStackText(st, s.AllocationTraced)))
-		}
-		if len(s.AllocationStacks) > 0 && s.AllocationUntraced > 0 {
-			fmt.Fprintf(w, "No stack: %s\n\n", UntracedText(s.AllocationUntraced, false))
-		}
+		writeAllocMarkdown(w, s.AllocationStacks, s.AllocationTraced, s.AllocationUntraced, false)
 		fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\nSteps (ids for `leakhound inspect`):\n\n```\n%s\n```\n\n",
 			s.PathText, strings.Join(pathLines(s.RetainerPath), "\n"))
 		fmt.Fprintf(w, "**Fix:** %s\n", s.Hint)

@@ -188,12 +188,7 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 			if a.Location != nil {
 				fmt.Fprintf(w, "Code: `%s`\n\n", locText(a.Location))
 			}
-			for _, st := range a.AllocationStacks {
-				fmt.Fprintf(w, "Allocated: `%s`\n\n", mdEscape(AllocStackText(st, a.AllocationTraced)))
-			}
-			if len(a.AllocationStacks) > 0 && a.AllocationUntraced > 0 {
-				fmt.Fprintf(w, "No stack: %s\n\n", UntracedText(a.AllocationUntraced, true))
-			}
+			writeAllocMarkdown(w, a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced, true)
 			fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\n**Fix:** %s\n", a.PathText, a.Hint)
 		}
 	}
