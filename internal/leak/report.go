@@ -1,0 +1,209 @@
+package leak
+
+import "fmt"
+
+// The report's types: what Analyze returns (Report, its Suspects and their
+// Holders, paths and locations), as the CLI, serve, MCP and --json show it.
+
+// Pattern is the kind of leak a suspect looks like.
+type Pattern string
+
+// The patterns leakhound recognises.
+const (
+	PatternEventListener Pattern = "event-listener"
+	PatternTimer         Pattern = "timer"
+	PatternCollection    Pattern = "unbounded-collection"
+	PatternClosure       Pattern = "closure"
+	PatternPromise       Pattern = "promise"
+	PatternDetachedDOM   Pattern = "detached-dom"
+	PatternStringBuffer  Pattern = "string-or-buffer"
+	PatternOther         Pattern = "other"
+)
+
+// SnapshotInfo describes one snapshot of the series.
+type SnapshotInfo struct {
+	Name      string `json:"name"`
+	Nodes     int    `json:"nodes"`
+	TotalSize uint64 `json:"total_size"` // retained size of the root: all reachable bytes
+}
+
+// PathStep is one step of a representative retaining path, from the root
+// toward the leaked object. Repeat > 1 means the same step (same edge name
+// and class) occurs that many times in a row, e.g. a timer list.
+type PathStep struct {
+	Edge     string `json:"edge"`      // edge name from the previous step ("" for the first)
+	EdgeType string `json:"edge_type"` // property, element, context, internal, hidden, shortcut
+	Class    string `json:"class"`     // DevTools class name of the node
+	Name     string `json:"name"`      // node name (function name, constructor, ...)
+	ID       uint32 `json:"id"`        // snapshot id of the (first) node
+	Type     string `json:"type"`      // V8 node type: object, closure, array, ...
+	Repeat   int    `json:"repeat,omitempty"`
+}
+
+// Location is a source position (1-based line and column).
+type Location struct {
+	Function string `json:"function,omitempty"`
+	Script   string `json:"script,omitempty"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+}
+
+// Suspect is one group of leaked objects sharing a retaining-path shape.
+type Suspect struct {
+	Rank    int     `json:"rank"`
+	Pattern Pattern `json:"pattern"`
+	// Class is the most telling class of what leaks: the first user-defined
+	// object class under the leaked object (RequestContext under a listener
+	// closure), else the leaked object's own class.
+	Class string `json:"class"`
+	// RootClass is the class of the objects the path leads to (listener
+	// closures, Map entries, Timeouts...).
+	RootClass string `json:"root_class"`
+	// Count and RetainedSize are per snapshot: the objects with this path
+	// shape and what they retain (not double counting nested ones).
+	Count []int64 `json:"count"`
+	// CountUnit is what Count counts: "" for objects, "slots" for a
+	// collection that grows in place (pointer-sized words of it and its
+	// backing stores, which also counts numbers stored inline), "bytes"
+	// for a slot whose value is replaced by a bigger one at every snapshot
+	// (the value's retained size).
+	CountUnit    string   `json:"count_unit,omitempty"`
+	RetainedSize []uint64 `json:"retained_size"`
+	GrowthBytes  int64    `json:"growth_bytes"` // RetainedSize[last] - RetainedSize[first]
+	GrowthCount  int64    `json:"growth_count"` // Count[last] - Count[first]
+	// NewObjects is how many of them were allocated after the first
+	// snapshot and are still alive in the last.
+	NewObjects int `json:"new_objects"`
+	// Parts are the suspects merged into this one (same holder object, or
+	// same code and mechanism), the first being its own: details of one
+	// leak, whose bytes the suspect counts once.
+	Parts []Part `json:"parts,omitempty"`
+	// Context is a library's or node's object the leaked objects also keep,
+	// when Class names the program's own (the request next to a session):
+	// "IncomingMessage", "WebSocket (ws)".
+	Context      string     `json:"context,omitempty"`
+	RetainerPath []PathStep `json:"retainer_path"`
+	// PathText is the path as `leakhound paths` prints it, runs folded.
+	PathText string `json:"path_text"`
+	// PathSteps is PathText cut at its arrows, one step each (for views
+	// that show a step per line; JSON has retainer_path).
+	PathSteps []string  `json:"-"`
+	Location  *Location `json:"location"`
+	Hint      string    `json:"hint"`
+	// Holder describes the emitter or collection for event-listener and
+	// unbounded-collection: its class, id and, for listeners, the event.
+	Holder *Holder `json:"holder,omitempty"`
+	// Evidence says why this is a suspect: "grew at each of 2 intervals,
+	// by 3,000 and 3,000 entries", and when the evidence is thin (three
+	// snapshots or fewer, small or uneven growth) what would firm it up.
+	Evidence string `json:"evidence"`
+	// Intervals is the growth of Count between consecutive snapshots.
+	Intervals []int64 `json:"intervals"`
+	// ThinEvidence: few snapshots, small or uneven growth, or only a
+	// collection's capacity seen; more snapshots would tell better.
+	ThinEvidence bool `json:"thin_evidence"`
+	// AllocationStacks are where the leaking objects were allocated, the
+	// most common first, when the snapshots carry allocation traces
+	// (`--allocation-stacks`); AllocationTraced is how many of the
+	// leaking objects had one, AllocationUntraced how many had none. V8
+	// drops the stack of some objects it traced (those the GC moves after
+	// V8 gave them a snapshot id: node 22 drops the most), so the stacks
+	// are a sample of the leaking objects, not a census.
+	AllocationStacks   []AllocationStack `json:"allocation_stacks,omitempty"`
+	AllocationTraced   int               `json:"allocation_traced,omitempty"`
+	AllocationUntraced int               `json:"allocation_untraced,omitempty"`
+
+	rep        uint32 // representative leak root (node ordinal in the last snapshot)
+	collection bool   // a growing collection: rep is the collection itself
+	shape      uint32 // path suspects: the (loose) shape of the group
+	localized  bool   // Count and RetainedSize narrowed to the holder (see localize)
+	single     bool   // from one snapshot: accumulation, not growth (single.go)
+	settled    bool   // the leaked objects are settled promises or their results
+	// pendingSlot: the entries keep the resolve (or reject) function of a
+	// promise still pending in this property ("PendingCall.resolve").
+	pendingSlot string
+	byClass     bool // class growth: the leaked objects are the new ones of rep's class
+	// weakKeyClass and weakKeyPath: for entries of a WeakMap, the class
+	// of a key and the end of its retaining path (what keeps it alive).
+	weakKeyClass, weakKeyPath string
+	// capacityOnly: a collection of numbers stored inline, of which a
+	// snapshot shows only the capacity (Count is in slots).
+	capacityOnly bool
+	capacity     []int64 // collections: slots of capacity per snapshot, for notes
+}
+
+// Part is one of the suspects merged into one.
+type Part struct {
+	Class       string `json:"class"`
+	RootClass   string `json:"root_class"`
+	Holder      string `json:"holder,omitempty"` // "Array @123", "EventEmitter @5 'tick'"
+	GrowthBytes int64  `json:"growth_bytes"`
+	GrowthCount int64  `json:"growth_count"`
+}
+
+func partOf(s *Suspect) Part {
+	p := Part{Class: s.Class, RootClass: s.RootClass, GrowthBytes: s.GrowthBytes, GrowthCount: s.GrowthCount}
+	if h := s.Holder; h != nil {
+		p.Holder = fmt.Sprintf("%s @%d", h.Class, h.ID)
+		if h.Event != "" {
+			p.Holder += " '" + h.Event + "'"
+		}
+	}
+	return p
+}
+
+// Holder is the object that keeps the leaked objects.
+type Holder struct {
+	Class string `json:"class"`
+	ID    uint32 `json:"id"`
+	Event string `json:"event,omitempty"` // event-listener: the event name
+	// Listeners is how many listeners the event has in the last snapshot,
+	// counted on the emitter itself (event-listener only).
+	Listeners int `json:"listeners,omitempty"`
+	// Kind is Map, Set, Array, dictionary, linked list or listeners for a
+	// collection or emitter; for a slot whose value is replaced by a bigger
+	// one at every snapshot, what the slot is: variable, property, element
+	// or internal.
+	Kind string `json:"kind,omitempty"`
+	// Name is the variable or property the holder is kept in (single
+	// snapshot only: `Map pendingOrders`).
+	Name string `json:"name,omitempty"`
+	// Slot is that slot's name (a closure's variable, a property name, an
+	// element index [i] or V8's internal field name).
+	Slot string `json:"slot,omitempty"`
+	// Owner is the object that keeps the collection in a field (a
+	// cache's or loader's instance: LRUCache, DataLoader, a metric), its
+	// id, the variable or property it is kept in and, when its class
+	// comes from node_modules, the npm package. Several collections of
+	// one owner (a Map plus parallel arrays) are one leak.
+	Owner     string `json:"owner,omitempty"`
+	OwnerID   uint32 `json:"owner_id,omitempty"`
+	OwnerName string `json:"owner_name,omitempty"`
+	Package   string `json:"package,omitempty"`
+	// Entries is the collection's size in the last snapshot (a Map's or
+	// Set's entries, an Array's elements) as references show it, so
+	// entries of small integers only are not counted; 0 when unknown.
+	// Count is what leaks through it, which need not be all of it.
+	Entries int `json:"entries,omitempty"`
+	// OtherEvents are the emitter's other events with more listeners than
+	// node's own warning threshold (10): one object subscribing to several
+	// events (a 'data' and an 'end' listener per request) piles up on all.
+	OtherEvents []EventListeners `json:"other_events,omitempty"`
+}
+
+// EventListeners is one event of an emitter and its listener count.
+type EventListeners struct {
+	Event     string `json:"event"`
+	Listeners int    `json:"listeners"`
+}
+
+// Report is the result of Analyze.
+type Report struct {
+	Leak      bool           `json:"leak"`
+	Snapshots []SnapshotInfo `json:"snapshots"`
+	Suspects  []Suspect      `json:"suspects"`
+	// Notes are caveats about the input worth telling the user.
+	Notes []string `json:"notes,omitempty"`
+
+	slowing int // groups left out for growing less and less (see Unsure)
+}
