@@ -430,4 +430,4 @@ func isDir(p string) bool {
 }
 
 // allocStacksUsage is the help of --allocation-stacks (run, capture, watch).
-const allocStacksUsage = "turn on V8's allocation tracking from the first snapshot to the last, so each leak suspect shows the call stacks that allocated its objects. It slows the target a lot meanwhile: allocation-heavy code ran 6-12x slower and an HTTP server answered 10-25x fewer requests (bench/allocstacks, node 20-26); for a test run, not production"
+const allocStacksUsage = "turn on V8's allocation tracking from the first snapshot to the last, so each leak suspect shows the call stacks that allocated its objects. It slows the target a lot meanwhile: allocation-heavy code ran 6-12x slower and an HTTP server answered 10-25x fewer requests (bench/allocstacks, node 20-26); for a test run, not production. run starts node with --no-compact so that every object keeps its stack (docs/live.md)"

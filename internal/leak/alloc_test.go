@@ -12,13 +12,14 @@ import (
 
 // tracedSeries runs testdata/alloc/series.js, which writes 3 snapshots
 // with allocation tracking on. Inlining is off so that the stacks are
-// exact (inlined functions leave V8's stacks: docs/live.md).
+// exact (inlined functions leave V8's stacks: docs/live.md), and so is
+// compaction, which makes V8 drop or mix up stacks, as run does.
 func tracedSeries(t *testing.T) []string {
 	t.Helper()
 	node := nodetest.Path(t)
 	dir := t.TempDir()
 	script := filepath.Join(scenarioDir(t), "..", "alloc", "series.js")
-	out, err := exec.Command(node, "--no-turbo-inlining", "--no-maglev-inlining", script, dir, "3").CombinedOutput()
+	out, err := exec.Command(node, "--no-compact", "--no-turbo-inlining", "--no-maglev-inlining", script, dir, "3").CombinedOutput()
 	if err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}

@@ -54,7 +54,7 @@ func AllocStackText(st leak.AllocationStack, traced int) string {
 // reader takes the stacks for the sample they are. before: the objects may
 // predate tracking (one snapshot); a series' new objects cannot.
 func UntracedText(untraced int, before bool) string {
-	why := "V8 drops the stacks of some traced objects when the GC moves them, node 22 the most"
+	why := "V8 drops the stacks of some traced objects when the GC compacts the heap, node 22 the most (start node with --no-compact to keep them: run does)"
 	if before {
 		why = "allocated before tracking began, or " + why
 	}
