@@ -12,9 +12,20 @@ while IFS=: read -r file name; do
   pkg="./$(dirname "$file")"
   found=$((found + 1))
   echo "fuzz $pkg $name ($dur)"
-  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$dur" "$pkg"; then
-    failed+=("$pkg $name")
+  out=$(mktemp)
+  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$dur" "$pkg" 2>&1 | tee "$out"; then
+    # Go's fuzzer can fail a slow target with "context deadline exceeded"
+    # when -fuzztime runs out during an input, without finding anything
+    # (no failing input written). That one run is repeated; a finding is
+    # never retried.
+    if grep -q 'context deadline exceeded' "$out" && ! grep -q 'Failing input written' "$out" &&
+      go test -run '^$' -fuzz "^${name}\$" -fuzztime "$dur" "$pkg"; then
+      echo "fuzz $pkg $name: FLAKY (the fuzzer's deadline, no failing input; passed when run again)"
+    else
+      failed+=("$pkg $name")
+    fi
   fi
+  rm -f "$out"
 done < <(git ls-files '*_test.go' | xargs -r grep -oE '^func Fuzz[A-Za-z0-9_]*' /dev/null \
           | sed 's/func //' | sort -u)
 echo "fuzz targets run: $found"
