@@ -98,6 +98,26 @@ func (a *analysis) calculateClasses() {
 	sh, total := a.collectShapes()
 	a.applyInterfaces(tab, sh, a.inferInterfaces(sh, total))
 	a.splitByLocation(tab)
+	a.narrowClasses()
+}
+
+// class16Limit is the most classes kept in 16-bit class ids (a variable so
+// that tests can exercise the 32-bit path).
+var class16Limit = 1 << 16
+
+// narrowClasses keeps the class ids in 2 bytes a node when they fit, as
+// they nearly always do (heaps have hundreds to thousands of classes): the
+// class ids outlive Build, and every byte a node kept is part of the peak.
+func (a *analysis) narrowClasses() {
+	g := a.g
+	if len(g.Classes) > class16Limit {
+		return
+	}
+	c16 := make([]uint16, len(g.class))
+	for i, c := range g.class {
+		c16[i] = uint16(c)
+	}
+	g.class, g.class16 = nil, c16
 }
 
 // objectClassName shortens DOM-like names: '<div id="a">' -> '<div>'.

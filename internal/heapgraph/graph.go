@@ -75,7 +75,8 @@ type Graph struct {
 	// under 4 GiB), which saves 4 bytes a node.
 	retained32 []uint32
 	distance   []int32
-	class      []uint32 // index into Classes
+	class      []uint32 // index into Classes; nil when class16 holds them
+	class16    []uint16 // the same when there are at most 65,536 classes (nearly always)
 
 	detachedness []uint8 // nil when the snapshot has no detachedness field and no "Detached " native node
 
@@ -290,10 +291,15 @@ func (g *Graph) RetainedSize(n uint32) uint64 {
 func (g *Graph) ShallowSize(n uint32) uint64 { return uint64(g.S.NodeSelfSize[n]) }
 
 // ClassIndex is n's index into Classes.
-func (g *Graph) ClassIndex(n uint32) uint32 { return g.class[n] }
+func (g *Graph) ClassIndex(n uint32) uint32 {
+	if g.class16 != nil {
+		return uint32(g.class16[n])
+	}
+	return g.class[n]
+}
 
 // ClassName is DevTools' class name of n ("Function", "(string)", "Foo", ...).
-func (g *Graph) ClassName(n uint32) string { return g.Classes[g.class[n]].Name }
+func (g *Graph) ClassName(n uint32) string { return g.Classes[g.ClassIndex(n)].Name }
 
 // ID is n's snapshot object id (shown as @ID).
 func (g *Graph) ID(n uint32) uint32 { return g.S.NodeID[n] }

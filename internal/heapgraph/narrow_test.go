@@ -50,3 +50,56 @@ func TestRetainedWidths(t *testing.T) {
 		}
 	}
 }
+
+// TestClassWidths: class ids kept in 16 bits (at most 65,536 classes, as in
+// nearly every heap) and in 32 bits give the same classes and Summary.
+func TestClassWidths(t *testing.T) {
+	for _, name := range goldenNames(t) {
+		build := func(limit int) *Graph {
+			t.Helper()
+			old := class16Limit
+			class16Limit = limit
+			defer func() { class16Limit = old }()
+			s, err := heapsnapshot.Read(readGz(t, filepath.Join(goldenDir, name+".heapsnapshot.gz")), heapsnapshot.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			g, err := Build(s, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return g
+		}
+		narrow, wide := build(class16Limit), build(0)
+		if narrow.class16 == nil || narrow.class != nil || wide.class == nil || wide.class16 != nil {
+			t.Fatal("the limit did not choose the widths")
+		}
+		for n := uint32(0); n < uint32(narrow.NodeCount()); n++ {
+			if a, b := narrow.ClassIndex(n), wide.ClassIndex(n); a != b {
+				t.Fatalf("%s: node %d: class %d in 16 bits, %d in 32", name, n, a, b)
+			}
+		}
+		if !slices.Equal(narrow.Summary(), wide.Summary()) || !slices.Equal(narrow.Classes, wide.Classes) {
+			t.Errorf("%s: Summary or classes differ between the widths", name)
+		}
+		for _, g := range []*Graph{narrow, wide} {
+			p := g.Parts()
+			g2, err := FromParts(g.S, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(g2.Summary(), g.Summary()) || g2.ClassName(1) != g.ClassName(1) {
+				t.Errorf("%s: parts lost the classes", name)
+			}
+			// Both widths at once, or neither, are refused.
+			p.Class, p.Class16 = make([]uint32, g.NodeCount()), make([]uint16, g.NodeCount())
+			if _, err := FromParts(g.S, p); err == nil {
+				t.Errorf("%s: parts with both class widths were accepted", name)
+			}
+			p.Class, p.Class16 = nil, nil
+			if _, err := FromParts(g.S, p); err == nil {
+				t.Errorf("%s: parts without class ids were accepted", name)
+			}
+		}
+	}
+}

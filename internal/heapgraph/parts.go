@@ -16,7 +16,8 @@ type Parts struct {
 	Retained     []uint64 // per node, or nil when Retained32 holds them
 	Retained32   []uint32 // per node when every retained size fits in 32 bits, else nil
 	Distance     []int32  // per node
-	Class        []uint32 // per node, index into Classes
+	Class        []uint32 // per node, index into Classes, or nil when Class16 holds them
+	Class16      []uint16 // per node when there are at most 65,536 classes, else nil
 	Detachedness []uint8  // per node, or nil
 
 	FirstDominated []uint32 // NodeCount+1
@@ -40,7 +41,7 @@ func (g *Graph) Parts() Parts {
 	g.retOnce.Do(g.buildRetainers)
 	g.ids.Do(g.buildIDIndex)
 	return Parts{
-		Dominator: g.dominator, Retained: g.retained, Retained32: g.retained32, Distance: g.distance, Class: g.class,
+		Dominator: g.dominator, Retained: g.retained, Retained32: g.retained32, Distance: g.distance, Class: g.class, Class16: g.class16,
 		Detachedness: g.detachedness, FirstDominated: g.FirstDominated, Dominated: g.Dominated,
 		FirstRetainer: g.firstRetainer, RetainerNode: g.retainerNode, RetainerEdge: g.retainerEdge,
 		IDOrder: g.idOrder, Classes: g.Classes, Stats: g.Stats, Summary: g.Summary(),
@@ -64,7 +65,7 @@ func FromParts(s *heapsnapshot.Snapshot, p Parts) (*Graph, error) {
 		{"self sizes", len(s.NodeSelfSize), n}, {"first edges", len(s.FirstEdge), n + 1},
 		{"edge types", len(s.EdgeType), m}, {"edge names", len(s.EdgeNameOrIndex), m}, {"edge targets", len(s.EdgeTo), m},
 		{"dominators", len(p.Dominator), n}, {"retained sizes", len(p.Retained) + len(p.Retained32), n}, {"distances", len(p.Distance), n},
-		{"classes", len(p.Class), n}, {"first dominated", len(p.FirstDominated), n + 1}, {"dominated", len(p.Dominated), n - 1},
+		{"classes", len(p.Class) + len(p.Class16), n}, {"first dominated", len(p.FirstDominated), n + 1}, {"dominated", len(p.Dominated), n - 1},
 		{"first retainers", len(p.FirstRetainer), n + 1}, {"retainer nodes", len(p.RetainerNode), m},
 		{"retainer edges", len(p.RetainerEdge), m}, {"id order", len(p.IDOrder), n},
 	}
@@ -75,6 +76,9 @@ func FromParts(s *heapsnapshot.Snapshot, p Parts) (*Graph, error) {
 	}
 	if p.Retained != nil && p.Retained32 != nil {
 		return nil, errors.New("retained sizes are given twice")
+	}
+	if p.Class != nil && p.Class16 != nil {
+		return nil, errors.New("class ids are given twice")
 	}
 	if p.Detachedness != nil && len(p.Detachedness) != n {
 		return nil, fmt.Errorf("detachedness: %d entries, want %d", len(p.Detachedness), n)
@@ -104,7 +108,7 @@ func FromParts(s *heapsnapshot.Snapshot, p Parts) (*Graph, error) {
 		S: s, Root: 0,
 		firstRetainer: p.FirstRetainer, retainerNode: p.RetainerNode, retainerEdge: p.RetainerEdge,
 		FirstDominated: p.FirstDominated, Dominated: p.Dominated,
-		dominator: p.Dominator, retained: p.Retained, retained32: p.Retained32, distance: p.Distance, class: p.Class,
+		dominator: p.Dominator, retained: p.Retained, retained32: p.Retained32, distance: p.Distance, class: p.Class, class16: p.Class16,
 		detachedness: p.Detachedness, Classes: p.Classes, Stats: p.Stats, idOrder: p.IDOrder,
 		summary: p.Summary,
 	}
@@ -125,6 +129,16 @@ func checkParts(s *heapsnapshot.Snapshot, p *Parts) error {
 		return func(lo, hi int) error {
 			for i, v := range a[lo:hi] {
 				if v >= limit {
+					return fmt.Errorf("%s[%d] = %d is out of range", name, lo+i, v)
+				}
+			}
+			return nil
+		}
+	}
+	below16 := func(name string, a []uint16, limit uint32) check {
+		return func(lo, hi int) error {
+			for i, v := range a[lo:hi] {
+				if uint32(v) >= limit {
 					return fmt.Errorf("%s[%d] = %d is out of range", name, lo+i, v)
 				}
 			}
@@ -164,7 +178,8 @@ func checkParts(s *heapsnapshot.Snapshot, p *Parts) error {
 		{int(m), below("edge targets", s.EdgeTo, n)},
 		{int(n) + 1, rising("first edges", s.FirstEdge, m)},
 		{int(n), below("dominators", p.Dominator, n)},
-		{int(n), below("classes", p.Class, classes)},
+		{len(p.Class), below("classes", p.Class, classes)},
+		{len(p.Class16), below16("classes", p.Class16, classes)},
 		{int(n) + 1, rising("first dominated", p.FirstDominated, n-1)},
 		{int(n) - 1, below("dominated", p.Dominated, n)},
 		{int(n) + 1, rising("first retainers", p.FirstRetainer, m)},

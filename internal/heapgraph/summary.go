@@ -37,7 +37,7 @@ func (g *Graph) Summary() []ClassSummary {
 		if sz == 0 {
 			continue
 		}
-		c := g.class[v]
+		c := g.ClassIndex(uint32(v))
 		r := &rows[c]
 		d := g.distance[v]
 		if !seen[c] {
@@ -83,7 +83,7 @@ func (g *Graph) addMaxRetained(rows []ClassSummary) {
 		if self[v] == 0 {
 			return
 		}
-		c := g.class[v]
+		c := g.ClassIndex(v)
 		if open[c] == 0 {
 			rows[c].Retained += g.RetainedSize(v)
 		}
@@ -101,7 +101,7 @@ func (g *Graph) addMaxRetained(rows []ClassSummary) {
 			continue
 		}
 		if top.mark {
-			open[g.class[top.node]]--
+			open[g.ClassIndex(top.node)]--
 		}
 		stack = stack[:len(stack)-1]
 	}

@@ -36,7 +36,7 @@ import (
 
 // Version is the format version. Bump it whenever the layout changes or
 // heapgraph's numbers for a snapshot change, so old indexes are not used.
-const Version = 4
+const Version = 5
 
 // Ext is the file name extension of index files.
 const Ext = ".lhx"
@@ -146,6 +146,7 @@ const (
 	secTraceNodeID
 	secTraceNodeParent
 	secTraceNodeFunc
+	secClass16 // instead of secClass when there are at most 65,536 classes (version 5)
 	secLast
 )
 
@@ -156,6 +157,8 @@ func elemSize(id uint32) uint32 {
 		return 1
 	case secRetained:
 		return 8
+	case secClass16:
+		return 2
 	}
 	return 4
 }

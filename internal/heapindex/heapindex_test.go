@@ -354,3 +354,50 @@ func TestRoundTripTraces(t *testing.T) {
 		t.Fatal("traces differ after the round trip")
 	}
 }
+
+// TestRoundTripWideClasses: a graph with more than 65,536 classes keeps
+// 32-bit class ids; its index holds that section instead of the 16-bit one
+// and re-opens to the same classes.
+func TestRoundTripWideClasses(t *testing.T) {
+	g, _, id := build(t, "casestudy")
+	p := g.Parts()
+	if p.Class16 == nil {
+		t.Fatal("the golden snapshot's classes are not 16-bit")
+	}
+	p.Class = make([]uint32, len(p.Class16))
+	for i, c := range p.Class16 {
+		p.Class[i] = uint32(c)
+	}
+	p.Class16 = nil
+	wide, err := heapgraph.FromParts(g.S, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), id.Name())
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(f, wide, id); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Open(path, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gp := got.Parts()
+	if gp.Class == nil || gp.Class16 != nil {
+		t.Fatal("the index did not keep 32-bit class ids")
+	}
+	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
+		if got.ClassIndex(n) != g.ClassIndex(n) {
+			t.Fatalf("node %d: class %d, want %d", n, got.ClassIndex(n), g.ClassIndex(n))
+		}
+	}
+	if !reflect.DeepEqual(got.Summary(), g.Summary()) {
+		t.Error("summaries differ")
+	}
+}

@@ -152,13 +152,16 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 	}
 	for _, need := range []uint32{secInfo, secNodeType, secNodeName, secNodeID, secNodeSelfSize, secFirstEdge,
 		secEdgeType, secEdgeName, secEdgeTo, secStrData, secStrOffsets, secDominator, secDistance,
-		secClass, secFirstDominated, secDominated, secFirstRetainer, secRetainerNode, secRetainerEdge, secIDOrder} {
+		secFirstDominated, secDominated, secFirstRetainer, secRetainerNode, secRetainerEdge, secIDOrder} {
 		if _, ok := secs[need]; !ok {
 			return nil, errorf("section %d is missing", need)
 		}
 	}
 	if (secs[secRetained] == nil) == (secs[secRetained32] == nil) {
 		return nil, errorf("needs exactly one retained-size section")
+	}
+	if (secs[secClass] == nil) == (secs[secClass16] == nil) {
+		return nil, errorf("needs exactly one class-id section")
 	}
 	var inf info
 	if err := json.Unmarshal(secs[secInfo], &inf); err != nil {
@@ -194,7 +197,7 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 	}
 	g, err := heapgraph.FromParts(s, heapgraph.Parts{
 		Dominator: view[uint32](secs[secDominator]), Retained: view[uint64](secs[secRetained]), Retained32: view[uint32](secs[secRetained32]),
-		Distance: view[int32](secs[secDistance]), Class: view[uint32](secs[secClass]),
+		Distance: view[int32](secs[secDistance]), Class: view[uint32](secs[secClass]), Class16: view[uint16](secs[secClass16]),
 		Detachedness: view[uint8](secs[secDetachedness]), FirstDominated: view[uint32](secs[secFirstDominated]),
 		Dominated: view[uint32](secs[secDominated]), FirstRetainer: view[uint32](secs[secFirstRetainer]),
 		RetainerNode: view[uint32](secs[secRetainerNode]), RetainerEdge: view[uint32](secs[secRetainerEdge]),
@@ -274,7 +277,7 @@ func checksums(secs [][]byte) []uint32 {
 
 // view is b as a slice of T, in place (b is aligned and little-endian);
 // nil for an absent section.
-func view[T uint8 | uint32 | int32 | uint64](b []byte) []T {
+func view[T uint8 | uint16 | uint32 | int32 | uint64](b []byte) []T {
 	if b == nil {
 		return nil
 	}

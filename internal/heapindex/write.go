@@ -42,7 +42,7 @@ type section struct {
 	data []byte
 }
 
-func bytesOf[T uint8 | uint32 | int32 | uint64](a []T) []byte {
+func bytesOf[T uint8 | uint16 | uint32 | int32 | uint64](a []T) []byte {
 	if len(a) == 0 {
 		return nil
 	}
@@ -71,7 +71,7 @@ func sections(g *heapgraph.Graph) ([]section, error) {
 		{secLocNode, bytesOf(s.LocationNode)}, {secLocScript, bytesOf(s.LocationScript)},
 		{secLocLine, bytesOf(s.LocationLine)}, {secLocColumn, bytesOf(s.LocationColumn)},
 		{secDominator, bytesOf(p.Dominator)}, {secRetained, bytesOf(p.Retained)}, {secRetained32, bytesOf(p.Retained32)}, {secDistance, bytesOf(p.Distance)},
-		{secClass, bytesOf(p.Class)}, {secDetachedness, bytesOf(p.Detachedness)},
+		{secClass, bytesOf(p.Class)}, {secClass16, bytesOf(p.Class16)}, {secDetachedness, bytesOf(p.Detachedness)},
 		{secFirstDominated, bytesOf(p.FirstDominated)}, {secDominated, bytesOf(p.Dominated)},
 		{secFirstRetainer, bytesOf(p.FirstRetainer)}, {secRetainerNode, bytesOf(p.RetainerNode)},
 		{secRetainerEdge, bytesOf(p.RetainerEdge)}, {secIDOrder, bytesOf(p.IDOrder)},
@@ -87,7 +87,7 @@ func sections(g *heapgraph.Graph) ([]section, error) {
 		// Optional arrays are absent rather than empty; the others are
 		// written even when empty so the reader can tell.
 		if sec.data == nil && (sec.id == secNodeTrace || sec.id == secNodeDetachedness || sec.id == secDetachedness ||
-			sec.id == secRetained || sec.id == secRetained32) {
+			sec.id == secRetained || sec.id == secRetained32 || sec.id == secClass || sec.id == secClass16) {
 			continue
 		}
 		out = append(out, sec)
