@@ -176,8 +176,8 @@ func (a *analysis) computeEssentialEdges() {
 //
 // It is the largest user of memory, so it works in DFS-number space
 // (vertices numbered 1..n in DFS order, 0 meaning none) over a predecessor
-// index holding only essential edges as numbers (4 bytes per essential
-// edge instead of the 8 per edge of a retainer index), and it lets arrays
+// index holding only essential edges as numbers (3 or 4 bytes per
+// essential edge instead of the 8 per edge of a retainer index), and it lets arrays
 // share memory. The main loop visits vertices by decreasing number; those
 // above the current one are linked into the forest, the others not yet:
 //   - the parent array becomes the ancestor array (a vertex is linked
@@ -253,14 +253,14 @@ func (a *analysis) dominators() {
 		first[i] = sum
 	}
 	first[n+1] = sum
-	preds := make([]uint32, sum)
+	preds := newPredIndex(sum, n)
 	for o := uint32(0); o < N; o++ {
 		u := number[o]
 		for e := firstEdge[o]; e < firstEdge[o+1]; e++ {
 			if getBit(ess, e) {
 				if t := number[edgeTo[e]]; u > t {
 					first[t]--
-					preds[first[t]] = u
+					preds.set(first[t], u)
 				}
 			}
 		}
@@ -305,7 +305,7 @@ func (a *analysis) dominators() {
 			sw = low // lower than w, and eval of an unlinked vertex is itself
 		}
 		for k := start; k < end; k++ {
-			u := eval(preds[k])
+			u := eval(preds.at(k))
 			su := u
 			if u >= linkedFrom {
 				su = semi[u]
@@ -336,7 +336,7 @@ func (a *analysis) dominators() {
 		}
 		lb[p] = 0
 	}
-	preds, stack = nil, nil
+	preds, stack = predIndex{}, nil
 	for w := uint32(2); w <= n; w++ {
 		if !getBit(drained, w) {
 			dom[w] = 0
@@ -363,6 +363,42 @@ func (a *analysis) dominators() {
 	g.dominator = res
 	// Keep the DFS order (as ordinals) for the retained-size pass.
 	a.dfsOrder = vertex[1 : n+1]
+}
+
+// pred24Max is the largest vertex number kept in 3 bytes in the
+// predecessor index (a variable so that tests can exercise the 4-byte one).
+var pred24Max uint32 = 1<<24 - 1
+
+// predIndex holds the predecessor index's numbers in 3 bytes each while
+// every vertex number fits (heaps under 16.7 M nodes), else in 4: it is
+// the largest array of the dominators' main loop, the peak of Build.
+type predIndex struct {
+	w3 []byte
+	w4 []uint32
+}
+
+func newPredIndex(size, maxNumber uint32) predIndex {
+	if maxNumber <= pred24Max {
+		return predIndex{w3: make([]byte, 3*int(size))}
+	}
+	return predIndex{w4: make([]uint32, size)}
+}
+
+func (p *predIndex) at(k uint32) uint32 {
+	if p.w3 != nil {
+		b := p.w3[3*int(k) : 3*int(k)+3]
+		return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16
+	}
+	return p.w4[k]
+}
+
+func (p *predIndex) set(k, v uint32) {
+	if p.w3 != nil {
+		b := p.w3[3*int(k) : 3*int(k)+3]
+		b[0], b[1], b[2] = byte(v), byte(v>>8), byte(v>>16)
+		return
+	}
+	p.w4[k] = v
 }
 
 // dominatorDFS numbers the nodes in DevTools' dominator DFS order over the

@@ -49,13 +49,19 @@ func TestDominatorsMatchReference(t *testing.T) {
 		wantDom, wantOrder := ref.refDominators()
 		wantDom = slices.Clone(wantDom)
 		wantOrder = slices.Clone(wantOrder)
-		a := &analysis{g: g, s: s, essential: ess}
-		a.dominators()
-		if !slices.Equal(g.dominator, wantDom) {
-			t.Fatalf("seed %d (%d nodes): dominators differ\n got %v\nwant %v", seed, n, g.dominator, wantDom)
-		}
-		if !slices.Equal(a.dfsOrder, wantOrder) {
-			t.Fatalf("seed %d: DFS order differs", seed)
+		// Both widths of the predecessor index: 3 bytes a number, and 4.
+		for _, max24 := range []uint32{pred24Max, 0} {
+			old := pred24Max
+			pred24Max = max24
+			a := &analysis{g: g, s: s, essential: ess}
+			a.dominators()
+			pred24Max = old
+			if !slices.Equal(g.dominator, wantDom) {
+				t.Fatalf("seed %d (%d nodes, pred24Max %d): dominators differ\n got %v\nwant %v", seed, n, max24, g.dominator, wantDom)
+			}
+			if !slices.Equal(a.dfsOrder, wantOrder) {
+				t.Fatalf("seed %d (pred24Max %d): DFS order differs", seed, max24)
+			}
 		}
 	}
 }
