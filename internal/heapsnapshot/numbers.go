@@ -369,6 +369,34 @@ func parseUints(b []byte, dst []uint32) ([]uint32, int, string) {
 				}
 				goto separator
 			}
+			// Eight digits fill the word (node ids and edge targets of big
+			// heaps): convert them, then take up to two more one by one.
+			if nd == 8 && i+8 <= n {
+				d := ((w & loNibbles) * 2561) >> 8
+				d = ((d & 0x00FF00FF00FF00FF) * 6553601) >> 16
+				v = ((d & 0x0000FFFF0000FFFF) * 42949672960001) >> 32
+				j := i + 8
+				for ; j < n && j < i+10; j++ {
+					c := b[j] - '0'
+					if c > 9 {
+						break
+					}
+					v = v*10 + uint64(c)
+				}
+				// An eleventh digit or a value past 32 bits: the general
+				// case says what is wrong.
+				if v <= math.MaxUint32 && (j == n || b[j]-'0' > 9) {
+					out[k] = uint32(v)
+					k++
+					i = j
+					if i < n && b[i] == ',' {
+						i++
+						continue
+					}
+					goto separator
+				}
+				v = 0
+			}
 		}
 		// General case: whitespace, long numbers, the end of the buffer, errors.
 		for i < n && isWS(b[i]) {

@@ -3,6 +3,7 @@ package heapsnapshot
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,13 +17,16 @@ func TestParseUints(t *testing.T) {
 		n := 1 + r.IntN(40)
 		for i := 0; i < n; i++ {
 			var v uint32
-			switch r.IntN(4) {
+			switch r.IntN(5) {
 			case 0:
 				v = uint32(r.IntN(10))
 			case 1:
 				v = uint32(r.IntN(100000))
 			case 2:
 				v = r.Uint32()
+			case 3:
+				// 7 to 9 digits: node ids and edge targets of big heaps
+				v = uint32(1_000_000 + r.IntN(999_000_000))
 			default:
 				v = math.MaxUint32 - uint32(r.IntN(3))
 			}
@@ -51,7 +55,7 @@ func TestParseUints(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range []string{"", "1,", ",1", "1,,2", "4294967296", "12345678901", "1 2", "1.5", "-1", "1e3", "a", "1,x"} {
+	for _, bad := range []string{"", "1,", ",1", "1,,2", "4294967296", "12345678901", "9999999999,1", "1,12345678,123456789012", "12345678.5", "12345678x", "1 2", "1.5", "-1", "1e3", "a", "1,x"} {
 		buf := []byte(bad + "]")
 		if _, i, _ := parseUints(buf[:len(bad)], nil); i < 0 {
 			t.Errorf("%q accepted", bad)
@@ -79,4 +83,36 @@ func TestDivider(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzParseUints checks the SWAR scanner against a plain reading of the
+// grammar: numbers of digits only, at most 4294967295, separated by commas,
+// with JSON whitespace around them.
+func FuzzParseUints(f *testing.F) {
+	for _, s := range []string{"1,2,3", "12345678,123456789,\n1234567890", "0,00000000001", "4294967295,4294967296",
+		"1 ,\t2", "99999999,9", "1,,2", "12345678x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var want []uint32
+		ok := true
+		for _, part := range strings.Split(s, ",") {
+			p := strings.Trim(part, " \t\r\n")
+			v, err := strconv.ParseUint(p, 10, 32)
+			if err != nil || strings.ContainsAny(p, "+-_") {
+				ok = false
+				break
+			}
+			want = append(want, uint32(v))
+		}
+		// Bytes past the end are loaded but must never count.
+		buf := []byte(s + "]1234567890123456")
+		got, bad, msg := parseUints(buf[:len(s)], nil)
+		if ok != (bad < 0) {
+			t.Fatalf("%q: accepted %v (%s at %d), want %v", s, bad < 0, msg, bad, ok)
+		}
+		if ok && !slices.Equal(got, want) {
+			t.Fatalf("%q: got %v, want %v", s, got, want)
+		}
+	})
 }
