@@ -8,7 +8,7 @@ import (
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
-// TestDominatorsMatchReference compares the memory-lean Lengauer–Tarjan
+// TestDominatorsMatchReference compares the memory-lean semi-NCA
 // with a plain transcription of DevTools' version (below) on random graphs
 // full of what real snapshots rarely have: nodes no essential edge reaches,
 // unreachable cycles, self-loops, duplicate edges, long chains.
