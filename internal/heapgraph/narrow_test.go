@@ -8,26 +8,28 @@ import (
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
+// buildWith analyses the golden snapshot name with *limit set to v.
+func buildWith[T any](t *testing.T, name string, limit *T, v T) *Graph {
+	t.Helper()
+	old := *limit
+	*limit = v
+	defer func() { *limit = old }()
+	s, err := heapsnapshot.Read(readGz(t, filepath.Join(goldenDir, name+".heapsnapshot.gz")), heapsnapshot.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := Build(s, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
 // TestRetainedWidths: retained sizes kept in 32 bits (heaps under 4 GiB)
 // and in 64 bits give the same numbers and the same Summary.
 func TestRetainedWidths(t *testing.T) {
 	name := goldenNames(t)[0]
-	build := func(limit uint64) *Graph {
-		t.Helper()
-		old := retained32Limit
-		retained32Limit = limit
-		defer func() { retained32Limit = old }()
-		s, err := heapsnapshot.Read(readGz(t, filepath.Join(goldenDir, name+".heapsnapshot.gz")), heapsnapshot.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		g, err := Build(s, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return g
-	}
-	narrow, wide := build(retained32Limit), build(0)
+	narrow, wide := buildWith(t, name, &retained32Limit, retained32Limit), buildWith(t, name, &retained32Limit, 0)
 	if narrow.retained32 == nil || narrow.retained != nil || wide.retained == nil || wide.retained32 != nil {
 		t.Fatal("the limit did not choose the widths")
 	}
@@ -55,22 +57,7 @@ func TestRetainedWidths(t *testing.T) {
 // nearly every heap) and in 32 bits give the same classes and Summary.
 func TestClassWidths(t *testing.T) {
 	for _, name := range goldenNames(t) {
-		build := func(limit int) *Graph {
-			t.Helper()
-			old := class16Limit
-			class16Limit = limit
-			defer func() { class16Limit = old }()
-			s, err := heapsnapshot.Read(readGz(t, filepath.Join(goldenDir, name+".heapsnapshot.gz")), heapsnapshot.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			g, err := Build(s, Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			return g
-		}
-		narrow, wide := build(class16Limit), build(0)
+		narrow, wide := buildWith(t, name, &class16Limit, class16Limit), buildWith(t, name, &class16Limit, 0)
 		if narrow.class16 == nil || narrow.class != nil || wide.class == nil || wide.class16 != nil {
 			t.Fatal("the limit did not choose the widths")
 		}

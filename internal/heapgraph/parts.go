@@ -118,33 +118,26 @@ func FromParts(s *heapsnapshot.Snapshot, p Parts) (*Graph, error) {
 	return g, nil
 }
 
+// belowCheck returns a check that a[lo:hi] holds only numbers below limit.
+func belowCheck[T uint8 | uint16 | uint32](name string, a []T, limit uint32) func(lo, hi int) error {
+	return func(lo, hi int) error {
+		for i, v := range a[lo:hi] {
+			if uint32(v) >= limit {
+				return fmt.Errorf("%s[%d] = %d is out of range", name, lo+i, v)
+			}
+		}
+		return nil
+	}
+}
+
 // checkParts checks that every index in the arrays is in range and every
 // CSR offset array rises to its end, splitting the work over the cores.
 func checkParts(s *heapsnapshot.Snapshot, p *Parts) error {
 	n, m := uint32(s.NodeCount), uint32(s.EdgeCount)
 	nodeTypes, edgeTypes := len(s.Meta.NodeTypes), len(s.Meta.EdgeTypes)
 	classes := uint32(len(p.Classes))
-	type check func(lo, hi int) error
-	below := func(name string, a []uint32, limit uint32) check {
-		return func(lo, hi int) error {
-			for i, v := range a[lo:hi] {
-				if v >= limit {
-					return fmt.Errorf("%s[%d] = %d is out of range", name, lo+i, v)
-				}
-			}
-			return nil
-		}
-	}
-	below16 := func(name string, a []uint16, limit uint32) check {
-		return func(lo, hi int) error {
-			for i, v := range a[lo:hi] {
-				if uint32(v) >= limit {
-					return fmt.Errorf("%s[%d] = %d is out of range", name, lo+i, v)
-				}
-			}
-			return nil
-		}
-	}
+	type check = func(lo, hi int) error
+	below := belowCheck[uint32]
 	rising := func(name string, a []uint32, last uint32) check {
 		return func(lo, hi int) error {
 			if lo == 0 && a[0] != 0 || hi == len(a) && a[len(a)-1] != last {
@@ -158,28 +151,18 @@ func checkParts(s *heapsnapshot.Snapshot, p *Parts) error {
 			return nil
 		}
 	}
-	small := func(name string, a []uint8, limit int) check {
-		return func(lo, hi int) error {
-			for i, v := range a[lo:hi] {
-				if int(v) >= limit {
-					return fmt.Errorf("%s[%d] = %d is out of range", name, lo+i, v)
-				}
-			}
-			return nil
-		}
-	}
 	type job struct {
 		size int
 		run  check
 	}
 	jobs := []job{
-		{int(n), small("node types", s.NodeType, nodeTypes)},
-		{int(m), small("edge types", s.EdgeType, edgeTypes)},
+		{int(n), belowCheck("node types", s.NodeType, uint32(nodeTypes))},
+		{int(m), belowCheck("edge types", s.EdgeType, uint32(edgeTypes))},
 		{int(m), below("edge targets", s.EdgeTo, n)},
 		{int(n) + 1, rising("first edges", s.FirstEdge, m)},
 		{int(n), below("dominators", p.Dominator, n)},
 		{len(p.Class), below("classes", p.Class, classes)},
-		{len(p.Class16), below16("classes", p.Class16, classes)},
+		{len(p.Class16), belowCheck("classes", p.Class16, classes)},
 		{int(n) + 1, rising("first dominated", p.FirstDominated, n-1)},
 		{int(n) - 1, below("dominated", p.Dominated, n)},
 		{int(n) + 1, rising("first retainers", p.FirstRetainer, m)},

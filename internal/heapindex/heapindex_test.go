@@ -32,6 +32,13 @@ func build(t testing.TB, name string) (*heapgraph.Graph, string, Identity) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return g, writeIndex(t, g, id), id
+}
+
+// writeIndex writes g's index into a temporary directory and returns its
+// path, checking that Size predicted its size.
+func writeIndex(t testing.TB, g *heapgraph.Graph, id Identity) string {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), id.Name())
 	f, err := os.Create(path)
 	if err != nil {
@@ -47,7 +54,7 @@ func build(t testing.TB, name string) (*heapgraph.Graph, string, Identity) {
 	if want, _ := Size(g); want != n {
 		t.Fatalf("Size says %d bytes, Write wrote %d", want, n)
 	}
-	return g, path, id
+	return path
 }
 
 // TestRoundTrip re-opens indexes of real snapshots and checks every number
@@ -373,18 +380,7 @@ func TestRoundTripWideClasses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(t.TempDir(), id.Name())
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Write(f, wide, id); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Close(); err != nil {
-		t.Fatal(err)
-	}
-	got, err := Open(path, id)
+	got, err := Open(writeIndex(t, wide, id), id)
 	if err != nil {
 		t.Fatal(err)
 	}
