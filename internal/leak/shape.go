@@ -318,6 +318,15 @@ func (sh *shaper) bfs() {
 	weak := s.EdgeTypeIndex.Weak
 	queue := make([]uint32, 0, 1024)
 	sh.order = make([]uint32, 0, n)
+	var volatile []uint32
+	isVolatile := func(v uint32) bool {
+		return int(s.NodeType[v]) == s.NodeTypeIndex.Synthetic && volatileRoots[s.NodeNameString(v)]
+	}
+	// run goes breadth first from queue. A volatile root met on the way
+	// waits for tier 3: with no user roots (a snapshot taken at the heap
+	// limit can have none), tier 1 starts at "(GC roots)" itself, and a
+	// table a Map is growing, held by "(Handle scope)" as well as by the
+	// Map, must still be reached through the Map.
 	run := func() {
 		for i := 0; i < len(queue); i++ {
 			sh.order = append(sh.order, queue[i])
@@ -331,7 +340,11 @@ func (sh *shaper) bfs() {
 					continue
 				}
 				sh.parentNode[to], sh.parentEdge[to] = v, e
-				queue = append(queue, to)
+				if isVolatile(to) {
+					volatile = append(volatile, to)
+				} else {
+					queue = append(queue, to)
+				}
 			}
 		}
 		queue = queue[:0]
@@ -346,7 +359,6 @@ func (sh *shaper) bfs() {
 	}
 	run()
 	// Tier 2: the other children of the root and their stable sub-roots.
-	var volatile []uint32
 	for e := s.FirstEdge[root]; e < s.FirstEdge[root+1]; e++ {
 		to := s.EdgeTo[e]
 		if sh.parentNode[to] != unknown {
@@ -369,7 +381,7 @@ func (sh *shaper) bfs() {
 				continue
 			}
 			sh.parentNode[to], sh.parentEdge[to] = r, e
-			if volatileRoots[s.NodeNameString(to)] {
+			if isVolatile(to) {
 				volatile = append(volatile, to)
 			} else {
 				queue = append(queue, to)
