@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
-	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
 // TestChromeDetachedDOM runs the series analysis on two snapshots Chromium
@@ -88,14 +87,7 @@ func TestDOMListenerOnWindow(t *testing.T) {
 "nodes":[9,0,1,0,1,0, 8,1,3,100,1,1, 8,2,5,20,1,0, 8,3,7,20,1,0, 8,4,9,20,1,0, 5,0,11,32,1,0, 3,5,13,24,1,0, 8,6,15,104,0,2],
 "edges":[5,7,6, 1,1,12, 1,1,18, 1,1,24, 1,1,30, 0,8,36, 0,9,42],
 "strings":["","Window / http://127.0.0.1","InternalNode","EventListener","V8EventListener","system / Context","<li class=\"row\">","global","context","row"]}`
-	s, err := heapsnapshot.Read(strings.NewReader(snap), heapsnapshot.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := heapgraph.Build(s, heapgraph.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, snap)
 	const closure, li = 5, 7
 	if g.ClassName(li) != "Detached <li>" || g.Detachedness(4) != heapgraph.DetachednessAttached {
 		t.Fatalf("DOM state: %q, listener %d", g.ClassName(li), g.Detachedness(4))
@@ -126,14 +118,7 @@ func TestComponentKeepsElement(t *testing.T) {
 "nodes":[9,0,1,0,1,0, 3,1,3,100,1,0, 3,2,5,40,1,0, 1,0,7,64,1,0, 3,3,9,24,1,0, 8,4,11,104,0,2],
 "edges":[5,5,6, 2,6,12, 3,7,18, 1,1,24, 2,8,30],
 "strings":["","Window","Map","Row","<li>","global","cache","table","el"]}`
-	s, err := heapsnapshot.Read(strings.NewReader(snap), heapsnapshot.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := heapgraph.Build(s, heapgraph.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, snap)
 	x := newExplainer(g, newShaper(g, newShapeTrie()))
 	sus := Suspect{rep: 4, Count: []int64{60, 120}, RetainedSize: []uint64{1, 2}}
 	x.explain(&sus)

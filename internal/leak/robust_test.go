@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
-	"github.com/leakhound/leakhound/internal/heapsnapshot"
 	"github.com/leakhound/leakhound/internal/heapsnapshot/snapshottest"
 )
 
@@ -15,15 +14,7 @@ func synthetic(t *testing.T, c snapshottest.Config) *heapgraph.Graph {
 	if _, err := snapshottest.Write(&buf, c); err != nil {
 		t.Fatal(err)
 	}
-	s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := heapgraph.Build(s, heapgraph.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return graphFrom(t, &buf)
 }
 
 // Random graphs (cycles, unreachable nodes, odd types, tiny sizes) must

@@ -1,6 +1,7 @@
 package leak
 
 import (
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -25,14 +26,7 @@ func TestVolatileRootHeldBack(t *testing.T) {
 "nodes":[9,0,1,0,1, 9,1,3,0,2, 9,2,5,0,1, 9,3,7,0,1, 3,4,9,32,1, 1,0,11,1000,1, 3,5,13,40,0],
 "edges":[1,1,5, 1,1,10, 1,2,15, 1,1,25, 1,1,20, 3,6,25, 1,1,30],
 "strings":["","(GC roots)","(Handle scope)","(Stack roots)","Map","Order","table"]}`
-	s, err := heapsnapshot.Read(strings.NewReader(snap), heapsnapshot.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := heapgraph.Build(s, heapgraph.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, snap)
 	const handleScope, mapNode, order = 2, 4, 6
 	x := newExplainer(g, newShaper(g, newShapeTrie()))
 	p := x.path(order)
@@ -43,4 +37,24 @@ func TestVolatileRootHeldBack(t *testing.T) {
 	if len(p) == 0 || !slices.Contains(through, mapNode) || slices.Contains(through, handleScope) {
 		t.Errorf("path %q (nodes %v), want one through the Map, not (Handle scope)", g.FormatPath(p), through)
 	}
+}
+
+// graphOf analyses a snapshot given as JSON text.
+func graphOf(t *testing.T, snap string) *heapgraph.Graph {
+	t.Helper()
+	return graphFrom(t, strings.NewReader(snap))
+}
+
+// graphFrom reads and analyses a snapshot.
+func graphFrom(t *testing.T, r io.Reader) *heapgraph.Graph {
+	t.Helper()
+	s, err := heapsnapshot.Read(r, heapsnapshot.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := heapgraph.Build(s, heapgraph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
 }
