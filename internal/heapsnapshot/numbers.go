@@ -319,6 +319,15 @@ const (
 	all6      = 0x0606060606060606
 )
 
+// digits8 is the value of the eight decimal digits in d, one a byte (0-9),
+// the first in the lowest byte: pairs, then fours, then all eight are
+// combined by three multiplications.
+func digits8(d uint64) uint64 {
+	d = (d * 2561) >> 8
+	d = ((d & 0x00FF00FF00FF00FF) * 6553601) >> 16
+	return ((d & 0x0000FFFF0000FFFF) * 42949672960001) >> 32
+}
+
 // parseUints parses "n, n, n" (JSON whitespace allowed) appending to dst. On
 // error it returns the byte index of the problem and a message, else -1.
 //
@@ -348,10 +357,7 @@ func parseUints(b []byte, dst []uint32) ([]uint32, int, string) {
 			z := (w&hiNibbles ^ all3) | ((w+all6)&hiNibbles ^ all3)
 			nd := bits.TrailingZeros64(z) >> 3
 			if uint(nd-1) < 7 && nd <= n-i {
-				d := (w & loNibbles) << (uint(8-nd) * 8)
-				d = (d * 2561) >> 8
-				d = ((d & 0x00FF00FF00FF00FF) * 6553601) >> 16
-				out[k] = uint32(((d & 0x0000FFFF0000FFFF) * 42949672960001) >> 32)
+				out[k] = uint32(digits8((w & loNibbles) << (uint(8-nd) * 8)))
 				k++
 				i += nd
 				// The bytes after the digits are in w: V8's separators ","
@@ -372,9 +378,7 @@ func parseUints(b []byte, dst []uint32) ([]uint32, int, string) {
 			// Eight digits fill the word (node ids and edge targets of big
 			// heaps): convert them, then take up to two more one by one.
 			if nd == 8 && i+8 <= n {
-				d := ((w & loNibbles) * 2561) >> 8
-				d = ((d & 0x00FF00FF00FF00FF) * 6553601) >> 16
-				v = ((d & 0x0000FFFF0000FFFF) * 42949672960001) >> 32
+				v = digits8(w & loNibbles)
 				j := i + 8
 				for ; j < n && j < i+10; j++ {
 					c := b[j] - '0'
