@@ -358,7 +358,8 @@ func (sh *shaper) bfs() {
 		}
 	}
 	run()
-	// Tier 2: the other children of the root and their stable sub-roots.
+	// Tier 2: the other children of the root ((GC roots) and its stable
+	// sub-roots; run holds the volatile ones back).
 	for e := s.FirstEdge[root]; e < s.FirstEdge[root+1]; e++ {
 		to := s.EdgeTo[e]
 		if sh.parentNode[to] != unknown {
@@ -366,27 +367,6 @@ func (sh *shaper) bfs() {
 		}
 		sh.parentNode[to], sh.parentEdge[to] = root, heapgraph.NoEdge
 		queue = append(queue, to)
-	}
-	// Expand synthetic roots one level by hand to hold back volatile ones.
-	roots := append([]uint32(nil), queue...)
-	queue = queue[:0]
-	for _, r := range roots {
-		queue = append(queue, r)
-		if int(s.NodeType[r]) != s.NodeTypeIndex.Synthetic {
-			continue
-		}
-		for e := s.FirstEdge[r]; e < s.FirstEdge[r+1]; e++ {
-			to := s.EdgeTo[e]
-			if sh.parentNode[to] != unknown || int(s.EdgeType[e]) == weak {
-				continue
-			}
-			sh.parentNode[to], sh.parentEdge[to] = r, e
-			if isVolatile(to) {
-				volatile = append(volatile, to)
-			} else {
-				queue = append(queue, to)
-			}
-		}
 	}
 	run()
 	// Tier 3: what only the volatile roots reach.
