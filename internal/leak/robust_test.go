@@ -2,9 +2,12 @@ package leak
 
 import (
 	"bytes"
+	"io"
+	"strings"
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/heapsnapshot"
 	"github.com/leakhound/leakhound/internal/heapsnapshot/snapshottest"
 )
 
@@ -15,6 +18,26 @@ func synthetic(t *testing.T, c snapshottest.Config) *heapgraph.Graph {
 		t.Fatal(err)
 	}
 	return graphFrom(t, &buf)
+}
+
+// graphOf analyses a snapshot given as JSON text.
+func graphOf(t *testing.T, snap string) *heapgraph.Graph {
+	t.Helper()
+	return graphFrom(t, strings.NewReader(snap))
+}
+
+// graphFrom reads and analyses a snapshot.
+func graphFrom(t *testing.T, r io.Reader) *heapgraph.Graph {
+	t.Helper()
+	s, err := heapsnapshot.Read(r, heapsnapshot.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := heapgraph.Build(s, heapgraph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
 }
 
 // Random graphs (cycles, unreachable nodes, odd types, tiny sizes) must

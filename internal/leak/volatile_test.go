@@ -1,13 +1,8 @@
 package leak
 
 import (
-	"io"
 	"slices"
-	"strings"
 	"testing"
-
-	"github.com/leakhound/leakhound/internal/heapgraph"
-	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
 // TestVolatileRootHeldBack: a snapshot written at the heap limit can have
@@ -37,24 +32,4 @@ func TestVolatileRootHeldBack(t *testing.T) {
 	if len(p) == 0 || !slices.Contains(through, mapNode) || slices.Contains(through, handleScope) {
 		t.Errorf("path %q (nodes %v), want one through the Map, not (Handle scope)", g.FormatPath(p), through)
 	}
-}
-
-// graphOf analyses a snapshot given as JSON text.
-func graphOf(t *testing.T, snap string) *heapgraph.Graph {
-	t.Helper()
-	return graphFrom(t, strings.NewReader(snap))
-}
-
-// graphFrom reads and analyses a snapshot.
-func graphFrom(t *testing.T, r io.Reader) *heapgraph.Graph {
-	t.Helper()
-	s, err := heapsnapshot.Read(r, heapsnapshot.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := heapgraph.Build(s, heapgraph.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
 }
