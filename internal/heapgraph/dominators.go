@@ -271,8 +271,10 @@ func (a *analysis) dominators() {
 		}
 	}
 
-	lb := number // labels of linked vertices
-	clear(lb)
+	// Labels of linked vertices, in number's memory; a vertex's label is
+	// set when it is linked and only read after, so the array needs no
+	// clearing.
+	lb := number
 	semi := first // semidominators of linked vertices
 	ancestor := parent
 	linkedFrom := n + 1
