@@ -134,7 +134,9 @@ func TestDetachedByName(t *testing.T) {
 // TestAllUnknownDetachedness: Node.js writes the detachedness field with
 // every state unknown. Then, as in DevTools, nothing is detached, not even
 // by name; the array is dropped (a byte a node less at the dominators'
-// peak), and a second Build of the same snapshot agrees.
+// peak), and a second Build of the same snapshot agrees. The parser drops
+// it (without reading it); Build drops it too when a snapshot made some
+// other way carries it.
 func TestAllUnknownDetachedness(t *testing.T) {
 	const snap = `{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count","detachedness"],
 "node_types":[["hidden","array","string","object","code","closure","regexp","number","native","synthetic"],"string","number","number","number","number","number"],
@@ -148,9 +150,19 @@ func TestAllUnknownDetachedness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.NodeDetachedness == nil {
-		t.Fatal("the parser dropped the detachedness field")
+	if s.NodeDetachedness != nil || !s.DetachednessUnknown {
+		t.Fatalf("the parser kept the all-unknown detachedness field (%d bytes)", len(s.NodeDetachedness))
 	}
+	for _, keep := range []bool{false, true} {
+		if keep {
+			s.NodeDetachedness, s.DetachednessUnknown = make([]uint8, s.NodeCount), false
+		}
+		checkAllUnknown(t, s)
+	}
+}
+
+func checkAllUnknown(t *testing.T, s *heapsnapshot.Snapshot) {
+	t.Helper()
 	for range 2 {
 		g, err := Build(s, Options{})
 		if err != nil {

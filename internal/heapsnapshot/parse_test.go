@@ -83,6 +83,9 @@ func reference(t testing.TB, data []byte) *Snapshot {
 	if allZero(s.NodeTraceNodeID) {
 		s.NodeTraceNodeID = nil
 	}
+	if s.NodeDetachedness != nil && bytes.Count(s.NodeDetachedness, []byte{0}) == n {
+		s.NodeDetachedness, s.DetachednessUnknown = nil, true
+	}
 	for i := 0; i < len(doc.Edges)/ef; i++ {
 		row := doc.Edges[i*ef:]
 		s.EdgeType = append(s.EdgeType, uint8(row[idx(m.EdgeFields, "type")]))
@@ -431,4 +434,13 @@ func TestTraceNodeIDs(t *testing.T) {
 			t.Errorf("trace=%v: NodeTraceNodeID nil=%v", trace, s.NodeTraceNodeID == nil)
 		}
 	}
+}
+
+func allZero(v []uint32) bool {
+	for _, x := range v {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }

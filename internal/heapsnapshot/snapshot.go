@@ -47,9 +47,10 @@ type Snapshot struct {
 	NodeID           []uint32 // V8 snapshot object id (stable within a process)
 	NodeSelfSize     []uint32 // shallow size in bytes
 	NodeTraceNodeID  []uint32 // nil if absent or all 0 (no allocation tracking)
-	NodeDetachedness []uint8  // nil if absent (0 unknown, 1 attached, 2 detached)
+	NodeDetachedness []uint8  // nil if absent or all 0 (0 unknown, 1 attached, 2 detached)
 	// DetachednessUnknown: the field was there with every state unknown
-	// (Node.js writes it so), and heapgraph.Build dropped NodeDetachedness.
+	// (Node.js writes it so), and the parser (or heapgraph.Build, for a
+	// snapshot made otherwise) dropped NodeDetachedness.
 	DetachednessUnknown bool
 
 	// FirstEdge is CSR: the edges of node n are FirstEdge[n]..FirstEdge[n+1]-1.
