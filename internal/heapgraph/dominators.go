@@ -2,6 +2,8 @@ package heapgraph
 
 import (
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
@@ -239,19 +241,16 @@ func (a *analysis) dominators() {
 	first := work
 	clear(first)
 	dom := make([]uint32, n+1) // below: the smallest lower predecessor (0: none)
-	for o := uint32(0); o < N; o++ {
-		u := number[o]
-		for e := firstEdge[o]; e < firstEdge[o+1]; e++ {
-			if !getBit(ess, e) {
-				continue
-			}
-			if t := number[edgeTo[e]]; u > t {
-				first[t]++
-			} else if d := dom[t]; d == 0 || u < d {
-				dom[t] = u
-			}
-		}
+	pi := predInput{firstEdge: firstEdge, edgeTo: edgeTo, ess: ess, number: number}
+	// Each vertex's range is written by one core only: the cores split the
+	// vertices by node ordinal (each scans every edge but looks up only
+	// the numbers of its own targets, the cache misses that cost), so
+	// nothing is shared and the index is the same as one core's.
+	N2 := N
+	if N >= predSplitMin && runtime.GOMAXPROCS(0) > 1 {
+		N2 = N / 2
 	}
+	both(N2 < N, func() { pi.count(first, dom, 0, N2) }, func() { pi.count(first, dom, N2, N) })
 	var sum uint32
 	for i := uint32(0); i <= n; i++ {
 		sum += first[i]
@@ -259,17 +258,7 @@ func (a *analysis) dominators() {
 	}
 	first[n+1] = sum
 	preds := newPredIndex(sum, n)
-	for o := uint32(0); o < N; o++ {
-		u := number[o]
-		for e := firstEdge[o]; e < firstEdge[o+1]; e++ {
-			if getBit(ess, e) {
-				if t := number[edgeTo[e]]; u > t {
-					first[t]--
-					preds.set(first[t], u)
-				}
-			}
-		}
-	}
+	both(N2 < N, func() { pi.fill(first, &preds, 0, N2) }, func() { pi.fill(first, &preds, N2, N) })
 
 	// Labels of linked vertices, in number's memory; a vertex's label is
 	// set when it is linked and only read after, so the array needs no
@@ -356,6 +345,80 @@ func (a *analysis) dominators() {
 	g.dominator = res
 	// Keep the DFS order (as ordinals) for the retained-size pass.
 	a.dfsOrder = vertex[1 : n+1]
+}
+
+// predSplitMin is the node count from which the predecessor index is
+// built on two cores (a variable so that tests can exercise the split).
+var predSplitMin uint32 = 1 << 16
+
+// predInput is what the predecessor index is built from.
+type predInput struct {
+	firstEdge, edgeTo []uint32
+	ess               []uint64
+	number            []uint32 // node ordinal -> DFS number
+}
+
+// count counts in first[t] the essential predecessors numbered above t of
+// each vertex t whose node ordinal is in [lo, hi), and keeps the smallest
+// numbered below it in dom[t].
+func (pi predInput) count(first, dom []uint32, lo, hi uint32) {
+	firstEdge, edgeTo, ess, number := pi.firstEdge, pi.edgeTo, pi.ess, pi.number
+	for o := 0; o+1 < len(firstEdge); o++ {
+		u := number[o]
+		for e := firstEdge[o]; e < firstEdge[o+1]; e++ {
+			to := edgeTo[e]
+			if to-lo >= hi-lo || !getBit(ess, e) {
+				continue
+			}
+			if t := number[to]; u > t {
+				first[t]++
+			} else if d := dom[t]; d == 0 || u < d {
+				dom[t] = u
+			}
+		}
+	}
+}
+
+// fill places the predecessors counted by count, each vertex's from the
+// end of its range (first[t] counts down to its start).
+func (pi predInput) fill(first []uint32, preds *predIndex, lo, hi uint32) {
+	firstEdge, edgeTo, ess, number := pi.firstEdge, pi.edgeTo, pi.ess, pi.number
+	for o := 0; o+1 < len(firstEdge); o++ {
+		u := number[o]
+		for e := firstEdge[o]; e < firstEdge[o+1]; e++ {
+			to := edgeTo[e]
+			if to-lo >= hi-lo || !getBit(ess, e) {
+				continue
+			}
+			if t := number[to]; u > t {
+				first[t]--
+				preds.set(first[t], u)
+			}
+		}
+	}
+}
+
+// both runs f and g, on two goroutines when split is set; a panic in
+// either reaches the caller (Build turns it into an error).
+func both(split bool, f, g func()) {
+	if !split {
+		f()
+		g()
+		return
+	}
+	var wg sync.WaitGroup
+	var caught any
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer func() { caught = recover() }()
+		f()
+	}()
+	g()
+	wg.Wait()
+	if caught != nil {
+		panic(caught)
+	}
 }
 
 // pred24Max is the largest vertex number kept in 3 bytes in the

@@ -49,18 +49,21 @@ func TestDominatorsMatchReference(t *testing.T) {
 		wantDom, wantOrder := ref.refDominators()
 		wantDom = slices.Clone(wantDom)
 		wantOrder = slices.Clone(wantOrder)
-		// Both widths of the predecessor index: 3 bytes a number, and 4.
+		// Both widths of the predecessor index (3 bytes a number, and 4),
+		// each built on one core and split over two.
 		for _, max24 := range []uint32{pred24Max, 0} {
-			old := pred24Max
-			pred24Max = max24
-			a := &analysis{g: g, s: s, essential: ess}
-			a.dominators()
-			pred24Max = old
-			if !slices.Equal(g.dominator, wantDom) {
-				t.Fatalf("seed %d (%d nodes, pred24Max %d): dominators differ\n got %v\nwant %v", seed, n, max24, g.dominator, wantDom)
-			}
-			if !slices.Equal(a.dfsOrder, wantOrder) {
-				t.Fatalf("seed %d (pred24Max %d): DFS order differs", seed, max24)
+			for _, splitMin := range []uint32{predSplitMin, 0} {
+				oldMax, oldMin := pred24Max, predSplitMin
+				pred24Max, predSplitMin = max24, splitMin
+				a := &analysis{g: g, s: s, essential: ess}
+				a.dominators()
+				pred24Max, predSplitMin = oldMax, oldMin
+				if !slices.Equal(g.dominator, wantDom) {
+					t.Fatalf("seed %d (%d nodes, pred24Max %d, predSplitMin %d): dominators differ\n got %v\nwant %v", seed, n, max24, splitMin, g.dominator, wantDom)
+				}
+				if !slices.Equal(a.dfsOrder, wantOrder) {
+					t.Fatalf("seed %d (pred24Max %d, predSplitMin %d): DFS order differs", seed, max24, splitMin)
+				}
 			}
 		}
 	}
