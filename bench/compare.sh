@@ -2,17 +2,22 @@
 # Compares leakhound (cold, and re-opening its index) with Chrome DevTools'
 # own heap snapshot code, memlab and @vscode/v8-heap-parser (Rust/WASM) on
 # the same real snapshots, written by node from a realistic mixed heap
-# (bench/make-snapshot.js). Measures wall time, CPU time (user+sys) and peak
-# RSS with /usr/bin/time and writes the table into bench/perf.md, between
-# its markers (or into $LEAKHOUND_BENCH_OUT).
+# (bench/make-snapshot.js) or from the TypeScript compiler holding a
+# type-checked program (bench/make-ts-snapshot.js). Measures wall time, CPU
+# time (user+sys) and peak RSS with /usr/bin/time and writes the table into
+# bench/perf.md, between its markers (or into $LEAKHOUND_BENCH_OUT).
 #
-#   bench/compare.sh [SIZE_MB ...]      default: 20 200 1000
+#   bench/compare.sh [SIZE_MB|ts ...]   default: 20 200 1000
+#
+# A number is a synthetic snapshot of about that size
+# ($work/snap-<N>MB.heapsnapshot), "ts" the TypeScript compiler's heap
+# (~130 MB, $work/snap-ts.heapsnapshot); missing ones are written first.
 #
 # Environment: LEAKHOUND_SHARED (default ../shared beside the repo, holds
 # tools/devtools-oracle), LEAKHOUND_BENCH_DIR (default bench/work: snapshots,
-# the npm installs, logs, the index directory), SKIP_MEMLAB=1 /
-# SKIP_DEVTOOLS=1 / SKIP_VSCODE=1 to leave one out, ROUNDS=N (default 1) to
-# run every tool N times, alternating, and report medians.
+# the npm installs (memlab, vscode, typescript), logs, the index directory),
+# SKIP_MEMLAB=1 / SKIP_DEVTOOLS=1 / SKIP_VSCODE=1 to leave one out, ROUNDS=N
+# (default 1) to run every tool N times, alternating, and report medians.
 # Needs node and npm (network for the first install). Runs one tool at a
 # time so they do not compete for the two cores.
 set -euo pipefail
@@ -120,25 +125,44 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.1fx
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=()
+ts_dir="$work/typescript"
 for mb in "${sizes[@]}"; do
-  snap="$work/snap-${mb}MB.heapsnapshot"
-  # V8 needs several times the snapshot's size in heap to write it.
-  heap_mb=$((mb * 12 + 2048)); [ $heap_mb -gt 20000 ] && heap_mb=20000
-  if [ ! -s "$snap" ]; then
-    echo "writing a ~${mb} MB snapshot" >&2
-    node --max-old-space-size=$heap_mb "$repo/bench/make-snapshot.js" "$snap" "$mb" >&2
+  if [ "$mb" = ts ]; then
+    snap="$work/snap-ts.heapsnapshot"
+    if [ ! -s "$snap" ]; then
+      if [ ! -d "$ts_dir/node_modules/typescript" ]; then
+        echo "installing typescript@5 into $ts_dir" >&2
+        mkdir -p "$ts_dir"
+        (cd "$ts_dir" && { [ -f package.json ] || echo '{"name":"typescript-bench","private":true}' > package.json; } \
+          && npm install --silent --no-audit --no-fund typescript@5 >&2)
+      fi
+      echo "writing the TypeScript compiler's snapshot" >&2
+      # The checked program holds ~120 MB of JS heap (peak RSS ~650 MB while
+      # the snapshot is written): 2 GB is ample.
+      NODE_PATH="$ts_dir/node_modules" node --max-old-space-size=2048 "$repo/bench/make-ts-snapshot.js" "$snap" >&2
+    fi
+  else
+    snap="$work/snap-${mb}MB.heapsnapshot"
+    # V8 needs several times the snapshot's size in heap to write it.
+    heap_mb=$((mb * 12 + 2048)); [ $heap_mb -gt 20000 ] && heap_mb=20000
+    if [ ! -s "$snap" ]; then
+      echo "writing a ~${mb} MB snapshot" >&2
+      node --max-old-space-size=$heap_mb "$repo/bench/make-snapshot.js" "$snap" "$mb" >&2
+    fi
   fi
   bytes=$(stat -c %s "$snap")
   size=$(awk -v b="$bytes" 'BEGIN { printf "%.0f MB", b / 1e6 }')
+  # The heaps below scale with the file's size.
+  size_mb=$((bytes / 1000000))
   echo "$snap ($size)" >&2
   nodes=$("$work/leakhound" summary "$snap" --json --top 1 --quiet 2>/dev/null \
     | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const j=JSON.parse(s);console.log(j.snapshot.nodes??j.snapshot.node_count??"?")}catch{console.log("?")}})')
 
   # DevTools keeps the whole graph in JS arrays: give it room.
-  js_heap=$((mb * 16 + 4096)); [ $js_heap -gt 22000 ] && js_heap=22000
+  js_heap=$((size_mb * 16 + 4096)); [ $js_heap -gt 22000 ] && js_heap=22000
   # The index is written once, outside the measurements.
   "$work/leakhound" index --quiet "$snap" >/dev/null
-  index_mb=$(( $(stat -c %s "$LEAKHOUND_INDEX_DIR"/$(ls -t "$LEAKHOUND_INDEX_DIR" | head -1)) / 1000000 ))
+  index_mb=$(( $(stat -c %s "$LEAKHOUND_INDEX_DIR/$(ls -t "$LEAKHOUND_INDEX_DIR" | head -1)") / 1000000 ))
   tools=(cold index)
   [ -n "$oracle" ] && tools+=(devtools)
   [ "${SKIP_MEMLAB:-}" != 1 ] && tools+=(memlab)
@@ -157,7 +181,8 @@ for mb in "${sizes[@]}"; do
     done
   done
   result "cold-$mb"; lh_wall=$wall lh_cpu=$cpu lh_rss=$rss
-  rows+=("| $size | $nodes | leakhound summary, cold | $wall | $cpu | $rss | | | |")
+  label=$size; [ "$mb" = ts ] && label="$size (TypeScript compiler)"
+  rows+=("| $label | $nodes | leakhound summary, cold | $wall | $cpu | $rss | | | |")
   result "index-$mb"
   rows+=("| | | leakhound summary, from its index ($index_mb MB) | $wall | $cpu | $rss | | | |")
   # The parser alone: the Go benchmark on this file (best of 3 reported by -count).
@@ -193,7 +218,13 @@ section="$work/compare-section.md"
   echo "- $rounds round(s), tools alternating within a round; medians"
   echo
   echo "Snapshots are written by node from \`bench/make-snapshot.js\` (objects, closures, Maps,"
-  echo "Sets, strings, arrays, Buffers, Promises, EventEmitters). Each tool loads the file and"
+  echo "Sets, strings, arrays, Buffers, Promises, EventEmitters)."
+  if [[ " ${sizes[*]} " == *" ts "* ]]; then
+    echo "The \"TypeScript compiler\" one is a real heap: the compiler holding a program that"
+    echo "type-checked its own \`typescript.d.ts\` against every standard lib"
+    echo "(\`bench/make-ts-snapshot.js\`)."
+  fi
+  echo "Each tool loads the file and"
   echo "builds its graph: leakhound runs the whole \`summary --json\` (parse, dominators,"
   echo "retained sizes, class aggregation), cold with \`--no-index\` and again re-opening the"
   echo "index \`leakhound index\` wrote (docs/index.md); DevTools' worker code (\`oracle.mjs"
