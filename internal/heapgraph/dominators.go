@@ -3,7 +3,6 @@ package heapgraph
 import (
 	"math"
 	"runtime"
-	"sync"
 
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
@@ -247,7 +246,7 @@ func (a *analysis) dominators() {
 	// the numbers of its own targets, the cache misses that cost), so
 	// nothing is shared and the index is the same as one core's.
 	N2 := N
-	if N >= predSplitMin && runtime.GOMAXPROCS(0) > 1 {
+	if N >= splitMin && runtime.GOMAXPROCS(0) > 1 {
 		N2 = N / 2
 	}
 	both(N2 < N, func() { pi.count(first, dom, 0, N2) }, func() { pi.count(first, dom, N2, N) })
@@ -347,10 +346,6 @@ func (a *analysis) dominators() {
 	a.dfsOrder = vertex[1 : n+1]
 }
 
-// predSplitMin is the node count from which the predecessor index is
-// built on two cores (a variable so that tests can exercise the split).
-var predSplitMin uint32 = 1 << 16
-
 // predInput is what the predecessor index is built from.
 type predInput struct {
 	firstEdge, edgeTo []uint32
@@ -395,29 +390,6 @@ func (pi predInput) fill(first []uint32, preds *predIndex, lo, hi uint32) {
 				preds.set(first[t], u)
 			}
 		}
-	}
-}
-
-// both runs f and g, on two goroutines when split is set; a panic in
-// either reaches the caller (Build turns it into an error).
-func both(split bool, f, g func()) {
-	if !split {
-		f()
-		g()
-		return
-	}
-	var wg sync.WaitGroup
-	var caught any
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer func() { caught = recover() }()
-		f()
-	}()
-	g()
-	wg.Wait()
-	if caught != nil {
-		panic(caught)
 	}
 }
 
@@ -479,9 +451,9 @@ func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, n
 		v := visit(o, p)
 		for v != 0 {
 			next := parent[v]
-			end := firstEdge[vertex[v]+1]
-			for ; work[v] < end; work[v]++ {
-				e := work[v]
+			// The cursor stays in a register while the edges are scanned.
+			e, end := work[v], firstEdge[vertex[v]+1]
+			for ; e < end; e++ {
 				if !getBit(ess, e) {
 					continue
 				}
@@ -490,6 +462,7 @@ func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, n
 					break
 				}
 			}
+			work[v] = e
 			v = next
 		}
 	}

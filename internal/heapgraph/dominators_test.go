@@ -52,17 +52,17 @@ func TestDominatorsMatchReference(t *testing.T) {
 		// Both widths of the predecessor index (3 bytes a number, and 4),
 		// each built on one core and split over two.
 		for _, max24 := range []uint32{pred24Max, 0} {
-			for _, splitMin := range []uint32{predSplitMin, 0} {
-				oldMax, oldMin := pred24Max, predSplitMin
-				pred24Max, predSplitMin = max24, splitMin
+			for _, split := range []uint32{splitMin, 0} {
+				oldMax, oldMin := pred24Max, splitMin
+				pred24Max, splitMin = max24, split
 				a := &analysis{g: g, s: s, essential: ess}
 				a.dominators()
-				pred24Max, predSplitMin = oldMax, oldMin
+				pred24Max, splitMin = oldMax, oldMin
 				if !slices.Equal(g.dominator, wantDom) {
-					t.Fatalf("seed %d (%d nodes, pred24Max %d, predSplitMin %d): dominators differ\n got %v\nwant %v", seed, n, max24, splitMin, g.dominator, wantDom)
+					t.Fatalf("seed %d (%d nodes, pred24Max %d, splitMin %d): dominators differ\n got %v\nwant %v", seed, n, max24, split, g.dominator, wantDom)
 				}
 				if !slices.Equal(a.dfsOrder, wantOrder) {
-					t.Fatalf("seed %d (pred24Max %d, predSplitMin %d): DFS order differs", seed, max24, splitMin)
+					t.Fatalf("seed %d (pred24Max %d, splitMin %d): DFS order differs", seed, max24, split)
 				}
 			}
 		}

@@ -66,6 +66,15 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestGoldenSplit runs TestGolden with every pass that can be split over
+// two cores split, as it is on big snapshots.
+func TestGoldenSplit(t *testing.T) {
+	old := splitMin
+	splitMin = 0
+	t.Cleanup(func() { splitMin = old })
+	TestGolden(t)
+}
+
 func testGolden(t *testing.T, goldenDir, name string) {
 	t.Run(name, func(t *testing.T) {
 		s := loadGolden(t, filepath.Join(goldenDir, name+".heapsnapshot.gz"))

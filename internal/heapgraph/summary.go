@@ -1,6 +1,7 @@
 package heapgraph
 
 import (
+	"runtime"
 	"slices"
 	"sort"
 )
@@ -33,23 +34,26 @@ func (g *Graph) Summary() []ClassSummary {
 		rows[i].Name = g.Classes[i].Name
 	}
 	self := g.S.NodeSelfSize
-	for v, sz := range self {
-		if sz == 0 {
-			continue
+	// The counts and the retained sizes fill different fields of the rows:
+	// the two walks run on two cores.
+	both(uint32(len(self)) >= splitMin && runtime.GOMAXPROCS(0) > 1, func() {
+		for v, sz := range self {
+			if sz == 0 {
+				continue
+			}
+			c := g.ClassIndex(uint32(v))
+			r := &rows[c]
+			d := g.distance[v]
+			if !seen[c] {
+				seen[c] = true
+				r.Distance = d
+			} else if d < r.Distance {
+				r.Distance = d
+			}
+			r.Count++
+			r.Shallow += uint64(sz)
 		}
-		c := g.ClassIndex(uint32(v))
-		r := &rows[c]
-		d := g.distance[v]
-		if !seen[c] {
-			seen[c] = true
-			r.Distance = d
-		} else if d < r.Distance {
-			r.Distance = d
-		}
-		r.Count++
-		r.Shallow += uint64(sz)
-	}
-	g.addMaxRetained(rows)
+	}, func() { g.addMaxRetained(rows) })
 	out := rows[:0]
 	for i, r := range rows {
 		if seen[i] {
