@@ -62,6 +62,13 @@ func FuzzRead(f *testing.F) {
 		if (err == nil) != (err2 == nil) {
 			t.Fatalf("serial and parallel disagree: %v / %v", err, err2)
 		}
+		// The strings' fast path must agree with the general one.
+		slowStrings = true
+		snap3, err3 := Read(bytes.NewReader(data), Options{Size: int64(len(data))})
+		slowStrings = false
+		if (err == nil) != (err3 == nil) {
+			t.Fatalf("the strings' fast and general paths disagree: %v / %v", err, err3)
+		}
 		if err != nil {
 			if !IsFormatError(err) || !IsFormatError(err2) {
 				t.Fatalf("error is not a FormatError: %v / %v", err, err2)
@@ -71,6 +78,9 @@ func FuzzRead(f *testing.F) {
 		checkInvariants(t, snap)
 		if !reflect.DeepEqual(snap, snap2) {
 			t.Fatal("serial and parallel results differ")
+		}
+		if !reflect.DeepEqual(snap, snap3) {
+			t.Fatal("the strings' fast and general paths give different results")
 		}
 	})
 }

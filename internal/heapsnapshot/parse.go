@@ -532,6 +532,9 @@ func (p *parser) stringsArray() error {
 		return nil
 	}
 	for {
+		if !slowStrings && p.stringsFast(st) {
+			return nil
+		}
 		if err := p.expect('"', "a string"); err != nil {
 			return err
 		}
@@ -550,6 +553,48 @@ func (p *parser) stringsArray() error {
 		}
 		if c != ',' {
 			return p.errAt(p.off()-1, "expected ',' or ']', found %s", quoteByte(c))
+		}
+	}
+}
+
+// slowStrings turns stringsFast off (tests compare the two paths).
+var slowStrings bool
+
+// stringsFast reads the elements of the strings array that lie whole in
+// the buffer and have no escape (nearly all), from p.pos, the start of an
+// element, without the per-byte calls of the general path, which takes
+// over at anything else (an escape, the buffer's end, an error). It
+// reports whether it consumed the closing ']'.
+func (p *parser) stringsFast(st *StringTable) bool {
+	b := p.buf[:p.end]
+	i := p.pos
+	for {
+		for i < len(b) && isWS(b[i]) {
+			i++
+		}
+		if i >= len(b) || b[i] != '"' {
+			return false
+		}
+		k := i + 1
+		for k < len(b) && b[k] != '"' && b[k] != '\\' {
+			k++
+		}
+		if k >= len(b) || b[k] != '"' {
+			return false
+		}
+		m := k + 1
+		for m < len(b) && isWS(b[m]) {
+			m++
+		}
+		if m >= len(b) || (b[m] != ',' && b[m] != ']') || len(st.Data)+k-i-1 > math.MaxUint32 {
+			return false
+		}
+		st.Data = append(st.Data, b[i+1:k]...)
+		st.Offsets = append(st.Offsets, uint32(len(st.Data)))
+		i = m + 1
+		p.pos = i
+		if b[m] == ']' {
+			return true
 		}
 	}
 }
