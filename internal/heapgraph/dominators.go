@@ -2,7 +2,6 @@ package heapgraph
 
 import (
 	"math"
-	"runtime"
 
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
@@ -246,7 +245,7 @@ func (a *analysis) dominators() {
 	// the numbers of its own targets, the cache misses that cost), so
 	// nothing is shared and the index is the same as one core's.
 	N2 := N
-	if N >= splitMin && runtime.GOMAXPROCS(0) > 1 {
+	if splits(N) {
 		N2 = N / 2
 	}
 	both(N2 < N, func() { pi.count(first, dom, 0, N2) }, func() { pi.count(first, dom, N2, N) })

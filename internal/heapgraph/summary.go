@@ -1,7 +1,6 @@
 package heapgraph
 
 import (
-	"runtime"
 	"slices"
 	"sort"
 )
@@ -36,7 +35,7 @@ func (g *Graph) Summary() []ClassSummary {
 	self := g.S.NodeSelfSize
 	// The counts and the retained sizes fill different fields of the rows:
 	// the two walks run on two cores.
-	both(uint32(len(self)) >= splitMin && runtime.GOMAXPROCS(0) > 1, func() {
+	both(splits(uint32(len(self))), func() {
 		for v, sz := range self {
 			if sz == 0 {
 				continue
