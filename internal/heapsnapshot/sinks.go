@@ -456,8 +456,8 @@ type locationSink struct {
 }
 
 type locationPiece struct {
-	start int64 // index in the array of vals[0]
-	vals  []uint32
+	start int64    // index in the array of vals[0]
+	vals  []uint32 // as in the file, but node ordinals for node offsets
 }
 
 func (p *parser) newLocationSink() *locationSink {
@@ -480,20 +480,23 @@ func (p *parser) newLocationSink() *locationSink {
 func (ls *locationSink) parallel() bool            { return ls.lf > 0 && ls.oi >= 0 }
 func (ls *locationSink) ensure(int64, int64) error { return nil }
 
-// scatter checks the node offsets and keeps a copy of vals (the caller
-// reuses its buffer).
+// scatter keeps a copy of vals (the caller reuses its buffer) with the
+// node offsets checked and turned into node ordinals.
 func (ls *locationSink) scatter(start int64, vals []uint32, off int64) error {
 	if ls.lf == 0 || ls.oi < 0 {
 		return nil // nothing to tie locations to
 	}
+	vals = slices.Clone(vals)
 	lf, oi := ls.lf, int64(ls.oi)
 	first := (oi - start%lf + lf) % lf // index in vals of the first object_index
 	for k := first; k < int64(len(vals)); k += lf {
-		if int64(ls.div.exact(vals[k])) >= ls.p.nodeHint {
+		node := ls.div.exact(vals[k])
+		if int64(node) >= ls.p.nodeHint {
 			return ls.p.errAt(off, "location %d refers to node offset %d, which is not a node", (start+k)/lf, vals[k])
 		}
+		vals[k] = node
 	}
-	piece := locationPiece{start: start, vals: slices.Clone(vals)}
+	piece := locationPiece{start: start, vals: vals}
 	ls.mu.Lock()
 	ls.pieces = append(ls.pieces, piece)
 	ls.mu.Unlock()
@@ -532,9 +535,6 @@ func (ls *locationSink) close(total, off int64) error {
 				f, row = 0, row+1
 			}
 		}
-	}
-	for i, v := range s.LocationNode {
-		s.LocationNode[i] = ls.div.exact(v)
 	}
 	ls.pieces = nil
 	return nil
