@@ -193,6 +193,10 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	info := runInfo{Command: argv, PID: prog.Target.PID, Snapshots: []runSnapshot{}}
 	var work func(ctx context.Context, n int) error
 	var stats loadStats
+	// ran says whether the workload ever got through: a program that ends
+	// before then ended "at startup", however the race with our attaching
+	// went (it may finish just after Connect, before the first step).
+	ran := false
 	var client *http.Client
 	if o.loadURL != "" {
 		info.Workload, info.PerRound, info.Requests = "load", o.requests, &stats
@@ -200,6 +204,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 		client = loadClient(o.concurrency)
+		ran = true // it was listening: ending now is ending under load
 		work = func(ctx context.Context, n int) error {
 			return httpLoad(ctx, client, o.loadURL, n, o.concurrency, &stats)
 		}
@@ -222,6 +227,9 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 					err = conn.ExecInLoop(ctx, o.step)
 				}
 				first = false
+				if err == nil {
+					ran = true
+				}
 				if err != nil {
 					var ee *inspector.EvalError
 					if errors.As(err, &ee) {
@@ -267,7 +275,11 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		conn.Close()
 		select {
 		case <-prog.Exited():
-			err = o.programExited(prog, "during the run")
+			when := "during the run"
+			if !ran {
+				when = "at startup"
+			}
+			err = o.programExited(prog, when)
 		case <-time.After(3 * time.Second):
 		}
 		if o.keep && len(paths) > 0 {
