@@ -191,8 +191,8 @@ func (sh *shapes) of(v uint32) uint32 {
 	prop := s.EdgeTypeIndex.Property
 	buf := sh.buf[:0]
 	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-		if int(s.EdgeType[e]) == prop {
-			buf = append(buf, sh.name(s.EdgeNameOrIndex[e]))
+		if int(s.EdgeType(e)) == prop {
+			buf = append(buf, sh.name(s.EdgeNameOrIndex(e)))
 		}
 	}
 	sh.buf = buf
@@ -528,7 +528,7 @@ func (a *analysis) calculateStatistics() {
 		case string(s.Strings.Bytes(s.NodeName[v])) == "Array":
 			st.JSArrays += size
 			for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-				if int(s.EdgeType[e]) != internal || string(s.Strings.Bytes(s.EdgeNameOrIndex[e])) != "elements" {
+				if int(s.EdgeType(e)) != internal || string(s.Strings.Bytes(s.EdgeNameOrIndex(e))) != "elements" {
 					continue
 				}
 				el := s.EdgeTo[e]

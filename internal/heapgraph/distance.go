@@ -167,7 +167,7 @@ func (a *analysis) bfs(queue []uint32, dist []int32, f *distanceFilter) {
 		v := queue[i]
 		d := dist[v] + 1
 		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-			if int(s.EdgeType[e]) == weak {
+			if int(s.EdgeType(e)) == weak {
 				continue
 			}
 			to := s.EdgeTo[e]
@@ -225,8 +225,8 @@ func (f *distanceFilter) allow(v, e uint32) bool {
 		}
 		return idx < 2 || idx%3 != 1
 	}
-	if int(s.EdgeType[e]) == et.Internal {
-		if m, ok := f.a.g.ephemerons.lookup(s.EdgeNameOrIndex[e]); ok {
+	if int(s.EdgeType(e)) == et.Internal {
+		if m, ok := f.a.g.ephemerons.lookup(s.EdgeNameOrIndex(e)); ok {
 			if _, seen := f.pending[m.dup]; seen {
 				delete(f.pending, m.dup)
 			} else {
@@ -241,9 +241,9 @@ func (f *distanceFilter) allow(v, e uint32) bool {
 // edgeNameBytes is the edge's name as DevTools' edge.name() gives it.
 func edgeNameBytes(s *heapsnapshot.Snapshot, e uint32) []byte {
 	if s.EdgeHasStringName(e) {
-		return s.Strings.Bytes(s.EdgeNameOrIndex[e])
+		return s.Strings.Bytes(s.EdgeNameOrIndex(e))
 	}
-	return strconv.AppendUint(nil, uint64(s.EdgeNameOrIndex[e]), 10)
+	return strconv.AppendUint(nil, uint64(s.EdgeNameOrIndex(e)), 10)
 }
 
 // jsParseInt mimics JavaScript's parseInt(s, 10) for the values that matter
@@ -308,7 +308,7 @@ func (a *analysis) calculateShallowSizes() {
 	visit := func(id uint32) {
 		owner := owners[id]
 		for e := s.FirstEdge[id]; e < s.FirstEdge[id+1]; e++ {
-			if int(s.EdgeType[e]) == weak {
+			if int(s.EdgeType(e)) == weak {
 				continue
 			}
 			t := s.EdgeTo[e]

@@ -85,7 +85,7 @@ func (a *analysis) propagateDOMState() {
 	et := s.EdgeTypeIndex
 	propagate := func(v uint32, newState uint8) {
 		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-			t := int(s.EdgeType[e])
+			t := int(s.EdgeType(e))
 			if t == et.Hidden || t == et.Weak {
 				continue
 			}

@@ -85,7 +85,7 @@ func (a *analysis) markPageObjects() {
 	stack := make([]uint32, 0, 1024)
 	root := a.g.Root
 	for e := s.FirstEdge[root]; e < s.FirstEdge[root+1]; e++ {
-		t := int(s.EdgeType[e])
+		t := int(s.EdgeType(e))
 		to := s.EdgeTo[e]
 		if t == s.EdgeTypeIndex.Element {
 			if !a.isDocumentDOMTreesRoot(to) {
@@ -103,7 +103,7 @@ func (a *analysis) markPageObjects() {
 		stack = stack[:len(stack)-1]
 		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
 			to := s.EdgeTo[e]
-			if getBit(flags, to) || int(s.EdgeType[e]) == weak {
+			if getBit(flags, to) || int(s.EdgeType(e)) == weak {
 				continue
 			}
 			setBit(flags, to)
@@ -136,11 +136,11 @@ func (a *analysis) computeEssentialEdges() {
 	for v := uint32(0); v < uint32(s.NodeCount); v++ {
 		vPage := getBit(a.pageObject, v)
 		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-			t := int(s.EdgeType[e])
+			t := int(s.EdgeType(e))
 			// A WeakMap value is retained by its key and its table together;
 			// DevTools keeps only the key's edge.
 			if t == et.Internal {
-				if m, ok := eph.lookup(s.EdgeNameOrIndex[e]); ok && m.table == uint64(s.NodeID[v]) {
+				if m, ok := eph.lookup(s.EdgeNameOrIndex(e)); ok && m.table == uint64(s.NodeID[v]) {
 					continue
 				}
 			}

@@ -140,7 +140,7 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	if len(s.FirstEdge) != s.NodeCount+1 || len(s.EdgeTo) != s.EdgeCount ||
 		len(s.NodeSelfSize) != s.NodeCount || len(s.NodeType) != s.NodeCount ||
 		len(s.NodeName) != s.NodeCount || len(s.NodeID) != s.NodeCount ||
-		len(s.EdgeType) != s.EdgeCount || len(s.EdgeNameOrIndex) != s.EdgeCount {
+		len(s.EdgeTypeAndName) != s.EdgeCount {
 		return nil, errors.New("heap snapshot arrays are inconsistent")
 	}
 	if s.FirstEdge[0] != 0 || int(s.FirstEdge[s.NodeCount]) != s.EdgeCount {
@@ -343,7 +343,7 @@ func (g *Graph) RetainerCount(n uint32) int {
 }
 
 // IsWeakEdge reports whether edge e is weak (never retains its target).
-func (g *Graph) IsWeakEdge(e uint32) bool { return int(g.S.EdgeType[e]) == g.S.EdgeTypeIndex.Weak }
+func (g *Graph) IsWeakEdge(e uint32) bool { return int(g.S.EdgeType(e)) == g.S.EdgeTypeIndex.Weak }
 
 // DominatorChain returns n, its dominator, its dominator's dominator, ...
 // ending at the root.

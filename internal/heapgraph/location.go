@@ -28,7 +28,7 @@ func (g *Graph) Location(n uint32) (CodeLocation, bool) {
 	}
 	own := s.NodeName[n]
 	for e, proto := range g.Edges(n) {
-		if int(s.EdgeType[e]) != s.EdgeTypeIndex.Property || s.EdgeName(e) != "__proto__" {
+		if int(s.EdgeType(e)) != s.EdgeTypeIndex.Property || s.EdgeName(e) != "__proto__" {
 			continue
 		}
 		for e2, ctor := range g.Edges(proto) {

@@ -62,7 +62,7 @@ func (g *Graph) consStringName(n uint32) string {
 func (g *Graph) consPiece(v uint32, piece string) (uint32, bool) {
 	s := g.S
 	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && string(s.Strings.Bytes(s.EdgeNameOrIndex[e])) == piece {
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Internal && string(s.Strings.Bytes(s.EdgeNameOrIndex(e))) == piece {
 			return s.EdgeTo[e], true
 		}
 	}
@@ -131,8 +131,8 @@ func (g *Graph) plainObjectName(n uint32) string {
 		if fromEnd {
 			e = uint32(hi)
 		}
-		name := s.Strings.Get(s.EdgeNameOrIndex[e])
-		if int(s.EdgeType[e]) != prop || name == "__proto__" {
+		name := s.Strings.Get(s.EdgeNameOrIndex(e))
+		if int(s.EdgeType(e)) != prop || name == "__proto__" {
 			if fromEnd {
 				hi--
 			} else {

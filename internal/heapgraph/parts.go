@@ -63,7 +63,7 @@ func FromParts(s *heapsnapshot.Snapshot, p Parts) (*Graph, error) {
 	}{
 		{"node types", len(s.NodeType), n}, {"node names", len(s.NodeName), n}, {"node ids", len(s.NodeID), n},
 		{"self sizes", len(s.NodeSelfSize), n}, {"first edges", len(s.FirstEdge), n + 1},
-		{"edge types", len(s.EdgeType), m}, {"edge names", len(s.EdgeNameOrIndex), m}, {"edge targets", len(s.EdgeTo), m},
+		{"edge types and names", len(s.EdgeTypeAndName), m}, {"edge targets", len(s.EdgeTo), m},
 		{"dominators", len(p.Dominator), n}, {"retained sizes", len(p.Retained) + len(p.Retained32), n}, {"distances", len(p.Distance), n},
 		{"classes", len(p.Class) + len(p.Class16), n}, {"first dominated", len(p.FirstDominated), n + 1}, {"dominated", len(p.Dominated), n - 1},
 		{"first retainers", len(p.FirstRetainer), n + 1}, {"retainer nodes", len(p.RetainerNode), m},
@@ -157,7 +157,24 @@ func checkParts(s *heapsnapshot.Snapshot, p *Parts) error {
 	}
 	jobs := []job{
 		{int(n), belowCheck("node types", s.NodeType, uint32(nodeTypes))},
-		{int(m), belowCheck("edge types", s.EdgeType, uint32(edgeTypes))},
+		{int(m), func(lo, hi int) error {
+			for i, v := range s.EdgeTypeAndName[lo:hi] {
+				if uint32(heapsnapshot.EdgeTypeOf(v)) >= uint32(edgeTypes) {
+					return fmt.Errorf("edge types: entry %d is %d, want below %d", lo+i, heapsnapshot.EdgeTypeOf(v), edgeTypes)
+				}
+			}
+			return nil
+		}},
+		// Looked up by binary search: sorted, and of real edges.
+		{len(s.EdgeBigNames), func(lo, hi int) error {
+			b := s.EdgeBigNames
+			for i := lo; i < hi; i++ {
+				if int(b[i].Edge) >= int(m) || i > 0 && b[i].Edge <= b[i-1].Edge {
+					return fmt.Errorf("big edge names: entry %d is out of order or range", i)
+				}
+			}
+			return nil
+		}},
 		{int(m), below("edge targets", s.EdgeTo, n)},
 		{int(n) + 1, rising("first edges", s.FirstEdge, m)},
 		{int(n), below("dominators", p.Dominator, n)},

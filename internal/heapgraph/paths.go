@@ -126,7 +126,7 @@ func (g *Graph) bestPathRetainer(v uint32) (Step, bool) {
 
 func (g *Graph) edgeRank(e uint32) int {
 	et := g.S.EdgeTypeIndex
-	switch int(g.S.EdgeType[e]) {
+	switch int(g.S.EdgeType(e)) {
 	case et.Property:
 		return 0
 	case et.Element:
@@ -220,7 +220,7 @@ func (g *Graph) pathSegments(p Path) []string {
 	for i := start; i < len(p); i++ {
 		e, v := p[i].Edge, p[i].Node
 		last := i == len(p)-1
-		t := int(s.EdgeType[e])
+		t := int(s.EdgeType(e))
 		name := s.EdgeName(e)
 		switch {
 		case g.isStorageEdge(e, v, last):
@@ -230,10 +230,10 @@ func (g *Graph) pathSegments(p Path) []string {
 		case t == et.Context:
 			next(name)
 		case (t == et.Property || t == et.Shortcut) && !last && g.isPlainObjectNode(v) &&
-			i+1 < len(p) && (int(s.EdgeType[p[i+1].Edge]) == et.Property || int(s.EdgeType[p[i+1].Edge]) == et.Element):
+			i+1 < len(p) && (int(s.EdgeType(p[i+1].Edge)) == et.Property || int(s.EdgeType(p[i+1].Edge)) == et.Element):
 			cur += edgeSuffix(s.EdgeTypeName(e), name)
 			continue
-		case t == et.Element && i >= 2 && int(s.EdgeType[p[i-1].Edge]) == et.Context && len(segs) > 0 &&
+		case t == et.Element && i >= 2 && int(s.EdgeType(p[i-1].Edge)) == et.Context && len(segs) > 0 &&
 			g.isPlainObjectNode(p[i-1].Node) && !g.wasElided(p, i-1):
 			// A variable holding an object keyed by numbers (node's
 			// timerListMap keyed by duration): timerListMap[60000], as
@@ -311,7 +311,7 @@ func (g *Graph) cjsModuleStep(p Path) (m int, name string, ok bool) {
 	s := g.S
 	for i := len(p) - 2; i >= 1; i-- {
 		e := p[i+1].Edge
-		if e == NoEdge || int(s.EdgeType[e]) != s.EdgeTypeIndex.Context || s.NodeNameString(p[i].Node) != "system / Context" {
+		if e == NoEdge || int(s.EdgeType(e)) != s.EdgeTypeIndex.Context || s.NodeNameString(p[i].Node) != "system / Context" {
 			continue
 		}
 		if prev, found := g.edgeNamed(p[i].Node, "previous"); !found || s.NodeNameString(prev) != "system / NativeContext" {
@@ -319,7 +319,7 @@ func (g *Graph) cjsModuleStep(p Path) (m int, name string, ok bool) {
 		}
 		// Back over inner scopes to the closure the scope was reached from.
 		k := i
-		for k >= 1 && p[k].Edge != NoEdge && int(s.EdgeType[p[k].Edge]) == s.EdgeTypeIndex.Internal &&
+		for k >= 1 && p[k].Edge != NoEdge && int(s.EdgeType(p[k].Edge)) == s.EdgeTypeIndex.Internal &&
 			s.EdgeName(p[k].Edge) == "previous" {
 			k--
 		}
@@ -362,7 +362,7 @@ func (g *Graph) edgeNamed(v uint32, name string) (uint32, bool) {
 // internal storage that FormatPath leaves out.
 func (g *Graph) isStorageEdge(e, v uint32, last bool) bool {
 	s := g.S
-	if last || int(s.EdgeType[e]) != s.EdgeTypeIndex.Internal {
+	if last || int(s.EdgeType(e)) != s.EdgeTypeIndex.Internal {
 		return false
 	}
 	switch s.EdgeName(e) {
@@ -423,7 +423,7 @@ func equalRun(a, b []string) bool {
 func (g *Graph) wasElided(p Path, i int) bool {
 	s := g.S
 	e := p[i].Edge
-	if i == 0 || e == NoEdge || int(s.EdgeType[e]) != s.EdgeTypeIndex.Internal {
+	if i == 0 || e == NoEdge || int(s.EdgeType(e)) != s.EdgeTypeIndex.Internal {
 		return false
 	}
 	return g.isStorageEdge(e, p[i].Node, false)
@@ -499,7 +499,7 @@ func (g *Graph) arrayLength(v uint32) (int, bool) {
 	s := g.S
 	direct := 0
 	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Element {
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Element {
 			direct++
 		}
 	}
@@ -507,11 +507,11 @@ func (g *Graph) arrayLength(v uint32) (int, bool) {
 		return direct, true
 	}
 	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "elements" {
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "elements" {
 			el := s.EdgeTo[e]
 			n := 0
 			for f := s.FirstEdge[el]; f < s.FirstEdge[el+1]; f++ {
-				if int(s.EdgeType[f]) == s.EdgeTypeIndex.Element {
+				if int(s.EdgeType(f)) == s.EdgeTypeIndex.Element {
 					n++
 				}
 			}

@@ -27,10 +27,10 @@ func (g *Graph) buildWeakPairs() {
 	internal := uint8(s.EdgeTypeIndex.Internal)
 	for v := uint32(0); v < uint32(s.NodeCount); v++ {
 		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-			if s.EdgeType[e] != internal {
+			if s.EdgeType(e) != internal {
 				continue
 			}
-			if m, ok := eph.lookup(s.EdgeNameOrIndex[e]); ok && m.table != uint64(s.NodeID[v]) {
+			if m, ok := eph.lookup(s.EdgeNameOrIndex(e)); ok && m.table != uint64(s.NodeID[v]) {
 				g.weak.key = append(g.weak.key, v)
 				g.weak.value = append(g.weak.value, s.EdgeTo[e])
 			}
@@ -91,7 +91,7 @@ func (g *Graph) WeakValuesRetained(n uint32) (size uint64, count int) {
 			if g.IsWeakEdge(e) || under(r) {
 				continue
 			}
-			if m, isEph := g.ephemerons.lookup(s.EdgeNameOrIndex[e]); isEph && m.table == uint64(s.NodeID[r]) {
+			if m, isEph := g.ephemerons.lookup(s.EdgeNameOrIndex(e)); isEph && m.table == uint64(s.NodeID[r]) {
 				continue // the table's half of the entry: it holds v only with the key
 			}
 			ok = false

@@ -36,7 +36,7 @@ import (
 
 // Version is the format version. Bump it whenever the layout changes or
 // heapgraph's numbers for a snapshot change, so old indexes are not used.
-const Version = 5
+const Version = 6
 
 // Ext is the file name extension of index files.
 const Ext = ".lhx"
@@ -117,8 +117,8 @@ const (
 	secNodeTrace
 	secNodeDetachedness
 	secFirstEdge
-	secEdgeType
-	secEdgeName
+	secEdgeType // up to version 5; since 6 the types are in secEdgeName
+	secEdgeName // heapsnapshot.Snapshot.EdgeTypeAndName since version 6
 	secEdgeTo
 	secStrData
 	secStrOffsets
@@ -146,7 +146,8 @@ const (
 	secTraceNodeID
 	secTraceNodeParent
 	secTraceNodeFunc
-	secClass16 // instead of secClass when there are at most 65,536 classes (version 5)
+	secClass16      // instead of secClass when there are at most 65,536 classes (version 5)
+	secEdgeBigNames // edge, name_or_index pairs of EdgeBigNames; absent when empty (version 6)
 	secLast
 )
 

@@ -162,16 +162,19 @@ func FuzzDecode(f *testing.F) {
 		}
 		f.Add(out.Bytes())
 	}
-	// A traced snapshot: its trace sections, checked on the way in.
-	var traced bytes.Buffer
-	if _, err := snapshottest.Write(&traced, snapshottest.Config{Nodes: 30, Seed: 5, Trace: true}); err != nil {
-		f.Fatal(err)
-	}
-	if s, err := heapsnapshot.Read(&traced, heapsnapshot.Options{}); err == nil {
-		if g, err := heapgraph.Build(s, heapgraph.Options{}); err == nil {
-			var out bytes.Buffer
-			if _, err := Write(&out, g, Identity{}); err == nil {
-				f.Add(out.Bytes())
+	// A traced snapshot (its trace sections are checked on the way in),
+	// and one with edge names too big for the packed edges.
+	for _, c := range []snapshottest.Config{{Nodes: 30, Seed: 5, Trace: true}, {Nodes: 30, Seed: 6, BigIndices: true}} {
+		var buf bytes.Buffer
+		if _, err := snapshottest.Write(&buf, c); err != nil {
+			f.Fatal(err)
+		}
+		if s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{}); err == nil {
+			if g, err := heapgraph.Build(s, heapgraph.Options{}); err == nil {
+				var out bytes.Buffer
+				if _, err := Write(&out, g, Identity{}); err == nil {
+					f.Add(out.Bytes())
+				}
 			}
 		}
 	}
@@ -184,6 +187,9 @@ func FuzzDecode(f *testing.F) {
 		// Everything a command reads must work on what was accepted.
 		for n := uint32(0); n < uint32(g.NodeCount()); n++ {
 			_ = g.Name(n) + g.ClassName(n) + g.TypeName(n)
+			for e := range g.Edges(n) {
+				_ = g.S.EdgeName(e) + g.S.EdgeTypeName(e)
+			}
 			_ = g.RetainedSize(n) + uint64(g.Distance(n)) + uint64(g.RetainerCount(n))
 			g.NodeByID(g.ID(n))
 			g.AllocationStack(n)
@@ -395,5 +401,38 @@ func TestRoundTripWideClasses(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got.Summary(), g.Summary()) {
 		t.Error("summaries differ")
+	}
+}
+
+// TestRoundTripBigEdgeNames: edge indexes too big for the packed edge
+// array (a sparse array's) survive the round trip in their own section.
+func TestRoundTripBigEdgeNames(t *testing.T) {
+	var buf bytes.Buffer
+	if _, err := snapshottest.Write(&buf, snapshottest.Config{Nodes: 300, Seed: 7, BigIndices: true}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{})
+	if err != nil || len(s.EdgeBigNames) == 0 {
+		t.Fatalf("%v (%d big names)", err, len(s.EdgeBigNames))
+	}
+	g, err := heapgraph.Build(s, heapgraph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if _, err := Write(&out, g, Identity{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := decode(out.Bytes(), nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.S.EdgeBigNames, s.EdgeBigNames) || !reflect.DeepEqual(got.S.EdgeTypeAndName, s.EdgeTypeAndName) {
+		t.Fatal("edges differ after the round trip")
+	}
+	for e := uint32(0); int(e) < s.EdgeCount; e++ {
+		if got.S.EdgeName(e) != s.EdgeName(e) {
+			t.Fatalf("edge %d: %q, want %q", e, got.S.EdgeName(e), s.EdgeName(e))
+		}
 	}
 }

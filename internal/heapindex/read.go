@@ -151,7 +151,7 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 		}
 	}
 	for _, need := range []uint32{secInfo, secNodeType, secNodeName, secNodeID, secNodeSelfSize, secFirstEdge,
-		secEdgeType, secEdgeName, secEdgeTo, secStrData, secStrOffsets, secDominator, secDistance,
+		secEdgeName, secEdgeTo, secStrData, secStrOffsets, secDominator, secDistance,
 		secFirstDominated, secDominated, secFirstRetainer, secRetainerNode, secRetainerEdge, secIDOrder} {
 		if _, ok := secs[need]; !ok {
 			return nil, errorf("section %d is missing", need)
@@ -175,8 +175,8 @@ func decode(data []byte, id *Identity, verify bool) (*heapgraph.Graph, error) {
 		NodeType: view[uint8](secs[secNodeType]), NodeName: view[uint32](secs[secNodeName]),
 		NodeID: view[uint32](secs[secNodeID]), NodeSelfSize: view[uint32](secs[secNodeSelfSize]),
 		NodeTraceNodeID: view[uint32](secs[secNodeTrace]), NodeDetachedness: view[uint8](secs[secNodeDetachedness]),
-		FirstEdge: view[uint32](secs[secFirstEdge]), EdgeType: view[uint8](secs[secEdgeType]),
-		EdgeNameOrIndex: view[uint32](secs[secEdgeName]), EdgeTo: view[uint32](secs[secEdgeTo]),
+		FirstEdge: view[uint32](secs[secFirstEdge]), EdgeTypeAndName: view[uint32](secs[secEdgeName]),
+		EdgeBigNames: bigNames(view[uint32](secs[secEdgeBigNames])), EdgeTo: view[uint32](secs[secEdgeTo]),
 		Strings:      heapsnapshot.StringTable{Data: view[uint8](secs[secStrData]), Offsets: view[uint32](secs[secStrOffsets])},
 		LocationNode: view[uint32](secs[secLocNode]), LocationScript: view[uint32](secs[secLocScript]),
 		LocationLine: view[uint32](secs[secLocLine]), LocationColumn: view[uint32](secs[secLocColumn]),
@@ -277,6 +277,20 @@ func checksums(secs [][]byte) []uint32 {
 
 // view is b as a slice of T, in place (b is aligned and little-endian);
 // nil for an absent section.
+// bigNames reads the pairs that bigNameBytes wrote. A missing pair (a
+// corrupt file the checksums let through) only leaves an edge's name
+// unknown: EdgeNameOrIndex then returns an index no string has.
+func bigNames(a []uint32) []heapsnapshot.EdgeBigName {
+	if len(a) < 2 {
+		return nil
+	}
+	b := make([]heapsnapshot.EdgeBigName, len(a)/2)
+	for i := range b {
+		b[i] = heapsnapshot.EdgeBigName{Edge: a[2*i], NameOrIndex: a[2*i+1]}
+	}
+	return b
+}
+
 func view[T uint8 | uint16 | uint32 | int32 | uint64](b []byte) []T {
 	if b == nil {
 		return nil

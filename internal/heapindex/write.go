@@ -49,6 +49,18 @@ func bytesOf[T uint8 | uint16 | uint32 | int32 | uint64](a []T) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&a[0])), len(a)*int(unsafe.Sizeof(a[0])))
 }
 
+// bigNameBytes lays the big edge names out as uint32 pairs.
+func bigNameBytes(b []heapsnapshot.EdgeBigName) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	a := make([]uint32, 0, 2*len(b))
+	for _, x := range b {
+		a = append(a, x.Edge, x.NameOrIndex)
+	}
+	return bytesOf(a)
+}
+
 // sections lists the arrays of g in file order; nil arrays are left out.
 func sections(g *heapgraph.Graph) ([]section, error) {
 	s := g.S
@@ -66,7 +78,7 @@ func sections(g *heapgraph.Graph) ([]section, error) {
 		{secNodeType, bytesOf(s.NodeType)}, {secNodeName, bytesOf(s.NodeName)}, {secNodeID, bytesOf(s.NodeID)},
 		{secNodeSelfSize, bytesOf(s.NodeSelfSize)}, {secNodeTrace, bytesOf(s.NodeTraceNodeID)},
 		{secNodeDetachedness, bytesOf(s.NodeDetachedness)}, {secFirstEdge, bytesOf(s.FirstEdge)},
-		{secEdgeType, bytesOf(s.EdgeType)}, {secEdgeName, bytesOf(s.EdgeNameOrIndex)}, {secEdgeTo, bytesOf(s.EdgeTo)},
+		{secEdgeName, bytesOf(s.EdgeTypeAndName)}, {secEdgeBigNames, bigNameBytes(s.EdgeBigNames)}, {secEdgeTo, bytesOf(s.EdgeTo)},
 		{secStrData, s.Strings.Data}, {secStrOffsets, bytesOf(s.Strings.Offsets)},
 		{secLocNode, bytesOf(s.LocationNode)}, {secLocScript, bytesOf(s.LocationScript)},
 		{secLocLine, bytesOf(s.LocationLine)}, {secLocColumn, bytesOf(s.LocationColumn)},
@@ -87,7 +99,7 @@ func sections(g *heapgraph.Graph) ([]section, error) {
 		// Optional arrays are absent rather than empty; the others are
 		// written even when empty so the reader can tell.
 		if sec.data == nil && (sec.id == secNodeTrace || sec.id == secNodeDetachedness || sec.id == secDetachedness ||
-			sec.id == secRetained || sec.id == secRetained32 || sec.id == secClass || sec.id == secClass16) {
+			sec.id == secRetained || sec.id == secRetained32 || sec.id == secClass || sec.id == secClass16 || sec.id == secEdgeBigNames) {
 			continue
 		}
 		out = append(out, sec)

@@ -90,8 +90,13 @@ func checkInvariants(t *testing.T, s *Snapshot) {
 	if len(s.NodeType) != n || len(s.NodeName) != n || len(s.NodeID) != n || len(s.NodeSelfSize) != n || len(s.FirstEdge) != n+1 {
 		t.Fatal("node slices have the wrong length")
 	}
-	if len(s.EdgeType) != e || len(s.EdgeNameOrIndex) != e || len(s.EdgeTo) != e {
+	if len(s.EdgeTypeAndName) != e || len(s.EdgeTo) != e {
 		t.Fatal("edge slices have the wrong length")
+	}
+	for i, b := range s.EdgeBigNames {
+		if int(b.Edge) >= e || i > 0 && b.Edge <= s.EdgeBigNames[i-1].Edge || b.NameOrIndex < 1<<28-1 {
+			t.Fatalf("big edge name %d: %+v", i, b)
+		}
 	}
 	for i := 0; i < n; i++ {
 		if s.FirstEdge[i] > s.FirstEdge[i+1] || int(s.NodeType[i]) >= len(s.Meta.NodeTypes) || int(s.NodeName[i]) >= s.Strings.Len() {
@@ -101,11 +106,11 @@ func checkInvariants(t *testing.T, s *Snapshot) {
 	if int(s.FirstEdge[n]) != e {
 		t.Fatal("FirstEdge does not end at EdgeCount")
 	}
-	for i := 0; i < e; i++ {
-		if int(s.EdgeTo[i]) >= n || int(s.EdgeType[i]) >= len(s.Meta.EdgeTypes) {
+	for i := uint32(0); int(i) < e; i++ {
+		if int(s.EdgeTo[i]) >= n || int(s.EdgeType(i)) >= len(s.Meta.EdgeTypes) {
 			t.Fatalf("edge %d inconsistent", i)
 		}
-		if s.EdgeHasStringName(uint32(i)) && int(s.EdgeNameOrIndex[i]) >= s.Strings.Len() {
+		if s.EdgeHasStringName(i) && int(s.EdgeNameOrIndex(i)) >= s.Strings.Len() {
 			t.Fatalf("edge %d name out of range", i)
 		}
 	}

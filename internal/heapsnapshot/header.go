@@ -73,6 +73,9 @@ func (p *parser) header(v jv, off int64) error {
 	if m.EdgeTypes, err = types(m.EdgeFields, "edge_types"); err != nil {
 		return err
 	}
+	if len(m.EdgeTypes) > MaxEdgeTypes {
+		return bad("meta.edge_types lists %d types; at most %d are supported", len(m.EdgeTypes), MaxEdgeTypes)
+	}
 	if len(m.NodeFields) > 64 || len(m.EdgeFields) > 64 {
 		return bad("too many node or edge fields")
 	}

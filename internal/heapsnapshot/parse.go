@@ -621,9 +621,14 @@ func (p *parser) finish() (*Snapshot, error) {
 	}
 	s.ResolveTypes()
 	el, hid := s.EdgeTypeIndex.Element, s.EdgeTypeIndex.Hidden
-	for e, n := range s.EdgeNameOrIndex {
-		if t := int(s.EdgeType[e]); t != el && t != hid && n >= ns {
-			return nil, formatErr(-1, fmt.Sprintf("edge %s has name string %d, but there are only %s strings", commas(int64(e)), n, commas(int64(ns))))
+	for e, v := range s.EdgeTypeAndName {
+		if t := int(EdgeTypeOf(v)); t == el || t == hid {
+			continue
+		}
+		if n := v & edgeNameMask; n >= ns || n == edgeNameMask {
+			if n = s.EdgeNameOrIndex(uint32(e)); n >= ns {
+				return nil, formatErr(-1, fmt.Sprintf("edge %s has name string %d, but there are only %s strings", commas(int64(e)), n, commas(int64(ns))))
+			}
 		}
 	}
 	if s.NodeCount == 0 {

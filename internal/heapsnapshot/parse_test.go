@@ -88,8 +88,8 @@ func reference(t testing.TB, data []byte) *Snapshot {
 	}
 	for i := 0; i < len(doc.Edges)/ef; i++ {
 		row := doc.Edges[i*ef:]
-		s.EdgeType = append(s.EdgeType, uint8(row[idx(m.EdgeFields, "type")]))
-		s.EdgeNameOrIndex = append(s.EdgeNameOrIndex, row[idx(m.EdgeFields, "name_or_index")])
+		s.EdgeTypeAndName = append(s.EdgeTypeAndName, 0)
+		s.SetEdge(uint32(i), uint8(row[idx(m.EdgeFields, "type")]), row[idx(m.EdgeFields, "name_or_index")])
 		s.EdgeTo = append(s.EdgeTo, row[idx(m.EdgeFields, "to_node")]/uint32(nf))
 	}
 	lf := len(m.LocationFields)
@@ -212,9 +212,13 @@ func TestSynthetic(t *testing.T) {
 		{Nodes: 5000, Seed: 3, Legacy: true},
 		{Nodes: 5000, Seed: 4, Shuffled: true, Trace: true},
 		{Nodes: 50000, Seed: 5},
+		{Nodes: 5000, Seed: 6, BigIndices: true},
 	} {
 		data := generate(t, c)
 		want := reference(t, data)
+		if c.BigIndices && len(want.EdgeBigNames) < 100 {
+			t.Fatalf("%+v: only %d big edge names", c, len(want.EdgeBigNames))
+		}
 		for _, workers := range []int{1, 3} {
 			for _, size := range []int64{0, int64(len(data))} {
 				got, err := Read(bytes.NewReader(data), Options{Workers: workers, Size: size})

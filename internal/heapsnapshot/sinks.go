@@ -1,6 +1,7 @@
 package heapsnapshot
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -286,6 +287,10 @@ type edgeSink struct {
 	ntypes      uint32
 	div         divider
 	ti, ni, toi int // field positions within a row
+	// big collects the names too big for EdgeTypeAndName; the workers of
+	// a parallel parse add to it.
+	bigMu sync.Mutex
+	big   []EdgeBigName
 }
 
 func (p *parser) newEdgeSink() *edgeSink {
@@ -294,8 +299,8 @@ func (p *parser) newEdgeSink() *edgeSink {
 	es := &edgeSink{p: p, s: s, roles: p.edgeRole, ef: int64(p.ef), rows: n, limit: int(p.edgeHint),
 		nodes: uint32(p.nodeHint), ntypes: uint32(len(s.Meta.EdgeTypes)), div: newDivider(uint32(p.nf))}
 	es.ti, es.ni, es.toi = fieldPos(p.edgeRole, rType), fieldPos(p.edgeRole, rName), fieldPos(p.edgeRole, rTo)
-	s.EdgeType = make([]uint8, n)
-	s.EdgeNameOrIndex = make([]uint32, n)
+	s.EdgeTypeAndName = make([]uint32, n)
+	s.EdgeBigNames = nil
 	s.EdgeTo = make([]uint32, n)
 	p.progress = func() string {
 		return fmt.Sprintf("%d%% of the edges read", pct(p.valuesRead.Load()/es.ef, p.edgeHint))
@@ -318,10 +323,9 @@ func (es *edgeSink) ensure(total, off int64) error {
 		return es.tooMany(off)
 	}
 	s := es.s
-	s.EdgeType = growTo(s.EdgeType, need, es.limit)
-	s.EdgeNameOrIndex = growTo(s.EdgeNameOrIndex, need, es.limit)
+	s.EdgeTypeAndName = growTo(s.EdgeTypeAndName, need, es.limit)
 	s.EdgeTo = growTo(s.EdgeTo, need, es.limit)
-	es.rows = len(s.EdgeType)
+	es.rows = len(s.EdgeTo)
 	return nil
 }
 
@@ -342,20 +346,22 @@ func (es *edgeSink) scatter(start int64, vals []uint32, off int64) error {
 			row++
 		}
 	}
-	typ, name, to := s.EdgeType, s.EdgeNameOrIndex, s.EdgeTo
+	tn, to := s.EdgeTypeAndName, s.EdgeTo
 	div, nodes, ntypes := es.div, es.nodes, es.ntypes
 	ti, ni, toi := es.ti, es.ni, es.toi
 	for ; i+ef <= len(vals); i += ef {
 		r := vals[i : i+ef : i+ef]
-		t, q := r[ti], div.exact(r[toi])
-		if t >= ntypes || q >= nodes {
-			if err := es.one(row, ti, t, off); err != nil {
-				return err
+		t, q, nm := r[ti], div.exact(r[toi]), r[ni]
+		if t >= ntypes || q >= nodes || nm >= edgeNameMask {
+			for k := range r {
+				if err := es.one(row, k, r[k], off); err != nil {
+					return err
+				}
 			}
-			return es.one(row, toi, r[toi], off)
+			row++
+			continue
 		}
-		typ[row] = uint8(t)
-		name[row] = r[ni]
+		tn[row] = t<<edgeTypeShift | nm
 		to[row] = q
 		row++
 	}
@@ -368,7 +374,9 @@ func (es *edgeSink) scatter(start int64, vals []uint32, off int64) error {
 	return nil
 }
 
-// one stores field f of edge row.
+// one stores field f of edge row. A row cut between two chunks has its
+// type and name written by two workers into the same word, so both are
+// ORed in atomically (the word starts at 0 and each part is written once).
 func (es *edgeSink) one(row, f int, v uint32, off int64) error {
 	s := es.s
 	switch es.roles[f] {
@@ -376,9 +384,15 @@ func (es *edgeSink) one(row, f int, v uint32, off int64) error {
 		if v >= es.ntypes {
 			return es.p.errAt(off, "edge %s has type %d, but meta.edge_types lists only %d types", commas(int64(row)), v, es.ntypes)
 		}
-		s.EdgeType[row] = uint8(v)
+		atomic.OrUint32(&s.EdgeTypeAndName[row], v<<edgeTypeShift)
 	case rName:
-		s.EdgeNameOrIndex[row] = v
+		w, big := PackEdge(0, v)
+		if big {
+			es.bigMu.Lock()
+			es.big = append(es.big, EdgeBigName{uint32(row), v})
+			es.bigMu.Unlock()
+		}
+		atomic.OrUint32(&s.EdgeTypeAndName[row], w)
 	case rTo:
 		q := es.div.exact(v)
 		if q >= es.nodes {
@@ -403,7 +417,9 @@ func (es *edgeSink) close(total, off int64) error {
 	}
 	s := es.s
 	s.EdgeCount = n
-	s.EdgeType, s.EdgeNameOrIndex, s.EdgeTo = s.EdgeType[:n], s.EdgeNameOrIndex[:n], s.EdgeTo[:n]
+	s.EdgeTypeAndName, s.EdgeTo = s.EdgeTypeAndName[:n], s.EdgeTo[:n]
+	slices.SortFunc(es.big, func(a, b EdgeBigName) int { return cmp.Compare(a.Edge, b.Edge) })
+	s.EdgeBigNames = es.big
 	return nil
 }
 

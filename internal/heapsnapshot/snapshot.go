@@ -12,6 +12,8 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"slices"
+	"sort"
 )
 
 // Meta is the snapshot.meta header, as written by V8.
@@ -57,10 +59,14 @@ type Snapshot struct {
 	// len(FirstEdge) == NodeCount+1.
 	FirstEdge []uint32
 
-	// Per edge.
-	EdgeType        []uint8  // index into Meta.EdgeTypes
-	EdgeNameOrIndex []uint32 // string index, or element index for element/hidden edges
-	EdgeTo          []uint32 // target node ordinal (not a field offset)
+	// Per edge. The edges are most of the memory, so an edge's type (an
+	// index into Meta.EdgeTypes) and its name_or_index (a string index, or
+	// the index of an element or hidden edge) share 4 bytes: read them with
+	// EdgeType and EdgeNameOrIndex. A name_or_index that does not fit in
+	// 28 bits (a sparse array's index, say) is kept in EdgeBigNames.
+	EdgeTypeAndName []uint32
+	EdgeBigNames    []EdgeBigName // sorted by edge
+	EdgeTo          []uint32      // target node ordinal (not a field offset)
 
 	Strings StringTable
 
@@ -144,9 +150,80 @@ func (s *Snapshot) NodeTypeName(n uint32) string {
 // NodeNameString returns the name of node n.
 func (s *Snapshot) NodeNameString(n uint32) string { return s.Strings.Get(s.NodeName[n]) }
 
+// EdgeBigName is the name_or_index of an edge that does not fit in
+// EdgeTypeAndName's 28 bits.
+type EdgeBigName struct{ Edge, NameOrIndex uint32 }
+
+// MaxEdgeTypes is how many edge types EdgeTypeAndName can tell apart (V8
+// has 7).
+const MaxEdgeTypes = 16
+
+const (
+	edgeTypeShift = 28
+	edgeNameMask  = 1<<edgeTypeShift - 1 // also the mark of a big name
+)
+
+// EdgeTypeOf is the type in an EdgeTypeAndName value.
+func EdgeTypeOf(v uint32) uint8 { return uint8(v >> edgeTypeShift) }
+
+// PackEdge is the EdgeTypeAndName value of an edge, and whether its
+// name_or_index must also go in EdgeBigNames.
+func PackEdge(typ uint8, nameOrIndex uint32) (v uint32, big bool) {
+	if nameOrIndex >= edgeNameMask {
+		return uint32(typ)<<edgeTypeShift | edgeNameMask, true
+	}
+	return uint32(typ)<<edgeTypeShift | nameOrIndex, false
+}
+
+// EdgeType returns edge e's type, an index into Meta.EdgeTypes.
+func (s *Snapshot) EdgeType(e uint32) uint8 { return uint8(s.EdgeTypeAndName[e] >> edgeTypeShift) }
+
+// EdgeNameOrIndex returns edge e's name_or_index: a string index, or the
+// index of an element or hidden edge.
+func (s *Snapshot) EdgeNameOrIndex(e uint32) uint32 {
+	if v := s.EdgeTypeAndName[e] & edgeNameMask; v != edgeNameMask {
+		return v
+	}
+	return s.bigName(e)
+}
+
+func (s *Snapshot) bigName(e uint32) uint32 {
+	b := s.EdgeBigNames
+	i, j := 0, len(b)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if b[h].Edge < e {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	if i < len(b) && b[i].Edge == e {
+		return b[i].NameOrIndex
+	}
+	return edgeNameMask // a hand-made snapshot's edge without its entry
+}
+
+// SetEdge sets edge e's type and name_or_index (for snapshots built in
+// code; the parser fills the arrays itself).
+func (s *Snapshot) SetEdge(e uint32, typ uint8, nameOrIndex uint32) {
+	v, big := PackEdge(typ, nameOrIndex)
+	s.EdgeTypeAndName[e] = v
+	i := sort.Search(len(s.EdgeBigNames), func(i int) bool { return s.EdgeBigNames[i].Edge >= e })
+	has := i < len(s.EdgeBigNames) && s.EdgeBigNames[i].Edge == e
+	switch {
+	case big && has:
+		s.EdgeBigNames[i].NameOrIndex = nameOrIndex
+	case big:
+		s.EdgeBigNames = slices.Insert(s.EdgeBigNames, i, EdgeBigName{e, nameOrIndex})
+	case has:
+		s.EdgeBigNames = slices.Delete(s.EdgeBigNames, i, i+1)
+	}
+}
+
 // EdgeTypeName returns the type name of edge e.
 func (s *Snapshot) EdgeTypeName(e uint32) string {
-	t := int(s.EdgeType[e])
+	t := int(s.EdgeType(e))
 	if t < len(s.Meta.EdgeTypes) {
 		return s.Meta.EdgeTypes[t]
 	}
@@ -156,7 +233,7 @@ func (s *Snapshot) EdgeTypeName(e uint32) string {
 // EdgeHasStringName reports whether edge e's name_or_index is a string index
 // (false for element and hidden edges, whose value is a number).
 func (s *Snapshot) EdgeHasStringName(e uint32) bool {
-	t := int(s.EdgeType[e])
+	t := int(s.EdgeType(e))
 	return t != s.EdgeTypeIndex.Element && t != s.EdgeTypeIndex.Hidden
 }
 
@@ -164,9 +241,9 @@ func (s *Snapshot) EdgeHasStringName(e uint32) bool {
 // or the decimal index for element and hidden edges.
 func (s *Snapshot) EdgeName(e uint32) string {
 	if s.EdgeHasStringName(e) {
-		return s.Strings.Get(s.EdgeNameOrIndex[e])
+		return s.Strings.Get(s.EdgeNameOrIndex(e))
 	}
-	return uitoa(s.EdgeNameOrIndex[e])
+	return uitoa(s.EdgeNameOrIndex(e))
 }
 
 func uitoa(v uint32) string {

@@ -43,7 +43,7 @@ func collectionKind(g *heapgraph.Graph, v uint32) string {
 		return string(n)
 	}
 	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && string(s.Strings.Bytes(s.EdgeNameOrIndex[e])) == "properties" &&
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Internal && string(s.Strings.Bytes(s.EdgeNameOrIndex(e))) == "properties" &&
 			string(s.Strings.Bytes(s.NodeName[s.EdgeTo[e]])) == "(object properties)" {
 			return "dictionary"
 		}
@@ -59,8 +59,8 @@ func entryCount(g *heapgraph.Graph, v uint32) int64 {
 	s := g.S
 	n := int64(s.NodeSelfSize[v])
 	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal {
-			switch string(s.Strings.Bytes(s.EdgeNameOrIndex[e])) {
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Internal {
+			switch string(s.Strings.Bytes(s.EdgeNameOrIndex(e))) {
 			case "table", "elements", "properties":
 				n += int64(s.NodeSelfSize[s.EdgeTo[e]])
 			}
@@ -93,7 +93,7 @@ func heldEntries(g *heapgraph.Graph, v uint32) int64 {
 		s := g.S
 		var n int64
 		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Property {
+			if int(s.EdgeType(e)) == s.EdgeTypeIndex.Property {
 				n++
 			}
 		}

@@ -75,7 +75,7 @@ func (x *explainer) boundTarget(v uint32) (uint32, bool) {
 		return 0, false
 	}
 	for e, to := range x.g.Edges(v) {
-		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "bound_function" &&
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "bound_function" &&
 			int(s.NodeType[to]) == s.NodeTypeIndex.Closure {
 			return to, true
 		}

@@ -66,7 +66,7 @@ func (x *explainer) programRoute(path heapgraph.Path) heapgraph.Path {
 				continue
 			}
 			prev[r] = from{u, e, d + 1}
-			if int(g.S.EdgeType[e]) == g.S.EdgeTypeIndex.Context {
+			if int(g.S.EdgeType(e)) == g.S.EdgeTypeIndex.Context {
 				// r is a scope and e one of its variables: a module's
 				// top level when the path to it, and on down, reads so.
 				head := x.path(r)

@@ -146,8 +146,8 @@ func mechanismHint(s *Suspect, per string) string {
 func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
 	s := g.S
 	numeric := func(e uint32) bool {
-		b := s.Strings.Bytes(s.EdgeNameOrIndex[e])
-		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Element {
+		b := s.Strings.Bytes(s.EdgeNameOrIndex(e))
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Element {
 			return true
 		}
 		if len(b) == 0 {
@@ -166,7 +166,7 @@ func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
 	count := func(u uint32, internal bool) int {
 		n := 0
 		for e := s.FirstEdge[u]; e < s.FirstEdge[u+1]; e++ {
-			t := int(s.EdgeType[e])
+			t := int(s.EdgeType(e))
 			if t == s.EdgeTypeIndex.Element || internal && t == s.EdgeTypeIndex.Internal && numeric(e) && !hole(s.EdgeTo[e]) {
 				n++
 			}
@@ -175,7 +175,7 @@ func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
 	}
 	store := func(name string) (uint32, bool) {
 		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == name {
+			if int(s.EdgeType(e)) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == name {
 				return s.EdgeTo[e], true
 			}
 		}
@@ -203,7 +203,7 @@ func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
 		// two (a small-integer key or value has none).
 		var idx []int
 		for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
-			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && numeric(e) && !hole(s.EdgeTo[e]) {
+			if int(s.EdgeType(e)) == s.EdgeTypeIndex.Internal && numeric(e) && !hole(s.EdgeTo[e]) {
 				if i, err := strconv.Atoi(s.EdgeName(e)); err == nil {
 					idx = append(idx, i)
 				}

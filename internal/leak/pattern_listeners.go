@@ -105,7 +105,7 @@ func (x *explainer) listenerCount(v uint32) int {
 	}
 	n := 0
 	for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-		if int(s.EdgeType[e]) == s.EdgeTypeIndex.Element {
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Element {
 			n++
 		}
 	}

@@ -252,7 +252,7 @@ func (x *explainer) pendingSlot(v uint32) string {
 		return ""
 	}
 	for e, c := range g.Edges(v) {
-		if int(s.EdgeType[e]) != s.EdgeTypeIndex.Property || int(s.NodeType[c]) != s.NodeTypeIndex.Closure {
+		if int(s.EdgeType(e)) != s.EdgeTypeIndex.Property || int(s.NodeType[c]) != s.NodeTypeIndex.Closure {
 			continue
 		}
 		if _, ok := x.pendingPromiseOf(c); ok {

@@ -73,13 +73,13 @@ func processArgv(g *heapgraph.Graph) string {
 			continue
 		}
 		for e, arr := range g.Edges(v) {
-			if int(s.EdgeType[e]) != s.EdgeTypeIndex.Property || s.EdgeName(e) != "argv" {
+			if int(s.EdgeType(e)) != s.EdgeTypeIndex.Property || s.EdgeName(e) != "argv" {
 				continue
 			}
 			var b strings.Builder
 			n := 0
 			for e2, str := range g.Edges(arr) {
-				if int(s.EdgeType[e2]) != s.EdgeTypeIndex.Element || int(s.NodeType[str]) != nt.String {
+				if int(s.EdgeType(e2)) != s.EdgeTypeIndex.Element || int(s.NodeType[str]) != nt.String {
 					continue
 				}
 				if n++; n > 256 {

@@ -224,7 +224,7 @@ func (sh *shaper) isDict(v uint32) bool {
 	yes := false
 	if sh.objPropsName != ^uint32(0) && sh.propsEdge != ^uint32(0) && sh.g.Distance(v) != 1 {
 		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-			if int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeNameOrIndex[e] == sh.propsEdge &&
+			if int(s.EdgeType(e)) == s.EdgeTypeIndex.Internal && s.EdgeNameOrIndex(e) == sh.propsEdge &&
 				s.NodeName[s.EdgeTo[e]] == sh.objPropsName {
 				yes = true
 				break
@@ -266,7 +266,7 @@ func (sh *shaper) stepOf(from, e, to uint32) stepKey {
 		k.label = sh.folded
 		return k
 	}
-	et := int(s.EdgeType[e])
+	et := int(s.EdgeType(e))
 	k.edgeType = sh.edgeName[et]
 	switch {
 	case !s.EdgeHasStringName(e):
@@ -274,7 +274,7 @@ func (sh *shaper) stepOf(from, e, to uint32) stepKey {
 	case et == s.EdgeTypeIndex.Property && sh.isDict(from):
 		k.label = sh.keyLabel
 	default:
-		ni := s.EdgeNameOrIndex[e]
+		ni := s.EdgeNameOrIndex(e)
 		if int(ni) >= len(sh.label) {
 			k.label = sh.folded
 			break
@@ -332,7 +332,7 @@ func (sh *shaper) bfs() {
 			sh.order = append(sh.order, queue[i])
 			v := queue[i]
 			for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-				if int(s.EdgeType[e]) == weak {
+				if int(s.EdgeType(e)) == weak {
 					continue
 				}
 				to := s.EdgeTo[e]

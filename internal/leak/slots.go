@@ -116,9 +116,9 @@ func (t *growingSlots) add(g *heapgraph.Graph, sh *shaper, i, n int) {
 		if !ok || start || p != d || !slotValueKind(g, v) {
 			continue
 		}
-		k := slotKey{holder: s.NodeID[d], edgeType: s.EdgeType[e]}
+		k := slotKey{holder: s.NodeID[d], edgeType: s.EdgeType(e)}
 		if s.EdgeHasStringName(e) {
-			b := s.Strings.Bytes(s.EdgeNameOrIndex[e])
+			b := s.Strings.Bytes(s.EdgeNameOrIndex(e))
 			id, ok := t.nameID[string(b)]
 			if !ok {
 				if i > 0 {
@@ -130,7 +130,7 @@ func (t *growingSlots) add(g *heapgraph.Graph, sh *shaper, i, n int) {
 			}
 			k.name = id
 		} else {
-			k.name = s.EdgeNameOrIndex[e]
+			k.name = s.EdgeNameOrIndex(e)
 		}
 		vals = append(vals, slotValue{key: k, node: v, id: s.NodeID[v], retained: g.RetainedSize(v)})
 	}
@@ -388,7 +388,7 @@ func contextOwner(g *heapgraph.Graph, ctx uint32) (uint32, bool) {
 	s := g.S
 	found, ok := uint32(0), false
 	for r, e := range g.Retainers(ctx) {
-		if int(s.NodeType[r]) == s.NodeTypeIndex.Closure && int(s.EdgeType[e]) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "context" {
+		if int(s.NodeType[r]) == s.NodeTypeIndex.Closure && int(s.EdgeType(e)) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "context" {
 			if s.NodeNameString(r) != "" {
 				return r, true
 			}

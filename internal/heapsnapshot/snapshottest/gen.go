@@ -26,6 +26,9 @@ type Config struct {
 	Trace bool
 	// AvgEdges is the mean number of edges per node (default 4).
 	AvgEdges int
+	// BigIndices gives a third of the element and hidden edges an index
+	// of 2^28-1 or more (a sparse array's), up to the largest array index.
+	BigIndices bool
 }
 
 var nodeTypes = `["hidden","array","string","object","code","closure","regexp","number","native","synthetic","concatenated string","sliced string","symbol","bigint","object shape"]`
@@ -110,7 +113,11 @@ func Write(w io.Writer, c Config) (edges int, err error) {
 			buf = strconv.AppendInt(buf, int64(t), 10)
 			buf = append(buf, ',')
 			if t == 1 || t == 4 {
-				buf = strconv.AppendInt(buf, int64(r.IntN(100000)), 10)
+				idx := int64(r.IntN(100000))
+				if big := []int64{1<<28 - 1, 1 << 28, 1<<32 - 2}; c.BigIndices && idx%3 == 0 {
+					idx = big[idx%2+idx%5%2]
+				}
+				buf = strconv.AppendInt(buf, idx, 10)
 			} else {
 				buf = strconv.AppendInt(buf, int64(r.IntN(nStrings)), 10)
 			}
