@@ -38,7 +38,8 @@ if [ ! -x /usr/bin/time ]; then
 fi
 
 echo "building leakhound" >&2
-(cd "$repo" && go build -o "$work/leakhound" ./cmd/leakhound \
+# Built as the npm package ships it (scripts/npm-pack.sh): static, no cgo.
+(cd "$repo" && CGO_ENABLED=0 go build -trimpath -o "$work/leakhound" ./cmd/leakhound \
   && go test -c -o "$work/heapsnapshot.test" ./internal/heapsnapshot)
 
 oracle=""
