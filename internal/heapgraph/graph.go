@@ -20,6 +20,7 @@ import (
 	"iter"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
@@ -96,6 +97,10 @@ type Graph struct {
 
 	ids     sync.Once
 	idOrder []uint32 // node ordinals sorted by id, built on first NodeByID
+
+	locLookups atomic.Int64
+	locOnce    sync.Once
+	locOrder   []uint32 // location indexes sorted by node, built by LocationIndex
 
 	ephemerons ephemeronTable
 	weakOnce   sync.Once

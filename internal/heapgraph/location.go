@@ -3,6 +3,7 @@ package heapgraph
 import (
 	"bytes"
 	"slices"
+	"sort"
 )
 
 // CodeLocation is a source position of a function, 1-based as editors show
@@ -40,16 +41,47 @@ func (g *Graph) Location(n uint32) (CodeLocation, bool) {
 	return CodeLocation{}, false
 }
 
+// LocationIndex returns the index in the snapshot's location columns of
+// closure c's location (its first, for a node listed twice). V8 does not
+// write locations in node order, so a lookup scans them; after a few
+// dozen lookups (explaining leaks asks for many) the locations are sorted
+// once into an index (4 bytes a location) for binary searches.
+func (g *Graph) LocationIndex(c uint32) (int, bool) {
+	nodes := g.S.LocationNode
+	if g.locLookups.Add(1) <= locScanLookups {
+		i := slices.Index(nodes, c)
+		return i, i >= 0
+	}
+	g.locOnce.Do(func() {
+		// Sorting node<<32|index sorts by node, then by index: stable.
+		keys := make([]uint64, len(nodes))
+		for i, n := range nodes {
+			keys[i] = uint64(n)<<32 | uint64(i)
+		}
+		slices.Sort(keys)
+		order := make([]uint32, len(keys))
+		for k, key := range keys {
+			order[k] = uint32(key)
+		}
+		g.locOrder = order
+	})
+	order := g.locOrder
+	k := sort.Search(len(order), func(k int) bool { return nodes[order[k]] >= c })
+	if k == len(order) || nodes[order[k]] != c {
+		return 0, false
+	}
+	return int(order[k]), true
+}
+
+// locScanLookups is how many location lookups scan before the index is
+// built (a variable so that tests can exercise both).
+var locScanLookups int64 = 32
+
 func (g *Graph) closureLocation(c uint32) (CodeLocation, bool) {
 	s := g.S
-	// V8 writes locations in node order, so a binary search usually finds
-	// it; other writers get a scan.
-	i, found := slices.BinarySearch(s.LocationNode, c)
-	if !found {
-		i = slices.Index(s.LocationNode, c)
-		if i < 0 {
-			return CodeLocation{}, false
-		}
+	i, ok := g.LocationIndex(c)
+	if !ok {
+		return CodeLocation{}, false
 	}
 	l := CodeLocation{Function: s.NodeNameString(c), Line: int(s.LocationLine[i]) + 1, Column: int(s.LocationColumn[i]) + 1}
 	if l.Function == "" {

@@ -15,9 +15,6 @@ type explainer struct {
 	sh       *shaper
 	internal map[string]bool   // per class name: defined by node itself
 	mapCtor  map[uint32]uint32 // per hidden class: mapConstructor's answer, ^0 for none
-	// locSorted: 0 unknown, 1 the snapshot's locations are in node
-	// order, 2 they are not.
-	locSorted uint8
 }
 
 func newExplainer(g *heapgraph.Graph, sh *shaper) *explainer { return &explainer{g: g, sh: sh} }

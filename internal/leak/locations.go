@@ -4,7 +4,6 @@
 package leak
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -196,34 +195,16 @@ func (x *explainer) edgeTo(v uint32, name string) (uint32, bool) {
 
 func (x *explainer) closureLocation(c uint32) *Location {
 	s := x.g.S
-	if x.locSorted == 0 {
-		// V8 writes locations in node order; then a lookup is a binary
-		// search (explaining asks for many closures' locations).
-		x.locSorted = 1
-		if !slices.IsSorted(s.LocationNode) {
-			x.locSorted = 2
-		}
+	i, ok := x.g.LocationIndex(c)
+	if !ok {
+		return nil
 	}
-	lo, hi := 0, len(s.LocationNode)
-	if x.locSorted == 1 {
-		lo, _ = slices.BinarySearch(s.LocationNode, c)
+	l := &Location{Function: s.NodeNameString(c), Line: int(s.LocationLine[i]) + 1, Column: int(s.LocationColumn[i]) + 1}
+	if l.Function == "" {
+		l.Function = "(anonymous)"
 	}
-	for i := lo; i < hi; i++ {
-		n := s.LocationNode[i]
-		if n != c {
-			if x.locSorted == 1 {
-				break
-			}
-			continue
-		}
-		l := &Location{Function: s.NodeNameString(c), Line: int(s.LocationLine[i]) + 1, Column: int(s.LocationColumn[i]) + 1}
-		if l.Function == "" {
-			l.Function = "(anonymous)"
-		}
-		l.Script = x.scriptName(c)
-		return l
-	}
-	return nil
+	l.Script = x.scriptName(c)
+	return l
 }
 
 // scriptName: closure -> shared (SharedFunctionInfo) -> script -> its name.
