@@ -194,7 +194,9 @@ func (a *analysis) computeEssentialEdges() {
 //     semidominators are only stored once computed, in the slots of the
 //     predecessor index's offsets, which are read in the same order;
 //   - dom holds the smallest lower predecessor until the vertex is
-//     processed, then its parent, then its immediate dominator.
+//     processed, then its parent (from which the number -> ordinal map,
+//     dropped for the main loop, is rebuilt with the DFS's trail), then
+//     its immediate dominator.
 func (a *analysis) dominators() {
 	s, g := a.s, a.g
 	N := uint32(s.NodeCount)
@@ -220,9 +222,11 @@ func (a *analysis) dominators() {
 	work := make([]uint32, N+2)   // DFS number -> next edge to look at
 	// DFS number -> node ordinal. Only the DFS and the end need it, so it
 	// is dropped for the predecessor index and the main loop (the peak of
-	// memory use) and the DFS is run again to rebuild it.
+	// memory use) and rebuilt from the DFS's trail (a byte a node).
 	vertex := make([]uint32, N+1)
-	n := dominatorDFS(s, g.Root, ess, hasRet, number, vertex, parent, work)
+	trail := newDFSTrail(N)
+	n := dominatorDFS(s, g.Root, ess, hasRet, number, vertex, parent, work, trail)
+	root := vertex[1]
 	vertex = nil
 	a.collect()
 	const r = 1 // the root's number
@@ -317,6 +321,14 @@ func (a *analysis) dominators() {
 		lb[w] = w            // its label
 	}
 	preds, stack = predIndex{}, nil
+	// The number -> ordinal map again, from the trail and the parents
+	// (in dom until the pass below), in the predecessor index's memory.
+	a.collect()
+	vertex = make([]uint32, N+1)
+	vertex[1] = root
+	clear(lb) // the labels are done with
+	trail.replay(s, vertex, dom, lb, n)
+	trail = nil
 	// Semi-NCA: the immediate dominator of w is the nearest common
 	// ancestor of its parent and its semidominator in the dominator tree,
 	// found by walking up from the parent (numbers grow downwards).
@@ -328,14 +340,7 @@ func (a *analysis) dominators() {
 		}
 		dom[w] = d
 	}
-	// Number the vertices again (the same DFS gives the same numbers) to
-	// map the result back to node ordinals; lb, ancestor and semi are free
-	// now.
-	a.collect()
-	clear(lb)
-	vertex = make([]uint32, N+1)
-	dominatorDFS(s, g.Root, ess, hasRet, lb, vertex, ancestor, semi)
-	// The result by node ordinal goes into lb's memory.
+	// The result by node ordinal goes into lb's memory, free now.
 	res := lb[:N:N]
 	for w := uint32(1); w <= n; w++ {
 		res[vertex[w]] = vertex[dom[w]]
@@ -433,8 +438,9 @@ func (p *predIndex) set(k, v uint32) {
 // parent: number -> parent's number, work: scratch), starting from root,
 // then from every unvisited node without an essential retainer (hanging
 // off the root), then attaching what is left (cycles) to the root one
-// node at a time. It returns the number of vertices.
-func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, number, vertex, parent, work []uint32) uint32 {
+// node at a time. It records in trail how it reached each vertex and
+// returns the number of vertices.
+func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, number, vertex, parent, work []uint32, trail *dfsTrail) uint32 {
 	N := uint32(s.NodeCount)
 	firstEdge, edgeTo := s.FirstEdge, s.EdgeTo
 	var n uint32
@@ -448,16 +454,21 @@ func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, n
 	}
 	dfs := func(o, p uint32) {
 		v := visit(o, p)
+		if p != 0 {
+			trail.ordinal(v, o)
+		}
 		for v != 0 {
 			next := parent[v]
 			// The cursor stays in a register while the edges are scanned.
-			e, end := work[v], firstEdge[vertex[v]+1]
+			start := work[v]
+			e, end := start, firstEdge[vertex[v]+1]
 			for ; e < end; e++ {
 				if !getBit(ess, e) {
 					continue
 				}
 				if wo := edgeTo[e]; number[wo] == 0 {
 					next = visit(wo, v)
+					trail.edge(next, e-start)
 					break
 				}
 			}
@@ -477,11 +488,68 @@ func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, n
 	if n < N {
 		for o := uint32(0); o < N; o++ {
 			if number[o] == 0 {
-				visit(o, r)
+				trail.ordinal(visit(o, r), o)
 			}
 		}
 	}
 	return n
+}
+
+// dfsTrail records how the DFS reached each vertex, so that the number ->
+// ordinal map, dropped for the main loop (the peak of memory use), is
+// rebuilt afterwards from the parents in one pass instead of a second DFS:
+// per number, how many edges past the parent's previous discovery (or its
+// first edge) the discovering edge is, in a byte, or an escape whose value
+// is the next entry of over. A parent's children are found in edge order,
+// so the steps are small: an array's elements are found one edge apart.
+type dfsTrail struct {
+	b    []byte // by number; b[1] (the root) is unused
+	over []uint32
+}
+
+const (
+	trailEdge    = 254 // the step is in over
+	trailOrdinal = 255 // reached by the scan for unvisited nodes, not an edge: its ordinal is in over
+)
+
+func newDFSTrail(n uint32) *dfsTrail { return &dfsTrail{b: make([]byte, n+1)} }
+
+func (t *dfsTrail) edge(w, k uint32) {
+	if k < trailEdge {
+		t.b[w] = byte(k)
+		return
+	}
+	t.b[w] = trailEdge
+	t.over = append(t.over, k)
+}
+
+func (t *dfsTrail) ordinal(w, o uint32) {
+	t.b[w] = trailOrdinal
+	t.over = append(t.over, o)
+}
+
+// replay fills vertex[2..n] from the trail, given vertex[1] and each
+// vertex's parent number (always below its own, so already mapped); pos
+// (n+1 zeros) is scratch: each parent's last discovering edge position.
+func (t *dfsTrail) replay(s *heapsnapshot.Snapshot, vertex, parent, pos []uint32, n uint32) {
+	firstEdge, edgeTo, over := s.FirstEdge, s.EdgeTo, t.over
+	j := 0
+	for w := uint32(2); w <= n; w++ {
+		k := uint32(t.b[w])
+		if k >= trailEdge {
+			v := over[j]
+			j++
+			if k == trailOrdinal {
+				vertex[w] = v
+				continue
+			}
+			k = v
+		}
+		p := parent[w]
+		k += pos[p]
+		pos[p] = k
+		vertex[w] = edgeTo[firstEdge[vertex[p]]+k]
+	}
 }
 
 // retained32Limit is the largest total kept in 32-bit retained sizes (a

@@ -11,7 +11,7 @@ import (
 // TestDominatorsMatchReference compares the memory-lean semi-NCA
 // with a plain transcription of DevTools' version (below) on random graphs
 // full of what real snapshots rarely have: nodes no essential edge reaches,
-// unreachable cycles, self-loops, duplicate edges, long chains.
+// unreachable cycles, self-loops, duplicate edges, long chains, hubs.
 func TestDominatorsMatchReference(t *testing.T) {
 	for seed := int64(0); seed < 400; seed++ {
 		rng := rand.New(rand.NewSource(seed))
@@ -25,6 +25,11 @@ func TestDominatorsMatchReference(t *testing.T) {
 			deg := rng.Intn(4)
 			if rng.Intn(10) == 0 {
 				deg += rng.Intn(12)
+			}
+			if seed%5 == 0 && (v == 0 || v == n/3) {
+				// A hub: vertices found past its 254th edge take the DFS
+				// trail's escape.
+				deg += 300 + rng.Intn(700)
 			}
 			for k := 0; k < deg; k++ {
 				to := rng.Intn(n)
@@ -232,4 +237,44 @@ func (a *analysis) refHasOnlyWeakRetainers(o uint32) bool {
 		}
 	}
 	return true
+}
+
+// TestDFSTrailReplay: the trail rebuilds the DFS's number -> ordinal map
+// from the parents, through both escapes: a vertex found more than 253
+// edges past its parent's previous discovery, and one found by the scan
+// for unvisited nodes.
+func TestDFSTrailReplay(t *testing.T) {
+	// The root's edges: to 1, to 1 again 400 times, to 2, to 3 (found one
+	// edge later). Node 4 has no retainer: a DFS root found by the scan.
+	const n = 5
+	s := &heapsnapshot.Snapshot{NodeCount: n, FirstEdge: make([]uint32, n+1)}
+	s.EdgeTo = append(s.EdgeTo, 1)
+	for range 400 {
+		s.EdgeTo = append(s.EdgeTo, 1)
+	}
+	s.EdgeTo = append(s.EdgeTo, 2, 3)
+	for v := 1; v <= n; v++ {
+		s.FirstEdge[v] = uint32(len(s.EdgeTo))
+	}
+	s.EdgeCount = len(s.EdgeTo)
+	ess := make([]uint64, (s.EdgeCount+63)/64)
+	hasRet := make([]uint64, (n+63)/64)
+	for e, to := range s.EdgeTo {
+		setBit(ess, uint32(e))
+		setBit(hasRet, to)
+	}
+	number, vertex, parent, work := make([]uint32, n+1), make([]uint32, n+1), make([]uint32, n+1), make([]uint32, n+2)
+	trail := newDFSTrail(n)
+	if got := dominatorDFS(s, 0, ess, hasRet, number, vertex, parent, work, trail); got != n {
+		t.Fatalf("%d vertices, want %d", got, n)
+	}
+	if !slices.Equal(trail.over, []uint32{401, 4}) || !slices.Equal(trail.b[2:], []byte{0, trailEdge, 1, trailOrdinal}) {
+		t.Fatalf("trail %v, escapes %v", trail.b, trail.over)
+	}
+	re := make([]uint32, n+1)
+	re[1] = vertex[1]
+	trail.replay(s, re, parent, make([]uint32, n+1), n)
+	if !slices.Equal(re, vertex) {
+		t.Fatalf("replayed %v, the DFS's %v", re, vertex)
+	}
 }
