@@ -343,13 +343,26 @@ func FuzzDecodeSummary(f *testing.F) {
 // TestRoundTripTraces: a traced snapshot's allocation stacks survive the
 // index.
 func TestRoundTripTraces(t *testing.T) {
+	s, got := roundTrip(t, snapshottest.Config{Nodes: 50, Seed: 3, Trace: true})
+	if s.Traces == nil {
+		t.Fatal("the snapshot has no traces")
+	}
+	if !reflect.DeepEqual(got.S.Traces, s.Traces) || !reflect.DeepEqual(got.S.NodeTraceNodeID, s.NodeTraceNodeID) {
+		t.Fatal("traces differ after the round trip")
+	}
+}
+
+// roundTrip analyses a generated snapshot, writes its index and reads it
+// back.
+func roundTrip(t *testing.T, c snapshottest.Config) (*heapsnapshot.Snapshot, *heapgraph.Graph) {
+	t.Helper()
 	var buf bytes.Buffer
-	if _, err := snapshottest.Write(&buf, snapshottest.Config{Nodes: 50, Seed: 3, Trace: true}); err != nil {
+	if _, err := snapshottest.Write(&buf, c); err != nil {
 		t.Fatal(err)
 	}
 	s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{})
-	if err != nil || s.Traces == nil {
-		t.Fatalf("%v (traces %v)", err, s != nil && s.Traces != nil)
+	if err != nil {
+		t.Fatal(err)
 	}
 	g, err := heapgraph.Build(s, heapgraph.Options{})
 	if err != nil {
@@ -363,9 +376,7 @@ func TestRoundTripTraces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got.S.Traces, s.Traces) || !reflect.DeepEqual(got.S.NodeTraceNodeID, s.NodeTraceNodeID) {
-		t.Fatal("traces differ after the round trip")
-	}
+	return s, got
 }
 
 // TestRoundTripWideClasses: a graph with more than 65,536 classes keeps
@@ -407,25 +418,9 @@ func TestRoundTripWideClasses(t *testing.T) {
 // TestRoundTripBigEdgeNames: edge indexes too big for the packed edge
 // array (a sparse array's) survive the round trip in their own section.
 func TestRoundTripBigEdgeNames(t *testing.T) {
-	var buf bytes.Buffer
-	if _, err := snapshottest.Write(&buf, snapshottest.Config{Nodes: 300, Seed: 7, BigIndices: true}); err != nil {
-		t.Fatal(err)
-	}
-	s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{})
-	if err != nil || len(s.EdgeBigNames) == 0 {
-		t.Fatalf("%v (%d big names)", err, len(s.EdgeBigNames))
-	}
-	g, err := heapgraph.Build(s, heapgraph.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out bytes.Buffer
-	if _, err := Write(&out, g, Identity{}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := decode(out.Bytes(), nil, true)
-	if err != nil {
-		t.Fatal(err)
+	s, got := roundTrip(t, snapshottest.Config{Nodes: 300, Seed: 7, BigIndices: true})
+	if len(s.EdgeBigNames) == 0 {
+		t.Fatal("the snapshot has no big edge names")
 	}
 	if !reflect.DeepEqual(got.S.EdgeBigNames, s.EdgeBigNames) || !reflect.DeepEqual(got.S.EdgeTypeAndName, s.EdgeTypeAndName) {
 		t.Fatal("edges differ after the round trip")
