@@ -386,7 +386,7 @@ func (es *edgeSink) one(row, f int, v uint32, off int64) error {
 		}
 		atomic.OrUint32(&s.EdgeTypeAndName[row], v<<edgeTypeShift)
 	case rName:
-		w, big := PackEdge(0, v)
+		w, big := packEdge(0, v)
 		if big {
 			es.bigMu.Lock()
 			es.big = append(es.big, EdgeBigName{uint32(row), v})

@@ -166,9 +166,9 @@ const (
 // EdgeTypeOf is the type in an EdgeTypeAndName value.
 func EdgeTypeOf(v uint32) uint8 { return uint8(v >> edgeTypeShift) }
 
-// PackEdge is the EdgeTypeAndName value of an edge, and whether its
+// packEdge is the EdgeTypeAndName value of an edge, and whether its
 // name_or_index must also go in EdgeBigNames.
-func PackEdge(typ uint8, nameOrIndex uint32) (v uint32, big bool) {
+func packEdge(typ uint8, nameOrIndex uint32) (v uint32, big bool) {
 	if nameOrIndex >= edgeNameMask {
 		return uint32(typ)<<edgeTypeShift | edgeNameMask, true
 	}
@@ -207,7 +207,7 @@ func (s *Snapshot) bigName(e uint32) uint32 {
 // SetEdge sets edge e's type and name_or_index (for snapshots built in
 // code; the parser fills the arrays itself).
 func (s *Snapshot) SetEdge(e uint32, typ uint8, nameOrIndex uint32) {
-	v, big := PackEdge(typ, nameOrIndex)
+	v, big := packEdge(typ, nameOrIndex)
 	s.EdgeTypeAndName[e] = v
 	i := sort.Search(len(s.EdgeBigNames), func(i int) bool { return s.EdgeBigNames[i].Edge >= e })
 	has := i < len(s.EdgeBigNames) && s.EdgeBigNames[i].Edge == e
