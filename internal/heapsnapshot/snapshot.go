@@ -10,10 +10,10 @@ package heapsnapshot
 
 import (
 	"bytes"
+	"cmp"
 	"io"
 	"os"
 	"slices"
-	"sort"
 )
 
 // Meta is the snapshot.meta header, as written by V8.
@@ -188,20 +188,15 @@ func (s *Snapshot) EdgeNameOrIndex(e uint32) uint32 {
 }
 
 func (s *Snapshot) bigName(e uint32) uint32 {
-	b := s.EdgeBigNames
-	i, j := 0, len(b)
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		if b[h].Edge < e {
-			i = h + 1
-		} else {
-			j = h
-		}
-	}
-	if i < len(b) && b[i].Edge == e {
-		return b[i].NameOrIndex
+	if i, ok := s.findBigName(e); ok {
+		return s.EdgeBigNames[i].NameOrIndex
 	}
 	return edgeNameMask // a hand-made snapshot's edge without its entry
+}
+
+// findBigName is where edge e's entry is, or would go, in EdgeBigNames.
+func (s *Snapshot) findBigName(e uint32) (int, bool) {
+	return slices.BinarySearchFunc(s.EdgeBigNames, e, func(b EdgeBigName, e uint32) int { return cmp.Compare(b.Edge, e) })
 }
 
 // SetEdge sets edge e's type and name_or_index (for snapshots built in
@@ -209,8 +204,7 @@ func (s *Snapshot) bigName(e uint32) uint32 {
 func (s *Snapshot) SetEdge(e uint32, typ uint8, nameOrIndex uint32) {
 	v, big := packEdge(typ, nameOrIndex)
 	s.EdgeTypeAndName[e] = v
-	i := sort.Search(len(s.EdgeBigNames), func(i int) bool { return s.EdgeBigNames[i].Edge >= e })
-	has := i < len(s.EdgeBigNames) && s.EdgeBigNames[i].Edge == e
+	i, has := s.findBigName(e)
 	switch {
 	case big && has:
 		s.EdgeBigNames[i].NameOrIndex = nameOrIndex
