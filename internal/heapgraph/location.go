@@ -74,8 +74,8 @@ func (g *Graph) LocationIndex(c uint32) (int, bool) {
 }
 
 // locScanLookups is how many location lookups scan before the index is
-// built (a variable so that tests can exercise both).
-var locScanLookups int64 = 32
+// built.
+const locScanLookups = 32
 
 func (g *Graph) closureLocation(c uint32) (CodeLocation, bool) {
 	s := g.S
