@@ -14,12 +14,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/inspector"
-	"github.com/leakhound/leakhound/internal/metrics"
 	"github.com/leakhound/leakhound/internal/store"
 	"github.com/leakhound/leakhound/internal/ui"
 )
@@ -62,149 +60,6 @@ const sampleTimeout = 10 * time.Minute
 // busyAfter is how late an answer is before a "busy" event (at least the
 // interval). A variable for tests.
 var busyAfter = 5 * time.Second
-
-// Threshold is one tier (warn, critical, restart).
-type Threshold struct {
-	Name    string
-	Level   Level
-	Actions []Action
-}
-
-// Config configures Run.
-type Config struct {
-	// Name is the target's name in the history; empty: the script's base
-	// name, else "node-PID".
-	Name     string
-	Interval time.Duration // default 5s
-	// Duration stops the agent after this long (0: until ctx ends). Unlike
-	// ctx's end (Ctrl-C), it lets a snapshot or analysis in progress finish:
-	// the target was paused for it, throwing it away would waste that.
-	Duration time.Duration
-
-	Leak        LeakDetector
-	LeakActions []Action
-
-	Thresholds []Threshold
-	Cooldown   time.Duration // per trigger and action; default 10m
-
-	SnapshotEvery time.Duration // 0: no periodic snapshots
-	// AllocationStacks turns on V8's allocation tracking for the session
-	// (with SnapshotEvery), so the periodic snapshots carry allocation
-	// stacks; it slows the target's allocations a lot (docs/live.md).
-	AllocationStacks bool
-	Keep             int // periodic snapshots kept (default 3)
-	// SnapshotCount stops the agent after this many periodic snapshots
-	// (and their analysis); 0: no limit.
-	SnapshotCount int
-	// NearHeapLimit arms node's near-heap-limit snapshot in the target
-	// (v8.setHeapSnapshotNearHeapLimit, node 18.10+) for this many
-	// snapshots; 0: off. A target started with
-	// --heapsnapshot-near-heap-limit is followed either way (oom.go).
-	NearHeapLimit int
-	// DataDir holds targets/NAME/{snapshots,reports}.
-	DataDir string
-
-	// Connect resolves and dials the target; it is called again to
-	// reconnect after the connection is lost. Returning ErrGone (wrapped)
-	// stops the agent.
-	Connect func(ctx context.Context) (Conn, error)
-	// Reconnect keeps waiting for the target after the connection is
-	// lost; otherwise Run returns.
-	Reconnect bool
-	// Capture writes one heap snapshot of the target to path (atomically)
-	// and returns its size.
-	Capture func(ctx context.Context, c Conn, path string) (int64, error)
-	// Analyze compares snapshots (oldest first) and writes a report to
-	// reportPath; it returns a one-line summary. Nil: no analysis.
-	Analyze func(ctx context.Context, snapshots []string, reportPath string) (string, error)
-
-	// Tracked values (--track) and class counts (--count), measured at
-	// every sample; counts walk the heap, so at most every CountEvery.
-	Tracked    []Tracked
-	CountEvery time.Duration // default 1m
-
-	Store   *store.Store     // may be nil
-	Metrics *metrics.Metrics // may be nil
-	// OnEvent receives everything worth telling the user. May be nil.
-	OnEvent func(Event)
-	// WatchRun names this watch run in the history: the sessions of the
-	// targets one watch watches side by side share it (store.Session).
-	WatchRun string
-	// CanSignal vets the signal action: it must confirm that pid, as the
-	// target reported it, is that process on this machine (a remote or
-	// containerised target's pid means another process here). Nil refuses
-	// every signal.
-	CanSignal func(pid int) error
-}
-
-// Event is one thing that happened, for the user's terminal or --json.
-type Event struct {
-	Time    time.Time     `json:"time"`
-	Target  string        `json:"target"`
-	PID     int           `json:"pid,omitempty"`
-	Kind    string        `json:"kind"` // connected, disconnected, exited, sample, busy, note, leak, leak-cleared, action, snapshot, report, error; gone, done (RunMany)
-	Trigger string        `json:"trigger,omitempty"`
-	Action  string        `json:"action,omitempty"`
-	Message string        `json:"message"`
-	Path    string        `json:"path,omitempty"`
-	Sample  *store.Sample `json:"sample,omitempty"`
-	Growth  int64         `json:"growth_bytes,omitempty"`
-	Rate    float64       `json:"bytes_per_second,omitempty"`
-	// GCs and MajorGCs count the collections since the previous sample
-	// (sample events only); ForcedGCs those of them the program did not
-	// cause (global.gc(), heap snapshots, watch's gc action), part of GCs.
-	GCs       int `json:"gcs,omitempty"`
-	MajorGCs  int `json:"major_gcs,omitempty"`
-	ForcedGCs int `json:"forced_gcs,omitempty"`
-	// HeapLimit is the target's heap limit (sample events), for "heap used
-	// of the limit" without the connected event at hand.
-	HeapLimit int64 `json:"heap_limit,omitempty"`
-	// LeakSignal is how far the leak signal is from firing (sample events).
-	LeakSignal *LeakProgress `json:"leak_signal,omitempty"`
-	// Tracked are the --track and --count values measured at this sample.
-	Tracked []TrackedValue `json:"tracked,omitempty"`
-}
-
-// LeakProgress is the leak signal's current run: it fires when RisingGCs
-// reaches Window and GrowthBytes reaches MinGrowthBytes.
-type LeakProgress struct {
-	Active         bool  `json:"active"`
-	RisingGCs      int   `json:"rising_gcs"`
-	Window         int   `json:"window"`
-	GrowthBytes    int64 `json:"growth_bytes"`
-	MinGrowthBytes int64 `json:"min_growth_bytes"`
-	// PostGCHeap is the old generation after the last major GC (0: none
-	// seen yet this session), the level the run above rises from.
-	PostGCHeap int64 `json:"post_gc_heap,omitempty"`
-}
-
-// String says it for a status line.
-func (p LeakProgress) String() string {
-	if p.Active {
-		return fmt.Sprintf("leak signal on (%d rising major GCs, %s)", p.RisingGCs, ui.SignedBytes(p.GrowthBytes))
-	}
-	return fmt.Sprintf("leak signal: %d of %d rising major GCs, %s of %s growth", p.RisingGCs, p.Window,
-		ui.SignedBytes(p.GrowthBytes), ui.Bytes(p.MinGrowthBytes))
-}
-
-// Info is what the probe reports about the target.
-type Info struct {
-	PID       int      `json:"pid"`
-	Node      string   `json:"node"`
-	HeapLimit float64  `json:"limit"`
-	Origin    float64  `json:"origin"` // performance.timeOrigin, ms since epoch
-	Now       float64  `json:"now"`
-	Argv      []string `json:"argv"`
-	Title     string   `json:"title"`
-}
-
-// DefaultName names a target after its main script.
-func (i Info) DefaultName() string {
-	if len(i.Argv) > 0 && i.Argv[0] != "" && !strings.HasPrefix(i.Argv[0], "-") {
-		return filepath.Base(i.Argv[0])
-	}
-	return fmt.Sprintf("node-%d", i.PID)
-}
 
 type agent struct {
 	cfg         Config

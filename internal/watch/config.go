@@ -1,12 +1,91 @@
 package watch
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
+
+	"github.com/leakhound/leakhound/internal/metrics"
+	"github.com/leakhound/leakhound/internal/store"
 )
+
+// Threshold is one tier (warn, critical, restart).
+type Threshold struct {
+	Name    string
+	Level   Level
+	Actions []Action
+}
+
+// Config configures Run.
+type Config struct {
+	// Name is the target's name in the history; empty: the script's base
+	// name, else "node-PID".
+	Name     string
+	Interval time.Duration // default 5s
+	// Duration stops the agent after this long (0: until ctx ends). Unlike
+	// ctx's end (Ctrl-C), it lets a snapshot or analysis in progress finish:
+	// the target was paused for it, throwing it away would waste that.
+	Duration time.Duration
+
+	Leak        LeakDetector
+	LeakActions []Action
+
+	Thresholds []Threshold
+	Cooldown   time.Duration // per trigger and action; default 10m
+
+	SnapshotEvery time.Duration // 0: no periodic snapshots
+	// AllocationStacks turns on V8's allocation tracking for the session
+	// (with SnapshotEvery), so the periodic snapshots carry allocation
+	// stacks; it slows the target's allocations a lot (docs/live.md).
+	AllocationStacks bool
+	Keep             int // periodic snapshots kept (default 3)
+	// SnapshotCount stops the agent after this many periodic snapshots
+	// (and their analysis); 0: no limit.
+	SnapshotCount int
+	// NearHeapLimit arms node's near-heap-limit snapshot in the target
+	// (v8.setHeapSnapshotNearHeapLimit, node 18.10+) for this many
+	// snapshots; 0: off. A target started with
+	// --heapsnapshot-near-heap-limit is followed either way (oom.go).
+	NearHeapLimit int
+	// DataDir holds targets/NAME/{snapshots,reports}.
+	DataDir string
+
+	// Connect resolves and dials the target; it is called again to
+	// reconnect after the connection is lost. Returning ErrGone (wrapped)
+	// stops the agent.
+	Connect func(ctx context.Context) (Conn, error)
+	// Reconnect keeps waiting for the target after the connection is
+	// lost; otherwise Run returns.
+	Reconnect bool
+	// Capture writes one heap snapshot of the target to path (atomically)
+	// and returns its size.
+	Capture func(ctx context.Context, c Conn, path string) (int64, error)
+	// Analyze compares snapshots (oldest first) and writes a report to
+	// reportPath; it returns a one-line summary. Nil: no analysis.
+	Analyze func(ctx context.Context, snapshots []string, reportPath string) (string, error)
+
+	// Tracked values (--track) and class counts (--count), measured at
+	// every sample; counts walk the heap, so at most every CountEvery.
+	Tracked    []Tracked
+	CountEvery time.Duration // default 1m
+
+	Store   *store.Store     // may be nil
+	Metrics *metrics.Metrics // may be nil
+	// OnEvent receives everything worth telling the user. May be nil.
+	OnEvent func(Event)
+	// WatchRun names this watch run in the history: the sessions of the
+	// targets one watch watches side by side share it (store.Session).
+	WatchRun string
+	// CanSignal vets the signal action: it must confirm that pid, as the
+	// target reported it, is that process on this machine (a remote or
+	// containerised target's pid means another process here). Nil refuses
+	// every signal.
+	CanSignal func(pid int) error
+}
 
 // Action is one thing to do when a threshold or the leak signal fires.
 type Action struct {
