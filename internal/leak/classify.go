@@ -139,6 +139,9 @@ func countRange(s *Suspect) string {
 
 func hint(s *Suspect) string {
 	per := countRange(s)
+	if s.selfHeld != "" {
+		return finalizerHint(s, per)
+	}
 	if h := s.Holder; h != nil && h.Slot != "" {
 		return slotHint(s, h, per)
 	}

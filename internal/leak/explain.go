@@ -82,6 +82,8 @@ func (x *explainer) explain(s *Suspect) {
 	}
 	s.Pattern, s.Holder = x.classify(rep, raw[:repIndex+1])
 	s.settled = s.Pattern == PatternCollection && x.settledOnPath(rep, raw[:repIndex+1])
+	// The held value lies below the cell: the path on to the telling object.
+	s.selfHeld, s.selfHeldRegistry = x.selfHeld(raw)
 	if s.Pattern == PatternCollection && !s.collection {
 		s.pendingSlot = x.pendingSlot(rep)
 		if s.pendingSlot == "" && haveTell && tell != rep {

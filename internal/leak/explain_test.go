@@ -224,11 +224,14 @@ func TestPathIsTheProgramsRoute(t *testing.T) {
 
 // Hints that name the mechanism the entries show: a table of calls whose
 // promises never settled (delete and settle them on timeout), a list of
-// subscribers nobody unsubscribes (unsubscribe, never "bound it").
+// subscribers nobody unsubscribes (unsubscribe, never "bound it"), objects
+// whose FinalizationRegistry held value keeps them (a held value that does
+// not refer to them).
 func TestHintsForPendingCallsAndSubscribers(t *testing.T) {
 	for _, c := range []struct{ name, class, want string }{
 		{"pending-calls", "PendingCall", "promise that never settled (PendingCall.resolve)"},
 		{"subscribers", "ClientSession", "never unsubscribed"},
+		{"finalizer-held", "StreamHandle", "the held value given to register() refers back to it (release → this)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, s := topSuspect(t, c.name, 3)
@@ -239,5 +242,25 @@ func TestHintsForPendingCallsAndSubscribers(t *testing.T) {
 				t.Errorf("hint %q, want it to say %q and no LRU", s.Hint, c.want)
 			}
 		})
+	}
+}
+
+// One snapshot of objects kept by their own FinalizationRegistry held
+// value gets the same fix as the series, naming the registry's variable.
+func TestFinalizerHeldValueOneSnapshot(t *testing.T) {
+	paths := series(t, "finalizer-held", 3)
+	g, err := loadGraph(paths[len(paths)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{Name: "last"})
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	top := rep.Suspects[0]
+	t.Logf("%s %s holder=%+v\n  %s\n  fix: %s", top.Pattern, top.Class, top.Holder, top.PathText, top.Hint)
+	if top.Class != "StreamHandle" || !strings.Contains(top.Hint, "registered with the FinalizationRegistry registry") ||
+		!strings.Contains(top.Hint, "refers back to it (release → this)") || strings.Contains(top.Hint, "LRU") {
+		t.Errorf("top suspect %s, hint %q: want StreamHandle kept by its held value", top.Class, top.Hint)
 	}
 }

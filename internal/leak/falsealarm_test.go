@@ -25,7 +25,7 @@ var controlCorpus = []string{
 // leakCorpus is every leaking program of testdata/scenarios.
 var leakCorpus = []string{
 	"abort-signal", "async-await", "bound-listener", "bound-server", "buffer-concat", "buffer-slices",
-	"closures", "dictionary", "event-listener", "events-on", "exit-once", "http-sessions",
+	"closures", "dictionary", "event-listener", "events-on", "exit-once", "finalizer-held", "http-sessions",
 	"interval", "late-log", "linked-list", "map-cache", "noisy", "number-series", "pollers",
 	"pending-calls", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
 	"stream-backpressure", "string-concat", "subscribers", "template-cache", "waiters-queue", "widgets",

@@ -126,6 +126,10 @@ type Suspect struct {
 	// weakKeyClass and weakKeyPath: for entries of a WeakMap, the class
 	// of a key and the end of its retaining path (what keeps it alive).
 	weakKeyClass, weakKeyPath string
+	// selfHeld: the objects are registered with a FinalizationRegistry
+	// whose held value leads back to them (the route, "release → this");
+	// selfHeldRegistry is the registry's variable.
+	selfHeld, selfHeldRegistry string
 	// capacityOnly: a collection of numbers stored inline, of which a
 	// snapshot shows only the capacity (Count is in slots).
 	capacityOnly bool
