@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -214,6 +215,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		for i := range more {
 			ex.explain(&more[i])
 		}
+		more = slices.DeleteFunc(more, func(m Suspect) bool { return listenersOfSuspect(m, sus) })
 		sus = append(sus, more...)
 		byGrowth(sus)
 		if len(sus) > max {
@@ -595,4 +597,18 @@ func evaluate(gr *group, aggs []agg) (s Suspect, ok, step bool) {
 	s.rep = gr.rep
 	s.shape = gr.shape
 	return s, true, false
+}
+
+// listenersOfSuspect: m is an emitter's growing listener list (one of its
+// events) whose listeners a suspect of have already is: the same leak.
+func listenersOfSuspect(m Suspect, have []Suspect) bool {
+	if m.Pattern != PatternEventListener || m.Holder == nil {
+		return false
+	}
+	for _, s := range have {
+		if h := s.Holder; h != nil && h.Kind == "listeners" && h.ID == m.Holder.ID {
+			return true
+		}
+	}
+	return false
 }

@@ -95,6 +95,10 @@ func (x *explainer) explain(s *Suspect) {
 		s.Pattern = PatternCollection
 		s.Holder = &Holder{Class: g.ClassName(rep), ID: g.ID(rep), Kind: collectionKind(g, rep)}
 		s.RootClass = s.Holder.Class
+		if h := x.listenerArray(rep); h != nil {
+			// An emitter's listener list: its listeners' leak.
+			s.Pattern, s.Holder = PatternEventListener, h
+		}
 	}
 	if h := s.Holder; h != nil {
 		for _, r := range raw {

@@ -27,7 +27,7 @@ var leakCorpus = []string{
 	"abort-signal", "async-await", "bound-listener", "bound-server", "buffer-concat", "buffer-slices",
 	"closures", "dictionary", "event-listener", "events-on", "exit-once", "finalizer-held", "http-sessions",
 	"interval", "late-log", "linked-list", "map-cache", "noisy", "number-series", "pollers",
-	"pending-calls", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
+	"pending-calls", "pipe-logger", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
 	"stream-backpressure", "string-concat", "subscribers", "template-cache", "waiters-queue", "widgets",
 }
 

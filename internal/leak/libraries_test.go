@@ -37,6 +37,10 @@ func TestLibraryScenarios(t *testing.T) {
 		// leak and gets the WeakMap's bytes; no bound for a WeakMap.
 		{"lib-weakmap", PatternEventListener, "Connection", "", true,
 			[]string{"'drain'"}, []string{"bound it"}},
+		// A logger per request piped into a shared transport: the
+		// loggers leak (not node's once() wrappers), with pipe()'s fix.
+		{"pipe-logger", PatternEventListener, "DerivedLogger", "", true,
+			[]string{"piped into the File (winston)", "logger.child"}, []string{"once() listeners"}},
 		{"als-timer", PatternTimer, "RequestContext", "", false,
 			[]string{"AsyncLocalStorage", "finally"}, nil},
 	}

@@ -162,6 +162,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 	}
 	out := make([]Suspect, 0, n)
 	index := map[int]int{}
+	namedGrowth := map[int]int64{} // growth of the part whose class names a merged suspect
 	for i := range sus {
 		if root(i) == i {
 			index[i] = len(out)
@@ -180,6 +181,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		into, from := &out[t], &sus[i]
 		if len(into.Parts) == 0 {
 			into.Parts = append(into.Parts, partOf(into))
+			namedGrowth[t] = into.GrowthBytes
 		}
 		into.Parts = append(into.Parts, partOf(from))
 		// Only a suspect that no other contains adds its own size.
@@ -202,6 +204,17 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		if !userClassName(into.Class) && userClassName(from.Class) {
 			// Name the program's object the leak holds.
 			into.Class = from.Class
+		} else if functionClass(into.Class) && userClassName(from.Class) && !functionClass(from.Class) &&
+			from.GrowthBytes > namedGrowth[t] {
+			// Listener functions that are mostly an object's (a
+			// piped stream's listeners on the destination, and the
+			// stream): the object is what leaks, and counts.
+			into.Class = from.Class
+			namedGrowth[t] = from.GrowthBytes
+			if len(from.Count) == len(into.Count) {
+				into.Count = append([]int64(nil), from.Count...)
+				into.NewObjects = from.NewObjects
+			}
 		}
 		if sameHolder && reactions[i] && len(from.Count) == len(into.Count) {
 			// Each call subscribed to the promise adds one of each
@@ -377,3 +390,6 @@ func localize(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint3
 		}
 	}
 }
+
+// functionClass: the class of a function (DevTools names closures "f()").
+func functionClass(name string) bool { return strings.HasSuffix(name, "()") }

@@ -16,17 +16,10 @@ import (
 func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 	g := x.g
 	s := g.S
-	eventsOf := func(v uint32) (uint32, bool) {
-		for r, e := range g.Retainers(v) {
-			if s.EdgeTypeName(e) == "property" && s.EdgeName(e) == "_events" {
-				return r, true
-			}
-		}
-		return 0, false
-	}
+	eventsOf := x.eventsOwner
 	v := raw[k].node
 	if em, ok := eventsOf(v); ok {
-		h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners"}
+		h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em)}
 		if raw[k+1].edgeType == "property" {
 			h.Event = raw[k+1].edgeName
 			h.Listeners = x.listenerCount(raw[k+1].node)
@@ -44,7 +37,7 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 	// An array of listeners under _events.<event>.
 	if k > 0 && s.NodeNameString(v) == "Array" {
 		if em, ok := eventsOf(raw[k-1].node); ok {
-			h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners"}
+			h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em)}
 			if raw[k].edgeType == "property" {
 				h.Event = raw[k].edgeName
 				h.Listeners = x.listenerCount(v)
@@ -52,6 +45,39 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 			h.OtherEvents = x.otherEvents(raw[k-1].node, h.Event)
 			return h
 		}
+	}
+	return nil
+}
+
+// eventsOwner is the emitter whose _events object v is.
+func (x *explainer) eventsOwner(v uint32) (uint32, bool) {
+	g := x.g
+	s := g.S
+	for r, e := range g.Retainers(v) {
+		if s.EdgeTypeName(e) == "property" && s.EdgeName(e) == "_events" {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// listenerArray is the holder of a growing array that is an emitter's
+// listener list (_events.<event>): the emitter, as for its listeners, so
+// that the array and the listeners it holds are one leak.
+func (x *explainer) listenerArray(v uint32) *Holder {
+	g := x.g
+	s := g.S
+	for r, e := range g.Retainers(v) {
+		if s.EdgeTypeName(e) != "property" {
+			continue
+		}
+		em, ok := x.eventsOwner(r)
+		if !ok {
+			continue
+		}
+		ev := s.EdgeName(e)
+		return &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em),
+			Event: ev, Listeners: x.listenerCount(v), OtherEvents: x.otherEvents(r, ev)}
 	}
 	return nil
 }
@@ -215,6 +241,9 @@ func listenerHint(s *Suspect, per string) string {
 		}
 		return fmt.Sprintf("listeners for %s pile up on %s%s: call removeEventListener (same function) when the work is done, or add the listener with { once: true } if it should run once", ev, on, per)
 	}
+	if n, ok := pipedInto(s); ok {
+		return pipeHint(s, n)
+	}
 	if onceListener(s) {
 		// once() only removes a listener when its event fires.
 		why := "the event has not fired since they were added"
@@ -230,4 +259,37 @@ func listenerHint(s *Suspect, per string) string {
 		return fmt.Sprintf("listeners for %s pile up on the emitter%s, each keeping what a request or connection made (with its %s): remove the listener (emitter.off with the same function) when the request or connection ends (on its 'close'), or pass an AbortSignal aborted then", ev, per, c)
 	}
 	return fmt.Sprintf("listeners for %s pile up on the emitter%s: remove each listener when its work is done (emitter.off / removeListener, or an AbortSignal), or register it with once() if it should fire once", ev, per)
+}
+
+// pipedInto: the listeners are those pipe() adds to its destination (it
+// listens for 'unpipe' there, and for 'drain', 'error', 'close', 'finish');
+// n is how many 'unpipe' listeners there are: one a live pipe.
+func pipedInto(s *Suspect) (n int, ok bool) {
+	h := s.Holder
+	if h == nil {
+		return 0, false
+	}
+	if h.Event == "unpipe" {
+		return h.Listeners, true
+	}
+	for _, o := range h.OtherEvents {
+		if o.Event == "unpipe" {
+			return o.Listeners, true
+		}
+	}
+	return 0, false
+}
+
+// pipeHint is the fix for streams piped into a long-lived destination and
+// never unpiped; n is the number of pipes.
+func pipeHint(s *Suspect, n int) string {
+	dest := "the " + s.Holder.Class
+	if p := s.Holder.Package; p != "" {
+		dest += " (" + p + ")"
+	}
+	h := fmt.Sprintf("streams are piped into %s, which lives on, and never unpiped (%d pipes now): every pipe() adds 'unpipe', 'drain', 'error', 'close' and 'finish' listeners to the destination, and they keep the source until it ends or is unpiped; end each source (or unpipe it) when its work is done, or use stream.pipeline(), which cleans up", dest, n)
+	if s.Holder.Package == "winston" {
+		h += "; with winston, a logger made per request (createLogger with a shared transport) is such a source: keep one logger and call logger.child({ ... }) per request, which pipes nothing"
+	}
+	return h
 }
