@@ -326,6 +326,16 @@ func (x *explainer) internalClass(v uint32) bool {
 var genericClasses = map[string]bool{"Object": true, "Array": true, "": true, "Map": true, "Set": true,
 	"Promise": true, "Function": true, "ArrayBuffer": true, "Generator": true}
 
+// plainObject: v is an object literal or an Object (no class of its own).
+func (x *explainer) plainObject(v uint32) bool {
+	s := x.g.S
+	if int(s.NodeType[v]) != s.NodeTypeIndex.Object {
+		return false
+	}
+	name := s.Strings.Bytes(s.NodeName[v])
+	return string(name) == "Object" || len(name) > 0 && name[0] == '{'
+}
+
 func (x *explainer) userObject(v uint32) bool {
 	s := x.g.S
 	if int(s.NodeType[v]) != s.NodeTypeIndex.Object {

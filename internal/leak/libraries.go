@@ -17,6 +17,8 @@ var libraryHints = map[string]string{
 	"prom-client":     "%s (prom-client) gains a time series per distinct label value%s: use route templates (req.route.path, /orders/:id) or other bounded values as labels, never raw URLs or ids; metric.remove(labels) drops one",
 	"express-session": "%s (express-session) keeps every session%s: its default MemoryStore never expires sessions and is not meant for production; use a store with expiry (a Redis or database store) and set cookie.maxAge",
 	"node-cache":      "%s (node-cache) only grows%s: give it a stdTTL with a checkperiod so expired keys are deleted, or maxKeys",
+	"ajv":             "%s (ajv) keeps every schema it compiled%s, keyed by the schema object itself: a schema object built anew for each call compiles again and stays; compile each schema once and reuse its validate function (keep it by the schema's name or id), or ajv.addSchema(schema, key) once and ajv.getSchema(key)",
+	"lodash":          "%s (lodash) only grows%s: it is the cache of a _.memoize'd function, keyed by its first argument (an object by identity), so every call with a new object or a new value adds an entry for good; pass a resolver that builds a key from the values that matter, and bound the cache (set _.memoize.Cache to an LRU) or clear it (memoized.cache.clear())",
 }
 
 // libraryHint is the package-level fix for a collection kept by a known

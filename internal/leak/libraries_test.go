@@ -37,6 +37,13 @@ func TestLibraryScenarios(t *testing.T) {
 		// leak and gets the WeakMap's bytes; no bound for a WeakMap.
 		{"lib-weakmap", PatternEventListener, "Connection", "", true,
 			[]string{"'drain'"}, []string{"bound it"}},
+		// A schema object built per call and compiled by a shared ajv;
+		// a lodash-memoized function called with a new object each time
+		// (its Map sits in a plain object inside the MapCache).
+		{"lib-ajv", PatternCollection, "SchemaEnv", "", true,
+			[]string{"Ajv ajv (ajv)", "compile each schema once"}, []string{"an LRU"}},
+		{"lib-lodash", PatternCollection, "ShippingRate", "", true,
+			[]string{"MapCache cache (lodash)", "resolver"}, []string{"a WeakMap"}},
 		// A logger per request piped into a shared transport: the
 		// loggers leak (not node's once() wrappers), with pipe()'s fix.
 		{"pipe-logger", PatternEventListener, "DerivedLogger", "", true,

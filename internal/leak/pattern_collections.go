@@ -330,6 +330,20 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		return ""
 	}
 	o := raw[j-1].node
+	if raw[j].edgeType == "property" && j >= 2 && x.plainObject(o) && name(j-1) != "" && x.userObject(raw[j-2].node) {
+		// In a plain object that a class instance keeps in a field
+		// (lodash's MapCache keeps {hash, map, string} in __data__):
+		// that instance owns it.
+		o = raw[j-2].node
+		h.Owner, h.OwnerID = g.ClassName(o), g.ID(o)
+		h.Name = name(j-1) + "." + name(j)
+		if minifiedName(h.Owner) {
+			h.Owner = ""
+		}
+		h.OwnerName = name(j - 2)
+		h.Package = x.classPackage(o)
+		return
+	}
 	if raw[j].edgeType != "property" || !x.userObject(o) {
 		// Kept in a variable or a plain object's property.
 		h.Name = name(j)
