@@ -116,7 +116,7 @@ func analyzeSeries(ctx context.Context, env *Env, files, names []string, f leakF
 	}
 	rep, err := leak.Analyze(len(files), prefetch(len(files), func(i int, quiet bool) (*heapgraph.Graph, error) {
 		return LoadGraph(ctx, env, files[i], quiet || *f.quiet)
-	}), leak.Options{Names: names, MaxSuspects: *f.top, Work: f.work})
+	}), leak.Options{Names: names, MaxSuspects: *f.top, Work: f.work, Sources: leak.LocalSources()})
 	if err != nil {
 		if errors.Is(err, leak.ErrNotSameProcess) || errors.Is(err, leak.ErrOrder) {
 			return nil, BadInput(err)
@@ -201,7 +201,7 @@ func singleReport(ctx context.Context, env *Env, file string, f leakFlags) error
 	if err != nil {
 		return err
 	}
-	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(file), MaxSuspects: *f.top})
+	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(file), MaxSuspects: *f.top, Sources: leak.LocalSources()})
 	rep.Notes = append(append([]string(nil), f.notes...), rep.Notes...)
 	if htmlPath := f.htmlPath(); htmlPath != "" {
 		if err := writeFileAtomic(htmlPath, func(w io.Writer) error { return rpt.WriteSingleHTML(w, rep, htmlMeta(f.command)) }); err != nil {

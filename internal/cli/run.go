@@ -576,7 +576,7 @@ func (o *runOpts) nearLimitReport(ctx context.Context, env *Env, dir string, pid
 	if err != nil {
 		return fmt.Errorf("%w; reading node's near-heap-limit snapshot: %v", cause, err)
 	}
-	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(last), MaxSuspects: *lf.top})
+	rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(last), MaxSuspects: *lf.top, Sources: leak.LocalSources()})
 	rep.Notes = append(rep.Notes, "node wrote this snapshot as the program's heap neared its limit, during the run")
 	if err := writeSingle(env.Stdout, rep, lf); err != nil {
 		return err

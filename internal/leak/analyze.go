@@ -37,6 +37,8 @@ type Options struct {
 	// cumulative; optional. Growth is compared per unit of work, so a
 	// longer interval may grow more; without it the intervals count alike.
 	Work []float64
+	// Sources, if set, reads the program's scripts for Suspect.AddedAt.
+	Sources Sources
 
 	noShapes bool // tests: only the class-level growth of 4+ snapshots
 }
@@ -259,6 +261,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	}
 	for i := range sus {
 		sus[i].Rank = i + 1
+		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].scripts, opts.Sources)
 	}
 	if last.S.Traces != nil {
 		// Every object allocated after S1, not only the candidates (those

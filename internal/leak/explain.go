@@ -207,6 +207,7 @@ func (x *explainer) explain(s *Suspect) {
 	// V8's string representations (a rope, a slice) are not what the
 	// program made: it made strings.
 	s.Class, s.RootClass = plainString(s.Class), plainString(s.RootClass)
+	s.scripts = x.programScripts(s.Location, shownRaw)
 	s.Hint = hint(s)
 	if stuck != "" {
 		s.Hint = fmt.Sprintf("resolve functions of awaited promises pile up in %s%s and are never called, so %s() calls wait at their await forever: call (or reject) every queued waiter, release in a finally block so no error path skips it, and reject the waiters on timeout or shutdown", stuck, countRange(s), s.Location.Function)

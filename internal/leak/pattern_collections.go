@@ -357,6 +357,32 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 	}
 	h.OwnerName = name(j - 1)
 	h.Package = x.classPackage(o)
+	if h.OwnerName == "" && h.Package != "" {
+		// Reached through the library's own timer or callback: the
+		// program's variable or field that keeps the object names it.
+		h.OwnerName = x.keptAs(o)
+	}
+}
+
+// keptAs is the name of a variable or a field of the program's objects
+// that keeps v ("cache" of this.cache), "" when there is none.
+func (x *explainer) keptAs(v uint32) string {
+	g := x.g
+	s := g.S
+	for r, e := range g.Retainers(v) {
+		t := s.EdgeTypeName(e)
+		if t != "property" && t != "context" {
+			continue
+		}
+		name := s.EdgeName(e)
+		if !identRe.MatchString(name) {
+			continue
+		}
+		if t == "context" || x.userObject(r) && programLocation(x.ctorLocation(r)) {
+			return name
+		}
+	}
+	return ""
 }
 
 // connectionContext is the suspect's context class when it is a connection

@@ -89,7 +89,10 @@ type Suspect struct {
 	// that show a step per line; JSON has retainer_path).
 	PathSteps []string  `json:"-"`
 	Location  *Location `json:"location"`
-	Hint      string    `json:"hint"`
+	// AddedAt is the statement that adds to the collection, looked up in
+	// the program's scripts when they are at hand (Options.Sources).
+	AddedAt *Statement `json:"added_at,omitempty"`
+	Hint    string     `json:"hint"`
 	// Holder describes the emitter or collection for event-listener and
 	// unbounded-collection: its class, id and, for listeners, the event.
 	Holder *Holder `json:"holder,omitempty"`
@@ -126,6 +129,9 @@ type Suspect struct {
 	// weakKeyClass and weakKeyPath: for entries of a WeakMap, the class
 	// of a key and the end of its retaining path (what keeps it alive).
 	weakKeyClass, weakKeyPath string
+	// scripts are the program's scripts the suspect involves (its code
+	// location, the functions and classes on its path), for addedAt.
+	scripts []string
 	// selfHeld: the objects are registered with a FinalizationRegistry
 	// whose held value leads back to them (the route, "release → this");
 	// selfHeldRegistry is the registry's variable.

@@ -47,7 +47,9 @@ type Accumulation struct {
 	// PathSteps is PathText cut at its arrows (see Suspect.PathSteps).
 	PathSteps []string  `json:"-"`
 	Location  *Location `json:"location"`
-	Hint      string    `json:"hint"`
+	// AddedAt: see Suspect.
+	AddedAt *Statement `json:"added_at,omitempty"`
+	Hint    string     `json:"hint"`
 	// Runtime: the entries are node's own state (loaded modules, its
 	// internal objects), not the program's: listed, ranked after the
 	// program's accumulations.
@@ -60,6 +62,8 @@ type Accumulation struct {
 	AllocationUntraced int               `json:"allocation_untraced,omitempty"`
 
 	key uint32 // snapshot id of what it reports (holder or object), for dedupe
+	// scripts: see Suspect.
+	scripts []string
 }
 
 // SingleReport is the result of AnalyzeOne. It has no leak verdict: one
@@ -79,6 +83,8 @@ type SingleOptions struct {
 	Name        string       // the snapshot's label (file name)
 	MaxSuspects int          // 0 = 10
 	Phase       func(string) // told what is happening
+	// Sources, if set, reads the program's scripts for AddedAt.
+	Sources Sources
 }
 
 // Thresholds of the single-snapshot analysis.
@@ -163,6 +169,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	}
 	for i := range sus {
 		sus[i].Rank = i + 1
+		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].scripts, opts.Sources)
 	}
 	rep.Suspects = sus
 	if rep.Suspects == nil {
@@ -439,7 +446,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	a := Accumulation{
 		Kind: kind, Pattern: s.Pattern, Class: s.Class, RootClass: s.RootClass, Holder: s.Holder,
 		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
-		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder),
+		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), scripts: s.scripts,
 	}
 	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep)
 	if total > 0 {

@@ -36,6 +36,22 @@ func locText(l *leak.Location) string {
 	return s
 }
 
+// addedText is a source line that adds to a collection, where it is.
+func addedText(st *leak.Statement) string {
+	t := fmt.Sprintf("%s:%d:%d  %s", st.Script, st.Line, st.Column, st.Text)
+	if st.Others > 0 {
+		more := "lines"
+		if st.Others == 1 {
+			more = "line"
+		}
+		t += fmt.Sprintf(" (and %d more %s)", st.Others, more)
+	}
+	return t
+}
+
+// mdCode makes t safe inside a Markdown code span.
+func mdCode(t string) string { return strings.ReplaceAll(t, "`", "'") }
+
 // Step is one step of a folded retaining path as people read it: the edge
 // from the previous step (empty for the first), the node, its id and how
 // many times the step repeats in a row. Text, Markdown and HTML share it.
@@ -186,6 +202,9 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 	if s.Location != nil {
 		facts = append(facts, Fact{"code", locText(s.Location)})
 	}
+	if s.AddedAt != nil {
+		facts = append(facts, Fact{"added at", addedText(s.AddedAt)})
+	}
 	facts = append(facts, allocFacts(s.AllocationStacks, s.AllocationTraced, s.AllocationUntraced, false)...)
 	return facts
 }
@@ -278,6 +297,9 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 		}
 		if s.Location != nil {
 			fmt.Fprintf(w, "Code: `%s`\n\n", locText(s.Location))
+		}
+		if s.AddedAt != nil {
+			fmt.Fprintf(w, "Added at: `%s`\n\n", mdCode(addedText(s.AddedAt)))
 		}
 		writeAllocMarkdown(w, s.AllocationStacks, s.AllocationTraced, s.AllocationUntraced, false)
 		fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\nSteps (ids for `leakhound inspect`):\n\n```\n%s\n```\n\n",

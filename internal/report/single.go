@@ -101,6 +101,9 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 	if a.Location != nil {
 		facts = append(facts, Fact{"code", locText(a.Location)})
 	}
+	if a.AddedAt != nil {
+		facts = append(facts, Fact{"added at", addedText(a.AddedAt)})
+	}
 	facts = append(facts, allocFacts(a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced, true)...)
 	return facts
 }
@@ -187,6 +190,9 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 			fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", a.Rank, SinglePattern(a.Pattern), mdEscape(a.Class))
 			if a.Location != nil {
 				fmt.Fprintf(w, "Code: `%s`\n\n", locText(a.Location))
+			}
+			if a.AddedAt != nil {
+				fmt.Fprintf(w, "Added at: `%s`\n\n", mdCode(addedText(a.AddedAt)))
 			}
 			writeAllocMarkdown(w, a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced, true)
 			fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\n**Fix:** %s\n", a.PathText, a.Hint)

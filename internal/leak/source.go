@@ -1,0 +1,247 @@
+// Source lines: a heap snapshot knows where functions start, never which
+// statement added an entry to a collection. When the program's scripts are
+// at hand (the analysis runs where the program ran), the statement that
+// adds to the suspect's collection is looked up in them: `pending.set(`
+// for the program's own Map, `orderLoader.load(` for a DataLoader kept in
+// the variable orderLoader. It is a text search, so it is only offered as
+// "added at", beside the code location the heap gives.
+
+package leak
+
+import (
+	"bytes"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Statement is a line of the program's source.
+type Statement struct {
+	Script string `json:"script"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+	Text   string `json:"text"`
+	// Others is how many more lines match (the first is shown).
+	Others int `json:"others,omitempty"`
+}
+
+// Sources reads the program's scripts by the names the snapshot gives them.
+type Sources interface {
+	// Read returns the script's text, false when it cannot be read.
+	Read(script string) ([]byte, bool)
+	// Siblings names the other scripts in the script's folder.
+	Siblings(script string) []string
+}
+
+// Limits of LocalSources: what a program's own source files look like.
+const (
+	maxSourceBytes    = 1 << 20
+	maxSiblingScripts = 200
+)
+
+// LocalSources reads scripts from this machine's files: a path or a
+// file: URL, a JavaScript or TypeScript file of at most 1 MiB.
+func LocalSources() Sources { return localSources{} }
+
+type localSources struct{}
+
+func (localSources) path(script string) (string, bool) {
+	p := script
+	if strings.HasPrefix(p, "file://") {
+		u, err := url.Parse(p)
+		if err != nil {
+			return "", false
+		}
+		p = filepath.FromSlash(u.Path)
+		if len(p) > 2 && p[0] == '\\' && p[2] == ':' {
+			p = p[1:] // file:///C:/app/x.js on Windows
+		}
+	}
+	if !filepath.IsAbs(p) || !sourceExt(p) {
+		return "", false
+	}
+	return p, true
+}
+
+func sourceExt(p string) bool {
+	switch strings.ToLower(filepath.Ext(p)) {
+	case ".js", ".cjs", ".mjs", ".ts", ".cts", ".mts":
+		return true
+	}
+	return false
+}
+
+func (l localSources) Read(script string) ([]byte, bool) {
+	p, ok := l.path(script)
+	if !ok {
+		return nil, false
+	}
+	st, err := os.Stat(p)
+	if err != nil || !st.Mode().IsRegular() || st.Size() > maxSourceBytes {
+		return nil, false
+	}
+	b, err := os.ReadFile(p)
+	return b, err == nil && len(b) <= maxSourceBytes
+}
+
+func (l localSources) Siblings(script string) []string {
+	p, ok := l.path(script)
+	if !ok {
+		return nil
+	}
+	ents, err := os.ReadDir(filepath.Dir(p))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		if len(out) == maxSiblingScripts {
+			break
+		}
+		if e.Type().IsRegular() && sourceExt(e.Name()) {
+			out = append(out, filepath.Join(filepath.Dir(p), e.Name()))
+		}
+	}
+	return out
+}
+
+// libraryAdds: per npm package, the methods through which the program adds
+// to the package's collection (called on the variable that keeps it).
+var libraryAdds = map[string]string{
+	"lru-cache":   "set",
+	"node-cache":  "set|mset",
+	"dataloader":  "load|loadMany|prime",
+	"ajv":         "compile|addSchema|validate",
+	"prom-client": "labels|inc|observe|set|startTimer",
+}
+
+var identRe = regexp.MustCompile(`^[A-Za-z_$][\w$]*$`)
+
+// addsPattern is what a statement adding to h's collection looks like, nil
+// when there is nothing specific enough to look for.
+func addsPattern(h *Holder) *regexp.Regexp {
+	if h == nil {
+		return nil
+	}
+	if h.Package != "" {
+		verbs, ok := libraryAdds[h.Package]
+		if !ok || !identRe.MatchString(h.OwnerName) {
+			return nil
+		}
+		return regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*(?:` + verbs + `)\s*\(`)
+	}
+	name := h.Name
+	if !identRe.MatchString(name) {
+		return nil
+	}
+	n := `\b` + regexp.QuoteMeta(name)
+	switch h.Kind {
+	case "Map", "WeakMap":
+		return regexp.MustCompile(n + `\s*\.\s*set\s*\(`)
+	case "Set", "WeakSet":
+		return regexp.MustCompile(n + `\s*\.\s*add\s*\(`)
+	case "Array":
+		return regexp.MustCompile(n + `\s*\.\s*(?:push|unshift|splice)\s*\(`)
+	case "dictionary":
+		return regexp.MustCompile(n + `\s*\[[^\]]+\]\s*=[^=>]`)
+	}
+	return nil
+}
+
+// addedAt looks for the statement that adds to the suspect's collection in
+// its own scripts first (where its code and path are), then in the other
+// scripts of their folders.
+func addedAt(h *Holder, own []string, src Sources) *Statement {
+	re := addsPattern(h)
+	if re == nil || src == nil || len(own) == 0 {
+		return nil
+	}
+	seen := map[string]bool{}
+	search := func(scripts []string) *Statement {
+		var first *Statement
+		n := 0
+		for _, sc := range scripts {
+			if seen[sc] {
+				continue
+			}
+			seen[sc] = true
+			b, ok := src.Read(sc)
+			if !ok {
+				continue
+			}
+			for i, line := range bytes.Split(b, []byte("\n")) {
+				loc := re.FindIndex(line)
+				if loc == nil || commentBefore(line, loc[0]) {
+					continue
+				}
+				n++
+				if first == nil {
+					first = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(line)}
+				}
+			}
+		}
+		if first != nil {
+			first.Others = n - 1
+		}
+		return first
+	}
+	if st := search(own); st != nil {
+		return st
+	}
+	var sib []string
+	for _, sc := range own {
+		for _, o := range src.Siblings(sc) {
+			if !slices.Contains(sib, o) {
+				sib = append(sib, o)
+			}
+		}
+	}
+	return search(sib)
+}
+
+// commentBefore: the match at i follows a // on its line.
+func commentBefore(line []byte, i int) bool {
+	return bytes.Contains(line[:i], []byte("//")) || bytes.HasPrefix(bytes.TrimSpace(line), []byte("*"))
+}
+
+// clipLine is the line without its indentation, at most 120 bytes.
+func clipLine(line []byte) string {
+	t := strings.TrimSpace(string(line))
+	if len(t) > 120 {
+		i := 117
+		for i > 0 && !utf8.RuneStart(t[i]) {
+			i--
+		}
+		t = t[:i] + "…"
+	}
+	return strings.ToValidUTF8(t, "?")
+}
+
+// programScripts are the program's scripts a suspect involves: its code
+// location's, and those of the functions and the classes of the objects on
+// its path (a variable's module, the class that keeps the collection).
+func (x *explainer) programScripts(loc *Location, raw []rawStep) []string {
+	var out []string
+	add := func(l *Location) {
+		if programLocation(l) && !slices.Contains(out, l.Script) {
+			out = append(out, l.Script)
+		}
+	}
+	add(loc)
+	s := x.g.S
+	for _, r := range raw {
+		switch int(s.NodeType[r.node]) {
+		case s.NodeTypeIndex.Closure:
+			add(x.location(r.node))
+		case s.NodeTypeIndex.Object:
+			if x.userObject(r.node) {
+				add(x.ctorLocation(r.node))
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,134 @@
+package leak
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
+
+// TestAddedAt: with the program's scripts at hand, the statement that adds
+// to the leaking collection is found: the program's own Map (in the
+// suspect's script and in a sibling one), a loader kept in a variable, in
+// a series and in one snapshot.
+func TestAddedAt(t *testing.T) {
+	for _, c := range []struct{ name, want string }{
+		{"pending-calls", "this.pending.set(c.id, c);"},
+		{"map-cache", "cache.set(key, e);"},
+		{"http-sessions", "sessions.set(id, new Session(id, req));"},
+		{"lib-loader", "all.push(accountLoader.load('a' + next++));"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			paths := series(t, c.name, 3)
+			rep, err := Analyze(len(paths), func(i int) (*heapgraph.Graph, error) { return loadGraph(paths[i]) },
+				Options{Names: paths, Sources: LocalSources()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Suspects) == 0 {
+				t.Fatal("no suspect")
+			}
+			checkAdded(t, rep.Suspects[0].AddedAt, c.name, c.want)
+			g, err := loadGraph(paths[len(paths)-1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			one := AnalyzeOne(g, SingleOptions{Name: "last", Sources: LocalSources()})
+			if len(one.Suspects) == 0 {
+				t.Fatal("no suspect in one snapshot")
+			}
+			checkAdded(t, one.Suspects[0].AddedAt, c.name, c.want)
+			// Without sources, nothing is read.
+			if a := AnalyzeOne(g, SingleOptions{Name: "last"}); len(a.Suspects) > 0 && a.Suspects[0].AddedAt != nil {
+				t.Errorf("added at %+v without sources", a.Suspects[0].AddedAt)
+			}
+		})
+	}
+}
+
+func checkAdded(t *testing.T, st *Statement, name, want string) {
+	t.Helper()
+	script, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "scenarios", name+".js"))
+	b, err := os.ReadFile(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := 0
+	for i, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, want) {
+			line = i + 1
+		}
+	}
+	if st == nil || st.Script != script || st.Line != line || !strings.Contains(st.Text, want) {
+		t.Errorf("added at %+v, want %s:%d %q", st, script, line, want)
+	}
+}
+
+// The pattern is specific to the holder: a Map's set, an Array's push, a
+// dictionary's assignment, a package's own adding methods on the variable
+// that keeps its object; nothing for names that are not identifiers.
+func TestAddsPattern(t *testing.T) {
+	for _, c := range []struct {
+		h        Holder
+		yes, not []string
+	}{
+		{Holder{Kind: "Map", Name: "pending"}, []string{"this.pending.set(id, c)", "pending .set (k, v)"},
+			[]string{"this.pending.get(id)", "notpending.set(1)", "// pending.set(id, c)"}},
+		{Holder{Kind: "Array", Name: "queue"}, []string{"queue.push(job)", "this.queue.unshift(x)"}, []string{"queue.pop()"}},
+		{Holder{Kind: "dictionary", Name: "byId"}, []string{"byId[key] = v", "this.byId[req.id]=v"}, []string{"byId[key] === v", "byId[k] => 1"}},
+		{Holder{Kind: "Map", Package: "dataloader", OwnerName: "userLoader"}, []string{"await userLoader.load(id)", "userLoader.loadMany(ids)"},
+			[]string{"userLoader.clearAll()"}},
+	} {
+		re := addsPattern(&c.h)
+		if re == nil {
+			t.Fatalf("%+v: no pattern", c.h)
+		}
+		for _, l := range c.yes {
+			if loc := re.FindStringIndex(l); loc == nil || commentBefore([]byte(l), loc[0]) {
+				t.Errorf("%+v: %q not found", c.h, l)
+			}
+		}
+		for _, l := range c.not {
+			if loc := re.FindStringIndex(l); loc != nil && !commentBefore([]byte(l), loc[0]) {
+				t.Errorf("%+v: %q found", c.h, l)
+			}
+		}
+	}
+	for _, h := range []Holder{{Kind: "Map", Name: "a.b"}, {Kind: "Map", Name: "0"}, {Kind: "Map"},
+		{Kind: "Map", Package: "some-lib", OwnerName: "x"}, {Kind: "listeners", Name: "x"}} {
+		if addsPattern(&h) != nil {
+			t.Errorf("%+v: a pattern, want none", h)
+		}
+	}
+}
+
+// LocalSources reads absolute paths and file: URLs of JavaScript or
+// TypeScript files only.
+func TestLocalSources(t *testing.T) {
+	dir := t.TempDir()
+	js := filepath.Join(dir, "app.js")
+	os.WriteFile(js, []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(dir, "secret.txt"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b.mjs"), []byte("x"), 0o644)
+	src := LocalSources()
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(js)}
+	if !strings.HasPrefix(u.Path, "/") {
+		u.Path = "/" + u.Path
+	}
+	for _, p := range []string{js, u.String()} {
+		if _, ok := src.Read(p); !ok {
+			t.Errorf("%s not read", p)
+		}
+	}
+	for _, p := range []string{"app.js", filepath.Join(dir, "secret.txt"), filepath.Join(dir, "missing.js"), "node:internal/timers", dir} {
+		if _, ok := src.Read(p); ok {
+			t.Errorf("%s read", p)
+		}
+	}
+	if sib := src.Siblings(js); len(sib) != 2 {
+		t.Errorf("siblings %v, want app.js and b.mjs", sib)
+	}
+}
