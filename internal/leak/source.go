@@ -49,7 +49,11 @@ func LocalSources() Sources { return localSources{} }
 
 type localSources struct{}
 
-func (localSources) path(script string) (string, bool) {
+func (localSources) path(script string) (string, bool) { return ScriptPath(script) }
+
+// ScriptPath is the file of a script named by a path or a file: URL, when
+// it is an absolute path to a JavaScript or TypeScript file.
+func ScriptPath(script string) (string, bool) {
 	p := script
 	if strings.HasPrefix(p, "file://") {
 		u, err := url.Parse(p)

@@ -90,7 +90,7 @@ func (s *Server) analyse(ctx context.Context, req *mcp.CallToolRequest, files []
 	}
 	rep, err := leak.Analyze(len(files), func(i int) (*heapgraph.Graph, error) {
 		return s.cache.get(ctx, files[i], progressNotifier(ctx, req, fmt.Sprintf("reading snapshot %d/%d", i+1, len(files))))
-	}, leak.Options{Names: names, MaxSuspects: 50})
+	}, leak.Options{Names: names, MaxSuspects: 50, Sources: s.sources()})
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +152,7 @@ func (s *Server) addSeriesTools() {
 				if err != nil {
 					return nil, err
 				}
-				rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(files[0]), MaxSuspects: 50})
+				rep := leak.AnalyzeOne(g, leak.SingleOptions{Name: filepath.Base(files[0]), MaxSuspects: 50, Sources: s.sources()})
 				lo, hi, next := in.Page.window(len(rep.Suspects), 5)
 				return singleOut{Snapshots: 1, Snapshot: rep.Snapshot, Total: len(rep.Suspects), Offset: lo,
 					Suspects: rep.Suspects[lo:hi], Notes: rep.Notes, NextOffset: next}, nil

@@ -1,0 +1,43 @@
+package mcpserver
+
+import "github.com/leakhound/leakhound/internal/leak"
+
+// rootedSources reads the program's scripts for the leak report's
+// "added at" only under the server's roots, like every file it reads.
+type rootedSources struct {
+	r     *roots
+	local leak.Sources
+}
+
+// sources reads scripts under the server's roots.
+func (s *Server) sources() leak.Sources { return rootedSources{s.roots, leak.LocalSources()} }
+
+func (s rootedSources) allowed(script string) (string, bool) {
+	p, ok := leak.ScriptPath(script)
+	if !ok {
+		return "", false
+	}
+	real, err := s.r.check(p)
+	return real, err == nil
+}
+
+func (s rootedSources) Read(script string) ([]byte, bool) {
+	real, ok := s.allowed(script)
+	if !ok {
+		return nil, false
+	}
+	return s.local.Read(real)
+}
+
+func (s rootedSources) Siblings(script string) []string {
+	if _, ok := s.allowed(script); !ok {
+		return nil
+	}
+	var out []string
+	for _, p := range s.local.Siblings(script) {
+		if _, ok := s.allowed(p); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
