@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -44,12 +45,19 @@ const (
 )
 
 // LocalSources reads scripts from this machine's files: a path or a
-// file: URL, a JavaScript or TypeScript file of at most 1 MiB.
-func LocalSources() Sources { return localSources{} }
+// file: URL, a JavaScript or TypeScript file of at most 1 MiB. What it
+// read is kept (up to 64 MiB) for the other suspects of the analysis.
+func LocalSources() Sources { return &localSources{read: map[string][]byte{}} }
 
-type localSources struct{}
+const maxSourceCache = 64 << 20
 
-func (localSources) path(script string) (string, bool) { return ScriptPath(script) }
+type localSources struct {
+	mu    sync.Mutex
+	read  map[string][]byte // nil: could not be read
+	bytes int
+}
+
+func (*localSources) path(script string) (string, bool) { return ScriptPath(script) }
 
 // ScriptPath is the file of a script named by a path or a file: URL, when
 // it is an absolute path to a JavaScript or TypeScript file.
@@ -79,8 +87,21 @@ func sourceExt(p string) bool {
 	return false
 }
 
-func (l localSources) Read(script string) ([]byte, bool) {
-	p, ok := l.path(script)
+func (l *localSources) Read(script string) ([]byte, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b, ok := l.read[script]; ok {
+		return b, b != nil
+	}
+	b, ok := readSource(l.path(script))
+	if l.bytes+len(b) <= maxSourceCache {
+		l.read[script] = b
+		l.bytes += len(b)
+	}
+	return b, ok
+}
+
+func readSource(p string, ok bool) ([]byte, bool) {
 	if !ok {
 		return nil, false
 	}
@@ -89,10 +110,13 @@ func (l localSources) Read(script string) ([]byte, bool) {
 		return nil, false
 	}
 	b, err := os.ReadFile(p)
-	return b, err == nil && len(b) <= maxSourceBytes
+	if err != nil || len(b) > maxSourceBytes {
+		return nil, false
+	}
+	return b, true
 }
 
-func (l localSources) Siblings(script string) []string {
+func (l *localSources) Siblings(script string) []string {
 	p, ok := l.path(script)
 	if !ok {
 		return nil
