@@ -6,13 +6,16 @@
 
 package leak
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // libraryHints: per npm package, the fix for a collection inside one of its
 // objects that only grows. %s is the holder's description ("LRUCache
 // reportCache"), %s the count range.
 var libraryHints = map[string]string{
-	"lru-cache":       "%s (lru-cache) only grows%s: it was created without a size bound; give it max (or maxSize with sizeCalculation); a ttl alone does not bound it, since expired entries stay until they are read unless ttlAutopurge is set",
+	"lru-cache":       "%s (lru-cache) only grows%s: if it was created without a size bound, give it max (or maxSize with sizeCalculation); a ttl alone does not bound it, since expired entries stay until they are read unless ttlAutopurge is set; if it has max, it stops there: a cache filling up to its bound, or full at it, looks the same",
 	"dataloader":      "%s (dataloader) caches every key it ever loaded%s: a DataLoader is meant to live for one request; create it per request (in the request's context), or pass { cache: false } or call clearAll() if it must be shared",
 	"prom-client":     "%s (prom-client) gains a time series per distinct label value%s: use route templates (req.route.path, /orders/:id) or other bounded values as labels, never raw URLs or ids; metric.remove(labels) drops one",
 	"express-session": "%s (express-session) keeps every session%s: its default MemoryStore never expires sessions and is not meant for production; use a store with expiry (a Redis or database store) and set cookie.maxAge",
@@ -31,6 +34,10 @@ func libraryHint(s *Suspect, per string) string {
 	f, ok := libraryHints[h.Package]
 	if !ok {
 		return ""
+	}
+	if s.single {
+		// One snapshot shows its size, not that it grows.
+		f = strings.Replace(f, "only grows", "holds "+strings.ReplaceAll(entriesText(s), "%", "%%"), 1)
 	}
 	return fmt.Sprintf(f, ownerText(h), per)
 }
