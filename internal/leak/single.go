@@ -49,7 +49,10 @@ type Accumulation struct {
 	Location  *Location `json:"location"`
 	// AddedAt: see Suspect.
 	AddedAt *Statement `json:"added_at,omitempty"`
-	Hint    string     `json:"hint"`
+	// Inside: each entry keeps a collection of its own (each Session's
+	// history): the other place the memory may accumulate.
+	Inside *Inside `json:"inside,omitempty"`
+	Hint   string  `json:"hint"`
 	// Runtime: the entries are node's own state (loaded modules, its
 	// internal objects), not the program's: listed, ranked after the
 	// program's accumulations.
@@ -131,7 +134,12 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	var sus []Accumulation
 	points := accumulationPoints(g, minSize)
 	for _, pt := range points {
-		sus = append(sus, ex.single(pt, total, KindAccumulation))
+		a := ex.single(pt, total, KindAccumulation)
+		if in, ok := nested(g, pt); ok {
+			a.Inside = &in
+			a.Hint += insideHint(&a)
+		}
+		sus = append(sus, a)
 	}
 	phase("classes held the same way")
 	pointSet := map[uint32]bool{}
@@ -170,6 +178,9 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	for i := range sus {
 		sus[i].Rank = i + 1
 		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].scripts, opts.Sources)
+		if in := sus[i].Inside; in != nil {
+			in.AddedAt = addedAt(&Holder{Kind: in.Kind, Name: in.Property}, sus[i].scripts, opts.Sources)
+		}
 	}
 	rep.Suspects = sus
 	if rep.Suspects == nil {

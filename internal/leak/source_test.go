@@ -132,3 +132,39 @@ func TestLocalSources(t *testing.T) {
 		t.Errorf("siblings %v, want app.js and b.mjs", sib)
 	}
 }
+
+// One snapshot of a bounded Map of sessions whose own histories grow:
+// the suspect is the Map's entries, and "inside" names the histories, with
+// the statement that adds to them. Entries without such a collection
+// (a Map of cache entries) have no "inside".
+func TestInsideOneSnapshot(t *testing.T) {
+	paths := series(t, "session-history", 3)
+	g, err := loadGraph(paths[len(paths)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{Name: "last", Sources: LocalSources()})
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	top := rep.Suspects[0]
+	t.Logf("%s %s holder=%+v inside=%+v\n  fix: %s", top.Pattern, top.Class, top.Holder, top.Inside, top.Hint)
+	if top.Class != "Session" || top.Inside == nil || top.Inside.Property != "history" || top.Inside.Kind != "Array" ||
+		top.Inside.Class != "ChatTurn" || top.Inside.Count < 1000 {
+		t.Fatalf("top suspect %s inside %+v, want Session with a history Array of ChatTurn", top.Class, top.Inside)
+	}
+	checkAdded(t, top.Inside.AddedAt, "session-history", "this.history.push(turn);")
+	if !strings.Contains(top.Hint, "each Session keeps its own history Array") {
+		t.Errorf("hint %q, want the histories named", top.Hint)
+	}
+	for _, name := range []string{"map-cache", "http-sessions"} {
+		ps := series(t, name, 3)
+		g, err := loadGraph(ps[len(ps)-1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := AnalyzeOne(g, SingleOptions{Name: "last"}); len(r.Suspects) > 0 && r.Suspects[0].Inside != nil {
+			t.Errorf("%s: inside %+v, want none", name, r.Suspects[0].Inside)
+		}
+	}
+}

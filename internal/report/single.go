@@ -98,6 +98,14 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 	if h := holderText(a); h != "" {
 		facts = append(facts, Fact{"holder", h})
 	}
+	if in := a.Inside; in != nil {
+		t := fmt.Sprintf("each %s keeps a %s %s: %s %s in all, %s in the largest (%s retained)",
+			a.Class, in.Property, in.Kind, ui.Count(in.Count), in.Class, ui.Count(in.Largest), ui.Bytes(int64(in.RetainedSize)))
+		if in.AddedAt != nil {
+			t += "; added at " + addedText(in.AddedAt)
+		}
+		facts = append(facts, Fact{"inside", t})
+	}
 	if a.Location != nil {
 		facts = append(facts, Fact{"code", locText(a.Location)})
 	}

@@ -1,0 +1,171 @@
+// Nested accumulation: the entries of a collection each keep a collection
+// of their own (sessions each with a message history, users each with an
+// event log). One snapshot cannot tell which of the two grows: the outer
+// collection (entries never deleted) or the inner ones (histories never
+// cut); both are said, the outer as the suspect, the inner as "inside".
+
+package leak
+
+import (
+	"fmt"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
+
+// Inside is what each entry of an accumulation keeps: a collection in the
+// same property of every entry (Session.history), of alike objects.
+type Inside struct {
+	Property string `json:"property"` // the entries' property (history)
+	Kind     string `json:"kind"`     // the collection's kind (Array, Map)
+	Class    string `json:"class"`    // the class of what it holds (ChatMessage)
+	Count    int64  `json:"count"`    // objects held, over all entries
+	Largest  int64  `json:"largest"`  // held by the largest one
+	// RetainedSize is what the inner collections retain, over all.
+	RetainedSize uint64 `json:"retained_size"`
+	// AddedAt: the statement that adds to them (see Suspect.AddedAt).
+	AddedAt *Statement `json:"added_at,omitempty"`
+}
+
+// Thresholds of the nested accumulation.
+const (
+	nestedSample     = 64                     // entries looked at before deciding
+	nestedMinEntries = minAccumulationEntries // inner entries per outer entry, on average
+	nestedDepth      = 4                      // steps from an entry down to its inner collection
+)
+
+// innerCollection walks down from entry e along the child that holds
+// most of it until a node whose dominated children are mostly alike (at
+// least half its retained size, in at least two of one class). It returns
+// that node, the first step below e, the alike children's class and count,
+// the largest of them and their retained size.
+func innerCollection(g *heapgraph.Graph, e uint32) (at, first uint32, class uint32, n int64, rep uint32, size uint64, ok bool) {
+	v := e
+	for depth := 0; depth < nestedDepth; depth++ {
+		rv := g.RetainedSize(v)
+		var big uint32
+		var bigSize uint64
+		counts := map[uint32]int64{}
+		sizes := map[uint32]uint64{}
+		reps := map[uint32]uint32{}
+		kids := 0
+		for j := g.FirstDominated[v]; j < g.FirstDominated[v+1] && kids < 1<<16; j++ {
+			c := g.Dominated[j]
+			if c == v {
+				continue
+			}
+			kids++
+			rc := g.RetainedSize(c)
+			if rc > bigSize {
+				big, bigSize = c, rc
+			}
+			k := g.ClassIndex(c)
+			counts[k]++
+			sizes[k] += rc
+			if r, ok := reps[k]; !ok || rc > g.RetainedSize(r) {
+				reps[k] = c
+			}
+		}
+		if depth > 0 {
+			var best uint32
+			var bestSize uint64
+			for k, sz := range sizes {
+				if sz > bestSize {
+					best, bestSize = k, sz
+				}
+			}
+			if counts[best] >= 2 && bestSize*2 >= rv && g.RetainedSize(reps[best])*2 < bestSize {
+				return v, first, best, counts[best], reps[best], bestSize, true
+			}
+		}
+		if bigSize*5 < rv*3 {
+			return 0, 0, 0, 0, 0, 0, false
+		}
+		if depth == 0 {
+			first = big
+		}
+		v = big
+	}
+	return 0, 0, 0, 0, 0, 0, false
+}
+
+// nested finds, for the point pt, whether its entries (the holder's
+// children of the representative's class) each keep an inner collection
+// of alike objects reached by the same property.
+func nested(g *heapgraph.Graph, pt point) (Inside, bool) {
+	if pt.list {
+		return Inside{}, false
+	}
+	s := g.S
+	cls := g.ClassIndex(pt.rep)
+	type inner struct {
+		edge  string
+		class uint32
+	}
+	var entries []uint32
+	for j := g.FirstDominated[pt.holder]; j < g.FirstDominated[pt.holder+1]; j++ {
+		if c := g.Dominated[j]; c != pt.holder && g.ClassIndex(c) == cls {
+			entries = append(entries, c)
+		}
+	}
+	if len(entries) < minAccumulationEntries {
+		return Inside{}, false
+	}
+	// The property of e that leads to its inner collection.
+	edgeTo := func(e, t uint32) string {
+		for k := s.FirstEdge[e]; k < s.FirstEdge[e+1]; k++ {
+			if s.EdgeTo[k] == t && s.EdgeTypeName(k) == "property" {
+				return s.EdgeName(k)
+			}
+		}
+		return ""
+	}
+	var want inner
+	var matched, looked int64
+	var total int64
+	var size uint64
+	var largest int64
+	var first uint32 // an inner collection, for its kind
+	for i, e := range entries {
+		_, top, class, n, _, sz, ok := innerCollection(g, e)
+		var in inner
+		if ok && collectionKind(g, top) != "" {
+			// A collection in a property of the entry itself (not
+			// content further down, a request's payload lines).
+			in = inner{edgeTo(e, top), class}
+		}
+		if i == 0 {
+			want = in
+		}
+		if i < nestedSample {
+			looked++
+		}
+		if ok && in == want && in.edge != "" {
+			if i < nestedSample {
+				matched++
+			}
+			total += n
+			size += sz
+			if n > largest {
+				largest, first = n, top
+			}
+		}
+		if i+1 == nestedSample || i+1 == len(entries) {
+			// Decide on the sample: most entries alike inside, and
+			// the inner collections most of their size.
+			if want.edge == "" || matched*5 < looked*4 {
+				return Inside{}, false
+			}
+		}
+	}
+	if total < int64(len(entries))*nestedMinEntries || size*2 < g.RetainedSize(pt.holder) {
+		return Inside{}, false
+	}
+	return Inside{Property: want.edge, Kind: collectionKind(g, first), Class: g.Classes[want.class].Name, Count: total, Largest: largest, RetainedSize: size}, true
+}
+
+// insideHint adds the inner collections to the fix: one snapshot cannot
+// tell whether entries are never deleted or their own lists never cut.
+func insideHint(a *Accumulation) string {
+	return fmt.Sprintf("; each %s keeps its own %s %s (%d %s in all, %d in the largest): if the %s objects are bounded (one per user), it is those that are never cut: cap each one (keep the last N, move older ones to storage)",
+		a.Class, a.Inside.Property, a.Inside.Kind, a.Inside.Count, a.Inside.Class, a.Inside.Largest, a.Class)
+}
