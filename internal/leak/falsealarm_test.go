@@ -26,7 +26,7 @@ var controlCorpus = []string{
 var leakCorpus = []string{
 	"abort-signal", "async-await", "bound-listener", "bound-server", "buffer-concat", "buffer-slices",
 	"closures", "dictionary", "event-listener", "events-on", "exit-once", "finalizer-held", "http-sessions",
-	"interval", "late-log", "lib-ajv", "lib-lodash", "linked-list", "map-cache", "noisy", "number-series", "pollers",
+	"interval", "late-log", "lib-ajv", "lib-lodash", "linked-list", "retry-list", "session-history", "map-cache", "noisy", "number-series", "pollers",
 	"pending-calls", "pipe-logger", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
 	"stream-backpressure", "string-concat", "subscribers", "template-cache", "waiters-queue", "widgets",
 }

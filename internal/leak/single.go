@@ -172,6 +172,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		return kindOrder(a.Kind) - kindOrder(b.Kind)
 	})
 	sus = dedupeSingle(sus)
+	sus = deeperFirst(sus)
 	if len(sus) > max {
 		sus = sus[:max]
 	}
@@ -626,6 +627,44 @@ func dedupeSingle(sus []Accumulation) []Accumulation {
 		}
 		seen[key] = true
 		out = append(out, a)
+	}
+	return out
+}
+
+// deeperFirst: when a suspect's objects are on another's retaining path
+// and that other holds nearly all of the same bytes (a scheduler kept by
+// its own timer, and the list of callbacks inside it), the other, deeper
+// one says where the memory is: it takes the first one's place.
+func deeperFirst(sus []Accumulation) []Accumulation {
+	drop := make([]bool, len(sus))
+	for i := range sus {
+		a := &sus[i]
+		if len(a.RetainerPath) == 0 || a.Runtime {
+			continue
+		}
+		top := a.RetainerPath[len(a.RetainerPath)-1].ID
+		for j := i + 1; j < len(sus); j++ {
+			b := &sus[j]
+			if drop[j] || b.Runtime || b.RetainedSize*10 < a.RetainedSize*9 {
+				continue
+			}
+			for _, st := range b.RetainerPath[:max(0, len(b.RetainerPath)-1)] {
+				if st.ID == top {
+					sus[i], sus[j] = sus[j], sus[i]
+					drop[j] = true
+					break
+				}
+			}
+			if drop[j] {
+				break
+			}
+		}
+	}
+	out := sus[:0]
+	for i, a := range sus {
+		if !drop[i] {
+			out = append(out, a)
+		}
 	}
 	return out
 }

@@ -168,3 +168,56 @@ func TestInsideOneSnapshot(t *testing.T) {
 		}
 	}
 }
+
+// One snapshot of a scheduler whose entries array keeps every retry: the
+// entries are the suspect.
+func TestRetryListOneSnapshot(t *testing.T) {
+	paths := series(t, "retry-list", 3)
+	g, err := loadGraph(paths[len(paths)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{Name: "last", Sources: LocalSources()})
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	top := rep.Suspects[0]
+	if top.Pattern != PatternCollection || top.Class != "RetryEntry" || top.Holder == nil || top.Holder.Name != "entries" {
+		t.Errorf("top suspect %s %s holder %+v, want the RetryEntry entries", top.Pattern, top.Class, top.Holder)
+	}
+	checkAdded(t, top.AddedAt, "retry-list", "this.entries.push(new RetryEntry(Date.now() + delay, callback));")
+}
+
+// deeperFirst: a suspect whose top object is on another's path, the other
+// holding nearly the same bytes (a scheduler kept by node's timer list, and
+// the entries inside it), gives its place to the deeper one; one holding
+// much less, or off the path, does not.
+func TestDeeperFirst(t *testing.T) {
+	path := func(ids ...uint32) []PathStep {
+		var p []PathStep
+		for _, id := range ids {
+			p = append(p, PathStep{ID: id})
+		}
+		return p
+	}
+	timer := Accumulation{Class: "Scheduler", RetainedSize: 1000, RetainerPath: path(1, 2, 7)}
+	entries := Accumulation{Class: "RetryEntry", RetainedSize: 950, RetainerPath: path(1, 2, 7, 8, 9)}
+	other := Accumulation{Class: "Other", RetainedSize: 990, RetainerPath: path(1, 3, 4)}
+	small := Accumulation{Class: "Small", RetainedSize: 500, RetainerPath: path(1, 2, 7, 10)}
+	got := deeperFirst([]Accumulation{timer, other, entries})
+	if len(got) != 2 || got[0].Class != "RetryEntry" || got[1].Class != "Other" {
+		t.Errorf("got %v, want RetryEntry in the scheduler's place, then Other", classesOf(got))
+	}
+	got = deeperFirst([]Accumulation{timer, small})
+	if len(got) != 2 || got[0].Class != "Scheduler" {
+		t.Errorf("got %v, want both, Scheduler first", classesOf(got))
+	}
+}
+
+func classesOf(as []Accumulation) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Class)
+	}
+	return out
+}
