@@ -138,15 +138,7 @@ func TestLocalSources(t *testing.T) {
 // the statement that adds to them. Entries without such a collection
 // (a Map of cache entries) have no "inside".
 func TestInsideOneSnapshot(t *testing.T) {
-	paths := series(t, "session-history", 3)
-	g, err := loadGraph(paths[len(paths)-1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep := AnalyzeOne(g, SingleOptions{Name: "last", Sources: LocalSources()})
-	if len(rep.Suspects) == 0 {
-		t.Fatal("no suspect")
-	}
+	rep := lastSnapshotReport(t, "session-history")
 	top := rep.Suspects[0]
 	t.Logf("%s %s holder=%+v inside=%+v\n  fix: %s", top.Pattern, top.Class, top.Holder, top.Inside, top.Hint)
 	if top.Class != "Session" || top.Inside == nil || top.Inside.Property != "history" || top.Inside.Kind != "Array" ||
@@ -172,15 +164,7 @@ func TestInsideOneSnapshot(t *testing.T) {
 // One snapshot of a scheduler whose entries array keeps every retry: the
 // entries are the suspect.
 func TestRetryListOneSnapshot(t *testing.T) {
-	paths := series(t, "retry-list", 3)
-	g, err := loadGraph(paths[len(paths)-1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep := AnalyzeOne(g, SingleOptions{Name: "last", Sources: LocalSources()})
-	if len(rep.Suspects) == 0 {
-		t.Fatal("no suspect")
-	}
+	rep := lastSnapshotReport(t, "retry-list")
 	top := rep.Suspects[0]
 	if top.Pattern != PatternCollection || top.Class != "RetryEntry" || top.Holder == nil || top.Holder.Name != "entries" {
 		t.Errorf("top suspect %s %s holder %+v, want the RetryEntry entries", top.Pattern, top.Class, top.Holder)
@@ -220,4 +204,20 @@ func classesOf(as []Accumulation) []string {
 		out = append(out, a.Class)
 	}
 	return out
+}
+
+// lastSnapshotReport is the one-snapshot analysis of the last snapshot of
+// the scenario's series, reading its scripts.
+func lastSnapshotReport(t *testing.T, name string) *SingleReport {
+	t.Helper()
+	paths := series(t, name, 3)
+	g, err := loadGraph(paths[len(paths)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{Name: "last", Sources: LocalSources()})
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	return rep
 }
