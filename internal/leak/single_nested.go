@@ -35,10 +35,10 @@ const (
 
 // innerCollection walks down from entry e along the child that holds
 // most of it until a node whose dominated children are mostly alike (at
-// least half its retained size, in at least two of one class). It returns
-// that node, the first step below e, the alike children's class and count,
-// the largest of them and their retained size.
-func innerCollection(g *heapgraph.Graph, e uint32) (at, first uint32, class uint32, n int64, rep uint32, size uint64, ok bool) {
+// least half its retained size, in at least two of one class, none of
+// them most). It returns the first step below e, the alike children's
+// class and count, and their retained size.
+func innerCollection(g *heapgraph.Graph, e uint32) (first uint32, class uint32, n int64, size uint64, ok bool) {
 	v := e
 	for depth := 0; depth < nestedDepth; depth++ {
 		rv := g.RetainedSize(v)
@@ -46,7 +46,7 @@ func innerCollection(g *heapgraph.Graph, e uint32) (at, first uint32, class uint
 		var bigSize uint64
 		counts := map[uint32]int64{}
 		sizes := map[uint32]uint64{}
-		reps := map[uint32]uint32{}
+		largest := map[uint32]uint64{}
 		kids := 0
 		for j := g.FirstDominated[v]; j < g.FirstDominated[v+1] && kids < 1<<16; j++ {
 			c := g.Dominated[j]
@@ -61,9 +61,7 @@ func innerCollection(g *heapgraph.Graph, e uint32) (at, first uint32, class uint
 			k := g.ClassIndex(c)
 			counts[k]++
 			sizes[k] += rc
-			if r, ok := reps[k]; !ok || rc > g.RetainedSize(r) {
-				reps[k] = c
-			}
+			largest[k] = max(largest[k], rc)
 		}
 		if depth > 0 {
 			var best uint32
@@ -73,19 +71,19 @@ func innerCollection(g *heapgraph.Graph, e uint32) (at, first uint32, class uint
 					best, bestSize = k, sz
 				}
 			}
-			if counts[best] >= 2 && bestSize*2 >= rv && g.RetainedSize(reps[best])*2 < bestSize {
-				return v, first, best, counts[best], reps[best], bestSize, true
+			if counts[best] >= 2 && bestSize*2 >= rv && largest[best]*2 < bestSize {
+				return first, best, counts[best], bestSize, true
 			}
 		}
 		if bigSize*5 < rv*3 {
-			return 0, 0, 0, 0, 0, 0, false
+			return 0, 0, 0, 0, false
 		}
 		if depth == 0 {
 			first = big
 		}
 		v = big
 	}
-	return 0, 0, 0, 0, 0, 0, false
+	return 0, 0, 0, 0, false
 }
 
 // nested finds, for the point pt, whether its entries (the holder's
@@ -126,7 +124,7 @@ func nested(g *heapgraph.Graph, pt point) (Inside, bool) {
 	var largest int64
 	var first uint32 // an inner collection, for its kind
 	for i, e := range entries {
-		_, top, class, n, _, sz, ok := innerCollection(g, e)
+		top, class, n, sz, ok := innerCollection(g, e)
 		var in inner
 		if ok && collectionKind(g, top) != "" {
 			// A collection in a property of the entry itself (not
