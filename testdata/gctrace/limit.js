@@ -9,8 +9,8 @@ const churn = new Map();
 const ticks = +(process.argv[2] || 200);
 let i = 0;
 for (let t = 0; t < ticks; t++) {
-  // 2000 kept objects at first, falling to about 100 by the end.
-  const keep = Math.round(2000 * Math.pow(0.05, t / ticks));
+  // 2000 kept objects at first, falling to about 140 by the end.
+  const keep = Math.round(2000 * Math.pow(0.07, t / ticks));
   for (let k = 0; k < 3000; k++) {
     const v = { id: i, s: 'v' + i, pad: new Array(8).fill(i) };
     churn.set(i, v);
