@@ -200,6 +200,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	}
 	byGrowth(sus)
 	ex := newExplainer(last, lastShaper)
+	ex.scripts = opts.Sources != nil
 	// Explain more than will be shown: merging below folds some away.
 	if len(sus) > 4*max {
 		sus = sus[:4*max]
@@ -217,7 +218,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		for i := range more {
 			ex.explain(&more[i])
 		}
-		more = slices.DeleteFunc(more, func(m Suspect) bool { return listenersOfSuspect(m, sus) })
+		more = slices.DeleteFunc(more, func(m Suspect) bool { return heldLikeSuspect(m, sus) })
 		sus = append(sus, more...)
 		byGrowth(sus)
 		if len(sus) > max {
@@ -602,14 +603,15 @@ func evaluate(gr *group, aggs []agg) (s Suspect, ok, step bool) {
 	return s, true, false
 }
 
-// listenersOfSuspect: m is an emitter's growing listener list (one of its
-// events) whose listeners a suspect of have already is: the same leak.
-func listenersOfSuspect(m Suspect, have []Suspect) bool {
-	if m.Pattern != PatternEventListener || m.Holder == nil {
+// heldLikeSuspect: the growing collection m, once explained, has the
+// holder a suspect of have already has (an emitter's listener array is
+// that emitter's listeners): the same leak, already counted.
+func heldLikeSuspect(m Suspect, have []Suspect) bool {
+	if m.Holder == nil {
 		return false
 	}
 	for _, s := range have {
-		if h := s.Holder; h != nil && h.Kind == "listeners" && h.ID == m.Holder.ID {
+		if h := s.Holder; h != nil && h.ID == m.Holder.ID && h.Kind == m.Holder.Kind {
 			return true
 		}
 	}

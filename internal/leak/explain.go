@@ -15,6 +15,9 @@ type explainer struct {
 	sh       *shaper
 	internal map[string]bool   // per class name: defined by node itself
 	mapCtor  map[uint32]uint32 // per hidden class: mapConstructor's answer, ^0 for none
+	// scripts: collect each suspect's program scripts (for addedAt, only
+	// when the caller can read them).
+	scripts bool
 }
 
 func newExplainer(g *heapgraph.Graph, sh *shaper) *explainer { return &explainer{g: g, sh: sh} }
@@ -207,7 +210,9 @@ func (x *explainer) explain(s *Suspect) {
 	// V8's string representations (a rope, a slice) are not what the
 	// program made: it made strings.
 	s.Class, s.RootClass = plainString(s.Class), plainString(s.RootClass)
-	s.scripts = x.programScripts(s.Location, shownRaw)
+	if x.scripts {
+		s.scripts = x.programScripts(s.Location, shownRaw)
+	}
 	s.Hint = hint(s)
 	if stuck != "" {
 		s.Hint = fmt.Sprintf("resolve functions of awaited promises pile up in %s%s and are never called, so %s() calls wait at their await forever: call (or reject) every queued waiter, release in a finally block so no error path skips it, and reject the waiters on timeout or shutdown", stuck, countRange(s), s.Location.Function)

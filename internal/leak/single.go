@@ -129,6 +129,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	shapes := sh.all()
 	loose := trie.loosen()
 	ex := newExplainer(g, sh)
+	ex.scripts = opts.Sources != nil
 
 	phase("accumulation points")
 	var sus []Accumulation
@@ -244,13 +245,7 @@ type point struct {
 func accumulationPoints(g *heapgraph.Graph, minSize uint64) []point {
 	s := g.S
 	nt := &s.NodeTypeIndex
-	type stat struct {
-		count    int64
-		retained uint64
-		rep      uint32
-		repSize  uint64
-	}
-	byClass := map[uint32]*stat{}
+	byClass := map[uint32]*childStat{}
 	var out []point
 	for v := uint32(0); v < uint32(g.NodeCount()); v++ {
 		r := g.RetainedSize(v)
@@ -260,34 +255,7 @@ func accumulationPoints(g *heapgraph.Graph, minSize uint64) []point {
 		if g.Distance(v) == heapgraph.NoDistance {
 			continue
 		}
-		var big uint32
-		var bigSize uint64
-		clear(byClass)
-		kids := 0
-		for j := g.FirstDominated[v]; j < g.FirstDominated[v+1]; j++ {
-			c := g.Dominated[j]
-			if c == v {
-				continue
-			}
-			kids++
-			rc := g.RetainedSize(c)
-			if rc > bigSize {
-				big, bigSize = c, rc
-			}
-			if kids > 1<<20 {
-				continue // enough to tell
-			}
-			st := byClass[g.ClassIndex(c)]
-			if st == nil {
-				st = &stat{}
-				byClass[g.ClassIndex(c)] = st
-			}
-			st.count++
-			st.retained += rc
-			if rc > st.repSize || st.count == 1 {
-				st.rep, st.repSize = c, rc
-			}
-		}
+		big, bigSize := childrenByClass(g, v, byClass, 1<<20)
 		if bigSize*2 >= r {
 			// One child holds most of it: the memory is further down,
 			// unless v heads a linked list of its own kind (each node
@@ -303,7 +271,7 @@ func accumulationPoints(g *heapgraph.Graph, minSize uint64) []point {
 			}
 			continue
 		}
-		var best *stat
+		var best *childStat
 		for _, st := range byClass {
 			if best == nil || st.retained > best.retained {
 				best = st
@@ -330,6 +298,47 @@ func accumulationPoints(g *heapgraph.Graph, minSize uint64) []point {
 		}
 	}
 	return kept
+}
+
+// childStat sums a node's dominated children of one class.
+type childStat struct {
+	count    int64
+	retained uint64
+	rep      uint32 // the largest
+	repSize  uint64
+}
+
+// childrenByClass sums v's dominated children by class into stats
+// (cleared first; past limit children only the largest is still looked
+// for: enough to tell) and returns the largest child.
+func childrenByClass(g *heapgraph.Graph, v uint32, stats map[uint32]*childStat, limit int) (big uint32, bigSize uint64) {
+	clear(stats)
+	kids := 0
+	for j := g.FirstDominated[v]; j < g.FirstDominated[v+1]; j++ {
+		c := g.Dominated[j]
+		if c == v {
+			continue
+		}
+		kids++
+		rc := g.RetainedSize(c)
+		if rc > bigSize {
+			big, bigSize = c, rc
+		}
+		if kids > limit {
+			continue
+		}
+		st := stats[g.ClassIndex(c)]
+		if st == nil {
+			st = &childStat{}
+			stats[g.ClassIndex(c)] = st
+		}
+		st.count++
+		st.retained += rc
+		if rc > st.repSize || st.count == 1 {
+			st.rep, st.repSize = c, rc
+		}
+	}
+	return big, bigSize
 }
 
 // chainLength follows v's children of v's own kind, each the largest

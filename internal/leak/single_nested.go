@@ -38,41 +38,21 @@ const (
 // least half its retained size, in at least two of one class, none of
 // them most). It returns the first step below e, the alike children's
 // class and count, and their retained size.
-func innerCollection(g *heapgraph.Graph, e uint32) (first uint32, class uint32, n int64, size uint64, ok bool) {
+func innerCollection(g *heapgraph.Graph, e uint32, stats map[uint32]*childStat) (first uint32, class uint32, n int64, size uint64, ok bool) {
 	v := e
 	for depth := 0; depth < nestedDepth; depth++ {
 		rv := g.RetainedSize(v)
-		var big uint32
-		var bigSize uint64
-		counts := map[uint32]int64{}
-		sizes := map[uint32]uint64{}
-		largest := map[uint32]uint64{}
-		kids := 0
-		for j := g.FirstDominated[v]; j < g.FirstDominated[v+1] && kids < 1<<16; j++ {
-			c := g.Dominated[j]
-			if c == v {
-				continue
-			}
-			kids++
-			rc := g.RetainedSize(c)
-			if rc > bigSize {
-				big, bigSize = c, rc
-			}
-			k := g.ClassIndex(c)
-			counts[k]++
-			sizes[k] += rc
-			largest[k] = max(largest[k], rc)
-		}
+		big, bigSize := childrenByClass(g, v, stats, 1<<16)
 		if depth > 0 {
 			var best uint32
-			var bestSize uint64
-			for k, sz := range sizes {
-				if sz > bestSize {
-					best, bestSize = k, sz
+			var bs *childStat
+			for k, st := range stats {
+				if bs == nil || st.retained > bs.retained {
+					best, bs = k, st
 				}
 			}
-			if counts[best] >= 2 && bestSize*2 >= rv && largest[best]*2 < bestSize {
-				return first, best, counts[best], bestSize, true
+			if bs != nil && bs.count >= 2 && bs.retained*2 >= rv && bs.repSize*2 < bs.retained {
+				return first, best, bs.count, bs.retained, true
 			}
 		}
 		if bigSize*5 < rv*3 {
@@ -99,6 +79,7 @@ func nested(g *heapgraph.Graph, pt point) (Inside, bool) {
 		edge  string
 		class uint32
 	}
+	stats := map[uint32]*childStat{} // reused for every entry
 	var entries []uint32
 	for j := g.FirstDominated[pt.holder]; j < g.FirstDominated[pt.holder+1]; j++ {
 		if c := g.Dominated[j]; c != pt.holder && g.ClassIndex(c) == cls {
@@ -124,7 +105,7 @@ func nested(g *heapgraph.Graph, pt point) (Inside, bool) {
 	var largest int64
 	var first uint32 // an inner collection, for its kind
 	for i, e := range entries {
-		top, class, n, sz, ok := innerCollection(g, e)
+		top, class, n, sz, ok := innerCollection(g, e, stats)
 		var in inner
 		if ok && collectionKind(g, top) != "" {
 			// A collection in a property of the entry itself (not

@@ -57,8 +57,6 @@ type localSources struct {
 	bytes int
 }
 
-func (*localSources) path(script string) (string, bool) { return ScriptPath(script) }
-
 // ScriptPath is the file of a script named by a path or a file: URL, when
 // it is an absolute path to a JavaScript or TypeScript file.
 func ScriptPath(script string) (string, bool) {
@@ -93,7 +91,7 @@ func (l *localSources) Read(script string) ([]byte, bool) {
 	if b, ok := l.read[script]; ok {
 		return b, b != nil
 	}
-	b, ok := readSource(l.path(script))
+	b, ok := readSource(ScriptPath(script))
 	if l.bytes+len(b) <= maxSourceCache {
 		l.read[script] = b
 		l.bytes += len(b)
@@ -117,7 +115,7 @@ func readSource(p string, ok bool) ([]byte, bool) {
 }
 
 func (l *localSources) Siblings(script string) []string {
-	p, ok := l.path(script)
+	p, ok := ScriptPath(script)
 	if !ok {
 		return nil
 	}
