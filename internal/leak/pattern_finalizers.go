@@ -20,7 +20,7 @@ func (x *explainer) selfHeld(raw []rawStep) (route, registry string) {
 	s := x.g.S
 	for k := 0; k+1 < len(raw); k++ {
 		cell := raw[k].node
-		if s.NodeNameString(cell) != "system / WeakCell" || raw[k+1].edgeType == "weak" {
+		if string(s.Strings.Bytes(s.NodeName[cell])) != "system / WeakCell" || raw[k+1].edgeType == "weak" {
 			continue
 		}
 		target, ok := x.weakTarget(cell)
