@@ -138,7 +138,7 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 			return BadInputf("no readable V8 GC lines in %s (%d lines read), but %d lines hold GC records without V8's [pid:0x…] before them: split or damaged lines",
 				name, s.Lines.Total, s.Lines.GCLike)
 		}
-		return BadInputf("no V8 GC lines in %s (%d lines read): run node with --trace-gc", name, s.Lines.Total)
+		return BadInputf("no V8 GC lines in %s (%d lines read): %s", name, s.Lines.Total, gctrace.NoGCLines)
 	}
 	if *svgPath != "" {
 		if err := writeFileAtomic(*svgPath, func(w io.Writer) error { return gctrace.WriteSVG(w, s) }); err != nil {

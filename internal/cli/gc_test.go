@@ -145,6 +145,11 @@ func TestGCBadInput(t *testing.T) {
 	if code != ExitBadInput || !strings.Contains(errOut, "no V8 GC lines") {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
+	// Under --trace-gc-ignore-scavenger a log is empty until a major GC:
+	// the advice must not read as if that flag were wrong.
+	if !strings.Contains(errOut, "ignore-scavenger") {
+		t.Errorf("no word on --trace-gc-ignore-scavenger: %s", errOut)
+	}
 }
 
 func TestGCFailOnLeak(t *testing.T) {

@@ -223,7 +223,7 @@ func serveGCLog(ctx context.Context, env *Env, path string, quiet bool, obs web.
 	a.Flush()
 	s := a.Summary()
 	if s.GCs == 0 {
-		return nil, BadInputf("%s is neither a heap snapshot nor a GC log with V8 GC lines (run node with --trace-gc)", path)
+		return nil, BadInputf("%s is neither a heap snapshot nor a GC log with V8 GC lines (%s)", path, gctrace.NoGCLines)
 	}
 	return s, nil
 }

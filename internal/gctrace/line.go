@@ -11,6 +11,11 @@ package gctrace
 
 import "bytes"
 
+// NoGCLines is the advice for a log without a GC line. Under
+// --trace-gc-ignore-scavenger a log stays empty until the first major GC,
+// so that flag alone does not mean the user forgot --trace-gc.
+const NoGCLines = "run node with --trace-gc (with --trace-gc-ignore-scavenger, lines appear only once a major GC has run)"
+
 // Kind classifies one log line.
 type Kind uint8
 

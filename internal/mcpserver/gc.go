@@ -43,7 +43,7 @@ func (s *Server) addGCTools() {
 			a.Flush()
 			sum := a.Summary()
 			if sum.GCs == 0 {
-				return nil, fmt.Errorf("no V8 GC lines in %s (%d lines read): run node with --trace-gc", in.File, sum.Lines.Total)
+				return nil, fmt.Errorf("no V8 GC lines in %s (%d lines read): %s", in.File, sum.Lines.Total, gctrace.NoGCLines)
 			}
 			if in.Chart {
 				return sum, nil
