@@ -173,7 +173,8 @@ func addsPattern(h *Holder) *regexp.Regexp {
 	case "Array":
 		return regexp.MustCompile(n + `\s*\.\s*(?:push|unshift|splice)\s*\(`)
 	case "dictionary":
-		return regexp.MustCompile(n + `\s*\[[^\]]+\]\s*=[^=>]`)
+		// "=" but not "==" or "=>"; at the end of a line, the value is on the next.
+		return regexp.MustCompile(n + `\s*\[[^\]]+\]\s*=(?:[^=>]|$)`)
 	}
 	return nil
 }
@@ -229,9 +230,40 @@ func addedAt(h *Holder, own []string, src Sources) *Statement {
 	return search(sib)
 }
 
-// commentBefore: the match at i follows a // on its line.
+// commentBefore: the match at i is not code: it follows a // or an
+// unclosed /* on its line, is inside a quoted string there, or the line
+// continues a block comment (" * ..."). A // inside a string (a URL) is
+// not a comment.
 func commentBefore(line []byte, i int) bool {
-	return bytes.Contains(line[:i], []byte("//")) || bytes.HasPrefix(bytes.TrimSpace(line), []byte("*"))
+	if bytes.HasPrefix(bytes.TrimSpace(line), []byte("*")) {
+		return true
+	}
+	var quote byte // the open string's quote, 0 in code
+	block := false
+	for j := 0; j < i; j++ {
+		c := line[j]
+		switch {
+		case block:
+			if c == '*' && j+1 < i && line[j+1] == '/' {
+				block = false
+				j++
+			}
+		case quote != 0:
+			if c == '\\' {
+				j++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case c == '/' && j+1 < len(line) && line[j+1] == '/':
+			return true
+		case c == '/' && j+1 < len(line) && line[j+1] == '*':
+			block = true
+			j++
+		}
+	}
+	return block || quote != 0
 }
 
 // clipLine is the line without its indentation, at most 120 bytes.

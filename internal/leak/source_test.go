@@ -76,9 +76,13 @@ func TestAddsPattern(t *testing.T) {
 		yes, not []string
 	}{
 		{Holder{Kind: "Map", Name: "pending"}, []string{"this.pending.set(id, c)", "pending .set (k, v)"},
-			[]string{"this.pending.get(id)", "notpending.set(1)", "// pending.set(id, c)"}},
+			[]string{"this.pending.get(id)", "notpending.set(1)", "// pending.set(id, c)", "x(); /* pending.set(id, c) */",
+				`log("pending.set(id)")`, "a = 1 // later: pending.set(id, c)", " * pending.set(id, c)"}},
+		// A // inside a string (a URL) and a closed comment before the call are not comments.
+		{Holder{Kind: "Map", Name: "cache"}, []string{`fetch("https://api.example.com/v1"); cache.set(url, res)`,
+			"/* warm */ cache.set(k, v)", `log('it\'s //fine'); cache.set(k, v)`}, nil},
 		{Holder{Kind: "Array", Name: "queue"}, []string{"queue.push(job)", "this.queue.unshift(x)"}, []string{"queue.pop()"}},
-		{Holder{Kind: "dictionary", Name: "byId"}, []string{"byId[key] = v", "this.byId[req.id]=v"}, []string{"byId[key] === v", "byId[k] => 1"}},
+		{Holder{Kind: "dictionary", Name: "byId"}, []string{"byId[key] = v", "this.byId[req.id]=v", "byId[key] =", "this.byId[req.id] ="}, []string{"byId[key] === v", "byId[k] => 1"}},
 		{Holder{Kind: "Map", Package: "dataloader", OwnerName: "userLoader"}, []string{"await userLoader.load(id)", "userLoader.loadMany(ids)"},
 			[]string{"userLoader.clearAll()"}},
 	} {
