@@ -18,6 +18,10 @@ import (
 // after S1 and alive in S2", and it is not the same object growing either.
 // What stays is the holder (same id) and the slot's name.
 //
+// Strings are never holders: one never changes what it holds, so the same
+// string id holding another value means V8 gave a dead string's id to a
+// new one allocated at its address.
+//
 // Only values that retain at least minSlotValue are recorded, and only
 // where the holder is the value's immediate dominator and the value's
 // parent on its shortest path (so the slot is what keeps it): a few
@@ -109,7 +113,7 @@ func (t *growingSlots) add(g *heapgraph.Graph, sh *shaper, i, n int) {
 			continue
 		}
 		d := g.Dominator(v)
-		if d == g.Root || d == v || !jsType(s.NodeType[d], &s.NodeTypeIndex) || g.Distance(d) <= 0 {
+		if d == g.Root || d == v || !jsType(s.NodeType[d], &s.NodeTypeIndex) || g.Distance(d) <= 0 || stringType(g, d) {
 			continue
 		}
 		p, e, start, ok := sh.parent(v)
