@@ -262,7 +262,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	}
 	for i := range sus {
 		sus[i].Rank = i + 1
-		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].scripts, opts.Sources)
+		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].Class, sus[i].RetainerPath, sus[i].scripts, opts.Sources)
 	}
 	if last.S.Traces != nil {
 		// Every object allocated after S1, not only the candidates (those

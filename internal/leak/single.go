@@ -179,9 +179,9 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	}
 	for i := range sus {
 		sus[i].Rank = i + 1
-		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].scripts, opts.Sources)
+		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].Class, sus[i].RetainerPath, sus[i].scripts, opts.Sources)
 		if in := sus[i].Inside; in != nil {
-			in.AddedAt = addedAt(&Holder{Kind: in.Kind, Name: in.Property}, sus[i].scripts, opts.Sources)
+			in.AddedAt = addedAt(&Holder{Kind: in.Kind, Name: in.Property}, "", nil, sus[i].scripts, opts.Sources)
 		}
 	}
 	rep.Suspects = sus
@@ -496,7 +496,9 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 			}
 			if v, ok := x.holderNode(pt, a.Holder.ID); ok {
 				a.Holder.Name = x.slotName(v)
-				if g.RetainedSize(v) > a.RetainedSize && dominates(g, v, pt.holder) {
+				// (Never the root or a GC roots node: objects held along
+				// several paths have the root as their dominator.)
+				if g.RetainedSize(v) > a.RetainedSize && dominates(g, v, pt.holder) && jsType(g.S.NodeType[v], &g.S.NodeTypeIndex) {
 					// The collection over its backing store: what
 					// freeing it frees.
 					a.RetainedSize = g.RetainedSize(v)

@@ -143,6 +143,7 @@ var libraryAdds = map[string]string{
 	"dataloader":  "load|loadMany|prime",
 	"ajv":         "compile|addSchema|validate",
 	"prom-client": "labels|inc|observe|set|startTimer",
+	"keyv":        "set",
 }
 
 var identRe = regexp.MustCompile(`^[A-Za-z_$][\w$]*$`)
@@ -182,9 +183,56 @@ func addsPattern(h *Holder) *regexp.Regexp {
 // addedAt looks for the statement that adds to the suspect's collection in
 // its own scripts first (where its code and path are), then in the other
 // scripts of their folders.
-func addedAt(h *Holder, own []string, src Sources) *Statement {
-	re := addsPattern(h)
-	if re == nil || src == nil || len(own) == 0 {
+//
+// When the entries are closures of one named function (class "check()")
+// and nothing adds to the collection in the program's own code (a
+// library's list of subscribers), the statement is the one that hands
+// that function to a registration call: store.subscribe(check).
+//
+// Entries waiting in a Writable's buffer (path through its WritableState)
+// were added by writing to that stream: feed.write(entry).
+func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources) *Statement {
+	if src == nil || len(own) == 0 {
+		return nil
+	}
+	if st := findStatement(addsPattern(h), own, src); st != nil {
+		return st
+	}
+	if st := findStatement(writesPattern(path), own, src); st != nil {
+		return st
+	}
+	return findStatement(registersPattern(class), own, src)
+}
+
+// writesPattern matches a write to the stream whose WritableState is on
+// path, by the name the program keeps the stream in; nil without one.
+func writesPattern(path []PathStep) *regexp.Regexp {
+	for i := len(path) - 1; i >= 1; i-- {
+		if path[i].Class == "WritableState" {
+			if name := path[i-1].Edge; identRe.MatchString(name) {
+				return regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\s*\.\s*write\s*\(`)
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// registersPattern matches a call passing the function named by class
+// ("check()") as an argument: x.subscribe(check), on('e', check); nil
+// when class is not a named function.
+func registersPattern(class string) *regexp.Regexp {
+	name, ok := strings.CutSuffix(class, "()")
+	if !ok || !identRe.MatchString(name) {
+		return nil
+	}
+	return regexp.MustCompile(`\.\s*[A-Za-z_$][\w$]*\s*\(\s*(?:[^()]*,\s*)?` + regexp.QuoteMeta(name) + `\s*[,)]`)
+}
+
+// findStatement looks for re in the scripts own, then in the other scripts
+// of their folders.
+func findStatement(re *regexp.Regexp, own []string, src Sources) *Statement {
+	if re == nil {
 		return nil
 	}
 	seen := map[string]bool{}
