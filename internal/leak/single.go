@@ -496,9 +496,10 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 			}
 			if v, ok := x.holderNode(pt, a.Holder.ID); ok {
 				a.Holder.Name = x.slotName(v)
-				// (Never the root or a GC roots node: objects held along
-				// several paths have the root as their dominator.)
-				if g.RetainedSize(v) > a.RetainedSize && dominates(g, v, pt.holder) && jsType(g.S.NodeType[v], &g.S.NodeTypeIndex) {
+				// Only for a collection: a class group's holder is just
+				// what dominates its largest member (for objects held
+				// along two paths, the global object or the root).
+				if kind == KindAccumulation && g.RetainedSize(v) > a.RetainedSize && dominates(g, v, pt.holder) {
 					// The collection over its backing store: what
 					// freeing it frees.
 					a.RetainedSize = g.RetainedSize(v)

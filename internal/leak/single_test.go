@@ -135,3 +135,21 @@ func TestSingleSnapshotLegitimateState(t *testing.T) {
 		})
 	}
 }
+
+// TestSingleGroupNotRoot: objects held along two paths (a breaker's
+// interval, kept by the breaker and by node's timer list) have the root as
+// their dominator; their group is never credited with the root's size.
+func TestSingleGroupNotRoot(t *testing.T) {
+	g, err := loadGraph(singleSnapshot(t, "shared-timers"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{})
+	total := g.RetainedSize(g.Root)
+	for _, a := range rep.Suspects {
+		t.Logf("#%d %s %s %s count=%d retained=%d of %d holder=%+v", a.Rank, a.Kind, a.Pattern, a.Class, a.Count, a.RetainedSize, total, a.Holder)
+		if a.RetainedSize >= total*9/10 {
+			t.Errorf("#%d %s %s: retained %d, %.0f%% of the heap", a.Rank, a.Pattern, a.Class, a.RetainedSize, 100*float64(a.RetainedSize)/float64(total))
+		}
+	}
+}
