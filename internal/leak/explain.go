@@ -217,6 +217,31 @@ func (x *explainer) explain(s *Suspect) {
 	if stuck != "" {
 		s.Hint = fmt.Sprintf("resolve functions of awaited promises pile up in %s%s and are never called, so %s() calls wait at their await forever: call (or reject) every queued waiter, release in a finally block so no error path skips it, and reject the waiters on timeout or shutdown", stuck, countRange(s), s.Location.Function)
 	}
+	if s.Pattern == PatternClosure && s.Holder == nil && repIndex >= 1 {
+		// Kept as the values of a dictionary or a Map: a cache of
+		// functions, not callbacks to unregister.
+		for k := repIndex - 1; k >= 0 && k >= repIndex-2; k-- {
+			if v := path[k].Node; collectionKind(g, v) == "dictionary" || collectionKind(g, v) == "Map" {
+				s.Hint = functionCacheHint(x.slotName(v), countRange(s))
+				break
+			}
+		}
+	}
+	if (s.Pattern == PatternTimer || s.Pattern == PatternCollection || s.Pattern == PatternEventListener) && s.selfHeld == "" {
+		// A library's object kept by its own timers or listeners, or piling
+		// up in a map, is let go by its own method.
+		// The leaked object, or one on the way from it to the class
+		// named (the library's Actor that keeps the program's context).
+		for k := len(path) - 1; k >= 0 && k >= repIndex; k-- {
+			v := path[k].Node
+			if c := g.ClassName(v); userClassName(c) {
+				if m := x.disposer(v); m != "" {
+					s.Hint += disposerHint(c, m)
+					break
+				}
+			}
+		}
+	}
 	if s.Pattern != PatternDetachedDOM && !s.collection && !strings.HasPrefix(s.Class, "Detached ") {
 		// A component kept in a cache keeps the element it rendered,
 		// removed from the page: worth saying, it is most of the size.

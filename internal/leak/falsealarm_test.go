@@ -25,8 +25,8 @@ var controlCorpus = []string{
 // leakCorpus is every leaking program of testdata/scenarios.
 var leakCorpus = []string{
 	"abort-signal", "async-await", "bound-listener", "bound-server", "buffer-concat", "buffer-slices",
-	"closures", "dictionary", "event-listener", "events-on", "exit-once", "finalizer-held", "http-sessions",
-	"interval", "late-log", "lib-ajv", "lib-lodash", "linked-list", "retry-list", "session-history", "map-cache", "noisy", "number-series", "pollers",
+	"closures", "dictionary", "event-listener", "events-on", "exit-once", "finalizer-held", "fn-cache", "http-sessions",
+	"interval", "late-log", "lib-actor", "lib-ajv", "lib-lodash", "linked-list", "named-subscriber", "retry-list", "session-history", "map-cache", "noisy", "number-series", "pollers",
 	"pending-calls", "pipe-logger", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
 	"stream-backpressure", "string-concat", "subscribers", "template-cache", "waiters-queue", "widgets",
 }

@@ -21,6 +21,7 @@ var libraryHints = map[string]string{
 	"express-session": "%s (express-session) keeps every session%s: its default MemoryStore never expires sessions and is not meant for production; use a store with expiry (a Redis or database store) and set cookie.maxAge",
 	"node-cache":      "%s (node-cache) only grows%s: give it a stdTTL with a checkperiod so expired keys are deleted, or maxKeys",
 	"ajv":             "%s (ajv) keeps every schema it compiled%s, keyed by the schema object itself: a schema object built anew for each call compiles again and stays; compile each schema once and reuse its validate function (keep it by the schema's name or id), or ajv.addSchema(schema, key) once and ajv.getSchema(key)",
+	"keyv":            "%s (keyv) only grows%s: Keyv's default in-memory store deletes an expired entry only when that key is read again, so a ttl does not bound keys that are never read twice (a key holding per-request values: amounts, ids, timestamps); give it a store with a size bound (it takes any Map-like store, such as new Keyv({ store: new QuickLRU({ maxSize: 10000 }) })), or build keys from bounded values",
 	"lodash":          "%s (lodash) only grows%s: it is the cache of a _.memoize'd function, keyed by its first argument (an object by identity), so every call with a new object or a new value adds an entry for good; pass a resolver that builds a key from the values that matter, and bound the cache (set _.memoize.Cache to an LRU) or clear it (memoized.cache.clear())",
 }
 

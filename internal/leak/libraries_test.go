@@ -119,3 +119,37 @@ func TestWeakKeyID(t *testing.T) {
 		}
 	}
 }
+
+// TestDisposerHint: a library's object kept by its own timer (an actor
+// started and never stopped) has a method that lets it go: the hint names
+// it, found on the object's prototype in the heap.
+func TestDisposerHint(t *testing.T) {
+	rep := analyzeFiles(t, series(t, "lib-actor", 3))
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	s := rep.Suspects[0]
+	t.Logf("%s %s holder=%+v\n  %s\n  fix: %s", s.Pattern, s.Class, s.Holder, s.PathText, s.Hint)
+	if s.Pattern != PatternTimer || !strings.Contains(s.Hint, "Actor has a stop() method") {
+		t.Errorf("top suspect %s %s, hint %q: want a timer naming Actor's stop()", s.Pattern, s.Class, s.Hint)
+	}
+	// node's own Timeout.close() is not a library's disposal method.
+	if strings.Contains(s.Hint, "Timeout has") {
+		t.Errorf("hint %q names node's Timeout", s.Hint)
+	}
+}
+
+// TestFunctionCacheHint: closures of one function kept as the values of a
+// dictionary are a cache of compiled code whose key changes per call, not
+// callbacks to unregister.
+func TestFunctionCacheHint(t *testing.T) {
+	rep := analyzeFiles(t, series(t, "fn-cache", 3))
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	s := rep.Suspects[0]
+	t.Logf("%s %s\n  %s\n  fix: %s", s.Pattern, s.Class, s.PathText, s.Hint)
+	if !strings.Contains(s.Hint, "one per key") || !strings.Contains(s.Hint, "compiled") || strings.Contains(s.Hint, "unregister") {
+		t.Errorf("hint %q: want a cache of compiled code keyed per call", s.Hint)
+	}
+}

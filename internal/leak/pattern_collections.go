@@ -126,7 +126,16 @@ func mechanismHint(s *Suspect, per string) string {
 		case st.Class == "WritableState" && i+1 < len(s.RetainerPath) && strings.Contains(strings.ToLower(s.RetainerPath[i+1].Edge), "buffered"):
 			// A Writable's queued write requests ({chunk, encoding,
 			// callback}): writes go on while the stream never drains.
-			return fmt.Sprintf("writes pile up in a Writable's buffer because the stream does not drain%s: respect backpressure (when write() returns false, wait for 'drain' before writing more, or use stream.pipeline), and check that the stream's _write calls its callback", per)
+			h := fmt.Sprintf("writes pile up in a Writable's buffer because the stream does not drain%s: respect backpressure (when write() returns false, wait for 'drain' before writing more, or use stream.pipeline), and check that the stream's _write calls its callback", per)
+			if i > 0 {
+				switch c := s.RetainerPath[i-1].Class; c {
+				case "PassThrough", "Transform", "Duplex":
+					// Its writable side drains only as far as its
+					// readable side is read.
+					h += fmt.Sprintf("; a %s drains only while its readable side is read: pipe it to a consumer or call resume(), or do not write to it when nothing reads it", c)
+				}
+			}
+			return h
 		case st.Class == "Set" && i > 0 && s.Holder != nil && s.Holder.Kind == "Set" && st.ID == s.Holder.ID:
 			name := strings.ToLower(st.Edge)
 			for _, w := range inUseNames {
@@ -265,7 +274,7 @@ func collectionHint(s *Suspect, per string) string {
 	if c := connectionContext(s); c != "" && !s.single {
 		// Entries that each keep a connection or a request: they are
 		// done when it closes, which the heap cannot see.
-		return fmt.Sprintf("%s %s%s and each entry keeps a %s: delete the entry when that connection or request ends (on its 'close' event), or keep entries in a Set or Map and delete them there", what, grows, per, c)
+		return fmt.Sprintf("%s %s%s and each entry keeps %s %s: delete the entry when that connection or request ends (on its 'close' event), or keep entries in a Set or Map and delete them there", what, grows, per, article(c), c)
 	}
 	if s.single {
 		return fmt.Sprintf("%s %s: if it should not keep them all, bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object; a full cache looks the same in one snapshot, so compare with a later one", what, grows)
@@ -357,6 +366,25 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 	}
 	h.OwnerName = name(j - 1)
 	h.Package = x.classPackage(o)
+	if h.Package != "" {
+		// A library object inside another of the same package (Keyv's
+		// store adapter inside the Keyv): the program knows the outermost
+		// one, by the name it keeps it in.
+		k := j - 1
+		for k >= 2 && x.userObject(raw[k-1].node) && x.classPackage(raw[k-1].node) == h.Package {
+			k--
+		}
+		if k < j-1 && name(k) != "" {
+			o = raw[k].node
+			h.Owner, h.OwnerID, h.OwnerName = g.ClassName(o), g.ID(o), name(k)
+			if minifiedName(h.Owner) {
+				h.Owner = ""
+			}
+			for i := k + 1; i < j; i++ {
+				h.Name = name(i) + "." + h.Name
+			}
+		}
+	}
 	if h.OwnerName == "" && h.Package != "" {
 		// Reached through the library's own timer or callback: the
 		// program's variable or field that keeps the object names it.

@@ -24,7 +24,7 @@ func timerHolder(name string) bool {
 func timerHint(s *Suspect, per string) string {
 	what := "timers"
 	if s.Class != "" && s.Class != s.RootClass && s.Class != "Timeout" && s.Class != "Immediate" {
-		what = "timers, each keeping a " + s.Class + ","
+		what = "timers, each keeping " + article(s.Class) + " " + s.Class + ","
 	}
 	if alsStore(s) {
 		// A timer created inside AsyncLocalStorage.run() keeps the
@@ -51,4 +51,12 @@ func alsStore(s *Suspect) bool {
 		}
 	}
 	return false
+}
+
+// article is "an" before a vowel, else "a" (class names: "an Actor").
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

@@ -1,0 +1,63 @@
+// Disposal methods: a library's object that stays alive through its own
+// timers, listeners or intervals is let go by its own method (an xstate
+// actor's stop(), an opossum breaker's shutdown()). Its prototype chain in
+// the heap says which one its class has, so the hint can name it.
+
+package leak
+
+import "fmt"
+
+// disposalMethods, most specific first.
+var disposalMethods = []string{"dispose", "destroy", "stop", "shutdown", "close", "cancel", "abort", "unsubscribe", "terminate", "disconnect"}
+
+// maxProtoDepth bounds the walk up v's prototype chain (a class, its
+// bases, Object.prototype).
+const maxProtoDepth = 5
+
+// disposer names the disposal method v's class (or a base class) defines
+// in the program's or a library's code, "" when none: node's own (a
+// Timeout's close()) and built-ins have their own hints.
+func (x *explainer) disposer(v uint32) string {
+	g := x.g
+	s := g.S
+	nt := &s.NodeTypeIndex
+	if int(s.NodeType[v]) != nt.Object {
+		return ""
+	}
+	best := len(disposalMethods)
+	for depth := 0; depth < maxProtoDepth && best > 0; depth++ {
+		proto, ok := uint32(0), false
+		for e, to := range g.Edges(v) {
+			if s.EdgeTypeName(e) == "property" && s.EdgeName(e) == "__proto__" {
+				proto, ok = to, true
+				break
+			}
+		}
+		if !ok || int(s.NodeType[proto]) != nt.Object {
+			break
+		}
+		for e, to := range g.Edges(proto) {
+			if int(s.NodeType[to]) != nt.Closure || s.EdgeTypeName(e) != "property" {
+				continue
+			}
+			name := s.EdgeName(e)
+			for i := 0; i < best; i++ {
+				if disposalMethods[i] == name && userLocation(x.closureLocation(to)) {
+					best = i
+					break
+				}
+			}
+		}
+		v = proto
+	}
+	if best == len(disposalMethods) {
+		return ""
+	}
+	return disposalMethods[best]
+}
+
+// disposerHint is what to add to the hint of a suspect whose objects
+// (class) have the disposal method m.
+func disposerHint(class, m string) string {
+	return fmt.Sprintf("; %s has a %s() method: call it on each one you are done with or evict, or its own timers and listeners can keep it alive", class, m)
+}
