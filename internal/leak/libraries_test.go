@@ -124,12 +124,7 @@ func TestWeakKeyID(t *testing.T) {
 // started and never stopped) has a method that lets it go: the hint names
 // it, found on the object's prototype in the heap.
 func TestDisposerHint(t *testing.T) {
-	rep := analyzeFiles(t, series(t, "lib-actor", 3))
-	if len(rep.Suspects) == 0 {
-		t.Fatal("no suspect")
-	}
-	s := rep.Suspects[0]
-	t.Logf("%s %s holder=%+v\n  %s\n  fix: %s", s.Pattern, s.Class, s.Holder, s.PathText, s.Hint)
+	_, s := topSuspect(t, "lib-actor", 3)
 	if s.Pattern != PatternTimer || !strings.Contains(s.Hint, "Actor has a stop() method") {
 		t.Errorf("top suspect %s %s, hint %q: want a timer naming Actor's stop()", s.Pattern, s.Class, s.Hint)
 	}
@@ -143,12 +138,7 @@ func TestDisposerHint(t *testing.T) {
 // dictionary are a cache of compiled code whose key changes per call, not
 // callbacks to unregister.
 func TestFunctionCacheHint(t *testing.T) {
-	rep := analyzeFiles(t, series(t, "fn-cache", 3))
-	if len(rep.Suspects) == 0 {
-		t.Fatal("no suspect")
-	}
-	s := rep.Suspects[0]
-	t.Logf("%s %s\n  %s\n  fix: %s", s.Pattern, s.Class, s.PathText, s.Hint)
+	_, s := topSuspect(t, "fn-cache", 3)
 	if !strings.Contains(s.Hint, "one per key") || !strings.Contains(s.Hint, "compiled") || strings.Contains(s.Hint, "unregister") {
 		t.Errorf("hint %q: want a cache of compiled code keyed per call", s.Hint)
 	}

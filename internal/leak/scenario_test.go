@@ -394,12 +394,7 @@ func TestTwoSnapshotsOfControlHaveNoSuspect(t *testing.T) {
 
 // Slices of large buffers: the hint says each keeps its parent alive.
 func TestBufferSlicesHint(t *testing.T) {
-	rep := analyzeFiles(t, series(t, "buffer-slices", 3))
-	if len(rep.Suspects) == 0 {
-		t.Fatal("no suspect")
-	}
-	top := rep.Suspects[0]
-	t.Logf("%s %s %v %s", top.Pattern, top.Class, top.RetainedSize, top.Hint)
+	_, top := topSuspect(t, "buffer-slices", 3)
 	if top.Pattern != PatternCollection || top.Class != "Buffer" || !strings.Contains(top.Hint, "Buffer.from(slice)") {
 		t.Errorf("top suspect %s %s hint %q, want a collection of Buffers with the copy-the-slice hint", top.Pattern, top.Class, top.Hint)
 	}
