@@ -228,11 +228,11 @@ func (x *explainer) explain(s *Suspect) {
 		}
 	}
 	if (s.Pattern == PatternTimer || s.Pattern == PatternCollection || s.Pattern == PatternEventListener) && s.selfHeld == "" {
-		// A library's object kept by its own timers or listeners, or piling
-		// up in a map, is let go by its own method.
-		// The leaked object, or one on the way from it to the class
-		// named (the library's Actor that keeps the program's context).
-		for k := len(path) - 1; k >= 0 && k >= repIndex; k-- {
+		// An object kept by its own timers or listeners, or piling up in a
+		// map, is let go by its own method: the leaked object's, or that of
+		// one on the way from it to the class named (a library's Actor
+		// that keeps the program's context).
+		for k := len(path) - 1; k >= repIndex; k-- {
 			v := path[k].Node
 			if c := g.ClassName(v); userClassName(c) {
 				if m := x.disposer(v); m != "" {
