@@ -327,6 +327,17 @@ func (g *Graph) Edges(n uint32) iter.Seq2[uint32, uint32] {
 	}
 }
 
+// Prototype is n's prototype object (its "__proto__" property edge).
+func (g *Graph) Prototype(n uint32) (uint32, bool) {
+	s := g.S
+	for e, to := range g.Edges(n) {
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Property && s.EdgeName(e) == "__proto__" {
+			return to, true
+		}
+	}
+	return 0, false
+}
+
 // Retainers iterates the edges pointing at n as (source node, edge ordinal),
 // in DevTools' order. The first call builds the retainer index.
 func (g *Graph) Retainers(n uint32) iter.Seq2[uint32, uint32] {

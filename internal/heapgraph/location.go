@@ -28,10 +28,7 @@ func (g *Graph) Location(n uint32) (CodeLocation, bool) {
 		return g.closureLocation(n)
 	}
 	own := s.NodeName[n]
-	for e, proto := range g.Edges(n) {
-		if int(s.EdgeType(e)) != s.EdgeTypeIndex.Property || s.EdgeName(e) != "__proto__" {
-			continue
-		}
+	if proto, ok := g.Prototype(n); ok {
 		for e2, ctor := range g.Edges(proto) {
 			if int(s.NodeType[ctor]) == nt.Closure && s.NodeName[ctor] == own && s.EdgeName(e2) == "constructor" {
 				return g.closureLocation(ctor)

@@ -26,13 +26,7 @@ func (x *explainer) disposer(v uint32) string {
 	}
 	best := len(disposalMethods)
 	for depth := 0; depth < maxProtoDepth && best > 0; depth++ {
-		proto, ok := uint32(0), false
-		for e, to := range g.Edges(v) {
-			if s.EdgeTypeName(e) == "property" && s.EdgeName(e) == "__proto__" {
-				proto, ok = to, true
-				break
-			}
-		}
+		proto, ok := g.Prototype(v)
 		if !ok || int(s.NodeType[proto]) != nt.Object {
 			break
 		}

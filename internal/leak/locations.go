@@ -126,10 +126,7 @@ func (x *explainer) ctorLocation(rep uint32) *Location {
 	s := g.S
 	nt := s.NodeTypeIndex
 	own := s.NodeNameString(rep)
-	for e, proto := range g.Edges(rep) {
-		if s.EdgeTypeName(e) != "property" || s.EdgeName(e) != "__proto__" {
-			continue
-		}
+	if proto, ok := g.Prototype(rep); ok {
 		for e2, ctor := range g.Edges(proto) {
 			if int(s.NodeType[ctor]) == nt.Closure && s.EdgeName(e2) == "constructor" && s.NodeNameString(ctor) == own {
 				return x.closureLocation(ctor)

@@ -88,10 +88,7 @@ func (x *explainer) listenerArray(v uint32) *Holder {
 func (x *explainer) protoClass(v uint32) string {
 	g := x.g
 	s := g.S
-	for e, proto := range g.Edges(v) {
-		if s.EdgeTypeName(e) != "property" || s.EdgeName(e) != "__proto__" {
-			continue
-		}
+	if proto, ok := g.Prototype(v); ok {
 		for e2, ctor := range g.Edges(proto) {
 			if s.EdgeTypeName(e2) == "property" && s.EdgeName(e2) == "constructor" &&
 				int(s.NodeType[ctor]) == s.NodeTypeIndex.Closure {
