@@ -6,6 +6,7 @@ package leak
 
 import (
 	"fmt"
+	"strings"
 )
 
 // classify tags the suspect with a pattern from what holds it nearest: the
@@ -135,6 +136,14 @@ func countRange(s *Suspect) string {
 		return fmt.Sprintf(" (%d → %d %s)", s.Count[0], s.Count[n-1], s.CountUnit)
 	}
 	return fmt.Sprintf(" (%d → %d)", s.Count[0], s.Count[n-1])
+}
+
+// article is "an" before a vowel, else "a" (class names: "an Actor").
+func article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 func hint(s *Suspect) string {

@@ -221,7 +221,8 @@ func (x *explainer) explain(s *Suspect) {
 		// Kept as the values of a dictionary or a Map: a cache of
 		// functions, not callbacks to unregister.
 		for k := repIndex - 1; k >= 0 && k >= repIndex-2; k-- {
-			if v := path[k].Node; collectionKind(g, v) == "dictionary" || collectionKind(g, v) == "Map" {
+			v := path[k].Node
+			if kind := collectionKind(g, v); kind == "dictionary" || kind == "Map" {
 				s.Hint = functionCacheHint(x.slotName(v), countRange(s))
 				break
 			}

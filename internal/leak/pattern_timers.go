@@ -52,11 +52,3 @@ func alsStore(s *Suspect) bool {
 	}
 	return false
 }
-
-// article is "an" before a vowel, else "a" (class names: "an Actor").
-func article(word string) string {
-	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
-		return "an"
-	}
-	return "a"
-}
