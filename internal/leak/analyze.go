@@ -261,8 +261,11 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		sus = sus[:max]
 	}
 	for i := range sus {
-		sus[i].Rank = i + 1
 		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].Class, sus[i].RetainerPath, sus[i].scripts, opts.Sources)
+	}
+	sus, boundedNotes := sieveBounded(sus, opts.Sources)
+	for i := range sus {
+		sus[i].Rank = i + 1
 	}
 	if last.S.Traces != nil {
 		// Every object allocated after S1, not only the candidates (those
@@ -283,6 +286,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("with two snapshots a one-off allocation looks like growth, so only shapes that gained %d or more objects are reported; take three or more snapshots to see what keeps growing", minTwoSnapshotGrowth))
 	}
 	rep.Notes = append(rep.Notes, slots.notes()...)
+	rep.Notes = append(rep.Notes, boundedNotes...)
 	rep.Notes = append(rep.Notes, stepNotes...)
 	if w := workOf(opts.Work, n); !evenWork(w) {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("the intervals between snapshots did unequal work (%v units): growth is compared per unit of work", w))

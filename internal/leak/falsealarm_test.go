@@ -17,7 +17,7 @@ import (
 var controlCorpus = []string{
 	"ok-cache-filling", "ok-cache-doubling", "ok-churn", "ok-pool", "ok-lazy-require",
 	"ok-jit-warmup", "ok-big-startup", "ok-batch-queue", "ok-timers-rearm",
-	"ok-weakmap-cache", "ok-ring-buffer", "ok-listeners-bounded",
+	"ok-weakmap-cache", "ok-ring-buffer", "ok-listeners-bounded", "ok-capped-history",
 	// The older controls of the leak corpus.
 	"control", "mid-callback", "rebuilt-bounded",
 }
@@ -28,7 +28,7 @@ var leakCorpus = []string{
 	"closures", "dictionary", "event-listener", "events-on", "exit-once", "finalizer-held", "fn-cache", "http-sessions",
 	"interval", "late-log", "lib-actor", "lib-ajv", "lib-lodash", "linked-list", "named-subscriber", "retry-list", "session-history", "map-cache", "noisy", "number-series", "pollers",
 	"pending-calls", "pipe-logger", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
-	"stream-backpressure", "string-concat", "subscribers", "template-cache", "waiters-queue", "widgets",
+	"stream-backpressure", "string-concat", "subscribers", "template-cache", "trim-unreached", "waiters-queue", "widgets",
 }
 
 // failsGate is `--fail-on-leak` with the default thresholds (--min-growth 0,
@@ -49,6 +49,8 @@ var (
 
 // seriesReport is the analysis of series(t, name, 3), cached for the test
 // binary's run: the corpus tests and TestScenarios read the same reports.
+// It reads the scenario's source, as the CLI does where the program ran
+// (a trim in the source tells a filling buffer from a leak).
 func seriesReport(t *testing.T, name string) (*Report, error) {
 	ps := series(t, name, 3)
 	reportMu.Lock()
@@ -57,7 +59,7 @@ func seriesReport(t *testing.T, name string) (*Report, error) {
 	if ok {
 		return rep, nil
 	}
-	rep, err := Analyze(len(ps), func(i int) (*heapgraph.Graph, error) { return loadGraph(ps[i]) }, Options{Names: ps})
+	rep, err := Analyze(len(ps), func(i int) (*heapgraph.Graph, error) { return loadGraph(ps[i]) }, Options{Names: ps, Sources: LocalSources()})
 	if err != nil {
 		return nil, err
 	}

@@ -49,6 +49,9 @@ type Accumulation struct {
 	Location  *Location `json:"location"`
 	// AddedAt: see Suspect.
 	AddedAt *Statement `json:"added_at,omitempty"`
+	// Trim is the statement of the program that trims the holder once it
+	// passes a bound, when its source is at hand (see bounded.go).
+	Trim *Trim `json:"trim,omitempty"`
 	// Inside: each entry keeps a collection of its own (each Session's
 	// history): the other place the memory may accumulate.
 	Inside *Inside `json:"inside,omitempty"`
@@ -154,11 +157,26 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	for _, pt := range hugeObjects(g, max64(hugeMin, total/hugeShare)) {
 		sus = append(sus, ex.single(pt, total, KindHugeObject))
 	}
-	// The program's accumulations first, node's own state after; each
+	for i := range sus {
+		if sus[i].Kind == KindAccumulation {
+			sus[i].Trim = trimOf(sus[i].Holder, nil, sus[i].scripts, opts.Sources)
+			if sus[i].withinBound() {
+				sus[i].Hint = boundedHint(&sus[i])
+			}
+		}
+	}
+	// The program's accumulations first, those it keeps within a bound
+	// next (big by design, not what grows), node's own state last; each
 	// by retained size.
 	slices.SortStableFunc(sus, func(a, b Accumulation) int {
 		if a.Runtime != b.Runtime {
 			if a.Runtime {
+				return 1
+			}
+			return -1
+		}
+		if wa, wb := a.withinBound(), b.withinBound(); wa != wb {
+			if wa {
 				return 1
 			}
 			return -1

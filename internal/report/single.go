@@ -112,6 +112,9 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 	if a.AddedAt != nil {
 		facts = append(facts, Fact{"added at", addedText(a.AddedAt)})
 	}
+	if t := a.Trim; t != nil {
+		facts = append(facts, Fact{"trimmed at", trimText(t)})
+	}
 	facts = append(facts, allocFacts(a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced, true)...)
 	return facts
 }
@@ -212,4 +215,13 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 			fmt.Fprintf(w, "| %s | %s | `%s` |\n", ui.Count(int64(d.Count)), sizeText(d.Wasted), mdEscape(clipText(d.Text, 60)))
 		}
 	}
+}
+
+// trimText is where the program trims a collection, and at what bound.
+func trimText(t *leak.Trim) string {
+	b := t.Bound
+	if t.Limit >= 0 && b != fmt.Sprint(t.Limit) {
+		b += fmt.Sprintf(" = %d", t.Limit)
+	}
+	return fmt.Sprintf("%s:%d  past %s  %s", t.At.Script, t.At.Line, b, t.At.Text)
 }

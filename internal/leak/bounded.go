@@ -1,0 +1,391 @@
+// Bounded collections: a history, a queue or a cache that the program
+// trims once it passes a bound grows across snapshots until it reaches
+// that bound, exactly like a leak. Snapshots cannot tell the two apart
+// before the bound is reached; the program's source can. When the
+// statement that trims the suspect's collection is found, and the bound it
+// trims at is found too and the collection holds no more than that, the
+// suspect is a buffer still filling: a note, not a leak. A trim whose
+// bound is not found, or that the collection has outgrown, stays a
+// suspect and says so in its evidence (a cap that does not hold is a leak
+// worth knowing about).
+
+package leak
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+// Trim is the statement that keeps a collection bounded.
+type Trim struct {
+	At Statement `json:"at"`
+	// Bound is what the size is compared with, as written ("this.max",
+	// "MAX_ENTRIES", "300"); Limit is its value when the source gives
+	// one (a literal, a constant, a default), else -1.
+	Bound string `json:"bound"`
+	Limit int    `json:"limit"`
+}
+
+// trimWindow is how many lines after the size test the removal may be
+// (an if block that evicts the oldest key of a Map takes three).
+const trimWindow = 4
+
+// trimPatterns are the size test and the removal for the collection kept
+// in property or variable name, nil when the kind has no such statement.
+func trimPatterns(kind, name string) (test, remove *regexp.Regexp) {
+	n := `\b` + regexp.QuoteMeta(name)
+	size := n + `\s*\.\s*(?:length|size)`
+	removal := n + `\s*(?:\.\s*(?:shift|pop|splice|delete|clear)\s*\(|\.\s*length\s*=[^=]|=[^=>])`
+	switch kind {
+	case "Array", "Map", "Set":
+	case "dictionary":
+		size = `Object\s*\.\s*keys\s*\(\s*(?:this\s*\.\s*)?` + regexp.QuoteMeta(name) + `\s*\)\s*\.\s*length`
+		removal = `\bdelete\s+(?:this\s*\.\s*)?` + regexp.QuoteMeta(name) + `\s*\[|` + n + `\s*=[^=>]`
+	default:
+		return nil, nil
+	}
+	// "size > bound" or "size >= bound" (captured), or "bound < size".
+	test = regexp.MustCompile(size + `\s*>=?\s*([^)&|;{?]+)|([\w$.]+)\s*<=?\s*(?:this\s*\.\s*)?` + size)
+	return test, regexp.MustCompile(removal)
+}
+
+// trimOf looks for the statement that trims h's collection once it passes
+// a bound, in the script that adds to it, then in the suspect's own
+// scripts and their folders; nil when there is none.
+func trimOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
+	if h == nil || h.Package != "" || src == nil {
+		return nil
+	}
+	name := h.Name
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	if !identRe.MatchString(name) {
+		return nil
+	}
+	test, remove := trimPatterns(h.Kind, name)
+	if test == nil {
+		return nil
+	}
+	// A variable is trimmed in its own module: the one that adds to it
+	// when known, else the suspect's scripts. A class's field is trimmed
+	// in the class, wherever in the program's folders it is declared.
+	scripts, siblings := own, h.Owner != ""
+	if added != nil {
+		scripts = append([]string{added.Script}, own...)
+		if !siblings {
+			scripts = scripts[:1]
+		}
+	}
+	var t *Trim
+	eachScript(scripts, siblings, src, func(sc string, b []byte) bool {
+		lines := bytes.Split(b, []byte("\n"))
+		from, to := 0, len(lines)
+		if h.Owner != "" {
+			// A field of a class instance: only that class's code trims
+			// it (another class may have a field of the same name).
+			var ok bool
+			if from, to, ok = classBody(lines, h.Owner); !ok {
+				return false
+			}
+		}
+		for i := from; i < to; i++ {
+			line := lines[i]
+			m := test.FindSubmatchIndex(line)
+			if m == nil || commentBefore(line, m[0]) {
+				continue
+			}
+			for k := i; k < to && k <= i+trimWindow; k++ {
+				from := 0
+				if k == i {
+					from = m[1]
+				}
+				if r := remove.FindIndex(lines[k][from:]); r != nil && !commentBefore(lines[k], from+r[0]) {
+					bound := ""
+					if m[2] >= 0 {
+						bound = string(line[m[2]:m[3]])
+					} else {
+						bound = string(line[m[4]:m[5]])
+					}
+					bound = strings.TrimSpace(bound)
+					t = &Trim{At: Statement{Script: sc, Line: i + 1, Column: m[0] + 1, Text: clipLine(line)}, Bound: bound, Limit: -1}
+					return true
+				}
+			}
+		}
+		return false
+	})
+	if t != nil {
+		t.Limit = boundValue(t.Bound, h.Owner, t.At.Script, own, src)
+	}
+	return t
+}
+
+// classBody is the range of lines of class name's declaration in lines:
+// from its "class name" line to the closing brace indented no deeper.
+func classBody(lines [][]byte, name string) (from, to int, ok bool) {
+	re := regexp.MustCompile(`\bclass\s+` + regexp.QuoteMeta(name) + `\b`)
+	for i, line := range lines {
+		m := re.FindIndex(line)
+		if m == nil || commentBefore(line, m[0]) {
+			continue
+		}
+		indent := len(line) - len(bytes.TrimLeft(line, " \t"))
+		for k := i + 1; k < len(lines); k++ {
+			l := lines[k]
+			in := len(l) - len(bytes.TrimLeft(l, " \t"))
+			if in <= indent && bytes.HasPrefix(l[in:], []byte("}")) {
+				return i, k + 1, true
+			}
+		}
+		return i, len(lines), true
+	}
+	return 0, 0, false
+}
+
+// eachScript calls f with the text of each script, then (with siblings)
+// of the other scripts of their folders, until f returns true.
+func eachScript(scripts []string, siblings bool, src Sources, f func(script string, b []byte) bool) {
+	seen := map[string]bool{}
+	try := func(list []string) bool {
+		for _, sc := range list {
+			if seen[sc] {
+				continue
+			}
+			seen[sc] = true
+			if b, ok := src.Read(sc); ok && f(sc, b) {
+				return true
+			}
+		}
+		return false
+	}
+	if try(scripts) || !siblings {
+		return
+	}
+	for _, sc := range scripts {
+		if try(src.Siblings(sc)) {
+			return
+		}
+	}
+}
+
+var (
+	boundLiteralRe = regexp.MustCompile(`^\d[\d_]*$`)
+	boundIdentRe   = regexp.MustCompile(`([A-Za-z_$][\w$]*)\s*(?:-\s*1)?$`)
+)
+
+// boundValue is the value of a trim's bound: a literal, or the largest
+// number the source assigns to its last name (const MAX = 300, a
+// parameter's default windowSize = 300, an option { max: 300 }, a
+// fallback max ?? 300), following one assignment from another name
+// (this.limit = opts.maxEntries); -1 when there is none.
+func boundValue(bound, owner, script string, own []string, src Sources) int {
+	if boundLiteralRe.MatchString(bound) {
+		return atoiBound(bound)
+	}
+	m := boundIdentRe.FindStringSubmatch(bound)
+	if m == nil {
+		return -1
+	}
+	scripts := append([]string{script}, own...)
+	v, from := assignedValue(m[1], scripts, src)
+	names := append([]string{m[1]}, from...)
+	for _, o := range from {
+		if w, _ := assignedValue(o, scripts, src); w > v {
+			v = w
+		}
+	}
+	if v < 0 && owner != "" {
+		v = constructorArgument(owner, names, scripts, src)
+	}
+	return v
+}
+
+// constructorArgument is the largest number passed to `new owner(...)` in
+// the place of a constructor parameter called one of names (new
+// QuoteCache(5000, 60000) for constructor(maxEntries, ttlMs)), -1 for none.
+func constructorArgument(owner string, names []string, scripts []string, src Sources) int {
+	pos := -1
+	eachScript(scripts, true, src, func(_ string, b []byte) bool {
+		lines := bytes.Split(b, []byte("\n"))
+		from, to, ok := classBody(lines, owner)
+		if !ok {
+			return false
+		}
+		for _, line := range lines[from:to] {
+			if m := constructorRe.FindSubmatch(line); m != nil {
+				for i, p := range strings.Split(string(m[1]), ",") {
+					if slices.Contains(names, strings.TrimSpace(p)) {
+						pos = i
+					}
+				}
+				return true
+			}
+		}
+		return false
+	})
+	if pos < 0 {
+		return -1
+	}
+	call := regexp.MustCompile(`\bnew\s+` + regexp.QuoteMeta(owner) + `\s*\(([^()]*)\)`)
+	best := -1
+	eachScript(scripts, true, src, func(_ string, b []byte) bool {
+		for _, m := range call.FindAllSubmatch(b, -1) {
+			args := strings.Split(string(m[1]), ",")
+			if pos < len(args) {
+				if v := atoiBound(strings.TrimSpace(args[pos])); v > best {
+					best = v
+				}
+			}
+		}
+		return false
+	})
+	return best
+}
+
+var constructorRe = regexp.MustCompile(`\bconstructor\s*\(([^(){}=]*)\)`)
+
+// assignedValue is the largest number the scripts assign to name, or
+// failing that the other scripts of their folders (a config module), -1
+// for none, and the names it is assigned from.
+func assignedValue(name string, scripts []string, src Sources) (int, []string) {
+	n := regexp.QuoteMeta(name)
+	num := regexp.MustCompile(`\b` + n + `\s*(?::|=(?:[^=>;\n]*?(?:\?\?|\|\|))?)\s*(\d[\d_]*)\b(?:\s*[,;)}\n]|\s*$)`)
+	ref := regexp.MustCompile(`\b` + n + `\s*[:=]\s*(?:[A-Za-z_$][\w$]*\s*\.\s*)*([A-Za-z_$][\w$]*)\s*(?:[,;)}]|$)`)
+	best := -1
+	var from []string
+	scan := func(_ string, b []byte) bool {
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			for _, sm := range num.FindAllSubmatchIndex(line, -1) {
+				if commentBefore(line, sm[0]) {
+					continue
+				}
+				if v := atoiBound(string(line[sm[2]:sm[3]])); v > best {
+					best = v
+				}
+			}
+			for _, sm := range ref.FindAllSubmatchIndex(line, -1) {
+				o := string(line[sm[2]:sm[3]])
+				if o != name && len(from) < 4 && !commentBefore(line, sm[0]) && !slices.Contains(from, o) {
+					from = append(from, o)
+				}
+			}
+		}
+		return false
+	}
+	eachScript(scripts, false, src, scan)
+	if best < 0 {
+		eachScript(scripts, true, src, scan)
+	}
+	return best, from
+}
+
+func atoiBound(s string) int {
+	v, err := strconv.Atoi(strings.ReplaceAll(s, "_", ""))
+	if err != nil {
+		return -1
+	}
+	return v
+}
+
+// holds reports whether a collection of entries is within the trim's bound.
+func (t *Trim) holds(entries int) bool { return t.Limit >= 0 && entries <= t.Limit }
+
+// where is the trim's script and line, for notes and evidence.
+func (t *Trim) where() string { return fmt.Sprintf("%s:%d", t.At.Script, t.At.Line) }
+
+// bound is "this.windowSize (300)", or the bound alone when its value is
+// unknown.
+func (t *Trim) bound() string {
+	if t.Limit < 0 || t.Bound == strconv.Itoa(t.Limit) {
+		return t.Bound
+	}
+	return fmt.Sprintf("%s (%d)", t.Bound, t.Limit)
+}
+
+// boundedNote says why a growing collection is not reported.
+func boundedNote(s *Suspect, t *Trim, entries int) string {
+	what := "the collection"
+	if h := s.Holder; h != nil {
+		what = h.Kind + " " + h.Name
+		if h.Owner != "" {
+			what = h.Kind + " " + h.Owner + "." + h.Name
+		}
+	}
+	return fmt.Sprintf("%s grew (%s %s) but %s trims it past %s; it holds %s: a bounded buffer still filling, not reported as a leak",
+		what, joinCounts(s.Count), unitWord(s.CountUnit), t.where(), t.bound(), ui.Count(int64(entries)))
+}
+
+func joinCounts(c []int64) string {
+	parts := make([]string, len(c))
+	for i, v := range c {
+		parts[i] = ui.Count(v)
+	}
+	return strings.Join(parts, " → ")
+}
+
+// sieveBounded turns the suspects that are one collection the program
+// trims at a bound it has not passed into notes. The others whose
+// collection has a trim say what it means in their evidence: a bound
+// that does not hold, one not found in the source, or, for a group of
+// collections each within its bound, that what grows is how many there
+// are.
+func sieveBounded(sus []Suspect, src Sources) (kept []Suspect, notes []string) {
+	for _, s := range sus {
+		t := trimOf(s.Holder, s.AddedAt, s.scripts, src)
+		if t == nil || s.CountUnit != "" || len(s.Count) == 0 {
+			kept = append(kept, s)
+			continue
+		}
+		total := int(s.Count[len(s.Count)-1])
+		n := total
+		if s.Holder.Entries > 0 {
+			n = s.Holder.Entries
+		}
+		var why string
+		switch {
+		case t.Limit < 0:
+			why = fmt.Sprintf("%s trims it past %s, a bound not found in the source: if that bound is small, this is a buffer still filling", t.where(), t.bound())
+		case n > t.Limit:
+			why = fmt.Sprintf("%s trims it past %s, yet it holds %s: that bound does not hold", t.where(), t.bound(), ui.Count(int64(n)))
+			s.Hint += fmt.Sprintf("; the trim at %s (`%s`) never brought it back to %d: check the condition that guards it and the path that adds", t.where(), t.At.Text, t.Limit)
+		case total <= t.Limit:
+			notes = append(notes, boundedNote(&s, t, n))
+			continue
+		default:
+			why = fmt.Sprintf("%s trims each %s past %s and this one holds %s: the growth is them filling up, or more of them", t.where(), s.Holder.Kind, t.bound(), ui.Count(int64(n)))
+		}
+		s.Evidence += "; " + why
+		kept = append(kept, s)
+	}
+	return kept, notes
+}
+
+// withinBound: the program trims the holder at a bound it has not passed.
+func (a *Accumulation) withinBound() bool {
+	if a.Trim == nil {
+		return false
+	}
+	n := int(a.Count)
+	if a.Holder != nil && a.Holder.Entries > 0 {
+		n = a.Holder.Entries
+	}
+	return a.Trim.holds(n)
+}
+
+// boundedHint is the fix of an accumulation kept within a bound: none
+// needed, unless the bound itself is too generous.
+func boundedHint(a *Accumulation) string {
+	n := int(a.Count)
+	if a.Holder != nil && a.Holder.Entries > 0 {
+		n = a.Holder.Entries
+	}
+	return fmt.Sprintf("the program trims this at %s past %s and it holds %s: big by design, not what grows; if it costs too much memory, lower that bound",
+		a.Trim.where(), a.Trim.bound(), ui.Count(int64(n)))
+}

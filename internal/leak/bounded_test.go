@@ -1,0 +1,165 @@
+package leak
+
+import (
+	"path"
+	"strings"
+	"testing"
+)
+
+// textSources serves scripts from memory: file name → text, all in one
+// folder.
+type textSources map[string]string
+
+func (m textSources) Read(script string) ([]byte, bool) {
+	t, ok := m[script]
+	return []byte(t), ok
+}
+
+func (m textSources) Siblings(script string) []string {
+	var out []string
+	for k := range m {
+		if k != script && path.Dir(k) == path.Dir(script) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func TestTrimOf(t *testing.T) {
+	for _, c := range []struct {
+		name, kind, prop, owner, src, config string
+		line                                 int // 0: no trim
+		bound                                string
+		limit                                int
+	}{
+		{name: "literal", kind: "Array", prop: "recent",
+			src:  "function add(x) {\n  recent.push(x);\n  if (recent.length > 500) recent.shift();\n}",
+			line: 3, bound: "500", limit: 500},
+		{name: "const", kind: "Array", prop: "items",
+			src:  "const MAX_ITEMS = 1_000;\nclass Q {\n  add(x) {\n    this.items.push(x);\n    while (this.items.length >= MAX_ITEMS) this.items.shift();\n  }\n}",
+			line: 5, bound: "MAX_ITEMS", limit: 1000},
+		{name: "default parameter", kind: "Array", prop: "history",
+			src:  "class T {\n  constructor(windowSize = 300) { this.windowSize = windowSize; this.history = []; }\n  roll() {\n    this.history.push(1);\n    if (this.history.length > this.windowSize) this.history.splice(0, 1);\n  }\n}",
+			line: 5, bound: "this.windowSize", limit: 300},
+		{name: "map eviction over lines", kind: "Map", prop: "cache",
+			src:  "const cache = new Map();\nconst LIMIT = opts.limit ?? 2000;\nfunction put(k, v) {\n  if (cache.size >= LIMIT) {\n    const oldest = cache.keys().next().value;\n    cache.delete(oldest);\n  }\n  cache.set(k, v);\n}",
+			line: 4, bound: "LIMIT", limit: 2000},
+		{name: "reversed comparison", kind: "Set", prop: "seen",
+			src:  "const CAP = 64;\nfunction mark(id) {\n  if (CAP < seen.size) seen.clear();\n  seen.add(id);\n}",
+			line: 3, bound: "CAP", limit: 64},
+		{name: "option in another script", kind: "Array", prop: "buf",
+			src:    "class B {\n  constructor(o) { this.limit = o.maxBuffered; this.buf = []; }\n  add(x) { this.buf.push(x); if (this.buf.length > this.limit) this.buf = this.buf.slice(-this.limit); }\n}",
+			config: "module.exports = {\n  maxBuffered: 250,\n};", owner: "B",
+			line: 3, bound: "this.limit", limit: 250},
+		{name: "dictionary", kind: "dictionary", prop: "byId",
+			src:  "const byId = {};\nfunction put(id, v) {\n  byId[id] = v;\n  if (Object.keys(byId).length > 100) delete byId[Object.keys(byId)[0]];\n}",
+			line: 4, bound: "100", limit: 100},
+		{name: "bound from the environment", kind: "Array", prop: "log",
+			src:  "const KEEP = Number(process.env.KEEP);\nfunction add(x) { log.push(x); if (log.length > KEEP) log.shift(); }",
+			line: 2, bound: "KEEP", limit: -1},
+		{name: "a constant of this module, not of another", kind: "Array", prop: "recent",
+			src:    "const MAX = 100;\nfunction add(x) { recent.push(x); if (recent.length > MAX) recent.shift(); }",
+			config: "const MAX = 100000;",
+			line:   2, bound: "MAX", limit: 100},
+		{name: "a variable trimmed in another module", kind: "Map", prop: "cache",
+			src:    "const cache = new Map();\nfunction put(k, v) { cache.set(k, v); }",
+			config: "const cache = new Map();\nfunction put(k, v) { cache.set(k, v); if (cache.size > 10) cache.clear(); }"},
+		{name: "only the owner's class", kind: "Map", prop: "entries", owner: "Directory",
+			src: "class Cache {\n  constructor(max) { this.max = max; this.entries = new Map(); }\n  set(k, v) {\n    this.entries.set(k, v);\n    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value);\n  }\n}\nclass Directory {\n  constructor() { this.entries = new Map(); }\n  load(k, v) { this.entries.set(k, v); }\n}"},
+		{name: "a constructor's argument", kind: "Map", prop: "entries", owner: "Cache",
+			src:  "class Cache {\n  constructor(maxEntries, ttlMs) { this.maxEntries = maxEntries; this.entries = new Map(); }\n  set(k, v) {\n    this.entries.set(k, v);\n    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value);\n  }\n}\nconst quotes = new Cache(5000, 60000);",
+			line: 5, bound: "this.maxEntries", limit: 5000},
+		{name: "a test without removal", kind: "Array", prop: "queue",
+			src: "function add(x) {\n  queue.push(x);\n  if (queue.length > 100) console.warn('queue is long');\n}"},
+		{name: "in a comment", kind: "Array", prop: "queue",
+			src: "function add(x) {\n  queue.push(x);\n  // if (queue.length > 100) queue.shift();\n}"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := textSources{"/app/src/main.js": c.src}
+			if c.config != "" {
+				src["/app/src/other.js"] = c.config
+			}
+			tr := trimOf(&Holder{Kind: c.kind, Name: c.prop, Owner: c.owner}, nil, []string{"/app/src/main.js"}, src)
+			if c.line == 0 {
+				if tr != nil {
+					t.Fatalf("trim %+v, want none", tr)
+				}
+				return
+			}
+			if tr == nil {
+				t.Fatal("no trim found")
+			}
+			if tr.At.Line != c.line || tr.Bound != c.bound || tr.Limit != c.limit {
+				t.Errorf("trim at line %d bound %q = %d, want line %d bound %q = %d", tr.At.Line, tr.Bound, tr.Limit, c.line, c.bound, c.limit)
+			}
+		})
+	}
+}
+
+func TestSieveBounded(t *testing.T) {
+	src := textSources{"/app/trail.js": "class Trail {\n  constructor(max = 400) { this.max = max; this.entries = []; }\n  add(e) {\n    this.entries.push(e);\n    if (this.entries.length > this.max) this.entries.shift();\n  }\n}"}
+	mk := func(count int64, entries int) Suspect {
+		return Suspect{Count: []int64{count / 3, count / 2, count}, Holder: &Holder{Kind: "Array", Name: "entries", Owner: "Trail", Entries: entries},
+			scripts: []string{"/app/trail.js"}, Evidence: "grew"}
+	}
+	kept, notes := sieveBounded([]Suspect{mk(300, 300)}, src)
+	if len(kept) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "Array Trail.entries grew") || !strings.Contains(notes[0], "this.max (400)") {
+		t.Errorf("filling buffer: kept %v, notes %q", kept, notes)
+	}
+	kept, notes = sieveBounded([]Suspect{mk(900, 900)}, src)
+	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "that bound does not hold") || !strings.Contains(kept[0].Hint, "never brought it back to 400") {
+		t.Errorf("bound outgrown: kept %+v, notes %q", kept, notes)
+	}
+	// Many collections, each within its bound: still a suspect.
+	kept, notes = sieveBounded([]Suspect{mk(9000, 12)}, src)
+	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "trims each Array") {
+		t.Errorf("group of collections: kept %+v, notes %q", kept, notes)
+	}
+	// Without sources nothing changes.
+	if kept, notes = sieveBounded([]Suspect{mk(300, 300)}, nil); len(kept) != 1 || len(notes) != 0 {
+		t.Errorf("no sources: kept %v, notes %q", kept, notes)
+	}
+}
+
+// TestTrimScenarios: a history still filling toward the bound its class
+// trims it at is a note, not a suspect; a list whose trim never runs for
+// what fills it stays a suspect, and its evidence and fix say why.
+func TestTrimScenarios(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs node")
+	}
+	rep, err := seriesReport(t, "ok-capped-history")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) > 0 || !strings.Contains(strings.Join(rep.Notes, "\n"), "trims it past this.window (400)") {
+		t.Errorf("ok-capped-history: %d suspects, notes %q", len(rep.Suspects), rep.Notes)
+	}
+	rep, err = seriesReport(t, "trim-unreached")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) == 0 {
+		t.Fatal("trim-unreached: no suspect")
+	}
+	top := rep.Suspects[0]
+	if !strings.Contains(top.Evidence, "trims it past MAX_RECENT (200), yet it holds") || !strings.Contains(top.Hint, "never brought it back to 200") {
+		t.Errorf("trim-unreached: evidence %q, hint %q", top.Evidence, top.Hint)
+	}
+}
+
+func TestWithinBound(t *testing.T) {
+	tr := &Trim{At: Statement{Script: "/app/c.js", Line: 9}, Bound: "this.max", Limit: 5000}
+	a := Accumulation{Count: 5000, Holder: &Holder{Entries: 5000}, Trim: tr}
+	if !a.withinBound() || !strings.Contains(boundedHint(&a), "/app/c.js:9 past this.max (5000) and it holds 5,000") {
+		t.Errorf("within bound: %v %q", a.withinBound(), boundedHint(&a))
+	}
+	a.Holder.Entries = 6000
+	if a.withinBound() {
+		t.Error("6,000 entries are not within a bound of 5,000")
+	}
+	tr.Limit = -1
+	if a.Holder.Entries = 10; a.withinBound() {
+		t.Error("an unknown bound is never held")
+	}
+}
