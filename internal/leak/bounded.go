@@ -130,6 +130,9 @@ func trimOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
 // classBody is the range of lines of class name's declaration in lines:
 // from its "class name" line to the closing brace indented no deeper.
 func classBody(lines [][]byte, name string) (from, to int, ok bool) {
+	if !identRe.MatchString(name) {
+		return 0, 0, false // not a name a class can be declared with
+	}
 	re := regexp.MustCompile(`\bclass\s+` + regexp.QuoteMeta(name) + `\b`)
 	for i, line := range lines {
 		m := re.FindIndex(line)

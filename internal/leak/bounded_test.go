@@ -163,3 +163,18 @@ func TestWithinBound(t *testing.T) {
 		t.Error("an unknown bound is never held")
 	}
 }
+
+// FuzzTrimOf: the program's source is any text; reading it never panics.
+func FuzzTrimOf(f *testing.F) {
+	f.Add("class C {\n  constructor(max = 3) { this.max = max; }\n  add(x) { this.items.push(x); if (this.items.length > this.max) this.items.shift(); }\n}\nnew C(5, 6);", "items", "C")
+	f.Add("if (Object.keys(byId).length > 100) delete byId[k];", "byId", "")
+	f.Add("const LIMIT = x ?? 9;\nif (LIMIT < q.size) {\n\n\n q.clear();", "q", "")
+	f.Fuzz(func(t *testing.T, text, prop, owner string) {
+		src := textSources{"/app/a.js": text, "/app/b.js": text}
+		for _, kind := range []string{"Array", "Map", "dictionary"} {
+			if tr := trimOf(&Holder{Kind: kind, Name: prop, Owner: owner}, nil, []string{"/app/a.js"}, src); tr != nil {
+				_ = tr.bound() + tr.where()
+			}
+		}
+	})
+}
