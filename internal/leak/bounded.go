@@ -86,45 +86,68 @@ func trimOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
 	var t *Trim
 	eachScript(scripts, siblings, src, func(sc string, b []byte) bool {
 		lines := bytes.Split(b, []byte("\n"))
-		from, to := 0, len(lines)
-		if h.Owner != "" {
-			// A field of a class instance: only that class's code trims
-			// it (another class may have a field of the same name).
-			var ok bool
-			if from, to, ok = classBody(lines, h.Owner); !ok {
+		if h.Owner == "" {
+			t = scanTrim(sc, lines, 0, len(lines), name, test, remove, nil)
+			return t != nil
+		}
+		// A field of a class instance: in that class's code, or through
+		// another variable elsewhere (acct.recent), never as another
+		// class's own field of the same name (this.entries).
+		if from, to, ok := classBody(lines, h.Owner); ok {
+			if t = scanTrim(sc, lines, from, to, name, test, remove, nil); t != nil {
+				return true
+			}
+		}
+		t = scanTrim(sc, lines, 0, len(lines), name, test, remove, func(before []byte) bool {
+			before = bytes.TrimRight(before, " \t")
+			if !bytes.HasSuffix(before, []byte(".")) {
 				return false
 			}
-		}
-		for i := from; i < to; i++ {
-			line := lines[i]
-			m := test.FindSubmatchIndex(line)
-			if m == nil || commentBefore(line, m[0]) {
-				continue
-			}
-			for k := i; k < to && k <= i+trimWindow; k++ {
-				from := 0
-				if k == i {
-					from = m[1]
-				}
-				if r := remove.FindIndex(lines[k][from:]); r != nil && !commentBefore(lines[k], from+r[0]) {
-					bound := ""
-					if m[2] >= 0 {
-						bound = string(line[m[2]:m[3]])
-					} else {
-						bound = string(line[m[4]:m[5]])
-					}
-					bound = strings.TrimSpace(bound)
-					t = &Trim{At: Statement{Script: sc, Line: i + 1, Column: m[0] + 1, Text: clipLine(line)}, Bound: bound, Limit: -1}
-					return true
-				}
-			}
-		}
-		return false
+			before = bytes.TrimRight(before[:len(before)-1], " \t")
+			return !bytes.HasSuffix(before, []byte("this")) && len(before) > 0
+		})
+		return t != nil
 	})
 	if t != nil {
 		t.Limit = boundValue(t.Bound, h.Owner, t.At.Script, own, src)
 	}
 	return t
+}
+
+// scanTrim looks in lines [from, to) of script sc for a size test of
+// name followed by a removal; accept, when set, vets the text before the
+// tested name.
+func scanTrim(sc string, lines [][]byte, from, to int, name string, test, remove *regexp.Regexp, accept func(before []byte) bool) *Trim {
+	for i := from; i < to; i++ {
+		line := lines[i]
+		m := test.FindSubmatchIndex(line)
+		if m == nil || commentBefore(line, m[0]) {
+			continue
+		}
+		var bound []byte
+		at := m[0]
+		if m[2] >= 0 { // "name.length > bound"
+			bound = line[m[2]:m[3]]
+			at += bytes.Index(line[m[0]:m[1]], []byte(name))
+		} else { // "bound < name.length"
+			bound = line[m[4]:m[5]]
+			at += bytes.LastIndex(line[m[0]:m[1]], []byte(name))
+		}
+		if accept != nil && !accept(line[:at]) {
+			continue
+		}
+		for k := i; k < to && k <= i+trimWindow; k++ {
+			off := 0
+			if k == i {
+				off = m[1]
+			}
+			if r := remove.FindIndex(lines[k][off:]); r != nil && !commentBefore(lines[k], off+r[0]) {
+				return &Trim{At: Statement{Script: sc, Line: i + 1, Column: m[0] + 1, Text: clipLine(line)},
+					Bound: strings.TrimSpace(string(bound)), Limit: -1}
+			}
+		}
+	}
+	return nil
 }
 
 // classBody is the range of lines of class name's declaration in lines:
