@@ -394,24 +394,19 @@ func sieveBounded(sus []Suspect, src Sources) (kept []Suspect, notes []string) {
 }
 
 // withinBound: the program trims the holder at a bound it has not passed.
-func (a *Accumulation) withinBound() bool {
-	if a.Trim == nil {
-		return false
-	}
-	n := int(a.Count)
+func (a *Accumulation) withinBound() bool { return a.Trim != nil && a.Trim.holds(a.entries()) }
+
+// entries is the holder's size: its entries when known, else the count.
+func (a *Accumulation) entries() int {
 	if a.Holder != nil && a.Holder.Entries > 0 {
-		n = a.Holder.Entries
+		return a.Holder.Entries
 	}
-	return a.Trim.holds(n)
+	return int(a.Count)
 }
 
 // boundedHint is the fix of an accumulation kept within a bound: none
 // needed, unless the bound itself is too generous.
 func boundedHint(a *Accumulation) string {
-	n := int(a.Count)
-	if a.Holder != nil && a.Holder.Entries > 0 {
-		n = a.Holder.Entries
-	}
 	return fmt.Sprintf("the program trims this at %s past %s and it holds %s: big by design, not what grows; if it costs too much memory, lower that bound",
-		a.Trim.where(), a.Trim.bound(), ui.Count(int64(n)))
+		a.Trim.where(), a.Trim.bound(), ui.Count(int64(a.entries())))
 }
