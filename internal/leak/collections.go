@@ -10,10 +10,15 @@ import (
 // Set, Array, dictionary objects) that exist in every snapshot under the
 // same id and keep growing. Numbers pushed into an existing array or smi
 // entries added to an existing Map allocate no new object, only a larger
-// backing store, so the new-object analysis cannot see them. Memory is a
-// few words per collection of the first snapshot, never per node.
+// backing store, so the new-object analysis cannot see them. Nor can it see
+// the entries of a collection created after the first snapshot: that
+// collection is itself the one new object on their path. So with three or
+// more snapshots the collections born before the second are tracked too,
+// counted as empty in the first. Memory is a few words per collection,
+// never per node.
 type growingCollections struct {
-	ids      []uint32   // collections of the first snapshot, sorted by id
+	ids      []uint32   // collections of the first two snapshots, sorted by id
+	firstMax uint32     // the highest id of the first snapshot: above it, born later
 	retained [][]uint64 // per snapshot, per collection (0 = gone)
 	entries  [][]int64  // per snapshot, per collection: slots of capacity
 	held     [][]int64  // per snapshot, per collection: entries it holds by reference
@@ -70,17 +75,28 @@ func entryCount(g *heapgraph.Graph, v uint32) int64 {
 }
 
 func (c *growingCollections) first(g *heapgraph.Graph, n int) {
-	s := g.S
-	for v := uint32(0); v < uint32(s.NodeCount); v++ {
-		if v != g.Root && g.Distance(v) > 1 && collectionKind(g, v) != "" {
-			c.ids = append(c.ids, s.NodeID[v])
-		}
-	}
-	slices.Sort(c.ids)
+	c.ids = c.collect(g, 0)
+	c.firstMax = maxJSID(g)
 	c.retained = make([][]uint64, n)
 	c.entries = make([][]int64, n)
 	c.held = make([][]int64, n)
 }
+
+// collect returns the ids above min of g's collections, sorted.
+func (c *growingCollections) collect(g *heapgraph.Graph, min uint32) []uint32 {
+	s := g.S
+	var ids []uint32
+	for v := uint32(0); v < uint32(s.NodeCount); v++ {
+		if s.NodeID[v] > min && v != g.Root && g.Distance(v) > 1 && collectionKind(g, v) != "" {
+			ids = append(ids, s.NodeID[v])
+		}
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// born: collection k did not exist in the first snapshot.
+func (c *growingCollections) born(k int) bool { return c.ids[k] > c.firstMax }
 
 // heldEntries is what a collection holds by reference: a Map's or Set's
 // entries, an Array's elements, a dictionary's properties. Capacity
@@ -111,6 +127,15 @@ func heldEntries(g *heapgraph.Graph, v uint32) int64 {
 func (c *growingCollections) add(g *heapgraph.Graph, i int) {
 	if c.retained == nil {
 		return
+	}
+	if i == 1 && len(c.retained) >= 3 {
+		// V8's ids only grow, so the new ones sort after the first
+		// snapshot's; they were empty (absent) there.
+		more := c.collect(g, c.firstMax)
+		c.ids = append(c.ids, more...)
+		c.retained[0] = append(c.retained[0], make([]uint64, len(more))...)
+		c.entries[0] = append(c.entries[0], make([]int64, len(more))...)
+		c.held[0] = append(c.held[0], make([]int64, len(more))...)
 	}
 	c.retained[i] = make([]uint64, len(c.ids))
 	c.entries[i] = make([]int64, len(c.ids))
@@ -191,6 +216,12 @@ func (c *growingCollections) suspects(g *heapgraph.Graph, have []Suspect) []Susp
 		// Never shrinks and grows overall: a hash table's or an array's
 		// capacity grows in jumps, so it can stand still between snapshots.
 		ok := c.retained[0][k] > 0 && c.retained[n-1][k] >= c.retained[0][k]+minCollectionGrowth
+		if c.born(k) {
+			// It must keep growing after it appeared: a collection
+			// created once and filled once is a one-time step.
+			ok = c.retained[1][k] > 0 && c.retained[n-1][k] >= c.retained[1][k]+minCollectionGrowth &&
+				(c.held[n-1][k] > c.held[1][k] || c.entries[n-1][k] >= c.entries[1][k]+minCollectionSlots)
+		}
 		grew := 0
 		for i := 1; i < n && ok; i++ {
 			ok = c.retained[i][k] >= c.retained[i-1][k] && c.entries[i][k] >= c.entries[i-1][k]

@@ -31,6 +31,15 @@ func (x *explainer) explain(s *Suspect) {
 	// RequestContext) when it runs through the leaked object.
 	var deep heapgraph.Path
 	tell, ctx, haveTell := x.tellingNodes(rep)
+	if s.collection && (!haveTell || tell == rep) {
+		// Thousands of entries fill the breadth-first search before
+		// any reaches the program's object inside one: look in one.
+		if e, ok := x.largestEntry(rep); ok {
+			if t, c, ok := x.tellingNodes(e); ok {
+				tell, ctx, haveTell = t, c, true
+			}
+		}
+	}
 	if !haveTell && len(path) >= 2 && g.Dominator(rep) == path[len(path)-2].Node &&
 		isSystemName(g.S.Strings.Bytes(g.S.NodeName[path[len(path)-2].Node])) {
 		// A resolve function keeps nothing alone: the reaction above
@@ -330,6 +339,31 @@ func (x *explainer) tellingNodes(v uint32) (tell, context uint32, ok bool) {
 		return first[tierInternal], context, true
 	}
 	return 0, context, false
+}
+
+// largestEntry is the entry of collection v that retains the most: its
+// largest dominated child, below the backing store (elements, table or
+// properties) when that is what v dominates.
+func (x *explainer) largestEntry(v uint32) (uint32, bool) {
+	g := x.g
+	for depth := 0; depth < 3; depth++ {
+		var big uint32
+		var size uint64
+		found := false
+		for j := g.FirstDominated[v]; j < g.FirstDominated[v+1]; j++ {
+			if c := g.Dominated[j]; c != v && (!found || g.RetainedSize(c) > size) {
+				big, size, found = c, g.RetainedSize(c), true
+			}
+		}
+		if !found {
+			return 0, false
+		}
+		if t := int(g.S.NodeType[big]); t != g.S.NodeTypeIndex.Array && t != g.S.NodeTypeIndex.Hidden {
+			return big, true
+		}
+		v = big
+	}
+	return 0, false
 }
 
 // internalClass: v's constructor is defined in node's own code.

@@ -28,7 +28,7 @@ var leakCorpus = []string{
 	"closures", "dictionary", "event-listener", "events-on", "exit-once", "finalizer-held", "fn-cache", "http-sessions",
 	"interval", "late-log", "lib-actor", "lib-ajv", "lib-lodash", "linked-list", "named-subscriber", "retry-list", "session-history", "map-cache", "noisy", "number-series", "pollers",
 	"pending-calls", "pipe-logger", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
-	"stream-backpressure", "string-concat", "subscribers", "template-cache", "trim-unreached", "waiters-queue", "widgets",
+	"stream-backpressure", "string-concat", "subscribers", "tail-no-reader", "template-cache", "trim-unreached", "waiters-queue", "widgets",
 }
 
 // failsGate is `--fail-on-leak` with the default thresholds (--min-growth 0,

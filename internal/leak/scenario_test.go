@@ -317,6 +317,24 @@ func TestGrowingCollectionsWithoutNewObjects(t *testing.T) {
 	}
 }
 
+// A collection created after the first snapshot holds the leaked objects:
+// it is the one new object on their path, so only its own growth shows.
+// It is counted as empty in the first snapshot and named after what it
+// holds (a stream's write buffer, created anew once it drained, and then
+// never read again).
+func TestCollectionCreatedAfterFirstSnapshot(t *testing.T) {
+	_, s := topSuspect(t, "tail-no-reader", 3)
+	if s.Pattern != PatternCollection || s.Class != "AuditEvent" || s.Holder == nil || s.Holder.Kind != "Array" {
+		t.Fatalf("top suspect %s %s held by %+v, want the AuditEvents in an Array", s.Pattern, s.Class, s.Holder)
+	}
+	if s.Count[0] != 0 || s.RetainedSize[0] != 0 || s.Count[1] <= 0 || s.Count[2] <= s.Count[1] {
+		t.Errorf("count %v retained %v, want none in the first snapshot, then growing", s.Count, s.RetainedSize)
+	}
+	if !strings.Contains(s.Hint, "backpressure") || !strings.Contains(s.PathText, "AuditEvent @") {
+		t.Errorf("hint %q path %q, want backpressure and the path on to an AuditEvent", s.Hint, s.PathText)
+	}
+}
+
 // One leak is one suspect: objects inside the leaked objects (a widget's
 // Float64Array, a leaked Timeout's poller and its Buffer) merge into it, so
 // no growth is counted twice.

@@ -125,6 +125,8 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 	}
 	if s.CountUnit == "bytes" {
 		facts = append(facts, Fact{"rebuilt", "a new, bigger value in the same slot at every snapshot"})
+	} else if s.CountUnit != "" && s.RetainedSize[0] == 0 {
+		facts = append(facts, Fact{"grows in place", fmt.Sprintf("created after %s, the same object in every later snapshot keeps growing", names[0])})
 	} else if s.CountUnit != "" {
 		facts = append(facts, Fact{"grows in place", "the same object in every snapshot keeps growing"})
 	} else {
