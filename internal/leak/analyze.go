@@ -264,6 +264,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].Class, sus[i].RetainerPath, sus[i].scripts, opts.Sources)
 	}
 	sus, boundedNotes := sieveBounded(sus, opts.Sources)
+	rep.bounded = len(boundedNotes)
 	for i := range sus {
 		sus[i].Rank = i + 1
 	}

@@ -30,6 +30,10 @@ type Trim struct {
 	// one (a literal, a constant, a default), else -1.
 	Bound string `json:"bound"`
 	Limit int    `json:"limit"`
+	// Library is the npm package of a cache the program creates with a
+	// maximum (At is that creation, Bound the maximum); "" for a trim the
+	// program writes itself.
+	Library string `json:"library,omitempty"`
 }
 
 // trimWindow is how many lines after the size test the removal may be
@@ -335,6 +339,15 @@ func (t *Trim) bound() string {
 	return fmt.Sprintf("%s (%d)", t.Bound, t.Limit)
 }
 
+// says is what bounds the collection, as a clause: "app.js:12 trims it
+// past MAX (300)".
+func (t *Trim) says() string {
+	if t.Library != "" {
+		return fmt.Sprintf("it is a cache of the %s package, created at %s with a maximum of %s", t.Library, t.where(), t.bound())
+	}
+	return fmt.Sprintf("%s trims it past %s", t.where(), t.bound())
+}
+
 // boundedNote says why a growing collection is not reported.
 func boundedNote(s *Suspect, t *Trim, entries int) string {
 	what := "the collection"
@@ -344,8 +357,12 @@ func boundedNote(s *Suspect, t *Trim, entries int) string {
 			what = h.Kind + " " + h.Owner + "." + h.Name
 		}
 	}
-	return fmt.Sprintf("%s grew (%s %s) but %s trims it past %s; it holds %s: a bounded buffer still filling, not reported as a leak",
-		what, joinCounts(s.Count), unitWord(s.CountUnit), t.where(), t.bound(), ui.Count(int64(entries)))
+	filling := "a bounded buffer still filling"
+	if t.Library != "" {
+		filling = "a bounded cache still filling"
+	}
+	return fmt.Sprintf("%s grew (%s %s) but %s; it holds %s: %s, not reported as a leak",
+		what, joinCounts(s.Count), unitWord(s.CountUnit), t.says(), ui.Count(int64(entries)), filling)
 }
 
 func joinCounts(c []int64) string {
@@ -364,8 +381,8 @@ func joinCounts(c []int64) string {
 // are.
 func sieveBounded(sus []Suspect, src Sources) (kept []Suspect, notes []string) {
 	for _, s := range sus {
-		t := trimOf(s.Holder, s.AddedAt, s.scripts, src)
-		if t == nil || s.CountUnit != "" || len(s.Count) == 0 {
+		t := boundOf(s.Holder, s.AddedAt, s.scripts, src)
+		if t == nil || s.CountUnit != "" && s.CountUnit != "entries" || len(s.Count) == 0 {
 			kept = append(kept, s)
 			continue
 		}
@@ -377,15 +394,23 @@ func sieveBounded(sus []Suspect, src Sources) (kept []Suspect, notes []string) {
 		var why string
 		switch {
 		case t.Limit < 0:
-			why = fmt.Sprintf("%s trims it past %s, a bound not found in the source: if that bound is small, this is a buffer still filling", t.where(), t.bound())
+			why = fmt.Sprintf("%s, a bound not found in the source: if that bound is small, this is a buffer still filling", t.says())
 		case n > t.Limit:
-			why = fmt.Sprintf("%s trims it past %s, yet it holds %s: that bound does not hold", t.where(), t.bound(), ui.Count(int64(n)))
-			s.Hint += fmt.Sprintf("; the trim at %s (`%s`) never brought it back to %d: check the condition that guards it and the path that adds", t.where(), t.At.Text, t.Limit)
+			why = fmt.Sprintf("%s, yet it holds %s: that bound does not hold", t.says(), ui.Count(int64(n)))
+			if t.Library != "" {
+				s.Hint += fmt.Sprintf("; the cache created at %s (`%s`) holds more than its maximum of %d: check which option the library reads as its maximum", t.where(), t.At.Text, t.Limit)
+			} else {
+				s.Hint += fmt.Sprintf("; the trim at %s (`%s`) never brought it back to %d: check the condition that guards it and the path that adds", t.where(), t.At.Text, t.Limit)
+			}
 		case total <= t.Limit:
 			notes = append(notes, boundedNote(&s, t, n))
 			continue
 		default:
-			why = fmt.Sprintf("%s trims each %s past %s and this one holds %s: the growth is them filling up, or more of them", t.where(), s.Holder.Kind, t.bound(), ui.Count(int64(n)))
+			each := fmt.Sprintf("%s trims each %s past %s", t.where(), s.Holder.Kind, t.bound())
+			if t.Library != "" {
+				each = fmt.Sprintf("each is a cache of the %s package, created at %s with a maximum of %s", t.Library, t.where(), t.bound())
+			}
+			why = fmt.Sprintf("%s and this one holds %s: the growth is them filling up, or more of them", each, ui.Count(int64(n)))
 		}
 		s.Evidence += "; " + why
 		kept = append(kept, s)
@@ -407,6 +432,10 @@ func (a *Accumulation) entries() int {
 // boundedHint is the fix of an accumulation kept within a bound: none
 // needed, unless the bound itself is too generous.
 func boundedHint(a *Accumulation) string {
+	if a.Trim.Library != "" {
+		return fmt.Sprintf("a cache of the %s package that the program creates at %s with a maximum of %s, holding %s: big by design, not what grows; if it costs too much memory, lower that maximum",
+			a.Trim.Library, a.Trim.where(), a.Trim.bound(), ui.Count(int64(a.entries())))
+	}
 	return fmt.Sprintf("the program trims this at %s past %s and it holds %s: big by design, not what grows; if it costs too much memory, lower that bound",
 		a.Trim.where(), a.Trim.bound(), ui.Count(int64(a.entries())))
 }

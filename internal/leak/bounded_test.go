@@ -138,6 +138,15 @@ func TestTrimScenarios(t *testing.T) {
 	if len(rep.Suspects) > 0 || !strings.Contains(strings.Join(rep.Notes, "\n"), "trims it past this.window (400)") {
 		t.Errorf("ok-capped-history: %d suspects, notes %q", len(rep.Suspects), rep.Notes)
 	}
+	// A library cache created with a maximum, still filling: the same
+	// heap as lib-lru.js's cache without one, which stays a leak.
+	rep, err = seriesReport(t, "ok-lib-cache-max")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) > 0 || rep.Bounded() != 1 || !strings.Contains(strings.Join(rep.Notes, "\n"), "cache of the lru-cache package, created at") {
+		t.Errorf("ok-lib-cache-max: %d suspects, notes %q", len(rep.Suspects), rep.Notes)
+	}
 	rep, err = seriesReport(t, "trim-unreached")
 	if err != nil {
 		t.Fatal(err)
@@ -180,4 +189,76 @@ func FuzzTrimOf(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestLibraryBound(t *testing.T) {
+	for _, c := range []struct {
+		name, pkg, ownerName, src, config string
+		line                              int // 0: none
+		bound                             string
+		limit                             int
+	}{
+		{name: "positional maximum", pkg: "tiny-lru", ownerName: "reports",
+			src:  "const REPORT_CACHE_MAX = 2500;\nclass Svc {\n  constructor() {\n    this.reports = lru(REPORT_CACHE_MAX);\n  }\n}",
+			line: 4, bound: "REPORT_CACHE_MAX", limit: 2500},
+		{name: "max option", pkg: "lru-cache", ownerName: "cache",
+			src:  "const cache = new LRUCache({ ttl: 60_000, max: 500 });",
+			line: 1, bound: "500", limit: 500},
+		{name: "maxSize option of a memoizer over lines", pkg: "moize", ownerName: "parseDocument",
+			src:    "const parseDocument = moize(parse, {\n  isSerialized: true,\n  maxSize: DOCUMENT_CACHE_SIZE,\n});",
+			config: "exports.DOCUMENT_CACHE_SIZE = 3000;\nconst DOCUMENT_CACHE_SIZE = 3000;",
+			line:   1, bound: "DOCUMENT_CACHE_SIZE", limit: 3000},
+		{name: "shorthand option", pkg: "quick-lru", ownerName: "seen",
+			src:  "const maxSize = 64;\nconst seen = new QuickLRU({ maxSize });",
+			line: 2, bound: "maxSize", limit: 64},
+		{name: "time bound only", pkg: "lru-cache", ownerName: "cache",
+			src: "const cache = new LRUCache({ ttl: 3600 * 1000 });"},
+		{name: "first argument of a callee that is no cache", pkg: "pg", ownerName: "pool",
+			src: "const SIZE = 10;\nconst pool = new Pool(SIZE);"},
+		{name: "maximum unknown", pkg: "tiny-lru", ownerName: "reports",
+			src: "this.reports = lru(Number(process.env.MAX));"},
+		{name: "commented out", pkg: "tiny-lru", ownerName: "reports",
+			src: "// this.reports = lru(100);\nthis.reports = lru();"},
+		{name: "a program's class, not a library's", ownerName: "reports",
+			src: "this.reports = lru(100);"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := textSources{"/app/svc.js": c.src}
+			if c.config != "" {
+				src["/app/config.js"] = c.config
+			}
+			h := &Holder{Kind: "Map", Name: "items", Owner: "LRU", OwnerName: c.ownerName, Package: c.pkg}
+			tr := libraryBound(h, []string{"/app/svc.js"}, src)
+			if c.line == 0 {
+				if tr != nil {
+					t.Fatalf("found %+v, want none", tr)
+				}
+				return
+			}
+			if tr == nil {
+				t.Fatal("no bound found")
+			}
+			if tr.At.Line != c.line || tr.Bound != c.bound || tr.Limit != c.limit || tr.Library != c.pkg {
+				t.Errorf("got line %d bound %q limit %d library %q, want %d %q %d %q", tr.At.Line, tr.Bound, tr.Limit, tr.Library, c.line, c.bound, c.limit, c.pkg)
+			}
+		})
+	}
+}
+
+// A library cache still filling toward the maximum the program gave it is
+// a note; past it, a suspect whose fix says so.
+func TestSieveLibraryBound(t *testing.T) {
+	src := textSources{"/app/svc.js": "const MAX = 2500;\nthis.reports = lru(MAX);"}
+	mk := func(count int64) Suspect {
+		return Suspect{Count: []int64{count / 3, count / 2, count}, Holder: &Holder{Kind: "dictionary", Name: "items", Owner: "LRU", OwnerName: "reports", Package: "tiny-lru", Entries: int(count)},
+			scripts: []string{"/app/svc.js"}, Evidence: "grew"}
+	}
+	kept, notes := sieveBounded([]Suspect{mk(2497)}, src)
+	if len(kept) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "it is a cache of the tiny-lru package, created at /app/svc.js:2 with a maximum of MAX (2500)") {
+		t.Errorf("filling cache: kept %v, notes %q", kept, notes)
+	}
+	kept, notes = sieveBounded([]Suspect{mk(4000)}, src)
+	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "that bound does not hold") || !strings.Contains(kept[0].Hint, "more than its maximum of 2500") {
+		t.Errorf("maximum outgrown: kept %+v, notes %q", kept, notes)
+	}
 }

@@ -216,4 +216,10 @@ type Report struct {
 	Notes []string `json:"notes,omitempty"`
 
 	slowing int // groups left out for growing less and less (see Unsure)
+	bounded int // collections left out for being within their bound (see Bounded)
 }
+
+// Bounded is how many growing collections were left out because the
+// program keeps them within a bound they have not reached (the notes say
+// which).
+func (r *Report) Bounded() int { return r.bounded }

@@ -227,7 +227,11 @@ func noSuspectText(r *leak.Report) string {
 	if n := len(r.Snapshots); n >= 2 {
 		// Below this the heap's own noise (code warming up) is growth.
 		const noticeable = 64 << 10
-		if grew := int64(r.Snapshots[n-1].TotalSize) - int64(r.Snapshots[0].TotalSize); grew >= noticeable {
+		grew := int64(r.Snapshots[n-1].TotalSize) - int64(r.Snapshots[0].TotalSize)
+		if grew >= noticeable && r.Bounded() > 0 {
+			return fmt.Sprintf("the reachable heap grew by %s; what kept growing is kept within a bound it has not reached (see the notes), and nothing else kept growing at every snapshot; take more snapshots, further apart, to see it level off.", ui.Bytes(grew))
+		}
+		if grew >= noticeable {
 			return fmt.Sprintf("the reachable heap grew by %s, yet %s; take more snapshots, further apart, to tell a leak from warm-up or a cache still filling.", ui.Bytes(grew), what)
 		}
 	}

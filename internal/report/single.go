@@ -112,7 +112,9 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 	if a.AddedAt != nil {
 		facts = append(facts, Fact{"added at", addedText(a.AddedAt)})
 	}
-	if t := a.Trim; t != nil {
+	if t := a.Trim; t != nil && t.Library != "" {
+		facts = append(facts, Fact{"maximum", fmt.Sprintf("%s:%d  %s cache created with a maximum of %s  %s", t.At.Script, t.At.Line, t.Library, boundText(t), t.At.Text)})
+	} else if t != nil {
 		facts = append(facts, Fact{"trimmed at", trimText(t)})
 	}
 	facts = append(facts, allocFacts(a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced, true)...)
@@ -219,9 +221,15 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 
 // trimText is where the program trims a collection, and at what bound.
 func trimText(t *leak.Trim) string {
+	return fmt.Sprintf("%s:%d  past %s  %s", t.At.Script, t.At.Line, boundText(t), t.At.Text)
+}
+
+// boundText is "MAX = 300", or the bound alone when it is a number or its
+// value is unknown.
+func boundText(t *leak.Trim) string {
 	b := t.Bound
 	if t.Limit >= 0 && b != fmt.Sprint(t.Limit) {
 		b += fmt.Sprintf(" = %d", t.Limit)
 	}
-	return fmt.Sprintf("%s:%d  past %s  %s", t.At.Script, t.At.Line, b, t.At.Text)
+	return b
 }

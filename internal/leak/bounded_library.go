@@ -1,0 +1,127 @@
+// Library caches created with a bound: the program hands a cache library
+// its maximum (`lru(REPORT_CACHE_MAX)`, `new LRUCache({ max: 500 })`,
+// `moize(fn, { maxSize: 3000 })`) and the library evicts past it. The
+// trim is in node_modules, where every library writes it differently; the
+// bound is in the program, at the statement that creates the cache. A
+// cache still filling up to it grows like a leak, so the suspect is one
+// only once it holds more than its maximum (or its maximum is unknown).
+
+package leak
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+)
+
+// boundOf is the statement that bounds h's collection: the program's trim,
+// else the creation of the library cache that owns it with its maximum.
+func boundOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
+	if t := trimOf(h, added, own, src); t != nil {
+		return t
+	}
+	return libraryBound(h, own, src)
+}
+
+// maxOptionRe is an option that caps a cache's entries, and its value.
+// ttl, maxAge and the like bound time, not entries: they are left out.
+var maxOptionRe = regexp.MustCompile(`(?:^|[{,\s])(max|maxSize|maxEntries|maxKeys|maxItems|maxLength|capacity|limit)\s*(?::\s*([^,}\n]+?)\s*(?:[,}\n]|$)|[,}])`)
+
+// cacheCalleeRe: a call whose first argument is the maximum when it is a
+// plain number or name (tiny-lru's lru(max), mnemonist's new LRUCache(n)).
+var cacheCalleeRe = regexp.MustCompile(`(?i)(lru|cache|memo)[\w$]*$`)
+
+// libraryBound finds where the program creates the library object that
+// owns h (a field or variable named h.OwnerName assigned a call or a new)
+// and the maximum it passes; nil unless that maximum has a value.
+func libraryBound(h *Holder, own []string, src Sources) *Trim {
+	if h == nil || h.Package == "" || h.OwnerName == "" || src == nil || len(own) == 0 {
+		return nil
+	}
+	name := h.OwnerName
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	if !identRe.MatchString(name) {
+		return nil
+	}
+	create := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\s*[:=]\s*(?:await\s+)?(?:new\s+)?([A-Za-z_$][\w$.]*)\s*\(`)
+	var t *Trim
+	eachScript(own, true, src, func(sc string, b []byte) bool {
+		if libraryScript(sc) {
+			return false
+		}
+		for _, m := range create.FindAllSubmatchIndex(b, -1) {
+			start := bytes.LastIndexByte(b[:m[0]], '\n') + 1
+			end := bytes.IndexByte(b[m[0]:], '\n')
+			if end < 0 {
+				end = len(b) - m[0]
+			}
+			line := b[start : m[0]+end]
+			if commentBefore(line, m[0]-start) {
+				continue
+			}
+			args, ok := callArguments(b[m[1]:])
+			if !ok {
+				continue
+			}
+			bound := maxArgument(string(b[m[2]:m[3]]), args)
+			if bound == "" {
+				continue
+			}
+			limit := boundValue(bound, "", sc, own, src)
+			if limit <= 0 {
+				continue
+			}
+			t = &Trim{At: Statement{Script: sc, Line: bytes.Count(b[:m[0]], []byte("\n")) + 1, Column: m[0] - start + 1, Text: clipLine(line)},
+				Bound: bound, Limit: limit, Library: h.Package}
+			return true
+		}
+		return false
+	})
+	return t
+}
+
+// libraryScript: a script of an installed package, never the program's.
+func libraryScript(sc string) bool {
+	return strings.Contains(sc, "/node_modules/") || strings.Contains(sc, `\node_modules\`)
+}
+
+// callArguments is the text of a call's arguments, b starting just after
+// its opening parenthesis, up to the matching one (at most a few lines).
+func callArguments(b []byte) (string, bool) {
+	depth := 1
+	for i := 0; i < len(b) && i < 600; i++ {
+		switch b[i] {
+		case '(', '{', '[':
+			depth++
+		case ')', '}', ']':
+			depth--
+			if depth == 0 {
+				return string(b[:i]), true
+			}
+		}
+	}
+	return "", false
+}
+
+// maxArgument is the maximum among a cache's creation arguments: an
+// option that caps its entries, else, for a cache-named callee, a first
+// argument that is a number or a name.
+func maxArgument(callee, args string) string {
+	if m := maxOptionRe.FindStringSubmatch(args); m != nil {
+		if m[2] != "" {
+			return strings.TrimSpace(m[2])
+		}
+		return m[1] // shorthand { max }
+	}
+	if !cacheCalleeRe.MatchString(callee) {
+		return ""
+	}
+	first, _, _ := strings.Cut(args, ",")
+	first = strings.TrimSpace(first)
+	if boundLiteralRe.MatchString(first) || boundIdentRe.MatchString(first) && !strings.ContainsAny(first, " ({[") {
+		return first
+	}
+	return ""
+}
