@@ -34,6 +34,9 @@ type Trim struct {
 	// maximum (At is that creation, Bound the maximum); "" for a trim the
 	// program writes itself.
 	Library string `json:"library,omitempty"`
+	// Created is the class the program creates only while a counter is
+	// below Bound (a pool's writers); At is that guard.
+	Created string `json:"created,omitempty"`
 }
 
 // trimWindow is how many lines after the size test the removal may be
@@ -57,6 +60,19 @@ func trimPatterns(kind, name string) (test, remove *regexp.Regexp) {
 	// "size > bound" or "size >= bound" (captured), or "bound < size".
 	test = regexp.MustCompile(size + `\s*>=?\s*([^)&|;{?]+)|([\w$.]+)\s*<=?\s*(?:this\s*\.\s*)?` + size)
 	return test, regexp.MustCompile(removal)
+}
+
+// boundOf is the statement that bounds what a suspect counts: the
+// program's trim of h's collection, else the creation of the library
+// cache that owns it with its maximum, else the cap on creating class.
+func boundOf(h *Holder, class string, added *Statement, own []string, src Sources) *Trim {
+	if t := trimOf(h, added, own, src); t != nil {
+		return t
+	}
+	if t := libraryBound(h, own, src); t != nil {
+		return t
+	}
+	return creationCap(class, own, src)
 }
 
 // trimOf looks for the statement that trims h's collection once it passes
@@ -286,7 +302,7 @@ var constructorRe = regexp.MustCompile(`\bconstructor\s*\(([^(){}=]*)\)`)
 // for none, and the names it is assigned from.
 func assignedValue(name string, scripts []string, src Sources) (int, []string) {
 	n := regexp.QuoteMeta(name)
-	num := regexp.MustCompile(`\b` + n + `\s*(?::|=(?:[^=>;\n]*?(?:\?\?|\|\|))?)\s*(\d[\d_]*)\b(?:\s*[,;)}\n]|\s*$)`)
+	num := regexp.MustCompile(`\b` + n + `\s*(?::|=)(?:[^=>;,}\n]*?(?:\?\?|\|\|))?\s*(\d[\d_]*)\b(?:\s*[,;)}\n]|\s*$)`)
 	ref := regexp.MustCompile(`\b` + n + `\s*[:=]\s*(?:[A-Za-z_$][\w$]*\s*\.\s*)*([A-Za-z_$][\w$]*)\s*(?:[,;)}]|$)`)
 	best := -1
 	var from []string
@@ -342,8 +358,11 @@ func (t *Trim) bound() string {
 // says is what bounds the collection, as a clause: "app.js:12 trims it
 // past MAX (300)".
 func (t *Trim) says() string {
-	if t.Library != "" {
+	switch {
+	case t.Library != "":
 		return fmt.Sprintf("it is a cache of the %s package, created at %s with a maximum of %s", t.Library, t.where(), t.bound())
+	case t.Created != "":
+		return fmt.Sprintf("%s creates %s only below %s", t.where(), t.Created, t.bound())
 	}
 	return fmt.Sprintf("%s trims it past %s", t.where(), t.bound())
 }
@@ -358,11 +377,18 @@ func boundedNote(s *Suspect, t *Trim, entries int) string {
 		}
 	}
 	filling := "a bounded buffer still filling"
-	if t.Library != "" {
+	switch {
+	case t.Library != "":
 		filling = "a bounded cache still filling"
+	case t.Created != "":
+		filling = "a pool still filling to its maximum"
 	}
-	return fmt.Sprintf("%s grew (%s %s) but %s; it holds %s: %s, not reported as a leak",
-		what, joinCounts(s.Count), unitWord(s.CountUnit), t.says(), ui.Count(int64(entries)), filling)
+	holds := "it holds"
+	if t.Created != "" {
+		holds = "there are"
+	}
+	return fmt.Sprintf("%s grew (%s %s) but %s; %s %s: %s, not reported as a leak",
+		what, joinCounts(s.Count), unitWord(s.CountUnit), t.says(), holds, ui.Count(int64(entries)), filling)
 }
 
 func joinCounts(c []int64) string {
@@ -381,14 +407,14 @@ func joinCounts(c []int64) string {
 // are.
 func sieveBounded(sus []Suspect, src Sources) (kept []Suspect, notes []string) {
 	for _, s := range sus {
-		t := boundOf(s.Holder, s.AddedAt, s.scripts, src)
+		t := boundOf(s.Holder, s.Class, s.AddedAt, s.scripts, src)
 		if t == nil || s.CountUnit != "" && s.CountUnit != "entries" || len(s.Count) == 0 {
 			kept = append(kept, s)
 			continue
 		}
 		total := int(s.Count[len(s.Count)-1])
 		n := total
-		if s.Holder.Entries > 0 {
+		if s.Holder != nil && s.Holder.Entries > 0 && t.Created == "" {
 			n = s.Holder.Entries
 		}
 		var why string
@@ -397,13 +423,19 @@ func sieveBounded(sus []Suspect, src Sources) (kept []Suspect, notes []string) {
 			why = fmt.Sprintf("%s, a bound not found in the source: if that bound is small, this is a buffer still filling", t.says())
 		case n > t.Limit:
 			why = fmt.Sprintf("%s, yet it holds %s: that bound does not hold", t.says(), ui.Count(int64(n)))
-			if t.Library != "" {
+			switch {
+			case t.Library != "":
 				s.Hint += fmt.Sprintf("; the cache created at %s (`%s`) holds more than its maximum of %d: check which option the library reads as its maximum", t.where(), t.At.Text, t.Limit)
-			} else {
+			case t.Created != "":
+				s.Hint += fmt.Sprintf("; %s is created only below %d at %s (`%s`), yet there are more: they are created elsewhere too, or that counter goes down while they are still kept", t.Created, t.Limit, t.where(), t.At.Text)
+			default:
 				s.Hint += fmt.Sprintf("; the trim at %s (`%s`) never brought it back to %d: check the condition that guards it and the path that adds", t.where(), t.At.Text, t.Limit)
 			}
 		case total <= t.Limit:
 			notes = append(notes, boundedNote(&s, t, n))
+			continue
+		case s.Holder == nil:
+			kept = append(kept, s)
 			continue
 		default:
 			each := fmt.Sprintf("%s trims each %s past %s", t.where(), s.Holder.Kind, t.bound())
@@ -423,7 +455,7 @@ func (a *Accumulation) withinBound() bool { return a.Trim != nil && a.Trim.holds
 
 // entries is the holder's size: its entries when known, else the count.
 func (a *Accumulation) entries() int {
-	if a.Holder != nil && a.Holder.Entries > 0 {
+	if a.Holder != nil && a.Holder.Entries > 0 && (a.Trim == nil || a.Trim.Created == "") {
 		return a.Holder.Entries
 	}
 	return int(a.Count)
@@ -432,6 +464,10 @@ func (a *Accumulation) entries() int {
 // boundedHint is the fix of an accumulation kept within a bound: none
 // needed, unless the bound itself is too generous.
 func boundedHint(a *Accumulation) string {
+	if a.Trim.Created != "" {
+		return fmt.Sprintf("the program creates %s only below %s (%s) and there are %s: big by design, not what grows; if they cost too much memory, lower that maximum",
+			a.Trim.Created, a.Trim.bound(), a.Trim.where(), ui.Count(int64(a.entries())))
+	}
 	if a.Trim.Library != "" {
 		return fmt.Sprintf("a cache of the %s package that the program creates at %s with a maximum of %s, holding %s: big by design, not what grows; if it costs too much memory, lower that maximum",
 			a.Trim.Library, a.Trim.where(), a.Trim.bound(), ui.Count(int64(a.entries())))

@@ -14,15 +14,6 @@ import (
 	"strings"
 )
 
-// boundOf is the statement that bounds h's collection: the program's trim,
-// else the creation of the library cache that owns it with its maximum.
-func boundOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
-	if t := trimOf(h, added, own, src); t != nil {
-		return t
-	}
-	return libraryBound(h, own, src)
-}
-
 // maxOptionRe is an option that caps a cache's entries, and its value.
 // ttl, maxAge and the like bound time, not entries: they are left out.
 var maxOptionRe = regexp.MustCompile(`(?:^|[{,\s])(max|maxSize|maxEntries|maxKeys|maxItems|maxLength|capacity|limit)\s*(?::\s*([^,}\n]+?)\s*(?:[,}\n]|$)|[,}])`)

@@ -147,6 +147,14 @@ func TestTrimScenarios(t *testing.T) {
 	if len(rep.Suspects) > 0 || rep.Bounded() != 1 || !strings.Contains(strings.Join(rep.Notes, "\n"), "cache of the lru-cache package, created at") {
 		t.Errorf("ok-lib-cache-max: %d suspects, notes %q", len(rep.Suspects), rep.Notes)
 	}
+	// A pool that makes workers only below its maximum, still filling.
+	rep, err = seriesReport(t, "ok-pool-filling")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) > 0 || rep.Bounded() != 1 || !strings.Contains(strings.Join(rep.Notes, "\n"), "creates RenderWorker only below this.max (60); there are 50") {
+		t.Errorf("ok-pool-filling: %d suspects, notes %q", len(rep.Suspects), rep.Notes)
+	}
 	rep, err = seriesReport(t, "trim-unreached")
 	if err != nil {
 		t.Fatal(err)
@@ -181,12 +189,21 @@ func FuzzTrimOf(f *testing.F) {
 	f.Add("class C {\n  constructor(max = 3) { this.max = max; }\n  add(x) { this.items.push(x); if (this.items.length > this.max) this.items.shift(); }\n}\nnew C(5, 6);", "items", "C")
 	f.Add("if (Object.keys(byId).length > 100) delete byId[k];", "byId", "")
 	f.Add("const LIMIT = x ?? 9;\nif (LIMIT < q.size) {\n\n\n q.clear();", "q", "")
+	f.Add("this.reports = lru(MAX, {\n max: (a, [b]) });\nconst MAX = 7;", "reports", "LRU")
+	f.Add("if (this.made < this.max) return new W(1);\nnew P({ max: o.m || 4 })", "x", "W")
 	f.Fuzz(func(t *testing.T, text, prop, owner string) {
 		src := textSources{"/app/a.js": text, "/app/b.js": text}
 		for _, kind := range []string{"Array", "Map", "dictionary"} {
 			if tr := trimOf(&Holder{Kind: kind, Name: prop, Owner: owner}, nil, []string{"/app/a.js"}, src); tr != nil {
 				_ = tr.bound() + tr.where()
 			}
+		}
+		// The library's cache kept in prop, and owner's creation.
+		if tr := libraryBound(&Holder{Kind: "Map", Name: "items", OwnerName: prop, Package: "p"}, []string{"/app/a.js"}, src); tr != nil {
+			_ = tr.says()
+		}
+		if tr := creationCap(owner, []string{"/app/a.js"}, src); tr != nil {
+			_ = tr.says()
 		}
 	})
 }
@@ -260,5 +277,53 @@ func TestSieveLibraryBound(t *testing.T) {
 	kept, notes = sieveBounded([]Suspect{mk(4000)}, src)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "that bound does not hold") || !strings.Contains(kept[0].Hint, "more than its maximum of 2500") {
 		t.Errorf("maximum outgrown: kept %+v, notes %q", kept, notes)
+	}
+}
+
+func TestCreationCap(t *testing.T) {
+	for _, c := range []struct {
+		name, class, src, config string
+		line                     int // 0: none
+		bound                    string
+		limit                    int
+	}{
+		{name: "guard on the same line, maximum in another script", class: "BatchWriter",
+			src:    "class WriterPool {\n  constructor({ max, slots }) { this.max = max; this.created = 0; }\n  acquire() {\n    if (this.created < this.max) return Promise.resolve(new BatchWriter(++this.created, this.slots));\n  }\n}",
+			config: "this.pool = new WriterPool({ max: opts.maxWriters || 40, slots: 1200 });",
+			line:   4, bound: "this.max", limit: 40},
+		{name: "guard opening the block", class: "Conn",
+			src:  "const MAX_CONNS = 16;\nfunction get() {\n  if (pool.length < MAX_CONNS) {\n    const c = new Conn();\n    pool.push(c);\n  }\n}",
+			line: 3, bound: "MAX_CONNS", limit: 16},
+		{name: "a module counter", class: "Worker",
+			src:  "let live = 0;\nfunction spawn() {\n  if (live < 8) { live++; return new Worker('./w.js'); }\n}",
+			line: 3, bound: "8", limit: 8},
+		{name: "a loop's index", class: "Item",
+			src: "function fill(n) {\n  for (let i = 0; i < n; i++) out.push(new Item(i));\n  if (i < 10) return new Item(0);\n}"},
+		{name: "no guard", class: "Connection",
+			src: "const c = this.idle.pop() || new Connection(this.next++);"},
+		{name: "maximum unknown", class: "Conn",
+			src: "if (this.size < this.limit) return new Conn();"},
+		{name: "a generic class", class: "Array",
+			src: "if (this.size < 10) return new Array(4);"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			src := textSources{"/app/pool.js": c.src}
+			if c.config != "" {
+				src["/app/ledger.js"] = c.config
+			}
+			tr := creationCap(c.class, []string{"/app/pool.js"}, src)
+			if c.line == 0 {
+				if tr != nil {
+					t.Fatalf("found %+v, want none", tr)
+				}
+				return
+			}
+			if tr == nil {
+				t.Fatal("no cap found")
+			}
+			if tr.At.Line != c.line || tr.Bound != c.bound || tr.Limit != c.limit || tr.Created != c.class {
+				t.Errorf("got line %d bound %q limit %d created %q, want %d %q %d %q", tr.At.Line, tr.Bound, tr.Limit, tr.Created, c.line, c.bound, c.limit, c.class)
+			}
+		})
 	}
 }

@@ -159,7 +159,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	}
 	for i := range sus {
 		if sus[i].Kind == KindAccumulation {
-			sus[i].Trim = boundOf(sus[i].Holder, nil, sus[i].scripts, opts.Sources)
+			sus[i].Trim = boundOf(sus[i].Holder, sus[i].Class, nil, sus[i].scripts, opts.Sources)
 			if sus[i].withinBound() {
 				sus[i].Hint = boundedHint(&sus[i])
 			}
