@@ -264,6 +264,8 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].Class, sus[i].RetainerPath, sus[i].scripts, opts.Sources)
 	}
 	sus, boundedNotes := sieveBounded(sus, opts.Sources)
+	sus, domainNotes := sieveDomain(sus, last, &colls)
+	boundedNotes = append(boundedNotes, domainNotes...)
 	rep.bounded = len(boundedNotes)
 	for i := range sus {
 		sus[i].Rank = i + 1

@@ -221,6 +221,19 @@ func eachScript(scripts []string, siblings bool, src Sources, f func(script stri
 	}
 }
 
+// siblingScripts are the other scripts of the folders of scripts.
+func siblingScripts(scripts []string, src Sources) []string {
+	var out []string
+	for _, sc := range scripts {
+		for _, o := range src.Siblings(sc) {
+			if !slices.Contains(scripts, o) && !slices.Contains(out, o) {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
 var (
 	boundLiteralRe = regexp.MustCompile(`^\d[\d_]*$`)
 	boundIdentRe   = regexp.MustCompile(`([A-Za-z_$][\w$]*)\s*(?:-\s*1)?$`)

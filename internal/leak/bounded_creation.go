@@ -19,15 +19,19 @@ import (
 var capTestRe = regexp.MustCompile(`\b(?:if|while)\s*\(\s*!?\s*\(?\s*([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*<=?\s*([A-Za-z_$][\w$.]*|\d[\d_]*)\s*\)`)
 
 // creationCap finds the statement that creates class only while a counter
-// is below a bound, in the program's scripts (the suspect's own, then
-// their folders); nil unless the bound has a value.
+// is below a bound; nil unless every statement that creates it is guarded
+// so and the bound has a value. The suspect's own scripts decide when
+// they create it; else the other scripts of their folders that do not
+// declare a class of that name themselves.
 func creationCap(class string, own []string, src Sources) *Trim {
 	if src == nil || len(own) == 0 || !identRe.MatchString(class) || genericClasses[class] {
 		return nil
 	}
 	create := regexp.MustCompile(`\bnew\s+` + regexp.QuoteMeta(class) + `\s*\(`)
-	var t *Trim
-	eachScript(own, true, src, func(sc string, b []byte) bool {
+	declare := regexp.MustCompile(`\bclass\s+` + regexp.QuoteMeta(class) + `\b`)
+	var caps []*Trim
+	seen, free := false, false // a creation seen; one not guarded
+	scan := func(sc string, b []byte) bool {
 		if libraryScript(sc) || !create.Match(b) {
 			return false
 		}
@@ -37,34 +41,58 @@ func creationCap(class string, own []string, src Sources) *Trim {
 			if at == nil || commentBefore(line, at[0]) {
 				continue
 			}
-			// The guard is on the line that creates, or opens the block
-			// on the line before.
-			for k := i; k >= 0 && k >= i-1; k-- {
-				l := lines[k]
-				if k == i {
-					l = l[:at[0]]
-				}
-				m := capTestRe.FindSubmatchIndex(l)
-				if m == nil || commentBefore(l, m[0]) {
-					continue
-				}
-				left := string(l[m[2]:m[3]])
-				if !strings.Contains(left, ".") && !counterName(left) {
-					continue // a loop's index, not a counter
-				}
-				bound := string(l[m[4]:m[5]])
-				limit := boundValue(bound, "", sc, own, src)
-				if limit <= 0 {
-					continue
-				}
-				t = &Trim{At: Statement{Script: sc, Line: k + 1, Column: m[0] + 1, Text: clipLine(lines[k])},
-					Bound: bound, Limit: limit, Created: class}
-				return true
+			seen = true
+			if t := guardOf(lines, i, at[0], sc, own, src); t != nil {
+				t.Created = class
+				caps = append(caps, t)
+			} else {
+				free = true
 			}
 		}
 		return false
-	})
-	return t
+	}
+	eachScript(own, false, src, scan)
+	if !seen {
+		var others []string
+		for _, sc := range siblingScripts(own, src) {
+			if b, ok := src.Read(sc); ok && !declare.Match(b) {
+				others = append(others, sc)
+			}
+		}
+		eachScript(others, false, src, scan)
+	}
+	if free || len(caps) == 0 {
+		return nil
+	}
+	return caps[0]
+}
+
+// guardOf is the cap on the creation at line i, column col: an if's or a
+// while's counter-below-bound test on that line before it, or on the line
+// before (the block it opens); nil when there is none with a value.
+func guardOf(lines [][]byte, i, col int, sc string, own []string, src Sources) *Trim {
+	for k := i; k >= 0 && k >= i-1; k-- {
+		l := lines[k]
+		if k == i {
+			l = l[:col]
+		}
+		m := capTestRe.FindSubmatchIndex(l)
+		if m == nil || commentBefore(l, m[0]) {
+			continue
+		}
+		if rest := bytes.TrimSpace(l[m[1]:]); k < i && len(rest) > 0 && string(rest) != "{" {
+			continue // a statement of its own: it guards nothing below
+		}
+		left := string(l[m[2]:m[3]])
+		if !strings.Contains(left, ".") && !counterName(left) {
+			continue // a loop's index, not a counter
+		}
+		bound := string(l[m[4]:m[5]])
+		if limit := boundValue(bound, "", sc, own, src); limit > 0 {
+			return &Trim{At: Statement{Script: sc, Line: k + 1, Column: m[0] + 1, Text: clipLine(lines[k])}, Bound: bound, Limit: limit}
+		}
+	}
+	return nil
 }
 
 // counterName: a module variable that counts what was made (created,

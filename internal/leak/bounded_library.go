@@ -38,7 +38,8 @@ func libraryBound(h *Holder, own []string, src Sources) *Trim {
 	}
 	create := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\s*[:=]\s*(?:await\s+)?(?:new\s+)?([A-Za-z_$][\w$.]*)\s*\(`)
 	var t *Trim
-	eachScript(own, true, src, func(sc string, b []byte) bool {
+	created := false // a creation was seen: the first script that has one decides
+	scan := func(sc string, b []byte) bool {
 		if libraryScript(sc) {
 			return false
 		}
@@ -56,6 +57,7 @@ func libraryBound(h *Holder, own []string, src Sources) *Trim {
 			if !ok {
 				continue
 			}
+			created = true
 			bound := maxArgument(string(b[m[2]:m[3]]), args)
 			if bound == "" {
 				continue
@@ -68,8 +70,14 @@ func libraryBound(h *Holder, own []string, src Sources) *Trim {
 				Bound: bound, Limit: limit, Library: h.Package}
 			return true
 		}
-		return false
-	})
+		return created
+	}
+	// The program's own scripts first: another module of the folder may
+	// keep a cache of its own under the same name.
+	eachScript(own, false, src, scan)
+	if t == nil && !created {
+		eachScript(siblingScripts(own, src), false, src, scan)
+	}
 	return t
 }
 

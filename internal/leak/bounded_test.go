@@ -124,10 +124,12 @@ func TestSieveBounded(t *testing.T) {
 	}
 }
 
-// TestTrimScenarios: a history still filling toward the bound its class
-// trims it at is a note, not a suspect; a list whose trim never runs for
-// what fills it stays a suspect, and its evidence and fix say why.
-func TestTrimScenarios(t *testing.T) {
+// TestBoundedScenarios: a history still filling toward the bound its class
+// trims it at, a library cache toward its maximum, a pool toward its cap
+// and a Map toward the fixed set of keys it is keyed by are notes, not
+// suspects; a list whose trim never runs for what fills it stays a
+// suspect, and its evidence and fix say why.
+func TestBoundedScenarios(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs node")
 	}
@@ -154,6 +156,14 @@ func TestTrimScenarios(t *testing.T) {
 	}
 	if len(rep.Suspects) > 0 || rep.Bounded() != 1 || !strings.Contains(strings.Join(rep.Notes, "\n"), "creates RenderWorker only below this.max (60); there are 50") {
 		t.Errorf("ok-pool-filling: %d suspects, notes %q", len(rep.Suspects), rep.Notes)
+	}
+	// A Map keyed by the accounts of a directory loaded at start.
+	rep, err = seriesReport(t, "ok-keyed-by-accounts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) > 0 || rep.Bounded() != 1 || !strings.Contains(strings.Join(rep.Notes, "\n"), "its keys are among the 1,500 keys of Map directory, which did not grow") {
+		t.Errorf("ok-keyed-by-accounts: %d suspects, notes %q", len(rep.Suspects), rep.Notes)
 	}
 	rep, err = seriesReport(t, "trim-unreached")
 	if err != nil {
@@ -325,5 +335,29 @@ func TestCreationCap(t *testing.T) {
 				t.Errorf("got line %d bound %q limit %d created %q, want %d %q %d %q", tr.At.Line, tr.Bound, tr.Limit, tr.Created, c.line, c.bound, c.limit, c.class)
 			}
 		})
+	}
+}
+
+// Another module of the folder that declares a class or keeps a cache of
+// the same name does not lend it its bound, and one creation without a
+// guard means there is no cap.
+func TestBoundsOfTheProgramsOwnModule(t *testing.T) {
+	src := textSources{
+		"/app/leaky.js":  "class Connection {}\nconst c = idle.pop() || new Connection();\nconst reportCache = new LRUCache({ ttl: 1000 });",
+		"/app/capped.js": "class Connection {}\nif (this.made < 64) return new Connection();\nconst reportCache = new LRUCache({ max: 500 });",
+		"/app/mixed.js":  "if (this.made < 64) return new Session();\nreturn new Session();",
+	}
+	if tr := creationCap("Connection", []string{"/app/leaky.js"}, src); tr != nil {
+		t.Errorf("creation cap from another module's class: %+v", tr)
+	}
+	if tr := creationCap("Session", []string{"/app/mixed.js"}, src); tr != nil {
+		t.Errorf("creation cap with an unguarded creation: %+v", tr)
+	}
+	h := &Holder{Kind: "Map", Name: "#m", OwnerName: "reportCache", Package: "lru-cache"}
+	if tr := libraryBound(h, []string{"/app/leaky.js"}, src); tr != nil {
+		t.Errorf("library bound from another module's cache: %+v", tr)
+	}
+	if tr := libraryBound(h, []string{"/app/capped.js"}, src); tr == nil || tr.Limit != 500 {
+		t.Errorf("library bound of the module's own cache: %+v", tr)
 	}
 }

@@ -167,12 +167,15 @@ func (c *growingCollections) add(g *heapgraph.Graph, i int) {
 
 // compact drops the collections that are gone or shrank by snapshot i:
 // they can no longer qualify, and most of a heap's small arrays churn, so
-// this keeps the per-collection arrays small for the later snapshots.
+// this keeps the per-collection arrays small for the later snapshots. A
+// large collection whose entries stay the same is kept whatever its
+// retained size does (its strings come to be shared): it may be the fixed
+// set of keys another one fills up to (see sieveDomain).
 func (c *growingCollections) compact(i int) {
 	keep := 0
 	for k := range c.ids {
 		r, p := c.retained[i][k], c.retained[i-1][k]
-		if r == 0 || r < p || c.entries[i][k] < c.entries[i-1][k] {
+		if r == 0 || (r < p || c.entries[i][k] < c.entries[i-1][k]) && !c.steady(k, i) {
 			continue
 		}
 		c.ids[keep], c.node[keep] = c.ids[k], c.node[k]
@@ -279,6 +282,16 @@ func (c *growingCollections) suspects(g *heapgraph.Graph, have []Suspect) []Susp
 	}
 	return out
 }
+
+// steady: collection k holds as many entries by reference in snapshot i as
+// in the first (within 1%), and at least minDomainEntries.
+func (c *growingCollections) steady(k, i int) bool {
+	h, f := c.held[i][k], c.held[0][k]
+	return f >= minDomainEntries && h >= f-f/100 && h <= f+f/100
+}
+
+// minDomainEntries: smaller collections are not worth keeping as a key set.
+const minDomainEntries = 64
 
 // visible: collection k holds something by reference in some snapshot.
 func (c *growingCollections) visible(k int) bool {
