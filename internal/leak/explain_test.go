@@ -231,6 +231,8 @@ func TestHintsForPendingCallsAndSubscribers(t *testing.T) {
 	for _, c := range []struct{ name, class, want string }{
 		{"pending-calls", "PendingCall", "promise that never settled (PendingCall.resolve)"},
 		{"subscribers", "ClientSession", "never unsubscribed"},
+		// A table of callback lists, one per event: observers.added.
+		{"observer-table", "MessageFormatter", "callbacks registered in BundleStore.observers.added pile up"},
 		{"finalizer-held", "StreamHandle", "the held value given to register() refers back to it (release → this)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -118,6 +118,11 @@ func mechanismHint(s *Suspect, per string) string {
 		if s.Holder != nil && st.ID == s.Holder.ID && i > 0 && subscriberList(st.Edge) {
 			return subscriberHint(s, st.Edge, per)
 		}
+		if s.Holder != nil && st.ID == s.Holder.ID && i > 1 && subscriberList(s.RetainerPath[i-1].Edge) && !isNumber(st.Edge) {
+			// One list per event in a table of subscribers
+			// (i18next's observers.added).
+			return subscriberHint(s, s.RetainerPath[i-1].Edge+"."+st.Edge, per)
+		}
 		switch {
 		case st.Edge == "unconsumedEvents":
 			// node's events.on(): every event waits in its queue
