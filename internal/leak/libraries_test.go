@@ -22,6 +22,10 @@ func TestLibraryScenarios(t *testing.T) {
 			[]string{"create it per request", "accountLoader"}, []string{"wait forever", "AbortSignal"}},
 		{"lib-memo", PatternCollection, "PriceQuote", "", true,
 			[]string{"settled promise", "quoteMemo"}, []string{"wait forever", "AbortSignal"}},
+		// A memoizer library's cache, a variable of its wrapper: named by
+		// the function the program keeps the wrapper as.
+		{"lib-memoizer", PatternCollection, "Evaluation", "", true,
+			[]string{"FlagService.evaluate, a function tiny-memo memoizes", "maximum"}, []string{"an LRU with"}},
 		// A minified class with a Map and parallel arrays: one suspect,
 		// named by the variable, never by the minified class.
 		{"lib-lru", PatternCollection, "RenderedReport", "", true,

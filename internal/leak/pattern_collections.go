@@ -270,6 +270,13 @@ func collectionHint(s *Suspect, per string) string {
 	if h := libraryHint(s, per); h != "" {
 		return h
 	}
+	if h := s.Holder; h != nil && h.memo {
+		fn := h.OwnerName
+		if h.Owner != "" {
+			fn = h.Owner + "." + fn
+		}
+		return fmt.Sprintf("%s, a function %s memoizes, keeps a result per distinct argument in %s, which %s%s: give the memoizer a maximum when you wrap the function (its max or maxSize option, and an age limit), or build its key from values of a small, fixed set (not ids or timestamps)", fn, h.Package, h.Name, grows, per)
+	}
 	if s.settled && !s.single {
 		return settledHint(s, per)
 	}
@@ -361,6 +368,9 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 	if raw[j].edgeType != "property" || !x.userObject(o) {
 		// Kept in a variable or a plain object's property.
 		h.Name = name(j)
+		if raw[j].edgeType == "context" && memoName(h.Name) {
+			x.memoOwner(h, raw, j, name)
+		}
 		return
 	}
 	h.Owner, h.OwnerID = g.ClassName(o), g.ID(o)
@@ -394,6 +404,36 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		// Reached through the library's own timer or callback: the
 		// program's variable or field that keeps the object names it.
 		h.OwnerName = x.keptAs(o)
+	}
+}
+
+// memoName: a variable name a memoizer gives the results it keeps.
+func memoName(n string) bool {
+	n = strings.ToLower(n)
+	return strings.Contains(n, "cache") || strings.Contains(n, "memo")
+}
+
+// memoOwner: the cache variable raw[j] belongs to a closure of a
+// library's code, kept by the program under a name (memoizee's wrapper of
+// FlagService.evaluateContext): the package and the function's name are
+// the holder's.
+func (x *explainer) memoOwner(h *Holder, raw []rawStep, j int, name func(int) string) {
+	g := x.g
+	for k := j - 1; k >= 1 && k >= j-3; k-- {
+		if int(g.S.NodeType[raw[k].node]) != g.S.NodeTypeIndex.Closure {
+			continue
+		}
+		l := x.closureLocation(raw[k].node)
+		if l == nil || name(k) == "" {
+			return
+		}
+		if pkg := libraryPackage(l.Script); pkg != "" {
+			h.Package, h.OwnerName, h.memo = pkg, name(k), true
+			if o := raw[k-1].node; x.userObject(o) && programLocation(x.ctorLocation(o)) {
+				h.Owner, h.OwnerID = g.ClassName(o), g.ID(o)
+			}
+		}
+		return
 	}
 }
 

@@ -199,6 +199,10 @@ type Holder struct {
 	// node's own warning threshold (10): one object subscribing to several
 	// events (a 'data' and an 'end' listener per request) piles up on all.
 	OtherEvents []EventListeners `json:"other_events,omitempty"`
+
+	// memo: the collection is a cache variable of a function a library
+	// wrapped (memoizee's cache of FlagService.evaluateContext).
+	memo bool
 }
 
 // EventListeners is one event of an emitter and its listener count.
