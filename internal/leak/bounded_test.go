@@ -256,17 +256,8 @@ func TestLibraryBound(t *testing.T) {
 			}
 			h := &Holder{Kind: "Map", Name: "items", Owner: "LRU", OwnerName: c.ownerName, Package: c.pkg}
 			tr := libraryBound(h, []string{"/app/svc.js"}, src)
-			if c.line == 0 {
-				if tr != nil {
-					t.Fatalf("found %+v, want none", tr)
-				}
-				return
-			}
-			if tr == nil {
-				t.Fatal("no bound found")
-			}
-			if tr.At.Line != c.line || tr.Bound != c.bound || tr.Limit != c.limit || tr.Library != c.pkg {
-				t.Errorf("got line %d bound %q limit %d library %q, want %d %q %d %q", tr.At.Line, tr.Bound, tr.Limit, tr.Library, c.line, c.bound, c.limit, c.pkg)
+			if wantBound(t, tr, c.line, c.bound, c.limit) && tr.Library != c.pkg {
+				t.Errorf("library %q, want %q", tr.Library, c.pkg)
 			}
 		})
 	}
@@ -322,20 +313,30 @@ func TestCreationCap(t *testing.T) {
 				src["/app/ledger.js"] = c.config
 			}
 			tr := creationCap(c.class, []string{"/app/pool.js"}, src)
-			if c.line == 0 {
-				if tr != nil {
-					t.Fatalf("found %+v, want none", tr)
-				}
-				return
-			}
-			if tr == nil {
-				t.Fatal("no cap found")
-			}
-			if tr.At.Line != c.line || tr.Bound != c.bound || tr.Limit != c.limit || tr.Created != c.class {
-				t.Errorf("got line %d bound %q limit %d created %q, want %d %q %d %q", tr.At.Line, tr.Bound, tr.Limit, tr.Created, c.line, c.bound, c.limit, c.class)
+			if wantBound(t, tr, c.line, c.bound, c.limit) && tr.Created != c.class {
+				t.Errorf("created %q, want %q", tr.Created, c.class)
 			}
 		})
 	}
+}
+
+// wantBound checks a bound found at line (0: none found) with its bound
+// and limit; it reports whether one was found, for further checks.
+func wantBound(t *testing.T, tr *Trim, line int, bound string, limit int) bool {
+	t.Helper()
+	if line == 0 {
+		if tr != nil {
+			t.Fatalf("found %+v, want none", tr)
+		}
+		return false
+	}
+	if tr == nil {
+		t.Fatal("none found")
+	}
+	if tr.At.Line != line || tr.Bound != bound || tr.Limit != limit {
+		t.Errorf("got line %d bound %q limit %d, want %d %q %d", tr.At.Line, tr.Bound, tr.Limit, line, bound, limit)
+	}
+	return true
 }
 
 // Another module of the folder that declares a class or keeps a cache of
