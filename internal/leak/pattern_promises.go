@@ -183,8 +183,10 @@ func (x *explainer) queueName(raw []rawStep, i int) string {
 // path (… → shutdown → Promise {reactions_or_result} → PromiseReaction ×899):
 // every call subscribed to the same pending promise. It returns the
 // promise's variable or property name.
-func reactionChain(s *Suspect) (string, bool) {
-	p := s.RetainerPath
+func reactionChain(s *Suspect) (string, bool) { return reactionsOn(s.RetainerPath) }
+
+// reactionsOn is reactionChain over a retaining path.
+func reactionsOn(p []PathStep) (string, bool) {
 	for i := 1; i < len(p); i++ {
 		if p[i].Edge != "reactions_or_result" {
 			continue

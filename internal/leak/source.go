@@ -190,7 +190,9 @@ func addsPattern(h *Holder) *regexp.Regexp {
 // that function to a registration call: store.subscribe(check).
 //
 // Entries waiting in a Writable's buffer (path through its WritableState)
-// were added by writing to that stream: feed.write(entry).
+// were added by writing to that stream: feed.write(entry). Reactions piling
+// up on one pending promise were added by racing against it or awaiting
+// it: Promise.race([work, shutdown]).
 func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources) *Statement {
 	if src == nil || len(own) == 0 {
 		return nil
@@ -199,6 +201,9 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		return st
 	}
 	if st := findStatement(writesPattern(path), own, src); st != nil {
+		return st
+	}
+	if st := findStatement(reactsPattern(path), own, src); st != nil {
 		return st
 	}
 	return findStatement(registersPattern(class), own, src)
@@ -216,6 +221,19 @@ func writesPattern(path []PathStep) *regexp.Regexp {
 		}
 	}
 	return nil
+}
+
+// reactsPattern matches a call that subscribes to the long-lived pending
+// promise whose reactions pile up on path, by the name the program keeps
+// it in: Promise.race([work, stopping]), await stopping, stopping.then(;
+// nil without one.
+func reactsPattern(path []PathStep) *regexp.Regexp {
+	name, ok := reactionsOn(path)
+	if !ok || !identRe.MatchString(name) {
+		return nil
+	}
+	n := regexp.QuoteMeta(name)
+	return regexp.MustCompile(`Promise\s*\.\s*(?:race|any|all|allSettled)\s*\([^;]*\b` + n + `\b|\bawait\s+(?:this\s*\.\s*)?` + n + `\b|\b` + n + `\s*\.\s*(?:then|catch|finally)\s*\(`)
 }
 
 // registersPattern matches a call passing the function named by class

@@ -25,6 +25,8 @@ func TestAddedAt(t *testing.T) {
 		{"lib-loader", "all.push(accountLoader.load('a' + next++));", false},
 		// A Writable's buffer: the write to the stream, by its field's name.
 		{"stream-backpressure", "this.stream.write(JSON.stringify", true},
+		// Reactions on one pending promise: the race against it.
+		{"promise-race", "await Promise.race([query(id), shutdown]);", false},
 		// A library's subscriber list: the call that hands it the function.
 		{"named-subscriber", "const unsubscribe = store.subscribe(check);", false},
 	} {
