@@ -273,8 +273,7 @@ func (g *Graph) moduleStep(p Path) (m int, name string, ok bool) {
 	if w := p[m-1].Node; g.ClassName(w) == "ModuleWrap" {
 		for e, to := range g.Edges(w) {
 			if s.EdgeName(e) == "url" && int(s.NodeType[to]) == s.NodeTypeIndex.String {
-				u := g.Name(to)
-				name = u[strings.LastIndexByte(u, '/')+1:]
+				name = moduleFileName(g.Name(to))
 				break
 			}
 		}
@@ -346,6 +345,10 @@ func moduleFileName(script string) string {
 	}
 	return slash[strings.LastIndexByte(slash, '/')+1:]
 }
+
+// PackageModule: a module name from ModuleStart is a file of an npm
+// package (moduleFileName keeps the package's path for those).
+func PackageModule(name string) bool { return strings.ContainsAny(name, "/") }
 
 // edgeNamed is the node v's edge called name leads to.
 func (g *Graph) edgeNamed(v uint32, name string) (uint32, bool) {

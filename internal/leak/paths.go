@@ -39,16 +39,17 @@ const maxRouteSteps = 6
 
 // programRoute is the path to be shown for rep when its shortest path
 // (path, ending at rep) runs through node's internals (a timer list, a
-// server's request listener, a bound function) while one of the program's
-// module variables reaches rep within a few steps: the route through that
-// variable, which FormatPath starts at "module app.js". nil when the
-// shortest path already starts at a module variable or none is near.
+// server's request listener, a bound function, a package's own module)
+// while one of the program's module variables reaches rep within a few
+// steps: the route through that variable, which FormatPath starts at
+// "module app.js". nil when the shortest path already starts at a variable
+// of the program's own modules or none is near.
 func (x *explainer) programRoute(path heapgraph.Path) heapgraph.Path {
 	g := x.g
 	if len(path) < 2 {
 		return nil
 	}
-	if _, _, ok := g.ModuleStart(path); ok {
+	if _, name, ok := g.ModuleStart(path); ok && !heapgraph.PackageModule(name) {
 		return nil
 	}
 	rep := path[len(path)-1].Node
@@ -78,7 +79,7 @@ func (x *explainer) programRoute(path heapgraph.Path) heapgraph.Path {
 				for v := u; v != rep; v = prev[v].child {
 					route = append(route, heapgraph.Step{Edge: prev[v].edge, Node: prev[v].child})
 				}
-				if m, _, ok := g.ModuleStart(route); ok && m == len(head)-1 {
+				if m, name, ok := g.ModuleStart(route); ok && m == len(head)-1 && !heapgraph.PackageModule(name) {
 					return route
 				}
 				continue

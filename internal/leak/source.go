@@ -192,7 +192,8 @@ func addsPattern(h *Holder) *regexp.Regexp {
 // Entries waiting in a Writable's buffer (path through its WritableState)
 // were added by writing to that stream: feed.write(entry). Reactions piling
 // up on one pending promise were added by racing against it or awaiting
-// it: Promise.race([work, shutdown]).
+// it: Promise.race([work, shutdown]). Entries a package keeps in its own
+// module were added by calling it: pug.render(...).
 func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources) *Statement {
 	if src == nil || len(own) == 0 {
 		return nil
@@ -206,7 +207,56 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 	if st := findStatement(reactsPattern(path), own, src); st != nil {
 		return st
 	}
-	return findStatement(registersPattern(class), own, src)
+	if st := findStatement(registersPattern(class), own, src); st != nil {
+		return st
+	}
+	return findStatement(packageCallPattern(path, own, src), own, src)
+}
+
+// packageCallPattern matches a call into the npm package whose module the
+// path runs through, by the name the program imports it as: the entries
+// of a cache the package keeps in its own module (pug's and ejs's template
+// caches) are added by calling it, pug.render(...). The name nearest the
+// leak that the suspect's scripts import from a package wins; nil when
+// there is none.
+func packageCallPattern(path []PathStep, own []string, src Sources) *regexp.Regexp {
+	for i := len(path) - 1; i >= 0; i-- {
+		name := path[i].Edge
+		if et := path[i].EdgeType; et != "context" && et != "property" || !identRe.MatchString(name) {
+			continue
+		}
+		n := regexp.QuoteMeta(name)
+		imp := regexp.MustCompile(`\b(?:const|let|var)\s+` + n + `\s*=\s*require\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+(?:\*\s+as\s+)?` + n + `\s+from\s+['"]([^'"]+)['"]`)
+		for _, sc := range own {
+			b, ok := src.Read(sc)
+			if !ok {
+				continue
+			}
+			if m := imp.FindSubmatch(b); m != nil && npmPackage(string(m[1])+string(m[2])) {
+				return regexp.MustCompile(`\b` + n + `\s*\.\s*[A-Za-z_$][\w$]*\s*\(`)
+			}
+		}
+	}
+	return nil
+}
+
+// npmPackage: an import specifier that names an installed package, not a
+// relative file or one of node's own modules.
+func npmPackage(spec string) bool {
+	if spec == "" || strings.HasPrefix(spec, ".") || strings.HasPrefix(spec, "/") || strings.HasPrefix(spec, "node:") {
+		return false
+	}
+	first, _, _ := strings.Cut(spec, "/")
+	return !nodeBuiltins[first]
+}
+
+// nodeBuiltins are node's own modules, importable without "node:".
+var nodeBuiltins = map[string]bool{
+	"assert": true, "async_hooks": true, "buffer": true, "child_process": true, "cluster": true, "crypto": true,
+	"dgram": true, "diagnostics_channel": true, "dns": true, "events": true, "fs": true, "http": true, "http2": true,
+	"https": true, "inspector": true, "module": true, "net": true, "os": true, "path": true, "perf_hooks": true,
+	"process": true, "querystring": true, "readline": true, "stream": true, "string_decoder": true, "timers": true,
+	"tls": true, "tty": true, "url": true, "util": true, "v8": true, "vm": true, "worker_threads": true, "zlib": true,
 }
 
 // writesPattern matches a write to the stream whose WritableState is on

@@ -27,6 +27,8 @@ func TestAddedAt(t *testing.T) {
 		{"stream-backpressure", "this.stream.write(JSON.stringify", true},
 		// Reactions on one pending promise: the race against it.
 		{"promise-race", "await Promise.race([query(id), shutdown]);", false},
+		// A package's own module keeps the cache: the call into it.
+		{"lib-views", "return views.render(layout, {", true},
 		// A library's subscriber list: the call that hands it the function.
 		{"named-subscriber", "const unsubscribe = store.subscribe(check);", false},
 	} {
