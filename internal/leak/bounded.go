@@ -384,10 +384,7 @@ func (t *Trim) says() string {
 func boundedNote(s *Suspect, t *Trim, entries int) string {
 	what := "the collection"
 	if h := s.Holder; h != nil {
-		what = h.Kind + " " + h.Name
-		if h.Owner != "" {
-			what = h.Kind + " " + h.Owner + "." + h.Name
-		}
+		what = h.Kind + " " + h.Field()
 	}
 	filling := "a bounded buffer still filling"
 	switch {

@@ -77,10 +77,7 @@ func domainNote(s *Suspect, g *heapgraph.Graph, c *growingCollections) (string, 
 		if found < len(sample) {
 			continue
 		}
-		what := h.Kind + " " + h.Name
-		if h.Owner != "" {
-			what = h.Kind + " " + h.Owner + "." + h.Name
-		}
+		what := h.Kind + " " + h.Field()
 		return fmt.Sprintf("%s grew (%s %s) but its keys are among the %s keys of %s, which did not grow: it fills up to that fixed set and holds %s, not reported as a leak",
 			what, joinCounts(s.Count), unitWord(s.CountUnit), ui.Count(last), collectionName(g, d, kind), ui.Count(entries)), true
 	}

@@ -243,7 +243,7 @@ func holderWhat(h *Holder) string {
 	}
 	switch {
 	case h.Owner != "" && h.Name != "":
-		return "the " + h.Kind + " " + h.Owner + "." + h.Name
+		return "the " + h.Kind + " " + h.Field()
 	case h.Name != "" && h.Kind != "listeners":
 		return "the " + h.Kind + " " + h.Name
 	}

@@ -205,6 +205,21 @@ type Holder struct {
 	memo bool
 }
 
+// Field is where the collection is kept, as the program reaches it:
+// "TtlCache.entries", "FlagService.evaluateContext.cache" for a memoized
+// function's cache, or its variable's name.
+func (h *Holder) Field() string {
+	switch {
+	case h.memo && h.Owner != "":
+		return h.Owner + "." + h.OwnerName + "." + h.Name
+	case h.memo:
+		return h.OwnerName + "." + h.Name
+	case h.Owner != "":
+		return h.Owner + "." + h.Name
+	}
+	return h.Name
+}
+
 // EventListeners is one event of an emitter and its listener count.
 type EventListeners struct {
 	Event     string `json:"event"`

@@ -29,7 +29,7 @@ func holderText(a *leak.Accumulation) string {
 	name := h.Class
 	switch {
 	case h.Owner != "" && h.Name != "" && h.Slot == "":
-		name += " " + h.Owner + "." + h.Name
+		name += " " + h.Field()
 	case h.Name != "":
 		name += " " + h.Name
 	}
