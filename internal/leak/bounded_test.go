@@ -149,6 +149,15 @@ func TestBoundedScenarios(t *testing.T) {
 	if len(rep.Suspects) > 0 || rep.Bounded() != 1 || !strings.Contains(strings.Join(rep.Notes, "\n"), "cache of the lru-cache package, created at") {
 		t.Errorf("ok-lib-cache-max: %d suspects, notes %q", len(rep.Suspects), rep.Notes)
 	}
+	// A memoizer library's cache with a maximum, still filling: named
+	// after the function the program keeps the wrapper as.
+	rep, err = seriesReport(t, "ok-memo-max")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) > 0 || !strings.Contains(strings.Join(rep.Notes, "\n"), "Pricing.priceFor.cache grew") {
+		t.Errorf("ok-memo-max: %d suspects, notes %q", len(rep.Suspects), rep.Notes)
+	}
 	// A pool that makes workers only below its maximum, still filling.
 	rep, err = seriesReport(t, "ok-pool-filling")
 	if err != nil {

@@ -270,7 +270,7 @@ func collectionHint(s *Suspect, per string) string {
 	if h := libraryHint(s, per); h != "" {
 		return h
 	}
-	if h := s.Holder; h != nil && h.memo {
+	if h := s.Holder; h != nil && h.wrapped && memoName(h.Name) {
 		fn := h.OwnerName
 		if h.Owner != "" {
 			fn = h.Owner + "." + fn
@@ -368,8 +368,8 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 	if raw[j].edgeType != "property" || !x.userObject(o) {
 		// Kept in a variable or a plain object's property.
 		h.Name = name(j)
-		if raw[j].edgeType == "context" && memoName(h.Name) {
-			x.memoOwner(h, raw, j, name)
+		if raw[j].edgeType == "context" {
+			x.wrapperOwner(h, raw, j, name)
 		}
 		return
 	}
@@ -413,11 +413,11 @@ func memoName(n string) bool {
 	return strings.Contains(n, "cache") || strings.Contains(n, "memo")
 }
 
-// memoOwner: the cache variable raw[j] belongs to a closure of a
-// library's code, kept by the program under a name (memoizee's wrapper of
+// wrapperOwner: the variable raw[j] belongs to a closure of a library's
+// code, kept by the program under a name (memoizee's wrapper of
 // FlagService.evaluateContext): the package and the function's name are
 // the holder's.
-func (x *explainer) memoOwner(h *Holder, raw []rawStep, j int, name func(int) string) {
+func (x *explainer) wrapperOwner(h *Holder, raw []rawStep, j int, name func(int) string) {
 	g := x.g
 	for k := j - 1; k >= 1 && k >= j-3; k-- {
 		if int(g.S.NodeType[raw[k].node]) != g.S.NodeTypeIndex.Closure {
@@ -428,7 +428,7 @@ func (x *explainer) memoOwner(h *Holder, raw []rawStep, j int, name func(int) st
 			return
 		}
 		if pkg := libraryPackage(l.Script); pkg != "" {
-			h.Package, h.OwnerName, h.memo = pkg, name(k), true
+			h.Package, h.OwnerName, h.wrapped = pkg, name(k), true
 			if o := raw[k-1].node; x.userObject(o) && programLocation(x.ctorLocation(o)) {
 				h.Owner, h.OwnerID = g.ClassName(o), g.ID(o)
 			}

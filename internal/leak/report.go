@@ -200,9 +200,10 @@ type Holder struct {
 	// events (a 'data' and an 'end' listener per request) piles up on all.
 	OtherEvents []EventListeners `json:"other_events,omitempty"`
 
-	// memo: the collection is a cache variable of a function a library
-	// wrapped (memoizee's cache of FlagService.evaluateContext).
-	memo bool
+	// wrapped: the collection is a variable of a function a library
+	// wrapped and the program keeps as OwnerName (memoizee's cache of
+	// FlagService.evaluateContext).
+	wrapped bool
 }
 
 // Field is where the collection is kept, as the program reaches it:
@@ -210,9 +211,9 @@ type Holder struct {
 // function's cache, or its variable's name.
 func (h *Holder) Field() string {
 	switch {
-	case h.memo && h.Owner != "":
+	case h.wrapped && h.Owner != "":
 		return h.Owner + "." + h.OwnerName + "." + h.Name
-	case h.memo:
+	case h.wrapped:
 		return h.OwnerName + "." + h.Name
 	case h.Owner != "":
 		return h.Owner + "." + h.Name
