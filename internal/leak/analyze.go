@@ -263,7 +263,26 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	for i := range sus {
 		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].Class, sus[i].RetainerPath, sus[i].scripts, opts.Sources)
 	}
-	sus, boundedNotes := sieveBounded(sus, opts.Sources)
+	// How many collections share a holder's path shape, per snapshot: a
+	// group of collections each within its bound is still filling when
+	// their number does not grow.
+	holders := func(id uint32) []int64 {
+		v, ok := last.NodeByID(id)
+		if !ok {
+			return nil
+		}
+		sh := lastShapes[v]
+		if sh == noShape || sh == unknown || int(sh) >= len(loose) {
+			return nil
+		}
+		out := make([]int64, n)
+		for i := range aggs {
+			c, _ := aggs[i].at(loose[sh])
+			out[i] = int64(c)
+		}
+		return out
+	}
+	sus, boundedNotes := sieveBounded(sus, opts.Sources, holders)
 	sus, domainNotes := sieveDomain(sus, last, &colls)
 	boundedNotes = append(boundedNotes, domainNotes...)
 	rep.bounded = len(boundedNotes)

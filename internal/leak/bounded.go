@@ -37,6 +37,10 @@ type Trim struct {
 	// Created is the class the program creates only while a counter is
 	// below Bound (a pool's writers); At is that guard.
 	Created string `json:"created,omitempty"`
+	// Guard: the program adds to the collection only while it holds
+	// fewer than Bound (a ring buffer overwrites once full); At is that
+	// test.
+	Guard bool `json:"guard,omitempty"`
 }
 
 // trimWindow is how many lines after the size test the removal may be
@@ -60,6 +64,26 @@ func trimPatterns(kind, name string) (test, remove *regexp.Regexp) {
 	// "size > bound" or "size >= bound" (captured), or "bound < size".
 	test = regexp.MustCompile(size + `\s*>=?\s*([^)&|;{?]+)|([\w$.]+)\s*<=?\s*(?:this\s*\.\s*)?` + size)
 	return test, regexp.MustCompile(removal)
+}
+
+// guardPatterns are the other way to keep a collection bounded: add to it
+// only while its size is below a bound (a ring buffer overwrites once
+// full): the size test and the addition.
+func guardPatterns(kind, name string) (test, add *regexp.Regexp) {
+	n := `\b` + regexp.QuoteMeta(name)
+	size := n + `\s*\.\s*(?:length|size)`
+	addition := n + `\s*\.\s*(?:push|unshift|set|add)\s*\(`
+	switch kind {
+	case "Array", "Map", "Set":
+	case "dictionary":
+		size = `Object\s*\.\s*keys\s*\(\s*(?:this\s*\.\s*)?` + regexp.QuoteMeta(name) + `\s*\)\s*\.\s*length`
+		addition = n + `\s*\[[^\]]+\]\s*=[^=]`
+	default:
+		return nil, nil
+	}
+	// "size < bound" or "size <= bound" (captured), or "bound > size".
+	test = regexp.MustCompile(size + `\s*<=?\s*([^)&|;{?]+)|([\w$.]+)\s*>=?\s*(?:this\s*\.\s*)?` + size)
+	return test, regexp.MustCompile(addition)
 }
 
 // boundOf is the statement that bounds what a suspect counts: the
@@ -93,6 +117,24 @@ func trimOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
 	if test == nil {
 		return nil
 	}
+	t := findTrim(h, name, added, own, src, test, remove)
+	if t == nil {
+		test, add := guardPatterns(h.Kind, name)
+		if t = findTrim(h, name, added, own, src, test, add); t != nil {
+			t.Guard = true
+		}
+	}
+	if t != nil {
+		t.Limit = boundValue(t.Bound, h.Owner, t.At.Script, own, src)
+	}
+	return t
+}
+
+// findTrim looks for a size test of h's collection (kept in name) with
+// the statement it guards (test, then follow) in the scripts where that
+// collection lives.
+func findTrim(h *Holder, name string, added *Statement, own []string, src Sources, test, follow *regexp.Regexp) *Trim {
+	remove := follow
 	// A variable is trimmed in its own module: the one that adds to it
 	// when known, else the suspect's scripts. A class's field is trimmed
 	// in the class, wherever in the program's folders it is declared.
@@ -128,9 +170,6 @@ func trimOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
 		})
 		return t != nil
 	})
-	if t != nil {
-		t.Limit = boundValue(t.Bound, h.Owner, t.At.Script, own, src)
-	}
 	return t
 }
 
@@ -298,7 +337,14 @@ func constructorArgument(owner string, names []string, scripts []string, src Sou
 		for _, m := range call.FindAllSubmatch(b, -1) {
 			args := strings.Split(string(m[1]), ",")
 			if pos < len(args) {
-				if v := atoiBound(strings.TrimSpace(args[pos])); v > best {
+				arg := strings.TrimSpace(args[pos])
+				v := atoiBound(arg)
+				if m := boundIdentRe.FindStringSubmatch(arg); v < 0 && m != nil {
+					// new AuditTrail(settings.auditHistory): the
+					// value assigned to that name.
+					v, _ = assignedValue(m[1], scripts, src)
+				}
+				if v > best {
 					best = v
 				}
 			}
@@ -311,11 +357,14 @@ func constructorArgument(owner string, names []string, scripts []string, src Sou
 var constructorRe = regexp.MustCompile(`\bconstructor\s*\(([^(){}=]*)\)`)
 
 // assignedValue is the largest number the scripts assign to name, or
-// failing that the other scripts of their folders (a config module), -1
-// for none, and the names it is assigned from.
+// failing that the other scripts of their folders, or of the folders above
+// them (a config module), -1 for none, and the names it is assigned from.
 func assignedValue(name string, scripts []string, src Sources) (int, []string) {
 	n := regexp.QuoteMeta(name)
-	num := regexp.MustCompile(`\b` + n + `\s*(?::|=)(?:[^=>;,}\n]*?(?:\?\?|\|\|))?\s*(\d[\d_]*)\b(?:\s*[,;)}\n]|\s*$)`)
+	// A literal, after a fallback (?? 300, || 300) or as the last
+	// argument of a call that reads a setting with a default
+	// (int('AUDIT_HISTORY', 20_000)).
+	num := regexp.MustCompile(`\b` + n + `\s*(?::|=)(?:[^=>;,}\n]*?(?:\?\?|\|\|))?\s*(\d[\d_]*)\b(?:\s*[,;)}\n]|\s*$)|\b` + n + `\s*[:=]\s*[\w$.]+\s*\([^()\n]*,\s*(\d[\d_]*)\s*\)`)
 	ref := regexp.MustCompile(`\b` + n + `\s*[:=]\s*(?:[A-Za-z_$][\w$]*\s*\.\s*)*([A-Za-z_$][\w$]*)\s*(?:[,;)}]|$)`)
 	best := -1
 	var from []string
@@ -325,7 +374,11 @@ func assignedValue(name string, scripts []string, src Sources) (int, []string) {
 				if commentBefore(line, sm[0]) {
 					continue
 				}
-				if v := atoiBound(string(line[sm[2]:sm[3]])); v > best {
+				g := 2
+				if sm[2] < 0 {
+					g = 4 // the call's default
+				}
+				if v := atoiBound(string(line[sm[g]:sm[g+1]])); v > best {
 					best = v
 				}
 			}
@@ -342,7 +395,34 @@ func assignedValue(name string, scripts []string, src Sources) (int, []string) {
 	if best < 0 {
 		eachScript(scripts, true, src, scan)
 	}
+	if best < 0 {
+		// A config module one folder up (src/config.js for
+		// src/pricing/quote-cache.js).
+		eachScript(parentScripts(scripts, src), false, src, scan)
+	}
 	return best, from
+}
+
+// parentScripts are the scripts of the folders above scripts' folders.
+func parentScripts(scripts []string, src Sources) []string {
+	var out []string
+	for _, sc := range scripts {
+		i := strings.LastIndexAny(sc, `/\`)
+		if i <= 0 {
+			continue
+		}
+		j := strings.LastIndexAny(sc[:i], `/\`)
+		if j < 0 || strings.HasSuffix(sc[:i], "node_modules") {
+			continue
+		}
+		// Siblings of a file name in the folder above lists that folder.
+		for _, o := range src.Siblings(sc[:j+1] + sc[i+1:]) {
+			if !slices.Contains(out, o) && !slices.Contains(scripts, o) {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
 }
 
 func atoiBound(s string) int {
@@ -376,6 +456,8 @@ func (t *Trim) says() string {
 		return fmt.Sprintf("it is a cache of the %s package, created at %s with a maximum of %s", t.Library, t.where(), t.bound())
 	case t.Created != "":
 		return fmt.Sprintf("%s creates %s only below %s", t.where(), t.Created, t.bound())
+	case t.Guard:
+		return fmt.Sprintf("%s adds to it only below %s", t.where(), t.bound())
 	}
 	return fmt.Sprintf("%s trims it past %s", t.where(), t.bound())
 }
@@ -415,7 +497,7 @@ func joinCounts(c []int64) string {
 // that does not hold, one not found in the source, or, for a group of
 // collections each within its bound, that what grows is how many there
 // are.
-func sieveBounded(sus []Suspect, src Sources) (kept []Suspect, notes []string) {
+func sieveBounded(sus []Suspect, src Sources, holders func(id uint32) []int64) (kept []Suspect, notes []string) {
 	for _, s := range sus {
 		t := boundOf(s.Holder, s.Class, s.AddedAt, s.scripts, src)
 		if t == nil || s.CountUnit != "" && s.CountUnit != "entries" || len(s.Count) == 0 {
@@ -438,6 +520,8 @@ func sieveBounded(sus []Suspect, src Sources) (kept []Suspect, notes []string) {
 				s.Hint += fmt.Sprintf("; the cache created at %s (`%s`) holds more than its maximum of %d: check which option the library reads as its maximum", t.where(), t.At.Text, t.Limit)
 			case t.Created != "":
 				s.Hint += fmt.Sprintf("; %s is created only below %d at %s (`%s`), yet there are more: they are created elsewhere too, or that counter goes down while they are still kept", t.Created, t.Limit, t.where(), t.At.Text)
+			case t.Guard:
+				s.Hint += fmt.Sprintf("; the test at %s (`%s`) adds only below %d, yet it holds more: something else adds to it too", t.where(), t.At.Text, t.Limit)
 			default:
 				s.Hint += fmt.Sprintf("; the trim at %s (`%s`) never brought it back to %d: check the condition that guards it and the path that adds", t.where(), t.At.Text, t.Limit)
 			}
@@ -449,8 +533,16 @@ func sieveBounded(sus []Suspect, src Sources) (kept []Suspect, notes []string) {
 			continue
 		default:
 			each := fmt.Sprintf("%s trims each %s past %s", t.where(), s.Holder.Kind, t.bound())
+			if t.Guard {
+				each = fmt.Sprintf("%s adds to each %s only below %s", t.where(), s.Holder.Kind, t.bound())
+			}
 			if t.Library != "" {
 				each = fmt.Sprintf("each is a cache of the %s package, created at %s with a maximum of %s", t.Library, t.where(), t.bound())
+			}
+			if hc := holderCounts(holders, s.Holder.ID); steadyGroup(hc, total, t.Limit) {
+				notes = append(notes, fmt.Sprintf("%s grew (%s %s) but %s, and there are %s of them in every snapshot (%s): at most %s in all, collections still filling, not reported as a leak",
+					s.Holder.Kind+" "+s.Holder.Field(), joinCounts(s.Count), unitWord(s.CountUnit), each, ui.Count(hc[len(hc)-1]), joinCounts(hc), ui.Count(hc[len(hc)-1]*int64(t.Limit))))
+				continue
 			}
 			why = fmt.Sprintf("%s and this one holds %s: the growth is them filling up, or more of them", each, ui.Count(int64(n)))
 		}
@@ -458,6 +550,27 @@ func sieveBounded(sus []Suspect, src Sources) (kept []Suspect, notes []string) {
 		kept = append(kept, s)
 	}
 	return kept, notes
+}
+
+func holderCounts(holders func(id uint32) []int64, id uint32) []int64 {
+	if holders == nil {
+		return nil
+	}
+	return holders(id)
+}
+
+// steadyGroup: collections whose number (hc, per snapshot) never grew,
+// each within limit, can hold total.
+func steadyGroup(hc []int64, total, limit int) bool {
+	if len(hc) == 0 || hc[0] < 2 || limit <= 0 {
+		return false
+	}
+	for _, c := range hc[1:] {
+		if c > hc[0] {
+			return false
+		}
+	}
+	return int64(total) <= hc[len(hc)-1]*int64(limit)
 }
 
 // withinBound: the program trims the holder at a bound it has not passed.
@@ -477,6 +590,10 @@ func boundedHint(a *Accumulation) string {
 	if a.Trim.Created != "" {
 		return fmt.Sprintf("the program creates %s only below %s (%s) and there are %s: big by design, not what grows; if they cost too much memory, lower that maximum",
 			a.Trim.Created, a.Trim.bound(), a.Trim.where(), ui.Count(int64(a.entries())))
+	}
+	if a.Trim.Guard {
+		return fmt.Sprintf("the program adds to this only below %s (%s) and it holds %s: big by design, not what grows; if it costs too much memory, lower that bound",
+			a.Trim.bound(), a.Trim.where(), ui.Count(int64(a.entries())))
 	}
 	if a.Trim.Library != "" {
 		return fmt.Sprintf("a cache of the %s package that the program creates at %s with a maximum of %s, holding %s: big by design, not what grows; if it costs too much memory, lower that maximum",

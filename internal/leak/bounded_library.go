@@ -64,6 +64,11 @@ func libraryBound(h *Holder, own []string, src Sources) *Trim {
 			}
 			limit := boundValue(bound, "", sc, own, src)
 			if limit <= 0 {
+				// new QuickLRU(options.fragments): the maximum is in
+				// the options object kept under that name.
+				bound, limit = optionsMaximum(bound, sc, own, src)
+			}
+			if limit <= 0 {
 				continue
 			}
 			t = &Trim{At: Statement{Script: sc, Line: bytes.Count(b[:m[0]], []byte("\n")) + 1, Column: m[0] - start + 1, Text: clipLine(line)},
@@ -79,6 +84,34 @@ func libraryBound(h *Holder, own []string, src Sources) *Trim {
 		eachScript(siblingScripts(own, src), false, src, scan)
 	}
 	return t
+}
+
+// optionsMaximum reads the maximum in the object literal the scripts
+// assign to arg's last name (fragments: { maxSize: 8000 }); "", -1 when
+// there is none.
+func optionsMaximum(arg, script string, own []string, src Sources) (string, int) {
+	m := boundIdentRe.FindStringSubmatch(arg)
+	if m == nil {
+		return "", -1
+	}
+	obj := regexp.MustCompile(`\b` + regexp.QuoteMeta(m[1]) + `\s*[:=]\s*\{`)
+	bound, limit := "", -1
+	eachScript(append([]string{script}, own...), true, src, func(sc string, b []byte) bool {
+		for _, at := range obj.FindAllIndex(b, -1) {
+			body, ok := callArguments(b[at[1]:])
+			if !ok {
+				continue
+			}
+			if o := maxOptionRe.FindStringSubmatch(body); o != nil && o[2] != "" {
+				if v := boundValue(strings.TrimSpace(o[2]), "", sc, own, src); v > 0 {
+					bound, limit = strings.TrimSpace(o[2]), v
+					return true
+				}
+			}
+		}
+		return false
+	})
+	return bound, limit
 }
 
 // libraryScript: a script of an installed package, never the program's.

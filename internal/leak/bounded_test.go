@@ -51,6 +51,9 @@ func TestTrimOf(t *testing.T) {
 			src:    "class B {\n  constructor(o) { this.limit = o.maxBuffered; this.buf = []; }\n  add(x) { this.buf.push(x); if (this.buf.length > this.limit) this.buf = this.buf.slice(-this.limit); }\n}",
 			config: "module.exports = {\n  maxBuffered: 250,\n};", owner: "B",
 			line: 3, bound: "this.limit", limit: 250},
+		{name: "added to only below a capacity (a ring buffer)", kind: "Array", prop: "items", owner: "RingBuffer",
+			src:  "class RingBuffer {\n  constructor(capacity = 120) { this.capacity = capacity; this.items = []; }\n  push(x) {\n    if (this.items.length < this.capacity) this.items.push(x);\n    else this.items[this.head++ % this.capacity] = x;\n  }\n}",
+			line: 4, bound: "this.capacity", limit: 120},
 		{name: "dictionary", kind: "dictionary", prop: "byId",
 			src:  "const byId = {};\nfunction put(id, v) {\n  byId[id] = v;\n  if (Object.keys(byId).length > 100) delete byId[Object.keys(byId)[0]];\n}",
 			line: 4, bound: "100", limit: 100},
@@ -105,21 +108,21 @@ func TestSieveBounded(t *testing.T) {
 		return Suspect{Count: []int64{count / 3, count / 2, count}, Holder: &Holder{Kind: "Array", Name: "entries", Owner: "Trail", Entries: entries},
 			scripts: []string{"/app/trail.js"}, Evidence: "grew"}
 	}
-	kept, notes := sieveBounded([]Suspect{mk(300, 300)}, src)
+	kept, notes := sieveBounded([]Suspect{mk(300, 300)}, src, nil)
 	if len(kept) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "Array Trail.entries grew") || !strings.Contains(notes[0], "this.max (400)") {
 		t.Errorf("filling buffer: kept %v, notes %q", kept, notes)
 	}
-	kept, notes = sieveBounded([]Suspect{mk(900, 900)}, src)
+	kept, notes = sieveBounded([]Suspect{mk(900, 900)}, src, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "that bound does not hold") || !strings.Contains(kept[0].Hint, "never brought it back to 400") {
 		t.Errorf("bound outgrown: kept %+v, notes %q", kept, notes)
 	}
 	// Many collections, each within its bound: still a suspect.
-	kept, notes = sieveBounded([]Suspect{mk(9000, 12)}, src)
+	kept, notes = sieveBounded([]Suspect{mk(9000, 12)}, src, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "trims each Array") {
 		t.Errorf("group of collections: kept %+v, notes %q", kept, notes)
 	}
 	// Without sources nothing changes.
-	if kept, notes = sieveBounded([]Suspect{mk(300, 300)}, nil); len(kept) != 1 || len(notes) != 0 {
+	if kept, notes = sieveBounded([]Suspect{mk(300, 300)}, nil, nil); len(kept) != 1 || len(notes) != 0 {
 		t.Errorf("no sources: kept %v, notes %q", kept, notes)
 	}
 }
@@ -157,6 +160,15 @@ func TestBoundedScenarios(t *testing.T) {
 	}
 	if len(rep.Suspects) > 0 || !strings.Contains(strings.Join(rep.Notes, "\n"), "Pricing.priceFor.cache grew") {
 		t.Errorf("ok-memo-max: %d suspects, notes %q", len(rep.Suspects), rep.Notes)
+	}
+	// Ring buffers, one per tenant of a fixed set, each still filling
+	// toward a capacity read from a setting with a default.
+	rep, err = seriesReport(t, "ok-tenant-rings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) > 0 || !strings.Contains(strings.Join(rep.Notes, "\n"), "adds to each Array only below this.capacity (300), and there are 50 of them in every snapshot") {
+		t.Errorf("ok-tenant-rings: %d suspects, notes %q", len(rep.Suspects), rep.Notes)
 	}
 	// A pool that makes workers only below its maximum, still filling.
 	rep, err = seriesReport(t, "ok-pool-filling")
@@ -250,6 +262,12 @@ func TestLibraryBound(t *testing.T) {
 		{name: "a memoized function's maximum", pkg: "memoizee", ownerName: "evaluateContext",
 			src:  "this.evaluateContext = memoize((ctx) => this.run(ctx), {\n  normalizer: ([c]) => c.id,\n  max: 5000,\n});",
 			line: 1, bound: "5000", limit: 5000},
+		{name: "maximum in a config module one folder up", pkg: "lru-cache", ownerName: "cache",
+			src:    "const cache = new LRUCache({\n  max: opts.max,\n});",
+			config: "", line: 1, bound: "opts.max", limit: 60000},
+		{name: "options object kept under a name", pkg: "quick-lru", ownerName: "fragments",
+			src:  "const DEFAULTS = {\n  fragments: { maxSize: 8000, maxAge: 600000 },\n};\nthis.fragments = new QuickLRU(options.fragments);",
+			line: 4, bound: "8000", limit: 8000},
 		{name: "time bound only", pkg: "lru-cache", ownerName: "cache",
 			src: "const cache = new LRUCache({ ttl: 3600 * 1000 });"},
 		{name: "first argument of a callee that is no cache", pkg: "pg", ownerName: "pool",
@@ -262,12 +280,17 @@ func TestLibraryBound(t *testing.T) {
 			src: "this.reports = lru(100);"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			src := textSources{"/app/svc.js": c.src}
+			own := "/app/svc.js"
+			src := textSources{own: c.src}
 			if c.config != "" {
 				src["/app/config.js"] = c.config
 			}
+			if c.name == "maximum in a config module one folder up" {
+				own = "/app/src/pricing/svc.js"
+				src = textSources{own: c.src, "/app/src/config.js": "module.exports = {\n  cache: {\n    max: 60_000,\n  },\n};"}
+			}
 			h := &Holder{Kind: "Map", Name: "items", Owner: "LRU", OwnerName: c.ownerName, Package: c.pkg}
-			tr := libraryBound(h, []string{"/app/svc.js"}, src)
+			tr := libraryBound(h, []string{own}, src)
 			if wantBound(t, tr, c.line, c.bound, c.limit) && tr.Library != c.pkg {
 				t.Errorf("library %q, want %q", tr.Library, c.pkg)
 			}
@@ -283,11 +306,11 @@ func TestSieveLibraryBound(t *testing.T) {
 		return Suspect{Count: []int64{count / 3, count / 2, count}, Holder: &Holder{Kind: "dictionary", Name: "items", Owner: "LRU", OwnerName: "reports", Package: "tiny-lru", Entries: int(count)},
 			scripts: []string{"/app/svc.js"}, Evidence: "grew"}
 	}
-	kept, notes := sieveBounded([]Suspect{mk(2497)}, src)
+	kept, notes := sieveBounded([]Suspect{mk(2497)}, src, nil)
 	if len(kept) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "it is a cache of the tiny-lru package, created at /app/svc.js:2 with a maximum of MAX (2500)") {
 		t.Errorf("filling cache: kept %v, notes %q", kept, notes)
 	}
-	kept, notes = sieveBounded([]Suspect{mk(4000)}, src)
+	kept, notes = sieveBounded([]Suspect{mk(4000)}, src, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "that bound does not hold") || !strings.Contains(kept[0].Hint, "more than its maximum of 2500") {
 		t.Errorf("maximum outgrown: kept %+v, notes %q", kept, notes)
 	}
@@ -372,5 +395,33 @@ func TestBoundsOfTheProgramsOwnModule(t *testing.T) {
 	}
 	if tr := libraryBound(h, []string{"/app/capped.js"}, src); tr == nil || tr.Limit != 500 {
 		t.Errorf("library bound of the module's own cache: %+v", tr)
+	}
+}
+
+// A setting read with a default, as the bound: the default.
+func TestAssignedValueOfASettingsDefault(t *testing.T) {
+	src := textSources{"/app/settings.js": "const int = (n, d) => d;\nmodule.exports = {\n  auditHistory: int('INTAKE_AUDIT_HISTORY', 20_000),\n};"}
+	if v, _ := assignedValue("auditHistory", []string{"/app/settings.js"}, src); v != 20000 {
+		t.Errorf("value %d, want the default 20000", v)
+	}
+}
+
+// A group of collections each within its bound is filling while their
+// number stays the same; when it grows, it stays a suspect.
+func TestSteadyGroup(t *testing.T) {
+	for _, c := range []struct {
+		hc           []int64
+		total, limit int
+		want         bool
+	}{
+		{[]int64{300, 300, 300}, 26473, 120, true},
+		{[]int64{300, 300, 300}, 40000, 120, false}, // more than they can hold
+		{[]int64{100, 200, 300}, 26473, 120, false}, // more of them
+		{[]int64{1, 1, 1}, 50, 120, false},          // one collection: not a group
+		{nil, 10, 120, false},
+	} {
+		if got := steadyGroup(c.hc, c.total, c.limit); got != c.want {
+			t.Errorf("steadyGroup(%v, %d, %d) = %v, want %v", c.hc, c.total, c.limit, got, c.want)
+		}
 	}
 }

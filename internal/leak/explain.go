@@ -106,6 +106,11 @@ func (x *explainer) explain(s *Suspect) {
 		// The collection itself grows: it is the holder.
 		s.Pattern = PatternCollection
 		s.Holder = &Holder{Class: g.ClassName(rep), ID: g.ID(rep), Kind: collectionKind(g, rep)}
+		if repIndex < len(raw) && raw[repIndex].node == rep {
+			// Whose field it is (lru-cache's #keyMap): the owner's
+			// package and the program's name for it.
+			x.ownerOf(s.Holder, raw, repIndex)
+		}
 		s.RootClass = s.Holder.Class
 		if h := x.listenerArray(rep); h != nil {
 			// An emitter's listener list: its listeners' leak.
