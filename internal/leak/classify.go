@@ -68,6 +68,12 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 			return PatternEventListener, h
 		}
 		if timerHolder(name(holder)) {
+			if listOwner != noShape && int(s.NodeType[rep]) != nt.Closure {
+				// A chain below one timer (spans linked by parent
+				// in its AsyncLocalStorage store): the chain grows,
+				// not the timers.
+				return PatternCollection, &Holder{Class: g.ClassName(listOwner), ID: g.ID(listOwner), Kind: "linked list"}
+			}
 			return PatternTimer, nil
 		}
 		switch name(holder) {

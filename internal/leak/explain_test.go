@@ -185,6 +185,10 @@ func TestMechanismHints(t *testing.T) {
 	for _, c := range []struct{ name, want string }{
 		{"events-on", "events.on()"},
 		{"stream-backpressure", "backpressure"},
+		// Spans chained by enterWith() below one pending immediate.
+		{"als-chain", "storage.run(store, fn)"},
+		// Functions as a Map's values: a cache of compiled code.
+		{"template-cache", "a cache of compiled code"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, s := topSuspect(t, c.name, 3)

@@ -25,7 +25,7 @@ var controlCorpus = []string{
 
 // leakCorpus is every leaking program of testdata/scenarios.
 var leakCorpus = []string{
-	"abort-signal", "async-await", "bound-listener", "bound-server", "buffer-concat", "buffer-slices",
+	"abort-signal", "als-chain", "async-await", "bound-listener", "bound-server", "buffer-concat", "buffer-slices",
 	"closures", "dictionary", "event-listener", "events-on", "exit-once", "finalizer-held", "fn-cache", "http-sessions",
 	"interval", "late-log", "lib-actor", "lib-ajv", "lib-lodash", "lib-memoizer", "lib-views", "linked-list", "named-subscriber", "observer-table", "retry-list", "session-history", "map-cache", "noisy", "number-series", "pollers",
 	"pending-calls", "pipe-logger", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",

@@ -147,3 +147,16 @@ func TestFunctionCacheHint(t *testing.T) {
 		t.Errorf("hint %q: want a cache of compiled code keyed per call", s.Hint)
 	}
 }
+
+// An rxjs ReplaySubject without a buffer size keeps every value: the
+// package's fix, with the program's name for it.
+func TestReplaySubjectHint(t *testing.T) {
+	s := &Suspect{Holder: &Holder{Kind: "Array", Name: "_buffer", Owner: "ReplaySubject", OwnerName: "points$", Package: "rxjs"}}
+	h := libraryHint(s, " (20000 → 60000)")
+	if !strings.Contains(h, "ReplaySubject points$ (rxjs) only grows (20000 → 60000)") || !strings.Contains(h, "new ReplaySubject(10000, 60000)") {
+		t.Errorf("hint %q", h)
+	}
+	if st := addsPattern(s.Holder); st == nil || !st.MatchString("points$.next(normalize(p))") {
+		t.Errorf("adds pattern %v, want points$.next(", st)
+	}
+}

@@ -144,6 +144,7 @@ var libraryAdds = map[string]string{
 	"ajv":         "compile|addSchema|validate",
 	"prom-client": "labels|inc|observe|set|startTimer",
 	"keyv":        "set",
+	"rxjs":        "next",
 }
 
 var identRe = regexp.MustCompile(`^[A-Za-z_$][\w$]*$`)
