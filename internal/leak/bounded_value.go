@@ -1,0 +1,213 @@
+// The value of a bound, read from the program's source: a literal, a
+// constant, a default, an option, a setting's default, a constructor's
+// argument, in the script that uses it, its folder or the folder above
+// (a config module). Shared by trims, library caches and creation caps.
+
+package leak
+
+import (
+	"bytes"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// eachScript calls f with the text of each script, then (with siblings)
+// of the other scripts of their folders, until f returns true.
+func eachScript(scripts []string, siblings bool, src Sources, f func(script string, b []byte) bool) {
+	seen := map[string]bool{}
+	try := func(list []string) bool {
+		for _, sc := range list {
+			if seen[sc] {
+				continue
+			}
+			seen[sc] = true
+			if b, ok := src.Read(sc); ok && f(sc, b) {
+				return true
+			}
+		}
+		return false
+	}
+	if try(scripts) || !siblings {
+		return
+	}
+	for _, sc := range scripts {
+		if try(src.Siblings(sc)) {
+			return
+		}
+	}
+}
+
+// siblingScripts are the other scripts of the folders of scripts.
+func siblingScripts(scripts []string, src Sources) []string {
+	var out []string
+	for _, sc := range scripts {
+		for _, o := range src.Siblings(sc) {
+			if !slices.Contains(scripts, o) && !slices.Contains(out, o) {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+var (
+	boundLiteralRe = regexp.MustCompile(`^\d[\d_]*$`)
+	boundIdentRe   = regexp.MustCompile(`([A-Za-z_$][\w$]*)\s*(?:-\s*1)?$`)
+)
+
+// boundValue is the value of a trim's bound: a literal, or the largest
+// number the source assigns to its last name (const MAX = 300, a
+// parameter's default windowSize = 300, an option { max: 300 }, a
+// fallback max ?? 300), following one assignment from another name
+// (this.limit = opts.maxEntries); -1 when there is none.
+func boundValue(bound, owner, script string, own []string, src Sources) int {
+	if boundLiteralRe.MatchString(bound) {
+		return atoiBound(bound)
+	}
+	m := boundIdentRe.FindStringSubmatch(bound)
+	if m == nil {
+		return -1
+	}
+	scripts := append([]string{script}, own...)
+	v, from := assignedValue(m[1], scripts, src)
+	names := append([]string{m[1]}, from...)
+	for _, o := range from {
+		if w, _ := assignedValue(o, scripts, src); w > v {
+			v = w
+		}
+	}
+	if v < 0 && owner != "" {
+		v = constructorArgument(owner, names, scripts, src)
+	}
+	return v
+}
+
+// constructorArgument is the largest number passed to `new owner(...)` in
+// the place of a constructor parameter called one of names (new
+// QuoteCache(5000, 60000) for constructor(maxEntries, ttlMs)), -1 for none.
+func constructorArgument(owner string, names []string, scripts []string, src Sources) int {
+	pos := -1
+	eachScript(scripts, true, src, func(_ string, b []byte) bool {
+		lines := bytes.Split(b, []byte("\n"))
+		from, to, ok := classBody(lines, owner)
+		if !ok {
+			return false
+		}
+		for _, line := range lines[from:to] {
+			if m := constructorRe.FindSubmatch(line); m != nil {
+				for i, p := range strings.Split(string(m[1]), ",") {
+					if slices.Contains(names, strings.TrimSpace(p)) {
+						pos = i
+					}
+				}
+				return true
+			}
+		}
+		return false
+	})
+	if pos < 0 {
+		return -1
+	}
+	call := regexp.MustCompile(`\bnew\s+` + regexp.QuoteMeta(owner) + `\s*\(([^()]*)\)`)
+	best := -1
+	eachScript(scripts, true, src, func(_ string, b []byte) bool {
+		for _, m := range call.FindAllSubmatch(b, -1) {
+			args := strings.Split(string(m[1]), ",")
+			if pos < len(args) {
+				arg := strings.TrimSpace(args[pos])
+				v := atoiBound(arg)
+				if m := boundIdentRe.FindStringSubmatch(arg); v < 0 && m != nil {
+					// new AuditTrail(settings.auditHistory): the
+					// value assigned to that name.
+					v, _ = assignedValue(m[1], scripts, src)
+				}
+				if v > best {
+					best = v
+				}
+			}
+		}
+		return false
+	})
+	return best
+}
+
+var constructorRe = regexp.MustCompile(`\bconstructor\s*\(([^(){}=]*)\)`)
+
+// assignedValue is the largest number the scripts assign to name, or
+// failing that the other scripts of their folders, or of the folders above
+// them (a config module), -1 for none, and the names it is assigned from.
+func assignedValue(name string, scripts []string, src Sources) (int, []string) {
+	n := regexp.QuoteMeta(name)
+	// A literal, after a fallback (?? 300, || 300) or as the last
+	// argument of a call that reads a setting with a default
+	// (int('AUDIT_HISTORY', 20_000)).
+	num := regexp.MustCompile(`\b` + n + `\s*(?::|=)(?:[^=>;,}\n]*?(?:\?\?|\|\|))?\s*(\d[\d_]*)\b(?:\s*[,;)}\n]|\s*$)|\b` + n + `\s*[:=]\s*[\w$.]+\s*\([^()\n]*,\s*(\d[\d_]*)\s*\)`)
+	ref := regexp.MustCompile(`\b` + n + `\s*[:=]\s*(?:[A-Za-z_$][\w$]*\s*\.\s*)*([A-Za-z_$][\w$]*)\s*(?:[,;)}]|$)`)
+	best := -1
+	var from []string
+	scan := func(_ string, b []byte) bool {
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			for _, sm := range num.FindAllSubmatchIndex(line, -1) {
+				if commentBefore(line, sm[0]) {
+					continue
+				}
+				g := 2
+				if sm[2] < 0 {
+					g = 4 // the call's default
+				}
+				if v := atoiBound(string(line[sm[g]:sm[g+1]])); v > best {
+					best = v
+				}
+			}
+			for _, sm := range ref.FindAllSubmatchIndex(line, -1) {
+				o := string(line[sm[2]:sm[3]])
+				if o != name && len(from) < 4 && !commentBefore(line, sm[0]) && !slices.Contains(from, o) {
+					from = append(from, o)
+				}
+			}
+		}
+		return false
+	}
+	eachScript(scripts, false, src, scan)
+	if best < 0 {
+		eachScript(scripts, true, src, scan)
+	}
+	if best < 0 {
+		// A config module one folder up (src/config.js for
+		// src/pricing/quote-cache.js).
+		eachScript(parentScripts(scripts, src), false, src, scan)
+	}
+	return best, from
+}
+
+// parentScripts are the scripts of the folders above scripts' folders.
+func parentScripts(scripts []string, src Sources) []string {
+	var out []string
+	for _, sc := range scripts {
+		i := strings.LastIndexAny(sc, `/\`)
+		if i <= 0 {
+			continue
+		}
+		j := strings.LastIndexAny(sc[:i], `/\`)
+		if j < 0 || strings.HasSuffix(sc[:i], "node_modules") {
+			continue
+		}
+		// Siblings of a file name in the folder above lists that folder.
+		for _, o := range src.Siblings(sc[:j+1] + sc[i+1:]) {
+			if !slices.Contains(out, o) && !slices.Contains(scripts, o) {
+				out = append(out, o)
+			}
+		}
+	}
+	return out
+}
+
+func atoiBound(s string) int {
+	v, err := strconv.Atoi(strings.ReplaceAll(s, "_", ""))
+	if err != nil {
+		return -1
+	}
+	return v
+}
