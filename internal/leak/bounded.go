@@ -105,11 +105,8 @@ func trimOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
 	if h == nil || h.Package != "" || src == nil {
 		return nil
 	}
-	name := h.Name
-	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		name = name[i+1:]
-	}
-	if !identRe.MatchString(name) {
+	name, ok := lastName(h.Name)
+	if !ok {
 		return nil
 	}
 	test, remove := trimPatterns(h.Kind, name)
@@ -127,6 +124,13 @@ func trimOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
 		t.Limit = boundValue(t.Bound, h.Owner, t.At.Script, own, src)
 	}
 	return t
+}
+
+// lastName is the last name of a dotted one ("items" of "reports.items"),
+// and whether it is an identifier the source can spell.
+func lastName(dotted string) (string, bool) {
+	name := dotted[strings.LastIndexByte(dotted, '.')+1:]
+	return name, identRe.MatchString(name)
 }
 
 // findTrim looks for a size test of h's collection (kept in name) with

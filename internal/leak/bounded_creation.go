@@ -32,7 +32,7 @@ func creationCap(class string, own []string, src Sources) *Trim {
 	var caps []*Trim
 	seen, free := false, false // a creation seen; one not guarded
 	scan := func(sc string, b []byte) bool {
-		if libraryScript(sc) || !create.Match(b) {
+		if libraryPackage(sc) != "" || !create.Match(b) {
 			return false
 		}
 		lines := bytes.Split(b, []byte("\n"))

@@ -29,18 +29,15 @@ func libraryBound(h *Holder, own []string, src Sources) *Trim {
 	if h == nil || h.Package == "" || h.OwnerName == "" || src == nil || len(own) == 0 {
 		return nil
 	}
-	name := h.OwnerName
-	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		name = name[i+1:]
-	}
-	if !identRe.MatchString(name) {
+	name, ok := lastName(h.OwnerName)
+	if !ok {
 		return nil
 	}
 	create := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\s*[:=]\s*(?:await\s+)?(?:new\s+)?([A-Za-z_$][\w$.]*)\s*\(`)
 	var t *Trim
 	created := false // a creation was seen: the first script that has one decides
 	scan := func(sc string, b []byte) bool {
-		if libraryScript(sc) {
+		if libraryPackage(sc) != "" {
 			return false
 		}
 		for _, m := range create.FindAllSubmatchIndex(b, -1) {
@@ -112,11 +109,6 @@ func optionsMaximum(arg, script string, own []string, src Sources) (string, int)
 		return false
 	})
 	return bound, limit
-}
-
-// libraryScript: a script of an installed package, never the program's.
-func libraryScript(sc string) bool {
-	return strings.Contains(sc, "/node_modules/") || strings.Contains(sc, `\node_modules\`)
 }
 
 // callArguments is the text of a call's arguments, b starting just after

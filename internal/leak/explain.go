@@ -227,19 +227,10 @@ func (x *explainer) explain(s *Suspect) {
 	if x.scripts {
 		s.scripts = x.programScripts(s.Location, shownRaw)
 	}
+	s.functions = int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure
 	s.Hint = hint(s)
 	if stuck != "" {
 		s.Hint = fmt.Sprintf("resolve functions of awaited promises pile up in %s%s and are never called, so %s() calls wait at their await forever: call (or reject) every queued waiter, release in a finally block so no error path skips it, and reject the waiters on timeout or shutdown", stuck, countRange(s), s.Location.Function)
-	}
-	if s.Pattern == PatternCollection && !s.collection && s.Holder != nil && (s.Holder.Kind == "Map" || s.Holder.Kind == "dictionary") &&
-		int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure && mechanismHint(s, "") == "" && libraryHint(s, "") == "" {
-		// Functions as a Map's values (handlebars templates compiled
-		// per subject line): a cache of compiled code too.
-		what := s.Holder.Name
-		if s.Holder.Owner != "" {
-			what = s.Holder.Field()
-		}
-		s.Hint = functionCacheHint(what, countRange(s))
 	}
 	if s.Pattern == PatternClosure && s.Holder == nil && repIndex >= 1 {
 		// Kept as the values of a dictionary or a Map: a cache of

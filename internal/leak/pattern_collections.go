@@ -273,6 +273,15 @@ func collectionHint(s *Suspect, per string) string {
 	if h := libraryHint(s, per); h != "" {
 		return h
 	}
+	if h := s.Holder; h != nil && s.functions && !s.collection && (h.Kind == "Map" || h.Kind == "dictionary") {
+		// Functions as a Map's values (handlebars templates compiled
+		// per subject line): a cache of compiled code.
+		what := h.Name
+		if h.Owner != "" {
+			what = h.Field()
+		}
+		return functionCacheHint(what, per)
+	}
 	if h := s.Holder; h != nil && h.wrapped && memoName(h.Name) {
 		fn := h.OwnerName
 		if h.Owner != "" {

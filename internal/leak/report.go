@@ -122,6 +122,7 @@ type Suspect struct {
 	localized  bool   // Count and RetainedSize narrowed to the holder (see localize)
 	single     bool   // from one snapshot: accumulation, not growth (single.go)
 	settled    bool   // the leaked objects are settled promises or their results
+	functions  bool   // the leaked objects are functions (closures)
 	// pendingSlot: the entries keep the resolve (or reject) function of a
 	// promise still pending in this property ("PendingCall.resolve").
 	pendingSlot string
