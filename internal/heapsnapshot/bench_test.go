@@ -96,16 +96,27 @@ func BenchmarkParseUintsFile(b *testing.B) {
 		i := bytes.Index(data, []byte(`"`+key+`":[`)) + len(key) + 4
 		j := i + bytes.IndexByte(data[i:], ']')
 		text := data[i:j]
-		b.Run(key, func(b *testing.B) {
-			dst := make([]uint32, 0, len(text)/2+1)
-			b.SetBytes(int64(len(text)))
-			for b.Loop() {
-				var bad int
-				if dst, bad, _ = parseUints(text, dst[:0]); bad >= 0 {
-					b.Fatal("parse error")
-				}
+		for _, blocks := range []bool{false, true} {
+			if blocks && !hasClassify {
+				continue
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(dst)), "ns/num")
-		})
+			name := key + "/per-number"
+			if blocks {
+				name = key + "/blocks"
+			}
+			b.Run(name, func(b *testing.B) {
+				defer func(u bool) { useBlocks = u }(useBlocks)
+				useBlocks = blocks
+				dst := make([]uint32, 0, len(text)/2+1)
+				b.SetBytes(int64(len(text)))
+				for b.Loop() {
+					var bad int
+					if dst, bad, _ = parseUints(text, dst[:0]); bad >= 0 {
+						b.Fatal("parse error")
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(dst)), "ns/num")
+			})
+		}
 	}
 }

@@ -346,6 +346,9 @@ func parseUints(b []byte, dst []uint32) ([]uint32, int, string) {
 	k := len(dst)
 	out := dst[:cap(dst)]
 	i := 0
+	if useBlocks && n >= 256 {
+		i, k = blockUints(b, out, k)
+	}
 	for {
 		var v uint64
 		start := i

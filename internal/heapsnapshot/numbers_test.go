@@ -114,5 +114,80 @@ func FuzzParseUints(f *testing.F) {
 		if ok && !slices.Equal(got, want) {
 			t.Fatalf("%q: got %v, want %v", s, got, want)
 		}
+		// Repeated past a few blocks, the block scanner reads it: the
+		// same numbers or the same error as the per-number scanner.
+		if hasClassify {
+			long := []byte(strings.Repeat(s+",", 400/(len(s)+1)+2) + s + "]1234567890123456")
+			long = long[:len(long)-17]
+			defer func(u bool) { useBlocks = u }(useBlocks)
+			useBlocks = false
+			want, wantBad, wantMsg := parseUints(long, nil)
+			useBlocks = true
+			got, gotBad, gotMsg := parseUints(long, nil)
+			if gotBad != wantBad || gotMsg != wantMsg || (wantBad < 0 && !slices.Equal(got, want)) {
+				t.Fatalf("%q repeated: blocks %d %q, per number %d %q", s, gotBad, gotMsg, wantBad, wantMsg)
+			}
+		}
 	})
+}
+
+// TestBlockUints compares the block scanner with the per-number one on long
+// V8-like lists, clean and with one byte changed, cut at every length near
+// the block boundaries: same numbers, same error at the same offset.
+func TestBlockUints(t *testing.T) {
+	if !hasClassify {
+		t.Skip("no vector unit: parseUints never uses the block scanner")
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for iter := 0; iter < 3000; iter++ {
+		var sb strings.Builder
+		n := 20 + r.IntN(600)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				sb.WriteString([]string{",", ",", ",", "\n,", ",\n", " , "}[r.IntN(6)])
+			}
+			switch r.IntN(6) {
+			case 0:
+				sb.WriteString(strconv.Itoa(r.IntN(10)))
+			case 1, 2:
+				sb.WriteString(strconv.Itoa(r.IntN(100000)))
+			case 3:
+				sb.WriteString(strconv.FormatUint(uint64(r.Uint32()), 10))
+			case 4:
+				sb.WriteString(strconv.Itoa(10_000_000 + r.IntN(90_000_000)))
+			default:
+				sb.WriteString(strings.Repeat("0", r.IntN(4)) + strconv.Itoa(r.IntN(1000)))
+			}
+		}
+		s := []byte(sb.String())
+		if iter%2 == 1 {
+			bad := []byte("x,, 9-.e]4\t\r\n0")
+			s[r.IntN(len(s))] = bad[r.IntN(len(bad))]
+		}
+		if iter%5 == 0 {
+			// Long runs: 11 and more digits, values past 32 bits.
+			at := r.IntN(len(s))
+			s = append(s[:at], append([]byte(strings.Repeat("9", 8+r.IntN(5))), s[at:]...)...)
+		}
+		cut := len(s)
+		if iter%3 == 0 {
+			cut = len(s) - r.IntN(min(len(s), 130))
+		}
+		buf := append(append([]byte(nil), s[:cut]...), "]1234567890123456"...)
+		useBlocks = false
+		want, wantBad, wantMsg := parseUints(buf[:cut], nil)
+		useBlocks = true
+		got, gotBad, gotMsg := parseUints(buf[:cut], nil)
+		if gotBad != wantBad || gotMsg != wantMsg || (wantBad < 0 && !slices.Equal(got, want)) {
+			t.Fatalf("%q:\nblocks    %d %q %v\nper number %d %q %v", buf[:cut], gotBad, gotMsg, got, wantBad, wantMsg, want)
+		}
+		// A clean list is the block scanner's to the last two blocks: it
+		// must not hand over early (correct, but as slow as before).
+		if iter%2 == 0 && iter%5 != 0 {
+			out := make([]uint32, len(s))
+			if i, _ := blockUints(buf[:cut], out, 0); i < cut-128-16 {
+				t.Fatalf("%q: the block scanner stopped at %d of %d", buf[:cut], i, cut)
+			}
+		}
+	}
 }

@@ -1,0 +1,93 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func classifyAVX2(src *byte, blocks int, d, c, v *uint64)
+TEXT ·classifyAVX2(SB), NOSPLIT, $0-40
+	MOVQ src+0(FP), SI
+	MOVQ blocks+8(FP), CX
+	MOVQ d+16(FP), DI
+	MOVQ c+24(FP), R8
+	MOVQ v+32(FP), R9
+
+	MOVQ $0x30, AX // '0'
+	MOVQ AX, X0
+	VPBROADCASTB X0, Y0
+	MOVQ $0x09, AX // 9, and '\t'
+	MOVQ AX, X1
+	VPBROADCASTB X1, Y1
+	MOVQ $0x2c, AX // ','
+	MOVQ AX, X2
+	VPBROADCASTB X2, Y2
+	MOVQ $0x20, AX // ' '
+	MOVQ AX, X3
+	VPBROADCASTB X3, Y3
+	MOVQ $0x0a, AX // '\n'
+	MOVQ AX, X4
+	VPBROADCASTB X4, Y4
+	MOVQ $0x0d, AX // '\r'
+	MOVQ AX, X5
+	VPBROADCASTB X5, Y5
+
+loop:
+	TESTQ CX, CX
+	JZ    done
+
+	// Low 32 bytes.
+	VMOVDQU   (SI), Y6
+	VPSUBB    Y0, Y6, Y7  // x - '0'
+	VPMINUB   Y1, Y7, Y8  // min(x - '0', 9)
+	VPCMPEQB  Y8, Y7, Y7  // digit: x - '0' <= 9
+	VPCMPEQB  Y2, Y6, Y8  // comma
+	VPCMPEQB  Y3, Y6, Y9  // whitespace
+	VPCMPEQB  Y4, Y6, Y10
+	VPOR      Y10, Y9, Y9
+	VPCMPEQB  Y5, Y6, Y10
+	VPOR      Y10, Y9, Y9
+	VPCMPEQB  Y1, Y6, Y10
+	VPOR      Y10, Y9, Y9
+	VPOR      Y7, Y9, Y9
+	VPOR      Y8, Y9, Y9  // valid
+	VPMOVMSKB Y7, AX
+	VPMOVMSKB Y8, BX
+	VPMOVMSKB Y9, DX
+
+	// High 32 bytes.
+	VMOVDQU   32(SI), Y6
+	VPSUBB    Y0, Y6, Y7
+	VPMINUB   Y1, Y7, Y8
+	VPCMPEQB  Y8, Y7, Y7
+	VPCMPEQB  Y2, Y6, Y8
+	VPCMPEQB  Y3, Y6, Y9
+	VPCMPEQB  Y4, Y6, Y10
+	VPOR      Y10, Y9, Y9
+	VPCMPEQB  Y5, Y6, Y10
+	VPOR      Y10, Y9, Y9
+	VPCMPEQB  Y1, Y6, Y10
+	VPOR      Y10, Y9, Y9
+	VPOR      Y7, Y9, Y9
+	VPOR      Y8, Y9, Y9
+	VPMOVMSKB Y7, R10
+	VPMOVMSKB Y8, R11
+	VPMOVMSKB Y9, R12
+
+	SHLQ $32, R10
+	ORQ  R10, AX
+	SHLQ $32, R11
+	ORQ  R11, BX
+	SHLQ $32, R12
+	ORQ  R12, DX
+	MOVQ AX, (DI)
+	MOVQ BX, (R8)
+	MOVQ DX, (R9)
+
+	ADDQ $64, SI
+	ADDQ $8, DI
+	ADDQ $8, R8
+	ADDQ $8, R9
+	DECQ CX
+	JMP  loop
+
+done:
+	VZEROUPPER
+	RET
