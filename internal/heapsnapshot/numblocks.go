@@ -111,8 +111,16 @@ func blockNumbers(at, o unsafe.Pointer, k int, starts, ends uint64, across uintp
 		if e-p < 8 {
 			val = digits8((x & loNibbles) << ((7 - (e - p)) * 8))
 		} else {
-			var ok bool
-			if val, ok = longNumber(at, p, e, x); !ok {
+			// 9 or 10 digits (node ids and edge targets of heaps of
+			// millions of nodes): the first 8 from x, then one by one.
+			if e-p > 9 {
+				return k, false
+			}
+			val = digits8(x&loNibbles)*10 + uint64(*(*byte)(unsafe.Add(at, p+8))-'0')
+			if e-p == 9 {
+				val = val*10 + uint64(*(*byte)(unsafe.Add(at, p+9))-'0')
+			}
+			if val > math.MaxUint32 {
 				return k, false
 			}
 		}
@@ -120,19 +128,4 @@ func blockNumbers(at, o unsafe.Pointer, k int, starts, ends uint64, across uintp
 		k++
 	}
 	return k, true
-}
-
-// longNumber is the value of the 9 or 10 digits from p to e at at (x holds
-// the first 8), or false.
-//
-//go:noinline
-func longNumber(at unsafe.Pointer, p, e uintptr, x uint64) (uint64, bool) {
-	if e-p > 9 {
-		return 0, false
-	}
-	val := digits8(x & loNibbles)
-	for q := p + 8; q <= e; q++ {
-		val = val*10 + uint64(*(*byte)(unsafe.Add(at, q))-'0')
-	}
-	return val, val <= math.MaxUint32
 }
