@@ -96,17 +96,13 @@ func BenchmarkParseUintsFile(b *testing.B) {
 		i := bytes.Index(data, []byte(`"`+key+`":[`)) + len(key) + 4
 		j := i + bytes.IndexByte(data[i:], ']')
 		text := data[i:j]
-		for _, blocks := range []bool{false, true} {
-			if blocks && !hasClassify {
+		for _, mode := range []string{"per-number", "blocks-go", "blocks"} {
+			if mode != "per-number" && !hasClassify {
 				continue
 			}
-			name := key + "/per-number"
-			if blocks {
-				name = key + "/blocks"
-			}
-			b.Run(name, func(b *testing.B) {
-				defer func(u bool) { useBlocks = u }(useBlocks)
-				useBlocks = blocks
+			b.Run(key+"/"+mode, func(b *testing.B) {
+				defer func(u, a bool) { useBlocks, useBlockAsm = u, a }(useBlocks, useBlockAsm)
+				useBlocks, useBlockAsm = mode != "per-number", mode == "blocks"
 				dst := make([]uint32, 0, len(text)/2+1)
 				b.SetBytes(int64(len(text)))
 				for b.Loop() {

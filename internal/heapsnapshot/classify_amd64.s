@@ -91,3 +91,95 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func blockNumbersAsm(at, o unsafe.Pointer, starts, ends uint64, across uintptr) (n int, ok bool)
+// blockNumbers in assembly: the same loop with the constants in registers
+// and shifts that need no CL (BMI2).
+TEXT ·blockNumbersAsm(SB), NOSPLIT, $0-49
+	MOVQ at+0(FP), SI
+	MOVQ o+8(FP), DI
+	MOVQ starts+16(FP), R8
+	MOVQ ends+24(FP), R9
+	MOVQ across+32(FP), R10
+	MOVQ DI, R13 // o, to count what was stored
+	MOVQ $0x0F0F0F0F0F0F0F0F, R11
+	MOVQ $0x00FF00FF00FF00FF, R12
+
+loop:
+	TESTQ   R8, R8
+	JZ      done
+	TZCNTQ  R8, CX      // p: where the number starts
+	BLSRQ   R8, R8
+	TZCNTQ  R9, DX      // e: its last digit (64: in the next block)
+	BLSRQ   R9, R9
+	CMPQ    DX, $64
+	CMOVQEQ R10, DX
+	SUBQ    CX, DX      // digits - 1
+	MOVQ    (SI)(CX*1), BX
+	ANDQ    R11, BX
+	CMPQ    DX, $8
+	JAE     long
+	MOVQ    $7, AX
+	SUBQ    DX, AX
+	SHLQ    $3, AX
+	SHLXQ   AX, BX, BX  // the digits at the top: leading zeros below
+	IMUL3Q  $2561, BX, BX
+	SHRQ    $8, BX
+	ANDQ    R12, BX
+	IMUL3Q  $6553601, BX, BX
+	SHRQ    $16, BX
+	MOVQ    $0x0000FFFF0000FFFF, AX
+	ANDQ    AX, BX
+	MOVQ    $42949672960001, AX
+	IMULQ   AX, BX
+	SHRQ    $32, BX
+	MOVL    BX, (DI)
+	ADDQ    $4, DI
+	JMP     loop
+
+long:
+	// 9 or 10 digits: the first 8 from BX, then one by one.
+	CMPQ    DX, $9
+	JA      bail
+	IMUL3Q  $2561, BX, BX
+	SHRQ    $8, BX
+	ANDQ    R12, BX
+	IMUL3Q  $6553601, BX, BX
+	SHRQ    $16, BX
+	MOVQ    $0x0000FFFF0000FFFF, AX
+	ANDQ    AX, BX
+	MOVQ    $42949672960001, AX
+	IMULQ   AX, BX
+	SHRQ    $32, BX
+	MOVBQZX 8(SI)(CX*1), AX
+	SUBQ    $48, AX
+	LEAQ    (BX)(BX*4), BX
+	LEAQ    (AX)(BX*2), BX
+	CMPQ    DX, $9
+	JNE     checked
+	MOVBQZX 9(SI)(CX*1), AX
+	SUBQ    $48, AX
+	LEAQ    (BX)(BX*4), BX
+	LEAQ    (AX)(BX*2), BX
+
+checked:
+	MOVL    $0xFFFFFFFF, AX
+	CMPQ    BX, AX
+	JA      bail
+	MOVL    BX, (DI)
+	ADDQ    $4, DI
+	JMP     loop
+
+done:
+	SUBQ R13, DI
+	SHRQ $2, DI
+	MOVQ DI, n+40(FP)
+	MOVB $1, ok+48(FP)
+	RET
+
+bail:
+	SUBQ R13, DI
+	SHRQ $2, DI
+	MOVQ DI, n+40(FP)
+	MOVB $0, ok+48(FP)
+	RET

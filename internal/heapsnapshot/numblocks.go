@@ -10,8 +10,12 @@ import (
 // masks (3 words a block) stay in the first-level cache.
 const blockWindow = 64
 
-// useBlocks turns the block scanner off (tests compare the two paths).
-var useBlocks = hasClassify
+// useBlocks turns the block scanner off, and useBlockAsm its number loop
+// in assembly where there is one (tests compare the paths).
+var (
+	useBlocks   = hasClassify
+	useBlockAsm = true
+)
 
 // blockUints parses the leading run of b that holds only digits, commas
 // and JSON whitespace in number, comma, number order, 64 bytes at a time:
@@ -75,7 +79,7 @@ func blockUints(b []byte, out []uint32, k int) (i, kOut int) {
 			across := 63 + uintptr(bits.TrailingZeros64(^d[j+1]))
 			at := unsafe.Add(unsafe.Pointer(unsafe.SliceData(b)), off)
 			var ok bool
-			if k, ok = blockNumbers(at, o, k, starts, ends, across); !ok {
+			if k, ok = blockNumbersFast(at, o, k, starts, ends, across); !ok {
 				return i, kOut
 			}
 			if cj != 0 {
