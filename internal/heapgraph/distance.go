@@ -163,15 +163,13 @@ func (a *analysis) calculateDistances() {
 func (a *analysis) bfs(queue []uint32, dist []int32, f *distanceFilter) {
 	s := a.s
 	weak := s.EdgeTypeIndex.Weak
+	firstEdge, edgeTo := s.FirstEdge, s.EdgeTo
 	for i := 0; i < len(queue); i++ {
 		v := queue[i]
 		d := dist[v] + 1
-		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-			if int(s.EdgeType(e)) == weak {
-				continue
-			}
-			to := s.EdgeTo[e]
-			if dist[to] != NoDistance {
+		for e, end := firstEdge[v], firstEdge[v+1]; e < end; e++ {
+			to := edgeTo[e]
+			if dist[to] != NoDistance || int(s.EdgeType(e)) == weak {
 				continue
 			}
 			if !f.allow(v, e) {
