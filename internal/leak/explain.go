@@ -110,6 +110,7 @@ func (x *explainer) explain(s *Suspect) {
 			// Whose field it is (lru-cache's #keyMap): the owner's
 			// package and the program's name for it.
 			x.ownerOf(s.Holder, raw, repIndex)
+			x.valueOfMap(s.Holder, raw, repIndex)
 		}
 		s.RootClass = s.Holder.Class
 		if h := x.listenerArray(rep); h != nil {
@@ -237,7 +238,9 @@ func (x *explainer) explain(s *Suspect) {
 		// functions, not callbacks to unregister.
 		for k := repIndex - 1; k >= 0 && k >= repIndex-2; k-- {
 			v := path[k].Node
-			if kind := collectionKind(g, v); kind == "dictionary" || kind == "Map" {
+			if kind := collectionKind(g, v); kind == "Array" {
+				break // a list of functions per key: callbacks, not a cache
+			} else if kind == "dictionary" || kind == "Map" {
 				s.Hint = functionCacheHint(x.slotName(v), countRange(s))
 				break
 			}

@@ -46,7 +46,61 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 			return h
 		}
 	}
+	// A table of callback lists, one per event, under any name
+	// (nanoevents' events, a hand-rolled emitter's handlers): the list
+	// is an Array of functions kept under the event's name.
+	if k > 0 && k+1 < len(raw) && s.NodeNameString(v) == "Array" && raw[k].edgeType == "property" &&
+		int(s.NodeType[raw[k+1].node]) == s.NodeTypeIndex.Closure && x.callbackTable(raw[k-1].node) {
+		em := raw[k-1].node
+		table := ""
+		if k >= 2 {
+			em, table = raw[k-2].node, raw[k-1].edgeName
+			if k >= 3 && raw[k-2].edgeType == "property" {
+				table = raw[k-2].edgeName + "." + table // bus.events
+			}
+		}
+		return &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em), Table: table,
+			Event: raw[k].edgeName, Listeners: x.listenerCount(v)}
+	}
 	return nil
+}
+
+// callbackTable reports whether t is a table of callback lists: a plain
+// object (an instance of a class is something else: a Semaphore's queue
+// of waiters) and, of the (up to 16) Arrays among its properties, at least
+// two thirds hold only functions (the first 8 elements looked at). A
+// table of records or of arrays of data is not one.
+func (x *explainer) callbackTable(t uint32) bool {
+	s := x.g.S
+	if x.g.ClassName(t) != "Object" {
+		return false
+	}
+	lists, arrays := 0, 0
+	for e := s.FirstEdge[t]; e < s.FirstEdge[t+1] && arrays < 16; e++ {
+		if int(s.EdgeType(e)) != s.EdgeTypeIndex.Property {
+			continue
+		}
+		a := s.EdgeTo[e]
+		if int(s.NodeType[a]) != s.NodeTypeIndex.Object || s.NodeNameString(a) != "Array" {
+			continue
+		}
+		arrays++
+		fns, others := 0, 0
+		for f := s.FirstEdge[a]; f < s.FirstEdge[a+1] && fns+others < 8; f++ {
+			if int(s.EdgeType(f)) != s.EdgeTypeIndex.Element {
+				continue
+			}
+			if int(s.NodeType[s.EdgeTo[f]]) == s.NodeTypeIndex.Closure {
+				fns++
+			} else {
+				others++
+			}
+		}
+		if fns > 0 && others == 0 {
+			lists++
+		}
+	}
+	return lists > 0 && 3*lists >= 2*arrays
 }
 
 // eventsOwner is the emitter whose _events object v is.
@@ -252,10 +306,18 @@ func listenerHint(s *Suspect, per string) string {
 		}
 		return fmt.Sprintf("once() listeners for %s pile up on the emitter%s: a once() listener goes away only when its event fires, and %s; remove the listener (emitter.off with the same function) when its job ends, or register one long-lived listener that cleans up a Set of pending items", ev, per, why)
 	}
-	if c := connectionContext(s); c != "" {
-		return fmt.Sprintf("listeners for %s pile up on the emitter%s, each keeping what a request or connection made (with its %s): remove the listener (emitter.off with the same function) when the request or connection ends (on its 'close'), or pass an AbortSignal aborted then", ev, per, c)
+	at, off, offs := "on the emitter", "emitter.off with the same function", "emitter.off / removeListener, or an AbortSignal"
+	if s.Holder != nil && s.Holder.Table != "" {
+		// A library's or the program's own table of callback lists: its
+		// on() usually returns the function that unregisters.
+		at = "in " + s.Holder.Table
+		off = "call the function on() or subscribe() returned, or the emitter's off()"
+		offs = off
 	}
-	return fmt.Sprintf("listeners for %s pile up on the emitter%s: remove each listener when its work is done (emitter.off / removeListener, or an AbortSignal), or register it with once() if it should fire once", ev, per)
+	if c := connectionContext(s); c != "" {
+		return fmt.Sprintf("listeners for %s pile up %s%s, each keeping what a request or connection made (with its %s): remove the listener (%s) when the request or connection ends (on its 'close'), or pass an AbortSignal aborted then", ev, at, per, c, off)
+	}
+	return fmt.Sprintf("listeners for %s pile up %s%s: remove each listener when its work is done (%s), or register it with once() if it should fire once", ev, at, per, offs)
 }
 
 // pipedInto: the listeners are those pipe() adds to its destination (it

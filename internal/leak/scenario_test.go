@@ -555,3 +555,16 @@ func TestRebuiltSlotSmallAtFirst(t *testing.T) {
 		t.Errorf("count %v: the scenario should start under 64 KiB", top.Count)
 	}
 }
+
+// TestCallbackTable: callbacks kept in a plain object's table of Arrays,
+// one per event (nanoevents' shape), are listeners piling up in that
+// table, and the fix says to call what on() returned.
+func TestCallbackTable(t *testing.T) {
+	_, s := topSuspect(t, "callback-table", 3)
+	if s.Pattern != PatternEventListener || s.Class != "Connection" || s.Holder == nil || s.Holder.Table != "events" {
+		t.Fatalf("suspect %s %s holder %+v, want event-listener Connection in table events", s.Pattern, s.Class, s.Holder)
+	}
+	if !strings.Contains(s.Hint, "pile up in events") || !strings.Contains(s.Hint, "call the function on() or subscribe() returned") {
+		t.Errorf("hint %q", s.Hint)
+	}
+}

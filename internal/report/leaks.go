@@ -149,6 +149,9 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 			for _, o := range h.OtherEvents {
 				desc += fmt.Sprintf(", '%s' (%s)", o.Event, ui.Count(int64(o.Listeners)))
 			}
+			if h.Table != "" {
+				desc += ", in its table " + h.Table
+			}
 		case h.Kind == "listeners":
 			desc = fmt.Sprintf("%s @%d (%s listeners)", h.Class, h.ID, series(s.Count, countText))
 		case h.Kind != "":
@@ -170,12 +173,17 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 			if h.Name != "" && h.Slot == "" {
 				owner += "." + h.Name // the owner's property that holds it
 			}
+			if h.ValueOf != "" {
+				owner += "." + h.ValueOf + ", as one of its values"
+			}
 			if h.Package != "" {
 				owner += " (" + h.Package + ")"
 			}
 			desc += " in " + owner
 		} else if h.Name != "" && h.Slot == "" && h.Kind != "listeners" {
 			desc += " " + h.Name
+		} else if h.ValueOf != "" {
+			desc += " in " + h.ValueOf + ", as one of its values"
 		}
 		label := "collection"
 		if h.Kind == "listeners" {
