@@ -313,7 +313,7 @@ func (g *Graph) cjsModuleStep(p Path) (m int, name string, ok bool) {
 		if e == NoEdge || int(s.EdgeType(e)) != s.EdgeTypeIndex.Context || s.NodeNameString(p[i].Node) != "system / Context" {
 			continue
 		}
-		if prev, found := g.edgeNamed(p[i].Node, "previous"); !found || s.NodeNameString(prev) != "system / NativeContext" {
+		if prev, found := g.EdgeNamed(p[i].Node, "previous"); !found || s.NodeNameString(prev) != "system / NativeContext" {
 			continue
 		}
 		// Back over inner scopes to the closure the scope was reached from.
@@ -350,8 +350,9 @@ func moduleFileName(script string) string {
 // package (moduleFileName keeps the package's path for those).
 func PackageModule(name string) bool { return strings.ContainsAny(name, "/") }
 
-// edgeNamed is the node v's edge called name leads to.
-func (g *Graph) edgeNamed(v uint32, name string) (uint32, bool) {
+// EdgeNamed is the node v's edge called name (a property, a context
+// variable or an internal field) leads to.
+func (g *Graph) EdgeNamed(v uint32, name string) (uint32, bool) {
 	s := g.S
 	for e, to := range g.Edges(v) {
 		if s.EdgeHasStringName(e) && s.EdgeName(e) == name {

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/leakhound/leakhound/internal/heapgraph"
 	"github.com/leakhound/leakhound/internal/ui"
 )
 
@@ -106,6 +107,12 @@ func trimOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
 		return nil
 	}
 	name, ok := lastName(h.Name)
+	if !ok && h.ValueOf != "" && added != nil {
+		// One of a Map's values, taken into a variable to add to it
+		// (list = this.byCarrier.get(k); list.push(e)): the trim tests
+		// that variable.
+		name, ok = addedVariable(added.Text)
+	}
 	if !ok {
 		return nil
 	}
@@ -124,6 +131,19 @@ func trimOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
 		t.Limit = boundValue(t.Bound, h.Owner, t.At.Script, own, src)
 	}
 	return t
+}
+
+// addedVariableRe is the variable an adding statement adds to.
+var addedVariableRe = regexp.MustCompile(`(?:^|[^\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:push|unshift|set|add)\s*\(`)
+
+// addedVariable is the variable the statement text adds to ("list" of
+// "list.push(event);").
+func addedVariable(text string) (string, bool) {
+	m := addedVariableRe.FindStringSubmatch(strings.TrimSpace(text))
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
 }
 
 // lastName is the last name of a dotted one ("items" of "reports.items"),
@@ -301,10 +321,22 @@ func joinCounts(c []int64) string {
 // that does not hold, one not found in the source, or, for a group of
 // collections each within its bound, that what grows is how many there
 // are.
-func sieveBounded(sus []Suspect, src Sources, holders func(id uint32) []int64) (kept []Suspect, notes []string) {
+//
+// A trim against a field of the holder's owner that is undefined in the
+// heap (this.maxEvents when the option was read under another name)
+// never runs, since a size is never greater than undefined: unset, when
+// given, tells whether owner's field name is undefined in the last
+// snapshot.
+func sieveBounded(sus []Suspect, src Sources, holders func(id uint32) []int64, unset func(owner uint32, name string) bool) (kept []Suspect, notes []string) {
 	for _, s := range sus {
 		t := boundOf(s.Holder, s.Class, s.AddedAt, s.scripts, src)
 		if t == nil || s.CountUnit != "" && s.CountUnit != "entries" || len(s.Count) == 0 {
+			kept = append(kept, s)
+			continue
+		}
+		if f, ok := ownField(t.Bound); ok && t.Limit < 0 && t.Library == "" && unset != nil && s.Holder != nil && s.Holder.OwnerID != 0 && unset(s.Holder.OwnerID, f) {
+			s.Evidence += fmt.Sprintf("; %s, and %s is undefined in the heap: the trim never runs", t.says(), t.Bound)
+			s.Hint = undefinedBoundHint(t, f, s.Holder, s.scripts, src)
 			kept = append(kept, s)
 			continue
 		}
@@ -354,6 +386,61 @@ func sieveBounded(sus []Suspect, src Sources, holders func(id uint32) []int64) (
 		kept = append(kept, s)
 	}
 	return kept, notes
+}
+
+// undefinedField: the object with id owner in g has a field name that is
+// undefined. V8 shows that as an edge to the undefined oddball, named
+// "undefined" since node 22 and "system / Oddball" before, whose string
+// (to_string) is "undefined". A field holding a small integer has no
+// edge at all.
+func undefinedField(g *heapgraph.Graph, owner uint32, name string) bool {
+	v, ok := g.NodeByID(owner)
+	if !ok {
+		return false
+	}
+	to, ok := g.EdgeNamed(v, name)
+	s := g.S
+	if !ok || int(s.NodeType[to]) != s.NodeTypeIndex.Hidden {
+		return false
+	}
+	switch s.NodeNameString(to) {
+	case "undefined":
+		return true
+	case "system / Oddball":
+		for e, str := range g.Edges(to) {
+			if int(s.EdgeType(e)) == s.EdgeTypeIndex.Hidden && int(s.NodeType[str]) == s.NodeTypeIndex.String && s.NodeNameString(str) == "undefined" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ownFieldRe is a bound read from the owner's own field: this.maxEvents.
+var ownFieldRe = regexp.MustCompile(`^this\s*\.\s*([A-Za-z_$][\w$]*)$`)
+
+func ownField(bound string) (string, bool) {
+	m := ownFieldRe.FindStringSubmatch(bound)
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+// undefinedBoundHint is the fix of a trim against an undefined field:
+// give the field its value, naming the setting the configuration spells
+// differently when there is one (max-events for maxEvents).
+func undefinedBoundHint(t *Trim, field string, h *Holder, own []string, src Sources) string {
+	owner := h.Owner
+	if owner == "" {
+		owner = "its owner"
+	}
+	hint := fmt.Sprintf("the trim at %s (`%s`) compares the size with %s, which is undefined in %s: a comparison with undefined is always false, so the trim never runs and the %s only grows; give %s its value (check the option or setting it is read from)",
+		t.where(), t.At.Text, t.Bound, owner, h.Kind, t.Bound)
+	if k, ok := configNearKey(field, append([]string{t.At.Script}, own...), src); ok {
+		hint += fmt.Sprintf("; %s sets %s, spelled differently from %s", k.File, k.Key, field)
+	}
+	return hint
 }
 
 func holderCounts(holders func(id uint32) []int64, id uint32) []int64 {

@@ -108,21 +108,21 @@ func TestSieveBounded(t *testing.T) {
 		return Suspect{Count: []int64{count / 3, count / 2, count}, Holder: &Holder{Kind: "Array", Name: "entries", Owner: "Trail", Entries: entries},
 			scripts: []string{"/app/trail.js"}, Evidence: "grew"}
 	}
-	kept, notes := sieveBounded([]Suspect{mk(300, 300)}, src, nil)
+	kept, notes := sieveBounded([]Suspect{mk(300, 300)}, src, nil, nil)
 	if len(kept) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "Array Trail.entries grew") || !strings.Contains(notes[0], "this.max (400)") {
 		t.Errorf("filling buffer: kept %v, notes %q", kept, notes)
 	}
-	kept, notes = sieveBounded([]Suspect{mk(900, 900)}, src, nil)
+	kept, notes = sieveBounded([]Suspect{mk(900, 900)}, src, nil, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "that bound does not hold") || !strings.Contains(kept[0].Hint, "never brought it back to 400") {
 		t.Errorf("bound outgrown: kept %+v, notes %q", kept, notes)
 	}
 	// Many collections, each within its bound: still a suspect.
-	kept, notes = sieveBounded([]Suspect{mk(9000, 12)}, src, nil)
+	kept, notes = sieveBounded([]Suspect{mk(9000, 12)}, src, nil, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "trims each Array") {
 		t.Errorf("group of collections: kept %+v, notes %q", kept, notes)
 	}
 	// Without sources nothing changes.
-	if kept, notes = sieveBounded([]Suspect{mk(300, 300)}, nil, nil); len(kept) != 1 || len(notes) != 0 {
+	if kept, notes = sieveBounded([]Suspect{mk(300, 300)}, nil, nil, nil); len(kept) != 1 || len(notes) != 0 {
 		t.Errorf("no sources: kept %v, notes %q", kept, notes)
 	}
 }
@@ -154,6 +154,11 @@ func TestBoundedScenarios(t *testing.T) {
 		{"ok-pool-filling", "creates RenderWorker only below this.max (60); there are 50", 1},
 		// A Map keyed by the accounts of a directory loaded at start.
 		{"ok-keyed-by-accounts", "its keys are among the 1,500 keys of Map directory, which did not grow", 1},
+		// An LRU kept in parallel arrays made at their full length.
+		{"ok-prefilled-lru", "fills an Array made at its full length of 3,000 elements", 1},
+		// Feeds per account trimmed at a value the script reads from
+		// config/ok-config-cap.yaml.
+		{"ok-config-cap", "trims each Array past this.maxItems (80), and there are 40 of them", 1},
 	} {
 		rep, err := seriesReport(t, c.name)
 		if err != nil {
@@ -173,6 +178,23 @@ func TestBoundedScenarios(t *testing.T) {
 	top := rep.Suspects[0]
 	if !strings.Contains(top.Evidence, "trims it past MAX_RECENT (200), yet it holds") || !strings.Contains(top.Hint, "never brought it back to 200") {
 		t.Errorf("trim-unreached: evidence %q, hint %q", top.Evidence, top.Hint)
+	}
+	// A trim against a field that is undefined (the setting is spelled
+	// max-events in the configuration): it never runs, and the fix says
+	// why and names the setting.
+	rep, err = seriesReport(t, "trim-undefined")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) != 1 {
+		t.Fatalf("trim-undefined: %d suspects, want the lists of one Map as one", len(rep.Suspects))
+	}
+	top = rep.Suspects[0]
+	if !strings.Contains(top.Evidence, "this.maxEvents is undefined in the heap: the trim never runs") ||
+		!strings.Contains(top.Hint, "a comparison with undefined is always false") ||
+		!strings.Contains(top.Hint, "trim-undefined.json sets max-events, spelled differently from maxEvents") ||
+		top.AddedAt == nil || top.AddedAt.Text != "list.push(event);" {
+		t.Errorf("trim-undefined: evidence %q, hint %q, added at %+v", top.Evidence, top.Hint, top.AddedAt)
 	}
 }
 
@@ -283,11 +305,11 @@ func TestSieveLibraryBound(t *testing.T) {
 		return Suspect{Count: []int64{count / 3, count / 2, count}, Holder: &Holder{Kind: "dictionary", Name: "items", Owner: "LRU", OwnerName: "reports", Package: "tiny-lru", Entries: int(count)},
 			scripts: []string{"/app/svc.js"}, Evidence: "grew"}
 	}
-	kept, notes := sieveBounded([]Suspect{mk(2497)}, src, nil)
+	kept, notes := sieveBounded([]Suspect{mk(2497)}, src, nil, nil)
 	if len(kept) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "it is a cache of the tiny-lru package, created at /app/svc.js:2 with a maximum of MAX (2500)") {
 		t.Errorf("filling cache: kept %v, notes %q", kept, notes)
 	}
-	kept, notes = sieveBounded([]Suspect{mk(4000)}, src, nil)
+	kept, notes = sieveBounded([]Suspect{mk(4000)}, src, nil, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "that bound does not hold") || !strings.Contains(kept[0].Hint, "more than its maximum of 2500") {
 		t.Errorf("maximum outgrown: kept %+v, notes %q", kept, notes)
 	}

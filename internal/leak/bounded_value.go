@@ -81,6 +81,9 @@ func boundValue(bound, owner, script string, own []string, src Sources) int {
 	if v < 0 && owner != "" {
 		v = constructorArgument(owner, names, scripts, src)
 	}
+	if v < 0 {
+		v = configValue(names, scripts, src)
+	}
 	return v
 }
 

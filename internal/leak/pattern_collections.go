@@ -344,7 +344,27 @@ func (x *explainer) collectionHolder(raw []rawStep, k int) *Holder {
 		h.Kind = "collection"
 	}
 	x.ownerOf(h, raw, j)
+	x.valueOfMap(h, raw, j)
 	return h
+}
+
+// valueOfMap names a collection raw[j] that has no name of its own after
+// the Map or dictionary it is a value of (a list per key), so the lists
+// of one Map are one leak.
+func (x *explainer) valueOfMap(h *Holder, raw []rawStep, j int) {
+	if h.Name != "" || h.Owner != "" || h.OwnerName != "" {
+		return
+	}
+	for m := j - 1; m >= 1 && m >= j-2; m-- {
+		if kind := collectionKind(x.g, raw[m].node); kind == "Map" || kind == "dictionary" {
+			var mh Holder
+			x.ownerOf(&mh, raw, m)
+			if mh.Name != "" {
+				h.Owner, h.OwnerID, h.OwnerName, h.Package, h.ValueOf = mh.Owner, mh.OwnerID, mh.OwnerName, mh.Package, mh.Name
+			}
+			return
+		}
+	}
 }
 
 // ownerOf fills in the holder's owner: the object whose field raw[j] (the

@@ -171,6 +171,10 @@ type Holder struct {
 	// Listeners is how many listeners the event has in the last snapshot,
 	// counted on the emitter itself (event-listener only).
 	Listeners int `json:"listeners,omitempty"`
+	// Table is the property of the emitter that holds its callback lists
+	// when it is not node's EventEmitter (nanoevents' events, a program's
+	// own handlers table): event-listener only.
+	Table string `json:"table,omitempty"`
 	// Kind is Map, Set, Array, dictionary, linked list or listeners for a
 	// collection or emitter; for a slot whose value is replaced by a bigger
 	// one at every snapshot, what the slot is: variable, property, element
@@ -191,6 +195,10 @@ type Holder struct {
 	OwnerID   uint32 `json:"owner_id,omitempty"`
 	OwnerName string `json:"owner_name,omitempty"`
 	Package   string `json:"package,omitempty"`
+	// ValueOf is the Map or dictionary the collection is a value of, by
+	// its owner's property or variable (a list per carrier kept in
+	// EventHistory.byCarrier: Owner EventHistory, ValueOf byCarrier).
+	ValueOf string `json:"value_of,omitempty"`
 	// Entries is the collection's size in the last snapshot (a Map's or
 	// Set's entries, an Array's elements) as references show it, so
 	// entries of small integers only are not counted; 0 when unknown.
@@ -212,6 +220,16 @@ type Holder struct {
 // function's cache, or its variable's name.
 func (h *Holder) Field() string {
 	switch {
+	case h.Name == "" && h.ValueOf != "":
+		// One of a Map's values: named after the Map, a value of it.
+		owner := h.Owner
+		if owner == "" {
+			owner = h.OwnerName
+		}
+		if owner == "" {
+			return "value of " + h.ValueOf
+		}
+		return "value of " + owner + "." + h.ValueOf
 	case h.wrapped && h.Owner != "":
 		return h.Owner + "." + h.OwnerName + "." + h.Name
 	case h.wrapped:

@@ -202,6 +202,9 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 	if st := findStatement(addsPattern(h), own, src); st != nil {
 		return st
 	}
+	if st := valueAdds(h, own, src); st != nil {
+		return st
+	}
 	if st := findStatement(writesPattern(path), own, src); st != nil {
 		return st
 	}
@@ -212,6 +215,37 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		return st
 	}
 	return findStatement(packageCallPattern(path, own, src), own, src)
+}
+
+// valueAdds is the statement that adds to a collection kept as a value of
+// a Map or dictionary (h.ValueOf): in a script that takes the value into a
+// variable (const list = this.byCarrier.get(carrier)), that variable's
+// push, unshift, set or add after it.
+func valueAdds(h *Holder, own []string, src Sources) *Statement {
+	if h == nil || !identRe.MatchString(h.ValueOf) {
+		return nil
+	}
+	take := regexp.MustCompile(`\b([A-Za-z_$][\w$]*)\s*=\s*(?:this\s*\.\s*)?` + regexp.QuoteMeta(h.ValueOf) + `\s*(?:\.\s*get\s*\(|\[)`)
+	for _, sc := range own {
+		b, ok := src.Read(sc)
+		if !ok {
+			continue
+		}
+		lines := bytes.Split(b, []byte("\n"))
+		for i, line := range lines {
+			m := take.FindSubmatch(line)
+			if m == nil || commentBefore(line, bytes.Index(line, m[0])) {
+				continue
+			}
+			add := regexp.MustCompile(`\b` + regexp.QuoteMeta(string(m[1])) + `\s*\.\s*(?:push|unshift|set|add)\s*\(`)
+			for k := i; k < len(lines) && k < i+12; k++ {
+				if loc := add.FindIndex(lines[k]); loc != nil && !commentBefore(lines[k], loc[0]) {
+					return &Statement{Script: sc, Line: k + 1, Column: loc[0] + 1, Text: clipLine(lines[k])}
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // packageCallPattern matches a call into the npm package whose module the
