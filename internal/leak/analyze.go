@@ -262,6 +262,9 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	}
 	for i := range sus {
 		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].Class, sus[i].RetainerPath, sus[i].scripts, opts.Sources)
+		if t := ttlHint(sus[i].Holder, sus[i].scripts, opts.Sources); t != "" {
+			sus[i].Hint = t + "; " + sus[i].Hint
+		}
 	}
 	// How many collections share a holder's path shape, per snapshot: a
 	// group of collections each within its bound is still filling when

@@ -26,16 +26,44 @@ var cacheCalleeRe = regexp.MustCompile(`(?i)(lru|cache|memo)[\w$]*$`)
 // owns h (a field or variable named h.OwnerName assigned a call or a new)
 // and the maximum it passes; nil unless that maximum has a value.
 func libraryBound(h *Holder, own []string, src Sources) *Trim {
+	var t *Trim
+	libraryCreations(h, own, src, func(callee, args string, at Statement, sc string) bool {
+		bound := maxArgument(callee, args)
+		if bound == "" {
+			return false
+		}
+		limit := boundValue(bound, "", sc, own, src)
+		if limit <= 0 {
+			// new QuickLRU(options.fragments): the maximum is in
+			// the options object kept under that name.
+			bound, limit = optionsMaximum(bound, sc, own, src)
+		}
+		if limit <= 0 {
+			return false
+		}
+		t = &Trim{At: at, Bound: bound, Limit: limit, Library: h.Package}
+		return true
+	})
+	return t
+}
+
+// libraryCreations calls f with each statement of the program that
+// creates the library object owning h (a field or variable named
+// h.OwnerName assigned a call or a new): the callee, the call's
+// arguments, the statement and its script, until f returns true. The
+// program's own scripts are read first (another module of the folder may
+// keep a cache of its own under the same name), and the first script
+// that creates one is the only one read.
+func libraryCreations(h *Holder, own []string, src Sources, f func(callee, args string, at Statement, script string) bool) {
 	if h == nil || h.Package == "" || h.OwnerName == "" || src == nil || len(own) == 0 {
-		return nil
+		return
 	}
 	name, ok := lastName(h.OwnerName)
 	if !ok {
-		return nil
+		return
 	}
 	create := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\s*[:=]\s*(?:await\s+)?(?:new\s+)?([A-Za-z_$][\w$.]*)\s*\(`)
-	var t *Trim
-	created := false // a creation was seen: the first script that has one decides
+	created, done := false, false
 	scan := func(sc string, b []byte) bool {
 		if libraryPackage(sc) != "" {
 			return false
@@ -55,32 +83,18 @@ func libraryBound(h *Holder, own []string, src Sources) *Trim {
 				continue
 			}
 			created = true
-			bound := maxArgument(string(b[m[2]:m[3]]), args)
-			if bound == "" {
-				continue
+			at := Statement{Script: sc, Line: bytes.Count(b[:m[0]], []byte("\n")) + 1, Column: m[0] - start + 1, Text: clipLine(line)}
+			if f(string(b[m[2]:m[3]]), args, at, sc) {
+				done = true
+				return true
 			}
-			limit := boundValue(bound, "", sc, own, src)
-			if limit <= 0 {
-				// new QuickLRU(options.fragments): the maximum is in
-				// the options object kept under that name.
-				bound, limit = optionsMaximum(bound, sc, own, src)
-			}
-			if limit <= 0 {
-				continue
-			}
-			t = &Trim{At: Statement{Script: sc, Line: bytes.Count(b[:m[0]], []byte("\n")) + 1, Column: m[0] - start + 1, Text: clipLine(line)},
-				Bound: bound, Limit: limit, Library: h.Package}
-			return true
 		}
 		return created
 	}
-	// The program's own scripts first: another module of the folder may
-	// keep a cache of its own under the same name.
 	eachScript(own, false, src, scan)
-	if t == nil && !created {
+	if !done && !created {
 		eachScript(siblingScripts(own, src), false, src, scan)
 	}
-	return t
 }
 
 // optionsMaximum reads the maximum in the object literal the scripts

@@ -2,6 +2,7 @@ package leak
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -227,6 +228,9 @@ func (x *explainer) explain(s *Suspect) {
 	s.Class, s.RootClass = plainString(s.Class), plainString(s.RootClass)
 	if x.scripts {
 		s.scripts = x.programScripts(s.Location, shownRaw)
+		if h := s.Holder; h != nil && h.keeperScript != "" && !slices.Contains(s.scripts, h.keeperScript) {
+			s.scripts = append(s.scripts, h.keeperScript)
+		}
 	}
 	s.functions = int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure
 	s.Hint = hint(s)

@@ -160,3 +160,38 @@ func TestReplaySubjectHint(t *testing.T) {
 		t.Errorf("adds pattern %v, want points$.next(", st)
 	}
 }
+
+// TestTTLZero: a node-cache whose stdTTL rounds down to 0 seconds never
+// expires; the fix says so at the statement that creates it, and the
+// statement that adds is the program's set().
+func TestTTLZero(t *testing.T) {
+	rep, err := seriesReport(t, "ttl-zero")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) != 1 {
+		t.Fatalf("%d suspects, want 1", len(rep.Suspects))
+	}
+	s := rep.Suspects[0]
+	if !strings.Contains(s.Hint, "is given stdTTL: Math.floor(windowMs / 1000), rounded down to whole seconds") || !strings.Contains(s.Hint, "pass windowMs / 1000") ||
+		s.AddedAt == nil || s.AddedAt.Text != "this.cache.set(key, receipt);" {
+		t.Errorf("hint %q, added at %+v", s.Hint, s.AddedAt)
+	}
+}
+
+func TestTTLHint(t *testing.T) {
+	src := textSources{"/app/guard.js": "class G {\n  constructor({ windowMs }) {\n    this.cache = new NodeCache({ stdTTL: Math.floor(windowMs / 1000), checkperiod: 1 });\n  }\n}\n"}
+	h := &Holder{Package: "node-cache", OwnerName: "cache"}
+	if got := ttlHint(h, []string{"/app/guard.js"}, src); !strings.Contains(got, "/app/guard.js:3 is given stdTTL: Math.floor(windowMs / 1000)") {
+		t.Errorf("ttlHint = %q", got)
+	}
+	// A window of a second or more does not round to 0.
+	src["/app/guard.js"] = "const windowMs = 5000;\nconst cache = new NodeCache({ ttl: (windowMs / 1000) | 0 });\n"
+	if got := ttlHint(h, []string{"/app/guard.js"}, src); got != "" {
+		t.Errorf("ttlHint with windowMs = 5000: %q", got)
+	}
+	src["/app/guard.js"] = "const cache = new NodeCache({ ttl: (opts.windowMs / 1000) | 0 });\n"
+	if got := ttlHint(h, []string{"/app/guard.js"}, src); !strings.Contains(got, "0 when opts.windowMs is under 1000") {
+		t.Errorf("ttlHint with | 0: %q", got)
+	}
+}

@@ -435,7 +435,7 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 	if h.OwnerName == "" && h.Package != "" {
 		// Reached through the library's own timer or callback: the
 		// program's variable or field that keeps the object names it.
-		h.OwnerName = x.keptAs(o)
+		h.OwnerName, h.keeperScript = x.keptAs(o)
 	}
 }
 
@@ -470,8 +470,9 @@ func (x *explainer) wrapperOwner(h *Holder, raw []rawStep, j int, name func(int)
 }
 
 // keptAs is the name of a variable or a field of the program's objects
-// that keeps v ("cache" of this.cache), "" when there is none.
-func (x *explainer) keptAs(v uint32) string {
+// that keeps v ("cache" of this.cache), "" when there is none, and the
+// script of that object's class.
+func (x *explainer) keptAs(v uint32) (name, script string) {
 	g := x.g
 	s := g.S
 	for r, e := range g.Retainers(v) {
@@ -483,11 +484,14 @@ func (x *explainer) keptAs(v uint32) string {
 		if !identRe.MatchString(name) {
 			continue
 		}
-		if t == "context" || x.userObject(r) && programLocation(x.ctorLocation(r)) {
-			return name
+		if t == "context" {
+			return name, ""
+		}
+		if l := x.ctorLocation(r); x.userObject(r) && programLocation(l) {
+			return name, l.Script
 		}
 	}
-	return ""
+	return "", ""
 }
 
 // connectionContext is the suspect's context class when it is a connection

@@ -209,6 +209,10 @@ type Holder struct {
 	// events (a 'data' and an 'end' listener per request) piles up on all.
 	OtherEvents []EventListeners `json:"other_events,omitempty"`
 
+	// keeperScript is the script of the program's class whose field
+	// keeps a library's object reached through the library's own timer
+	// (DuplicateSuppressor.cache, a NodeCache): where the program adds.
+	keeperScript string
 	// wrapped: the collection is a variable of a function a library
 	// wrapped and the program keeps as OwnerName (memoizee's cache of
 	// FlagService.evaluateContext).

@@ -198,6 +198,9 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	for i := range sus {
 		sus[i].Rank = i + 1
 		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].Class, sus[i].RetainerPath, sus[i].scripts, opts.Sources)
+		if t := ttlHint(sus[i].Holder, sus[i].scripts, opts.Sources); t != "" {
+			sus[i].Hint = t + "; " + sus[i].Hint
+		}
 		if in := sus[i].Inside; in != nil {
 			in.AddedAt = addedAt(&Holder{Kind: in.Kind, Name: in.Property}, "", nil, sus[i].scripts, opts.Sources)
 		}
