@@ -266,11 +266,15 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 			sus[i].Hint = t + "; " + sus[i].Hint
 		}
 	}
-	// How many collections share a holder's path shape, per snapshot: a
-	// group of collections each within its bound is still filling when
-	// their number does not grow.
-	holders := func(id uint32) []int64 {
-		v, ok := last.NodeByID(id)
+	// How many collections share a holder's path shape, per snapshot (or,
+	// for the values of one Map, how many values it has): a group of
+	// collections each within its bound is still filling when their
+	// number does not grow.
+	holders := func(s *Suspect) []int64 {
+		if hc := colls.valuesOf(last, s); hc != nil {
+			return hc
+		}
+		v, ok := last.NodeByID(s.Holder.ID)
 		if !ok {
 			return nil
 		}

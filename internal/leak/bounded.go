@@ -326,7 +326,7 @@ func joinCounts(c []int64) string {
 // never runs, since a size is never greater than undefined: unset, when
 // given, tells whether owner's field name is undefined in the last
 // snapshot.
-func sieveBounded(sus []Suspect, src Sources, holders func(id uint32) []int64, unset func(owner uint32, name string) bool) (kept []Suspect, notes []string) {
+func sieveBounded(sus []Suspect, src Sources, holders func(s *Suspect) []int64, unset func(owner uint32, name string) bool) (kept []Suspect, notes []string) {
 	for _, s := range sus {
 		t := boundOf(s.Holder, s.Class, s.AddedAt, s.scripts, src)
 		if t == nil || s.CountUnit != "" && s.CountUnit != "entries" || len(s.Count) == 0 {
@@ -374,7 +374,7 @@ func sieveBounded(sus []Suspect, src Sources, holders func(id uint32) []int64, u
 			if t.Library != "" {
 				each = fmt.Sprintf("each is a cache of the %s package, created at %s with a maximum of %s", t.Library, t.where(), t.bound())
 			}
-			if hc := holderCounts(holders, s.Holder.ID); steadyGroup(hc, total, t.Limit) {
+			if hc := holderCounts(holders, &s); steadyGroup(hc, total, t.Limit) {
 				notes = append(notes, fmt.Sprintf("%s grew (%s %s) but %s, and there are %s of them in every snapshot (%s): at most %s in all, collections still filling, not reported as a leak",
 					s.Holder.Kind+" "+s.Holder.Field(), joinCounts(s.Count), unitWord(s.CountUnit), each, ui.Count(hc[len(hc)-1]), joinCounts(hc), ui.Count(hc[len(hc)-1]*int64(t.Limit))))
 				continue
@@ -387,11 +387,11 @@ func sieveBounded(sus []Suspect, src Sources, holders func(id uint32) []int64, u
 	return kept, notes
 }
 
-func holderCounts(holders func(id uint32) []int64, id uint32) []int64 {
+func holderCounts(holders func(s *Suspect) []int64, s *Suspect) []int64 {
 	if holders == nil {
 		return nil
 	}
-	return holders(id)
+	return holders(s)
 }
 
 // steadyGroup: collections whose number (hc, per snapshot) never grew,

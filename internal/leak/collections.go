@@ -302,3 +302,44 @@ func (c *growingCollections) visible(k int) bool {
 	}
 	return false
 }
+
+// valuesOf is, per snapshot, how many entries the Map or dictionary had
+// whose values hold the suspect's holder (a feed per account, or the items
+// Array of an object per account), when that collection is tracked: how
+// many such holders there are. nil otherwise.
+func (c *growingCollections) valuesOf(g *heapgraph.Graph, s *Suspect) []int64 {
+	h := s.Holder
+	if h == nil || len(c.held) == 0 {
+		return nil
+	}
+	path := s.RetainerPath
+	for i := len(path) - 1; i >= 1; i-- {
+		if path[i].ID != h.ID {
+			continue
+		}
+		// Up over the storage (a Map's table) and the value holding the
+		// holder, if it is not the value itself, to the collection.
+		for j := i - 1; j >= 0 && j >= i-3; j-- {
+			v, ok := g.NodeByID(path[j].ID)
+			if !ok {
+				return nil
+			}
+			if kind := collectionKind(g, v); kind != "Map" && kind != "dictionary" {
+				continue
+			}
+			k, found := slices.BinarySearch(c.ids, path[j].ID)
+			if !found {
+				return nil
+			}
+			out := make([]int64, len(c.held))
+			for n := range c.held {
+				if k < len(c.held[n]) {
+					out[n] = c.held[n][k]
+				}
+			}
+			return out
+		}
+		return nil
+	}
+	return nil
+}
