@@ -233,7 +233,21 @@ func (x *explainer) explain(s *Suspect) {
 		}
 	}
 	s.functions = int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure
+	if h := s.Holder; h != nil && s.Pattern == PatternCollection && (h.Kind == "Map" || h.Kind == "Set" || h.Kind == "dictionary") {
+		if v, ok := g.NodeByID(h.ID); ok {
+			if m, ok := composedKeys(g, v, h.Kind); ok {
+				s.keys = &m
+			}
+		}
+	}
+	s.valuePackage = x.classPackage(rep)
+	if s.valuePackage == "" && s.Location != nil {
+		s.valuePackage = libraryPackage(s.Location.Script)
+	}
 	s.Hint = hint(s)
+	if s.keys != nil && s.Pattern == PatternCollection {
+		s.Hint = s.keys.hint(holderWhat(s.Holder)) + "; " + s.Hint
+	}
 	if stuck != "" {
 		s.Hint = fmt.Sprintf("resolve functions of awaited promises pile up in %s%s and are never called, so %s() calls wait at their await forever: call (or reject) every queued waiter, release in a finally block so no error path skips it, and reject the waiters on timeout or shutdown", stuck, countRange(s), s.Location.Function)
 	}

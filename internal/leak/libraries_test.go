@@ -195,3 +195,13 @@ func TestTTLHint(t *testing.T) {
 		t.Errorf("ttlHint with | 0: %q", got)
 	}
 }
+
+// TestCachePerKey: a Map of one small library cache per invoice: each is
+// bounded, their number is not, and the fix says so.
+func TestCachePerKey(t *testing.T) {
+	_, s := topSuspect(t, "cache-per-key", 3)
+	if s.Pattern != PatternCollection || !strings.Contains(s.Hint, "the Map FragmentCaches.byInvoice keeps one lru-cache cache per key") ||
+		!strings.Contains(s.Hint, "each cache may be bounded, but not how many there are") {
+		t.Errorf("%s %s: hint %q", s.Pattern, s.Class, s.Hint)
+	}
+}

@@ -273,6 +273,9 @@ func collectionHint(s *Suspect, per string) string {
 	if h := libraryHint(s, per); h != "" {
 		return h
 	}
+	if h := perKeyObjectHint(s, per); h != "" {
+		return h
+	}
 	if h := s.Holder; h != nil && s.functions && !s.collection && (h.Kind == "Map" || h.Kind == "dictionary") {
 		// Functions as a Map's values (handlebars templates compiled
 		// per subject line): a cache of compiled code.
@@ -511,4 +514,24 @@ func connectionClass(c string) bool {
 		}
 	}
 	return false
+}
+
+// perKeyObjectHint is the fix of a program's Map or dictionary whose
+// values are objects a library made (a hashlru cache per invoice): one per
+// key, so each may be bounded but their number is not. "" otherwise.
+func perKeyObjectHint(s *Suspect, per string) string {
+	h := s.Holder
+	pkg := s.valuePackage
+	if h == nil || h.Package != "" || h.Kind != "Map" && h.Kind != "dictionary" || pkg == "" {
+		return ""
+	}
+	what := holderWhat(h)
+	grows := "grows"
+	if s.single {
+		grows = "holds " + entriesText(s)
+	}
+	if l := strings.ToLower(pkg); strings.Contains(l, "lru") || strings.Contains(l, "cache") || strings.Contains(l, "memo") {
+		return fmt.Sprintf("%s keeps one %s cache per key and %s%s: each cache may be bounded, but not how many there are; delete a key's cache when what it is for is done (an order settled, a session closed), or use one shared bounded cache keyed by both", what, pkg, grows, per)
+	}
+	return fmt.Sprintf("%s keeps one %s object per key and %s%s: delete a key's entry (and close its object, if it holds a resource) when what it is for is done, or bound the Map", what, pkg, grows, per)
 }

@@ -116,13 +116,17 @@ type Suspect struct {
 	AllocationTraced   int               `json:"allocation_traced,omitempty"`
 	AllocationUntraced int               `json:"allocation_untraced,omitempty"`
 
-	rep        uint32 // representative leak root (node ordinal in the last snapshot)
-	collection bool   // a growing collection: rep is the collection itself
-	shape      uint32 // path suspects: the (loose) shape of the group
-	localized  bool   // Count and RetainedSize narrowed to the holder (see localize)
-	single     bool   // from one snapshot: accumulation, not growth (single.go)
-	settled    bool   // the leaked objects are settled promises or their results
-	functions  bool   // the leaked objects are functions (closures)
+	rep        uint32  // representative leak root (node ordinal in the last snapshot)
+	collection bool    // a growing collection: rep is the collection itself
+	shape      uint32  // path suspects: the (loose) shape of the group
+	localized  bool    // Count and RetainedSize narrowed to the holder (see localize)
+	single     bool    // from one snapshot: accumulation, not growth (single.go)
+	settled    bool    // the leaked objects are settled promises or their results
+	functions  bool    // the leaked objects are functions (closures)
+	keys       *keyMix // the holder's keys join a few values with a unique id (keys.go)
+	// valuePackage is the npm package whose code made the leaked
+	// objects (their class's or their code's), "" for the program's.
+	valuePackage string
 	// pendingSlot: the entries keep the resolve (or reject) function of a
 	// promise still pending in this property ("PendingCall.resolve").
 	pendingSlot string

@@ -568,3 +568,20 @@ func TestCallbackTable(t *testing.T) {
 		t.Errorf("hint %q", s.Hint)
 	}
 }
+
+// TestRequestKeys: a Map keyed by one of a few tenants joined with a
+// request's UUID says so in its fix; a Map keyed by one namespace and an
+// id (sess:<id>) or by plain ids says nothing of the kind (keys.go).
+func TestRequestKeys(t *testing.T) {
+	_, s := topSuspect(t, "request-keys", 3)
+	if s.Pattern != PatternCollection || !strings.Contains(s.Hint, "most keys of the Map Limiter.buckets join one of a few values (t_acme, t_globex, t_initech: 5 in") ||
+		!strings.Contains(s.Hint, "with a UUID unique to each") {
+		t.Errorf("%s %s: hint %q", s.Pattern, s.Class, s.Hint)
+	}
+	for _, name := range []string{"map-cache", "http-sessions", "dictionary"} {
+		_, s := topSuspect(t, name, 3)
+		if strings.Contains(s.Hint, "most keys of") {
+			t.Errorf("%s: hint %q", name, s.Hint)
+		}
+	}
+}

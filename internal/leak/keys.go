@@ -1,0 +1,158 @@
+// Keys made unique per call: a rate limiter keyed by tenant and request
+// id, a cache keyed by user and timestamp. The collection's keys join a
+// part from a small set (the tenant) with one that never repeats (a UUID),
+// so every call adds an entry that is never looked up again. The keys say
+// so: a few distinct first parts, and last parts that are all different
+// and look like ids.
+
+package leak
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
+
+// keyMix describes the keys of a collection joined from a few values and
+// one unique per call.
+type keyMix struct {
+	firsts   []string // up to three of the few first parts
+	distinct int      // how many distinct first parts among sampled
+	sampled  int
+	unique   string // one unique part, as an example
+	kind     string // what the unique parts look like: "a UUID", "a number"
+}
+
+// Limits of the key sample.
+const (
+	minMixKeys = 64  // fewer keys say too little
+	maxMixKeys = 256 // keys looked at
+)
+
+var (
+	uuidRe   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+	hexIDRe  = regexp.MustCompile(`^[0-9a-fA-F]{16,}$`)
+	numIDRe  = regexp.MustCompile(`^\d{6,}$`)
+	wordIDRe = regexp.MustCompile(`^[0-9A-Za-z_-]{20,}$`) // cuid2, nanoid, ULID
+)
+
+// idKind is what an id-like key part looks like, "" when it looks like a
+// word or a small number (a name, a page, a version).
+func idKind(p string) string {
+	switch {
+	case uuidRe.MatchString(p):
+		return "a UUID"
+	case numIDRe.MatchString(p):
+		return "a number"
+	case hexIDRe.MatchString(p):
+		return "a hex id"
+	case wordIDRe.MatchString(p) && strings.ContainsAny(p, "0123456789"):
+		return "an id"
+	}
+	return ""
+}
+
+// splitKey cuts a key at its first separator into a first part and the
+// rest: "t_acme:c12bf88e-…" → "t_acme", "c12bf88e-…".
+func splitKey(k string) (first, rest string, ok bool) {
+	i := strings.IndexAny(k, ":|/#@")
+	if i <= 0 || i == len(k)-1 {
+		return "", "", false
+	}
+	return k[:i], k[i+1:], true
+}
+
+// composedKeys reports whether the string keys of collection v (a Map, a
+// Set or a dictionary) are joined from a few values and one that looks
+// like an id unique to each: at least half the keys looked at split in
+// two with an id as the last part, those ids all differ, and their first
+// parts take at least two values and at most a quarter as many as there
+// are keys.
+func composedKeys(g *heapgraph.Graph, v uint32, kind string) (keyMix, bool) {
+	keys := stringKeys(g, v, kind, maxMixKeys)
+	if len(keys) < minMixKeys {
+		return keyMix{}, false
+	}
+	var m keyMix
+	m.sampled = len(keys)
+	var firsts, rests []string
+	kinds := map[string]int{}
+	for _, k := range keys {
+		f, r, ok := splitKey(k)
+		if !ok {
+			continue
+		}
+		ik := idKind(r)
+		if ik == "" {
+			continue
+		}
+		kinds[ik]++
+		firsts = append(firsts, f)
+		rests = append(rests, r)
+	}
+	if 2*len(rests) < len(keys) {
+		return keyMix{}, false
+	}
+	slices.Sort(rests)
+	if len(slices.Compact(rests)) != len(rests) {
+		return keyMix{}, false // a part that repeats is looked up again
+	}
+	m.unique = rests[0]
+	for k, n := range kinds {
+		if n > kinds[m.kind] || n == kinds[m.kind] && k < m.kind {
+			m.kind = k
+		}
+	}
+	slices.Sort(firsts)
+	firsts = slices.Compact(firsts)
+	m.distinct = len(firsts)
+	if m.distinct < 2 || 4*m.distinct > len(keys) {
+		// One first part is a namespace (sess:<id>), not a key made
+		// of two.
+		return keyMix{}, false
+	}
+	m.firsts = firsts[:min(3, len(firsts))]
+	return m, true
+}
+
+// hint says what the keys show and what to do about it. Whether the id
+// is per call or names something long-lived (a session) the keys cannot
+// tell, so both fixes are given.
+func (m *keyMix) hint(what string) string {
+	ex := m.unique
+	if len(ex) > 12 {
+		ex = ex[:12] + "…"
+	}
+	return fmt.Sprintf("most keys of %s join one of a few values (%s: %d in %d keys) with %s unique to each (%s): if that id is per request or per call, every call adds an entry never looked up again, so build the key from the part that repeats; if it names something long-lived (a session, a connection), delete the entry when that ends",
+		what, strings.Join(m.firsts, ", "), m.distinct, m.sampled, m.kind, ex)
+}
+
+// stringKeys are up to max string keys of collection v: a dictionary's
+// property names, or the strings a Map's or Set's table holds, flat or
+// not (a key built with + is a concatenated string).
+func stringKeys(g *heapgraph.Graph, v uint32, kind string, max int) []string {
+	s := g.S
+	var keys []string
+	if kind == "dictionary" {
+		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1] && len(keys) < max; e++ {
+			if int(s.EdgeType(e)) == s.EdgeTypeIndex.Property {
+				keys = append(keys, s.EdgeName(e))
+			}
+		}
+		return keys
+	}
+	t, ok := g.EdgeNamed(v, "table")
+	if !ok {
+		return nil
+	}
+	for e := s.FirstEdge[t]; e < s.FirstEdge[t+1] && len(keys) < max; e++ {
+		switch u := s.EdgeTo[e]; int(s.NodeType[u]) {
+		case s.NodeTypeIndex.String, s.NodeTypeIndex.ConcatenatedString, s.NodeTypeIndex.SlicedString:
+			keys = append(keys, g.Name(u)) // a concatenated string flattened
+		}
+	}
+	return keys
+}
