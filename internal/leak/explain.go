@@ -84,6 +84,13 @@ func (x *explainer) explain(s *Suspect) {
 	}
 	s.RootClass = x.className(rep)
 	s.Class = x.className(rep)
+	if !haveTell && s.Class == "Promise" {
+		// A settled promise kept as a value (a DataLoader's cache): its
+		// result, an object literal the program made, is what it keeps.
+		if r, ok := g.EdgeNamed(rep, "reactions_or_result"); ok && int(g.S.NodeType[r]) == g.S.NodeTypeIndex.Object && strings.HasPrefix(g.ClassName(r), "{") {
+			s.Class = g.ClassName(r)
+		}
+	}
 	if haveTell {
 		s.Class = g.ClassName(tell)
 		if ctx != noShape && ctx != rep {

@@ -205,3 +205,12 @@ func TestCachePerKey(t *testing.T) {
 		t.Errorf("%s %s: hint %q", s.Pattern, s.Class, s.Hint)
 	}
 }
+
+// TestLoaderRecords: a DataLoader's cache of settled promises whose
+// results are object literals is named after those records, not Promise.
+func TestLoaderRecords(t *testing.T) {
+	_, s := topSuspect(t, "loader-records", 3)
+	if s.Pattern != PatternCollection || s.Class != "{id, status, lines, notes}" || !strings.Contains(s.Hint, "create it per request") {
+		t.Errorf("%s %s: hint %q", s.Pattern, s.Class, s.Hint)
+	}
+}
