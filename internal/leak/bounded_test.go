@@ -424,3 +424,40 @@ func TestSteadyGroup(t *testing.T) {
 		}
 	}
 }
+
+// configTextSources adds configuration files to textSources: the same
+// text as a JSON, a YAML and a TOML file.
+type configTextSources struct {
+	textSources
+	config string
+}
+
+func (c configTextSources) Configs(string) []string {
+	return []string{"/app/config/a.json", "/app/config/a.yaml", "/app/a.toml"}
+}
+
+func (c configTextSources) ReadConfig(string) ([]byte, bool) { return []byte(c.config), true }
+
+// FuzzConfigFiles: a program's configuration files and scripts are any
+// text; reading bounds and settings from them never panics, and a value
+// read is never negative but -1.
+func FuzzConfigFiles(f *testing.F) {
+	f.Add(`{"feed": {"maxItemsPerAccount": 64, "max-events": 4000}}`, "this.maxItems = maxItemsPerAccount;\nif (list.length > this.maxEvents) list.splice(0, 1);", "maxItemsPerAccount")
+	f.Add("feed:\n  maxItems: 80 # per account\nmax_events = 1_000\n", "const list = this.byRoom.get(k);\nlist.push(e);", "maxItems")
+	f.Add(`[1, {"a": [{"b": 2.5}]}, "x"]`, "this.cache = new NodeCache({ stdTTL: Math.floor(windowMs / 1000) });", "b")
+	f.Fuzz(func(t *testing.T, config, script, name string) {
+		src := configTextSources{textSources{"/app/a.js": script}, config}
+		scripts := []string{"/app/a.js"}
+		if v := configValue([]string{name}, scripts, src); v < -1 {
+			t.Fatalf("configValue = %d", v)
+		}
+		if k, ok := configNearKey(name, scripts, src); ok && k.Key == name {
+			t.Fatalf("configNearKey gave the exact name %q", name)
+		}
+		_ = valueAdds(&Holder{ValueOf: name}, scripts, src)
+		_ = ttlHint(&Holder{Package: "node-cache", OwnerName: name}, scripts, src)
+		if tr := trimOf(&Holder{Kind: "Array", ValueOf: name, Owner: "C"}, &Statement{Script: "/app/a.js", Text: script}, scripts, src); tr != nil {
+			_ = tr.says()
+		}
+	})
+}
