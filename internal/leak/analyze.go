@@ -292,10 +292,15 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	sus, boundedNotes := sieveBounded(sus, opts.Sources, holders, func(owner uint32, name string) bool {
 		return undefinedField(last, owner, name)
 	})
-	sus, domainNotes := sieveDomain(sus, last, &colls)
-	sus, prefilledNotes := sievePrefilled(sus, last, &colls)
-	boundedNotes = append(boundedNotes, domainNotes...)
-	boundedNotes = append(boundedNotes, prefilledNotes...)
+	// Bounds the heap shows without the source: a fixed set of keys, an
+	// Array made at its full length.
+	sus, heldNotes := sieveNotes(sus, func(s *Suspect) (string, bool) {
+		if note, ok := domainNote(s, last, &colls); ok {
+			return note, true
+		}
+		return prefilledNote(s, last, &colls)
+	})
+	boundedNotes = append(boundedNotes, heldNotes...)
 	rep.bounded = len(boundedNotes)
 	for i := range sus {
 		sus[i].Rank = i + 1

@@ -387,6 +387,18 @@ func sieveBounded(sus []Suspect, src Sources, holders func(s *Suspect) []int64, 
 	return kept, notes
 }
 
+// sieveNotes turns the suspects note gives a note for into notes.
+func sieveNotes(sus []Suspect, note func(s *Suspect) (string, bool)) (kept []Suspect, notes []string) {
+	for _, s := range sus {
+		if n, ok := note(&s); ok {
+			notes = append(notes, n)
+			continue
+		}
+		kept = append(kept, s)
+	}
+	return kept, notes
+}
+
 func holderCounts(holders func(s *Suspect) []int64, s *Suspect) []int64 {
 	if holders == nil {
 		return nil

@@ -18,20 +18,9 @@ import (
 // the candidate key sets: enough that a chance match is impossible.
 const domainSample = 256
 
-// sieveDomain turns the suspects that are one collection whose string
-// keys all belong to a stable collection's keys, with no more entries
-// than that one has, into notes.
-func sieveDomain(sus []Suspect, g *heapgraph.Graph, c *growingCollections) (kept []Suspect, notes []string) {
-	for _, s := range sus {
-		if note, ok := domainNote(&s, g, c); ok {
-			notes = append(notes, note)
-			continue
-		}
-		kept = append(kept, s)
-	}
-	return kept, notes
-}
-
+// domainNote is the note of a suspect that is one collection whose
+// string keys all belong to a stable collection's keys, with no more
+// entries than that one has.
 func domainNote(s *Suspect, g *heapgraph.Graph, c *growingCollections) (string, bool) {
 	h := s.Holder
 	if h == nil || (h.Kind != "Map" && h.Kind != "Set" && h.Kind != "dictionary") || s.CountUnit != "" && s.CountUnit != "entries" || len(c.held) == 0 {

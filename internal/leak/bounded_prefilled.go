@@ -17,19 +17,9 @@ import (
 	"github.com/leakhound/leakhound/internal/ui"
 )
 
-// sievePrefilled turns the suspects that fill one Array of a steady length
-// (with no more of them than it has elements) into notes.
-func sievePrefilled(sus []Suspect, g *heapgraph.Graph, c *growingCollections) (kept []Suspect, notes []string) {
-	for _, s := range sus {
-		if note, ok := prefilledNote(&s, g, c); ok {
-			notes = append(notes, note)
-			continue
-		}
-		kept = append(kept, s)
-	}
-	return kept, notes
-}
-
+// prefilledNote is the note of a suspect that fills one Array of a
+// steady length (with no more of them than it has elements), or that is
+// the index of such Arrays.
 func prefilledNote(s *Suspect, g *heapgraph.Graph, c *growingCollections) (string, bool) {
 	h := s.Holder
 	if h == nil || s.CountUnit != "" || len(c.held) < 2 {

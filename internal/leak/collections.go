@@ -170,7 +170,7 @@ func (c *growingCollections) add(g *heapgraph.Graph, i int) {
 // this keeps the per-collection arrays small for the later snapshots. A
 // large collection whose entries stay the same is kept whatever its
 // retained size does (its strings come to be shared): it may be the fixed
-// set of keys another one fills up to (see sieveDomain).
+// set of keys another one fills up to (see domainNote).
 func (c *growingCollections) compact(i int) {
 	keep := 0
 	for k := range c.ids {
