@@ -92,6 +92,21 @@ done:
 	VZEROUPPER
 	RET
 
+// DIGITS8 turns the eight digit values (0-9) in the bytes of BX, the
+// first digit in the lowest byte, into their number, by SWAR: pairs, then
+// fours, then all eight. R12 holds 0x00FF00FF00FF00FF; AX is scratch.
+#define DIGITS8 \
+	IMUL3Q  $2561, BX, BX \
+	SHRQ    $8, BX \
+	ANDQ    R12, BX \
+	IMUL3Q  $6553601, BX, BX \
+	SHRQ    $16, BX \
+	MOVQ    $0x0000FFFF0000FFFF, AX \
+	ANDQ    AX, BX \
+	MOVQ    $42949672960001, AX \
+	IMULQ   AX, BX \
+	SHRQ    $32, BX
+
 // func blockNumbersAsm(at, o unsafe.Pointer, starts, ends uint64, across uintptr) (n int, ok bool)
 // blockNumbers in assembly: the same loop with the constants in registers
 // and shifts that need no CL (BMI2).
@@ -123,16 +138,7 @@ loop:
 	SUBQ    DX, AX
 	SHLQ    $3, AX
 	SHLXQ   AX, BX, BX  // the digits at the top: leading zeros below
-	IMUL3Q  $2561, BX, BX
-	SHRQ    $8, BX
-	ANDQ    R12, BX
-	IMUL3Q  $6553601, BX, BX
-	SHRQ    $16, BX
-	MOVQ    $0x0000FFFF0000FFFF, AX
-	ANDQ    AX, BX
-	MOVQ    $42949672960001, AX
-	IMULQ   AX, BX
-	SHRQ    $32, BX
+	DIGITS8
 	MOVL    BX, (DI)
 	ADDQ    $4, DI
 	JMP     loop
@@ -141,16 +147,7 @@ long:
 	// 9 or 10 digits: the first 8 from BX, then one by one.
 	CMPQ    DX, $9
 	JA      bail
-	IMUL3Q  $2561, BX, BX
-	SHRQ    $8, BX
-	ANDQ    R12, BX
-	IMUL3Q  $6553601, BX, BX
-	SHRQ    $16, BX
-	MOVQ    $0x0000FFFF0000FFFF, AX
-	ANDQ    AX, BX
-	MOVQ    $42949672960001, AX
-	IMULQ   AX, BX
-	SHRQ    $32, BX
+	DIGITS8
 	MOVBQZX 8(SI)(CX*1), AX
 	SUBQ    $48, AX
 	LEAQ    (BX)(BX*4), BX
