@@ -204,6 +204,10 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		if !userClassName(into.Class) && userClassName(from.Class) {
 			// Name the program's object the leak holds.
 			into.Class = from.Class
+		} else if into.Class == "(string)" && sameHolder && strings.HasPrefix(from.Class, "{") {
+			// A Map's keys and its values, object literals: the values
+			// are the entries the program made and reads.
+			into.Class = from.Class
 		} else if functionClass(into.Class) && userClassName(from.Class) && !functionClass(from.Class) &&
 			from.GrowthBytes > namedGrowth[t] {
 			// Listener functions that are mostly an object's (a

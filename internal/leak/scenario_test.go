@@ -574,7 +574,8 @@ func TestCallbackTable(t *testing.T) {
 // id (sess:<id>) or by plain ids says nothing of the kind (keys.go).
 func TestRequestKeys(t *testing.T) {
 	_, s := topSuspect(t, "request-keys", 3)
-	if s.Pattern != PatternCollection || !strings.Contains(s.Hint, "most keys of the Map Limiter.buckets join one of a few values (t_acme, t_globex, t_initech: 5 in") ||
+	// Named after the buckets, the Map's values, not its string keys.
+	if s.Pattern != PatternCollection || s.Class != "{key, recent}" || !strings.Contains(s.Hint, "most keys of the Map Limiter.buckets join one of a few values (t_acme, t_globex, t_initech: 5 in") ||
 		!strings.Contains(s.Hint, "with a UUID unique to each") {
 		t.Errorf("%s %s: hint %q", s.Pattern, s.Class, s.Hint)
 	}
