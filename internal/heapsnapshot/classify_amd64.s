@@ -2,6 +2,37 @@
 
 #include "textflag.h"
 
+// BYTES fills every byte of y with the constant c (x, its low half, is
+// the way in). AX is scratch.
+#define BYTES(c, x, y) \
+	MOVQ         c, AX \
+	MOVQ         AX, x \
+	VPBROADCASTB x, y
+
+// CLASSIFY32 classifies the 32 bytes at src into three 32-bit masks:
+// digits, commas, and valid (digits, commas, whitespace). Y0-Y5 hold
+// '0', 9, ',', ' ', '\n' and '\r' in every byte (9 is also '\t'). A
+// digit is a byte x with min(x - '0', 9) == x - '0' (bytes wrap).
+// Y6-Y10 are scratch.
+#define CLASSIFY32(src, digits, commas, valid) \
+	VMOVDQU   src, Y6 \
+	VPSUBB    Y0, Y6, Y7 \
+	VPMINUB   Y1, Y7, Y8 \
+	VPCMPEQB  Y8, Y7, Y7 \
+	VPCMPEQB  Y2, Y6, Y8 \
+	VPCMPEQB  Y3, Y6, Y9 \
+	VPCMPEQB  Y4, Y6, Y10 \
+	VPOR      Y10, Y9, Y9 \
+	VPCMPEQB  Y5, Y6, Y10 \
+	VPOR      Y10, Y9, Y9 \
+	VPCMPEQB  Y1, Y6, Y10 \
+	VPOR      Y10, Y9, Y9 \
+	VPOR      Y7, Y9, Y9 \
+	VPOR      Y8, Y9, Y9 \
+	VPMOVMSKB Y7, digits \
+	VPMOVMSKB Y8, commas \
+	VPMOVMSKB Y9, valid
+
 // func classifyAVX2(src *byte, blocks int, d, c, v *uint64)
 TEXT ·classifyAVX2(SB), NOSPLIT, $0-40
 	MOVQ src+0(FP), SI
@@ -10,66 +41,19 @@ TEXT ·classifyAVX2(SB), NOSPLIT, $0-40
 	MOVQ c+24(FP), R8
 	MOVQ v+32(FP), R9
 
-	MOVQ $0x30, AX // '0'
-	MOVQ AX, X0
-	VPBROADCASTB X0, Y0
-	MOVQ $0x09, AX // 9, and '\t'
-	MOVQ AX, X1
-	VPBROADCASTB X1, Y1
-	MOVQ $0x2c, AX // ','
-	MOVQ AX, X2
-	VPBROADCASTB X2, Y2
-	MOVQ $0x20, AX // ' '
-	MOVQ AX, X3
-	VPBROADCASTB X3, Y3
-	MOVQ $0x0a, AX // '\n'
-	MOVQ AX, X4
-	VPBROADCASTB X4, Y4
-	MOVQ $0x0d, AX // '\r'
-	MOVQ AX, X5
-	VPBROADCASTB X5, Y5
+	BYTES($0x30, X0, Y0) // '0'
+	BYTES($0x09, X1, Y1) // 9, and '\t'
+	BYTES($0x2c, X2, Y2) // ','
+	BYTES($0x20, X3, Y3) // ' '
+	BYTES($0x0a, X4, Y4) // '\n'
+	BYTES($0x0d, X5, Y5) // '\r'
 
 loop:
 	TESTQ CX, CX
 	JZ    done
 
-	// Low 32 bytes.
-	VMOVDQU   (SI), Y6
-	VPSUBB    Y0, Y6, Y7  // x - '0'
-	VPMINUB   Y1, Y7, Y8  // min(x - '0', 9)
-	VPCMPEQB  Y8, Y7, Y7  // digit: x - '0' <= 9
-	VPCMPEQB  Y2, Y6, Y8  // comma
-	VPCMPEQB  Y3, Y6, Y9  // whitespace
-	VPCMPEQB  Y4, Y6, Y10
-	VPOR      Y10, Y9, Y9
-	VPCMPEQB  Y5, Y6, Y10
-	VPOR      Y10, Y9, Y9
-	VPCMPEQB  Y1, Y6, Y10
-	VPOR      Y10, Y9, Y9
-	VPOR      Y7, Y9, Y9
-	VPOR      Y8, Y9, Y9  // valid
-	VPMOVMSKB Y7, AX
-	VPMOVMSKB Y8, BX
-	VPMOVMSKB Y9, DX
-
-	// High 32 bytes.
-	VMOVDQU   32(SI), Y6
-	VPSUBB    Y0, Y6, Y7
-	VPMINUB   Y1, Y7, Y8
-	VPCMPEQB  Y8, Y7, Y7
-	VPCMPEQB  Y2, Y6, Y8
-	VPCMPEQB  Y3, Y6, Y9
-	VPCMPEQB  Y4, Y6, Y10
-	VPOR      Y10, Y9, Y9
-	VPCMPEQB  Y5, Y6, Y10
-	VPOR      Y10, Y9, Y9
-	VPCMPEQB  Y1, Y6, Y10
-	VPOR      Y10, Y9, Y9
-	VPOR      Y7, Y9, Y9
-	VPOR      Y8, Y9, Y9
-	VPMOVMSKB Y7, R10
-	VPMOVMSKB Y8, R11
-	VPMOVMSKB Y9, R12
+	CLASSIFY32(0(SI), AX, BX, DX)
+	CLASSIFY32(32(SI), R10, R11, R12)
 
 	SHLQ $32, R10
 	ORQ  R10, AX
