@@ -263,10 +263,29 @@ func TestDFSTrailReplay(t *testing.T) {
 		setBit(ess, uint32(e))
 		setBit(hasRet, to)
 	}
-	number, vertex, parent, work := make([]uint32, n+1), make([]uint32, n+1), make([]uint32, n+1), make([]uint32, n+2)
+	number, parent := make([]uint32, n+1), make([]uint32, n+1)
+	upper, lower := make([]uint32, n+2), make([]uint32, n+1)
 	trail := newDFSTrail(n)
-	if got := dominatorDFS(s, 0, ess, hasRet, number, vertex, parent, work, trail); got != n {
+	if got := dominatorDFS(s, 0, ess, hasRet, number, parent, upper, lower, trail); got != n {
 		t.Fatalf("%d vertices, want %d", got, n)
+	}
+	vertex := make([]uint32, n+1)
+	for o := range uint32(n) {
+		vertex[number[o]] = o
+	}
+	// The DFS counted every essential edge once, by its ends' numbers.
+	wantUpper, wantLower := make([]uint32, n+2), make([]uint32, n+1)
+	for o := range uint32(n) {
+		for e := s.FirstEdge[o]; e < s.FirstEdge[o+1]; e++ {
+			if u, t := number[o], number[s.EdgeTo[e]]; u > t {
+				wantUpper[t]++
+			} else if wantLower[t] == 0 || u < wantLower[t] {
+				wantLower[t] = u
+			}
+		}
+	}
+	if !slices.Equal(upper, wantUpper) || !slices.Equal(lower, wantLower) {
+		t.Fatalf("predecessors above %v below %v, want %v %v", upper, lower, wantUpper, wantLower)
 	}
 	if !slices.Equal(trail.over, []uint32{401, 4}) || !slices.Equal(trail.b[2:], []byte{0, trailEdge, 1, trailOrdinal}) {
 		t.Fatalf("trail %v, escapes %v", trail.b, trail.over)

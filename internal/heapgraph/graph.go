@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -269,6 +270,14 @@ const collectMinNodes = 200000
 func (a *analysis) collect() {
 	if a.s.NodeCount >= collectMinNodes {
 		runtime.GC()
+	}
+}
+
+// collectAndRelease is collect, and also returns the free pages to the
+// system (they are resident until then).
+func (a *analysis) collectAndRelease() {
+	if a.s.NodeCount >= collectMinNodes {
+		debug.FreeOSMemory()
 	}
 }
 
