@@ -2,6 +2,7 @@ package heapgraph
 
 import (
 	"bytes"
+	"math/bits"
 	"sort"
 	"strconv"
 
@@ -150,21 +151,38 @@ func (a *analysis) calculateDistances() {
 		}
 	}
 	userRoots := len(queue)
-	a.bfs(queue, dist, f)
+	mark := make([]uint64, (n+63)/64)
+	a.bfs(queue, dist, f, mark)
 	if userRoots > 0 {
 		dist[root] = BaseSystemDistance
 	} else {
 		dist[root] = 0
 	}
-	a.bfs(append(queue[:0], root), dist, f)
+	a.bfs(append(queue[:0], root), dist, f, mark)
 	g.distance = dist
 }
 
-func (a *analysis) bfs(queue []uint32, dist []int32, f *distanceFilter) {
+// bfs goes level by level from the nodes in queue (one level). Each new
+// level is complete before it is visited, so when it is dense it is
+// visited in node order (mark, all clear, is the scratch for that): its
+// edges are then read forward through the edge arrays instead of at
+// random, the cache misses that cost. The order within a level changes no
+// distance: every node of the next level gets the same one, whichever
+// edge finds it, and a WeakMap entry's value gets its distance from the
+// later level of its two edges (see distanceFilter.allow) whatever the
+// order within a level.
+func (a *analysis) bfs(queue []uint32, dist []int32, f *distanceFilter, mark []uint64) {
 	s := a.s
 	weak := s.EdgeTypeIndex.Weak
 	firstEdge, edgeTo := s.FirstEdge, s.EdgeTo
+	levelEnd := len(queue)
+	lo, hi := ^uint32(0), uint32(0) // the next level's nodes lie in [lo, hi]
 	for i := 0; i < len(queue); i++ {
+		if i == levelEnd {
+			inNodeOrder(queue[i:], mark, lo, hi)
+			levelEnd = len(queue)
+			lo, hi = ^uint32(0), 0
+		}
 		v := queue[i]
 		d := dist[v] + 1
 		for e, end := firstEdge[v], firstEdge[v+1]; e < end; e++ {
@@ -177,6 +195,37 @@ func (a *analysis) bfs(queue []uint32, dist []int32, f *distanceFilter) {
 			}
 			dist[to] = d
 			queue = append(queue, to)
+			setBit(mark, to)
+			lo, hi = min(lo, to), max(hi, to)
+		}
+	}
+}
+
+// inNodeOrder puts a level (its nodes marked in mark, all in [lo, hi]) in
+// node order when it is dense enough for that to pay: at least one node
+// per 256 of the range. It clears their marks either way.
+func inNodeOrder(level []uint32, mark []uint64, lo, hi uint32) {
+	if len(level) == 0 {
+		return
+	}
+	first, last := lo>>6, hi>>6
+	if int(last-first+1) > 4*len(level) {
+		for _, v := range level {
+			mark[v>>6] &^= 1 << (v & 63)
+		}
+		return
+	}
+	j := 0
+	for w := first; w <= last; w++ {
+		x := mark[w]
+		if x == 0 {
+			continue
+		}
+		mark[w] = 0
+		for x != 0 {
+			level[j] = w<<6 | uint32(bits.TrailingZeros64(x))
+			j++
+			x &= x - 1
 		}
 	}
 }
