@@ -196,9 +196,10 @@ func (a *analysis) computeEssentialEdges() {
 //     semidominators are only stored once computed, in the slots of the
 //     predecessor index's offsets, which are read in the same order;
 //   - dom holds the smallest lower predecessor until the vertex is
-//     processed, then its parent (from which the number -> ordinal map,
-//     dropped for the main loop, is rebuilt with the DFS's trail), then
-//     its immediate dominator.
+//     processed, then its parent, from which the number -> ordinal map,
+//     dropped for the main loop, is rebuilt with the DFS's trail while
+//     the other core finds the immediate dominators (into the ancestor
+//     array, done with by then).
 func (a *analysis) dominators() {
 	s, g := a.s, a.g
 	N := uint32(s.NodeCount)
@@ -324,29 +325,35 @@ func (a *analysis) dominators() {
 		lb[w] = w            // its label
 	}
 	preds, stack = predIndex{}, nil
-	// The number -> ordinal map again, from the trail and the parents
-	// (in dom until the pass below), in the predecessor index's memory.
+	// Two passes, one a core: the number -> ordinal map again, from the
+	// trail and the parents (in dom), in the predecessor index's memory
+	// (lb is its scratch); and the immediate dominators, into the
+	// ancestors' memory (the forest is done with). They share nothing
+	// they write.
 	a.collect()
 	vertex := make([]uint32, N+1)
 	vertex[1] = root
 	clear(lb) // the labels are done with
-	trail.replay(s, vertex, dom, lb, n)
-	trail = nil
-	// Semi-NCA: the immediate dominator of w is the nearest common
-	// ancestor of its parent and its semidominator in the dominator tree,
-	// found by walking up from the parent (numbers grow downwards).
-	dom[0], dom[r] = r, r
-	for w := uint32(2); w <= n; w++ {
-		d := dom[w]
-		for d > semi[w] {
-			d = dom[d]
+	idom := ancestor
+	both(splits(N), func() { trail.replay(s, vertex, dom, lb, n) }, func() {
+		// Semi-NCA: the immediate dominator of w is the nearest common
+		// ancestor of its parent and its semidominator in the dominator
+		// tree, found by walking up from the parent (numbers grow
+		// downwards).
+		idom[0], idom[r] = r, r
+		for w := uint32(2); w <= n; w++ {
+			d := dom[w]
+			for d > semi[w] {
+				d = idom[d]
+			}
+			idom[w] = d
 		}
-		dom[w] = d
-	}
+	})
+	trail = nil
 	// The result by node ordinal goes into lb's memory, free now.
 	res := lb[:N:N]
 	for w := uint32(1); w <= n; w++ {
-		res[vertex[w]] = vertex[dom[w]]
+		res[vertex[w]] = vertex[idom[w]]
 	}
 	g.dominator = res
 	// Keep the DFS order (as ordinals) for the retained-size pass.
