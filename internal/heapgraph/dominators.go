@@ -237,7 +237,6 @@ func (a *analysis) dominators() {
 	first := make([]uint32, N+2) // the count of those numbered above
 	dom := make([]uint32, N+1)   // below: the smallest lower predecessor (0: none)
 	n := dominatorDFS(s, g.Root, ess, hasRet, number, parent, first, dom, trail)
-	root := g.Root
 	// The predecessor index is the largest array yet, and the free pages
 	// left by the parse are scattered where it cannot go (1.9 GB of live
 	// arrays and 150 MB of such pages before it on a 2.4 GB snapshot):
@@ -332,7 +331,7 @@ func (a *analysis) dominators() {
 	// they write.
 	a.collect()
 	vertex := make([]uint32, N+1)
-	vertex[1] = root
+	vertex[1] = g.Root
 	clear(lb) // the labels are done with
 	idom := ancestor
 	both(splits(N), func() { trail.replay(s, vertex, dom, lb, n) }, func() {
@@ -430,8 +429,9 @@ func (p *predIndex) set(k, v uint32) {
 // reached each vertex and returns the number of vertices. Its stack holds
 // only the vertices on the current path (12 bytes each), so it needs no
 // per-vertex cursor or number -> ordinal map (8 bytes a node): real heaps'
-// paths are short (at most 256 deep on a 2.4 GB snapshot, 8,874 on the
-// TypeScript compiler's heap); only a chain of most of the heap costs more.
+// paths are short (its capacity stayed at 256 on a 2.4 GB snapshot, 8,874
+// on the TypeScript compiler's heap); only a chain of most of the heap costs
+// more, and on one of 2 M objects the peak did not move (bench/perf.md).
 //
 // It also counts each vertex's essential predecessors for the main loop,
 // by number (upper: how many are numbered above it; lower: the smallest
@@ -466,16 +466,11 @@ func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, n
 				if !getBit(ess, e) {
 					continue
 				}
-				wo := edgeTo[e]
-				t := number[wo]
+				t := number[edgeTo[e]]
 				if t == 0 {
 					break
 				}
-				if v > t {
-					upper[t]++
-				} else if d := lower[t]; d == 0 || v < d {
-					lower[t] = v
-				}
+				countPred(upper, lower, v, t)
 			}
 			if e == end {
 				stack = stack[:len(stack)-1]
@@ -491,7 +486,6 @@ func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, n
 	}
 	const r = 1 // the root's number
 	dfs(root, 0)
-
 	if n < N {
 		for o := uint32(0); o < N; o++ {
 			if number[o] == 0 && !getBit(hasRet, o) {
@@ -515,15 +509,21 @@ func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, n
 				if !getBit(ess, e) {
 					continue
 				}
-				if t := number[edgeTo[e]]; v > t {
-					upper[t]++
-				} else if d := lower[t]; d == 0 || v < d {
-					lower[t] = v
-				}
+				countPred(upper, lower, v, number[edgeTo[e]])
 			}
 		}
 	}
 	return n
+}
+
+// countPred counts vertex u as an essential predecessor of vertex t (both
+// DFS numbers): one more numbered above t, or the smallest below it.
+func countPred(upper, lower []uint32, u, t uint32) {
+	if u > t {
+		upper[t]++
+	} else if d := lower[t]; d == 0 || u < d {
+		lower[t] = u
+	}
 }
 
 // dfsTrail records how the DFS reached each vertex, so that the number ->

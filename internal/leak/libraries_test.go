@@ -172,7 +172,7 @@ func TestTTLZero(t *testing.T) {
 	}
 	if len(rep.Suspects) != 1 {
 		// It once found 2 in CI under node 22 on a busy machine, and never
-		// in 36 runs since (quiet, loaded, optimisation delayed): say what
+		// in 52 runs since (quiet, loaded, optimisation delayed): say what
 		// the other one is.
 		var got []string
 		for _, s := range rep.Suspects {
