@@ -108,7 +108,14 @@ func BenchmarkPhases(b *testing.B) {
 	a := newAnalysis(g)
 	a.findUserRoots()
 	a.markPageObjects()
-	a.computeEssentialEdges()
+	essential := func() {
+		var done chan struct{}
+		a.computeEssentialEdges(func(half func()) {
+			done = make(chan struct{})
+			go func() { half(); close(done) }()
+		}, func() { <-done })
+	}
+	essential()
 	phases := []struct {
 		name string
 		run  func()
@@ -116,8 +123,8 @@ func BenchmarkPhases(b *testing.B) {
 		{"classes", func() { g.Classes = nil; a.calculateClasses() }},
 		{"distances", a.calculateDistances},
 		{"pageobjects", a.markPageObjects},
-		{"essential", a.computeEssentialEdges},
-		{"dominators", a.dominators},
+		{"essential", essential},
+		{"dominators", func() { a.dominators() }},
 		{"retained", func() { a.dominators(); a.retainedSizes() }},
 		{"dominated", a.buildDominated},
 		{"statistics", a.calculateStatistics},

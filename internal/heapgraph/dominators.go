@@ -2,6 +2,7 @@ package heapgraph
 
 import (
 	"math"
+	"sort"
 
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
@@ -125,17 +126,44 @@ func (a *analysis) findUserRoots() {
 }
 
 // computeEssentialEdges marks the edges that count for dominators
-// (DevTools' computeIsEssentialEdge).
-func (a *analysis) computeEssentialEdges() {
+// (DevTools' computeIsEssentialEdge), and the nodes they retain, on the
+// calling goroutine or, when help is set, with the other core taking the
+// second half of the edges (help hands it that half, wait waits for it).
+func (a *analysis) computeEssentialEdges(help func(half func()), wait func()) {
 	s := a.s
-	ess := make([]uint64, (s.EdgeCount+63)/64)
+	E := uint32(s.EdgeCount)
+	ess := make([]uint64, (E+63)/64)
 	hasRet := make([]uint64, (s.NodeCount+63)/64)
+	if help == nil || !splits(uint32(s.NodeCount)) {
+		a.essentialEdges(ess, hasRet, 0, E)
+	} else {
+		// The halves meet at a word of the edge bitmap, so no word has two
+		// writers; the nodes they retain go into a bitmap each, merged after.
+		mid := E / 2 &^ 63
+		hasRet2 := make([]uint64, len(hasRet))
+		help(func() { a.essentialEdges(ess, hasRet2, mid, E) })
+		a.essentialEdges(ess, hasRet, 0, mid)
+		wait()
+		for i, w := range hasRet2 {
+			hasRet[i] |= w
+		}
+	}
+	a.essential, a.hasRet = ess, hasRet
+}
+
+// essentialEdges marks the essential edges among edges [lo, hi) in ess and
+// the nodes they retain in hasRet.
+func (a *analysis) essentialEdges(ess, hasRet []uint64, lo, hi uint32) {
+	s := a.s
 	et := s.EdgeTypeIndex
 	root := a.g.Root
 	eph := &a.g.ephemerons
-	for v := uint32(0); v < uint32(s.NodeCount); v++ {
+	firstEdge := s.FirstEdge
+	// The node whose edges include lo.
+	v := uint32(sort.Search(s.NodeCount, func(i int) bool { return firstEdge[i+1] > lo }))
+	for ; v < uint32(s.NodeCount) && firstEdge[v] < hi; v++ {
 		vPage := getBit(a.pageObject, v)
-		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+		for e, end := max(firstEdge[v], lo), min(firstEdge[v+1], hi); e < end; e++ {
 			t := int(s.EdgeType(e))
 			// A WeakMap value is retained by its key and its table together;
 			// DevTools keeps only the key's edge.
@@ -167,7 +195,6 @@ func (a *analysis) computeEssentialEdges() {
 			setBit(hasRet, to)
 		}
 	}
-	a.essential, a.hasRet = ess, hasRet
 }
 
 // dominators computes the dominator tree DevTools computes, including its

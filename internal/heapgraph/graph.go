@@ -185,35 +185,43 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 	a.propagateDOMState()
 	a.findUserRoots()
 
-	// Two independent chains share the work, like DevTools' two workers:
-	// flags, dominators, retained sizes and class names on this goroutine;
-	// shallow sizes, statistics and (after the dominators) distances on the
-	// other. The dominators and retained sizes need the adjusted shallow
-	// sizes, so they wait for them.
+	// Two chains share the work, like DevTools' two workers: flags,
+	// dominators, retained sizes and class names on this goroutine;
+	// shallow sizes, half of the essential edges, statistics and (after
+	// the dominators) distances on the other. The dominators and retained
+	// sizes need the adjusted shallow sizes, so they wait for them.
 	var wg sync.WaitGroup
 	var panicB any
 	shallowReady := make(chan struct{})
+	essHalf := make(chan func(), 1)    // the other chain's half of the essential edges, or nil
+	essHalfDone := make(chan struct{}) // closed when it is done
+	closeShallow := sync.OnceFunc(func() { close(shallowReady) })
+	closeHalf := sync.OnceFunc(func() { close(essHalfDone) })
+	noHalf := sync.OnceFunc(func() { close(essHalf) })
 	domDone := make(chan struct{})
 	closeDom := sync.OnceFunc(func() { close(domDone) })
-	defer closeDom() // lets the other chain end if the dominators panic
+	// These let the other chain end if this one panics.
+	defer closeDom()
+	defer noHalf()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		defer func() {
 			if r := recover(); r != nil {
 				panicB = r
-				// Unblock the other chain so it can finish and report.
-				select {
-				case <-shallowReady:
-				default:
-					close(shallowReady)
-				}
+				// Unblock this chain so it can finish and report.
+				closeShallow()
+				closeHalf()
 			}
 		}()
 		phase("shallow sizes")
 		a.calculateShallowSizes()
 		a.collect()
-		close(shallowReady)
+		closeShallow()
+		if half := <-essHalf; half != nil {
+			half()
+		}
+		closeHalf()
 		phase("statistics")
 		a.calculateStatistics()
 		// The distances wait for the dominators, whose arrays are the peak
@@ -225,7 +233,10 @@ func Build(s *heapsnapshot.Snapshot, opts Options) (g *Graph, err error) {
 		a.calculateDistances()
 	}()
 	a.markPageObjects()
-	a.computeEssentialEdges()
+	// The other chain takes half of the essential edges once it has the
+	// shallow sizes (about when the page objects are done here).
+	a.computeEssentialEdges(func(half func()) { essHalf <- half }, func() { <-essHalfDone })
+	noHalf()
 	a.pageObject = nil // only the essential edges needed it
 	// The dominators also wait for the shallow sizes, whose temporary
 	// (4 bytes a node) must be gone before their own arrays come.
