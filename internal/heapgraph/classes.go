@@ -2,6 +2,7 @@ package heapgraph
 
 import (
 	"bytes"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -95,8 +96,8 @@ func (a *analysis) calculateClasses() {
 		}
 	}
 	g.class = cls
-	sh, total := a.collectShapes()
-	a.applyInterfaces(tab, sh, a.inferInterfaces(sh, total))
+	sh, plain, total := a.collectShapes(tab)
+	a.applyInterfaces(tab, sh, plain, a.inferInterfaces(sh, total))
 	a.splitByLocation(tab)
 	a.narrowClasses()
 }
@@ -134,11 +135,6 @@ func objectClassName(name string) string {
 		}
 	}
 	return name
-}
-
-func (a *analysis) isPlainObject(v uint32) bool {
-	s := a.s
-	return int(s.NodeType[v]) == s.NodeTypeIndex.Object && string(s.Strings.Bytes(s.NodeName[v])) == "Object"
 }
 
 type ifaceDef struct {
@@ -213,17 +209,33 @@ func (sh *shapes) of(v uint32) uint32 {
 // text is the text of canonical index c.
 func (sh *shapes) text(c uint32) string { return sh.s.Strings.Get(c) }
 
-// collectShapes counts the plain objects per property list.
-func (a *analysis) collectShapes() (sh *shapes, total int) {
-	sh = newShapes(a.s)
-	for v := uint32(0); v < uint32(a.s.NodeCount); v++ {
-		if !a.isPlainObject(v) {
+// collectShapes counts the plain objects (objects named "Object") per
+// property list. It marks them in plain and, until applyInterfaces gives
+// them their class, holds each one's shape number in its class slot (the
+// class of every one of them is "Object" until then).
+func (a *analysis) collectShapes(tab *classTable) (sh *shapes, plain []uint64, total int) {
+	s, cls := a.s, a.g.class
+	sh = newShapes(s)
+	n := uint32(s.NodeCount)
+	plain = make([]uint64, (n+63)/64)
+	object, ok := tab.index[classKey{name: "Object"}]
+	if !ok {
+		return sh, plain, 0
+	}
+	obj := uint8(s.NodeTypeIndex.Object)
+	for v := uint32(0); v < n; v++ {
+		// A node of class "Object" is an object or native node named
+		// "Object": only the objects are plain.
+		if cls[v] != object || s.NodeType[v] != obj {
 			continue
 		}
+		setBit(plain, v)
 		total++
-		sh.count[sh.of(v)]++
+		id := sh.of(v)
+		sh.count[id]++
+		cls[v] = id
 	}
-	return sh, total
+	return sh, plain, total
 }
 
 // inferInterfaces picks the property lists shared by enough plain objects
@@ -315,11 +327,30 @@ func better(a, b *ifaceMatch) *ifaceMatch {
 // interface: the one with most properties all present on the object, the
 // earliest (most popular) on ties (DevTools' applyInterfaceDefinitions).
 // The match is found once per shape; objects then take their shape's class.
-func (a *analysis) applyInterfaces(tab *classTable, sh *shapes, defs []ifaceDef) {
-	if len(defs) == 0 {
-		return
+// plain and the shape numbers in the class slots are collectShapes'.
+func (a *analysis) applyInterfaces(tab *classTable, sh *shapes, plain []uint64, defs []ifaceDef) {
+	g := a.g
+	object := tab.index[classKey{name: "Object"}] // there is one if plain has a bit set
+	shapeClass := make([]uint32, len(sh.lists))
+	if len(defs) > 0 {
+		matchShapes(tab, sh, defs, shapeClass)
 	}
-	s, g := a.s, a.g
+	for i, w := range plain {
+		for w != 0 {
+			v := uint32(i)<<6 | uint32(bits.TrailingZeros64(w))
+			w &= w - 1
+			if c := shapeClass[g.class[v]]; c != 0 {
+				g.class[v] = c - 1
+			} else {
+				g.class[v] = object
+			}
+		}
+	}
+}
+
+// matchShapes sets shapeClass[id] to the class of the best interface for
+// shape id, + 1 (0: none; its objects stay "Object").
+func matchShapes(tab *classTable, sh *shapes, defs []ifaceDef, shapeClass []uint32) {
 	tree := &propNode{next: map[string]*propNode{}}
 	for i, d := range defs {
 		props := append([]string(nil), d.props...)
@@ -341,8 +372,6 @@ func (a *analysis) applyInterfaces(tab *classTable, sh *shapes, defs []ifaceDef)
 		}
 	}
 	initial := &ifaceMatch{name: "Object", index: int(^uint(0) >> 1)}
-	// shapeClass[id] is the class of shape id's objects + 1, 0 to keep "Object".
-	shapeClass := make([]uint32, len(sh.lists))
 	var props []string
 	var states, nextStates []*propNode
 	for id, list := range sh.lists {
@@ -376,14 +405,6 @@ func (a *analysis) applyInterfaces(tab *classTable, sh *shapes, defs []ifaceDef)
 		}
 		shapeClass[id] = match.classIndex
 	}
-	for v := uint32(0); v < uint32(s.NodeCount); v++ {
-		if !a.isPlainObject(v) {
-			continue
-		}
-		if c := shapeClass[sh.of(v)]; c != 0 {
-			g.class[v] = c - 1
-		}
-	}
 }
 
 func appendUnique(list []*propNode, n *propNode) []*propNode {
@@ -400,18 +421,34 @@ func appendUnique(list []*propNode, n *propNode) []*propNode {
 func (a *analysis) splitByLocation(tab *classTable) {
 	s, g := a.s, a.g
 	obj := s.NodeTypeIndex.Object
+	// The located classes by plain class and location: fixed-size keys,
+	// so a located object costs no hashing of its class name, and the last
+	// one found is tried first (heaps have few constructor locations, and
+	// the objects of one come in runs).
+	type locKey struct{ plain, script, line, column uint32 }
+	located := map[locKey]uint32{}
+	var last locKey
+	lastClass := ^uint32(0)
 	for i, v := range s.LocationNode {
 		if int(v) >= s.NodeCount || int(s.NodeType[v]) != obj {
 			continue
 		}
-		base := g.Classes[g.class[v]]
-		if base.HasLocation {
+		plain := g.class[v]
+		if g.Classes[plain].HasLocation {
 			// A later location entry for the same node wins, as in DevTools'
-			// location map; recover the plain class name.
-			base = Class{Name: base.Name}
+			// location map; recover the plain class.
+			plain = tab.get(classKey{name: g.Classes[plain].Name})
 		}
-		g.class[v] = tab.get(classKey{name: base.Name, hasLoc: true,
-			script: s.LocationScript[i], line: s.LocationLine[i], column: s.LocationColumn[i]})
+		k := locKey{plain, s.LocationScript[i], s.LocationLine[i], s.LocationColumn[i]}
+		if k != last || lastClass == ^uint32(0) {
+			c, ok := located[k]
+			if !ok {
+				c = tab.get(classKey{name: g.Classes[plain].Name, hasLoc: true, script: k.script, line: k.line, column: k.column})
+				located[k] = c
+			}
+			last, lastClass = k, c
+		}
+		g.class[v] = lastClass
 	}
 }
 
