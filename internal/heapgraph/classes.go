@@ -219,7 +219,7 @@ func (a *analysis) collectShapes(tab *classTable) (sh *shapes, plain []uint64, t
 	n := uint32(s.NodeCount)
 	plain = make([]uint64, (n+63)/64)
 	object, ok := tab.index[classKey{name: "Object"}]
-	if !ok {
+	if !ok || s.NodeTypeIndex.Object < 0 {
 		return sh, plain, 0
 	}
 	obj := uint8(s.NodeTypeIndex.Object)
