@@ -218,7 +218,10 @@ func (a *analysis) essentialEdges(ess, hasRet []uint64, lo, hi uint32) {
 //   - the parent array becomes the ancestor array (a vertex is linked
 //     exactly when its number is >= linkedFrom, so no flag is needed);
 //   - labels are only used for linked vertices, in the former
-//     ordinal->number map;
+//     ordinal->number map, and hold a semidominator (the smallest on the
+//     vertex's path in the forest), not the vertex that has it: semi-NCA
+//     needs only the value, and each predecessor then costs one lookup
+//     less;
 //   - the semidominator of an unlinked vertex is still its own number, so
 //     semidominators are only stored once computed, in the slots of the
 //     predecessor index's offsets, which are read in the same order;
@@ -293,13 +296,15 @@ func (a *analysis) dominators() {
 	both(N2 < N, func() { pi.fill(first, &preds, 0, N2) }, func() { pi.fill(first, &preds, N2, N) })
 
 	// Labels of linked vertices, in number's memory; a vertex's label is
-	// set when it is linked and only read after, so the array needs no
-	// clearing.
+	// set when it is linked (to its own semidominator) and only read
+	// after, so the array needs no clearing.
 	lb := number
 	semi := first // semidominators of linked vertices
 	ancestor := parent
 	linkedFrom := n + 1
 	var stack []uint32
+	// compress shortens v's path in the forest to its tree's root, leaving
+	// in lb[v] the smallest semidominator on the path.
 	compress := func(v uint32) {
 		stack = stack[:0]
 		for ancestor[v] >= linkedFrom {
@@ -308,20 +313,11 @@ func (a *analysis) dominators() {
 		}
 		for k := len(stack) - 1; k >= 0; k-- {
 			w := stack[k]
-			if semi[lb[ancestor[w]]] < semi[lb[w]] {
-				lb[w] = lb[ancestor[w]]
+			if a := ancestor[w]; lb[a] < lb[w] {
+				lb[w] = lb[a]
 			}
 			ancestor[w] = ancestor[ancestor[w]]
 		}
-	}
-	// eval returns a linked vertex, or v itself when v is not linked (then
-	// its semidominator is v).
-	eval := func(v uint32) uint32 {
-		if v < linkedFrom {
-			return v
-		}
-		compress(v)
-		return lb[v]
 	}
 	end := first[n+1]
 	for w := n; w >= 2; w-- {
@@ -329,15 +325,14 @@ func (a *analysis) dominators() {
 		sw := w
 		low := dom[w]
 		if low != 0 {
-			sw = low // lower than w, and eval of an unlinked vertex is itself
+			sw = low // lower than w: not linked, so it offers itself
 		}
+		// Every predecessor counted here is numbered above w, so linked:
+		// it offers the smallest semidominator on its path.
 		for k := start; k < end; k++ {
-			u := eval(preds.at(k))
-			su := u
-			if u >= linkedFrom {
-				su = semi[u]
-			}
-			if su < sw {
+			u := preds.at(k)
+			compress(u)
+			if su := lb[u]; su < sw {
 				sw = su
 			}
 		}
@@ -348,7 +343,7 @@ func (a *analysis) dominators() {
 		semi[w] = sw
 		dom[w] = ancestor[w] // the parent (w is not linked yet), for the pass below
 		linkedFrom = w       // link w to its parent
-		lb[w] = w            // its label
+		lb[w] = sw           // its label: the semidominator itself, not the vertex
 	}
 	preds, stack = predIndex{}, nil
 	// Two passes, one a core: the number -> ordinal map again, from the
