@@ -396,7 +396,7 @@ func (pi predInput) fill(first []uint32, preds *predIndex, lo, hi uint32) {
 		u := number[o]
 		for e := firstEdge[o]; e < firstEdge[o+1]; e++ {
 			to := edgeTo[e]
-			if to-lo >= hi-lo || !getBit(ess, e) {
+			if to-lo >= hi-lo || !getBit(ess, e) || repeated(edgeTo, ess, e, firstEdge[o]) {
 				continue
 			}
 			if t := number[to]; u > t {
@@ -461,6 +461,7 @@ func (p *predIndex) set(k, v uint32) {
 // its target numbered: an edge found to an unvisited node is looked at
 // again when the DFS comes back to it, and the edges of the nodes attached
 // one at a time are counted at the end. That saves a pass over all edges.
+// An edge that repeats the one before it is not counted (see repeated).
 func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, number, parent, upper, lower []uint32, trail *dfsTrail) uint32 {
 	N := uint32(s.NodeCount)
 	firstEdge, edgeTo := s.FirstEdge, s.EdgeTo
@@ -485,7 +486,9 @@ func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, n
 			v, start, end := top.v, top.e, top.end
 			e := start
 			for ; e < end; e++ {
-				if !getBit(ess, e) {
+				// (The edge at start is the node's first or the one that
+				// found the last vertex: never a repeated one.)
+				if !getBit(ess, e) || repeated(edgeTo, ess, e, start) {
 					continue
 				}
 				t := number[edgeTo[e]]
@@ -528,7 +531,7 @@ func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, n
 				continue
 			}
 			for e := firstEdge[o]; e < firstEdge[o+1]; e++ {
-				if !getBit(ess, e) {
+				if !getBit(ess, e) || repeated(edgeTo, ess, e, firstEdge[o]) {
 					continue
 				}
 				countPred(upper, lower, v, number[edgeTo[e]])
@@ -536,6 +539,15 @@ func dominatorDFS(s *heapsnapshot.Snapshot, root uint32, ess, hasRet []uint64, n
 		}
 	}
 	return n
+}
+
+// repeated reports whether essential edge e, of the node whose edges start
+// at first, goes where the edge before it goes and that edge is essential
+// too: the same predecessor again, counted once (a tenth of the edges of
+// the TypeScript compiler's heap: arrays holding one value twice in a row,
+// objects with two fields on one object).
+func repeated(edgeTo []uint32, ess []uint64, e, first uint32) bool {
+	return e > first && edgeTo[e] == edgeTo[e-1] && getBit(ess, e-1)
 }
 
 // countPred counts vertex u as an essential predecessor of vertex t (both

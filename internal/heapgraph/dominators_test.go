@@ -245,7 +245,9 @@ func (a *analysis) refHasOnlyWeakRetainers(o uint32) bool {
 // for unvisited nodes.
 func TestDFSTrailReplay(t *testing.T) {
 	// The root's edges: to 1, to 1 again 400 times, to 2, to 3 (found one
-	// edge later). Node 4 has no retainer: a DFS root found by the scan.
+	// edge later). Node 2's: to 1 twice (one predecessor numbered above
+	// 1's vertex, counted once). Node 4 has no retainer: a DFS root found
+	// by the scan.
 	const n = 5
 	s := &heapsnapshot.Snapshot{NodeCount: n, FirstEdge: make([]uint32, n+1)}
 	s.EdgeTo = append(s.EdgeTo, 1)
@@ -255,6 +257,9 @@ func TestDFSTrailReplay(t *testing.T) {
 	s.EdgeTo = append(s.EdgeTo, 2, 3)
 	for v := 1; v <= n; v++ {
 		s.FirstEdge[v] = uint32(len(s.EdgeTo))
+		if v == 2 {
+			s.EdgeTo = append(s.EdgeTo, 1, 1)
+		}
 	}
 	s.EdgeCount = len(s.EdgeTo)
 	ess := make([]uint64, (s.EdgeCount+63)/64)
@@ -273,16 +278,23 @@ func TestDFSTrailReplay(t *testing.T) {
 	for o := range uint32(n) {
 		vertex[number[o]] = o
 	}
-	// The DFS counted every essential edge once, by its ends' numbers.
+	// The DFS counted every essential edge once, by its ends' numbers, but
+	// for an edge that repeats the one before it.
 	wantUpper, wantLower := make([]uint32, n+2), make([]uint32, n+1)
 	for o := range uint32(n) {
 		for e := s.FirstEdge[o]; e < s.FirstEdge[o+1]; e++ {
+			if e > s.FirstEdge[o] && s.EdgeTo[e] == s.EdgeTo[e-1] {
+				continue
+			}
 			if u, t := number[o], number[s.EdgeTo[e]]; u > t {
 				wantUpper[t]++
 			} else if wantLower[t] == 0 || u < wantLower[t] {
 				wantLower[t] = u
 			}
 		}
+	}
+	if wantUpper[number[1]] != 1 {
+		t.Fatalf("the test graph has no repeated predecessor numbered above")
 	}
 	if !slices.Equal(upper, wantUpper) || !slices.Equal(lower, wantLower) {
 		t.Fatalf("predecessors above %v below %v, want %v %v", upper, lower, wantUpper, wantLower)
