@@ -5,10 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -167,8 +167,13 @@ func (c *indexCache) save(g *heapgraph.Graph) string {
 	if id, err := heapindex.Identify(c.snap); err != nil || id != c.id {
 		return "note: no index written: the snapshot changed while it was read"
 	}
-	err = streamFileAtomic(c.path, func(w io.Writer) error {
-		_, err := heapindex.Write(w, g, c.id)
+	// The analysis's temporaries are freed but their pages still count
+	// in the resident set; handing them back first keeps the index's own
+	// arrays (the id order, the retainer index in pieces) from adding to
+	// them.
+	debug.FreeOSMemory()
+	err = writeFileAtomicAt(c.path, func(f *os.File) error {
+		_, err := heapindex.Write(f, g, c.id)
 		return err
 	})
 	if err != nil {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"flag"
@@ -46,14 +45,15 @@ func writeFileAtomic(path string, render func(io.Writer) error) error {
 		return fmt.Errorf("writing %s: %w in %s: %s free, the file needs %s and leakhound keeps %s spare",
 			path, errDiskSpace, dir, ui.Bytes(free), ui.Bytes(int64(buf.Len())), ui.Bytes(diskHeadroom))
 	}
-	return streamFileAtomic(path, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
+	return writeFileAtomicAt(path, func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err })
 }
 
-// streamFileAtomic writes path through a temporary file in the same folder,
-// renamed into place once complete, streaming what render writes: for
-// files too big to hold in memory (a snapshot's index). The caller checks
-// free disk space first.
-func streamFileAtomic(path string, render func(io.Writer) error) error {
+// writeFileAtomicAt writes path through a temporary file in the same
+// folder, renamed into place once complete; render writes the temporary
+// file itself, as a stream or at offsets (a snapshot's index, too big to
+// hold in memory, writes its header last). The caller checks free disk
+// space first.
+func writeFileAtomicAt(path string, render func(*os.File) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
@@ -68,11 +68,7 @@ func streamFileAtomic(path string, render func(io.Writer) error) error {
 	if err := tmp.Chmod(0o644); err != nil {
 		return err
 	}
-	bw := bufio.NewWriterSize(tmp, 1<<20)
-	if err := render(bw); err != nil {
-		return err
-	}
-	if err := bw.Flush(); err != nil {
+	if err := render(tmp); err != nil {
 		return err
 	}
 	if err := tmp.Sync(); err != nil {

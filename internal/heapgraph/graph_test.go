@@ -1,6 +1,9 @@
 package heapgraph
 
 import (
+	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -76,4 +79,53 @@ func itoa(v int) string {
 		return string(rune('0' + v))
 	}
 	return itoa(v/10) + string(rune('0'+v%10))
+}
+
+// TestRetainerPieces: the retainer index in pieces, whatever their size,
+// is the one buildRetainers builds whole, and only a piece of one target
+// exceeds the limit.
+func TestRetainerPieces(t *testing.T) {
+	for _, name := range goldenNames(t) {
+		s := loadGolden(t, filepath.Join(goldenDir, name+".heapsnapshot.gz"))
+		g, err := Build(s, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g.buildRetainers()
+		first, nodes, edges := g.firstRetainer, g.retainerNode, g.retainerEdge
+		g.firstRetainer, g.retainerNode, g.retainerEdge = nil, nil, nil
+		// From a piece of a few targets (every golden snapshot has targets
+		// with more retainers than that) to one piece.
+		m := s.EdgeCount
+		for _, limit := range []int{max(m/200, 2), m / 7, m / 2, 1 << 30} {
+			var gotFirst, gotNodes, gotEdges []uint32
+			pieces := 0
+			err := g.RetainerPieces(limit, func(f []uint32) error {
+				gotFirst = slices.Clone(f)
+				return nil
+			}, func(n, e []uint32) error {
+				if len(n) > limit {
+					// Then it is one target's whole range.
+					k := len(gotNodes)
+					i := sort.Search(len(first), func(i int) bool { return int(first[i]) > k }) - 1
+					if int(first[i+1])-k != len(n) {
+						t.Fatalf("%s, limit %d: a piece of %d entries spans targets", name, limit, len(n))
+					}
+				}
+				pieces++
+				gotNodes = append(gotNodes, n...)
+				gotEdges = append(gotEdges, e...)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(gotFirst, first) || !slices.Equal(gotNodes, nodes) || !slices.Equal(gotEdges, edges) {
+				t.Fatalf("%s, limit %d: the pieces differ from the whole index", name, limit)
+			}
+			if limit == 1<<30 && pieces != 1 {
+				t.Fatalf("%s: %d pieces with no limit", name, pieces)
+			}
+		}
+	}
 }

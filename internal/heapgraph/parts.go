@@ -39,6 +39,14 @@ type Parts struct {
 // The slices are g's own: the caller must not modify them.
 func (g *Graph) Parts() Parts {
 	g.retOnce.Do(g.buildRetainers)
+	return g.PartsToSave()
+}
+
+// PartsToSave is Parts without building the retainer index (8 bytes an
+// edge) when g has none: its three fields are then nil, and
+// RetainerPieces gives the index in pieces instead, so that saving a
+// graph does not hold it whole.
+func (g *Graph) PartsToSave() Parts {
 	g.ids.Do(g.buildIDIndex)
 	return Parts{
 		Dominator: g.dominator, Retained: g.retained, Retained32: g.retained32, Distance: g.distance, Class: g.class, Class16: g.class16,
@@ -236,6 +244,71 @@ func checkParts(s *heapsnapshot.Snapshot, p *Parts) error {
 			}
 			setBit(seen, c)
 		}
+	}
+	return nil
+}
+
+// RetainerPieces gives the retainer index Parts would hold, without
+// building it whole when g has not: first gets FirstRetainer, then piece
+// gets RetainerNode and RetainerEdge in order, in pieces of whole targets'
+// ranges, at most limit entries each unless one target alone has more. Each
+// piece inverts the edges of a range of targets (one pass over the edges
+// a piece), in the order buildRetainers gives. The slices are only valid
+// during the call.
+func (g *Graph) RetainerPieces(limit int, first func([]uint32) error, piece func(nodes, edges []uint32) error) error {
+	if g.firstRetainer != nil {
+		if err := first(g.firstRetainer); err != nil {
+			return err
+		}
+		return piece(g.retainerNode, g.retainerEdge)
+	}
+	s := g.S
+	n := s.NodeCount
+	start := make([]uint32, n+1) // becomes FirstRetainer
+	for _, t := range s.EdgeTo {
+		start[t]++
+	}
+	var sum uint32
+	for i := 0; i < n; i++ {
+		c := start[i]
+		start[i] = sum
+		sum += c
+	}
+	start[n] = sum
+	if err := first(start); err != nil {
+		return err
+	}
+	// Once given, start serves as the cursors: target t's slots fill from
+	// its range's end, start[t+1], down, walking the edges forward as
+	// buildRetainers does, and start[t+1] ends where t's range starts.
+	limit = max(limit, 1)
+	var nodes, edges []uint32
+	for lo, base := 0, uint32(0); lo < n; {
+		// The piece's targets: as many as fit in limit entries, at least one.
+		hi := lo + 1
+		for hi < n && int(start[hi+1]-base) <= limit {
+			hi++
+		}
+		size := int(start[hi] - base)
+		if size > cap(nodes) {
+			nodes, edges = make([]uint32, size), make([]uint32, size)
+		}
+		nodes, edges = nodes[:size], edges[:size]
+		l, h := uint32(lo), uint32(hi)
+		for src := 0; src < n; src++ {
+			for e := s.FirstEdge[src]; e < s.FirstEdge[src+1]; e++ {
+				if t := s.EdgeTo[e]; t-l < h-l {
+					c := &start[t+1]
+					*c--
+					nodes[*c-base] = uint32(src)
+					edges[*c-base] = e
+				}
+			}
+		}
+		if err := piece(nodes, edges); err != nil {
+			return err
+		}
+		lo, base = hi, base+uint32(size)
 	}
 	return nil
 }

@@ -156,11 +156,11 @@ func flip(b []byte, i int) []byte {
 func FuzzDecode(f *testing.F) {
 	for _, nodes := range []int{1, 30, 200} {
 		g := synthGraph(f, nodes)
-		var out bytes.Buffer
+		var out memFile
 		if _, err := Write(&out, g, Identity{}); err != nil {
 			f.Fatal(err)
 		}
-		f.Add(out.Bytes())
+		f.Add(out.b)
 	}
 	// A traced snapshot (its trace sections are checked on the way in),
 	// and one with edge names too big for the packed edges.
@@ -171,9 +171,9 @@ func FuzzDecode(f *testing.F) {
 		}
 		if s, err := heapsnapshot.Read(&buf, heapsnapshot.Options{}); err == nil {
 			if g, err := heapgraph.Build(s, heapgraph.Options{}); err == nil {
-				var out bytes.Buffer
+				var out memFile
 				if _, err := Write(&out, g, Identity{}); err == nil {
-					f.Add(out.Bytes())
+					f.Add(out.b)
 				}
 			}
 		}
@@ -310,11 +310,11 @@ func TestSummaryOnlyRefused(t *testing.T) {
 // never panic.
 func FuzzDecodeSummary(f *testing.F) {
 	for _, nodes := range []int{1, 30, 200} {
-		var out bytes.Buffer
+		var out memFile
 		if _, err := Write(&out, synthGraph(f, nodes), Identity{}); err != nil {
 			f.Fatal(err)
 		}
-		f.Add(out.Bytes())
+		f.Add(out.b)
 	}
 	f.Add([]byte(magic))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -368,11 +368,11 @@ func roundTrip(t *testing.T, c snapshottest.Config) (*heapsnapshot.Snapshot, *he
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
+	var out memFile
 	if _, err := Write(&out, g, Identity{}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := decode(out.Bytes(), nil, true)
+	got, err := decode(out.b, nil, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,6 +428,45 @@ func TestRoundTripBigEdgeNames(t *testing.T) {
 	for e := uint32(0); int(e) < s.EdgeCount; e++ {
 		if got.S.EdgeName(e) != s.EdgeName(e) {
 			t.Fatalf("edge %d: %q, want %q", e, got.S.EdgeName(e), s.EdgeName(e))
+		}
+	}
+}
+
+// memFile is an in-memory file to Write to.
+type memFile struct{ b []byte }
+
+func (m *memFile) WriteAt(p []byte, off int64) (int, error) {
+	if end := int(off) + len(p); end > len(m.b) {
+		m.b = append(m.b, make([]byte, end-len(m.b))...)
+	}
+	copy(m.b[off:], p)
+	return len(p), nil
+}
+
+// TestWriteInPieces: an index written with the retainer index built in
+// pieces (the graph has none) is byte for byte the one written from the
+// whole retainer index.
+func TestWriteInPieces(t *testing.T) {
+	old := retainerPieceMin
+	t.Cleanup(func() { retainerPieceMin = old })
+	for _, nodes := range []int{1, 30, 2000} {
+		for _, piece := range []int{1, 50, 1 << 30} {
+			retainerPieceMin = piece
+			g := synthGraph(t, nodes)
+			var inPieces, whole memFile
+			if _, err := Write(&inPieces, g, Identity{}); err != nil {
+				t.Fatal(err)
+			}
+			if p := g.PartsToSave(); p.FirstRetainer != nil {
+				t.Fatal("writing the index built the whole retainer index")
+			}
+			g.Parts() // builds it
+			if _, err := Write(&whole, g, Identity{}); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(inPieces.b, whole.b) {
+				t.Fatalf("%d nodes, pieces of %d: the index differs from the one written whole", nodes, piece)
+			}
 		}
 	}
 }

@@ -36,10 +36,20 @@ type summaryRow struct {
 	Distance int32  `json:"d"`
 }
 
-// section is one array to write.
+// section is one array to write: data, or (streamed) length bytes that
+// come in pieces while it is written.
 type section struct {
-	id   uint32
-	data []byte
+	id       uint32
+	data     []byte
+	streamed bool
+	length   uint64
+}
+
+func (sec section) size() uint64 {
+	if sec.streamed {
+		return sec.length
+	}
+	return uint64(len(sec.data))
 }
 
 func bytesOf[T uint8 | uint16 | uint32 | int32 | uint64](a []T) []byte {
@@ -62,9 +72,10 @@ func bigNameBytes(b []heapsnapshot.EdgeBigName) []byte {
 }
 
 // sections lists the arrays of g in file order; nil arrays are left out.
+// The retainer index is streamed when g has not built it.
 func sections(g *heapgraph.Graph) ([]section, error) {
 	s := g.S
-	p := g.Parts()
+	p := g.PartsToSave()
 	inf, err := json.Marshal(info{
 		NodeCount: s.NodeCount, EdgeCount: s.EdgeCount, Meta: s.Meta,
 		TraceFunctionCount: s.TraceFunctionCount, ExtraNativeBytes: s.ExtraNativeBytes,
@@ -74,31 +85,33 @@ func sections(g *heapgraph.Graph) ([]section, error) {
 		return nil, err
 	}
 	all := []section{
-		{secInfo, inf},
-		{secNodeType, bytesOf(s.NodeType)}, {secNodeName, bytesOf(s.NodeName)}, {secNodeID, bytesOf(s.NodeID)},
-		{secNodeSelfSize, bytesOf(s.NodeSelfSize)}, {secNodeTrace, bytesOf(s.NodeTraceNodeID)},
-		{secNodeDetachedness, bytesOf(s.NodeDetachedness)}, {secFirstEdge, bytesOf(s.FirstEdge)},
-		{secEdgeName, bytesOf(s.EdgeTypeAndName)}, {secEdgeBigNames, bigNameBytes(s.EdgeBigNames)}, {secEdgeTo, bytesOf(s.EdgeTo)},
-		{secStrData, s.Strings.Data}, {secStrOffsets, bytesOf(s.Strings.Offsets)},
-		{secLocNode, bytesOf(s.LocationNode)}, {secLocScript, bytesOf(s.LocationScript)},
-		{secLocLine, bytesOf(s.LocationLine)}, {secLocColumn, bytesOf(s.LocationColumn)},
-		{secDominator, bytesOf(p.Dominator)}, {secRetained, bytesOf(p.Retained)}, {secRetained32, bytesOf(p.Retained32)}, {secDistance, bytesOf(p.Distance)},
-		{secClass, bytesOf(p.Class)}, {secClass16, bytesOf(p.Class16)}, {secDetachedness, bytesOf(p.Detachedness)},
-		{secFirstDominated, bytesOf(p.FirstDominated)}, {secDominated, bytesOf(p.Dominated)},
-		{secFirstRetainer, bytesOf(p.FirstRetainer)}, {secRetainerNode, bytesOf(p.RetainerNode)},
-		{secRetainerEdge, bytesOf(p.RetainerEdge)}, {secIDOrder, bytesOf(p.IDOrder)},
+		{id: secInfo, data: inf},
+		{id: secNodeType, data: bytesOf(s.NodeType)}, {id: secNodeName, data: bytesOf(s.NodeName)}, {id: secNodeID, data: bytesOf(s.NodeID)},
+		{id: secNodeSelfSize, data: bytesOf(s.NodeSelfSize)}, {id: secNodeTrace, data: bytesOf(s.NodeTraceNodeID)},
+		{id: secNodeDetachedness, data: bytesOf(s.NodeDetachedness)}, {id: secFirstEdge, data: bytesOf(s.FirstEdge)},
+		{id: secEdgeName, data: bytesOf(s.EdgeTypeAndName)}, {id: secEdgeBigNames, data: bigNameBytes(s.EdgeBigNames)}, {id: secEdgeTo, data: bytesOf(s.EdgeTo)},
+		{id: secStrData, data: s.Strings.Data}, {id: secStrOffsets, data: bytesOf(s.Strings.Offsets)},
+		{id: secLocNode, data: bytesOf(s.LocationNode)}, {id: secLocScript, data: bytesOf(s.LocationScript)},
+		{id: secLocLine, data: bytesOf(s.LocationLine)}, {id: secLocColumn, data: bytesOf(s.LocationColumn)},
+		{id: secDominator, data: bytesOf(p.Dominator)}, {id: secRetained, data: bytesOf(p.Retained)}, {id: secRetained32, data: bytesOf(p.Retained32)}, {id: secDistance, data: bytesOf(p.Distance)},
+		{id: secClass, data: bytesOf(p.Class)}, {id: secClass16, data: bytesOf(p.Class16)}, {id: secDetachedness, data: bytesOf(p.Detachedness)},
+		{id: secFirstDominated, data: bytesOf(p.FirstDominated)}, {id: secDominated, data: bytesOf(p.Dominated)},
+		{id: secFirstRetainer, streamed: true, length: 4 * uint64(s.NodeCount+1)},
+		{id: secRetainerNode, streamed: true, length: 4 * uint64(s.EdgeCount)},
+		{id: secRetainerEdge, streamed: true, length: 4 * uint64(s.EdgeCount)},
+		{id: secIDOrder, data: bytesOf(p.IDOrder)},
 	}
 	if t := s.Traces; t != nil {
-		all = append(all, section{secTraceFuncName, bytesOf(t.FuncName)}, section{secTraceFuncScript, bytesOf(t.FuncScript)},
-			section{secTraceFuncLine, bytesOf(t.FuncLine)}, section{secTraceFuncColumn, bytesOf(t.FuncColumn)},
-			section{secTraceNodeID, bytesOf(t.NodeID)}, section{secTraceNodeParent, bytesOf(t.NodeParent)},
-			section{secTraceNodeFunc, bytesOf(t.NodeFunc)})
+		all = append(all, section{id: secTraceFuncName, data: bytesOf(t.FuncName)}, section{id: secTraceFuncScript, data: bytesOf(t.FuncScript)},
+			section{id: secTraceFuncLine, data: bytesOf(t.FuncLine)}, section{id: secTraceFuncColumn, data: bytesOf(t.FuncColumn)},
+			section{id: secTraceNodeID, data: bytesOf(t.NodeID)}, section{id: secTraceNodeParent, data: bytesOf(t.NodeParent)},
+			section{id: secTraceNodeFunc, data: bytesOf(t.NodeFunc)})
 	}
 	out := all[:0]
 	for _, sec := range all {
 		// Optional arrays are absent rather than empty; the others are
 		// written even when empty so the reader can tell.
-		if sec.data == nil && (sec.id == secNodeTrace || sec.id == secNodeDetachedness || sec.id == secDetachedness ||
+		if sec.data == nil && !sec.streamed && (sec.id == secNodeTrace || sec.id == secNodeDetachedness || sec.id == secDetachedness ||
 			sec.id == secRetained || sec.id == secRetained32 || sec.id == secClass || sec.id == secClass16 || sec.id == secEdgeBigNames) {
 			continue
 		}
@@ -124,15 +137,28 @@ func layout(secs []section) ([]entry, uint64) {
 	off := pad(uint64(fixedHeader + entrySize*len(secs) + 4))
 	ents := make([]entry, len(secs))
 	for i, sec := range secs {
-		ents[i] = entry{id: sec.id, elem: elemSize(sec.id), off: off, length: uint64(len(sec.data))}
-		off = pad(off + uint64(len(sec.data)))
+		ents[i] = entry{id: sec.id, elem: elemSize(sec.id), off: off, length: sec.size()}
+		off = pad(off + sec.size())
 	}
 	return ents, off
 }
 
+// retainerPiece is how many entries of the retainer index are built at a
+// time when the graph has not built it whole (8 bytes an entry, an entry
+// an edge): a quarter of the edges, or retainerPieceMin, whichever is
+// more (each piece is a pass over the edges).
+func retainerPiece(edges int) int { return max(edges/4, retainerPieceMin) }
+
+// retainerPieceMin is a variable so that tests can write small indexes in
+// many pieces.
+var retainerPieceMin = 4 << 20
+
 // Write writes the index of g, the analysed snapshot with identity id, to
-// w. It returns the bytes written.
-func Write(w io.Writer, g *heapgraph.Graph, id Identity) (int64, error) {
+// w (a new file) and returns its size. The arrays go to their offsets; the
+// retainer index, when g has not built it, goes in pieces (see
+// retainerPiece), so that writing an index does not hold all of it; the
+// header, with every section's checksum, goes last.
+func Write(w io.WriterAt, g *heapgraph.Graph, id Identity) (int64, error) {
 	if !littleEndian() {
 		return 0, errors.New("index: not supported on big-endian machines")
 	}
@@ -141,41 +167,68 @@ func Write(w io.Writer, g *heapgraph.Graph, id Identity) (int64, error) {
 		return 0, err
 	}
 	ents, size := layout(secs)
-	// Checksums first (the header holds them), on every core.
-	data := make([][]byte, len(secs))
+	// The arrays' checksums on every core, then the arrays.
+	var data [][]byte
+	var at []int
 	for i, sec := range secs {
-		data[i] = sec.data
+		if !sec.streamed {
+			data, at = append(data, sec.data), append(at, i)
+		}
 	}
-	for i, c := range checksums(data) {
-		ents[i].crc = c
+	for k, c := range checksums(data) {
+		ents[at[k]].crc = c
 	}
-	hdr := encodeHeader(ents, size, id)
-	var n int64
-	write := func(b []byte) error {
-		k, err := w.Write(b)
-		n += int64(k)
+	for k, b := range data {
+		if _, err := w.WriteAt(b, int64(ents[at[k]].off)); err != nil {
+			return 0, err
+		}
+	}
+	// The retainer index: its offsets, then its nodes and edges piece by
+	// piece, each section's checksum updated in order.
+	var first, nodes, edges *entry
+	for i := range ents {
+		switch ents[i].id {
+		case secFirstRetainer:
+			first = &ents[i]
+		case secRetainerNode:
+			nodes = &ents[i]
+		case secRetainerEdge:
+			edges = &ents[i]
+		}
+	}
+	var done int64 // bytes of each of the two per-edge sections written
+	err = g.RetainerPieces(retainerPiece(g.S.EdgeCount), func(f []uint32) error {
+		b := bytesOf(f)
+		first.crc = crc32.Checksum(b, castagnoli)
+		_, err := w.WriteAt(b, int64(first.off))
 		return err
-	}
-	if err := write(hdr); err != nil {
-		return n, err
-	}
-	var zero [align]byte
-	for i, sec := range secs {
-		if gap := int64(ents[i].off) - n; gap > 0 {
-			if err := write(zero[:gap]); err != nil {
-				return n, err
-			}
+	}, func(n, e []uint32) error {
+		bn, be := bytesOf(n), bytesOf(e)
+		nodes.crc = crc32.Update(nodes.crc, castagnoli, bn)
+		edges.crc = crc32.Update(edges.crc, castagnoli, be)
+		if _, err := w.WriteAt(bn, int64(nodes.off)+done); err != nil {
+			return err
 		}
-		if err := write(sec.data); err != nil {
-			return n, err
+		if _, err := w.WriteAt(be, int64(edges.off)+done); err != nil {
+			return err
+		}
+		done += int64(len(bn))
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	// The padding after the last section (the others are holes, zeros).
+	last := ents[len(ents)-1]
+	if end := last.off + last.length; end < size {
+		if _, err := w.WriteAt(make([]byte, size-end), int64(end)); err != nil {
+			return 0, err
 		}
 	}
-	if gap := int64(size) - n; gap > 0 {
-		if err := write(zero[:gap]); err != nil {
-			return n, err
-		}
+	if _, err := w.WriteAt(encodeHeader(ents, size, id), 0); err != nil {
+		return 0, err
 	}
-	return n, nil
+	return int64(size), nil
 }
 
 func encodeHeader(ents []entry, size uint64, id Identity) []byte {
