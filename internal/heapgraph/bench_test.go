@@ -124,7 +124,7 @@ func BenchmarkPhases(b *testing.B) {
 		{"distances", a.calculateDistances},
 		{"pageobjects", a.markPageObjects},
 		{"essential", essential},
-		{"dominators", func() { a.dominators() }},
+		{"dominators", a.dominators},
 		{"retained", func() { a.dominators(); a.retainedSizes() }},
 		{"dominated", a.buildDominated},
 		{"statistics", a.calculateStatistics},

@@ -133,11 +133,7 @@ func (a *analysis) dominators() {
 	if splits(N) {
 		N2 = N / 2
 	}
-	var sum uint32
-	for i := uint32(0); i <= n; i++ {
-		sum += first[i]
-		first[i] = sum
-	}
+	sum := countsToEnds(first[:n+1])
 	first[n+1] = sum
 	preds := newPredIndex(sum, n)
 	both(N2 < N, func() { pi.fill(first, &preds, 0, N2) }, func() { pi.fill(first, &preds, N2, N) })
@@ -512,11 +508,7 @@ func (a *analysis) buildDominated() {
 	}
 	// first[d] becomes the end of d's range, then counts down to its start
 	// while the children are placed from the last one (no cursor array).
-	var sum uint32
-	for i := 0; i < n; i++ {
-		sum += first[i]
-		first[i] = sum
-	}
+	sum := countsToEnds(first[:n])
 	first[n] = sum
 	dominated := make([]uint32, sum)
 	for o := n - 1; o >= 0; o-- {

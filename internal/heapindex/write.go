@@ -183,8 +183,8 @@ func Write(w io.WriterAt, g *heapgraph.Graph, id Identity) (int64, error) {
 			return 0, err
 		}
 	}
-	// The retainer index: its offsets, then its nodes and edges piece by
-	// piece, each section's checksum updated in order.
+	// The retainer index: its nodes and edges piece by piece, each
+	// section's checksum updated in order, then its offsets.
 	var first, nodes, edges *entry
 	for i := range ents {
 		switch ents[i].id {
