@@ -29,7 +29,7 @@ var leakCorpus = []string{
 	"closures", "dictionary", "event-listener", "events-on", "exit-once", "finalizer-held", "fn-cache", "http-sessions",
 	"interval", "late-log", "lib-actor", "lib-ajv", "loader-records", "lib-lodash", "lib-memoizer", "lib-views", "linked-list", "named-subscriber", "observer-table", "retry-list", "session-history", "map-cache", "noisy", "number-series", "pollers",
 	"pending-calls", "pipe-logger", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
-	"stream-backpressure", "string-concat", "subscribers", "tail-no-reader", "template-cache", "request-keys", "trim-unreached", "ttl-zero", "waiters-queue", "widgets",
+	"stream-backpressure", "string-concat", "subscribers", "tail-no-reader", "template-cache", "request-keys", "trim-unreached", "ttl-zero", "ttl-zero-ticking", "waiters-queue", "widgets",
 }
 
 // failsGate is `--fail-on-leak` with the default thresholds (--min-growth 0,

@@ -290,13 +290,19 @@ func (t *growingSlots) suspects(g *heapgraph.Graph, ex *explainer, first *idSet,
 			onPath[st.ID] = true
 		}
 	}
+	above := dominatingGrowth(g, have)
 	var out []Suspect
 	for k, key := range t.keys {
-		if t.retained[n-1][k] < t.retained[0][k]+minCollectionGrowth {
+		grew := int64(t.retained[n-1][k]) - int64(t.retained[0][k])
+		if grew < minCollectionGrowth {
 			continue
 		}
 		v := t.node[k]
-		if onPath[g.ID(v)] {
+		if onPath[g.ID(v)] || 2*above[v] >= grew {
+			// The value holds another suspect's leaked objects, and
+			// their growth is most of its own: a timer's Timeout,
+			// replaced at every tick, that the heap's rules make the
+			// dominator of a growing cache is that cache's leak.
 			continue
 		}
 		holder := g.Dominator(v)
@@ -328,6 +334,32 @@ func (t *growingSlots) suspects(g *heapgraph.Graph, ex *explainer, first *idSet,
 		}
 		s.Hint = hint(&s)
 		out = append(out, s)
+	}
+	return out
+}
+
+// maxDominatorSteps bounds the walk up a leaked object's dominator chain
+// (a linked list of a million entries is a chain that long).
+const maxDominatorSteps = 1 << 16
+
+// dominatingGrowth maps each node that dominates the leaked object of a
+// suspect in have to the growth of the suspects it dominates: freeing the
+// node frees them, so that much of its own growth is theirs.
+func dominatingGrowth(g *heapgraph.Graph, have []Suspect) map[uint32]int64 {
+	out := map[uint32]int64{}
+	for i := range have {
+		s := &have[i]
+		if s.GrowthBytes <= 0 || s.rep == g.Root {
+			continue
+		}
+		for v, steps := s.rep, 0; steps < maxDominatorSteps; steps++ {
+			d := g.Dominator(v)
+			if d == v || d == g.Root {
+				break
+			}
+			out[d] += s.GrowthBytes
+			v = d
+		}
 	}
 	return out
 }
