@@ -46,6 +46,8 @@ type Env struct {
 	// index is set by the --index-dir/--no-index flags of the commands
 	// that load snapshots (addIndexFlags); nil means the defaults.
 	index *indexOptions
+	// later is the index a command left to write after its answer.
+	later *laterIndex
 }
 
 // Command is one subcommand.
@@ -241,7 +243,14 @@ func Main(args []string, env *Env) (code int) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := cmd.Run(ctx, env, args[1:])
-	return report(env, err, ctx)
+	code = report(env, err, ctx)
+	if code == ExitOK || code == ExitCheckFailed {
+		if err := env.writeLaterIndex(ctx); err != nil {
+			return report(env, err, ctx)
+		}
+	}
+	env.later = nil
+	return code
 }
 
 func report(env *Env, err error, ctx context.Context) int {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -24,10 +25,16 @@ import (
 // least autoIndexMin bytes, an index is written to the cache directory
 // when the disk keeps indexReserve free after it; the directory is trimmed
 // to indexBudget, oldest first.
+//
+// autoIndexMin is a variable so that tests can have small snapshots
+// indexed automatically.
+var autoIndexMin int64 = 64 << 20
+
 const (
-	autoIndexMin = 64 << 20
 	indexReserve = 1 << 30
 	indexBudget  = 20 << 30
+	// staleTemp: a temporary index file this old is a killed write's.
+	staleTemp = time.Hour
 )
 
 func init() {
@@ -45,6 +52,10 @@ type indexOptions struct {
 	off   bool   // neither read nor write indexes
 	force bool   // write even below autoIndexMin (the index command)
 	fresh bool   // ignore an existing index (index --force)
+	// later: write the index after the command's answer (Main does),
+	// for commands that answer from one snapshot: on a big one the write
+	// takes longer than the analysis.
+	later bool
 }
 
 // addIndexFlags adds --index-dir and --no-index to a command that loads
@@ -146,8 +157,11 @@ func (o indexOptions) openSummary(path string) *heapindex.Summary {
 }
 
 // save writes g's index atomically after checking free space, and returns
-// a note for the user (or why it was not written).
-func (c *indexCache) save(g *heapgraph.Graph) string {
+// a note for the user (or why it was not written). When ctx is cancelled
+// (Ctrl-C) it stops within a chunk and removes what it wrote. bar, when
+// set, makes a progress bar for the index's size that counts the bytes
+// written.
+func (c *indexCache) save(ctx context.Context, g *heapgraph.Graph, bar func(total int64) *ui.Progress) string {
 	size, err := heapindex.Size(g)
 	if err != nil {
 		return "note: no index written: " + err.Error()
@@ -172,15 +186,78 @@ func (c *indexCache) save(g *heapgraph.Graph) string {
 	// arrays (the id order, the retainer index in pieces) from adding to
 	// them.
 	debug.FreeOSMemory()
+	var p *ui.Progress
+	if bar != nil {
+		p = bar(size)
+		defer p.Done()
+	}
 	err = writeFileAtomicAt(c.path, func(f *os.File) error {
-		_, err := heapindex.Write(f, g, c.id)
+		_, err := heapindex.Write(chunkedWriterAt{ctx, f, p}, g, c.id)
 		return err
 	})
 	if err != nil {
+		if ctx.Err() != nil {
+			return "note: no index written: interrupted"
+		}
 		return "note: no index written: " + err.Error()
 	}
 	trimIndexes(dir, c.path)
 	return fmt.Sprintf("index written: %s (%s, snapshot %s)", c.path, ui.Bytes(size), ui.Bytes(c.size))
+}
+
+// chunkedWriterAt writes an index's arrays (up to gigabytes each) a chunk
+// at a time, so that Ctrl-C stops it within a chunk, and counts the bytes
+// for a progress bar.
+type chunkedWriterAt struct {
+	ctx context.Context
+	w   io.WriterAt
+	bar *ui.Progress
+}
+
+const writeChunk = 16 << 20
+
+func (c chunkedWriterAt) WriteAt(b []byte, off int64) (int, error) {
+	n := 0
+	for n < len(b) {
+		if err := c.ctx.Err(); err != nil {
+			return n, err
+		}
+		m, err := c.w.WriteAt(b[n:n+min(writeChunk, len(b)-n)], off+int64(n))
+		n += m
+		c.bar.Add(int64(m))
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// laterIndex is an index to write once the command has given its answer
+// (see indexOptions.later).
+type laterIndex struct {
+	cache *indexCache
+	g     *heapgraph.Graph
+	quiet bool
+}
+
+// writeLaterIndex writes the index a command left for after its answer,
+// with a progress bar; Ctrl-C skips it (the answer is out) and exits 130.
+func (env *Env) writeLaterIndex(ctx context.Context) error {
+	l := env.later
+	env.later = nil
+	if l == nil {
+		return nil
+	}
+	note := l.cache.save(ctx, l.g, func(total int64) *ui.Progress {
+		return ui.NewProgress(env.Stderr, "writing the index for next time (Ctrl-C skips it)", total, !l.quiet)
+	})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if !l.quiet {
+		fmt.Fprintln(env.Stderr, note)
+	}
+	return nil
 }
 
 // trimIndexes removes the least recently used indexes in dir beyond
@@ -197,6 +274,14 @@ func trimIndexes(dir, keep string) {
 	}
 	var files []file
 	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") && strings.Contains(e.Name(), heapindex.Ext+".tmp-") {
+			// A write that was killed (a crash, kill -9) left its temporary
+			// file; one being written now changes every few seconds.
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTemp {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+			continue
+		}
 		if !strings.HasSuffix(e.Name(), heapindex.Ext) {
 			continue
 		}
@@ -246,7 +331,10 @@ func runIndex(ctx context.Context, env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		note := cache.save(g)
+		note := cache.save(ctx, g, nil)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		if !strings.HasPrefix(note, "index written") {
 			return errors.New(strings.TrimPrefix(note, "note: "))
 		}
@@ -280,7 +368,7 @@ func serverIndex(env *Env) (open func(string) *heapgraph.Graph, saved func(strin
 		delete(pending, path)
 		mu.Unlock()
 		if c != nil {
-			fmt.Fprintln(env.Stderr, c.save(g))
+			fmt.Fprintln(env.Stderr, c.save(context.Background(), g, nil))
 		}
 	}
 	return open, saved

@@ -1,12 +1,16 @@
 package cli
 
 import (
+	"bytes"
+	"context"
 	"encoding/binary"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestIndexCommand writes an index with `leakhound index`, checks that
@@ -90,4 +94,87 @@ func firstObject(t *testing.T) string {
 	}
 	t.Fatal("no RequestContext in the case study")
 	return ""
+}
+
+// TestIndexAfterAnswer: summary, inspect and paths print their answer
+// before they write a new index (on a big snapshot the write takes longer
+// than the analysis), and the index is there when they exit.
+func TestIndexAfterAnswer(t *testing.T) {
+	defer func(m int64) { autoIndexMin = m }(autoIndexMin)
+	autoIndexMin = 0
+	id := firstObject(t)
+	for _, args := range [][]string{{"summary"}, {"inspect", id}, {"paths", id}} {
+		dir := t.TempDir()
+		indexed := func() bool {
+			files, _ := filepath.Glob(filepath.Join(dir, "*.lhx"))
+			return len(files) > 0
+		}
+		out := &firstWrite{check: indexed}
+		var errs bytes.Buffer
+		cmd := append([]string{args[0], caseStudySnap, "--index-dir", dir}, args[1:]...)
+		code := Main(cmd, &Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: &errs})
+		if code != 0 || out.n == 0 || out.before {
+			t.Errorf("%v: exit %d, %d bytes out, index before the answer %v", args, code, out.n, out.before)
+		}
+		if !indexed() || !strings.Contains(errs.String(), "index written: ") {
+			t.Errorf("%v: no index after the answer (stderr %q)", args, errs.String())
+		}
+	}
+}
+
+// firstWrite records whether check held when the first byte was written.
+type firstWrite struct {
+	check  func() bool
+	n      int
+	before bool
+}
+
+func (w *firstWrite) Write(b []byte) (int, error) {
+	if w.n == 0 && len(b) > 0 {
+		w.before = w.check()
+	}
+	w.n += len(b)
+	return len(b), nil
+}
+
+// TestIndexWriteInterrupted: Ctrl-C during an index write stops it and
+// leaves no file behind, not even the temporary one.
+func TestIndexWriteInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	env := &Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard}
+	c := indexOptions{dir: dir, force: true}.open(env, caseStudySnap, true)
+	g, err := loadGraph(context.Background(), env, caseStudySnap, true, indexOptions{off: true}, nil)
+	if err != nil || c.path == "" {
+		t.Fatal(err, c.path)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if note := c.save(ctx, g, nil); !strings.Contains(note, "interrupted") {
+		t.Errorf("note %q", note)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("left behind: %v", ents)
+	}
+}
+
+// TestTrimStaleTemp: a killed write's temporary file is removed once it is
+// old; one still being written is not.
+func TestTrimStaleTemp(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, ".abc.lhx.tmp-123")
+	fresh := filepath.Join(dir, ".def.lhx.tmp-456")
+	for _, p := range []string{old, fresh} {
+		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	then := time.Now().Add(-2 * staleTemp)
+	os.Chtimes(old, then, then)
+	trimIndexes(dir, "")
+	if _, err := os.Stat(old); err == nil {
+		t.Error("stale temporary file kept")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Error("temporary file being written removed")
+	}
 }

@@ -52,7 +52,7 @@ func loadObject(ctx context.Context, env *Env, c *Command, pos []string, quiet b
 	if err != nil {
 		return nil, 0, err
 	}
-	g, err := LoadGraph(ctx, env, pos[0], quiet)
+	g, err := loadAnswerFirst(ctx, env, pos[0], quiet)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
@@ -26,6 +27,15 @@ import (
 // docs/index.md), as the command's --index-dir and --no-index say.
 func LoadGraph(ctx context.Context, env *Env, path string, quiet bool) (*heapgraph.Graph, error) {
 	return loadGraph(ctx, env, path, quiet, env.indexOptions(), nil)
+}
+
+// loadAnswerFirst is LoadGraph for a command that answers from this one
+// snapshot: a new index is written after the answer is out (by Main), not
+// before it.
+func loadAnswerFirst(ctx context.Context, env *Env, path string, quiet bool) (*heapgraph.Graph, error) {
+	o := env.indexOptions()
+	o.later = true
+	return loadGraph(ctx, env, path, quiet, o, nil)
 }
 
 // indexOptions are the command's --index-dir and --no-index.
@@ -56,11 +66,14 @@ func loadGraph(ctx context.Context, env *Env, path string, quiet bool, idx index
 	}
 	bar := ui.NewProgress(env.Stderr, "reading "+filepath.Base(path), st.Size(), !quiet)
 	type result struct {
-		g    *heapgraph.Graph
-		err  error
-		note string // what became of the index, said after the bar is gone
+		g     *heapgraph.Graph
+		err   error
+		note  string // what became of the index, said after the bar is gone
+		later bool   // the index is written after the command's answer
 	}
 	done := make(chan result, 1)
+	var writeMu sync.Mutex
+	var writing bool // the index write has started
 	// The work runs on its own goroutine so Ctrl-C is answered at once; a
 	// panic there could not be recovered by Main, so it is caught here.
 	go func() {
@@ -86,17 +99,39 @@ func loadGraph(ctx context.Context, env *Env, path string, quiet bool, idx index
 		g, err := heapgraph.Build(s, heapgraph.Options{Phase: phase})
 		var note string
 		if err == nil && cache.write {
-			phase("writing index")
-			note = cache.save(g)
+			if idx.later {
+				done <- result{g: g, later: true}
+				return
+			}
+			// Ctrl-C from here on waits for the write to stop and remove
+			// its temporary file; before, it returns at once.
+			writeMu.Lock()
+			if ctx.Err() == nil {
+				writing = true
+			}
+			writeMu.Unlock()
+			if writing {
+				phase("writing index")
+				note = cache.save(ctx, g, nil)
+			}
 		}
 		done <- result{g: g, err: err, note: note}
 	}()
 	var r result
 	select {
 	case <-ctx.Done():
+		writeMu.Lock()
+		w := writing
+		writeMu.Unlock()
+		if w {
+			<-done
+		}
 		bar.Done()
 		return nil, ctx.Err()
 	case r = <-done:
+	}
+	if r.later {
+		env.later = &laterIndex{cache: cache, g: r.g, quiet: quiet}
 	}
 	bar.Done()
 	if r.note != "" && !quiet {

@@ -93,7 +93,7 @@ func runSummary(ctx context.Context, env *Env, args []string) error {
 	if is := env.indexOptions().openSummary(file); is != nil {
 		s, err = rpt.SummaryOf(is.Rows, rpt.TotalsOf(is.NodeCount, is.EdgeCount, is.Stats, file), opts)
 	} else {
-		g, lerr := LoadGraph(ctx, env, file, *quiet)
+		g, lerr := loadAnswerFirst(ctx, env, file, *quiet)
 		if lerr != nil {
 			return lerr
 		}
