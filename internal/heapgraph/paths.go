@@ -217,6 +217,13 @@ func (g *Graph) pathSegments(p Path) []string {
 		// says nothing; the module and its variable do.
 		cur, start = "module "+name, m+1
 	}
+	if k, ok := g.timersStart(p, start); ok {
+		// An active timer: how node's timers module was reached (through
+		// whichever of setTimeout, clearInterval, setImmediate... came
+		// first, different from run to run) says nothing; its list of
+		// timers by duration does.
+		segs, cur, start = []string{"module node:timers", "timerListMap"}, g.Label(p[k].Node), k+1
+	}
 	for i := start; i < len(p); i++ {
 		e, v := p[i].Edge, p[i].Node
 		last := i == len(p)-1
@@ -288,6 +295,23 @@ func (g *Graph) moduleStep(p Path) (m int, name string, ok bool) {
 	return m, name, true
 }
 
+// timersStart finds, at or after step from, the step of p that is node's
+// timers module's timerListMap (its active timer lists by duration), when p
+// goes on into one of those lists.
+func (g *Graph) timersStart(p Path, from int) (int, bool) {
+	s := g.S
+	for i := len(p) - 3; i >= max(from, 1); i-- {
+		e := p[i].Edge
+		if e == NoEdge || int(s.EdgeType(e)) != s.EdgeTypeIndex.Context || s.EdgeName(e) != "timerListMap" {
+			continue
+		}
+		if int(s.EdgeType(p[i+1].Edge)) == s.EdgeTypeIndex.Element && g.ClassName(p[i+1].Node) == "TimersList" {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
 // ModuleStart finds the last step of p that is a module's top-level scope
 // (an ES module's or a CommonJS module's, not node's own) where p goes on
 // through one of its variables: FormatPath starts there, at "module name".
@@ -313,7 +337,7 @@ func (g *Graph) cjsModuleStep(p Path) (m int, name string, ok bool) {
 		if e == NoEdge || int(s.EdgeType(e)) != s.EdgeTypeIndex.Context || s.NodeNameString(p[i].Node) != "system / Context" {
 			continue
 		}
-		if prev, found := g.EdgeNamed(p[i].Node, "previous"); !found || s.NodeNameString(prev) != "system / NativeContext" {
+		if !g.ModuleScope(p[i].Node) {
 			continue
 		}
 		// Back over inner scopes to the closure the scope was reached from.
@@ -322,17 +346,70 @@ func (g *Graph) cjsModuleStep(p Path) (m int, name string, ok bool) {
 			s.EdgeName(p[k].Edge) == "previous" {
 			k--
 		}
-		if k < 1 || p[k].Edge == NoEdge || s.EdgeName(p[k].Edge) != "context" ||
-			int(s.NodeType[p[k-1].Node]) != s.NodeTypeIndex.Closure {
+		var fn uint32
+		switch {
+		case k >= 1 && p[k].Edge != NoEdge && s.EdgeName(p[k].Edge) == "context" &&
+			int(s.NodeType[p[k-1].Node]) == s.NodeTypeIndex.Closure:
+			fn = p[k-1].Node
+		case k >= 1 && int(s.NodeType[p[k-1].Node]) == s.NodeTypeIndex.Synthetic:
+			// Reached from a stack frame (the module's code is running, or
+			// waits in an await): a function of the scope names it.
+			var found bool
+			if fn, found = g.scopeFunction(p[k].Node); !found {
+				continue
+			}
+		default:
 			continue
 		}
-		script := g.ScriptName(p[k-1].Node)
+		script := g.ScriptName(fn)
 		if script == "" || strings.HasPrefix(script, "node:") {
 			continue
 		}
 		return i, moduleFileName(script), true
 	}
 	return 0, "", false
+}
+
+// scopeFunction is a closure whose scope is the Context ctx.
+func (g *Graph) scopeFunction(ctx uint32) (uint32, bool) {
+	s := g.S
+	for r, e := range g.Retainers(ctx) {
+		if int(s.NodeType[r]) == s.NodeTypeIndex.Closure && int(s.EdgeType(e)) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "context" {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// ModuleScope reports whether ctx, a V8 Context, is a CommonJS module's
+// top-level scope: its enclosing scope is the realm's NativeContext, and
+// the function it is the scope of is anonymous (node's module wrapper).
+// A top-level function's scope (createStore's, in a module whose own
+// variables need no context) also encloses in the NativeContext, but names
+// its function: a ScopeInfo lists the scope's variable names, then its
+// function's name.
+func (g *Graph) ModuleScope(ctx uint32) bool {
+	s := g.S
+	if s.NodeNameString(ctx) != "system / Context" {
+		return false
+	}
+	if prev, found := g.EdgeNamed(ctx, "previous"); !found || s.NodeNameString(prev) != "system / NativeContext" {
+		return false
+	}
+	info, found := g.EdgeNamed(ctx, "scope_info")
+	if !found {
+		return true // an older V8 that does not show it
+	}
+	last, name := -1, ""
+	for e, to := range g.Edges(info) {
+		if t := int(s.EdgeType(e)); (t != s.EdgeTypeIndex.Hidden && t != s.EdgeTypeIndex.Element) || int(s.NodeType[to]) != s.NodeTypeIndex.String {
+			continue
+		}
+		if k := int(s.EdgeNameOrIndex(e)); k > last {
+			last, name = k, g.Name(to)
+		}
+	}
+	return last < 0 || name == ""
 }
 
 // moduleFileName shortens a script's path for people: its file name, or

@@ -129,3 +129,33 @@ func TestPathTextOfCommonJSModuleVariable(t *testing.T) {
 		t.Fatalf("found %v in the snapshot, want %v", done, want)
 	}
 }
+
+// A CommonJS module variable reached from a stack frame (the module's own
+// async code is running) reads `module cjs-stack.js → registry → …`, not
+// (GC roots) → (Stack roots) → system / Context → registry.
+func TestPathTextOfModuleOnStack(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "s.heapsnapshot")
+	if b, err := nodetest.Command(t, "../../testdata/pathtext/cjs-stack.js", out).CombinedOutput(); err != nil {
+		t.Fatalf("node: %v\n%s", err, b)
+	}
+	g, err := Build(loadGolden(t, out), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
+		if g.ClassName(n) != "Widget" || g.TypeName(n) != "object" {
+			continue
+		}
+		paths := g.ShortestPaths(n, 3)
+		if len(paths) == 0 {
+			t.Fatal("no path to a Widget")
+		}
+		text := g.FormatPath(paths[0])
+		t.Log(text)
+		if !strings.HasPrefix(text, "module cjs-stack.js → registry") {
+			t.Errorf("path %q, want it to start at the module's variable", text)
+		}
+		return
+	}
+	t.Fatal("no Widget in the snapshot")
+}
