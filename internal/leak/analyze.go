@@ -265,6 +265,11 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		if t := ttlHint(sus[i].Holder, sus[i].scripts, opts.Sources); t != "" {
 			sus[i].Hint = t + "; " + sus[i].Hint
 		}
+		if h := sus[i].Holder; h != nil && h.moduleScript != "" {
+			if k := keyStatement(sus[i].AddedAt, opts.Sources); k != nil {
+				sus[i].Hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
+			}
+		}
 	}
 	// How many collections share a holder's path shape, per snapshot (or,
 	// for the values of one Map, how many values it has): a group of

@@ -235,8 +235,12 @@ func (x *explainer) explain(s *Suspect) {
 	s.Class, s.RootClass = plainString(s.Class), plainString(s.RootClass)
 	if x.scripts {
 		s.scripts = x.programScripts(s.Location, shownRaw)
-		if h := s.Holder; h != nil && h.keeperScript != "" && !slices.Contains(s.scripts, h.keeperScript) {
-			s.scripts = append(s.scripts, h.keeperScript)
+		if h := s.Holder; h != nil {
+			for _, sc := range []string{h.keeperScript, h.moduleScript} {
+				if sc != "" && !slices.Contains(s.scripts, sc) {
+					s.scripts = append(s.scripts, sc)
+				}
+			}
 		}
 	}
 	s.functions = int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure

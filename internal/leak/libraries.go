@@ -7,7 +7,9 @@
 package leak
 
 import (
+	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -43,6 +45,53 @@ func libraryHint(s *Suspect, per string) string {
 	}
 	return fmt.Sprintf(f, ownerText(h), per)
 }
+
+// moduleHint is the fix for a collection that is a top-level variable of a
+// library's module (its own cache, not one the program made): the program
+// cannot bound it, only stop feeding it a new key per call.
+func moduleHint(s *Suspect, per string) string {
+	h := s.Holder
+	if h == nil || h.moduleScript == "" || h.Package == "" {
+		return ""
+	}
+	grows := "only grows"
+	if s.single {
+		grows = "holds " + entriesText(s)
+	}
+	return fmt.Sprintf("the %s %s, a module variable of %s (its own cache), %s%s: the library keeps an entry per distinct key, so something the program passes it differs from call to call (an id, a timestamp, a per-request object); see what the key is made of where it adds, pass it values from a small, fixed set, or use the library's option that bounds it (or a release that does)", h.Kind, h.Name, h.Package, grows, per)
+}
+
+// keyStatement is the statement that makes the key an adding statement
+// uses (statementCache.set(key, stmt) after const key = ctx.requestId +
+// sql), found in the lines above it: what makes a cache grow is its key.
+func keyStatement(added *Statement, src Sources) *Statement {
+	if added == nil || src == nil {
+		return nil
+	}
+	m := setKeyRe.FindStringSubmatch(added.Text)
+	if m == nil {
+		return nil
+	}
+	b, ok := src.Read(added.Script)
+	if !ok {
+		return nil
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	assign := regexp.MustCompile(`\b` + regexp.QuoteMeta(m[1]) + `\s*=[^=>]`)
+	for i := min(added.Line-2, len(lines)-1); i >= 0 && i >= added.Line-1-keyLines; i-- {
+		if loc := assign.FindIndex(lines[i]); loc != nil && !commentBefore(lines[i], loc[0]) {
+			return &Statement{Script: added.Script, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
+		}
+	}
+	return nil
+}
+
+// setKeyRe: a Map's set or a dictionary's store with a plain variable as
+// its key.
+var setKeyRe = regexp.MustCompile(`(?:\.\s*set\s*\(\s*|\[\s*)([A-Za-z_$][\w$]*)\s*[,\]]`)
+
+// keyLines: how far above the adding statement its key is looked for.
+const keyLines = 30
 
 // ownerText names a collection's owner as the program spells it: its
 // class (unless minified) and the variable or property it is kept in.

@@ -226,3 +226,41 @@ func TestLoaderRecords(t *testing.T) {
 		t.Errorf("%s %s: hint %q", s.Pattern, s.Class, s.Hint)
 	}
 }
+
+// TestLibraryModuleCache: a library's own module-level cache, fed a new
+// key per call, is named as the library's variable (not as a function a
+// library memoizes); the statement that adds and the one that makes the
+// key are the library's, and the fix says what the program can change.
+func TestLibraryModuleCache(t *testing.T) {
+	rep, err := seriesReport(t, "lib-module-cache")
+	if err != nil || len(rep.Suspects) == 0 {
+		t.Fatal(err, "no suspect")
+	}
+	s := rep.Suspects[0]
+	h := s.Holder
+	if s.Pattern != PatternCollection || h == nil || h.Name != "formatters" || h.Package != "tiny-format" || h.OwnerName != "" {
+		t.Fatalf("%s %s, holder %+v: want the Map formatters of tiny-format", s.Pattern, s.Class, h)
+	}
+	if s.AddedAt == nil || s.AddedAt.Text != "formatters.set(id, f);" || !strings.Contains(s.AddedAt.Script, "tiny-format") {
+		t.Errorf("added at %+v", s.AddedAt)
+	}
+	if !strings.Contains(s.Hint, "a module variable of tiny-format") || !strings.Contains(s.Hint, "JSON.stringify(options)") || strings.Contains(s.Hint, "memoizes") {
+		t.Errorf("hint %q", s.Hint)
+	}
+}
+
+func TestKeyStatement(t *testing.T) {
+	src := textSources{"/m.js": "function put(ctx, sql) {\n  const key = ctx.id + sql; // per call\n  if (!cache.has(key)) {\n    cache.set(key, compile(sql));\n  }\n}\n"}
+	k := keyStatement(&Statement{Script: "/m.js", Line: 4, Text: "cache.set(key, compile(sql));"}, src)
+	if k == nil || k.Line != 2 || !strings.Contains(k.Text, "ctx.id + sql") {
+		t.Errorf("key statement %+v", k)
+	}
+	if k := keyStatement(&Statement{Script: "/m.js", Line: 4, Text: "cache.set(makeKey(a), v);"}, src); k != nil {
+		t.Errorf("a call as key: %+v", k)
+	}
+	// A comparison is not an assignment.
+	src["/n.js"] = "if (key == null) return;\nstore[key] = v;\n"
+	if k := keyStatement(&Statement{Script: "/n.js", Line: 2, Text: "store[key] = v;"}, src); k != nil {
+		t.Errorf("comparison taken for the key: %+v", k)
+	}
+}

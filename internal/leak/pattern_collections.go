@@ -273,6 +273,9 @@ func collectionHint(s *Suspect, per string) string {
 	if h := libraryHint(s, per); h != "" {
 		return h
 	}
+	if h := moduleHint(s, per); h != "" {
+		return h
+	}
 	if h := perKeyObjectHint(s, per); h != "" {
 		return h
 	}
@@ -404,7 +407,11 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		// Kept in a variable or a plain object's property.
 		h.Name = name(j)
 		if raw[j].edgeType == "context" {
-			x.wrapperOwner(h, raw, j, name)
+			if script, ok := x.libraryModuleScope(raw, j); ok {
+				h.Package, h.moduleScript = libraryPackage(script), script
+			} else {
+				x.wrapperOwner(h, raw, j, name)
+			}
 		}
 		return
 	}
@@ -446,6 +453,31 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 func memoName(n string) bool {
 	n = strings.ToLower(n)
 	return strings.Contains(n, "cache") || strings.Contains(n, "memo")
+}
+
+// libraryModuleScope: the variable raw[j] is a top-level variable of a
+// library's module (a module-level Map in node_modules/tiny-sql/index.js),
+// not of a function the library made (a memoizer's wrapper): its scope's
+// enclosing one is the realm's NativeContext (see heapgraph.ModuleScope).
+// script is the module's file,
+// where its code adds to the variable.
+func (x *explainer) libraryModuleScope(raw []rawStep, j int) (script string, ok bool) {
+	g := x.g
+	s := g.S
+	if !g.ModuleScope(raw[j-1].node) {
+		return "", false
+	}
+	for k := j - 2; k >= 0 && k >= j-4; k-- {
+		if int(s.NodeType[raw[k].node]) != s.NodeTypeIndex.Closure {
+			continue
+		}
+		l := x.closureLocation(raw[k].node)
+		if l == nil || libraryPackage(l.Script) == "" {
+			return "", false
+		}
+		return l.Script, true
+	}
+	return "", false
 }
 
 // wrapperOwner: the variable raw[j] belongs to a closure of a library's

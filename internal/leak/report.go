@@ -217,6 +217,9 @@ type Holder struct {
 	// keeps a library's object reached through the library's own timer
 	// (DuplicateSuppressor.cache, a NodeCache): where the program adds.
 	keeperScript string
+	// moduleScript is the library module whose top-level variable the
+	// collection is (see libraryModuleScope): where the library adds.
+	moduleScript string
 	// wrapped: the collection is a variable of a function a library
 	// wrapped and the program keeps as OwnerName (memoizee's cache of
 	// FlagService.evaluateContext).

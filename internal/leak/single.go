@@ -201,6 +201,11 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		if t := ttlHint(sus[i].Holder, sus[i].scripts, opts.Sources); t != "" {
 			sus[i].Hint = t + "; " + sus[i].Hint
 		}
+		if h := sus[i].Holder; h != nil && h.moduleScript != "" {
+			if k := keyStatement(sus[i].AddedAt, opts.Sources); k != nil {
+				sus[i].Hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
+			}
+		}
 		if in := sus[i].Inside; in != nil {
 			in.AddedAt = addedAt(&Holder{Kind: in.Kind, Name: in.Property}, "", nil, sus[i].scripts, opts.Sources)
 		}

@@ -155,7 +155,8 @@ func addsPattern(h *Holder) *regexp.Regexp {
 	if h == nil {
 		return nil
 	}
-	if h.Package != "" {
+	if h.Package != "" && h.moduleScript == "" {
+		// The program adds through the library's object (cache.set).
 		verbs, ok := libraryAdds[h.Package]
 		if !ok || !identRe.MatchString(h.OwnerName) {
 			return nil
@@ -212,6 +213,9 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		return st
 	}
 	if st := findStatement(registersPattern(class), own, src); st != nil {
+		return st
+	}
+	if st := findStatement(timerPattern(path), own, src); st != nil {
 		return st
 	}
 	return findStatement(packageCallPattern(path, own, src), own, src)
@@ -319,6 +323,32 @@ func reactsPattern(path []PathStep) *regexp.Regexp {
 	}
 	n := regexp.QuoteMeta(name)
 	return regexp.MustCompile(`Promise\s*\.\s*(?:race|any|all|allSettled)\s*\([^;]*\b` + n + `\b|\bawait\s+(?:this\s*\.\s*)?` + n + `\b|\b` + n + `\s*\.\s*(?:then|catch|finally)\s*\(`)
+}
+
+// timerPattern matches the call that starts the timer a path runs through
+// (Timeout._onTimeout): setTimeout(this._beat.bind(this), 50) for a bound
+// callback, setInterval(this.poll, 1000) or setInterval(poll for a named
+// one; nil for an inline function (its own location is that call) or a
+// path through no timer.
+func timerPattern(path []PathStep) *regexp.Regexp {
+	for i := len(path) - 1; i >= 0; i-- {
+		st := path[i]
+		if st.Edge != "_onTimeout" || st.Type != "closure" {
+			continue
+		}
+		start := `\b(?:setTimeout|setInterval)\s*\(\s*`
+		fn, bound := strings.CutPrefix(st.Name, "bound ") // V8 names a bound function after its target
+		switch {
+		case bound && identRe.MatchString(fn):
+			return regexp.MustCompile(start + `(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(fn) + `\s*\.\s*bind\s*\(`)
+		case st.Name == "native_bind":
+			return regexp.MustCompile(start + `[^,;()]*\.\s*bind\s*\(`)
+		case identRe.MatchString(st.Name):
+			return regexp.MustCompile(start + `(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(st.Name) + `\s*[,)]`)
+		}
+		return nil
+	}
+	return nil
 }
 
 // registersPattern matches a call passing the function named by class

@@ -239,3 +239,29 @@ func lastSnapshotReport(t *testing.T, name string) *SingleReport {
 	}
 	return rep
 }
+
+func TestTimerPattern(t *testing.T) {
+	step := func(name string) []PathStep {
+		return []PathStep{{Edge: "_idleNext", Type: "object"}, {Edge: "_onTimeout", Type: "closure", Name: name}, {Edge: "bound_this", Type: "object"}}
+	}
+	for _, c := range []struct {
+		name, line string
+		want       bool
+	}{
+		{"bound _beat", "this._hb = setTimeout(this._beat.bind(this), 50);", true},
+		{"bound _beat", "setTimeout(this._other.bind(this), 50);", false},
+		{"native_bind", "this.t = setInterval(this.poll.bind(this), 1000);", true},
+		{"poll", "this.t = setInterval(this.poll, 1000);", true},
+		{"poll", "setInterval(poll, 1000)", true},
+		{"poll", "setInterval(pollAll, 1000)", false},
+		{"", "setInterval(() => this.poll(), 1000)", false},
+	} {
+		re := timerPattern(step(c.name))
+		if got := re != nil && re.MatchString(c.line); got != c.want {
+			t.Errorf("%q on %q: %v, want %v", c.name, c.line, got, c.want)
+		}
+	}
+	if timerPattern([]PathStep{{Edge: "handler", Type: "closure", Name: "poll"}}) != nil {
+		t.Error("a path through no timer")
+	}
+}

@@ -182,6 +182,9 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 			desc += " in " + owner
 		} else if h.Name != "" && h.Slot == "" && h.Kind != "listeners" {
 			desc += " " + h.Name
+			if h.Package != "" {
+				desc += " (" + h.Package + ")" // a library's module variable
+			}
 		} else if h.ValueOf != "" {
 			desc += " in " + h.ValueOf + ", as one of its values"
 		}
