@@ -169,8 +169,23 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		for _, gr := range leakRoots(last, lastShaper, lastShapes, loose, born) {
 			all[gr.shape] = gr.roots
 		}
+		// Objects of a group's shape that are not leak roots among those
+		// born after S1 are new too: a Session whose re-armed heartbeat
+		// Timeout (newer than S2) now dominates it.
+		ofShape := make(map[uint32]int, len(groups))
 		for _, gr := range groups {
-			gr.born = max(gr.roots, all[gr.shape])
+			ofShape[gr.shape] = 0
+		}
+		for v, sh := range lastShapes {
+			if int(sh) >= len(loose) || !isSet(born, uint32(v)) {
+				continue
+			}
+			if c, ok := ofShape[loose[sh]]; ok {
+				ofShape[loose[sh]] = c + 1
+			}
+		}
+		for _, gr := range groups {
+			gr.born = max(gr.roots, all[gr.shape], ofShape[gr.shape])
 		}
 	}
 	max := opts.MaxSuspects

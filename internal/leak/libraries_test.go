@@ -264,3 +264,21 @@ func TestKeyStatement(t *testing.T) {
 		t.Errorf("comparison taken for the key: %+v", k)
 	}
 }
+
+// TestHeartbeatRearm: peers kept by heartbeats that re-arm themselves.
+// Every new peer counts as new (each one's current Timeout is newer than
+// the last snapshot and dominates it, so peers are not leak roots), and
+// added at is the call that starts the timer.
+func TestHeartbeatRearm(t *testing.T) {
+	rep, err := seriesReport(t, "heartbeat-rearm")
+	if err != nil || len(rep.Suspects) == 0 {
+		t.Fatal(err, "no suspect")
+	}
+	s := rep.Suspects[0]
+	if s.Pattern != PatternTimer || s.Class != "Peer" || s.NewObjects != 600 {
+		t.Errorf("%s %s, %d new objects: want a timer keeping 600 new Peers", s.Pattern, s.Class, s.NewObjects)
+	}
+	if s.AddedAt == nil || s.AddedAt.Text != "this.timer = setTimeout(this.ping.bind(this), 20);" {
+		t.Errorf("added at %+v", s.AddedAt)
+	}
+}
