@@ -1,0 +1,174 @@
+package heapgraph
+
+// Where a retaining path starts for people: a module's top-level variable
+// (ES or CommonJS, reached through a closure or a stack frame) or node's
+// timer lists, not the steps of the loader or the runtime before them.
+
+import "strings"
+
+// moduleStep finds the last ES module record on p (V8's SourceTextModule)
+// that is not p's end, and skips the module's own state after it (its
+// top-level-await Generator, its scope): the path goes on from the module's
+// variables. name is the module's file name, from node's ModuleWrap.url.
+func (g *Graph) moduleStep(p Path) (m int, name string, ok bool) {
+	s := g.S
+	m = -1
+	for i := len(p) - 2; i >= 1; i-- {
+		if s.NodeNameString(p[i].Node) == "system / SourceTextModule" {
+			m = i
+			break
+		}
+	}
+	if m < 0 {
+		return 0, "", false
+	}
+	name = "(ES module)"
+	if w := p[m-1].Node; g.ClassName(w) == "ModuleWrap" {
+		for e, to := range g.Edges(w) {
+			if s.EdgeName(e) == "url" && int(s.NodeType[to]) == s.NodeTypeIndex.String {
+				name = moduleFileName(g.Name(to))
+				break
+			}
+		}
+	}
+	for m+1 < len(p)-1 {
+		v := p[m+1].Node
+		if g.ClassName(v) != "Generator" && s.NodeNameString(v) != "system / Context" {
+			break
+		}
+		m++
+	}
+	return m, name, true
+}
+
+// timersStart finds, at or after step from, the step of p that is node's
+// timers module's timerListMap (its active timer lists by duration), when p
+// goes on into one of those lists.
+func (g *Graph) timersStart(p Path, from int) (int, bool) {
+	s := g.S
+	for i := len(p) - 3; i >= max(from, 1); i-- {
+		e := p[i].Edge
+		if e == NoEdge || int(s.EdgeType(e)) != s.EdgeTypeIndex.Context || s.EdgeName(e) != "timerListMap" {
+			continue
+		}
+		if int(s.EdgeType(p[i+1].Edge)) == s.EdgeTypeIndex.Element && g.ClassName(p[i+1].Node) == "TimersList" {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// ModuleStart finds the last step of p that is a module's top-level scope
+// (an ES module's or a CommonJS module's, not node's own) where p goes on
+// through one of its variables: FormatPath starts there, at "module name".
+func (g *Graph) ModuleStart(p Path) (m int, name string, ok bool) {
+	m, name, ok = g.moduleStep(p)
+	if cm, cname, cok := g.cjsModuleStep(p); cok && (!ok || cm > m) {
+		m, name, ok = cm, cname, true
+	}
+	return m, name, ok
+}
+
+// cjsModuleStep finds the last scope on p that is a CommonJS module's top
+// level (a Context whose enclosing one is the realm's NativeContext) of a
+// script that is not node's own, where the path goes on through one of its
+// variables. The script is that of the closure the scope was reached
+// from (the module wrapper, a function defined at the top of the module);
+// name is its file name, with its package's path for a file under
+// node_modules.
+func (g *Graph) cjsModuleStep(p Path) (m int, name string, ok bool) {
+	s := g.S
+	for i := len(p) - 2; i >= 1; i-- {
+		e := p[i+1].Edge
+		if e == NoEdge || int(s.EdgeType(e)) != s.EdgeTypeIndex.Context || s.NodeNameString(p[i].Node) != "system / Context" {
+			continue
+		}
+		if !g.ModuleScope(p[i].Node) {
+			continue
+		}
+		// Back over inner scopes to the closure the scope was reached from.
+		k := i
+		for k >= 1 && p[k].Edge != NoEdge && int(s.EdgeType(p[k].Edge)) == s.EdgeTypeIndex.Internal &&
+			s.EdgeName(p[k].Edge) == "previous" {
+			k--
+		}
+		var fn uint32
+		switch {
+		case k >= 1 && p[k].Edge != NoEdge && s.EdgeName(p[k].Edge) == "context" &&
+			int(s.NodeType[p[k-1].Node]) == s.NodeTypeIndex.Closure:
+			fn = p[k-1].Node
+		case k >= 1 && int(s.NodeType[p[k-1].Node]) == s.NodeTypeIndex.Synthetic:
+			// Reached from a stack frame (the module's code is running, or
+			// waits in an await): a function of the scope names it.
+			var found bool
+			if fn, found = g.scopeFunction(p[k].Node); !found {
+				continue
+			}
+		default:
+			continue
+		}
+		script := g.ScriptName(fn)
+		if script == "" || strings.HasPrefix(script, "node:") {
+			continue
+		}
+		return i, moduleFileName(script), true
+	}
+	return 0, "", false
+}
+
+// scopeFunction is a closure whose scope is the Context ctx.
+func (g *Graph) scopeFunction(ctx uint32) (uint32, bool) {
+	s := g.S
+	for r, e := range g.Retainers(ctx) {
+		if int(s.NodeType[r]) == s.NodeTypeIndex.Closure && int(s.EdgeType(e)) == s.EdgeTypeIndex.Internal && s.EdgeName(e) == "context" {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// ModuleScope reports whether ctx, a V8 Context, is a CommonJS module's
+// top-level scope: its enclosing scope is the realm's NativeContext, and
+// the function it is the scope of is anonymous (node's module wrapper).
+// A top-level function's scope (createStore's, in a module whose own
+// variables need no context) also encloses in the NativeContext, but names
+// its function: a ScopeInfo lists the scope's variable names, then its
+// function's name.
+func (g *Graph) ModuleScope(ctx uint32) bool {
+	s := g.S
+	if s.NodeNameString(ctx) != "system / Context" {
+		return false
+	}
+	if prev, found := g.EdgeNamed(ctx, "previous"); !found || s.NodeNameString(prev) != "system / NativeContext" {
+		return false
+	}
+	info, found := g.EdgeNamed(ctx, "scope_info")
+	if !found {
+		return true // an older V8 that does not show it
+	}
+	last, name := -1, ""
+	for e, to := range g.Edges(info) {
+		if t := int(s.EdgeType(e)); (t != s.EdgeTypeIndex.Hidden && t != s.EdgeTypeIndex.Element) || int(s.NodeType[to]) != s.NodeTypeIndex.String {
+			continue
+		}
+		if k := int(s.EdgeNameOrIndex(e)); k > last {
+			last, name = k, g.Name(to)
+		}
+	}
+	return last < 0 || name == ""
+}
+
+// moduleFileName shortens a script's path for people: its file name, or
+// from the package on for a file under node_modules.
+func moduleFileName(script string) string {
+	script = strings.TrimPrefix(script, "file://")
+	slash := strings.ReplaceAll(script, "\\", "/")
+	if i := strings.LastIndex(slash, "/node_modules/"); i >= 0 {
+		return slash[i+len("/node_modules/"):]
+	}
+	return slash[strings.LastIndexByte(slash, '/')+1:]
+}
+
+// PackageModule: a module name from ModuleStart is a file of an npm
+// package (moduleFileName keeps the package's path for those).
+func PackageModule(name string) bool { return strings.ContainsAny(name, "/") }
