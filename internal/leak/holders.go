@@ -1,0 +1,208 @@
+// Holders: a collection's holder named as the program knows it: the
+// variable or field it is kept in, the object that owns it (a cache's or
+// loader's instance), the npm package, a library module's own variable, or
+// the function a memoizer wrapped.
+
+package leak
+
+// collectionHolder is the collection whose entry raw[k+1] is (raw[k] is the
+// collection or its backing store): walked back over backing stores to the
+// collection object, with its kind.
+func (x *explainer) collectionHolder(raw []rawStep, k int) *Holder {
+	g := x.g
+	s := g.S
+	nt := s.NodeTypeIndex
+	in := raw[k+1]
+	j := k
+	for j > 0 {
+		tj := int(s.NodeType[raw[j].node])
+		if tj != nt.Array && tj != nt.Hidden {
+			break
+		}
+		j--
+	}
+	c := raw[j].node
+	h := &Holder{Class: g.ClassName(c), ID: g.ID(c)}
+	switch cn := s.NodeNameString(c); {
+	case cn == "Map" || cn == "Set" || cn == "WeakMap" || cn == "WeakSet":
+		h.Kind = cn
+	case cn == "Array":
+		h.Kind = "Array"
+	case in.edgeType == "property":
+		h.Kind = "dictionary"
+	default:
+		h.Kind = "collection"
+	}
+	x.ownerOf(h, raw, j)
+	x.valueOfMap(h, raw, j)
+	return h
+}
+
+// valueOfMap names a collection raw[j] that has no name of its own after
+// the Map or dictionary it is a value of (a list per key), so the lists
+// of one Map are one leak.
+func (x *explainer) valueOfMap(h *Holder, raw []rawStep, j int) {
+	if h.Name != "" || h.Owner != "" || h.OwnerName != "" {
+		return
+	}
+	for m := j - 1; m >= 1 && m >= j-2; m-- {
+		if kind := collectionKind(x.g, raw[m].node); kind == "Map" || kind == "dictionary" {
+			var mh Holder
+			x.ownerOf(&mh, raw, m)
+			if mh.Name != "" {
+				h.Owner, h.OwnerID, h.OwnerName, h.Package, h.ValueOf = mh.Owner, mh.OwnerID, mh.OwnerName, mh.Package, mh.Name
+			}
+			return
+		}
+	}
+}
+
+// ownerOf fills in the holder's owner: the object whose field raw[j] (the
+// collection) is, when it is an instance of a class (LRUCache's #keyMap,
+// a DataLoader's _cacheMap, a metric's hashMap), and the variable the
+// collection or its owner is kept in.
+func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
+	g := x.g
+	if j <= 0 {
+		return
+	}
+	name := func(k int) string {
+		if k >= 1 && k < len(raw) && (raw[k].edgeType == "context" || raw[k].edgeType == "property") && !isNumber(raw[k].edgeName) {
+			return raw[k].edgeName
+		}
+		return ""
+	}
+	o := raw[j-1].node
+	if raw[j].edgeType == "property" && j >= 2 && x.plainObject(o) && name(j-1) != "" && x.userObject(raw[j-2].node) {
+		// In a plain object that a class instance keeps in a field
+		// (lodash's MapCache keeps {hash, map, string} in __data__):
+		// that instance owns it.
+		o = raw[j-2].node
+		h.Owner, h.OwnerID = g.ClassName(o), g.ID(o)
+		h.Name = name(j-1) + "." + name(j)
+		if minifiedName(h.Owner) {
+			h.Owner = ""
+		}
+		h.OwnerName = name(j - 2)
+		h.Package = x.classPackage(o)
+		return
+	}
+	if raw[j].edgeType != "property" || !x.userObject(o) {
+		// Kept in a variable or a plain object's property.
+		h.Name = name(j)
+		if raw[j].edgeType == "context" {
+			if script, ok := x.libraryModuleScope(raw, j); ok {
+				h.Package, h.moduleScript = libraryPackage(script), script
+			} else {
+				x.wrapperOwner(h, raw, j, name)
+			}
+		}
+		return
+	}
+	h.Owner, h.OwnerID = g.ClassName(o), g.ID(o)
+	h.Name = name(j) // the owner's property (TtlCache.entries)
+	if minifiedName(h.Owner) {
+		// A bundled library's class (c, u): its variable says more.
+		h.Owner = ""
+	}
+	h.OwnerName = name(j - 1)
+	h.Package = x.classPackage(o)
+	if h.Package != "" {
+		// A library object inside another of the same package (Keyv's
+		// store adapter inside the Keyv): the program knows the outermost
+		// one, by the name it keeps it in.
+		k := j - 1
+		for k >= 2 && x.userObject(raw[k-1].node) && x.classPackage(raw[k-1].node) == h.Package {
+			k--
+		}
+		if k < j-1 && name(k) != "" {
+			o = raw[k].node
+			h.Owner, h.OwnerID, h.OwnerName = g.ClassName(o), g.ID(o), name(k)
+			if minifiedName(h.Owner) {
+				h.Owner = ""
+			}
+			for i := k + 1; i < j; i++ {
+				h.Name = name(i) + "." + h.Name
+			}
+		}
+	}
+	if h.OwnerName == "" && h.Package != "" {
+		// Reached through the library's own timer or callback: the
+		// program's variable or field that keeps the object names it.
+		h.OwnerName, h.keeperScript = x.keptAs(o)
+	}
+}
+
+// libraryModuleScope: the variable raw[j] is a top-level variable of a
+// library's module (a module-level Map in node_modules/tiny-sql/index.js),
+// not of a function the library made (a memoizer's wrapper): its scope's
+// enclosing one is the realm's NativeContext (see heapgraph.ModuleScope).
+// script is the module's file,
+// where its code adds to the variable.
+func (x *explainer) libraryModuleScope(raw []rawStep, j int) (script string, ok bool) {
+	g := x.g
+	s := g.S
+	if !g.ModuleScope(raw[j-1].node) {
+		return "", false
+	}
+	for k := j - 2; k >= 0 && k >= j-4; k-- {
+		if int(s.NodeType[raw[k].node]) != s.NodeTypeIndex.Closure {
+			continue
+		}
+		l := x.closureLocation(raw[k].node)
+		if l == nil || libraryPackage(l.Script) == "" {
+			return "", false
+		}
+		return l.Script, true
+	}
+	return "", false
+}
+
+// wrapperOwner: the variable raw[j] belongs to a closure of a library's
+// code, kept by the program under a name (memoizee's wrapper of
+// FlagService.evaluateContext): the package and the function's name are
+// the holder's.
+func (x *explainer) wrapperOwner(h *Holder, raw []rawStep, j int, name func(int) string) {
+	g := x.g
+	for k := j - 1; k >= 1 && k >= j-3; k-- {
+		if int(g.S.NodeType[raw[k].node]) != g.S.NodeTypeIndex.Closure {
+			continue
+		}
+		l := x.closureLocation(raw[k].node)
+		if l == nil || name(k) == "" {
+			return
+		}
+		if pkg := libraryPackage(l.Script); pkg != "" {
+			h.Package, h.OwnerName, h.wrapped = pkg, name(k), true
+			if o := raw[k-1].node; x.userObject(o) && programLocation(x.ctorLocation(o)) {
+				h.Owner, h.OwnerID = g.ClassName(o), g.ID(o)
+			}
+		}
+		return
+	}
+}
+
+// keptAs is the name of a variable or a field of the program's objects
+// that keeps v ("cache" of this.cache), "" when there is none, and the
+// script of that object's class.
+func (x *explainer) keptAs(v uint32) (name, script string) {
+	g := x.g
+	s := g.S
+	for r, e := range g.Retainers(v) {
+		t := s.EdgeTypeName(e)
+		if t != "property" && t != "context" {
+			continue
+		}
+		name := s.EdgeName(e)
+		if !identRe.MatchString(name) {
+			continue
+		}
+		if t == "context" {
+			return name, ""
+		}
+		if l := x.ctorLocation(r); x.userObject(r) && programLocation(l) {
+			return name, l.Script
+		}
+	}
+	return "", ""
+}
