@@ -106,11 +106,10 @@ func loadGraph(ctx context.Context, env *Env, path string, quiet bool, idx index
 			// Ctrl-C from here on waits for the write to stop and remove
 			// its temporary file; before, it returns at once.
 			writeMu.Lock()
-			if ctx.Err() == nil {
-				writing = true
-			}
+			start := ctx.Err() == nil
+			writing = start
 			writeMu.Unlock()
-			if writing {
+			if start {
 				phase("writing index")
 				note = cache.save(ctx, g, nil)
 			}
