@@ -24,12 +24,7 @@ func (g *Graph) moduleStep(p Path) (m int, name string, ok bool) {
 	}
 	name = "(ES module)"
 	if w := p[m-1].Node; g.ClassName(w) == "ModuleWrap" {
-		for e, to := range g.Edges(w) {
-			if s.EdgeName(e) == "url" && int(s.NodeType[to]) == s.NodeTypeIndex.String {
-				name = moduleFileName(g.Name(to))
-				break
-			}
-		}
+		name = g.moduleWrapName(w)
 	}
 	for m+1 < len(p)-1 {
 		v := p[m+1].Node
@@ -66,7 +61,51 @@ func (g *Graph) ModuleStart(p Path) (m int, name string, ok bool) {
 	if cm, cname, cok := g.cjsModuleStep(p); cok && (!ok || cm > m) {
 		m, name, ok = cm, cname, true
 	}
+	if em, ename, eok := g.esmScopeStep(p); eok && (!ok || em > m) {
+		m, name, ok = em, ename, true
+	}
 	return m, name, ok
+}
+
+// moduleWrapName is the file name of the ES module node's ModuleWrap w
+// loaded (its url), "(ES module)" if it has none.
+func (g *Graph) moduleWrapName(w uint32) string {
+	s := g.S
+	for e, to := range g.Edges(w) {
+		if s.EdgeName(e) == "url" && int(s.NodeType[to]) == s.NodeTypeIndex.String {
+			return moduleFileName(g.Name(to))
+		}
+	}
+	return "(ES module)"
+}
+
+// esmScopeStep finds the last scope on p that is an ES module's top level
+// (a Context whose extension is the module's record, a SourceTextModule),
+// where the path goes on through one of its variables: reached through a
+// function the module exports (imported by another module, so the path
+// runs through the importer's record and a Cell) the variable is still
+// the module's. name comes from the ModuleWrap that holds the record.
+func (g *Graph) esmScopeStep(p Path) (m int, name string, ok bool) {
+	s := g.S
+	for i := len(p) - 2; i >= 1; i-- {
+		e := p[i+1].Edge
+		if e == NoEdge || int(s.EdgeType(e)) != s.EdgeTypeIndex.Context || s.NodeNameString(p[i].Node) != "system / Context" {
+			continue
+		}
+		rec, found := g.EdgeNamed(p[i].Node, "extension")
+		if !found || s.NodeNameString(rec) != "system / SourceTextModule" {
+			continue
+		}
+		name = "(ES module)"
+		for r := range g.Retainers(rec) {
+			if g.ClassName(r) == "ModuleWrap" {
+				name = g.moduleWrapName(r)
+				break
+			}
+		}
+		return i, name, true
+	}
+	return 0, "", false
 }
 
 // cjsModuleStep finds the last scope on p that is a CommonJS module's top

@@ -285,6 +285,11 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 				sus[i].Hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
 			}
 		}
+		if sus[i].Pattern == PatternCollection {
+			if st := removedAt(sus[i].Holder, sus[i].AddedAt, sus[i].scripts, opts.Sources); st != nil {
+				sus[i].Hint += "; " + removalHint(st)
+			}
+		}
 	}
 	// How many collections share a holder's path shape, per snapshot (or,
 	// for the values of one Map, how many values it has): a group of

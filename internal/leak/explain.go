@@ -248,6 +248,8 @@ func (x *explainer) explain(s *Suspect) {
 		if v, ok := g.NodeByID(h.ID); ok {
 			if m, ok := composedKeys(g, v, h.Kind); ok {
 				s.keys = &m
+			} else if l, ok := labelKeys(stringKeys(g, v, h.Kind, maxMixKeys)); ok {
+				s.labels = &l
 			}
 		}
 	}
@@ -258,6 +260,9 @@ func (x *explainer) explain(s *Suspect) {
 	s.Hint = hint(s)
 	if s.keys != nil && s.Pattern == PatternCollection {
 		s.Hint = s.keys.hint(holderWhat(s.Holder)) + "; " + s.Hint
+	}
+	if s.labels != nil && s.Pattern == PatternCollection {
+		s.Hint = s.labels.hint(holderWhat(s.Holder)) + "; " + s.Hint
 	}
 	if stuck != "" {
 		s.Hint = fmt.Sprintf("resolve functions of awaited promises pile up in %s%s and are never called, so %s() calls wait at their await forever: call (or reject) every queued waiter, release in a finally block so no error path skips it, and reject the waiters on timeout or shutdown", stuck, countRange(s), s.Location.Function)

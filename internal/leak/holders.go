@@ -45,12 +45,26 @@ func (x *explainer) valueOfMap(h *Holder, raw []rawStep, j int) {
 	if h.Name != "" || h.Owner != "" || h.OwnerName != "" {
 		return
 	}
+	if isWeakMapEntry(raw[j].edgeName) {
+		// Reached through its key (V8's "part of key (Worker @12) ->
+		// value (Map @13) pair in WeakMap (table @14)"): the WeakMap
+		// that holds it, by the name the program keeps it in.
+		if wm, ok := x.weakMapOfEntry(raw[j].edgeName); ok {
+			if name, _ := x.keptAs(wm); name != "" {
+				h.ValueOf, h.valueOfWeak = name, true
+			}
+		}
+		return
+	}
 	for m := j - 1; m >= 1 && m >= j-2; m-- {
-		if kind := collectionKind(x.g, raw[m].node); kind == "Map" || kind == "dictionary" {
+		kind := collectionKind(x.g, raw[m].node)
+		weak := kind == "" && x.g.S.NodeNameString(raw[m].node) == "WeakMap"
+		if kind == "Map" || kind == "dictionary" || weak {
 			var mh Holder
 			x.ownerOf(&mh, raw, m)
 			if mh.Name != "" {
 				h.Owner, h.OwnerID, h.OwnerName, h.Package, h.ValueOf = mh.Owner, mh.OwnerID, mh.OwnerName, mh.Package, mh.Name
+				h.valueOfWeak = weak
 			}
 			return
 		}
@@ -106,8 +120,16 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		h.Owner = ""
 	}
 	h.OwnerName = name(j - 1)
+	if h.OwnerName == "exports" {
+		// A module's export (module.exports = new Tracer()): the name
+		// the program keeps it under says more.
+		h.OwnerName = ""
+	}
 	h.Package = x.classPackage(o)
 	if h.Package != "" {
+		if l := x.ctorLocation(o); l != nil {
+			h.libScript = l.Script
+		}
 		// A library object inside another of the same package (Keyv's
 		// store adapter inside the Keyv): the program knows the outermost
 		// one, by the name it keeps it in.

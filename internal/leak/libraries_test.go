@@ -282,3 +282,100 @@ func TestHeartbeatRearm(t *testing.T) {
 		t.Errorf("added at %+v", s.AddedAt)
 	}
 }
+
+// TestLibraryUnfinishedJobs: a library's own Set, filled and emptied by
+// the library's code, grows because the program skips the call that
+// empties it on its error path: added at and the fix point into the
+// library, at the statements that add and delete.
+func TestLibraryUnfinishedJobs(t *testing.T) {
+	rep, err := seriesReport(t, "lib-unfinished-jobs")
+	if err != nil || len(rep.Suspects) == 0 {
+		t.Fatal(err, "no suspect")
+	}
+	s := rep.Suspects[0]
+	if s.Pattern != PatternCollection || s.Holder == nil || s.Holder.Name != "running" || s.Holder.Package != "tiny-jobs" {
+		t.Fatalf("%s %s, holder %+v: want JobTracker.running of tiny-jobs", s.Pattern, s.Class, s.Holder)
+	}
+	if s.AddedAt == nil || s.AddedAt.Text != "this.running.add(job);" {
+		t.Errorf("added at %+v", s.AddedAt)
+	}
+	if !strings.Contains(s.Hint, "index.js:17 (this.running.delete(job))") || !strings.Contains(s.Hint, "every path") {
+		t.Errorf("hint %q: want where entries leave it", s.Hint)
+	}
+}
+
+func TestLabelKeys(t *testing.T) {
+	var keys []string
+	for i := 0; i < 100; i++ {
+		keys = append(keys, fmt.Sprintf("method:%s,path:/api/orders/%d,status:200,", []string{"GET", "POST"}[i%2], 1000+i))
+	}
+	m, ok := labelKeys(keys)
+	if !ok || m.label != "path" || m.distinct != 100 {
+		t.Fatalf("labelKeys = %+v, %v", m, ok)
+	}
+	if h := m.hint("the dictionary Counter.hashMap"); !strings.Contains(h, "(method, path, status)") || !strings.Contains(h, "/api/orders/:id") {
+		t.Errorf("hint %q", h)
+	}
+	// Every label repeats: no label is to blame.
+	var bounded []string
+	for i := 0; i < 100; i++ {
+		bounded = append(bounded, fmt.Sprintf("method=%s&route=/r%d", []string{"GET", "POST"}[i%2], i%5))
+	}
+	if m, ok := labelKeys(bounded); ok {
+		t.Errorf("bounded labels: %+v", m)
+	}
+	// Keys that are not label sets.
+	var plain []string
+	for i := 0; i < 100; i++ {
+		plain = append(plain, fmt.Sprintf("user-%d", i))
+	}
+	if _, ok := labelKeys(plain); ok {
+		t.Error("plain keys taken for label sets")
+	}
+}
+
+func TestRemovesPattern(t *testing.T) {
+	for _, c := range []struct {
+		h       Holder
+		yes, no []string
+	}{
+		{Holder{Kind: "Map", Name: "sessions"}, []string{"this.sessions.delete(sid);", "sessions.clear()"}, []string{"sessions.set(k, v)", "oldsessions.delete(k)"}},
+		{Holder{Kind: "Array", Name: "queue"}, []string{"queue.shift()", "this.queue.splice(i, 1)", "queue.length = 0"}, []string{"queue.push(x)", "queue.length === 0"}},
+		{Holder{Kind: "dictionary", Name: "data"}, []string{"delete this.data[key];", "delete data[k]"}, []string{"this.data[key] = v"}},
+	} {
+		re := removesPattern(&c.h)
+		for _, l := range c.yes {
+			if !re.MatchString(l) {
+				t.Errorf("%s: %q not found", c.h.Name, l)
+			}
+		}
+		for _, l := range c.no {
+			if re.MatchString(l) {
+				t.Errorf("%s: %q found", c.h.Name, l)
+			}
+		}
+	}
+}
+
+// TestWeakMapValuesOfPool: Maps kept as values of a WeakMap whose keys
+// are a pool that lives for ever: one suspect named after the WeakMap,
+// added at the Map's set, and a fix that does not suggest a WeakMap.
+func TestWeakMapValuesOfPool(t *testing.T) {
+	rep, err := seriesReport(t, "weakmap-pool")
+	if err != nil || len(rep.Suspects) == 0 {
+		t.Fatal(err, "no suspect")
+	}
+	if len(rep.Suspects) != 1 {
+		t.Errorf("%d suspects, want 1 (the values of one WeakMap)", len(rep.Suspects))
+	}
+	s := rep.Suspects[0]
+	if s.Holder == nil || s.Holder.ValueOf != "memoByWorker" {
+		t.Fatalf("holder %+v: want a value of memoByWorker", s.Holder)
+	}
+	if s.AddedAt == nil || s.AddedAt.Text != "memo.set(requestId, out);" {
+		t.Errorf("added at %+v", s.AddedAt)
+	}
+	if !strings.Contains(s.Hint, "a WeakMap lets a value go only with its key") || strings.Contains(s.Hint, "use a WeakMap") {
+		t.Errorf("hint %q", s.Hint)
+	}
+}

@@ -306,6 +306,12 @@ func collectionHint(s *Suspect, per string) string {
 		// done when it closes, which the heap cannot see.
 		return fmt.Sprintf("%s %s%s and each entry keeps %s %s: delete the entry when that connection or request ends (on its 'close' event), or keep entries in a Set or Map and delete them there", what, grows, per, article(c), c)
 	}
+	if h := s.Holder; h != nil && h.valueOfWeak {
+		// A WeakMap frees a value only with its key: the keys are
+		// long-lived (pooled connections, singletons), so the values
+		// live and grow as long as the process.
+		return fmt.Sprintf("each %s kept as a value of the WeakMap %s %s%s: a WeakMap lets a value go only with its key, and these keys live on (pooled or long-lived objects), so the WeakMap frees nothing; bound each %s (an LRU with a maximum size) or delete its entries when they are done", h.Kind, h.ValueOf, grows, per, h.Kind)
+	}
 	if s.single {
 		return fmt.Sprintf("%s %s: if it should not keep them all, bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object; a full cache looks the same in one snapshot, so compare with a later one", what, grows)
 	}

@@ -116,14 +116,15 @@ type Suspect struct {
 	AllocationTraced   int               `json:"allocation_traced,omitempty"`
 	AllocationUntraced int               `json:"allocation_untraced,omitempty"`
 
-	rep        uint32  // representative leak root (node ordinal in the last snapshot)
-	collection bool    // a growing collection: rep is the collection itself
-	shape      uint32  // path suspects: the (loose) shape of the group
-	localized  bool    // Count and RetainedSize narrowed to the holder (see localize)
-	single     bool    // from one snapshot: accumulation, not growth (single.go)
-	settled    bool    // the leaked objects are settled promises or their results
-	functions  bool    // the leaked objects are functions (closures)
-	keys       *keyMix // the holder's keys join a few values with a unique id (keys.go)
+	rep        uint32    // representative leak root (node ordinal in the last snapshot)
+	collection bool      // a growing collection: rep is the collection itself
+	shape      uint32    // path suspects: the (loose) shape of the group
+	localized  bool      // Count and RetainedSize narrowed to the holder (see localize)
+	single     bool      // from one snapshot: accumulation, not growth (single.go)
+	settled    bool      // the leaked objects are settled promises or their results
+	functions  bool      // the leaked objects are functions (closures)
+	keys       *keyMix   // the holder's keys join a few values with a unique id (keys.go)
+	labels     *labelMix // the holder's keys are label sets with an unbounded label (keys_labels.go)
 	// valuePackage is the npm package whose code made the leaked
 	// objects (their class's or their code's), "" for the program's.
 	valuePackage string
@@ -220,6 +221,12 @@ type Holder struct {
 	// moduleScript is the library module whose top-level variable the
 	// collection is (see libraryModuleScope): where the library adds.
 	moduleScript string
+	// libScript is the script of the library class that owns the
+	// collection (Tracer's openSpans): where the library's own code adds
+	// to it, when the program's code does not.
+	libScript string
+	// valueOfWeak: ValueOf is a WeakMap (a collection per key object).
+	valueOfWeak bool
 	// wrapped: the collection is a variable of a function a library
 	// wrapped and the program keeps as OwnerName (memoizee's cache of
 	// FlagService.evaluateContext).

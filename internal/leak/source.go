@@ -163,7 +163,20 @@ func addsPattern(h *Holder) *regexp.Regexp {
 		}
 		return regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*(?:` + verbs + `)\s*\(`)
 	}
+	if !identRe.MatchString(h.Name) {
+		return nil // a dotted name (store.entries) is the library's to add to
+	}
+	return nameAdds(h)
+}
+
+// nameAdds matches a statement adding to the collection by its own name
+// (the last part of a dotted one: store.entries is added to as entries):
+// sessions.set(, this.queue.push(, hashMap[key] =.
+func nameAdds(h *Holder) *regexp.Regexp {
 	name := h.Name
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
 	if !identRe.MatchString(name) {
 		return nil
 	}
@@ -197,7 +210,7 @@ func addsPattern(h *Holder) *regexp.Regexp {
 // it: Promise.race([work, shutdown]). Entries a package keeps in its own
 // module were added by calling it: pug.render(...).
 func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources) *Statement {
-	if src == nil || len(own) == 0 {
+	if src == nil || len(own) == 0 && (h == nil || h.libScript == "") {
 		return nil
 	}
 	if st := findStatement(addsPattern(h), own, src); st != nil {
@@ -217,6 +230,13 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 	}
 	if st := findStatement(timerPattern(path), own, src); st != nil {
 		return st
+	}
+	if h != nil && h.libScript != "" {
+		// A library's object whose own code fills its field
+		// (this.openSpans.add(span)): that statement, in its package.
+		if st := findStatement(nameAdds(h), []string{h.libScript}, src); st != nil {
+			return st
+		}
 	}
 	return findStatement(packageCallPattern(path, own, src), own, src)
 }

@@ -50,6 +50,30 @@ func weakKeyID(name string) (uint32, bool) {
 	return uint32(id), true
 }
 
+// weakMapOfEntry is the WeakMap whose entry V8's edge name describes
+// ("... pair in WeakMap (table @id)"): the object that holds that table.
+func (x *explainer) weakMapOfEntry(name string) (uint32, bool) {
+	g := x.g
+	i := strings.LastIndex(name, "(table @")
+	if i < 0 {
+		return 0, false
+	}
+	id, err := strconv.ParseUint(strings.TrimSuffix(name[i+len("(table @"):], ")"), 10, 32)
+	if err != nil {
+		return 0, false
+	}
+	table, ok := g.NodeByID(uint32(id))
+	if !ok {
+		return 0, false
+	}
+	for r := range g.Retainers(table) {
+		if g.S.NodeNameString(r) == "WeakMap" {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
 // weakHolder: the suspect's holder is a WeakMap or a WeakSet.
 func weakHolder(s *Suspect) bool {
 	return s.Holder != nil && (s.Holder.Kind == "WeakMap" || s.Holder.Kind == "WeakSet")

@@ -202,13 +202,29 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 		facts = append(facts, Fact{"also keeps", s.Context})
 	}
 	if len(s.Parts) > 1 {
-		var parts []string
+		// Parts that read the same (the sources of five pipes into one
+		// stream) are one entry with their count and total.
+		var labels []string
+		n := map[string]int{}
+		sum := map[string]int64{}
 		for _, p := range s.Parts {
 			t := p.Class
 			if p.Holder != "" {
 				t += " in " + p.Holder
 			}
-			parts = append(parts, t+" "+ui.SignedBytes(p.GrowthBytes))
+			if n[t] == 0 {
+				labels = append(labels, t)
+			}
+			n[t]++
+			sum[t] += p.GrowthBytes
+		}
+		parts := make([]string, len(labels))
+		for i, t := range labels {
+			if n[t] > 1 {
+				parts[i] = fmt.Sprintf("%s ×%d %s", t, n[t], ui.SignedBytes(sum[t]))
+			} else {
+				parts[i] = t + " " + ui.SignedBytes(sum[t])
+			}
 		}
 		facts = append(facts, Fact{"parts", strings.Join(parts, "; ")})
 	}

@@ -123,3 +123,20 @@ func TestEvidenceInTextAndMarkdown(t *testing.T) {
 		}
 	}
 }
+
+// TestPartsFolded: merged parts that read the same are one entry with
+// their count and total.
+func TestPartsFolded(t *testing.T) {
+	r := sampleReport()
+	r.Suspects[0].Parts = []leak.Part{
+		{Class: "onclose()", Holder: "Writable @9 'close'", GrowthBytes: 100},
+		{Class: "PassThrough", GrowthBytes: 1024},
+		{Class: "PassThrough", GrowthBytes: 1024},
+		{Class: "PassThrough", GrowthBytes: 1024},
+	}
+	var buf bytes.Buffer
+	WriteLeaksText(&buf, r, ui.Palette{})
+	if out := buf.String(); !strings.Contains(out, "onclose() in Writable @9 'close' +100 B; PassThrough ×3 +3.0 KiB") {
+		t.Errorf("parts not folded:\n%s", out)
+	}
+}

@@ -1,0 +1,114 @@
+// Keys that are label sets: a metrics library's series key
+// (method:GET,path:/api/orders/2143,status:200,) or a key built from an
+// options object. When one label takes a new value in nearly every key
+// (a raw URL, an id) and the others repeat, that label is why the
+// collection grows: every value is a new entry for good.
+
+package leak
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// labelMix describes keys made of labels, one of which is unbounded.
+type labelMix struct {
+	labels   []string // the label names, as the first key has them
+	label    string   // the label whose values differ in nearly every key
+	example  string   // one of its values
+	distinct int      // its distinct values among the keys sampled
+	sampled  int      // keys that are label sets
+}
+
+var labelNameRe = regexp.MustCompile(`^[A-Za-z_][\w.-]*$`)
+
+// labelSet splits a key into label names and values: parts joined by
+// ',', ';', '&' or '|', each name:value or name=value. ok is false unless
+// there are two labels or more.
+func labelSet(key string) (names, values []string, ok bool) {
+	key = strings.Trim(key, "{}")
+	for _, part := range strings.FieldsFunc(key, func(r rune) bool { return r == ',' || r == ';' || r == '&' || r == '|' }) {
+		i := strings.IndexAny(part, ":=")
+		if i <= 0 {
+			return nil, nil, false
+		}
+		name := strings.Trim(strings.TrimSpace(part[:i]), `"'`)
+		if !labelNameRe.MatchString(name) {
+			return nil, nil, false
+		}
+		names = append(names, name)
+		values = append(values, strings.Trim(strings.TrimSpace(part[i+1:]), `"'`))
+	}
+	return names, values, len(names) >= 2
+}
+
+// labelKeys reports whether most keys are label sets in which one label
+// (present in nearly every key) takes a distinct value in at least half of
+// them while another takes at most a quarter as many values as there are
+// keys: a metric labelled by raw path, a cache keyed by options that carry
+// a request id.
+func labelKeys(keys []string) (labelMix, bool) {
+	var m labelMix
+	values := map[string]map[string]bool{}
+	for _, k := range keys {
+		names, vals, ok := labelSet(k)
+		if !ok {
+			continue
+		}
+		if m.labels == nil {
+			m.labels = names
+		}
+		m.sampled++
+		for i, n := range names {
+			if values[n] == nil {
+				values[n] = map[string]bool{}
+			}
+			values[n][vals[i]] = true
+		}
+	}
+	if m.sampled < minMixKeys || 2*m.sampled < len(keys) {
+		return labelMix{}, false
+	}
+	repeats := false
+	for _, n := range m.labels {
+		d := len(values[n])
+		switch {
+		case 4*d <= m.sampled:
+			repeats = true
+		case 2*d >= m.sampled && d > m.distinct:
+			m.label, m.distinct = n, d
+		}
+	}
+	if m.label == "" || !repeats {
+		return labelMix{}, false
+	}
+	ex := make([]string, 0, len(values[m.label]))
+	for v := range values[m.label] {
+		ex = append(ex, v)
+	}
+	slices.Sort(ex)
+	m.example = ex[0]
+	return m, true
+}
+
+// idSegmentRe is a path segment that is an id: digits, a UUID, a long hex.
+var idSegmentRe = regexp.MustCompile(`/(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}|[0-9a-fA-F]{16,})(/|$)`)
+
+// hint says which label grows the collection, and the bounded value to
+// use instead: for a URL path, its route template.
+func (m *labelMix) hint(what string) string {
+	fix := "use a value from a small, fixed set instead, or drop that label"
+	if strings.HasPrefix(m.example, "/") {
+		if t := idSegmentRe.ReplaceAllString(m.example, "/:id$1"); t != m.example {
+			fix = fmt.Sprintf("use the route template instead (%s), not the raw path", t)
+		}
+	}
+	ex := m.example
+	if len(ex) > 40 {
+		ex = ex[:40] + "…"
+	}
+	return fmt.Sprintf("the keys of %s are label sets (%s) and %s takes a new value in nearly every key (%d in %d keys, e.g. %s): a label with unbounded values (a raw URL, an id, a timestamp) adds an entry for every value, for good; %s",
+		what, strings.Join(m.labels, ", "), m.label, m.distinct, m.sampled, ex, fix)
+}
