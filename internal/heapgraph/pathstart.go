@@ -22,10 +22,7 @@ func (g *Graph) moduleStep(p Path) (m int, name string, ok bool) {
 	if m < 0 {
 		return 0, "", false
 	}
-	name = "(ES module)"
-	if w := p[m-1].Node; g.ClassName(w) == "ModuleWrap" {
-		name = g.moduleWrapName(w)
-	}
+	name = g.esModuleName(p[m].Node)
 	for m+1 < len(p)-1 {
 		v := p[m+1].Node
 		if g.ClassName(v) != "Generator" && s.NodeNameString(v) != "system / Context" {
@@ -67,13 +64,19 @@ func (g *Graph) ModuleStart(p Path) (m int, name string, ok bool) {
 	return m, name, ok
 }
 
-// moduleWrapName is the file name of the ES module node's ModuleWrap w
-// loaded (its url), "(ES module)" if it has none.
-func (g *Graph) moduleWrapName(w uint32) string {
+// esModuleName is the file name of the ES module whose record (V8's
+// SourceTextModule) is rec: the url of node's ModuleWrap that holds it,
+// "(ES module)" if none does.
+func (g *Graph) esModuleName(rec uint32) string {
 	s := g.S
-	for e, to := range g.Edges(w) {
-		if s.EdgeName(e) == "url" && int(s.NodeType[to]) == s.NodeTypeIndex.String {
-			return moduleFileName(g.Name(to))
+	for w := range g.Retainers(rec) {
+		if g.ClassName(w) != "ModuleWrap" {
+			continue
+		}
+		for e, to := range g.Edges(w) {
+			if s.EdgeName(e) == "url" && int(s.NodeType[to]) == s.NodeTypeIndex.String {
+				return moduleFileName(g.Name(to))
+			}
 		}
 	}
 	return "(ES module)"
@@ -96,14 +99,7 @@ func (g *Graph) esmScopeStep(p Path) (m int, name string, ok bool) {
 		if !found || s.NodeNameString(rec) != "system / SourceTextModule" {
 			continue
 		}
-		name = "(ES module)"
-		for r := range g.Retainers(rec) {
-			if g.ClassName(r) == "ModuleWrap" {
-				name = g.moduleWrapName(r)
-				break
-			}
-		}
-		return i, name, true
+		return i, g.esModuleName(rec), true
 	}
 	return 0, "", false
 }

@@ -159,3 +159,35 @@ func TestPathTextOfModuleOnStack(t *testing.T) {
 	}
 	t.Fatal("no Widget in the snapshot")
 }
+
+// An ES module's variable reached through a function another module
+// imports from it (node 22 and later go through the importer's record and
+// a Cell) still reads `module esm-shelf.mjs → shelf → …`.
+func TestPathTextOfImportedModuleVariable(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "s.heapsnapshot")
+	if b, err := nodetest.Command(t, "../../testdata/pathtext/esm-import.mjs", out).CombinedOutput(); err != nil {
+		t.Fatalf("node: %v\n%s", err, b)
+	}
+	g, err := Build(loadGolden(t, out), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
+		if g.ClassName(n) != "Book" || g.TypeName(n) != "object" {
+			continue
+		}
+		paths := g.ShortestPaths(n, 3)
+		if len(paths) == 0 {
+			t.Fatal("no path to a Book")
+		}
+		for _, p := range paths {
+			text := g.FormatPath(p)
+			t.Log(text)
+			if !strings.HasPrefix(text, "module esm-shelf.mjs → shelf → Map") {
+				t.Errorf("path %q, want it to start at the module's variable", text)
+			}
+		}
+		return
+	}
+	t.Fatal("no Book in the snapshot")
+}
