@@ -285,6 +285,12 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 				sus[i].Hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
 			}
 		}
+		if l := sus[i].Location; sus[i].Pattern == PatternCollection && (l == nil || sus[i].AddedAt != nil && l.Script == sus[i].AddedAt.Script) {
+			// The function that adds, not another of the same scope.
+			if f := enclosingFunction(sus[i].AddedAt, opts.Sources); f != nil {
+				sus[i].Location = f
+			}
+		}
 		if sus[i].Pattern == PatternCollection {
 			if st := removedAt(sus[i].Holder, sus[i].AddedAt, sus[i].scripts, opts.Sources); st != nil {
 				sus[i].Hint += "; " + removalHint(st)

@@ -165,32 +165,10 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 			}
 		}
 	}
-	// The program's accumulations first, those it keeps within a bound
-	// next (big by design, not what grows), node's own state last; each
-	// by retained size.
-	slices.SortStableFunc(sus, func(a, b Accumulation) int {
-		if a.Runtime != b.Runtime {
-			if a.Runtime {
-				return 1
-			}
-			return -1
-		}
-		if wa, wb := a.withinBound(), b.withinBound(); wa != wb {
-			if wa {
-				return 1
-			}
-			return -1
-		}
-		switch {
-		case a.RetainedSize > b.RetainedSize:
-			return -1
-		case a.RetainedSize < b.RetainedSize:
-			return 1
-		}
-		// The same holder found twice: its entries say more than its size.
-		return kindOrder(a.Kind) - kindOrder(b.Kind)
-	})
+	slices.SortStableFunc(sus, singleOrder)
 	sus = dedupeSingle(sus)
+	sus = mergeValues(sus)
+	slices.SortStableFunc(sus, singleOrder) // merged totals may move up
 	sus = deeperFirst(sus)
 	if len(sus) > max {
 		sus = sus[:max]
@@ -204,6 +182,12 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		if h := sus[i].Holder; h != nil && h.moduleScript != "" {
 			if k := keyStatement(sus[i].AddedAt, opts.Sources); k != nil {
 				sus[i].Hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
+			}
+		}
+		if l := sus[i].Location; sus[i].Pattern == PatternCollection && (l == nil || sus[i].AddedAt != nil && l.Script == sus[i].AddedAt.Script) {
+			// The function that adds, not another of the same scope.
+			if f := enclosingFunction(sus[i].AddedAt, opts.Sources); f != nil {
+				sus[i].Location = f
 			}
 		}
 		if in := sus[i].Inside; in != nil {
@@ -665,6 +649,69 @@ func dedupeSingle(sus []Accumulation) []Accumulation {
 		}
 		seen[key] = true
 		out = append(out, a)
+	}
+	return out
+}
+
+// singleOrder: the program's accumulations first, those it keeps within a
+// bound next (big by design, not what grows), node's own state last; each
+// by retained size.
+func singleOrder(a, b Accumulation) int {
+	if a.Runtime != b.Runtime {
+		if a.Runtime {
+			return 1
+		}
+		return -1
+	}
+	if wa, wb := a.withinBound(), b.withinBound(); wa != wb {
+		if wa {
+			return 1
+		}
+		return -1
+	}
+	switch {
+	case a.RetainedSize > b.RetainedSize:
+		return -1
+	case a.RetainedSize < b.RetainedSize:
+		return 1
+	}
+	// The same holder found twice: its entries say more than its size.
+	return kindOrder(a.Kind) - kindOrder(b.Kind)
+}
+
+// mergeValues makes the accumulations in the values of one Map or WeakMap
+// (a result Map per pooled connection, an event list per carrier) one
+// suspect: the largest, with the totals of all. Each is one value among
+// many; what accumulates is the collection of them, as a series sees it.
+func mergeValues(sus []Accumulation) []Accumulation {
+	type key struct {
+		valueOf, kind, class string
+		owner                uint32
+	}
+	first := map[key]int{}
+	n := map[int]int{}
+	out := sus[:0]
+	for _, a := range sus {
+		h := a.Holder
+		if a.Kind != KindAccumulation || h == nil || h.ValueOf == "" {
+			out = append(out, a)
+			continue
+		}
+		k := key{h.ValueOf, h.Kind, a.Class, h.OwnerID}
+		if i, ok := first[k]; ok {
+			t := &out[i]
+			t.Count += a.Count
+			t.RetainedSize += a.RetainedSize
+			t.Share += a.Share
+			n[i]++
+			continue
+		}
+		first[k] = len(out)
+		out = append(out, a)
+	}
+	for i, more := range n {
+		a := &out[i]
+		a.Hint += fmt.Sprintf("; %d more %ss like it, values of %s too: %d entries and %s in all", more, a.Holder.Kind, a.Holder.ValueOf, a.Count, kib(a.RetainedSize))
 	}
 	return out
 }

@@ -153,3 +153,27 @@ func TestSingleGroupNotRoot(t *testing.T) {
 		}
 	}
 }
+
+// TestSingleWeakMapValues: one snapshot of Maps kept as values of one
+// WeakMap (one per pooled worker) is one accumulation with their totals,
+// not one per Map.
+func TestSingleWeakMapValues(t *testing.T) {
+	ps := series(t, "weakmap-pool", 3)
+	g, err := loadGraph(ps[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{Name: "s3", Sources: LocalSources()})
+	n := 0
+	for _, a := range rep.Suspects {
+		if a.Holder != nil && a.Holder.ValueOf == "memoByWorker" {
+			n++
+			if !strings.Contains(a.Hint, "2 more Maps like it, values of memoByWorker too") {
+				t.Errorf("hint %q", a.Hint)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d accumulations in values of memoByWorker, want 1", n)
+	}
+}

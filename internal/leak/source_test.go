@@ -265,3 +265,45 @@ func TestTimerPattern(t *testing.T) {
 		t.Error("a path through no timer")
 	}
 }
+
+func TestEnclosingFunction(t *testing.T) {
+	src := textSources{"/a.js": `'use strict';
+const cache = new Map();
+
+class Store {
+  constructor() {
+    this.items = new Map();
+  }
+
+  add(key, value) {
+    if (!this.items.has(key)) {
+      this.items.set(key, value);
+    }
+  }
+}
+
+export async function renderPage(url) {
+  const page = { url };
+  cache.set(url, page);
+}
+
+const remember = (k, v) => {
+  cache.set(k, v);
+};
+
+cache.set('top', 1);
+`}
+	for _, c := range []struct {
+		line int
+		want string
+	}{{11, "add"}, {18, "renderPage"}, {22, "remember"}, {25, ""}} {
+		got := enclosingFunction(&Statement{Script: "/a.js", Line: c.line}, src)
+		name := ""
+		if got != nil {
+			name = got.Function
+		}
+		if name != c.want {
+			t.Errorf("line %d: %q (%+v), want %q", c.line, name, got, c.want)
+		}
+	}
+}

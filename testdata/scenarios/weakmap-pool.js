@@ -20,7 +20,7 @@ function render(worker, requestId) {
     memo = new Map();
     memoByWorker.set(worker, memo);
   }
-  const out = { requestId, html: '<p>' + requestId + '</p>'.repeat(8) };
+  const out = { requestId, html: '<p>' + requestId + '</p>'.repeat(40) };
   memo.set(requestId, out);
   return out.html.length;
 }

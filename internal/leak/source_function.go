@@ -1,0 +1,64 @@
+// The function a statement is in, read from the source: the `code` line
+// of a suspect whose adding statement was found names that function
+// (renderPage, where pageCache.set is), not whichever function of the same
+// scope the path happened to pass.
+
+package leak
+
+import (
+	"bytes"
+	"regexp"
+)
+
+// functionHeadRe matches a line that starts a function and captures its
+// name: function f(, async function* f(, f(a, b) { (a method), f = (a) =>,
+// f: async function(.
+var functionHeadRe = regexp.MustCompile(`^\s*(?:export\s+)?(?:default\s+)?(?:static\s+)?(?:async\s+)?(?:function\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(|\*?\s*([A-Za-z_$#][\w$]*)\s*\([^;]*\)\s*\{\s*$|(?:(?:const|let|var)\s+)?(?:this\.)?([A-Za-z_$][\w$]*)\s*[=:]\s*(?:async\s+)?(?:function\b|(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>))`)
+
+// notFunctionNames are keywords that look like a method head (if (x) {).
+var notFunctionNames = map[string]bool{"if": true, "for": true, "while": true, "switch": true, "catch": true, "with": true, "function": true, "return": true}
+
+// maxFunctionLines bounds how far above a statement its function's head is
+// looked for.
+const maxFunctionLines = 200
+
+// enclosingFunction is the function whose head is the nearest line above
+// st indented less than st: where st runs. nil when none is found (a
+// statement at a module's top level, a minified file).
+func enclosingFunction(st *Statement, src Sources) *Location {
+	if st == nil || src == nil {
+		return nil
+	}
+	b, ok := src.Read(st.Script)
+	if !ok {
+		return nil
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	if st.Line < 1 || st.Line > len(lines) {
+		return nil
+	}
+	indent := func(l []byte) int { return len(l) - len(bytes.TrimLeft(l, " \t")) }
+	depth := indent(lines[st.Line-1])
+	for i := st.Line - 2; i >= 0 && i >= st.Line-1-maxFunctionLines; i-- {
+		l := lines[i]
+		if len(bytes.TrimSpace(l)) == 0 || indent(l) >= depth {
+			continue
+		}
+		depth = indent(l) // an enclosing block; keep looking above it
+		m := functionHeadRe.FindSubmatchIndex(l)
+		if m == nil {
+			continue
+		}
+		for g := 1; g <= 3; g++ {
+			if m[2*g] < 0 {
+				continue
+			}
+			name := string(l[m[2*g]:m[2*g+1]])
+			if notFunctionNames[name] {
+				break
+			}
+			return &Location{Function: name, Script: st.Script, Line: i + 1, Column: m[2*g] + 1}
+		}
+	}
+	return nil
+}
