@@ -66,30 +66,11 @@ func TestPathTextOfInspectorSnapshot(t *testing.T) {
 // A top-level variable of an ES module reads `module esm-module.mjs →
 // items → …`, not the dozen steps of node's module loader before it.
 func TestPathTextOfModuleVariable(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "s.heapsnapshot")
-	if b, err := nodetest.Command(t, "../../testdata/pathtext/esm-module.mjs", out).CombinedOutput(); err != nil {
-		t.Fatalf("node: %v\n%s", err, b)
-	}
-	g, err := Build(loadGolden(t, out), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
-		if g.ClassName(n) != "Item" || g.TypeName(n) != "object" {
-			continue
-		}
-		paths := g.ShortestPaths(n, 3)
-		if len(paths) == 0 {
-			t.Fatal("no path to an Item")
-		}
-		text := g.FormatPath(paths[0])
-		t.Log(text)
+	for _, text := range pathsTo(t, "esm-module.mjs", "Item", 1) {
 		if !strings.HasPrefix(text, "module esm-module.mjs → items → Array[10] → Item @") {
 			t.Errorf("path %q, want it to start at the module's variable", text)
 		}
-		return
 	}
-	t.Fatal("no Item in the snapshot")
 }
 
 // A CommonJS module's top-level variable reads `module cjs-module.js →
@@ -134,38 +115,31 @@ func TestPathTextOfCommonJSModuleVariable(t *testing.T) {
 // async code is running) reads `module cjs-stack.js → registry → …`, not
 // (GC roots) → (Stack roots) → system / Context → registry.
 func TestPathTextOfModuleOnStack(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "s.heapsnapshot")
-	if b, err := nodetest.Command(t, "../../testdata/pathtext/cjs-stack.js", out).CombinedOutput(); err != nil {
-		t.Fatalf("node: %v\n%s", err, b)
-	}
-	g, err := Build(loadGolden(t, out), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
-		if g.ClassName(n) != "Widget" || g.TypeName(n) != "object" {
-			continue
-		}
-		paths := g.ShortestPaths(n, 3)
-		if len(paths) == 0 {
-			t.Fatal("no path to a Widget")
-		}
-		text := g.FormatPath(paths[0])
-		t.Log(text)
+	for _, text := range pathsTo(t, "cjs-stack.js", "Widget", 1) {
 		if !strings.HasPrefix(text, "module cjs-stack.js → registry") {
 			t.Errorf("path %q, want it to start at the module's variable", text)
 		}
-		return
 	}
-	t.Fatal("no Widget in the snapshot")
 }
 
 // An ES module's variable reached through a function another module
 // imports from it (node 22 and later go through the importer's record and
 // a Cell) still reads `module esm-shelf.mjs → shelf → …`.
 func TestPathTextOfImportedModuleVariable(t *testing.T) {
+	for _, text := range pathsTo(t, "esm-import.mjs", "Book", 3) {
+		if !strings.HasPrefix(text, "module esm-shelf.mjs → shelf → Map") {
+			t.Errorf("path %q, want it to start at the module's variable", text)
+		}
+	}
+}
+
+// pathsTo runs testdata/pathtext/script, which writes one snapshot, and
+// returns the text of up to max shortest paths to the first object of
+// class there.
+func pathsTo(t *testing.T, script, class string, max int) []string {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "s.heapsnapshot")
-	if b, err := nodetest.Command(t, "../../testdata/pathtext/esm-import.mjs", out).CombinedOutput(); err != nil {
+	if b, err := nodetest.Command(t, "../../testdata/pathtext/"+script, out).CombinedOutput(); err != nil {
 		t.Fatalf("node: %v\n%s", err, b)
 	}
 	g, err := Build(loadGolden(t, out), Options{})
@@ -173,21 +147,19 @@ func TestPathTextOfImportedModuleVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for n := uint32(0); n < uint32(g.NodeCount()); n++ {
-		if g.ClassName(n) != "Book" || g.TypeName(n) != "object" {
+		if g.ClassName(n) != class || g.TypeName(n) != "object" {
 			continue
 		}
-		paths := g.ShortestPaths(n, 3)
-		if len(paths) == 0 {
-			t.Fatal("no path to a Book")
+		var texts []string
+		for _, p := range g.ShortestPaths(n, max) {
+			texts = append(texts, g.FormatPath(p))
+			t.Log(texts[len(texts)-1])
 		}
-		for _, p := range paths {
-			text := g.FormatPath(p)
-			t.Log(text)
-			if !strings.HasPrefix(text, "module esm-shelf.mjs → shelf → Map") {
-				t.Errorf("path %q, want it to start at the module's variable", text)
-			}
+		if len(texts) == 0 {
+			t.Fatalf("no path to a %s", class)
 		}
-		return
+		return texts
 	}
-	t.Fatal("no Book in the snapshot")
+	t.Fatalf("no %s in the snapshot", class)
+	return nil
 }

@@ -276,26 +276,8 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		sus = sus[:max]
 	}
 	for i := range sus {
-		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].Class, sus[i].RetainerPath, sus[i].scripts, opts.Sources)
-		if t := ttlHint(sus[i].Holder, sus[i].scripts, opts.Sources); t != "" {
-			sus[i].Hint = t + "; " + sus[i].Hint
-		}
-		if h := sus[i].Holder; h != nil && h.moduleScript != "" {
-			if k := keyStatement(sus[i].AddedAt, opts.Sources); k != nil {
-				sus[i].Hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
-			}
-		}
-		if l := sus[i].Location; sus[i].Pattern == PatternCollection && (l == nil || sus[i].AddedAt != nil && l.Script == sus[i].AddedAt.Script) {
-			// The function that adds, not another of the same scope.
-			if f := enclosingFunction(sus[i].AddedAt, opts.Sources); f != nil {
-				sus[i].Location = f
-			}
-		}
-		if sus[i].Pattern == PatternCollection {
-			if st := removedAt(sus[i].Holder, sus[i].AddedAt, sus[i].scripts, opts.Sources); st != nil {
-				sus[i].Hint += "; " + removalHint(st)
-			}
-		}
+		s := &sus[i]
+		sourceFacts{s.Holder, s.Class, s.RetainerPath, s.scripts, s.Pattern, &s.AddedAt, &s.Location, &s.Hint}.fill(opts.Sources, true)
 	}
 	// How many collections share a holder's path shape, per snapshot (or,
 	// for the values of one Map, how many values it has): a group of

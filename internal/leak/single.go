@@ -175,21 +175,9 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	}
 	for i := range sus {
 		sus[i].Rank = i + 1
-		sus[i].AddedAt = addedAt(sus[i].Holder, sus[i].Class, sus[i].RetainerPath, sus[i].scripts, opts.Sources)
-		if t := ttlHint(sus[i].Holder, sus[i].scripts, opts.Sources); t != "" {
-			sus[i].Hint = t + "; " + sus[i].Hint
-		}
-		if h := sus[i].Holder; h != nil && h.moduleScript != "" {
-			if k := keyStatement(sus[i].AddedAt, opts.Sources); k != nil {
-				sus[i].Hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
-			}
-		}
-		if l := sus[i].Location; sus[i].Pattern == PatternCollection && (l == nil || sus[i].AddedAt != nil && l.Script == sus[i].AddedAt.Script) {
-			// The function that adds, not another of the same scope.
-			if f := enclosingFunction(sus[i].AddedAt, opts.Sources); f != nil {
-				sus[i].Location = f
-			}
-		}
+		s := &sus[i]
+		// One snapshot does not show that entries never leave: no removal.
+		sourceFacts{s.Holder, s.Class, s.RetainerPath, s.scripts, s.Pattern, &s.AddedAt, &s.Location, &s.Hint}.fill(opts.Sources, false)
 		if in := sus[i].Inside; in != nil {
 			in.AddedAt = addedAt(&Holder{Kind: in.Kind, Name: in.Property}, "", nil, sus[i].scripts, opts.Sources)
 		}

@@ -10,6 +10,7 @@ package leak
 
 import (
 	"bytes"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -173,11 +174,8 @@ func addsPattern(h *Holder) *regexp.Regexp {
 // (the last part of a dotted one: store.entries is added to as entries):
 // sessions.set(, this.queue.push(, hashMap[key] =.
 func nameAdds(h *Holder) *regexp.Regexp {
-	name := h.Name
-	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		name = name[i+1:]
-	}
-	if !identRe.MatchString(name) {
+	name, ok := fieldName(h)
+	if !ok {
 		return nil
 	}
 	n := `\b` + regexp.QuoteMeta(name)
@@ -193,6 +191,16 @@ func nameAdds(h *Holder) *regexp.Regexp {
 		return regexp.MustCompile(n + `\s*\[[^\]]+\]\s*=(?:[^=>]|$)`)
 	}
 	return nil
+}
+
+// fieldName is the name code uses for the collection: the last part of a
+// dotted holder name (store.entries is this.entries in the store's code).
+func fieldName(h *Holder) (string, bool) {
+	name := h.Name
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	return name, identRe.MatchString(name)
 }
 
 // addedAt looks for the statement that adds to the suspect's collection in
@@ -239,6 +247,48 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		}
 	}
 	return findStatement(packageCallPattern(path, own, src), own, src)
+}
+
+// sourceFacts is what the program's source adds to a suspect, of a series
+// or of one snapshot: the statement that adds, a TTL rounded down to 0, the
+// line that makes a library cache's key, the function that adds and (with
+// removal) where entries leave the collection.
+type sourceFacts struct {
+	holder  *Holder
+	class   string
+	path    []PathStep
+	scripts []string
+	pattern Pattern
+	added   **Statement
+	loc     **Location
+	hint    *string
+}
+
+func (f sourceFacts) fill(src Sources, removal bool) {
+	*f.added = addedAt(f.holder, f.class, f.path, f.scripts, src)
+	added := *f.added
+	if t := ttlHint(f.holder, f.scripts, src); t != "" {
+		*f.hint = t + "; " + *f.hint
+	}
+	if h := f.holder; h != nil && h.moduleScript != "" {
+		if k := keyStatement(added, src); k != nil {
+			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
+		}
+	}
+	if f.pattern != PatternCollection {
+		return
+	}
+	if l := *f.loc; l == nil || added != nil && l.Script == added.Script {
+		// The function that adds, not another of the same scope.
+		if fn := enclosingFunction(added, src); fn != nil {
+			*f.loc = fn
+		}
+	}
+	if removal {
+		if st := removedAt(f.holder, added, f.scripts, src); st != nil {
+			*f.hint += "; " + removalHint(st)
+		}
+	}
 }
 
 // valueAdds is the statement that adds to a collection kept as a value of

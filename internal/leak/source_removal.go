@@ -18,11 +18,8 @@ func removesPattern(h *Holder) *regexp.Regexp {
 	if h == nil {
 		return nil
 	}
-	name := h.Name
-	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		name = name[i+1:]
-	}
-	if !identRe.MatchString(name) {
+	name, ok := fieldName(h)
+	if !ok {
 		return nil
 	}
 	n := `\b` + regexp.QuoteMeta(name)
