@@ -315,8 +315,13 @@ func collectionHint(s *Suspect, per string) string {
 	if s.single {
 		return fmt.Sprintf("%s %s: if it should not keep them all, bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object; a full cache looks the same in one snapshot, so compare with a later one", what, grows)
 	}
-	return fmt.Sprintf("%s %s%s: bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object (a bounded cache that is still filling looks the same: check that it levels off in later snapshots)", what, grows, per)
+	return fmt.Sprintf("%s %s%s: %s", what, grows, per, boundAdvice)
 }
+
+// boundAdvice is the fix for a collection that only grows when nothing
+// more specific is known; where its entries leave it, when the source
+// shows that, takes its place (see sourceFacts).
+const boundAdvice = "bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object (a bounded cache that is still filling looks the same: check that it levels off in later snapshots)"
 
 // entriesText is "48,000 Order entries" for a single-snapshot suspect.
 func entriesText(s *Suspect) string {

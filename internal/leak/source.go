@@ -286,7 +286,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	}
 	if removal {
 		if st := removedAt(f.holder, added, f.scripts, src); st != nil {
-			*f.hint += "; " + removalHint(st)
+			// Where entries leave says more than the general advice.
+			if strings.Contains(*f.hint, boundAdvice) {
+				*f.hint = strings.Replace(*f.hint, boundAdvice, removalHint(st)+", or bound it", 1)
+			} else {
+				*f.hint += "; " + removalHint(st)
+			}
 		}
 	}
 }
