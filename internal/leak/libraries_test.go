@@ -281,6 +281,11 @@ func TestHeartbeatRearm(t *testing.T) {
 	if s.AddedAt == nil || s.AddedAt.Text != "this.timer = setTimeout(this.ping.bind(this), 20);" {
 		t.Errorf("added at %+v", s.AddedAt)
 	}
+	// The code line is the method that starts the timer, not Peer's
+	// constructor.
+	if s.Location == nil || s.Location.Function != "start" {
+		t.Errorf("code %+v, want start()", s.Location)
+	}
 }
 
 // TestLibraryUnfinishedJobs: a library's own Set, filled and emptied by

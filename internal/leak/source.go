@@ -224,6 +224,9 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 	if st := findStatement(addsPattern(h), own, src); st != nil {
 		return st
 	}
+	if st := findStatement(pipePattern(h, path), own, src); st != nil {
+		return st
+	}
 	if st := valueAdds(h, own, src); st != nil {
 		return st
 	}
@@ -275,16 +278,20 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
 		}
 	}
-	if f.pattern != PatternCollection {
+	switch f.pattern {
+	case PatternCollection, PatternEventListener, PatternTimer:
+	default:
 		return
 	}
 	if l := *f.loc; l == nil || added != nil && l.Script == added.Script {
-		// The function that adds, not another of the same scope.
-		if fn := enclosingFunction(added, src); fn != nil {
+		// The function that adds (registers, starts the timer), not
+		// another of the same scope or the class's constructor; a
+		// location inside it (the listener defined there) says more.
+		if fn := enclosingFunction(added, src); fn != nil && (l == nil || l.Line < fn.Line || l.Line > added.Line) {
 			*f.loc = fn
 		}
 	}
-	if removal {
+	if removal && f.pattern == PatternCollection {
 		if st := removedAt(f.holder, added, f.scripts, src); st != nil {
 			// Where entries leave says more than the general advice.
 			if strings.Contains(*f.hint, boundAdvice) {
@@ -398,6 +405,21 @@ func reactsPattern(path []PathStep) *regexp.Regexp {
 	}
 	n := regexp.QuoteMeta(name)
 	return regexp.MustCompile(`Promise\s*\.\s*(?:race|any|all|allSettled)\s*\([^;]*\b` + n + `\b|\bawait\s+(?:this\s*\.\s*)?` + n + `\b|\b` + n + `\s*\.\s*(?:then|catch|finally)\s*\(`)
+}
+
+// pipePattern matches the pipe() call into the destination whose
+// listeners pile up (reqLog.pipe(auditSink, { end: false })), by the name
+// the path reaches the destination by; nil unless they are pipe()'s.
+func pipePattern(h *Holder, path []PathStep) *regexp.Regexp {
+	if _, ok := pipedInto(&Suspect{Holder: h}); !ok {
+		return nil
+	}
+	for _, st := range path {
+		if st.ID == h.ID && identRe.MatchString(st.Edge) && (st.EdgeType == "property" || st.EdgeType == "context") {
+			return regexp.MustCompile(`\.\s*pipe\s*\(\s*(?:this\s*\.\s*)?` + regexp.QuoteMeta(st.Edge) + `\b`)
+		}
+	}
+	return nil
 }
 
 // timerPattern matches the call that starts the timer a path runs through

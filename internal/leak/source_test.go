@@ -307,3 +307,16 @@ cache.set('top', 1);
 		}
 	}
 }
+
+func TestPipePattern(t *testing.T) {
+	h := &Holder{Kind: "listeners", Class: "Writable", ID: 7, Event: "close", OtherEvents: []EventListeners{{Event: "unpipe", Listeners: 250}}}
+	path := []PathStep{{Edge: "", Type: "synthetic"}, {Edge: "auditSink", EdgeType: "context", Class: "Writable", ID: 7}, {Edge: "_events", EdgeType: "property"}}
+	re := pipePattern(h, path)
+	if re == nil || !re.MatchString("reqLog.pipe(auditSink, { end: false });") || re.MatchString("reqLog.pipe(auditSinks)") {
+		t.Errorf("pattern %v", re)
+	}
+	// Listeners that are not a pipe's: no pattern.
+	if pipePattern(&Holder{Kind: "listeners", ID: 7, Event: "data"}, path) != nil {
+		t.Error("a pattern for listeners that are no pipe's")
+	}
+}
