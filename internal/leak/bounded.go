@@ -375,8 +375,14 @@ func sieveBounded(sus []Suspect, src Sources, holders func(s *Suspect) []int64, 
 				each = fmt.Sprintf("each is a cache of the %s package, created at %s with a maximum of %s", t.Library, t.where(), t.bound())
 			}
 			if hc := holderCounts(holders, &s); steadyGroup(hc, total, t.Limit) {
-				notes = append(notes, fmt.Sprintf("%s grew (%s %s) but %s, and there are %s of them in every snapshot (%s): at most %s in all, collections still filling, not reported as a leak",
-					s.Holder.Kind+" "+s.Holder.Field(), joinCounts(s.Count), unitWord(s.CountUnit), each, ui.Count(hc[len(hc)-1]), joinCounts(hc), ui.Count(hc[len(hc)-1]*int64(t.Limit))))
+				how := fmt.Sprintf("there are %s of them in every snapshot (%s)", ui.Count(hc[len(hc)-1]), joinCounts(hc))
+				if hc[len(hc)-1] > hc[0] {
+					// A pool that grew to its size once, each member with
+					// its own cache.
+					how = fmt.Sprintf("their number stopped growing (%s; take more snapshots to see that it stays)", joinCounts(hc))
+				}
+				notes = append(notes, fmt.Sprintf("%s grew (%s %s) but %s, and %s: at most %s in all, collections still filling, not reported as a leak",
+					s.Holder.Kind+" "+s.Holder.Field(), joinCounts(s.Count), unitWord(s.CountUnit), each, how, ui.Count(hc[len(hc)-1]*int64(t.Limit))))
 				continue
 			}
 			why = fmt.Sprintf("%s and this one holds %s: the growth is them filling up, or more of them", each, ui.Count(int64(n)))
@@ -406,18 +412,19 @@ func holderCounts(holders func(s *Suspect) []int64, s *Suspect) []int64 {
 	return holders(s)
 }
 
-// steadyGroup: collections whose number (hc, per snapshot) never grew,
-// each within limit, can hold total.
+// steadyGroup: collections whose number (hc, per snapshot) did not grow
+// over the last interval, each within limit, can hold total.
 func steadyGroup(hc []int64, total, limit int) bool {
-	if len(hc) == 0 || hc[0] < 2 || limit <= 0 {
+	n := len(hc)
+	if n < 2 || hc[n-1] < 2 || limit <= 0 {
 		return false
 	}
-	for _, c := range hc[1:] {
-		if c > hc[0] {
-			return false
-		}
+	// Their number did not grow over the last interval: it may have
+	// grown before (a pool reaching its size), not at every snapshot.
+	if hc[n-1] > hc[n-2] {
+		return false
 	}
-	return int64(total) <= hc[len(hc)-1]*int64(limit)
+	return int64(total) <= hc[n-1]*int64(limit)
 }
 
 // withinBound: the program trims the holder at a bound it has not passed.

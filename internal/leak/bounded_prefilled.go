@@ -55,7 +55,7 @@ func prefilledNote(s *Suspect, g *heapgraph.Graph, c *growingCollections) (strin
 // steps). slots is its length.
 func (c *growingCollections) prefilled(k int) (slots int64, ok bool) {
 	n := len(c.held)
-	if c.born(k) || !c.steady(k, n-1) {
+	if c.born(k) {
 		return 0, false
 	}
 	for i := 1; i < n; i++ {
@@ -63,8 +63,25 @@ func (c *growingCollections) prefilled(k int) (slots int64, ok bool) {
 			return 0, false
 		}
 	}
-	return c.held[n-1][k], true
+	if c.steady(k, n-1) {
+		return c.held[n-1][k], true
+	}
+	// Made at its length with holes (new Array(500): a ring buffer written
+	// by index) and filling them: its storage never changed, and in the
+	// first snapshot it held under half of it, which a pushed array of 64
+	// slots or more never does (V8 grows a pushed array's storage to half
+	// again its length plus 16, so it is at least half full after every
+	// step).
+	capacity := c.entries[0][k] - arrayHeaderSlots
+	if capacity >= minDomainEntries && 2*c.held[0][k] < capacity && c.held[n-1][k] <= capacity {
+		return capacity, true
+	}
+	return 0, false
 }
+
+// arrayHeaderSlots: an Array's own object and its elements store's header,
+// in the pointer-sized slots entryCount counts beside the elements.
+const arrayHeaderSlots = 6
 
 // prefilledIndexNote: a Map or Set kept beside Arrays made at their full
 // length, by the same object or closure, whose keys are those Arrays'

@@ -406,7 +406,8 @@ func TestAssignedValueOfASettingsDefault(t *testing.T) {
 }
 
 // A group of collections each within its bound is filling while their
-// number stays the same; when it grows, it stays a suspect.
+// number stays the same (it may have grown once, as a pool fills to its
+// size); when it grows at the last interval, it stays a suspect.
 func TestSteadyGroup(t *testing.T) {
 	for _, c := range []struct {
 		hc           []int64
@@ -416,6 +417,8 @@ func TestSteadyGroup(t *testing.T) {
 		{[]int64{300, 300, 300}, 26473, 120, true},
 		{[]int64{300, 300, 300}, 40000, 120, false}, // more than they can hold
 		{[]int64{100, 200, 300}, 26473, 120, false}, // more of them
+		{[]int64{8, 40, 40}, 1543, 100, true},       // a pool that reached its size
+		{[]int64{8, 8, 40}, 1543, 100, false},       // more of them at the end
 		{[]int64{1, 1, 1}, 50, 120, false},          // one collection: not a group
 		{nil, 10, 120, false},
 	} {
