@@ -5,7 +5,11 @@
 
 package leak
 
-import "fmt"
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
 
 // disposalMethods, most specific first.
 var disposalMethods = []string{"dispose", "destroy", "stop", "shutdown", "close", "cancel", "abort", "unsubscribe", "terminate", "disconnect"}
@@ -54,4 +58,24 @@ func (x *explainer) disposer(v uint32) string {
 // (class) have the disposal method m.
 func disposerHint(class, m string) string {
 	return fmt.Sprintf("; %s has a %s() method: call it on each one you are done with or evict, or its own timers and listeners can keep it alive", class, m)
+}
+
+// disposerHintRe finds disposerHint's text in a hint: the class, the method.
+var disposerHintRe = regexp.MustCompile(`; (\S+) has a ([\w$]+)\(\) method: call it on each one you are done with or evict, or its own timers and listeners can keep it alive`)
+
+// calledDisposer rewrites a hint's disposal advice when the program's
+// scripts already call that method: calling it is not the fix, what it
+// fails to undo is (a listener removed with a new .bind(), which is
+// another function; a collection it does not delete from).
+func calledDisposer(hint string, own []string, src Sources) string {
+	m := disposerHintRe.FindStringSubmatch(hint)
+	if m == nil || src == nil {
+		return hint
+	}
+	st := findStatement(regexp.MustCompile(`\.\s*`+regexp.QuoteMeta(m[2])+`\s*\(`), own, src)
+	if st == nil {
+		return hint
+	}
+	return strings.Replace(hint, m[0], fmt.Sprintf("; %s has a %s() method and the program calls it (%s:%d: %s), yet they stay: check what it fails to undo (removeListener with the very function that was added: a new .bind() or arrow is another function; a delete from every Map or Set that holds them)",
+		m[1], m[2], st.Script, st.Line, strings.TrimSuffix(st.Text, ";")), 1)
 }

@@ -275,7 +275,12 @@ func listenerHint(s *Suspect, per string) string {
 	}
 	if s.Holder != nil && len(s.Holder.OtherEvents) > 0 {
 		ev, per = ev+per, ""
-		for _, o := range s.Holder.OtherEvents {
+		for i, o := range s.Holder.OtherEvents {
+			if i == maxHintEvents {
+				// One object subscribing to sixty topics: a few say it.
+				ev += fmt.Sprintf(" and %d more events", len(s.Holder.OtherEvents)-i)
+				break
+			}
 			ev += fmt.Sprintf(", '%s' (%d)", o.Event, o.Listeners)
 		}
 	}
@@ -319,6 +324,9 @@ func listenerHint(s *Suspect, per string) string {
 	}
 	return fmt.Sprintf("listeners for %s pile up %s%s: remove each listener when its work is done (%s), or register it with once() if it should fire once", ev, at, per, offs)
 }
+
+// maxHintEvents: how many of the emitter's other events a hint names.
+const maxHintEvents = 4
 
 // pipedInto: the listeners are those pipe() adds to its destination (it
 // listens for 'unpipe' there, and for 'drain', 'error', 'close', 'finish');

@@ -273,6 +273,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	if t := ttlHint(f.holder, f.scripts, src); t != "" {
 		*f.hint = t + "; " + *f.hint
 	}
+	*f.hint = calledDisposer(*f.hint, f.scripts, src)
 	if h := f.holder; h != nil && h.moduleScript != "" {
 		if k := keyStatement(added, src); k != nil {
 			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)

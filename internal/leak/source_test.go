@@ -320,3 +320,17 @@ func TestPipePattern(t *testing.T) {
 		t.Error("a pattern for listeners that are no pipe's")
 	}
 }
+
+// TestCalledDisposer: a disposal method the program already calls is not
+// the fix; what it fails to undo is.
+func TestCalledDisposer(t *testing.T) {
+	hint := "listeners pile up" + disposerHint("Subscription", "stop")
+	src := textSources{"/a/app.js": "for (const s of subs) s.stop();\n", "/b/other.js": "sub.start();\n"}
+	got := calledDisposer(hint, []string{"/a/app.js"}, src)
+	if !strings.Contains(got, "the program calls it (/a/app.js:1: for (const s of subs) s.stop())") || strings.Contains(got, "call it on each one") {
+		t.Errorf("called: %q", got)
+	}
+	if got := calledDisposer(hint, []string{"/b/other.js"}, src); got != hint {
+		t.Errorf("not called, hint changed: %q", got)
+	}
+}

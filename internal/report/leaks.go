@@ -146,7 +146,11 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 			if h.Listeners > 0 {
 				desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners in %s)", h.Class, h.ID, h.Event, ui.Count(int64(h.Listeners)), names[len(names)-1])
 			}
-			for _, o := range h.OtherEvents {
+			for i, o := range h.OtherEvents {
+				if i == maxOtherEvents {
+					desc += fmt.Sprintf(" and %d more events (all in --json)", len(h.OtherEvents)-i)
+					break
+				}
 				desc += fmt.Sprintf(", '%s' (%s)", o.Event, ui.Count(int64(o.Listeners)))
 			}
 			if h.Table != "" {
@@ -342,3 +346,6 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 }
 
 func mdEscape(s string) string { return strings.ReplaceAll(s, "`", "'") }
+
+// maxOtherEvents: how many more of an emitter's events the text names.
+const maxOtherEvents = 8

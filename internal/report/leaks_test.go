@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -138,5 +139,20 @@ func TestPartsFolded(t *testing.T) {
 	WriteLeaksText(&buf, r, ui.Palette{})
 	if out := buf.String(); !strings.Contains(out, "onclose() in Writable @9 'close' +100 B; PassThrough ×3 +3.0 KiB") {
 		t.Errorf("parts not folded:\n%s", out)
+	}
+}
+
+// TestManyEventsCapped: an emitter with sixty events names a few in text.
+func TestManyEventsCapped(t *testing.T) {
+	r := sampleReport()
+	h := &leak.Holder{Class: "EventEmitter", ID: 9, Kind: "listeners", Event: "t0", Listeners: 250}
+	for i := 1; i < 60; i++ {
+		h.OtherEvents = append(h.OtherEvents, leak.EventListeners{Event: fmt.Sprintf("t%d", i), Listeners: 250})
+	}
+	r.Suspects[0].Holder = h
+	var buf bytes.Buffer
+	WriteLeaksText(&buf, r, ui.Palette{})
+	if out := buf.String(); !strings.Contains(out, "'t8' (250) and 51 more events (all in --json)") || strings.Contains(out, "'t9'") {
+		t.Errorf("events not capped:\n%s", out)
 	}
 }
