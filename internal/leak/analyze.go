@@ -223,6 +223,10 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	for i := range sus {
 		ex.explain(&sus[i])
 	}
+	// node's own closures (its stdio streams set up on first use, node 24)
+	// with no code of the program or a library on their path: node's
+	// bookkeeping, not a leak the program can fix.
+	sus = slices.DeleteFunc(sus, ex.nodeOwnClosures)
 	sus = mergeSuspects(sus, ex, cand, lastShapes, loose)
 	byGrowth(sus)
 	if len(sus) > 2*max {

@@ -74,3 +74,17 @@ func minifiedName(name string) bool {
 	name = strings.TrimPrefix(name, "#")
 	return len(name) > 0 && len(name) <= 2
 }
+
+// nodeOwnClosures: a closure suspect whose closures are functions of node's
+// own scripts (node:...) and whose path shows no code of the program or of
+// a library.
+func (x *explainer) nodeOwnClosures(s Suspect) bool {
+	if s.Pattern != PatternClosure || s.Location != nil || len(s.scripts) > 0 {
+		return false
+	}
+	if int(x.g.S.NodeType[s.rep]) != x.g.S.NodeTypeIndex.Closure {
+		return false
+	}
+	l := x.closureLocation(s.rep)
+	return l != nil && strings.HasPrefix(l.Script, "node:")
+}

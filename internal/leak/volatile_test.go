@@ -2,6 +2,7 @@ package leak
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -31,5 +32,40 @@ func TestVolatileRootHeldBack(t *testing.T) {
 	}
 	if len(p) == 0 || !slices.Contains(through, mapNode) || slices.Contains(through, handleScope) {
 		t.Errorf("path %q (nodes %v), want one through the Map, not (Handle scope)", g.FormatPath(p), through)
+	}
+}
+
+// TestNodeOwnClosures: a closure suspect of node's own functions with no
+// code of the program on its path is node's bookkeeping; one of the
+// program's functions is not.
+func TestNodeOwnClosures(t *testing.T) {
+	g, err := loadGraph("../../testdata/golden/casestudy.heapsnapshot.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := newExplainer(g, newShaper(g, newShapeTrie()))
+	var internal, program uint32
+	for v := uint32(0); v < uint32(g.NodeCount()); v++ {
+		if g.TypeName(v) != "closure" {
+			continue
+		}
+		switch sc := g.ScriptName(v); {
+		case internal == 0 && strings.HasPrefix(sc, "node:"):
+			internal = v
+		case program == 0 && programScript(sc):
+			program = v
+		}
+	}
+	if internal == 0 || program == 0 {
+		t.Fatalf("closures: node's %d, the program's %d", internal, program)
+	}
+	if !x.nodeOwnClosures(Suspect{Pattern: PatternClosure, rep: internal}) {
+		t.Error("node's own closure kept")
+	}
+	if x.nodeOwnClosures(Suspect{Pattern: PatternClosure, rep: program}) {
+		t.Error("the program's closure dropped")
+	}
+	if x.nodeOwnClosures(Suspect{Pattern: PatternClosure, rep: internal, scripts: []string{"/srv/app.js"}}) {
+		t.Error("node's closure on a path through the program dropped")
 	}
 }
