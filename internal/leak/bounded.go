@@ -51,12 +51,12 @@ const trimWindow = 4
 func trimPatterns(kind, name string) (test, remove *regexp.Regexp) {
 	n := `\b` + regexp.QuoteMeta(name)
 	size := n + `\s*\.\s*(?:length|size)`
-	removal := n + `\s*(?:\.\s*(?:shift|pop|splice|delete|clear)\s*\(|\.\s*length\s*=[^=]|=[^=>])`
+	// Taking entries out, or putting a new collection in its place.
+	removal := removalExpr(kind, name) + `|` + n + `\s*=[^=>]`
 	switch kind {
 	case "Array", "Map", "Set":
 	case "dictionary":
 		size = `Object\s*\.\s*keys\s*\(\s*(?:this\s*\.\s*)?` + regexp.QuoteMeta(name) + `\s*\)\s*\.\s*length`
-		removal = `\bdelete\s+(?:this\s*\.\s*)?` + regexp.QuoteMeta(name) + `\s*\[|` + n + `\s*=[^=>]`
 	default:
 		return nil, nil
 	}

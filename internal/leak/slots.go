@@ -290,7 +290,7 @@ func (t *growingSlots) suspects(g *heapgraph.Graph, ex *explainer, first *idSet,
 			onPath[st.ID] = true
 		}
 	}
-	above := dominatingGrowth(g, have)
+	above := dominatingGrowth(g, have, t.node)
 	var out []Suspect
 	for k, key := range t.keys {
 		grew := int64(t.retained[n-1][k]) - int64(t.retained[0][k])
@@ -342,11 +342,16 @@ func (t *growingSlots) suspects(g *heapgraph.Graph, ex *explainer, first *idSet,
 // (a linked list of a million entries is a chain that long).
 const maxDominatorSteps = 1 << 16
 
-// dominatingGrowth maps each node that dominates the leaked object of a
-// suspect in have to the growth of the suspects it dominates: freeing the
-// node frees them, so that much of its own growth is theirs.
-func dominatingGrowth(g *heapgraph.Graph, have []Suspect) map[uint32]int64 {
-	out := map[uint32]int64{}
+// dominatingGrowth is, for each of the nodes values (the tracked slots'
+// values), the growth of the suspects in have whose leaked object it
+// dominates: freeing the value frees them, so that much of its own growth
+// is theirs. Only the values are keys: the walks up the dominator chains
+// mark nothing else.
+func dominatingGrowth(g *heapgraph.Graph, have []Suspect, values []uint32) map[uint32]int64 {
+	out := make(map[uint32]int64, len(values))
+	for _, v := range values {
+		out[v] = 0
+	}
 	for i := range have {
 		s := &have[i]
 		if s.GrowthBytes <= 0 || s.rep == g.Root {
@@ -357,7 +362,9 @@ func dominatingGrowth(g *heapgraph.Graph, have []Suspect) map[uint32]int64 {
 			if d == v || d == g.Root {
 				break
 			}
-			out[d] += s.GrowthBytes
+			if grew, ok := out[d]; ok {
+				out[d] = grew + s.GrowthBytes
+			}
 			v = d
 		}
 	}

@@ -22,16 +22,24 @@ func removesPattern(h *Holder) *regexp.Regexp {
 	if !ok {
 		return nil
 	}
-	n := `\b` + regexp.QuoteMeta(name)
-	switch h.Kind {
-	case "Map", "Set", "WeakMap", "WeakSet":
-		return regexp.MustCompile(n + `\s*\.\s*(?:delete|clear)\s*\(`)
-	case "Array":
-		return regexp.MustCompile(n + `\s*\.\s*(?:splice|shift|pop)\s*\(|` + n + `\s*\.\s*length\s*=[^=]`)
-	case "dictionary":
-		return regexp.MustCompile(`\bdelete\s+[\w$.]*` + n + `\s*\[`)
+	if e := removalExpr(h.Kind, name); e != "" {
+		return regexp.MustCompile(e)
 	}
 	return nil
+}
+
+// removalExpr is the expression of a statement that takes entries out of
+// the collection kept in name ("" for a kind that has none): also what a
+// trim does (see trimPatterns).
+func removalExpr(kind, name string) string {
+	n := `\b` + regexp.QuoteMeta(name)
+	switch kind {
+	case "Array", "Map", "Set", "WeakMap", "WeakSet":
+		return n + `\s*(?:\.\s*(?:shift|pop|splice|delete|clear)\s*\(|\.\s*length\s*=[^=])`
+	case "dictionary":
+		return `\bdelete\s+(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(name) + `\s*\[`
+	}
+	return ""
 }
 
 // removedAt is the statement that deletes from the suspect's collection,
