@@ -427,8 +427,8 @@ func steadyGroup(hc []int64, total, limit int) bool {
 	return int64(total) <= hc[n-1]*int64(limit)
 }
 
-// withinBound: the program trims the holder at a bound it has not passed.
-func (a *Accumulation) withinBound() bool { return a.Trim != nil && a.Trim.holds(a.entries()) }
+// WithinBound: the program trims the holder at a bound it has not passed.
+func (a *Accumulation) WithinBound() bool { return a.Trim != nil && a.Trim.holds(a.entries()) }
 
 // entries is the holder's size: its entries when known, else the count.
 func (a *Accumulation) entries() int {

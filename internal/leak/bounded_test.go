@@ -201,15 +201,15 @@ func TestBoundedScenarios(t *testing.T) {
 func TestWithinBound(t *testing.T) {
 	tr := &Trim{At: Statement{Script: "/app/c.js", Line: 9}, Bound: "this.max", Limit: 5000}
 	a := Accumulation{Count: 5000, Holder: &Holder{Entries: 5000}, Trim: tr}
-	if !a.withinBound() || !strings.Contains(boundedHint(&a), "/app/c.js:9 past this.max (5000) and it holds 5,000") {
-		t.Errorf("within bound: %v %q", a.withinBound(), boundedHint(&a))
+	if !a.WithinBound() || !strings.Contains(boundedHint(&a), "/app/c.js:9 past this.max (5000) and it holds 5,000") {
+		t.Errorf("within bound: %v %q", a.WithinBound(), boundedHint(&a))
 	}
 	a.Holder.Entries = 6000
-	if a.withinBound() {
+	if a.WithinBound() {
 		t.Error("6,000 entries are not within a bound of 5,000")
 	}
 	tr.Limit = -1
-	if a.Holder.Entries = 10; a.withinBound() {
+	if a.Holder.Entries = 10; a.WithinBound() {
 		t.Error("an unknown bound is never held")
 	}
 }

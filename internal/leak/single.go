@@ -142,6 +142,11 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		if in, ok := nested(g, pt); ok {
 			a.Inside = &in
 			a.Hint += insideHint(&a)
+			if in.Property == "" && in.Class == a.Class {
+				// Count what Class names: the objects in the inner
+				// collections, not the collections.
+				a.Count = in.Count
+			}
 		}
 		sus = append(sus, a)
 	}
@@ -160,7 +165,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	for i := range sus {
 		if sus[i].Kind == KindAccumulation {
 			sus[i].Trim = boundOf(sus[i].Holder, sus[i].Class, nil, sus[i].scripts, opts.Sources)
-			if sus[i].withinBound() {
+			if sus[i].WithinBound() {
 				sus[i].Hint = boundedHint(&sus[i])
 			}
 		}
@@ -168,6 +173,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	slices.SortStableFunc(sus, singleOrder)
 	sus = dedupeSingle(sus)
 	sus = mergeValues(sus)
+	sus = mergeTables(sus)
 	slices.SortStableFunc(sus, singleOrder) // merged totals may move up
 	sus = deeperFirst(sus)
 	if len(sus) > max {
@@ -179,7 +185,20 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		// One snapshot does not show that entries never leave: no removal.
 		sourceFacts{s.Holder, s.Class, s.RetainerPath, s.scripts, s.Pattern, &s.AddedAt, &s.Location, &s.Hint}.fill(opts.Sources, false)
 		if in := sus[i].Inside; in != nil {
-			in.AddedAt = addedAt(&Holder{Kind: in.Kind, Name: in.Property}, "", nil, sus[i].scripts, opts.Sources)
+			h := &Holder{Kind: in.Kind, Name: in.Property}
+			if in.Property == "" && s.Holder != nil {
+				// The inner collections are the holder's values: taken
+				// out of it, then added to (set = byUser.get(id); set.add(x)).
+				h.ValueOf, _ = fieldName(s.Holder)
+			}
+			in.AddedAt = addedAt(h, "", nil, sus[i].scripts, opts.Sources)
+			if in.Property == "" {
+				twin := twinRemoval(in.AddedAt, opts.Sources)
+				s.Hint = valuesHint(s, twin)
+				if twin == "" {
+					s.Hint = calledDisposer(s.Hint, s.scripts, opts.Sources)
+				}
+			}
 		}
 	}
 	rep.Suspects = sus
@@ -651,7 +670,7 @@ func singleOrder(a, b Accumulation) int {
 		}
 		return -1
 	}
-	if wa, wb := a.withinBound(), b.withinBound(); wa != wb {
+	if wa, wb := a.WithinBound(), b.WithinBound(); wa != wb {
 		if wa {
 			return 1
 		}

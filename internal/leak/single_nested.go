@@ -15,11 +15,13 @@ import (
 // Inside is what each entry of an accumulation keeps: a collection in the
 // same property of every entry (Session.history), of alike objects.
 type Inside struct {
-	Property string `json:"property"` // the entries' property (history)
-	Kind     string `json:"kind"`     // the collection's kind (Array, Map)
-	Class    string `json:"class"`    // the class of what it holds (ChatMessage)
-	Count    int64  `json:"count"`    // objects held, over all entries
-	Largest  int64  `json:"largest"`  // held by the largest one
+	// Property is the entries' property (history); "" when the entries
+	// are the collections (a Map of one Set per user).
+	Property string `json:"property"`
+	Kind     string `json:"kind"`    // the collection's kind (Array, Map)
+	Class    string `json:"class"`   // the class of what it holds (ChatMessage)
+	Count    int64  `json:"count"`   // objects held, over all entries
+	Largest  int64  `json:"largest"` // held by the largest one
 	// RetainedSize is what the inner collections retain, over all.
 	RetainedSize uint64 `json:"retained_size"`
 	// AddedAt: the statement that adds to them (see Suspect.AddedAt).
@@ -78,6 +80,7 @@ func nested(g *heapgraph.Graph, pt point) (Inside, bool) {
 	type inner struct {
 		edge  string
 		class uint32
+		self  bool // the entry is itself a collection (a Set per user)
 	}
 	stats := map[uint32]*childStat{} // reused for every entry
 	var entries []uint32
@@ -107,10 +110,16 @@ func nested(g *heapgraph.Graph, pt point) (Inside, bool) {
 	for i, e := range entries {
 		top, class, n, sz, ok := innerCollection(g, e, stats)
 		var in inner
-		if ok && collectionKind(g, top) != "" {
+		switch {
+		case ok && collectionKind(g, top) != "":
 			// A collection in a property of the entry itself (not
 			// content further down, a request's payload lines).
-			in = inner{edgeTo(e, top), class}
+			in = inner{edgeTo(e, top), class, false}
+		case ok && collectionKind(g, e) != "":
+			// The entry is a collection: its own entries, through its
+			// backing store.
+			in = inner{"", class, true}
+			top = e
 		}
 		if i == 0 {
 			want = in
@@ -118,7 +127,7 @@ func nested(g *heapgraph.Graph, pt point) (Inside, bool) {
 		if i < nestedSample {
 			looked++
 		}
-		if ok && in == want && in.edge != "" {
+		if ok && in == want && (in.edge != "" || in.self) {
 			if i < nestedSample {
 				matched++
 			}
@@ -131,7 +140,7 @@ func nested(g *heapgraph.Graph, pt point) (Inside, bool) {
 		if i+1 == nestedSample || i+1 == len(entries) {
 			// Decide on the sample: most entries alike inside, and
 			// the inner collections most of their size.
-			if want.edge == "" || matched*5 < looked*4 {
+			if want.edge == "" && !want.self || matched*5 < looked*4 {
 				return Inside{}, false
 			}
 		}
@@ -145,6 +154,30 @@ func nested(g *heapgraph.Graph, pt point) (Inside, bool) {
 // insideHint adds the inner collections to the fix: one snapshot cannot
 // tell whether entries are never deleted or their own lists never cut.
 func insideHint(a *Accumulation) string {
+	if a.Inside.Property == "" {
+		return "" // see valuesHint
+	}
 	return fmt.Sprintf("; each %s keeps its own %s %s (%d %s in all, %d in the largest): if the %s objects are bounded (one per user), it is those that are never cut: cap each one (keep the last N, move older ones to storage)",
 		a.Class, a.Inside.Property, a.Inside.Kind, a.Inside.Count, a.Inside.Class, a.Inside.Largest, a.Class)
+}
+
+// valuesHint is the fix of an accumulation whose entries are collections
+// of their own (a Map of one Set of sockets per user): one snapshot
+// cannot tell whether there are too many Sets or too much in each. twin
+// is the program's line that takes the objects out of another collection
+// only (see twinRemoval), when there is one.
+func valuesHint(a *Accumulation, twin string) string {
+	in := a.Inside
+	if a.Holder == nil {
+		return a.Hint
+	}
+	n := int64(a.Holder.Entries)
+	if n == 0 {
+		n = a.Count
+	}
+	h := fmt.Sprintf("the %s %s holds %d %ss, with %d %s objects in all (%d in the largest)", a.Holder.Kind, a.Holder.Field(), n, in.Kind, in.Count, in.Class, in.Largest)
+	if twin != "" {
+		return h + ": " + twin
+	}
+	return h + fmt.Sprintf(": if the %ss are bounded (one per user), it is their entries that are never deleted: take each out of its %s when done; otherwise, delete a key's %s when what it is for is done", in.Kind, in.Kind, in.Kind)
 }

@@ -29,6 +29,9 @@ type Statement struct {
 	Text   string `json:"text"`
 	// Others is how many more lines match (the first is shown).
 	Others int `json:"others,omitempty"`
+	// Library is the library's own statement that adds, when this one is
+	// the program's call into it (app.use(...) → this.stack.push(layer)).
+	Library *Statement `json:"library,omitempty"`
 }
 
 // Sources reads the program's scripts by the names the snapshot gives them.
@@ -246,6 +249,9 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		// A library's object whose own code fills its field
 		// (this.openSpans.add(span)): that statement, in its package.
 		if st := findStatement(nameAdds(h), []string{h.libScript}, src); st != nil {
+			if call := programCall(h, st, own, src); call != nil {
+				return call
+			}
 			return st
 		}
 	}
@@ -274,6 +280,13 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		*f.hint = t + "; " + *f.hint
 	}
 	*f.hint = calledDisposer(*f.hint, f.scripts, src)
+	if f.pattern == PatternEventListener {
+		var on *Statement
+		if *f.hint, on = freshRemoval(*f.hint, f.scripts, src); *f.added == nil {
+			*f.added = on
+			added = on
+		}
+	}
 	if h := f.holder; h != nil && h.moduleScript != "" {
 		if k := keyStatement(added, src); k != nil {
 			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
@@ -284,22 +297,49 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	default:
 		return
 	}
-	if l := *f.loc; l == nil || added != nil && l.Script == added.Script {
+	for st := added; st != nil; st = st.Library {
 		// The function that adds (registers, starts the timer), not
 		// another of the same scope or the class's constructor; a
 		// location inside it (the listener defined there) says more.
-		if fn := enclosingFunction(added, src); fn != nil && (l == nil || l.Line < fn.Line || l.Line > added.Line) {
+		// The program's call first, then the library's statement.
+		l := *f.loc
+		if l != nil && l.Script != st.Script && (st.Library == nil || programLocation(l)) {
+			// Elsewhere in the program: keep it. A library's
+			// location gives way to the program's function that calls.
+			continue
+		}
+		if fn := enclosingFunction(st, src); fn != nil && (l == nil || l.Line < fn.Line || l.Line > st.Line) {
 			*f.loc = fn
+			break
 		}
 	}
-	if removal && f.pattern == PatternCollection {
-		if st := removedAt(f.holder, added, f.scripts, src); st != nil {
-			// Where entries leave says more than the general advice.
-			if strings.Contains(*f.hint, boundAdvice) {
-				*f.hint = strings.Replace(*f.hint, boundAdvice, removalHint(st)+", or bound it", 1)
-			} else {
-				*f.hint += "; " + removalHint(st)
-			}
+	if f.pattern != PatternCollection {
+		return
+	}
+	st := removedAt(f.holder, added, f.scripts, src)
+	var c string // a fix that names the line to change
+	if st == nil {
+		if c = twinRemoval(added, src); c == "" {
+			c = callHint(f.holder, added, removal)
+		}
+	}
+	switch {
+	case st != nil && removal:
+		// Where entries leave says more than the general advice.
+		if strings.Contains(*f.hint, boundAdvice) {
+			*f.hint = strings.Replace(*f.hint, boundAdvice, removalHint(st)+", or bound it", 1)
+		} else {
+			*f.hint += "; " + removalHint(st)
+		}
+	case c == "":
+	case removal && strings.Contains(*f.hint, boundAdvice):
+		*f.hint = strings.Replace(*f.hint, boundAdvice, c, 1)
+	default:
+		// First: it names the line; the general advice follows.
+		if i := strings.Index(*f.hint, ": "); i >= 0 {
+			*f.hint = (*f.hint)[:i+2] + c + "; otherwise, " + (*f.hint)[i+2:]
+		} else {
+			*f.hint += "; " + c
 		}
 	}
 }

@@ -6,7 +6,9 @@
 package leak
 
 import (
+	"bytes"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -66,4 +68,85 @@ func removalHint(st *Statement) string {
 		more = fmt.Sprintf(" (and %d more lines)", st.Others)
 	}
 	return fmt.Sprintf("entries leave it at %s:%d (%s)%s, which the entries that stay never reached: check that every path gets there (an error path, an early return or a callback that never comes skips it)", st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), more)
+}
+
+// addCallRe matches a call adding to a collection: its receiver (set,
+// this.connections), the verb and the arguments (no nested calls).
+var addCallRe = regexp.MustCompile(`((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(add|set|push|unshift)\s*\(([^()]*)\)`)
+
+var argIdentRe = regexp.MustCompile(`[A-Za-z_$][\w$]*`)
+
+// verbKinds is the kind of collection an add verb fills.
+var verbKinds = map[string]string{"add": "Set", "set": "Map", "push": "Array", "unshift": "Array"}
+
+// twinRemoval is the fix when the function that adds an entry (added)
+// also adds it to another collection, and the program takes it out of
+// that one only: a socket kept in this.connections and in its user's Set,
+// deleted from connections on 'close' and never from the Set. "" when
+// there is no such pair.
+func twinRemoval(added *Statement, src Sources) string {
+	if added == nil || added.Library != nil || src == nil {
+		return ""
+	}
+	b, ok := src.Read(added.Script)
+	if !ok {
+		return ""
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	if added.Line < 1 || added.Line > len(lines) {
+		return ""
+	}
+	m := addCallRe.FindSubmatch(lines[added.Line-1])
+	fn := enclosingFunction(added, src)
+	if m == nil || fn == nil {
+		return ""
+	}
+	coll := compact(m[1])
+	args := map[string]bool{}
+	for _, a := range argIdentRe.FindAll(m[3], -1) {
+		args[string(a)] = true
+	}
+	removes := func(recv, verb string) *Statement {
+		name := recv[strings.LastIndexByte(recv, '.')+1:]
+		e := removalExpr(verbKinds[verb], name)
+		if e == "" {
+			return nil
+		}
+		return findStatement(regexp.MustCompile(e), []string{added.Script}, src)
+	}
+	if removes(coll, string(m[2])) != nil {
+		return ""
+	}
+	// The function's body: the lines below its head indented more.
+	head := indentOf(lines[fn.Line-1])
+	for k := fn.Line; k < len(lines); k++ {
+		l := lines[k]
+		if len(bytes.TrimSpace(l)) > 0 && indentOf(l) <= head {
+			break
+		}
+		for _, o := range addCallRe.FindAllSubmatch(l, -1) {
+			other := compact(o[1])
+			if other == coll || !sharesArg(o[3], args) {
+				continue
+			}
+			if st := removes(other, string(o[2])); st != nil {
+				base := filepath.Base(added.Script)
+				return fmt.Sprintf("what %s adds to %s (line %d) also goes into %s (line %d), and leaves only that one, at %s:%d (%s): take it out of %s there too (and drop a collection left empty)",
+					fn.Function, coll, added.Line, other, k+1, base, st.Line, strings.TrimSuffix(st.Text, ";"), coll)
+			}
+		}
+	}
+	return ""
+}
+
+// compact is a receiver without its spaces (this . x → this.x).
+func compact(b []byte) string { return strings.Join(strings.Fields(string(b)), "") }
+
+func sharesArg(list []byte, args map[string]bool) bool {
+	for _, a := range argIdentRe.FindAll(list, -1) {
+		if args[string(a)] && string(a) != "this" {
+			return true
+		}
+	}
+	return false
 }

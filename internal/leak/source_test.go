@@ -334,3 +334,137 @@ func TestCalledDisposer(t *testing.T) {
 		t.Errorf("not called, hint changed: %q", got)
 	}
 }
+
+// TestProgramCall: a library's own push fills its collection; the line to
+// change is the program's call of that method made inside a function, the
+// most deeply nested one, not a call at the module's top level.
+func TestProgramCall(t *testing.T) {
+	src := textSources{
+		"/app/node_modules/tiny-router/index.js": `class App {
+  constructor() { this.stack = []; }
+  use(path, fn) {
+    this.stack.push(new Layer(null, path, fn));
+  }
+  get(path, fn) {
+    this.stack.push(new Layer('GET', path, fn));
+  }
+}
+`,
+		"/app/server.js": `const app = createApp();
+app.use(function logger(req, res, next) { next(); });
+function setup() {
+  app.get('/health', ok);
+}
+app.get('/r/:id', async (req, res) => {
+  if (req.query.audit) {
+    app.use('/r', audit(req)); // per request
+  }
+});
+`}
+	h := &Holder{Kind: "Array", Name: "stack", Owner: "App", OwnerName: "app", Package: "tiny-router", libScript: "/app/node_modules/tiny-router/index.js"}
+	st := addedAt(h, "Layer", nil, []string{"/app/server.js"}, src)
+	if st == nil || st.Script != "/app/server.js" || st.Line != 8 || st.Others != 1 {
+		t.Fatalf("added at %+v, want server.js:8 and 1 more", st)
+	}
+	if st.Library == nil || st.Library.Line != 4 || st.Library.Others != 1 {
+		t.Errorf("through %+v, want index.js:4 and 1 more", st.Library)
+	}
+	if c := callHint(h, st, true); !strings.Contains(c, "each call of app.use adds an entry for good") || !strings.Contains(c, "server.js:8 calls it inside a function") {
+		t.Errorf("hint %q", c)
+	}
+	// Only top-level calls: they run once; the library's line stays.
+	src["/app/server.js"] = "const app = createApp();\napp.use(logger);\napp.get('/r', handler);\n"
+	if st := addedAt(h, "Layer", nil, []string{"/app/server.js"}, src); st == nil || st.Script == "/app/server.js" || st.Library != nil {
+		t.Errorf("top-level calls only: %+v, want the library's statement", st)
+	}
+}
+
+// TestRoomIndex: clients go into a hub's members and into one Set per
+// room; leave() takes them out of the members only. The fix names that
+// line, in a series and in one snapshot (where the Map's entries are the
+// room Sets, and the count is the clients in them).
+func TestRoomIndex(t *testing.T) {
+	rep, err := seriesReport(t, "room-index")
+	if err != nil || len(rep.Suspects) == 0 {
+		t.Fatal(err, "no suspect")
+	}
+	want := "also goes into this.members (line 26), and leaves only that one, at room-index.js:36 (this.members.delete(client))"
+	if s := rep.Suspects[0]; s.Class != "Client" || !strings.Contains(s.Hint, want) {
+		t.Errorf("series: %s %s, hint %q: want %q", s.Pattern, s.Class, s.Hint, want)
+	}
+	one := lastSnapshotReport(t, "room-index")
+	a := one.Suspects[0]
+	if a.Class != "Client" || a.Inside == nil || a.Inside.Property != "" || a.Inside.Kind != "Set" || a.Count != a.Inside.Count || a.Count < 1800 {
+		t.Fatalf("one snapshot: %s count %d, inside %+v: want the Clients in the room Sets", a.Class, a.Count, a.Inside)
+	}
+	if !strings.Contains(a.Hint, "holds 40 Sets") || !strings.Contains(a.Hint, want) {
+		t.Errorf("one snapshot: hint %q", a.Hint)
+	}
+	checkAdded(t, a.Inside.AddedAt, "room-index", "inRoom.add(client);")
+}
+
+// TestReboundOff: listeners removed with a second .bind() stay; the fix
+// names the removing line, and added at is the .on it fails to undo.
+func TestReboundOff(t *testing.T) {
+	rep, err := seriesReport(t, "rebound-off")
+	if err != nil || len(rep.Suspects) == 0 {
+		t.Fatal(err, "no suspect")
+	}
+	s := rep.Suspects[0]
+	if s.Pattern != PatternEventListener || !strings.Contains(s.Hint, "rebound-off.js:23 removes a function it makes right there (feed.off('price', this.onPrice.bind(this)))") ||
+		!strings.Contains(s.Hint, "the bound this.onPrice") {
+		t.Errorf("%s %s, hint %q", s.Pattern, s.Class, s.Hint)
+	}
+	checkAdded(t, s.AddedAt, "rebound-off", "feed.on('price', this.onPrice.bind(this));")
+}
+
+func TestFreshRemovalRe(t *testing.T) {
+	for _, c := range []struct {
+		line string
+		want bool
+	}{
+		{"bus.removeListener('x', this.f.bind(this));", true},
+		{"el.removeEventListener('click', () => this.close());", true},
+		{"emitter.off(ev, async (m) => handle(m))", true},
+		{"emitter.off(ev, function (m) { })", true},
+		{"bus.removeListener('x', this.boundF);", false},
+		{"bus.off('x', handler)", false},
+	} {
+		if got := freshRemovalRe.MatchString(c.line); got != c.want {
+			t.Errorf("%s: %v, want %v", c.line, got, c.want)
+		}
+	}
+}
+
+// An LRU's get re-inserts an entry (delete, then set) to refresh it: its
+// calls do not add; set's do, after an upsert's conditional delete.
+func TestProgramCallLRU(t *testing.T) {
+	src := textSources{
+		"/app/node_modules/kit/index.js": `class LRU {
+  get(k) {
+    const v = this.map.get(k);
+    this.map.delete(k); this.map.set(k, v);
+    return v;
+  }
+  set(k, v) {
+    if (this.map.has(k)) this.map.delete(k);
+    this.map.set(k, v);
+  }
+}
+`,
+		"/app/main.js": `const products = new LRU(100);
+function getProduct(id) {
+  let p = products.get(id);
+  if (!p) {
+    p = load(id);
+  }
+  products.set(id, p);
+  return p;
+}
+`}
+	h := &Holder{Kind: "Map", Name: "map", Owner: "LRU", OwnerName: "products", Package: "kit", libScript: "/app/node_modules/kit/index.js"}
+	st := addedAt(h, "Product", nil, []string{"/app/main.js"}, src)
+	if st == nil || st.Line != 7 || st.Others != 0 || st.Library == nil || st.Library.Line != 9 {
+		t.Fatalf("added at %+v, want main.js:7 through index.js:9", st)
+	}
+}

@@ -49,6 +49,29 @@ func addedText(st *leak.Statement) string {
 	return t
 }
 
+// addedFacts are the "added at" lines: the statement, and the library's
+// own statement it calls into when it is the program's call.
+func addedFacts(st *leak.Statement) []Fact {
+	if st == nil {
+		return nil
+	}
+	f := []Fact{{"added at", addedText(st)}}
+	if st.Library != nil {
+		f = append(f, Fact{"through", addedText(st.Library)})
+	}
+	return f
+}
+
+func writeAddedMarkdown(w io.Writer, st *leak.Statement) {
+	if st == nil {
+		return
+	}
+	fmt.Fprintf(w, "Added at: `%s`\n\n", mdCode(addedText(st)))
+	if st.Library != nil {
+		fmt.Fprintf(w, "Through: `%s`\n\n", mdCode(addedText(st.Library)))
+	}
+}
+
 // mdCode makes t safe inside a Markdown code span.
 func mdCode(t string) string { return strings.ReplaceAll(t, "`", "'") }
 
@@ -235,9 +258,7 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 	if s.Location != nil {
 		facts = append(facts, Fact{"code", locText(s.Location)})
 	}
-	if s.AddedAt != nil {
-		facts = append(facts, Fact{"added at", addedText(s.AddedAt)})
-	}
+	facts = append(facts, addedFacts(s.AddedAt)...)
 	facts = append(facts, allocFacts(s.AllocationStacks, s.AllocationTraced, s.AllocationUntraced, false)...)
 	return facts
 }
@@ -335,9 +356,7 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 		if s.Location != nil {
 			fmt.Fprintf(w, "Code: `%s`\n\n", locText(s.Location))
 		}
-		if s.AddedAt != nil {
-			fmt.Fprintf(w, "Added at: `%s`\n\n", mdCode(addedText(s.AddedAt)))
-		}
+		writeAddedMarkdown(w, s.AddedAt)
 		writeAllocMarkdown(w, s.AllocationStacks, s.AllocationTraced, s.AllocationUntraced, false)
 		fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\nSteps (ids for `leakhound inspect`):\n\n```\n%s\n```\n\n",
 			s.PathText, strings.Join(pathLines(s.RetainerPath), "\n"))

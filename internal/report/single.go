@@ -101,6 +101,11 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 	if in := a.Inside; in != nil {
 		t := fmt.Sprintf("each %s keeps a %s %s: %s %s in all, %s in the largest (%s retained)",
 			a.Class, in.Property, in.Kind, ui.Count(in.Count), in.Class, ui.Count(in.Largest), ui.Bytes(int64(in.RetainedSize)))
+		if in.Property == "" {
+			// The entries are the collections.
+			t = fmt.Sprintf("each entry is a %s: %s %s in all, %s in the largest (%s retained)",
+				in.Kind, ui.Count(in.Count), in.Class, ui.Count(in.Largest), ui.Bytes(int64(in.RetainedSize)))
+		}
 		if in.AddedAt != nil {
 			t += "; added at " + addedText(in.AddedAt)
 		}
@@ -109,9 +114,7 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 	if a.Location != nil {
 		facts = append(facts, Fact{"code", locText(a.Location)})
 	}
-	if a.AddedAt != nil {
-		facts = append(facts, Fact{"added at", addedText(a.AddedAt)})
-	}
+	facts = append(facts, addedFacts(a.AddedAt)...)
 	if t := a.Trim; t != nil && t.Library != "" {
 		facts = append(facts, Fact{"maximum", fmt.Sprintf("%s:%d  %s cache created with a maximum of %s  %s", t.At.Script, t.At.Line, t.Library, boundText(t), t.At.Text)})
 	} else if t != nil && t.Guard {
@@ -142,7 +145,15 @@ func WriteSingleText(w io.Writer, r *leak.SingleReport, p ui.Palette) {
 	if len(r.Suspects) == 0 {
 		fmt.Fprintf(w, "\n%s %s\n", p.Green("No accumulation:"), noAccumulationText)
 	} else {
-		fmt.Fprintf(w, "\n%s\n", p.Bold(fmt.Sprintf("%d place(s) where memory accumulates, largest first", len(r.Suspects))))
+		order := "largest first"
+		for i := range r.Suspects {
+			if r.Suspects[i].WithinBound() {
+				// singleOrder puts them after the rest, whatever their size.
+				order = "largest first, then caches within their bound"
+				break
+			}
+		}
+		fmt.Fprintf(w, "\n%s\n", p.Bold(fmt.Sprintf("%d place(s) where memory accumulates, %s", len(r.Suspects), order)))
 	}
 	var runtime []leak.Accumulation
 	for _, a := range r.Suspects {
@@ -208,9 +219,7 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 			if a.Location != nil {
 				fmt.Fprintf(w, "Code: `%s`\n\n", locText(a.Location))
 			}
-			if a.AddedAt != nil {
-				fmt.Fprintf(w, "Added at: `%s`\n\n", mdCode(addedText(a.AddedAt)))
-			}
+			writeAddedMarkdown(w, a.AddedAt)
 			writeAllocMarkdown(w, a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced, true)
 			fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\n**Fix:** %s\n", a.PathText, a.Hint)
 		}

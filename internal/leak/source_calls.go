@@ -1,0 +1,164 @@
+// The program's call into a library that adds: when a library's own code
+// fills its collection (App.use pushes a Layer onto App.stack), the line
+// to change is the program's call of that method (app.use(...) inside a
+// request handler), not the library's push.
+
+package leak
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+var functionWordRe = regexp.MustCompile(`\bfunction\b`)
+
+// programCall is the program's call of the library method that runs
+// lib, the library's statement adding to h's collection: h.OwnerName's
+// method (app.use, tracker.start) called inside a function. A call at a
+// module's top level runs once, so it cannot be what keeps adding; of
+// the calls inside functions, the most deeply nested is taken (a call in
+// a request handler's if over one in a setup function). nil when the
+// program makes no such call.
+func programCall(h *Holder, lib *Statement, own []string, src Sources) *Statement {
+	if h == nil || lib == nil || !identRe.MatchString(h.OwnerName) {
+		return nil
+	}
+	methods, adds := libraryMethods(nameAdds(h), lib.Script, src)
+	if len(methods) == 0 {
+		return nil
+	}
+	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*(?:` + strings.Join(methods, "|") + `)\s*\(`)
+	var best *Statement
+	bestDepth, n := -1, 0
+	scripts := append([]string(nil), own...)
+	for _, sc := range own {
+		for _, o := range src.Siblings(sc) {
+			if !strings.Contains(o, "/node_modules/") && !slices.Contains(scripts, o) {
+				scripts = append(scripts, o)
+			}
+		}
+	}
+	for _, sc := range scripts {
+		b, ok := src.Read(sc)
+		if !ok {
+			continue
+		}
+		lines := bytes.Split(b, []byte("\n"))
+		for i, line := range lines {
+			loc := call.FindIndex(line)
+			if loc == nil || commentBefore(line, loc[0]) {
+				continue
+			}
+			if !insideFunction(lines, i) {
+				continue
+			}
+			depth := indentOf(line)
+			n++
+			if depth > bestDepth {
+				best = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(line)}
+				bestDepth = depth
+			}
+		}
+	}
+	if best != nil {
+		best.Others = n - 1
+		best.Library = adds
+	}
+	return best
+}
+
+// libraryMethods are the names of the library's functions that hold a
+// line matching re in script: the methods whose calls add; and the first
+// of those lines (Others counting the rest).
+func libraryMethods(re *regexp.Regexp, script string, src Sources) ([]string, *Statement) {
+	if re == nil {
+		return nil, nil
+	}
+	b, ok := src.Read(script)
+	if !ok {
+		return nil, nil
+	}
+	var out []string
+	var first *Statement
+	lines := bytes.Split(b, []byte("\n"))
+	for i, line := range lines {
+		loc := re.FindIndex(line)
+		if loc == nil || commentBefore(line, loc[0]) || reinsertRe.Match(line[:loc[0]]) || i > 0 && reinsertRe.Match(lines[i-1]) {
+			// An LRU's get moves an entry to the end: delete, then set.
+			continue
+		}
+		fn := enclosingFunction(&Statement{Script: script, Line: i + 1}, src)
+		if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
+			continue
+		}
+		if !slices.Contains(out, fn.Function) {
+			out = append(out, fn.Function)
+		}
+		if first == nil {
+			first = &Statement{Script: script, Line: i + 1, Column: loc[0] + 1, Text: clipLine(line)}
+		} else {
+			first.Others++
+		}
+	}
+	return out, first
+}
+
+// reinsertRe: a line that takes an entry out, just before one that adds:
+// re-inserting it to refresh its place, not adding a new one.
+// A delete under an if (if (this.map.has(k)) this.map.delete(k)) is an
+// upsert's, before a set that may add.
+var reinsertRe = regexp.MustCompile(`^\s*(?:this\s*\.\s*)?[\w$.]+\s*\.\s*delete\s*\([^()]*\)\s*;?\s*(?:this\s*\.\s*)?$`)
+
+// insideFunction: line i is in a function's body, named or not: some line
+// above it, indented less, starts one (a function head, or holds => or
+// the keyword function: a callback passed inline). Lines indented less
+// that are neither (if, for, a class body) are blocks to look above.
+func insideFunction(lines [][]byte, i int) bool {
+	depth := indentOf(lines[i])
+	for k := i - 1; k >= 0 && k >= i-maxFunctionLines && depth > 0; k-- {
+		l := lines[k]
+		if len(bytes.TrimSpace(l)) == 0 || indentOf(l) >= depth {
+			continue
+		}
+		depth = indentOf(l)
+		if bytes.Contains(l, []byte("=>")) || functionWordRe.Match(l) {
+			return true
+		}
+		if m := functionHeadRe.FindSubmatch(l); m != nil && !notFunctionNames[string(m[2])] && !bytes.HasPrefix(bytes.TrimSpace(l), []byte("class ")) {
+			return true
+		}
+	}
+	return false
+}
+
+func indentOf(l []byte) int { return len(l) - len(bytes.TrimLeft(l, " \t")) }
+
+// callHint is the fix for a library collection the program adds to by a
+// call (added.Library set) and nothing takes entries out of: the call is
+// a registration (app.use, emitter-like add methods) made again and
+// again. grew: a series saw it grow (one snapshot cannot say the call is
+// made again and again).
+func callHint(h *Holder, added *Statement, grew bool) string {
+	if h == nil || added == nil || added.Library == nil {
+		return ""
+	}
+	m := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*([A-Za-z_$][\w$]*)`).FindStringSubmatch(added.Text)
+	if m == nil {
+		return ""
+	}
+	lib := h.Package
+	if lib == "" {
+		lib = "the library"
+	}
+	at := fmt.Sprintf("%s:%d", filepath.Base(added.Script), added.Line)
+	if grew {
+		return fmt.Sprintf("each call of %s.%s adds an entry for good (neither %s nor the program takes entries out), and %s calls it inside a function that runs again and again: make that call once, at startup, not on every request or event",
+			h.OwnerName, m[1], lib, at)
+	}
+	return fmt.Sprintf("each call of %s.%s adds an entry for good (neither %s nor the program takes entries out), and %s calls it inside a function: if that function runs on every request or event, make the call once, at startup",
+		h.OwnerName, m[1], lib, at)
+}
