@@ -353,26 +353,21 @@ func valueAdds(h *Holder, own []string, src Sources) *Statement {
 		return nil
 	}
 	take := regexp.MustCompile(`\b([A-Za-z_$][\w$]*)\s*=\s*(?:this\s*\.\s*)?` + regexp.QuoteMeta(h.ValueOf) + `\s*(?:\.\s*get\s*\(|\[)`)
-	for _, sc := range own {
-		b, ok := src.Read(sc)
-		if !ok {
-			continue
+	var found *Statement
+	matchLines(take, own, src, func(sc string, lines [][]byte, i int, loc []int) {
+		if found != nil {
+			return
 		}
-		lines := bytes.Split(b, []byte("\n"))
-		for i, line := range lines {
-			m := take.FindSubmatch(line)
-			if m == nil || commentBefore(line, bytes.Index(line, m[0])) {
-				continue
-			}
-			add := regexp.MustCompile(`\b` + regexp.QuoteMeta(string(m[1])) + `\s*\.\s*(?:push|unshift|set|add)\s*\(`)
-			for k := i; k < len(lines) && k < i+12; k++ {
-				if loc := add.FindIndex(lines[k]); loc != nil && !commentBefore(lines[k], loc[0]) {
-					return &Statement{Script: sc, Line: k + 1, Column: loc[0] + 1, Text: clipLine(lines[k])}
-				}
+		m := take.FindSubmatch(lines[i])
+		add := regexp.MustCompile(`\b` + regexp.QuoteMeta(string(m[1])) + `\s*\.\s*(?:push|unshift|set|add)\s*\(`)
+		for k := i; k < len(lines) && k < i+12; k++ {
+			if loc := add.FindIndex(lines[k]); loc != nil && !commentBefore(lines[k], loc[0]) {
+				found = &Statement{Script: sc, Line: k + 1, Column: loc[0] + 1, Text: clipLine(lines[k])}
+				return
 			}
 		}
-	}
-	return nil
+	})
+	return found
 }
 
 // packageCallPattern matches a call into the npm package whose module the
@@ -510,26 +505,19 @@ func findStatement(re *regexp.Regexp, own []string, src Sources) *Statement {
 	search := func(scripts []string) *Statement {
 		var first *Statement
 		n := 0
+		var fresh []string
 		for _, sc := range scripts {
-			if seen[sc] {
-				continue
-			}
-			seen[sc] = true
-			b, ok := src.Read(sc)
-			if !ok {
-				continue
-			}
-			for i, line := range bytes.Split(b, []byte("\n")) {
-				loc := re.FindIndex(line)
-				if loc == nil || commentBefore(line, loc[0]) {
-					continue
-				}
-				n++
-				if first == nil {
-					first = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(line)}
-				}
+			if !seen[sc] {
+				seen[sc] = true
+				fresh = append(fresh, sc)
 			}
 		}
+		matchLines(re, fresh, src, func(sc string, lines [][]byte, i int, loc []int) {
+			n++
+			if first == nil {
+				first = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
+			}
+		})
 		if first != nil {
 			first.Others = n - 1
 		}
@@ -547,6 +535,23 @@ func findStatement(re *regexp.Regexp, own []string, src Sources) *Statement {
 		}
 	}
 	return search(sib)
+}
+
+// matchLines calls fn for each line of the scripts where re matches in
+// code (not in a comment or a string), with the match's first position.
+func matchLines(re *regexp.Regexp, scripts []string, src Sources, fn func(script string, lines [][]byte, i int, loc []int)) {
+	for _, sc := range scripts {
+		b, ok := src.Read(sc)
+		if !ok {
+			continue
+		}
+		lines := bytes.Split(b, []byte("\n"))
+		for i, line := range lines {
+			if loc := re.FindIndex(line); loc != nil && !commentBefore(line, loc[0]) {
+				fn(sc, lines, i, loc)
+			}
+		}
+	}
 }
 
 // commentBefore: the match at i is not code: it follows a // or an

@@ -42,28 +42,16 @@ func programCall(h *Holder, lib *Statement, own []string, src Sources) *Statemen
 			}
 		}
 	}
-	for _, sc := range scripts {
-		b, ok := src.Read(sc)
-		if !ok {
-			continue
+	matchLines(call, scripts, src, func(sc string, lines [][]byte, i int, loc []int) {
+		if !insideFunction(lines, i) {
+			return
 		}
-		lines := bytes.Split(b, []byte("\n"))
-		for i, line := range lines {
-			loc := call.FindIndex(line)
-			if loc == nil || commentBefore(line, loc[0]) {
-				continue
-			}
-			if !insideFunction(lines, i) {
-				continue
-			}
-			depth := indentOf(line)
-			n++
-			if depth > bestDepth {
-				best = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(line)}
-				bestDepth = depth
-			}
+		n++
+		if depth := indentOf(lines[i]); depth > bestDepth {
+			best = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
+			bestDepth = depth
 		}
-	}
+	})
 	if best != nil {
 		best.Others = n - 1
 		best.Library = adds
@@ -78,22 +66,17 @@ func libraryMethods(re *regexp.Regexp, script string, src Sources) ([]string, *S
 	if re == nil {
 		return nil, nil
 	}
-	b, ok := src.Read(script)
-	if !ok {
-		return nil, nil
-	}
 	var out []string
 	var first *Statement
-	lines := bytes.Split(b, []byte("\n"))
-	for i, line := range lines {
-		loc := re.FindIndex(line)
-		if loc == nil || commentBefore(line, loc[0]) || reinsertRe.Match(line[:loc[0]]) || i > 0 && reinsertRe.Match(lines[i-1]) {
+	matchLines(re, []string{script}, src, func(_ string, lines [][]byte, i int, loc []int) {
+		line := lines[i]
+		if reinsertRe.Match(line[:loc[0]]) || i > 0 && reinsertRe.Match(lines[i-1]) {
 			// An LRU's get moves an entry to the end: delete, then set.
-			continue
+			return
 		}
 		fn := enclosingFunction(&Statement{Script: script, Line: i + 1}, src)
 		if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
-			continue
+			return
 		}
 		if !slices.Contains(out, fn.Function) {
 			out = append(out, fn.Function)
@@ -103,7 +86,7 @@ func libraryMethods(re *regexp.Regexp, script string, src Sources) ([]string, *S
 		} else {
 			first.Others++
 		}
-	}
+	})
 	return out, first
 }
 
