@@ -88,6 +88,21 @@ func (g *Graph) DuplicateStrings(minWasted uint64, limit int) []DupString {
 		out[k].Truncated = utf8.RuneCountInString(out[k].Text) >= v8StringLimit
 		out[k].ID = 0
 	}
+	// Scripts' sources cut at 1024 characters (node's own modules, all
+	// starting with one license header) are different texts, not copies.
+	sources := make([]int, len(out))
+	for v, t := range s.NodeType {
+		if int(t) != s.NodeTypeIndex.Code {
+			continue
+		}
+		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+			to := s.EdgeTo[e]
+			if int(s.NodeType[to]) != str || int(s.NodeName[to]) >= n || largest[s.NodeName[to]] == 0 || s.EdgeName(e) != "source" {
+				continue
+			}
+			sources[largest[s.NodeName[to]]-1]++
+		}
+	}
 	// One copy's id each: the largest, so `paths` shows the one that
 	// costs most.
 	best := make([]uint32, len(out))
@@ -104,5 +119,11 @@ func (g *Graph) DuplicateStrings(minWasted uint64, limit int) []DupString {
 			out[k].ID, best[k] = s.NodeID[v], s.NodeSelfSize[v]
 		}
 	}
-	return out
+	kept := out[:0]
+	for k, d := range out {
+		if !d.Truncated || sources[k] < d.Count {
+			kept = append(kept, d)
+		}
+	}
+	return kept
 }
