@@ -706,6 +706,12 @@ func heldLikeSuspect(m Suspect, have []Suspect) bool {
 		if h := s.Holder; h != nil && h.ValueOf != "" && h.ValueOf == m.Holder.ValueOf && h.OwnerID == m.Holder.OwnerID && h.Kind == m.Holder.Kind {
 			return true
 		}
+		// The same field of another object of the same class (each
+		// Room's members Set), holding the class a path suspect
+		// counts: that suspect's count is over all of them.
+		if h := s.Holder; h != nil && !s.collection && h.Owner != "" && h.Owner == m.Holder.Owner && h.Name == m.Holder.Name && h.Kind == m.Holder.Kind && s.Class == m.Class {
+			return true
+		}
 	}
 	return false
 }

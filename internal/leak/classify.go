@@ -87,7 +87,13 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 			// A closure kept directly by something that is not an
 			// emitter or a timer: the same function's closures pile up.
 			// (A Map's or Set's values are a collection: a cache of
-			// compiled functions.)
+			// compiled functions.) An array of them is their holder:
+			// where they are pushed and taken out.
+			if x.intoCollection(holder, in) {
+				if h := x.collectionHolder(raw, k); h.Kind == "Array" && h.Name != "" {
+					return PatternClosure, h
+				}
+			}
 			return PatternClosure, nil
 		}
 		if x.intoCollection(holder, in) {

@@ -248,8 +248,12 @@ func (x *explainer) explain(s *Suspect) {
 		if v, ok := g.NodeByID(h.ID); ok {
 			if m, ok := composedKeys(g, v, h.Kind); ok {
 				s.keys = &m
-			} else if l, ok := labelKeys(stringKeys(g, v, h.Kind, maxMixKeys)); ok {
-				s.labels = &l
+			} else if keys := stringKeys(g, v, h.Kind, maxMixKeys); len(keys) > 0 {
+				if l, ok := labelKeys(keys); ok {
+					s.labels = &l
+				} else if u, ok := urlKeys(keys); ok {
+					s.urls = &u
+				}
 			}
 		}
 	}
@@ -263,6 +267,9 @@ func (x *explainer) explain(s *Suspect) {
 	}
 	if s.labels != nil && s.Pattern == PatternCollection {
 		s.Hint = s.labels.hint(holderWhat(s.Holder)) + "; " + s.Hint
+	}
+	if s.urls != nil && s.Pattern == PatternCollection {
+		s.Hint = s.urls.hint(holderWhat(s.Holder)) + "; " + s.Hint
 	}
 	if stuck != "" {
 		s.Hint = fmt.Sprintf("resolve functions of awaited promises pile up in %s%s and are never called, so %s() calls wait at their await forever: call (or reject) every queued waiter, release in a finally block so no error path skips it, and reject the waiters on timeout or shutdown", stuck, countRange(s), s.Location.Function)

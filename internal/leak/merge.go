@@ -163,6 +163,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 	out := make([]Suspect, 0, n)
 	index := map[int]int{}
 	namedGrowth := map[int]int64{} // growth of the part whose class names a merged suspect
+	explains := map[int]int{}      // a part that explains a merged suspect of pattern other
 	for i := range sus {
 		if root(i) == i {
 			index[i] = len(out)
@@ -184,6 +185,12 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			namedGrowth[t] = into.GrowthBytes
 		}
 		into.Parts = append(into.Parts, partOf(from))
+		if _, ok := explains[t]; !ok && into.Pattern == PatternOther && from.Pattern != PatternOther && from.Holder != nil && from.Class == into.Class {
+			// The same objects reached through what V8 holds (the
+			// stack) and through the program's collection: the
+			// collection explains them.
+			explains[t] = i
+		}
 		// Only a suspect that no other contains adds its own size.
 		sameHolder := !through[i] && parent[i] == r
 		if weak[i] && r != i {
@@ -233,6 +240,15 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		last := len(into.RetainedSize) - 1
 		into.GrowthBytes = int64(into.RetainedSize[last]) - int64(into.RetainedSize[0])
 		into.GrowthCount = into.Count[len(into.Count)-1] - into.Count[0]
+	}
+	for t, i := range explains {
+		// The explaining part's reading (pattern, holder, path, code,
+		// hint), with the merged numbers.
+		agg := out[t]
+		out[t] = sus[i]
+		m := &out[t]
+		m.Count, m.RetainedSize, m.GrowthBytes, m.GrowthCount = agg.Count, agg.RetainedSize, agg.GrowthBytes, agg.GrowthCount
+		m.NewObjects, m.Parts, m.CountUnit = agg.NewObjects, agg.Parts, agg.CountUnit
 	}
 	return out
 }

@@ -38,6 +38,11 @@ func (x *explainer) intoKeyed(raw []rawStep, k int) bool {
 // (an array element, a Map/Set table slot, a WeakMap value, a dictionary
 // property).
 func (x *explainer) intoCollection(holder uint32, in rawStep) bool {
+	if x.g != nil && int(x.g.S.NodeType[holder]) == x.g.S.NodeTypeIndex.Synthetic {
+		// V8's root groups ((Stack roots), (Handle scope)) list what
+		// they reach by index: not the program's collections.
+		return false
+	}
 	return in.edgeType == "element" || in.edgeType == "hidden" ||
 		(in.edgeType == "internal" && (isNumber(in.edgeName) || isWeakMapEntry(in.edgeName))) ||
 		(in.edgeType == "property" && x.dictLike(holder))
@@ -328,6 +333,11 @@ func entriesText(s *Suspect) string {
 	n := int64(0)
 	if len(s.Count) > 0 {
 		n = s.Count[len(s.Count)-1]
+	}
+	if s.RootClass != "" && s.RootClass != s.Class && !strings.HasPrefix(s.RootClass, "(") {
+		// The entries are records that keep the class named (a
+		// {job, attempts} per job, keeping its Errors).
+		return fmt.Sprintf("%d %s entries, which keep %s objects", n, s.RootClass, s.Class)
 	}
 	return fmt.Sprintf("%d %s entries", n, s.Class)
 }

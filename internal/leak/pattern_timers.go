@@ -3,7 +3,10 @@
 package leak
 
 import (
+	"bytes"
 	"fmt"
+	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -51,4 +54,60 @@ func alsStore(s *Suspect) bool {
 		}
 	}
 	return false
+}
+
+// timerAtRe matches a timer started on a line, with the variable or
+// property its handle goes to, if any: const heartbeat = setInterval(.
+var timerAtRe = regexp.MustCompile(`(?:(?:const|let|var)\s+)?((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)?\s*=?\s*\b(setTimeout|setInterval)\s*\(`)
+
+// timerStartedAt is the statement that starts the timer whose callback is
+// defined at loc (an arrow passed inline: setInterval(() => …) on the
+// line the callback starts), nil when that line starts none.
+func timerStartedAt(loc *Location, src Sources) *Statement {
+	if loc == nil || src == nil || loc.Line < 1 {
+		return nil
+	}
+	b, ok := src.Read(loc.Script)
+	if !ok {
+		return nil
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	if loc.Line > len(lines) {
+		return nil
+	}
+	line := lines[loc.Line-1]
+	m := timerAtRe.FindIndex(line)
+	if m == nil || commentBefore(line, m[0]) || loc.Column > 0 && m[1] > loc.Column {
+		return nil // the callback must come after the call's "("
+	}
+	return &Statement{Script: loc.Script, Line: loc.Line, Column: m[0] + 1, Text: clipLine(line)}
+}
+
+// clearHint is the fix when the timer's handle is never cleared: kept in
+// a variable nothing passes to clearInterval/clearTimeout, or not kept at
+// all. "" when the program clears it somewhere (then it is some path that
+// skips the clear) or the statement says nothing.
+func clearHint(added *Statement, own []string, src Sources) string {
+	if added == nil || src == nil {
+		return ""
+	}
+	m := timerAtRe.FindStringSubmatch(added.Text)
+	if m == nil {
+		return ""
+	}
+	clear := "clearInterval"
+	if m[2] == "setTimeout" {
+		clear = "clearTimeout"
+	}
+	at := fmt.Sprintf("%s:%d", filepath.Base(added.Script), added.Line)
+	handle := strings.Join(strings.Fields(m[1]), "")
+	if handle == "" || !strings.Contains(added.Text, "=") {
+		return fmt.Sprintf("the %s started at %s keeps no handle, so nothing can clear it: keep the handle and call %s(handle) when its owner is done (a connection's 'close')", m[2], at, clear)
+	}
+	name := handle[strings.LastIndexByte(handle, '.')+1:]
+	re := regexp.MustCompile(`\bclear(?:Interval|Timeout)\s*\(\s*(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(name) + `\s*\)`)
+	if findStatement(re, append([]string{added.Script}, own...), src) != nil {
+		return ""
+	}
+	return fmt.Sprintf("nothing calls %s(%s) for the handle kept at %s: call it when its owner is done (a connection's 'close', a component's teardown)", clear, handle, at)
 }

@@ -287,13 +287,27 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			added = on
 		}
 	}
-	if h := f.holder; h != nil && h.moduleScript != "" {
+	// Its key is what makes a library's module cache grow, or a
+	// collection whose keys say they are unique (keys.go, keys_urls.go,
+	// keys_labels.go: hints that start "the keys of" or "most keys of").
+	if h := f.holder; h != nil && (h.moduleScript != "" || strings.Contains(*f.hint, "keys of ")) {
 		if k := keyStatement(added, src); k != nil {
 			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
 		}
 	}
-	switch f.pattern {
-	case PatternCollection, PatternEventListener, PatternTimer:
+	if f.pattern == PatternTimer {
+		if added == nil {
+			// An arrow passed inline: the call on its line.
+			added = timerStartedAt(*f.loc, src)
+			*f.added = added
+		}
+		if c := clearHint(added, f.scripts, src); c != "" {
+			*f.hint = c + "; " + *f.hint
+		}
+	}
+	switch {
+	case f.pattern == PatternCollection, f.pattern == PatternEventListener, f.pattern == PatternTimer:
+	case f.pattern == PatternClosure && f.holder != nil: // callbacks in an array
 	default:
 		return
 	}
@@ -313,7 +327,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			break
 		}
 	}
-	if f.pattern != PatternCollection {
+	if f.pattern != PatternCollection && f.pattern != PatternClosure {
 		return
 	}
 	st := removedAt(f.holder, added, f.scripts, src)

@@ -31,7 +31,11 @@ func programCall(h *Holder, lib *Statement, own []string, src Sources) *Statemen
 	if len(methods) == 0 {
 		return nil
 	}
-	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*(?:` + strings.Join(methods, "|") + `)\s*\(`)
+	quoted := make([]string, len(methods))
+	for i, m := range methods {
+		quoted[i] = regexp.QuoteMeta(m) // $ is a name's letter
+	}
+	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*(?:` + strings.Join(quoted, "|") + `)\s*\(`)
 	var best *Statement
 	bestDepth, n := -1, 0
 	scripts := append([]string(nil), own...)

@@ -1,6 +1,7 @@
 package leak
 
 import (
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -466,5 +467,102 @@ function getProduct(id) {
 	st := addedAt(h, "Product", nil, []string{"/app/main.js"}, src)
 	if st == nil || st.Line != 7 || st.Others != 0 || st.Library == nil || st.Library.Line != 9 {
 		t.Fatalf("added at %+v, want main.js:7 through index.js:9", st)
+	}
+}
+
+// TestURLKeys: a Map keyed by method and raw URL; the fix names the
+// routes the URLs fall into and the line that makes the key.
+func TestURLKeys(t *testing.T) {
+	rep, err := seriesReport(t, "url-keys")
+	if err != nil || len(rep.Suspects) == 0 {
+		t.Fatal(err, "no suspect")
+	}
+	s := rep.Suspects[0]
+	for _, want := range []string{"the keys of the Map statsByEndpoint are request URLs with ids or query strings", "key it by the route (", "its key is made at", "const key = method + ' ' + url;"} {
+		if !strings.Contains(s.Hint, want) {
+			t.Errorf("hint %q: want %q", s.Hint, want)
+		}
+	}
+}
+
+func TestURLKeysUnit(t *testing.T) {
+	var keys []string
+	for i := 0; i < 100; i++ {
+		keys = append(keys, fmt.Sprintf("GET /api/items/SKU-%d?trace=%x", 1000+i, i*7919), fmt.Sprintf("/v2/users/%d", i))
+	}
+	m, ok := urlKeys(keys)
+	if !ok || m.routes != 2 || m.sampled != 200 {
+		t.Fatalf("urlKeys = %+v, %v", m, ok)
+	}
+	if r, _ := routeOf("GET /api/items/SKU-1000?trace=0"); r != "GET /api/items/:id" {
+		t.Errorf("route %q", r)
+	}
+	if r, _ := routeOf("/v2/users/17/cart#top"); r != "/v2/users/:id/cart" {
+		t.Errorf("route %q", r)
+	}
+	// Paths of a few fixed routes: nothing unbounded.
+	var fixed []string
+	for i := 0; i < 100; i++ {
+		fixed = append(fixed, []string{"GET /health", "GET /api/items", "POST /api/items"}[i%3])
+	}
+	if m, ok := urlKeys(fixed); ok {
+		t.Errorf("fixed routes: %+v", m)
+	}
+	// Not URLs: words with slashes inside.
+	var words []string
+	for i := 0; i < 100; i++ {
+		words = append(words, fmt.Sprintf("tenant%d/user%d", i%4, i))
+	}
+	if m, ok := urlKeys(words); ok {
+		t.Errorf("not URLs: %+v", m)
+	}
+}
+
+// TestTimerClear: the statement that starts an inline arrow's timer, and
+// the fix when nothing clears its handle, or it keeps none.
+func TestTimerClear(t *testing.T) {
+	src := textSources{"/srv/ws.js": `wss.on('connection', (ws) => {
+  const heartbeat = setInterval(() => {
+    ws.ping();
+  }, 30000);
+  setTimeout(() => ws.close(), 60000);
+  const idle = setTimeout(() => ws.terminate(), 90000);
+  ws.on('close', () => clearTimeout(idle));
+});
+`}
+	st := timerStartedAt(&Location{Script: "/srv/ws.js", Line: 2, Column: 33}, src)
+	if st == nil || st.Line != 2 || st.Text != "const heartbeat = setInterval(() => {" {
+		t.Fatalf("started at %+v", st)
+	}
+	if h := clearHint(st, nil, src); !strings.HasPrefix(h, "nothing calls clearInterval(heartbeat) for the handle kept at ws.js:2") {
+		t.Errorf("hint %q", h)
+	}
+	if h := clearHint(&Statement{Script: "/srv/ws.js", Line: 5, Text: "setTimeout(() => ws.close(), 60000);"}, nil, src); !strings.HasPrefix(h, "the setTimeout started at ws.js:5 keeps no handle") {
+		t.Errorf("no handle: %q", h)
+	}
+	if h := clearHint(&Statement{Script: "/srv/ws.js", Line: 6, Text: "const idle = setTimeout(() => ws.terminate(), 90000);"}, nil, src); h != "" {
+		t.Errorf("cleared somewhere: %q", h)
+	}
+	// The callback must come after the call: not a timer started before it.
+	if st := timerStartedAt(&Location{Script: "/srv/ws.js", Line: 2, Column: 3}, src); st != nil {
+		t.Errorf("callback before the call: %+v", st)
+	}
+}
+
+// TestUndoOnError: callbacks pushed onto an array that only an error
+// path drains: a closure suspect with the array as holder, its push as
+// added at, and where the callbacks leave it in the fix.
+func TestUndoOnError(t *testing.T) {
+	rep, err := seriesReport(t, "undo-on-error")
+	if err != nil || len(rep.Suspects) == 0 {
+		t.Fatal(err, "no suspect")
+	}
+	s := rep.Suspects[0]
+	if s.Pattern != PatternClosure || s.Holder == nil || s.Holder.Name != "undo" || s.Holder.Kind != "Array" {
+		t.Fatalf("%s %s, holder %+v: want closures in the Array undo", s.Pattern, s.Class, s.Holder)
+	}
+	checkAdded(t, s.AddedAt, "undo-on-error", "undo.push(() => {")
+	if !strings.Contains(s.Hint, "entries leave it at") || !strings.Contains(s.Hint, "undo.pop()") {
+		t.Errorf("hint %q", s.Hint)
 	}
 }

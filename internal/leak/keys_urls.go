@@ -1,0 +1,96 @@
+// Keys that are request URLs: a per-endpoint stats Map keyed by
+// `${req.method} ${req.url}`, a response cache keyed by the full URL.
+// Ids in the path (/users/12345) and query strings (?trace=…) make nearly
+// every URL new, so every request adds an entry for good, while the routes
+// they belong to are few.
+
+package leak
+
+import (
+	"fmt"
+	"strings"
+)
+
+// urlMix describes keys that are URLs of a few routes.
+type urlMix struct {
+	sampled int    // keys with a URL path
+	routes  int    // distinct keys once ids and query strings are out
+	example string // one key as it is
+	route   string // its route
+}
+
+// routeOf is key with its URL path's id segments made :id and its query
+// string and fragment cut: "GET /api/users/12345?trace=9" → "GET
+// /api/users/:id". ok is false when the key has no path.
+func routeOf(key string) (string, bool) {
+	i := strings.IndexByte(key, '/')
+	if i < 0 || i > 0 && key[i-1] != ' ' && key[i-1] != ':' {
+		return "", false // not a path: no slash, or one inside a word
+	}
+	path := key[i:]
+	if j := strings.IndexAny(path, "?# "); j >= 0 {
+		path = path[:j]
+	}
+	segs := strings.Split(path, "/")
+	for k, sg := range segs {
+		if idSegment(sg) {
+			segs[k] = ":id"
+		}
+	}
+	return key[:i] + strings.Join(segs, "/"), true
+}
+
+// idSegment: a path segment that names one object, not a route: digits
+// (12345), a UUID or hex id, or a longer word with two digits or more
+// (SKU-104, ord_5521), but not an API version (v2).
+func idSegment(sg string) bool {
+	if sg == "" {
+		return false
+	}
+	if idKind(sg) != "" {
+		return true
+	}
+	digits := 0
+	for i := 0; i < len(sg); i++ {
+		if sg[i] >= '0' && sg[i] <= '9' {
+			digits++
+		}
+	}
+	return digits == len(sg) || len(sg) >= 5 && digits >= 2
+}
+
+// urlKeys reports whether most keys are URLs (a path, maybe after a
+// method) whose routes are at most a quarter as many as the keys.
+func urlKeys(keys []string) (urlMix, bool) {
+	var m urlMix
+	routes := map[string]bool{}
+	for _, k := range keys {
+		r, ok := routeOf(k)
+		if !ok {
+			continue
+		}
+		m.sampled++
+		routes[r] = true
+		if r != k && (m.example == "" || k < m.example) {
+			m.example, m.route = k, r
+		}
+	}
+	m.routes = len(routes)
+	if m.sampled < minMixKeys || 2*m.sampled < len(keys) || 4*m.routes > m.sampled || m.example == "" {
+		return urlMix{}, false
+	}
+	return m, true
+}
+
+func (m *urlMix) hint(what string) string {
+	ex := m.example
+	if len(ex) > 48 {
+		ex = ex[:48] + "…"
+	}
+	routes := fmt.Sprintf("%d routes", m.routes)
+	if m.routes == 1 {
+		routes = "one route"
+	}
+	return fmt.Sprintf("the keys of %s are request URLs with ids or query strings (%s): the %d looked at are %s once those are taken out, so every new URL adds an entry for good; key it by the route (%s), not the URL",
+		what, ex, m.sampled, routes, m.route)
+}
