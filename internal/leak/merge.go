@@ -198,6 +198,12 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			// holder keeps: its bytes, added once.
 			sameHolder = true
 		}
+		if from.Class == "(number)" && into.Class != "(number)" {
+			// Heap numbers are the fields of objects (a timestamp per
+			// delivery record): of the objects the suspect counts,
+			// whatever path their representative took.
+			sameHolder = false
+		}
 		for k := range into.RetainedSize {
 			if k >= len(from.RetainedSize) {
 				break

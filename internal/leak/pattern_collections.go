@@ -38,10 +38,19 @@ func (x *explainer) intoKeyed(raw []rawStep, k int) bool {
 // (an array element, a Map/Set table slot, a WeakMap value, a dictionary
 // property).
 func (x *explainer) intoCollection(holder uint32, in rawStep) bool {
-	if x.g != nil && int(x.g.S.NodeType[holder]) == x.g.S.NodeTypeIndex.Synthetic {
-		// V8's root groups ((Stack roots), (Handle scope)) list what
-		// they reach by index: not the program's collections.
-		return false
+	if x.g != nil {
+		switch int(x.g.S.NodeType[holder]) {
+		case x.g.S.NodeTypeIndex.Synthetic:
+			// V8's root groups ((Stack roots), (Handle scope)) list
+			// what they reach by index: not the program's collections.
+			return false
+		case x.g.S.NodeTypeIndex.Object:
+			if in.edgeType == "hidden" && collectionKind(x.g, holder) == "" {
+				// A plain object's unnamed field (node 24 writes a
+				// double field's number as {2}): not an entry.
+				return false
+			}
+		}
 	}
 	return in.edgeType == "element" || in.edgeType == "hidden" ||
 		(in.edgeType == "internal" && (isNumber(in.edgeName) || isWeakMapEntry(in.edgeName))) ||
