@@ -270,3 +270,20 @@ func TestFinalizerHeldValueOneSnapshot(t *testing.T) {
 		t.Errorf("top suspect %s, hint %q: want StreamHandle kept by its held value", top.Class, top.Hint)
 	}
 }
+
+// A held value that is an arrow over its object (registry.register(reader,
+// () => reader.close())): the path ends at the arrow, the object is below
+// it; series and one snapshot both say the held value keeps it.
+func TestFinalizerArrow(t *testing.T) {
+	rep, err := seriesReport(t, "finalizer-arrow")
+	if err != nil || len(rep.Suspects) == 0 {
+		t.Fatal(err, "no suspect")
+	}
+	if s := rep.Suspects[0]; !strings.Contains(s.Hint, "the held value given to register() refers back to it (reader)") {
+		t.Errorf("series: %s %s, hint %q", s.Pattern, s.Class, s.Hint)
+	}
+	a := lastSnapshotReport(t, "finalizer-arrow").Suspects[0]
+	if a.Runtime || !strings.Contains(a.Hint, "refers back to its object (reader)") {
+		t.Errorf("one snapshot: %s %s (runtime %v), hint %q", a.Pattern, a.Class, a.Runtime, a.Hint)
+	}
+}

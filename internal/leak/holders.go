@@ -99,6 +99,11 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		}
 		h.OwnerName = name(j - 2)
 		h.Package = x.classPackage(o)
+		if h.Package != "" {
+			if l := x.ctorLocation(o); l != nil {
+				h.libScript = l.Script // where its own code adds
+			}
+		}
 		return
 	}
 	if raw[j].edgeType != "property" || !x.userObject(o) {

@@ -124,7 +124,12 @@ var inUseNames = []string{"busy", "inuse", "in_use", "active", "checkedout", "ch
 // cache: an events.on() iterator no one reads, a Writable that never
 // drains, a pool's set of items in use that errors never give back.
 func mechanismHint(s *Suspect, per string) string {
-	if s.pendingSlot != "" && !s.single {
+	if s.pendingSlot != "" && s.single {
+		// One snapshot cannot tell that they never settle, only that
+		// this many wait at once.
+		return fmt.Sprintf("%s holds %s, each keeping the resolve function of a promise that has not settled (%s): if these are calls waiting for an answer, this many at once means answers are lost; delete the entry and settle its promise when the answer comes, and also when the call times out or fails (give every call a deadline that rejects it and removes its entry)", holderWhat(s.Holder), entriesText(s), s.pendingSlot)
+	}
+	if s.pendingSlot != "" {
 		what := holderWhat(s.Holder)
 		return fmt.Sprintf("%s only grows%s and each entry keeps the resolve function of a promise that never settled (%s): the calls it tracks were never answered; delete the entry and settle its promise when the answer comes, and also when the call times out or fails (give every call a deadline that rejects it and removes its entry)", what, per, s.pendingSlot)
 	}

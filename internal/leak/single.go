@@ -60,6 +60,9 @@ type Accumulation struct {
 	// internal objects), not the program's: listed, ranked after the
 	// program's accumulations.
 	Runtime bool `json:"runtime,omitempty"`
+	// OnStack: held only through V8's stack roots (a running function's
+	// local, a Promise.all input): in use now; ranked after the rest.
+	OnStack bool `json:"on_stack,omitempty"`
 	// AllocationStacks: where the entries were allocated, when the
 	// snapshot carries allocation traces (see Suspect); entries allocated
 	// before tracking began count as untraced too.
@@ -68,6 +71,7 @@ type Accumulation struct {
 	AllocationUntraced int               `json:"allocation_untraced,omitempty"`
 
 	key uint32 // snapshot id of what it reports (holder or object), for dedupe
+
 	// scripts: see Suspect.
 	scripts []string
 }
@@ -539,6 +543,16 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	if total > 0 {
 		a.Share = float64(a.RetainedSize) / float64(total)
 	}
+	if kind == KindAccumulation && x.stackOnly(pt.holder) {
+		// A running function's local (a Promise.all input, a batch
+		// being built): in use now. It accumulates only if that
+		// function never returns.
+		a.OnStack = true
+		a.Hint = fmt.Sprintf("the %s is only held by a function that is running (a local variable: the stack's roots), so it is in use now: it accumulates only if that function never returns (a loop that keeps collecting); check it in a snapshot taken between requests", strings.ToLower(a.Holder.Kind))
+	}
+	if x.registryCells(&a, pt.rep) {
+		return a // the program's registrations, whatever their cells are
+	}
 	a.Runtime = x.runtimeState(pt, &a)
 	return a
 }
@@ -670,6 +684,12 @@ func singleOrder(a, b Accumulation) int {
 		}
 		return -1
 	}
+	if a.OnStack != b.OnStack {
+		if a.OnStack {
+			return 1
+		}
+		return -1
+	}
 	if wa, wb := a.WithinBound(), b.WithinBound(); wa != wb {
 		if wa {
 			return 1
@@ -774,4 +794,20 @@ func hugeHint(a *Accumulation, rope bool) string {
 		return fmt.Sprintf("one %s holds %.0f%% of the heap: stream it instead of holding it whole (Buffer.concat of every chunk keeps them all); a small slice of a big buffer keeps the whole parent alive, so copy it (Buffer.from(slice))", a.Class, share)
 	}
 	return fmt.Sprintf("one %s holds %.0f%% of the heap: check that it should be this big; split or stream what it holds", a.Class, share)
+}
+
+// stackOnly: v is dominated by V8's stack roots: a running function's
+// local that nothing else keeps (a path that merely starts there may have
+// a module variable beside it).
+func (x *explainer) stackOnly(v uint32) bool {
+	g := x.g
+	for d, steps := g.Dominator(v), 0; d != g.Root && steps < 16; d, steps = g.Dominator(d), steps+1 {
+		if g.S.NodeNameString(d) == "(Stack roots)" {
+			return true
+		}
+		if d == g.Dominator(d) {
+			break
+		}
+	}
+	return false
 }

@@ -177,3 +177,32 @@ func TestSingleWeakMapValues(t *testing.T) {
 		t.Errorf("%d accumulations in values of memoByWorker, want 1", n)
 	}
 }
+
+// TestStackOnlyBatch: an array only a running function holds (its local)
+// is marked on the stack, with a fix that says so, after the module-level
+// Map.
+func TestStackOnlyBatch(t *testing.T) {
+	g, err := loadGraph(singleSnapshot(t, "stack-batch"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{Name: "stack-batch"})
+	var orders, sessions *Accumulation
+	for i := range rep.Suspects {
+		switch a := &rep.Suspects[i]; a.Class {
+		case "Order":
+			orders = a
+		case "Session":
+			sessions = a
+		}
+	}
+	if orders == nil || sessions == nil {
+		t.Fatalf("want the Orders and the Sessions: %v", classesOf(rep.Suspects))
+	}
+	if !orders.OnStack || !strings.Contains(orders.Hint, "only held by a function that is running") || orders.Rank < sessions.Rank {
+		t.Errorf("Orders: on stack %v, rank %d (Sessions %d), hint %q", orders.OnStack, orders.Rank, sessions.Rank, orders.Hint)
+	}
+	if sessions.OnStack {
+		t.Errorf("the module-level Map's Sessions marked on the stack")
+	}
+}

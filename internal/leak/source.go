@@ -182,6 +182,11 @@ func nameAdds(h *Holder) *regexp.Regexp {
 		return nil
 	}
 	n := `\b` + regexp.QuoteMeta(name)
+	if parts := strings.Split(h.Name, "."); len(parts) >= 2 && identRe.MatchString(parts[len(parts)-2]) {
+		// Reached by a computed key too: this.hooks[name].push(fn)
+		// fills hooks.onResponse.
+		n = `(?:` + n + `|\b` + regexp.QuoteMeta(parts[len(parts)-2]) + `\s*\[[^\]]+\])`
+	}
 	switch h.Kind {
 	case "Map", "WeakMap":
 		return regexp.MustCompile(n + `\s*\.\s*set\s*\(`)

@@ -566,3 +566,26 @@ func TestUndoOnError(t *testing.T) {
 		t.Errorf("hint %q", s.Hint)
 	}
 }
+
+// TestPendingCallsOneSnapshot: one snapshot of a Map of calls whose
+// promises wait: the fix is a deadline, not an LRU.
+func TestPendingCallsOneSnapshot(t *testing.T) {
+	a := lastSnapshotReport(t, "pending-calls").Suspects[0]
+	if !strings.Contains(a.Hint, "a promise that has not settled (PendingCall.resolve)") || !strings.Contains(a.Hint, "give every call a deadline") || strings.Contains(a.Hint, "LRU") {
+		t.Errorf("%s %s: hint %q", a.Pattern, a.Class, a.Hint)
+	}
+}
+
+// A library's lists kept under a computed key (this.hooks[name].push(fn)
+// fills hooks.onResponse): the program's addHook call in a handler.
+func TestProgramCallComputedKey(t *testing.T) {
+	src := textSources{
+		"/app/node_modules/gw/index.js": "class Gateway {\n  addHook(name, fn) {\n    this.hooks[name].push(fn);\n  }\n}\n",
+		"/app/main.mjs":                 "gw.addHook('onRequest', auth);\ngw.post('/q', async (request) => {\n  gw.addHook('onResponse', async () => request.id);\n});\n",
+	}
+	h := &Holder{Kind: "Array", Name: "hooks.onResponse", Owner: "Gateway", OwnerName: "gw", Package: "gw", libScript: "/app/node_modules/gw/index.js"}
+	st := addedAt(h, "", nil, []string{"/app/main.mjs"}, src)
+	if st == nil || st.Line != 3 || st.Library == nil || st.Library.Line != 3 {
+		t.Fatalf("added at %+v, want main.mjs:3 through index.js:3", st)
+	}
+}

@@ -145,13 +145,18 @@ func WriteSingleText(w io.Writer, r *leak.SingleReport, p ui.Palette) {
 	if len(r.Suspects) == 0 {
 		fmt.Fprintf(w, "\n%s %s\n", p.Green("No accumulation:"), noAccumulationText)
 	} else {
+		// singleOrder puts these after the rest, whatever their size.
 		order := "largest first"
+		bounded, stack := false, false
 		for i := range r.Suspects {
-			if r.Suspects[i].WithinBound() {
-				// singleOrder puts them after the rest, whatever their size.
-				order = "largest first, then caches within their bound"
-				break
-			}
+			bounded = bounded || r.Suspects[i].WithinBound()
+			stack = stack || r.Suspects[i].OnStack
+		}
+		if bounded {
+			order += ", then caches within their bound"
+		}
+		if stack {
+			order += ", then what running functions hold"
 		}
 		fmt.Fprintf(w, "\n%s\n", p.Bold(fmt.Sprintf("%d place(s) where memory accumulates, %s", len(r.Suspects), order)))
 	}
