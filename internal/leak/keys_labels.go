@@ -20,6 +20,7 @@ type labelMix struct {
 	example  string   // one of its values
 	distinct int      // its distinct values among the keys sampled
 	sampled  int      // keys that are label sets
+	json     bool     // the keys are JSON texts (a memoizer's JSON.stringify(args))
 }
 
 var labelNameRe = regexp.MustCompile(`^[A-Za-z_][\w.-]*$`)
@@ -28,6 +29,9 @@ var labelNameRe = regexp.MustCompile(`^[A-Za-z_][\w.-]*$`)
 // ',', ';', '&' or '|', each name:value or name=value. ok is false unless
 // there are two labels or more.
 func labelSet(key string) (names, values []string, ok bool) {
+	if strings.HasPrefix(key, "{\"") || strings.HasPrefix(key, "[{\"") || strings.HasPrefix(key, "[\"") {
+		return jsonLabels(key)
+	}
 	key = strings.Trim(key, "{}")
 	for _, part := range strings.FieldsFunc(key, func(r rune) bool { return r == ',' || r == ';' || r == '&' || r == '|' }) {
 		i := strings.IndexAny(part, ":=")
@@ -40,6 +44,21 @@ func labelSet(key string) (names, values []string, ok bool) {
 		}
 		names = append(names, name)
 		values = append(values, strings.Trim(strings.TrimSpace(part[i+1:]), `"'`))
+	}
+	return names, values, len(names) >= 2
+}
+
+// jsonPairRe is one "name": value pair of a JSON text with a string,
+// number or literal value (a nested object's pairs count on their own).
+var jsonPairRe = regexp.MustCompile(`"([A-Za-z_][\w.-]*)"\s*:\s*("(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|true|false|null)`)
+
+// jsonLabels: a key that is JSON (a memoizer's JSON.stringify(args)) as
+// labels: its scalar fields, by name. V8 cuts long keys at 1024
+// characters, so a cut key gives the pairs before the cut.
+func jsonLabels(key string) (names, values []string, ok bool) {
+	for _, m := range jsonPairRe.FindAllStringSubmatch(key, 32) {
+		names = append(names, m[1])
+		values = append(values, strings.Trim(m[2], `"`))
 	}
 	return names, values, len(names) >= 2
 }
@@ -59,6 +78,7 @@ func labelKeys(keys []string) (labelMix, bool) {
 		}
 		if m.labels == nil {
 			m.labels = names
+			m.json = strings.HasPrefix(k, "{") || strings.HasPrefix(k, "[")
 		}
 		m.sampled++
 		for i, n := range names {
@@ -108,6 +128,10 @@ func (m *labelMix) hint(what string) string {
 	ex := m.example
 	if len(ex) > 40 {
 		ex = ex[:40] + "…"
+	}
+	if m.json {
+		return fmt.Sprintf("the keys of %s are JSON texts (fields %s) and %s takes a new value in nearly every key (%d in %d keys, e.g. %s): a field with unbounded values (an id, a trace id, a timestamp) makes every key new, so the entry is never found again; leave that field out of the key (a memoizer's resolver that picks the fields that select the result)",
+			what, strings.Join(m.labels, ", "), m.label, m.distinct, m.sampled, ex)
 	}
 	return fmt.Sprintf("the keys of %s are label sets (%s) and %s takes a new value in nearly every key (%d in %d keys, e.g. %s): a label with unbounded values (a raw URL, an id, a timestamp) adds an entry for every value, for good; %s",
 		what, strings.Join(m.labels, ", "), m.label, m.distinct, m.sampled, ex, fix)

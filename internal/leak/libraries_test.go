@@ -386,3 +386,19 @@ func TestWeakMapValuesOfPool(t *testing.T) {
 		t.Errorf("hint %q", s.Hint)
 	}
 }
+
+// Keys that are JSON texts (a memoizer's JSON.stringify(args)) with a
+// field unique to each: that field is named.
+func TestJSONLabelKeys(t *testing.T) {
+	var keys []string
+	for i := 0; i < 100; i++ {
+		keys = append(keys, fmt.Sprintf(`[{"id":"p%d","title":"Product %d"},{"locale":"%s","trace":"t-%d"}]`, i%20, i%20, []string{"en-US", "de-DE"}[i%2], i))
+	}
+	m, ok := labelKeys(keys)
+	if !ok || m.label != "trace" || !m.json {
+		t.Fatalf("labelKeys = %+v, %v", m, ok)
+	}
+	if h := m.hint("the Map cache"); !strings.Contains(h, "are JSON texts (fields id, title, locale, trace) and trace takes a new value") || !strings.Contains(h, "resolver") {
+		t.Errorf("hint %q", h)
+	}
+}
