@@ -1,0 +1,144 @@
+// The order of one snapshot's suspects: the program's accumulations by
+// size, then those within a bound, those running functions hold and
+// node's own state; and the folding of suspects that report one thing
+// (the same holder, the values of one Map, a deeper one on another's
+// path).
+
+package leak
+
+import "fmt"
+
+func kindOrder(k string) int {
+	switch k {
+	case KindAccumulation:
+		return 0
+	case KindClassGroup:
+		return 1
+	}
+	return 2
+}
+
+// dedupeSingle drops a suspect whose holder a larger one already reports.
+func dedupeSingle(sus []Accumulation) []Accumulation {
+	seen := map[uint32]bool{}
+	out := sus[:0]
+	for _, a := range sus {
+		key := a.key
+		if a.Holder != nil {
+			key = a.Holder.ID
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, a)
+	}
+	return out
+}
+
+// singleOrder: the program's accumulations first, those it keeps within a
+// bound next (big by design, not what grows), node's own state last; each
+// by retained size.
+func singleOrder(a, b Accumulation) int {
+	if a.Runtime != b.Runtime {
+		if a.Runtime {
+			return 1
+		}
+		return -1
+	}
+	if a.OnStack != b.OnStack {
+		if a.OnStack {
+			return 1
+		}
+		return -1
+	}
+	if wa, wb := a.WithinBound(), b.WithinBound(); wa != wb {
+		if wa {
+			return 1
+		}
+		return -1
+	}
+	switch {
+	case a.RetainedSize > b.RetainedSize:
+		return -1
+	case a.RetainedSize < b.RetainedSize:
+		return 1
+	}
+	// The same holder found twice: its entries say more than its size.
+	return kindOrder(a.Kind) - kindOrder(b.Kind)
+}
+
+// mergeValues makes the accumulations in the values of one Map or WeakMap
+// (a result Map per pooled connection, an event list per carrier) one
+// suspect: the largest, with the totals of all. Each is one value among
+// many; what accumulates is the collection of them, as a series sees it.
+func mergeValues(sus []Accumulation) []Accumulation {
+	type key struct {
+		valueOf, kind, class string
+		owner                uint32
+	}
+	first := map[key]int{}
+	n := map[int]int{}
+	out := sus[:0]
+	for _, a := range sus {
+		h := a.Holder
+		if a.Kind != KindAccumulation || h == nil || h.ValueOf == "" {
+			out = append(out, a)
+			continue
+		}
+		k := key{h.ValueOf, h.Kind, a.Class, h.OwnerID}
+		if i, ok := first[k]; ok {
+			t := &out[i]
+			t.Count += a.Count
+			t.RetainedSize += a.RetainedSize
+			t.Share += a.Share
+			n[i]++
+			continue
+		}
+		first[k] = len(out)
+		out = append(out, a)
+	}
+	for i, more := range n {
+		a := &out[i]
+		a.Hint += fmt.Sprintf("; %d more %ss like it, values of %s too: %d entries and %s in all", more, a.Holder.Kind, a.Holder.ValueOf, a.Count, kib(a.RetainedSize))
+	}
+	return out
+}
+
+// deeperFirst: when a suspect's objects are on another's retaining path
+// and that other holds nearly all of the same bytes (a scheduler kept by
+// its own timer, and the list of callbacks inside it), the other, deeper
+// one says where the memory is: it takes the first one's place.
+func deeperFirst(sus []Accumulation) []Accumulation {
+	drop := make([]bool, len(sus))
+	for i := range sus {
+		a := &sus[i]
+		if len(a.RetainerPath) == 0 || a.Runtime {
+			continue
+		}
+		top := a.RetainerPath[len(a.RetainerPath)-1].ID
+		for j := i + 1; j < len(sus); j++ {
+			b := &sus[j]
+			if drop[j] || b.Runtime || b.RetainedSize*10 < a.RetainedSize*9 {
+				continue
+			}
+			for _, st := range b.RetainerPath[:max(0, len(b.RetainerPath)-1)] {
+				if st.ID == top {
+					sus[i], sus[j] = sus[j], sus[i]
+					drop[j] = true
+					break
+				}
+			}
+			if drop[j] {
+				break
+			}
+		}
+	}
+	out := sus[:0]
+	for i, a := range sus {
+		if !drop[i] {
+			out = append(out, a)
+		}
+	}
+	return out
+}
