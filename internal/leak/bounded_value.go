@@ -73,6 +73,15 @@ func boundValue(bound, owner, script string, own []string, src Sources) int {
 	scripts := append([]string{script}, own...)
 	v, from := assignedValue(m[1], scripts, src)
 	names := append([]string{m[1]}, from...)
+	if owner != "" {
+		// A constructor parameter of that name (constructor(max) {
+		// this.max = max }): what `new Owner(1500)` passes, not the
+		// largest number assigned anywhere to a name that is also
+		// used for something else (return { max: ip }).
+		if c := constructorArgument(owner, names[:1], scripts, src); c >= 0 {
+			return c
+		}
+	}
 	for _, o := range from {
 		if w, _ := assignedValue(o, scripts, src); w > v {
 			v = w
