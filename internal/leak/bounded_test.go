@@ -464,3 +464,21 @@ func FuzzConfigFiles(f *testing.F) {
 		}
 	})
 }
+
+// TestBoundValueConstructor: this.max set from a constructor parameter is
+// what the program passes to new, even when another max is assigned a
+// bigger number elsewhere (a function returning { max: ip }).
+func TestBoundValueConstructor(t *testing.T) {
+	src := textSources{"/app/geo.mjs": `function load() {
+  let ip = 16777216;
+  return { starts: [], max: ip };
+}
+class LRUCache {
+  constructor(max) { this.max = max; this.map = new Map(); }
+}
+const answers = new LRUCache(1500);
+`}
+	if v := boundValue("this.max", "LRUCache", "/app/geo.mjs", nil, src); v != 1500 {
+		t.Errorf("bound %d, want 1500", v)
+	}
+}
