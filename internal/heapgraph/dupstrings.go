@@ -88,25 +88,22 @@ func (g *Graph) DuplicateStrings(minWasted uint64, limit int) []DupString {
 		out[k].Truncated = utf8.RuneCountInString(out[k].Text) >= v8StringLimit
 		out[k].ID = 0
 	}
-	// Scripts' sources cut at 1024 characters (node's own modules, all
-	// starting with one license header) are different texts, not copies.
+	// One copy's id each: the largest, so `paths` shows the one that
+	// costs most. In the same pass, scripts' sources cut at 1024
+	// characters (node's own modules, all starting with one licence
+	// header), which are different texts, not copies.
+	best := make([]uint32, len(out))
 	sources := make([]int, len(out))
 	for v, t := range s.NodeType {
-		if int(t) != s.NodeTypeIndex.Code {
+		if int(t) == s.NodeTypeIndex.Code {
+			for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
+				to := s.EdgeTo[e]
+				if int(s.NodeType[to]) == str && int(s.NodeName[to]) < n && largest[s.NodeName[to]] != 0 && s.EdgeName(e) == "source" {
+					sources[largest[s.NodeName[to]]-1]++
+				}
+			}
 			continue
 		}
-		for e := s.FirstEdge[v]; e < s.FirstEdge[v+1]; e++ {
-			to := s.EdgeTo[e]
-			if int(s.NodeType[to]) != str || int(s.NodeName[to]) >= n || largest[s.NodeName[to]] == 0 || s.EdgeName(e) != "source" {
-				continue
-			}
-			sources[largest[s.NodeName[to]]-1]++
-		}
-	}
-	// One copy's id each: the largest, so `paths` shows the one that
-	// costs most.
-	best := make([]uint32, len(out))
-	for v, t := range s.NodeType {
 		if int(t) != str || g.distance[v] == NoDistance {
 			continue
 		}

@@ -44,10 +44,10 @@ func tableView(a *Accumulation) (view string, owner int, ok bool) {
 
 // tableHint is the fix of typed arrays that hold share of the heap,
 // kept as what (GEO.starts, or "starts, ends and asn of GEO").
-func tableHint(views []string, what string, share float64) string {
-	kind, verb := views[0], "holds"
-	if len(views) > 1 {
-		kind, verb = fmt.Sprintf("%d typed arrays", len(views)), "hold"
+func tableHint(view string, n int, what string, share float64) string {
+	kind, verb := view, "holds"
+	if n > 1 {
+		kind, verb = fmt.Sprintf("%d typed arrays", n), "hold"
 	}
 	return fmt.Sprintf("%s (%s) %s %.0f%% of the heap: arrays like these are most often a table built on purpose (at startup, then only read), which is not a leak: compare with a later snapshot to confirm it does not grow, and if it is bigger than the data needs, size it to the data", kind, what, verb, share)
 }
@@ -92,16 +92,14 @@ func mergeTables(sus []Accumulation) []Accumulation {
 			continue
 		}
 		a := &out[i]
-		what := "kept in " + stepName(a.RetainerPath, len(a.RetainerPath)-2)
+		what, n := "kept in "+stepName(a.RetainerPath, len(a.RetainerPath)-2), 1
+		a.Class = vs[0]
 		if ps := props[i]; len(ps) > 1 {
 			a.Class = strings.Join(vs, ", ")
-			what = fmt.Sprintf("%s of %s", andList(ps), stepName(a.RetainerPath, len(a.RetainerPath)-3))
-			vs = make([]string, len(ps))
-		} else {
-			a.Class = vs[0]
+			what, n = fmt.Sprintf("%s of %s", andList(ps), stepName(a.RetainerPath, len(a.RetainerPath)-3)), len(ps)
 		}
 		a.RootClass = a.Class // the arrays, not their backing stores
-		a.Hint = tableHint(vs, what, 100*a.Share)
+		a.Hint = tableHint(vs[0], n, what, 100*a.Share)
 	}
 	return out
 }

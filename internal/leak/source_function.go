@@ -37,14 +37,13 @@ func enclosingFunction(st *Statement, src Sources) *Location {
 	if st.Line < 1 || st.Line > len(lines) {
 		return nil
 	}
-	indent := func(l []byte) int { return len(l) - len(bytes.TrimLeft(l, " \t")) }
-	depth := indent(lines[st.Line-1])
+	depth := indentOf(lines[st.Line-1])
 	for i := st.Line - 2; i >= 0 && i >= st.Line-1-maxFunctionLines; i-- {
 		l := lines[i]
-		if len(bytes.TrimSpace(l)) == 0 || indent(l) >= depth {
+		if len(bytes.TrimSpace(l)) == 0 || indentOf(l) >= depth {
 			continue
 		}
-		depth = indent(l) // an enclosing block; keep looking above it
+		depth = indentOf(l) // an enclosing block; keep looking above it
 		m := functionHeadRe.FindSubmatchIndex(l)
 		if m == nil {
 			continue
