@@ -1,7 +1,10 @@
 // Leaky: same churn as healthy.js, but every 10th entry is also pushed onto
 // a module-level array that is never trimmed.
 const cache = new Map();
-const leaked = [];
+// On globalThis, not only in this module's scope: once the last tick has
+// run, no timer holds the module's closure, and a GC after it (more likely
+// on a loaded machine) would free the whole module, "leak" included.
+const leaked = (globalThis.leaked = []);
 // A fixed amount of work (not a duration) so a loaded machine changes the
 // timing but not how many GCs V8 runs.
 let ticks = +(process.argv[2] || 300);

@@ -4,7 +4,7 @@
 const { Worker, isMainThread } = require('worker_threads');
 // A fixed amount of work (not a duration); see healthy.js.
 let ticks = +(process.argv[2] || 300);
-const keep = [];
+const keep = (globalThis.keep = []); // held after the last tick too (see leak.js)
 let i = 0;
 function tick() {
   for (let k = 0; k < 1000; k++) {
