@@ -463,3 +463,9 @@ func (x *explainer) userObject(v uint32) bool {
 	}
 	return !genericClasses[string(name)]
 }
+
+// keyed: the key analysis explained the collection's keys (a unique id
+// joined in, an unbounded label, raw URLs), and its hint says so.
+func (s *Suspect) keyed() bool {
+	return s.Pattern == PatternCollection && (s.keys != nil || s.labels != nil || s.urls != nil)
+}

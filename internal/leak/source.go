@@ -273,6 +273,7 @@ type sourceFacts struct {
 	path    []PathStep
 	scripts []string
 	pattern Pattern
+	keyed   bool // the key analysis explained the holder's keys (keys*.go)
 	added   **Statement
 	loc     **Location
 	hint    *string
@@ -294,8 +295,8 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	}
 	// Its key is what makes a library's module cache grow, or a
 	// collection whose keys say they are unique (keys.go, keys_urls.go,
-	// keys_labels.go: hints that start "the keys of" or "most keys of").
-	if h := f.holder; h != nil && (h.moduleScript != "" || strings.Contains(*f.hint, "keys of ")) {
+	// keys_labels.go).
+	if h := f.holder; h != nil && (h.moduleScript != "" || f.keyed) {
 		if k := keyStatement(added, src); k != nil {
 			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
 		}
@@ -545,6 +546,13 @@ func findStatement(re *regexp.Regexp, own []string, src Sources) *Statement {
 	if st := search(own); st != nil {
 		return st
 	}
+	return search(siblingsOf(own, src))
+}
+
+// siblingsOf are the scripts beside the given ones (src.Siblings), each
+// once: where a statement is looked for when the scripts themselves do
+// not have it.
+func siblingsOf(own []string, src Sources) []string {
 	var sib []string
 	for _, sc := range own {
 		for _, o := range src.Siblings(sc) {
@@ -553,7 +561,7 @@ func findStatement(re *regexp.Regexp, own []string, src Sources) *Statement {
 			}
 		}
 	}
-	return search(sib)
+	return sib
 }
 
 // matchLines calls fn for each line of the scripts where re matches in

@@ -38,12 +38,11 @@ func programCall(h *Holder, lib *Statement, own []string, src Sources) *Statemen
 	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*(?:` + strings.Join(quoted, "|") + `)\s*\(`)
 	var best *Statement
 	bestDepth, n := -1, 0
-	scripts := append([]string(nil), own...)
-	for _, sc := range own {
-		for _, o := range src.Siblings(sc) {
-			if !strings.Contains(o, "/node_modules/") && !slices.Contains(scripts, o) {
-				scripts = append(scripts, o)
-			}
+	// The program's scripts only: the call is the program's.
+	var scripts []string
+	for _, sc := range append(slices.Clone(own), siblingsOf(own, src)...) {
+		if !strings.Contains(sc, "/node_modules/") && !slices.Contains(scripts, sc) {
+			scripts = append(scripts, sc)
 		}
 	}
 	matchLines(call, scripts, src, func(sc string, lines [][]byte, i int, loc []int) {
@@ -78,7 +77,7 @@ func libraryMethods(re *regexp.Regexp, script string, src Sources) ([]string, *S
 			// An LRU's get moves an entry to the end: delete, then set.
 			return
 		}
-		fn := enclosingFunction(&Statement{Script: script, Line: i + 1}, src)
+		fn := functionAbove(script, lines, i+1)
 		if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
 			return
 		}

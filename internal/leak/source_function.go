@@ -33,12 +33,17 @@ func enclosingFunction(st *Statement, src Sources) *Location {
 	if !ok {
 		return nil
 	}
-	lines := bytes.Split(b, []byte("\n"))
-	if st.Line < 1 || st.Line > len(lines) {
+	return functionAbove(st.Script, bytes.Split(b, []byte("\n")), st.Line)
+}
+
+// functionAbove is enclosingFunction on a script already split into lines
+// (line is 1-based).
+func functionAbove(script string, lines [][]byte, line int) *Location {
+	if line < 1 || line > len(lines) {
 		return nil
 	}
-	depth := indentOf(lines[st.Line-1])
-	for i := st.Line - 2; i >= 0 && i >= st.Line-1-maxFunctionLines; i-- {
+	depth := indentOf(lines[line-1])
+	for i := line - 2; i >= 0 && i >= line-1-maxFunctionLines; i-- {
 		l := lines[i]
 		if len(bytes.TrimSpace(l)) == 0 || indentOf(l) >= depth {
 			continue
@@ -56,7 +61,7 @@ func enclosingFunction(st *Statement, src Sources) *Location {
 			if notFunctionNames[name] {
 				break
 			}
-			return &Location{Function: name, Script: st.Script, Line: i + 1, Column: m[2*g] + 1}
+			return &Location{Function: name, Script: script, Line: i + 1, Column: m[2*g] + 1}
 		}
 	}
 	return nil
