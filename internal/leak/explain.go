@@ -219,12 +219,17 @@ func (x *explainer) explain(s *Suspect) {
 			s.Location = ctor
 		}
 		if s.Location == nil {
+			// A function on the path keeps them in its scope; for a
+			// promise it is the one racing against it, the code to fix.
 			s.Location = onPath
+			if s.Pattern != PatternPromise {
+				s.Location = scopeOf(onPath)
+			}
 		}
 		if s.Location == nil {
 			// Kept in a variable (a module's `compiled` Map of
 			// new Function code): a function of that scope.
-			s.Location = x.scopeLocation(path[:repIndex])
+			s.Location = scopeOf(x.scopeLocation(path[:repIndex]))
 		}
 		if s.Location == nil {
 			s.Location = lib

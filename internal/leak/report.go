@@ -46,6 +46,24 @@ type Location struct {
 	Script   string `json:"script,omitempty"`
 	Line     int    `json:"line"`
 	Column   int    `json:"column"`
+	// Role is "scope" when nothing says where the objects are made and
+	// this is only a function whose scope (closure context) keeps them:
+	// for a module's variable, any function of the module. "" otherwise:
+	// the code that makes, adds or is the leaked objects.
+	Role string `json:"role,omitempty"`
+}
+
+// RoleScope: a function whose scope keeps the objects (Location.Role).
+const RoleScope = "scope"
+
+// scopeOf is a copy of l marked as a scope guess (nil for nil).
+func scopeOf(l *Location) *Location {
+	if l == nil {
+		return nil
+	}
+	c := *l
+	c.Role = RoleScope
+	return &c
 }
 
 // Suspect is one group of leaked objects sharing a retaining-path shape.

@@ -206,3 +206,36 @@ func TestStackOnlyBatch(t *testing.T) {
 		t.Errorf("the module-level Map's Sessions marked on the stack")
 	}
 }
+
+// TestSingleScopeLocation: object literals kept in a module's variable have
+// no code that makes them in the heap, only functions whose scope keeps
+// them. Without the source that guess is marked "scope"; with it, the
+// statement that fills the Array by index is `added at`, and the function
+// it is in is the code.
+func TestSingleScopeLocation(t *testing.T) {
+	g, err := loadGraph(singleSnapshot(t, "static-table"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := func(rep *SingleReport) Accumulation {
+		t.Helper()
+		for _, a := range rep.Suspects {
+			if a.Holder != nil && a.Holder.Name == "records" {
+				return a
+			}
+		}
+		t.Fatalf("no accumulation in records: %+v", rep.Suspects)
+		return Accumulation{}
+	}
+	bare := top(AnalyzeOne(g, SingleOptions{Name: "s"}))
+	if l := bare.Location; l != nil && l.Role != RoleScope {
+		t.Errorf("without sources: location %+v, want none or a scope", l)
+	}
+	a := top(AnalyzeOne(g, SingleOptions{Name: "s", Sources: LocalSources()}))
+	if a.AddedAt == nil || !strings.Contains(a.AddedAt.Text, "records[i] = {") {
+		t.Errorf("added at %+v, want records[i] = {", a.AddedAt)
+	}
+	if l := a.Location; l == nil || l.Function != "loadTable" || l.Role != "" {
+		t.Errorf("location %+v, want loadTable", l)
+	}
+}

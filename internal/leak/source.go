@@ -193,7 +193,8 @@ func nameAdds(h *Holder) *regexp.Regexp {
 	case "Set", "WeakSet":
 		return regexp.MustCompile(n + `\s*\.\s*add\s*\(`)
 	case "Array":
-		return regexp.MustCompile(n + `\s*\.\s*(?:push|unshift|splice)\s*\(`)
+		// Or filled by index (records[i] = {...}): "=" as for a dictionary.
+		return regexp.MustCompile(n + `(?:\s*\.\s*(?:push|unshift|splice)\s*\(|\s*\[[^\]]+\]\s*=(?:[^=>]|$))`)
 	case "dictionary":
 		// "=" but not "==" or "=>"; at the end of a line, the value is on the next.
 		return regexp.MustCompile(n + `\s*\[[^\]]+\]\s*=(?:[^=>]|$)`)
@@ -323,6 +324,16 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// location inside it (the listener defined there) says more.
 		// The program's call first, then the library's statement.
 		l := *f.loc
+		if l != nil && l.Role == RoleScope {
+			// A function that only keeps them gives way to the one
+			// that adds, or to the statement alone (at the top level,
+			// in an arrow); the program's scope stays before a
+			// library's function.
+			if fn := enclosingFunction(st, src); fn == nil || programLocation(fn) || !programLocation(l) {
+				*f.loc = fn
+			}
+			break
+		}
 		if l != nil && l.Script != st.Script && (st.Library == nil || programLocation(l)) {
 			// Elsewhere in the program: keep it. A library's
 			// location gives way to the program's function that calls.

@@ -97,6 +97,9 @@ func TestAddsPattern(t *testing.T) {
 		{Holder{Kind: "Map", Name: "cache"}, []string{`fetch("https://api.example.com/v1"); cache.set(url, res)`,
 			"/* warm */ cache.set(k, v)", `log('it\'s //fine'); cache.set(k, v)`}, nil},
 		{Holder{Kind: "Array", Name: "queue"}, []string{"queue.push(job)", "this.queue.unshift(x)"}, []string{"queue.pop()"}},
+		// Filled by index, as a dictionary is.
+		{Holder{Kind: "Array", Name: "records"}, []string{"records[i] = {", "this.records[this.head] = entry", "records[n] ="},
+			[]string{"records[i] === x", "const r = records[i];", "records.length = 0"}},
 		{Holder{Kind: "dictionary", Name: "byId"}, []string{"byId[key] = v", "this.byId[req.id]=v", "byId[key] =", "this.byId[req.id] ="}, []string{"byId[key] === v", "byId[k] => 1"}},
 		{Holder{Kind: "Map", Package: "dataloader", OwnerName: "userLoader"}, []string{"await userLoader.load(id)", "userLoader.loadMany(ids)"},
 			[]string{"userLoader.clearAll()"}},

@@ -36,6 +36,23 @@ func locText(l *leak.Location) string {
 	return s
 }
 
+// locFact is the suspect's code location as a fact: "code", or "scope"
+// when it is only a function whose scope keeps the objects.
+func locFact(l *leak.Location) Fact {
+	if l.Role == leak.RoleScope {
+		return Fact{"scope", locText(l) + " (keeps them in its scope; where they are made is not known)"}
+	}
+	return Fact{"code", locText(l)}
+}
+
+// locMarkdown is locFact's line in a Markdown report.
+func locMarkdown(l *leak.Location) string {
+	if l.Role == leak.RoleScope {
+		return fmt.Sprintf("Scope: `%s` (keeps them in its scope; where they are made is not known)", locText(l))
+	}
+	return fmt.Sprintf("Code: `%s`", locText(l))
+}
+
 // addedText is a source line that adds to a collection, where it is.
 func addedText(st *leak.Statement) string {
 	t := fmt.Sprintf("%s:%d:%d  %s", st.Script, st.Line, st.Column, st.Text)
@@ -256,7 +273,7 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 		facts = append(facts, Fact{"parts", strings.Join(parts, "; ")})
 	}
 	if s.Location != nil {
-		facts = append(facts, Fact{"code", locText(s.Location)})
+		facts = append(facts, locFact(s.Location))
 	}
 	facts = append(facts, addedFacts(s.AddedAt)...)
 	facts = append(facts, allocFacts(s.AllocationStacks, s.AllocationTraced, s.AllocationUntraced, false)...)
@@ -354,7 +371,7 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 			fmt.Fprintf(w, "Evidence: %s\n\n", s.Evidence)
 		}
 		if s.Location != nil {
-			fmt.Fprintf(w, "Code: `%s`\n\n", locText(s.Location))
+			fmt.Fprintf(w, "%s\n\n", locMarkdown(s.Location))
 		}
 		writeAddedMarkdown(w, s.AddedAt)
 		writeAllocMarkdown(w, s.AllocationStacks, s.AllocationTraced, s.AllocationUntraced, false)

@@ -112,7 +112,7 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 		facts = append(facts, Fact{"inside", t})
 	}
 	if a.Location != nil {
-		facts = append(facts, Fact{"code", locText(a.Location)})
+		facts = append(facts, locFact(a.Location))
 	}
 	facts = append(facts, addedFacts(a.AddedAt)...)
 	if t := a.Trim; t != nil && t.Library != "" {
@@ -222,7 +222,7 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 		for _, a := range r.Suspects {
 			fmt.Fprintf(w, "\n### #%d %s: `%s`\n\n", a.Rank, SinglePattern(a.Pattern), mdEscape(a.Class))
 			if a.Location != nil {
-				fmt.Fprintf(w, "Code: `%s`\n\n", locText(a.Location))
+				fmt.Fprintf(w, "%s\n\n", locMarkdown(a.Location))
 			}
 			writeAddedMarkdown(w, a.AddedAt)
 			writeAllocMarkdown(w, a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced, true)

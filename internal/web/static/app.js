@@ -535,7 +535,7 @@ async function viewLeaks() {
       kv.append(h("span", { text: hd.kind === "listeners" ? "emitter" : hd.slot ? "slot" : "holder" }),
         h("span", {}, d, h("a", { href: `#/object/${L}/${hd.id}`, text: `${hd.class} @${hd.id}` })));
     }
-    if (sp.location) kv.append(h("span", { text: "code" }), h("span", { class: "mono", text: `${sp.location.function || ""} at ${sp.location.script || "?"}:${sp.location.line}:${sp.location.column}` }));
+    if (sp.location) kv.append(...codeFact(sp.location));
     kv.append(h("span", { text: "path" }), suspectPath(L, sp));
     kv.append(h("span", { text: "fix" }), h("span", { text: sp.hint }));
     $main.append(h("div", { class: "card suspect" },
@@ -545,6 +545,14 @@ async function viewLeaks() {
 
 // suspectPath is a suspect's folded path text, then every step as a link
 // into snapshot L.
+// codeFact: a suspect's code location as a label and a value; "scope"
+// when it is only a function whose scope keeps the objects.
+function codeFact(l) {
+  const at = `${l.function || ""} at ${l.script || "?"}:${l.line}:${l.column}`;
+  if (l.role === "scope") return [h("span", { text: "scope" }), h("span", { class: "mono", text: `${at} (keeps them in its scope; where they are made is not known)` })];
+  return [h("span", { text: "code" }), h("span", { class: "mono", text: at })];
+}
+
 function suspectPath(L, sp) {
   const path = h("div", { class: "path mono" });
   sp.retainer_path.forEach((st, i) => {
@@ -566,7 +574,7 @@ function viewAccumulation(rep) {
     const kv = h("div", { class: "kv" },
       h("span", { text: "held" }), h("span", { text: `${count(sp.count)} objects, ${bytes(sp.retained_size)} (${(sp.share * 100).toFixed(1)}% of the heap)` }));
     if (sp.holder) kv.append(h("span", { text: "holder" }), h("span", {}, sp.holder.slot ? `${sp.holder.kind} ${sp.holder.slot} of ` : sp.holder.kind ? `${sp.holder.kind} ` : "", h("a", { href: `#/object/0/${sp.holder.id}`, text: `${sp.holder.class} @${sp.holder.id}` })));
-    if (sp.location) kv.append(h("span", { text: "code" }), h("span", { class: "mono", text: `${sp.location.function || ""} at ${sp.location.script || "?"}:${sp.location.line}:${sp.location.column}` }));
+    if (sp.location) kv.append(...codeFact(sp.location));
     kv.append(h("span", { text: "path" }), suspectPath(0, sp), h("span", { text: "fix" }), h("span", { text: sp.hint }));
     $main.append(h("div", { class: "card suspect" }, h("h2", {}, `#${sp.rank} `, h("span", { class: "tag", text: sp.pattern }), " ",
       h("span", { class: "tag", text: sp.kind }), " ", sp.class, sp.runtime ? h("span", { class: "dim", text: " (node's own)" }) : ""), kv));
