@@ -136,7 +136,9 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 	byLoc := map[locKey]int{}
 	for i := range sus {
 		l := sus[i].Location
-		if parent[i] >= 0 || !programLocation(l) || sus[i].single {
+		if parent[i] >= 0 || !programLocation(l) || l.Role == RoleScope || sus[i].single {
+			// A function that only keeps them in its scope (any of a
+			// module's) says nothing of which line fills them.
 			continue
 		}
 		switch sus[i].Pattern {
@@ -198,18 +200,20 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			// holder keeps: its bytes, added once.
 			sameHolder = true
 		}
-		if from.Class == "(number)" && into.Class != "(number)" {
-			// Heap numbers are the fields of objects (a timestamp per
-			// delivery record): of the objects the suspect counts,
-			// whatever path their representative took.
-			sameHolder = false
+		// The share of the part's bytes that are fields of the other
+		// part's objects (a timestamp per delivery record, a record's
+		// body string) is in its retained size already, whatever path
+		// the part's representative took.
+		outside := 1.0
+		if sameHolder {
+			outside = 1 - ex.insideShare(from, into, shapes, loose)
 		}
 		for k := range into.RetainedSize {
 			if k >= len(from.RetainedSize) {
 				break
 			}
-			if sameHolder {
-				into.RetainedSize[k] += from.RetainedSize[k]
+			if add := uint64(float64(from.RetainedSize[k]) * outside); sameHolder && add > 0 {
+				into.RetainedSize[k] += add
 			} else if from.RetainedSize[k] > into.RetainedSize[k] {
 				into.RetainedSize[k] = from.RetainedSize[k]
 			}
@@ -419,3 +423,53 @@ func localize(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint3
 
 // functionClass: the class of a function (DevTools names closures "f()").
 func functionClass(name string) bool { return strings.HasSuffix(name, "()") }
+
+// insideShare is the share of the bytes of part's objects (every object of
+// its shape in the last snapshot) that lie within an object of into's
+// class: one of their dominators, a few steps up, is of that class, so
+// their bytes are in into's retained size. A representative alone would
+// not do: the one a part shows may sit elsewhere (a message in a bounded
+// backlog) while most of its objects are fields of the leaked sessions.
+func (x *explainer) insideShare(part, into *Suspect, shapes, loose []uint32) float64 {
+	g := x.g
+	if part.shape == noShape || into.rep >= uint32(len(shapes)) {
+		return 0
+	}
+	c := g.ClassIndex(into.rep)
+	var in, all uint64
+	for v, sh := range shapes {
+		if int(sh) >= len(loose) || loose[sh] != part.shape {
+			continue
+		}
+		u := uint32(v)
+		if d := g.Dominator(u); int(shapes[d]) < len(loose) && loose[shapes[d]] == part.shape {
+			continue // within another of the part's objects: counted there
+		}
+		b := g.RetainedSize(u)
+		all += b
+		if g.ClassIndex(u) != c && x.within(u, c) {
+			in += b
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(in) / float64(all)
+}
+
+// within reports whether one of v's dominators, a few steps up, is of
+// class c.
+func (x *explainer) within(v, c uint32) bool {
+	g := x.g
+	for k := 0; k < holderSteps; k++ {
+		d := g.Dominator(v)
+		if d == v || d == g.Root {
+			return false
+		}
+		if g.ClassIndex(d) == c {
+			return true
+		}
+		v = d
+	}
+	return false
+}
