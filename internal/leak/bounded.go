@@ -40,6 +40,11 @@ type Trim struct {
 	// fewer than Bound (a ring buffer overwrites once full); At is that
 	// test.
 	Guard bool `json:"guard,omitempty"`
+	// Through is the program's variable or field holding a library's
+	// container (a deque, a list), which the program trims through that
+	// container's own methods (runs.length, runs.shift()); "" otherwise.
+	// The container's own array then counts its spare capacity too.
+	Through string `json:"through,omitempty"`
 }
 
 // trimWindow is how many lines after the size test the removal may be
@@ -102,8 +107,11 @@ func boundOf(h *Holder, class string, added *Statement, own []string, src Source
 // a bound, in the script that adds to it, then in the suspect's own
 // scripts and their folders; nil when there is none.
 func trimOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
-	if h == nil || h.Package != "" || src == nil {
+	if h == nil || src == nil {
 		return nil
+	}
+	if h.Package != "" {
+		return containerTrim(h, added, own, src)
 	}
 	name, ok := lastName(h.Name)
 	if !ok && h.ValueOf != "" && added != nil {
@@ -128,6 +136,25 @@ func trimOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
 	}
 	if t != nil {
 		t.Limit = boundValue(t.Bound, h.Owner, t.At.Script, own, src)
+	}
+	return t
+}
+
+// containerTrim is trimOf for a library's container that the program
+// keeps in a variable or field (const runs = new Denque()) and trims with
+// the container's own length and methods, as it would an Array:
+// while (runs.length > MAX) runs.shift().
+func containerTrim(h *Holder, added *Statement, own []string, src Sources) *Trim {
+	name, ok := lastName(h.OwnerName)
+	if !ok || h.moduleScript != "" {
+		return nil
+	}
+	if added != nil && !programLocation(&Location{Script: added.Script}) {
+		added = nil // the library's own line: look in the program's scripts
+	}
+	t := trimOf(&Holder{Kind: "Array", Name: name}, added, own, src)
+	if t != nil && t.Library == "" {
+		t.Through = name
 	}
 	return t
 }
@@ -290,6 +317,9 @@ func boundedNote(s *Suspect, t *Trim, entries int) string {
 	what := "the collection"
 	if h := s.Holder; h != nil {
 		what = h.Kind + " " + h.Field()
+		if t.Through != "" && h.Owner != "" {
+			what = h.Owner + " " + t.Through // the container, not its array
+		}
 	}
 	filling := "a bounded buffer still filling"
 	switch {
@@ -341,7 +371,7 @@ func sieveBounded(sus []Suspect, src Sources, holders func(s *Suspect) []int64, 
 		}
 		total := int(s.Count[len(s.Count)-1])
 		n := total
-		if s.Holder != nil && s.Holder.Entries > 0 && t.Created == "" {
+		if s.Holder != nil && s.Holder.Entries > 0 && t.Created == "" && t.Through == "" {
 			n = s.Holder.Entries
 		}
 		var why string

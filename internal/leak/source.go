@@ -585,12 +585,17 @@ func matchLines(re *regexp.Regexp, scripts []string, src Sources, fn func(script
 		}
 		lines := bytes.Split(b, []byte("\n"))
 		for i, line := range lines {
-			if loc := re.FindIndex(line); loc != nil && !commentBefore(line, loc[0]) {
+			if loc := re.FindIndex(line); loc != nil && !commentBefore(line, loc[0]) && !clearingRe.Match(line[loc[0]:]) {
 				fn(sc, lines, i, loc)
 			}
 		}
 	}
 }
+
+// clearingRe: a slot set to nothing (list[i] = undefined, this._list[t] =
+// void 0, byId[k] = null) takes an entry out; no search wants it as an
+// addition.
+var clearingRe = regexp.MustCompile(`^[\w$.\s]*\[[^\]]+\]\s*=\s*(?:undefined|null|void\s+0)\s*(?:[;,)]|$)`)
 
 // commentBefore: the match at i is not code: it follows a // or an
 // unclosed /* on its line, is inside a quoted string there, or the line

@@ -13,10 +13,11 @@ import (
 // functionHeadRe matches a line that starts a function and captures its
 // name: function f(, async function* f(, f(a, b) { (a method), f = (a) =>,
 // f: async function(.
-var functionHeadRe = regexp.MustCompile(`^\s*(?:export\s+)?(?:default\s+)?(?:static\s+)?(?:async\s+)?(?:function\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(|\*?\s*([A-Za-z_$#][\w$]*)\s*\([^;]*\)\s*\{\s*$|(?:(?:const|let|var)\s+)?(?:this\.)?([A-Za-z_$][\w$]*)\s*[=:]\s*(?:async\s+)?(?:function\b|(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>))`)
+var functionHeadRe = regexp.MustCompile(`^\s*(?:export\s+)?(?:default\s+)?(?:static\s+)?(?:async\s+)?(?:function\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(|\*?\s*([A-Za-z_$#][\w$]*)\s*\([^;]*\)\s*\{\s*$|(?:(?:const|let|var)\s+)?(?:[A-Za-z_$][\w$]*\s*\.\s*)*([A-Za-z_$][\w$]*)\s*[=:]\s*(?:async\s+)?(?:function\b|(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>))`)
 
 // notFunctionNames are keywords that look like a method head (if (x) {).
-var notFunctionNames = map[string]bool{"if": true, "for": true, "while": true, "switch": true, "catch": true, "with": true, "function": true, "return": true}
+var notFunctionNames = map[string]bool{"if": true, "for": true, "while": true, "switch": true, "catch": true, "with": true, "function": true, "return": true,
+	"exports": true} // module.exports = function () {: not the function's name
 
 // maxFunctionLines bounds how far above a statement its function's head is
 // looked for.

@@ -32,6 +32,8 @@ func TestAddedAt(t *testing.T) {
 		{"lib-views", "return views.render(layout, {", true},
 		// A library's subscriber list: the call that hands it the function.
 		{"named-subscriber", "const unsubscribe = store.subscribe(check);", false},
+		// A library's deque: the program's push, not the deque's slot.
+		{"deque-history", "runs.push(entry);", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			paths := series(t, c.name, 3)
