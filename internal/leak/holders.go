@@ -153,6 +153,18 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 			}
 		}
 	}
+	if h.OwnerName == "" && h.Package != "" && j >= 2 {
+		// The library's object is bound into a function it made (a
+		// memoizer's fn.bind(null, cache)), which the program keeps:
+		// that function is what the program calls.
+		if w := *h; x.wrapperOwner(&w, raw, j-1, name) && w.OwnerName != "" {
+			h.OwnerName, h.wrapped = w.OwnerName, true
+			h.Owner, h.OwnerID = w.Owner, w.OwnerID
+			if w.Owner == h.Owner && w.OwnerID == h.OwnerID {
+				h.Owner, h.OwnerID = "", 0 // the library's container, not the program's object
+			}
+		}
+	}
 	if h.OwnerName == "" && h.Package != "" {
 		// Reached through the library's own timer or callback: the
 		// program's variable or field that keeps the object names it.
@@ -189,24 +201,35 @@ func (x *explainer) libraryModuleScope(raw []rawStep, j int) (script string, ok 
 // code, kept by the program under a name (memoizee's wrapper of
 // FlagService.evaluateContext): the package and the function's name are
 // the holder's.
-func (x *explainer) wrapperOwner(h *Holder, raw []rawStep, j int, name func(int) string) {
+func (x *explainer) wrapperOwner(h *Holder, raw []rawStep, j int, name func(int) string) bool {
 	g := x.g
 	for k := j - 1; k >= 1 && k >= j-3; k-- {
-		if int(g.S.NodeType[raw[k].node]) != g.S.NodeTypeIndex.Closure {
+		c := raw[k].node
+		if int(g.S.NodeType[c]) != g.S.NodeTypeIndex.Closure {
 			continue
 		}
-		l := x.closureLocation(raw[k].node)
+		if t, ok := x.boundTarget(c); ok {
+			c = t // fn.bind(...): the function it calls is the library's
+		}
+		l := x.closureLocation(c)
 		if l == nil || name(k) == "" {
-			return
+			return false
+		}
+		if o := raw[k-1].node; x.userObject(o) && !programLocation(x.ctorLocation(o)) {
+			// A field of node's or a library's object (a Timeout's
+			// _onTimeout): not a name the program keeps it under.
+			return false
 		}
 		if pkg := libraryPackage(l.Script); pkg != "" {
 			h.Package, h.OwnerName, h.wrapped = pkg, name(k), true
 			if o := raw[k-1].node; x.userObject(o) && programLocation(x.ctorLocation(o)) {
 				h.Owner, h.OwnerID = g.ClassName(o), g.ID(o)
 			}
+			return true
 		}
-		return
+		return false
 	}
+	return false
 }
 
 // keptAs is the name of a variable or a field of the program's objects

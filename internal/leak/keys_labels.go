@@ -15,8 +15,9 @@ import (
 
 // labelMix describes keys made of labels, one of which is unbounded.
 type labelMix struct {
-	labels   []string // the label names, as the first key has them
+	labels   []string // the label names, as the first key has them (each once)
 	label    string   // the label whose values differ in nearly every key
+	also     []string // other labels that do too (a request id and a timestamp)
 	example  string   // one of its values
 	distinct int      // its distinct values among the keys sampled
 	sampled  int      // keys that are label sets
@@ -29,7 +30,9 @@ var labelNameRe = regexp.MustCompile(`^[A-Za-z_][\w.-]*$`)
 // ',', ';', '&' or '|', each name:value or name=value. ok is false unless
 // there are two labels or more.
 func labelSet(key string) (names, values []string, ok bool) {
-	if strings.HasPrefix(key, "{\"") || strings.HasPrefix(key, "[{\"") || strings.HasPrefix(key, "[\"") {
+	if key != "" && (key[0] == '{' || key[0] == '[') && strings.Contains(key, "\":") {
+		// JSON, however deep its first pair ([[{"sku": ... of a
+		// memoizer's JSON.stringify(args)).
 		return jsonLabels(key)
 	}
 	key = strings.Trim(key, "{}")
@@ -71,17 +74,30 @@ func jsonLabels(key string) (names, values []string, ok bool) {
 func labelKeys(keys []string) (labelMix, bool) {
 	var m labelMix
 	values := map[string]map[string]bool{}
+	// A name that comes more than once in a key is a field of the items
+	// of an array in it (a basket's lines' sku): what the key is about,
+	// never the one field to leave out.
+	listed := map[string]bool{}
 	for _, k := range keys {
 		names, vals, ok := labelSet(k)
 		if !ok {
 			continue
 		}
 		if m.labels == nil {
-			m.labels = names
 			m.json = strings.HasPrefix(k, "{") || strings.HasPrefix(k, "[")
+			for _, n := range names {
+				if !slices.Contains(m.labels, n) {
+					m.labels = append(m.labels, n)
+				}
+			}
 		}
 		m.sampled++
+		seen := map[string]bool{}
 		for i, n := range names {
+			if seen[n] {
+				listed[n] = true
+			}
+			seen[n] = true
 			if values[n] == nil {
 				values[n] = map[string]bool{}
 			}
@@ -92,17 +108,27 @@ func labelKeys(keys []string) (labelMix, bool) {
 		return labelMix{}, false
 	}
 	repeats := false
+	var unbounded []string
 	for _, n := range m.labels {
 		d := len(values[n])
 		switch {
+		case listed[n]:
 		case 4*d <= m.sampled:
 			repeats = true
-		case 2*d >= m.sampled && d > m.distinct:
-			m.label, m.distinct = n, d
+		case 2*d >= m.sampled:
+			unbounded = append(unbounded, n)
 		}
 	}
-	if m.label == "" || !repeats {
+	if len(unbounded) == 0 || !repeats {
 		return labelMix{}, false
+	}
+	// The most distinct first; the others that are as good as unique too.
+	slices.SortStableFunc(unbounded, func(a, b string) int { return len(values[b]) - len(values[a]) })
+	m.label, m.distinct = unbounded[0], len(values[unbounded[0]])
+	for _, n := range unbounded[1:] {
+		if 10*len(values[n]) >= 9*m.sampled {
+			m.also = append(m.also, n)
+		}
 	}
 	ex := make([]string, 0, len(values[m.label]))
 	for v := range values[m.label] {
@@ -130,6 +156,10 @@ func (m *labelMix) hint(what string) string {
 		ex = ex[:40] + "…"
 	}
 	if m.json {
+		if len(m.also) > 0 {
+			return fmt.Sprintf("the keys of %s are JSON texts (fields %s) and %s and %s take a new value in nearly every key (%s: %d in %d keys, e.g. %s): fields with unbounded values (an id, a trace id, a timestamp) make every key new, so the entry is never found again; leave those fields out of the key (a memoizer's resolver that picks the fields that select the result)",
+				what, strings.Join(m.labels, ", "), strings.Join(append([]string{m.label}, m.also[:len(m.also)-1]...), ", "), m.also[len(m.also)-1], m.label, m.distinct, m.sampled, ex)
+		}
 		return fmt.Sprintf("the keys of %s are JSON texts (fields %s) and %s takes a new value in nearly every key (%d in %d keys, e.g. %s): a field with unbounded values (an id, a trace id, a timestamp) makes every key new, so the entry is never found again; leave that field out of the key (a memoizer's resolver that picks the fields that select the result)",
 			what, strings.Join(m.labels, ", "), m.label, m.distinct, m.sampled, ex)
 	}

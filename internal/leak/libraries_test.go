@@ -49,6 +49,11 @@ func TestLibraryScenarios(t *testing.T) {
 			[]string{"Ajv ajv (ajv)", "compile each schema once"}, []string{"an LRU"}},
 		{"lib-lodash", PatternCollection, "ShippingRate", "", true,
 			[]string{"MapCache cache (lodash)", "resolver"}, []string{"a WeakMap"}},
+		// A memoizer that binds its cache into the function it returns,
+		// keyed by JSON with a request id and time: named by the variable
+		// the program keeps the function in; those two fields named.
+		{"lib-bound-memo", PatternCollection, "{currency, lines}", "", true,
+			[]string{"priceBasket.cache", "requestId and at take a new value", "a function tiny-bindmemo memoizes"}, []string{"sku takes"}},
 		// A logger per request piped into a shared transport: the
 		// loggers leak (not node's once() wrappers), with pipe()'s fix.
 		{"pipe-logger", PatternEventListener, "DerivedLogger", "", true,
@@ -399,6 +404,25 @@ func TestJSONLabelKeys(t *testing.T) {
 		t.Fatalf("labelKeys = %+v, %v", m, ok)
 	}
 	if h := m.hint("the Map cache"); !strings.Contains(h, "are JSON texts (fields id, title, locale, trace) and trace takes a new value") || !strings.Contains(h, "resolver") {
+		t.Errorf("hint %q", h)
+	}
+}
+
+// JSON keys whose array items repeat a field (a basket's lines) and whose
+// request id and time are new in each: those two are named, never the
+// items' field, which is what the key is about (blind evaluation 10).
+func TestJSONLabelKeysItems(t *testing.T) {
+	var keys []string
+	for i := 0; i < 100; i++ {
+		keys = append(keys, fmt.Sprintf(`[[{"sku":"SKU-%d","qty":1},{"sku":"SKU-%d","qty":2}],{"requestId":"rq-%d","at":"2026-12-05T03:%02d:%02d.000Z","currency":"EUR"}]`,
+			3*i, 3*i+1, i, i/60, i%60))
+	}
+	m, ok := labelKeys(keys)
+	if !ok || m.label != "requestId" && m.label != "at" || len(m.also) != 1 {
+		t.Fatalf("labelKeys = %+v, %v", m, ok)
+	}
+	h := m.hint("the dictionary priceBasket.cache")
+	if !strings.Contains(h, "(fields sku, qty, requestId, at, currency)") || !strings.Contains(h, "take a new value") || strings.Contains(h, "sku takes") {
 		t.Errorf("hint %q", h)
 	}
 }

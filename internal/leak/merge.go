@@ -136,9 +136,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 	byLoc := map[locKey]int{}
 	for i := range sus {
 		l := sus[i].Location
-		if parent[i] >= 0 || !programLocation(l) || l.Role == RoleScope || sus[i].single {
-			// A function that only keeps them in its scope (any of a
-			// module's) says nothing of which line fills them.
+		if parent[i] >= 0 || !programLocation(l) || sus[i].single {
 			continue
 		}
 		switch sus[i].Pattern {

@@ -261,7 +261,7 @@ func holderWhat(h *Holder) string {
 		return "the collection"
 	}
 	switch {
-	case h.Owner != "" && h.Name != "":
+	case (h.Owner != "" || h.wrapped) && h.Name != "":
 		return "the " + h.Kind + " " + h.Field()
 	case h.Name != "" && h.Kind != "listeners":
 		return "the " + h.Kind + " " + h.Name

@@ -258,6 +258,10 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 			if call := programCall(h, st, own, src); call != nil {
 				return call
 			}
+			if call := wrapperCall(h, own, src); call != nil {
+				call.Library = st
+				return call
+			}
 			return st
 		}
 	}

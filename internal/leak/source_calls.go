@@ -148,3 +148,47 @@ func callHint(h *Holder, added *Statement, grew bool) string {
 	return fmt.Sprintf("each call of %s.%s adds an entry for good (neither %s nor the program takes entries out), and %s calls it inside a function: if that function runs on every request or event, make the call once, at startup",
 		h.OwnerName, m[1], lib, at)
 }
+
+// wrapperCall is the program's call of a function a library made and the
+// program keeps as h.OwnerName (a memoizer's wrapper: priceBasket(items,
+// ctx), service.evaluate(ctx)): each call adds to the library's cache.
+// The call made deepest inside a function wins (a request handler's, not
+// a setup line's); a function declared under that name is not a call.
+func wrapperCall(h *Holder, own []string, src Sources) *Statement {
+	if h == nil || !h.wrapped || !identRe.MatchString(h.OwnerName) {
+		return nil
+	}
+	n := regexp.QuoteMeta(h.OwnerName)
+	call := regexp.MustCompile(`(?:^|[^\w$])(?:[\w$]+\s*\.\s*)?` + n + `\s*\(`)
+	decl := regexp.MustCompile(`\b(?:function\s*\*?\s*|async\s+)` + n + `\s*\(|^\s*(?:static\s+)?(?:async\s+)?` + n + `\s*\([^)]*\)\s*\{`)
+	var scripts []string
+	for _, sc := range append(slices.Clone(own), siblingsOf(own, src)...) {
+		if !strings.Contains(sc, "/node_modules/") && !slices.Contains(scripts, sc) {
+			scripts = append(scripts, sc)
+		}
+	}
+	var best *Statement
+	bestDepth, n2 := -1, 0
+	matchLines(call, scripts, src, func(sc string, lines [][]byte, i int, loc []int) {
+		if decl.Match(lines[i]) || !insideFunction(lines, i) {
+			return
+		}
+		n2++
+		if depth := indentOf(lines[i]); depth > bestDepth {
+			col := loc[0]
+			if !isIdentByte(lines[i][col]) {
+				col++ // the match starts at the character before the call
+			}
+			best = &Statement{Script: sc, Line: i + 1, Column: col + 1, Text: clipLine(lines[i])}
+			bestDepth = depth
+		}
+	})
+	if best != nil {
+		best.Others = n2 - 1
+	}
+	return best
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}

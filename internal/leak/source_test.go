@@ -34,6 +34,8 @@ func TestAddedAt(t *testing.T) {
 		{"named-subscriber", "const unsubscribe = store.subscribe(check);", false},
 		// A library's deque: the program's push, not the deque's slot.
 		{"deque-history", "runs.push(entry);", false},
+		// A memoizer's bound wrapper: the program's call of it.
+		{"lib-bound-memo", "const quote = priceBasket(req.items, ctx);", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			paths := series(t, c.name, 3)
