@@ -58,11 +58,11 @@ func (x *explainer) disposer(v uint32) string {
 // disposerHint is what to add to the hint of a suspect whose objects
 // (class) have the disposal method m.
 func disposerHint(class, m string) string {
-	return fmt.Sprintf("; %s has a %s() method: call it on each one you are done with or evict, or its own timers and listeners can keep it alive", class, m)
+	return fmt.Sprintf("; %s has %s %s() method: call it on each one you are done with or evict, or its own timers and listeners can keep it alive", class, article(m), m)
 }
 
 // disposerHintRe finds disposerHint's text in a hint: the class, the method.
-var disposerHintRe = regexp.MustCompile(`; (\S+) has a ([\w$]+)\(\) method: call it on each one you are done with or evict, or its own timers and listeners can keep it alive`)
+var disposerHintRe = regexp.MustCompile(`; (\S+) has an? ([\w$]+)\(\) method: call it on each one you are done with or evict, or its own timers and listeners can keep it alive`)
 
 // undoAdvice is what to check when the disposal method is called and the
 // objects stay.
@@ -81,8 +81,8 @@ func calledDisposer(hint string, own []string, src Sources) string {
 	if st == nil {
 		return hint
 	}
-	return strings.Replace(hint, m[0], fmt.Sprintf("; %s has a %s() method and the program calls it (%s:%d: %s), yet they stay: %s",
-		m[1], m[2], st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), undoAdvice), 1)
+	return strings.Replace(hint, m[0], fmt.Sprintf("; %s has %s %s() method and the program calls it (%s:%d: %s), yet they stay: %s",
+		m[1], article(m[2]), m[2], st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), undoAdvice), 1)
 }
 
 // freshRemovalRe matches removing a listener that the call itself makes:

@@ -87,13 +87,13 @@ func timerStartedAt(loc *Location, src Sources) *Statement {
 // a variable nothing passes to clearInterval/clearTimeout, or not kept at
 // all. "" when the program clears it somewhere (then it is some path that
 // skips the clear) or the statement says nothing.
-func clearHint(added *Statement, own []string, src Sources) string {
+func clearHint(added *Statement, own []string, src Sources) (hint string, endings bool) {
 	if added == nil || src == nil {
-		return ""
+		return "", false
 	}
 	m := timerAtRe.FindStringSubmatch(added.Text)
 	if m == nil {
-		return ""
+		return "", false
 	}
 	clear := "clearInterval"
 	if m[2] == "setTimeout" {
@@ -102,12 +102,86 @@ func clearHint(added *Statement, own []string, src Sources) string {
 	at := fmt.Sprintf("%s:%d", filepath.Base(added.Script), added.Line)
 	handle := strings.Join(strings.Fields(m[1]), "")
 	if handle == "" || !strings.Contains(added.Text, "=") {
-		return fmt.Sprintf("the %s started at %s keeps no handle, so nothing can clear it: keep the handle and call %s(handle) when its owner is done (a connection's 'close')", m[2], at, clear)
+		return fmt.Sprintf("the %s started at %s keeps no handle, so nothing can clear it: keep the handle and call %s(handle) when its owner is done (a connection's 'close')", m[2], at, clear), false
 	}
 	name := handle[strings.LastIndexByte(handle, '.')+1:]
 	re := regexp.MustCompile(`\bclear(?:Interval|Timeout)\s*\(\s*(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(name) + `\s*\)`)
-	if findStatement(re, append([]string{added.Script}, own...), src) != nil {
+	if cl := findStatement(re, append([]string{added.Script}, own...), src); cl != nil {
+		h := missedEndings(cl, fmt.Sprintf("%s(%s)", clear, handle), src)
+		return h, h != ""
+	}
+	return fmt.Sprintf("nothing calls %s(%s) for the handle kept at %s: call it when its owner is done (a connection's 'close', a component's teardown)", clear, handle, at), false
+}
+
+// endingRe is a statement that ends an object's life in its own method:
+// it takes itself out of a registry or marks itself done.
+var endingRe = regexp.MustCompile(`\.\s*delete\s*\(\s*this\b|\bthis\s*\.\s*(?:state|status)\s*=[^=]|\bthis\s*\.\s*(?:closed|done|finished|ended|destroyed|completed)\s*=\s*true`)
+
+// missedEndings: the timer is cleared (cl), but in one method of its class
+// only; the class's other methods that end an object (finish(), which
+// takes it out of the sessions Map) without clearing it are how the
+// objects that stay ended. "" when there are none.
+func missedEndings(cl *Statement, clear string, src Sources) string {
+	b, ok := src.Read(cl.Script)
+	if !ok {
 		return ""
 	}
-	return fmt.Sprintf("nothing calls %s(%s) for the handle kept at %s: call it when its owner is done (a connection's 'close', a component's teardown)", clear, handle, at)
+	lines := bytes.Split(b, []byte("\n"))
+	fn := functionAbove(cl.Script, lines, cl.Line)
+	if fn == nil {
+		return ""
+	}
+	indent := indentOf(lines[fn.Line-1])
+	// The class (or object) the method is in: from the line above it
+	// indented less, to the line where that indentation comes back.
+	top := fn.Line - 1
+	for top > 0 && (len(bytes.TrimSpace(lines[top])) == 0 || indentOf(lines[top]) >= indent) {
+		top--
+	}
+	if !classHeadRe.Match(lines[top]) {
+		return ""
+	}
+	var missed []string
+	for i := top + 1; i < len(lines); i++ {
+		l := lines[i]
+		if len(bytes.TrimSpace(l)) == 0 {
+			continue
+		}
+		if indentOf(l) < indent {
+			break // the class ends
+		}
+		if indentOf(l) != indent || i+1 == fn.Line {
+			continue
+		}
+		m := functionHeadRe.FindSubmatch(l)
+		if m == nil {
+			continue
+		}
+		name := ""
+		for _, g := range m[1:] {
+			if len(g) > 0 {
+				name = string(g)
+				break
+			}
+		}
+		if name == "" || notFunctionNames[name] || name == "constructor" {
+			continue
+		}
+		end := i + 1
+		for end < len(lines) && (len(bytes.TrimSpace(lines[end])) == 0 || indentOf(lines[end]) > indent) {
+			end++
+		}
+		body := bytes.Join(lines[i+1:end], []byte("\n"))
+		if endingRe.Match(body) && !bytes.Contains(body, []byte(strings.SplitN(clear, "(", 2)[0])) {
+			missed = append(missed, fmt.Sprintf("%s() (%s:%d)", name, filepath.Base(cl.Script), i+1))
+		}
+	}
+	if len(missed) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s is called in %s() (%s:%d) only; %s also end%s the object without it: clear the timer there too, or in the one place every ending goes through",
+		clear, fn.Function, filepath.Base(cl.Script), cl.Line, strings.Join(missed, " and "), map[bool]string{true: "s", false: ""}[len(missed) == 1])
 }
+
+// classHeadRe is the head of a class, or of an object literal of methods.
+var classHeadRe = regexp.MustCompile(`\bclass\b[^{]*\{\s*$|=\s*\{\s*$|\(\s*\{\s*$`)

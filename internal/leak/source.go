@@ -290,7 +290,21 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	if t := ttlHint(f.holder, f.scripts, src); t != "" {
 		*f.hint = t + "; " + *f.hint
 	}
-	*f.hint = calledDisposer(*f.hint, f.scripts, src)
+	var clear string // the timer's clear, or what it misses
+	endings := false
+	if f.pattern == PatternTimer {
+		if added == nil {
+			// An arrow passed inline: the call on its line.
+			added = timerStartedAt(*f.loc, src)
+			*f.added = added
+		}
+		clear, endings = clearHint(added, f.scripts, src)
+	}
+	if !endings {
+		// (Which of its endings misses the clear says more than that a
+		// disposal method exists and is called.)
+		*f.hint = calledDisposer(*f.hint, f.scripts, src)
+	}
 	if f.pattern == PatternEventListener {
 		var on *Statement
 		if *f.hint, on = freshRemoval(*f.hint, f.scripts, src); *f.added == nil {
@@ -306,15 +320,8 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
 		}
 	}
-	if f.pattern == PatternTimer {
-		if added == nil {
-			// An arrow passed inline: the call on its line.
-			added = timerStartedAt(*f.loc, src)
-			*f.added = added
-		}
-		if c := clearHint(added, f.scripts, src); c != "" {
-			*f.hint = c + "; " + *f.hint
-		}
+	if clear != "" {
+		*f.hint = clear + "; " + *f.hint
 	}
 	switch {
 	case f.pattern == PatternCollection, f.pattern == PatternEventListener, f.pattern == PatternTimer:

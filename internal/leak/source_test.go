@@ -541,14 +541,43 @@ func TestTimerClear(t *testing.T) {
 	if st == nil || st.Line != 2 || st.Text != "const heartbeat = setInterval(() => {" {
 		t.Fatalf("started at %+v", st)
 	}
-	if h := clearHint(st, nil, src); !strings.HasPrefix(h, "nothing calls clearInterval(heartbeat) for the handle kept at ws.js:2") {
+	if h, _ := clearHint(st, nil, src); !strings.HasPrefix(h, "nothing calls clearInterval(heartbeat) for the handle kept at ws.js:2") {
 		t.Errorf("hint %q", h)
 	}
-	if h := clearHint(&Statement{Script: "/srv/ws.js", Line: 5, Text: "setTimeout(() => ws.close(), 60000);"}, nil, src); !strings.HasPrefix(h, "the setTimeout started at ws.js:5 keeps no handle") {
+	if h, _ := clearHint(&Statement{Script: "/srv/ws.js", Line: 5, Text: "setTimeout(() => ws.close(), 60000);"}, nil, src); !strings.HasPrefix(h, "the setTimeout started at ws.js:5 keeps no handle") {
 		t.Errorf("no handle: %q", h)
 	}
-	if h := clearHint(&Statement{Script: "/srv/ws.js", Line: 6, Text: "const idle = setTimeout(() => ws.terminate(), 90000);"}, nil, src); h != "" {
+	if h, _ := clearHint(&Statement{Script: "/srv/ws.js", Line: 6, Text: "const idle = setTimeout(() => ws.terminate(), 90000);"}, nil, src); h != "" {
 		t.Errorf("cleared somewhere: %q", h)
+	}
+	// Cleared in one method of the class, not in another that also ends
+	// the object: that one is named.
+	src["/srv/upload.js"] = `class Upload {
+  constructor(id) {
+    this.id = id;
+    this.heartbeat = setInterval(() => this.check(), 30000);
+    uploads.set(id, this);
+  }
+
+  finish(result) {
+    this.state = 'done';
+    uploads.delete(this.id);
+  }
+
+  abort() {
+    clearInterval(this.heartbeat);
+    this.state = 'aborted';
+    uploads.delete(this.id);
+  }
+
+  check() {
+    if (this.state === 'open') this.ping();
+  }
+}
+`
+	h, endings := clearHint(&Statement{Script: "/srv/upload.js", Line: 4, Text: "this.heartbeat = setInterval(() => this.check(), 30000);"}, nil, src)
+	if !endings || !strings.HasPrefix(h, "clearInterval(this.heartbeat) is called in abort() (upload.js:14) only; finish() (upload.js:8) also ends the object without it") {
+		t.Errorf("endings %v, hint %q", endings, h)
 	}
 	// The callback must come after the call: not a timer started before it.
 	if st := timerStartedAt(&Location{Script: "/srv/ws.js", Line: 2, Column: 3}, src); st != nil {
