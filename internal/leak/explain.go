@@ -288,6 +288,12 @@ func (x *explainer) explain(s *Suspect) {
 				break // a list of functions per key: callbacks, not a cache
 			} else if kind == "dictionary" || kind == "Map" {
 				s.Hint = functionCacheHint(x.slotName(v), countRange(s))
+				if pkg := x.pathPackage(path[:k+1]); pkg != "" && programCallback(s.Location) {
+					// The program's own callbacks in a library's
+					// table (pubsub-js's messages): registrations,
+					// not compiled code.
+					s.Hint = registrationHint(x.slotName(v)+" ("+pkg+")", s.Location, countRange(s))
+				}
 				break
 			}
 		}
@@ -473,4 +479,28 @@ func (x *explainer) userObject(v uint32) bool {
 // joined in, an unbounded label, raw URLs), and its hint says so.
 func (s *Suspect) keyed() bool {
 	return s.Pattern == PatternCollection && (s.keys != nil || s.labels != nil || s.urls != nil)
+}
+
+// pathPackage is the npm package of the nearest library function or
+// object on path (whose variable or field the rest hangs from), "" when
+// there is none.
+func (x *explainer) pathPackage(path heapgraph.Path) string {
+	g := x.g
+	for k := len(path) - 1; k >= 0; k-- {
+		v := path[k].Node
+		if int(g.S.NodeType[v]) == g.S.NodeTypeIndex.Closure {
+			if l := x.closureLocation(v); l != nil {
+				if pkg := libraryPackage(l.Script); pkg != "" {
+					return pkg
+				}
+			}
+			continue
+		}
+		if x.userObject(v) {
+			if pkg := x.classPackage(v); pkg != "" {
+				return pkg
+			}
+		}
+	}
+	return ""
 }

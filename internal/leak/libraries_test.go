@@ -49,6 +49,13 @@ func TestLibraryScenarios(t *testing.T) {
 			[]string{"Ajv ajv (ajv)", "compile each schema once"}, []string{"an LRU"}},
 		{"lib-lodash", PatternCollection, "ShippingRate", "", true,
 			[]string{"MapCache cache (lodash)", "resolver"}, []string{"a WeakMap"}},
+		// The program's callbacks kept by a library's table: a pub/sub
+		// library's topics, an observable value's reactions. Each is a
+		// registration to undo, never a cache to bound.
+		{"lib-pubsub", PatternClosure, "FeedClient", "", false,
+			[]string{"is registered with a library, which keeps it in", "(tiny-pubsub)"}, []string{"compiled code", "an LRU"}},
+		{"lib-reaction", PatternCollection, "CartView", "", true,
+			[]string{"is registered with a library", "CartView has a dispose() method"}, []string{"an LRU"}},
 		// A memoizer that binds its cache into the function it returns,
 		// keyed by JSON with a request id and time: named by the variable
 		// the program keeps the function in; those two fields named.

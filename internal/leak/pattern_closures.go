@@ -4,7 +4,10 @@
 package leak
 
 import (
+	"bytes"
 	"fmt"
+	"path/filepath"
+	"regexp"
 )
 
 // closureHint is the fix for a PatternClosure suspect; per is its count range.
@@ -22,4 +25,102 @@ func functionCacheHint(slot, per string) string {
 		where = slot
 	}
 	return fmt.Sprintf("functions of the same code are kept as the values of %s%s, one per key: a cache of compiled code (templates, validators, new Function) grows without end when its key changes with every call (holds per-call data such as ids or user input); build the key from what selects the code (a template's name and version) and pass the per-call data as arguments or locals, or bound the cache (an LRU)", where, per)
+}
+
+// registrationHint is the fix for the program's own callbacks kept by a
+// library's table (pubsub-js's messages, mobx's observers_): each is a
+// registration the program made and never undid, not a cache entry to
+// bound. where names the table, fn the program's function.
+func registrationHint(where string, fn *Location, per string) string {
+	at := fmt.Sprintf("%s at %s:%d", fn.Function, filepath.Base(fn.Script), fn.Line)
+	return fmt.Sprintf("the program's function %s is registered with a library, which keeps it in %s%s, one per registration, with everything it captures: each stays until it is removed through the library; keep what the registering call returns (an unsubscribe or dispose function, a token) and call or pass it back when what the callback serves is done (a connection's 'close', the end of a request), or register once and look up per-call state elsewhere", at, where, per)
+}
+
+// programCallback: l is a function of the program (not a scope guess, not
+// a library's or compiled code).
+func programCallback(l *Location) bool {
+	return programLocation(l) && l.Role == "" && l.Script != ""
+}
+
+// registeredCallback: the path from the holder to the suspect's objects
+// goes through one of the program's functions, held by the library's
+// entry (a mobx Reaction's onInvalidate_ closure): the entries are the
+// program's registrations.
+func registeredCallback(s *Suspect) bool {
+	h := s.Holder
+	if h == nil || h.Package == "" || s.valuePackage != h.Package || !programCallback(s.Location) {
+		return false
+	}
+	below := false
+	for _, st := range s.RetainerPath {
+		if st.ID == h.ID {
+			below = true
+			continue
+		}
+		if below && st.Type == "closure" {
+			return true
+		}
+	}
+	return false
+}
+
+// callOpenRe is a call's name and opening parenthesis (PubSub.subscribe(,
+// reaction().
+var callOpenRe = regexp.MustCompile(`[A-Za-z_$][\w$]*\s*\(`)
+
+// iterationCalls take a callback for the call itself, not to keep it.
+var iterationCalls = map[string]bool{"map": true, "forEach": true, "filter": true, "reduce": true, "some": true, "every": true,
+	"find": true, "findIndex": true, "sort": true, "then": true, "catch": true, "finally": true, "if": true, "for": true,
+	"while": true, "switch": true, "function": true, "return": true}
+
+// registeredAt is the statement that hands the program's callback at loc
+// to a call (PubSub.subscribe(topic, (msg, data) => {, or reaction( on
+// the line above its first argument): the innermost call still open where
+// the function starts, on its line or up to two lines above. nil when
+// there is none, or it is an array's or a promise's own method.
+func registeredAt(loc *Location, src Sources) *Statement {
+	if loc == nil || src == nil || loc.Line < 1 {
+		return nil
+	}
+	b, ok := src.Read(loc.Script)
+	if !ok {
+		return nil
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	if loc.Line > len(lines) {
+		return nil
+	}
+	depth := 0 // parentheses closed between a candidate call and the function
+	for i := loc.Line - 1; i >= 0 && i >= loc.Line-3; i-- {
+		line := lines[i]
+		end := len(line)
+		if i == loc.Line-1 && loc.Column > 0 && loc.Column-1 <= len(line) {
+			end = loc.Column - 1
+		}
+		for j := end - 1; j >= 0; j-- {
+			switch line[j] {
+			case ')':
+				depth++
+			case '(':
+				if depth > 0 {
+					depth--
+					continue
+				}
+				// The call still open at the function: its name.
+				m := callOpenRe.FindIndex(line[:j+1])
+				for _, mm := range callOpenRe.FindAllIndex(line[:j+1], -1) {
+					m = mm
+				}
+				if m == nil || m[1] != j+1 || commentBefore(line, m[0]) {
+					return nil
+				}
+				name := string(bytes.TrimSpace(bytes.TrimSuffix(line[m[0]:m[1]], []byte("("))))
+				if iterationCalls[name] {
+					return nil
+				}
+				return &Statement{Script: loc.Script, Line: i + 1, Column: m[0] + 1, Text: clipLine(line)}
+			}
+		}
+	}
+	return nil
 }

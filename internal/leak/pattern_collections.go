@@ -286,6 +286,9 @@ func collectionHint(s *Suspect, per string) string {
 	if h := mechanismHint(s, per); h != "" {
 		return h
 	}
+	if registeredCallback(s) {
+		return registrationHint(what[len("the "):]+" ("+s.Holder.Package+")", s.Location, per)
+	}
 	if weakHolder(s) {
 		return weakHint(s, per)
 	}

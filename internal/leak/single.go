@@ -73,6 +73,8 @@ type Accumulation struct {
 	key uint32 // snapshot id of what it reports (holder or object), for dedupe
 	// keyed: the key analysis explained the holder's keys (Suspect.keyed).
 	keyed bool
+	// registered: Suspect's registeredCallback.
+	registered bool
 
 	// scripts: see Suspect.
 	scripts []string
@@ -189,7 +191,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		sus[i].Rank = i + 1
 		s := &sus[i]
 		// One snapshot does not show that entries never leave: no removal.
-		sourceFacts{s.Holder, s.Class, s.RetainerPath, s.scripts, s.Pattern, s.keyed, &s.AddedAt, &s.Location, &s.Hint}.fill(opts.Sources, false)
+		sourceFacts{s.Holder, s.Class, s.RetainerPath, s.scripts, s.Pattern, s.keyed, s.registered, &s.AddedAt, &s.Location, &s.Hint}.fill(opts.Sources, false)
 		if in := sus[i].Inside; in != nil {
 			h := &Holder{Kind: in.Kind, Name: in.Property}
 			if in.Property == "" && s.Holder != nil {
@@ -257,7 +259,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	a := Accumulation{
 		Kind: kind, Pattern: s.Pattern, Class: s.Class, RootClass: s.RootClass, Holder: s.Holder,
 		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
-		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), scripts: s.scripts,
+		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), registered: registeredCallback(&s), scripts: s.scripts,
 	}
 	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep)
 	if total > 0 {

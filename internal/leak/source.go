@@ -279,9 +279,12 @@ type sourceFacts struct {
 	scripts []string
 	pattern Pattern
 	keyed   bool // the key analysis explained the holder's keys (keys*.go)
-	added   **Statement
-	loc     **Location
-	hint    *string
+	// registered: the entries are the program's callbacks kept by a
+	// library's table (registeredCallback).
+	registered bool
+	added      **Statement
+	loc        **Location
+	hint       *string
 }
 
 func (f sourceFacts) fill(src Sources, removal bool) {
@@ -289,6 +292,16 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	added := *f.added
 	if t := ttlHint(f.holder, f.scripts, src); t != "" {
 		*f.hint = t + "; " + *f.hint
+	}
+	if lib := *f.added; (lib == nil || lib.Library == nil && !programLocation(&Location{Script: lib.Script})) &&
+		programCallback(*f.loc) && (f.registered || f.pattern == PatternClosure) {
+		// The program's callback kept by a library's table: the call
+		// that handed it over (the library's own line, if found, under
+		// it).
+		if reg := registeredAt(*f.loc, src); reg != nil {
+			reg.Library = lib
+			*f.added, added = reg, reg
+		}
 	}
 	var clear string // the timer's clear, or what it misses
 	endings := false

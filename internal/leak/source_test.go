@@ -34,6 +34,9 @@ func TestAddedAt(t *testing.T) {
 		{"named-subscriber", "const unsubscribe = store.subscribe(check);", false},
 		// A library's deque: the program's push, not the deque's slot.
 		{"deque-history", "runs.push(entry);", false},
+		// The program's callback handed to a library: that call.
+		{"lib-pubsub", "const token = PubSub.subscribe('orders.' + client.account, (topic, event) => {", true},
+		{"lib-reaction", "this.disposeRate = reaction(", false},
 		// A memoizer's bound wrapper: the program's call of it.
 		{"lib-bound-memo", "const quote = priceBasket(req.items, ctx);", true},
 	} {
