@@ -79,15 +79,8 @@ var iterationCalls = map[string]bool{"map": true, "forEach": true, "filter": tru
 // the function starts, on its line or up to two lines above. nil when
 // there is none, or it is an array's or a promise's own method.
 func registeredAt(loc *Location, src Sources) *Statement {
-	if loc == nil || src == nil || loc.Line < 1 {
-		return nil
-	}
-	b, ok := src.Read(loc.Script)
+	lines, ok := locationLines(loc, src)
 	if !ok {
-		return nil
-	}
-	lines := bytes.Split(b, []byte("\n"))
-	if loc.Line > len(lines) {
 		return nil
 	}
 	depth := 0 // parentheses closed between a candidate call and the function

@@ -64,15 +64,8 @@ var timerAtRe = regexp.MustCompile(`(?:(?:const|let|var)\s+)?((?:this\s*\.\s*)?[
 // defined at loc (an arrow passed inline: setInterval(() => …) on the
 // line the callback starts), nil when that line starts none.
 func timerStartedAt(loc *Location, src Sources) *Statement {
-	if loc == nil || src == nil || loc.Line < 1 {
-		return nil
-	}
-	b, ok := src.Read(loc.Script)
+	lines, ok := locationLines(loc, src)
 	if !ok {
-		return nil
-	}
-	lines := bytes.Split(b, []byte("\n"))
-	if loc.Line > len(lines) {
 		return nil
 	}
 	line := lines[loc.Line-1]

@@ -67,3 +67,17 @@ func functionAbove(script string, lines [][]byte, line int) *Location {
 	}
 	return nil
 }
+
+// locationLines is the script of loc split into lines, when it can be read
+// and has loc's line.
+func locationLines(loc *Location, src Sources) ([][]byte, bool) {
+	if loc == nil || src == nil || loc.Line < 1 {
+		return nil, false
+	}
+	b, ok := src.Read(loc.Script)
+	if !ok {
+		return nil, false
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	return lines, loc.Line <= len(lines)
+}
