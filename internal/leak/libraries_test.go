@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
 )
 
 // TestLibraryScenarios: leaks inside (stand-ins for) widely used npm
@@ -431,5 +433,37 @@ func TestJSONLabelKeysItems(t *testing.T) {
 	h := m.hint("the dictionary priceBasket.cache")
 	if !strings.Contains(h, "(fields sku, qty, requestId, at, currency)") || !strings.Contains(h, "take a new value") || strings.Contains(h, "sku takes") {
 		t.Errorf("hint %q", h)
+	}
+}
+
+// TestUncalledRemoval: a library's registry that the program adds to and
+// whose own method that takes entries out (db.removeCollection) the
+// program never calls: the fix names that method. A child taking itself
+// out of its parent's set, or a private method, is not such a method.
+func TestUncalledRemoval(t *testing.T) {
+	paths := series(t, "lib-docdb", 3)
+	rep, err := Analyze(len(paths), func(i int) (*heapgraph.Graph, error) { return loadGraph(paths[i]) },
+		Options{Names: paths, Sources: LocalSources()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	if h := rep.Suspects[0].Hint; !strings.Contains(h, "takes entries out in its removeCollection()") || !strings.Contains(h, "nothing in the program calls db.removeCollection()") {
+		t.Errorf("hint %q", h)
+	}
+	src := textSources{
+		"/srv/node_modules/kit/index.js": "class Logger {\n  close() {\n    this._parent._children.delete(this);\n  }\n  _finish(s) {\n    this.open.delete(s);\n  }\n}\n",
+		"/srv/app.js":                    "const log = new Logger();\n",
+	}
+	own := []string{"/srv/app.js"}
+	child := &Statement{Script: "/srv/node_modules/kit/index.js", Line: 3, Text: "this._parent._children.delete(this);"}
+	if h := uncalledRemoval(&Holder{Kind: "Set", Name: "_children", OwnerName: "log"}, child, own, src); h != "" {
+		t.Errorf("a child's own close(): %q", h)
+	}
+	private := &Statement{Script: "/srv/node_modules/kit/index.js", Line: 6, Text: "this.open.delete(s);"}
+	if h := uncalledRemoval(&Holder{Kind: "Set", Name: "open", OwnerName: "log"}, private, own, src); h != "" {
+		t.Errorf("a private method: %q", h)
 	}
 }

@@ -380,11 +380,17 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	}
 	switch {
 	case st != nil && removal:
-		// Where entries leave says more than the general advice.
+		// Where entries leave says more than the general advice; a
+		// library's method that takes them out and that the program
+		// never calls says most.
+		rh := removalHint(st)
+		if u := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
+			rh = u
+		}
 		if strings.Contains(*f.hint, boundAdvice) {
-			*f.hint = strings.Replace(*f.hint, boundAdvice, removalHint(st)+", or bound it", 1)
+			*f.hint = strings.Replace(*f.hint, boundAdvice, rh+", or bound it", 1)
 		} else {
-			*f.hint += "; " + removalHint(st)
+			*f.hint += "; " + rh
 		}
 	case c == "":
 	case removal && strings.Contains(*f.hint, boundAdvice):

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -149,4 +150,38 @@ func sharesArg(list []byte, args map[string]bool) bool {
 		}
 	}
 	return false
+}
+
+// uncalledRemoval is the fix when the removal st is a library's (in its
+// script), in a method (db.removeCollection) that the program, which keeps
+// the library's object as h.OwnerName, never calls: "" otherwise.
+func uncalledRemoval(h *Holder, st *Statement, own []string, src Sources) string {
+	if h == nil || st == nil || programLocation(&Location{Script: st.Script}) || !identRe.MatchString(h.OwnerName) {
+		return ""
+	}
+	// The owner's own method, on its own field (this.collections.splice):
+	// not an entry taking itself out of its parent's (a child logger's
+	// close(): this._parent._children.delete(this)).
+	name, ok := fieldName(h)
+	if !ok || !regexp.MustCompile(`(?:^|[^\w$.])this\s*\.\s*`+regexp.QuoteMeta(name)+`\s*[.\[]`).MatchString(st.Text) {
+		return ""
+	}
+	fn := enclosingFunction(st, src)
+	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" || strings.HasPrefix(fn.Function, "_") {
+		// (A private method is the library's to call: the program ends
+		// entries through another one, span.end() for tracer._finish().)
+		return ""
+	}
+	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
+	var scripts []string
+	for _, sc := range append(slices.Clone(own), siblingsOf(own, src)...) {
+		if !strings.Contains(sc, "/node_modules/") && !slices.Contains(scripts, sc) {
+			scripts = append(scripts, sc)
+		}
+	}
+	if findStatement(call, scripts, src) != nil {
+		return ""
+	}
+	return fmt.Sprintf("the library takes entries out in its %s() (%s:%d: %s), and nothing in the program calls %s.%s(): call it when what each entry is for is done",
+		fn.Function, st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), h.OwnerName, fn.Function)
 }

@@ -37,6 +37,7 @@ func TestAddedAt(t *testing.T) {
 		// The program's callback handed to a library: that call.
 		{"lib-pubsub", "const token = PubSub.subscribe('orders.' + client.account, (topic, event) => {", true},
 		{"lib-reaction", "this.disposeRate = reaction(", false},
+		{"lib-docdb", "const ops = db.addCollection('ops_' + id);", true},
 		// A memoizer's bound wrapper: the program's call of it.
 		{"lib-bound-memo", "const quote = priceBasket(req.items, ctx);", true},
 	} {
