@@ -413,7 +413,7 @@ func analyzeToFile(ctx context.Context, env *Env, paths []string, out string) (s
 	}
 	rep, err := leak.Analyze(len(paths), func(i int) (*heapgraph.Graph, error) {
 		return loadGraph(ctx, env, paths[i], true, indexOptions{off: true}, nil) // each snapshot is analysed once
-	}, leak.Options{Names: names(paths)})
+	}, leak.Options{Names: names(paths), Work: watch.SnapshotWork(paths)})
 	if errors.Is(err, leak.ErrNotSameProcess) {
 		return "", fmt.Errorf("%w: %v", watch.ErrRenumbered, err)
 	}

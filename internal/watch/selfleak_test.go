@@ -46,7 +46,7 @@ func watchAndAnalyze(t *testing.T, script string, env ...string) []*leak.Report 
 					return nil, err
 				}
 				return heapgraph.Build(s, heapgraph.Options{})
-			}, leak.Options{Names: snaps})
+			}, leak.Options{Names: snaps, Work: SnapshotWork(snaps)})
 			if err != nil {
 				return "", err
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -228,4 +229,33 @@ func periodicFiles(dir string) []string {
 		out[i] = filepath.Join(dir, x.name)
 	}
 	return out
+}
+
+// SnapshotWork is the work done up to each of a target's snapshots (oldest
+// first) for a leak analysis, in seconds of the snapshots' times (when
+// each was written): a service's work follows the clock, and the agent's
+// timer can fire late on a busy machine, so its intervals are not equal.
+// nil when a time cannot be read or does not increase (then the analysis
+// takes the intervals as equal).
+func SnapshotWork(paths []string) []float64 {
+	if len(paths) < 2 {
+		return nil
+	}
+	work := make([]float64, len(paths))
+	var first time.Time
+	for i, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil
+		}
+		if i == 0 {
+			first = st.ModTime()
+			continue
+		}
+		work[i] = math.Round(st.ModTime().Sub(first).Seconds()*10) / 10 // tenths: the evidence quotes them
+		if work[i] <= work[i-1] {
+			return nil
+		}
+	}
+	return work
 }
