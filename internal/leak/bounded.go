@@ -462,7 +462,7 @@ func (a *Accumulation) WithinBound() bool { return a.Trim != nil && a.Trim.holds
 
 // entries is the holder's size: its entries when known, else the count.
 func (a *Accumulation) entries() int {
-	if a.Holder != nil && a.Holder.Entries > 0 && (a.Trim == nil || a.Trim.Created == "") {
+	if a.Holder != nil && a.Holder.Entries > 0 && (a.Trim == nil || a.Trim.Created == "" && a.Trim.Through == "") {
 		return a.Holder.Entries
 	}
 	return int(a.Count)

@@ -191,7 +191,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		sus[i].Rank = i + 1
 		s := &sus[i]
 		// One snapshot does not show that entries never leave: no removal.
-		sourceFacts{s.Holder, s.Class, s.RetainerPath, s.scripts, s.Pattern, s.keyed, s.registered, &s.AddedAt, &s.Location, &s.Hint}.fill(opts.Sources, false)
+		sourceFacts{s.Holder, s.Class, s.RetainerPath, s.scripts, s.Pattern, s.keyed, s.registered, s.Trim != nil, &s.AddedAt, &s.Location, &s.Hint}.fill(opts.Sources, false)
 		if in := sus[i].Inside; in != nil {
 			h := &Holder{Kind: in.Kind, Name: in.Property}
 			if in.Property == "" && s.Holder != nil {

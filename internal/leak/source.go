@@ -176,7 +176,13 @@ func addsPattern(h *Holder) *regexp.Regexp {
 // nameAdds matches a statement adding to the collection by its own name
 // (the last part of a dotted one: store.entries is added to as entries):
 // sessions.set(, this.queue.push(, hashMap[key] =.
-func nameAdds(h *Holder) *regexp.Regexp {
+func nameAdds(h *Holder) *regexp.Regexp { return nameAddsOf(h, true) }
+
+// nameAddsOf is nameAdds, with an Array's slots assigned by index
+// (records[i] = …) counted as additions only when index is set: in a
+// library's code that is as often an update in place (a store's
+// update(doc): this.data[pos] = doc) as an addition.
+func nameAddsOf(h *Holder, index bool) *regexp.Regexp {
 	name, ok := fieldName(h)
 	if !ok {
 		return nil
@@ -193,6 +199,9 @@ func nameAdds(h *Holder) *regexp.Regexp {
 	case "Set", "WeakSet":
 		return regexp.MustCompile(n + `\s*\.\s*add\s*\(`)
 	case "Array":
+		if !index {
+			return regexp.MustCompile(n + `\s*\.\s*(?:push|unshift|splice)\s*\(`)
+		}
 		// Or filled by index (records[i] = {...}): "=" as for a dictionary.
 		return regexp.MustCompile(n + `(?:\s*\.\s*(?:push|unshift|splice)\s*\(|\s*\[[^\]]+\]\s*=(?:[^=>]|$))`)
 	case "dictionary":
@@ -254,7 +263,13 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 	if h != nil && h.libScript != "" {
 		// A library's object whose own code fills its field
 		// (this.openSpans.add(span)): that statement, in its package.
-		if st := findStatement(nameAdds(h), []string{h.libScript}, src); st != nil {
+		// A library's own push first; its slots assigned by index only
+		// when it has none (a ring buffer's deque).
+		st := findStatement(nameAddsOf(h, false), []string{h.libScript}, src)
+		if st == nil {
+			st = findStatement(nameAdds(h), []string{h.libScript}, src)
+		}
+		if st != nil {
 			if call := programCall(h, st, own, src); call != nil {
 				return call
 			}
@@ -282,9 +297,12 @@ type sourceFacts struct {
 	// registered: the entries are the program's callbacks kept by a
 	// library's table (registeredCallback).
 	registered bool
-	added      **Statement
-	loc        **Location
-	hint       *string
+	// trimmed: the program trims the collection at a bound (Trim): no
+	// advice on where entries should leave.
+	trimmed bool
+	added   **Statement
+	loc     **Location
+	hint    *string
 }
 
 func (f sourceFacts) fill(src Sources, removal bool) {
@@ -368,7 +386,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			break
 		}
 	}
-	if f.pattern != PatternCollection && f.pattern != PatternClosure {
+	if f.pattern != PatternCollection && f.pattern != PatternClosure || f.trimmed {
 		return
 	}
 	st := removedAt(f.holder, added, f.scripts, src)

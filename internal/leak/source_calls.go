@@ -27,7 +27,10 @@ func programCall(h *Holder, lib *Statement, own []string, src Sources) *Statemen
 	if h == nil || lib == nil || !identRe.MatchString(h.OwnerName) {
 		return nil
 	}
-	methods, adds := libraryMethods(nameAdds(h), lib.Script, src)
+	methods, adds := libraryMethods(nameAddsOf(h, false), lib.Script, src)
+	if len(methods) == 0 {
+		methods, adds = libraryMethods(nameAdds(h), lib.Script, src)
+	}
 	if len(methods) == 0 {
 		return nil
 	}
