@@ -485,3 +485,29 @@ const answers = new LRUCache(1500);
 		t.Errorf("bound %d, want 1500", v)
 	}
 }
+
+// TestDequeOneSnapshot: the last snapshot alone of a library's deque that
+// the program trims through its own API (ok-deque-history.js) is big by
+// design: counted in entries (7,500), not its array's slots (8,192), with
+// no advice on where entries should leave.
+func TestDequeOneSnapshot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs node")
+	}
+	paths := series(t, "ok-deque-history", 3)
+	g, err := loadGraph(paths[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{Name: "s3", Sources: LocalSources()})
+	for _, a := range rep.Suspects {
+		if a.Holder == nil || a.Holder.Package != "tiny-deque" {
+			continue
+		}
+		if !a.WithinBound() || !strings.Contains(a.Hint, "big by design") || strings.Contains(a.Hint, "neither") {
+			t.Errorf("within bound %v, hint %q", a.WithinBound(), a.Hint)
+		}
+		return
+	}
+	t.Fatalf("no accumulation in the deque: %+v", rep.Suspects)
+}
