@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/leakhound/leakhound/internal/heapgraph"
 )
 
 // TestLibraryScenarios: leaks inside (stand-ins for) widely used npm
@@ -441,9 +439,7 @@ func TestJSONLabelKeysItems(t *testing.T) {
 // program never calls: the fix names that method. A child taking itself
 // out of its parent's set, or a private method, is not such a method.
 func TestUncalledRemoval(t *testing.T) {
-	paths := series(t, "lib-docdb", 3)
-	rep, err := Analyze(len(paths), func(i int) (*heapgraph.Graph, error) { return loadGraph(paths[i]) },
-		Options{Names: paths, Sources: LocalSources()})
+	rep, err := seriesReport(t, "lib-docdb")
 	if err != nil {
 		t.Fatal(err)
 	}
