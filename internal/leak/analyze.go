@@ -281,7 +281,9 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	}
 	for i := range sus {
 		s := &sus[i]
-		sourceFacts{s.Holder, s.Class, s.RetainerPath, s.scripts, s.Pattern, s.keyed(), registeredCallback(s), false, &s.AddedAt, &s.Location, &s.Hint}.fill(opts.Sources, true)
+		sourceFacts{holder: s.Holder, class: s.Class, path: s.RetainerPath, scripts: s.scripts, pattern: s.Pattern,
+			keyed: s.keyed(), registered: registeredCallback(s), listenerPackage: s.listenerPackage,
+			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint}.fill(opts.Sources, true)
 	}
 	// How many collections share a holder's path shape, per snapshot (or,
 	// for the values of one Map, how many values it has): a group of

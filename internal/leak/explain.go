@@ -144,6 +144,9 @@ func (x *explainer) explain(s *Suspect) {
 		}
 	}
 	s.Location = x.location(rep)
+	if s.Pattern == PatternEventListener && s.Location != nil {
+		s.listenerPackage = libraryPackage(s.Location.Script)
+	}
 	stuck := "" // the queue of resolve functions stuck async calls wait on
 	if s.Pattern == PatternClosure || s.Pattern == PatternCollection && !s.collection {
 		// The resolve function of a promise an async function awaits,

@@ -56,6 +56,10 @@ func TestLibraryScenarios(t *testing.T) {
 			[]string{"is registered with a library, which keeps it in", "(tiny-pubsub)"}, []string{"compiled code", "an LRU"}},
 		{"lib-reaction", PatternCollection, "CartView", "", true,
 			[]string{"is registered with a library", "CartView has a dispose() method"}, []string{"an LRU"}},
+		// A library's object that adds its own listener to a shared
+		// emitter when it is made, one per request.
+		{"lib-env-per-call", PatternEventListener, "Environment", "", true,
+			[]string{"'update'"}, nil},
 		// A memoizer that binds its cache into the function it returns,
 		// keyed by JSON with a request id and time: named by the variable
 		// the program keeps the function in; those two fields named.
@@ -461,5 +465,23 @@ func TestUncalledRemoval(t *testing.T) {
 	private := &Statement{Script: "/srv/node_modules/kit/index.js", Line: 6, Text: "this.open.delete(s);"}
 	if h := uncalledRemoval(&Holder{Kind: "Set", Name: "open", OwnerName: "log"}, private, own, src); h != "" {
 		t.Errorf("a private method: %q", h)
+	}
+}
+
+// TestListenerPerObject: listeners a library's object adds to a shared
+// emitter when it is made (a template Environment on one loader): the fix
+// is to make one, and the program's new is added at.
+func TestListenerPerObject(t *testing.T) {
+	rep, err := seriesReport(t, "lib-env-per-call")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no suspect")
+	}
+	s := rep.Suspects[0]
+	if !strings.Contains(s.Hint, "each Environment (tiny-templates) adds its own listener to the emitter when it is made") ||
+		!strings.Contains(s.Hint, "make one Environment at startup and reuse it") {
+		t.Errorf("hint %q", s.Hint)
 	}
 }

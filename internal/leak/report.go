@@ -147,6 +147,9 @@ type Suspect struct {
 	// valuePackage is the npm package whose code made the leaked
 	// objects (their class's or their code's), "" for the program's.
 	valuePackage string
+	// listenerPackage: the listeners are a library's own functions (in its
+	// package), added by its objects, not by the program.
+	listenerPackage string
 	// pendingSlot: the entries keep the resolve (or reject) function of a
 	// promise still pending in this property ("PendingCall.resolve").
 	pendingSlot string

@@ -75,6 +75,8 @@ type Accumulation struct {
 	keyed bool
 	// registered: Suspect's registeredCallback.
 	registered bool
+	// listenerPackage: Suspect's listenerPackage.
+	listenerPackage string
 
 	// scripts: see Suspect.
 	scripts []string
@@ -191,7 +193,9 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		sus[i].Rank = i + 1
 		s := &sus[i]
 		// One snapshot does not show that entries never leave: no removal.
-		sourceFacts{s.Holder, s.Class, s.RetainerPath, s.scripts, s.Pattern, s.keyed, s.registered, s.Trim != nil, &s.AddedAt, &s.Location, &s.Hint}.fill(opts.Sources, false)
+		sourceFacts{holder: s.Holder, class: s.Class, path: s.RetainerPath, scripts: s.scripts, pattern: s.Pattern,
+			keyed: s.keyed, registered: s.registered, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage,
+			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint}.fill(opts.Sources, false)
 		if in := sus[i].Inside; in != nil {
 			h := &Holder{Kind: in.Kind, Name: in.Property}
 			if in.Property == "" && s.Holder != nil {
@@ -259,7 +263,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	a := Accumulation{
 		Kind: kind, Pattern: s.Pattern, Class: s.Class, RootClass: s.RootClass, Holder: s.Holder,
 		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
-		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), registered: registeredCallback(&s), scripts: s.scripts,
+		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), registered: registeredCallback(&s), listenerPackage: s.listenerPackage, scripts: s.scripts,
 	}
 	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep)
 	if total > 0 {

@@ -300,9 +300,12 @@ type sourceFacts struct {
 	// trimmed: the program trims the collection at a bound (Trim): no
 	// advice on where entries should leave.
 	trimmed bool
-	added   **Statement
-	loc     **Location
-	hint    *string
+	// listenerPackage: the listeners are this package's own functions
+	// (Suspect.listenerPackage).
+	listenerPackage string
+	added           **Statement
+	loc             **Location
+	hint            *string
 }
 
 func (f sourceFacts) fill(src Sources, removal bool) {
@@ -335,6 +338,16 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// (Which of its endings misses the clear says more than that a
 		// disposal method exists and is called.)
 		*f.hint = calledDisposer(*f.hint, f.scripts, src)
+	}
+	if f.pattern == PatternEventListener && f.listenerPackage != "" && added == nil {
+		// A library's object that adds its own listener to a shared
+		// emitter when it is made (a template Environment on one
+		// loader): the program makes one per call.
+		if mk := findStatement(newPattern(f.class), f.scripts, src); mk != nil && programLocation(&Location{Script: mk.Script}) {
+			*f.added, added = mk, mk
+			*f.hint = fmt.Sprintf("each %s (%s) adds its own listener to the emitter when it is made, and nothing removes it: make one %s at startup and reuse it, not one per request or call (%s:%d makes them)",
+				f.class, f.listenerPackage, f.class, filepath.Base(mk.Script), mk.Line) + "; " + *f.hint
+		}
 	}
 	if f.pattern == PatternEventListener {
 		var on *Statement
@@ -717,4 +730,14 @@ func (x *explainer) programScripts(loc *Location, raw []rawStep) []string {
 		}
 	}
 	return out
+}
+
+// newPattern matches the creation of an object of class class (new
+// Environment(, new nunjucks.Environment(); nil for a class the source
+// cannot spell.
+func newPattern(class string) *regexp.Regexp {
+	if !identRe.MatchString(class) {
+		return nil
+	}
+	return regexp.MustCompile(`\bnew\s+(?:[A-Za-z_$][\w$]*\s*\.\s*)*` + regexp.QuoteMeta(class) + `\s*\(`)
 }

@@ -38,6 +38,9 @@ func TestAddedAt(t *testing.T) {
 		{"lib-pubsub", "const token = PubSub.subscribe('orders.' + client.account, (topic, event) => {", true},
 		{"lib-reaction", "this.disposeRate = reaction(", false},
 		{"lib-docdb", "const ops = db.addCollection('ops_' + id);", true},
+		// A library's object that adds its own listener when made: the
+		// program's new.
+		{"lib-env-per-call", "const env = new templates.Environment(loader);", true},
 		// A memoizer's bound wrapper: the program's call of it.
 		{"lib-bound-memo", "const quote = priceBasket(req.items, ctx);", true},
 	} {
