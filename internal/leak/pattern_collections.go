@@ -315,7 +315,7 @@ func collectionHint(s *Suspect, per string) string {
 		if h.Owner != "" {
 			fn = h.Owner + "." + fn
 		}
-		return fmt.Sprintf("%s, a function %s memoizes, keeps a result per distinct argument in %s, which %s%s: give the memoizer a maximum when you wrap the function (its max or maxSize option, and an age limit), or build its key from values of a small, fixed set (not ids or timestamps)", fn, h.Package, h.Name, grows, per)
+		return fmt.Sprintf("%s, a function %s memoizes, keeps a result per distinct argument in %s, which %s%s: give the memoizer a maximum when you wrap the function (its max or maxSize option, and an age limit; one that has none cannot be bounded, so use one that has, or a bounded cache of your own), or build its key from values of a small, fixed set (not ids or timestamps)", fn, h.Package, h.Name, grows, per)
 	}
 	if s.settled && !s.single {
 		return settledHint(s, per)

@@ -172,8 +172,12 @@ func missedEndings(cl *Statement, clear string, src Sources) string {
 	if len(missed) == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%s is called in %s() (%s:%d) only; %s also end%s the object without it: clear the timer there too, or in the one place every ending goes through",
-		clear, fn.Function, filepath.Base(cl.Script), cl.Line, strings.Join(missed, " and "), map[bool]string{true: "s", false: ""}[len(missed) == 1])
+	verb := "end"
+	if len(missed) == 1 {
+		verb = "ends"
+	}
+	return fmt.Sprintf("%s is called in %s() (%s:%d) only; %s also %s the object without it: clear the timer there too, or in the one place every ending goes through",
+		clear, fn.Function, filepath.Base(cl.Script), cl.Line, strings.Join(missed, " and "), verb)
 }
 
 // classHeadRe is the head of a class, or of an object literal of methods.
