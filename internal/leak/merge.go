@@ -170,6 +170,23 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			out = append(out, sus[i])
 		}
 	}
+	// Only a suspect that no other contains adds its own size.
+	sameHolder := func(i, r int) bool {
+		// The WeakMap's values are separate objects the key's holder
+		// keeps: its bytes, added once.
+		return !through[i] && parent[i] == r || weak[i] && r != i
+	}
+	// The share of each such part's bytes that are fields of its root's
+	// objects (a timestamp per delivery record, a record's body string)
+	// is in the root's retained size already, whatever path the part's
+	// representative took: measured for all parts in one pass.
+	var asks []shareAsk
+	for i := range sus {
+		if r := root(i); r != i && sameHolder(i, r) && sus[i].shape != noShape {
+			asks = append(asks, shareAsk{part: i, shape: sus[i].shape, class: g.ClassIndex(sus[r].rep)})
+		}
+	}
+	inside := ex.insideShares(asks, len(sus), shapes, loose)
 	for i := range sus {
 		r := root(i)
 		if r == i {
@@ -191,21 +208,8 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			// collection explains them.
 			explains[t] = i
 		}
-		// Only a suspect that no other contains adds its own size.
-		sameHolder := !through[i] && parent[i] == r
-		if weak[i] && r != i {
-			// The WeakMap's values are separate objects the key's
-			// holder keeps: its bytes, added once.
-			sameHolder = true
-		}
-		// The share of the part's bytes that are fields of the other
-		// part's objects (a timestamp per delivery record, a record's
-		// body string) is in its retained size already, whatever path
-		// the part's representative took.
-		outside := 1.0
-		if sameHolder {
-			outside = 1 - ex.insideShare(from, into, shapes, loose)
-		}
+		sameHolder := sameHolder(i, r)
+		outside := 1 - inside[i]
 		for k := range into.RetainedSize {
 			if k >= len(from.RetainedSize) {
 				break
@@ -422,37 +426,57 @@ func localize(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []uint3
 // functionClass: the class of a function (DevTools names closures "f()").
 func functionClass(name string) bool { return strings.HasSuffix(name, "()") }
 
-// insideShare is the share of the bytes of part's objects (every object of
-// its shape in the last snapshot) that lie within an object of into's
-// class: one of their dominators, a few steps up, is of that class, so
-// their bytes are in into's retained size. A representative alone would
-// not do: the one a part shows may sit elsewhere (a message in a bounded
-// backlog) while most of its objects are fields of the leaked sessions.
-func (x *explainer) insideShare(part, into *Suspect, shapes, loose []uint32) float64 {
-	g := x.g
-	if part.shape == noShape || into.rep >= uint32(len(shapes)) {
-		return 0
+// shareAsk asks what share of the bytes of part's objects (every object
+// of its shape in the last snapshot) lies within an object of class.
+type shareAsk struct {
+	part         int
+	shape, class uint32
+}
+
+// insideShares answers asks in one pass over the nodes: by suspect index
+// (n of them), the share of the bytes of the part's objects that lie within
+// an object of the asked class (one of their dominators, a few steps up),
+// so that those bytes are in that object's retained size. A representative
+// alone would not do: the one a part shows may sit elsewhere (a message in
+// a bounded backlog) while most of its objects are fields of the leaked
+// sessions.
+func (x *explainer) insideShares(asks []shareAsk, n int, shapes, loose []uint32) []float64 {
+	share := make([]float64, n)
+	if len(asks) == 0 {
+		return share
 	}
-	c := g.ClassIndex(into.rep)
-	var in, all uint64
+	g := x.g
+	byShape := map[uint32][]int{} // loose shape -> asks
+	for k, a := range asks {
+		byShape[a.shape] = append(byShape[a.shape], k)
+	}
+	in, all := make([]uint64, len(asks)), make([]uint64, len(asks))
 	for v, sh := range shapes {
-		if int(sh) >= len(loose) || loose[sh] != part.shape {
+		if int(sh) >= len(loose) {
+			continue
+		}
+		ks, ok := byShape[loose[sh]]
+		if !ok {
 			continue
 		}
 		u := uint32(v)
-		if d := g.Dominator(u); int(shapes[d]) < len(loose) && loose[shapes[d]] == part.shape {
+		if d := g.Dominator(u); int(shapes[d]) < len(loose) && loose[shapes[d]] == loose[sh] {
 			continue // within another of the part's objects: counted there
 		}
 		b := g.RetainedSize(u)
-		all += b
-		if g.ClassIndex(u) != c && x.within(u, c) {
-			in += b
+		for _, k := range ks {
+			all[k] += b
+			if c := asks[k].class; g.ClassIndex(u) != c && x.within(u, c) {
+				in[k] += b
+			}
 		}
 	}
-	if all == 0 {
-		return 0
+	for k, a := range asks {
+		if all[k] > 0 {
+			share[a.part] = float64(in[k]) / float64(all[k])
+		}
 	}
-	return float64(in) / float64(all)
+	return share
 }
 
 // within reports whether one of v's dominators, a few steps up, is of
