@@ -621,6 +621,18 @@ func findStatement(re *regexp.Regexp, own []string, src Sources) *Statement {
 	return search(siblingsOf(own, src))
 }
 
+// programScripts are the scripts and those beside them (siblingsOf) that
+// are the program's, not installed packages': where its calls are.
+func programScripts(own []string, src Sources) []string {
+	var scripts []string
+	for _, sc := range append(slices.Clone(own), siblingsOf(own, src)...) {
+		if !strings.Contains(sc, "/node_modules/") && !slices.Contains(scripts, sc) {
+			scripts = append(scripts, sc)
+		}
+	}
+	return scripts
+}
+
 // siblingsOf are the scripts beside the given ones (src.Siblings), each
 // once: where a statement is looked for when the scripts themselves do
 // not have it.

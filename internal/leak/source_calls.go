@@ -39,28 +39,36 @@ func programCall(h *Holder, lib *Statement, own []string, src Sources) *Statemen
 		quoted[i] = regexp.QuoteMeta(m) // $ is a name's letter
 	}
 	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*(?:` + strings.Join(quoted, "|") + `)\s*\(`)
+	best := deepestCall(call, nil, programScripts(own, src), src)
+	if best != nil {
+		best.Library = adds
+	}
+	return best
+}
+
+// deepestCall is the line matching call in scripts that is made the most
+// deeply inside a function (a request handler's, not a setup line's),
+// Others counting the rest; lines matching skip (a declaration) and calls
+// at a module's top level do not count.
+func deepestCall(call, skip *regexp.Regexp, scripts []string, src Sources) *Statement {
 	var best *Statement
 	bestDepth, n := -1, 0
-	// The program's scripts only: the call is the program's.
-	var scripts []string
-	for _, sc := range append(slices.Clone(own), siblingsOf(own, src)...) {
-		if !strings.Contains(sc, "/node_modules/") && !slices.Contains(scripts, sc) {
-			scripts = append(scripts, sc)
-		}
-	}
 	matchLines(call, scripts, src, func(sc string, lines [][]byte, i int, loc []int) {
-		if !insideFunction(lines, i) {
+		if skip != nil && skip.Match(lines[i]) || !insideFunction(lines, i) {
 			return
 		}
 		n++
 		if depth := indentOf(lines[i]); depth > bestDepth {
-			best = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
+			col := loc[0]
+			if !isIdentByte(lines[i][col]) {
+				col++ // the match starts at the character before the call
+			}
+			best = &Statement{Script: sc, Line: i + 1, Column: col + 1, Text: clipLine(lines[i])}
 			bestDepth = depth
 		}
 	})
 	if best != nil {
 		best.Others = n - 1
-		best.Library = adds
 	}
 	return best
 }
@@ -164,32 +172,7 @@ func wrapperCall(h *Holder, own []string, src Sources) *Statement {
 	n := regexp.QuoteMeta(h.OwnerName)
 	call := regexp.MustCompile(`(?:^|[^\w$])(?:[\w$]+\s*\.\s*)?` + n + `\s*\(`)
 	decl := regexp.MustCompile(`\b(?:function\s*\*?\s*|async\s+)` + n + `\s*\(|^\s*(?:static\s+)?(?:async\s+)?` + n + `\s*\([^)]*\)\s*\{`)
-	var scripts []string
-	for _, sc := range append(slices.Clone(own), siblingsOf(own, src)...) {
-		if !strings.Contains(sc, "/node_modules/") && !slices.Contains(scripts, sc) {
-			scripts = append(scripts, sc)
-		}
-	}
-	var best *Statement
-	bestDepth, n2 := -1, 0
-	matchLines(call, scripts, src, func(sc string, lines [][]byte, i int, loc []int) {
-		if decl.Match(lines[i]) || !insideFunction(lines, i) {
-			return
-		}
-		n2++
-		if depth := indentOf(lines[i]); depth > bestDepth {
-			col := loc[0]
-			if !isIdentByte(lines[i][col]) {
-				col++ // the match starts at the character before the call
-			}
-			best = &Statement{Script: sc, Line: i + 1, Column: col + 1, Text: clipLine(lines[i])}
-			bestDepth = depth
-		}
-	})
-	if best != nil {
-		best.Others = n2 - 1
-	}
-	return best
+	return deepestCall(call, decl, programScripts(own, src), src)
 }
 
 func isIdentByte(c byte) bool {

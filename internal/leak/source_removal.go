@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -173,13 +172,7 @@ func uncalledRemoval(h *Holder, st *Statement, own []string, src Sources) string
 		return ""
 	}
 	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
-	var scripts []string
-	for _, sc := range append(slices.Clone(own), siblingsOf(own, src)...) {
-		if !strings.Contains(sc, "/node_modules/") && !slices.Contains(scripts, sc) {
-			scripts = append(scripts, sc)
-		}
-	}
-	if findStatement(call, scripts, src) != nil {
+	if findStatement(call, programScripts(own, src), src) != nil {
 		return ""
 	}
 	return fmt.Sprintf("the library takes entries out in its %s() (%s:%d: %s), and nothing in the program calls %s.%s(): call it when what each entry is for is done",
