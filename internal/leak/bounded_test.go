@@ -171,28 +171,16 @@ func TestBoundedScenarios(t *testing.T) {
 			t.Errorf("%s: %d suspects, notes %q", c.name, len(rep.Suspects), rep.Notes)
 		}
 	}
-	rep, err := seriesReport(t, "trim-unreached")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Suspects) == 0 {
-		t.Fatal("trim-unreached: no suspect")
-	}
-	top := rep.Suspects[0]
+	rep, top := seriesTop(t, "trim-unreached")
 	if !strings.Contains(top.Evidence, "trims it past MAX_RECENT (200), yet it holds") || !strings.Contains(top.Hint, "never brought it back to 200") {
 		t.Errorf("trim-unreached: evidence %q, hint %q", top.Evidence, top.Hint)
 	}
 	// A trim against a field that is undefined (the setting is spelled
 	// max-events in the configuration): it never runs, and the fix says
 	// why and names the setting.
-	rep, err = seriesReport(t, "trim-undefined")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Suspects) != 1 {
+	if rep, top = seriesTop(t, "trim-undefined"); len(rep.Suspects) != 1 {
 		t.Fatalf("trim-undefined: %d suspects, want the lists of one Map as one", len(rep.Suspects))
 	}
-	top = rep.Suspects[0]
 	if !strings.Contains(top.Evidence, "this.maxEvents is undefined in the heap: the trim never runs") ||
 		!strings.Contains(top.Hint, "a comparison with undefined is always false") ||
 		!strings.Contains(top.Hint, "trim-undefined.json sets max-events, spelled differently from maxEvents") ||

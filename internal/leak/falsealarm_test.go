@@ -70,6 +70,20 @@ func seriesReport(t *testing.T, name string) (*Report, error) {
 	return rep, nil
 }
 
+// seriesTop is seriesReport's report and its first suspect, failing the
+// test when it has none.
+func seriesTop(t *testing.T, name string) (*Report, Suspect) {
+	t.Helper()
+	rep, err := seriesReport(t, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Suspects) == 0 {
+		t.Fatalf("%s: no suspect", name)
+	}
+	return rep, rep.Suspects[0]
+}
+
 // corpusRuns analyses every program of names as a 3-snapshot series, two
 // programs at a time (the machine is shared), and returns which fail the
 // gate, with a line per program for the log.

@@ -248,11 +248,7 @@ func TestLoaderRecords(t *testing.T) {
 // library memoizes); the statement that adds and the one that makes the
 // key are the library's, and the fix says what the program can change.
 func TestLibraryModuleCache(t *testing.T) {
-	rep, err := seriesReport(t, "lib-module-cache")
-	if err != nil || len(rep.Suspects) == 0 {
-		t.Fatal(err, "no suspect")
-	}
-	s := rep.Suspects[0]
+	_, s := seriesTop(t, "lib-module-cache")
 	h := s.Holder
 	if s.Pattern != PatternCollection || h == nil || h.Name != "formatters" || h.Package != "tiny-format" || h.OwnerName != "" {
 		t.Fatalf("%s %s, holder %+v: want the Map formatters of tiny-format", s.Pattern, s.Class, h)
@@ -286,11 +282,7 @@ func TestKeyStatement(t *testing.T) {
 // the last snapshot and dominates it, so peers are not leak roots), and
 // added at is the call that starts the timer.
 func TestHeartbeatRearm(t *testing.T) {
-	rep, err := seriesReport(t, "heartbeat-rearm")
-	if err != nil || len(rep.Suspects) == 0 {
-		t.Fatal(err, "no suspect")
-	}
-	s := rep.Suspects[0]
+	_, s := seriesTop(t, "heartbeat-rearm")
 	if s.Pattern != PatternTimer || s.Class != "Peer" || s.NewObjects != 600 {
 		t.Errorf("%s %s, %d new objects: want a timer keeping 600 new Peers", s.Pattern, s.Class, s.NewObjects)
 	}
@@ -310,11 +302,7 @@ func TestHeartbeatRearm(t *testing.T) {
 // (tracker.start), through the library's statement; the fix points into
 // the library, at the statement that deletes.
 func TestLibraryUnfinishedJobs(t *testing.T) {
-	rep, err := seriesReport(t, "lib-unfinished-jobs")
-	if err != nil || len(rep.Suspects) == 0 {
-		t.Fatal(err, "no suspect")
-	}
-	s := rep.Suspects[0]
+	_, s := seriesTop(t, "lib-unfinished-jobs")
 	if s.Pattern != PatternCollection || s.Holder == nil || s.Holder.Name != "running" || s.Holder.Package != "tiny-jobs" {
 		t.Fatalf("%s %s, holder %+v: want JobTracker.running of tiny-jobs", s.Pattern, s.Class, s.Holder)
 	}
@@ -384,10 +372,7 @@ func TestRemovesPattern(t *testing.T) {
 // are a pool that lives for ever: one suspect named after the WeakMap,
 // added at the Map's set, and a fix that does not suggest a WeakMap.
 func TestWeakMapValuesOfPool(t *testing.T) {
-	rep, err := seriesReport(t, "weakmap-pool")
-	if err != nil || len(rep.Suspects) == 0 {
-		t.Fatal(err, "no suspect")
-	}
+	rep, _ := seriesTop(t, "weakmap-pool")
 	if len(rep.Suspects) != 1 {
 		t.Errorf("%d suspects, want 1 (the values of one WeakMap)", len(rep.Suspects))
 	}
@@ -443,14 +428,8 @@ func TestJSONLabelKeysItems(t *testing.T) {
 // program never calls: the fix names that method. A child taking itself
 // out of its parent's set, or a private method, is not such a method.
 func TestUncalledRemoval(t *testing.T) {
-	rep, err := seriesReport(t, "lib-docdb")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Suspects) == 0 {
-		t.Fatal("no suspect")
-	}
-	if h := rep.Suspects[0].Hint; !strings.Contains(h, "takes entries out in its removeCollection()") || !strings.Contains(h, "nothing in the program calls db.removeCollection()") {
+	_, s := seriesTop(t, "lib-docdb")
+	if h := s.Hint; !strings.Contains(h, "takes entries out in its removeCollection()") || !strings.Contains(h, "nothing in the program calls db.removeCollection()") {
 		t.Errorf("hint %q", h)
 	}
 	src := textSources{
@@ -472,14 +451,7 @@ func TestUncalledRemoval(t *testing.T) {
 // emitter when it is made (a template Environment on one loader): the fix
 // is to make one, and the program's new is added at.
 func TestListenerPerObject(t *testing.T) {
-	rep, err := seriesReport(t, "lib-env-per-call")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rep.Suspects) == 0 {
-		t.Fatal("no suspect")
-	}
-	s := rep.Suspects[0]
+	_, s := seriesTop(t, "lib-env-per-call")
 	if !strings.Contains(s.Hint, "each Environment (tiny-templates) adds its own listener to the emitter when it is made") ||
 		!strings.Contains(s.Hint, "make one Environment at startup and reuse it") {
 		t.Errorf("hint %q", s.Hint)

@@ -100,9 +100,10 @@ func registeredAt(loc *Location, src Sources) *Statement {
 					continue
 				}
 				// The call still open at the function: its name.
-				m := callOpenRe.FindIndex(line[:j+1])
-				for _, mm := range callOpenRe.FindAllIndex(line[:j+1], -1) {
-					m = mm
+				// (The last match: the call that ends at the parenthesis.)
+				var m []int
+				if all := callOpenRe.FindAllIndex(line[:j+1], -1); len(all) > 0 {
+					m = all[len(all)-1]
 				}
 				if m == nil || m[1] != j+1 || commentBefore(line, m[0]) {
 					return nil

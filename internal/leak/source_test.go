@@ -399,10 +399,7 @@ app.get('/r/:id', async (req, res) => {
 // line, in a series and in one snapshot (where the Map's entries are the
 // room Sets, and the count is the clients in them).
 func TestRoomIndex(t *testing.T) {
-	rep, err := seriesReport(t, "room-index")
-	if err != nil || len(rep.Suspects) == 0 {
-		t.Fatal(err, "no suspect")
-	}
+	rep, _ := seriesTop(t, "room-index")
 	want := "also goes into this.members (line 26), and leaves only that one, at room-index.js:36 (this.members.delete(client))"
 	if s := rep.Suspects[0]; s.Class != "Client" || !strings.Contains(s.Hint, want) {
 		t.Errorf("series: %s %s, hint %q: want %q", s.Pattern, s.Class, s.Hint, want)
@@ -421,11 +418,7 @@ func TestRoomIndex(t *testing.T) {
 // TestReboundOff: listeners removed with a second .bind() stay; the fix
 // names the removing line, and added at is the .on it fails to undo.
 func TestReboundOff(t *testing.T) {
-	rep, err := seriesReport(t, "rebound-off")
-	if err != nil || len(rep.Suspects) == 0 {
-		t.Fatal(err, "no suspect")
-	}
-	s := rep.Suspects[0]
+	_, s := seriesTop(t, "rebound-off")
 	if s.Pattern != PatternEventListener || !strings.Contains(s.Hint, "rebound-off.js:23 removes a function it makes right there (feed.off('price', this.onPrice.bind(this)))") ||
 		!strings.Contains(s.Hint, "the bound this.onPrice") {
 		t.Errorf("%s %s, hint %q", s.Pattern, s.Class, s.Hint)
@@ -487,11 +480,7 @@ function getProduct(id) {
 // TestURLKeys: a Map keyed by method and raw URL; the fix names the
 // routes the URLs fall into and the line that makes the key.
 func TestURLKeys(t *testing.T) {
-	rep, err := seriesReport(t, "url-keys")
-	if err != nil || len(rep.Suspects) == 0 {
-		t.Fatal(err, "no suspect")
-	}
-	s := rep.Suspects[0]
+	_, s := seriesTop(t, "url-keys")
 	for _, want := range []string{"the keys of the Map statsByEndpoint are request URLs with ids or query strings", "key it by the route (", "its key is made at", "const key = method + ' ' + url;"} {
 		if !strings.Contains(s.Hint, want) {
 			t.Errorf("hint %q: want %q", s.Hint, want)
@@ -596,11 +585,7 @@ func TestTimerClear(t *testing.T) {
 // path drains: a closure suspect with the array as holder, its push as
 // added at, and where the callbacks leave it in the fix.
 func TestUndoOnError(t *testing.T) {
-	rep, err := seriesReport(t, "undo-on-error")
-	if err != nil || len(rep.Suspects) == 0 {
-		t.Fatal(err, "no suspect")
-	}
-	s := rep.Suspects[0]
+	_, s := seriesTop(t, "undo-on-error")
 	if s.Pattern != PatternClosure || s.Holder == nil || s.Holder.Name != "undo" || s.Holder.Kind != "Array" {
 		t.Fatalf("%s %s, holder %+v: want closures in the Array undo", s.Pattern, s.Class, s.Holder)
 	}
