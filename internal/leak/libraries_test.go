@@ -457,3 +457,17 @@ func TestListenerPerObject(t *testing.T) {
 		t.Errorf("hint %q", s.Hint)
 	}
 }
+
+// TestRegisteredOneSnapshot: the program's callbacks in a library's
+// table of tables (a pub/sub's topics, each a dictionary of subscribers),
+// in one snapshot: the subscribers are counted, not the topics, and the
+// fix is to undo each registration, not to bound a cache.
+func TestRegisteredOneSnapshot(t *testing.T) {
+	s := lastSnapshotReport(t, "lib-pubsub").Suspects[0]
+	if s.Class != "FeedClient" || s.Count != 1500 || s.Inside == nil || s.Inside.Count != 1500 {
+		t.Errorf("%s, count %d, inside %+v: want 1,500 FeedClients in the topics' dictionaries", s.Class, s.Count, s.Inside)
+	}
+	if !strings.Contains(s.Hint, "is registered with a library, which keeps it in dictionary messages (tiny-pubsub)") {
+		t.Errorf("hint %q", s.Hint)
+	}
+}

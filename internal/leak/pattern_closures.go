@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strings"
 )
 
 // closureHint is the fix for a PatternClosure suspect; per is its count range.
@@ -44,24 +45,40 @@ func programCallback(l *Location) bool {
 
 // registeredCallback: the path from the holder to the suspect's objects
 // goes through one of the program's functions, held by the library's
-// entry (a mobx Reaction's onInvalidate_ closure): the entries are the
-// program's registrations.
+// entry (a mobx Reaction's onInvalidate_ closure) or by the library's
+// table itself (pubsub-js's messages[topic][token]): the entries are the
+// program's registrations. A program's object between the table and the
+// function (an entry the program made) makes it something else.
 func registeredCallback(s *Suspect) bool {
 	h := s.Holder
-	if h == nil || h.Package == "" || s.valuePackage != h.Package || !programCallback(s.Location) {
+	if h == nil || h.Package == "" || !programCallback(s.Location) {
 		return false
 	}
-	below := false
+	below, plain := false, true
 	for _, st := range s.RetainerPath {
 		if st.ID == h.ID {
 			below = true
 			continue
 		}
-		if below && st.Type == "closure" {
-			return true
+		if !below {
+			continue
 		}
+		if st.Type == "closure" {
+			return s.valuePackage == h.Package || plain
+		}
+		plain = plain && plainContainer(st.Class)
 	}
 	return false
+}
+
+// plainContainer: a class no program defines, that only holds entries
+// (a plain object, an array, a Map's or a Set's own tables).
+func plainContainer(class string) bool {
+	switch class {
+	case "Object", "Array", "Map", "Set":
+		return true
+	}
+	return strings.HasPrefix(class, "(") || strings.HasPrefix(class, "system / ")
 }
 
 // callOpenRe is a call's name and opening parenthesis (PubSub.subscribe(,

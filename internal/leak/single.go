@@ -152,9 +152,10 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		if in, ok := nested(g, pt); ok {
 			a.Inside = &in
 			a.Hint += insideHint(&a)
-			if in.Property == "" && in.Class == a.Class {
+			if in.Property == "" && (in.Class == a.Class || a.registered) {
 				// Count what Class names: the objects in the inner
-				// collections, not the collections.
+				// collections, not the collections (each registered
+				// callback keeps one).
 				a.Count = in.Count
 			}
 		}
@@ -204,7 +205,9 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 				h.ValueOf, _ = fieldName(s.Holder)
 			}
 			in.AddedAt = addedAt(h, "", nil, sus[i].scripts, opts.Sources)
-			if in.Property == "" {
+			if in.Property == "" && !s.registered {
+				// (Registrations per topic: undoing each one is the
+				// fix, whatever the tables.)
 				twin := twinRemoval(in.AddedAt, opts.Sources)
 				s.Hint = valuesHint(s, twin)
 				if twin == "" {

@@ -45,7 +45,9 @@ func innerCollection(g *heapgraph.Graph, e uint32, stats map[uint32]*childStat) 
 	for depth := 0; depth < nestedDepth; depth++ {
 		rv := g.RetainedSize(v)
 		big, bigSize := childrenByClass(g, v, stats, 1<<16)
-		if depth > 0 {
+		if depth > 0 || collectionKind(g, v) != "" {
+			// (At the entry itself only when it is a collection whose
+			// entries are its own children: a dictionary's values.)
 			var best uint32
 			var bs *childStat
 			for k, st := range stats {
@@ -54,6 +56,9 @@ func innerCollection(g *heapgraph.Graph, e uint32, stats map[uint32]*childStat) 
 				}
 			}
 			if bs != nil && bs.count >= 2 && bs.retained*2 >= rv && bs.repSize*2 < bs.retained {
+				if depth == 0 {
+					first = v
+				}
 				return first, best, bs.count, bs.retained, true
 			}
 		}
@@ -111,6 +116,10 @@ func nested(g *heapgraph.Graph, pt point) (Inside, bool) {
 		top, class, n, sz, ok := innerCollection(g, e, stats)
 		var in inner
 		switch {
+		case ok && top == e:
+			// The entry is a collection whose values are its own
+			// children (a dictionary of callbacks per topic).
+			in = inner{"", class, true}
 		case ok && collectionKind(g, top) != "":
 			// A collection in a property of the entry itself (not
 			// content further down, a request's payload lines).
@@ -175,9 +184,17 @@ func valuesHint(a *Accumulation, twin string) string {
 	if n == 0 {
 		n = a.Count
 	}
-	h := fmt.Sprintf("the %s %s holds %d %ss, with %d %s objects in all (%d in the largest)", a.Holder.Kind, a.Holder.Field(), n, in.Kind, in.Count, in.Class, in.Largest)
+	h := fmt.Sprintf("the %s %s holds %d %s, with %d %s objects in all (%d in the largest)", a.Holder.Kind, a.Holder.Field(), n, kindPlural(in.Kind), in.Count, in.Class, in.Largest)
 	if twin != "" {
 		return h + ": " + twin
 	}
-	return h + fmt.Sprintf(": if the %ss are bounded (one per user), it is their entries that are never deleted: take each out of its %s when done; otherwise, delete a key's %s when what it is for is done", in.Kind, in.Kind, in.Kind)
+	return h + fmt.Sprintf(": if the %s are bounded (one per user), it is their entries that are never deleted: take each out of its %s when done; otherwise, delete a key's %s when what it is for is done", kindPlural(in.Kind), in.Kind, in.Kind)
+}
+
+// kindPlural is a collection kind's plural (Maps, dictionaries).
+func kindPlural(kind string) string {
+	if kind == "dictionary" {
+		return "dictionaries"
+	}
+	return kind + "s"
 }

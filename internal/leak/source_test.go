@@ -35,7 +35,7 @@ func TestAddedAt(t *testing.T) {
 		// A library's deque: the program's push, not the deque's slot.
 		{"deque-history", "runs.push(entry);", false},
 		// The program's callback handed to a library: that call.
-		{"lib-pubsub", "const token = PubSub.subscribe('orders.' + client.account, (topic, event) => {", true},
+		{"lib-pubsub", "const token = PubSub.subscribe('orders.' + client.account, (topic, event) => {", false},
 		{"lib-reaction", "this.disposeRate = reaction(", false},
 		{"lib-docdb", "const ops = db.addCollection('ops_' + id);", true},
 		// A library's object that adds its own listener when made: the
