@@ -73,7 +73,11 @@ func (g *Graph) pathSegments(p Path) []string {
 		case t == et.Context:
 			next(name)
 		case (t == et.Property || t == et.Shortcut) && !last && g.isPlainObjectNode(v) &&
-			i+1 < len(p) && (int(s.EdgeType(p[i+1].Edge)) == et.Property || int(s.EdgeType(p[i+1].Edge)) == et.Element):
+			i+1 < len(p) && (int(s.EdgeType(p[i+1].Edge)) == et.Property || int(s.EdgeType(p[i+1].Edge)) == et.Element) &&
+			s.EdgeName(p[i+1].Edge) != name:
+			// (A run of one property, a linked list of plain objects,
+			// takes a step each, so that FoldRuns counts it: a chain of
+			// 600 .x is not one token.)
 			cur += edgeSuffix(s.EdgeTypeName(e), name)
 			continue
 		case t == et.Element && i >= 2 && int(s.EdgeType(p[i-1].Edge)) == et.Context && len(segs) > 0 &&
