@@ -28,6 +28,11 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 		return PatternEventListener, h
 	}
 	if timerObject(name(rep)) {
+		if name(rep) == "TimersList" && len(raw) >= 2 {
+			// Lists of one timer each, by duration: node's
+			// timerListMap holds them.
+			return PatternTimer, x.collectionHolder(raw, len(raw)-2)
+		}
 		return PatternTimer, nil
 	}
 	switch name(rep) {
@@ -72,7 +77,7 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 				// A chain below one timer (spans linked by parent
 				// in its AsyncLocalStorage store): the chain grows,
 				// not the timers.
-				return PatternCollection, &Holder{Class: g.ClassName(listOwner), ID: g.ID(listOwner), Kind: "linked list"}
+				return PatternCollection, x.listHolder(listOwner)
 			}
 			return PatternTimer, nil
 		}
@@ -99,7 +104,7 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 		if x.intoCollection(holder, in) {
 			if listOwner != noShape && int(s.NodeType[rep]) != nt.Closure {
 				// The list is nearer than any collection it is in.
-				return PatternCollection, &Holder{Class: g.ClassName(listOwner), ID: g.ID(listOwner), Kind: "linked list"}
+				return PatternCollection, x.listHolder(listOwner)
 			}
 			return PatternCollection, x.collectionHolder(raw, k)
 		}
@@ -113,7 +118,7 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 		return PatternClosure, nil
 	}
 	if listOwner != noShape {
-		return PatternCollection, &Holder{Class: g.ClassName(listOwner), ID: g.ID(listOwner), Kind: "linked list"}
+		return PatternCollection, x.listHolder(listOwner)
 	}
 	switch {
 	case t == nt.String || t == nt.ConcatenatedString || t == nt.SlicedString:
@@ -124,6 +129,12 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 		return PatternStringBuffer, nil
 	}
 	return PatternOther, nil
+}
+
+// listHolder is the holder of a linked list owned by v, with the package
+// whose class v is (a library's signal and its subscribers).
+func (x *explainer) listHolder(v uint32) *Holder {
+	return &Holder{Class: x.g.ClassName(v), ID: x.g.ID(v), Kind: "linked list", Package: x.classPackage(v)}
 }
 
 func isNumber(s string) bool {

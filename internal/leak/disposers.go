@@ -7,7 +7,6 @@ package leak
 
 import (
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -81,52 +80,13 @@ func calledDisposer(hint string, own []string, src Sources) string {
 	if st == nil {
 		return hint
 	}
+	if call := regexp.MustCompile(`[\w$.]+\s*\.\s*` + regexp.QuoteMeta(m[2]) + `\s*\([^()]*\)`).FindString(st.Text); call != "" {
+		// Called in one method only, and another ends objects without
+		// it: that one is why they stay.
+		if h := missedEndings(st, call, "call "+m[2]+"()", src); h != "" {
+			return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method; "+h, 1)
+		}
+	}
 	return strings.Replace(hint, m[0], fmt.Sprintf("; %s has %s %s() method and the program calls it (%s:%d: %s), yet they stay: %s",
 		m[1], article(m[2]), m[2], st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), undoAdvice), 1)
 }
-
-// freshRemovalRe matches removing a listener that the call itself makes:
-// removeListener(ev, this.onMessage.bind(this)), off(ev, () => …). A new
-// function was never added, so nothing is removed.
-var freshRemovalRe = regexp.MustCompile(`\.\s*(?:removeListener|off|removeEventListener)\s*\(\s*[^,()]+,\s*((?:[\w$.]+\s*\.\s*bind\s*\([^()]*\))|(?:async\s+)?(?:\([^()]*\)|[A-Za-z_$][\w$]*)\s*=>|function\b)`)
-
-// freshRemoval rewrites an event-listener suspect's fix when the
-// program removes its listeners with a function made in the removing
-// call: that is the line to change. It also returns the statement that
-// adds them (the same receiver and event, .on), nil when not found.
-func freshRemoval(hint string, own []string, src Sources) (string, *Statement) {
-	if src == nil {
-		return hint, nil
-	}
-	st := findStatement(freshRemovalRe, own, src)
-	if st == nil {
-		return hint, nil
-	}
-	i := strings.Index(hint, " pile up ")
-	if i < 0 {
-		return hint, nil
-	}
-	j := strings.Index(hint[i:], ": ")
-	if j < 0 {
-		return hint, nil
-	}
-	j += i + 2
-	rest := ""
-	if k := strings.Index(hint[j:], "; "); k >= 0 {
-		rest = strings.Replace(hint[j+k:], undoAdvice, "that removal is why", 1)
-	}
-	fn := "that function"
-	var added *Statement
-	if m := freshAddRe.FindStringSubmatch(st.Text); m != nil {
-		on := regexp.MustCompile(regexp.QuoteMeta(m[1]) + `\s*\.\s*(?:on|addListener|once|prependListener|addEventListener)\s*\(\s*` + regexp.QuoteMeta(strings.TrimSpace(m[2])) + `\s*,`)
-		added = findStatement(on, append([]string{st.Script}, own...), src)
-	}
-	if m := freshRemovalRe.FindStringSubmatch(st.Text); m != nil && strings.Contains(m[1], ".bind") {
-		fn = "the bound " + strings.TrimSpace(m[1][:strings.Index(m[1], ".bind")]) + " (bind it once, in the constructor)"
-	}
-	return hint[:j] + fmt.Sprintf("%s:%d removes a function it makes right there (%s), which was never added, so nothing is removed: keep the function you add and pass %s to both calls",
-		filepath.Base(st.Script), st.Line, strings.TrimSuffix(st.Text, ";"), fn) + rest, added
-}
-
-// freshAddRe takes a removal call apart: its receiver and its event.
-var freshAddRe = regexp.MustCompile(`([\w$.]+?)\s*\.\s*(?:removeListener|off|removeEventListener)\s*\(\s*([^,()]+),`)

@@ -310,6 +310,13 @@ func (x *explainer) explain(s *Suspect) {
 			v := path[k].Node
 			if c := g.ClassName(v); userClassName(c) {
 				if m := x.disposer(v); m != "" {
+					if pkg := x.classPackage(v); pkg != "" && s.Pattern == PatternTimer && k > repIndex {
+						// A library's object whose own timer keeps
+						// it (a cron job): its method, not
+						// clearInterval, which the program cannot
+						// reach.
+						s.Hint = libraryTimerHint(s, c, pkg, m)
+					}
 					s.Hint += disposerHint(c, m)
 					break
 				}

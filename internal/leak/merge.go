@@ -164,6 +164,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 	index := map[int]int{}
 	namedGrowth := map[int]int64{} // growth of the part whose class names a merged suspect
 	explains := map[int]int{}      // a part that explains a merged suspect of pattern other
+	taken := map[int]bool{}        // merged suspects whose code is a part's
 	for i := range sus {
 		if root(i) == i {
 			index[i] = len(out)
@@ -221,8 +222,30 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			}
 		}
 		if !userClassName(into.Class) && userClassName(from.Class) {
-			// Name the program's object the leak holds.
+			// Name the program's object the leak holds, and the
+			// program's code that keeps it when the holder's own part
+			// has none (a library's list nodes, an effect's callback
+			// below them).
 			into.Class = from.Class
+			if !programLocation(into.Location) && programLocation(from.Location) {
+				into.Location = from.Location
+				taken[t] = true
+				if registeredCallback(into) {
+					into.Hint = hint(into)
+				}
+			}
+		} else if into.valuePackage != "" && !programLocation(into.Location) && userClassName(from.Class) && !functionClass(from.Class) &&
+			programLocation(from.Location) && from.GrowthBytes > namedGrowth[t] {
+			// A library's entries (a scheduler's invocations) that
+			// mostly keep the program's objects (its subscriptions):
+			// the program's object is what leaks, and its code is
+			// where.
+			into.Class = from.Class
+			namedGrowth[t] = from.GrowthBytes
+			if !programLocation(into.Location) {
+				into.Location = from.Location
+				taken[t] = true
+			}
 		} else if into.Class == "(string)" && sameHolder && strings.HasPrefix(from.Class, "{") {
 			// A Map's keys and its values, object literals: the values
 			// are the entries the program made and reads.
@@ -262,7 +285,37 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		m.Count, m.RetainedSize, m.GrowthBytes, m.GrowthCount = agg.Count, agg.RetainedSize, agg.GrowthBytes, agg.GrowthCount
 		m.NewObjects, m.Parts, m.CountUnit = agg.NewObjects, agg.Parts, agg.CountUnit
 	}
-	return out
+	return sameCode(out, taken)
+}
+
+// sameCode folds suspects that only their parts tied to the program's
+// code (taken: the root's part had none) into the first one with the
+// same pattern, class and code: one callback kept by two of a library's
+// lists (an effect subscribed to two signals) is one leak, whose objects
+// both reach; the second's size is in the first's already, or would be
+// counted twice.
+func sameCode(out []Suspect, taken map[int]bool) []Suspect {
+	type codeKey struct {
+		pattern      Pattern
+		class        string
+		script       string
+		line, column int
+	}
+	first := map[codeKey]int{}
+	keep := out[:0]
+	for i := range out {
+		s := &out[i]
+		if l := s.Location; taken[i] && l != nil {
+			k := codeKey{s.Pattern, s.Class, l.Script, l.Line, l.Column}
+			if j, ok := first[k]; ok {
+				keep[j].Parts = append(keep[j].Parts, partOf(s))
+				continue
+			}
+			first[k] = len(keep)
+		}
+		keep = append(keep, *s)
+	}
+	return keep
 }
 
 // countChained fixes the new-object count of leaks that form a chain. A

@@ -13,6 +13,11 @@ import (
 
 // closureHint is the fix for a PatternClosure suspect; per is its count range.
 func closureHint(s *Suspect, per string) string {
+	if registeredCallback(s) {
+		// Kept by a library's table of callbacks (tseep's listener
+		// lists, an observable's subscribers): registrations.
+		return registrationHint(holderWhat(s.Holder)[len("the "):]+" ("+s.Holder.Package+")", s.Location, per)
+	}
 	return fmt.Sprintf("closures of the same function accumulate%s: unregister callbacks when they are no longer needed, and avoid capturing large objects in long-lived closures", per)
 }
 
@@ -34,7 +39,38 @@ func functionCacheHint(slot, per string) string {
 // bound. where names the table, fn the program's function.
 func registrationHint(where string, fn *Location, per string) string {
 	at := fmt.Sprintf("%s at %s:%d", fn.Function, filepath.Base(fn.Script), fn.Line)
-	return fmt.Sprintf("the program's function %s is registered with a library, which keeps it in %s%s, one per registration, with everything it captures: each stays until it is removed through the library; keep what the registering call returns (an unsubscribe or dispose function, a token) and call or pass it back when what the callback serves is done (a connection's 'close', the end of a request), or register once and look up per-call state elsewhere", at, where, per)
+	return fmt.Sprintf("the program's function %s is registered with a library, which keeps it in %s%s, one per registration, with everything it captures: each stays until it is removed through the library; %s", at, where, per, registrationAdvice)
+}
+
+// registrationAdvice ends registrationHint; emitterAdvice takes its place
+// when the registering call is an emitter's on(), which returns no handle.
+const (
+	registrationAdvice = "keep what the registering call returns (an unsubscribe or dispose function, a token) and call or pass it back when what the callback serves is done (a connection's 'close', the end of a request), or register once and look up per-call state elsewhere"
+	emitterAdvice      = "remove it with the emitter's off() or removeListener() and the same function when what it serves is done, on every way that ends (an answer, a timeout, an error, a closed connection), or register once and look up per-call state elsewhere"
+)
+
+// emitterVerbRe: a registering call that adds a listener to an emitter.
+var emitterVerbRe = regexp.MustCompile(`\.\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener)\s*\(`)
+
+// listenerVerbRe: a registering call that adds a listener: an emitter's
+// on(), or a stream's onValue(), onEnd()...
+var listenerVerbRe = regexp.MustCompile(`\.\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener|on[A-Z]\w*)\s*\(`)
+
+// registeredRemoval is the program's removal of the function at loc by
+// its name (bus.off(channel, onQuote)), in loc's script: when the
+// registrations stay, it is on one way out only. nil when there is none.
+func registeredRemoval(loc *Location, src Sources) *Statement {
+	lines, ok := locationLines(loc, src)
+	if !ok || !identRe.MatchString(loc.Function) {
+		return nil
+	}
+	re := regexp.MustCompile(`\.\s*(?:` + removalVerbs + `)\s*\(\s*(?:[^()]*,\s*)?` + regexp.QuoteMeta(loc.Function) + `\s*\)`)
+	for i, l := range lines {
+		if m := re.FindIndex(l); m != nil && !commentBefore(l, m[0]) {
+			return &Statement{Script: loc.Script, Line: i + 1, Column: m[0] + 1, Text: clipLine(l)}
+		}
+	}
+	return nil
 }
 
 // programCallback: l is a function of the program (not a scope guess, not
@@ -53,6 +89,11 @@ func registeredCallback(s *Suspect) bool {
 	h := s.Holder
 	if h == nil || h.Package == "" || !programCallback(s.Location) {
 		return false
+	}
+	if h.Kind == "linked list" {
+		// A library's list of subscriber nodes (a signal's targets),
+		// the program's callback below them.
+		return true
 	}
 	below, plain := false, true
 	for _, st := range s.RetainerPath {
@@ -78,7 +119,8 @@ func plainContainer(class string) bool {
 	case "Object", "Array", "Map", "Set":
 		return true
 	}
-	return strings.HasPrefix(class, "(") || strings.HasPrefix(class, "system / ")
+	// (A plain object is named after its properties: {type, fn}.)
+	return strings.HasPrefix(class, "(") || strings.HasPrefix(class, "{") || strings.HasPrefix(class, "system / ")
 }
 
 // callOpenRe is a call's name and opening parenthesis (PubSub.subscribe(,
@@ -100,6 +142,38 @@ func registeredAt(loc *Location, src Sources) *Statement {
 	if !ok {
 		return nil
 	}
+	if st := registeredInline(loc, lines); st != nil {
+		return st
+	}
+	return registeredByName(loc, lines)
+}
+
+// registeredByName is the call that hands the function at loc over by
+// its name (bus.on(channel, onQuote), after function onQuote() {…}): in
+// its script, below its head, the first call with the name as its last
+// argument that is not a removal or an array's or a promise's method.
+func registeredByName(loc *Location, lines [][]byte) *Statement {
+	if !identRe.MatchString(loc.Function) {
+		return nil
+	}
+	re := regexp.MustCompile(`\.\s*([A-Za-z_$][\w$]*)\s*\(\s*(?:[^()]*,\s*)?` + regexp.QuoteMeta(loc.Function) + `\s*\)`)
+	removal := regexp.MustCompile(`^(?:` + removalVerbs + `)$`)
+	for i := loc.Line; i < len(lines); i++ {
+		for _, m := range re.FindAllSubmatchIndex(lines[i], -1) {
+			verb := string(lines[i][m[2]:m[3]])
+			if removal.MatchString(verb) || iterationCalls[verb] || commentBefore(lines[i], m[0]) {
+				continue
+			}
+			col := bytes.LastIndexFunc(lines[i][:m[0]], func(r rune) bool { return !(r == '.' || r == '_' || r == '$' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') }) + 1
+			return &Statement{Script: loc.Script, Line: i + 1, Column: col + 1, Text: clipLine(lines[i])}
+		}
+	}
+	return nil
+}
+
+// registeredInline is registeredAt for a function written inside the
+// call's parentheses.
+func registeredInline(loc *Location, lines [][]byte) *Statement {
 	depth := 0 // parentheses closed between a candidate call and the function
 	for i := loc.Line - 1; i >= 0 && i >= loc.Line-3; i-- {
 		line := lines[i]
@@ -134,4 +208,70 @@ func registeredAt(loc *Location, src Sources) *Statement {
 		}
 	}
 	return nil
+}
+
+// registration is the program's call that hands the suspect's callback
+// (its location) to a library that keeps it, with the library's own line
+// (what *f.added was) under it; nil when there is none. It also makes the
+// hint a registration's: the program's callback in a library's table is
+// to be removed through the library, on every way what it serves ends.
+func (f sourceFacts) registration(src Sources) *Statement {
+	lib := *f.added
+	loc := *f.loc
+	if !programCallback(loc) {
+		return nil
+	}
+	libHolder := f.holder != nil && f.holder.Package != "" && (f.pattern == PatternCollection || f.pattern == PatternClosure)
+	if !f.registered && f.pattern != PatternClosure && !libHolder {
+		return nil
+	}
+	programAdds := lib != nil && lib.Library == nil && programLocation(&Location{Script: lib.Script})
+	if programAdds && !libHolder {
+		return nil
+	}
+	reg := registeredAt(loc, src)
+	if reg == nil || programAdds && reg.Line != lib.Line {
+		return nil
+	}
+	if !programAdds {
+		reg.Library = lib
+	} else {
+		reg = lib
+	}
+	if libHolder && !strings.Contains(*f.hint, registrationAdvice) {
+		*f.hint = registrationHint(strings.TrimPrefix(holderWhat(f.holder), "the ")+" ("+f.holder.Package+")", loc, f.per)
+	}
+	if emitterVerbRe.MatchString(reg.Text) {
+		*f.hint = strings.Replace(*f.hint, registrationAdvice, emitterAdvice, 1)
+	}
+	if rm := registeredRemoval(loc, src); rm != nil {
+		*f.hint = fmt.Sprintf("%s:%d removes it (%s), but the ones that stay never got there: that removal is on one way out only; remove it on every way what it serves ends (a timeout, an error, a closed connection), in the one place they all go through",
+			filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(rm.Text, ";")) + "; " + *f.hint
+	} else if h := undoneEndings(reg, f.scripts, src); h != "" {
+		*f.hint = h + "; " + *f.hint
+	}
+	return reg
+}
+
+// libraryUndoRe is a call into the same library object that undoes a
+// registration: schedule.cancelJob(name), bus.unsubscribe(token).
+const libraryUndo = `cancel\w*|` + removalVerbs + `|clear\w*|stop\w*|dispose\w*|delete\w*`
+
+// undoneEndings: the library's undoing call on the receiver of the
+// registering call (schedule.cancelJob after schedule.scheduleJob) is
+// made in one method of the program's class only, and another method
+// ends the same objects without it. "" when not so.
+func undoneEndings(reg *Statement, own []string, src Sources) string {
+	m := regexp.MustCompile(`([\w$]+(?:\s*\.\s*[\w$]+)*?)\s*\.\s*([A-Za-z_$][\w$]*)\s*\(`).FindStringSubmatch(reg.Text)
+	if m == nil {
+		return ""
+	}
+	recv := regexp.QuoteMeta(strings.Join(strings.Fields(m[1]), ""))
+	re := regexp.MustCompile(`\b` + recv + `\s*\.\s*(?:` + libraryUndo + `)\s*\([^()]*\)`)
+	st := findStatement(re, append([]string{reg.Script}, own...), src)
+	if st == nil {
+		return ""
+	}
+	call := re.FindString(st.Text)
+	return missedEndings(st, call, "make that call", src)
 }

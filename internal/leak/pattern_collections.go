@@ -277,6 +277,9 @@ func collectionHint(s *Suspect, per string) string {
 		// One snapshot shows its size, not that it grows.
 		grows = "holds " + entriesText(s)
 	}
+	if s.Holder != nil && s.Holder.Kind == "linked list" && registeredCallback(s) {
+		return registrationHint("a linked list of "+s.Holder.Class+" ("+s.Holder.Package+")", s.Location, per)
+	}
 	if s.Holder != nil && s.Holder.Kind == "linked list" && alsStore(s) {
 		return fmt.Sprintf("each %s keeps the one before it in a chain that starts at an AsyncLocalStorage store%s and never ends: a store that links to the current one (a span's parent), entered with enterWith() for every unit of work in a loop or a long-lived async function, makes the chain one longer each time; give each unit its own scope with storage.run(store, fn) (or restore the previous store when it ends), and link to a parent by its id, not by reference", s.Class, per)
 	}

@@ -7,11 +7,18 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
 // timerObject: a node timer object (the leaked object is a timer).
-func timerObject(name string) bool { return name == "Timeout" || name == "Immediate" }
+//
+// A TimersList is one too: node keeps one list per duration, so timers
+// that each have a duration of their own (a scheduler's time to its next
+// run) pile up as lists of one.
+func timerObject(name string) bool {
+	return name == "Timeout" || name == "Immediate" || name == "TimersList"
+}
 
 // timerHolder: an object that holds what a timer keeps, or the timer lists
 // that hold timers.
@@ -39,6 +46,17 @@ func timerHint(s *Suspect, per string) string {
 		return fmt.Sprintf("timers created during requests are never cleared%s, and each keeps the AsyncLocalStorage %s of the request that created it: keep the handle and clear it in the request's finally block (or on the response's 'close'); timer.unref() does not free anything", per, store)
 	}
 	return fmt.Sprintf("%s are created and never cleared%s: keep the handle and call clearInterval/clearTimeout when the owner is done, and stop a setTimeout that reschedules itself once its work is done (timer.unref() only lets the process exit, it does not free anything)", what, per)
+}
+
+// libraryTimerHint is the fix for timers a library's objects run (a cron
+// job's next tick): each class object (of pkg) is kept by its own timer
+// until its method m is called.
+func libraryTimerHint(s *Suspect, class, pkg, m string) string {
+	what := ""
+	if s.Class != "" && s.Class != class {
+		what = ", and the " + s.Class + " its callback reaches,"
+	}
+	return fmt.Sprintf("each %s (%s) runs a timer of its own that keeps it%s alive until its %s() is called%s: call %s() on each one when what it serves is done, on every way that ends", class, pkg, what, m, countRange(s), m)
 }
 
 // alsStore: the path reaches the leaked object through a timer's async
@@ -100,7 +118,7 @@ func clearHint(added *Statement, own []string, src Sources) (hint string, ending
 	name := handle[strings.LastIndexByte(handle, '.')+1:]
 	re := regexp.MustCompile(`\bclear(?:Interval|Timeout)\s*\(\s*(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(name) + `\s*\)`)
 	if cl := findStatement(re, append([]string{added.Script}, own...), src); cl != nil {
-		h := missedEndings(cl, fmt.Sprintf("%s(%s)", clear, handle), src)
+		h := missedEndings(cl, fmt.Sprintf("%s(%s)", clear, handle), "clear the timer", src)
 		return h, h != ""
 	}
 	return fmt.Sprintf("nothing calls %s(%s) for the handle kept at %s: call it when its owner is done (a connection's 'close', a component's teardown)", clear, handle, at), false
@@ -110,11 +128,20 @@ func clearHint(added *Statement, own []string, src Sources) (hint string, ending
 // it takes itself out of a registry or marks itself done.
 var endingRe = regexp.MustCompile(`\.\s*delete\s*\(\s*this\b|\bthis\s*\.\s*(?:state|status)\s*=[^=]|\bthis\s*\.\s*(?:closed|done|finished|ended|destroyed|completed)\s*=\s*true`)
 
+// takeOutRe is a statement that takes an entry out of a collection of
+// the class: this.sessions.delete(id), this.queue.splice(i, 1). Group 1
+// is the collection.
+var takeOutRe = regexp.MustCompile(`\bthis\s*\.\s*([\w$]+)\s*\.\s*(?:delete|splice|remove)\s*\(`)
+
 // missedEndings: the timer is cleared (cl), but in one method of its class
 // only; the class's other methods that end an object (finish(), which
 // takes it out of the sessions Map) without clearing it are how the
-// objects that stay ended. "" when there are none.
-func missedEndings(cl *Statement, clear string, src Sources) string {
+// objects that stay ended. "" when there are none. An ending is a
+// method that marks its object done, or one that takes entries out of
+// a collection the clearing method takes them out of too (close() and
+// sweep() both delete from this.sessions). act says what to do there
+// ("clear the timer").
+func missedEndings(cl *Statement, clear, act string, src Sources) string {
 	b, ok := src.Read(cl.Script)
 	if !ok {
 		return ""
@@ -133,6 +160,26 @@ func missedEndings(cl *Statement, clear string, src Sources) string {
 	}
 	if !classHeadRe.Match(lines[top]) {
 		return ""
+	}
+	// The collections the clearing method takes its object out of.
+	fnEnd := fn.Line
+	for fnEnd < len(lines) && (len(bytes.TrimSpace(lines[fnEnd])) == 0 || indentOf(lines[fnEnd]) > indent) {
+		fnEnd++
+	}
+	var outOf []string
+	for _, m := range takeOutRe.FindAllSubmatch(bytes.Join(lines[fn.Line:fnEnd], []byte("\n")), -1) {
+		outOf = append(outOf, string(m[1]))
+	}
+	ends := func(body []byte) bool {
+		if endingRe.Match(body) {
+			return true
+		}
+		for _, m := range takeOutRe.FindAllSubmatch(body, -1) {
+			if slices.Contains(outOf, string(m[1])) {
+				return true
+			}
+		}
+		return false
 	}
 	var missed []string
 	for i := top + 1; i < len(lines); i++ {
@@ -165,7 +212,7 @@ func missedEndings(cl *Statement, clear string, src Sources) string {
 			end++
 		}
 		body := bytes.Join(lines[i+1:end], []byte("\n"))
-		if endingRe.Match(body) && !bytes.Contains(body, []byte(strings.SplitN(clear, "(", 2)[0])) {
+		if ends(body) && !bytes.Contains(body, []byte(strings.SplitN(clear, "(", 2)[0])) {
 			missed = append(missed, fmt.Sprintf("%s() (%s:%d)", name, filepath.Base(cl.Script), i+1))
 		}
 	}
@@ -176,8 +223,8 @@ func missedEndings(cl *Statement, clear string, src Sources) string {
 	if len(missed) == 1 {
 		verb = "ends"
 	}
-	return fmt.Sprintf("%s is called in %s() (%s:%d) only; %s also %s the object without it: clear the timer there too, or in the one place every ending goes through",
-		clear, fn.Function, filepath.Base(cl.Script), cl.Line, strings.Join(missed, " and "), verb)
+	return fmt.Sprintf("%s is called in %s() (%s:%d) only; %s also %s the object without it: %s there too, or in the one place every ending goes through",
+		clear, fn.Function, filepath.Base(cl.Script), cl.Line, strings.Join(missed, " and "), verb, act)
 }
 
 // classHeadRe is the head of a class, or of an object literal of methods.

@@ -152,7 +152,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		if in, ok := nested(g, pt); ok {
 			a.Inside = &in
 			a.Hint += insideHint(&a)
-			if in.Property == "" && (in.Class == a.Class || a.registered) {
+			if in.Property == "" && in.Class == a.Class || a.registered {
 				// Count what Class names: the objects in the inner
 				// collections, not the collections (each registered
 				// callback keeps one).
@@ -196,7 +196,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		// One snapshot does not show that entries never leave: no removal.
 		sourceFacts{holder: s.Holder, class: s.Class, path: s.RetainerPath, scripts: s.scripts, pattern: s.Pattern,
 			keyed: s.keyed, registered: s.registered, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage,
-			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint}.fill(opts.Sources, false)
+			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint, relabel: &s.Pattern}.fill(opts.Sources, false)
 		if in := sus[i].Inside; in != nil {
 			h := &Holder{Kind: in.Kind, Name: in.Property}
 			if in.Property == "" && s.Holder != nil {
@@ -216,7 +216,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 			}
 		}
 	}
-	rep.Suspects = sus
+	rep.Suspects = sameCodeGroups(sus)
 	if rep.Suspects == nil {
 		rep.Suspects = []Accumulation{}
 	}

@@ -36,6 +36,36 @@ func dedupeSingle(sus []Accumulation) []Accumulation {
 	return out
 }
 
+// sameCodeGroups drops a class group (objects of one class held the same
+// way) whose class, pattern and program code are those of an item before
+// it: the same objects seen from another level of what holds them (node's
+// timer lists, one list among them, each timer's closure), not another
+// leak. Run once the code is read; ranks are given again.
+func sameCodeGroups(sus []Accumulation) []Accumulation {
+	type codeKey struct {
+		pattern      Pattern
+		class        string
+		script       string
+		line, column int
+	}
+	seen := map[codeKey]bool{}
+	out := sus[:0]
+	for _, a := range sus {
+		if l := a.Location; programLocation(l) && !a.Runtime {
+			k := codeKey{a.Pattern, a.Class, l.Script, l.Line, l.Column}
+			if seen[k] && a.Kind == KindClassGroup {
+				continue
+			}
+			seen[k] = true
+		}
+		out = append(out, a)
+	}
+	for i := range out {
+		out[i].Rank = i + 1
+	}
+	return out
+}
+
 // singleOrder: the program's accumulations first, those it keeps within a
 // bound next (big by design, not what grows), node's own state last; each
 // by retained size.

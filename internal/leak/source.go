@@ -199,11 +199,13 @@ func nameAddsOf(h *Holder, index bool) *regexp.Regexp {
 	case "Set", "WeakSet":
 		return regexp.MustCompile(n + `\s*\.\s*add\s*\(`)
 	case "Array":
+		// (A splice adds only with a third argument: splice(i, 1)
+		// takes out.)
 		if !index {
-			return regexp.MustCompile(n + `\s*\.\s*(?:push|unshift|splice)\s*\(`)
+			return regexp.MustCompile(n + `\s*\.\s*(?:(?:push|unshift)\s*\(|splice\s*\([^,()]*,[^,()]*,)`)
 		}
 		// Or filled by index (records[i] = {...}): "=" as for a dictionary.
-		return regexp.MustCompile(n + `(?:\s*\.\s*(?:push|unshift|splice)\s*\(|\s*\[[^\]]+\]\s*=(?:[^=>]|$))`)
+		return regexp.MustCompile(n + `(?:\s*\.\s*(?:(?:push|unshift)\s*\(|splice\s*\([^,()]*,[^,()]*,)|\s*\[[^\]]+\]\s*=(?:[^=>]|$))`)
 	case "dictionary":
 		// "=" but not "==" or "=>"; at the end of a line, the value is on the next.
 		return regexp.MustCompile(n + `\s*\[[^\]]+\]\s*=(?:[^=>]|$)`)
@@ -306,6 +308,11 @@ type sourceFacts struct {
 	added           **Statement
 	loc             **Location
 	hint            *string
+	// relabel is the suspect's pattern, set to event-listener when the
+	// callbacks a library keeps were added with an emitter's on().
+	relabel *Pattern
+	// per is the suspect's count range, for a hint written here.
+	per string
 }
 
 func (f sourceFacts) fill(src Sources, removal bool) {
@@ -314,15 +321,10 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	if t := ttlHint(f.holder, f.scripts, src); t != "" {
 		*f.hint = t + "; " + *f.hint
 	}
-	if lib := *f.added; (lib == nil || lib.Library == nil && !programLocation(&Location{Script: lib.Script})) &&
-		programCallback(*f.loc) && (f.registered || f.pattern == PatternClosure) {
-		// The program's callback kept by a library's table: the call
-		// that handed it over (the library's own line, if found, under
-		// it).
-		if reg := registeredAt(*f.loc, src); reg != nil {
-			reg.Library = lib
-			*f.added, added = reg, reg
-		}
+	libReg := false // the program's callback registered with a library's table
+	if reg := f.registration(src); reg != nil {
+		*f.added, added = reg, reg
+		libReg = f.holder != nil && f.holder.Package != ""
 	}
 	var clear string // the timer's clear, or what it misses
 	endings := false
@@ -330,6 +332,11 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		if added == nil {
 			// An arrow passed inline: the call on its line.
 			added = timerStartedAt(*f.loc, src)
+			if added == nil && programCallback(*f.loc) {
+				// The callback handed to a library whose object runs
+				// the timer (CronJob.from({ onTick: () => … })).
+				added = registeredAt(*f.loc, src)
+			}
 			*f.added = added
 		}
 		clear, endings = clearHint(added, f.scripts, src)
@@ -349,12 +356,29 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 				f.class, f.listenerPackage, f.class, filepath.Base(mk.Script), mk.Line) + "; " + *f.hint
 		}
 	}
-	if f.pattern == PatternEventListener {
-		var on *Statement
-		if *f.hint, on = freshRemoval(*f.hint, f.scripts, src); *f.added == nil {
-			*f.added = on
-			added = on
+	// A removal with a function made in the removing call: for a
+	// listener any such removal, for other callbacks (a library's table
+	// of them) one that binds the very method that keeps the objects.
+	fresh, on := "", (*Statement)(nil)
+	switch l := *f.loc; {
+	case f.pattern == PatternEventListener:
+		if fresh, on = freshRemoval("", f.scripts, src); fresh != "" {
+			*f.hint = spliceListenerFix(*f.hint, fresh)
 		}
+	case l != nil && programCallback(l):
+		if fresh, on = freshRemoval(l.Function, f.scripts, src); fresh != "" {
+			*f.hint = fresh + "; " + *f.hint
+		}
+	}
+	if on != nil && (*f.added == nil || (*f.added).Library != nil || !programLocation(&Location{Script: (*f.added).Script})) {
+		// The program's call that adds it says more than a library's line.
+		on.Library = *f.added
+		*f.added, added = on, on
+	}
+	if a := *f.added; a != nil && f.relabel != nil && (f.registered || fresh != "") &&
+		(f.pattern == PatternClosure || f.pattern == PatternCollection) && listenerVerbRe.MatchString(a.Text) {
+		// The callbacks a library keeps were added as listeners.
+		*f.relabel = PatternEventListener
 	}
 	// Its key is what makes a library's module cache grow, or a
 	// collection whose keys say they are unique (keys.go, keys_urls.go,
@@ -399,7 +423,14 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			break
 		}
 	}
-	if f.pattern != PatternCollection && f.pattern != PatternClosure || f.trimmed {
+	if f.pattern != PatternCollection && f.pattern != PatternClosure || f.trimmed || libReg {
+		// (How a library takes registrations out inside is not the
+		// program's to change.)
+		return
+	}
+	if d := discardedTrim(f.holder, added, src); d != "" {
+		// The trim is there and does nothing: that line is the fix.
+		*f.hint = d + "; " + *f.hint
 		return
 	}
 	st := removedAt(f.holder, added, f.scripts, src)

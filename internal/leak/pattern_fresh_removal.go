@@ -1,0 +1,113 @@
+// A removal that removes nothing: the program takes its function out of
+// an emitter or a library's table with a function made in the removing
+// call itself (feed.off('price', this.onPrice.bind(this)),
+// source.offValue(this.push.bind(this))). A new .bind() or arrow is
+// another function, one that was never added, so the one that was stays
+// with everything it keeps.
+
+package leak
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// freshFunc is a function made where it is passed: a .bind(), an arrow,
+// a function expression.
+const freshFunc = `((?:[\w$.]+\s*\.\s*bind\s*\([^()]*\))|(?:async\s+)?(?:\([^()]*\)|[A-Za-z_$][\w$]*)\s*=>|function\b)`
+
+// removalVerbs are the names of calls that take a function out: off,
+// offValue, removeListener, removeEventListener, unsubscribe, unwatch,
+// detach... (not unshift: un- only before the verbs that register).
+const removalVerbs = `off\w*|remove\w*|un(?:subscribe|register|watch|observe|listen|bind|hook|track)\w*|detach\w*`
+
+// freshRemovalRe matches a removal call whose function (its last
+// argument, after an optional event name) is made in the call: group 1.
+var freshRemovalRe = regexp.MustCompile(`\.\s*(?:` + removalVerbs + `)\s*\(\s*(?:[^,()]+,\s*)?` + freshFunc)
+
+// freshAddRe takes a removal call apart: its receiver, its verb and its
+// event (with the comma), if it has one.
+var freshAddRe = regexp.MustCompile(`([\w$.]+?)\s*\.\s*(` + removalVerbs + `)\s*\(\s*([^,()]+,)?`)
+
+// addVerbs is the alternation of the calls that add what verb removes:
+// on for off, onValue for offValue, addEventListener for
+// removeEventListener, subscribe for unsubscribe, attach for detach.
+func addVerbs(verb string) string {
+	q := regexp.QuoteMeta
+	switch {
+	case verb == "off", verb == "removeListener":
+		return "on|addListener|once|prependListener"
+	case verb == "removeEventListener":
+		return "addEventListener"
+	case strings.HasPrefix(verb, "off"):
+		return "on" + q(verb[3:])
+	case strings.HasPrefix(verb, "remove"):
+		return "add" + q(verb[6:]) + "|on" + q(verb[6:])
+	case strings.HasPrefix(verb, "un"):
+		return q(verb[2:])
+	case strings.HasPrefix(verb, "detach"):
+		return "attach" + q(verb[6:])
+	}
+	return ""
+}
+
+// freshRemoval is the fix for a suspect whose program removes its
+// function with one made in the removing call: the line to change, and
+// the statement that adds (the same receiver and event, the add verb),
+// nil when not found. fn, when not "", is the program's function the
+// suspect's objects are kept by (a bound method's name): the removal must
+// make a bound fn; "" takes any removal (an event listener suspect).
+func freshRemoval(fn string, own []string, src Sources) (fix string, added *Statement) {
+	if src == nil {
+		return "", nil
+	}
+	re := freshRemovalRe
+	if fn != "" {
+		if !identRe.MatchString(fn) {
+			return "", nil
+		}
+		re = regexp.MustCompile(`\.\s*(?:` + removalVerbs + `)\s*\(\s*(?:[^,()]+,\s*)?((?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(fn) + `\s*\.\s*bind\s*\([^()]*\))`)
+	}
+	st := findStatement(re, own, src)
+	if st == nil {
+		return "", nil
+	}
+	if m := freshAddRe.FindStringSubmatch(st.Text); m != nil {
+		if verbs := addVerbs(m[2]); verbs != "" {
+			event := `\s*\(`
+			if m[3] != "" {
+				event += `\s*` + regexp.QuoteMeta(strings.TrimSpace(strings.TrimSuffix(m[3], ","))) + `\s*,`
+			}
+			on := regexp.MustCompile(regexp.QuoteMeta(m[1]) + `\s*\.\s*(?:` + verbs + `)` + event)
+			added = findStatement(on, append([]string{st.Script}, own...), src)
+		}
+	}
+	pass := "that function"
+	if m := re.FindStringSubmatch(st.Text); m != nil && strings.Contains(m[1], ".bind") {
+		pass = "the bound " + strings.TrimSpace(m[1][:strings.Index(m[1], ".bind")]) + " (bind it once, in the constructor)"
+	}
+	return fmt.Sprintf("%s:%d removes a function it makes right there (%s), which was never added, so nothing is removed: keep the function you add and pass %s to both calls",
+		filepath.Base(st.Script), st.Line, strings.TrimSuffix(st.Text, ";"), pass), added
+}
+
+// spliceListenerFix puts fix in place of an event-listener hint's advice
+// (after "pile up …: "), and the undo advice that follows it, if any,
+// becomes "that removal is why".
+func spliceListenerFix(hint, fix string) string {
+	i := strings.Index(hint, " pile up ")
+	if i < 0 {
+		return fix + "; " + hint
+	}
+	j := strings.Index(hint[i:], ": ")
+	if j < 0 {
+		return fix + "; " + hint
+	}
+	j += i + 2
+	rest := ""
+	if k := strings.Index(hint[j:], "; "); k >= 0 {
+		rest = strings.Replace(hint[j+k:], undoAdvice, "that removal is why", 1)
+	}
+	return hint[:j] + fix + rest
+}
