@@ -164,7 +164,9 @@ func registeredByName(loc *Location, lines [][]byte) *Statement {
 			if removal.MatchString(verb) || iterationCalls[verb] || commentBefore(lines[i], m[0]) {
 				continue
 			}
-			col := bytes.LastIndexFunc(lines[i][:m[0]], func(r rune) bool { return !(r == '.' || r == '_' || r == '$' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') }) + 1
+			col := bytes.LastIndexFunc(lines[i][:m[0]], func(r rune) bool {
+				return !(r == '.' || r == '_' || r == '$' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')
+			}) + 1
 			return &Statement{Script: loc.Script, Line: i + 1, Column: col + 1, Text: clipLine(lines[i])}
 		}
 	}
