@@ -240,6 +240,12 @@ func (x *explainer) explain(s *Suspect) {
 	}
 	// V8's string representations (a rope, a slice) are not what the
 	// program made: it made strings.
+	if l := x.callbackBelow(s.Holder, raw[:repIndex+1]); l != nil {
+		// The program's function a library's table keeps, on the way
+		// to the objects (a listener that keeps a poll): the code
+		// that was registered, not the objects' constructor.
+		s.Location = l
+	}
 	s.Class, s.RootClass = plainString(s.Class), plainString(s.RootClass)
 	if x.scripts {
 		s.scripts = x.programScripts(s.Location, shownRaw)

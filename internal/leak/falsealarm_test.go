@@ -18,7 +18,7 @@ var controlCorpus = []string{
 	"ok-cache-filling", "ok-cache-doubling", "ok-churn", "ok-pool", "ok-lazy-require",
 	"ok-jit-warmup", "ok-big-startup", "ok-batch-queue", "ok-timers-rearm",
 	"ok-weakmap-cache", "ok-ring-buffer", "ok-ring-log", "ok-listeners-bounded", "ok-capped-history", "ok-lib-cache-max", "ok-pool-filling",
-	"ok-keyed-by-accounts", "ok-memo-max", "ok-tenant-rings", "ok-prefilled-lru", "ok-config-cap", "ok-snapshot-log", "ok-deque-history",
+	"ok-keyed-by-accounts", "ok-memo-max", "ok-tenant-rings", "ok-prefilled-lru", "ok-config-cap", "ok-snapshot-log", "ok-deque-history", "ok-cron-stopped",
 	// The older controls of the leak corpus.
 	"control", "mid-callback", "rebuilt-bounded",
 }
@@ -27,7 +27,7 @@ var controlCorpus = []string{
 var leakCorpus = []string{
 	"abort-signal", "als-chain", "cache-per-key", "callback-table", "deque-history", "trim-undefined", "async-await", "bound-listener", "bound-server", "buffer-concat", "buffer-slices",
 	"closures", "dictionary", "event-listener", "events-on", "exit-once", "finalizer-held", "fn-cache", "heartbeat-rearm", "http-sessions",
-	"interval", "late-log", "lib-actor", "lib-ajv", "loader-records", "lib-lodash", "lib-bound-memo", "lib-pubsub", "lib-reaction", "lib-docdb", "lib-env-per-call", "lib-memoizer", "lib-module-cache", "lib-unfinished-jobs", "lib-views", "linked-list", "named-subscriber", "observer-table", "retry-list", "session-history", "map-cache", "noisy", "number-series", "pollers",
+	"interval", "late-log", "lib-actor", "lib-ajv", "loader-records", "lib-lodash", "lib-bound-memo", "lib-pubsub", "lib-reaction", "lib-docdb", "lib-env-per-call", "lib-emit-poll", "lib-stream-rebind", "lib-cron-sessions", "lib-signal-views", "lib-scheduled-reports", "lib-memoizer", "lib-module-cache", "lib-unfinished-jobs", "lib-views", "linked-list", "named-subscriber", "observer-table", "retry-list", "session-history", "map-cache", "noisy", "number-series", "pollers",
 	"pending-calls", "pipe-logger", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
 	"stream-backpressure", "string-concat", "subscribers", "tail-no-reader", "template-cache", "request-keys", "trim-unreached", "ttl-zero", "ttl-zero-ticking", "waiters-queue", "weakmap-pool", "widgets",
 }

@@ -99,6 +99,14 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		}
 		h.OwnerName = name(j - 2)
 		h.Package = x.classPackage(o)
+		if h.Package == "" && g.ClassName(o) == "Module" {
+			// A package's exports (node-schedule's
+			// module.exports.scheduledJobs): the package is its
+			// module's file's.
+			if f, ok := g.EdgeNamed(o, "filename"); ok && int(g.S.NodeType[f]) == g.S.NodeTypeIndex.String {
+				h.Package = libraryPackage(g.S.NodeNameString(f))
+			}
+		}
 		if h.Package != "" {
 			if l := x.ctorLocation(o); l != nil {
 				h.libScript = l.Script // where its own code adds

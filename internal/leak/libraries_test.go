@@ -69,6 +69,22 @@ func TestLibraryScenarios(t *testing.T) {
 		// loggers leak (not node's once() wrappers), with pipe()'s fix.
 		{"pipe-logger", PatternEventListener, "DerivedLogger", "", true,
 			[]string{"piped into the File (winston)", "logger.child"}, []string{"once() listeners"}},
+		// The program's callbacks kept by a library's own lists (blind
+		// evaluation 11), without the sources: a fast emitter's task
+		// collections, an observable's {type, fn} entries, a cron job's
+		// own timer (a duration per job), an effect in two signals'
+		// subscriber lists (one leak), a scheduler's job table.
+		// TestRegistrationScenarios reads their sources.
+		{"lib-emit-poll", PatternClosure, "PendingPoll", "", true,
+			[]string{"is registered with a library", "(tiny-emit)"}, []string{"an LRU"}},
+		{"lib-stream-rebind", PatternCollection, "StreamClient", "", true,
+			[]string{"is registered with a library", "(tiny-stream)"}, []string{"an LRU"}},
+		{"lib-cron-sessions", PatternTimer, "EditSession", "", true,
+			[]string{"each CronJob (tiny-cron) runs a timer of its own"}, []string{"an LRU", "clearInterval"}},
+		{"lib-signal-views", PatternCollection, "DashboardView", "", true,
+			[]string{"is registered with a library, which keeps it in a linked list", "(tiny-signals)"}, []string{"advance its head"}},
+		{"lib-scheduled-reports", PatternCollection, "ReportSubscription", "", false,
+			[]string{"(tiny-schedule)", "Job has a cancel() method"}, []string{"an LRU"}},
 		{"als-timer", PatternTimer, "RequestContext", "", false,
 			[]string{"AsyncLocalStorage", "finally"}, nil},
 	}
@@ -469,5 +485,49 @@ func TestRegisteredOneSnapshot(t *testing.T) {
 	}
 	if !strings.Contains(s.Hint, "is registered with a library, which keeps it in dictionary messages (tiny-pubsub)") {
 		t.Errorf("hint %q", s.Hint)
+	}
+}
+
+// TestRegistrationScenarios: the same programs with their sources read:
+// the program's call that hands the callback over, and the fix that
+// names the line to change.
+func TestRegistrationScenarios(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		pattern Pattern
+		want    []string
+		dont    []string
+	}{
+		{"lib-emit-poll", PatternEventListener,
+			[]string{"lib-emit-poll.js:30 removes it (quoteBus.off(channel, onQuote)), but the ones that stay never got there", "(tiny-emit)", "emitter's off()"},
+			[]string{"keep what the registering call returns"}},
+		{"lib-stream-rebind", PatternEventListener,
+			[]string{"removes a function it makes right there (source.offValue(this.push.bind(this)))", "the bound this.push"},
+			[]string{"keep what the registering call returns"}},
+		{"lib-cron-sessions", PatternTimer,
+			[]string{"each CronJob (tiny-cron) runs a timer of its own", "session.autosave.stop() is called in close()", "sweep() (lib-cron-sessions.js:"},
+			[]string{"check what it fails to undo"}},
+		{"lib-signal-views", PatternCollection,
+			[]string{"is registered with a library, which keeps it in a linked list"}, nil},
+		{"lib-scheduled-reports", PatternCollection,
+			[]string{"schedule.cancelJob(sub.jobName) is called in remove()", "unsubscribe() (lib-scheduled-reports.js:", "(tiny-schedule)"},
+			[]string{"entry per distinct key"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, s := seriesTop(t, c.name)
+			if s.Pattern != c.pattern {
+				t.Errorf("pattern %s, want %s", s.Pattern, c.pattern)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(s.Hint, w) {
+					t.Errorf("hint %q, want %q", s.Hint, w)
+				}
+			}
+			for _, d := range c.dont {
+				if strings.Contains(s.Hint, d) {
+					t.Errorf("hint %q, do not want %q", s.Hint, d)
+				}
+			}
+		})
 	}
 }

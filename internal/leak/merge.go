@@ -227,7 +227,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			// has none (a library's list nodes, an effect's callback
 			// below them).
 			into.Class = from.Class
-			if !programLocation(into.Location) && programLocation(from.Location) {
+			if guessedCode(into.Location) && programLocation(from.Location) && from.Location.Role != RoleScope {
 				into.Location = from.Location
 				taken[t] = true
 				if registeredCallback(into) {
@@ -242,7 +242,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			// where.
 			into.Class = from.Class
 			namedGrowth[t] = from.GrowthBytes
-			if !programLocation(into.Location) {
+			if guessedCode(into.Location) {
 				into.Location = from.Location
 				taken[t] = true
 			}
@@ -286,6 +286,12 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		m.NewObjects, m.Parts, m.CountUnit = agg.NewObjects, agg.Parts, agg.CountUnit
 	}
 	return sameCode(out, taken)
+}
+
+// guessedCode: l is not the program's code that keeps the objects: none, a
+// library's, or a function whose scope only holds them.
+func guessedCode(l *Location) bool {
+	return !programLocation(l) || l.Role == RoleScope
 }
 
 // sameCode folds suspects that only their parts tied to the program's

@@ -112,6 +112,35 @@ func registeredCallback(s *Suspect) bool {
 	return false
 }
 
+// callbackBelow is the program's function that a library's holder h keeps
+// directly (through plain containers only) on the way down raw to the
+// leaked objects, when the objects are not that function itself; nil
+// when there is none.
+func (x *explainer) callbackBelow(h *Holder, raw []rawStep) *Location {
+	if h == nil || h.Package == "" || len(raw) < 2 {
+		return nil
+	}
+	g := x.g
+	s := g.S
+	below := false
+	for _, r := range raw[:len(raw)-1] {
+		if !below {
+			below = g.ID(r.node) == h.ID
+			continue
+		}
+		if int(s.NodeType[r.node]) == s.NodeTypeIndex.Closure {
+			if l := x.location(r.node); programCallback(l) {
+				return l
+			}
+			return nil
+		}
+		if !plainContainer(g.ClassName(r.node)) {
+			return nil
+		}
+	}
+	return nil
+}
+
 // plainContainer: a class no program defines, that only holds entries
 // (a plain object, an array, a Map's or a Set's own tables).
 func plainContainer(class string) bool {
@@ -176,7 +205,12 @@ func registeredByName(loc *Location, lines [][]byte) *Statement {
 // registeredInline is registeredAt for a function written inside the
 // call's parentheses.
 func registeredInline(loc *Location, lines [][]byte) *Statement {
-	depth := 0 // parentheses closed between a candidate call and the function
+	if m := functionDeclRe.FindIndex(lines[loc.Line-1]); m != nil && loc.Column <= m[1] {
+		// A declaration (function onQuote() {…}) is a statement of its
+		// own, never an argument.
+		return nil
+	}
+	depth, braces := 0, 0 // parentheses and braces closed between a candidate call and the function
 	for i := loc.Line - 1; i >= 0 && i >= loc.Line-3; i-- {
 		line := lines[i]
 		end := len(line)
@@ -185,6 +219,28 @@ func registeredInline(loc *Location, lines [][]byte) *Statement {
 		}
 		for j := end - 1; j >= 0; j-- {
 			switch line[j] {
+			case ';':
+				if depth == 0 && braces == 0 {
+					return nil // the statement before
+				}
+			case '}':
+				braces++
+			case '{':
+				if braces > 0 {
+					braces--
+					continue
+				}
+				// An open block: an object literal passed to the call
+				// (CronJob.from({ onTick: () => … })) goes on, a
+				// function's body (app.get(path, (req, res) => {) is
+				// where the function is a statement.
+				k := j - 1
+				for k >= 0 && (line[k] == ' ' || line[k] == '\t') {
+					k--
+				}
+				if k < 0 || line[k] != '(' && line[k] != ',' && line[k] != ':' && line[k] != '[' {
+					return nil
+				}
 			case ')':
 				depth++
 			case '(':
@@ -211,6 +267,10 @@ func registeredInline(loc *Location, lines [][]byte) *Statement {
 	}
 	return nil
 }
+
+// functionDeclRe is the head of a function declaration.
+// (V8 places a function at its parameters' parenthesis.)
+var functionDeclRe = regexp.MustCompile(`^\s*(?:export\s+(?:default\s+)?)?(?:async\s+)?function\s*\*?\s*[A-Za-z_$][\w$]*\s*\(`)
 
 // registration is the program's call that hands the suspect's callback
 // (its location) to a library that keeps it, with the library's own line

@@ -367,7 +367,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		}
 	case l != nil && programCallback(l):
 		if fresh, on = freshRemoval(l.Function, f.scripts, src); fresh != "" {
-			*f.hint = fresh + "; " + *f.hint
+			// (What the registering call returns is not the point:
+			// the removal is there and removes another function.)
+			*f.hint = fresh + "; " + strings.Replace(*f.hint, "; "+registrationAdvice, "", 1)
 		}
 	}
 	if on != nil && (*f.added == nil || (*f.added).Library != nil || !programLocation(&Location{Script: (*f.added).Script})) {
@@ -429,8 +431,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		return
 	}
 	if d := discardedTrim(f.holder, added, src); d != "" {
-		// The trim is there and does nothing: that line is the fix.
-		*f.hint = d + "; " + *f.hint
+		// The trim is there and does nothing: that line is the fix,
+		// and the general advice on bounding it is beside the point.
+		*f.hint = d
 		return
 	}
 	st := removedAt(f.holder, added, f.scripts, src)

@@ -41,6 +41,13 @@ func TestAddedAt(t *testing.T) {
 		// A library's object that adds its own listener when made: the
 		// program's new.
 		{"lib-env-per-call", "const env = new templates.Environment(loader);", true},
+		// A callback handed over by its name, a bound method, a cron
+		// job's options, an effect kept as a handle, a scheduler's job.
+		{"lib-emit-poll", "quoteBus.on(channel, onQuote);", false},
+		{"lib-stream-rebind", "source.onValue(this.push.bind(this));", false},
+		{"lib-cron-sessions", "session.autosave = CronJob.from({", false},
+		{"lib-signal-views", "view.stop = effect(() => {", true},
+		{"lib-scheduled-reports", "schedule.scheduleJob(sub.jobName, 3600000, (fireDate) => this.run(sub, fireDate));", false},
 		// A memoizer's bound wrapper: the program's call of it.
 		{"lib-bound-memo", "const quote = priceBasket(req.items, ctx);", true},
 	} {

@@ -1,0 +1,162 @@
+package leak
+
+import (
+	"strings"
+	"testing"
+)
+
+// The program's callbacks kept by a library: where they are handed over,
+// where they are taken back, and what the fix says when that is on one
+// way out only (blind evaluation 11).
+
+func TestRegisteredByName(t *testing.T) {
+	src := textSources{"/srv/routes/quotes.js": `app.get('/poll', (req, res) => {
+  const poll = new PendingPoll(req);
+  function onQuote(quote) {
+    if (!poll.matches(quote)) return;
+    quoteBus.off(channel, onQuote);
+    poll.settle(200, quote);
+  }
+  [1, 2].forEach(onQuote);
+  quoteBus.on(channel, onQuote);
+  poll.timer = setTimeout(() => poll.settle(204), 30000);
+});
+`}
+	loc := &Location{Function: "onQuote", Script: "/srv/routes/quotes.js", Line: 3, Column: 19} // V8: at the parameters
+	st := registeredAt(loc, src)
+	if st == nil || st.Line != 9 || st.Column != 3 || st.Text != "quoteBus.on(channel, onQuote);" {
+		t.Fatalf("registered at %+v: want quotes.js:9:3, the on() (not the off(), not the forEach)", st)
+	}
+	rm := registeredRemoval(loc, src)
+	if rm == nil || rm.Line != 5 {
+		t.Fatalf("removal %+v: want quotes.js:5", rm)
+	}
+	if !emitterVerbRe.MatchString(st.Text) || !listenerVerbRe.MatchString("source.onValue(this.push.bind(this));") || listenerVerbRe.MatchString("PubSub.subscribe(topic, fn)") {
+		t.Error("emitter and listener verbs")
+	}
+}
+
+func TestFreshRemovalOfBoundMethod(t *testing.T) {
+	src := textSources{"/srv/lib/client.js": `class StreamClient {
+  constructor(res) { this.res = res; }
+  push(event) { this.res.write(event); }
+  attach(source) {
+    source.onValue(this.push.bind(this));
+  }
+  detach(source) {
+    source.offValue(this.push.bind(this));
+  }
+}
+`}
+	own := []string{"/srv/lib/client.js"}
+	fix, added := freshRemoval("push", own, src)
+	if !strings.HasPrefix(fix, "client.js:8 removes a function it makes right there (source.offValue(this.push.bind(this)))") ||
+		!strings.Contains(fix, "pass the bound this.push (bind it once, in the constructor) to both calls") {
+		t.Errorf("fix %q", fix)
+	}
+	if added == nil || added.Line != 5 {
+		t.Errorf("added %+v: want client.js:5, the onValue()", added)
+	}
+	// Another method's bind is not this one's removal.
+	if fix, _ := freshRemoval("write", own, src); fix != "" {
+		t.Errorf("write: %q", fix)
+	}
+	for verb, want := range map[string]string{"off": "on|addListener|once|prependListener", "offValue": "onValue", "unsubscribe": "subscribe", "removeObserver": "addObserver|onObserver", "detachHandler": "attachHandler"} {
+		if got := addVerbs(verb); got != want {
+			t.Errorf("addVerbs(%s) = %q, want %q", verb, got, want)
+		}
+	}
+	if freshRemovalRe.MatchString("list.unshift(() => 1)") {
+		t.Error("unshift is not a removal")
+	}
+}
+
+func TestUndoneEndings(t *testing.T) {
+	src := textSources{"/srv/lib/subscriptions.js": `class SubscriptionService {
+  create(input) {
+    const sub = new ReportSubscription(input);
+    schedule.scheduleJob(sub.jobName, sub.spec, (at) => this.run(sub, at));
+    this.subscriptions.set(sub.id, sub);
+    return sub;
+  }
+
+  remove(id) {
+    const sub = this.subscriptions.get(id);
+    schedule.cancelJob(sub.jobName);
+    this.subscriptions.delete(id);
+  }
+
+  unsubscribe(token) {
+    const id = this.byToken.get(token);
+    this.subscriptions.delete(id);
+  }
+
+  stats() {
+    return this.subscriptions.size;
+  }
+}
+`}
+	reg := &Statement{Script: "/srv/lib/subscriptions.js", Line: 4, Text: "schedule.scheduleJob(sub.jobName, sub.spec, (at) => this.run(sub, at));"}
+	h := undoneEndings(reg, nil, src)
+	if !strings.HasPrefix(h, "schedule.cancelJob(sub.jobName) is called in remove() (subscriptions.js:11) only; unsubscribe() (subscriptions.js:15) also ends the object without it: make that call there too") {
+		t.Errorf("hint %q", h)
+	}
+	// Every ending undoes it: nothing to say.
+	src["/srv/lib/subscriptions.js"] = strings.Replace(src["/srv/lib/subscriptions.js"], "    this.subscriptions.delete(id);\n  }\n\n  stats", "    schedule.cancelJob(id);\n    this.subscriptions.delete(id);\n  }\n\n  stats", 1)
+	if h := undoneEndings(reg, nil, src); h != "" {
+		t.Errorf("all endings undo it: %q", h)
+	}
+}
+
+func TestCalledDisposerInOneEnding(t *testing.T) {
+	src := textSources{"/srv/lib/sessions.js": `class SessionManager {
+  open(userId) {
+    const session = new EditSession(userId);
+    session.autosave = CronJob.from({ cronTime: '*/30 * * * * *', onTick: () => session.flush(), start: true });
+    this.sessions.set(session.id, session);
+  }
+
+  close(id) {
+    const session = this.sessions.get(id);
+    session.autosave.stop();
+    this.sessions.delete(id);
+  }
+
+  sweep(now) {
+    for (const [id, session] of this.sessions) {
+      if (now - session.lastSeen < this.idleMs) continue;
+      this.sessions.delete(id);
+    }
+  }
+}
+`}
+	h := calledDisposer("timers pile up"+disposerHint("CronJob", "stop"), []string{"/srv/lib/sessions.js"}, src)
+	if !strings.Contains(h, "session.autosave.stop() is called in close() (sessions.js:10) only; sweep() (sessions.js:14) also ends the object without it: call stop() there too") {
+		t.Errorf("hint %q", h)
+	}
+}
+
+func TestDiscardedTrim(t *testing.T) {
+	src := textSources{"/srv/lib/failures.js": `class FailureLog {
+  record(error) {
+    this.items.push(error);
+    if (this.items.length > this.limit) this.items.slice(-this.limit);
+  }
+  latest(n) {
+    return this.items.slice(-n);
+  }
+}
+`}
+	h := &Holder{Kind: "Array", Name: "items", Owner: "FailureLog"}
+	added := &Statement{Script: "/srv/lib/failures.js", Line: 3, Text: "this.items.push(error);"}
+	d := discardedTrim(h, added, src)
+	if !strings.HasPrefix(d, "failures.js:4 (this.items.slice(-this.limit)) makes a new array and throws it away") ||
+		!strings.Contains(d, "assign it back (this.items = this.items.slice(-this.limit))") {
+		t.Errorf("hint %q", d)
+	}
+	// Assigned back, it trims.
+	src["/srv/lib/failures.js"] = strings.Replace(src["/srv/lib/failures.js"], ") this.items.slice(", ") this.items = this.items.slice(", 1)
+	if d := discardedTrim(h, added, src); d != "" {
+		t.Errorf("assigned: %q", d)
+	}
+}
