@@ -151,7 +151,10 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		a := ex.single(pt, total, KindAccumulation)
 		if in, ok := nested(g, pt); ok {
 			a.Inside = &in
-			a.Hint += insideHint(&a)
+			if !a.registered {
+				// (Registrations are undone one by one, not capped.)
+				a.Hint += insideHint(&a)
+			}
 			if in.Property == "" && in.Class == a.Class || a.registered {
 				// Count what Class names: the objects in the inner
 				// collections, not the collections (each registered

@@ -167,7 +167,7 @@ func insideHint(a *Accumulation) string {
 		return "" // see valuesHint
 	}
 	return fmt.Sprintf("; each %s keeps its own %s %s (%d %s in all, %d in the largest): if the %s objects are bounded (one per user), it is those that are never cut: cap each one (keep the last N, move older ones to storage)",
-		a.Class, a.Inside.Property, a.Inside.Kind, a.Inside.Count, a.Inside.Class, a.Inside.Largest, a.Class)
+		a.RootClass, a.Inside.Property, a.Inside.Kind, a.Inside.Count, a.Inside.Class, a.Inside.Largest, a.RootClass)
 }
 
 // valuesHint is the fix of an accumulation whose entries are collections

@@ -37,13 +37,13 @@ func dedupeSingle(sus []Accumulation) []Accumulation {
 }
 
 // sameCodeGroups drops a class group (objects of one class held the same
-// way) whose class, pattern and program code are those of an item before
-// it: the same objects seen from another level of what holds them (node's
-// timer lists, one list among them, each timer's closure), not another
-// leak. Run once the code is read; ranks are given again.
+// way) whose class and program code are those of an item before it: the
+// same objects seen from another level of what holds them (node's timer
+// lists, one list among them, each timer's closure, the job's callback
+// array), not another leak. Run once the code is read; ranks are given
+// again.
 func sameCodeGroups(sus []Accumulation) []Accumulation {
 	type codeKey struct {
-		pattern      Pattern
 		class        string
 		script       string
 		line, column int
@@ -52,7 +52,7 @@ func sameCodeGroups(sus []Accumulation) []Accumulation {
 	out := sus[:0]
 	for _, a := range sus {
 		if l := a.Location; programLocation(l) && !a.Runtime {
-			k := codeKey{a.Pattern, a.Class, l.Script, l.Line, l.Column}
+			k := codeKey{a.Class, l.Script, l.Line, l.Column}
 			if seen[k] && a.Kind == KindClassGroup {
 				continue
 			}

@@ -100,7 +100,7 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 	}
 	if in := a.Inside; in != nil {
 		t := fmt.Sprintf("each %s keeps a %s %s: %s %s in all, %s in the largest (%s retained)",
-			a.Class, in.Property, in.Kind, ui.Count(in.Count), in.Class, ui.Count(in.Largest), ui.Bytes(int64(in.RetainedSize)))
+			a.RootClass, in.Property, in.Kind, ui.Count(in.Count), in.Class, ui.Count(in.Largest), ui.Bytes(int64(in.RetainedSize)))
 		if in.Property == "" {
 			// The entries are the collections.
 			t = fmt.Sprintf("each entry is a %s: %s %s in all, %s in the largest (%s retained)",
