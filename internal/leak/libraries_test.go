@@ -115,16 +115,7 @@ func TestLibraryScenarios(t *testing.T) {
 			if !programLocation(s.Location) {
 				t.Errorf("location %+v, want the program's code", s.Location)
 			}
-			for _, w := range c.want {
-				if !strings.Contains(s.Hint, w) {
-					t.Errorf("hint %q, want %q", s.Hint, w)
-				}
-			}
-			for _, w := range c.dontWant {
-				if strings.Contains(s.Hint, w) {
-					t.Errorf("hint %q, do not want %q", s.Hint, w)
-				}
-			}
+			checkHint(t, s.Hint, c.want, c.dontWant)
 		})
 	}
 }
@@ -518,16 +509,23 @@ func TestRegistrationScenarios(t *testing.T) {
 			if s.Pattern != c.pattern {
 				t.Errorf("pattern %s, want %s", s.Pattern, c.pattern)
 			}
-			for _, w := range c.want {
-				if !strings.Contains(s.Hint, w) {
-					t.Errorf("hint %q, want %q", s.Hint, w)
-				}
-			}
-			for _, d := range c.dont {
-				if strings.Contains(s.Hint, d) {
-					t.Errorf("hint %q, do not want %q", s.Hint, d)
-				}
-			}
+			checkHint(t, s.Hint, c.want, c.dont)
 		})
+	}
+}
+
+// checkHint fails t unless hint holds every phrase of want and none of
+// dontWant.
+func checkHint(t *testing.T, hint string, want, dontWant []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(hint, w) {
+			t.Errorf("hint %q, want %q", hint, w)
+		}
+	}
+	for _, d := range dontWant {
+		if strings.Contains(hint, d) {
+			t.Errorf("hint %q, do not want %q", hint, d)
+		}
 	}
 }
