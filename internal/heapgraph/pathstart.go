@@ -4,7 +4,10 @@ package heapgraph
 // (ES or CommonJS, reached through a closure or a stack frame) or node's
 // timer lists, not the steps of the loader or the runtime before them.
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // moduleStep finds the last ES module record on p (V8's SourceTextModule)
 // that is not p's end, and skips the module's own state after it (its
@@ -31,6 +34,35 @@ func (g *Graph) moduleStep(p Path) (m int, name string, ok bool) {
 		m++
 	}
 	return m, name, true
+}
+
+// esmExport reads an ES module's export on p after its record at step m:
+// the path runs record → array → Cell → value, and the record keeps its
+// exports in a hash table of (name, Cell) pairs, so the name is that
+// table's entry just before the cell (the path may come through the other
+// array of cells, the one in declaration order). k is the value's step.
+func (g *Graph) esmExport(p Path, m int) (k int, name string, ok bool) {
+	s := g.S
+	if m+3 >= len(p) || s.NodeNameString(p[m].Node) != "system / SourceTextModule" ||
+		s.NodeNameString(p[m+2].Node) != "system / Cell" || s.EdgeName(p[m+3].Edge) != "value" {
+		return 0, "", false
+	}
+	cell := p[m+2].Node
+	for _, table := range g.Edges(p[m].Node) {
+		for e, to := range g.Edges(table) {
+			if to != cell || !s.EdgeHasStringName(e) {
+				continue
+			}
+			i, err := strconv.Atoi(s.EdgeName(e))
+			if err != nil || i < 1 {
+				continue
+			}
+			if key, found := g.EdgeNamed(table, strconv.Itoa(i-1)); found && int(s.NodeType[key]) == s.NodeTypeIndex.String {
+				return m + 3, s.NodeNameString(key), true
+			}
+		}
+	}
+	return 0, "", false
 }
 
 // timersStart finds, at or after step from, the step of p that is node's

@@ -52,6 +52,12 @@ func (g *Graph) pathSegments(p Path) []string {
 		// was defined in it: a dozen steps, different in each snapshot)
 		// says nothing; the module and its variable do.
 		cur, start = "module "+name, m+1
+		if k, export, ok := g.esmExport(p, m); ok {
+			// An ES module's export, in its cell: by its name.
+			next(export)
+			next(g.Label(p[k].Node))
+			start = k + 1
+		}
 	}
 	if k, ok := g.timersStart(p, start); ok {
 		// An active timer: how node's timers module was reached (through

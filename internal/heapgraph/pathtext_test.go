@@ -163,3 +163,14 @@ func pathsTo(t *testing.T, script, class string, max int) []string {
 	t.Fatalf("no %s in the snapshot", class)
 	return nil
 }
+
+// An ES module's export kept only by the module's own record (its table
+// of exports, a Cell per name) reads `module esm-catalog.mjs → catalog →
+// …`: the export's name, not `{0} → (array) {16} → system / Cell`.
+func TestPathTextOfModuleExport(t *testing.T) {
+	for _, text := range pathsTo(t, "esm-export.mjs", "Item", 3) {
+		if !strings.HasPrefix(text, "module esm-catalog.mjs → catalog → Map") {
+			t.Errorf("path %q, want it to start at the module's export", text)
+		}
+	}
+}
