@@ -19,6 +19,9 @@ type explainer struct {
 	// scripts: collect each suspect's program scripts (for addedAt, only
 	// when the caller can read them).
 	scripts bool
+	// files: programFiles, once.
+	files     []string
+	filesDone bool
 }
 
 func newExplainer(g *heapgraph.Graph, sh *shaper) *explainer { return &explainer{g: g, sh: sh} }

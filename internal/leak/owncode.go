@@ -6,6 +6,8 @@
 package leak
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 )
 
@@ -87,4 +89,34 @@ func (x *explainer) nodeOwnClosures(s Suspect) bool {
 	}
 	l := x.closureLocation(s.rep)
 	return l != nil && strings.HasPrefix(l.Script, "node:")
+}
+
+// programFiles lists every script of the program the snapshot names (V8
+// keeps a Script per compiled file, named by its path or file URL): not
+// node's own, not a package's under node_modules. For searches that must
+// not miss a caller in another folder; nil when sources are not read.
+func (x *explainer) programFiles() []string {
+	if !x.scripts || x.filesDone {
+		return x.files
+	}
+	x.filesDone = true
+	s := x.g.S
+	seen := map[string]bool{}
+	for v := 0; v < s.NodeCount; v++ {
+		if int(s.NodeType[v]) != s.NodeTypeIndex.Code {
+			continue
+		}
+		b := s.Strings.Bytes(s.NodeName[v])
+		if len(b) < 4 || b[0] != '/' && !bytes.HasPrefix(b, []byte("file://")) && !(b[1] == ':' && (b[2] == '\\' || b[2] == '/')) {
+			continue
+		}
+		name := string(b)
+		if seen[name] || !sourceExt(name) || !programLocation(&Location{Script: name}) {
+			continue
+		}
+		seen[name] = true
+		x.files = append(x.files, name)
+	}
+	slices.Sort(x.files)
+	return x.files
 }

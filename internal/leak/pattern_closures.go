@@ -311,6 +311,8 @@ func (f sourceFacts) registration(src Sources) *Statement {
 			filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(rm.Text, ";")) + "; " + *f.hint
 	} else if h := undoneEndings(reg, f.scripts, src); h != "" {
 		*f.hint = h + "; " + *f.hint
+	} else if h := factoryCallers(reg, f.files, src); h != "" {
+		*f.hint = h + "; " + *f.hint
 	}
 	return reg
 }
@@ -336,4 +338,79 @@ func undoneEndings(reg *Statement, own []string, src Sources) string {
 	}
 	call := re.FindString(st.Text)
 	return missedEndings(st, call, "make that call", src)
+}
+
+// keptAsRe is a statement that keeps what a call returns under a name:
+// view.stop = effect(…), const unsubscribe = store.subscribe(…).
+var keptAsRe = regexp.MustCompile(`^\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*=\s*(?:await\s+)?[A-Za-z_$][\w$.]*\s*\(`)
+
+// maxFactoryCallers bounds the calls of a factory looked at.
+const maxFactoryCallers = 12
+
+// factoryCallers: the registration is made in a function that returns
+// what undoes it (function openView() { view.stop = effect(…); return
+// view; }), and of the program's functions that call it, one gives it
+// back (.stop()) and another never does: that one is named. files are
+// all the program's scripts, since callers live in other folders (a
+// route's handlers); "" when not so.
+func factoryCallers(reg *Statement, files []string, src Sources) string {
+	m := keptAsRe.FindStringSubmatch(reg.Text)
+	fn := enclosingFunction(reg, src)
+	if m == nil || fn == nil || !identRe.MatchString(fn.Function) {
+		return ""
+	}
+	handle := strings.Join(strings.Fields(m[1]), "")
+	base, last := handle, handle
+	if i := strings.LastIndexByte(handle, '.'); i >= 0 {
+		base, last = handle[:i], handle[i+1:]
+	}
+	b, ok := src.Read(reg.Script)
+	if !ok {
+		return ""
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	if !regexp.MustCompile(`\breturn\b[^;\n]*\b` + regexp.QuoteMeta(base) + `\b`).Match(bytes.Join(lines[fn.Line-1:bodyEnd(lines, fn.Line)], []byte("\n"))) {
+		return ""
+	}
+	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
+	undo := regexp.MustCompile(`\.\s*` + regexp.QuoteMeta(last) + `\s*\(`)
+	var gives, misses []string
+	n := 0
+	matchLines(call, files, src, func(sc string, lines [][]byte, i int, loc []int) {
+		if n >= maxFactoryCallers || sc == reg.Script && i+1 == fn.Line {
+			return
+		}
+		n++
+		caller := functionAbove(sc, lines, i+1)
+		if caller == nil {
+			return
+		}
+		body := bytes.Join(lines[caller.Line:bodyEnd(lines, caller.Line)], []byte("\n"))
+		at := fmt.Sprintf("%s() (%s:%d)", caller.Function, filepath.Base(sc), i+1)
+		if undo.Match(body) {
+			gives = append(gives, at)
+		} else {
+			misses = append(misses, at)
+		}
+	})
+	if len(gives) == 0 || len(misses) == 0 {
+		return ""
+	}
+	verb := "calls"
+	if len(gives) > 1 {
+		verb = "call"
+	}
+	return fmt.Sprintf("%s() returns what undoes it as %s (%s:%d); %s %s .%s() when done with it, but %s never does: call it there too",
+		fn.Function, handle, filepath.Base(reg.Script), reg.Line, strings.Join(gives, " and "), verb, last, strings.Join(misses, " and "))
+}
+
+// bodyEnd is the line after the body of the function whose head is at
+// line head (1-based): where the indentation comes back to the head's.
+func bodyEnd(lines [][]byte, head int) int {
+	indent := indentOf(lines[head-1])
+	end := head
+	for end < len(lines) && (len(bytes.TrimSpace(lines[end])) == 0 || indentOf(lines[end]) > indent) {
+		end++
+	}
+	return end
 }

@@ -160,3 +160,32 @@ func TestDiscardedTrim(t *testing.T) {
 		t.Errorf("assigned: %q", d)
 	}
 }
+
+func TestFactoryCallers(t *testing.T) {
+	src := textSources{
+		"/srv/lib/view.js": "export function openView(id) {\n  const view = new View(id);\n  view.stop = effect(() => view.refresh());\n  return view;\n}\n",
+		"/srv/routes/handlers.js": `export const handlers = {
+  show(req, res) {
+    const view = openView(req.id);
+    res.end(view.html);
+  },
+
+  live(req, res) {
+    const view = openView(req.id);
+    req.on('close', () => view.stop());
+  },
+};
+`}
+	files := []string{"/srv/lib/view.js", "/srv/routes/handlers.js"}
+	reg := &Statement{Script: "/srv/lib/view.js", Line: 3, Text: "view.stop = effect(() => view.refresh());"}
+	h := factoryCallers(reg, files, src)
+	if h != "openView() returns what undoes it as view.stop (view.js:3); live() (handlers.js:8) calls .stop() when done with it, but show() (handlers.js:3) never does: call it there too" {
+		t.Errorf("hint %q", h)
+	}
+	// No caller gives it back: the callers' code alone cannot say where
+	// it should be (it may be kept and stopped elsewhere).
+	src["/srv/routes/handlers.js"] = strings.Replace(src["/srv/routes/handlers.js"], "view.stop()", "view.pause()", 1)
+	if h := factoryCallers(reg, files, src); h != "" {
+		t.Errorf("no caller stops it: %q", h)
+	}
+}

@@ -313,6 +313,9 @@ type sourceFacts struct {
 	relabel *Pattern
 	// per is the suspect's count range, for a hint written here.
 	per string
+	// files are all the program's scripts the snapshot names
+	// (explainer.programFiles), for a search that must see them all.
+	files []string
 }
 
 func (f sourceFacts) fill(src Sources, removal bool) {
