@@ -1,0 +1,392 @@
+// Registrations: the program's own callbacks kept by a library's table (a
+// pub/sub's topics, an emitter's listener lists of its own, an observable's
+// subscribers, a signal's linked list of subscriber nodes, a scheduler's
+// jobs). Each is a registration the program made and never undid, not a
+// cache entry to bound: the fix names the call that handed the callback
+// over, and where it is undone on one way out only.
+
+package leak
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// registrationHint is the fix for the program's own callbacks kept by a
+// library's table (pubsub-js's messages, mobx's observers_): each is a
+// registration the program made and never undid, not a cache entry to
+// bound. where names the table, fn the program's function.
+func registrationHint(where string, fn *Location, per string) string {
+	at := fmt.Sprintf("%s at %s:%d", fn.Function, filepath.Base(fn.Script), fn.Line)
+	return fmt.Sprintf("the program's function %s is registered with a library, which keeps it in %s%s, one per registration, with everything it captures: each stays until it is removed through the library; %s", at, where, per, registrationAdvice)
+}
+
+// registrationAdvice ends registrationHint; emitterAdvice takes its place
+// when the registering call is an emitter's on(), which returns no handle.
+const (
+	registrationAdvice = "keep what the registering call returns (an unsubscribe or dispose function, a token) and call or pass it back when what the callback serves is done (a connection's 'close', the end of a request), or register once and look up per-call state elsewhere"
+	emitterAdvice      = "remove it with the emitter's off() or removeListener() and the same function when what it serves is done, on every way that ends (an answer, a timeout, an error, a closed connection), or register once and look up per-call state elsewhere"
+)
+
+// emitterVerbRe: a registering call that adds a listener to an emitter.
+var emitterVerbRe = regexp.MustCompile(`\.\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener)\s*\(`)
+
+// listenerVerbRe: a registering call that adds a listener: an emitter's
+// on(), or a stream's onValue(), onEnd()...
+var listenerVerbRe = regexp.MustCompile(`\.\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener|on[A-Z]\w*)\s*\(`)
+
+// registeredRemoval is the program's removal of the function at loc by
+// its name (bus.off(channel, onQuote)), in loc's script: when the
+// registrations stay, it is on one way out only. nil when there is none.
+func registeredRemoval(loc *Location, src Sources) *Statement {
+	lines, ok := locationLines(loc, src)
+	if !ok || !identRe.MatchString(loc.Function) {
+		return nil
+	}
+	re := regexp.MustCompile(`\.\s*(?:` + removalVerbs + `)\s*\(\s*(?:[^()]*,\s*)?` + regexp.QuoteMeta(loc.Function) + `\s*\)`)
+	for i, l := range lines {
+		if m := re.FindIndex(l); m != nil && !commentBefore(l, m[0]) {
+			return &Statement{Script: loc.Script, Line: i + 1, Column: m[0] + 1, Text: clipLine(l)}
+		}
+	}
+	return nil
+}
+
+// registeredCallback: the path from the holder to the suspect's objects
+// goes through one of the program's functions, held by the library's
+// entry (a mobx Reaction's onInvalidate_ closure) or by the library's
+// table itself (pubsub-js's messages[topic][token]): the entries are the
+// program's registrations. A program's object between the table and the
+// function (an entry the program made) makes it something else.
+func registeredCallback(s *Suspect) bool {
+	h := s.Holder
+	if h == nil || h.Package == "" || !programCallback(s.Location) {
+		return false
+	}
+	if h.Kind == "linked list" {
+		// A library's list of subscriber nodes (a signal's targets),
+		// the program's callback below them.
+		return true
+	}
+	below, plain := false, true
+	for _, st := range s.RetainerPath {
+		if st.ID == h.ID {
+			below = true
+			continue
+		}
+		if !below {
+			continue
+		}
+		if st.Type == "closure" {
+			return s.valuePackage == h.Package || plain
+		}
+		plain = plain && plainContainer(st.Class)
+	}
+	return false
+}
+
+// callbackBelow is the program's function that a library's holder h keeps
+// directly (through plain containers only) on the way down raw to the
+// leaked objects, when the objects are not that function itself; nil
+// when there is none.
+func (x *explainer) callbackBelow(h *Holder, raw []rawStep) *Location {
+	if h == nil || h.Package == "" || len(raw) < 2 {
+		return nil
+	}
+	g := x.g
+	s := g.S
+	below := false
+	for _, r := range raw[:len(raw)-1] {
+		if !below {
+			below = g.ID(r.node) == h.ID
+			continue
+		}
+		if int(s.NodeType[r.node]) == s.NodeTypeIndex.Closure {
+			if l := x.location(r.node); programCallback(l) {
+				return l
+			}
+			return nil
+		}
+		if !plainContainer(g.ClassName(r.node)) {
+			return nil
+		}
+	}
+	return nil
+}
+
+// plainContainer: a class no program defines, that only holds entries
+// (a plain object, an array, a Map's or a Set's own tables).
+func plainContainer(class string) bool {
+	switch class {
+	case "Object", "Array", "Map", "Set":
+		return true
+	}
+	// (A plain object is named after its properties: {type, fn}.)
+	return strings.HasPrefix(class, "(") || strings.HasPrefix(class, "{") || strings.HasPrefix(class, "system / ")
+}
+
+// callOpenRe is a call's name and opening parenthesis (PubSub.subscribe(,
+// reaction().
+var callOpenRe = regexp.MustCompile(`[A-Za-z_$][\w$]*\s*\(`)
+
+// iterationCalls take a callback for the call itself, not to keep it.
+var iterationCalls = map[string]bool{"map": true, "forEach": true, "filter": true, "reduce": true, "some": true, "every": true,
+	"find": true, "findIndex": true, "sort": true, "then": true, "catch": true, "finally": true, "if": true, "for": true,
+	"while": true, "switch": true, "function": true, "return": true}
+
+// registeredAt is the statement that hands the program's callback at loc
+// to a call (PubSub.subscribe(topic, (msg, data) => {, or reaction( on
+// the line above its first argument): the innermost call still open where
+// the function starts, on its line or up to two lines above. nil when
+// there is none, or it is an array's or a promise's own method.
+func registeredAt(loc *Location, src Sources) *Statement {
+	lines, ok := locationLines(loc, src)
+	if !ok {
+		return nil
+	}
+	if st := registeredInline(loc, lines); st != nil {
+		return st
+	}
+	return registeredByName(loc, lines)
+}
+
+// registeredByName is the call that hands the function at loc over by
+// its name (bus.on(channel, onQuote), after function onQuote() {…}): in
+// its script, below its head, the first call with the name as its last
+// argument that is not a removal or an array's or a promise's method.
+func registeredByName(loc *Location, lines [][]byte) *Statement {
+	if !identRe.MatchString(loc.Function) {
+		return nil
+	}
+	re := regexp.MustCompile(`\.\s*([A-Za-z_$][\w$]*)\s*\(\s*(?:[^()]*,\s*)?` + regexp.QuoteMeta(loc.Function) + `\s*\)`)
+	removal := regexp.MustCompile(`^(?:` + removalVerbs + `)$`)
+	for i := loc.Line; i < len(lines); i++ {
+		for _, m := range re.FindAllSubmatchIndex(lines[i], -1) {
+			verb := string(lines[i][m[2]:m[3]])
+			if removal.MatchString(verb) || iterationCalls[verb] || commentBefore(lines[i], m[0]) {
+				continue
+			}
+			col := bytes.LastIndexFunc(lines[i][:m[0]], func(r rune) bool {
+				return !(r == '.' || r == '_' || r == '$' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')
+			}) + 1
+			return &Statement{Script: loc.Script, Line: i + 1, Column: col + 1, Text: clipLine(lines[i])}
+		}
+	}
+	return nil
+}
+
+// registeredInline is registeredAt for a function written inside the
+// call's parentheses.
+func registeredInline(loc *Location, lines [][]byte) *Statement {
+	if m := functionDeclRe.FindIndex(lines[loc.Line-1]); m != nil && loc.Column <= m[1] {
+		// A declaration (function onQuote() {…}) is a statement of its
+		// own, never an argument.
+		return nil
+	}
+	depth, braces := 0, 0 // parentheses and braces closed between a candidate call and the function
+	for i := loc.Line - 1; i >= 0 && i >= loc.Line-3; i-- {
+		line := lines[i]
+		end := len(line)
+		if i == loc.Line-1 && loc.Column > 0 && loc.Column-1 <= len(line) {
+			end = loc.Column - 1
+		}
+		for j := end - 1; j >= 0; j-- {
+			switch line[j] {
+			case ';':
+				if depth == 0 && braces == 0 {
+					return nil // the statement before
+				}
+			case '}':
+				braces++
+			case '{':
+				if braces > 0 {
+					braces--
+					continue
+				}
+				// An open block: an object literal passed to the call
+				// (CronJob.from({ onTick: () => … })) goes on, a
+				// function's body (app.get(path, (req, res) => {) is
+				// where the function is a statement.
+				k := j - 1
+				for k >= 0 && (line[k] == ' ' || line[k] == '\t') {
+					k--
+				}
+				if k < 0 || line[k] != '(' && line[k] != ',' && line[k] != ':' && line[k] != '[' {
+					return nil
+				}
+			case ')':
+				depth++
+			case '(':
+				if depth > 0 {
+					depth--
+					continue
+				}
+				// The call still open at the function: its name.
+				// (The last match: the call that ends at the parenthesis.)
+				var m []int
+				if all := callOpenRe.FindAllIndex(line[:j+1], -1); len(all) > 0 {
+					m = all[len(all)-1]
+				}
+				if m == nil || m[1] != j+1 || commentBefore(line, m[0]) {
+					return nil
+				}
+				name := string(bytes.TrimSpace(bytes.TrimSuffix(line[m[0]:m[1]], []byte("("))))
+				if iterationCalls[name] {
+					return nil
+				}
+				return &Statement{Script: loc.Script, Line: i + 1, Column: m[0] + 1, Text: clipLine(line)}
+			}
+		}
+	}
+	return nil
+}
+
+// functionDeclRe is the head of a function declaration.
+// (V8 places a function at its parameters' parenthesis.)
+var functionDeclRe = regexp.MustCompile(`^\s*(?:export\s+(?:default\s+)?)?(?:async\s+)?function\s*\*?\s*[A-Za-z_$][\w$]*\s*\(`)
+
+// registration is the program's call that hands the suspect's callback
+// (its location) to a library that keeps it, with the library's own line
+// (what *f.added was) under it; nil when there is none. It also makes the
+// hint a registration's: the program's callback in a library's table is
+// to be removed through the library, on every way what it serves ends.
+func (f sourceFacts) registration(src Sources) *Statement {
+	lib := *f.added
+	loc := *f.loc
+	if !programCallback(loc) {
+		return nil
+	}
+	libHolder := f.holder != nil && f.holder.Package != "" && (f.pattern == PatternCollection || f.pattern == PatternClosure)
+	if !f.registered && f.pattern != PatternClosure && !libHolder {
+		return nil
+	}
+	programAdds := lib != nil && lib.Library == nil && programLocation(&Location{Script: lib.Script})
+	if programAdds && !libHolder {
+		return nil
+	}
+	reg := registeredAt(loc, src)
+	if reg == nil || programAdds && reg.Line != lib.Line {
+		return nil
+	}
+	if !programAdds {
+		reg.Library = lib
+	} else {
+		reg = lib
+	}
+	if libHolder && !strings.Contains(*f.hint, registrationAdvice) {
+		*f.hint = registrationHint(strings.TrimPrefix(holderWhat(f.holder), "the ")+" ("+f.holder.Package+")", loc, f.per)
+	}
+	if emitterVerbRe.MatchString(reg.Text) {
+		*f.hint = strings.Replace(*f.hint, registrationAdvice, emitterAdvice, 1)
+	}
+	if rm := registeredRemoval(loc, src); rm != nil {
+		*f.hint = fmt.Sprintf("%s:%d removes it (%s), but the ones that stay never got there: that removal is on one way out only; remove it on every way what it serves ends (a timeout, an error, a closed connection), in the one place they all go through",
+			filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(rm.Text, ";")) + "; " + *f.hint
+	} else if h := undoneEndings(reg, f.scripts, src); h != "" {
+		*f.hint = h + "; " + *f.hint
+	} else if h := factoryCallers(reg, f.files, src); h != "" {
+		*f.hint = h + "; " + *f.hint
+	}
+	return reg
+}
+
+// libraryUndo is the names of calls into the same library object that undo a
+// registration: schedule.cancelJob(name), bus.unsubscribe(token).
+const libraryUndo = `cancel\w*|` + removalVerbs + `|clear\w*|stop\w*|dispose\w*|delete\w*`
+
+// undoneEndings: the library's undoing call on the receiver of the
+// registering call (schedule.cancelJob after schedule.scheduleJob) is
+// made in one method of the program's class only, and another method
+// ends the same objects without it. "" when not so.
+func undoneEndings(reg *Statement, own []string, src Sources) string {
+	m := regexp.MustCompile(`([\w$]+(?:\s*\.\s*[\w$]+)*?)\s*\.\s*([A-Za-z_$][\w$]*)\s*\(`).FindStringSubmatch(reg.Text)
+	if m == nil {
+		return ""
+	}
+	recv := regexp.QuoteMeta(strings.Join(strings.Fields(m[1]), ""))
+	re := regexp.MustCompile(`\b` + recv + `\s*\.\s*(?:` + libraryUndo + `)\s*\([^()]*\)`)
+	st := findStatement(re, append([]string{reg.Script}, own...), src)
+	if st == nil {
+		return ""
+	}
+	call := re.FindString(st.Text)
+	return missedEndings(st, call, "make that call", src)
+}
+
+// keptAsRe is a statement that keeps what a call returns under a name:
+// view.stop = effect(…), const unsubscribe = store.subscribe(…).
+var keptAsRe = regexp.MustCompile(`^\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*=\s*(?:await\s+)?[A-Za-z_$][\w$.]*\s*\(`)
+
+// maxFactoryCallers bounds the calls of a factory looked at.
+const maxFactoryCallers = 12
+
+// factoryCallers: the registration is made in a function that returns
+// what undoes it (function openView() { view.stop = effect(…); return
+// view; }), and of the program's functions that call it, one gives it
+// back (.stop()) and another never does: that one is named. files are
+// all the program's scripts, since callers live in other folders (a
+// route's handlers); "" when not so.
+func factoryCallers(reg *Statement, files []string, src Sources) string {
+	m := keptAsRe.FindStringSubmatch(reg.Text)
+	fn := enclosingFunction(reg, src)
+	if m == nil || fn == nil || !identRe.MatchString(fn.Function) {
+		return ""
+	}
+	handle := strings.Join(strings.Fields(m[1]), "")
+	base, last := handle, handle
+	if i := strings.LastIndexByte(handle, '.'); i >= 0 {
+		base, last = handle[:i], handle[i+1:]
+	}
+	b, ok := src.Read(reg.Script)
+	if !ok {
+		return ""
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	if !regexp.MustCompile(`\breturn\b[^;\n]*\b` + regexp.QuoteMeta(base) + `\b`).Match(bytes.Join(lines[fn.Line-1:bodyEnd(lines, fn.Line)], []byte("\n"))) {
+		return ""
+	}
+	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
+	undo := regexp.MustCompile(`\.\s*` + regexp.QuoteMeta(last) + `\s*\(`)
+	var gives, misses []string
+	n := 0
+	matchLines(call, files, src, func(sc string, lines [][]byte, i int, loc []int) {
+		if n >= maxFactoryCallers || sc == reg.Script && i+1 == fn.Line {
+			return
+		}
+		n++
+		caller := functionAbove(sc, lines, i+1)
+		if caller == nil {
+			return
+		}
+		body := bytes.Join(lines[caller.Line:bodyEnd(lines, caller.Line)], []byte("\n"))
+		at := fmt.Sprintf("%s() (%s:%d)", caller.Function, filepath.Base(sc), i+1)
+		if undo.Match(body) {
+			gives = append(gives, at)
+		} else {
+			misses = append(misses, at)
+		}
+	})
+	if len(gives) == 0 || len(misses) == 0 {
+		return ""
+	}
+	verb := "calls"
+	if len(gives) > 1 {
+		verb = "call"
+	}
+	return fmt.Sprintf("%s() returns what undoes it as %s (%s:%d); %s %s .%s() when done with it, but %s never does: call it there too",
+		fn.Function, handle, filepath.Base(reg.Script), reg.Line, strings.Join(gives, " and "), verb, last, strings.Join(misses, " and "))
+}
+
+// bodyEnd is the line after the body of the function whose head is at
+// line head (1-based): where the indentation comes back to the head's.
+func bodyEnd(lines [][]byte, head int) int {
+	indent := indentOf(lines[head-1])
+	end := head
+	for end < len(lines) && (len(bytes.TrimSpace(lines[end])) == 0 || indentOf(lines[end]) > indent) {
+		end++
+	}
+	return end
+}
