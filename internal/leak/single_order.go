@@ -6,7 +6,10 @@
 
 package leak
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 func kindOrder(k string) int {
 	switch k {
@@ -37,26 +40,33 @@ func dedupeSingle(sus []Accumulation) []Accumulation {
 }
 
 // sameCodeGroups drops a class group (objects of one class held the same
-// way) whose class and program code are those of an item before it: the
-// same objects seen from another level of what holds them (node's timer
-// lists, one list among them, each timer's closure, the job's callback
-// array), not another leak. Run once the code is read; ranks are given
-// again.
+// way) whose class and program code are those of an item before it and
+// whose path runs through that item's holder: the same objects seen from
+// another level of what holds them (node's timer lists, one list among
+// them, each timer's closure, the job's callback array), not another
+// leak. Objects of the class held elsewhere (expired sessions in an
+// archive beside live ones in a Map) stay. Run once the code is read;
+// ranks are given again.
 func sameCodeGroups(sus []Accumulation) []Accumulation {
 	type codeKey struct {
 		class        string
 		script       string
 		line, column int
 	}
-	seen := map[codeKey]bool{}
+	holders := map[codeKey][]uint32{} // the holders of the items with that code
 	out := sus[:0]
 	for _, a := range sus {
-		if l := a.Location; programLocation(l) && !a.Runtime {
-			k := codeKey{a.Class, l.Script, l.Line, l.Column}
-			if seen[k] && a.Kind == KindClassGroup {
-				continue
-			}
-			seen[k] = true
+		l := a.Location
+		if !programLocation(l) || a.Runtime {
+			out = append(out, a)
+			continue
+		}
+		k := codeKey{a.Class, l.Script, l.Line, l.Column}
+		if a.Kind == KindClassGroup && pathThrough(a.RetainerPath, holders[k]) {
+			continue
+		}
+		if a.Holder != nil {
+			holders[k] = append(holders[k], a.Holder.ID)
 		}
 		out = append(out, a)
 	}
@@ -64,6 +74,16 @@ func sameCodeGroups(sus []Accumulation) []Accumulation {
 		out[i].Rank = i + 1
 	}
 	return out
+}
+
+// pathThrough: one of the path's steps is one of the objects ids.
+func pathThrough(path []PathStep, ids []uint32) bool {
+	for _, st := range path {
+		if slices.Contains(ids, st.ID) {
+			return true
+		}
+	}
+	return false
 }
 
 // singleOrder: the program's accumulations first, those it keeps within a

@@ -3,6 +3,7 @@ package leak
 import (
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -237,5 +238,26 @@ func TestSingleScopeLocation(t *testing.T) {
 	}
 	if l := a.Location; l == nil || l.Function != "loadTable" || l.Role != "" {
 		t.Errorf("location %+v, want loadTable", l)
+	}
+}
+
+// TestSameCodeGroups: a class group with an earlier item's class and code
+// whose path runs through that item's holder is the same objects seen
+// again and is left out; one held elsewhere stays.
+func TestSameCodeGroups(t *testing.T) {
+	loc := &Location{Function: "open", Script: "/srv/sessions.js", Line: 19, Column: 3}
+	sus := []Accumulation{
+		{Kind: KindClassGroup, Class: "EditSession", Location: loc, Holder: &Holder{ID: 10}},
+		{Kind: KindClassGroup, Class: "EditSession", Location: loc, Holder: &Holder{ID: 20}, RetainerPath: []PathStep{{ID: 1}, {ID: 10}, {ID: 20}}},
+		{Kind: KindClassGroup, Class: "EditSession", Location: loc, Holder: &Holder{ID: 30}, RetainerPath: []PathStep{{ID: 1}, {ID: 30}}},
+		{Kind: KindClassGroup, Class: "CronTime", Location: loc, Holder: &Holder{ID: 40}, RetainerPath: []PathStep{{ID: 10}, {ID: 40}}},
+	}
+	out := sameCodeGroups(sus)
+	var got []uint32
+	for _, a := range out {
+		got = append(got, a.Holder.ID)
+	}
+	if !slices.Equal(got, []uint32{10, 30, 40}) || out[2].Rank != 3 {
+		t.Errorf("kept holders %v, want 10, 30, 40 ranked again", got)
 	}
 }
