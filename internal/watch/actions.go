@@ -78,8 +78,11 @@ func (a *agent) fire(ctx context.Context, trigger string, actions []Action, why 
 		if a.cfg.Metrics != nil {
 			a.cfg.Metrics.Action(trigger, act.Kind)
 		}
+		// Both at the time the action fired, which its cooldown counts
+		// from, not when it finished (a forced GC or a hook takes a
+		// while, longer on a busy machine).
 		a.record(store.Event{Time: now, Kind: store.EventAction, Name: trigger + "/" + act.Kind, Path: path, Detail: detail})
-		a.emit(Event{Kind: "action", Trigger: trigger, Action: act.String(), Message: detail, Path: path})
+		a.emit(Event{Time: now, Kind: "action", Trigger: trigger, Action: act.String(), Message: detail, Path: path})
 	}
 }
 
