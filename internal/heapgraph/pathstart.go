@@ -36,30 +36,28 @@ func (g *Graph) moduleStep(p Path) (m int, name string, ok bool) {
 	return m, name, true
 }
 
-// esmExport reads an ES module's export on p after its record at step m:
-// the path runs record → array → Cell → value, and the record keeps its
+// esmExport reads an ES module's variable on p after its record at step
+// m: the path runs record → array → Cell → value, and a module keeps its
 // exports in a hash table of (name, Cell) pairs, so the name is that
-// table's entry just before the cell (the path may come through the other
-// array of cells, the one in declaration order). k is the value's step.
+// table's entry just before the cell. The table may be another record's
+// (an import is the exporting module's cell), and the path may come
+// through an array of cells without names. k is the value's step.
 func (g *Graph) esmExport(p Path, m int) (k int, name string, ok bool) {
 	s := g.S
 	if m+3 >= len(p) || s.NodeNameString(p[m].Node) != "system / SourceTextModule" ||
 		s.NodeNameString(p[m+2].Node) != "system / Cell" || s.EdgeName(p[m+3].Edge) != "value" {
 		return 0, "", false
 	}
-	cell := p[m+2].Node
-	for _, table := range g.Edges(p[m].Node) {
-		for e, to := range g.Edges(table) {
-			if to != cell || !s.EdgeHasStringName(e) {
-				continue
-			}
-			i, err := strconv.Atoi(s.EdgeName(e))
-			if err != nil || i < 1 {
-				continue
-			}
-			if key, found := g.EdgeNamed(table, strconv.Itoa(i-1)); found && int(s.NodeType[key]) == s.NodeTypeIndex.String {
-				return m + 3, s.NodeNameString(key), true
-			}
+	for table, e := range g.Retainers(p[m+2].Node) {
+		if !s.EdgeHasStringName(e) {
+			continue
+		}
+		i, err := strconv.Atoi(s.EdgeName(e))
+		if err != nil || i < 1 {
+			continue
+		}
+		if key, found := g.EdgeNamed(table, strconv.Itoa(i-1)); found && int(s.NodeType[key]) == s.NodeTypeIndex.String {
+			return m + 3, s.NodeNameString(key), true
 		}
 	}
 	return 0, "", false

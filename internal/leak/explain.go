@@ -112,6 +112,11 @@ func (x *explainer) explain(s *Suspect) {
 		if s.pendingSlot == "" && haveTell && tell != rep {
 			s.pendingSlot = x.pendingSlot(tell)
 		}
+		if _, ok := x.pendingPromiseOf(rep); ok && s.pendingSlot == "" && int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure {
+			// The entries are the resolve functions themselves (a
+			// JSON-RPC client's idToResolveMap): pending calls.
+			s.pendingSlot = "the entries themselves"
+		}
 	}
 	if s.collection {
 		// The collection itself grows: it is the holder.
@@ -243,6 +248,7 @@ func (x *explainer) explain(s *Suspect) {
 	}
 	// V8's string representations (a rope, a slice) are not what the
 	// program made: it made strings.
+	s.heldCallback = x.heldCallback(s.Holder, raw) // on down to the telling object
 	if l := x.callbackBelow(s.Holder, raw[:repIndex+1]); l != nil {
 		// The program's function a library's table keeps, on the way
 		// to the objects (a listener that keeps a poll): the code

@@ -229,6 +229,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			into.Class = from.Class
 			if guessedCode(into.Location) && programLocation(from.Location) && from.Location.Role != RoleScope {
 				into.Location = from.Location
+				into.heldCallback = into.heldCallback || from.heldCallback
 				taken[t] = true
 				if registeredCallback(into) {
 					into.Hint = hint(into)
@@ -244,6 +245,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			namedGrowth[t] = from.GrowthBytes
 			if guessedCode(into.Location) {
 				into.Location = from.Location
+				into.heldCallback = into.heldCallback || from.heldCallback
 				taken[t] = true
 			}
 		} else if into.Class == "(string)" && sameHolder && strings.HasPrefix(from.Class, "{") {

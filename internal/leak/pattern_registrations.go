@@ -81,7 +81,10 @@ func registeredCallback(s *Suspect) bool {
 			continue
 		}
 		if st.Type == "closure" {
-			return s.valuePackage == h.Package || plain
+			// (The library's own entry, or its table itself, keeping
+			// the program's function: not a resolve function of a
+			// promise the library made.)
+			return s.valuePackage == h.Package && s.heldCallback || plain && s.heldCallback
 		}
 		plain = plain && plainContainer(st.Class)
 	}
@@ -93,28 +96,76 @@ func registeredCallback(s *Suspect) bool {
 // leaked objects, when the objects are not that function itself; nil
 // when there is none.
 func (x *explainer) callbackBelow(h *Holder, raw []rawStep) *Location {
-	if h == nil || h.Package == "" || len(raw) < 2 {
-		return nil
+	if k, ok := x.closureUnder(h, raw); ok && k < len(raw)-1 {
+		if l := x.location(raw[k].node); programCallback(l) {
+			return l
+		}
+	}
+	return nil
+}
+
+// heldCallback: on the way down raw from a library's holder h, the first
+// function of the program's is reached through plain containers and the
+// library's own objects and functions only (a scheduler's Job, a
+// reaction's onInvalidate_ arrow and its scope): the library keeps the
+// program's function. A promise's resolve function, a promise or the
+// program's own object on the way makes it something else.
+func (x *explainer) heldCallback(h *Holder, raw []rawStep) bool {
+	if h == nil || h.Package == "" {
+		return false
 	}
 	g := x.g
 	s := g.S
 	below := false
-	for _, r := range raw[:len(raw)-1] {
+	for _, r := range raw {
+		v := r.node
+		if !below {
+			below = g.ID(v) == h.ID
+			continue
+		}
+		if int(s.NodeType[v]) == s.NodeTypeIndex.Closure {
+			fn := v
+			if t, ok := x.boundTarget(v); ok {
+				fn = t // this.push.bind(this): the program's push
+			}
+			l := x.location(fn)
+			if programCallback(l) {
+				return true
+			}
+			if l == nil || libraryPackage(l.Script) != h.Package {
+				return false
+			}
+			continue // the library's own wrapper around it
+		}
+		if !plainContainer(g.ClassName(v)) && x.classPackage(v) != h.Package {
+			return false
+		}
+	}
+	return false
+}
+
+// closureUnder is the step of raw of the first function below the
+// holder h, reached from it through plain containers only.
+func (x *explainer) closureUnder(h *Holder, raw []rawStep) (int, bool) {
+	if h == nil || h.Package == "" {
+		return 0, false
+	}
+	g := x.g
+	s := g.S
+	below := false
+	for k, r := range raw {
 		if !below {
 			below = g.ID(r.node) == h.ID
 			continue
 		}
 		if int(s.NodeType[r.node]) == s.NodeTypeIndex.Closure {
-			if l := x.location(r.node); programCallback(l) {
-				return l
-			}
-			return nil
+			return k, true
 		}
 		if !plainContainer(g.ClassName(r.node)) {
-			return nil
+			return 0, false
 		}
 	}
-	return nil
+	return 0, false
 }
 
 // plainContainer: a class no program defines, that only holds entries
@@ -259,7 +310,7 @@ func (f sourceFacts) registration(src Sources) *Statement {
 	if !programCallback(loc) {
 		return nil
 	}
-	libHolder := f.holder != nil && f.holder.Package != "" && (f.pattern == PatternCollection || f.pattern == PatternClosure)
+	libHolder := f.holder != nil && f.holder.Package != "" && f.held && (f.pattern == PatternCollection || f.pattern == PatternClosure)
 	if !f.registered && f.pattern != PatternClosure && !libHolder {
 		return nil
 	}

@@ -157,6 +157,9 @@ type Suspect struct {
 	// weakKeyClass and weakKeyPath: for entries of a WeakMap, the class
 	// of a key and the end of its retaining path (what keeps it alive).
 	weakKeyClass, weakKeyPath string
+	// heldCallback: the first function below a library's holder on the
+	// path is the program's own (registeredCallback).
+	heldCallback bool
 	// scripts are the program's scripts the suspect involves (its code
 	// location, the functions and classes on its path), for addedAt.
 	scripts []string

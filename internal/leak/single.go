@@ -73,8 +73,8 @@ type Accumulation struct {
 	key uint32 // snapshot id of what it reports (holder or object), for dedupe
 	// keyed: the key analysis explained the holder's keys (Suspect.keyed).
 	keyed bool
-	// registered: Suspect's registeredCallback.
-	registered bool
+	// registered: Suspect's registeredCallback; held: its heldCallback.
+	registered, held bool
 	// listenerPackage: Suspect's listenerPackage.
 	listenerPackage string
 
@@ -198,7 +198,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		s := &sus[i]
 		// One snapshot does not show that entries never leave: no removal.
 		sourceFacts{holder: s.Holder, class: s.Class, path: s.RetainerPath, scripts: s.scripts, pattern: s.Pattern,
-			keyed: s.keyed, registered: s.registered, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage,
+			keyed: s.keyed, registered: s.registered, held: s.held, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage,
 			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint, relabel: &s.Pattern, files: ex.programFiles()}.fill(opts.Sources, false)
 		if in := sus[i].Inside; in != nil {
 			h := &Holder{Kind: in.Kind, Name: in.Property}
@@ -269,7 +269,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	a := Accumulation{
 		Kind: kind, Pattern: s.Pattern, Class: s.Class, RootClass: s.RootClass, Holder: s.Holder,
 		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
-		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), registered: registeredCallback(&s), listenerPackage: s.listenerPackage, scripts: s.scripts,
+		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), registered: registeredCallback(&s), held: s.heldCallback, listenerPackage: s.listenerPackage, scripts: s.scripts,
 	}
 	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep)
 	if total > 0 {

@@ -297,8 +297,9 @@ type sourceFacts struct {
 	pattern Pattern
 	keyed   bool // the key analysis explained the holder's keys (keys*.go)
 	// registered: the entries are the program's callbacks kept by a
-	// library's table (registeredCallback).
-	registered bool
+	// library's table (registeredCallback); held: the library's holder
+	// keeps the program's function itself (Suspect.heldCallback).
+	registered, held bool
 	// trimmed: the program trims the collection at a bound (Trim): no
 	// advice on where entries should leave.
 	trimmed bool
