@@ -52,3 +52,29 @@ func discardedTrim(h *Holder, added *Statement, src Sources) string {
 	}
 	return ""
 }
+
+// tailRead is a read of an array's last entries only: .slice(-n),
+// .slice(-Math.min(limit, this.size)).
+const tailRead = `\s*\.\s*slice\s*\(\s*-`
+
+// windowOnly is the fix for an Array the program only ever reads the last
+// entries of (recent(): this.entries.slice(-this.size)) and never takes
+// anything out of: the window it reads is the bound it meant to keep,
+// and nothing cuts the array to it. "" when there is no such read (that
+// nothing takes entries out is the caller's check: removedAt).
+func windowOnly(h *Holder, added *Statement, own []string, src Sources) string {
+	if h == nil || h.Kind != "Array" || added == nil || src == nil {
+		return ""
+	}
+	name, ok := fieldName(h)
+	if !ok {
+		return ""
+	}
+	re := regexp.MustCompile(`(?:this\s*\.\s*)?\b` + regexp.QuoteMeta(name) + tailRead)
+	st := findStatement(re, append([]string{added.Script}, own...), src)
+	if st == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d reads only the last entries (%s), but nothing takes any out of %s: that window is the bound it meant to keep; cut the array to it where it adds (%s:%d), with splice(0, length - n), or keep a ring buffer",
+		filepath.Base(st.Script), st.Line, strings.TrimSuffix(st.Text, ";"), holderWhat(h), filepath.Base(added.Script), added.Line)
+}

@@ -136,31 +136,6 @@ func TestCalledDisposerInOneEnding(t *testing.T) {
 	}
 }
 
-func TestDiscardedTrim(t *testing.T) {
-	src := textSources{"/srv/lib/failures.js": `class FailureLog {
-  record(error) {
-    this.items.push(error);
-    if (this.items.length > this.limit) this.items.slice(-this.limit);
-  }
-  latest(n) {
-    return this.items.slice(-n);
-  }
-}
-`}
-	h := &Holder{Kind: "Array", Name: "items", Owner: "FailureLog"}
-	added := &Statement{Script: "/srv/lib/failures.js", Line: 3, Text: "this.items.push(error);"}
-	d := discardedTrim(h, added, src)
-	if !strings.HasPrefix(d, "failures.js:4 (this.items.slice(-this.limit)) makes a new array and throws it away") ||
-		!strings.Contains(d, "assign it back (this.items = this.items.slice(-this.limit))") {
-		t.Errorf("hint %q", d)
-	}
-	// Assigned back, it trims.
-	src["/srv/lib/failures.js"] = strings.Replace(src["/srv/lib/failures.js"], ") this.items.slice(", ") this.items = this.items.slice(", 1)
-	if d := discardedTrim(h, added, src); d != "" {
-		t.Errorf("assigned: %q", d)
-	}
-}
-
 func TestFactoryCallers(t *testing.T) {
 	src := textSources{
 		"/srv/lib/view.js": "export function openView(id) {\n  const view = new View(id);\n  view.stop = effect(() => view.refresh());\n  return view;\n}\n",

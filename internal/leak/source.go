@@ -446,6 +446,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		if c = twinRemoval(added, src); c == "" {
 			c = callHint(f.holder, added, removal)
 		}
+		if c == "" {
+			c = windowOnly(f.holder, added, f.scripts, src)
+		}
 	}
 	switch {
 	case st != nil && removal:
