@@ -51,14 +51,37 @@ func idKind(p string) string {
 		return "a hex id"
 	case wordIDRe.MatchString(p) && strings.ContainsAny(p, "0123456789"):
 		return "an id"
+	case prefixedIDRe.MatchString(p) && digits(p) >= 4:
+		return "an id"
 	}
 	return ""
 }
 
+// prefixedIDRe is an id with a short tag in front: req-00000e47-nj857,
+// usr_8f3k29d1.
+var prefixedIDRe = regexp.MustCompile(`^[A-Za-z]{1,6}[-_][0-9A-Za-z_-]{8,}$`)
+
+// digits counts the decimal digits of p.
+func digits(p string) int {
+	n := 0
+	for _, c := range p {
+		if c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
+}
+
 // splitKey cuts a key at its first separator into a first part and the
 // rest: "t_acme:c12bf88e-…" → "t_acme", "c12bf88e-…".
+//
+// Without one of those, a dotted name is cut at its last dot (a logger
+// named per request: "http.account.transfer.req-00000e47-nj857").
 func splitKey(k string) (first, rest string, ok bool) {
 	i := strings.IndexAny(k, ":|/#@")
+	if i < 0 {
+		i = strings.LastIndexByte(k, '.')
+	}
 	if i <= 0 || i == len(k)-1 {
 		return "", "", false
 	}

@@ -75,8 +75,10 @@ func alsStore(s *Suspect) bool {
 }
 
 // timerAtRe matches a timer started on a line, with the variable or
-// property its handle goes to, if any: const heartbeat = setInterval(.
-var timerAtRe = regexp.MustCompile(`(?:(?:const|let|var)\s+)?((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)?\s*=?\s*\b(setTimeout|setInterval)\s*\(`)
+// property its handle goes to, if any: const heartbeat = setInterval(,
+// or a library's promise-aware one (set-interval-async's
+// setIntervalAsync, cleared with clearIntervalAsync).
+var timerAtRe = regexp.MustCompile(`(?:(?:const|let|var)\s+)?((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)?\s*=?\s*\b(set(?:Timeout|Interval)(?:Async)?)\s*\(`)
 
 // timerStartedAt is the statement that starts the timer whose callback is
 // defined at loc (an arrow passed inline: setInterval(() => …) on the
@@ -106,17 +108,14 @@ func clearHint(added *Statement, own []string, src Sources) (hint string, ending
 	if m == nil {
 		return "", false
 	}
-	clear := "clearInterval"
-	if m[2] == "setTimeout" {
-		clear = "clearTimeout"
-	}
+	clear := "clear" + strings.TrimPrefix(m[2], "set") // clearInterval, clearIntervalAsync
 	at := fmt.Sprintf("%s:%d", filepath.Base(added.Script), added.Line)
 	handle := strings.Join(strings.Fields(m[1]), "")
 	if handle == "" || !strings.Contains(added.Text, "=") {
 		return fmt.Sprintf("the %s started at %s keeps no handle, so nothing can clear it: keep the handle and call %s(handle) when its owner is done (a connection's 'close')", m[2], at, clear), false
 	}
 	name := handle[strings.LastIndexByte(handle, '.')+1:]
-	re := regexp.MustCompile(`\bclear(?:Interval|Timeout)\s*\(\s*(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(name) + `\s*\)`)
+	re := regexp.MustCompile(`\bclear(?:Interval|Timeout)(?:Async)?\s*\(\s*(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(name) + `\s*\)`)
 	if cl := findStatement(re, append([]string{added.Script}, own...), src); cl != nil {
 		h := missedEndings(cl, fmt.Sprintf("%s(%s)", clear, handle), "clear the timer", src)
 		return h, h != ""

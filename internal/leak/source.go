@@ -345,9 +345,11 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		}
 		clear, endings = clearHint(added, f.scripts, src)
 	}
-	if !endings {
-		// (Which of its endings misses the clear says more than that a
-		// disposal method exists and is called.)
+	if endings {
+		// Which of its endings misses the clear says more than that a
+		// disposal method exists, which may not clear it at all.
+		*f.hint = disposerHintRe.ReplaceAllString(*f.hint, "")
+	} else {
 		*f.hint = calledDisposer(*f.hint, f.scripts, src)
 	}
 	if f.pattern == PatternEventListener && f.listenerPackage != "" && added == nil {

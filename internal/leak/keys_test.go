@@ -1,0 +1,33 @@
+package leak
+
+import "testing"
+
+// TestKeyParts: where a key is cut into the part that repeats and the
+// part unique to each call, and which parts look like ids.
+func TestKeyParts(t *testing.T) {
+	for _, c := range []struct {
+		key, first, rest string
+		ok               bool
+		id               bool
+	}{
+		{"t_acme:c12bf88e-7a1d-4c3e-9f00-1b2c3d4e5f60", "t_acme", "c12bf88e-7a1d-4c3e-9f00-1b2c3d4e5f60", true, true},
+		// A logger named per request: cut at the last dot.
+		{"http.account.transfer.req-00000e47-nj857", "http.account.transfer", "req-00000e47-nj857", true, true},
+		{"usr_8f3k29d1", "", "", false, false},
+		// Names, not ids.
+		{"config.user-settings-v2", "config", "user-settings-v2", true, false},
+		{"a.b.c", "a.b", "c", true, false},
+		{"plain", "", "", false, false},
+	} {
+		f, r, ok := splitKey(c.key)
+		if f != c.first || r != c.rest || ok != c.ok {
+			t.Errorf("splitKey(%q) = %q, %q, %v; want %q, %q, %v", c.key, f, r, ok, c.first, c.rest, c.ok)
+		}
+		if ok && (idKind(r) != "") != c.id {
+			t.Errorf("idKind(%q) = %q, want an id: %v", r, idKind(r), c.id)
+		}
+	}
+	if idKind("usr_8f3k29d1") != "an id" {
+		t.Errorf("a tagged id: %q", idKind("usr_8f3k29d1"))
+	}
+}
