@@ -56,3 +56,10 @@ func TestWindowOnly(t *testing.T) {
 		t.Errorf("whole array: %q", w)
 	}
 }
+
+// TestWindowOnlyScenario: in a series, the window read is the fix, in
+// place of the general advice to bound the array.
+func TestWindowOnlyScenario(t *testing.T) {
+	_, s := seriesTop(t, "window-log")
+	checkHint(t, s.Hint, []string{"window-log.js:25 reads only the last entries", "cut the array to it where it adds (window-log.js:21)"}, []string{"an LRU"})
+}

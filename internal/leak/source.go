@@ -449,7 +449,16 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			c = callHint(f.holder, added, removal)
 		}
 		if c == "" {
-			c = windowOnly(f.holder, added, f.scripts, src)
+			if w := windowOnly(f.holder, added, f.scripts, src); w != "" {
+				// The window it reads is the bound it meant: that is
+				// the fix, not an LRU.
+				if strings.Contains(*f.hint, boundAdvice) {
+					*f.hint = strings.Replace(*f.hint, boundAdvice, w, 1)
+				} else {
+					*f.hint = w
+				}
+				return
+			}
 		}
 	}
 	switch {
