@@ -1,0 +1,215 @@
+// What the program's source adds to a suspect: where it is added, the
+// code line, and the fix rewritten from the statements found (a timer's
+// clear, a registration, a removal, a trim), all filled in one place for
+// a series and for one snapshot.
+
+package leak
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// sourceFacts is what the program's source adds to a suspect, of a series
+// or of one snapshot: the statement that adds, a TTL rounded down to 0, the
+// line that makes a library cache's key, the function that adds and (with
+// removal) where entries leave the collection.
+type sourceFacts struct {
+	holder  *Holder
+	class   string
+	path    []PathStep
+	scripts []string
+	pattern Pattern
+	keyed   bool // the key analysis explained the holder's keys (keys*.go)
+	// registered: the entries are the program's callbacks kept by a
+	// library's table (registeredCallback); held: the library's holder
+	// keeps the program's function itself (Suspect.heldCallback).
+	registered, held bool
+	// trimmed: the program trims the collection at a bound (Trim): no
+	// advice on where entries should leave.
+	trimmed bool
+	// listenerPackage: the listeners are this package's own functions
+	// (Suspect.listenerPackage).
+	listenerPackage string
+	added           **Statement
+	loc             **Location
+	hint            *string
+	// relabel is the suspect's pattern, set to event-listener when the
+	// callbacks a library keeps were added with an emitter's on().
+	relabel *Pattern
+	// per is the suspect's count range, for a hint written here.
+	per string
+	// files are all the program's scripts the snapshot names
+	// (explainer.programFiles), for a search that must see them all.
+	files []string
+}
+
+func (f sourceFacts) fill(src Sources, removal bool) {
+	*f.added = addedAt(f.holder, f.class, f.path, f.scripts, src)
+	added := *f.added
+	if t := ttlHint(f.holder, f.scripts, src); t != "" {
+		*f.hint = t + "; " + *f.hint
+	}
+	libReg := false // the program's callback registered with a library's table
+	if reg := f.registration(src); reg != nil {
+		*f.added, added = reg, reg
+		libReg = f.holder != nil && f.holder.Package != ""
+	}
+	var clear string // the timer's clear, or what it misses
+	endings := false
+	if f.pattern == PatternTimer {
+		if added == nil {
+			// An arrow passed inline: the call on its line.
+			added = timerStartedAt(*f.loc, src)
+			if added == nil && programCallback(*f.loc) {
+				// The callback handed to a library whose object runs
+				// the timer (CronJob.from({ onTick: () => … })).
+				added = registeredAt(*f.loc, src)
+			}
+			*f.added = added
+		}
+		clear, endings = clearHint(added, f.scripts, src)
+	}
+	if endings {
+		// Which of its endings misses the clear says more than that a
+		// disposal method exists, which may not clear it at all.
+		*f.hint = disposerHintRe.ReplaceAllString(*f.hint, "")
+	} else {
+		*f.hint = calledDisposer(*f.hint, f.scripts, src)
+	}
+	if f.pattern == PatternEventListener && f.listenerPackage != "" && added == nil {
+		// A library's object that adds its own listener to a shared
+		// emitter when it is made (a template Environment on one
+		// loader): the program makes one per call.
+		if mk := findStatement(newPattern(f.class), f.scripts, src); mk != nil && programLocation(&Location{Script: mk.Script}) {
+			*f.added, added = mk, mk
+			*f.hint = fmt.Sprintf("each %s (%s) adds its own listener to the emitter when it is made, and nothing removes it: make one %s at startup and reuse it, not one per request or call (%s:%d makes them)",
+				f.class, f.listenerPackage, f.class, filepath.Base(mk.Script), mk.Line) + "; " + *f.hint
+		}
+	}
+	// A removal with a function made in the removing call: for a
+	// listener any such removal, for other callbacks (a library's table
+	// of them) one that binds the very method that keeps the objects.
+	fresh, on := "", (*Statement)(nil)
+	switch l := *f.loc; {
+	case f.pattern == PatternEventListener:
+		if fresh, on = freshRemoval("", f.scripts, src); fresh != "" {
+			*f.hint = spliceListenerFix(*f.hint, fresh)
+		}
+	case l != nil && programCallback(l):
+		if fresh, on = freshRemoval(l.Function, f.scripts, src); fresh != "" {
+			// (What the registering call returns is not the point:
+			// the removal is there and removes another function.)
+			*f.hint = fresh + "; " + strings.Replace(*f.hint, "; "+registrationAdvice, "", 1)
+		}
+	}
+	if on != nil && (*f.added == nil || (*f.added).Library != nil || !programLocation(&Location{Script: (*f.added).Script})) {
+		// The program's call that adds it says more than a library's line.
+		on.Library = *f.added
+		*f.added, added = on, on
+	}
+	if a := *f.added; a != nil && f.relabel != nil && (f.registered || fresh != "") &&
+		(f.pattern == PatternClosure || f.pattern == PatternCollection) && listenerVerbRe.MatchString(a.Text) {
+		// The callbacks a library keeps were added as listeners.
+		*f.relabel = PatternEventListener
+	}
+	// Its key is what makes a library's module cache grow, or a
+	// collection whose keys say they are unique (keys.go, keys_urls.go,
+	// keys_labels.go).
+	if h := f.holder; h != nil && (h.moduleScript != "" || f.keyed) {
+		if k := keyStatement(added, src); k != nil {
+			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
+		}
+	}
+	if clear != "" {
+		*f.hint = clear + "; " + *f.hint
+	}
+	switch {
+	case f.pattern == PatternCollection, f.pattern == PatternEventListener, f.pattern == PatternTimer:
+	case f.pattern == PatternClosure && f.holder != nil: // callbacks in an array
+	default:
+		return
+	}
+	for st := added; st != nil; st = st.Library {
+		// The function that adds (registers, starts the timer), not
+		// another of the same scope or the class's constructor; a
+		// location inside it (the listener defined there) says more.
+		// The program's call first, then the library's statement.
+		l := *f.loc
+		if l != nil && l.Role == RoleScope {
+			// A function that only keeps them gives way to the one
+			// that adds, or to the statement alone (at the top level,
+			// in an arrow); the program's scope stays before a
+			// library's function.
+			if fn := enclosingFunction(st, src); fn == nil || programLocation(fn) || !programLocation(l) {
+				*f.loc = fn
+			}
+			break
+		}
+		if l != nil && l.Script != st.Script && (st.Library == nil || programLocation(l)) {
+			// Elsewhere in the program: keep it. A library's
+			// location gives way to the program's function that calls.
+			continue
+		}
+		if fn := enclosingFunction(st, src); fn != nil && (l == nil || l.Line < fn.Line || l.Line > st.Line) {
+			*f.loc = fn
+			break
+		}
+	}
+	if f.pattern != PatternCollection && f.pattern != PatternClosure || f.trimmed || libReg {
+		// (How a library takes registrations out inside is not the
+		// program's to change.)
+		return
+	}
+	if d := discardedTrim(f.holder, added, src); d != "" {
+		// The trim is there and does nothing: that line is the fix,
+		// and the general advice on bounding it is beside the point.
+		*f.hint = d
+		return
+	}
+	st := removedAt(f.holder, added, f.scripts, src)
+	var c string // a fix that names the line to change
+	if st == nil {
+		if c = twinRemoval(added, src); c == "" {
+			c = callHint(f.holder, added, removal)
+		}
+		if c == "" {
+			if w := windowOnly(f.holder, added, f.scripts, src); w != "" {
+				// The window it reads is the bound it meant: that is
+				// the fix, not an LRU.
+				if strings.Contains(*f.hint, boundAdvice) {
+					*f.hint = strings.Replace(*f.hint, boundAdvice, w, 1)
+				} else {
+					*f.hint = w
+				}
+				return
+			}
+		}
+	}
+	switch {
+	case st != nil && removal:
+		// Where entries leave says more than the general advice; a
+		// library's method that takes them out and that the program
+		// never calls says most.
+		rh := removalHint(st)
+		if u := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
+			rh = u
+		}
+		if strings.Contains(*f.hint, boundAdvice) {
+			*f.hint = strings.Replace(*f.hint, boundAdvice, rh+", or bound it", 1)
+		} else {
+			*f.hint += "; " + rh
+		}
+	case c == "":
+	case removal && strings.Contains(*f.hint, boundAdvice):
+		*f.hint = strings.Replace(*f.hint, boundAdvice, c, 1)
+	default:
+		// First: it names the line; the general advice follows.
+		if i := strings.Index(*f.hint, ": "); i >= 0 {
+			*f.hint = (*f.hint)[:i+2] + c + "; otherwise, " + (*f.hint)[i+2:]
+		} else {
+			*f.hint += "; " + c
+		}
+	}
+}
