@@ -216,6 +216,8 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	byGrowth(sus)
 	ex := newExplainer(last, lastShaper)
 	ex.scripts = opts.Sources != nil
+	ex.maps, _ = opts.Sources.(SourceMaps)
+	ex.src = opts.Sources
 	// Explain more than will be shown: merging below folds some away.
 	if len(sus) > 4*max {
 		sus = sus[:4*max]

@@ -19,6 +19,12 @@ type explainer struct {
 	// scripts: collect each suspect's program scripts (for addedAt, only
 	// when the caller can read them).
 	scripts bool
+	// maps: the sources' maps, when they read them (closureLocation
+	// tells built code in its original source).
+	maps SourceMaps
+	src  Sources
+	// renamed: per minified class name, the source's (sourceClass).
+	renamed map[string]string
 	// files: programFiles, once.
 	files     []string
 	filesDone bool
@@ -256,6 +262,13 @@ func (x *explainer) explain(s *Suspect) {
 		s.Location = l
 	}
 	s.Class, s.RootClass = plainString(s.Class), plainString(s.RootClass)
+	if x.maps != nil {
+		// A minified bundle's classes by the names their source gives.
+		s.Class, s.RootClass = x.sourceClass(s.Class), x.sourceClass(s.RootClass)
+		if h := s.Holder; h != nil {
+			h.Class, h.Owner = x.sourceClass(h.Class), x.sourceClass(h.Owner)
+		}
+	}
 	if x.scripts {
 		s.scripts = x.programScripts(s.Location, shownRaw)
 		if h := s.Holder; h != nil {

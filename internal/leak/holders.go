@@ -126,7 +126,7 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		}
 		return
 	}
-	h.Owner, h.OwnerID = g.ClassName(o), g.ID(o)
+	h.Owner, h.OwnerID = x.sourceClass(g.ClassName(o)), g.ID(o)
 	h.Name = name(j) // the owner's property (TtlCache.entries)
 	if minifiedName(h.Owner) {
 		// A bundled library's class (c, u): its variable says more.
@@ -152,7 +152,7 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		}
 		if k < j-1 && name(k) != "" {
 			o = raw[k].node
-			h.Owner, h.OwnerID, h.OwnerName = g.ClassName(o), g.ID(o), name(k)
+			h.Owner, h.OwnerID, h.OwnerName = x.sourceClass(g.ClassName(o)), g.ID(o), name(k)
 			if minifiedName(h.Owner) {
 				h.Owner = ""
 			}

@@ -86,13 +86,25 @@ func (x *explainer) boundTarget(v uint32) (uint32, bool) {
 // target as DevTools does ("bound processRequest").
 func (x *explainer) funcName(v uint32) string {
 	if t, ok := x.boundTarget(v); ok {
-		n := x.g.S.NodeNameString(t)
+		n := x.sourceFunc(t)
 		if n == "" {
 			n = "(anonymous)"
 		}
 		return "bound " + n
 	}
-	return x.g.S.NodeNameString(v)
+	return x.sourceFunc(v)
+}
+
+// sourceFunc is a closure's name, as its source spells it when a source
+// map renames a minified one (closureLocation).
+func (x *explainer) sourceFunc(v uint32) string {
+	n := x.g.S.NodeNameString(v)
+	if x.maps != nil && n != "" {
+		if l := x.closureLocation(v); l != nil && l.Built != nil {
+			return strings.TrimPrefix(l.Function, "async ")
+		}
+	}
+	return n
 }
 
 // location finds source for the suspect: the leaked closure itself, a
@@ -201,7 +213,7 @@ func (x *explainer) closureLocation(c uint32) *Location {
 		l.Function = "(anonymous)"
 	}
 	l.Script = x.scriptName(c)
-	return l
+	return x.original(l)
 }
 
 // scriptName: closure -> shared (SharedFunctionInfo) -> script -> its name.

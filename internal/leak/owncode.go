@@ -118,5 +118,6 @@ func (x *explainer) programFiles() []string {
 		x.files = append(x.files, name)
 	}
 	slices.Sort(x.files)
+	x.files = madeFrom(x.files, x.maps)
 	return x.files
 }

@@ -51,6 +51,10 @@ type Location struct {
 	// for a module's variable, any function of the module. "" otherwise:
 	// the code that makes, adds or is the leaked objects.
 	Role string `json:"role,omitempty"`
+	// Built is where the code is in the script node ran, when a source
+	// map led Script, Line and Column back to the original source
+	// (dist/orders.js:37 for src/orders.ts:42, a bundle's line).
+	Built *Position `json:"built,omitempty"`
 }
 
 // RoleScope: a function whose scope keeps the objects (Location.Role).

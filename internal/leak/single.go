@@ -143,6 +143,8 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	loose := trie.loosen()
 	ex := newExplainer(g, sh)
 	ex.scripts = opts.Sources != nil
+	ex.maps, _ = opts.Sources.(SourceMaps)
+	ex.src = opts.Sources
 
 	phase("accumulation points")
 	var sus []Accumulation

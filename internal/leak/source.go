@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/leakhound/leakhound/internal/sourcemap"
 )
 
 // Statement is a line of the program's source.
@@ -50,7 +52,15 @@ const (
 // LocalSources reads scripts from this machine's files: a path or a
 // file: URL, a JavaScript or TypeScript file of at most 1 MiB. What it
 // read is kept (up to 64 MiB) for the other suspects of the analysis.
+// Built scripts are told in their original sources when a source map is
+// beside them (SourceMaps).
 func LocalSources() Sources { return &localSources{read: map[string][]byte{}} }
+
+// LocalSourcesUnder is LocalSources that reads a source map only where
+// allow says (a server that reads files under its roots only).
+func LocalSourcesUnder(allow func(path string) bool) Sources {
+	return &localSources{read: map[string][]byte{}, allow: allow}
+}
 
 const maxSourceCache = 64 << 20
 
@@ -58,6 +68,10 @@ type localSources struct {
 	mu    sync.Mutex
 	read  map[string][]byte // nil: could not be read
 	bytes int
+	allow func(path string) bool // nil: any map file
+
+	maps    map[string]*sourcemap.Map // per built script; nil: it has none
+	origins map[string]origin         // original sources whose text a map carries
 }
 
 // ScriptPath is the file of a script named by a path or a file: URL, when
@@ -82,7 +96,7 @@ func ScriptPath(script string) (string, bool) {
 
 func sourceExt(p string) bool {
 	switch strings.ToLower(filepath.Ext(p)) {
-	case ".js", ".cjs", ".mjs", ".ts", ".cts", ".mts":
+	case ".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".jsx", ".tsx":
 		return true
 	}
 	return false
@@ -95,6 +109,9 @@ func (l *localSources) Read(script string) ([]byte, bool) {
 		return b, b != nil
 	}
 	b, ok := readSource(ScriptPath(script))
+	if !ok {
+		b, ok = l.mappedContent(script)
+	}
 	if l.bytes+len(b) <= maxSourceCache {
 		l.read[script] = b
 		l.bytes += len(b)

@@ -9,8 +9,14 @@ type rootedSources struct {
 	local leak.Sources
 }
 
-// sources reads scripts under the server's roots.
-func (s *Server) sources() leak.Sources { return rootedSources{s.roots, leak.LocalSources()} }
+// sources reads scripts, and the source maps beside them, under the
+// server's roots.
+func (s *Server) sources() leak.Sources {
+	return rootedSources{s.roots, leak.LocalSourcesUnder(func(p string) bool {
+		_, err := s.roots.check(p)
+		return err == nil
+	})}
+}
 
 func (s rootedSources) allowed(script string) (string, bool) {
 	p, ok := leak.ScriptPath(script)
@@ -35,6 +41,28 @@ func (s rootedSources) Siblings(script string) []string {
 	}
 	var out []string
 	for _, p := range s.local.Siblings(script) {
+		if _, ok := s.allowed(p); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (s rootedSources) Original(script string, line, column, nameLen int) (leak.Position, string, bool) {
+	m, ok := s.local.(leak.SourceMaps)
+	if _, allowed := s.allowed(script); !ok || !allowed {
+		return leak.Position{}, "", false
+	}
+	return m.Original(script, line, column, nameLen)
+}
+
+func (s rootedSources) MadeFrom(script string) []string {
+	m, ok := s.local.(leak.SourceMaps)
+	if _, allowed := s.allowed(script); !ok || !allowed {
+		return nil
+	}
+	var out []string
+	for _, p := range m.MadeFrom(script) {
 		if _, ok := s.allowed(p); ok {
 			out = append(out, p)
 		}

@@ -30,6 +30,10 @@ func locText(l *leak.Location) string {
 	if l.Script == "" {
 		s = fmt.Sprintf("line %d, column %d", l.Line, l.Column)
 	}
+	if b := l.Built; b != nil {
+		// Told in the original source; where node ran it, beside.
+		s += fmt.Sprintf(" (built: %s:%d:%d)", b.Script, b.Line, b.Column)
+	}
 	if l.Function != "" {
 		return l.Function + " at " + s
 	}

@@ -1,0 +1,250 @@
+// Source maps: node mostly runs built code (tsc's dist/*.js, an esbuild or
+// webpack bundle), and the snapshot's locations are in it. When a built
+// script has a source map beside it, every code location is told in the
+// original source (src/orders.ts:42, with dist/orders.js:37 beside it) and
+// the source searches read the original files: the line a developer
+// edits, and, in a bundle, a library's code told apart from the program's
+// by the node_modules path its map gives.
+
+package leak
+
+import (
+	"bytes"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/sourcemap"
+)
+
+// SourceMaps is implemented by Sources that follow the source maps of the
+// scripts they read.
+type SourceMaps interface {
+	// Original is where a built script's line and column (1-based) came
+	// from, in the original source; false when the script has no map or
+	// the map does not cover the position.
+	// name is the original name of the identifier that ends right
+	// before the position and is nameLen long, when the map gives one:
+	// V8 puts a function's start at its parameter list, just after a
+	// minified name (function r(x)), so nameLen is that name's length.
+	Original(script string, line, column, nameLen int) (p Position, name string, ok bool)
+	// MadeFrom lists the original sources of a built script that are the
+	// program's own (not a package's under node_modules); nil when the
+	// script has no map.
+	MadeFrom(script string) []string
+}
+
+// Position is a place in a script, 1-based.
+type Position struct {
+	Script string `json:"script"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+// maxMaps bounds the source maps one analysis keeps (a service has a map
+// per built file; a bundle has one).
+const maxMaps = 4096
+
+// scriptMap is a built script's map, nil when it has none.
+func (l *localSources) scriptMap(script string) *sourcemap.Map {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if m, ok := l.maps[script]; ok {
+		return m
+	}
+	var m *sourcemap.Map
+	// A package's own maps are left alone: they lead to sources it
+	// seldom ships, under names (webpack://pkg/…) that would no longer
+	// say they are a package's.
+	if p, ok := ScriptPath(script); ok && libraryPackage(script) == "" && len(l.maps) < maxMaps {
+		// A broken map is no map: the built file's positions stand.
+		m, _, _ = sourcemap.Find(p, l.allow)
+	}
+	if l.maps == nil {
+		l.maps = map[string]*sourcemap.Map{}
+		l.origins = map[string]origin{}
+	}
+	l.maps[script] = m
+	if m != nil {
+		for i, s := range m.Sources {
+			if _, ok := m.Content(i); ok {
+				if _, seen := l.origins[s]; !seen {
+					l.origins[s] = origin{m, i}
+				}
+			}
+		}
+	}
+	return m
+}
+
+// origin is an original source whose text a map carries (sourcesContent).
+type origin struct {
+	m *sourcemap.Map
+	i int
+}
+
+func (l *localSources) Original(script string, line, column, nameLen int) (Position, string, bool) {
+	m := l.scriptMap(script)
+	if m == nil || line < 1 || column < 1 {
+		return Position{}, "", false
+	}
+	p, ok := m.Original(line-1, column-1)
+	if !ok || p.Source == "" {
+		return Position{}, "", false
+	}
+	var name string
+	if nameLen > 0 {
+		name = m.NameAt(line-1, column-1-nameLen)
+	}
+	return Position{Script: p.Source, Line: p.Line + 1, Column: p.Column + 1}, name, true
+}
+
+func (l *localSources) MadeFrom(script string) []string {
+	m := l.scriptMap(script)
+	if m == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range m.Sources {
+		if programScript(s) && sourceExt(s) && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// mappedContent is an original source's text from a map's sourcesContent,
+// for a source that is not on this machine (a webpack:// name, a build
+// made elsewhere). l.mu is held.
+func (l *localSources) mappedContent(script string) ([]byte, bool) {
+	o, ok := l.origins[script]
+	if !ok {
+		return nil, false
+	}
+	s, _ := o.m.Content(o.i)
+	if len(s) > maxSourceBytes {
+		return nil, false
+	}
+	return []byte(s), true
+}
+
+// original is l told in its original source when a map covers it, with
+// where it is in the built script beside it.
+func (x *explainer) original(l *Location) *Location {
+	if x.maps == nil || l == nil || !userLocation(l) {
+		return l
+	}
+	fn := l.Function
+	if i := strings.LastIndexByte(fn, ' '); i >= 0 {
+		fn = fn[i+1:] // "bound r", "async r"
+	}
+	nameLen := 0
+	if identRe.MatchString(fn) {
+		nameLen = len(fn)
+	}
+	p, name, ok := x.maps.Original(l.Script, l.Line, l.Column, nameLen)
+	if !ok {
+		return l
+	}
+	built := Position{Script: l.Script, Line: l.Line, Column: l.Column}
+	l.Script, l.Line, l.Column, l.Built = p.Script, p.Line, p.Column, &built
+	if name != "" && name != fn && identRe.MatchString(name) {
+		// A minifier's name (r) for the function the source calls
+		// onQuote.
+		l.Function = strings.TrimSuffix(l.Function, fn) + name
+	}
+	return l
+}
+
+// madeFrom replaces each built script with the program's sources its map
+// names, keeping scripts without one.
+func madeFrom(scripts []string, maps SourceMaps) []string {
+	if maps == nil {
+		return scripts
+	}
+	var out []string
+	for _, sc := range scripts {
+		if from := maps.MadeFrom(sc); len(from) > 0 {
+			for _, f := range from {
+				if !slices.Contains(out, f) {
+					out = append(out, f)
+				}
+			}
+		} else if !slices.Contains(out, sc) {
+			out = append(out, sc)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// declaredClassRe is a line that declares a class or a constructor function,
+// capturing its name.
+var declaredClassRe = regexp.MustCompile(`^\s*(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:class\s+([A-Za-z_$][\w$]*)|(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*))`)
+
+// sourceClass is the name the source gives a class that the heap knows by
+// a minifier's name (f for PendingPoll): the constructor of an object of
+// that class is told, through the map, on a source line that declares the
+// class under another name. name itself otherwise.
+func (x *explainer) sourceClass(name string) string {
+	if x.maps == nil || x.src == nil || !identRe.MatchString(name) {
+		return name
+	}
+	if n, ok := x.renamed[name]; ok {
+		return n
+	}
+	out := name
+	defer func() {
+		if x.renamed == nil {
+			x.renamed = map[string]string{}
+		}
+		x.renamed[name] = out
+	}()
+	g := x.g
+	// One name may be several classes (an object's and a function's).
+	var ci []uint32
+	for i, c := range g.Classes {
+		if c.Name == name {
+			ci = append(ci, uint32(i))
+		}
+	}
+	s := g.S
+	for v := 0; v < s.NodeCount && len(ci) > 0; v++ {
+		if int(s.NodeType[v]) != s.NodeTypeIndex.Object || !slices.Contains(ci, g.ClassIndex(uint32(v))) {
+			continue
+		}
+		l := x.ctorLocation(uint32(v))
+		if l == nil || l.Built == nil {
+			return out
+		}
+		lines, ok := locationLines(l, x.src)
+		if !ok {
+			return out
+		}
+		line := l.Line - 1
+		if constructorRe.Match(lines[line]) {
+			// An explicit constructor: its class is the nearest
+			// declaration above it, indented less.
+			depth := indentOf(lines[line])
+			for line--; line >= 0 && line >= l.Line-1-maxFunctionLines; line-- {
+				if t := lines[line]; len(bytes.TrimSpace(t)) > 0 && indentOf(t) < depth {
+					break
+				}
+			}
+			if line < 0 {
+				return out
+			}
+		}
+		m := declaredClassRe.FindSubmatch(lines[line])
+		if m == nil {
+			return out
+		}
+		for _, n := range m[1:] {
+			if len(n) > 0 && string(n) != name {
+				out = string(n)
+			}
+		}
+		return out
+	}
+	return out
+}
