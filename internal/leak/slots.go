@@ -160,7 +160,7 @@ func (t *growingSlots) add(g *heapgraph.Graph, sh *shaper, i, n int) {
 			continue
 		}
 		sv := vals[j]
-		if sv.id == t.valueID[i-1][k] || sv.retained <= t.retained[i-1][k] {
+		if sv.id == t.valueID[i-1][k] || sv.retained <= t.retained[i-1][k] || generations(g, t.valueID[i-1][k], sv.node) {
 			continue
 		}
 		t.keys[keep], t.node[keep] = t.keys[k], sv.node
@@ -181,6 +181,53 @@ func (t *growingSlots) add(g *heapgraph.Graph, sh *shaper, i, n int) {
 	if keep == 0 {
 		t.scratch = nil
 	}
+}
+
+// generations reports whether a slot's new value now, replacing the one
+// whose id was prevID, is a cache's new generation rather than a value
+// rebuilt with more. A two-generation cache (hashlru, quick-lru, ylru)
+// moves its full Map into another field as the old generation and starts
+// a new one in the slot, so the slot holds a different, often bigger Map
+// at every snapshot while the cache stays within twice its bound. Told by
+// the previous value still alive apart from the new one (moved, not
+// rebuilt), or by a sibling field of the holder holding a collection of
+// the same class, as big, made since the previous value (the generation
+// it moved there since). A rebuilt string, Buffer or array leaves its
+// previous value dead, or inside the new one (a cons-string's left half).
+func generations(g *heapgraph.Graph, prevID, now uint32) bool {
+	s := g.S
+	if stringType(g, now) {
+		return false
+	}
+	if old, ok := g.NodeByID(prevID); ok && g.Distance(old) >= 0 && s.NodeType[old] == s.NodeType[now] && g.ClassName(old) == g.ClassName(now) {
+		// (Another type or class: an id V8 gave to something else.)
+		inside := false
+		for d, steps := old, 0; steps < s.NodeCount; steps++ {
+			if d == now {
+				inside = true
+				break
+			}
+			up := g.Dominator(d)
+			if up == d || d == g.Root {
+				break
+			}
+			d = up
+		}
+		if !inside {
+			return true
+		}
+	}
+	holder := g.Dominator(now)
+	for e, u := range g.Edges(holder) {
+		if u == now || s.NodeType[u] != s.NodeType[now] || s.NodeID[u] < prevID ||
+			int(s.EdgeType(e)) == s.EdgeTypeIndex.Weak || g.ClassName(u) != g.ClassName(now) {
+			continue
+		}
+		if g.RetainedSize(u) >= g.RetainedSize(now)/4 {
+			return true
+		}
+	}
+	return false
 }
 
 // keepContaining keeps, in the second of two snapshots, only the slots

@@ -171,7 +171,7 @@ func wrapperCall(h *Holder, own []string, src Sources) *Statement {
 	}
 	n := regexp.QuoteMeta(h.OwnerName)
 	call := regexp.MustCompile(`(?:^|[^\w$])(?:[\w$]+\s*\.\s*)?` + n + `\s*\(`)
-	decl := regexp.MustCompile(`\b(?:function\s*\*?\s*|async\s+)` + n + `\s*\(|^\s*(?:static\s+)?(?:async\s+)?` + n + `\s*\([^)]*\)\s*\{`)
+	decl := regexp.MustCompile(`\b(?:function\s*\*?\s*|async\s+)` + n + `\s*[(<]|^\s*(?:(?:public|private|protected|static|override)\s+)*(?:async\s+)?` + n + `\s*(?:<[^>]*>\s*)?\([^)]*\)\s*(?::\s*[^;={]+)?\{`)
 	return deepestCall(call, decl, programScripts(own, src), src)
 }
 

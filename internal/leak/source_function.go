@@ -12,8 +12,13 @@ import (
 
 // functionHeadRe matches a line that starts a function and captures its
 // name: function f(, async function* f(, f(a, b) { (a method), f = (a) =>,
-// f: async function(.
-var functionHeadRe = regexp.MustCompile(`^\s*(?:export\s+)?(?:default\s+)?(?:static\s+)?(?:async\s+)?(?:function\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(|\*?\s*([A-Za-z_$#][\w$]*)\s*\([^;]*\)\s*\{\s*$|(?:(?:const|let|var)\s+)?(?:[A-Za-z_$][\w$]*\s*\.\s*)*([A-Za-z_$][\w$]*)\s*[=:]\s*(?:async\s+)?(?:function\b|(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>))`)
+// f: async function(; in TypeScript also with modifiers (private async
+// f(), type parameters (f<T>(), a return type (f(a: A): Promise<B> {) and
+// a typed variable (const f: Handler = async (req) =>).
+var functionHeadRe = regexp.MustCompile(`^\s*(?:export\s+)?(?:default\s+)?(?:(?:public|private|protected|static|override|readonly|abstract|declare)\s+)*(?:async\s+)?` +
+	`(?:function\s*\*?\s*([A-Za-z_$][\w$]*)\s*(?:<[^>]*>\s*)?\(` +
+	`|\*?\s*([A-Za-z_$#][\w$]*)\s*(?:<[^>]*>\s*)?\([^;]*\)\s*(?::\s*[^;={]+)?\{\s*$` +
+	`|(?:(?:const|let|var)\s+)?(?:[A-Za-z_$][\w$]*\s*\.\s*)*([A-Za-z_$][\w$]*)\s*(?::\s*[^=;]+?\s*)?[=:]\s*(?:async\s+)?(?:function\b|(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*(?::\s*[^=;]+)?=>))`)
 
 // notFunctionNames are keywords that look like a method head (if (x) {).
 var notFunctionNames = map[string]bool{"if": true, "for": true, "while": true, "switch": true, "catch": true, "with": true, "function": true, "return": true,

@@ -330,6 +330,52 @@ cache.set('top', 1);
 	}
 }
 
+// TypeScript's heads: modifiers, type parameters, return types, typed
+// variables (tsc leaves them in the source that a map leads to).
+func TestEnclosingFunctionTypeScript(t *testing.T) {
+	src := textSources{"/a.ts": `export class CheckoutSession {
+  private holdTimer: NodeJS.Timeout | null = null;
+
+  private reserve(lines: CartLine[]): void {
+    this.holdTimer = setTimeout(() => this.expire(), 1000);
+  }
+
+  public async complete<T extends Payment>(payment: T): Promise<Authorization> {
+    this.state = 'completed';
+  }
+
+  static override create(opts: Options = {}): CheckoutSession {
+    return new CheckoutSession(opts);
+  }
+}
+
+export const handler: Handler = async (req: Request): Promise<void> => {
+  cache.set(req.url, req);
+};
+
+export function poll<T>(id: number, symbol: string): PendingPoll {
+  quoteBus.on(channel, onQuote);
+}
+
+if (ready) {
+  start();
+}
+`}
+	for _, c := range []struct {
+		line int
+		want string
+	}{{5, "reserve"}, {9, "complete"}, {13, "create"}, {18, "handler"}, {22, "poll"}, {26, ""}} {
+		got := enclosingFunction(&Statement{Script: "/a.ts", Line: c.line}, src)
+		name := ""
+		if got != nil {
+			name = got.Function
+		}
+		if name != c.want {
+			t.Errorf("line %d: %q (%+v), want %q", c.line, name, got, c.want)
+		}
+	}
+}
+
 func TestPipePattern(t *testing.T) {
 	h := &Holder{Kind: "listeners", Class: "Writable", ID: 7, Event: "close", OtherEvents: []EventListeners{{Event: "unpipe", Listeners: 250}}}
 	path := []PathStep{{Edge: "", Type: "synthetic"}, {Edge: "auditSink", EdgeType: "context", Class: "Writable", ID: 7}, {Edge: "_events", EdgeType: "property"}}
