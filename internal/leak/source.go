@@ -298,7 +298,16 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 			return st
 		}
 	}
-	return findStatement(packageCallPattern(path, own, src), own, src)
+	// Of the calls into the package, the one a request makes (deepest,
+	// not in a constructor) rather than the first.
+	re := packageCallPattern(path, own, src)
+	if re == nil {
+		return nil
+	}
+	if st := deepestCall(re, nil, own, src); st != nil {
+		return st
+	}
+	return findStatement(re, own, src)
 }
 
 // valueAdds is the statement that adds to a collection kept as a value of
@@ -339,19 +348,34 @@ func packageCallPattern(path []PathStep, own []string, src Sources) *regexp.Rege
 		if et := path[i].EdgeType; et != "context" && et != "property" || !identRe.MatchString(name) {
 			continue
 		}
-		n := regexp.QuoteMeta(name)
-		imp := regexp.MustCompile(`\b(?:const|let|var)\s+` + n + `\s*=\s*require\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+(?:\*\s+as\s+)?` + n + `\s+from\s+['"]([^'"]+)['"]`)
-		for _, sc := range own {
-			b, ok := src.Read(sc)
-			if !ok {
-				continue
-			}
-			if m := imp.FindSubmatch(b); m != nil && npmPackage(string(m[1])+string(m[2])) {
-				return regexp.MustCompile(`\b` + n + `\s*\.\s*[A-Za-z_$][\w$]*\s*\(`)
+		for _, name := range bundledNames(name) {
+			n := regexp.QuoteMeta(name)
+			imp := regexp.MustCompile(`\b(?:const|let|var)\s+` + n + `\s*=\s*require\s*\(\s*['"]([^'"]+)['"]\s*\)|\bimport\s+(?:\*\s+as\s+)?` + n + `\s+from\s+['"]([^'"]+)['"]`)
+			for _, sc := range own {
+				b, ok := src.Read(sc)
+				if !ok {
+					continue
+				}
+				if m := imp.FindSubmatch(b); m != nil && npmPackage(string(m[1])+string(m[2])) {
+					return regexp.MustCompile(`\b` + n + `\s*\.\s*[A-Za-z_$][\w$]*\s*\(`)
+				}
 			}
 		}
 	}
 	return nil
+}
+
+// bundledRenameRe is a name a bundler made unique by a suffix: esbuild's
+// Hogan2 for the Hogan of one of several modules, rollup's Hogan$1.
+var bundledRenameRe = regexp.MustCompile(`^([A-Za-z_$][\w$]*?[A-Za-z_])(?:\d+|\$\d+)$`)
+
+// bundledNames is name, then the name the source gave it when a bundler
+// renamed it (the heap of a bundle knows only the bundle's names).
+func bundledNames(name string) []string {
+	if m := bundledRenameRe.FindStringSubmatch(name); m != nil {
+		return []string{name, m[1]}
+	}
+	return []string{name}
 }
 
 // npmPackage: an import specifier that names an installed package, not a

@@ -49,7 +49,10 @@ func programCall(h *Holder, lib *Statement, own []string, src Sources) *Statemen
 // deepestCall is the line matching call in scripts that is made the most
 // deeply inside a function (a request handler's, not a setup line's),
 // Others counting the rest; lines matching skip (a declaration) and calls
-// at a module's top level do not count.
+// at a module's top level do not count. A call in a constructor ranks
+// below the others, however deep (a service's constructor compiling its
+// fixed templates in nested loops is setup; its render method runs per
+// request).
 func deepestCall(call, skip *regexp.Regexp, scripts []string, src Sources) *Statement {
 	var best *Statement
 	bestDepth, n := -1, 0
@@ -58,7 +61,11 @@ func deepestCall(call, skip *regexp.Regexp, scripts []string, src Sources) *Stat
 			return
 		}
 		n++
-		if depth := indentOf(lines[i]); depth > bestDepth {
+		depth := indentOf(lines[i])
+		if fn := functionAbove(sc, lines, i+1); fn == nil || fn.Function != "constructor" {
+			depth += 1 << 20
+		}
+		if depth > bestDepth {
 			col := loc[0]
 			if !isIdentByte(lines[i][col]) {
 				col++ // the match starts at the character before the call

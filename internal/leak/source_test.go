@@ -670,3 +670,38 @@ func TestProgramCallComputedKey(t *testing.T) {
 		t.Fatalf("added at %+v, want main.mjs:3 through index.js:3", st)
 	}
 }
+
+// A package's module cache is added to by calling the package: the call a
+// request makes (a method), not the setup call in a constructor however
+// deeply nested, and found under the name the source imports when a
+// bundler renamed the variable (esbuild's Hogan2).
+func TestPackageCallInHandler(t *testing.T) {
+	src := textSources{"/app/engine.js": `'use strict';
+const Hogan = require('hogan.js');
+
+class TemplateEngine {
+  constructor(locales) {
+    for (const [name, def] of Object.entries(BODIES)) {
+      for (const locale of locales) {
+        this.compiled.set(name + locale, Hogan.compile(def.subject[locale]));
+      }
+    }
+  }
+
+  renderEmail(name, view) {
+    const html = Hogan.compile(LAYOUT + view.footer).render(view);
+    return html;
+  }
+}
+`}
+	for _, name := range []string{"Hogan", "Hogan2", "Hogan$1"} {
+		path := []PathStep{{Edge: "TemplateEngine", EdgeType: "context"}, {Edge: name, EdgeType: "context"}, {Edge: "cache", EdgeType: "property"}}
+		st := addedAt(nil, "", path, []string{"/app/engine.js"}, src)
+		if st == nil || st.Line != 14 || st.Others != 1 {
+			t.Errorf("%s: added at %+v, want line 14 (renderEmail), one other", name, st)
+		}
+	}
+	if got := bundledNames("Hogan2"); len(got) != 2 || got[1] != "Hogan" {
+		t.Errorf("bundledNames(Hogan2) = %q", got)
+	}
+}
