@@ -338,7 +338,7 @@ func collectionHint(s *Suspect, per string) string {
 		return fmt.Sprintf("each %s kept as a value of the WeakMap %s %s%s: a WeakMap lets a value go only with its key, and these keys live on (pooled or long-lived objects), so the WeakMap frees nothing; bound each %s (an LRU with a maximum size) or delete its entries when they are done", h.Kind, h.ValueOf, grows, per, h.Kind)
 	}
 	if s.single {
-		return fmt.Sprintf("%s %s: if it should not keep them all, bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object; a full cache looks the same in one snapshot, so compare with a later one", what, grows)
+		return fmt.Sprintf("%s %s: if it should not keep them all, %s; a full cache looks the same in one snapshot, so compare with a later one", what, grows, boundAdviceOne)
 	}
 	return fmt.Sprintf("%s %s%s: %s", what, grows, per, boundAdvice)
 }
@@ -346,7 +346,11 @@ func collectionHint(s *Suspect, per string) string {
 // boundAdvice is the fix for a collection that only grows when nothing
 // more specific is known; where its entries leave it, when the source
 // shows that, takes its place (see sourceFacts).
-const boundAdvice = "bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object (a bounded cache that is still filling looks the same: check that it levels off in later snapshots)"
+const boundAdvice = boundAdviceOne + " (a bounded cache that is still filling looks the same: check that it levels off in later snapshots)"
+
+// boundAdviceOne is boundAdvice in one snapshot's hint, which says the
+// caveat its own way.
+const boundAdviceOne = "bound it (an LRU with a maximum size and a TTL), delete entries when they are done, or use a WeakMap keyed by the owning object"
 
 // entriesText is "48,000 Order entries" for a single-snapshot suspect.
 func entriesText(s *Suspect) string {

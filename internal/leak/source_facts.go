@@ -188,16 +188,18 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		}
 	}
 	switch {
-	case st != nil && removal:
+	case st != nil:
 		// Where entries leave says more than the general advice; a
 		// library's method that takes them out and that the program
 		// never calls says most.
-		rh := removalHint(st)
+		rh := removalHint(st, f.scripts, src, removal)
 		if u := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
 			rh = u
 		}
 		if strings.Contains(*f.hint, boundAdvice) {
 			*f.hint = strings.Replace(*f.hint, boundAdvice, rh+", or bound it", 1)
+		} else if !removal && strings.Contains(*f.hint, boundAdviceOne) {
+			*f.hint = strings.Replace(*f.hint, boundAdviceOne, rh+", or bound it", 1)
 		} else {
 			*f.hint += "; " + rh
 		}

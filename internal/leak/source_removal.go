@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -62,12 +63,67 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 
 // removalHint adds to a growing collection's fix where its entries leave
 // it: they do not get there.
-func removalHint(st *Statement) string {
+// grew: a series saw the collection grow (one snapshot only shows it big,
+// so the hint is conditional).
+func removalHint(st *Statement, scripts []string, src Sources, grew bool) string {
 	more := ""
 	if st.Others > 0 {
 		more = fmt.Sprintf(" (and %d more lines)", st.Others)
 	}
-	return fmt.Sprintf("entries leave it at %s:%d (%s)%s, which the entries that stay never reached: check that every path gets there (an error path, an early return or a callback that never comes skips it)", st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), more)
+	where := fmt.Sprintf("%s:%d (%s)%s%s", st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), more, removalCallers(st, scripts, src))
+	if !grew {
+		// (One snapshot: the hint around it says "if it should not keep
+		// them all".)
+		return fmt.Sprintf("entries leave it at %s: check that every path gets there (an error path, an early return or a callback that never comes skips it)", where)
+	}
+	return fmt.Sprintf("entries leave it at %s, which the entries that stay never reached: check that every path gets there (an error path, an early return or a callback that never comes skips it)", where)
+}
+
+// maxCallers is how many call sites of a removing function are named.
+const maxCallers = 3
+
+// removalCallers says which function the removal is in and where the
+// program calls it: " in notify(), called only at tracker.js:35" (the one
+// success path that reaches it); "" when that cannot be told.
+func removalCallers(st *Statement, scripts []string, src Sources) string {
+	b, ok := src.Read(st.Script)
+	if !ok {
+		return ""
+	}
+	fn := functionAbove(st.Script, bytes.Split(b, []byte("\n")), st.Line)
+	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
+		return ""
+	}
+	call := regexp.MustCompile(`(?:^|[^\w$.]|\.\s*)` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
+	var sites []string
+	n := 0
+	in := []string{st.Script}
+	for _, sc := range scripts {
+		if !slices.Contains(in, sc) {
+			in = append(in, sc)
+		}
+	}
+	matchLines(call, in, src, func(sc string, lines [][]byte, i int, loc []int) {
+		if sc == fn.Script && i+1 == fn.Line {
+			return // its own head
+		}
+		if m := functionHeadRe.FindSubmatch(lines[i]); m != nil && (string(m[1]) == fn.Function || string(m[2]) == fn.Function || string(m[3]) == fn.Function) {
+			return // another declaration of that name
+		}
+		n++
+		if n <= maxCallers {
+			sites = append(sites, fmt.Sprintf("%s:%d", filepath.Base(sc), i+1))
+		}
+	})
+	switch {
+	case n == 0:
+		return fmt.Sprintf(" in %s(), which nothing in the program calls", fn.Function)
+	case n == 1:
+		return fmt.Sprintf(" in %s(), called only at %s", fn.Function, sites[0])
+	case n <= maxCallers:
+		return fmt.Sprintf(" in %s(), called at %s", fn.Function, strings.Join(sites, ", "))
+	}
+	return fmt.Sprintf(" in %s()", fn.Function)
 }
 
 // addCallRe matches a call adding to a collection: its receiver (set,

@@ -705,3 +705,39 @@ class TemplateEngine {
 		t.Errorf("bundledNames(Hogan2) = %q", got)
 	}
 }
+
+// Where entries leave a collection, the hint names the function that
+// takes them out and where the program calls it: one success path only.
+func TestRemovalCallers(t *testing.T) {
+	src := textSources{"/app/tracker.js": `class JobTracker {
+  track(job, execution) {
+    return execution
+      .then((result) => {
+        this.notify(job);
+      })
+      .catch((err) => {
+        job.fail(err);
+      });
+  }
+
+  waitFor(job, ticket) {
+    this.waiters.set(job.id, [ticket]);
+  }
+
+  notify(job) {
+    const tickets = this.waiters.get(job.id);
+    this.waiters.delete(job.id);
+  }
+}
+`}
+	st := &Statement{Script: "/app/tracker.js", Line: 18, Text: "this.waiters.delete(job.id);"}
+	for _, grew := range []bool{true, false} {
+		h := removalHint(st, []string{"/app/tracker.js"}, src, grew)
+		if !strings.Contains(h, "in notify(), called only at tracker.js:5") {
+			t.Errorf("grew=%v: %q does not name notify() and its one caller", grew, h)
+		}
+		if strings.Contains(h, "never reached") != grew {
+			t.Errorf("grew=%v: %q", grew, h)
+		}
+	}
+}
