@@ -315,17 +315,20 @@ const remember = (k, v) => {
 
 cache.set('top', 1);
 `}
-	for _, c := range []struct {
-		line int
-		want string
-	}{{11, "add"}, {18, "renderPage"}, {22, "remember"}, {25, ""}} {
-		got := enclosingFunction(&Statement{Script: "/a.js", Line: c.line}, src)
+	checkEnclosing(t, src, "/a.js", map[int]string{11: "add", 18: "renderPage", 22: "remember", 25: ""})
+}
+
+// checkEnclosing checks the function enclosingFunction finds per line.
+func checkEnclosing(t *testing.T, src Sources, script string, want map[int]string) {
+	t.Helper()
+	for line, w := range want {
+		got := enclosingFunction(&Statement{Script: script, Line: line}, src)
 		name := ""
 		if got != nil {
 			name = got.Function
 		}
-		if name != c.want {
-			t.Errorf("line %d: %q (%+v), want %q", c.line, name, got, c.want)
+		if name != w {
+			t.Errorf("line %d: %q (%+v), want %q", line, name, got, w)
 		}
 	}
 }
@@ -361,19 +364,7 @@ if (ready) {
   start();
 }
 `}
-	for _, c := range []struct {
-		line int
-		want string
-	}{{5, "reserve"}, {9, "complete"}, {13, "create"}, {18, "handler"}, {22, "poll"}, {26, ""}} {
-		got := enclosingFunction(&Statement{Script: "/a.ts", Line: c.line}, src)
-		name := ""
-		if got != nil {
-			name = got.Function
-		}
-		if name != c.want {
-			t.Errorf("line %d: %q (%+v), want %q", c.line, name, got, c.want)
-		}
-	}
+	checkEnclosing(t, src, "/a.ts", map[int]string{5: "reserve", 9: "complete", 13: "create", 18: "handler", 22: "poll", 26: ""})
 }
 
 func TestPipePattern(t *testing.T) {
