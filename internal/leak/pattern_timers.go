@@ -180,7 +180,7 @@ func missedEndings(cl *Statement, clear, act string, src Sources) string {
 		}
 		return false
 	}
-	var missed []string
+	var missed, has []string
 	for i := top + 1; i < len(lines); i++ {
 		l := lines[i]
 		if len(bytes.TrimSpace(l)) == 0 {
@@ -211,8 +211,12 @@ func missedEndings(cl *Statement, clear, act string, src Sources) string {
 			end++
 		}
 		body := bytes.Join(lines[i+1:end], []byte("\n"))
-		if ends(body) && !bytes.Contains(body, []byte(strings.SplitN(clear, "(", 2)[0])) {
-			missed = append(missed, fmt.Sprintf("%s() (%s:%d)", name, filepath.Base(cl.Script), i+1))
+		at := fmt.Sprintf("%s() (%s:%d)", name, filepath.Base(cl.Script), i+1)
+		switch calls := bytes.Contains(body, []byte(strings.SplitN(clear, "(", 2)[0])); {
+		case calls:
+			has = append(has, at) // another method that clears it (cancel())
+		case ends(body):
+			missed = append(missed, at)
 		}
 	}
 	if len(missed) == 0 {
@@ -222,8 +226,12 @@ func missedEndings(cl *Statement, clear, act string, src Sources) string {
 	if len(missed) == 1 {
 		verb = "ends"
 	}
-	return fmt.Sprintf("%s is called in %s() (%s:%d) only; %s also %s the object without it: %s there too, or in the one place every ending goes through",
-		clear, fn.Function, filepath.Base(cl.Script), cl.Line, strings.Join(missed, " and "), verb, act)
+	where := fmt.Sprintf("%s() (%s:%d) only", fn.Function, filepath.Base(cl.Script), cl.Line)
+	if len(has) > 0 {
+		where = fmt.Sprintf("%s() (%s:%d) and %s", fn.Function, filepath.Base(cl.Script), cl.Line, strings.Join(has, " and "))
+	}
+	return fmt.Sprintf("%s is called in %s; %s also %s the object without it: %s there too, or in the one place every ending goes through",
+		clear, where, strings.Join(missed, " and "), verb, act)
 }
 
 // classHeadRe is the head of a class, or of an object literal of methods.

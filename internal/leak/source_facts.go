@@ -192,7 +192,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// Where entries leave says more than the general advice; a
 		// library's method that takes them out and that the program
 		// never calls says most.
-		rh := removalHint(st, f.scripts, src, removal)
+		rh := removalHint(st, f.scripts, f.files, src, removal)
 		if u := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
 			rh = u
 		}

@@ -64,13 +64,15 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 // removalHint adds to a growing collection's fix where its entries leave
 // it: they do not get there.
 // grew: a series saw the collection grow (one snapshot only shows it big,
-// so the hint is conditional).
-func removalHint(st *Statement, scripts []string, src Sources, grew bool) string {
+// so the hint is conditional). The removing function's callers are looked
+// for in all the program's scripts (files) when they are known, else in
+// the suspect's own.
+func removalHint(st *Statement, scripts, files []string, src Sources, grew bool) string {
 	more := ""
 	if st.Others > 0 {
 		more = fmt.Sprintf(" (and %d more lines)", st.Others)
 	}
-	where := fmt.Sprintf("%s:%d (%s)%s%s", st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), more, removalCallers(st, scripts, src))
+	where := fmt.Sprintf("%s:%d (%s)%s%s", st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), more, removalCallers(st, scripts, files, src))
 	if !grew {
 		// (One snapshot: the hint around it says "if it should not keep
 		// them all".)
@@ -84,8 +86,10 @@ const maxCallers = 3
 
 // removalCallers says which function the removal is in and where the
 // program calls it: " in notify(), called only at tracker.js:35" (the one
-// success path that reaches it); "" when that cannot be told.
-func removalCallers(st *Statement, scripts []string, src Sources) string {
+// success path that reaches it); "" when that cannot be told. Only a
+// search of all the program's scripts (files) may say "only" or
+// "nothing calls it".
+func removalCallers(st *Statement, scripts, files []string, src Sources) string {
 	b, ok := src.Read(st.Script)
 	if !ok {
 		return ""
@@ -98,6 +102,10 @@ func removalCallers(st *Statement, scripts []string, src Sources) string {
 	var sites []string
 	n := 0
 	in := []string{st.Script}
+	whole := len(files) > 0
+	if whole {
+		scripts = files
+	}
 	for _, sc := range scripts {
 		if !slices.Contains(in, sc) {
 			in = append(in, sc)
@@ -116,9 +124,11 @@ func removalCallers(st *Statement, scripts []string, src Sources) string {
 		}
 	})
 	switch {
-	case n == 0:
+	case n == 0 && whole:
 		return fmt.Sprintf(" in %s(), which nothing in the program calls", fn.Function)
-	case n == 1:
+	case n == 0:
+		return fmt.Sprintf(" in %s()", fn.Function)
+	case n == 1 && whole:
 		return fmt.Sprintf(" in %s(), called only at %s", fn.Function, sites[0])
 	case n <= maxCallers:
 		return fmt.Sprintf(" in %s(), called at %s", fn.Function, strings.Join(sites, ", "))

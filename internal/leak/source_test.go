@@ -723,12 +723,16 @@ func TestRemovalCallers(t *testing.T) {
 `}
 	st := &Statement{Script: "/app/tracker.js", Line: 18, Text: "this.waiters.delete(job.id);"}
 	for _, grew := range []bool{true, false} {
-		h := removalHint(st, []string{"/app/tracker.js"}, src, grew)
+		h := removalHint(st, []string{"/app/tracker.js"}, []string{"/app/tracker.js"}, src, grew)
 		if !strings.Contains(h, "in notify(), called only at tracker.js:5") {
 			t.Errorf("grew=%v: %q does not name notify() and its one caller", grew, h)
 		}
 		if strings.Contains(h, "never reached") != grew {
 			t.Errorf("grew=%v: %q", grew, h)
 		}
+	}
+	// Without the list of all the program's scripts, no "only".
+	if h := removalHint(st, []string{"/app/tracker.js"}, nil, src, true); !strings.Contains(h, "in notify(), called at tracker.js:5") {
+		t.Errorf("without all scripts: %q", h)
 	}
 }
