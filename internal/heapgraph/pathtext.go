@@ -4,6 +4,7 @@ package heapgraph
 // left out.
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -194,13 +195,49 @@ func (g *Graph) isPlainObjectNode(v uint32) bool {
 	return int(s.NodeType[v]) == s.NodeTypeIndex.Object && string(s.Strings.Bytes(s.NodeName[v])) == "Object"
 }
 
+// maxKeyText is how many characters of a property name a path shows: a
+// cache keyed by whole texts (a template's source, a query) would
+// otherwise print pages per step.
+const maxKeyText = 80
+
+// keyText is a property name for one line of path text: control
+// characters and quotes escaped, clipped with "…" past maxKeyText.
+func keyText(name string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range name {
+		if n == maxKeyText {
+			b.WriteString("…")
+			break
+		}
+		n++
+		switch r {
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '"':
+			b.WriteString(`\"`)
+		default:
+			if r < 0x20 {
+				fmt.Fprintf(&b, `\x%02x`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	return b.String()
+}
+
 // edgeSuffix renders an edge after its source like DevTools' edge
 // toString: .name, ["name with spaces"], [index], {internal}.
 func edgeSuffix(typeName, name string) string {
 	switch typeName {
 	case "property", "shortcut":
-		if strings.Contains(name, " ") {
-			return `["` + name + `"]`
+		if strings.ContainsAny(name, " \t\r\n\"") {
+			return `["` + keyText(name) + `"]`
 		}
 		return "." + name
 	case "element":

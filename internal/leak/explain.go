@@ -289,6 +289,8 @@ func (x *explainer) explain(s *Suspect) {
 					s.labels = &l
 				} else if u, ok := urlKeys(keys); ok {
 					s.urls = &u
+				} else if t, ok := textKeys(keys); ok {
+					s.texts = &t
 				}
 			}
 		}
@@ -306,6 +308,9 @@ func (x *explainer) explain(s *Suspect) {
 	}
 	if s.urls != nil && s.Pattern == PatternCollection {
 		s.Hint = s.urls.hint(holderWhat(s.Holder)) + "; " + s.Hint
+	}
+	if s.texts != nil && s.Pattern == PatternCollection {
+		s.Hint = s.texts.hint(holderWhat(s.Holder)) + "; " + s.Hint
 	}
 	if stuck != "" {
 		s.Hint = fmt.Sprintf("resolve functions of awaited promises pile up in %s%s and are never called, so %s() calls wait at their await forever: call (or reject) every queued waiter, release in a finally block so no error path skips it, and reject the waiters on timeout or shutdown", stuck, countRange(s), s.Location.Function)
@@ -514,9 +519,10 @@ func (x *explainer) userObject(v uint32) bool {
 }
 
 // keyed: the key analysis explained the collection's keys (a unique id
-// joined in, an unbounded label, raw URLs), and its hint says so.
+// joined in, an unbounded label, raw URLs, whole texts), and its hint
+// says so.
 func (s *Suspect) keyed() bool {
-	return s.Pattern == PatternCollection && (s.keys != nil || s.labels != nil || s.urls != nil)
+	return s.Pattern == PatternCollection && (s.keys != nil || s.labels != nil || s.urls != nil || s.texts != nil)
 }
 
 // pathPackage is the npm package of the nearest library function or

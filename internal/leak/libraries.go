@@ -70,7 +70,11 @@ func keyStatement(added *Statement, src Sources) *Statement {
 	}
 	m := setKeyRe.FindStringSubmatch(added.Text)
 	if m == nil {
-		return nil
+		// A call into a library that keys its cache by what it is given
+		// (Hogan.compile(source)): its first argument.
+		if m = callArgRe.FindStringSubmatch(added.Text); m == nil {
+			return nil
+		}
 	}
 	b, ok := src.Read(added.Script)
 	if !ok {
@@ -89,6 +93,9 @@ func keyStatement(added *Statement, src Sources) *Statement {
 // setKeyRe: a Map's set or a dictionary's store with a plain variable as
 // its key.
 var setKeyRe = regexp.MustCompile(`(?:\.\s*set\s*\(\s*|\[\s*)([A-Za-z_$][\w$]*)\s*[,\]]`)
+
+// callArgRe: a method call whose first argument is a plain variable.
+var callArgRe = regexp.MustCompile(`\.\s*[A-Za-z_$][\w$]*\s*\(\s*([A-Za-z_$][\w$]*)\s*[,)]`)
 
 // keyLines: how far above the adding statement its key is looked for.
 const keyLines = 30

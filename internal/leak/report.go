@@ -148,6 +148,7 @@ type Suspect struct {
 	keys       *keyMix   // the holder's keys join a few values with a unique id (keys.go)
 	labels     *labelMix // the holder's keys are label sets with an unbounded label (keys_labels.go)
 	urls       *urlMix   // the holder's keys are URLs of a few routes (keys_urls.go)
+	texts      *textMix  // the holder's keys are whole texts (keys_texts.go)
 	// valuePackage is the npm package whose code made the leaked
 	// objects (their class's or their code's), "" for the program's.
 	valuePackage string

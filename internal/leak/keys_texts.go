@@ -1,0 +1,65 @@
+// Keys that are whole texts: a cache keyed by the text it compiles or
+// parses (a template engine's compiled templates, a regex or query
+// cache) grows by one entry per different text, so a text made per call
+// (a template with a value spliced into its source, a query with its
+// parameters inlined) fills it without end. Its keys say so: most of them
+// are long, multi-line or both.
+
+package leak
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Thresholds of a text key.
+const (
+	minTextKey     = 200 // characters
+	minTextKeys    = 3   // keys looked at
+	textKeySnippet = 40  // characters of the example shown
+)
+
+// textMix: the holder's keys are whole texts.
+type textMix struct {
+	avg     int    // average length of those looked at, in characters
+	example string // the start of one
+}
+
+// textKeys reports whether most keys are texts: at least two thirds of
+// them (of at least minTextKeys) are minTextKey characters or more, or
+// span lines.
+func textKeys(keys []string) (textMix, bool) {
+	if len(keys) < minTextKeys {
+		return textMix{}, false
+	}
+	long, total := 0, 0
+	var example string
+	for _, k := range keys {
+		n := utf8.RuneCountInString(k)
+		if n >= minTextKey || strings.Count(k, "\n") >= 2 {
+			long++
+			total += n
+			if example == "" {
+				example = k
+			}
+		}
+	}
+	if 3*long < 2*len(keys) {
+		return textMix{}, false
+	}
+	return textMix{avg: total / long, example: example}, true
+}
+
+func (m textMix) hint(what string) string {
+	ex := strings.Join(strings.Fields(m.example), " ")
+	if utf8.RuneCountInString(ex) > textKeySnippet {
+		ex = string([]rune(ex)[:textKeySnippet]) + "…"
+	}
+	size := fmt.Sprintf("%d characters on average", m.avg)
+	if m.avg >= 1000 {
+		// V8 writes at most 1,024 characters of a string's text.
+		size = "over 1,000 characters"
+	}
+	return fmt.Sprintf("the keys of %s are whole texts (%s, like %q): each different text adds an entry, so a text made per call (a template with a value spliced into its source, a query with its values inlined) fills it without end; keep the text fixed, compile or prepare it once, and pass what varies as data (template variables, query parameters)", what, size, ex)
+}
