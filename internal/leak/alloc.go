@@ -27,6 +27,9 @@ type Frame struct {
 	// Depth is the frame's place in the call stack, 0 being the function
 	// that allocated; Frames lists the program's own frames first.
 	Depth int `json:"depth"`
+	// Built is where the function is in the script node ran, when a
+	// source map told Script, Line and Column in the original source.
+	Built *Position `json:"built,omitempty"`
 }
 
 // AllocationStack is one call path that allocated leaking objects.
@@ -56,6 +59,8 @@ type allocCounter struct {
 	// untraced: objects added that V8 kept no stack for (allocated before
 	// tracking began, or traced and then dropped by V8, see Suspect).
 	untraced int
+	// maps tells built frames in their original source (source_maps.go).
+	maps SourceMaps
 }
 
 type allocTally struct {
@@ -63,11 +68,11 @@ type allocTally struct {
 	bytes uint64
 }
 
-func newAllocCounter(g *heapgraph.Graph) *allocCounter {
+func newAllocCounter(g *heapgraph.Graph, maps SourceMaps) *allocCounter {
 	if g.S.Traces == nil || g.S.NodeTraceNodeID == nil {
 		return nil
 	}
-	return &allocCounter{g: g, tr: g.S.Traces, counts: map[uint32]*allocTally{}}
+	return &allocCounter{g: g, tr: g.S.Traces, counts: map[uint32]*allocTally{}, maps: maps}
 }
 
 func (c *allocCounter) add(v uint32) {
@@ -100,7 +105,22 @@ func (c *allocCounter) frames(x uint32) []Frame {
 	locs := c.g.TraceFrames(x)
 	out := make([]Frame, len(locs))
 	for i, l := range locs {
-		out[i] = Frame{Function: l.Function, Script: l.Script, Line: l.Line, Column: l.Column, Own: programScript(l.Script), Depth: i}
+		f := Frame{Function: l.Function, Script: l.Script, Line: l.Line, Column: l.Column, Depth: i}
+		if c.maps != nil && l.Line > 0 && libraryPackage(l.Script) == "" {
+			fn := f.Function
+			if !identRe.MatchString(fn) {
+				fn = ""
+			}
+			if p, name, ok := c.maps.Original(l.Script, l.Line, l.Column, len(fn)); ok {
+				built := Position{Script: f.Script, Line: f.Line, Column: f.Column}
+				f.Script, f.Line, f.Column, f.Built = p.Script, p.Line, p.Column, &built
+				if name != "" && identRe.MatchString(name) {
+					f.Function = name
+				}
+			}
+		}
+		f.Own = programScript(f.Script)
+		out[i] = f
 	}
 	return out
 }
@@ -209,8 +229,8 @@ func ownFirst(fr []Frame) []Frame {
 // snapshot's traces: the new objects of a path suspect's shape or of a
 // growing class, or the new objects a collection or slot holds (the
 // outermost ones below it).
-func allocationStacks(g *heapgraph.Graph, sus []Suspect, cand []uint64, shapes, loose []uint32) {
-	if newAllocCounter(g) == nil || len(sus) == 0 {
+func allocationStacks(g *heapgraph.Graph, sus []Suspect, cand []uint64, shapes, loose []uint32, maps SourceMaps) {
+	if newAllocCounter(g, maps) == nil || len(sus) == 0 {
 		return
 	}
 	nodeNew := func(v uint32) bool { return cand != nil && int(v>>6) < len(cand) && isSet(cand, v) }
@@ -218,7 +238,7 @@ func allocationStacks(g *heapgraph.Graph, sus []Suspect, cand []uint64, shapes, 
 	for i := range sus {
 		s := &sus[i]
 		if s.byClass {
-			c, class := newAllocCounter(g), g.ClassIndex(s.rep)
+			c, class := newAllocCounter(g, maps), g.ClassIndex(s.rep)
 			for v := uint32(0); v < uint32(g.NodeCount()); v++ {
 				if nodeNew(v) && g.ClassIndex(v) == class {
 					c.add(v)
@@ -228,7 +248,7 @@ func allocationStacks(g *heapgraph.Graph, sus []Suspect, cand []uint64, shapes, 
 			continue
 		}
 		if s.collection || s.shape == noShape || s.shape >= uint32(len(loose)) {
-			c := newAllocCounter(g)
+			c := newAllocCounter(g, maps)
 			below(g, s.rep, func(v uint32) bool {
 				if !nodeNew(v) || !allocObject(g, v) {
 					return true
@@ -252,7 +272,7 @@ func allocationStacks(g *heapgraph.Graph, sus []Suspect, cand []uint64, shapes, 
 		for _, i := range byShape[loose[sh]] {
 			c := counters[i]
 			if c == nil {
-				c = newAllocCounter(g)
+				c = newAllocCounter(g, maps)
 				counters[i] = c
 			}
 			c.add(uint32(v))
@@ -296,8 +316,8 @@ func below(g *heapgraph.Graph, root uint32, fn func(v uint32) bool) {
 
 // singleAllocationStacks: for one snapshot, the stacks of the objects of
 // class like rep's that holder keeps (no "new" there: all of them).
-func singleAllocationStacks(g *heapgraph.Graph, holder, rep uint32) (stacks []AllocationStack, traced, untraced int) {
-	c := newAllocCounter(g)
+func singleAllocationStacks(g *heapgraph.Graph, holder, rep uint32, maps SourceMaps) (stacks []AllocationStack, traced, untraced int) {
+	c := newAllocCounter(g, maps)
 	if c == nil {
 		return nil, 0, 0
 	}

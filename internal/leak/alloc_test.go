@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leakhound/leakhound/internal/heapgraph"
 	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
@@ -16,9 +17,14 @@ import (
 // compaction, which makes V8 drop or mix up stacks, as run does.
 func tracedSeries(t *testing.T) []string {
 	t.Helper()
+	return tracedSeriesOf(t, filepath.Join(scenarioDir(t), "..", "alloc", "series.js"))
+}
+
+// tracedSeriesOf is tracedSeries of another build of series.js.
+func tracedSeriesOf(t *testing.T, script string) []string {
+	t.Helper()
 	node := nodetest.Path(t)
 	dir := t.TempDir()
-	script := filepath.Join(scenarioDir(t), "..", "alloc", "series.js")
 	out, err := exec.Command(node, "--no-compact", "--no-turbo-inlining", "--no-maglev-inlining", script, dir, "3").CombinedOutput()
 	if err != nil {
 		t.Fatalf("%v: %s", err, out)
@@ -113,4 +119,34 @@ func TestAllocationStacks(t *testing.T) {
 			t.Errorf("untraced %s has allocation stacks", s.Class)
 		}
 	}
+}
+
+// The same series minified into one bundle (testdata/scenarios/built's
+// build.sh): its stacks are told, through the bundle's map, in series.js
+// under the source's function names, and its class under its own.
+func TestBuiltAllocationStacks(t *testing.T) {
+	alloc := filepath.Join(scenarioDir(t), "..", "alloc")
+	paths := tracedSeriesOf(t, filepath.Join(alloc, "bundle-min", "series.js"))
+	rep, err := Analyze(len(paths), func(i int) (*heapgraph.Graph, error) { return loadGraph(paths[i]) },
+		Options{Names: paths, Sources: LocalSources()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range rep.Suspects {
+		if s.Class != "Session" {
+			continue
+		}
+		if len(s.AllocationStacks) == 0 {
+			t.Fatalf("Session: no allocation stacks")
+		}
+		if got := ownStack(s.AllocationStacks[0]); !strings.HasPrefix(got, "remember:18 handle:26") {
+			t.Errorf("Session stack %q, want remember:18 handle:26 first", got)
+		}
+		f := s.AllocationStacks[0].Frames[0]
+		if f.Script != filepath.Join(alloc, "series.js") || f.Built == nil || f.Built.Script != filepath.Join(alloc, "bundle-min", "series.js") {
+			t.Errorf("frame %+v (built %+v), want series.js, built in bundle-min/series.js", f, f.Built)
+		}
+		return
+	}
+	t.Fatalf("no Session suspect in %+v", rep.Suspects)
 }

@@ -334,7 +334,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		if n >= 3 {
 			born = candidates(last, &first, nil, false)
 		}
-		allocationStacks(last, sus, born, lastShapes, loose)
+		allocationStacks(last, sus, born, lastShapes, loose, ex.maps)
 	}
 	rep.Suspects = sus
 	if rep.Suspects == nil {

@@ -268,6 +268,9 @@ func (x *explainer) explain(s *Suspect) {
 		if h := s.Holder; h != nil {
 			h.Class, h.Owner = x.sourceClass(h.Class), x.sourceClass(h.Owner)
 		}
+		if l := s.Location; l != nil && l.Built != nil {
+			l.Function = x.sourceClass(l.Function) // a minified class's constructor
+		}
 	}
 	if x.scripts {
 		s.scripts = x.programScripts(s.Location, shownRaw)

@@ -273,7 +273,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
 		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), registered: registeredCallback(&s), held: s.heldCallback, listenerPackage: s.listenerPackage, scripts: s.scripts,
 	}
-	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep)
+	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep, x.maps)
 	if total > 0 {
 		a.Share = float64(a.RetainedSize) / float64(total)
 	}

@@ -222,7 +222,7 @@ func (x *explainer) sourceClass(name string) string {
 			return out
 		}
 		line := l.Line - 1
-		if constructorRe.Match(lines[line]) {
+		if !declaredClassRe.Match(lines[line]) && constructorRe.Match(lines[line]) {
 			// An explicit constructor: its class is the nearest
 			// declaration above it, indented less.
 			depth := indentOf(lines[line])
