@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/leakhound/leakhound/internal/inspector"
+	"github.com/leakhound/leakhound/internal/leak"
 	"github.com/leakhound/leakhound/internal/ui"
 )
 
@@ -111,6 +112,25 @@ func runSample(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(env.Stderr, "the program finished after %.1fs; sampling stopped there so it could exit\n", elapsed.Seconds())
 		}
 	default:
+	}
+	// A bundle's or tsc's frames, told in the original source when the
+	// maps are beside the scripts on this machine.
+	if sm, ok := leak.LocalSources().(leak.SourceMaps); ok {
+		inspector.MapFrames(p, func(f inspector.Frame) (inspector.Frame, bool) {
+			nameLen := 0
+			if identifier(f.Function) {
+				nameLen = len(f.Function)
+			}
+			pos, name, ok := sm.Original(f.URL, int(f.Line), int(f.Column), nameLen)
+			if !ok {
+				return f, false
+			}
+			g := inspector.Frame{Function: f.Function, URL: pos.Script, Line: int64(pos.Line), Column: int64(pos.Column)}
+			if name != "" {
+				g.Function = name
+			}
+			return g, true
+		})
 	}
 	sites, total, samples := inspector.Sites(p)
 
@@ -230,4 +250,17 @@ func frameLocation(f inspector.Frame) string {
 		}
 	}
 	return u
+}
+
+// identifier: a JavaScript name as a minifier writes one (r, _a, $).
+func identifier(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }

@@ -207,3 +207,41 @@ func (s Site) Code() Frame {
 	}
 	return *s.Via
 }
+
+// MapFrames rewrites the profile's call frames through m, which tells a
+// built script's frame (a bundle's, tsc's dist/) where it came from in the
+// original source (a source map's answer): Sites and PprofProfile then
+// speak of src/orders.ts. Frames m declines, node's own and natives stay.
+// Each distinct frame is asked once.
+func MapFrames(p *heapprofiler.SamplingHeapProfile, m func(Frame) (Frame, bool)) {
+	if p == nil || p.Head == nil || m == nil {
+		return
+	}
+	type answer struct {
+		f  Frame
+		ok bool
+	}
+	seen := map[Frame]answer{}
+	var walk func(n *heapprofiler.SamplingHeapProfileNode)
+	walk = func(n *heapprofiler.SamplingHeapProfileNode) {
+		if cf := n.CallFrame; cf != nil && cf.URL != "" && !nodeInternal(cf.URL) && cf.LineNumber >= 0 {
+			f := frameOf(cf)
+			a, ok := seen[f]
+			if !ok {
+				g, mapped := m(f)
+				a = answer{g, mapped && g.Line > 0}
+				seen[f] = a
+			}
+			if a.ok {
+				cf.URL, cf.LineNumber, cf.ColumnNumber = a.f.URL, a.f.Line-1, a.f.Column-1
+				if a.f.Function != f.Function {
+					cf.FunctionName = a.f.Function
+				}
+			}
+		}
+		for _, ch := range n.Children {
+			walk(ch)
+		}
+	}
+	walk(p.Head)
+}

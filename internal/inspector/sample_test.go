@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/heapprofiler"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/google/pprof/profile"
 )
 
@@ -96,5 +98,49 @@ func TestSampleTargetDies(t *testing.T) {
 	_, err := c.SampleHeap(context.Background(), 30*time.Second, nil, SampleOptions{})
 	if !errors.Is(err, ErrConnLost) || !strings.Contains(err.Error(), "nothing was saved") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// MapFrames tells built frames through the mapper, once per frame, and
+// leaves node's own alone; sites and the pprof profile follow.
+func TestMapFrames(t *testing.T) {
+	built := &cdpruntime.CallFrame{FunctionName: "r", URL: "file:///app/dist/server.js", LineNumber: 0, ColumnNumber: 1859}
+	p := &heapprofiler.SamplingHeapProfile{Head: &heapprofiler.SamplingHeapProfileNode{
+		CallFrame: &cdpruntime.CallFrame{FunctionName: "(root)"},
+		Children: []*heapprofiler.SamplingHeapProfileNode{
+			{ID: 1, CallFrame: built, SelfSize: 4096, Children: []*heapprofiler.SamplingHeapProfileNode{
+				{ID: 2, CallFrame: &cdpruntime.CallFrame{FunctionName: "Buffer", URL: "node:buffer", LineNumber: 9}, SelfSize: 100},
+			}},
+			{ID: 3, CallFrame: &cdpruntime.CallFrame{FunctionName: "r", URL: "file:///app/dist/server.js", LineNumber: 0, ColumnNumber: 1859}, SelfSize: 1024},
+		},
+	}}
+	asked := 0
+	MapFrames(p, func(f Frame) (Frame, bool) {
+		asked++
+		if f.URL != "file:///app/dist/server.js" || f.Line != 1 || f.Column != 1860 {
+			t.Errorf("asked for %+v", f)
+			return f, false
+		}
+		return Frame{Function: "onQuote", URL: "/app/src/quotes.ts", Line: 37, Column: 12}, true
+	})
+	if asked != 1 {
+		t.Errorf("mapper asked %d times, want once for the one distinct frame", asked)
+	}
+	sites, _, _ := Sites(p)
+	if len(sites) == 0 || sites[0].Function != "onQuote" || sites[0].URL != "/app/src/quotes.ts" || sites[0].Line != 37 || sites[0].Column != 12 {
+		t.Fatalf("sites %+v", sites)
+	}
+	for _, s := range sites {
+		if s.URL == "node:buffer" && (s.Via == nil || s.Via.Function != "onQuote") {
+			t.Errorf("node's frame %+v, want it left alone, via onQuote", s)
+		}
+	}
+	pp := PprofProfile(p, SampleOptions{}, time.Now(), time.Second)
+	found := false
+	for _, fn := range pp.Function {
+		found = found || fn.Name == "onQuote" && fn.Filename == "/app/src/quotes.ts"
+	}
+	if !found {
+		t.Errorf("pprof functions %+v", pp.Function)
 	}
 }
