@@ -201,7 +201,8 @@ func (g *Graph) isPlainObjectNode(v uint32) bool {
 const maxKeyText = 80
 
 // keyText is a property name for one line of path text: control
-// characters and quotes escaped, clipped with "…" past maxKeyText.
+// characters escaped, clipped with "…" past maxKeyText (quotes stay, as
+// DevTools shows them).
 func keyText(name string) string {
 	var b strings.Builder
 	n := 0
@@ -218,8 +219,6 @@ func keyText(name string) string {
 			b.WriteString(`\r`)
 		case '\t':
 			b.WriteString(`\t`)
-		case '"':
-			b.WriteString(`\"`)
 		default:
 			if r < 0x20 {
 				fmt.Fprintf(&b, `\x%02x`, r)
@@ -236,7 +235,7 @@ func keyText(name string) string {
 func edgeSuffix(typeName, name string) string {
 	switch typeName {
 	case "property", "shortcut":
-		if strings.ContainsAny(name, " \t\r\n\"") {
+		if strings.ContainsAny(name, " \t\r\n") {
 			return `["` + keyText(name) + `"]`
 		}
 		return "." + name

@@ -174,3 +174,20 @@ func TestPathTextOfModuleExport(t *testing.T) {
 		}
 	}
 }
+
+// A property named by a whole text (a template cache's key) is shown on
+// one line, clipped: control characters escaped, quotes as they are.
+func TestKeyText(t *testing.T) {
+	long := "<!doctype html>\n<html lang=\"en\">\t" + strings.Repeat("x", 200)
+	got := edgeSuffix("property", long)
+	want := `["<!doctype html>\n<html lang="en">\t` + strings.Repeat("x", 80-33) + `…"]`
+	if got != want {
+		t.Errorf("edgeSuffix = %q, want %q", got, want)
+	}
+	if got := edgeSuffix("property", "plain"); got != ".plain" {
+		t.Errorf("edgeSuffix(plain) = %q", got)
+	}
+	if got := edgeSuffix("property", "a b"); got != `["a b"]` {
+		t.Errorf("edgeSuffix(a b) = %q", got)
+	}
+}

@@ -198,7 +198,8 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	for i := range sus {
 		sus[i].Rank = i + 1
 		s := &sus[i]
-		// One snapshot does not show that entries never leave: no removal.
+		// One snapshot does not show that entries never leave: a removal
+		// is told behind "if it should not keep them all" (removalHint).
 		sourceFacts{holder: s.Holder, class: s.Class, path: s.RetainerPath, scripts: s.scripts, pattern: s.Pattern,
 			keyed: s.keyed, registered: s.registered, held: s.held, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage,
 			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint, relabel: &s.Pattern, files: ex.programFiles()}.fill(opts.Sources, false)
