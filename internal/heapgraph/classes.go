@@ -506,22 +506,8 @@ func jsonQuote(s string) string {
 			b.WriteString(`\"`)
 		case '\\':
 			b.WriteString(`\\`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
 		default:
-			if r < 0x20 {
-				b.WriteString(`\u00`)
-				b.WriteString(strconv.FormatInt(int64(r)>>4, 16))
-				b.WriteString(strconv.FormatInt(int64(r)&15, 16))
-			} else {
+			if !writeControl(&b, r) {
 				b.WriteRune(r)
 			}
 		}
@@ -577,4 +563,27 @@ func (a *analysis) calculateStatistics() {
 		}
 	}
 	g.Stats = st
+}
+
+// writeControl writes r escaped as JSON escapes it when it is a control
+// character, and reports whether it was one.
+func writeControl(b interface{ WriteString(string) (int, error) }, r rune) bool {
+	switch r {
+	case '\b':
+		b.WriteString(`\b`)
+	case '\f':
+		b.WriteString(`\f`)
+	case '\n':
+		b.WriteString(`\n`)
+	case '\r':
+		b.WriteString(`\r`)
+	case '\t':
+		b.WriteString(`\t`)
+	default:
+		if r >= 0x20 {
+			return false
+		}
+		b.WriteString(`\u00` + strconv.FormatInt(int64(r)>>4, 16) + strconv.FormatInt(int64(r)&15, 16))
+	}
+	return true
 }

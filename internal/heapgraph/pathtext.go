@@ -4,7 +4,6 @@ package heapgraph
 // left out.
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -212,19 +211,8 @@ func keyText(name string) string {
 			break
 		}
 		n++
-		switch r {
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		default:
-			if r < 0x20 {
-				fmt.Fprintf(&b, `\x%02x`, r)
-			} else {
-				b.WriteRune(r)
-			}
+		if !writeControl(&b, r) {
+			b.WriteRune(r)
 		}
 	}
 	return b.String()
