@@ -415,7 +415,9 @@ func dataURL(rest string) ([]byte, error) {
 }
 
 // mappingURL is the URL of the last `//# sourceMappingURL=` comment of the
-// script at p (also the older `//@` form), read from the file's end.
+// script at p (also the older `//@` form), read from the file's end: 4 KiB
+// first (an analysis asks of every script of a big program), then eight
+// times more while the last line goes on (an inline map).
 func mappingURL(p string) (string, bool) {
 	f, err := os.Open(p)
 	if err != nil {
@@ -427,7 +429,7 @@ func mappingURL(p string) (string, bool) {
 		return "", false
 	}
 	size := st.Size()
-	for n := int64(64 << 10); ; n *= 8 {
+	for n := int64(4 << 10); ; n *= 8 {
 		n = min(n, size, maxTail)
 		buf := make([]byte, n)
 		if _, err := f.ReadAt(buf, size-n); err != nil {
