@@ -70,8 +70,9 @@ type localSources struct {
 	bytes int
 	allow func(path string) bool // nil: any map file
 
-	maps    map[string]*sourcemap.Map // per built script; nil: it has none
-	origins map[string]origin         // original sources whose text a map carries
+	maps     map[string]*sourcemap.Map // per built script; nil: it has none
+	origins  map[string]origin         // original sources whose text a map carries
+	mapBytes int                       // the maps' memory (Map.Bytes)
 }
 
 // ScriptPath is the file of a script named by a path or a file: URL, when

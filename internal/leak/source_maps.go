@@ -41,9 +41,13 @@ type Position struct {
 	Column int    `json:"column"`
 }
 
-// maxMaps bounds the source maps one analysis keeps (a service has a map
-// per built file; a bundle has one).
-const maxMaps = 4096
+// Bounds of the source maps one analysis keeps (a service has a map per
+// built file, a bundle one big one): how many, and their memory. Past
+// either, further scripts keep their built positions.
+const (
+	maxMaps     = 4096
+	maxMapBytes = 512 << 20
+)
 
 // scriptMap is a built script's map, nil when it has none.
 func (l *localSources) scriptMap(script string) *sourcemap.Map {
@@ -56,9 +60,11 @@ func (l *localSources) scriptMap(script string) *sourcemap.Map {
 	// A package's own maps are left alone: they lead to sources it
 	// seldom ships, under names (webpack://pkg/…) that would no longer
 	// say they are a package's.
-	if p, ok := ScriptPath(script); ok && libraryPackage(script) == "" && len(l.maps) < maxMaps {
+	if p, ok := ScriptPath(script); ok && libraryPackage(script) == "" && len(l.maps) < maxMaps && l.mapBytes < maxMapBytes {
 		// A broken map is no map: the built file's positions stand.
-		m, _, _ = sourcemap.Find(p, l.allow)
+		if m, _, _ = sourcemap.Find(p, l.allow); m != nil {
+			l.mapBytes += m.Bytes()
+		}
 	}
 	if l.maps == nil {
 		l.maps = map[string]*sourcemap.Map{}

@@ -143,6 +143,19 @@ func (m *Map) Content(i int) (string, bool) {
 // Segments is how many mapped segments the map has.
 func (m *Map) Segments() int { return len(m.genCol) }
 
+// Bytes is about how much memory the map holds: its columns, its source
+// texts and names.
+func (m *Map) Bytes() int {
+	n := 20*len(m.genCol) + 4*len(m.lineRow)
+	for i := range m.Sources {
+		n += len(m.Sources[i]) + len(m.contents[i])
+	}
+	for _, s := range m.names {
+		n += len(s)
+	}
+	return n
+}
+
 // Original is where the built file's position (line, column: 0-based) came
 // from: the last segment of that line at or before the column, else the
 // line's first segment (V8 puts a function's start on its parameter list,

@@ -47,6 +47,9 @@ func TestTSC(t *testing.T) {
 	if len(m.Sources) != 1 || m.Sources[0] != src {
 		t.Fatalf("sources %q, want [%s]", m.Sources, src)
 	}
+	if m.Segments() == 0 || m.Bytes() < 20*m.Segments() {
+		t.Errorf("%d segments, %d bytes", m.Segments(), m.Bytes())
+	}
 	for _, text := range []string{"function poll(", "quoteBus.on(channel, onQuote)", "settle(code"} {
 		gl, gc := lineOf(t, filepath.Join(dir, "dist", "quotes.js"), text)
 		ol, _ := lineOf(t, src, text)
@@ -258,5 +261,8 @@ func FuzzParse(f *testing.F) {
 			m.Content(i)
 		}
 		m.NameAt(line, col)
+		if m.Bytes() < 0 {
+			t.Fatal("negative size")
+		}
 	})
 }
