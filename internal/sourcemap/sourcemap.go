@@ -21,6 +21,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -161,19 +162,13 @@ func (m *Map) Bytes() int {
 // line's first segment (V8 puts a function's start on its parameter list,
 // which some tools leave unmapped). False when the line maps nothing.
 func (m *Map) Original(line, column int) (Position, bool) {
-	if line < 0 || line+1 >= len(m.lineRow) {
+	cols, lo, ok := m.lineCols(line)
+	if !ok || len(cols) == 0 {
 		return Position{}, false
 	}
-	lo, hi := int(m.lineRow[line]), int(m.lineRow[line+1])
-	if lo == hi {
-		return Position{}, false
-	}
-	// First row whose column is past the position.
-	k := lo + sortSearch(hi-lo, func(i int) bool { return int(m.genCol[lo+i]) > column })
-	r := k - 1
-	if r < lo {
-		r = lo
-	}
+	// The last row at or before the column (the first past it, less one).
+	k := sort.Search(len(cols), func(i int) bool { return int(cols[i]) > column })
+	r := lo + max(k-1, 0)
 	if m.src[r] < 0 {
 		// A segment with a generated column only: code the map says came
 		// from nowhere (a helper the compiler added).
@@ -186,28 +181,24 @@ func (m *Map) Original(line, column int) (Position, bool) {
 // the built position (the map's names entry): what a minifier's `r` was
 // called in the source. "" when no segment names one there.
 func (m *Map) NameAt(line, column int) string {
-	if line < 0 || line+1 >= len(m.lineRow) {
+	cols, lo, ok := m.lineCols(line)
+	if !ok || column < 0 {
 		return ""
 	}
-	lo, hi := int(m.lineRow[line]), int(m.lineRow[line+1])
-	k := lo + sortSearch(hi-lo, func(i int) bool { return int(m.genCol[lo+i]) >= column })
-	if k < hi && int(m.genCol[k]) == column && m.name[k] >= 0 {
-		return m.names[m.name[k]]
+	if k, found := slices.BinarySearch(cols, int32(min(column, maxInt32))); found && m.name[lo+k] >= 0 {
+		return m.names[m.name[lo+k]]
 	}
 	return ""
 }
 
-func sortSearch(n int, f func(int) bool) int {
-	i, j := 0, n
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		if !f(h) {
-			i = h + 1
-		} else {
-			j = h
-		}
+// lineCols is generated line's segment columns (sorted) and its first
+// row.
+func (m *Map) lineCols(line int) (cols []int32, lo int, ok bool) {
+	if line < 0 || line+1 >= len(m.lineRow) {
+		return nil, 0, false
 	}
-	return i
+	lo, hi := int(m.lineRow[line]), int(m.lineRow[line+1])
+	return m.genCol[lo:hi], lo, true
 }
 
 // decode reads the mappings string: segments separated by ',' within a
