@@ -117,11 +117,7 @@ func runSample(ctx context.Context, env *Env, args []string) error {
 	// maps are beside the scripts on this machine.
 	if sm, ok := leak.LocalSources().(leak.SourceMaps); ok {
 		inspector.MapFrames(p, func(f inspector.Frame) (inspector.Frame, bool) {
-			nameLen := 0
-			if identifier(f.Function) {
-				nameLen = len(f.Function)
-			}
-			pos, name, ok := sm.Original(f.URL, int(f.Line), int(f.Column), nameLen)
+			pos, name, ok := sm.Original(f.URL, int(f.Line), int(f.Column), f.Function)
 			if !ok {
 				return f, false
 			}
@@ -250,17 +246,4 @@ func frameLocation(f inspector.Frame) string {
 		}
 	}
 	return u
-}
-
-// identifier: a JavaScript name as a minifier writes one (r, _a, $).
-func identifier(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range s {
-		if !(c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
 }

@@ -106,15 +106,11 @@ func (c *allocCounter) frames(x uint32) []Frame {
 	out := make([]Frame, len(locs))
 	for i, l := range locs {
 		f := Frame{Function: l.Function, Script: l.Script, Line: l.Line, Column: l.Column, Depth: i}
-		if c.maps != nil && l.Line > 0 && libraryPackage(l.Script) == "" {
-			fn := f.Function
-			if !identRe.MatchString(fn) {
-				fn = ""
-			}
-			if p, name, ok := c.maps.Original(l.Script, l.Line, l.Column, len(fn)); ok {
+		if c.maps != nil {
+			if p, name, ok := c.maps.Original(l.Script, l.Line, l.Column, l.Function); ok {
 				built := Position{Script: f.Script, Line: f.Line, Column: f.Column}
 				f.Script, f.Line, f.Column, f.Built = p.Script, p.Line, p.Column, &built
-				if name != "" && identRe.MatchString(name) {
+				if name != "" {
 					f.Function = name
 				}
 			}

@@ -101,7 +101,7 @@ func (x *explainer) sourceFunc(v uint32) string {
 	n := x.g.S.NodeNameString(v)
 	if x.maps != nil && n != "" {
 		if l := x.closureLocation(v); l != nil && l.Built != nil {
-			return strings.TrimPrefix(l.Function, "async ")
+			return l.Function
 		}
 	}
 	return n

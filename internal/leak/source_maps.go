@@ -22,12 +22,11 @@ import (
 type SourceMaps interface {
 	// Original is where a built script's line and column (1-based) came
 	// from, in the original source; false when the script has no map or
-	// the map does not cover the position.
-	// name is the original name of the identifier that ends right
-	// before the position and is nameLen long, when the map gives one:
-	// V8 puts a function's start at its parameter list, just after a
-	// minified name (function r(x)), so nameLen is that name's length.
-	Original(script string, line, column, nameLen int) (p Position, name string, ok bool)
+	// the map does not cover the position. function is the heap's name
+	// of the function that starts there ("r", "bound r"); name is the
+	// source's name for it when a minifier renamed it ("onQuote", "bound
+	// onQuote"), "" otherwise.
+	Original(script string, line, column int, function string) (p Position, name string, ok bool)
 	// MadeFrom lists the original sources of a built script that are the
 	// program's own (not a package's under node_modules); nil when the
 	// script has no map.
@@ -89,7 +88,7 @@ type origin struct {
 	i int
 }
 
-func (l *localSources) Original(script string, line, column, nameLen int) (Position, string, bool) {
+func (l *localSources) Original(script string, line, column int, function string) (Position, string, bool) {
 	m := l.scriptMap(script)
 	if m == nil || line < 1 || column < 1 {
 		return Position{}, "", false
@@ -98,11 +97,27 @@ func (l *localSources) Original(script string, line, column, nameLen int) (Posit
 	if !ok || p.Source == "" {
 		return Position{}, "", false
 	}
-	var name string
-	if nameLen > 0 {
-		name = m.NameAt(line-1, column-1-nameLen)
+	return Position{Script: p.Source, Line: p.Line + 1, Column: p.Column + 1}, sourceName(m, line-1, column-1, function), true
+}
+
+// sourceName is the source's name for the function the heap calls
+// function, which starts at the built line and column (0-based): V8 puts
+// a function's start at its parameter list, just after a minified name
+// (function r(x)), so the map's name for the identifier ending there is
+// the one the source gives it. A prefix ("bound ", "async ") is kept;
+// "" when the map names nothing there or the same.
+func sourceName(m *sourcemap.Map, line, column int, function string) string {
+	prefix, fn := "", function
+	if i := strings.LastIndexByte(fn, ' '); i >= 0 {
+		prefix, fn = fn[:i+1], fn[i+1:]
 	}
-	return Position{Script: p.Source, Line: p.Line + 1, Column: p.Column + 1}, name, true
+	if !identRe.MatchString(fn) {
+		return ""
+	}
+	if name := m.NameAt(line, column-len(fn)); name != "" && name != fn && identRe.MatchString(name) {
+		return prefix + name
+	}
+	return ""
 }
 
 func (l *localSources) MadeFrom(script string) []string {
@@ -140,24 +155,14 @@ func (x *explainer) original(l *Location) *Location {
 	if x.maps == nil || l == nil || !userLocation(l) {
 		return l
 	}
-	fn := l.Function
-	if i := strings.LastIndexByte(fn, ' '); i >= 0 {
-		fn = fn[i+1:] // "bound r", "async r"
-	}
-	nameLen := 0
-	if identRe.MatchString(fn) {
-		nameLen = len(fn)
-	}
-	p, name, ok := x.maps.Original(l.Script, l.Line, l.Column, nameLen)
+	p, name, ok := x.maps.Original(l.Script, l.Line, l.Column, l.Function)
 	if !ok {
 		return l
 	}
 	built := Position{Script: l.Script, Line: l.Line, Column: l.Column}
 	l.Script, l.Line, l.Column, l.Built = p.Script, p.Line, p.Column, &built
-	if name != "" && name != fn && identRe.MatchString(name) {
-		// A minifier's name (r) for the function the source calls
-		// onQuote.
-		l.Function = strings.TrimSuffix(l.Function, fn) + name
+	if name != "" {
+		l.Function = name // a minifier's r is the source's onQuote
 	}
 	return l
 }

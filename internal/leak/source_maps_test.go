@@ -86,7 +86,7 @@ func TestMappedContent(t *testing.T) {
 	os.WriteFile(js+".map", []byte(`{"version":3,"sources":["webpack://app/./src/a.ts"],"sourcesContent":["export function add(x: number) {\n  return x;\n}\n"],"names":["add"],"mappings":"AAAA,SAASA"}`), 0o644)
 	src := LocalSources()
 	m := src.(SourceMaps)
-	p, name, ok := m.Original(js, 1, 11, 1)
+	p, name, ok := m.Original(js, 1, 11, "a")
 	if !ok || p.Script != "webpack://app/./src/a.ts" || p.Line != 1 || name != "add" {
 		t.Fatalf("Original = %+v %q %v", p, name, ok)
 	}

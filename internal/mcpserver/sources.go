@@ -48,12 +48,12 @@ func (s rootedSources) Siblings(script string) []string {
 	return out
 }
 
-func (s rootedSources) Original(script string, line, column, nameLen int) (leak.Position, string, bool) {
+func (s rootedSources) Original(script string, line, column int, function string) (leak.Position, string, bool) {
 	m, ok := s.local.(leak.SourceMaps)
 	if _, allowed := s.allowed(script); !ok || !allowed {
 		return leak.Position{}, "", false
 	}
-	return m.Original(script, line, column, nameLen)
+	return m.Original(script, line, column, function)
 }
 
 func (s rootedSources) MadeFrom(script string) []string {

@@ -70,13 +70,13 @@ func TestSourceMapsStayUnderRoots(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := (&Server{roots: r}).sources().(leak.SourceMaps)
-	if p, _, ok := s.Original(filepath.Join(root, "in.js"), 1, 1, 0); !ok || p.Script != filepath.Join(root, "src", "a.ts") {
+	if p, _, ok := s.Original(filepath.Join(root, "in.js"), 1, 1, ""); !ok || p.Script != filepath.Join(root, "src", "a.ts") {
 		t.Errorf("in.js:1 maps to %+v %v, want src/a.ts", p, ok)
 	}
 	if from := s.MadeFrom(filepath.Join(root, "in.js")); len(from) != 1 || from[0] != filepath.Join(root, "src", "a.ts") {
 		t.Errorf("made from %q, want only src/a.ts (b.ts is outside the root)", from)
 	}
-	if p, _, ok := s.Original(filepath.Join(root, "away.js"), 1, 1, 0); ok {
+	if p, _, ok := s.Original(filepath.Join(root, "away.js"), 1, 1, ""); ok {
 		t.Errorf("away.js mapped through a map outside the root: %+v", p)
 	}
 	if _, ok := (&Server{roots: r}).sources().Read(outside); ok {
