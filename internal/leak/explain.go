@@ -23,8 +23,10 @@ type explainer struct {
 	// tells built code in its original source).
 	maps SourceMaps
 	src  Sources
-	// renamed: per minified class name, the source's (sourceClass).
-	renamed map[string]string
+	// renamed: per minified class name, the source's (sourceClass);
+	// classFirst: per class index, its first object (firstObject).
+	renamed    map[string]string
+	classFirst []uint32
 	// files: programFiles, once.
 	files     []string
 	filesDone bool

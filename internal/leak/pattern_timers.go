@@ -153,20 +153,13 @@ func missedEndings(cl *Statement, clear, act string, src Sources) string {
 	indent := indentOf(lines[fn.Line-1])
 	// The class (or object) the method is in: from the line above it
 	// indented less, to the line where that indentation comes back.
-	top := fn.Line - 1
-	for top > 0 && (len(bytes.TrimSpace(lines[top])) == 0 || indentOf(lines[top]) >= indent) {
-		top--
-	}
-	if !classHeadRe.Match(lines[top]) {
+	top := outerLine(lines, fn.Line-1)
+	if top < 0 || !classHeadRe.Match(lines[top]) {
 		return ""
 	}
 	// The collections the clearing method takes its object out of.
-	fnEnd := fn.Line
-	for fnEnd < len(lines) && (len(bytes.TrimSpace(lines[fnEnd])) == 0 || indentOf(lines[fnEnd]) > indent) {
-		fnEnd++
-	}
 	var outOf []string
-	for _, m := range takeOutRe.FindAllSubmatch(bytes.Join(lines[fn.Line:fnEnd], []byte("\n")), -1) {
+	for _, m := range takeOutRe.FindAllSubmatch(bytes.Join(lines[fn.Line:bodyEnd(lines, fn.Line)], []byte("\n")), -1) {
 		outOf = append(outOf, string(m[1]))
 	}
 	ends := func(body []byte) bool {
@@ -206,11 +199,7 @@ func missedEndings(cl *Statement, clear, act string, src Sources) string {
 		if name == "" || notFunctionNames[name] || name == "constructor" {
 			continue
 		}
-		end := i + 1
-		for end < len(lines) && (len(bytes.TrimSpace(lines[end])) == 0 || indentOf(lines[end]) > indent) {
-			end++
-		}
-		body := bytes.Join(lines[i+1:end], []byte("\n"))
+		body := bytes.Join(lines[i+1:bodyEnd(lines, i+1)], []byte("\n"))
 		at := fmt.Sprintf("%s() (%s:%d)", name, filepath.Base(cl.Script), i+1)
 		switch calls := bytes.Contains(body, []byte(strings.SplitN(clear, "(", 2)[0])); {
 		case calls:

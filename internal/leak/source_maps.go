@@ -204,58 +204,81 @@ func (x *explainer) sourceClass(name string) string {
 	if n, ok := x.renamed[name]; ok {
 		return n
 	}
-	out := name
-	defer func() {
-		if x.renamed == nil {
-			x.renamed = map[string]string{}
-		}
-		x.renamed[name] = out
-	}()
-	g := x.g
-	// One name may be several classes (an object's and a function's).
-	var ci []uint32
-	for i, c := range g.Classes {
-		if c.Name == name {
-			ci = append(ci, uint32(i))
-		}
+	if x.renamed == nil {
+		x.renamed = map[string]string{}
 	}
-	s := g.S
-	for v := 0; v < s.NodeCount && len(ci) > 0; v++ {
-		if int(s.NodeType[v]) != s.NodeTypeIndex.Object || !slices.Contains(ci, g.ClassIndex(uint32(v))) {
+	n := x.declaredClass(name)
+	x.renamed[name] = n
+	return n
+}
+
+// declaredClass is sourceClass without its cache.
+func (x *explainer) declaredClass(name string) string {
+	g := x.g
+	for i, c := range g.Classes {
+		if c.Name != name {
 			continue
 		}
-		l := x.ctorLocation(uint32(v))
+		// (One name may be several classes: an object's and a function's.)
+		v, ok := x.firstObject(uint32(i))
+		if !ok {
+			continue
+		}
+		l := x.ctorLocation(v)
 		if l == nil || l.Built == nil {
-			return out
+			return name
 		}
 		lines, ok := locationLines(l, x.src)
 		if !ok {
-			return out
+			return name
 		}
 		line := l.Line - 1
 		if !declaredClassRe.Match(lines[line]) && constructorRe.Match(lines[line]) {
-			// An explicit constructor: its class is the nearest
-			// declaration above it, indented less.
-			depth := indentOf(lines[line])
-			for line--; line >= 0 && line >= l.Line-1-maxFunctionLines; line-- {
-				if t := lines[line]; len(bytes.TrimSpace(t)) > 0 && indentOf(t) < depth {
-					break
+			// An explicit constructor: its class is the declaration
+			// around it.
+			if line = outerLine(lines, line); line < 0 {
+				return name
+			}
+		}
+		if m := declaredClassRe.FindSubmatch(lines[line]); m != nil {
+			for _, n := range m[1:] {
+				if len(n) > 0 {
+					return string(n)
 				}
 			}
-			if line < 0 {
-				return out
-			}
 		}
-		m := declaredClassRe.FindSubmatch(lines[line])
-		if m == nil {
-			return out
-		}
-		for _, n := range m[1:] {
-			if len(n) > 0 && string(n) != name {
-				out = string(n)
-			}
-		}
-		return out
+		return name
 	}
-	return out
+	return name
+}
+
+// firstObject is the first object of class index c in the heap: one pass
+// over the nodes, once, for every class (a word per class).
+func (x *explainer) firstObject(c uint32) (uint32, bool) {
+	g := x.g
+	s := g.S
+	if x.classFirst == nil {
+		x.classFirst = make([]uint32, len(g.Classes)) // node + 1; 0 for none
+		for v := 0; v < s.NodeCount; v++ {
+			if int(s.NodeType[v]) == s.NodeTypeIndex.Object {
+				if k := g.ClassIndex(uint32(v)); x.classFirst[k] == 0 {
+					x.classFirst[k] = uint32(v) + 1
+				}
+			}
+		}
+	}
+	v := x.classFirst[c]
+	return v - 1, v != 0
+}
+
+// outerLine is the nearest line above line i (0-based) that is not blank
+// and is indented less: what encloses it (a method's class); -1 for none.
+func outerLine(lines [][]byte, i int) int {
+	depth := indentOf(lines[i])
+	for i--; i >= 0; i-- {
+		if t := lines[i]; len(bytes.TrimSpace(t)) > 0 && indentOf(t) < depth {
+			return i
+		}
+	}
+	return -1
 }
