@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
 )
 
 // registrationHint is the fix for the program's own callbacks kept by a
@@ -116,13 +118,8 @@ func (x *explainer) heldCallback(h *Holder, raw []rawStep) bool {
 	}
 	g := x.g
 	s := g.S
-	below := false
-	for _, r := range raw {
+	for _, r := range raw[holderStep(g, h, raw)+1:] {
 		v := r.node
-		if !below {
-			below = g.ID(v) == h.ID
-			continue
-		}
 		if int(s.NodeType[v]) == s.NodeTypeIndex.Closure {
 			fn := v
 			if t, ok := x.boundTarget(v); ok {
@@ -152,20 +149,28 @@ func (x *explainer) closureUnder(h *Holder, raw []rawStep) (int, bool) {
 	}
 	g := x.g
 	s := g.S
-	below := false
-	for k, r := range raw {
-		if !below {
-			below = g.ID(r.node) == h.ID
-			continue
-		}
+	from := holderStep(g, h, raw) + 1
+	for k, r := range raw[from:] {
 		if int(s.NodeType[r.node]) == s.NodeTypeIndex.Closure {
-			return k, true
+			return from + k, true
 		}
 		if !plainContainer(g.ClassName(r.node)) {
 			return 0, false
 		}
 	}
 	return 0, false
+}
+
+// holderStep is the step of raw that is the holder h, or the last step
+// when none is: raw[holderStep+1:] is what lies below the holder, or
+// nothing.
+func holderStep(g *heapgraph.Graph, h *Holder, raw []rawStep) int {
+	for k, r := range raw {
+		if g.ID(r.node) == h.ID {
+			return k
+		}
+	}
+	return len(raw) - 1
 }
 
 // plainContainer: a class no program defines, that only holds entries
@@ -338,7 +343,7 @@ func (f sourceFacts) registration(src Sources) *Statement {
 			filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(rm.Text, ";")) + "; " + *f.hint
 	} else if h := undoneEndings(reg, f.scripts, src); h != "" {
 		*f.hint = h + "; " + *f.hint
-	} else if h := factoryCallers(reg, f.files, src); h != "" {
+	} else if h := factoryCallers(reg, f.allFiles(), src); h != "" {
 		*f.hint = h + "; " + *f.hint
 	}
 	return reg

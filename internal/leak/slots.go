@@ -199,23 +199,10 @@ func generations(g *heapgraph.Graph, prevID, now uint32) bool {
 	if stringType(g, now) {
 		return false
 	}
-	if old, ok := g.NodeByID(prevID); ok && g.Distance(old) >= 0 && s.NodeType[old] == s.NodeType[now] && g.ClassName(old) == g.ClassName(now) {
+	if old, ok := g.NodeByID(prevID); ok && g.Distance(old) >= 0 && s.NodeType[old] == s.NodeType[now] && g.ClassName(old) == g.ClassName(now) &&
+		!dominates(g, now, old) {
 		// (Another type or class: an id V8 gave to something else.)
-		inside := false
-		for d, steps := old, 0; steps < s.NodeCount; steps++ {
-			if d == now {
-				inside = true
-				break
-			}
-			up := g.Dominator(d)
-			if up == d || d == g.Root {
-				break
-			}
-			d = up
-		}
-		if !inside {
-			return true
-		}
+		return true
 	}
 	holder := g.Dominator(now)
 	for e, u := range g.Edges(holder) {

@@ -42,7 +42,9 @@ type sourceFacts struct {
 	per string
 	// files are all the program's scripts the snapshot names
 	// (explainer.programFiles), for a search that must see them all.
-	files []string
+	// Asked only by the searches that need them (listing them reads every
+	// script's end, for its source map).
+	files func() []string
 }
 
 func (f sourceFacts) fill(src Sources, removal bool) {
@@ -192,7 +194,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// Where entries leave says more than the general advice; a
 		// library's method that takes them out and that the program
 		// never calls says most.
-		rh := removalHint(st, f.scripts, f.files, src, removal)
+		rh := removalHint(st, f.scripts, f.allFiles(), src, removal)
 		if u := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
 			rh = u
 		}
@@ -214,4 +216,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint += "; " + c
 		}
 	}
+}
+
+// allFiles is f.files(), nil when the caller gave none.
+func (f sourceFacts) allFiles() []string {
+	if f.files == nil {
+		return nil
+	}
+	return f.files()
 }

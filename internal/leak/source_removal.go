@@ -90,11 +90,7 @@ const maxCallers = 3
 // search of all the program's scripts (files) may say "only" or
 // "nothing calls it".
 func removalCallers(st *Statement, scripts, files []string, src Sources) string {
-	b, ok := src.Read(st.Script)
-	if !ok {
-		return ""
-	}
-	fn := functionAbove(st.Script, bytes.Split(b, []byte("\n")), st.Line)
+	fn := enclosingFunction(st, src)
 	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
 		return ""
 	}
