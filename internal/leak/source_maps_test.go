@@ -25,16 +25,7 @@ func TestBuiltPrograms(t *testing.T) {
 			_, top := seriesTop(t, c.name)
 			checkBuilt(t, top.Pattern, top.Class, top.Location, top.AddedAt, top.Holder, top.Hint, quotes, c.built)
 			// The last snapshot alone tells it the same way.
-			ps := series(t, c.name, 3)
-			g, err := loadGraph(ps[len(ps)-1])
-			if err != nil {
-				t.Fatal(err)
-			}
-			one := AnalyzeOne(g, SingleOptions{Name: "s3", Sources: LocalSources()})
-			if len(one.Suspects) == 0 {
-				t.Fatal("one snapshot: no suspect")
-			}
-			s := one.Suspects[0]
+			s := lastSnapshotReport(t, c.name).Suspects[0]
 			checkBuilt(t, s.Pattern, s.Class, s.Location, s.AddedAt, s.Holder, s.Hint, quotes, c.built)
 		})
 	}
