@@ -58,12 +58,19 @@ func addVerbs(verb string) string {
 // the statement that adds (the same receiver and event, the add verb),
 // nil when not found. fn, when not "", is the program's function the
 // suspect's objects are kept by (a bound method's name): the removal must
-// make a bound fn; "" takes any removal (an event listener suspect).
-func freshRemoval(fn string, own []string, src Sources) (fix string, added *Statement) {
+// make a bound fn; "" takes any removal (an event listener suspect). For
+// listeners of a known event, the removal must name that event (or a
+// variable): off('tick', …) does not remove listeners of 'response', and
+// a removal with no event (offValue(…)) is not an emitter's.
+func freshRemoval(fn, event string, own []string, src Sources) (fix string, added *Statement) {
 	if src == nil {
 		return "", nil
 	}
 	re := freshRemovalRe
+	if fn == "" && event != "" {
+		q := "['\"`]"
+		re = regexp.MustCompile(`\.\s*(?:` + removalVerbs + `)\s*\(\s*(?:` + q + regexp.QuoteMeta(event) + q + `|[\w$.]+)\s*,\s*` + freshFunc)
+	}
 	if fn != "" {
 		if !identRe.MatchString(fn) {
 			return "", nil

@@ -5,6 +5,7 @@ package leak
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -360,3 +361,35 @@ func pipeHint(s *Suspect, n int) string {
 	}
 	return h
 }
+
+// listenerAddedAt is the program's statement that adds the listeners for
+// h's event (emitter.on('response', …)): the one that starts on the
+// listener's own line or just above it when the listener is written in
+// the call (an arrow), else the first in the program's scripts.
+func listenerAddedAt(h *Holder, loc *Location, own []string, src Sources) *Statement {
+	if src == nil || h == nil || h.Kind != "listeners" || h.Event == "" || strings.HasPrefix(h.Event, "<symbol") || strings.HasPrefix(h.Event, "Symbol(") {
+		return nil
+	}
+	q := "['\"`]"
+	re := regexp.MustCompile(`\.\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener)\s*\(\s*` + q + regexp.QuoteMeta(h.Event) + q + `\s*,`)
+	if programLocation(loc) {
+		var near *Statement
+		n := 0
+		matchLines(re, []string{loc.Script}, src, func(sc string, lines [][]byte, i int, at []int) {
+			n++
+			// A multi-line call starts a few lines above its arrow.
+			if line := i + 1; line <= loc.Line && line >= loc.Line-listenerCallLines {
+				near = &Statement{Script: sc, Line: line, Column: at[0] + 1, Text: clipLine(lines[i])}
+			}
+		})
+		if near != nil {
+			near.Others = n - 1
+			return near
+		}
+	}
+	return findStatement(re, own, src)
+}
+
+// listenerCallLines is how far above an inline listener the call that
+// adds it may start.
+const listenerCallLines = 3

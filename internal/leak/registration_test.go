@@ -49,7 +49,7 @@ func TestFreshRemovalOfBoundMethod(t *testing.T) {
 }
 `}
 	own := []string{"/srv/lib/client.js"}
-	fix, added := freshRemoval("push", own, src)
+	fix, added := freshRemoval("push", "", own, src)
 	if !strings.HasPrefix(fix, "client.js:8 removes a function it makes right there (source.offValue(this.push.bind(this)))") ||
 		!strings.Contains(fix, "pass the bound this.push (bind it once, in the constructor) to both calls") {
 		t.Errorf("fix %q", fix)
@@ -58,7 +58,7 @@ func TestFreshRemovalOfBoundMethod(t *testing.T) {
 		t.Errorf("added %+v: want client.js:5, the onValue()", added)
 	}
 	// Another method's bind is not this one's removal.
-	if fix, _ := freshRemoval("write", own, src); fix != "" {
+	if fix, _ := freshRemoval("write", "", own, src); fix != "" {
 		t.Errorf("write: %q", fix)
 	}
 	for verb, want := range map[string]string{"off": "on|addListener|once|prependListener", "offValue": "onValue", "unsubscribe": "subscribe", "removeObserver": "addObserver|onObserver", "detachHandler": "attachHandler"} {
@@ -162,5 +162,61 @@ func TestFactoryCallers(t *testing.T) {
 	src["/srv/routes/handlers.js"] = strings.Replace(src["/srv/routes/handlers.js"], "view.stop()", "view.pause()", 1)
 	if h := factoryCallers(reg, files, src); h != "" {
 		t.Errorf("no caller stops it: %q", h)
+	}
+}
+
+// A listener's "added at" is the call that adds it for its event: on the
+// arrow's own line when it is written in the call, else the first such
+// call; a fresh removal counts only for that event (the guide's case
+// study, beside a stream program whose removal is another's).
+func TestListenerAddedAt(t *testing.T) {
+	src := textSources{
+		"/srv/app/processor.js": `class TransactionProcessor {
+  constructor(eventBus) { this.eventBus = eventBus; this.eventBus.on('error', log); }
+  processTransaction(transaction) {
+    const context = new RequestContext(transaction);
+    this.eventBus.on('response', (data) => {
+      context.handleResponse(data);
+    });
+    this.eventBus.on("response",
+      // logged too
+      (data) => context.log(data));
+  }
+}
+`,
+		"/srv/app/named.js": `function onTick() {}
+feed.on('tick', onTick);
+feed.off('tick', onTick.bind(null));
+`,
+		"/srv/app/stream.js": `class StreamClient {
+  attach(source) { source.onValue(this.push.bind(this)); }
+  detach(source) { source.offValue(this.push.bind(this)); }
+  leave(bus) { bus.off('tick', () => {}); }
+}
+`}
+	h := &Holder{Class: "EventEmitter", Kind: "listeners", Event: "response"}
+	own := []string{"/srv/app/processor.js"}
+	st := listenerAddedAt(h, &Location{Script: "/srv/app/processor.js", Line: 5, Column: 34}, own, src)
+	if st == nil || st.Line != 5 || st.Column != 18 || st.Others != 1 {
+		t.Fatalf("added at %+v: want processor.js:5:18, the on('response') that writes the arrow (one other)", st)
+	}
+	if st := listenerAddedAt(h, &Location{Script: "/srv/app/processor.js", Line: 10, Column: 7}, own, src); st == nil || st.Line != 8 {
+		t.Errorf("a call over three lines: added at %+v, want processor.js:8", st)
+	}
+	// A listener defined elsewhere: the first call for its event.
+	tick := &Holder{Class: "EventEmitter", Kind: "listeners", Event: "tick"}
+	if st := listenerAddedAt(tick, &Location{Script: "/srv/app/named.js", Line: 1, Column: 16}, []string{"/srv/app/named.js"}, src); st == nil || st.Line != 2 {
+		t.Errorf("named listener: added at %+v, want named.js:2", st)
+	}
+	if st := listenerAddedAt(&Holder{Kind: "listeners"}, nil, own, src); st != nil {
+		t.Errorf("no event: %+v", st)
+	}
+	// The removals in stream.js are of other listeners: offValue has no
+	// event, and off('tick') is another event.
+	if fix, _ := freshRemoval("", "response", []string{"/srv/app/processor.js", "/srv/app/stream.js"}, src); fix != "" {
+		t.Errorf("another event's removal taken for 'response': %q", fix)
+	}
+	if fix, _ := freshRemoval("", "tick", []string{"/srv/app/named.js"}, src); !strings.HasPrefix(fix, "named.js:3 removes a function it makes right there") {
+		t.Errorf("tick: %q", fix)
 	}
 }

@@ -49,6 +49,9 @@ type sourceFacts struct {
 
 func (f sourceFacts) fill(src Sources, removal bool) {
 	*f.added = addedAt(f.holder, f.class, f.path, f.scripts, src)
+	if *f.added == nil && f.pattern == PatternEventListener {
+		*f.added = listenerAddedAt(f.holder, *f.loc, f.scripts, src)
+	}
 	added := *f.added
 	if t := ttlHint(f.holder, f.scripts, src); t != "" {
 		*f.hint = t + "; " + *f.hint
@@ -96,11 +99,15 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	fresh, on := "", (*Statement)(nil)
 	switch l := *f.loc; {
 	case f.pattern == PatternEventListener:
-		if fresh, on = freshRemoval("", f.scripts, src); fresh != "" {
+		event := ""
+		if f.holder != nil {
+			event = f.holder.Event
+		}
+		if fresh, on = freshRemoval("", event, f.scripts, src); fresh != "" {
 			*f.hint = spliceListenerFix(*f.hint, fresh)
 		}
 	case l != nil && programCallback(l):
-		if fresh, on = freshRemoval(l.Function, f.scripts, src); fresh != "" {
+		if fresh, on = freshRemoval(l.Function, "", f.scripts, src); fresh != "" {
 			// (What the registering call returns is not the point:
 			// the removal is there and removes another function.)
 			*f.hint = fresh + "; " + strings.Replace(*f.hint, "; "+registrationAdvice, "", 1)
