@@ -20,7 +20,7 @@ func (s *Server) addGCTools() {
 	}
 	tool(s, "gc_trace", "Analyse a V8 GC trace (node --trace-gc output): GC counts and pauses per type, time spent in GC, mutator utilisation, the heap after each major GC and its trend, and a verdict (healthy, inconclusive, gc-pressure, probable-leak) with the reason. A post-GC heap that keeps rising is the classic sign of a leak.",
 		func(ctx context.Context, req *mcp.CallToolRequest, in gcIn) (any, error) {
-			p, err := s.roots.check(in.File)
+			p, err := s.roots.Check(in.File)
 			if err != nil {
 				return nil, err
 			}

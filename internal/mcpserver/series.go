@@ -57,7 +57,7 @@ func (s *Server) series(in SeriesArg) ([]string, error) {
 	}
 	var files []string
 	if in.Dir != "" {
-		d, err := s.roots.check(in.Dir)
+		d, err := s.roots.Check(in.Dir)
 		if err != nil {
 			return nil, err
 		}
@@ -66,7 +66,7 @@ func (s *Server) series(in SeriesArg) ([]string, error) {
 		}
 	} else {
 		for _, f := range in.Files {
-			p, err := s.roots.check(f)
+			p, err := s.roots.Check(f)
 			if err != nil {
 				return nil, err
 			}

@@ -7,13 +7,13 @@
 package mcpserver
 
 import (
-	"github.com/leakhound/leakhound/internal/heapgraph"
-
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 
+	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/roots"
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -41,7 +41,7 @@ type Options struct {
 // Server is leakhound's MCP server.
 type Server struct {
 	opts    Options
-	roots   *roots
+	roots   *roots.Set
 	cache   *graphCache
 	reports reports
 	MCP     *mcp.Server
@@ -49,7 +49,7 @@ type Server struct {
 
 // New builds a server with every tool registered.
 func New(opts Options) (*Server, error) {
-	r, err := newRoots(opts.Roots)
+	r, err := roots.New(opts.Roots)
 	if err != nil {
 		return nil, err
 	}
@@ -57,8 +57,8 @@ func New(opts Options) (*Server, error) {
 		opts.MaxLoaded = 2
 	}
 	if opts.DataDir == "" {
-		opts.DataDir = r.dirs[0]
-	} else if opts.DataDir, err = r.check(opts.DataDir); err != nil {
+		opts.DataDir = r.First()
+	} else if opts.DataDir, err = r.Check(opts.DataDir); err != nil {
 		return nil, fmt.Errorf("--data-dir: %w", err)
 	}
 	if opts.Version == "" {

@@ -44,7 +44,7 @@ type FileArg struct {
 // graph loads (or finds) the snapshot named by file, with progress
 // notifications when the client asked for them.
 func (s *Server) graph(ctx context.Context, req *mcp.CallToolRequest, file string) (*heapgraph.Graph, string, error) {
-	p, err := s.roots.check(file)
+	p, err := s.roots.Check(file)
 	if err != nil {
 		return nil, "", err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/leak"
+	"github.com/leakhound/leakhound/internal/roots"
 )
 
 // The leak report's "added at" reads the program's scripts only under the
@@ -24,7 +25,7 @@ func TestSourcesStayUnderRoots(t *testing.T) {
 	if err := os.Symlink(out, link); err != nil {
 		t.Skip("no symbolic links here:", err)
 	}
-	r, err := newRoots([]string{root})
+	r, err := roots.New([]string{root})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +66,7 @@ func TestSourceMapsStayUnderRoots(t *testing.T) {
 	write(filepath.Join(root, "in.js.map"), fmt.Sprintf(mapText, filepath.ToSlash(outside)))
 	write(filepath.Join(root, "away.js"), "a();\n//# sourceMappingURL="+filepath.ToSlash(filepath.Join(other, "away.js.map"))+"\n")
 	write(filepath.Join(other, "away.js.map"), fmt.Sprintf(mapText, filepath.ToSlash(outside)))
-	r, err := newRoots([]string{root})
+	r, err := roots.New([]string{root})
 	if err != nil {
 		t.Fatal(err)
 	}
