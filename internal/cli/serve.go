@@ -17,6 +17,7 @@ import (
 	"github.com/leakhound/leakhound/internal/gctrace"
 	"github.com/leakhound/leakhound/internal/heapgraph"
 	"github.com/leakhound/leakhound/internal/leak"
+	"github.com/leakhound/leakhound/internal/roots"
 	"github.com/leakhound/leakhound/internal/ui"
 	"github.com/leakhound/leakhound/internal/web"
 )
@@ -25,7 +26,7 @@ func init() {
 	Register(&Command{
 		Name:    "serve",
 		Summary: "browse a snapshot, a leaking series or a GC log in a web UI (Summary, objects, dominators, leaks, comparison)",
-		Usage:   "leakhound serve [--addr HOST:PORT] [--open] FILE | S1 S2 [S3 ...] | DIR | GC-LOG",
+		Usage:   "leakhound serve [--addr HOST:PORT] [--open] [--root DIR]... FILE | S1 S2 [S3 ...] | DIR | GC-LOG",
 		Run:     runServe,
 	})
 }
@@ -44,6 +45,8 @@ func serve(ctx context.Context, env *Env, args []string, ready func(url string))
 	open := fs.Bool("open", false, "open the page in the default browser")
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
 	top := fs.Int("top", 10, "show at most N leak suspects (a series) or accumulation points (one snapshot)")
+	var rootDirs repeated
+	fs.Var(&rootDirs, "root", "a `DIR` whose scripts and source maps the leak report may read (repeatable; default: the current directory)")
 	pos, err := ParseFlags(fs, args)
 	if err != nil {
 		return err
@@ -58,11 +61,21 @@ func serve(ctx context.Context, env *Env, args []string, ready func(url string))
 	if err != nil {
 		return err
 	}
+	// The leak report reads the program's scripts ("added at", source
+	// maps, bounds) as leaks does, but a server only under its roots.
+	rs, err := roots.New(rootDirs)
+	if err != nil {
+		return BadInput(err)
+	}
+	sources := leak.SourcesUnder(func(p string) (string, bool) {
+		real, err := rs.Check(p)
+		return real, err == nil
+	})
 	names := make([]string, len(files))
 	for i, f := range files {
 		names[i] = filepath.Base(f)
 	}
-	cfg := web.Config{Kind: kind, MaxSuspects: *top}
+	cfg := web.Config{Kind: kind, MaxSuspects: *top, Sources: sources}
 	if kind != web.KindGC {
 		cfg.Names = names
 	}
@@ -76,7 +89,7 @@ func serve(ctx context.Context, env *Env, args []string, ready func(url string))
 				keep(i, g)
 			}
 			return g, err
-		}), leak.Options{Names: names, MaxSuspects: *top, Phase: func(p string) { obs(p, 0, 0) }})
+		}), leak.Options{Names: names, MaxSuspects: *top, Sources: sources, Phase: func(p string) { obs(p, 0, 0) }})
 		if errors.Is(err, leak.ErrNotSameProcess) || errors.Is(err, leak.ErrOrder) {
 			return nil, BadInput(err)
 		}

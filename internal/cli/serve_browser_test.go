@@ -150,7 +150,9 @@ func screenshot(dir, name string) chromedp.Action[chromedp.Void] {
 func TestServeInBrowser(t *testing.T) {
 	chromium(t)
 	dir := leakScenario(t, "event-listener")
-	url := startServe(t, dir, "--quiet")
+	// The program's scripts are under the root: the report says where
+	// the listeners are added, as leaks does.
+	url := startServe(t, dir, "--quiet", "--root", filepath.Join("..", "..", "testdata", "scenarios"))
 	shots := os.Getenv("LEAKHOUND_SCREENSHOTS")
 	if shots == "" {
 		shots = t.TempDir()
@@ -163,6 +165,9 @@ func TestServeInBrowser(t *testing.T) {
 		waitText("main", "leak suspect"),
 		waitText(".suspect", "event-listener"),
 		waitText(".suspect", "RequestContext"),
+		waitText(".suspect", "added at"),
+		waitText(".suspect", "this.eventBus.on('response'"),
+		waitText(".suspect", "emitter"),
 		screenshot(shots, "leaks.png"),
 
 		// Summary of the last snapshot, filtered to the leaking class.

@@ -153,7 +153,10 @@ func pathLines(steps []leak.PathStep) []string {
 
 // Fact is one labelled line of a suspect's explanation ("count",
 // "retained", "collection", "code"...).
-type Fact struct{ Label, Value string }
+type Fact struct {
+	Label string `json:"label"`
+	Value string `json:"value"`
+}
 
 // SuspectFacts explains suspect s of a report over snapshots named names:
 // what grows, how much, what holds it and where the code is. The path and

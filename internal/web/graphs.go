@@ -75,12 +75,12 @@ func (sn *snap) sorted(n uint32, kind string, build func() []heapgraph.Step) []h
 
 // accumulation returns the single-snapshot report of sn, or errBusy while
 // it is computed.
-func (sn *snap) accumulation(name string, top int) (*leak.SingleReport, error) {
+func (sn *snap) accumulation(name string, top int, src leak.Sources) (*leak.SingleReport, error) {
 	sn.oneOnce.Do(func() {
 		sn.oneDone = make(chan struct{})
 		go func() {
 			defer close(sn.oneDone)
-			sn.one = leak.AnalyzeOne(sn.g, leak.SingleOptions{Name: name, MaxSuspects: top})
+			sn.one = leak.AnalyzeOne(sn.g, leak.SingleOptions{Name: name, MaxSuspects: top, Sources: src})
 		}()
 	})
 	select {

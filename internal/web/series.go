@@ -8,6 +8,7 @@ import (
 
 	"github.com/leakhound/leakhound/internal/gctrace"
 	"github.com/leakhound/leakhound/internal/leak"
+	rpt "github.com/leakhound/leakhound/internal/report"
 	"github.com/leakhound/leakhound/internal/ui"
 )
 
@@ -16,11 +17,15 @@ import (
 func (s *Server) apiLeaks(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Kind == KindSnapshot {
 		s.snapAPI(func(w http.ResponseWriter, q query, i int, sn *snap) error {
-			rep, err := sn.accumulation(s.cfg.Names[i], s.cfg.MaxSuspects)
+			rep, err := sn.accumulation(s.cfg.Names[i], s.cfg.MaxSuspects, s.cfg.Sources)
 			if err != nil {
 				return err
 			}
-			writeJSON(w, http.StatusOK, rep)
+			v := accumulationView{SingleReport: rep, Facts: make([][]rpt.Fact, len(rep.Suspects))}
+			for k := range rep.Suspects {
+				v.Facts[k] = rpt.AccumulationFacts(&rep.Suspects[k])
+			}
+			writeJSON(w, http.StatusOK, v)
 			return nil
 		})(w, r)
 		return
@@ -32,7 +37,32 @@ func (s *Server) apiLeaks(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	rep := s.leaks
 	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, rep)
+	if rep == nil {
+		writeJSON(w, http.StatusOK, rep)
+		return
+	}
+	v := leaksView{Report: rep, Facts: make([][]rpt.Fact, len(rep.Suspects))}
+	names := make([]string, len(rep.Snapshots))
+	for k, sn := range rep.Snapshots {
+		names[k] = sn.Name
+	}
+	for k := range rep.Suspects {
+		v.Facts[k] = rpt.SuspectFacts(&rep.Suspects[k], names)
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// leaksView and accumulationView are the reports with, per suspect, the
+// facts the terminal and HTML reports print (what holds it, where it is
+// added, the allocation stacks...), so the page says what they say.
+type leaksView struct {
+	*leak.Report
+	Facts [][]rpt.Fact `json:"facts"`
+}
+
+type accumulationView struct {
+	*leak.SingleReport
+	Facts [][]rpt.Fact `json:"facts"`
 }
 
 // apiDiff is DevTools' Comparison between snapshots a (base) and b of the

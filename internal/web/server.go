@@ -54,6 +54,9 @@ type Config struct {
 	MaxGraphs int
 	// MaxSuspects caps the one-snapshot accumulation report (default 10).
 	MaxSuspects int
+	// Sources reads the program's scripts for the one-snapshot report (nil:
+	// none are read).
+	Sources leak.Sources
 }
 
 //go:embed static

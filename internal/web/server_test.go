@@ -259,6 +259,7 @@ func TestHandlers(t *testing.T) {
 			Class        string `json:"class"`
 			RetainedSize uint64 `json:"retained_size"`
 		} `json:"suspects"`
+		Facts [][]rpt.Fact `json:"facts"`
 	}
 	for deadline := time.Now().Add(2 * time.Minute); ; {
 		c := get(t, ts, "/api/leaks", &one)
@@ -272,6 +273,10 @@ func TestHandlers(t *testing.T) {
 	}
 	if one.Snapshots != 1 || len(one.Suspects) == 0 || one.Suspects[0].RetainedSize == 0 {
 		t.Errorf("accumulation: %+v", one)
+	}
+	// Each suspect comes with the facts `leaks ONE` prints for it.
+	if len(one.Facts) != len(one.Suspects) || len(one.Facts) == 0 || len(one.Facts[0]) == 0 || one.Facts[0][0].Label != "kind" {
+		t.Errorf("accumulation facts: %+v", one.Facts)
 	}
 
 	// The page itself.

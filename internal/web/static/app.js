@@ -523,36 +523,40 @@ async function viewLeaks() {
   for (const n of rep.notes || []) $main.append(h("p", { class: "dim", text: "note: " + n }));
   if (!rep.leak) { $main.append(h("p", { class: "good", text: "No leak suspects: nothing kept growing at every snapshot." })); return; }
   $main.append(h("p", { class: "bad", text: `${rep.suspects.length} leak suspect(s), largest growth first` }));
-  for (const sp of rep.suspects) {
+  rep.suspects.forEach((sp, k) => {
     const unit = sp.count_unit ? ` ${sp.count_unit}` : "";
     const kv = h("div", { class: "kv" },
       h("span", { text: "retained" }), h("span", {}, sparkline(sp.retained_size), " ", sp.retained_size.map(bytes).join(" → ")),
       h("span", { text: "count" + unit }), h("span", {}, sparkline(sp.count), " ", sp.count.map(count).join(" → ")));
-    if (sp.root_class && sp.root_class !== sp.class) kv.append(h("span", { text: "held by" }), h("span", { text: sp.root_class }));
-    if (sp.holder) {
-      const hd = sp.holder;
-      let d = hd.slot ? `${hd.kind} ${hd.slot} of ` : hd.event ? `event '${hd.event}' of ` : hd.kind ? `${hd.kind} ` : "";
-      kv.append(h("span", { text: hd.kind === "listeners" ? "emitter" : hd.slot ? "slot" : "holder" }),
-        h("span", {}, d, h("a", { href: `#/object/${L}/${hd.id}`, text: `${hd.class} @${hd.id}` })));
+    // The rest is what `leaks` prints (its count and retained lines are
+    // the two above, with their sparklines).
+    for (const f of (rep.facts || [])[k] || []) {
+      if (f.label !== "retained" && !f.label.startsWith("count")) kv.append(...factRow(L, f));
     }
-    if (sp.location) kv.append(...codeFact(sp.location));
     kv.append(h("span", { text: "path" }), suspectPath(L, sp));
     kv.append(h("span", { text: "fix" }), h("span", { text: sp.hint }));
     $main.append(h("div", { class: "card suspect" },
       h("h2", {}, `#${sp.rank} `, h("span", { class: "tag", text: sp.pattern }), " ", sp.class, " ", h("span", { class: "bad", text: sbytes(sp.growth_bytes) + " retained" })), kv));
+  });
+}
+
+// factRow is one of a suspect's facts as a label and a value, with every
+// "@ID" in it a link to that object in snapshot L. Code locations and
+// statements are set in monospace.
+const codeLabels = new Set(["code", "scope", "added at", "through", "maximum", "added below", "created below", "trimmed at", "or"]);
+function factRow(L, f) {
+  const v = h("span", { class: codeLabels.has(f.label.trim()) || f.label === "allocated" ? "mono" : null });
+  let at = 0;
+  for (const m of f.value.matchAll(/@(\d+)/g)) {
+    v.append(f.value.slice(at, m.index), h("a", { href: `#/object/${L}/${m[1]}`, text: m[0] }));
+    at = m.index + m[0].length;
   }
+  v.append(f.value.slice(at));
+  return [h("span", { text: f.label }), v];
 }
 
 // suspectPath is a suspect's folded path text, then every step as a link
 // into snapshot L.
-// codeFact: a suspect's code location as a label and a value; "scope"
-// when it is only a function whose scope keeps the objects.
-function codeFact(l) {
-  const at = `${l.function || ""} at ${l.script || "?"}:${l.line}:${l.column}`;
-  if (l.role === "scope") return [h("span", { text: "scope" }), h("span", { class: "mono", text: `${at} (keeps them in its scope; where they are made is not known)` })];
-  return [h("span", { text: "code" }), h("span", { class: "mono", text: at })];
-}
-
 function suspectPath(L, sp) {
   const path = h("div", { class: "path mono" });
   sp.retainer_path.forEach((st, i) => {
@@ -570,15 +574,18 @@ function viewAccumulation(rep) {
     h("p", { class: "dim", text: `${rep.snapshot.name} (${bytes(rep.snapshot.total_size)}): one snapshot shows where memory accumulates, not what grows; give serve a series to find leaks.` }));
   for (const n of rep.notes || []) $main.append(h("p", { class: "dim", text: "note: " + n }));
   if (!rep.suspects.length) $main.append(h("p", { class: "good", text: "Nothing holds a large share of the heap in many similar objects." }));
-  for (const sp of rep.suspects) {
+  rep.suspects.forEach((sp, k) => {
     const kv = h("div", { class: "kv" },
       h("span", { text: "held" }), h("span", { text: `${count(sp.count)} objects, ${bytes(sp.retained_size)} (${(sp.share * 100).toFixed(1)}% of the heap)` }));
-    if (sp.holder) kv.append(h("span", { text: "holder" }), h("span", {}, sp.holder.slot ? `${sp.holder.kind} ${sp.holder.slot} of ` : sp.holder.kind ? `${sp.holder.kind} ` : "", h("a", { href: `#/object/0/${sp.holder.id}`, text: `${sp.holder.class} @${sp.holder.id}` })));
-    if (sp.location) kv.append(...codeFact(sp.location));
+    // The rest is what `leaks ONE` prints (its kind is the tag, its count
+    // the line above).
+    for (const f of (rep.facts || [])[k] || []) {
+      if (f.label !== "kind" && f.label !== "count") kv.append(...factRow(0, f));
+    }
     kv.append(h("span", { text: "path" }), suspectPath(0, sp), h("span", { text: "fix" }), h("span", { text: sp.hint }));
     $main.append(h("div", { class: "card suspect" }, h("h2", {}, `#${sp.rank} `, h("span", { class: "tag", text: sp.pattern }), " ",
       h("span", { class: "tag", text: sp.kind }), " ", sp.class, sp.runtime ? h("span", { class: "dim", text: " (node's own)" }) : ""), kv));
-  }
+  });
   if ((rep.duplicate_strings || []).length) $main.append(h("p", {}, h("a", { href: "#/strings/0", text: "duplicated strings" })));
 }
 
