@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/leak"
 	rpt "github.com/leakhound/leakhound/internal/report"
 )
 
@@ -34,7 +35,9 @@ func runInspect(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	in := rpt.BuildInspect(g, n, *limit)
+	// Built code (tsc, a bundle) told in its source when the maps are
+	// beside the scripts on this machine, as leaks does.
+	in := rpt.BuildInspect(g, n, *limit, leak.LocalSources())
 	if *asJSON {
 		return rpt.WriteJSON(env.Stdout, in)
 	}

@@ -2,8 +2,11 @@ package cli
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // requestContextID finds a RequestContext's id through the summary-level
@@ -155,5 +158,62 @@ func TestInspectJSONKeepsWholeName(t *testing.T) {
 	}
 	if in.Node.Name != want {
 		t.Errorf("name has %d runes, want the snapshot's %d", len([]rune(in.Node.Name)), len([]rune(want)))
+	}
+}
+
+// Built code is told in its source, as leaks tells it: the minified
+// bundle's class f is PendingPoll at quotes.ts, with the bundle's
+// position beside it, and its closure r is onQuote.
+func TestInspectBuiltCode(t *testing.T) {
+	dir := t.TempDir()
+	built := filepath.Join("..", "..", "testdata", "scenarios", "built")
+	if out, err := nodetest.Command(t, filepath.Join(built, "bundle-min", "server.js"), dir, "2").CombinedOutput(); err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	snap := filepath.Join(dir, "s2.heapsnapshot")
+	g, err := LoadGraph(t.Context(), &Env{Stderr: new(strings.Builder)}, snap, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quotes, _ := filepath.Abs(filepath.Join(built, "src", "quotes.ts"))
+	bundle, _ := filepath.Abs(filepath.Join(built, "bundle-min", "server.js"))
+	checked := map[string]bool{}
+	for n := uint32(0); n < uint32(g.NodeCount()) && len(checked) < 2; n++ {
+		// The leaking objects (class f) and their listener (r).
+		want := ""
+		switch typ := g.TypeName(n); {
+		case typ == "object" && g.ClassName(n) == "f":
+			want = "PendingPoll"
+		case typ == "closure" && g.Name(n) == "r":
+			want = "onQuote"
+		}
+		if l, ok := g.Location(n); want == "" || !ok || l.Script != bundle || checked[want] {
+			continue
+		}
+		checked[want] = true
+		code, out, errs := run(t, "inspect", snap, "@"+itoa(g.ID(n)), "--json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		var in struct {
+			Location *struct {
+				Function, Script string
+				Line             int
+				Built            *struct{ Script string }
+			} `json:"location"`
+		}
+		if err := json.Unmarshal([]byte(out), &in); err != nil {
+			t.Fatal(err)
+		}
+		if l := in.Location; l == nil || l.Function != want || l.Script != quotes || l.Line < 1 || l.Built == nil || l.Built.Script != bundle {
+			t.Errorf("%s %s: location %+v, want %s in %s, built in %s", g.TypeName(n), g.Name(n), l, want, quotes, bundle)
+		}
+		_, text, _ := run(t, "inspect", snap, "@"+itoa(g.ID(n)))
+		if !strings.Contains(text, "code  "+want+" at "+quotes+":") || !strings.Contains(text, "(built: "+bundle+":1:") {
+			t.Errorf("text lacks the code line:\n%s", text)
+		}
+	}
+	if len(checked) != 2 {
+		t.Errorf("checked %v, want a PendingPoll (f) and an onQuote (r)", checked)
 	}
 }

@@ -228,28 +228,38 @@ func (x *explainer) declaredClass(name string) string {
 		if l == nil || l.Built == nil {
 			return name
 		}
-		lines, ok := locationLines(l, x.src)
-		if !ok {
-			return name
-		}
-		line := l.Line - 1
-		if !declaredClassRe.Match(lines[line]) && constructorRe.Match(lines[line]) {
-			// An explicit constructor: its class is the declaration
-			// around it.
-			if line = outerLine(lines, line); line < 0 {
-				return name
-			}
-		}
-		if m := declaredClassRe.FindSubmatch(lines[line]); m != nil {
-			for _, n := range m[1:] {
-				if len(n) > 0 {
-					return string(n)
-				}
-			}
+		if n := DeclaredClass(x.src, l.Script, l.Line); n != "" {
+			return n
 		}
 		return name
 	}
 	return name
+}
+
+// DeclaredClass is the class or constructor function the source declares
+// at line (1-based) of script, or around it for an explicit constructor:
+// the name a minifier took from a constructor told through a source map.
+// "" when the line declares none.
+func DeclaredClass(src Sources, script string, line int) string {
+	lines, ok := locationLines(&Location{Script: script, Line: line}, src)
+	if !ok {
+		return ""
+	}
+	i := line - 1
+	if !declaredClassRe.Match(lines[i]) && constructorRe.Match(lines[i]) {
+		// An explicit constructor: its class is the declaration around it.
+		if i = outerLine(lines, i); i < 0 {
+			return ""
+		}
+	}
+	if m := declaredClassRe.FindSubmatch(lines[i]); m != nil {
+		for _, n := range m[1:] {
+			if len(n) > 0 {
+				return string(n)
+			}
+		}
+	}
+	return ""
 }
 
 // firstObject is the first object of class index c in the heap: one pass

@@ -157,7 +157,7 @@ func (s *Server) addSnapshotTools() {
 			if limit <= 0 {
 				limit = 20
 			}
-			return report.BuildInspect(g, n, min(limit, 500)), nil
+			return report.BuildInspect(g, n, min(limit, 500), s.sources()), nil
 		})
 
 	type pathsIn struct {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/leak"
 	"github.com/leakhound/leakhound/internal/ui"
 )
 
@@ -46,7 +47,8 @@ type EdgeRef struct {
 //
 //	{"node": NodeRef, "edge_count", "edges": [EdgeRef...],
 //	 "retainer_count", "retainers": [EdgeRef...],
-//	 "dominators": [NodeRef...]}
+//	 "dominators": [NodeRef...], "location": CodeRef,
+//	 "allocation_stack": [CodeRef...]}
 //
 // edges are the object's references (node = target), largest retained size
 // first; retainers are the references to it (node = source), closest to
@@ -59,6 +61,12 @@ type Inspect struct {
 	RetainerCount int       `json:"retainer_count"`
 	Retainers     []EdgeRef `json:"retainers"`
 	Dominators    []NodeRef `json:"dominators"`
+	// Location is where its code is: a closure's function, or the
+	// constructor of an object's class; AllocationStack the calls that
+	// allocated it, innermost first, when the snapshot tracked allocations.
+	// Both are told in the program's source when a source map covers them.
+	Location        *CodeRef  `json:"location,omitempty"`
+	AllocationStack []CodeRef `json:"allocation_stack,omitempty"`
 	// WeakValues is what the object's retained size leaves out: WeakMap
 	// and WeakSet values that live only because it keeps their keys
 	// alive (heapgraph.WeakValuesRetained); omitted when none.
@@ -74,9 +82,11 @@ type WeakValues struct {
 }
 
 // BuildInspect gathers the detail view of n, listing at most limit edges
-// and retainers (0 = all).
-func BuildInspect(g *heapgraph.Graph, n uint32, limit int) *Inspect {
-	in := &Inspect{Node: Ref(g, n), Edges: []EdgeRef{}, Retainers: []EdgeRef{}, Dominators: []NodeRef{}}
+// and retainers (0 = all); src, when not nil, tells built code in its
+// source.
+func BuildInspect(g *heapgraph.Graph, n uint32, limit int, src leak.Sources) *Inspect {
+	in := &Inspect{Node: Ref(g, n), Edges: []EdgeRef{}, Retainers: []EdgeRef{}, Dominators: []NodeRef{},
+		Location: Code(g, n, src), AllocationStack: Allocation(g, n, src)}
 	edges := References(g, n)
 	in.EdgeCount = len(edges)
 	for i, p := range edges {
@@ -146,6 +156,17 @@ func WriteInspectText(w io.Writer, in *Inspect, total uint64, p ui.Palette) {
 	fmt.Fprintf(w, "type %s · shallow %s · retained %s (%s of heap) · distance %s\n\n",
 		nd.Type, ui.Bytes(int64(nd.ShallowSize)), p.Bold(ui.Bytes(int64(nd.RetainedSize))),
 		Pct(nd.RetainedSize, total), Distance(nd.Distance))
+	if in.Location != nil || len(in.AllocationStack) > 0 {
+		t := ui.Table{}
+		if in.Location != nil {
+			t.Rows = append(t.Rows, []string{"code", CodeText(*in.Location)})
+		}
+		if len(in.AllocationStack) > 0 {
+			t.Rows = append(t.Rows, []string{"allocated", AllocationText(in.AllocationStack)})
+		}
+		t.Write(w, p)
+		fmt.Fprintln(w)
+	}
 	if wv := in.WeakValues; wv != nil {
 		// DevTools' retained size leaves these out (docs/snapshots.md).
 		fmt.Fprintf(w, "%s\n\n", p.Dim(fmt.Sprintf("with the %d WeakMap/WeakSet value(s) its keys keep alive: retained %s (+%s)",

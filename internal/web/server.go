@@ -54,8 +54,8 @@ type Config struct {
 	MaxGraphs int
 	// MaxSuspects caps the one-snapshot accumulation report (default 10).
 	MaxSuspects int
-	// Sources reads the program's scripts for the one-snapshot report (nil:
-	// none are read).
+	// Sources reads the program's scripts for the one-snapshot report, and
+	// their source maps for the object view's code (nil: none are read).
 	Sources leak.Sources
 }
 

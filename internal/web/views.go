@@ -115,17 +115,17 @@ func (s *Server) apiClass(w http.ResponseWriter, q query, i int, sn *snap) error
 // objectView is the header of the Object view: report.Inspect's node and
 // dominator chain, with the counts of its paged lists and its code.
 type objectView struct {
-	Node     rpt.NodeRef             `json:"node"`
-	Location *heapgraph.CodeLocation `json:"location,omitempty"`
+	Node     rpt.NodeRef  `json:"node"`
+	Location *rpt.CodeRef `json:"location,omitempty"`
 	// AllocationStack: the calls that allocated it, innermost first, in
 	// a snapshot taken with allocation tracking on.
-	AllocationStack []heapgraph.CodeLocation `json:"allocation_stack,omitempty"`
-	EdgeCount       int                      `json:"edge_count"`
-	RetainerCount   int                      `json:"retainer_count"`
-	Dominators      []rpt.NodeRef            `json:"dominators"`
-	TotalSize       uint64                   `json:"total_size"`
-	Snapshot        int                      `json:"snapshot"`
-	WeakValues      *rpt.WeakValues          `json:"weak_values,omitempty"`
+	AllocationStack []rpt.CodeRef   `json:"allocation_stack,omitempty"`
+	EdgeCount       int             `json:"edge_count"`
+	RetainerCount   int             `json:"retainer_count"`
+	Dominators      []rpt.NodeRef   `json:"dominators"`
+	TotalSize       uint64          `json:"total_size"`
+	Snapshot        int             `json:"snapshot"`
+	WeakValues      *rpt.WeakValues `json:"weak_values,omitempty"`
 }
 
 func (s *Server) apiObject(w http.ResponseWriter, q query, i int, sn *snap) error {
@@ -137,10 +137,7 @@ func (s *Server) apiObject(w http.ResponseWriter, q query, i int, sn *snap) erro
 	lo, hi := g.EdgeRange(n)
 	v := objectView{Node: rpt.Ref(g, n), EdgeCount: int(hi - lo), RetainerCount: g.RetainerCount(n),
 		Dominators: []rpt.NodeRef{}, TotalSize: g.Stats.Total, Snapshot: i}
-	if l, ok := g.Location(n); ok {
-		v.Location = &l
-	}
-	v.AllocationStack = g.AllocationStack(n)
+	v.Location, v.AllocationStack = rpt.Code(g, n, s.cfg.Sources), rpt.Allocation(g, n, s.cfg.Sources)
 	for _, d := range g.DominatorChain(n)[1:] {
 		v.Dominators = append(v.Dominators, ref(g, d))
 	}

@@ -316,7 +316,8 @@ async function viewObject(r) {
   const s = r.s, id = r.a;
   const o = await api(`/api/object?${qs({ s, id })}`);
   const n = o.node;
-  const loc = o.location ? `${o.location.function} at ${o.location.script || "?"}:${o.location.line}:${o.location.column}` : "—";
+  const l = o.location, b = l && l.built;
+  const loc = l ? `${l.function} at ${l.script || "?"}:${l.line}:${l.column}` + (b ? ` (built: ${b.script}:${b.line}:${b.column})` : "") : "—";
   $main.append(
     h("h1", {}, n.class, " ", h("span", { class: "dim", text: "@" + n.id })),
     h("div", { class: "card kv" },
