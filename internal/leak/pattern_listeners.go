@@ -20,7 +20,7 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 	eventsOf := x.eventsOwner
 	v := raw[k].node
 	if em, ok := eventsOf(v); ok {
-		h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em)}
+		h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em), Name: emitterName(raw, k-1, em)}
 		if raw[k+1].edgeType == "property" {
 			h.Event = raw[k+1].edgeName
 			h.Listeners = x.listenerCount(raw[k+1].node)
@@ -38,7 +38,7 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 	// An array of listeners under _events.<event>.
 	if k > 0 && s.NodeNameString(v) == "Array" {
 		if em, ok := eventsOf(raw[k-1].node); ok {
-			h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em)}
+			h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em), Name: emitterName(raw, k-2, em)}
 			if raw[k].edgeType == "property" {
 				h.Event = raw[k].edgeName
 				h.Listeners = x.listenerCount(v)
@@ -64,6 +64,21 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 			Event: raw[k].edgeName, Listeners: x.listenerCount(v)}
 	}
 	return nil
+}
+
+// emitterName is the variable or property the path reaches emitter em by
+// (eventBus), when raw[j] is em; "" otherwise.
+func emitterName(raw []rawStep, j int, em uint32) string {
+	if j < 0 || raw[j].node != em {
+		return ""
+	}
+	switch raw[j].edgeType {
+	case "property", "context", "shortcut":
+		if identRe.MatchString(raw[j].edgeName) {
+			return raw[j].edgeName
+		}
+	}
+	return ""
 }
 
 // callbackTable reports whether t is a table of callback lists: a plain

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -144,6 +145,15 @@ func TestScenarios(t *testing.T) {
 			}
 			if top.Pattern == PatternEventListener && (top.Holder == nil || top.Holder.Event != c.event) {
 				t.Errorf("listener holder = %+v, want event %s", top.Holder, c.event)
+			}
+			// The emitter by the property that keeps it, and the call
+			// that adds the listeners for its event.
+			if c.pattern == PatternEventListener && c.name != "abort-signal" && (top.Holder == nil || top.Holder.Name != "eventBus") {
+				t.Errorf("listener holder = %+v, want the emitter named eventBus", top.Holder)
+			}
+			if c.pattern == PatternEventListener && (top.AddedAt == nil || filepath.Base(top.AddedAt.Script) != c.name+".js" ||
+				!regexp.MustCompile(`\.(on|addEventListener)\('`+c.event+`',`).MatchString(top.AddedAt.Text)) {
+				t.Errorf("added at %+v, want the on('%s', …) in %s.js", top.AddedAt, c.event, c.name)
 			}
 		})
 	}

@@ -189,9 +189,13 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 		desc := fmt.Sprintf("%s @%d", h.Class, h.ID)
 		switch {
 		case h.Kind == "listeners" && h.Event != "":
-			desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners)", h.Class, h.ID, h.Event, series(s.Count, countText))
+			emitter := h.Class
+			if h.Name != "" && h.Owner == "" && h.OwnerName == "" {
+				emitter += " " + h.Name // the variable or property that keeps it
+			}
+			desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners)", emitter, h.ID, h.Event, series(s.Count, countText))
 			if h.Listeners > 0 {
-				desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners in %s)", h.Class, h.ID, h.Event, ui.Count(int64(h.Listeners)), names[len(names)-1])
+				desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners in %s)", emitter, h.ID, h.Event, ui.Count(int64(h.Listeners)), names[len(names)-1])
 			}
 			for i, o := range h.OtherEvents {
 				if i == maxOtherEvents {
