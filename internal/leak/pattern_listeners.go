@@ -5,6 +5,7 @@ package leak
 
 import (
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -338,7 +339,47 @@ func listenerHint(s *Suspect, per string) string {
 	if c := connectionContext(s); c != "" {
 		return fmt.Sprintf("listeners for %s pile up %s%s, each keeping what a request or connection made (with its %s): remove the listener (%s) when the request or connection ends (on its 'close'), or pass an AbortSignal aborted then", ev, at, per, c, off)
 	}
-	return fmt.Sprintf("listeners for %s pile up %s%s: remove each listener when its work is done (%s), or register it with once() if it should fire once", ev, at, per, offs)
+	return fmt.Sprintf("listeners for %s pile up %s%s: %s (%s), or register it with once() if it should fire once", ev, at, per, removeEachAdvice, offs)
+}
+
+// removeEachAdvice begins the general advice for listeners, which the
+// program's own call, when found, replaces (listenerFix).
+const removeEachAdvice = "remove each listener when its work is done"
+
+// listenerAddRe takes apart a program's call that adds an emitter's
+// listener: the emitter, the event and what follows (the listener).
+var listenerAddRe = regexp.MustCompile("([\\w$.]+?)\\s*\\.\\s*(?:on|addListener|prependListener)\\s*\\(\\s*['\"`]([^'\"`]+)['\"`]\\s*,\\s*(.*)$")
+
+// freshListenerRe: a listener made in the call itself (an arrow, a
+// function expression, a .bind()).
+var freshListenerRe = regexp.MustCompile(`^` + freshFunc)
+
+// namedListenerRe: a listener passed by name (onQuote, this.onData).
+var namedListenerRe = regexp.MustCompile(`^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\)`)
+
+// listenerFix is the fix for listeners of event that the program adds at
+// st and never removes, in its own words: the emitter's off() with the
+// same function, which an arrow or a .bind() made in the call cannot
+// give; "" when st is not such a call.
+func listenerFix(st *Statement, event string) string {
+	if st == nil || !programScript(st.Script) {
+		return ""
+	}
+	m := listenerAddRe.FindStringSubmatch(st.Text)
+	if m == nil || m[2] != event {
+		return ""
+	}
+	recv, listener := m[1], strings.TrimSpace(m[3])
+	at := fmt.Sprintf("%s:%d", filepath.Base(st.Script), st.Line)
+	if freshListenerRe.MatchString(listener) {
+		return fmt.Sprintf("%s adds a listener made in the call, which nothing can remove later: keep it (const onDone = …) and call %s.off('%s', onDone) when its work is done, or add it with %s.once('%s', …) if it should fire once",
+			at, recv, event, recv, event)
+	}
+	if n := namedListenerRe.FindStringSubmatch(listener); n != nil {
+		return fmt.Sprintf("%s adds %s and nothing removes it: call %s.off('%s', %s) when its work is done (the same function, not a new .bind()), or add it with once() if it should fire once",
+			at, n[1], recv, event, n[1])
+	}
+	return ""
 }
 
 // maxHintEvents: how many of the emitter's other events a hint names.

@@ -220,3 +220,32 @@ feed.off('tick', onTick.bind(null));
 		t.Errorf("tick: %q", fix)
 	}
 }
+
+// The fix for listeners the program adds and never removes is said with
+// its own call: off() on the same emitter with the same function, which
+// a function made in the call cannot give.
+func TestListenerFix(t *testing.T) {
+	for _, c := range []struct{ text, event, want string }{
+		{"this.eventBus.on('response', (data) => {", "response", "app.js:7 adds a listener made in the call, which nothing can remove later: keep it (const onDone = …) and call this.eventBus.off('response', onDone)"},
+		{"bus.addListener(\"tick\", this.onTick.bind(this));", "tick", "call bus.off('tick', onDone)"},
+		{"feed.on('price', onPrice);", "price", "app.js:7 adds onPrice and nothing removes it: call feed.off('price', onPrice) when its work is done"},
+		{"  this.source.prependListener(`data`, this.handle)", "data", "call this.source.off('data', this.handle)"},
+	} {
+		got := listenerFix(&Statement{Script: "/srv/app.js", Line: 7, Text: c.text}, c.event)
+		if !strings.Contains(got, c.want) {
+			t.Errorf("%s: %q, want %q in it", c.text, got, c.want)
+		}
+	}
+	for _, c := range []struct{ text, event string }{
+		{"feed.on('price', onPrice);", "quote"},        // another event
+		{"feed.on(EVENT, onPrice);", "price"},          // not a literal: unsure
+		{"feed.subscribe('price', onPrice);", "price"}, // not an emitter's verb
+	} {
+		if got := listenerFix(&Statement{Script: "/srv/app.js", Line: 7, Text: c.text}, c.event); got != "" {
+			t.Errorf("%s (%s): %q, want none", c.text, c.event, got)
+		}
+	}
+	if got := listenerFix(&Statement{Script: "/srv/node_modules/ws/lib/x.js", Line: 7, Text: "feed.on('price', onPrice);"}, "price"); got != "" {
+		t.Errorf("a package's call: %q", got)
+	}
+}

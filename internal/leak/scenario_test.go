@@ -155,6 +155,9 @@ func TestScenarios(t *testing.T) {
 				!regexp.MustCompile(`\.(on|addEventListener)\('`+c.event+`',`).MatchString(top.AddedAt.Text)) {
 				t.Errorf("added at %+v, want the on('%s', …) in %s.js", top.AddedAt, c.event, c.name)
 			}
+			if c.name == "event-listener" && !strings.Contains(top.Hint, "this.eventBus.off('response', ") {
+				t.Errorf("hint %q does not say how to remove the listener it adds", top.Hint)
+			}
 		})
 	}
 }

@@ -105,6 +105,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		}
 		if fresh, on = freshRemoval("", event, f.scripts, src); fresh != "" {
 			*f.hint = spliceListenerFix(*f.hint, fresh)
+		} else if fix := listenerFix(*f.added, event); fix != "" && strings.Contains(*f.hint, removeEachAdvice) {
+			// The program's own call says how to remove what it adds.
+			*f.hint = spliceListenerFix(*f.hint, fix)
 		}
 	case l != nil && programCallback(l):
 		if fresh, on = freshRemoval(l.Function, "", f.scripts, src); fresh != "" {
