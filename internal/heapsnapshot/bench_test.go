@@ -77,7 +77,7 @@ func BenchmarkParseUints(b *testing.B) {
 	b.ResetTimer()
 	for k := 0; k < b.N; k++ {
 		var bad int
-		dst, bad, _ = parseUints(text, dst[:0])
+		dst, bad, _ = parseUints(text, dst[:0], false)
 		if bad >= 0 {
 			b.Fatal("parse error")
 		}
@@ -107,7 +107,7 @@ func BenchmarkParseUintsFile(b *testing.B) {
 				b.SetBytes(int64(len(text)))
 				for b.Loop() {
 					var bad int
-					if dst, bad, _ = parseUints(text, dst[:0]); bad >= 0 {
+					if dst, bad, _ = parseUints(text, dst[:0], false); bad >= 0 {
 						b.Fatal("parse error")
 					}
 				}

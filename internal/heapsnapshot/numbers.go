@@ -37,6 +37,17 @@ type sink interface {
 	close(total, off int64) error
 }
 
+// signedSink is a sink whose numbers may be written negative: the edges,
+// whose element indexes of 2^31 and above node 24 and later write as
+// int32 (-2 for 4294967294, where node 22 writes 4294967294). They are
+// kept as the uint32 with the same bits.
+type signedSink interface{ signed() bool }
+
+func signed(sk sink) bool {
+	s, ok := sk.(signedSink)
+	return ok && s.signed()
+}
+
 type rawSink struct {
 	vals []uint32
 	done func([]uint32)
@@ -77,6 +88,7 @@ func (p *parser) uintArraySerial(sk sink) error {
 	first := true
 	var vals []uint32
 	var total int64
+	neg := signed(sk)
 	emit := func(b []byte, final bool) error {
 		off := p.off()
 		if final && first && allWS(b) {
@@ -88,7 +100,7 @@ func (p *parser) uintArraySerial(sk sink) error {
 		}
 		var bad int
 		var msg string
-		vals, bad, msg = parseUints(b, vals[:0])
+		vals, bad, msg = parseUints(b, vals[:0], neg)
 		if bad >= 0 {
 			return p.errAt(off+int64(bad), "%s", msg)
 		}
@@ -147,6 +159,7 @@ type numJob struct {
 // where its numbers go before anyone parses it, so workers parse and store
 // independently.
 func (p *parser) uintArrayParallel(sk sink, workers int) error {
+	neg := signed(sk)
 	maxBufs := workers + 3
 	pool := make(chan []byte, maxBufs)
 	allocated := 0
@@ -199,7 +212,7 @@ func (p *parser) uintArrayParallel(sk sink, workers int) error {
 						b = b[:len(b)-1]
 					}
 					var err error
-					v, bad, msg := parseUints(b, vals[:0])
+					v, bad, msg := parseUints(b, vals[:0], neg)
 					switch {
 					case bad >= 0:
 						err = p.errAt(j.off+int64(bad), "%s", msg)
@@ -330,11 +343,13 @@ func digits8(d uint64) uint64 {
 
 // parseUints parses "n, n, n" (JSON whitespace allowed) appending to dst. On
 // error it returns the byte index of the problem and a message, else -1.
+// With neg, a number may be negative down to -2^31, kept as the uint32
+// with the same bits (see signedSink); else a negative one is an error.
 //
 // Digits are found and converted eight bytes at a time (SWAR). Bytes past
 // len(b) (up to cap(b)) may be loaded but never used: the digit count is
 // clamped to len(b).
-func parseUints(b []byte, dst []uint32) ([]uint32, int, string) {
+func parseUints(b []byte, dst []uint32, neg bool) ([]uint32, int, string) {
 	n := len(b)
 	full := b[:cap(b)]
 	if cap(dst)-len(dst) < n/2+1 {
@@ -422,6 +437,22 @@ func parseUints(b []byte, dst []uint32) ([]uint32, int, string) {
 			i++
 			if v > math.MaxUint32 {
 				return out[:k], start, "number out of range: larger than 4294967295"
+			}
+		}
+		if i == start && b[i] == '-' && neg {
+			j := i + 1
+			for j < n && b[j]-'0' <= 9 {
+				v = v*10 + uint64(b[j]-'0')
+				j++
+				if v > 1<<31 {
+					return out[:k], start, "number out of range: below -2147483648"
+				}
+			}
+			if j > i+1 {
+				out[k] = uint32(-int64(v))
+				k++
+				i = j
+				goto separator
 			}
 		}
 		if i == start {

@@ -42,7 +42,7 @@ func TestParseUints(t *testing.T) {
 		s := sb.String()
 		// Cut at every length inside a larger buffer, as chunks are.
 		buf := []byte(s + "]1234567890123456")
-		got, bad, msg := parseUints(buf[:len(s)], nil)
+		got, bad, msg := parseUints(buf[:len(s)], nil, false)
 		if bad >= 0 {
 			t.Fatalf("%q: %s at %d", s, msg, bad)
 		}
@@ -57,7 +57,7 @@ func TestParseUints(t *testing.T) {
 	}
 	for _, bad := range []string{"", "1,", ",1", "1,,2", "4294967296", "12345678901", "9999999999,1", "1,12345678,123456789012", "12345678.5", "12345678x", "1 2", "1.5", "-1", "1e3", "a", "1,x"} {
 		buf := []byte(bad + "]")
-		if _, i, _ := parseUints(buf[:len(bad)], nil); i < 0 {
+		if _, i, _ := parseUints(buf[:len(bad)], nil, false); i < 0 {
 			t.Errorf("%q accepted", bad)
 		}
 	}
@@ -107,7 +107,7 @@ func FuzzParseUints(f *testing.F) {
 		}
 		// Bytes past the end are loaded but must never count.
 		buf := []byte(s + "]1234567890123456")
-		got, bad, msg := parseUints(buf[:len(s)], nil)
+		got, bad, msg := parseUints(buf[:len(s)], nil, false)
 		if ok != (bad < 0) {
 			t.Fatalf("%q: accepted %v (%s at %d), want %v", s, bad < 0, msg, bad, ok)
 		}
@@ -121,9 +121,9 @@ func FuzzParseUints(f *testing.F) {
 			long = long[:len(long)-17]
 			defer func(u bool) { useBlocks = u }(useBlocks)
 			useBlocks = false
-			want, wantBad, wantMsg := parseUints(long, nil)
+			want, wantBad, wantMsg := parseUints(long, nil, false)
 			useBlocks = true
-			got, gotBad, gotMsg := parseUints(long, nil)
+			got, gotBad, gotMsg := parseUints(long, nil, false)
 			if gotBad != wantBad || gotMsg != wantMsg || (wantBad < 0 && !slices.Equal(got, want)) {
 				t.Fatalf("%q repeated: blocks %d %q, per number %d %q", s, gotBad, gotMsg, wantBad, wantMsg)
 			}
@@ -175,10 +175,10 @@ func TestBlockUints(t *testing.T) {
 		}
 		buf := append(append([]byte(nil), s[:cut]...), "]1234567890123456"...)
 		useBlocks = false
-		want, wantBad, wantMsg := parseUints(buf[:cut], nil)
+		want, wantBad, wantMsg := parseUints(buf[:cut], nil, false)
 		useBlocks = true
 		useBlockAsm = iter%4 < 2
-		got, gotBad, gotMsg := parseUints(buf[:cut], nil)
+		got, gotBad, gotMsg := parseUints(buf[:cut], nil, false)
 		useBlockAsm = true
 		if gotBad != wantBad || gotMsg != wantMsg || (wantBad < 0 && !slices.Equal(got, want)) {
 			t.Fatalf("%q:\nblocks    %d %q %v\nper number %d %q %v", buf[:cut], gotBad, gotMsg, got, wantBad, wantMsg, want)
@@ -190,6 +190,22 @@ func TestBlockUints(t *testing.T) {
 			if i, _ := blockUints(buf[:cut], out, 0); i < cut-128-16 {
 				t.Fatalf("%q: the block scanner stopped at %d of %d", buf[:cut], i, cut)
 			}
+		}
+	}
+}
+
+func TestParseSigned(t *testing.T) {
+	s := "1,-2,-2147483648,3, -0"
+	buf := []byte(s + "]")
+	got, bad, msg := parseUints(buf[:len(s)], nil, true)
+	want := []uint32{1, 4294967294, 2147483648, 3, 0}
+	if bad >= 0 || !slices.Equal(got, want) {
+		t.Errorf("%q: %v (%s at %d), want %v", s, got, msg, bad, want)
+	}
+	for _, s := range []string{"-2147483649", "1,-", "-x", "--1", "- 1"} {
+		buf := []byte(s + "]")
+		if _, i, _ := parseUints(buf[:len(s)], nil, true); i < 0 {
+			t.Errorf("%q accepted", s)
 		}
 	}
 }

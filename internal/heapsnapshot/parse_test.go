@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -450,4 +451,39 @@ func allZero(v []uint32) bool {
 		}
 	}
 	return true
+}
+
+// Node 24 and later write an element index of 2^31 or more as a negative
+// int32: it is read as the index (-2 is 4294967294), in the edges only.
+func TestNegativeElementIndex(t *testing.T) {
+	s := string(generate(t, snapshottest.Config{Nodes: 3, Seed: 1, AvgEdges: 1}))
+	i := strings.Index(s, `"edges":[`) + len(`"edges":[`)
+	j := i + strings.IndexAny(s[i:], "\n]")
+	row := strings.Split(s[i:j], ",")
+	var element string
+	got, err := Read(strings.NewReader(s), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, name := range got.Meta.EdgeTypes {
+		if name == "element" {
+			element = fmt.Sprint(k)
+		}
+	}
+	for _, c := range []struct{ in, want string }{{"-2", "4294967294"}, {"-2147483648", "2147483648"}, {"-0", "0"}} {
+		in := s[:i] + element + "," + c.in + "," + row[2] + s[j:]
+		got, err := Read(strings.NewReader(in), Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", c.in, err)
+		}
+		if n := got.EdgeName(0); n != c.want {
+			t.Errorf("%s: edge name %q, want %q", c.in, n, c.want)
+		}
+	}
+	for _, bad := range []string{"-2147483649", "-", "--2"} {
+		in := s[:i] + element + "," + bad + "," + row[2] + s[j:]
+		if _, err := Read(strings.NewReader(in), Options{}); !IsFormatError(err) {
+			t.Errorf("%s accepted: %v", bad, err)
+		}
+	}
 }

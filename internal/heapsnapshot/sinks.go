@@ -310,6 +310,10 @@ func (p *parser) newEdgeSink() *edgeSink {
 
 func (es *edgeSink) parallel() bool { return es.rows == es.limit }
 
+// signed: an element's index at or past 2^31 is written negative by node
+// 24 and later.
+func (es *edgeSink) signed() bool { return true }
+
 func (es *edgeSink) tooMany(off int64) error {
 	return es.p.errAt(off, "more edges than the header's edge_count (%s)", commas(int64(es.limit)))
 }
