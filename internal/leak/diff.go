@@ -36,7 +36,9 @@ type idClass struct {
 
 // objects lists g's objects sorted by id with their class rows in rows
 // (one map entry per class name, not per object). Native and synthetic
-// nodes are left out: their ids are not stable across snapshots.
+// nodes are left out: their ids are not stable across snapshots. So are
+// objects of no shallow size (those whose size their owner counts), as
+// DevTools' Comparison and Summary leave them out.
 func objects(g *heapgraph.Graph, rows map[string]uint32, names *[]string) []idClass {
 	s := g.S
 	classRow := make([]uint32, len(g.Classes))
@@ -51,7 +53,7 @@ func objects(g *heapgraph.Graph, rows map[string]uint32, names *[]string) []idCl
 	}
 	out := make([]idClass, 0, s.NodeCount)
 	for v := uint32(0); v < uint32(s.NodeCount); v++ {
-		if !jsType(s.NodeType[v], &s.NodeTypeIndex) {
+		if !jsType(s.NodeType[v], &s.NodeTypeIndex) || s.NodeSelfSize[v] == 0 {
 			continue
 		}
 		out = append(out, idClass{id: s.NodeID[v], row: classRow[g.ClassIndex(v)], size: s.NodeSelfSize[v]})
