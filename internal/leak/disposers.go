@@ -72,11 +72,24 @@ const undoAdvice = "check what it fails to undo (removeListener with the very fu
 // fails to undo is (a listener removed with a new .bind(), which is
 // another function; a collection it does not delete from).
 func calledDisposer(hint string, own []string, src Sources) string {
+	return calledDisposerBut(hint, own, src, nil)
+}
+
+// calledDisposerBut is calledDisposer not counting a call on the line of
+// added, the statement that adds them: a listener written there that
+// calls the method (addEventListener('abort', () => ctx.cancel())) runs
+// only when its event fires, which is the point.
+func calledDisposerBut(hint string, own []string, src Sources, added *Statement) string {
 	m := disposerHintRe.FindStringSubmatch(hint)
 	if m == nil || src == nil {
 		return hint
 	}
-	st := findStatement(regexp.MustCompile(`\.\s*`+regexp.QuoteMeta(m[2])+`\s*\(`), own, src)
+	var keep func(string, int) bool
+	if added != nil {
+		at := scriptKey(added.Script)
+		keep = func(sc string, line int) bool { return line != added.Line || scriptKey(sc) != at }
+	}
+	st := findStatementWhere(regexp.MustCompile(`\.\s*`+regexp.QuoteMeta(m[2])+`\s*\(`), own, src, keep)
 	if st == nil {
 		return hint
 	}
@@ -89,4 +102,13 @@ func calledDisposer(hint string, own []string, src Sources) string {
 	}
 	return strings.Replace(hint, m[0], fmt.Sprintf("; %s has %s %s() method and the program calls it (%s:%d: %s), yet they stay: %s",
 		m[1], article(m[2]), m[2], st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), undoAdvice), 1)
+}
+
+// scriptKey is a script's file whether it is named by a path or a file:
+// URL, for telling two names of one script apart from two scripts.
+func scriptKey(script string) string {
+	if p, ok := ScriptPath(script); ok {
+		return p
+	}
+	return script
 }

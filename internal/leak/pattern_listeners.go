@@ -310,9 +310,9 @@ func listenerHint(s *Suspect, per string) string {
 		if s.Holder != nil && s.Holder.Event == "abort" {
 			// 'abort' fires once at most: { once: true } does not
 			// help while the signal lives on.
-			return fmt.Sprintf("listeners for 'abort' pile up on %s%s, which lives longer than the calls that listen: call removeEventListener (same function) when each call ends, or listen on a per-call signal that goes away with the call (AbortSignal.any([signal, perCall.signal]))", on, per)
+			return fmt.Sprintf("listeners for 'abort' pile up on %s%s, which lives longer than the calls that listen: %s when each call ends, or add each with { signal } of a per-call AbortController that you abort when the call ends", on, per, removeTargetAdvice)
 		}
-		return fmt.Sprintf("listeners for %s pile up on %s%s: call removeEventListener (same function) when the work is done, or add the listener with { once: true } if it should run once", ev, on, per)
+		return fmt.Sprintf("listeners for %s pile up on %s%s: %s when the work is done, or add the listener with { once: true } if it should run once", ev, on, per, removeTargetAdvice)
 	}
 	if n, ok := pipedInto(s); ok {
 		return pipeHint(s, n)
@@ -346,40 +346,92 @@ func listenerHint(s *Suspect, per string) string {
 // program's own call, when found, replaces (listenerFix).
 const removeEachAdvice = "remove each listener when its work is done"
 
-// listenerAddRe takes apart a program's call that adds an emitter's
-// listener: the emitter, the event and what follows (the listener).
-var listenerAddRe = regexp.MustCompile("([\\w$.]+?)\\s*\\.\\s*(?:on|addListener|prependListener)\\s*\\(\\s*['\"`]([^'\"`]+)['\"`]\\s*,\\s*(.*)$")
+// removeTargetAdvice is removeEachAdvice for an EventTarget.
+const removeTargetAdvice = "call removeEventListener (same function)"
+
+// listenerAddRe takes apart a program's call that adds a listener: the
+// emitter, the verb, the event and what follows (the listener).
+var listenerAddRe = regexp.MustCompile("([\\w$.]+?)\\s*\\.\\s*(on|addListener|prependListener|addEventListener)\\s*\\(\\s*['\"`]([^'\"`]+)['\"`]\\s*,\\s*(.*)$")
 
 // freshListenerRe: a listener made in the call itself (an arrow, a
 // function expression, a .bind()).
 var freshListenerRe = regexp.MustCompile(`^` + freshFunc)
 
-// namedListenerRe: a listener passed by name (onQuote, this.onData).
-var namedListenerRe = regexp.MustCompile(`^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\)`)
+// namedListenerRe: a listener passed by name (onQuote, this.onData), and
+// what follows it in the call (eventemitter3's context: on(ev, fn, this)).
+var namedListenerRe = regexp.MustCompile(`^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*(,\s*[\w$.]+\s*)?\)`)
+
+// processEvents fire once, when the process ends (or never): once() does
+// not take their listeners out sooner.
+var processEvents = map[string]bool{"exit": true, "beforeExit": true, "SIGINT": true, "SIGTERM": true, "uncaughtException": true, "unhandledRejection": true}
 
 // listenerFix is the fix for listeners of event that the program adds at
-// st and never removes, in its own words: the emitter's off() with the
-// same function, which an arrow or a .bind() made in the call cannot
-// give; "" when st is not such a call.
-func listenerFix(st *Statement, event string) string {
+// st, in its own words: remove them with the same function (which an
+// arrow or a .bind() made in the call cannot give), or, when the program
+// does remove them somewhere, on every way the work ends; "" when st is
+// not such a call. series: the listeners were seen to grow (else it is
+// one snapshot, and whether they should all stay is not known).
+func listenerFix(st *Statement, event string, own []string, src Sources, series bool) string {
 	if st == nil || !programScript(st.Script) {
 		return ""
 	}
 	m := listenerAddRe.FindStringSubmatch(st.Text)
-	if m == nil || m[2] != event {
+	if m == nil || m[3] != event {
 		return ""
 	}
-	recv, listener := m[1], strings.TrimSpace(m[3])
+	recv, verb, listener := m[1], m[2], strings.TrimSpace(m[4])
 	at := fmt.Sprintf("%s:%d", filepath.Base(st.Script), st.Line)
+	off, when := "off", "when its work is done"
+	alt := fmt.Sprintf(", or add it with %s.once('%s', …) if it should fire once", recv, event)
+	if verb == "addEventListener" {
+		off, alt = "removeEventListener", ", or add it with { once: true } if it should run once"
+		if event == "abort" {
+			// 'abort' fires once at most: a per-call signal takes the
+			// listener out when the call ends.
+			when, alt = "when the call ends", ", or add it with { signal } of a per-call AbortController that you abort when the call ends"
+		}
+	}
+	if recv == "process" || processEvents[event] {
+		alt = ", or add one listener at startup that works through a Set of what is pending"
+	}
 	if freshListenerRe.MatchString(listener) {
-		return fmt.Sprintf("%s adds a listener made in the call, which nothing can remove later: keep it (const onDone = …) and call %s.off('%s', onDone) when its work is done, or add it with %s.once('%s', …) if it should fire once",
-			at, recv, event, recv, event)
+		return fmt.Sprintf("%s adds a listener made in the call, which nothing can remove later: keep it (const onDone = …) and call %s.%s('%s', onDone) %s%s",
+			at, recv, off, event, when, alt)
 	}
-	if n := namedListenerRe.FindStringSubmatch(listener); n != nil {
-		return fmt.Sprintf("%s adds %s and nothing removes it: call %s.off('%s', %s) when its work is done (the same function, not a new .bind()), or add it with once() if it should fire once",
-			at, n[1], recv, event, n[1])
+	n := namedListenerRe.FindStringSubmatch(listener)
+	if n == nil {
+		return ""
 	}
-	return ""
+	name, args := n[1], n[1]
+	if n[2] != "" {
+		args += ", " + strings.TrimSpace(strings.TrimPrefix(n[2], ",")) // the same context
+	}
+	last := name[strings.LastIndexByte(name, '.')+1:]
+	q := "['\"`]"
+	removes := regexp.MustCompile(`\.\s*(?:off|removeListener|removeEventListener)\s*\(\s*` + q + regexp.QuoteMeta(event) + q + `\s*,\s*(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(last) + `\s*[,)]`)
+	if rm := findStatement(removes, append([]string{st.Script}, own...), src); rm != nil {
+		where := fmt.Sprintf("%s:%d", filepath.Base(rm.Script), rm.Line)
+		if fn := enclosingFunction(rm, src); fn != nil && fn.Function != "" && fn.Function != "(anonymous)" {
+			where += " (in " + fn.Function + "())"
+		}
+		switch rm.Others {
+		case 0:
+		case 1:
+			where += " and one more line"
+		default:
+			where += fmt.Sprintf(" and %d more lines", rm.Others)
+		}
+		if series {
+			return fmt.Sprintf("%s adds %s, and it is taken out at %s, yet they stay: the work that keeps each one ends without reaching a removal; remove it on every way that work ends (in a finally), with the same function", at, name, where)
+		}
+		return fmt.Sprintf("%s adds %s, and it is taken out at %s: if these should be gone, the work that keeps each one ended without reaching a removal; remove it on every way that work ends (in a finally), with the same function", at, name, where)
+	}
+	if !series {
+		return fmt.Sprintf("%s adds %s and nothing removes it: if they should not all stay, call %s.%s('%s', %s) %s (the same function, not a new .bind())%s",
+			at, name, recv, off, event, args, when, alt)
+	}
+	return fmt.Sprintf("%s adds %s and nothing removes it: call %s.%s('%s', %s) %s (the same function, not a new .bind())%s",
+		at, name, recv, off, event, args, when, alt)
 }
 
 // maxHintEvents: how many of the emitter's other events a hint names.

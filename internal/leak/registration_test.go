@@ -230,8 +230,10 @@ func TestListenerFix(t *testing.T) {
 		{"bus.addListener(\"tick\", this.onTick.bind(this));", "tick", "call bus.off('tick', onDone)"},
 		{"feed.on('price', onPrice);", "price", "app.js:7 adds onPrice and nothing removes it: call feed.off('price', onPrice) when its work is done"},
 		{"  this.source.prependListener(`data`, this.handle)", "data", "call this.source.off('data', this.handle)"},
+		// eventemitter3's context goes to off() too.
+		{"bus.on('rates:updated', quote.reprice, quote);", "rates:updated", "adds quote.reprice and nothing removes it: call bus.off('rates:updated', quote.reprice, quote)"},
 	} {
-		got := listenerFix(&Statement{Script: "/srv/app.js", Line: 7, Text: c.text}, c.event)
+		got := listenerFix(&Statement{Script: "/srv/app.js", Line: 7, Text: c.text}, c.event, nil, textSources{}, true)
 		if !strings.Contains(got, c.want) {
 			t.Errorf("%s: %q, want %q in it", c.text, got, c.want)
 		}
@@ -241,11 +243,40 @@ func TestListenerFix(t *testing.T) {
 		{"feed.on(EVENT, onPrice);", "price"},          // not a literal: unsure
 		{"feed.subscribe('price', onPrice);", "price"}, // not an emitter's verb
 	} {
-		if got := listenerFix(&Statement{Script: "/srv/app.js", Line: 7, Text: c.text}, c.event); got != "" {
+		if got := listenerFix(&Statement{Script: "/srv/app.js", Line: 7, Text: c.text}, c.event, nil, textSources{}, true); got != "" {
 			t.Errorf("%s (%s): %q, want none", c.text, c.event, got)
 		}
 	}
-	if got := listenerFix(&Statement{Script: "/srv/node_modules/ws/lib/x.js", Line: 7, Text: "feed.on('price', onPrice);"}, "price"); got != "" {
+	if got := listenerFix(&Statement{Script: "/srv/node_modules/ws/lib/x.js", Line: 7, Text: "feed.on('price', onPrice);"}, "price", nil, textSources{}, true); got != "" {
 		t.Errorf("a package's call: %q", got)
+	}
+	// process events fire when it ends: once() is no fix; an AbortSignal's
+	// listener goes with a per-call signal.
+	if got := listenerFix(&Statement{Script: "/srv/app.js", Line: 7, Text: "process.on('exit', flushOnExit);"}, "exit", nil, textSources{}, true); strings.Contains(got, "once(") ||
+		!strings.Contains(got, "call process.off('exit', flushOnExit)") || !strings.Contains(got, "one listener at startup") {
+		t.Errorf("exit: %q", got)
+	}
+	if got := listenerFix(&Statement{Script: "/srv/app.js", Line: 7, Text: "shutdownSignal.addEventListener('abort', () => ctx.cancel());"}, "abort", nil, textSources{}, true); !strings.Contains(got, "call shutdownSignal.removeEventListener('abort', onDone) when the call ends, or add it with { signal } of a per-call AbortController") {
+		t.Errorf("abort: %q", got)
+	}
+	// Where the program does remove it, that is said, not "nothing
+	// removes it"; and one snapshot cannot tell they should be gone.
+	src := textSources{"/srv/pub.js": `function publish(msg) {
+  const onAck = (id) => { if (id === msg.id) done(); };
+  this.link.on('ack', onAck);
+  const timer = setTimeout(() => {
+    this.link.off('ack', onAck);
+  }, 5000);
+}
+`}
+	st := &Statement{Script: "/srv/pub.js", Line: 3, Text: "this.link.on('ack', onAck);"}
+	if got := listenerFix(st, "ack", []string{"/srv/pub.js"}, src, true); !strings.HasPrefix(got, "pub.js:3 adds onAck, and it is taken out at pub.js:5 (in publish()), yet they stay: the work that keeps each one ends without reaching a removal") {
+		t.Errorf("removed elsewhere: %q", got)
+	}
+	if got := listenerFix(st, "ack", []string{"/srv/pub.js"}, src, false); !strings.Contains(got, "taken out at pub.js:5 (in publish()): if these should be gone") {
+		t.Errorf("removed elsewhere, one snapshot: %q", got)
+	}
+	if got := listenerFix(&Statement{Script: "/srv/app.js", Line: 7, Text: "feed.on('price', onPrice);"}, "price", nil, textSources{}, false); !strings.Contains(got, "nothing removes it: if they should not all stay, call feed.off") {
+		t.Errorf("one snapshot: %q", got)
 	}
 }

@@ -400,17 +400,31 @@ func (x *explainer) slotName(v uint32) string {
 		}
 		return false
 	}
+	// A module's exports (module.exports = new EventEmitter()) are known
+	// by the variable the program keeps them in (bus), if any.
+	generic := func(name string) bool { return name == "exports" || name == "default" }
+	fallback := ""
 	if p := x.path(v); len(p) >= 2 && named(p[len(p)-1].Edge) {
-		return g.S.EdgeName(p[len(p)-1].Edge)
+		name := g.S.EdgeName(p[len(p)-1].Edge)
+		if !generic(name) {
+			return name
+		}
+		fallback = name
 	}
 	for r, e := range g.Retainers(v) {
 		// A name from inside its own structure (a timer list's
 		// Timeouts point back at it) is not how the program holds it.
 		if named(e) && !dominates(g, v, r) {
-			return g.S.EdgeName(e)
+			name := g.S.EdgeName(e)
+			if !generic(name) {
+				return name
+			}
+			if fallback == "" {
+				fallback = name
+			}
 		}
 	}
-	return ""
+	return fallback
 }
 
 // runtimeState: the entries are node's own objects (loaded modules, its

@@ -480,6 +480,12 @@ func registersPattern(class string) *regexp.Regexp {
 // findStatement looks for re in the scripts own, then in the other scripts
 // of their folders.
 func findStatement(re *regexp.Regexp, own []string, src Sources) *Statement {
+	return findStatementWhere(re, own, src, nil)
+}
+
+// findStatementWhere is findStatement taking only the lines keep accepts
+// (script, 1-based line); nil keeps all.
+func findStatementWhere(re *regexp.Regexp, own []string, src Sources, keep func(script string, line int) bool) *Statement {
 	if re == nil {
 		return nil
 	}
@@ -495,6 +501,9 @@ func findStatement(re *regexp.Regexp, own []string, src Sources) *Statement {
 			}
 		}
 		matchLines(re, fresh, src, func(sc string, lines [][]byte, i int, loc []int) {
+			if keep != nil && !keep(sc, i+1) {
+				return
+			}
 			n++
 			if first == nil {
 				first = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}

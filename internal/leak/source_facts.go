@@ -81,7 +81,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// disposal method exists, which may not clear it at all.
 		*f.hint = disposerHintRe.ReplaceAllString(*f.hint, "")
 	} else {
-		*f.hint = calledDisposer(*f.hint, f.scripts, src)
+		*f.hint = calledDisposerBut(*f.hint, f.scripts, src, *f.added)
 	}
 	if f.pattern == PatternEventListener && f.listenerPackage != "" && added == nil {
 		// A library's object that adds its own listener to a shared
@@ -105,7 +105,8 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		}
 		if fresh, on = freshRemoval("", event, f.scripts, src); fresh != "" {
 			*f.hint = spliceListenerFix(*f.hint, fresh)
-		} else if fix := listenerFix(*f.added, event); fix != "" && strings.Contains(*f.hint, removeEachAdvice) {
+		} else if fix := listenerFix(*f.added, event, f.scripts, src, removal); fix != "" &&
+			(strings.Contains(*f.hint, removeEachAdvice) || strings.Contains(*f.hint, removeTargetAdvice)) {
 			// The program's own call says how to remove what it adds.
 			*f.hint = spliceListenerFix(*f.hint, fix)
 		}
@@ -163,6 +164,11 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			// Elsewhere in the program: keep it. A library's
 			// location gives way to the program's function that calls.
 			continue
+		}
+		if f.pattern == PatternEventListener && programLocation(l) {
+			// The listener itself (a method handed to on()) is the
+			// code that keeps them; added at says where it is added.
+			break
 		}
 		if fn := enclosingFunction(st, src); fn != nil && (l == nil || l.Line < fn.Line || l.Line > st.Line) {
 			*f.loc = fn
