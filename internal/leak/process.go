@@ -22,6 +22,7 @@ type idSet struct {
 	maxID     uint32
 	keys      []uint64 // id<<32 | fingerprint, sorted; sampled ids only
 	userRoots []uint32 // ids of the global objects
+	rootNames []string // and their names
 	argv      string   // node's process.argv, NUL-separated; "" when not found
 }
 
@@ -55,6 +56,10 @@ func newIDSet(g *heapgraph.Graph) idSet {
 	}
 	slices.Sort(set.keys)
 	set.userRoots = userRootIDs(g)
+	for _, id := range set.userRoots {
+		v, _ := g.NodeByID(id)
+		set.rootNames = append(set.rootNames, g.Name(v))
+	}
 	set.argv = processArgv(g)
 	return set
 }
@@ -120,8 +125,14 @@ func (s *idSet) sameProcess(g *heapgraph.Graph, baseName, name string) error {
 	if len(s.userRoots) > 0 {
 		roots := userRootIDs(g)
 		common := false
-		for _, a := range s.userRoots {
+		for i, a := range s.userRoots {
 			if slices.Contains(roots, a) {
+				common = true
+			}
+			// A snapshot taken with the inspector's exposeInternals
+			// hangs the global object elsewhere: the same object under
+			// the same id will do (the objects sampled below decide).
+			if v, ok := g.NodeByID(a); ok && g.Name(v) == s.rootNames[i] {
 				common = true
 			}
 		}

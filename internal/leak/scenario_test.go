@@ -599,3 +599,54 @@ func TestRequestKeys(t *testing.T) {
 		}
 	}
 }
+
+// A snapshot taken with the inspector's exposeInternals hangs the global
+// object elsewhere than the root's children; one taken in the same session
+// without it still compares with it (found by a parity hunt).
+func TestSameSessionWithInternals(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "internals.js")
+	if err := os.WriteFile(prog, []byte(`'use strict';
+const fs = require('fs');
+const { Session } = require('inspector');
+const s = new Session();
+s.connect();
+const kept = [];
+function take(file, exposeInternals, then) {
+  const fd = fs.openSync(file, 'w');
+  const chunk = (m) => fs.writeSync(fd, m.params.chunk);
+  s.on('HeapProfiler.addHeapSnapshotChunk', chunk);
+  s.post('HeapProfiler.takeHeapSnapshot', { exposeInternals }, (err) => {
+    s.off('HeapProfiler.addHeapSnapshotChunk', chunk);
+    fs.closeSync(fd);
+    if (err) throw err;
+    then();
+  });
+}
+take(process.argv[2], false, () => {
+  for (let i = 0; i < 500; i++) kept.push({ i, text: 'x'.repeat(100) + i });
+  take(process.argv[3], true, () => s.disconnect());
+});
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, b := filepath.Join(dir, "plain.heapsnapshot"), filepath.Join(dir, "internals.heapsnapshot")
+	if out, err := exec.Command(nodetest.Path(t), prog, a, b).CombinedOutput(); err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	ga, err := loadGraph(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gb, err := loadGraph(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := Diff(ga, gb, "plain", "internals")
+	if err != nil {
+		t.Fatalf("one session, one snapshot with internals: %v", err)
+	}
+	if len(d.Rows) == 0 {
+		t.Error("no rows")
+	}
+}
