@@ -6,6 +6,7 @@
 package leak
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strings"
@@ -84,6 +85,10 @@ func calledDisposerBut(hint string, own []string, src Sources, added *Statement)
 	if m == nil || src == nil {
 		return hint
 	}
+	if releasesNothing(m[2], own, src) {
+		// Its body only sets state: calling it lets nothing go.
+		return strings.Replace(hint, m[0], "", 1)
+	}
 	var keep func(string, int) bool
 	if added != nil {
 		at := scriptKey(added.Script)
@@ -111,4 +116,36 @@ func scriptKey(script string) string {
 		return p
 	}
 	return script
+}
+
+// undoRe is a call that lets something go: a listener removed, a timer
+// cleared, an entry deleted, a resource closed, or another disposal method.
+var undoRe = regexp.MustCompile(`\b(?:remove\w*|off|un\w+|clear\w*|delete|abort|close|destroy|dispose|stop|shutdown|terminate|disconnect|detach\w*|release\w*|cleanup|teardown|end)\s*\(`)
+
+// releasesNothing reports whether the program defines method (the first
+// definition in its scripts, a class method's head) with a body that calls
+// nothing that lets anything go (cancel(reason) { this.status =
+// 'cancelled'; }): advising to call it would not free the objects.
+func releasesNothing(method string, own []string, src Sources) bool {
+	head := regexp.MustCompile(`^\s*(?:async\s+)?` + regexp.QuoteMeta(method) + `\s*\([^()]*\)\s*\{`)
+	st := findStatement(head, own, src)
+	if st == nil || !programScript(st.Script) {
+		return false
+	}
+	b, ok := src.Read(st.Script)
+	if !ok {
+		return false
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	if st.Line > len(lines) {
+		return false
+	}
+	body := lines[st.Line-1 : bodyEnd(lines, st.Line)]
+	body[0] = body[0][bytes.IndexByte(body[0], '{'):] // not the head's own name
+	for _, l := range body {
+		if undoRe.Match(l) {
+			return false
+		}
+	}
+	return true
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -410,6 +411,12 @@ func listenerFix(st *Statement, event string, own []string, src Sources, series 
 	q := "['\"`]"
 	removes := regexp.MustCompile(`\.\s*(?:off|removeListener|removeEventListener)\s*\(\s*` + q + regexp.QuoteMeta(event) + q + `\s*,\s*(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(last) + `\s*[,)]`)
 	if rm := findStatement(removes, append([]string{st.Script}, own...), src); rm != nil {
+		if series {
+			if f := failureOnly(removes, append([]string{st.Script}, own...), src); f != "" {
+				return fmt.Sprintf("%s adds %s, and it is taken out only on a timeout or an error (%s), yet they stay: take it out also where the work succeeds (in %s itself, once it has handled what it waited for), with %s.%s('%s', %s)",
+					at, name, f, last, recv, off, event, args)
+			}
+		}
 		where := fmt.Sprintf("%s:%d", filepath.Base(rm.Script), rm.Line)
 		if fn := enclosingFunction(rm, src); fn != nil && fn.Function != "" && fn.Function != "(anonymous)" {
 			where += " (in " + fn.Function + "())"
@@ -422,9 +429,9 @@ func listenerFix(st *Statement, event string, own []string, src Sources, series 
 			where += fmt.Sprintf(" and %d more lines", rm.Others)
 		}
 		if series {
-			return fmt.Sprintf("%s adds %s, and it is taken out at %s, yet they stay: the work that keeps each one ends without reaching a removal; remove it on every way that work ends (in a finally), with the same function", at, name, where)
+			return fmt.Sprintf("%s adds %s, and it is taken out at %s, yet they stay: the work that keeps each one ends without reaching a removal; remove it on every way that work ends (success, failure, timeout), with the same function", at, name, where)
 		}
-		return fmt.Sprintf("%s adds %s, and it is taken out at %s: if these should be gone, the work that keeps each one ended without reaching a removal; remove it on every way that work ends (in a finally), with the same function", at, name, where)
+		return fmt.Sprintf("%s adds %s, and it is taken out at %s: if these should be gone, the work that keeps each one ended without reaching a removal; remove it on every way that work ends (success, failure, timeout), with the same function", at, name, where)
 	}
 	if !series {
 		return fmt.Sprintf("%s adds %s and nothing removes it: if they should not all stay, call %s.%s('%s', %s) %s (the same function, not a new .bind())%s",
@@ -501,3 +508,34 @@ func listenerAddedAt(h *Holder, loc *Location, own []string, src Sources) *State
 // listenerCallLines is how far above an inline listener the call that
 // adds it may start.
 const listenerCallLines = 3
+
+// failurePathRe: a line that handles a failure or a timeout.
+var failurePathRe = regexp.MustCompile(`\bcatch\b|setTimeout\s*\(|[Tt]imeout\b|['"]error['"]|\breject\s*\(|\bon[A-Z]?[Ee]rror\b|\bfail`)
+
+// failureOnly lists the lines matching removes (in scripts, else in the
+// scripts beside them) when every one of them is on a failure path (the
+// line or one of the three above it handles an error or a timeout);
+// "" when one is not, or there are none.
+func failureOnly(removes *regexp.Regexp, scripts []string, src Sources) string {
+	var at []string
+	all := true
+	scripts = slices.Compact(slices.Sorted(slices.Values(scripts)))
+	look := func(scripts []string) {
+		matchLines(removes, scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
+			failure := false
+			for j := max(i-3, 0); j <= i; j++ {
+				failure = failure || failurePathRe.Match(lines[j])
+			}
+			all = all && failure
+			at = append(at, fmt.Sprintf("%s:%d", filepath.Base(sc), i+1))
+		})
+	}
+	look(scripts)
+	if len(at) == 0 {
+		look(siblingsOf(scripts, src))
+	}
+	if len(at) == 0 || !all {
+		return ""
+	}
+	return strings.Join(at, ", ")
+}

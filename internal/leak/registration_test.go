@@ -270,7 +270,19 @@ func TestListenerFix(t *testing.T) {
 }
 `}
 	st := &Statement{Script: "/srv/pub.js", Line: 3, Text: "this.link.on('ack', onAck);"}
-	if got := listenerFix(st, "ack", []string{"/srv/pub.js"}, src, true); !strings.HasPrefix(got, "pub.js:3 adds onAck, and it is taken out at pub.js:5 (in publish()), yet they stay: the work that keeps each one ends without reaching a removal") {
+	// Only the timeout takes it out: the success path is the one to fix.
+	if got := listenerFix(st, "ack", []string{"/srv/pub.js"}, src, true); got != "pub.js:3 adds onAck, and it is taken out only on a timeout or an error (pub.js:5), yet they stay: take it out also where the work succeeds (in onAck itself, once it has handled what it waited for), with this.link.off('ack', onAck)" {
+		t.Errorf("removed on a timeout only: %q", got)
+	}
+	done := textSources{"/srv/pub.js": `function publish(msg) {
+  const onAck = (id) => { if (id === msg.id) done(); };
+  this.link.on('ack', onAck);
+  this.finish = () => {
+    this.link.off('ack', onAck);
+  };
+}
+`}
+	if got := listenerFix(st, "ack", []string{"/srv/pub.js"}, done, true); !strings.HasPrefix(got, "pub.js:3 adds onAck, and it is taken out at pub.js:5 (in finish()), yet they stay: the work that keeps each one ends without reaching a removal") {
 		t.Errorf("removed elsewhere: %q", got)
 	}
 	if got := listenerFix(st, "ack", []string{"/srv/pub.js"}, src, false); !strings.Contains(got, "taken out at pub.js:5 (in publish()): if these should be gone") {

@@ -392,6 +392,29 @@ func TestCalledDisposer(t *testing.T) {
 	if got := calledDisposer(hint, []string{"/b/other.js"}, src); got != hint {
 		t.Errorf("not called, hint changed: %q", got)
 	}
+	// A method that only sets state lets nothing go: no advice to call it.
+	// One that clears or removes something keeps it.
+	job := "listeners pile up" + disposerHint("JobContext", "cancel")
+	states := textSources{"/c/job.js": `class JobContext {
+  cancel(reason) {
+    if (this.status === 'running') {
+      this.status = 'cancelled';
+    }
+  }
+}
+`, "/d/job.js": `class JobContext {
+  cancel(reason) {
+    this.status = 'cancelled';
+    clearTimeout(this.timer);
+  }
+}
+`}
+	if got := calledDisposer(job, []string{"/c/job.js"}, states); got != "listeners pile up" {
+		t.Errorf("cancel() that only sets state: %q", got)
+	}
+	if got := calledDisposer(job, []string{"/d/job.js"}, states); got != job {
+		t.Errorf("cancel() that clears a timer: %q", got)
+	}
 }
 
 // TestProgramCall: a library's own push fills its collection; the line to
