@@ -48,7 +48,18 @@ func (g *Graph) esmExport(p Path, m int) (k int, name string, ok bool) {
 		s.NodeNameString(p[m+2].Node) != "system / Cell" || s.EdgeName(p[m+3].Edge) != "value" {
 		return 0, "", false
 	}
-	for table, e := range g.Retainers(p[m+2].Node) {
+	if name, ok := g.CellName(p[m+2].Node); ok {
+		return m + 3, name, true
+	}
+	return 0, "", false
+}
+
+// CellName is the name of an ES module's variable kept in cell (a
+// "system / Cell"): a module keeps its exports in a hash table of (name,
+// Cell) pairs, so it is that table's entry just before the cell.
+func (g *Graph) CellName(cell uint32) (string, bool) {
+	s := g.S
+	for table, e := range g.Retainers(cell) {
 		if !s.EdgeHasStringName(e) {
 			continue
 		}
@@ -57,10 +68,10 @@ func (g *Graph) esmExport(p Path, m int) (k int, name string, ok bool) {
 			continue
 		}
 		if key, found := g.EdgeNamed(table, strconv.Itoa(i-1)); found && int(s.NodeType[key]) == s.NodeTypeIndex.String {
-			return m + 3, s.NodeNameString(key), true
+			return s.NodeNameString(key), true
 		}
 	}
-	return 0, "", false
+	return "", false
 }
 
 // timersStart finds, at or after step from, the step of p that is node's

@@ -22,7 +22,7 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 	eventsOf := x.eventsOwner
 	v := raw[k].node
 	if em, ok := eventsOf(v); ok {
-		h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em), Name: emitterName(raw, k-1, em)}
+		h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em), Name: x.emitterName(raw, k-1, em)}
 		if raw[k+1].edgeType == "property" {
 			h.Event = raw[k+1].edgeName
 			h.Listeners = x.listenerCount(raw[k+1].node)
@@ -40,7 +40,7 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 	// An array of listeners under _events.<event>.
 	if k > 0 && s.NodeNameString(v) == "Array" {
 		if em, ok := eventsOf(raw[k-1].node); ok {
-			h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em), Name: emitterName(raw, k-2, em)}
+			h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em), Name: x.emitterName(raw, k-2, em)}
 			if raw[k].edgeType == "property" {
 				h.Event = raw[k].edgeName
 				h.Listeners = x.listenerCount(v)
@@ -69,16 +69,25 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 }
 
 // emitterName is the variable or property the path reaches emitter em by
-// (eventBus), when raw[j] is em; "" otherwise.
-func emitterName(raw []rawStep, j int, em uint32) string {
+// (eventBus; an ES module's variable through its cell), when raw[j] is
+// em; "" otherwise.
+func (x *explainer) emitterName(raw []rawStep, j int, em uint32) string {
 	if j < 0 || raw[j].node != em {
 		return ""
 	}
+	name := raw[j].edgeName
 	switch raw[j].edgeType {
 	case "property", "context", "shortcut":
-		if identRe.MatchString(raw[j].edgeName) {
-			return raw[j].edgeName
+	case "internal":
+		if name != "value" || j < 1 || x.g.S.NodeNameString(raw[j-1].node) != "system / Cell" {
+			return ""
 		}
+		name, _ = x.g.CellName(raw[j-1].node)
+	default:
+		return ""
+	}
+	if identRe.MatchString(name) {
+		return name
 	}
 	return ""
 }

@@ -650,3 +650,15 @@ take(process.argv[2], false, () => {
 		t.Error("no rows")
 	}
 }
+
+// An emitter exported by an ES module is kept in the module's cell: it is
+// named by the variable all the same.
+func TestESMEmitterName(t *testing.T) {
+	_, top := seriesTop(t, "esm-listener")
+	if top.Pattern != PatternEventListener || top.Class != "FeedSession" || top.Holder == nil || top.Holder.Name != "hub" || top.Holder.Event != "news" {
+		t.Fatalf("top %s %s, holder %+v: want FeedSession's listeners on the hub's 'news'", top.Pattern, top.Class, top.Holder)
+	}
+	if top.AddedAt == nil || filepath.Base(top.AddedAt.Script) != "esm-hub.mjs" || !strings.Contains(top.Hint, "hub.off('news', ") {
+		t.Errorf("added at %+v, hint %q", top.AddedAt, top.Hint)
+	}
+}
