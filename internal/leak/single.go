@@ -203,6 +203,9 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		sourceFacts{holder: s.Holder, class: s.Class, path: s.RetainerPath, scripts: s.scripts, pattern: s.Pattern,
 			keyed: s.keyed, registered: s.registered, held: s.held, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage,
 			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint, relabel: &s.Pattern, files: ex.programFiles}.fill(opts.Sources, false)
+		// One snapshot shows them held, not piling up (a fixed set
+		// registered at startup looks the same).
+		s.Hint = strings.Replace(s.Hint, " pile up ", " are held ", 1)
 		if in := sus[i].Inside; in != nil {
 			h := &Holder{Kind: in.Kind, Name: in.Property}
 			if in.Property == "" && s.Holder != nil {
