@@ -1,0 +1,168 @@
+// The program's own statements for listener suspects: the call that adds
+// the listeners for their event, and the fix said with it (off() with the
+// same function, where the program takes it out already, or only on its
+// failure paths).
+
+package leak
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// listenerAddedAt is the program's statement that adds the listeners for
+// h's event (emitter.on('response', …)): the one that starts on the
+// listener's own line or just above it when the listener is written in
+// the call (an arrow), else the first in the program's scripts.
+func listenerAddedAt(h *Holder, loc *Location, own []string, src Sources) *Statement {
+	if src == nil || h == nil || h.Kind != "listeners" || h.Event == "" || strings.HasPrefix(h.Event, "<symbol") || strings.HasPrefix(h.Event, "Symbol(") {
+		return nil
+	}
+	q := "['\"`]"
+	re := regexp.MustCompile(`\.\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener)\s*\(\s*` + q + regexp.QuoteMeta(h.Event) + q + `\s*,`)
+	if programLocation(loc) {
+		var near *Statement
+		n := 0
+		matchLines(re, []string{loc.Script}, src, func(sc string, lines [][]byte, i int, at []int) {
+			n++
+			// A multi-line call starts a few lines above its arrow.
+			if line := i + 1; line <= loc.Line && line >= loc.Line-listenerCallLines {
+				near = &Statement{Script: sc, Line: line, Column: at[0] + 1, Text: clipLine(lines[i])}
+			}
+		})
+		if near != nil {
+			near.Others = n - 1
+			return near
+		}
+	}
+	return findStatement(re, own, src)
+}
+
+// listenerCallLines is how far above an inline listener the call that
+// adds it may start.
+const listenerCallLines = 3
+
+// failurePathRe: a line that handles a failure or a timeout.
+var failurePathRe = regexp.MustCompile(`\bcatch\b|setTimeout\s*\(|[Tt]imeout\b|['"]error['"]|\breject\s*\(|\bon[A-Z]?[Ee]rror\b|\bfail`)
+
+// failureOnly lists the lines matching removes (in scripts, else in the
+// scripts beside them) when every one of them is on a failure path (the
+// line or one of the three above it handles an error or a timeout);
+// "" when one is not, or there are none.
+func failureOnly(removes *regexp.Regexp, scripts []string, src Sources) string {
+	var at []string
+	all := true
+	scripts = slices.Compact(slices.Sorted(slices.Values(scripts)))
+	look := func(scripts []string) {
+		matchLines(removes, scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
+			failure := false
+			for j := max(i-3, 0); j <= i; j++ {
+				failure = failure || failurePathRe.Match(lines[j])
+			}
+			all = all && failure
+			at = append(at, fmt.Sprintf("%s:%d", filepath.Base(sc), i+1))
+		})
+	}
+	look(scripts)
+	if len(at) == 0 {
+		look(siblingsOf(scripts, src))
+	}
+	if len(at) == 0 || !all {
+		return ""
+	}
+	return strings.Join(at, ", ")
+}
+
+// listenerAddRe takes apart a program's call that adds a listener: the
+// emitter, the verb, the event and what follows (the listener).
+var listenerAddRe = regexp.MustCompile("([\\w$.]+?)\\s*\\.\\s*(on|addListener|prependListener|addEventListener)\\s*\\(\\s*['\"`]([^'\"`]+)['\"`]\\s*,\\s*(.*)$")
+
+// freshListenerRe: a listener made in the call itself (an arrow, a
+// function expression, a .bind()).
+var freshListenerRe = regexp.MustCompile(`^` + freshFunc)
+
+// namedListenerRe: a listener passed by name (onQuote, this.onData), and
+// what follows it in the call (eventemitter3's context: on(ev, fn, this)).
+var namedListenerRe = regexp.MustCompile(`^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*(,\s*[\w$.]+\s*)?\)`)
+
+// processEvents fire once, when the process ends (or never): once() does
+// not take their listeners out sooner.
+var processEvents = map[string]bool{"exit": true, "beforeExit": true, "SIGINT": true, "SIGTERM": true, "uncaughtException": true, "unhandledRejection": true}
+
+// listenerFix is the fix for listeners of event that the program adds at
+// st, in its own words: remove them with the same function (which an
+// arrow or a .bind() made in the call cannot give), or, when the program
+// does remove them somewhere, on every way the work ends; "" when st is
+// not such a call. series: the listeners were seen to grow (else it is
+// one snapshot, and whether they should all stay is not known).
+func listenerFix(st *Statement, event string, own []string, src Sources, series bool) string {
+	if st == nil || !programScript(st.Script) {
+		return ""
+	}
+	m := listenerAddRe.FindStringSubmatch(st.Text)
+	if m == nil || m[3] != event {
+		return ""
+	}
+	recv, verb, listener := m[1], m[2], strings.TrimSpace(m[4])
+	at := fmt.Sprintf("%s:%d", filepath.Base(st.Script), st.Line)
+	off, when := "off", "when its work is done"
+	alt := fmt.Sprintf(", or add it with %s.once('%s', …) if it should fire once", recv, event)
+	if verb == "addEventListener" {
+		off, alt = "removeEventListener", ", or add it with { once: true } if it should run once"
+		if event == "abort" {
+			// 'abort' fires once at most: a per-call signal takes the
+			// listener out when the call ends.
+			when, alt = "when the call ends", ", or add it with { signal } of a per-call AbortController that you abort when the call ends"
+		}
+	}
+	if recv == "process" || processEvents[event] {
+		alt = ", or add one listener at startup that works through a Set of what is pending"
+	}
+	if freshListenerRe.MatchString(listener) {
+		return fmt.Sprintf("%s adds a listener made in the call, which nothing can remove later: keep it (const onDone = …) and call %s.%s('%s', onDone) %s%s",
+			at, recv, off, event, when, alt)
+	}
+	n := namedListenerRe.FindStringSubmatch(listener)
+	if n == nil {
+		return ""
+	}
+	name, args := n[1], n[1]
+	if n[2] != "" {
+		args += ", " + strings.TrimSpace(strings.TrimPrefix(n[2], ",")) // the same context
+	}
+	last := name[strings.LastIndexByte(name, '.')+1:]
+	q := "['\"`]"
+	removes := regexp.MustCompile(`\.\s*(?:off|removeListener|removeEventListener)\s*\(\s*` + q + regexp.QuoteMeta(event) + q + `\s*,\s*(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(last) + `\s*[,)]`)
+	if rm := findStatement(removes, append([]string{st.Script}, own...), src); rm != nil {
+		if series {
+			if f := failureOnly(removes, append([]string{st.Script}, own...), src); f != "" {
+				return fmt.Sprintf("%s adds %s, and it is taken out only on a timeout or an error (%s), yet they stay: take it out also where the work succeeds (in %s itself, once it has handled what it waited for), with %s.%s('%s', %s)",
+					at, name, f, last, recv, off, event, args)
+			}
+		}
+		where := fmt.Sprintf("%s:%d", filepath.Base(rm.Script), rm.Line)
+		if fn := enclosingFunction(rm, src); fn != nil && fn.Function != "" && fn.Function != "(anonymous)" {
+			where += " (in " + fn.Function + "())"
+		}
+		switch rm.Others {
+		case 0:
+		case 1:
+			where += " and one more line"
+		default:
+			where += fmt.Sprintf(" and %d more lines", rm.Others)
+		}
+		if series {
+			return fmt.Sprintf("%s adds %s, and it is taken out at %s, yet they stay: the work that keeps each one ends without reaching a removal; remove it on every way that work ends (success, failure, timeout), with the same function", at, name, where)
+		}
+		return fmt.Sprintf("%s adds %s, and it is taken out at %s: if these should be gone, the work that keeps each one ended without reaching a removal; remove it on every way that work ends (success, failure, timeout), with the same function", at, name, where)
+	}
+	if !series {
+		return fmt.Sprintf("%s adds %s and nothing removes it: if they should not all stay, call %s.%s('%s', %s) %s (the same function, not a new .bind())%s",
+			at, name, recv, off, event, args, when, alt)
+	}
+	return fmt.Sprintf("%s adds %s and nothing removes it: call %s.%s('%s', %s) %s (the same function, not a new .bind())%s",
+		at, name, recv, off, event, args, when, alt)
+}
