@@ -73,14 +73,18 @@ const undoAdvice = "check what it fails to undo (removeListener with the very fu
 // fails to undo is (a listener removed with a new .bind(), which is
 // another function; a collection it does not delete from).
 func calledDisposer(hint string, own []string, src Sources) string {
-	return calledDisposerBut(hint, own, src, nil)
+	return calledDisposerBut(hint, own, src, nil, nil)
 }
 
+// disposerClauseRe is the disposal advice in a hint, told or rewritten by
+// calledDisposer (to the end of the hint, where it always is).
+var disposerClauseRe = regexp.MustCompile(`; \S+ has an? [\w$]+\(\) method[:, ].*$`)
+
 // calledDisposerBut is calledDisposer not counting a call on the line of
-// added, the statement that adds them: a listener written there that
-// calls the method (addEventListener('abort', () => ctx.cancel())) runs
-// only when its event fires, which is the point.
-func calledDisposerBut(hint string, own []string, src Sources, added *Statement) string {
+// added, the statement that adds them, or in the listener at loc: a
+// listener that calls the method (addEventListener('abort', () =>
+// ctx.cancel())) runs only when its event fires, which is the point.
+func calledDisposerBut(hint string, own []string, src Sources, added *Statement, loc *Location) string {
 	m := disposerHintRe.FindStringSubmatch(hint)
 	if m == nil || src == nil {
 		return hint
@@ -89,10 +93,30 @@ func calledDisposerBut(hint string, own []string, src Sources, added *Statement)
 		// Its body only sets state: calling it lets nothing go.
 		return strings.Replace(hint, m[0], "", 1)
 	}
-	var keep func(string, int) bool
+	type span struct {
+		script      string
+		first, last int
+	}
+	var skip []span
 	if added != nil {
-		at := scriptKey(added.Script)
-		keep = func(sc string, line int) bool { return line != added.Line || scriptKey(sc) != at }
+		skip = append(skip, span{scriptKey(added.Script), added.Line, added.Line})
+	}
+	if loc != nil && loc.Line > 0 {
+		last := loc.Line
+		if b, ok := src.Read(loc.Script); ok {
+			if lines := bytes.Split(b, []byte("\n")); loc.Line <= len(lines) {
+				last = max(last, bodyEnd(lines, loc.Line)-1)
+			}
+		}
+		skip = append(skip, span{scriptKey(loc.Script), loc.Line, last})
+	}
+	keep := func(sc string, line int) bool {
+		for _, k := range skip {
+			if scriptKey(sc) == k.script && line >= k.first && line <= k.last {
+				return false
+			}
+		}
+		return true
 	}
 	st := findStatementWhere(regexp.MustCompile(`\.\s*`+regexp.QuoteMeta(m[2])+`\s*\(`), own, src, keep)
 	if st == nil {

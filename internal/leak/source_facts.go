@@ -81,7 +81,11 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// disposal method exists, which may not clear it at all.
 		*f.hint = disposerHintRe.ReplaceAllString(*f.hint, "")
 	} else {
-		*f.hint = calledDisposerBut(*f.hint, f.scripts, src, *f.added)
+		var listener *Location // its calls run only when its event fires
+		if f.pattern == PatternEventListener {
+			listener = *f.loc
+		}
+		*f.hint = calledDisposerBut(*f.hint, f.scripts, src, *f.added, listener)
 	}
 	if f.pattern == PatternEventListener && f.listenerPackage != "" && added == nil {
 		// A library's object that adds its own listener to a shared
@@ -107,8 +111,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint = spliceListenerFix(*f.hint, fresh)
 		} else if fix := listenerFix(*f.added, event, f.scripts, src, removal); fix != "" &&
 			(strings.Contains(*f.hint, removeEachAdvice) || strings.Contains(*f.hint, removeTargetAdvice)) {
-			// The program's own call says how to remove what it adds.
-			*f.hint = spliceListenerFix(*f.hint, fix)
+			// The program's own call says how to remove what it adds;
+			// a disposal method of the objects is beside that point.
+			*f.hint = disposerClauseRe.ReplaceAllString(spliceListenerFix(*f.hint, fix), "")
 		}
 	case l != nil && programCallback(l):
 		if fresh, on = freshRemoval(l.Function, "", f.scripts, src); fresh != "" {
@@ -213,6 +218,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		rh := removalHint(st, f.scripts, f.allFiles(), src, removal)
 		if u := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
 			rh = u
+		} else if e, call := cleanupExit(added, st, f.scripts, src); e != nil {
+			// The way out that skips it is where to add it.
+			rh = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1)
 		}
 		if strings.Contains(*f.hint, boundAdvice) {
 			*f.hint = strings.Replace(*f.hint, boundAdvice, rh+", or bound it", 1)

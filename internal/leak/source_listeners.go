@@ -154,6 +154,14 @@ func listenerFix(st *Statement, event string, own []string, src Sources, series 
 		default:
 			where += fmt.Sprintf(" and %d more lines", rm.Others)
 		}
+		stay := "yet they stay: "
+		if !series {
+			stay = "if these should be gone: "
+		}
+		if e, call := cleanupExit(st, rm, own, src); e != nil {
+			// The way out that skips it says where to add it.
+			return fmt.Sprintf("%s adds %s, and it is taken out at %s, %s%s", at, name, where, stay, exitText(e, call))
+		}
 		if series {
 			return fmt.Sprintf("%s adds %s, and it is taken out at %s, yet they stay: the work that keeps each one ends without reaching a removal; remove it on every way that work ends (success, failure, timeout), with the same function", at, name, where)
 		}

@@ -76,10 +76,14 @@ func removalHint(st *Statement, scripts, files []string, src Sources, grew bool)
 	if !grew {
 		// (One snapshot: the hint around it says "if it should not keep
 		// them all".)
-		return fmt.Sprintf("entries leave it at %s: check that every path gets there (an error path, an early return or a callback that never comes skips it)", where)
+		return fmt.Sprintf("entries leave it at %s: %s", where, everyPathAdvice)
 	}
-	return fmt.Sprintf("entries leave it at %s, which the entries that stay never reached: check that every path gets there (an error path, an early return or a callback that never comes skips it)", where)
+	return fmt.Sprintf("entries leave it at %s, which the entries that stay never reached: %s", where, everyPathAdvice)
 }
+
+// everyPathAdvice ends a removal hint, unless the way out that skips the
+// removal is found (cleanupExit).
+const everyPathAdvice = "check that every path gets there (an error path, an early return or a callback that never comes skips it)"
 
 // maxCallers is how many call sites of a removing function are named.
 const maxCallers = 3

@@ -759,3 +759,22 @@ func TestRemovalCallers(t *testing.T) {
 		t.Errorf("without all scripts: %q", h)
 	}
 }
+
+// A listener that calls the disposal method runs when its event fires:
+// that call is not the program disposing of its objects.
+func TestDisposerCalledInListener(t *testing.T) {
+	hint := "listeners pile up" + disposerHint("TranscodeTask", "abort")
+	src := textSources{"/s/uploads.js": `function handleUpload(ctx, task) {
+  const onShutdown = () => task.abort(ctx.shutdown.reason);
+  ctx.shutdown.addEventListener('abort', onShutdown);
+}
+`}
+	added := &Statement{Script: "/s/uploads.js", Line: 3, Text: "ctx.shutdown.addEventListener('abort', onShutdown);"}
+	loc := &Location{Function: "onShutdown", Script: "/s/uploads.js", Line: 2, Column: 22}
+	if got := calledDisposerBut(hint, []string{"/s/uploads.js"}, src, added, loc); got != hint {
+		t.Errorf("the listener's own call counted: %q", got)
+	}
+	if got := calledDisposerBut(hint, []string{"/s/uploads.js"}, src, added, nil); !strings.Contains(got, "the program calls it") {
+		t.Errorf("without the listener, its call counts: %q", got)
+	}
+}

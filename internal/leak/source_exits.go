@@ -1,0 +1,252 @@
+// Cleanup that exists but one way out of the work skips: the function
+// that begins the work (adds the listener, sets the entry, starts the
+// session) has a return, a throw or a catch after that, on which the
+// cleanup (the off(), the delete, the end() call) is never reached.
+
+package leak
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// exitRe is a statement that leaves the function: return or throw.
+var exitRe = regexp.MustCompile(`(?:^|[\s{;)])(?:return|throw)\b`)
+
+// catchRe is the head of a catch block.
+var catchRe = regexp.MustCompile(`\bcatch\s*(?:\(|\{)`)
+
+// tryRe is the head of a try block.
+var tryRe = regexp.MustCompile(`\btry\s*\{`)
+
+// finallyRe is the head of a finally block.
+var finallyRe = regexp.MustCompile(`\bfinally\s*\{`)
+
+// nestedFuncRe is a line that opens a function of its own: an exit in its
+// body leaves that function, not the one being read.
+var nestedFuncRe = regexp.MustCompile(`=>\s*\{?\s*$|\bfunction\b[^(]*\([^)]*\)\s*\{\s*$`)
+
+// Exit is a way out of the work that skips its cleanup.
+type exit struct {
+	at   *Statement
+	kind string // "returns", "throws", "catches an error"
+}
+
+// skippedExit is the first way out of the function that contains begin,
+// after begin, on which no call matching cleanup runs: a return or throw
+// with no cleanup before it on its path, or a catch block without one.
+// nil when a finally block does the cleanup, when the function never calls
+// it (the cleanup is elsewhere: nothing to tell here), or when every exit
+// is covered.
+func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
+	if begin == nil || cleanup == nil || src == nil {
+		return nil
+	}
+	b, ok := src.Read(begin.Script)
+	if !ok {
+		return nil
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	if begin.Line < 1 || begin.Line > len(lines) {
+		return nil
+	}
+	// The innermost function around begin: its head and where it ends.
+	head := -1
+	depth := indentOf(lines[begin.Line-1])
+	for i := begin.Line - 2; i >= 0 && i >= begin.Line-1-maxFunctionLines; i-- {
+		l := lines[i]
+		if len(bytes.TrimSpace(l)) == 0 || indentOf(l) >= depth {
+			continue
+		}
+		depth = indentOf(l)
+		if nestedFuncRe.Match(l) || functionHeadRe.Match(l) {
+			head = i
+			break
+		}
+	}
+	if head < 0 {
+		return nil
+	}
+	end := bodyEnd(lines, head+1) // exclusive, 0-based
+	from := begin.Line            // the line after begin, 0-based
+	if from >= end {
+		return nil
+	}
+	calls := false
+	for i := from; i < end; i++ {
+		if cleanup.Match(lines[i]) && !commentBefore(lines[i], 0) {
+			calls = true
+		}
+	}
+	if !calls {
+		return nil
+	}
+	// A try whose finally cleans up covers every way out of its block.
+	inFinally := make([]bool, end)
+	for t := from; t < end; t++ {
+		if !tryRe.Match(lines[t]) {
+			continue
+		}
+		indent := indentOf(lines[t])
+		for k := bodyEnd(lines, t+1); k < end && indentOf(lines[k]) == indent && bytes.HasPrefix(bytes.TrimSpace(lines[k]), []byte("}")); k = bodyEnd(lines, k+1) {
+			if !finallyRe.Match(lines[k]) {
+				continue // a catch: on to what follows it
+			}
+			fin := bodyEnd(lines, k+1)
+			cleans := false
+			for j := k + 1; j < fin; j++ {
+				cleans = cleans || cleanup.Match(lines[j])
+			}
+			if cleans {
+				for j := t; j < fin && j < end; j++ {
+					inFinally[j] = true
+				}
+			}
+			break
+		}
+	}
+	blank := func(i int) bool { return len(bytes.TrimSpace(lines[i])) == 0 }
+	// inNested: line i is in the body of a function opened after from.
+	inNested := func(i int) bool {
+		d := indentOf(lines[i])
+		for k := i - 1; k >= from; k-- {
+			if blank(k) || indentOf(lines[k]) >= d {
+				continue
+			}
+			d = indentOf(lines[k])
+			if nestedFuncRe.Match(lines[k]) {
+				return true
+			}
+		}
+		return false
+	}
+	// covered: a cleanup call on i's path before it, in a block that is
+	// still open at i (not in a branch closed before it).
+	covered := func(i int) bool {
+		for j := i; j >= from; j-- {
+			if !cleanup.Match(lines[j]) {
+				continue
+			}
+			open := true
+			for k := j + 1; k <= i; k++ {
+				if !blank(k) && indentOf(lines[k]) < indentOf(lines[j]) {
+					open = false
+					break
+				}
+			}
+			if open {
+				return true
+			}
+		}
+		return false
+	}
+	for i := from; i < end; i++ {
+		l := lines[i]
+		if blank(i) || commentBefore(l, 0) || inNested(i) || inFinally[i] {
+			continue
+		}
+		if catchRe.Match(l) {
+			blockEnd := bodyEnd(lines, i+1)
+			has := false
+			for j := i + 1; j < blockEnd; j++ {
+				has = has || cleanup.Match(lines[j])
+			}
+			if !has && !covered(i) {
+				return &exit{at: &Statement{Script: begin.Script, Line: i + 1, Text: clipLine(l)}, kind: "catches an error"}
+			}
+			continue
+		}
+		if m := exitRe.FindIndex(l); m != nil && !commentBefore(l, m[0]) && !covered(i) {
+			kind := "returns"
+			if bytes.Contains(l[m[0]:m[1]], []byte("throw")) {
+				kind = "throws"
+			}
+			if i == end-1 || (i+1 < end && blank(i+1) && i+2 >= end) {
+				continue // the function's last statement: its normal end
+			}
+			return &exit{at: &Statement{Script: begin.Script, Line: i + 1, Text: clipLine(l)}, kind: kind}
+		}
+	}
+	return nil
+}
+
+// exitText says where the work leaves without its cleanup, cleanup being
+// what to call ("detach()", "this.link.off('ack', onAck)").
+func exitText(e *exit, cleanup string) string {
+	return fmt.Sprintf("%s:%d %s without %s (%s): call it there too, or once in a finally", filepath.Base(e.at.Script), e.at.Line, e.kind, cleanup, e.at.Text)
+}
+
+// cleanupExit finds the way out that skips the cleanup rm of what add
+// adds: in the function that adds, when rm is in it too; else in the
+// program's functions that call the adding function (attach(), start())
+// and, further on, the one that cleans up (detach(), end()). It also says
+// what to call there. nil when none is found.
+func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) {
+	if add == nil || rm == nil || src == nil {
+		return nil, ""
+	}
+	addFn, rmFn := enclosingFunction(add, src), enclosingFunction(rm, src)
+	if addFn != nil && rmFn != nil && addFn.Script == rmFn.Script && addFn.Line == rmFn.Line || addFn == nil && rmFn == nil && add.Script == rm.Script {
+		call := rm.Text
+		if i := bytes.IndexByte([]byte(call), '('); i > 0 {
+			call = call[:i+1]
+		}
+		cleanup := regexp.MustCompile(regexp.QuoteMeta(trimLeadingSpace(call)))
+		if e := skippedExit(add, cleanup, src); e != nil {
+			return e, trimCall(rm.Text)
+		}
+		return nil, ""
+	}
+	if addFn == nil || rmFn == nil || !identRe.MatchString(addFn.Function) || !identRe.MatchString(rmFn.Function) ||
+		addFn.Function == "constructor" || rmFn.Function == "constructor" {
+		return nil, ""
+	}
+	scripts := programScripts(append([]string{add.Script}, own...), src)
+	callOf := func(name string) *regexp.Regexp {
+		return regexp.MustCompile(`(?:^|[^\w$.]|\.\s*)` + regexp.QuoteMeta(name) + `\s*\(`)
+	}
+	// The cleanup, and the functions that call it in its own script
+	// (complete() and fail() both call release()).
+	names := []string{rmFn.Function}
+	matchLines(callOf(rmFn.Function), []string{rm.Script}, src, func(sc string, lines [][]byte, i int, _ []int) {
+		if functionHeadRe.Match(lines[i]) {
+			return
+		}
+		if fn := functionAbove(sc, lines, i+1); fn != nil && identRe.MatchString(fn.Function) && fn.Function != "constructor" &&
+			fn.Function != addFn.Function && !slices.Contains(names, fn.Function) {
+			names = append(names, fn.Function)
+		}
+	})
+	alt := make([]string, len(names))
+	for i, n := range names {
+		alt[i] = regexp.QuoteMeta(n)
+	}
+	ends := regexp.MustCompile(`(?:^|[^\w$.]|\.\s*)(?:` + strings.Join(alt, "|") + `)\s*\(`)
+	var found *exit
+	matchLines(callOf(addFn.Function), scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
+		if found != nil || functionHeadRe.Match(lines[i]) {
+			return // (its own definition)
+		}
+		found = skippedExit(&Statement{Script: sc, Line: i + 1}, ends, src)
+	})
+	// "release()", or "complete(), fail() or release()".
+	what := names[0] + "()"
+	if len(names) > 1 {
+		calls := make([]string, len(names))
+		for i, n := range names[1:] {
+			calls[i] = n + "()"
+		}
+		calls[len(names)-1] = names[0] + "()"
+		what = strings.Join(calls[:len(calls)-1], ", ") + " or " + calls[len(calls)-1]
+	}
+	return found, what
+}
+
+func trimLeadingSpace(s string) string { return string(bytes.TrimSpace([]byte(s))) }
+
+// trimCall is a statement as a call to name in a hint: no semicolon.
+func trimCall(s string) string { return string(bytes.TrimRight(bytes.TrimSpace([]byte(s)), ";")) }

@@ -1,0 +1,120 @@
+package leak
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The way out of the work that skips a cleanup the program has: an early
+// return before the try whose finally cleans up, a catch without it, a
+// retry's return; not an exit a finally covers, one in a nested callback,
+// or the function's own last statement.
+func TestSkippedExit(t *testing.T) {
+	src := textSources{
+		"/s/session.js": `class Session {
+  attach(bus) {
+    this.bus = bus;
+    bus.on('price', this.onPrice);
+  }
+  detach() {
+    this.bus.off('price', this.onPrice);
+  }
+}
+`,
+		"/s/service.js": `async function quote(req, bus) {
+  const session = new Session(req);
+  session.attach(bus);
+  const ok = await check(req);
+  if (!ok) {
+    log('rejected');
+    return { status: 'rejected' };
+  }
+  try {
+    const price = await load(req);
+    if (!price) return { status: 'none' };
+    return { status: 'ok', price };
+  } finally {
+    session.detach();
+  }
+}
+`,
+		"/s/covered.js": `async function quote2(req, bus) {
+  const session = new Session(req);
+  session.attach(bus);
+  try {
+    if (!req.ok) return null;
+    items.forEach((x) => {
+      if (!x) return;
+    });
+    return await load(req);
+  } finally {
+    session.detach();
+  }
+}
+`,
+		"/s/upload.js": `async function handle(ctx, task) {
+  const onStop = () => task.abort();
+  ctx.signal.addEventListener('abort', onStop);
+  try {
+    await task.run();
+    ctx.signal.removeEventListener('abort', onStop);
+  } catch (err) {
+    log(err);
+  }
+}
+`,
+		"/s/tracker.js": `class Tracker {
+  track(job) {
+    this.jobs.set(job.id, job);
+  }
+  complete(id) {
+    this.release(id);
+  }
+  fail(id) {
+    this.release(id);
+  }
+  release(id) {
+    this.jobs.delete(id);
+  }
+}
+`,
+		"/s/worker.js": `class Worker {
+  async process(job) {
+    this.tracker.track(job);
+    try {
+      await run(job);
+      this.tracker.complete(job.id);
+    } catch (err) {
+      if (err.transient) {
+        this.queue.push(job);
+        return;
+      }
+      this.tracker.fail(job.id);
+    }
+  }
+}
+`,
+	}
+	add := &Statement{Script: "/s/session.js", Line: 4, Text: "bus.on('price', this.onPrice);"}
+	rm := &Statement{Script: "/s/session.js", Line: 7, Text: "this.bus.off('price', this.onPrice);"}
+	e, call := cleanupExit(add, rm, []string{"/s/session.js"}, src)
+	if e == nil || e.at.Script != "/s/service.js" || e.at.Line != 7 || e.kind != "returns" || call != "detach()" {
+		t.Errorf("early return before the try: %+v %q, want service.js:7 returns, detach()", e, call)
+	}
+	if e := skippedExit(&Statement{Script: "/s/covered.js", Line: 3}, regexp.MustCompile(`\.detach\(`), src); e != nil {
+		t.Errorf("every exit is in the try its finally covers, or in a callback: %+v", e.at)
+	}
+	add = &Statement{Script: "/s/upload.js", Line: 3, Text: "ctx.signal.addEventListener('abort', onStop);"}
+	rm = &Statement{Script: "/s/upload.js", Line: 6, Text: "    ctx.signal.removeEventListener('abort', onStop);"}
+	if e, call := cleanupExit(add, rm, nil, src); e == nil || e.at.Line != 7 || e.kind != "catches an error" || call != "ctx.signal.removeEventListener('abort', onStop)" {
+		t.Errorf("catch without the removal: %+v %q", e, call)
+	} else if got := exitText(e, call); !strings.HasPrefix(got, "upload.js:7 catches an error without ctx.signal.removeEventListener('abort', onStop)") {
+		t.Errorf("text %q", got)
+	}
+	add = &Statement{Script: "/s/tracker.js", Line: 3, Text: "this.jobs.set(job.id, job);"}
+	rm = &Statement{Script: "/s/tracker.js", Line: 12, Text: "this.jobs.delete(id);"}
+	if e, call := cleanupExit(add, rm, []string{"/s/tracker.js"}, src); e == nil || e.at.Script != "/s/worker.js" || e.at.Line != 10 || call != "complete(), fail() or release()" {
+		t.Errorf("a retry's return: %+v %q", e, call)
+	}
+}
