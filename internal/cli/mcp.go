@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/leakhound/leakhound/internal/mcpserver"
 )
@@ -45,17 +44,10 @@ func runMCP(ctx context.Context, env *Env, args []string) error {
 		return BadInput(err)
 	}
 	in, out := env.Stdin, env.Stdout
-	err = srv.Run(ctx, &mcp.IOTransport{Reader: nopCloser{in}, Writer: nopWriteCloser{out}})
+	err = srv.Run(ctx, mcpserver.Stdio(in, out))
 	if err == nil || errors.Is(err, io.EOF) || errors.Is(err, context.Canceled) {
 		return nil
 	}
 	return err
 }
 
-type nopCloser struct{ io.Reader }
-
-func (nopCloser) Close() error { return nil }
-
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }
