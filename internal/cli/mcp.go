@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 
-
 	"github.com/leakhound/leakhound/internal/mcpserver"
 )
 
@@ -50,4 +49,3 @@ func runMCP(ctx context.Context, env *Env, args []string) error {
 	}
 	return err
 }
-
