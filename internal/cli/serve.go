@@ -17,6 +17,7 @@ import (
 	"github.com/leakhound/leakhound/internal/gctrace"
 	"github.com/leakhound/leakhound/internal/heapgraph"
 	"github.com/leakhound/leakhound/internal/leak"
+	"github.com/leakhound/leakhound/internal/metrics"
 	"github.com/leakhound/leakhound/internal/roots"
 	"github.com/leakhound/leakhound/internal/ui"
 	"github.com/leakhound/leakhound/internal/web"
@@ -41,7 +42,7 @@ func serve(ctx context.Context, env *Env, args []string, ready func(url string))
 	c := commands["serve"]
 	fs := NewFlags(env, c)
 	addIndexFlags(fs, env)
-	addr := fs.String("addr", "127.0.0.1:0", "listen on `HOST:PORT` (port 0: a free one); a host other than loopback is reachable by others, without authentication")
+	addr := fs.String("addr", "127.0.0.1:0", "listen on `HOST:PORT` (port 0: a free one; a bare PORT or :PORT binds 127.0.0.1); a host other than loopback is reachable by others, without authentication")
 	open := fs.Bool("open", false, "open the page in the default browser")
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
 	top := fs.Int("top", 10, "show at most N leak suspects (a series) or accumulation points (one snapshot)")
@@ -99,12 +100,18 @@ func serve(ctx context.Context, env *Env, args []string, ready func(url string))
 		return serveGCLog(ctx, env, files[0], *quiet, obs)
 	}
 
-	ln, err := net.Listen("tcp", *addr)
+	// A bare port or :PORT binds loopback, as watch's --metrics-addr does:
+	// the heap is the program's secrets.
+	listen, err := metrics.ListenAddr(*addr)
 	if err != nil {
-		return BadInputf("--addr %s: %v", *addr, err)
+		return BadInputf("--addr %s: not an address (want PORT, :PORT or HOST:PORT)", *addr)
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return listenError("--addr", *addr, err)
 	}
 	defer ln.Close()
-	host, _, _ := net.SplitHostPort(*addr)
+	host, _, _ := net.SplitHostPort(listen)
 	srv := web.New(cfg)
 	srv.SetAddr(ln.Addr().String(), host)
 	url := "http://" + ln.Addr().String() + "/"

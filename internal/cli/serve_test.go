@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,5 +25,27 @@ func TestServeBadInput(t *testing.T) {
 		if code != ExitBadInput || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.HasPrefix(errs, "leakhound: ") {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and one line", args, code, errs)
 		}
+	}
+}
+
+// serve's --addr takes what watch's --metrics-addr takes: a bare port or
+// :PORT binds loopback (the heap holds the program's secrets); a port in
+// use is the environment's failure (exit 3).
+func TestServeAddr(t *testing.T) {
+	url := startServe(t, caseStudySnap, "--quiet", "--addr", ":0")
+	if !strings.HasPrefix(url, "http://127.0.0.1:") {
+		t.Errorf(":0 served at %s, want loopback", url)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	code, _, stderr := runCmd("serve", "--quiet", "--addr", ln.Addr().String(), caseStudySnap)
+	if code != ExitEnv || !strings.Contains(stderr, "already in use") {
+		t.Errorf("port in use: exit %d, %q", code, stderr)
+	}
+	if code, _, _ := runCmd("serve", "--quiet", "--addr", "127.0.0.1:http-x", caseStudySnap); code != ExitBadInput {
+		t.Errorf("bad address: exit %d", code)
 	}
 }

@@ -237,7 +237,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 		srv, err := m.Serve(*metricsAddr)
 		if err != nil {
 			first.Close()
-			return metricsAddrError(*metricsAddr, err)
+			return listenError("--metrics-addr", *metricsAddr, err)
 		}
 		defer srv.Close()
 		if !*quiet && !*asJSON {
@@ -328,22 +328,22 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// metricsAddrError words a failure to listen at --metrics-addr: a port in
-// use or a privileged port is the environment (exit 3), an address that is
-// not this machine's is the user's (exit 2).
-func metricsAddrError(addr string, err error) error {
+// listenError words a failure to listen at flag's addr: a port in use or
+// a privileged port is the environment (exit 3), an address that is not
+// this machine's is the user's (exit 2).
+func listenError(flag, addr string, err error) error {
 	var dns *net.DNSError
 	switch {
 	case errors.Is(err, syscall.EADDRINUSE):
-		return fmt.Errorf("--metrics-addr %s: the port is already in use (another watch? pick another port)", addr)
+		return fmt.Errorf("%s %s: the port is already in use (another leakhound? pick another port)", flag, addr)
 	case errors.Is(err, syscall.EACCES):
-		return fmt.Errorf("--metrics-addr %s: permission denied (ports below 1024 need privileges)", addr)
+		return fmt.Errorf("%s %s: permission denied (ports below 1024 need privileges)", flag, addr)
 	case errors.As(err, &dns):
-		return BadInputf("--metrics-addr %s: no such host %q", addr, dns.Name)
+		return BadInputf("%s %s: no such host %q", flag, addr, dns.Name)
 	case errors.Is(err, syscall.EADDRNOTAVAIL):
-		return BadInputf("--metrics-addr %s: that address is not one of this machine's", addr)
+		return BadInputf("%s %s: that address is not one of this machine's", flag, addr)
 	}
-	return fmt.Errorf("--metrics-addr %s: cannot listen there (%v)", addr, err)
+	return fmt.Errorf("%s %s: cannot listen there (%v)", flag, addr, err)
 }
 
 // reconnector returns how to reach the target again after the connection

@@ -66,7 +66,7 @@ func runWatchMany(ctx context.Context, env *Env, base watch.Config, o manyOption
 		m = metrics.NewMulti()
 		srv, err := m.Serve(o.metricsAddr)
 		if err != nil {
-			return metricsAddrError(o.metricsAddr, err)
+			return listenError("--metrics-addr", o.metricsAddr, err)
 		}
 		defer srv.Close()
 		if !o.quiet && !o.asJSON {

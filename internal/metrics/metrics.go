@@ -213,19 +213,20 @@ func (m *Metrics) Action(trigger, action string) {
 // Reconnect counts a reconnection.
 func (m *Metrics) Reconnect() { m.f.restarts.WithLabelValues(m.lv...).Inc() }
 
-// ListenAddr normalises a --metrics-addr value: a bare port or ":port"
-// binds loopback, because metrics reveal a service's internals; a host,
-// including 0.0.0.0, is used as given (the user asked for it).
+// ListenAddr normalises a listening address (watch's --metrics-addr,
+// serve's --addr): a bare port or ":port" binds loopback, because what is
+// served reveals a service's internals; a host, including 0.0.0.0, is used
+// as given (the user asked for it).
 func ListenAddr(addr string) (string, error) {
 	if addr == "" {
-		return "", errors.New("empty metrics address")
+		return "", errors.New("empty address")
 	}
 	if _, err := fmt.Sscanf(addr, "%d", new(int)); err == nil && !containsColon(addr) {
 		addr = ":" + addr
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return "", fmt.Errorf("bad metrics address %q: %v", addr, err)
+		return "", fmt.Errorf("bad address %q: %v", addr, err)
 	}
 	if host == "" {
 		host = "127.0.0.1"
