@@ -37,7 +37,7 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	tee := fs.Bool("tee", false, "pass every input line through to stdout unchanged as it arrives; the report then goes to stderr")
 	quiet := fs.Bool("quiet", false, "no progress bar or running status")
 	every := fs.Duration("every", 0, "while reading, print a one-line running status to stderr this often (e.g. 10s; 0 = never)")
-	failOnLeak := fs.Bool("fail-on-leak", false, "exit 1 when the verdict is probable-leak, or inconclusive (too few major GCs) with the post-GC heap doubling at every step")
+	failOnLeak := fs.Bool("fail-on-leak", false, "exit 1 when the verdict is probable-leak, when the process ran out of heap, or when the post-GC heap doubled at every step over too few major GCs to be sure (whatever the verdict)")
 	warmup := fs.Duration("warmup", 0, "leave major GCs in each isolate's first `DURATION` (since it started) out of the heap trend")
 	th := gctrace.DefaultThresholds()
 	fs.IntVar(&th.MinMajorGCs, "min-major-gcs", th.MinMajorGCs, "leak: fewest major GCs to fit a trend on")

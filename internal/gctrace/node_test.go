@@ -166,22 +166,35 @@ func TestRealOutOfMemory(t *testing.T) {
 	defer cancel()
 	// No core file from V8's abort(); stderr (the crash report) joins stdout
 	// as it would in a captured service log.
-	cmd := exec.CommandContext(ctx, "sh", "-c", `ulimit -c 0; exec "$0" "$@" 2>&1`, node,
-		"--trace-gc", "--max-old-space-size=16", filepath.Join("..", "..", "testdata", "gctrace", "oom.js"))
-	out, err := cmd.Output()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) {
-		t.Fatalf("node should have died of OOM: %v\n%s", err, out)
-	}
-	s := analyze(t, out)
-	if !s.OutOfMemory || s.Lines.Replayed == 0 || s.Lines.Malformed != 0 || s.GCs == 0 {
-		t.Fatalf("oom %v lines %+v\n%s", s.OutOfMemory, s.Lines, out)
-	}
-	if s.Verdict == Healthy || !strings.Contains(s.VerdictText, "ran out of JavaScript heap") {
-		t.Errorf("verdict %s: %s", s.Verdict, s.VerdictText)
-	}
-	if len(s.Isolates) != 1 || s.Isolates[0].Restart != 0 {
-		t.Errorf("the replayed lines made a new isolate: %+v", s.Isolates)
+	for _, flag := range []string{"--trace-gc", "--trace-gc-nvp"} {
+		cmd := exec.CommandContext(ctx, "sh", "-c", `ulimit -c 0; exec "$0" "$@" 2>&1`, node,
+			flag, "--max-old-space-size=16", filepath.Join("..", "..", "testdata", "gctrace", "oom.js"))
+		out, err := cmd.Output()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			t.Fatalf("%s: node should have died of OOM: %v\n%s", flag, err, out)
+		}
+		s := analyze(t, out)
+		if !s.OutOfMemory || s.GCs == 0 {
+			t.Fatalf("%s: oom %v lines %+v\n%s", flag, s.OutOfMemory, s.Lines, out)
+		}
+		// A CI guard fails a run that died of heap exhaustion, whatever
+		// the trace flag (NVP logs of a fast death hold two major GCs).
+		if !s.LeakLikely() || s.Verdict == Healthy {
+			t.Errorf("%s: verdict %s, fails --fail-on-leak %v: %s", flag, s.Verdict, s.LeakLikely(), s.VerdictText)
+		}
+		if flag != "--trace-gc" {
+			continue
+		}
+		if s.Lines.Replayed == 0 || s.Lines.Malformed != 0 {
+			t.Fatalf("oom %v lines %+v\n%s", s.OutOfMemory, s.Lines, out)
+		}
+		if !strings.Contains(s.VerdictText, "ran out of JavaScript heap") {
+			t.Errorf("verdict %s: %s", s.Verdict, s.VerdictText)
+		}
+		if len(s.Isolates) != 1 || s.Isolates[0].Restart != 0 {
+			t.Errorf("the replayed lines made a new isolate: %+v", s.Isolates)
+		}
 	}
 }
 

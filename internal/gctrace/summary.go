@@ -331,11 +331,11 @@ func rank(v string) int {
 	return 0
 }
 
-// LeakLikely is what --fail-on-leak fails on: a probable leak, or an
-// isolate with too few major GCs to judge whose heap still grew strongly
-// (Trend.StrongGrowth).
+// LeakLikely is what --fail-on-leak fails on: a probable leak, a process
+// that ran out of heap, or an isolate with too few major GCs to judge
+// whose heap still grew strongly (Trend.StrongGrowth).
 func (s *Summary) LeakLikely() bool {
-	if s.Verdict == ProbableLeak {
+	if s.Verdict == ProbableLeak || s.OutOfMemory {
 		return true
 	}
 	for i := range s.Isolates {
@@ -481,6 +481,11 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	// the heap is most of the way to the limit, or V8 already ran out.
 	nearLimit := len(ys) >= 3 && rising && obs.mk.Tau > 0 &&
 		(a.oom || limit > 0 && tr.LimitPct >= th.NearLimitPct)
+	// A heap that rose at every major GC until V8 ran out: two of them
+	// are enough (a fast leak under a small --max-old-space-size).
+	if a.oom && len(ys) >= 2 && rising && tr.RisingSteps == tr.Steps {
+		nearLimit = true
+	}
 	switch {
 	case linear:
 		tr.LeakTest = "linear"
@@ -496,11 +501,15 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	is.PostGCTrend = tr
 	// What the heap did when no leak test could say: named next to any
 	// verdict, so a growing heap is never left out of the report.
-	growth := ""
+	growth, grew := "", ""
 	if tr.Growing {
-		growth = fmt.Sprintf("the post-GC heap grew %.1f → %.1f MB (%+.0f%%) over %d major GC%s in %s, rising at %d of %d steps",
+		grew = fmt.Sprintf("the post-GC heap grew %.1f → %.1f MB (%+.0f%%) over %d major GC%s in %s, rising at %d of %d steps",
 			tr.FirstMB, tr.LastMB, tr.ObservedGrowthPct, iso.majors, plural(int(iso.majors)), fmtDuration(tr.SpanMs), tr.RisingSteps, tr.Steps)
-		if !enough {
+		growth = grew
+		if !enough && tr.StrongGrowth {
+			// (What --fail-on-leak fails on, whatever the verdict.)
+			growth += fmt.Sprintf(", doubling: likely a leak, though too few major GCs to be sure (need %d)", th.MinMajorGCs)
+		} else if !enough {
 			growth += fmt.Sprintf(", too few major GCs to call it a leak (need %d)", th.MinMajorGCs)
 		} else {
 			growth += ", not steadily enough to call it a leak"
@@ -546,8 +555,8 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	case !enough:
 		is.Verdict = Inconclusive
 		if tr.StrongGrowth {
-			is.VerdictText = fmt.Sprintf("inconclusive, likely a leak: %s; run longer (or lower --min-major-gcs) to judge; %.1f%% of time in GC",
-				growth, 100*share)
+			is.VerdictText = fmt.Sprintf("inconclusive, likely a leak: %s, too few major GCs to be sure (need %d); run longer (or lower --min-major-gcs) to judge; %.1f%% of time in GC",
+				grew, th.MinMajorGCs, 100*share)
 		} else if growth != "" {
 			is.VerdictText = fmt.Sprintf("inconclusive: %s; run longer to judge; %.1f%% of time in GC", growth, 100*share)
 		} else {
