@@ -29,7 +29,21 @@ func releaseTarget(env *Env, c *inspector.Conn, tf targetFlags, quiet bool) {
 		}
 		return
 	}
-	closed, err := c.CloseInspector(context.Background(), closeWait)
+	closeInspector(context.Background(), env, c, t, quiet)
+}
+
+// closeInspector closes the inspector we opened in t through c and says
+// so. A program that is ending cannot run the close (it waits for the
+// debugger to leave, and its inspector goes with it): once c is closed
+// and the process is gone, there is nothing to say.
+func closeInspector(ctx context.Context, env *Env, c *inspector.Conn, t *inspector.Target, quiet bool) {
+	closed, err := c.CloseInspector(ctx, closeWait)
+	if err != nil {
+		c.Close()
+		if t.PID > 0 && exits(t.PID, 2*time.Second) {
+			return
+		}
+	}
 	reportClosed(env, t, closed, err, quiet)
 }
 
@@ -65,8 +79,19 @@ func releaseOpened(env *Env, t *inspector.Target, tf targetFlags, quiet bool) {
 		reportClosed(env, t, false, err, quiet)
 		return
 	}
-	closed, err := c.CloseInspector(ctx, closeWait)
-	reportClosed(env, t, closed, err, quiet)
+	closeInspector(ctx, env, c, t, quiet)
+}
+
+// exits reports whether process pid ends within d.
+func exits(pid int, d time.Duration) bool {
+	for end := time.Now().Add(d); ; time.Sleep(50 * time.Millisecond) {
+		if !inspector.ProcessAlive(pid) {
+			return true
+		}
+		if time.Now().After(end) {
+			return false
+		}
+	}
 }
 
 // reportClosed says what became of an inspector we opened. A failure is

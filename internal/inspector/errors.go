@@ -58,5 +58,13 @@ type EvalError struct {
 }
 
 func (e *EvalError) Error() string {
-	return fmt.Sprintf("evaluating %q in the target threw: %s", e.Expr, e.Message)
+	expr := e.Expr
+	if r := []rune(expr); len(r) > maxExprShown {
+		// leakhound's own helpers are long; their start names them.
+		expr = string(r[:maxExprShown]) + "…"
+	}
+	return fmt.Sprintf("evaluating %q in the target threw: %s", expr, e.Message)
 }
+
+// maxExprShown is how much of an evaluated expression an error quotes.
+const maxExprShown = 48

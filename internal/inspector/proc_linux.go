@@ -31,3 +31,14 @@ func processArgs(pid int) string {
 	b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 	return string(b)
 }
+
+// zombie tells whether pid has exited and waits for its parent to reap it
+// (state Z in /proc/PID/stat, after the command name in parentheses).
+func zombie(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	return i >= 0 && i+2 < len(b) && b[i+2] == 'Z'
+}

@@ -10,7 +10,9 @@ import (
 // processAlive tells whether pid exists (ours to signal or not).
 func processAlive(pid int) bool {
 	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
+	// An exited process its parent has not reaped yet still answers: it
+	// is gone all the same.
+	return (err == nil || errors.Is(err, syscall.EPERM)) && !zombie(pid)
 }
 
 // maySignal tells whether we may signal pid (so open its inspector).
