@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -108,8 +109,12 @@ var errHelp = errors.New("help requested")
 // usage to env.Stderr.
 func NewFlags(env *Env, cmd *Command) *flag.FlagSet {
 	fs := flag.NewFlagSet(cmd.Name, flag.ContinueOnError)
-	fs.SetOutput(&flagOutput{stdout: env.Stdout, stderr: env.Stderr})
+	o := &flagOutput{stdout: env.Stdout, stderr: env.Stderr}
+	fs.SetOutput(o)
 	fs.Usage = func() {
+		if !o.help {
+			return // a usage error is one line (ParseFlags)
+		}
 		fmt.Fprintf(fs.Output(), "usage: %s\n\n%s\n\nflags:\n", cmd.Usage, cmd.Summary)
 		printFlags(fs)
 	}
@@ -117,8 +122,8 @@ func NewFlags(env *Env, cmd *Command) *flag.FlagSet {
 }
 
 // flagOutput sends a FlagSet's usage to stdout when the user asked for it
-// (-h, `leakhound help CMD`: it can be paged) and to stderr after a usage
-// error.
+// (-h, `leakhound help CMD`: it can be paged); the flag package's own
+// report of a usage error is dropped, for ParseFlags's one line.
 type flagOutput struct {
 	stdout, stderr io.Writer
 	help           bool
@@ -128,8 +133,12 @@ func (o *flagOutput) Write(p []byte) (int, error) {
 	if o.help {
 		return o.stdout.Write(p)
 	}
-	return o.stderr.Write(p)
+	return len(p), nil
 }
+
+// flagNameRe is a flag as the flag package writes it in an error (-top),
+// to be said as people type it (--top).
+var flagNameRe = regexp.MustCompile(`(^|\s)-([A-Za-z])`)
 
 // printFlags is flag.PrintDefaults without its "(default X)" where the
 // usage text already says what the default means or the default is a
@@ -181,7 +190,7 @@ func ParseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 			if errors.Is(err, flag.ErrHelp) {
 				return nil, &ExitError{Code: ExitOK}
 			}
-			return nil, &ExitError{Code: ExitBadInput}
+			return nil, BadInputf("%s (see `leakhound help %s`)", flagNameRe.ReplaceAllString(err.Error(), "$1--$2"), fs.Name())
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

@@ -49,3 +49,16 @@ func TestServeAddr(t *testing.T) {
 		t.Errorf("bad address: exit %d", code)
 	}
 }
+
+// A usage error is one line on stderr, for every command: what is wrong,
+// the flag as typed, and where the flags are listed; not the whole usage.
+func TestBadFlagIsOneLine(t *testing.T) {
+	for name := range commands {
+		code, out, stderr := runCmd(name, "--no-such-flag")
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		if code != ExitBadInput || len(lines) != 1 || !strings.Contains(stderr, "--no-such-flag") ||
+			!strings.Contains(stderr, "leakhound help "+name) || out != "" {
+			t.Errorf("%s --no-such-flag: exit %d, stdout %q, stderr %q", name, code, out, stderr)
+		}
+	}
+}
