@@ -95,6 +95,22 @@ func TestPackage(t *testing.T) {
 	if o := mustRun(t, proj, "node", "esm-types.mjs"); !strings.Contains(o, "esm ok") {
 		t.Errorf("ESM: %s", o)
 	}
+	// A function that throws leaves no snapshots behind; a bad option is
+	// said before the first call.
+	failures, err := os.ReadFile(filepath.Join("testdata", "failures.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(proj, "failures.js"), failures, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	cmd := exec.Command("node", "failures.js")
+	cmd.Dir, cmd.Env = proj, append(os.Environ(), "TMPDIR="+tmp)
+	if o, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(o), `{"threw":true,"early":true,"left":0}`) {
+		t.Errorf("failures.js: %v\n%s", err, o)
+	}
+	interruptWatch(t, proj)
 
 	// checkRun: the clean test passes, the leaky one fails with leakhound's
 	// report as its message.

@@ -10,7 +10,7 @@ export interface LeakCheckOptions {
   minGrowth?: number | string;
   /** Smallest growth in objects that fails (default: leakhound's). */
   minCount?: number;
-  /** A folder to keep the snapshots in; by default they go to a temporary folder removed unless the check fails. */
+  /** A folder to keep the snapshots in; by default they go to a temporary folder, removed unless a leak is found (also when fn throws or the analysis fails). */
   keep?: string;
   /** Milliseconds the analysis may take (default 300000). */
   timeout?: number;

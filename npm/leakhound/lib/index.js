@@ -29,7 +29,10 @@ function checkOptions(options) {
   if (o.snapshots < 2 || o.snapshots > 20) throw new RangeError(`leakhound: snapshots must be between 2 and 20, got ${o.snapshots}`);
   if (o.iterations < o.snapshots - 1) throw new RangeError(`leakhound: iterations (${o.iterations}) must be at least snapshots - 1 (${o.snapshots - 1})`);
   if (o.minCount !== undefined && !(Number.isInteger(o.minCount) && o.minCount >= 0)) throw new TypeError('leakhound: minCount must be a whole number >= 0');
-  if (o.minGrowth !== undefined && typeof o.minGrowth !== 'number' && typeof o.minGrowth !== 'string') throw new TypeError('leakhound: minGrowth must be a number of bytes or a size such as "1MB"');
+  if (o.minGrowth !== undefined && !(typeof o.minGrowth === 'number' && o.minGrowth >= 0) && !(typeof o.minGrowth === 'string' && sizeRe.test(o.minGrowth.trim()))) {
+    // Said before the calls and snapshots, not after them.
+    throw new TypeError(`leakhound: minGrowth must be a number of bytes or a size such as "1MB" or "512KiB", got ${JSON.stringify(o.minGrowth)}`);
+  }
   return o;
 }
 
@@ -46,13 +49,17 @@ async function calls(fn, n, start) {
   }
 }
 
+// sizeRe is a size the binary's --min-growth takes (1MB, 512KiB, 100000).
+const sizeRe = /^\d+(\.\d+)?\s*(b|k|m|g|kb|mb|gb|ki|mi|gi|kib|mib|gib)?$/i;
+
 function run(bin, args, timeout) {
   return new Promise((resolve, reject) => {
     execFile(bin, args, { timeout, maxBuffer: 256 << 20, env: { ...process.env, NO_COLOR: '1' }, windowsHide: true },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
         if (code === 0 || code === 1) return resolve({ code, stdout, stderr });
-        const why = (stderr || '').trim() || (err && err.message) || 'failed';
+        let why = (stderr || '').trim().replace(/^leakhound: /, '') || (err && err.message) || 'failed';
+        if (err && err.killed) why = `the analysis took longer than the timeout (${timeout} ms); raise the timeout option`;
         reject(new Error(`leakhound: ${why}`));
       });
   });
@@ -103,10 +110,9 @@ async function leakCheck(fn, options) {
     }
     if (failed || o.keep) report.snapshotsDir = dir;
     return report;
-  } catch (e) {
-    failed = true;
-    throw e;
   } finally {
+    // Kept for a leak (the report names them) or when asked; a failure
+    // (fn threw, the analysis failed) leaves nothing behind.
     if (!failed && !o.keep) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
