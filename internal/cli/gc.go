@@ -91,7 +91,23 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 		in = f
 	}
 	raw := &gcCounter{r: in}
-	in, err = gcMaybeGunzip(raw)
+	// Telling gzip apart reads the first bytes, which on a quiet pipe may
+	// take until the first GC: Ctrl-C must not wait for them.
+	type sniffed struct {
+		r   io.Reader
+		err error
+	}
+	sniff := make(chan sniffed, 1)
+	go func() {
+		r, err := gcMaybeGunzip(raw)
+		sniff <- sniffed{r, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case s := <-sniff:
+		in, err = s.r, s.err
+	}
 	if err != nil {
 		if msg := gcGzipDamage(err, raw.n); msg != "" {
 			return BadInputf("%s: %s", name, msg)

@@ -409,3 +409,25 @@ func (w *watchedBuffer) String() string {
 	defer w.mu.Unlock()
 	return w.b.String()
 }
+
+// TestGCInterruptBeforeFirstByte: Ctrl-C on a pipe that has said nothing
+// yet (the first line comes at the first GC) ends at once, exit 130.
+func TestGCInterruptBeforeFirstByte(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	done := make(chan int, 1)
+	go func() {
+		_, _, code := runGCWith(ctx, pr, "--quiet", "-")
+		done <- code
+	}()
+	select {
+	case code := <-done:
+		if code != ExitInterrupted {
+			t.Errorf("exit %d, want 130", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("gc - did not end on Ctrl-C before its first byte")
+	}
+}
