@@ -61,7 +61,7 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	allocStacks := fs.Bool("allocation-stacks", false, "with --snapshot-every: "+allocStacksUsage)
 	keep := fs.Int("keep", 3, "periodic snapshots to keep (older ones are deleted)")
 	snapCount := fs.Int("snapshot-count", 0, "stop after this many periodic snapshots and their analysis (0: no limit)")
-	nearLimit := fs.Int("near-heap-limit", 0, "have node write up to `N` heap snapshots when the target's heap nears its limit (v8.setHeapSnapshotNearHeapLimit, node 18.10+), then collect and analyse them; writing one needs about the heap's size again in memory, so a container with a tight limit may kill the process instead (0: off; a target started with --heapsnapshot-near-heap-limit is followed anyway)")
+	nearLimit := fs.Int("near-heap-limit", 0, "have node write up to `N` heap snapshots when the target's heap nears its limit (v8.setHeapSnapshotNearHeapLimit, node 18.10+), then collect and analyse them; writing one needs about the heap's size again in memory, so a container with a tight limit may kill the process instead, and node raises the heap limit for good once it has written one (0: off; a target started with --heapsnapshot-near-heap-limit is followed anyway)")
 	metricsAddr := fs.String("metrics-addr", "", "serve Prometheus metrics here, e.g. :9464 (a bare port binds 127.0.0.1; give a host to bind elsewhere)")
 	duration := fs.Duration("duration", 0, "stop after this long (0: until Ctrl-C); a snapshot in progress then is finished first")
 	retention := fs.Duration("retention", 30*24*time.Hour, "delete recorded samples, GCs and events older than this when watch starts (0: keep all)")

@@ -91,6 +91,12 @@ func (a *agent) do(ctx context.Context, trigger string, act Action, why string) 
 	case "log":
 		return why, "", nil
 	case "snapshot":
+		if a.nearLimitSnap != "" {
+			// Node lifted the heap limit when it wrote that one: the
+			// heap may now be many times the limit, and so would be a
+			// snapshot of it (and the memory to write it).
+			return "skipped: node already wrote a snapshot near the heap limit, and has raised the limit since (a second snapshot would be of a heap past it)", a.nearLimitSnap, nil
+		}
 		// One snapshot per sample, whatever number of triggers ask.
 		if a.tickSnap != "" {
 			return "heap snapshot saved (the one just taken for this sample)", a.tickSnap, nil

@@ -105,6 +105,10 @@ type agent struct {
 	// oom follows the folder node writes near-heap-limit snapshots to;
 	// nil when none is armed.
 	oom *oomWatch
+	// nearLimitSnap is the snapshot node wrote near the heap limit in
+	// this session ("" before): node then raises the limit for good, and
+	// the threshold actions take no second one of a heap grown past it.
+	nearLimitSnap string
 }
 
 // Run watches until ctx ends (nil error), or the target is gone and
@@ -140,7 +144,7 @@ func Run(ctx context.Context, cfg Config) error {
 		// A target that ran out of memory died, or the session ended
 		// otherwise: collect what node wrote near the heap limit first.
 		a.collectOOM(ctx, true)
-		a.oom = nil
+		a.oom, a.nearLimitSnap = nil, ""
 		if a.stop.Err() != nil || errors.Is(err, errDone) {
 			return nil
 		}

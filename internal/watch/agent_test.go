@@ -709,3 +709,14 @@ func TestBusyTarget(t *testing.T) {
 		t.Errorf("busy %d, errors %d", ev.count("busy", ""), ev.count("error", ""))
 	}
 }
+
+// After node's near-heap-limit snapshot, node has raised the heap limit:
+// a threshold's snapshot action takes no second one of the heap grown
+// past it (a user's QA saw a 390 MiB one, 2.4 GiB resident, follow).
+func TestNoThresholdSnapshotAfterNearLimit(t *testing.T) {
+	a := &agent{nearLimitSnap: "/data/near-heap-limit/Heap.1.heapsnapshot"}
+	detail, path, err := a.do(context.Background(), "critical", Action{Kind: "snapshot"}, "heap used 200 MiB")
+	if err != nil || path != a.nearLimitSnap || !strings.HasPrefix(detail, "skipped: node already wrote a snapshot near the heap limit") {
+		t.Errorf("%q %q %v", detail, path, err)
+	}
+}

@@ -236,6 +236,7 @@ func (a *agent) oomSnapshot(ctx context.Context, f string) {
 	if a.cfg.Metrics != nil {
 		a.cfg.Metrics.Snapshot()
 	}
+	a.nearLimitSnap = path
 	a.record(store.Event{Time: time.Now(), Kind: store.EventSnapshot, Name: "near-heap-limit", Path: path, Value: size})
 	a.emit(Event{Kind: "snapshot", Trigger: "near-heap-limit", Path: path,
 		Message: fmt.Sprintf("node wrote a heap snapshot near the heap limit (%s) %s", ui.Bytes(size), path)})
