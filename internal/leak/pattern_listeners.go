@@ -69,19 +69,21 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 // (eventBus; an ES module's variable through its cell), when raw[j] is
 // em; "" otherwise.
 func (x *explainer) emitterName(raw []rawStep, j int, em uint32) string {
-	if j < 0 || raw[j].node != em {
-		return ""
-	}
-	name := raw[j].edgeName
-	switch raw[j].edgeType {
-	case "property", "context", "shortcut":
-	case "internal":
-		if name != "value" || j < 1 || x.g.S.NodeNameString(raw[j-1].node) != "system / Cell" {
-			return ""
+	name := ""
+	if j >= 0 && raw[j].node == em {
+		switch raw[j].edgeType {
+		case "property", "context", "shortcut":
+			name = raw[j].edgeName
+		case "internal":
+			if raw[j].edgeName == "value" && j >= 1 && x.g.S.NodeNameString(raw[j-1].node) == "system / Cell" {
+				name, _ = x.g.CellName(raw[j-1].node)
+			}
 		}
-		name, _ = x.g.CellName(raw[j-1].node)
-	default:
-		return ""
+	}
+	if !identRe.MatchString(name) {
+		// Reached another way (a context's slot by index): by the name
+		// something keeps it under.
+		name = x.slotName(em)
 	}
 	if identRe.MatchString(name) {
 		return name
@@ -155,7 +157,7 @@ func (x *explainer) listenerArray(v uint32) *Holder {
 		}
 		ev := s.EdgeName(e)
 		return &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em),
-			Event: ev, Listeners: x.listenerCount(v), OtherEvents: x.otherEvents(r, ev)}
+			Event: ev, Listeners: x.listenerCount(v), OtherEvents: x.otherEvents(r, ev), Name: x.emitterName(nil, -1, em)}
 	}
 	return nil
 }
