@@ -168,6 +168,14 @@ var libraryAdds = map[string]string{
 	"rxjs":        "next",
 }
 
+// libraryFieldAdds: where one field of a package's object is added to
+// otherwise than the package's other collections: a Subject's subscribers
+// by subscribe(), its buffer (libraryAdds) by next().
+var libraryFieldAdds = map[string]string{
+	"rxjs.observers":        "subscribe",
+	"rxjs.currentObservers": "subscribe",
+}
+
 var identRe = regexp.MustCompile(`^[A-Za-z_$][\w$]*$`)
 
 // addsPattern is what a statement adding to h's collection looks like, nil
@@ -179,6 +187,9 @@ func addsPattern(h *Holder) *regexp.Regexp {
 	if h.Package != "" && h.moduleScript == "" {
 		// The program adds through the library's object (cache.set).
 		verbs, ok := libraryAdds[h.Package]
+		if field, _ := fieldName(h); libraryFieldAdds[h.Package+"."+field] != "" {
+			verbs, ok = libraryFieldAdds[h.Package+"."+field], true
+		}
 		if !ok || !identRe.MatchString(h.OwnerName) {
 			return nil
 		}

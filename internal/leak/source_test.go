@@ -778,3 +778,15 @@ func TestDisposerCalledInListener(t *testing.T) {
 		t.Errorf("without the listener, its call counts: %q", got)
 	}
 }
+
+// A Subject's subscribers are added by subscribe(), its buffer by next().
+func TestRxjsAddsPattern(t *testing.T) {
+	subs := addsPattern(&Holder{Kind: "Array", Name: "currentObservers", Owner: "Subject", OwnerName: "samples$", Package: "rxjs"})
+	if subs == nil || !subs.MatchString("this.samples$.subscribe({") || subs.MatchString("this.samples$.next(sample);") {
+		t.Errorf("observers: %v", subs)
+	}
+	buf := addsPattern(&Holder{Kind: "Array", Name: "_buffer", Owner: "ReplaySubject", OwnerName: "points$", Package: "rxjs"})
+	if buf == nil || !buf.MatchString("points$.next(p)") {
+		t.Errorf("buffer: %v", buf)
+	}
+}
