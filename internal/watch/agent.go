@@ -254,7 +254,7 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 	start := time.Now()
 	if a.cfg.Store != nil {
 		a.session, err = a.cfg.Store.StartSession(ctx, store.Session{Target: a.name, PID: a.info.PID,
-			Node: a.info.Node, HeapLimit: int64(a.info.HeapLimit), Started: start, Process: a.info.Title, WatchRun: a.cfg.WatchRun})
+			Node: a.info.Node, HeapLimit: int64(a.info.HeapLimit), Started: start, Process: processName(a.info.Title), WatchRun: a.cfg.WatchRun})
 		if err != nil {
 			return fmt.Errorf("recording the session: %w", err)
 		}
@@ -594,4 +594,13 @@ func (a *agent) emit(e Event) {
 	e.Target = a.name
 	e.PID = a.info.PID
 	a.cfg.OnEvent(e)
+}
+
+// processName is a process.title as the history keeps it: node's default
+// is the path it was started by (/opt/node/bin/node), named by its base.
+func processName(title string) string {
+	if i := strings.LastIndexAny(title, `/\`); i >= 0 && i+1 < len(title) {
+		return title[i+1:]
+	}
+	return title
 }

@@ -720,3 +720,11 @@ func TestNoThresholdSnapshotAfterNearLimit(t *testing.T) {
 		t.Errorf("%q %q %v", detail, path, err)
 	}
 }
+
+func TestProcessName(t *testing.T) {
+	for in, want := range map[string]string{"/opt/node/bin/node": "node", `C:\Program Files\nodejs\node.exe`: "node.exe", "api-server": "api-server", "node": "node"} {
+		if got := processName(in); got != want {
+			t.Errorf("processName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
