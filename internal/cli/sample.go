@@ -80,6 +80,13 @@ func runSample(ctx context.Context, env *Env, args []string) error {
 	opts := inspector.SampleOptions{Interval: *interval, IncludeCollected: *all}
 	if !*quiet {
 		fmt.Fprintf(env.Stderr, "sampling %s for %s (Ctrl-C to stop early)\n", c.Target(), *duration)
+		// Sampling covers the main thread: say when workers allocate
+		// apart from it, as watch does.
+		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if ws, err := c.Workers(wctx); err == nil && len(ws) > 0 {
+			fmt.Fprintf(env.Stderr, "note: this process runs %d worker thread(s); sampling covers its main thread only, not what the workers allocate\n", len(ws))
+		}
+		cancel()
 	}
 	start := time.Now()
 	// Ctrl-C ends the sampling, not the command: the profile so far is
