@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"compress/flate"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -90,7 +88,7 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 		}
 		in = f
 	}
-	raw := &gcCounter{r: in}
+	raw := &gctrace.Counter{R: in}
 	// Telling gzip apart reads the first bytes, which on a quiet pipe may
 	// take until the first GC: Ctrl-C must not wait for them.
 	type sniffed struct {
@@ -109,7 +107,7 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 		in, err = s.r, s.err
 	}
 	if err != nil {
-		if msg := gcGzipDamage(err, raw.n); msg != "" {
+		if msg := gctrace.GzipDamage(err, raw.N); msg != "" {
 			return BadInputf("%s: %s", name, msg)
 		}
 		return BadInputf("%s: %v", name, err)
@@ -130,7 +128,7 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	// damage are still worth a report: print it, then exit 2 with one line.
 	damage := ""
 	if rerr != nil {
-		if damage = gcGzipDamage(rerr, raw.n); damage == "" {
+		if damage = gctrace.GzipDamage(rerr, raw.N); damage == "" {
 			return fmt.Errorf("reading %s: %w", name, rerr)
 		}
 	}
@@ -194,32 +192,6 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 		return CheckFailed("")
 	}
 	return nil
-}
-
-// gcCounter counts the bytes read from the file, so that a damaged gzip
-// stream can say where it ends.
-type gcCounter struct {
-	r io.Reader
-	n int64
-}
-
-func (c *gcCounter) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
-// gcGzipDamage words a gzip stream's damage as one line, or returns ""
-// when err is not that.
-func gcGzipDamage(err error, n int64) string {
-	var corrupt flate.CorruptInputError
-	switch {
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Sprintf("the gzip stream is cut off after %s bytes (the file is truncated)", ui.Count(n))
-	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader), errors.As(err, &corrupt):
-		return fmt.Sprintf("the gzip stream is corrupt (%v) within its first %s bytes", err, ui.Count(n))
-	}
-	return ""
 }
 
 // gcMaybeGunzip reads gzip-compressed logs transparently.

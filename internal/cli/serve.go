@@ -222,8 +222,8 @@ func serveGCLog(ctx context.Context, env *Env, path string, quiet bool, obs web.
 	if st, err := f.Stat(); err == nil {
 		size = st.Size()
 	}
-	raw := &gcCounter{r: f}
-	in, err := gcMaybeGunzip(&observedReader{r: raw, n: &raw.n, total: size, obs: obs, label: "reading " + filepath.Base(path)})
+	raw := &gctrace.Counter{R: f}
+	in, err := gcMaybeGunzip(&observedReader{r: raw, n: &raw.N, total: size, obs: obs, label: "reading " + filepath.Base(path)})
 	if err != nil {
 		return nil, BadInputf("%s: %v", path, err)
 	}
@@ -232,7 +232,7 @@ func serveGCLog(ctx context.Context, env *Env, path string, quiet bool, obs web.
 	_, rerr := gcPump(ctx, in, a, prog, false, env, 0, true)
 	prog.Done()
 	if rerr != nil {
-		if d := gcGzipDamage(rerr, raw.n); d != "" {
+		if d := gctrace.GzipDamage(rerr, raw.N); d != "" {
 			return nil, BadInputf("%s: %s", path, d)
 		}
 		return nil, rerr

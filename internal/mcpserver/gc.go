@@ -32,16 +32,29 @@ func (s *Server) addGCTools() {
 			if st, err := f.Stat(); err == nil && st.IsDir() {
 				return nil, fmt.Errorf("%s is a directory, not a GC log", in.File)
 			}
-			r, err := gctrace.MaybeGunzip(f, 256<<10)
+			raw := &gctrace.Counter{R: f}
+			r, err := gctrace.MaybeGunzip(raw, 256<<10)
 			if err != nil {
+				if d := gctrace.GzipDamage(err, raw.N); d != "" {
+					return nil, fmt.Errorf("%s: %s", in.File, d)
+				}
 				return nil, fmt.Errorf("%s: %v", in.File, err)
 			}
 			a := gctrace.NewAnalyzer(gctrace.Options{Thresholds: gctrace.DefaultThresholds(), HeapLimitMB: in.HeapLimitMB})
+			damage := ""
 			if _, err := io.Copy(a, ctxReader{ctx, r}); err != nil {
-				return nil, fmt.Errorf("reading %s: %w", in.File, err)
+				// A damaged gzip stream: the GCs before the damage are
+				// still a report, said to be cut short, as the CLI does.
+				if damage = gctrace.GzipDamage(err, raw.N); damage == "" {
+					return nil, fmt.Errorf("reading %s: %w", in.File, err)
+				}
+			} else {
+				a.Flush()
 			}
-			a.Flush()
 			sum := a.Summary()
+			if damage != "" {
+				sum.Truncated = in.File + ": " + damage
+			}
 			if sum.GCs == 0 {
 				return nil, fmt.Errorf("no V8 GC lines in %s (%d lines read): %s", in.File, sum.Lines.Total, gctrace.NoGCLines)
 			}

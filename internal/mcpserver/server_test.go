@@ -1,6 +1,8 @@
 package mcpserver
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"os"
@@ -276,6 +278,21 @@ func TestAgentGCTrace(t *testing.T) {
 	msg := call(t, cs, "gc_trace", map[string]any{"file": "empty.log"}, nil, true)
 	if !strings.Contains(msg, "no V8 GC lines") {
 		t.Errorf("empty log: %s", msg)
+	}
+	// A gzipped log cut off: the GCs before the cut, said to be cut, as
+	// the CLI says it (not a bare "unexpected EOF").
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(log)
+	zw.Close()
+	os.WriteFile(filepath.Join(dir, "cut.log.gz"), z.Bytes()[:z.Len()*2/3], 0o644)
+	var cut struct {
+		GCs       int64  `json:"gcs"`
+		Truncated string `json:"truncated"`
+	}
+	text = call(t, cs, "gc_trace", map[string]any{"file": "cut.log.gz"}, &cut, false)
+	if cut.GCs == 0 || !strings.Contains(cut.Truncated, "the gzip stream is cut off") {
+		t.Errorf("cut gzip: %.300s", text)
 	}
 }
 
