@@ -111,6 +111,10 @@ func Dial(ctx context.Context, t *Target) (*Conn, error) {
 		done:    make(chan struct{}),
 	}
 	go c.readLoop()
+	if !t.launched && notStarted(ctx, c) {
+		c.Close()
+		return nil, fmt.Errorf("%s: %w", t, ErrNotStarted)
+	}
 	if t.PID > 0 && !t.launched {
 		var pid int
 		raw, err := c.Evaluate(ctx, "process.pid", false)
@@ -127,6 +131,15 @@ func Dial(ctx context.Context, t *Target) (*Conn, error) {
 		}
 	}
 	return c, nil
+}
+
+// notStarted tells a node that waits for a debugger before its program
+// (--inspect-brk): node sets process.pid, argv and the rest while
+// preparing the main script, after that wait, so it reads 0 until then.
+func notStarted(ctx context.Context, c *Conn) bool {
+	raw, err := c.Evaluate(ctx, "typeof process === 'object' && process.release && process.release.name === 'node' && !(process.pid > 0)", false)
+	var waiting bool
+	return err == nil && jsonv2.Unmarshal(raw, &waiting) == nil && waiting
 }
 
 // Target is the target this connection was dialled to.

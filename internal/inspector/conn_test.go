@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/heapprofiler"
 	cdpruntime "github.com/chromedp/cdproto/runtime"
+	"github.com/leakhound/leakhound/internal/nodetest"
 )
 
 // Compile-time check: typed cdproto commands run on a Conn.
@@ -277,5 +278,34 @@ func TestResolveInspectorPortTaken(t *testing.T) {
 	st, err := os.ReadFile("/proc/" + strconv.Itoa(cmd.Process.Pid) + "/stat")
 	if f := strings.Fields(string(st)); err != nil || len(f) < 3 || f[2] == "Z" {
 		t.Errorf("the target died: %q, %v", st, err)
+	}
+}
+
+// A node that waits for a debugger before its program (--inspect-brk) is
+// refused with ErrNotStarted: nothing to watch yet, and a heap snapshot
+// there never finishes (a user's QA saw capture hang on one).
+func TestDialRefusesProgramNotStarted(t *testing.T) {
+	// (Not livetest.Start: the program never runs to say it is ready.)
+	cmd := exec.Command(nodetest.Path(t), "--inspect-brk=127.0.0.1:0", "-e", "setInterval(() => {}, 1000)")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	ctx := context.Background()
+	var tg *Target
+	var err error
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if tg, err = Resolve(ctx, strconv.Itoa(cmd.Process.Pid), ResolveOptions{NoSignal: true}); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err := Dial(ctx, tg); !errors.Is(err, ErrNotStarted) {
+		if c != nil {
+			c.Close()
+		}
+		t.Fatalf("Dial: %v, want ErrNotStarted", err)
 	}
 }

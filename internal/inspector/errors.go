@@ -34,6 +34,10 @@ var (
 	ErrConnLost = errors.New("connection to the target lost")
 	// ErrClosed: the connection was closed by us.
 	ErrClosed = errors.New("inspector connection closed")
+	// ErrNotStarted: node waits for a debugger before running the program
+	// (--inspect-brk, --inspect-wait): there is no program to watch yet,
+	// and a heap snapshot would never finish.
+	ErrNotStarted = errors.New("the target waits for a debugger before running its program (started with --inspect-brk or --inspect-wait); leakhound does not start it: let it run from a debugger (chrome://inspect), or start node with --inspect")
 )
 
 // ProtocolError is an error answer of the target to a CDP command.
