@@ -61,8 +61,11 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	if err := checkOutputPath("html", *htmlPath); err != nil {
 		return err
 	}
-	if *warmup < 0 {
-		return BadInputf("--warmup must not be negative")
+	if *warmup < 0 || *every < 0 {
+		return BadInputf("--warmup and --every must not be negative")
+	}
+	if th.LeakMBPerHour < 0 || th.PressureP95PauseMs <= 0 {
+		return BadInputf("--leak-mb-per-hour must be ≥ 0 and --pressure-pause-ms > 0")
 	}
 	if th.MinMajorGCs < 2 || th.MinR2 < 0 || th.MinR2 > 1 || th.PressureGCShare <= 0 || th.LeakGrowthPct < 0 ||
 		th.MaxTrendP <= 0 || th.MaxTrendP > 1 || *heapLimit < 0 || th.NearLimitPct <= 0 || th.NearLimitPct > 100 {

@@ -61,6 +61,9 @@ func runLeaks(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkLeakFlags(f); err != nil {
+		return err
+	}
 	if len(pos) == 1 {
 		if st, err := os.Stat(pos[0]); err == nil && !st.IsDir() {
 			return singleReport(ctx, env, pos[0], f)

@@ -62,3 +62,21 @@ func TestBadFlagIsOneLine(t *testing.T) {
 		}
 	}
 }
+
+// Negative durations and thresholds are refused in one line, not taken
+// silently (a user's QA found these accepted).
+func TestNegativeFlagValues(t *testing.T) {
+	for _, args := range [][]string{
+		{"gc", "--every", "-1s", "x.log"},
+		{"gc", "--leak-mb-per-hour", "-1", "x.log"},
+		{"gc", "--pressure-pause-ms", "-1", "x.log"},
+		{"leaks", "--min-count", "-4", caseStudySnap},
+		{"watch", "--cooldown", "-1s", "1"},
+		{"watch", "--status", "-1s", "1"},
+	} {
+		code, _, stderr := runCmd(args...)
+		if code != ExitBadInput || !strings.Contains(stderr, "--"+strings.TrimPrefix(args[1], "--")) {
+			t.Errorf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+}

@@ -80,6 +80,9 @@ func runWatch(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *cooldown < 0 || *status < 0 {
+		return BadInputf("--cooldown and --status must not be negative")
+	}
 	var pids []int
 	switch {
 	case *all && len(pos) > 0:
