@@ -14,14 +14,7 @@ import (
 
 // The command speaks MCP on its stdin and stdout.
 func TestMCPCommandStdio(t *testing.T) {
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		code := Main([]string{"mcp", "--root", t.TempDir()}, &Env{Stdin: inR, Stdout: outW, Stderr: io.Discard})
-		outW.Close()
-		done <- code
-	}()
+	inW, outR, done := startMCP(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cs, err := mcp.NewClient(&mcp.Implementation{Name: "test", Version: "1"}, nil).
@@ -60,14 +53,7 @@ func TestMCPCommandUsage(t *testing.T) {
 // that is not JSON, trailing text, a batch, another JSON-RPC version (a
 // user's QA found each ending the session or leaving it deaf).
 func TestMCPCommandSurvivesBadMessages(t *testing.T) {
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		code := Main([]string{"mcp", "--root", t.TempDir()}, &Env{Stdin: inR, Stdout: outW, Stderr: io.Discard})
-		outW.Close()
-		done <- code
-	}()
+	inW, outR, done := startMCP(t)
 	lines := bufio.NewScanner(outR)
 	lines.Buffer(nil, 1<<20)
 	send := func(s string) {
@@ -121,4 +107,18 @@ func TestMCPCommandSurvivesBadMessages(t *testing.T) {
 	case <-time.After(time.Minute):
 		t.Fatal("mcp did not end at the end of its input")
 	}
+}
+
+// startMCP runs `leakhound mcp` on pipes: what the client writes, what it
+// reads, and the exit code once stdin is closed.
+func startMCP(t *testing.T) (*io.PipeWriter, *io.PipeReader, chan int) {
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		code := Main([]string{"mcp", "--root", t.TempDir()}, &Env{Stdin: inR, Stdout: outW, Stderr: io.Discard})
+		outW.Close()
+		done <- code
+	}()
+	return inW, outR, done
 }
