@@ -124,15 +124,8 @@ func runSample(ctx context.Context, env *Env, args []string) error {
 	// maps are beside the scripts on this machine.
 	if sm, ok := leak.LocalSources().(leak.SourceMaps); ok {
 		inspector.MapFrames(p, func(f inspector.Frame) (inspector.Frame, bool) {
-			pos, name, ok := sm.Original(f.URL, int(f.Line), int(f.Column), f.Function)
-			if !ok {
-				return f, false
-			}
-			g := inspector.Frame{Function: f.Function, URL: pos.Script, Line: int64(pos.Line), Column: int64(pos.Column)}
-			if name != "" {
-				g.Function = name
-			}
-			return g, true
+			at, fn, built := leak.Told(sm, leak.Position{Script: f.URL, Line: int(f.Line), Column: int(f.Column)}, f.Function)
+			return inspector.Frame{Function: fn, URL: at.Script, Line: int64(at.Line), Column: int64(at.Column)}, built != nil
 		})
 	}
 	sites, total, samples := inspector.Sites(p)

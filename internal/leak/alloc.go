@@ -105,18 +105,8 @@ func (c *allocCounter) frames(x uint32) []Frame {
 	locs := c.g.TraceFrames(x)
 	out := make([]Frame, len(locs))
 	for i, l := range locs {
-		f := Frame{Function: l.Function, Script: l.Script, Line: l.Line, Column: l.Column, Depth: i}
-		if c.maps != nil {
-			if p, name, ok := c.maps.Original(l.Script, l.Line, l.Column, l.Function); ok {
-				built := Position{Script: f.Script, Line: f.Line, Column: f.Column}
-				f.Script, f.Line, f.Column, f.Built = p.Script, p.Line, p.Column, &built
-				if name != "" {
-					f.Function = name
-				}
-			}
-		}
-		f.Own = programScript(f.Script)
-		out[i] = f
+		at, fn, built := Told(c.maps, Position{Script: l.Script, Line: l.Line, Column: l.Column}, l.Function)
+		out[i] = Frame{Function: fn, Script: at.Script, Line: at.Line, Column: at.Column, Depth: i, Built: built, Own: programScript(at.Script)}
 	}
 	return out
 }

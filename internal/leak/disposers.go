@@ -103,10 +103,8 @@ func calledDisposerBut(hint string, own []string, src Sources, added *Statement,
 	}
 	if loc != nil && loc.Line > 0 {
 		last := loc.Line
-		if b, ok := src.Read(loc.Script); ok {
-			if lines := bytes.Split(b, []byte("\n")); loc.Line <= len(lines) {
-				last = max(last, bodyEnd(lines, loc.Line)-1)
-			}
+		if lines, ok := locationLines(loc, src); ok {
+			last = max(last, bodyEnd(lines, loc.Line)-1)
 		}
 		skip = append(skip, span{scriptKey(loc.Script), loc.Line, last})
 	}
@@ -156,12 +154,8 @@ func releasesNothing(method string, own []string, src Sources) bool {
 	if st == nil || !programScript(st.Script) {
 		return false
 	}
-	b, ok := src.Read(st.Script)
+	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
 	if !ok {
-		return false
-	}
-	lines := bytes.Split(b, []byte("\n"))
-	if st.Line > len(lines) {
 		return false
 	}
 	body := lines[st.Line-1 : bodyEnd(lines, st.Line)]

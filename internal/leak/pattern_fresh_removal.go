@@ -68,8 +68,7 @@ func freshRemoval(fn, event string, own []string, src Sources) (fix string, adde
 	}
 	re := freshRemovalRe
 	if fn == "" && event != "" {
-		q := "['\"`]"
-		re = regexp.MustCompile(`\.\s*(?:` + removalVerbs + `)\s*\(\s*(?:` + q + regexp.QuoteMeta(event) + q + `|[\w$.]+)\s*,\s*` + freshFunc)
+		re = regexp.MustCompile(`\.\s*(?:` + removalVerbs + `)\s*\(\s*(?:` + quotedRe(event) + `|[\w$.]+)\s*,\s*` + freshFunc)
 	}
 	if fn != "" {
 		if !identRe.MatchString(fn) {

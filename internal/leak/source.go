@@ -497,13 +497,29 @@ func findStatement(re *regexp.Regexp, own []string, src Sources) *Statement {
 // findStatementWhere is findStatement taking only the lines keep accepts
 // (script, 1-based line); nil keeps all.
 func findStatementWhere(re *regexp.Regexp, own []string, src Sources, keep func(script string, line int) bool) *Statement {
+	var first *Statement
+	n := 0
+	matchStatements(re, own, src, keep, func(sc string, lines [][]byte, i int, loc []int) {
+		n++
+		if first == nil {
+			first = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
+		}
+	})
+	if first != nil {
+		first.Others = n - 1
+	}
+	return first
+}
+
+// matchStatements calls fn for every line matching re (that keep, when
+// not nil, accepts) in the scripts own, each script once, or, when none
+// matches there, in the other scripts of their folders.
+func matchStatements(re *regexp.Regexp, own []string, src Sources, keep func(script string, line int) bool, fn func(script string, lines [][]byte, i int, loc []int)) {
 	if re == nil {
-		return nil
+		return
 	}
 	seen := map[string]bool{}
-	search := func(scripts []string) *Statement {
-		var first *Statement
-		n := 0
+	search := func(scripts []string) int {
 		var fresh []string
 		for _, sc := range scripts {
 			if !seen[sc] {
@@ -511,24 +527,18 @@ func findStatementWhere(re *regexp.Regexp, own []string, src Sources, keep func(
 				fresh = append(fresh, sc)
 			}
 		}
+		n := 0
 		matchLines(re, fresh, src, func(sc string, lines [][]byte, i int, loc []int) {
-			if keep != nil && !keep(sc, i+1) {
-				return
-			}
-			n++
-			if first == nil {
-				first = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
+			if keep == nil || keep(sc, i+1) {
+				n++
+				fn(sc, lines, i, loc)
 			}
 		})
-		if first != nil {
-			first.Others = n - 1
-		}
-		return first
+		return n
 	}
-	if st := search(own); st != nil {
-		return st
+	if search(own) == 0 {
+		search(siblingsOf(own, src))
 	}
-	return search(siblingsOf(own, src))
 }
 
 // programScripts are the scripts and those beside them (siblingsOf) that

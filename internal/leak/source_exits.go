@@ -46,28 +46,13 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 	if begin == nil || cleanup == nil || src == nil {
 		return nil
 	}
-	b, ok := src.Read(begin.Script)
+	lines, ok := locationLines(&Location{Script: begin.Script, Line: begin.Line}, src)
 	if !ok {
 		return nil
 	}
-	lines := bytes.Split(b, []byte("\n"))
-	if begin.Line < 1 || begin.Line > len(lines) {
-		return nil
-	}
-	// The innermost function around begin: its head and where it ends.
-	head := -1
-	depth := indentOf(lines[begin.Line-1])
-	for i := begin.Line - 2; i >= 0 && i >= begin.Line-1-maxFunctionLines; i-- {
-		l := lines[i]
-		if len(bytes.TrimSpace(l)) == 0 || indentOf(l) >= depth {
-			continue
-		}
-		depth = indentOf(l)
-		if nestedFuncRe.Match(l) || functionHeadRe.Match(l) {
-			head = i
-			break
-		}
-	}
+	// The innermost function around begin (named or not): its head and
+	// where it ends.
+	head := headAbove(lines, begin.Line, func(i int) bool { return nestedFuncRe.Match(lines[i]) || functionHeadRe.Match(lines[i]) })
 	if head < 0 {
 		return nil
 	}
@@ -110,6 +95,15 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 		}
 	}
 	blank := func(i int) bool { return len(bytes.TrimSpace(lines[i])) == 0 }
+	// last: i is the function's last statement, its normal end.
+	last := func(i int) bool {
+		for k := i + 1; k < end; k++ {
+			if !blank(k) {
+				return false
+			}
+		}
+		return true
+	}
 	// inNested: line i is in the body of a function opened after from.
 	inNested := func(i int) bool {
 		d := indentOf(lines[i])
@@ -160,13 +154,10 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 			}
 			continue
 		}
-		if m := exitRe.FindIndex(l); m != nil && !commentBefore(l, m[0]) && !covered(i) {
+		if m := exitRe.FindIndex(l); m != nil && !commentBefore(l, m[0]) && !covered(i) && !last(i) {
 			kind := "returns"
 			if bytes.Contains(l[m[0]:m[1]], []byte("throw")) {
 				kind = "throws"
-			}
-			if i == end-1 || (i+1 < end && blank(i+1) && i+2 >= end) {
-				continue // the function's last statement: its normal end
 			}
 			return &exit{at: &Statement{Script: begin.Script, Line: i + 1, Text: clipLine(l)}, kind: kind}
 		}
@@ -191,13 +182,13 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 	}
 	addFn, rmFn := enclosingFunction(add, src), enclosingFunction(rm, src)
 	if addFn != nil && rmFn != nil && addFn.Script == rmFn.Script && addFn.Line == rmFn.Line || addFn == nil && rmFn == nil && add.Script == rm.Script {
-		call := rm.Text
-		if i := bytes.IndexByte([]byte(call), '('); i > 0 {
+		// The removal's own call, up to its "(": inflight.delete(
+		call := strings.TrimSpace(rm.Text)
+		if i := strings.IndexByte(call, '('); i > 0 {
 			call = call[:i+1]
 		}
-		cleanup := regexp.MustCompile(regexp.QuoteMeta(trimLeadingSpace(call)))
-		if e := skippedExit(add, cleanup, src); e != nil {
-			return e, trimCall(rm.Text)
+		if e := skippedExit(add, regexp.MustCompile(regexp.QuoteMeta(call)), src); e != nil {
+			return e, strings.TrimSuffix(strings.TrimSpace(rm.Text), ";")
 		}
 		return nil, ""
 	}
@@ -205,14 +196,10 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 		addFn.Function == "constructor" || rmFn.Function == "constructor" {
 		return nil, ""
 	}
-	scripts := programScripts(append([]string{add.Script}, own...), src)
-	callOf := func(name string) *regexp.Regexp {
-		return regexp.MustCompile(`(?:^|[^\w$.]|\.\s*)` + regexp.QuoteMeta(name) + `\s*\(`)
-	}
 	// The cleanup, and the functions that call it in its own script
 	// (complete() and fail() both call release()).
 	names := []string{rmFn.Function}
-	matchLines(callOf(rmFn.Function), []string{rm.Script}, src, func(sc string, lines [][]byte, i int, _ []int) {
+	matchLines(callsRe(rmFn.Function), []string{rm.Script}, src, func(sc string, lines [][]byte, i int, _ []int) {
 		if functionHeadRe.Match(lines[i]) {
 			return
 		}
@@ -221,32 +208,23 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 			names = append(names, fn.Function)
 		}
 	})
-	alt := make([]string, len(names))
-	for i, n := range names {
-		alt[i] = regexp.QuoteMeta(n)
-	}
-	ends := regexp.MustCompile(`(?:^|[^\w$.]|\.\s*)(?:` + strings.Join(alt, "|") + `)\s*\(`)
+	ends := callsRe(names...)
 	var found *exit
-	matchLines(callOf(addFn.Function), scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
+	matchLines(callsRe(addFn.Function), programScripts(append([]string{add.Script}, own...), src), src, func(sc string, lines [][]byte, i int, _ []int) {
 		if found != nil || functionHeadRe.Match(lines[i]) {
 			return // (its own definition)
 		}
 		found = skippedExit(&Statement{Script: sc, Line: i + 1}, ends, src)
 	})
-	// "release()", or "complete(), fail() or release()".
-	what := names[0] + "()"
-	if len(names) > 1 {
-		calls := make([]string, len(names))
-		for i, n := range names[1:] {
-			calls[i] = n + "()"
-		}
-		calls[len(names)-1] = names[0] + "()"
-		what = strings.Join(calls[:len(calls)-1], ", ") + " or " + calls[len(calls)-1]
+	// "release()", or "complete(), fail() or release()": the callers
+	// first, the cleanup they call last.
+	calls := make([]string, 0, len(names))
+	for _, n := range append(names[1:], names[0]) {
+		calls = append(calls, n+"()")
+	}
+	what := calls[len(calls)-1]
+	if len(calls) > 1 {
+		what = strings.Join(calls[:len(calls)-1], ", ") + " or " + what
 	}
 	return found, what
 }
-
-func trimLeadingSpace(s string) string { return string(bytes.TrimSpace([]byte(s))) }
-
-// trimCall is a statement as a call to name in a hint: no semicolon.
-func trimCall(s string) string { return string(bytes.TrimRight(bytes.TrimSpace([]byte(s)), ";")) }

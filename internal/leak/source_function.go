@@ -45,19 +45,12 @@ func enclosingFunction(st *Statement, src Sources) *Location {
 // functionAbove is enclosingFunction on a script already split into lines
 // (line is 1-based).
 func functionAbove(script string, lines [][]byte, line int) *Location {
-	if line < 1 || line > len(lines) {
-		return nil
-	}
-	depth := indentOf(lines[line-1])
-	for i := line - 2; i >= 0 && i >= line-1-maxFunctionLines; i-- {
+	var at *Location
+	headAbove(lines, line, func(i int) bool {
 		l := lines[i]
-		if len(bytes.TrimSpace(l)) == 0 || indentOf(l) >= depth {
-			continue
-		}
-		depth = indentOf(l) // an enclosing block; keep looking above it
 		m := functionHeadRe.FindSubmatchIndex(l)
 		if m == nil {
-			continue
+			return false
 		}
 		for g := 1; g <= 3; g++ {
 			if m[2*g] < 0 {
@@ -67,10 +60,33 @@ func functionAbove(script string, lines [][]byte, line int) *Location {
 			if notFunctionNames[name] {
 				break
 			}
-			return &Location{Function: name, Script: script, Line: i + 1, Column: m[2*g] + 1}
+			at = &Location{Function: name, Script: script, Line: i + 1, Column: m[2*g] + 1}
+			return true
+		}
+		return false
+	})
+	return at
+}
+
+// headAbove walks the lines that open the blocks around line (1-based),
+// innermost first, up to maxFunctionLines above it, and returns the first
+// (0-based) that is accepts as a head, or -1.
+func headAbove(lines [][]byte, line int, is func(i int) bool) int {
+	if line < 1 || line > len(lines) {
+		return -1
+	}
+	depth := indentOf(lines[line-1])
+	for i := line - 2; i >= 0 && i >= line-1-maxFunctionLines; i-- {
+		l := lines[i]
+		if len(bytes.TrimSpace(l)) == 0 || indentOf(l) >= depth {
+			continue
+		}
+		depth = indentOf(l) // an enclosing block; keep looking above it
+		if is(i) {
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
 // locationLines is the script of loc split into lines, when it can be read

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 )
 
@@ -21,8 +20,7 @@ func listenerAddedAt(h *Holder, loc *Location, own []string, src Sources) *State
 	if src == nil || h == nil || h.Kind != "listeners" || h.Event == "" || strings.HasPrefix(h.Event, "<symbol") || strings.HasPrefix(h.Event, "Symbol(") {
 		return nil
 	}
-	q := "['\"`]"
-	re := regexp.MustCompile(`\.\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener)\s*\(\s*` + q + regexp.QuoteMeta(h.Event) + q + `\s*,`)
+	re := regexp.MustCompile(`\.\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener)\s*\(\s*` + quotedRe(h.Event) + `\s*,`)
 	if programLocation(loc) {
 		var near *Statement
 		n := 0
@@ -41,6 +39,10 @@ func listenerAddedAt(h *Holder, loc *Location, own []string, src Sources) *State
 	return findStatement(re, own, src)
 }
 
+// quotedRe matches s as a string literal in any of JavaScript's quotes
+// ('response', "response", `response`).
+func quotedRe(s string) string { return "['\"`]" + regexp.QuoteMeta(s) + "['\"`]" }
+
 // listenerCallLines is how far above an inline listener the call that
 // adds it may start.
 const listenerCallLines = 3
@@ -55,21 +57,14 @@ var failurePathRe = regexp.MustCompile(`\bcatch\b|setTimeout\s*\(|[Tt]imeout\b|[
 func failureOnly(removes *regexp.Regexp, scripts []string, src Sources) string {
 	var at []string
 	all := true
-	scripts = slices.Compact(slices.Sorted(slices.Values(scripts)))
-	look := func(scripts []string) {
-		matchLines(removes, scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
-			failure := false
-			for j := max(i-3, 0); j <= i; j++ {
-				failure = failure || failurePathRe.Match(lines[j])
-			}
-			all = all && failure
-			at = append(at, fmt.Sprintf("%s:%d", filepath.Base(sc), i+1))
-		})
-	}
-	look(scripts)
-	if len(at) == 0 {
-		look(siblingsOf(scripts, src))
-	}
+	matchStatements(removes, scripts, src, nil, func(sc string, lines [][]byte, i int, _ []int) {
+		failure := false
+		for j := max(i-3, 0); j <= i; j++ {
+			failure = failure || failurePathRe.Match(lines[j])
+		}
+		all = all && failure
+		at = append(at, fmt.Sprintf("%s:%d", filepath.Base(sc), i+1))
+	})
 	if len(at) == 0 || !all {
 		return ""
 	}
@@ -134,8 +129,7 @@ func listenerFix(st *Statement, event string, own []string, src Sources, series 
 		args += ", " + strings.TrimSpace(strings.TrimPrefix(n[2], ",")) // the same context
 	}
 	last := name[strings.LastIndexByte(name, '.')+1:]
-	q := "['\"`]"
-	removes := regexp.MustCompile(`\.\s*(?:off|removeListener|removeEventListener)\s*\(\s*` + q + regexp.QuoteMeta(event) + q + `\s*,\s*(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(last) + `\s*[,)]`)
+	removes := regexp.MustCompile(`\.\s*(?:off|removeListener|removeEventListener)\s*\(\s*` + quotedRe(event) + `\s*,\s*(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(last) + `\s*[,)]`)
 	if rm := findStatement(removes, append([]string{st.Script}, own...), src); rm != nil {
 		if series {
 			if f := failureOnly(removes, append([]string{st.Script}, own...), src); f != "" {

@@ -152,19 +152,30 @@ func (l *localSources) mappedContent(script string) ([]byte, bool) {
 // original is l told in its original source when a map covers it, with
 // where it is in the built script beside it.
 func (x *explainer) original(l *Location) *Location {
-	if x.maps == nil || l == nil || !userLocation(l) {
+	if l == nil || !userLocation(l) {
 		return l
 	}
-	p, name, ok := x.maps.Original(l.Script, l.Line, l.Column, l.Function)
-	if !ok {
-		return l
-	}
-	built := Position{Script: l.Script, Line: l.Line, Column: l.Column}
-	l.Script, l.Line, l.Column, l.Built = p.Script, p.Line, p.Column, &built
-	if name != "" {
-		l.Function = name // a minifier's r is the source's onQuote
-	}
+	var at Position
+	at, l.Function, l.Built = Told(x.maps, Position{Script: l.Script, Line: l.Line, Column: l.Column}, l.Function)
+	l.Script, l.Line, l.Column = at.Script, at.Line, at.Column
 	return l
+}
+
+// Told is a position in a built script, and the function there, told in
+// the original source when maps (nil: none) cover it; built is then the
+// position given, else nil (and at and function are the ones given).
+func Told(maps SourceMaps, pos Position, function string) (at Position, fn string, built *Position) {
+	if maps == nil || pos.Script == "" || pos.Line < 1 {
+		return pos, function, nil
+	}
+	p, name, ok := maps.Original(pos.Script, pos.Line, pos.Column, function)
+	if !ok {
+		return pos, function, nil
+	}
+	if name != "" {
+		function = name // a minifier's r is the source's onQuote
+	}
+	return p, function, &pos
 }
 
 // madeFrom replaces each built script with the program's sources its map

@@ -85,6 +85,16 @@ func removalHint(st *Statement, scripts, files []string, src Sources, grew bool)
 // removal is found (cleanupExit).
 const everyPathAdvice = "check that every path gets there (an error path, an early return or a callback that never comes skips it)"
 
+// callsRe is a call of any of the functions names, bare or as a method
+// (end(ctx), tracker.end(ctx)), not a longer name ending the same way.
+func callsRe(names ...string) *regexp.Regexp {
+	alt := make([]string, len(names))
+	for i, n := range names {
+		alt[i] = regexp.QuoteMeta(n)
+	}
+	return regexp.MustCompile(`(?:^|[^\w$.]|\.\s*)(?:` + strings.Join(alt, "|") + `)\s*\(`)
+}
+
 // maxCallers is how many call sites of a removing function are named.
 const maxCallers = 3
 
@@ -98,7 +108,7 @@ func removalCallers(st *Statement, scripts, files []string, src Sources) string 
 	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
 		return ""
 	}
-	call := regexp.MustCompile(`(?:^|[^\w$.]|\.\s*)` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
+	call := callsRe(fn.Function)
 	var sites []string
 	n := 0
 	in := []string{st.Script}

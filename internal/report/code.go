@@ -1,7 +1,6 @@
 package report
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -11,10 +10,11 @@ import (
 // CodeRef is where an object's code is (a closure's function, the
 // constructor of an object's class, an allocating frame), told in the
 // program's source when a source map covers it; Built is then where node
-// ran it. JSON: {"function", "script", "line", "column", "built"}.
+// ran it, as in leak's locations. JSON: {"function", "script", "line",
+// "column", "built": {"script", "line", "column"}}.
 type CodeRef struct {
 	heapgraph.CodeLocation
-	Built *heapgraph.CodeLocation `json:"built,omitempty"`
+	Built *leak.Position `json:"built,omitempty"`
 }
 
 // Code is where n's code is, nil when the snapshot records no location
@@ -50,44 +50,23 @@ func Allocation(g *heapgraph.Graph, n uint32, src leak.Sources) []CodeRef {
 }
 
 func tell(l heapgraph.CodeLocation, src leak.Sources) CodeRef {
-	maps, ok := src.(leak.SourceMaps)
-	if !ok || l.Script == "" || l.Line < 1 {
-		return CodeRef{CodeLocation: l}
-	}
-	p, name, ok := maps.Original(l.Script, l.Line, l.Column, l.Function)
-	if !ok {
-		return CodeRef{CodeLocation: l}
-	}
-	built := l
-	c := CodeRef{CodeLocation: heapgraph.CodeLocation{Function: l.Function, Script: p.Script, Line: p.Line, Column: p.Column}, Built: &built}
-	if name != "" {
-		c.Function = name // a minifier's r is the source's onQuote
-	}
-	return c
+	maps, _ := src.(leak.SourceMaps)
+	at, fn, built := leak.Told(maps, leak.Position{Script: l.Script, Line: l.Line, Column: l.Column}, l.Function)
+	return CodeRef{CodeLocation: heapgraph.CodeLocation{Function: fn, Script: at.Script, Line: at.Line, Column: at.Column}, Built: built}
 }
 
 // CodeText is "function at script:line:column", with the built position
-// beside when it was told through a map.
+// beside when it was told through a map, as leaks writes a suspect's code.
 func CodeText(c CodeRef) string {
-	s := fmt.Sprintf("%s at %s:%d:%d", c.Function, c.Script, c.Line, c.Column)
-	if c.Script == "" {
-		s = c.Function
-	}
-	if b := c.Built; b != nil {
-		s += fmt.Sprintf(" (built: %s:%d:%d)", b.Script, b.Line, b.Column)
-	}
-	return s
+	return locText(&leak.Location{Function: c.Function, Script: c.Script, Line: c.Line, Column: c.Column, Built: c.Built})
 }
 
 // AllocationText is an allocation stack on one line, the allocating
-// function first.
+// function first, its frames as leaks writes them.
 func AllocationText(stack []CodeRef) string {
 	parts := make([]string, len(stack))
 	for i, f := range stack {
-		parts[i] = f.Function
-		if f.Script != "" {
-			parts[i] = fmt.Sprintf("%s (%s:%d:%d)", f.Function, f.Script, f.Line, f.Column)
-		}
+		parts[i] = frameText(leak.Frame{Function: f.Function, Script: f.Script, Line: f.Line, Column: f.Column})
 	}
 	return strings.Join(parts, " ← ")
 }
