@@ -68,10 +68,7 @@ func serve(ctx context.Context, env *Env, args []string, ready func(url string))
 	if err != nil {
 		return BadInput(err)
 	}
-	sources := leak.SourcesUnder(func(p string) (string, bool) {
-		real, err := rs.Check(p)
-		return real, err == nil
-	})
+	sources := leak.SourcesUnder(rs.Real)
 	names := make([]string, len(files))
 	for i, f := range files {
 		names[i] = filepath.Base(f)

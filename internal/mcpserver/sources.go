@@ -6,8 +6,5 @@ import "github.com/leakhound/leakhound/internal/leak"
 // and the source maps beside them, only under the server's roots, like
 // every file it reads.
 func (s *Server) sources() leak.Sources {
-	return leak.SourcesUnder(func(p string) (string, bool) {
-		real, err := s.roots.Check(p)
-		return real, err == nil
-	})
+	return leak.SourcesUnder(s.roots.Real)
 }

@@ -291,6 +291,17 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 	return facts
 }
 
+// LeaksFacts is SuspectFacts for each suspect of r, in order (serve's
+// page shows them).
+func LeaksFacts(r *leak.Report) [][]Fact {
+	names := snapshotNames(r)
+	out := make([][]Fact, len(r.Suspects))
+	for i := range r.Suspects {
+		out[i] = SuspectFacts(&r.Suspects[i], names)
+	}
+	return out
+}
+
 // snapshotNames lists the report's snapshot names in order.
 func snapshotNames(r *leak.Report) []string {
 	names := make([]string, len(r.Snapshots))

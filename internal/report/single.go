@@ -85,6 +85,15 @@ func clipText(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
+// SingleFacts is AccumulationFacts for each suspect of r, in order.
+func SingleFacts(r *leak.SingleReport) [][]Fact {
+	out := make([][]Fact, len(r.Suspects))
+	for i := range r.Suspects {
+		out[i] = AccumulationFacts(&r.Suspects[i])
+	}
+	return out
+}
+
 // AccumulationFacts explains a single-snapshot suspect: its kind, count,
 // holder and code (the path and the fix are left to the caller).
 func AccumulationFacts(a *leak.Accumulation) []Fact {

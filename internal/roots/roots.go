@@ -77,6 +77,13 @@ func (r *Set) Allows(p string) bool {
 	return err == nil
 }
 
+// Real is Check as a yes or no: p's real path when it may be read (what
+// leak.SourcesUnder takes).
+func (r *Set) Real(p string) (string, bool) {
+	real, err := r.Check(p)
+	return real, err == nil
+}
+
 func under(p string, dirs []string) bool {
 	for _, d := range dirs {
 		if p == d || strings.HasPrefix(p, d+string(filepath.Separator)) {

@@ -21,11 +21,7 @@ func (s *Server) apiLeaks(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			v := accumulationView{SingleReport: rep, Facts: make([][]rpt.Fact, len(rep.Suspects))}
-			for k := range rep.Suspects {
-				v.Facts[k] = rpt.AccumulationFacts(&rep.Suspects[k])
-			}
-			writeJSON(w, http.StatusOK, v)
+			writeJSON(w, http.StatusOK, accumulationView{SingleReport: rep, Facts: rpt.SingleFacts(rep)})
 			return nil
 		})(w, r)
 		return
@@ -41,15 +37,7 @@ func (s *Server) apiLeaks(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, rep)
 		return
 	}
-	v := leaksView{Report: rep, Facts: make([][]rpt.Fact, len(rep.Suspects))}
-	names := make([]string, len(rep.Snapshots))
-	for k, sn := range rep.Snapshots {
-		names[k] = sn.Name
-	}
-	for k := range rep.Suspects {
-		v.Facts[k] = rpt.SuspectFacts(&rep.Suspects[k], names)
-	}
-	writeJSON(w, http.StatusOK, v)
+	writeJSON(w, http.StatusOK, leaksView{Report: rep, Facts: rpt.LeaksFacts(rep)})
 }
 
 // leaksView and accumulationView are the reports with, per suspect, the
