@@ -39,7 +39,7 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	warmup := fs.Duration("warmup", 0, "leave major GCs in each isolate's first `DURATION` (since it started) out of the heap trend")
 	th := gctrace.DefaultThresholds()
 	fs.IntVar(&th.MinMajorGCs, "min-major-gcs", th.MinMajorGCs, "leak: fewest major GCs to fit a trend on")
-	fs.Float64Var(&th.LeakMBPerHour, "leak-mb-per-hour", th.LeakMBPerHour, "leak: post-GC heap growth rate, MB per hour")
+	fs.Float64Var(&th.LeakMBPerHour, "leak-mb-per-hour", th.LeakMBPerHour, "leak: post-GC heap growth rate, MiB (V8's MB) per hour")
 	fs.Float64Var(&th.LeakGrowthPct, "leak-growth-pct", th.LeakGrowthPct, "leak: post-GC heap growth over the log, percent of its start")
 	fs.Float64Var(&th.MinR2, "min-r2", th.MinR2, "leak: how well a straight line must fit (r², 0..1)")
 	fs.Float64Var(&th.MaxTrendP, "max-trend-p", th.MaxTrendP, "leak: or how consistently the post-GC heap must rise (Mann–Kendall p-value, 0..1)")
@@ -149,13 +149,13 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 			return &ExitError{Code: ExitInterrupted}
 		}
 		if damage != "" {
-			return BadInputf("%s: %s, before any V8 GC line (%d lines read)", name, damage, s.Lines.Total)
+			return BadInputf("%s: %s, before any V8 GC line (%s read)", name, damage, ui.Counted(s.Lines.Total, "line"))
 		}
 		if s.Lines.GCLike > 0 {
-			return BadInputf("no readable V8 GC lines in %s (%d lines read), but %d lines hold GC records without V8's [pid:0x…] before them: split or damaged lines",
-				name, s.Lines.Total, s.Lines.GCLike)
+			return BadInputf("no readable V8 GC lines in %s (%s read), but GC records without V8's [pid:0x…] before them on %s: split or damaged lines",
+				name, ui.Counted(s.Lines.Total, "line"), ui.Counted(s.Lines.GCLike, "line"))
 		}
-		return BadInputf("no V8 GC lines in %s (%d lines read): %s", name, s.Lines.Total, gctrace.NoGCLines)
+		return BadInputf("no V8 GC lines in %s (%s read): %s", name, ui.Counted(s.Lines.Total, "line"), gctrace.NoGCLines)
 	}
 	if *svgPath != "" {
 		if err := writeFileAtomic(*svgPath, func(w io.Writer) error { return gctrace.WriteSVG(w, s) }); err != nil {
@@ -303,6 +303,6 @@ func gcStatusLine(a *gctrace.Analyzer) string {
 	if s.Forced != nil {
 		forced = fmt.Sprintf(" (%s forced, not in time in GC)", ui.Count(s.Forced.GCs))
 	}
-	return fmt.Sprintf("leakhound gc %s: %s GCs%s, %.1f%% in GC, post-GC heap %+.1f MB/h over %d major GCs (r² %.2f): %s",
+	return fmt.Sprintf("leakhound gc %s: %s GCs%s, %.1f%% in GC, post-GC heap %+.1f MiB/h over %d major GCs (r² %.2f): %s",
 		time.Now().Format("15:04:05"), ui.Count(s.GCs), forced, 100*s.GCShare, tr.MBPerHour, tr.MajorGCs, tr.R2, s.Verdict)
 }

@@ -360,7 +360,7 @@ func TestGCPrefixedLog(t *testing.T) {
 	// they are there instead of suggesting --trace-gc.
 	in := "[1:0xa]   1\nx0 ms: Scavenge 4.1 (4.2) -> 3.8 (5.2) MB, 1.2 / 0.0 ms  allocation failure; \n"
 	_, errOut, code = runGCWith(context.Background(), strings.NewReader(in), "-")
-	if code != ExitBadInput || !strings.Contains(errOut, "1 lines hold GC records without V8's [pid:0x…]") {
+	if code != ExitBadInput || !strings.Contains(errOut, "(2 lines read), but GC records without V8's [pid:0x…] before them on 1 line") {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 }

@@ -93,8 +93,15 @@ func serve(ctx context.Context, env *Env, args []string, ready func(url string))
 		}
 		return rep, err
 	}
-	cfg.GC = func(ctx context.Context, obs web.Observe) (*gctrace.Summary, error) {
-		return serveGCLog(ctx, env, files[0], *quiet, obs)
+	if kind == web.KindGC {
+		// A GC log reads in moments, so it is read before the server
+		// starts: a file that is neither a snapshot nor a GC log gets its
+		// one line before any URL is printed.
+		s, err := serveGCLog(ctx, env, files[0], *quiet, func(string, int64, int64) {})
+		if err != nil {
+			return err
+		}
+		cfg.GC = func(context.Context, web.Observe) (*gctrace.Summary, error) { return s, nil }
 	}
 
 	// A bare port or :PORT binds loopback, as watch's --metrics-addr does:
@@ -240,7 +247,7 @@ func serveGCLog(ctx context.Context, env *Env, path string, quiet bool, obs web.
 	a.Flush()
 	s := a.Summary()
 	if s.GCs == 0 {
-		return nil, BadInputf("%s is neither a heap snapshot nor a GC log with V8 GC lines (%s)", path, gctrace.NoGCLines)
+		return nil, BadInputf("%s is neither a heap snapshot nor a GC log with V8 GC lines: for a GC log, %s", path, gctrace.NoGCLines)
 	}
 	return s, nil
 }

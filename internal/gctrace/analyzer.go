@@ -107,6 +107,7 @@ type Analyzer struct {
 	replay   bool // after "<--- Last few GCs --->"
 	other    int  // non-GC lines since replay began
 	oom      bool // V8 reported "JavaScript heap out of memory"
+	prevV8   bool // the last line was another of V8's (KindV8)
 	ev       Event
 }
 
@@ -209,6 +210,8 @@ func (a *Analyzer) Line(line []byte) {
 // record counts one parsed record and feeds it to its isolate.
 func (a *Analyzer) record(k Kind, line []byte) {
 	ev := &a.ev
+	prevV8 := a.prevV8
+	a.prevV8 = k == KindV8
 	if (k == KindGC || k == KindNVP || k == KindMalformed) && a.replay {
 		if iso := a.lookup(ev, false); iso != nil && ev.TimeMs > 0 && ev.TimeMs <= iso.lastT {
 			a.lines.Replayed++
@@ -232,6 +235,12 @@ func (a *Analyzer) record(k Kind, line []byte) {
 	case KindMalformed:
 		a.lines.Malformed++
 	default:
+		if prevV8 && bytes.HasPrefix(line, []byte(", ")) {
+			// The rest of V8's line above, printed after a newline of its
+			// own (node 26's "Memory pool: …\n, removed zone reservations").
+			a.lines.Verbose++
+			break
+		}
 		a.lines.Skipped++
 		if LooksLikeGC(line) {
 			a.lines.GCLike++

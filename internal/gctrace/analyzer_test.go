@@ -452,3 +452,32 @@ func TestForcedLeftOutOfPressure(t *testing.T) {
 		t.Errorf("trend majors %d, %d", forced.PostGCTrend.MajorGCs, own.PostGCTrend.MajorGCs)
 	}
 }
+
+// Node 26 prints the end of its memory-pool line on a line of its own,
+// starting ", ": it is V8's, not the application's.
+func TestV8ContinuationLine(t *testing.T) {
+	log := "[7:0x1a]       44 ms: Memory pool: Removed pages: 0, removed large pages: 0\n" +
+		", removed zone reservations: 0\n" +
+		", an application line that starts the same way\n" +
+		string(gcLines(7, 3, 10, 1, "Scavenge"))
+	s := analyze(t, []byte(log))
+	if s.Lines.Skipped != 1 || s.Lines.Verbose != 2 {
+		t.Errorf("skipped %d, verbose %d: want the one application line skipped", s.Lines.Skipped, s.Lines.Verbose)
+	}
+}
+
+// Two major GCs are one step: no trend test or fitted line to quote.
+func TestTwoMajorGCsNoTrendStatistics(t *testing.T) {
+	log := "[9:0x1]      100 ms: Mark-Compact 20.0 (30.0) -> 10.0 (30.0) MB, 5.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n" +
+		"[9:0x1]      900 ms: Mark-Compact 40.0 (50.0) -> 30.0 (50.0) MB, 5.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n"
+	s := analyze(t, []byte(log))
+	var out bytes.Buffer
+	WriteText(&out, s, ui.Palette{})
+	text, _, _ := strings.Cut(out.String(), "thresholds:")
+	if strings.Contains(text, "Mann–Kendall") || strings.Contains(text, "r²") {
+		t.Errorf("trend statistics quoted for one step:\n%s", text)
+	}
+	if !strings.Contains(text, "too few major GCs for a trend test") || !strings.Contains(text, "10.0 → 30.0 MiB") {
+		t.Errorf("report:\n%s", text)
+	}
+}

@@ -131,7 +131,7 @@ func TestFewMajorGCsInconclusive(t *testing.T) {
 	// The run spent 14% of its time in GC (incremental marking), which is
 	// GC pressure by default: the pressure verdict names the growth too.
 	s := analyze(t, fixture(t, "few-majors-leak.log"))
-	if s.Verdict != GCPressure || !s.LeakLikely() || !strings.Contains(s.VerdictText, "the post-GC heap grew 13.6 → 168.4 MB") {
+	if s.Verdict != GCPressure || !s.LeakLikely() || !strings.Contains(s.VerdictText, "the post-GC heap grew 13.6 → 168.4 MiB") {
 		t.Errorf("%s: %s", s.Verdict, s.VerdictText)
 	}
 	th := DefaultThresholds()
@@ -180,10 +180,10 @@ func TestInconclusiveVerdicts(t *testing.T) {
 	}{
 		{[]float64{10, 10.2, 10.1}, false, false, "inconclusive: 3 major GCs, too few to judge a heap trend (need 5)"},
 		// A warm-up: grows, but not at every step to twice the start.
-		{[]float64{10, 14, 15, 15.2}, true, false, "inconclusive: the post-GC heap grew 10.0 → 15.2 MB (+52%) over 4 major GCs"},
-		{[]float64{10, 20, 40, 80}, true, true, "inconclusive, likely a leak: the post-GC heap grew 10.0 → 80.0 MB (+700%) over 4 major GCs"},
+		{[]float64{10, 14, 15, 15.2}, true, false, "inconclusive: the post-GC heap grew 10.0 → 15.2 MiB (+52%) over 4 major GCs"},
+		{[]float64{10, 20, 40, 80}, true, true, "inconclusive, likely a leak: the post-GC heap grew 10.0 → 80.0 MiB (+700%) over 4 major GCs"},
 		// Two points are not enough for strong growth.
-		{[]float64{10, 80}, true, false, "inconclusive: the post-GC heap grew 10.0 → 80.0 MB"},
+		{[]float64{10, 80}, true, false, "inconclusive: the post-GC heap grew 10.0 → 80.0 MiB"},
 	}
 	for _, c := range cases {
 		s := analyze(t, fewMajors(c.afters...))
@@ -210,7 +210,7 @@ func TestPressureSaysHeapGrows(t *testing.T) {
 		fmt.Fprintf(&b, "[7:0xb]  %6.0f ms: Scavenge 70 (80) -> 68 (80) MB, 60.00 / 0.00 ms  allocation failure; \n", 2000+float64(i)*70)
 	}
 	s := analyze(t, b.Bytes())
-	if s.Verdict != GCPressure || !strings.Contains(s.VerdictText, "the post-GC heap grew 14.0 → 67.0 MB") ||
+	if s.Verdict != GCPressure || !strings.Contains(s.VerdictText, "the post-GC heap grew 14.0 → 67.0 MiB") ||
 		!strings.Contains(s.VerdictText, "doubling: likely a leak, though too few major GCs to be sure (need 5)") || !s.LeakLikely() {
 		t.Errorf("%s: %s (fails --fail-on-leak: %v)", s.Verdict, s.VerdictText, s.LeakLikely())
 	}

@@ -81,7 +81,7 @@ func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 	if s.PostGCTrend.WarmupMs > 0 {
 		warm = " after a " + fmtDuration(s.PostGCTrend.WarmupMs) + " warm-up"
 	}
-	fmt.Fprintln(w, p.Dim(fmt.Sprintf("thresholds: probable leak when ≥ %d major GCs%s and the post-GC heap grows ≥ %g MB/h and ≥ %g%%",
+	fmt.Fprintln(w, p.Dim(fmt.Sprintf("thresholds: probable leak when ≥ %d major GCs%s and the post-GC heap grows ≥ %g MiB/h and ≥ %g%%",
 		th.MinMajorGCs, warm, th.LeakMBPerHour, th.LeakGrowthPct)))
 	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            along a line (r² ≥ %g) or steadily (Mann–Kendall p ≤ %g, last half still +%g%%),",
 		th.MinR2, th.MaxTrendP, th.LeakGrowthPct/2)))
@@ -172,11 +172,16 @@ func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 		fmt.Fprintf(w, "  post-GC heap     %s → %s observed (min %s, max %s) over %d major GCs in %s; rising at %d of %d steps\n",
 			ui.Bytes(mbBytes(tr.FirstMB)), ui.Bytes(mbBytes(tr.LastMB)), ui.Bytes(mbBytes(tr.MinMB)), ui.Bytes(mbBytes(tr.MaxMB)),
 			tr.MajorGCs, fmtDuration(tr.SpanMs), tr.RisingSteps, tr.Steps)
-		fmt.Fprintf(w, "  heap trend       %s/h observed; Mann–Kendall τ %.2f, p %s; Theil–Sen line %s/h, r² %.2f",
-			ui.SignedBytes(mbBytes(tr.ObservedMBPerHour)), tr.KendallTau, fmtP(tr.TrendP),
-			ui.SignedBytes(mbBytes(tr.MBPerHour)), tr.R2)
+		fmt.Fprintf(w, "  heap trend       %s observed", rateText(tr.ObservedMBPerHour))
+		if tr.Steps >= 2 {
+			fmt.Fprintf(w, "; Mann–Kendall τ %.2f, p %s; Theil–Sen line %s, r² %.2f",
+				tr.KendallTau, fmtP(tr.TrendP), rateText(tr.MBPerHour), tr.R2)
+		} else {
+			// One step has no trend to test or line to fit.
+			fmt.Fprint(w, "; too few major GCs for a trend test")
+		}
 		if tr.HeapLimitMB > 0 {
-			fmt.Fprintf(w, "; %.0f%% of the %g MB limit", tr.LimitPct, tr.HeapLimitMB)
+			fmt.Fprintf(w, "; %.0f%% of the %g MiB limit", tr.LimitPct, tr.HeapLimitMB)
 		}
 		fmt.Fprintln(w)
 	}

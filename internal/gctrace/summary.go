@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
+
+	"github.com/leakhound/leakhound/internal/ui"
 )
 
 // This file is the report: what a stream of GC records adds up to, and
@@ -153,11 +155,11 @@ type Freed struct {
 
 // Space is the last --trace-gc-verbose report of one heap space.
 type Space struct {
-	Name        string  `json:"name"`
-	UsedKB      float64 `json:"used_kb"`
-	AvailableKB float64 `json:"available_kb"`
-	CommittedKB float64 `json:"committed_kb"` // -1 when V8 did not print it
-	PeakUsedKB  float64 `json:"peak_used_kb"`
+	Name        string   `json:"name"`
+	UsedKB      float64  `json:"used_kb"`
+	AvailableKB float64  `json:"available_kb"`
+	CommittedKB *float64 `json:"committed_kb,omitempty"` // nil when V8 did not print it ("Memory allocator")
+	PeakUsedKB  float64  `json:"peak_used_kb"`
 }
 
 // ChartPoint is one point of the downsampled heap series.
@@ -503,7 +505,7 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	// verdict, so a growing heap is never left out of the report.
 	growth, grew := "", ""
 	if tr.Growing {
-		grew = fmt.Sprintf("the post-GC heap grew %.1f → %.1f MB (%+.0f%%) over %d major GC%s in %s, rising at %d of %d steps",
+		grew = fmt.Sprintf("the post-GC heap grew %.1f → %.1f MiB (%+.0f%%) over %d major GC%s in %s, rising at %d of %d steps",
 			tr.FirstMB, tr.LastMB, tr.ObservedGrowthPct, iso.majors, plural(int(iso.majors)), fmtDuration(tr.SpanMs), tr.RisingSteps, tr.Steps)
 		growth = grew
 		if !enough && tr.StrongGrowth {
@@ -521,11 +523,14 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	switch {
 	case tr.LeakTest != "":
 		is.Verdict = ProbableLeak
-		is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s MB/h over %d major GCs: observed %.1f → %.1f MB (max %.1f) in %s, rising at %d of %d steps (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)",
-			fmtRate(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, fmtDuration(tr.SpanMs),
-			tr.RisingSteps, tr.Steps, tr.KendallTau, fmtP(tr.TrendP), tr.R2)
+		is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f) in %s, rising at %d of %d steps",
+			rateText(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, fmtDuration(tr.SpanMs),
+			tr.RisingSteps, tr.Steps)
+		if tr.Steps >= 2 {
+			is.VerdictText += fmt.Sprintf(" (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)", tr.KendallTau, fmtP(tr.TrendP), tr.R2)
+		}
 		if tr.HeapLimitMB > 0 {
-			is.VerdictText += fmt.Sprintf("; now at %.0f%% of the %g MB heap limit", tr.LimitPct, tr.HeapLimitMB)
+			is.VerdictText += fmt.Sprintf("; now at %.0f%% of the %g MiB heap limit", tr.LimitPct, tr.HeapLimitMB)
 		}
 		if fr := is.Freed; fr != nil {
 			is.VerdictText += fmt.Sprintf("; each major GC frees a median %.0f%% of the heap", fr.MedianPct)
@@ -570,8 +575,8 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s (Mann–Kendall τ %.2f, p %s)",
 				100*share, growth, tr.KendallTau, fmtP(tr.TrendP))
 		default:
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s MB/h over %d major GCs: observed %.1f → %.1f MB (max %.1f, %+.0f%%; Mann–Kendall τ %.2f)",
-				100*share, fmtRate(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.ObservedGrowthPct, tr.KendallTau)
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f, %+.0f%%; Mann–Kendall τ %.2f)",
+				100*share, rateText(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.ObservedGrowthPct, tr.KendallTau)
 		}
 	}
 
@@ -585,8 +590,12 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	}
 
 	for _, s := range iso.spaces {
+		var committed *float64
+		if s.committed >= 0 {
+			committed = &s.committed
+		}
 		is.Spaces = append(is.Spaces, Space{Name: s.name, UsedKB: s.used, AvailableKB: s.avail,
-			CommittedKB: s.committed, PeakUsedKB: s.peak})
+			CommittedKB: committed, PeakUsedKB: s.peak})
 	}
 	is.MajorGCs = make([]ChartPoint, 0, len(iso.fit.pts))
 	for _, p := range iso.fit.pts {
@@ -666,15 +675,9 @@ func fmtP(p float64) string {
 	return fmt.Sprintf("%.3f", p)
 }
 
-func fmtRate(mbh float64) string {
-	switch a := math.Abs(mbh); {
-	case a >= 100:
-		return fmt.Sprintf("%+.0f", mbh)
-	case a >= 1:
-		return fmt.Sprintf("%+.1f", mbh)
-	}
-	return fmt.Sprintf("%+.2f", mbh)
-}
+// rateText is a post-GC heap rate (V8's MB, MiB, an hour) as the report's
+// tables write sizes, so one report never mixes MB/h and GiB/h.
+func rateText(mbh float64) string { return ui.SignedBytes(mbBytes(mbh)) + "/h" }
 
 func fmtDuration(ms float64) string {
 	switch {

@@ -108,7 +108,7 @@ func svgPanel(w *bufio.Writer, is *IsolateSummary, y0 float64) {
 	fmt.Fprintln(w, `</g>`)
 	fmt.Fprintf(w, `<g fill="#555" font-size="11" text-anchor="end">`)
 	for _, v := range yTicks {
-		fmt.Fprintf(w, `<text x="%d" y="%.1f">%s MB</text>`, svgLeft-6, y(v)+4, trimFloat(v))
+		fmt.Fprintf(w, `<text x="%d" y="%.1f">%s MiB</text>`, svgLeft-6, y(v)+4, trimFloat(v))
 	}
 	fmt.Fprintln(w, `</g>`)
 	fmt.Fprintf(w, `<g fill="#555" font-size="11" text-anchor="middle">`)
@@ -137,11 +137,11 @@ func svgPanel(w *bufio.Writer, is *IsolateSummary, y0 float64) {
 		// Forced GCs (global.gc(), heap snapshots) are hollow: the program
 		// did not ask for them.
 		if p.Forced {
-			fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3" fill="#ffffff" stroke="#c1121f" stroke-width="1.5"><title>forced major GC at %s: %.1f → %.1f MB</title></circle>`,
+			fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3" fill="#ffffff" stroke="#c1121f" stroke-width="1.5"><title>forced major GC at %s: %.1f → %.1f MiB</title></circle>`,
 				x(p.TMs), y(p.AfterMB), fmtDuration(p.TMs), p.BeforeMB, p.AfterMB)
 			continue
 		}
-		fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3"><title>major GC at %s: %.1f → %.1f MB</title></circle>`,
+		fmt.Fprintf(w, `<circle cx="%.1f" cy="%.1f" r="3"><title>major GC at %s: %.1f → %.1f MiB</title></circle>`,
 			x(p.TMs), y(p.AfterMB), fmtDuration(p.TMs), p.BeforeMB, p.AfterMB)
 	}
 	fmt.Fprintln(w, `</g>`)

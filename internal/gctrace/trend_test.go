@@ -56,7 +56,7 @@ func TestNearLimitLeakSample(t *testing.T) {
 	if !near(tr.ObservedGrowthMB, 47.5) || tr.LastHalfGrowthPct < 50 {
 		t.Errorf("observed growth %v MB, last half %+v%%", tr.ObservedGrowthMB, tr.LastHalfGrowthPct)
 	}
-	for _, want := range []string{"MB/h over 7 major GCs", "9.5 → 57.0 MB", "6 of 6"} {
+	for _, want := range []string{"/h over 7 major GCs", "9.5 → 57.0 MiB", "6 of 6", "Mann–Kendall τ 1.00"} {
 		if !strings.Contains(s.VerdictText, want) {
 			t.Errorf("verdict text %q lacks %q", s.VerdictText, want)
 		}
@@ -120,7 +120,7 @@ func TestNearHeapLimit(t *testing.T) {
 	if s.Verdict != ProbableLeak || tr.LeakTest != "near-limit" || tr.HeapLimitMB != 64 || !near(tr.LimitPct, 88.3) {
 		t.Fatalf("%s (%s) %+v", s.Verdict, s.VerdictText, tr)
 	}
-	if !strings.Contains(s.VerdictText, "88% of the 64 MB heap limit") {
+	if !strings.Contains(s.VerdictText, "88% of the 64 MiB heap limit") {
 		t.Errorf("%q", s.VerdictText)
 	}
 	// A flat heap near the limit is big, not leaking.

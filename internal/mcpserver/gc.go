@@ -10,6 +10,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/leakhound/leakhound/internal/gctrace"
+	"github.com/leakhound/leakhound/internal/ui"
 )
 
 func (s *Server) addGCTools() {
@@ -56,7 +57,7 @@ func (s *Server) addGCTools() {
 				sum.Truncated = in.File + ": " + damage
 			}
 			if sum.GCs == 0 {
-				return nil, fmt.Errorf("no V8 GC lines in %s (%d lines read): %s", in.File, sum.Lines.Total, gctrace.NoGCLines)
+				return nil, fmt.Errorf("no V8 GC lines in %s (%s read): %s", in.File, ui.Counted(sum.Lines.Total, "line"), gctrace.NoGCLines)
 			}
 			if in.Chart {
 				return sum, nil

@@ -80,6 +80,15 @@ func SignedBytes(n int64) string {
 	return Bytes(n)
 }
 
+// Counted is n and its noun, in the plural unless n is 1:
+// Counted(1, "line") -> "1 line", Counted(2048, "line") -> "2,048 lines".
+func Counted(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return Count(n) + " " + noun + "s"
+}
+
 // Count formats an integer with thousands separators: 29653 -> "29,653".
 func Count(n int64) string {
 	s := strconv.FormatInt(n, 10)
