@@ -77,6 +77,16 @@ func runSample(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 
+	// A host:port or ws:// target does not say its pid; the process does.
+	pid := c.Target().PID
+	if pid <= 0 {
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		if raw, err := c.Evaluate(pctx, "process.pid", false); err == nil {
+			json.Unmarshal(raw, &pid)
+		}
+		cancel()
+	}
+
 	opts := inspector.SampleOptions{Interval: *interval, IncludeCollected: *all}
 	if !*quiet {
 		fmt.Fprintf(env.Stderr, "sampling %s for %s (Ctrl-C to stop early)\n", c.Target(), *duration)
@@ -130,7 +140,7 @@ func runSample(ctx context.Context, env *Env, args []string) error {
 	}
 	sites, total, samples := inspector.Sites(p)
 
-	res := sampleJSON{Target: c.Target().String(), PID: c.Target().PID, DurationMS: elapsed.Milliseconds(),
+	res := sampleJSON{Target: c.Target().String(), PID: pid, DurationMS: elapsed.Milliseconds(),
 		Interval: *interval, IncludeCollected: *all, TotalBytes: total, TotalSamples: samples, Sites: sites}
 	if res.Sites == nil {
 		res.Sites = []inspector.Site{}

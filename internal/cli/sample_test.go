@@ -79,6 +79,25 @@ func TestSampleCommand(t *testing.T) {
 	}
 }
 
+// A host:port target does not say its pid; --json still gives it (the
+// docs' example shows it), asked of the process.
+func TestSampleHostPortHasPID(t *testing.T) {
+	port := livetest.InspectPort(t)
+	cmd := livetest.Start(t, "--inspect=127.0.0.1:"+port, "idle.js")
+	var code int
+	var out, errOut string
+	for i := 0; i < 50; i++ { // until the inspector listens
+		if code, out, errOut = runInspCLI("sample", "127.0.0.1:"+port, "--duration", "200ms", "--json", "--quiet"); code == 0 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	var res sampleJSON
+	if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.PID != cmd.Process.Pid {
+		t.Fatalf("exit %d, pid %d (want %d): %s %s", code, res.PID, cmd.Process.Pid, out, errOut)
+	}
+}
+
 // TestSampleLetsATargetFinish: a program that finishes while sampled is
 // not held until --duration ends: sampling stops, the profile so far is
 // reported, and the process exits.

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -91,9 +92,13 @@ func Dial(ctx context.Context, t *Target) (*Conn, error) {
 	}
 	ws, resp, err := websocket.Dial(ctx, t.WebSocketURL, &websocket.DialOptions{HTTPClient: httpClient})
 	if err != nil {
-		if resp != nil && resp.StatusCode >= 400 {
+		if resp != nil && resp.StatusCode != http.StatusSwitchingProtocols {
 			// Node answers the upgrade with an error status when the
-			// session id in the URL is not its current one.
+			// session id in the URL is not its current one; a web server
+			// answers anything. Its /json/list tells them apart.
+			if _, perr := probe(ctx, t.Addr); errors.Is(perr, ErrNoInspector) {
+				return nil, perr
+			}
 			return nil, fmt.Errorf("%w: %s answered HTTP %d to the WebSocket upgrade (a ws:// URL from an earlier run of node? give host:port instead)", ErrRefused, t, resp.StatusCode)
 		}
 		var ne net.Error

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strconv"
@@ -307,5 +309,25 @@ func TestDialRefusesProgramNotStarted(t *testing.T) {
 			c.Close()
 		}
 		t.Fatalf("Dial: %v, want ErrNotStarted", err)
+	}
+}
+
+// A ws:// URL that points at a web server, not an inspector, is named so,
+// not reported as the WebSocket library's handshake error.
+func TestDialWebServerIsNoInspector(t *testing.T) {
+	for _, status := range []int{http.StatusOK, http.StatusNotFound} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(status)
+			w.Write([]byte("<html>a web page</html>"))
+		}))
+		ctx := context.Background()
+		tg, err := Resolve(ctx, "ws://"+srv.Listener.Addr().String()+"/abc", ResolveOptions{})
+		if err == nil {
+			_, err = Dial(ctx, tg)
+		}
+		if !errors.Is(err, ErrNoInspector) || !strings.Contains(err.Error(), "not like a node inspector") {
+			t.Errorf("HTTP %d: %v, want ErrNoInspector", status, err)
+		}
+		srv.Close()
 	}
 }

@@ -156,13 +156,13 @@ func Run(ctx context.Context, cfg Config) error {
 			// would only fail the same way again.
 			return err
 		}
+		// Said only if it comes to waiting: a pid that exited (even
+		// killed, with no word from node) is reported gone instead.
 		waiting := Event{Kind: "disconnected", Message: fmt.Sprintf("%v; waiting for the target to come back", err)}
-		later := false
+		later, lost := true, err
 		if errors.Is(err, ErrFinished) {
 			a.emit(Event{Kind: "exited", Message: err.Error()})
-			// Said only if it comes to waiting: a pid that exited is
-			// reported gone right away.
-			waiting.Message, later = "target exited; waiting for it to come back", true
+			waiting.Message, lost = "target exited; waiting for it to come back", nil
 		}
 		// A session that node dropped before it got going (a restarted
 		// target still starting up) is one more failed attempt, not a
@@ -188,6 +188,10 @@ func Run(ctx context.Context, cfg Config) error {
 				return nil
 			}
 			return err
+		}
+		if later && lost != nil {
+			// Back at the first try: the loss is still worth a line.
+			a.emit(Event{Kind: "disconnected", Message: lost.Error()})
 		}
 		if cfg.Metrics != nil {
 			cfg.Metrics.Reconnect()
