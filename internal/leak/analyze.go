@@ -310,7 +310,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		}
 		return out
 	}
-	sus, boundedNotes := sieveBounded(sus, opts.Sources, holders, func(owner uint32, name string) bool {
+	sus, boundedNotes := sieveBounded(sus, opts.Sources, ex.programFiles, holders, func(owner uint32, name string) bool {
 		return undefinedField(last, owner, name)
 	})
 	// Bounds the heap shows without the source: a fixed set of keys, an

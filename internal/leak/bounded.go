@@ -93,8 +93,16 @@ func guardPatterns(kind, name string) (test, add *regexp.Regexp) {
 // boundOf is the statement that bounds what a suspect counts: the
 // program's trim of h's collection, else the creation of the library
 // cache that owns it with its maximum, else the cap on creating class.
-func boundOf(h *Holder, class string, added *Statement, own []string, src Sources) *Trim {
+//
+// files, when not nil, lists every script of the program: a bound that is
+// an option with a default is what the callers pass, wherever they are.
+func boundOf(h *Holder, class string, added *Statement, own []string, files func() []string, src Sources) *Trim {
 	if t := trimOf(h, added, own, src); t != nil {
+		if m := boundIdentRe.FindStringSubmatch(t.Bound); m != nil && files != nil && h != nil {
+			if o := optionArgument(m[1], h.Owner, append([]string{t.At.Script}, own...), files(), src); o >= 0 {
+				t.Limit = o
+			}
+		}
 		return t
 	}
 	if t := libraryBound(h, own, src); t != nil {
@@ -356,9 +364,9 @@ func joinCounts(c []int64) string {
 // never runs, since a size is never greater than undefined: unset, when
 // given, tells whether owner's field name is undefined in the last
 // snapshot.
-func sieveBounded(sus []Suspect, src Sources, holders func(s *Suspect) []int64, unset func(owner uint32, name string) bool) (kept []Suspect, notes []string) {
+func sieveBounded(sus []Suspect, src Sources, files func() []string, holders func(s *Suspect) []int64, unset func(owner uint32, name string) bool) (kept []Suspect, notes []string) {
 	for _, s := range sus {
-		t := boundOf(s.Holder, s.Class, s.AddedAt, s.scripts, src)
+		t := boundOf(s.Holder, s.Class, s.AddedAt, s.scripts, files, src)
 		if t == nil || s.CountUnit != "" && s.CountUnit != "entries" || len(s.Count) == 0 {
 			kept = append(kept, s)
 			continue

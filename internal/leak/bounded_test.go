@@ -108,21 +108,21 @@ func TestSieveBounded(t *testing.T) {
 		return Suspect{Count: []int64{count / 3, count / 2, count}, Holder: &Holder{Kind: "Array", Name: "entries", Owner: "Trail", Entries: entries},
 			scripts: []string{"/app/trail.js"}, Evidence: "grew"}
 	}
-	kept, notes := sieveBounded([]Suspect{mk(300, 300)}, src, nil, nil)
+	kept, notes := sieveBounded([]Suspect{mk(300, 300)}, src, nil, nil, nil)
 	if len(kept) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "Array Trail.entries grew") || !strings.Contains(notes[0], "this.max (400)") {
 		t.Errorf("filling buffer: kept %v, notes %q", kept, notes)
 	}
-	kept, notes = sieveBounded([]Suspect{mk(900, 900)}, src, nil, nil)
+	kept, notes = sieveBounded([]Suspect{mk(900, 900)}, src, nil, nil, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "that bound does not hold") || !strings.Contains(kept[0].Hint, "never brought it back to 400") {
 		t.Errorf("bound outgrown: kept %+v, notes %q", kept, notes)
 	}
 	// Many collections, each within its bound: still a suspect.
-	kept, notes = sieveBounded([]Suspect{mk(9000, 12)}, src, nil, nil)
+	kept, notes = sieveBounded([]Suspect{mk(9000, 12)}, src, nil, nil, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "trims each Array") {
 		t.Errorf("group of collections: kept %+v, notes %q", kept, notes)
 	}
 	// Without sources nothing changes.
-	if kept, notes = sieveBounded([]Suspect{mk(300, 300)}, nil, nil, nil); len(kept) != 1 || len(notes) != 0 {
+	if kept, notes = sieveBounded([]Suspect{mk(300, 300)}, nil, nil, nil, nil); len(kept) != 1 || len(notes) != 0 {
 		t.Errorf("no sources: kept %v, notes %q", kept, notes)
 	}
 }
@@ -296,11 +296,11 @@ func TestSieveLibraryBound(t *testing.T) {
 		return Suspect{Count: []int64{count / 3, count / 2, count}, Holder: &Holder{Kind: "dictionary", Name: "items", Owner: "LRU", OwnerName: "reports", Package: "tiny-lru", Entries: int(count)},
 			scripts: []string{"/app/svc.js"}, Evidence: "grew"}
 	}
-	kept, notes := sieveBounded([]Suspect{mk(2497)}, src, nil, nil)
+	kept, notes := sieveBounded([]Suspect{mk(2497)}, src, nil, nil, nil)
 	if len(kept) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "it is a cache of the tiny-lru package, created at /app/svc.js:2 with a maximum of MAX (2500)") {
 		t.Errorf("filling cache: kept %v, notes %q", kept, notes)
 	}
-	kept, notes = sieveBounded([]Suspect{mk(4000)}, src, nil, nil)
+	kept, notes = sieveBounded([]Suspect{mk(4000)}, src, nil, nil, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "that bound does not hold") || !strings.Contains(kept[0].Hint, "more than its maximum of 2500") {
 		t.Errorf("maximum outgrown: kept %+v, notes %q", kept, notes)
 	}
@@ -471,6 +471,32 @@ const answers = new LRUCache(1500);
 `}
 	if v := boundValue("this.max", "LRUCache", "/app/geo.mjs", nil, src); v != 1500 {
 		t.Errorf("bound %d, want 1500", v)
+	}
+}
+
+// An option with a default ({ max = 500 } = {}) bounds at what the
+// callers pass: a factory's caller in another folder (found through the
+// program's files), a class's caller passing a variable with its own
+// default. Without a caller passing it, the default holds.
+func TestBoundValueOption(t *testing.T) {
+	src := textSources{
+		"/svc/lib/ttl-cache.js": "function createTtlCache({ max = 500, ttlMs = 30_000 } = {}) {\n  const entries = new Map();\n  function set(k, v) {\n    entries.set(k, v);\n    if (entries.size > max) entries.delete(entries.keys().next().value);\n  }\n  return { set };\n}\n",
+		"/svc/src/app.js":       "const cache = createTtlCache({ max: 400, ttlMs: 60_000 });\nfunction createApp({ cacheMax = 1200 } = {}) {\n  return new LRUCache({ max: cacheMax });\n}\n",
+		"/svc/src/lru.js":       "class LRUCache {\n  constructor({ max = 1000, ttlMs = 0 } = {}) {\n    this.max = max;\n  }\n}\n",
+	}
+	files := []string{"/svc/lib/ttl-cache.js", "/svc/src/app.js", "/svc/src/lru.js"}
+	if v := optionArgument("max", "", []string{"/svc/lib/ttl-cache.js"}, files, src); v != 400 {
+		t.Errorf("factory option: %d, want 400 (the caller's)", v)
+	}
+	if v := optionArgument("max", "", []string{"/svc/lib/ttl-cache.js"}, nil, src); v != -1 {
+		t.Errorf("no caller in reach: %d, want -1", v)
+	}
+	if v := boundValue("this.max", "LRUCache", "/svc/src/lru.js", nil, src); v != 1200 {
+		t.Errorf("constructor option: %d, want 1200 (cacheMax's default, passed as max)", v)
+	}
+	delete(src, "/svc/src/app.js")
+	if v := boundValue("this.max", "LRUCache", "/svc/src/lru.js", nil, src); v != 1000 {
+		t.Errorf("nobody passes it: %d, want the default 1000", v)
 	}
 }
 

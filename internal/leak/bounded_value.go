@@ -73,6 +73,12 @@ func boundValue(bound, owner, script string, own []string, src Sources) int {
 	scripts := append([]string{script}, own...)
 	v, from := assignedValue(m[1], scripts, src)
 	names := append([]string{m[1]}, from...)
+	if o := optionArgument(m[1], owner, scripts, nil, src); o >= 0 {
+		// An option with a default ({ max = 500 } = {}): what the
+		// callers pass (createCache({ max: 400 })) is the bound; the
+		// default is only what one that passes nothing gets.
+		return o
+	}
 	if owner != "" {
 		// A constructor parameter of that name (constructor(max) {
 		// this.max = max }): what `new Owner(1500)` passes, not the
@@ -146,6 +152,68 @@ func constructorArgument(owner string, names []string, scripts []string, src Sou
 }
 
 var constructorRe = regexp.MustCompile(`\bconstructor\s*\(([^(){}=]*)\)`)
+
+// optionsParamRe is a function head that takes its options as a
+// destructured object: the function's name (or constructor), the fields.
+var optionsParamRe = regexp.MustCompile(`(?:\bfunction\s*([A-Za-z_$][\w$]*)|\b(constructor)|\b([A-Za-z_$][\w$]*)\s*=\s*(?:async\s*)?)\s*\(\s*\{([^{}()]*)\}`)
+
+// optionArgument is the largest value the program's calls pass for option
+// name of the function that takes it destructured ({ max = 500, ttlMs }):
+// createTtlCache({ max: 400 }), new LRUCache({ max: cacheMax }) for a
+// constructor of owner; -1 when no call passes it. The function is looked
+// for in scripts and their folders, the calls there and in files (every
+// script of the program, when known: a caller in another folder).
+func optionArgument(name, owner string, scripts, files []string, src Sources) int {
+	field := regexp.MustCompile(`(?:^|[\s,])` + regexp.QuoteMeta(name) + `\s*(?:[=,]|$)`)
+	callee := ""
+	eachScript(scripts, true, src, func(_ string, b []byte) bool {
+		for _, m := range optionsParamRe.FindAllSubmatch(b, -1) {
+			if !field.Match(m[4]) {
+				continue
+			}
+			switch {
+			case len(m[1]) > 0:
+				callee = regexp.QuoteMeta(string(m[1]))
+			case len(m[2]) > 0 && owner != "":
+				callee = `new\s+` + regexp.QuoteMeta(owner)
+			case len(m[3]) > 0:
+				callee = regexp.QuoteMeta(string(m[3]))
+			}
+			if callee != "" {
+				return true
+			}
+		}
+		return false
+	})
+	if callee == "" {
+		return -1
+	}
+	call := regexp.MustCompile(`\b` + callee + `\s*\(\s*\{([^{}()]*)\}`)
+	passed := regexp.MustCompile(`(?:^|[\s,])` + regexp.QuoteMeta(name) + `\s*(?::\s*([\w$.]+))?\s*(?:,|$)`)
+	best := -1
+	for _, sc := range programScripts(append(append(slices.Clone(scripts), siblingsOf(parentScripts(scripts, src), src)...), files...), src) {
+		b, ok := src.Read(sc)
+		if !ok {
+			continue
+		}
+		for _, m := range call.FindAllSubmatch(b, -1) {
+			a := passed.FindSubmatch(m[1])
+			if a == nil {
+				continue
+			}
+			v := -1
+			if len(a[1]) == 0 { // { max }: the caller's variable
+				v, _ = assignedValue(name, []string{sc}, src)
+			} else if v = atoiBound(string(a[1])); v < 0 {
+				if im := boundIdentRe.FindSubmatch(a[1]); im != nil {
+					v, _ = assignedValue(string(im[1]), []string{sc}, src)
+				}
+			}
+			best = max(best, v)
+		}
+	}
+	return best
+}
 
 // assignedValue is the largest number the scripts assign to name, or
 // failing that the other scripts of their folders, or of the folders above

@@ -146,6 +146,7 @@ func (x *explainer) explain(s *Suspect) {
 		for _, r := range raw {
 			if g.ID(r.node) == h.ID {
 				h.Entries = entriesOf(g, r.node, h.Kind)
+				h.Keys = entryKeys(g, r.node, h.Kind, s.Class, s.RootClass, maxEntryKeys)
 				break
 			}
 		}

@@ -239,6 +239,10 @@ type Holder struct {
 	// entries of small integers only are not counted; 0 when unknown.
 	// Count is what leaks through it, which need not be all of it.
 	Entries int `json:"entries,omitempty"`
+	// Keys are the keys of the newest leaking entries of a Map or
+	// dictionary holder (string keys only: small integers are not in a
+	// snapshot), oldest first.
+	Keys []string `json:"keys,omitempty"`
 	// OtherEvents are the emitter's other events with more listeners than
 	// node's own warning threshold (10): one object subscribing to several
 	// events (a 'data' and an 'end' listener per request) piles up on all.

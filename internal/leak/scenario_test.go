@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -597,6 +598,28 @@ func TestRequestKeys(t *testing.T) {
 		if strings.Contains(s.Hint, "most keys of") {
 			t.Errorf("%s: hint %q", name, s.Hint)
 		}
+	}
+}
+
+// A Map holder names the keys of its newest leaking entries, oldest first:
+// http-sessions keys each Session by 'sess-' and a counter.
+func TestHolderNewestKeys(t *testing.T) {
+	_, s := topSuspect(t, "http-sessions", 3)
+	h := s.Holder
+	if h == nil || h.Kind != "Map" || len(h.Keys) != maxEntryKeys {
+		t.Fatalf("holder %+v", h)
+	}
+	last := -1
+	for _, k := range h.Keys {
+		n, err := strconv.Atoi(strings.TrimPrefix(k, "sess-"))
+		if err != nil || !strings.HasPrefix(k, "sess-") || n <= last {
+			t.Fatalf("keys %q: want sess-N, rising", h.Keys)
+		}
+		last = n
+	}
+	// The newest: the last sessions made are near the count of them.
+	if total := s.Count[len(s.Count)-1]; int64(last) < total-50 {
+		t.Errorf("keys %q, %d sessions: not the newest", h.Keys, total)
 	}
 }
 

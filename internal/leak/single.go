@@ -180,7 +180,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	}
 	for i := range sus {
 		if sus[i].Kind == KindAccumulation {
-			sus[i].Trim = boundOf(sus[i].Holder, sus[i].Class, nil, sus[i].scripts, opts.Sources)
+			sus[i].Trim = boundOf(sus[i].Holder, sus[i].Class, nil, sus[i].scripts, ex.programFiles, opts.Sources)
 			if sus[i].WithinBound() {
 				sus[i].Hint = boundedHint(&sus[i])
 			}
@@ -304,6 +304,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 			}
 			if v, ok := x.holderNode(pt, a.Holder.ID); ok {
 				a.Holder.Name = x.slotName(v)
+				a.Holder.Keys = entryKeys(g, v, a.Holder.Kind, a.Class, a.RootClass, maxEntryKeys)
 				// Only for a collection: a class group's holder is just
 				// what dominates its largest member (for objects held
 				// along two paths, the global object or the root).

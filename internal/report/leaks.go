@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/leak"
@@ -219,6 +220,7 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 				// Its own size: the count line says what leaks through it.
 				desc = fmt.Sprintf("%s @%d (%s, %s entries in %s)", h.Class, h.ID, h.Kind, ui.Count(int64(h.Entries)), names[len(names)-1])
 			}
+
 		}
 		if h.Owner != "" || h.OwnerName != "" {
 			owner := h.Owner
@@ -243,6 +245,7 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 		} else if h.ValueOf != "" {
 			desc += " in " + h.ValueOf + ", as one of its values"
 		}
+		desc += keysText(h)
 		label := "collection"
 		if h.Kind == "listeners" {
 			label = "emitter"
@@ -407,3 +410,25 @@ func mdEscape(s string) string { return strings.ReplaceAll(s, "`", "'") }
 
 // maxOtherEvents: how many more of an emitter's events the text names.
 const maxOtherEvents = 8
+
+// keysText names a holder's keys, ", newest keys "a", "b"" (a Map's): which
+// entries stayed says which calls added them. A long key keeps its start
+// and end, where keys built from a template and an id differ.
+func keysText(h *leak.Holder) string {
+	if len(h.Keys) == 0 {
+		return ""
+	}
+	q := make([]string, len(h.Keys))
+	for i, k := range h.Keys {
+		k = clipText(k, 1<<20)
+		if r := []rune(k); len(r) > 40 {
+			k = string(r[:24]) + "…" + string(r[len(r)-15:])
+		}
+		q[i] = strconv.Quote(k)
+	}
+	if h.Kind != "Map" {
+		// A dictionary's properties are in hash order, not insertion.
+		return ", keys such as " + strings.Join(q, ", ")
+	}
+	return ", newest keys " + strings.Join(q, ", ")
+}

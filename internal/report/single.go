@@ -44,7 +44,7 @@ func holderText(a *leak.Accumulation) string {
 	case h.Kind == "listeners":
 		return fmt.Sprintf("%s (%s listeners)", name, ui.Count(a.Count))
 	case h.Kind != "" && h.Entries > 0:
-		return fmt.Sprintf("%s (%s, %s entries)", name, h.Kind, ui.Count(int64(h.Entries)))
+		return fmt.Sprintf("%s (%s, %s entries)", name, h.Kind, ui.Count(int64(h.Entries))) + keysText(h)
 	case h.Kind != "":
 		return fmt.Sprintf("%s (%s)", name, h.Kind)
 	}
