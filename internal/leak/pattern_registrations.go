@@ -446,3 +446,36 @@ func bodyEnd(lines [][]byte, head int) int {
 	}
 	return end
 }
+
+// keptRe is a statement that keeps a call's result: the variable or
+// property it is assigned to.
+var keptRe = regexp.MustCompile(`^\s*(?:(?:const|let|var)\s+)?((?:this\.)?[\w$]+(?:\.[\w$]+)*)\s*=[^=>]`)
+
+// releaseVerbs are the calls that give a registration back.
+const releaseVerbs = `unsubscribe|dispose|remove|off|cancel|close|stop|destroy|abort|release|unregister|detach|unlisten`
+
+// handleRelease finds where the program lets go of what a registering
+// call returned (added, in a chain that may start lines above: this.sub
+// = hub.stream() / .pipe(…) / .subscribe(…)): kept in a variable or
+// property, then released in the same script (this.sub.unsubscribe(),
+// off()). nil when the result is not kept or never released.
+func handleRelease(added *Statement, src Sources) *Statement {
+	lines, ok := locationLines(&Location{Script: added.Script, Line: added.Line}, src)
+	if !ok || added.Line < 1 || added.Line > len(lines) {
+		return nil
+	}
+	i := added.Line - 1
+	for i > 0 && added.Line-1-i < 8 && bytes.HasPrefix(bytes.TrimSpace(lines[i]), []byte(".")) {
+		i--
+	}
+	m := keptRe.FindSubmatch(lines[i])
+	if m == nil {
+		return nil
+	}
+	target := regexp.QuoteMeta(string(m[1]))
+	re := regexp.MustCompile(`(?:^|[^\w$.])` + target + `\s*(?:\?\.|\.)\s*(?:` + releaseVerbs + `)\s*\(|(?:^|[^\w$.])` + target + `\s*(?:\?\.)?\(\s*\)`)
+	kept := i + 1
+	return findStatementWhere(re, []string{added.Script}, src, func(sc string, line int) bool {
+		return scriptKey(sc) == scriptKey(added.Script) && line != kept
+	})
+}

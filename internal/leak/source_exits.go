@@ -33,8 +33,22 @@ var nestedFuncRe = regexp.MustCompile(`=>\s*\{?\s*$|\bfunction\b[^(]*\([^)]*\)\s
 // Exit is a way out of the work that skips its cleanup.
 type exit struct {
 	at   *Statement
-	kind string // "returns", "throws", "catches an error"
+	kind string // "returns", "throws", "catches an error", "handles conn's 'error'"
+	// event is the ending event whose handler skips the cleanup while a
+	// sibling handler of the same emitter has it ("" for the others).
+	event string
+	// try is the line (1-based) of a try in the same function whose
+	// finally cleans up, 0 when none: the exit can move into it.
+	try int
 }
+
+// handlerRe is the head of an event handler: the emitter, the event.
+var handlerRe = regexp.MustCompile(`([\w$][\w$.]*)\s*\.\s*(?:on|once|addListener|addEventListener|prependListener)\s*\(\s*['"]([\w:-]+)['"]`)
+
+// endingEvents end what an emitter stands for: one of them fires, not
+// necessarily the one a program expected.
+var endingEvents = map[string]bool{"end": true, "close": true, "error": true, "finish": true, "timeout": true,
+	"abort": true, "aborted": true, "exit": true, "disconnect": true, "disconnected": true, "destroy": true}
 
 // skippedExit is the first way out of the function that contains begin,
 // after begin, on which no call matching cleanup runs: a return or throw
@@ -59,7 +73,7 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 	end := bodyEnd(lines, head+1) // exclusive, 0-based
 	from := begin.Line            // the line after begin, 0-based
 	if from >= end {
-		return nil
+		return skippedHandler(begin.Script, lines, head, end, cleanup)
 	}
 	calls := false
 	for i := from; i < end; i++ {
@@ -68,10 +82,12 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 		}
 	}
 	if !calls {
-		return nil
+		// Its handlers, registered before begin as often as after.
+		return skippedHandler(begin.Script, lines, head, end, cleanup)
 	}
 	// A try whose finally cleans up covers every way out of its block.
 	inFinally := make([]bool, end)
+	try := 0 // the first such try's line
 	for t := from; t < end; t++ {
 		if !tryRe.Match(lines[t]) {
 			continue
@@ -89,6 +105,9 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 			if cleans {
 				for j := t; j < fin && j < end; j++ {
 					inFinally[j] = true
+				}
+				if try == 0 {
+					try = t + 1
 				}
 			}
 			break
@@ -150,7 +169,7 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 				has = has || cleanup.Match(lines[j])
 			}
 			if !has && !covered(i) {
-				return &exit{at: &Statement{Script: begin.Script, Line: i + 1, Text: clipLine(l)}, kind: "catches an error"}
+				return &exit{at: &Statement{Script: begin.Script, Line: i + 1, Text: clipLine(l)}, kind: "catches an error", try: try}
 			}
 			continue
 		}
@@ -159,7 +178,63 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 			if bytes.Contains(l[m[0]:m[1]], []byte("throw")) {
 				kind = "throws"
 			}
-			return &exit{at: &Statement{Script: begin.Script, Line: i + 1, Text: clipLine(l)}, kind: kind}
+			return &exit{at: &Statement{Script: begin.Script, Line: i + 1, Text: clipLine(l)}, kind: kind, try: try}
+		}
+	}
+	return skippedHandler(begin.Script, lines, head, end, cleanup)
+}
+
+// skippedHandler is an ending event's handler, registered in the
+// function's own body (head to end), that does not clean up while another
+// ending event's handler of the same emitter does: conn.on('end') disposes
+// the session and conn.on('error') does not, so a connection that fails
+// keeps it.
+func skippedHandler(script string, lines [][]byte, head, end int, cleanup *regexp.Regexp) *exit {
+	type handler struct {
+		line        int
+		emitter, ev string
+		cleans      bool
+	}
+	var hs []handler
+	indent := -1
+	for i := head + 1; i < end; i++ {
+		m := handlerRe.FindSubmatch(lines[i])
+		if m == nil || commentBefore(lines[i], 0) || !endingEvents[string(m[2])] {
+			continue
+		}
+		// Only the function's own handlers, all at one depth: not those
+		// registered inside another handler.
+		if indent < 0 {
+			indent = indentOf(lines[i])
+		}
+		if indentOf(lines[i]) != indent {
+			continue
+		}
+		last := i + 1
+		if t := bytes.TrimSpace(lines[i]); len(t) > 0 && t[len(t)-1] == '{' {
+			last = min(bodyEnd(lines, i+1), end)
+		}
+		cleans := false
+		for j := i; j < last; j++ {
+			cleans = cleans || cleanup.Match(lines[j]) && !commentBefore(lines[j], 0)
+		}
+		hs = append(hs, handler{i, string(m[1]), string(m[2]), cleans})
+	}
+	closes := map[string]bool{} // a 'close' handler that cleans up covers the others
+	for _, h := range hs {
+		if h.cleans && h.ev == "close" {
+			closes[h.emitter] = true
+		}
+	}
+	for _, h := range hs {
+		if h.cleans || closes[h.emitter] {
+			continue
+		}
+		for _, o := range hs {
+			if o.cleans && o.emitter == h.emitter && o.ev != h.ev {
+				return &exit{at: &Statement{Script: script, Line: h.line + 1, Text: clipLine(lines[h.line])},
+					kind: fmt.Sprintf("handles %s's '%s'", h.emitter, h.ev), event: h.ev}
+			}
 		}
 	}
 	return nil
@@ -168,7 +243,21 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 // exitText says where the work leaves without its cleanup, cleanup being
 // what to call ("detach()", "this.link.off('ack', onAck)").
 func exitText(e *exit, cleanup string) string {
-	return fmt.Sprintf("%s:%d %s without %s (%s): call it there too, or once in a finally", filepath.Base(e.at.Script), e.at.Line, e.kind, cleanup, e.at.Text)
+	fix := "call it there too, or once in a finally"
+	switch e.event {
+	case "":
+		if e.try > e.at.Line {
+			// The finally is there: the exit comes before its try.
+			fix = fmt.Sprintf("call it there too, or begin the try at line %d (whose finally does) before it", e.try)
+		}
+	case "close":
+		fix = "call it there too"
+	default:
+		// Node's sockets and streams emit 'close' after 'end' and after
+		// 'error' alike.
+		fix = "call it there too, or once on 'close', which a socket or stream emits after 'end' and 'error' alike"
+	}
+	return fmt.Sprintf("%s:%d %s without %s (%s): %s", filepath.Base(e.at.Script), e.at.Line, e.kind, cleanup, e.at.Text, fix)
 }
 
 // cleanupExit finds the way out that skips the cleanup rm of what add

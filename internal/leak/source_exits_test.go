@@ -101,6 +101,8 @@ func TestSkippedExit(t *testing.T) {
 	e, call := cleanupExit(add, rm, []string{"/s/session.js"}, src)
 	if e == nil || e.at.Script != "/s/service.js" || e.at.Line != 7 || e.kind != "returns" || call != "detach()" {
 		t.Errorf("early return before the try: %+v %q, want service.js:7 returns, detach()", e, call)
+	} else if got := exitText(e, call); !strings.HasSuffix(got, "call it there too, or begin the try at line 9 (whose finally does) before it") {
+		t.Errorf("the finally is there, so the text names its try: %q", got)
 	}
 	if e := skippedExit(&Statement{Script: "/s/covered.js", Line: 3}, regexp.MustCompile(`\.detach\(`), src); e != nil {
 		t.Errorf("every exit is in the try its finally covers, or in a callback: %+v", e.at)
@@ -116,5 +118,73 @@ func TestSkippedExit(t *testing.T) {
 	rm = &Statement{Script: "/s/tracker.js", Line: 12, Text: "this.jobs.delete(id);"}
 	if e, call := cleanupExit(add, rm, []string{"/s/tracker.js"}, src); e == nil || e.at.Script != "/s/worker.js" || e.at.Line != 10 || call != "complete(), fail() or release()" {
 		t.Errorf("a retry's return: %+v %q", e, call)
+	}
+}
+
+// An ending event's handler that skips the cleanup its sibling has:
+// conn.on('end') disposes the session and conn.on('error') does not. A
+// 'close' handler that cleans up covers every ending, and handlers of
+// another emitter or a non-ending event do not count. The cleanup is
+// found from what the registering call returned (this.sub = …subscribe()).
+func TestSkippedHandler(t *testing.T) {
+	src := textSources{
+		"/h/session.js": `export class Session {
+  start() {
+    this.sub = this.hub
+      .stream()
+      .subscribe({ next: (x) => this.send(x) });
+  }
+  dispose() {
+    if (this.sub) this.sub.unsubscribe();
+  }
+}
+`,
+		"/h/gateway.js": `function accept(conn, hub) {
+  const session = new Session(conn, hub);
+  conn.on('message', (m) => session.handle(m));
+  conn.on('end', () => {
+    stats.ended++;
+    session.dispose();
+  });
+  conn.on('error', (err) => {
+    stats.errored++;
+    log(err);
+  });
+  session.start();
+}
+`,
+		"/h/closes.js": `function accept2(conn, hub) {
+  const session = new Session(conn, hub);
+  conn.on('close', () => session.dispose());
+  conn.on('error', (err) => log(err));
+  session.start();
+}
+`,
+		"/h/others.js": `function accept3(conn, other, hub) {
+  const session = new Session(conn, hub);
+  conn.on('end', () => session.dispose());
+  other.on('error', (err) => log(err));
+  conn.on('message', (m) => log(m));
+  session.start();
+}
+`,
+	}
+	added := &Statement{Script: "/h/session.js", Line: 5, Text: ".subscribe({ next: (x) => this.send(x) });"}
+	rm := handleRelease(added, src)
+	if rm == nil || rm.Line != 8 {
+		t.Fatalf("release of this.sub: %+v, want session.js:8", rm)
+	}
+	e, call := cleanupExit(added, rm, []string{"/h/gateway.js"}, src)
+	if e == nil || e.at.Script != "/h/gateway.js" || e.at.Line != 8 || e.event != "error" || call != "dispose()" {
+		t.Fatalf("'error' handler without dispose(): %+v %q", e, call)
+	}
+	if got := exitText(e, call); !strings.HasPrefix(got, "gateway.js:8 handles conn's 'error' without dispose()") || !strings.Contains(got, "or once on 'close'") {
+		t.Errorf("text %q", got)
+	}
+	for _, f := range []string{"/h/closes.js", "/h/others.js"} {
+		one := textSources{"/h/session.js": src["/h/session.js"], f: src[f]}
+		if e, _ := cleanupExit(added, rm, []string{f}, one); e != nil {
+			t.Errorf("%s: %+v, want none", f, e.at)
+		}
 	}
 }

@@ -180,6 +180,16 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			break
 		}
 	}
+	if libReg && added != nil && strings.Contains(*f.hint, registrationAdvice) {
+		// The program keeps what registering returned and lets go of it
+		// somewhere: the way out that skips that is the fix.
+		if rm := handleRelease(added, src); rm != nil {
+			if e, call := cleanupExit(added, rm, f.scripts, src); e != nil {
+				*f.hint = strings.Replace(*f.hint, registrationAdvice, fmt.Sprintf("the program lets go of it at %s:%d (%s), yet they stay: %s",
+					filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(rm.Text, ";"), exitText(e, call)), 1)
+			}
+		}
+	}
 	if f.pattern != PatternCollection && f.pattern != PatternClosure || f.trimmed || libReg {
 		// (How a library takes registrations out inside is not the
 		// program's to change.)
@@ -216,16 +226,19 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// library's method that takes them out and that the program
 		// never calls says most.
 		rh := removalHint(st, f.scripts, f.allFiles(), src, removal)
+		bound := ", or bound it"
 		if u := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
 			rh = u
 		} else if e, call := cleanupExit(added, st, f.scripts, src); e != nil {
-			// The way out that skips it is where to add it.
-			rh = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1)
+			// The way out that skips it is where to add it; bounding
+			// would only drop live work (an in-flight request, a job
+			// still running) along with the lost.
+			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1), ""
 		}
 		if strings.Contains(*f.hint, boundAdvice) {
-			*f.hint = strings.Replace(*f.hint, boundAdvice, rh+", or bound it", 1)
+			*f.hint = strings.Replace(*f.hint, boundAdvice, rh+bound, 1)
 		} else if !removal && strings.Contains(*f.hint, boundAdviceOne) {
-			*f.hint = strings.Replace(*f.hint, boundAdviceOne, rh+", or bound it", 1)
+			*f.hint = strings.Replace(*f.hint, boundAdviceOne, rh+bound, 1)
 		} else {
 			*f.hint += "; " + rh
 		}
