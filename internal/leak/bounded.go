@@ -466,7 +466,22 @@ func steadyGroup(hc []int64, total, limit int) bool {
 }
 
 // WithinBound: the program trims the holder at a bound it has not passed.
-func (a *Accumulation) WithinBound() bool { return a.Trim != nil && a.Trim.holds(a.entries()) }
+func (a *Accumulation) WithinBound() bool {
+	return a.Trim != nil && a.AtBound == 0 && a.Trim.holds(a.entries())
+}
+
+// atBoundHint is the fix of an accumulation bounded too generously for
+// what each entry keeps: full, it would hold more than the heap holds now.
+func atBoundHint(a *Accumulation, total uint64) string {
+	n := a.entries()
+	each := a.RetainedSize / uint64(n)
+	t := fmt.Sprintf("%s bounds this at %s, but each of the %s entries keeps %s: at that bound it would hold about %s, more than the whole heap now (%s)",
+		a.Trim.where(), a.Trim.bound(), ui.Count(int64(n)), ui.Bytes(int64(each)), ui.Bytes(int64(a.AtBound)), ui.Bytes(int64(total)))
+	if b := a.Bulk; b != nil && a.contextHint == "" { // (said already)
+		t += fmt.Sprintf(", and %s of each is a %s at %s", pct(b.RetainedSize, b.Of), b.Class, bulkPath(b))
+	}
+	return t + ": make each entry keep less (what it keeps above), or lower the bound"
+}
 
 // entries is the holder's size: its entries when known, else the count.
 func (a *Accumulation) entries() int {

@@ -2,10 +2,12 @@ package leak
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/ui"
 )
 
 // explainer turns a ranked suspect into something a person can act on: the
@@ -147,6 +149,7 @@ func (x *explainer) explain(s *Suspect) {
 			if g.ID(r.node) == h.ID {
 				h.Entries = entriesOf(g, r.node, h.Kind)
 				h.Keys = entryKeys(g, r.node, h.Kind, s.Class, s.RootClass, maxEntryKeys)
+				s.Wholes = wholesOf(g, r.node)
 				break
 			}
 		}
@@ -368,6 +371,21 @@ func (x *explainer) explain(s *Suspect) {
 		if el, ok := x.detachedBelow(rep); ok {
 			s.Hint += fmt.Sprintf("; each keeps a removed DOM element (%s) alive", g.ClassName(el))
 		}
+	}
+	s.Bulk = bulkOf(g, rep)
+	x.bulkFrame(s.Bulk)
+	if b := s.Bulk; b != nil && b.Frame != nil {
+		// Each keeps an async function waiting at an await: its code
+		// is where to look, and what waits is what it keeps.
+		s.Location = b.Frame
+		s.Hint += fmt.Sprintf("; each keeps async %s (%s:%d) suspended at an await that never resumes, with its locals (%s of a %s at %s)",
+			b.Frame.Function, filepath.Base(b.Frame.Script), b.Frame.Line, ui.Bytes(int64(b.RetainedSize)), b.Class, b.Text())
+	}
+	if sc := x.sharedContextOf(s.Bulk); sc != nil {
+		// Kept by a variable the closure never reads: the first thing
+		// to say, whatever else holds the objects.
+		s.contextHint = sc.text(s.Class, s.Bulk)
+		s.Hint = s.contextHint + "; " + s.Hint
 	}
 }
 

@@ -7,6 +7,7 @@ package leak
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
 )
@@ -35,6 +36,11 @@ func entryKeys(g *heapgraph.Graph, v uint32, kind, cls, root string, n int) []st
 		}
 		return keys[max(0, len(keys)-n):] // in hash order: some, not the newest
 	case "Map":
+		if strings.HasPrefix(cls, "(") && strings.HasSuffix(cls, "string)") {
+			// Strings as values: keys and values cannot be told apart
+			// by class.
+			return nil
+		}
 	default:
 		return nil
 	}
@@ -60,7 +66,11 @@ func entryKeys(g *heapgraph.Graph, v uint32, kind, cls, root string, n int) []st
 			if i, ok := tableIndex(g, e); ok && i == want-1 {
 				switch u := s.EdgeTo[e]; int(s.NodeType[u]) {
 				case s.NodeTypeIndex.String, s.NodeTypeIndex.ConcatenatedString, s.NodeTypeIndex.SlicedString:
-					keys = append(keys, g.Name(u))
+					// A slice's text is not in the snapshot: only its
+					// kind, "(sliced string)", is.
+					if k := g.Name(u); !strings.HasPrefix(k, "(") || !strings.HasSuffix(k, ")") {
+						keys = append(keys, k)
+					}
 				}
 				break
 			}

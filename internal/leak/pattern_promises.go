@@ -5,6 +5,7 @@ package leak
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -263,3 +264,50 @@ func (x *explainer) pendingSlot(v uint32) string {
 	}
 	return ""
 }
+
+// bulkFrame sets b's Frame when its references run through a suspended
+// async function (a Generator with its function) in the program's code.
+func (x *explainer) bulkFrame(b *Bulk) {
+	if b == nil {
+		return
+	}
+	g := x.g
+	s := g.S
+	for i, v := range b.nodes {
+		if s.NodeNameString(v) != "Generator" || int(s.NodeType[v]) != s.NodeTypeIndex.Object {
+			continue
+		}
+		for e, to := range g.Edges(v) {
+			if s.EdgeName(e) == "function" && int(s.NodeType[to]) == s.NodeTypeIndex.Closure {
+				if l := x.closureLocation(to); l != nil && programLocation(l) {
+					b.Frame, b.frame = l, i
+				}
+				return
+			}
+		}
+	}
+}
+
+// awaitCalling is the await in the async function at frame that calls the
+// function around added (an entry kept by waitFor(): await
+// this.acks.waitFor(msg.id)); nil when there is none.
+func awaitCalling(frame *Location, added *Statement, src Sources) *Statement {
+	fn := enclosingFunction(added, src)
+	if fn == nil || !identRe.MatchString(fn.Function) {
+		return nil
+	}
+	lines, ok := locationLines(frame, src)
+	if !ok {
+		return nil
+	}
+	calls := callsRe(fn.Function)
+	for i := frame.Line; i < bodyEnd(lines, frame.Line) && i < len(lines); i++ {
+		if l := lines[i]; awaitRe.Match(l) && calls.Match(l) {
+			return &Statement{Script: frame.Script, Line: i + 1, Column: indentOf(l) + 1, Text: clipLine(l)}
+		}
+	}
+	return nil
+}
+
+// awaitRe is an await expression.
+var awaitRe = regexp.MustCompile(`\bawait\b`)

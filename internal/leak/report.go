@@ -115,6 +115,12 @@ type Suspect struct {
 	// the program's scripts when they are at hand (Options.Sources).
 	AddedAt *Statement `json:"added_at,omitempty"`
 	Hint    string     `json:"hint"`
+	// Bulk is where most of one leaked object's retained size is, when
+	// a few references below it (bulk.go).
+	Bulk *Bulk `json:"bulk,omitempty"`
+	// Wholes: the holder's entries keep slices of bigger strings or
+	// buffers, which stay whole (pattern_slices.go).
+	Wholes *Wholes `json:"wholes,omitempty"`
 	// Holder describes the emitter or collection for event-listener and
 	// unbounded-collection: its class, id and, for listeners, the event.
 	Holder *Holder `json:"holder,omitempty"`
@@ -165,6 +171,9 @@ type Suspect struct {
 	// heldCallback: the first function below a library's holder on the
 	// path is the program's own (registeredCallback).
 	heldCallback bool
+	// contextHint: the bulk runs through a closure's context to a
+	// variable the closure never reads (pattern_contexts.go).
+	contextHint string
 	// scripts are the program's scripts the suspect involves (its code
 	// location, the functions and classes on its path), for addedAt.
 	scripts []string

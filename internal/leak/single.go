@@ -56,6 +56,14 @@ type Accumulation struct {
 	// history): the other place the memory may accumulate.
 	Inside *Inside `json:"inside,omitempty"`
 	Hint   string  `json:"hint"`
+	// Bulk and Wholes: see Suspect.
+	Bulk   *Bulk   `json:"bulk,omitempty"`
+	Wholes *Wholes `json:"wholes,omitempty"`
+	// AtBound is about what the holder would retain at its Trim's bound,
+	// at what each entry keeps now, when that is more than the whole
+	// reachable heap: bounded, but too generously for the entries it
+	// holds. 0 otherwise.
+	AtBound uint64 `json:"at_bound,omitempty"`
 	// Runtime: the entries are node's own state (loaded modules, its
 	// internal objects), not the program's: listed, ranked after the
 	// program's accumulations.
@@ -80,6 +88,8 @@ type Accumulation struct {
 
 	// scripts: see Suspect.
 	scripts []string
+	// contextHint: see Suspect.
+	contextHint string
 }
 
 // SingleReport is the result of AnalyzeOne. It has no leak verdict: one
@@ -180,9 +190,28 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	}
 	for i := range sus {
 		if sus[i].Kind == KindAccumulation {
-			sus[i].Trim = boundOf(sus[i].Holder, sus[i].Class, nil, sus[i].scripts, ex.programFiles, opts.Sources)
-			if sus[i].WithinBound() {
-				sus[i].Hint = boundedHint(&sus[i])
+			a := &sus[i]
+			a.Trim = boundOf(a.Holder, a.Class, nil, a.scripts, ex.programFiles, opts.Sources)
+			if n := a.entries(); a.Trim != nil && a.Trim.Limit > n && n > 0 {
+				// What it would hold at its bound, at what each entry
+				// keeps now.
+				if at := a.RetainedSize / uint64(n) * uint64(a.Trim.Limit); at > total {
+					a.AtBound = at
+				}
+			}
+			switch {
+			case a.AtBound > 0:
+				a.Hint = atBoundHint(a, total)
+			case a.WithinBound():
+				a.Hint = boundedHint(a)
+			default:
+				continue
+			}
+			if a.contextHint != "" {
+				a.Hint = a.contextHint + "; " + a.Hint
+			}
+			if a.Wholes != nil {
+				a.Hint = a.Wholes.text(a.AddedAt) + "; " + a.Hint
 			}
 		}
 	}
@@ -202,7 +231,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		// is told behind "if it should not keep them all" (removalHint).
 		sourceFacts{holder: s.Holder, class: s.Class, path: s.RetainerPath, scripts: s.scripts, pattern: s.Pattern,
 			keyed: s.keyed, registered: s.registered, held: s.held, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage,
-			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint, relabel: &s.Pattern, files: ex.programFiles}.fill(opts.Sources, false)
+			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint, relabel: &s.Pattern, files: ex.programFiles, bulk: s.Bulk, wholes: s.Wholes}.fill(opts.Sources, false)
 		// One snapshot shows them held, not piling up (a fixed set
 		// registered at startup looks the same).
 		s.Hint = strings.Replace(s.Hint, " pile up ", " are held ", 1)
@@ -276,6 +305,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 		Kind: kind, Pattern: s.Pattern, Class: s.Class, RootClass: s.RootClass, Holder: s.Holder,
 		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
 		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), registered: registeredCallback(&s), held: s.heldCallback, listenerPackage: s.listenerPackage, scripts: s.scripts,
+		Bulk: s.Bulk, Wholes: s.Wholes, contextHint: s.contextHint,
 	}
 	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep, x.maps)
 	if total > 0 {

@@ -45,9 +45,19 @@ type sourceFacts struct {
 	// Asked only by the searches that need them (listing them reads every
 	// script's end, for its source map).
 	files func() []string
+	// bulk: where most of one leaked object's size is (Suspect.Bulk).
+	bulk *Bulk
+	// wholes: the entries keep slices of bigger wholes (Suspect.Wholes).
+	wholes *Wholes
 }
 
 func (f sourceFacts) fill(src Sources, removal bool) {
+	if f.wholes != nil {
+		// What the slices keep whole comes first, where they are kept
+		// known: it is most of the cost, and entries that only fill
+		// their collection are not the leak.
+		defer func() { *f.hint = f.wholes.text(*f.added) + "; apart from the slices: " + *f.hint }()
+	}
 	*f.added = addedAt(f.holder, f.class, f.path, f.scripts, src)
 	if *f.added == nil && f.pattern == PatternEventListener {
 		*f.added = listenerAddedAt(f.holder, *f.loc, f.scripts, src)
@@ -178,6 +188,17 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		if fn := enclosingFunction(st, src); fn != nil && (l == nil || l.Line < fn.Line || l.Line > st.Line) {
 			*f.loc = fn
 			break
+		}
+	}
+	if b := f.bulk; b != nil && b.Frame != nil && added != nil {
+		// The await the suspended function waits at: the one that
+		// calls the function that keeps the entry (waitFor()).
+		if w := awaitCalling(b.Frame, added, src); w != nil {
+			at := *b.Frame
+			at.Line, at.Column = w.Line, w.Column
+			*f.loc = &at
+			*f.hint = strings.Replace(*f.hint, fmt.Sprintf("(%s:%d) suspended at an await that never resumes", filepath.Base(b.Frame.Script), b.Frame.Line),
+				fmt.Sprintf("suspended at %s:%d (%s), an await that never resumes", filepath.Base(w.Script), w.Line, strings.TrimSuffix(w.Text, ";")), 1)
 		}
 	}
 	if libReg && added != nil && strings.Contains(*f.hint, registrationAdvice) {

@@ -259,6 +259,12 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 	if s.Context != "" {
 		facts = append(facts, Fact{"also keeps", s.Context})
 	}
+	if b := s.Bulk; b != nil {
+		facts = append(facts, bulkFact(b))
+	}
+	if w := s.Wholes; w != nil {
+		facts = append(facts, wholesFact(w))
+	}
 	if len(s.Parts) > 1 {
 		// Parts that read the same (the sources of five pipes into one
 		// stream) are one entry with their count and total.
@@ -415,7 +421,7 @@ const maxOtherEvents = 8
 // entries stayed says which calls added them. A long key keeps its start
 // and end, where keys built from a template and an id differ.
 func keysText(h *leak.Holder) string {
-	if len(h.Keys) == 0 {
+	if h == nil || len(h.Keys) == 0 {
 		return ""
 	}
 	q := make([]string, len(h.Keys))
@@ -431,4 +437,30 @@ func keysText(h *leak.Holder) string {
 		return ", keys such as " + strings.Join(q, ", ")
 	}
 	return ", newest keys " + strings.Join(q, ", ")
+}
+
+// bulkFact says where most of one leaked object's size is: "a (string)
+// at describe → context → raw: 51.3 KiB of its 52.3 KiB (98%)".
+func bulkFact(b *leak.Bulk) Fact {
+	pct := uint64(0)
+	if b.Of > 0 {
+		pct = b.RetainedSize * 100 / b.Of
+	}
+	return Fact{"bulk", fmt.Sprintf("a %s at %s: %s of its %s (%d%%)", b.Class, b.Text(),
+		ui.Bytes(int64(b.RetainedSize)), ui.Bytes(int64(b.Of)), pct)}
+}
+
+// wholesFact says what the slices an entry keeps hold whole: "320 strings
+// of about 135 KiB, 43.2 MiB in all, behind 4,641 sliced strings (traceId)".
+func wholesFact(w *leak.Wholes) Fact {
+	what, slices := "strings", "sliced strings"
+	if w.Kind == "buffer" {
+		what, slices = "ArrayBuffers", "Buffer views"
+	}
+	t := fmt.Sprintf("%s %s of about %s, %s in all, behind %s %s", ui.Count(int64(w.Wholes)), what,
+		ui.Bytes(int64(w.Bytes/uint64(max(w.Wholes, 1)))), ui.Bytes(int64(w.Bytes)), ui.Count(int64(w.Slices)), slices)
+	if w.Field != "" {
+		t += " (" + w.Field + ")"
+	}
+	return Fact{"kept whole", t}
 }

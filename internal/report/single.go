@@ -120,6 +120,12 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 		}
 		facts = append(facts, Fact{"inside", t})
 	}
+	if b := a.Bulk; b != nil {
+		facts = append(facts, bulkFact(b))
+	}
+	if w := a.Wholes; w != nil {
+		facts = append(facts, wholesFact(w))
+	}
 	if a.Location != nil {
 		facts = append(facts, locFact(a.Location))
 	}
@@ -194,7 +200,7 @@ func WriteSingleText(w io.Writer, r *leak.SingleReport, p ui.Palette) {
 		t := ui.Table{Header: []string{"#", "class", "count", "retained", "holder"}, RightAlign: map[int]bool{0: true, 2: true, 3: true}}
 		for _, a := range runtime {
 			t.Rows = append(t.Rows, []string{fmt.Sprintf("#%d", a.Rank), a.Class, ui.Count(a.Count),
-				fmt.Sprintf("%s (%.1f%%)", sizeText(a.RetainedSize), 100*a.Share), holderText(&a)})
+				fmt.Sprintf("%s (%.1f%%)", sizeText(a.RetainedSize), 100*a.Share), strings.TrimSuffix(holderText(&a), keysText(a.Holder))})
 		}
 		t.Write(w, p)
 	}

@@ -1,0 +1,149 @@
+// Slices that keep their whole. A sliced string keeps its parent string
+// (V8 makes one for a substring of 13 characters or more: a regular
+// expression's match, slice(), substring()), and a Buffer or typed array
+// view keeps its ArrayBuffer's whole backing store (subarray(), slice()
+// of a Buffer): a few bytes kept per entry pin kilobytes. The entries
+// themselves stay small, so their retained size does not show it; their
+// collection's does.
+
+package leak
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+// Wholes are the larger strings or ArrayBuffers that the slices a
+// collection's entries keep hold whole.
+type Wholes struct {
+	// Kind is "string" (sliced strings and their parents) or "buffer"
+	// (views and their ArrayBuffers' backing stores).
+	Kind string `json:"kind"`
+	// Slices is how many slices or views the entries keep, Wholes how
+	// many distinct wholes those keep, of Bytes in all.
+	Slices int    `json:"slices"`
+	Wholes int    `json:"wholes"`
+	Bytes  uint64 `json:"bytes"`
+	// Field is the reference from an entry to a slice ("traceId",
+	// "digest"; "key" for a Map's keys), the commonest.
+	Field string `json:"field,omitempty"`
+}
+
+// Limits of wholesOf: how many of a collection's entries are looked at,
+// and how much the wholes must add up to, and weigh on average, to be
+// worth a word (Buffer's own pool hands out 8 KiB slabs shared by small
+// Buffers: that is its design, not a leak).
+const (
+	maxWholesEntries = 1 << 16
+	minWholesBytes   = 1 << 20
+	minWholeAverage  = 16 << 10
+)
+
+// wholesOf looks at the entries of collection h (a Map's or Set's table,
+// an Array's elements, an object's properties) and one reference below
+// each, for sliced strings and views; nil when their wholes are few,
+// small or not much bigger than the slices.
+func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
+	s := g.S
+	nt := &s.NodeTypeIndex
+	var entries []uint32
+	fields := map[string]int{}
+	add := func(v uint32) {
+		for e, to := range g.Edges(v) {
+			if len(entries) >= maxWholesEntries {
+				return
+			}
+			switch int(s.EdgeType(e)) {
+			case s.EdgeTypeIndex.Element, s.EdgeTypeIndex.Property, s.EdgeTypeIndex.Internal:
+				if n := s.EdgeName(e); n != "map" && n != "__proto__" && n != "table" && n != "elements" {
+					entries = append(entries, to)
+				}
+			}
+		}
+	}
+	add(h)
+	for _, n := range []string{"table", "elements"} {
+		if t, ok := g.EdgeNamed(h, n); ok {
+			add(t)
+		}
+	}
+	strs := map[uint32]bool{}
+	bufs := map[uint32]bool{}
+	var nStr, nBuf int
+	var strBytes, bufBytes uint64
+	look := func(v uint32, field string) {
+		switch {
+		case int(s.NodeType[v]) == nt.SlicedString:
+			if p, ok := g.EdgeNamed(v, "parent"); ok {
+				nStr++
+				fields["s:"+field]++
+				if !strs[p] {
+					strs[p] = true
+					strBytes += g.ShallowSize(p)
+				}
+			}
+		case int(s.NodeType[v]) == nt.Object:
+			ab, ok := g.EdgeNamed(v, "buffer")
+			if !ok || g.ClassName(ab) != "ArrayBuffer" {
+				return
+			}
+			store, ok := g.EdgeNamed(ab, "backing_store")
+			if !ok {
+				return
+			}
+			nBuf++
+			fields["b:"+field]++
+			if !bufs[store] {
+				bufs[store] = true
+				bufBytes += g.ShallowSize(store)
+			}
+		}
+	}
+	for _, v := range entries {
+		look(v, "key")
+		if int(s.NodeType[v]) != nt.Object {
+			continue
+		}
+		for e, to := range g.Edges(v) {
+			if int(s.EdgeType(e)) == s.EdgeTypeIndex.Property && !g.IsWeakEdge(e) {
+				look(to, s.EdgeName(e))
+			}
+		}
+	}
+	w := &Wholes{Kind: "string", Slices: nStr, Wholes: len(strs), Bytes: strBytes}
+	if bufBytes > strBytes {
+		w = &Wholes{Kind: "buffer", Slices: nBuf, Wholes: len(bufs), Bytes: bufBytes}
+	}
+	if w.Bytes < minWholesBytes || w.Wholes == 0 || w.Bytes/uint64(w.Wholes) < minWholeAverage || w.Slices < 2*w.Wholes {
+		// Few, small, or one view per whole: a kept Buffer of its own
+		// is data, not a slice of something bigger.
+		return nil
+	}
+	best := 0
+	for f, n := range fields {
+		if strings.HasPrefix(f, w.Kind[:1]+":") && n > best {
+			best, w.Field = n, f[2:]
+		}
+	}
+	return w
+}
+
+// text is the fix: what the slices keep and how to let it go, added at
+// added (where the entries are kept), when known.
+func (w *Wholes) text(added *Statement) string {
+	where := ""
+	if added != nil {
+		where = fmt.Sprintf(" (at %s:%d, for one)", filepath.Base(added.Script), added.Line)
+	}
+	each := ui.Bytes(int64(w.Bytes / uint64(w.Wholes)))
+	if w.Kind == "buffer" {
+		return fmt.Sprintf("the entries keep %s Buffer views (%s) into %s ArrayBuffers of about %s each, %s in all: a view made by subarray() or slice() keeps its whole buffer's memory, whatever its own length; copy what you keep before keeping it%s: Buffer.from(view)",
+			ui.Count(int64(w.Slices)), w.Field, ui.Count(int64(w.Wholes)), each, ui.Bytes(int64(w.Bytes)), where)
+	}
+	return fmt.Sprintf("the entries keep %s sliced strings (%s), parts of %s longer strings of about %s each, %s in all: V8 makes a substring, a slice or a regular expression's match of 13 characters or more a slice that keeps its whole parent string; copy what you keep before keeping it%s: Buffer.from(s).toString() or JSON.parse(JSON.stringify(s)) makes a string of its own",
+		ui.Count(int64(w.Slices)), w.Field, ui.Count(int64(w.Wholes)), each, ui.Bytes(int64(w.Bytes)), where)
+}

@@ -1,0 +1,79 @@
+package leak
+
+import (
+	"strings"
+	"testing"
+)
+
+// What V8 keeps that the code does not say (blind evaluation 16): a
+// slice's whole parent, a view's whole buffer, a variable a closure never
+// reads kept by its scope's shared context, and the locals of an async
+// function suspended at an await that never resumes.
+
+func TestSlicedStringsKeepTheirParents(t *testing.T) {
+	t.Parallel()
+	_, s := seriesTop(t, "sliced-ids")
+	w := s.Wholes
+	if w == nil || w.Kind != "string" || w.Wholes < 16 || w.Slices < 2*w.Wholes || w.Bytes/uint64(w.Wholes) < 64<<10 {
+		t.Fatalf("wholes %+v: want the batch texts behind the sliced ids", w)
+	}
+	if !strings.HasPrefix(s.Hint, "the entries keep") || !strings.Contains(s.Hint, "sliced strings") || !strings.Contains(s.Hint, "Buffer.from(s).toString()") {
+		t.Errorf("hint %q", s.Hint)
+	}
+}
+
+func TestBufferViewsKeepTheirBlocks(t *testing.T) {
+	t.Parallel()
+	_, s := seriesTop(t, "buffer-views")
+	w := s.Wholes
+	if w == nil || w.Kind != "buffer" || w.Field != "digest" || w.Slices < 4*w.Wholes || w.Bytes/uint64(w.Wholes) != 128<<10 {
+		t.Fatalf("wholes %+v: want 128 KiB blocks behind the digests", w)
+	}
+	if !strings.Contains(s.Hint, "Buffer.from(view)") {
+		t.Errorf("hint %q", s.Hint)
+	}
+}
+
+// A Map of ids copied out of their texts keeps no parents: no wholes,
+// whatever else the Map does.
+func TestCopiedSlicesKeepNoWholes(t *testing.T) {
+	t.Parallel()
+	rep, err := seriesReport(t, "http-sessions")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range rep.Suspects {
+		if s.Wholes != nil {
+			t.Errorf("%s: wholes %+v", s.Class, s.Wholes)
+		}
+	}
+}
+
+func TestSharedContextKeepsAVariable(t *testing.T) {
+	t.Parallel()
+	_, s := seriesTop(t, "shared-context")
+	b := s.Bulk
+	if b == nil || strings.Join(b.Steps, " → ") != "describe → context → raw" || b.RetainedSize < 30000 {
+		t.Fatalf("bulk %+v", b)
+	}
+	for _, want := range []string{"the closure describe (shared-context.js:18) never reads raw", "reject (shared-context.js:12) reads it", "make describe in a function of its own"} {
+		if !strings.Contains(s.Hint, want) {
+			t.Errorf("hint lacks %q: %q", want, s.Hint)
+		}
+	}
+}
+
+func TestSuspendedAsyncFunctionKeepsItsLocals(t *testing.T) {
+	t.Parallel()
+	_, s := seriesTop(t, "await-forever")
+	b := s.Bulk
+	if b == nil || b.Frame == nil || b.Frame.Function != "deliver" || b.Class != "(string)" {
+		t.Fatalf("bulk %+v", b)
+	}
+	if l := s.Location; l == nil || l.Function != "deliver" || l.Line != 16 {
+		t.Errorf("location %+v, want deliver at its await of waitFor (line 16)", l)
+	}
+	if !strings.Contains(s.Hint, "each keeps async deliver suspended at await-forever.js:16") {
+		t.Errorf("hint %q", s.Hint)
+	}
+}
