@@ -372,13 +372,18 @@ func (x *explainer) explain(s *Suspect) {
 			s.Hint += fmt.Sprintf("; each keeps a removed DOM element (%s) alive", g.ClassName(el))
 		}
 	}
+	if l := x.bindSite(s.RootClass, s.scripts); l != nil {
+		// A bound function is made by a .bind() call: that line, not
+		// the method's own, is the code that keeps its this.
+		s.Location = l
+	}
 	s.Bulk = bulkOf(g, rep)
 	x.bulkFrame(s.Bulk)
 	if b := s.Bulk; b != nil && b.Frame != nil {
 		// Each keeps an async function waiting at an await: its code
 		// is where to look, and what waits is what it keeps.
 		s.Location = b.Frame
-		s.Hint += fmt.Sprintf("; each keeps async %s (%s:%d) suspended at an await that never resumes, with its locals (%s of a %s at %s)",
+		s.Hint += fmt.Sprintf("; each keeps async %s (%s:%d) suspended at an await that never resumes, with its locals (one keeps %s of a %s at %s)",
 			b.Frame.Function, filepath.Base(b.Frame.Script), b.Frame.Line, ui.Bytes(int64(b.RetainedSize)), b.Class, b.Text())
 	}
 	if sc := x.sharedContextOf(s.Bulk); sc != nil {

@@ -3,7 +3,11 @@
 
 package leak
 
-import "fmt"
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
 
 // closureHint is the fix for a PatternClosure suspect; per is its count range.
 func closureHint(s *Suspect, per string) string {
@@ -31,4 +35,32 @@ func functionCacheHint(slot, per string) string {
 // a library's or compiled code).
 func programCallback(l *Location) bool {
 	return programLocation(l) && l.Role == "" && l.Script != ""
+}
+
+// removingCallRe is a call that removes or unregisters: a .bind() made in
+// it is not the function kept.
+var removingCallRe = regexp.MustCompile(`\b(?:remove\w*|off|delete|un\w+|clear\w*|detach\w*)\s*\(`)
+
+// bindSite is where the program makes the bound function of class root
+// ("bound collect()"): the first this.collect.bind(…) or collect.bind(…) of its scripts that
+// is not inside a removing call, as a location in the function around it;
+// nil when root is not a bound function or no such line is found.
+func (x *explainer) bindSite(root string, scripts []string) *Location {
+	name, ok := strings.CutPrefix(root, "bound ")
+	name = strings.TrimSuffix(name, "()")
+	if !ok || !identRe.MatchString(name) || x.src == nil {
+		return nil
+	}
+	var at *Location
+	matchLines(regexp.MustCompile(`(?:^|[^\w$])`+regexp.QuoteMeta(name)+`\s*\.\s*bind\s*\(`), programScripts(scripts, x.src), x.src, func(sc string, lines [][]byte, i int, loc []int) {
+		if at != nil || removingCallRe.Match(lines[i][:loc[0]]) || commentBefore(lines[i], loc[0]) {
+			return
+		}
+		fn := functionAbove(sc, lines, i+1)
+		at = &Location{Script: sc, Line: i + 1, Column: indentOf(lines[i]) + 1}
+		if fn != nil {
+			at.Function = fn.Function
+		}
+	})
+	return at
 }

@@ -9,8 +9,9 @@
 package leak
 
 import (
+	"cmp"
 	"fmt"
-	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -28,9 +29,10 @@ type Wholes struct {
 	Slices int    `json:"slices"`
 	Wholes int    `json:"wholes"`
 	Bytes  uint64 `json:"bytes"`
-	// Field is the reference from an entry to a slice ("traceId",
-	// "digest"; "key" for a Map's keys), the commonest.
-	Field string `json:"field,omitempty"`
+	// Fields are the references from the entries to the slices
+	// ("traceId", "digest"; "key" for a Map's or Set's own entries), the
+	// commonest first, up to three.
+	Fields []string `json:"fields,omitempty"`
 }
 
 // Limits of wholesOf: how many of a collection's entries are looked at,
@@ -41,6 +43,7 @@ const (
 	maxWholesEntries = 1 << 16
 	minWholesBytes   = 1 << 20
 	minWholeAverage  = 16 << 10
+	maxFieldItems    = 64 // items of a field's own collection looked at
 )
 
 // wholesOf looks at the entries of collection h (a Map's or Set's table,
@@ -73,14 +76,18 @@ func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
 	}
 	strs := map[uint32]bool{}
 	bufs := map[uint32]bool{}
+	seen := map[uint32]bool{} // slices and views, each counted once
 	var nStr, nBuf int
 	var strBytes, bufBytes uint64
 	look := func(v uint32, field string) {
 		switch {
 		case int(s.NodeType[v]) == nt.SlicedString:
 			if p, ok := g.EdgeNamed(v, "parent"); ok {
-				nStr++
 				fields["s:"+field]++
+				if !seen[v] {
+					seen[v] = true
+					nStr++
+				}
 				if !strs[p] {
 					strs[p] = true
 					strBytes += g.ShallowSize(p)
@@ -95,8 +102,11 @@ func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
 			if !ok {
 				return
 			}
-			nBuf++
 			fields["b:"+field]++
+			if !seen[v] {
+				seen[v] = true
+				nBuf++
+			}
 			if !bufs[store] {
 				bufs[store] = true
 				bufBytes += g.ShallowSize(store)
@@ -109,8 +119,21 @@ func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
 			continue
 		}
 		for e, to := range g.Edges(v) {
-			if int(s.EdgeType(e)) == s.EdgeTypeIndex.Property && !g.IsWeakEdge(e) {
-				look(to, s.EdgeName(e))
+			if int(s.EdgeType(e)) != s.EdgeTypeIndex.Property || g.IsWeakEdge(e) {
+				continue
+			}
+			look(to, s.EdgeName(e))
+			// A field that is a small collection of its own (a Set of
+			// names): its items too.
+			if t, ok := g.EdgeNamed(to, "table"); ok && int(s.NodeType[to]) == nt.Object {
+				to = t
+			}
+			if n := s.FirstEdge[to+1] - s.FirstEdge[to]; n <= maxFieldItems && int(s.NodeType[to]) != nt.SlicedString {
+				for e2, item := range g.Edges(to) {
+					if t := int(s.EdgeType(e2)); t == s.EdgeTypeIndex.Element || t == s.EdgeTypeIndex.Internal {
+						look(item, s.EdgeName(e))
+					}
+				}
 			}
 		}
 	}
@@ -123,27 +146,51 @@ func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
 		// is data, not a slice of something bigger.
 		return nil
 	}
-	best := 0
+	type field struct {
+		name string
+		n    int
+	}
+	var fs []field
 	for f, n := range fields {
-		if strings.HasPrefix(f, w.Kind[:1]+":") && n > best {
-			best, w.Field = n, f[2:]
+		if strings.HasPrefix(f, w.Kind[:1]+":") {
+			fs = append(fs, field{f[2:], n})
 		}
+	}
+	slices.SortFunc(fs, func(a, b field) int { return cmp.Or(b.n-a.n, strings.Compare(a.name, b.name)) })
+	for _, f := range fs[:min(3, len(fs))] {
+		w.Fields = append(w.Fields, f.name)
 	}
 	return w
 }
 
-// text is the fix: what the slices keep and how to let it go, added at
-// added (where the entries are kept), when known.
-func (w *Wholes) text(added *Statement) string {
-	where := ""
-	if added != nil {
-		where = fmt.Sprintf(" (at %s:%d, for one)", filepath.Base(added.Script), added.Line)
+// FieldText is the references to the slices as the report says them:
+// "traceId, key and services".
+func (w *Wholes) FieldText() string {
+	switch n := len(w.Fields); n {
+	case 0:
+		return ""
+	case 1:
+		return w.Fields[0]
+	default:
+		return strings.Join(w.Fields[:n-1], ", ") + " and " + w.Fields[n-1]
 	}
+}
+
+// text is the fix: what the slices keep and how to let it go. Every
+// reference to a slice keeps its whole, so the copy belongs where the
+// slices are cut out, before they are handed on.
+func (w *Wholes) text() string {
 	each := ui.Bytes(int64(w.Bytes / uint64(w.Wholes)))
 	if w.Kind == "buffer" {
-		return fmt.Sprintf("the entries keep %s Buffer views (%s) into %s ArrayBuffers of about %s each, %s in all: a view made by subarray() or slice() keeps its whole buffer's memory, whatever its own length; copy what you keep before keeping it%s: Buffer.from(view)",
-			ui.Count(int64(w.Slices)), w.Field, ui.Count(int64(w.Wholes)), each, ui.Bytes(int64(w.Bytes)), where)
+		return fmt.Sprintf("the entries keep %s Buffer views (%s) into %s ArrayBuffers of about %s each, %s in all: a view made by subarray() or slice() keeps its whole buffer's memory, whatever its own length; copy each where it is cut out, before it is handed on or kept: Buffer.from(view)",
+			ui.Count(int64(w.Slices)), w.FieldText(), ui.Count(int64(w.Wholes)), each, ui.Bytes(int64(w.Bytes)))
 	}
-	return fmt.Sprintf("the entries keep %s sliced strings (%s), parts of %s longer strings of about %s each, %s in all: V8 makes a substring, a slice or a regular expression's match of 13 characters or more a slice that keeps its whole parent string; copy what you keep before keeping it%s: Buffer.from(s).toString() or JSON.parse(JSON.stringify(s)) makes a string of its own",
-		ui.Count(int64(w.Slices)), w.Field, ui.Count(int64(w.Wholes)), each, ui.Bytes(int64(w.Bytes)), where)
+	return fmt.Sprintf("the entries keep %s sliced strings (%s), parts of %s longer strings of about %s each, %s in all: V8 makes a substring, a slice or a regular expression's match of 13 characters or more a slice that keeps its whole parent string; copy each where it is cut out, before it is handed on or kept (every copy of the reference keeps the parent): Buffer.from(s).toString() or JSON.parse(JSON.stringify(s)) makes a string of its own",
+		ui.Count(int64(w.Slices)), w.FieldText(), ui.Count(int64(w.Wholes)), each, ui.Bytes(int64(w.Bytes)))
 }
+
+// dominates: the wholes are most of what the entries cost (retained,
+// which counts the wholes the entries alone keep, or not those they
+// share), so the entries' own growth is not the leak (an index meant to
+// hold every id).
+func (w *Wholes) dominates(retained uint64) bool { return 4*w.Bytes >= 3*retained }

@@ -211,7 +211,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 				a.Hint = a.contextHint + "; " + a.Hint
 			}
 			if a.Wholes != nil {
-				a.Hint = a.Wholes.text(a.AddedAt) + "; " + a.Hint
+				a.Hint = a.Wholes.text() + "; " + a.Hint
 			}
 		}
 	}
@@ -231,7 +231,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		// is told behind "if it should not keep them all" (removalHint).
 		sourceFacts{holder: s.Holder, class: s.Class, path: s.RetainerPath, scripts: s.scripts, pattern: s.Pattern,
 			keyed: s.keyed, registered: s.registered, held: s.held, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage,
-			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint, relabel: &s.Pattern, files: ex.programFiles, bulk: s.Bulk, wholes: s.Wholes}.fill(opts.Sources, false)
+			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint, relabel: &s.Pattern, files: ex.programFiles, bulk: s.Bulk, wholes: s.Wholes, retained: s.RetainedSize}.fill(opts.Sources, false)
 		// One snapshot shows them held, not piling up (a fixed set
 		// registered at startup looks the same).
 		s.Hint = strings.Replace(s.Hint, " pile up ", " are held ", 1)

@@ -47,16 +47,25 @@ type sourceFacts struct {
 	files func() []string
 	// bulk: where most of one leaked object's size is (Suspect.Bulk).
 	bulk *Bulk
-	// wholes: the entries keep slices of bigger wholes (Suspect.Wholes).
-	wholes *Wholes
+	// wholes: the entries keep slices of bigger wholes (Suspect.Wholes);
+	// retained: what the entries themselves retain (the last snapshot).
+	wholes   *Wholes
+	retained uint64
 }
 
 func (f sourceFacts) fill(src Sources, removal bool) {
 	if f.wholes != nil {
-		// What the slices keep whole comes first, where they are kept
-		// known: it is most of the cost, and entries that only fill
-		// their collection are not the leak.
-		defer func() { *f.hint = f.wholes.text(*f.added) + "; apart from the slices: " + *f.hint }()
+		// What the slices keep whole comes first: it is most of the
+		// cost. When it is nearly all of it, the entries' own growth is
+		// not the leak (an index meant to keep every id), and advice on
+		// taking them out would mislead.
+		defer func() {
+			if f.wholes.dominates(f.retained) {
+				*f.hint = f.wholes.text()
+			} else {
+				*f.hint = f.wholes.text() + "; apart from the slices: " + *f.hint
+			}
+		}()
 	}
 	*f.added = addedAt(f.holder, f.class, f.path, f.scripts, src)
 	if *f.added == nil && f.pattern == PatternEventListener {

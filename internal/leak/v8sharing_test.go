@@ -14,7 +14,7 @@ func TestSlicedStringsKeepTheirParents(t *testing.T) {
 	t.Parallel()
 	_, s := seriesTop(t, "sliced-ids")
 	w := s.Wholes
-	if w == nil || w.Kind != "string" || w.Wholes < 16 || w.Slices < 2*w.Wholes || w.Bytes/uint64(w.Wholes) < 64<<10 {
+	if w == nil || w.Kind != "string" || w.Wholes < 16 || w.Slices < 2*w.Wholes || w.Bytes/uint64(w.Wholes) < 64<<10 || len(w.Fields) != 1 || w.Fields[0] != "key" {
 		t.Fatalf("wholes %+v: want the batch texts behind the sliced ids", w)
 	}
 	if !strings.HasPrefix(s.Hint, "the entries keep") || !strings.Contains(s.Hint, "sliced strings") || !strings.Contains(s.Hint, "Buffer.from(s).toString()") {
@@ -26,7 +26,7 @@ func TestBufferViewsKeepTheirBlocks(t *testing.T) {
 	t.Parallel()
 	_, s := seriesTop(t, "buffer-views")
 	w := s.Wholes
-	if w == nil || w.Kind != "buffer" || w.Field != "digest" || w.Slices < 4*w.Wholes || w.Bytes/uint64(w.Wholes) != 128<<10 {
+	if w == nil || w.Kind != "buffer" || len(w.Fields) == 0 || w.Fields[0] != "digest" || w.Slices < 4*w.Wholes || w.Bytes/uint64(w.Wholes) != 128<<10 {
 		t.Fatalf("wholes %+v: want 128 KiB blocks behind the digests", w)
 	}
 	if !strings.Contains(s.Hint, "Buffer.from(view)") {
@@ -75,5 +75,15 @@ func TestSuspendedAsyncFunctionKeepsItsLocals(t *testing.T) {
 	}
 	if !strings.Contains(s.Hint, "each keeps async deliver suspended at await-forever.js:16") {
 		t.Errorf("hint %q", s.Hint)
+	}
+}
+
+// A bound function is made by its .bind(): that line is the code that
+// keeps its this, not the method's own head.
+func TestBoundFunctionCodeIsItsBind(t *testing.T) {
+	t.Parallel()
+	_, s := seriesTop(t, "bound-listener")
+	if l := s.Location; l == nil || l.Line != 27 || l.Function != "processTransaction" {
+		t.Errorf("location %+v, want the .bind() in processTransaction, line 27", l)
 	}
 }

@@ -354,8 +354,15 @@ func WriteLeaksText(w io.Writer, r *leak.Report, p ui.Palette) {
 	fmt.Fprintf(w, "\n%s\n", p.Red(p.Bold(fmt.Sprintf("%d leak suspect(s), largest growth first", len(r.Suspects)))))
 	for i := range r.Suspects {
 		s := &r.Suspects[i]
+		size := ui.SignedBytes(s.GrowthBytes) + " retained"
+		if wh := s.Wholes; wh != nil && wh.Bytes >= 4*uint64(max(s.GrowthBytes, 0)) {
+			// Shared by many entries, the wholes are in no entry's
+			// retained size: said beside it, so the size is not read
+			// as all it costs.
+			size += ", and " + ui.Bytes(int64(wh.Bytes)) + " kept whole by its slices"
+		}
 		fmt.Fprintf(w, "\n%s %s  %s  %s\n", p.Bold(fmt.Sprintf("#%d", s.Rank)), p.Yellow(string(s.Pattern)), p.Bold(s.Class),
-			p.Red(ui.SignedBytes(s.GrowthBytes)+" retained"))
+			p.Red(size))
 		t := ui.Table{RightAlign: map[int]bool{}}
 		for _, f := range SuspectFacts(s, names) {
 			t.Rows = append(t.Rows, []string{"  " + f.Label, f.Value})
@@ -459,8 +466,8 @@ func wholesFact(w *leak.Wholes) Fact {
 	}
 	t := fmt.Sprintf("%s %s of about %s, %s in all, behind %s %s", ui.Count(int64(w.Wholes)), what,
 		ui.Bytes(int64(w.Bytes/uint64(max(w.Wholes, 1)))), ui.Bytes(int64(w.Bytes)), ui.Count(int64(w.Slices)), slices)
-	if w.Field != "" {
-		t += " (" + w.Field + ")"
+	if f := w.FieldText(); f != "" {
+		t += " (" + f + ")"
 	}
 	return Fact{"kept whole", t}
 }
