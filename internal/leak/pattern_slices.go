@@ -74,42 +74,34 @@ func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
 			add(t)
 		}
 	}
-	strs := map[uint32]bool{}
-	bufs := map[uint32]bool{}
-	seen := map[uint32]bool{} // slices and views, each counted once
-	var nStr, nBuf int
-	var strBytes, bufBytes uint64
+	// Per kind: the distinct slices, the distinct wholes and their bytes.
+	type tally struct {
+		slices, wholes map[uint32]bool
+		bytes          uint64
+	}
+	str := tally{map[uint32]bool{}, map[uint32]bool{}, 0}
+	buf := tally{map[uint32]bool{}, map[uint32]bool{}, 0}
+	note := func(t *tally, kind string, v, whole uint32, field string) {
+		fields[kind+":"+field]++
+		t.slices[v] = true
+		if !t.wholes[whole] {
+			t.wholes[whole] = true
+			t.bytes += g.ShallowSize(whole)
+		}
+	}
 	look := func(v uint32, field string) {
-		switch {
-		case int(s.NodeType[v]) == nt.SlicedString:
+		switch int(s.NodeType[v]) {
+		case nt.SlicedString:
 			if p, ok := g.EdgeNamed(v, "parent"); ok {
-				fields["s:"+field]++
-				if !seen[v] {
-					seen[v] = true
-					nStr++
-				}
-				if !strs[p] {
-					strs[p] = true
-					strBytes += g.ShallowSize(p)
-				}
+				note(&str, "s", v, p, field)
 			}
-		case int(s.NodeType[v]) == nt.Object:
+		case nt.Object:
 			ab, ok := g.EdgeNamed(v, "buffer")
 			if !ok || g.ClassName(ab) != "ArrayBuffer" {
 				return
 			}
-			store, ok := g.EdgeNamed(ab, "backing_store")
-			if !ok {
-				return
-			}
-			fields["b:"+field]++
-			if !seen[v] {
-				seen[v] = true
-				nBuf++
-			}
-			if !bufs[store] {
-				bufs[store] = true
-				bufBytes += g.ShallowSize(store)
+			if store, ok := g.EdgeNamed(ab, "backing_store"); ok {
+				note(&buf, "b", v, store, field)
 			}
 		}
 	}
@@ -137,9 +129,9 @@ func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
 			}
 		}
 	}
-	w := &Wholes{Kind: "string", Slices: nStr, Wholes: len(strs), Bytes: strBytes}
-	if bufBytes > strBytes {
-		w = &Wholes{Kind: "buffer", Slices: nBuf, Wholes: len(bufs), Bytes: bufBytes}
+	w := &Wholes{Kind: "string", Slices: len(str.slices), Wholes: len(str.wholes), Bytes: str.bytes}
+	if buf.bytes > str.bytes {
+		w = &Wholes{Kind: "buffer", Slices: len(buf.slices), Wholes: len(buf.wholes), Bytes: buf.bytes}
 	}
 	if w.Bytes < minWholesBytes || w.Wholes == 0 || w.Bytes/uint64(w.Wholes) < minWholeAverage || w.Slices < 2*w.Wholes {
 		// Few, small, or one view per whole: a kept Buffer of its own
