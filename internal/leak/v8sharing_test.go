@@ -14,7 +14,7 @@ func TestSlicedStringsKeepTheirParents(t *testing.T) {
 	t.Parallel()
 	_, s := seriesTop(t, "sliced-ids")
 	w := s.Wholes
-	if w == nil || w.Kind != "string" || w.Wholes < 16 || w.Slices < 2*w.Wholes || w.Bytes/uint64(w.Wholes) < 64<<10 || len(w.Fields) != 1 || w.Fields[0] != "key" {
+	if w == nil || w.Kind != "string" || w.Wholes < 16 || w.Slices < 2*w.Wholes || w.Bytes/uint64(w.Wholes) < 64<<10 || len(w.Fields) != 1 || w.Fields[0] != "traceId" {
 		t.Fatalf("wholes %+v: want the batch texts behind the sliced ids", w)
 	}
 	if !strings.HasPrefix(s.Hint, "the entries keep") || !strings.Contains(s.Hint, "sliced strings") || !strings.Contains(s.Hint, "Buffer.from(s).toString()") {
