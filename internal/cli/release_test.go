@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -47,24 +45,6 @@ func TestSampleAndWatchCloseInspector(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe to read while a command writes it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // Two, then five, node processes watched at once, whose inspectors all
 // open on one port when signalled (the default port's case): each watch
 // moves its target's inspector off that port, so the next can attach;
@@ -77,7 +57,7 @@ func TestWatchManyAtOnce(t *testing.T) {
 		port := livetest.InspectPort(t)
 		type watched struct {
 			pid         string
-			out, errOut *lockedBuffer
+			out, errOut *syncBuffer
 			cancel      context.CancelFunc
 			done        chan int
 		}
@@ -86,7 +66,7 @@ func TestWatchManyAtOnce(t *testing.T) {
 		for i := 0; i < n; i++ {
 			pid := strconv.Itoa(livetest.Start(t, "--inspect-port=127.0.0.1:"+port, "idle.js").Process.Pid)
 			ctx, cancel := context.WithCancel(context.Background())
-			w := &watched{pid: pid, out: &lockedBuffer{}, errOut: &lockedBuffer{}, cancel: cancel, done: make(chan int, 1)}
+			w := &watched{pid: pid, out: &syncBuffer{}, errOut: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
 			ws = append(ws, w)
 			t.Cleanup(cancel)
 			env := &Env{Stdin: strings.NewReader(""), Stdout: w.out, Stderr: w.errOut}

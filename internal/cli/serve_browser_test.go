@@ -33,7 +33,8 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+// syncBuffer is a bytes.Buffer safe to read while a command (a server,
+// a watch) writes it from another goroutine.
 type syncBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer

@@ -71,7 +71,7 @@ func TestWatchSeveral(t *testing.T) {
 			} else {
 				args = append(pids, args...)
 			}
-			out, errOut := &lockedBuffer{}, &lockedBuffer{}
+			out, errOut := &syncBuffer{}, &syncBuffer{}
 			env := &Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut}
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
@@ -215,7 +215,7 @@ func TestWatchSeveralThresholdsPerTarget(t *testing.T) {
 	small := strconv.Itoa(livetest.Start(t, "--inspect-port=127.0.0.1:"+port, "idle.js").Process.Pid)
 	big := strconv.Itoa(livetest.Start(t, "--inspect-port=127.0.0.1:"+port, "big.js").Process.Pid)
 	dir := t.TempDir()
-	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	out, errOut := &syncBuffer{}, &syncBuffer{}
 	env := &Env{Stdin: strings.NewReader(""), Stdout: out, Stderr: errOut}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
