@@ -33,12 +33,16 @@ const (
 	emitterAdvice      = "remove it with the emitter's off() or removeListener() and the same function when what it serves is done, on every way that ends (an answer, a timeout, an error, a closed connection), or register once and look up per-call state elsewhere"
 )
 
+// listenerAddVerbs are the methods that add a listener to an emitter, node's and
+// the DOM's.
+const listenerAddVerbs = `on|once|addListener|prependListener|prependOnceListener|addEventListener`
+
 // emitterVerbRe: a registering call that adds a listener to an emitter.
-var emitterVerbRe = regexp.MustCompile(`\.\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener)\s*\(`)
+var emitterVerbRe = regexp.MustCompile(`\.\s*(?:` + listenerAddVerbs + `)\s*\(`)
 
 // listenerVerbRe: a registering call that adds a listener: an emitter's
 // on(), or a stream's onValue(), onEnd()...
-var listenerVerbRe = regexp.MustCompile(`\.\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener|on[A-Z]\w*)\s*\(`)
+var listenerVerbRe = regexp.MustCompile(`\.\s*(?:` + listenerAddVerbs + `|on[A-Z]\w*)\s*\(`)
 
 // registeredRemoval is the program's removal of the function at loc by
 // its name (bus.off(channel, onQuote)), in loc's script: when the

@@ -43,7 +43,7 @@ type exit struct {
 }
 
 // handlerRe is the head of an event handler: the emitter, the event.
-var handlerRe = regexp.MustCompile(`([\w$][\w$.]*)\s*\.\s*(?:on|once|addListener|addEventListener|prependListener)\s*\(\s*['"]([\w:-]+)['"]`)
+var handlerRe = regexp.MustCompile(`([\w$][\w$.]*)\s*\.\s*(?:` + listenerAddVerbs + `)\s*\(\s*['"]([\w:-]+)['"]`)
 
 // endingEvents end what an emitter stands for: one of them fires, not
 // necessarily the one a program expected.

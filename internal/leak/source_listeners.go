@@ -20,7 +20,7 @@ func listenerAddedAt(h *Holder, loc *Location, own []string, src Sources) *State
 	if src == nil || h == nil || h.Kind != "listeners" || h.Event == "" || strings.HasPrefix(h.Event, "<symbol") || strings.HasPrefix(h.Event, "Symbol(") {
 		return nil
 	}
-	re := regexp.MustCompile(`\.\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener)\s*\(\s*` + quotedRe(h.Event) + `\s*,`)
+	re := regexp.MustCompile(`\.\s*(?:` + listenerAddVerbs + `)\s*\(\s*` + quotedRe(h.Event) + `\s*,`)
 	if programLocation(loc) {
 		var near *Statement
 		n := 0
