@@ -114,8 +114,24 @@ func TestRealLeak(t *testing.T) {
 		t.Fatalf("verdict %s: %s", s.Verdict, s.VerdictText)
 	}
 	tr := s.PostGCTrend
-	if tr.MBPerHour <= 0 || tr.R2 < 0.5 || tr.MajorGCs < 5 || tr.EndMB <= tr.StartMB {
+	if tr.MBPerHour <= 0 || tr.MajorGCs < 5 || tr.EndMB <= tr.StartMB {
 		t.Errorf("trend %+v", tr)
+	}
+	// The verdict rests on one of its two tests, each held to its own
+	// threshold: a line (r² ≥ 0.5) or a steady rise (Mann–Kendall). On a
+	// busy machine the major GCs come unevenly in time, so the line can
+	// fit less well (r² 0.46 once in CI) while the rise stays steady.
+	switch tr.LeakTest {
+	case "linear":
+		if tr.R2 < 0.5 {
+			t.Errorf("linear with r² %.2f: %+v", tr.R2, tr)
+		}
+	case "monotonic":
+		if tr.TrendP > 0.05 || tr.KendallTau <= 0 {
+			t.Errorf("monotonic with τ %.2f, p %.3f: %+v", tr.KendallTau, tr.TrendP, tr)
+		}
+	default:
+		t.Errorf("leak test %q: %+v", tr.LeakTest, tr)
 	}
 	if !strings.Contains(s.VerdictText, "iB/h over") {
 		t.Errorf("verdict text %q", s.VerdictText)
