@@ -310,12 +310,15 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		}
 		return out
 	}
-	sus, boundedNotes := sieveBounded(sus, opts.Sources, ex.programFiles, holders, func(owner uint32, name string) bool {
+	sus, boundedNotes := sieveBounded(sus, opts.Sources, ex.programFiles, rep.Snapshots[len(rep.Snapshots)-1].TotalSize, holders, func(owner uint32, name string) bool {
 		return undefinedField(last, owner, name)
 	})
 	// Bounds the heap shows without the source: a fixed set of keys, an
 	// Array made at its full length.
 	sus, heldNotes := sieveNotes(sus, func(s *Suspect) (string, bool) {
+		if note, ok := nodeBufferNote(s); ok {
+			return note, true
+		}
 		if note, ok := domainNote(s, last, &colls); ok {
 			return note, true
 		}

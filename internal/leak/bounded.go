@@ -252,6 +252,11 @@ func scanTrim(sc string, lines [][]byte, from, to int, name string, test, remove
 		if accept != nil && !accept(line[:at]) {
 			continue
 		}
+		if counterNear(lines, i, bound) {
+			// while (drop < x.length && …) drop++: a loop's counter
+			// (how many to cut, a time-based trim), not a bound.
+			continue
+		}
 		for k := i; k < to && k <= i+trimWindow; k++ {
 			off := 0
 			if k == i {
@@ -264,6 +269,22 @@ func scanTrim(sc string, lines [][]byte, from, to int, name string, test, remove
 		}
 	}
 	return nil
+}
+
+// counterNear reports whether bound is a plain name that is counted up or
+// down (drop++, i += 1) on line i or the few around it.
+func counterNear(lines [][]byte, i int, bound []byte) bool {
+	b := bytes.TrimSpace(bound)
+	if !identRe.Match(b) {
+		return false
+	}
+	re := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(string(b)) + `\s*(?:\+\+|--|[-+]=)|(?:\+\+|--)\s*` + regexp.QuoteMeta(string(b)) + `\b`)
+	for k := max(0, i-trimWindow); k < len(lines) && k <= i+trimWindow; k++ {
+		if re.Match(lines[k]) {
+			return true
+		}
+	}
+	return false
 }
 
 // classBody is the range of lines of class name's declaration in lines:
@@ -364,7 +385,10 @@ func joinCounts(c []int64) string {
 // never runs, since a size is never greater than undefined: unset, when
 // given, tells whether owner's field name is undefined in the last
 // snapshot.
-func sieveBounded(sus []Suspect, src Sources, files func() []string, holders func(s *Suspect) []int64, unset func(owner uint32, name string) bool) (kept []Suspect, notes []string) {
+// heap is the last snapshot's reachable size: a bound at which the
+// collection, at what each entry keeps now, would hold more than that is
+// kept as a suspect (outgrows).
+func sieveBounded(sus []Suspect, src Sources, files func() []string, heap uint64, holders func(s *Suspect) []int64, unset func(owner uint32, name string) bool) (kept []Suspect, notes []string) {
 	for _, s := range sus {
 		t := boundOf(s.Holder, s.Class, s.AddedAt, s.scripts, files, src)
 		if t == nil || s.CountUnit != "" && s.CountUnit != "entries" || len(s.Count) == 0 {
@@ -398,6 +422,12 @@ func sieveBounded(sus []Suspect, src Sources, files func() []string, holders fun
 			default:
 				s.Hint += fmt.Sprintf("; the trim at %s (`%s`) never brought it back to %d: check the condition that guards it and the path that adds", t.where(), t.At.Text, t.Limit)
 			}
+		case total <= t.Limit && len(s.RetainedSize) > 0 && outgrows(s.RetainedSize[len(s.RetainedSize)-1], total, t.Limit, heap):
+			// Within its bound, but each entry keeps so much that the
+			// bound is no bound: at it, more than the whole heap now.
+			s.outgrowBound(t.says(), t.where(), t.Limit, heap)
+			kept = append(kept, s)
+			continue
 		case total <= t.Limit:
 			notes = append(notes, boundedNote(&s, t, n))
 			continue
@@ -470,6 +500,35 @@ func (a *Accumulation) WithinBound() bool {
 	return a.Trim != nil && a.AtBound == 0 && a.Trim.holds(a.entries())
 }
 
+// outgrows: n entries retaining retained in all, at a bound of limit,
+// would retain more than heap.
+func outgrows(retained uint64, n, limit int, heap uint64) bool {
+	return n > 0 && limit > n && heap > 0 && retained/uint64(n)*uint64(limit) > heap
+}
+
+// outgrowBound says, in s's evidence and fix, that its bound (bound, set
+// at where) lets it keep more than the whole heap at what each of its
+// objects keeps now.
+func (s *Suspect) outgrowBound(bound, where string, limit int, heap uint64) {
+	if s.outgrown {
+		return // (a cache's count and its Array's length: one bound)
+	}
+	s.outgrown = true
+	n := s.Count[len(s.Count)-1]
+	each := s.RetainedSize[len(s.RetainedSize)-1] / uint64(n)
+	at := each * uint64(limit)
+	s.Evidence += fmt.Sprintf("; %s, and it holds %s, but at what each keeps now (%s) that bound is about %s: more than the whole heap (%s)",
+		bound, ui.Count(n), ui.Bytes(int64(each)), ui.Bytes(int64(at)), ui.Bytes(int64(heap)))
+	fix := fmt.Sprintf("each entry keeps about %s, so the bound of %s (%s) lets it reach about %s, more than the whole heap now: make each entry keep less (its bulk line says what), or bound it by bytes, not by count",
+		ui.Bytes(int64(each)), ui.Count(int64(limit)), where, ui.Bytes(int64(at)))
+	if c := s.causeHint; c != "" && strings.HasPrefix(s.Hint, c) {
+		// What each keeps by mistake first, then what the bound allows.
+		s.Hint = c + "; " + fix + s.Hint[len(c):]
+		return
+	}
+	s.Hint = fix + "; " + s.Hint
+}
+
 // atBoundHint is the fix of an accumulation bounded too generously for
 // what each entry keeps: full, it would hold more than the heap holds now.
 func atBoundHint(a *Accumulation, total uint64) string {
@@ -477,7 +536,7 @@ func atBoundHint(a *Accumulation, total uint64) string {
 	each := a.RetainedSize / uint64(n)
 	t := fmt.Sprintf("%s bounds this at %s, but each of the %s entries keeps %s: at that bound it would hold about %s, more than the whole heap now (%s)",
 		a.Trim.where(), a.Trim.bound(), ui.Count(int64(n)), ui.Bytes(int64(each)), ui.Bytes(int64(a.AtBound)), ui.Bytes(int64(total)))
-	if b := a.Bulk; b != nil && a.contextHint == "" { // (said already)
+	if b := a.Bulk; b != nil && a.causeHint == "" { // (said already)
 		t += fmt.Sprintf(", and %s of each is a %s at %s", pct(b.RetainedSize, b.Of), b.Class, bulkPath(b))
 	}
 	return t + ": make each entry keep less (what it keeps above), or lower the bound"

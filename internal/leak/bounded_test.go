@@ -108,21 +108,21 @@ func TestSieveBounded(t *testing.T) {
 		return Suspect{Count: []int64{count / 3, count / 2, count}, Holder: &Holder{Kind: "Array", Name: "entries", Owner: "Trail", Entries: entries},
 			scripts: []string{"/app/trail.js"}, Evidence: "grew"}
 	}
-	kept, notes := sieveBounded([]Suspect{mk(300, 300)}, src, nil, nil, nil)
+	kept, notes := sieveBounded([]Suspect{mk(300, 300)}, src, nil, 0, nil, nil)
 	if len(kept) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "Array Trail.entries grew") || !strings.Contains(notes[0], "this.max (400)") {
 		t.Errorf("filling buffer: kept %v, notes %q", kept, notes)
 	}
-	kept, notes = sieveBounded([]Suspect{mk(900, 900)}, src, nil, nil, nil)
+	kept, notes = sieveBounded([]Suspect{mk(900, 900)}, src, nil, 0, nil, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "that bound does not hold") || !strings.Contains(kept[0].Hint, "never brought it back to 400") {
 		t.Errorf("bound outgrown: kept %+v, notes %q", kept, notes)
 	}
 	// Many collections, each within its bound: still a suspect.
-	kept, notes = sieveBounded([]Suspect{mk(9000, 12)}, src, nil, nil, nil)
+	kept, notes = sieveBounded([]Suspect{mk(9000, 12)}, src, nil, 0, nil, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "trims each Array") {
 		t.Errorf("group of collections: kept %+v, notes %q", kept, notes)
 	}
 	// Without sources nothing changes.
-	if kept, notes = sieveBounded([]Suspect{mk(300, 300)}, nil, nil, nil, nil); len(kept) != 1 || len(notes) != 0 {
+	if kept, notes = sieveBounded([]Suspect{mk(300, 300)}, nil, nil, 0, nil, nil); len(kept) != 1 || len(notes) != 0 {
 		t.Errorf("no sources: kept %v, notes %q", kept, notes)
 	}
 }
@@ -296,11 +296,11 @@ func TestSieveLibraryBound(t *testing.T) {
 		return Suspect{Count: []int64{count / 3, count / 2, count}, Holder: &Holder{Kind: "dictionary", Name: "items", Owner: "LRU", OwnerName: "reports", Package: "tiny-lru", Entries: int(count)},
 			scripts: []string{"/app/svc.js"}, Evidence: "grew"}
 	}
-	kept, notes := sieveBounded([]Suspect{mk(2497)}, src, nil, nil, nil)
+	kept, notes := sieveBounded([]Suspect{mk(2497)}, src, nil, 0, nil, nil)
 	if len(kept) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "it is a cache of the tiny-lru package, created at /app/svc.js:2 with a maximum of MAX (2500)") {
 		t.Errorf("filling cache: kept %v, notes %q", kept, notes)
 	}
-	kept, notes = sieveBounded([]Suspect{mk(4000)}, src, nil, nil, nil)
+	kept, notes = sieveBounded([]Suspect{mk(4000)}, src, nil, 0, nil, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "that bound does not hold") || !strings.Contains(kept[0].Hint, "more than its maximum of 2500") {
 		t.Errorf("maximum outgrown: kept %+v, notes %q", kept, notes)
 	}

@@ -29,8 +29,17 @@ type Bulk struct {
 	// shows a suspended async function): the code that waits.
 	Frame *Location `json:"frame,omitempty"`
 
+	root  uint32   // the object it starts from
 	nodes []uint32 // the objects along Steps
 	frame int      // Frame's index in nodes
+}
+
+// at is the object before step i: the root for the first.
+func (b *Bulk) at(i int) uint32 {
+	if i == 0 {
+		return b.root
+	}
+	return b.nodes[i-1]
 }
 
 // Text is the references as one line: "describe → context → raw", or for
@@ -78,7 +87,7 @@ func bulkOf(g *heapgraph.Graph, v uint32) *Bulk {
 	if total < minBulk {
 		return nil
 	}
-	b := &Bulk{Of: total}
+	b := &Bulk{Of: total, root: v}
 	cur := v
 	for len(b.Steps) < maxBulkSteps && int(g.S.NodeType[cur]) != g.S.NodeTypeIndex.ConcatenatedString {
 		// (A concatenated string's pieces are one string.)

@@ -372,12 +372,22 @@ func (x *explainer) explain(s *Suspect) {
 			s.Hint += fmt.Sprintf("; each keeps a removed DOM element (%s) alive", g.ClassName(el))
 		}
 	}
+	if c, ok := x.errorStackOn(shownRaw); ok {
+		// Kept through an Error's unread stack: the cause, whatever
+		// else holds the error.
+		s.causeHint = errorStackHint(c, s.Class)
+		s.Hint = s.causeHint + "; " + s.Hint
+	}
 	if l := x.bindSite(s.RootClass, s.scripts); l != nil {
 		// A bound function is made by a .bind() call: that line, not
 		// the method's own, is the code that keeps its this.
 		s.Location = l
 	}
 	s.Bulk = bulkOf(g, rep)
+	if c, ok := x.errorStackOf(rep); ok && s.causeHint == "" {
+		s.causeHint = errorStackHint(c, s.Class)
+		s.Hint = s.causeHint + "; " + s.Hint
+	}
 	x.bulkFrame(s.Bulk)
 	if b := s.Bulk; b != nil && b.Frame != nil {
 		// Each keeps an async function waiting at an await: its code
@@ -386,11 +396,11 @@ func (x *explainer) explain(s *Suspect) {
 		s.Hint += fmt.Sprintf("; each keeps async %s (%s:%d) suspended at an await that never resumes, with its locals (one keeps %s of a %s at %s)",
 			b.Frame.Function, filepath.Base(b.Frame.Script), b.Frame.Line, ui.Bytes(int64(b.RetainedSize)), b.Class, b.Text())
 	}
-	if sc := x.sharedContextOf(s.Bulk); sc != nil {
+	if sc := x.sharedContextOf(s.Bulk); sc != nil && s.causeHint == "" {
 		// Kept by a variable the closure never reads: the first thing
 		// to say, whatever else holds the objects.
-		s.contextHint = sc.text(s.Class, s.Bulk)
-		s.Hint = s.contextHint + "; " + s.Hint
+		s.causeHint = sc.text(s.Class, s.Bulk)
+		s.Hint = s.causeHint + "; " + s.Hint
 	}
 }
 

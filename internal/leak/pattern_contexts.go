@@ -30,6 +30,9 @@ type sharedContext struct {
 // reject: function (…), function reject(…), reject(…) {.
 var closureNameRe = regexp.MustCompile(`(?:\b(?:const|let|var)\s+([\w$]+)\s*=|([\w$]+)\s*:\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)|\bfunction\s*\*?\s*([\w$]+)\s*\(|^\s*(?:async\s+)?([\w$]+)\s*\([^)]*\)\s*\{)`)
 
+// passedFuncRe is a function handed to a call: the callee.
+var passedFuncRe = regexp.MustCompile(`([\w$][\w$.]*)\s*\((?:[^()]*,\s*)?(?:async\s*)?(?:\([^()]*\)|[\w$]+)\s*=>|([\w$][\w$.]*)\s*\((?:[^()]*,\s*)?(?:async\s+)?function\b`)
+
 // sharedContextOf finds, along b, a closure whose context keeps the next
 // step's variable without the closure reading it; nil when there is none
 // or the source cannot be read.
@@ -38,15 +41,17 @@ func (x *explainer) sharedContextOf(b *Bulk) *sharedContext {
 		return nil
 	}
 	s := x.g.S
-	for i := 0; i+2 < len(b.nodes); i++ {
-		if int(s.NodeType[b.nodes[i]]) != s.NodeTypeIndex.Closure || b.Steps[i+1] != "context" {
+	// Step i leaves the object at(i): a closure whose "context" step is
+	// followed by a variable's.
+	for i := 0; i+1 < len(b.Steps); i++ {
+		if int(s.NodeType[b.at(i)]) != s.NodeTypeIndex.Closure || b.Steps[i] != "context" {
 			continue
 		}
-		variable := b.Steps[i+2]
+		variable := b.Steps[i+1]
 		if !identRe.MatchString(variable) {
 			return nil
 		}
-		loc := x.closureLocation(b.nodes[i])
+		loc := x.closureLocation(b.at(i))
 		lines, ok := locationLines(loc, x.src)
 		if !ok || loc.Line > len(lines) {
 			return nil
@@ -64,15 +69,19 @@ func (x *explainer) sharedContextOf(b *Bulk) *sharedContext {
 				if j == loc.Line-1 || !nestedFuncRe.Match(lines[j]) && !bytes.Contains(lines[j], []byte("=>")) {
 					continue
 				}
-				m := closureNameRe.FindSubmatch(lines[j])
-				if m == nil || !reads.Match(closureText(lines, j+1, 1)) {
+				if !reads.Match(closureText(lines, j+1, 1)) {
 					continue
 				}
-				for _, n := range m[1:] {
-					if len(n) > 0 {
-						sc.user, sc.userLine = string(n), j+1
-						break
+				if m := closureNameRe.FindSubmatch(lines[j]); m != nil {
+					for _, n := range m[1:] {
+						if len(n) > 0 {
+							sc.user, sc.userLine = string(n), j+1
+							break
+						}
 					}
+				} else if m := passedFuncRe.FindSubmatch(lines[j]); m != nil {
+					// An arrow handed to a call: this.queue.add(async () => {
+					sc.user, sc.userLine = "the function passed to "+string(m[1])+"()", j+1
 				}
 				if sc.user != "" {
 					break

@@ -33,6 +33,10 @@ type Wholes struct {
 	// ("traceId", "digest"; "key" for a Map's or Set's own entries), the
 	// commonest first, up to three.
 	Fields []string `json:"fields,omitempty"`
+	// Alone: most slices are the only one of their whole, so each may
+	// be a short part of it or nearly all of it (trim() of a text, a
+	// Buffer read whole): the snapshot does not give a slice's length.
+	Alone bool `json:"alone,omitempty"`
 }
 
 // Limits of wholesOf: how many of a collection's entries are looked at,
@@ -43,7 +47,9 @@ const (
 	maxWholesEntries = 1 << 16
 	minWholesBytes   = 1 << 20
 	minWholeAverage  = 16 << 10
-	maxFieldItems    = 64 // items of a field's own collection looked at
+	minWhole         = 1 << 10 // a whole smaller is not counted
+	maxFieldItems    = 64      // objects below a field looked at, per entry
+	maxFieldDepth    = 3       // references below a field followed
 )
 
 // wholesOf looks at the entries of collection h (a Map's or Set's table,
@@ -82,6 +88,9 @@ func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
 	str := tally{map[uint32]bool{}, map[uint32]bool{}, 0}
 	buf := tally{map[uint32]bool{}, map[uint32]bool{}, 0}
 	note := func(t *tally, kind string, v, whole uint32, field string) {
+		if g.ShallowSize(whole) < minWhole {
+			return // a slice of a short string costs nothing to keep
+		}
 		fields[kind+":"+field]++
 		t.slices[v] = true
 		if !t.wholes[whole] {
@@ -110,22 +119,31 @@ func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
 		if int(s.NodeType[v]) != nt.Object {
 			continue
 		}
+		// The entry's own structure, to a few references down (an
+		// Upload's chunks, each with its digest): what the entry alone
+		// keeps, where each reference may lead to a slice or a view.
 		for e, to := range g.Edges(v) {
 			if int(s.EdgeType(e)) != s.EdgeTypeIndex.Property || g.IsWeakEdge(e) {
 				continue
 			}
-			look(to, s.EdgeName(e))
-			// A field that is a small collection of its own (a Set of
-			// names): its items too.
-			if t, ok := g.EdgeNamed(to, "table"); ok && int(s.NodeType[to]) == nt.Object {
-				to = t
-			}
-			if n := s.FirstEdge[to+1] - s.FirstEdge[to]; n <= maxFieldItems && int(s.NodeType[to]) != nt.SlicedString {
-				for e2, item := range g.Edges(to) {
-					if t := int(s.EdgeType(e2)); t == s.EdgeTypeIndex.Element || t == s.EdgeTypeIndex.Internal {
-						look(item, s.EdgeName(e))
+			field := s.EdgeName(e)
+			look(to, field)
+			budget := maxFieldItems
+			var walk func(u uint32, depth int)
+			walk = func(u uint32, depth int) {
+				for e2, to2 := range g.Edges(u) {
+					if budget == 0 || g.IsWeakEdge(e2) {
+						continue
+					}
+					look(to2, field) // shared or not: counted once
+					if t := int(s.NodeType[to2]); depth > 1 && (t == nt.Object || t == nt.Array) && g.Dominator(to2) == u {
+						budget--
+						walk(to2, depth-1)
 					}
 				}
+			}
+			if g.Dominator(to) == v {
+				walk(to, maxFieldDepth)
 			}
 		}
 	}
@@ -133,11 +151,13 @@ func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
 	if buf.bytes > str.bytes {
 		w = &Wholes{Kind: "buffer", Slices: len(buf.slices), Wholes: len(buf.wholes), Bytes: buf.bytes}
 	}
-	if w.Bytes < minWholesBytes || w.Wholes == 0 || w.Bytes/uint64(w.Wholes) < minWholeAverage || w.Slices < 2*w.Wholes {
-		// Few, small, or one view per whole: a kept Buffer of its own
-		// is data, not a slice of something bigger.
-		return nil
+	if w.Bytes < minWholesBytes || w.Wholes == 0 || w.Bytes/uint64(w.Wholes) < minWholeAverage {
+		return nil // few or small wholes (node's 8 KiB pool slabs)
 	}
+	// One slice per whole may be a short part of it or nearly all of it
+	// (trim() of a text, a Buffer read whole): a snapshot does not give
+	// a slice's length, so the text says "if".
+	w.Alone = w.Slices < 2*w.Wholes
 	type field struct {
 		name string
 		n    int
@@ -173,9 +193,17 @@ func (w *Wholes) FieldText() string {
 // slices are cut out, before they are handed on.
 func (w *Wholes) text() string {
 	each := ui.Bytes(int64(w.Bytes / uint64(w.Wholes)))
+	if w.Kind == "buffer" && w.Alone {
+		return fmt.Sprintf("the entries keep %s Buffer views (%s), each on an ArrayBuffer of about %s, %s in all: if these are short parts of bigger buffers (a digest or a header cut with subarray() or slice()), each keeps its whole buffer's memory; then copy each where it is cut out, before it is handed on or kept: Buffer.from(view)",
+			ui.Count(int64(w.Slices)), w.FieldText(), each, ui.Bytes(int64(w.Bytes)))
+	}
 	if w.Kind == "buffer" {
 		return fmt.Sprintf("the entries keep %s Buffer views (%s) into %s ArrayBuffers of about %s each, %s in all: a view made by subarray() or slice() keeps its whole buffer's memory, whatever its own length; copy each where it is cut out, before it is handed on or kept: Buffer.from(view)",
 			ui.Count(int64(w.Slices)), w.FieldText(), ui.Count(int64(w.Wholes)), each, ui.Bytes(int64(w.Bytes)))
+	}
+	if w.Alone {
+		return fmt.Sprintf("the entries keep %s sliced strings (%s), each part of a longer string of about %s, %s in all: V8 makes a substring, a slice or a regular expression's match of 13 characters or more a slice that keeps its whole parent string, so if these are short parts (an id, a header, a matched field) the parents are what stays; copy each where it is cut out, before it is handed on or kept: Buffer.from(s).toString() or JSON.parse(JSON.stringify(s)) makes a string of its own",
+			ui.Count(int64(w.Slices)), w.FieldText(), each, ui.Bytes(int64(w.Bytes)))
 	}
 	return fmt.Sprintf("the entries keep %s sliced strings (%s), parts of %s longer strings of about %s each, %s in all: V8 makes a substring, a slice or a regular expression's match of 13 characters or more a slice that keeps its whole parent string; copy each where it is cut out, before it is handed on or kept (every copy of the reference keeps the parent): Buffer.from(s).toString() or JSON.parse(JSON.stringify(s)) makes a string of its own",
 		ui.Count(int64(w.Slices)), w.FieldText(), ui.Count(int64(w.Wholes)), each, ui.Bytes(int64(w.Bytes)))
@@ -185,4 +213,4 @@ func (w *Wholes) text() string {
 // which counts the wholes the entries alone keep, or not those they
 // share), so the entries' own growth is not the leak (an index meant to
 // hold every id).
-func (w *Wholes) dominates(retained uint64) bool { return 4*w.Bytes >= 3*retained }
+func (w *Wholes) dominates(retained uint64) bool { return !w.Alone && 4*w.Bytes >= 3*retained }

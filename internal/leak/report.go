@@ -171,9 +171,13 @@ type Suspect struct {
 	// heldCallback: the first function below a library's holder on the
 	// path is the program's own (registeredCallback).
 	heldCallback bool
-	// contextHint: the bulk runs through a closure's context to a
-	// variable the closure never reads (pattern_contexts.go).
-	contextHint string
+	// outgrown: its bound lets it keep more than the whole heap, at what
+	// each object keeps now (outgrowBound).
+	outgrown bool
+	// causeHint: what V8 keeps that the code does not say, which leads
+	// the fix: a variable a closure never reads kept by its context
+	// (pattern_contexts.go), an Error's unread stack (pattern_errors.go).
+	causeHint string
 	// scripts are the program's scripts the suspect involves (its code
 	// location, the functions and classes on its path), for addedAt.
 	scripts []string

@@ -88,8 +88,8 @@ type Accumulation struct {
 
 	// scripts: see Suspect.
 	scripts []string
-	// contextHint: see Suspect.
-	contextHint string
+	// causeHint: see Suspect.
+	causeHint string
 }
 
 // SingleReport is the result of AnalyzeOne. It has no leak verdict: one
@@ -195,8 +195,8 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 			if n := a.entries(); a.Trim != nil && a.Trim.Limit > n && n > 0 {
 				// What it would hold at its bound, at what each entry
 				// keeps now.
-				if at := a.RetainedSize / uint64(n) * uint64(a.Trim.Limit); at > total {
-					a.AtBound = at
+				if outgrows(a.RetainedSize, n, a.Trim.Limit, total) {
+					a.AtBound = a.RetainedSize / uint64(n) * uint64(a.Trim.Limit)
 				}
 			}
 			switch {
@@ -207,8 +207,8 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 			default:
 				continue
 			}
-			if a.contextHint != "" {
-				a.Hint = a.contextHint + "; " + a.Hint
+			if a.causeHint != "" {
+				a.Hint = a.causeHint + "; " + a.Hint
 			}
 			if a.Wholes != nil {
 				a.Hint = a.Wholes.text() + "; " + a.Hint
@@ -305,7 +305,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 		Kind: kind, Pattern: s.Pattern, Class: s.Class, RootClass: s.RootClass, Holder: s.Holder,
 		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
 		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), registered: registeredCallback(&s), held: s.heldCallback, listenerPackage: s.listenerPackage, scripts: s.scripts,
-		Bulk: s.Bulk, Wholes: s.Wholes, contextHint: s.contextHint,
+		Bulk: s.Bulk, Wholes: s.Wholes, causeHint: s.causeHint,
 	}
 	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep, x.maps)
 	if total > 0 {
@@ -511,6 +511,12 @@ func (x *explainer) stackOnly(v uint32) bool {
 	for d, steps := g.Dominator(v), 0; d != g.Root && steps < 16; d, steps = g.Dominator(d), steps+1 {
 		if g.S.NodeNameString(d) == "(Stack roots)" {
 			return true
+		}
+		if int(g.S.NodeType[d]) == g.S.NodeTypeIndex.Object && userClassName(g.ClassName(d)) {
+			// Kept in a field of the program's own object (a pool, a
+			// service) that a running function holds: a main() that
+			// runs for the program's life, not a batch being built.
+			return false
 		}
 		if d == g.Dominator(d) {
 			break

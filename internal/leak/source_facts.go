@@ -60,9 +60,13 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// not the leak (an index meant to keep every id), and advice on
 		// taking them out would mislead.
 		defer func() {
-			if f.wholes.dominates(f.retained) {
+			switch {
+			case f.wholes.dominates(f.retained):
 				*f.hint = f.wholes.text()
-			} else {
+			case f.wholes.Alone:
+				// Each may be a short part or nearly all of its whole.
+				*f.hint = f.wholes.text() + "; if they are whole, not parts, the entries are what stays: " + *f.hint
+			default:
 				*f.hint = f.wholes.text() + "; apart from the slices: " + *f.hint
 			}
 		}()

@@ -87,3 +87,23 @@ func TestBoundFunctionCodeIsItsBind(t *testing.T) {
 		t.Errorf("location %+v, want the .bind() in processTransaction, line 27", l)
 	}
 }
+
+// An Error kept with its stack never read keeps the frames' receivers:
+// the ImportJob that made it, and its payload.
+func TestErrorStackKeepsItsFrames(t *testing.T) {
+	t.Parallel()
+	_, s := seriesTop(t, "error-stack")
+	if s.Class != "ValidationError" || !strings.HasPrefix(s.Hint, "each ValidationError keeps its stack, never read") || !strings.Contains(s.Hint, "read its .stack once") {
+		t.Errorf("%s: hint %q", s.Class, s.Hint)
+	}
+}
+
+// A bound far above what the heap could hold at what each entry keeps is
+// no bound: the collection stays a suspect, and the fix says so.
+func TestBoundTooBigForItsEntries(t *testing.T) {
+	t.Parallel()
+	_, s := seriesTop(t, "capacity-too-big")
+	if !strings.Contains(s.Evidence, "that bound is about") || !strings.HasPrefix(s.Hint, "each entry keeps about") || !strings.Contains(s.Hint, "bound it by bytes") {
+		t.Errorf("evidence %q, hint %q", s.Evidence, s.Hint)
+	}
+}
