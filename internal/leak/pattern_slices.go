@@ -37,6 +37,9 @@ type Wholes struct {
 	// be a short part of it or nearly all of it (trim() of a text, a
 	// Buffer read whole): the snapshot does not give a slice's length.
 	Alone bool `json:"alone,omitempty"`
+	// Cut is the line of the program that cut the slices out (cutAt),
+	// where the copy belongs; nil when the source does not tell.
+	Cut *Statement `json:"cut,omitempty"`
 }
 
 // Limits of wholesOf: how many of a collection's entries are looked at,
@@ -192,6 +195,18 @@ func (w *Wholes) FieldText() string {
 // reference to a slice keeps its whole, so the copy belongs where the
 // slices are cut out, before they are handed on.
 func (w *Wholes) text() string {
+	return strings.Replace(w.fixText(), "where it is cut out", w.where(), 1)
+}
+
+// where is the place of the copy: the line that cuts, when found.
+func (w *Wholes) where() string {
+	if w.Cut == nil {
+		return "where it is cut out"
+	}
+	return "where it is cut out (" + cutText(w.Cut) + ")"
+}
+
+func (w *Wholes) fixText() string {
 	each := ui.Bytes(int64(w.Bytes / uint64(w.Wholes)))
 	if w.Kind == "buffer" && w.Alone {
 		return fmt.Sprintf("the entries keep %s Buffer views (%s), each on an ArrayBuffer of about %s, %s in all: if these are short parts of bigger buffers (a digest or a header cut with subarray() or slice()), each keeps its whole buffer's memory; then copy each where it is cut out, before it is handed on or kept: Buffer.from(view)",

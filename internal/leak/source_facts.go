@@ -76,6 +76,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		*f.added = listenerAddedAt(f.holder, *f.loc, f.scripts, src)
 	}
 	added := *f.added
+	if f.wholes != nil {
+		f.wholes.Cut = cutAt(f.wholes, added, f.scripts, src)
+	}
 	if t := ttlHint(f.holder, f.scripts, src); t != "" {
 		*f.hint = t + "; " + *f.hint
 	}

@@ -20,6 +20,10 @@ func TestSlicedStringsKeepTheirParents(t *testing.T) {
 	if !strings.HasPrefix(s.Hint, "the entries keep") || !strings.Contains(s.Hint, "sliced strings") || !strings.Contains(s.Hint, "Buffer.from(s).toString()") {
 		t.Errorf("hint %q", s.Hint)
 	}
+	// The copy belongs where the ids are cut out of their texts.
+	if w.Cut == nil || w.Cut.Line != 21 || !strings.Contains(s.Hint, "where it is cut out (sliced-ids.js:21)") {
+		t.Errorf("cut %+v, hint %q: want sliced-ids.js:21, the substring", w.Cut, s.Hint)
+	}
 }
 
 func TestBufferViewsKeepTheirBlocks(t *testing.T) {
@@ -31,6 +35,9 @@ func TestBufferViewsKeepTheirBlocks(t *testing.T) {
 	}
 	if !strings.Contains(s.Hint, "Buffer.from(view)") {
 		t.Errorf("hint %q", s.Hint)
+	}
+	if w.Cut == nil || w.Cut.Line != 11 || !strings.Contains(w.Cut.Text, "subarray") {
+		t.Errorf("cut %+v: want buffer-views.js:11, the subarray", w.Cut)
 	}
 }
 

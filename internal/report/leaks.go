@@ -296,6 +296,9 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 		facts = append(facts, locFact(s.Location))
 	}
 	facts = append(facts, addedFacts(s.AddedAt)...)
+	if w := s.Wholes; w != nil && w.Cut != nil {
+		facts = append(facts, Fact{"cut at", addedText(w.Cut)})
+	}
 	facts = append(facts, allocFacts(s.AllocationStacks, s.AllocationTraced, s.AllocationUntraced, false)...)
 	return facts
 }
@@ -412,6 +415,9 @@ func WriteLeaksMarkdown(w io.Writer, r *leak.Report) {
 			fmt.Fprintf(w, "%s\n\n", locMarkdown(s.Location))
 		}
 		writeAddedMarkdown(w, s.AddedAt)
+		if wh := s.Wholes; wh != nil && wh.Cut != nil {
+			fmt.Fprintf(w, "Cut at: `%s`\n\n", mdCode(addedText(wh.Cut)))
+		}
 		writeAllocMarkdown(w, s.AllocationStacks, s.AllocationTraced, s.AllocationUntraced, false)
 		fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\nSteps (ids for `leakhound inspect`):\n\n```\n%s\n```\n\n",
 			s.PathText, strings.Join(pathLines(s.RetainerPath), "\n"))
@@ -457,7 +463,8 @@ func bulkFact(b *leak.Bulk) Fact {
 		ui.Bytes(int64(b.RetainedSize)), ui.Bytes(int64(b.Of)), pct)}
 }
 
-// wholesFact says what the slices an entry keeps hold whole: "320 strings
+// wholesFact says what the slices an entry keeps hold whole (the line
+// that cut them is a "cut at" fact beside "added at"): "320 strings
 // of about 135 KiB, 43.2 MiB in all, behind 4,641 sliced strings (traceId)".
 func wholesFact(w *leak.Wholes) Fact {
 	what, slices := "strings", "sliced strings"

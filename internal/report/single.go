@@ -130,6 +130,9 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 		facts = append(facts, locFact(a.Location))
 	}
 	facts = append(facts, addedFacts(a.AddedAt)...)
+	if w := a.Wholes; w != nil && w.Cut != nil {
+		facts = append(facts, Fact{"cut at", addedText(w.Cut)})
+	}
 	if t := a.Trim; t != nil && t.Library != "" {
 		facts = append(facts, Fact{"maximum", fmt.Sprintf("%s:%d  %s cache created with a maximum of %s  %s", t.At.Script, t.At.Line, t.Library, boundText(t), t.At.Text)})
 	} else if t != nil && t.Guard {
@@ -240,6 +243,9 @@ func WriteSingleMarkdown(w io.Writer, r *leak.SingleReport) {
 				fmt.Fprintf(w, "%s\n\n", locMarkdown(a.Location))
 			}
 			writeAddedMarkdown(w, a.AddedAt)
+			if wh := a.Wholes; wh != nil && wh.Cut != nil {
+				fmt.Fprintf(w, "Cut at: `%s`\n\n", mdCode(addedText(wh.Cut)))
+			}
 			writeAllocMarkdown(w, a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced, true)
 			fmt.Fprintf(w, "Retaining path:\n\n```\n%s\n```\n\n**Fix:** %s\n", a.PathText, a.Hint)
 		}
