@@ -537,7 +537,7 @@ func atBoundHint(a *Accumulation, total uint64) string {
 	t := fmt.Sprintf("%s bounds this at %s, but each of the %s entries keeps %s: at that bound it would hold about %s, more than the whole heap now (%s)",
 		a.Trim.where(), a.Trim.bound(), ui.Count(int64(n)), ui.Bytes(int64(each)), ui.Bytes(int64(a.AtBound)), ui.Bytes(int64(total)))
 	if b := a.Bulk; b != nil && a.causeHint == "" { // (said already)
-		t += fmt.Sprintf(", and %s of each is a %s at %s", pct(b.RetainedSize, b.Of), b.Class, bulkPath(b))
+		t += fmt.Sprintf(", and %s of each is %s %s at %s", pct(b.RetainedSize, b.Of), article(b.Class), b.Class, bulkPath(b))
 	}
 	return t + ": make each entry keep less (what it keeps above), or lower the bound"
 }

@@ -6,7 +6,8 @@ package leak
 
 import (
 	"fmt"
-	"strings"
+
+	"github.com/leakhound/leakhound/internal/ui"
 )
 
 // classify tags the suspect with a pattern from what holds it nearest: the
@@ -161,13 +162,8 @@ func countRange(s *Suspect) string {
 	return fmt.Sprintf(" (%d → %d)", s.Count[0], s.Count[n-1])
 }
 
-// article is "an" before a vowel, else "a" (class names: "an Actor").
-func article(word string) string {
-	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
-		return "an"
-	}
-	return "a"
-}
+// article is ui.Article.
+func article(word string) string { return ui.Article(word) }
 
 func hint(s *Suspect) string {
 	per := countRange(s)

@@ -333,7 +333,7 @@ func (x *explainer) explain(s *Suspect) {
 				break // a list of functions per key: callbacks, not a cache
 			} else if kind == "dictionary" || kind == "Map" {
 				s.Hint = functionCacheHint(x.slotName(v), countRange(s))
-				if pkg := x.pathPackage(path[:k+1]); pkg != "" && programCallback(s.Location) {
+				if pkg := x.pathPackage(path[:k+1]); pkg != "" && !cachePackages[pkg] && programCallback(s.Location) {
 					// The program's own callbacks in a library's
 					// table (pubsub-js's messages): registrations,
 					// not compiled code.
@@ -393,8 +393,8 @@ func (x *explainer) explain(s *Suspect) {
 		// Each keeps an async function waiting at an await: its code
 		// is where to look, and what waits is what it keeps.
 		s.Location = b.Frame
-		s.Hint += fmt.Sprintf("; each keeps async %s (%s:%d) suspended at an await that never resumes, with its locals (one keeps %s of a %s at %s)",
-			b.Frame.Function, filepath.Base(b.Frame.Script), b.Frame.Line, ui.Bytes(int64(b.RetainedSize)), b.Class, b.Text())
+		s.Hint += fmt.Sprintf("; each keeps async %s (%s:%d) suspended at an await that never resumes, with its locals (one keeps %s of %s %s at %s)",
+			b.Frame.Function, filepath.Base(b.Frame.Script), b.Frame.Line, ui.Bytes(int64(b.RetainedSize)), article(b.Class), b.Class, b.Text())
 	}
 	if sc := x.sharedContextOf(s.Bulk); sc != nil && s.causeHint == "" {
 		// Kept by a variable the closure never reads: the first thing

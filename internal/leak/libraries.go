@@ -28,6 +28,15 @@ var libraryHints = map[string]string{
 	"lodash":          "%s (lodash) only grows%s: it is the cache of a _.memoize'd function, keyed by its first argument (an object by identity), so every call with a new object or a new value adds an entry for good; pass a resolver that builds a key from the values that matter, and bound the cache (set _.memoize.Cache to an LRU) or clear it (memoized.cache.clear())",
 }
 
+// cachePackages are npm packages whose collections are caches: a function
+// kept in one is a value the program stored to read back (a status
+// closure, a memoized result), not a callback it registered to be called.
+var cachePackages = map[string]bool{
+	"lru-cache": true, "node-cache": true, "keyv": true, "dataloader": true, "lodash": true,
+	"quick-lru": true, "tiny-lru": true, "lru.min": true, "@isaacs/ttlcache": true, "mnemonist": true,
+	"hashlru": true, "ylru": true, "lru-memoizer": true, "memoizee": true, "p-memoize": true, "cacheable": true,
+}
+
 // libraryHint is the package-level fix for a collection kept by a known
 // library's object, "" when the holder is not one.
 func libraryHint(s *Suspect, per string) string {

@@ -31,6 +31,10 @@ func TestLibraryScenarios(t *testing.T) {
 		// named by the variable, never by the minified class.
 		{"lib-lru", PatternCollection, "RenderedReport", "", true,
 			[]string{"reportCache (lru-cache)", "max"}, []string{"c reportCache", "an LRU with"}},
+		// The program's closures as a cache's values: the cache's fix,
+		// never a registration to undo.
+		{"lib-lru-closures", PatternClosure, "status()", "", true,
+			[]string{"statusCache (lru-cache)", "max"}, []string{"registered with a library", "unregister"}},
 		// Two metrics labelled per request in one handler: one leak.
 		{"lib-metrics", PatternCollection, "", "", true,
 			[]string{"route templates"}, nil},
@@ -528,5 +532,18 @@ func checkHint(t *testing.T, hint string, want, dontWant []string) {
 		if strings.Contains(hint, d) {
 			t.Errorf("hint %q, do not want %q", hint, d)
 		}
+	}
+}
+
+// TestCacheSlotsAreNotEntries: lru-cache makes its arrays at the maximum,
+// filled with undefined; the holder's entries are the values kept, not
+// the slots, and a bound far beyond what the heap can hold stays a leak.
+func TestCacheSlotsAreNotEntries(t *testing.T) {
+	_, s := topSuspect(t, "lib-lru-closures", 3)
+	if h := s.Holder; h == nil || int64(h.Entries) != s.Count[len(s.Count)-1] {
+		t.Errorf("holder %+v, count %v: want as many entries as closures", s.Holder, s.Count)
+	}
+	if !strings.Contains(s.Hint, "bound it by bytes") {
+		t.Errorf("hint %q", s.Hint)
 	}
 }

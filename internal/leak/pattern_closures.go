@@ -16,6 +16,12 @@ func closureHint(s *Suspect, per string) string {
 		// lists, an observable's subscribers): registrations.
 		return registrationHint(holderWhat(s.Holder)[len("the "):]+" ("+s.Holder.Package+")", s.Location, per)
 	}
+	if h := s.Holder; h != nil && cachePackages[h.Package] {
+		// Closures stored as a cache's values: the cache's own fix.
+		if t := libraryHint(s, per); t != "" {
+			return t
+		}
+	}
 	return fmt.Sprintf("closures of the same function accumulate%s: unregister callbacks when they are no longer needed, and avoid capturing large objects in long-lived closures", per)
 }
 

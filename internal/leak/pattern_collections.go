@@ -196,11 +196,15 @@ func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
 	// A deleted entry of a Map's or Set's table is a reference to the
 	// hole until V8 rehashes the table: no entry.
 	hole := func(u uint32) bool { return string(s.Strings.Bytes(s.NodeName[u])) == "system / Hole" }
+	// An Array's slot holding undefined, null or a boolean (V8's
+	// oddballs) is no entry: lru-cache makes its lists at their maximum
+	// length filled with undefined.
+	oddball := func(u uint32) bool { return string(s.Strings.Bytes(s.NodeName[u])) == "system / Oddball" }
 	count := func(u uint32, internal bool) int {
 		n := 0
 		for e := s.FirstEdge[u]; e < s.FirstEdge[u+1]; e++ {
 			t := int(s.EdgeType(e))
-			if t == s.EdgeTypeIndex.Element || internal && t == s.EdgeTypeIndex.Internal && numeric(e) && !hole(s.EdgeTo[e]) {
+			if t == s.EdgeTypeIndex.Element && !oddball(s.EdgeTo[e]) || internal && t == s.EdgeTypeIndex.Internal && numeric(e) && !hole(s.EdgeTo[e]) {
 				n++
 			}
 		}

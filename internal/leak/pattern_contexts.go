@@ -110,8 +110,8 @@ func (sc *sharedContext) text(class string, b *Bulk) string {
 	if name == "" {
 		name = "(anonymous)"
 	}
-	t := fmt.Sprintf("a %s keeps %s, %s of it a %s through %s: the closure %s (%s:%d) never reads %s, but V8 keeps one context for the variables that all the closures of a scope use",
-		class, ui.Bytes(int64(b.Of)), pct(b.RetainedSize, b.Of), b.Class, bulkPath(b), name, filepath.Base(sc.at.Script), sc.at.Line, sc.variable)
+	t := fmt.Sprintf("%s %s keeps %s, %s of it %s %s through %s: the closure %s (%s:%d) never reads %s, but V8 keeps one context for the variables that all the closures of a scope use",
+		article(class), class, ui.Bytes(int64(b.Of)), pct(b.RetainedSize, b.Of), article(b.Class), b.Class, bulkPath(b), name, filepath.Base(sc.at.Script), sc.at.Line, sc.variable)
 	if sc.user != "" {
 		t += fmt.Sprintf(", and %s (%s:%d) reads it", sc.user, filepath.Base(sc.at.Script), sc.userLine)
 	}

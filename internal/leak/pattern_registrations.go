@@ -66,10 +66,11 @@ func registeredRemoval(loc *Location, src Sources) *Statement {
 // entry (a mobx Reaction's onInvalidate_ closure) or by the library's
 // table itself (pubsub-js's messages[topic][token]): the entries are the
 // program's registrations. A program's object between the table and the
-// function (an entry the program made) makes it something else.
+// function (an entry the program made) makes it something else, and so
+// does a cache's package: what a cache keeps is a value to read back.
 func registeredCallback(s *Suspect) bool {
 	h := s.Holder
-	if h == nil || h.Package == "" || !programCallback(s.Location) {
+	if h == nil || h.Package == "" || cachePackages[h.Package] || !programCallback(s.Location) {
 		return false
 	}
 	if h.Kind == "linked list" {
@@ -319,7 +320,7 @@ func (f sourceFacts) registration(src Sources) *Statement {
 	if !programCallback(loc) {
 		return nil
 	}
-	libHolder := f.holder != nil && f.holder.Package != "" && f.held && (f.pattern == PatternCollection || f.pattern == PatternClosure)
+	libHolder := f.holder != nil && f.holder.Package != "" && !cachePackages[f.holder.Package] && f.held && (f.pattern == PatternCollection || f.pattern == PatternClosure)
 	if !f.registered && f.pattern != PatternClosure && !libHolder {
 		return nil
 	}

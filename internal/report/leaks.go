@@ -459,7 +459,7 @@ func bulkFact(b *leak.Bulk) Fact {
 	if b.Of > 0 {
 		pct = b.RetainedSize * 100 / b.Of
 	}
-	return Fact{"bulk", fmt.Sprintf("a %s at %s: %s of its %s (%d%%)", b.Class, b.Text(),
+	return Fact{"bulk", fmt.Sprintf("%s %s at %s: %s of its %s (%d%%)", ui.Article(b.Class), b.Class, b.Text(),
 		ui.Bytes(int64(b.RetainedSize)), ui.Bytes(int64(b.Of)), pct)}
 }
 

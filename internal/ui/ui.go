@@ -209,3 +209,12 @@ func SignedCount(n int64) string {
 	}
 	return Count(n)
 }
+
+// Article is "an" before a vowel, else "a" (class names: "an Actor",
+// "an Array").
+func Article(word string) string {
+	if word != "" && strings.ContainsRune("AEIOUaeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
+}
