@@ -384,6 +384,12 @@ func (x *explainer) explain(s *Suspect) {
 		s.Location = l
 	}
 	s.Bulk = bulkOf(g, rep)
+	if s.Bulk == nil && s.Pattern == PatternEventListener {
+		// A listener that is a wait for an event (node's once(), whose
+		// event and 'error' listeners share what they keep): what the
+		// waiting async function keeps.
+		s.Bulk = x.awaitedBulk(rep)
+	}
 	if c, ok := x.errorStackOf(rep); ok && s.causeHint == "" {
 		s.causeHint = errorStackHint(c, s.Class)
 		s.Hint = s.causeHint + "; " + s.Hint

@@ -96,6 +96,10 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		}
 		var k holderKey
 		switch {
+		case h != nil && h.OwnerID != 0 && h.Name == "_events":
+			// An emitter's _events object growing by the names of
+			// events made per call: the same leak as their listeners.
+			k = holderKey{h.OwnerID, "\x00listeners"}
 		case h != nil && h.OwnerID != 0:
 			// The collections of one object (a cache's Map and
 			// its parallel key and value arrays) are one leak.

@@ -23,6 +23,7 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 		if raw[k+1].edgeType == "property" {
 			h.Event = raw[k+1].edgeName
 			h.Listeners = x.listenerCount(raw[k+1].node)
+			h.EventsLike = x.eventsLike(v, h.Event)
 		}
 		h.OtherEvents = x.otherEvents(v, h.Event)
 		return h
@@ -41,6 +42,7 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 			if raw[k].edgeType == "property" {
 				h.Event = raw[k].edgeName
 				h.Listeners = x.listenerCount(v)
+				h.EventsLike = x.eventsLike(raw[k-1].node, h.Event)
 			}
 			h.OtherEvents = x.otherEvents(raw[k-1].node, h.Event)
 			return h
@@ -157,7 +159,7 @@ func (x *explainer) listenerArray(v uint32) *Holder {
 		}
 		ev := s.EdgeName(e)
 		return &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em),
-			Event: ev, Listeners: x.listenerCount(v), OtherEvents: x.otherEvents(r, ev), Name: x.emitterName(nil, -1, em)}
+			Event: ev, Listeners: x.listenerCount(v), EventsLike: x.eventsLike(r, ev), OtherEvents: x.otherEvents(r, ev), Name: x.emitterName(nil, -1, em)}
 	}
 	return nil
 }

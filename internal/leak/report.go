@@ -216,6 +216,10 @@ type Holder struct {
 	Class string `json:"class"`
 	ID    uint32 `json:"id"`
 	Event string `json:"event,omitempty"` // event-listener: the event name
+	// EventsLike is how many of the emitter's events are named like
+	// Event with another id in it ('issued:1', 'issued:2'…): one event
+	// per call; 0 when Event has no id or they are few.
+	EventsLike int `json:"events_like,omitempty"`
 	// Listeners is how many listeners the event has in the last snapshot,
 	// counted on the emitter itself (event-listener only).
 	Listeners int `json:"listeners,omitempty"`

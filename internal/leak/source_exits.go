@@ -70,10 +70,15 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 	if head < 0 {
 		return nil
 	}
+	return skippedExitFrom(begin.Script, lines, head, begin.Line, cleanup)
+}
+
+// skippedExitFrom is skippedExit in the function whose head is line head
+// (0-based), from line from (0-based) on.
+func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *regexp.Regexp) *exit {
 	end := bodyEnd(lines, head+1) // exclusive, 0-based
-	from := begin.Line            // the line after begin, 0-based
 	if from >= end {
-		return skippedHandler(begin.Script, lines, head, end, cleanup)
+		return skippedHandler(script, lines, head, end, cleanup)
 	}
 	calls := false
 	for i := from; i < end; i++ {
@@ -83,7 +88,7 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 	}
 	if !calls {
 		// Its handlers, registered before begin as often as after.
-		return skippedHandler(begin.Script, lines, head, end, cleanup)
+		return skippedHandler(script, lines, head, end, cleanup)
 	}
 	// A try whose finally cleans up covers every way out of its block.
 	inFinally := make([]bool, end)
@@ -169,7 +174,7 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 				has = has || cleanup.Match(lines[j])
 			}
 			if !has && !covered(i) {
-				return &exit{at: &Statement{Script: begin.Script, Line: i + 1, Text: clipLine(l)}, kind: "catches an error", try: try}
+				return &exit{at: &Statement{Script: script, Line: i + 1, Text: clipLine(l)}, kind: "catches an error", try: try}
 			}
 			continue
 		}
@@ -178,10 +183,10 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 			if bytes.Contains(l[m[0]:m[1]], []byte("throw")) {
 				kind = "throws"
 			}
-			return &exit{at: &Statement{Script: begin.Script, Line: i + 1, Text: clipLine(l)}, kind: kind, try: try}
+			return &exit{at: &Statement{Script: script, Line: i + 1, Text: clipLine(l)}, kind: kind, try: try}
 		}
 	}
-	return skippedHandler(begin.Script, lines, head, end, cleanup)
+	return skippedHandler(script, lines, head, end, cleanup)
 }
 
 // skippedHandler is an ending event's handler, registered in the

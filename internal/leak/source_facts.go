@@ -206,6 +206,17 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			break
 		}
 	}
+	if b := f.bulk; b != nil && b.Frame != nil && f.pattern == PatternEventListener {
+		// The listeners are a wait for an event: the await is the code
+		// and where they are added; the fix is the event's emit.
+		if w := awaitOnce(b.Frame, src); w != nil {
+			at := *b.Frame
+			at.Line, at.Column = w.Line, w.Column
+			*f.loc, *f.added, added = &at, w, w
+			*f.hint = awaitedHint(f.holder, w, b.Frame, f.scripts, src)
+			return
+		}
+	}
 	if b := f.bulk; b != nil && b.Frame != nil && added != nil {
 		// The await the suspended function waits at: the one that
 		// calls the function that keeps the entry (waitFor()).

@@ -195,7 +195,11 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 				emitter += " " + h.Name // the variable or property that keeps it
 			}
 			desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners)", emitter, h.ID, h.Event, series(s.Count, countText))
-			if h.Listeners > 0 {
+			if h.EventsLike > 0 {
+				// One event per call: their listeners, on all of them.
+				desc = fmt.Sprintf("%s @%d, events '%s' (one per call: %s, such as '%s'; %s listeners)", emitter, h.ID, leak.EventShape(h.Event),
+					ui.Count(int64(h.EventsLike)), h.Event, series(s.Count, countText))
+			} else if h.Listeners > 0 {
 				desc = fmt.Sprintf("%s @%d, event '%s' (%s listeners in %s)", emitter, h.ID, h.Event, ui.Count(int64(h.Listeners)), names[len(names)-1])
 			}
 			for i, o := range h.OtherEvents {

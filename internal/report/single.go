@@ -40,6 +40,9 @@ func holderText(a *leak.Accumulation) string {
 		if n == 0 {
 			n = int(a.Count)
 		}
+		if h.EventsLike > 0 {
+			return fmt.Sprintf("%s, events '%s' (one per call: %s, such as '%s'; %s listeners)", name, leak.EventShape(h.Event), ui.Count(int64(h.EventsLike)), h.Event, ui.Count(int64(n)))
+		}
 		return fmt.Sprintf("%s, event '%s' (%s listeners)", name, h.Event, ui.Count(int64(n)))
 	case h.Kind == "listeners":
 		return fmt.Sprintf("%s (%s listeners)", name, ui.Count(a.Count))

@@ -1,0 +1,252 @@
+// Awaited events: an async function waits for an event (node's
+// events.once(emitter, name), or a promise a once() listener resolves)
+// that the program emits only when the work succeeds. The call whose
+// event never comes waits forever: its listeners stay on the emitter and
+// its suspended frame keeps its locals. The listeners are node's plumbing
+// (once()'s resolver and errorListener); the await, the emit and the way
+// out of the work that skips the emit are what the fix names.
+
+package leak
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// maxAwaitedNodes bounds the walk of what one listener's wait keeps.
+const maxAwaitedNodes = 4096
+
+// awaitedBulk is what an event listener rep keeps through a wait that
+// never ends: the references from rep to an async function suspended at
+// an await (a Generator) under it and on to its biggest local, as a Bulk
+// with its Frame; nil when there is none.
+//
+// The wait is looked for in what rep alone keeps, and in the context of a
+// function rep refers to (a few references down) that rep shares only
+// with its siblings under one holder: once() gives the event and 'error'
+// one context, so neither listener alone keeps it.
+func (x *explainer) awaitedBulk(rep uint32) *Bulk {
+	g := x.g
+	s := g.S
+	type start struct {
+		node  uint32
+		steps []string
+		nodes []uint32
+	}
+	starts := []start{{node: rep}}
+	// rep → fn (eventemitter3's EE), rep → listener (node's once
+	// wrapper's state), a bound function's target: closures near rep.
+	var walk func(v uint32, steps []string, nodes []uint32, depth int)
+	walk = func(v uint32, steps []string, nodes []uint32, depth int) {
+		if int(s.NodeType[v]) == s.NodeTypeIndex.Closure {
+			if c, ok := g.EdgeNamed(v, "context"); ok && g.Dominator(c) == g.Dominator(rep) && c != rep {
+				starts = append(starts, start{c, append(append([]string(nil), steps...), "context"), append(append([]uint32(nil), nodes...), c)})
+			}
+		}
+		if depth == 0 {
+			return
+		}
+		for e, to := range g.Edges(v) {
+			if g.IsWeakEdge(e) || to == v {
+				continue
+			}
+			switch s.EdgeName(e) {
+			case "fn", "listener", "bound_function", "bound_this", "callback", "handler":
+				walk(to, append(append([]string(nil), steps...), bulkStep(g, e)), append(append([]uint32(nil), nodes...), to), depth-1)
+			}
+		}
+	}
+	walk(rep, nil, nil, 2)
+	for _, st := range starts {
+		gen, path, ok := x.suspendedUnder(st.node)
+		if !ok {
+			continue
+		}
+		b := &Bulk{root: rep, Of: g.RetainedSize(st.node)}
+		b.Steps = append(b.Steps, st.steps...)
+		b.nodes = append(b.nodes, st.nodes...)
+		for _, e := range path {
+			b.Steps = append(b.Steps, bulkStep(g, e))
+			b.nodes = append(b.nodes, g.S.EdgeTo[e])
+		}
+		// On into the frame's locals: what it keeps most of.
+		cur := gen
+		if in := bulkOf(g, gen); in != nil {
+			b.Steps = append(b.Steps, in.Steps...)
+			b.nodes = append(b.nodes, in.nodes...)
+			cur = in.nodes[len(in.nodes)-1]
+		}
+		b.Class, b.RetainedSize = g.ClassName(cur), g.RetainedSize(cur)
+		if st.node == rep {
+			b.Of = g.RetainedSize(rep)
+		}
+		x.bulkFrame(b)
+		if b.Frame == nil {
+			continue
+		}
+		return b
+	}
+	return nil
+}
+
+// suspendedUnder finds, in what root alone keeps (its dominator tree,
+// walked breadth first by references, up to maxAwaitedNodes objects), an async function of the
+// program suspended at an await: V8's Generator with its function. It
+// returns it and the references from root to it.
+func (x *explainer) suspendedUnder(root uint32) (uint32, []uint32, bool) {
+	g := x.g
+	s := g.S
+	type item struct {
+		v    uint32
+		prev int    // index of the item it was reached from, -1 for root
+		edge uint32 // the reference from there
+	}
+	q := []item{{root, -1, 0}}
+	seen := map[uint32]bool{root: true}
+	for i := 0; i < len(q) && len(q) < maxAwaitedNodes; i++ {
+		v := q[i].v
+		for e, to := range g.Edges(v) {
+			// (Its dominator is on every path to it: already seen when
+			// it is in root's tree.)
+			if g.IsWeakEdge(e) || seen[to] || !seen[g.Dominator(to)] {
+				continue
+			}
+			seen[to] = true
+			q = append(q, item{to, i, e})
+			if s.NodeNameString(to) != "Generator" || int(s.NodeType[to]) != s.NodeTypeIndex.Object {
+				continue
+			}
+			if fn, ok := g.EdgeNamed(to, "function"); !ok || !programLocation(x.closureLocation(fn)) {
+				continue
+			}
+			var path []uint32
+			for k := len(q) - 1; q[k].prev >= 0; k = q[k].prev {
+				path = append([]uint32{q[k].edge}, path...)
+			}
+			return to, path, true
+		}
+	}
+	return 0, nil, false
+}
+
+// eventIDRe is a run in an event name that varies per call: a number, a
+// long hex id or a UUID ('issued:332', 'reply-9f2c41d0').
+var eventIDRe = regexp.MustCompile(`[0-9a-fA-F]{8,}(?:-[0-9a-fA-F]{4,})*|\d+`)
+
+// EventShape is an event name with its per-call ids as "<id>":
+// 'issued:<id>'; the name itself when it has none.
+func EventShape(name string) string { return eventIDRe.ReplaceAllString(name, "<id>") }
+
+// minEventsLike: fewer events of one shape are a few named ones, not one
+// per call.
+const minEventsLike = 10
+
+// eventsLike counts the events of an _events object named like event
+// with another id in it; 0 when event has no id or they are few.
+func (x *explainer) eventsLike(events uint32, event string) int {
+	shape := EventShape(event)
+	if shape == event {
+		return 0
+	}
+	s := x.g.S
+	n := 0
+	for e := s.FirstEdge[events]; e < s.FirstEdge[events+1]; e++ {
+		if s.EdgeTypeName(e) == "property" && EventShape(s.EdgeName(e)) == shape {
+			n++
+		}
+	}
+	if n < minEventsLike {
+		return 0
+	}
+	return n
+}
+
+// awaitedHint is the fix for listeners that are a wait for an event that
+// never came: the await (at), the event's emit in the program and the way
+// out of the work that skips it, when the source tells.
+func awaitedHint(h *Holder, at *Statement, frame *Location, scripts []string, src Sources) string {
+	ev, emitter := "the event", "the emitter"
+	if h != nil && h.Event != "" {
+		ev = "'" + h.Event + "'"
+		if h.EventsLike > 0 {
+			ev = fmt.Sprintf("'%s' (one event per call: %d named like it)", EventShape(h.Event), h.EventsLike)
+		}
+	}
+	if h != nil && h.Name != "" {
+		emitter = h.Name
+	}
+	t := fmt.Sprintf("each call of async %s() waits at %s:%d (%s) for %s, which never came: the call stays suspended with its locals, and its listeners stay on %s",
+		strings.TrimPrefix(frame.Function, "async "), filepath.Base(at.Script), at.Line, strings.TrimSuffix(at.Text, ";"), ev, emitter)
+	deadline := fmt.Sprintf("give the wait a deadline: once(%s, name, { signal: AbortSignal.timeout(ms) }) rejects and removes its listeners when it passes", emitter)
+	if emit := emitOf(h, scripts, src); emit != nil {
+		t += fmt.Sprintf("; the program emits it at %s:%d (%s)", filepath.Base(emit.Script), emit.Line, strings.TrimSuffix(emit.Text, ";"))
+		if e := emitSkipped(emit, src); e != nil {
+			return t + fmt.Sprintf(", but %s:%d %s without it (%s): tell the waiter on that path too (emit the event with the error, or a failure event it also waits for), and %s",
+				filepath.Base(e.at.Script), e.at.Line, e.kind, strings.TrimSuffix(e.at.Text, ";"), deadline)
+		}
+		return t + ", on the way the work succeeds only: emit it (or a failure event the waiter also waits for) on every way the work ends, and " + deadline
+	}
+	return t + ": make sure it is emitted on every way the work ends, and " + deadline
+}
+
+// emitOf is the program's emit of h's event: name, or the part of it
+// before its id in a template literal (`issued:${id}`).
+func emitOf(h *Holder, scripts []string, src Sources) *Statement {
+	if h == nil || h.Event == "" {
+		return nil
+	}
+	lit := h.Event
+	if i := strings.Index(EventShape(lit), "<id>"); i >= 0 {
+		lit = lit[:i]
+	}
+	if lit == "" {
+		return nil
+	}
+	q := `['"` + "`" + `]`
+	end := q
+	if lit != h.Event {
+		end = "" // the id follows
+	}
+	re := regexp.MustCompile(`\.\s*emit\s*\(\s*` + q + regexp.QuoteMeta(lit) + end)
+	return findStatement(re, programScripts(scripts, src), src)
+}
+
+// emitSkipped is the way out of the function around emit that does not
+// reach it: a throw before it, a return, a catch without it.
+func emitSkipped(emit *Statement, src Sources) *exit {
+	lines, ok := locationLines(&Location{Script: emit.Script, Line: emit.Line}, src)
+	if !ok {
+		return nil
+	}
+	head := headAbove(lines, emit.Line, func(i int) bool { return nestedFuncRe.Match(lines[i]) || functionHeadRe.Match(lines[i]) })
+	if head < 0 {
+		return nil
+	}
+	call := strings.TrimSpace(emit.Text)
+	if i := strings.IndexByte(call, '('); i > 0 {
+		call = call[:i+1]
+	}
+	// From the function's first line: what comes before the emit counts.
+	return skippedExitFrom(emit.Script, lines, head, head+1, regexp.MustCompile(regexp.QuoteMeta(call)))
+}
+
+// awaitOnce is the await in the frame's function that waits on an event:
+// once(…), or a promise around an emitter's once().
+func awaitOnce(frame *Location, src Sources) *Statement {
+	lines, ok := locationLines(frame, src)
+	if !ok {
+		return nil
+	}
+	for i := frame.Line - 1; i < bodyEnd(lines, frame.Line) && i < len(lines); i++ {
+		if l := lines[i]; awaitRe.Match(l) && onceCallRe.Match(l) && !commentBefore(l, 0) {
+			return &Statement{Script: frame.Script, Line: i + 1, Column: indentOf(l) + 1, Text: clipLine(l)}
+		}
+	}
+	return nil
+}
+
+// onceCallRe is a call that waits for one event: events.once(em, name),
+// em.once(name, …), on(em, name).
+var onceCallRe = regexp.MustCompile(`(?:^|[^\w$])(?:once|on)\s*\(`)
