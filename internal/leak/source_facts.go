@@ -60,6 +60,14 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// not the leak (an index meant to keep every id), and advice on
 		// taking them out would mislead.
 		defer func() {
+			if c := f.wholes.Cut; c != nil {
+				// The slices are made where they are cut out: that
+				// line, in its function, is the code.
+				if fn := enclosingFunction(c, src); fn != nil {
+					fn.Line, fn.Column = c.Line, c.Column
+					*f.loc = fn
+				}
+			}
 			switch {
 			case f.wholes.dominates(f.retained):
 				*f.hint = f.wholes.text()

@@ -24,6 +24,9 @@ func TestSlicedStringsKeepTheirParents(t *testing.T) {
 	if w.Cut == nil || w.Cut.Line != 21 || !strings.Contains(s.Hint, "where it is cut out (sliced-ids.js:21)") {
 		t.Errorf("cut %+v, hint %q: want sliced-ids.js:21, the substring", w.Cut, s.Hint)
 	}
+	if l := s.Location; l == nil || l.Function != "remember" || l.Line != 21 {
+		t.Errorf("code %+v: want remember at the substring, line 21", s.Location)
+	}
 }
 
 func TestBufferViewsKeepTheirBlocks(t *testing.T) {
