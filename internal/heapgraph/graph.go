@@ -378,6 +378,20 @@ func (g *Graph) RetainerCount(n uint32) int {
 	return int(g.firstRetainer[n+1] - g.firstRetainer[n])
 }
 
+// IsOddball reports whether n is one of V8's oddballs: undefined, null,
+// true or false. Node 24 and later name them by their value; earlier
+// versions call them all "system / Oddball".
+func (g *Graph) IsOddball(n uint32) bool {
+	if int(g.S.NodeType[n]) != g.S.NodeTypeIndex.Hidden {
+		return false
+	}
+	switch g.S.NodeNameString(n) {
+	case "system / Oddball", "undefined", "null", "true", "false":
+		return true
+	}
+	return false
+}
+
 // IsWeakEdge reports whether edge e is weak (never retains its target).
 func (g *Graph) IsWeakEdge(e uint32) bool { return int(g.S.EdgeType(e)) == g.S.EdgeTypeIndex.Weak }
 

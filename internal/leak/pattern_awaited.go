@@ -25,8 +25,8 @@ const maxAwaitedNodes = 4096
 //
 // The wait is looked for in what rep alone keeps, and in the context of a
 // function rep refers to (a few references down) that rep shares only
-// with its siblings under one holder: once() gives the event and 'error'
-// one context, so neither listener alone keeps it.
+// with its siblings under a holder of its own (sharedNear): once() gives
+// the event and 'error' one context, so neither listener alone keeps it.
 func (x *explainer) awaitedBulk(rep uint32) *Bulk {
 	g := x.g
 	s := g.S
@@ -41,7 +41,7 @@ func (x *explainer) awaitedBulk(rep uint32) *Bulk {
 	var walk func(v uint32, steps []string, nodes []uint32, depth int)
 	walk = func(v uint32, steps []string, nodes []uint32, depth int) {
 		if int(s.NodeType[v]) == s.NodeTypeIndex.Closure {
-			if c, ok := g.EdgeNamed(v, "context"); ok && g.Dominator(c) == g.Dominator(rep) && c != rep {
+			if c, ok := g.EdgeNamed(v, "context"); ok && c != rep && x.sharedNear(c, rep) {
 				starts = append(starts, start{c, append(append([]string(nil), steps...), "context"), append(append([]uint32(nil), nodes...), c)})
 			}
 		}
@@ -89,6 +89,29 @@ func (x *explainer) awaitedBulk(rep uint32) *Bulk {
 		return b
 	}
 	return nil
+}
+
+// maxSharedLevels: how far up rep's dominators the holder that a
+// listener's context hangs from may be (the 'error' array, then _events).
+const maxSharedLevels = 3
+
+// sharedNear: c hangs from a holder of rep, a few levels up its
+// dominators: state rep shares only with its siblings there, not the
+// program's module scope.
+func (x *explainer) sharedNear(c, rep uint32) bool {
+	g := x.g
+	d := g.Dominator(c)
+	for v, i := rep, 0; i < maxSharedLevels; i++ {
+		next := g.Dominator(v)
+		if next == v || next == g.Root {
+			return false
+		}
+		if next == d {
+			return true
+		}
+		v = next
+	}
+	return false
 }
 
 // suspendedUnder finds, in what root alone keeps (its dominator tree,
@@ -161,6 +184,53 @@ func (x *explainer) eventsLike(events uint32, event string) int {
 		return 0
 	}
 	return n
+}
+
+// eventFamily is the largest family of events of an _events object
+// named one per call ('rendered:<id>'), as one of them and how many
+// there are; n is 0 when no family has minEventsLike events.
+func (x *explainer) eventFamily(events uint32) (example string, n int) {
+	s := x.g.S
+	count := map[string]int{}
+	first := map[string]string{}
+	for e := s.FirstEdge[events]; e < s.FirstEdge[events+1]; e++ {
+		if s.EdgeTypeName(e) != "property" {
+			continue
+		}
+		name := s.EdgeName(e)
+		sh := EventShape(name)
+		if sh == name {
+			continue
+		}
+		if count[sh]++; count[sh] == 1 {
+			first[sh] = name
+		}
+	}
+	for sh, c := range count {
+		if c >= minEventsLike && (c > n || c == n && first[sh] < example) {
+			example, n = first[sh], c
+		}
+	}
+	return example, n
+}
+
+// setEvent sets h's event to event of the _events object events, with its
+// listeners (at node, what _events.<event> holds), the events named like
+// it and the others. When event has none like it but the emitter has a
+// family of events one per call, that family is what piles up (node's
+// once() adds an 'error' listener beside each): it becomes the event.
+func (x *explainer) setEvent(h *Holder, events uint32, event string, node uint32) {
+	h.Event, h.Listeners = event, x.listenerCount(node)
+	h.EventsLike = x.eventsLike(events, event)
+	if h.EventsLike == 0 {
+		if ex, n := x.eventFamily(events); n > 0 {
+			h.Event, h.EventsLike, h.Listeners = ex, n, 0
+			if v, ok := x.g.EdgeNamed(events, ex); ok {
+				h.Listeners = x.listenerCount(v)
+			}
+		}
+	}
+	h.OtherEvents = x.otherEvents(events, h.Event)
 }
 
 // awaitedHint is the fix for listeners that are a wait for an event that

@@ -199,7 +199,7 @@ func entriesOf(g *heapgraph.Graph, v uint32, kind string) int {
 	// An Array's slot holding undefined, null or a boolean (V8's
 	// oddballs) is no entry: lru-cache makes its lists at their maximum
 	// length filled with undefined.
-	oddball := func(u uint32) bool { return string(s.Strings.Bytes(s.NodeName[u])) == "system / Oddball" }
+	oddball := g.IsOddball
 	count := func(u uint32, internal bool) int {
 		n := 0
 		for e := s.FirstEdge[u]; e < s.FirstEdge[u+1]; e++ {

@@ -21,11 +21,10 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 	if em, ok := eventsOf(v); ok {
 		h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em), Name: x.emitterName(raw, k-1, em)}
 		if raw[k+1].edgeType == "property" {
-			h.Event = raw[k+1].edgeName
-			h.Listeners = x.listenerCount(raw[k+1].node)
-			h.EventsLike = x.eventsLike(v, h.Event)
+			x.setEvent(h, v, raw[k+1].edgeName, raw[k+1].node)
+		} else {
+			h.OtherEvents = x.otherEvents(v, h.Event)
 		}
-		h.OtherEvents = x.otherEvents(v, h.Event)
 		return h
 	}
 	// An EventTarget's listener Map (or its table), reached by kEvents.
@@ -40,11 +39,10 @@ func (x *explainer) listenerHolder(raw []rawStep, k int) *Holder {
 		if em, ok := eventsOf(raw[k-1].node); ok {
 			h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em), Name: x.emitterName(raw, k-2, em)}
 			if raw[k].edgeType == "property" {
-				h.Event = raw[k].edgeName
-				h.Listeners = x.listenerCount(v)
-				h.EventsLike = x.eventsLike(raw[k-1].node, h.Event)
+				x.setEvent(h, raw[k-1].node, raw[k].edgeName, v)
+			} else {
+				h.OtherEvents = x.otherEvents(raw[k-1].node, h.Event)
 			}
-			h.OtherEvents = x.otherEvents(raw[k-1].node, h.Event)
 			return h
 		}
 	}
@@ -157,9 +155,9 @@ func (x *explainer) listenerArray(v uint32) *Holder {
 		if !ok {
 			continue
 		}
-		ev := s.EdgeName(e)
-		return &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em),
-			Event: ev, Listeners: x.listenerCount(v), EventsLike: x.eventsLike(r, ev), OtherEvents: x.otherEvents(r, ev), Name: x.emitterName(nil, -1, em)}
+		h := &Holder{Class: g.ClassName(em), ID: g.ID(em), Kind: "listeners", Package: x.classPackage(em), Name: x.emitterName(nil, -1, em)}
+		x.setEvent(h, r, s.EdgeName(e), v)
+		return h
 	}
 	return nil
 }

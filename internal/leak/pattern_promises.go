@@ -66,8 +66,7 @@ func (x *explainer) settledPromise(p uint32) bool {
 		if strings.Contains(name, "PromiseReaction") {
 			return false
 		}
-		t := int(s.NodeType[r])
-		return !(t == s.NodeTypeIndex.Hidden && (name == "undefined" || name == "system / Oddball"))
+		return !g.IsOddball(r)
 	}
 	return false
 }
