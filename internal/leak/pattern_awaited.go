@@ -154,13 +154,48 @@ func (x *explainer) suspendedUnder(root uint32) (uint32, []uint32, bool) {
 	return 0, nil, false
 }
 
-// eventIDRe is a run in an event name that varies per call: a number, a
-// long hex id or a UUID ('issued:332', 'reply-9f2c41d0').
-var eventIDRe = regexp.MustCompile(`[0-9a-fA-F]{8,}(?:-[0-9a-fA-F]{4,})*|\d+`)
+// Runs in an event name that vary per call: a long hex id or a UUID
+// ('reply-9f2c41d0'), a run that may be a random id (nanoid's, base62)
+// when randomID says so, a number ('issued:332').
+var (
+	hexRunRe   = regexp.MustCompile(`\b[0-9a-fA-F]{8,}(?:-[0-9a-fA-F]{4,})*\b`)
+	randomIDRe = regexp.MustCompile(`[A-Za-z0-9_]{8,}`)
+	numberRe   = regexp.MustCompile(`\d+`)
+)
 
 // EventShape is an event name with its per-call ids as "<id>":
-// 'issued:<id>'; the name itself when it has none.
-func EventShape(name string) string { return eventIDRe.ReplaceAllString(name, "<id>") }
+// 'issued:<id>', 'failed:<id>' for 'failed:c4BVHwEtceRi'; the name itself
+// when it has none.
+func EventShape(name string) string {
+	name = hexRunRe.ReplaceAllString(name, "<id>")
+	name = randomIDRe.ReplaceAllStringFunc(name, func(t string) string {
+		if randomID(t) {
+			return "<id>"
+		}
+		return t
+	})
+	return numberRe.ReplaceAllString(name, "<id>")
+}
+
+// randomID: t mixes letters and digits as a random id does, upper and
+// lower case with a digit (c4BVHwEtceRi), or switching between letters
+// and digits three times or more (k3j9x0qa); not a word with a number
+// (user1234, session2fa).
+func randomID(t string) bool {
+	var upper, lower, digit bool
+	switches, prevDigit := 0, false
+	for i, c := range t {
+		d := c >= '0' && c <= '9'
+		upper = upper || c >= 'A' && c <= 'Z'
+		lower = lower || c >= 'a' && c <= 'z'
+		digit = digit || d
+		if i > 0 && d != prevDigit {
+			switches++
+		}
+		prevDigit = d
+	}
+	return digit && (upper || lower) && (upper && lower || switches >= 3)
+}
 
 // minEventsLike: fewer events of one shape are a few named ones, not one
 // per call.
