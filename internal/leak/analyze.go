@@ -276,7 +276,11 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	for i := range names {
 		names[i] = rep.Snapshots[i].Name
 	}
-	sus, stepNotes, slowing := sieve(sus, steps, opts.Work, names)
+	heap := make([]uint64, n)
+	for i := range heap {
+		heap[i] = rep.Snapshots[i].TotalSize
+	}
+	sus, stepNotes, slowing := sieve(sus, steps, opts.Work, names, heap)
 	rep.slowing = slowing
 	if len(sus) > max {
 		sus = sus[:max]

@@ -422,7 +422,7 @@ func sieveBounded(sus []Suspect, src Sources, files func() []string, heap uint64
 			default:
 				s.Hint += fmt.Sprintf("; the trim at %s (`%s`) never brought it back to %d: check the condition that guards it and the path that adds", t.where(), t.At.Text, t.Limit)
 			}
-		case total <= t.Limit && len(s.RetainedSize) > 0 && outgrows(s.RetainedSize[len(s.RetainedSize)-1], total, t.Limit, heap):
+		case total <= t.Limit && len(s.RetainedSize) > 0 && outgrows(s.kept(), total, t.Limit, heap):
 			// Within its bound, but each entry keeps so much that the
 			// bound is no bound: at it, more than the whole heap now.
 			s.outgrowBound(t.says(), t.where(), t.Limit, heap)
@@ -506,6 +506,17 @@ func outgrows(retained uint64, n, limit int, heap uint64) bool {
 	return n > 0 && limit > n && heap > 0 && retained/uint64(n)*uint64(limit) > heap
 }
 
+// kept is what s's objects keep in the last snapshot: their retained
+// size and, when many of their slices share each whole (which no one
+// entry then retains), those wholes.
+func (s *Suspect) kept() uint64 {
+	k := s.RetainedSize[len(s.RetainedSize)-1]
+	if w := s.Wholes; w != nil && !w.Alone {
+		k += w.Bytes
+	}
+	return k
+}
+
 // outgrowBound says, in s's evidence and fix, that its bound (bound, set
 // at where) lets it keep more than the whole heap at what each of its
 // objects keeps now.
@@ -515,10 +526,18 @@ func (s *Suspect) outgrowBound(bound, where string, limit int, heap uint64) {
 	}
 	s.outgrown = true
 	n := s.Count[len(s.Count)-1]
-	each := s.RetainedSize[len(s.RetainedSize)-1] / uint64(n)
+	each := s.kept() / uint64(n)
 	at := each * uint64(limit)
 	s.Evidence += fmt.Sprintf("; %s, and it holds %s, but at what each keeps now (%s) that bound is about %s: more than the whole heap (%s)",
 		bound, ui.Count(n), ui.Bytes(int64(each)), ui.Bytes(int64(at)), ui.Bytes(int64(heap)))
+	if w := s.Wholes; w != nil && !w.Alone && 4*w.Bytes >= 3*s.kept() {
+		// What each entry keeps is mostly the wholes its slices keep:
+		// copying them (the fix already said) is what helps; the bound
+		// only says how far it would go.
+		s.Hint += fmt.Sprintf("; with the wholes, each entry keeps about %s, so the bound of %s (%s) would let it reach about %s, more than the whole heap now: a bound by count does not bound what the slices keep",
+			ui.Bytes(int64(each)), ui.Count(int64(limit)), where, ui.Bytes(int64(at)))
+		return
+	}
 	fix := fmt.Sprintf("each entry keeps about %s, so the bound of %s (%s) lets it reach about %s, more than the whole heap now: make each entry keep less (its bulk line says what), or bound it by bytes, not by count",
 		ui.Bytes(int64(each)), ui.Count(int64(limit)), where, ui.Bytes(int64(at)))
 	if c := s.causeHint; c != "" && strings.HasPrefix(s.Hint, c) {
@@ -539,7 +558,7 @@ func atBoundHint(a *Accumulation, total uint64) string {
 	if b := a.Bulk; b != nil && a.causeHint == "" { // (said already)
 		t += fmt.Sprintf(", and %s of each is %s %s at %s", pct(b.RetainedSize, b.Of), article(b.Class), b.Class, bulkPath(b))
 	}
-	return t + ": make each entry keep less (what it keeps above), or lower the bound"
+	return t + ": make each entry keep less (what it keeps above), or bound it by bytes, not by count (or lower the bound)"
 }
 
 // entries is the holder's size: its entries when known, else the count.

@@ -162,6 +162,31 @@ func amounts(d []int64, unit string) string {
 	return s
 }
 
+// wholesGrowth: s's entries keep slices whose wholes are half or more of
+// the heap's growth, over a heap that grew at every interval (a count
+// bound says nothing of what each entry's slices keep whole).
+func wholesGrowth(s *Suspect, heap []uint64) bool {
+	w := s.Wholes
+	if w == nil || w.Alone || len(heap) < 2 {
+		return false
+	}
+	for i := 1; i < len(heap); i++ {
+		if heap[i] <= heap[i-1] {
+			return false
+		}
+	}
+	return 2*w.Bytes >= heap[len(heap)-1]-heap[0]
+}
+
+// joinSizes is sizes as a series: "20.1 MiB → 37.1 MiB → 51.0 MiB".
+func joinSizes(sizes []uint64) string {
+	t := make([]string, len(sizes))
+	for i, v := range sizes {
+		t[i] = ui.Bytes(int64(v))
+	}
+	return strings.Join(t, " → ")
+}
+
 // setEvidence says why s is a suspect and how far to trust it.
 func setEvidence(s *Suspect, work []float64) {
 	n := len(s.Count)
@@ -214,6 +239,22 @@ func setEvidence(s *Suspect, work []float64) {
 		b.WriteString(": to be sure, take more snapshots (run --snapshots 5, capture --count 5) or more work between them")
 	}
 	s.Evidence = b.String()
+}
+
+// minSuspectBytes: a suspect that grew by fewer bytes over the whole
+// series, by a few objects and unevenly, is noise (a dictionary's
+// property names, a few short strings a module keeps); a slow leak of a
+// few objects a round grows evenly (tiny, analyze.go, judges that).
+const minSuspectBytes = 4 << 10
+
+// noise: s grew by under minSuspectBytes, by a few objects an interval,
+// and unevenly.
+func noise(s *Suspect) bool {
+	if s.GrowthBytes >= minSuspectBytes || s.CountUnit != "" && s.CountUnit != "objects" {
+		return false
+	}
+	small, uneven := shaky(intervals(s.Count), s.CountUnit)
+	return small && uneven
 }
 
 // shaky says whether growth by intervals d is small (under smallSteps
@@ -307,7 +348,7 @@ func stepNote(s *Suspect, kind growthKind, names []string, workKnown bool) strin
 
 // sieve keeps the suspects that grow steadily, with their evidence, and
 // turns the others into notes (the largest few) on one-time steps.
-func sieve(sus []Suspect, steps []Suspect, work []float64, names []string) (kept []Suspect, notes []string, slowing int) {
+func sieve(sus []Suspect, steps []Suspect, work []float64, names []string, heap []uint64) (kept []Suspect, notes []string, slowing int) {
 	type noted struct {
 		s    *Suspect
 		kind growthKind
@@ -316,8 +357,20 @@ func sieve(sus []Suspect, steps []Suspect, work []float64, names []string) (kept
 	for i := range sus {
 		s := &sus[i]
 		kind := judge(s.Count, work, s.capacityOnly)
+		if kind == growthSteady && noise(s) {
+			continue // a few bytes, unevenly: not a leak to name
+		}
 		if kind == growthSteady {
 			setEvidence(s, work)
+			kept = append(kept, *s)
+			continue
+		}
+		if kind == growthSlowing && wholesGrowth(s, heap) {
+			// Entries that slow down while the heap keeps growing by
+			// what their slices keep whole: the bytes are the leak.
+			setEvidence(s, work)
+			s.Evidence += fmt.Sprintf("; its entries grew less and less, but the heap grew at every interval (%s), and their slices keep %s of whole strings or buffers: most of that growth",
+				joinSizes(heap), ui.Bytes(int64(s.Wholes.Bytes)))
 			kept = append(kept, *s)
 			continue
 		}

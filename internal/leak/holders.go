@@ -138,6 +138,13 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		// the program keeps it under says more.
 		h.OwnerName = ""
 	}
+	if h.OwnerName == "this" {
+		// Reached through a method's receiver (a library's closure
+		// keeps its this): the name the program keeps it under.
+		if h.OwnerName = x.slotName(o); !identRe.MatchString(h.OwnerName) {
+			h.OwnerName = ""
+		}
+	}
 	h.Package = x.classPackage(o)
 	if h.Package != "" {
 		if l := x.ctorLocation(o); l != nil {

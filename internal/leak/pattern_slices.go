@@ -132,21 +132,27 @@ func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
 			field := s.EdgeName(e)
 			look(to, field)
 			budget := maxFieldItems
-			var walk func(u uint32, depth int)
-			walk = func(u uint32, depth int) {
+			// field is the last property on the way: the one that
+			// refers to the slice (a wrapper's value → userAgent).
+			var walk func(u uint32, field string, depth int)
+			walk = func(u uint32, field string, depth int) {
 				for e2, to2 := range g.Edges(u) {
 					if budget == 0 || g.IsWeakEdge(e2) {
 						continue
 					}
-					look(to2, field) // shared or not: counted once
+					f := field
+					if int(s.EdgeType(e2)) == s.EdgeTypeIndex.Property {
+						f = s.EdgeName(e2)
+					}
+					look(to2, f) // shared or not: counted once
 					if t := int(s.NodeType[to2]); depth > 1 && (t == nt.Object || t == nt.Array) && g.Dominator(to2) == u {
 						budget--
-						walk(to2, depth-1)
+						walk(to2, f, depth-1)
 					}
 				}
 			}
 			if g.Dominator(to) == v {
-				walk(to, maxFieldDepth)
+				walk(to, field, maxFieldDepth)
 			}
 		}
 	}

@@ -435,8 +435,9 @@ func (x *explainer) slotName(v uint32) string {
 		return false
 	}
 	// A module's exports (module.exports = new EventEmitter()) are known
-	// by the variable the program keeps them in (bus), if any.
-	generic := func(name string) bool { return name == "exports" || name == "default" }
+	// by the variable the program keeps them in (bus), if any; so is an
+	// object reached through a method's receiver (this).
+	generic := func(name string) bool { return name == "exports" || name == "default" || name == "this" }
 	fallback := ""
 	if p := x.path(v); len(p) >= 2 && named(p[len(p)-1].Edge) {
 		name := g.S.EdgeName(p[len(p)-1].Edge)

@@ -160,6 +160,9 @@ func (l *localSources) Siblings(script string) []string {
 // to the package's collection (called on the variable that keeps it).
 var libraryAdds = map[string]string{
 	"lru-cache":   "set",
+	"quick-lru":   "set",
+	"tiny-lru":    "set",
+	"lru.min":     "set",
 	"node-cache":  "set|mset",
 	"dataloader":  "load|loadMany|prime",
 	"ajv":         "compile|addSchema|validate",

@@ -1,9 +1,8 @@
 // Where the slices a collection keeps were cut out. The copy that frees
 // their wholes belongs at that line (every later copy of the reference
 // keeps the whole too), so the report names it, read from the source:
-// the value the adding statement stores under the slices' field, followed
-// back to the call that cut it in the adding function, or else a line of
-// the program that sets that field with such a call.
+// the value stored under the slices' field, followed back through the
+// names and fields it passed through to the call that cut it.
 
 package leak
 
@@ -23,114 +22,10 @@ var (
 	bufferCutRe = regexp.MustCompile(`\.\s*(?:subarray|slice)\s*\(|new\s+(?:Uint8Array|Int8Array|Uint16Array|Int16Array|Uint32Array|Int32Array|Float32Array|Float64Array|BigInt64Array|BigUint64Array|DataView)\s*\(\s*[\w$.]+\.buffer\b|Buffer\.from\s*\(\s*[\w$.]+\.buffer\b`)
 )
 
-// maxCutFollow bounds how many names a value is followed through (const
-// m = re.exec(text); const id = m[1]).
-const maxCutFollow = 3
-
-// cutAt is the line where the slices of w were cut out, nil when it
-// cannot be told: first in the function that adds the entries (added),
-// following the stored value back through the names it was given; then,
-// for a field of the entries' own, a line of the program's scripts that
-// sets the field with a cutting call.
-func cutAt(w *Wholes, added *Statement, scripts []string, src Sources) *Statement {
-	if w == nil || src == nil {
-		return nil
-	}
-	cut := stringCutRe
-	if w.Kind == "buffer" {
-		cut = bufferCutRe
-	}
-	if added != nil {
-		if st := cutInFunction(w, cut, added, src); st != nil {
-			return st
-		}
-	}
-	for _, f := range w.Fields {
-		if f == "key" || !identRe.MatchString(f) {
-			continue
-		}
-		re := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(f) + `\s*(?::|=[^=>])[^;]*?` + cut.String())
-		if st := findStatement(re, programScripts(scripts, src), src); st != nil {
-			return st
-		}
-	}
-	return nil
-}
-
-// cutInFunction looks in the function around added for the cut of the
-// value it stores under one of w's fields.
-func cutInFunction(w *Wholes, cut *regexp.Regexp, added *Statement, src Sources) *Statement {
-	b, ok := src.Read(added.Script)
-	if !ok {
-		return nil
-	}
-	lines := bytes.Split(b, []byte("\n"))
-	if added.Line < 1 || added.Line > len(lines) {
-		return nil
-	}
-	head := headAbove(lines, added.Line, func(i int) bool { return functionHeadRe.Match(lines[i]) })
-	if head < 0 {
-		head = max(0, added.Line-1-maxFunctionLines)
-	}
-	at := func(i int) *Statement {
-		l := lines[i]
-		loc := cut.FindIndex(l)
-		return &Statement{Script: added.Script, Line: i + 1, Column: loc[0] + 1, Text: clipLine(l)}
-	}
-	line := lines[added.Line-1]
-	for _, f := range w.Fields {
-		// What the adding statement stores under the field: the stored
-		// expression itself when it cuts, else the name it reads.
-		name := f
-		if f == "key" {
-			m := firstArgRe.FindSubmatch(line)
-			if m == nil {
-				continue
-			}
-			if cut.Match(m[1]) {
-				return at(added.Line - 1)
-			}
-			name = string(bytes.TrimSpace(m[1]))
-		} else if m := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(f) + `\s*:\s*([^,}]+)`).FindSubmatch(line); m != nil {
-			if cut.Match(m[1]) {
-				return at(added.Line - 1)
-			}
-			name = string(bytes.TrimSpace(m[1]))
-		}
-		// Follow the name back through the function's assignments,
-		// nearest first: const id = m[1] leads to m = re.exec(text).
-		for range maxCutFollow {
-			if !identRe.MatchString(name) {
-				break
-			}
-			def := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(name) + `\b[^=;(]*?=\s*([^=>].*)$|(?:const|let|var)\s*[\[{][^=]*\b` + regexp.QuoteMeta(name) + `\b[^=]*[\]}]\s*=\s*(.*)$`)
-			next := ""
-			for i := added.Line - 1; i >= head; i-- {
-				m := def.FindSubmatch(lines[i])
-				if m == nil || bytes.HasPrefix(bytes.TrimSpace(lines[i]), []byte("//")) {
-					continue
-				}
-				rhs := m[1]
-				if rhs == nil {
-					rhs = m[2]
-				}
-				if cut.Match(rhs) {
-					return at(i)
-				}
-				// m[1], m.groups.id, parts?.[2]: the name indexed.
-				if r := indexedRe.FindSubmatch(rhs); r != nil {
-					next = string(r[1])
-				}
-				break
-			}
-			if next == "" || next == name {
-				break
-			}
-			name = next
-		}
-	}
-	return nil
-}
+// maxCutFollow bounds how many names and fields a value is followed
+// through (const m = re.exec(text); const id = m[1]; { ua: m[10] };
+// { userAgent: rec.ua }).
+const maxCutFollow = 4
 
 var (
 	// firstArgRe is the first argument of a Map's set() or a Set's add()
@@ -139,7 +34,187 @@ var (
 	// indexedRe is a value read out of another name: m[1], m.groups.id,
 	// parts?.[2].
 	indexedRe = regexp.MustCompile(`^\s*([A-Za-z_$][\w$]*)\s*(?:(?:\?\.)?\[|\??\.groups\b)`)
+	// memberRe is a field read off an object: rec.ua, this.req.userAgent.
+	memberRe = regexp.MustCompile(`^\s*[A-Za-z_$][\w$]*(?:\s*\??\.\s*[A-Za-z_$][\w$]*)*\s*\??\.\s*([A-Za-z_$][\w$]*)\s*[,;)}]?\s*$`)
 )
+
+// cutFinder follows values back to the call that cut them.
+type cutFinder struct {
+	cut     *regexp.Regexp
+	scripts []string // the program's scripts, for a field set elsewhere
+	src     Sources
+	seen    map[string]bool // fields already looked for
+}
+
+// cutAt is the line where the slices of w were cut out, nil when it
+// cannot be told: the value the adding statement (added) or its function
+// stores under one of w's fields, followed back; else a line of the
+// program that sets that field.
+func cutAt(w *Wholes, added *Statement, scripts []string, src Sources) *Statement {
+	if w == nil || src == nil {
+		return nil
+	}
+	c := &cutFinder{cut: stringCutRe, scripts: programScripts(scripts, src), src: src, seen: map[string]bool{}}
+	if w.Kind == "buffer" {
+		c.cut = bufferCutRe
+	}
+	if added != nil {
+		if st := c.inFunction(w.Fields, added); st != nil {
+			return st
+		}
+	}
+	for _, f := range w.Fields {
+		if st := c.field(f, maxCutFollow); st != nil {
+			return st
+		}
+	}
+	return nil
+}
+
+// fieldExprRe is a field set in an object literal or by an assignment,
+// with what it is set to: "userAgent: rec.ua", "this.ua = m[10]".
+func fieldExprRe(f string) *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[^\w$])` + regexp.QuoteMeta(f) + `\s*(?::|=[^=>])\s*([^,;}]+)`)
+}
+
+// inFunction looks in the function around added for the value it stores
+// under one of fields: in the adding statement, or set on the object it
+// adds in the lines above it.
+func (c *cutFinder) inFunction(fields []string, added *Statement) *Statement {
+	lines, head, ok := c.function(added.Script, added.Line)
+	if !ok {
+		return nil
+	}
+	i := added.Line - 1
+	for _, f := range fields {
+		if f == "key" {
+			if m := firstArgRe.FindSubmatch(lines[i]); m != nil {
+				if st := c.follow(added.Script, lines, head, i, string(m[1]), maxCutFollow); st != nil {
+					return st
+				}
+			}
+			continue
+		}
+		if !identRe.MatchString(f) {
+			continue
+		}
+		// The field set in the adding statement or above it, nearest
+		// first; or stored as a variable of its name ({ digest }).
+		re := fieldExprRe(f)
+		for k := i; k >= head; k-- {
+			if m := re.FindSubmatch(lines[k]); m != nil && !commentLine(lines[k]) {
+				if st := c.follow(added.Script, lines, head, k, string(m[1]), maxCutFollow); st != nil {
+					return st
+				}
+				break
+			}
+		}
+		if st := c.follow(added.Script, lines, head, i, f, maxCutFollow); st != nil {
+			return st
+		}
+	}
+	return nil
+}
+
+// field looks for the lines of the program that set field f and follows
+// what they set it to.
+func (c *cutFinder) field(f string, depth int) *Statement {
+	if depth == 0 || f == "key" || !identRe.MatchString(f) || c.seen[f] {
+		return nil
+	}
+	c.seen[f] = true
+	var found *Statement
+	matchLines(fieldExprRe(f), c.scripts, c.src, func(sc string, lines [][]byte, i int, _ []int) {
+		if found != nil || commentLine(lines[i]) {
+			return
+		}
+		m := fieldExprRe(f).FindSubmatch(lines[i])
+		head := headAbove(lines, i+1, func(k int) bool { return functionHeadRe.Match(lines[k]) || nestedFuncRe.Match(lines[k]) })
+		if head < 0 {
+			head = max(0, i-maxFunctionLines)
+		}
+		found = c.follow(sc, lines, head, i, string(m[1]), depth-1)
+	})
+	return found
+}
+
+// follow is where expr, read at line i (0-based) of a function whose head
+// is line head, was cut: that line when expr cuts; else the assignment of
+// the name it reads, above it in the function (m in m[1]); else, for a
+// field read off an object (rec.ua), the lines that set that field.
+func (c *cutFinder) follow(script string, lines [][]byte, head, i int, expr string, depth int) *Statement {
+	if depth < 0 {
+		return nil
+	}
+	if loc := c.cut.FindStringIndex(expr); loc != nil {
+		return c.at(script, lines, i)
+	}
+	name := expr
+	if r := indexedRe.FindStringSubmatch(expr); r != nil {
+		// A part read out of a match or a split (m[10], parts[3]):
+		// the part becomes a value of its own here, so the copy
+		// belongs on this line.
+		if c.follow(script, lines, head, i, r[1], depth-1) == nil {
+			return nil
+		}
+		col := bytes.Index(lines[i], []byte(bytes.TrimSpace([]byte(expr))))
+		return &Statement{Script: script, Line: i + 1, Column: max(col, 0) + 1, Text: clipLine(lines[i])}
+	} else if r := memberRe.FindStringSubmatch(expr); r != nil {
+		return c.field(r[1], depth)
+	}
+	name = string(bytes.TrimSpace([]byte(name)))
+	if !identRe.MatchString(name) || depth == 0 {
+		return nil
+	}
+	q := regexp.QuoteMeta(name)
+	def := regexp.MustCompile(`(?:^|[^\w$.])` + q + `\b[^=;(]*?=\s*([^=>].*)$|(?:const|let|var)\s*[\[{][^=]*\b` + q + `\b[^=]*[\]}]\s*=\s*(.*)$`)
+	for k := i; k >= head; k-- {
+		m := def.FindSubmatch(lines[k])
+		if m == nil || commentLine(lines[k]) {
+			continue
+		}
+		rhs := m[1]
+		if rhs == nil {
+			rhs = m[2]
+		}
+		return c.follow(script, lines, head, k, string(rhs), depth-1)
+	}
+	return nil
+}
+
+// at is line i of script as the statement that cuts.
+func (c *cutFinder) at(script string, lines [][]byte, i int) *Statement {
+	l := lines[i]
+	col := 1
+	if loc := c.cut.FindIndex(l); loc != nil {
+		col = loc[0] + 1
+	}
+	return &Statement{Script: script, Line: i + 1, Column: col, Text: clipLine(l)}
+}
+
+// function is script's lines and the head (0-based) of the function
+// around line (1-based).
+func (c *cutFinder) function(script string, line int) ([][]byte, int, bool) {
+	b, ok := c.src.Read(script)
+	if !ok {
+		return nil, 0, false
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return nil, 0, false
+	}
+	head := headAbove(lines, line, func(i int) bool { return functionHeadRe.Match(lines[i]) })
+	if head < 0 {
+		head = max(0, line-1-maxFunctionLines)
+	}
+	return lines, head, true
+}
+
+// commentLine: the line is a comment.
+func commentLine(l []byte) bool {
+	t := bytes.TrimSpace(l)
+	return bytes.HasPrefix(t, []byte("//")) || bytes.HasPrefix(t, []byte("*")) || bytes.HasPrefix(t, []byte("/*"))
+}
 
 // cutText is where a slice was cut, as the fix says it: "sliced-ids.js:21".
 func cutText(st *Statement) string {

@@ -117,3 +117,24 @@ func TestBoundTooBigForItsEntries(t *testing.T) {
 		t.Errorf("evidence %q, hint %q", s.Evidence, s.Hint)
 	}
 }
+
+// Entries that slow down while the heap grows by what their slices keep
+// whole are kept as a suspect, and the wholes count in what each entry
+// keeps against a count bound.
+func TestWholesGrowth(t *testing.T) {
+	w := &Wholes{Kind: "string", Slices: 15000, Wholes: 140, Bytes: 32 << 20}
+	s := &Suspect{Count: []int64{0, 15000, 15800}, RetainedSize: []uint64{0, 2 << 20, 5 << 20 / 2}, Wholes: w}
+	if !wholesGrowth(s, []uint64{20 << 20, 37 << 20, 51 << 20}) {
+		t.Error("wholes of 32 MiB over a heap grown by 31 MiB: want kept")
+	}
+	if wholesGrowth(s, []uint64{20 << 20, 37 << 20, 37 << 20}) {
+		t.Error("a heap that stopped growing: want a note")
+	}
+	if k := s.kept(); k != 5<<20/2+32<<20 {
+		t.Errorf("kept %d: want the entries' retained size and their shared wholes", k)
+	}
+	w.Alone = true // one slice a whole: the entry retains it already
+	if k := s.kept(); k != 5<<20/2 || wholesGrowth(s, []uint64{20 << 20, 37 << 20, 51 << 20}) {
+		t.Errorf("alone: kept %d", k)
+	}
+}
