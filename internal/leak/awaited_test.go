@@ -73,3 +73,42 @@ func TestEmitSkipped(t *testing.T) {
 		})
 	}
 }
+
+// Two once() listeners per call for its two outcomes: the sibling of the
+// one that stays is named, with its line.
+func TestSiblingOnce(t *testing.T) {
+	src := textSources{"/app/jobs.js": "function waitFor(job) {\n  return new Promise((resolve, reject) => {\n    bus.once(`done:${job.id}`, (r) => {\n      resolve(r);\n    });\n    bus.once(`failed:${job.id}`, (err) => {\n      reject(err);\n    });\n  });\n}"}
+	h := &Holder{Event: "failed:c4BVHwEtceRi", EventsLike: 300}
+	added := &Statement{Script: "/app/jobs.js", Line: 6, Text: "bus.once(`failed:${job.id}`, (err) => {"}
+	other := siblingOnce(h, added, src)
+	if other == nil || other.Line != 3 {
+		t.Fatalf("sibling %+v, want the done: listener at line 3", other)
+	}
+	hint := siblingOnceHint(h, added, other)
+	for _, want := range []string{"bus.once(`done:${job.id}`, …) (jobs.js:3)", "once() removes only the listener whose event fired", "'failed:<id>': 300 events"} {
+		if !strings.Contains(hint, want) {
+			t.Errorf("hint %q: want %q", hint, want)
+		}
+	}
+	// One listener per call: no sibling.
+	if o := siblingOnce(h, &Statement{Script: "/app/jobs.js", Line: 3, Text: "bus.on(`done:${job.id}`, (r) => {"}, src); o != nil {
+		t.Errorf("an on() listener: sibling %+v", o)
+	}
+}
+
+// The program's export a library's object hangs from (rxjs's
+// shareReplay() subject under streams.js's orderEvents$).
+func TestProgramExport(t *testing.T) {
+	src := textSources{"/app/src/streams.js": "'use strict';\nconst { shareReplay } = require('rxjs');\nconst orderEvents$ = source$.pipe(shareReplay());\nmodule.exports = { orderEvents$ };"}
+	path := []PathStep{
+		{Class: "Object", Edge: "_cache"},
+		{Class: "Module", Edge: "/app/src/streams.js", EdgeType: "property"},
+		{Class: "Object", Edge: "exports", EdgeType: "property"},
+		{Class: "Observable", Edge: "orderEvents$", EdgeType: "property"},
+		{Class: "ReplaySubject", Edge: "subject", EdgeType: "context"},
+	}
+	st, name := programExport(path, src)
+	if st == nil || st.Line != 3 || name != "orderEvents$" {
+		t.Errorf("export %+v %q: want orderEvents$ at line 3", st, name)
+	}
+}

@@ -4,15 +4,21 @@
 // event never comes waits forever: its listeners stay on the emitter and
 // its suspended frame keeps its locals. The listeners are node's plumbing
 // (once()'s resolver and errorListener); the await, the emit and the way
-// out of the work that skips the emit are what the fix names.
+// out of the work that skips the emit are what the fix names. Events
+// named one per call ('done:<id>') are read as one family, and once()
+// listeners for two outcomes of one call ('done:<id>', 'failed:<id>')
+// leave the one whose event did not fire.
 
 package leak
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/ui"
 )
 
 // maxAwaitedNodes bounds the walk of what one listener's wait keeps.
@@ -302,19 +308,11 @@ func emitOf(h *Holder, scripts []string, src Sources) *Statement {
 	if h == nil || h.Event == "" {
 		return nil
 	}
-	lit := h.Event
-	if i := strings.Index(EventShape(lit), "<id>"); i >= 0 {
-		lit = lit[:i]
-	}
-	if lit == "" {
+	ev, ok := eventRe(h)
+	if !ok {
 		return nil
 	}
-	q := `['"` + "`" + `]`
-	end := q
-	if lit != h.Event {
-		end = "" // the id follows
-	}
-	re := regexp.MustCompile(`\.\s*emit\s*\(\s*` + q + regexp.QuoteMeta(lit) + end)
+	re := regexp.MustCompile(`\.\s*emit\s*\(\s*` + strings.TrimSuffix(ev, `\s*,`))
 	return findStatement(re, programScripts(scripts, src), src)
 }
 
@@ -355,3 +353,49 @@ func awaitOnce(frame *Location, src Sources) *Statement {
 // onceCallRe is a call that waits for one event: events.once(em, name),
 // em.once(name, …), on(em, name).
 var onceCallRe = regexp.MustCompile(`(?:^|[^\w$])(?:once|on)\s*\(`)
+
+// onceCallEventRe is a once() or on() call with the literal start of its
+// event's name: bus.once(`done:${job.id}`, → "done:".
+var onceCallEventRe = regexp.MustCompile(`\.\s*(?:once|on|addListener|prependOnceListener)\s*\(\s*['"` + "`" + `]([^'"` + "`" + `$]*)`)
+
+// siblingOnce is the other once() listener the function around added
+// registers for the same call, under another event: done:<id> beside
+// failed:<id>. The work emits one of them, and once() removes only the
+// listener whose event fired: the other stays. nil when there is none.
+func siblingOnce(h *Holder, added *Statement, src Sources) *Statement {
+	if h == nil || h.EventsLike == 0 || added == nil || !strings.Contains(added.Text, "once") {
+		return nil
+	}
+	lines, ok := locationLines(&Location{Script: added.Script, Line: added.Line}, src)
+	if !ok {
+		return nil
+	}
+	head := headAbove(lines, added.Line, func(i int) bool { return nestedFuncRe.Match(lines[i]) || functionHeadRe.Match(lines[i]) })
+	if head < 0 {
+		return nil
+	}
+	shape := EventShape(h.Event)
+	own := shape[:strings.Index(shape, "<id>")]
+	for i := head + 1; i < bodyEnd(lines, head+1) && i < len(lines); i++ {
+		m := onceCallEventRe.FindSubmatch(lines[i])
+		if m == nil || i == added.Line-1 || commentLine(lines[i]) || string(m[1]) == own || !bytes.Contains(lines[i], []byte("once")) {
+			continue
+		}
+		return &Statement{Script: added.Script, Line: i + 1, Column: indentOf(lines[i]) + 1, Text: clipLine(lines[i])}
+	}
+	return nil
+}
+
+// siblingOnceHint is the fix for once() listeners of per-call events that
+// stay because their sibling's event fired instead.
+func siblingOnceHint(h *Holder, added, other *Statement) string {
+	call := func(st *Statement) string {
+		t := strings.TrimSpace(st.Text)
+		if i := strings.Index(t, ","); i > 0 {
+			t = t[:i] + ", …)"
+		}
+		return t
+	}
+	return fmt.Sprintf("each call adds two once() listeners, %s (%s:%d) and %s (%s:%d), and one of the two events is emitted: once() removes only the listener whose event fired, so the other stays on the emitter for good, with everything its function keeps ('%s': %s events now, one listener each); in each handler remove the other listener (keep both functions and call removeListener with the same one), or use one event for both outcomes (`settled:${id}` with (err, result))",
+		call(other), filepath.Base(other.Script), other.Line, call(added), filepath.Base(added.Script), added.Line, EventShape(h.Event), ui.Count(int64(h.EventsLike)))
+}

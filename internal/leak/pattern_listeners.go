@@ -80,9 +80,10 @@ func (x *explainer) emitterName(raw []rawStep, j int, em uint32) string {
 			}
 		}
 	}
-	if !identRe.MatchString(name) {
-		// Reached another way (a context's slot by index): by the name
-		// something keeps it under.
+	if !identRe.MatchString(name) || name == "exports" || name == "default" || name == "this" {
+		// Reached another way (a context's slot by index, a module's
+		// exports, a method's receiver): by the name something keeps
+		// it under.
 		name = x.slotName(em)
 	}
 	if identRe.MatchString(name) {
@@ -298,6 +299,10 @@ func listenerHint(s *Suspect, per string) string {
 	}
 	if s.Holder != nil && s.Holder.Listeners > 0 {
 		per = fmt.Sprintf(" (%d now)", s.Holder.Listeners)
+	}
+	if h := s.Holder; h != nil && h.EventsLike > 0 {
+		// An event per call, a listener or two on each.
+		ev, per = fmt.Sprintf("'%s' (one event per call, %d of them)", EventShape(h.Event), h.EventsLike), ""
 	}
 	if s.Holder != nil && len(s.Holder.OtherEvents) > 0 {
 		ev, per = ev+per, ""

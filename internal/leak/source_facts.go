@@ -83,6 +83,18 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	if *f.added == nil && f.pattern == PatternEventListener {
 		*f.added = listenerAddedAt(f.holder, *f.loc, f.scripts, src)
 	}
+	exported := false // the program only made the library's object
+	if a := *f.added; a == nil || !programLocation(&Location{Script: a.Script}) {
+		// All the library's own code: the program's export its object
+		// hangs from is the program's line (where it is made).
+		if ex, name := programExport(f.path, src); ex != nil {
+			ex.Library, exported = a, true
+			*f.added = ex
+			if !programLocation(*f.loc) {
+				*f.loc = &Location{Function: name, Script: ex.Script, Line: ex.Line, Column: ex.Column}
+			}
+		}
+	}
 	added := *f.added
 	if f.wholes != nil {
 		f.wholes.Cut = cutAt(f.wholes, added, f.scripts, src)
@@ -214,6 +226,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			break
 		}
 	}
+	if f.pattern == PatternEventListener {
+		if other := siblingOnce(f.holder, added, src); other != nil {
+			*f.hint = siblingOnceHint(f.holder, added, other)
+			return
+		}
+	}
 	if b := f.bulk; b != nil && b.Frame != nil && f.pattern == PatternEventListener {
 		// The listeners are a wait for an event: the await is the code
 		// and where they are added; the fix is the event's emit.
@@ -258,6 +276,11 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		return
 	}
 	st := removedAt(f.holder, added, f.scripts, src)
+	if exported && st != nil && !programLocation(&Location{Script: st.Script}) {
+		// The library's own trim, which the program never calls: its
+		// options (at the export's line) are what decide.
+		st = nil
+	}
 	var c string // a fix that names the line to change
 	if st == nil {
 		if c = twinRemoval(added, src); c == "" {

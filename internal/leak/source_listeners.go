@@ -20,7 +20,11 @@ func listenerAddedAt(h *Holder, loc *Location, own []string, src Sources) *State
 	if src == nil || h == nil || h.Kind != "listeners" || h.Event == "" || strings.HasPrefix(h.Event, "<symbol") || strings.HasPrefix(h.Event, "Symbol(") {
 		return nil
 	}
-	re := regexp.MustCompile(`\.\s*(?:` + listenerAddVerbs + `)\s*\(\s*` + quotedRe(h.Event) + `\s*,`)
+	ev, ok := eventRe(h)
+	if !ok {
+		return nil
+	}
+	re := regexp.MustCompile(`\.\s*(?:` + listenerAddVerbs + `)\s*\(\s*` + ev)
 	if programLocation(loc) {
 		var near *Statement
 		n := 0
@@ -37,6 +41,23 @@ func listenerAddedAt(h *Holder, loc *Location, own []string, src Sources) *State
 		}
 	}
 	return findStatement(re, own, src)
+}
+
+// eventRe matches h's event as the program writes it: a string literal
+// ('response'), or for events named one per call (or ending in an id) the
+// literal part before the id in a template or a concatenation
+// (`done:${id}`, 'done:' + id).
+func eventRe(h *Holder) (string, bool) {
+	shape := EventShape(h.Event)
+	i := strings.Index(shape, "<id>")
+	if i < 0 || h.EventsLike == 0 && (!strings.HasSuffix(shape, "<id>") || i < 3) {
+		// No id, or one inside a name ('v2:ready'): the name itself.
+		return quotedRe(h.Event) + `\s*,`, true
+	}
+	if i == 0 {
+		return "", false
+	}
+	return "['\"`]" + regexp.QuoteMeta(h.Event[:i]), true
 }
 
 // quotedRe matches s as a string literal in any of JavaScript's quotes
