@@ -3,7 +3,9 @@
 // call itself (feed.off('price', this.onPrice.bind(this)),
 // source.offValue(this.push.bind(this))). A new .bind() or arrow is
 // another function, one that was never added, so the one that was stays
-// with everything it keeps.
+// with everything it keeps. So is a removal of any function when the
+// listener was made in the adding call itself (on('update', (u) => …)):
+// no reference to it exists to remove.
 
 package leak
 
@@ -116,4 +118,34 @@ func spliceListenerFix(hint, fix string) string {
 		rest = strings.Replace(hint[j+k:], undoAdvice, "that removal is why", 1)
 	}
 	return hint[:j] + fix + rest
+}
+
+// inlineListenerRe is an add call whose listener is made in the call (an
+// arrow or a function expression): its receiver (group 1) and event
+// (group 2). No reference to that function exists, so nothing can take
+// it out by reference.
+var inlineListenerRe = regexp.MustCompile(`([\w$.]+?)\s*\.\s*(?:on|addListener|prependListener|addEventListener)\s*\(\s*['"` + "`" + `]([^'"` + "`" + `]+)['"` + "`" + `]\s*,\s*(?:async\s+)?(?:\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>|function\b)`)
+
+// inlineRemoval is the fix for listeners added as a function made in the
+// adding call (presence.on('update', (u) => session.onPresence(u)))
+// while the program removes, for that receiver and event, some other
+// function (presence.off('update', session.onPresence)): that removal
+// removes nothing. "" when the listener is not added inline or no such
+// removal is found.
+func inlineRemoval(added *Statement, own []string, src Sources) string {
+	if added == nil || src == nil {
+		return ""
+	}
+	m := inlineListenerRe.FindStringSubmatch(added.Text)
+	if m == nil {
+		return ""
+	}
+	recv, event := m[1], m[2]
+	re := regexp.MustCompile(regexp.QuoteMeta(recv) + `\s*\.\s*(?:off|removeListener|removeEventListener)\s*\(\s*` + quotedRe(event) + `\s*,\s*[^)]`)
+	st := findStatement(re, programScripts(append([]string{added.Script}, own...), src), src)
+	if st == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d (%s) removes a function that was never added: the listener added at %s:%d is made in that call, so no reference to it exists and nothing removes it; keep it in a variable (or a field), pass it to %s.on(), and pass that same one to %s.off()",
+		filepath.Base(st.Script), st.Line, strings.TrimSuffix(st.Text, ";"), filepath.Base(added.Script), added.Line, recv, recv)
 }

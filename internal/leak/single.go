@@ -436,8 +436,11 @@ func (x *explainer) slotName(v uint32) string {
 	}
 	// A module's exports (module.exports = new EventEmitter()) are known
 	// by the variable the program keeps them in (bus), if any; so is an
-	// object reached through a method's receiver (this).
-	generic := func(name string) bool { return name == "exports" || name == "default" || name == "this" }
+	// object reached through a method's receiver (this) or a symbol
+	// (node's module_export).
+	generic := func(name string) bool {
+		return name == "exports" || name == "default" || name == "this" || strings.HasPrefix(name, "<symbol")
+	}
 	fallback := ""
 	if p := x.path(v); len(p) >= 2 && named(p[len(p)-1].Edge) {
 		name := g.S.EdgeName(p[len(p)-1].Edge)

@@ -155,6 +155,8 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		}
 		if fresh, on = freshRemoval("", event, f.scripts, src); fresh != "" {
 			*f.hint = spliceListenerFix(*f.hint, fresh)
+		} else if w := inlineRemoval(*f.added, f.scripts, src); w != "" {
+			*f.hint = spliceListenerFix(*f.hint, w)
 		} else if fix := listenerFix(*f.added, event, f.scripts, src, removal); fix != "" &&
 			(strings.Contains(*f.hint, removeEachAdvice) || strings.Contains(*f.hint, removeTargetAdvice)) {
 			// The program's own call says how to remove what it adds;
