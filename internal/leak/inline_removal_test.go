@@ -28,3 +28,18 @@ func TestInlineRemoval(t *testing.T) {
 		t.Errorf("another receiver: %q", f)
 	}
 }
+
+// A removal in an if block that returns: the rest of the function is the
+// other branch, and it goes on without the removal.
+func TestSkippedBranch(t *testing.T) {
+	src := textSources{"/app/rpc.js": "class C {\n  onFrame(frame) {\n    const entry = this.pending.get(frame.id);\n    if (!entry) return;\n    if (frame.ok) {\n      this.pending.delete(frame.id);\n      entry.resolve(frame.data);\n      return;\n    }\n    this.emit('remote-error', frame.error);\n  }\n}"}
+	e := skippedBranch(&Statement{Script: "/app/rpc.js", Line: 6, Text: "this.pending.delete(frame.id);"}, src)
+	if e == nil || e.at.Line != 10 || !strings.Contains(e.kind, "if (frame.ok) is not taken") {
+		t.Fatalf("exit %+v: want line 10, past if (frame.ok)", e)
+	}
+	// Both branches clean up: nothing to say.
+	both := textSources{"/app/rpc.js": strings.Replace(src["/app/rpc.js"], "    this.emit('remote-error', frame.error);", "    this.pending.delete(frame.id);", 1)}
+	if e := skippedBranch(&Statement{Script: "/app/rpc.js", Line: 6, Text: "this.pending.delete(frame.id);"}, both); e != nil {
+		t.Errorf("both branches remove: %+v", e)
+	}
+}

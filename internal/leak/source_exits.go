@@ -322,3 +322,61 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 	}
 	return found, what
 }
+
+// ifHeadRe is the head of an if block.
+var ifHeadRe = regexp.MustCompile(`^\s*(?:\}\s*else\s+)?if\s*\(.*\{\s*$`)
+
+// skippedBranch is the way on past the if block that holds the cleanup
+// rm, when that block ends by returning: the rest of the function is the
+// other branch (an error reply, a failed check), and it reaches the end
+// without the cleanup. nil when rm is not in such a block, or what
+// follows it cleans up too.
+func skippedBranch(rm *Statement, src Sources) *exit {
+	lines, ok := locationLines(&Location{Script: rm.Script, Line: rm.Line}, src)
+	if !ok {
+		return nil
+	}
+	fn := headAbove(lines, rm.Line, func(i int) bool {
+		if nestedFuncRe.Match(lines[i]) {
+			return true
+		}
+		m := functionHeadRe.FindSubmatch(lines[i])
+		return m != nil && !notFunctionNames[string(bytes.TrimSpace(m[2]))]
+	})
+	cond := headAbove(lines, rm.Line, func(i int) bool { return ifHeadRe.Match(lines[i]) })
+	if fn < 0 || cond <= fn {
+		return nil
+	}
+	// The if must be the function's own (at its body's depth), and its
+	// block must end by leaving: return or throw as its last statement.
+	end := bodyEnd(lines, fn+1)
+	block := bodyEnd(lines, cond+1)
+	last := block - 1
+	for last > cond && len(bytes.TrimSpace(lines[last])) == 0 {
+		last--
+	}
+	if block >= end || !exitRe.Match(lines[last]) || indentOf(lines[cond]) != indentOf(lines[fn+1]) {
+		return nil
+	}
+	call := strings.TrimSpace(rm.Text)
+	if i := strings.IndexByte(call, '('); i > 0 {
+		call = call[:i+1]
+	}
+	var on *Statement
+	for i := block; i < end; i++ {
+		t := bytes.TrimSpace(lines[i])
+		if len(t) == 0 || commentLine(lines[i]) || bytes.HasPrefix(t, []byte("}")) && on == nil {
+			continue // the block's closing brace
+		}
+		if bytes.Contains(lines[i], []byte(call)) {
+			return nil // the other branch cleans up too
+		}
+		if on == nil {
+			on = &Statement{Script: rm.Script, Line: i + 1, Text: clipLine(lines[i])}
+		}
+	}
+	if on == nil {
+		return nil
+	}
+	return &exit{at: on, kind: fmt.Sprintf("is where the function goes on when %s is not taken,", strings.TrimSuffix(strings.TrimSpace(string(lines[cond])), " {"))}
+}

@@ -315,6 +315,10 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			// would only drop live work (an in-flight request, a job
 			// still running) along with the lost.
 			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1), ""
+		} else if e := skippedBranch(st, src); e != nil {
+			// The removal is in a branch that returns; the other
+			// branch goes on to the end without it.
+			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, strings.TrimSuffix(strings.TrimSpace(st.Text), ";")), 1), ""
 		}
 		if strings.Contains(*f.hint, boundAdvice) {
 			*f.hint = strings.Replace(*f.hint, boundAdvice, rh+bound, 1)
