@@ -425,7 +425,7 @@ func sieveBounded(sus []Suspect, src Sources, files func() []string, heap uint64
 		case total <= t.Limit && len(s.RetainedSize) > 0 && outgrows(s.kept(), total, t.Limit, heap):
 			// Within its bound, but each entry keeps so much that the
 			// bound is no bound: at it, more than the whole heap now.
-			s.outgrowBound(t.says(), t.where(), t.Limit, heap)
+			s.outgrowBound(t.says(), t.where(), t.Library, t.Limit, heap)
 			kept = append(kept, s)
 			continue
 		case total <= t.Limit:
@@ -518,9 +518,9 @@ func (s *Suspect) kept() uint64 {
 }
 
 // outgrowBound says, in s's evidence and fix, that its bound (bound, set
-// at where) lets it keep more than the whole heap at what each of its
+// at where, a cache library's when library is not "") lets it keep more than the whole heap at what each of its
 // objects keeps now.
-func (s *Suspect) outgrowBound(bound, where string, limit int, heap uint64) {
+func (s *Suspect) outgrowBound(bound, where, library string, limit int, heap uint64) {
 	if s.outgrown {
 		return // (a cache's count and its Array's length: one bound)
 	}
@@ -538,8 +538,8 @@ func (s *Suspect) outgrowBound(bound, where string, limit int, heap uint64) {
 			ui.Bytes(int64(each)), ui.Count(int64(limit)), where, ui.Bytes(int64(at)))
 		return
 	}
-	fix := fmt.Sprintf("each entry keeps about %s, so the bound of %s (%s) lets it reach about %s, more than the whole heap now: make each entry keep less (its bulk line says what), or bound it by bytes, not by count",
-		ui.Bytes(int64(each)), ui.Count(int64(limit)), where, ui.Bytes(int64(at)))
+	fix := fmt.Sprintf("each entry keeps about %s, so the bound of %s (%s) lets it reach about %s, more than the whole heap now: make each entry keep less (its bulk line says what), or bound it by bytes, not by count%s",
+		ui.Bytes(int64(each)), ui.Count(int64(limit)), where, ui.Bytes(int64(at)), byBytes(library))
 	if c := s.causeHint; c != "" && strings.HasPrefix(s.Hint, c) {
 		// What each keeps by mistake first, then what the bound allows.
 		s.Hint = c + "; " + fix + s.Hint[len(c):]
@@ -558,7 +558,18 @@ func atBoundHint(a *Accumulation, total uint64) string {
 	if b := a.Bulk; b != nil && a.causeHint == "" { // (said already)
 		t += fmt.Sprintf(", and %s of each is %s %s at %s", pct(b.RetainedSize, b.Of), article(b.Class), b.Class, bulkPath(b))
 	}
-	return t + ": make each entry keep less (what it keeps above), or bound it by bytes, not by count (or lower the bound)"
+	return t + ": make each entry keep less (what it keeps above), or bound it by bytes, not by count" + byBytes(a.Trim.Library) + " (or lower the bound)"
+}
+
+// byBytes names a cache library's options for a bound in bytes.
+func byBytes(library string) string {
+	switch library {
+	case "lru-cache":
+		return " (lru-cache: maxSize with sizeCalculation)"
+	case "quick-lru":
+		return " (quick-lru bounds by count only: keep entries small, or use lru-cache's maxSize)"
+	}
+	return ""
 }
 
 // entries is the holder's size: its entries when known, else the count.

@@ -45,7 +45,7 @@ func prefilledNote(s *Suspect, g *heapgraph.Graph, c *growingCollections) (strin
 		}
 		if heap := g.Stats.Total; len(s.RetainedSize) > 0 && outgrows(s.RetainedSize[len(s.RetainedSize)-1], int(s.Count[len(s.Count)-1]), int(slots), heap) {
 			// Full, it would hold more than the heap holds now.
-			s.outgrowBound(fmt.Sprintf("it fills an Array made at its full length of %s elements", ui.Count(slots)), "its length", int(slots), heap)
+			s.outgrowBound(fmt.Sprintf("it fills an Array made at its full length of %s elements", ui.Count(slots)), "its length", "", int(slots), heap)
 			return "", false
 		}
 		return fmt.Sprintf("%s grew (%s objects) but fills an Array made at its full length of %s elements, which did not change: it holds at most that many, not reported as a leak",

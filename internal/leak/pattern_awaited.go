@@ -165,7 +165,7 @@ func (x *explainer) suspendedUnder(root uint32) (uint32, []uint32, bool) {
 // when randomID says so, a number ('issued:332').
 var (
 	hexRunRe   = regexp.MustCompile(`\b[0-9a-fA-F]{8,}(?:-[0-9a-fA-F]{4,})*\b`)
-	randomIDRe = regexp.MustCompile(`[A-Za-z0-9_]{8,}`)
+	randomIDRe = regexp.MustCompile(`[A-Za-z0-9_-]{8,}`)
 	numberRe   = regexp.MustCompile(`\d+`)
 )
 
