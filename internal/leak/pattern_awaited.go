@@ -319,12 +319,8 @@ func emitOf(h *Holder, scripts []string, src Sources) *Statement {
 // emitSkipped is the way out of the function around emit that does not
 // reach it: a throw before it, a return, a catch without it.
 func emitSkipped(emit *Statement, src Sources) *exit {
-	lines, ok := locationLines(&Location{Script: emit.Script, Line: emit.Line}, src)
+	lines, head, ok := innerFunction(emit, src)
 	if !ok {
-		return nil
-	}
-	head := headAbove(lines, emit.Line, func(i int) bool { return nestedFuncRe.Match(lines[i]) || functionHeadRe.Match(lines[i]) })
-	if head < 0 {
 		return nil
 	}
 	call := strings.TrimSpace(emit.Text)
@@ -366,12 +362,8 @@ func siblingOnce(h *Holder, added *Statement, src Sources) *Statement {
 	if h == nil || h.EventsLike == 0 || added == nil || !strings.Contains(added.Text, "once") {
 		return nil
 	}
-	lines, ok := locationLines(&Location{Script: added.Script, Line: added.Line}, src)
+	lines, head, ok := innerFunction(added, src)
 	if !ok {
-		return nil
-	}
-	head := headAbove(lines, added.Line, func(i int) bool { return nestedFuncRe.Match(lines[i]) || functionHeadRe.Match(lines[i]) })
-	if head < 0 {
 		return nil
 	}
 	shape := EventShape(h.Event)

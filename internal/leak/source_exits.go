@@ -60,14 +60,10 @@ func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 	if begin == nil || cleanup == nil || src == nil {
 		return nil
 	}
-	lines, ok := locationLines(&Location{Script: begin.Script, Line: begin.Line}, src)
-	if !ok {
-		return nil
-	}
 	// The innermost function around begin (named or not): its head and
 	// where it ends.
-	head := headAbove(lines, begin.Line, func(i int) bool { return nestedFuncRe.Match(lines[i]) || functionHeadRe.Match(lines[i]) })
-	if head < 0 {
+	lines, head, ok := innerFunction(begin, src)
+	if !ok {
 		return nil
 	}
 	return skippedExitFrom(begin.Script, lines, head, begin.Line, cleanup)

@@ -102,3 +102,16 @@ func locationLines(loc *Location, src Sources) ([][]byte, bool) {
 	lines := bytes.Split(b, []byte("\n"))
 	return lines, loc.Line <= len(lines)
 }
+
+// innerFunction is st's script split into lines and the head (0-based)
+// of the innermost function around st, named or not (an arrow, a
+// callback); ok is false when the script cannot be read or no head is
+// found.
+func innerFunction(st *Statement, src Sources) (lines [][]byte, head int, ok bool) {
+	lines, ok = locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !ok {
+		return nil, -1, false
+	}
+	head = headAbove(lines, st.Line, func(i int) bool { return nestedFuncRe.Match(lines[i]) || functionHeadRe.Match(lines[i]) })
+	return lines, head, head >= 0
+}
