@@ -69,3 +69,25 @@ func TestEvidenceWords(t *testing.T) {
 		t.Errorf("bytes: evidence %q", s.Evidence)
 	}
 }
+
+// A few bytes grown by a few objects, unevenly, is noise; a slow leak of
+// a few objects a round grows evenly and stays; so does one of a few
+// objects that together grow by kilobytes.
+func TestNoise(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		count []int64
+		bytes int64
+		want  bool
+	}{
+		{"dictionary names", []int64{4061, 4068, 4081}, 512, true},
+		{"slow even leak", []int64{10, 15, 20}, 1000, false},
+		{"big objects", []int64{4061, 4068, 4081}, 8 << 10, false},
+		{"many objects", []int64{100, 200, 400}, 3000, false},
+	} {
+		s := &Suspect{Count: c.count, GrowthBytes: c.bytes}
+		if got := noise(s); got != c.want {
+			t.Errorf("%s: noise %v, want %v", c.name, got, c.want)
+		}
+	}
+}
