@@ -43,3 +43,22 @@ func TestSkippedBranch(t *testing.T) {
 		t.Errorf("both branches remove: %+v", e)
 	}
 }
+
+// node's events.once() given a signal: its resolver's scope keeps the
+// AbortSignal, a few references on.
+func TestAbortableWait(t *testing.T) {
+	s := &Suspect{RetainerPath: []PathStep{
+		{Edge: "inbox:u4736", Type: "closure", Name: "wrapper"},
+		{Edge: "listener", Type: "closure", Name: "resolver"},
+		{Edge: "context", Type: "object", Class: "system / Context"},
+		{Edge: "previous", Type: "object", Class: "system / Context"},
+		{Edge: "signal", Type: "object", Class: "AbortSignal"},
+	}}
+	if !abortableWait(s) {
+		t.Error("once() with a signal: want an abortable wait")
+	}
+	s.RetainerPath[4].Edge = "socket"
+	if abortableWait(s) {
+		t.Error("no signal: not abortable")
+	}
+}

@@ -331,6 +331,11 @@ func listenerHint(s *Suspect, per string) string {
 	if n, ok := pipedInto(s); ok {
 		return pipeHint(s, n)
 	}
+	if abortableWait(s) {
+		// events.once(emitter, name, { signal }): the signal ends the
+		// wait as surely as the event does.
+		return fmt.Sprintf("these are waits of events.once() for %s%s, each given an AbortSignal: when the event comes or the signal aborts, once() settles and removes its listeners, so they are waits in flight if every signal has a deadline (AbortSignal.timeout(ms), or aborted when the request closes); if they pile up over snapshots, some signal never aborts: give it a timeout", ev, per)
+	}
 	if onceListener(s) {
 		// once() only removes a listener when its event fires.
 		why := "the event has not fired since they were added"
@@ -397,4 +402,24 @@ func pipeHint(s *Suspect, n int) string {
 		h += "; with winston, a logger made per request (createLogger with a shared transport) is such a source: keep one logger and call logger.child({ ... }) per request, which pipes nothing"
 	}
 	return h
+}
+
+// abortableWait: the path runs through node's events.once() resolver to
+// the AbortSignal it was given (a few references on, through its scope's
+// contexts): a wait that its signal can end.
+func abortableWait(s *Suspect) bool {
+	p := s.RetainerPath
+	for i := range p {
+		if p[i].Type != "closure" || p[i].Name != "resolver" {
+			continue
+		}
+		// resolver → context → previous → signal: a variable of
+		// once()'s scope.
+		for j := i + 1; j < len(p) && j <= i+3; j++ {
+			if p[j].Edge == "signal" && strings.Contains(p[j].Class, "AbortSignal") {
+				return true
+			}
+		}
+	}
+	return false
 }
