@@ -117,8 +117,16 @@ func (x *explainer) explain(s *Suspect) {
 	s.settled = s.Pattern == PatternCollection && x.settledOnPath(rep, raw[:repIndex+1])
 	// The held value lies below the cell: the path on to the telling object.
 	s.selfHeld, s.selfHeldRegistry = x.selfHeld(raw)
+	pendingEntry := false
 	if s.Pattern == PatternCollection && !s.collection {
 		s.pendingSlot = x.pendingSlot(rep)
+		if s.pendingSlot != "" && haveTell && tell != rep && x.plainObject(rep) {
+			// The entry of a pending call ({method, params, resolve,
+			// reject}) is the leak; what its promise's reactions
+			// keep below it (a timeout's error) is not its name.
+			s.Class, tell = x.className(rep), rep
+			pendingEntry = true
+		}
 		if s.pendingSlot == "" && haveTell && tell != rep {
 			s.pendingSlot = x.pendingSlot(tell)
 		}
@@ -382,6 +390,11 @@ func (x *explainer) explain(s *Suspect) {
 		// A bound function is made by a .bind() call: that line, not
 		// the method's own, is the code that keeps its this.
 		s.Location = l
+	}
+	if pendingEntry {
+		// Where the entry is made and added is the code (the source
+		// tells it), not a function its promise's reactions keep.
+		s.Location = nil
 	}
 	s.Bulk = bulkOf(g, rep)
 	if s.Bulk == nil && s.Pattern == PatternEventListener {

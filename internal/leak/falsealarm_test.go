@@ -28,7 +28,7 @@ var leakCorpus = []string{
 	"abort-signal", "als-chain", "cache-per-key", "callback-table", "deque-history", "trim-undefined", "async-await", "bound-listener", "bound-server", "buffer-concat", "buffer-slices",
 	"closures", "dictionary", "event-listener", "sliced-ids", "buffer-views", "shared-context", "await-forever", "await-event", "error-stack", "capacity-too-big", "events-on", "exit-once", "finalizer-held", "fn-cache", "heartbeat-rearm", "http-sessions",
 	"interval", "late-log", "lib-actor", "lib-ajv", "lib-lru-closures", "loader-records", "lib-lodash", "lib-bound-memo", "lib-pubsub", "lib-reaction", "lib-docdb", "lib-env-per-call", "lib-emit-poll", "lib-stream-rebind", "lib-cron-sessions", "lib-signal-views", "lib-scheduled-reports", "window-log", "lib-memoizer", "lib-module-cache", "lib-unfinished-jobs", "lib-views", "linked-list", "named-subscriber", "observer-table", "retry-list", "session-history", "map-cache", "noisy", "number-series", "pollers",
-	"pending-calls", "pipe-logger", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
+	"pending-calls", "pending-race", "pipe-logger", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
 	"stream-backpressure", "string-concat", "subscribers", "tail-no-reader", "template-cache", "request-keys", "trim-unreached", "ttl-zero", "ttl-zero-ticking", "waiters-queue", "weakmap-pool", "widgets",
 }
 

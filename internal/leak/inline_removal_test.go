@@ -62,3 +62,21 @@ func TestAbortableWait(t *testing.T) {
 		t.Error("no signal: not abortable")
 	}
 }
+
+// Pending calls kept as { method, params, resolve, reject } and deleted
+// on an ok reply only: the entry is the class (not the TimeoutError its
+// raced promise keeps), the code is the call that makes it, and the fix
+// names the error branch that goes on without the delete.
+func TestPendingEntryRaced(t *testing.T) {
+	t.Parallel()
+	_, s := seriesTop(t, "pending-race")
+	if s.Class != "{method, params, resolve, reject}" {
+		t.Errorf("class %q: want the pending entry", s.Class)
+	}
+	if l := s.Location; l == nil || l.Function != "call" {
+		t.Errorf("code %+v: want call()", s.Location)
+	}
+	if !strings.Contains(s.Hint, "pending-race.js:28 is where the function goes on when if (frame.ok) is not taken") {
+		t.Errorf("hint %q", s.Hint)
+	}
+}
