@@ -83,23 +83,31 @@ func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
 			add(t)
 		}
 	}
-	// Per kind: the distinct slices, the distinct wholes and their bytes.
-	type tally struct {
-		slices, wholes map[uint32]bool
-		bytes          uint64
-	}
-	str := tally{map[uint32]bool{}, map[uint32]bool{}, 0}
-	buf := tally{map[uint32]bool{}, map[uint32]bool{}, 0}
+	// Per kind: the slices and wholes seen (with repeats: an entry's
+	// fields may share one), made distinct once at the end. Slices, not
+	// maps: a big collection's entries may keep millions of them.
+	type tally struct{ slices, wholes []uint32 }
+	var str, buf tally
 	note := func(t *tally, kind string, v, whole uint32, field string) {
 		if g.ShallowSize(whole) < minWhole {
 			return // a slice of a short string costs nothing to keep
 		}
 		fields[kind+":"+field]++
-		t.slices[v] = true
-		if !t.wholes[whole] {
-			t.wholes[whole] = true
-			t.bytes += g.ShallowSize(whole)
+		t.slices = append(t.slices, v)
+		t.wholes = append(t.wholes, whole)
+	}
+	distinct := func(ids []uint32) []uint32 {
+		slices.Sort(ids)
+		return slices.Compact(ids)
+	}
+	count := func(t *tally, kind string) *Wholes {
+		w := &Wholes{Kind: kind, Slices: len(distinct(t.slices))}
+		wholes := distinct(t.wholes)
+		for _, u := range wholes {
+			w.Bytes += g.ShallowSize(u)
 		}
+		w.Wholes = len(wholes)
+		return w
 	}
 	look := func(v uint32, field string) {
 		switch int(s.NodeType[v]) {
@@ -156,9 +164,9 @@ func wholesOf(g *heapgraph.Graph, h uint32) *Wholes {
 			}
 		}
 	}
-	w := &Wholes{Kind: "string", Slices: len(str.slices), Wholes: len(str.wholes), Bytes: str.bytes}
-	if buf.bytes > str.bytes {
-		w = &Wholes{Kind: "buffer", Slices: len(buf.slices), Wholes: len(buf.wholes), Bytes: buf.bytes}
+	w := count(&str, "string")
+	if b := count(&buf, "buffer"); b.Bytes > w.Bytes {
+		w = b
 	}
 	if w.Bytes < minWholesBytes || w.Wholes == 0 || w.Bytes/uint64(w.Wholes) < minWholeAverage {
 		return nil // few or small wholes (node's 8 KiB pool slabs)
