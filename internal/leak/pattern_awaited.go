@@ -207,33 +207,12 @@ func randomID(t string) bool {
 // per call.
 const minEventsLike = 10
 
-// eventsLike counts the events of an _events object named like event
-// with another id in it; 0 when event has no id or they are few.
-func (x *explainer) eventsLike(events uint32, event string) int {
-	shape := EventShape(event)
-	if shape == event {
-		return 0
-	}
+// eventFamilies counts the events of an _events object by their shape
+// (EventShape), those with an id in their name only, with the first name
+// of each shape: one pass over the object's properties.
+func (x *explainer) eventFamilies(events uint32) (count map[string]int, first map[string]string) {
 	s := x.g.S
-	n := 0
-	for e := s.FirstEdge[events]; e < s.FirstEdge[events+1]; e++ {
-		if s.EdgeTypeName(e) == "property" && EventShape(s.EdgeName(e)) == shape {
-			n++
-		}
-	}
-	if n < minEventsLike {
-		return 0
-	}
-	return n
-}
-
-// eventFamily is the largest family of events of an _events object
-// named one per call ('rendered:<id>'), as one of them and how many
-// there are; n is 0 when no family has minEventsLike events.
-func (x *explainer) eventFamily(events uint32) (example string, n int) {
-	s := x.g.S
-	count := map[string]int{}
-	first := map[string]string{}
+	count, first = map[string]int{}, map[string]string{}
 	for e := s.FirstEdge[events]; e < s.FirstEdge[events+1]; e++ {
 		if s.EdgeTypeName(e) != "property" {
 			continue
@@ -247,25 +226,29 @@ func (x *explainer) eventFamily(events uint32) (example string, n int) {
 			first[sh] = name
 		}
 	}
-	for sh, c := range count {
-		if c >= minEventsLike && (c > n || c == n && first[sh] < example) {
-			example, n = first[sh], c
-		}
-	}
-	return example, n
+	return count, first
 }
 
 // setEvent sets h's event to event of the _events object events, with its
 // listeners (at node, what _events.<event> holds), the events named like
-// it and the others. When event has none like it but the emitter has a
-// family of events one per call, that family is what piles up (node's
-// once() adds an 'error' listener beside each): it becomes the event.
+// it (one per call, when there are minEventsLike or more) and the others.
+// When event has none like it but the emitter has a family of events one
+// per call, the largest family is what piles up (node's once() adds an
+// 'error' listener beside each): it becomes the event.
 func (x *explainer) setEvent(h *Holder, events uint32, event string, node uint32) {
 	h.Event, h.Listeners = event, x.listenerCount(node)
-	h.EventsLike = x.eventsLike(events, event)
-	if h.EventsLike == 0 {
-		if ex, n := x.eventFamily(events); n > 0 {
-			h.Event, h.EventsLike, h.Listeners = ex, n, 0
+	count, first := x.eventFamilies(events)
+	if n := count[EventShape(event)]; n >= minEventsLike {
+		h.EventsLike = n
+	} else {
+		ex, most := "", 0
+		for sh, c := range count {
+			if c >= minEventsLike && (c > most || c == most && first[sh] < ex) {
+				ex, most = first[sh], c
+			}
+		}
+		if most > 0 {
+			h.Event, h.EventsLike, h.Listeners = ex, most, 0
 			if v, ok := x.g.EdgeNamed(events, ex); ok {
 				h.Listeners = x.listenerCount(v)
 			}

@@ -124,11 +124,12 @@ func (c *cutFinder) field(f string, depth int) *Statement {
 	}
 	c.seen[f] = true
 	var found *Statement
-	matchLines(fieldExprRe(f), c.scripts, c.src, func(sc string, lines [][]byte, i int, _ []int) {
+	re := fieldExprRe(f)
+	matchLines(re, c.scripts, c.src, func(sc string, lines [][]byte, i int, _ []int) {
 		if found != nil || commentLine(lines[i]) {
 			return
 		}
-		m := fieldExprRe(f).FindSubmatch(lines[i])
+		m := re.FindSubmatch(lines[i])
 		head := headAbove(lines, i+1, func(k int) bool { return functionHeadRe.Match(lines[k]) || nestedFuncRe.Match(lines[k]) })
 		if head < 0 {
 			head = max(0, i-maxFunctionLines)
