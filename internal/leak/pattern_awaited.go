@@ -322,7 +322,7 @@ func awaitOnce(frame *Location, src Sources) *Statement {
 		return nil
 	}
 	for i := frame.Line - 1; i < bodyEnd(lines, frame.Line) && i < len(lines); i++ {
-		if l := lines[i]; awaitRe.Match(l) && onceCallRe.Match(l) && !commentBefore(l, 0) {
+		if l := lines[i]; awaitRe.Match(l) && onceCallRe.Match(l) && !commentLine(l) {
 			return &Statement{Script: frame.Script, Line: i + 1, Column: indentOf(l) + 1, Text: clipLine(l)}
 		}
 	}

@@ -593,6 +593,12 @@ func matchLines(re *regexp.Regexp, scripts []string, src Sources, fn func(script
 // addition.
 var clearingRe = regexp.MustCompile(`^[\w$.\s]*\[[^\]]+\]\s*=\s*(?:undefined|null|void\s+0)\s*(?:[;,)]|$)`)
 
+// commentLine: the line is a comment.
+func commentLine(l []byte) bool {
+	t := bytes.TrimSpace(l)
+	return bytes.HasPrefix(t, []byte("//")) || bytes.HasPrefix(t, []byte("*")) || bytes.HasPrefix(t, []byte("/*"))
+}
+
 // commentBefore: the match at i is not code: it follows a // or an
 // unclosed /* on its line, is inside a quoted string there, or the line
 // continues a block comment (" * ..."). A // inside a string (a URL) is

@@ -211,12 +211,6 @@ func (c *cutFinder) function(script string, line int) ([][]byte, int, bool) {
 	return lines, head, true
 }
 
-// commentLine: the line is a comment.
-func commentLine(l []byte) bool {
-	t := bytes.TrimSpace(l)
-	return bytes.HasPrefix(t, []byte("//")) || bytes.HasPrefix(t, []byte("*")) || bytes.HasPrefix(t, []byte("/*"))
-}
-
 // cutText is where a slice was cut, as the fix says it: "sliced-ids.js:21".
 func cutText(st *Statement) string {
 	return fmt.Sprintf("%s:%d", filepath.Base(st.Script), st.Line)

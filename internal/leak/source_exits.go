@@ -78,7 +78,7 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 	}
 	calls := false
 	for i := from; i < end; i++ {
-		if cleanup.Match(lines[i]) && !commentBefore(lines[i], 0) {
+		if cleanup.Match(lines[i]) && !commentLine(lines[i]) {
 			calls = true
 		}
 	}
@@ -160,7 +160,7 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 	}
 	for i := from; i < end; i++ {
 		l := lines[i]
-		if blank(i) || commentBefore(l, 0) || inNested(i) || inFinally[i] {
+		if blank(i) || commentLine(l) || inNested(i) || inFinally[i] {
 			continue
 		}
 		if catchRe.Match(l) {
@@ -200,7 +200,7 @@ func skippedHandler(script string, lines [][]byte, head, end int, cleanup *regex
 	indent := -1
 	for i := head + 1; i < end; i++ {
 		m := handlerRe.FindSubmatch(lines[i])
-		if m == nil || commentBefore(lines[i], 0) || !endingEvents[string(m[2])] {
+		if m == nil || commentLine(lines[i]) || !endingEvents[string(m[2])] {
 			continue
 		}
 		// Only the function's own handlers, all at one depth: not those
@@ -217,7 +217,7 @@ func skippedHandler(script string, lines [][]byte, head, end int, cleanup *regex
 		}
 		cleans := false
 		for j := i; j < last; j++ {
-			cleans = cleans || cleanup.Match(lines[j]) && !commentBefore(lines[j], 0)
+			cleans = cleans || cleanup.Match(lines[j]) && !commentLine(lines[j])
 		}
 		hs = append(hs, handler{i, string(m[1]), string(m[2]), cleans})
 	}
