@@ -36,6 +36,9 @@ func timerHint(s *Suspect, per string) string {
 	if s.Class != "" && s.Class != s.RootClass && s.Class != "Timeout" && s.Class != "Immediate" {
 		what = "timers, each keeping " + article(s.Class) + " " + s.Class + ","
 	}
+	if socketTimeouts(s) {
+		return fmt.Sprintf("each of these timers is the idle timeout node keeps for an open socket (socket.setTimeout, a server's keep-alive timeout) as long as the socket is open, so more and more sockets stay open%s: find what keeps them open (an http Agent's sockets in use when responses are not read: see its item), and end or destroy each socket when its work is done; the timers go with them", per)
+	}
 	if alsStore(s) {
 		// A timer created inside AsyncLocalStorage.run() keeps the
 		// store of the call that created it for as long as it lives.
@@ -225,3 +228,15 @@ func missedEndings(cl *Statement, clear, act string, src Sources) string {
 
 // classHeadRe is the head of a class, or of an object literal of methods.
 var classHeadRe = regexp.MustCompile(`\bclass\b[^{]*\{\s*$|=\s*\{\s*$|\(\s*\{\s*$`)
+
+// socketTimeouts: s's timers are sockets' own timeouts, as its path
+// shows: a Timeout whose argument (_timerArgs[0]) is a socket.
+func socketTimeouts(s *Suspect) bool {
+	p := s.RetainerPath
+	for i := 0; i+2 < len(p); i++ {
+		if p[i].Class == "Timeout" && p[i+1].Edge == "_timerArgs" && p[i+2].Edge == "0" && strings.Contains(p[i+2].Class, "Socket") {
+			return true
+		}
+	}
+	return false
+}

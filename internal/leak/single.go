@@ -470,7 +470,26 @@ func (x *explainer) slotName(v uint32) string {
 // promises are the program's even when node's classes hold them.
 func (x *explainer) runtimeState(pt point, a *Accumulation) bool {
 	switch a.Pattern {
-	case PatternEventListener, PatternTimer, PatternPromise, PatternDetachedDOM:
+	case PatternTimer:
+		// A socket's idle timeout (socket.setTimeout, a server's
+		// keep-alive) is node's bookkeeping of an open socket: it goes
+		// with the socket, nothing for the program to clear.
+		v := pt.rep
+		if pt.list {
+			v = pt.head
+		}
+		if x.g.S.NodeNameString(v) != "Timeout" {
+			// A group of what the timers keep: the nearest timer on
+			// the way to it.
+			for _, st := range slices.Backward(x.path(pt.rep)) {
+				if x.g.S.NodeNameString(st.Node) == "Timeout" {
+					v = st.Node
+					break
+				}
+			}
+		}
+		return x.socketTimeout(v)
+	case PatternEventListener, PatternPromise, PatternDetachedDOM:
 		return false
 	}
 	if a.Kind == KindHugeObject {
@@ -488,6 +507,22 @@ func (x *explainer) runtimeState(pt point, a *Accumulation) bool {
 	switch int(s.NodeType[pt.rep]) {
 	case s.NodeTypeIndex.Code, s.NodeTypeIndex.Hidden, s.NodeTypeIndex.ObjectShape:
 		return true
+	}
+	return false
+}
+
+// socketTimeout: the timer v is a socket's own timeout, kept by the
+// socket under node's timeout symbol.
+func (x *explainer) socketTimeout(v uint32) bool {
+	g := x.g
+	if g.S.NodeNameString(v) != "Timeout" {
+		return false
+	}
+	for r, e := range g.Retainers(v) {
+		if strings.Contains(g.ClassName(r), "Socket") && strings.Contains(strings.ToLower(g.S.EdgeName(e)), "<symbol") &&
+			strings.Contains(strings.ToLower(g.S.EdgeName(e)), "timeout") {
+			return true
+		}
 	}
 	return false
 }

@@ -261,3 +261,36 @@ func TestSameCodeGroups(t *testing.T) {
 		t.Errorf("kept holders %v, want 10, 30, 40 ranked again", got)
 	}
 }
+
+// TestAgentSockets: an http Agent's sockets held by responses nobody reads
+// are told as the Agent's sockets in use, with the fix for unread
+// responses, not as a collection to bound; the server's keep-alive
+// timeouts of its sockets are node's own state, not timers to clear.
+func TestAgentSockets(t *testing.T) {
+	g, err := loadGraph(singleSnapshot(t, "agent-sockets"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{})
+	var agent *Accumulation
+	for i, a := range rep.Suspects {
+		t.Logf("#%d %s %s %s count=%d runtime=%v holder=%+v\n  %s", a.Rank, a.Kind, a.Pattern, a.Class, a.Count, a.Runtime, a.Holder, a.Hint)
+		if a.Holder != nil && a.Holder.Owner == "Agent" && agent == nil {
+			agent = &rep.Suspects[i]
+		}
+		if a.Pattern == PatternTimer && !a.Runtime {
+			t.Errorf("#%d: timers listed as the program's: %s", a.Rank, a.Hint)
+		}
+	}
+	if agent == nil {
+		t.Fatal("the Agent's sockets are not listed")
+	}
+	for _, want := range []string{"the http Agent agent has 300 sockets in use for 127.0.0.1:", "res.resume()", "maxSockets"} {
+		if !strings.Contains(agent.Hint, want) {
+			t.Errorf("hint %q lacks %q", agent.Hint, want)
+		}
+	}
+	if strings.Contains(agent.Hint, "LRU") {
+		t.Errorf("hint says to bound node's table: %q", agent.Hint)
+	}
+}
