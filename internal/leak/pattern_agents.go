@@ -1,7 +1,10 @@
 package leak
 
 import (
+	"bytes"
 	"fmt"
+	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/ui"
@@ -19,13 +22,12 @@ import (
 // agentTable finds an Agent's table on s's path to its holder: the
 // table's name, the origin and the variable that keeps the Agent ("" when
 // unnamed). ok is false when the holder is not such a table.
-func agentTable(s *Suspect) (table, origin, agent string, ok bool) {
-	p := s.RetainerPath
-	if s.Holder == nil {
+func agentTable(p []PathStep, holder *Holder) (table, origin, agent string, ok bool) {
+	if holder == nil {
 		return "", "", "", false
 	}
 	for i := 0; i+2 < len(p); i++ {
-		if p[i].Class != "Agent" || p[i+2].ID != s.Holder.ID {
+		if p[i].Class != "Agent" || p[i+2].ID != holder.ID {
 			continue
 		}
 		switch p[i+1].Edge {
@@ -54,7 +56,7 @@ func readBufferHint(s *Suspect, per string) string {
 
 // agentHint is the fix for entries of an Agent's table; "" for others.
 func agentHint(s *Suspect, per string) string {
-	table, origin, agent, ok := agentTable(s)
+	table, origin, agent, ok := agentTable(s.RetainerPath, s.Holder)
 	if !ok {
 		return ""
 	}
@@ -81,4 +83,81 @@ func agentHint(s *Suspect, per string) string {
 		return fmt.Sprintf("%s %s requests waiting for a socket to %s%s: all of its maxSockets are in use; %s", who, has, origin, per, unread)
 	}
 	return fmt.Sprintf("%s %s idle keep-alive sockets for %s%s: an Agent keeps up to maxFreeSockets (256 by default) per origin and closes them after its timeout; if they pass that, lower maxFreeSockets or set the Agent's timeout", who, has, origin, per)
+}
+
+// responseCallbackRe is the head of a callback given an http response: the
+// function passed to http.get() or request(), or to a request's
+// 'response' event, by its parameter's name (group 1, 2 or 3).
+var responseCallbackRe = regexp.MustCompile(`(?:\b(?:get|request)\s*\(|\.on(?:ce)?\(\s*['"]response['"]\s*,).*?(?:\(\s*(res|resp|response)\s*\)\s*=>|\b(res|resp|response)\s*=>|function\s*[\w$]*\s*\(\s*(res|resp|response)\s*\))`)
+
+// unreadResponse finds where the program leaves an http response unread:
+// in a response callback, a return before anything reads the body (or the
+// callback's head, when nothing in it ever does). nil when every callback
+// reads (or hands on) its response.
+func unreadResponse(scripts []string, src Sources) *Statement {
+	var found *Statement
+	n := 0
+	matchLines(responseCallbackRe, scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
+		m := responseCallbackRe.FindSubmatch(lines[i])
+		name := ""
+		for _, g := range m[1:] {
+			if len(g) > 0 {
+				name = string(g)
+			}
+		}
+		q := regexp.QuoteMeta(name)
+		// Reading it, or handing it to code that may: a data, readable
+		// or end listener, resume(), pipe(), read(), destroy(), a
+		// for await over it, or a call taking it as an argument.
+		reads := regexp.MustCompile(`\b` + q + `\s*\.\s*(?:(?:on|once|addListener)\(\s*['"](?:data|readable|end)['"]|resume\(|pipe\(|read\(|destroy\(|text\(|json\(|arrayBuffer\(|body\b)|for\s+await\s*\(.*\bof\s+` + q + `\b|[\w$]\s*\(\s*(?:[^()]*,\s*)?` + q + `\s*[,)]`)
+		end := bodyEnd(lines, i+1)
+		at := -1
+		for k := i; k < end && k < len(lines); k++ {
+			l := lines[k]
+			if k > i && commentLine(l) {
+				continue
+			}
+			part := l
+			if k == i {
+				// What follows the callback's head on its own line.
+				if loc := responseCallbackRe.FindIndex(l); loc != nil {
+					part = l[loc[1]:]
+				}
+			}
+			if reads.Match(part) {
+				break
+			}
+			if returnRe.Match(part) {
+				at = k
+				break
+			}
+			if k == end-1 {
+				at = i // nothing reads it
+			}
+		}
+		if at < 0 {
+			return
+		}
+		n++
+		if found == nil {
+			found = &Statement{Script: sc, Line: at + 1, Column: indentOf(lines[at]) + 1, Text: clipLine(lines[at])}
+		}
+	})
+	if found != nil {
+		found.Others = n - 1
+	}
+	return found
+}
+
+// returnRe: a return statement on the line.
+var returnRe = regexp.MustCompile(`(?:^|[\s;{)])return\b`)
+
+// unreadHint is the fix's first words when a callback leaves its response
+// unread: where, and what to do there.
+func unreadHint(st *Statement, lines [][]byte) string {
+	what := "returns before it reads the response"
+	if l := bytes.TrimSpace(lines[st.Line-1]); !returnRe.Match(l) {
+		what = "never reads the response it is given"
+	}
+	return fmt.Sprintf("the response callback at %s:%d %s (%s): read it, or call resume() on it, there", filepath.Base(st.Script), st.Line, what, st.Text)
 }

@@ -271,7 +271,7 @@ func TestAgentSockets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := AnalyzeOne(g, SingleOptions{})
+	rep := AnalyzeOne(g, SingleOptions{Sources: LocalSources()})
 	var agent *Accumulation
 	for i, a := range rep.Suspects {
 		t.Logf("#%d %s %s %s count=%d runtime=%v holder=%+v\n  %s", a.Rank, a.Kind, a.Pattern, a.Class, a.Count, a.Runtime, a.Holder, a.Hint)
@@ -285,10 +285,14 @@ func TestAgentSockets(t *testing.T) {
 	if agent == nil {
 		t.Fatal("the Agent's sockets are not listed")
 	}
-	for _, want := range []string{"the http Agent agent has 300 sockets in use for 127.0.0.1:", "res.resume()", "maxSockets"} {
+	// The callback that leaves its response unread is the code.
+	for _, want := range []string{"the response callback at agent-sockets.js:22 never reads", "the http Agent agent has 300 sockets in use for 127.0.0.1:", "res.resume()", "maxSockets"} {
 		if !strings.Contains(agent.Hint, want) {
 			t.Errorf("hint %q lacks %q", agent.Hint, want)
 		}
+	}
+	if l := agent.Location; l == nil || filepath.Base(l.Script) != "agent-sockets.js" || l.Line != 22 {
+		t.Errorf("code %+v, want agent-sockets.js:22", l)
 	}
 	if strings.Contains(agent.Hint, "LRU") {
 		t.Errorf("hint says to bound node's table: %q", agent.Hint)

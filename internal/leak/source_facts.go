@@ -8,6 +8,7 @@ package leak
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -80,6 +81,27 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		}()
 	}
 	*f.added = addedAt(f.holder, f.class, f.path, f.scripts, src)
+	if table, _, _, ok := agentTable(f.path, f.holder); ok && table != "freeSockets" && src != nil {
+		// An Agent's sockets stay in use while their responses are not
+		// read: the callback that leaves one unread is the code.
+		scripts := programScripts(f.scripts, src)
+		if f.files != nil {
+			for _, sc := range f.files() {
+				if !slices.Contains(scripts, sc) {
+					scripts = append(scripts, sc)
+				}
+			}
+		}
+		if st := unreadResponse(scripts, src); st != nil {
+			if lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src); ok {
+				*f.hint = unreadHint(st, lines) + "; " + *f.hint
+			}
+			if fn := enclosingFunction(st, src); fn != nil {
+				fn.Line, fn.Column = st.Line, st.Column
+				*f.loc = fn
+			}
+		}
+	}
 	if *f.added == nil && f.pattern == PatternEventListener {
 		*f.added = listenerAddedAt(f.holder, *f.loc, f.scripts, src)
 	}
