@@ -32,7 +32,7 @@ func runDiff(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if len(pos) != 2 {
-		return BadInputf("diff takes two snapshots of the same process, BASE then TARGET; got %d arguments", len(pos))
+		return BadInputf("diff takes two snapshots of the same process, BASE then TARGET; got %s", argCount(len(pos)))
 	}
 	if *top < 0 {
 		return BadInputf("--top must be >= 0")

@@ -35,7 +35,7 @@ func runSummary(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if len(pos) > 1 {
-		return BadInputf("summary takes one snapshot file, got %d arguments", len(pos))
+		return BadInputf("summary takes one snapshot file, got %s", argCount(len(pos)))
 	}
 	if *top < -1 {
 		return BadInputf("--top must be a positive number, or 0 for all classes")
