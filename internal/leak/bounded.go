@@ -45,6 +45,9 @@ type Trim struct {
 	// container's own methods (runs.length, runs.shift()); "" otherwise.
 	// The container's own array then counts its spare capacity too.
 	Through string `json:"through,omitempty"`
+	// Ring: the program writes the Array by an index that wraps at Bound
+	// (ring[next] = e; next = (next + 1) % N); At is that wrap.
+	Ring bool `json:"ring,omitempty"`
 }
 
 // trimWindow is how many lines after the size test the removal may be
@@ -144,8 +147,9 @@ func trimOf(h *Holder, added *Statement, own []string, src Sources) *Trim {
 	}
 	if t != nil {
 		t.Limit = boundValue(t.Bound, h.Owner, t.At.Script, own, src)
+		return t
 	}
-	return t
+	return ringOf(h, own, src)
 }
 
 // containerTrim is trimOf for a library's container that the program
@@ -337,6 +341,8 @@ func (t *Trim) says() string {
 		return fmt.Sprintf("%s creates %s only below %s", t.where(), t.Created, t.bound())
 	case t.Guard:
 		return fmt.Sprintf("%s adds to it only below %s", t.where(), t.bound())
+	case t.Ring:
+		return fmt.Sprintf("%s wraps the index it is written at, at %s (a ring)", t.where(), t.bound())
 	}
 	return fmt.Sprintf("%s trims it past %s", t.where(), t.bound())
 }
@@ -589,6 +595,10 @@ func boundedHint(a *Accumulation) string {
 	}
 	if a.Trim.Guard {
 		return fmt.Sprintf("the program adds to this only below %s (%s) and it holds %s: big by design, not what grows; if it costs too much memory, lower that bound",
+			a.Trim.bound(), a.Trim.where(), ui.Count(int64(a.entries())))
+	}
+	if a.Trim.Ring {
+		return fmt.Sprintf("a ring: the program writes it at an index that wraps at %s (%s), over its oldest entry, and it holds %s: big by design, not what grows; if it costs too much memory, lower that bound",
 			a.Trim.bound(), a.Trim.where(), ui.Count(int64(a.entries())))
 	}
 	if a.Trim.Library != "" {

@@ -140,6 +140,8 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 		facts = append(facts, Fact{"maximum", fmt.Sprintf("%s:%d  %s cache created with a maximum of %s  %s", t.At.Script, t.At.Line, t.Library, boundText(t), t.At.Text)})
 	} else if t != nil && t.Guard {
 		facts = append(facts, Fact{"added below", fmt.Sprintf("%s:%d  %s  %s", t.At.Script, t.At.Line, boundText(t), t.At.Text)})
+	} else if t != nil && t.Ring {
+		facts = append(facts, Fact{"ring of", fmt.Sprintf("%s:%d  %s  %s", t.At.Script, t.At.Line, boundText(t), t.At.Text)})
 	} else if t != nil && t.Created != "" {
 		facts = append(facts, Fact{"created below", fmt.Sprintf("%s:%d  %s  %s", t.At.Script, t.At.Line, boundText(t), t.At.Text)})
 	} else if t != nil {
