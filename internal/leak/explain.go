@@ -583,6 +583,15 @@ func (s *Suspect) keyed() bool {
 	return s.Pattern == PatternCollection && (s.keys != nil || s.labels != nil || s.urls != nil || s.texts != nil)
 }
 
+// labelName is the label whose values make the holder's keys all new
+// (keys_labels.go), "" when its keys are not label sets.
+func (s *Suspect) labelName() string {
+	if s.labels == nil || s.labels.json || s.Pattern != PatternCollection {
+		return ""
+	}
+	return s.labels.label
+}
+
 // pathPackage is the npm package of the nearest library function or
 // object on path (whose variable or field the rest hangs from), "" when
 // there is none.

@@ -29,6 +29,22 @@ func TestInlineRemoval(t *testing.T) {
 	}
 }
 
+// A listener added as a bound method and removed as the method itself,
+// through another reference to the same emitter: the removal removes
+// nothing, since bind() made a new function.
+func TestInlineRemovalBound(t *testing.T) {
+	src := textSources{
+		"/app/flags.js": "class RequestFlags {\n  constructor(store) {\n    this.store = store;\n    store.on('change', this.refresh.bind(this));\n  }\n  dispose() {\n    this.store.removeListener('change', this.refresh);\n  }\n}",
+	}
+	added := &Statement{Script: "/app/flags.js", Line: 4, Text: "store.on('change', this.refresh.bind(this));"}
+	fix := inlineRemoval(added, []string{"/app/flags.js"}, src)
+	for _, want := range []string{"flags.js:7 (this.store.removeListener('change', this.refresh)) removes a function that was never added", "this.refresh.bind(…), a new function", "this.onChange = this.refresh.bind(this)"} {
+		if !strings.Contains(fix, want) {
+			t.Errorf("fix %q: want %q", fix, want)
+		}
+	}
+}
+
 // A removal in an if block that returns: the rest of the function is the
 // other branch, and it goes on without the removal.
 func TestSkippedBranch(t *testing.T) {

@@ -139,8 +139,9 @@ func labelKeys(keys []string) (labelMix, bool) {
 	return m, true
 }
 
-// idSegmentRe is a path segment that is an id: digits, a UUID, a long hex.
-var idSegmentRe = regexp.MustCompile(`/(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}|[0-9a-fA-F]{16,})(/|$)`)
+// idSegmentRe is a path segment that is an id: digits, a UUID, a long
+// hex, a prefixed number (SKU-0001443, ord_12345).
+var idSegmentRe = regexp.MustCompile(`/(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}|[0-9a-fA-F]{16,}|[A-Za-z]{1,8}[-_]?\d{3,}[\w-]*)(/|$)`)
 
 // hint says which label grows the collection, and the bounded value to
 // use instead: for a URL path, its route template.

@@ -19,7 +19,7 @@ import (
 var libraryHints = map[string]string{
 	"lru-cache":       "%s (lru-cache) only grows%s: if it was created without a size bound, give it max (or maxSize with sizeCalculation); a ttl alone does not bound it, since expired entries stay until they are read unless ttlAutopurge is set; if it has max, it stops there: a cache filling up to its bound, or full at it, looks the same",
 	"dataloader":      "%s (dataloader) caches every key it ever loaded%s: a DataLoader is meant to live for one request; create it per request (in the request's context), or pass { cache: false } or call clearAll() if it must be shared",
-	"prom-client":     "%s (prom-client) gains a time series per distinct label value%s: use route templates (req.route.path, /orders/:id) or other bounded values as labels, never raw URLs or ids; metric.remove(labels) drops one",
+	"prom-client":     "%s (prom-client) gains a time series per distinct label value%s: use route templates (a route's pattern such as /orders/:id, not the path itself) or other bounded values as labels, never raw URLs or ids; metric.remove(labels) drops one",
 	"express-session": "%s (express-session) keeps every session%s: its default MemoryStore never expires sessions and is not meant for production; use a store with expiry (a Redis or database store) and set cookie.maxAge",
 	"node-cache":      "%s (node-cache) only grows%s: give it a stdTTL with a checkperiod so expired keys are deleted, or maxKeys",
 	"ajv":             "%s (ajv) keeps every schema it compiled%s, keyed by the schema object itself: a schema object built anew for each call compiles again and stays; compile each schema once and reuse its validate function (keep it by the schema's name or id), or ajv.addSchema(schema, key) once and ajv.getSchema(key)",
@@ -146,4 +146,96 @@ func settledHint(s *Suspect, per string) string {
 		res = "its result (" + s.Class + ")"
 	}
 	return fmt.Sprintf("%s keeps a settled promise per key%s, each holding %s: this is a cache of results (a memoised async call or a loader), not promises waiting; if it caches per-request data, create it per request, otherwise bound it (an LRU with max) and delete rejected promises", what, per, res)
+}
+
+// compileMethods are the methods of a library object that keeps what it
+// compiles, by the object compiled (ajv's _cache keys are the schema
+// objects): handed a fresh object at each call, it compiles and keeps one
+// more.
+var compileMethods = map[string]string{"ajv": "compile"}
+
+// perCallCompile is the program's call that hands pkg's object a fresh
+// object to compile at each call: a compile inside a function whose
+// argument is built right there (a call or a literal), else nil. A
+// compile at a module's top level runs once; one given a variable may be
+// memoized around it.
+func perCallCompile(pkg string, scripts []string, src Sources) *Statement {
+	m := compileMethods[pkg]
+	if m == "" || src == nil {
+		return nil
+	}
+	re := regexp.MustCompile(`\.\s*` + m + `\s*\(\s*(?:([A-Za-z_$][\w$]*)\s*\)|[A-Za-z_$][\w$.]*\s*\(|\{|\[)`)
+	var found, weak *Statement
+	n := 0
+	matchLines(re, scripts, src, func(sc string, lines [][]byte, i int, loc []int) {
+		if !insideFunction(lines, i) {
+			return
+		}
+		st := &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
+		if arg := re.FindSubmatch(lines[i])[1]; arg != nil {
+			// A variable: fresh when built just above in the same
+			// function, unless a lookup or a removal there says the
+			// program keeps what it compiled (a cache miss).
+			if weak == nil && freshAbove(lines, i, string(arg)) {
+				weak = st
+			}
+			return
+		}
+		n++
+		if found == nil {
+			found = st
+		}
+	})
+	if found == nil {
+		return weak
+	}
+	found.Others = n - 1
+	return found
+}
+
+// freshAbove: name is assigned a literal or a call's result in the few
+// lines above line i, and no line around looks up, removes or stores what
+// is compiled (a memo keyed by something stable).
+func freshAbove(lines [][]byte, i int, name string) bool {
+	assign := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(name) + `\s*=\s*(?:\{|\[|[A-Za-z_$][\w$.]*\s*\()`)
+	fresh := false
+	for k := max(0, i-8); k < len(lines) && k <= i+3; k++ {
+		l := lines[k]
+		if keptCompileRe.Match(l) || k > i && storedRe.Match(l) {
+			return false
+		}
+		if k < i && assign.Match(l) {
+			fresh = true
+		}
+	}
+	return fresh
+}
+
+// keptCompileRe: a line that looks up or removes what was compiled;
+// storedRe, after the compile, one that stores it (a memo).
+var (
+	keptCompileRe = regexp.MustCompile(`\.\s*(?:get|has|removeSchema|getSchema)\s*\(`)
+	storedRe      = regexp.MustCompile(`\.\s*set\s*\(`)
+)
+
+// perRequestPackages are the libraries whose objects are meant to live
+// for one request (a DataLoader's cache is that request's).
+var perRequestPackages = map[string]bool{"dataloader": true}
+
+// madeOnce is the program's statement that makes h's library object at a
+// module's top level (const shipmentLoader = new DataLoader(...)): made
+// once, it serves every request. nil when it is made inside a function or
+// not found.
+func madeOnce(h *Holder, scripts []string, src Sources) *Statement {
+	if h == nil || !perRequestPackages[h.Package] || !identRe.MatchString(h.OwnerName) || src == nil {
+		return nil
+	}
+	re := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(h.OwnerName) + `\s*=\s*new\s+[A-Za-z_$][\w$.]*\s*\(`)
+	var found *Statement
+	matchLines(re, scripts, src, func(sc string, lines [][]byte, i int, loc []int) {
+		if found == nil && !insideFunction(lines, i) {
+			found = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
+		}
+	})
+	return found
 }

@@ -547,3 +547,63 @@ func TestCacheSlotsAreNotEntries(t *testing.T) {
 		t.Errorf("hint %q", s.Hint)
 	}
 }
+
+// TestPerCallCompile: the compile that hands ajv a fresh schema at each
+// call is found (built in the call, or just above it); one at a module's
+// top level, or behind a lookup of what was compiled, is not.
+func TestPerCallCompile(t *testing.T) {
+	cases := []struct {
+		name, src string
+		line      int // 0: none
+	}{
+		{"built in the call", `const ajv = require('./ajv');
+const validateEnvelope = ajv.compile(envelopeSchema);
+function validateSubmission(form, data) {
+  const validate = ajv.compile(buildFormSchema(form));
+  return validate(data);
+}`, 4},
+		{"built above", `class FormValidator {
+  check(form, data) {
+    const schema = { type: 'object', title: form.title };
+    const validate = this.ajv.compile(schema);
+    return validate(data);
+  }
+}`, 4},
+		{"memoized", `function checkPolicy(tenant, payload) {
+  let entry = validators.get(tenant.id);
+  if (!entry || entry.revision !== tenant.revision) {
+    const schema = policySchema(tenant.policy);
+    entry = { revision: tenant.revision, validate: ajv.compile(schema) };
+    validators.set(tenant.id, entry);
+  }
+  return entry.validate(payload);
+}`, 0},
+		{"top level", `const validate = ajv.compile({ type: 'object' });`, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := perCallCompile("ajv", []string{"/app/v.js"}, textSources{"/app/v.js": c.src})
+			switch {
+			case c.line == 0 && st != nil:
+				t.Errorf("found %+v, want none", st)
+			case c.line != 0 && (st == nil || st.Line != c.line):
+				t.Errorf("found %+v, want line %d", st, c.line)
+			}
+		})
+	}
+}
+
+// TestMadeOnce: a DataLoader made at a module's top level is named; one
+// made per request, inside a function, is not.
+func TestMadeOnce(t *testing.T) {
+	h := &Holder{Package: "dataloader", OwnerName: "shipmentLoader"}
+	src := textSources{"/app/t.js": "const shipmentLoader = new DataLoader((ids) => load(ids), {\n  maxBatchSize: 100,\n});\nexport function createLoaders() {\n  const shipmentLoader = new DataLoader(load);\n  return { shipmentLoader };\n}"}
+	st := madeOnce(h, []string{"/app/t.js"}, src)
+	if st == nil || st.Line != 1 {
+		t.Fatalf("found %+v, want line 1", st)
+	}
+	src["/app/t.js"] = "export function createLoaders() {\n  const shipmentLoader = new DataLoader(load);\n  return { shipmentLoader };\n}"
+	if st := madeOnce(h, []string{"/app/t.js"}, src); st != nil {
+		t.Errorf("made per request, yet %+v", st)
+	}
+}

@@ -161,3 +161,37 @@ func unreadHint(st *Statement, lines [][]byte) string {
 	}
 	return fmt.Sprintf("the response callback at %s:%d %s (%s): read it, or call resume() on it, there", filepath.Base(st.Script), st.Line, what, st.Text)
 }
+
+// undici (node's fetch() runs on it) keeps connections in a Pool's, an
+// Agent's or a BalancedPool's clients, and requests in a connection's
+// queue or the Pool's own (waiting for a connection). A body that is never
+// consumed keeps its connection busy, and the Pool opens another.
+
+// undiciHint is the fix for entries of undici's connection or request
+// tables; "" for others.
+func undiciHint(s *Suspect, per string) string {
+	h := s.Holder
+	if h == nil || h.Package != "undici" {
+		return ""
+	}
+	n := "more and more"
+	if s.single {
+		c := int64(h.Entries)
+		if len(s.Count) > 0 && (c == 0 || s.Count[len(s.Count)-1] > c) {
+			c = s.Count[len(s.Count)-1]
+		}
+		n = ui.Count(c)
+	}
+	const consume = "a connection stays busy until its response body is read to the end: consume every body, or drop it (body.dump(), or cancel() a fetch() response's body) also on error statuses, and set headersTimeout and bodyTimeout so a stuck request fails"
+	switch {
+	case h.Name == "<symbol clients>":
+		owner := h.Owner
+		if owner == "" {
+			owner = "Pool"
+		}
+		return fmt.Sprintf("the undici %s holds %s connections (Clients)%s: it opens another whenever all are busy, with no limit unless its connections option sets one; %s; give it a connections limit", owner, n, per, consume)
+	case h.Name == "<symbol queue>" || h.Owner == "FixedCircularBuffer" || h.Owner == "FixedQueue":
+		return fmt.Sprintf("%s requests wait in undici's queues (for a connection, or behind the request before them on one)%s: work in flight while the upstream is slow, but they pile up when connections stay busy; %s", n, per, consume)
+	}
+	return ""
+}

@@ -139,6 +139,9 @@ func mechanismHint(s *Suspect, per string) string {
 	if h := readBufferHint(s, per); h != "" {
 		return h
 	}
+	if h := undiciHint(s, per); h != "" {
+		return h
+	}
 	for i, st := range s.RetainerPath {
 		if s.Holder != nil && st.ID == s.Holder.ID && i > 0 && subscriberList(st.Edge) {
 			return subscriberHint(s, st.Edge, per)

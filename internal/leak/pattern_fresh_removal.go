@@ -124,7 +124,7 @@ func spliceListenerFix(hint, fix string) string {
 // arrow or a function expression): its receiver (group 1) and event
 // (group 2). No reference to that function exists, so nothing can take
 // it out by reference.
-var inlineListenerRe = regexp.MustCompile(`([\w$.]+?)\s*\.\s*(?:on|addListener|prependListener|addEventListener)\s*\(\s*['"` + "`" + `]([^'"` + "`" + `]+)['"` + "`" + `]\s*,\s*(?:async\s+)?(?:\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>|function\b)`)
+var inlineListenerRe = regexp.MustCompile(`([\w$.]+?)\s*\.\s*(?:on|addListener|prependListener|addEventListener)\s*\(\s*['"` + "`" + `]([^'"` + "`" + `]+)['"` + "`" + `]\s*,\s*(?:async\s+)?(?:\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>|function\b|([\w$.]+?)\s*\.\s*bind\s*\()`)
 
 // inlineRemoval is the fix for listeners added as a function made in the
 // adding call (presence.on('update', (u) => session.onPresence(u)))
@@ -140,11 +140,18 @@ func inlineRemoval(added *Statement, own []string, src Sources) string {
 	if m == nil {
 		return ""
 	}
-	recv, event := m[1], m[2]
-	re := regexp.MustCompile(regexp.QuoteMeta(recv) + `\s*\.\s*(?:off|removeListener|removeEventListener)\s*\(\s*` + quotedRe(event) + `\s*,\s*[^)]`)
+	recv, event, bound := m[1], m[2], m[3]
+	// The same receiver, however the removing code reaches it (store
+	// in the constructor, this.store in a method).
+	last := recv[strings.LastIndexByte(recv, '.')+1:]
+	re := regexp.MustCompile(`(?:^|[^\w$])(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(last) + `\s*\.\s*(?:off|removeListener|removeEventListener)\s*\(\s*` + quotedRe(event) + `\s*,\s*[^)]`)
 	st := findStatement(re, programScripts(append([]string{added.Script}, own...), src), src)
 	if st == nil {
 		return ""
+	}
+	if bound != "" {
+		return fmt.Sprintf("%s:%d (%s) removes a function that was never added: the listener added at %s:%d is %s.bind(…), a new function that bind() makes at each call, not %s; keep the bound one in a field (this.onChange = %s.bind(this)), pass it to %s.on(), and pass that same one to the removal",
+			filepath.Base(st.Script), st.Line, strings.TrimSuffix(st.Text, ";"), filepath.Base(added.Script), added.Line, bound, bound, bound, last)
 	}
 	return fmt.Sprintf("%s:%d (%s) removes a function that was never added: the listener added at %s:%d is made in that call, so no reference to it exists and nothing removes it; keep it in a variable (or a field), pass it to %s.on(), and pass that same one to %s.off()",
 		filepath.Base(st.Script), st.Line, strings.TrimSuffix(st.Text, ";"), filepath.Base(added.Script), added.Line, recv, recv)

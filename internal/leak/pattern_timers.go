@@ -8,7 +8,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/leakhound/leakhound/internal/ui"
 )
 
 // timerObject: a node timer object (the leaked object is a timer).
@@ -114,7 +117,11 @@ func clearHint(added *Statement, own []string, src Sources) (hint string, ending
 	clear := "clear" + strings.TrimPrefix(m[2], "set") // clearInterval, clearIntervalAsync
 	at := fmt.Sprintf("%s:%d", filepath.Base(added.Script), added.Line)
 	handle := strings.Join(strings.Fields(m[1]), "")
-	if handle == "" || !strings.Contains(added.Text, "=") {
+	if handle == "return" {
+		// The handle goes back to the caller, which keeps it or not.
+		return fmt.Sprintf("the %s started at %s returns its handle to the caller: keep it there and call %s(handle) when its owner is done (a connection's 'close')", m[2], at, clear), false
+	}
+	if handle == "" || jsKeywords[handle] || !assignRe.MatchString(added.Text) {
 		return fmt.Sprintf("the %s started at %s keeps no handle, so nothing can clear it: keep the handle and call %s(handle) when its owner is done (a connection's 'close')", m[2], at, clear), false
 	}
 	name := handle[strings.LastIndexByte(handle, '.')+1:]
@@ -125,6 +132,13 @@ func clearHint(added *Statement, own []string, src Sources) (hint string, ending
 	}
 	return fmt.Sprintf("nothing calls %s(%s) for the handle kept at %s: call it when its owner is done (a connection's 'close', a component's teardown)", clear, handle, at), false
 }
+
+// assignRe: the statement assigns (=, not =>, == or ===).
+var assignRe = regexp.MustCompile(`[^=!<>]=[^=>]`)
+
+// jsKeywords are words timerAtRe may take for a handle's name before a
+// call (await setTimeout(…), void setInterval(…)).
+var jsKeywords = map[string]bool{"await": true, "yield": true, "void": true, "typeof": true, "new": true, "case": true, "else": true, "do": true, "in": true, "of": true}
 
 // endingRe is a statement that ends an object's life in its own method:
 // it takes itself out of a registry or marks itself done.
@@ -239,4 +253,66 @@ func socketTimeouts(s *Suspect) bool {
 		}
 	}
 	return false
+}
+
+// pendingLimit is the longest one-shot timer whose pending count is work
+// in flight in one snapshot: it fires soon and lets go of what it keeps.
+// Longer ones (an expiry per cache entry) keep their objects for real.
+const pendingLimit = 60_000 // ms
+
+// oneShotTimers: the timers on path are one-shot (setTimeout: node sets
+// _repeat to null; an interval's holds its period), in node's list for ms
+// (timerListMap is keyed by duration). ok is false when the path shows no
+// such timer or no duration.
+func (x *explainer) oneShotTimers(path []PathStep) (ms int, ok bool) {
+	g := x.g
+	ms = -1
+	for i, st := range path {
+		if st.Class == "TimersList" && i > 0 && path[i-1].Edge == "timerListMap" {
+			if n, err := strconv.Atoi(st.Edge); err == nil {
+				ms = n
+			}
+		}
+	}
+	if ms < 0 {
+		return 0, false
+	}
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i].Class != "Timeout" {
+			continue
+		}
+		v, found := g.NodeByID(path[i].ID)
+		if !found {
+			return 0, false
+		}
+		for e, to := range g.Edges(v) {
+			if g.S.EdgeName(e) == "_repeat" {
+				return ms, g.IsOddball(to)
+			}
+		}
+		return 0, false
+	}
+	return 0, false
+}
+
+// pendingHint is the fix of one snapshot's one-shot timers of ms: work in
+// flight, unless a later snapshot shows as many, still rising.
+func pendingHint(n int64, ms int, kept string) string {
+	what := ""
+	if kept != "" && kept != "Timeout" {
+		what = " (here " + article(kept) + " " + kept + ")"
+	}
+	return fmt.Sprintf("%s one-shot timers (setTimeout, %s) are pending: each fires within %s and then lets go of what it keeps%s, so this is work in flight, not memory kept; it accumulates only if a later snapshot shows as many again, still rising (a setTimeout that re-arms itself, or one per request under rising load)",
+		ui.Count(n), durationText(ms), durationText(ms), what)
+}
+
+// durationText is "2.5 s", "250 ms", "1 min".
+func durationText(ms int) string {
+	switch {
+	case ms < 1000:
+		return fmt.Sprintf("%d ms", ms)
+	case ms%60_000 == 0:
+		return fmt.Sprintf("%d min", ms/60_000)
+	}
+	return strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64) + " s"
 }

@@ -71,6 +71,10 @@ type Accumulation struct {
 	// OnStack: held only through V8's stack roots (a running function's
 	// local, a Promise.all input): in use now; ranked after the rest.
 	OnStack bool `json:"on_stack,omitempty"`
+	// Pending: one-shot timers (setTimeout) of a short duration, which
+	// fire soon and let go of what they keep: work in flight; ranked
+	// with OnStack.
+	Pending bool `json:"pending,omitempty"`
 	// AllocationStacks: where the entries were allocated, when the
 	// snapshot carries allocation traces (see Suspect); entries allocated
 	// before tracking began count as untraced too.
@@ -81,6 +85,7 @@ type Accumulation struct {
 	key uint32 // snapshot id of what it reports (holder or object), for dedupe
 	// keyed: the key analysis explained the holder's keys (Suspect.keyed).
 	keyed bool
+	label string // (Suspect.labelName)
 	// registered: Suspect's registeredCallback; held: its heldCallback.
 	registered, held bool
 	// listenerPackage: Suspect's listenerPackage.
@@ -189,6 +194,10 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		sus = append(sus, ex.single(pt, total, KindHugeObject))
 	}
 	for i := range sus {
+		if a := &sus[i]; a.Pattern == PatternTimer && !a.Runtime {
+			ms, ok := ex.oneShotTimers(a.RetainerPath)
+			a.Pending = ok && ms <= pendingLimit
+		}
 		if sus[i].Kind == KindAccumulation {
 			a := &sus[i]
 			a.Trim = boundOf(a.Holder, a.Class, nil, a.scripts, ex.programFiles, opts.Sources)
@@ -230,11 +239,15 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		// One snapshot does not show that entries never leave: a removal
 		// is told behind "if it should not keep them all" (removalHint).
 		sourceFacts{holder: s.Holder, class: s.Class, path: s.RetainerPath, scripts: s.scripts, pattern: s.Pattern,
-			keyed: s.keyed, registered: s.registered, held: s.held, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage,
+			keyed: s.keyed, label: s.label, registered: s.registered, held: s.held, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage,
 			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint, relabel: &s.Pattern, files: ex.programFiles, bulk: s.Bulk, wholes: s.Wholes, retained: s.RetainedSize}.fill(opts.Sources, false)
 		// One snapshot shows them held, not piling up (a fixed set
 		// registered at startup looks the same).
 		s.Hint = strings.Replace(s.Hint, " pile up ", " are held ", 1)
+		if s.Pending {
+			ms, _ := ex.oneShotTimers(s.RetainerPath)
+			s.Hint = pendingHint(s.Count, ms, s.Class)
+		}
 		if in := sus[i].Inside; in != nil {
 			h := &Holder{Kind: in.Kind, Name: in.Property}
 			if in.Property == "" && s.Holder != nil {
@@ -304,7 +317,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	a := Accumulation{
 		Kind: kind, Pattern: s.Pattern, Class: s.Class, RootClass: s.RootClass, Holder: s.Holder,
 		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
-		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), registered: registeredCallback(&s), held: s.heldCallback, listenerPackage: s.listenerPackage, scripts: s.scripts,
+		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), label: s.labelName(), registered: registeredCallback(&s), held: s.heldCallback, listenerPackage: s.listenerPackage, scripts: s.scripts,
 		Bulk: s.Bulk, Wholes: s.Wholes, causeHint: s.causeHint,
 	}
 	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep, x.maps)
@@ -335,6 +348,15 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 			if v, ok := x.holderNode(pt, a.Holder.ID); ok {
 				a.Holder.Name = x.slotName(v)
 				a.Holder.Keys = entryKeys(g, v, a.Holder.Kind, a.Class, a.RootClass, maxEntryKeys)
+				if h := a.Holder; h.Kind == "" && kind == KindAccumulation {
+					// A library's object that keeps what the program
+					// hands it (Ajv, every schema it compiled): its cache.
+					if pkg := x.classPackage(v); libraryHints[pkg] != "" {
+						h.Package, h.Owner, h.OwnerName, h.Kind = pkg, h.Class, h.Name, "cache"
+						s.Holder = h
+						a.Pattern, a.Hint = PatternCollection, libraryHint(&s, "")
+					}
+				}
 				// Only for a collection: a class group's holder is just
 				// what dominates its largest member (for objects held
 				// along two paths, the global object or the root).

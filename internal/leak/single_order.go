@@ -87,8 +87,9 @@ func pathThrough(path []PathStep, ids []uint32) bool {
 }
 
 // singleOrder: the program's accumulations first, those it keeps within a
-// bound next (big by design, not what grows), node's own state last; each
-// by retained size.
+// bound next (big by design, not what grows), then work in flight (what
+// running functions hold, pending timers), node's own state last; each by
+// retained size.
 func singleOrder(a, b Accumulation) int {
 	if a.Runtime != b.Runtime {
 		if a.Runtime {
@@ -96,8 +97,8 @@ func singleOrder(a, b Accumulation) int {
 		}
 		return -1
 	}
-	if a.OnStack != b.OnStack {
-		if a.OnStack {
+	if fa, fb := a.OnStack || a.Pending, b.OnStack || b.Pending; fa != fb {
+		if fa {
 			return 1
 		}
 		return -1

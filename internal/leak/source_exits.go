@@ -282,9 +282,17 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 		}
 		return nil, ""
 	}
-	if addFn == nil || rmFn == nil || !identRe.MatchString(addFn.Function) || !identRe.MatchString(rmFn.Function) ||
-		addFn.Function == "constructor" || rmFn.Function == "constructor" {
+	if addFn == nil || rmFn == nil || !identRe.MatchString(addFn.Function) || !identRe.MatchString(rmFn.Function) || rmFn.Function == "constructor" {
 		return nil, ""
+	}
+	// The work begins where the adding function is called; an object
+	// that adds itself in its constructor begins where it is made
+	// (new ExportJob(...)).
+	begins := callsRe(addFn.Function)
+	if addFn.Function == "constructor" {
+		if begins = newPattern(classAbove(add, src)); begins == nil {
+			return nil, ""
+		}
 	}
 	// The cleanup, and the functions that call it in its own script
 	// (complete() and fail() both call release()).
@@ -300,7 +308,7 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 	})
 	ends := callsRe(names...)
 	var found *exit
-	matchLines(callsRe(addFn.Function), programScripts(append([]string{add.Script}, own...), src), src, func(sc string, lines [][]byte, i int, _ []int) {
+	matchLines(begins, programScripts(append([]string{add.Script}, own...), src), src, func(sc string, lines [][]byte, i int, _ []int) {
 		if found != nil || functionHeadRe.Match(lines[i]) {
 			return // (its own definition)
 		}
@@ -317,6 +325,33 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 		what = strings.Join(calls[:len(calls)-1], ", ") + " or " + what
 	}
 	return found, what
+}
+
+// classNameRe is the head of a class declaration or expression, with its name.
+var classNameRe = regexp.MustCompile(`\bclass\s+([A-Za-z_$][\w$]*)`)
+
+// classAbove is the class whose body holds st (the nearest class head
+// above it, indented less); "" when none.
+func classAbove(st *Statement, src Sources) string {
+	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !ok || st.Line > len(lines) {
+		return ""
+	}
+	depth := indentOf(lines[st.Line-1])
+	for k := st.Line - 2; k >= 0; k-- {
+		l := lines[k]
+		if len(bytes.TrimSpace(l)) == 0 || indentOf(l) >= depth {
+			continue
+		}
+		if m := classNameRe.FindSubmatch(l); m != nil {
+			return string(m[1])
+		}
+		depth = indentOf(l)
+		if depth == 0 {
+			break
+		}
+	}
+	return ""
 }
 
 // ifHeadRe is the head of an if block.

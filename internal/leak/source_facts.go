@@ -8,6 +8,7 @@ package leak
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -23,6 +24,8 @@ type sourceFacts struct {
 	scripts []string
 	pattern Pattern
 	keyed   bool // the key analysis explained the holder's keys (keys*.go)
+	// label is the metric label whose values are all new (keys_labels.go).
+	label string
 	// registered: the entries are the program's callbacks kept by a
 	// library's table (registeredCallback); held: the library's holder
 	// keeps the program's function itself (Suspect.heldCallback).
@@ -80,19 +83,30 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			}
 		}()
 	}
+	// Last (but for where slices are cut): the line that makes them.
+	defer f.madeAt(src)
 	*f.added = addedAt(f.holder, f.class, f.path, f.scripts, src)
+	if h := f.holder; h != nil && compileMethods[h.Package] != "" && src != nil {
+		// What the library compiles and keeps comes from the program's
+		// call that hands it a fresh object each time.
+		if st := perCallCompile(h.Package, f.allScripts(src), src); st != nil {
+			*f.added = st
+			if fn := enclosingFunction(st, src); fn != nil {
+				fn.Line, fn.Column = st.Line, st.Column
+				*f.loc = fn
+			}
+			*f.hint = fmt.Sprintf("%s:%d compiles an object built at each call (%s): compile it once and reuse the result", filepath.Base(st.Script), st.Line, st.Text) + "; " + *f.hint
+		}
+	}
+	if f.holder != nil && perRequestPackages[f.holder.Package] && src != nil {
+		if st := madeOnce(f.holder, f.allScripts(src), src); st != nil {
+			*f.hint += fmt.Sprintf("; it is made once, for the whole process, at %s:%d (%s): make it where each request begins instead", filepath.Base(st.Script), st.Line, st.Text)
+		}
+	}
 	if table, _, _, ok := agentTable(f.path, f.holder); ok && table != "freeSockets" && src != nil {
 		// An Agent's sockets stay in use while their responses are not
 		// read: the callback that leaves one unread is the code.
-		scripts := programScripts(f.scripts, src)
-		if f.files != nil {
-			for _, sc := range f.files() {
-				if !slices.Contains(scripts, sc) {
-					scripts = append(scripts, sc)
-				}
-			}
-		}
-		if st := unreadResponse(scripts, src); st != nil {
+		if st := unreadResponse(f.allScripts(src), src); st != nil {
 			if lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src); ok {
 				*f.hint = unreadHint(st, lines) + "; " + *f.hint
 			}
@@ -210,6 +224,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
 		}
 	}
+	if f.label != "" {
+		if st := labelSetAt(f.label, added, src); st != nil {
+			// The line to change: where that label gets its value.
+			*f.hint = fmt.Sprintf("%s:%d gives the label %s its value (%s): change it there", filepath.Base(st.Script), st.Line, f.label, st.Text) + "; " + *f.hint
+		}
+	}
 	if clear != "" {
 		*f.hint = clear + "; " + *f.hint
 	}
@@ -293,6 +313,11 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// program's to change.)
 		return
 	}
+	if f.label != "" && f.holder != nil && f.holder.Package != "" {
+		// The library's own removal (metric.remove(labels)) is in its
+		// hint; where it deletes inside is beside the point.
+		return
+	}
 	if d := discardedTrim(f.holder, added, src); d != "" {
 		// The trim is there and does nothing: that line is the fix,
 		// and the general advice on bounding it is beside the point.
@@ -342,7 +367,15 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			// branch goes on to the end without it.
 			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, strings.TrimSuffix(strings.TrimSpace(st.Text), ";")), 1), ""
 		}
-		if strings.Contains(*f.hint, boundAdvice) {
+		if _, _, ok := closingHandler(st, src); ok && st.Others == 0 && bound != "" {
+			// Entries that leave when their request or socket closes:
+			// that, not a bound or a copy, is what to say.
+			if i := strings.Index(*f.hint, ": "); i >= 0 {
+				*f.hint = (*f.hint)[:i+2] + rh
+			} else {
+				*f.hint = rh
+			}
+		} else if strings.Contains(*f.hint, boundAdvice) {
 			*f.hint = strings.Replace(*f.hint, boundAdvice, rh+bound, 1)
 		} else if !removal && strings.Contains(*f.hint, boundAdviceOne) {
 			*f.hint = strings.Replace(*f.hint, boundAdviceOne, rh+bound, 1)
@@ -350,6 +383,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint += "; " + rh
 		}
 	case c == "":
+		if n := f.neverRemoved(added, src); n != "" && removal && strings.Contains(*f.hint, boundAdvice) {
+			*f.hint = strings.Replace(*f.hint, boundAdvice, n, 1)
+		}
 	case removal && strings.Contains(*f.hint, boundAdvice):
 		*f.hint = strings.Replace(*f.hint, boundAdvice, c, 1)
 	default:
@@ -362,10 +398,72 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	}
 }
 
+// neverRemoved is the fix for the program's own collection that no
+// script of the program ever takes entries out of: "" when one does, or
+// the search cannot see the whole program.
+func (f sourceFacts) neverRemoved(added *Statement, src Sources) string {
+	h := f.holder
+	if h == nil || h.Package != "" || added == nil || f.files == nil || !programLocation(&Location{Script: added.Script}) {
+		return ""
+	}
+	re := removesPattern(h)
+	name, ok := fieldName(h)
+	if re == nil || !ok || findStatement(re, f.allScripts(src), src) != nil {
+		return ""
+	}
+	removes := name + ".delete() or .clear()"
+	switch h.Kind {
+	case "Array":
+		removes = name + ".splice(), .shift() or a reset"
+	case "dictionary":
+		removes = "delete " + name + "[…]"
+	}
+	return fmt.Sprintf("nothing in the program takes entries out of it (no %s in any script): delete each entry when its work is done, on every way that work ends (success, failure, giving up), or keep the value on the object it belongs to instead; bound it (an LRU with a TTL) only if it is meant as a cache", removes)
+}
+
 // allFiles is f.files(), nil when the caller gave none.
 func (f sourceFacts) allFiles() []string {
 	if f.files == nil {
 		return nil
 	}
 	return f.files()
+}
+
+// allScripts are the suspect's scripts, those beside them, and every
+// script of the program the snapshot names: for a search that must not
+// miss a call in another folder.
+func (f sourceFacts) allScripts(src Sources) []string {
+	scripts := programScripts(f.scripts, src)
+	if f.files != nil {
+		for _, sc := range f.files() {
+			if !slices.Contains(scripts, sc) {
+				scripts = append(scripts, sc)
+			}
+		}
+	}
+	return scripts
+}
+
+// labelSetAt is the program's line that gives label its value: on the
+// adding statement or the few lines around it (an object of labels
+// written over several lines), nil when none.
+func labelSetAt(label string, added *Statement, src Sources) *Statement {
+	if added == nil || src == nil {
+		return nil
+	}
+	lines, ok := locationLines(&Location{Script: added.Script, Line: added.Line}, src)
+	if !ok || added.Line > len(lines) {
+		return nil
+	}
+	re := regexp.MustCompile(`(?:^|[^\w$.])['"]?` + regexp.QuoteMeta(label) + `['"]?\s*:|[{,]\s*` + regexp.QuoteMeta(label) + `\s*[,}]`)
+	for _, k := range []int{0, 1, -1, 2, -2, 3, -3} {
+		i := added.Line - 1 + k
+		if i < 0 || i >= len(lines) {
+			continue
+		}
+		if m := re.FindIndex(lines[i]); m != nil && !commentBefore(lines[i], m[0]) {
+			return &Statement{Script: added.Script, Line: i + 1, Column: m[0] + 1, Text: clipLine(lines[i])}
+		}
+	}
+	return nil
 }

@@ -58,7 +58,17 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 	if h.libScript != "" {
 		scripts = append(scripts, h.libScript)
 	}
-	return findStatement(re, scripts, src)
+	// A library's removal in the body of another class than the
+	// holder's owner is another object's (prom-client's Summary deletes
+	// from its own hashMap, not a Histogram's).
+	other := func(sc string, line int) bool {
+		if programLocation(&Location{Script: sc}) || h.Owner == "" {
+			return false
+		}
+		c := classAbove(&Statement{Script: sc, Line: line}, src)
+		return c != "" && c != h.Owner
+	}
+	return findStatementWhere(re, scripts, src, func(sc string, line int) bool { return !other(sc, line) })
 }
 
 // removalHint adds to a growing collection's fix where its entries leave
@@ -71,6 +81,15 @@ func removalHint(st *Statement, scripts, files []string, src Sources, grew bool)
 	more := ""
 	if st.Others > 0 {
 		more = fmt.Sprintf(" (and %d more lines)", st.Others)
+	}
+	if recv, event, ok := closingHandler(st, src); ok && st.Others == 0 {
+		// Entries leave when what they stand for closes: in one
+		// snapshot, those there are in flight.
+		where := fmt.Sprintf("%s:%d (%s), in %s's '%s' listener", st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), recv, event)
+		if !grew {
+			return fmt.Sprintf("entries leave it at %s: those here are in flight, each until its %s emits '%s'; one stays only if that never happens (a response never ended, a socket never destroyed)", where, recv, event)
+		}
+		return fmt.Sprintf("entries leave it at %s, and the entries that stay belong to %s objects that never emitted '%s': end or destroy each one on every path (errors, timeouts, early returns), or delete the entry on 'error' too", where, recv, event)
 	}
 	where := fmt.Sprintf("%s:%d (%s)%s%s", st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), more, removalCallers(st, scripts, files, src))
 	if !grew {
@@ -253,4 +272,26 @@ func uncalledRemoval(h *Holder, st *Statement, own []string, src Sources) string
 	}
 	return fmt.Sprintf("the library takes entries out in its %s() (%s:%d: %s), and nothing in the program calls %s.%s(): call it when what each entry is for is done",
 		fn.Function, st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), h.OwnerName, fn.Function)
+}
+
+// closingHandler finds the ending-event listener (res.once('close', …))
+// whose body holds st, a few lines up: its emitter and event.
+func closingHandler(st *Statement, src Sources) (recv, event string, ok bool) {
+	lines, found := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !found || st.Line > len(lines) {
+		return "", "", false
+	}
+	depth := indentOf(lines[st.Line-1])
+	for k := st.Line - 2; k >= 0 && k >= st.Line-8; k-- {
+		l := lines[k]
+		if len(bytes.TrimSpace(l)) == 0 || indentOf(l) >= depth {
+			continue
+		}
+		m := handlerRe.FindSubmatch(l)
+		if m == nil || !endingEvents[string(m[2])] {
+			return "", "", false // another block holds it
+		}
+		return string(m[1]), string(m[2]), true
+	}
+	return "", "", false
 }

@@ -170,16 +170,22 @@ func WriteSingleText(w io.Writer, r *leak.SingleReport, p ui.Palette) {
 	} else {
 		// singleOrder puts these after the rest, whatever their size.
 		order := "largest first"
-		bounded, stack := false, false
+		bounded, stack, pending := false, false, false
 		for i := range r.Suspects {
 			bounded = bounded || r.Suspects[i].WithinBound()
 			stack = stack || r.Suspects[i].OnStack
+			pending = pending || r.Suspects[i].Pending
 		}
 		if bounded {
 			order += ", then caches within their bound"
 		}
-		if stack {
+		switch {
+		case stack && pending:
+			order += ", then what running functions and pending timers hold"
+		case stack:
 			order += ", then what running functions hold"
+		case pending:
+			order += ", then what pending timers hold"
 		}
 		fmt.Fprintf(w, "\n%s\n", p.Bold(fmt.Sprintf("%d place(s) where memory accumulates, %s", len(r.Suspects), order)))
 	}

@@ -1,0 +1,115 @@
+// Where the leaked objects are made, as a line: V8 gives a function (the
+// constructor of a class, the function that allocates), which says what
+// they are; the program's line that makes them says where to look. Two
+// cases read the source to move the code from the one to the other:
+//   - the objects are of the program's class and it is made at one place
+//     (new ExportJob(...) in exporter.js): that line;
+//   - the code is a function's head and the statement that adds the
+//     objects is in its body: the line in it that makes the value added
+//     (const log = base.child(...) before loggers.set(id, log)), else the
+//     adding line itself.
+
+package leak
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+)
+
+// madeAt moves f's code to the line that makes the objects, when the
+// source shows one (see above).
+func (f sourceFacts) madeAt(src Sources) {
+	l := *f.loc
+	if l == nil || src == nil || l.Role == RoleScope || !programLocation(l) {
+		return
+	}
+	if identRe.MatchString(f.class) && (l.Function == f.class || l.Function == "constructor") {
+		if st := onlyNew(f.class, f.allScripts(src), src); st != nil {
+			f.setLoc(st, src)
+			return
+		}
+	}
+	a := *f.added
+	if a == nil || a.Script != l.Script || a.Line <= l.Line {
+		return
+	}
+	lines, ok := locationLines(l, src)
+	if !ok || l.Line > len(lines) || a.Line > len(lines) || !functionStart(lines[l.Line-1]) || bodyEnd(lines, l.Line) < a.Line {
+		return
+	}
+	st := &Statement{Script: a.Script, Line: a.Line, Column: a.Column, Text: a.Text}
+	if v := addedValue(a.Text); v != "" {
+		assign := regexp.MustCompile(`(?:^|[^\w$.])(?:(?:const|let|var)\s+)?` + regexp.QuoteMeta(v) + `\s*=[^=>]`)
+		for k := a.Line - 2; k >= l.Line-1; k-- {
+			if m := assign.FindIndex(lines[k]); m != nil && !commentBefore(lines[k], m[0]) {
+				st = &Statement{Script: a.Script, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}
+				break
+			}
+		}
+	}
+	f.setLoc(st, src)
+	if fn := *f.loc; fn.Function == "" || functionHeadAt(fn, l, src) {
+		// Still the same function: V8's name for it stays (async audit).
+		fn.Function = l.Function
+	}
+}
+
+// functionHeadAt: the function enclosing fn's line starts at l's line.
+func functionHeadAt(fn, l *Location, src Sources) bool {
+	head := enclosingFunction(&Statement{Script: fn.Script, Line: fn.Line}, src)
+	return head != nil && head.Line == l.Line
+}
+
+// setLoc makes st's line f's code, in its function.
+func (f sourceFacts) setLoc(st *Statement, src Sources) {
+	fn := enclosingFunction(st, src)
+	if fn == nil {
+		fn = &Location{Script: st.Script}
+	}
+	fn.Line, fn.Column = st.Line, st.Column
+	*f.loc = fn
+}
+
+// functionStart: the line starts a function (a head, an arrow, the
+// keyword function).
+func functionStart(l []byte) bool {
+	return functionHeadRe.Match(l) || bytes.Contains(l, []byte("=>")) || functionWordRe.Match(l)
+}
+
+// onlyNew is the one statement of the program that makes class (new
+// Class(...)); nil when there is none or more than one.
+func onlyNew(class string, scripts []string, src Sources) *Statement {
+	re := newPattern(class)
+	if re == nil {
+		return nil
+	}
+	var found *Statement
+	n := 0
+	matchLines(re, scripts, src, func(sc string, lines [][]byte, i int, loc []int) {
+		n++
+		found = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
+	})
+	if n != 1 {
+		return nil
+	}
+	return found
+}
+
+// addedValueRe is the value an adding statement adds: set(key, v),
+// push(v), add(v), unshift(v), [key] = v.
+var addedValueRe = regexp.MustCompile(`\.\s*(?:set\s*\(\s*[^,]+,|push\s*\(|add\s*\(|unshift\s*\()\s*([A-Za-z_$][\w$]*)\s*\)|\]\s*=\s*([A-Za-z_$][\w$]*)\s*;?\s*$`)
+
+// addedValue is the variable an adding statement adds, "" when it adds
+// something else (an expression, this).
+func addedValue(text string) string {
+	m := addedValueRe.FindStringSubmatch(strings.TrimSpace(text))
+	if m == nil {
+		return ""
+	}
+	v := m[1] + m[2]
+	if v == "this" {
+		return ""
+	}
+	return v
+}
