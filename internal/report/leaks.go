@@ -287,14 +287,22 @@ func SuspectFacts(s *leak.Suspect, names []string) []Fact {
 			sum[t] += p.GrowthBytes
 		}
 		parts := make([]string, len(labels))
+		all := int64(0)
 		for i, t := range labels {
 			if n[t] > 1 {
 				parts[i] = fmt.Sprintf("%s ×%d %s", t, n[t], ui.SignedBytes(sum[t]))
 			} else {
 				parts[i] = t + " " + ui.SignedBytes(sum[t])
 			}
+			all += sum[t]
 		}
-		facts = append(facts, Fact{"parts", strings.Join(parts, "; ")})
+		text := strings.Join(parts, "; ")
+		if s.GrowthBytes > 0 && 10*all > 11*s.GrowthBytes {
+			// Each part's own growth: a part inside another counts the
+			// same bytes again, which the suspect's total does not.
+			text += " (nested: one part holds another, so they add up to more than the whole)"
+		}
+		facts = append(facts, Fact{"parts", text})
 	}
 	if s.Location != nil {
 		facts = append(facts, locFact(s.Location))
