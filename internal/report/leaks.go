@@ -442,6 +442,24 @@ func mdEscape(s string) string { return strings.ReplaceAll(s, "`", "'") }
 // maxOtherEvents: how many more of an emitter's events the text names.
 const maxOtherEvents = 8
 
+// commonPrefix is how many runes all of keys start with.
+func commonPrefix(keys []string) int {
+	if len(keys) == 0 {
+		return 0
+	}
+	first := []rune(keys[0])
+	n := len(first)
+	for _, k := range keys[1:] {
+		r := []rune(k)
+		i := 0
+		for i < n && i < len(r) && r[i] == first[i] {
+			i++
+		}
+		n = i
+	}
+	return n
+}
+
 // keysText names a holder's keys, ", newest keys "a", "b"" (a Map's): which
 // entries stayed says which calls added them. A long key keeps its start
 // and end, where keys built from a template and an id differ.
@@ -450,10 +468,23 @@ func keysText(h *leak.Holder) string {
 		return ""
 	}
 	q := make([]string, len(h.Keys))
+	same := commonPrefix(h.Keys) // runes all the keys start with
 	for i, k := range h.Keys {
 		k = clipText(k, 1<<20)
 		if r := []rune(k); len(r) > 40 {
-			k = string(r[:24]) + "…" + string(r[len(r)-15:])
+			if len(h.Keys) > 1 && same > 20 && same < len(r) {
+				// Keys made from one template differ after a long
+				// shared start (a label set's first labels): show
+				// where they differ.
+				from := same - 12
+				to := min(len(r), from+28)
+				k = "…" + string(r[from:to])
+				if to < len(r) {
+					k += "…"
+				}
+			} else {
+				k = string(r[:24]) + "…" + string(r[len(r)-15:])
+			}
 		}
 		q[i] = strconv.Quote(k)
 	}
