@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
+	"github.com/leakhound/leakhound/internal/ui"
 )
 
 // Single-snapshot analysis: one snapshot cannot show growth, only where
@@ -248,6 +249,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 			ms, _ := ex.oneShotTimers(s.RetainerPath)
 			s.Hint = pendingHint(s.Count, ms, s.Class)
 		}
+		s.Hint = groupHint(s)
 		if in := sus[i].Inside; in != nil {
 			h := &Holder{Kind: in.Kind, Name: in.Property}
 			if in.Property == "" && s.Holder != nil {
@@ -584,4 +586,22 @@ func (x *explainer) stackOnly(v uint32) bool {
 		}
 	}
 	return false
+}
+
+// groupHint is a class group's hint when its objects are held the same
+// way in many collections: the one named holds a few of them, not all.
+func groupHint(a *Accumulation) string {
+	h := a.Holder
+	if a.Kind != KindClassGroup || h == nil || h.Name == "" || h.Kind == "" || h.Entries <= 0 || int64(h.Entries) >= a.Count {
+		return a.Hint
+	}
+	return strings.Replace(a.Hint, holderWhat(h)+" holds ", fmt.Sprintf("%s named %s (this one holds %s) hold ", plural(h.Kind), h.Name, ui.Count(int64(h.Entries))), 1)
+}
+
+// plural is a holder kind's plural: Arrays, Maps, dictionaries.
+func plural(kind string) string {
+	if kind == "dictionary" {
+		return "dictionaries"
+	}
+	return kind + "s"
 }

@@ -298,3 +298,17 @@ func TestAgentSockets(t *testing.T) {
 		t.Errorf("hint says to bound node's table: %q", agent.Hint)
 	}
 }
+
+// TestGroupHint: a group held the same way in many Arrays does not say
+// that the one Array named holds them all.
+func TestGroupHint(t *testing.T) {
+	a := &Accumulation{Kind: KindClassGroup, Count: 532, Holder: &Holder{Kind: "Array", Name: "chunks", Entries: 1},
+		Hint: "the Array chunks holds 532 Uint8Array entries: bound it"}
+	if h := groupHint(a); h != "Arrays named chunks (this one holds 1) hold 532 Uint8Array entries: bound it" {
+		t.Errorf("hint %q", h)
+	}
+	a.Kind = KindAccumulation
+	if h := groupHint(a); h != a.Hint {
+		t.Errorf("an accumulation point's own holder: %q", h)
+	}
+}

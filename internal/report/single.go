@@ -47,7 +47,11 @@ func holderText(a *leak.Accumulation) string {
 	case h.Kind == "listeners":
 		return fmt.Sprintf("%s (%s listeners)", name, ui.Count(a.Count))
 	case h.Kind != "" && h.Entries > 0:
-		return fmt.Sprintf("%s (%s, %s entries)", name, h.Kind, ui.Count(int64(h.Entries))) + keysText(h)
+		n := ui.Count(int64(h.Entries)) + " entries"
+		if h.Entries == 1 {
+			n = "1 entry"
+		}
+		return fmt.Sprintf("%s (%s, %s)", name, h.Kind, n) + keysText(h)
 	case h.Kind != "":
 		return fmt.Sprintf("%s (%s)", name, h.Kind)
 	}
