@@ -175,9 +175,11 @@ func undiciHint(s *Suspect, per string) string {
 		return ""
 	}
 	n := "more and more"
+	many := false // objects of one class across several of these tables
 	if s.single {
 		c := int64(h.Entries)
 		if len(s.Count) > 0 && (c == 0 || s.Count[len(s.Count)-1] > c) {
+			many = c > 0
 			c = s.Count[len(s.Count)-1]
 		}
 		n = ui.Count(c)
@@ -189,7 +191,10 @@ func undiciHint(s *Suspect, per string) string {
 		if owner == "" {
 			owner = "Pool"
 		}
-		return fmt.Sprintf("the undici %s holds %s connections (Clients)%s: it opens another whenever all are busy, with no limit unless its connections option sets one; %s; give it a connections limit", owner, n, per, consume)
+		if many {
+			return fmt.Sprintf("undici %ss hold %s connections (Clients) in all, this one %s: each opens another whenever all of its own are busy, up to its connections option (no limit by default); under load that many are in flight, but %s; if they have no connections limit, give them one", owner, n, ui.Count(int64(h.Entries)), consume)
+		}
+		return fmt.Sprintf("the undici %s holds %s connections (Clients)%s: it opens another whenever all are busy, up to its connections option (no limit by default); under load that many are in flight, but %s; if it has no connections limit, give it one", owner, n, per, consume)
 	case h.Name == "<symbol queue>" || h.Owner == "FixedCircularBuffer" || h.Owner == "FixedQueue":
 		return fmt.Sprintf("%s requests wait in undici's queues (for a connection, or behind the request before them on one)%s: work in flight while the upstream is slow, but they pile up when connections stay busy; %s", n, per, consume)
 	}

@@ -355,6 +355,15 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 					// hands it (Ajv, every schema it compiled): its cache.
 					if pkg := x.classPackage(v); libraryHints[pkg] != "" {
 						h.Package, h.Owner, h.OwnerName, h.Kind = pkg, h.Class, h.Name, "cache"
+						if m, field, n, entry := x.cacheMap(v, pkg); n >= int(pt.count)/2 {
+							// Its Map that holds them (Ajv's _cache), with
+							// one of its entries' path and class.
+							h.Class, h.ID, h.Kind, h.Name, h.Entries = "Map", g.ID(m), "Map", field, n
+							e := Suspect{rep: entry, single: true, Count: []int64{pt.count}, RetainedSize: []uint64{pt.retained}}
+							x.explain(&e)
+							a.RetainerPath, a.PathText, a.PathSteps = e.RetainerPath, e.PathText, e.PathSteps
+							a.Class, a.RootClass = g.ClassName(entry), g.ClassName(entry)
+						}
 						s.Holder = h
 						a.Pattern, a.Hint = PatternCollection, libraryHint(&s, "")
 					}
@@ -604,4 +613,52 @@ func plural(kind string) string {
 		return "dictionaries"
 	}
 	return kind + "s"
+}
+
+// cacheMap is the Map in a library object's fields (Ajv's _cache) that
+// holds the most entries: its node, field, entry count, and one of its
+// values of the library's own class (a SchemaEnv), else any value.
+func (x *explainer) cacheMap(v uint32, pkg string) (m uint32, field string, n int, entry uint32) {
+	g := x.g
+	for e, to := range g.Edges(v) {
+		if collectionKind(g, to) != "Map" {
+			continue
+		}
+		if k := entriesOf(g, to, "Map"); k > n {
+			m, field, n = to, g.S.EdgeName(e), k
+		}
+	}
+	if n == 0 {
+		return 0, "", 0, 0
+	}
+	// The Map's table holds its keys and values: a value of the
+	// library's class says what an entry is; the newest (last) one, whose
+	// path runs through the Map rather than a schema kept elsewhere too.
+	var any uint32
+	var own []uint32
+	for _, t := range g.Edges(m) {
+		for _, u := range g.Edges(t) {
+			if int(g.S.NodeType[u]) != g.S.NodeTypeIndex.Object || g.IsOddball(u) {
+				continue
+			}
+			if x.classPackage(u) == pkg {
+				own = append(own, u)
+			}
+			any = u
+		}
+	}
+	for i := len(own) - 1; i >= 0 && i >= len(own)-32; i-- {
+		for _, st := range x.path(own[i]) {
+			if st.Node == m {
+				return m, field, n, own[i]
+			}
+		}
+	}
+	switch {
+	case len(own) > 0:
+		return m, field, n, own[len(own)-1]
+	case any != 0:
+		return m, field, n, any
+	}
+	return 0, "", 0, 0
 }

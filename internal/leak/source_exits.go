@@ -245,13 +245,17 @@ func skippedHandler(script string, lines [][]byte, head, end int, cleanup *regex
 // what to call ("detach()", "this.link.off('ack', onAck)").
 func exitText(e *exit, cleanup string) string {
 	fix := "call it there too, or once in a finally"
-	switch e.event {
-	case "":
+	switch {
+	case strings.Contains(cleanup, "() or "):
+		// Ways to end that differ (complete() or fail()): the one
+		// that fits that way out, there; a finally would run one for all.
+		fix = "call the one that fits there (a cancel is an end too)"
+	case e.event == "":
 		if e.try > e.at.Line {
 			// The finally is there: the exit comes before its try.
 			fix = fmt.Sprintf("call it there too, or begin the try at line %d (whose finally does) before it", e.try)
 		}
-	case "close":
+	case e.event == "close":
 		fix = "call it there too"
 	default:
 		// Node's sockets and streams emit 'close' after 'end' and after
@@ -294,9 +298,20 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 			return nil, ""
 		}
 	}
-	// The cleanup, and the functions that call it in its own script
-	// (complete() and fail() both call release()).
+	// The cleanup, the other functions of its script that take the
+	// entries out the same way (complete() and fail() each delete), and
+	// the functions that call it there (complete() and fail() both call
+	// release()).
 	names := []string{rmFn.Function}
+	if i := strings.IndexByte(rm.Text, '('); i > 0 {
+		same := regexp.MustCompile(regexp.QuoteMeta(strings.TrimSpace(rm.Text[:i+1])))
+		matchLines(same, []string{rm.Script}, src, func(sc string, lines [][]byte, k int, _ []int) {
+			if fn := functionAbove(sc, lines, k+1); fn != nil && identRe.MatchString(fn.Function) && fn.Function != "constructor" &&
+				fn.Function != addFn.Function && !slices.Contains(names, fn.Function) {
+				names = append(names, fn.Function)
+			}
+		})
+	}
 	matchLines(callsRe(rmFn.Function), []string{rm.Script}, src, func(sc string, lines [][]byte, i int, _ []int) {
 		if functionHeadRe.Match(lines[i]) {
 			return

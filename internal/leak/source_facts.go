@@ -64,6 +64,13 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// not the leak (an index meant to keep every id), and advice on
 		// taking them out would mislead.
 		defer func() {
+			if f.wholes.Cut == nil && src != nil && f.holder != nil && f.holder.Package != "" {
+				// Views a library cut from its own buffers (undici's
+				// body chunks of responses in flight), not from
+				// anything the program cuts: no copy of the program's
+				// to advise.
+				return
+			}
 			if c := f.wholes.Cut; c != nil {
 				// The slices are made where they are cut out: that
 				// line, in its function, is the code.
@@ -102,6 +109,11 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		if st := madeOnce(f.holder, f.allScripts(src), src); st != nil {
 			*f.hint += fmt.Sprintf("; it is made once, for the whole process, at %s:%d (%s): make it where each request begins instead", filepath.Base(st.Script), st.Line, st.Text)
 		}
+	}
+	if _, _, _, ok := agentTable(f.path, f.holder); ok || f.holder != nil && f.holder.Package == "undici" {
+		// Connections belong to their pool or Agent: the program does
+		// not destroy them one by one.
+		*f.hint = disposerHintRe.ReplaceAllString(*f.hint, "")
 	}
 	if table, _, _, ok := agentTable(f.path, f.holder); ok && table != "freeSockets" && src != nil {
 		// An Agent's sockets stay in use while their responses are not
@@ -167,7 +179,10 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		if f.pattern == PatternEventListener {
 			listener = *f.loc
 		}
-		*f.hint = calledDisposerBut(*f.hint, f.scripts, src, *f.added, listener)
+		if src != nil {
+			// (Its call may be anywhere: a framework's hook in app.js.)
+			*f.hint = calledDisposerBut(*f.hint, f.allScripts(src), src, *f.added, listener)
+		}
 	}
 	if f.pattern == PatternEventListener && f.listenerPackage != "" && added == nil {
 		// A library's object that adds its own listener to a shared
@@ -418,7 +433,8 @@ func (f sourceFacts) neverRemoved(added *Statement, src Sources) string {
 	case "dictionary":
 		removes = "delete " + name + "[…]"
 	}
-	return fmt.Sprintf("nothing in the program takes entries out of it (no %s in any script): delete each entry when its work is done, on every way that work ends (success, failure, giving up), or keep the value on the object it belongs to instead; bound it (an LRU with a TTL) only if it is meant as a cache", removes)
+	return fmt.Sprintf("nothing in the program takes entries out of it (no %s in any script; %s:%d adds them): delete each entry when its work is done, on every way that work ends (success, failure, giving up), or keep the value on the object it belongs to instead of adding it at %s:%d; bound it (an LRU with a TTL) only if it is meant as a cache",
+		removes, filepath.Base(added.Script), added.Line, filepath.Base(added.Script), added.Line)
 }
 
 // allFiles is f.files(), nil when the caller gave none.
