@@ -382,7 +382,15 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			// branch goes on to the end without it.
 			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, strings.TrimSuffix(strings.TrimSpace(st.Text), ";")), 1), ""
 		}
-		if _, _, ok := closingHandler(st, src); ok && st.Others == 0 && bound != "" {
+		if r := reloadHint(added, st, removal, src); r != "" {
+			// Cleared and filled again by one function: a table loaded
+			// whole, not entries piling up.
+			if i := strings.Index(*f.hint, ": "); i >= 0 {
+				*f.hint = (*f.hint)[:i+2] + r
+			} else {
+				*f.hint = r
+			}
+		} else if _, _, ok := closingHandler(st, src); ok && st.Others == 0 && bound != "" {
 			// Entries that leave when their request or socket closes:
 			// that, not a bound or a copy, is what to say.
 			if i := strings.Index(*f.hint, ": "); i >= 0 {
@@ -482,4 +490,25 @@ func labelSetAt(label string, added *Statement, src Sources) *Statement {
 		}
 	}
 	return nil
+}
+
+// clearRe is a statement that empties a whole collection.
+var clearRe = regexp.MustCompile(`\.\s*clear\s*\(\s*\)|\.\s*length\s*=\s*0\b`)
+
+// reloadHint is the fix for a collection that one function empties and
+// then fills (partners.clear(); for (…) partners.set(…)): it holds one
+// load, "" otherwise.
+func reloadHint(added, rm *Statement, grew bool, src Sources) string {
+	if added == nil || rm == nil || !clearRe.MatchString(rm.Text) || added.Script != rm.Script || rm.Line >= added.Line {
+		return ""
+	}
+	fa, fr := enclosingFunction(added, src), enclosingFunction(rm, src)
+	if fa == nil || fr == nil || fa.Line != fr.Line || !identRe.MatchString(fa.Function) {
+		return ""
+	}
+	at := fmt.Sprintf("%s:%d", filepath.Base(rm.Script), rm.Line)
+	if grew {
+		return fmt.Sprintf("%s() empties it (%s) and fills it again, so it holds one load, yet it grew: each load brings more entries than the last, or entries are added elsewhere too", fa.Function, at)
+	}
+	return fmt.Sprintf("%s() empties it (%s) and fills it again: it holds what the last load brought, a table loaded whole (big by design, not what grows)", fa.Function, at)
 }

@@ -110,3 +110,16 @@ func TestClosingHandler(t *testing.T) {
 		t.Error("a plain function is no 'close' listener")
 	}
 }
+
+// TestReloadHint: a table one function empties and fills again holds one
+// load; a clear in another function is no reload.
+func TestReloadHint(t *testing.T) {
+	src := textSources{"/app/auth.js": "const partners = new Map();\nexport function loadPartners(records) {\n  partners.clear();\n  for (const r of records) {\n    partners.set(r.key, r);\n  }\n}\nexport function reset() {\n  partners.clear();\n}"}
+	added := &Statement{Script: "/app/auth.js", Line: 5, Text: "partners.set(r.key, r);"}
+	if h := reloadHint(added, &Statement{Script: "/app/auth.js", Line: 3, Text: "partners.clear();"}, false, src); !strings.Contains(h, "loadPartners() empties it (auth.js:3) and fills it again") {
+		t.Errorf("hint %q", h)
+	}
+	if h := reloadHint(added, &Statement{Script: "/app/auth.js", Line: 9, Text: "partners.clear();"}, false, src); h != "" {
+		t.Errorf("a clear elsewhere: %q", h)
+	}
+}
