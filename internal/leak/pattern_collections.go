@@ -133,14 +133,11 @@ func mechanismHint(s *Suspect, per string) string {
 		what := holderWhat(s.Holder)
 		return fmt.Sprintf("%s only grows%s and each entry keeps the resolve function of a promise that never settled (%s): the calls it tracks were never answered; delete the entry and settle its promise when the answer comes, and also when the call times out or fails (give every call a deadline that rejects it and removes its entry)", what, per, s.pendingSlot)
 	}
-	if h := agentHint(s, per); h != "" {
-		return h
-	}
-	if h := readBufferHint(s, per); h != "" {
-		return h
-	}
-	if h := undiciHint(s, per); h != "" {
-		return h
+	// node's and undici's tables of connections, requests and buffers.
+	for _, hint := range []func(*Suspect, string) string{agentHint, readBufferHint, undiciHint} {
+		if h := hint(s, per); h != "" {
+			return h
+		}
 	}
 	for i, st := range s.RetainerPath {
 		if s.Holder != nil && st.ID == s.Holder.ID && i > 0 && subscriberList(st.Edge) {
