@@ -303,6 +303,7 @@ func (x *explainer) explain(s *Suspect) {
 				s.keys = &m
 			} else if keys := stringKeys(g, v, h.Kind, maxMixKeys); len(keys) > 0 {
 				if l, ok := labelKeys(keys); ok {
+					l.cache = h.Package == "" && !l.json
 					s.labels = &l
 				} else if u, ok := urlKeys(keys); ok {
 					s.urls = &u

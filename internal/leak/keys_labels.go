@@ -22,13 +22,18 @@ type labelMix struct {
 	distinct int      // its distinct values among the keys sampled
 	sampled  int      // keys that are label sets
 	json     bool     // the keys are JSON texts (a memoizer's JSON.stringify(args))
+	// cache: the holder is the program's own (a cache keyed by a request's
+	// parts), not a metrics library's series: the part is left out of
+	// the key, not made bounded.
+	cache bool
 }
 
 var labelNameRe = regexp.MustCompile(`^[A-Za-z_][\w.-]*$`)
 
 // labelSet splits a key into label names and values: parts joined by
-// ',', ';', '&' or '|', each name:value or name=value. ok is false unless
-// there are two labels or more.
+// ',', ';', '&' or '|', each name:value or name=value, or a value alone
+// named by its place ("part 2"). ok is false unless two labels or more
+// have names.
 func labelSet(key string) (names, values []string, ok bool) {
 	if key != "" && (key[0] == '{' || key[0] == '[') && strings.Contains(key, "\":") {
 		// JSON, however deep its first pair ([[{"sku": ... of a
@@ -36,11 +41,20 @@ func labelSet(key string) (names, values []string, ok bool) {
 		return jsonLabels(key)
 	}
 	key = strings.Trim(key, "{}")
-	for _, part := range strings.FieldsFunc(key, func(r rune) bool { return r == ',' || r == ';' || r == '&' || r == '|' }) {
+	named := 0
+	for p, part := range strings.FieldsFunc(key, func(r rune) bool { return r == ',' || r == ';' || r == '&' || r == '|' }) {
 		i := strings.IndexAny(part, ":=")
+		if i < 0 && !strings.ContainsAny(part, " \t") {
+			// A part with no name (GET|/v2/products/p-2|accept=…): named
+			// by its place.
+			names = append(names, fmt.Sprintf("part %d", p+1))
+			values = append(values, part)
+			continue
+		}
 		if i <= 0 {
 			return nil, nil, false
 		}
+		named++
 		name := strings.Trim(strings.TrimSpace(part[:i]), `"'`)
 		if !labelNameRe.MatchString(name) {
 			return nil, nil, false
@@ -48,7 +62,7 @@ func labelSet(key string) (names, values []string, ok bool) {
 		names = append(names, name)
 		values = append(values, strings.Trim(strings.TrimSpace(part[i+1:]), `"'`))
 	}
-	return names, values, len(names) >= 2
+	return names, values, named >= 2
 }
 
 // jsonPairRe is one "name": value pair of a JSON text with a string,
@@ -163,6 +177,10 @@ func (m *labelMix) hint(what string) string {
 		}
 		return fmt.Sprintf("the keys of %s are JSON texts (fields %s) and %s takes a new value in nearly every key (%d in %d keys, e.g. %s): a field with unbounded values (an id, a trace id, a timestamp) makes every key new, so the entry is never found again; leave that field out of the key (a memoizer's resolver that picks the fields that select the result)",
 			what, strings.Join(m.labels, ", "), m.label, m.distinct, m.sampled, ex)
+	}
+	if m.cache {
+		return fmt.Sprintf("the keys of %s are made of parts (%s) and %s takes a new value in nearly every key (%d in %d keys, e.g. %s): a part with unbounded values (a request id, a timestamp) makes every key new, so an entry is never found again and each one stays; leave %s out of the key",
+			what, strings.Join(m.labels, ", "), m.label, m.distinct, m.sampled, ex, m.label)
 	}
 	return fmt.Sprintf("the keys of %s are label sets (%s) and %s takes a new value in nearly every key (%d in %d keys, e.g. %s): a label with unbounded values (a raw URL, an id, a timestamp) adds an entry for every value, for good; %s",
 		what, strings.Join(m.labels, ", "), m.label, m.distinct, m.sampled, ex, fix)

@@ -239,3 +239,32 @@ func madeOnce(h *Holder, scripts []string, src Sources) *Statement {
 	})
 	return found
 }
+
+// callerKey is keyStatement one call up: when the adding function takes
+// the key as its parameter (a cache's set(key, value)), the statement that
+// makes the key where the program calls it (const key = requestKey(…)
+// before cache.set(key, v)), in scripts; nil when none.
+func callerKey(added *Statement, scripts []string, src Sources) *Statement {
+	m := setKeyRe.FindStringSubmatch(added.Text)
+	if m == nil || src == nil {
+		return nil
+	}
+	fn := enclosingFunction(added, src)
+	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
+		return nil
+	}
+	lines, ok := locationLines(fn, src)
+	if !ok || fn.Line > len(lines) || !regexp.MustCompile(`\(\s*`+regexp.QuoteMeta(m[1])+`\b`).Match(lines[fn.Line-1]) {
+		return nil // the key is not its first parameter
+	}
+	call := regexp.MustCompile(`\.\s*` + regexp.QuoteMeta(fn.Function) + `\s*\(\s*([A-Za-z_$][\w$]*)\s*,`)
+	var found *Statement
+	matchLines(call, scripts, src, func(sc string, ls [][]byte, i int, _ []int) {
+		if found != nil || sc == added.Script && i+1 == fn.Line {
+			return
+		}
+		// (Read as a set() call: keyStatement follows its key.)
+		found = keyStatement(&Statement{Script: sc, Line: i + 1, Text: strings.Replace(string(ls[i]), "."+fn.Function+"(", ".set(", 1)}, src)
+	})
+	return found
+}

@@ -171,7 +171,7 @@ func unreadHint(st *Statement, lines [][]byte) string {
 // tables; "" for others.
 func undiciHint(s *Suspect, per string) string {
 	h := s.Holder
-	if h == nil || h.Package != "undici" {
+	if h == nil || h.Package != "undici" && !undiciTable(h) {
 		return ""
 	}
 	n := "more and more"
@@ -199,4 +199,15 @@ func undiciHint(s *Suspect, per string) string {
 		return fmt.Sprintf("%s requests wait in undici's queues (for a connection, or behind the request before them on one)%s: work in flight while the upstream is slow, but they pile up when connections stay busy; %s", n, per, consume)
 	}
 	return ""
+}
+
+// undiciTable: h is one of undici's tables by its owner and symbol, also
+// when undici is node's own copy (fetch()'s global dispatcher), which no
+// package directory names.
+func undiciTable(h *Holder) bool {
+	switch h.Owner {
+	case "Pool", "Client", "Agent", "BalancedPool", "RoundRobinPool":
+		return h.Name == "<symbol clients>" || h.Name == "<symbol queue>"
+	}
+	return false
 }

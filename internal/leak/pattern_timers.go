@@ -128,6 +128,9 @@ func clearHint(added *Statement, own []string, src Sources) (hint string, ending
 	re := regexp.MustCompile(`\bclear(?:Interval|Timeout)(?:Async)?\s*\(\s*(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(name) + `\s*\)`)
 	if cl := findStatement(re, append([]string{added.Script}, own...), src); cl != nil {
 		h := missedEndings(cl, fmt.Sprintf("%s(%s)", clear, handle), "clear the timer", src)
+		if h == "" {
+			h = overwrittenHandle(added, cl, handle, clear, m[2], src)
+		}
 		return h, h != ""
 	}
 	return fmt.Sprintf("nothing calls %s(%s) for the handle kept at %s: call it when its owner is done (a connection's 'close', a component's teardown)", clear, handle, at), false
@@ -315,4 +318,46 @@ func durationText(ms int) string {
 		return fmt.Sprintf("%d min", ms/60_000)
 	}
 	return strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64) + " s"
+}
+
+// overwrittenText marks overwrittenHandle's fix.
+const overwrittenText = "without clearing the timer already there"
+
+// overwrittenHandle is the fix when a method stores a new timer's handle
+// in a field (this.heartbeat = setInterval(…)) without clearing the one
+// already there: run twice for one object (a re-login, a reconnect), it
+// loses the first timer, and the clear at cl stops only the last. "" when
+// the method clears or checks the field first, or is the constructor.
+func overwrittenHandle(added, cl *Statement, handle, clear, set string, src Sources) string {
+	if !strings.HasPrefix(handle, "this.") {
+		return ""
+	}
+	lines, ok := locationLines(&Location{Script: added.Script, Line: added.Line}, src)
+	if !ok || added.Line > len(lines) {
+		return ""
+	}
+	fn := functionAbove(added.Script, lines, added.Line)
+	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
+		return ""
+	}
+	field := regexp.QuoteMeta(strings.TrimPrefix(handle, "this."))
+	seen := regexp.MustCompile(`this\s*\.\s*` + field + `\b`)
+	for k := fn.Line; k < added.Line-1; k++ {
+		if seen.Match(lines[k]) {
+			return "" // cleared, tested or reset before
+		}
+	}
+	calls := callsRe(fn.Function)
+	var callers []string
+	matchLines(calls, []string{added.Script}, src, func(sc string, ls [][]byte, i int, _ []int) {
+		if i+1 != fn.Line && !functionHeadRe.Match(ls[i]) && len(callers) < maxCallers {
+			callers = append(callers, fmt.Sprintf("%s:%d", filepath.Base(sc), i+1))
+		}
+	})
+	from := ""
+	if len(callers) > 0 {
+		from = " (called at " + strings.Join(callers, ", ") + ")"
+	}
+	return fmt.Sprintf("%s()%s sets %s = %s(…) at %s:%d "+overwrittenText+": when it runs twice for one object (a second hello, a reconnect), the first timer's handle is lost, and %s(%s) at %s:%d stops only the last; clear it first (%s(%s) before %s), or return when it is set",
+		fn.Function, from, handle, set, filepath.Base(added.Script), added.Line, clear, handle, filepath.Base(cl.Script), cl.Line, clear, handle, set)
 }

@@ -17,8 +17,8 @@ import (
 // exitRe is a statement that leaves the function: return or throw.
 var exitRe = regexp.MustCompile(`(?:^|[\s{;)])(?:return|throw)\b`)
 
-// catchRe is the head of a catch block.
-var catchRe = regexp.MustCompile(`\bcatch\s*(?:\(|\{)`)
+// catchRe is the head of a catch block (not a promise's .catch()).
+var catchRe = regexp.MustCompile(`(?:^|[^.\w$])catch\s*(?:\(|\{)`)
 
 // tryRe is the head of a try block.
 var tryRe = regexp.MustCompile(`\btry\s*\{`)

@@ -235,7 +235,11 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	// collection whose keys say they are unique (keys.go, keys_urls.go,
 	// keys_labels.go).
 	if h := f.holder; h != nil && (h.moduleScript != "" || f.keyed) {
-		if k := keyStatement(added, src); k != nil {
+		k := keyStatement(added, src)
+		if k == nil && added != nil && src != nil {
+			k = callerKey(added, f.allScripts(src), src)
+		}
+		if k != nil {
 			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
 		}
 	}
@@ -245,7 +249,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint = fmt.Sprintf("%s:%d gives the label %s its value (%s): change it there", filepath.Base(st.Script), st.Line, f.label, st.Text) + "; " + *f.hint
 		}
 	}
-	if clear != "" {
+	switch {
+	case strings.Contains(clear, overwrittenText):
+		// The clear is there; the timer it misses is the one before:
+		// "never cleared" would mislead.
+		*f.hint = clear
+	case clear != "":
 		*f.hint = clear + "; " + *f.hint
 	}
 	switch {
@@ -370,6 +379,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// never calls says most.
 		rh := removalHint(st, f.scripts, f.allFiles(), src, removal)
 		bound := ", or bound it"
+		if _, fn, ok := settledChain(st, src); ok {
+			bound = "" // (bounding would drop calls still in flight)
+			if d := noDeadline(fn, st.Script, f.allScripts(src), src); d != "" {
+				rh += "; " + d
+			}
+		}
 		if u := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
 			rh = u
 		} else if e, call := cleanupExit(added, st, f.scripts, src); e != nil {

@@ -69,6 +69,9 @@ func quotedRe(s string) string { return "['\"`]" + regexp.QuoteMeta(s) + "['\"`]
 const listenerCallLines = 3
 
 // failurePathRe: a line that handles a failure or a timeout.
+// clearTimerRe is a line that clears a timer.
+var clearTimerRe = regexp.MustCompile(`^\s*clear(?:Timeout|Interval)\s*\(`)
+
 var failurePathRe = regexp.MustCompile(`\bcatch\b|setTimeout\s*\(|[Tt]imeout\b|['"]error['"]|\breject\s*\(|\bon[A-Z]?[Ee]rror\b|\bfail`)
 
 // failureOnly lists the lines matching removes (in scripts, else in the
@@ -81,7 +84,8 @@ func failureOnly(removes *regexp.Regexp, scripts []string, src Sources) string {
 	matchStatements(removes, scripts, src, nil, func(sc string, lines [][]byte, i int, _ []int) {
 		failure := false
 		for j := max(i-3, 0); j <= i; j++ {
-			failure = failure || failurePathRe.Match(lines[j])
+			// (Clearing a timer is what the way that succeeds does.)
+			failure = failure || failurePathRe.Match(lines[j]) && !clearTimerRe.Match(lines[j])
 		}
 		all = all && failure
 		at = append(at, fmt.Sprintf("%s:%d", filepath.Base(sc), i+1))
@@ -177,6 +181,12 @@ func listenerFix(st *Statement, event string, own []string, src Sources, series 
 			// The way out that skips it says where to add it.
 			return fmt.Sprintf("%s adds %s, and it is taken out at %s, %s%s", at, name, where, stay, exitText(e, call))
 		}
+		if g := givesUpWithout(st, rm, last, src); g != nil {
+			// Taken out by the listener itself, when what it waits for
+			// comes; the timer that gives up waiting does not.
+			return fmt.Sprintf("%s adds %s, and %s takes itself out at %s when what it waits for comes; the timer that gives up waiting (%s:%d: %s) does not, so every call that times out leaves its listener: add %s.%s('%s', %s) in that timer's callback",
+				at, name, last, where, filepath.Base(g.Script), g.Line, g.Text, recv, off, event, args)
+		}
 		if series {
 			return fmt.Sprintf("%s adds %s, and it is taken out at %s, yet they stay: the work that keeps each one ends without reaching a removal; remove it on every way that work ends (success, failure, timeout), with the same function", at, name, where)
 		}
@@ -188,4 +198,47 @@ func listenerFix(st *Statement, event string, own []string, src Sources, series 
 	}
 	return fmt.Sprintf("%s adds %s and nothing removes it: call %s.%s('%s', %s) %s (the same function, not a new .bind())%s",
 		at, name, recv, off, event, args, when, alt)
+}
+
+// givesUpWithout is the setTimeout, in the function that adds the listener
+// name at st, whose callback does not remove it, when the removal rm is in
+// the listener itself (it takes itself out when its answer comes): the
+// timeout that gives up waiting leaves it. nil otherwise.
+func givesUpWithout(st, rm *Statement, name string, src Sources) *Statement {
+	if rm.Script != st.Script {
+		return nil
+	}
+	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !ok || rm.Line > len(lines) || st.Line > len(lines) {
+		return nil
+	}
+	if f := functionAbove(st.Script, lines, rm.Line); f == nil || f.Function != name {
+		return nil
+	}
+	outer := functionAbove(st.Script, lines, st.Line)
+	if outer == nil {
+		return nil
+	}
+	end := bodyEnd(lines, outer.Line)
+	timer := regexp.MustCompile(`\bsetTimeout\s*\(\s*(?:async\s*)?(?:\([^()]*\)|[\w$]+)\s*=>\s*\{\s*$|\bsetTimeout\s*\(\s*function\b[^{]*\{\s*$`)
+	rmCall := strings.TrimSpace(rm.Text)
+	if i := strings.IndexByte(rmCall, '('); i > 0 {
+		rmCall = rmCall[:i+1]
+	}
+	for k := outer.Line; k < end && k < len(lines); k++ {
+		if !timer.Match(lines[k]) {
+			continue
+		}
+		body := bodyEnd(lines, k+1)
+		found := false
+		for j := k + 1; j < body && j < len(lines); j++ {
+			if strings.Contains(string(lines[j]), rmCall) {
+				found = true
+			}
+		}
+		if !found {
+			return &Statement{Script: st.Script, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package leak
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -121,5 +122,103 @@ func TestReloadHint(t *testing.T) {
 	}
 	if h := reloadHint(added, &Statement{Script: "/app/auth.js", Line: 9, Text: "partners.clear();"}, false, src); h != "" {
 		t.Errorf("a clear elsewhere: %q", h)
+	}
+}
+
+// TestSettledChain: a removal in a promise chain's .finally() says the
+// entries that stay wait on a promise that never settled, and a .catch()
+// in the chain is no catch block that skips it.
+func TestSettledChain(t *testing.T) {
+	src := textSources{"/app/enricher.js": "class Enricher {\n  submit(order) {\n    this.inflight.set(order.id, order);\n    this.run(order)\n      .catch((err) => this.fail(order, err))\n      .finally(() => this.inflight.delete(order.id));\n  }\n}"}
+	st := &Statement{Script: "/app/enricher.js", Line: 6, Text: ".finally(() => this.inflight.delete(order.id));"}
+	head, fn, ok := settledChain(st, src)
+	if !ok || head.Line != 4 || fn != "run" {
+		t.Fatalf("chain %+v %q %v, want this.run(order) at line 4", head, fn, ok)
+	}
+	if h := removalHint(st, nil, nil, src, true); !strings.Contains(h, "never settled") || !strings.Contains(h, "something run() awaits never answers") {
+		t.Errorf("hint %q", h)
+	}
+	add := &Statement{Script: "/app/enricher.js", Line: 3, Text: "this.inflight.set(order.id, order);"}
+	if e := skippedExit(add, regexp.MustCompile(regexp.QuoteMeta(".finally(")), src); e != nil {
+		t.Errorf("a promise's .catch() read as a way out: %+v", e)
+	}
+}
+
+// TestOverwrittenHandle: a method that sets a timer's handle without
+// clearing the one there is named; one that clears it first is not.
+func TestOverwrittenHandle(t *testing.T) {
+	code := "class Conn {\n  onHello() {\n    this.startHeartbeat();\n  }\n  startHeartbeat() {\n    this.heartbeat = setInterval(() => this.ping(), 1000);\n  }\n  onClose() {\n    clearInterval(this.heartbeat);\n  }\n}"
+	src := textSources{"/app/conn.js": code}
+	added := &Statement{Script: "/app/conn.js", Line: 6, Text: "this.heartbeat = setInterval(() => this.ping(), 1000);"}
+	h, _ := clearHint(added, nil, src)
+	for _, want := range []string{"startHeartbeat() (called at conn.js:3) sets this.heartbeat", "clearInterval(this.heartbeat) at conn.js:9 stops only the last"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("hint %q: want %q", h, want)
+		}
+	}
+	src["/app/conn.js"] = strings.Replace(code, "  startHeartbeat() {\n", "  startHeartbeat() {\n    clearInterval(this.heartbeat);\n", 1)
+	added.Line = 7
+	if h, _ := clearHint(added, nil, src); strings.Contains(h, overwrittenText) {
+		t.Errorf("cleared first, yet %q", h)
+	}
+}
+
+// TestUndiciTable: fetch()'s global dispatcher is node's own copy of
+// undici, which no package names: its tables are still undici's.
+func TestUndiciTable(t *testing.T) {
+	s := &Suspect{Holder: &Holder{Kind: "Array", Name: "<symbol clients>", Owner: "Pool"}, Count: []int64{292, 530}}
+	if h := undiciHint(s, " (292 → 530 entries)"); !strings.Contains(h, "undici Pool holds more and more connections") {
+		t.Errorf("hint %q", h)
+	}
+	s.Holder.Owner = "Registry"
+	if h := undiciHint(s, ""); h != "" {
+		t.Errorf("another class's symbol: %q", h)
+	}
+}
+
+// TestLazyExpiry: a delete in get() under an expiry test evicts only what
+// is read again; a delete in a plain method is no lazy expiry.
+func TestLazyExpiry(t *testing.T) {
+	src := textSources{"/app/cache.js": "class MicroCache {\n  get(key) {\n    const e = this.entries.get(key);\n    if (e.expires <= Date.now()) {\n      this.entries.delete(key);\n      return undefined;\n    }\n    return e.value;\n  }\n  drop(key) {\n    this.entries.delete(key);\n  }\n}"}
+	st := &Statement{Script: "/app/cache.js", Line: 5, Text: "this.entries.delete(key);"}
+	if fn, ok := lazyExpiry(st, src); !ok || fn != "get" {
+		t.Errorf("lazy %q %v, want get", fn, ok)
+	}
+	if h := removalHint(st, nil, nil, src, true); !strings.Contains(h, "only when get() reads one after it expired") {
+		t.Errorf("hint %q", h)
+	}
+	if _, ok := lazyExpiry(&Statement{Script: "/app/cache.js", Line: 11}, src); ok {
+		t.Error("drop() is no lazy expiry")
+	}
+}
+
+// TestGivesUpWithout: a listener that takes itself out when its answer
+// comes, and a timeout that rejects without taking it out: the timeout is
+// named, and the removal is not read as on a failure path.
+func TestGivesUpWithout(t *testing.T) {
+	src := textSources{"/app/pool.js": "class Pool {\n  run(worker, id) {\n    return new Promise((resolve, reject) => {\n      const onMessage = (msg) => {\n        if (msg.id !== id) return;\n        clearTimeout(timer);\n        worker.off('message', onMessage);\n        resolve(msg.result);\n      };\n      const timer = setTimeout(() => {\n        reject(new Error('timeout'));\n      }, 1000);\n      worker.on('message', onMessage);\n    });\n  }\n}"}
+	st := &Statement{Script: "/app/pool.js", Line: 13, Text: "worker.on('message', onMessage);"}
+	fix := listenerFix(st, "message", []string{"/app/pool.js"}, src, true)
+	for _, want := range []string{"onMessage takes itself out at pool.js:7", "pool.js:10", "add worker.off('message', onMessage) in that timer's callback"} {
+		if !strings.Contains(fix, want) {
+			t.Errorf("fix %q: want %q", fix, want)
+		}
+	}
+}
+
+// TestNoDeadline: of the calls a function waits on, the one whose request
+// has no timeout while its siblings' have is named.
+func TestNoDeadline(t *testing.T) {
+	src := textSources{
+		"/app/enricher.js":  "class Enricher {\n  async run(job) {\n    const [a, b] = await Promise.all([\n      reserveStock(job),\n      scoreRisk(job),\n    ]);\n  }\n}",
+		"/app/upstreams.js": "async function reserveStock(o) {\n  const res = await fetch(url, {\n    method: 'POST',\n    signal: AbortSignal.timeout(2000),\n  });\n}\nasync function scoreRisk(o, { signal } = {}) {\n  const res = await fetch(riskUrl, {\n    method: 'POST',\n    signal,\n  });\n}",
+	}
+	d := noDeadline("run", "/app/enricher.js", []string{"/app/enricher.js", "/app/upstreams.js"}, src)
+	if !strings.Contains(d, "scoreRisk() at upstreams.js:8 sends a request with no deadline") || !strings.Contains(d, "while reserveStock() set one") {
+		t.Errorf("hint %q", d)
+	}
+	src["/app/upstreams.js"] = strings.Replace(src["/app/upstreams.js"], "    signal,\n", "    signal: signal ?? AbortSignal.timeout(2000),\n", 1)
+	if d := noDeadline("run", "/app/enricher.js", []string{"/app/enricher.js", "/app/upstreams.js"}, src); d != "" {
+		t.Errorf("both have deadlines, yet %q", d)
 	}
 }

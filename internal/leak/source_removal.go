@@ -82,6 +82,22 @@ func removalHint(st *Statement, scripts, files []string, src Sources, grew bool)
 	if st.Others > 0 {
 		more = fmt.Sprintf(" (and %d more lines)", st.Others)
 	}
+	if fn, ok := lazyExpiry(st, src); ok {
+		// Expired entries leave only when they are read again: a key
+		// never asked for again stays.
+		return fmt.Sprintf("entries leave it at %s:%d (%s) only when %s() reads one after it expired: a key that is never asked for again stays for good, whatever its TTL (keys made per request, per user or per tenant); sweep expired entries on a timer or in set(), and give it a maximum (an LRU with a TTL evicts both ways)",
+			st.Script, st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";"), fn)
+	}
+	if head, fn, ok := settledChain(st, src); ok {
+		// Entries leave when a promise settles: those that stay wait
+		// on one that never did.
+		stay := "those here are calls still waiting, or ones that never will"
+		if grew {
+			stay = "the entries that stay are calls whose promise never settled"
+		}
+		return fmt.Sprintf("entries leave it at %s:%d (%s) when the promise of %s (%s:%d) settles; %s: something %s() awaits never answers (an upstream call with no timeout, an event that never comes): give each call it waits on a deadline (AbortSignal.timeout(ms), or a timer that rejects) so the promise settles",
+			st.Script, st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";"), strings.TrimSpace(strings.TrimSuffix(head.Text, ";")), filepath.Base(head.Script), head.Line, stay, fn)
+	}
 	if recv, event, ok := closingHandler(st, src); ok && st.Others == 0 {
 		// Entries leave when what they stand for closes: in one
 		// snapshot, those there are in flight.
@@ -281,6 +297,10 @@ func closingHandler(st *Statement, src Sources) (recv, event string, ok bool) {
 	if !found || st.Line > len(lines) {
 		return "", "", false
 	}
+	if m := handlerRe.FindSubmatch(lines[st.Line-1]); m != nil && endingEvents[string(m[2])] {
+		// On the listener's own line: socket.on('close', () => set.delete(socket)).
+		return string(m[1]), string(m[2]), true
+	}
 	depth := indentOf(lines[st.Line-1])
 	for k := st.Line - 2; k >= 0 && k >= st.Line-8; k-- {
 		l := lines[k]
@@ -294,4 +314,65 @@ func closingHandler(st *Statement, src Sources) (recv, event string, ok bool) {
 		return string(m[1]), string(m[2]), true
 	}
 	return "", "", false
+}
+
+// settledChainRe is a promise chain's settling handler holding a removal:
+// .finally(() => …) (or a .then() after a .catch()).
+var settledChainRe = regexp.MustCompile(`^\s*\.\s*finally\s*\(`)
+
+// chainHeadRe is the call a promise chain starts with: this.run(job).
+var chainHeadRe = regexp.MustCompile(`((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\(`)
+
+// settledChain: st is in the .finally() of a promise chain: the chain's
+// first line (its call) and the called function's name.
+func settledChain(st *Statement, src Sources) (head *Statement, fn string, ok bool) {
+	lines, found := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !found || st.Line > len(lines) || !settledChainRe.Match(lines[st.Line-1]) {
+		return nil, "", false
+	}
+	k := st.Line - 2
+	for k >= 0 && bytes.HasPrefix(bytes.TrimSpace(lines[k]), []byte(".")) {
+		k--
+	}
+	if k < 0 || k < st.Line-12 {
+		return nil, "", false
+	}
+	m := chainHeadRe.FindSubmatch(bytes.TrimSpace(lines[k]))
+	if m == nil {
+		return nil, "", false
+	}
+	name := string(m[1])
+	name = strings.TrimSpace(name[strings.LastIndexByte(name, '.')+1:])
+	if name == "await" || name == "return" {
+		return nil, "", false
+	}
+	return &Statement{Script: st.Script, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}, name, true
+}
+
+// expiryTestRe is a test that an entry has expired: against the clock.
+var expiryTestRe = regexp.MustCompile(`^\s*(?:\}\s*else\s+)?if\s*\(.*(?:Date\.now\(\)|performance\.now\(\)|\bnow\b).*\)|^\s*(?:\}\s*else\s+)?if\s*\(.*\b(?:expire[sd]?|expiry|expiresAt|ttl|deadline)\b.*\)`)
+
+// readMethodRe names a method that reads a cache.
+var readMethodRe = regexp.MustCompile(`^(?:get|has|read|peek|lookup|fetch|find)\w*$`)
+
+// lazyExpiry: st deletes inside a read method (get()), under a test that
+// the entry has expired: entries leave only when read after they expire.
+func lazyExpiry(st *Statement, src Sources) (fn string, ok bool) {
+	lines, found := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !found || st.Line > len(lines) {
+		return "", false
+	}
+	f := functionAbove(st.Script, lines, st.Line)
+	if f == nil || !readMethodRe.MatchString(f.Function) {
+		return "", false
+	}
+	depth := indentOf(lines[st.Line-1])
+	for k := st.Line - 2; k >= f.Line-1 && k >= st.Line-6; k-- {
+		l := lines[k]
+		if len(bytes.TrimSpace(l)) == 0 || indentOf(l) >= depth {
+			continue
+		}
+		return f.Function, expiryTestRe.Match(l)
+	}
+	return "", false
 }
