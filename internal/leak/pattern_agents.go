@@ -184,7 +184,7 @@ func undiciHint(s *Suspect, per string) string {
 		}
 		n = ui.Count(c)
 	}
-	const consume = "a connection stays busy until its response body is read to the end: consume every body, or drop it (body.dump(), or cancel() a fetch() response's body) also on error statuses, and set headersTimeout and bodyTimeout so a stuck request fails"
+	const consume = "a connection stays busy until its response ends: a request the upstream never answers (no headersTimeout, bodyTimeout or AbortSignal.timeout) or a body nobody reads (consume it, or body.dump() / cancel() it, also on error statuses) keeps it"
 	switch {
 	case h.Name == "<symbol clients>":
 		owner := h.Owner

@@ -358,6 +358,6 @@ func overwrittenHandle(added, cl *Statement, handle, clear, set string, src Sour
 	if len(callers) > 0 {
 		from = " (called at " + strings.Join(callers, ", ") + ")"
 	}
-	return fmt.Sprintf("%s()%s sets %s = %s(…) at %s:%d "+overwrittenText+": when it runs twice for one object (a second hello, a reconnect), the first timer's handle is lost, and %s(%s) at %s:%d stops only the last; clear it first (%s(%s) before %s), or return when it is set",
+	return fmt.Sprintf("%s()%s sets %s = %s(…) at %s:%d "+overwrittenText+": when it runs twice for one object (a second hello, a restart), the first timer's handle is lost, and %s(%s) at %s:%d stops only the last; clear it first (%s(%s) before %s), or return when it is set",
 		fn.Function, from, handle, set, filepath.Base(added.Script), added.Line, clear, handle, filepath.Base(cl.Script), cl.Line, clear, handle, set)
 }

@@ -120,6 +120,12 @@ func (t *growingSlots) add(g *heapgraph.Graph, sh *shaper, i, n int) {
 		if !ok || start || p != d || !slotValueKind(g, v) {
 			continue
 		}
+		if _, pe, top, ok := sh.parent(d); ok && !top && s.EdgeHasStringName(pe) && string(s.Strings.Bytes(s.EdgeNameOrIndex(pe))) == "_events" {
+			// An emitter's listener list: node makes it anew as listeners
+			// come and go (one listener is kept bare, two in an Array);
+			// the listeners' pass tells of it.
+			continue
+		}
 		k := slotKey{holder: s.NodeID[d], edgeType: s.EdgeType(e)}
 		if s.EdgeHasStringName(e) {
 			b := s.Strings.Bytes(s.EdgeNameOrIndex(e))

@@ -64,7 +64,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// not the leak (an index meant to keep every id), and advice on
 		// taking them out would mislead.
 		defer func() {
-			if f.wholes.Cut == nil && src != nil && f.holder != nil && f.holder.Package != "" {
+			if f.wholes.Cut == nil && src != nil && (f.wholes.Alone || f.holder != nil && f.holder.Package != "") {
+				// (Alone: one view per buffer, and no line of the program
+				// cuts them: whole chunks, a stream's own, most likely.)
 				// Views a library cut from its own buffers (undici's
 				// body chunks of responses in flight), not from
 				// anything the program cuts: no copy of the program's
@@ -379,6 +381,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// never calls says most.
 		rh := removalHint(st, f.scripts, f.allFiles(), src, removal)
 		bound := ", or bound it"
+		if recv, _, ok := closingHandler(st, src); ok && pipeTo(st, recv, src) != nil {
+			bound = ""
+		}
 		if _, fn, ok := settledChain(st, src); ok {
 			bound = "" // (bounding would drop calls still in flight)
 			if d := noDeadline(fn, st.Script, f.allScripts(src), src); d != "" {
@@ -392,6 +397,8 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			// would only drop live work (an in-flight request, a job
 			// still running) along with the lost.
 			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1), ""
+		} else if eo := endOnly(st, f.allScripts(src), src); eo != "" {
+			rh, bound = strings.Replace(rh, everyPathAdvice, eo, 1), ""
 		} else if e := skippedBranch(st, src); e != nil {
 			// The removal is in a branch that returns; the other
 			// branch goes on to the end without it.

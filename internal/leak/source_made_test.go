@@ -222,3 +222,27 @@ func TestNoDeadline(t *testing.T) {
 		t.Errorf("both have deadlines, yet %q", d)
 	}
 }
+
+// TestEndOnly: a removal called only in a socket's 'end' listener is
+// named, with the 'close' listener to move it to.
+func TestEndOnly(t *testing.T) {
+	src := textSources{
+		"/app/registry.js": "class Registry {\n  remove(s) {\n    this.sessions.delete(s.id);\n  }\n}",
+		"/app/server.js":   "function onConnection(socket) {\n  socket.on('end', () => {\n    registry.remove(session);\n  });\n  socket.on('close', () => {\n    metrics.open--;\n  });\n}",
+	}
+	rm := &Statement{Script: "/app/registry.js", Line: 3, Text: "this.sessions.delete(s.id);"}
+	h := endOnly(rm, []string{"/app/registry.js", "/app/server.js"}, src)
+	if !strings.Contains(h, "remove() is called only in socket's 'end' listener (server.js:3)") || !strings.Contains(h, "'close' listener (server.js:5)") {
+		t.Errorf("hint %q", h)
+	}
+}
+
+// TestPipeTo: an entry deleted in the 'finish' listener of a stream fed
+// by .pipe() names the chain and stream.pipeline().
+func TestPipeTo(t *testing.T) {
+	src := textSources{"/app/uploads.js": "function handle(req, res) {\n  active.set(id, upload);\n  sink.on('finish', () => {\n    active.delete(id);\n  });\n  req.pipe(gzip).pipe(sink);\n}"}
+	st := &Statement{Script: "/app/uploads.js", Line: 4, Text: "active.delete(id);"}
+	if h := removalHint(st, nil, nil, src, true); !strings.Contains(h, "sink is fed by a .pipe() chain (uploads.js:6") || !strings.Contains(h, "stream.pipeline()") {
+		t.Errorf("hint %q", h)
+	}
+}

@@ -98,6 +98,12 @@ func removalHint(st *Statement, scripts, files []string, src Sources, grew bool)
 		return fmt.Sprintf("entries leave it at %s:%d (%s) when the promise of %s (%s:%d) settles; %s: something %s() awaits never answers (an upstream call with no timeout, an event that never comes): give each call it waits on a deadline (AbortSignal.timeout(ms), or a timer that rejects) so the promise settles",
 			st.Script, st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";"), strings.TrimSpace(strings.TrimSuffix(head.Text, ";")), filepath.Base(head.Script), head.Line, stay, fn)
 	}
+	if recv, event, ok := closingHandler(st, src); ok {
+		if p := pipeTo(st, recv, src); p != nil && grew {
+			return fmt.Sprintf("entries leave it at %s:%d (%s), in %s's '%s' listener, and %s is fed by a .pipe() chain (%s:%d: %s), which does not pass errors on: when its source fails or is aborted, %s emits neither 'finish' nor 'error', so the entry stays; use stream.pipeline() there (it destroys every stream of the chain on any error) and delete the entry in its callback",
+				st.Script, st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";"), recv, event, recv, filepath.Base(p.Script), p.Line, strings.TrimSuffix(p.Text, ";"), recv)
+		}
+	}
 	if recv, event, ok := closingHandler(st, src); ok && st.Others == 0 {
 		// Entries leave when what they stand for closes: in one
 		// snapshot, those there are in flight.
@@ -375,4 +381,57 @@ func lazyExpiry(st *Statement, src Sources) (fn string, ok bool) {
 		return f.Function, expiryTestRe.Match(l)
 	}
 	return "", false
+}
+
+// endOnly is the fix when the removal's function (remove()) is called at
+// one place only, in a socket's or stream's 'end' (or 'finish') listener:
+// one that fails or times out emits 'close' without it. "" otherwise.
+func endOnly(rm *Statement, scripts []string, src Sources) string {
+	fn := enclosingFunction(rm, src)
+	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
+		return ""
+	}
+	var sites []*Statement
+	matchLines(callsRe(fn.Function), scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
+		if functionHeadRe.Match(lines[i]) {
+			return
+		}
+		sites = append(sites, &Statement{Script: sc, Line: i + 1, Text: clipLine(lines[i])})
+	})
+	if len(sites) != 1 {
+		return ""
+	}
+	c := sites[0]
+	recv, event, ok := closingHandler(c, src)
+	if !ok || event == "close" || event == "error" {
+		return ""
+	}
+	at := fmt.Sprintf("%s:%d", filepath.Base(c.Script), c.Line)
+	closeAt := ""
+	lines, _ := locationLines(&Location{Script: c.Script, Line: c.Line}, src)
+	onClose := regexp.MustCompile(regexp.QuoteMeta(recv) + `\s*\.\s*(?:on|once)\s*\(\s*['"]close['"]`)
+	for k := max(0, c.Line-30); k < len(lines) && k < c.Line+30; k++ {
+		if onClose.Match(lines[k]) {
+			closeAt = fmt.Sprintf(" (%s:%d)", filepath.Base(c.Script), k+1)
+			break
+		}
+	}
+	return fmt.Sprintf("%s() is called only in %s's '%s' listener (%s): a %s that fails or times out emits 'close' without '%s', so its entry stays; call it in the 'close' listener%s instead, which follows '%s' and 'error' alike",
+		fn.Function, recv, event, at, recv, event, closeAt, event)
+}
+
+// pipeTo is the statement that pipes into recv (src.pipe(gzip).pipe(sink)),
+// in the function around st's listener: nil when there is none.
+func pipeTo(st *Statement, recv string, src Sources) *Statement {
+	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !ok || !identRe.MatchString(recv) {
+		return nil
+	}
+	re := regexp.MustCompile(`\.\s*pipe\s*\(\s*` + regexp.QuoteMeta(recv) + `\s*[,)]`)
+	for k := max(0, st.Line-40); k < len(lines) && k < st.Line+40; k++ {
+		if re.Match(lines[k]) && !commentLine(lines[k]) {
+			return &Statement{Script: st.Script, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}
+		}
+	}
+	return nil
 }
