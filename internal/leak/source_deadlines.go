@@ -77,19 +77,14 @@ func noDeadline(fn, script string, scripts []string, src Sources) string {
 // and the head.
 func functionDefinition(name string, scripts []string, src Sources) ([][]byte, *Statement, bool) {
 	head := regexp.MustCompile(`^\s*(?:export\s+)?(?:async\s+)?(?:function\s*\*?\s*` + regexp.QuoteMeta(name) + `\s*\(|` + regexp.QuoteMeta(name) + `\s*\([^)]*\)\s*\{\s*$|(?:const|let|var)\s+` + regexp.QuoteMeta(name) + `\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|[\w$]+\s*=>))`)
-	for _, sc := range scripts {
-		b, ok := src.Read(sc)
-		if !ok {
-			continue
+	var lines [][]byte
+	var st *Statement
+	matchLines(head, scripts, src, func(sc string, ls [][]byte, i int, _ []int) {
+		if st == nil {
+			lines, st = ls, &Statement{Script: sc, Line: i + 1, Text: clipLine(ls[i])}
 		}
-		lines := bytes.Split(b, []byte("\n"))
-		for i, l := range lines {
-			if head.Match(l) {
-				return lines, &Statement{Script: sc, Line: i + 1, Text: clipLine(l)}, true
-			}
-		}
-	}
-	return nil, nil, false
+	})
+	return lines, st, st != nil
 }
 
 // functionBody is the lines of function name's body.
