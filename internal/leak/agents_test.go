@@ -42,7 +42,7 @@ func TestUnreadResponse(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			src := textSources{"/app/client.js": c.src}
-			st := unreadResponse([]string{"/app/client.js"}, src)
+			st, _ := unreadResponse([]string{"/app/client.js"}, src)
 			switch {
 			case c.line == 0 && st != nil:
 				t.Errorf("found %+v, want none", st)

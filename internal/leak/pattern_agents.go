@@ -1,7 +1,6 @@
 package leak
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -91,11 +90,10 @@ func agentHint(s *Suspect, per string) string {
 var responseCallbackRe = regexp.MustCompile(`(?:\b(?:get|request)\s*\(|\.on(?:ce)?\(\s*['"]response['"]\s*,).*?(?:\(\s*(res|resp|response)\s*\)\s*=>|\b(res|resp|response)\s*=>|function\s*[\w$]*\s*\(\s*(res|resp|response)\s*\))`)
 
 // unreadResponse finds where the program leaves an http response unread:
-// in a response callback, a return before anything reads the body (or the
-// callback's head, when nothing in it ever does). nil when every callback
-// reads (or hands on) its response.
-func unreadResponse(scripts []string, src Sources) *Statement {
-	var found *Statement
+// in a response callback, a return before anything reads the body
+// (returns), or the callback's head, when nothing in it ever does. nil
+// when every callback reads (or hands on) its response.
+func unreadResponse(scripts []string, src Sources) (found *Statement, returns bool) {
 	n := 0
 	matchLines(responseCallbackRe, scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
 		m := responseCallbackRe.FindSubmatch(lines[i])
@@ -111,7 +109,7 @@ func unreadResponse(scripts []string, src Sources) *Statement {
 		// for await over it, or a call taking it as an argument.
 		reads := regexp.MustCompile(`\b` + q + `\s*\.\s*(?:(?:on|once|addListener)\(\s*['"](?:data|readable|end)['"]|resume\(|pipe\(|read\(|destroy\(|text\(|json\(|arrayBuffer\(|body\b)|for\s+await\s*\(.*\bof\s+` + q + `\b|[\w$]\s*\(\s*(?:[^()]*,\s*)?` + q + `\s*[,)]`)
 		end := bodyEnd(lines, i+1)
-		at := -1
+		at, ret := -1, false
 		for k := i; k < end && k < len(lines); k++ {
 			l := lines[k]
 			if k > i && commentLine(l) {
@@ -128,7 +126,7 @@ func unreadResponse(scripts []string, src Sources) *Statement {
 				break
 			}
 			if returnRe.Match(part) {
-				at = k
+				at, ret = k, true
 				break
 			}
 			if k == end-1 {
@@ -141,23 +139,25 @@ func unreadResponse(scripts []string, src Sources) *Statement {
 		n++
 		if found == nil {
 			found = &Statement{Script: sc, Line: at + 1, Column: indentOf(lines[at]) + 1, Text: clipLine(lines[at])}
+			returns = ret
 		}
 	})
 	if found != nil {
 		found.Others = n - 1
 	}
-	return found
+	return found, returns
 }
 
 // returnRe: a return statement on the line.
 var returnRe = regexp.MustCompile(`(?:^|[\s;{)])return\b`)
 
 // unreadHint is the fix's first words when a callback leaves its response
-// unread: where, and what to do there.
-func unreadHint(st *Statement, lines [][]byte) string {
-	what := "returns before it reads the response"
-	if l := bytes.TrimSpace(lines[st.Line-1]); !returnRe.Match(l) {
-		what = "never reads the response it is given"
+// unread (returns: by a return before it reads): where, and what to do
+// there.
+func unreadHint(st *Statement, returns bool) string {
+	what := "never reads the response it is given"
+	if returns {
+		what = "returns before it reads the response"
 	}
 	return fmt.Sprintf("the response callback at %s:%d %s (%s): read it, or call resume() on it, there", filepath.Base(st.Script), st.Line, what, st.Text)
 }

@@ -306,10 +306,7 @@ func emitSkipped(emit *Statement, src Sources) *exit {
 	if !ok {
 		return nil
 	}
-	call := strings.TrimSpace(emit.Text)
-	if i := strings.IndexByte(call, '('); i > 0 {
-		call = call[:i+1]
-	}
+	call := callPrefix(emit.Text)
 	// From the function's first line: what comes before the emit counts.
 	return skippedExitFrom(emit.Script, lines, head, head+1, regexp.MustCompile(regexp.QuoteMeta(call)))
 }

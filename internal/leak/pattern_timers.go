@@ -347,13 +347,12 @@ func overwrittenHandle(added, cl *Statement, handle, clear, set string, src Sour
 			return "" // cleared, tested or reset before
 		}
 	}
-	calls := callsRe(fn.Function)
 	var callers []string
-	matchLines(calls, []string{added.Script}, src, func(sc string, ls [][]byte, i int, _ []int) {
-		if i+1 != fn.Line && !functionHeadRe.Match(ls[i]) && len(callers) < maxCallers {
-			callers = append(callers, fmt.Sprintf("%s:%d", filepath.Base(sc), i+1))
+	for _, c := range callSites(fn, []string{added.Script}, src) {
+		if len(callers) < maxCallers {
+			callers = append(callers, fmt.Sprintf("%s:%d", filepath.Base(c.Script), c.Line))
 		}
-	})
+	}
 	from := ""
 	if len(callers) > 0 {
 		from = " (called at " + strings.Join(callers, ", ") + ")"

@@ -75,7 +75,8 @@ type Accumulation struct {
 	// Pending: one-shot timers (setTimeout) of a short duration, which
 	// fire soon and let go of what they keep: work in flight; ranked
 	// with OnStack.
-	Pending bool `json:"pending,omitempty"`
+	Pending   bool `json:"pending,omitempty"`
+	pendingMs int  // their duration
 	// AllocationStacks: where the entries were allocated, when the
 	// snapshot carries allocation traces (see Suspect); entries allocated
 	// before tracking began count as untraced too.
@@ -197,7 +198,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	for i := range sus {
 		if a := &sus[i]; a.Pattern == PatternTimer && !a.Runtime {
 			ms, ok := ex.oneShotTimers(a.RetainerPath)
-			a.Pending = ok && ms <= pendingLimit
+			a.Pending, a.pendingMs = ok && ms <= pendingLimit, ms
 		}
 		if sus[i].Kind == KindAccumulation {
 			a := &sus[i]
@@ -246,8 +247,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		// registered at startup looks the same).
 		s.Hint = strings.Replace(s.Hint, " pile up ", " are held ", 1)
 		if s.Pending {
-			ms, _ := ex.oneShotTimers(s.RetainerPath)
-			s.Hint = pendingHint(s.Count, ms, s.Class)
+			s.Hint = pendingHint(s.Count, s.pendingMs, s.Class)
 		}
 		s.Hint = groupHint(s)
 		if in := sus[i].Inside; in != nil {
@@ -552,8 +552,8 @@ func (x *explainer) socketTimeout(v uint32) bool {
 		return false
 	}
 	for r, e := range g.Retainers(v) {
-		if strings.Contains(g.ClassName(r), "Socket") && strings.Contains(strings.ToLower(g.S.EdgeName(e)), "<symbol") &&
-			strings.Contains(strings.ToLower(g.S.EdgeName(e)), "timeout") {
+		if name := strings.ToLower(g.S.EdgeName(e)); strings.HasPrefix(name, "<symbol") && strings.Contains(name, "timeout") &&
+			strings.Contains(g.ClassName(r), "Socket") {
 			return true
 		}
 	}

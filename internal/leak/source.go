@@ -593,6 +593,17 @@ func matchLines(re *regexp.Regexp, scripts []string, src Sources, fn func(script
 // addition.
 var clearingRe = regexp.MustCompile(`^[\w$.\s]*\[[^\]]+\]\s*=\s*(?:undefined|null|void\s+0)\s*(?:[;,)]|$)`)
 
+// callPrefix is a statement's call up to its "(" (inflight.delete(): what
+// finds the same call on other lines; the statement itself when it has
+// none.
+func callPrefix(text string) string {
+	t := strings.TrimSpace(text)
+	if i := strings.IndexByte(t, '('); i > 0 {
+		return t[:i+1]
+	}
+	return t
+}
+
 // commentLine: the line is a comment.
 func commentLine(l []byte) bool {
 	t := bytes.TrimSpace(l)

@@ -52,10 +52,13 @@ func noDeadline(fn, script string, scripts []string, src Sources) string {
 				continue
 			}
 			// The call's options run to the line that closes it.
-			call := lines[k]
-			for j := k + 1; j < end && j < k+24 && bytes.Count(call, []byte("(")) > bytes.Count(call, []byte(")")); j++ {
-				call = append(append(slices.Clone(call), '\n'), lines[j]...)
+			j, open := k, 0
+			for ; j < end && j < k+24; j++ {
+				if open += bytes.Count(lines[j], []byte("(")) - bytes.Count(lines[j], []byte(")")); open <= 0 {
+					break
+				}
 			}
+			call := bytes.Join(lines[k:min(j+1, len(lines))], []byte("\n"))
 			at := fmt.Sprintf("%s() at %s:%d", name, filepath.Base(st.Script), k+1)
 			if deadlineRe.Match(call) {
 				with = append(with, name+"()")
@@ -73,14 +76,16 @@ func noDeadline(fn, script string, scripts []string, src Sources) string {
 }
 
 // functionDefinition finds where function name is defined (a function
-// declaration, a method, a const arrow) in scripts: the script's lines
-// and the head.
+// declaration, a method, a const arrow: a head functionHeadRe reads) in
+// scripts: the script's lines and the head.
 func functionDefinition(name string, scripts []string, src Sources) ([][]byte, *Statement, bool) {
-	head := regexp.MustCompile(`^\s*(?:export\s+)?(?:async\s+)?(?:function\s*\*?\s*` + regexp.QuoteMeta(name) + `\s*\(|` + regexp.QuoteMeta(name) + `\s*\([^)]*\)\s*\{\s*$|(?:const|let|var)\s+` + regexp.QuoteMeta(name) + `\s*=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*=>|[\w$]+\s*=>))`)
 	var lines [][]byte
 	var st *Statement
-	matchLines(head, scripts, src, func(sc string, ls [][]byte, i int, _ []int) {
-		if st == nil {
+	matchLines(functionHeadRe, scripts, src, func(sc string, ls [][]byte, i int, _ []int) {
+		if st != nil {
+			return
+		}
+		if m := functionHeadRe.FindSubmatch(ls[i]); string(m[1]) == name || string(m[2]) == name || string(m[3]) == name {
 			lines, st = ls, &Statement{Script: sc, Line: i + 1, Text: clipLine(ls[i])}
 		}
 	})

@@ -277,11 +277,7 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 	addFn, rmFn := enclosingFunction(add, src), enclosingFunction(rm, src)
 	if addFn != nil && rmFn != nil && addFn.Script == rmFn.Script && addFn.Line == rmFn.Line || addFn == nil && rmFn == nil && add.Script == rm.Script {
 		// The removal's own call, up to its "(": inflight.delete(
-		call := strings.TrimSpace(rm.Text)
-		if i := strings.IndexByte(call, '('); i > 0 {
-			call = call[:i+1]
-		}
-		if e := skippedExit(add, regexp.MustCompile(regexp.QuoteMeta(call)), src); e != nil {
+		if e := skippedExit(add, regexp.MustCompile(regexp.QuoteMeta(callPrefix(rm.Text))), src); e != nil {
 			return e, strings.TrimSuffix(strings.TrimSpace(rm.Text), ";")
 		}
 		return nil, ""
@@ -303,8 +299,8 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 	// the functions that call it there (complete() and fail() both call
 	// release()).
 	names := []string{rmFn.Function}
-	if i := strings.IndexByte(rm.Text, '('); i > 0 {
-		same := regexp.MustCompile(regexp.QuoteMeta(strings.TrimSpace(rm.Text[:i+1])))
+	if strings.IndexByte(rm.Text, '(') > 0 {
+		same := regexp.MustCompile(regexp.QuoteMeta(callPrefix(rm.Text)))
 		matchLines(same, []string{rm.Script}, src, func(sc string, lines [][]byte, k int, _ []int) {
 			if fn := functionAbove(sc, lines, k+1); fn != nil && identRe.MatchString(fn.Function) && fn.Function != "constructor" &&
 				fn.Function != addFn.Function && !slices.Contains(names, fn.Function) {
@@ -404,10 +400,7 @@ func skippedBranch(rm *Statement, src Sources) *exit {
 	if block >= end || !exitRe.Match(lines[last]) || indentOf(lines[cond]) != indentOf(lines[fn+1]) {
 		return nil
 	}
-	call := strings.TrimSpace(rm.Text)
-	if i := strings.IndexByte(call, '('); i > 0 {
-		call = call[:i+1]
-	}
+	call := callPrefix(rm.Text)
 	var on *Statement
 	for i := block; i < end; i++ {
 		t := bytes.TrimSpace(lines[i])

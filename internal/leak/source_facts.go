@@ -55,9 +55,13 @@ type sourceFacts struct {
 	// retained: what the entries themselves retain (the last snapshot).
 	wholes   *Wholes
 	retained uint64
+	// all memoizes allScripts for one fill: listing the program's
+	// folders reads directories, and a fill searches them several times.
+	all *[]string
 }
 
 func (f sourceFacts) fill(src Sources, removal bool) {
+	f.all = new([]string) // (before the defers, which copy f)
 	if f.wholes != nil {
 		// What the slices keep whole comes first: it is most of the
 		// cost. When it is nearly all of it, the entries' own growth is
@@ -76,10 +80,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			if c := f.wholes.Cut; c != nil {
 				// The slices are made where they are cut out: that
 				// line, in its function, is the code.
-				if fn := enclosingFunction(c, src); fn != nil {
-					fn.Line, fn.Column = c.Line, c.Column
-					*f.loc = fn
-				}
+				f.setLoc(c, src)
 			}
 			switch {
 			case f.wholes.dominates(f.retained):
@@ -100,10 +101,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// call that hands it a fresh object each time.
 		if st := perCallCompile(h.Package, f.allScripts(src), src); st != nil {
 			*f.added = st
-			if fn := enclosingFunction(st, src); fn != nil {
-				fn.Line, fn.Column = st.Line, st.Column
-				*f.loc = fn
-			}
+			f.setLoc(st, src)
 			*f.hint = fmt.Sprintf("%s:%d compiles an object built at each call (%s): compile it once and reuse the result", filepath.Base(st.Script), st.Line, st.Text) + "; " + *f.hint
 		}
 	}
@@ -112,22 +110,18 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint += fmt.Sprintf("; it is made once, for the whole process, at %s:%d (%s): make it where each request begins instead", filepath.Base(st.Script), st.Line, st.Text)
 		}
 	}
-	if _, _, _, ok := agentTable(f.path, f.holder); ok || f.holder != nil && f.holder.Package == "undici" {
+	table, _, _, agent := agentTable(f.path, f.holder)
+	if agent || f.holder != nil && (f.holder.Package == "undici" || undiciTable(f.holder)) {
 		// Connections belong to their pool or Agent: the program does
 		// not destroy them one by one.
 		*f.hint = disposerHintRe.ReplaceAllString(*f.hint, "")
 	}
-	if table, _, _, ok := agentTable(f.path, f.holder); ok && table != "freeSockets" && src != nil {
+	if agent && table != "freeSockets" && src != nil {
 		// An Agent's sockets stay in use while their responses are not
 		// read: the callback that leaves one unread is the code.
-		if st := unreadResponse(f.allScripts(src), src); st != nil {
-			if lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src); ok {
-				*f.hint = unreadHint(st, lines) + "; " + *f.hint
-			}
-			if fn := enclosingFunction(st, src); fn != nil {
-				fn.Line, fn.Column = st.Line, st.Column
-				*f.loc = fn
-			}
+		if st, returns := unreadResponse(f.allScripts(src), src); st != nil {
+			*f.hint = unreadHint(st, returns) + "; " + *f.hint
+			f.setLoc(st, src)
 		}
 	}
 	if *f.added == nil && f.pattern == PatternEventListener {
@@ -379,14 +373,15 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// Where entries leave says more than the general advice; a
 		// library's method that takes them out and that the program
 		// never calls says most.
-		rh := removalHint(st, f.scripts, f.allFiles(), src, removal)
+		site := siteOf(st, src)
+		rh := site.hint(st, f.scripts, f.allFiles(), src, removal)
 		bound := ", or bound it"
-		if recv, _, ok := closingHandler(st, src); ok && pipeTo(st, recv, src) != nil {
+		if site.pipe != nil {
 			bound = ""
 		}
-		if _, fn, ok := settledChain(st, src); ok {
+		if site.chain != nil {
 			bound = "" // (bounding would drop calls still in flight)
-			if d := noDeadline(fn, st.Script, f.allScripts(src), src); d != "" {
+			if d := noDeadline(site.chainFn, st.Script, f.allScripts(src), src); d != "" {
 				rh += "; " + d
 			}
 		}
@@ -407,19 +402,11 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		if r := reloadHint(added, st, removal, src); r != "" {
 			// Cleared and filled again by one function: a table loaded
 			// whole, not entries piling up.
-			if i := strings.Index(*f.hint, ": "); i >= 0 {
-				*f.hint = (*f.hint)[:i+2] + r
-			} else {
-				*f.hint = r
-			}
-		} else if _, _, ok := closingHandler(st, src); ok && st.Others == 0 && bound != "" {
+			*f.hint = afterSubject(*f.hint, r)
+		} else if site.closing && st.Others == 0 && bound != "" {
 			// Entries that leave when their request or socket closes:
 			// that, not a bound or a copy, is what to say.
-			if i := strings.Index(*f.hint, ": "); i >= 0 {
-				*f.hint = (*f.hint)[:i+2] + rh
-			} else {
-				*f.hint = rh
-			}
+			*f.hint = afterSubject(*f.hint, rh)
 		} else if strings.Contains(*f.hint, boundAdvice) {
 			*f.hint = strings.Replace(*f.hint, boundAdvice, rh+bound, 1)
 		} else if !removal && strings.Contains(*f.hint, boundAdviceOne) {
@@ -479,6 +466,9 @@ func (f sourceFacts) allFiles() []string {
 // script of the program the snapshot names: for a search that must not
 // miss a call in another folder.
 func (f sourceFacts) allScripts(src Sources) []string {
+	if f.all != nil && *f.all != nil {
+		return *f.all
+	}
 	scripts := programScripts(f.scripts, src)
 	if f.files != nil {
 		for _, sc := range f.files() {
@@ -487,7 +477,19 @@ func (f sourceFacts) allScripts(src Sources) []string {
 			}
 		}
 	}
+	if f.all != nil {
+		*f.all = scripts
+	}
 	return scripts
+}
+
+// afterSubject replaces what a hint says after its subject ("the Map
+// inflight holds 500 entries: …") with text.
+func afterSubject(hint, text string) string {
+	if i := strings.Index(hint, ": "); i >= 0 {
+		return hint[:i+2] + text
+	}
+	return text
 }
 
 // labelSetAt is the program's line that gives label its value: on the

@@ -221,10 +221,7 @@ func givesUpWithout(st, rm *Statement, name string, src Sources) *Statement {
 	}
 	end := bodyEnd(lines, outer.Line)
 	timer := regexp.MustCompile(`\bsetTimeout\s*\(\s*(?:async\s*)?(?:\([^()]*\)|[\w$]+)\s*=>\s*\{\s*$|\bsetTimeout\s*\(\s*function\b[^{]*\{\s*$`)
-	rmCall := strings.TrimSpace(rm.Text)
-	if i := strings.IndexByte(rmCall, '('); i > 0 {
-		rmCall = rmCall[:i+1]
-	}
+	rmCall := callPrefix(rm.Text)
 	for k := outer.Line; k < end && k < len(lines); k++ {
 		if !timer.Match(lines[k]) {
 			continue

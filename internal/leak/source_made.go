@@ -84,16 +84,10 @@ func onlyNew(class string, scripts []string, src Sources) *Statement {
 	if re == nil {
 		return nil
 	}
-	var found *Statement
-	n := 0
-	matchLines(re, scripts, src, func(sc string, lines [][]byte, i int, loc []int) {
-		n++
-		found = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
-	})
-	if n != 1 {
-		return nil
+	if st := findStatement(re, scripts, src); st != nil && st.Others == 0 {
+		return st
 	}
-	return found
+	return nil
 }
 
 // addedValueRe is the value an adding statement adds: set(key, v),

@@ -71,6 +71,30 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 	return findStatementWhere(re, scripts, src, func(sc string, line int) bool { return !other(sc, line) })
 }
 
+// removalSite is where a removal sits, read once from the source: in a
+// read method under an expiry test (lazy), in a promise chain's
+// .finally() (chain), in an ending-event listener (closing), of a stream
+// a .pipe() chain feeds (pipe).
+type removalSite struct {
+	lazyFn      string // the read method (get)
+	chain       *Statement
+	chainFn     string // the chained call's function (run)
+	closing     bool
+	recv, event string
+	pipe        *Statement
+}
+
+// siteOf reads where the removal st sits.
+func siteOf(st *Statement, src Sources) removalSite {
+	var r removalSite
+	r.lazyFn, _ = lazyExpiry(st, src)
+	r.chain, r.chainFn, _ = settledChain(st, src)
+	if r.recv, r.event, r.closing = closingHandler(st, src); r.closing {
+		r.pipe = pipeTo(st, r.recv, src)
+	}
+	return r
+}
+
 // removalHint adds to a growing collection's fix where its entries leave
 // it: they do not get there.
 // grew: a series saw the collection grow (one snapshot only shows it big,
@@ -78,40 +102,42 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 // for in all the program's scripts (files) when they are known, else in
 // the suspect's own.
 func removalHint(st *Statement, scripts, files []string, src Sources, grew bool) string {
-	more := ""
-	if st.Others > 0 {
-		more = fmt.Sprintf(" (and %d more lines)", st.Others)
-	}
-	if fn, ok := lazyExpiry(st, src); ok {
+	return siteOf(st, src).hint(st, scripts, files, src, grew)
+}
+
+// hint is removalHint for a removal whose site is read.
+func (r removalSite) hint(st *Statement, scripts, files []string, src Sources, grew bool) string {
+	at := fmt.Sprintf("%s:%d (%s)", st.Script, st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";"))
+	switch {
+	case r.lazyFn != "":
 		// Expired entries leave only when they are read again: a key
 		// never asked for again stays.
-		return fmt.Sprintf("entries leave it at %s:%d (%s) only when %s() reads one after it expired: a key that is never asked for again stays for good, whatever its TTL (keys made per request, per user or per tenant); sweep expired entries on a timer or in set(), and give it a maximum (an LRU with a TTL evicts both ways)",
-			st.Script, st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";"), fn)
-	}
-	if head, fn, ok := settledChain(st, src); ok {
+		return fmt.Sprintf("entries leave it at %s only when %s() reads one after it expired: a key that is never asked for again stays for good, whatever its TTL (keys made per request, per user or per tenant); sweep expired entries on a timer or in set(), and give it a maximum (an LRU with a TTL evicts both ways)",
+			at, r.lazyFn)
+	case r.chain != nil:
 		// Entries leave when a promise settles: those that stay wait
 		// on one that never did.
 		stay := "those here are calls still waiting, or ones that never will"
 		if grew {
 			stay = "the entries that stay are calls whose promise never settled"
 		}
-		return fmt.Sprintf("entries leave it at %s:%d (%s) when the promise of %s (%s:%d) settles; %s: something %s() awaits never answers (an upstream call with no timeout, an event that never comes): give each call it waits on a deadline (AbortSignal.timeout(ms), or a timer that rejects) so the promise settles",
-			st.Script, st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";"), strings.TrimSpace(strings.TrimSuffix(head.Text, ";")), filepath.Base(head.Script), head.Line, stay, fn)
-	}
-	if recv, event, ok := closingHandler(st, src); ok {
-		if p := pipeTo(st, recv, src); p != nil && grew {
-			return fmt.Sprintf("entries leave it at %s:%d (%s), in %s's '%s' listener, and %s is fed by a .pipe() chain (%s:%d: %s), which does not pass errors on: when its source fails or is aborted, %s emits neither 'finish' nor 'error', so the entry stays; use stream.pipeline() there (it destroys every stream of the chain on any error) and delete the entry in its callback",
-				st.Script, st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";"), recv, event, recv, filepath.Base(p.Script), p.Line, strings.TrimSuffix(p.Text, ";"), recv)
-		}
-	}
-	if recv, event, ok := closingHandler(st, src); ok && st.Others == 0 {
+		return fmt.Sprintf("entries leave it at %s when the promise of %s (%s:%d) settles; %s: something %s() awaits never answers (an upstream call with no timeout, an event that never comes): give each call it waits on a deadline (AbortSignal.timeout(ms), or a timer that rejects) so the promise settles",
+			at, strings.TrimSpace(strings.TrimSuffix(r.chain.Text, ";")), filepath.Base(r.chain.Script), r.chain.Line, stay, r.chainFn)
+	case r.pipe != nil && grew:
+		return fmt.Sprintf("entries leave it at %s, in %s's '%s' listener, and %s is fed by a .pipe() chain (%s:%d: %s), which does not pass errors on: when its source fails or is aborted, %s emits neither 'finish' nor 'error', so the entry stays; use stream.pipeline() there (it destroys every stream of the chain on any error) and delete the entry in its callback",
+			at, r.recv, r.event, r.recv, filepath.Base(r.pipe.Script), r.pipe.Line, strings.TrimSuffix(r.pipe.Text, ";"), r.recv)
+	case r.closing && st.Others == 0:
 		// Entries leave when what they stand for closes: in one
 		// snapshot, those there are in flight.
-		where := fmt.Sprintf("%s:%d (%s), in %s's '%s' listener", st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), recv, event)
+		where := fmt.Sprintf("%s, in %s's '%s' listener", at, r.recv, r.event)
 		if !grew {
-			return fmt.Sprintf("entries leave it at %s: those here are in flight, each until its %s emits '%s'; one stays only if that never happens (a response never ended, a socket never destroyed)", where, recv, event)
+			return fmt.Sprintf("entries leave it at %s: those here are in flight, each until its %s emits '%s'; one stays only if that never happens (a response never ended, a socket never destroyed)", where, r.recv, r.event)
 		}
-		return fmt.Sprintf("entries leave it at %s, and the entries that stay belong to %s objects that never emitted '%s': end or destroy each one on every path (errors, timeouts, early returns), or delete the entry on 'error' too", where, recv, event)
+		return fmt.Sprintf("entries leave it at %s, and the entries that stay belong to %s objects that never emitted '%s': end or destroy each one on every path (errors, timeouts, early returns), or delete the entry on 'error' too", where, r.recv, r.event)
+	}
+	more := ""
+	if st.Others > 0 {
+		more = fmt.Sprintf(" (and %d more lines)", st.Others)
 	}
 	where := fmt.Sprintf("%s:%d (%s)%s%s", st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), more, removalCallers(st, scripts, files, src))
 	if !grew {
@@ -149,9 +175,6 @@ func removalCallers(st *Statement, scripts, files []string, src Sources) string 
 	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
 		return ""
 	}
-	call := callsRe(fn.Function)
-	var sites []string
-	n := 0
 	in := []string{st.Script}
 	whole := len(files) > 0
 	if whole {
@@ -162,18 +185,12 @@ func removalCallers(st *Statement, scripts, files []string, src Sources) string 
 			in = append(in, sc)
 		}
 	}
-	matchLines(call, in, src, func(sc string, lines [][]byte, i int, loc []int) {
-		if sc == fn.Script && i+1 == fn.Line {
-			return // its own head
-		}
-		if m := functionHeadRe.FindSubmatch(lines[i]); m != nil && (string(m[1]) == fn.Function || string(m[2]) == fn.Function || string(m[3]) == fn.Function) {
-			return // another declaration of that name
-		}
-		n++
-		if n <= maxCallers {
-			sites = append(sites, fmt.Sprintf("%s:%d", filepath.Base(sc), i+1))
-		}
-	})
+	calls := callSites(fn, in, src)
+	n := len(calls)
+	var sites []string
+	for _, c := range calls[:min(n, maxCallers)] {
+		sites = append(sites, fmt.Sprintf("%s:%d", filepath.Base(c.Script), c.Line))
+	}
 	switch {
 	case n == 0 && whole:
 		return fmt.Sprintf(" in %s(), which nothing in the program calls", fn.Function)
@@ -383,6 +400,22 @@ func lazyExpiry(st *Statement, src Sources) (fn string, ok bool) {
 	return "", false
 }
 
+// callSites are the lines of scripts that call fn (bare or as a method),
+// not its own head or another declaration of that name.
+func callSites(fn *Location, scripts []string, src Sources) []*Statement {
+	var sites []*Statement
+	matchLines(callsRe(fn.Function), scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
+		if sc == fn.Script && i+1 == fn.Line {
+			return // its own head
+		}
+		if m := functionHeadRe.FindSubmatch(lines[i]); m != nil && (string(m[1]) == fn.Function || string(m[2]) == fn.Function || string(m[3]) == fn.Function) {
+			return // another declaration of that name
+		}
+		sites = append(sites, &Statement{Script: sc, Line: i + 1, Text: clipLine(lines[i])})
+	})
+	return sites
+}
+
 // endOnly is the fix when the removal's function (remove()) is called at
 // one place only, in a socket's or stream's 'end' (or 'finish') listener:
 // one that fails or times out emits 'close' without it. "" otherwise.
@@ -391,13 +424,7 @@ func endOnly(rm *Statement, scripts []string, src Sources) string {
 	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
 		return ""
 	}
-	var sites []*Statement
-	matchLines(callsRe(fn.Function), scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
-		if functionHeadRe.Match(lines[i]) {
-			return
-		}
-		sites = append(sites, &Statement{Script: sc, Line: i + 1, Text: clipLine(lines[i])})
-	})
+	sites := callSites(fn, scripts, src)
 	if len(sites) != 1 {
 		return ""
 	}
