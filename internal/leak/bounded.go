@@ -172,7 +172,7 @@ func containerTrim(h *Holder, added *Statement, own []string, src Sources) *Trim
 }
 
 // addedVariableRe is the variable an adding statement adds to.
-var addedVariableRe = regexp.MustCompile(`(?:^|[^\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:push|unshift|set|add)\s*\(`)
+var addedVariableRe = lazyRE(`(?:^|[^\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:push|unshift|set|add)\s*\(`)
 
 // addedVariable is the variable the statement text adds to ("list" of
 // "list.push(event);").

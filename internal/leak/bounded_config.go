@@ -16,7 +16,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -103,7 +102,7 @@ func jsonKeyValue(b []byte, names []string) int {
 }
 
 // configLineRe is a YAML "key: 300" or a TOML "key = 300" line.
-var configLineRe = regexp.MustCompile(`^\s*["']?([A-Za-z_$][\w$]*)["']?\s*[:=]\s*(\d[\d_]*)\s*(?:#.*)?$`)
+var configLineRe = lazyRE(`^\s*["']?([A-Za-z_$][\w$]*)["']?\s*[:=]\s*(\d[\d_]*)\s*(?:#.*)?$`)
 
 // lineKeyValue is the largest integer a YAML or TOML line gives a key
 // named one of names; -1 for none.
@@ -184,7 +183,7 @@ type configKey struct{ File, Key string }
 
 // configKeyRe is the key of a YAML "key:" or a TOML "key =" line, with
 // the dashes that settings' names often have.
-var configKeyRe = regexp.MustCompile(`^\s*["']?([A-Za-z_$][\w$-]*)["']?\s*[:=]`)
+var configKeyRe = lazyRE(`^\s*["']?([A-Za-z_$][\w$-]*)["']?\s*[:=]`)
 
 // configNearKey is a key of the configuration files near scripts spelled
 // like name but for case, dashes and underscores (max-events or

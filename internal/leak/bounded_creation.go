@@ -16,7 +16,7 @@ import (
 // capTestRe is an if's or a while's "left < bound" (or <=) whose left side
 // is a counter that outlives the call (a property, or a length or size),
 // and the bound.
-var capTestRe = regexp.MustCompile(`\b(?:if|while)\s*\(\s*!?\s*\(?\s*([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*<=?\s*([A-Za-z_$][\w$.]*|\d[\d_]*)\s*\)`)
+var capTestRe = lazyRE(`\b(?:if|while)\s*\(\s*!?\s*\(?\s*([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*<=?\s*([A-Za-z_$][\w$.]*|\d[\d_]*)\s*\)`)
 
 // creationCap finds the statement that creates class only while a counter
 // is below a bound; nil unless every statement that creates it is guarded

@@ -16,11 +16,11 @@ import (
 
 // maxOptionRe is an option that caps a cache's entries, and its value.
 // ttl, maxAge and the like bound time, not entries: they are left out.
-var maxOptionRe = regexp.MustCompile(`(?:^|[{,\s])(max|maxSize|maxEntries|maxKeys|maxItems|maxLength|capacity|limit)\s*(?::\s*([^,}\n]+?)\s*(?:[,}\n]|$)|[,}])`)
+var maxOptionRe = lazyRE(`(?:^|[{,\s])(max|maxSize|maxEntries|maxKeys|maxItems|maxLength|capacity|limit)\s*(?::\s*([^,}\n]+?)\s*(?:[,}\n]|$)|[,}])`)
 
 // cacheCalleeRe: a call whose first argument is the maximum when it is a
 // plain number or name (tiny-lru's lru(max), mnemonist's new LRUCache(n)).
-var cacheCalleeRe = regexp.MustCompile(`(?i)(lru|cache|memo)[\w$]*$`)
+var cacheCalleeRe = lazyRE(`(?i)(lru|cache|memo)[\w$]*$`)
 
 // libraryBound finds where the program creates the library object that
 // owns h (a field or variable named h.OwnerName assigned a call or a new)

@@ -8,7 +8,6 @@ package leak
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
 )
@@ -42,7 +41,7 @@ func undefinedField(g *heapgraph.Graph, owner uint32, name string) bool {
 }
 
 // ownFieldRe is a bound read from the owner's own field: this.maxEvents.
-var ownFieldRe = regexp.MustCompile(`^this\s*\.\s*([A-Za-z_$][\w$]*)$`)
+var ownFieldRe = lazyRE(`^this\s*\.\s*([A-Za-z_$][\w$]*)$`)
 
 func ownField(bound string) (string, bool) {
 	m := ownFieldRe.FindStringSubmatch(bound)

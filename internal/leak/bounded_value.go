@@ -53,8 +53,8 @@ func siblingScripts(scripts []string, src Sources) []string {
 }
 
 var (
-	boundLiteralRe = regexp.MustCompile(`^\d[\d_]*$`)
-	boundIdentRe   = regexp.MustCompile(`([A-Za-z_$][\w$]*)\s*(?:-\s*1)?$`)
+	boundLiteralRe = lazyRE(`^\d[\d_]*$`)
+	boundIdentRe   = lazyRE(`([A-Za-z_$][\w$]*)\s*(?:-\s*1)?$`)
 )
 
 // boundValue is the value of a trim's bound: a literal, or the largest
@@ -151,11 +151,11 @@ func constructorArgument(owner string, names []string, scripts []string, src Sou
 	return best
 }
 
-var constructorRe = regexp.MustCompile(`\bconstructor\s*\(([^(){}=]*)\)`)
+var constructorRe = lazyRE(`\bconstructor\s*\(([^(){}=]*)\)`)
 
 // optionsParamRe is a function head that takes its options as a
 // destructured object: the function's name (or constructor), the fields.
-var optionsParamRe = regexp.MustCompile(`(?:\bfunction\s*([A-Za-z_$][\w$]*)|\b(constructor)|\b([A-Za-z_$][\w$]*)\s*=\s*(?:async\s*)?)\s*\(\s*\{([^{}()]*)\}`)
+var optionsParamRe = lazyRE(`(?:\bfunction\s*([A-Za-z_$][\w$]*)|\b(constructor)|\b([A-Za-z_$][\w$]*)\s*=\s*(?:async\s*)?)\s*\(\s*\{([^{}()]*)\}`)
 
 // optionArgument is the largest value the program's calls pass for option
 // name of the function that takes it destructured ({ max = 500, ttlMs }):

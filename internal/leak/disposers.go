@@ -62,7 +62,7 @@ func disposerHint(class, m string) string {
 }
 
 // disposerHintRe finds disposerHint's text in a hint: the class, the method.
-var disposerHintRe = regexp.MustCompile(`; (\S+) has an? ([\w$]+)\(\) method: call it on each one you are done with or evict, or its own timers and listeners can keep it alive`)
+var disposerHintRe = lazyRE(`; (\S+) has an? ([\w$]+)\(\) method: call it on each one you are done with or evict, or its own timers and listeners can keep it alive`)
 
 // undoAdvice is what to check when the disposal method is called and the
 // objects stay.
@@ -78,7 +78,7 @@ func calledDisposer(hint string, own []string, src Sources) string {
 
 // disposerClauseRe is the disposal advice in a hint, told or rewritten by
 // calledDisposer (to the end of the hint, where it always is).
-var disposerClauseRe = regexp.MustCompile(`; \S+ has an? [\w$]+\(\) method[:, ].*$`)
+var disposerClauseRe = lazyRE(`; \S+ has an? [\w$]+\(\) method[:, ].*$`)
 
 // calledDisposerBut is calledDisposer not counting a call on the line of
 // added, the statement that adds them, or in the listener at loc: a
@@ -142,7 +142,7 @@ func scriptKey(script string) string {
 
 // undoRe is a call that lets something go: a listener removed, a timer
 // cleared, an entry deleted, a resource closed, or another disposal method.
-var undoRe = regexp.MustCompile(`\b(?:remove\w*|off|un\w+|clear\w*|delete|abort|close|destroy|dispose|stop|shutdown|terminate|disconnect|detach\w*|release\w*|cleanup|teardown|end)\s*\(`)
+var undoRe = lazyRE(`\b(?:remove\w*|off|un\w+|clear\w*|delete|abort|close|destroy|dispose|stop|shutdown|terminate|disconnect|detach\w*|release\w*|cleanup|teardown|end)\s*\(`)
 
 // releasesNothing reports whether the program defines method (the first
 // definition in its scripts, a class method's head) with a body that calls

@@ -9,7 +9,6 @@ package leak
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -33,10 +32,10 @@ const (
 )
 
 var (
-	uuidRe   = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
-	hexIDRe  = regexp.MustCompile(`^[0-9a-fA-F]{16,}$`)
-	numIDRe  = regexp.MustCompile(`^\d{6,}$`)
-	wordIDRe = regexp.MustCompile(`^[0-9A-Za-z_-]{20,}$`) // cuid2, nanoid, ULID
+	uuidRe   = lazyRE(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+	hexIDRe  = lazyRE(`^[0-9a-fA-F]{16,}$`)
+	numIDRe  = lazyRE(`^\d{6,}$`)
+	wordIDRe = lazyRE(`^[0-9A-Za-z_-]{20,}$`) // cuid2, nanoid, ULID
 )
 
 // idKind is what an id-like key part looks like, "" when it looks like a
@@ -59,7 +58,7 @@ func idKind(p string) string {
 
 // prefixedIDRe is an id with a short tag in front: req-00000e47-nj857,
 // usr_8f3k29d1.
-var prefixedIDRe = regexp.MustCompile(`^[A-Za-z]{1,6}[-_][0-9A-Za-z_-]{8,}$`)
+var prefixedIDRe = lazyRE(`^[A-Za-z]{1,6}[-_][0-9A-Za-z_-]{8,}$`)
 
 // digits counts the decimal digits of p.
 func digits(p string) int {

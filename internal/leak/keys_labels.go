@@ -8,7 +8,6 @@ package leak
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -28,7 +27,7 @@ type labelMix struct {
 	cache bool
 }
 
-var labelNameRe = regexp.MustCompile(`^[A-Za-z_][\w.-]*$`)
+var labelNameRe = lazyRE(`^[A-Za-z_][\w.-]*$`)
 
 // labelSet splits a key into label names and values: parts joined by
 // ',', ';', '&' or '|', each name:value or name=value, or a value alone
@@ -67,7 +66,7 @@ func labelSet(key string) (names, values []string, ok bool) {
 
 // jsonPairRe is one "name": value pair of a JSON text with a string,
 // number or literal value (a nested object's pairs count on their own).
-var jsonPairRe = regexp.MustCompile(`"([A-Za-z_][\w.-]*)"\s*:\s*("(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|true|false|null)`)
+var jsonPairRe = lazyRE(`"([A-Za-z_][\w.-]*)"\s*:\s*("(?:[^"\\]|\\.)*"|-?[\d.eE+-]+|true|false|null)`)
 
 // jsonLabels: a key that is JSON (a memoizer's JSON.stringify(args)) as
 // labels: its scalar fields, by name. V8 cuts long keys at 1024
@@ -155,7 +154,7 @@ func labelKeys(keys []string) (labelMix, bool) {
 
 // idSegmentRe is a path segment that is an id: digits, a UUID, a long
 // hex, a prefixed number (SKU-0001443, ord_12345).
-var idSegmentRe = regexp.MustCompile(`/(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}|[0-9a-fA-F]{16,}|[A-Za-z]{1,8}[-_]?\d{3,}[\w-]*)(/|$)`)
+var idSegmentRe = lazyRE(`/(?:\d+|[0-9a-fA-F]{8}-[0-9a-fA-F-]{27}|[0-9a-fA-F]{16,}|[A-Za-z]{1,8}[-_]?\d{3,}[\w-]*)(/|$)`)
 
 // hint says which label grows the collection, and the bounded value to
 // use instead: for a URL path, its route template.

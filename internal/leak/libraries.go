@@ -101,10 +101,10 @@ func keyStatement(added *Statement, src Sources) *Statement {
 
 // setKeyRe: a Map's set or a dictionary's store with a plain variable as
 // its key.
-var setKeyRe = regexp.MustCompile(`(?:\.\s*set\s*\(\s*|\[\s*)([A-Za-z_$][\w$]*)\s*[,\]]`)
+var setKeyRe = lazyRE(`(?:\.\s*set\s*\(\s*|\[\s*)([A-Za-z_$][\w$]*)\s*[,\]]`)
 
 // callArgRe: a method call whose first argument is a plain variable.
-var callArgRe = regexp.MustCompile(`\.\s*[A-Za-z_$][\w$]*\s*\(\s*([A-Za-z_$][\w$]*)\s*[,)]`)
+var callArgRe = lazyRE(`\.\s*[A-Za-z_$][\w$]*\s*\(\s*([A-Za-z_$][\w$]*)\s*[,)]`)
 
 // keyLines: how far above the adding statement its key is looked for.
 const keyLines = 30
@@ -214,8 +214,8 @@ func freshAbove(lines [][]byte, i int, name string) bool {
 // keptCompileRe: a line that looks up or removes what was compiled;
 // storedRe, after the compile, one that stores it (a memo).
 var (
-	keptCompileRe = regexp.MustCompile(`\.\s*(?:get|has|removeSchema|getSchema)\s*\(`)
-	storedRe      = regexp.MustCompile(`\.\s*set\s*\(`)
+	keptCompileRe = lazyRE(`\.\s*(?:get|has|removeSchema|getSchema)\s*\(`)
+	storedRe      = lazyRE(`\.\s*set\s*\(`)
 )
 
 // perRequestPackages are the libraries whose objects are meant to live

@@ -9,12 +9,11 @@ package leak
 
 import (
 	"fmt"
-	"regexp"
 )
 
 // ttlZeroRe is a TTL option rounded down from a division by 1000:
 // stdTTL: Math.floor(windowMs / 1000), ttl: (ms / 1000) | 0.
-var ttlZeroRe = regexp.MustCompile(`\b(stdTTL|ttl)\s*:\s*((?:Math\s*\.\s*(?:floor|trunc)|parseInt)\s*\(\s*([^()]+?)\s*/\s*1000\s*\)|\(\s*([^()]+?)\s*/\s*1000\s*\)\s*\|\s*0)`)
+var ttlZeroRe = lazyRE(`\b(stdTTL|ttl)\s*:\s*((?:Math\s*\.\s*(?:floor|trunc)|parseInt)\s*\(\s*([^()]+?)\s*/\s*1000\s*\)|\(\s*([^()]+?)\s*/\s*1000\s*\)\s*\|\s*0)`)
 
 // ttlHint is what the statement that creates a library cache says about
 // its TTL: one rounded down to whole seconds, which is 0, never expiring,

@@ -87,7 +87,7 @@ func agentHint(s *Suspect, per string) string {
 // responseCallbackRe is the head of a callback given an http response: the
 // function passed to http.get() or request(), or to a request's
 // 'response' event, by its parameter's name (group 1, 2 or 3).
-var responseCallbackRe = regexp.MustCompile(`(?:\b(?:get|request)\s*\(|\.on(?:ce)?\(\s*['"]response['"]\s*,).*?(?:\(\s*(res|resp|response)\s*\)\s*=>|\b(res|resp|response)\s*=>|function\s*[\w$]*\s*\(\s*(res|resp|response)\s*\))`)
+var responseCallbackRe = lazyRE(`(?:\b(?:get|request)\s*\(|\.on(?:ce)?\(\s*['"]response['"]\s*,).*?(?:\(\s*(res|resp|response)\s*\)\s*=>|\b(res|resp|response)\s*=>|function\s*[\w$]*\s*\(\s*(res|resp|response)\s*\))`)
 
 // unreadResponse finds where the program leaves an http response unread:
 // in a response callback, a return before anything reads the body
@@ -95,7 +95,7 @@ var responseCallbackRe = regexp.MustCompile(`(?:\b(?:get|request)\s*\(|\.on(?:ce
 // when every callback reads (or hands on) its response.
 func unreadResponse(scripts []string, src Sources) (found *Statement, returns bool) {
 	n := 0
-	matchLines(responseCallbackRe, scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
+	matchLines(responseCallbackRe.get(), scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
 		m := responseCallbackRe.FindSubmatch(lines[i])
 		name := ""
 		for _, g := range m[1:] {
@@ -149,7 +149,7 @@ func unreadResponse(scripts []string, src Sources) (found *Statement, returns bo
 }
 
 // returnRe: a return statement on the line.
-var returnRe = regexp.MustCompile(`(?:^|[\s;{)])return\b`)
+var returnRe = lazyRE(`(?:^|[\s;{)])return\b`)
 
 // unreadHint is the fix's first words when a callback leaves its response
 // unread (returns: by a return before it reads): where, and what to do

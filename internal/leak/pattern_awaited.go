@@ -164,9 +164,9 @@ func (x *explainer) suspendedUnder(root uint32) (uint32, []uint32, bool) {
 // ('reply-9f2c41d0'), a run that may be a random id (nanoid's, base62)
 // when randomID says so, a number ('issued:332').
 var (
-	hexRunRe   = regexp.MustCompile(`\b[0-9a-fA-F]{8,}(?:-[0-9a-fA-F]{4,})*\b`)
-	randomIDRe = regexp.MustCompile(`[A-Za-z0-9_-]{8,}`)
-	numberRe   = regexp.MustCompile(`\d+`)
+	hexRunRe   = lazyRE(`\b[0-9a-fA-F]{8,}(?:-[0-9a-fA-F]{4,})*\b`)
+	randomIDRe = lazyRE(`[A-Za-z0-9_-]{8,}`)
+	numberRe   = lazyRE(`\d+`)
 )
 
 // EventShape is an event name with its per-call ids as "<id>":
@@ -328,11 +328,11 @@ func awaitOnce(frame *Location, src Sources) *Statement {
 
 // onceCallRe is a call that waits for one event: events.once(em, name),
 // em.once(name, …), on(em, name).
-var onceCallRe = regexp.MustCompile(`(?:^|[^\w$])(?:once|on)\s*\(`)
+var onceCallRe = lazyRE(`(?:^|[^\w$])(?:once|on)\s*\(`)
 
 // onceCallEventRe is a once() or on() call with the literal start of its
 // event's name: bus.once(`done:${job.id}`, → "done:".
-var onceCallEventRe = regexp.MustCompile(`\.\s*(?:once|on|addListener|prependOnceListener)\s*\(\s*['"` + "`" + `]([^'"` + "`" + `$]*)`)
+var onceCallEventRe = lazyRE(`\.\s*(?:once|on|addListener|prependOnceListener)\s*\(\s*['"` + "`" + `]([^'"` + "`" + `$]*)`)
 
 // siblingOnce is the other once() listener the function around added
 // registers for the same call, under another event: done:<id> beside

@@ -45,7 +45,7 @@ func programCallback(l *Location) bool {
 
 // removingCallRe is a call that removes or unregisters: a .bind() made in
 // it is not the function kept.
-var removingCallRe = regexp.MustCompile(`\b(?:remove\w*|off|delete|un\w+|clear\w*|detach\w*)\s*\(`)
+var removingCallRe = lazyRE(`\b(?:remove\w*|off|delete|un\w+|clear\w*|detach\w*)\s*\(`)
 
 // bindSite is where the program makes the bound function of class root
 // ("bound collect()"): the first this.collect.bind(…) or collect.bind(…) of its scripts that

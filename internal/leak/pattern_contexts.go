@@ -28,10 +28,10 @@ type sharedContext struct {
 
 // closureNameRe names the function a line defines: const reject = (…) =>,
 // reject: function (…), function reject(…), reject(…) {.
-var closureNameRe = regexp.MustCompile(`(?:\b(?:const|let|var)\s+([\w$]+)\s*=|([\w$]+)\s*:\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)|\bfunction\s*\*?\s*([\w$]+)\s*\(|^\s*(?:async\s+)?([\w$]+)\s*\([^)]*\)\s*\{)`)
+var closureNameRe = lazyRE(`(?:\b(?:const|let|var)\s+([\w$]+)\s*=|([\w$]+)\s*:\s*(?:async\s+)?(?:function\b|\(|[\w$]+\s*=>)|\bfunction\s*\*?\s*([\w$]+)\s*\(|^\s*(?:async\s+)?([\w$]+)\s*\([^)]*\)\s*\{)`)
 
 // passedFuncRe is a function handed to a call: the callee.
-var passedFuncRe = regexp.MustCompile(`([\w$][\w$.]*)\s*\((?:[^()]*,\s*)?(?:async\s*)?(?:\([^()]*\)|[\w$]+)\s*=>|([\w$][\w$.]*)\s*\((?:[^()]*,\s*)?(?:async\s+)?function\b`)
+var passedFuncRe = lazyRE(`([\w$][\w$.]*)\s*\((?:[^()]*,\s*)?(?:async\s*)?(?:\([^()]*\)|[\w$]+)\s*=>|([\w$][\w$.]*)\s*\((?:[^()]*,\s*)?(?:async\s+)?function\b`)
 
 // sharedContextOf finds, along b, a closure whose context keeps the next
 // step's variable without the closure reading it; nil when there is none

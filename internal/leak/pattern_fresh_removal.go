@@ -27,11 +27,11 @@ const removalVerbs = `off\w*|remove\w*|un(?:subscribe|register|watch|observe|lis
 
 // freshRemovalRe matches a removal call whose function (its last
 // argument, after an optional event name) is made in the call: group 1.
-var freshRemovalRe = regexp.MustCompile(`\.\s*(?:` + removalVerbs + `)\s*\(\s*(?:[^,()]+,\s*)?` + freshFunc)
+var freshRemovalRe = lazyRE(`\.\s*(?:` + removalVerbs + `)\s*\(\s*(?:[^,()]+,\s*)?` + freshFunc)
 
 // freshAddRe takes a removal call apart: its receiver, its verb and its
 // event (with the comma), if it has one.
-var freshAddRe = regexp.MustCompile(`([\w$.]+?)\s*\.\s*(` + removalVerbs + `)\s*\(\s*([^,()]+,)?`)
+var freshAddRe = lazyRE(`([\w$.]+?)\s*\.\s*(` + removalVerbs + `)\s*\(\s*([^,()]+,)?`)
 
 // addVerbs is the alternation of the calls that add what verb removes:
 // on for off, onValue for offValue, addEventListener for
@@ -68,7 +68,7 @@ func freshRemoval(fn, event string, own []string, src Sources) (fix string, adde
 	if src == nil {
 		return "", nil
 	}
-	re := freshRemovalRe
+	re := freshRemovalRe.get()
 	if fn == "" && event != "" {
 		re = regexp.MustCompile(`\.\s*(?:` + removalVerbs + `)\s*\(\s*(?:` + quotedRe(event) + `|[\w$.]+)\s*,\s*` + freshFunc)
 	}
@@ -124,7 +124,7 @@ func spliceListenerFix(hint, fix string) string {
 // arrow or a function expression): its receiver (group 1) and event
 // (group 2). No reference to that function exists, so nothing can take
 // it out by reference.
-var inlineListenerRe = regexp.MustCompile(`([\w$.]+?)\s*\.\s*(?:on|addListener|prependListener|addEventListener)\s*\(\s*['"` + "`" + `]([^'"` + "`" + `]+)['"` + "`" + `]\s*,\s*(?:async\s+)?(?:\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>|function\b|([\w$.]+?)\s*\.\s*bind\s*\()`)
+var inlineListenerRe = lazyRE(`([\w$.]+?)\s*\.\s*(?:on|addListener|prependListener|addEventListener)\s*\(\s*['"` + "`" + `]([^'"` + "`" + `]+)['"` + "`" + `]\s*,\s*(?:async\s+)?(?:\([^()]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>|function\b|([\w$.]+?)\s*\.\s*bind\s*\()`)
 
 // inlineRemoval is the fix for listeners added as a function made in the
 // adding call (presence.on('update', (u) => session.onPresence(u)))

@@ -5,7 +5,6 @@ package leak
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -309,4 +308,4 @@ func awaitCalling(frame *Location, added *Statement, src Sources) *Statement {
 }
 
 // awaitRe is an await expression.
-var awaitRe = regexp.MustCompile(`\bawait\b`)
+var awaitRe = lazyRE(`\bawait\b`)

@@ -38,11 +38,11 @@ const (
 const listenerAddVerbs = `on|once|addListener|prependListener|prependOnceListener|addEventListener`
 
 // emitterVerbRe: a registering call that adds a listener to an emitter.
-var emitterVerbRe = regexp.MustCompile(`\.\s*(?:` + listenerAddVerbs + `)\s*\(`)
+var emitterVerbRe = lazyRE(`\.\s*(?:` + listenerAddVerbs + `)\s*\(`)
 
 // listenerVerbRe: a registering call that adds a listener: an emitter's
 // on(), or a stream's onValue(), onEnd()...
-var listenerVerbRe = regexp.MustCompile(`\.\s*(?:` + listenerAddVerbs + `|on[A-Z]\w*)\s*\(`)
+var listenerVerbRe = lazyRE(`\.\s*(?:` + listenerAddVerbs + `|on[A-Z]\w*)\s*\(`)
 
 // registeredRemoval is the program's removal of the function at loc by
 // its name (bus.off(channel, onQuote)), in loc's script: when the
@@ -191,7 +191,7 @@ func plainContainer(class string) bool {
 
 // callOpenRe is a call's name and opening parenthesis (PubSub.subscribe(,
 // reaction().
-var callOpenRe = regexp.MustCompile(`[A-Za-z_$][\w$]*\s*\(`)
+var callOpenRe = lazyRE(`[A-Za-z_$][\w$]*\s*\(`)
 
 // iterationCalls take a callback for the call itself, not to keep it.
 var iterationCalls = map[string]bool{"map": true, "forEach": true, "filter": true, "reduce": true, "some": true, "every": true,
@@ -307,7 +307,7 @@ func registeredInline(loc *Location, lines [][]byte) *Statement {
 
 // functionDeclRe is the head of a function declaration.
 // (V8 places a function at its parameters' parenthesis.)
-var functionDeclRe = regexp.MustCompile(`^\s*(?:export\s+(?:default\s+)?)?(?:async\s+)?function\s*\*?\s*[A-Za-z_$][\w$]*\s*\(`)
+var functionDeclRe = lazyRE(`^\s*(?:export\s+(?:default\s+)?)?(?:async\s+)?function\s*\*?\s*[A-Za-z_$][\w$]*\s*\(`)
 
 // registration is the program's call that hands the suspect's callback
 // (its location) to a library that keeps it, with the library's own line
@@ -379,7 +379,7 @@ func undoneEndings(reg *Statement, own []string, src Sources) string {
 
 // keptAsRe is a statement that keeps what a call returns under a name:
 // view.stop = effect(…), const unsubscribe = store.subscribe(…).
-var keptAsRe = regexp.MustCompile(`^\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*=\s*(?:await\s+)?[A-Za-z_$][\w$.]*\s*\(`)
+var keptAsRe = lazyRE(`^\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*=\s*(?:await\s+)?[A-Za-z_$][\w$.]*\s*\(`)
 
 // maxFactoryCallers bounds the calls of a factory looked at.
 const maxFactoryCallers = 12
@@ -454,7 +454,7 @@ func bodyEnd(lines [][]byte, head int) int {
 
 // keptRe is a statement that keeps a call's result: the variable or
 // property it is assigned to.
-var keptRe = regexp.MustCompile(`^\s*(?:(?:const|let|var)\s+)?((?:this\.)?[\w$]+(?:\.[\w$]+)*)\s*=[^=>]`)
+var keptRe = lazyRE(`^\s*(?:(?:const|let|var)\s+)?((?:this\.)?[\w$]+(?:\.[\w$]+)*)\s*=[^=>]`)
 
 // releaseVerbs are the calls that give a registration back.
 const releaseVerbs = `unsubscribe|dispose|remove|off|cancel|close|stop|destroy|abort|release|unregister|detach|unlisten`

@@ -84,7 +84,7 @@ func alsStore(s *Suspect) bool {
 // property its handle goes to, if any: const heartbeat = setInterval(,
 // or a library's promise-aware one (set-interval-async's
 // setIntervalAsync, cleared with clearIntervalAsync).
-var timerAtRe = regexp.MustCompile(`(?:(?:const|let|var)\s+)?((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)?\s*=?\s*\b(set(?:Timeout|Interval)(?:Async)?)\s*\(`)
+var timerAtRe = lazyRE(`(?:(?:const|let|var)\s+)?((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)?\s*=?\s*\b(set(?:Timeout|Interval)(?:Async)?)\s*\(`)
 
 // timerStartedAt is the statement that starts the timer whose callback is
 // defined at loc (an arrow passed inline: setInterval(() => …) on the
@@ -137,7 +137,7 @@ func clearHint(added *Statement, own []string, src Sources) (hint string, ending
 }
 
 // assignRe: the statement assigns (=, not =>, == or ===).
-var assignRe = regexp.MustCompile(`[^=!<>]=[^=>]`)
+var assignRe = lazyRE(`[^=!<>]=[^=>]`)
 
 // jsKeywords are words timerAtRe may take for a handle's name before a
 // call (await setTimeout(…), void setInterval(…)).
@@ -145,12 +145,12 @@ var jsKeywords = map[string]bool{"await": true, "yield": true, "void": true, "ty
 
 // endingRe is a statement that ends an object's life in its own method:
 // it takes itself out of a registry or marks itself done.
-var endingRe = regexp.MustCompile(`\.\s*delete\s*\(\s*this\b|\bthis\s*\.\s*(?:state|status)\s*=[^=]|\bthis\s*\.\s*(?:closed|done|finished|ended|destroyed|completed)\s*=\s*true`)
+var endingRe = lazyRE(`\.\s*delete\s*\(\s*this\b|\bthis\s*\.\s*(?:state|status)\s*=[^=]|\bthis\s*\.\s*(?:closed|done|finished|ended|destroyed|completed)\s*=\s*true`)
 
 // takeOutRe is a statement that takes an entry out of a collection of
 // the class: this.sessions.delete(id), this.queue.splice(i, 1). Group 1
 // is the collection.
-var takeOutRe = regexp.MustCompile(`\bthis\s*\.\s*([\w$]+)\s*\.\s*(?:delete|splice|remove)\s*\(`)
+var takeOutRe = lazyRE(`\bthis\s*\.\s*([\w$]+)\s*\.\s*(?:delete|splice|remove)\s*\(`)
 
 // missedEndings: the timer is cleared (cl), but in one method of its class
 // only; the class's other methods that end an object (finish(), which
@@ -244,7 +244,7 @@ func missedEndings(cl *Statement, clear, act string, src Sources) string {
 }
 
 // classHeadRe is the head of a class, or of an object literal of methods.
-var classHeadRe = regexp.MustCompile(`\bclass\b[^{]*\{\s*$|=\s*\{\s*$|\(\s*\{\s*$`)
+var classHeadRe = lazyRE(`\bclass\b[^{]*\{\s*$|=\s*\{\s*$|\(\s*\{\s*$`)
 
 // socketTimeouts: s's timers are sockets' own timeouts, as its path
 // shows: a Timeout whose argument (_timerArgs[0]) is a socket.

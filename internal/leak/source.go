@@ -179,7 +179,7 @@ var libraryFieldAdds = map[string]string{
 	"rxjs.currentObservers": "subscribe",
 }
 
-var identRe = regexp.MustCompile(`^[A-Za-z_$][\w$]*$`)
+var identRe = lazyRE(`^[A-Za-z_$][\w$]*$`)
 
 // addsPattern is what a statement adding to h's collection looks like, nil
 // when there is nothing specific enough to look for.
@@ -382,7 +382,7 @@ func packageCallPattern(path []PathStep, own []string, src Sources) *regexp.Rege
 
 // bundledRenameRe is a name a bundler made unique by a suffix: esbuild's
 // Hogan2 for the Hogan of one of several modules, rollup's Hogan$1.
-var bundledRenameRe = regexp.MustCompile(`^([A-Za-z_$][\w$]*?[A-Za-z_])(?:\d+|\$\d+)$`)
+var bundledRenameRe = lazyRE(`^([A-Za-z_$][\w$]*?[A-Za-z_])(?:\d+|\$\d+)$`)
 
 // bundledNames is name, then the name the source gave it when a bundler
 // renamed it (the heap of a bundle knows only the bundle's names).
@@ -591,7 +591,7 @@ func matchLines(re *regexp.Regexp, scripts []string, src Sources, fn func(script
 // clearingRe: a slot set to nothing (list[i] = undefined, this._list[t] =
 // void 0, byId[k] = null) takes an entry out; no search wants it as an
 // addition.
-var clearingRe = regexp.MustCompile(`^[\w$.\s]*\[[^\]]+\]\s*=\s*(?:undefined|null|void\s+0)\s*(?:[;,)]|$)`)
+var clearingRe = lazyRE(`^[\w$.\s]*\[[^\]]+\]\s*=\s*(?:undefined|null|void\s+0)\s*(?:[;,)]|$)`)
 
 // callPrefix is a statement's call up to its "(" (inflight.delete(): what
 // finds the same call on other lines; the statement itself when it has

@@ -14,7 +14,7 @@ import (
 	"strings"
 )
 
-var functionWordRe = regexp.MustCompile(`\bfunction\b`)
+var functionWordRe = lazyRE(`\bfunction\b`)
 
 // programCall is the program's call of the library method that runs
 // lib, the library's statement adding to h's collection: h.OwnerName's
@@ -115,7 +115,7 @@ func libraryMethods(re *regexp.Regexp, script string, src Sources) ([]string, *S
 // re-inserting it to refresh its place, not adding a new one.
 // A delete under an if (if (this.map.has(k)) this.map.delete(k)) is an
 // upsert's, before a set that may add.
-var reinsertRe = regexp.MustCompile(`^\s*(?:this\s*\.\s*)?[\w$.]+\s*\.\s*delete\s*\([^()]*\)\s*;?\s*(?:this\s*\.\s*)?$`)
+var reinsertRe = lazyRE(`^\s*(?:this\s*\.\s*)?[\w$.]+\s*\.\s*delete\s*\([^()]*\)\s*;?\s*(?:this\s*\.\s*)?$`)
 
 // insideFunction: line i is in a function's body, named or not: some line
 // above it, indented less, starts one (a function head, or holds => or

@@ -18,8 +18,8 @@ import (
 // slices); for Buffers a subarray() or slice(), or a typed array or
 // DataView made on another's .buffer.
 var (
-	stringCutRe = regexp.MustCompile(`\.\s*(?:slice|substring|substr|match|matchAll|exec|split|trim|trimStart|trimEnd)\s*\(`)
-	bufferCutRe = regexp.MustCompile(`\.\s*(?:subarray|slice)\s*\(|new\s+(?:Uint8Array|Int8Array|Uint16Array|Int16Array|Uint32Array|Int32Array|Float32Array|Float64Array|BigInt64Array|BigUint64Array|DataView)\s*\(\s*[\w$.]+\.buffer\b|Buffer\.from\s*\(\s*[\w$.]+\.buffer\b`)
+	stringCutRe = lazyRE(`\.\s*(?:slice|substring|substr|match|matchAll|exec|split|trim|trimStart|trimEnd)\s*\(`)
+	bufferCutRe = lazyRE(`\.\s*(?:subarray|slice)\s*\(|new\s+(?:Uint8Array|Int8Array|Uint16Array|Int16Array|Uint32Array|Int32Array|Float32Array|Float64Array|BigInt64Array|BigUint64Array|DataView)\s*\(\s*[\w$.]+\.buffer\b|Buffer\.from\s*\(\s*[\w$.]+\.buffer\b`)
 )
 
 // maxCutFollow bounds how many names and fields a value is followed
@@ -30,12 +30,12 @@ const maxCutFollow = 4
 var (
 	// firstArgRe is the first argument of a Map's set() or a Set's add()
 	// (its key).
-	firstArgRe = regexp.MustCompile(`\.\s*(?:set|add)\s*\(\s*([^,)]+)`)
+	firstArgRe = lazyRE(`\.\s*(?:set|add)\s*\(\s*([^,)]+)`)
 	// indexedRe is a value read out of another name: m[1], m.groups.id,
 	// parts?.[2].
-	indexedRe = regexp.MustCompile(`^\s*([A-Za-z_$][\w$]*)\s*(?:(?:\?\.)?\[|\??\.groups\b)`)
+	indexedRe = lazyRE(`^\s*([A-Za-z_$][\w$]*)\s*(?:(?:\?\.)?\[|\??\.groups\b)`)
 	// memberRe is a field read off an object: rec.ua, this.req.userAgent.
-	memberRe = regexp.MustCompile(`^\s*[A-Za-z_$][\w$]*(?:\s*\??\.\s*[A-Za-z_$][\w$]*)*\s*\??\.\s*([A-Za-z_$][\w$]*)\s*[,;)}]?\s*$`)
+	memberRe = lazyRE(`^\s*[A-Za-z_$][\w$]*(?:\s*\??\.\s*[A-Za-z_$][\w$]*)*\s*\??\.\s*([A-Za-z_$][\w$]*)\s*[,;)}]?\s*$`)
 )
 
 // cutFinder follows values back to the call that cut them.
@@ -54,9 +54,9 @@ func cutAt(w *Wholes, added *Statement, scripts []string, src Sources) *Statemen
 	if w == nil || src == nil {
 		return nil
 	}
-	c := &cutFinder{cut: stringCutRe, scripts: programScripts(scripts, src), src: src, seen: map[string]bool{}}
+	c := &cutFinder{cut: stringCutRe.get(), scripts: programScripts(scripts, src), src: src, seen: map[string]bool{}}
 	if w.Kind == "buffer" {
-		c.cut = bufferCutRe
+		c.cut = bufferCutRe.get()
 	}
 	if added != nil {
 		if st := c.inFunction(w.Fields, added); st != nil {

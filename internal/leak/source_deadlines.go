@@ -10,19 +10,18 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 )
 
 // outgoingRe is a call that sends a request and waits for its answer.
-var outgoingRe = regexp.MustCompile(`\b(?:fetch|request|undici\.request|https?\.(?:get|request)|axios(?:\.\w+)?|got(?:\.\w+)?)\s*\(`)
+var outgoingRe = lazyRE(`\b(?:fetch|request|undici\.request|https?\.(?:get|request)|axios(?:\.\w+)?|got(?:\.\w+)?)\s*\(`)
 
 // deadlineRe is what bounds a request's wait: a timeout signal or option.
-var deadlineRe = regexp.MustCompile(`AbortSignal\.timeout|\b(?:timeout|headersTimeout|bodyTimeout|timeoutMs)\s*:|\.setTimeout\s*\(`)
+var deadlineRe = lazyRE(`AbortSignal\.timeout|\b(?:timeout|headersTimeout|bodyTimeout|timeoutMs)\s*:|\.setTimeout\s*\(`)
 
 // calledNameRe is a plain call in a function's body: name(.
-var calledNameRe = regexp.MustCompile(`(?:^|[^\w$.])([A-Za-z_$][\w$]*)\s*\(`)
+var calledNameRe = lazyRE(`(?:^|[^\w$.])([A-Za-z_$][\w$]*)\s*\(`)
 
 // noDeadline lists, of the functions that fn (in script) calls, the
 // outgoing requests that have no deadline while another of them has one:
@@ -81,7 +80,7 @@ func noDeadline(fn, script string, scripts []string, src Sources) string {
 func functionDefinition(name string, scripts []string, src Sources) ([][]byte, *Statement, bool) {
 	var lines [][]byte
 	var st *Statement
-	matchLines(functionHeadRe, scripts, src, func(sc string, ls [][]byte, i int, _ []int) {
+	matchLines(functionHeadRe.get(), scripts, src, func(sc string, ls [][]byte, i int, _ []int) {
 		if st != nil {
 			return
 		}

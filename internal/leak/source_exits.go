@@ -15,20 +15,20 @@ import (
 )
 
 // exitRe is a statement that leaves the function: return or throw.
-var exitRe = regexp.MustCompile(`(?:^|[\s{;)])(?:return|throw)\b`)
+var exitRe = lazyRE(`(?:^|[\s{;)])(?:return|throw)\b`)
 
 // catchRe is the head of a catch block (not a promise's .catch()).
-var catchRe = regexp.MustCompile(`(?:^|[^.\w$])catch\s*(?:\(|\{)`)
+var catchRe = lazyRE(`(?:^|[^.\w$])catch\s*(?:\(|\{)`)
 
 // tryRe is the head of a try block.
-var tryRe = regexp.MustCompile(`\btry\s*\{`)
+var tryRe = lazyRE(`\btry\s*\{`)
 
 // finallyRe is the head of a finally block.
-var finallyRe = regexp.MustCompile(`\bfinally\s*\{`)
+var finallyRe = lazyRE(`\bfinally\s*\{`)
 
 // nestedFuncRe is a line that opens a function of its own: an exit in its
 // body leaves that function, not the one being read.
-var nestedFuncRe = regexp.MustCompile(`=>\s*\{?\s*$|\bfunction\b[^(]*\([^)]*\)\s*\{\s*$`)
+var nestedFuncRe = lazyRE(`=>\s*\{?\s*$|\bfunction\b[^(]*\([^)]*\)\s*\{\s*$`)
 
 // Exit is a way out of the work that skips its cleanup.
 type exit struct {
@@ -43,7 +43,7 @@ type exit struct {
 }
 
 // handlerRe is the head of an event handler: the emitter, the event.
-var handlerRe = regexp.MustCompile(`([\w$][\w$.]*)\s*\.\s*(?:` + listenerAddVerbs + `)\s*\(\s*['"]([\w:-]+)['"]`)
+var handlerRe = lazyRE(`([\w$][\w$.]*)\s*\.\s*(?:` + listenerAddVerbs + `)\s*\(\s*['"]([\w:-]+)['"]`)
 
 // endingEvents end what an emitter stands for: one of them fires, not
 // necessarily the one a program expected.
@@ -339,7 +339,7 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 }
 
 // classNameRe is the head of a class declaration or expression, with its name.
-var classNameRe = regexp.MustCompile(`\bclass\s+([A-Za-z_$][\w$]*)`)
+var classNameRe = lazyRE(`\bclass\s+([A-Za-z_$][\w$]*)`)
 
 // classAbove is the class whose body holds st (the nearest class head
 // above it, indented less); "" when none.
@@ -366,7 +366,7 @@ func classAbove(st *Statement, src Sources) string {
 }
 
 // ifHeadRe is the head of an if block.
-var ifHeadRe = regexp.MustCompile(`^\s*(?:\}\s*else\s+)?if\s*\(.*\{\s*$`)
+var ifHeadRe = lazyRE(`^\s*(?:\}\s*else\s+)?if\s*\(.*\{\s*$`)
 
 // skippedBranch is the way on past the if block that holds the cleanup
 // rm, when that block ends by returning: the rest of the function is the

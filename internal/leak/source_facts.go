@@ -517,7 +517,7 @@ func labelSetAt(label string, added *Statement, src Sources) *Statement {
 }
 
 // clearRe is a statement that empties a whole collection.
-var clearRe = regexp.MustCompile(`\.\s*clear\s*\(\s*\)|\.\s*length\s*=\s*0\b`)
+var clearRe = lazyRE(`\.\s*clear\s*\(\s*\)|\.\s*length\s*=\s*0\b`)
 
 // reloadHint is the fix for a collection that one function empties and
 // then fills (partners.clear(); for (…) partners.set(…)): it holds one

@@ -7,7 +7,6 @@ package leak
 
 import (
 	"bytes"
-	"regexp"
 )
 
 // functionHeadRe matches a line that starts a function and captures its
@@ -15,7 +14,7 @@ import (
 // f: async function(; in TypeScript also with modifiers (private async
 // f(), type parameters (f<T>(), a return type (f(a: A): Promise<B> {) and
 // a typed variable (const f: Handler = async (req) =>).
-var functionHeadRe = regexp.MustCompile(`^\s*(?:export\s+)?(?:default\s+)?(?:(?:public|private|protected|static|override|readonly|abstract|declare)\s+)*(?:async\s+)?` +
+var functionHeadRe = lazyRE(`^\s*(?:export\s+)?(?:default\s+)?(?:(?:public|private|protected|static|override|readonly|abstract|declare)\s+)*(?:async\s+)?` +
 	`(?:function\s*\*?\s*([A-Za-z_$][\w$]*)\s*(?:<[^>]*>\s*)?\(` +
 	`|\*?\s*([A-Za-z_$#][\w$]*)\s*(?:<[^>]*>\s*)?\([^;]*\)\s*(?::\s*[^;={]+)?\{\s*$` +
 	`|(?:(?:const|let|var)\s+)?(?:[A-Za-z_$][\w$]*\s*\.\s*)*([A-Za-z_$][\w$]*)\s*(?::\s*[^=;]+?\s*)?[=:]\s*(?:async\s+)?(?:function\b|(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*(?::\s*[^=;]+)?=>))`)

@@ -70,9 +70,9 @@ const listenerCallLines = 3
 
 // failurePathRe: a line that handles a failure or a timeout.
 // clearTimerRe is a line that clears a timer.
-var clearTimerRe = regexp.MustCompile(`^\s*clear(?:Timeout|Interval)\s*\(`)
+var clearTimerRe = lazyRE(`^\s*clear(?:Timeout|Interval)\s*\(`)
 
-var failurePathRe = regexp.MustCompile(`\bcatch\b|setTimeout\s*\(|[Tt]imeout\b|['"]error['"]|\breject\s*\(|\bon[A-Z]?[Ee]rror\b|\bfail`)
+var failurePathRe = lazyRE(`\bcatch\b|setTimeout\s*\(|[Tt]imeout\b|['"]error['"]|\breject\s*\(|\bon[A-Z]?[Ee]rror\b|\bfail`)
 
 // failureOnly lists the lines matching removes (in scripts, else in the
 // scripts beside them) when every one of them is on a failure path (the
@@ -98,15 +98,15 @@ func failureOnly(removes *regexp.Regexp, scripts []string, src Sources) string {
 
 // listenerAddRe takes apart a program's call that adds a listener: the
 // emitter, the verb, the event and what follows (the listener).
-var listenerAddRe = regexp.MustCompile("([\\w$.]+?)\\s*\\.\\s*(on|addListener|prependListener|addEventListener)\\s*\\(\\s*['\"`]([^'\"`]+)['\"`]\\s*,\\s*(.*)$")
+var listenerAddRe = lazyRE("([\\w$.]+?)\\s*\\.\\s*(on|addListener|prependListener|addEventListener)\\s*\\(\\s*['\"`]([^'\"`]+)['\"`]\\s*,\\s*(.*)$")
 
 // freshListenerRe: a listener made in the call itself (an arrow, a
 // function expression, a .bind()).
-var freshListenerRe = regexp.MustCompile(`^` + freshFunc)
+var freshListenerRe = lazyRE(`^` + freshFunc)
 
 // namedListenerRe: a listener passed by name (onQuote, this.onData), and
 // what follows it in the call (eventemitter3's context: on(ev, fn, this)).
-var namedListenerRe = regexp.MustCompile(`^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*(,\s*[\w$.]+\s*)?\)`)
+var namedListenerRe = lazyRE(`^([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*(,\s*[\w$.]+\s*)?\)`)
 
 // processEvents fire once, when the process ends (or never): once() does
 // not take their listeners out sooner.

@@ -92,7 +92,7 @@ func onlyNew(class string, scripts []string, src Sources) *Statement {
 
 // addedValueRe is the value an adding statement adds: set(key, v),
 // push(v), add(v), unshift(v), [key] = v.
-var addedValueRe = regexp.MustCompile(`\.\s*(?:set\s*\(\s*[^,]+,|push\s*\(|add\s*\(|unshift\s*\()\s*([A-Za-z_$][\w$]*)\s*\)|\]\s*=\s*([A-Za-z_$][\w$]*)\s*;?\s*$`)
+var addedValueRe = lazyRE(`\.\s*(?:set\s*\(\s*[^,]+,|push\s*\(|add\s*\(|unshift\s*\()\s*([A-Za-z_$][\w$]*)\s*\)|\]\s*=\s*([A-Za-z_$][\w$]*)\s*;?\s*$`)
 
 // addedValue is the variable an adding statement adds, "" when it adds
 // something else (an expression, this).

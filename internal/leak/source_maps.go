@@ -10,7 +10,6 @@ package leak
 
 import (
 	"bytes"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -202,7 +201,7 @@ func madeFrom(scripts []string, maps SourceMaps) []string {
 
 // declaredClassRe is a line that declares a class or a constructor function,
 // capturing its name.
-var declaredClassRe = regexp.MustCompile(`^\s*(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:class\s+([A-Za-z_$][\w$]*)|(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*))`)
+var declaredClassRe = lazyRE(`^\s*(?:export\s+)?(?:default\s+)?(?:declare\s+)?(?:abstract\s+)?(?:class\s+([A-Za-z_$][\w$]*)|(?:async\s+)?function\s*\*?\s*([A-Za-z_$][\w$]*))`)
 
 // sourceClass is the name the source gives a class that the heap knows by
 // a minifier's name (f for PendingPoll): the constructor of an object of

@@ -206,9 +206,9 @@ func removalCallers(st *Statement, scripts, files []string, src Sources) string 
 
 // addCallRe matches a call adding to a collection: its receiver (set,
 // this.connections), the verb and the arguments (no nested calls).
-var addCallRe = regexp.MustCompile(`((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(add|set|push|unshift)\s*\(([^()]*)\)`)
+var addCallRe = lazyRE(`((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(add|set|push|unshift)\s*\(([^()]*)\)`)
 
-var argIdentRe = regexp.MustCompile(`[A-Za-z_$][\w$]*`)
+var argIdentRe = lazyRE(`[A-Za-z_$][\w$]*`)
 
 // verbKinds is the kind of collection an add verb fills.
 var verbKinds = map[string]string{"add": "Set", "set": "Map", "push": "Array", "unshift": "Array"}
@@ -341,10 +341,10 @@ func closingHandler(st *Statement, src Sources) (recv, event string, ok bool) {
 
 // settledChainRe is a promise chain's settling handler holding a removal:
 // .finally(() => …) (or a .then() after a .catch()).
-var settledChainRe = regexp.MustCompile(`^\s*\.\s*finally\s*\(`)
+var settledChainRe = lazyRE(`^\s*\.\s*finally\s*\(`)
 
 // chainHeadRe is the call a promise chain starts with: this.run(job).
-var chainHeadRe = regexp.MustCompile(`((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\(`)
+var chainHeadRe = lazyRE(`((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\(`)
 
 // settledChain: st is in the .finally() of a promise chain: the chain's
 // first line (its call) and the called function's name.
@@ -373,10 +373,10 @@ func settledChain(st *Statement, src Sources) (head *Statement, fn string, ok bo
 }
 
 // expiryTestRe is a test that an entry has expired: against the clock.
-var expiryTestRe = regexp.MustCompile(`^\s*(?:\}\s*else\s+)?if\s*\(.*(?:Date\.now\(\)|performance\.now\(\)|\bnow\b).*\)|^\s*(?:\}\s*else\s+)?if\s*\(.*\b(?:expire[sd]?|expiry|expiresAt|ttl|deadline)\b.*\)`)
+var expiryTestRe = lazyRE(`^\s*(?:\}\s*else\s+)?if\s*\(.*(?:Date\.now\(\)|performance\.now\(\)|\bnow\b).*\)|^\s*(?:\}\s*else\s+)?if\s*\(.*\b(?:expire[sd]?|expiry|expiresAt|ttl|deadline)\b.*\)`)
 
 // readMethodRe names a method that reads a cache.
-var readMethodRe = regexp.MustCompile(`^(?:get|has|read|peek|lookup|fetch|find)\w*$`)
+var readMethodRe = lazyRE(`^(?:get|has|read|peek|lookup|fetch|find)\w*$`)
 
 // lazyExpiry: st deletes inside a read method (get()), under a test that
 // the entry has expired: entries leave only when read after they expire.
