@@ -114,6 +114,13 @@ func (x *explainer) explain(s *Suspect) {
 		}
 	}
 	s.Pattern, s.Holder = x.classify(rep, raw[:repIndex+1])
+	if haveTell && tell != rep && s.Pattern == PatternEventListener && int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure &&
+		x.nodeClass(tell) && !connectionClass(s.Class) {
+		// What a listener's scope keeps of node's or V8's (its
+		// timeout's Timeout, the Error its promise was rejected with)
+		// says how it waits, not what leaks: the listener does.
+		s.Class = s.RootClass
+	}
 	s.settled = s.Pattern == PatternCollection && x.settledOnPath(rep, raw[:repIndex+1])
 	// The held value lies below the cell: the path on to the telling object.
 	s.selfHeld, s.selfHeldRegistry = x.selfHeld(raw)
@@ -549,11 +556,21 @@ func (x *explainer) internalClass(v uint32) bool {
 	return b
 }
 
+// nodeClass: v's class is one node makes for its own state (a Timeout,
+// a TCP handle), not one the program or a library defines: what such an
+// object holds may be the program's, but it never names the leak. A
+// class with no constructor in any script and no method of its own is
+// made by node's C++ (TCP, Pipe, FSReqCallback).
+func (x *explainer) nodeClass(v uint32) bool {
+	return x.internalClass(v) || x.ctorLocation(v) == nil && x.location(v) == nil
+}
+
 // genericClasses say nothing about the program. "Generator" is how V8
-// names the suspended state of an async function: the telling object is
+// names the suspended state of an async function ("AsyncGenerator", of
+// an async generator): the telling object is
 // what it holds (its function is reported as the location).
 var genericClasses = map[string]bool{"Object": true, "Array": true, "": true, "Map": true, "Set": true,
-	"Promise": true, "Function": true, "ArrayBuffer": true, "Generator": true}
+	"Promise": true, "Function": true, "ArrayBuffer": true, "Generator": true, "AsyncGenerator": true}
 
 // plainObject: v is an object literal or an Object (no class of its own).
 func (x *explainer) plainObject(v uint32) bool {

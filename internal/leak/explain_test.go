@@ -284,3 +284,20 @@ func TestFinalizerArrow(t *testing.T) {
 		t.Errorf("one snapshot: %s %s (runtime %v), hint %q", a.Pattern, a.Class, a.Runtime, a.Hint)
 	}
 }
+
+// A listener that takes itself out when its answer comes, left by the
+// timer that gives up: the listener is what leaks (not node's Timeout
+// its scope keeps), it was added by worker.on (not the worker.off above
+// it), and the hint names the timer.
+func TestListenerLeftByTimeout(t *testing.T) {
+	_, s := seriesTop(t, "listener-timeout")
+	if s.Pattern != PatternEventListener || s.Class != "onMessage()" || s.Holder == nil || s.Holder.Event != "message" {
+		t.Errorf("suspect %s %s holder %+v, want event-listener onMessage() on 'message'", s.Pattern, s.Class, s.Holder)
+	}
+	if s.AddedAt == nil || !strings.Contains(s.AddedAt.Text, "worker.on('message', onMessage)") {
+		t.Errorf("added at %+v, want worker.on('message', onMessage)", s.AddedAt)
+	}
+	if !strings.Contains(s.Hint, "setTimeout") || !strings.Contains(s.Hint, "worker.off('message', onMessage)") {
+		t.Errorf("hint %q, want the giving-up timer and the removal to add there", s.Hint)
+	}
+}

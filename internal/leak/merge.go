@@ -225,7 +225,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 				into.RetainedSize[k] = from.RetainedSize[k]
 			}
 		}
-		if !userClassName(into.Class) && userClassName(from.Class) {
+		if !userClassName(into.Class) && userClassName(from.Class) && !ex.nodeClass(from.rep) {
 			// Name the program's object the leak holds, and the
 			// program's code that keeps it when the holder's own part
 			// has none (a library's list nodes, an effect's callback
@@ -239,7 +239,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 					into.Hint = hint(into)
 				}
 			}
-		} else if into.valuePackage != "" && !programLocation(into.Location) && userClassName(from.Class) && !functionClass(from.Class) &&
+		} else if into.valuePackage != "" && !programLocation(into.Location) && userClassName(from.Class) && !functionClass(from.Class) && !ex.nodeClass(from.rep) &&
 			programLocation(from.Location) && from.GrowthBytes > namedGrowth[t] {
 			// A library's entries (a scheduler's invocations) that
 			// mostly keep the program's objects (its subscriptions):
@@ -256,7 +256,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			// A Map's keys and its values, object literals: the values
 			// are the entries the program made and reads.
 			into.Class = from.Class
-		} else if functionClass(into.Class) && userClassName(from.Class) && !functionClass(from.Class) &&
+		} else if functionClass(into.Class) && userClassName(from.Class) && !functionClass(from.Class) && !ex.nodeClass(from.rep) &&
 			from.GrowthBytes > namedGrowth[t] {
 			// Listener functions that are mostly an object's (a
 			// piped stream's listeners on the destination, and the

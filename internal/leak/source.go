@@ -287,7 +287,7 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 	if st := findStatement(reactsPattern(path), own, src); st != nil {
 		return st
 	}
-	if st := findStatement(registersPattern(class), own, src); st != nil {
+	if st := findRegistration(class, own, src); st != nil {
 		return st
 	}
 	if st := findStatement(timerPattern(path), own, src); st != nil {
@@ -489,6 +489,32 @@ func registersPattern(class string) *regexp.Regexp {
 		return nil
 	}
 	return regexp.MustCompile(`\.\s*[A-Za-z_$][\w$]*\s*\(\s*(?:[^()]*,\s*)?` + regexp.QuoteMeta(name) + `\s*[,)]`)
+}
+
+// removalCallRe matches the start of a call that takes something out
+// (.off(, .removeListener(, .unsubscribe().
+var removalCallRe = lazyRE(`^\.\s*(?:` + removalVerbs + `)\s*\(`)
+
+// findRegistration is the first call passing the function named by class
+// as an argument (registersPattern) that is not its removal: a listener
+// taken out before the line that adds it (an early worker.off(..., fn)
+// inside fn) is not where it was added.
+func findRegistration(class string, own []string, src Sources) *Statement {
+	var first *Statement
+	n := 0
+	matchStatements(registersPattern(class), own, src, nil, func(sc string, lines [][]byte, i int, loc []int) {
+		if removalCallRe.Match(lines[i][loc[0]:loc[1]]) {
+			return
+		}
+		n++
+		if first == nil {
+			first = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
+		}
+	})
+	if first != nil {
+		first.Others = n - 1
+	}
+	return first
 }
 
 // findStatement looks for re in the scripts own, then in the other scripts
