@@ -551,7 +551,8 @@ func (x *explainer) internalClass(v uint32) bool {
 	if l == nil {
 		l = x.location(v)
 	}
-	b := l != nil && strings.HasPrefix(l.Script, "node:")
+	// Libraries node bundles (undici under fetch()) are libraries.
+	b := l != nil && strings.HasPrefix(l.Script, "node:") && !strings.HasPrefix(l.Script, "node:internal/deps/")
 	x.internal[name] = b
 	return b
 }

@@ -301,3 +301,18 @@ func TestListenerLeftByTimeout(t *testing.T) {
 		t.Errorf("hint %q, want the giving-up timer and the removal to add there", s.Hint)
 	}
 }
+
+// Jobs kept until their fetch() settles, whose upstream never answers:
+// the headline is never a class node makes for its own state (the TCP
+// handle of each stuck connection): fetch()'s Clients (undici, which node
+// bundles, is a library) or the program's jobs; and the fix gives the
+// request a deadline.
+func TestStuckJobsNotNamedByHandles(t *testing.T) {
+	_, s := seriesTop(t, "stuck-jobs")
+	if s.Class != "{order, stage}" && s.Class != "Client" {
+		t.Errorf("suspect %s %s, want the program's jobs or undici's Clients", s.Pattern, s.Class)
+	}
+	if !strings.Contains(s.Hint, "AbortSignal.timeout") {
+		t.Errorf("hint %q, want a deadline for the request", s.Hint)
+	}
+}

@@ -225,11 +225,16 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 				into.RetainedSize[k] = from.RetainedSize[k]
 			}
 		}
-		if !userClassName(into.Class) && userClassName(from.Class) && !ex.nodeClass(from.rep) {
+		ownLiteral := strings.HasPrefix(into.Class, "{") && into.Holder != nil && into.Holder.Package == ""
+		if !userClassName(into.Class) && userClassName(from.Class) && !ex.nodeClass(from.rep) &&
+			(!ownLiteral || ex.classTier(from.rep) == tierProgram) {
 			// Name the program's object the leak holds, and the
 			// program's code that keeps it when the holder's own part
 			// has none (a library's list nodes, an effect's callback
-			// below them).
+			// below them). Object literals in the program's own
+			// collection are the program's already: only a class of
+			// the program's renames them (not the library connection
+			// its jobs wait on).
 			into.Class = from.Class
 			if guessedCode(into.Location) && programLocation(from.Location) && from.Location.Role != RoleScope {
 				into.Location = from.Location
