@@ -695,9 +695,24 @@ func evaluate(gr *group, aggs []agg) (s Suspect, ok, step bool) {
 	if tiny(s.Count, s.GrowthBytes) {
 		return s, false, false
 	}
+	if n >= 3 && churn(s.Count, s.NewObjects) {
+		return s, false, false
+	}
 	s.rep = gr.rep
 	s.shape = gr.shape
 	return s, true, false
+}
+
+// churn: most of the first snapshot's objects of a group are gone by the
+// last (those alive then are mostly newer than the first), and the group
+// grew by under a quarter of what the first held: a population that turns
+// over (connections and waits under a load that rises a little), not one
+// that accumulates. A leak keeps what it had: its first snapshot's
+// objects are all still there.
+func churn(counts []int64, newer int) bool {
+	first, last := counts[0], counts[len(counts)-1]
+	kept := last - int64(newer) // alive in the last, from before the first
+	return 2*kept < first && 4*(last-first) < first
 }
 
 // heldLikeSuspect: the growing collection m, once explained, has the
