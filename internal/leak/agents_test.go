@@ -52,3 +52,14 @@ func TestUnreadResponse(t *testing.T) {
 		})
 	}
 }
+
+// The maxSockets an Agent kept under a name was made with.
+func TestAgentMaxSockets(t *testing.T) {
+	src := textSources{"/srv/load.js": "const other = new http.Agent({ maxSockets: 8 });\nconst agent = new http.Agent({ keepAlive: true, maxSockets: 256 });\n"}
+	if st, n := agentMaxSockets("agent", []string{"/srv/load.js"}, src); st == nil || n != 256 || st.Line != 2 {
+		t.Errorf("agent: %+v %d", st, n)
+	}
+	if st, _ := agentMaxSockets("pool", []string{"/srv/load.js"}, src); st != nil {
+		t.Errorf("no Agent is kept as pool: %+v", st)
+	}
+}

@@ -8,6 +8,7 @@ package leak
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -73,7 +74,7 @@ const undoAdvice = "check what it fails to undo (removeListener with the very fu
 // fails to undo is (a listener removed with a new .bind(), which is
 // another function; a collection it does not delete from).
 func calledDisposer(hint string, own []string, src Sources) string {
-	return calledDisposerBut(hint, own, src, nil, nil)
+	return calledDisposerBut(hint, own, src, nil, nil, nil)
 }
 
 // disposerClauseRe is the disposal advice in a hint, told or rewritten by
@@ -84,7 +85,12 @@ var disposerClauseRe = lazyRE(`; \S+ has an? [\w$]+\(\) method[:, ].*$`)
 // added, the statement that adds them, or in the listener at loc: a
 // listener that calls the method (addEventListener('abort', () =>
 // ctx.cancel())) runs only when its event fires, which is the point.
-func calledDisposerBut(hint string, own []string, src Sources, added *Statement, loc *Location) string {
+//
+// made, when not nil, is where the leaked objects are made: when that
+// line keeps them in a name (const digest = cron.schedule(…)) and the
+// program disposes of others but only stops those (entry.digest.stop()),
+// that call is the fix.
+func calledDisposerBut(hint string, own []string, src Sources, added *Statement, loc, made *Location) string {
 	m := disposerHintRe.FindStringSubmatch(hint)
 	if m == nil || src == nil {
 		return hint
@@ -119,6 +125,9 @@ func calledDisposerBut(hint string, own []string, src Sources, added *Statement,
 	st := findStatementWhere(regexp.MustCompile(`\.\s*`+regexp.QuoteMeta(m[2])+`\s*\(`), own, src, keep)
 	if st == nil {
 		return hint
+	}
+	if h := endedNotDisposed(made, m[2], own, src); h != "" {
+		return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method and the program calls it, "+h, 1)
 	}
 	if call := regexp.MustCompile(`[\w$.]+\s*\.\s*` + regexp.QuoteMeta(m[2]) + `\s*\([^()]*\)`).FindString(st.Text); call != "" {
 		// Called in one method only, and another ends objects without
@@ -166,4 +175,43 @@ func releasesNothing(method string, own []string, src Sources) bool {
 		}
 	}
 	return true
+}
+
+// endingVerbs are calls that ends an object's work without disposing of it.
+var endingVerbs = `(?:stop|pause|end|close|cancel|clear|unref|abort)`
+
+// endedNotDisposed: the leaked objects made at made are kept in a name
+// (const digest = …, digest: …) that the program ends with another method
+// (entry.digest.stop()) and never disposes of with method: that line,
+// and what to call there. "" otherwise.
+func endedNotDisposed(made *Location, method string, own []string, src Sources) string {
+	if made == nil || made.Line < 1 || !programLocation(made) {
+		return ""
+	}
+	lines, ok := locationLines(made, src)
+	if !ok || made.Line > len(lines) {
+		return ""
+	}
+	k := keptRe.FindSubmatch(lines[made.Line-1])
+	if k == nil {
+		return ""
+	}
+	name := string(k[1])
+	name = name[strings.LastIndexByte(name, '.')+1:]
+	disposed := regexp.MustCompile(`(?:^|[^\w$])` + regexp.QuoteMeta(name) + `\s*\.\s*` + regexp.QuoteMeta(method) + `\s*\(`)
+	if findStatement(disposed, programScripts(own, src), src) != nil {
+		return ""
+	}
+	ended := regexp.MustCompile(`(?:^|[^\w$])((?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(name) + `)\s*\.\s*(` + endingVerbs + `)\s*\(\s*\)`)
+	st := findStatement(ended, programScripts(own, src), src)
+	if st == nil {
+		return ""
+	}
+	e := ended.FindStringSubmatch(st.Text)
+	if e == nil {
+		return ""
+	}
+	recv := strings.Join(strings.Fields(e[1]), "")
+	return fmt.Sprintf("but not on those made at %s:%d (%s): %s:%d only calls %s.%s(), which leaves them held; call %s.%s() there instead (it ends them too)",
+		filepath.Base(made.Script), made.Line, name, filepath.Base(st.Script), st.Line, recv, e[2], recv, method)
 }

@@ -316,3 +316,36 @@ func TestStuckJobsNotNamedByHandles(t *testing.T) {
 		t.Errorf("hint %q, want a deadline for the request", s.Hint)
 	}
 }
+
+// A callback subscribed to a diagnostics_channel per batch, unsubscribed
+// on success only: the fix names the way out (a throw) that leaves without the
+// unsubscribe, not the generic "unregister callbacks".
+func TestSubscriptionSkippedOnError(t *testing.T) {
+	_, s := seriesTop(t, "channel-subscribe")
+	if s.Class != "onQuery()" {
+		t.Errorf("suspect %s %s, want onQuery()", s.Pattern, s.Class)
+	}
+	for _, want := range []string{"registers onQuery with queries.subscribe()", "takes it out (queries.unsubscribe(onQuery))", "without queries.unsubscribe(onQuery)", "finally"} {
+		if !strings.Contains(s.Hint, want) {
+			t.Errorf("hint %q lacks %q", s.Hint, want)
+		}
+	}
+}
+
+// A { once: true } listener on a long-lived AbortSignal in a wait that a
+// timer ends first: the code and added-at are that listener's (not the
+// look-alike that a finally removes), and the fix names the timer.
+func TestOnceListenerOutrunByTimer(t *testing.T) {
+	_, s := seriesTop(t, "once-outrun")
+	if s.Pattern != PatternEventListener || s.Holder == nil || s.Holder.Event != "abort" {
+		t.Errorf("suspect %s %s holder %+v, want event-listener on 'abort'", s.Pattern, s.Class, s.Holder)
+	}
+	if s.AddedAt == nil || s.AddedAt.Line != 27 {
+		t.Errorf("added at %+v, want once-outrun.js:27", s.AddedAt)
+	}
+	for _, want := range []string{"once takes it out only if 'abort' fires", "setTimeout(resolve, 1)", "removeEventListener('abort', onDone) in that timer's callback"} {
+		if !strings.Contains(s.Hint, want) {
+			t.Errorf("hint %q lacks %q", s.Hint, want)
+		}
+	}
+}

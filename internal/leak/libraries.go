@@ -67,8 +67,29 @@ func moduleHint(s *Suspect, per string) string {
 	if s.single {
 		grows = "holds " + entriesText(s)
 	}
-	return fmt.Sprintf("the %s %s, a module variable of %s (its own cache), %s%s: the library keeps an entry per distinct key, so something the program passes it differs from call to call (an id, a timestamp, a per-request object); see what the key is made of where it adds, pass it values from a small, fixed set, or use the library's option that bounds it (or a release that does)", h.Kind, h.Name, h.Package, grows, per)
+	return fmt.Sprintf("the %s %s, a module variable of %s (its own cache), %s%s: "+moduleCacheAdvice, h.Kind, h.Name, h.Package, grows, per)
 }
+
+// moduleCacheAdvice ends moduleHint: the key is what to look at.
+const moduleCacheAdvice = "the library keeps an entry per distinct key, so something the program passes it differs from call to call (an id, a timestamp, a per-request object); see what the key is made of where it adds, pass it values from a small, fixed set, or use the library's option that bounds it (or a release that does)"
+
+// registryAdvice replaces moduleCacheAdvice when the library keys each
+// entry by its own id: a registry of the objects it made.
+const registryAdvice = "the library keeps every object it makes there, by its own id, until that object is released (destroyed, closed, removed): release each one the program is done with"
+
+// registryAdd: added is keyed by a field of the value it adds:
+// tasks.set(task.id, task).
+func registryAdd(added *Statement) bool {
+	if added == nil {
+		return false
+	}
+	m := registryAddRe.FindStringSubmatch(added.Text)
+	return m != nil && m[1] == m[2]
+}
+
+// registryAddRe is an add keyed by a field of a value: the key's object
+// (group 1) and the value (2).
+var registryAddRe = lazyRE(`\.\s*set\s*\(\s*([A-Za-z_$][\w$]*)\s*\.\s*[A-Za-z_$][\w$]*\s*,\s*([A-Za-z_$][\w$]*)\s*\)`)
 
 // keyStatement is the statement that makes the key an adding statement
 // uses (statementCache.set(key, stmt) after const key = ctx.requestId +

@@ -84,6 +84,25 @@ func agentHint(s *Suspect, per string) string {
 	return fmt.Sprintf("%s %s idle keep-alive sockets for %s%s: an Agent keeps up to maxFreeSockets (256 by default) per origin and closes them after its timeout; if they pass that, lower maxFreeSockets or set the Agent's timeout", who, has, origin, per)
 }
 
+// agentMaxSockets is the program's statement that makes the http Agent
+// kept as name with a numeric maxSockets (on one line), and that number;
+// nil when there is none.
+func agentMaxSockets(name string, scripts []string, src Sources) (*Statement, int) {
+	if !identRe.MatchString(name) {
+		return nil, 0
+	}
+	re := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\s*[:=]\s*new\s+(?:[\w$]+\.)?Agent\s*\(\s*\{[^}]*\bmaxSockets\s*:\s*(\d+)`)
+	st := findStatement(re, scripts, src)
+	if st == nil {
+		return nil, 0
+	}
+	m := re.FindStringSubmatch(st.Text)
+	if m == nil {
+		return nil, 0
+	}
+	return st, atoiBound(m[1])
+}
+
 // responseCallbackRe is the head of a callback given an http response: the
 // function passed to http.get() or request(), or to a request's
 // 'response' event, by its parameter's name (group 1, 2 or 3).

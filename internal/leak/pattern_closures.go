@@ -22,8 +22,11 @@ func closureHint(s *Suspect, per string) string {
 			return t
 		}
 	}
-	return fmt.Sprintf("closures of the same function accumulate%s: unregister callbacks when they are no longer needed, and avoid capturing large objects in long-lived closures", per)
+	return fmt.Sprintf(closuresText+"%s: unregister callbacks when they are no longer needed, and avoid capturing large objects in long-lived closures", per)
 }
+
+// closuresText begins the generic fix of closures that accumulate.
+const closuresText = "closures of the same function accumulate"
 
 // functionCacheHint is the fix for closures of one function kept as the
 // values of a keyed collection (slot names it): a cache of compiled code

@@ -145,14 +145,32 @@ func inlineRemoval(added *Statement, own []string, src Sources) string {
 	// in the constructor, this.store in a method).
 	last := recv[strings.LastIndexByte(recv, '.')+1:]
 	re := regexp.MustCompile(`(?:^|[^\w$])(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(last) + `\s*\.\s*(?:off|removeListener|removeEventListener)\s*\(\s*` + quotedRe(event) + `\s*,\s*[^)]`)
-	st := findStatement(re, programScripts(append([]string{added.Script}, own...), src), src)
+	scripts := programScripts(append([]string{added.Script}, own...), src)
+	st := findStatement(re, scripts, src)
 	if st == nil {
 		return ""
+	}
+	if rm := removedNameRe.FindStringSubmatch(st.Text); rm != nil && bound == "" {
+		// A function the program adds elsewhere, by name, for the same
+		// event (the constructor's onAbort): that removal is its own
+		// pair's, not a failed try at this one.
+		name := rm[1][strings.LastIndexByte(rm[1], '.')+1:]
+		if findStatement(regexp.MustCompile(`(?:^|[^\w$])(?:[\w$]+\s*\.\s*)*`+regexp.QuoteMeta(last)+`\s*\.\s*(?:on|once|addListener|prependListener|addEventListener)\s*\(\s*`+quotedRe(event)+`\s*,\s*(?:this\s*\.\s*)?`+regexp.QuoteMeta(name)+`\s*[,)]`), scripts, src) != nil {
+			return ""
+		}
+	}
+	on, off := "on", "off"
+	if strings.Contains(added.Text, "addEventListener") {
+		on, off = "addEventListener", "removeEventListener"
 	}
 	if bound != "" {
 		return fmt.Sprintf("%s:%d (%s) removes a function that was never added: the listener added at %s:%d is %s.bind(…), a new function that bind() makes at each call, not %s; keep the bound one in a field (this.onChange = %s.bind(this)), pass it to %s.on(), and pass that same one to the removal",
 			filepath.Base(st.Script), st.Line, strings.TrimSuffix(st.Text, ";"), filepath.Base(added.Script), added.Line, bound, bound, bound, last)
 	}
-	return fmt.Sprintf("%s:%d (%s) removes a function that was never added: the listener added at %s:%d is made in that call, so no reference to it exists and nothing removes it; keep it in a variable (or a field), pass it to %s.on(), and pass that same one to %s.off()",
-		filepath.Base(st.Script), st.Line, strings.TrimSuffix(st.Text, ";"), filepath.Base(added.Script), added.Line, recv, recv)
+	return fmt.Sprintf("%s:%d (%s) removes a function that was never added: the listener added at %s:%d is made in that call, so no reference to it exists and nothing removes it; keep it in a variable (or a field), pass it to %s.%s(), and pass that same one to %s.%s()",
+		filepath.Base(st.Script), st.Line, strings.TrimSuffix(st.Text, ";"), filepath.Base(added.Script), added.Line, recv, on, recv, off)
 }
+
+// removedNameRe is the function a removal passes by name, last:
+// off('abort', onAbort) → onAbort.
+var removedNameRe = lazyRE(`,\s*((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\)`)

@@ -484,3 +484,92 @@ func handleRelease(added *Statement, src Sources) *Statement {
 		return scriptKey(sc) == scriptKey(added.Script) && line != kept
 	})
 }
+
+// subscribeRe is a call that subscribes to a library's stream or hub.
+var subscribeRe = lazyRE(`\.\s*subscribe\s*\(`)
+
+// timerSkipsRelease is the fix for a library's subscriptions that the
+// program keeps (const sub = x.pipe(…).subscribe(…)) and releases
+// (sub.unsubscribe()) on one way its work ends only, when a timer in the
+// same function ends it another way without the release (a long poll
+// answered on its timeout): the subscribing statement, and the fix. at is
+// a line of the program inside that function (a callback there). nil, ""
+// when that is not the case.
+func timerSkipsRelease(at *Location, src Sources) (*Statement, string) {
+	if at == nil || at.Line < 2 || !programLocation(at) {
+		return nil, ""
+	}
+	lines, ok := locationLines(at, src)
+	if !ok || at.Line > len(lines) {
+		return nil, ""
+	}
+	outer := functionAbove(at.Script, lines, at.Line-1)
+	if head := blockHeadAbove(lines, at.Line); head > 0 && (outer == nil || head > outer.Line) {
+		// A callback's body (a route handler passed to app.get()).
+		outer = &Location{Script: at.Script, Line: head}
+	}
+	if outer == nil {
+		return nil, ""
+	}
+	end := bodyEnd(lines, outer.Line)
+	var sub *Statement
+	for k := outer.Line; k < end && k < len(lines); k++ {
+		if loc := subscribeRe.FindIndex(lines[k]); loc != nil {
+			sub = &Statement{Script: at.Script, Line: k + 1, Column: loc[0] + 2, Text: clipLine(lines[k])}
+			break
+		}
+	}
+	if sub == nil {
+		return nil, ""
+	}
+	rm := handleRelease(sub, src)
+	if rm == nil || rm.Line < outer.Line || rm.Line > end {
+		return nil, ""
+	}
+	release := callPrefix(rm.Text)
+	for k := outer.Line; k < end && k < len(lines); k++ {
+		if !timerCallRe.Match(lines[k]) || k+1 == rm.Line {
+			continue
+		}
+		body := bodyEnd(lines, k+1)
+		found := false
+		for j := k; j < body && j < len(lines); j++ {
+			found = found || strings.Contains(string(lines[j]), release)
+		}
+		if found {
+			continue
+		}
+		where := ""
+		if recv, event, ok := closingHandler(rm, src); ok {
+			where = fmt.Sprintf(", in %s's '%s' listener", recv, event)
+		}
+		return sub, fmt.Sprintf("%s:%d subscribes and %s:%d releases it (%s)%s, but the timer that ends the wait (%s:%d: %s) does not, so every wait that ends on its timeout leaves its subscription: call %s) in that timer's callback too",
+			filepath.Base(sub.Script), sub.Line, filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(strings.TrimSpace(rm.Text), ";"), where, filepath.Base(at.Script), k+1, strings.TrimSuffix(strings.TrimSpace(string(lines[k])), ";"), release)
+	}
+	return nil, ""
+}
+
+// functionBlockRe is a line that opens a function's body: an arrow's or
+// a function expression's, passed as an argument or assigned.
+var functionBlockRe = lazyRE(`(?:=>|\bfunction\b[^{]*)\s*\{\s*$`)
+
+// blockHeadAbove is the 1-based line of the nearest function body that
+// holds line (indented less, opening with => { or function … {), 0 when
+// none is found within 200 lines.
+func blockHeadAbove(lines [][]byte, line int) int {
+	if line < 1 || line > len(lines) {
+		return 0
+	}
+	indent := indentOf(lines[line-1])
+	for k := line - 2; k >= 0 && k >= line-200; k-- {
+		l := lines[k]
+		if len(bytes.TrimSpace(l)) == 0 || indentOf(l) >= indent {
+			continue
+		}
+		if functionBlockRe.Match(l) {
+			return k + 1
+		}
+		indent = indentOf(l)
+	}
+	return 0
+}

@@ -34,6 +34,7 @@ func (l *lazyRegexp) get() *regexp.Regexp {
 func (l *lazyRegexp) MatchString(s string) bool            { return l.get().MatchString(s) }
 func (l *lazyRegexp) Match(b []byte) bool                  { return l.get().Match(b) }
 func (l *lazyRegexp) FindStringSubmatch(s string) []string { return l.get().FindStringSubmatch(s) }
+func (l *lazyRegexp) FindString(s string) string           { return l.get().FindString(s) }
 func (l *lazyRegexp) FindSubmatch(b []byte) [][]byte       { return l.get().FindSubmatch(b) }
 func (l *lazyRegexp) FindIndex(b []byte) []int             { return l.get().FindIndex(b) }
 func (l *lazyRegexp) FindSubmatchIndex(b []byte) []int     { return l.get().FindSubmatchIndex(b) }

@@ -292,3 +292,36 @@ func TestListenerFix(t *testing.T) {
 		t.Errorf("one snapshot: %q", got)
 	}
 }
+
+// A long poll's subscription, released when the request is aborted, not
+// when the timer that answers it on timeout fires: the subscribing call
+// and that timer.
+func TestTimerSkipsRelease(t *testing.T) {
+	src := textSources{"/srv/alerts.js": "module.exports = (app, feed) => {\n" +
+		"  app.get('/wait', (request, reply) => {\n" +
+		"    const timer = setTimeout(() => {\n" +
+		"      reply.code(204).send();\n" +
+		"    }, 25000);\n" +
+		"    const sub = feed.quote$(request.query.symbol)\n" +
+		"      .pipe(take(1))\n" +
+		"      .subscribe((q) => {\n" +
+		"        clearTimeout(timer);\n" +
+		"        reply.send(q);\n" +
+		"      });\n" +
+		"    request.raw.on('aborted', () => {\n" +
+		"      clearTimeout(timer);\n" +
+		"      sub.unsubscribe();\n" +
+		"    });\n" +
+		"    return reply;\n" +
+		"  });\n" +
+		"};\n"}
+	sub, h := timerSkipsRelease(&Location{Script: "/srv/alerts.js", Line: 3, Column: 30}, src)
+	if sub == nil || sub.Line != 8 {
+		t.Fatalf("subscribing call %+v", sub)
+	}
+	for _, want := range []string{"alerts.js:14 releases it (sub.unsubscribe()), in request.raw's 'aborted' listener", "the timer that ends the wait (alerts.js:3", "call sub.unsubscribe() in that timer's callback"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("%q lacks %q", h, want)
+		}
+	}
+}

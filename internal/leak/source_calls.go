@@ -39,7 +39,18 @@ func programCall(h *Holder, lib *Statement, own []string, src Sources) *Statemen
 		quoted[i] = regexp.QuoteMeta(m) // $ is a name's letter
 	}
 	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*(?:` + strings.Join(quoted, "|") + `)\s*\(`)
-	best := deepestCall(call, nil, programScripts(own, src), src)
+	var best *Statement
+	if prefix := keysPrefix(h.Keys); prefix != "" {
+		// Of the calls that add, one whose key starts as the keys seen
+		// do ("export:" + id, not "audit:" + tenant).
+		best = deepestCallWhere(call, nil, programScripts(own, src), src, func(lines [][]byte, i int, loc []int) bool {
+			p, ok := argPrefix(lines, i, loc[1])
+			return !ok || strings.HasPrefix(p, prefix) || strings.HasPrefix(prefix, p)
+		})
+	}
+	if best == nil {
+		best = deepestCall(call, nil, programScripts(own, src), src)
+	}
 	if best != nil {
 		best.Library = adds
 	}
@@ -54,10 +65,15 @@ func programCall(h *Holder, lib *Statement, own []string, src Sources) *Statemen
 // fixed templates in nested loops is setup; its render method runs per
 // request).
 func deepestCall(call, skip *regexp.Regexp, scripts []string, src Sources) *Statement {
+	return deepestCallWhere(call, skip, scripts, src, nil)
+}
+
+// deepestCallWhere is deepestCall of the lines keep accepts (nil: all).
+func deepestCallWhere(call, skip *regexp.Regexp, scripts []string, src Sources, keep func(lines [][]byte, i int, loc []int) bool) *Statement {
 	var best *Statement
 	bestDepth, n := -1, 0
 	matchLines(call, scripts, src, func(sc string, lines [][]byte, i int, loc []int) {
-		if skip != nil && skip.Match(lines[i]) || !insideFunction(lines, i) {
+		if skip != nil && skip.Match(lines[i]) || !insideFunction(lines, i) || keep != nil && !keep(lines, i, loc) {
 			return
 		}
 		n++
@@ -184,4 +200,73 @@ func wrapperCall(h *Holder, own []string, src Sources) *Statement {
 
 func isIdentByte(c byte) bool {
 	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// keySeparators end a key's namespace ("export:", "job/").
+const keySeparators = ":/|.#@-_"
+
+// keysPrefix is the namespace the keys share ("export:" of
+// "export:5056…", "export:1edf…"): their common start up to its last
+// separator; "" when fewer than two keys share one.
+func keysPrefix(keys []string) string {
+	if len(keys) < 2 {
+		return ""
+	}
+	p := keys[0]
+	for _, k := range keys[1:] {
+		n := 0
+		for n < len(p) && n < len(k) && p[n] == k[n] {
+			n++
+		}
+		p = p[:n]
+	}
+	i := strings.LastIndexAny(p, keySeparators)
+	if i < 1 {
+		return ""
+	}
+	return p[:i+1]
+}
+
+// keyAssignRe matches "const NAME = " before a template or string
+// literal: NAME (group 1), the literal's start (2).
+var keyAssignRe = lazyRE("(?:const|let|var)\\s+([A-Za-z_$][\\w$]*)\\s*=\\s*([`'\"][^`'\"$]*)")
+
+// argPrefix is the literal start of the first argument of the call whose
+// "(" ends at col on line i: a template or string literal written there,
+// or the one assigned to the variable passed, up to 30 lines above. ok is
+// false when it cannot be told.
+func argPrefix(lines [][]byte, i, col int) (string, bool) {
+	rest := strings.TrimLeft(string(lines[i][col:]), " \t")
+	if rest == "" {
+		return "", false
+	}
+	if q := rest[0]; q == '`' || q == '\'' || q == '"' {
+		return literalStart(rest), true
+	}
+	name := argIdentRe.FindString(rest)
+	if name == "" || !strings.HasPrefix(rest, name) {
+		return "", false
+	}
+	for j := i; j >= 0 && j >= i-30; j-- {
+		for _, m := range keyAssignRe.FindAllStringSubmatch(string(lines[j]), -1) {
+			if m[1] == name {
+				return literalStart(m[2]), true
+			}
+		}
+	}
+	return "", false
+}
+
+// literalStart is the text of a literal (with its opening quote) up to
+// its end or its first ${.
+func literalStart(lit string) string {
+	q := lit[0]
+	s := lit[1:]
+	if k := strings.IndexByte(s, q); k >= 0 {
+		s = s[:k]
+	}
+	if k := strings.Index(s, "${"); k >= 0 {
+		s = s[:k]
+	}
+	return s
 }

@@ -110,11 +110,17 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint += fmt.Sprintf("; it is made once, for the whole process, at %s:%d (%s): make it where each request begins instead", filepath.Base(st.Script), st.Line, st.Text)
 		}
 	}
-	table, _, _, agent := agentTable(f.path, f.holder)
+	table, _, agentName, agent := agentTable(f.path, f.holder)
 	if agent || f.holder != nil && (f.holder.Package == "undici" || undiciTable(f.holder)) {
 		// Connections belong to their pool or Agent: the program does
 		// not destroy them one by one.
 		*f.hint = disposerHintRe.ReplaceAllString(*f.hint, "")
+	}
+	if agent && table == "sockets" && src != nil && f.holder != nil {
+		if st, n := agentMaxSockets(agentName, f.allScripts(src), src); st != nil && f.holder.Entries >= n {
+			// At the cap the program gave it: busy, not growing.
+			*f.hint = fmt.Sprintf("the Agent is at the maxSockets it was given (%d, %s:%d: %s): every socket it may open for the origin is busy and further requests wait in its queue; that is its bound, not growth, unless its responses are not read to their end", n, filepath.Base(st.Script), st.Line, strings.TrimSuffix(st.Text, ";")) + "; " + *f.hint
+		}
 	}
 	if agent && table != "freeSockets" && src != nil {
 		// An Agent's sockets stay in use while their responses are not
@@ -177,7 +183,22 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		}
 		if src != nil {
 			// (Its call may be anywhere: a framework's hook in app.js.)
-			*f.hint = calledDisposerBut(*f.hint, f.allScripts(src), src, *f.added, listener)
+			var made *Location // where the objects are made, for what ends them
+			if f.pattern != PatternEventListener {
+				made = *f.loc
+			}
+			*f.hint = calledDisposerBut(*f.hint, f.allScripts(src), src, *f.added, listener, made)
+		}
+		if h := f.holder; src != nil && *f.added == nil && h != nil && h.Package != "" && f.pattern == PatternCollection {
+			// A library's subscriptions released on one way the work
+			// ends, not on a timer's: that timer is the fix, and the
+			// subscribing call is where they are added.
+			if sub, t := timerSkipsRelease(*f.loc, src); sub != nil {
+				*f.added, added = sub, sub
+				f.setLoc(sub, src)
+				*f.hint = disposerClauseRe.ReplaceAllString(*f.hint, "")
+				*f.hint = afterSubject(*f.hint, t)
+			}
 		}
 	}
 	if f.pattern == PatternEventListener && f.listenerPackage != "" && added == nil {
@@ -227,6 +248,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// The callbacks a library keeps were added as listeners.
 		*f.relabel = PatternEventListener
 	}
+	if h := f.holder; h != nil && h.moduleScript != "" && registryAdd(added) {
+		// Keyed by each entry's own id (tasks.set(task.id, task)): a
+		// registry of what the library made, not a cache of what the
+		// program passes; its entries leave when released.
+		*f.hint = strings.Replace(strings.Replace(*f.hint, moduleCacheAdvice, registryAdvice, 1), " (its own cache)", " (a registry)", 1)
+	}
 	// Its key is what makes a library's module cache grow, or a
 	// collection whose keys say they are unique (keys.go, keys_urls.go,
 	// keys_labels.go).
@@ -252,6 +279,17 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		*f.hint = clear
 	case clear != "":
 		*f.hint = clear + "; " + *f.hint
+	}
+	if f.pattern == PatternClosure {
+		// Callbacks the program subscribes and unsubscribes by name:
+		// the way out that skips the unsubscribe, or that none does.
+		if t := subscriptionFix(added, f.scripts, src, removal); t != "" {
+			if strings.HasPrefix(*f.hint, closuresText) {
+				*f.hint = t
+			} else {
+				*f.hint = t + "; " + *f.hint
+			}
+		}
 	}
 	switch {
 	case f.pattern == PatternCollection, f.pattern == PatternEventListener, f.pattern == PatternTimer:
@@ -385,8 +423,15 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 				rh += "; " + d
 			}
 		}
-		if u := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
-			rh = u
+		if u, method := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
+			// The library's way out, never called, is the fix; a
+			// disposal method of what its entries keep would not take
+			// them out.
+			rh, bound = u, ""
+			if c := undoCall(added, method); c != "" {
+				rh += fmt.Sprintf(" (%s, in a finally of the function that adds one at %s:%d)", c, filepath.Base(added.Script), added.Line)
+			}
+			*f.hint = disposerHintRe.ReplaceAllString(*f.hint, "")
 		} else if e, call := cleanupExit(added, st, f.scripts, src); e != nil {
 			// The way out that skips it is where to add it; bounding
 			// would only drop live work (an in-flight request, a job

@@ -142,6 +142,15 @@ func listenerFix(st *Statement, event string, own []string, src Sources, series 
 		alt = ", or add one listener at startup that works through a Set of what is pending"
 	}
 	if freshListenerRe.MatchString(listener) {
+		if t, once := onceOutrun(st, src); t != nil && (verb == "once" || once) {
+			// Once takes it out only if the event comes; the wait
+			// ends first another way (a timer), leaving it.
+			if event == "abort" {
+				alt = ", or wait with setTimeout(ms, undefined, { signal }) of node:timers/promises, which takes its listener out either way"
+			}
+			return fmt.Sprintf("%s adds a listener made in the call, which nothing can remove later: once takes it out only if '%s' fires, and the wait usually ends first at the timer (%s:%d: %s), which leaves it; keep it (const onDone = …) and call %s.%s('%s', onDone) in that timer's callback%s",
+				at, event, filepath.Base(t.Script), t.Line, strings.TrimSuffix(t.Text, ";"), recv, off, event, alt)
+		}
 		return fmt.Sprintf("%s adds a listener made in the call, which nothing can remove later: keep it (const onDone = …) and call %s.%s('%s', onDone) %s%s",
 			at, recv, off, event, when, alt)
 	}
@@ -204,6 +213,41 @@ func listenerFix(st *Statement, event string, own []string, src Sources, series 
 // name at st, whose callback does not remove it, when the removal rm is in
 // the listener itself (it takes itself out when its answer comes): the
 // timeout that gives up waiting leaves it. nil otherwise.
+// onceOptionRe is an add's { once: true } option.
+var onceOptionRe = lazyRE(`\bonce\s*:\s*true\b`)
+
+// timerCallRe is a setTimeout call.
+var timerCallRe = lazyRE(`\bsetTimeout\s*\(`)
+
+// onceOutrun is the setTimeout, in the function that adds st (a wait
+// wrapped in a promise), that ends the wait without the listener: the
+// first one within a few lines before or after st (nil when none); and
+// whether the add passes { once: true }, on its own lines.
+func onceOutrun(st *Statement, src Sources) (*Statement, bool) {
+	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !ok || st.Line > len(lines) {
+		return nil, false
+	}
+	outer := functionAbove(st.Script, lines, st.Line)
+	if outer == nil {
+		return nil, false
+	}
+	once := false
+	if callEnd := bodyEnd(lines, st.Line); callEnd <= len(lines) {
+		// The add's options follow its listener's body: }, { once: true });
+		for k := st.Line - 1; k < callEnd+1 && k < len(lines); k++ {
+			once = once || onceOptionRe.Match(lines[k])
+		}
+	}
+	end := bodyEnd(lines, outer.Line)
+	for k := max(outer.Line, st.Line-6); k < end && k < len(lines) && k < st.Line+6; k++ {
+		if k != st.Line-1 && timerCallRe.Match(lines[k]) {
+			return &Statement{Script: st.Script, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}, once
+		}
+	}
+	return nil, once
+}
+
 func givesUpWithout(st, rm *Statement, name string, src Sources) *Statement {
 	if rm.Script != st.Script {
 		return nil

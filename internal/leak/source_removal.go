@@ -288,29 +288,101 @@ func sharesArg(list []byte, args map[string]bool) bool {
 // uncalledRemoval is the fix when the removal st is a library's (in its
 // script), in a method (db.removeCollection) that the program, which keeps
 // the library's object as h.OwnerName, never calls: "" otherwise.
-func uncalledRemoval(h *Holder, st *Statement, own []string, src Sources) string {
+func uncalledRemoval(h *Holder, st *Statement, own []string, src Sources) (hint, method string) {
 	if h == nil || st == nil || programLocation(&Location{Script: st.Script}) || !identRe.MatchString(h.OwnerName) {
-		return ""
+		return "", ""
 	}
 	// The owner's own method, on its own field (this.collections.splice):
 	// not an entry taking itself out of its parent's (a child logger's
 	// close(): this._parent._children.delete(this)).
 	name, ok := fieldName(h)
 	if !ok || !regexp.MustCompile(`(?:^|[^\w$.])this\s*\.\s*`+regexp.QuoteMeta(name)+`\s*[.\[]`).MatchString(st.Text) {
-		return ""
+		return "", ""
 	}
 	fn := enclosingFunction(st, src)
-	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" || strings.HasPrefix(fn.Function, "_") {
-		// (A private method is the library's to call: the program ends
-		// entries through another one, span.end() for tracer._finish().)
-		return ""
+	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
+		return "", ""
+	}
+	private := ""
+	if strings.HasPrefix(fn.Function, "_") {
+		// A private method is the library's to call: the program ends
+		// entries through a public one that reaches it (winston's
+		// close(id) → _removeLogger → _delete).
+		private = fn.Function
+		if fn = publicCaller(fn, src); fn == nil {
+			return "", ""
+		}
 	}
 	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
 	if findStatement(call, programScripts(own, src), src) != nil {
-		return ""
+		return "", ""
+	}
+	if private != "" {
+		return fmt.Sprintf("the library takes entries out through its %s() (%s:%d), which reaches %s() (%s:%d: %s), and nothing in the program calls %s.%s(): call it when what each entry is for is done",
+			fn.Function, filepath.Base(fn.Script), fn.Line, private, st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), h.OwnerName, fn.Function), fn.Function
 	}
 	return fmt.Sprintf("the library takes entries out in its %s() (%s:%d: %s), and nothing in the program calls %s.%s(): call it when what each entry is for is done",
-		fn.Function, st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), h.OwnerName, fn.Function)
+		fn.Function, st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), h.OwnerName, fn.Function), fn.Function
+}
+
+// receiverCallRe is a program's call into a library object with its
+// first argument: winston.loggers.add(loggerId, … → receiver (group 1),
+// argument (2).
+var receiverCallRe = lazyRE(`((?:[A-Za-z_$][\w$]*\s*\.\s*)*[A-Za-z_$][\w$]*)\s*\.\s*[A-Za-z_$][\w$]*\s*\(\s*((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*[,)]`)
+
+// undoCall is method called as the program's statement added calls its
+// library, with the same first argument (the key):
+// winston.loggers.close(loggerId) for winston.loggers.add(loggerId, …).
+// "" when added is not such a call.
+func undoCall(added *Statement, method string) string {
+	if added == nil || method == "" || !programScript(added.Script) {
+		return ""
+	}
+	m := receiverCallRe.FindStringSubmatch(added.Text)
+	if m == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s.%s(%s)", strings.Join(strings.Fields(m[1]), ""), method, strings.Join(strings.Fields(m[2]), ""))
+}
+
+// eventCallbackRe is a call made in a listener registered on the same
+// line (logger.on('close', () => this._delete(id))): not a method's own
+// call.
+var eventCallbackRe = lazyRE(`\.\s*(?:on|once|addListener|addEventListener|prependListener)\s*\(`)
+
+// publicCaller is the one public method (no leading _) of fn's script
+// that reaches private fn through its private callers, at most three
+// steps up; calls made in listeners do not count. nil when there is not
+// exactly one.
+func publicCaller(fn *Location, src Sources) *Location {
+	var found *Location
+	seen := map[string]bool{fn.Function: true}
+	queue := []*Location{fn}
+	for depth := 0; depth < 3 && len(queue) > 0; depth++ {
+		var next []*Location
+		for _, f := range queue {
+			for _, c := range callSites(f, []string{f.Script}, src) {
+				if eventCallbackRe.MatchString(c.Text) {
+					continue
+				}
+				up := enclosingFunction(c, src)
+				if up == nil || !identRe.MatchString(up.Function) || up.Function == "constructor" || seen[up.Function] {
+					continue
+				}
+				seen[up.Function] = true
+				if !strings.HasPrefix(up.Function, "_") {
+					if found != nil {
+						return nil
+					}
+					found = up
+					continue
+				}
+				next = append(next, up)
+			}
+		}
+		queue = next
+	}
+	return found
 }
 
 // closingHandler finds the ending-event listener (res.once('close', …))

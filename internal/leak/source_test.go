@@ -771,10 +771,10 @@ func TestDisposerCalledInListener(t *testing.T) {
 `}
 	added := &Statement{Script: "/s/uploads.js", Line: 3, Text: "ctx.shutdown.addEventListener('abort', onShutdown);"}
 	loc := &Location{Function: "onShutdown", Script: "/s/uploads.js", Line: 2, Column: 22}
-	if got := calledDisposerBut(hint, []string{"/s/uploads.js"}, src, added, loc); got != hint {
+	if got := calledDisposerBut(hint, []string{"/s/uploads.js"}, src, added, loc, nil); got != hint {
 		t.Errorf("the listener's own call counted: %q", got)
 	}
-	if got := calledDisposerBut(hint, []string{"/s/uploads.js"}, src, added, nil); !strings.Contains(got, "the program calls it") {
+	if got := calledDisposerBut(hint, []string{"/s/uploads.js"}, src, added, nil, nil); !strings.Contains(got, "the program calls it") {
 		t.Errorf("without the listener, its call counts: %q", got)
 	}
 }

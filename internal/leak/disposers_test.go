@@ -1,0 +1,39 @@
+package leak
+
+import (
+	"strings"
+	"testing"
+)
+
+// The program disposes of some objects of a class and only stops others
+// (node-cron's tasks: destroy() takes one out of the library's registry,
+// stop() does not): the call that only stops those made at the leak's
+// line is the fix.
+func TestEndedNotDisposed(t *testing.T) {
+	app := "const cron = require('node-cron');\n" +
+		"function start(t) {\n" +
+		"  const digest = cron.schedule('* * *', () => run(t));\n" +
+		"  const welcome = cron.schedule('* * *', () => hi(t));\n" +
+		"  active.set(t.id, { digest, welcome });\n" +
+		"}\n" +
+		"function stop(t) {\n" +
+		"  const e = active.get(t.id);\n" +
+		"  e.digest.stop();\n" +
+		"  e.welcome.destroy();\n" +
+		"}\n"
+	src := textSources{"/srv/app.js": app}
+	own := []string{"/srv/app.js"}
+	made := &Location{Script: "/srv/app.js", Line: 3}
+	h := endedNotDisposed(made, "destroy", own, src)
+	for _, want := range []string{"made at app.js:3 (digest)", "app.js:9 only calls e.digest.stop()", "call e.digest.destroy() there"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("%q lacks %q", h, want)
+		}
+	}
+	if h := endedNotDisposed(&Location{Script: "/srv/app.js", Line: 4}, "destroy", own, src); h != "" {
+		t.Errorf("welcome is destroyed: %q", h)
+	}
+	if !registryAdd(&Statement{Text: "tasks.set(task.id, task);"}) || registryAdd(&Statement{Text: "cache.set(req.url, body);"}) {
+		t.Error("registryAdd: a Map keyed by its values' own ids, and only that")
+	}
+}
