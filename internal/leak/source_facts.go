@@ -119,7 +119,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	if agent && table == "sockets" && src != nil && f.holder != nil {
 		if st, n := agentMaxSockets(agentName, f.allScripts(src), src); st != nil && f.holder.Entries >= n {
 			// At the cap the program gave it: busy, not growing.
-			*f.hint = fmt.Sprintf("the Agent is at the maxSockets it was given (%d, %s:%d: %s): every socket it may open for the origin is busy and further requests wait in its queue; that is its bound, not growth, unless its responses are not read to their end", n, filepath.Base(st.Script), st.Line, strings.TrimSuffix(st.Text, ";")) + "; " + *f.hint
+			*f.hint = fmt.Sprintf("the Agent is at the maxSockets it was given (%d, %s:%d: %s): every socket it may open for the origin is busy and further requests wait in its queue; that is its bound, not growth: a socket goes back to it when its response is read to the end", n, filepath.Base(st.Script), st.Line, strings.TrimSuffix(st.Text, ";"))
 		}
 	}
 	if agent && table != "freeSockets" && src != nil {
