@@ -500,21 +500,9 @@ var removalCallRe = lazyRE(`^\.\s*(?:` + removalVerbs + `)\s*\(`)
 // taken out before the line that adds it (an early worker.off(..., fn)
 // inside fn) is not where it was added.
 func findRegistration(class string, own []string, src Sources) *Statement {
-	var first *Statement
-	n := 0
-	matchStatements(registersPattern(class), own, src, nil, func(sc string, lines [][]byte, i int, loc []int) {
-		if removalCallRe.Match(lines[i][loc[0]:loc[1]]) {
-			return
-		}
-		n++
-		if first == nil {
-			first = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
-		}
+	return firstStatement(registersPattern(class), own, src, nil, func(line []byte, loc []int) bool {
+		return removalCallRe.Match(line[loc[0]:loc[1]])
 	})
-	if first != nil {
-		first.Others = n - 1
-	}
-	return first
 }
 
 // findStatement looks for re in the scripts own, then in the other scripts
@@ -526,9 +514,18 @@ func findStatement(re *regexp.Regexp, own []string, src Sources) *Statement {
 // findStatementWhere is findStatement taking only the lines keep accepts
 // (script, 1-based line); nil keeps all.
 func findStatementWhere(re *regexp.Regexp, own []string, src Sources, keep func(script string, line int) bool) *Statement {
+	return firstStatement(re, own, src, keep, nil)
+}
+
+// firstStatement is findStatementWhere also passing over the matches skip
+// rejects (by the line and the match), which do not count in Others.
+func firstStatement(re *regexp.Regexp, own []string, src Sources, keep func(script string, line int) bool, skip func(line []byte, loc []int) bool) *Statement {
 	var first *Statement
 	n := 0
 	matchStatements(re, own, src, keep, func(sc string, lines [][]byte, i int, loc []int) {
+		if skip != nil && skip(lines[i], loc) {
+			return
+		}
 		n++
 		if first == nil {
 			first = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
