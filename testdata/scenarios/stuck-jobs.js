@@ -6,9 +6,12 @@
 const { spawn } = require('child_process');
 const { series } = require('./lib');
 
+// The upstream ends when its stdin does, so it never outlives this
+// process (killed by a test's timeout, say).
 const upstream = spawn(process.execPath, ['-e',
-  "require('net').createServer(() => {}).listen(0, '127.0.0.1', function () { console.log(this.address().port); });"],
-  { stdio: ['ignore', 'pipe', 'inherit'] });
+  "require('net').createServer(() => {}).listen(0, '127.0.0.1', function () { console.log(this.address().port); });" +
+  "process.stdin.on('end', () => process.exit(0)).resume();"],
+  { stdio: ['pipe', 'pipe', 'inherit'] });
 const inflight = new Map();
 let next = 0;
 
