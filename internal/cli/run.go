@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/leakhound/leakhound/internal/heapsnapshot"
@@ -188,6 +189,12 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	// before then ended "at startup", however the race with our attaching
 	// went (it may finish just after Connect, before the first step).
 	ran := false
+	// firstOK is when the first step got through, and endedAt when the
+	// program was seen ending (unix nanoseconds): a program whose event
+	// loop had emptied still answers a step while node waits for us to
+	// disconnect, so a first step just before the end is no run.
+	var firstOK time.Time
+	var endedAt atomic.Int64
 	var client *http.Client
 	if o.loadURL != "" {
 		info.Workload, info.PerRound, info.Requests = "load", o.requests, &stats
@@ -218,8 +225,8 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 					err = conn.ExecInLoop(ctx, o.step)
 				}
 				first = false
-				if err == nil {
-					ran = true
+				if err == nil && !ran {
+					ran, firstOK = true, time.Now()
 				}
 				if err != nil {
 					var ee *inspector.EvalError
@@ -248,8 +255,10 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 	go func() {
 		select {
 		case <-prog.Ending():
+			endedAt.Store(time.Now().UnixNano())
 			conn.Close()
 		case <-prog.Exited():
+			endedAt.Store(time.Now().UnixNano())
 			conn.Close()
 		case <-conn.Done():
 		}
@@ -267,7 +276,7 @@ func runRun(ctx context.Context, env *Env, args []string) error {
 		select {
 		case <-prog.Exited():
 			when := "during the run"
-			if !ran {
+			if !ran || !firstOK.IsZero() && endedAt.Load() != 0 && time.Unix(0, endedAt.Load()).Sub(firstOK) < startupGrace {
 				when = "at startup"
 			}
 			err = o.programExited(prog, when)
@@ -507,6 +516,12 @@ func (o *runOpts) validate(argv []string) error {
 	}
 	return nil
 }
+
+// startupGrace: a program seen ending this soon after the first step got
+// through had already run out of work (node answers steps while it waits
+// for the debugger to disconnect, and its notice reaches us a little
+// later, more so on a busy machine): it ended at startup.
+const startupGrace = 250 * time.Millisecond
 
 // programExited says how the program ended, when (at startup, during the
 // run). A program that node held for us ("Waiting for the debugger to

@@ -148,9 +148,10 @@ func TestRunProgramFinishes(t *testing.T) {
 		// Defines handle() and keeps nothing alive: it ends at startup.
 		{[]string{"run", "--step", "handle()", "--iterations", "100", "--quiet", "--", livetest.Node(t), "-e", "globalThis.handle = () => 1"},
 			"the program exited before the workload could run (exit status 0): --step needs a program that stays alive (a server, a timer)"},
-		// Alive for a moment, then its last timer fires: it ends during the run.
+		// Alive for a moment (well past run's startup grace, on a busy
+		// machine too), then its last timer fires: it ends during the run.
 		{[]string{"run", "--step", "new Promise(r => setTimeout(r, 20))", "--iterations", "1000", "--quiet", "--",
-			livetest.Node(t), "-e", "globalThis.handle = () => 1; setTimeout(() => {}, 600)"},
+			livetest.Node(t), "-e", "globalThis.handle = () => 1; setTimeout(() => {}, 2000)"},
 			"the program exited during the run (exit status 0): it ran out of work (its event loop emptied) or called process.exit; --step needs a program that stays alive"},
 		{[]string{"run", "--step", "1", "--quiet", "--", livetest.Node(t), "/no/such/script.js"}, "the program exited at startup (exit status 1)"},
 	} {
