@@ -177,7 +177,7 @@ func releasesNothing(method string, own []string, src Sources) bool {
 	return true
 }
 
-// endingVerbs are calls that ends an object's work without disposing of it.
+// endingVerbs are calls that end an object's work without disposing of it.
 var endingVerbs = `(?:stop|pause|end|close|cancel|clear|unref|abort)`
 
 // endedNotDisposed: the leaked objects made at made are kept in a name
@@ -199,11 +199,12 @@ func endedNotDisposed(made *Location, method string, own []string, src Sources) 
 	name := string(k[1])
 	name = name[strings.LastIndexByte(name, '.')+1:]
 	disposed := regexp.MustCompile(`(?:^|[^\w$])` + regexp.QuoteMeta(name) + `\s*\.\s*` + regexp.QuoteMeta(method) + `\s*\(`)
-	if findStatement(disposed, programScripts(own, src), src) != nil {
+	scripts := programScripts(own, src)
+	if findStatement(disposed, scripts, src) != nil {
 		return ""
 	}
 	ended := regexp.MustCompile(`(?:^|[^\w$])((?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(name) + `)\s*\.\s*(` + endingVerbs + `)\s*\(\s*\)`)
-	st := findStatement(ended, programScripts(own, src), src)
+	st := findStatement(ended, scripts, src)
 	if st == nil {
 		return ""
 	}

@@ -80,6 +80,7 @@ func (x *explainer) dominantListener(rep uint32) (uint32, bool) {
 	if s.NodeNameString(rep) != "Listener" {
 		return 0, false
 	}
+	listener := s.NodeName[rep] // compared by string index along the list
 	type tally struct {
 		n  int
 		cb uint32
@@ -102,7 +103,7 @@ func (x *explainer) dominantListener(rep uint32) (uint32, bool) {
 				}
 			}
 			next, ok := x.edgeTo(v, dir)
-			if !ok || s.NodeNameString(next) != "Listener" {
+			if !ok || s.NodeName[next] != listener {
 				break
 			}
 			v = next

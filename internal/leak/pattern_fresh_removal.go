@@ -55,6 +55,19 @@ func addVerbs(verb string) string {
 	return ""
 }
 
+// undoVerb is the method that undoes a registering one, by the naming
+// addVerbs reads backwards: addListener → removeListener, attach →
+// detach, subscribe → unsubscribe.
+func undoVerb(verb string) string {
+	switch {
+	case strings.HasPrefix(verb, "add"):
+		return "remove" + verb[3:]
+	case strings.HasPrefix(verb, "attach"):
+		return "detach" + verb[6:]
+	}
+	return "un" + verb
+}
+
 // freshRemoval is the fix for a suspect whose program removes its
 // function with one made in the removing call: the line to change, and
 // the statement that adds (the same receiver and event, the add verb),

@@ -504,7 +504,7 @@ func timerSkipsRelease(at *Location, src Sources) (*Statement, string) {
 		return nil, ""
 	}
 	outer := functionAbove(at.Script, lines, at.Line-1)
-	if head := blockHeadAbove(lines, at.Line); head > 0 && (outer == nil || head > outer.Line) {
+	if head := headAbove(lines, at.Line, func(i int) bool { return functionBlockRe.Match(lines[i]) }) + 1; head > 0 && (outer == nil || head > outer.Line) {
 		// A callback's body (a route handler passed to app.get()).
 		outer = &Location{Script: at.Script, Line: head}
 	}
@@ -527,18 +527,7 @@ func timerSkipsRelease(at *Location, src Sources) (*Statement, string) {
 		return nil, ""
 	}
 	release := callPrefix(rm.Text)
-	for k := outer.Line; k < end && k < len(lines); k++ {
-		if !timerCallRe.Match(lines[k]) || k+1 == rm.Line {
-			continue
-		}
-		body := bodyEnd(lines, k+1)
-		found := false
-		for j := k; j < body && j < len(lines); j++ {
-			found = found || strings.Contains(string(lines[j]), release)
-		}
-		if found {
-			continue
-		}
+	if k := timerWithout(lines, outer.Line, end, release); k >= 0 {
 		where := ""
 		if recv, event, ok := closingHandler(rm, src); ok {
 			where = fmt.Sprintf(", in %s's '%s' listener", recv, event)
@@ -552,24 +541,3 @@ func timerSkipsRelease(at *Location, src Sources) (*Statement, string) {
 // functionBlockRe is a line that opens a function's body: an arrow's or
 // a function expression's, passed as an argument or assigned.
 var functionBlockRe = lazyRE(`(?:=>|\bfunction\b[^{]*)\s*\{\s*$`)
-
-// blockHeadAbove is the 1-based line of the nearest function body that
-// holds line (indented less, opening with => { or function … {), 0 when
-// none is found within 200 lines.
-func blockHeadAbove(lines [][]byte, line int) int {
-	if line < 1 || line > len(lines) {
-		return 0
-	}
-	indent := indentOf(lines[line-1])
-	for k := line - 2; k >= 0 && k >= line-200; k-- {
-		l := lines[k]
-		if len(bytes.TrimSpace(l)) == 0 || indentOf(l) >= indent {
-			continue
-		}
-		if functionBlockRe.Match(l) {
-			return k + 1
-		}
-		indent = indentOf(l)
-	}
-	return 0
-}

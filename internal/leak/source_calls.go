@@ -39,18 +39,16 @@ func programCall(h *Holder, lib *Statement, own []string, src Sources) *Statemen
 		quoted[i] = regexp.QuoteMeta(m) // $ is a name's letter
 	}
 	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*(?:` + strings.Join(quoted, "|") + `)\s*\(`)
-	var best *Statement
+	var prefer func(lines [][]byte, i int, loc []int) bool
 	if prefix := keysPrefix(h.Keys); prefix != "" {
 		// Of the calls that add, one whose key starts as the keys seen
 		// do ("export:" + id, not "audit:" + tenant).
-		best = deepestCallWhere(call, nil, programScripts(own, src), src, func(lines [][]byte, i int, loc []int) bool {
+		prefer = func(lines [][]byte, i int, loc []int) bool {
 			p, ok := argPrefix(lines, i, loc[1])
 			return !ok || strings.HasPrefix(p, prefix) || strings.HasPrefix(prefix, p)
-		})
+		}
 	}
-	if best == nil {
-		best = deepestCall(call, nil, programScripts(own, src), src)
-	}
+	best := deepestCallPreferring(call, nil, programScripts(own, src), src, prefer)
 	if best != nil {
 		best.Library = adds
 	}
@@ -65,21 +63,25 @@ func programCall(h *Holder, lib *Statement, own []string, src Sources) *Statemen
 // fixed templates in nested loops is setup; its render method runs per
 // request).
 func deepestCall(call, skip *regexp.Regexp, scripts []string, src Sources) *Statement {
-	return deepestCallWhere(call, skip, scripts, src, nil)
+	return deepestCallPreferring(call, skip, scripts, src, nil)
 }
 
-// deepestCallWhere is deepestCall of the lines keep accepts (nil: all).
-func deepestCallWhere(call, skip *regexp.Regexp, scripts []string, src Sources, keep func(lines [][]byte, i int, loc []int) bool) *Statement {
+// deepestCallPreferring is deepestCall ranking first the lines prefer
+// accepts (nil: none), however deep the others are.
+func deepestCallPreferring(call, skip *regexp.Regexp, scripts []string, src Sources, prefer func(lines [][]byte, i int, loc []int) bool) *Statement {
 	var best *Statement
 	bestDepth, n := -1, 0
 	matchLines(call, scripts, src, func(sc string, lines [][]byte, i int, loc []int) {
-		if skip != nil && skip.Match(lines[i]) || !insideFunction(lines, i) || keep != nil && !keep(lines, i, loc) {
+		if skip != nil && skip.Match(lines[i]) || !insideFunction(lines, i) {
 			return
 		}
 		n++
 		depth := indentOf(lines[i])
 		if fn := functionAbove(sc, lines, i+1); fn == nil || fn.Function != "constructor" {
 			depth += 1 << 20
+		}
+		if prefer != nil && prefer(lines, i, loc) {
+			depth += 1 << 21
 		}
 		if depth > bestDepth {
 			col := loc[0]

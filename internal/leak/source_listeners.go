@@ -263,23 +263,30 @@ func givesUpWithout(st, rm *Statement, name string, src Sources) *Statement {
 	if outer == nil {
 		return nil
 	}
-	end := bodyEnd(lines, outer.Line)
-	timer := regexp.MustCompile(`\bsetTimeout\s*\(\s*(?:async\s*)?(?:\([^()]*\)|[\w$]+)\s*=>\s*\{\s*$|\bsetTimeout\s*\(\s*function\b[^{]*\{\s*$`)
-	rmCall := callPrefix(rm.Text)
-	for k := outer.Line; k < end && k < len(lines); k++ {
-		if !timer.Match(lines[k]) {
-			continue
-		}
-		body := bodyEnd(lines, k+1)
-		found := false
-		for j := k + 1; j < body && j < len(lines); j++ {
-			if strings.Contains(string(lines[j]), rmCall) {
-				found = true
-			}
-		}
-		if !found {
-			return &Statement{Script: st.Script, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}
-		}
+	if k := timerWithout(lines, outer.Line, bodyEnd(lines, outer.Line), callPrefix(rm.Text)); k >= 0 {
+		return &Statement{Script: st.Script, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}
 	}
 	return nil
+}
+
+// timerBlockRe is a setTimeout whose callback's body opens on its line.
+var timerBlockRe = lazyRE(`\bsetTimeout\s*\(\s*(?:async\s*)?(?:\([^()]*\)|[\w$]+)\s*=>\s*\{\s*$|\bsetTimeout\s*\(\s*function\b[^{]*\{\s*$`)
+
+// timerWithout is the index of the first line in [from, to) that opens a
+// setTimeout callback whose body never makes call (a removal's call up
+// to its "("): the timer that ends a wait without it. -1 when none.
+func timerWithout(lines [][]byte, from, to int, call string) int {
+	for k := from; k < to && k < len(lines); k++ {
+		if !timerBlockRe.Match(lines[k]) {
+			continue
+		}
+		found := false
+		for j, end := k+1, bodyEnd(lines, k+1); j < end && j < len(lines) && !found; j++ {
+			found = strings.Contains(string(lines[j]), call)
+		}
+		if !found {
+			return k
+		}
+	}
+	return -1
 }

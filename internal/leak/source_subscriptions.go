@@ -12,13 +12,6 @@ import (
 	"strings"
 )
 
-// undoVerbs pairs a method that registers a callback with the one that
-// takes it out.
-var undoVerbs = map[string]string{
-	"subscribe": "unsubscribe", "register": "unregister", "watch": "unwatch", "observe": "unobserve",
-	"attach": "detach", "addListener": "removeListener", "addHook": "removeHook", "track": "untrack",
-}
-
 // subscribeCallRe matches a registering call given one function:
 // receiver (group 1), verb (2), the function (3).
 var subscribeCallRe = lazyRE(`((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(subscribe|register|watch|observe|attach|addListener|addHook|track)\s*\(\s*((?:this\s*\.\s*)?[A-Za-z_$][\w$]*)\s*\)`)
@@ -37,7 +30,7 @@ func subscriptionFix(added *Statement, own []string, src Sources, grew bool) str
 		return ""
 	}
 	recv, verb, fn := m[1], m[2], strings.Join(strings.Fields(m[3]), "")
-	undo := undoVerbs[verb]
+	undo := undoVerb(verb)
 	last := recv[strings.LastIndexByte(recv, '.')+1:]
 	at := fmt.Sprintf("%s:%d", filepath.Base(added.Script), added.Line)
 	call := fmt.Sprintf("%s.%s(%s)", recv, undo, fn)
