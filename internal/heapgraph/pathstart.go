@@ -109,6 +109,15 @@ func (g *Graph) ModuleStart(p Path) (m int, name string, ok bool) {
 // SourceTextModule) is rec: the url of node's ModuleWrap that holds it,
 // "(ES module)" if none does.
 func (g *Graph) esModuleName(rec uint32) string {
+	if url, ok := g.ESModuleURL(rec); ok {
+		return moduleFileName(url)
+	}
+	return "(ES module)"
+}
+
+// ESModuleURL is the URL of the ES module whose record (V8's
+// SourceTextModule) is rec, from node's ModuleWrap that holds it.
+func (g *Graph) ESModuleURL(rec uint32) (string, bool) {
 	s := g.S
 	for w := range g.Retainers(rec) {
 		if g.ClassName(w) != "ModuleWrap" {
@@ -116,11 +125,11 @@ func (g *Graph) esModuleName(rec uint32) string {
 		}
 		for e, to := range g.Edges(w) {
 			if s.EdgeName(e) == "url" && int(s.NodeType[to]) == s.NodeTypeIndex.String {
-				return moduleFileName(g.Name(to))
+				return g.Name(to), true
 			}
 		}
 	}
-	return "(ES module)"
+	return "", false
 }
 
 // esmScopeStep finds the last scope on p that is an ES module's top level
@@ -203,8 +212,9 @@ func (g *Graph) scopeFunction(ctx uint32) (uint32, bool) {
 	return 0, false
 }
 
-// ModuleScope reports whether ctx, a V8 Context, is a CommonJS module's
-// top-level scope: its enclosing scope is the realm's NativeContext, and
+// ModuleScope reports whether ctx, a V8 Context, is a module's top-level
+// scope: an ES module's (its extension is the module's record), or a
+// CommonJS module's: its enclosing scope is the realm's NativeContext, and
 // the function it is the scope of is anonymous (node's module wrapper).
 // A top-level function's scope (createStore's, in a module whose own
 // variables need no context) also encloses in the NativeContext, but names
@@ -217,6 +227,9 @@ func (g *Graph) ModuleScope(ctx uint32) bool {
 	}
 	if prev, found := g.EdgeNamed(ctx, "previous"); !found || s.NodeNameString(prev) != "system / NativeContext" {
 		return false
+	}
+	if ext, found := g.EdgeNamed(ctx, "extension"); found && s.NodeNameString(ext) == "system / SourceTextModule" {
+		return true
 	}
 	info, found := g.EdgeNamed(ctx, "scope_info")
 	if !found {

@@ -33,6 +33,10 @@ type Trim struct {
 	// maximum (At is that creation, Bound the maximum); "" for a trim the
 	// program writes itself.
 	Library string `json:"library,omitempty"`
+	// Size: the library's maximum caps its entries' total size as it
+	// measures them (lru-cache's maxSize with a sizeCalculation), not their
+	// number, so no count of entries passes it.
+	Size bool `json:"size,omitempty"`
 	// Created is the class the program creates only while a counter is
 	// below Bound (a pool's writers); At is that guard.
 	Created string `json:"created,omitempty"`
@@ -317,7 +321,7 @@ func classBody(lines [][]byte, name string) (from, to int, ok bool) {
 }
 
 // holds reports whether a collection of entries is within the trim's bound.
-func (t *Trim) holds(entries int) bool { return t.Limit >= 0 && entries <= t.Limit }
+func (t *Trim) holds(entries int) bool { return t.Limit >= 0 && (t.Size || entries <= t.Limit) }
 
 // where is the trim's script and line, for notes and evidence.
 func (t *Trim) where() string { return fmt.Sprintf("%s:%d", t.At.Script, t.At.Line) }
@@ -335,6 +339,8 @@ func (t *Trim) bound() string {
 // past MAX (300)".
 func (t *Trim) says() string {
 	switch {
+	case t.Library != "" && t.Size:
+		return fmt.Sprintf("it is a cache of the %s package, created at %s with maxSize %s, a bound on its entries' total size, not on their number", t.Library, t.where(), t.bound())
 	case t.Library != "":
 		return fmt.Sprintf("it is a cache of the %s package, created at %s with a maximum of %s", t.Library, t.where(), t.bound())
 	case t.Created != "":
@@ -416,6 +422,11 @@ func sieveBounded(sus []Suspect, src Sources, files func() []string, heap uint64
 		switch {
 		case t.Limit < 0:
 			why = fmt.Sprintf("%s, a bound not found in the source: if that bound is small, this is a buffer still filling", t.says())
+		case t.Size && n >= total:
+			// One cache: it evicts past its total size, whatever the
+			// number of entries.
+			notes = append(notes, boundedNote(&s, t, n))
+			continue
 		case n > t.Limit:
 			why = fmt.Sprintf("%s, yet it holds %s: that bound does not hold", t.says(), ui.Count(int64(n)))
 			switch {
@@ -600,6 +611,10 @@ func boundedHint(a *Accumulation) string {
 	if a.Trim.Ring {
 		return fmt.Sprintf("a ring: the program writes it at an index that wraps at %s (%s), over its oldest entry, and it holds %s: big by design, not what grows; if it costs too much memory, lower that bound",
 			a.Trim.bound(), a.Trim.where(), ui.Count(int64(a.entries())))
+	}
+	if a.Trim.Library != "" && a.Trim.Size {
+		return fmt.Sprintf("a cache of the %s package that the program creates at %s with maxSize %s, a bound on its entries' total size as its sizeCalculation counts it, not on their number; it holds %s entries and evicts the least recently used past that total: big by design, not what grows; if it costs too much memory, lower maxSize",
+			a.Trim.Library, a.Trim.where(), a.Trim.bound(), ui.Count(int64(a.entries())))
 	}
 	if a.Trim.Library != "" {
 		return fmt.Sprintf("a cache of the %s package that the program creates at %s with a maximum of %s, holding %s: big by design, not what grows; if it costs too much memory, lower that maximum",

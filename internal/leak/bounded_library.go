@@ -28,7 +28,7 @@ var cacheCalleeRe = lazyRE(`(?i)(lru|cache|memo)[\w$]*$`)
 func libraryBound(h *Holder, own []string, src Sources) *Trim {
 	var t *Trim
 	libraryCreations(h, own, src, func(callee, args string, at Statement, sc string) bool {
-		bound := maxArgument(callee, args)
+		bound, option := maxArgument(callee, args)
 		if bound == "" {
 			return false
 		}
@@ -36,15 +36,23 @@ func libraryBound(h *Holder, own []string, src Sources) *Trim {
 		if limit <= 0 {
 			// new QuickLRU(options.fragments): the maximum is in
 			// the options object kept under that name.
-			bound, limit = optionsMaximum(bound, sc, own, src)
+			bound, option, args, limit = optionsMaximum(bound, sc, own, src)
 		}
 		if limit <= 0 {
 			return false
 		}
-		t = &Trim{At: at, Bound: bound, Limit: limit, Library: h.Package}
+		t = &Trim{At: at, Bound: bound, Limit: limit, Library: h.Package, Size: sizeBound(h.Package, option, args)}
 		return true
 	})
 	return t
+}
+
+// sizeBound: the maximum caps the entries' total size as the library
+// measures it, not their number: lru-cache's maxSize, summed over what
+// its sizeCalculation (or each set's size) gives, and any maxSize next
+// to a sizeCalculation. quick-lru's and moize's maxSize count entries.
+func sizeBound(pkg, option, args string) bool {
+	return option == "maxSize" && (pkg == "lru-cache" || strings.Contains(args, "sizeCalculation"))
 }
 
 // libraryCreations calls f with each statement of the program that
@@ -98,31 +106,46 @@ func libraryCreations(h *Holder, own []string, src Sources, f func(callee, args 
 }
 
 // optionsMaximum reads the maximum in the object literal the scripts
-// assign to arg's last name (fragments: { maxSize: 8000 }); "", -1 when
-// there is none.
-func optionsMaximum(arg, script string, own []string, src Sources) (string, int) {
+// assign to arg's last name (fragments: { maxSize: 8000 }): its value,
+// the option's name and the literal's text; -1 when there is none.
+func optionsMaximum(arg, script string, own []string, src Sources) (bound, option, body string, limit int) {
 	m := boundIdentRe.FindStringSubmatch(arg)
 	if m == nil {
-		return "", -1
+		return "", "", "", -1
 	}
 	obj := regexp.MustCompile(`\b` + regexp.QuoteMeta(m[1]) + `\s*[:=]\s*\{`)
-	bound, limit := "", -1
+	limit = -1
 	eachScript(append([]string{script}, own...), true, src, func(sc string, b []byte) bool {
 		for _, at := range obj.FindAllIndex(b, -1) {
-			body, ok := callArguments(b[at[1]:])
+			text, ok := callArguments(b[at[1]:])
 			if !ok {
 				continue
 			}
-			if o := maxOptionRe.FindStringSubmatch(body); o != nil && o[2] != "" {
-				if v := boundValue(strings.TrimSpace(o[2]), "", sc, own, src); v > 0 {
-					bound, limit = strings.TrimSpace(o[2]), v
+			if v, name := maxOption(text); v != "" {
+				if n := boundValue(v, "", sc, own, src); n > 0 {
+					bound, option, body, limit = v, name, text, n
 					return true
 				}
 			}
 		}
 		return false
 	})
-	return bound, limit
+	return bound, option, body, limit
+}
+
+// maxOption is the value and name of the option among args that caps a
+// cache's entries ("" when none has a value). A count (max) is preferred
+// to a size when both are given: it is the one entries are compared with.
+func maxOption(args string) (value, name string) {
+	for _, o := range maxOptionRe.FindAllStringSubmatch(args, -1) {
+		if o[2] == "" {
+			continue
+		}
+		if value == "" || o[1] == "max" && name != "max" {
+			value, name = strings.TrimSpace(o[2]), o[1]
+		}
+	}
+	return value, name
 }
 
 // callArguments is the text of a call's arguments, b starting just after
@@ -143,23 +166,23 @@ func callArguments(b []byte) (string, bool) {
 	return "", false
 }
 
-// maxArgument is the maximum among a cache's creation arguments: an
-// option that caps its entries, else, for a cache-named callee, a first
-// argument that is a number or a name.
-func maxArgument(callee, args string) string {
+// maxArgument is the maximum among a cache's creation arguments and the
+// option that gives it: an option that caps its entries, else, for a
+// cache-named callee, a first argument that is a number or a name.
+func maxArgument(callee, args string) (value, option string) {
+	if v, name := maxOption(args); v != "" {
+		return v, name
+	}
 	if m := maxOptionRe.FindStringSubmatch(args); m != nil {
-		if m[2] != "" {
-			return strings.TrimSpace(m[2])
-		}
-		return m[1] // shorthand { max }
+		return m[1], m[1] // shorthand { max }
 	}
 	if !cacheCalleeRe.MatchString(callee) {
-		return ""
+		return "", ""
 	}
 	first, _, _ := strings.Cut(args, ",")
 	first = strings.TrimSpace(first)
 	if boundLiteralRe.MatchString(first) || boundIdentRe.MatchString(first) && !strings.ContainsAny(first, " ({[") {
-		return first
+		return first, ""
 	}
-	return ""
+	return "", ""
 }

@@ -235,6 +235,7 @@ func TestLibraryBound(t *testing.T) {
 		line                              int // 0: none
 		bound                             string
 		limit                             int
+		size                              bool
 	}{
 		{name: "positional maximum", pkg: "tiny-lru", ownerName: "reports",
 			src:  "const REPORT_CACHE_MAX = 2500;\nclass Svc {\n  constructor() {\n    this.reports = lru(REPORT_CACHE_MAX);\n  }\n}",
@@ -258,6 +259,15 @@ func TestLibraryBound(t *testing.T) {
 		{name: "options object kept under a name", pkg: "quick-lru", ownerName: "fragments",
 			src:  "const DEFAULTS = {\n  fragments: { maxSize: 8000, maxAge: 600000 },\n};\nthis.fragments = new QuickLRU(options.fragments);",
 			line: 4, bound: "8000", limit: 8000},
+		{name: "a total size, as a product", pkg: "lru-cache", ownerName: "fragments",
+			src:  "export const fragments = new LRUCache({\n  maxSize: 8 * 1024 * 1024,\n  sizeCalculation: (v) => v.html.length * 2,\n});",
+			line: 1, bound: "8 * 1024 * 1024", limit: 8 << 20, size: true},
+		{name: "a total size in a constant", pkg: "lru-cache", ownerName: "bodies",
+			src:  "const BODY_BYTES = 64 * 1024 * 1024;\nconst bodies = new LRUCache({ maxSize: BODY_BYTES, sizeCalculation: (b) => b.length });",
+			line: 2, bound: "BODY_BYTES", limit: 64 << 20, size: true},
+		{name: "a count beside a total size", pkg: "lru-cache", ownerName: "cache",
+			src:  "const cache = new LRUCache({ maxSize: 5000, max: 200, sizeCalculation: (v) => v.length });",
+			line: 1, bound: "200", limit: 200},
 		{name: "time bound only", pkg: "lru-cache", ownerName: "cache",
 			src: "const cache = new LRUCache({ ttl: 3600 * 1000 });"},
 		{name: "first argument of a callee that is no cache", pkg: "pg", ownerName: "pool",
@@ -281,8 +291,8 @@ func TestLibraryBound(t *testing.T) {
 			}
 			h := &Holder{Kind: "Map", Name: "items", Owner: "LRU", OwnerName: c.ownerName, Package: c.pkg}
 			tr := libraryBound(h, []string{own}, src)
-			if wantBound(t, tr, c.line, c.bound, c.limit) && tr.Library != c.pkg {
-				t.Errorf("library %q, want %q", tr.Library, c.pkg)
+			if wantBound(t, tr, c.line, c.bound, c.limit) && (tr.Library != c.pkg || tr.Size != c.size) {
+				t.Errorf("library %q size %v, want %q %v", tr.Library, tr.Size, c.pkg, c.size)
 			}
 		})
 	}
@@ -303,6 +313,20 @@ func TestSieveLibraryBound(t *testing.T) {
 	kept, notes = sieveBounded([]Suspect{mk(4000)}, src, nil, 0, nil, nil)
 	if len(kept) != 1 || len(notes) != 0 || !strings.Contains(kept[0].Evidence, "that bound does not hold") || !strings.Contains(kept[0].Hint, "more than its maximum of 2500") {
 		t.Errorf("maximum outgrown: kept %+v, notes %q", kept, notes)
+	}
+	// A bound on the entries' total size says nothing of their number.
+	src["/app/svc.js"] = "const MAX = 2500;\nthis.reports = new LRUCache({ maxSize: MAX, sizeCalculation: (r) => r.length });"
+	kept, notes = sieveBounded([]Suspect{mk(4000)}, src, nil, 0, nil, nil)
+	if len(kept) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "with maxSize MAX (2500), a bound on its entries' total size") {
+		t.Errorf("size bound: kept %+v, notes %q", kept, notes)
+	}
+}
+
+func TestAtoiBound(t *testing.T) {
+	for in, want := range map[string]int{"300": 300, "20_000": 20000, "8 * 1024 * 1024": 8 << 20, "64*1024": 64 << 10, "1024 * 1024 * 1024 * 1024": -1, "3e5": -1, "x * 2": -1} {
+		if got := atoiBound(in); got != want {
+			t.Errorf("atoiBound(%q) = %d, want %d", in, got, want)
+		}
 	}
 }
 

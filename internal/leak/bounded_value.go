@@ -7,6 +7,7 @@ package leak
 
 import (
 	"bytes"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -53,7 +54,9 @@ func siblingScripts(scripts []string, src Sources) []string {
 }
 
 var (
-	boundLiteralRe = lazyRE(`^\d[\d_]*$`)
+	// A number, or a product of numbers (8 * 1024 * 1024): sizes are
+	// written that way more often than as one literal.
+	boundLiteralRe = lazyRE(`^\d[\d_]*(?:\s*\*\s*\d[\d_]*)*$`)
 	boundIdentRe   = lazyRE(`([A-Za-z_$][\w$]*)\s*(?:-\s*1)?$`)
 )
 
@@ -223,7 +226,7 @@ func assignedValue(name string, scripts []string, src Sources) (int, []string) {
 	// A literal, after a fallback (?? 300, || 300) or as the last
 	// argument of a call that reads a setting with a default
 	// (int('AUDIT_HISTORY', 20_000)).
-	num := regexp.MustCompile(`\b` + n + `\s*(?::|=)(?:[^=>;,}\n]*?(?:\?\?|\|\|))?\s*(\d[\d_]*)\b(?:\s*[,;)}\n]|\s*$)|\b` + n + `\s*[:=]\s*[\w$.]+\s*\([^()\n]*,\s*(\d[\d_]*)\s*\)`)
+	num := regexp.MustCompile(`\b` + n + `\s*(?::|=)(?:[^=>;,}\n]*?(?:\?\?|\|\|))?\s*(\d[\d_]*(?:\s*\*\s*\d[\d_]*)*)\b(?:\s*[,;)}\n]|\s*$)|\b` + n + `\s*[:=]\s*[\w$.]+\s*\([^()\n]*,\s*(\d[\d_]*)\s*\)`)
 	ref := regexp.MustCompile(`\b` + n + `\s*[:=]\s*(?:[A-Za-z_$][\w$]*\s*\.\s*)*([A-Za-z_$][\w$]*)\s*(?:[,;)}]|$)`)
 	best := -1
 	var from []string
@@ -284,10 +287,16 @@ func parentScripts(scripts []string, src Sources) []string {
 	return out
 }
 
+// atoiBound is the value of a bound written as a number or a product of
+// numbers (10_000, 8 * 1024 * 1024); -1 when it is neither.
 func atoiBound(s string) int {
-	v, err := strconv.Atoi(strings.ReplaceAll(s, "_", ""))
-	if err != nil {
-		return -1
+	v := 1
+	for _, f := range strings.Split(s, "*") {
+		x, err := strconv.Atoi(strings.ReplaceAll(strings.TrimSpace(f), "_", ""))
+		if err != nil || x < 0 || x > 0 && v > math.MaxInt32/x {
+			return -1 // not a number, or past any bound a heap could reach
+		}
+		v *= x
 	}
 	return v
 }

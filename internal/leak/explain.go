@@ -246,6 +246,14 @@ func (x *explainer) explain(s *Suspect) {
 			if v := path[k].Node; int(g.S.NodeType[v]) == g.S.NodeTypeIndex.Closure {
 				if l := x.location(v); programLocation(l) {
 					onPath = l
+					if k+2 < len(path) && g.ModuleScope(path[k+1].Node) {
+						// Only the way into its module's scope (an
+						// exported function): the module's variable
+						// after it keeps them, not this function.
+						if vl := x.moduleVariable(path[k+1].Node, path[k+2].Edge); vl != nil {
+							onPath = vl
+						}
+					}
 				}
 			}
 		}

@@ -84,6 +84,11 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		if k >= 1 && k < len(raw) && (raw[k].edgeType == "context" || raw[k].edgeType == "property") && !isNumber(raw[k].edgeName) {
 			return raw[k].edgeName
 		}
+		if k >= 1 && k < len(raw) && x.cellValue(raw[k-1].node, raw[k].edgeType, raw[k].edgeName) {
+			// An ES module's variable: its cell's name.
+			n, _ := g.CellName(raw[k-1].node)
+			return n
+		}
 		return ""
 	}
 	o := raw[j-1].node

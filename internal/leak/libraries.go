@@ -138,7 +138,7 @@ func ownerText(h *Holder) string {
 		cls = ""
 	}
 	switch {
-	case cls != "" && h.OwnerName != "":
+	case cls != "" && h.OwnerName != "" && !strings.EqualFold(cls, h.OwnerName):
 		return cls + " " + h.OwnerName
 	case h.OwnerName != "":
 		return h.OwnerName

@@ -50,7 +50,7 @@ func TestLibraryScenarios(t *testing.T) {
 		// a lodash-memoized function called with a new object each time
 		// (its Map sits in a plain object inside the MapCache).
 		{"lib-ajv", PatternCollection, "SchemaEnv", "", true,
-			[]string{"Ajv ajv (ajv)", "compile each schema once"}, []string{"an LRU"}},
+			[]string{"ajv (ajv) keeps every schema", "compile each schema once"}, []string{"an LRU"}},
 		{"lib-lodash", PatternCollection, "ShippingRate", "", true,
 			[]string{"MapCache cache (lodash)", "resolver"}, []string{"a WeakMap"}},
 		// The program's callbacks kept by a library's table: a pub/sub

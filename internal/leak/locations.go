@@ -4,6 +4,8 @@
 package leak
 
 import (
+	"bytes"
+	"regexp"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -56,6 +58,11 @@ func (x *explainer) scopeLocation(path heapgraph.Path) *Location {
 		if g.S.NodeNameString(u) != "system / Context" {
 			continue
 		}
+		if k+1 < len(path) && g.ModuleScope(u) {
+			if l := x.moduleVariable(u, path[k+1].Edge); l != nil {
+				return l
+			}
+		}
 		// A named one: an anonymous owner is mostly a module's own
 		// top-level function (line 1, column 1), which says nothing.
 		if f, ok := contextOwner(g, u); ok && g.S.NodeNameString(f) != "" {
@@ -65,6 +72,42 @@ func (x *explainer) scopeLocation(path heapgraph.Path) *Location {
 		}
 	}
 	return nil
+}
+
+// moduleVariable is the declaration of the variable of a module's
+// top-level scope ctx that edge e reads (const live = new Map()), as a
+// RoleVariable location; nil when the module is not the program's or the
+// source does not declare it.
+func (x *explainer) moduleVariable(ctx uint32, e uint32) *Location {
+	g := x.g
+	s := g.S
+	if x.src == nil || e == heapgraph.NoEdge || int(s.EdgeType(e)) != s.EdgeTypeIndex.Context {
+		return nil
+	}
+	name := s.EdgeName(e)
+	if !identRe.MatchString(name) {
+		return nil
+	}
+	f, ok := contextOwner(g, ctx)
+	if !ok {
+		return nil
+	}
+	l := x.closureLocation(f)
+	if !programLocation(l) {
+		return nil
+	}
+	b, ok := x.src.Read(l.Script)
+	if !ok {
+		return nil
+	}
+	decl := regexp.MustCompile(`(?m)^[ \t]*(?:export\s+)?(?:(?:const|let|var)\s+(?:\{[^}\n]*\b|\[[^\]\n]*\b)?|(?:async\s+)?function\s*\*?\s*|class\s+)` + regexp.QuoteMeta(name) + `\b`)
+	m := decl.FindIndex(b)
+	if m == nil {
+		return nil
+	}
+	at := m[1] - len(name)
+	start := bytes.LastIndexByte(b[:at], '\n') + 1
+	return &Location{Function: name, Script: l.Script, Line: bytes.Count(b[:at], []byte("\n")) + 1, Column: at - start + 1, Role: RoleVariable}
 }
 
 // maxListenerWalk bounds the walk along an EventTarget's listener list.

@@ -236,7 +236,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			// the program's renames them (not the library connection
 			// its jobs wait on).
 			into.Class = from.Class
-			if guessedCode(into.Location) && programLocation(from.Location) && from.Location.Role != RoleScope {
+			if guessedCode(into.Location) && programLocation(from.Location) && !from.Location.keeperOnly() {
 				into.Location = from.Location
 				into.heldCallback = into.heldCallback || from.heldCallback
 				taken[t] = true
@@ -302,7 +302,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 // guessedCode: l is not the program's code that keeps the objects: none, a
 // library's, or a function whose scope only holds them.
 func guessedCode(l *Location) bool {
-	return !programLocation(l) || l.Role == RoleScope
+	return !programLocation(l) || l.keeperOnly()
 }
 
 // sameCode folds suspects that only their parts tied to the program's

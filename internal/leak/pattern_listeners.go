@@ -75,7 +75,7 @@ func (x *explainer) emitterName(raw []rawStep, j int, em uint32) string {
 		case "property", "context", "shortcut":
 			name = raw[j].edgeName
 		case "internal":
-			if raw[j].edgeName == "value" && j >= 1 && x.g.S.NodeNameString(raw[j-1].node) == "system / Cell" {
+			if j >= 1 && x.cellValue(raw[j-1].node, raw[j].edgeType, raw[j].edgeName) {
 				name, _ = x.g.CellName(raw[j-1].node)
 			}
 		}

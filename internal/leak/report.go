@@ -60,10 +60,26 @@ type Location struct {
 // RoleScope: a function whose scope keeps the objects (Location.Role).
 const RoleScope = "scope"
 
-// scopeOf is a copy of l marked as a scope guess (nil for nil).
+// RoleVariable: a module's top-level variable keeps the objects, and
+// nothing says where they are made: Function is the variable's name,
+// Script, Line and Column its declaration (Location.Role). Any function
+// of the module would keep them as much, so none is named.
+const RoleVariable = "variable"
+
+// keeperOnly: l says only what keeps the objects (a scope, a variable),
+// not the code that makes or adds them.
+func (l *Location) keeperOnly() bool {
+	return l != nil && (l.Role == RoleScope || l.Role == RoleVariable)
+}
+
+// scopeOf is a copy of l marked as a scope guess (nil for nil); a
+// variable stays one.
 func scopeOf(l *Location) *Location {
 	if l == nil {
 		return nil
+	}
+	if l.Role == RoleVariable {
+		return l
 	}
 	c := *l
 	c.Role = RoleScope

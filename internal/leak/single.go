@@ -203,7 +203,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		if sus[i].Kind == KindAccumulation {
 			a := &sus[i]
 			a.Trim = boundOf(a.Holder, a.Class, nil, a.scripts, ex.programFiles, opts.Sources)
-			if n := a.entries(); a.Trim != nil && a.Trim.Limit > n && n > 0 {
+			if n := a.entries(); a.Trim != nil && !a.Trim.Size && a.Trim.Limit > n && n > 0 {
 				// What it would hold at its bound, at what each entry
 				// keeps now.
 				if outgrows(a.RetainedSize, n, a.Trim.Limit, total) {
@@ -483,6 +483,12 @@ func (x *explainer) slotName(v uint32) string {
 		fallback = name
 	}
 	for r, e := range g.Retainers(v) {
+		if x.cellValue(r, g.S.EdgeTypeName(e), g.S.EdgeName(e)) {
+			// An ES module's variable.
+			if name, ok := g.CellName(r); ok && !generic(name) {
+				return name
+			}
+		}
 		// A name from inside its own structure (a timer list's
 		// Timeouts point back at it) is not how the program holds it.
 		if named(e) && !dominates(g, v, r) {
@@ -496,6 +502,12 @@ func (x *explainer) slotName(v uint32) string {
 		}
 	}
 	return fallback
+}
+
+// cellValue: an edge of this type and name from node from is an ES
+// module variable's value (V8 keeps each in a "system / Cell").
+func (x *explainer) cellValue(from uint32, edgeType, edgeName string) bool {
+	return edgeType == "internal" && edgeName == "value" && x.g.S.NodeNameString(from) == "system / Cell"
 }
 
 // runtimeState: the entries are node's own objects (loaded modules, its

@@ -150,10 +150,24 @@ func (l *localSources) Siblings(script string) []string {
 			break
 		}
 		if e.Type().IsRegular() && sourceExt(e.Name()) {
-			out = append(out, filepath.Join(filepath.Dir(p), e.Name()))
+			out = append(out, sameSpelling(script, filepath.Join(filepath.Dir(p), e.Name())))
 		}
 	}
 	return out
+}
+
+// sameSpelling is path p spelled as script is: a file: URL for an ES
+// module's (V8 names those by URL), else the path. One file then has one
+// name in every list of scripts, and is read and counted once.
+func sameSpelling(script, p string) string {
+	if !strings.HasPrefix(script, "file://") {
+		return p
+	}
+	slash := filepath.ToSlash(p)
+	if !strings.HasPrefix(slash, "/") {
+		slash = "/" + slash // C:/app/x.js on Windows
+	}
+	return (&url.URL{Scheme: "file", Path: slash}).String()
 }
 
 // libraryAdds: per npm package, the methods through which the program adds
@@ -701,6 +715,14 @@ func (x *explainer) programScripts(loc *Location, raw []rawStep) []string {
 		case s.NodeTypeIndex.Object:
 			if x.userObject(r.node) {
 				add(x.ctorLocation(r.node))
+			}
+		case s.NodeTypeIndex.Hidden:
+			// An ES module on the way (its variables hold the rest):
+			// its creations are in its script or the ones it imports.
+			if s.NodeNameString(r.node) == "system / SourceTextModule" {
+				if url, ok := x.g.ESModuleURL(r.node); ok {
+					add(&Location{Script: url})
+				}
 			}
 		}
 	}

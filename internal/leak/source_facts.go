@@ -303,7 +303,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// location inside it (the listener defined there) says more.
 		// The program's call first, then the library's statement.
 		l := *f.loc
-		if l != nil && l.Role == RoleScope {
+		if l.keeperOnly() {
 			// A function that only keeps them gives way to the one
 			// that adds, or to the statement alone (at the top level,
 			// in an arrow); the program's scope stays before a

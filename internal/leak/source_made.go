@@ -21,7 +21,7 @@ import (
 // source shows one (see above).
 func (f sourceFacts) madeAt(src Sources) {
 	l := *f.loc
-	if l == nil || src == nil || l.Role == RoleScope || !programLocation(l) {
+	if l == nil || src == nil || l.keeperOnly() || !programLocation(l) {
 		return
 	}
 	if identRe.MatchString(f.class) && (l.Function == f.class || l.Function == "constructor") {

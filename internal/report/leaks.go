@@ -44,16 +44,22 @@ func locText(l *leak.Location) string {
 // locFact is the suspect's code location as a fact: "code", or "scope"
 // when it is only a function whose scope keeps the objects.
 func locFact(l *leak.Location) Fact {
-	if l.Role == leak.RoleScope {
+	switch l.Role {
+	case leak.RoleScope:
 		return Fact{"scope", locText(l) + " (keeps them in its scope; where they are made is not known)"}
+	case leak.RoleVariable:
+		return Fact{"variable", locText(l) + " (a module's top-level variable keeps them; where they are made is not known)"}
 	}
 	return Fact{"code", locText(l)}
 }
 
 // locMarkdown is locFact's line in a Markdown report.
 func locMarkdown(l *leak.Location) string {
-	if l.Role == leak.RoleScope {
+	switch l.Role {
+	case leak.RoleScope:
 		return fmt.Sprintf("Scope: `%s` (keeps them in its scope; where they are made is not known)", locText(l))
+	case leak.RoleVariable:
+		return fmt.Sprintf("Variable: `%s` (a module's top-level variable keeps them; where they are made is not known)", locText(l))
 	}
 	return fmt.Sprintf("Code: `%s`", locText(l))
 }

@@ -140,7 +140,9 @@ func AccumulationFacts(a *leak.Accumulation) []Fact {
 	if w := a.Wholes; w != nil && w.Cut != nil {
 		facts = append(facts, Fact{"cut at", addedText(w.Cut)})
 	}
-	if t := a.Trim; t != nil && t.Library != "" {
+	if t := a.Trim; t != nil && t.Library != "" && t.Size {
+		facts = append(facts, Fact{"size bound", fmt.Sprintf("%s:%d  %s cache created with a total size of at most %s  %s", t.At.Script, t.At.Line, t.Library, boundText(t), t.At.Text)})
+	} else if t != nil && t.Library != "" {
 		facts = append(facts, Fact{"maximum", fmt.Sprintf("%s:%d  %s cache created with a maximum of %s  %s", t.At.Script, t.At.Line, t.Library, boundText(t), t.At.Text)})
 	} else if t != nil && t.Guard {
 		facts = append(facts, Fact{"added below", fmt.Sprintf("%s:%d  %s  %s", t.At.Script, t.At.Line, boundText(t), t.At.Text)})

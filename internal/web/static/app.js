@@ -544,7 +544,7 @@ async function viewLeaks() {
 // factRow is one of a suspect's facts as a label and a value, with every
 // "@ID" in it a link to that object in snapshot L. Code locations and
 // statements are set in monospace.
-const codeLabels = new Set(["code", "scope", "added at", "through", "maximum", "added below", "created below", "trimmed at", "or"]);
+const codeLabels = new Set(["code", "scope", "variable", "added at", "through", "maximum", "added below", "created below", "trimmed at", "or"]);
 function factRow(L, f) {
   const v = h("span", { class: codeLabels.has(f.label.trim()) || f.label === "allocated" ? "mono" : null });
   let at = 0;
