@@ -5,6 +5,8 @@
 
 package leak
 
+import "slices"
+
 // collectionHolder is the collection whose entry raw[k+1] is (raw[k] is the
 // collection or its backing store): walked back over backing stores to the
 // collection object, with its kind.
@@ -119,6 +121,9 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		}
 		return
 	}
+	if raw[j].edgeType == "property" && x.libraryFunctionOwner(h, raw, j, name) {
+		return
+	}
 	if raw[j].edgeType != "property" || !x.userObject(o) {
 		// Kept in a variable or a plain object's property.
 		h.Name = name(j)
@@ -190,6 +195,53 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		// program's variable or field that keeps the object names it.
 		h.OwnerName, h.keeperScript = x.keptAs(o)
 	}
+}
+
+// libraryFunctionOwner fills in the owner of a collection kept on a
+// function a library made, which the program keeps and calls methods of
+// (express's app, a router: router.stack): the package is the function's,
+// the owner's name the program's variable, past any other such function
+// of the package it is reached through (app._router.stack).
+func (x *explainer) libraryFunctionOwner(h *Holder, raw []rawStep, j int, name func(int) string) bool {
+	g := x.g
+	k := j - 1
+	fnPackage := func(v uint32) string {
+		if int(g.S.NodeType[v]) != g.S.NodeTypeIndex.Closure {
+			return ""
+		}
+		if l := x.location(v); l != nil {
+			return libraryPackage(l.Script)
+		}
+		return ""
+	}
+	pkg := fnPackage(raw[k].node)
+	if pkg == "" {
+		return false
+	}
+	h.Name, h.Package = name(j), pkg
+	if l := x.location(raw[k].node); l != nil {
+		h.libScript = l.Script
+	}
+	for k >= 2 && raw[k].edgeType == "property" && fnPackage(raw[k-1].node) == pkg {
+		h.Name = name(k) + "." + h.Name
+		k--
+	}
+	for _, e := range g.Retainers(raw[k].node) {
+		if t := g.S.EdgeTypeName(e); (t == "context" || t == "property") && len(h.alsoNames) < 4 {
+			if n := g.S.EdgeName(e); identRe.MatchString(n) && n != "exports" && n != "default" && n != "this" && !slices.Contains(h.alsoNames, n) {
+				h.alsoNames = append(h.alsoNames, n)
+			}
+		}
+	}
+	switch h.OwnerName = name(k); h.OwnerName {
+	case "", "exports", "default", "this":
+		// A module's export, a receiver: the name the program keeps
+		// it under.
+		if h.OwnerName = x.slotName(raw[k].node); !identRe.MatchString(h.OwnerName) || h.OwnerName == "exports" || h.OwnerName == "this" {
+			h.OwnerName = ""
+		}
+	}
+	return true
 }
 
 // libraryModuleScope: the variable raw[j] is a top-level variable of a

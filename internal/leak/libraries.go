@@ -13,10 +13,16 @@ import (
 	"strings"
 )
 
+// routeAdvice ends a router's hint: registering is for startup, not for
+// each request.
+const routeAdvice = "%s, and never lets one go: a route or middleware registered while serving (inside a request handler, or once per tenant or subscription) adds a layer each time; register them once at startup, with a parameterised path (router.post('/hooks/:id', ...)) whose handler looks up what varies, or keep a map of handlers the one route dispatches to"
+
 // libraryHints: per npm package, the fix for a collection inside one of its
 // objects that only grows. %s is the holder's description ("LRUCache
 // reportCache"), %s the count range.
 var libraryHints = map[string]string{
+	"router":          "%s (router) keeps every route and middleware registered on it" + routeAdvice,
+	"express":         "%s (express) keeps every route and middleware registered on it" + routeAdvice,
 	"lru-cache":       "%s (lru-cache) only grows%s: if it was created without a size bound, give it max (or maxSize with sizeCalculation); a ttl alone does not bound it, since expired entries stay until they are read unless ttlAutopurge is set; if it has max, it stops there: a cache filling up to its bound, or full at it, looks the same",
 	"dataloader":      "%s (dataloader) caches every key it ever loaded%s: a DataLoader is meant to live for one request; create it per request (in the request's context), or pass { cache: false } or call clearAll() if it must be shared",
 	"prom-client":     "%s (prom-client) gains a time series per distinct label value%s: use route templates (a route's pattern such as /orders/:id, not the path itself) or other bounded values as labels, never raw URLs or ids; metric.remove(labels) drops one",

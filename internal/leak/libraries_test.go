@@ -51,6 +51,10 @@ func TestLibraryScenarios(t *testing.T) {
 		// (its Map sits in a plain object inside the MapCache).
 		{"lib-ajv", PatternCollection, "SchemaEnv", "", true,
 			[]string{"ajv (ajv) keeps every schema", "compile each schema once"}, []string{"an LRU"}},
+		// A route registered inside a request handler: the router's
+		// Layer, added at that registration, not at the top-level ones.
+		{"lib-router", PatternCollection, "Layer", "", true,
+			[]string{"router (router) keeps every route"}, []string{"an LRU", "a WeakMap"}},
 		{"lib-lodash", PatternCollection, "ShippingRate", "", true,
 			[]string{"MapCache cache (lodash)", "resolver"}, []string{"a WeakMap"}},
 		// The program's callbacks kept by a library's table: a pub/sub
@@ -516,6 +520,8 @@ func TestRegistrationScenarios(t *testing.T) {
 		{"lib-signal-views", PatternCollection,
 			[]string{"is registered with a library, which keeps it in a linked list",
 				"openView() returns what undoes it as view.stop (lib-signal-views.js:25); live() (lib-signal-views.js:37) calls .stop() when done with it, but show() (lib-signal-views.js:32) never does"}, nil},
+		{"lib-router", PatternCollection,
+			[]string{"lib-router.js:19 registers a route each time it runs", "router (router) keeps every route"}, nil},
 		{"lib-scheduled-reports", PatternCollection,
 			[]string{"schedule.cancelJob(sub.jobName) is called in remove()", "unsubscribe() (lib-scheduled-reports.js:", "(tiny-schedule)"},
 			[]string{"entry per distinct key"}},

@@ -292,6 +292,10 @@ type Holder struct {
 	// collection (Tracer's openSpans): where the library's own code adds
 	// to it, when the program's code does not.
 	libScript string
+	// alsoNames are other names the program keeps the owner under (the
+	// router a module builds as router and another requires as webhooks):
+	// where it adds through the owner, it may use any of them.
+	alsoNames []string
 	// valueOfWeak: ValueOf is a WeakMap (a collection per key object).
 	valueOfWeak bool
 	// wrapped: the collection is a variable of a function a library

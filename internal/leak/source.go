@@ -183,7 +183,14 @@ var libraryAdds = map[string]string{
 	"prom-client": "labels|inc|observe|set|startTimer",
 	"keyv":        "set",
 	"rxjs":        "next",
+	// A router's stack: routes and middleware, registered by path.
+	"router":  routeVerbs,
+	"express": routeVerbs,
 }
+
+// routeVerbs are the methods that register a route or a middleware on an
+// express app or router.
+const routeVerbs = "use|all|route|get|post|put|patch|delete|head|options"
 
 // libraryFieldAdds: where one field of a package's object is added to
 // otherwise than the package's other collections: a Subject's subscribers
@@ -210,7 +217,13 @@ func addsPattern(h *Holder) *regexp.Regexp {
 		if !ok || !identRe.MatchString(h.OwnerName) {
 			return nil
 		}
-		return regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*(?:` + verbs + `)\s*\(`)
+		names := regexp.QuoteMeta(h.OwnerName)
+		for _, n := range h.alsoNames {
+			if n != h.OwnerName {
+				names += "|" + regexp.QuoteMeta(n)
+			}
+		}
+		return regexp.MustCompile(`\b(?:` + names + `)\s*\.\s*(?:` + verbs + `)\s*\(`)
 	}
 	if !identRe.MatchString(h.Name) {
 		return nil // a dotted name (store.entries) is the library's to add to
@@ -286,7 +299,13 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 	if src == nil || len(own) == 0 && (h == nil || h.libScript == "") {
 		return nil
 	}
-	if st := findStatement(addsPattern(h), own, src); st != nil {
+	adds := addsPattern(h)
+	if st := firstStatement(adds, own, src, nil, topLevel); st != nil {
+		// A module's top level runs once: what grows is added by code
+		// that runs again (router.post in a handler, not beside it).
+		return st
+	}
+	if st := findStatement(adds, own, src); st != nil {
 		return st
 	}
 	if st := findStatement(pipePattern(h, path), own, src); st != nil {
@@ -523,6 +542,12 @@ func findRegistration(class string, own []string, src Sources) *Statement {
 // of their folders.
 func findStatement(re *regexp.Regexp, own []string, src Sources) *Statement {
 	return findStatementWhere(re, own, src, nil)
+}
+
+// topLevel: the line is a statement at a module's top level (not
+// indented), which runs once when the module loads.
+func topLevel(line []byte, _ []int) bool {
+	return len(line) > 0 && line[0] != ' ' && line[0] != '\t' && line[0] != '}' && line[0] != ')'
 }
 
 // findStatementWhere is findStatement taking only the lines keep accepts

@@ -266,6 +266,10 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
 		}
 	}
+	if h := f.holder; h != nil && added != nil && libraryAdds[h.Package] == routeVerbs && programLocation(&Location{Script: added.Script}) && added.Column > 1 {
+		// The registration the suspect grows by, at its line.
+		*f.hint = fmt.Sprintf("%s:%d registers a route each time it runs (%s): register one route for all of them, once, at startup", filepath.Base(added.Script), added.Line, strings.TrimSpace(added.Text)) + "; " + *f.hint
+	}
 	if f.label != "" {
 		if st := labelSetAt(f.label, added, src); st != nil {
 			// The line to change: where that label gets its value.

@@ -24,6 +24,9 @@ func (f sourceFacts) madeAt(src Sources) {
 	if l == nil || src == nil || l.keeperOnly() || !programLocation(l) {
 		return
 	}
+	if f.libraryMade(src) {
+		return
+	}
 	if identRe.MatchString(f.class) && (l.Function == f.class || l.Function == "constructor") {
 		if st := onlyNew(f.class, f.allScripts(src), src); st != nil {
 			f.setLoc(st, src)
@@ -69,6 +72,23 @@ func (f sourceFacts) setLoc(st *Statement, src Sources) {
 	}
 	fn.Line, fn.Column = st.Line, st.Column
 	*f.loc = fn
+}
+
+// libraryMade moves the code to the program's call that makes the library
+// add an entry of its own class (router.post(...) makes a Layer) when the
+// code is only a function of the program kept inside the entries (the
+// route's handler) and the program makes none of that class itself.
+func (f sourceFacts) libraryMade(src Sources) bool {
+	l, a, h := *f.loc, *f.added, f.holder
+	if a == nil || h == nil || h.Package == "" || libraryAdds[h.Package] == "" || !programLocation(&Location{Script: a.Script}) ||
+		l.Script == a.Script || l.Function == f.class || l.Function == "constructor" || !identRe.MatchString(f.class) {
+		return false
+	}
+	if findStatement(newPattern(f.class), f.allScripts(src), src) != nil {
+		return false
+	}
+	f.setLoc(&Statement{Script: a.Script, Line: a.Line, Column: a.Column, Text: a.Text}, src)
+	return true
 }
 
 // functionStart: the line starts a function (a head, an arrow, the
