@@ -610,6 +610,15 @@ func (s *Suspect) keyed() bool {
 	return s.Pattern == PatternCollection && (s.keys != nil || s.labels != nil || s.urls != nil || s.texts != nil)
 }
 
+// jsonField is the field of the holder's JSON keys whose values make them
+// all new, "" when its keys are not JSON texts.
+func (s *Suspect) jsonField() string {
+	if s.labels == nil || !s.labels.json || s.Pattern != PatternCollection {
+		return ""
+	}
+	return s.labels.label
+}
+
 // labelName is the label whose values make the holder's keys all new
 // (keys_labels.go), "" when its keys are not label sets.
 func (s *Suspect) labelName() string {

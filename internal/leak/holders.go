@@ -127,6 +127,9 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 	if raw[j].edgeType != "property" || !x.userObject(o) {
 		// Kept in a variable or a plain object's property.
 		h.Name = name(j)
+		if raw[j].edgeType == "property" && int(g.S.NodeType[o]) == g.S.NodeTypeIndex.Closure {
+			h.madeAs = name(j - 1)
+		}
 		if raw[j].edgeType == "context" {
 			if script, ok := x.libraryModuleScope(raw, j); ok {
 				h.Package, h.moduleScript = libraryPackage(script), script

@@ -108,6 +108,12 @@ func composedKeys(g *heapgraph.Graph, v uint32, kind string) (keyMix, bool) {
 			continue
 		}
 		ik := idKind(r)
+		if i := strings.LastIndexAny(k, ":|/#@"); ik == "" && i > len(f) && i < len(k)-1 {
+			// More parts before the id (urn:import:invoice:<uuid>):
+			// the id is the last.
+			f, r = k[:i], k[i+1:]
+			ik = idKind(r)
+		}
 		if ik == "" {
 			continue
 		}

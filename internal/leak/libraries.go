@@ -208,6 +208,11 @@ func perCallCompile(pkg string, scripts []string, src Sources) *Statement {
 			}
 			return
 		}
+		if keptCompileRe.Match(lines[i]) {
+			// Behind a lookup of what was compiled (getSchema(id) ||
+			// compile(...)): compiled again only for a new key.
+			st.lookup = true
+		}
 		n++
 		if found == nil {
 			found = st
@@ -284,14 +289,19 @@ func callerKey(added *Statement, scripts []string, src Sources) *Statement {
 	if !ok || fn.Line > len(lines) || !regexp.MustCompile(`\(\s*`+regexp.QuoteMeta(m[1])+`\b`).Match(lines[fn.Line-1]) {
 		return nil // the key is not its first parameter
 	}
-	call := regexp.MustCompile(`\.\s*` + regexp.QuoteMeta(fn.Function) + `\s*\(\s*([A-Za-z_$][\w$]*)\s*,`)
+	// A method (cache.remember(key, …)) or a function (compile(source)).
+	call := regexp.MustCompile(`(?:^|[^\w$])` + regexp.QuoteMeta(fn.Function) + `\s*\(\s*([A-Za-z_$][\w$]*)\s*[,)]`)
 	var found *Statement
 	matchLines(call, scripts, src, func(sc string, ls [][]byte, i int, _ []int) {
 		if found != nil || sc == added.Script && i+1 == fn.Line {
 			return
 		}
-		// (Read as a set() call: keyStatement follows its key.)
-		found = keyStatement(&Statement{Script: sc, Line: i + 1, Text: strings.Replace(string(ls[i]), "."+fn.Function+"(", ".set(", 1)}, src)
+		for _, m := range call.FindAllSubmatch(ls[i], -1) {
+			// (Read as a set() call: keyStatement follows its key.)
+			if found = keyStatement(&Statement{Script: sc, Line: i + 1, Text: ".set(" + string(m[1]) + ", v)"}, src); found != nil {
+				return
+			}
+		}
 	})
 	return found
 }

@@ -296,6 +296,11 @@ type Holder struct {
 	// router a module builds as router and another requires as webhooks):
 	// where it adds through the owner, it may use any of them.
 	alsoNames []string
+	// madeAs is the program's variable keeping the function of the
+	// program whose property the collection is (orderSchema for the
+	// memoized wrapper whose .cache it is): where that function was made,
+	// with which options.
+	madeAs string
 	// valueOfWeak: ValueOf is a WeakMap (a collection per key object).
 	valueOfWeak bool
 	// wrapped: the collection is a variable of a function a library

@@ -33,6 +33,10 @@ type Statement struct {
 	// Library is the library's own statement that adds, when this one is
 	// the program's call into it (app.use(...) → this.stack.push(layer)).
 	Library *Statement `json:"library,omitempty"`
+	// lookup: a compiling call behind a lookup of what was compiled
+	// (getSchema(id) || compile(...)): it compiles again only for a key
+	// not seen before.
+	lookup bool
 }
 
 // Sources reads the program's scripts by the names the snapshot gives them.
@@ -300,7 +304,7 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		return nil
 	}
 	adds := addsPattern(h)
-	if st := firstStatement(adds, own, src, nil, topLevel); st != nil {
+	if st := findStatementWhere(adds, own, src, func(sc string, line int) bool { return inFunction(sc, line, src) }); st != nil {
 		// A module's top level runs once: what grows is added by code
 		// that runs again (router.post in a handler, not beside it).
 		return st
@@ -544,10 +548,12 @@ func findStatement(re *regexp.Regexp, own []string, src Sources) *Statement {
 	return findStatementWhere(re, own, src, nil)
 }
 
-// topLevel: the line is a statement at a module's top level (not
-// indented), which runs once when the module loads.
-func topLevel(line []byte, _ []int) bool {
-	return len(line) > 0 && line[0] != ' ' && line[0] != '\t' && line[0] != '}' && line[0] != ')'
+// inFunction: line (1-based) of script is inside a function's body, not
+// at a module's top level (in a loop there, say), which runs once when the
+// module loads.
+func inFunction(script string, line int, src Sources) bool {
+	lines, ok := locationLines(&Location{Script: script, Line: line}, src)
+	return ok && insideFunction(lines, line-1)
 }
 
 // findStatementWhere is findStatement taking only the lines keep accepts

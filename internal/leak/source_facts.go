@@ -26,6 +26,9 @@ type sourceFacts struct {
 	keyed   bool // the key analysis explained the holder's keys (keys*.go)
 	// label is the metric label whose values are all new (keys_labels.go).
 	label string
+	// field is the field of JSON keys whose values are all new (a
+	// memoizer's JSON.stringify(args) with a request id in one).
+	field string
 	// registered: the entries are the program's callbacks kept by a
 	// library's table (registeredCallback); held: the library's holder
 	// keeps the program's function itself (Suspect.heldCallback).
@@ -83,6 +86,10 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 				f.setLoc(c, src)
 			}
 			switch {
+			case removal && strings.Contains(*f.hint, "entries leave it at "):
+				// A series, and a way out its entries miss: they pile
+				// up, whatever each keeps; that comes first.
+				*f.hint += "; each also keeps more than it holds: " + f.wholes.text()
 			case f.wholes.dominates(f.retained):
 				*f.hint = f.wholes.text()
 			case f.wholes.Alone:
@@ -102,7 +109,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		if st := perCallCompile(h.Package, f.allScripts(src), src); st != nil {
 			*f.added = st
 			f.setLoc(st, src)
-			*f.hint = fmt.Sprintf("%s:%d compiles an object built at each call (%s): compile it once and reuse the result", filepath.Base(st.Script), st.Line, st.Text) + "; " + *f.hint
+			if !st.lookup {
+				*f.hint = fmt.Sprintf("%s:%d compiles an object built at each call (%s): compile it once and reuse the result", filepath.Base(st.Script), st.Line, st.Text) + "; " + *f.hint
+			}
 		}
 	}
 	if f.holder != nil && perRequestPackages[f.holder.Package] && src != nil {
@@ -230,6 +239,11 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			// The program's own call says how to remove what it adds;
 			// a disposal method of the objects is beside that point.
 			*f.hint = disposerClauseRe.ReplaceAllString(spliceListenerFix(*f.hint, fix), "")
+		} else if fix := closingOnlyRemoval(*f.added, f.allScripts(src), src); fix != "" &&
+			(strings.Contains(*f.hint, removeEachAdvice) || strings.Contains(*f.hint, removeTargetAdvice)) {
+			// The program's own call says how to remove what it adds;
+			// a disposal method of the objects is beside that point.
+			*f.hint = disposerClauseRe.ReplaceAllString(spliceListenerFix(*f.hint, fix), "")
 		}
 	case l != nil && programCallback(l):
 		if fresh, on = freshRemoval(l.Function, "", f.scripts, src); fresh != "" {
@@ -263,12 +277,25 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			k = callerKey(added, f.allScripts(src), src)
 		}
 		if k != nil {
-			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, k.Text)
+			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, strings.TrimSuffix(k.Text, ";"))
 		}
 	}
 	if h := f.holder; h != nil && added != nil && libraryAdds[h.Package] == routeVerbs && programLocation(&Location{Script: added.Script}) && added.Column > 1 {
 		// The registration the suspect grows by, at its line.
 		*f.hint = fmt.Sprintf("%s:%d registers a route each time it runs (%s): register one route for all of them, once, at startup", filepath.Base(added.Script), added.Line, strings.TrimSpace(added.Text)) + "; " + *f.hint
+	}
+	if a := added; !removal && a != nil && src != nil && f.pattern == PatternCollection && f.holder != nil && f.holder.Package == "" &&
+		programLocation(&Location{Script: a.Script}) && a.Library == nil && !inFunction(a.Script, a.Line, src) {
+		// One snapshot, filled by a module's top level: a data set
+		// loaded once, not entries piling up.
+		*f.hint = fmt.Sprintf("%s:%d adds them at the top level of its module, which runs once, when the module loads: a data set loaded at startup, big by design, not what grows; if it costs too much memory, load less of it or look it up elsewhere", filepath.Base(a.Script), a.Line)
+		return
+	}
+	if f.field != "" && src != nil {
+		if st := fieldSetAt(f.field, f.allScripts(src), src); st != nil {
+			// Where the field that makes each key new gets its value.
+			*f.hint = fmt.Sprintf("%s:%d gives %s a new value at each call (%s): leave it out of the key, or out of what is memoized", filepath.Base(st.Script), st.Line, f.field, strings.TrimSuffix(strings.TrimSpace(st.Text), ",")) + "; " + *f.hint
+		}
 	}
 	if f.label != "" {
 		if st := labelSetAt(f.label, added, src); st != nil {
@@ -387,6 +414,15 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		return
 	}
 	st := removedAt(f.holder, added, f.scripts, src)
+	if t := trimOf(f.holder, added, f.scripts, src); st != nil && t != nil && t.At.Script == st.Script && t.At.Line == st.Line {
+		if v, made, ok := instanceOption(f.holder, t, f.files, src); ok && v < 0 {
+			// The way out is the factory's trim, and this instance
+			// was made without the bound it trims at.
+			*f.hint += fmt.Sprintf("; %s:%d takes entries out only past %s, and %s is made without one at %s:%d (%s), so it has none: pass a %s there, or keep what varies out of the key",
+				filepath.Base(st.Script), st.Line, t.Bound, f.holder.madeAs, filepath.Base(made.Script), made.Line, strings.TrimSuffix(strings.TrimSpace(made.Text), ";"), t.Bound)
+			return
+		}
+	}
 	if exported && st != nil && !programLocation(&Location{Script: st.Script}) {
 		// The library's own trim, which the program never calls: its
 		// options (at the export's line) are what decide.
@@ -440,7 +476,19 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			// The way out that skips it is where to add it; bounding
 			// would only drop live work (an in-flight request, a job
 			// still running) along with the lost.
-			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1), ""
+			if strings.Contains(rh, everyPathAdvice) {
+				rh = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1)
+			} else if e.event != "" {
+				// A sibling ending handler without the cleanup is the
+				// way out, whatever feeds the emitter.
+				rh = exitText(e, call)
+			}
+			bound = ""
+		} else if e := markedEnded(added, st, removesPattern(f.holder), src); e != nil && strings.Contains(rh, everyPathAdvice) {
+			// Marked ended and left in: that is where to take it out.
+			rh, bound = strings.Replace(rh, everyPathAdvice, fmt.Sprintf("%s:%d marks an entry ended without %s (%s): an entry marked ended stays until taken out; take it out there", filepath.Base(e.at.Script), e.at.Line, callPrefix(st.Text)+"…)", strings.TrimSuffix(e.at.Text, ";")), 1), ""
+		} else if e := settlingTimer(added, removesPattern(f.holder), src); e != nil && strings.Contains(rh, everyPathAdvice) {
+			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, callPrefix(st.Text)+"…)"), 1), ""
 		} else if eo := endOnly(st, f.allScripts(src), src); eo != "" {
 			rh, bound = strings.Replace(rh, everyPathAdvice, eo, 1), ""
 		} else if e := skippedBranch(st, src); e != nil {
@@ -563,6 +611,19 @@ func labelSetAt(label string, added *Statement, src Sources) *Statement {
 		}
 	}
 	return nil
+}
+
+// fieldSetAt is the program's line that sets an object's field to a value
+// made per call: a template literal with a substitution, a concatenation,
+// or a call (label: `order ${req.id}`, id: randomUUID()); nil when there
+// is not exactly one such line.
+func fieldSetAt(field string, scripts []string, src Sources) *Statement {
+	re := regexp.MustCompile(`(?:^|[{,\s])['"]?` + regexp.QuoteMeta(field) + `['"]?\s*:\s*(?:` + "`[^`\\n]*\\$\\{" + `|[\w$.]+\s*\+|['"][^'"\n]*['"]\s*\+|[\w$.]*(?:uuid|UUID|now|random|Id)\w*\s*\()`)
+	st := findStatement(re, scripts, src)
+	if st == nil || st.Others > 0 {
+		return nil
+	}
+	return st
 }
 
 // clearRe is a statement that empties a whole collection.

@@ -40,7 +40,61 @@ func listenerAddedAt(h *Holder, loc *Location, own []string, src Sources) *State
 			return near
 		}
 	}
-	return findStatement(re, own, src)
+	if st := findStatement(re, own, src); st != nil {
+		return st
+	}
+	if programLocation(loc) && identRe.MatchString(loc.Function) {
+		// The event in a variable (bus.on(channel, listener)): the call
+		// that hands over the listener by its name.
+		byName := regexp.MustCompile(`\.\s*(?:` + listenerAddVerbs + `)\s*\(\s*[^,()]+,\s*` + regexp.QuoteMeta(loc.Function) + `\s*[,)]`)
+		return findStatement(byName, append([]string{loc.Script}, own...), src)
+	}
+	return nil
+}
+
+// varListenerAddRe takes apart a call adding a listener by name for an
+// event in a variable: bus.on(channel, listener).
+var varListenerAddRe = lazyRE(`([\w$.]+?)\s*\.\s*(?:on|addListener|prependListener)\s*\(\s*([A-Za-z_$][\w$.]*)\s*,\s*([A-Za-z_$][\w$]*)\s*\)`)
+
+// closingOnlyRemoval is the fix when the listener added by name at st
+// (for an event in a variable) is removed by a function of the program
+// that is called only from ending-event listeners of one kind of object
+// (conn.rl.on('close', () => unsubscribeAll(conn))): the listeners that
+// stay belong to work that ended without that object emitting it. ""
+// otherwise.
+func closingOnlyRemoval(st *Statement, scripts []string, src Sources) string {
+	if st == nil || src == nil || !programScript(st.Script) {
+		return ""
+	}
+	m := varListenerAddRe.FindStringSubmatch(st.Text)
+	if m == nil {
+		return ""
+	}
+	name := m[3]
+	removes := regexp.MustCompile(`\.\s*(?:off|removeListener)\s*\(\s*[^,()]+,\s*` + regexp.QuoteMeta(name) + `\s*[,)]`)
+	rm := findStatement(removes, append([]string{st.Script}, scripts...), src)
+	if rm == nil {
+		return ""
+	}
+	fn := enclosingFunction(rm, src)
+	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
+		return ""
+	}
+	calls := callSites(fn, scripts, src)
+	if len(calls) == 0 {
+		return ""
+	}
+	var recv, event string
+	for _, c := range calls {
+		r, e, ok := closingHandler(c, src)
+		if !ok || recv != "" && (r != recv || e != event) {
+			return ""
+		}
+		recv, event = r, e
+	}
+	c := calls[0]
+	return fmt.Sprintf("%s:%d adds %s, and %s() takes it out (%s:%d), called only when %s emits '%s' (%s:%d): the listeners that stay belong to work that ended without %s emitting '%s' (destroyed on a timeout or an error, say); call %s() on an event that comes however the work ends (the socket's or stream's own 'close')",
+		filepath.Base(st.Script), st.Line, name, fn.Function, filepath.Base(rm.Script), rm.Line, recv, event, filepath.Base(c.Script), c.Line, recv, event, fn.Function)
 }
 
 // eventRe matches h's event as the program writes it: a string literal

@@ -21,6 +21,19 @@ import (
 // source shows one (see above).
 func (f sourceFacts) madeAt(src Sources) {
 	l := *f.loc
+	if l != nil && src != nil && libraryPackage(l.Script) != "" {
+		// A library's function made them (a template engine's
+		// compiled closure): the program's line whose call returned
+		// what it adds, in the function that adds.
+		if a := *f.added; a != nil && programLocation(&Location{Script: a.Script}) {
+			if fn := enclosingFunction(a, src); fn != nil && fn.Line < a.Line {
+				if st := valueMadeAt(a, fn.Line, src); st != nil {
+					f.setLoc(st, src)
+				}
+			}
+		}
+		return
+	}
 	if l == nil || src == nil || l.keeperOnly() || !programLocation(l) {
 		return
 	}
@@ -56,6 +69,28 @@ func (f sourceFacts) madeAt(src Sources) {
 		// Still the same function: V8's name for it stays (async audit).
 		fn.Function = l.Function
 	}
+}
+
+// valueMadeAt is the line, between line from and the adding statement a,
+// that assigns the value a adds from a call (const tpl = hb.compile(…)
+// before cache.set(key, tpl)); nil when there is none.
+func valueMadeAt(a *Statement, from int, src Sources) *Statement {
+	v := addedValue(a.Text)
+	if v == "" {
+		return nil
+	}
+	b, ok := src.Read(a.Script)
+	if !ok {
+		return nil
+	}
+	lines := bytes.Split(b, []byte("\n"))
+	call := regexp.MustCompile(`(?:^|[^\w$.])(?:(?:const|let|var)\s+)?` + regexp.QuoteMeta(v) + `\s*=\s*(?:await\s+)?(?:new\s+)?[A-Za-z_$][\w$.]*\s*\(`)
+	for k := min(a.Line-2, len(lines)-1); k >= max(from-1, 0); k-- {
+		if m := call.FindIndex(lines[k]); m != nil && !commentBefore(lines[k], m[0]) {
+			return &Statement{Script: a.Script, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}
+		}
+	}
+	return nil
 }
 
 // functionHeadAt: the function enclosing fn's line starts at l's line.

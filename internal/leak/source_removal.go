@@ -136,7 +136,10 @@ func (r removalSite) hint(st *Statement, scripts, files []string, src Sources, g
 		return fmt.Sprintf("entries leave it at %s, and the entries that stay belong to %s objects that never emitted '%s': end or destroy each one on every path (errors, timeouts, early returns), or delete the entry on 'error' too", where, r.recv, r.event)
 	}
 	more := ""
-	if st.Others > 0 {
+	switch {
+	case st.Others == 1:
+		more = " (and 1 more line)"
+	case st.Others > 1:
 		more = fmt.Sprintf(" (and %d more lines)", st.Others)
 	}
 	where := fmt.Sprintf("%s:%d (%s)%s%s", st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), more, removalCallers(st, scripts, files, src))
@@ -192,6 +195,11 @@ func removalCallers(st *Statement, scripts, files []string, src Sources) string 
 		sites = append(sites, fmt.Sprintf("%s:%d", filepath.Base(c.Script), c.Line))
 	}
 	switch {
+	case n == 0 && handedOut(fn, src):
+		// Returned or stored as a value (a memoizer's wrapper): called
+		// by the names it is kept under, which a search by its own
+		// name does not find.
+		return fmt.Sprintf(" in %s()", fn.Function)
 	case n == 0 && whole:
 		return fmt.Sprintf(" in %s(), which nothing in the program calls", fn.Function)
 	case n == 0:
@@ -202,6 +210,19 @@ func removalCallers(st *Statement, scripts, files []string, src Sources) string 
 		return fmt.Sprintf(" in %s(), called at %s", fn.Function, strings.Join(sites, ", "))
 	}
 	return fmt.Sprintf(" in %s()", fn.Function)
+}
+
+// handedOut: the function fn is used as a value in its script (return
+// memoized, wrapper.fn = memoized, register(memoized)), so it is called by
+// other names.
+func handedOut(fn *Location, src Sources) bool {
+	b, ok := src.Read(fn.Script)
+	if !ok {
+		return false
+	}
+	n := regexp.QuoteMeta(fn.Function)
+	re := regexp.MustCompile(`\breturn\s+` + n + `\b\s*[;\n}]|[=(,:]\s*` + n + `\s*[;,)}\n]`)
+	return re.Match(b)
 }
 
 // addCallRe matches a call adding to a collection: its receiver (set,

@@ -548,7 +548,7 @@ function getProduct(id) {
 // routes the URLs fall into and the line that makes the key.
 func TestURLKeys(t *testing.T) {
 	_, s := seriesTop(t, "url-keys")
-	for _, want := range []string{"the keys of the Map statsByEndpoint are request URLs with ids or query strings", "key it by the route (", "its key is made at", "const key = method + ' ' + url;"} {
+	for _, want := range []string{"the keys of the Map statsByEndpoint are request URLs with ids or query strings", "key it by the route (", "its key is made at", "url-keys.js:21: const key = method + ' ' + url"} {
 		if !strings.Contains(s.Hint, want) {
 			t.Errorf("hint %q: want %q", s.Hint, want)
 		}
