@@ -328,68 +328,6 @@ func classBody(lines [][]byte, name string) (from, to int, ok bool) {
 	return 0, 0, false
 }
 
-// instanceOption is the bound a factory's collection has when the trim's
-// bound is an option the factory takes with a default (function
-// memoize(fn, { max = Infinity } = {})) and the holder is the property of
-// a function it made that the program keeps (orderSchema.cache): the
-// value the call that made it passes, else the default; -1 for none
-// (Infinity). made is that call. ok is false when this does not apply or
-// the value is not a number.
-func instanceOption(h *Holder, t *Trim, files func() []string, src Sources) (v int, made *Statement, ok bool) {
-	if h == nil || h.madeAs == "" || files == nil || !identRe.MatchString(t.Bound) || !identRe.MatchString(h.madeAs) {
-		return 0, nil, false
-	}
-	b, found := src.Read(t.At.Script)
-	if !found {
-		return 0, nil, false
-	}
-	// A destructured option's default: { key = …, max = Infinity }.
-	def := regexp.MustCompile(`[{,]\s*` + regexp.QuoteMeta(t.Bound) + `\s*=\s*([^,}\n)]+?)\s*[,}]`).FindSubmatch(b)
-	if def == nil {
-		return 0, nil, false
-	}
-	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.madeAs) + `\s*=\s*(?:await\s+)?[A-Za-z_$][\w$.]*\s*\(`)
-	option := regexp.MustCompile(`(?:^|[{,\s])` + regexp.QuoteMeta(t.Bound) + `\s*:\s*([^,}\n]+)`)
-	value := ""
-	for _, sc := range files() {
-		sb, ok := src.Read(sc)
-		if !ok {
-			continue
-		}
-		m := call.FindIndex(sb)
-		if m == nil {
-			continue
-		}
-		args, ok := callArguments(sb[m[1]:])
-		if !ok {
-			return 0, nil, false
-		}
-		start := bytes.LastIndexByte(sb[:m[0]], '\n') + 1
-		end := bytes.IndexByte(sb[m[0]:], '\n')
-		if end < 0 {
-			end = len(sb) - m[0]
-		}
-		made = &Statement{Script: sc, Line: bytes.Count(sb[:m[0]], []byte("\n")) + 1, Column: m[0] - start + 1, Text: clipLine(sb[start : m[0]+end])}
-		if o := option.FindStringSubmatch(args); o != nil {
-			value = strings.TrimSpace(o[1])
-		}
-		break
-	}
-	if made == nil {
-		return 0, nil, false
-	}
-	if value == "" {
-		value = strings.TrimSpace(string(def[1]))
-	}
-	if n := atoiBound(value); n >= 0 {
-		return n, made, true
-	}
-	if value == "Infinity" || value == "Number.POSITIVE_INFINITY" {
-		return -1, made, true
-	}
-	return 0, nil, false
-}
-
 // holds reports whether a collection of entries is within the trim's bound.
 func (t *Trim) holds(entries int) bool { return t.Limit >= 0 && (t.Size || entries <= t.Limit) }
 
