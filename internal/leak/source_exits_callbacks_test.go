@@ -153,9 +153,9 @@ function unsubscribeAll(conn) {
 // else the factory's default; Infinity is none.
 func TestInstanceOption(t *testing.T) {
 	src := textSources{
-		"/s/memo.js": "function memoize(fn, { key = (...a) => JSON.stringify(a), max = Infinity } = {}) {\n  const cache = new Map();\n  function memoized(...args) {\n    if (cache.size > max) cache.delete(cache.keys().next().value);\n  }\n  return memoized;\n}\n",
-		"/s/order.js":  "const orderSchema = memoize(build, { key: (o) => JSON.stringify(o) });\n",
-		"/s/user.js":   "const userSchema = memoize(buildUser, {\n  key: (u) => u.plan,\n  max: 64,\n});\n",
+		"/s/memo.js":  "function memoize(fn, { key = (...a) => JSON.stringify(a), max = Infinity } = {}) {\n  const cache = new Map();\n  function memoized(...args) {\n    if (cache.size > max) cache.delete(cache.keys().next().value);\n  }\n  return memoized;\n}\n",
+		"/s/order.js": "const orderSchema = memoize(build, { key: (o) => JSON.stringify(o) });\n",
+		"/s/user.js":  "const userSchema = memoize(buildUser, {\n  key: (u) => u.plan,\n  max: 64,\n});\n",
 	}
 	files := func() []string { return []string{"/s/memo.js", "/s/order.js", "/s/user.js"} }
 	trim := &Trim{At: Statement{Script: "/s/memo.js", Line: 4}, Bound: "max"}
