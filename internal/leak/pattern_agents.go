@@ -75,10 +75,13 @@ func agentHint(s *Suspect, per string) string {
 		has = "has " + ui.Count(n)
 	}
 	const unread = "a response that is never read to its end keeps its socket for good: read every body, or drop it with res.resume(), also when the status is not the one wanted, and give each request a timeout that destroys it"
-	switch table {
-	case "sockets":
+	switch {
+	case table == "sockets" && s.single:
+		// One snapshot: requests in flight look the same as kept ones.
+		return fmt.Sprintf("%s %s sockets in use for %s, one per request in flight when the snapshot was taken (a burst, or a slow upstream, looks like this); they stay only if their responses are never read to the end: if a snapshot taken after the load still has them, %s; the Agent's maxSockets caps them per origin (Infinity by default)", who, has, origin, strings.TrimPrefix(unread, "a response that is never read to its end keeps its socket for good: "))
+	case table == "sockets":
 		return fmt.Sprintf("%s %s sockets in use for %s%s, one per request whose response has not ended; %s; the Agent's maxSockets caps them per origin (Infinity by default)", who, has, origin, per, unread)
-	case "requests":
+	case table == "requests":
 		return fmt.Sprintf("%s %s requests waiting for a socket to %s%s: all of its maxSockets are in use; %s", who, has, origin, per, unread)
 	}
 	return fmt.Sprintf("%s %s idle keep-alive sockets for %s%s: an Agent keeps up to maxFreeSockets (256 by default) per origin and closes them after its timeout; if they pass that, lower maxFreeSockets or set the Agent's timeout", who, has, origin, per)
@@ -212,6 +215,11 @@ func undiciHint(s *Suspect, per string) string {
 		}
 		if many {
 			return fmt.Sprintf("undici %ss hold %s connections (Clients) in all, this one %s: each opens another whenever all of its own are busy, up to its connections option (no limit by default); under load that many are in flight, but %s; if they have no connections limit, give them one", owner, n, ui.Count(int64(h.Entries)), consume)
+		}
+		if s.single {
+			// One snapshot: it keeps idle connections open too, and
+			// that many were busy together once (a burst).
+			return fmt.Sprintf("the undici %s holds %s connections (Clients): it opens another whenever all are busy, up to its connections option (no limit by default), and keeps idle ones open for reuse, so that many were in flight together at some point (a burst looks like this); they are a leak only if a snapshot taken after the load holds as many busy: then %s; and give it a connections limit", owner, n, consume)
 		}
 		return fmt.Sprintf("the undici %s holds %s connections (Clients)%s: it opens another whenever all are busy, up to its connections option (no limit by default); under load that many are in flight, but %s; if it has no connections limit, give it one", owner, n, per, consume)
 	case h.Name == "<symbol queue>" || h.Owner == "FixedCircularBuffer" || h.Owner == "FixedQueue":
