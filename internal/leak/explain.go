@@ -113,6 +113,13 @@ func (x *explainer) explain(s *Suspect) {
 			}
 		}
 	}
+	if s.collection && (!haveTell || tell == rep) {
+		// A collection growing in place: what its entries are, when
+		// most are of one class (node's vm.Script objects in a Map).
+		if c, ok := x.entryClass(rep); ok {
+			s.Class = c
+		}
+	}
 	s.Pattern, s.Holder = x.classify(rep, raw[:repIndex+1])
 	if haveTell && tell != rep && s.Pattern == PatternEventListener && int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure &&
 		x.nodeClass(tell) && !connectionClass(s.Class) {
@@ -543,6 +550,52 @@ func (x *explainer) largestEntry(v uint32) (uint32, bool) {
 	}
 	return 0, false
 }
+
+// entryClass is the class most entries of collection v are of (at least
+// half of those that are objects), looked at in its backing store (a
+// Map's or Set's table, an Array's elements); node's native objects by
+// their class (ContextifyScript, not "Node / ContextifyScript").
+func (x *explainer) entryClass(v uint32) (string, bool) {
+	g := x.g
+	s := g.S
+	store := v
+	for _, name := range []string{"table", "elements"} {
+		if t, ok := g.EdgeNamed(v, name); ok {
+			store = t
+			break
+		}
+	}
+	counts := map[uint32]int{} // by name's string index
+	n := 0
+	for _, to := range g.Edges(store) {
+		switch int(s.NodeType[to]) {
+		case s.NodeTypeIndex.Object, s.NodeTypeIndex.Native, s.NodeTypeIndex.Closure:
+		default:
+			continue
+		}
+		counts[s.NodeName[to]]++
+		if n++; n >= 1024 {
+			break
+		}
+	}
+	best, most := uint32(0), 0
+	for k, c := range counts {
+		if c > most {
+			best, most = k, c
+		}
+	}
+	if n < minEntryClass || 2*most < n {
+		return "", false
+	}
+	name := strings.TrimPrefix(s.Strings.Get(best), "Node / ")
+	if name == "" || name == "Object" || name == "Array" || name == "system / Context" {
+		return "", false
+	}
+	return name, true
+}
+
+// minEntryClass: fewer entries than this say too little of their class.
+const minEntryClass = 16
 
 // internalClass: v's constructor is defined in node's own code.
 func (x *explainer) internalClass(v uint32) bool {
