@@ -44,7 +44,7 @@ var timerHeadRe = lazyRE(`\bsetTimeout\s*\(\s*(?:(?:async\s*)?(?:\([^()]*\)|[\w$
 
 // settleRe is a statement that ends a piece of work for its caller:
 // settles its promise, calls its callback, fails its emitter.
-var settleRe = lazyRE(`(?:^|[^\w$.])(?:reject|resolve|done|cb|callback)\s*\(|\.\s*emit\s*\(\s*['"]error`)
+var settleRe = lazyRE(`(?:^|[^\w$])(?:reject|resolve|done|cb|callback)\s*\(|\.\s*emit\s*\(\s*['"]error`)
 
 // settlingTimer is a timer callback, in the innermost function around the
 // add, that settles the work (rejects its promise: a timeout) without
@@ -79,7 +79,7 @@ func settlingTimer(add *Statement, remove *regexp.Regexp, src Sources) *exit {
 
 // endedStateRe marks an entry's work ended without taking it out:
 // st.state = 'cancelled', session.status = "aborted".
-var endedStateRe = lazyRE(`\.\s*(?:state|status|phase)\s*=\s*['"](?:cancell?ed|aborted|closed|failed|expired|ended|timed[_-]?out|errored|dead|stale|rejected|killed|terminated|dropped)['"]`)
+var endedStateRe = lazyRE(`\.\s*(?:state|status|phase)\s*=\s*['"](cancell?ed|aborted|closed|failed|expired|ended|timed[_-]?out|errored|dead|stale|rejected|killed|terminated|dropped)['"]`)
 
 // markedEnded is a statement in the scripts of the add and of the removal
 // that marks an entry ended (its state set to 'cancelled', 'aborted'…) in
@@ -89,6 +89,7 @@ func markedEnded(add, rm *Statement, remove *regexp.Regexp, src Sources) *exit {
 	if add == nil || rm == nil || remove == nil || src == nil {
 		return nil
 	}
+	handled := handledStates(rm, src)
 	var found *exit
 	for _, sc := range []string{add.Script, rm.Script} {
 		lines, ok := locationLines(&Location{Script: sc, Line: 1}, src)
@@ -96,7 +97,8 @@ func markedEnded(add, rm *Statement, remove *regexp.Regexp, src Sources) *exit {
 			continue
 		}
 		for i, l := range lines {
-			if !endedStateRe.Match(l) || commentLine(l) {
+			m := endedStateRe.FindSubmatch(l)
+			if m == nil || commentLine(l) || handled[string(m[1])] {
 				continue
 			}
 			head := headAbove(lines, i+1, func(k int) bool { return nestedFuncRe.Match(lines[k]) || functionHeadRe.Match(lines[k]) })
@@ -115,6 +117,37 @@ func markedEnded(add, rm *Statement, remove *regexp.Regexp, src Sources) *exit {
 	}
 	return found
 }
+
+// handledStates are the state values tested just above the removal or
+// above the calls of the function it is in (a reaper's `if (job.state
+// === 'done' || job.state === 'failed') registry.remove(id)`): entries
+// marked so do reach it.
+func handledStates(rm *Statement, src Sources) map[string]bool {
+	out := map[string]bool{}
+	near := func(sc string, line int) {
+		lines, ok := locationLines(&Location{Script: sc, Line: line}, src)
+		if !ok {
+			return
+		}
+		for k := max(line-6, 0); k < line && k < len(lines); k++ {
+			for _, m := range testedStateRe.FindAllSubmatch(lines[k], -1) {
+				out[string(m[1])+string(m[2])+string(m[3])] = true
+			}
+		}
+	}
+	near(rm.Script, rm.Line)
+	if fn := enclosingFunction(rm, src); fn != nil && identRe.MatchString(fn.Function) && fn.Function != "constructor" {
+		scripts := append([]string{rm.Script}, src.Siblings(rm.Script)...)
+		for _, c := range callSites(fn, scripts, src) {
+			near(c.Script, c.Line)
+		}
+	}
+	return out
+}
+
+// testedStateRe is a value a comparison or a case tests: === 'failed',
+// "done" !== , case 'cancelled':.
+var testedStateRe = lazyRE(`(?:===?|!==?)\s*['"]([A-Za-z_-]+)['"]|['"]([A-Za-z_-]+)['"]\s*(?:===?|!==?)|\bcase\s+['"]([A-Za-z_-]+)['"]`)
 
 // headLine is the (0-based) line that opens the block line i is in: the
 // nearest line above it indented less.

@@ -75,6 +75,11 @@ func TestSettlingTimer(t *testing.T) {
 	if e := settlingTimer(&Statement{Script: "/s/pool.js", Line: 9}, remove, src); e == nil || e.at.Line != 5 {
 		t.Errorf("pool.js: %+v, want the timer at line 5", e)
 	}
+	// Settled through the call object it keeps: call.reject(…).
+	src["/s/rpc.js"] = strings.Replace(src["/s/pool.js"], "        reject(new Error('timeout'));", "        task.reject(new Error('timeout'));", 1)
+	if e := settlingTimer(&Statement{Script: "/s/rpc.js", Line: 9}, remove, src); e == nil || e.at.Line != 5 {
+		t.Errorf("rpc.js: %+v, want the timer at line 5", e)
+	}
 	for _, sc := range []string{"/s/good.js", "/s/tick.js"} {
 		line := 9
 		if sc == "/s/tick.js" {
@@ -112,6 +117,35 @@ function abort(session) {
 	if e := markedEnded(add, rm, remove, src); e != nil {
 		t.Errorf("%+v, want none when abort() deletes", e)
 	}
+	// A state the removal's caller tests reaches it (a reaper of done
+	// and failed jobs); the one it does not test is the way out.
+	src = textSources{"/s/jobs.js": `class Registry {
+  add(job) {
+    this.jobs.set(job.id, job);
+  }
+  fail(job) {
+    job.state = 'failed';
+  }
+  cancel(job) {
+    job.state = 'cancelled';
+  }
+  remove(id) {
+    return this.jobs.delete(id);
+  }
+}
+`, "/s/reaper.js": `function reap(registry) {
+  for (const [id, job] of registry.jobs) {
+    if (job.state === 'done' || job.state === 'failed') {
+      registry.remove(id);
+    }
+  }
+}
+`}
+	remove = regexp.MustCompile(`\bjobs\s*\.\s*delete\s*\(`)
+	e := markedEnded(&Statement{Script: "/s/jobs.js", Line: 3}, &Statement{Script: "/s/jobs.js", Line: 12, Text: "return this.jobs.delete(id);"}, remove, src)
+	if e == nil || e.at.Line != 9 {
+		t.Errorf("%+v, want the 'cancelled' at line 9, not the reaped 'failed'", e)
+	}
 }
 
 // Listeners added by name for an event in a variable, removed by a
@@ -143,6 +177,12 @@ function unsubscribeAll(conn) {
 	src["/s/server.js"] += "function drop(conn) {\n  unsubscribeAll(conn);\n}\n"
 	if got := closingOnlyRemoval(st, []string{"/s/pubsub.js", "/s/server.js"}, src); got != "" {
 		t.Errorf("called outside a closing listener too: %q, want none", got)
+	}
+	// Removed in the add's own 'finish' listener, which a client gone
+	// first never gives.
+	src["/s/sse.js"] = "function stream(req, res, topic) {\n  const onQuote = (q) => res.write(q);\n  bus.on(topic, onQuote);\n  res.once('finish', () => {\n    bus.off(topic, onQuote);\n  });\n}\n"
+	if got := closingOnlyRemoval(&Statement{Script: "/s/sse.js", Line: 3, Text: "bus.on(topic, onQuote);"}, []string{"/s/sse.js"}, src); !strings.Contains(got, "only when res emits 'finish'") || !strings.Contains(got, "on 'close' instead") {
+		t.Errorf("finish only: %q", got)
 	}
 	if l := listenerAddedAt(&Holder{Kind: "listeners", Event: "ch7", EventsLike: 3}, &Location{Function: "listener", Script: "/s/pubsub.js", Line: 2, Column: 20}, []string{"/s/pubsub.js"}, src); l == nil || l.Line != 4 {
 		t.Errorf("added at %+v, want bus.on(channel, listener) at line 4", l)

@@ -486,9 +486,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			bound = ""
 		} else if e := markedEnded(added, st, removesPattern(f.holder), src); e != nil && strings.Contains(rh, everyPathAdvice) {
 			// Marked ended and left in: that is where to take it out.
-			rh, bound = strings.Replace(rh, everyPathAdvice, fmt.Sprintf("%s:%d marks an entry ended without %s (%s): an entry marked ended stays until taken out; take it out there", filepath.Base(e.at.Script), e.at.Line, callPrefix(st.Text)+"…)", strings.TrimSuffix(e.at.Text, ";")), 1), ""
+			rh, bound = strings.Replace(rh, everyPathAdvice, fmt.Sprintf("%s:%d marks an entry ended without %s (%s): an entry marked ended stays until taken out; take it out there", filepath.Base(e.at.Script), e.at.Line, strings.TrimPrefix(callPrefix(st.Text), "return ")+"…)", strings.TrimSuffix(e.at.Text, ";")), 1), ""
 		} else if e := settlingTimer(added, removesPattern(f.holder), src); e != nil && strings.Contains(rh, everyPathAdvice) {
-			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, callPrefix(st.Text)+"…)"), 1), ""
+			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, strings.TrimPrefix(callPrefix(st.Text), "return ")+"…)"), 1), ""
 		} else if eo := endOnly(st, f.allScripts(src), src); eo != "" {
 			rh, bound = strings.Replace(rh, everyPathAdvice, eo, 1), ""
 		} else if e := skippedBranch(st, src); e != nil {

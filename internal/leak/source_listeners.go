@@ -76,6 +76,13 @@ func closingOnlyRemoval(st *Statement, scripts []string, src Sources) string {
 	if rm == nil {
 		return ""
 	}
+	if recv, event, ok := closingHandler(rm, src); ok && (event == "finish" || event == "end") {
+		// Removed in the listener of an ending event that only a
+		// normal end gives: a client that goes away first, or an
+		// error, gives 'close' alone.
+		return fmt.Sprintf("%s:%d adds %s, and %s:%d takes it out only when %s emits '%s', which it does not when the other side goes away first or it fails: take it out on '%s' instead (%s.once('close', …)), which comes either way",
+			filepath.Base(st.Script), st.Line, name, filepath.Base(rm.Script), rm.Line, recv, event, "close", recv)
+	}
 	fn := enclosingFunction(rm, src)
 	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
 		return ""
