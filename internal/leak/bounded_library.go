@@ -150,9 +150,13 @@ func maxOption(args string) (value, name string) {
 
 // callArguments is the text of a call's arguments, b starting just after
 // its opening parenthesis, up to the matching one (at most a few lines).
-func callArguments(b []byte) (string, bool) {
+func callArguments(b []byte) (string, bool) { return callArgumentsWithin(b, 600) }
+
+// callArgumentsWithin is callArguments reading at most limit bytes (a
+// factory's call whose first argument is a whole function).
+func callArgumentsWithin(b []byte, limit int) (string, bool) {
 	depth := 1
-	for i := 0; i < len(b) && i < 600; i++ {
+	for i := 0; i < len(b) && i < limit; i++ {
 		switch b[i] {
 		case '(', '{', '[':
 			depth++

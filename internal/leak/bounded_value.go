@@ -333,7 +333,7 @@ func instanceOption(h *Holder, t *Trim, files func() []string, src Sources) (v i
 		if m == nil {
 			continue
 		}
-		args, ok := callArguments(sb[m[1]:])
+		args, ok := callArgumentsWithin(sb[m[1]:], 8<<10)
 		if !ok {
 			return 0, nil, false
 		}

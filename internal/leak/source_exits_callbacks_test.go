@@ -205,6 +205,11 @@ func TestInstanceOption(t *testing.T) {
 	if v, _, ok := instanceOption(&Holder{Name: "cache", madeAs: "userSchema"}, trim, files, src); !ok || v != 64 {
 		t.Errorf("userSchema: %d %v, want 64", v, ok)
 	}
+	// A factory called with a whole function first, over many lines.
+	src["/s/order.js"] = "const quote = memoize(\n  (rc, sku) => {\n" + strings.Repeat("    const x = compute(rc, sku, 'a long line of pricing work');\n", 30) + "  },\n  { key: (rc, sku) => sku },\n);\n"
+	if v, made, ok := instanceOption(&Holder{Name: "cache", madeAs: "quote"}, trim, files, src); !ok || v != -1 || made == nil || made.Line != 1 {
+		t.Errorf("quote: %d %+v %v, want none (Infinity), made at order.js:1", v, made, ok)
+	}
 	if _, _, ok := instanceOption(&Holder{Name: "cache"}, trim, files, src); ok {
 		t.Error("a holder not made by a factory call: want no answer")
 	}

@@ -418,8 +418,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		if v, made, ok := instanceOption(f.holder, t, f.files, src); ok && v < 0 {
 			// The way out is the factory's trim, and this instance
 			// was made without the bound it trims at.
+			text := strings.TrimSuffix(strings.TrimSpace(made.Text), ";")
+			if strings.HasSuffix(text, "(") {
+				text += "…)" // its arguments on the lines below
+			}
 			*f.hint += fmt.Sprintf("; %s:%d takes entries out only past %s, and %s is made without one at %s:%d (%s), so it has none: pass a %s there, or keep what varies out of the key",
-				filepath.Base(st.Script), st.Line, t.Bound, f.holder.madeAs, filepath.Base(made.Script), made.Line, strings.TrimSuffix(strings.TrimSpace(made.Text), ";"), t.Bound)
+				filepath.Base(st.Script), st.Line, t.Bound, f.holder.madeAs, filepath.Base(made.Script), made.Line, text, t.Bound)
 			return
 		}
 	}
