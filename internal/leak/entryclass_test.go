@@ -42,3 +42,37 @@ func TestEntryClass(t *testing.T) {
 		}
 	}
 }
+
+// A Map whose values are strings too (a key-value store's serialized
+// values): its keys are the first of each pair of string slots.
+func TestStringKeysOfAStringMap(t *testing.T) {
+	// root → Map →table→ (array) with slots 10, 11 (key, value), 13, 14, …
+	const pairs = 20
+	strs := []string{"", "Map", "table"}
+	nodes := []string{"9,0,1,0,1", "3,1,3,32,1", fmt.Sprintf("1,0,5,0,%d", 2*pairs)}
+	edges := []string{"1,1,5", "3,2,10"}
+	for i := 0; i < pairs; i++ {
+		k, v := len(strs), len(strs)+1
+		strs = append(strs, fmt.Sprintf("profile:u%d", i), fmt.Sprintf(`{"value":{"id":%d}}`, i))
+		ks, vs := len(strs), len(strs)+1
+		strs = append(strs, fmt.Sprint(10+3*i), fmt.Sprint(11+3*i))
+		nodes = append(nodes, fmt.Sprintf("2,%d,%d,24,0", k, 7+2*i), fmt.Sprintf("2,%d,%d,48,0", v, 8+2*i))
+		edges = append(edges, fmt.Sprintf("3,%d,%d", ks, 5*(3+2*i)), fmt.Sprintf("3,%d,%d", vs, 5*(4+2*i)))
+	}
+	q := make([]string, len(strs))
+	for i, s := range strs {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	snap := slotMeta + fmt.Sprintf(`"node_count":%d,"edge_count":%d},"nodes":[%s],"edges":[%s],"strings":[%s]}`,
+		len(nodes), len(edges), strings.Join(nodes, ","), strings.Join(edges, ","), strings.Join(q, ","))
+	g := graphOf(t, snap)
+	keys := stringKeys(g, 1, "Map", 100)
+	if len(keys) != pairs {
+		t.Fatalf("%d keys, want %d: %q", len(keys), pairs, keys)
+	}
+	for _, k := range keys {
+		if !strings.HasPrefix(k, "profile:") {
+			t.Errorf("key %q: a value, not a key", k)
+		}
+	}
+}

@@ -10,6 +10,7 @@ package leak
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -176,9 +177,49 @@ func stringKeys(g *heapgraph.Graph, v uint32, kind string, max int) []string {
 	if !ok {
 		return nil
 	}
-	for e := s.FirstEdge[t]; e < s.FirstEdge[t+1] && len(keys) < max; e++ {
-		switch u := s.EdgeTo[e]; int(s.NodeType[u]) {
+	isString := func(u uint32) bool {
+		switch int(s.NodeType[u]) {
 		case s.NodeTypeIndex.String, s.NodeTypeIndex.ConcatenatedString, s.NodeTypeIndex.SlicedString:
+			return true
+		}
+		return false
+	}
+	// A Map's table holds each entry's key and then its value: when its
+	// values are strings too (a key-value store's serialized values),
+	// the first of each pair of string slots is the key.
+	// slot is the table slot edge e reads: an element's index, or the
+	// number an internal edge is named by; -1 for neither.
+	slot := func(e uint32) int {
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Element {
+			return int(s.EdgeNameOrIndex(e))
+		}
+		if n, err := strconv.Atoi(s.EdgeName(e)); err == nil {
+			return n
+		}
+		return -1
+	}
+	prev, prevString, pairs := -2, false, false
+	if kind == "Map" {
+		for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
+			i, str := slot(e), isString(s.EdgeTo[e])
+			if str && prevString && i >= 0 && i == prev+1 {
+				pairs = true
+				break
+			}
+			prev, prevString = i, str
+		}
+	}
+	prev, prevString = -2, false
+	for e := s.FirstEdge[t]; e < s.FirstEdge[t+1] && len(keys) < max; e++ {
+		u := s.EdgeTo[e]
+		i := slot(e)
+		str := isString(u)
+		if pairs && str && prevString && i == prev+1 {
+			prevString = false // the value of the key before it
+			continue
+		}
+		prev, prevString = i, str
+		if str {
 			keys = append(keys, g.Name(u)) // a concatenated string flattened
 		}
 	}

@@ -750,9 +750,23 @@ func (x *explainer) programScripts(loc *Location, raw []rawStep) []string {
 		case s.NodeTypeIndex.Hidden:
 			// An ES module on the way (its variables hold the rest):
 			// its creations are in its script or the ones it imports.
-			if s.NodeNameString(r.node) == "system / SourceTextModule" {
+			switch s.NodeNameString(r.node) {
+			case "system / SourceTextModule":
 				if url, ok := x.g.ESModuleURL(r.node); ok {
 					add(&Location{Script: url})
+				}
+			case "system / Cell":
+				// An ES module's variable, maybe imported: the module
+				// that exports it (whose table of exports holds the
+				// cell) is where it is made.
+				for t := range x.g.Retainers(r.node) {
+					for rec := range x.g.Retainers(t) {
+						if s.NodeNameString(rec) == "system / SourceTextModule" {
+							if url, ok := x.g.ESModuleURL(rec); ok {
+								add(&Location{Script: url})
+							}
+						}
+					}
 				}
 			}
 		}
