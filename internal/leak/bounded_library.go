@@ -91,7 +91,7 @@ func libraryCreations(h *Holder, own []string, src Sources, f func(callee, args 
 				continue
 			}
 			created = true
-			at := Statement{Script: sc, Line: bytes.Count(b[:m[0]], []byte("\n")) + 1, Column: m[0] - start + 1, Text: clipLine(line)}
+			at := *statementAt(sc, b, m[0])
 			if f(string(b[m[2]:m[3]]), args, at, sc) {
 				done = true
 				return true

@@ -337,12 +337,7 @@ func instanceOption(h *Holder, t *Trim, files func() []string, src Sources) (v i
 		if !ok {
 			return 0, nil, false
 		}
-		start := bytes.LastIndexByte(sb[:m[0]], '\n') + 1
-		end := bytes.IndexByte(sb[m[0]:], '\n')
-		if end < 0 {
-			end = len(sb) - m[0]
-		}
-		made = &Statement{Script: sc, Line: bytes.Count(sb[:m[0]], []byte("\n")) + 1, Column: m[0] - start + 1, Text: clipLine(sb[start : m[0]+end])}
+		made = statementAt(sc, sb, m[0])
 		if o := option.FindStringSubmatch(args); o != nil {
 			value = strings.TrimSpace(o[1])
 		}

@@ -231,16 +231,15 @@ func (x *explainer) libraryFunctionOwner(h *Holder, raw []rawStep, j int, name f
 	}
 	for _, e := range g.Retainers(raw[k].node) {
 		if t := g.S.EdgeTypeName(e); (t == "context" || t == "property") && len(h.alsoNames) < 4 {
-			if n := g.S.EdgeName(e); identRe.MatchString(n) && n != "exports" && n != "default" && n != "this" && !slices.Contains(h.alsoNames, n) {
+			if n := g.S.EdgeName(e); identRe.MatchString(n) && !genericName(n) && !slices.Contains(h.alsoNames, n) {
 				h.alsoNames = append(h.alsoNames, n)
 			}
 		}
 	}
-	switch h.OwnerName = name(k); h.OwnerName {
-	case "", "exports", "default", "this":
+	if h.OwnerName = name(k); h.OwnerName == "" || genericName(h.OwnerName) {
 		// A module's export, a receiver: the name the program keeps
 		// it under.
-		if h.OwnerName = x.slotName(raw[k].node); !identRe.MatchString(h.OwnerName) || h.OwnerName == "exports" || h.OwnerName == "this" {
+		if h.OwnerName = x.slotName(raw[k].node); !identRe.MatchString(h.OwnerName) || genericName(h.OwnerName) {
 			h.OwnerName = ""
 		}
 	}

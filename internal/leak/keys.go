@@ -159,6 +159,10 @@ func (m *keyMix) hint(what string) string {
 		what, strings.Join(m.firsts, ", "), m.distinct, m.sampled, m.kind, ex)
 }
 
+// pairProbe is how many slots of a Map's table are read to tell whether
+// its values are strings too.
+const pairProbe = 256
+
 // stringKeys are up to max string keys of collection v: a dictionary's
 // property names, or the strings a Map's or Set's table holds, flat or
 // not (a key built with + is a concatenated string).
@@ -200,7 +204,8 @@ func stringKeys(g *heapgraph.Graph, v uint32, kind string, max int) []string {
 	}
 	prev, prevString, pairs := -2, false, false
 	if kind == "Map" {
-		for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
+		// (Its first entries tell: no need to read a big table twice.)
+		for e := s.FirstEdge[t]; e < s.FirstEdge[t+1] && e < s.FirstEdge[t]+pairProbe; e++ {
 			i, str := slot(e), isString(s.EdgeTo[e])
 			if str && prevString && i >= 0 && i == prev+1 {
 				pairs = true

@@ -4,7 +4,6 @@
 package leak
 
 import (
-	"bytes"
 	"regexp"
 	"strings"
 
@@ -105,9 +104,8 @@ func (x *explainer) moduleVariable(ctx uint32, e uint32) *Location {
 	if m == nil {
 		return nil
 	}
-	at := m[1] - len(name)
-	start := bytes.LastIndexByte(b[:at], '\n') + 1
-	return &Location{Function: name, Script: l.Script, Line: bytes.Count(b[:at], []byte("\n")) + 1, Column: at - start + 1, Role: RoleVariable}
+	st := statementAt(l.Script, b, m[1]-len(name))
+	return &Location{Function: name, Script: l.Script, Line: st.Line, Column: st.Column, Role: RoleVariable}
 }
 
 // maxListenerWalk bounds the walk along an EventTarget's listener list.

@@ -80,7 +80,7 @@ func (x *explainer) emitterName(raw []rawStep, j int, em uint32) string {
 			}
 		}
 	}
-	if !identRe.MatchString(name) || name == "exports" || name == "default" || name == "this" {
+	if !identRe.MatchString(name) || genericName(name) {
 		// Reached another way (a context's slot by index, a module's
 		// exports, a method's receiver): by the name something keeps
 		// it under.

@@ -468,17 +468,10 @@ func (x *explainer) slotName(v uint32) string {
 		}
 		return false
 	}
-	// A module's exports (module.exports = new EventEmitter()) are known
-	// by the variable the program keeps them in (bus), if any; so is an
-	// object reached through a method's receiver (this) or a symbol
-	// (node's module_export).
-	generic := func(name string) bool {
-		return name == "exports" || name == "default" || name == "this" || strings.HasPrefix(name, "<symbol")
-	}
 	fallback := ""
 	if p := x.path(v); len(p) >= 2 && named(p[len(p)-1].Edge) {
 		name := g.S.EdgeName(p[len(p)-1].Edge)
-		if !generic(name) {
+		if !genericName(name) {
 			return name
 		}
 		fallback = name
@@ -486,7 +479,7 @@ func (x *explainer) slotName(v uint32) string {
 	for r, e := range g.Retainers(v) {
 		if x.cellValue(r, g.S.EdgeTypeName(e), g.S.EdgeName(e)) {
 			// An ES module's variable.
-			if name, ok := g.CellName(r); ok && !generic(name) {
+			if name, ok := g.CellName(r); ok && !genericName(name) {
 				return name
 			}
 		}
@@ -494,7 +487,7 @@ func (x *explainer) slotName(v uint32) string {
 		// Timeouts point back at it) is not how the program holds it.
 		if named(e) && !dominates(g, v, r) {
 			name := g.S.EdgeName(e)
-			if !generic(name) {
+			if !genericName(name) {
 				return name
 			}
 			if fallback == "" {
@@ -503,6 +496,14 @@ func (x *explainer) slotName(v uint32) string {
 		}
 	}
 	return fallback
+}
+
+// genericName: a name that says nothing of how the program holds an
+// object: a module's exports (module.exports = new EventEmitter(), known
+// by the variable the program keeps them in, bus), a method's receiver
+// (this), a symbol (node's module_export).
+func genericName(name string) bool {
+	return name == "exports" || name == "default" || name == "this" || strings.HasPrefix(name, "<symbol")
 }
 
 // cellValue: an edge of this type and name from node from is an ES

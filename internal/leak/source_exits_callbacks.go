@@ -20,7 +20,7 @@ func guardedCallback(script string, lines [][]byte, from, end int, cleanup *rege
 			continue
 		}
 		d := indentOf(lines[i])
-		if !nestedFuncRe.Match(lines[headLine(lines, i)]) {
+		if h := headAbove(lines, i+1, func(int) bool { return true }); h < 0 || !nestedFuncRe.Match(lines[h]) {
 			continue // not in a callback's own body
 		}
 		for k := i - 1; k > from; k-- {
@@ -148,15 +148,3 @@ func handledStates(rm *Statement, src Sources) map[string]bool {
 // testedStateRe is a value a comparison or a case tests: === 'failed',
 // "done" !== , case 'cancelled':.
 var testedStateRe = lazyRE(`(?:===?|!==?)\s*['"]([A-Za-z_-]+)['"]|['"]([A-Za-z_-]+)['"]\s*(?:===?|!==?)|\bcase\s+['"]([A-Za-z_-]+)['"]`)
-
-// headLine is the (0-based) line that opens the block line i is in: the
-// nearest line above it indented less.
-func headLine(lines [][]byte, i int) int {
-	d := indentOf(lines[i])
-	for k := i - 1; k >= 0; k-- {
-		if len(bytes.TrimSpace(lines[k])) > 0 && indentOf(lines[k]) < d {
-			return k
-		}
-	}
-	return 0
-}

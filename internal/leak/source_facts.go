@@ -234,12 +234,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint = spliceListenerFix(*f.hint, fresh)
 		} else if w := inlineRemoval(*f.added, f.scripts, src); w != "" {
 			*f.hint = spliceListenerFix(*f.hint, w)
-		} else if fix := listenerFix(*f.added, event, f.scripts, src, removal); fix != "" &&
-			(strings.Contains(*f.hint, removeEachAdvice) || strings.Contains(*f.hint, removeTargetAdvice)) {
-			// The program's own call says how to remove what it adds;
-			// a disposal method of the objects is beside that point.
-			*f.hint = disposerClauseRe.ReplaceAllString(spliceListenerFix(*f.hint, fix), "")
-		} else if fix := closingOnlyRemoval(*f.added, f.allScripts(src), src); fix != "" &&
+		} else if fix := f.listenerCallFix(event, src, removal); fix != "" &&
 			(strings.Contains(*f.hint, removeEachAdvice) || strings.Contains(*f.hint, removeTargetAdvice)) {
 			// The program's own call says how to remove what it adds;
 			// a disposal method of the objects is beside that point.
@@ -490,9 +485,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			bound = ""
 		} else if e := markedEnded(added, st, removesPattern(f.holder), src); e != nil && strings.Contains(rh, everyPathAdvice) {
 			// Marked ended and left in: that is where to take it out.
-			rh, bound = strings.Replace(rh, everyPathAdvice, fmt.Sprintf("%s:%d marks an entry ended without %s (%s): an entry marked ended stays until taken out; take it out there", filepath.Base(e.at.Script), e.at.Line, strings.TrimPrefix(callPrefix(st.Text), "return ")+"…)", strings.TrimSuffix(e.at.Text, ";")), 1), ""
+			rh, bound = strings.Replace(rh, everyPathAdvice, fmt.Sprintf("%s:%d marks an entry ended without %s (%s): an entry marked ended stays until taken out; take it out there", filepath.Base(e.at.Script), e.at.Line, removalCall(st), strings.TrimSuffix(e.at.Text, ";")), 1), ""
 		} else if e := settlingTimer(added, removesPattern(f.holder), src); e != nil && strings.Contains(rh, everyPathAdvice) {
-			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, strings.TrimPrefix(callPrefix(st.Text), "return ")+"…)"), 1), ""
+			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, removalCall(st)), 1), ""
 		} else if eo := endOnly(st, f.allScripts(src), src); eo != "" {
 			rh, bound = strings.Replace(rh, everyPathAdvice, eo, 1), ""
 		} else if e := skippedBranch(st, src); e != nil {
@@ -615,6 +610,22 @@ func labelSetAt(label string, added *Statement, src Sources) *Statement {
 		}
 	}
 	return nil
+}
+
+// listenerCallFix is the fix said with the program's call that adds the
+// listeners (listenerFix), else, for an event held in a variable, with
+// the one place that removes them (closingOnlyRemoval); "" for none.
+func (f sourceFacts) listenerCallFix(event string, src Sources, series bool) string {
+	if fix := listenerFix(*f.added, event, f.scripts, src, series); fix != "" {
+		return fix
+	}
+	return closingOnlyRemoval(*f.added, f.allScripts(src), src)
+}
+
+// removalCall is how a fix names the removal st makes, for another place
+// to make it: its call with the arguments elided (this.jobs.delete(…)).
+func removalCall(st *Statement) string {
+	return strings.TrimPrefix(callPrefix(st.Text), "return ") + "…)"
 }
 
 // fieldSetAt is the program's line that sets an object's field to a value

@@ -26,8 +26,9 @@ func (f sourceFacts) madeAt(src Sources) {
 		// compiled closure): the program's line whose call returned
 		// what it adds, in the function that adds.
 		if a := *f.added; a != nil && programLocation(&Location{Script: a.Script}) {
-			if fn := enclosingFunction(a, src); fn != nil && fn.Line < a.Line {
-				if st := valueMadeAt(a, fn.Line, src); st != nil {
+			fn := enclosingFunction(a, src)
+			if lines, ok := locationLines(&Location{Script: a.Script, Line: a.Line}, src); ok && fn != nil && fn.Line < a.Line {
+				if st := valueAssignedAbove(a, lines, fn.Line, true); st != nil {
 					f.setLoc(st, src)
 				}
 			}
@@ -54,15 +55,9 @@ func (f sourceFacts) madeAt(src Sources) {
 	if !ok || l.Line > len(lines) || a.Line > len(lines) || !functionStart(lines[l.Line-1]) || bodyEnd(lines, l.Line) < a.Line {
 		return
 	}
-	st := &Statement{Script: a.Script, Line: a.Line, Column: a.Column, Text: a.Text}
-	if v := addedValue(a.Text); v != "" {
-		assign := regexp.MustCompile(`(?:^|[^\w$.])(?:(?:const|let|var)\s+)?` + regexp.QuoteMeta(v) + `\s*=[^=>]`)
-		for k := a.Line - 2; k >= l.Line-1; k-- {
-			if m := assign.FindIndex(lines[k]); m != nil && !commentBefore(lines[k], m[0]) {
-				st = &Statement{Script: a.Script, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}
-				break
-			}
-		}
+	st := valueAssignedAbove(a, lines, l.Line, false)
+	if st == nil {
+		st = &Statement{Script: a.Script, Line: a.Line, Column: a.Column, Text: a.Text}
 	}
 	f.setLoc(st, src)
 	if fn := *f.loc; fn.Function == "" || functionHeadAt(fn, l, src) {
@@ -71,22 +66,23 @@ func (f sourceFacts) madeAt(src Sources) {
 	}
 }
 
-// valueMadeAt is the line, between line from and the adding statement a,
-// that assigns the value a adds from a call (const tpl = hb.compile(…)
-// before cache.set(key, tpl)); nil when there is none.
-func valueMadeAt(a *Statement, from int, src Sources) *Statement {
+// valueAssignedAbove is the line, between line from (1-based) and the
+// adding statement a (lines being a's script), that assigns the variable
+// a adds (const log = base.child(…) before loggers.set(id, log)); with
+// call, only an assignment of a call's result (const tpl = hb.compile(…)).
+// nil when there is none, or a adds no plain variable.
+func valueAssignedAbove(a *Statement, lines [][]byte, from int, call bool) *Statement {
 	v := addedValue(a.Text)
 	if v == "" {
 		return nil
 	}
-	b, ok := src.Read(a.Script)
-	if !ok {
-		return nil
+	rhs := `\s*=[^=>]`
+	if call {
+		rhs = `\s*=\s*(?:await\s+)?(?:new\s+)?[A-Za-z_$][\w$.]*\s*\(`
 	}
-	lines := bytes.Split(b, []byte("\n"))
-	call := regexp.MustCompile(`(?:^|[^\w$.])(?:(?:const|let|var)\s+)?` + regexp.QuoteMeta(v) + `\s*=\s*(?:await\s+)?(?:new\s+)?[A-Za-z_$][\w$.]*\s*\(`)
+	assign := regexp.MustCompile(`(?:^|[^\w$.])(?:(?:const|let|var)\s+)?` + regexp.QuoteMeta(v) + rhs)
 	for k := min(a.Line-2, len(lines)-1); k >= max(from-1, 0); k-- {
-		if m := call.FindIndex(lines[k]); m != nil && !commentBefore(lines[k], m[0]) {
+		if m := assign.FindIndex(lines[k]); m != nil && !commentBefore(lines[k], m[0]) {
 			return &Statement{Script: a.Script, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}
 		}
 	}

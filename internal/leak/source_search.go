@@ -185,6 +185,17 @@ func commentBefore(line []byte, i int) bool {
 	return block || quote != 0
 }
 
+// statementAt is the statement of script b at byte offset at: its line,
+// its column (at's, 1-based) and the line's text, clipped.
+func statementAt(script string, b []byte, at int) *Statement {
+	start := bytes.LastIndexByte(b[:at], '\n') + 1
+	end := bytes.IndexByte(b[at:], '\n')
+	if end < 0 {
+		end = len(b) - at
+	}
+	return &Statement{Script: script, Line: bytes.Count(b[:at], []byte("\n")) + 1, Column: at - start + 1, Text: clipLine(b[start : at+end])}
+}
+
 // clipLine is the line without its indentation, at most 120 bytes.
 func clipLine(line []byte) string {
 	t := strings.TrimSpace(string(line))
