@@ -29,6 +29,8 @@ type explainer struct {
 	// classFirst: per class index, its first object (firstObject).
 	renamed    map[string]string
 	classFirst []uint32
+	// public: per constructor, publicClass's answer.
+	public map[uint32]string
 	// files: programFiles, once.
 	files     []string
 	filesDone bool
@@ -51,8 +53,13 @@ func (x *explainer) explain(s *Suspect) {
 		if e, ok := x.largestEntry(rep); ok {
 			if t, c, ok := x.tellingNodes(e); ok {
 				tell, ctx, haveTell = t, c, true
+				if x.recordOver(e, t) {
+					tell, ctx = e, noShape
+				}
 			}
 		}
+	} else if haveTell && x.recordOver(rep, tell) {
+		tell, ctx = rep, noShape
 	}
 	if !haveTell && len(path) >= 2 && g.Dominator(rep) == path[len(path)-2].Node &&
 		isSystemName(g.S.Strings.Bytes(g.S.NodeName[path[len(path)-2].Node])) {
@@ -97,6 +104,7 @@ func (x *explainer) explain(s *Suspect) {
 	}
 	s.RootClass = x.className(rep)
 	s.Class = x.className(rep)
+	s.heapClass = g.ClassName(rep)
 	if !haveTell && s.Class == "Promise" {
 		// A settled promise kept as a value (a DataLoader's cache): its
 		// result, an object literal the program made, is what it keeps.
@@ -105,7 +113,7 @@ func (x *explainer) explain(s *Suspect) {
 		}
 	}
 	if haveTell {
-		s.Class = g.ClassName(tell)
+		s.Class = x.className(tell)
 		if ctx != noShape && ctx != rep {
 			s.Context = g.ClassName(ctx)
 			if p := x.classPackage(ctx); p != "" {
@@ -170,7 +178,7 @@ func (x *explainer) explain(s *Suspect) {
 		for _, r := range raw {
 			if g.ID(r.node) == h.ID {
 				h.Entries = entriesOf(g, r.node, h.Kind)
-				h.Keys = entryKeys(g, r.node, h.Kind, s.Class, s.RootClass, maxEntryKeys)
+				h.Keys = entryKeys(g, r.node, h.Kind, []string{s.Class, s.RootClass, g.ClassName(rep)}, maxEntryKeys)
 				s.Wholes = wholesOf(g, r.node)
 				break
 			}
@@ -463,7 +471,13 @@ func (x *explainer) className(v uint32) string {
 		}
 		return name + "()"
 	}
-	return g.ClassName(v)
+	name := g.ClassName(v)
+	if minifiedName(name) {
+		if n := x.publicClass(v); n != "" {
+			return n
+		}
+	}
+	return name
 }
 
 // tellingNode finds the object that says what leaks: v itself if it is a
@@ -491,7 +505,7 @@ func (x *explainer) tellingNodes(v uint32) (tell, context uint32, ok bool) {
 		u := queue[i]
 		if x.userObject(u) {
 			tier := x.classTier(u)
-			if tier == tierLibrary && minifiedName(g.S.NodeNameString(u)) {
+			if tier == tierLibrary && minifiedName(g.S.NodeNameString(u)) && x.publicClass(u) == "" {
 				tier = tierInternal
 			}
 			if !have[tier] {
@@ -634,6 +648,33 @@ func (x *explainer) nodeClass(v uint32) bool {
 var genericClasses = map[string]bool{"Object": true, "Array": true, "": true, "Map": true, "Set": true,
 	"Promise": true, "Function": true, "ArrayBuffer": true, "Generator": true, "AsyncGenerator": true}
 
+// recordOver: v, the program's own record ({id, state, hash, gzip}), says
+// what leaks better than tell, node's Hash or Gzip inside it, which says
+// what it is made of.
+func (x *explainer) recordOver(v, tell uint32) bool {
+	return tell != v && x.classTier(tell) == tierInternal && x.programLiteral(v)
+}
+
+// programLiteral: v is an object literal with properties ({id, state}),
+// made in the program's own code or where nothing says (a literal without
+// methods has no code to tell).
+func (x *explainer) programLiteral(v uint32) bool {
+	s := x.g.S
+	if int(s.NodeType[v]) != s.NodeTypeIndex.Object || !strings.HasPrefix(x.g.ClassName(v), "{") {
+		return false
+	}
+	for e, to := range x.g.Edges(v) {
+		// Its own methods say whose code made it (not the listeners of a
+		// stream it keeps).
+		if int(s.NodeType[to]) == s.NodeTypeIndex.Closure && s.EdgeTypeName(e) == "property" {
+			if l := x.closureLocation(to); l != nil && !programLocation(l) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // plainObject: v is an object literal or an Object (no class of its own).
 func (x *explainer) plainObject(v uint32) bool {
 	s := x.g.S
@@ -661,6 +702,11 @@ func (x *explainer) userObject(v uint32) bool {
 // says so.
 func (s *Suspect) keyed() bool {
 	return s.Pattern == PatternCollection && (s.keys != nil || s.labels != nil || s.urls != nil || s.texts != nil)
+}
+
+// portKeys: the holder's keys end with a client's address and port.
+func (s *Suspect) portKeys() bool {
+	return s.Pattern == PatternCollection && s.keys != nil && s.keys.kind == portKind
 }
 
 // jsonField is the field of the holder's JSON keys whose values make them

@@ -94,12 +94,20 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		return ""
 	}
 	o := raw[j-1].node
+	if raw[j].edgeType == "property" && j >= 2 && name(j-1) == "exports" && g.ClassName(raw[j-2].node) == "Module" && name(j) != "" && x.plainObject(o) {
+		if f, ok := g.EdgeNamed(raw[j-2].node, "filename"); ok && programScript(g.S.NodeNameString(f)) {
+			// One of the program's modules exports it (module.exports =
+			// { allow, buckets }): its code calls it by that name.
+			h.Name = name(j)
+			return
+		}
+	}
 	if raw[j].edgeType == "property" && j >= 2 && x.plainObject(o) && name(j-1) != "" && x.userObject(raw[j-2].node) {
 		// In a plain object that a class instance keeps in a field
 		// (lodash's MapCache keeps {hash, map, string} in __data__):
 		// that instance owns it.
 		o = raw[j-2].node
-		h.Owner, h.OwnerID = g.ClassName(o), g.ID(o)
+		h.Owner, h.OwnerID = x.className(o), g.ID(o)
 		h.Name = name(j-1) + "." + name(j)
 		if minifiedName(h.Owner) {
 			h.Owner = ""
@@ -139,7 +147,7 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		}
 		return
 	}
-	h.Owner, h.OwnerID = x.sourceClass(g.ClassName(o)), g.ID(o)
+	h.Owner, h.OwnerID = x.sourceClass(x.className(o)), g.ID(o)
 	h.Name = name(j) // the owner's property (TtlCache.entries)
 	if minifiedName(h.Owner) {
 		// A bundled library's class (c, u): its variable says more.
@@ -172,7 +180,7 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		}
 		if k < j-1 && name(k) != "" {
 			o = raw[k].node
-			h.Owner, h.OwnerID, h.OwnerName = x.sourceClass(g.ClassName(o)), g.ID(o), name(k)
+			h.Owner, h.OwnerID, h.OwnerName = x.sourceClass(x.className(o)), g.ID(o), name(k)
 			if minifiedName(h.Owner) {
 				h.Owner = ""
 			}

@@ -115,6 +115,9 @@ func composedKeys(g *heapgraph.Graph, v uint32, kind string) (keyMix, bool) {
 			f, r = k[:i], k[i+1:]
 			ik = idKind(r)
 		}
+		if ik == "" && portPart(f, r) {
+			ik = portKind
+		}
 		if ik == "" {
 			continue
 		}
@@ -125,15 +128,23 @@ func composedKeys(g *heapgraph.Graph, v uint32, kind string) (keyMix, bool) {
 	if 2*len(rests) < len(keys) {
 		return keyMix{}, false
 	}
-	slices.Sort(rests)
-	if len(slices.Compact(rests)) != len(rests) {
-		return keyMix{}, false // a part that repeats is looked up again
-	}
-	m.unique = rests[0]
 	for k, n := range kinds {
 		if n > kinds[m.kind] || n == kinds[m.kind] && k < m.kind {
 			m.kind = k
 		}
+	}
+	slices.Sort(rests)
+	all := len(rests)
+	m.unique = rests[0]
+	if n := len(slices.Compact(rests)); m.kind == portKind && 4*n >= 3*all {
+		// Ports repeat across addresses, and the addresses are the
+		// clients': how many there are says nothing.
+		slices.Sort(firsts)
+		m.firsts = slices.Compact(firsts)[:1]
+		m.distinct = 1
+		return m, true
+	} else if n != all {
+		return keyMix{}, false // a part that repeats is looked up again
 	}
 	slices.Sort(firsts)
 	firsts = slices.Compact(firsts)
@@ -147,10 +158,29 @@ func composedKeys(g *heapgraph.Graph, v uint32, kind string) (keyMix, bool) {
 	return m, true
 }
 
+// portKind: the last part of keys that end with an address and a port
+// (anon:127.0.0.1:43472), a client's source port: a new one with nearly
+// every connection.
+const portKind = "a client's port"
+
+// addrEndRe: a key part that ends with an IP address (IPv4, ::1 or a
+// bracketed IPv6 one).
+var addrEndRe = lazyRE(`(?:(?:^|[^\d.])(?:\d{1,3}\.){3}\d{1,3}|::1|\])$`)
+
+// portPart: r is a port number after an address that ends f.
+func portPart(f, r string) bool {
+	n, err := strconv.Atoi(r)
+	return err == nil && n > 0 && n < 65536 && r[0] != '0' && addrEndRe.MatchString(f)
+}
+
 // hint says what the keys show and what to do about it. Whether the id
 // is per call or names something long-lived (a session) the keys cannot
 // tell, so both fixes are given.
 func (m *keyMix) hint(what string) string {
+	if m.kind == portKind {
+		return fmt.Sprintf("the keys of %s end with a client's address and port (%s:%s): a connection's source port is new with nearly every connection, so each one adds an entry that is never looked up again; key by the address (or the client's id) without the port",
+			what, m.firsts[0], m.unique)
+	}
 	ex := m.unique
 	if len(ex) > 12 {
 		ex = ex[:12] + "…"

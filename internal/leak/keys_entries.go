@@ -16,16 +16,14 @@ import (
 const maxEntryKeys = 3
 
 // entryKeys are up to n keys of collection v's newest entries whose value
-// is of class cls or root: a Map's string keys (V8 keeps each entry's key
+// is of one of classes (as the heap names them: c, not LRUCache): a Map's string keys (V8 keeps each entry's key
 // in the slot before its value in the table, in insertion order), a
 // dictionary's property names. Numbers kept inline are not in a
 // snapshot, so a Map keyed by small integers gives none.
-func entryKeys(g *heapgraph.Graph, v uint32, kind, cls, root string, n int) []string {
+func entryKeys(g *heapgraph.Graph, v uint32, kind string, classes []string, n int) []string {
 	s := g.S
-	leaks := func(u uint32) bool {
-		c := g.ClassName(u)
-		return c == cls || c == root
-	}
+	leaks := func(u uint32) bool { return slices.Contains(classes, g.ClassName(u)) }
+	cls := classes[0]
 	var keys []string
 	switch kind {
 	case "dictionary":

@@ -31,3 +31,26 @@ func TestKeyParts(t *testing.T) {
 		t.Errorf("a tagged id: %q", idKind("usr_8f3k29d1"))
 	}
 }
+
+// TestPortParts: a key that ends with an address and a port ends with a
+// client's source port; a number after a name is not one.
+func TestPortParts(t *testing.T) {
+	for _, c := range []struct {
+		first, rest string
+		port        bool
+	}{
+		{"anon:127.0.0.1", "43472", true},
+		{"10.1.2.3", "8080", true},
+		{"ip:::1", "51234", true},
+		{"[2001:db8::1]", "443", true},
+		{"anon:127.0.0.1", "0443", false},
+		{"anon:127.0.0.1", "70000", false},
+		{"page", "43472", false},
+		{"v1.2.3", "4", false},
+		{"1.2.3.4.5", "80", false},
+	} {
+		if got := portPart(c.first, c.rest); got != c.port {
+			t.Errorf("portPart(%q, %q) = %v, want %v", c.first, c.rest, got, c.port)
+		}
+	}
+}

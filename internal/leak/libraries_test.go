@@ -31,6 +31,10 @@ func TestLibraryScenarios(t *testing.T) {
 		// named by the variable, never by the minified class.
 		{"lib-lru", PatternCollection, "RenderedReport", "", true,
 			[]string{"reportCache (lru-cache)", "max"}, []string{"c reportCache", "an LRU with"}},
+		// A class its factory names (zod 4's, all named _ by V8): by
+		// its name property (TestClassNames reads the sources too).
+		{"lib-schema-memo", PatternCollection, "SchemaObject", "", true,
+			[]string{"label"}, nil},
 		// The program's closures as a cache's values: the cache's fix,
 		// never a registration to undo.
 		{"lib-lru-closures", PatternClosure, "status()", "", true,
@@ -622,5 +626,52 @@ func TestMadeOnce(t *testing.T) {
 	src["/app/t.js"] = "export function createLoaders() {\n  const shipmentLoader = new DataLoader(load);\n  return { shipmentLoader };\n}"
 	if st := madeOnce(h, []string{"/app/t.js"}, src); st != nil {
 		t.Errorf("made per request, yet %+v", st)
+	}
+}
+
+// TestClassNames: the headline names what the program holds. A bundled
+// library's class by its export or its name property, never by the
+// minifier's name; the program's record ({id, hash, gzip}) rather than
+// node's objects inside it; the add found in the module that exports the
+// Map, though the shortest path runs through its exports.
+func TestClassNames(t *testing.T) {
+	for _, c := range []struct {
+		name, class, added, hint string
+		code                     int // the line that makes them, when checked
+	}{
+		{"lib-per-client", "LRUCache", "buckets.set(client, w);", "client-id.js:3 puts the client's port in the key", 0},
+		{"lib-schema-memo", "SchemaObject", "cache.set(k, s);", "gives label a new value at each call", 0},
+		// An object literal: made where the added variable is given it,
+		// not in the listener beside it.
+		{"upload-sessions", "{id, state, hash, gzip, compressed}", "sessions.set(id, session);", "marks an entry ended", 14},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rep, err := seriesReport(t, c.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Suspects) != 1 {
+				t.Fatalf("%d suspects, want 1", len(rep.Suspects))
+			}
+			s := rep.Suspects[0]
+			if s.Class != c.class || s.RootClass != c.class {
+				t.Errorf("class %q, root class %q, want %q", s.Class, s.RootClass, c.class)
+			}
+			if s.AddedAt == nil || s.AddedAt.Text != c.added {
+				t.Errorf("added at %+v, want %q", s.AddedAt, c.added)
+			}
+			if h := s.Holder; h == nil || len(h.Keys) == 0 || strings.Contains(s.Hint, "Module.exports") {
+				t.Errorf("holder %+v: no keys, or named by the module's exports (hint %q)", h, s.Hint)
+			}
+			if !programLocation(s.Location) {
+				t.Errorf("location %+v, want the program's code", s.Location)
+			}
+			if !strings.Contains(s.Hint, c.hint) {
+				t.Errorf("hint %q, want %q", s.Hint, c.hint)
+			}
+			if c.code != 0 && s.Location.Line != c.code {
+				t.Errorf("code at line %d, want %d", s.Location.Line, c.code)
+			}
+		})
 	}
 }

@@ -1,6 +1,10 @@
 package leak
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/leakhound/leakhound/internal/heapgraph"
+)
 
 // mergeSuspects makes one leak one suspect, so no growth is counted twice:
 //
@@ -37,7 +41,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		if parent[i] >= 0 {
 			continue
 		}
-		path := ex.path(sus[i].rep)
+		path := ex.ownerPath(sus[i].rep)
 		// Nearest to the leaked object first, skipping the object itself.
 		for k := len(path) - 2; k >= 0; k-- {
 			// Old objects of the other suspect's shape count too: the
@@ -562,6 +566,41 @@ func (x *explainer) within(v, c uint32) bool {
 			return true
 		}
 		v = d
+	}
+	return false
+}
+
+// nativeRegistries: node's lists of the native objects it made (a Hash's,
+// a zlib stream's), which keep each one, and through it its JavaScript
+// object, for as long as that lives: a path through one says nothing of
+// who keeps it.
+var nativeRegistries = map[string]bool{"Node / BaseObjectList": true, "Node / CleanupQueue": true}
+
+// ownerPath is v's shortest path, or, when that runs through one of node's
+// native registries, the shortest through a retainer of v that does not
+// (the program's record whose hash field holds a Hash).
+func (x *explainer) ownerPath(v uint32) heapgraph.Path {
+	path := x.path(v)
+	if !x.throughRegistry(path) {
+		return path
+	}
+	for r, e := range x.g.Retainers(v) {
+		if x.g.IsWeakEdge(e) {
+			continue
+		}
+		if p := x.path(r); len(p) > 0 && !x.throughRegistry(p) {
+			return append(p, heapgraph.Step{Edge: e, Node: v})
+		}
+	}
+	return path
+}
+
+// throughRegistry: path runs through one of nativeRegistries.
+func (x *explainer) throughRegistry(path heapgraph.Path) bool {
+	for _, st := range path {
+		if nativeRegistries[x.g.S.NodeNameString(st.Node)] {
+			return true
+		}
 	}
 	return false
 }

@@ -59,7 +59,21 @@ func (x *explainer) classTier(v uint32) int {
 	if programLocation(l) {
 		return tierProgram
 	}
+	if l == nil && builtinClasses[x.g.S.NodeNameString(v)] {
+		// JavaScript's own classes (a Gzip's Uint32Array, a Date) say
+		// what an object is made of, not what it is.
+		return tierInternal
+	}
 	return tierLibrary
+}
+
+// builtinClasses: JavaScript's own classes, whose code is in no script.
+var builtinClasses = map[string]bool{
+	"Int8Array": true, "Uint8Array": true, "Uint8ClampedArray": true, "Int16Array": true, "Uint16Array": true,
+	"Int32Array": true, "Uint32Array": true, "Float16Array": true, "Float32Array": true, "Float64Array": true,
+	"BigInt64Array": true, "BigUint64Array": true, "DataView": true, "SharedArrayBuffer": true,
+	"Date": true, "RegExp": true, "WeakRef": true, "WeakMap": true, "WeakSet": true, "FinalizationRegistry": true,
+	"Number": true, "String": true, "Boolean": true, "Symbol": true, "BigInt": true,
 }
 
 // classPackage is the npm package that defines v's class, "" if none.
@@ -120,4 +134,49 @@ func (x *explainer) programFiles() []string {
 	slices.Sort(x.files)
 	x.files = madeFrom(x.files, x.maps)
 	return x.files
+}
+
+// publicClass is the name a library gives a class its bundle minified (c,
+// _): the constructor's own name property (zod's $constructor sets it), or
+// the export that holds the constructor (exports.LRUCache = c). "" when
+// neither says, or v has no constructor of its own.
+func (x *explainer) publicClass(v uint32) string {
+	ctor, ok := x.mapConstructor(v)
+	if !ok {
+		return ""
+	}
+	if n, ok := x.public[ctor]; ok {
+		return n
+	}
+	if x.public == nil {
+		x.public = map[uint32]string{}
+	}
+	n := x.publicName(ctor)
+	x.public[ctor] = n
+	return n
+}
+
+// publicName is publicClass for the constructor ctor.
+func (x *explainer) publicName(ctor uint32) string {
+	g := x.g
+	s := g.S
+	if f, ok := x.edgeTo(ctor, "name"); ok && int(s.NodeType[f]) == s.NodeTypeIndex.String {
+		if n := s.NodeNameString(f); classLike(n) {
+			return n
+		}
+	}
+	for from, e := range g.Retainers(ctor) {
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Property && int(s.NodeType[from]) == s.NodeTypeIndex.Object {
+			if n := s.EdgeName(e); classLike(n) {
+				return n
+			}
+		}
+	}
+	return ""
+}
+
+// classLike: n reads as a class's name (capitalised, not a minifier's),
+// so not "constructor", "default" or a module's other exports.
+func classLike(n string) bool {
+	return n != "" && n[0] >= 'A' && n[0] <= 'Z' && !minifiedName(n) && identRe.MatchString(n)
 }

@@ -89,6 +89,7 @@ type Accumulation struct {
 	keyed bool
 	label string // (Suspect.labelName)
 	field string // (Suspect.jsonField)
+	port  bool   // (Suspect.portKeys)
 	// registered: Suspect's registeredCallback; held: its heldCallback.
 	registered, held bool
 	// listenerPackage: Suspect's listenerPackage.
@@ -242,7 +243,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		// One snapshot does not show that entries never leave: a removal
 		// is told behind "if it should not keep them all" (removalHint).
 		sourceFacts{holder: s.Holder, class: s.Class, path: s.RetainerPath, scripts: s.scripts, pattern: s.Pattern,
-			keyed: s.keyed, label: s.label, field: s.field, registered: s.registered, held: s.held, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage,
+			keyed: s.keyed, label: s.label, field: s.field, port: s.port, registered: s.registered, held: s.held, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage,
 			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint, relabel: &s.Pattern, files: ex.programFiles, bulk: s.Bulk, wholes: s.Wholes, retained: s.RetainedSize}.fill(opts.Sources, false)
 		// One snapshot shows them held, not piling up (a fixed set
 		// registered at startup looks the same).
@@ -320,7 +321,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	a := Accumulation{
 		Kind: kind, Pattern: s.Pattern, Class: s.Class, RootClass: s.RootClass, Holder: s.Holder,
 		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
-		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), label: s.labelName(), field: s.jsonField(), registered: registeredCallback(&s), held: s.heldCallback, listenerPackage: s.listenerPackage, scripts: s.scripts,
+		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), label: s.labelName(), field: s.jsonField(), port: s.portKeys(), registered: registeredCallback(&s), held: s.heldCallback, listenerPackage: s.listenerPackage, scripts: s.scripts,
 		Bulk: s.Bulk, Wholes: s.Wholes, causeHint: s.causeHint,
 	}
 	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep, x.maps)
@@ -350,7 +351,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 			}
 			if v, ok := x.holderNode(pt, a.Holder.ID); ok {
 				a.Holder.Name = x.slotName(v)
-				a.Holder.Keys = entryKeys(g, v, a.Holder.Kind, a.Class, a.RootClass, maxEntryKeys)
+				a.Holder.Keys = entryKeys(g, v, a.Holder.Kind, []string{a.Class, a.RootClass, s.heapClass}, maxEntryKeys)
 				if h := a.Holder; h.Kind == "" && kind == KindAccumulation {
 					// A library's object that keeps what the program
 					// hands it (Ajv, every schema it compiled): its cache.

@@ -29,6 +29,8 @@ type sourceFacts struct {
 	// field is the field of JSON keys whose values are all new (a
 	// memoizer's JSON.stringify(args) with a request id in one).
 	field string
+	// port: the holder's keys end with a client's port (Suspect.portKeys).
+	port bool
 	// registered: the entries are the program's callbacks kept by a
 	// library's table (registeredCallback); held: the library's holder
 	// keeps the program's function itself (Suspect.heldCallback).
@@ -290,6 +292,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		if st := fieldSetAt(f.field, f.allScripts(src), src); st != nil {
 			// Where the field that makes each key new gets its value.
 			*f.hint = fmt.Sprintf("%s:%d gives %s a new value at each call (%s): leave it out of the key, or out of what is memoized", filepath.Base(st.Script), st.Line, f.field, strings.TrimSuffix(strings.TrimSpace(st.Text), ",")) + "; " + *f.hint
+		}
+	}
+	if f.port && src != nil {
+		if st := findStatement(remotePortRe.get(), f.allScripts(src), src); st != nil {
+			// The line that joins the port in.
+			*f.hint = fmt.Sprintf("%s:%d puts the client's port in the key (%s): leave it out", filepath.Base(st.Script), st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";")) + "; " + *f.hint
 		}
 	}
 	if f.label != "" {
@@ -661,3 +669,6 @@ func reloadHint(added, rm *Statement, grew bool, src Sources) string {
 	}
 	return fmt.Sprintf("%s() empties it (%s) and fills it again: it holds what the last load brought, a table loaded whole (big by design, not what grows)", fa.Function, at)
 }
+
+// remotePortRe: code that reads a connection's source port.
+var remotePortRe = lazyRE(`\bremotePort\b`)

@@ -41,6 +41,9 @@ func (f sourceFacts) madeAt(src Sources) {
 	if f.libraryMade(src) {
 		return
 	}
+	if f.literalMade(src) {
+		return
+	}
 	if identRe.MatchString(f.class) && (l.Function == f.class || l.Function == "constructor") {
 		if st := onlyNew(f.class, f.allScripts(src), src); st != nil {
 			f.setLoc(st, src)
@@ -121,6 +124,32 @@ func (f sourceFacts) libraryMade(src Sources) bool {
 	f.setLoc(&Statement{Script: a.Script, Line: a.Line, Column: a.Column, Text: a.Text}, src)
 	return true
 }
+
+// literalMade moves the code to the object literal the adding statement's
+// variable is given in its function (const session = { id, … } before
+// sessions.set(id, session)) when the objects are object literals: V8
+// gives them no constructor, so the code was a function they keep (a
+// listener made beside them).
+func (f sourceFacts) literalMade(src Sources) bool {
+	a := *f.added
+	if !strings.HasPrefix(f.class, "{") || a == nil || !programLocation(&Location{Script: a.Script}) {
+		return false
+	}
+	fn := enclosingFunction(a, src)
+	lines, ok := locationLines(&Location{Script: a.Script, Line: a.Line}, src)
+	if fn == nil || !ok || fn.Line >= a.Line {
+		return false
+	}
+	st := valueAssignedAbove(a, lines, fn.Line, false)
+	if st == nil || !literalValueRe.MatchString(st.Text) {
+		return false
+	}
+	f.setLoc(st, src)
+	return true
+}
+
+// literalValueRe: an assignment of an object literal.
+var literalValueRe = lazyRE(`=\s*\{`)
 
 // functionStart: the line starts a function (a head, an arrow, the
 // keyword function).

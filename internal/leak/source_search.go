@@ -152,13 +152,16 @@ func commentLine(l []byte) bool {
 // commentBefore: the match at i is not code: it follows a // or an
 // unclosed /* on its line, is inside a quoted string there, or the line
 // continues a block comment (" * ..."). A // inside a string (a URL) is
-// not a comment.
+// not a comment. A template literal's substitutions (`${req.id}`) are
+// code.
 func commentBefore(line []byte, i int) bool {
 	if bytes.HasPrefix(bytes.TrimSpace(line), []byte("*")) {
 		return true
 	}
 	var quote byte // the open string's quote, 0 in code
 	block := false
+	// subst: per open substitution, the braces open inside it.
+	var subst []int
 	for j := 0; j < i; j++ {
 		c := line[j]
 		switch {
@@ -167,11 +170,24 @@ func commentBefore(line []byte, i int) bool {
 				block = false
 				j++
 			}
+		case quote == '`' && c == '$' && j+1 < len(line) && line[j+1] == '{':
+			quote = 0
+			subst = append(subst, 0)
+			j++
 		case quote != 0:
 			if c == '\\' {
 				j++
 			} else if c == quote {
 				quote = 0
+			}
+		case len(subst) > 0 && c == '{':
+			subst[len(subst)-1]++
+		case len(subst) > 0 && c == '}':
+			if subst[len(subst)-1] == 0 {
+				subst = subst[:len(subst)-1]
+				quote = '`'
+			} else {
+				subst[len(subst)-1]--
 			}
 		case c == '"' || c == '\'' || c == '`':
 			quote = c

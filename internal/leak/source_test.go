@@ -113,7 +113,10 @@ func TestAddsPattern(t *testing.T) {
 				`log("pending.set(id)")`, "a = 1 // later: pending.set(id, c)", " * pending.set(id, c)"}},
 		// A // inside a string (a URL) and a closed comment before the call are not comments.
 		{Holder{Kind: "Map", Name: "cache"}, []string{`fetch("https://api.example.com/v1"); cache.set(url, res)`,
-			"/* warm */ cache.set(k, v)", `log('it\'s //fine'); cache.set(k, v)`}, nil},
+			"/* warm */ cache.set(k, v)", `log('it\'s //fine'); cache.set(k, v)`,
+			// A template literal's substitutions are code, nested ones too.
+			"log(`stored ${cache.set(k, v)}`)", "x = `a ${f({ b: `c ${d}` })} ${cache.set(k, v)}`"},
+			[]string{"log(`cache.set(k, v)`)", "x = `${a} cache.set(k, v)`", "x = `${ {a: 1}.a } cache.set(k, v)`"}},
 		{Holder{Kind: "Array", Name: "queue"}, []string{"queue.push(job)", "this.queue.unshift(x)"}, []string{"queue.pop()"}},
 		// Filled by index, as a dictionary is.
 		{Holder{Kind: "Array", Name: "records"}, []string{"records[i] = {", "this.records[this.head] = entry", "records[n] ="},
