@@ -301,6 +301,29 @@ func atoiBound(s string) int {
 	return v
 }
 
+// instanceCall is the program's call that makes the function kept as
+// madeAs (const quote = memoize(…)) and the text of its arguments (at
+// most 8 KiB of them).
+func instanceCall(madeAs string, files func() []string, src Sources) (made *Statement, args string, ok bool) {
+	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(madeAs) + `\s*=\s*(?:await\s+)?[A-Za-z_$][\w$.]*\s*\(`)
+	for _, sc := range files() {
+		sb, ok := src.Read(sc)
+		if !ok {
+			continue
+		}
+		m := call.FindIndex(sb)
+		if m == nil {
+			continue
+		}
+		args, ok := callArgumentsWithin(sb[m[1]:], 8<<10)
+		if !ok {
+			return nil, "", false
+		}
+		return statementAt(sc, sb, m[0]), args, true
+	}
+	return nil, "", false
+}
+
 // instanceOption is the bound a factory's collection has when the trim's
 // bound is an option the factory takes with a default (function
 // memoize(fn, { max = Infinity } = {})) and the holder is the property of
@@ -321,30 +344,14 @@ func instanceOption(h *Holder, t *Trim, files func() []string, src Sources) (v i
 	if def == nil {
 		return 0, nil, false
 	}
-	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.madeAs) + `\s*=\s*(?:await\s+)?[A-Za-z_$][\w$.]*\s*\(`)
 	option := regexp.MustCompile(`(?:^|[{,\s])` + regexp.QuoteMeta(t.Bound) + `\s*:\s*([^,}\n]+)`)
 	value := ""
-	for _, sc := range files() {
-		sb, ok := src.Read(sc)
-		if !ok {
-			continue
-		}
-		m := call.FindIndex(sb)
-		if m == nil {
-			continue
-		}
-		args, ok := callArgumentsWithin(sb[m[1]:], 8<<10)
-		if !ok {
-			return 0, nil, false
-		}
-		made = statementAt(sc, sb, m[0])
-		if o := option.FindStringSubmatch(args); o != nil {
-			value = strings.TrimSpace(o[1])
-		}
-		break
-	}
-	if made == nil {
+	made, args, ok := instanceCall(h.madeAs, files, src)
+	if !ok {
 		return 0, nil, false
+	}
+	if o := option.FindStringSubmatch(args); o != nil {
+		value = strings.TrimSpace(o[1])
 	}
 	if value == "" {
 		value = strings.TrimSpace(string(def[1]))

@@ -61,7 +61,10 @@ func labelSet(key string) (names, values []string, ok bool) {
 		names = append(names, name)
 		values = append(values, strings.Trim(strings.TrimSpace(part[i+1:]), `"'`))
 	}
-	return names, values, named >= 2
+	// Or parts joined with | and none named (tenant|region|sku|<uuid>,
+	// [a, b, c].join('|')): three or more, read by place.
+	positional := named == 0 && len(names) >= 3 && strings.Count(key, "|") == len(names)-1
+	return names, values, named >= 2 || positional
 }
 
 // jsonPairRe is one "name": value pair of a JSON text with a string,
@@ -135,8 +138,24 @@ func labelKeys(keys []string) (labelMix, bool) {
 	if len(unbounded) == 0 || !repeats {
 		return labelMix{}, false
 	}
-	// The most distinct first; the others that are as good as unique too.
-	slices.SortStableFunc(unbounded, func(a, b string) int { return len(values[b]) - len(values[a]) })
+	// The most distinct first, ids before other values (a trace id
+	// before a SKU nearly as varied); the others that are as good as
+	// unique too.
+	idLike := func(n string) int {
+		for v := range values[n] {
+			if idKind(v) != "" {
+				return 1
+			}
+			break
+		}
+		return 0
+	}
+	slices.SortStableFunc(unbounded, func(a, b string) int {
+		if d := idLike(b) - idLike(a); d != 0 {
+			return d
+		}
+		return len(values[b]) - len(values[a])
+	})
 	m.label, m.distinct = unbounded[0], len(values[unbounded[0]])
 	for _, n := range unbounded[1:] {
 		if 10*len(values[n]) >= 9*m.sampled {

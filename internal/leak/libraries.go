@@ -305,3 +305,75 @@ func callerKey(added *Statement, scripts []string, src Sources) *Statement {
 	})
 	return found
 }
+
+// optionKey follows a key made by a function the factory takes as an
+// option (const k = key(...args) in memoize(fn, { key = … })) to what the
+// call that made the program's instance passes (memoize(…, { key:
+// quoteKey })): the return statement of that function where the program
+// defines it, or the option's own line when the function is written in
+// the call. nil when k is not such a call.
+func optionKey(h *Holder, k *Statement, files func() []string, src Sources) *Statement {
+	if h == nil || files == nil || !identRe.MatchString(h.madeAs) {
+		return nil
+	}
+	m := keyCallRe.FindStringSubmatch(k.Text)
+	if m == nil {
+		return nil
+	}
+	b, ok := src.Read(k.Script)
+	if !ok || !regexp.MustCompile(`[{,]\s*`+regexp.QuoteMeta(m[1])+`\s*[=,}]`).Match(b) {
+		return nil // not a destructured option of the factory
+	}
+	made, args, ok := instanceCall(h.madeAs, files, src)
+	if !ok {
+		return nil
+	}
+	opt := regexp.MustCompile(`(?:^|[{,\s])` + regexp.QuoteMeta(m[1]) + `\s*:\s*`)
+	o := opt.FindStringIndex(args)
+	if o == nil {
+		return nil
+	}
+	if n := leadingIdentRe.FindString(args[o[1]:]); n != "" && !strings.HasPrefix(strings.TrimSpace(args[o[1]+len(n):]), "=>") {
+		return returnOf(n, files(), src)
+	}
+	// Written in the call: the line of the option.
+	lines, ok := locationLines(&Location{Script: made.Script, Line: made.Line}, src)
+	if !ok {
+		return nil
+	}
+	for i := made.Line - 1; i < len(lines) && i < made.Line+200; i++ {
+		if loc := opt.FindIndex(lines[i]); loc != nil && !commentBefore(lines[i], loc[0]) {
+			return &Statement{Script: made.Script, Line: i + 1, Column: indentOf(lines[i]) + 1, Text: clipLine(lines[i])}
+		}
+	}
+	return nil
+}
+
+// keyCallRe: a key assigned a call's result (const k = key(...args)).
+var keyCallRe = lazyRE(`=\s*(?:await\s+)?([A-Za-z_$][\w$]*)\s*\(`)
+
+// leadingIdentRe: an identifier at the start of a text.
+var leadingIdentRe = lazyRE(`^[A-Za-z_$][\w$]*`)
+
+// returnOf is the statement that gives function name's result where the
+// program defines it: its return, or the body of an arrow without braces.
+func returnOf(name string, files []string, src Sources) *Statement {
+	def := findStatement(regexp.MustCompile(`(?:\bfunction\s*\*?\s*`+regexp.QuoteMeta(name)+`\s*\(|\b(?:const|let|var)\s+`+regexp.QuoteMeta(name)+`\s*=)`), files, src)
+	if def == nil {
+		return nil
+	}
+	lines, ok := locationLines(&Location{Script: def.Script, Line: def.Line}, src)
+	if !ok {
+		return nil
+	}
+	head := strings.TrimSpace(string(lines[def.Line-1]))
+	if strings.Contains(head, "=>") && !strings.HasSuffix(head, "{") {
+		return def
+	}
+	for i := def.Line; i < len(lines) && i < bodyEnd(lines, def.Line); i++ {
+		if loc := returnRe.FindIndex(lines[i]); loc != nil && !commentBefore(lines[i], loc[0]) {
+			return &Statement{Script: def.Script, Line: i + 1, Column: indentOf(lines[i]) + 1, Text: clipLine(lines[i])}
+		}
+	}
+	return def
+}

@@ -362,6 +362,45 @@ func TestLabelKeys(t *testing.T) {
 	if _, ok := labelKeys(plain); ok {
 		t.Error("plain keys taken for label sets")
 	}
+	// Parts joined with | and none named, read by place: a trace id last
+	// is the part to blame, not a SKU nearly as varied.
+	var joined []string
+	for i := 0; i < 100; i++ {
+		joined = append(joined, fmt.Sprintf("tenant-%d|eu-west|EUR|SKU%05d|%d|%08x-1bf8-49d9-b943-dbebcdd28fca", i%7, i, i%3, i))
+	}
+	if m, ok := labelKeys(joined); !ok || m.label != "part 6" {
+		t.Errorf("joined keys: %+v, %v; want part 6", m, ok)
+	}
+	// Two parts only are not label sets.
+	var pairs []string
+	for i := 0; i < 100; i++ {
+		pairs = append(pairs, fmt.Sprintf("tenant-%d|%08x-1bf8-49d9-b943-dbebcdd28fca", i%7, i))
+	}
+	if _, ok := labelKeys(pairs); ok {
+		t.Error("two parts taken for label sets")
+	}
+}
+
+// TestOptionKey: a key a factory makes with its key option (const k =
+// key(...args)) is made where the instance's call says: the return of the
+// function it passes, or the option's own line when written there.
+func TestOptionKey(t *testing.T) {
+	src := textSources{
+		"/app/lib/memo.js": "function memoize(fn, { key = (a) => String(a), max = Infinity } = {}) {\n  const cache = new Map();\n  return function (...args) {\n    const k = key(...args);\n    cache.set(k, fn(...args));\n  };\n}",
+		"/app/keys.js":     "function quoteKey(rc, sku) {\n  // the tenant and the sku\n  return [rc.tenant, sku, rc.traceId].join('|');\n}",
+		"/app/pricing.js":  "const quote = memoize(\n  (rc, sku) => price(rc, sku),\n  { key: quoteKey },\n);\nconst tax = memoize(taxOf, {\n  max: 8,\n  key: (rc) => rc.region,\n});",
+	}
+	files := func() []string { return []string{"/app/lib/memo.js", "/app/keys.js", "/app/pricing.js"} }
+	k := &Statement{Script: "/app/lib/memo.js", Line: 4, Text: "const k = key(...args);"}
+	if st := optionKey(&Holder{madeAs: "quote"}, k, files, src); st == nil || st.Script != "/app/keys.js" || st.Line != 3 {
+		t.Errorf("quote: %+v, want keys.js:3", st)
+	}
+	if st := optionKey(&Holder{madeAs: "tax"}, k, files, src); st == nil || st.Script != "/app/pricing.js" || st.Line != 7 {
+		t.Errorf("tax: %+v, want pricing.js:7", st)
+	}
+	if st := optionKey(&Holder{madeAs: "nothing"}, k, files, src); st != nil {
+		t.Errorf("no instance, yet %+v", st)
+	}
 }
 
 func TestRemovesPattern(t *testing.T) {

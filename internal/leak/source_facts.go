@@ -274,6 +274,10 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			k = callerKey(added, f.allScripts(src), src)
 		}
 		if k != nil {
+			if o := optionKey(h, k, f.files, src); o != nil {
+				// The factory's key option: what this instance passes.
+				k = o
+			}
 			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, strings.TrimSuffix(k.Text, ";"))
 		}
 	}
