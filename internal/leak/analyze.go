@@ -229,6 +229,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	// with no code of the program or a library on their path: node's
 	// bookkeeping, not a leak the program can fix.
 	sus = slices.DeleteFunc(sus, ex.nodeOwnClosures)
+	sus = slices.DeleteFunc(sus, ex.nodeOwnState)
 	sus = mergeSuspects(sus, ex, cand, lastShapes, loose)
 	byGrowth(sus)
 	if len(sus) > 2*max {
@@ -736,6 +737,13 @@ func heldLikeSuspect(m Suspect, have []Suspect) bool {
 		// Room's members Set), holding the class a path suspect
 		// counts: that suspect's count is over all of them.
 		if h := s.Holder; h != nil && !s.collection && h.Owner != "" && h.Owner == m.Holder.Owner && h.Name == m.Holder.Name && h.Kind == m.Holder.Kind && s.Class == m.Class {
+			return true
+		}
+		// The same field of another of one package's objects that has
+		// no class of its own (each tenant's express Router, a function
+		// with a stack).
+		if h := s.Holder; h != nil && !s.collection && h.Owner == "" && m.Holder.Owner == "" && h.Package != "" && h.Package == m.Holder.Package &&
+			h.Name == m.Holder.Name && h.Kind == m.Holder.Kind && s.Class == m.Class {
 			return true
 		}
 	}

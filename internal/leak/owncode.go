@@ -105,6 +105,54 @@ func (x *explainer) nodeOwnClosures(s Suspect) bool {
 	return l != nil && strings.HasPrefix(l.Script, "node:")
 }
 
+// nodeOwnState: a small suspect (under minCollectionGrowth) whose every
+// object from the root down is node's own (node's HTTP parsers pooled in its
+// FreeList, reached through its connection-checking timer): node's pools and
+// caches fill with load up to their own bounds, and no line of the program
+// or of a library is on the path to change.
+func (x *explainer) nodeOwnState(s Suspect) bool {
+	if s.GrowthBytes >= minCollectionGrowth || s.Location != nil && !nodeScript(s.Location.Script) {
+		return false
+	}
+	g := x.g
+	path := x.path(s.rep)
+	if len(path) == 0 {
+		return false
+	}
+	internal := false
+	for _, st := range path {
+		v := st.Node
+		switch {
+		case int(g.S.NodeType[v]) == g.S.NodeTypeIndex.Closure:
+			if t, ok := x.boundTarget(v); ok {
+				v = t // (its target is what runs)
+			}
+			if l := x.closureLocation(v); l == nil || !nodeScript(l.Script) {
+				return false
+			}
+			internal = true
+		case x.userObject(v):
+			// node's classes, and its native bindings' (HTTPParser),
+			// whose constructors are in no script.
+			l := x.ctorLocation(v)
+			if l == nil {
+				l = x.location(v)
+			}
+			if l != nil && !nodeScript(l.Script) {
+				return false
+			}
+			internal = true
+		}
+	}
+	return internal
+}
+
+// nodeScript: one of node's own scripts, not a library it bundles (undici
+// under fetch(), in node:internal/deps/).
+func nodeScript(script string) bool {
+	return strings.HasPrefix(script, "node:") && !strings.HasPrefix(script, "node:internal/deps/")
+}
+
 // programFiles lists every script of the program the snapshot names (V8
 // keeps a Script per compiled file, named by its path or file URL): not
 // node's own, not a package's under node_modules. For searches that must
