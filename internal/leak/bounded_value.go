@@ -301,11 +301,11 @@ func atoiBound(s string) int {
 	return v
 }
 
-// instanceCall is the program's call that makes the function kept as
-// madeAs (const quote = memoize(…)) and the text of its arguments (at
-// most 8 KiB of them).
+// instanceCall is the program's call that makes the function or object
+// kept as madeAs (const quote = memoize(…), const replays = new
+// TtlStore(…)) and the text of its arguments (at most 8 KiB of them).
 func instanceCall(madeAs string, files func() []string, src Sources) (made *Statement, args string, ok bool) {
-	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(madeAs) + `\s*=\s*(?:await\s+)?[A-Za-z_$][\w$.]*\s*\(`)
+	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(madeAs) + `\s*=\s*(?:await\s+)?(?:new\s+)?[A-Za-z_$][\w$.]*\s*\(`)
 	for _, sc := range files() {
 		sb, ok := src.Read(sc)
 		if !ok {

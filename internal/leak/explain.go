@@ -53,12 +53,12 @@ func (x *explainer) explain(s *Suspect) {
 		if e, ok := x.largestEntry(rep); ok {
 			if t, c, ok := x.tellingNodes(e); ok {
 				tell, ctx, haveTell = t, c, true
-				if x.recordOver(e, t) {
+				if x.recordOver(e, t) && !x.libraryOnPath(path) {
 					tell, ctx = e, noShape
 				}
 			}
 		}
-	} else if haveTell && x.recordOver(rep, tell) {
+	} else if haveTell && x.recordOver(rep, tell) && !x.libraryOnPath(path[:max(0, len(path)-1)]) {
 		tell, ctx = rep, noShape
 	}
 	if !haveTell && len(path) >= 2 && g.Dominator(rep) == path[len(path)-2].Node &&
@@ -653,6 +653,18 @@ var genericClasses = map[string]bool{"Object": true, "Array": true, "": true, "M
 // what it is made of.
 func (x *explainer) recordOver(v, tell uint32) bool {
 	return tell != v && x.classTier(tell) == tierInternal && x.programLiteral(v)
+}
+
+// libraryOnPath: an object of a library's class is on path (axios's
+// InterceptorManager above the {fulfilled, rejected} records it makes):
+// object literals below it are the library's records, not the program's.
+func (x *explainer) libraryOnPath(path heapgraph.Path) bool {
+	for _, st := range path {
+		if x.userObject(st.Node) && x.classTier(st.Node) == tierLibrary && x.ctorLocation(st.Node) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // programLiteral: v is an object literal with properties ({id, state}),

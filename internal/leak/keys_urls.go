@@ -33,6 +33,9 @@ func routeOf(key string) (string, bool) {
 	}
 	segs := strings.Split(path, "/")
 	for k, sg := range segs {
+		if k == 2 && strings.HasPrefix(path, "//") {
+			continue // an absolute URL's host (and port): where it goes
+		}
 		if idSegment(sg) {
 			segs[k] = ":id"
 		}
@@ -64,6 +67,7 @@ func idSegment(sg string) bool {
 func urlKeys(keys []string) (urlMix, bool) {
 	var m urlMix
 	routes := map[string]bool{}
+	queryIDs := 0 // keys with an id in their query string (?event=<uuid>)
 	for _, k := range keys {
 		r, ok := routeOf(k)
 		if !ok {
@@ -74,12 +78,34 @@ func urlKeys(keys []string) (urlMix, bool) {
 		if r != k && (m.example == "" || k < m.example) {
 			m.example, m.route = k, r
 		}
+		if queryID(k) {
+			queryIDs++
+		}
 	}
 	m.routes = len(routes)
-	if m.sampled < minMixKeys || 2*m.sampled < len(keys) || 4*m.routes > m.sampled || m.example == "" {
+	// Routes at most a quarter as many as the keys; or half, when the
+	// query strings carry an id (a trace or event id is per request,
+	// whatever the number of routes).
+	few := 4*m.routes <= m.sampled || 2*queryIDs >= m.sampled && 2*m.routes <= m.sampled
+	if m.sampled < minMixKeys || 2*m.sampled < len(keys) || !few || m.example == "" {
 		return urlMix{}, false
 	}
 	return m, true
+}
+
+// queryID: key's query string has a value that looks like an id
+// (?event=7edd…, &trace=<uuid>).
+func queryID(key string) bool {
+	i := strings.IndexByte(key, '?')
+	if i < 0 {
+		return false
+	}
+	for _, kv := range strings.FieldsFunc(key[i+1:], func(r rune) bool { return r == '&' || r == ';' || r == '#' || r == ' ' }) {
+		if j := strings.IndexByte(kv, '='); j >= 0 && idKind(kv[j+1:]) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *urlMix) hint(what string) string {

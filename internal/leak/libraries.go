@@ -349,6 +349,22 @@ func optionKey(h *Holder, k *Statement, files func() []string, src Sources) *Sta
 	return nil
 }
 
+// calledKey is the return statement of the program's function whose
+// result the key statement k takes (const key = endpointKey(delivery)):
+// the line that decides what the key is. nil when k calls no function the
+// program defines.
+func calledKey(k *Statement, scripts []string, src Sources) *Statement {
+	m := keyCallRe.FindStringSubmatch(k.Text)
+	if m == nil {
+		return nil
+	}
+	r := returnOf(m[1], append([]string{k.Script}, scripts...), src)
+	if r == nil || r.Script == k.Script && r.Line == k.Line {
+		return nil
+	}
+	return r
+}
+
 // keyCallRe: a key assigned a call's result (const k = key(...args)).
 var keyCallRe = lazyRE(`=\s*(?:await\s+)?([A-Za-z_$][\w$]*)\s*\(`)
 

@@ -143,6 +143,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	}
 	if *f.added == nil && f.pattern == PatternEventListener {
 		*f.added = listenerAddedAt(f.holder, *f.loc, f.scripts, src)
+		if made := listenerMadeAt(*f.added, *f.loc, src); made != nil {
+			// The listener added by its variable was made above the
+			// add (const listener = throttle(deliver, ms)), not where
+			// the code pointed (a function of what it keeps).
+			f.setLoc(made, src)
+		}
 	}
 	exported := false // the program only made the library's object
 	if a := *f.added; a == nil || !programLocation(&Location{Script: a.Script}) {
@@ -274,11 +280,19 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			k = callerKey(added, f.allScripts(src), src)
 		}
 		if k != nil {
+			var by *Statement
 			if o := optionKey(h, k, f.files, src); o != nil {
 				// The factory's key option: what this instance passes.
 				k = o
+			} else {
+				// const key = endpointKey(delivery): and what that
+				// returns (the call's arguments, or that line, decide).
+				by = calledKey(k, f.allScripts(src), src)
 			}
 			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, strings.TrimSuffix(k.Text, ";"))
+			if by != nil {
+				*f.hint += fmt.Sprintf(", which returns %s:%d: %s", filepath.Base(by.Script), by.Line, strings.TrimSuffix(by.Text, ";"))
+			}
 		}
 	}
 	if h := f.holder; h != nil && added != nil && libraryAdds[h.Package] == routeVerbs && programLocation(&Location{Script: added.Script}) && added.Column > 1 {
@@ -286,11 +300,23 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		*f.hint = fmt.Sprintf("%s:%d registers a route each time it runs (%s): register one route for all of them, once, at startup", filepath.Base(added.Script), added.Line, strings.TrimSpace(added.Text)) + "; " + *f.hint
 	}
 	if a := added; !removal && a != nil && src != nil && f.pattern == PatternCollection && f.holder != nil && f.holder.Package == "" &&
-		programLocation(&Location{Script: a.Script}) && a.Library == nil && !inFunction(a.Script, a.Line, src) {
-		// One snapshot, filled by a module's top level: a data set
-		// loaded once, not entries piling up.
-		*f.hint = fmt.Sprintf("%s:%d adds them at the top level of its module, which runs once, when the module loads: a data set loaded at startup, big by design, not what grows; if it costs too much memory, load less of it or look it up elsewhere", filepath.Base(a.Script), a.Line)
-		return
+		programLocation(&Location{Script: a.Script}) && a.Library == nil {
+		// One snapshot, filled by a module's top level, or by a
+		// function only a module's top level calls: a data set loaded
+		// once, not entries piling up.
+		if !inFunction(a.Script, a.Line, src) {
+			*f.hint = fmt.Sprintf("%s:%d adds them at the top level of its module, which runs once, when the module loads: a data set loaded at startup, big by design, not what grows; if it costs too much memory, load less of it or look it up elsewhere", filepath.Base(a.Script), a.Line)
+			return
+		}
+		if fn, call := calledAtTopLevel(a, f.allScripts(src), src); call != nil && removedAt(f.holder, a, f.scripts, src) == nil {
+			*f.hint = fmt.Sprintf("%s:%d adds them in %s(), which only modules' top levels call (%s:%d: %s), once, at startup: a data set loaded at startup, big by design, not what grows; if it costs too much memory, load less of it or look it up elsewhere",
+				filepath.Base(a.Script), a.Line, fn, filepath.Base(call.Script), call.Line, strings.TrimSuffix(call.Text, ";"))
+			if l := *f.loc; l.keeperOnly() || l == nil {
+				// The function that fills it, not the variable that keeps it.
+				*f.loc = enclosingFunction(a, src)
+			}
+			return
+		}
 	}
 	if f.field != "" && src != nil {
 		if st := fieldSetAt(f.field, f.allScripts(src), src); st != nil {
@@ -474,6 +500,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 				rh += "; " + d
 			}
 		}
+		if site.lazyFn != "" {
+			if o := optionalSweep(f.holder, f.allFiles, src); o != "" {
+				// The class sweeps, but not this instance.
+				rh = strings.Replace(rh, lazySweepAdvice, o, 1)
+			}
+		}
 		if u, method := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
 			// The library's way out, never called, is the fix; a
 			// disposal method of what its entries keep would not take
@@ -500,6 +532,8 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			rh, bound = strings.Replace(rh, everyPathAdvice, fmt.Sprintf("%s:%d marks an entry ended without %s (%s): an entry marked ended stays until taken out; take it out there", filepath.Base(e.at.Script), e.at.Line, removalCall(st), strings.TrimSuffix(e.at.Text, ";")), 1), ""
 		} else if e := settlingTimer(added, removesPattern(f.holder), src); e != nil && strings.Contains(rh, everyPathAdvice) {
 			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, removalCall(st)), 1), ""
+		} else if d := disconnectRooms(st, f.allScripts(src), src); d != "" && strings.Contains(rh, everyPathAdvice) {
+			rh, bound = strings.Replace(rh, everyPathAdvice, d, 1), ""
 		} else if eo := endOnly(st, f.allScripts(src), src); eo != "" {
 			rh, bound = strings.Replace(rh, everyPathAdvice, eo, 1), ""
 		} else if e := skippedBranch(st, src); e != nil {
@@ -628,6 +662,9 @@ func labelSetAt(label string, added *Statement, src Sources) *Statement {
 // listeners (listenerFix), else, for an event held in a variable, with
 // the one place that removes them (closingOnlyRemoval); "" for none.
 func (f sourceFacts) listenerCallFix(event string, src Sources, series bool) string {
+	if fix := wrappedKept(*f.added, src); fix != "" {
+		return fix
+	}
 	if fix := listenerFix(*f.added, event, f.scripts, src, series); fix != "" {
 		return fix
 	}

@@ -47,10 +47,92 @@ func listenerAddedAt(h *Holder, loc *Location, own []string, src Sources) *State
 		// The event in a variable (bus.on(channel, listener)): the call
 		// that hands over the listener by its name.
 		byName := regexp.MustCompile(`\.\s*(?:` + listenerAddVerbs + `)\s*\(\s*[^,()]+,\s*` + regexp.QuoteMeta(loc.Function) + `\s*[,)]`)
-		return findStatement(byName, append([]string{loc.Script}, own...), src)
+		if st := findStatement(byName, append([]string{loc.Script}, own...), src); st != nil {
+			return st
+		}
+	}
+	if identRe.MatchString(h.Name) {
+		// The event in a variable, on the emitter the program names
+		// (bus.on(topic, listener)): its one such call in a function.
+		onEmitter := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(h.Name) + `\s*\.\s*(?:` + listenerAddVerbs + `)\s*\(\s*[A-Za-z_$][\w$.]*\s*,`)
+		if st := findStatementWhere(onEmitter, own, src, func(sc string, line int) bool { return inFunction(sc, line, src) }); st != nil && st.Others == 0 {
+			return st
+		}
 	}
 	return nil
 }
+
+// listenerMadeAt is the statement that gives the listener added by its
+// variable at st (bus.on(topic, listener)) its value, in st's function,
+// when the code loc is not in that function; nil otherwise.
+func listenerMadeAt(st *Statement, loc *Location, src Sources) *Statement {
+	if st == nil || src == nil || !programScript(st.Script) {
+		return nil
+	}
+	m := varListenerAddRe.FindStringSubmatch(st.Text)
+	fn := enclosingFunction(st, src)
+	if m == nil || fn == nil || fn.Line >= st.Line {
+		return nil
+	}
+	if loc != nil && loc.Script == st.Script {
+		if lf := enclosingFunction(&Statement{Script: loc.Script, Line: loc.Line}, src); lf != nil && lf.Line == fn.Line {
+			return nil
+		}
+	}
+	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !ok {
+		return nil
+	}
+	return valueAssignedAbove(&Statement{Script: st.Script, Line: st.Line, Text: ".push(" + m[3] + ")"}, lines, fn.Line, false)
+}
+
+// wrappedKept is the fix when the listener added at st (bus.on(topic,
+// listener)) is a wrapper the program made around its own function
+// (const listener = throttle(deliver, ms)) and the function kept for the
+// removal is the inner one (client.topics.set(topic, deliver)): removing
+// deliver removes nothing, since deliver was never added. "" otherwise.
+func wrappedKept(st *Statement, src Sources) string {
+	if st == nil || src == nil || !programScript(st.Script) {
+		return ""
+	}
+	m := varListenerAddRe.FindStringSubmatch(st.Text)
+	if m == nil {
+		return ""
+	}
+	listener := m[3]
+	fn := enclosingFunction(st, src)
+	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if fn == nil || !ok || fn.Line >= st.Line {
+		return ""
+	}
+	made := listenerMadeAt(st, nil, src)
+	if made == nil {
+		return ""
+	}
+	// The functions the wrapper is made around: throttle(deliver, ms).
+	var inner []string
+	for _, a := range wrappedArgRe.FindAllStringSubmatch(made.Text, -1) {
+		if a[1] != listener {
+			inner = append(inner, a[1])
+		}
+	}
+	end := bodyEnd(lines, fn.Line)
+	for _, in := range inner {
+		kept := regexp.MustCompile(`\.\s*(?:set|push|add)\s*\((?:[^()]*,)?\s*` + regexp.QuoteMeta(in) + `\s*\)|[\w$\].]\s*=\s*` + regexp.QuoteMeta(in) + `\s*;?\s*$`)
+		for i := st.Line; i < end && i < len(lines); i++ {
+			if loc := kept.FindIndex(lines[i]); loc != nil && !commentBefore(lines[i], loc[0]) {
+				return fmt.Sprintf("%s:%d keeps %s for the removal (%s), but the listener added at %s:%d is %s, the function made around it at %s:%d (%s): removing %s removes nothing, since it was never added; keep %s there",
+					filepath.Base(st.Script), i+1, in, strings.TrimSuffix(clipLine(lines[i]), ";"), filepath.Base(st.Script), st.Line, listener,
+					filepath.Base(made.Script), made.Line, strings.TrimSuffix(made.Text, ";"), in, listener)
+			}
+		}
+	}
+	return ""
+}
+
+// wrappedArgRe: a function handed to a call that wraps it (throttle(deliver,
+// ms), debounce(save), once(handler)).
+var wrappedArgRe = lazyRE(`[\w$.]+\s*\(\s*([A-Za-z_$][\w$]*)\s*[,)]`)
 
 // varListenerAddRe takes apart a call adding a listener by name for an
 // event in a variable: bus.on(channel, listener).

@@ -187,3 +187,37 @@ func addedValue(text string) string {
 	}
 	return v
 }
+
+// calledAtTopLevel is the function that st is in and one of its calls,
+// when every call of it the scripts make is at a module's top level
+// (loadTemplates(900) beside the imports), which runs once; nil call
+// otherwise, or when nothing calls it.
+func calledAtTopLevel(st *Statement, scripts []string, src Sources) (string, *Statement) {
+	fn := enclosingFunction(st, src)
+	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
+		return "", nil
+	}
+	// Not nested in another function: its calls would run when that does.
+	if inFunction(fn.Script, fn.Line, src) {
+		return "", nil
+	}
+	call := regexp.MustCompile(`(?:^|[^\w$])` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
+	var first *Statement
+	top := true
+	matchStatements(call, append([]string{st.Script}, scripts...), src, nil, func(sc string, lines [][]byte, i int, _ []int) {
+		if sc == fn.Script && i+1 == fn.Line || functionWordRe.Match(lines[i]) && bytes.Contains(lines[i], []byte(fn.Function)) {
+			return // its own head
+		}
+		if inFunction(sc, i+1, src) {
+			top = false
+			return
+		}
+		if first == nil {
+			first = &Statement{Script: sc, Line: i + 1, Text: clipLine(lines[i])}
+		}
+	})
+	if !top || first == nil {
+		return "", nil
+	}
+	return fn.Function, first
+}

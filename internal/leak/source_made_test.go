@@ -246,3 +246,82 @@ func TestPipeTo(t *testing.T) {
 		t.Errorf("hint %q", h)
 	}
 }
+
+// TestDisconnectRooms: a removal reached by looping over socket.rooms from
+// a 'disconnect' listener finds nothing (socket.io has emptied them); the
+// same loop from 'disconnecting' is fine.
+func TestDisconnectRooms(t *testing.T) {
+	presence := "function exit(room, id) {\n  const m = rooms.get(room);\n  m.delete(id);\n}\nfunction exitAll(socket) {\n  for (const room of socket.rooms) {\n    exit(room, socket.id);\n  }\n}"
+	rm := &Statement{Script: "/app/presence.js", Line: 3, Text: "m.delete(id);"}
+	for _, c := range []struct {
+		event string
+		want  string
+	}{
+		{"disconnect", "handlers.js:3 calls exitAll() in a 'disconnect' listener"},
+		{"disconnecting", ""},
+	} {
+		src := textSources{"/app/presence.js": presence,
+			"/app/handlers.js": "io.on('connection', (socket) => {\n  socket.on('" + c.event + "', () => {\n    presence.exitAll(socket);\n  });\n});"}
+		got := disconnectRooms(rm, []string{"/app/presence.js", "/app/handlers.js"}, src)
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.event, got, c.want)
+		}
+	}
+}
+
+// TestWrappedKept: a listener added as a wrapper around the program's
+// function, with the inner function kept for the removal, is never
+// removed; the fix names both lines. Keeping the wrapper itself is fine.
+func TestWrappedKept(t *testing.T) {
+	for _, c := range []struct {
+		kept, want string
+	}{
+		{"deliver", "subs.js:5 keeps deliver for the removal (client.topics.set(topic, deliver)), but the listener added at subs.js:4 is listener"},
+		{"listener", ""},
+	} {
+		src := textSources{"/app/subs.js": "function subscribe(client, topic) {\n  const deliver = (p) => send(client, p);\n  const listener = throttle(deliver, 100);\n  bus.on(topic, listener);\n  client.topics.set(topic, " + c.kept + ");\n}"}
+		st := &Statement{Script: "/app/subs.js", Line: 4, Text: "bus.on(topic, listener);"}
+		if got := wrappedKept(st, src); c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("kept %s: %q, want %q", c.kept, got, c.want)
+		}
+		if made := listenerMadeAt(st, &Location{Script: "/app/other.js", Line: 9}, src); made == nil || made.Line != 3 {
+			t.Errorf("made at %+v, want line 3", made)
+		}
+	}
+}
+
+// TestOptionalSweep: a class that sweeps expired entries only when an
+// option asks for it, and the holder's instance made without it: the fix
+// is that option there, as another instance passes it.
+func TestOptionalSweep(t *testing.T) {
+	src := textSources{
+		"/app/store.js":    "class TtlStore {\n  constructor({ ttlMs, sweepMs = 0 }) {\n    this.entries = new Map();\n    if (sweepMs > 0) {\n      this.timer = setInterval(() => this.sweep(), sweepMs);\n    }\n  }\n  get(k) {\n    const e = this.entries.get(k);\n    if (e.expiresAt <= Date.now()) this.entries.delete(k);\n  }\n  sweep() {\n    for (const [k, e] of this.entries) {\n      if (e.expiresAt <= Date.now()) this.entries.delete(k);\n    }\n  }\n}",
+		"/app/replays.js":  "const replays = new TtlStore({ ttlMs: 60000 });",
+		"/app/sessions.js": "const sessions = new TtlStore({ ttlMs: 1000, sweepMs: 500 });",
+	}
+	files := func() []string { return []string{"/app/store.js", "/app/replays.js", "/app/sessions.js"} }
+	h := &Holder{Kind: "Map", Name: "entries", Owner: "TtlStore", OwnerName: "replays"}
+	want := "replays.js:1 makes replays without sweepMs (const replays = new TtlStore({ ttlMs: 60000 })), and TtlStore takes expired entries out on a timer only when given one (store.js:4: if (sweepMs > 0)): pass sweepMs there, as sessions.js:1 does"
+	if got := optionalSweep(h, files, src); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	h.OwnerName = "sessions"
+	if got := optionalSweep(h, files, src); got != "" {
+		t.Errorf("an instance that sweeps: %q", got)
+	}
+}
+
+// TestCalledAtTopLevel: a function only modules' top levels call runs
+// once, at startup; one a handler calls runs again.
+func TestCalledAtTopLevel(t *testing.T) {
+	tpl := "const table = new Map();\nexport function loadTemplates(n) {\n  for (let i = 0; i < n; i++) {\n    table.set(i, { i });\n  }\n}"
+	st := &Statement{Script: "/app/templates.js", Line: 4, Text: "table.set(i, { i });"}
+	src := textSources{"/app/templates.js": tpl, "/app/main.js": "import { loadTemplates } from './templates.js';\nloadTemplates(900);\nserve();"}
+	if fn, call := calledAtTopLevel(st, []string{"/app/main.js"}, src); fn != "loadTemplates" || call == nil || call.Script != "/app/main.js" || call.Line != 2 {
+		t.Errorf("top level: %q %+v", fn, call)
+	}
+	src["/app/main.js"] = "import { loadTemplates } from './templates.js';\nloadTemplates(900);\napp.post('/reload', (req, res) => {\n  loadTemplates(900);\n});"
+	if fn, call := calledAtTopLevel(st, []string{"/app/main.js"}, src); call != nil {
+		t.Errorf("called from a handler too: %q %+v", fn, call)
+	}
+}

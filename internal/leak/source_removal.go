@@ -50,6 +50,15 @@ func removalExpr(kind, name string) string {
 // library's; nil when there is none to be found.
 func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statement {
 	re := removesPattern(h)
+	if re == nil && h != nil && h.Name == "" && added != nil {
+		// A collection kept as another's value (rooms.get(room)) has no
+		// name of its own: the variable the program adds through does.
+		if m := addReceiverRe.FindStringSubmatch(added.Text); m != nil {
+			if e := removalExpr(h.Kind, m[1]); e != "" {
+				re = regexp.MustCompile(e)
+			}
+		}
+	}
 	if re == nil || src == nil || added == nil {
 		return nil
 	}
@@ -70,6 +79,10 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 	}
 	return findStatementWhere(re, scripts, src, func(sc string, line int) bool { return !other(sc, line) })
 }
+
+// addReceiverRe: the variable an adding statement adds through
+// (members.set(…), list.push(…)).
+var addReceiverRe = lazyRE(`(?:^|[^\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:set|add|push|unshift)\s*\(`)
 
 // removalSite is where a removal sits, read once from the source: in a
 // read method under an expiry test (lazy), in a promise chain's
@@ -105,6 +118,9 @@ func removalHint(st *Statement, scripts, files []string, src Sources, grew bool)
 	return siteOf(st, src).hint(st, scripts, files, src, grew)
 }
 
+// lazySweepAdvice: what to do when entries expire only as they are read.
+const lazySweepAdvice = "sweep expired entries on a timer or in set(), and give it a maximum (an LRU with a TTL evicts both ways)"
+
 // hint is removalHint for a removal whose site is read.
 func (r removalSite) hint(st *Statement, scripts, files []string, src Sources, grew bool) string {
 	at := fmt.Sprintf("%s:%d (%s)", st.Script, st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";"))
@@ -112,8 +128,8 @@ func (r removalSite) hint(st *Statement, scripts, files []string, src Sources, g
 	case r.lazyFn != "":
 		// Expired entries leave only when they are read again: a key
 		// never asked for again stays.
-		return fmt.Sprintf("entries leave it at %s only when %s() reads one after it expired: a key that is never asked for again stays for good, whatever its TTL (keys made per request, per user or per tenant); sweep expired entries on a timer or in set(), and give it a maximum (an LRU with a TTL evicts both ways)",
-			at, r.lazyFn)
+		return fmt.Sprintf("entries leave it at %s only when %s() reads one after it expired: a key that is never asked for again stays for good, whatever its TTL (keys made per request, per user or per tenant); %s",
+			at, r.lazyFn, lazySweepAdvice)
 	case r.chain != nil:
 		// Entries leave when a promise settles: those that stay wait
 		// on one that never did.

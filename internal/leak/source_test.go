@@ -589,6 +589,37 @@ func TestURLKeysUnit(t *testing.T) {
 	if m, ok := urlKeys(words); ok {
 		t.Errorf("not URLs: %+v", m)
 	}
+	// Absolute URLs with an event id in the query: the host stays, and
+	// two keys a route are enough when the query carries an id.
+	var hooks []string
+	for i := 0; i < 100; i++ {
+		hooks = append(hooks, fmt.Sprintf("t%d http://127.0.0.1:46211/t%d/hook/e%d?event=%08x-8c35-4e76-b39e-e041c3200ec3", i%5, i%5, i%8, i))
+	}
+	if m, ok := urlKeys(hooks); !ok || !strings.HasPrefix(m.route, "t0 http://127.0.0.1:46211/t0/hook/e") {
+		t.Errorf("event ids: %+v, %v", m, ok)
+	}
+	// The same routes without ids in their query strings: too many routes
+	// for so few keys.
+	for i := range hooks {
+		hooks[i] = hooks[i][:strings.IndexByte(hooks[i], '?')] + fmt.Sprintf("?page=%d", i)
+	}
+	if m, ok := urlKeys(hooks); ok {
+		t.Errorf("no ids: %+v", m)
+	}
+}
+
+// TestCalledKey: a key taken from a call to the program's own function is
+// made where that function returns.
+func TestCalledKey(t *testing.T) {
+	src := textSources{"/app/limiters.js": "function endpointKey(d) {\n  return `${d.tenant} ${d.url}`;\n}\nfunction limiter(d) {\n  const key = endpointKey(d);\n  byEndpoint.set(key, new Bottleneck());\n}"}
+	k := &Statement{Script: "/app/limiters.js", Line: 5, Text: "const key = endpointKey(d);"}
+	if st := calledKey(k, nil, src); st == nil || st.Line != 2 {
+		t.Errorf("got %+v, want line 2", st)
+	}
+	k = &Statement{Script: "/app/limiters.js", Line: 5, Text: "const key = hash(d);"}
+	if st := calledKey(k, nil, src); st != nil {
+		t.Errorf("no such function, yet %+v", st)
+	}
 }
 
 // TestTimerClear: the statement that starts an inline arrow's timer, and
