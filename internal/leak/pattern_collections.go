@@ -119,11 +119,28 @@ func subscriberHint(s *Suspect, list, per string) string {
 // and must take back (a pool's busy connections).
 var inUseNames = []string{"busy", "inuse", "in_use", "active", "checkedout", "checked_out", "leased", "borrowed", "acquired"}
 
+// waitingTasks: the entries are tasks waiting in a library's queue for a
+// free slot (p-limit's yocto-queue: each keeps a pending promise's
+// resolve).
+func (s *Suspect) waitingTasks() bool {
+	return s.pendingSlot != "" && s.Holder != nil && s.Holder.Package != "" && s.Holder.Kind == "linked list"
+}
+
 // mechanismHint is the fix for collections the heap shows to be one of
 // node's or a common program's mechanisms, rather than the program's own
 // cache: an events.on() iterator no one reads, a Writable that never
 // drains, a pool's set of items in use that errors never give back.
 func mechanismHint(s *Suspect, per string) string {
+	if s.waitingTasks() {
+		// A library's queue of waiting tasks (p-limit's yocto-queue):
+		// work in flight behind the tasks that hold its slots.
+		if s.single {
+			return fmt.Sprintf("%s holds %s, tasks waiting in a queue of %s for a free slot, each keeping the resolve function of a promise that has not settled (%s): work in flight when the snapshot was taken; they stay only if the tasks ahead of them never finish: give each task a deadline, and reject new work when the queue is already long",
+				holderWhat(s.Holder), entriesText(s), s.Holder.Package, s.pendingSlot)
+		}
+		return fmt.Sprintf("%s only grows%s: tasks wait in a queue of %s for a free slot (%s), and the tasks ahead of them never finish, or work comes faster than it is done: give each task a deadline, and reject new work when the queue is already long",
+			holderWhat(s.Holder), per, s.Holder.Package, s.pendingSlot)
+	}
 	if s.pendingSlot != "" && s.single {
 		// One snapshot cannot tell that they never settle, only that
 		// this many wait at once.
@@ -293,7 +310,7 @@ func collectionHint(s *Suspect, per string) string {
 	if s.Holder != nil && s.Holder.Kind == "linked list" && alsStore(s) {
 		return fmt.Sprintf("each %s keeps the one before it in a chain that starts at an AsyncLocalStorage store%s and never ends: a store that links to the current one (a span's parent), entered with enterWith() for every unit of work in a loop or a long-lived async function, makes the chain one longer each time; give each unit its own scope with storage.run(store, fn) (or restore the previous store when it ends), and link to a parent by its id, not by reference", s.Class, per)
 	}
-	if s.Holder != nil && s.Holder.Kind == "linked list" {
+	if s.Holder != nil && s.Holder.Kind == "linked list" && s.pendingSlot == "" {
 		return fmt.Sprintf("the linked list held by %s %s%s: unlink nodes that are done (advance its head), or cap its length", s.Holder.Class, grows, per)
 	}
 	if h := mechanismHint(s, per); h != "" {

@@ -260,6 +260,21 @@ func (x *explainer) pendingSlot(v uint32) string {
 			return g.ClassName(v) + "." + s.EdgeName(e)
 		}
 	}
+	// A queue's node whose value is the waiting task ({run, reject} in
+	// p-limit's yocto-queue Node.value).
+	for e, c := range g.Edges(v) {
+		if int(s.EdgeType(e)) != s.EdgeTypeIndex.Property || !x.plainObject(c) {
+			continue
+		}
+		for e2, f := range g.Edges(c) {
+			if int(s.EdgeType(e2)) != s.EdgeTypeIndex.Property || int(s.NodeType[f]) != s.NodeTypeIndex.Closure {
+				continue
+			}
+			if _, ok := x.pendingPromiseOf(f); ok {
+				return g.ClassName(v) + "." + s.EdgeName(e) + "." + s.EdgeName(e2)
+			}
+		}
+	}
 	return ""
 }
 

@@ -70,7 +70,9 @@ func registeredRemoval(loc *Location, src Sources) *Statement {
 // does a cache's package: what a cache keeps is a value to read back.
 func registeredCallback(s *Suspect) bool {
 	h := s.Holder
-	if h == nil || h.Package == "" || cachePackages[h.Package] || !programCallback(s.Location) {
+	if h == nil || h.Package == "" || cachePackages[h.Package] || !programCallback(s.Location) || s.pendingSlot != "" {
+		// (Entries that keep a pending promise's resolve are calls
+		// waiting, a limiter's queued tasks, not registrations.)
 		return false
 	}
 	if h.Kind == "linked list" {

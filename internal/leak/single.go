@@ -90,6 +90,9 @@ type Accumulation struct {
 	label string // (Suspect.labelName)
 	field string // (Suspect.jsonField)
 	port  bool   // (Suspect.portKeys)
+	// waiting: the entries are tasks waiting in a library's queue (they
+	// keep a pending promise's resolve: p-limit's yocto-queue).
+	waiting bool
 	// registered: Suspect's registeredCallback; held: its heldCallback.
 	registered, held bool
 	// listenerPackage: Suspect's listenerPackage.
@@ -321,7 +324,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	a := Accumulation{
 		Kind: kind, Pattern: s.Pattern, Class: s.Class, RootClass: s.RootClass, Holder: s.Holder,
 		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
-		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), label: s.labelName(), field: s.jsonField(), port: s.portKeys(), registered: registeredCallback(&s), held: s.heldCallback, listenerPackage: s.listenerPackage, scripts: s.scripts,
+		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), label: s.labelName(), field: s.jsonField(), port: s.portKeys(), waiting: s.waitingTasks(), registered: registeredCallback(&s), held: s.heldCallback, listenerPackage: s.listenerPackage, scripts: s.scripts,
 		Bulk: s.Bulk, Wholes: s.Wholes, causeHint: s.causeHint,
 	}
 	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep, x.maps)

@@ -45,8 +45,9 @@ func dedupeSingle(sus []Accumulation) []Accumulation {
 // another level of what holds them (node's timer lists, one list among
 // them, each timer's closure, the job's callback array), not another
 // leak. Objects of the class held elsewhere (expired sessions in an
-// archive beside live ones in a Map) stay. Run once the code is read;
-// ranks are given again.
+// archive beside live ones in a Map) stay. So does a class group whose path
+// runs through an earlier item's queue of waiting tasks: what those tasks
+// keep. Run once the code is read; ranks are given again.
 func sameCodeGroups(sus []Accumulation) []Accumulation {
 	type codeKey struct {
 		class        string
@@ -54,8 +55,16 @@ func sameCodeGroups(sus []Accumulation) []Accumulation {
 		line, column int
 	}
 	holders := map[codeKey][]uint32{} // the holders of the items with that code
+	var queues []uint32               // the holders of tasks waiting in a queue
 	out := sus[:0]
 	for _, a := range sus {
+		if a.Kind == KindClassGroup && pathThrough(a.RetainerPath, queues) {
+			// What the waiting tasks keep (their requests' parsers).
+			continue
+		}
+		if a.waiting && a.Holder != nil {
+			queues = append(queues, a.Holder.ID)
+		}
 		l := a.Location
 		if !programLocation(l) || a.Runtime {
 			out = append(out, a)

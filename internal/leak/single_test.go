@@ -312,3 +312,21 @@ func TestGroupHint(t *testing.T) {
 		t.Errorf("an accumulation point's own holder: %q", h)
 	}
 }
+
+// TestSingleWaitingTasks: tasks queued behind a concurrency limiter (a
+// stand-in for p-limit over yocto-queue) are work in flight waiting for a
+// slot, never callbacks registered with a library.
+func TestSingleWaitingTasks(t *testing.T) {
+	g, err := loadGraph(singleSnapshot(t, "limited-tasks"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{Name: "s", Sources: LocalSources()})
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no accumulation")
+	}
+	a := rep.Suspects[0]
+	if a.Class != "Request" || !strings.Contains(a.Hint, "tasks waiting in a queue of tiny-limit for a free slot") || strings.Contains(a.Hint, "registered with a library") {
+		t.Errorf("#1 %s: hint %q", a.Class, a.Hint)
+	}
+}
