@@ -193,15 +193,20 @@ func (x *explainer) publicClass(v uint32) string {
 	if !ok {
 		return ""
 	}
-	if n, ok := x.public[ctor]; ok {
-		return n
+	return memo(&x.public, ctor, func() string { return x.publicName(ctor) })
+}
+
+// memo is (*m)[k], computed by f the first time (m made on first use).
+func memo[K comparable, V any](m *map[K]V, k K, f func() V) V {
+	if v, ok := (*m)[k]; ok {
+		return v
 	}
-	if x.public == nil {
-		x.public = map[uint32]string{}
+	if *m == nil {
+		*m = map[K]V{}
 	}
-	n := x.publicName(ctor)
-	x.public[ctor] = n
-	return n
+	v := f()
+	(*m)[k] = v
+	return v
 }
 
 // publicName is publicClass for the constructor ctor.

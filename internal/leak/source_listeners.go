@@ -66,10 +66,7 @@ func listenerAddedAt(h *Holder, loc *Location, own []string, src Sources) *State
 // variable at st (bus.on(topic, listener)) its value, in st's function,
 // when the code loc is not in that function; nil otherwise.
 func listenerMadeAt(st *Statement, loc *Location, src Sources) *Statement {
-	if st == nil || src == nil || !programScript(st.Script) {
-		return nil
-	}
-	m := varListenerAddRe.FindStringSubmatch(st.Text)
+	m := programListenerAdd(st, src)
 	fn := enclosingFunction(st, src)
 	if m == nil || fn == nil || fn.Line >= st.Line {
 		return nil
@@ -92,10 +89,7 @@ func listenerMadeAt(st *Statement, loc *Location, src Sources) *Statement {
 // removal is the inner one (client.topics.set(topic, deliver)): removing
 // deliver removes nothing, since deliver was never added. "" otherwise.
 func wrappedKept(st *Statement, src Sources) string {
-	if st == nil || src == nil || !programScript(st.Script) {
-		return ""
-	}
-	m := varListenerAddRe.FindStringSubmatch(st.Text)
+	m := programListenerAdd(st, src)
 	if m == nil {
 		return ""
 	}
@@ -134,6 +128,16 @@ func wrappedKept(st *Statement, src Sources) string {
 // ms), debounce(save), once(handler)).
 var wrappedArgRe = lazyRE(`[\w$.]+\s*\(\s*([A-Za-z_$][\w$]*)\s*[,)]`)
 
+// programListenerAdd takes apart st, the program's call adding a listener
+// by name for an event in a variable (varListenerAddRe's groups: emitter,
+// event, listener); nil for anything else.
+func programListenerAdd(st *Statement, src Sources) []string {
+	if st == nil || src == nil || !programScript(st.Script) {
+		return nil
+	}
+	return varListenerAddRe.FindStringSubmatch(st.Text)
+}
+
 // varListenerAddRe takes apart a call adding a listener by name for an
 // event in a variable: bus.on(channel, listener).
 var varListenerAddRe = lazyRE(`([\w$.]+?)\s*\.\s*(?:on|addListener|prependListener)\s*\(\s*([A-Za-z_$][\w$.]*)\s*,\s*([A-Za-z_$][\w$]*)\s*\)`)
@@ -145,10 +149,7 @@ var varListenerAddRe = lazyRE(`([\w$.]+?)\s*\.\s*(?:on|addListener|prependListen
 // stay belong to work that ended without that object emitting it. ""
 // otherwise.
 func closingOnlyRemoval(st *Statement, scripts []string, src Sources) string {
-	if st == nil || src == nil || !programScript(st.Script) {
-		return ""
-	}
-	m := varListenerAddRe.FindStringSubmatch(st.Text)
+	m := programListenerAdd(st, src)
 	if m == nil {
 		return ""
 	}

@@ -211,15 +211,7 @@ func (x *explainer) sourceClass(name string) string {
 	if x.maps == nil || x.src == nil || !identRe.MatchString(name) {
 		return name
 	}
-	if n, ok := x.renamed[name]; ok {
-		return n
-	}
-	if x.renamed == nil {
-		x.renamed = map[string]string{}
-	}
-	n := x.declaredClass(name)
-	x.renamed[name] = n
-	return n
+	return memo(&x.renamed, name, func() string { return x.declaredClass(name) })
 }
 
 // declaredClass is sourceClass without its cache.
