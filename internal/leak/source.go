@@ -32,6 +32,34 @@ var libraryAdds = map[string]string{
 	"express": routeVerbs,
 }
 
+// registrationCallRe: a route or middleware registered on any router
+// (getRouter(id).use(audit(cfg)), r.post('/hooks/x', …)): a path first, or
+// for use() a middleware made by a call or written there; not a Map's get.
+var registrationCallRe = lazyRE(`\.\s*(?:(?:all|get|post|put|patch|delete|head|options|route)\s*\(\s*['"\x60]/|use\s*\(\s*(?:['"\x60]/|[A-Za-z_$][\w$.]*\s*\(|(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)))`)
+
+// handlerHeadRe: a function registered as a route's handler (its head:
+// app.put('/tenants/:id', (req, res) => {).
+var handlerHeadRe = lazyRE(`\.\s*(?:all|get|post|put|patch|delete|head|options|use)\s*\(\s*['"\x60]/`)
+
+// handlerRegistration is the first route or middleware registration the
+// scripts make inside a route's handler: registered again at every
+// request that runs it. nil when there is none.
+func handlerRegistration(scripts []string, src Sources) *Statement {
+	var found *Statement
+	matchStatements(registrationCallRe.get(), scripts, src, nil, func(sc string, lines [][]byte, i int, _ []int) {
+		if found != nil {
+			return
+		}
+		// In a block a route's handler opens (its arrow has no name to
+		// find it by).
+		if headAbove(lines, i+1, func(k int) bool { return handlerHeadRe.Match(lines[k]) }) < 0 {
+			return
+		}
+		found = &Statement{Script: sc, Line: i + 1, Column: indentOf(lines[i]) + 1, Text: clipLine(lines[i])}
+	})
+	return found
+}
+
 // routeVerbs are the methods that register a route or a middleware on an
 // express app or router.
 const routeVerbs = "use|all|route|get|post|put|patch|delete|head|options"

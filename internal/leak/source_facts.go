@@ -295,6 +295,14 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			}
 		}
 	}
+	if h := f.holder; h != nil && libraryAdds[h.Package] == routeVerbs && src != nil && (added == nil || !programLocation(&Location{Script: added.Script})) {
+		// A router reached through no variable (getRouter(id).use(…)):
+		// the registration inside a request handler.
+		if st := handlerRegistration(f.allScripts(src), src); st != nil {
+			st.Library = added
+			*f.added, added = st, st
+		}
+	}
 	if h := f.holder; h != nil && added != nil && libraryAdds[h.Package] == routeVerbs && programLocation(&Location{Script: added.Script}) && added.Column > 1 {
 		// The registration the suspect grows by, at its line.
 		*f.hint = fmt.Sprintf("%s:%d registers a route each time it runs (%s): register one route for all of them, once, at startup", filepath.Base(added.Script), added.Line, strings.TrimSpace(added.Text)) + "; " + *f.hint

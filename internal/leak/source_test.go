@@ -824,3 +824,21 @@ func TestRxjsAddsPattern(t *testing.T) {
 		t.Errorf("buffer: %v", buf)
 	}
 }
+
+// TestHandlerRegistration: a route or middleware registered inside a
+// route's handler, on a router reached through no variable; not one at the
+// top level, nor in a builder function, nor a Map's get in a handler.
+func TestHandlerRegistration(t *testing.T) {
+	src := textSources{
+		"/app/tenants.js": "function buildRouter(cfg) {\n  const r = express.Router();\n  r.use(audit(cfg));\n  return r;\n}",
+		"/app/admin.js":   "app.use(express.json());\napp.put('/tenants/:id', (req, res) => {\n  const cfg = configs.get(req.params.id);\n  if (cfg.audit) {\n    getRouter(cfg.id).use(audit(cfg));\n  }\n  res.json(cfg);\n});",
+	}
+	st := handlerRegistration([]string{"/app/tenants.js", "/app/admin.js"}, src)
+	if st == nil || st.Script != "/app/admin.js" || st.Line != 5 {
+		t.Errorf("got %+v, want admin.js:5", st)
+	}
+	delete(src, "/app/admin.js")
+	if st := handlerRegistration([]string{"/app/tenants.js"}, src); st != nil {
+		t.Errorf("a builder's registration: %+v", st)
+	}
+}
