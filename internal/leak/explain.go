@@ -53,12 +53,12 @@ func (x *explainer) explain(s *Suspect) {
 		if e, ok := x.largestEntry(rep); ok {
 			if t, c, ok := x.tellingNodes(e); ok {
 				tell, ctx, haveTell = t, c, true
-				if x.recordOver(e, t) && !x.libraryOnPath(path) {
+				if x.recordOver(e, t, path) {
 					tell, ctx = e, noShape
 				}
 			}
 		}
-	} else if haveTell && x.recordOver(rep, tell) && !x.libraryOnPath(path[:max(0, len(path)-1)]) {
+	} else if haveTell && x.recordOver(rep, tell, path[:max(0, len(path)-1)]) {
 		tell, ctx = rep, noShape
 	}
 	if !haveTell && len(path) >= 2 && g.Dominator(rep) == path[len(path)-2].Node &&
@@ -650,9 +650,10 @@ var genericClasses = map[string]bool{"Object": true, "Array": true, "": true, "M
 
 // recordOver: v, the program's own record ({id, state, hash, gzip}), says
 // what leaks better than tell, node's Hash or Gzip inside it, which says
-// what it is made of.
-func (x *explainer) recordOver(v, tell uint32) bool {
-	return tell != v && x.classTier(tell) == tierInternal && x.programLiteral(v)
+// what it is made of; unless a library's object is on the path above v
+// (then v is the library's record).
+func (x *explainer) recordOver(v, tell uint32, above heapgraph.Path) bool {
+	return tell != v && x.classTier(tell) == tierInternal && x.programLiteral(v) && !x.libraryOnPath(above)
 }
 
 // libraryOnPath: an object of a library's class is on path (axios's
