@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 
 	"github.com/leakhound/leakhound/internal/ui"
@@ -488,6 +489,16 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	if a.oom && len(ys) >= 2 && rising && tr.RisingSteps == tr.Steps {
 		nearLimit = true
 	}
+	// A heap that grew, then levelled off for the last third of the run
+	// (an index built at startup, a cache that filled): not a leak, unless
+	// it may be nearing its limit, where growth is slow and ragged: V8 ran
+	// out, the heap is half its known limit or more, or GC already takes
+	// twice the pressure share (collecting all the time).
+	toward := a.oom || limit > 0 && tr.LimitPct >= 50 || share >= 2*th.PressureGCShare
+	levelled := !nearLimit && !toward && levelledOff(xs, ys, th.LeakGrowthPct/2)
+	if levelled {
+		linear, monotonic = false, false
+	}
 	switch {
 	case linear:
 		tr.LeakTest = "linear"
@@ -508,7 +519,9 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		grew = fmt.Sprintf("the post-GC heap grew %.1f → %.1f MiB (%+.0f%%) over %d major GC%s in %s, rising at %d of %d steps",
 			tr.FirstMB, tr.LastMB, tr.ObservedGrowthPct, iso.majors, plural(int(iso.majors)), fmtDuration(tr.SpanMs), tr.RisingSteps, tr.Steps)
 		growth = grew
-		if !enough && tr.StrongGrowth {
+		if levelled {
+			growth += ", then levelled off for the last third of the run: a step (data loaded, a cache filled), not a leak"
+		} else if !enough && tr.StrongGrowth {
 			// (What --fail-on-leak fails on, whatever the verdict.)
 			growth += fmt.Sprintf(", doubling: likely a leak, though too few major GCs to be sure (need %d)", th.MinMajorGCs)
 		} else if !enough {
@@ -550,7 +563,7 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		if growth != "" {
 			is.VerdictText += "; " + growth
 		}
-	case majorP95 >= th.PressureP95PauseMs:
+	case majorP95 >= th.PressureP95PauseMs && 2*share >= th.PressureGCShare:
 		is.Verdict = GCPressure
 		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95, %s",
 			majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
@@ -578,6 +591,11 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f, %+.0f%%; Mann–Kendall τ %.2f)",
 				100*share, rateText(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.ObservedGrowthPct, tr.KendallTau)
 		}
+	}
+
+	if is.Verdict != GCPressure && majorP95 >= th.PressureP95PauseMs && 2*share < th.PressureGCShare {
+		// A few long pauses with little time in GC: latency, not pressure.
+		is.VerdictText += fmt.Sprintf("; major GC pauses reach %.0f ms at p95, though GC takes only %.1f%% of the time: long pauses a latency-sensitive service may feel, not pressure", majorP95, 100*share)
 	}
 
 	// Say what the time in GC leaves out, so a reader who counts the
@@ -642,7 +660,12 @@ func observeTrend(tr *Trend, xs, ys []float64) trendObs {
 	if head > 0 {
 		o.growthPct = 100 * growth / head
 	}
-	if span := xs[n-1] - xs[0]; span > 0 {
+	// Over the time between the two windows' middles, not the whole span:
+	// GCs bunch up near a limit, so the windows can cover very different
+	// stretches of time.
+	if span := median(slices.Clone(xs[n-k:])) - median(slices.Clone(xs[:k])); span > 0 {
+		o.mbPerHour = growth / span * 3.6e6
+	} else if span := xs[n-1] - xs[0]; span > 0 {
 		o.mbPerHour = growth / span * 3.6e6
 	}
 	tr.ObservedGrowthPct, tr.ObservedMBPerHour = round(o.growthPct, 2), round(o.mbPerHour, 3)
@@ -655,6 +678,27 @@ func observeTrend(tr *Trend, xs, ys []float64) trendObs {
 		tr.LastHalfGrowthPct = round(o.lastHalfPct, 2)
 	}
 	return o
+}
+
+// levelledOff: the heap after major GCs rose less than pct percent over
+// the last third of the run (by time; at least its last three major GCs,
+// over at least a sixth of the run).
+func levelledOff(xs, ys []float64, pct float64) bool {
+	n := len(ys)
+	if n < 5 {
+		return false
+	}
+	span := xs[n-1] - xs[0]
+	i := min(sort.SearchFloat64s(xs, xs[0]+2*span/3), n-3)
+	if i == 0 || xs[n-1]-xs[i] < span/6 {
+		return false
+	}
+	f := theilSen(xs[i:], ys[i:])
+	level := median(slices.Clone(ys[i:]))
+	if level <= 0 {
+		return false
+	}
+	return 100*f.Slope*(xs[n-1]-xs[i])/level < pct
 }
 
 // overBy says how far v is past the threshold th, e.g. "78.7 points over

@@ -156,7 +156,7 @@ func TestPressureTextSaysByHowMuch(t *testing.T) {
 	if !strings.Contains(s.VerdictText, "10.2 points over the 10% threshold (2.0×, --pressure-gc-pct)") {
 		t.Errorf("%q", s.VerdictText)
 	}
-	s = analyze(t, gcLines(1, 10, 60000, 150, "Mark-Compact"))
+	s = analyze(t, gcLines(1, 10, 2000, 150, "Mark-Compact"))
 	if !strings.Contains(s.VerdictText, "50.0 ms over the 100 ms threshold (1.5×, --pressure-pause-ms)") {
 		t.Errorf("%q", s.VerdictText)
 	}
@@ -170,5 +170,23 @@ func TestReplayWithTruncatedFirstLine(t *testing.T) {
 	s := analyze(t, []byte(log))
 	if s.GCs != 1 || s.Lines.Replayed != 1 || !s.OutOfMemory {
 		t.Errorf("gcs %d lines %+v oom %v", s.GCs, s.Lines, s.OutOfMemory)
+	}
+}
+
+// TestLevelledOff: a heap that rose, then stayed flat for the last third
+// of the run, levelled off; one still rising at the end did not.
+func TestLevelledOff(t *testing.T) {
+	xs := []float64{0, 5, 10, 15, 30, 70, 78, 86}
+	step := []float64{9, 18, 27, 43, 74, 90, 100, 93}
+	if !levelledOff(xs, step, 5) {
+		t.Error("a build-up, then flat: not levelled off")
+	}
+	rising := []float64{9, 18, 27, 43, 74, 90, 100, 112}
+	if levelledOff(xs, rising, 5) {
+		t.Error("still rising at the end: levelled off")
+	}
+	steady := []float64{10, 11, 12, 13, 16, 24, 25.6, 27.2}
+	if levelledOff(xs, steady, 5) {
+		t.Error("a slow steady rise: levelled off")
 	}
 }
