@@ -342,6 +342,14 @@ func (a *agent) session1(ctx context.Context, c Conn) (err error) {
 			reason = finishedReason
 			return ErrFinished
 		case <-c.Done():
+			if a.stop.Err() != nil {
+				// Stopping closed the connection too: select picks among
+				// ready cases at random, and the stop is why it closed.
+				if ctx.Err() == nil {
+					reason = "--duration ended"
+				}
+				return nil
+			}
 			err := c.Err()
 			if err == nil {
 				err = errors.New("connection closed")
