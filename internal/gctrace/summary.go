@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 
 	"github.com/leakhound/leakhound/internal/ui"
@@ -689,7 +688,8 @@ func levelledOff(xs, ys []float64, pct float64) bool {
 		return false
 	}
 	span := xs[n-1] - xs[0]
-	i := min(sort.SearchFloat64s(xs, xs[0]+2*span/3), n-3)
+	i, _ := slices.BinarySearch(xs, xs[0]+2*span/3)
+	i = min(i, n-3)
 	if i == 0 || xs[n-1]-xs[i] < span/6 {
 		return false
 	}

@@ -736,14 +736,11 @@ func heldLikeSuspect(m Suspect, have []Suspect) bool {
 		// The same field of another object of the same class (each
 		// Room's members Set), holding the class a path suspect
 		// counts: that suspect's count is over all of them.
-		if h := s.Holder; h != nil && !s.collection && h.Owner != "" && h.Owner == m.Holder.Owner && h.Name == m.Holder.Name && h.Kind == m.Holder.Kind && s.Class == m.Class {
-			return true
-		}
-		// The same field of another of one package's objects that has
-		// no class of its own (each tenant's express Router, a function
-		// with a stack).
-		if h := s.Holder; h != nil && !s.collection && h.Owner == "" && m.Holder.Owner == "" && h.Package != "" && h.Package == m.Holder.Package &&
-			h.Name == m.Holder.Name && h.Kind == m.Holder.Kind && s.Class == m.Class {
+		// Or of another of one package's objects that has no class of
+		// its own (each tenant's express Router, a function with a
+		// stack).
+		if h := s.Holder; h != nil && !s.collection && h.Name == m.Holder.Name && h.Kind == m.Holder.Kind && s.Class == m.Class &&
+			(h.Owner != "" && h.Owner == m.Holder.Owner || h.Owner == "" && m.Holder.Owner == "" && h.Package != "" && h.Package == m.Holder.Package) {
 			return true
 		}
 	}

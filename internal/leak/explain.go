@@ -104,7 +104,6 @@ func (x *explainer) explain(s *Suspect) {
 	}
 	s.RootClass = x.className(rep)
 	s.Class = x.className(rep)
-	s.heapClass = g.ClassName(rep)
 	if !haveTell && s.Class == "Promise" {
 		// A settled promise kept as a value (a DataLoader's cache): its
 		// result, an object literal the program made, is what it keeps.
@@ -613,23 +612,15 @@ const minEntryClass = 16
 
 // internalClass: v's constructor is defined in node's own code.
 func (x *explainer) internalClass(v uint32) bool {
-	name := x.g.S.NodeNameString(v)
-	if x.internal == nil {
-		x.internal = map[string]bool{}
-	}
-	if b, ok := x.internal[name]; ok {
-		return b
-	}
-	// The constructor decides: a Timeout's own callback is the program's
-	// code, its class is node's.
-	l := x.ctorLocation(v)
-	if l == nil {
-		l = x.location(v)
-	}
-	// Libraries node bundles (undici under fetch()) are libraries.
-	b := l != nil && strings.HasPrefix(l.Script, "node:") && !strings.HasPrefix(l.Script, "node:internal/deps/")
-	x.internal[name] = b
-	return b
+	return memo(&x.internal, x.g.S.NodeNameString(v), func() bool {
+		// The constructor decides: a Timeout's own callback is the
+		// program's code, its class is node's.
+		l := x.ctorLocation(v)
+		if l == nil {
+			l = x.location(v)
+		}
+		return l != nil && nodeScript(l.Script)
+	})
 }
 
 // nodeClass: v's class is one node makes for its own state (a Timeout,

@@ -142,11 +142,14 @@ func labelKeys(keys []string) (labelMix, bool) {
 	// before a SKU nearly as varied); the others that are as good as
 	// unique too.
 	idLike := func(n string) int {
+		ids := 0
 		for v := range values[n] {
 			if idKind(v) != "" {
-				return 1
+				ids++
 			}
-			break
+		}
+		if 2*ids >= len(values[n]) {
+			return 1
 		}
 		return 0
 	}

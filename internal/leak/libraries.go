@@ -374,11 +374,7 @@ var leadingIdentRe = lazyRE(`^[A-Za-z_$][\w$]*`)
 // returnOf is the statement that gives function name's result where the
 // program defines it: its return, or the body of an arrow without braces.
 func returnOf(name string, files []string, src Sources) *Statement {
-	def := findStatement(regexp.MustCompile(`(?:\bfunction\s*\*?\s*`+regexp.QuoteMeta(name)+`\s*\(|\b(?:const|let|var)\s+`+regexp.QuoteMeta(name)+`\s*=)`), files, src)
-	if def == nil {
-		return nil
-	}
-	lines, ok := locationLines(&Location{Script: def.Script, Line: def.Line}, src)
+	lines, def, ok := functionDefinition(name, files, src)
 	if !ok {
 		return nil
 	}

@@ -714,3 +714,17 @@ func TestClassNames(t *testing.T) {
 		})
 	}
 }
+
+// TestCalledKey: a key taken from a call to the program's own function is
+// made where that function returns.
+func TestCalledKey(t *testing.T) {
+	src := textSources{"/app/limiters.js": "function endpointKey(d) {\n  return `${d.tenant} ${d.url}`;\n}\nfunction limiter(d) {\n  const key = endpointKey(d);\n  byEndpoint.set(key, new Bottleneck());\n}"}
+	k := &Statement{Script: "/app/limiters.js", Line: 5, Text: "const key = endpointKey(d);"}
+	if st := calledKey(k, nil, src); st == nil || st.Line != 2 {
+		t.Errorf("got %+v, want line 2", st)
+	}
+	k = &Statement{Script: "/app/limiters.js", Line: 5, Text: "const key = hash(d);"}
+	if st := calledKey(k, nil, src); st != nil {
+		t.Errorf("no such function, yet %+v", st)
+	}
+}

@@ -134,11 +134,7 @@ func (x *explainer) nodeOwnState(s Suspect) bool {
 		case x.userObject(v):
 			// node's classes, and its native bindings' (HTTPParser),
 			// whose constructors are in no script.
-			l := x.ctorLocation(v)
-			if l == nil {
-				l = x.location(v)
-			}
-			if l != nil && !nodeScript(l.Script) {
+			if !x.nodeClass(v) {
 				return false
 			}
 			internal = true

@@ -252,27 +252,31 @@ func (x *explainer) pendingSlot(v uint32) string {
 	if int(s.NodeType[v]) != s.NodeTypeIndex.Object {
 		return ""
 	}
-	for e, c := range g.Edges(v) {
-		if int(s.EdgeType(e)) != s.EdgeTypeIndex.Property || int(s.NodeType[c]) != s.NodeTypeIndex.Closure {
-			continue
-		}
-		if _, ok := x.pendingPromiseOf(c); ok {
-			return g.ClassName(v) + "." + s.EdgeName(e)
-		}
+	if p := x.pendingProperty(v); p != "" {
+		return g.ClassName(v) + "." + p
 	}
 	// A queue's node whose value is the waiting task ({run, reject} in
 	// p-limit's yocto-queue Node.value).
 	for e, c := range g.Edges(v) {
-		if int(s.EdgeType(e)) != s.EdgeTypeIndex.Property || !x.plainObject(c) {
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Property && x.plainObject(c) {
+			if p := x.pendingProperty(c); p != "" {
+				return g.ClassName(v) + "." + s.EdgeName(e) + "." + p
+			}
+		}
+	}
+	return ""
+}
+
+// pendingProperty is v's property whose closure is the resolve or reject
+// function of a promise still pending, "" if none.
+func (x *explainer) pendingProperty(v uint32) string {
+	s := x.g.S
+	for e, c := range x.g.Edges(v) {
+		if int(s.EdgeType(e)) != s.EdgeTypeIndex.Property || int(s.NodeType[c]) != s.NodeTypeIndex.Closure {
 			continue
 		}
-		for e2, f := range g.Edges(c) {
-			if int(s.EdgeType(e2)) != s.EdgeTypeIndex.Property || int(s.NodeType[f]) != s.NodeTypeIndex.Closure {
-				continue
-			}
-			if _, ok := x.pendingPromiseOf(f); ok {
-				return g.ClassName(v) + "." + s.EdgeName(e) + "." + s.EdgeName(e2)
-			}
+		if _, ok := x.pendingPromiseOf(c); ok {
+			return s.EdgeName(e)
 		}
 	}
 	return ""

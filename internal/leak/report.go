@@ -162,7 +162,6 @@ type Suspect struct {
 
 	rep        uint32    // representative leak root (node ordinal in the last snapshot)
 	collection bool      // a growing collection: rep is the collection itself
-	heapClass  string    // rep's class as the heap names it (c, where Class says LRUCache)
 	shape      uint32    // path suspects: the (loose) shape of the group
 	localized  bool      // Count and RetainedSize narrowed to the holder (see localize)
 	single     bool      // from one snapshot: accumulation, not growth (single.go)

@@ -35,11 +35,11 @@ var libraryAdds = map[string]string{
 // registrationCallRe: a route or middleware registered on any router
 // (getRouter(id).use(audit(cfg)), r.post('/hooks/x', …)): a path first, or
 // for use() a middleware made by a call or written there; not a Map's get.
-var registrationCallRe = lazyRE(`\.\s*(?:(?:all|get|post|put|patch|delete|head|options|route)\s*\(\s*['"\x60]/|use\s*\(\s*(?:['"\x60]/|[A-Za-z_$][\w$.]*\s*\(|(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)))`)
+var registrationCallRe = lazyRE(`\.\s*(?:(?:` + routeVerbs + `)\s*\(\s*['"\x60]/|use\s*\(\s*(?:[A-Za-z_$][\w$.]*\s*\(|(?:async\s+)?(?:function\b|\([^)]*\)\s*=>|[A-Za-z_$][\w$]*\s*=>)))`)
 
 // handlerHeadRe: a function registered as a route's handler (its head:
 // app.put('/tenants/:id', (req, res) => {).
-var handlerHeadRe = lazyRE(`\.\s*(?:all|get|post|put|patch|delete|head|options|use)\s*\(\s*['"\x60]/`)
+var handlerHeadRe = lazyRE(`\.\s*(?:` + routeVerbs + `)\s*\(\s*['"\x60]/`)
 
 // handlerRegistration is the first route or middleware registration the
 // scripts make inside a route's handler: registered again at every

@@ -9,7 +9,6 @@ package leak
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 )
 
@@ -26,47 +25,43 @@ func disconnectRooms(rm *Statement, scripts []string, src Sources) string {
 	}
 	// The loop: in the removing function itself, or in a function that
 	// calls it (exitAll, looping and calling exit).
-	loopFn := ""
+	var loopFn *Location
+	var loop *Statement // the loop, when it is in another function
 	if lines, ok := locationLines(fn, src); ok && fn.Line <= len(lines) {
 		for i := fn.Line - 1; i < bodyEnd(lines, fn.Line) && i < len(lines); i++ {
 			if roomsLoopRe.Match(lines[i]) {
-				loopFn = fn.Function
+				loopFn = fn
 				break
 			}
 		}
 	}
-	var loop *Statement
-	if loopFn == "" {
-		calls := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
+	if loopFn == nil {
+		calls := callsRe(fn.Function)
 		matchStatements(roomsLoopRe.get(), scripts, src, nil, func(sc string, lines [][]byte, i int, _ []int) {
-			if loopFn != "" {
+			if loopFn != nil {
 				return
 			}
 			for k := i; k < len(lines) && k <= i+6; k++ {
 				if calls.Match(lines[k]) {
 					if f := enclosingFunction(&Statement{Script: sc, Line: i + 1}, src); f != nil && identRe.MatchString(f.Function) {
-						loopFn, loop = f.Function, &Statement{Script: sc, Line: i + 1}
+						loopFn, loop = f, &Statement{Script: sc, Line: i + 1}
 					}
 					return
 				}
 			}
 		})
 	}
-	if loopFn == "" {
+	if loopFn == nil {
 		return ""
 	}
 	// Its call in a 'disconnect' listener.
 	var at *Statement
-	call := regexp.MustCompile(`(?:^|[^\w$])` + regexp.QuoteMeta(loopFn) + `\s*\(`)
-	matchStatements(call, scripts, src, nil, func(sc string, lines [][]byte, i int, _ []int) {
-		if at != nil {
-			return
+	for _, c := range callSites(loopFn, scripts, src) {
+		if _, event, ok := closingHandler(c, src); ok && event == "disconnect" {
+			at = c
+			break
 		}
-		st := &Statement{Script: sc, Line: i + 1, Text: clipLine(lines[i])}
-		if _, event, ok := closingHandler(st, src); ok && event == "disconnect" {
-			at = st
-		}
-	})
+	}
 	if at == nil {
 		return ""
 	}
@@ -75,5 +70,5 @@ func disconnectRooms(rm *Statement, scripts []string, src Sources) string {
 		where = fmt.Sprintf(" (%s:%d)", filepath.Base(loop.Script), loop.Line)
 	}
 	return fmt.Sprintf("%s:%d calls %s() in a 'disconnect' listener (%s), and %s() takes entries out by looping over socket.rooms%s: socket.io has taken the socket out of all its rooms before it emits 'disconnect', so the loop finds none and nothing leaves; listen for 'disconnecting', when socket.rooms still holds them",
-		filepath.Base(at.Script), at.Line, loopFn, strings.TrimSuffix(at.Text, ";"), loopFn, where)
+		filepath.Base(at.Script), at.Line, loopFn.Function, strings.TrimSuffix(at.Text, ";"), loopFn.Function, where)
 }

@@ -66,21 +66,43 @@ func listenerAddedAt(h *Holder, loc *Location, own []string, src Sources) *State
 // variable at st (bus.on(topic, listener)) its value, in st's function,
 // when the code loc is not in that function; nil otherwise.
 func listenerMadeAt(st *Statement, loc *Location, src Sources) *Statement {
-	m := programListenerAdd(st, src)
-	fn := enclosingFunction(st, src)
-	if m == nil || fn == nil || fn.Line >= st.Line {
-		return nil
-	}
-	if loc != nil && loc.Script == st.Script {
-		if lf := enclosingFunction(&Statement{Script: loc.Script, Line: loc.Line}, src); lf != nil && lf.Line == fn.Line {
-			return nil
-		}
-	}
-	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	a, ok := readListenerAdd(st, src)
 	if !ok {
 		return nil
 	}
-	return valueAssignedAbove(&Statement{Script: st.Script, Line: st.Line, Text: ".push(" + m[3] + ")"}, lines, fn.Line, false)
+	if loc != nil && loc.Script == st.Script {
+		if lf := enclosingFunction(&Statement{Script: loc.Script, Line: loc.Line}, src); lf != nil && lf.Line == a.head {
+			return nil
+		}
+	}
+	return a.made()
+}
+
+// listenerAdd is the program's listener add by name at st, read with its
+// function: the listener's name, the function's head line (1-based) and
+// the script's lines.
+type listenerAdd struct {
+	st       *Statement
+	listener string
+	head     int
+	lines    [][]byte
+}
+
+// readListenerAdd reads the listener add at st; false when st is not the
+// program's add by name inside a function.
+func readListenerAdd(st *Statement, src Sources) (listenerAdd, bool) {
+	m := programListenerAdd(st, src)
+	fn := enclosingFunction(st, src)
+	if m == nil || fn == nil || fn.Line >= st.Line {
+		return listenerAdd{}, false
+	}
+	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	return listenerAdd{st: st, listener: m[3], head: fn.Line, lines: lines}, ok
+}
+
+// made is the statement above the add that gives the listener its value.
+func (a listenerAdd) made() *Statement {
+	return assignedAbove(a.listener, a.st, a.lines, a.head, false)
 }
 
 // wrappedKept is the fix when the listener added at st (bus.on(topic,
@@ -89,35 +111,29 @@ func listenerMadeAt(st *Statement, loc *Location, src Sources) *Statement {
 // removal is the inner one (client.topics.set(topic, deliver)): removing
 // deliver removes nothing, since deliver was never added. "" otherwise.
 func wrappedKept(st *Statement, src Sources) string {
-	m := programListenerAdd(st, src)
-	if m == nil {
+	a, ok := readListenerAdd(st, src)
+	if !ok {
 		return ""
 	}
-	listener := m[3]
-	fn := enclosingFunction(st, src)
-	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
-	if fn == nil || !ok || fn.Line >= st.Line {
-		return ""
-	}
-	made := listenerMadeAt(st, nil, src)
+	made := a.made()
 	if made == nil {
 		return ""
 	}
 	// The functions the wrapper is made around: throttle(deliver, ms).
 	var inner []string
-	for _, a := range wrappedArgRe.FindAllStringSubmatch(made.Text, -1) {
-		if a[1] != listener {
-			inner = append(inner, a[1])
+	for _, w := range wrappedArgRe.FindAllStringSubmatch(made.Text, -1) {
+		if w[1] != a.listener {
+			inner = append(inner, w[1])
 		}
 	}
-	end := bodyEnd(lines, fn.Line)
+	lines, end := a.lines, bodyEnd(a.lines, a.head)
 	for _, in := range inner {
 		kept := regexp.MustCompile(`\.\s*(?:set|push|add)\s*\((?:[^()]*,)?\s*` + regexp.QuoteMeta(in) + `\s*\)|[\w$\].]\s*=\s*` + regexp.QuoteMeta(in) + `\s*;?\s*$`)
 		for i := st.Line; i < end && i < len(lines); i++ {
 			if loc := kept.FindIndex(lines[i]); loc != nil && !commentBefore(lines[i], loc[0]) {
 				return fmt.Sprintf("%s:%d keeps %s for the removal (%s), but the listener added at %s:%d is %s, the function made around it at %s:%d (%s): removing %s removes nothing, since it was never added; keep %s there",
-					filepath.Base(st.Script), i+1, in, strings.TrimSuffix(clipLine(lines[i]), ";"), filepath.Base(st.Script), st.Line, listener,
-					filepath.Base(made.Script), made.Line, strings.TrimSuffix(made.Text, ";"), in, listener)
+					filepath.Base(st.Script), i+1, in, strings.TrimSuffix(clipLine(lines[i]), ";"), filepath.Base(st.Script), st.Line, a.listener,
+					filepath.Base(made.Script), made.Line, strings.TrimSuffix(made.Text, ";"), in, a.listener)
 			}
 		}
 	}

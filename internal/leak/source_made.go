@@ -75,7 +75,12 @@ func (f sourceFacts) madeAt(src Sources) {
 // call, only an assignment of a call's result (const tpl = hb.compile(…)).
 // nil when there is none, or a adds no plain variable.
 func valueAssignedAbove(a *Statement, lines [][]byte, from int, call bool) *Statement {
-	v := addedValue(a.Text)
+	return assignedAbove(addedValue(a.Text), a, lines, from, call)
+}
+
+// assignedAbove is valueAssignedAbove for the variable v, assigned above
+// the statement a (a listener handed to on(): bus.on(topic, listener)).
+func assignedAbove(v string, a *Statement, lines [][]byte, from int, call bool) *Statement {
 	if v == "" {
 		return nil
 	}
@@ -201,23 +206,20 @@ func calledAtTopLevel(st *Statement, scripts []string, src Sources) (string, *St
 	if inFunction(fn.Script, fn.Line, src) {
 		return "", nil
 	}
-	call := regexp.MustCompile(`(?:^|[^\w$])` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
-	var first *Statement
-	top := true
-	matchStatements(call, append([]string{st.Script}, scripts...), src, nil, func(sc string, lines [][]byte, i int, _ []int) {
-		if sc == fn.Script && i+1 == fn.Line || functionWordRe.Match(lines[i]) && bytes.Contains(lines[i], []byte(fn.Function)) {
-			return // its own head
+	in := []string{st.Script}
+	for _, sc := range scripts {
+		if sc != st.Script {
+			in = append(in, sc)
 		}
-		if inFunction(sc, i+1, src) {
-			top = false
-			return
+	}
+	sites := callSites(fn, in, src)
+	for _, c := range sites {
+		if inFunction(c.Script, c.Line, src) {
+			return "", nil
 		}
-		if first == nil {
-			first = &Statement{Script: sc, Line: i + 1, Text: clipLine(lines[i])}
-		}
-	})
-	if !top || first == nil {
+	}
+	if len(sites) == 0 {
 		return "", nil
 	}
-	return fn.Function, first
+	return fn.Function, sites[0]
 }

@@ -53,8 +53,9 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 	if re == nil && h != nil && h.Name == "" && added != nil {
 		// A collection kept as another's value (rooms.get(room)) has no
 		// name of its own: the variable the program adds through does.
-		if m := addReceiverRe.FindStringSubmatch(added.Text); m != nil {
-			if e := removalExpr(h.Kind, m[1]); e != "" {
+		if m := addCallRe.FindStringSubmatch(added.Text); m != nil {
+			recv := m[1][strings.LastIndexByte(m[1], '.')+1:] // (this.members: members)
+			if e := removalExpr(h.Kind, strings.TrimSpace(recv)); e != "" {
 				re = regexp.MustCompile(e)
 			}
 		}
@@ -79,10 +80,6 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 	}
 	return findStatementWhere(re, scripts, src, func(sc string, line int) bool { return !other(sc, line) })
 }
-
-// addReceiverRe: the variable an adding statement adds through
-// (members.set(…), list.push(…)).
-var addReceiverRe = lazyRE(`(?:^|[^\w$.])([A-Za-z_$][\w$]*)\s*\.\s*(?:set|add|push|unshift)\s*\(`)
 
 // removalSite is where a removal sits, read once from the source: in a
 // read method under an expiry test (lazy), in a promise chain's

@@ -33,7 +33,7 @@ func optionalSweep(h *Holder, files func() []string, src Sources) string {
 	}
 	// The class's script: where the holder is removed from in a method
 	// a guarded timer runs.
-	var sweep, guard *Statement
+	var guard *Statement
 	option := ""
 	matchStatements(re, files(), src, nil, func(sc string, lines [][]byte, i int, _ []int) {
 		if option != "" {
@@ -53,7 +53,6 @@ func optionalSweep(h *Holder, files func() []string, src Sources) string {
 				if indentOf(lines[j]) < indentOf(l) {
 					if g := optionGuardRe.FindSubmatch(lines[j]); g != nil {
 						option = string(g[1])
-						sweep = &Statement{Script: sc, Line: i + 1}
 						guard = &Statement{Script: sc, Line: j + 1, Text: clipLine(lines[j])}
 					}
 					break
@@ -62,7 +61,7 @@ func optionalSweep(h *Holder, files func() []string, src Sources) string {
 			return
 		}
 	})
-	if option == "" || sweep == nil {
+	if option == "" {
 		return ""
 	}
 	made, args, ok := instanceCall(h.OwnerName, files, src)
