@@ -138,6 +138,10 @@ type Trend struct {
 	// A warm-up rarely doubles at every step; a fast leak in a short run
 	// does. --fail-on-leak exits 1 on it (Summary.LeakLikely).
 	StrongGrowth bool `json:"strong_growth,omitempty"`
+	// LevelMB: the post-GC heap's median over the last third of the run
+	// when it stayed within half the growth threshold there (it levelled
+	// off, after a warm-up or from the start); 0 when it did not.
+	LevelMB float64 `json:"level_mb,omitempty"`
 }
 
 // Freed is how much each major GC reclaimed.
@@ -494,7 +498,11 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	// out, the heap is half its known limit or more, or GC already takes
 	// twice the pressure share (collecting all the time).
 	toward := a.oom || limit > 0 && tr.LimitPct >= 50 || share >= 2*th.PressureGCShare
-	levelled := !nearLimit && !toward && levelledOff(xs, ys, th.LeakGrowthPct/2)
+	level, flat := levelledOff(xs, ys, th.LeakGrowthPct/2)
+	if flat {
+		tr.LevelMB = round(level, 2)
+	}
+	levelled := !nearLimit && !toward && flat
 	if levelled {
 		linear, monotonic = false, false
 	}
@@ -586,6 +594,17 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		case growth != "":
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s (Mann–Kendall τ %.2f, p %s)",
 				100*share, growth, tr.KendallTau, fmtP(tr.TrendP))
+		case flat && tr.ObservedGrowthPct >= th.LeakGrowthPct:
+			// A rate over a warm-up reads like a leak; the level it
+			// reached is the number that matters.
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap rose %.1f → %.1f MiB early, then held at about %.1f MiB for the last third of the run (%d major GCs, max %.1f): a warm-up, not a leak",
+				100*share, tr.FirstMB, level, level, iso.majors, tr.MaxMB)
+		case flat:
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap steady at about %.1f MiB over %d major GCs (observed %.1f → %.1f MiB, max %.1f)",
+				100*share, level, iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB)
+		case tr.TrendP > th.MaxTrendP:
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap shows no steady trend over %d major GCs: observed %.1f → %.1f MiB (max %.1f; Mann–Kendall τ %.2f, p %s)",
+				100*share, iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.KendallTau, fmtP(tr.TrendP))
 		default:
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f, %+.0f%%; Mann–Kendall τ %.2f)",
 				100*share, rateText(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.ObservedGrowthPct, tr.KendallTau)
@@ -681,24 +700,24 @@ func observeTrend(tr *Trend, xs, ys []float64) trendObs {
 
 // levelledOff: the heap after major GCs rose less than pct percent over
 // the last third of the run (by time; at least its last three major GCs,
-// over at least a sixth of the run).
-func levelledOff(xs, ys []float64, pct float64) bool {
+// over at least a sixth of the run), and the level it held there.
+func levelledOff(xs, ys []float64, pct float64) (float64, bool) {
 	n := len(ys)
 	if n < 5 {
-		return false
+		return 0, false
 	}
 	span := xs[n-1] - xs[0]
 	i, _ := slices.BinarySearch(xs, xs[0]+2*span/3)
 	i = min(i, n-3)
 	if i == 0 || xs[n-1]-xs[i] < span/6 {
-		return false
+		return 0, false
 	}
 	f := theilSen(xs[i:], ys[i:])
 	level := median(slices.Clone(ys[i:]))
 	if level <= 0 {
-		return false
+		return 0, false
 	}
-	return 100*f.Slope*(xs[n-1]-xs[i])/level < pct
+	return level, 100*f.Slope*(xs[n-1]-xs[i])/level < pct
 }
 
 // overBy says how far v is past the threshold th, e.g. "78.7 points over

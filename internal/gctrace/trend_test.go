@@ -178,15 +178,15 @@ func TestReplayWithTruncatedFirstLine(t *testing.T) {
 func TestLevelledOff(t *testing.T) {
 	xs := []float64{0, 5, 10, 15, 30, 70, 78, 86}
 	step := []float64{9, 18, 27, 43, 74, 90, 100, 93}
-	if !levelledOff(xs, step, 5) {
-		t.Error("a build-up, then flat: not levelled off")
+	if level, ok := levelledOff(xs, step, 5); !ok || level != 93 {
+		t.Errorf("a build-up, then flat: levelled off %v at %v, want at 93", ok, level)
 	}
 	rising := []float64{9, 18, 27, 43, 74, 90, 100, 112}
-	if levelledOff(xs, rising, 5) {
+	if _, ok := levelledOff(xs, rising, 5); ok {
 		t.Error("still rising at the end: levelled off")
 	}
 	steady := []float64{10, 11, 12, 13, 16, 24, 25.6, 27.2}
-	if levelledOff(xs, steady, 5) {
+	if _, ok := levelledOff(xs, steady, 5); ok {
 		t.Error("a slow steady rise: levelled off")
 	}
 }
