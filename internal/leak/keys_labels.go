@@ -41,7 +41,10 @@ func labelSet(key string) (names, values []string, ok bool) {
 	}
 	key = strings.Trim(key, "{}")
 	named := 0
-	for p, part := range strings.FieldsFunc(key, func(r rune) bool { return r == ',' || r == ';' || r == '&' || r == '|' }) {
+	// '&' joins labels only where nothing else does (a=1&b=2): in
+	// route:/p/1?view=full&ref=2,status:200 it is inside a value.
+	amp := !strings.ContainsAny(key, ",;")
+	for p, part := range strings.FieldsFunc(key, func(r rune) bool { return r == ',' || r == ';' || r == '&' && amp || r == '|' }) {
 		i := strings.IndexAny(part, ":=")
 		if i < 0 && !strings.ContainsAny(part, " \t") {
 			// A part with no name (GET|/v2/products/p-2|accept=…): named

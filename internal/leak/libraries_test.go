@@ -334,6 +334,52 @@ func TestLibraryUnfinishedJobs(t *testing.T) {
 	}
 }
 
+// TestPerfMeasures: measures per call that nothing clears stay in node's
+// performance timeline: the program's measure() that is never cleared is
+// the line, never the one whose function clears its own; one snapshot
+// lists them as the program's, not node's own state.
+func TestPerfMeasures(t *testing.T) {
+	_, top := seriesTop(t, "perf-measures")
+	if top.Class != "PerformanceMeasure" || top.AddedAt == nil || top.AddedAt.Line != 15 ||
+		!strings.Contains(top.Hint, "perf-measures.js:15 makes one at each call") || !strings.Contains(top.Hint, "performance.clearMeasures(name)") {
+		t.Errorf("%s added at %+v: hint %q", top.Class, top.AddedAt, top.Hint)
+	}
+	g, err := loadGraph(series(t, "perf-measures", 3)[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{Name: "s3", Sources: LocalSources()})
+	for _, a := range rep.Suspects {
+		if a.Class == "PerformanceMeasure" {
+			if a.Runtime || a.AddedAt == nil || a.AddedAt.Line != 15 {
+				t.Errorf("one snapshot: runtime %v, added at %+v", a.Runtime, a.AddedAt)
+			}
+			return
+		}
+	}
+	t.Error("one snapshot: no PerformanceMeasure place")
+}
+
+// TestAsyncHookTable: a table filled in an async hook's init() and emptied
+// in after() keeps the entries of resources whose callback never runs: the
+// fix is the destroy() hook, never "every path" or a bound; a hook object
+// kept in a variable counts too, and a function that only looks like a
+// hook does not.
+func TestAsyncHookTable(t *testing.T) {
+	_, top := seriesTop(t, "async-hook-table")
+	if top.Class != "RequestContext" || !strings.Contains(top.Hint, "in the async hook after()") || !strings.Contains(top.Hint, "destroy(asyncId) hook") ||
+		strings.Contains(top.Hint, "bound it") || strings.Contains(top.Hint, "every path") {
+		t.Errorf("%s: hint %q", top.Class, top.Hint)
+	}
+	src := textSources{"/app/ctx.js": "const hooks = {\n  init(id) { table.set(id, 1); },\n  promiseResolve(id) {\n    table.delete(id);\n  },\n};\ncreateHook(hooks).enable();\nconst other = {\n  after(id) {\n    table.delete(id);\n  },\n};\n"}
+	if h := asyncHookOf(&Statement{Script: "/app/ctx.js", Line: 4}, src); h != "promiseResolve" {
+		t.Errorf("hooks object: %q, want promiseResolve", h)
+	}
+	if h := asyncHookOf(&Statement{Script: "/app/ctx.js", Line: 10}, src); h != "" {
+		t.Errorf("an object createHook never takes: %q", h)
+	}
+}
+
 func TestLabelKeys(t *testing.T) {
 	var keys []string
 	for i := 0; i < 100; i++ {
@@ -345,6 +391,10 @@ func TestLabelKeys(t *testing.T) {
 	}
 	if h := m.hint("the dictionary Counter.hashMap"); !strings.Contains(h, "(method, path, status)") || !strings.Contains(h, "/api/orders/:id") {
 		t.Errorf("hint %q", h)
+	}
+	// A query string inside a value is not more labels.
+	if names, _, ok := labelSet("method:GET,route:/p/1?view=full&ref=7,status:200,"); !ok || strings.Join(names, " ") != "method route status" {
+		t.Errorf("labels %q, want method route status", names)
 	}
 	// Every label repeats: no label is to blame.
 	var bounded []string

@@ -543,7 +543,9 @@ func (x *explainer) runtimeState(pt point, a *Accumulation) bool {
 	case PatternEventListener, PatternPromise, PatternDetachedDOM:
 		return false
 	}
-	if a.Kind == KindHugeObject {
+	if a.Kind == KindHugeObject || perfBuffer(a.RetainerPath, a.Holder) != "" {
+		// (node's performance timeline holds what the program's marks
+		// and measures put there.)
 		return false
 	}
 	t, ok := x.tellingNode(pt.rep)

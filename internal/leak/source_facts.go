@@ -105,6 +105,19 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	// Last (but for where slices are cut): the line that makes them.
 	defer f.madeAt(src)
 	*f.added = addedAt(f.holder, f.class, f.path, f.scripts, src)
+	if kind := perfBuffer(f.path, f.holder); kind != "" {
+		// node's performance timeline: the program's call that makes
+		// the entries without clearing them is all there is to say.
+		var st *Statement
+		if src != nil {
+			if st = unclearedEntries(kind, f.allScripts(src), src); st != nil {
+				*f.added = st
+				f.setLoc(st, src)
+			}
+		}
+		*f.hint = perfHint(kind, st, f.per, removal)
+		return
+	}
 	if h := f.holder; h != nil && compileMethods[h.Package] != "" && src != nil {
 		// What the library compiles and keeps comes from the program's
 		// call that hands it a fresh object each time.
@@ -340,6 +353,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	}
 	if f.label != "" {
 		if st := labelSetAt(f.label, added, src); st != nil {
+			if st.Line > added.Line+3 {
+				// The timer's stop adds the label set: that call,
+				// not the start, is where the entries come from.
+				*f.added, added = st, st
+				f.setLoc(st, src)
+			}
 			// The line to change: where that label gets its value.
 			*f.hint = fmt.Sprintf("%s:%d gives the label %s its value (%s): change it there", filepath.Base(st.Script), st.Line, f.label, st.Text) + "; " + *f.hint
 		}
@@ -499,8 +518,8 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		site := siteOf(st, src)
 		rh := site.hint(st, f.scripts, f.allFiles(), src, removal)
 		bound := ", or bound it"
-		if site.pipe != nil {
-			bound = ""
+		if site.pipe != nil || asyncHookHint("", site.asyncHook, removal) != "" {
+			bound = "" // (an entry per live resource is its bound)
 		}
 		if site.chain != nil {
 			bound = "" // (bounding would drop calls still in flight)
@@ -654,17 +673,40 @@ func labelSetAt(label string, added *Statement, src Sources) *Statement {
 		return nil
 	}
 	re := regexp.MustCompile(`(?:^|[^\w$.])['"]?` + regexp.QuoteMeta(label) + `['"]?\s*:|[{,]\s*` + regexp.QuoteMeta(label) + `\s*[,}]`)
-	for _, k := range []int{0, 1, -1, 2, -2, 3, -3} {
-		i := added.Line - 1 + k
-		if i < 0 || i >= len(lines) {
-			continue
-		}
+	at := func(i int) *Statement {
 		if m := re.FindIndex(lines[i]); m != nil && !commentBefore(lines[i], m[0]) {
 			return &Statement{Script: added.Script, Line: i + 1, Column: m[0] + 1, Text: clipLine(lines[i])}
+		}
+		return nil
+	}
+	for _, k := range []int{0, 1, -1, 2, -2, 3, -3} {
+		if i := added.Line - 1 + k; i >= 0 && i < len(lines) {
+			if st := at(i); st != nil {
+				return st
+			}
+		}
+	}
+	// A timer's labels come when it is stopped: const end =
+	// histogram.startTimer({method}) … end({route: req.url}), further down
+	// the same function.
+	if m := timerStartRe.FindStringSubmatch(added.Text); m != nil {
+		call := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(m[1]) + `\s*\(`)
+		if _, head, ok := innerFunction(added, src); ok {
+			for i := added.Line; i < bodyEnd(lines, head+1) && i < len(lines); i++ {
+				if call.Match(lines[i]) {
+					if st := at(i); st != nil {
+						return st
+					}
+				}
+			}
 		}
 	}
 	return nil
 }
+
+// timerStartRe: a metric's timer kept in a variable to stop it later
+// (prom-client's startTimer, whose returned function takes more labels).
+var timerStartRe = lazyRE(`\b(?:const|let|var)\s+([\w$]+)\s*=\s*[\w$.]*\.startTimer\s*\(`)
 
 // listenerCallFix is the fix said with the program's call that adds the
 // listeners (listenerFix), else, for an event held in a variable, with

@@ -86,6 +86,13 @@ func TestLabelSetAt(t *testing.T) {
 	if st := labelSetAt("tenant", &Statement{Script: "/app/inv.js", Line: 3}, src); st != nil {
 		t.Errorf("no such label, yet %+v", st)
 	}
+	// A timer started with some labels gets the rest when it is stopped,
+	// further down the function.
+	src["/app/instrument.js"] = "function instrument(req, res) {\n  const stop = hist.startTimer({ method: req.method });\n  res.once('finish', () => {\n    inFlight.dec();\n    const route = req.route.pattern;\n    errors.inc({ route });\n    stop({ route: req.url, status: res.statusCode });\n  });\n}"
+	added := &Statement{Script: "/app/instrument.js", Line: 2, Text: "const stop = hist.startTimer({ method: req.method });"}
+	if st := labelSetAt("route", added, src); st == nil || st.Line != 7 {
+		t.Errorf("timer: found %+v, want line 7 (the stop)", st)
+	}
 	m := labelMix{labels: []string{"endpoint"}, label: "endpoint", example: "/v1/stock/SKU-0001443", distinct: 9, sampled: 9}
 	if h := m.hint("the dictionary h"); !strings.Contains(h, "(/v1/stock/:id)") {
 		t.Errorf("hint %q: want the route template", h)

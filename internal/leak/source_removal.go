@@ -92,12 +92,14 @@ type removalSite struct {
 	closing     bool
 	recv, event string
 	pipe        *Statement
+	asyncHook   string // the async_hooks hook it is in (after)
 }
 
 // siteOf reads where the removal st sits.
 func siteOf(st *Statement, src Sources) removalSite {
 	var r removalSite
 	r.lazyFn, _ = lazyExpiry(st, src)
+	r.asyncHook = asyncHookOf(st, src)
 	r.chain, r.chainFn, _ = settledChain(st, src)
 	if r.recv, r.event, r.closing = closingHandler(st, src); r.closing {
 		r.pipe = pipeTo(st, r.recv, src)
@@ -121,6 +123,9 @@ const lazySweepAdvice = "sweep expired entries on a timer or in set(), and give 
 // hint is removalHint for a removal whose site is read.
 func (r removalSite) hint(st *Statement, scripts, files []string, src Sources, grew bool) string {
 	at := fmt.Sprintf("%s:%d (%s)", st.Script, st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";"))
+	if h := asyncHookHint(at, r.asyncHook, grew); h != "" {
+		return h
+	}
 	switch {
 	case r.lazyFn != "":
 		// Expired entries leave only when they are read again: a key
