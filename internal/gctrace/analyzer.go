@@ -91,6 +91,11 @@ type isolate struct {
 	muAvg           float64
 	peakCommittedMB float64
 	lastFit         int // index in fit.pts of the last GC if it was a kept major GC, else -1
+	// long: the program's major GCs whose pause reached the pressure
+	// threshold, and when the first and last of them ended (ms): a few
+	// close together are a burst, not sustained pressure.
+	long                int64
+	longFirst, longLast float64
 }
 
 // Analyzer consumes a GC log as a stream (it is an io.Writer) and keeps
@@ -358,6 +363,13 @@ func (a *Analyzer) gc(ev *Event) bool {
 	}
 	if ev.PauseMs >= 0 {
 		ts.sk.add(ev.PauseMs)
+		if ev.Major && !ev.Forced && ev.PauseMs >= a.opt.Thresholds.PressureP95PauseMs {
+			if iso.long == 0 {
+				iso.longFirst = ev.TimeMs
+			}
+			iso.long++
+			iso.longLast = ev.TimeMs
+		}
 	} else {
 		ts.unknown++
 	}

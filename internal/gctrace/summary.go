@@ -419,14 +419,21 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		v := iso.muAvg
 		is.V8AverageMu = &v
 	}
-	var majorP95 float64
+	// The p95 of all the program's major pauses together: a type with
+	// two GCs (Mark-Compact (reduce)) has its own p95 at its maximum.
+	var majors pauseSketch
 	for _, t := range iso.types {
 		ts := typeSummary(t, wall)
 		is.ByType = append(is.ByType, ts)
 		if t.major && !t.forced {
-			majorP95 = max(majorP95, t.sk.quantile(0.95))
+			majors.merge(&t.sk)
 		}
 	}
+	majorP95 := majors.quantile(0.95)
+	// Long major pauses all within a tenth of the run (a data reload, a
+	// cache rebuilt once): a burst, not the sustained pressure that
+	// pauses alone may stand for.
+	burst := iso.long > 0 && iso.longLast-iso.longFirst < wall/10
 	sortTypes(is.ByType)
 
 	// Trend of the heap after major GCs.
@@ -570,7 +577,7 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		if growth != "" {
 			is.VerdictText += "; " + growth
 		}
-	case majorP95 >= th.PressureP95PauseMs && 2*share >= th.PressureGCShare:
+	case majorP95 >= th.PressureP95PauseMs && 2*share >= th.PressureGCShare && !burst:
 		is.Verdict = GCPressure
 		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95, %s",
 			majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
@@ -611,7 +618,17 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		}
 	}
 
-	if is.Verdict != GCPressure && majorP95 >= th.PressureP95PauseMs && 2*share < th.PressureGCShare {
+	switch {
+	case is.Verdict == ProbableLeak && burst:
+		// (Long pauses bunched at the end are the leak nearing the
+		// limit: the verdict says it.)
+	case is.Verdict != GCPressure && majorP95 >= th.PressureP95PauseMs && burst && iso.long == 1:
+		is.VerdictText += fmt.Sprintf("; one major GC paused %.0f ms, at %s: a one-off a latency-sensitive service may feel, not sustained pressure",
+			majors.max, fmtDuration(iso.longFirst))
+	case is.Verdict != GCPressure && majorP95 >= th.PressureP95PauseMs && burst:
+		is.VerdictText += fmt.Sprintf("; %d major GC pauses of %g ms or more (up to %.0f ms), all within %s, at %s–%s: a burst a latency-sensitive service may feel, not sustained pressure",
+			iso.long, th.PressureP95PauseMs, majors.max, fmtDuration(iso.longLast-iso.longFirst), fmtDuration(iso.longFirst), fmtDuration(iso.longLast))
+	case is.Verdict != GCPressure && majorP95 >= th.PressureP95PauseMs && 2*share < th.PressureGCShare:
 		// A few long pauses with little time in GC: latency, not pressure.
 		is.VerdictText += fmt.Sprintf("; major GC pauses reach %.0f ms at p95, though GC takes only %.1f%% of the time: long pauses a latency-sensitive service may feel, not pressure", majorP95, 100*share)
 	}
