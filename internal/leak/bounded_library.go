@@ -20,7 +20,9 @@ var maxOptionRe = lazyRE(`(?:^|[{,\s])(max|maxSize|maxEntries|maxKeys|maxItems|m
 
 // cacheCalleeRe: a call whose first argument is the maximum when it is a
 // plain number or name (tiny-lru's lru(max), mnemonist's new LRUCache(n)).
-var cacheCalleeRe = lazyRE(`(?i)(lru|cache|memo)[\w$]*$`)
+// A ring's capacity may follow the array class it is built on (mnemonist's
+// new CircularBuffer(Array, 500)).
+var cacheCalleeRe = lazyRE(`(?i)(lru|cache|memo|ring|circular|buffer|deque)[\w$]*$`)
 
 // libraryBound finds where the program creates the library object that
 // owns h (a field or variable named h.OwnerName assigned a call or a new)
@@ -183,10 +185,19 @@ func maxArgument(callee, args string) (value, option string) {
 	if !cacheCalleeRe.MatchString(callee) {
 		return "", ""
 	}
-	first, _, _ := strings.Cut(args, ",")
-	first = strings.TrimSpace(first)
-	if boundLiteralRe.MatchString(first) || boundIdentRe.MatchString(first) && !strings.ContainsAny(first, " ({[") {
-		return first, ""
+	for _, a := range strings.Split(args, ",") {
+		a = strings.TrimSpace(a)
+		if slotClassRe.MatchString(a) {
+			continue // the class of its slots (Array, Float64Array)
+		}
+		if boundLiteralRe.MatchString(a) || boundIdentRe.MatchString(a) && !strings.ContainsAny(a, " ({[") {
+			return a, ""
+		}
+		return "", ""
 	}
 	return "", ""
 }
+
+// slotClassRe: a constructor's name passed as an argument (Array,
+// Uint8Array), not a constant (MAX_ITEMS).
+var slotClassRe = lazyRE(`^[A-Z][a-z][\w$]*$`)

@@ -30,7 +30,7 @@ var leakCorpus = []string{
 	"interval", "late-log", "lib-actor", "lib-ajv", "lib-lru-closures", "loader-records", "lib-lodash", "lib-bound-memo", "lib-pubsub", "lib-reaction", "lib-docdb", "lib-env-per-call", "lib-emit-poll", "lib-stream-rebind", "lib-cron-sessions", "lib-signal-views", "lib-scheduled-reports", "window-log", "lib-memoizer", "lib-module-cache", "lib-unfinished-jobs", "lib-views", "linked-list", "named-subscriber", "observer-table", "retry-list", "session-history", "map-cache", "noisy", "number-series", "pollers",
 	"pending-calls", "pending-race", "pipe-logger", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
 	"stream-backpressure", "string-concat", "subscribers", "tail-no-reader", "template-cache", "request-keys", "trim-unreached", "ttl-zero", "ttl-zero-ticking", "waiters-queue", "weakmap-pool", "widgets",
-	"listener-timeout", "stuck-jobs", "channel-subscribe", "once-outrun", "perf-measures", "async-hook-table",
+	"listener-timeout", "stuck-jobs", "channel-subscribe", "once-outrun", "perf-measures", "async-hook-table", "span-early-return", "finish-only",
 }
 
 // failsGate is `--fail-on-leak` with the default thresholds (--min-growth 0,

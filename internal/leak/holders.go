@@ -125,6 +125,7 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		if h.Package != "" {
 			if l := x.ctorLocation(o); l != nil {
 				h.libScript = l.Script // where its own code adds
+				h.classScripts = x.classScripts(o)
 			}
 		}
 		return
@@ -170,6 +171,7 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 	if h.Package != "" {
 		if l := x.ctorLocation(o); l != nil {
 			h.libScript = l.Script
+			h.classScripts = x.classScripts(o)
 		}
 		// A library object inside another of the same package (Keyv's
 		// store adapter inside the Keyv): the program knows the outermost
@@ -337,4 +339,28 @@ func (x *explainer) keptAs(v uint32) (name, script string) {
 		}
 	}
 	return "", ""
+}
+
+// classScripts lists the scripts of o's constructor and of the functions
+// on its prototype chain, each once.
+func (x *explainer) classScripts(o uint32) []string {
+	g := x.g
+	s := g.S
+	var out []string
+	add := func(l *Location) {
+		if l != nil && !slices.Contains(out, l.Script) {
+			out = append(out, l.Script)
+		}
+	}
+	add(x.ctorLocation(o))
+	p, ok := g.Prototype(o)
+	for d := 0; ok && d < maxProtoDepth; d++ {
+		for _, to := range g.Edges(p) {
+			if int(s.NodeType[to]) == s.NodeTypeIndex.Closure {
+				add(x.closureLocation(to))
+			}
+		}
+		p, ok = g.Prototype(p)
+	}
+	return out
 }

@@ -380,6 +380,39 @@ func TestAsyncHookTable(t *testing.T) {
 	}
 }
 
+// TestSpanEarlyReturn: spans leave their table when they end; the way out
+// of the function that starts one without ending it is the fix, and the
+// call that starts it the code, never the handler that ends its span in a
+// finally, nor a like-named table in another file beside it.
+func TestSpanEarlyReturn(t *testing.T) {
+	_, top := seriesTop(t, "span-early-return")
+	if top.Class != "Span" || !strings.Contains(top.Hint, "span-early-return.js:32 returns without span.end() (return 400;)") ||
+		top.Location == nil || top.Location.Line != 29 || top.AddedAt == nil || !strings.HasSuffix(top.AddedAt.Script, "span-early-return.js") {
+		t.Errorf("%s at %+v, added at %+v: hint %q", top.Class, top.Location, top.AddedAt, top.Hint)
+	}
+}
+
+// TestFinishOnly: cleanup hung on a response's 'finish' alone is skipped
+// when the client goes away first: that line is the fix, for the table it
+// takes entries out of, not for one its 'close' cleanup serves.
+func TestFinishOnly(t *testing.T) {
+	_, top := seriesTop(t, "finish-only")
+	if top.Holder == nil || top.Holder.Name != "active" || !strings.HasPrefix(top.Hint, "finish-only.js:28 runs stop() only on res's 'finish'") || !strings.Contains(top.Hint, "run it on 'close' instead") {
+		t.Errorf("%s in %+v: hint %q", top.Class, top.Holder, top.Hint)
+	}
+	src := textSources{"/app/h.js": "function handle(req, res) {\n  const done = begin(req);\n  res.once('finish', done);\n  res.once('close', done);\n}\nfunction other(req, res) {\n  res.on('finish', () => metrics.observe(1));\n}\nfunction begin(req) {\n  jobs.set(req.id, req);\n  return () => jobs.delete(req.id);\n}"}
+	if st, _ := finishOnly([]string{"jobs"}, []string{"/app/h.js"}, src); st != nil {
+		t.Errorf("on 'close' too: %+v", st)
+	}
+	src["/app/h.js"] = strings.Replace(src["/app/h.js"], "  res.once('close', done);\n", "", 1)
+	if st, fn := finishOnly([]string{"jobs"}, []string{"/app/h.js"}, src); st == nil || st.Line != 3 || fn != "done" {
+		t.Errorf("finish only: %+v %q", st, fn)
+	}
+	if st, _ := finishOnly([]string{"metrics"}, []string{"/app/h.js"}, src); st != nil {
+		t.Errorf("a 'finish' listener that takes nothing out: %+v", st)
+	}
+}
+
 func TestLabelKeys(t *testing.T) {
 	var keys []string
 	for i := 0; i < 100; i++ {

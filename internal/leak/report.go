@@ -292,6 +292,11 @@ type Holder struct {
 	// collection (Tracer's openSpans): where the library's own code adds
 	// to it, when the program's code does not.
 	libScript string
+	// classScripts are the scripts of the owner's constructor and of the
+	// functions on its prototype chain (a base class's file, a prototype
+	// pasted from another class's): the package's files that are its
+	// own code; another file of the package is another class's.
+	classScripts []string
 	// alsoNames are other names the program keeps the owner under (the
 	// router a module builds as router and another requires as webhooks):
 	// where it adds through the owner, it may use any of them.

@@ -263,7 +263,9 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 				h.ValueOf, _ = fieldName(s.Holder)
 			}
 			in.AddedAt = addedAt(h, "", nil, sus[i].scripts, opts.Sources)
-			if in.Property == "" && !s.registered {
+			if in.Property == "" && !s.registered && !strings.Contains(s.Hint, loadedOnceAdvice) {
+				// (A table a module's top level fills once is a data
+				// set, however its values are built.)
 				// (Registrations per topic: undoing each one is the
 				// fix, whatever the tables.)
 				twin := twinRemoval(in.AddedAt, opts.Sources)

@@ -330,3 +330,26 @@ func TestSingleWaitingTasks(t *testing.T) {
 		t.Errorf("#1 %s: hint %q", a.Class, a.Hint)
 	}
 }
+
+// TestSingleRingCapacity: a package's fixed-capacity ring, full at the
+// capacity the program gave it, is within its bound; its adds are the
+// program's push through the ring's own code, never another class's push
+// or clear() in another file of the package.
+func TestSingleRingCapacity(t *testing.T) {
+	g, err := loadGraph(singleSnapshot(t, "ring-capacity"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{Name: "s", Sources: LocalSources()})
+	for _, a := range rep.Suspects {
+		if a.Holder == nil || a.Holder.Owner != "Ring" || a.Holder.Name != "items" {
+			continue
+		}
+		if a.Trim == nil || a.Trim.Limit != 3000 || a.AddedAt == nil || !strings.HasSuffix(a.AddedAt.Script, "ring-capacity.js") ||
+			a.AddedAt.Library == nil || !strings.HasSuffix(a.AddedAt.Library.Script, "ring.js") || strings.Contains(a.Hint, "index-list") {
+			t.Errorf("trim %+v, added at %+v: hint %q", a.Trim, a.AddedAt, a.Hint)
+		}
+		return
+	}
+	t.Error("no place for Ring.items")
+}

@@ -172,9 +172,11 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		return nil
 	}
 	adds := addsPattern(h)
-	if st := findStatementWhere(adds, own, src, func(sc string, line int) bool { return inFunction(sc, line, src) }); st != nil {
+	if st := findStatementWhere(adds, own, src, func(sc string, line int) bool { return slices.Contains(own, sc) && inFunction(sc, line, src) }); st != nil {
 		// A module's top level runs once: what grows is added by code
 		// that runs again (router.post in a handler, not beside it).
+		// (In the suspect's own scripts: a like-named collection in
+		// another file beside them is another's.)
 		return st
 	}
 	if st := findStatement(adds, own, src); st != nil {
@@ -203,9 +205,13 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		// (this.openSpans.add(span)): that statement, in its package.
 		// A library's own push first; its slots assigned by index only
 		// when it has none (a ring buffer's deque).
-		st := findStatement(nameAddsOf(h, false), []string{h.libScript}, src)
+		// Its class's own code only: the package's other files are
+		// other classes' (mnemonist's InvertedIndex pushes to its own
+		// items, not a CircularBuffer's).
+		itsOwn := func(sc string, _ int) bool { return sc == h.libScript || slices.Contains(h.classScripts, sc) }
+		st := findStatementWhere(nameAddsOf(h, false), []string{h.libScript}, src, itsOwn)
 		if st == nil {
-			st = findStatement(nameAdds(h), []string{h.libScript}, src)
+			st = findStatementWhere(nameAdds(h), []string{h.libScript}, src, itsOwn)
 		}
 		if st != nil {
 			if call := programCall(h, st, own, src); call != nil {

@@ -67,6 +67,16 @@ type sourceFacts struct {
 
 func (f sourceFacts) fill(src Sources, removal bool) {
 	f.all = new([]string) // (before the defers, which copy f)
+	defer func() {
+		// Cleanup that a response's 'finish' alone runs: the first
+		// thing to say, whatever else holds.
+		if src == nil || strings.Contains(*f.hint, "emits 'finish'") {
+			return // (closingOnlyRemoval said it of a listener's removal)
+		}
+		if st, fn := finishOnly(pathNames(f.path, f.holder), f.allScripts(src), src); st != nil {
+			*f.hint = finishOnlyHint(st, fn, removal) + "; " + disposerClauseRe.ReplaceAllString(*f.hint, "")
+		}
+	}()
 	if f.wholes != nil {
 		// What the slices keep whole comes first: it is most of the
 		// cost. When it is nearly all of it, the entries' own growth is
@@ -326,12 +336,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// function only a module's top level calls: a data set loaded
 		// once, not entries piling up.
 		if !inFunction(a.Script, a.Line, src) {
-			*f.hint = fmt.Sprintf("%s:%d adds them at the top level of its module, which runs once, when the module loads: a data set loaded at startup, big by design, not what grows; if it costs too much memory, load less of it or look it up elsewhere", filepath.Base(a.Script), a.Line)
+			*f.hint = fmt.Sprintf("%s:%d adds them at the top level of its module, which runs once, when the module loads: %s", filepath.Base(a.Script), a.Line, loadedOnceAdvice)
 			return
 		}
 		if fn, call := calledAtTopLevel(a, f.allScripts(src), src); call != nil && removedAt(f.holder, a, f.scripts, src) == nil {
-			*f.hint = fmt.Sprintf("%s:%d adds them in %s(), which only modules' top levels call (%s:%d: %s), once, at startup: a data set loaded at startup, big by design, not what grows; if it costs too much memory, load less of it or look it up elsewhere",
-				filepath.Base(a.Script), a.Line, fn, filepath.Base(call.Script), call.Line, strings.TrimSuffix(call.Text, ";"))
+			*f.hint = fmt.Sprintf("%s:%d adds them in %s(), which only modules' top levels call (%s:%d: %s), once, at startup: %s",
+				filepath.Base(a.Script), a.Line, fn, filepath.Base(call.Script), call.Line, strings.TrimSuffix(call.Text, ";"), loadedOnceAdvice)
 			if l := *f.loc; l.keeperOnly() || l == nil {
 				// The function that fills it, not the variable that keeps it.
 				*f.loc = enclosingFunction(a, src)
@@ -554,6 +564,17 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 				rh = exitText(e, call)
 			}
 			bound = ""
+		} else if e, call, start := unendedSpan(f.class, f.allScripts(src), src); e != nil {
+			// Spans leave when they end: the way out of the function
+			// that starts one without ending it, which is the code.
+			rh = strings.Replace(rh, "(), which nothing in the program calls", "(), which runs when a span ends", 1)
+			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1), ""
+			if l := *f.loc; l == nil || !programLocation(l) || l.Function == f.class || l.Function == "constructor" {
+				// (The span's constructor says less than the call
+				// that starts this one.)
+				f.setLoc(start, src)
+			}
+			*f.hint = strings.Replace(disposerHintRe.ReplaceAllString(*f.hint, ""), ", or bound the Map", "", 1)
 		} else if e := markedEnded(added, st, removesPattern(f.holder), src); e != nil && strings.Contains(rh, everyPathAdvice) {
 			// Marked ended and left in: that is where to take it out.
 			rh, bound = strings.Replace(rh, everyPathAdvice, fmt.Sprintf("%s:%d marks an entry ended without %s (%s): an entry marked ended stays until taken out; take it out there", filepath.Base(e.at.Script), e.at.Line, removalCall(st), strings.TrimSuffix(e.at.Text, ";")), 1), ""
@@ -660,6 +681,9 @@ func afterSubject(hint, text string) string {
 	}
 	return text
 }
+
+// loadedOnceAdvice ends the fix of what a module's top level adds, once.
+const loadedOnceAdvice = "a data set loaded at startup, big by design, not what grows; if it costs too much memory, load less of it or look it up elsewhere"
 
 // labelSetAt is the program's line that gives label its value: on the
 // adding statement or the few lines around it (an object of labels

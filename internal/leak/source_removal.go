@@ -72,7 +72,16 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 	// holder's owner is another object's (prom-client's Summary deletes
 	// from its own hashMap, not a Histogram's).
 	other := func(sc string, line int) bool {
-		if programLocation(&Location{Script: sc}) || h.Owner == "" {
+		if programLocation(&Location{Script: sc}) {
+			return false
+		}
+		if len(h.classScripts) > 0 && sc != h.libScript && !slices.Contains(h.classScripts, sc) && libraryPackage(sc) == h.Package {
+			// Another file of the package, not on the owner's
+			// prototype chain: another class's code (mnemonist's
+			// BiMap clears its own items).
+			return true
+		}
+		if h.Owner == "" {
 			return false
 		}
 		c := classAbove(&Statement{Script: sc, Line: line}, src)
