@@ -362,8 +362,8 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		}
 	}
 	if f.label != "" {
-		if st := labelSetAt(f.label, added, src); st != nil {
-			if st.Line > added.Line+3 {
+		if st, stop := labelSetAt(f.label, added, src); st != nil {
+			if stop {
 				// The timer's stop adds the label set: that call,
 				// not the start, is where the entries come from.
 				*f.added, added = st, st
@@ -687,14 +687,15 @@ const loadedOnceAdvice = "a data set loaded at startup, big by design, not what 
 
 // labelSetAt is the program's line that gives label its value: on the
 // adding statement or the few lines around it (an object of labels
-// written over several lines), nil when none.
-func labelSetAt(label string, added *Statement, src Sources) *Statement {
+// written over several lines), or the call that stops the timer the
+// adding statement started (stop); nil when none.
+func labelSetAt(label string, added *Statement, src Sources) (st *Statement, stop bool) {
 	if added == nil || src == nil {
-		return nil
+		return nil, false
 	}
 	lines, ok := locationLines(&Location{Script: added.Script, Line: added.Line}, src)
 	if !ok || added.Line > len(lines) {
-		return nil
+		return nil, false
 	}
 	re := regexp.MustCompile(`(?:^|[^\w$.])['"]?` + regexp.QuoteMeta(label) + `['"]?\s*:|[{,]\s*` + regexp.QuoteMeta(label) + `\s*[,}]`)
 	at := func(i int) *Statement {
@@ -706,7 +707,7 @@ func labelSetAt(label string, added *Statement, src Sources) *Statement {
 	for _, k := range []int{0, 1, -1, 2, -2, 3, -3} {
 		if i := added.Line - 1 + k; i >= 0 && i < len(lines) {
 			if st := at(i); st != nil {
-				return st
+				return st, false
 			}
 		}
 	}
@@ -719,13 +720,13 @@ func labelSetAt(label string, added *Statement, src Sources) *Statement {
 			for i := added.Line; i < bodyEnd(lines, head+1) && i < len(lines); i++ {
 				if call.Match(lines[i]) {
 					if st := at(i); st != nil {
-						return st
+						return st, true
 					}
 				}
 			}
 		}
 	}
-	return nil
+	return nil, false
 }
 
 // timerStartRe: a metric's timer kept in a variable to stop it later

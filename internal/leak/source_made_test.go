@@ -79,18 +79,18 @@ func TestCleanupExitConstructor(t *testing.T) {
 // the adding line or in an object of labels written over several lines.
 func TestLabelSetAt(t *testing.T) {
 	src := textSources{"/app/inv.js": "async function getStock(sku) {\n  const path = `/v1/stock/${sku}`;\n  const end = hist.startTimer({\n    service: 'inventory',\n    endpoint: path,\n  });\n}"}
-	st := labelSetAt("endpoint", &Statement{Script: "/app/inv.js", Line: 3}, src)
-	if st == nil || st.Line != 5 {
+	st, stop := labelSetAt("endpoint", &Statement{Script: "/app/inv.js", Line: 3}, src)
+	if st == nil || st.Line != 5 || stop {
 		t.Errorf("found %+v, want line 5", st)
 	}
-	if st := labelSetAt("tenant", &Statement{Script: "/app/inv.js", Line: 3}, src); st != nil {
+	if st, _ := labelSetAt("tenant", &Statement{Script: "/app/inv.js", Line: 3}, src); st != nil {
 		t.Errorf("no such label, yet %+v", st)
 	}
 	// A timer started with some labels gets the rest when it is stopped,
 	// further down the function.
 	src["/app/instrument.js"] = "function instrument(req, res) {\n  const stop = hist.startTimer({ method: req.method });\n  res.once('finish', () => {\n    inFlight.dec();\n    const route = req.route.pattern;\n    errors.inc({ route });\n    stop({ route: req.url, status: res.statusCode });\n  });\n}"
 	added := &Statement{Script: "/app/instrument.js", Line: 2, Text: "const stop = hist.startTimer({ method: req.method });"}
-	if st := labelSetAt("route", added, src); st == nil || st.Line != 7 {
+	if st, stop := labelSetAt("route", added, src); st == nil || st.Line != 7 || !stop {
 		t.Errorf("timer: found %+v, want line 7 (the stop)", st)
 	}
 	m := labelMix{labels: []string{"endpoint"}, label: "endpoint", example: "/v1/stock/SKU-0001443", distinct: 9, sampled: 9}
