@@ -717,7 +717,8 @@ func observeTrend(tr *Trend, xs, ys []float64) trendObs {
 
 // levelledOff: the heap after major GCs rose less than pct percent over
 // the last third of the run (by time; at least its last three major GCs,
-// over at least a sixth of the run), and the level it held there.
+// over at least a sixth of the run), and not at every step there, and the
+// level it held there.
 func levelledOff(xs, ys []float64, pct float64) (float64, bool) {
 	n := len(ys)
 	if n < 5 {
@@ -727,6 +728,15 @@ func levelledOff(xs, ys []float64, pct float64) (float64, bool) {
 	i, _ := slices.BinarySearch(xs, xs[0]+2*span/3)
 	i = min(i, n-3)
 	if i == 0 || xs[n-1]-xs[i] < span/6 {
+		return 0, false
+	}
+	// Still rising at every step into and through it is no level, however
+	// little (a leak whose GCs a loaded machine bunched early).
+	rising := true
+	for k := i; k < n && rising; k++ {
+		rising = ys[k] > ys[k-1]
+	}
+	if rising {
 		return 0, false
 	}
 	f := theilSen(xs[i:], ys[i:])
