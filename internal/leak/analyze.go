@@ -230,6 +230,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	// bookkeeping, not a leak the program can fix.
 	sus = slices.DeleteFunc(sus, ex.nodeOwnClosures)
 	sus = slices.DeleteFunc(sus, ex.nodeOwnState)
+	sus = slices.DeleteFunc(sus, runningNow)
 	sus = mergeSuspects(sus, ex, cand, lastShapes, loose)
 	byGrowth(sus)
 	if len(sus) > 2*max {
@@ -240,7 +241,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		for i := range more {
 			ex.explain(&more[i])
 		}
-		more = slices.DeleteFunc(more, func(m Suspect) bool { return heldLikeSuspect(m, sus) })
+		more = slices.DeleteFunc(more, func(m Suspect) bool { return heldLikeSuspect(m, sus) || runningNow(m) })
 		sus = append(sus, more...)
 		byGrowth(sus)
 		if len(sus) > max {

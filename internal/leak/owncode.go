@@ -105,6 +105,20 @@ func (x *explainer) nodeOwnClosures(s Suspect) bool {
 	return l != nil && strings.HasPrefix(l.Script, "node:")
 }
 
+// runningNow: a suspect reached through node's stack of the async
+// resources whose callbacks are running (execution_async_resources): a
+// snapshot the inspector asks for can land inside a timer's callback,
+// while node holds that Timeout, and all it keeps, only there. In use at
+// that moment, not kept.
+func runningNow(s Suspect) bool {
+	for _, st := range s.RetainerPath {
+		if st.Edge == "execution_async_resources" {
+			return true
+		}
+	}
+	return false
+}
+
 // nodeOwnState: a small suspect (under minCollectionGrowth) whose every
 // object from the root down is node's own (node's HTTP parsers pooled in its
 // FreeList, reached through its connection-checking timer): node's pools and

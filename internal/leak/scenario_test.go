@@ -439,10 +439,19 @@ func TestBufferSlicesHint(t *testing.T) {
 // TestSnapshotInsideTimerCallback: a snapshot written while a timer's
 // callback runs (node keeps the Timeout only in execution_async_resources
 // then) does not make that array a growing collection.
+// A timer made after the first snapshot, whose callback is running at the
+// last (mid-callback-fresh.js: the array had no backing store at the
+// first, as when watch's first snapshot lands on an idle program; CI saw
+// this in watch on node 20), is in use, not kept: with two snapshots too.
 func TestSnapshotInsideTimerCallback(t *testing.T) {
-	rep := analyzeFiles(t, series(t, "mid-callback", 3))
-	for _, s := range rep.Suspects {
-		t.Errorf("suspect: #%d %s %s count=%v retained=%v\n  %s", s.Rank, s.Pattern, s.Class, s.Count, s.RetainedSize, s.PathText)
+	for _, c := range []struct {
+		name  string
+		count int
+	}{{"mid-callback", 3}, {"mid-callback-fresh", 2}, {"mid-callback-fresh", 3}} {
+		rep := analyzeFiles(t, series(t, c.name, c.count))
+		for _, s := range rep.Suspects {
+			t.Errorf("%s, %d snapshots: suspect #%d %s %s count=%v retained=%v\n  %s", c.name, c.count, s.Rank, s.Pattern, s.Class, s.Count, s.RetainedSize, s.PathText)
+		}
 	}
 }
 
