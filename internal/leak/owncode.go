@@ -105,16 +105,26 @@ func (x *explainer) nodeOwnClosures(s Suspect) bool {
 	return l != nil && strings.HasPrefix(l.Script, "node:")
 }
 
-// runningNow: a suspect reached through node's stack of the async
-// resources whose callbacks are running (execution_async_resources): a
-// snapshot the inspector asks for can land inside a timer's callback,
-// while node holds that Timeout, and all it keeps, only there. In use at
-// that moment, not kept.
+// runningNow: a suspect that is node's stack of the async resources whose
+// callbacks are running (execution_async_resources) or a resource on it.
+// A snapshot the inspector asks for can land inside a timer's callback;
+// node then keeps that Timeout there alone, so the stack's array grows by
+// one entry that retains all the callback's closure reaches, and a fresh
+// Timeout is a new object retaining it: in use at that moment, not kept.
+// What is reached through them (a module's array the callback fills) is
+// judged by its own growth.
 func runningNow(s Suspect) bool {
-	for _, st := range s.RetainerPath {
-		if st.Edge == "execution_async_resources" {
+	p := s.RetainerPath
+	for i, st := range p {
+		if st.Edge != "execution_async_resources" || i+1 >= len(p) {
+			continue
+		}
+		// The step the edge reaches is the stack's Array; the next, the
+		// running resource, must end the path.
+		if s.Holder != nil && s.Holder.ID == st.ID {
 			return true
 		}
+		return i+1 == len(p)-1
 	}
 	return false
 }

@@ -694,3 +694,22 @@ func TestESMEmitterName(t *testing.T) {
 		t.Errorf("added at %+v, hint %q", top.AddedAt, top.Hint)
 	}
 }
+
+// TestRunningNow: node's stack of running async resources as a holder, or
+// the running resource as the leak root, is in use now; a module's array
+// reached through the running callback's closure is judged by its growth.
+func TestRunningNow(t *testing.T) {
+	base := []PathStep{{Class: "global"}, {Edge: "emitDestroy", Class: "Function"}, {Edge: "context", Class: "system / Context"},
+		{Edge: "execution_async_resources", Class: "Array", ID: 7}, {Edge: "1", Class: "Timeout", ID: 9}}
+	if !runningNow(Suspect{RetainerPath: base, Holder: &Holder{ID: 7}}) {
+		t.Error("the stack as the holder: kept")
+	}
+	if !runningNow(Suspect{RetainerPath: base}) {
+		t.Error("the running Timeout as the leak root: kept")
+	}
+	deeper := append(slices.Clone(base), PathStep{Edge: "_onTimeout", Class: "Function"}, PathStep{Edge: "context", Class: "system / Context"},
+		PathStep{Edge: "leaked", Class: "Array", ID: 11}, PathStep{Edge: "5", Class: "Object", ID: 12})
+	if runningNow(Suspect{RetainerPath: deeper, Holder: &Holder{ID: 11}}) {
+		t.Error("a module's array reached through the running callback: dropped")
+	}
+}
