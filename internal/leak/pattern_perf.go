@@ -51,12 +51,9 @@ func unclearedEntries(kind string, scripts []string, src Sources) *Statement {
 			return
 		}
 		st := &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
-		from, to := 0, len(lines) // a module's top level: the whole file
-		if _, head, ok := innerFunction(st, src); ok {
-			from, to = head, bodyEnd(lines, head+1)
-		}
-		for k := from; k < to && k < len(lines); k++ {
-			if bytes.Contains(lines[k], clear) {
+		from, to := enclosingLines(sc, lines, i, src)
+		for _, l := range lines[from:to] {
+			if bytes.Contains(l, clear) {
 				return
 			}
 		}

@@ -68,9 +68,7 @@ var objectVarRe = lazyRE(`\b(?:const|let|var)\s+([\w$]+)\s*=\s*\{\s*$`)
 // asyncHookHint is the fix when entries leave a table only in hook, an
 // async_hooks hook not every resource reaches; "" for destroy and init.
 func asyncHookHint(at, hook string, grew bool) string {
-	switch hook {
-	case "before", "after", "promiseResolve":
-	default:
+	if !partialHook(hook) {
 		return ""
 	}
 	reach := "node calls it only around a resource's callback, so a resource whose callback never runs (a timer cleared before it fires, a promise nothing awaits, a request aborted before it answers)"
@@ -82,4 +80,9 @@ func asyncHookHint(at, hook string, grew bool) string {
 		stay = "keeps its entry for good: those are the entries that stay"
 	}
 	return fmt.Sprintf("entries leave it at %s in the async hook %s(): %s %s; delete the entry in a destroy(asyncId) hook instead, which every resource reaches (a promise's when it is collected)", at, hook, reach, stay)
+}
+
+// partialHook: an async_hooks hook that not every resource reaches.
+func partialHook(hook string) bool {
+	return hook == "before" || hook == "after" || hook == "promiseResolve"
 }

@@ -528,7 +528,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		site := siteOf(st, src)
 		rh := site.hint(st, f.scripts, f.allFiles(), src, removal)
 		bound := ", or bound it"
-		if site.pipe != nil || asyncHookHint("", site.asyncHook, removal) != "" {
+		if site.pipe != nil || partialHook(site.asyncHook) {
 			bound = "" // (an entry per live resource is its bound)
 		}
 		if site.chain != nil {

@@ -59,13 +59,10 @@ func finishOnly(names []string, scripts []string, src Sources) (*Statement, stri
 		}
 		// The same cleanup on 'close' too (or instead) in the function
 		// that hangs it: nothing is skipped.
-		from, to := 0, len(lines)
-		if _, head, ok := innerFunction(&Statement{Script: sc, Line: i + 1}, src); ok {
-			from, to = head, bodyEnd(lines, head+1)
-		}
+		from, to := enclosingLines(sc, lines, i, src)
 		onClose := regexp.MustCompile(regexp.QuoteMeta(recv) + `\s*\.\s*(?:once|on|addListener)\(\s*['"]close['"]\s*,\s*` + regexp.QuoteMeta(fn) + `\b`)
-		for k := from; k < to && k < len(lines); k++ {
-			if fn != "" && onClose.Match(lines[k]) || bytes.Contains(lines[k], []byte("finished(")) {
+		for _, l := range lines[from:to] {
+			if fn != "" && onClose.Match(l) || bytes.Contains(l, []byte("finished(")) {
 				return
 			}
 		}

@@ -102,6 +102,16 @@ func locationLines(loc *Location, src Sources) ([][]byte, bool) {
 	return lines, loc.Line <= len(lines)
 }
 
+// enclosingLines are the lines (0-based, end exclusive) of the innermost
+// function around line i of lines (script sc), or the whole file for a
+// module's top level.
+func enclosingLines(sc string, lines [][]byte, i int, src Sources) (from, to int) {
+	if _, head, ok := innerFunction(&Statement{Script: sc, Line: i + 1}, src); ok {
+		return head, min(bodyEnd(lines, head+1), len(lines))
+	}
+	return 0, len(lines)
+}
+
 // innerFunction is st's script split into lines and the head (0-based)
 // of the innermost function around st, named or not (an arrow, a
 // callback); ok is false when the script cannot be read or no head is
