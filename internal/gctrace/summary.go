@@ -715,6 +715,10 @@ func observeTrend(tr *Trend, xs, ys []float64) trendObs {
 	return o
 }
 
+// minLevelMs: a level held for less than this says little (a short run's
+// few GCs, bunched by a loaded machine, can look flat for a moment).
+const minLevelMs = 10_000
+
 // levelledOff: the heap after major GCs rose less than pct percent over
 // the last third of the run (by time; at least its last three major GCs,
 // over at least a sixth of the run), and not at every step there, and the
@@ -727,7 +731,7 @@ func levelledOff(xs, ys []float64, pct float64) (float64, bool) {
 	span := xs[n-1] - xs[0]
 	i, _ := slices.BinarySearch(xs, xs[0]+2*span/3)
 	i = min(i, n-3)
-	if i == 0 || xs[n-1]-xs[i] < span/6 {
+	if i == 0 || xs[n-1]-xs[i] < span/6 || xs[n-1]-xs[i] < minLevelMs {
 		return 0, false
 	}
 	// Still rising at every step into and through it is no level, however

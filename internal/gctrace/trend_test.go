@@ -176,7 +176,7 @@ func TestReplayWithTruncatedFirstLine(t *testing.T) {
 // TestLevelledOff: a heap that rose, then stayed flat for the last third
 // of the run, levelled off; one still rising at the end did not.
 func TestLevelledOff(t *testing.T) {
-	xs := []float64{0, 5, 10, 15, 30, 70, 78, 86}
+	xs := []float64{0, 5000, 10000, 15000, 30000, 70000, 78000, 86000} // ms
 	step := []float64{9, 18, 27, 43, 74, 90, 100, 93}
 	if level, ok := levelledOff(xs, step, 5); !ok || level != 93 {
 		t.Errorf("a build-up, then flat: levelled off %v at %v, want at 93", ok, level)
