@@ -169,8 +169,8 @@ func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 	if tr.MajorGCs > 1 {
 		// Observed values first: the fitted line can run far from the data
 		// when the heap curves.
-		fmt.Fprintf(w, "  post-GC heap     %s → %s observed (min %s, max %s) over %d major GCs in %s; rising at %d of %d steps\n",
-			ui.Bytes(mbBytes(tr.FirstMB)), ui.Bytes(mbBytes(tr.LastMB)), ui.Bytes(mbBytes(tr.MinMB)), ui.Bytes(mbBytes(tr.MaxMB)),
+		fmt.Fprintf(w, "  post-GC heap     %s → %s observed (median %s, min %s, max %s) over %d major GCs in %s; rising at %d of %d steps\n",
+			ui.Bytes(mbBytes(tr.FirstMB)), ui.Bytes(mbBytes(tr.LastMB)), ui.Bytes(mbBytes(tr.MedianMB)), ui.Bytes(mbBytes(tr.MinMB)), ui.Bytes(mbBytes(tr.MaxMB)),
 			tr.MajorGCs, fmtDuration(tr.SpanMs), tr.RisingSteps, tr.Steps)
 		fmt.Fprintf(w, "  heap trend       %s observed", rateText(tr.ObservedMBPerHour))
 		if tr.Steps >= 2 {
@@ -179,6 +179,9 @@ func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 		} else {
 			// One step has no trend to test or line to fit.
 			fmt.Fprint(w, "; too few major GCs for a trend test")
+		}
+		if tr.OnsetMs > 0 {
+			fmt.Fprintf(w, "; %s since %s, after a level of %s", rateText(tr.OnsetMBPerHour), fmtDuration(tr.OnsetMs), ui.Bytes(mbBytes(tr.OnsetLevelMB)))
 		}
 		if tr.HeapLimitMB > 0 {
 			fmt.Fprintf(w, "; %.0f%% of the %g MiB limit", tr.LimitPct, tr.HeapLimitMB)

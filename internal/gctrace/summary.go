@@ -142,6 +142,17 @@ type Trend struct {
 	// when it stayed within half the growth threshold there (it levelled
 	// off, after a warm-up or from the start); 0 when it did not.
 	LevelMB float64 `json:"level_mb,omitempty"`
+	// OnsetMs: for a leak that began after the heap held a level (at
+	// OnsetLevelMB) for at least a quarter of the run, the last major GC
+	// of that level (ms since the isolate started), and the Theil–Sen rate
+	// from there on; 0 when the leak ran from the start.
+	OnsetMs        float64 `json:"onset_ms,omitempty"`
+	OnsetLevelMB   float64 `json:"onset_level_mb,omitempty"`
+	OnsetMBPerHour float64 `json:"onset_mb_per_hour,omitempty"`
+	// MedianMB: the post-GC heap's median over the fitted major GCs,
+	// the level a run that swings spends its time at; the first and last
+	// GCs are often startup and shutdown.
+	MedianMB float64 `json:"median_mb"`
 }
 
 // Freed is how much each major GC reclaimed.
@@ -525,6 +536,13 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		tr.Growing = true
 		tr.StrongGrowth = !enough && len(ys) >= 3 && tr.RisingSteps == tr.Steps && ys[len(ys)-1] >= 2*ys[0]
 	}
+	var on onset
+	if tr.LeakTest != "" {
+		var ok bool
+		if on, ok = leakOnset(xs, ys, th.LeakGrowthPct/2); ok {
+			tr.OnsetMs, tr.OnsetLevelMB, tr.OnsetMBPerHour = round(on.ms, 1), round(on.levelMB, 2), round(on.mbPerMs*3.6e6, 3)
+		}
+	}
 	is.PostGCTrend = tr
 	// What the heap did when no leak test could say: named next to any
 	// verdict, so a growing heap is never left out of the report.
@@ -550,9 +568,17 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	switch {
 	case tr.LeakTest != "":
 		is.Verdict = ProbableLeak
-		is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f) in %s, rising at %d of %d steps",
-			rateText(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, fmtDuration(tr.SpanMs),
-			tr.RisingSteps, tr.Steps)
+		if tr.OnsetMs > 0 {
+			// Its pace since it began, not averaged over the level before.
+			is.VerdictText = fmt.Sprintf("probable leak, from %s on: post-GC heap held at about %.1f MiB until then, and has grown by %s since: %.1f → %.1f MiB over the last %d major GC%s in %s; over the whole run (%d major GCs in %s) %s, max %.1f MiB, rising at %d of %d steps",
+				fmtDuration(tr.OnsetMs), tr.OnsetLevelMB, rateText(tr.OnsetMBPerHour), tr.OnsetLevelMB, tr.LastMB, on.steps, plural(on.steps),
+				fmtDuration(xs[len(xs)-1]-tr.OnsetMs), iso.majors, fmtDuration(tr.SpanMs), rateText(tr.ObservedMBPerHour), tr.MaxMB,
+				tr.RisingSteps, tr.Steps)
+		} else {
+			is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f) in %s, rising at %d of %d steps",
+				rateText(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, fmtDuration(tr.SpanMs),
+				tr.RisingSteps, tr.Steps)
+		}
 		if tr.Steps >= 2 {
 			is.VerdictText += fmt.Sprintf(" (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)", tr.KendallTau, fmtP(tr.TrendP), tr.R2)
 		}
@@ -570,13 +596,14 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		is.Verdict = GCPressure
 		is.VerdictText = fmt.Sprintf("GC pressure: %.1f%% of wall time is spent in GC, %s",
 			100*share, overBy(100*share, 100*th.PressureGCShare, "points", "%", "--pressure-gc-pct"))
-		if majorP95 >= th.PressureP95PauseMs {
+		if majorP95 >= th.PressureP95PauseMs && !burst {
 			is.VerdictText += fmt.Sprintf("; major GC pauses reach %.0f ms at p95, %s",
 				majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
 		}
 		if growth != "" {
 			is.VerdictText += "; " + growth
 		}
+		is.VerdictText += pressureKind(iso, tr)
 	case majorP95 >= th.PressureP95PauseMs && 2*share >= th.PressureGCShare && !burst:
 		is.Verdict = GCPressure
 		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95, %s",
@@ -622,10 +649,10 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	case is.Verdict == ProbableLeak && burst:
 		// (Long pauses bunched at the end are the leak nearing the
 		// limit: the verdict says it.)
-	case is.Verdict != GCPressure && majorP95 >= th.PressureP95PauseMs && burst && iso.long == 1:
+	case majorP95 >= th.PressureP95PauseMs && burst && iso.long == 1:
 		is.VerdictText += fmt.Sprintf("; one major GC paused %.0f ms, at %s: a one-off a latency-sensitive service may feel, not sustained pressure",
 			majors.max, fmtDuration(iso.longFirst))
-	case is.Verdict != GCPressure && majorP95 >= th.PressureP95PauseMs && burst:
+	case majorP95 >= th.PressureP95PauseMs && burst:
 		is.VerdictText += fmt.Sprintf("; %d major GC pauses of %g ms or more (up to %.0f ms), all within %s, at %s–%s: a burst a latency-sensitive service may feel, not sustained pressure",
 			iso.long, th.PressureP95PauseMs, majors.max, fmtDuration(iso.longLast-iso.longFirst), fmtDuration(iso.longFirst), fmtDuration(iso.longLast))
 	case is.Verdict != GCPressure && majorP95 >= th.PressureP95PauseMs && 2*share < th.PressureGCShare:
@@ -681,6 +708,7 @@ func observeTrend(tr *Trend, xs, ys []float64) trendObs {
 		return o
 	}
 	tr.FirstMB, tr.LastMB = ys[0], ys[n-1]
+	tr.MedianMB = round(median(slices.Clone(ys)), 2)
 	tr.MinMB, tr.MaxMB = slices.Min(ys), slices.Max(ys)
 	o.mk = mannKendall(ys)
 	tr.KendallTau, tr.TrendP = round(o.mk.Tau, 3), round(o.mk.P, 6)
@@ -713,42 +741,6 @@ func observeTrend(tr *Trend, xs, ys []float64) trendObs {
 		tr.LastHalfGrowthPct = round(o.lastHalfPct, 2)
 	}
 	return o
-}
-
-// minLevelMs: a level held for less than this says little (a short run's
-// few GCs, bunched by a loaded machine, can look flat for a moment).
-const minLevelMs = 10_000
-
-// levelledOff: the heap after major GCs rose less than pct percent over
-// the last third of the run (by time; at least its last three major GCs,
-// over at least a sixth of the run), and not at every step there, and the
-// level it held there.
-func levelledOff(xs, ys []float64, pct float64) (float64, bool) {
-	n := len(ys)
-	if n < 5 {
-		return 0, false
-	}
-	span := xs[n-1] - xs[0]
-	i, _ := slices.BinarySearch(xs, xs[0]+2*span/3)
-	i = min(i, n-3)
-	if i == 0 || xs[n-1]-xs[i] < span/6 || xs[n-1]-xs[i] < minLevelMs {
-		return 0, false
-	}
-	// Still rising at every step into and through it is no level, however
-	// little (a leak whose GCs a loaded machine bunched early).
-	rising := true
-	for k := i; k < n && rising; k++ {
-		rising = ys[k] > ys[k-1]
-	}
-	if rising {
-		return 0, false
-	}
-	f := theilSen(xs[i:], ys[i:])
-	level := median(slices.Clone(ys[i:]))
-	if level <= 0 {
-		return 0, false
-	}
-	return level, 100*f.Slope*(xs[n-1]-xs[i])/level < pct
 }
 
 // overBy says how far v is past the threshold th, e.g. "78.7 points over

@@ -1,0 +1,122 @@
+package gctrace
+
+import (
+	"fmt"
+	"slices"
+)
+
+// The shape of the post-GC heap over a run, beyond its trend: where it
+// levelled off, and where a leak began.
+
+// minLevelMs: a level held for less than this says little (a short run's
+// few GCs, bunched by a loaded machine, can look flat for a moment).
+const minLevelMs = 10_000
+
+// levelledOff: the heap after major GCs rose less than pct percent over
+// the last third of the run (by time; at least its last three major GCs,
+// over at least a sixth of the run), and not at every step there, and the
+// level it held there.
+func levelledOff(xs, ys []float64, pct float64) (float64, bool) {
+	n := len(ys)
+	if n < 5 {
+		return 0, false
+	}
+	span := xs[n-1] - xs[0]
+	i, _ := slices.BinarySearch(xs, xs[0]+2*span/3)
+	i = min(i, n-3)
+	if i == 0 || xs[n-1]-xs[i] < span/6 || xs[n-1]-xs[i] < minLevelMs {
+		return 0, false
+	}
+	// Still rising at every step into and through it is no level, however
+	// little (a leak whose GCs a loaded machine bunched early).
+	rising := true
+	for k := i; k < n && rising; k++ {
+		rising = ys[k] > ys[k-1]
+	}
+	if rising {
+		return 0, false
+	}
+	f := theilSen(xs[i:], ys[i:])
+	level := median(slices.Clone(ys[i:]))
+	if level <= 0 {
+		return 0, false
+	}
+	return level, 100*f.Slope*(xs[n-1]-xs[i])/level < pct
+}
+
+// onset is where a leak began after the heap had held a level: a
+// config reload, a traffic change, a feature switched on half-way. A
+// rate over the whole run averages the flat stretch in and halves the
+// leak's real pace.
+type onset struct {
+	ms      float64 // the last major GC of the level
+	levelMB float64 // the level held until then
+	mbPerMs float64 // the Theil–Sen slope from there on
+	steps   int     // major GCs after it
+}
+
+// leakOnset finds the longest start of the series that stayed within pct
+// percent of its median, over at least a quarter of the run and three
+// major GCs, followed by at least two more. It counts as an onset only
+// when what follows rises at least twice the whole run's slope and four
+// times the level's own: a steady leak with noise has about one slope
+// throughout, so it has no onset.
+func leakOnset(xs, ys []float64, pct float64) (onset, bool) {
+	n := len(ys)
+	if n < 5 {
+		return onset{}, false
+	}
+	k := -1
+	for j := 2; j <= n-3; j++ {
+		m := median(slices.Clone(ys[:j+1]))
+		if m <= 0 || 100*(slices.Max(ys[:j+1])-slices.Min(ys[:j+1])) > pct*m {
+			break
+		}
+		k = j
+	}
+	span := xs[n-1] - xs[0]
+	if k < 0 || span <= 0 || xs[k]-xs[0] < span/4 {
+		return onset{}, false
+	}
+	after := theilSen(xs[k:], ys[k:]).Slope
+	whole := theilSen(xs, ys).Slope
+	before := theilSen(xs[:k+1], ys[:k+1]).Slope
+	level := median(slices.Clone(ys[:k+1]))
+	if after <= 0 || after < 2*whole || before > after/4 || 100*(ys[n-1]-level) < 2*pct*level {
+		return onset{}, false
+	}
+	return onset{ms: xs[k], levelMB: level, mbPerMs: after, steps: n - 1 - k}, true
+}
+
+// pressureKind says where GC pressure's time goes, since the two kinds
+// have different causes: young-generation collections dominate when
+// short-lived objects survive into scavenges (allocation churn, a small
+// semi-space); full collections dominate when the live data fills most
+// of the old generation's limit, so V8 collects it again and again.
+func pressureKind(iso *isolate, tr Trend) string {
+	var minor, major float64
+	for _, t := range iso.types {
+		if t.forced {
+			continue
+		}
+		if t.major {
+			major += t.sk.total
+		} else {
+			minor += t.sk.total
+		}
+	}
+	major += iso.incMs
+	all := minor + major
+	if all <= 0 {
+		return ""
+	}
+	switch {
+	case minor >= 0.6*all:
+		return fmt.Sprintf("; %.0f%% of it in young-generation GCs (scavenges): short-lived objects that survive a scavenge, allocation churn; a larger --max-semi-space-size, or allocating less per operation, would help", 100*minor/all)
+	case major >= 0.6*all && tr.LeakTest == "" && !tr.Growing && tr.MedianMB > 0:
+		return fmt.Sprintf("; %.0f%% of it in full GCs while the post-GC heap held a median %.1f MiB: the live data fills much of the old generation's limit, so V8 collects it over and over; a larger --max-old-space-size, or less live data, would help", 100*major/all, tr.MedianMB)
+	case major >= 0.6*all:
+		return fmt.Sprintf("; %.0f%% of it in full GCs", 100*major/all)
+	}
+	return fmt.Sprintf("; %.0f%% of it in scavenges, %.0f%% in full GCs", 100*minor/all, 100*major/all)
+}

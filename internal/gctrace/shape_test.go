@@ -1,0 +1,107 @@
+package gctrace
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestLevelledOff: a heap that rose, then stayed flat for the last third
+// of the run, levelled off; one still rising at the end did not.
+func TestLevelledOff(t *testing.T) {
+	xs := []float64{0, 5000, 10000, 15000, 30000, 70000, 78000, 86000} // ms
+	step := []float64{9, 18, 27, 43, 74, 90, 100, 93}
+	if level, ok := levelledOff(xs, step, 5); !ok || level != 93 {
+		t.Errorf("a build-up, then flat: levelled off %v at %v, want at 93", ok, level)
+	}
+	rising := []float64{9, 18, 27, 43, 74, 90, 100, 112}
+	if _, ok := levelledOff(xs, rising, 5); ok {
+		t.Error("still rising at the end: levelled off")
+	}
+	// Up at every step into the last third, however little: still rising
+	// (a loaded machine bunched the GCs early; CI saw this on node 22).
+	creeping := []float64{7.0, 7.6, 8.2, 8.9, 9.7, 10.9, 11.0, 11.1}
+	if _, ok := levelledOff(xs, creeping, 5); ok {
+		t.Error("rising at every step: levelled off")
+	}
+	steady := []float64{10, 11, 12, 13, 16, 24, 25.6, 27.2}
+	if _, ok := levelledOff(xs, steady, 5); ok {
+		t.Error("a slow steady rise: levelled off")
+	}
+}
+
+// TestLeakOnset: a heap that held a level for half the run and then grew
+// (blind GC set 2: a config reload) has an onset, and the leak's pace is
+// the one since then; a steady leak with noise, a warm-up, and a level
+// with one odd GC have none.
+func TestLeakOnset(t *testing.T) {
+	xs := []float64{1600, 5500, 26500, 45900, 75200, 85200}
+	on, ok := leakOnset(xs, []float64{12.4, 12.4, 12.2, 12.4, 20.3, 27.6}, 5)
+	if !ok || on.ms != 45900 || on.levelMB != 12.4 || on.steps != 2 {
+		t.Fatalf("flat, then rising: %+v %v", on, ok)
+	}
+	if h := on.mbPerMs * 3.6e6; h < 1300 || h > 1500 {
+		t.Errorf("rate since the onset %.0f MB/h, want the slope of the last three GCs (about 1,390)", h)
+	}
+	for name, ys := range map[string][]float64{
+		"a steady leak":            {12.0, 12.5, 14.0, 15.1, 17.9, 18.7},
+		"a steady leak with a dip": {15.7, 16.0, 15.5, 16.6, 17.6, 18.3},
+		"a warm-up, then flat":     {5, 12, 12.2, 12.1, 12.3, 12.2},
+		"a level":                  {12.4, 12.4, 12.2, 12.4, 12.5, 12.3},
+		"a level, one odd GC":      {12.4, 12.4, 12.2, 12.4, 14.9, 12.5},
+		"rising from the start":    {10, 10.2, 13, 16, 19, 22},
+	} {
+		if on, ok := leakOnset(xs, ys, 5); ok {
+			t.Errorf("%s: onset %+v", name, on)
+		}
+	}
+	// Through the analyser: the verdict leads with the onset and its rate.
+	var log strings.Builder
+	for i, a := range []float64{12.4, 12.4, 12.2, 12.4, 12.3, 12.5, 14.5, 17.0, 19.6, 22.1} {
+		fmt.Fprintf(&log, "[1:0x1] %8.0f ms: Mark-Compact 40.0 (50.0) -> %.1f (50.0) MB, 9.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
+			float64(i+1)*10000, a)
+	}
+	s := analyze(t, []byte(log.String()))
+	tr := s.PostGCTrend
+	if s.Verdict != ProbableLeak || tr.OnsetMs != 60000 || tr.OnsetLevelMB != 12.4 || tr.OnsetMBPerHour < 2*tr.ObservedMBPerHour {
+		t.Fatalf("%s: %s; trend %+v", s.Verdict, s.VerdictText, tr)
+	}
+	if !strings.HasPrefix(s.VerdictText, "probable leak, from 60.0 s on: post-GC heap held at about 12.4 MiB until then") {
+		t.Errorf("%q", s.VerdictText)
+	}
+}
+
+// TestPressureKind: GC pressure names where its time goes, because the
+// causes differ: scavenges (allocation churn) or full GCs over a flat
+// heap (the live data near the old generation's limit).
+func TestPressureKind(t *testing.T) {
+	s := analyze(t, gcLines(1, 100, 10, 2, "Scavenge"))
+	if !strings.Contains(s.VerdictText, "100% of it in young-generation GCs (scavenges)") {
+		t.Errorf("scavenges: %q", s.VerdictText)
+	}
+	s = analyze(t, gcLines(1, 100, 100, 20, "Mark-Compact"))
+	if s.Verdict != GCPressure || !strings.Contains(s.VerdictText, "100% of it in full GCs while the post-GC heap held a median 5.0 MiB") ||
+		!strings.Contains(s.VerdictText, "--max-old-space-size") {
+		t.Errorf("full GCs: %s: %q", s.Verdict, s.VerdictText)
+	}
+	var log []byte
+	for i := 1; i <= 100; i++ {
+		typ := "Scavenge"
+		if i%2 == 0 {
+			typ = "Mark-Compact"
+		}
+		log = append(log, fmt.Sprintf("[1:0x1] %8.0f ms: %s 10.0 (20.0) -> 5.0 (20.0) MB, 2.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", float64(i)*10, typ)...)
+	}
+	if s := analyze(t, log); !strings.Contains(s.VerdictText, "50% of it in scavenges, 50% in full GCs") {
+		t.Errorf("mixed: %q", s.VerdictText)
+	}
+	// One long major pause at start-up beside pressure by share is a
+	// one-off, not the p95 of the run's major pauses (blind GC set 2,
+	// g07: nineteen major GCs, the one long one in the first second).
+	log = gcLines(1, 100, 10, 2, "Scavenge")
+	log = append([]byte("[1:0x1]        5 ms: Mark-Compact 10.0 (20.0) -> 5.0 (20.0) MB, 150.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n"), log...)
+	s = analyze(t, log)
+	if strings.Contains(s.VerdictText, "p95") || !strings.Contains(s.VerdictText, "one major GC paused 150 ms") {
+		t.Errorf("a one-off: %q", s.VerdictText)
+	}
+}
