@@ -2,6 +2,7 @@ package gctrace
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -119,4 +120,23 @@ func pressureKind(iso *isolate, tr Trend) string {
 		return fmt.Sprintf("; %.0f%% of it in full GCs", 100*major/all)
 	}
 	return fmt.Sprintf("; %.0f%% of it in scavenges, %.0f%% in full GCs", 100*minor/all, 100*major/all)
+}
+
+// levelSince is when the heap reached the level it held at the end: the
+// earliest major GC within pct percent of it from which no more than one
+// in four (or a single one) stayed outside. "For the last third" undersells a level held
+// for most of the run; "since 31 s" says when the warm-up ended.
+func levelSince(xs, ys []float64, level, pct float64) float64 {
+	n := len(ys)
+	since, out := n-1, 0
+	for j := n - 1; j >= 0; j-- {
+		if math.Abs(ys[j]-level) > pct/100*level {
+			if out++; out > 1 && 4*out > n-j {
+				break
+			}
+			continue
+		}
+		since = j
+	}
+	return xs[since]
 }

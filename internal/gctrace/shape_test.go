@@ -105,3 +105,22 @@ func TestPressureKind(t *testing.T) {
 		t.Errorf("a one-off: %q", s.VerdictText)
 	}
 }
+
+// TestLevelSince: when the heap reached the level it held, not "the last
+// third" (blind GC set 2, g01: flat from about 31 s of an 84 s run).
+func TestLevelSince(t *testing.T) {
+	xs := []float64{0, 10, 20, 30, 40, 50, 60, 70, 80}
+	for name, c := range map[string]struct {
+		ys   []float64
+		want float64
+	}{
+		"a warm-up, then flat":    {[]float64{9, 16, 24, 34.4, 35.0, 36.1, 36.2, 36.0, 36.1}, 30},
+		"one odd GC in the level": {[]float64{9, 16, 24, 34.4, 35.0, 39.9, 36.2, 36.0, 36.1}, 30},
+		"flat from the start":     {[]float64{36, 36.2, 35.9, 36.1, 36, 36.3, 36.2, 36, 36.1}, 0},
+		"a late step, one odd GC": {[]float64{9, 16, 24, 34, 50, 74, 89.7, 99.7, 92.6}, 60},
+	} {
+		if got := levelSince(xs, c.ys, median(append([]float64(nil), c.ys[6:]...)), 5); got != c.want {
+			t.Errorf("%s: since %v, want %v", name, got, c.want)
+		}
+	}
+}

@@ -142,6 +142,10 @@ type Trend struct {
 	// when it stayed within half the growth threshold there (it levelled
 	// off, after a warm-up or from the start); 0 when it did not.
 	LevelMB float64 `json:"level_mb,omitempty"`
+	// LevelSinceMs: when the heap reached that level (ms since the
+	// isolate started): the first major GC from which it stayed within
+	// half the growth threshold of it, but for one in four.
+	LevelSinceMs float64 `json:"level_since_ms,omitempty"`
 	// OnsetMs: for a leak that began after the heap held a level (at
 	// OnsetLevelMB) for at least a quarter of the run, the last major GC
 	// of that level (ms since the isolate started), and the Theil–Sen rate
@@ -517,8 +521,11 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	// twice the pressure share (collecting all the time).
 	toward := a.oom || limit > 0 && tr.LimitPct >= 50 || share >= 2*th.PressureGCShare
 	level, flat := levelledOff(xs, ys, th.LeakGrowthPct/2)
+	since := 0.0
 	if flat {
 		tr.LevelMB = round(level, 2)
+		since = levelSince(xs, ys, level, th.LeakGrowthPct/2)
+		tr.LevelSinceMs = round(since, 1)
 	}
 	levelled := !nearLimit && !toward && flat
 	if levelled {
@@ -552,7 +559,7 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 			tr.FirstMB, tr.LastMB, tr.ObservedGrowthPct, iso.majors, plural(int(iso.majors)), fmtDuration(tr.SpanMs), tr.RisingSteps, tr.Steps)
 		growth = grew
 		if levelled {
-			growth += ", then levelled off for the last third of the run: a step (data loaded, a cache filled), not a leak"
+			growth += fmt.Sprintf(", then held at about %.1f MiB from %s on: a step (data loaded, a cache filled), not a leak", level, fmtDuration(since))
 		} else if !enough && tr.StrongGrowth {
 			// (What --fail-on-leak fails on, whatever the verdict.)
 			growth += fmt.Sprintf(", doubling: likely a leak, though too few major GCs to be sure (need %d)", th.MinMajorGCs)
@@ -631,8 +638,8 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		case flat && tr.ObservedGrowthPct >= th.LeakGrowthPct:
 			// A rate over a warm-up reads like a leak; the level it
 			// reached is the number that matters.
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap rose %.1f → %.1f MiB early, then held at about %.1f MiB for the last third of the run (%d major GCs, max %.1f): a warm-up, not a leak",
-				100*share, tr.FirstMB, level, level, iso.majors, tr.MaxMB)
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap rose %.1f → %.1f MiB early, then held at about %.1f MiB from %s on (%d major GCs, max %.1f): a warm-up, not a leak",
+				100*share, tr.FirstMB, level, level, fmtDuration(since), iso.majors, tr.MaxMB)
 		case flat:
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap steady at about %.1f MiB over %d major GCs (observed %.1f → %.1f MiB, max %.1f)",
 				100*share, level, iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB)
