@@ -1,0 +1,409 @@
+package gctrace
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/leakhound/leakhound/internal/ui"
+)
+
+// One isolate's verdict, drawn from its GCs against the thresholds, in
+// words a reader can check against the numbers beside them.
+
+// wall returns the span the isolate's GCs cover, in ms: from the start of
+// the first GC to the end of the last. With a single GC it is the time
+// since the isolate started.
+func (iso *isolate) wall() float64 {
+	if iso.n < 2 {
+		return iso.lastT
+	}
+	return max(iso.lastT-(iso.firstT-iso.firstP), 0)
+}
+
+func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
+	th := a.opt.Thresholds
+	is := IsolateSummary{PID: iso.key.pid, Isolate: "0x" + strconv.FormatUint(iso.key.addr, 16),
+		Restart: iso.restart, GCs: iso.n, ByType: []TypeSummary{}, Chart: []ChartPoint{},
+		PeakCommittedMB: round(iso.peakCommittedMB, 1)}
+	wall := iso.wall()
+	gcMs := iso.pauseMs + iso.incMs
+	is.WallMs, is.GCMs = round(wall, 1), round(gcMs, 2)
+	is.PauseMs, is.IncrementalMs = round(iso.pauseMs, 2), round(iso.incMs, 2)
+	is.PauseUnknown = iso.unknownPause
+	is.Forced = iso.forced.summary(wall)
+	// Time in GC is the program's own GCs' share of the wall time; forced
+	// GCs' time is not in it. (Not of the wall time less theirs: when a
+	// script forces GCs most of the time, what is left is too short to
+	// judge by.)
+	share := 0.0
+	if wall > 0 {
+		share = min(1, gcMs/wall)
+	}
+	is.GCShare, is.MutatorUtilization = round(share, 4), round(1-share, 4)
+	if iso.muAvg >= 0 {
+		v := iso.muAvg
+		is.V8AverageMu = &v
+	}
+	// The p95 of all the program's major pauses together: a type with
+	// two GCs (Mark-Compact (reduce)) has its own p95 at its maximum.
+	var majors pauseSketch
+	for _, t := range iso.types {
+		ts := typeSummary(t, wall)
+		is.ByType = append(is.ByType, ts)
+		if t.major && !t.forced {
+			majors.merge(&t.sk)
+		}
+	}
+	majorP95 := majors.quantile(0.95)
+	// Long major pauses all within a tenth of the run (a data reload, a
+	// cache rebuilt once): a burst, not the sustained pressure that
+	// pauses alone may stand for.
+	burst := iso.long > 0 && iso.longLast-iso.longFirst < wall/10
+	sortTypes(is.ByType)
+
+	// Trend of the heap after major GCs.
+	pts := iso.fit.pts
+	xs := make([]float64, len(pts))
+	ys := make([]float64, len(pts))
+	freed := make([]float64, len(pts))
+	freedPct := make([]float64, len(pts))
+	for i, p := range pts {
+		xs[i], ys[i] = p.T, p.After
+		freed[i] = p.Before - p.After
+		if p.Before > 0 {
+			freedPct[i] = 100 * freed[i] / p.Before
+		}
+	}
+	f := theilSen(xs, ys)
+	tr := Trend{MajorGCs: iso.majors, Fitted: len(pts), Method: "theil-sen", R2: round(f.R2, 4), WarmupMs: a.opt.WarmupMs,
+		MBPerHour: round(f.Slope*3.6e6, 3)}
+	if len(pts) > 0 {
+		x0, x1 := xs[0], xs[len(xs)-1]
+		tr.StartMB = round(f.Intercept+f.Slope*x0, 2)
+		tr.EndMB = round(f.Intercept+f.Slope*x1, 2)
+		tr.GrowthMB = round(f.Slope*(x1-x0), 2)
+		tr.SpanMs = round(x1-x0, 1)
+		if start := f.Intercept + f.Slope*x0; start > 0 {
+			tr.GrowthPct = round(100*f.Slope*(x1-x0)/start, 2)
+		}
+		lo, hi := freed[0], freed[0]
+		for _, v := range freed {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		is.Freed = &Freed{MedianMB: round(median(freed), 2), MedianPct: round(median(freedPct), 1),
+			MinMB: round(lo, 2), MaxMB: round(hi, 2)}
+		h := len(pts) / 2
+		if h > 0 {
+			is.Freed.FirstHalfMedianPct = round(median(slices.Clone(freedPct[:h])), 1)
+			is.Freed.LastHalfMedianPct = round(median(slices.Clone(freedPct[h:])), 1)
+		}
+	}
+	obs := observeTrend(&tr, xs, ys)
+	limit := a.opt.HeapLimitMB
+	if limit > 0 && len(ys) > 0 {
+		tr.HeapLimitMB = limit
+		tr.LimitPct = round(100*ys[len(ys)-1]/limit, 1)
+	}
+
+	// Three leak tests; any one is enough.
+	enough := iso.majors >= int64(th.MinMajorGCs)
+	// Linear: a steady straight-line rise (the original test).
+	linear := enough && f.R2 >= th.MinR2 && f.Slope*3.6e6 >= th.LeakMBPerHour && tr.GrowthPct >= th.LeakGrowthPct
+	// Monotonic: rising more consistently than chance, by a material amount,
+	// and still rising in the last half, so a curve that slows down (a heap
+	// nearing its limit) counts while a warm-up that levelled off does not.
+	rising := obs.growthPct >= th.LeakGrowthPct && obs.mbPerHour >= th.LeakMBPerHour
+	monotonic := enough && rising && obs.mk.P <= th.MaxTrendP && obs.lastHalfPct >= th.LeakGrowthPct/2
+	// Near the limit: growth there is slow and ragged because every GC
+	// frees little, so a positive trend and a material rise are enough once
+	// the heap is most of the way to the limit, or V8 already ran out.
+	nearLimit := len(ys) >= 3 && rising && obs.mk.Tau > 0 &&
+		(a.oom || limit > 0 && tr.LimitPct >= th.NearLimitPct)
+	// A heap that rose at every major GC until V8 ran out: two of them
+	// are enough (a fast leak under a small --max-old-space-size).
+	if a.oom && len(ys) >= 2 && rising && tr.RisingSteps == tr.Steps {
+		nearLimit = true
+	}
+	// A heap that grew, then levelled off for the last third of the run
+	// (an index built at startup, a cache that filled): not a leak, unless
+	// it may be nearing its limit, where growth is slow and ragged: V8 ran
+	// out, the heap is half its known limit or more, or GC already takes
+	// twice the pressure share (collecting all the time).
+	toward := a.oom || limit > 0 && tr.LimitPct >= 50 || share >= 2*th.PressureGCShare
+	level, flat := levelledOff(xs, ys, th.LeakGrowthPct/2)
+	since := 0.0
+	if flat {
+		tr.LevelMB = round(level, 2)
+		since = levelSince(xs, ys, level, th.LeakGrowthPct/2)
+		tr.LevelSinceMs = round(since, 1)
+	}
+	levelled := !nearLimit && !toward && flat
+	if levelled {
+		linear, monotonic = false, false
+	}
+	switch {
+	case linear:
+		tr.LeakTest = "linear"
+	case monotonic:
+		tr.LeakTest = "monotonic"
+	case nearLimit:
+		tr.LeakTest = "near-limit"
+	}
+	if tr.LeakTest == "" && len(ys) >= 2 && rising && 2*tr.RisingSteps > tr.Steps {
+		tr.Growing = true
+		tr.StrongGrowth = !enough && len(ys) >= 3 && tr.RisingSteps == tr.Steps && ys[len(ys)-1] >= 2*ys[0]
+	}
+	var on onset
+	if tr.LeakTest != "" {
+		var ok bool
+		if on, ok = leakOnset(xs, ys, th.LeakGrowthPct/2); ok {
+			tr.OnsetMs, tr.OnsetLevelMB, tr.OnsetMBPerHour = round(on.ms, 1), round(on.levelMB, 2), round(on.mbPerMs*3.6e6, 3)
+		}
+	}
+	is.PostGCTrend = tr
+	// What the heap did when no leak test could say: named next to any
+	// verdict, so a growing heap is never left out of the report.
+	growth, grew := "", ""
+	if tr.Growing {
+		grew = fmt.Sprintf("the post-GC heap grew %.1f → %.1f MiB (%+.0f%%) over %d major GC%s in %s, rising at %d of %d steps",
+			tr.FirstMB, tr.LastMB, tr.ObservedGrowthPct, iso.majors, plural(int(iso.majors)), fmtDuration(tr.SpanMs), tr.RisingSteps, tr.Steps)
+		growth = grew
+		if levelled {
+			growth += fmt.Sprintf(", then held at about %.1f MiB from %s on: a step (data loaded, a cache filled), not a leak", level, fmtDuration(since))
+		} else if !enough && tr.StrongGrowth {
+			// (What --fail-on-leak fails on, whatever the verdict.)
+			growth += fmt.Sprintf(", doubling: likely a leak, though too few major GCs to be sure (need %d)", th.MinMajorGCs)
+		} else if !enough {
+			growth += fmt.Sprintf(", too few major GCs to call it a leak (need %d)", th.MinMajorGCs)
+		} else {
+			growth += ", not steadily enough to call it a leak"
+		}
+	}
+
+	// Verdict: a leak outranks pressure because it is what makes pressure
+	// worse over time.
+	switch {
+	case tr.LeakTest != "":
+		is.Verdict = ProbableLeak
+		if tr.OnsetMs > 0 {
+			// Its pace since it began, not averaged over the level before.
+			is.VerdictText = fmt.Sprintf("probable leak, from %s on: post-GC heap held at about %.1f MiB until then, and has grown by %s since: %.1f → %.1f MiB over the last %d major GC%s in %s; over the whole run (%d major GCs in %s) %s, max %.1f MiB, rising at %d of %d steps",
+				fmtDuration(tr.OnsetMs), tr.OnsetLevelMB, rateText(tr.OnsetMBPerHour), tr.OnsetLevelMB, tr.LastMB, on.steps, plural(on.steps),
+				fmtDuration(xs[len(xs)-1]-tr.OnsetMs), iso.majors, fmtDuration(tr.SpanMs), rateText(tr.ObservedMBPerHour), tr.MaxMB,
+				tr.RisingSteps, tr.Steps)
+		} else {
+			is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f) in %s, rising at %d of %d steps",
+				rateText(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, fmtDuration(tr.SpanMs),
+				tr.RisingSteps, tr.Steps)
+		}
+		if tr.Steps >= 2 {
+			is.VerdictText += fmt.Sprintf(" (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)", tr.KendallTau, fmtP(tr.TrendP), tr.R2)
+		}
+		if tr.HeapLimitMB > 0 {
+			is.VerdictText += fmt.Sprintf("; now at %.0f%% of the %g MiB heap limit", tr.LimitPct, tr.HeapLimitMB)
+		}
+		if fr := is.Freed; fr != nil {
+			is.VerdictText += fmt.Sprintf("; each major GC frees a median %.0f%% of the heap", fr.MedianPct)
+			if len(pts) >= 4 && fr.LastHalfMedianPct < fr.FirstHalfMedianPct {
+				is.VerdictText += fmt.Sprintf(" (%.0f%% in the first half, %.0f%% in the last: frees are shrinking)",
+					fr.FirstHalfMedianPct, fr.LastHalfMedianPct)
+			}
+		}
+	case share >= th.PressureGCShare:
+		is.Verdict = GCPressure
+		is.VerdictText = fmt.Sprintf("GC pressure: %.1f%% of wall time is spent in GC, %s",
+			100*share, overBy(100*share, 100*th.PressureGCShare, "points", "%", "--pressure-gc-pct"))
+		if majorP95 >= th.PressureP95PauseMs && !burst {
+			is.VerdictText += fmt.Sprintf("; major GC pauses reach %.0f ms at p95, %s",
+				majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
+		}
+		if growth != "" {
+			is.VerdictText += "; " + growth
+		}
+		is.VerdictText += pressureKind(iso, tr)
+	case majorP95 >= th.PressureP95PauseMs && 2*share >= th.PressureGCShare && !burst:
+		is.Verdict = GCPressure
+		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95, %s",
+			majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
+		if growth != "" {
+			is.VerdictText += "; " + growth
+		}
+	case !enough:
+		is.Verdict = Inconclusive
+		if tr.StrongGrowth {
+			is.VerdictText = fmt.Sprintf("inconclusive, likely a leak: %s, too few major GCs to be sure (need %d); run longer (or lower --min-major-gcs) to judge; %.1f%% of time in GC",
+				grew, th.MinMajorGCs, 100*share)
+		} else if growth != "" {
+			is.VerdictText = fmt.Sprintf("inconclusive: %s; run longer to judge; %.1f%% of time in GC", growth, 100*share)
+		} else {
+			is.VerdictText = fmt.Sprintf("inconclusive: %d major GC%s, too few to judge a heap trend (need %d); %.1f%% of time in GC",
+				iso.majors, plural(int(iso.majors)), th.MinMajorGCs, 100*share)
+		}
+	default:
+		is.Verdict = Healthy
+		switch {
+		case growth != "":
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s (Mann–Kendall τ %.2f, p %s)",
+				100*share, growth, tr.KendallTau, fmtP(tr.TrendP))
+		case flat && tr.ObservedGrowthPct >= th.LeakGrowthPct:
+			// A rate over a warm-up reads like a leak; the level it
+			// reached is the number that matters.
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap rose %.1f → %.1f MiB early, then held at about %.1f MiB from %s on (%d major GCs, max %.1f): a warm-up, not a leak",
+				100*share, tr.FirstMB, level, level, fmtDuration(since), iso.majors, tr.MaxMB)
+		case flat:
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap steady at about %.1f MiB over %d major GCs (observed %.1f → %.1f MiB, max %.1f)",
+				100*share, level, iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB)
+		case tr.TrendP > th.MaxTrendP:
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap shows no steady trend over %d major GCs: observed %.1f → %.1f MiB (max %.1f; Mann–Kendall τ %.2f, p %s)",
+				100*share, iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.KendallTau, fmtP(tr.TrendP))
+		default:
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f, %+.0f%%; Mann–Kendall τ %.2f)",
+				100*share, rateText(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.ObservedGrowthPct, tr.KendallTau)
+		}
+	}
+
+	switch {
+	case is.Verdict == ProbableLeak && burst:
+		// (Long pauses bunched at the end are the leak nearing the
+		// limit: the verdict says it.)
+	case majorP95 >= th.PressureP95PauseMs && burst && iso.long == 1:
+		is.VerdictText += fmt.Sprintf("; one major GC paused %.0f ms, at %s: a one-off a latency-sensitive service may feel, not sustained pressure",
+			majors.max, fmtDuration(iso.longFirst))
+	case majorP95 >= th.PressureP95PauseMs && burst:
+		is.VerdictText += fmt.Sprintf("; %d major GC pauses of %g ms or more (up to %.0f ms), all within %s, at %s–%s: a burst a latency-sensitive service may feel, not sustained pressure",
+			iso.long, th.PressureP95PauseMs, majors.max, fmtDuration(iso.longLast-iso.longFirst), fmtDuration(iso.longFirst), fmtDuration(iso.longLast))
+	case is.Verdict != GCPressure && majorP95 >= th.PressureP95PauseMs && 2*share < th.PressureGCShare:
+		// A few long pauses with little time in GC: latency, not pressure.
+		is.VerdictText += fmt.Sprintf("; major GC pauses reach %.0f ms at p95, though GC takes only %.1f%% of the time: long pauses a latency-sensitive service may feel, not pressure", majorP95, 100*share)
+	}
+
+	// Say what the time in GC leaves out, so a reader who counts the
+	// lines is not surprised.
+	if is.Forced != nil {
+		is.VerdictText += "; " + is.Forced.String() + " left out of time in GC"
+	}
+	if is.PauseUnknown > 0 {
+		is.VerdictText += fmt.Sprintf("; %d GC%s without pause figures (cut-off lines) not in time in GC", is.PauseUnknown, plural(int(is.PauseUnknown)))
+	}
+
+	for _, s := range iso.spaces {
+		var committed *float64
+		if s.committed >= 0 {
+			committed = &s.committed
+		}
+		is.Spaces = append(is.Spaces, Space{Name: s.name, UsedKB: s.used, AvailableKB: s.avail,
+			CommittedKB: committed, PeakUsedKB: s.peak})
+	}
+	is.MajorGCs = make([]ChartPoint, 0, len(iso.fit.pts))
+	for _, p := range iso.fit.pts {
+		cp := ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: true, Forced: p.Forced, GCs: 1}
+		if p.OldKB >= 0 {
+			v := p.OldKB
+			cp.OldSpaceUsedKB = &v
+		}
+		is.MajorGCs = append(is.MajorGCs, cp)
+	}
+	for _, p := range iso.chart.points() {
+		is.Chart = append(is.Chart, ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: p.Major, Forced: p.Forced, GCs: int(p.N)})
+	}
+	return is
+}
+
+// trendObs is what observeTrend measured, unrounded, for the verdict.
+type trendObs struct {
+	mk                                MannKendall
+	growthPct, mbPerHour, lastHalfPct float64
+}
+
+// observeTrend fills tr's observed fields from the post-GC series (xs in
+// ms, ys in MB, in time order).
+func observeTrend(tr *Trend, xs, ys []float64) trendObs {
+	var o trendObs
+	o.mk = MannKendall{P: 1}
+	n := len(ys)
+	if n == 0 {
+		return o
+	}
+	tr.FirstMB, tr.LastMB = ys[0], ys[n-1]
+	tr.MedianMB = round(median(slices.Clone(ys)), 2)
+	tr.MinMB, tr.MaxMB = slices.Min(ys), slices.Max(ys)
+	o.mk = mannKendall(ys)
+	tr.KendallTau, tr.TrendP = round(o.mk.Tau, 3), round(o.mk.P, 6)
+	tr.RisingSteps, tr.Steps = risingShare(ys)
+	if n < 2 {
+		return o
+	}
+	k := max(1, n/8)
+	head := median(slices.Clone(ys[:k]))
+	growth := median(slices.Clone(ys[n-k:])) - head
+	tr.ObservedGrowthMB = round(growth, 2)
+	if head > 0 {
+		o.growthPct = 100 * growth / head
+	}
+	// Over the time between the two windows' middles, not the whole span:
+	// GCs bunch up near a limit, so the windows can cover very different
+	// stretches of time.
+	if span := median(slices.Clone(xs[n-k:])) - median(slices.Clone(xs[:k])); span > 0 {
+		o.mbPerHour = growth / span * 3.6e6
+	} else if span := xs[n-1] - xs[0]; span > 0 {
+		o.mbPerHour = growth / span * 3.6e6
+	}
+	tr.ObservedGrowthPct, tr.ObservedMBPerHour = round(o.growthPct, 2), round(o.mbPerHour, 3)
+	half := ys[n/2:]
+	if len(half) >= 2 {
+		rise := indexSlope(half) * float64(len(half)-1)
+		if half[0] > 0 {
+			o.lastHalfPct = 100 * rise / half[0]
+		}
+		tr.LastHalfGrowthPct = round(o.lastHalfPct, 2)
+	}
+	return o
+}
+
+// overBy says how far v is past the threshold th, e.g. "78.7 points over
+// the 10% threshold (8.9×, --pressure-gc-pct)": on a busy machine wall-clock pauses stretch,
+// and the reader can judge a near miss from a far one.
+func overBy(v, th float64, unit, thUnit, flag string) string {
+	s := fmt.Sprintf("%.1f %s over the %g%s threshold (", v-th, unit, th, thUnit)
+	if th > 0 {
+		s += fmt.Sprintf("%.1f×, ", v/th)
+	}
+	return s + flag + ")"
+}
+
+func fmtP(p float64) string {
+	if p < 0.001 {
+		return "< 0.001"
+	}
+	return fmt.Sprintf("%.3f", p)
+}
+
+// rateText is a post-GC heap rate (V8's MB, MiB, an hour) as the report's
+// tables write sizes, so one report never mixes MB/h and GiB/h.
+func rateText(mbh float64) string { return ui.SignedBytes(mbBytes(mbh)) + "/h" }
+
+func fmtDuration(ms float64) string {
+	switch {
+	case ms < 1000:
+		return fmt.Sprintf("%.0f ms", ms)
+	case ms < 120000:
+		return fmt.Sprintf("%.1f s", ms/1000)
+	case ms < 2*3600000:
+		return fmt.Sprintf("%.1f min", ms/60000)
+	}
+	return fmt.Sprintf("%.1f h", ms/3600000)
+}
+
+func round(v float64, digits int) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
+	p := math.Pow(10, float64(digits))
+	r := math.Round(v*p) / p
+	if r == 0 {
+		return 0 // no "-0" in JSON
+	}
+	return r
+}
