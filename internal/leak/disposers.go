@@ -180,6 +180,13 @@ func releasesNothing(method string, own []string, src Sources) bool {
 // endingVerbs are calls that end an object's work without disposing of it.
 var endingVerbs = `(?:stop|pause|end|close|cancel|clear|unref|abort)`
 
+// insteadText ends endedNotDisposed's fix, which names the line to
+// change: where the entries leave says no more.
+const insteadText = "there instead (it ends them too)"
+
+// localDeclRe: a statement that declares a variable.
+var localDeclRe = lazyRE(`^\s*(?:const|let|var)\s`)
+
 // endedNotDisposed: the leaked objects made at made are kept in a name
 // (const digest = …, digest: …) that the program ends with another method
 // (entry.digest.stop()) and never disposes of with method: that line,
@@ -200,11 +207,27 @@ func endedNotDisposed(made *Location, method string, own []string, src Sources) 
 	name = name[strings.LastIndexByte(name, '.')+1:]
 	disposed := regexp.MustCompile(`(?:^|[^\w$])` + regexp.QuoteMeta(name) + `\s*\.\s*` + regexp.QuoteMeta(method) + `\s*\(`)
 	scripts := programScripts(own, src)
-	if findStatement(disposed, scripts, src) != nil {
-		return ""
-	}
 	ended := regexp.MustCompile(`(?:^|[^\w$])((?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(name) + `)\s*\.\s*(` + endingVerbs + `)\s*\(\s*\)`)
-	st := findStatement(ended, scripts, src)
+	var st *Statement
+	if localDeclRe.Match(lines[made.Line-1]) && insideFunction(lines, made.Line-1) {
+		// A variable declared in a function is first that function's
+		// own: another module's task.destroy() ends another task. Only
+		// when the function neither disposes of it nor ends it may it
+		// have gone elsewhere (active.set(id, { digest })).
+		from, to := enclosingLines(made.Script, lines, made.Line-1, src)
+		sc := scriptKey(made.Script)
+		local := func(script string, line int) bool { return scriptKey(script) == sc && line > from && line <= to }
+		if findStatementWhere(disposed, scripts, src, local) != nil {
+			return ""
+		}
+		st = findStatementWhere(ended, scripts, src, local)
+	}
+	if st == nil {
+		if findStatement(disposed, scripts, src) != nil {
+			return ""
+		}
+		st = findStatement(ended, scripts, src)
+	}
 	if st == nil {
 		return ""
 	}
@@ -213,6 +236,6 @@ func endedNotDisposed(made *Location, method string, own []string, src Sources) 
 		return ""
 	}
 	recv := strings.Join(strings.Fields(e[1]), "")
-	return fmt.Sprintf("but not on those made at %s:%d (%s): %s:%d only calls %s.%s(), which leaves them held; call %s.%s() there instead (it ends them too)",
-		filepath.Base(made.Script), made.Line, name, filepath.Base(st.Script), st.Line, recv, e[2], recv, method)
+	return fmt.Sprintf("but not on those made at %s:%d (%s): %s:%d only calls %s.%s(), which leaves them held; call %s.%s() %s",
+		filepath.Base(made.Script), made.Line, name, filepath.Base(st.Script), st.Line, recv, e[2], recv, method, insteadText)
 }

@@ -278,6 +278,14 @@ func (x *explainer) libraryModuleScope(raw []rawStep, j int) (script string, ok 
 		}
 		return l.Script, true
 	}
+	// An ES module's scope, reached without a closure of its own (a path
+	// through its record): its extension is the module's record, whose
+	// ModuleWrap has its URL (node-cron's dist/node-cron.js).
+	if rec, ok := g.EdgeNamed(raw[j-1].node, "extension"); ok && s.NodeNameString(rec) == "system / SourceTextModule" {
+		if url, ok := g.ESModuleURL(rec); ok && libraryPackage(url) != "" {
+			return url, true
+		}
+	}
 	return "", false
 }
 

@@ -572,6 +572,12 @@ func TestRegistrationScenarios(t *testing.T) {
 		{"lib-scheduled-reports", PatternCollection,
 			[]string{"schedule.cancelJob(sub.jobName) is called in remove()", "unsubscribe() (lib-scheduled-reports.js:", "(tiny-schedule)"},
 			[]string{"entry per distinct key"}},
+		// An ES module library's registry (node-cron 4, blind evaluation
+		// 27): the function's own task is only stopped; another
+		// function's task.destroy() ends another task.
+		{"esm-task-registry", PatternCollection,
+			[]string{"a module variable of tiny-tasks (a registry)", "esm-task-registry.mjs:14 only calls task.stop(), which leaves them held; call task.destroy() there instead"},
+			[]string{"the program calls it (", "check what it fails to undo", "returns without destroy()"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, s := seriesTop(t, c.name)

@@ -33,7 +33,7 @@ var nestedFuncRe = lazyRE(`=>\s*\{?\s*$|\bfunction\b[^(]*\([^)]*\)\s*\{\s*$`)
 // Exit is a way out of the work that skips its cleanup.
 type exit struct {
 	at   *Statement
-	kind string // "returns", "throws", "catches an error", "handles conn's 'error'"
+	kind string // "returns", "throws", "awaits", "catches an error", "handles conn's 'error'"
 	// event is the ending event whose handler skips the cleanup while a
 	// sibling handler of the same emitter has it ("" for the others).
 	event string
@@ -158,6 +158,32 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 		}
 		return false
 	}
+	// inTry: line i is in a try block opened after from, whose catch
+	// (checked on its own) or finally decides what a rejection skips.
+	inTry := func(i int) bool {
+		d := indentOf(lines[i])
+		for k := i - 1; k >= from; k-- {
+			if blank(k) || indentOf(lines[k]) >= d {
+				continue
+			}
+			d = indentOf(lines[k])
+			if tryRe.Match(lines[k]) {
+				return true
+			}
+		}
+		return false
+	}
+	// cleanedAfter: the cleanup runs after line i at its depth or
+	// shallower, on the path an await's rejection cuts short.
+	cleanedAfter := func(i int) bool {
+		for j := i + 1; j < end; j++ {
+			if cleanup.Match(lines[j]) && !commentLine(lines[j]) && !inNested(j) && indentOf(lines[j]) <= indentOf(lines[i]) {
+				return true
+			}
+		}
+		return false
+	}
+	var awaited *exit
 	for i := from; i < end; i++ {
 		l := lines[i]
 		if blank(i) || commentLine(l) || inNested(i) || inFinally[i] {
@@ -174,7 +200,13 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 			}
 			continue
 		}
-		if m := exitRe.FindIndex(l); m != nil && !commentBefore(l, m[0]) && !covered(i) && !last(i) {
+		if m := awaitRe.FindIndex(l); m != nil && awaited == nil && !commentBefore(l, m[0]) && !covered(i) && !inTry(i) && cleanedAfter(i) {
+			// A rejection leaves the function here as a throw would;
+			// a return or throw written out is surer, so it is kept
+			// for last.
+			awaited = &exit{at: &Statement{Script: script, Line: i + 1, Text: clipLine(l)}, kind: "awaits", try: try}
+		}
+		if m := exitRe.FindIndex(l); m != nil && !commentBefore(l, m[0]) && !covered(i) && !last(i) && !returnsCleanup(lines, i, end, cleanup) {
 			kind := "returns"
 			if bytes.Contains(l[m[0]:m[1]], []byte("throw")) {
 				kind = "throws"
@@ -185,7 +217,25 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 	if e := guardedCallback(script, lines, from, end, cleanup); e != nil {
 		return e
 	}
-	return skippedHandler(script, lines, head, end, cleanup)
+	if e := skippedHandler(script, lines, head, end, cleanup); e != nil {
+		return e
+	}
+	return awaited
+}
+
+// returnsCleanup: line i returns a function whose body does the cleanup
+// (return () => { task.destroy(); }): the caller runs it later, so this
+// is no way out without it.
+func returnsCleanup(lines [][]byte, i, end int, cleanup *regexp.Regexp) bool {
+	if !nestedFuncRe.Match(lines[i]) {
+		return false
+	}
+	for j := i + 1; j < min(bodyEnd(lines, i+1), end); j++ {
+		if cleanup.Match(lines[j]) && !commentLine(lines[j]) {
+			return true
+		}
+	}
+	return false
 }
 
 // skippedHandler is an ending event's handler, registered in the
@@ -253,6 +303,13 @@ func exitText(e *exit, cleanup string) string {
 		// Ways to end that differ (complete() or fail()): the one
 		// that fits that way out, there; a finally would run one for all.
 		fix = "call the one that fits there (a cancel is an end too)"
+	case e.kind == "awaits":
+		if e.try > e.at.Line {
+			return fmt.Sprintf("%s:%d awaits (%s) before %s: when that rejects, the function throws past it; begin the try at line %d (whose finally does) before it",
+				filepath.Base(e.at.Script), e.at.Line, e.at.Text, cleanup, e.try)
+		}
+		return fmt.Sprintf("%s:%d awaits (%s) before %s: when that rejects, the function throws past it; do it in a finally (try { … } finally { %s; })",
+			filepath.Base(e.at.Script), e.at.Line, e.at.Text, cleanup, cleanup)
 	case e.event == "":
 		if e.try > e.at.Line {
 			// The finally is there: the exit comes before its try.

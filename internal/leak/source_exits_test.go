@@ -121,6 +121,67 @@ func TestSkippedExit(t *testing.T) {
 	}
 }
 
+// An await before the cleanup is a way out when what it awaits rejects
+// (blind evaluation 27: a single-flight map, a retry's trace): the fix is
+// a finally. Not an await in a try (its catch is judged), in a callback,
+// or with the cleanup only deeper (in a finally begun after it); not a
+// return of the function that cleans up (return () => { task.destroy() }).
+func TestSkippedAwait(t *testing.T) {
+	src := textSources{
+		"/a/flight.js": `export async function singleFlight(key, fn) {
+  const entry = { key, promise: fn() };
+  inflight.set(key, entry);
+  const value = await entry.promise;
+  inflight.delete(key);
+  return value;
+}
+`,
+		"/a/guarded.js": `export async function guarded(key, fn) {
+  inflight.set(key, fn);
+  try {
+    const value = await fn();
+    inflight.delete(key);
+    return value;
+  } catch (err) {
+    inflight.delete(key);
+    throw err;
+  }
+}
+`,
+		"/a/later.js": `export async function later(key, fn) {
+  inflight.set(key, fn);
+  items.forEach(async (x) => {
+    await x;
+  });
+  inflight.delete(key);
+}
+`,
+		"/a/returned.js": `function housekeeping() {
+  const task = schedule(60000, () => {});
+  return () => {
+    task.destroy();
+  };
+}
+`,
+	}
+	del := regexp.MustCompile(`inflight\.delete\(`)
+	e := skippedExit(&Statement{Script: "/a/flight.js", Line: 3}, del, src)
+	if e == nil || e.at.Line != 4 || e.kind != "awaits" {
+		t.Fatalf("await before the delete: %+v", e)
+	}
+	if got := exitText(e, "inflight.delete(key)"); got != "flight.js:4 awaits (const value = await entry.promise;) before inflight.delete(key): when that rejects, the function throws past it; do it in a finally (try { … } finally { inflight.delete(key); })" {
+		t.Errorf("text %q", got)
+	}
+	for _, f := range []string{"/a/guarded.js", "/a/later.js"} {
+		if e := skippedExit(&Statement{Script: f, Line: 2}, del, src); e != nil {
+			t.Errorf("%s: %+v, want none", f, e.at)
+		}
+	}
+	if e := skippedExit(&Statement{Script: "/a/returned.js", Line: 2}, regexp.MustCompile(`\.destroy\(`), src); e != nil {
+		t.Errorf("a returned function that cleans up: %+v", e.at)
+	}
+}
+
 // An ending event's handler that skips the cleanup its sibling has:
 // conn.on('end') disposes the session and conn.on('error') does not. A
 // 'close' handler that cleans up covers every ending, and handlers of

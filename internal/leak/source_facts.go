@@ -601,7 +601,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint = strings.Replace(*f.hint, boundAdvice, rh+bound, 1)
 		} else if !removal && strings.Contains(*f.hint, boundAdviceOne) {
 			*f.hint = strings.Replace(*f.hint, boundAdviceOne, rh+bound, 1)
-		} else {
+		} else if !strings.HasSuffix(*f.hint, insteadText) {
 			*f.hint += "; " + rh
 		}
 	case c == "":
