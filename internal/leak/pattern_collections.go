@@ -121,9 +121,9 @@ var inUseNames = []string{"busy", "inuse", "in_use", "active", "checkedout", "ch
 
 // waitingTasks: the entries are tasks waiting in a library's queue for a
 // free slot (p-limit's yocto-queue: each keeps a pending promise's
-// resolve).
+// resolve; p-queue's array of {id, run}, run made inside the promise).
 func (s *Suspect) waitingTasks() bool {
-	return s.pendingSlot != "" && s.Holder != nil && s.Holder.Package != "" && s.Holder.Kind == "linked list"
+	return s.pendingSlot != "" && s.Holder != nil && s.Holder.Package != "" && (s.Holder.Kind == "linked list" || s.Holder.Kind == "Array")
 }
 
 // mechanismHint is the fix for collections the heap shows to be one of
@@ -131,6 +131,14 @@ func (s *Suspect) waitingTasks() bool {
 // cache: an events.on() iterator no one reads, a Writable that never
 // drains, a pool's set of items in use that errors never give back.
 func mechanismHint(s *Suspect, per string) string {
+	// node's and undici's tables of connections, requests and buffers
+	// (undici's queued requests wait on promises too: its own words
+	// first).
+	for _, hint := range []func(*Suspect, string) string{agentHint, readBufferHint, undiciHint} {
+		if h := hint(s, per); h != "" {
+			return h
+		}
+	}
 	if s.waitingTasks() {
 		// A library's queue of waiting tasks (p-limit's yocto-queue):
 		// work in flight behind the tasks that hold its slots.
@@ -144,17 +152,11 @@ func mechanismHint(s *Suspect, per string) string {
 	if s.pendingSlot != "" && s.single {
 		// One snapshot cannot tell that they never settle, only that
 		// this many wait at once.
-		return fmt.Sprintf("%s holds %s, each keeping the resolve function of a promise that has not settled (%s): if these are calls waiting for an answer, this many at once means answers are lost; delete the entry and settle its promise when the answer comes, and also when the call times out or fails (give every call a deadline that rejects it and removes its entry)", holderWhat(s.Holder), entriesText(s), s.pendingSlot)
+		return fmt.Sprintf("%s holds %s, each keeping the resolve function of a promise that has not settled (%s): calls waiting for an answer, in flight when the snapshot was taken; they stay only if their answer never comes: delete the entry and settle its promise when the answer comes, and also when the call times out or fails (give every call a deadline that rejects it and removes its entry)", holderWhat(s.Holder), entriesText(s), s.pendingSlot)
 	}
 	if s.pendingSlot != "" {
 		what := holderWhat(s.Holder)
 		return fmt.Sprintf("%s only grows%s and each entry keeps the resolve function of a promise that never settled (%s): the calls it tracks were never answered; delete the entry and settle its promise when the answer comes, and also when the call times out or fails (give every call a deadline that rejects it and removes its entry)", what, per, s.pendingSlot)
-	}
-	// node's and undici's tables of connections, requests and buffers.
-	for _, hint := range []func(*Suspect, string) string{agentHint, readBufferHint, undiciHint} {
-		if h := hint(s, per); h != "" {
-			return h
-		}
 	}
 	for i, st := range s.RetainerPath {
 		if s.Holder != nil && st.ID == s.Holder.ID && i > 0 && subscriberList(st.Edge) {

@@ -255,6 +255,17 @@ func (x *explainer) pendingSlot(v uint32) string {
 	if p := x.pendingProperty(v); p != "" {
 		return g.ClassName(v) + "." + p
 	}
+	if s.NodeNameString(v) == "Array" {
+		// A list of waiters per key (waiters.set(id, [resolve])).
+		for e, c := range g.Edges(v) {
+			if int(s.EdgeType(e)) == s.EdgeTypeIndex.Element {
+				if _, ok := x.pendingPromiseOf(c); ok {
+					return "an Array of resolve functions"
+				}
+			}
+		}
+		return ""
+	}
 	// A queue's node whose value is the waiting task ({run, reject} in
 	// p-limit's yocto-queue Node.value).
 	for e, c := range g.Edges(v) {
@@ -278,8 +289,48 @@ func (x *explainer) pendingProperty(v uint32) string {
 		if _, ok := x.pendingPromiseOf(c); ok {
 			return s.EdgeName(e)
 		}
+		if r := x.pendingInScope(c); r != "" {
+			// The task's function, made inside new Promise((resolve,
+			// reject) => …) (p-queue's run): its promise waits on it.
+			return s.EdgeName(e) + "'s " + r
+		}
 	}
 	return ""
+}
+
+// pendingInScope is the variable of closure c's scope that holds the
+// resolve or reject function of a promise still pending, "" if none.
+func (x *explainer) pendingInScope(c uint32) (name string) {
+	g := x.g
+	s := g.S
+	ctx, ok := g.EdgeNamed(c, "context")
+	if !ok {
+		return ""
+	}
+	for e, v := range g.Edges(ctx) {
+		if int(s.EdgeType(e)) != s.EdgeTypeIndex.Context {
+			continue
+		}
+		if _, ok := x.pendingPromiseOf(v); ok || capabilityFunction(g, v) {
+			// (A promise no one awaits yet has no reactions to show it
+			// pending; a task still queued has not run to settle it.)
+			if name = s.EdgeName(e); name == "resolve" {
+				break
+			}
+		}
+	}
+	return name
+}
+
+// capabilityFunction: v is the resolve or reject function new Promise()
+// hands its executor (V8's PromiseCapabilityDefaultResolve builtin).
+func capabilityFunction(g *heapgraph.Graph, v uint32) bool {
+	s := g.S
+	if int(s.NodeType[v]) != s.NodeTypeIndex.Closure {
+		return false
+	}
+	c, ok := g.EdgeNamed(v, "code")
+	return ok && strings.HasPrefix(s.NodeNameString(c), "(PromiseCapabilityDefault")
 }
 
 // bulkFrame sets b's Frame when its references run through a suspended

@@ -331,6 +331,25 @@ func TestSingleWaitingTasks(t *testing.T) {
 	}
 }
 
+// TestSingleQueuedJobs: a p-queue-like backlog (an array of {id, run},
+// run made inside the promise add() returns, which no one awaits) is work
+// waiting for a slot, not a collection to bound (blind evaluation 27).
+func TestSingleQueuedJobs(t *testing.T) {
+	g, err := loadGraph(singleSnapshot(t, "queued-jobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := AnalyzeOne(g, SingleOptions{Name: "s", Sources: LocalSources()})
+	if len(rep.Suspects) == 0 {
+		t.Fatal("no accumulation")
+	}
+	a := rep.Suspects[0]
+	if a.Count != 3000 || !strings.Contains(a.Hint, "tasks waiting in a queue of tiny-pqueue for a free slot") ||
+		!strings.Contains(a.Hint, "run's resolve") || strings.Contains(a.Hint, "bound it") {
+		t.Errorf("#1 %s ×%d: hint %q", a.Class, a.Count, a.Hint)
+	}
+}
+
 // TestSingleRingCapacity: a package's fixed-capacity ring, full at the
 // capacity the program gave it, is within its bound; its adds are the
 // program's push through the ring's own code, never another class's push
