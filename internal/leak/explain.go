@@ -396,6 +396,15 @@ func (x *explainer) explain(s *Suspect) {
 						// clearInterval, which the program cannot
 						// reach.
 						s.Hint = libraryTimerHint(s, c, pkg, m)
+						if oc, om := x.timerOwner(v, pkg); oc != "" {
+							// Made and kept by another object of
+							// its package (opossum's CircuitBreaker
+							// makes a Status): the program holds and
+							// makes that one, and ends it.
+							s.Hint = ownedTimerHint(s, oc, c, pkg, om)
+							s.madeBy = oc
+							c, m = oc, om
+						}
 					}
 					s.Hint += disposerHint(c, m)
 					break

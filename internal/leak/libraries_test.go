@@ -97,6 +97,11 @@ func TestLibraryScenarios(t *testing.T) {
 			[]string{"is registered with a library, which keeps it in a linked list", "(tiny-signals)"}, []string{"advance its head"}},
 		{"lib-scheduled-reports", PatternCollection, "ReportSubscription", "", false,
 			[]string{"(tiny-schedule)", "Job has a cancel() method"}, []string{"an LRU"}},
+		// A library's object whose timers keep it, made and kept by
+		// another of its objects (opossum's CircuitBreaker and its
+		// Status, blind evaluation 27): that one's shutdown() is the fix.
+		{"lib-breaker-per-call", PatternTimer, "Status", "", true,
+			[]string{"each Breaker (tiny-breaker) makes a Status that runs a timer of its own", "until the Breaker's shutdown() is called"}, []string{"an LRU", "clearInterval", "call shutdown() on each one when"}},
 		{"als-timer", PatternTimer, "RequestContext", "", false,
 			[]string{"AsyncLocalStorage", "finally"}, nil},
 	}
@@ -736,5 +741,17 @@ func TestCalledKey(t *testing.T) {
 	k = &Statement{Script: "/app/limiters.js", Line: 5, Text: "const key = hash(d);"}
 	if st := calledKey(k, nil, src); st != nil {
 		t.Errorf("no such function, yet %+v", st)
+	}
+}
+
+// TestOwnedLibraryTimer: the program's one new of the library object that
+// makes the timed ones (new Breaker, whose Status runs the interval) is
+// their code line and where they are added, not the listener the program
+// puts on the Status.
+func TestOwnedLibraryTimer(t *testing.T) {
+	_, s := seriesTop(t, "lib-breaker-per-call")
+	if s.Location == nil || s.Location.Line != 12 || s.AddedAt == nil || s.AddedAt.Line != 12 ||
+		!strings.Contains(s.AddedAt.Text, "new Breaker(") {
+		t.Errorf("code %+v, added at %+v, want lib-breaker-per-call.js:12 (new Breaker)", s.Location, s.AddedAt)
 	}
 }

@@ -65,6 +65,41 @@ func libraryTimerHint(s *Suspect, class, pkg, m string) string {
 	return fmt.Sprintf("each %s (%s) runs a timer of its own that keeps it%s alive until its %s() is called%s: call %s() on each one when what it serves is done, on every way that ends", class, pkg, what, m, countRange(s), m)
 }
 
+// ownedTimerHint is libraryTimerHint for timers of a library's object
+// (class) that another object of its package (owner) makes and keeps,
+// and whose method m ends both.
+func ownedTimerHint(s *Suspect, owner, class, pkg, m string) string {
+	return fmt.Sprintf("each %s (%s) makes %s %s that runs a timer of its own, which keeps it and the %s alive until the %s's %s() is called%s: call %s() on each %s when what it serves is done, on every way that ends, or make them ahead and reuse them, not one per call",
+		owner, pkg, article(class), class, owner, owner, m, countRange(s), m, owner)
+}
+
+// timerOwner is the object of v's package (pkg) that keeps v in a
+// property and has a disposal method of its own, when there is exactly
+// one: its class and that method.
+func (x *explainer) timerOwner(v uint32, pkg string) (class, method string) {
+	g := x.g
+	s := g.S
+	own := g.ClassName(v)
+	n := 0
+	for r, e := range g.Retainers(v) {
+		if int(s.EdgeType(e)) != s.EdgeTypeIndex.Property {
+			continue
+		}
+		c := g.ClassName(r)
+		if c == own || !userClassName(c) || x.classPackage(r) != pkg {
+			continue
+		}
+		if m := x.disposer(r); m != "" {
+			class, method = c, m
+			n++
+		}
+	}
+	if n != 1 {
+		return "", ""
+	}
+	return class, method
+}
+
 // alsStore: the path reaches the leaked object through a timer's async
 // context (node keeps an AsyncLocalStorage store under kResourceStore, or
 // in the async context frame on newer versions).

@@ -174,6 +174,10 @@ type Suspect struct {
 	// valuePackage is the npm package whose code made the leaked
 	// objects (their class's or their code's), "" for the program's.
 	valuePackage string
+	// madeBy is the library class whose objects make and keep the leaked
+	// ones (opossum's CircuitBreaker and its Status): the program's new
+	// of it is the code line.
+	madeBy string
 	// listenerPackage: the listeners are a library's own functions (in its
 	// package), added by its objects, not by the program.
 	listenerPackage string

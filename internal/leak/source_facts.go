@@ -41,9 +41,12 @@ type sourceFacts struct {
 	// listenerPackage: the listeners are this package's own functions
 	// (Suspect.listenerPackage).
 	listenerPackage string
-	added           **Statement
-	loc             **Location
-	hint            *string
+	// madeBy: the library class whose objects make the leaked ones
+	// (Suspect.madeBy).
+	madeBy string
+	added  **Statement
+	loc    **Location
+	hint   *string
 	// relabel is the suspect's pattern, set to event-listener when the
 	// callbacks a library keeps were added with an emitter's on().
 	relabel *Pattern
@@ -115,6 +118,15 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	// Last (but for where slices are cut): the line that makes them.
 	defer f.madeAt(src)
 	*f.added = addedAt(f.holder, f.class, f.path, f.scripts, src)
+	if f.madeBy != "" && src != nil {
+		if st := onlyNew(f.madeBy, f.allScripts(src), src); st != nil {
+			// The program's one new of the library object that makes
+			// and keeps them (new CircuitBreaker, whose Status runs the
+			// timers) both makes them and starts their timers.
+			*f.added = st
+			f.setLoc(st, src)
+		}
+	}
 	if kind := perfBuffer(f.path, f.holder); kind != "" {
 		// node's performance timeline: the program's call that makes
 		// the entries without clearing them is all there is to say.
