@@ -15,8 +15,8 @@ const minLevelMs = 10_000
 
 // levelledOff: the heap after major GCs rose less than pct percent over
 // the last third of the run (by time; at least its last three major GCs,
-// over at least a sixth of the run), and not at every step there, and the
-// level it held there.
+// over at least a sixth of the run, with no gap between them of three
+// quarters of it), and not at every step there, and the level it held there.
 func levelledOff(xs, ys []float64, pct float64) (float64, bool) {
 	n := len(ys)
 	if n < 5 {
@@ -27,6 +27,14 @@ func levelledOff(xs, ys []float64, pct float64) (float64, bool) {
 	i = min(i, n-3)
 	if i == 0 || xs[n-1]-xs[i] < span/6 || xs[n-1]-xs[i] < minLevelMs {
 		return 0, false
+	}
+	// A level needs major GCs through the window, not one at its start
+	// and the rest bunched at its end (one mid-burst, two after it: a
+	// drop, not a level).
+	for k := i + 1; k < n; k++ {
+		if xs[k]-xs[k-1] > 0.75*(xs[n-1]-xs[i]) {
+			return 0, false
+		}
 	}
 	// Still rising at every step into and through it is no level, however
 	// little (a leak whose GCs a loaded machine bunched early).
@@ -139,4 +147,35 @@ func levelSince(xs, ys []float64, level, pct float64) float64 {
 		since = j
 	}
 	return xs[since]
+}
+
+// midRunStep: the level the heap held at the end (from since on) is at
+// least half again what it held in the second quarter of the run, well
+// after any warm-up: memory taken mid-run. early is that quarter's median
+// and until the last major GC at about that level before since.
+func midRunStep(xs, ys []float64, level, since float64) (early, until float64, ok bool) {
+	n := len(xs)
+	if n < 5 {
+		return 0, 0, false
+	}
+	x0, span := xs[0], xs[n-1]-xs[0]
+	var q []float64
+	for k, x := range xs {
+		if x >= x0+span/4 && x <= x0+span/2 && x < since {
+			q = append(q, ys[k])
+		}
+	}
+	if len(q) < 2 {
+		return 0, 0, false
+	}
+	early = median(q)
+	if early <= 0 || level < 1.5*early {
+		return 0, 0, false
+	}
+	for k := n - 1; k >= 0; k-- {
+		if xs[k] < since && ys[k] <= 1.25*early {
+			return early, xs[k], true
+		}
+	}
+	return 0, 0, false
 }

@@ -124,3 +124,65 @@ func TestLevelSince(t *testing.T) {
 		}
 	}
 }
+
+// TestLevelNeedsSpreadGCs: a "level" whose window holds one major GC at
+// its start and the rest bunched at its end is a drop after a burst, not
+// a level (blind GC set 3, g09: 96.9 MiB at 51 s, then 71.8 and 75.5 at
+// 101.5-102 s).
+func TestLevelNeedsSpreadGCs(t *testing.T) {
+	xs := []float64{200, 12500, 30200, 51000, 101500, 102000}
+	if _, ok := levelledOff(xs, []float64{11.1, 35.1, 53.2, 96.9, 71.8, 75.5}, 5); ok {
+		t.Error("two GCs bunched at the end: levelled off")
+	}
+	// Through the analyser: grown, neither a leak by its tests nor
+	// levelled off: inconclusive, not healthy.
+	var log strings.Builder
+	for i, a := range []float64{11.1, 35.1, 53.2, 96.9, 71.8, 75.5} {
+		fmt.Fprintf(&log, "[1:0x1] %8.0f ms: Mark-Compact 140.0 (150.0) -> %.1f (150.0) MB, 9.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", xs[i], a)
+	}
+	if s := analyze(t, []byte(log.String())); s.Verdict != Inconclusive || !strings.Contains(s.VerdictText, "nor did it level off") {
+		t.Errorf("%s: %s", s.Verdict, s.VerdictText)
+	}
+	// The same values at evenly spread times do hold a level.
+	even := []float64{0, 20000, 40000, 60000, 80000, 100000}
+	if _, ok := levelledOff(even, []float64{11.1, 35.1, 53.2, 75.9, 74.8, 75.5}, 5); !ok {
+		t.Error("spread GCs at one level: not levelled off")
+	}
+}
+
+// TestMidRunStep: a level reached well into the run, after a lower one
+// held through its second quarter, is memory taken mid-run (a reload, or
+// a leak that stopped: blind GC set 3, g01); a warm-up that ends early is
+// not.
+func TestMidRunStep(t *testing.T) {
+	xs := []float64{0, 10000, 20000, 30000, 40000, 50000, 60000, 70000, 80000, 90000, 100000}
+	step := []float64{15, 19, 20, 21, 20, 19, 40, 59, 60, 59, 60}
+	early, until, ok := midRunStep(xs, step, 59.5, 70000)
+	if !ok || early != 20 || until != 50000 {
+		t.Errorf("mid-run step: %v %v %v, want 20 MiB until 50 s", early, until, ok)
+	}
+	warm := []float64{15, 40, 57, 59, 60, 59, 60, 59, 60, 59, 60}
+	if _, _, ok := midRunStep(xs, warm, 59.5, 20000); ok {
+		t.Error("a warm-up over the first fifth: a mid-run step")
+	}
+}
+
+// TestShortLivedIsolate: a worker that lived under a second with 18% of
+// it in GC, beside a main isolate of 90 s, does not make the log's
+// verdict GC pressure (blind GC set 3, g10).
+func TestShortLivedIsolate(t *testing.T) {
+	var log []byte
+	log = append(log, gcLines(1, 90, 1000, 5, "Mark-Compact")...)
+	for i := 1; i <= 14; i++ {
+		log = append(log, fmt.Sprintf("[1:0x2] %8.0f ms: Scavenge 10.0 (20.0) -> 5.0 (20.0) MB, 9.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", float64(i)*50)...)
+	}
+	s := analyze(t, log)
+	if s.Verdict != Healthy || len(s.Isolates) != 2 {
+		t.Fatalf("%s: %s", s.Verdict, s.VerdictText)
+	}
+	for _, is := range s.Isolates {
+		if is.Isolate == "0x2" && (is.Verdict != Inconclusive || !is.ShortLived || !strings.Contains(is.VerdictText, "a one-off burst")) {
+			t.Errorf("worker: %s %v: %s", is.Verdict, is.ShortLived, is.VerdictText)
+		}
+	}
+}

@@ -190,9 +190,12 @@ type ChartPoint struct {
 // IsolateSummary is the full report for one isolate (one pid:0xisolate;
 // worker threads have their own).
 type IsolateSummary struct {
-	PID                int64   `json:"pid"`
-	Isolate            string  `json:"isolate"`
-	Restart            int     `json:"restart,omitempty"`
+	PID     int64  `json:"pid"`
+	Isolate string `json:"isolate"`
+	Restart int    `json:"restart,omitempty"`
+	// ShortLived: its GC pressure was a short life's burst beside a
+	// longer isolate (shortLived); it does not give the log's verdict.
+	ShortLived         bool    `json:"short_lived,omitempty"`
 	Verdict            string  `json:"verdict"`
 	VerdictText        string  `json:"verdict_text"`
 	GCs                int64   `json:"gcs"`
@@ -291,7 +294,12 @@ func (a *Analyzer) Summary() *Summary {
 			m.sk.merge(&t.sk)
 			m.unknown += t.unknown
 		}
-		i := len(s.Isolates) - 1
+	}
+	shortLived(s.Isolates)
+	for i, is := range s.Isolates {
+		if is.ShortLived && len(s.Isolates) > 1 {
+			continue // (a long isolate is always there to give it)
+		}
 		if worst < 0 || rank(is.Verdict) > rank(s.Isolates[worst].Verdict) ||
 			rank(is.Verdict) == rank(s.Isolates[worst].Verdict) && is.PostGCTrend.MajorGCs > s.Isolates[worst].PostGCTrend.MajorGCs {
 			worst = i
@@ -343,6 +351,29 @@ func rank(v string) int {
 		return 1
 	}
 	return 0
+}
+
+// shortLivedMs: an isolate that lived less than this, and less than a
+// tenth of the log's longest, is too short for its share of time in GC to
+// stand for the program (a worker that built an index and exited).
+const shortLivedMs = 5_000
+
+// shortLived turns GC pressure of a short-lived isolate beside a long one
+// into what it is: a one-off burst, not the run's verdict.
+func shortLived(isos []IsolateSummary) {
+	longest := 0.0
+	for _, is := range isos {
+		longest = max(longest, is.WallMs)
+	}
+	for i := range isos {
+		is := &isos[i]
+		if is.Verdict != GCPressure || is.WallMs >= shortLivedMs || is.WallMs >= longest/10 {
+			continue
+		}
+		is.Verdict, is.ShortLived = Inconclusive, true
+		is.VerdictText = fmt.Sprintf("inconclusive: this isolate lived only %s of the log's %s (a short-lived worker or child process): GC took %.1f%% of that, a one-off burst, not the program's sustained pressure",
+			fmtDuration(is.WallMs), fmtDuration(longest), 100*is.GCShare)
+	}
 }
 
 // LeakLikely is what --fail-on-leak fails on: a probable leak, a process

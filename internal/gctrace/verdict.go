@@ -171,7 +171,15 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 			tr.FirstMB, tr.LastMB, tr.ObservedGrowthPct, iso.majors, plural(int(iso.majors)), fmtDuration(tr.SpanMs), tr.RisingSteps, tr.Steps)
 		growth = grew
 		if levelled {
-			growth += fmt.Sprintf(", then held at about %.1f MiB from %s on: a step (data loaded, a cache filled), not a leak", level, fmtDuration(since))
+			if early, until, ok := midRunStep(xs, ys, level, since); ok {
+				// Not a warm-up: the heap had held a lower level well
+				// into the run. From GCs alone a reload and a leak that
+				// stopped look the same; say both.
+				growth += fmt.Sprintf(", then held at about %.1f MiB from %s on; it had held at about %.1f MiB until %s: memory taken mid-run and not given back since, either data loaded or a cache refilled then, or a leak that stopped growing (a fault window, a burst of errors): check what the program did between %s and %s",
+					level, fmtDuration(since), early, fmtDuration(until), fmtDuration(until), fmtDuration(since))
+			} else {
+				growth += fmt.Sprintf(", then held at about %.1f MiB from %s on: a step (data loaded, a cache filled), not a leak", level, fmtDuration(since))
+			}
 		} else if !enough && tr.StrongGrowth {
 			// (What --fail-on-leak fails on, whatever the verdict.)
 			growth += fmt.Sprintf(", doubling: likely a leak, though too few major GCs to be sure (need %d)", th.MinMajorGCs)
@@ -244,6 +252,12 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	default:
 		is.Verdict = Healthy
 		switch {
+		case growth != "" && !levelled:
+			// Grew, and did not level off: no leak test passed, but
+			// nothing says it stopped either.
+			is.Verdict = Inconclusive
+			is.VerdictText = fmt.Sprintf("inconclusive: %s, nor did it level off (Mann–Kendall τ %.2f, p %s): run longer, with steady load, to judge; %.1f%% of time in GC",
+				growth, tr.KendallTau, fmtP(tr.TrendP), 100*share)
 		case growth != "":
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s (Mann–Kendall τ %.2f, p %s)",
 				100*share, growth, tr.KendallTau, fmtP(tr.TrendP))
