@@ -38,6 +38,10 @@ func (f sourceFacts) madeAt(src Sources) {
 	if l == nil || src == nil || l.keeperOnly() || !programLocation(l) {
 		return
 	}
+	if st := f.entryMade(src); st != nil {
+		f.setLoc(st, src)
+		return
+	}
 	if f.libraryMade(src) {
 		return
 	}
@@ -67,6 +71,50 @@ func (f sourceFacts) madeAt(src Sources) {
 		// Still the same function: V8's name for it stays (async audit).
 		fn.Function = l.Function
 	}
+}
+
+// entryMade is where the program makes the entries that keep the leaked
+// objects, when they are its object literals ({key, controller, promise}
+// kept in a Map, each keeping a rejected promise's error) and the code
+// line is in another script than the adding one (the error's, a callback
+// the entry reaches): the entry is what the program keeps, so its line
+// (const entry = { … }, above inflight.set(key, entry) in the adding
+// function) is the code. nil otherwise.
+func (f sourceFacts) entryMade(src Sources) *Statement {
+	a, l := *f.added, *f.loc
+	if a == nil || f.holder == nil || !programLocation(&Location{Script: a.Script}) || scriptKey(a.Script) == scriptKey(l.Script) {
+		return nil
+	}
+	entry := false
+	for i, st := range f.path {
+		if st.ID != f.holder.ID {
+			continue
+		}
+		for _, e := range f.path[i+1:] {
+			if !strings.HasPrefix(e.Class, "(") { // past the Map's table
+				entry = strings.HasPrefix(e.Class, "{") && e.Class != f.class
+				break
+			}
+		}
+		break
+	}
+	if !entry {
+		return nil
+	}
+	fn := enclosingFunction(a, src)
+	lines, ok := locationLines(&Location{Script: a.Script, Line: a.Line}, src)
+	if !ok || fn == nil || fn.Line >= a.Line {
+		return nil
+	}
+	if at, ok := locationLines(l, src); ok && identRe.MatchString(fn.Function) && callsRe(fn.Function).Match(at[l.Line-1]) {
+		// The code line calls the adding function with what the entry
+		// is made of (registry.add({ tenant, pack })): it says more.
+		return nil
+	}
+	if st := valueAssignedAbove(a, lines, fn.Line, false); st != nil && strings.Contains(st.Text, "{") {
+		return st
+	}
+	return nil
 }
 
 // valueAssignedAbove is the line, between line from (1-based) and the

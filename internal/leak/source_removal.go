@@ -175,7 +175,60 @@ func (r removalSite) hint(st *Statement, scripts, files []string, src Sources, g
 		// them all".)
 		return fmt.Sprintf("entries leave it at %s: %s", where, everyPathAdvice)
 	}
+	if h := sweptOnCondition(st, where, scripts, files, src); h != "" {
+		return h
+	}
 	return fmt.Sprintf("entries leave it at %s, which the entries that stay never reached: %s", where, everyPathAdvice)
+}
+
+// sweptOnCondition is the removal hint when the removal is guarded by a
+// condition in a function a timer runs (a sweep every 2 s that deletes a
+// limiter only once its bucket is full): every entry gets there, so the
+// ones that stay are those the condition never lets go. "" otherwise.
+func sweptOnCondition(st *Statement, where string, scripts, files []string, src Sources) string {
+	cond := guardCondition(st, src)
+	fn := enclosingFunction(st, src)
+	if cond == "" || fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
+		return ""
+	}
+	in := append([]string{st.Script}, scripts...)
+	if len(files) > 0 {
+		in = append(in, files...)
+	}
+	timer := findStatement(regexp.MustCompile(`\bsetInterval\s*\((?:[^;]*[^\w$.]|\s*)(?:this\s*\.\s*)?`+regexp.QuoteMeta(fn.Function)+`\b`), in, src)
+	if timer == nil {
+		return ""
+	}
+	return fmt.Sprintf("entries leave it at %s, only when %s: %s() runs on a timer (%s:%d: %s) and visits every entry, so the entries that stay are those that condition never lets go: check that it becomes true for an entry no longer in use (a field a library object updates only inside its own methods stays as it was once the entry is idle: read it through a method that brings it up to date)",
+		where, cond, fn.Function, filepath.Base(timer.Script), timer.Line, strings.TrimSuffix(timer.Text, ";"))
+}
+
+// guardIfRe is an if statement's head: its condition, to the last ")"
+// before what it guards.
+var guardIfRe = lazyRE(`^\s*if\s*\((.*)\)\s*(?:\{\s*$|[\w$])`)
+
+// guardCondition is the condition of the if that guards the removal st:
+// on its own line (if (full) map.delete(k)) or the block it is in; "" when
+// none does.
+func guardCondition(st *Statement, src Sources) string {
+	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !ok {
+		return ""
+	}
+	if m := guardIfRe.FindSubmatch(lines[st.Line-1]); m != nil {
+		return string(bytes.TrimSpace(m[1]))
+	}
+	d := indentOf(lines[st.Line-1])
+	for k := st.Line - 2; k >= 0 && k >= st.Line-6; k-- {
+		if len(bytes.TrimSpace(lines[k])) == 0 || indentOf(lines[k]) >= d {
+			continue
+		}
+		if m := guardIfRe.FindSubmatch(lines[k]); m != nil && bytes.HasSuffix(bytes.TrimSpace(lines[k]), []byte("{")) {
+			return string(bytes.TrimSpace(m[1]))
+		}
+		return ""
+	}
+	return ""
 }
 
 // everyPathAdvice ends a removal hint, unless the way out that skips the
@@ -531,9 +584,17 @@ func callSites(fn *Location, scripts []string, src Sources) []*Statement {
 		if m := functionHeadRe.FindSubmatch(lines[i]); m != nil && (string(m[1]) == fn.Function || string(m[2]) == fn.Function || string(m[3]) == fn.Function) {
 			return // another declaration of that name
 		}
+		if scriptKey(sc) != scriptKey(fn.Script) && thisCall(fn.Function).Match(lines[i]) && !callsRe(fn.Function).Match(thisCall(fn.Function).ReplaceAll(lines[i], nil)) {
+			return // this.sweep() in another file: another class's method
+		}
 		sites = append(sites, &Statement{Script: sc, Line: i + 1, Text: clipLine(lines[i])})
 	})
 	return sites
+}
+
+// thisCall is a call of the method name on this (this.sweep()).
+func thisCall(name string) *regexp.Regexp {
+	return regexp.MustCompile(`\bthis\s*\.\s*` + regexp.QuoteMeta(name) + `\s*\(`)
 }
 
 // endOnly is the fix when the removal's function (remove()) is called at

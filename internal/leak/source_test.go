@@ -718,6 +718,61 @@ func TestRemovalCallers(t *testing.T) {
 	}
 }
 
+// A removal guarded by a condition in a sweep a timer runs: every entry
+// gets there, so the condition is what keeps the ones that stay (blind
+// evaluation 27: a limiter deleted only once its lazily refilled bucket
+// reads full). Another class's this.sweep() is not a caller.
+func TestSweptOnCondition(t *testing.T) {
+	src := textSources{
+		"/app/throttle.js": `class IpThrottle {
+  constructor() {
+    this.limiters = new Map();
+    this.timer = setInterval(() => this.sweep(), 2000);
+  }
+  sweep() {
+    for (const [ip, limiter] of this.limiters) {
+      if (limiter.bucket.content >= limiter.bucket.size) this.limiters.delete(ip);
+    }
+  }
+}
+`,
+		"/app/quota.js": `class KeyQuota {
+  constructor() {
+    this.timer = setInterval(() => this.sweep(), 5000);
+  }
+  sweep() {
+    this.used.clear();
+  }
+}
+`,
+		"/app/jobs.js": `function finish(job) {
+  if (job.done) {
+    jobs.delete(job.id);
+  }
+}
+`,
+	}
+	files := []string{"/app/throttle.js", "/app/quota.js", "/app/jobs.js"}
+	st := &Statement{Script: "/app/throttle.js", Line: 8, Text: "if (limiter.bucket.content >= limiter.bucket.size) this.limiters.delete(ip);"}
+	h := removalHint(st, files, files, src, true)
+	for _, want := range []string{"called only at throttle.js:4", "only when limiter.bucket.content >= limiter.bucket.size: sweep() runs on a timer (throttle.js:4:", "read it through a method that brings it up to date"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("hint %q, want %q", h, want)
+		}
+	}
+	if strings.Contains(h, "quota.js") || strings.Contains(h, "never reached") {
+		t.Errorf("hint %q", h)
+	}
+	// A guarded removal no timer runs: the usual advice.
+	st = &Statement{Script: "/app/jobs.js", Line: 3, Text: "jobs.delete(job.id);"}
+	if g := guardCondition(st, src); g != "job.done" {
+		t.Errorf("block's condition %q", g)
+	}
+	if h := removalHint(st, files, files, src, true); !strings.Contains(h, "never reached") {
+		t.Errorf("no timer: %q", h)
+	}
+}
+
 // A listener that calls the disposal method runs when its event fires:
 // that call is not the program disposing of its objects.
 func TestDisposerCalledInListener(t *testing.T) {
