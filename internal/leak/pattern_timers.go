@@ -69,8 +69,8 @@ func libraryTimerHint(s *Suspect, class, pkg, m string) string {
 // (class) that another object of its package (owner) makes and keeps,
 // and whose method m ends both.
 func ownedTimerHint(s *Suspect, owner, class, pkg, m string) string {
-	return fmt.Sprintf("each %s (%s) makes %s %s that runs a timer of its own, which keeps it and the %s alive until the %s's %s() is called%s: call %s() on each %s when what it serves is done, on every way that ends, or make them ahead and reuse them, not one per call",
-		owner, pkg, article(class), class, owner, owner, m, countRange(s), m, owner)
+	return fmt.Sprintf("each %s (%s) makes %s %s that runs a timer of its own, which keeps it alive until the %s's %s() is called%s: call %s() on each %s when what it serves is done, on every way that ends, or make them ahead and reuse them, not one per call",
+		owner, pkg, article(class), class, owner, m, countRange(s), m, owner)
 }
 
 // timerOwner is the object of v's package (pkg) that keeps v in a
