@@ -343,6 +343,11 @@ func (x *explainer) explain(s *Suspect) {
 		}
 	}
 	s.valuePackage = x.classPackage(rep)
+	if s.valuePackage != "" {
+		if l := x.ctorLocation(rep); l != nil {
+			s.valueScript = l.Script
+		}
+	}
 	if s.valuePackage == "" && s.Location != nil {
 		s.valuePackage = libraryPackage(s.Location.Script)
 	}

@@ -31,15 +31,16 @@ func (l *lazyRegexp) get() *regexp.Regexp {
 	return l.re
 }
 
-func (l *lazyRegexp) MatchString(s string) bool            { return l.get().MatchString(s) }
-func (l *lazyRegexp) Match(b []byte) bool                  { return l.get().Match(b) }
-func (l *lazyRegexp) FindStringSubmatch(s string) []string { return l.get().FindStringSubmatch(s) }
-func (l *lazyRegexp) FindString(s string) string           { return l.get().FindString(s) }
-func (l *lazyRegexp) FindSubmatch(b []byte) [][]byte       { return l.get().FindSubmatch(b) }
-func (l *lazyRegexp) FindIndex(b []byte) []int             { return l.get().FindIndex(b) }
-func (l *lazyRegexp) FindSubmatchIndex(b []byte) []int     { return l.get().FindSubmatchIndex(b) }
-func (l *lazyRegexp) FindAll(b []byte, n int) [][]byte     { return l.get().FindAll(b, n) }
-func (l *lazyRegexp) FindAllIndex(b []byte, n int) [][]int { return l.get().FindAllIndex(b, n) }
+func (l *lazyRegexp) MatchString(s string) bool              { return l.get().MatchString(s) }
+func (l *lazyRegexp) Match(b []byte) bool                    { return l.get().Match(b) }
+func (l *lazyRegexp) FindStringSubmatch(s string) []string   { return l.get().FindStringSubmatch(s) }
+func (l *lazyRegexp) FindString(s string) string             { return l.get().FindString(s) }
+func (l *lazyRegexp) FindAllString(s string, n int) []string { return l.get().FindAllString(s, n) }
+func (l *lazyRegexp) FindSubmatch(b []byte) [][]byte         { return l.get().FindSubmatch(b) }
+func (l *lazyRegexp) FindIndex(b []byte) []int               { return l.get().FindIndex(b) }
+func (l *lazyRegexp) FindSubmatchIndex(b []byte) []int       { return l.get().FindSubmatchIndex(b) }
+func (l *lazyRegexp) FindAll(b []byte, n int) [][]byte       { return l.get().FindAll(b, n) }
+func (l *lazyRegexp) FindAllIndex(b []byte, n int) [][]int   { return l.get().FindAllIndex(b, n) }
 func (l *lazyRegexp) FindAllSubmatch(b []byte, n int) [][][]byte {
 	return l.get().FindAllSubmatch(b, n)
 }

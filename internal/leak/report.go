@@ -178,6 +178,9 @@ type Suspect struct {
 	// ones (opossum's CircuitBreaker and its Status): the program's new
 	// of it is the code line.
 	madeBy string
+	// valueScript is the script of the leaked objects' library class
+	// (its constructor's), "" for the program's.
+	valueScript string
 	// listenerPackage: the listeners are a library's own functions (in its
 	// package), added by its objects, not by the program.
 	listenerPackage string

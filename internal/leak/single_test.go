@@ -313,11 +313,11 @@ func TestGroupHint(t *testing.T) {
 	}
 }
 
-// TestSingleWaitingTasks: tasks queued behind a concurrency limiter (a
-// stand-in for p-limit over yocto-queue) are work in flight waiting for a
-// slot, never callbacks registered with a library.
-func TestSingleWaitingTasks(t *testing.T) {
-	g, err := loadGraph(singleSnapshot(t, "limited-tasks"))
+// singleFirst is the first place one snapshot of testdata/single/NAME.js
+// names, its sources read.
+func singleFirst(t *testing.T, name string) Accumulation {
+	t.Helper()
+	g, err := loadGraph(singleSnapshot(t, name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +325,14 @@ func TestSingleWaitingTasks(t *testing.T) {
 	if len(rep.Suspects) == 0 {
 		t.Fatal("no accumulation")
 	}
-	a := rep.Suspects[0]
+	return rep.Suspects[0]
+}
+
+// TestSingleWaitingTasks: tasks queued behind a concurrency limiter (a
+// stand-in for p-limit over yocto-queue) are work in flight waiting for a
+// slot, never callbacks registered with a library.
+func TestSingleWaitingTasks(t *testing.T) {
+	a := singleFirst(t, "limited-tasks")
 	if a.Class != "Request" || !strings.Contains(a.Hint, "tasks waiting in a queue of tiny-limit for a free slot") || strings.Contains(a.Hint, "registered with a library") {
 		t.Errorf("#1 %s: hint %q", a.Class, a.Hint)
 	}
@@ -335,15 +342,7 @@ func TestSingleWaitingTasks(t *testing.T) {
 // run made inside the promise add() returns, which no one awaits) is work
 // waiting for a slot, not a collection to bound (blind evaluation 27).
 func TestSingleQueuedJobs(t *testing.T) {
-	g, err := loadGraph(singleSnapshot(t, "queued-jobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rep := AnalyzeOne(g, SingleOptions{Name: "s", Sources: LocalSources()})
-	if len(rep.Suspects) == 0 {
-		t.Fatal("no accumulation")
-	}
-	a := rep.Suspects[0]
+	a := singleFirst(t, "queued-jobs")
 	if a.Count != 3000 || !strings.Contains(a.Hint, "tasks waiting in a queue of tiny-pqueue for a free slot") ||
 		!strings.Contains(a.Hint, "run's resolve") || strings.Contains(a.Hint, "bound it") {
 		t.Errorf("#1 %s ×%d: hint %q", a.Class, a.Count, a.Hint)

@@ -124,20 +124,23 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 		}
 		return true
 	}
-	// inNested: line i is in the body of a function opened after from.
-	inNested := func(i int) bool {
+	// enclosedBy: line i is in a block opened after from whose head
+	// matches head.
+	enclosedBy := func(i int, head *lazyRegexp) bool {
 		d := indentOf(lines[i])
 		for k := i - 1; k >= from; k-- {
 			if blank(k) || indentOf(lines[k]) >= d {
 				continue
 			}
 			d = indentOf(lines[k])
-			if nestedFuncRe.Match(lines[k]) {
+			if head.Match(lines[k]) {
 				return true
 			}
 		}
 		return false
 	}
+	// inNested: line i is in the body of a function opened after from.
+	inNested := func(i int) bool { return enclosedBy(i, nestedFuncRe) }
 	// covered: a cleanup call on i's path before it, in a block that is
 	// still open at i (not in a branch closed before it).
 	covered := func(i int) bool {
@@ -160,19 +163,7 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 	}
 	// inTry: line i is in a try block opened after from, whose catch
 	// (checked on its own) or finally decides what a rejection skips.
-	inTry := func(i int) bool {
-		d := indentOf(lines[i])
-		for k := i - 1; k >= from; k-- {
-			if blank(k) || indentOf(lines[k]) >= d {
-				continue
-			}
-			d = indentOf(lines[k])
-			if tryRe.Match(lines[k]) {
-				return true
-			}
-		}
-		return false
-	}
+	inTry := func(i int) bool { return enclosedBy(i, tryRe) }
 	// cleanedAfter: the cleanup runs after line i at its depth or
 	// shallower, on the path an await's rejection cuts short.
 	cleanedAfter := func(i int) bool {

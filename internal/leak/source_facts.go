@@ -42,11 +42,11 @@ type sourceFacts struct {
 	// (Suspect.listenerPackage).
 	listenerPackage string
 	// madeBy: the library class whose objects make the leaked ones
-	// (Suspect.madeBy).
-	madeBy string
-	added  **Statement
-	loc    **Location
-	hint   *string
+	// (Suspect.madeBy); valueScript: Suspect.valueScript.
+	madeBy, valueScript string
+	added               **Statement
+	loc                 **Location
+	hint                *string
 	// relabel is the suspect's pattern, set to event-listener when the
 	// callbacks a library keeps were added with an emitter's on().
 	relabel *Pattern
@@ -539,6 +539,11 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// never calls says most.
 		site := siteOf(st, src)
 		rh := site.hint(st, f.scripts, f.allFiles(), src, removal)
+		if strings.Contains(rh, staleAdvice) && f.valueScript != "" {
+			if h := staleField(guardCondition(st, src), f.valueScript, src); h != "" {
+				rh = strings.Replace(rh, staleAdvice, h, 1)
+			}
+		}
 		bound := ", or bound it"
 		if site.pipe != nil || partialHook(site.asyncHook) {
 			bound = "" // (an entry per live resource is its bound)

@@ -199,8 +199,47 @@ func sweptOnCondition(st *Statement, where string, scripts, files []string, src 
 	if timer == nil {
 		return ""
 	}
-	return fmt.Sprintf("entries leave it at %s, only when %s: %s() runs on a timer (%s:%d: %s) and visits every entry, so the entries that stay are those that condition never lets go: check that it becomes true for an entry no longer in use (a field a library object updates only inside its own methods stays as it was once the entry is idle: read it through a method that brings it up to date)",
-		where, cond, fn.Function, filepath.Base(timer.Script), timer.Line, strings.TrimSuffix(timer.Text, ";"))
+	return fmt.Sprintf("entries leave it at %s, only when %s: %s() runs on a timer (%s:%d: %s) and visits every entry, so the entries that stay are those that condition never lets go: %s",
+		where, cond, fn.Function, filepath.Base(timer.Script), timer.Line, strings.TrimSuffix(timer.Text, ";"), staleAdvice)
+}
+
+// staleAdvice ends sweptOnCondition's hint when the field that goes stale
+// is not known.
+const staleAdvice = "check that it becomes true for an entry no longer in use (a field a library object updates only inside its own methods stays as it was once the entry is idle: read it through a method that brings it up to date)"
+
+// memberChainRe is a member chain in a condition: limiter.tokenBucket.content.
+var memberChainRe = lazyRE(`\b([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)\b`)
+
+// staleField names the field of cond that the library's objects raise
+// or set only inside one method of theirs (a token bucket's content,
+// refilled in drip()), read in lib's script and those beside it, and says to call
+// that method first; "" when no field of cond is changed that way.
+func staleField(cond, lib string, src Sources) string {
+	if cond == "" || src == nil {
+		return ""
+	}
+	scripts := append([]string{lib}, src.Siblings(lib)...)
+	for _, m := range memberChainRe.FindAllString(cond, -1) {
+		i := strings.LastIndexByte(m, '.')
+		recv, field := m[:i], m[i+1:]
+		// (What takes it down, -= and --, is not what the test waits for.)
+		set := regexp.MustCompile(`\bthis\s*\.\s*` + regexp.QuoteMeta(field) + `\s*(?:=[^=]|\+=|\+\+)`)
+		var in []*Location
+		matchLines(set, scripts, src, func(sc string, lines [][]byte, k int, _ []int) {
+			if fn := functionAbove(sc, lines, k+1); fn != nil && identRe.MatchString(fn.Function) && fn.Function != "constructor" {
+				if !slices.ContainsFunc(in, func(l *Location) bool { return l.Function == fn.Function }) {
+					in = append(in, &Location{Function: fn.Function, Script: sc, Line: k + 1})
+				}
+			}
+		})
+		if len(in) != 1 {
+			continue
+		}
+		at := in[0]
+		return fmt.Sprintf("%s is brought up only inside %s() (%s:%d), so an idle entry keeps the value it last had and never passes the test: call %s.%s() before it (if that is what brings it up to date), or read it through a method that does",
+			m, at.Function, filepath.Base(at.Script), at.Line, recv, at.Function)
+	}
+	return ""
 }
 
 // guardIfRe is an if statement's head: its condition, to the last ")"

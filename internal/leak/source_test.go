@@ -763,6 +763,29 @@ func TestSweptOnCondition(t *testing.T) {
 	if strings.Contains(h, "quota.js") || strings.Contains(h, "never reached") {
 		t.Errorf("hint %q", h)
 	}
+	// The field the test waits on, raised only inside one method of the
+	// library's objects (a token bucket refilled in drip()): named, with
+	// the call to make first; what lowers it (-=) does not count.
+	src["/n/node_modules/tb/limiter.js"] = "class RateLimiter {\n  constructor() {\n    this.tokenBucket = new TokenBucket();\n  }\n}\n"
+	src["/n/node_modules/tb/bucket.js"] = `class TokenBucket {
+  constructor() {
+    this.content = 0;
+  }
+  take(n) {
+    this.content -= n;
+  }
+  drip() {
+    this.content = Math.min(this.content + 1, this.size);
+  }
+}
+`
+	if got := staleField("limiter.tokenBucket.content >= limiter.tokenBucket.size", "/n/node_modules/tb/limiter.js", src); !strings.HasPrefix(got, "limiter.tokenBucket.content is brought up only inside drip() (bucket.js:9)") ||
+		!strings.Contains(got, "call limiter.tokenBucket.drip() before it") {
+		t.Errorf("stale field: %q", got)
+	}
+	if got := staleField("limiter.tokenBucket.size > 0", "/n/node_modules/tb/limiter.js", src); got != "" {
+		t.Errorf("a field no method sets: %q", got)
+	}
 	// A guarded removal no timer runs: the usual advice.
 	st = &Statement{Script: "/app/jobs.js", Line: 3, Text: "jobs.delete(job.id);"}
 	if g := guardCondition(st, src); g != "job.done" {
