@@ -147,9 +147,10 @@ func (s *idSet) sameProcess(g *heapgraph.Graph, baseName, name string) error {
 		}
 	}
 	st := g.S
-	var matched, differ int
+	nt := &st.NodeTypeIndex
+	var matched, differ, lasting, lastingDiffer int
 	for v := 0; v < st.NodeCount; v++ {
-		if !jsType(st.NodeType[v], &st.NodeTypeIndex) {
+		if !jsType(st.NodeType[v], nt) {
 			continue
 		}
 		if !sampled(st.NodeID[v]) {
@@ -160,15 +161,31 @@ func (s *idSet) sameProcess(g *heapgraph.Graph, baseName, name string) error {
 			continue
 		}
 		matched++
-		if fp != fingerprint(g, uint32(v)) {
+		same := fp == fingerprint(g, uint32(v))
+		if !same {
 			differ++
+		}
+		if t := int(st.NodeType[v]); t == nt.Closure || t == nt.Hidden || t == nt.ObjectShape {
+			lasting++
+			if !same {
+				lastingDiffer++
+			}
 		}
 	}
 	// Measured share of sampled ids that differ: another process or
 	// another inspector session, 13-29% (Chrome) and 41-86% (node); one
 	// node session whose heap is near its limit, up to 7% (V8 seems to
 	// lose track of some moved objects; seen under watch with
-	// --max-old-space-size=48). A tenth separates them.
+	// --max-old-space-size=48). A tenth separates them. On a loaded
+	// machine one session of a program with much churn reached 12.5%
+	// (watch's CI test, node 20): all of it short-lived objects and
+	// strings whose ids V8 gave again to new ones, while functions, hidden
+	// objects and hidden classes, which live long, differed in 0 of 848.
+	// In another process those differ in 80-97%, so when enough of them
+	// are sampled their share decides.
+	if lasting >= 100 {
+		matched, differ = lasting, lastingDiffer
+	}
 	if (matched == 0 && len(s.keys) > 0) || differ*10 > matched {
 		// V8 also forgets its ids when an inspector session ends, so
 		// separate `capture` runs renumber the objects of one process.
