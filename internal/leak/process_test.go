@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
-	"github.com/leakhound/leakhound/internal/heapsnapshot"
 )
 
 // idGraph is a snapshot of n functions, n hidden objects and n plain
@@ -43,15 +42,7 @@ func idGraph(t *testing.T, n int, kind func(third, i int) (typ int, name string)
 "edge_types":[["context","element","property","internal","hidden","shortcut","weak"],"string_or_number","node"]},
 "node_count":` + fmt.Sprint(3*n+1) + `,"edge_count":` + fmt.Sprint(3*n) + `},
 "nodes":[` + strings.Join(nodes, ",") + `],"edges":[` + strings.Join(edges, ",") + `],"strings":[` + strings.Join(q, ",") + `]}`
-	s, err := heapsnapshot.Read(strings.NewReader(snap), heapsnapshot.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := heapgraph.Build(s, heapgraph.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return graphOf(t, snap)
 }
 
 // TestSameSessionChurn: one inspector session of a program with much
