@@ -8,35 +8,17 @@
 // written at the top level, before any callback ran, so node's array has
 // no backing store yet (as when watch's first snapshot lands on an idle
 // program). leakhound must report no suspect.
-const v8 = require('v8');
-const path = require('path');
-const fs = require('fs');
-
-const outDir = process.argv[2];
-const count = Number(process.argv[3] || 3);
-fs.mkdirSync(outDir, { recursive: true });
-
-const sessions = new Map();
-let n = 0;
-function request() {
-  const k = 'session-' + (n++ % 500);
-  sessions.delete(k);
-  sessions.set(k, { id: n, body: 'x'.repeat(200) + n });
-}
-for (let i = 0; i < 5000; i++) request();
-
-let written = 0;
-const write = () => v8.writeHeapSnapshot(path.join(outDir, `s${++written}.heapsnapshot`));
+const { count, request, write, written } = require('./mid-callback-service');
 function round() {
   // A batch only this callback holds while it runs.
   const batch = Array.from({ length: 2000 }, (_, i) => ({ i, note: 'y'.repeat(60) + i }));
   for (let i = 0; i < 100; i++) request();
-  if (written === count - 1) {
+  if (written() === count - 1) {
     write(); // inside this Timeout's callback
     return batch.length;
   }
   setImmediate(write);
-  if (written < count) setTimeout(round, 5);
+  if (written() < count) setTimeout(round, 5);
   return batch.length;
 }
 write(); // at the top level: no callback running

@@ -6,28 +6,10 @@
 // the same object in every snapshot, suddenly retains the whole service.
 // The earlier snapshots are written from an Immediate's callback, so the
 // array has its backing store already. leakhound must report no suspect.
-const v8 = require('v8');
-const path = require('path');
-const fs = require('fs');
-
-const outDir = process.argv[2];
-const count = Number(process.argv[3] || 3);
-fs.mkdirSync(outDir, { recursive: true });
-
-const sessions = new Map();
-let n = 0;
-function request() {
-  const k = 'session-' + (n++ % 500);
-  sessions.delete(k);
-  sessions.set(k, { id: n, body: 'x'.repeat(200) + n });
-}
-for (let i = 0; i < 5000; i++) request();
-
-let written = 0;
-const write = () => v8.writeHeapSnapshot(path.join(outDir, `s${++written}.heapsnapshot`));
+const { count, request, write, written } = require('./mid-callback-service');
 const timer = setInterval(() => {
   for (let i = 0; i < 100; i++) request();
-  if (written === count - 1) {
+  if (written() === count - 1) {
     write(); // inside the Timeout's callback
     clearInterval(timer);
   } else {
