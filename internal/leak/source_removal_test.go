@@ -1,0 +1,124 @@
+package leak
+
+import (
+	"strings"
+	"testing"
+)
+
+// Where entries leave a collection, the hint names the function that
+// takes them out and where the program calls it: one success path only.
+func TestRemovalCallers(t *testing.T) {
+	src := textSources{"/app/tracker.js": `class JobTracker {
+  track(job, execution) {
+    return execution
+      .then((result) => {
+        this.notify(job);
+      })
+      .catch((err) => {
+        job.fail(err);
+      });
+  }
+
+  waitFor(job, ticket) {
+    this.waiters.set(job.id, [ticket]);
+  }
+
+  notify(job) {
+    const tickets = this.waiters.get(job.id);
+    this.waiters.delete(job.id);
+  }
+}
+`}
+	st := &Statement{Script: "/app/tracker.js", Line: 18, Text: "this.waiters.delete(job.id);"}
+	for _, grew := range []bool{true, false} {
+		h := removalHint(st, []string{"/app/tracker.js"}, []string{"/app/tracker.js"}, src, grew)
+		if !strings.Contains(h, "in notify(), called only at tracker.js:5") {
+			t.Errorf("grew=%v: %q does not name notify() and its one caller", grew, h)
+		}
+		if strings.Contains(h, "never reached") != grew {
+			t.Errorf("grew=%v: %q", grew, h)
+		}
+	}
+	// Without the list of all the program's scripts, no "only".
+	if h := removalHint(st, []string{"/app/tracker.js"}, nil, src, true); !strings.Contains(h, "in notify(), called at tracker.js:5") {
+		t.Errorf("without all scripts: %q", h)
+	}
+}
+
+// A removal guarded by a condition in a sweep a timer runs: every entry
+// gets there, so the condition is what keeps the ones that stay (blind
+// evaluation 27: a limiter deleted only once its lazily refilled bucket
+// reads full). Another class's this.sweep() is not a caller.
+func TestSweptOnCondition(t *testing.T) {
+	src := textSources{
+		"/app/throttle.js": `class IpThrottle {
+  constructor() {
+    this.limiters = new Map();
+    this.timer = setInterval(() => this.sweep(), 2000);
+  }
+  sweep() {
+    for (const [ip, limiter] of this.limiters) {
+      if (limiter.bucket.content >= limiter.bucket.size) this.limiters.delete(ip);
+    }
+  }
+}
+`,
+		"/app/quota.js": `class KeyQuota {
+  constructor() {
+    this.timer = setInterval(() => this.sweep(), 5000);
+  }
+  sweep() {
+    this.used.clear();
+  }
+}
+`,
+		"/app/jobs.js": `function finish(job) {
+  if (job.done) {
+    jobs.delete(job.id);
+  }
+}
+`,
+	}
+	files := []string{"/app/throttle.js", "/app/quota.js", "/app/jobs.js"}
+	st := &Statement{Script: "/app/throttle.js", Line: 8, Text: "if (limiter.bucket.content >= limiter.bucket.size) this.limiters.delete(ip);"}
+	h := removalHint(st, files, files, src, true)
+	for _, want := range []string{"called only at throttle.js:4", "only when limiter.bucket.content >= limiter.bucket.size: sweep() runs on a timer (throttle.js:4:", "read it through a method that brings it up to date"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("hint %q, want %q", h, want)
+		}
+	}
+	if strings.Contains(h, "quota.js") || strings.Contains(h, "never reached") {
+		t.Errorf("hint %q", h)
+	}
+	// The field the test waits on, raised only inside one method of the
+	// library's objects (a token bucket refilled in drip()): named, with
+	// the call to make first; what lowers it (-=) does not count.
+	src["/n/node_modules/tb/limiter.js"] = "class RateLimiter {\n  constructor() {\n    this.tokenBucket = new TokenBucket();\n  }\n}\n"
+	src["/n/node_modules/tb/bucket.js"] = `class TokenBucket {
+  constructor() {
+    this.content = 0;
+  }
+  take(n) {
+    this.content -= n;
+  }
+  drip() {
+    this.content = Math.min(this.content + 1, this.size);
+  }
+}
+`
+	if got := staleField("limiter.tokenBucket.content >= limiter.tokenBucket.size", "/n/node_modules/tb/limiter.js", src); !strings.HasPrefix(got, "limiter.tokenBucket.content is brought up only inside drip() (bucket.js:9)") ||
+		!strings.Contains(got, "call limiter.tokenBucket.drip() before it") {
+		t.Errorf("stale field: %q", got)
+	}
+	if got := staleField("limiter.tokenBucket.size > 0", "/n/node_modules/tb/limiter.js", src); got != "" {
+		t.Errorf("a field no method sets: %q", got)
+	}
+	// A guarded removal no timer runs: the usual advice.
+	st = &Statement{Script: "/app/jobs.js", Line: 3, Text: "jobs.delete(job.id);"}
+	if g := guardCondition(st, src); g != "job.done" {
+		t.Errorf("block's condition %q", g)
+	}
+	if h := removalHint(st, files, files, src, true); !strings.Contains(h, "never reached") {
+		t.Errorf("no timer: %q", h)
+	}
+}
