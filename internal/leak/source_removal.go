@@ -193,7 +193,7 @@ func sweptOnCondition(st *Statement, where string, scripts, files []string, src 
 	}
 	in := append([]string{st.Script}, scripts...)
 	if len(files) > 0 {
-		in = append(in, files...)
+		in = files // (all the program's: the suspect's are among them)
 	}
 	timer := findStatement(regexp.MustCompile(`\bsetInterval\s*\((?:[^;]*[^\w$.]|\s*)(?:this\s*\.\s*)?`+regexp.QuoteMeta(fn.Function)+`\b`), in, src)
 	if timer == nil {
