@@ -67,55 +67,131 @@ type sourceFacts struct {
 	all *[]string
 }
 
+// fill runs the rules in order: each step may set where the entries
+// are added, the code line and the hint, and a later step may refine or
+// replace what an earlier one said. The steps are split by what they
+// read; their order is the rules' precedence.
 func (f sourceFacts) fill(src Sources, removal bool) {
 	f.all = new([]string) // (before the defers, which copy f)
-	defer func() {
-		// Cleanup that a response's 'finish' alone runs: the first
-		// thing to say, whatever else holds.
-		if src == nil || strings.Contains(*f.hint, "emits 'finish'") {
-			return // (closingOnlyRemoval said it of a listener's removal)
-		}
-		if st, fn := finishOnly(pathNames(f.path, f.holder), f.allScripts(src), src); st != nil {
-			*f.hint = finishOnlyHint(st, fn, removal) + "; " + disposerClauseRe.ReplaceAllString(*f.hint, "")
-		}
-	}()
+	defer f.finishOnlyFirst(src, removal)
 	if f.wholes != nil {
-		// What the slices keep whole comes first: it is most of the
-		// cost. When it is nearly all of it, the entries' own growth is
-		// not the leak (an index meant to keep every id), and advice on
-		// taking them out would mislead.
-		defer func() {
-			if f.wholes.Cut == nil && src != nil && (f.wholes.Alone || f.holder != nil && f.holder.Package != "") {
-				// (Alone: one view per buffer, and no line of the program
-				// cuts them: whole chunks, a stream's own, most likely.)
-				// Views a library cut from its own buffers (undici's
-				// body chunks of responses in flight), not from
-				// anything the program cuts: no copy of the program's
-				// to advise.
-				return
-			}
-			if c := f.wholes.Cut; c != nil {
-				// The slices are made where they are cut out: that
-				// line, in its function, is the code.
-				f.setLoc(c, src)
-			}
-			switch {
-			case removal && strings.Contains(*f.hint, "entries leave it at "):
-				// A series, and a way out its entries miss: they pile
-				// up, whatever each keeps; that comes first.
-				*f.hint += "; each also keeps more than it holds: " + f.wholes.text()
-			case f.wholes.dominates(f.retained):
-				*f.hint = f.wholes.text()
-			case f.wholes.Alone:
-				// Each may be a short part or nearly all of its whole.
-				*f.hint = f.wholes.text() + "; if they are whole, not parts, the entries are what stays: " + *f.hint
-			default:
-				*f.hint = f.wholes.text() + "; apart from the slices: " + *f.hint
-			}
-		}()
+		defer f.slicesFirst(src, removal)
 	}
 	// Last (but for where slices are cut): the line that makes them.
 	defer f.madeAt(src)
+	done, exported, libReg := f.whereAdded(src, removal)
+	if done {
+		return
+	}
+	clear := f.timerClear(src)
+	f.removedByFunction(src, removal)
+	if f.loadedOnce(src, removal) {
+		return
+	}
+	f.valueLines(src)
+	added := *f.added
+	switch {
+	case strings.Contains(clear, overwrittenText):
+		// The clear is there; the timer it misses is the one before:
+		// "never cleared" would mislead.
+		*f.hint = clear
+	case clear != "":
+		*f.hint = clear + "; " + *f.hint
+	}
+	if f.pattern == PatternClosure {
+		// Callbacks the program subscribes and unsubscribes by name:
+		// the way out that skips the unsubscribe, or that none does.
+		if t := subscriptionFix(added, f.scripts, src, removal); t != "" {
+			if strings.HasPrefix(*f.hint, closuresText) {
+				*f.hint = t
+			} else {
+				*f.hint = t + "; " + *f.hint
+			}
+		}
+	}
+	switch {
+	case f.pattern == PatternCollection, f.pattern == PatternEventListener, f.pattern == PatternTimer:
+	case f.pattern == PatternClosure && f.holder != nil: // callbacks in an array
+	default:
+		return
+	}
+	f.codeFunction(src)
+	if f.waits(src) {
+		return
+	}
+	added = *f.added
+	if libReg && added != nil && strings.Contains(*f.hint, registrationAdvice) {
+		// The program keeps what registering returned and lets go of it
+		// somewhere: the way out that skips that is the fix.
+		if rm := handleRelease(added, src); rm != nil {
+			if e, call := cleanupExit(added, rm, f.scripts, src); e != nil {
+				*f.hint = strings.Replace(*f.hint, registrationAdvice, fmt.Sprintf("the program lets go of it at %s:%d (%s), yet they stay: %s",
+					filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(rm.Text, ";"), exitText(e, call)), 1)
+			}
+		}
+	}
+	if f.pattern != PatternCollection && f.pattern != PatternClosure || f.trimmed || libReg {
+		// (How a library takes registrations out inside is not the
+		// program's to change.)
+		return
+	}
+	f.removalFix(src, removal, exported)
+}
+
+// finishOnlyFirst puts first cleanup that a response's 'finish' alone
+// runs, whatever else holds (deferred: it sees the final hint).
+func (f sourceFacts) finishOnlyFirst(src Sources, removal bool) {
+	// Cleanup that a response's 'finish' alone runs: the first
+	// thing to say, whatever else holds.
+	if src == nil || strings.Contains(*f.hint, "emits 'finish'") {
+		return // (closingOnlyRemoval said it of a listener's removal)
+	}
+	if st, fn := finishOnly(pathNames(f.path, f.holder), f.allScripts(src), src); st != nil {
+		*f.hint = finishOnlyHint(st, fn, removal) + "; " + disposerClauseRe.ReplaceAllString(*f.hint, "")
+	}
+}
+
+// slicesFirst says what the entries' slices keep whole (deferred: it
+// comes first in the final hint), and the line that cuts them.
+func (f sourceFacts) slicesFirst(src Sources, removal bool) {
+	// What the slices keep whole comes first: it is most of the
+	// cost. When it is nearly all of it, the entries' own growth is
+	// not the leak (an index meant to keep every id), and advice on
+	// taking them out would mislead.
+	if f.wholes.Cut == nil && src != nil && (f.wholes.Alone || f.holder != nil && f.holder.Package != "") {
+		// (Alone: one view per buffer, and no line of the program
+		// cuts them: whole chunks, a stream's own, most likely.)
+		// Views a library cut from its own buffers (undici's
+		// body chunks of responses in flight), not from
+		// anything the program cuts: no copy of the program's
+		// to advise.
+		return
+	}
+	if c := f.wholes.Cut; c != nil {
+		// The slices are made where they are cut out: that
+		// line, in its function, is the code.
+		f.setLoc(c, src)
+	}
+	switch {
+	case removal && strings.Contains(*f.hint, "entries leave it at "):
+		// A series, and a way out its entries miss: they pile
+		// up, whatever each keeps; that comes first.
+		*f.hint += "; each also keeps more than it holds: " + f.wholes.text()
+	case f.wholes.dominates(f.retained):
+		*f.hint = f.wholes.text()
+	case f.wholes.Alone:
+		// Each may be a short part or nearly all of its whole.
+		*f.hint = f.wholes.text() + "; if they are whole, not parts, the entries are what stays: " + *f.hint
+	default:
+		*f.hint = f.wholes.text() + "; apart from the slices: " + *f.hint
+	}
+}
+
+// whereAdded finds where the entries are added: the library object that
+// makes them, node's performance timeline (done: nothing more to say),
+// a library's compile cache, an Agent's sockets, a listener's add, the
+// program's export a library object hangs from, a registration.
+func (f sourceFacts) whereAdded(src Sources, removal bool) (done, exported, libReg bool) {
 	*f.added = addedAt(f.holder, f.class, f.path, f.scripts, src)
 	if f.madeBy != "" && src != nil {
 		if st := onlyNew(f.madeBy, f.allScripts(src), src); st != nil {
@@ -137,7 +213,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			}
 		}
 		*f.hint = perfHint(kind, st, f.per, removal)
-		return
+		return true, false, false
 	}
 	if h := f.holder; h != nil && compileMethods[h.Package] != "" && src != nil {
 		// What the library compiles and keeps comes from the program's
@@ -184,7 +260,6 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			f.setLoc(made, src)
 		}
 	}
-	exported := false // the program only made the library's object
 	if a := *f.added; a == nil || !programLocation(&Location{Script: a.Script}) {
 		// All the library's own code: the program's export its object
 		// hangs from is the program's line (where it is made).
@@ -203,12 +278,18 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	if t := ttlHint(f.holder, f.scripts, src); t != "" {
 		*f.hint = t + "; " + *f.hint
 	}
-	libReg := false // the program's callback registered with a library's table
 	if reg := f.registration(src); reg != nil {
 		*f.added, added = reg, reg
 		libReg = f.holder != nil && f.holder.Package != ""
 	}
-	var clear string // the timer's clear, or what it misses
+	return false, exported, libReg
+}
+
+// timerClear is a timer's clear, or what its endings miss; else a
+// disposal method called elsewhere, or a library's subscriptions that a
+// timer's ending skips.
+func (f sourceFacts) timerClear(src Sources) (clear string) {
+	added := *f.added
 	endings := false
 	if f.pattern == PatternTimer {
 		if added == nil {
@@ -262,6 +343,14 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 				f.class, f.listenerPackage, f.class, filepath.Base(mk.Script), mk.Line) + "; " + *f.hint
 		}
 	}
+	return clear
+}
+
+// removedByFunction: a removal that passes a function made in the
+// removing call (it removes another function); then what the added
+// statement says: listeners, a registry, a key, a route.
+func (f sourceFacts) removedByFunction(src Sources, removal bool) {
+	added := *f.added
 	// A removal with a function made in the removing call: for a
 	// listener any such removal, for other callbacks (a library's table
 	// of them) one that binds the very method that keeps the objects.
@@ -341,6 +430,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// The registration the suspect grows by, at its line.
 		*f.hint = fmt.Sprintf("%s:%d registers a route each time it runs (%s): register one route for all of them, once, at startup", filepath.Base(added.Script), added.Line, strings.TrimSpace(added.Text)) + "; " + *f.hint
 	}
+}
+
+// loadedOnce: with one snapshot, a program's collection filled once, at
+// startup (true: nothing more to say).
+func (f sourceFacts) loadedOnce(src Sources, removal bool) bool {
+	added := *f.added
 	if a := added; !removal && a != nil && src != nil && f.pattern == PatternCollection && f.holder != nil && f.holder.Package == "" &&
 		programLocation(&Location{Script: a.Script}) && a.Library == nil {
 		// One snapshot, filled by a module's top level, or by a
@@ -348,7 +443,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// once, not entries piling up.
 		if !inFunction(a.Script, a.Line, src) {
 			*f.hint = fmt.Sprintf("%s:%d adds them at the top level of its module, which runs once, when the module loads: %s", filepath.Base(a.Script), a.Line, loadedOnceAdvice)
-			return
+			return true
 		}
 		if fn, call := calledAtTopLevel(a, f.allScripts(src), src); call != nil && removedAt(f.holder, a, f.scripts, src) == nil {
 			*f.hint = fmt.Sprintf("%s:%d adds them in %s(), which only modules' top levels call (%s:%d: %s), once, at startup: %s",
@@ -357,9 +452,16 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 				// The function that fills it, not the variable that keeps it.
 				*f.loc = enclosingFunction(a, src)
 			}
-			return
+			return true
 		}
 	}
+	return false
+}
+
+// valueLines: the line that gives a key's field, port or label its new
+// value at each call.
+func (f sourceFacts) valueLines(src Sources) {
+	added := *f.added
 	if f.field != "" && src != nil {
 		if st := fieldSetAt(f.field, f.allScripts(src), src); st != nil {
 			// Where the field that makes each key new gets its value.
@@ -384,31 +486,12 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint = fmt.Sprintf("%s:%d gives the label %s its value (%s): change it there", filepath.Base(st.Script), st.Line, f.label, st.Text) + "; " + *f.hint
 		}
 	}
-	switch {
-	case strings.Contains(clear, overwrittenText):
-		// The clear is there; the timer it misses is the one before:
-		// "never cleared" would mislead.
-		*f.hint = clear
-	case clear != "":
-		*f.hint = clear + "; " + *f.hint
-	}
-	if f.pattern == PatternClosure {
-		// Callbacks the program subscribes and unsubscribes by name:
-		// the way out that skips the unsubscribe, or that none does.
-		if t := subscriptionFix(added, f.scripts, src, removal); t != "" {
-			if strings.HasPrefix(*f.hint, closuresText) {
-				*f.hint = t
-			} else {
-				*f.hint = t + "; " + *f.hint
-			}
-		}
-	}
-	switch {
-	case f.pattern == PatternCollection, f.pattern == PatternEventListener, f.pattern == PatternTimer:
-	case f.pattern == PatternClosure && f.holder != nil: // callbacks in an array
-	default:
-		return
-	}
+}
+
+// codeFunction: the code line is the function that adds (registers,
+// starts the timer), the program's call first.
+func (f sourceFacts) codeFunction(src Sources) {
+	added := *f.added
 	for st := added; st != nil; st = st.Library {
 		// The function that adds (registers, starts the timer), not
 		// another of the same scope or the class's constructor; a
@@ -440,10 +523,16 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			break
 		}
 	}
+}
+
+// waits: a listener that is a sibling's once, or a wait for an event
+// (true: nothing more to say); the await a suspended function waits at.
+func (f sourceFacts) waits(src Sources) bool {
+	added := *f.added
 	if f.pattern == PatternEventListener {
 		if other := siblingOnce(f.holder, added, src); other != nil {
 			*f.hint = siblingOnceHint(f.holder, added, other)
-			return
+			return true
 		}
 	}
 	if b := f.bulk; b != nil && b.Frame != nil && f.pattern == PatternEventListener {
@@ -454,7 +543,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			at.Line, at.Column = w.Line, w.Column
 			*f.loc, *f.added, added = &at, w, w
 			*f.hint = awaitedHint(f.holder, w, b.Frame, f.scripts, src)
-			return
+			return true
 		}
 	}
 	if b := f.bulk; b != nil && b.Frame != nil && added != nil {
@@ -468,196 +557,7 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 				fmt.Sprintf("suspended at %s:%d (%s), an await that never resumes", filepath.Base(w.Script), w.Line, strings.TrimSuffix(w.Text, ";")), 1)
 		}
 	}
-	if libReg && added != nil && strings.Contains(*f.hint, registrationAdvice) {
-		// The program keeps what registering returned and lets go of it
-		// somewhere: the way out that skips that is the fix.
-		if rm := handleRelease(added, src); rm != nil {
-			if e, call := cleanupExit(added, rm, f.scripts, src); e != nil {
-				*f.hint = strings.Replace(*f.hint, registrationAdvice, fmt.Sprintf("the program lets go of it at %s:%d (%s), yet they stay: %s",
-					filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(rm.Text, ";"), exitText(e, call)), 1)
-			}
-		}
-	}
-	if f.pattern != PatternCollection && f.pattern != PatternClosure || f.trimmed || libReg {
-		// (How a library takes registrations out inside is not the
-		// program's to change.)
-		return
-	}
-	if f.label != "" && f.holder != nil && f.holder.Package != "" {
-		// The library's own removal (metric.remove(labels)) is in its
-		// hint; where it deletes inside is beside the point.
-		return
-	}
-	if d := discardedTrim(f.holder, added, src); d != "" {
-		// The trim is there and does nothing: that line is the fix,
-		// and the general advice on bounding it is beside the point.
-		*f.hint = d
-		return
-	}
-	st := removedAt(f.holder, added, f.scripts, src)
-	if t := trimOf(f.holder, added, f.scripts, src); st != nil && t != nil && t.At.Script == st.Script && t.At.Line == st.Line {
-		if v, made, ok := instanceOption(f.holder, t, f.files, src); ok && v < 0 {
-			// The way out is the factory's trim, and this instance
-			// was made without the bound it trims at.
-			text := strings.TrimSuffix(strings.TrimSpace(made.Text), ";")
-			if strings.HasSuffix(text, "(") {
-				text += "…)" // its arguments on the lines below
-			}
-			*f.hint += fmt.Sprintf("; %s:%d takes entries out only past %s, and %s is made without one at %s:%d (%s), so it has none: pass a %s there, or keep what varies out of the key",
-				filepath.Base(st.Script), st.Line, t.Bound, f.holder.madeAs, filepath.Base(made.Script), made.Line, text, t.Bound)
-			return
-		}
-	}
-	if exported && st != nil && !programLocation(&Location{Script: st.Script}) {
-		// The library's own trim, which the program never calls: its
-		// options (at the export's line) are what decide.
-		st = nil
-	}
-	var c string // a fix that names the line to change
-	if st == nil {
-		if c = twinRemoval(added, src); c == "" {
-			c = callHint(f.holder, added, removal)
-		}
-		if c == "" {
-			if w := windowOnly(f.holder, added, f.scripts, src); w != "" {
-				// The window it reads is the bound it meant: that is
-				// the fix, not an LRU.
-				if strings.Contains(*f.hint, boundAdvice) {
-					*f.hint = strings.Replace(*f.hint, boundAdvice, w, 1)
-				} else {
-					*f.hint = w
-				}
-				return
-			}
-		}
-	}
-	switch {
-	case st != nil:
-		// Where entries leave says more than the general advice; a
-		// library's method that takes them out and that the program
-		// never calls says most.
-		site := siteOf(st, src)
-		rh := site.hint(st, f.scripts, f.allFiles(), src, removal)
-		if strings.Contains(rh, staleAdvice) && f.valueScript != "" {
-			if h := staleField(guardCondition(st, src), f.valueScript, src); h != "" {
-				rh = strings.Replace(rh, staleAdvice, h, 1)
-			}
-		}
-		bound := ", or bound it"
-		if site.pipe != nil || partialHook(site.asyncHook) {
-			bound = "" // (an entry per live resource is its bound)
-		}
-		if site.chain != nil {
-			bound = "" // (bounding would drop calls still in flight)
-			if d := noDeadline(site.chainFn, st.Script, f.allScripts(src), src); d != "" {
-				rh += "; " + d
-			}
-		}
-		if site.lazyFn != "" {
-			if o := optionalSweep(f.holder, f.allFiles, src); o != "" {
-				// The class sweeps, but not this instance.
-				rh = strings.Replace(rh, lazySweepAdvice, o, 1)
-			}
-		}
-		if u, method := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
-			// The library's way out, never called, is the fix; a
-			// disposal method of what its entries keep would not take
-			// them out.
-			rh, bound = u, ""
-			if c := undoCall(added, method); c != "" {
-				rh += fmt.Sprintf(" (%s, in a finally of the function that adds one at %s:%d)", c, filepath.Base(added.Script), added.Line)
-			}
-			*f.hint = disposerHintRe.ReplaceAllString(*f.hint, "")
-		} else if e, call := cleanupExit(added, st, f.scripts, src); e != nil {
-			// The way out that skips it is where to add it; bounding
-			// would only drop live work (an in-flight request, a job
-			// still running) along with the lost.
-			if strings.Contains(rh, everyPathAdvice) {
-				rh = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1)
-			} else if e.event != "" {
-				// A sibling ending handler without the cleanup is the
-				// way out, whatever feeds the emitter.
-				rh = exitText(e, call)
-			}
-			bound = ""
-		} else if e, call, start := unendedSpan(f.class, f.allScripts(src), src); e != nil {
-			// Spans leave when they end: the way out of the function
-			// that starts one without ending it, which is the code.
-			rh = strings.Replace(rh, "(), which nothing in the program calls", "(), which runs when a span ends", 1)
-			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1), ""
-			if l := *f.loc; l == nil || !programLocation(l) || l.Function == f.class || l.Function == "constructor" {
-				// (The span's constructor says less than the call
-				// that starts this one.)
-				f.setLoc(start, src)
-			}
-			*f.hint = strings.Replace(disposerHintRe.ReplaceAllString(*f.hint, ""), ", or bound the Map", "", 1)
-		} else if e := markedEnded(added, st, removesPattern(f.holder), src); e != nil && strings.Contains(rh, everyPathAdvice) {
-			// Marked ended and left in: that is where to take it out.
-			rh, bound = strings.Replace(rh, everyPathAdvice, fmt.Sprintf("%s:%d marks an entry ended without %s (%s): an entry marked ended stays until taken out; take it out there", filepath.Base(e.at.Script), e.at.Line, removalCall(st), strings.TrimSuffix(e.at.Text, ";")), 1), ""
-		} else if e := settlingTimer(added, removesPattern(f.holder), src); e != nil && strings.Contains(rh, everyPathAdvice) {
-			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, removalCall(st)), 1), ""
-		} else if d := disconnectRooms(st, f.allScripts(src), src); d != "" && strings.Contains(rh, everyPathAdvice) {
-			rh, bound = strings.Replace(rh, everyPathAdvice, d, 1), ""
-		} else if eo := endOnly(st, f.allScripts(src), src); eo != "" {
-			rh, bound = strings.Replace(rh, everyPathAdvice, eo, 1), ""
-		} else if e := skippedBranch(st, src); e != nil {
-			// The removal is in a branch that returns; the other
-			// branch goes on to the end without it.
-			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, strings.TrimSuffix(strings.TrimSpace(st.Text), ";")), 1), ""
-		}
-		if r := reloadHint(added, st, removal, src); r != "" {
-			// Cleared and filled again by one function: a table loaded
-			// whole, not entries piling up.
-			*f.hint = afterSubject(*f.hint, r)
-		} else if site.closing && st.Others == 0 && bound != "" {
-			// Entries that leave when their request or socket closes:
-			// that, not a bound or a copy, is what to say.
-			*f.hint = afterSubject(*f.hint, rh)
-		} else if strings.Contains(*f.hint, boundAdvice) {
-			*f.hint = strings.Replace(*f.hint, boundAdvice, rh+bound, 1)
-		} else if !removal && strings.Contains(*f.hint, boundAdviceOne) {
-			*f.hint = strings.Replace(*f.hint, boundAdviceOne, rh+bound, 1)
-		} else if !strings.HasSuffix(*f.hint, insteadText) {
-			*f.hint += "; " + rh
-		}
-	case c == "":
-		if n := f.neverRemoved(added, src); n != "" && removal && strings.Contains(*f.hint, boundAdvice) {
-			*f.hint = strings.Replace(*f.hint, boundAdvice, n, 1)
-		}
-	case removal && strings.Contains(*f.hint, boundAdvice):
-		*f.hint = strings.Replace(*f.hint, boundAdvice, c, 1)
-	default:
-		// First: it names the line; the general advice follows.
-		if i := strings.Index(*f.hint, ": "); i >= 0 {
-			*f.hint = (*f.hint)[:i+2] + c + "; otherwise, " + (*f.hint)[i+2:]
-		} else {
-			*f.hint += "; " + c
-		}
-	}
-}
-
-// neverRemoved is the fix for the program's own collection that no
-// script of the program ever takes entries out of: "" when one does, or
-// the search cannot see the whole program.
-func (f sourceFacts) neverRemoved(added *Statement, src Sources) string {
-	h := f.holder
-	if h == nil || h.Package != "" || added == nil || f.files == nil || !programLocation(&Location{Script: added.Script}) {
-		return ""
-	}
-	re := removesPattern(h)
-	name, ok := fieldName(h)
-	if re == nil || !ok || findStatement(re, f.allScripts(src), src) != nil {
-		return ""
-	}
-	removes := name + ".delete() or .clear()"
-	switch h.Kind {
-	case "Array":
-		removes = name + ".splice(), .shift() or a reset"
-	case "dictionary":
-		removes = "delete " + name + "[…]"
-	}
-	return fmt.Sprintf("nothing in the program takes entries out of it (no %s in any script; %s:%d adds them): delete each entry when its work is done, on every way that work ends (success, failure, giving up), or keep the value on the object it belongs to instead of adding it at %s:%d; bound it (an LRU with a TTL) only if it is meant as a cache",
-		removes, filepath.Base(added.Script), added.Line, filepath.Base(added.Script), added.Line)
+	return false
 }
 
 // allFiles is f.files(), nil when the caller gave none.
@@ -712,33 +612,6 @@ func (f sourceFacts) listenerCallFix(event string, src Sources, series bool) str
 		return fix
 	}
 	return closingOnlyRemoval(*f.added, f.allScripts(src), src)
-}
-
-// removalCall is how a fix names the removal st makes, for another place
-// to make it: its call with the arguments elided (this.jobs.delete(…)).
-func removalCall(st *Statement) string {
-	return strings.TrimPrefix(callPrefix(st.Text), "return ") + "…)"
-}
-
-// clearRe is a statement that empties a whole collection.
-var clearRe = lazyRE(`\.\s*clear\s*\(\s*\)|\.\s*length\s*=\s*0\b`)
-
-// reloadHint is the fix for a collection that one function empties and
-// then fills (partners.clear(); for (…) partners.set(…)): it holds one
-// load, "" otherwise.
-func reloadHint(added, rm *Statement, grew bool, src Sources) string {
-	if added == nil || rm == nil || !clearRe.MatchString(rm.Text) || added.Script != rm.Script || rm.Line >= added.Line {
-		return ""
-	}
-	fa, fr := enclosingFunction(added, src), enclosingFunction(rm, src)
-	if fa == nil || fr == nil || fa.Line != fr.Line || !identRe.MatchString(fa.Function) {
-		return ""
-	}
-	at := fmt.Sprintf("%s:%d", filepath.Base(rm.Script), rm.Line)
-	if grew {
-		return fmt.Sprintf("%s() empties it (%s) and fills it again, so it holds one load, yet it grew: each load brings more entries than the last, or entries are added elsewhere too", fa.Function, at)
-	}
-	return fmt.Sprintf("%s() empties it (%s) and fills it again: it holds what the last load brought, a table loaded whole (big by design, not what grows)", fa.Function, at)
 }
 
 // remotePortRe: code that reads a connection's source port.

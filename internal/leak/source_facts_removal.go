@@ -1,0 +1,219 @@
+// The last step of a fill: where the entries of a collection (or the
+// callbacks) the program keeps leave it, or that nothing takes them out,
+// and the way out of the adding function that misses the removal.
+
+package leak
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// removalFix: where entries leave (or that none does), and the way out
+// that misses it, for a collection or callbacks the program keeps.
+func (f sourceFacts) removalFix(src Sources, removal, exported bool) {
+	added := *f.added
+	if f.label != "" && f.holder != nil && f.holder.Package != "" {
+		// The library's own removal (metric.remove(labels)) is in its
+		// hint; where it deletes inside is beside the point.
+		return
+	}
+	if d := discardedTrim(f.holder, added, src); d != "" {
+		// The trim is there and does nothing: that line is the fix,
+		// and the general advice on bounding it is beside the point.
+		*f.hint = d
+		return
+	}
+	st := removedAt(f.holder, added, f.scripts, src)
+	if t := trimOf(f.holder, added, f.scripts, src); st != nil && t != nil && t.At.Script == st.Script && t.At.Line == st.Line {
+		if v, made, ok := instanceOption(f.holder, t, f.files, src); ok && v < 0 {
+			// The way out is the factory's trim, and this instance
+			// was made without the bound it trims at.
+			text := strings.TrimSuffix(strings.TrimSpace(made.Text), ";")
+			if strings.HasSuffix(text, "(") {
+				text += "…)" // its arguments on the lines below
+			}
+			*f.hint += fmt.Sprintf("; %s:%d takes entries out only past %s, and %s is made without one at %s:%d (%s), so it has none: pass a %s there, or keep what varies out of the key",
+				filepath.Base(st.Script), st.Line, t.Bound, f.holder.madeAs, filepath.Base(made.Script), made.Line, text, t.Bound)
+			return
+		}
+	}
+	if exported && st != nil && !programLocation(&Location{Script: st.Script}) {
+		// The library's own trim, which the program never calls: its
+		// options (at the export's line) are what decide.
+		st = nil
+	}
+	var c string // a fix that names the line to change
+	if st == nil {
+		if c = twinRemoval(added, src); c == "" {
+			c = callHint(f.holder, added, removal)
+		}
+		if c == "" {
+			if w := windowOnly(f.holder, added, f.scripts, src); w != "" {
+				// The window it reads is the bound it meant: that is
+				// the fix, not an LRU.
+				if strings.Contains(*f.hint, boundAdvice) {
+					*f.hint = strings.Replace(*f.hint, boundAdvice, w, 1)
+				} else {
+					*f.hint = w
+				}
+				return
+			}
+		}
+	}
+	switch {
+	case st != nil:
+		// Where entries leave says more than the general advice; a
+		// library's method that takes them out and that the program
+		// never calls says most.
+		site := siteOf(st, src)
+		rh := site.hint(st, f.scripts, f.allFiles(), src, removal)
+		if strings.Contains(rh, staleAdvice) && f.valueScript != "" {
+			if h := staleField(guardCondition(st, src), f.valueScript, src); h != "" {
+				rh = strings.Replace(rh, staleAdvice, h, 1)
+			}
+		}
+		bound := ", or bound it"
+		if site.pipe != nil || partialHook(site.asyncHook) {
+			bound = "" // (an entry per live resource is its bound)
+		}
+		if site.chain != nil {
+			bound = "" // (bounding would drop calls still in flight)
+			if d := noDeadline(site.chainFn, st.Script, f.allScripts(src), src); d != "" {
+				rh += "; " + d
+			}
+		}
+		if site.lazyFn != "" {
+			if o := optionalSweep(f.holder, f.allFiles, src); o != "" {
+				// The class sweeps, but not this instance.
+				rh = strings.Replace(rh, lazySweepAdvice, o, 1)
+			}
+		}
+		if u, method := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
+			// The library's way out, never called, is the fix; a
+			// disposal method of what its entries keep would not take
+			// them out.
+			rh, bound = u, ""
+			if c := undoCall(added, method); c != "" {
+				rh += fmt.Sprintf(" (%s, in a finally of the function that adds one at %s:%d)", c, filepath.Base(added.Script), added.Line)
+			}
+			*f.hint = disposerHintRe.ReplaceAllString(*f.hint, "")
+		} else if e, call := cleanupExit(added, st, f.scripts, src); e != nil {
+			// The way out that skips it is where to add it; bounding
+			// would only drop live work (an in-flight request, a job
+			// still running) along with the lost.
+			if strings.Contains(rh, everyPathAdvice) {
+				rh = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1)
+			} else if e.event != "" {
+				// A sibling ending handler without the cleanup is the
+				// way out, whatever feeds the emitter.
+				rh = exitText(e, call)
+			}
+			bound = ""
+		} else if e, call, start := unendedSpan(f.class, f.allScripts(src), src); e != nil {
+			// Spans leave when they end: the way out of the function
+			// that starts one without ending it, which is the code.
+			rh = strings.Replace(rh, "(), which nothing in the program calls", "(), which runs when a span ends", 1)
+			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1), ""
+			if l := *f.loc; l == nil || !programLocation(l) || l.Function == f.class || l.Function == "constructor" {
+				// (The span's constructor says less than the call
+				// that starts this one.)
+				f.setLoc(start, src)
+			}
+			*f.hint = strings.Replace(disposerHintRe.ReplaceAllString(*f.hint, ""), ", or bound the Map", "", 1)
+		} else if e := markedEnded(added, st, removesPattern(f.holder), src); e != nil && strings.Contains(rh, everyPathAdvice) {
+			// Marked ended and left in: that is where to take it out.
+			rh, bound = strings.Replace(rh, everyPathAdvice, fmt.Sprintf("%s:%d marks an entry ended without %s (%s): an entry marked ended stays until taken out; take it out there", filepath.Base(e.at.Script), e.at.Line, removalCall(st), strings.TrimSuffix(e.at.Text, ";")), 1), ""
+		} else if e := settlingTimer(added, removesPattern(f.holder), src); e != nil && strings.Contains(rh, everyPathAdvice) {
+			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, removalCall(st)), 1), ""
+		} else if d := disconnectRooms(st, f.allScripts(src), src); d != "" && strings.Contains(rh, everyPathAdvice) {
+			rh, bound = strings.Replace(rh, everyPathAdvice, d, 1), ""
+		} else if eo := endOnly(st, f.allScripts(src), src); eo != "" {
+			rh, bound = strings.Replace(rh, everyPathAdvice, eo, 1), ""
+		} else if e := skippedBranch(st, src); e != nil {
+			// The removal is in a branch that returns; the other
+			// branch goes on to the end without it.
+			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, strings.TrimSuffix(strings.TrimSpace(st.Text), ";")), 1), ""
+		}
+		if r := reloadHint(added, st, removal, src); r != "" {
+			// Cleared and filled again by one function: a table loaded
+			// whole, not entries piling up.
+			*f.hint = afterSubject(*f.hint, r)
+		} else if site.closing && st.Others == 0 && bound != "" {
+			// Entries that leave when their request or socket closes:
+			// that, not a bound or a copy, is what to say.
+			*f.hint = afterSubject(*f.hint, rh)
+		} else if strings.Contains(*f.hint, boundAdvice) {
+			*f.hint = strings.Replace(*f.hint, boundAdvice, rh+bound, 1)
+		} else if !removal && strings.Contains(*f.hint, boundAdviceOne) {
+			*f.hint = strings.Replace(*f.hint, boundAdviceOne, rh+bound, 1)
+		} else if !strings.HasSuffix(*f.hint, insteadText) {
+			*f.hint += "; " + rh
+		}
+	case c == "":
+		if n := f.neverRemoved(added, src); n != "" && removal && strings.Contains(*f.hint, boundAdvice) {
+			*f.hint = strings.Replace(*f.hint, boundAdvice, n, 1)
+		}
+	case removal && strings.Contains(*f.hint, boundAdvice):
+		*f.hint = strings.Replace(*f.hint, boundAdvice, c, 1)
+	default:
+		// First: it names the line; the general advice follows.
+		if i := strings.Index(*f.hint, ": "); i >= 0 {
+			*f.hint = (*f.hint)[:i+2] + c + "; otherwise, " + (*f.hint)[i+2:]
+		} else {
+			*f.hint += "; " + c
+		}
+	}
+}
+
+// neverRemoved is the fix for the program's own collection that no
+// script of the program ever takes entries out of: "" when one does, or
+// the search cannot see the whole program.
+func (f sourceFacts) neverRemoved(added *Statement, src Sources) string {
+	h := f.holder
+	if h == nil || h.Package != "" || added == nil || f.files == nil || !programLocation(&Location{Script: added.Script}) {
+		return ""
+	}
+	re := removesPattern(h)
+	name, ok := fieldName(h)
+	if re == nil || !ok || findStatement(re, f.allScripts(src), src) != nil {
+		return ""
+	}
+	removes := name + ".delete() or .clear()"
+	switch h.Kind {
+	case "Array":
+		removes = name + ".splice(), .shift() or a reset"
+	case "dictionary":
+		removes = "delete " + name + "[…]"
+	}
+	return fmt.Sprintf("nothing in the program takes entries out of it (no %s in any script; %s:%d adds them): delete each entry when its work is done, on every way that work ends (success, failure, giving up), or keep the value on the object it belongs to instead of adding it at %s:%d; bound it (an LRU with a TTL) only if it is meant as a cache",
+		removes, filepath.Base(added.Script), added.Line, filepath.Base(added.Script), added.Line)
+}
+
+// removalCall is how a fix names the removal st makes, for another place
+// to make it: its call with the arguments elided (this.jobs.delete(…)).
+func removalCall(st *Statement) string {
+	return strings.TrimPrefix(callPrefix(st.Text), "return ") + "…)"
+}
+
+// clearRe is a statement that empties a whole collection.
+var clearRe = lazyRE(`\.\s*clear\s*\(\s*\)|\.\s*length\s*=\s*0\b`)
+
+// reloadHint is the fix for a collection that one function empties and
+// then fills (partners.clear(); for (…) partners.set(…)): it holds one
+// load, "" otherwise.
+func reloadHint(added, rm *Statement, grew bool, src Sources) string {
+	if added == nil || rm == nil || !clearRe.MatchString(rm.Text) || added.Script != rm.Script || rm.Line >= added.Line {
+		return ""
+	}
+	fa, fr := enclosingFunction(added, src), enclosingFunction(rm, src)
+	if fa == nil || fr == nil || fa.Line != fr.Line || !identRe.MatchString(fa.Function) {
+		return ""
+	}
+	at := fmt.Sprintf("%s:%d", filepath.Base(rm.Script), rm.Line)
+	if grew {
+		return fmt.Sprintf("%s() empties it (%s) and fills it again, so it holds one load, yet it grew: each load brings more entries than the last, or entries are added elsewhere too", fa.Function, at)
+	}
+	return fmt.Sprintf("%s() empties it (%s) and fills it again: it holds what the last load brought, a table loaded whole (big by design, not what grows)", fa.Function, at)
+}
