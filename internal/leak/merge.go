@@ -62,6 +62,11 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			}
 		}
 	}
+	// Objects that hold each other's (a signal's list of effect nodes,
+	// each effect's list of the signals it reads, the view an effect
+	// keeps) make the paths a cycle: one leak, kept whole under its
+	// largest part rather than dropped.
+	breakCycles(parent)
 	// A WeakMap's values live only while their keys do: when what keeps
 	// a key alive is another suspect's leaked objects (a listener that
 	// holds the key), the values are that leak's bytes.
@@ -603,4 +608,24 @@ func (x *explainer) throughRegistry(path heapgraph.Path) bool {
 		}
 	}
 	return false
+}
+
+// breakCycles makes the first (largest) suspect of each cycle of parents
+// a root, so every suspect in it merges into that one.
+func breakCycles(parent []int) {
+	n := len(parent)
+	for i := range parent {
+		j, steps := parent[i], 0
+		for ; j >= 0 && j != i && steps < n; steps++ {
+			j = parent[j]
+		}
+		if j != i {
+			continue
+		}
+		first := i
+		for j = parent[i]; j != i; j = parent[j] {
+			first = min(first, j)
+		}
+		parent[first] = -1
+	}
 }
