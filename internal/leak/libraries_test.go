@@ -577,6 +577,18 @@ func TestRegistrationScenarios(t *testing.T) {
 		{"lib-scheduled-reports", PatternCollection,
 			[]string{"schedule.cancelJob(sub.jobName) is called in remove()", "unsubscribe() (lib-scheduled-reports.js:", "(tiny-schedule)"},
 			[]string{"entry per distinct key"}},
+		// A method that stores its effect's dispose function in a field
+		// and runs again for one object, over the first (blind
+		// evaluation 28); a long poll that keeps what registering
+		// returns and releases it in its callback and on abort, but not
+		// in the function its timeout runs.
+		{"lib-effect-rewatch", PatternCollection,
+			[]string{"(tiny-reactive)", "watch() (called at lib-effect-rewatch.js:35, lib-effect-rewatch.js:50) sets this.dispose = effect(…) at lib-effect-rewatch.js:28 without releasing the one already there",
+				"release it first (if (this.dispose) this.dispose(), before effect(…))"},
+			[]string{"keep what the registering call returns", "check what it fails to undo"}},
+		{"lib-observe-poll", PatternCollection,
+			[]string{"(tiny-observe)", "the timer that ends the wait (lib-observe-poll.js:39: timer = setTimeout(finish, timeoutMs)) runs finish() (lib-observe-poll.js:24), which does not", "call stop() in finish() too"},
+			[]string{"returns without stop()"}},
 		// An ES module library's registry (node-cron 4, blind evaluation
 		// 27): the function's own task is only stopped; another
 		// function's task.destroy() ends another task.

@@ -487,6 +487,70 @@ func handleRelease(added *Statement, src Sources) *Statement {
 	})
 }
 
+// overwrittenRelease is the fix when a method stores what registering
+// returns in a field (this.dispose = effect(…)) without releasing the one
+// already there: run twice for one object (watch() again to narrow a
+// view), it loses the first registration, and the release at rm lets go
+// of the last only. "" when that is not the case.
+func overwrittenRelease(added, rm *Statement, src Sources) string {
+	lines, ok := locationLines(&Location{Script: added.Script, Line: added.Line}, src)
+	if !ok || added.Line < 1 || added.Line > len(lines) {
+		return ""
+	}
+	m := keptRe.FindSubmatch(lines[added.Line-1])
+	if m == nil || !bytes.HasPrefix(m[1], []byte("this.")) {
+		return ""
+	}
+	handle := string(m[1])
+	fn, from := overwrittenField(added, handle, src)
+	if fn == nil {
+		return ""
+	}
+	call := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(added.Text), handle))
+	call = strings.TrimSpace(strings.TrimPrefix(call, "="))
+	if i := strings.IndexByte(call, '('); i > 0 {
+		call = call[:i] + "(…)"
+	}
+	release := strings.TrimSuffix(strings.TrimSpace(rm.Text), ";")
+	return fmt.Sprintf("%s()%s sets %s = %s at %s:%d without releasing the one already there: when it runs twice for one object, the first registration is lost, and %s at %s:%d releases only the last; release it first (%s, before %s), or return when it is set",
+		fn.Function, from, handle, call, filepath.Base(added.Script), added.Line, handle, filepath.Base(rm.Script), rm.Line, release, call)
+}
+
+// flattenRe is an rxjs operator that subscribes to an inner observable
+// per value; takeUntilRe the operator that ends a subscription.
+var (
+	flattenRe   = lazyRE(`\b(switchMap|mergeMap|concatMap|exhaustMap|flatMap|switchMapTo|mergeMapTo|concatMapTo|switchScan|mergeScan)\s*\(`)
+	takeUntilRe = lazyRE(`\btakeUntil\s*\(([^()]*)\)`)
+)
+
+// unsafeTakeUntil is the fix when the statement that adds the callbacks
+// is a flattening operator (switchMap) that comes after takeUntil in
+// one pipe: takeUntil completes what is above it, and the inner
+// subscriptions the operator below it makes stay. "" otherwise.
+func unsafeTakeUntil(added *Statement, src Sources) string {
+	if added == nil || src == nil || !flattenRe.MatchString(added.Text) {
+		return ""
+	}
+	lines, ok := locationLines(&Location{Script: added.Script, Line: added.Line}, src)
+	if !ok || added.Line < 1 || added.Line > len(lines) {
+		return ""
+	}
+	op := flattenRe.FindStringSubmatch(added.Text)[1]
+	// Up the pipe's arguments, to its head: one operator a line.
+	for i := added.Line - 1; i >= 0 && added.Line-1-i <= 8; i-- {
+		text := string(lines[i])
+		if i < added.Line-1 && takeUntilRe.MatchString(text) {
+			m := takeUntilRe.FindStringSubmatch(text)
+			return fmt.Sprintf("%s:%d has takeUntil(%s) before %s at %s:%d in one pipe: takeUntil completes the subscription above it, not the inner ones %s makes below it, so each stays subscribed; put takeUntil last in the pipe, after %s",
+				filepath.Base(added.Script), i+1, strings.TrimSpace(m[1]), op, filepath.Base(added.Script), added.Line, op, op)
+		}
+		if strings.Contains(text, ".pipe(") {
+			break
+		}
+	}
+	return ""
+}
+
 // subscribeRe is a call that subscribes to a library's stream or hub.
 var subscribeRe = lazyRE(`\.\s*subscribe\s*\(`)
 
@@ -538,6 +602,53 @@ func timerSkipsRelease(at *Location, src Sources) (*Statement, string) {
 			filepath.Base(sub.Script), sub.Line, filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(strings.TrimSpace(rm.Text), ";"), where, filepath.Base(at.Script), k+1, strings.TrimSuffix(strings.TrimSpace(string(lines[k])), ";"), release)
 	}
 	return nil, ""
+}
+
+// timerCallsRe is a timer started with a named function
+// (setTimeout(finish, ms)).
+var timerCallsRe = lazyRE(`\bset(?:Timeout|Interval)\s*\(\s*([\w$]+)\s*,`)
+
+// timerMissesRelease is the fix when the program keeps what registering
+// returned (const stop = observe(…)) and releases it on some ways a wait
+// ends (in the callback, on abort), while a timer in the same function
+// ends the wait through a function that does not (setTimeout(finish, ms),
+// finish() never calls stop()). "" otherwise.
+func timerMissesRelease(added, rm *Statement, src Sources) string {
+	if added == nil || rm == nil || scriptKey(added.Script) != scriptKey(rm.Script) {
+		return ""
+	}
+	lines, ok := locationLines(&Location{Script: added.Script, Line: added.Line}, src)
+	if !ok || added.Line < 2 || added.Line > len(lines) {
+		return ""
+	}
+	from, to := enclosingLines(added.Script, lines, added.Line-1, src)
+	if from == 0 && to == len(lines) || rm.Line <= from || rm.Line > to {
+		return "" // no function around it, or released elsewhere
+	}
+	release := callPrefix(rm.Text)
+	for k := from; k < to && k < len(lines); k++ {
+		m := timerCallsRe.FindSubmatch(lines[k])
+		if m == nil {
+			continue
+		}
+		name := string(m[1])
+		def := regexp.MustCompile(`^\s*(?:(?:const|let|var)\s+` + regexp.QuoteMeta(name) + `\s*=\s*(?:async\s*)?(?:\([^()]*\)|[\w$]+)\s*=>\s*\{|(?:async\s+)?function\s+` + regexp.QuoteMeta(name) + `\s*\()`)
+		for d := from; d < to && d < len(lines); d++ {
+			if !def.Match(lines[d]) {
+				continue
+			}
+			end := bodyEnd(lines, d+1)
+			for j := d + 1; j < end && j < len(lines); j++ {
+				if strings.Contains(string(lines[j]), release) {
+					return "" // it releases
+				}
+			}
+			return fmt.Sprintf("%s:%d registers and %s:%d releases it (%s), but the timer that ends the wait (%s:%d: %s) runs %s() (%s:%d), which does not, so every wait that ends on its timeout keeps its registration: call %s) in %s() too",
+				filepath.Base(added.Script), added.Line, filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(strings.TrimSpace(rm.Text), ";"),
+				filepath.Base(added.Script), k+1, strings.TrimSuffix(strings.TrimSpace(string(lines[k])), ";"), name, filepath.Base(added.Script), d+1, release, name)
+		}
+	}
+	return ""
 }
 
 // functionBlockRe is a line that opens a function's body: an arrow's or

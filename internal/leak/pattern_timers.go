@@ -364,22 +364,35 @@ const overwrittenText = "without clearing the timer already there"
 // loses the first timer, and the clear at cl stops only the last. "" when
 // the method clears or checks the field first, or is the constructor.
 func overwrittenHandle(added, cl *Statement, handle, clear, set string, src Sources) string {
-	if !strings.HasPrefix(handle, "this.") {
+	fn, from := overwrittenField(added, handle, src)
+	if fn == nil {
 		return ""
+	}
+	return fmt.Sprintf("%s()%s sets %s = %s(…) at %s:%d "+overwrittenText+": when it runs twice for one object (a second hello, a restart), the first timer's handle is lost, and %s(%s) at %s:%d stops only the last; clear it first (%s(%s) before %s), or return when it is set",
+		fn.Function, from, handle, set, filepath.Base(added.Script), added.Line, clear, handle, filepath.Base(cl.Script), cl.Line, clear, handle, set)
+}
+
+// overwrittenField is the method that stores a handle in a field (handle
+// is "this.NAME") at added without reading the field first, and its
+// callers (" (called at a.js:3)"); nil when it reads, clears or tests the
+// field before, or is the constructor (which runs once per object).
+func overwrittenField(added *Statement, handle string, src Sources) (fn *Location, from string) {
+	if !strings.HasPrefix(handle, "this.") {
+		return nil, ""
 	}
 	lines, ok := locationLines(&Location{Script: added.Script, Line: added.Line}, src)
 	if !ok || added.Line > len(lines) {
-		return ""
+		return nil, ""
 	}
-	fn := functionAbove(added.Script, lines, added.Line)
+	fn = functionAbove(added.Script, lines, added.Line)
 	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
-		return ""
+		return nil, ""
 	}
 	field := regexp.QuoteMeta(strings.TrimPrefix(handle, "this."))
 	seen := regexp.MustCompile(`this\s*\.\s*` + field + `\b`)
 	for k := fn.Line; k < added.Line-1; k++ {
 		if seen.Match(lines[k]) {
-			return "" // cleared, tested or reset before
+			return nil, "" // cleared, tested or reset before
 		}
 	}
 	var callers []string
@@ -388,10 +401,8 @@ func overwrittenHandle(added, cl *Statement, handle, clear, set string, src Sour
 			callers = append(callers, fmt.Sprintf("%s:%d", filepath.Base(c.Script), c.Line))
 		}
 	}
-	from := ""
 	if len(callers) > 0 {
 		from = " (called at " + strings.Join(callers, ", ") + ")"
 	}
-	return fmt.Sprintf("%s()%s sets %s = %s(…) at %s:%d "+overwrittenText+": when it runs twice for one object (a second hello, a restart), the first timer's handle is lost, and %s(%s) at %s:%d stops only the last; clear it first (%s(%s) before %s), or return when it is set",
-		fn.Function, from, handle, set, filepath.Base(added.Script), added.Line, clear, handle, filepath.Base(cl.Script), cl.Line, clear, handle, set)
+	return fn, from
 }

@@ -325,3 +325,69 @@ func TestTimerSkipsRelease(t *testing.T) {
 		}
 	}
 }
+
+// rxjs: takeUntil above a flattening operator in one pipe completes the
+// outer subscription only; the inner ones switchMap makes stay (blind
+// evaluation 28). takeUntil last, or no flattening after it, is fine.
+func TestUnsafeTakeUntil(t *testing.T) {
+	src := textSources{"/srv/quote.js": `class QuoteContext {
+  constructor(deps) {
+    this.tenant$
+      .pipe(
+        distinctUntilChanged(),
+        takeUntil(this.done$),
+        switchMap((id) => deps.tenants.config$(id)),
+        map((cfg) => cfg.limits),
+      )
+      .subscribe((limits) => {
+        this.limits = limits;
+      });
+    this.other$
+      .pipe(
+        mergeMap((id) => deps.load(id)),
+        takeUntil(this.done$),
+      )
+      .subscribe(() => {});
+  }
+}
+`}
+	h := unsafeTakeUntil(&Statement{Script: "/srv/quote.js", Line: 7, Text: "switchMap((id) => deps.tenants.config$(id)),"}, src)
+	if !strings.Contains(h, "quote.js:6 has takeUntil(this.done$) before switchMap at quote.js:7") || !strings.Contains(h, "put takeUntil last in the pipe, after switchMap") {
+		t.Errorf("hint %q", h)
+	}
+	if h := unsafeTakeUntil(&Statement{Script: "/srv/quote.js", Line: 15, Text: "mergeMap((id) => deps.load(id)),"}, src); h != "" {
+		t.Errorf("takeUntil after mergeMap: %q", h)
+	}
+}
+
+// A once() listener whose event does not come stays like any other; its
+// sibling, added beside it to the same emitter, is taken out elsewhere:
+// there is where to take this one out too (blind evaluation 28:
+// eventemitter3's 'shutdown' beside 'message').
+func TestOnceListenerSiblingRemoval(t *testing.T) {
+	src := textSources{"/srv/hub.js": `class Hub {
+  open(user) {
+    const session = new Session(user);
+    this.sessions.set(session.id, session);
+    this.bus.on('message', session.deliver, session);
+    this.bus.once('shutdown', session.flush, session);
+    return session;
+  }
+
+  close(id) {
+    const session = this.sessions.get(id);
+    this.bus.off('message', session.deliver, session);
+    this.sessions.delete(id);
+  }
+}
+`}
+	got := listenerFix(&Statement{Script: "/srv/hub.js", Line: 6, Text: "this.bus.once('shutdown', session.flush, session);"}, "shutdown", nil, src, true)
+	for _, want := range []string{"hub.js:6 adds session.flush and nothing removes it", "call this.bus.off('shutdown', session.flush, session) where its sibling is, in close() (hub.js:12: this.bus.off('message', session.deliver, session))"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "once(") {
+		t.Errorf("%q: it is a once() listener already", got)
+	}
+}

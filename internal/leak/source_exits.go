@@ -325,6 +325,13 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 	if add == nil || rm == nil || src == nil {
 		return nil, ""
 	}
+	if lines, ok := locationLines(&Location{Script: add.Script, Line: add.Line}, src); ok && add.Line <= len(lines) &&
+		functionBlockRe.Match(lines[add.Line-1]) && scriptKey(rm.Script) == scriptKey(add.Script) && rm.Line > add.Line && rm.Line < bodyEnd(lines, add.Line) {
+		// The removal is inside the callback the adding line hands over
+		// (const stop = observe(x, (change) => { …; stop(); })): that
+		// callback's own returns are no ways out of the work.
+		return nil, ""
+	}
 	addFn, rmFn := enclosingFunction(add, src), enclosingFunction(rm, src)
 	if addFn != nil && rmFn != nil && addFn.Script == rmFn.Script && addFn.Line == rmFn.Line || addFn == nil && rmFn == nil && add.Script == rm.Script {
 		// The removal's own call, up to its "(": inflight.delete(

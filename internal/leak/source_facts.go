@@ -120,11 +120,23 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		return
 	}
 	added = *f.added
+	if t := unsafeTakeUntil(added, src); libReg && t != "" && strings.Contains(*f.hint, registrationAdvice) {
+		// rxjs: the pipe's order keeps them, whatever is released.
+		*f.hint = strings.Replace(*f.hint, registrationAdvice, t, 1)
+	}
 	if libReg && added != nil && strings.Contains(*f.hint, registrationAdvice) {
 		// The program keeps what registering returned and lets go of it
 		// somewhere: the way out that skips that is the fix.
 		if rm := handleRelease(added, src); rm != nil {
-			if e, call := cleanupExit(added, rm, f.scripts, src); e != nil {
+			o := overwrittenRelease(added, rm, src)
+			if o == "" {
+				o = timerMissesRelease(added, rm, src)
+			}
+			if o != "" {
+				// (Which release it misses is said: that a disposal
+				// method is called elsewhere is beside the point.)
+				*f.hint = disposerClauseRe.ReplaceAllString(strings.Replace(*f.hint, registrationAdvice, o, 1), "")
+			} else if e, call := cleanupExit(added, rm, f.scripts, src); e != nil {
 				*f.hint = strings.Replace(*f.hint, registrationAdvice, fmt.Sprintf("the program lets go of it at %s:%d (%s), yet they stay: %s",
 					filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(rm.Text, ";"), exitText(e, call)), 1)
 			}
