@@ -90,7 +90,10 @@ func (f sourceFacts) removalFix(src Sources, removal, exported bool) {
 				rh = strings.Replace(rh, lazySweepAdvice, o, 1)
 			}
 		}
-		if u, method := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
+		if km := keyMismatch(added, st); km != "" {
+			// The way out is there and reached; it asks for another key.
+			rh, bound = km, ""
+		} else if u, method := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
 			// The library's way out, never called, is the fix; a
 			// disposal method of what its entries keep would not take
 			// them out.
@@ -216,4 +219,38 @@ func reloadHint(added, rm *Statement, grew bool, src Sources) string {
 		return fmt.Sprintf("%s() empties it (%s) and fills it again, so it holds one load, yet it grew: each load brings more entries than the last, or entries are added elsewhere too", fa.Function, at)
 	}
 	return fmt.Sprintf("%s() empties it (%s) and fills it again: it holds what the last load brought, a table loaded whole (big by design, not what grows)", fa.Function, at)
+}
+
+// addKeyRe and deleteKeyRe take the key of an add (m.set(k, …), s.add(k),
+// o[k] = …) and of a delete (m.delete(k), delete o[k]) when it is a name
+// or a field (session.id).
+var (
+	addKeyRe    = lazyRE(`\.\s*(?:set|add)\s*\(\s*([\w$]+(?:\s*\.\s*[\w$]+)+)\s*[,)]|\[\s*([\w$]+(?:\s*\.\s*[\w$]+)+)\s*\]\s*=[^=]`)
+	deleteKeyRe = lazyRE(`\.\s*delete\s*\(\s*([\w$]+(?:\s*\.\s*[\w$]+)+)\s*\)|\bdelete\s+[\w$.]+\[\s*([\w$]+(?:\s*\.\s*[\w$]+)+)\s*\]`)
+)
+
+// keyMismatch is the fix when the one removal deletes by another field
+// of the object the add keys by (set(session.clientId, …), then
+// delete(session.id)): it runs and finds nothing. "" otherwise.
+func keyMismatch(added, rm *Statement) string {
+	if added == nil || rm == nil || rm.Others > 0 {
+		return ""
+	}
+	key := func(re *lazyRegexp, text string) string {
+		m := re.get().FindStringSubmatch(text)
+		if m == nil {
+			return ""
+		}
+		return strings.Join(strings.Fields(m[1]+m[2]), "")
+	}
+	a, d := key(addKeyRe, added.Text), key(deleteKeyRe, rm.Text)
+	if a == "" || d == "" || a == d {
+		return ""
+	}
+	ia, id := strings.LastIndexByte(a, '.'), strings.LastIndexByte(d, '.')
+	if a[:ia] != d[:id] {
+		return "" // other objects: nothing says they are the same
+	}
+	return fmt.Sprintf("entries leave it at %s:%d (%s), but %s:%d adds them under %s, not %s: the keys differ, so that delete finds nothing; delete by %s there",
+		filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(strings.TrimSpace(rm.Text), ";"), filepath.Base(added.Script), added.Line, a, d, a)
 }

@@ -122,3 +122,29 @@ func TestSweptOnCondition(t *testing.T) {
 		t.Errorf("no timer: %q", h)
 	}
 }
+
+// The one removal deletes by another field of the object the add keys
+// by: it runs and finds nothing, so that line and the key are the fix.
+func TestKeyMismatch(t *testing.T) {
+	add := &Statement{Script: "/app/docs.js", Line: 27, Text: "doc.undoStacks.set(session.clientId, stack);"}
+	rm := &Statement{Script: "/app/docs.js", Line: 34, Text: "doc.undoStacks.delete(session.id);"}
+	if h := keyMismatch(add, rm); !strings.Contains(h, "docs.js:27 adds them under session.clientId, not session.id") || !strings.Contains(h, "delete by session.clientId there") {
+		t.Errorf("hint %q", h)
+	}
+	for _, c := range []struct{ add, rm string }{
+		{"doc.undoStacks.set(session.id, stack);", "doc.undoStacks.delete(session.id);"}, // the same key
+		{"m.set(a.id, v);", "m.delete(b.key);"},                                          // other objects
+		{"m.set(key, v);", "m.delete(other);"},                                           // plain names: nothing to compare
+	} {
+		if h := keyMismatch(&Statement{Script: "/app/a.js", Line: 1, Text: c.add}, &Statement{Script: "/app/a.js", Line: 2, Text: c.rm}); h != "" {
+			t.Errorf("%s / %s: %q", c.add, c.rm, h)
+		}
+	}
+	dict := keyMismatch(&Statement{Script: "/app/a.js", Line: 1, Text: "byId[job.id] = job;"}, &Statement{Script: "/app/a.js", Line: 2, Text: "delete byId[job.key];"})
+	if !strings.Contains(dict, "under job.id, not job.key") {
+		t.Errorf("dictionary: %q", dict)
+	}
+	// Under node: the Map of undo stacks per client.
+	_, s := seriesTop(t, "undo-stacks")
+	checkHint(t, s.Hint, []string{"undo-stacks.js:27 adds them under session.clientId, not session.id: the keys differ"}, []string{"check that every path gets there", "or bound it"})
+}
