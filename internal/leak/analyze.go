@@ -736,11 +736,12 @@ func heldLikeSuspect(m Suspect, have []Suspect) bool {
 		}
 		// The same field of another object of the same class (each
 		// Room's members Set), holding the class a path suspect
-		// counts: that suspect's count is over all of them.
+		// counts (or whose path leads to: the subscribers that keep
+		// its QuoteContexts): that suspect's count is over all of them.
 		// Or of another of one package's objects that has no class of
 		// its own (each tenant's express Router, a function with a
 		// stack).
-		if h := s.Holder; h != nil && !s.collection && h.Name == m.Holder.Name && h.Kind == m.Holder.Kind && s.Class == m.Class &&
+		if h := s.Holder; h != nil && !s.collection && h.Name == m.Holder.Name && h.Kind == m.Holder.Kind && (s.Class == m.Class || s.RootClass == m.Class) &&
 			(h.Owner != "" && h.Owner == m.Holder.Owner || h.Owner == "" && m.Holder.Owner == "" && h.Package != "" && h.Package == m.Holder.Package) {
 			return true
 		}

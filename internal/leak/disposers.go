@@ -126,7 +126,7 @@ func calledDisposerBut(hint string, own []string, src Sources, added *Statement,
 	if st == nil {
 		return hint
 	}
-	if h := endedNotDisposed(made, m[2], own, src); h != "" {
+	if h := endedNotDisposed(made, m[1], m[2], own, src); h != "" {
 		return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method and the program calls it, "+h, 1)
 	}
 	if call := regexp.MustCompile(`[\w$.]+\s*\.\s*` + regexp.QuoteMeta(m[2]) + `\s*\([^()]*\)`).FindString(st.Text); call != "" {
@@ -184,14 +184,19 @@ var endingVerbs = `(?:stop|pause|end|close|cancel|clear|unref|abort)`
 // change: where the entries leave says no more.
 const insteadText = "there instead (it ends them too)"
 
+// newNameRe: the class a statement makes with new.
+var newNameRe = lazyRE(`\bnew\s+([\w$]+)`)
+
 // localDeclRe: a statement that declares a variable.
 var localDeclRe = lazyRE(`^\s*(?:const|let|var)\s`)
 
 // endedNotDisposed: the leaked objects made at made are kept in a name
 // (const digest = …, digest: …) that the program ends with another method
 // (entry.digest.stop()) and never disposes of with method: that line,
-// and what to call there. "" otherwise.
-func endedNotDisposed(made *Location, method string, own []string, src Sources) string {
+// and what to call there. "" otherwise, or when the line makes an object
+// of another class than class (the variable that keeps them, a
+// TenantDirectory, not the subscriptions it holds).
+func endedNotDisposed(made *Location, class, method string, own []string, src Sources) string {
 	if made == nil || made.Line < 1 || !programLocation(made) {
 		return ""
 	}
@@ -201,6 +206,9 @@ func endedNotDisposed(made *Location, method string, own []string, src Sources) 
 	}
 	k := keptRe.FindSubmatch(lines[made.Line-1])
 	if k == nil {
+		return ""
+	}
+	if n := newNameRe.FindSubmatch(lines[made.Line-1]); n != nil && class != "" && string(n[1]) != class {
 		return ""
 	}
 	name := string(k[1])

@@ -24,16 +24,34 @@ func TestEndedNotDisposed(t *testing.T) {
 	src := textSources{"/srv/app.js": app}
 	own := []string{"/srv/app.js"}
 	made := &Location{Script: "/srv/app.js", Line: 3}
-	h := endedNotDisposed(made, "destroy", own, src)
+	h := endedNotDisposed(made, "", "destroy", own, src)
 	for _, want := range []string{"made at app.js:3 (digest)", "app.js:9 only calls e.digest.stop()", "call e.digest.destroy() there"} {
 		if !strings.Contains(h, want) {
 			t.Errorf("%q lacks %q", h, want)
 		}
 	}
-	if h := endedNotDisposed(&Location{Script: "/srv/app.js", Line: 4}, "destroy", own, src); h != "" {
+	if h := endedNotDisposed(&Location{Script: "/srv/app.js", Line: 4}, "", "destroy", own, src); h != "" {
 		t.Errorf("welcome is destroyed: %q", h)
 	}
 	if !registryAdd(&Statement{Text: "tasks.set(task.id, task);"}) || registryAdd(&Statement{Text: "cache.set(req.url, body);"}) {
 		t.Error("registryAdd: a Map keyed by its values' own ids, and only that")
+	}
+}
+
+// The variable that keeps the leaked objects is made as another class
+// (a TenantDirectory that holds rxjs subscribers): its stop() is not the
+// subscribers' to replace with their unsubscribe(), which it may not have.
+func TestEndedNotDisposedOtherClass(t *testing.T) {
+	app := "const tenants = new TenantDirectory(seed);\n" +
+		"function shutdown() {\n" +
+		"  tenants.stop();\n" +
+		"}\n"
+	src := textSources{"/srv/server.js": app}
+	made := &Location{Script: "/srv/server.js", Line: 1}
+	if h := endedNotDisposed(made, "OperatorSubscriber", "unsubscribe", []string{"/srv/server.js"}, src); h != "" {
+		t.Errorf("a TenantDirectory is no OperatorSubscriber: %q", h)
+	}
+	if h := endedNotDisposed(made, "TenantDirectory", "destroy", []string{"/srv/server.js"}, src); !strings.Contains(h, "call tenants.destroy() there instead") {
+		t.Errorf("its own class: %q", h)
 	}
 }
