@@ -128,11 +128,12 @@ func (x *explainer) explain(s *Suspect) {
 		}
 	}
 	s.Pattern, s.Holder = x.classify(rep, raw[:repIndex+1])
-	if haveTell && tell != rep && s.Pattern == PatternEventListener && int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure &&
+	if haveTell && tell != rep && (s.Pattern == PatternEventListener || s.Pattern == PatternClosure) && int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure &&
 		x.nodeClass(tell) && !connectionClass(s.Class) {
-		// What a listener's scope keeps of node's or V8's (its
-		// timeout's Timeout, the Error its promise was rejected with)
-		// says how it waits, not what leaks: the listener does.
+		// What a listener's or a registered callback's scope keeps of
+		// node's or V8's (its timeout's Timeout, the Error its promise
+		// was rejected with) says how it waits, not what leaks: the
+		// function does.
 		s.Class = s.RootClass
 	}
 	s.settled = s.Pattern == PatternCollection && x.settledOnPath(rep, raw[:repIndex+1])
