@@ -258,7 +258,7 @@ func failureOnly(removes *regexp.Regexp, scripts []string, src Sources) string {
 
 // listenerAddRe takes apart a program's call that adds a listener: the
 // emitter, the verb, the event and what follows (the listener).
-var listenerAddRe = lazyRE("([\\w$.]+?)\\s*\\.\\s*(on|addListener|prependListener|addEventListener)\\s*\\(\\s*['\"`]([^'\"`]+)['\"`]\\s*,\\s*(.*)$")
+var listenerAddRe = lazyRE("([\\w$.]+?)\\s*\\.\\s*(on|once|addListener|prependListener|prependOnceListener|addEventListener)\\s*\\(\\s*['\"`]([^'\"`]+)['\"`]\\s*,\\s*(.*)$")
 
 // freshListenerRe: a listener made in the call itself (an arrow, a
 // function expression, a .bind()).
@@ -300,6 +300,10 @@ func listenerFix(st *Statement, event string, own []string, src Sources, series 
 	}
 	if recv == "process" || processEvents[event] {
 		alt = ", or add one listener at startup that works through a Set of what is pending"
+	}
+	if verb == "once" || verb == "prependOnceListener" {
+		// It already goes when its event fires; the event does not come.
+		alt = ""
 	}
 	if freshListenerRe.MatchString(listener) {
 		if t, once := onceOutrun(st, src); t != nil && (verb == "once" || once) {
@@ -361,12 +365,40 @@ func listenerFix(st *Statement, event string, own []string, src Sources, series 
 		}
 		return fmt.Sprintf("%s adds %s, and it is taken out at %s: if these should be gone, the work that keeps each one ended without reaching a removal; remove it on every way that work ends (success, failure, timeout), with the same function", at, name, where)
 	}
+	if sib := siblingRemoval(st, recv, event, src); sib != nil {
+		// The listener added beside it is taken out: there, this one too.
+		when = fmt.Sprintf("where its sibling is, in %s:%d (%s)", filepath.Base(sib.Script), sib.Line, strings.TrimSuffix(strings.TrimSpace(sib.Text), ";"))
+		if fn := enclosingFunction(sib, src); fn != nil && identRe.MatchString(fn.Function) {
+			when = fmt.Sprintf("where its sibling is, in %s() (%s:%d: %s)", fn.Function, filepath.Base(sib.Script), sib.Line, strings.TrimSuffix(strings.TrimSpace(sib.Text), ";"))
+		}
+	}
 	if !series {
 		return fmt.Sprintf("%s adds %s and nothing removes it: if they should not all stay, call %s.%s('%s', %s) %s (the same function, not a new .bind())%s",
 			at, name, recv, off, event, args, when, alt)
 	}
 	return fmt.Sprintf("%s adds %s and nothing removes it: call %s.%s('%s', %s) %s (the same function, not a new .bind())%s",
 		at, name, recv, off, event, args, when, alt)
+}
+
+// siblingRemoval is the program's removal of another listener that the
+// lines around st add to the same emitter (open() adds 'message' and
+// 'shutdown'; close() takes 'message' out only): nil when there is none.
+func siblingRemoval(st *Statement, recv, event string, src Sources) *Statement {
+	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !ok || st.Line > len(lines) {
+		return nil
+	}
+	for k := max(0, st.Line-4); k < min(len(lines), st.Line+3); k++ {
+		m := listenerAddRe.FindStringSubmatch(string(lines[k]))
+		if k == st.Line-1 || m == nil || m[1] != recv || m[3] == event {
+			continue
+		}
+		rm := regexp.MustCompile(regexp.QuoteMeta(recv) + `\s*\.\s*(?:off|removeListener|removeEventListener)\s*\(\s*` + quotedRe(m[3]) + `\s*,`)
+		if r := findStatement(rm, []string{st.Script}, src); r != nil {
+			return r
+		}
+	}
+	return nil
 }
 
 // givesUpWithout is the setTimeout, in the function that adds the listener
