@@ -7,7 +7,8 @@
 #
 #   scripts/compare-leaks.sh [REF]            default HEAD
 #   CORPUS=DIR  keep the snapshots there (default /tmp/leakhound-corpus):
-#               they are written once and reused by later runs
+#               they are written once and reused by later runs, until
+#               their program changes
 #   NODE=path   the node that writes them (default: node on PATH)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +23,7 @@ mkdir -p "$corpus"
 for f in "$repo"/testdata/scenarios/*.js "$repo"/testdata/single/*.js; do
   kind=$(basename "$(dirname "$f")"); name=$(basename "$f" .js)
   d=$corpus/$kind-$name
-  [ -e "$d/done" ] && continue
+  [ "$d/done" -nt "$f" ] && continue # (written after the program last changed)
   rm -rf "$d"; mkdir -p "$d"
   if [ "$kind" = scenarios ]; then args=("$d" 3); else args=("$d/s1.heapsnapshot"); fi
   if (cd "$repo/testdata/$kind" && timeout 180 "$node" "$f" "${args[@]}") > "$d/node.log" 2>&1; then
