@@ -96,6 +96,14 @@ type isolate struct {
 	// close together are a burst, not sustained pressure.
 	long                int64
 	longFirst, longLast float64
+	// sinceMajor: the scavenges after the last major GC, the largest
+	// heap one left and when the last ran. What is left after any GC
+	// bounds the live heap from above, so a ceiling held for long says
+	// the live heap did not grow there.
+	sinceMajor struct {
+		n            int64
+		maxMB, lastT float64
+	}
 }
 
 // Analyzer consumes a GC log as a stream (it is an io.Writer) and keeps
@@ -377,6 +385,12 @@ func (a *Analyzer) gc(ev *Event) bool {
 	// full collection the heap is the live heap, the best sample there is.
 	p := point{T: ev.TimeMs, Before: ev.BeforeMB, After: ev.AfterMB, Major: ev.Major, Forced: ev.Forced}
 	iso.chart.add(p)
+	if sm := &iso.sinceMajor; ev.Major {
+		sm.n, sm.maxMB = 0, 0
+	} else {
+		sm.n++
+		sm.maxMB, sm.lastT = max(sm.maxMB, ev.AfterMB), ev.TimeMs
+	}
 	if ev.Major && ev.TimeMs >= a.opt.WarmupMs {
 		iso.majors++
 		p.OldKB = -1

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // The shape of the post-GC heap over a run, beyond its trend: where it
@@ -103,7 +104,7 @@ func leakOnset(xs, ys []float64, pct float64) (onset, bool) {
 // semi-space); full collections dominate when the live data fills most
 // of the old generation's limit, so V8 collects it again and again.
 func pressureKind(iso *isolate, tr Trend) string {
-	var minor, major float64
+	var minor, major, reduce float64
 	for _, t := range iso.types {
 		if t.forced {
 			continue
@@ -113,6 +114,9 @@ func pressureKind(iso *isolate, tr Trend) string {
 		} else {
 			minor += t.sk.total
 		}
+		if strings.Contains(t.name, "(reduce)") {
+			reduce += t.sk.total
+		}
 	}
 	major += iso.incMs
 	all := minor + major
@@ -120,6 +124,11 @@ func pressureKind(iso *isolate, tr Trend) string {
 		return ""
 	}
 	switch {
+	case reduce >= 0.3*all && tr.MedianMB > 0:
+		// V8 collects in its memory-reducing mode when the heap nears
+		// its limit: scavenges and full GCs alike carry "(reduce)". The
+		// time then says where the limit is, not how much is allocated.
+		return fmt.Sprintf("; %.0f%% of it in GCs V8 marks \"(reduce)\", which it runs when the heap nears its limit: the live data (a median %.1f MiB after full GCs) fills most of the old generation, so V8 collects over and over; a larger --max-old-space-size, or less live data, would help (a larger semi-space would not)", 100*reduce/all, tr.MedianMB)
 	case minor >= 0.6*all:
 		return fmt.Sprintf("; %.0f%% of it in young-generation GCs (scavenges): short-lived objects that survive a scavenge, allocation churn; a larger --max-semi-space-size, or allocating less per operation, would help", 100*minor/all)
 	case major >= 0.6*all && tr.LeakTest == "" && !tr.Growing && tr.MedianMB > 0:
@@ -150,7 +159,7 @@ func levelSince(xs, ys []float64, level, pct float64) float64 {
 }
 
 // midRunStep: the level the heap held at the end (from since on) is at
-// least half again what it held in the second quarter of the run, well
+// least half again what it held (within 10%) in the second quarter of the run, well
 // after any warm-up: memory taken mid-run. early is that quarter's median
 // and until the last major GC at about that level before since.
 func midRunStep(xs, ys []float64, level, since float64) (early, until float64, ok bool) {
@@ -171,6 +180,13 @@ func midRunStep(xs, ys []float64, level, since float64) (early, until float64, o
 	early = median(q)
 	if early <= 0 || level < 1.5*early {
 		return 0, 0, false
+	}
+	for _, v := range q {
+		if math.Abs(v-early) > 0.1*early {
+			// Still rising through that quarter (a slow fill): no
+			// level held there, so no window to point at.
+			return 0, 0, false
+		}
 	}
 	for k := n - 1; k >= 0; k-- {
 		if xs[k] < since && ys[k] <= 1.25*early {

@@ -152,8 +152,8 @@ func TestLevelNeedsSpreadGCs(t *testing.T) {
 
 // TestMidRunStep: a level reached well into the run, after a lower one
 // held through its second quarter, is memory taken mid-run (a reload, or
-// a leak that stopped: blind GC set 3, g01); a warm-up that ends early is
-// not.
+// a leak that stopped: blind GC set 3, g01); a warm-up that ends early,
+// or a fill still rising in that quarter, is not.
 func TestMidRunStep(t *testing.T) {
 	xs := []float64{0, 10000, 20000, 30000, 40000, 50000, 60000, 70000, 80000, 90000, 100000}
 	step := []float64{15, 19, 20, 21, 20, 19, 40, 59, 60, 59, 60}
@@ -164,6 +164,12 @@ func TestMidRunStep(t *testing.T) {
 	warm := []float64{15, 40, 57, 59, 60, 59, 60, 59, 60, 59, 60}
 	if _, _, ok := midRunStep(xs, warm, 59.5, 20000); ok {
 		t.Error("a warm-up over the first fifth: a mid-run step")
+	}
+	// A slow fill still rising through the second quarter held no level
+	// there (blind GC set 4, g04): no window to point at.
+	fill := []float64{10, 24, 36, 51, 69, 81, 103, 126, 127, 126, 127}
+	if early, until, ok := midRunStep(xs, fill, 126.6, 70000); ok {
+		t.Errorf("a slow fill: a mid-run step from %v MiB until %v", early, until)
 	}
 }
 
@@ -184,5 +190,53 @@ func TestShortLivedIsolate(t *testing.T) {
 		if is.Isolate == "0x2" && (is.Verdict != Inconclusive || !is.ShortLived || !strings.Contains(is.VerdictText, "a one-off burst")) {
 			t.Errorf("worker: %s %v: %s", is.Verdict, is.ShortLived, is.VerdictText)
 		}
+	}
+}
+
+// TestPressureReduce: GCs V8 marks "(reduce)", scavenges among them, are
+// its memory-reducing mode near the heap limit: the limit is the cause,
+// not allocation churn (blind GC set 4: a live set near a 160 MB old
+// space, where scavenges took most of the time).
+func TestPressureReduce(t *testing.T) {
+	var log []byte
+	for i := 1; i <= 100; i++ {
+		typ := "Scavenge"
+		switch {
+		case i%10 == 0:
+			typ = "Mark-Compact (reduce)"
+		case i%2 == 0:
+			typ = "Scavenge (reduce) (interleaved)"
+		}
+		log = append(log, fmt.Sprintf("[1:0x1] %8.0f ms: %s 150.0 (160.0) -> 143.0 (160.0) MB, 3.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", float64(i)*10, typ)...)
+	}
+	s := analyze(t, log)
+	if s.Verdict != GCPressure || !strings.Contains(s.VerdictText, `in GCs V8 marks "(reduce)"`) || !strings.Contains(s.VerdictText, "a median 143.0 MiB") ||
+		strings.Contains(s.VerdictText, "--max-semi-space-size") {
+		t.Errorf("%s: %q", s.Verdict, s.VerdictText)
+	}
+}
+
+// TestHeldAfterLastMajor: three major GCs rising steeply, then a minute
+// of scavenges that never leave more than the last one did: a load at
+// startup, not a leak (blind GC set 4), and --fail-on-leak passes. The
+// same scavenges rising past it leave it a likely leak.
+func TestHeldAfterLastMajor(t *testing.T) {
+	build := func(ceiling func(i int) float64) []byte {
+		var b strings.Builder
+		for i, a := range []float64{62.7, 271.1, 307.1} {
+			fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Mark-Compact 300.0 (350.0) -> %.1f (350.0) MB, 9.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", float64(i+1)*20000, a)
+		}
+		for i := 1; i <= 60; i++ {
+			fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Scavenge 320.0 (350.0) -> %.1f (350.0) MB, 1.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", 60000+float64(i)*1000, ceiling(i))
+		}
+		return []byte(b.String())
+	}
+	held := analyze(t, build(func(i int) float64 { return 308 + float64(i%3)/2 }))
+	if held.Verdict != Healthy || !strings.Contains(held.VerdictText, "then held: no scavenge in the 60.0 s after the last major GC left more than 309.0 MiB") || held.LeakLikely() {
+		t.Errorf("held: %s (leak likely %v): %q", held.Verdict, held.LeakLikely(), held.VerdictText)
+	}
+	rising := analyze(t, build(func(i int) float64 { return 308 + float64(i) }))
+	if rising.Verdict != Inconclusive || !rising.LeakLikely() {
+		t.Errorf("rising: %s (leak likely %v): %q", rising.Verdict, rising.LeakLikely(), rising.VerdictText)
 	}
 }

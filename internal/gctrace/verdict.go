@@ -155,6 +155,18 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		tr.Growing = true
 		tr.StrongGrowth = !enough && len(ys) >= 3 && tr.RisingSteps == tr.Steps && ys[len(ys)-1] >= 2*ys[0]
 	}
+	// Too few major GCs, but the scavenges since the last one kept the
+	// heap under a ceiling near what it left, for long: the live heap has
+	// not grown since (a load at startup), whatever the few points say.
+	var heldMB, heldFor float64
+	if sm := iso.sinceMajor; !enough && tr.Growing && tr.LeakTest == "" && len(xs) >= 2 && sm.n >= 10 {
+		last := ys[len(ys)-1]
+		heldFor = sm.lastT - xs[len(xs)-1]
+		if heldFor >= 20_000 && heldFor >= (xs[len(xs)-1]-xs[0])/2 && sm.maxMB <= 1.05*last+1 {
+			heldMB = sm.maxMB
+			tr.StrongGrowth = false
+		}
+	}
 	var on onset
 	if tr.LeakTest != "" {
 		var ok bool
@@ -180,6 +192,9 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 			} else {
 				growth += fmt.Sprintf(", then held at about %.1f MiB from %s on: a step (data loaded, a cache filled), not a leak", level, fmtDuration(since))
 			}
+		} else if heldMB > 0 {
+			growth += fmt.Sprintf(", then held: no scavenge in the %s after the last major GC left more than %.1f MiB (%.1f MiB above what that GC left), so the live heap has not grown since: a step (data loaded, a cache filled), not a leak so far",
+				fmtDuration(heldFor), heldMB, heldMB-ys[len(ys)-1])
 		} else if !enough && tr.StrongGrowth {
 			// (What --fail-on-leak fails on, whatever the verdict.)
 			growth += fmt.Sprintf(", doubling: likely a leak, though too few major GCs to be sure (need %d)", th.MinMajorGCs)
@@ -238,6 +253,9 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		if growth != "" {
 			is.VerdictText += "; " + growth
 		}
+	case !enough && heldMB > 0:
+		is.Verdict = Healthy
+		is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s", 100*share, growth)
 	case !enough:
 		is.Verdict = Inconclusive
 		if tr.StrongGrowth {
