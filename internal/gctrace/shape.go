@@ -195,3 +195,19 @@ func midRunStep(xs, ys []float64, level, since float64) (early, until float64, o
 	}
 	return 0, 0, false
 }
+
+// recentRate is the Theil–Sen rate (MB/h) of the major GCs in the last
+// half of the run, and when that half began; ok with at least three GCs
+// there.
+func recentRate(xs, ys []float64) (from, mbPerHour float64, ok bool) {
+	n := len(xs)
+	mid := xs[0] + (xs[n-1]-xs[0])/2
+	k := n - 1
+	for k > 0 && xs[k-1] >= mid {
+		k--
+	}
+	if n-k < 3 {
+		return 0, 0, false
+	}
+	return xs[k], theilSen(xs[k:], ys[k:]).Slope * 3.6e6, true
+}

@@ -240,3 +240,26 @@ func TestHeldAfterLastMajor(t *testing.T) {
 		t.Errorf("rising: %s (leak likely %v): %q", rising.Verdict, rising.LeakLikely(), rising.VerdictText)
 	}
 }
+
+// TestRecentRate: a leak whose pace changed (a bounded cache filling at
+// the start, then a slow leak: blind GC set 4, g07) gives its rate over
+// the run's last half beside the whole run's; a steady leak does not.
+func TestRecentRate(t *testing.T) {
+	run := func(ys []float64) *Summary {
+		var log strings.Builder
+		for i, a := range ys {
+			fmt.Fprintf(&log, "[1:0x1] %8.0f ms: Mark-Compact 90.0 (99.0) -> %.1f (99.0) MB, 9.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
+				float64(i+1)*10000, a)
+		}
+		return analyze(t, []byte(log.String()))
+	}
+	fill := run([]float64{8, 30, 50, 64, 66, 68, 70, 72, 74, 76})
+	if tr := fill.PostGCTrend; fill.Verdict != ProbableLeak || tr.RecentMBPerHour < 600 || tr.RecentMBPerHour > 800 || tr.RecentFromMs != 60000 ||
+		!strings.Contains(fill.VerdictText, "over the last half, from 60.0 s on, it grew by +720.0 MiB/h") {
+		t.Errorf("%s: %q; trend %+v", fill.Verdict, fill.VerdictText, tr)
+	}
+	steady := run([]float64{8, 10, 12, 14, 16, 18, 20, 22, 24, 26})
+	if steady.PostGCTrend.RecentMBPerHour != 0 || strings.Contains(steady.VerdictText, "last half") {
+		t.Errorf("a steady leak: %q", steady.VerdictText)
+	}
+}

@@ -146,6 +146,12 @@ type Trend struct {
 	OnsetMs        float64 `json:"onset_ms,omitempty"`
 	OnsetLevelMB   float64 `json:"onset_level_mb,omitempty"`
 	OnsetMBPerHour float64 `json:"onset_mb_per_hour,omitempty"`
+	// RecentMBPerHour: for a leak with no onset, the Theil–Sen rate over
+	// the major GCs of the run's last half (from RecentFromMs), when it
+	// differs from the whole run's by half again or more: a fill at
+	// startup, or a leak that sped up, makes the whole run's misleading.
+	RecentMBPerHour float64 `json:"recent_mb_per_hour,omitempty"`
+	RecentFromMs    float64 `json:"recent_from_ms,omitempty"`
 	// MedianMB: the post-GC heap's median over the fitted major GCs,
 	// the level a run that swings spends its time at; the first and last
 	// GCs are often startup and shutdown.

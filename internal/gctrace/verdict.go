@@ -174,6 +174,12 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 			tr.OnsetMs, tr.OnsetLevelMB, tr.OnsetMBPerHour = round(on.ms, 1), round(on.levelMB, 2), round(on.mbPerMs*3.6e6, 3)
 		}
 	}
+	if tr.LeakTest != "" && on.ms == 0 && len(xs) >= 6 {
+		if from, rate, ok := recentRate(xs, ys); ok && tr.ObservedMBPerHour > 0 &&
+			(rate >= 1.5*tr.ObservedMBPerHour || 1.5*rate <= tr.ObservedMBPerHour) {
+			tr.RecentMBPerHour, tr.RecentFromMs = round(rate, 3), round(from, 1)
+		}
+	}
 	is.PostGCTrend = tr
 	// What the heap did when no leak test could say: named next to any
 	// verdict, so a growing heap is never left out of the report.
@@ -223,6 +229,11 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		}
 		if tr.Steps >= 2 {
 			is.VerdictText += fmt.Sprintf(" (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)", tr.KendallTau, fmtP(tr.TrendP), tr.R2)
+		}
+		if tr.RecentMBPerHour != 0 {
+			// The pace now, when the whole run's average is not it.
+			is.VerdictText += fmt.Sprintf("; over the last half, from %s on, it grew by %s (a fill at the start, or a leak that changed pace, makes the whole run's rate misleading)",
+				fmtDuration(tr.RecentFromMs), rateText(tr.RecentMBPerHour))
 		}
 		if tr.HeapLimitMB > 0 {
 			is.VerdictText += fmt.Sprintf("; now at %.0f%% of the %g MiB heap limit", tr.LimitPct, tr.HeapLimitMB)
