@@ -586,8 +586,8 @@ func TestRegistrationScenarios(t *testing.T) {
 			[]string{"(tiny-reactive)", "watch() (called at lib-effect-rewatch.js:35, lib-effect-rewatch.js:50) sets this.dispose = effect(…) at lib-effect-rewatch.js:28 without releasing the one already there",
 				"release it first (if (this.dispose) this.dispose(), before effect(…))"},
 			[]string{"keep what the registering call returns", "check what it fails to undo"}},
-		{"lib-observe-poll", PatternCollection,
-			[]string{"(tiny-observe)", "the timer that ends the wait (lib-observe-poll.js:39: timer = setTimeout(finish, timeoutMs)) runs finish() (lib-observe-poll.js:24), which does not", "call stop() in finish() too"},
+		{"lib-observe-poll", PatternClosure,
+			[]string{"(tiny-observe)", "the timer that ends the wait (lib-observe-poll.js:40: timer = setTimeout(finish, timeoutMs)) runs finish() (lib-observe-poll.js:25), which does not", "call stop() in finish() too"},
 			[]string{"returns without stop()"}},
 		// An ES module library's registry (node-cron 4, blind evaluation
 		// 27): the function's own task is only stopped; another

@@ -1,6 +1,7 @@
 package leak
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -389,5 +390,17 @@ func TestOnceListenerSiblingRemoval(t *testing.T) {
 	}
 	if strings.Contains(got, "once(") {
 		t.Errorf("%q: it is a once() listener already", got)
+	}
+}
+
+// The program's registering call is where the entries are added; the
+// library's own push comes with it, also when the library reaches its
+// array through a local (mobx's registerListener: let listeners =
+// x.changeListeners_; … listeners.push(handler)).
+func TestAliasAdd(t *testing.T) {
+	_, s := seriesTop(t, "lib-observe-poll")
+	if a := s.AddedAt; a == nil || !strings.Contains(a.Text, "observe(levels") || a.Library == nil || a.Library.Text != "listeners.push(handler);" ||
+		filepath.Base(filepath.Dir(a.Library.Script)) != "tiny-observe" {
+		t.Errorf("added at %+v", a)
 	}
 }

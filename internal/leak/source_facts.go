@@ -294,6 +294,12 @@ func (f sourceFacts) whereAdded(src Sources, removal bool) (done, exported, libR
 		*f.added, added = reg, reg
 		libReg = f.holder != nil && f.holder.Package != ""
 	}
+	if h := f.holder; added != nil && added.Library == nil && src != nil && programScript(added.Script) && h != nil && h.libScript != "" && h.Kind == "Array" {
+		// The program's call that hands over what the library keeps,
+		// through the library's own push when it reaches its array by a
+		// local (mobx: let listeners = x.changeListeners_; …push).
+		added.Library = aliasAdd(h, src)
+	}
 	return false, exported, libReg
 }
 

@@ -1,13 +1,14 @@
 'use strict';
-// Leak through an observable's observers on a long poll's timeout: next()
-// keeps the remover reaction() returns and calls it when a change answers
-// the poll and when the client aborts, but the timer that answers an idle
-// poll runs finish(), which does not, so each poll that times out stays
-// among the observers with what it captured.
-const { ObservableValue, reaction } = require('tiny-observe');
+// Leak through an observable map's change listeners on a long poll's
+// timeout: next() keeps the remover observe() returns and calls it when a
+// change answers the poll and when the client aborts, but the timer that
+// answers an idle poll runs finish(), which does not, so each poll that
+// times out stays among the listeners with what it captured (a change to
+// another key passes it by).
+const { ObservableMap, observe } = require('tiny-observe');
 const { series } = require('./lib');
 
-const level = new ObservableValue({ sku: '', qty: 0 });
+const levels = new ObservableMap();
 
 class Poll {
   constructor(client) {
@@ -25,8 +26,8 @@ function next(client, sku, { timeoutMs = 1, signal } = {}) {
       if (timer) clearTimeout(timer);
       resolve(poll.seen);
     };
-    const stop = reaction(level, (change) => {
-      if (change.sku !== sku) return;
+    const stop = observe(levels, (change) => {
+      if (change.name !== sku) return;
       poll.seen.push(change);
       stop();
       finish();
@@ -46,6 +47,6 @@ series(async () => {
   for (let i = 0; i < 150; i++) waits.push(next('c' + n++, 'quiet'));
   const answered = [];
   for (let i = 0; i < 50; i++) answered.push(next('a' + n++, 'busy', { timeoutMs: 60000 }));
-  level.set({ sku: 'busy', qty: n });
+  levels.set('busy', n);
   await Promise.all(waits.concat(answered));
 });
