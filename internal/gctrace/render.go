@@ -183,6 +183,13 @@ func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 		if tr.OnsetMs > 0 {
 			fmt.Fprintf(w, "; %s since %s, after a level of %s", rateText(tr.OnsetMBPerHour), fmtDuration(tr.OnsetMs), ui.Bytes(mbBytes(tr.OnsetLevelMB)))
 		}
+		if tr.RecentMBPerHour != 0 {
+			fmt.Fprintf(w, "; %s over the last half, from %s", rateText(tr.RecentMBPerHour), fmtDuration(tr.RecentFromMs))
+		}
+		if tr.HeldForMs > 0 {
+			// The rate is of the major GCs before it held: say so.
+			fmt.Fprintf(w, "; then held under %s for the %s after the last major GC", ui.Bytes(mbBytes(tr.HeldMaxMB)), fmtDuration(tr.HeldForMs))
+		}
 		if tr.HeapLimitMB > 0 {
 			fmt.Fprintf(w, "; %.0f%% of the %g MiB limit", tr.LimitPct, tr.HeapLimitMB)
 		}

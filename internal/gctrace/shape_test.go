@@ -235,6 +235,9 @@ func TestHeldAfterLastMajor(t *testing.T) {
 	if held.Verdict != Healthy || !strings.Contains(held.VerdictText, "then held: no scavenge in the 60.0 s after the last major GC left more than 309.0 MiB") || held.LeakLikely() {
 		t.Errorf("held: %s (leak likely %v): %q", held.Verdict, held.LeakLikely(), held.VerdictText)
 	}
+	if tr := held.PostGCTrend; tr.HeldForMs != 60000 || tr.HeldMaxMB != 309 {
+		t.Errorf("held for %v ms under %v MiB, want 60000 under 309", tr.HeldForMs, tr.HeldMaxMB)
+	}
 	rising := analyze(t, build(func(i int) float64 { return 308 + float64(i) }))
 	if rising.Verdict != Inconclusive || !rising.LeakLikely() {
 		t.Errorf("rising: %s (leak likely %v): %q", rising.Verdict, rising.LeakLikely(), rising.VerdictText)

@@ -152,6 +152,12 @@ type Trend struct {
 	// startup, or a leak that sped up, makes the whole run's misleading.
 	RecentMBPerHour float64 `json:"recent_mb_per_hour,omitempty"`
 	RecentFromMs    float64 `json:"recent_from_ms,omitempty"`
+	// HeldForMs, HeldMaxMB: with too few major GCs, how long after the
+	// last one the scavenges kept the heap under HeldMaxMB, a ceiling
+	// near what that GC left (the live heap did not grow there); 0 when
+	// they did not.
+	HeldForMs float64 `json:"held_for_ms,omitempty"`
+	HeldMaxMB float64 `json:"held_max_mb,omitempty"`
 	// MedianMB: the post-GC heap's median over the fitted major GCs,
 	// the level a run that swings spends its time at; the first and last
 	// GCs are often startup and shutdown.

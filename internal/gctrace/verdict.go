@@ -165,6 +165,7 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		if heldFor >= 20_000 && heldFor >= (xs[len(xs)-1]-xs[0])/2 && sm.maxMB <= 1.05*last+1 {
 			heldMB = sm.maxMB
 			tr.StrongGrowth = false
+			tr.HeldForMs, tr.HeldMaxMB = round(heldFor, 1), round(heldMB, 2)
 		}
 	}
 	var on onset
