@@ -137,8 +137,11 @@ func nameAddsOf(h *Holder, index bool) *regexp.Regexp {
 		// Or filled by index (records[i] = {...}): "=" as for a dictionary.
 		return regexp.MustCompile(n + `(?:\s*\.\s*(?:(?:push|unshift)\s*\(|splice\s*\([^,()]*,[^,()]*,)|\s*\[[^\]]+\]\s*=(?:[^=>]|$))`)
 	case "dictionary":
-		// "=" but not "==" or "=>"; at the end of a line, the value is on the next.
-		return regexp.MustCompile(n + `\s*\[[^\]]+\]\s*=(?:[^=>]|$)`)
+		// "=" but not "==" or "=>"; at the end of a line, the value is on
+		// the next. Or a copy with one more key, as a reducer makes it
+		// (byId: { ...state.byId, [job.id]: … }).
+		q := regexp.QuoteMeta(name)
+		return regexp.MustCompile(n + `\s*\[[^\]]+\]\s*=(?:[^=>]|$)|\b` + q + `\s*:\s*\{\s*\.\.\.\s*[\w$.]*\b` + q + `\s*,\s*\[`)
 	}
 	return nil
 }

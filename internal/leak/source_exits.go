@@ -333,6 +333,11 @@ func cleanupExit(add, rm *Statement, own []string, src Sources) (*exit, string) 
 		return nil, ""
 	}
 	addFn, rmFn := enclosingFunction(add, src), enclosingFunction(rm, src)
+	if addFn != nil && rmFn != nil && addFn.Script == rmFn.Script && addFn.Line == rmFn.Line && otherCase(add, rm, addFn.Line, src) {
+		// A reducer's cases (switch (action.type)): each call runs one;
+		// another case's return is no way out of the one that adds.
+		return nil, ""
+	}
 	if addFn != nil && rmFn != nil && addFn.Script == rmFn.Script && addFn.Line == rmFn.Line || addFn == nil && rmFn == nil && add.Script == rm.Script {
 		// The removal's own call, up to its "(": inflight.delete(
 		if e := skippedExit(add, regexp.MustCompile(regexp.QuoteMeta(callPrefix(rm.Text))), src); e != nil {
@@ -476,4 +481,26 @@ func skippedBranch(rm *Statement, src Sources) *exit {
 		return nil
 	}
 	return &exit{at: on, kind: fmt.Sprintf("is where the function goes on when %s is not taken,", strings.TrimSuffix(strings.TrimSpace(string(lines[cond])), " {"))}
+}
+
+// caseRe is a switch's case or default label.
+var caseRe = lazyRE(`^\s*(?:case\b[^:]*|default\s*):`)
+
+// otherCase: add and rm sit under different case labels of one switch in
+// the function that starts at line from (1-based).
+func otherCase(add, rm *Statement, from int, src Sources) bool {
+	lines, ok := locationLines(&Location{Script: add.Script, Line: add.Line}, src)
+	if !ok || add.Line > len(lines) || rm.Line > len(lines) {
+		return false
+	}
+	label := func(line int) int {
+		for k := line - 1; k >= from && k >= 0; k-- {
+			if caseRe.Match(lines[k]) {
+				return k
+			}
+		}
+		return -1
+	}
+	a, r := label(add.Line), label(rm.Line)
+	return a >= 0 && r >= 0 && a != r
 }

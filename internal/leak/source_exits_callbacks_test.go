@@ -232,10 +232,10 @@ func TestFieldSetAt(t *testing.T) {
 func TestHandedOut(t *testing.T) {
 	src := textSources{"/s/memo.js": "function memoize(fn) {\n  function memoized(x) {\n    return fn(x);\n  }\n  return memoized;\n}\n",
 		"/s/plain.js": "function sweep() {\n  cache.clear();\n}\n"}
-	if !handedOut(&Location{Function: "memoized", Script: "/s/memo.js"}, src) {
+	if !handedOut(&Location{Function: "memoized", Script: "/s/memo.js"}, nil, src) {
 		t.Error("memoized is returned: want handed out")
 	}
-	if handedOut(&Location{Function: "sweep", Script: "/s/plain.js"}, src) {
+	if handedOut(&Location{Function: "sweep", Script: "/s/plain.js"}, nil, src) {
 		t.Error("sweep is not used as a value")
 	}
 }

@@ -314,7 +314,7 @@ func removalCallers(st *Statement, scripts, files []string, src Sources) string 
 		sites = append(sites, fmt.Sprintf("%s:%d", filepath.Base(c.Script), c.Line))
 	}
 	switch {
-	case n == 0 && handedOut(fn, src):
+	case n == 0 && handedOut(fn, in, src):
 		// Returned or stored as a value (a memoizer's wrapper): called
 		// by the names it is kept under, which a search by its own
 		// name does not find.
@@ -331,17 +331,20 @@ func removalCallers(st *Statement, scripts, files []string, src Sources) string 
 	return fmt.Sprintf(" in %s()", fn.Function)
 }
 
-// handedOut: the function fn is used as a value in its script (return
-// memoized, wrapper.fn = memoized, register(memoized)), so it is called by
-// other names.
-func handedOut(fn *Location, src Sources) bool {
-	b, ok := src.Read(fn.Script)
-	if !ok {
-		return false
-	}
+// handedOut: the function fn is used as a value in its script or one of
+// scripts (return memoized, wrapper.fn = memoized, register(memoized),
+// combineReducers({ jobs: jobsReducer })), so it is called by other names.
+func handedOut(fn *Location, scripts []string, src Sources) bool {
 	n := regexp.QuoteMeta(fn.Function)
 	re := regexp.MustCompile(`\breturn\s+` + n + `\b\s*[;\n}]|[=(,:]\s*` + n + `\s*[;,)}\n]`)
-	return re.Match(b)
+	// Its own script first; then the others it may be imported into
+	// (combineReducers({ jobs: jobsReducer }) in store.js).
+	for _, sc := range append([]string{fn.Script}, scripts...) {
+		if b, ok := src.Read(sc); ok && re.Match(b) {
+			return true
+		}
+	}
+	return false
 }
 
 // addCallRe matches a call adding to a collection: its receiver (set,

@@ -148,3 +148,16 @@ func TestKeyMismatch(t *testing.T) {
 	_, s := seriesTop(t, "undo-stacks")
 	checkHint(t, s.Hint, []string{"undo-stacks.js:27 adds them under session.clientId, not session.id: the keys differ"}, []string{"check that every path gets there", "or bound it"})
 }
+
+// A reducer's dictionary, copied with one more key per job
+// (byId: { ...state.byId, [job.id]: … }), is added to there; its removal
+// is in another case of the same switch, whose sibling cases' returns are
+// no ways out, and the reducer is handed to the store in another file,
+// so it is not "called by nothing" (blind evaluation 28, redux).
+func TestReducerDictionary(t *testing.T) {
+	_, s := seriesTop(t, "reducer-jobs")
+	if a := s.AddedAt; a == nil || !strings.Contains(a.Text, "...state.byId, [job.id]") {
+		t.Errorf("added at %+v", a)
+	}
+	checkHint(t, s.Hint, []string{"delete byId[id]) in jobsReducer()"}, []string{"nothing in the program calls", "returns without"})
+}
