@@ -300,8 +300,9 @@ const pendingLimit = 60_000 // ms
 
 // oneShotTimers: the timers on path are one-shot (setTimeout: node sets
 // _repeat to null; an interval's holds its period), in node's list for ms
-// (timerListMap is keyed by duration). ok is false when the path shows no
-// such timer or no duration.
+// (timerListMap is keyed by duration), or, reached through the program's
+// own table, still in node's lists (ms 0: not shown). ok is false when
+// the path shows no such timer.
 func (x *explainer) oneShotTimers(path []PathStep) (ms int, ok bool) {
 	g := x.g
 	ms = -1
@@ -312,9 +313,6 @@ func (x *explainer) oneShotTimers(path []PathStep) (ms int, ok bool) {
 			}
 		}
 	}
-	if ms < 0 {
-		return 0, false
-	}
 	for i := len(path) - 1; i >= 0; i-- {
 		if path[i].Class != "Timeout" {
 			continue
@@ -323,12 +321,24 @@ func (x *explainer) oneShotTimers(path []PathStep) (ms int, ok bool) {
 		if !found {
 			return 0, false
 		}
+		once, listed := false, false
 		for e, to := range g.Edges(v) {
-			if g.S.EdgeName(e) == "_repeat" {
-				return ms, g.IsOddball(to)
+			switch g.S.EdgeName(e) {
+			case "_repeat":
+				once = g.IsOddball(to)
+			case "_idleNext":
+				// In node's list until it fires or is cleared, which
+				// set it to null.
+				listed = !g.IsOddball(to)
 			}
 		}
-		return 0, false
+		if ms < 0 {
+			// Reached through the program's own table (xstate's
+			// timerMap), not node's list: pending if still listed, for
+			// a duration the snapshot does not show (0).
+			return 0, once && listed
+		}
+		return ms, once
 	}
 	return 0, false
 }
@@ -339,6 +349,11 @@ func pendingHint(n int64, ms int, kept string) string {
 	what := ""
 	if kept != "" && kept != "Timeout" {
 		what = " (here " + article(kept) + " " + kept + ")"
+	}
+	if ms <= 0 {
+		// Found through the program's table: the duration is not shown.
+		return fmt.Sprintf("%s one-shot timers (setTimeout) are pending in node's timer lists: each fires once and then lets go of what it keeps%s, so this is most likely work in flight (a delay, a retry, a state machine's timeout), not memory kept, unless their delays are long (an expiry per entry); it accumulates only if a later snapshot shows as many again, still rising",
+			ui.Count(n), what)
 	}
 	return fmt.Sprintf("%s one-shot timers (setTimeout, %s) are pending: each fires within %s and then lets go of what it keeps%s, so this is work in flight, not memory kept; it accumulates only if a later snapshot shows as many again, still rising (a setTimeout that re-arms itself, or one per request under rising load)",
 		ui.Count(n), durationText(ms), durationText(ms), what)

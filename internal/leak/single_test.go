@@ -371,3 +371,15 @@ func TestSingleRingCapacity(t *testing.T) {
 	}
 	t.Error("no place for Ring.items")
 }
+
+// One-shot timers a program's own table keeps (a state machine's
+// timerMap: id → setTimeout handle), still in node's timer lists, are
+// pending work in one snapshot, not timers "never cleared" or kept with no
+// handle (blind evaluation 28: xstate's delayed transitions).
+func TestPendingTimersInProgramTable(t *testing.T) {
+	a := singleFirst(t, "machine-timers")
+	if a.Pattern != PatternTimer || !a.Pending || !strings.Contains(a.Hint, "one-shot timers (setTimeout) are pending in node's timer lists") ||
+		strings.Contains(a.Hint, "keeps no handle") {
+		t.Errorf("%s %s pending %v: %q", a.Pattern, a.Class, a.Pending, a.Hint)
+	}
+}
