@@ -211,3 +211,25 @@ func recentRate(xs, ys []float64) (from, mbPerHour float64, ok bool) {
 	}
 	return xs[k], theilSen(xs[k:], ys[k:]).Slope * 3.6e6, true
 }
+
+// fellBack is the first major GC that left the heap at or below its first
+// level (within 10 %) after one that left at least twice that, when no
+// later one passed that peak: the index, or -1.
+func fellBack(ys []float64) int {
+	if len(ys) < 4 || ys[0] <= 0 {
+		return -1
+	}
+	peak := ys[0]
+	for j := 1; j < len(ys); j++ {
+		if ys[j] <= 1.1*ys[0] && peak >= 2*ys[0] {
+			for _, y := range ys[j+1:] {
+				if y > peak {
+					return -1
+				}
+			}
+			return j
+		}
+		peak = max(peak, ys[j])
+	}
+	return -1
+}

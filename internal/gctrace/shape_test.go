@@ -266,3 +266,33 @@ func TestRecentRate(t *testing.T) {
 		t.Errorf("a steady leak: %q", steady.VerdictText)
 	}
 }
+
+// TestSawtoothAndSwing: a heap that fell back below where it started after
+// doubling (a memo flushed on a timer: blind GC set 4, g01) and one that
+// swings between a batch's heap and the idle one with no trend (cluster
+// workers, g06) are healthy, not "grew … nor did it level off"; a leak
+// that passed its old peak after a flush is not a sawtooth.
+func TestSawtoothAndSwing(t *testing.T) {
+	if j := fellBack([]float64{9.4, 31, 43.1, 67.4, 7.3, 31.5, 33.4, 39.4}); j != 4 {
+		t.Errorf("sawtooth: fell back at %d, want 4", j)
+	}
+	if j := fellBack([]float64{9.4, 31, 43.1, 67.4, 7.3, 31.5, 53.4, 79.4}); j != -1 {
+		t.Errorf("past the old peak since: fell back at %d", j)
+	}
+	run := func(ys []float64) *Summary {
+		var log strings.Builder
+		for i, a := range ys {
+			fmt.Fprintf(&log, "[1:0x1] %8.0f ms: Mark-Compact 99.0 (120.0) -> %.1f (120.0) MB, 9.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
+				float64(i+1)*10000, a)
+		}
+		return analyze(t, []byte(log.String()))
+	}
+	saw := run([]float64{9.4, 31, 43.1, 67.4, 7.3, 31.5, 33.4, 39.4})
+	if saw.Verdict != Healthy || !strings.Contains(saw.VerdictText, "it fell back to 7.3 MiB at 50.0 s, below where it started") {
+		t.Errorf("sawtooth: %s: %q", saw.Verdict, saw.VerdictText)
+	}
+	swing := run([]float64{40, 90, 30, 80, 45, 85, 35, 88, 38, 82})
+	if swing.Verdict != Healthy || strings.Contains(swing.VerdictText, "grew") || !strings.Contains(swing.VerdictText, "no steady trend") {
+		t.Errorf("swing: %s: %q", swing.Verdict, swing.VerdictText)
+	}
+}

@@ -151,7 +151,17 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	case nearLimit:
 		tr.LeakTest = "near-limit"
 	}
-	if tr.LeakTest == "" && len(ys) >= 2 && rising && 2*tr.RisingSteps > tr.Steps {
+	// A swing between two levels (a batch's heap, then the idle one)
+	// rises at half its steps with no trend at all: not growth.
+	trendless := len(ys) >= 6 && obs.mk.Tau < 0.1
+	// A heap that fell back below where it started after at least
+	// doubling, and has not passed that peak since, gave back all it
+	// took: a sawtooth (a cache flushed, a batch done), which a leak is not.
+	fellAt := fellBack(ys)
+	if fellAt >= 0 {
+		trendless = true
+	}
+	if tr.LeakTest == "" && len(ys) >= 2 && rising && 2*tr.RisingSteps > tr.Steps && !trendless {
 		tr.Growing = true
 		tr.StrongGrowth = !enough && len(ys) >= 3 && tr.RisingSteps == tr.Steps && ys[len(ys)-1] >= 2*ys[0]
 	}
@@ -299,9 +309,13 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		case flat:
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap steady at about %.1f MiB over %d major GCs (observed %.1f → %.1f MiB, max %.1f)",
 				100*share, level, iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB)
-		case tr.TrendP > th.MaxTrendP:
+		case tr.TrendP > th.MaxTrendP || fellAt >= 0:
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap shows no steady trend over %d major GCs: observed %.1f → %.1f MiB (max %.1f; Mann–Kendall τ %.2f, p %s)",
 				100*share, iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.KendallTau, fmtP(tr.TrendP))
+			if fellAt >= 0 {
+				is.VerdictText += fmt.Sprintf("; it fell back to %.1f MiB at %s, below where it started, and has not passed its earlier peak since: it gives back what it takes (a cache flushed, a batch done), which a leak does not",
+					ys[fellAt], fmtDuration(xs[fellAt]))
+			}
 		default:
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f, %+.0f%%; Mann–Kendall τ %.2f)",
 				100*share, rateText(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.ObservedGrowthPct, tr.KendallTau)
