@@ -170,34 +170,6 @@ func fieldName(h *Holder) (string, bool) {
 // up on one pending promise were added by racing against it or awaiting
 // it: Promise.race([work, shutdown]). Entries a package keeps in its own
 // module were added by calling it: pug.render(...).
-// aliasPushRe is an add to an Array through any name.
-var aliasPushRe = lazyRE(`\b([\w$]+)\s*\.\s*(?:push|unshift)\s*\(`)
-
-// aliasAdd is the statement of h's library that adds to its Array field
-// through a local it was read into a few lines above (let listeners =
-// x.changeListeners_; … listeners.push(handler)); nil when none.
-func aliasAdd(h *Holder, src Sources) *Statement {
-	name, ok := fieldName(h)
-	if !ok {
-		return nil
-	}
-	alias := regexp.MustCompile(`^\s*(?:const|let|var)\s+([\w$]+)\s*=\s*[\w$.]*\.` + regexp.QuoteMeta(name) + `\b`)
-	var found *Statement
-	matchLines(alias, []string{h.libScript}, src, func(sc string, lines [][]byte, i int, _ []int) {
-		if found != nil {
-			return
-		}
-		local := string(alias.FindSubmatch(lines[i])[1])
-		for k := i + 1; k < len(lines) && k <= i+4; k++ {
-			if m := aliasPushRe.FindSubmatch(lines[k]); m != nil && string(m[1]) == local {
-				found = &Statement{Script: sc, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}
-				return
-			}
-		}
-	})
-	return found
-}
-
 func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources) *Statement {
 	if src == nil || len(own) == 0 && (h == nil || h.libScript == "") {
 		return nil
@@ -265,6 +237,34 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		return st
 	}
 	return findStatement(re, own, src)
+}
+
+// aliasPushRe is an add to an Array through any name.
+var aliasPushRe = lazyRE(`\b([\w$]+)\s*\.\s*(?:push|unshift)\s*\(`)
+
+// aliasAdd is the statement of h's library that adds to its Array field
+// through a local it was read into a few lines above (let listeners =
+// x.changeListeners_; … listeners.push(handler)); nil when none.
+func aliasAdd(h *Holder, src Sources) *Statement {
+	name, ok := fieldName(h)
+	if !ok {
+		return nil
+	}
+	alias := regexp.MustCompile(`^\s*(?:const|let|var)\s+([\w$]+)\s*=\s*[\w$.]*\.` + regexp.QuoteMeta(name) + `\b`)
+	var found *Statement
+	matchLines(alias, []string{h.libScript}, src, func(sc string, lines [][]byte, i int, _ []int) {
+		if found != nil {
+			return
+		}
+		local := string(alias.FindSubmatch(lines[i])[1])
+		for k := i + 1; k < len(lines) && k <= i+4; k++ {
+			if m := aliasPushRe.FindSubmatch(lines[k]); m != nil && string(m[1]) == local {
+				found = &Statement{Script: sc, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}
+				return
+			}
+		}
+	})
+	return found
 }
 
 // valueAdds is the statement that adds to a collection kept as a value of

@@ -120,9 +120,11 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		return
 	}
 	added = *f.added
-	if t := unsafeTakeUntil(added, src); libReg && t != "" && strings.Contains(*f.hint, registrationAdvice) {
+	if libReg && strings.Contains(*f.hint, registrationAdvice) {
 		// rxjs: the pipe's order keeps them, whatever is released.
-		*f.hint = strings.Replace(*f.hint, registrationAdvice, t, 1)
+		if t := unsafeTakeUntil(added, src); t != "" {
+			*f.hint = strings.Replace(*f.hint, registrationAdvice, t, 1)
+		}
 	}
 	if libReg && added != nil && strings.Contains(*f.hint, registrationAdvice) {
 		// The program keeps what registering returned and lets go of it

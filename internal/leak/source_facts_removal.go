@@ -237,7 +237,7 @@ func keyMismatch(added, rm *Statement) string {
 		return ""
 	}
 	key := func(re *lazyRegexp, text string) string {
-		m := re.get().FindStringSubmatch(text)
+		m := re.FindStringSubmatch(text)
 		if m == nil {
 			return ""
 		}

@@ -339,7 +339,10 @@ func handedOut(fn *Location, scripts []string, src Sources) bool {
 	re := regexp.MustCompile(`\breturn\s+` + n + `\b\s*[;\n}]|[=(,:]\s*` + n + `\s*[;,)}\n]`)
 	// Its own script first; then the others it may be imported into
 	// (combineReducers({ jobs: jobsReducer }) in store.js).
-	for _, sc := range append([]string{fn.Script}, scripts...) {
+	for i, sc := range append([]string{fn.Script}, scripts...) {
+		if i > 0 && scriptKey(sc) == scriptKey(fn.Script) {
+			continue // (read first)
+		}
 		if b, ok := src.Read(sc); ok && re.Match(b) {
 			return true
 		}
