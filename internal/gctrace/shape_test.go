@@ -248,14 +248,7 @@ func TestHeldAfterLastMajor(t *testing.T) {
 // the start, then a slow leak: blind GC set 4, g07) gives its rate over
 // the run's last half beside the whole run's; a steady leak does not.
 func TestRecentRate(t *testing.T) {
-	run := func(ys []float64) *Summary {
-		var log strings.Builder
-		for i, a := range ys {
-			fmt.Fprintf(&log, "[1:0x1] %8.0f ms: Mark-Compact 90.0 (99.0) -> %.1f (99.0) MB, 9.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
-				float64(i+1)*10000, a)
-		}
-		return analyze(t, []byte(log.String()))
-	}
+	run := func(ys []float64) *Summary { return analyze(t, majorGCs(90, 99, ys)) }
 	fill := run([]float64{8, 30, 50, 64, 66, 68, 70, 72, 74, 76})
 	if tr := fill.PostGCTrend; fill.Verdict != ProbableLeak || tr.RecentMBPerHour < 600 || tr.RecentMBPerHour > 800 || tr.RecentFromMs != 60000 ||
 		!strings.Contains(fill.VerdictText, "over the last half, from 60.0 s on, it grew by +720.0 MiB/h") {
@@ -279,14 +272,7 @@ func TestSawtoothAndSwing(t *testing.T) {
 	if j := fellBack([]float64{9.4, 31, 43.1, 67.4, 7.3, 31.5, 53.4, 79.4}); j != -1 {
 		t.Errorf("past the old peak since: fell back at %d", j)
 	}
-	run := func(ys []float64) *Summary {
-		var log strings.Builder
-		for i, a := range ys {
-			fmt.Fprintf(&log, "[1:0x1] %8.0f ms: Mark-Compact 99.0 (120.0) -> %.1f (120.0) MB, 9.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
-				float64(i+1)*10000, a)
-		}
-		return analyze(t, []byte(log.String()))
-	}
+	run := func(ys []float64) *Summary { return analyze(t, majorGCs(99, 120, ys)) }
 	saw := run([]float64{9.4, 31, 43.1, 67.4, 7.3, 31.5, 33.4, 39.4})
 	if saw.Verdict != Healthy || !strings.Contains(saw.VerdictText, "it fell back to 7.3 MiB at 50.0 s, below where it started") {
 		t.Errorf("sawtooth: %s: %q", saw.Verdict, saw.VerdictText)
@@ -295,4 +281,15 @@ func TestSawtoothAndSwing(t *testing.T) {
 	if swing.Verdict != Healthy || strings.Contains(swing.VerdictText, "grew") || !strings.Contains(swing.VerdictText, "no steady trend") {
 		t.Errorf("swing: %s: %q", swing.Verdict, swing.VerdictText)
 	}
+}
+
+// majorGCs is a log of Mark-Compacts 10 s apart, each from before MB (of
+// a committed heap) down to the next of ys.
+func majorGCs(before, committed float64, ys []float64) []byte {
+	var log strings.Builder
+	for i, a := range ys {
+		fmt.Fprintf(&log, "[1:0x1] %8.0f ms: Mark-Compact %.1f (%.1f) -> %.1f (%.1f) MB, 9.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
+			float64(i+1)*10000, before, committed, a, committed)
+	}
+	return []byte(log.String())
 }

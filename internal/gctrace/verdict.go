@@ -151,16 +151,13 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	case nearLimit:
 		tr.LeakTest = "near-limit"
 	}
-	// A swing between two levels (a batch's heap, then the idle one)
-	// rises at half its steps with no trend at all: not growth.
-	trendless := len(ys) >= 6 && obs.mk.Tau < 0.1
-	// A heap that fell back below where it started after at least
-	// doubling, and has not passed that peak since, gave back all it
-	// took: a sawtooth (a cache flushed, a batch done), which a leak is not.
+	// Not growth, though it rose at half its steps: a swing between two
+	// levels (a batch's heap, then the idle one) with no trend at all, or
+	// a sawtooth that fell back below where it started after at least
+	// doubling and has not passed that peak since (a cache flushed, a
+	// batch done): it gave back all it took, which a leak does not.
 	fellAt := fellBack(ys)
-	if fellAt >= 0 {
-		trendless = true
-	}
+	trendless := len(ys) >= 6 && obs.mk.Tau < 0.1 || fellAt >= 0
 	if tr.LeakTest == "" && len(ys) >= 2 && rising && 2*tr.RisingSteps > tr.Steps && !trendless {
 		tr.Growing = true
 		tr.StrongGrowth = !enough && len(ys) >= 3 && tr.RisingSteps == tr.Steps && ys[len(ys)-1] >= 2*ys[0]
