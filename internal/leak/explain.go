@@ -1,13 +1,10 @@
 package leak
 
 import (
-	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
-	"github.com/leakhound/leakhound/internal/ui"
 )
 
 // explainer turns a ranked suspect into something a person can act on: the
@@ -38,7 +35,39 @@ type explainer struct {
 
 func newExplainer(g *heapgraph.Graph, sh *shaper) *explainer { return &explainer{g: g, sh: sh} }
 
+// explain fills in a suspect's explanation, step by step: each step reads
+// what the ones before it decided (the pattern changes where the code is,
+// the code changes the hint), so their order is the order below.
 func (x *explainer) explain(s *Suspect) {
+	t := x.trace(s)
+	x.name(s, t)
+	x.classifyHeld(s, t)
+	x.locate(s, t)
+	x.finishNames(s, t)
+	x.hintFor(s, t)
+	x.keeps(s, t)
+}
+
+// traced is what explain reads off a suspect's retainer path, for its steps.
+type traced struct {
+	rep      uint32
+	path     heapgraph.Path // on to the telling object when there is one
+	raw      []rawStep      // path's steps
+	shownRaw []rawStep      // the path shown (the program's route)
+	repIndex int            // where rep is on path
+	// tell: the object that says what leaks (a request context a
+	// listener keeps), with ctx the object around it, when haveTell.
+	tell, ctx uint32
+	haveTell  bool
+	// pendingEntry: the leaked objects are pending calls' entries;
+	// stuck: the queue that resolve functions of stuck awaits wait in.
+	pendingEntry bool
+	stuck        string
+}
+
+// trace finds the path shown for the suspect and the telling object below
+// its representative.
+func (x *explainer) trace(s *Suspect) *traced {
 	g := x.g
 	rep := s.rep
 	var raw []rawStep
@@ -102,34 +131,47 @@ func (x *explainer) explain(s *Suspect) {
 	if s.RetainerPath == nil {
 		s.RetainerPath = []PathStep{}
 	}
+	return &traced{rep: rep, path: path, raw: raw, shownRaw: shownRaw, repIndex: repIndex, tell: tell, ctx: ctx, haveTell: haveTell}
+}
+
+// name says what leaks: the class of the representative, or of the
+// telling object below it, or of a collection's entries.
+func (x *explainer) name(s *Suspect, t *traced) {
+	g, rep := x.g, t.rep
 	s.RootClass = x.className(rep)
 	s.Class = x.className(rep)
-	if !haveTell && s.Class == "Promise" {
+	if !t.haveTell && s.Class == "Promise" {
 		// A settled promise kept as a value (a DataLoader's cache): its
 		// result, an object literal the program made, is what it keeps.
 		if r, ok := g.EdgeNamed(rep, "reactions_or_result"); ok && int(g.S.NodeType[r]) == g.S.NodeTypeIndex.Object && strings.HasPrefix(g.ClassName(r), "{") {
 			s.Class = g.ClassName(r)
 		}
 	}
-	if haveTell {
-		s.Class = x.className(tell)
-		if ctx != noShape && ctx != rep {
-			s.Context = g.ClassName(ctx)
-			if p := x.classPackage(ctx); p != "" {
+	if t.haveTell {
+		s.Class = x.className(t.tell)
+		if t.ctx != noShape && t.ctx != rep {
+			s.Context = g.ClassName(t.ctx)
+			if p := x.classPackage(t.ctx); p != "" {
 				s.Context += " (" + p + ")"
 			}
 		}
 	}
-	if s.collection && (!haveTell || tell == rep) {
+	if s.collection && (!t.haveTell || t.tell == rep) {
 		// A collection growing in place: what its entries are, when
 		// most are of one class (node's vm.Script objects in a Map).
 		if c, ok := x.entryClass(rep); ok {
 			s.Class = c
 		}
 	}
+}
+
+// classifyHeld reads the pattern and the holder off the path, and what
+// the holder holds.
+func (x *explainer) classifyHeld(s *Suspect, t *traced) {
+	g, rep, raw, repIndex := x.g, t.rep, t.raw, t.repIndex
 	s.Pattern, s.Holder = x.classify(rep, raw[:repIndex+1])
-	if haveTell && tell != rep && (s.Pattern == PatternEventListener || s.Pattern == PatternClosure) && int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure &&
-		x.nodeClass(tell) && !connectionClass(s.Class) {
+	if t.haveTell && t.tell != rep && (s.Pattern == PatternEventListener || s.Pattern == PatternClosure) && int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure &&
+		x.nodeClass(t.tell) && !connectionClass(s.Class) {
 		// What a listener's or a registered callback's scope keeps of
 		// node's or V8's (its timeout's Timeout, the Error its promise
 		// was rejected with) says how it waits, not what leaks: the
@@ -139,18 +181,17 @@ func (x *explainer) explain(s *Suspect) {
 	s.settled = s.Pattern == PatternCollection && x.settledOnPath(rep, raw[:repIndex+1])
 	// The held value lies below the cell: the path on to the telling object.
 	s.selfHeld, s.selfHeldRegistry = x.selfHeld(raw)
-	pendingEntry := false
 	if s.Pattern == PatternCollection && !s.collection {
 		s.pendingSlot = x.pendingSlot(rep)
-		if s.pendingSlot != "" && haveTell && tell != rep && x.plainObject(rep) {
+		if s.pendingSlot != "" && t.haveTell && t.tell != rep && x.plainObject(rep) {
 			// The entry of a pending call ({method, params, resolve,
 			// reject}) is the leak; what its promise's reactions
 			// keep below it (a timeout's error) is not its name.
-			s.Class, tell = x.className(rep), rep
-			pendingEntry = true
+			s.Class, t.tell = x.className(rep), rep
+			t.pendingEntry = true
 		}
-		if s.pendingSlot == "" && haveTell && tell != rep {
-			s.pendingSlot = x.pendingSlot(tell)
+		if s.pendingSlot == "" && t.haveTell && t.tell != rep {
+			s.pendingSlot = x.pendingSlot(t.tell)
 		}
 		if _, ok := x.pendingPromiseOf(rep); ok && s.pendingSlot == "" && int(g.S.NodeType[rep]) == g.S.NodeTypeIndex.Closure {
 			// The entries are the resolve functions themselves (a
@@ -193,118 +234,14 @@ func (x *explainer) explain(s *Suspect) {
 			}
 		}
 	}
-	s.Location = x.location(rep)
-	if s.Pattern == PatternEventListener && s.Location != nil {
-		s.listenerPackage = libraryPackage(s.Location.Script)
-	}
-	stuck := "" // the queue of resolve functions stuck async calls wait on
-	if s.Pattern == PatternClosure || s.Pattern == PatternCollection && !s.collection {
-		// The resolve function of a promise an async function awaits,
-		// kept in a queue nobody drains (a semaphore's waiters): the
-		// await never resumes. The async function is where to look.
-		if p, ok := x.pendingPromiseOf(rep); ok {
-			if fn, ok := x.asyncFunctionWithin(p, 4); ok {
-				if l := x.closureLocation(fn); l != nil {
-					l.Function = "async " + l.Function
-					s.Pattern, s.Location = PatternPromise, l
-					stuck = x.queueName(raw, repIndex)
-				}
-			}
-		}
-	}
-	if s.Class == s.RootClass && (s.Pattern == PatternEventListener || s.Pattern == PatternClosure) {
-		// A listener closure that keeps a removed element (a per-row
-		// listener on window): the element is what leaks.
-		if el, ok := x.detachedBelow(rep); ok {
-			s.Class = g.ClassName(el)
-		}
-	}
-	if s.Pattern == PatternDetachedDOM {
-		// Name the element that left the document, not what hangs
-		// below it (its listener closure).
-		if top, ok := x.detachedOnPath(raw[:repIndex+1]); ok {
-			s.Class = g.ClassName(raw[top].node)
-			if s.Location == nil {
-				s.Location = x.domCode(raw[top].node)
-			}
-		}
-	}
-	if fn, ok := x.asyncFunction(rep); ok && (s.Location == nil || strings.HasPrefix(s.Location.Script, "node:") || s.Pattern == PatternPromise) {
-		// An async function suspended at an await that never resumes:
-		// its function is where the fix goes.
-		if l := x.closureLocation(fn); l != nil {
-			l.Function = "async " + l.Function
-			s.Location = l
-		}
-	}
-	if !programLocation(s.Location) {
-		// A library's code (node_modules) is the last resort too: the
-		// program's line that uses it is where the fix goes.
-		lib := s.Location
-		if !userLocation(lib) {
-			lib = nil
-		}
-		// node's own code (a Listener, a once() or AsyncResource.bind
-		// wrapper, Buffer's constructor) is never where the fix goes:
-		// the program's function the wrapper calls, else the program's
-		// object's constructor, else the nearest program function on the
-		// path (the one whose variable holds the array), else nothing.
-		// For promises the function on the path (the one racing against
-		// a long-lived promise) comes before the settled value's class.
-		var ctor, onPath *Location
-		if haveTell && tell != rep {
-			if l := x.location(tell); programLocation(l) {
-				ctor = l
-			}
-		}
-		for k := repIndex - 1; k >= 0 && onPath == nil; k-- {
-			if v := path[k].Node; int(g.S.NodeType[v]) == g.S.NodeTypeIndex.Closure {
-				if l := x.location(v); programLocation(l) {
-					onPath = l
-					if k+2 < len(path) && g.ModuleScope(path[k+1].Node) {
-						// Only the way into its module's scope (an
-						// exported function): the module's variable
-						// after it keeps them, not this function.
-						if vl := x.moduleVariable(path[k+1].Node, path[k+2].Edge); vl != nil {
-							onPath = vl
-						}
-					}
-				}
-			}
-		}
-		s.Location = x.programClosureBelow(rep)
-		if s.Location == nil && s.Pattern == PatternPromise {
-			ctor, onPath = onPath, ctor
-		}
-		if s.Location == nil {
-			s.Location = ctor
-		}
-		if s.Location == nil {
-			// A function on the path keeps them in its scope; for a
-			// promise it is the one racing against it, the code to fix.
-			s.Location = onPath
-			if s.Pattern != PatternPromise {
-				s.Location = scopeOf(onPath)
-			}
-		}
-		if s.Location == nil {
-			// Kept in a variable (a module's `compiled` Map of
-			// new Function code): a function of that scope.
-			s.Location = scopeOf(x.scopeLocation(path[:repIndex]))
-		}
-		if s.Location == nil {
-			s.Location = lib
-		}
-	}
+}
+
+// finishNames puts names in the program's terms (strings, a minified
+// bundle's source names), and reads the holder's keys.
+func (x *explainer) finishNames(s *Suspect, t *traced) {
+	g, rep := x.g, t.rep
 	// V8's string representations (a rope, a slice) are not what the
 	// program made: it made strings.
-	s.heldCallback = x.heldCallback(s.Holder, raw) // on down to the telling object
-	if l := x.callbackBelow(s.Holder, raw[:repIndex+1]); l != nil {
-		// The program's function a library's table keeps, on the way
-		// to the objects (a listener that keeps a poll): the code
-		// that was registered, not the objects' constructor.
-		s.Location = l
-	}
 	s.Class, s.RootClass = plainString(s.Class), plainString(s.RootClass)
 	if x.maps != nil {
 		// A minified bundle's classes by the names their source gives.
@@ -317,7 +254,7 @@ func (x *explainer) explain(s *Suspect) {
 		}
 	}
 	if x.scripts {
-		s.scripts = x.programScripts(s.Location, shownRaw)
+		s.scripts = x.programScripts(s.Location, t.shownRaw)
 		if h := s.Holder; h != nil {
 			for _, sc := range []string{h.keeperScript, h.moduleScript} {
 				if sc != "" && !slices.Contains(s.scripts, sc) {
@@ -351,120 +288,6 @@ func (x *explainer) explain(s *Suspect) {
 	}
 	if s.valuePackage == "" && s.Location != nil {
 		s.valuePackage = libraryPackage(s.Location.Script)
-	}
-	s.Hint = hint(s)
-	if s.keys != nil && s.Pattern == PatternCollection {
-		s.Hint = s.keys.hint(holderWhat(s.Holder)) + "; " + s.Hint
-	}
-	if s.labels != nil && s.Pattern == PatternCollection {
-		s.Hint = s.labels.hint(holderWhat(s.Holder)) + "; " + s.Hint
-	}
-	if s.urls != nil && s.Pattern == PatternCollection {
-		s.Hint = s.urls.hint(holderWhat(s.Holder)) + "; " + s.Hint
-	}
-	if s.texts != nil && s.Pattern == PatternCollection {
-		s.Hint = s.texts.hint(holderWhat(s.Holder)) + "; " + s.Hint
-	}
-	if stuck != "" {
-		s.Hint = fmt.Sprintf("resolve functions of awaited promises pile up in %s%s and are never called, so %s() calls wait at their await forever: call (or reject) every queued waiter, release in a finally block so no error path skips it, and reject the waiters on timeout or shutdown", stuck, countRange(s), s.Location.Function)
-	}
-	if s.Pattern == PatternClosure && s.Holder == nil && repIndex >= 1 {
-		// Kept as the values of a dictionary or a Map: a cache of
-		// functions, not callbacks to unregister.
-		for k := repIndex - 1; k >= 0 && k >= repIndex-2; k-- {
-			v := path[k].Node
-			if kind := collectionKind(g, v); kind == "Array" {
-				break // a list of functions per key: callbacks, not a cache
-			} else if kind == "dictionary" || kind == "Map" {
-				s.Hint = functionCacheHint(x.slotName(v), countRange(s))
-				if pkg := x.pathPackage(path[:k+1]); pkg != "" && !cachePackages[pkg] && programCallback(s.Location) {
-					// The program's own callbacks in a library's
-					// table (pubsub-js's messages): registrations,
-					// not compiled code.
-					s.Hint = registrationHint(x.slotName(v)+" ("+pkg+")", s.Location, countRange(s))
-				}
-				break
-			}
-		}
-	}
-	if (s.Pattern == PatternTimer || s.Pattern == PatternCollection || s.Pattern == PatternEventListener) && s.selfHeld == "" {
-		// An object kept by its own timers or listeners, or piling up in a
-		// map, is let go by its own method: the leaked object's, or that of
-		// one on the way from it to the class named (a library's Actor
-		// that keeps the program's context).
-		for k := len(path) - 1; k >= repIndex; k-- {
-			v := path[k].Node
-			if c := g.ClassName(v); userClassName(c) {
-				if m := x.disposer(v); m != "" {
-					if pkg := x.classPackage(v); pkg != "" && s.Pattern == PatternTimer && k > repIndex {
-						// A library's object whose own timer keeps
-						// it (a cron job): its method, not
-						// clearInterval, which the program cannot
-						// reach.
-						s.Hint = libraryTimerHint(s, c, pkg, m)
-						if oc, om := x.timerOwner(v, pkg); oc != "" {
-							// Made and kept by another object of
-							// its package (opossum's CircuitBreaker
-							// makes a Status): the program holds and
-							// makes that one, and ends it.
-							s.Hint = ownedTimerHint(s, oc, c, pkg, om)
-							s.madeBy = oc
-							c, m = oc, om
-						}
-					}
-					s.Hint += disposerHint(c, m)
-					break
-				}
-			}
-		}
-	}
-	if s.Pattern != PatternDetachedDOM && !s.collection && !strings.HasPrefix(s.Class, "Detached ") {
-		// A component kept in a cache keeps the element it rendered,
-		// removed from the page: worth saying, it is most of the size.
-		if el, ok := x.detachedBelow(rep); ok {
-			s.Hint += fmt.Sprintf("; each keeps a removed DOM element (%s) alive", g.ClassName(el))
-		}
-	}
-	if c, ok := x.errorStackOn(shownRaw); ok {
-		// Kept through an Error's unread stack: the cause, whatever
-		// else holds the error.
-		s.causeHint = errorStackHint(c, s.Class)
-		s.Hint = s.causeHint + "; " + s.Hint
-	}
-	if l := x.bindSite(s.RootClass, s.scripts); l != nil {
-		// A bound function is made by a .bind() call: that line, not
-		// the method's own, is the code that keeps its this.
-		s.Location = l
-	}
-	if pendingEntry {
-		// Where the entry is made and added is the code (the source
-		// tells it), not a function its promise's reactions keep.
-		s.Location = nil
-	}
-	s.Bulk = bulkOf(g, rep)
-	if s.Bulk == nil && s.Pattern == PatternEventListener {
-		// A listener that is a wait for an event (node's once(), whose
-		// event and 'error' listeners share what they keep): what the
-		// waiting async function keeps.
-		s.Bulk = x.awaitedBulk(rep)
-	}
-	if c, ok := x.errorStackOf(rep); ok && s.causeHint == "" {
-		s.causeHint = errorStackHint(c, s.Class)
-		s.Hint = s.causeHint + "; " + s.Hint
-	}
-	x.bulkFrame(s.Bulk)
-	if b := s.Bulk; b != nil && b.Frame != nil {
-		// Each keeps an async function waiting at an await: its code
-		// is where to look, and what waits is what it keeps.
-		s.Location = b.Frame
-		s.Hint += fmt.Sprintf("; each keeps async %s (%s:%d) suspended at an await that never resumes, with its locals (one keeps %s of %s %s at %s)",
-			b.Frame.Function, filepath.Base(b.Frame.Script), b.Frame.Line, ui.Bytes(int64(b.RetainedSize)), article(b.Class), b.Class, b.Text())
-	}
-	if sc := x.sharedContextOf(s.Bulk); sc != nil && s.causeHint == "" {
-		// Kept by a variable the closure never reads: the first thing
-		// to say, whatever else holds the objects.
-		s.causeHint = sc.text(s.Class, s.Bulk)
-		s.Hint = s.causeHint + "; " + s.Hint
 	}
 }
 
