@@ -22,318 +22,43 @@ func (iso *isolate) wall() float64 {
 	return max(iso.lastT-(iso.firstT-iso.firstP), 0)
 }
 
+// evidence is what isolateSummary measured of one isolate, which its
+// verdict's words draw on.
+type evidence struct {
+	wall, share float64 // the span of the GCs (ms), and GC's share of it
+	majors      pauseSketch
+	majorP95    float64
+	// burst: the long major pauses all fall within a tenth of the run.
+	burst bool
+	// The heap after each major GC, and its trend.
+	pts    []point
+	xs, ys []float64
+	tr     Trend
+	on     onset
+	// enough major GCs to judge; levelled off at level (flat) since ms.
+	enough, flat, levelled bool
+	level, since           float64
+	fellAt                 int // where a sawtooth fell back, or -1
+	// heldMB: the ceiling the scavenges kept under for heldFor ms after
+	// the last major GC, when too few major GCs say it.
+	heldMB, heldFor float64
+	// growth: what a growing heap did, said next to any verdict; grew:
+	// its first clause.
+	growth, grew string
+}
+
+// isolateSummary judges one isolate: time in GC, the trend of the heap
+// after major GCs, the verdict with its words, and the series for charts.
 func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
-	th := a.opt.Thresholds
 	is := IsolateSummary{PID: iso.key.pid, Isolate: "0x" + strconv.FormatUint(iso.key.addr, 16),
 		Restart: iso.restart, GCs: iso.n, ByType: []TypeSummary{}, Chart: []ChartPoint{},
 		PeakCommittedMB: round(iso.peakCommittedMB, 1)}
-	wall := iso.wall()
-	gcMs := iso.pauseMs + iso.incMs
-	is.WallMs, is.GCMs = round(wall, 1), round(gcMs, 2)
-	is.PauseMs, is.IncrementalMs = round(iso.pauseMs, 2), round(iso.incMs, 2)
-	is.PauseUnknown = iso.unknownPause
-	is.Forced = iso.forced.summary(wall)
-	// Time in GC is the program's own GCs' share of the wall time; forced
-	// GCs' time is not in it. (Not of the wall time less theirs: when a
-	// script forces GCs most of the time, what is left is too short to
-	// judge by.)
-	share := 0.0
-	if wall > 0 {
-		share = min(1, gcMs/wall)
-	}
-	is.GCShare, is.MutatorUtilization = round(share, 4), round(1-share, 4)
-	if iso.muAvg >= 0 {
-		v := iso.muAvg
-		is.V8AverageMu = &v
-	}
-	// The p95 of all the program's major pauses together: a type with
-	// two GCs (Mark-Compact (reduce)) has its own p95 at its maximum.
-	var majors pauseSketch
-	for _, t := range iso.types {
-		ts := typeSummary(t, wall)
-		is.ByType = append(is.ByType, ts)
-		if t.major && !t.forced {
-			majors.merge(&t.sk)
-		}
-	}
-	majorP95 := majors.quantile(0.95)
-	// Long major pauses all within a tenth of the run (a data reload, a
-	// cache rebuilt once): a burst, not the sustained pressure that
-	// pauses alone may stand for.
-	burst := iso.long > 0 && iso.longLast-iso.longFirst < wall/10
-	sortTypes(is.ByType)
-
-	// Trend of the heap after major GCs.
-	pts := iso.fit.pts
-	xs := make([]float64, len(pts))
-	ys := make([]float64, len(pts))
-	freed := make([]float64, len(pts))
-	freedPct := make([]float64, len(pts))
-	for i, p := range pts {
-		xs[i], ys[i] = p.T, p.After
-		freed[i] = p.Before - p.After
-		if p.Before > 0 {
-			freedPct[i] = 100 * freed[i] / p.Before
-		}
-	}
-	f := theilSen(xs, ys)
-	tr := Trend{MajorGCs: iso.majors, Fitted: len(pts), Method: "theil-sen", R2: round(f.R2, 4), WarmupMs: a.opt.WarmupMs,
-		MBPerHour: round(f.Slope*3.6e6, 3)}
-	if len(pts) > 0 {
-		x0, x1 := xs[0], xs[len(xs)-1]
-		tr.StartMB = round(f.Intercept+f.Slope*x0, 2)
-		tr.EndMB = round(f.Intercept+f.Slope*x1, 2)
-		tr.GrowthMB = round(f.Slope*(x1-x0), 2)
-		tr.SpanMs = round(x1-x0, 1)
-		if start := f.Intercept + f.Slope*x0; start > 0 {
-			tr.GrowthPct = round(100*f.Slope*(x1-x0)/start, 2)
-		}
-		lo, hi := freed[0], freed[0]
-		for _, v := range freed {
-			lo, hi = min(lo, v), max(hi, v)
-		}
-		is.Freed = &Freed{MedianMB: round(median(freed), 2), MedianPct: round(median(freedPct), 1),
-			MinMB: round(lo, 2), MaxMB: round(hi, 2)}
-		h := len(pts) / 2
-		if h > 0 {
-			is.Freed.FirstHalfMedianPct = round(median(slices.Clone(freedPct[:h])), 1)
-			is.Freed.LastHalfMedianPct = round(median(slices.Clone(freedPct[h:])), 1)
-		}
-	}
-	obs := observeTrend(&tr, xs, ys)
-	limit := a.opt.HeapLimitMB
-	if limit > 0 && len(ys) > 0 {
-		tr.HeapLimitMB = limit
-		tr.LimitPct = round(100*ys[len(ys)-1]/limit, 1)
-	}
-
-	// Three leak tests; any one is enough.
-	enough := iso.majors >= int64(th.MinMajorGCs)
-	// Linear: a steady straight-line rise (the original test).
-	linear := enough && f.R2 >= th.MinR2 && f.Slope*3.6e6 >= th.LeakMBPerHour && tr.GrowthPct >= th.LeakGrowthPct
-	// Monotonic: rising more consistently than chance, by a material amount,
-	// and still rising in the last half, so a curve that slows down (a heap
-	// nearing its limit) counts while a warm-up that levelled off does not.
-	rising := obs.growthPct >= th.LeakGrowthPct && obs.mbPerHour >= th.LeakMBPerHour
-	monotonic := enough && rising && obs.mk.P <= th.MaxTrendP && obs.lastHalfPct >= th.LeakGrowthPct/2
-	// Near the limit: growth there is slow and ragged because every GC
-	// frees little, so a positive trend and a material rise are enough once
-	// the heap is most of the way to the limit, or V8 already ran out.
-	nearLimit := len(ys) >= 3 && rising && obs.mk.Tau > 0 &&
-		(a.oom || limit > 0 && tr.LimitPct >= th.NearLimitPct)
-	// A heap that rose at every major GC until V8 ran out: two of them
-	// are enough (a fast leak under a small --max-old-space-size).
-	if a.oom && len(ys) >= 2 && rising && tr.RisingSteps == tr.Steps {
-		nearLimit = true
-	}
-	// A heap that grew, then levelled off for the last third of the run
-	// (an index built at startup, a cache that filled): not a leak, unless
-	// it may be nearing its limit, where growth is slow and ragged: V8 ran
-	// out, the heap is half its known limit or more, or GC already takes
-	// twice the pressure share (collecting all the time).
-	toward := a.oom || limit > 0 && tr.LimitPct >= 50 || share >= 2*th.PressureGCShare
-	level, flat := levelledOff(xs, ys, th.LeakGrowthPct/2)
-	since := 0.0
-	if flat {
-		tr.LevelMB = round(level, 2)
-		since = levelSince(xs, ys, level, th.LeakGrowthPct/2)
-		tr.LevelSinceMs = round(since, 1)
-	}
-	levelled := !nearLimit && !toward && flat
-	if levelled {
-		linear, monotonic = false, false
-	}
-	switch {
-	case linear:
-		tr.LeakTest = "linear"
-	case monotonic:
-		tr.LeakTest = "monotonic"
-	case nearLimit:
-		tr.LeakTest = "near-limit"
-	}
-	// Not growth, though it rose at half its steps: a swing between two
-	// levels (a batch's heap, then the idle one) with no trend at all, or
-	// a sawtooth that fell back below where it started after at least
-	// doubling and has not passed that peak since (a cache flushed, a
-	// batch done): it gave back all it took, which a leak does not.
-	fellAt := fellBack(ys)
-	trendless := len(ys) >= 6 && obs.mk.Tau < 0.1 || fellAt >= 0
-	if tr.LeakTest == "" && len(ys) >= 2 && rising && 2*tr.RisingSteps > tr.Steps && !trendless {
-		tr.Growing = true
-		tr.StrongGrowth = !enough && len(ys) >= 3 && tr.RisingSteps == tr.Steps && ys[len(ys)-1] >= 2*ys[0]
-	}
-	// Too few major GCs, but the scavenges since the last one kept the
-	// heap under a ceiling near what it left, for long: the live heap has
-	// not grown since (a load at startup), whatever the few points say.
-	var heldMB, heldFor float64
-	if sm := iso.sinceMajor; !enough && tr.Growing && tr.LeakTest == "" && len(xs) >= 2 && sm.n >= 10 {
-		last := ys[len(ys)-1]
-		heldFor = sm.lastT - xs[len(xs)-1]
-		if heldFor >= 20_000 && heldFor >= (xs[len(xs)-1]-xs[0])/2 && sm.maxMB <= 1.05*last+1 {
-			heldMB = sm.maxMB
-			tr.StrongGrowth = false
-			tr.HeldForMs, tr.HeldMaxMB = round(heldFor, 1), round(heldMB, 2)
-		}
-	}
-	var on onset
-	if tr.LeakTest != "" {
-		var ok bool
-		if on, ok = leakOnset(xs, ys, th.LeakGrowthPct/2); ok {
-			tr.OnsetMs, tr.OnsetLevelMB, tr.OnsetMBPerHour = round(on.ms, 1), round(on.levelMB, 2), round(on.mbPerMs*3.6e6, 3)
-		}
-	}
-	if tr.LeakTest != "" && on.ms == 0 && len(xs) >= 6 {
-		if from, rate, ok := recentRate(xs, ys); ok && tr.ObservedMBPerHour > 0 &&
-			(rate >= 1.5*tr.ObservedMBPerHour || 1.5*rate <= tr.ObservedMBPerHour) {
-			tr.RecentMBPerHour, tr.RecentFromMs = round(rate, 3), round(from, 1)
-		}
-	}
-	is.PostGCTrend = tr
-	// What the heap did when no leak test could say: named next to any
-	// verdict, so a growing heap is never left out of the report.
-	growth, grew := "", ""
-	if tr.Growing {
-		grew = fmt.Sprintf("the post-GC heap grew %.1f → %.1f MiB (%+.0f%%) over %d major GC%s in %s, rising at %d of %d steps",
-			tr.FirstMB, tr.LastMB, tr.ObservedGrowthPct, iso.majors, plural(int(iso.majors)), fmtDuration(tr.SpanMs), tr.RisingSteps, tr.Steps)
-		growth = grew
-		if levelled {
-			if early, until, ok := midRunStep(xs, ys, level, since); ok {
-				// Not a warm-up: the heap had held a lower level well
-				// into the run. From GCs alone a reload and a leak that
-				// stopped look the same; say both.
-				growth += fmt.Sprintf(", then held at about %.1f MiB from %s on; it had held at about %.1f MiB until %s: memory taken mid-run and not given back since, either data loaded or a cache refilled then, or a leak that stopped growing (a fault window, a burst of errors): check what the program did between %s and %s",
-					level, fmtDuration(since), early, fmtDuration(until), fmtDuration(until), fmtDuration(since))
-			} else {
-				growth += fmt.Sprintf(", then held at about %.1f MiB from %s on: a step (data loaded, a cache filled), not a leak", level, fmtDuration(since))
-			}
-		} else if heldMB > 0 {
-			growth += fmt.Sprintf(", then held: no scavenge in the %s after the last major GC left more than %.1f MiB (%.1f MiB above what that GC left), so the live heap has not grown since: a step (data loaded, a cache filled), not a leak so far",
-				fmtDuration(heldFor), heldMB, heldMB-ys[len(ys)-1])
-		} else if !enough && tr.StrongGrowth {
-			// (What --fail-on-leak fails on, whatever the verdict.)
-			growth += fmt.Sprintf(", doubling: likely a leak, though too few major GCs to be sure (need %d)", th.MinMajorGCs)
-		} else if !enough {
-			growth += fmt.Sprintf(", too few major GCs to call it a leak (need %d)", th.MinMajorGCs)
-		} else {
-			growth += ", not steadily enough to call it a leak"
-		}
-	}
-
-	// Verdict: a leak outranks pressure because it is what makes pressure
-	// worse over time.
-	switch {
-	case tr.LeakTest != "":
-		is.Verdict = ProbableLeak
-		if tr.OnsetMs > 0 {
-			// Its pace since it began, not averaged over the level before.
-			is.VerdictText = fmt.Sprintf("probable leak, from %s on: post-GC heap held at about %.1f MiB until then, and has grown by %s since: %.1f → %.1f MiB over the last %d major GC%s in %s; over the whole run (%d major GCs in %s) %s, max %.1f MiB, rising at %d of %d steps",
-				fmtDuration(tr.OnsetMs), tr.OnsetLevelMB, rateText(tr.OnsetMBPerHour), tr.OnsetLevelMB, tr.LastMB, on.steps, plural(on.steps),
-				fmtDuration(xs[len(xs)-1]-tr.OnsetMs), iso.majors, fmtDuration(tr.SpanMs), rateText(tr.ObservedMBPerHour), tr.MaxMB,
-				tr.RisingSteps, tr.Steps)
-		} else {
-			is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f) in %s, rising at %d of %d steps",
-				rateText(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, fmtDuration(tr.SpanMs),
-				tr.RisingSteps, tr.Steps)
-		}
-		if tr.Steps >= 2 {
-			is.VerdictText += fmt.Sprintf(" (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)", tr.KendallTau, fmtP(tr.TrendP), tr.R2)
-		}
-		if tr.RecentMBPerHour != 0 {
-			// The pace now, when the whole run's average is not it.
-			is.VerdictText += fmt.Sprintf("; over the last half, from %s on, it grew by %s (a fill at the start, or a leak that changed pace, makes the whole run's rate misleading)",
-				fmtDuration(tr.RecentFromMs), rateText(tr.RecentMBPerHour))
-		}
-		if tr.HeapLimitMB > 0 {
-			is.VerdictText += fmt.Sprintf("; now at %.0f%% of the %g MiB heap limit", tr.LimitPct, tr.HeapLimitMB)
-		}
-		if fr := is.Freed; fr != nil {
-			is.VerdictText += fmt.Sprintf("; each major GC frees a median %.0f%% of the heap", fr.MedianPct)
-			if len(pts) >= 4 && fr.LastHalfMedianPct < fr.FirstHalfMedianPct {
-				is.VerdictText += fmt.Sprintf(" (%.0f%% in the first half, %.0f%% in the last: frees are shrinking)",
-					fr.FirstHalfMedianPct, fr.LastHalfMedianPct)
-			}
-		}
-	case share >= th.PressureGCShare:
-		is.Verdict = GCPressure
-		is.VerdictText = fmt.Sprintf("GC pressure: %.1f%% of wall time is spent in GC, %s",
-			100*share, overBy(100*share, 100*th.PressureGCShare, "points", "%", "--pressure-gc-pct"))
-		if majorP95 >= th.PressureP95PauseMs && !burst {
-			is.VerdictText += fmt.Sprintf("; major GC pauses reach %.0f ms at p95, %s",
-				majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
-		}
-		if growth != "" {
-			is.VerdictText += "; " + growth
-		}
-		is.VerdictText += pressureKind(iso, tr)
-	case majorP95 >= th.PressureP95PauseMs && 2*share >= th.PressureGCShare && !burst:
-		is.Verdict = GCPressure
-		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95, %s",
-			majorP95, overBy(majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
-		if growth != "" {
-			is.VerdictText += "; " + growth
-		}
-	case !enough && heldMB > 0:
-		is.Verdict = Healthy
-		is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s", 100*share, growth)
-	case !enough:
-		is.Verdict = Inconclusive
-		if tr.StrongGrowth {
-			is.VerdictText = fmt.Sprintf("inconclusive, likely a leak: %s, too few major GCs to be sure (need %d); run longer (or lower --min-major-gcs) to judge; %.1f%% of time in GC",
-				grew, th.MinMajorGCs, 100*share)
-		} else if growth != "" {
-			is.VerdictText = fmt.Sprintf("inconclusive: %s; run longer to judge; %.1f%% of time in GC", growth, 100*share)
-		} else {
-			is.VerdictText = fmt.Sprintf("inconclusive: %d major GC%s, too few to judge a heap trend (need %d); %.1f%% of time in GC",
-				iso.majors, plural(int(iso.majors)), th.MinMajorGCs, 100*share)
-		}
-	default:
-		is.Verdict = Healthy
-		switch {
-		case growth != "" && !levelled:
-			// Grew, and did not level off: no leak test passed, but
-			// nothing says it stopped either.
-			is.Verdict = Inconclusive
-			is.VerdictText = fmt.Sprintf("inconclusive: %s, nor did it level off (Mann–Kendall τ %.2f, p %s): run longer, with steady load, to judge; %.1f%% of time in GC",
-				growth, tr.KendallTau, fmtP(tr.TrendP), 100*share)
-		case growth != "":
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s (Mann–Kendall τ %.2f, p %s)",
-				100*share, growth, tr.KendallTau, fmtP(tr.TrendP))
-		case flat && tr.ObservedGrowthPct >= th.LeakGrowthPct:
-			// A rate over a warm-up reads like a leak; the level it
-			// reached is the number that matters.
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap rose %.1f → %.1f MiB early, then held at about %.1f MiB from %s on (%d major GCs, max %.1f): a warm-up, not a leak",
-				100*share, tr.FirstMB, level, level, fmtDuration(since), iso.majors, tr.MaxMB)
-		case flat:
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap steady at about %.1f MiB over %d major GCs (observed %.1f → %.1f MiB, max %.1f)",
-				100*share, level, iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB)
-		case tr.TrendP > th.MaxTrendP || fellAt >= 0:
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap shows no steady trend over %d major GCs: observed %.1f → %.1f MiB (max %.1f; Mann–Kendall τ %.2f, p %s)",
-				100*share, iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.KendallTau, fmtP(tr.TrendP))
-			if fellAt >= 0 {
-				is.VerdictText += fmt.Sprintf("; it fell back to %.1f MiB at %s, below where it started, and has not passed its earlier peak since: it gives back what it takes (a cache flushed, a batch done), which a leak does not",
-					ys[fellAt], fmtDuration(xs[fellAt]))
-			}
-		default:
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f, %+.0f%%; Mann–Kendall τ %.2f)",
-				100*share, rateText(tr.ObservedMBPerHour), iso.majors, tr.FirstMB, tr.LastMB, tr.MaxMB, tr.ObservedGrowthPct, tr.KendallTau)
-		}
-	}
-
-	switch {
-	case is.Verdict == ProbableLeak && burst:
-		// (Long pauses bunched at the end are the leak nearing the
-		// limit: the verdict says it.)
-	case majorP95 >= th.PressureP95PauseMs && burst && iso.long == 1:
-		is.VerdictText += fmt.Sprintf("; one major GC paused %.0f ms, at %s: a one-off a latency-sensitive service may feel, not sustained pressure",
-			majors.max, fmtDuration(iso.longFirst))
-	case majorP95 >= th.PressureP95PauseMs && burst:
-		is.VerdictText += fmt.Sprintf("; %d major GC pauses of %g ms or more (up to %.0f ms), all within %s, at %s–%s: a burst a latency-sensitive service may feel, not sustained pressure",
-			iso.long, th.PressureP95PauseMs, majors.max, fmtDuration(iso.longLast-iso.longFirst), fmtDuration(iso.longFirst), fmtDuration(iso.longLast))
-	case is.Verdict != GCPressure && majorP95 >= th.PressureP95PauseMs && 2*share < th.PressureGCShare:
-		// A few long pauses with little time in GC: latency, not pressure.
-		is.VerdictText += fmt.Sprintf("; major GC pauses reach %.0f ms at p95, though GC takes only %.1f%% of the time: long pauses a latency-sensitive service may feel, not pressure", majorP95, 100*share)
-	}
-
+	var e evidence
+	a.timeInGC(iso, &is, &e)
+	a.heapTrend(iso, &is, &e)
+	a.growthWords(iso, &e)
+	a.verdict(iso, &is, &e)
+	a.pauseNote(iso, &is, &e)
 	// Say what the time in GC leaves out, so a reader who counts the
 	// lines is not surprised.
 	if is.Forced != nil {
@@ -343,6 +68,337 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 		is.VerdictText += fmt.Sprintf("; %d GC%s without pause figures (cut-off lines) not in time in GC", is.PauseUnknown, plural(int(is.PauseUnknown)))
 	}
 
+	iso.series(&is)
+	return is
+}
+
+// timeInGC measures the share of wall time in GC and the major pauses.
+func (a *Analyzer) timeInGC(iso *isolate, is *IsolateSummary, e *evidence) {
+	e.wall = iso.wall()
+	gcMs := iso.pauseMs + iso.incMs
+	is.WallMs, is.GCMs = round(e.wall, 1), round(gcMs, 2)
+	is.PauseMs, is.IncrementalMs = round(iso.pauseMs, 2), round(iso.incMs, 2)
+	is.PauseUnknown = iso.unknownPause
+	is.Forced = iso.forced.summary(e.wall)
+	// Time in GC is the program's own GCs' share of the wall time; forced
+	// GCs' time is not in it. (Not of the wall time less theirs: when a
+	// script forces GCs most of the time, what is left is too short to
+	// judge by.)
+	if e.wall > 0 {
+		e.share = min(1, gcMs/e.wall)
+	}
+	is.GCShare, is.MutatorUtilization = round(e.share, 4), round(1-e.share, 4)
+	if iso.muAvg >= 0 {
+		v := iso.muAvg
+		is.V8AverageMu = &v
+	}
+	// The p95 of all the program's major pauses together: a type with
+	// two GCs (Mark-Compact (reduce)) has its own p95 at its maximum.
+	for _, t := range iso.types {
+		ts := typeSummary(t, e.wall)
+		is.ByType = append(is.ByType, ts)
+		if t.major && !t.forced {
+			e.majors.merge(&t.sk)
+		}
+	}
+	e.majorP95 = e.majors.quantile(0.95)
+	// Long major pauses all within a tenth of the run (a data reload, a
+	// cache rebuilt once): a burst, not the sustained pressure that
+	// pauses alone may stand for.
+	e.burst = iso.long > 0 && iso.longLast-iso.longFirst < e.wall/10
+	sortTypes(is.ByType)
+
+}
+
+// heapTrend fits the heap after major GCs and runs the leak tests on it.
+func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
+	th := a.opt.Thresholds
+	// Trend of the heap after major GCs.
+	e.pts = iso.fit.pts
+	e.xs = make([]float64, len(e.pts))
+	e.ys = make([]float64, len(e.pts))
+	freed := make([]float64, len(e.pts))
+	freedPct := make([]float64, len(e.pts))
+	for i, p := range e.pts {
+		e.xs[i], e.ys[i] = p.T, p.After
+		freed[i] = p.Before - p.After
+		if p.Before > 0 {
+			freedPct[i] = 100 * freed[i] / p.Before
+		}
+	}
+	f := theilSen(e.xs, e.ys)
+	e.tr = Trend{MajorGCs: iso.majors, Fitted: len(e.pts), Method: "theil-sen", R2: round(f.R2, 4), WarmupMs: a.opt.WarmupMs,
+		MBPerHour: round(f.Slope*3.6e6, 3)}
+	if len(e.pts) > 0 {
+		x0, x1 := e.xs[0], e.xs[len(e.xs)-1]
+		e.tr.StartMB = round(f.Intercept+f.Slope*x0, 2)
+		e.tr.EndMB = round(f.Intercept+f.Slope*x1, 2)
+		e.tr.GrowthMB = round(f.Slope*(x1-x0), 2)
+		e.tr.SpanMs = round(x1-x0, 1)
+		if start := f.Intercept + f.Slope*x0; start > 0 {
+			e.tr.GrowthPct = round(100*f.Slope*(x1-x0)/start, 2)
+		}
+		lo, hi := freed[0], freed[0]
+		for _, v := range freed {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+		is.Freed = &Freed{MedianMB: round(median(freed), 2), MedianPct: round(median(freedPct), 1),
+			MinMB: round(lo, 2), MaxMB: round(hi, 2)}
+		h := len(e.pts) / 2
+		if h > 0 {
+			is.Freed.FirstHalfMedianPct = round(median(slices.Clone(freedPct[:h])), 1)
+			is.Freed.LastHalfMedianPct = round(median(slices.Clone(freedPct[h:])), 1)
+		}
+	}
+	obs := observeTrend(&e.tr, e.xs, e.ys)
+	limit := a.opt.HeapLimitMB
+	if limit > 0 && len(e.ys) > 0 {
+		e.tr.HeapLimitMB = limit
+		e.tr.LimitPct = round(100*e.ys[len(e.ys)-1]/limit, 1)
+	}
+
+	// Three leak tests; any one is enough.
+	e.enough = iso.majors >= int64(th.MinMajorGCs)
+	// Linear: a steady straight-line rise (the original test).
+	linear := e.enough && f.R2 >= th.MinR2 && f.Slope*3.6e6 >= th.LeakMBPerHour && e.tr.GrowthPct >= th.LeakGrowthPct
+	// Monotonic: rising more consistently than chance, by a material amount,
+	// and still rising in the last half, so a curve that slows down (a heap
+	// nearing its limit) counts while a warm-up that levelled off does not.
+	rising := obs.growthPct >= th.LeakGrowthPct && obs.mbPerHour >= th.LeakMBPerHour
+	monotonic := e.enough && rising && obs.mk.P <= th.MaxTrendP && obs.lastHalfPct >= th.LeakGrowthPct/2
+	// Near the limit: growth there is slow and ragged because every GC
+	// frees little, so a positive trend and a material rise are enough once
+	// the heap is most of the way to the limit, or V8 already ran out.
+	nearLimit := len(e.ys) >= 3 && rising && obs.mk.Tau > 0 &&
+		(a.oom || limit > 0 && e.tr.LimitPct >= th.NearLimitPct)
+	// A heap that rose at every major GC until V8 ran out: two of them
+	// are enough (a fast leak under a small --max-old-space-size).
+	if a.oom && len(e.ys) >= 2 && rising && e.tr.RisingSteps == e.tr.Steps {
+		nearLimit = true
+	}
+	// A heap that grew, then levelled off for the last third of the run
+	// (an index built at startup, a cache that filled): not a leak, unless
+	// it may be nearing its limit, where growth is slow and ragged: V8 ran
+	// out, the heap is half its known limit or more, or GC already takes
+	// twice the pressure share (collecting all the time).
+	toward := a.oom || limit > 0 && e.tr.LimitPct >= 50 || e.share >= 2*th.PressureGCShare
+	e.level, e.flat = levelledOff(e.xs, e.ys, th.LeakGrowthPct/2)
+	if e.flat {
+		e.tr.LevelMB = round(e.level, 2)
+		e.since = levelSince(e.xs, e.ys, e.level, th.LeakGrowthPct/2)
+		e.tr.LevelSinceMs = round(e.since, 1)
+	}
+	e.levelled = !nearLimit && !toward && e.flat
+	if e.levelled {
+		linear, monotonic = false, false
+	}
+	switch {
+	case linear:
+		e.tr.LeakTest = "linear"
+	case monotonic:
+		e.tr.LeakTest = "monotonic"
+	case nearLimit:
+		e.tr.LeakTest = "near-limit"
+	}
+	// Not growth, though it rose at half its steps: a swing between two
+	// levels (a batch's heap, then the idle one) with no trend at all, or
+	// a sawtooth that fell back below where it started after at least
+	// doubling and has not passed that peak since (a cache flushed, a
+	// batch done): it gave back all it took, which a leak does not.
+	e.fellAt = fellBack(e.ys)
+	trendless := len(e.ys) >= 6 && obs.mk.Tau < 0.1 || e.fellAt >= 0
+	if e.tr.LeakTest == "" && len(e.ys) >= 2 && rising && 2*e.tr.RisingSteps > e.tr.Steps && !trendless {
+		e.tr.Growing = true
+		e.tr.StrongGrowth = !e.enough && len(e.ys) >= 3 && e.tr.RisingSteps == e.tr.Steps && e.ys[len(e.ys)-1] >= 2*e.ys[0]
+	}
+	// Too few major GCs, but the scavenges since the last one kept the
+	// heap under a ceiling near what it left, for long: the live heap has
+	// not grown since (a load at startup), whatever the few points say.
+	if sm := iso.sinceMajor; !e.enough && e.tr.Growing && e.tr.LeakTest == "" && len(e.xs) >= 2 && sm.n >= 10 {
+		last := e.ys[len(e.ys)-1]
+		e.heldFor = sm.lastT - e.xs[len(e.xs)-1]
+		if e.heldFor >= 20_000 && e.heldFor >= (e.xs[len(e.xs)-1]-e.xs[0])/2 && sm.maxMB <= 1.05*last+1 {
+			e.heldMB = sm.maxMB
+			e.tr.StrongGrowth = false
+			e.tr.HeldForMs, e.tr.HeldMaxMB = round(e.heldFor, 1), round(e.heldMB, 2)
+		}
+	}
+	if e.tr.LeakTest != "" {
+		var ok bool
+		if e.on, ok = leakOnset(e.xs, e.ys, th.LeakGrowthPct/2); ok {
+			e.tr.OnsetMs, e.tr.OnsetLevelMB, e.tr.OnsetMBPerHour = round(e.on.ms, 1), round(e.on.levelMB, 2), round(e.on.mbPerMs*3.6e6, 3)
+		}
+	}
+	if e.tr.LeakTest != "" && e.on.ms == 0 && len(e.xs) >= 6 {
+		if from, rate, ok := recentRate(e.xs, e.ys); ok && e.tr.ObservedMBPerHour > 0 &&
+			(rate >= 1.5*e.tr.ObservedMBPerHour || 1.5*rate <= e.tr.ObservedMBPerHour) {
+			e.tr.RecentMBPerHour, e.tr.RecentFromMs = round(rate, 3), round(from, 1)
+		}
+	}
+	is.PostGCTrend = e.tr
+}
+
+// growthWords says what a growing heap did, when no leak test could.
+func (a *Analyzer) growthWords(iso *isolate, e *evidence) {
+	th := a.opt.Thresholds
+	// What the heap did when no leak test could say: named next to any
+	// verdict, so a growing heap is never left out of the report.
+	if e.tr.Growing {
+		e.grew = fmt.Sprintf("the post-GC heap grew %.1f → %.1f MiB (%+.0f%%) over %d major GC%s in %s, rising at %d of %d steps",
+			e.tr.FirstMB, e.tr.LastMB, e.tr.ObservedGrowthPct, iso.majors, plural(int(iso.majors)), fmtDuration(e.tr.SpanMs), e.tr.RisingSteps, e.tr.Steps)
+		e.growth = e.grew
+		if e.levelled {
+			if early, until, ok := midRunStep(e.xs, e.ys, e.level, e.since); ok {
+				// Not a warm-up: the heap had held a lower level well
+				// into the run. From GCs alone a reload and a leak that
+				// stopped look the same; say both.
+				e.growth += fmt.Sprintf(", then held at about %.1f MiB from %s on; it had held at about %.1f MiB until %s: memory taken mid-run and not given back since, either data loaded or a cache refilled then, or a leak that stopped growing (a fault window, a burst of errors): check what the program did between %s and %s",
+					e.level, fmtDuration(e.since), early, fmtDuration(until), fmtDuration(until), fmtDuration(e.since))
+			} else {
+				e.growth += fmt.Sprintf(", then held at about %.1f MiB from %s on: a step (data loaded, a cache filled), not a leak", e.level, fmtDuration(e.since))
+			}
+		} else if e.heldMB > 0 {
+			e.growth += fmt.Sprintf(", then held: no scavenge in the %s after the last major GC left more than %.1f MiB (%.1f MiB above what that GC left), so the live heap has not grown since: a step (data loaded, a cache filled), not a leak so far",
+				fmtDuration(e.heldFor), e.heldMB, e.heldMB-e.ys[len(e.ys)-1])
+		} else if !e.enough && e.tr.StrongGrowth {
+			// (What --fail-on-leak fails on, whatever the verdict.)
+			e.growth += fmt.Sprintf(", doubling: likely a leak, though too few major GCs to be sure (need %d)", th.MinMajorGCs)
+		} else if !e.enough {
+			e.growth += fmt.Sprintf(", too few major GCs to call it a leak (need %d)", th.MinMajorGCs)
+		} else {
+			e.growth += ", not steadily enough to call it a leak"
+		}
+	}
+
+}
+
+// verdict picks the verdict and its words.
+func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
+	th := a.opt.Thresholds
+	// Verdict: a leak outranks pressure because it is what makes pressure
+	// worse over time.
+	switch {
+	case e.tr.LeakTest != "":
+		is.Verdict = ProbableLeak
+		if e.tr.OnsetMs > 0 {
+			// Its pace since it began, not averaged over the level before.
+			is.VerdictText = fmt.Sprintf("probable leak, from %s on: post-GC heap held at about %.1f MiB until then, and has grown by %s since: %.1f → %.1f MiB over the last %d major GC%s in %s; over the whole run (%d major GCs in %s) %s, max %.1f MiB, rising at %d of %d steps",
+				fmtDuration(e.tr.OnsetMs), e.tr.OnsetLevelMB, rateText(e.tr.OnsetMBPerHour), e.tr.OnsetLevelMB, e.tr.LastMB, e.on.steps, plural(e.on.steps),
+				fmtDuration(e.xs[len(e.xs)-1]-e.tr.OnsetMs), iso.majors, fmtDuration(e.tr.SpanMs), rateText(e.tr.ObservedMBPerHour), e.tr.MaxMB,
+				e.tr.RisingSteps, e.tr.Steps)
+		} else {
+			is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f) in %s, rising at %d of %d steps",
+				rateText(e.tr.ObservedMBPerHour), iso.majors, e.tr.FirstMB, e.tr.LastMB, e.tr.MaxMB, fmtDuration(e.tr.SpanMs),
+				e.tr.RisingSteps, e.tr.Steps)
+		}
+		if e.tr.Steps >= 2 {
+			is.VerdictText += fmt.Sprintf(" (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)", e.tr.KendallTau, fmtP(e.tr.TrendP), e.tr.R2)
+		}
+		if e.tr.RecentMBPerHour != 0 {
+			// The pace now, when the whole run's average is not it.
+			is.VerdictText += fmt.Sprintf("; over the last half, from %s on, it grew by %s (a fill at the start, or a leak that changed pace, makes the whole run's rate misleading)",
+				fmtDuration(e.tr.RecentFromMs), rateText(e.tr.RecentMBPerHour))
+		}
+		if e.tr.HeapLimitMB > 0 {
+			is.VerdictText += fmt.Sprintf("; now at %.0f%% of the %g MiB heap limit", e.tr.LimitPct, e.tr.HeapLimitMB)
+		}
+		if fr := is.Freed; fr != nil {
+			is.VerdictText += fmt.Sprintf("; each major GC frees a median %.0f%% of the heap", fr.MedianPct)
+			if len(e.pts) >= 4 && fr.LastHalfMedianPct < fr.FirstHalfMedianPct {
+				is.VerdictText += fmt.Sprintf(" (%.0f%% in the first half, %.0f%% in the last: frees are shrinking)",
+					fr.FirstHalfMedianPct, fr.LastHalfMedianPct)
+			}
+		}
+	case e.share >= th.PressureGCShare:
+		is.Verdict = GCPressure
+		is.VerdictText = fmt.Sprintf("GC pressure: %.1f%% of wall time is spent in GC, %s",
+			100*e.share, overBy(100*e.share, 100*th.PressureGCShare, "points", "%", "--pressure-gc-pct"))
+		if e.majorP95 >= th.PressureP95PauseMs && !e.burst {
+			is.VerdictText += fmt.Sprintf("; major GC pauses reach %.0f ms at p95, %s",
+				e.majorP95, overBy(e.majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
+		}
+		if e.growth != "" {
+			is.VerdictText += "; " + e.growth
+		}
+		is.VerdictText += pressureKind(iso, e.tr)
+	case e.majorP95 >= th.PressureP95PauseMs && 2*e.share >= th.PressureGCShare && !e.burst:
+		is.Verdict = GCPressure
+		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95, %s",
+			e.majorP95, overBy(e.majorP95, th.PressureP95PauseMs, "ms", " ms", "--pressure-pause-ms"))
+		if e.growth != "" {
+			is.VerdictText += "; " + e.growth
+		}
+	case !e.enough && e.heldMB > 0:
+		is.Verdict = Healthy
+		is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s", 100*e.share, e.growth)
+	case !e.enough:
+		is.Verdict = Inconclusive
+		if e.tr.StrongGrowth {
+			is.VerdictText = fmt.Sprintf("inconclusive, likely a leak: %s, too few major GCs to be sure (need %d); run longer (or lower --min-major-gcs) to judge; %.1f%% of time in GC",
+				e.grew, th.MinMajorGCs, 100*e.share)
+		} else if e.growth != "" {
+			is.VerdictText = fmt.Sprintf("inconclusive: %s; run longer to judge; %.1f%% of time in GC", e.growth, 100*e.share)
+		} else {
+			is.VerdictText = fmt.Sprintf("inconclusive: %d major GC%s, too few to judge a heap trend (need %d); %.1f%% of time in GC",
+				iso.majors, plural(int(iso.majors)), th.MinMajorGCs, 100*e.share)
+		}
+	default:
+		is.Verdict = Healthy
+		switch {
+		case e.growth != "" && !e.levelled:
+			// Grew, and did not level off: no leak test passed, but
+			// nothing says it stopped either.
+			is.Verdict = Inconclusive
+			is.VerdictText = fmt.Sprintf("inconclusive: %s, nor did it level off (Mann–Kendall τ %.2f, p %s): run longer, with steady load, to judge; %.1f%% of time in GC",
+				e.growth, e.tr.KendallTau, fmtP(e.tr.TrendP), 100*e.share)
+		case e.growth != "":
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s (Mann–Kendall τ %.2f, p %s)",
+				100*e.share, e.growth, e.tr.KendallTau, fmtP(e.tr.TrendP))
+		case e.flat && e.tr.ObservedGrowthPct >= th.LeakGrowthPct:
+			// A rate over a warm-up reads like a leak; the level it
+			// reached is the number that matters.
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap rose %.1f → %.1f MiB early, then held at about %.1f MiB from %s on (%d major GCs, max %.1f): a warm-up, not a leak",
+				100*e.share, e.tr.FirstMB, e.level, e.level, fmtDuration(e.since), iso.majors, e.tr.MaxMB)
+		case e.flat:
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap steady at about %.1f MiB over %d major GCs (observed %.1f → %.1f MiB, max %.1f)",
+				100*e.share, e.level, iso.majors, e.tr.FirstMB, e.tr.LastMB, e.tr.MaxMB)
+		case e.tr.TrendP > th.MaxTrendP || e.fellAt >= 0:
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap shows no steady trend over %d major GCs: observed %.1f → %.1f MiB (max %.1f; Mann–Kendall τ %.2f, p %s)",
+				100*e.share, iso.majors, e.tr.FirstMB, e.tr.LastMB, e.tr.MaxMB, e.tr.KendallTau, fmtP(e.tr.TrendP))
+			if e.fellAt >= 0 {
+				is.VerdictText += fmt.Sprintf("; it fell back to %.1f MiB at %s, below where it started, and has not passed its earlier peak since: it gives back what it takes (a cache flushed, a batch done), which a leak does not",
+					e.ys[e.fellAt], fmtDuration(e.xs[e.fellAt]))
+			}
+		default:
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f, %+.0f%%; Mann–Kendall τ %.2f)",
+				100*e.share, rateText(e.tr.ObservedMBPerHour), iso.majors, e.tr.FirstMB, e.tr.LastMB, e.tr.MaxMB, e.tr.ObservedGrowthPct, e.tr.KendallTau)
+		}
+	}
+
+}
+
+// pauseNote adds what long major pauses mean, when the verdict did not.
+func (a *Analyzer) pauseNote(iso *isolate, is *IsolateSummary, e *evidence) {
+	th := a.opt.Thresholds
+	switch {
+	case is.Verdict == ProbableLeak && e.burst:
+		// (Long pauses bunched at the end are the leak nearing the
+		// limit: the verdict says it.)
+	case e.majorP95 >= th.PressureP95PauseMs && e.burst && iso.long == 1:
+		is.VerdictText += fmt.Sprintf("; one major GC paused %.0f ms, at %s: a one-off a latency-sensitive service may feel, not sustained pressure",
+			e.majors.max, fmtDuration(iso.longFirst))
+	case e.majorP95 >= th.PressureP95PauseMs && e.burst:
+		is.VerdictText += fmt.Sprintf("; %d major GC pauses of %g ms or more (up to %.0f ms), all within %s, at %s–%s: a burst a latency-sensitive service may feel, not sustained pressure",
+			iso.long, th.PressureP95PauseMs, e.majors.max, fmtDuration(iso.longLast-iso.longFirst), fmtDuration(iso.longFirst), fmtDuration(iso.longLast))
+	case is.Verdict != GCPressure && e.majorP95 >= th.PressureP95PauseMs && 2*e.share < th.PressureGCShare:
+		// A few long pauses with little time in GC: latency, not pressure.
+		is.VerdictText += fmt.Sprintf("; major GC pauses reach %.0f ms at p95, though GC takes only %.1f%% of the time: long pauses a latency-sensitive service may feel, not pressure", e.majorP95, 100*e.share)
+	}
+
+}
+
+// series copies the spaces, the major GCs and the chart into the summary.
+func (iso *isolate) series(is *IsolateSummary) {
 	for _, s := range iso.spaces {
 		var committed *float64
 		if s.committed >= 0 {
@@ -363,7 +419,6 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	for _, p := range iso.chart.points() {
 		is.Chart = append(is.Chart, ChartPoint{TMs: p.T, BeforeMB: p.Before, AfterMB: p.After, Major: p.Major, Forced: p.Forced, GCs: int(p.N)})
 	}
-	return is
 }
 
 // trendObs is what observeTrend measured, unrounded, for the verdict.
