@@ -293,3 +293,27 @@ func majorGCs(before, committed float64, ys []float64) []byte {
 	}
 	return []byte(log.String())
 }
+
+// TestQuietIsolate: a cluster's primary with no major GC and a level heap
+// (blind GC set 4, g06) does not speak for a log whose workers were judged
+// healthy; one whose heap kept rising under scavenges still does.
+func TestQuietIsolate(t *testing.T) {
+	log := func(afters func(i int) float64) []byte {
+		b := majorGCs(99, 120, []float64{40, 90, 30, 80, 45, 85, 35, 88, 38, 82})
+		var s strings.Builder
+		s.Write(b)
+		for i := range 40 {
+			fmt.Fprintf(&s, "[2:0x2] %8.0f ms: Scavenge %.1f (%.1f) -> %.1f (%.1f) MB, 0.30 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
+				float64(i+1)*2000, afters(i)+1, 8.0, afters(i), 8.0)
+		}
+		return []byte(s.String())
+	}
+	level := analyze(t, log(func(i int) float64 { return 4 + float64(i%3)/10 }))
+	if level.Verdict != Healthy || !strings.Contains(level.VerdictText, "1 other isolate too quiet to judge") {
+		t.Errorf("level primary: %s: %q", level.Verdict, level.VerdictText)
+	}
+	rising := analyze(t, log(func(i int) float64 { return 4 + float64(i)/2 }))
+	if rising.Verdict != Inconclusive || !strings.Contains(rising.VerdictText, "isolate 2:0x2") {
+		t.Errorf("rising primary: %s: %q", rising.Verdict, rising.VerdictText)
+	}
+}

@@ -308,12 +308,16 @@ func (a *Analyzer) Summary() *Summary {
 		}
 	}
 	shortLived(s.Isolates)
+	quiet := 0
 	for i, is := range s.Isolates {
 		if is.ShortLived && len(s.Isolates) > 1 {
 			continue // (a long isolate is always there to give it)
 		}
-		if worst < 0 || rank(is.Verdict) > rank(s.Isolates[worst].Verdict) ||
-			rank(is.Verdict) == rank(s.Isolates[worst].Verdict) && is.PostGCTrend.MajorGCs > s.Isolates[worst].PostGCTrend.MajorGCs {
+		if a.quiet(is) {
+			quiet++
+		}
+		if worst < 0 || a.overallRank(is) > a.overallRank(s.Isolates[worst]) ||
+			a.overallRank(is) == a.overallRank(s.Isolates[worst]) && is.PostGCTrend.MajorGCs > s.Isolates[worst].PostGCTrend.MajorGCs {
 			worst = i
 		}
 	}
@@ -322,6 +326,10 @@ func (a *Analyzer) Summary() *Summary {
 		s.Verdict, s.VerdictText, s.PostGCTrend = w.Verdict, w.VerdictText, w.PostGCTrend
 		if len(s.Isolates) > 1 {
 			s.VerdictText = fmt.Sprintf("isolate %d:%s: %s", w.PID, w.Isolate, w.VerdictText)
+			if q := quiet; q > 0 && w.Verdict == Healthy {
+				// (Where a quiet isolate would have spoken before.)
+				s.VerdictText += fmt.Sprintf(" (%d other isolate%s too quiet to judge: no major GC, and a heap that stayed level)", q, plural(q))
+			}
 		}
 	} else {
 		s.VerdictText = "no GC lines found"
@@ -363,6 +371,36 @@ func rank(v string) int {
 		return 1
 	}
 	return 0
+}
+
+// quiet reports an isolate that could not be judged for want of major GCs
+// and gave no reason to look closer: its heap after scavenges stayed level
+// (a cluster's primary, a parent that only forwards). Beside an isolate
+// that could be judged, it does not speak for the log.
+func (a *Analyzer) quiet(is IsolateSummary) bool {
+	tr := is.PostGCTrend
+	if is.Verdict != Inconclusive || tr.Growing || tr.StrongGrowth || tr.MajorGCs >= int64(a.opt.Thresholds.MinMajorGCs) || len(is.Chart) < 8 {
+		return false
+	}
+	// The first and last quarters' medians of what scavenges left: a rise
+	// under the leak tests' share (and 1 MiB) is level.
+	q := len(is.Chart) / 4
+	first, last := make([]float64, 0, q), make([]float64, 0, q)
+	for i := 0; i < q; i++ {
+		first = append(first, is.Chart[i].AfterMB)
+		last = append(last, is.Chart[len(is.Chart)-1-i].AfterMB)
+	}
+	lo, hi := median(first), median(last)
+	return hi <= lo*(1+a.opt.Thresholds.LeakGrowthPct/100)+1
+}
+
+// overallRank orders isolates for the log's verdict: the worst speaks for
+// it, but a quiet one only when no other can.
+func (a *Analyzer) overallRank(is IsolateSummary) int {
+	if a.quiet(is) {
+		return -1
+	}
+	return rank(is.Verdict)
 }
 
 // shortLivedMs: an isolate that lived less than this, and less than a
