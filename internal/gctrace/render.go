@@ -183,6 +183,9 @@ func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 		if tr.OnsetMs > 0 {
 			fmt.Fprintf(w, "; %s since %s, after a level of %s", rateText(tr.OnsetMBPerHour), fmtDuration(tr.OnsetMs), ui.Bytes(mbBytes(tr.OnsetLevelMB)))
 		}
+		if tr.FillEndMs > 0 {
+			fmt.Fprintf(w, "; %s since %s, after a fill to %s", rateText(tr.AfterFillMBPerHour), fmtDuration(tr.FillEndMs), ui.Bytes(mbBytes(tr.FillLevelMB)))
+		}
 		if tr.RecentMBPerHour != 0 {
 			fmt.Fprintf(w, "; %s over the last half, from %s", rateText(tr.RecentMBPerHour), fmtDuration(tr.RecentFromMs))
 		}

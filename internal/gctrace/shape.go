@@ -233,3 +233,79 @@ func fellBack(ys []float64) int {
 	}
 	return -1
 }
+
+// fill is where a fast rise at the start of the run (start-up, a cache
+// filling to its size) gave way to the slower growth of a leak.
+type fill struct {
+	endMs, levelMB float64 // the last major GC of the rise, and what it left
+	mbPerMs        float64 // the Theil–Sen slope from there on
+	steps          int     // major GCs after it
+}
+
+// fillEnd splits the series in two straight lines meeting at one major GC
+// (the split with the least squared error), and calls the first part a
+// fill when the split fits at least twice as well as one line, the first
+// line rises at least three times as fast as the second, which still
+// rises, and the fill ends in the first half of the run with at least
+// four major GCs after it. A steady leak has one slope; a leak that
+// speeds up is not a fill.
+func fillEnd(xs, ys []float64) (fill, bool) {
+	n := len(xs)
+	if n < 8 {
+		return fill{}, false
+	}
+	one := sse(xs, ys)
+	best, bestK := math.Inf(1), -1
+	for k := 2; k <= n-5; k++ {
+		if e := sse(xs[:k+1], ys[:k+1]) + sse(xs[k:], ys[k:]); e < best {
+			best, bestK = e, k
+		}
+	}
+	k := bestK
+	if k < 0 || best > one/2 || xs[k] > xs[0]+(xs[n-1]-xs[0])/2 {
+		return fill{}, false
+	}
+	rise, after := lsSlope(xs[:k+1], ys[:k+1]), theilSen(xs[k:], ys[k:]).Slope
+	if after <= 0 || rise < 3*after {
+		return fill{}, false
+	}
+	return fill{endMs: xs[k], levelMB: ys[k], mbPerMs: after, steps: n - 1 - k}, true
+}
+
+// lsSlope is the least-squares slope of ys over xs.
+func lsSlope(xs, ys []float64) float64 {
+	var mx, my float64
+	for i := range xs {
+		mx += xs[i]
+		my += ys[i]
+	}
+	mx /= float64(len(xs))
+	my /= float64(len(xs))
+	var sxy, sxx float64
+	for i := range xs {
+		sxy += (xs[i] - mx) * (ys[i] - my)
+		sxx += (xs[i] - mx) * (xs[i] - mx)
+	}
+	if sxx == 0 {
+		return 0
+	}
+	return sxy / sxx
+}
+
+// sse is the squared error of the least-squares line through the points.
+func sse(xs, ys []float64) float64 {
+	s := lsSlope(xs, ys)
+	var mx, my float64
+	for i := range xs {
+		mx += xs[i]
+		my += ys[i]
+	}
+	mx /= float64(len(xs))
+	my /= float64(len(xs))
+	var e float64
+	for i := range xs {
+		d := ys[i] - (my + s*(xs[i]-mx))
+		e += d * d
+	}
+	return e
+}

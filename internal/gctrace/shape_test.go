@@ -244,15 +244,21 @@ func TestHeldAfterLastMajor(t *testing.T) {
 	}
 }
 
-// TestRecentRate: a leak whose pace changed (a bounded cache filling at
-// the start, then a slow leak: blind GC set 4, g07) gives its rate over
-// the run's last half beside the whole run's; a steady leak does not.
+// TestRecentRate: a leak whose pace changed gives its rate over the run's
+// last half beside the whole run's (one that sped up), or its rate after
+// the fill (a bounded cache filling at the start, then a slow leak: blind
+// GC set 4, g07); a steady leak gives neither.
 func TestRecentRate(t *testing.T) {
 	run := func(ys []float64) *Summary { return analyze(t, majorGCs(90, 99, ys)) }
 	fill := run([]float64{8, 30, 50, 64, 66, 68, 70, 72, 74, 76})
-	if tr := fill.PostGCTrend; fill.Verdict != ProbableLeak || tr.RecentMBPerHour < 600 || tr.RecentMBPerHour > 800 || tr.RecentFromMs != 60000 ||
-		!strings.Contains(fill.VerdictText, "over the last half, from 60.0 s on, it grew by +720.0 MiB/h") {
+	if tr := fill.PostGCTrend; fill.Verdict != ProbableLeak || tr.RecentMBPerHour != 0 || tr.FillEndMs != 40000 ||
+		!strings.Contains(fill.VerdictText, "has grown by +720.0 MiB/h since") {
 		t.Errorf("%s: %q; trend %+v", fill.Verdict, fill.VerdictText, tr)
+	}
+	faster := run([]float64{8, 9, 10, 11, 12, 14, 18, 22, 26, 30})
+	if tr := faster.PostGCTrend; faster.Verdict != ProbableLeak || tr.RecentMBPerHour < 1300 || tr.RecentFromMs != 60000 ||
+		!strings.Contains(faster.VerdictText, "over the last half, from 60.0 s on") || !strings.Contains(faster.VerdictText, "it sped up") {
+		t.Errorf("%s: %q; trend %+v", faster.Verdict, faster.VerdictText, tr)
 	}
 	steady := run([]float64{8, 10, 12, 14, 16, 18, 20, 22, 24, 26})
 	if steady.PostGCTrend.RecentMBPerHour != 0 || strings.Contains(steady.VerdictText, "last half") {
@@ -315,5 +321,27 @@ func TestQuietIsolate(t *testing.T) {
 	rising := analyze(t, log(func(i int) float64 { return 4 + float64(i)/2 }))
 	if rising.Verdict != Inconclusive || !strings.Contains(rising.VerdictText, "isolate 2:0x2") {
 		t.Errorf("rising primary: %s: %q", rising.Verdict, rising.VerdictText)
+	}
+}
+
+// TestFillThenLeak: a cache that fills in the first 20 s, then a slower
+// leak (blind GC set 4, g07), is named as such with the leak's own rate;
+// a steady leak and one that speeds up have no fill.
+func TestFillThenLeak(t *testing.T) {
+	run := func(ys []float64) *Summary { return analyze(t, majorGCs(99, 120, ys)) }
+	filled := run([]float64{8, 20, 31, 42, 50, 51.5, 53, 54.2, 55.9, 57, 58.4, 60, 61.1, 62.5})
+	tr := filled.PostGCTrend
+	if filled.Verdict != ProbableLeak || tr.FillEndMs != 50000 || tr.AfterFillMBPerHour < 480 || tr.AfterFillMBPerHour > 520 ||
+		!strings.Contains(filled.VerdictText, "after a fill: post-GC heap rose fast to 50.0 MiB by 50.0 s") || strings.Contains(filled.VerdictText, "last half") {
+		t.Errorf("%s: %q; trend %+v", filled.Verdict, filled.VerdictText, tr)
+	}
+	for _, ys := range [][]float64{
+		{8, 10, 12, 14, 16, 18, 20, 22, 24, 26},         // steady
+		{8, 8.5, 9, 9.5, 10, 14, 18, 22, 26, 30, 34},    // speeds up
+		{8, 10.5, 11.6, 14, 16.2, 17.5, 20.4, 22, 24.6}, // steady, with noise
+	} {
+		if s := run(ys); s.PostGCTrend.FillEndMs != 0 || strings.Contains(s.VerdictText, "after a fill") {
+			t.Errorf("%v: %q", ys, s.VerdictText)
+		}
 	}
 }

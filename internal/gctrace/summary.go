@@ -146,7 +146,14 @@ type Trend struct {
 	OnsetMs        float64 `json:"onset_ms,omitempty"`
 	OnsetLevelMB   float64 `json:"onset_level_mb,omitempty"`
 	OnsetMBPerHour float64 `json:"onset_mb_per_hour,omitempty"`
-	// RecentMBPerHour: for a leak with no onset, the Theil–Sen rate over
+	// FillEndMs: for a leak that grew fast at the start (start-up, a
+	// cache filling to its size) and slower after, the last major GC of
+	// the fast rise, what it left (FillLevelMB), and the Theil–Sen rate
+	// from there on; 0 when the run has one slope.
+	FillEndMs          float64 `json:"fill_end_ms,omitempty"`
+	FillLevelMB        float64 `json:"fill_level_mb,omitempty"`
+	AfterFillMBPerHour float64 `json:"after_fill_mb_per_hour,omitempty"`
+	// RecentMBPerHour: for a leak with no onset or fill, the Theil–Sen rate over
 	// the major GCs of the run's last half (from RecentFromMs), when it
 	// differs from the whole run's by half again or more: a fill at
 	// startup, or a leak that sped up, makes the whole run's misleading.

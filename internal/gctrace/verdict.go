@@ -35,6 +35,7 @@ type evidence struct {
 	xs, ys []float64
 	tr     Trend
 	on     onset
+	fill   fill
 	// enough major GCs to judge; levelled off at level (flat) since ms.
 	enough, flat, levelled bool
 	level, since           float64
@@ -229,7 +230,15 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 			e.tr.OnsetMs, e.tr.OnsetLevelMB, e.tr.OnsetMBPerHour = round(e.on.ms, 1), round(e.on.levelMB, 2), round(e.on.mbPerMs*3.6e6, 3)
 		}
 	}
-	if e.tr.LeakTest != "" && e.on.ms == 0 && len(e.xs) >= 6 {
+	if e.tr.LeakTest != "" && e.tr.LeakTest != "near-limit" && !toward && e.on.ms == 0 {
+		// (Near a limit a leak slows down as each GC frees less: that
+		// is no fill.)
+		if fl, ok := fillEnd(e.xs, e.ys); ok {
+			e.fill = fl
+			e.tr.FillEndMs, e.tr.FillLevelMB, e.tr.AfterFillMBPerHour = round(fl.endMs, 1), round(fl.levelMB, 2), round(fl.mbPerMs*3.6e6, 3)
+		}
+	}
+	if e.tr.LeakTest != "" && e.on.ms == 0 && e.fill.endMs == 0 && len(e.xs) >= 6 {
 		if from, rate, ok := recentRate(e.xs, e.ys); ok && e.tr.ObservedMBPerHour > 0 &&
 			(rate >= 1.5*e.tr.ObservedMBPerHour || 1.5*rate <= e.tr.ObservedMBPerHour) {
 			e.tr.RecentMBPerHour, e.tr.RecentFromMs = round(rate, 3), round(from, 1)
@@ -286,6 +295,12 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 				fmtDuration(e.tr.OnsetMs), e.tr.OnsetLevelMB, rateText(e.tr.OnsetMBPerHour), e.tr.OnsetLevelMB, e.tr.LastMB, e.on.steps, plural(e.on.steps),
 				fmtDuration(e.xs[len(e.xs)-1]-e.tr.OnsetMs), iso.majors, fmtDuration(e.tr.SpanMs), rateText(e.tr.ObservedMBPerHour), e.tr.MaxMB,
 				e.tr.RisingSteps, e.tr.Steps)
+		} else if e.tr.FillEndMs > 0 {
+			// Its pace after the fill, not averaged with the fill.
+			is.VerdictText = fmt.Sprintf("probable leak, after a fill: post-GC heap rose fast to %.1f MiB by %s (start-up, or a cache filling to its size), and has grown by %s since: %.1f → %.1f MiB over the last %d major GC%s in %s; over the whole run (%d major GCs in %s) %s, max %.1f MiB, rising at %d of %d steps",
+				e.tr.FillLevelMB, fmtDuration(e.tr.FillEndMs), rateText(e.tr.AfterFillMBPerHour), e.tr.FillLevelMB, e.tr.LastMB, e.fill.steps, plural(e.fill.steps),
+				fmtDuration(e.xs[len(e.xs)-1]-e.tr.FillEndMs), iso.majors, fmtDuration(e.tr.SpanMs), rateText(e.tr.ObservedMBPerHour), e.tr.MaxMB,
+				e.tr.RisingSteps, e.tr.Steps)
 		} else {
 			is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f) in %s, rising at %d of %d steps",
 				rateText(e.tr.ObservedMBPerHour), iso.majors, e.tr.FirstMB, e.tr.LastMB, e.tr.MaxMB, fmtDuration(e.tr.SpanMs),
@@ -296,8 +311,12 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 		}
 		if e.tr.RecentMBPerHour != 0 {
 			// The pace now, when the whole run's average is not it.
-			is.VerdictText += fmt.Sprintf("; over the last half, from %s on, it grew by %s (a fill at the start, or a leak that changed pace, makes the whole run's rate misleading)",
-				fmtDuration(e.tr.RecentFromMs), rateText(e.tr.RecentMBPerHour))
+			why := "it sped up: the whole run's rate understates its pace now"
+			if e.tr.RecentMBPerHour < e.tr.ObservedMBPerHour {
+				why = "a fill at the start, or a leak that slowed, makes the whole run's rate misleading"
+			}
+			is.VerdictText += fmt.Sprintf("; over the last half, from %s on, it grew by %s (%s)",
+				fmtDuration(e.tr.RecentFromMs), rateText(e.tr.RecentMBPerHour), why)
 		}
 		if e.tr.HeapLimitMB > 0 {
 			is.VerdictText += fmt.Sprintf("; now at %.0f%% of the %g MiB heap limit", e.tr.LimitPct, e.tr.HeapLimitMB)
