@@ -225,6 +225,14 @@ func (x *explainer) classifyHeld(s *Suspect, t *traced) {
 			}
 		}
 	}
+	if h := s.Holder; h != nil && h.Kind == "listeners" && h.Package != "" {
+		// A library emitter: its class's script is where it keeps them.
+		if em, ok := g.NodeByID(h.ID); ok {
+			if l := x.ctorLocation(em); l != nil && libraryPackage(l.Script) == h.Package {
+				h.emitterScript = l.Script
+			}
+		}
+	}
 	if weakHolder(s) {
 		if key, ok := x.weakKeyOf(rep); ok {
 			s.weakKeyClass = g.ClassName(key)

@@ -404,3 +404,27 @@ func TestAliasAdd(t *testing.T) {
 		t.Errorf("added at %+v", a)
 	}
 }
+
+// TestSharedMethodListener: a method added with its this (eventemitter3's
+// on(event, fn, context): blind set 28, svc05) is one function for every
+// entry, so the add is the code; the library emitter's own push is the
+// line it goes through.
+func TestSharedMethodListener(t *testing.T) {
+	add := &Statement{Script: "/s/hub.js", Line: 18, Text: "this.bus.once('shutdown', session.flush, session);"}
+	if !sharedMethodAdd(add, &Location{Function: "flush", Script: "/s/session.js", Line: 56}) {
+		t.Error("session.flush with session as this: not a shared method's add")
+	}
+	for _, l := range []*Location{{Function: "close", Script: "/s/session.js", Line: 60}, {Function: "flush", Script: "/s/hub.js", Line: 18}} {
+		if sharedMethodAdd(add, l) {
+			t.Errorf("code %+v: a shared method's add", l)
+		}
+	}
+	if sharedMethodAdd(&Statement{Script: "/s/hub.js", Line: 3, Text: "bus.on('x', onX);"}, &Location{Function: "onX", Script: "/s/hub.js", Line: 1}) {
+		t.Error("a function by name: a shared method's add")
+	}
+	lib := "/s/node_modules/eventemitter3/index.js"
+	src := textSources{lib: "function addListener(emitter, event, fn, context, once) {\n  var listener = new EE(fn, context || emitter, once);\n  if (!emitter._events[evt]) emitter._events[evt] = listener, emitter._eventsCount++;\n  else if (!emitter._events[evt].fn) emitter._events[evt].push(listener);\n  else emitter._events[evt] = [emitter._events[evt], listener];\n}\n"}
+	if st := emitterAdd(lib, src); st == nil || st.Line != 4 {
+		t.Errorf("the emitter's add: %+v, want line 4", st)
+	}
+}

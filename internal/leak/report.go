@@ -299,6 +299,9 @@ type Holder struct {
 	// collection (Tracer's openSpans): where the library's own code adds
 	// to it, when the program's code does not.
 	libScript string
+	// emitterScript is the script of a library emitter's class (an
+	// eventemitter3 EventEmitter): where its add keeps a listener.
+	emitterScript string
 	// classScripts are the scripts of the owner's constructor and of the
 	// functions on its prototype chain (a base class's file, a prototype
 	// pasted from another class's): the package's files that are its

@@ -274,6 +274,9 @@ func (f sourceFacts) whereAdded(src Sources, removal bool) (done, exported, libR
 			f.setLoc(made, src)
 		}
 	}
+	if f.pattern == PatternEventListener && sharedMethodAdd(*f.added, *f.loc) {
+		f.setLoc(*f.added, src)
+	}
 	if a := *f.added; a == nil || !programLocation(&Location{Script: a.Script}) {
 		// All the library's own code: the program's export its object
 		// hangs from is the program's line (where it is made).
@@ -301,6 +304,10 @@ func (f sourceFacts) whereAdded(src Sources, removal bool) (done, exported, libR
 		// through the library's own push when it reaches its array by a
 		// local (mobx: let listeners = x.changeListeners_; …push).
 		added.Library = aliasAdd(h, src)
+	}
+	if h := f.holder; added != nil && added.Library == nil && programScript(added.Script) && h != nil && h.emitterScript != "" {
+		// The program's add, through the library emitter's own push.
+		added.Library = emitterAdd(h.emitterScript, src)
 	}
 	return false, exported, libReg
 }

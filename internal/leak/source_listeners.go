@@ -482,3 +482,34 @@ func timerWithout(lines [][]byte, from, to int, call string) int {
 	}
 	return -1
 }
+
+// methodListenerRe takes apart a listener add that passes an object's
+// method with its this (eventemitter3's on(event, fn, context), js-signals'
+// add(fn, context)): the object and the method's name.
+var methodListenerRe = lazyRE(`\.\s*(?:on|once|addListener|prependListener|prependOnceListener|add|addOnce|subscribe)\s*\(\s*(?:[^,()]+,\s*)?([A-Za-z_$][\w$]*)\s*\.\s*([A-Za-z_$][\w$]*)\s*,\s*[A-Za-z_$][\w$.]*\s*\)`)
+
+// sharedMethodAdd reports an add at st that registers loc's function as an
+// object's method, with the object as its this: every entry shares that
+// one function, so the add is the code that makes each of them, not the
+// method's definition.
+func sharedMethodAdd(st *Statement, loc *Location) bool {
+	if st == nil || loc == nil || !programScript(st.Script) || loc.Script == st.Script && loc.Line == st.Line {
+		return false
+	}
+	m := methodListenerRe.FindStringSubmatch(st.Text)
+	return m != nil && m[2] == loc.Function
+}
+
+// emitterAddRe is a library emitter's add of a listener: a push onto the
+// list of one event (emitter._events[evt].push(listener)) or onto a list
+// named for what it holds (handlers.push(handler)).
+var emitterAddRe = lazyRE(`(?:\]\s*\.\s*(?:push|unshift)|\b(?:listeners|handlers|callbacks|subscribers|observers|cbs)\s*\.\s*(?:push|unshift|add))\s*\(`)
+
+// emitterAdd is the statement of a library emitter's own script that keeps
+// a listener; nil when none.
+func emitterAdd(script string, src Sources) *Statement {
+	if script == "" || src == nil {
+		return nil
+	}
+	return findStatement(emitterAddRe.get(), []string{script}, src)
+}
