@@ -51,6 +51,18 @@ func levelledOff(xs, ys []float64, pct float64) (float64, bool) {
 	if level <= 0 {
 		return 0, false
 	}
+	// A level holds most of its points near it: a flat line through a
+	// swing between two levels (a burst's heap, then the idle one) is no
+	// level, however flat its fit.
+	near := 0
+	for _, y := range ys[i:] {
+		if math.Abs(y-level) <= 2*pct/100*level {
+			near++
+		}
+	}
+	if 3*near < 2*(n-i) {
+		return 0, false
+	}
 	return level, 100*f.Slope*(xs[n-1]-xs[i])/level < pct
 }
 

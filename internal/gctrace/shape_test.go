@@ -18,6 +18,11 @@ func TestLevelledOff(t *testing.T) {
 	if _, ok := levelledOff(xs, rising, 5); ok {
 		t.Error("still rising at the end: levelled off")
 	}
+	// Bursts every 20 s (blind GC set 5, g06): a flat fit through a swing.
+	swing := []float64{10, 30, 107, 4, 52, 3.1, 53.1, 3.5}
+	if level, ok := levelledOff(xs, swing, 5); ok {
+		t.Errorf("a swing between 3 and 53 MiB: levelled off at %v", level)
+	}
 	// Up at every step into the last third, however little: still rising
 	// (a loaded machine bunched the GCs early; CI saw this on node 22).
 	creeping := []float64{7.0, 7.6, 8.2, 8.9, 9.7, 10.9, 11.0, 11.1}

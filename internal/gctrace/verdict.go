@@ -387,6 +387,10 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 			if e.fellAt >= 0 {
 				is.VerdictText += fmt.Sprintf("; it fell back to %.1f MiB at %s, below where it started, and has not passed its earlier peak since: it gives back what it takes (a cache flushed, a batch done), which a leak does not",
 					e.ys[e.fellAt], fmtDuration(e.xs[e.fellAt]))
+			} else if len(e.ys) >= 6 && e.tr.MinMB > 0 && e.tr.MaxMB >= 3*e.tr.MinMB {
+				// A swing: bursts whose memory comes back.
+				is.VerdictText += fmt.Sprintf("; it swings between %.1f and %.1f MiB, back down to %.1f MiB or less %d times: bursts (a batch, a spike of traffic) whose memory is given back, which a leak does not",
+					e.tr.MinMB, e.tr.MaxMB, 1.5*e.tr.MinMB, lows(e.ys, 1.5*e.tr.MinMB))
 			}
 		default:
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f, %+.0f%%; Mann–Kendall τ %.2f)",
@@ -535,4 +539,16 @@ func round(v float64, digits int) float64 {
 		return 0 // no "-0" in JSON
 	}
 	return r
+}
+
+// lows counts the returns to at most floor: the points at or under it
+// that follow one above it.
+func lows(ys []float64, floor float64) int {
+	n := 0
+	for i := 1; i < len(ys); i++ {
+		if ys[i] <= floor && ys[i-1] > floor {
+			n++
+		}
+	}
+	return n
 }
