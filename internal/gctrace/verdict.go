@@ -34,6 +34,7 @@ type evidence struct {
 	pts    []point
 	xs, ys []float64
 	tr     Trend
+	obs    trendObs
 	on     onset
 	fill   fill
 	// enough major GCs to judge; levelled off at level (flat) since ms.
@@ -151,7 +152,8 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 			is.Freed.LastHalfMedianPct = round(median(slices.Clone(freedPct[h:])), 1)
 		}
 	}
-	obs := observeTrend(&e.tr, e.xs, e.ys)
+	e.obs = observeTrend(&e.tr, e.xs, e.ys)
+	obs := e.obs
 	limit := a.opt.HeapLimitMB
 	if limit > 0 && len(e.ys) > 0 {
 		e.tr.HeapLimitMB = limit
@@ -253,8 +255,8 @@ func (a *Analyzer) growthWords(iso *isolate, e *evidence) {
 	// What the heap did when no leak test could say: named next to any
 	// verdict, so a growing heap is never left out of the report.
 	if e.tr.Growing {
-		e.grew = fmt.Sprintf("the post-GC heap grew %.1f → %.1f MiB (%+.0f%%) over %d major GC%s in %s, rising at %d of %d steps",
-			e.tr.FirstMB, e.tr.LastMB, e.tr.ObservedGrowthPct, iso.majors, plural(int(iso.majors)), fmtDuration(e.tr.SpanMs), e.tr.RisingSteps, e.tr.Steps)
+		e.grew = fmt.Sprintf("the post-GC heap grew %s over %d major GC%s in %s, rising at %d of %d steps",
+			e.obs.fromTo(), iso.majors, plural(int(iso.majors)), fmtDuration(e.tr.SpanMs), e.tr.RisingSteps, e.tr.Steps)
 		e.growth = e.grew
 		if e.levelled {
 			if early, until, ok := midRunStep(e.xs, e.ys, e.level, e.since); ok {
@@ -393,8 +395,8 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 					e.tr.MinMB, e.tr.MaxMB, 1.5*e.tr.MinMB, lows(e.ys, 1.5*e.tr.MinMB))
 			}
 		default:
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f, %+.0f%%; Mann–Kendall τ %.2f)",
-				100*e.share, rateText(e.tr.ObservedMBPerHour), iso.majors, e.tr.FirstMB, e.tr.LastMB, e.tr.MaxMB, e.tr.ObservedGrowthPct, e.tr.KendallTau)
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap %s over %d major GCs: %s, max %.1f MiB; Mann–Kendall τ %.2f",
+				100*e.share, rateText(e.tr.ObservedMBPerHour), iso.majors, e.obs.fromTo(), e.tr.MaxMB, e.tr.KendallTau)
 		}
 	}
 
@@ -448,6 +450,19 @@ func (iso *isolate) series(is *IsolateSummary) {
 type trendObs struct {
 	mk                                MannKendall
 	growthPct, mbPerHour, lastHalfPct float64
+	// head, tail: the medians of the first and last k major GCs that
+	// growthPct compares (k = 1 below 16 of them).
+	head, tail float64
+	k          int
+}
+
+// fromTo says what the growth percentage compares: the first and last
+// major GCs, or the medians of the first and last k.
+func (o trendObs) fromTo() string {
+	if o.k <= 1 {
+		return fmt.Sprintf("%.1f → %.1f MiB (%+.0f%%)", o.head, o.tail, o.growthPct)
+	}
+	return fmt.Sprintf("about %.1f → %.1f MiB (%+.0f%%, the medians of the first and last %d major GCs)", o.head, o.tail, o.growthPct, o.k)
 }
 
 // observeTrend fills tr's observed fields from the post-GC series (xs in
@@ -471,6 +486,7 @@ func observeTrend(tr *Trend, xs, ys []float64) trendObs {
 	k := max(1, n/8)
 	head := median(slices.Clone(ys[:k]))
 	growth := median(slices.Clone(ys[n-k:])) - head
+	o.head, o.tail, o.k = head, head+growth, k
 	tr.ObservedGrowthMB = round(growth, 2)
 	if head > 0 {
 		o.growthPct = 100 * growth / head
