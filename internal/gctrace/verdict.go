@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/leakhound/leakhound/internal/ui"
 )
@@ -61,9 +62,10 @@ func (a *Analyzer) isolateSummary(iso *isolate) IsolateSummary {
 	a.growthWords(iso, &e)
 	a.verdict(iso, &is, &e)
 	a.pauseNote(iso, &is, &e)
+	forcedPressure := a.forcedPressure(&is)
 	// Say what the time in GC leaves out, so a reader who counts the
 	// lines is not surprised.
-	if is.Forced != nil {
+	if is.Forced != nil && !forcedPressure {
 		is.VerdictText += "; " + is.Forced.String() + " left out of time in GC"
 	}
 	if is.PauseUnknown > 0 {
@@ -400,6 +402,23 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 		}
 	}
 
+}
+
+// forcedPressure turns a healthy verdict into GC pressure when forced GCs
+// (global.gc() in a loop, --expose-gc left on) alone pause the program for
+// the pressure share of its time: the program's own GCs are not the cost,
+// but the program pays it all the same.
+func (a *Analyzer) forcedPressure(is *IsolateSummary) bool {
+	th := a.opt.Thresholds
+	fs := is.Forced
+	if fs == nil || is.Verdict != Healthy || fs.Share < th.PressureGCShare {
+		return false
+	}
+	is.Verdict = GCPressure
+	is.VerdictText = fmt.Sprintf("GC pressure from forced GCs: %s take %.1f%% of wall time, %s; the program's own GCs take %.1f%%: remove what forces them (global.gc() called in a loop, a heap snapshot or the inspector's collectGarbage on a timer); %s",
+		fs.String(), 100*fs.Share, overBy(100*fs.Share, 100*th.PressureGCShare, "points", "%", "--pressure-gc-pct"), 100*is.GCShare,
+		strings.TrimPrefix(is.VerdictText, fmt.Sprintf("healthy: %.1f%% of time in GC; ", 100*is.GCShare)))
+	return true
 }
 
 // pauseNote adds what long major pauses mean, when the verdict did not.
