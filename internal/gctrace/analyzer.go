@@ -113,6 +113,7 @@ type Analyzer struct {
 	lines    LineCounts
 	isolates []*isolate
 	index    map[isoKey]*isolate
+	mem      memLines // the program's own memoryUsage() lines
 	gens     map[isoKey]int
 	last     *isolate
 	carry    []byte
@@ -255,6 +256,11 @@ func (a *Analyzer) record(k Kind, line []byte) {
 			break
 		}
 		a.lines.Skipped++
+		t := 0.0
+		if a.last != nil {
+			t = a.last.lastT
+		}
+		a.mem.memoryLine(line, t)
 		if LooksLikeGC(line) {
 			a.lines.GCLike++
 		}

@@ -73,6 +73,13 @@ func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 		fmt.Fprintf(w, "\n… and %d more isolate%s with fewer GCs or milder verdicts (all are in --json)\n", n, plural(n))
 	}
 	fmt.Fprintln(w)
+	if m := s.Memory; m != nil {
+		text, colour := m.text(), p.Dim
+		if m.Leak {
+			text, colour = "probable leak outside the JavaScript heap: "+text, p.Red
+		}
+		fmt.Fprintf(w, "%s  %s\n\n", p.Bold("memoryUsage() lines"), colour(text))
+	}
 	if len(s.Isolates) > 1 {
 		fmt.Fprintf(w, "%s %s\n", p.Bold("overall:"), verdictColour(s.Verdict, s.VerdictText, p))
 	}
@@ -89,7 +96,11 @@ func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            GC pressure when ≥ %g%% of wall time is in GC, or ≥ %g%% with major pauses of %g ms at p95",
 		100*th.PressureGCShare, 50*th.PressureGCShare, th.PressureP95PauseMs)))
 	// "healthy" is about the JavaScript heap: a Buffer leak does not show.
-	fmt.Fprintln(w, p.Dim("a GC trace shows the JavaScript heap only: Buffers and ArrayBuffers (external memory) are not in it; `leakhound watch` reports them"))
+	if s.Memory != nil {
+		fmt.Fprintln(w, p.Dim("            external memory: the same tests on the program's memoryUsage() lines, over at least 30 s (timed by the GC lines around them)"))
+	} else {
+		fmt.Fprintln(w, p.Dim("a GC trace shows the JavaScript heap only: Buffers and ArrayBuffers (external memory) are not in it; `leakhound watch` reports them"))
+	}
 }
 
 func plural(n int) string {

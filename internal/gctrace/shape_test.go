@@ -2,6 +2,7 @@ package gctrace
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
@@ -348,5 +349,55 @@ func TestFillThenLeak(t *testing.T) {
 		if s := run(ys); s.PostGCTrend.FillEndMs != 0 || strings.Contains(s.VerdictText, "after a fill") {
 			t.Errorf("%v: %q", ys, s.VerdictText)
 		}
+	}
+}
+
+// TestMemoryLines: the program's own memoryUsage() lines, in the forms
+// services print them, give external memory; a Buffer leak there is a
+// probable leak while the heap is flat (blind GC set 5, g07), and a level
+// external figure is not.
+func TestMemoryLines(t *testing.T) {
+	var m memLines
+	for _, l := range []string{
+		`[stats] served=986 failures=0 rss=95.4MB heapUsed=4.8MB external=46.8MB`,
+		`{"level":30,"msg":"mem","rss":104857600,"heapUsed":5242880,"external":52428800,"arrayBuffers":1048576}`,
+		`memory { rss: 104857600, heapTotal: 7340032, heapUsed: 5242880, external: 52428800, arrayBuffers: 1048576 }`,
+		`external 50 MiB, arrayBuffers 1024 KiB`,
+	} {
+		m.memoryLine([]byte(l), 1000)
+	}
+	if len(m.samples) != 4 {
+		t.Fatalf("samples %+v", m.samples)
+	}
+	want := []float64{46.8, 50, 50, 50}
+	for i, s := range m.samples {
+		if math.Abs(s.external-want[i]) > 0.01 {
+			t.Errorf("line %d: external %v MiB, want %v", i, s.external, want[i])
+		}
+	}
+	if m.samples[1].rss != 100 || m.samples[3].arrayBuffers != 1 {
+		t.Errorf("rss %v, arrayBuffers %v", m.samples[1].rss, m.samples[3].arrayBuffers)
+	}
+	log := func(external func(i int) float64) []byte {
+		var b strings.Builder
+		b.Write(majorGCs(9, 12, []float64{4, 4.1, 3.9, 4, 4.1, 4, 3.9, 4, 4.1, 4}))
+		lines := strings.Split(b.String(), "\n")
+		var out strings.Builder
+		for i, l := range lines {
+			out.WriteString(l + "\n")
+			if l != "" {
+				fmt.Fprintf(&out, "[stats] rss=%.1fMB heapUsed=4.0MB external=%.1fMB\n", 90+external(i), external(i))
+			}
+		}
+		return []byte(out.String())
+	}
+	leak := analyze(t, log(func(i int) float64 { return 30 + 6*float64(i) }))
+	if leak.Verdict != ProbableLeak || leak.Memory == nil || !leak.Memory.Leak || !leak.LeakLikely() ||
+		!strings.HasPrefix(leak.VerdictText, "probable leak outside the JavaScript heap: external memory (Buffers, ArrayBuffers) grew 30.0 → 84.0 MiB") {
+		t.Errorf("Buffer leak: %s %q %+v", leak.Verdict, leak.VerdictText, leak.Memory)
+	}
+	level := analyze(t, log(func(i int) float64 { return 30 + float64(i%2) }))
+	if level.Verdict == ProbableLeak || level.Memory == nil || level.Memory.Leak {
+		t.Errorf("level external: %s %q %+v", level.Verdict, level.VerdictText, level.Memory)
 	}
 }

@@ -271,6 +271,9 @@ type Summary struct {
 	// cut off) and the report covers what was read before the cut.
 	Truncated string           `json:"truncated,omitempty"`
 	Isolates  []IsolateSummary `json:"isolates"`
+	// Memory: what the program's own memoryUsage() lines in the log say
+	// of memory outside the heap, when it has them.
+	Memory *MemoryLines `json:"memory_lines,omitempty"`
 }
 
 // Summary computes the report so far; the analyser can keep consuming.
@@ -340,6 +343,12 @@ func (a *Analyzer) Summary() *Summary {
 		}
 	} else {
 		s.VerdictText = "no GC lines found"
+	}
+	if s.Memory = a.memorySummary(); s.Memory != nil && s.Memory.Leak && s.Verdict != ProbableLeak {
+		// Outside the heap, where no GC line looks: the leak is the news,
+		// and what the heap did follows it.
+		s.Verdict = ProbableLeak
+		s.VerdictText = "probable leak outside the JavaScript heap: " + s.Memory.text() + "; the JavaScript heap: " + s.VerdictText
 	}
 	s.OutOfMemory = a.oom
 	if a.oom {
