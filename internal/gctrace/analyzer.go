@@ -1,6 +1,7 @@
 package gctrace
 
 import (
+	"math"
 	"bytes"
 )
 
@@ -392,6 +393,7 @@ func (a *Analyzer) gc(ev *Event) bool {
 	p := point{T: ev.TimeMs, Before: ev.BeforeMB, After: ev.AfterMB, Major: ev.Major, Forced: ev.Forced}
 	iso.chart.add(p)
 	if sm := &iso.sinceMajor; ev.Major {
+		p.Top, p.Scavs = sm.maxMB, int32(min(sm.n, math.MaxInt32))
 		sm.n, sm.maxMB = 0, 0
 	} else {
 		sm.n++

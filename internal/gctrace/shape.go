@@ -321,3 +321,32 @@ func sse(xs, ys []float64) float64 {
 	}
 	return e
 }
+
+// keptShare is the least share of its gain that each of the last two major
+// GCs kept: what the scavenges since the major GC before it had left above
+// that one's level, and what it left itself. A major GC frees garbage the
+// scavenges promoted; one that frees next to nothing of a rise of at least
+// pct percent shows the rise is live. ok needs at least three scavenges in
+// each interval, so the rise is seen rather than inferred, and 10 s over
+// the two.
+func keptShare(pts []point, pct float64) (shares []float64, ok bool) {
+	n := len(pts)
+	// Over seconds, not a burst: a log of a second or two has too little
+	// time in it to call anything kept.
+	if n < 3 || pts[n-1].T-pts[n-3].T < 10_000 {
+		return nil, false
+	}
+	for i := n - 2; i < n; i++ {
+		prev, p := pts[i-1].After, pts[i]
+		gain := max(p.Top, p.After) - prev
+		if p.Scavs < 3 || prev <= 0 || p.After < prev*(1+pct/100) || gain <= 0 {
+			return nil, false
+		}
+		share := (p.After - prev) / gain
+		if share < 0.8 {
+			return nil, false
+		}
+		shares = append(shares, round(100*min(share, 1), 0))
+	}
+	return shares, true
+}

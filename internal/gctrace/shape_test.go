@@ -401,3 +401,40 @@ func TestMemoryLines(t *testing.T) {
 		t.Errorf("level external: %s %q %+v", level.Verdict, level.VerdictText, level.Memory)
 	}
 }
+
+// TestKeptGrowth: with four major GCs, each of the last two keeping what
+// the scavenges before it gained (a leak that began mid-run: blind GC set
+// 5, g02 and g05) is a probable leak; a sawtooth whose major GCs free what
+// the scavenges promoted is not, nor are intervals without scavenges.
+func TestKeptGrowth(t *testing.T) {
+	log := func(tops, afters []float64) []byte {
+		var b strings.Builder
+		ms := 0.0
+		for i := range afters {
+			for k := 1; k <= 4; k++ {
+				ms += 2500
+				prev := 4.0
+				if i > 0 {
+					prev = afters[i-1]
+				}
+				v := prev + (tops[i]-prev)*float64(k)/4
+				fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Scavenge %.1f (%.1f) -> %.1f (%.1f) MB, 0.50 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", ms, v+1, 40.0, v, 40.0)
+			}
+			ms += 2500
+			fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Mark-Compact %.1f (%.1f) -> %.1f (%.1f) MB, 3.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", ms, tops[i]+1, 40.0, afters[i], 40.0)
+		}
+		return []byte(b.String())
+	}
+	live := analyze(t, log([]float64{4.4, 9.4, 16.4}, []float64{4.3, 9.2, 16.2}))
+	if tr := live.PostGCTrend; live.Verdict != ProbableLeak || tr.LeakTest != "kept" || len(tr.KeptPct) != 2 || tr.KeptPct[0] < 95 ||
+		!strings.Contains(live.VerdictText, "each of the last two kept most of what the heap had gained") || !live.LeakLikely() {
+		t.Errorf("kept: %s %q %+v", live.Verdict, live.VerdictText, tr)
+	}
+	garbage := analyze(t, log([]float64{20, 30, 40}, []float64{6, 8, 10}))
+	if garbage.Verdict == ProbableLeak || garbage.PostGCTrend.LeakTest != "" {
+		t.Errorf("frees most of what it promoted: %s %q", garbage.Verdict, garbage.VerdictText)
+	}
+	if _, ok := keptShare([]point{{After: 4}, {After: 9, Top: 9.4}, {After: 16, Top: 16.4}}, 10); ok {
+		t.Error("no scavenges between the major GCs: kept")
+	}
+}

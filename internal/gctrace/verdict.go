@@ -228,6 +228,15 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 			e.tr.HeldForMs, e.tr.HeldMaxMB = round(e.heldFor, 1), round(e.heldMB, 2)
 		}
 	}
+	// Too few major GCs for a trend, but each of the last two kept most
+	// of what the heap gained under scavenges since the one before: the
+	// rise is live, not garbage waiting for a collection.
+	if e.tr.LeakTest == "" && !e.enough && e.heldMB == 0 && !e.levelled && rising && !trendless {
+		if shares, ok := keptShare(e.pts, th.LeakGrowthPct); ok {
+			e.tr.LeakTest, e.tr.KeptPct = "kept", shares
+			e.tr.Growing, e.tr.StrongGrowth = false, false
+		}
+	}
 	if e.tr.LeakTest != "" {
 		var ok bool
 		if e.on, ok = leakOnset(e.xs, e.ys, th.LeakGrowthPct/2); ok {
@@ -312,6 +321,10 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 		}
 		if e.tr.Steps >= 2 {
 			is.VerdictText += fmt.Sprintf(" (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)", e.tr.KendallTau, fmtP(e.tr.TrendP), e.tr.R2)
+		}
+		if k := e.tr.KeptPct; len(k) == 2 {
+			is.VerdictText += fmt.Sprintf("; too few major GCs for a trend (need %d), but each of the last two kept most of what the heap had gained under scavenges since the one before (%.0f%%, %.0f%%): what accumulates is live, not garbage waiting for a collection",
+				th.MinMajorGCs, k[0], k[1])
 		}
 		if e.tr.RecentMBPerHour != 0 {
 			// The pace now, when the whole run's average is not it.
