@@ -1,8 +1,8 @@
 package gctrace
 
 import (
-	"math"
 	"bytes"
+	"math"
 )
 
 // Options configure an Analyzer; zero values take defaults.
