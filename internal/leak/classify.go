@@ -102,6 +102,14 @@ func (x *explainer) classify(rep uint32, raw []rawStep) (Pattern, *Holder) {
 			}
 			return PatternClosure, nil
 		}
+		if ht := int(s.NodeType[holder]); name(holder) == "AsyncContextFrame" ||
+			k >= 1 && name(raw[k-1].node) == "AsyncContextFrame" && (ht == nt.Array || ht == nt.Hidden) {
+			// node 24+'s async context of one resource (a Map of the
+			// AsyncLocalStorage stores it runs with, and its table): not a collection
+			// the program fills, but a way the timer or promise above
+			// it keeps a store.
+			continue
+		}
 		if x.intoCollection(holder, in) {
 			if listOwner != noShape && int(s.NodeType[rep]) != nt.Closure {
 				// The list is nearer than any collection it is in.

@@ -225,6 +225,21 @@ func (x *explainer) classifyHeld(s *Suspect, t *traced) {
 			}
 		}
 	}
+	if h := s.Holder; h != nil && h.Package != "" && h.libScript == "" {
+		// A variable of a library's function (memoizee's cache): that
+		// function's script is where the library adds to it.
+		for j := 2; j < len(raw); j++ {
+			if g.ID(raw[j].node) != h.ID {
+				continue
+			}
+			if f := raw[j-2].node; raw[j].edgeType == "context" && int(g.S.NodeType[f]) == g.S.NodeTypeIndex.Closure {
+				if l := x.location(f); l != nil && libraryPackage(l.Script) == h.Package {
+					h.libScript = l.Script
+				}
+			}
+			break
+		}
+	}
 	if h := s.Holder; h != nil && h.Kind == "listeners" && h.Package != "" {
 		// A library emitter: its class's script is where it keeps them.
 		if em, ok := g.NodeByID(h.ID); ok {

@@ -194,6 +194,26 @@ func (m *labelMix) hint(what string) string {
 	if len(ex) > 40 {
 		ex = ex[:40] + "…"
 	}
+	if m.json && len(m.also) > 0 {
+		// Of the fields that take a new value in nearly every key, one
+		// named for a request (requestId, traceId, a timestamp) is new
+		// on every call; one named for an entity (userId) may be what
+		// the result depends on, and dropping it would serve one
+		// user's result to another.
+		var perCall, entity []string
+		for _, n := range append([]string{m.label}, m.also...) {
+			if perCallFieldRe.MatchString(n) {
+				perCall = append(perCall, n)
+			} else {
+				entity = append(entity, n)
+			}
+		}
+		if len(perCall) > 0 && len(entity) > 0 {
+			return fmt.Sprintf("the keys of %s are JSON texts (fields %s) and %s take a new value in nearly every key (%s: %d in %d keys, e.g. %s): %s is new on every call (a request's own id or time), so every key is new and the entry is never found again; leave it out of the key (a memoizer's resolver or cacheKey that picks the fields the result depends on); %s: keep %s in the key and bound the cache by a maximum",
+				what, strings.Join(m.labels, ", "), strings.Join(append([]string{m.label}, m.also[:len(m.also)-1]...), ", ")+" and "+m.also[len(m.also)-1], m.label, m.distinct, m.sampled, ex,
+				strings.Join(perCall, " and "), manyToo(entity), map[bool]string{true: "it", false: "them"}[len(entity) == 1])
+		}
+	}
 	if m.json {
 		if len(m.also) > 0 {
 			return fmt.Sprintf("the keys of %s are JSON texts (fields %s) and %s and %s take a new value in nearly every key (%s: %d in %d keys, e.g. %s): fields with unbounded values (an id, a trace id, a timestamp) make every key new, so the entry is never found again; leave those fields out of the key (a memoizer's resolver that picks the fields that select the result)",
@@ -208,4 +228,17 @@ func (m *labelMix) hint(what string) string {
 	}
 	return fmt.Sprintf("the keys of %s are label sets (%s) and %s takes a new value in nearly every key (%d in %d keys, e.g. %s): a label with unbounded values (a raw URL, an id, a timestamp) adds an entry for every value, for good; %s",
 		what, strings.Join(m.labels, ", "), m.label, m.distinct, m.sampled, ex, fix)
+}
+
+// perCallFieldRe is a field named for one request or one moment, not for
+// an entity: requestId, traceId, spanId, correlationId, nonce, timestamp.
+var perCallFieldRe = lazyRE(`(?i)(?:request|^req|trace|span|correlation|nonce|timestamp|^ts$|time$|^at$|^now$)`)
+
+// manyToo says that entity fields take many values too: "userId takes
+// many values too, but the result may depend on it".
+func manyToo(fields []string) string {
+	if len(fields) == 1 {
+		return fields[0] + " takes many values too, but the result may depend on it"
+	}
+	return strings.Join(fields, " and ") + " take many values too, but the result may depend on them"
 }

@@ -9,6 +9,8 @@ package leak
 
 import (
 	"fmt"
+	"path/filepath"
+	"regexp"
 )
 
 // ttlZeroRe is a TTL option rounded down from a division by 1000:
@@ -34,4 +36,31 @@ func ttlHint(h *Holder, own []string, src Sources) string {
 		return true
 	})
 	return hint
+}
+
+// entryTTLRe is node-cache's set(key, value, ttl) with the ttl in a
+// variable: the entry's own time to live, where 0 means forever too.
+var entryTTLRe = lazyRE(`\.\s*set\s*\(\s*[^,()]+,\s*[^,()]+,\s*([A-Za-z_$][\w$.]*)\s*\)`)
+
+// entryTTLHint is the fix when the program's add to a node-cache passes
+// each entry a ttl of its own: 0 there keeps the entry forever (node-cache
+// reads 0 as unlimited, not as "do not cache"), whatever stdTTL says, so
+// a ttl worked out from a response (max-age, absent: 0) fills the cache
+// with entries that never expire. A guard that lets 0 through (ttl >= 0)
+// says it can be 0; without one the hint asks. "" when the add passes no
+// such ttl.
+func entryTTLHint(h *Holder, added *Statement) string {
+	if h == nil || h.Package != "node-cache" || added == nil || !programScript(added.Script) {
+		return ""
+	}
+	m := entryTTLRe.FindStringSubmatch(added.Text)
+	if m == nil {
+		return ""
+	}
+	ttl := m[1]
+	at := fmt.Sprintf("%s:%d", filepath.Base(added.Script), added.Line)
+	if regexp.MustCompile(`\b` + regexp.QuoteMeta(ttl) + `\s*>=\s*0\b`).MatchString(added.Text) {
+		return fmt.Sprintf("%s gives each entry its own ttl (%s), and its guard lets 0 through (%s >= 0): node-cache reads a ttl of 0 as \"never expire\", not \"do not cache\", so every entry stored with 0 stays for good, whatever stdTTL says: store only when %s > 0 (or pass no ttl, so stdTTL applies)", at, ttl, ttl, ttl)
+	}
+	return fmt.Sprintf("%s gives each entry its own ttl (%s): node-cache reads a ttl of 0 as \"never expire\", not \"do not cache\", so if %s can be 0 (a response without max-age) those entries stay for good, whatever stdTTL says: store only when %s > 0 (or pass no ttl, so stdTTL applies)", at, ttl, ttl, ttl)
 }

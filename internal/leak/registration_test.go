@@ -428,3 +428,27 @@ func TestSharedMethodListener(t *testing.T) {
 		t.Errorf("the emitter's add: %+v, want line 4", st)
 	}
 }
+
+// TestFreshArgAndEntryTTL: a memoized function called with an object built
+// just before the call never hits (blind set 29, svc01); a node-cache set()
+// whose ttl may be 0 keeps the entry for good (svc04).
+func TestFreshArgAndEntryTTL(t *testing.T) {
+	src := textSources{"/s/pricing.js": "const cachedQuote = memoize(buildQuote, { length: 1 });\n\nfunction quote(params) {\n  const request = {\n    sku: params.sku,\n  };\n  return cachedQuote(request);\n}\n"}
+	h := &Holder{Package: "memoizee", OwnerName: "cachedQuote", wrapped: true}
+	add := &Statement{Script: "/s/pricing.js", Line: 7, Text: "return cachedQuote(request);"}
+	if got := freshArgHint(h, add, src); !strings.Contains(got, "pricing.js:7 calls cachedQuote with request, an object built anew on each call (pricing.js:4)") {
+		t.Errorf("fresh argument: %q", got)
+	}
+	src["/s/pricing.js"] = strings.Replace(src["/s/pricing.js"], "  return cachedQuote", "  request = canonical(request);\n  return cachedQuote", 1)
+	if got := freshArgHint(h, &Statement{Script: "/s/pricing.js", Line: 8, Text: add.Text}, src); got != "" {
+		t.Errorf("given another value in between: %q", got)
+	}
+	nc := &Holder{Package: "node-cache"}
+	guarded := &Statement{Script: "/s/results.js", Line: 17, Text: "if (ttl >= 0) cache.set(key, res.body, ttl);"}
+	if got := entryTTLHint(nc, guarded); !strings.Contains(got, "its guard lets 0 through (ttl >= 0)") {
+		t.Errorf("guarded ttl: %q", got)
+	}
+	if got := entryTTLHint(nc, &Statement{Script: "/s/results.js", Line: 3, Text: "cache.set(key, value);"}); got != "" {
+		t.Errorf("no ttl: %q", got)
+	}
+}

@@ -136,6 +136,9 @@ func nameAddsOf(h *Holder, index bool) *regexp.Regexp {
 		}
 		// Or filled by index (records[i] = {...}): "=" as for a dictionary.
 		return regexp.MustCompile(n + `(?:\s*\.\s*(?:(?:push|unshift)\s*\(|splice\s*\([^,()]*,[^,()]*,)|\s*\[[^\]]+\]\s*=(?:[^=>]|$))`)
+	case "collection":
+		// Of no known kind (an object of numbered slots): any add.
+		return regexp.MustCompile(n + `(?:\s*\.\s*(?:set|add|push|unshift)\s*\(|\s*\[[^\]]+\]\s*=(?:[^=>]|$))`)
 	case "dictionary":
 		// "=" but not "==" or "=>"; at the end of a line, the value is on
 		// the next. Or a copy with one more key, as a reducer makes it
@@ -216,6 +219,11 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		if st == nil {
 			st = findStatementWhere(nameAdds(h), []string{h.libScript}, src, itsOwn)
 		}
+		if st == nil {
+			// Through a local (var cacheMap = this._cacheMap; …
+			// cacheMap.set(key, promise)).
+			st = aliasAdd(h, src)
+		}
 		if st != nil {
 			if call := programCall(h, st, own, src); call != nil {
 				return call
@@ -239,16 +247,28 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 	return findStatement(re, own, src)
 }
 
-// aliasPushRe is an add to an Array through any name.
-var aliasPushRe = lazyRE(`\b([\w$]+)\s*\.\s*(?:push|unshift)\s*\(`)
+// aliasAddRes are adds through any name, by the collection's kind.
+var aliasAddRes = map[string]*lazyRegexp{
+	"Array": lazyRE(`\b([\w$]+)\s*\.\s*(?:push|unshift)\s*\(`),
+	"Map":   lazyRE(`\b([\w$]+)\s*\.\s*set\s*\(`),
+	"Set":   lazyRE(`\b([\w$]+)\s*\.\s*add\s*\(`),
+}
 
-// aliasAdd is the statement of h's library that adds to its Array field
-// through a local it was read into a few lines above (let listeners =
-// x.changeListeners_; … listeners.push(handler)); nil when none.
+// aliasAdd is the statement of h's library that adds to its Array, Map or
+// Set field through a local it was read into above, in the same function
+// (let listeners = x.changeListeners_; … listeners.push(handler); var
+// cacheMap = this._cacheMap; … cacheMap.set(cacheKey, promise)); nil when
+// none. A Map's or a Set's add may come after the lookup that misses, so
+// it is looked for further down than a push.
 func aliasAdd(h *Holder, src Sources) *Statement {
 	name, ok := fieldName(h)
-	if !ok {
+	add := aliasAddRes[h.Kind]
+	if !ok || add == nil {
 		return nil
+	}
+	reach := 4
+	if h.Kind != "Array" {
+		reach = 40
 	}
 	alias := regexp.MustCompile(`^\s*(?:const|let|var)\s+([\w$]+)\s*=\s*[\w$.]*\.` + regexp.QuoteMeta(name) + `\b`)
 	var found *Statement
@@ -257,8 +277,11 @@ func aliasAdd(h *Holder, src Sources) *Statement {
 			return
 		}
 		local := string(alias.FindSubmatch(lines[i])[1])
-		for k := i + 1; k < len(lines) && k <= i+4; k++ {
-			if m := aliasPushRe.FindSubmatch(lines[k]); m != nil && string(m[1]) == local {
+		for k := i + 1; k < len(lines) && k <= i+reach; k++ {
+			if alias.Match(lines[k]) {
+				break // read again: another function's
+			}
+			if m := add.get().FindSubmatch(lines[k]); m != nil && string(m[1]) == local {
 				found = &Statement{Script: sc, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}
 				return
 			}

@@ -165,7 +165,7 @@ func indentOf(l []byte) int { return len(l) - len(bytes.TrimLeft(l, " \t")) }
 // again. grew: a series saw it grow (one snapshot cannot say the call is
 // made again and again).
 func callHint(h *Holder, added *Statement, grew bool) string {
-	if h == nil || added == nil || added.Library == nil || !identRe.MatchString(h.OwnerName) {
+	if h == nil || added == nil || added.Library == nil || added.inside || !identRe.MatchString(h.OwnerName) {
 		return ""
 	}
 	m := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*([A-Za-z_$][\w$]*)`).FindStringSubmatch(added.Text)

@@ -299,15 +299,36 @@ func (f sourceFacts) whereAdded(src Sources, removal bool) (done, exported, libR
 		*f.added, added = reg, reg
 		libReg = f.holder != nil && f.holder.Package != ""
 	}
-	if h := f.holder; added != nil && added.Library == nil && src != nil && programScript(added.Script) && h != nil && h.libScript != "" && h.Kind == "Array" {
+	if h := f.holder; added != nil && added.Library == nil && src != nil && programScript(added.Script) && h != nil && h.libScript != "" {
 		// The program's call that hands over what the library keeps,
-		// through the library's own push when it reaches its array by a
-		// local (mobx: let listeners = x.changeListeners_; …push).
-		added.Library = aliasAdd(h, src)
+		// through the library's own add: by the field's name
+		// (this.data[key] = …), or by a local it was read into (mobx:
+		// let listeners = x.changeListeners_; …push).
+		itsOwn := func(sc string, _ int) bool { return sc == h.libScript || slices.Contains(h.classScripts, sc) }
+		if re := nameAddsOf(h, false); re != nil {
+			added.Library = findStatementWhere(re, []string{h.libScript}, src, itsOwn)
+			added.inside = added.Library != nil
+		}
+		if added.Library == nil {
+			added.Library = aliasAdd(h, src)
+		}
 	}
 	if h := f.holder; added != nil && added.Library == nil && programScript(added.Script) && h != nil && h.emitterScript != "" {
 		// The program's add, through the library emitter's own push.
 		added.Library = emitterAdd(h.emitterScript, src)
+		added.inside = added.Library != nil
+	}
+	if t := freshArgHint(f.holder, added, src); t != "" {
+		// The cause, before the memoizer's maximum: a bound would only
+		// hide that the cache never hits.
+		*f.hint = t
+		return true, exported, libReg
+	}
+	if t := entryTTLHint(f.holder, added); t != "" {
+		// The cause, and all the fix: the generic advice (a stdTTL,
+		// a maxKeys, a del()) would not stop it or would break the cache.
+		*f.hint = t
+		return true, exported, libReg
 	}
 	return false, exported, libReg
 }

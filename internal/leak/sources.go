@@ -30,6 +30,10 @@ type Statement struct {
 	// (getSchema(id) || compile(...)): it compiles again only for a key
 	// not seen before.
 	lookup bool
+	// inside: Library is only where the library keeps what the call
+	// hands it (a cache's set), shown for the reader; the call is not a
+	// registration to make once (it is the library's normal use).
+	inside bool
 }
 
 // Sources reads the program's scripts by the names the snapshot gives them.
