@@ -80,7 +80,9 @@ func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 		}
 		fmt.Fprintf(w, "%s  %s\n\n", p.Bold("memoryUsage() lines"), colour(text))
 	}
-	if len(s.Isolates) > 1 {
+	if len(s.Isolates) > 1 || s.Memory != nil && s.Memory.Leak {
+		// (With one isolate, its own verdict is the heap's; a leak
+		// outside the heap changes the log's.)
 		fmt.Fprintf(w, "%s %s\n", p.Bold("overall:"), verdictColour(s.Verdict, s.VerdictText, p))
 	}
 	th := s.Thresholds
@@ -163,15 +165,27 @@ func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 	}
 	t.Write(w, p)
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  time in GC       %.1f%% of %s (pauses %s + incremental marking %s); mutator utilisation %.1f%%",
-		100*is.GCShare, fmtDuration(is.WallMs), fmtMs(is.PauseMs), fmtMs(is.IncrementalMs), 100*is.MutatorUtilization)
+	own := ""
+	if is.Forced != nil {
+		own = ", the program's own GCs"
+	}
+	fmt.Fprintf(w, "  time in GC       %.1f%% of %s%s (pauses %s + incremental marking %s); mutator utilisation %.1f%%",
+		100*is.GCShare, fmtDuration(is.WallMs), own, fmtMs(is.PauseMs), fmtMs(is.IncrementalMs), 100*is.MutatorUtilization)
 	if is.V8AverageMu != nil {
-		fmt.Fprintf(w, " (V8's own: %.3f)", *is.V8AverageMu)
+		if is.Forced != nil {
+			fmt.Fprintf(w, " (V8's own, forced GCs included: %.3f)", *is.V8AverageMu)
+		} else {
+			fmt.Fprintf(w, " (V8's own: %.3f)", *is.V8AverageMu)
+		}
 	}
 	fmt.Fprintln(w)
 	if f := is.Forced; f != nil {
-		fmt.Fprintf(w, "  forced GCs       %d %s, %.1f%% of wall time: not in time in GC or the verdict; kept in the heap trend\n",
-			f.GCs, f.detail(), 100*f.Share)
+		what := "not in time in GC or the pressure test"
+		if is.Verdict == GCPressure && strings.HasPrefix(is.VerdictText, "GC pressure from forced GCs") {
+			what = "not in time in GC above, and the pressure the verdict names"
+		}
+		fmt.Fprintf(w, "  forced GCs       %d %s, %.1f%% of wall time: %s; kept in the heap trend\n",
+			f.GCs, f.detail(), 100*f.Share, what)
 	}
 	if is.PauseUnknown > 0 {
 		fmt.Fprintf(w, "  %s\n", p.Yellow(fmt.Sprintf("pauses unknown   %d GC%s whose lines were cut off after the heap sizes (counted; not in pauses or time in GC)",

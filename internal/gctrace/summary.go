@@ -353,6 +353,12 @@ func (a *Analyzer) Summary() *Summary {
 		// and what the heap did follows it.
 		s.Verdict = ProbableLeak
 		s.VerdictText = "probable leak outside the JavaScript heap: " + s.Memory.text() + "; the JavaScript heap: " + s.VerdictText
+		for i := range s.Isolates {
+			// An isolate's verdict speaks of its heap only: say so.
+			if is := &s.Isolates[i]; is.Verdict != ProbableLeak {
+				is.VerdictText += " (the JavaScript heap only: outside it, external memory grows; see the memoryUsage() lines)"
+			}
+		}
 	}
 	s.OutOfMemory = a.oom
 	if a.oom {
