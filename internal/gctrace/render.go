@@ -92,7 +92,7 @@ func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 	}
 	fmt.Fprintln(w, p.Dim(fmt.Sprintf("thresholds: probable leak when ≥ %d major GCs%s and the post-GC heap grows ≥ %g MiB/h and ≥ %g%%",
 		th.MinMajorGCs, warm, th.LeakMBPerHour, th.LeakGrowthPct)))
-	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            along a line (r² ≥ %g) or steadily (Mann–Kendall p ≤ %g, last half still +%g%%),",
+	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            along a line (r² ≥ %g) or steadily (Mann–Kendall p ≤ %g, last half still +%g%%; or its floors, the lowest of each block of major GCs, so),",
 		th.MinR2, th.MaxTrendP, th.LeakGrowthPct/2)))
 	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            or rising at ≥ %g%% of a known heap limit or up to an out-of-memory crash,", th.NearLimitPct)))
 	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            or, with fewer major GCs, each of the last two keeping ≥ 80%% of what the heap gained since the one before (≥ %g%%);", th.LeakGrowthPct)))

@@ -350,3 +350,37 @@ func keptShare(pts []point, pct float64) (shares []float64, ok bool) {
 	}
 	return shares, true
 }
+
+// floorRise is the lowest post-GC heap of each block of k major GCs in a
+// row (k about a seventh of them, at least 3), when those floors, from the
+// second block on (the first holds start-up), rise more steadily than
+// chance (Mann–Kendall p ≤ maxP), by the leak share in all and still by
+// half of it over their last half: a leak under a tall sawtooth whose
+// major GCs mostly run while a batch is held (blind GC set 5, g09), where
+// the trend tests see the batches. Blocks of GCs, not of time, so that
+// each floor has as many chances to reach the bottom.
+func floorRise(ys []float64, pct, maxP float64) ([]float64, bool) {
+	n := len(ys)
+	k := max(3, n/7)
+	m := n / k // the last partial block joins the one before
+	if m < 6 {
+		return nil, false
+	}
+	floors := make([]float64, m)
+	for b := range m {
+		end := (b + 1) * k
+		if b == m-1 {
+			end = n
+		}
+		floors[b] = slices.Min(ys[b*k : end])
+	}
+	f := floors[1:]
+	if f[0] <= 0 || mannKendall(f).P > maxP {
+		return nil, false
+	}
+	last, mid := f[len(f)-1], f[len(f)/2]
+	if last < f[0]*(1+pct/100) || last < mid*(1+pct/200) {
+		return nil, false
+	}
+	return floors, true
+}

@@ -438,3 +438,24 @@ func TestKeptGrowth(t *testing.T) {
 		t.Error("no scavenges between the major GCs: kept")
 	}
 }
+
+// TestFloorRise: a slow leak under a tall sawtooth, its major GCs mostly
+// run while a batch is held (blind GC set 5, g09), is a probable leak by
+// the floors of its blocks of major GCs; the same sawtooth over a level
+// floor is not.
+func TestFloorRise(t *testing.T) {
+	leak := []float64{12.8, 27.1, 36.0, 4.7, 32.3, 30.9, 16.4, 32.8, 23.4, 17.7, 33.4, 32.5, 19.8, 37.0,
+		18.1, 33.7, 34.7, 27.4, 22.5, 22.9, 37.2, 20.1, 24.3, 26.2, 29.6, 28.1, 31.5, 39.1}
+	s := analyze(t, majorGCs(99, 120, leak))
+	if tr := s.PostGCTrend; s.Verdict != ProbableLeak || tr.LeakTest != "floor" || len(tr.FloorMB) != 7 || tr.RecentMBPerHour != 0 ||
+		!strings.Contains(s.VerdictText, "the lowest post-GC heap of each run of 4 major GCs rose steadily from the second on (16.4 → 17.7 → 18.1 → 22.5 → 20.1 → 28.1 MiB)") {
+		t.Errorf("%s %q %+v", s.Verdict, s.VerdictText, tr)
+	}
+	level := make([]float64, len(leak))
+	for i := range leak {
+		level[i] = []float64{17, 33, 18, 31, 16.5, 34, 17.5}[i%7]
+	}
+	if s := analyze(t, majorGCs(99, 120, level)); s.Verdict == ProbableLeak {
+		t.Errorf("a sawtooth over a level floor: %s %q", s.Verdict, s.VerdictText)
+	}
+}

@@ -119,12 +119,15 @@ type Trend struct {
 	HeapLimitMB float64 `json:"heap_limit_mb,omitempty"`
 	LimitPct    float64 `json:"limit_pct,omitempty"`
 	// LeakTest names the test that found the leak: "linear",
-	// "monotonic", "near-limit" or "kept"; empty when none did.
+	// "monotonic", "near-limit", "kept" or "floor"; empty when none did.
 	LeakTest string `json:"leak_test,omitempty"`
 	// KeptPct: for the "kept" test (fewer major GCs than a trend needs),
 	// the share of what the heap gained under scavenges since the major GC
 	// before that each of the last two major GCs kept.
 	KeptPct []float64 `json:"kept_pct,omitempty"`
+	// FloorMB: for the "floor" test (a leak under a tall sawtooth), the
+	// lowest post-GC heap of each block of major GCs in a row.
+	FloorMB []float64 `json:"floor_mb,omitempty"`
 	// Growing: the post-GC heap rose by the leak thresholds' share and
 	// rate, at most of its steps, without passing a leak test (too few
 	// major GCs, or too ragged). The verdict text then says so.

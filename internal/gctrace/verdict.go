@@ -211,6 +211,13 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 	// doubling and has not passed that peak since (a cache flushed, a
 	// batch done): it gave back all it took, which a leak does not.
 	e.fellAt = fellBack(e.ys)
+	if e.tr.LeakTest == "" && e.enough && !e.levelled && e.fellAt < 0 {
+		// Under a tall sawtooth the trend tests see the batches; the
+		// floors under them carry what stays.
+		if fl, ok := floorRise(e.ys, th.LeakGrowthPct, th.MaxTrendP); ok && obs.mbPerHour >= th.LeakMBPerHour {
+			e.tr.LeakTest, e.tr.FloorMB = "floor", fl
+		}
+	}
 	trendless := len(e.ys) >= 6 && obs.mk.Tau < 0.1 || e.fellAt >= 0
 	if e.tr.LeakTest == "" && len(e.ys) >= 2 && rising && 2*e.tr.RisingSteps > e.tr.Steps && !trendless {
 		e.tr.Growing = true
@@ -251,7 +258,8 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 			e.tr.FillEndMs, e.tr.FillLevelMB, e.tr.AfterFillMBPerHour = round(fl.endMs, 1), round(fl.levelMB, 2), round(fl.mbPerMs*3.6e6, 3)
 		}
 	}
-	if e.tr.LeakTest != "" && e.on.ms == 0 && e.fill.endMs == 0 && len(e.xs) >= 6 {
+	if e.tr.LeakTest != "" && e.tr.LeakTest != "floor" && e.on.ms == 0 && e.fill.endMs == 0 && len(e.xs) >= 6 {
+		// (Under a sawtooth a half's rate follows the batches.)
 		if from, rate, ok := recentRate(e.xs, e.ys); ok && e.tr.ObservedMBPerHour > 0 &&
 			(rate >= 1.5*e.tr.ObservedMBPerHour || 1.5*rate <= e.tr.ObservedMBPerHour) {
 			e.tr.RecentMBPerHour, e.tr.RecentFromMs = round(rate, 3), round(from, 1)
@@ -321,6 +329,14 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 		}
 		if e.tr.Steps >= 2 {
 			is.VerdictText += fmt.Sprintf(" (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)", e.tr.KendallTau, fmtP(e.tr.TrendP), e.tr.R2)
+		}
+		if fl := e.tr.FloorMB; len(fl) > 0 {
+			parts := make([]string, 0, len(fl)-1)
+			for _, f := range fl[1:] {
+				parts = append(parts, fmt.Sprintf("%.1f", f))
+			}
+			is.VerdictText += fmt.Sprintf("; under the sawtooth, the lowest post-GC heap of each run of %d major GCs rose steadily from the second on (%s MiB): the batches come and go, what stays grows",
+				len(e.ys)/len(fl), strings.Join(parts, " → "))
 		}
 		if k := e.tr.KeptPct; len(k) == 2 {
 			is.VerdictText += fmt.Sprintf("; too few major GCs for a trend (need %d), but each of the last two kept most of what the heap had gained under scavenges since the one before (%.0f%%, %.0f%%): what accumulates is live, not garbage waiting for a collection",
