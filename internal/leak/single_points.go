@@ -62,6 +62,11 @@ func accumulationPoints(g *heapgraph.Graph, minSize uint64) []point {
 			// holds most: each big one is looked at on its own.
 			continue
 		}
+		if s.NodeNameString(v) == "system / Context" && heldAsVariable(g, v, best.rep) {
+			// A scope's own variables (a bundle's require_x thunks, one
+			// per module): as many as the code declares, never more.
+			continue
+		}
 		out = append(out, point{holder: v, rep: best.rep, count: best.count, retained: r})
 	}
 	// Keep the outermost point of nested ones (a Map of Buckets each
@@ -229,4 +234,14 @@ func hugeObjects(g *heapgraph.Graph, min uint64) []point {
 		out = append(out, point{holder: o, rep: o, count: 1, retained: g.RetainedSize(o)})
 	}
 	return out
+}
+
+// heldAsVariable: the scope ctx holds c in one of its own variables.
+func heldAsVariable(g *heapgraph.Graph, ctx, c uint32) bool {
+	for e, to := range g.Edges(ctx) {
+		if to == c && g.S.EdgeTypeName(e) == "context" {
+			return true
+		}
+	}
+	return false
 }
