@@ -231,6 +231,35 @@ func TestTTLZero(t *testing.T) {
 	}
 }
 
+// TestCacheCallCauses: a node-cache set() given a ttl that may be 0 under a
+// guard that lets 0 through (blind set 29, svc04), and a memoized call with
+// an object built just before it (svc01), are named as the cause, with the
+// library's own add on the through line.
+func TestCacheCallCauses(t *testing.T) {
+	cases := []struct{ name, hint, added, through string }{
+		{"ttl-entry-zero", "ttl-entry-zero.js:18 gives each entry its own ttl (ttl), and its guard lets 0 through (ttl >= 0)",
+			"if (ttl >= 0) answers.set(key, body, ttl);", "this.data[key] = "},
+		{"memo-fresh-arg", "memo-fresh-arg.js:29 calls cachedQuote with request, an object built anew on each call (memo-fresh-arg.js:25)",
+			"return cachedQuote(request);", "cache.set(arg, value);"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rep, err := seriesReport(t, c.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Suspects) == 0 {
+				t.Fatal("no suspects")
+			}
+			s := rep.Suspects[0]
+			if !strings.Contains(s.Hint, c.hint) || s.AddedAt == nil || s.AddedAt.Text != c.added ||
+				s.AddedAt.Library == nil || !strings.HasPrefix(s.AddedAt.Library.Text, c.through) {
+				t.Errorf("hint %q, added at %+v", s.Hint, s.AddedAt)
+			}
+		})
+	}
+}
+
 func TestTTLHint(t *testing.T) {
 	src := textSources{"/app/guard.js": "class G {\n  constructor({ windowMs }) {\n    this.cache = new NodeCache({ stdTTL: Math.floor(windowMs / 1000), checkperiod: 1 });\n  }\n}\n"}
 	h := &Holder{Package: "node-cache", OwnerName: "cache"}
