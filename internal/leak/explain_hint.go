@@ -13,7 +13,15 @@ func (x *explainer) hintFor(s *Suspect, t *traced) {
 	g, rep, path, repIndex := x.g, t.rep, t.path, t.repIndex
 	s.Hint = hint(s)
 	if s.keys != nil && s.Pattern == PatternCollection {
-		s.Hint = s.keys.hint(holderWhat(s.Holder)) + "; " + s.Hint
+		if h := s.Holder; h != nil && expiryCause[h.Package] {
+			// The library's own expiry is the cause (keyv deletes an
+			// expired key only when it is read again): a key made of
+			// an id per call may be what the program needs (an
+			// idempotency key), so its shape comes second.
+			s.Hint += "; " + s.keys.hint(holderWhat(s.Holder))
+		} else {
+			s.Hint = s.keys.hint(holderWhat(s.Holder)) + "; " + s.Hint
+		}
 	}
 	if s.labels != nil && s.Pattern == PatternCollection {
 		s.Hint = s.labels.hint(holderWhat(s.Holder)) + "; " + s.Hint
@@ -133,3 +141,7 @@ func (x *explainer) keeps(s *Suspect, t *traced) {
 		s.Hint = s.causeHint + "; " + s.Hint
 	}
 }
+
+// expiryCause: libraries whose hint names the cause of growth in their
+// own expiry, before anything about the keys.
+var expiryCause = map[string]bool{"keyv": true}
