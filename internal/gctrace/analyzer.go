@@ -102,8 +102,8 @@ type isolate struct {
 	// bounds the live heap from above, so a ceiling held for long says
 	// the live heap did not grow there.
 	sinceMajor struct {
-		n            int64
-		maxMB, lastT float64
+		n                     int64
+		firstMB, maxMB, lastT float64 // firstMB: what the first left
 	}
 }
 
@@ -393,10 +393,12 @@ func (a *Analyzer) gc(ev *Event) bool {
 	p := point{T: ev.TimeMs, Before: ev.BeforeMB, After: ev.AfterMB, Major: ev.Major, Forced: ev.Forced}
 	iso.chart.add(p)
 	if sm := &iso.sinceMajor; ev.Major {
-		p.Top, p.Scavs = sm.maxMB, int32(min(sm.n, math.MaxInt32))
+		p.Top, p.First, p.Scavs = sm.maxMB, sm.firstMB, int32(min(sm.n, math.MaxInt32))
 		sm.n, sm.maxMB = 0, 0
 	} else {
-		sm.n++
+		if sm.n++; sm.n == 1 {
+			sm.firstMB = ev.AfterMB
+		}
 		sm.maxMB, sm.lastT = max(sm.maxMB, ev.AfterMB), ev.TimeMs
 	}
 	if ev.Major && ev.TimeMs >= a.opt.WarmupMs {

@@ -384,3 +384,26 @@ func floorRise(ys []float64, pct, maxP float64) ([]float64, bool) {
 	}
 	return floors, true
 }
+
+// stretchesHeld sums the time of the stretches between major GCs (and the
+// one after the last) whose scavenges left a level heap: what the last of
+// them left at most 5 % and 1 MiB above what the first left. ok when no
+// stretch of five scavenges or more rose, and the last one has ten or more
+// and held. Stretches with fewer scavenges say nothing either way.
+func stretchesHeld(pts []point, n int64, firstMB, maxMB, lastT float64) (held float64, ok bool) {
+	level := func(first, top float64) bool { return top-first <= 0.05*first+1 }
+	for i := 1; i < len(pts); i++ {
+		p := pts[i]
+		if p.Scavs < 5 {
+			continue
+		}
+		if !level(p.First, p.Top) {
+			return 0, false
+		}
+		held += p.T - pts[i-1].T
+	}
+	if n < 10 || len(pts) == 0 || !level(firstMB, maxMB) {
+		return 0, false
+	}
+	return held + lastT - pts[len(pts)-1].T, true
+}

@@ -459,3 +459,38 @@ func TestFloorRise(t *testing.T) {
 		t.Errorf("a sawtooth over a level floor: %s %q", s.Verdict, s.VerdictText)
 	}
 }
+
+// TestStretchesHeld: a 256 MB young generation gives two major GCs in
+// 78 s, the second leaving 1.4 MiB more than the first, while the
+// scavenges between and after them left a level heap (blind GC set 5,
+// g10): healthy, not "too few major GCs"; scavenges that rose in a
+// stretch are not level.
+func TestStretchesHeld(t *testing.T) {
+	log := func(rise float64) []byte {
+		var b strings.Builder
+		ms := 1000.0
+		scav := func(after float64) {
+			fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Scavenge 124.3 (230.7) -> %.1f (230.7) MB, 2.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", ms, after)
+			ms += 1100
+		}
+		scav(12.1)
+		fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Mark-Compact 13.6 (223.8) -> 13.1 (223.8) MB, 3.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", ms)
+		ms += 1000
+		for i := range 50 {
+			scav(15.4 + min(0.9, float64(i)*0.1) + rise*float64(i))
+		}
+		fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Mark-Compact 17.8 (224.3) -> 14.5 (224.3) MB, 7.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", ms)
+		ms += 1000
+		for range 12 {
+			scav(18.5)
+		}
+		return []byte(b.String())
+	}
+	level := analyze(t, log(0))
+	if level.Verdict != Healthy || !strings.Contains(level.VerdictText, "between major GCs the scavenges left a level heap") {
+		t.Errorf("level: %s %q", level.Verdict, level.VerdictText)
+	}
+	if rising := analyze(t, log(0.2)); rising.Verdict == Healthy {
+		t.Errorf("rising between major GCs: %s %q", rising.Verdict, rising.VerdictText)
+	}
+}

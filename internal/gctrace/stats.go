@@ -189,10 +189,11 @@ type point struct {
 	// OldKB is old space's "used" from the --trace-gc-verbose block that
 	// followed this (major) GC; -1 when there was none.
 	OldKB float64
-	// Top and Scavs: for a major GC, the most the scavenges since the
-	// major GC before it left, and how many there were.
-	Top   float64
-	Scavs int32
+	// Top, First and Scavs: for a major GC, the most the scavenges since
+	// the major GC before it left, what the first of them left, and how
+	// many there were.
+	Top, First float64
+	Scavs      int32
 }
 
 // series keeps at most cap points of a stream by merging neighbours: when

@@ -45,6 +45,7 @@ type evidence struct {
 	// heldMB: the ceiling the scavenges kept under for heldFor ms after
 	// the last major GC, when too few major GCs say it.
 	heldMB, heldFor float64
+	stretches       bool // held within each stretch between major GCs
 	// growth: what a growing heap did, said next to any verdict; grew:
 	// its first clause.
 	growth, grew string
@@ -234,6 +235,17 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 			e.tr.StrongGrowth = false
 			e.tr.HeldForMs, e.tr.HeldMaxMB = round(e.heldFor, 1), round(e.heldMB, 2)
 		}
+		if e.heldMB == 0 {
+			// Or the scavenges held level within each stretch between
+			// major GCs, for most of the run (a huge young generation:
+			// few major GCs, the second leaving a little more than the
+			// first, its survivors): no trend in what stays.
+			if held, ok := stretchesHeld(e.pts, sm.n, sm.firstMB, sm.maxMB, sm.lastT); ok && held >= 20_000 && held >= (sm.lastT-e.xs[0])/2 {
+				e.heldMB, e.heldFor, e.stretches = sm.maxMB, held, true
+				e.tr.StrongGrowth = false
+				e.tr.HeldForMs, e.tr.HeldMaxMB = round(held, 1), round(sm.maxMB, 2)
+			}
+		}
 	}
 	// Too few major GCs for a trend, but each of the last two kept most
 	// of what the heap gained under scavenges since the one before: the
@@ -287,6 +299,9 @@ func (a *Analyzer) growthWords(iso *isolate, e *evidence) {
 			} else {
 				e.growth += fmt.Sprintf(", then held at about %.1f MiB from %s on: a step (data loaded, a cache filled), not a leak", e.level, fmtDuration(e.since))
 			}
+		} else if e.heldMB > 0 && e.stretches {
+			e.growth += fmt.Sprintf(", but between major GCs the scavenges left a level heap (each stretch within 5%% and 1 MiB) for %s of the run, so the live heap has not grown there: not a trend (a large young generation's survivors, data loaded once)",
+				fmtDuration(e.heldFor))
 		} else if e.heldMB > 0 {
 			e.growth += fmt.Sprintf(", then held: no scavenge in the %s after the last major GC left more than %.1f MiB (%.1f MiB above what that GC left), so the live heap has not grown since: a step (data loaded, a cache filled), not a leak so far",
 				fmtDuration(e.heldFor), e.heldMB, e.heldMB-e.ys[len(e.ys)-1])
