@@ -284,9 +284,9 @@ func fillEnd(xs, ys []float64) (fill, bool) {
 	return fill{endMs: xs[k], levelMB: ys[k], mbPerMs: after, steps: n - 1 - k}, true
 }
 
-// lsSlope is the least-squares slope of ys over xs.
-func lsSlope(xs, ys []float64) float64 {
-	var mx, my float64
+// lsFit is the least-squares line through the points: its slope, and the
+// means it passes through.
+func lsFit(xs, ys []float64) (slope, mx, my float64) {
 	for i := range xs {
 		mx += xs[i]
 		my += ys[i]
@@ -299,21 +299,20 @@ func lsSlope(xs, ys []float64) float64 {
 		sxx += (xs[i] - mx) * (xs[i] - mx)
 	}
 	if sxx == 0 {
-		return 0
+		return 0, mx, my
 	}
-	return sxy / sxx
+	return sxy / sxx, mx, my
+}
+
+// lsSlope is the least-squares slope of ys over xs.
+func lsSlope(xs, ys []float64) float64 {
+	s, _, _ := lsFit(xs, ys)
+	return s
 }
 
 // sse is the squared error of the least-squares line through the points.
 func sse(xs, ys []float64) float64 {
-	s := lsSlope(xs, ys)
-	var mx, my float64
-	for i := range xs {
-		mx += xs[i]
-		my += ys[i]
-	}
-	mx /= float64(len(xs))
-	my /= float64(len(xs))
+	s, mx, my := lsFit(xs, ys)
 	var e float64
 	for i := range xs {
 		d := ys[i] - (my + s*(xs[i]-mx))
