@@ -168,8 +168,9 @@ type Trend struct {
 	RecentFromMs    float64 `json:"recent_from_ms,omitempty"`
 	// HeldForMs, HeldMaxMB: with too few major GCs, how long after the
 	// last one the scavenges kept the heap under HeldMaxMB, a ceiling
-	// near what that GC left (the live heap did not grow there); 0 when
-	// they did not.
+	// near what that GC left (the live heap did not grow there), or, when
+	// the scavenges left a level heap within each stretch between major
+	// GCs, the time those stretches cover; 0 when they did not.
 	HeldForMs float64 `json:"held_for_ms,omitempty"`
 	HeldMaxMB float64 `json:"held_max_mb,omitempty"`
 	// MedianMB: the post-GC heap's median over the fitted major GCs,
