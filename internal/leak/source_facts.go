@@ -310,7 +310,10 @@ func (f sourceFacts) whereAdded(src Sources, removal bool) (done, exported, libR
 			added.inside = added.Library != nil
 		}
 		if added.Library == nil {
+			// (An Array's push through a local is a registration, as
+			// mobx's listeners; a Map's or Set's add is a cache's.)
 			added.Library = aliasAdd(h, src)
+			added.inside = added.Library != nil && h.Kind != "Array"
 		}
 	}
 	if h := f.holder; added != nil && added.Library == nil && programScript(added.Script) && h != nil && h.emitterScript != "" {
