@@ -292,8 +292,11 @@ func TestRealForcedGCs(t *testing.T) {
 		t.Errorf("share with forced %.3f, without %.3f", withForced, is.GCShare)
 	}
 	// The program's own GCs stay far under the time threshold (about 2%
-	// against 15-47% with the forced ones), so the verdict is not
-	// gc-pressure by time in GC. Its one own full GC (while it builds its
+	// against 15-47% with the forced ones), so the verdict is never
+	// gc-pressure by the program's own time in GC. When the forced GCs
+	// alone take the pressure share (they did here at 4-16% of wall time,
+	// by the machine's speed), the verdict is pressure from them, said so;
+	// below it, no pressure. Its one own full GC (while it builds its
 	// working set, about 10 ms) is still judged by the major-pause rule,
 	// which a badly overloaded machine can stretch past 100 ms: that is the
 	// program's own pause, not a forced one.
@@ -301,7 +304,13 @@ func TestRealForcedGCs(t *testing.T) {
 	if is.GCShare >= th.PressureGCShare {
 		t.Errorf("own time in GC %.1f%% (with forced GCs %.1f%%): %s", 100*is.GCShare, 100*withForced, s.VerdictText)
 	}
-	if s.Verdict == GCPressure {
+	fromForced := strings.HasPrefix(is.VerdictText, "GC pressure from forced GCs: ")
+	switch {
+	case f.Share >= th.PressureGCShare && f.GCs >= 5 && !fromForced && !strings.HasPrefix(is.VerdictText, "GC pressure: major GC pauses reach"):
+		t.Errorf("forced GCs take %.1f%% of wall time, verdict %s: %s", 100*f.Share, s.Verdict, is.VerdictText)
+	case f.Share < th.PressureGCShare && fromForced:
+		t.Errorf("forced GCs take %.1f%% of wall time, under the threshold: %s", 100*f.Share, is.VerdictText)
+	case s.Verdict == GCPressure && !fromForced:
 		if strings.HasPrefix(is.VerdictText, "GC pressure: major GC pauses reach") {
 			t.Logf("the program's own major GC pauses were stretched by load: %s", is.VerdictText)
 		} else {

@@ -254,12 +254,15 @@ type fill struct {
 	steps          int     // major GCs after it
 }
 
+// minFillTailMs: the least time after a fill for its leak's own pace.
+const minFillTailMs = 20_000
+
 // fillEnd splits the series in two straight lines meeting at one major GC
 // (the split with the least squared error), and calls the first part a
 // fill when the split fits at least twice as well as one line, the first
 // line rises at least three times as fast as the second, which still
 // rises, and the fill ends in the first half of the run with at least
-// four major GCs after it. A steady leak has one slope; a leak that
+// four major GCs and 20 s after it. A steady leak has one slope; a leak that
 // speeds up is not a fill.
 func fillEnd(xs, ys []float64) (fill, bool) {
 	n := len(xs)
@@ -274,7 +277,9 @@ func fillEnd(xs, ys []float64) (fill, bool) {
 		}
 	}
 	k := bestK
-	if k < 0 || best > one/2 || xs[k] > xs[0]+(xs[n-1]-xs[0])/2 {
+	// Over seconds: a cache warms for tens of them; a run of a few
+	// seconds has only start-up before its leak, no fill to name.
+	if k < 0 || best > one/2 || xs[k] > xs[0]+(xs[n-1]-xs[0])/2 || xs[n-1]-xs[k] < minFillTailMs {
 		return fill{}, false
 	}
 	rise, after := lsSlope(xs[:k+1], ys[:k+1]), theilSen(xs[k:], ys[k:]).Slope

@@ -448,15 +448,18 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 
 }
 
-// forcedPressure turns a healthy verdict into GC pressure when forced GCs
+// forcedPressure turns a healthy or inconclusive verdict (whose words
+// follow) into GC pressure when forced GCs
 // (global.gc() in a loop, --expose-gc left on) alone pause the program for
 // the pressure share of its time: the program's own GCs are not the cost,
 // but the program pays it all the same.
 func (a *Analyzer) forcedPressure(is *IsolateSummary) bool {
+	// (A single forced GC in a short isolate is a call, not a loop.)
+	const minForcedPressure = 5
 	th := a.opt.Thresholds
 	fs := is.Forced
-	if fs == nil || is.Verdict != Healthy || fs.Share < th.PressureGCShare {
-		return false
+	if fs == nil || is.Verdict != Healthy && is.Verdict != Inconclusive || fs.Share < th.PressureGCShare || fs.GCs < minForcedPressure {
+		return false // (a leak, or the program's own pressure, says more)
 	}
 	is.Verdict = GCPressure
 	is.VerdictText = fmt.Sprintf("GC pressure from forced GCs: %s take %.1f%% of wall time, %s; the program's own GCs take %.1f%%: remove what forces them (global.gc() called in a loop, a heap snapshot or the inspector's collectGarbage on a timer); %s",
