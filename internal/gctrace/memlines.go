@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"sync"
 )
 
 // A GC trace shows the JavaScript heap only. Many services also log what
@@ -34,7 +35,10 @@ type memLines struct {
 // memFieldRe finds one process.memoryUsage() figure in the forms services
 // log it: JSON ("external":123456), util.inspect (external: 123456),
 // key=value with a unit (external=46.8MB) or words (external 46.8 MiB).
-var memFieldRe = regexp.MustCompile(`\b(rss|heapUsed|heapTotal|external|arrayBuffers)"?\s*[:=]?\s*"?([0-9]+(?:\.[0-9]+)?)\s*([KMGkmg]i?[Bb]|[Bb]|bytes)?\b`)
+// (Compiled on the first such line: most logs have none.)
+var memFieldRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b(rss|heapUsed|heapTotal|external|arrayBuffers)"?\s*[:=]?\s*"?([0-9]+(?:\.[0-9]+)?)\s*([KMGkmg]i?[Bb]|[Bb]|bytes)?\b`)
+})
 
 // memoryLine reads a line of the program's own output for memoryUsage()
 // figures; it keeps lines that give external or arrayBuffers, the figures
@@ -44,7 +48,7 @@ func (m *memLines) memoryLine(line []byte, t float64) {
 		return
 	}
 	s := memSample{t: t, rss: -1, heapUsed: -1, external: -1, arrayBuffers: -1}
-	for _, f := range memFieldRe.FindAllSubmatch(line, 8) {
+	for _, f := range memFieldRe().FindAllSubmatch(line, 8) {
 		v, err := strconv.ParseFloat(string(f[2]), 64)
 		if err != nil {
 			continue

@@ -326,17 +326,19 @@ func (a *Analyzer) Summary() *Summary {
 		}
 	}
 	shortLived(s.Isolates)
-	quiet := 0
+	quiet, worstRank := 0, 0
 	for i, is := range s.Isolates {
 		if is.ShortLived && len(s.Isolates) > 1 {
 			continue // (a long isolate is always there to give it)
 		}
+		// The worst speaks for the log, but a quiet one only when no
+		// other can.
+		r := rank(is.Verdict)
 		if a.quiet(is) {
-			quiet++
+			quiet, r = quiet+1, -1
 		}
-		if worst < 0 || a.overallRank(is) > a.overallRank(s.Isolates[worst]) ||
-			a.overallRank(is) == a.overallRank(s.Isolates[worst]) && is.PostGCTrend.MajorGCs > s.Isolates[worst].PostGCTrend.MajorGCs {
-			worst = i
+		if worst < 0 || r > worstRank || r == worstRank && is.PostGCTrend.MajorGCs > s.Isolates[worst].PostGCTrend.MajorGCs {
+			worst, worstRank = i, r
 		}
 	}
 	if worst >= 0 {
@@ -422,15 +424,6 @@ func (a *Analyzer) quiet(is IsolateSummary) bool {
 	}
 	lo, hi := median(first), median(last)
 	return hi <= lo*(1+a.opt.Thresholds.LeakGrowthPct/100)+1
-}
-
-// overallRank orders isolates for the log's verdict: the worst speaks for
-// it, but a quiet one only when no other can.
-func (a *Analyzer) overallRank(is IsolateSummary) int {
-	if a.quiet(is) {
-		return -1
-	}
-	return rank(is.Verdict)
 }
 
 // shortLivedMs: an isolate that lived less than this, and less than a
