@@ -32,12 +32,13 @@ func freshArgHint(h *Holder, added *Statement, src Sources) string {
 	}
 	arg := m[1]
 	literal := regexp.MustCompile(`(?:^|[^\w$.])(?:const|let|var)\s+` + regexp.QuoteMeta(arg) + `\s*=\s*\{`)
+	assigned := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(arg) + `\s*=[^=>]`)
 	for k := added.Line - 2; k >= fn.Line-1 && k >= 0; k-- {
 		if literal.Match(lines[k]) {
 			return fmt.Sprintf("%s:%d calls %s with %s, an object built anew on each call (%s:%d), and %s compares object arguments by identity: no call finds an earlier result, so each adds an entry and the cache never hits; pass the values it depends on as primitives, or give the memoizer a key built from them (memoizee's normalizer, lodash's resolver, mem's cacheKey), and then a maximum",
 				filepath.Base(added.Script), added.Line, h.OwnerName, arg, filepath.Base(added.Script), k+1, h.Package)
 		}
-		if regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(arg) + `\s*=[^=>]`).Match(lines[k]) {
+		if assigned.Match(lines[k]) {
 			return "" // given another value in between
 		}
 	}

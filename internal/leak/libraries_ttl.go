@@ -59,8 +59,9 @@ func entryTTLHint(h *Holder, added *Statement) string {
 	}
 	ttl := m[1]
 	at := fmt.Sprintf("%s:%d", filepath.Base(added.Script), added.Line)
+	guard, which := "", fmt.Sprintf("if %s can be 0 (a response without max-age) those entries stay", ttl)
 	if regexp.MustCompile(`\b` + regexp.QuoteMeta(ttl) + `\s*>=\s*0\b`).MatchString(added.Text) {
-		return fmt.Sprintf("%s gives each entry its own ttl (%s), and its guard lets 0 through (%s >= 0): node-cache reads a ttl of 0 as \"never expire\", not \"do not cache\", so every entry stored with 0 stays for good, whatever stdTTL says: store only when %s > 0 (or pass no ttl, so stdTTL applies)", at, ttl, ttl, ttl)
+		guard, which = fmt.Sprintf(", and its guard lets 0 through (%s >= 0)", ttl), "every entry stored with 0 stays"
 	}
-	return fmt.Sprintf("%s gives each entry its own ttl (%s): node-cache reads a ttl of 0 as \"never expire\", not \"do not cache\", so if %s can be 0 (a response without max-age) those entries stay for good, whatever stdTTL says: store only when %s > 0 (or pass no ttl, so stdTTL applies)", at, ttl, ttl, ttl)
+	return fmt.Sprintf("%s gives each entry its own ttl (%s)%s: node-cache reads a ttl of 0 as \"never expire\", not \"do not cache\", so %s for good, whatever stdTTL says: store only when %s > 0 (or pass no ttl, so stdTTL applies)", at, ttl, guard, which, ttl)
 }

@@ -214,10 +214,9 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		// Its class's own code only: the package's other files are
 		// other classes' (mnemonist's InvertedIndex pushes to its own
 		// items, not a CircularBuffer's).
-		itsOwn := func(sc string, _ int) bool { return sc == h.libScript || slices.Contains(h.classScripts, sc) }
-		st := findStatementWhere(nameAddsOf(h, false), []string{h.libScript}, src, itsOwn)
+		st := findStatementWhere(nameAddsOf(h, false), []string{h.libScript}, src, h.libraryOwn)
 		if st == nil {
-			st = findStatementWhere(nameAdds(h), []string{h.libScript}, src, itsOwn)
+			st = findStatementWhere(nameAdds(h), []string{h.libScript}, src, h.libraryOwn)
 		}
 		if st == nil {
 			// Through a local (var cacheMap = this._cacheMap; …
@@ -245,6 +244,13 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		return st
 	}
 	return findStatement(re, own, src)
+}
+
+// libraryOwn: script sc (at any line) is the holder's library class's own
+// code, where its own adds are; the package's other files are other
+// classes'.
+func (h *Holder) libraryOwn(sc string, _ int) bool {
+	return sc == h.libScript || slices.Contains(h.classScripts, sc)
 }
 
 // aliasAddRes are adds through any name, by the collection's kind.

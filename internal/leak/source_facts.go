@@ -304,9 +304,8 @@ func (f sourceFacts) whereAdded(src Sources, removal bool) (done, exported, libR
 		// through the library's own add: by the field's name
 		// (this.data[key] = …), or by a local it was read into (mobx:
 		// let listeners = x.changeListeners_; …push).
-		itsOwn := func(sc string, _ int) bool { return sc == h.libScript || slices.Contains(h.classScripts, sc) }
 		if re := nameAddsOf(h, false); re != nil {
-			added.Library = findStatementWhere(re, []string{h.libScript}, src, itsOwn)
+			added.Library = findStatementWhere(re, []string{h.libScript}, src, h.libraryOwn)
 			added.inside = added.Library != nil
 		}
 		if added.Library == nil {
