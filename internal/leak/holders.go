@@ -51,6 +51,9 @@ func (x *explainer) valueOfMap(h *Holder, raw []rawStep, j int) {
 		// Reached through its key (V8's "part of key (Worker @12) ->
 		// value (Map @13) pair in WeakMap (table @14)"): the WeakMap
 		// that holds it, by the name the program keeps it in.
+		if x.weakKeyWrapper(h, raw, j) {
+			return
+		}
 		if wm, ok := x.weakMapOfEntry(raw[j].edgeName); ok {
 			if name, _ := x.keptAs(wm); name != "" {
 				h.ValueOf, h.valueOfWeak = name, true
@@ -71,6 +74,74 @@ func (x *explainer) valueOfMap(h *Holder, raw []rawStep, j int) {
 			return
 		}
 	}
+}
+
+// weakKeyWrapper: the collection raw[j] is a WeakMap's value whose key is
+// a function a library made and the program keeps (p-memoize files each
+// wrapper's cache under the wrapper in a module WeakMap), and that
+// function's scope keeps it too: it is the wrapper's variable, as
+// memoizee's cache is, and the library adds to it by that name.
+func (x *explainer) weakKeyWrapper(h *Holder, raw []rawStep, j int) bool {
+	g := x.g
+	id, ok := weakKeyID(raw[j].edgeName)
+	if !ok {
+		return false
+	}
+	fn, ok := g.NodeByID(id)
+	if !ok || int(g.S.NodeType[fn]) != g.S.NodeTypeIndex.Closure {
+		return false
+	}
+	l := x.closureLocation(fn)
+	if l == nil || libraryPackage(l.Script) == "" {
+		return false
+	}
+	v, ok := x.scopeVariableOf(fn, raw[j].node)
+	if !ok {
+		return false
+	}
+	var kept string
+	if j >= 2 && raw[j-1].node == fn {
+		// Reached by the program's name for the wrapper.
+		if t := raw[j-1].edgeType; t == "context" || t == "property" {
+			kept = raw[j-1].edgeName
+		} else if x.cellValue(raw[j-2].node, t, raw[j-1].edgeName) {
+			kept, _ = g.CellName(raw[j-2].node)
+		}
+	}
+	if kept == "" {
+		kept, _ = x.keptAs(fn)
+	}
+	if !identRe.MatchString(kept) || genericName(kept) {
+		return false
+	}
+	h.Name, h.Package, h.OwnerName, h.wrapped = v, libraryPackage(l.Script), kept, true
+	h.libScript = l.Script
+	if x.src == nil {
+		return true
+	}
+	if lines, ok := locationLines(l, x.src); ok {
+		h.libLines[0], h.libLines[1] = enclosingLines(l.Script, lines, l.Line, x.src)
+	}
+	return true
+}
+
+// scopeVariableOf is the name of the variable of fn's scope, or of a
+// scope around it (up to three), whose value is v.
+func (x *explainer) scopeVariableOf(fn, v uint32) (string, bool) {
+	g := x.g
+	s := g.S
+	ctx, ok := g.EdgeNamed(fn, "context")
+	for depth := 0; ok && depth < 4; depth++ {
+		for e, to := range g.Edges(ctx) {
+			if to == v && s.EdgeTypeName(e) == "context" {
+				if n := s.EdgeName(e); identRe.MatchString(n) {
+					return n, true
+				}
+			}
+		}
+		ctx, ok = g.EdgeNamed(ctx, "previous")
+	}
+	return "", false
 }
 
 // ownerOf fills in the holder's owner: the object whose field raw[j] (the

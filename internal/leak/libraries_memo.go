@@ -11,13 +11,19 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strings"
 )
 
 // freshArgHint is the cause and the fix when the program's call of a
 // memoized function (added, the call of h.OwnerName) passes an object
-// literal it built in the lines above: "" otherwise.
-func freshArgHint(h *Holder, added *Statement, src Sources) string {
+// literal it built in the lines above: "" otherwise, and when the call
+// that made the function (in files) gives it a key option, which builds
+// keys from the object's values, not its identity.
+func freshArgHint(h *Holder, added *Statement, files func() []string, src Sources) string {
 	if h == nil || !h.wrapped || added == nil || src == nil || !programScript(added.Script) || !identRe.MatchString(h.OwnerName) {
+		return ""
+	}
+	if files != nil && memoKeyOption(h.OwnerName, files, src) != nil {
 		return ""
 	}
 	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\(\s*([A-Za-z_$][\w$]*)\s*[,)]`)
@@ -43,4 +49,33 @@ func freshArgHint(h *Holder, added *Statement, src Sources) string {
 		}
 	}
 	return ""
+}
+
+// memoKeyRe is a memoizer's option that builds the cache key from the
+// arguments (p-memoize's and mem's cacheKey, memoizee's normalizer,
+// moize's transformArgs, a resolver).
+var memoKeyRe = lazyRE(`(?:^|[{,\s])(?:cacheKey|normalizer|resolver|keyResolver|transformArgs|hashFunction|getKey|makeKey|keyFn)\s*[:(]`)
+
+// memoKeyOption is the line of the key option in the program's call that
+// made the memoized function it keeps as name (export const evaluate =
+// pMemoize(fn, { cacheKey: … })): nil when that call gives none.
+func memoKeyOption(name string, files func() []string, src Sources) *Statement {
+	if !identRe.MatchString(name) {
+		return nil
+	}
+	made, args, ok := instanceCall(name, files, src)
+	if !ok || !memoKeyRe.MatchString(args) {
+		return nil
+	}
+	lines, ok := locationLines(&Location{Script: made.Script, Line: made.Line}, src)
+	if !ok {
+		return nil
+	}
+	end := made.Line + strings.Count(args, "\n")
+	for i := made.Line - 1; i < len(lines) && i < end; i++ {
+		if loc := memoKeyRe.FindIndex(lines[i]); loc != nil && !commentBefore(lines[i], loc[0]) {
+			return &Statement{Script: made.Script, Line: i + 1, Column: indentOf(lines[i]) + 1, Text: clipLine(lines[i])}
+		}
+	}
+	return nil
 }

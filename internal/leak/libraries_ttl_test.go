@@ -45,6 +45,10 @@ func TestCacheCallCauses(t *testing.T) {
 			"if (ttl >= 0) answers.set(key, body, ttl);", "this.data[key] = "},
 		{"memo-fresh-arg", "memo-fresh-arg.js:29 calls cachedQuote with request, an object built anew on each call (memo-fresh-arg.js:25)",
 			"return cachedQuote(request);", "cache.set(arg, value);"},
+		// The memoizer's cache reached through its module's WeakMap
+		// (p-memoize, blind set 29 svc08): the key option is named.
+		{"memo-key-option", "memo-key-option.js:22: cacheKey: ([ctx]) => JSON.stringify(ctx)",
+			"return evaluate(ctx);", "cache.set(key, value);"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -436,11 +436,11 @@ func TestFreshArgAndEntryTTL(t *testing.T) {
 	src := textSources{"/s/pricing.js": "const cachedQuote = memoize(buildQuote, { length: 1 });\n\nfunction quote(params) {\n  const request = {\n    sku: params.sku,\n  };\n  return cachedQuote(request);\n}\n"}
 	h := &Holder{Package: "memoizee", OwnerName: "cachedQuote", wrapped: true}
 	add := &Statement{Script: "/s/pricing.js", Line: 7, Text: "return cachedQuote(request);"}
-	if got := freshArgHint(h, add, src); !strings.Contains(got, "pricing.js:7 calls cachedQuote with request, an object built anew on each call (pricing.js:4)") {
+	if got := freshArgHint(h, add, nil, src); !strings.Contains(got, "pricing.js:7 calls cachedQuote with request, an object built anew on each call (pricing.js:4)") {
 		t.Errorf("fresh argument: %q", got)
 	}
 	src["/s/pricing.js"] = strings.Replace(src["/s/pricing.js"], "  return cachedQuote", "  request = canonical(request);\n  return cachedQuote", 1)
-	if got := freshArgHint(h, &Statement{Script: "/s/pricing.js", Line: 8, Text: add.Text}, src); got != "" {
+	if got := freshArgHint(h, &Statement{Script: "/s/pricing.js", Line: 8, Text: add.Text}, nil, src); got != "" {
 		t.Errorf("given another value in between: %q", got)
 	}
 	nc := &Holder{Package: "node-cache"}

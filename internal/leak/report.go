@@ -299,6 +299,10 @@ type Holder struct {
 	// collection (Tracer's openSpans): where the library's own code adds
 	// to it, when the program's code does not.
 	libScript string
+	// libLines, when set, are the lines (0-based, end exclusive) of
+	// libScript that the wrapper function keeping the collection spans:
+	// its add is there, not in another function of the module.
+	libLines [2]int
 	// emitterScript is the script of a library emitter's class (an
 	// eventemitter3 EventEmitter): where its add keeps a listener.
 	emitterScript string

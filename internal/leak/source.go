@@ -249,7 +249,10 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 // libraryOwn: script sc (at any line) is the holder's library class's own
 // code, where its own adds are; the package's other files are other
 // classes'.
-func (h *Holder) libraryOwn(sc string, _ int) bool {
+func (h *Holder) libraryOwn(sc string, line int) bool {
+	if sc == h.libScript && h.libLines[1] > 0 {
+		return line-1 >= h.libLines[0] && line-1 < h.libLines[1]
+	}
 	return sc == h.libScript || slices.Contains(h.classScripts, sc)
 }
 

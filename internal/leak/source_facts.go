@@ -320,7 +320,7 @@ func (f sourceFacts) whereAdded(src Sources, removal bool) (done, exported, libR
 		added.Library = emitterAdd(h.emitterScript, src)
 		added.inside = added.Library != nil
 	}
-	if t := freshArgHint(f.holder, added, src); t != "" {
+	if t := freshArgHint(f.holder, added, f.files, src); t != "" {
 		// The cause, before the memoizer's maximum: a bound would only
 		// hide that the cache never hits.
 		*f.hint = t
@@ -452,6 +452,11 @@ func (f sourceFacts) removedByFunction(src Sources, removal bool) {
 		if k == nil && added != nil && src != nil {
 			k = callerKey(added, f.allScripts(src), src)
 		}
+		if k == nil && h.wrapped && f.files != nil && src != nil {
+			// A memoizer's key: the option that builds it, where the
+			// program wraps the function.
+			k = memoKeyOption(h.OwnerName, f.files, src)
+		}
 		if k != nil {
 			var by *Statement
 			if o := optionKey(h, k, f.files, src); o != nil {
@@ -462,7 +467,7 @@ func (f sourceFacts) removedByFunction(src Sources, removal bool) {
 				// returns (the call's arguments, or that line, decide).
 				by = calledKey(k, f.allScripts(src), src)
 			}
-			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, strings.TrimSuffix(k.Text, ";"))
+			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, strings.TrimRight(k.Text, ";,"))
 			if by != nil {
 				*f.hint += fmt.Sprintf(", which returns %s:%d: %s", filepath.Base(by.Script), by.Line, strings.TrimSuffix(by.Text, ";"))
 			}

@@ -117,7 +117,9 @@ func (f sourceFacts) removalFix(src Sources, removal, exported bool) {
 		} else if e, call, start := unendedSpan(f.class, f.allScripts(src), src); e != nil {
 			// Spans leave when they end: the way out of the function
 			// that starts one without ending it, which is the code.
-			rh = strings.Replace(rh, "(), which nothing in the program calls", "(), which runs when a span ends", 1)
+			if at, ok := strings.CutPrefix(rh, "entries leave it only at "); ok && strings.HasSuffix(at, uncalledText) {
+				rh = "entries leave it at " + strings.TrimSuffix(at, uncalledText) + ", which runs when a span ends, which the entries that stay never reached: " + everyPathAdvice
+			}
 			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1), ""
 			if l := *f.loc; l == nil || !programLocation(l) || l.Function == f.class || l.Function == "constructor" {
 				// (The span's constructor says less than the call

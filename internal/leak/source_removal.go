@@ -178,6 +178,10 @@ func (r removalSite) hint(st *Statement, scripts, files []string, src Sources, g
 	if h := sweptOnCondition(st, where, scripts, files, src); h != "" {
 		return h
 	}
+	if strings.HasSuffix(where, uncalledText) {
+		// No path of the program gets there: there is no path to check.
+		return fmt.Sprintf("entries leave it only at %s", where)
+	}
 	return fmt.Sprintf("entries leave it at %s, which the entries that stay never reached: %s", where, everyPathAdvice)
 }
 
@@ -205,6 +209,9 @@ func sweptOnCondition(st *Statement, where string, scripts, files []string, src 
 
 // staleAdvice ends sweptOnCondition's hint when the field that goes stale
 // is not known.
+// uncalledText ends a removal's place when no line of the program calls it.
+const uncalledText = ", which nothing in the program calls"
+
 const staleAdvice = "check that it becomes true for an entry no longer in use (a field a library object updates only inside its own methods stays as it was once the entry is idle: read it through a method that brings it up to date)"
 
 // memberChainRe is a member chain in a condition: limiter.tokenBucket.content.
@@ -307,7 +314,9 @@ func removalCallers(st *Statement, scripts, files []string, src Sources) string 
 			in = append(in, sc)
 		}
 	}
-	calls := callSites(fn, in, src)
+	// The removal's own line is not a call of its function (cache.clear()
+	// inside clear()).
+	calls := slices.DeleteFunc(callSites(fn, in, src), func(c *Statement) bool { return c.Script == st.Script && c.Line == st.Line })
 	n := len(calls)
 	var sites []string
 	for _, c := range calls[:min(n, maxCallers)] {
@@ -320,7 +329,7 @@ func removalCallers(st *Statement, scripts, files []string, src Sources) string 
 		// name does not find.
 		return fmt.Sprintf(" in %s()", fn.Function)
 	case n == 0 && whole:
-		return fmt.Sprintf(" in %s(), which nothing in the program calls", fn.Function)
+		return fmt.Sprintf(" in %s()%s", fn.Function, uncalledText)
 	case n == 0:
 		return fmt.Sprintf(" in %s()", fn.Function)
 	case n == 1 && whole:
