@@ -243,6 +243,7 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		if l := x.ctorLocation(o); l != nil {
 			h.libScript = l.Script
 			h.classScripts = x.classScripts(o)
+			h.fieldAliases = x.fieldAliases(raw[j].node, h.Name)
 		}
 		// A library object inside another of the same package (Keyv's
 		// store adapter inside the Keyv): the program knows the outermost
@@ -279,6 +280,25 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		// program's variable or field that keeps the object names it.
 		h.OwnerName, h.keeperScript = x.keptAs(o)
 	}
+}
+
+// fieldAliases are the names of the other fields that keep the collection
+// c (at most three), besides name.
+func (x *explainer) fieldAliases(c uint32, name string) []string {
+	g := x.g
+	var names []string
+	for _, e := range g.Retainers(c) {
+		if len(names) == 3 {
+			break
+		}
+		if g.S.EdgeTypeName(e) != "property" {
+			continue
+		}
+		if n := g.S.EdgeName(e); n != name && identRe.MatchString(n) && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 // libraryFunctionOwner fills in the owner of a collection kept on a

@@ -315,6 +315,10 @@ type Holder struct {
 	// router a module builds as router and another requires as webhooks):
 	// where it adds through the owner, it may use any of them.
 	alsoNames []string
+	// fieldAliases are other fields the library keeps the collection
+	// itself under (Keyv's _store is also its opts.store): its code may
+	// add through any of them.
+	fieldAliases []string
 	// madeAs is the program's variable keeping the function of the
 	// program whose property the collection is (orderSchema for the
 	// memoized wrapper whose .cache it is): where that function was made,

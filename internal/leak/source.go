@@ -279,13 +279,26 @@ func aliasAdd(h *Holder, src Sources) *Statement {
 	if h.Kind != "Array" {
 		reach = 40
 	}
-	alias := regexp.MustCompile(`^\s*(?:const|let|var)\s+([\w$]+)\s*=\s*[\w$.]*\.` + regexp.QuoteMeta(name) + `\b`)
+	names := regexp.QuoteMeta(name)
+	for _, a := range h.fieldAliases {
+		names += "|" + regexp.QuoteMeta(a)
+	}
+	// Read into a local (const m = this._store), or destructured from
+	// the object that keeps it (const { store } = this.opts).
+	alias := regexp.MustCompile(`^\s*(?:const|let|var)\s+(?:([\w$]+)\s*=\s*[\w$.]*\.(?:` + names + `)\b|\{[^}]*?\b(` + names + `)\b(?:\s*:\s*([\w$]+))?[^}]*\}\s*=)`)
 	var found *Statement
 	matchLines(alias, []string{h.libScript}, src, func(sc string, lines [][]byte, i int, _ []int) {
 		if found != nil {
 			return
 		}
-		local := string(alias.FindSubmatch(lines[i])[1])
+		m := alias.FindSubmatch(lines[i])
+		local := string(m[1])
+		switch {
+		case len(m[3]) > 0:
+			local = string(m[3])
+		case len(m[2]) > 0:
+			local = string(m[2])
+		}
 		for k := i + 1; k < len(lines) && k <= i+reach; k++ {
 			if alias.Match(lines[k]) {
 				break // read again: another function's
