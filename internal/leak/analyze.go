@@ -282,7 +282,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	for i := range heap {
 		heap[i] = rep.Snapshots[i].TotalSize
 	}
-	sus, stepNotes, slowing := sieve(sus, steps, opts.Work, names, heap)
+	sus, stepNotes, slowing := sieve(sus, steps, opts.Work, names, heap, opts.Sources)
 	rep.slowing = slowing
 	if len(sus) > max {
 		sus = sus[:max]

@@ -136,6 +136,11 @@ func calledDisposerBut(hint string, own []string, src Sources, added *Statement,
 			return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method; "+h, 1)
 		}
 	}
+	if h := undisposedMakers(m[1], m[2], own, src); h != "" {
+		// Disposed of where one function makes them, not where another
+		// does: that one is why they stay.
+		return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method and "+h, 1)
+	}
 	return strings.Replace(hint, m[0], fmt.Sprintf("; %s has %s %s() method and the program calls it (%s:%d: %s), yet they stay: %s",
 		m[1], article(m[2]), m[2], st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), undoAdvice), 1)
 }
@@ -246,4 +251,46 @@ func endedNotDisposed(made *Location, class, method string, own []string, src So
 	recv := strings.Join(strings.Fields(e[1]), "")
 	return fmt.Sprintf("but not on those made at %s:%d (%s): %s:%d only calls %s.%s(), which leaves them held; call %s.%s() %s",
 		filepath.Base(made.Script), made.Line, name, filepath.Base(st.Script), st.Line, recv, e[2], recv, method, insteadText)
+}
+
+// maxMakers bounds the program's statements making a class looked at.
+const maxMakers = 8
+
+// undisposedMakers: of the program's functions that make a class with
+// new (at most maxMakers), some call its disposal method in their body
+// and others never do: those are named, as the fix ("notify
+// (handlers.js:12) makes one and never calls dispose(); digest does").
+// "" when all or none do.
+func undisposedMakers(class, method string, own []string, src Sources) string {
+	if !identRe.MatchString(class) {
+		return ""
+	}
+	made := regexp.MustCompile(`\bnew\s+` + regexp.QuoteMeta(class) + `\s*\(`)
+	call := regexp.MustCompile(`\.\s*` + regexp.QuoteMeta(method) + `\s*\(`)
+	var gives, misses []string
+	n := 0
+	seen := map[string]bool{}
+	matchLines(made, own, src, func(sc string, lines [][]byte, i int, loc []int) {
+		if n >= maxMakers || commentBefore(lines[i], loc[0]) || !programScript(sc) {
+			return
+		}
+		n++
+		fn := functionAbove(sc, lines, i+1)
+		if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" || seen[sc+":"+fn.Function] {
+			return
+		}
+		seen[sc+":"+fn.Function] = true
+		for k := fn.Line - 1; k < bodyEnd(lines, fn.Line) && k < len(lines); k++ {
+			if c := call.FindIndex(lines[k]); c != nil && !commentBefore(lines[k], c[0]) {
+				gives = append(gives, fmt.Sprintf("%s (%s:%d)", fn.Function, filepath.Base(sc), k+1))
+				return
+			}
+		}
+		misses = append(misses, fmt.Sprintf("%s (%s:%d)", fn.Function, filepath.Base(sc), i+1))
+	})
+	if len(gives) == 0 || len(misses) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s calls it on the ones it makes, but %s makes one and never calls %s() on it: those are the ones that stay; call it there when done (in a finally, so an error does not skip it)",
+		strings.Join(gives, " and "), strings.Join(misses, " and "), method)
 }

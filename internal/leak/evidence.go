@@ -348,7 +348,7 @@ func stepNote(s *Suspect, kind growthKind, names []string, workKnown bool) strin
 
 // sieve keeps the suspects that grow steadily, with their evidence, and
 // turns the others into notes (the largest few) on one-time steps.
-func sieve(sus []Suspect, steps []Suspect, work []float64, names []string, heap []uint64) (kept []Suspect, notes []string, slowing int) {
+func sieve(sus []Suspect, steps []Suspect, work []float64, names []string, heap []uint64, src Sources) (kept []Suspect, notes []string, slowing int) {
 	type noted struct {
 		s    *Suspect
 		kind growthKind
@@ -371,6 +371,14 @@ func sieve(sus []Suspect, steps []Suspect, work []float64, names []string, heap 
 			setEvidence(s, work)
 			s.Evidence += fmt.Sprintf("; its entries grew less and less, but the heap grew at every interval (%s), and their slices keep %s of whole strings or buffers: most of that growth",
 				joinSizes(heap), ui.Bytes(int64(s.Wholes.Bytes)))
+			kept = append(kept, *s)
+			continue
+		}
+		if kind == growthSlowing && appendOnly(s, src) {
+			// No bound to fill toward: the work slowed, and what it
+			// added stays.
+			setEvidence(s, work)
+			s.Evidence += "; its growth slowed, but nothing takes entries out of the Array (its code only pushes), so there is no bound it could be filling toward: fewer were added (the work that adds them slowed), and each stays"
 			kept = append(kept, *s)
 			continue
 		}

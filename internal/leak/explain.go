@@ -31,6 +31,11 @@ type explainer struct {
 	// files: programFiles, once.
 	files     []string
 	filesDone bool
+	// offStack: paths avoid V8's stack roots where they can (one
+	// snapshot, taken at the heap limit while a function was adding to a
+	// cache a module keeps); offParent and offEdge are that search's.
+	offStack           bool
+	offParent, offEdge []uint32
 }
 
 func newExplainer(g *heapgraph.Graph, sh *shaper) *explainer { return &explainer{g: g, sh: sh} }

@@ -196,7 +196,7 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 		if h.Package != "" {
 			if l := x.ctorLocation(o); l != nil {
 				h.libScript = l.Script // where its own code adds
-				h.classScripts = x.classScripts(o)
+				h.classScripts, h.baseClasses = x.classScripts(o), x.baseClasses(o)
 			}
 		}
 		return
@@ -242,7 +242,7 @@ func (x *explainer) ownerOf(h *Holder, raw []rawStep, j int) {
 	if h.Package != "" {
 		if l := x.ctorLocation(o); l != nil {
 			h.libScript = l.Script
-			h.classScripts = x.classScripts(o)
+			h.classScripts, h.baseClasses = x.classScripts(o), x.baseClasses(o)
 			h.fieldAliases = x.fieldAliases(raw[j].node, h.Name)
 		}
 		// A library object inside another of the same package (Keyv's
@@ -460,6 +460,27 @@ func (x *explainer) classScripts(o uint32) []string {
 			}
 		}
 		p, ok = g.Prototype(p)
+	}
+	return out
+}
+
+// baseClasses are the names of the constructors on o's prototype chain
+// past its own (EventEmitter for a ResourceStore that extends it): their
+// methods are its own code.
+func (x *explainer) baseClasses(o uint32) []string {
+	g := x.g
+	var out []string
+	p, ok := g.Prototype(o)
+	for d := 0; ok && d < maxProtoDepth; d++ {
+		if c, found := g.EdgeNamed(p, "constructor"); found && int(g.S.NodeType[c]) == g.S.NodeTypeIndex.Closure {
+			if n := g.S.NodeNameString(c); identRe.MatchString(n) && n != "Object" && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+		p, ok = g.Prototype(p)
+	}
+	if len(out) > 0 {
+		out = out[1:] // (the first is its own class)
 	}
 	return out
 }

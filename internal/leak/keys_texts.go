@@ -20,6 +20,24 @@ const (
 	textKeySnippet = 40  // characters of the example shown
 )
 
+// minSourceKey: a shorter key is a whole text too when it reads as a
+// template's or a query's source (sourceLike).
+const minSourceKey = 60
+
+// sourceMarks are what a template's or a query's source holds and an id
+// or a label does not: template tags, markup, SQL's clauses.
+var sourceMarks = []string{"{{", "{%", "<%", "${", "#{", "</", "SELECT ", "INSERT ", "UPDATE ", "DELETE ", " WHERE "}
+
+// sourceLike: k holds a template tag, closing markup or an SQL clause.
+func sourceLike(k string) bool {
+	for _, m := range sourceMarks {
+		if strings.Contains(k, m) {
+			return true
+		}
+	}
+	return false
+}
+
 // textMix: the holder's keys are whole texts.
 type textMix struct {
 	avg     int    // average length of those looked at, in characters
@@ -37,7 +55,7 @@ func textKeys(keys []string) (textMix, bool) {
 	var example string
 	for _, k := range keys {
 		n := utf8.RuneCountInString(k)
-		if n >= minTextKey || strings.Count(k, "\n") >= 2 {
+		if n >= minTextKey || strings.Count(k, "\n") >= 2 || n >= minSourceKey && sourceLike(k) {
 			long++
 			total += n
 			if example == "" {

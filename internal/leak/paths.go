@@ -14,6 +14,7 @@ import (
 // path is v's shortest retaining path by the same parent choice the shapes
 // use (so the path shown is the one that was grouped), root's child first.
 func (x *explainer) path(v uint32) heapgraph.Path {
+	v0 := v
 	var rev heapgraph.Path
 	for steps := 0; steps <= x.g.NodeCount(); steps++ {
 		p, e, start, ok := x.sh.parent(v)
@@ -30,6 +31,65 @@ func (x *explainer) path(v uint32) heapgraph.Path {
 	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
 		rev[i], rev[j] = rev[j], rev[i]
 	}
+	if x.offStack && x.throughStack(rev) {
+		if p := x.pathOffStack(v0); p != nil {
+			return p
+		}
+	}
+	return rev
+}
+
+// throughStack: p starts at V8's stack roots.
+func (x *explainer) throughStack(p heapgraph.Path) bool {
+	for _, st := range p[:min(len(p), 3)] {
+		if x.g.S.NodeNameString(st.Node) == "(Stack roots)" {
+			return true
+		}
+	}
+	return false
+}
+
+// pathOffStack is v's shortest path from the root that does not pass
+// through V8's stack roots (what a running function holds is in use, not
+// kept), nil when only the stack reaches v. The search runs once.
+func (x *explainer) pathOffStack(v uint32) heapgraph.Path {
+	g := x.g
+	s := g.S
+	if x.offParent == nil {
+		n := s.NodeCount
+		x.offParent, x.offEdge = make([]uint32, n), make([]uint32, n)
+		for i := range x.offParent {
+			x.offParent[i] = unknown
+		}
+		root := g.Root
+		x.offParent[root] = root
+		queue := []uint32{root}
+		for i := 0; i < len(queue); i++ {
+			u := queue[i]
+			for e := s.FirstEdge[u]; e < s.FirstEdge[u+1]; e++ {
+				to := s.EdgeTo[e]
+				if x.offParent[to] != unknown || g.IsWeakEdge(e) || s.NodeNameString(to) == "(Stack roots)" {
+					continue
+				}
+				x.offParent[to], x.offEdge[to] = u, e
+				queue = append(queue, to)
+			}
+		}
+	}
+	if x.offParent[v] == unknown {
+		return nil
+	}
+	var rev heapgraph.Path
+	for v != g.Root {
+		p := x.offParent[v]
+		if p == g.Root {
+			rev = append(rev, heapgraph.Step{Edge: heapgraph.NoEdge, Node: v})
+			break
+		}
+		rev = append(rev, heapgraph.Step{Edge: x.offEdge[v], Node: v})
+		v = p
+	}
+	slices.Reverse(rev)
 	return rev
 }
 

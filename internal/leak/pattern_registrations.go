@@ -334,10 +334,13 @@ func (f sourceFacts) registration(src Sources) *Statement {
 	if reg == nil || programAdds && reg.Line != lib.Line {
 		return nil
 	}
-	if !programAdds {
-		reg.Library = lib
-	} else {
+	switch {
+	case programAdds:
 		reg = lib
+	case lib != nil && lib.Script == reg.Script && lib.Line == reg.Line:
+		reg = lib // the same call, already told with the library's line
+	default:
+		reg.Library = lib
 	}
 	if libHolder && !strings.Contains(*f.hint, registrationAdvice) {
 		*f.hint = registrationHint(strings.TrimPrefix(holderWhat(f.holder), "the ")+" ("+f.holder.Package+")", loc, f.per)
@@ -348,6 +351,8 @@ func (f sourceFacts) registration(src Sources) *Statement {
 	if rm := registeredRemoval(loc, src); rm != nil {
 		*f.hint = fmt.Sprintf("%s:%d removes it (%s), but the ones that stay never got there: that removal is on one way out only; remove it on every way what it serves ends (a timeout, an error, a closed connection), in the one place they all go through",
 			filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(rm.Text, ";")) + "; " + *f.hint
+	} else if h := keptHandle(reg, loc, src); h != "" {
+		*f.hint = h + "; " + *f.hint
 	} else if h := undoneEndings(reg, f.scripts, src); h != "" {
 		*f.hint = h + "; " + *f.hint
 	} else if h := factoryCallers(reg, f.allFiles(), src); h != "" {
@@ -452,4 +457,48 @@ func bodyEnd(lines [][]byte, head int) int {
 		end++
 	}
 	return end
+}
+
+// keptHandle: the registering call's undo is kept in a local (const off =
+// bus.hook(…, function notifyClient…)) and called only outside the
+// registered function (in the timeout that gives up on it): when the
+// function runs, as it does for every registration that is not given up
+// on, nothing undoes the registration. The fix is to call it there too.
+// "" when not so.
+func keptHandle(reg *Statement, loc *Location, src Sources) string {
+	m := keptAsRe.FindStringSubmatch(reg.Text)
+	if m == nil || !identRe.MatchString(m[1]) || loc == nil || loc.Script != reg.Script || loc.Line < reg.Line {
+		return ""
+	}
+	handle := m[1]
+	fn := enclosingFunction(reg, src)
+	lines, ok := locationLines(&Location{Script: reg.Script, Line: reg.Line}, src)
+	if fn == nil || !ok || fn.Line >= reg.Line || loc.Line > len(lines) {
+		return ""
+	}
+	cbEnd := bodyEnd(lines, loc.Line) // the registered function's body: lines loc.Line+1..cbEnd
+	call := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(handle) + `\s*\(`)
+	var sites []string
+	for i := fn.Line; i < bodyEnd(lines, fn.Line) && i < len(lines); i++ {
+		l := lines[i]
+		c := call.FindIndex(l)
+		if c == nil || commentBefore(l, c[0]) || i+1 == reg.Line {
+			continue
+		}
+		if i+1 > loc.Line && i < cbEnd {
+			return "" // the registered function undoes itself
+		}
+		sites = append(sites, fmt.Sprintf("%s:%d", filepath.Base(reg.Script), i+1))
+	}
+	name := loc.Function
+	if !identRe.MatchString(name) {
+		name = "the registered function"
+	}
+	if len(sites) == 0 {
+		// (Not called at all: it may be a token to hand back, not a
+		// function.)
+		return ""
+	}
+	return fmt.Sprintf("%s:%d keeps what the registration returns as %s, and %s() is called only at %s, outside %s: when %s runs (every registration not given up on), nothing undoes it; call %s() inside %s too, or register with the library's once variant",
+		filepath.Base(reg.Script), reg.Line, handle, handle, strings.Join(sites, ", "), name, name, handle, name)
 }

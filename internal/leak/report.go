@@ -311,6 +311,9 @@ type Holder struct {
 	// pasted from another class's): the package's files that are its
 	// own code; another file of the package is another class's.
 	classScripts []string
+	// baseClasses are the classes the owner's class extends: code in
+	// their bodies is the owner's too (see removedAt).
+	baseClasses []string
 	// alsoNames are other names the program keeps the owner under (the
 	// router a module builds as router and another requires as webhooks):
 	// where it adds through the owner, it may use any of them.

@@ -166,6 +166,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 	shapes := sh.all()
 	loose := trie.loosen()
 	ex := newExplainer(g, sh)
+	ex.offStack = true
 	ex.scripts = opts.Sources != nil
 	ex.maps, _ = opts.Sources.(SourceMaps)
 	ex.src = opts.Sources

@@ -367,6 +367,59 @@ func packageCallPattern(path []PathStep, own []string, src Sources) *regexp.Rege
 	return nil
 }
 
+// builtArgRe: a call's first argument built in place: another call's
+// result or a template literal.
+var builtArgRe = lazyRE("^\\s*(?:[A-Za-z_$][\\w$.]*\\s*\\(|`)")
+
+// packageCaller is added, the library's own add to its module object
+// (mustache's defaultWriter, which the program never names), under the
+// program's call into the package (Mustache.render(…)); added itself when
+// there is none.
+func packageCaller(added *Statement, files []string, src Sources) *Statement {
+	if added == nil || added.Library != nil || programScript(added.Script) || src == nil {
+		return added
+	}
+	if call := importedPackageCall(libraryPackage(added.Script), files, src); call != nil {
+		call.Library = added
+		return call
+	}
+	return added
+}
+
+// importedPackageCall is the program's call into package pkg by the name
+// it imports it as (const Mustache = require('mustache'); import * as
+// Mustache from 'mustache'): the one a request makes (deepest), not a
+// setup line's; nil when the program does not import it by a name.
+func importedPackageCall(pkg string, own []string, src Sources) *Statement {
+	if pkg == "" {
+		return nil
+	}
+	p := regexp.QuoteMeta(pkg)
+	imp := regexp.MustCompile(`\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\s*\(\s*['"]` + p + `['"]\s*\)|\bimport\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s+from\s+['"]` + p + `['"]`)
+	scripts := programScripts(own, src)
+	for _, sc := range scripts {
+		b, ok := src.Read(sc)
+		if !ok {
+			continue
+		}
+		m := imp.FindSubmatch(b)
+		if m == nil {
+			continue
+		}
+		name := regexp.QuoteMeta(string(m[1]) + string(m[2]))
+		// A package's cache is keyed by what the call is given: a
+		// call whose first argument is built right there (a function's
+		// result, a template literal) comes first.
+		built := func(lines [][]byte, i int, loc []int) bool {
+			return builtArgRe.Match(lines[i][loc[1]:])
+		}
+		if st := deepestCallPreferring(regexp.MustCompile(`\b`+name+`\s*\.\s*[A-Za-z_$][\w$]*\s*\(`), nil, scripts, src, built); st != nil {
+			return st
+		}
+	}
+	return nil
+}
+
 // bundledRenameRe is a name a bundler made unique by a suffix: esbuild's
 // Hogan2 for the Hogan of one of several modules, rollup's Hogan$1.
 var bundledRenameRe = lazyRE(`^([A-Za-z_$][\w$]*?[A-Za-z_])(?:\d+|\$\d+)$`)

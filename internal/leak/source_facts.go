@@ -207,6 +207,9 @@ func (f sourceFacts) slicesFirst(src Sources, removal bool) {
 // program's export a library object hangs from, a registration.
 func (f sourceFacts) whereAdded(src Sources, removal bool) (done, exported, libReg bool) {
 	*f.added = addedAt(f.holder, f.class, f.path, f.scripts, src)
+	if f.files != nil {
+		*f.added = packageCaller(*f.added, f.files(), src)
+	}
 	if f.madeBy != "" && src != nil {
 		if st := onlyNew(f.madeBy, f.allScripts(src), src); st != nil {
 			// The program's one new of the library object that makes

@@ -25,10 +25,16 @@ func removesPattern(h *Holder) *regexp.Regexp {
 	if !ok {
 		return nil
 	}
-	if e := removalExpr(h.Kind, name); e != "" {
-		return regexp.MustCompile(e)
+	e := removalExpr(h.Kind, name)
+	if e == "" {
+		return nil
 	}
-	return nil
+	if parts := strings.Split(h.Name, "."); len(parts) >= 2 && identRe.MatchString(parts[len(parts)-2]) && h.Kind != "dictionary" {
+		// Reached by a computed key too, as nameAddsOf adds:
+		// this.observers[event].delete(fn) takes from observers.added.
+		e += `|\b` + regexp.QuoteMeta(parts[len(parts)-2]) + `\s*\[[^\]]+\]\s*\.\s*(?:shift|pop|splice|delete|clear)\s*\(`
+	}
+	return regexp.MustCompile(e)
 }
 
 // removalExpr is the expression of a statement that takes entries out of
@@ -85,7 +91,7 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 			return false
 		}
 		c := classAbove(&Statement{Script: sc, Line: line}, src)
-		return c != "" && c != h.Owner
+		return c != "" && c != h.Owner && !slices.Contains(h.baseClasses, c)
 	}
 	return findStatementWhere(re, scripts, src, func(sc string, line int) bool { return !other(sc, line) })
 }
