@@ -104,6 +104,12 @@ type isolate struct {
 	sinceMajor struct {
 		n                     int64
 		firstMB, maxMB, lastT float64 // firstMB: what the first left
+		// The level the scavenges have kept under since levelT (what
+		// the first of them left, 5 % and 1 MiB above it), and how
+		// many ran since: a heap that rose after the last major GC
+		// and then held (an index built, then served from).
+		levelMB, levelT float64
+		levelN          int64
 	}
 }
 
@@ -400,6 +406,10 @@ func (a *Analyzer) gc(ev *Event) bool {
 			sm.firstMB = ev.AfterMB
 		}
 		sm.maxMB, sm.lastT = max(sm.maxMB, ev.AfterMB), ev.TimeMs
+		if sm.n == 1 || !levelOf(sm.levelMB, ev.AfterMB) {
+			sm.levelMB, sm.levelT, sm.levelN = ev.AfterMB, ev.TimeMs, 0
+		}
+		sm.levelN++
 	}
 	if ev.Major && ev.TimeMs >= a.opt.WarmupMs {
 		iso.majors++

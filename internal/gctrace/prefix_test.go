@@ -182,6 +182,9 @@ func TestInconclusiveVerdicts(t *testing.T) {
 		// A warm-up: grows, but not at every step to twice the start.
 		{[]float64{10, 14, 15, 15.2}, true, false, "inconclusive: the post-GC heap grew 10.0 → 15.2 MiB (+52%) over 4 major GCs"},
 		{[]float64{10, 20, 40, 80}, true, true, "inconclusive, likely a leak: the post-GC heap grew 10.0 → 80.0 MiB (+700%) over 4 major GCs"},
+		// Tripled at every step, but within seconds: a young
+		// process's warm-up (blind GC set 6, g08's restarts).
+		{[]float64{10, 16, 24, 29}, true, false, "inconclusive: the post-GC heap grew 10.0 → 29.0 MiB (+190%) over 4 major GCs"},
 		// Two points are not enough for strong growth.
 		{[]float64{10, 80}, true, false, "inconclusive: the post-GC heap grew 10.0 → 80.0 MiB"},
 	}
@@ -288,5 +291,19 @@ func TestPrefixedOOMReplayNotCountedTwice(t *testing.T) {
 		if s.GCs != bare.GCs || s.Lines.Replayed != bare.Lines.Replayed || len(s.Isolates) != 1 || !s.OutOfMemory || s.Verdict != bare.Verdict {
 			t.Errorf("%q: gcs %d lines %+v isolates %d oom %v %s", p, s.GCs, s.Lines, len(s.Isolates), s.OutOfMemory, s.Verdict)
 		}
+	}
+}
+
+// TestLikelyLeakSpeaksForLog: of several inconclusive isolates, the one
+// likely leaking speaks for the log (blind GC set 6, g09: a cluster
+// worker leaking beside idle ones), whichever comes first.
+func TestLikelyLeakSpeaksForLog(t *testing.T) {
+	var b bytes.Buffer
+	b.Write(fewMajors(10, 10.2, 10.1))
+	leaking := bytes.ReplaceAll(fewMajors(10, 20, 40, 80), []byte("[7:0xb]"), []byte("[8:0xc]"))
+	b.Write(leaking)
+	s := analyze(t, b.Bytes())
+	if !strings.HasPrefix(s.VerdictText, "isolate 8:0xc: inconclusive, likely a leak") || !s.LeakLikely() {
+		t.Errorf("%s: %s", s.Verdict, s.VerdictText)
 	}
 }

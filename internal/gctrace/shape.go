@@ -389,13 +389,16 @@ func floorRise(ys []float64, pct, maxP float64) ([]float64, bool) {
 	return floors, true
 }
 
+// levelOf: top is at most 5 % and 1 MiB above first: the same level.
+func levelOf(first, top float64) bool { return top-first <= 0.05*first+1 }
+
 // stretchesHeld sums the time of the stretches between major GCs (and the
 // one after the last) whose scavenges left a level heap: what the last of
 // them left at most 5 % and 1 MiB above what the first left. ok when no
 // stretch of five scavenges or more rose, and the last one has ten or more
 // and held. Stretches with fewer scavenges say nothing either way.
 func stretchesHeld(pts []point, n int64, firstMB, maxMB, lastT float64) (held float64, ok bool) {
-	level := func(first, top float64) bool { return top-first <= 0.05*first+1 }
+	level := levelOf
 	for i := 1; i < len(pts); i++ {
 		p := pts[i]
 		if p.Scavs < 5 {

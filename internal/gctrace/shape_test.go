@@ -244,6 +244,13 @@ func TestHeldAfterLastMajor(t *testing.T) {
 	if tr := held.PostGCTrend; tr.HeldForMs != 60000 || tr.HeldMaxMB != 309 {
 		t.Errorf("held for %v ms under %v MiB, want 60000 under 309", tr.HeldForMs, tr.HeldMaxMB)
 	}
+	// Rose under scavenges after the last major GC, then held a level
+	// for 40 s of the run's 100 (blind GC set 6, g03: an index built
+	// from a file, then served from).
+	stepped := analyze(t, build(func(i int) float64 { return 308 + 5*float64(min(i, 20)) + float64(i%2)/2 }))
+	if stepped.Verdict != Healthy || !strings.Contains(stepped.VerdictText, "then rose under scavenges after the last major GC and held from 77.0 s on") || stepped.LeakLikely() {
+		t.Errorf("stepped: %s (leak likely %v): %q", stepped.Verdict, stepped.LeakLikely(), stepped.VerdictText)
+	}
 	rising := analyze(t, build(func(i int) float64 { return 308 + float64(i) }))
 	if rising.Verdict != Inconclusive || !rising.LeakLikely() {
 		t.Errorf("rising: %s (leak likely %v): %q", rising.Verdict, rising.LeakLikely(), rising.VerdictText)

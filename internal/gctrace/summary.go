@@ -333,7 +333,11 @@ func (a *Analyzer) Summary() *Summary {
 		}
 		// The worst speaks for the log, but a quiet one only when no
 		// other can.
-		r := rank(is.Verdict)
+		// (Likely a leak speaks before another inconclusive one.)
+		r := 2 * rank(is.Verdict)
+		if is.Verdict == Inconclusive && is.PostGCTrend.StrongGrowth {
+			r++
+		}
 		if a.quiet(is) {
 			quiet, r = quiet+1, -1
 		}

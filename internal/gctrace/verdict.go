@@ -42,6 +42,9 @@ type evidence struct {
 	enough, flat, levelled bool
 	level, since           float64
 	fellAt                 int // where a sawtooth fell back, or -1
+	// heldFrom: when that ceiling began, when it was not right after the
+	// last major GC (the heap rose after it, then held).
+	heldFrom float64
 	// heldMB: the ceiling the scavenges kept under for heldFor ms after
 	// the last major GC, when too few major GCs say it.
 	heldMB, heldFor float64
@@ -222,7 +225,10 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 	trendless := len(e.ys) >= 6 && obs.mk.Tau < 0.1 || e.fellAt >= 0
 	if e.tr.LeakTest == "" && len(e.ys) >= 2 && rising && 2*e.tr.RisingSteps > e.tr.Steps && !trendless {
 		e.tr.Growing = true
-		e.tr.StrongGrowth = !e.enough && len(e.ys) >= 3 && e.tr.RisingSteps == e.tr.Steps && e.ys[len(e.ys)-1] >= 2*e.ys[0]
+		// (Doubling or tripling within seconds is a young process's
+		// warm-up: loading, caches filling.)
+		e.tr.StrongGrowth = !e.enough && len(e.ys) >= 3 && e.tr.RisingSteps == e.tr.Steps && e.ys[len(e.ys)-1] >= 2*e.ys[0] &&
+			(e.xs[len(e.xs)-1]-e.xs[0] >= minStrongSpanMs || e.ys[len(e.ys)-1] >= 4*e.ys[0])
 	}
 	// Too few major GCs, but the scavenges since the last one kept the
 	// heap under a ceiling near what it left, for long: the live heap has
@@ -234,6 +240,16 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 			e.heldMB = sm.maxMB
 			e.tr.StrongGrowth = false
 			e.tr.HeldForMs, e.tr.HeldMaxMB = round(e.heldFor, 1), round(e.heldMB, 2)
+		}
+		if e.heldMB == 0 && sm.levelN >= 10 {
+			// Or they rose after it and then held a level (an index
+			// built, then served from) for long: from then on the live
+			// heap has not grown.
+			if held := sm.lastT - sm.levelT; held >= 20_000 && 3*held >= sm.lastT-e.xs[0] {
+				e.heldMB, e.heldFor, e.heldFrom = sm.levelMB*1.05+1, held, sm.levelT
+				e.tr.StrongGrowth = false
+				e.tr.HeldForMs, e.tr.HeldMaxMB = round(held, 1), round(e.heldMB, 2)
+			}
 		}
 		if e.heldMB == 0 {
 			// Or the scavenges held level within each stretch between
@@ -280,6 +296,14 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 	is.PostGCTrend = e.tr
 }
 
+// minStrongSpanMs: the least time the few major GCs of a heap that
+// doubled, and did not quadruple, must span to call it likely a leak.
+const minStrongSpanMs = 30_000
+
+// keptAfterWork ends a step's words: from GCs alone, a load and what a
+// finished job kept look the same.
+const keptAfterWork = "but if the work that grew it has ended (a batch job, a burst of traffic), what it kept is a leak"
+
 // growthWords says what a growing heap did, when no leak test could.
 func (a *Analyzer) growthWords(iso *isolate, e *evidence) {
 	th := a.opt.Thresholds
@@ -302,9 +326,12 @@ func (a *Analyzer) growthWords(iso *isolate, e *evidence) {
 		} else if e.heldMB > 0 && e.stretches {
 			e.growth += fmt.Sprintf(", but between major GCs the scavenges left a level heap (each stretch within 5%% and 1 MiB) for %s of the run, so the live heap has not grown there: not a trend (a large young generation's survivors, data loaded once)",
 				fmtDuration(e.heldFor))
+		} else if e.heldMB > 0 && e.heldFrom > 0 {
+			e.growth += fmt.Sprintf(", then rose under scavenges after the last major GC and held from %s on: no scavenge in the %s since left more than %.1f MiB, so the live heap has not grown since: a step (data loaded, a cache filled), not a leak so far; %s",
+				fmtDuration(e.heldFrom), fmtDuration(e.heldFor), e.heldMB, keptAfterWork)
 		} else if e.heldMB > 0 {
-			e.growth += fmt.Sprintf(", then held: no scavenge in the %s after the last major GC left more than %.1f MiB (%.1f MiB above what that GC left), so the live heap has not grown since: a step (data loaded, a cache filled), not a leak so far",
-				fmtDuration(e.heldFor), e.heldMB, e.heldMB-e.ys[len(e.ys)-1])
+			e.growth += fmt.Sprintf(", then held: no scavenge in the %s after the last major GC left more than %.1f MiB (%.1f MiB above what that GC left), so the live heap has not grown since: a step (data loaded, a cache filled), not a leak so far; %s",
+				fmtDuration(e.heldFor), e.heldMB, e.heldMB-e.ys[len(e.ys)-1], keptAfterWork)
 		} else if !e.enough && e.tr.StrongGrowth {
 			// (What --fail-on-leak fails on, whatever the verdict.)
 			e.growth += fmt.Sprintf(", doubling: likely a leak, though too few major GCs to be sure (need %d)", th.MinMajorGCs)
