@@ -108,8 +108,8 @@ type isolate struct {
 		// the first of them left, 5 % and 1 MiB above it), and how
 		// many ran since: a heap that rose after the last major GC
 		// and then held (an index built, then served from).
-		levelMB, levelT float64
-		levelN          int64
+		levelMB, levelT, levelMax float64
+		levelN                    int64
 	}
 }
 
@@ -407,9 +407,9 @@ func (a *Analyzer) gc(ev *Event) bool {
 		}
 		sm.maxMB, sm.lastT = max(sm.maxMB, ev.AfterMB), ev.TimeMs
 		if sm.n == 1 || !levelOf(sm.levelMB, ev.AfterMB) {
-			sm.levelMB, sm.levelT, sm.levelN = ev.AfterMB, ev.TimeMs, 0
+			sm.levelMB, sm.levelT, sm.levelN, sm.levelMax = ev.AfterMB, ev.TimeMs, 0, 0
 		}
-		sm.levelN++
+		sm.levelN, sm.levelMax = sm.levelN+1, max(sm.levelMax, ev.AfterMB)
 	}
 	if ev.Major && ev.TimeMs >= a.opt.WarmupMs {
 		iso.majors++

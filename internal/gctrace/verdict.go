@@ -246,7 +246,7 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 			// built, then served from) for long: from then on the live
 			// heap has not grown.
 			if held := sm.lastT - sm.levelT; held >= 20_000 && 3*held >= sm.lastT-e.xs[0] {
-				e.heldMB, e.heldFor, e.heldFrom = sm.levelMB*1.05+1, held, sm.levelT
+				e.heldMB, e.heldFor, e.heldFrom = sm.levelMax, held, sm.levelT
 				e.tr.StrongGrowth = false
 				e.tr.HeldForMs, e.tr.HeldMaxMB = round(held, 1), round(e.heldMB, 2)
 			}
@@ -327,7 +327,7 @@ func (a *Analyzer) growthWords(iso *isolate, e *evidence) {
 			e.growth += fmt.Sprintf(", but between major GCs the scavenges left a level heap (each stretch within 5%% and 1 MiB) for %s of the run, so the live heap has not grown there: not a trend (a large young generation's survivors, data loaded once)",
 				fmtDuration(e.heldFor))
 		} else if e.heldMB > 0 && e.heldFrom > 0 {
-			e.growth += fmt.Sprintf(", then rose under scavenges after the last major GC and held from %s on: no scavenge in the %s since left more than %.1f MiB, so the live heap has not grown since: a step (data loaded, a cache filled), not a leak so far; %s",
+			e.growth += fmt.Sprintf(", then rose under scavenges after the last major GC and held from %s on: no scavenge in the %s from then to the end left more than %.1f MiB, so the live heap has not grown since: a step (data loaded, a cache filled), not a leak so far; %s",
 				fmtDuration(e.heldFrom), fmtDuration(e.heldFor), e.heldMB, keptAfterWork)
 		} else if e.heldMB > 0 {
 			e.growth += fmt.Sprintf(", then held: no scavenge in the %s after the last major GC left more than %.1f MiB (%.1f MiB above what that GC left), so the live heap has not grown since: a step (data loaded, a cache filled), not a leak so far; %s",

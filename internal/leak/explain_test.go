@@ -199,6 +199,16 @@ func TestMechanismHints(t *testing.T) {
 	}
 }
 
+// TestRegisteredOnParent: a registration made on a parameter that a
+// caller hands the process-wide container, with a request's child beside
+// it (blind set 30, svc08): that call is the fix.
+func TestRegisteredOnParent(t *testing.T) {
+	_, s := seriesTop(t, "registered-on-parent")
+	if !strings.HasPrefix(s.Hint, "registered-on-parent.js:20 registers on target, a parameter of attachReview(), and registered-on-parent.js:30 passes it container") {
+		t.Errorf("hint %q", s.Hint)
+	}
+}
+
 // The path people read is the program's route: when the shortest path to
 // the leak runs through node's connection-checking timer and a server's
 // request listener, but a module variable of the program holds it a few

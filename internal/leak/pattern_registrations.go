@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -351,6 +352,8 @@ func (f sourceFacts) registration(src Sources) *Statement {
 	if rm := registeredRemoval(loc, src); rm != nil {
 		*f.hint = fmt.Sprintf("%s:%d removes it (%s), but the ones that stay never got there: that removal is on one way out only; remove it on every way what it serves ends (a timeout, an error, a closed connection), in the one place they all go through",
 			filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(rm.Text, ";")) + "; " + *f.hint
+	} else if h := passedOwner(reg, f.path, append(f.allFiles(), f.scripts...), src); h != "" {
+		*f.hint = h + "; " + *f.hint
 	} else if h := keptHandle(reg, loc, src); h != "" {
 		*f.hint = h + "; " + *f.hint
 	} else if h := undoneEndings(reg, f.scripts, src); h != "" {
@@ -501,4 +504,106 @@ func keptHandle(reg *Statement, loc *Location, src Sources) string {
 	}
 	return fmt.Sprintf("%s:%d keeps what the registration returns as %s, and %s() is called only at %s, outside %s: when %s runs (every registration not given up on), nothing undoes it; call %s() inside %s too, or register with the library's once variant",
 		filepath.Base(reg.Script), reg.Line, handle, handle, strings.Join(sites, ", "), name, name, handle, name)
+}
+
+// registerRecvRe is a registering call's receiver: target of
+// target.onActivation(…).
+var registerRecvRe = lazyRE(`^\s*(?:(?:const|let|var)\s+[\w$]+\s*=\s*|[\w$.]+\s*=\s*)?(?:await\s+)?([A-Za-z_$][\w$]*)\s*\.\s*[A-Za-z_$][\w$]*\s*\(`)
+
+// passedOwner: the registration is made on a parameter of its function
+// (attachReview(target, …) { target.onActivation(…) }), and a caller
+// passes it the long-lived object the registrations pile up in, by the
+// name the path reaches it through (attachReview(container, …)): that
+// call is where a per-request object (a child scope, a request's own
+// emitter) belongs, whose registrations go with it. "" when not so.
+func passedOwner(reg *Statement, path []PathStep, files []string, src Sources) string {
+	m := registerRecvRe.FindStringSubmatch(reg.Text)
+	fn := enclosingFunction(reg, src)
+	if m == nil || fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
+		return ""
+	}
+	lines, ok := locationLines(&Location{Script: reg.Script, Line: fn.Line}, src)
+	if !ok {
+		return ""
+	}
+	head := string(lines[fn.Line-1])
+	open := strings.Index(head, "(")
+	if open < 0 {
+		return ""
+	}
+	params, ok := callArgumentsWithin([]byte(head[open+1:]), len(head))
+	if !ok {
+		return ""
+	}
+	at := slices.IndexFunc(splitArgs(params), func(p string) bool { return p == m[1] })
+	if at < 0 {
+		return ""
+	}
+	names := map[string]bool{}
+	for _, st := range path {
+		if (st.EdgeType == "context" || st.EdgeType == "property") && identRe.MatchString(st.Edge) {
+			names[st.Edge] = true
+		}
+	}
+	call := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
+	var found string
+	matchLines(call, files, src, func(sc string, ls [][]byte, i int, loc []int) {
+		if found != "" || sc == reg.Script && i+1 == fn.Line || commentBefore(ls[i], loc[0]) {
+			return
+		}
+		args, ok := callArgumentsWithin(ls[i][loc[1]:], 2048)
+		if !ok {
+			return
+		}
+		if a := splitArgs(args); at < len(a) && identRe.MatchString(a[at]) && (names[a[at]] || moduleBinding(a[at], ls)) {
+			found = fmt.Sprintf("%s:%d registers on %s, a parameter of %s(), and %s:%d passes it %s, the long-lived object they pile up in (%s): pass the object that lives as long as what is registered there instead (a child scope or a per-request object, whose registrations go with it), or undo each registration when that ends",
+				filepath.Base(reg.Script), reg.Line, m[1], fn.Function, filepath.Base(sc), i+1, a[at], strings.TrimSpace(strings.TrimSuffix(string(bytes.TrimSpace(ls[i])), ";")))
+		}
+	})
+	return found
+}
+
+// moduleBinding: name is imported, or declared at the top level, in the
+// script of lines: it lives as long as the process.
+func moduleBinding(name string, lines [][]byte) bool {
+	n := regexp.QuoteMeta(name)
+	decl := regexp.MustCompile(`^(?:export\s+)?(?:const|let|var)\s+` + n + `\b|^import\b.*[{,\s]` + n + `\s*[,}]|^(?:const|let|var)\s*\{[^}]*\b` + n + `\b[^}]*\}\s*=\s*require\(`)
+	for _, l := range lines {
+		if decl.Match(l) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitArgs splits a parameter or argument list at its top-level commas,
+// each part trimmed (a default or a type after the name cut off).
+func splitArgs(list string) []string {
+	var out []string
+	depth, from := 0, 0
+	for i := 0; i <= len(list); i++ {
+		if i < len(list) {
+			switch list[i] {
+			case '(', '{', '[':
+				depth++
+				continue
+			case ')', '}', ']':
+				depth--
+				continue
+			case ',':
+				if depth > 0 {
+					continue
+				}
+			default:
+				continue
+			}
+		}
+		p := strings.TrimSpace(list[from:i])
+		if j := strings.IndexAny(p, "=:"); j > 0 {
+			p = strings.TrimSpace(p[:j])
+		}
+		out = append(out, p)
+		from = i + 1
+	}
+	return out
 }

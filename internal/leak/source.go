@@ -114,10 +114,14 @@ func nameAdds(h *Holder) *regexp.Regexp { return nameAddsOf(h, true) }
 // update(doc): this.data[pos] = doc) as an addition.
 func nameAddsOf(h *Holder, index bool) *regexp.Regexp {
 	name, ok := fieldName(h)
-	if !ok {
-		return nil
-	}
 	n := `\b` + regexp.QuoteMeta(name)
+	if !ok {
+		// A class's private field (#items): its # marks its start.
+		if !strings.HasPrefix(name, "#") || !identRe.MatchString(name[1:]) {
+			return nil
+		}
+		n = regexp.QuoteMeta(name)
+	}
 	if parts := strings.Split(h.Name, "."); len(parts) >= 2 && identRe.MatchString(parts[len(parts)-2]) {
 		// Reached by a computed key too: this.hooks[name].push(fn)
 		// fills hooks.onResponse.
