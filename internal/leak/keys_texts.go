@@ -9,6 +9,7 @@ package leak
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 )
@@ -80,4 +81,30 @@ func (m textMix) hint(what string) string {
 		size = "over 1,000 characters"
 	}
 	return fmt.Sprintf("the keys of %s are whole texts (%s, like %q): each different text adds an entry, so a text made per call (a template with a value spliced into its source, a query with its values inlined) fills it without end; keep the text fixed, compile or prepare it once, and pass what varies as data (template variables, query parameters)", what, size, ex)
+}
+
+// textCallRe: a call of a method, up to its opening parenthesis.
+var textCallRe = lazyRE(`\.\s*[A-Za-z_$][\w$]*\s*\(`)
+
+// builtText is the fix when the program's call that adds (added) hands
+// the library a text built right there as its first argument
+// (Mustache.render(personalise(body, recipient), view)): "" otherwise.
+func builtText(added *Statement) string {
+	if added == nil || !programScript(added.Script) {
+		return ""
+	}
+	loc := textCallRe.get().FindStringIndex(added.Text)
+	if loc == nil {
+		return ""
+	}
+	args, ok := callArgumentsWithin([]byte(added.Text[loc[1]:]), len(added.Text))
+	if !ok {
+		return ""
+	}
+	first := splitArgs(args)[0]
+	if !builtArgRe.MatchString(first) {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d hands the library %s, a text built at each call, and the library keys what it keeps by that text: pass it the fixed text and what varies as data (a template's variables, a query's parameters)",
+		filepath.Base(added.Script), added.Line, first)
 }

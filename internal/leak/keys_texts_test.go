@@ -29,3 +29,21 @@ func TestTextKeys(t *testing.T) {
 		t.Errorf("V8's cut-off length: %q", m.hint("c"))
 	}
 }
+
+// TestBuiltText: a text built in the call that hands it to the library
+// is the fix; a field or a variable passed is not told apart from a fixed
+// template, so nothing is said.
+func TestBuiltText(t *testing.T) {
+	st := &Statement{Script: "/app/compose.js", Line: 17, Text: "const body = Mustache.render(personalise(campaign.body, recipient), view)"}
+	if got := builtText(st); !strings.HasPrefix(got, "compose.js:17 hands the library personalise(campaign.body, recipient), a text built at each call") {
+		t.Errorf("builtText = %q", got)
+	}
+	st.Text = "const subject = Mustache.render(campaign.subject, view)"
+	if got := builtText(st); got != "" {
+		t.Errorf("a field: %q", got)
+	}
+	st.Text = "const sql = db.prepare(`SELECT * FROM t WHERE id = ${id}`)"
+	if got := builtText(st); !strings.Contains(got, "hands the library `SELECT") {
+		t.Errorf("a template literal: %q", got)
+	}
+}

@@ -87,6 +87,8 @@ type Accumulation struct {
 	key uint32 // snapshot id of what it reports (holder or object), for dedupe
 	// keyed: the key analysis explained the holder's keys (Suspect.keyed).
 	keyed bool
+	// texts: its keys are whole texts (Suspect.texts).
+	texts bool
 	label string // (Suspect.labelName)
 	field string // (Suspect.jsonField)
 	port  bool   // (Suspect.portKeys)
@@ -249,7 +251,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		// One snapshot does not show that entries never leave: a removal
 		// is told behind "if it should not keep them all" (removalHint).
 		sourceFacts{holder: s.Holder, class: s.Class, path: s.RetainerPath, scripts: s.scripts, pattern: s.Pattern,
-			keyed: s.keyed, label: s.label, field: s.field, port: s.port, registered: s.registered, held: s.held, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage, madeBy: s.madeBy, valueScript: s.valueScript,
+			keyed: s.keyed, texts: s.texts, label: s.label, field: s.field, port: s.port, registered: s.registered, held: s.held, trimmed: s.Trim != nil, listenerPackage: s.listenerPackage, madeBy: s.madeBy, valueScript: s.valueScript,
 			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint, relabel: &s.Pattern, files: ex.programFiles, bulk: s.Bulk, wholes: s.Wholes, retained: s.RetainedSize}.fill(opts.Sources, false)
 		// One snapshot shows them held, not piling up (a fixed set
 		// registered at startup looks the same).
@@ -329,7 +331,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	a := Accumulation{
 		Kind: kind, Pattern: s.Pattern, Class: s.Class, RootClass: s.RootClass, Holder: s.Holder,
 		Count: pt.count, RetainedSize: pt.retained, RetainerPath: s.RetainerPath, PathText: s.PathText, PathSteps: s.PathSteps,
-		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), label: s.labelName(), field: s.jsonField(), port: s.portKeys(), waiting: s.waitingTasks(), registered: registeredCallback(&s), held: s.heldCallback, listenerPackage: s.listenerPackage, madeBy: s.madeBy, valueScript: s.valueScript, scripts: s.scripts,
+		Location: s.Location, Hint: s.Hint, key: g.ID(pt.holder), keyed: s.keyed(), texts: s.texts != nil && s.keyed(), label: s.labelName(), field: s.jsonField(), port: s.portKeys(), waiting: s.waitingTasks(), registered: registeredCallback(&s), held: s.heldCallback, listenerPackage: s.listenerPackage, madeBy: s.madeBy, valueScript: s.valueScript, scripts: s.scripts,
 		Bulk: s.Bulk, Wholes: s.Wholes, causeHint: s.causeHint,
 	}
 	a.AllocationStacks, a.AllocationTraced, a.AllocationUntraced = singleAllocationStacks(g, pt.holder, pt.rep, x.maps)

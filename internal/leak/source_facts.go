@@ -23,6 +23,7 @@ type sourceFacts struct {
 	scripts []string
 	pattern Pattern
 	keyed   bool // the key analysis explained the holder's keys (keys*.go)
+	texts   bool // its keys are whole texts (keys_texts.go)
 	// label is the metric label whose values are all new (keys_labels.go).
 	label string
 	// field is the field of JSON keys whose values are all new (a
@@ -209,6 +210,10 @@ func (f sourceFacts) whereAdded(src Sources, removal bool) (done, exported, libR
 	*f.added = addedAt(f.holder, f.class, f.path, f.scripts, src)
 	if f.files != nil {
 		*f.added = packageCaller(*f.added, f.files(), src)
+	}
+	if t := builtText(*f.added); f.texts && t != "" {
+		// The text built at the call is the key: that call is the fix.
+		*f.hint = t + "; " + *f.hint
 	}
 	if f.madeBy != "" && src != nil {
 		if st := onlyNew(f.madeBy, f.allScripts(src), src); st != nil {
