@@ -63,12 +63,22 @@ func (x *explainer) pathOffStack(v uint32) heapgraph.Path {
 		}
 		root := g.Root
 		x.offParent[root] = root
+		// The stack roots are a child of (GC roots), a child of the
+		// root: found once, then passed over by number.
+		stack := unknown
+		for _, r := range g.Edges(root) {
+			for _, c := range g.Edges(r) {
+				if s.NodeNameString(c) == "(Stack roots)" {
+					stack = c
+				}
+			}
+		}
 		queue := []uint32{root}
 		for i := 0; i < len(queue); i++ {
 			u := queue[i]
 			for e := s.FirstEdge[u]; e < s.FirstEdge[u+1]; e++ {
 				to := s.EdgeTo[e]
-				if x.offParent[to] != unknown || g.IsWeakEdge(e) || s.NodeNameString(to) == "(Stack roots)" {
+				if x.offParent[to] != unknown || to == stack || g.IsWeakEdge(e) {
 					continue
 				}
 				x.offParent[to], x.offEdge[to] = u, e
