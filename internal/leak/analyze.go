@@ -282,7 +282,16 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	for i := range heap {
 		heap[i] = rep.Snapshots[i].TotalSize
 	}
+	var rotated []string
+	sus = slices.DeleteFunc(sus, func(s Suspect) bool {
+		note, ok := ex.rotatedGeneration(&s)
+		if ok {
+			rotated = append(rotated, note)
+		}
+		return ok
+	})
 	sus, stepNotes, slowing := sieve(sus, steps, opts.Work, names, heap, opts.Sources)
+	stepNotes = append(stepNotes, rotated...)
 	rep.slowing = slowing
 	if len(sus) > max {
 		sus = sus[:max]
