@@ -13,8 +13,9 @@ import (
 )
 
 // rotatedGeneration: s's collection was born after the first snapshot,
-// and its owner keeps, in another field, a collection of the same class
-// born later still: the newer generation it was rotated out for. note is
+// and its owner keeps, in another field, a smaller collection of the
+// same class born later still: the newer generation it was rotated out
+// for. note is
 // what the report says of it instead of a suspect.
 func (x *explainer) rotatedGeneration(s *Suspect) (note string, ok bool) {
 	g := x.g
@@ -34,7 +35,10 @@ func (x *explainer) rotatedGeneration(s *Suspect) (note string, ok bool) {
 	}
 	class := g.ClassName(coll)
 	for e, u := range g.Edges(owner) {
-		if u == coll || int(g.S.EdgeType(e)) != g.S.EdgeTypeIndex.Property || g.ID(u) <= h.ID || g.ClassName(u) != class {
+		// (Smaller too: two indexes of one leak, made one after the
+		// other, hold as much as each other.)
+		if u == coll || int(g.S.EdgeType(e)) != g.S.EdgeTypeIndex.Property || g.ID(u) <= h.ID || g.ClassName(u) != class ||
+			entryCount(g, u) >= entryCount(g, coll) {
 			continue
 		}
 		field := h.Field()
