@@ -39,11 +39,19 @@ func (x *explainer) path(v uint32) heapgraph.Path {
 	return rev
 }
 
-// throughStack: p starts at V8's stack roots.
+// throughStack: p starts at V8's stack roots with an object a running
+// function holds itself (the receiver of a cache's set()), not a
+// function or a scope whose variables the path goes on by (a module's,
+// named as the program names them, in the program's script).
 func (x *explainer) throughStack(p heapgraph.Path) bool {
-	for _, st := range p[:min(len(p), 3)] {
-		if x.g.S.NodeNameString(st.Node) == "(Stack roots)" {
-			return true
+	s := x.g.S
+	for k, st := range p[:min(len(p), 3)] {
+		if s.NodeNameString(st.Node) == "(Stack roots)" {
+			if k+1 >= len(p) {
+				return false
+			}
+			next := p[k+1].Node
+			return s.NodeNameString(next) != "system / Context" && int(s.NodeType[next]) != s.NodeTypeIndex.Closure
 		}
 	}
 	return false
