@@ -280,7 +280,7 @@ func undisposedMakers(class, method string, own []string, src Sources) string {
 			return
 		}
 		seen[sc+":"+fn.Function] = true
-		for k := fn.Line - 1; k < bodyEnd(lines, fn.Line) && k < len(lines); k++ {
+		for k, end := fn.Line-1, bodyEnd(lines, fn.Line); k < end && k < len(lines); k++ {
 			if c := call.FindIndex(lines[k]); c != nil && !commentBefore(lines[k], c[0]) {
 				gives = append(gives, fmt.Sprintf("%s (%s:%d)", fn.Function, filepath.Base(sc), k+1))
 				return

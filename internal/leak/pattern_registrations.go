@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/leakhound/leakhound/internal/heapgraph"
@@ -351,7 +352,7 @@ func (f sourceFacts) registration(src Sources) *Statement {
 	if rm := registeredRemoval(loc, src); rm != nil {
 		*f.hint = fmt.Sprintf("%s:%d removes it (%s), but the ones that stay never got there: that removal is on one way out only; remove it on every way what it serves ends (a timeout, an error, a closed connection), in the one place they all go through",
 			filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(rm.Text, ";")) + "; " + *f.hint
-	} else if h := passedOwner(reg, f.path, append(f.allFiles(), f.scripts...), src); h != "" {
+	} else if h := passedOwner(reg, f.path, append(slices.Clone(f.allFiles()), f.scripts...), src); h != "" {
 		*f.hint = h + "; " + *f.hint
 	} else if h := keptHandle(reg, loc, src); h != "" {
 		*f.hint = h + "; " + *f.hint

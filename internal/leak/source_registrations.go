@@ -122,7 +122,7 @@ func keptHandle(reg *Statement, loc *Location, src Sources) string {
 	cbEnd := bodyEnd(lines, loc.Line) // the registered function's body: lines loc.Line+1..cbEnd
 	call := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(handle) + `\s*\(`)
 	var sites []string
-	for i := fn.Line; i < bodyEnd(lines, fn.Line) && i < len(lines); i++ {
+	for i, end := fn.Line, bodyEnd(lines, fn.Line); i < end && i < len(lines); i++ {
 		l := lines[i]
 		c := call.FindIndex(l)
 		if c == nil || commentBefore(l, c[0]) || i+1 == reg.Line {
