@@ -39,6 +39,10 @@ func sourceLike(k string) bool {
 	return false
 }
 
+// tokenRe is a key made of a token's characters only (a JWT, base64 or
+// hex): an id, however long.
+var tokenRe = lazyRE(`^[A-Za-z0-9._~+/=-]+$`)
+
 // textMix: the holder's keys are whole texts.
 type textMix struct {
 	avg     int    // average length of those looked at, in characters
@@ -56,6 +60,9 @@ func textKeys(keys []string) (textMix, bool) {
 	var example string
 	for _, k := range keys {
 		n := utf8.RuneCountInString(k)
+		if tokenRe.MatchString(k) {
+			continue // a token or an id (a JWT, base64): one per client, not a text compiled
+		}
 		if n >= minTextKey || strings.Count(k, "\n") >= 2 || n >= minSourceKey && sourceLike(k) {
 			long++
 			total += n

@@ -25,7 +25,12 @@ func TestTextKeys(t *testing.T) {
 			t.Errorf("textKeys(%.20q…) = true", keys)
 		}
 	}
-	if m, _ := textKeys([]string{strings.Repeat("x", 1024), strings.Repeat("y", 1024), strings.Repeat("z", 1024)}); !strings.Contains(m.hint("c"), "over 1,000 characters") {
+	// Tokens (a JWT, base64): ids, however long.
+	jwt := "eyJhbGciOiJIUzI1NiIsImtpZCI6ImsyIn0." + strings.Repeat("eyJzdWIiOiJ1MSJ9", 20) + ".sig"
+	if _, ok := textKeys([]string{jwt + "a", jwt + "b", jwt + "c"}); ok {
+		t.Error("tokens read as texts")
+	}
+	if m, _ := textKeys([]string{strings.Repeat("x ", 512), strings.Repeat("y ", 512), strings.Repeat("z ", 512)}); !strings.Contains(m.hint("c"), "over 1,000 characters") {
 		t.Errorf("V8's cut-off length: %q", m.hint("c"))
 	}
 }

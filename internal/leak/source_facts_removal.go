@@ -69,13 +69,24 @@ func (f sourceFacts) removalFix(src Sources, removal, exported bool) {
 		// never calls says most.
 		site := siteOf(st, src)
 		rh := site.hint(st, f.scripts, f.allFiles(), src, removal)
+		fault := ""
+		if strings.Contains(rh, staleAdvice) {
+			files := f.allFiles()
+			if len(files) == 0 {
+				files = programScripts(f.scripts, src)
+			}
+			if fault = sweepFault(st, files, src); fault != "" {
+				// The test is what keeps them: fix it there.
+				rh = strings.Replace(rh, staleAdvice, fault, 1)
+			}
+		}
 		if strings.Contains(rh, staleAdvice) && f.valueScript != "" {
 			if h := staleField(guardCondition(st, src), f.valueScript, src); h != "" {
 				rh = strings.Replace(rh, staleAdvice, h, 1)
 			}
 		}
 		bound := ", or bound it"
-		if site.pipe != nil || partialHook(site.asyncHook) {
+		if site.pipe != nil || partialHook(site.asyncHook) || fault != "" {
 			bound = "" // (an entry per live resource is its bound)
 		}
 		if site.chain != nil {
@@ -93,7 +104,7 @@ func (f sourceFacts) removalFix(src Sources, removal, exported bool) {
 		if km := keyMismatch(added, st); km != "" {
 			// The way out is there and reached; it asks for another key.
 			rh, bound = km, ""
-		} else if u, method := uncalledRemoval(f.holder, st, f.scripts, src); u != "" {
+		} else if u, method := uncalledRemoval(f.holder, st, f.allScripts(src), src); u != "" {
 			// The library's way out, never called, is the fix; a
 			// disposal method of what its entries keep would not take
 			// them out.
@@ -140,6 +151,17 @@ func (f sourceFacts) removalFix(src Sources, removal, exported bool) {
 			// The removal is in a branch that returns; the other
 			// branch goes on to the end without it.
 			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, strings.TrimSuffix(strings.TrimSpace(st.Text), ";")), 1), ""
+		}
+		if removal && bound == ", or bound it" && strings.Contains(rh, everyPathAdvice) && site.lazyFn == "" && !site.closing && f.holder != nil && (f.holder.Kind == "Map" || f.holder.Kind == "dictionary") {
+			// Entries that record their age and are never swept by it:
+			// the sweep is the fix for those no path removes.
+			// (Not when only a response's 'finish' removes them: that
+			// event is the cause, and finishOnlyFirst says so.)
+			if fin, _ := finishOnly(pathNames(f.path, f.holder), f.allScripts(src), src); fin == nil {
+				if a := ageAdvice(added, f.class, f.allScripts(src), src); a != "" {
+					bound = "; " + a
+				}
+			}
 		}
 		if r := reloadHint(added, st, removal, src); r != "" {
 			// Cleared and filled again by one function: a table loaded

@@ -93,7 +93,8 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 		c := classAbove(&Statement{Script: sc, Line: line}, src)
 		return c != "" && c != h.Owner && !slices.Contains(h.baseClasses, c)
 	}
-	return findStatementWhere(re, scripts, src, func(sc string, line int) bool { return !other(sc, line) })
+	keep := func(sc string, line int) bool { return !other(sc, line) }
+	return preferSweep(findStatementWhere(re, scripts, src, keep), re, scripts, src, keep)
 }
 
 // removalSite is where a removal sits, read once from the source: in a
@@ -176,13 +177,13 @@ func (r removalSite) hint(st *Statement, scripts, files []string, src Sources, g
 		more = fmt.Sprintf(" (and %d more lines)", st.Others)
 	}
 	where := fmt.Sprintf("%s:%d (%s)%s%s", st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), more, removalCallers(st, scripts, files, src))
+	if h := sweptOnCondition(st, where, scripts, files, src, grew); h != "" {
+		return h
+	}
 	if !grew {
 		// (One snapshot: the hint around it says "if it should not keep
 		// them all".)
 		return fmt.Sprintf("entries leave it at %s: %s", where, everyPathAdvice)
-	}
-	if h := sweptOnCondition(st, where, scripts, files, src); h != "" {
-		return h
 	}
 	if strings.HasSuffix(where, uncalledText) {
 		// No path of the program gets there: there is no path to check.
@@ -195,22 +196,21 @@ func (r removalSite) hint(st *Statement, scripts, files []string, src Sources, g
 // condition in a function a timer runs (a sweep every 2 s that deletes a
 // limiter only once its bucket is full): every entry gets there, so the
 // ones that stay are those the condition never lets go. "" otherwise.
-func sweptOnCondition(st *Statement, where string, scripts, files []string, src Sources) string {
-	cond := guardCondition(st, src)
-	fn := enclosingFunction(st, src)
-	if cond == "" || fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
-		return ""
-	}
+func sweptOnCondition(st *Statement, where string, scripts, files []string, src Sources, grew bool) string {
 	in := append([]string{st.Script}, scripts...)
 	if len(files) > 0 {
 		in = files // (all the program's: the suspect's are among them)
 	}
-	timer := findStatement(regexp.MustCompile(`\bsetInterval\s*\((?:[^;]*[^\w$.]|\s*)(?:this\s*\.\s*)?`+regexp.QuoteMeta(fn.Function)+`\b`), in, src)
+	cond, fn, timer := sweepOf(st, in, src)
 	if timer == nil {
 		return ""
 	}
-	return fmt.Sprintf("entries leave it at %s, only when %s: %s() runs on a timer (%s:%d: %s) and visits every entry, so the entries that stay are those that condition never lets go: %s",
-		where, cond, fn.Function, filepath.Base(timer.Script), timer.Line, strings.TrimSuffix(timer.Text, ";"), staleAdvice)
+	stay := "the entries that stay are those that condition never lets go"
+	if !grew {
+		stay = "the entries here are those that condition has not let go"
+	}
+	return fmt.Sprintf("entries leave it at %s, only when %s: %s() runs on a timer (%s:%d: %s) and visits every entry, so %s: %s",
+		where, cond, fn.Function, filepath.Base(timer.Script), timer.Line, strings.TrimSuffix(timer.Text, ";"), stay, staleAdvice)
 }
 
 // staleAdvice ends sweptOnCondition's hint when the field that goes stale
@@ -474,8 +474,11 @@ func uncalledRemoval(h *Holder, st *Statement, own []string, src Sources) (hint,
 			return "", ""
 		}
 	}
+	if len(programScripts(own, src)) == 0 {
+		return "", "" // (no script of the program to tell that none calls it)
+	}
 	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(h.OwnerName) + `\s*\.\s*` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
-	if findStatement(call, programScripts(own, src), src) != nil {
+	if findStatement(call, programScripts(own, src), src) != nil || wrapperCalled(fn, st, own, src) {
 		return "", ""
 	}
 	if private != "" {
@@ -485,6 +488,41 @@ func uncalledRemoval(h *Holder, st *Statement, own []string, src Sources) (hint,
 	return fmt.Sprintf("the library takes entries out in its %s() (%s:%d: %s), and nothing in the program calls %s.%s(): call it when what each entry is for is done",
 		fn.Function, st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), h.OwnerName, fn.Function), fn.Function
 }
+
+// wrapperCalled: another object of the library calls the removing
+// method fn on the holder's owner from a method of its own, and the
+// program calls that method (express-session: req.session.destroy()
+// calls the store's destroy()), so the program does reach the removal.
+func wrapperCalled(fn *Location, st *Statement, own []string, src Sources) bool {
+	calls := regexp.MustCompile(`[\w$\])]\s*\.\s*` + regexp.QuoteMeta(fn.Function) + `\s*\(`)
+	self := thisCall(fn.Function)
+	var wrappers []string
+	matchLines(calls, append([]string{st.Script}, src.Siblings(st.Script)...), src, func(sc string, lines [][]byte, i int, loc []int) {
+		if self.Match(lines[i]) {
+			return // the owner's own call
+		}
+		w := functionAbove(sc, lines, i+1)
+		if w == nil {
+			return
+		}
+		name := w.Function
+		if m := namedFunctionRe.FindSubmatch(lines[w.Line-1]); m != nil {
+			// A method defined by a call (defineMethod(proto,
+			// 'destroy', function destroy(fn) {): the function's name.
+			name = string(m[1])
+		}
+		if identRe.MatchString(name) && !slices.Contains(wrappers, name) {
+			wrappers = append(wrappers, name)
+		}
+	})
+	if len(wrappers) == 0 {
+		return false
+	}
+	return findStatement(callsRe(wrappers...), programScripts(own, src), src) != nil
+}
+
+// namedFunctionRe is a named function expression's name.
+var namedFunctionRe = lazyRE(`\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(`)
 
 // receiverCallRe is a program's call into a library object with its
 // first argument: winston.loggers.add(loggerId, … → receiver (group 1),
@@ -619,7 +657,13 @@ func lazyExpiry(st *Statement, src Sources) (fn string, ok bool) {
 		return "", false
 	}
 	f := functionAbove(st.Script, lines, st.Line)
-	if f == nil || !readMethodRe.MatchString(f.Function) {
+	if f == nil {
+		return "", false
+	}
+	if freshReturnAbove(lines, f, st.Line) {
+		return f.Function, true
+	}
+	if !readMethodRe.MatchString(f.Function) {
 		return "", false
 	}
 	depth := indentOf(lines[st.Line-1])
@@ -631,6 +675,33 @@ func lazyExpiry(st *Statement, src Sources) (fn string, ok bool) {
 		return f.Function, expiryTestRe.Match(l)
 	}
 	return "", false
+}
+
+// freshReturnRe is a read that returns an entry while it is fresh: if
+// (hit.validUntil > now) return hit;
+var freshReturnRe = lazyRE(`^\s*if\s*\(.*(?:Date\.now\(\)|performance\.now\(\)|\bnow\b|\b(?:expire[sd]?|expiry|expiresAt|validUntil|ttl|deadline)\b).*\)\s*return\b`)
+
+// freshReturnAbove: the statement before the removal at line (1-based), in
+// f's body, returns the entry it read (a .get( above in f) while it is
+// fresh: what follows deletes the stale one, on a read.
+func freshReturnAbove(lines [][]byte, f *Location, line int) bool {
+	depth := indentOf(lines[line-1])
+	for k := line - 2; k >= f.Line; k-- {
+		l := lines[k]
+		if len(bytes.TrimSpace(l)) == 0 {
+			continue
+		}
+		if indentOf(l) != depth || !freshReturnRe.Match(l) {
+			return false
+		}
+		for j := k - 1; j >= f.Line-1; j-- {
+			if bytes.Contains(lines[j], []byte(".get(")) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // callSites are the lines of scripts that call fn (bare or as a method),
