@@ -225,6 +225,9 @@ func (x *explainer) classifyHeld(s *Suspect, t *traced) {
 			if g.ID(r.node) == h.ID {
 				h.Entries = entriesOf(g, r.node, h.Kind)
 				h.Keys = entryKeys(g, r.node, h.Kind, []string{s.Class, s.RootClass, g.ClassName(rep)}, maxEntryKeys)
+				if h.Kind == "dictionary" {
+					h.sessions = sessionFields(g, r.node)
+				}
 				s.Wholes = wholesOf(g, r.node)
 				break
 			}

@@ -327,6 +327,9 @@ type Holder struct {
 	// memoized wrapper whose .cache it is): where that function was made,
 	// with which options.
 	madeAs string
+	// sessions: what the sessions a store keeps as JSON texts hold
+	// (libraries_sessions.go); nil for any other collection.
+	sessions *sessionMix
 	// valueOfWeak: ValueOf is a WeakMap (a collection per key object).
 	valueOfWeak bool
 	// wrapped: the collection is a variable of a function a library

@@ -362,6 +362,9 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 			if v, ok := x.holderNode(pt, a.Holder.ID); ok {
 				a.Holder.Name = x.slotName(v)
 				a.Holder.Keys = entryKeys(g, v, a.Holder.Kind, []string{a.Class, a.RootClass, g.ClassName(s.rep)}, maxEntryKeys)
+				if a.Holder.Kind == "dictionary" {
+					a.Holder.sessions = sessionFields(g, v)
+				}
 				if h := a.Holder; h.Kind == "" && kind == KindAccumulation {
 					// A library's object that keeps what the program
 					// hands it (Ajv, every schema it compiled): its cache.

@@ -218,7 +218,7 @@ func addedAt(h *Holder, class string, path []PathStep, own []string, src Sources
 		// Its class's own code only: the package's other files are
 		// other classes' (mnemonist's InvertedIndex pushes to its own
 		// items, not a CircularBuffer's).
-		st := findStatementWhere(nameAddsOf(h, false), []string{h.libScript}, src, h.libraryOwn)
+		st := ownFieldFirst(findStatementWhere(nameAddsOf(h, false), []string{h.libScript}, src, h.libraryOwn), nameAddsOf(h, false), h, src)
 		if st == nil {
 			st = findStatementWhere(nameAdds(h), []string{h.libScript}, src, h.libraryOwn)
 		}
@@ -258,6 +258,22 @@ func (h *Holder) libraryOwn(sc string, line int) bool {
 		return line-1 >= h.libLines[0] && line-1 < h.libLines[1]
 	}
 	return sc == h.libScript || slices.Contains(h.classScripts, sc)
+}
+
+// ownFieldFirst is st, the first of a library's adds re finds, or when
+// st adds through a name without this and another adds through
+// this.name, that one: the owner's own field (this.sessions[id] = …)
+// before a local of the same name (a copy all() fills).
+func ownFieldFirst(st *Statement, re *regexp.Regexp, h *Holder, src Sources) *Statement {
+	if st == nil || re == nil || st.Others == 0 || strings.Contains(st.Text, "this") {
+		return st
+	}
+	own := regexp.MustCompile(`\bthis\s*\.\s*(?:` + re.String() + `)`)
+	if o := findStatementWhere(own, []string{h.libScript}, src, h.libraryOwn); o != nil {
+		o.Others = st.Others
+		return o
+	}
+	return st
 }
 
 // aliasAddRes are adds through any name, by the collection's kind.

@@ -78,6 +78,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	if f.wholes != nil {
 		defer f.slicesFirst(src, removal)
 	}
+	// The write that makes a store's sessions worth saving: after the
+	// line that makes them, which it overrides.
+	defer f.sessionWrites(src)
 	// Last (but for where slices are cut): the line that makes them.
 	defer f.madeAt(src)
 	done, exported, libReg := f.whereAdded(src, removal)
@@ -313,7 +316,7 @@ func (f sourceFacts) whereAdded(src Sources, removal bool) (done, exported, libR
 		// (this.data[key] = …), or by a local it was read into (mobx:
 		// let listeners = x.changeListeners_; …push).
 		if re := nameAddsOf(h, false); re != nil {
-			added.Library = findStatementWhere(re, []string{h.libScript}, src, h.libraryOwn)
+			added.Library = ownFieldFirst(findStatementWhere(re, []string{h.libScript}, src, h.libraryOwn), re, h, src)
 			added.inside = added.Library != nil
 		}
 		if added.Library == nil {
