@@ -100,7 +100,7 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	}
 	sniff := make(chan sniffed, 1)
 	go func() {
-		r, err := gcMaybeGunzip(raw)
+		r, err := gcDecode(raw)
 		sniff <- sniffed{r, err}
 	}()
 	select {
@@ -197,8 +197,8 @@ func runGC(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// gcMaybeGunzip reads gzip-compressed logs transparently.
-func gcMaybeGunzip(r io.Reader) (io.Reader, error) { return gctrace.MaybeGunzip(r, gcChunk) }
+// gcDecode reads a log as UTF-8 text (gctrace.Decode).
+func gcDecode(r io.Reader) (io.Reader, error) { return gctrace.Decode(r, gcChunk) }
 
 type gcRead struct {
 	buf []byte

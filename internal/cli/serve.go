@@ -227,7 +227,7 @@ func serveGCLog(ctx context.Context, env *Env, path string, quiet bool, obs web.
 		size = st.Size()
 	}
 	raw := &gctrace.Counter{R: f}
-	in, err := gcMaybeGunzip(&observedReader{r: raw, n: &raw.N, total: size, obs: obs, label: "reading " + filepath.Base(path)})
+	in, err := gcDecode(&observedReader{r: raw, n: &raw.N, total: size, obs: obs, label: "reading " + filepath.Base(path)})
 	if err != nil {
 		return nil, BadInputf("%s: %v", path, err)
 	}

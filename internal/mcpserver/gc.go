@@ -34,7 +34,7 @@ func (s *Server) addGCTools() {
 				return nil, fmt.Errorf("%s is a directory, not a GC log", in.File)
 			}
 			raw := &gctrace.Counter{R: f}
-			r, err := gctrace.MaybeGunzip(raw, 256<<10)
+			r, err := gctrace.Decode(raw, 256<<10)
 			if err != nil {
 				if d := gctrace.GzipDamage(err, raw.N); d != "" {
 					return nil, fmt.Errorf("%s: %s", in.File, d)
