@@ -172,3 +172,23 @@ func TestReplayWithTruncatedFirstLine(t *testing.T) {
 		t.Errorf("gcs %d lines %+v oom %v", s.GCs, s.Lines, s.OutOfMemory)
 	}
 }
+
+// driftsUp: scavenges that leave the same heap, give or take noise, do not
+// drift; a slow rise inside the level's tolerance does.
+func TestDriftsUp(t *testing.T) {
+	var flat, rising []point
+	for i := 0; i < 40; i++ {
+		noise := float64(i%3) * 0.1
+		flat = append(flat, point{T: float64(1000 * i), After: 30 + noise})
+		rising = append(rising, point{T: float64(1000 * i), After: 30 + 0.05*float64(i)})
+	}
+	if driftsUp(flat, 0) {
+		t.Error("a level heap drifts")
+	}
+	if !driftsUp(rising, 0) {
+		t.Error("a heap rising 1 MiB over the run does not drift")
+	}
+	if !driftsUp(flat[:5], 0) {
+		t.Error("five points are enough to tell")
+	}
+}

@@ -49,6 +49,8 @@ type evidence struct {
 	// the last major GC, when too few major GCs say it.
 	heldMB, heldFor float64
 	stretches       bool // held within each stretch between major GCs
+	// few: held with one major GC or none, from heldFrom (driftsUp).
+	few bool
 	// growth: what a growing heap did, said next to any verdict; grew:
 	// its first clause.
 	growth, grew string
@@ -263,6 +265,18 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 			}
 		}
 	}
+	// One major GC or none: no trend at all, but the scavenges have held
+	// the heap at one level for most of the run, with no drift inside it
+	// (what the lowest of them left, half by half): what survives them,
+	// the live heap included, did not grow (a huge young generation, a
+	// short run of a steady program).
+	if sm := iso.sinceMajor; !e.enough && e.heldMB == 0 && len(e.xs) <= 1 && sm.levelN >= 20 {
+		held, span := sm.lastT-sm.levelT, sm.lastT-iso.firstT
+		if held >= 20_000 && 2*held >= span && !driftsUp(iso.chart.points(), sm.levelT) {
+			e.heldMB, e.heldFor, e.heldFrom, e.few = sm.levelMax, held, sm.levelT, true
+			e.tr.HeldForMs, e.tr.HeldMaxMB = round(held, 1), round(e.heldMB, 2)
+		}
+	}
 	// Too few major GCs for a trend, but each of the last two kept most
 	// of what the heap gained under scavenges since the one before: the
 	// rise is live, not garbage waiting for a collection.
@@ -296,6 +310,25 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 	is.PostGCTrend = e.tr
 }
 
+// driftsUp: from ms on, the lowest heaps the scavenges left (the
+// chart's points keep the lowest of those merged) rose from the first
+// half to the second by more than a quarter MiB and 1 %: a slow rise
+// inside the level's tolerance.
+func driftsUp(pts []point, from float64) bool {
+	var after []float64
+	for _, p := range pts {
+		if p.T >= from && !p.Major {
+			after = append(after, p.After)
+		}
+	}
+	if len(after) < 8 {
+		return true // too few to tell
+	}
+	h := len(after) / 2
+	first, last := median(slices.Clone(after[:h])), median(slices.Clone(after[h:]))
+	return last > first+max(0.25, 0.01*first)
+}
+
 // minStrongSpanMs: the least time the few major GCs of a heap that
 // doubled, and did not quadruple, must span to call it likely a leak.
 const minStrongSpanMs = 30_000
@@ -307,6 +340,11 @@ const keptAfterWork = "but if the work that grew it has ended (a batch job, a bu
 // growthWords says what a growing heap did, when no leak test could.
 func (a *Analyzer) growthWords(iso *isolate, e *evidence) {
 	th := a.opt.Thresholds
+	if e.few {
+		e.growth = fmt.Sprintf("%d major GC%s, too few for a trend, but the scavenges held the heap under %.1f MiB from %s to the end (%s), with no drift: what survives them, the live heap included, has not grown in that time: not a leak so far",
+			iso.majors, plural(int(iso.majors)), e.heldMB, fmtDuration(e.heldFrom), fmtDuration(e.heldFor))
+		return
+	}
 	// What the heap did when no leak test could say: named next to any
 	// verdict, so a growing heap is never left out of the report.
 	if e.tr.Growing {
