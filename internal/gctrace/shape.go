@@ -289,6 +289,39 @@ func fillEnd(xs, ys []float64) (fill, bool) {
 	return fill{endMs: xs[k], levelMB: ys[k], mbPerMs: after, steps: n - 1 - k}, true
 }
 
+// noiseAfterWarmup finds a heap that rose at the start (its first post-GC
+// heap at most 60 % of the level it came to, the median of the last half)
+// and, from the major GC after the last of the first half below 80 % of
+// that level, showed no
+// upward trend (Mann–Kendall p above maxP) over eight or more major GCs
+// and half the run: a warm-up, then noise around a level, which the whole
+// run's trend tests read as growth. from is where that tail begins.
+func noiseAfterWarmup(xs, ys []float64, maxP float64) (from int, ok bool) {
+	n := len(ys)
+	if n < 10 {
+		return 0, false
+	}
+	level := median(slices.Clone(ys[n/2:]))
+	if ys[0] > 0.6*level {
+		return 0, false
+	}
+	// After the last major GC of the first half below 80 % of the level
+	// (one early GC may leave a transient high).
+	k := 0
+	for i := 0; i < n/2; i++ {
+		if ys[i] < 0.8*level {
+			k = i + 1
+		}
+	}
+	if k < 1 || n-k < 8 || 2*(xs[n-1]-xs[k]) < xs[n-1]-xs[0] {
+		return 0, false
+	}
+	if mannKendall(ys[k:]).P <= maxP {
+		return 0, false
+	}
+	return k, true
+}
+
 // lsFit is the least-squares line through the points: its slope, and the
 // means it passes through.
 func lsFit(xs, ys []float64) (slope, mx, my float64) {

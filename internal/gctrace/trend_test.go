@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -190,5 +191,26 @@ func TestDriftsUp(t *testing.T) {
 	}
 	if !driftsUp(flat[:5], 0) {
 		t.Error("five points are enough to tell")
+	}
+}
+
+// noiseAfterWarmup: a warm-up, then a wide swing around a level (blind GC
+// set 7, g10: a program under GC pressure) is no trend; a leak after the
+// same warm-up is one.
+func TestNoiseAfterWarmup(t *testing.T) {
+	swing := []float64{9, 44, 28, 30, 26, 39, 49, 58, 53, 58, 64, 51, 59, 56, 52, 46, 50, 45, 45, 56, 57, 64, 68, 45, 60, 51, 61, 55, 50}
+	leak := slices.Clone(swing)
+	for i := 6; i < len(leak); i++ {
+		leak[i] = 45 + float64(i) + float64(i%3)
+	}
+	xs := make([]float64, len(swing))
+	for i := range xs {
+		xs[i] = float64(i) * 3500
+	}
+	if k, ok := noiseAfterWarmup(xs, swing, 0.05); !ok || k != 6 {
+		t.Errorf("swing: %d, %v: want the tail from 6", k, ok)
+	}
+	if _, ok := noiseAfterWarmup(xs, leak, 0.05); ok {
+		t.Error("a leak after a warm-up read as noise")
 	}
 }

@@ -51,6 +51,9 @@ type evidence struct {
 	stretches       bool // held within each stretch between major GCs
 	// few: held with one major GC or none, from heldFrom (driftsUp).
 	few bool
+	// noisyFrom: the major GC after a warm-up from which the heap showed
+	// no trend around a wide level (noiseAfterWarmup); 0 when not.
+	noisyFrom int
 	// growth: what a growing heap did, said next to any verdict; grew:
 	// its first clause.
 	growth, grew string
@@ -203,6 +206,14 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 	if e.levelled {
 		linear, monotonic = false, false
 	}
+	if (linear || monotonic) && !nearLimit && !a.oom {
+		// A warm-up, then no trend around a level that swings too
+		// widely to count as flat: the trend tests saw the warm-up.
+		if k, ok := noiseAfterWarmup(e.xs, e.ys, th.MaxTrendP); ok {
+			linear, monotonic = false, false
+			e.noisyFrom = k
+		}
+	}
 	switch {
 	case linear:
 		e.tr.LeakTest = "linear"
@@ -217,7 +228,7 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 	// doubling and has not passed that peak since (a cache flushed, a
 	// batch done): it gave back all it took, which a leak does not.
 	e.fellAt = fellBack(e.ys)
-	if e.tr.LeakTest == "" && e.enough && !e.levelled && e.fellAt < 0 {
+	if e.tr.LeakTest == "" && e.enough && !e.levelled && e.fellAt < 0 && e.noisyFrom == 0 {
 		// Under a tall sawtooth the trend tests see the batches; the
 		// floors under them carry what stays.
 		if fl, ok := floorRise(e.ys, th.LeakGrowthPct, th.MaxTrendP); ok && obs.mbPerHour >= th.LeakMBPerHour {
@@ -225,7 +236,7 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 		}
 	}
 	trendless := len(e.ys) >= 6 && obs.mk.Tau < 0.1 || e.fellAt >= 0
-	if e.tr.LeakTest == "" && len(e.ys) >= 2 && rising && 2*e.tr.RisingSteps > e.tr.Steps && !trendless {
+	if e.tr.LeakTest == "" && len(e.ys) >= 2 && rising && 2*e.tr.RisingSteps > e.tr.Steps && !trendless && e.noisyFrom == 0 {
 		e.tr.Growing = true
 		// (Doubling or tripling within seconds is a young process's
 		// warm-up: loading, caches filling.)
@@ -340,6 +351,14 @@ const keptAfterWork = "but if the work that grew it has ended (a batch job, a bu
 // growthWords says what a growing heap did, when no leak test could.
 func (a *Analyzer) growthWords(iso *isolate, e *evidence) {
 	th := a.opt.Thresholds
+	if k := e.noisyFrom; k > 0 {
+		tail := slices.Clone(e.ys[k:])
+		lo, hi := slices.Min(tail), slices.Max(tail)
+		mk := mannKendall(tail)
+		e.growth = fmt.Sprintf("the post-GC heap rose %.1f → %.1f MiB by %s (a warm-up), then showed no steady trend over the %d major GCs to the end (median %.1f MiB, between %.1f and %.1f; Mann–Kendall τ %.2f, p %s): it swings around a level, not a leak",
+			e.ys[0], e.ys[k], fmtDuration(e.xs[k]), len(tail), median(tail), lo, hi, mk.Tau, fmtP(mk.P))
+		return
+	}
 	if e.few {
 		e.growth = fmt.Sprintf("%d major GC%s, too few for a trend, but the scavenges held the heap under %.1f MiB from %s to the end (%s), with no drift: what survives them, the live heap included, has not grown in that time: not a leak so far",
 			iso.majors, plural(int(iso.majors)), e.heldMB, fmtDuration(e.heldFrom), fmtDuration(e.heldFor))
@@ -477,6 +496,8 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 	default:
 		is.Verdict = Healthy
 		switch {
+		case e.noisyFrom > 0:
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s", 100*e.share, e.growth)
 		case e.growth != "" && !e.levelled:
 			// Grew, and did not level off: no leak test passed, but
 			// nothing says it stopped either.
