@@ -498,6 +498,12 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 		switch {
 		case e.noisyFrom > 0:
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s", 100*e.share, e.growth)
+		case e.fellAt >= 0 && e.flat:
+			// Flat by its level test only because it fell below it: the
+			// fall is the news, not a level it no longer holds.
+			peak := slices.Index(e.ys, slices.Max(e.ys[:e.fellAt]))
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap rose %.1f → %.1f MiB by %s, then fell back to %.1f MiB at %s, below where it started (%d major GCs): it gives back what it takes (a cache flushed, a batch done, a burst of traffic over), which a leak does not",
+				100*e.share, e.ys[0], e.ys[peak], fmtDuration(e.xs[peak]), e.ys[e.fellAt], fmtDuration(e.xs[e.fellAt]), iso.majors)
 		case e.growth != "" && !e.levelled:
 			// Grew, and did not level off: no leak test passed, but
 			// nothing says it stopped either.
