@@ -421,6 +421,13 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 				e.tr.FillLevelMB, fmtDuration(e.tr.FillEndMs), rateText(e.tr.AfterFillMBPerHour), e.tr.FillLevelMB, e.tr.LastMB, e.fill.steps, plural(e.fill.steps),
 				fmtDuration(e.xs[len(e.xs)-1]-e.tr.FillEndMs), iso.majors, fmtDuration(e.tr.SpanMs), rateText(e.tr.ObservedMBPerHour), e.tr.MaxMB,
 				e.tr.RisingSteps, e.tr.Steps)
+		} else if (e.tr.LeakTest == "linear" || e.tr.LeakTest == "monotonic") && e.tr.MBPerHour > 0 {
+			// The line through all of them: the first and last alone
+			// swing with where each fell in the work (a warm-up
+			// collection, a sawtooth's phase).
+			is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s over %d major GCs (the Theil–Sen line through them): observed %.1f → %.1f MiB (max %.1f) in %s, rising at %d of %d steps",
+				rateText(e.tr.MBPerHour), iso.majors, e.tr.FirstMB, e.tr.LastMB, e.tr.MaxMB, fmtDuration(e.tr.SpanMs),
+				e.tr.RisingSteps, e.tr.Steps)
 		} else {
 			is.VerdictText = fmt.Sprintf("probable leak: post-GC heap grows by %s over %d major GCs: observed %.1f → %.1f MiB (max %.1f) in %s, rising at %d of %d steps",
 				rateText(e.tr.ObservedMBPerHour), iso.majors, e.tr.FirstMB, e.tr.LastMB, e.tr.MaxMB, fmtDuration(e.tr.SpanMs),

@@ -270,7 +270,7 @@ func unsetField(cond string, st *Statement, files []string, src Sources) string 
 		text := fmt.Sprintf("%s starts empty (%s:%d: %s) and is set only when %s (%s:%d), so an entry that never got there is never swept",
 			term, filepath.Base(init.Script), init.Line, strings.TrimSuffix(strings.TrimSpace(init.Text), ";"), guard, filepath.Base(guarded.Script), guarded.Line)
 		if age := clockField(init, src); age != "" && age != field {
-			text += fmt.Sprintf(": sweep by age too at %s:%d (how long since %s.%s, which every entry has)", filepath.Base(st.Script), st.Line, recv, age)
+			text += fmt.Sprintf(": sweep by age too at %s:%d: take out an entry whose %s.%s (which every entry has) is older than its lifetime, unless %s still holds it", filepath.Base(st.Script), st.Line, recv, age, term)
 		} else {
 			text += fmt.Sprintf(": sweep by age too at %s:%d, on a time every entry has", filepath.Base(st.Script), st.Line)
 		}

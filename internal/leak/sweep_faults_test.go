@@ -85,7 +85,7 @@ class Guard {
 }`}
 	st := &Statement{Script: "/app/guard.js", Line: 21, Text: "if (rec.lockedUntil && rec.lockedUntil <= now) this.failures.delete(k);"}
 	got := sweepFault(st, []string{"/app/guard.js"}, src)
-	for _, want := range []string{"rec.lockedUntil starts empty (guard.js:5: this.lockedUntil = 0)", "set only when rec.count >= this.max (guard.js:16)", "how long since rec.first"} {
+	for _, want := range []string{"rec.lockedUntil starts empty (guard.js:5: this.lockedUntil = 0)", "set only when rec.count >= this.max (guard.js:16)", "take out an entry whose rec.first (which every entry has) is older than its lifetime, unless rec.lockedUntil still holds it"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("fault %q: want %q", got, want)
 		}
