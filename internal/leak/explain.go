@@ -256,12 +256,19 @@ func (x *explainer) classifyHeld(s *Suspect, t *traced) {
 			}
 		}
 	}
-	if weakHolder(s) {
-		if key, ok := x.weakKeyOf(rep); ok {
+	weakOf := rep
+	if h := s.Holder; h != nil && h.valueOfWeak {
+		// The collection is a WeakMap's value: its key is what lives on.
+		if v, ok := g.NodeByID(h.ID); ok {
+			weakOf = v
+		}
+	}
+	if weakHolder(s) || weakOf != rep {
+		if key, ok := x.weakKeyOf(weakOf); ok {
 			s.weakKeyClass = g.ClassName(key)
 			if steps := g.PathSteps(x.path(key)); len(steps) > 0 {
 				// The last steps say who holds it.
-				s.weakKeyPath = strings.Join(steps[max(0, len(steps)-4):], " → ")
+				s.weakKeyPath = strings.Join(steps[keeperStep(steps):], " → ")
 			}
 		}
 	}

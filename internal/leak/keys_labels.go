@@ -7,6 +7,7 @@
 package leak
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,7 +15,7 @@ import (
 
 // labelMix describes keys made of labels, one of which is unbounded.
 type labelMix struct {
-	labels   []string // the label names, as the first key has them (each once)
+	labels   []string // the label names, in the order the keys first have them (each once)
 	label    string   // the label whose values differ in nearly every key
 	also     []string // other labels that do too (a request id and a timestamp)
 	example  string   // one of its values
@@ -78,11 +79,79 @@ var jsonPairRe = lazyRE(`"([A-Za-z_][\w.-]*)"\s*:\s*("(?:[^"\\]|\\.)*"|-?[\d.eE+
 // labels: its scalar fields, by name. V8 cuts long keys at 1024
 // characters, so a cut key gives the pairs before the cut.
 func jsonLabels(key string) (names, values []string, ok bool) {
-	for _, m := range jsonPairRe.FindAllStringSubmatch(key, 32) {
-		names = append(names, m[1])
-		values = append(values, strings.Trim(m[2], `"`))
+	names, values = jsonPaths(key, 32)
+	if len(names) < 2 {
+		// (Not JSON after all, or cut before its second pair.)
+		names, values = names[:0], values[:0]
+		for _, m := range jsonPairRe.FindAllStringSubmatch(key, 32) {
+			names = append(names, m[1])
+			values = append(values, strings.Trim(m[2], `"`))
+		}
 	}
 	return names, values, len(names) >= 2
+}
+
+// jsonPaths are the scalar fields of a JSON text named by their path
+// through objects (trace.id in [query, {"trace": {"id": …}}]; arrays'
+// places are left out), up to n, as far as the text goes.
+func jsonPaths(key string, n int) (names, values []string) {
+	d := json.NewDecoder(strings.NewReader(key))
+	d.UseNumber()
+	type level struct {
+		object bool
+		name   string // the field whose value is being read, in an object
+		want   bool   // an object's next string token is a field's name
+	}
+	var stack []level
+	path := func() string {
+		var parts []string
+		for _, l := range stack {
+			if l.object {
+				parts = append(parts, l.name)
+			}
+		}
+		return strings.Join(parts, ".")
+	}
+	for len(names) < n {
+		t, err := d.Token()
+		if err != nil {
+			break
+		}
+		top := len(stack) - 1
+		if top >= 0 && stack[top].object && stack[top].want {
+			if s, ok := t.(string); ok {
+				stack[top].name, stack[top].want = s, false
+				continue
+			}
+		}
+		switch v := t.(type) {
+		case json.Delim:
+			switch v {
+			case '{':
+				stack = append(stack, level{object: true, want: true})
+			case '[':
+				stack = append(stack, level{})
+			default:
+				stack = stack[:top]
+				if top > 0 && stack[top-1].object {
+					stack[top-1].want = true
+				}
+			}
+			continue
+		default:
+			if top >= 0 && stack[top].object {
+				if name := path(); labelNameRe.MatchString(name) {
+					names = append(names, name)
+					if v == nil {
+						v = "null"
+					}
+					values = append(values, fmt.Sprint(v))
+				}
+				stack[top].want = true
+			}
+		}
+	}
+	return names, values
 }
 
 // labelKeys reports whether most keys are label sets in which one label
@@ -104,10 +173,12 @@ func labelKeys(keys []string) (labelMix, bool) {
 		}
 		if m.labels == nil {
 			m.json = strings.HasPrefix(k, "{") || strings.HasPrefix(k, "[")
-			for _, n := range names {
-				if !slices.Contains(m.labels, n) {
-					m.labels = append(m.labels, n)
-				}
+		}
+		// Every key's names: a JSON key's optional field (a trace id
+		// some clients send) may be missing from the first.
+		for _, n := range names {
+			if !slices.Contains(m.labels, n) {
+				m.labels = append(m.labels, n)
 			}
 		}
 		m.sampled++

@@ -364,7 +364,14 @@ func collectionHint(s *Suspect, per string) string {
 		// A WeakMap frees a value only with its key: the keys are
 		// long-lived (pooled connections, singletons), so the values
 		// live and grow as long as the process.
-		return fmt.Sprintf("each %s kept as a value of the WeakMap %s %s%s: a WeakMap lets a value go only with its key, and these keys live on (pooled or long-lived objects), so the WeakMap frees nothing; bound each %s (an LRU with a maximum size) or delete its entries when they are done", h.Kind, h.ValueOf, grows, per, h.Kind)
+		keys := "these keys live on (pooled or long-lived objects)"
+		if s.weakKeyClass != "" {
+			keys = "its keys (" + s.weakKeyClass + ") live on"
+			if s.weakKeyPath != "" {
+				keys += " (a key is kept by " + s.weakKeyPath + ")"
+			}
+		}
+		return fmt.Sprintf("each %s kept as a value of the WeakMap %s %s%s: a WeakMap lets a value go only with its key, and %s, so the WeakMap frees nothing; key it by an object that lives only as long as the work its entries belong to (a request's own object or context, not one a library or a pool keeps), or bound each %s (an LRU with a maximum size) or delete its entries when they are done", h.Kind, h.ValueOf, grows, per, keys, h.Kind)
 	}
 	if s.single {
 		return fmt.Sprintf("%s %s: if it should not keep them all, %s; a full cache looks the same in one snapshot, so compare with a later one", what, grows, boundAdviceOne)

@@ -81,6 +81,8 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	// The write that makes a store's sessions worth saving: after the
 	// line that makes them, which it overrides.
 	defer f.sessionWrites(src)
+	// So is a wrapper's return() that drops its source iterator.
+	defer f.iteratorReturns(src)
 	// Last (but for where slices are cut): the line that makes them.
 	defer f.madeAt(src)
 	done, exported, libReg := f.whereAdded(src, removal)

@@ -92,3 +92,20 @@ func weakHint(s *Suspect, per string) string {
 	}
 	return "entries of the " + s.Holder.Kind + " pile up" + per + " because " + key + " stay alive: an entry lives only as long as its key, so the " + s.Holder.Kind + " needs no bound; find and drop what keeps the keys" + by
 }
+
+// classFieldRe is a path step through a named class's field
+// (LRUCache.#valList), not a plain Object's or Array's.
+var classFieldRe = lazyRE(`^([A-Z][\w$]*)[.#\[]`)
+
+// keeperStep is where the part of a key's path worth showing starts: the
+// last step through a class's own field within the last eight (a
+// library's cache, LRUCache.#valList, holding the key), else the last
+// four steps.
+func keeperStep(steps []string) int {
+	for k := len(steps) - 2; k >= max(0, len(steps)-8); k-- {
+		if m := classFieldRe.FindStringSubmatch(steps[k]); m != nil && m[1] != "Object" && m[1] != "Array" && m[1] != "Map" && m[1] != "Set" {
+			return k
+		}
+	}
+	return max(0, len(steps)-4)
+}
