@@ -206,7 +206,9 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		sus = append(sus, ex.single(pt, total, KindHugeObject))
 	}
 	for i := range sus {
-		if a := &sus[i]; a.Pattern == PatternTimer && !a.Runtime {
+		// (Promises a pending timer's callback will settle are work in
+		// flight too: the timer's, reached through its reactions.)
+		if a := &sus[i]; (a.Pattern == PatternTimer || a.Pattern == PatternPromise) && !a.Runtime {
 			ms, ok := ex.oneShotTimers(a.RetainerPath)
 			a.Pending, a.pendingMs = ok && ms <= pendingLimit, ms
 		}
@@ -256,7 +258,12 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		// One snapshot shows them held, not piling up (a fixed set
 		// registered at startup looks the same).
 		s.Hint = strings.Replace(s.Hint, " pile up ", " are held ", 1)
-		if s.Pending {
+		if s.Pending && s.Pattern == PatternPromise && s.pendingMs > 0 {
+			// Held through the reactions of promises a timer settles:
+			// as many as the work waiting on it, not timers each.
+			s.Hint = fmt.Sprintf("%s %s objects are held through promises that pending one-shot timers (setTimeout, %s) will settle: when they fire, the work waiting on them goes on and lets go of these, so this is work in flight, not memory kept; it accumulates only if a later snapshot shows as many again, still rising",
+				ui.Count(s.Count), s.Class, durationText(s.pendingMs))
+		} else if s.Pending {
 			s.Hint = pendingHint(s.Count, s.pendingMs, s.Class)
 		}
 		s.Hint = groupHint(s)

@@ -97,7 +97,7 @@ func addsPattern(h *Holder) *regexp.Regexp {
 		}
 		return regexp.MustCompile(`\b(?:` + names + `)\s*\.\s*(?:` + verbs + `)\s*\(`)
 	}
-	if !identRe.MatchString(h.Name) {
+	if !identRe.MatchString(h.Name) && !(strings.HasPrefix(h.Name, "#") && identRe.MatchString(h.Name[1:])) {
 		return nil // a dotted name (store.entries) is the library's to add to
 	}
 	return nameAdds(h)

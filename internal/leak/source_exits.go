@@ -56,6 +56,10 @@ var endingEvents = map[string]bool{"end": true, "close": true, "error": true, "f
 // nil when a finally block does the cleanup, when the function never calls
 // it (the cleanup is elsewhere: nothing to tell here), or when every exit
 // is covered.
+// openerRe is a line that leaves a call, an object or an array open on
+// the lines below it (begin({, push(, [).
+var openerRe = lazyRE(`[({\[]\s*$`)
+
 func skippedExit(begin *Statement, cleanup *regexp.Regexp, src Sources) *exit {
 	if begin == nil || cleanup == nil || src == nil {
 		return nil
@@ -174,6 +178,13 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 		}
 		return false
 	}
+	// The beginning's own arguments (const op = begin({ …, input: await
+	// read(), })): an await there runs before the entry is added, so its
+	// rejection skips nothing.
+	args := from
+	if from >= 1 && from <= len(lines) && openerRe.Match(lines[from-1]) {
+		args = bodyEnd(lines, from)
+	}
 	var awaited *exit
 	for i := from; i < end; i++ {
 		l := lines[i]
@@ -191,7 +202,7 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 			}
 			continue
 		}
-		if m := awaitRe.FindIndex(l); m != nil && awaited == nil && !commentBefore(l, m[0]) && !covered(i) && !inTry(i) && cleanedAfter(i) {
+		if m := awaitRe.FindIndex(l); m != nil && awaited == nil && i >= args && !commentBefore(l, m[0]) && !covered(i) && !inTry(i) && cleanedAfter(i) {
 			// A rejection leaves the function here as a throw would;
 			// a return or throw written out is surer, so it is kept
 			// for last.

@@ -86,6 +86,18 @@ func (f sourceFacts) removalFix(src Sources, removal, exported bool) {
 			}
 		}
 		bound := ", or bound it"
+		if site.fulfilled != nil && st.Others == 0 && strings.HasPrefix(rh, "entries leave it at") {
+			// Where the failed calls stay is the fix; what the keys
+			// are made of (URLs with ids, one call each) is as meant.
+			name := "the collection"
+			if f.holder != nil {
+				if n, ok := fieldName(f.holder); ok {
+					name = "the " + f.holder.Kind + " " + n
+				}
+			}
+			*f.hint = "entries leave " + name + strings.TrimPrefix(rh, "entries leave it")
+			return
+		}
 		if site.pipe != nil || partialHook(site.asyncHook) || fault != "" {
 			bound = "" // (an entry per live resource is its bound)
 		}
@@ -147,6 +159,10 @@ func (f sourceFacts) removalFix(src Sources, removal, exported bool) {
 			rh, bound = strings.Replace(rh, everyPathAdvice, d, 1), ""
 		} else if eo := endOnly(st, f.allScripts(src), src); eo != "" {
 			rh, bound = strings.Replace(rh, everyPathAdvice, eo, 1), ""
+		} else if g := guardedCalls(st, f.allScripts(src), src); g != "" && strings.Contains(rh, everyPathAdvice) {
+			// Every call is behind a test or in a catch: the outcome
+			// that is neither is the way out.
+			rh, bound = strings.Replace(rh, everyPathAdvice, g, 1), ""
 		} else if e := skippedBranch(st, src); e != nil {
 			// The removal is in a branch that returns; the other
 			// branch goes on to the end without it.

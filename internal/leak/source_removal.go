@@ -22,12 +22,18 @@ func removesPattern(h *Holder) *regexp.Regexp {
 		return nil
 	}
 	name, ok := fieldName(h)
-	if !ok {
+	private := !ok && strings.HasPrefix(name, "#") && identRe.MatchString(name[1:])
+	if !ok && !private {
 		return nil
 	}
 	e := removalExpr(h.Kind, name)
 	if e == "" {
 		return nil
+	}
+	if private {
+		// A class's private field (this.#active.delete(id)): its # marks
+		// its start, where \b cannot.
+		e = strings.Replace(e, `\b`+regexp.QuoteMeta(name), regexp.QuoteMeta(name), 1)
 	}
 	if parts := strings.Split(h.Name, "."); len(parts) >= 2 && identRe.MatchString(parts[len(parts)-2]) && h.Kind != "dictionary" {
 		// Reached by a computed key too, as nameAddsOf adds:
@@ -109,12 +115,18 @@ type removalSite struct {
 	recv, event string
 	pipe        *Statement
 	asyncHook   string // the async_hooks hook it is in (after)
+	// fulfilled: the .then( line whose callback the removal is in, run
+	// only when the promise fulfils (fulfilledOnly).
+	fulfilled *Statement
 }
 
 // siteOf reads where the removal st sits.
 func siteOf(st *Statement, src Sources) removalSite {
 	var r removalSite
-	r.lazyFn, _ = lazyExpiry(st, src)
+	if fn, ok := lazyExpiry(st, src); ok {
+		r.lazyFn = fn
+	}
+	r.fulfilled = fulfilledOnly(st, src)
 	r.asyncHook = asyncHookOf(st, src)
 	r.chain, r.chainFn, _ = settledChain(st, src)
 	if r.recv, r.event, r.closing = closingHandler(st, src); r.closing {
@@ -143,6 +155,15 @@ func (r removalSite) hint(st *Statement, scripts, files []string, src Sources, g
 		return h
 	}
 	switch {
+	case r.fulfilled != nil && st.Others == 0:
+		// Entries leave when their promise fulfils: one that rejects
+		// keeps its entry for good.
+		head := strings.TrimSpace(r.fulfilled.Text)
+		if i := strings.LastIndex(head, ".then("); i >= 0 {
+			head = head[:i] + ".then(…)"
+		}
+		return fmt.Sprintf("entries leave it at %s, in the .then() callback of %s:%d (%s), which runs only when that promise fulfils: a call that fails (an error status, a timeout, a refused connection) leaves its entry, the rejected promise, for good; take the entry out whether the promise fulfils or rejects (.finally(() => …delete(key)), or in a .catch() too)",
+			at, filepath.Base(r.fulfilled.Script), r.fulfilled.Line, head)
 	case r.lazyFn != "":
 		// Expired entries leave only when they are read again: a key
 		// never asked for again stays.
@@ -641,6 +662,33 @@ func settledChain(st *Statement, src Sources) (head *Statement, fn string, ok bo
 		return nil, "", false
 	}
 	return &Statement{Script: st.Script, Line: k + 1, Column: indentOf(lines[k]) + 1, Text: clipLine(lines[k])}, name, true
+}
+
+// thenOpenRe is a line that opens a .then( callback's body: .then((res)
+// => {, .then(function (res) {.
+var thenOpenRe = lazyRE(`\.\s*then\s*\(\s*(?:async\s+)?(?:(?:\([^)]*\)|[A-Za-z_$][\w$]*)\s*=>|function\b[^{]*)\s*\{\s*$`)
+
+// fulfilledOnly is the line opening the .then( callback that the removal
+// st is in, when that callback is the first (a promise's fulfilment
+// only) and no .catch( or .finally( follows it on the lines after the
+// callback's end; nil otherwise.
+func fulfilledOnly(st *Statement, src Sources) *Statement {
+	lines, found := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !found {
+		return nil
+	}
+	k := headAbove(lines, st.Line, func(i int) bool { return true })
+	if k < 0 || !thenOpenRe.Match(lines[k]) {
+		return nil
+	}
+	end := bodyEnd(lines, k+1)
+	for j := end; j < len(lines) && j <= end+1; j++ {
+		if bytes.Contains(lines[j], []byte(".catch(")) || bytes.Contains(lines[j], []byte(".finally(")) ||
+			bytes.Contains(lines[j], []byte("}, (")) || bytes.Contains(lines[j], []byte("}, function")) {
+			return nil // a rejection handler follows
+		}
+	}
+	return &Statement{Script: st.Script, Line: k + 1, Text: clipLine(lines[k])}
 }
 
 // expiryTestRe is a test that an entry has expired: against the clock.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -387,4 +388,53 @@ func entryClock(added *Statement, class string, files []string, src Sources) (*S
 		}
 	}
 	return nil, ""
+}
+
+// guardedCalls says that every call of the removal's function runs under
+// a test or in a catch, and at least one under a test (if (result.ok)
+// finish(op) … catch (e) { finish(op, e) }): a call that fails without
+// throwing (a result with ok false, an error returned as a value) takes
+// neither. "" otherwise.
+func guardedCalls(st *Statement, files []string, src Sources) string {
+	fn := enclosingFunction(st, src)
+	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" || len(files) == 0 {
+		return ""
+	}
+	calls := slices.DeleteFunc(callSites(fn, files, src), func(c *Statement) bool { return c.Script == st.Script && c.Line == st.Line })
+	if len(calls) == 0 || len(calls) > maxCallers {
+		return ""
+	}
+	var parts []string
+	tested, caught := false, false
+	for _, c := range calls {
+		if g := guardCondition(c, src); g != "" {
+			tested = true
+			parts = append(parts, fmt.Sprintf("at %s:%d only when %s", filepath.Base(c.Script), c.Line, g))
+		} else if inCatch(c, src) {
+			caught = true
+			parts = append(parts, fmt.Sprintf("at %s:%d in a catch", filepath.Base(c.Script), c.Line))
+		} else {
+			return "" // one runs unguarded
+		}
+	}
+	switch {
+	case !tested:
+		return ""
+	case !caught:
+		// Only tests: the entries none of them lets through stay.
+		return fmt.Sprintf("%s() runs %s: an entry for which that never holds stays; make every entry reach it, or take the others out another way (when their work ends, or by age)",
+			fn.Function, andList(parts))
+	}
+	return fmt.Sprintf("%s() runs %s: a call that fails without throwing (a result with ok false, an error returned as a value, as tRPC's next() and fetch() give) takes none of them, so its entry stays; call it on every outcome (in a finally, or with the error when the result is not ok)",
+		fn.Function, andList(parts))
+}
+
+// inCatch: st is in a catch block (the nearest block head above it).
+func inCatch(st *Statement, src Sources) bool {
+	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !ok {
+		return false
+	}
+	k := headAbove(lines, st.Line, func(int) bool { return true })
+	return k >= 0 && catchRe.Match(lines[k])
 }

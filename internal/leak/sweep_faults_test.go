@@ -96,3 +96,25 @@ class Guard {
 		t.Errorf("set on every path: %q", f)
 	}
 }
+
+// Every call of the removal behind a test or in a catch: the outcome
+// that is neither (a result with ok false) is named. An await in the
+// adding call's own arguments is no way out: it runs before the add.
+func TestGuardedCalls(t *testing.T) {
+	src := textSources{
+		"/app/ops.mjs": "export class Log {\n  begin(f) {\n    const op = { f };\n    this.#active.set(op.id, op);\n    return op;\n  }\n  finish(op) {\n    this.#active.delete(op.id);\n  }\n}\n",
+		"/app/mw.mjs":  "const tracked = async ({ next, raw }) => {\n  const op = log.begin({\n    input: await raw(),\n  });\n  try {\n    const result = await next();\n    if (result.ok) log.finish(op);\n    return result;\n  } catch (error) {\n    log.finish(op, error);\n    throw error;\n  }\n};\n",
+	}
+	st := &Statement{Script: "/app/ops.mjs", Line: 8, Text: "this.#active.delete(op.id);"}
+	g := guardedCalls(st, []string{"/app/ops.mjs", "/app/mw.mjs"}, src)
+	if !strings.Contains(g, "finish() runs at mw.mjs:7 only when result.ok and at mw.mjs:10 in a catch") {
+		t.Errorf("guarded calls %q", g)
+	}
+	if e := skippedExit(&Statement{Script: "/app/mw.mjs", Line: 2}, regexp.MustCompile(`\bfinish\s*\(`), src); e != nil && e.kind == "awaits" {
+		t.Errorf("the await in begin()'s own arguments read as a way out: %+v", e.at)
+	}
+	src["/app/mw.mjs"] = strings.Replace(src["/app/mw.mjs"], "    if (result.ok) log.finish(op);", "    log.finish(op);", 1)
+	if g := guardedCalls(st, []string{"/app/ops.mjs", "/app/mw.mjs"}, src); g != "" {
+		t.Errorf("an unguarded call: %q", g)
+	}
+}
