@@ -85,4 +85,17 @@ func TestFinishOnly(t *testing.T) {
 	if st, _ := finishOnly([]string{"metrics"}, []string{"/app/h.js"}, src); st != nil {
 		t.Errorf("a 'finish' listener that takes nothing out: %+v", st)
 	}
+	// The program's own cleanup method, called by its sweep too: 'finish'
+	// is not its only way (blind set 33, svc04).
+	svc := textSources{
+		"/app/server.js": "function serve(req, res) {\n  const job = jobs.get(req.id);\n  res.on('finish', () => exportsService.release(job));\n}\n",
+		"/app/jobs.js":   "class ExportService {\n  async release(job) {\n    this.jobs.delete(job.id);\n  }\n  sweep() {\n    for (const job of this.jobs.values()) if (job.state === 'ready') this.release(job);\n  }\n}\n",
+	}
+	if st, _ := finishOnly([]string{"exportsService"}, []string{"/app/server.js", "/app/jobs.js"}, svc); st != nil {
+		t.Errorf("a cleanup the sweep calls too: %+v", st)
+	}
+	svc["/app/jobs.js"] = "class ExportService {\n  async release(job) {\n    this.jobs.delete(job.id);\n  }\n}\n"
+	if st, _ := finishOnly([]string{"exportsService"}, []string{"/app/server.js", "/app/jobs.js"}, svc); st == nil {
+		t.Error("a cleanup only 'finish' calls")
+	}
 }

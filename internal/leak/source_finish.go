@@ -54,7 +54,13 @@ func finishOnly(names []string, scripts []string, src Sources) (*Statement, stri
 		} else {
 			body = cleanupBody(fn, sc, lines, i, scripts, src)
 		}
-		if !takesOut.Match(body) {
+		call := takesOut.Find(body)
+		if call == nil {
+			return
+		}
+		if method := bytes.TrimRight(call[bytes.LastIndexByte(call, '.')+1:], " \t("); len(method) > 0 && calledElsewhere(string(method), sc, i, scripts, src) {
+			// The same cleanup runs from elsewhere too (the program's
+			// sweep, a timeout): 'finish' is not its only way.
 			return
 		}
 		// The same cleanup on 'close' too (or instead) in the function
@@ -69,6 +75,36 @@ func finishOnly(names []string, scripts []string, src Sources) (*Statement, stri
 		found, name = &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}, fn
 	})
 	return found, name
+}
+
+// calledElsewhere: a method of that name is called in the program's
+// scripts on a line other than the handler's (script sc, 0-based line i)
+// and outside the function that hangs it.
+func calledElsewhere(method, sc string, i int, scripts []string, src Sources) bool {
+	// Only a method of the program's own (release(), defined in one of
+	// its scripts): a collection's delete() is called all over.
+	own := regexp.MustCompile(`^\s*(?:async\s+)?` + regexp.QuoteMeta(method) + `\s*\([^)]*\)\s*\{`)
+	if st := findStatement(own, scripts, src); st == nil || !programScript(st.Script) {
+		return false
+	}
+	re := regexp.MustCompile(`\.\s*` + regexp.QuoteMeta(method) + `\s*\(`)
+	var hang *Location
+	if lines, ok := locationLines(&Location{Script: sc, Line: i + 1}, src); ok {
+		hang = functionAbove(sc, lines, i+1)
+	}
+	found := false
+	matchLines(re, scripts, src, func(s string, lines [][]byte, k int, loc []int) {
+		if found || !programScript(s) || s == sc && k == i || commentBefore(lines[k], loc[0]) {
+			return
+		}
+		if hang != nil && s == sc {
+			if f := functionAbove(s, lines, k+1); f != nil && f.Line == hang.Line {
+				return // (the same function: the handler's own block)
+			}
+		}
+		found = true
+	})
+	return found
 }
 
 // cleanupBody is the text of the function named fn, as the line at i (of
