@@ -193,7 +193,10 @@ func (f sourceFacts) slicesFirst(src Sources, removal bool) {
 		f.setLoc(c, src)
 	}
 	switch {
-	case removal && strings.Contains(*f.hint, "entries leave it at "):
+	case strings.HasPrefix(*f.hint, f.wholes.text()):
+		// Said first already, before what holds them (a cache at
+		// its bound), which stays said.
+	case removal && (strings.Contains(*f.hint, "entries leave it at ") || strings.Contains(*f.hint, twinText)):
 		// A series, and a way out its entries miss: they pile
 		// up, whatever each keeps; that comes first.
 		*f.hint += "; each also keeps more than it holds: " + f.wholes.text()
@@ -382,7 +385,16 @@ func (f sourceFacts) timerClear(src Sources) (clear string) {
 			if f.pattern != PatternEventListener {
 				made = *f.loc
 			}
-			*f.hint = calledDisposerBut(*f.hint, f.allScripts(src), src, *f.added, listener, made)
+			var at *Statement
+			*f.hint, at = calledDisposerMade(*f.hint, f.allScripts(src), src, *f.added, listener, made)
+			if at != nil {
+				// A callback ends the wait without disposing of what the
+				// function made: that line makes (and adds) them.
+				f.setLoc(at, src)
+				if *f.added == nil {
+					*f.added = at
+				}
+			}
 		}
 		if h := f.holder; src != nil && *f.added == nil && h != nil && h.Package != "" && f.pattern == PatternCollection {
 			// A library's subscriptions released on one way the work

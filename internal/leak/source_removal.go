@@ -415,13 +415,43 @@ func twinRemoval(added *Statement, src Sources) string {
 			}
 			if st := removes(other, string(o[2])); st != nil {
 				base := filepath.Base(added.Script)
-				return fmt.Sprintf("what %s adds to %s (line %d) also goes into %s (line %d), and leaves only that one, at %s:%d (%s): take it out of %s there too (and drop a collection left empty)",
-					fn.Function, coll, added.Line, other, k+1, base, st.Line, strings.TrimSuffix(st.Text, ";"), coll)
+				name, of := coll, fmt.Sprintf(" (line %d)", added.Line)
+				if outer := lookedUpIn(coll, lines, fn.Line, added.Line); outer != "" {
+					// A collection looked up in another (a Set per
+					// column): name the outer one, which the code knows.
+					name, of = coll+" in "+outer, fmt.Sprintf(" (one of the values of %s, line %d)", outer, added.Line)
+				}
+				where := ""
+				if r := enclosingFunction(st, src); r != nil && r.Function != fn.Function {
+					where = " in " + r.Function + "()"
+				}
+				return fmt.Sprintf("what %s adds to %s%s also goes into %s (line %d)%s%s:%d%s (%s): take it out of %s there too (and drop a collection left empty)",
+					fn.Function, coll, of, other, k+1, twinText, base, st.Line, where, strings.TrimSuffix(st.Text, ";"), name)
 			}
 		}
 	}
 	return ""
 }
+
+// lookedUpIn is the collection that local holds a value of, when the
+// function (head at line from, 1-based) assigns it from a lookup
+// (holders = this.byColumn.get(column)) above line: "" otherwise.
+func lookedUpIn(local string, lines [][]byte, from, line int) string {
+	if !identRe.MatchString(local) {
+		return ""
+	}
+	re := regexp.MustCompile(`\b` + regexp.QuoteMeta(local) + `\s*=\s*((?:this\s*\.\s*)?[\w$#.]+?)\s*\.\s*get\s*\(`)
+	for k := from; k < line && k <= len(lines); k++ {
+		if m := re.FindSubmatch(lines[k-1]); m != nil {
+			return compact(m[1])
+		}
+	}
+	return ""
+}
+
+// twinText is what a twinRemoval hint says of the one collection its
+// entries leave: they pile up in the other, whatever else they keep.
+const twinText = ", and leaves only that one, at "
 
 // compact is a receiver without its spaces (this . x → this.x).
 func compact(b []byte) string { return strings.Join(strings.Fields(string(b)), "") }

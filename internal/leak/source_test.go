@@ -469,7 +469,7 @@ app.get('/r/:id', async (req, res) => {
 // room Sets, and the count is the clients in them).
 func TestRoomIndex(t *testing.T) {
 	rep, _ := seriesTop(t, "room-index")
-	want := "also goes into this.members (line 26), and leaves only that one, at room-index.js:36 (this.members.delete(client))"
+	want := "what join adds to inRoom (one of the values of this.rooms, line 32) also goes into this.members (line 26), and leaves only that one, at room-index.js:36 in leave() (this.members.delete(client)): take it out of inRoom in this.rooms there too"
 	if s := rep.Suspects[0]; s.Class != "Client" || !strings.Contains(s.Hint, want) {
 		t.Errorf("series: %s %s, hint %q: want %q", s.Pattern, s.Class, s.Hint, want)
 	}
