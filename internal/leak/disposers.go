@@ -91,13 +91,21 @@ var disposerClauseRe = lazyRE(`; \S+ has an? [\w$]+\(\) method[:, ].*$`)
 // program disposes of others but only stops those (entry.digest.stop()),
 // that call is the fix.
 func calledDisposerBut(hint string, own []string, src Sources, added *Statement, loc, made *Location) string {
+	h, _ := calledDisposerMade(hint, own, src, added, loc, made)
+	return h
+}
+
+// calledDisposerMade is calledDisposerBut that also gives the line that
+// makes the objects, when a callback that skips their disposal was found
+// (its local's declaration): nil otherwise.
+func calledDisposerMade(hint string, own []string, src Sources, added *Statement, loc, made *Location) (string, *Statement) {
 	m := disposerHintRe.FindStringSubmatch(hint)
 	if m == nil || src == nil {
-		return hint
+		return hint, nil
 	}
 	if releasesNothing(m[2], own, src) {
 		// Its body only sets state: calling it lets nothing go.
-		return strings.Replace(hint, m[0], "", 1)
+		return strings.Replace(hint, m[0], "", 1), nil
 	}
 	type span struct {
 		script      string
@@ -124,25 +132,32 @@ func calledDisposerBut(hint string, own []string, src Sources, added *Statement,
 	}
 	st := findStatementWhere(regexp.MustCompile(`\.\s*`+regexp.QuoteMeta(m[2])+`\s*\(`), own, src, keep)
 	if st == nil {
-		return hint
+		return hint, nil
 	}
 	if h := endedNotDisposed(made, m[1], m[2], own, src); h != "" {
-		return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method and the program calls it, "+h, 1)
+		return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method and the program calls it, "+h, 1), nil
 	}
 	if call := regexp.MustCompile(`[\w$.]+\s*\.\s*` + regexp.QuoteMeta(m[2]) + `\s*\([^()]*\)`).FindString(st.Text); call != "" {
 		// Called in one method only, and another ends objects without
 		// it: that one is why they stay.
 		if h := missedEndings(st, call, "call "+m[2]+"()", src); h != "" {
-			return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method; "+h, 1)
+			return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method; "+h, 1), nil
+		}
+	}
+	if call := regexp.MustCompile(`[\w$]+\s*\.\s*` + regexp.QuoteMeta(m[2]) + `\s*\(\s*\)`).FindString(st.Text); call != "" {
+		// Disposed of in some of the callbacks that end a wait, not
+		// in another: that one is the fix, and comes first.
+		if h, decl := skippedCallback(st, strings.Join(strings.Fields(call), ""), src); h != "" {
+			return h + "; " + strings.TrimPrefix(strings.Replace(hint, m[0], "", 1), "; "), decl
 		}
 	}
 	if h := undisposedMakers(m[1], m[2], own, src); h != "" {
 		// Disposed of where one function makes them, not where another
 		// does: that one is why they stay.
-		return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method and "+h, 1)
+		return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method and "+h, 1), nil
 	}
 	return strings.Replace(hint, m[0], fmt.Sprintf("; %s has %s %s() method and the program calls it (%s:%d: %s), yet they stay: %s",
-		m[1], article(m[2]), m[2], st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), undoAdvice), 1)
+		m[1], article(m[2]), m[2], st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), undoAdvice), 1), nil
 }
 
 // scriptKey is a script's file whether it is named by a path or a file:

@@ -55,3 +55,45 @@ func TestEndedNotDisposedOtherClass(t *testing.T) {
 		t.Errorf("its own class: %q", h)
 	}
 }
+
+// A watcher made per wait and closed by the callbacks that see a change
+// or an error, not by the timeout's: that callback is the fix, and the
+// line that makes the watcher is where they are made.
+func TestSkippedCallback(t *testing.T) {
+	src := textSources{"/app/changes.js": `export function waitForChange(dir, ms) {
+  return new Promise((resolve) => {
+    const watcher = chokidar.watch(dir);
+
+    const onEvent = (event, file) => {
+      clearTimeout(timer);
+      watcher.close();
+      resolve({ event, file });
+    };
+
+    const timer = setTimeout(() => {
+      watcher.off('all', onEvent);
+      resolve(null);
+    }, ms);
+
+    watcher.on('all', onEvent);
+  });
+}`}
+	st := &Statement{Script: "/app/changes.js", Line: 7, Text: "watcher.close();"}
+	got, made := skippedCallback(st, "watcher.close()", src)
+	if want := "the timeout's callback at changes.js:11 (const timer = setTimeout(() => {) ends the wait without watcher.close(), while the one at line 5 calls it: each watcher made at line 3 stays"; !strings.Contains(got, want) {
+		t.Errorf("hint %q: want %q", got, want)
+	}
+	if made == nil || made.Line != 3 {
+		t.Errorf("made at %+v: want line 3", made)
+	}
+	// The timeout closes it too: nothing skips it.
+	ok := textSources{"/app/changes.js": strings.Replace(src["/app/changes.js"], "watcher.off('all', onEvent);", "watcher.close();", 1)}
+	if got, _ := skippedCallback(st, "watcher.close()", ok); got != "" {
+		t.Errorf("every callback closes: %q", got)
+	}
+	// Through a named callback that closes (finish()): covered.
+	named := textSources{"/app/changes.js": strings.Replace(src["/app/changes.js"], "      watcher.off('all', onEvent);\n      resolve(null);", "      onEvent('timeout', null);", 1)}
+	if got, _ := skippedCallback(st, "watcher.close()", named); got != "" {
+		t.Errorf("timeout calls onEvent: %q", got)
+	}
+}

@@ -269,7 +269,10 @@ func (x *explainer) pendingSlot(v uint32) string {
 	// A queue's node whose value is the waiting task ({run, reject} in
 	// p-limit's yocto-queue Node.value).
 	for e, c := range g.Edges(v) {
-		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Property && x.plainObject(c) {
+		if int(s.EdgeType(e)) == s.EdgeTypeIndex.Property && x.plainObject(c) && s.EdgeName(e) != "_events" {
+			// (An emitter's listeners are no queued task: one that
+			// closes over a resolve waits for an event, which may
+			// well have settled it.)
 			if p := x.pendingProperty(c); p != "" {
 				return g.ClassName(v) + "." + s.EdgeName(e) + "." + p
 			}
