@@ -311,7 +311,70 @@ func sweepFault(st *Statement, files []string, src Sources) string {
 	if u := unitMismatch(cond, st, files, src); u != "" {
 		return u
 	}
-	return unsetField(cond, st, files, src)
+	if u := unsetField(cond, st, files, src); u != "" {
+		return u
+	}
+	return bypassedSetter(cond, st, files, src)
+}
+
+// bypassedSetter says that the field the sweep's test cond reads
+// (progress.finishedAt) is set by one function only (settle()), and a
+// line elsewhere marks an entry ended (progress.state = 'aborted') in a
+// function that neither calls it nor sets the field: those entries are
+// never swept. "" otherwise.
+func bypassedSetter(cond string, st *Statement, files []string, src Sources) string {
+	for _, term := range memberChainRe.FindAllString(cond, -1) {
+		field := term[strings.LastIndexByte(term, '.')+1:]
+		set := regexp.MustCompile(`\.\s*` + regexp.QuoteMeta(field) + `\s*=[^=>]`)
+		var setter *Location
+		var at *Statement
+		ok := true
+		matchLines(set, files, src, func(sc string, lines [][]byte, i int, loc []int) {
+			if !ok || commentBefore(lines[i], loc[0]) || falsyInitRe.Match(lines[i][loc[1]-1:]) {
+				return
+			}
+			fn := functionAbove(sc, lines, i+1)
+			switch {
+			case fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor":
+				ok = false
+			case setter == nil:
+				setter, at = fn, &Statement{Script: sc, Line: i + 1, Text: clipLine(lines[i])}
+			case setter.Script != sc || setter.Line != fn.Line:
+				ok = false // set in more than one function
+			}
+		})
+		if !ok || setter == nil {
+			continue
+		}
+		calls := callsRe(setter.Function)
+		var marked *Statement
+		matchLines(endedStateRe.get(), files, src, func(sc string, lines [][]byte, i int, loc []int) {
+			if marked != nil || commentBefore(lines[i], loc[0]) {
+				return
+			}
+			from, to := enclosingLines(sc, lines, i, src)
+			if from == 0 && to == len(lines) {
+				return
+			}
+			for k := from; k < to; k++ {
+				if calls.Match(lines[k]) || set.Match(lines[k]) {
+					return // it settles, or sets the field itself
+				}
+			}
+			marked = &Statement{Script: sc, Line: i + 1, Text: clipLine(lines[i])}
+		})
+		if marked == nil {
+			continue
+		}
+		text := fmt.Sprintf("%s:%d marks an entry ended (%s) without %s(), the only function that sets %s (%s:%d), which the sweep at %s:%d waits for: entries ended there are never swept; call %s() there instead",
+			filepath.Base(marked.Script), marked.Line, strings.TrimSuffix(strings.TrimSpace(marked.Text), ";"), setter.Function, field,
+			filepath.Base(at.Script), at.Line, filepath.Base(st.Script), st.Line, setter.Function)
+		if c := findStatementWhere(calls, []string{marked.Script}, src, func(sc string, line int) bool { return line != setter.Line || sc != setter.Script }); c != nil {
+			text += fmt.Sprintf(", as line %d does (%s)", c.Line, strings.TrimSuffix(strings.TrimSpace(c.Text), ";"))
+		}
+		return text
+	}
+	return ""
 }
 
 // ageAdvice is the sweep an ever-growing collection is missing when its

@@ -118,3 +118,60 @@ func TestGuardedCalls(t *testing.T) {
 		t.Errorf("an unguarded call: %q", g)
 	}
 }
+
+// A sweep that takes entries by a field one method sets (settle()), and
+// a handler that marks an entry ended without calling it: that line is
+// the fault, with the call that does it right.
+func TestSweepBypassedSetter(t *testing.T) {
+	src := textSources{"/app/progress.js": `class Tracker {
+  constructor() {
+    this.entries = new Map();
+    this.sweeper = setInterval(() => this.sweep(), 5000);
+  }
+  begin(id) {
+    this.entries.set(id, { state: 'receiving', finishedAt: 0 });
+  }
+  settle(id, state) {
+    const p = this.entries.get(id);
+    p.state = state;
+    p.finishedAt = Date.now();
+  }
+  sweep() {
+    const cutoff = Date.now() - 30000;
+    for (const [id, p] of this.entries) {
+      if (!p.finishedAt) continue;
+      if (p.finishedAt < cutoff) this.entries.delete(id);
+    }
+  }
+}`, "/app/handler.js": `function handle(req, res, id, progress) {
+  parser.on('error', (err) => {
+    tracker.settle(id, 'failed');
+  });
+  req.on('close', () => {
+    if (req.complete) return;
+    progress.state = 'aborted';
+  });
+}`}
+	files := []string{"/app/progress.js", "/app/handler.js"}
+	st := findStatement(regexp.MustCompile(`entries\s*\.\s*delete\s*\(`), files, src)
+	if st == nil || st.Line != 18 {
+		t.Fatalf("removal %+v: want the sweep's, line 18", st)
+	}
+	got := sweepFault(st, files, src)
+	for _, want := range []string{"handler.js:7 marks an entry ended (progress.state = 'aborted') without settle(), the only function that sets finishedAt (progress.js:12)", "call settle() there instead, as line 3 does (tracker.settle(id, 'failed'))"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("fault %q: want %q", got, want)
+		}
+	}
+	// The handler settles: nothing bypasses the setter.
+	ok := textSources{"/app/progress.js": src["/app/progress.js"], "/app/handler.js": strings.Replace(src["/app/handler.js"], "progress.state = 'aborted';", "tracker.settle(id, 'aborted');", 1)}
+	if f := sweepFault(st, files, ok); f != "" {
+		t.Errorf("every end settles: %q", f)
+	}
+	// Set in two functions: no one setter to name.
+	two := textSources{"/app/progress.js": strings.Replace(src["/app/progress.js"], "  sweep() {", "  fail(p) {\n    p.finishedAt = Date.now();\n  }\n  sweep() {", 1), "/app/handler.js": src["/app/handler.js"]}
+	st2 := findStatement(regexp.MustCompile(`entries\s*\.\s*delete\s*\(`), files, two)
+	if f := sweepFault(st2, files, two); f != "" {
+		t.Errorf("two setters: %q", f)
+	}
+}
