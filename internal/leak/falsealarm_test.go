@@ -18,7 +18,7 @@ var controlCorpus = []string{
 	"ok-cache-filling", "ok-cache-doubling", "ok-churn", "ok-pool", "ok-lazy-require",
 	"ok-jit-warmup", "ok-big-startup", "ok-batch-queue", "ok-timers-rearm",
 	"ok-weakmap-cache", "ok-ring-buffer", "ok-ring-log", "ok-listeners-bounded", "ok-capped-history", "ok-lib-cache-max", "ok-pool-filling",
-	"ok-keyed-by-accounts", "ok-memo-max", "ok-http-parsers", "ok-tenant-rings", "ok-prefilled-lru", "ok-config-cap", "ok-snapshot-log", "ok-deque-history", "ok-cron-stopped", "ok-two-generations", "ok-rotating-window",
+	"ok-keyed-by-accounts", "ok-memo-max", "ok-http-parsers", "ok-tenant-rings", "ok-prefilled-lru", "ok-config-cap", "ok-snapshot-log", "ok-deque-history", "ok-cron-stopped", "ok-two-generations", "ok-rotating-window", "ok-uploads-in-flight",
 	// The older controls of the leak corpus.
 	"control", "mid-callback", "rebuilt-bounded",
 }

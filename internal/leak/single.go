@@ -77,6 +77,10 @@ type Accumulation struct {
 	// with OnStack.
 	Pending   bool `json:"pending,omitempty"`
 	pendingMs int  // their duration
+	// Receiving: held by node's HTTP parser through the request it is
+	// still receiving (HTTPParser.incoming): an upload or a slow body in
+	// flight, freed when the request ends; ranked with OnStack.
+	Receiving bool `json:"receiving,omitempty"`
 	// AllocationStacks: where the entries were allocated, when the
 	// snapshot carries allocation traces (see Suspect); entries allocated
 	// before tracking began count as untraced too.
@@ -212,6 +216,9 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 			ms, ok := ex.oneShotTimers(a.RetainerPath)
 			a.Pending, a.pendingMs = ok && ms <= pendingLimit, ms
 		}
+		if a := &sus[i]; !a.Runtime && !a.Pending && receiving(a.RetainerPath) {
+			a.Receiving = true
+		}
 		if sus[i].Kind == KindAccumulation {
 			a := &sus[i]
 			a.Trim = boundOf(a.Holder, a.Class, nil, a.scripts, ex.programFiles, opts.Sources)
@@ -265,6 +272,9 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 				ui.Count(s.Count), s.Class, durationText(s.pendingMs))
 		} else if s.Pending {
 			s.Hint = pendingHint(s.Count, s.pendingMs, s.Class)
+		} else if s.Receiving {
+			s.Hint = fmt.Sprintf("%s %s objects are held by requests still being received: node's HTTP parser keeps each request until its body has arrived (HTTPParser.incoming), so these are uploads or slow bodies in flight when the snapshot was taken, freed when each request ends; they accumulate only if a later snapshot shows as many again, still rising (clients that never finish sending: keep server.requestTimeout set, and limit body sizes)",
+				ui.Count(s.Count), s.Class)
 		}
 		s.Hint = groupHint(s)
 		if in := sus[i].Inside; in != nil {
@@ -428,6 +438,17 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	}
 	a.Runtime = x.runtimeState(pt, &a)
 	return a
+}
+
+// receiving: the path runs through the request node's HTTP parser is
+// still receiving (HTTPParser.incoming).
+func receiving(path []PathStep) bool {
+	for i, st := range path {
+		if i > 0 && st.Edge == "incoming" && st.Class == "IncomingMessage" && path[i-1].Class == "HTTPParser" {
+			return true
+		}
+	}
+	return false
 }
 
 // holderNode finds the node of the holder with snapshot id id: the point's

@@ -97,7 +97,7 @@ func pathThrough(path []PathStep, ids []uint32) bool {
 
 // singleOrder: the program's accumulations first, those it keeps within a
 // bound next (big by design, not what grows), then work in flight (what
-// running functions hold, pending timers), node's own state last; each by
+// running functions hold, pending timers, requests being received), node's own state last; each by
 // retained size.
 func singleOrder(a, b Accumulation) int {
 	if a.Runtime != b.Runtime {
@@ -106,7 +106,7 @@ func singleOrder(a, b Accumulation) int {
 		}
 		return -1
 	}
-	if fa, fb := a.OnStack || a.Pending, b.OnStack || b.Pending; fa != fb {
+	if fa, fb := a.OnStack || a.Pending || a.Receiving, b.OnStack || b.Pending || b.Receiving; fa != fb {
 		if fa {
 			return 1
 		}

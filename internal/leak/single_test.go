@@ -383,3 +383,24 @@ func TestPendingTimersInProgramTable(t *testing.T) {
 		t.Errorf("%s %s pending %v: %q", a.Pattern, a.Class, a.Pending, a.Hint)
 	}
 }
+
+// TestSingleUploadsInFlight: bodies of requests node's HTTP parser is
+// still receiving (slow uploads) are work in flight, ranked after the
+// program's accumulations and said to be so, not a collection to bound
+// (blind evaluation 33, svc06).
+func TestSingleUploadsInFlight(t *testing.T) {
+	rep := lastSnapshotReport(t, "ok-uploads-in-flight")
+	found := false
+	for _, a := range rep.Suspects {
+		if a.Class != "Upload" {
+			continue
+		}
+		found = true
+		if !a.Receiving || a.Count != 40 || !strings.Contains(a.Hint, "held by requests still being received") || strings.Contains(a.Hint, "bound it") {
+			t.Errorf("%s %s ×%d receiving %v: hint %q", a.Pattern, a.Class, a.Count, a.Receiving, a.Hint)
+		}
+	}
+	if !found {
+		t.Errorf("no Upload accumulation in %d", len(rep.Suspects))
+	}
+}
