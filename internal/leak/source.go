@@ -354,8 +354,31 @@ func valueAdds(h *Holder, own []string, src Sources) *Statement {
 				return
 			}
 		}
+		found = accessorAdds(string(m[1]), sc, lines, i, own, src)
 	})
 	return found
+}
+
+// accessorAdds: the value taken into local at line i (0-based) is what
+// its function returns (a get-or-create: function spansFor(op) { let
+// spans = byOp.get(op); …; return spans; }), and the program adds to
+// what that function returns: spansFor(info.operation).push(…). nil
+// otherwise.
+func accessorAdds(local, sc string, lines [][]byte, i int, own []string, src Sources) *Statement {
+	fn := functionAbove(sc, lines, i+1)
+	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
+		return nil
+	}
+	ret := regexp.MustCompile(`\breturn\s+` + regexp.QuoteMeta(local) + `\s*;?\s*$`)
+	returns := false
+	for k, end := i+1, min(bodyEnd(lines, fn.Line), len(lines)); k < end; k++ {
+		returns = returns || ret.Match(lines[k])
+	}
+	if !returns {
+		return nil
+	}
+	call := regexp.MustCompile(`\b` + regexp.QuoteMeta(fn.Function) + `\s*\((?:[^()]|\([^()]*\))*\)\s*\.\s*(?:push|unshift|set|add)\s*\(`)
+	return findStatement(call, programScripts(append([]string{sc}, own...), src), src)
 }
 
 // writesPattern matches a write to the stream whose WritableState is on

@@ -726,3 +726,40 @@ func TestHandlerRegistration(t *testing.T) {
 		t.Errorf("a builder's registration: %+v", st)
 	}
 }
+
+// TestValueAddsThroughAccessor: the Arrays kept as a WeakMap's values are
+// filled through a get-or-create function (spansFor) that returns them:
+// the call that pushes to what it returns is where entries are added.
+func TestValueAddsThroughAccessor(t *testing.T) {
+	src := textSources{"/app/timing.mjs": `const spansByOperation = new WeakMap();
+
+function spansFor(operation) {
+  let spans = spansByOperation.get(operation);
+  if (!spans) {
+    spans = [];
+    spansByOperation.set(operation, spans);
+  }
+  return spans;
+}
+
+export function wrap(resolve) {
+  return async (source, args, context, info) => {
+    try {
+      return await resolve(source, args, context, info);
+    } finally {
+      spansFor(info.operation).push(new FieldSpan(info.path.key));
+    }
+  };
+}`}
+	h := &Holder{Kind: "Array", ValueOf: "spansByOperation"}
+	st := valueAdds(h, []string{"/app/timing.mjs"}, src)
+	if st == nil || st.Line != 17 {
+		t.Fatalf("added at %+v: want timing.mjs:17", st)
+	}
+	// A function that takes the value and returns something else is
+	// no accessor.
+	other := textSources{"/app/timing.mjs": strings.Replace(src["/app/timing.mjs"], "  return spans;\n", "  return spans.length;\n", 1)}
+	if st := valueAdds(h, []string{"/app/timing.mjs"}, other); st != nil {
+		t.Errorf("returns a count: %+v", st)
+	}
+}
