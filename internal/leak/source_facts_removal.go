@@ -230,6 +230,12 @@ func (f sourceFacts) neverRemoved(added *Statement, src Sources) string {
 	case "dictionary":
 		removes = "delete " + name + "[…]"
 	}
+	if f.keyed && strings.Contains(*f.hint, " out of the key") {
+		// A part of the key makes each new: a cache by key, whose
+		// entries have no work to end.
+		return fmt.Sprintf("nothing in the program takes entries out of it (no %s in any script; %s:%d adds them): with the key fixed it holds one entry per distinct key; bound it too (an LRU with a maximum size) if those can be many",
+			removes, filepath.Base(added.Script), added.Line)
+	}
 	return fmt.Sprintf("nothing in the program takes entries out of it (no %s in any script; %s:%d adds them): delete each entry when its work is done, on every way that work ends (success, failure, giving up), or keep the value on the object it belongs to instead of adding it at %s:%d; bound it (an LRU with a TTL) only if it is meant as a cache",
 		removes, filepath.Base(added.Script), added.Line, filepath.Base(added.Script), added.Line)
 }

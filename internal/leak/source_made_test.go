@@ -50,8 +50,15 @@ func TestNeverRemoved(t *testing.T) {
 	h := &Holder{Kind: "Map", Name: "loggers"}
 	added := &Statement{Script: "/app/a.js", Line: 3, Text: "loggers.set(d.id, base.child(d));"}
 	f := sourceFacts{holder: h, scripts: []string{"/app/a.js"}, files: files}
-	if n := f.neverRemoved(added, src); !strings.Contains(n, "no loggers.delete() or .clear() in any script") {
+	if n := f.neverRemoved(added, src); !strings.Contains(n, "no loggers.delete() or .clear() in any script") || !strings.Contains(n, "delete each entry when its work is done") {
 		t.Errorf("hint %q", n)
+	}
+	// A part of the key makes every key new: a cache by key, with no
+	// work to end; once the key is fixed, a bound is the rest.
+	hint := "the keys of loggers are JSON texts (fields id, trace) and trace takes a new value in nearly every key: leave that field out of the key"
+	keyed := sourceFacts{holder: h, scripts: []string{"/app/a.js"}, files: files, keyed: true, hint: &hint}
+	if n := keyed.neverRemoved(added, src); !strings.Contains(n, "with the key fixed it holds one entry per distinct key") || strings.Contains(n, "its work is done") {
+		t.Errorf("keyed: hint %q", n)
 	}
 	src["/app/b.js"] = "function done(d) { loggers.delete(d.id); }"
 	if n := f.neverRemoved(added, src); n != "" {
