@@ -612,3 +612,27 @@ func TestOwnedLibraryTimer(t *testing.T) {
 		t.Errorf("code %+v, added at %+v, want lib-breaker-per-call.js:12 (new Breaker)", s.Location, s.AddedAt)
 	}
 }
+
+// TestImportedPackageCall: the program's call into a package is found by
+// the name it imports it as, and a property of that name on another
+// object (req.session.destroy() beside require('express-session') as
+// session) is no call into it.
+func TestImportedPackageCall(t *testing.T) {
+	src := textSources{"/app/server.js": `const session = require('express-session');
+const Mustache = require('mustache');
+const store = new session.MemoryStore();
+app.post('/logout', (req, res) => {
+  req.logout(() => {
+    req.session.destroy(() => res.end());
+  });
+});
+function page(req) {
+  return Mustache.render(` + "`<p>${req.query.q}</p>`" + `, {});
+}`}
+	if st := importedPackageCall("express-session", []string{"/app/server.js"}, src); st != nil && strings.Contains(st.Text, "destroy") {
+		t.Errorf("express-session: %+v, a property's call", st)
+	}
+	if st := importedPackageCall("mustache", []string{"/app/server.js"}, src); st == nil || st.Line != 10 || st.Column != 10 {
+		t.Errorf("mustache: %+v, want server.js:10:10", st)
+	}
+}

@@ -84,7 +84,9 @@ func importedPackageCall(pkg string, own []string, src Sources) *Statement {
 		built := func(lines [][]byte, i int, loc []int) bool {
 			return builtArgRe.Match(lines[i][loc[1]:])
 		}
-		if st := deepestCallPreferring(regexp.MustCompile(`\b`+name+`\s*\.\s*[A-Za-z_$][\w$]*\s*\(`), nil, scripts, src, built); st != nil {
+		// (Not a property of that name: req.session.destroy() is no
+		// call into express-session.)
+		if st := deepestCallPreferring(regexp.MustCompile(`(?:^|[^\w$.])`+name+`\s*\.\s*[A-Za-z_$][\w$]*\s*\(`), nil, scripts, src, built); st != nil {
 			return st
 		}
 	}
