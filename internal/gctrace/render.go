@@ -212,6 +212,12 @@ func writeIsolate(w io.Writer, is *IsolateSummary, p ui.Palette) {
 		if tr.FillEndMs > 0 {
 			fmt.Fprintf(w, "; %s since %s, after a fill to %s", rateText(tr.AfterFillMBPerHour), fmtDuration(tr.FillEndMs), ui.Bytes(mbBytes(tr.FillLevelMB)))
 		}
+		if tr.SettledFromMs > 0 {
+			fmt.Fprintf(w, "; no trend after the warm-up to %s (τ %.2f, p %s)", fmtDuration(tr.SettledFromMs), tr.SettledTau, fmtP(tr.SettledP))
+		}
+		if tr.FellAtMs > 0 {
+			fmt.Fprintf(w, "; fell back to %s at %s", ui.Bytes(mbBytes(tr.FellToMB)), fmtDuration(tr.FellAtMs))
+		}
 		if tr.RecentMBPerHour != 0 {
 			fmt.Fprintf(w, "; %s over the last half, from %s", rateText(tr.RecentMBPerHour), fmtDuration(tr.RecentFromMs))
 		}

@@ -296,6 +296,10 @@ func TestSawtoothAndSwing(t *testing.T) {
 	if saw.Verdict != Healthy || !strings.Contains(saw.VerdictText, "it fell back to 7.3 MiB at 50.0 s, below where it started") {
 		t.Errorf("sawtooth: %s: %q", saw.Verdict, saw.VerdictText)
 	}
+	// The trend line says the fall too, beside the whole run's rates.
+	if tr := saw.PostGCTrend; tr.FellAtMs != 50000 || tr.FellToMB != 7.3 {
+		t.Errorf("sawtooth: fell at %v ms to %v MiB, want 50000 and 7.3", tr.FellAtMs, tr.FellToMB)
+	}
 	swing := run([]float64{40, 90, 30, 80, 45, 85, 35, 88, 38, 82})
 	if swing.Verdict != Healthy || strings.Contains(swing.VerdictText, "grew") || !strings.Contains(swing.VerdictText, "no steady trend") {
 		t.Errorf("swing: %s: %q", swing.Verdict, swing.VerdictText)

@@ -166,6 +166,16 @@ type Trend struct {
 	// startup, or a leak that sped up, makes the whole run's misleading.
 	RecentMBPerHour float64 `json:"recent_mb_per_hour,omitempty"`
 	RecentFromMs    float64 `json:"recent_from_ms,omitempty"`
+	// SettledFromMs: after a warm-up that ended there, the heap showed
+	// no trend to the end (Mann–Kendall SettledTau, SettledP over those
+	// major GCs): the whole run's trend is the warm-up's.
+	SettledFromMs float64 `json:"settled_from_ms,omitempty"`
+	SettledTau    float64 `json:"settled_tau,omitempty"`
+	SettledP      float64 `json:"settled_p,omitempty"`
+	// FellAtMs, FellToMB: a sawtooth that fell back below where it
+	// started, at that major GC, to that heap: what it took, it gave back.
+	FellAtMs float64 `json:"fell_at_ms,omitempty"`
+	FellToMB float64 `json:"fell_to_mb,omitempty"`
 	// HeldForMs, HeldMaxMB: with too few major GCs, how long after the
 	// last one the scavenges kept the heap under HeldMaxMB, a ceiling
 	// near what that GC left (the live heap did not grow there), or, when

@@ -213,4 +213,13 @@ func TestNoiseAfterWarmup(t *testing.T) {
 	if _, ok := noiseAfterWarmup(xs, leak, 0.05); ok {
 		t.Error("a leak after a warm-up read as noise")
 	}
+	// The trend line gives the tail's test beside the whole run's.
+	var log strings.Builder
+	for i, y := range swing {
+		fmt.Fprintf(&log, "[1:0x1] %8.0f ms: Mark-Compact %.1f (%.1f) -> %.1f (%.1f) MB, 9.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
+			float64(i+1)*3500, 200.0, 256.0, y, 256.0)
+	}
+	if tr := analyze(t, []byte(log.String())).PostGCTrend; tr.SettledFromMs != 24500 || tr.SettledP < 0.05 {
+		t.Errorf("swing: settled from %v ms (p %v), want 24500 and no trend", tr.SettledFromMs, tr.SettledP)
+	}
 }

@@ -212,6 +212,8 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 		if k, ok := noiseAfterWarmup(e.xs, e.ys, th.MaxTrendP); ok {
 			linear, monotonic = false, false
 			e.noisyFrom = k
+			mk := mannKendall(e.ys[k:])
+			e.tr.SettledFromMs, e.tr.SettledTau, e.tr.SettledP = round(e.xs[k], 1), round(mk.Tau, 4), round(mk.P, 4)
 		}
 	}
 	switch {
@@ -228,6 +230,9 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 	// doubling and has not passed that peak since (a cache flushed, a
 	// batch done): it gave back all it took, which a leak does not.
 	e.fellAt = fellBack(e.ys)
+	if e.fellAt >= 0 {
+		e.tr.FellAtMs, e.tr.FellToMB = round(e.xs[e.fellAt], 1), round(e.ys[e.fellAt], 2)
+	}
 	if e.tr.LeakTest == "" && e.enough && !e.levelled && e.fellAt < 0 && e.noisyFrom == 0 {
 		// Under a tall sawtooth the trend tests see the batches; the
 		// floors under them carry what stays.
