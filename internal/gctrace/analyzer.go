@@ -78,11 +78,14 @@ type isolate struct {
 	key     isoKey
 	restart int // how many times this pid:isolate's clock went back (a new isolate at a reused address)
 
-	n               int64
-	firstT, firstP  float64
-	lastT           float64
-	pauseMs, incMs  float64 // of the program's own GCs with known pauses
-	unknownPause    int64   // own GCs whose line lost the pause figures
+	n              int64
+	firstT, firstP float64
+	lastT          float64
+	pauseMs, incMs float64 // of the program's own GCs with known pauses
+	// external: the program's own GCs whose reason is external memory
+	// pressure (Buffers and ArrayBuffers outside the JavaScript heap).
+	external        int64
+	unknownPause    int64 // own GCs whose line lost the pause figures
 	forced          forcedStat
 	majors          int64 // major GCs after the warm-up: the trend's
 	types           []*typeStat
@@ -355,6 +358,9 @@ func (a *Analyzer) gc(ev *Event) bool {
 			iso.unknownPause++
 		}
 		iso.incMs += ev.IncrementalMs
+		if bytes.Contains(ev.Reason, []byte("external memory pressure")) {
+			iso.external++
+		}
 	}
 	if ev.MuAverage >= 0 {
 		iso.muAvg = ev.MuAverage

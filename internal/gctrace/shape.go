@@ -16,7 +16,8 @@ const minLevelMs = 10_000
 
 // levelledOff: the heap after major GCs rose less than pct percent over
 // the last third of the run (by time; at least its last three major GCs,
-// over at least a sixth of the run, with no gap between them of three
+// over at least a sixth of the run and minLevelMs, taken from the last
+// half when the last third is shorter, with no gap between them of three
 // quarters of it), and not at every step there, and the level it held there.
 func levelledOff(xs, ys []float64, pct float64) (float64, bool) {
 	n := len(ys)
@@ -26,6 +27,11 @@ func levelledOff(xs, ys []float64, pct float64) (float64, bool) {
 	span := xs[n-1] - xs[0]
 	i, _ := slices.BinarySearch(xs, xs[0]+2*span/3)
 	i = min(i, n-3)
+	for i > 0 && xs[n-1]-xs[i] < minLevelMs && xs[i-1] >= xs[0]+span/2 {
+		// A short run's last third is shorter than a level needs: its
+		// last half may hold one.
+		i--
+	}
 	if i == 0 || xs[n-1]-xs[i] < span/6 || xs[n-1]-xs[i] < minLevelMs {
 		return 0, false
 	}
@@ -115,7 +121,7 @@ func leakOnset(xs, ys []float64, pct float64) (onset, bool) {
 // short-lived objects survive into scavenges (allocation churn, a small
 // semi-space); full collections dominate when the live data fills most
 // of the old generation's limit, so V8 collects it again and again.
-func pressureKind(iso *isolate, tr Trend) string {
+func pressureKind(iso *isolate, tr Trend, freed *Freed) string {
 	var minor, major, reduce float64
 	for _, t := range iso.types {
 		if t.forced {
@@ -135,7 +141,14 @@ func pressureKind(iso *isolate, tr Trend) string {
 	if all <= 0 {
 		return ""
 	}
+	// Full GCs that free next to nothing from a heap far from full, with
+	// GCs that name external memory: what drives them is outside the
+	// JavaScript heap (Buffers, ArrayBuffers), not its live data.
+	external := iso.external >= 10 && (10*iso.external >= iso.n || major >= 0.6*all && freed != nil && freed.MedianPct < 5)
 	switch {
+	case external:
+		return fmt.Sprintf("; %d of its %d GCs name external memory pressure, and its full GCs free a median %.0f%% of the heap: Buffers and ArrayBuffers (memory outside the JavaScript heap) allocated and dropped fast drive them (Buffer.concat growing a buffer piece by piece, a new Buffer per small chunk, typed arrays per request); allocate them less often (gather the chunks and concat once, reuse a buffer); a larger --max-old-space-size would not help",
+			iso.external, iso.n, freedPct(freed))
 	case reduce >= 0.3*all && tr.MedianMB > 0:
 		// V8 collects in its memory-reducing mode when the heap nears
 		// its limit: scavenges and full GCs alike carry "(reduce)". The
@@ -149,6 +162,15 @@ func pressureKind(iso *isolate, tr Trend) string {
 		return fmt.Sprintf("; %.0f%% of it in full GCs", 100*major/all)
 	}
 	return fmt.Sprintf("; %.0f%% of it in scavenges, %.0f%% in full GCs", 100*minor/all, 100*major/all)
+}
+
+// freedPct is the median share of the heap a major GC freed, 0 without
+// major GCs.
+func freedPct(f *Freed) float64 {
+	if f == nil {
+		return 0
+	}
+	return f.MedianPct
 }
 
 // levelSince is when the heap reached the level it held at the end: the

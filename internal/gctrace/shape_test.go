@@ -508,3 +508,101 @@ func TestStretchesHeld(t *testing.T) {
 		t.Errorf("rising between major GCs: %s %q", rising.Verdict, rising.VerdictText)
 	}
 }
+
+// TestLevelInShortRuns: a short run that filled its cache and held it
+// for its last half (blind GC set 8, g09: three restarts of 35-40 s) is a
+// step, though its last third is shorter than a level needs; one whose
+// last half fell is no linear leak.
+func TestLevelInShortRuns(t *testing.T) {
+	run := func(xs, ys []float64) *Summary {
+		var log strings.Builder
+		for i, y := range ys {
+			fmt.Fprintf(&log, "[1:0x1] %8.0f ms: Mark-Compact %.1f (%.1f) -> %.1f (%.1f) MB, 9.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
+				xs[i], y+20, y+40, y, y+40)
+		}
+		return analyze(t, []byte(log.String()))
+	}
+	filled := run([]float64{2400, 11900, 16800, 21400, 26100, 30800, 34900, 39600}, []float64{8.8, 28.7, 39.1, 46.6, 46.5, 45.8, 46.6, 46.6})
+	if filled.Verdict != Healthy || !strings.Contains(filled.VerdictText, "then held at about 46.") {
+		t.Errorf("filled: %s: %q", filled.Verdict, filled.VerdictText)
+	}
+	fell := run([]float64{2400, 11900, 17200, 22500, 27100, 32000}, []float64{8.8, 28.6, 39.8, 46.5, 46.5, 45.8})
+	if fell.Verdict == ProbableLeak {
+		t.Errorf("last half fell: %s: %q", fell.Verdict, fell.VerdictText)
+	}
+}
+
+// TestHeldAfterPair: a preload over five major GCs whose last two left
+// the same heap, then 40 s of scavenges under it (blind GC set 8, g04) is
+// a step; the same with scavenges that keep rising is not.
+func TestHeldAfterPair(t *testing.T) {
+	log := func(drift float64) []byte {
+		var b strings.Builder
+		majors := []struct{ t, after float64 }{{2200, 15.9}, {9000, 53.4}, {19900, 111}, {49000, 222.6}, {58000, 222.4}}
+		for _, m := range majors {
+			fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Mark-Compact %.1f (%.1f) -> %.1f (%.1f) MB, 40.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
+				m.t, m.after+30, m.after+60, m.after, m.after+60)
+		}
+		for i := 1; i <= 36; i++ {
+			after := 222.4 + 0.02*float64(i) + drift*float64(i)
+			fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Scavenge %.1f (%.1f) -> %.1f (%.1f) MB, 1.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n",
+				58000+1100*float64(i), after+1.5, after+30, after, after+30)
+		}
+		return []byte(b.String())
+	}
+	if s := analyze(t, log(0)); s.Verdict != Healthy || !strings.Contains(s.VerdictText, "then held at about 222.5 MiB from 49.0 s on") {
+		t.Errorf("held: %s: %q", s.Verdict, s.VerdictText)
+	}
+	if s := analyze(t, log(0.5)); s.Verdict == Healthy {
+		t.Errorf("rising scavenges: %s: %q", s.Verdict, s.VerdictText)
+	}
+}
+
+// TestSlowOnLevel: a leak of about 1.5 MiB/min on a 400 MiB heap stays
+// within a level's tolerance for minutes (blind GC set 8, g07), yet rises
+// steadily through it: a probable leak, with its own rate; the same heap
+// with noise and no trend is a level.
+func TestSlowOnLevel(t *testing.T) {
+	log := func(perMin float64) []byte {
+		var b strings.Builder
+		noise := []float64{0.8, -1.1, 0.3, -0.4, 1.2, -0.9, 0.1, -1.3, 0.6, 0.9, -0.2, -0.7}
+		fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Mark-Compact %.1f (%.1f) -> %.1f (%.1f) MB, 40.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", 800.0, 180.0, 500.0, 120.0, 500.0)
+		fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Mark-Compact %.1f (%.1f) -> %.1f (%.1f) MB, 40.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", 2900.0, 380.0, 500.0, 330.0, 500.0)
+		for i := 0; i < 28; i++ {
+			t := 8200 + 4000*float64(i)
+			after := 399 + perMin*t/60000 + noise[i%len(noise)]
+			fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Mark-Compact %.1f (%.1f) -> %.1f (%.1f) MB, 40.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", t, after+90, 560.0, after, 560.0)
+		}
+		return []byte(b.String())
+	}
+	s := analyze(t, log(1.5))
+	if s.Verdict != ProbableLeak || s.PostGCTrend.LeakTest != "slow" || !strings.Contains(s.VerdictText, "slow against a big heap") {
+		t.Fatalf("slow leak: %s (%s): %q", s.Verdict, s.PostGCTrend.LeakTest, s.VerdictText)
+	}
+	if sl := s.PostGCTrend.Slow; sl == nil || sl.MBPerHour < 70 || sl.MBPerHour > 110 {
+		t.Errorf("slow leak: %+v, want about 90 MiB/h", sl)
+	}
+	if s := analyze(t, log(0)); s.Verdict == ProbableLeak {
+		t.Errorf("level with noise: %s: %q", s.Verdict, s.VerdictText)
+	}
+}
+
+// TestExternalPressure: full GCs that free nothing from a small heap,
+// with scavenges started by external memory pressure (Buffer.concat in a
+// loop: blind GC set 8, g08), are blamed on Buffers, not on live data
+// filling the old generation.
+func TestExternalPressure(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 400; i++ {
+		t := 100 + 50*float64(i)
+		if i%8 == 0 {
+			fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Scavenge 25.0 (28.0) -> 24.2 (28.0) MB, 1.00 / 0.00 ms  (average mu = 0.800, current mu = 0.800) external memory pressure; \n", t)
+			continue
+		}
+		fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Mark-Compact 24.2 (28.3) -> 24.2 (28.1) MB, 9.00 / 0.00 ms  (average mu = 0.800, current mu = 0.800) finalize incremental marking via stack guard; GC in old space requested\n", t+10)
+	}
+	s := analyze(t, []byte(b.String()))
+	if s.Verdict != GCPressure || !strings.Contains(s.VerdictText, "name external memory pressure") || strings.Contains(s.VerdictText, "--max-old-space-size, or less live data") {
+		t.Errorf("%s: %q", s.Verdict, s.VerdictText)
+	}
+}

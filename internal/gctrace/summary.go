@@ -119,8 +119,12 @@ type Trend struct {
 	HeapLimitMB float64 `json:"heap_limit_mb,omitempty"`
 	LimitPct    float64 `json:"limit_pct,omitempty"`
 	// LeakTest names the test that found the leak: "linear",
-	// "monotonic", "near-limit", "kept" or "floor"; empty when none did.
+	// "monotonic", "near-limit", "kept", "floor" or "slow"; empty when
+	// none did.
 	LeakTest string `json:"leak_test,omitempty"`
+	// Slow: for the "slow" test (a leak small against a big heap: within
+	// a level's tolerance, yet rising steadily through it), its numbers.
+	Slow *Slow `json:"slow,omitempty"`
 	// KeptPct: for the "kept" test (fewer major GCs than a trend needs),
 	// the share of what the heap gained under scavenges since the major GC
 	// before that each of the last two major GCs kept.
@@ -509,4 +513,16 @@ func typeLess(a, b TypeSummary) bool {
 		return a.Count > b.Count
 	}
 	return a.Type < b.Type
+}
+
+// Slow is a leak small against a big heap: from FromMs (where the heap
+// reached its level), MajorGCs major GCs rose at MBPerHour (Theil–Sen)
+// with a Mann–Kendall trend (Tau, P), LevelPctPerHour of the level an hour.
+type Slow struct {
+	FromMs          float64 `json:"from_ms"`
+	MajorGCs        int     `json:"major_gcs"`
+	MBPerHour       float64 `json:"mb_per_hour"`
+	Tau             float64 `json:"tau"`
+	P               float64 `json:"p"`
+	LevelPctPerHour float64 `json:"level_pct_per_hour"`
 }

@@ -174,7 +174,8 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 	// Three leak tests; any one is enough.
 	e.enough = iso.majors >= int64(th.MinMajorGCs)
 	// Linear: a steady straight-line rise (the original test).
-	linear := e.enough && f.R2 >= th.MinR2 && f.Slope*3.6e6 >= th.LeakMBPerHour && e.tr.GrowthPct >= th.LeakGrowthPct
+	// (Not when its last half fell: a fill that ended, seen by a line.)
+	linear := e.enough && f.R2 >= th.MinR2 && f.Slope*3.6e6 >= th.LeakMBPerHour && e.tr.GrowthPct >= th.LeakGrowthPct && obs.lastHalfPct >= 0
 	// Monotonic: rising more consistently than chance, by a material amount,
 	// and still rising in the last half, so a curve that slows down (a heap
 	// nearing its limit) counts while a warm-up that levelled off does not.
@@ -202,6 +203,15 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 		e.since = levelSince(e.xs, e.ys, e.level, th.LeakGrowthPct/2)
 		e.tr.LevelSinceMs = round(e.since, 1)
 	}
+	if !e.flat && (linear || monotonic) && !nearLimit && !toward {
+		// Too few major GCs at the end for a level of their own, but the
+		// last two left the same heap and the scavenges since kept under
+		// it for long, with no drift (a preload, then served from).
+		if lv, since, ok := heldAfterPair(iso, e.xs, e.ys); ok {
+			e.level, e.flat, e.since = lv, true, since
+			e.tr.LevelMB, e.tr.LevelSinceMs = round(lv, 2), round(since, 1)
+		}
+	}
 	e.levelled = !nearLimit && !toward && e.flat
 	if e.levelled {
 		linear, monotonic = false, false
@@ -223,6 +233,14 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 		e.tr.LeakTest = "monotonic"
 	case nearLimit:
 		e.tr.LeakTest = "near-limit"
+	}
+	if e.levelled && e.tr.LeakTest == "" {
+		// A level by the thresholds' share, which a big heap hides a
+		// small leak in: rising steadily through it, by a tenth of it an
+		// hour or more, is one.
+		if sl, ok := slowOnLevel(e.xs, e.ys, e.since, e.level, th.LeakMBPerHour); ok {
+			e.levelled, e.tr.LeakTest, e.tr.Slow = false, "slow", sl
+		}
 	}
 	// Not growth, though it rose at half its steps: a swing between two
 	// levels (a batch's heap, then the idle one) with no trend at all, or
@@ -302,13 +320,13 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 			e.tr.Growing, e.tr.StrongGrowth = false, false
 		}
 	}
-	if e.tr.LeakTest != "" {
+	if e.tr.LeakTest != "" && e.tr.LeakTest != "slow" {
 		var ok bool
 		if e.on, ok = leakOnset(e.xs, e.ys, th.LeakGrowthPct/2); ok {
 			e.tr.OnsetMs, e.tr.OnsetLevelMB, e.tr.OnsetMBPerHour = round(e.on.ms, 1), round(e.on.levelMB, 2), round(e.on.mbPerMs*3.6e6, 3)
 		}
 	}
-	if e.tr.LeakTest != "" && e.tr.LeakTest != "near-limit" && !toward && e.on.ms == 0 {
+	if e.tr.LeakTest != "" && e.tr.LeakTest != "near-limit" && e.tr.LeakTest != "slow" && !toward && e.on.ms == 0 {
 		// (Near a limit a leak slows down as each GC frees less: that
 		// is no fill.)
 		if fl, ok := fillEnd(e.xs, e.ys); ok {
@@ -316,7 +334,7 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 			e.tr.FillEndMs, e.tr.FillLevelMB, e.tr.AfterFillMBPerHour = round(fl.endMs, 1), round(fl.levelMB, 2), round(fl.mbPerMs*3.6e6, 3)
 		}
 	}
-	if e.tr.LeakTest != "" && e.tr.LeakTest != "floor" && e.on.ms == 0 && e.fill.endMs == 0 && len(e.xs) >= 6 {
+	if e.tr.LeakTest != "" && e.tr.LeakTest != "floor" && e.tr.LeakTest != "slow" && e.on.ms == 0 && e.fill.endMs == 0 && len(e.xs) >= 6 {
 		// (Under a sawtooth a half's rate follows the batches.)
 		if from, rate, ok := recentRate(e.xs, e.ys); ok && e.tr.ObservedMBPerHour > 0 &&
 			(rate >= 1.5*e.tr.ObservedMBPerHour || 1.5*rate <= e.tr.ObservedMBPerHour) {
@@ -324,6 +342,48 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 		}
 	}
 	is.PostGCTrend = e.tr
+}
+
+// slowOnLevel: from since (where the heap reached level), 8 major GCs or
+// more rose steadily (Mann–Kendall p ≤ 0.01, τ ≥ 0.4, the last half of
+// them still rising) at a Theil–Sen rate of at least minMBPerHour and a
+// tenth of the level an hour: a leak small against a big live heap, which
+// a level's tolerance (a share of the heap) hides.
+func slowOnLevel(xs, ys []float64, since, level, minMBPerHour float64) (*Slow, bool) {
+	i, _ := slices.BinarySearch(xs, since)
+	tx, ty := xs[i:], ys[i:]
+	if len(ty) < 8 || level <= 0 {
+		return nil, false
+	}
+	mk := mannKendall(ty)
+	rate := theilSen(tx, ty).Slope * 3.6e6
+	if mk.P > 0.01 || mk.Tau < 0.4 || rate < minMBPerHour || rate < 0.1*level || indexSlope(ty[len(ty)/2:]) <= 0 {
+		return nil, false
+	}
+	return &Slow{FromMs: round(tx[0], 1), MajorGCs: len(ty), MBPerHour: round(rate, 3), Tau: round(mk.Tau, 4), P: round(mk.P, 4),
+		LevelPctPerHour: round(100*rate/level, 1)}, true
+}
+
+// heldAfterPair: the last two major GCs left about the same heap (within
+// 1 % and 1 MiB), and the scavenges after the last one kept the heap under
+// 5 % and 1 MiB above it for 20 s or more and a third of the run (from
+// the first major GC), with no drift in what they left: the level, from
+// the first of the two. ok is false otherwise.
+func heldAfterPair(iso *isolate, xs, ys []float64) (level, since float64, ok bool) {
+	n := len(ys)
+	sm := iso.sinceMajor
+	if n < 2 || sm.n < 10 {
+		return 0, 0, false
+	}
+	a, b := ys[n-2], ys[n-1]
+	if math.Abs(b-a) > 0.01*a+1 {
+		return 0, 0, false
+	}
+	held := sm.lastT - xs[n-1]
+	if held < 20_000 || 3*(sm.lastT-xs[n-2]) < sm.lastT-xs[0] || sm.maxMB > 1.05*b+1 || driftsUp(iso.chart.points(), xs[n-1]) {
+		return 0, 0, false
+	}
+	return (a + b) / 2, xs[n-2], true
 }
 
 // driftsUp: from ms on, the lowest heaps the scavenges left (the
@@ -414,7 +474,10 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 	switch {
 	case e.tr.LeakTest != "":
 		is.Verdict = ProbableLeak
-		if e.tr.OnsetMs > 0 {
+		if sl := e.tr.Slow; sl != nil {
+			is.VerdictText = fmt.Sprintf("probable leak, slow against a big heap: the post-GC heap reached about %.1f MiB by %s and stayed near it, but rose steadily through it: %s (the Theil–Sen line through the %d major GCs since; Mann–Kendall τ %.2f, p %s), %.0f%% of that level an hour, too little to show against the heap in a short run, and it has not stopped",
+				e.level, fmtDuration(sl.FromMs), rateText(sl.MBPerHour), sl.MajorGCs, sl.Tau, fmtP(sl.P), sl.LevelPctPerHour)
+		} else if e.tr.OnsetMs > 0 {
 			// Its pace since it began, not averaged over the level before.
 			is.VerdictText = fmt.Sprintf("probable leak, from %s on: post-GC heap held at about %.1f MiB until then, and has grown by %s since: %.1f → %.1f MiB over the last %d major GC%s in %s; over the whole run (%d major GCs in %s) %s, max %.1f MiB, rising at %d of %d steps",
 				fmtDuration(e.tr.OnsetMs), e.tr.OnsetLevelMB, rateText(e.tr.OnsetMBPerHour), e.tr.OnsetLevelMB, e.tr.LastMB, e.on.steps, plural(e.on.steps),
@@ -438,7 +501,7 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 				rateText(e.tr.ObservedMBPerHour), iso.majors, e.tr.FirstMB, e.tr.LastMB, e.tr.MaxMB, fmtDuration(e.tr.SpanMs),
 				e.tr.RisingSteps, e.tr.Steps)
 		}
-		if e.tr.Steps >= 2 {
+		if e.tr.Steps >= 2 && e.tr.Slow == nil {
 			is.VerdictText += fmt.Sprintf(" (Mann–Kendall τ %.2f, p %s; linear fit r² %.2f)", e.tr.KendallTau, fmtP(e.tr.TrendP), e.tr.R2)
 		}
 		if fl := e.tr.FloorMB; len(fl) > 0 {
@@ -483,7 +546,7 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 		if e.growth != "" {
 			is.VerdictText += "; " + e.growth
 		}
-		is.VerdictText += pressureKind(iso, e.tr)
+		is.VerdictText += pressureKind(iso, e.tr, is.Freed)
 	case e.majorP95 >= th.PressureP95PauseMs && 2*e.share >= th.PressureGCShare && !e.burst:
 		is.Verdict = GCPressure
 		is.VerdictText = fmt.Sprintf("GC pressure: major GC pauses reach %.0f ms at p95, %s",
