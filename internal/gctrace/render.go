@@ -95,6 +95,7 @@ func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            along a line (r² ≥ %g) or steadily (Mann–Kendall p ≤ %g, last half still +%g%%; or its floors, the lowest of each block of major GCs, so),",
 		th.MinR2, th.MaxTrendP, th.LeakGrowthPct/2)))
 	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            or rising at ≥ %g%% of a known heap limit or up to an out-of-memory crash,", th.NearLimitPct)))
+	fmt.Fprintln(w, p.Dim("            or, after it levelled off, rising steadily through its level (8+ major GCs, p ≤ 0.01) by ≥ a tenth of it an hour,"))
 	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            or, with fewer major GCs, each of the last two keeping ≥ 80%% of what the heap gained since the one before (≥ %g%%);", th.LeakGrowthPct)))
 	fmt.Fprintln(w, p.Dim(fmt.Sprintf("            GC pressure when ≥ %g%% of wall time is in GC, or ≥ %g%% with major pauses of %g ms at p95",
 		100*th.PressureGCShare, 50*th.PressureGCShare, th.PressureP95PauseMs)))
