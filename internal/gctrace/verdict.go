@@ -583,8 +583,17 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 			// Grew, and did not level off: no leak test passed, but
 			// nothing says it stopped either.
 			is.Verdict = Inconclusive
-			is.VerdictText = fmt.Sprintf("inconclusive: %s, nor did it level off (Mann–Kendall τ %.2f, p %s): run longer, with steady load, to judge; %.1f%% of time in GC",
-				e.growth, e.tr.KendallTau, fmtP(e.tr.TrendP), 100*e.share)
+			nor := "nor did it level off"
+			if n := len(e.ys); n >= 3 {
+				// Its last three held one heap, too briefly to call a
+				// level: say what they show, not that it never held.
+				tail := slices.Clone(e.ys[n-3:])
+				if lv := median(tail); lv > 0 && slices.Max(tail)-slices.Min(tail) <= th.LeakGrowthPct/200*lv+0.5 {
+					nor = fmt.Sprintf("though its last 3 major GCs held about %.1f MiB, over %s: too short to call a level", lv, fmtDuration(e.xs[n-1]-e.xs[n-3]))
+				}
+			}
+			is.VerdictText = fmt.Sprintf("inconclusive: %s, %s (Mann–Kendall τ %.2f, p %s): run longer, with steady load, to judge; %.1f%% of time in GC",
+				e.growth, nor, e.tr.KendallTau, fmtP(e.tr.TrendP), 100*e.share)
 		case e.growth != "":
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; %s (Mann–Kendall τ %.2f, p %s)",
 				100*e.share, e.growth, e.tr.KendallTau, fmtP(e.tr.TrendP))
