@@ -150,7 +150,7 @@ func insideFunction(lines [][]byte, i int) bool {
 		if bytes.Contains(l, []byte("=>")) || functionWordRe.Match(l) {
 			return true
 		}
-		if m := functionHeadRe.FindSubmatch(l); m != nil && !notFunctionNames[string(m[2])] && !bytes.HasPrefix(bytes.TrimSpace(l), []byte("class ")) {
+		if m := functionHeadRe.FindSubmatch(l); m != nil && (!notFunctionNames[string(m[2])] || keywordMethod(l, string(m[2]))) && !bytes.HasPrefix(bytes.TrimSpace(l), []byte("class ")) {
 			return true
 		}
 	}

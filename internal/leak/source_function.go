@@ -23,6 +23,21 @@ var functionHeadRe = lazyRE(`^\s*(?:export\s+)?(?:default\s+)?(?:(?:public|priva
 var notFunctionNames = map[string]bool{"if": true, "for": true, "while": true, "switch": true, "catch": true, "with": true, "function": true, "return": true,
 	"exports": true} // module.exports = function () {: not the function's name
 
+// forLoopRe is what a for loop's head holds and a method's parameters
+// do not: a ; or an of/in.
+var forLoopRe = lazyRE(`;|\s(?:of|in)\s|\bawait\b`)
+
+// keywordMethod: a head named like a keyword that is a method of that
+// name (a class's for(tenant) { … }, Symbol.for's kin): a for whose
+// parentheses hold no loop.
+func keywordMethod(l []byte, name string) bool {
+	if name != "for" {
+		return false
+	}
+	open, end := bytes.IndexByte(l, '('), bytes.LastIndexByte(l, ')')
+	return open >= 0 && end > open && !forLoopRe.Match(l[open:end])
+}
+
 // maxFunctionLines bounds how far above a statement its function's head is
 // looked for.
 const maxFunctionLines = 200
@@ -56,7 +71,7 @@ func functionAbove(script string, lines [][]byte, line int) *Location {
 				continue
 			}
 			name := string(l[m[2*g]:m[2*g+1]])
-			if notFunctionNames[name] {
+			if notFunctionNames[name] && !keywordMethod(l, name) {
 				break
 			}
 			at = &Location{Function: name, Script: script, Line: i + 1, Column: m[2*g] + 1}

@@ -763,3 +763,39 @@ export function wrap(resolve) {
 		t.Errorf("returns a count: %+v", st)
 	}
 }
+
+// TestKeywordNamedMethod: a class method named for (connections.for(tenant))
+// is a function, where its statements run per call, not a for loop at a
+// module's top level (blind set 34, svc07).
+func TestKeywordNamedMethod(t *testing.T) {
+	src := textSources{"/c.js": `class TenantConnections {
+  for(tenant) {
+    let db = this.handles.get(tenant);
+    if (!db) {
+      db = new TenantDb(tenant);
+      this.handles.set(tenant, db);
+    }
+    return db;
+  }
+}
+for (const t of tenants) {
+  warm.set(t.id, t);
+}
+for (let i = 0; i < 3; i++) {
+  slots.push(i);
+}`}
+	if fn := enclosingFunction(&Statement{Script: "/c.js", Line: 6}, src); fn == nil || fn.Function != "for" || fn.Line != 2 {
+		t.Errorf("method: %+v, want for at line 2", fn)
+	}
+	if !inFunction("/c.js", 6, src) {
+		t.Error("method: its set is not in a function")
+	}
+	for _, line := range []int{12, 15} {
+		if fn := enclosingFunction(&Statement{Script: "/c.js", Line: line}, src); fn != nil {
+			t.Errorf("line %d: a loop's body read as in %+v", line, fn)
+		}
+		if inFunction("/c.js", line, src) {
+			t.Errorf("line %d: a top-level loop's body read as in a function", line)
+		}
+	}
+}
