@@ -24,7 +24,7 @@ func TestAwaitedEvent(t *testing.T) {
 	if l := s.Location; l == nil || l.Line != 17 {
 		t.Errorf("code %+v: want the await, line 17", s.Location)
 	}
-	for _, want := range []string{"each call of async render() waits at await-event.js:17", "emits it at await-event.js:25", "await-event.js:24 throws without it", "AbortSignal.timeout"} {
+	for _, want := range []string{"each call of async render() waits at await-event.js:17", "emits it at await-event.js:25", "await-event.js:26 catches an error without it (} catch (err) {), where the throw at line 24 leads", "AbortSignal.timeout"} {
 		if !strings.Contains(s.Hint, want) {
 			t.Errorf("hint %q: want %q", s.Hint, want)
 		}

@@ -277,8 +277,12 @@ func awaitedHint(h *Holder, at *Statement, frame *Location, scripts []string, sr
 	if emit := emitOf(h, scripts, src); emit != nil {
 		t += fmt.Sprintf("; the program emits it at %s:%d (%s)", filepath.Base(emit.Script), emit.Line, strings.TrimSuffix(emit.Text, ";"))
 		if e := emitSkipped(emit, src); e != nil {
-			return t + fmt.Sprintf(", but %s:%d %s without it (%s): tell the waiter on that path too (emit the event with the error, or a failure event it also waits for), and %s",
-				filepath.Base(e.at.Script), e.at.Line, e.kind, strings.TrimSuffix(e.at.Text, ";"), deadline)
+			via := ""
+			if e.thrown > 0 {
+				via = fmt.Sprintf(", where the throw at line %d leads,", e.thrown)
+			}
+			return t + fmt.Sprintf(", but %s:%d %s without it (%s)%s: tell the waiter on that path too (emit the event with the error, or a failure event it also waits for), and %s",
+				filepath.Base(e.at.Script), e.at.Line, e.kind, strings.TrimSuffix(e.at.Text, ";"), via, deadline)
 		}
 		return t + ", on the way the work succeeds only: emit it (or a failure event the waiter also waits for) on every way the work ends, and " + deadline
 	}

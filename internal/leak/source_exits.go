@@ -40,6 +40,9 @@ type exit struct {
 	// try is the line (1-based) of a try in the same function whose
 	// finally cleans up, 0 when none: the exit can move into it.
 	try int
+	// thrown is the line (1-based) of a throw in the try that a catch
+	// exit catches, 0 when none was seen: what leads there.
+	thrown int
 }
 
 // handlerRe is the head of an event handler: the emitter, the event.
@@ -168,6 +171,26 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 	// inTry: line i is in a try block opened after from, whose catch
 	// (checked on its own) or finally decides what a rejection skips.
 	inTry := func(i int) bool { return enclosedBy(i, tryRe) }
+	// caught: line i is in a try block opened after from that has a
+	// catch: a throw there goes to it.
+	caught := func(i int) bool {
+		d := indentOf(lines[i])
+		for k := i - 1; k >= from; k-- {
+			if blank(k) || indentOf(lines[k]) >= d {
+				continue
+			}
+			d = indentOf(lines[k])
+			if nestedFuncRe.Match(lines[k]) {
+				return false
+			}
+			if tryRe.Match(lines[k]) {
+				if e := bodyEnd(lines, k+1); e < end && catchRe.Match(lines[e]) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	// cleanedAfter: the cleanup runs after line i at its depth or
 	// shallower, on the path an await's rejection cuts short.
 	cleanedAfter := func(i int) bool {
@@ -186,6 +209,7 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 		args = bodyEnd(lines, from)
 	}
 	var awaited *exit
+	thrown := 0 // the first throw into a catch, which names that catch's way in
 	for i := from; i < end; i++ {
 		l := lines[i]
 		if blank(i) || commentLine(l) || inNested(i) || inFinally[i] {
@@ -198,7 +222,7 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 				has = has || cleanup.Match(lines[j])
 			}
 			if !has && !covered(i) {
-				return &exit{at: &Statement{Script: script, Line: i + 1, Text: clipLine(l)}, kind: "catches an error", try: try}
+				return &exit{at: &Statement{Script: script, Line: i + 1, Text: clipLine(l)}, kind: "catches an error", try: try, thrown: thrown}
 			}
 			continue
 		}
@@ -212,6 +236,14 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 			kind := "returns"
 			if bytes.Contains(l[m[0]:m[1]], []byte("throw")) {
 				kind = "throws"
+				if caught(i) {
+					// Into the try's own catch, checked on its own:
+					// that is where the way out is.
+					if thrown == 0 {
+						thrown = i + 1
+					}
+					continue
+				}
 			}
 			return &exit{at: &Statement{Script: script, Line: i + 1, Text: clipLine(l)}, kind: kind, try: try}
 		}
@@ -324,7 +356,11 @@ func exitText(e *exit, cleanup string) string {
 		// 'error' alike.
 		fix = "call it there too, or once on 'close', which a socket or stream emits after 'end' and 'error' alike"
 	}
-	return fmt.Sprintf("%s:%d %s without %s (%s): %s", filepath.Base(e.at.Script), e.at.Line, e.kind, cleanup, e.at.Text, fix)
+	via := ""
+	if e.thrown > 0 {
+		via = fmt.Sprintf(", where the throw at line %d leads,", e.thrown)
+	}
+	return fmt.Sprintf("%s:%d %s without %s (%s)%s: %s", filepath.Base(e.at.Script), e.at.Line, e.kind, cleanup, e.at.Text, via, fix)
 }
 
 // cleanupExit finds the way out that skips the cleanup rm of what add
