@@ -225,6 +225,7 @@ func (x *explainer) classifyHeld(s *Suspect, t *traced) {
 			if g.ID(r.node) == h.ID {
 				h.Entries = entriesOf(g, r.node, h.Kind)
 				h.Keys = entryKeys(g, r.node, h.Kind, []string{s.Class, s.RootClass, g.ClassName(rep)}, maxEntryKeys)
+				h.copies = objectKeyCopies(g, r.node, h.Kind, []string{s.Class, s.RootClass, g.ClassName(rep)})
 				if h.Kind == "dictionary" {
 					h.sessions = sessionFields(g, r.node)
 				}

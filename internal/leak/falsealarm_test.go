@@ -31,7 +31,7 @@ var leakCorpus = []string{
 	"pending-calls", "pending-race", "pipe-logger", "pool-no-release", "promise-race", "promises", "several-events", "shared-keys", "spans",
 	"stream-backpressure", "string-concat", "subscribers", "tail-no-reader", "template-cache", "request-keys", "trim-unreached", "ttl-zero", "ttl-zero-ticking", "waiters-queue", "weakmap-pool", "widgets",
 	"listener-timeout", "stuck-jobs", "channel-subscribe", "once-outrun", "perf-measures", "async-hook-table", "span-early-return", "finish-only",
-	"lib-effect-rewatch", "lib-observe-poll", "undo-stacks", "reducer-jobs", "ttl-entry-zero", "memo-fresh-arg", "memo-key-option", "registered-on-parent",
+	"lib-effect-rewatch", "lib-observe-poll", "undo-stacks", "reducer-jobs", "ttl-entry-zero", "memo-fresh-arg", "memo-key-option", "registered-on-parent", "object-keys",
 }
 
 // failsGate is `--fail-on-leak` with the default thresholds (--min-growth 0,

@@ -1,6 +1,9 @@
 package leak
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestKeyParts: where a key is cut into the part that repeats and the
 // part unique to each call, and which parts look like ids.
@@ -52,5 +55,17 @@ func TestPortParts(t *testing.T) {
 		if got := portPart(c.first, c.rest); got != c.port {
 			t.Errorf("portPart(%q, %q) = %v, want %v", c.first, c.rest, got, c.port)
 		}
+	}
+}
+
+// TestObjectKeyCopies: a Map keyed by record objects read again per call
+// (JSON copies of 40 account rows) has many keys and few contents: the
+// fix says to key it by the record's identifying field, named through
+// the key the program passes where it adds (blind set 34, svc07).
+func TestObjectKeyCopies(t *testing.T) {
+	_, s := seriesTop(t, "object-keys")
+	want := "is keyed by objects ({slug, region, plan})"
+	if s.Class != "AccountClient" || !strings.Contains(s.Hint, want) || !strings.Contains(s.Hint, "hold only 40 distinct contents") || !strings.Contains(s.Hint, "key it by account.slug") {
+		t.Errorf("%s %s: hint %q", s.Pattern, s.Class, s.Hint)
 	}
 }

@@ -277,7 +277,8 @@ func TestHeartbeatRearm(t *testing.T) {
 // the library's code, grows because the program skips the call that
 // empties it on its error path: added at is the program's call that adds
 // (tracker.start), through the library's statement; the fix points into
-// the library, at the statement that deletes.
+// the library, at the statement that deletes, and at the program's throw
+// that skips its call.
 func TestLibraryUnfinishedJobs(t *testing.T) {
 	_, s := seriesTop(t, "lib-unfinished-jobs")
 	if s.Pattern != PatternCollection || s.Holder == nil || s.Holder.Name != "running" || s.Holder.Package != "tiny-jobs" {
@@ -287,8 +288,10 @@ func TestLibraryUnfinishedJobs(t *testing.T) {
 	if s.AddedAt == nil || !strings.HasPrefix(s.AddedAt.Text, "const job = tracker.start(") || s.AddedAt.Library == nil || s.AddedAt.Library.Text != "this.running.add(job);" {
 		t.Errorf("added at %+v", s.AddedAt)
 	}
-	if !strings.Contains(s.Hint, "index.js:17 (this.running.delete(job))") || !strings.Contains(s.Hint, "every path") {
-		t.Errorf("hint %q: want where entries leave it", s.Hint)
+	// And the way out of the program's function that adds and then
+	// finishes that skips the finish.
+	if !strings.Contains(s.Hint, "index.js:17 (this.running.delete(job))") || !strings.Contains(s.Hint, "lib-unfinished-jobs.js:13 throws without tracker.finish(job)") {
+		t.Errorf("hint %q: want where entries leave it, and the throw that skips it", s.Hint)
 	}
 }
 

@@ -330,6 +330,9 @@ type Holder struct {
 	// sessions: what the sessions a store keeps as JSON texts hold
 	// (libraries_sessions.go); nil for any other collection.
 	sessions *sessionMix
+	// copies: a Map keyed by objects whose newest keys are copies of a
+	// few (keys_objects.go); nil otherwise.
+	copies *keyCopies
 	// valueOfWeak: ValueOf is a WeakMap (a collection per key object).
 	valueOfWeak bool
 	// wrapped: the collection is a variable of a function a library

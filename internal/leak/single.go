@@ -379,6 +379,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 			if v, ok := x.holderNode(pt, a.Holder.ID); ok {
 				a.Holder.Name = x.slotName(v)
 				a.Holder.Keys = entryKeys(g, v, a.Holder.Kind, []string{a.Class, a.RootClass, g.ClassName(s.rep)}, maxEntryKeys)
+				a.Holder.copies = objectKeyCopies(g, v, a.Holder.Kind, []string{a.Class, a.RootClass, g.ClassName(s.rep)})
 				if a.Holder.Kind == "dictionary" {
 					a.Holder.sessions = sessionFields(g, v)
 				}

@@ -75,6 +75,9 @@ type sourceFacts struct {
 func (f sourceFacts) fill(src Sources, removal bool) {
 	f.all = new([]string) // (before the defers, which copy f)
 	defer f.finishOnlyFirst(src, removal)
+	// Keys that are copies of a few objects: what to key by comes
+	// first, whatever else holds.
+	defer f.copiedKeys()
 	if f.wholes != nil {
 		defer f.slicesFirst(src, removal)
 	}
@@ -83,6 +86,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	defer f.sessionWrites(src)
 	// So is a wrapper's return() that drops its source iterator.
 	defer f.iteratorReturns(src)
+	// A library's resource the program makes per call and frees on some
+	// ways out: after the line that makes them, which it overrides.
+	defer f.resourceFix(src)
 	// Last (but for where slices are cut): the line that makes them.
 	defer f.madeAt(src)
 	done, exported, libReg := f.whereAdded(src, removal)
@@ -156,6 +162,32 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		return
 	}
 	f.removalFix(src, removal, exported)
+}
+
+// setKeyArgRe is the key a statement passes to a Map's set: tenant in
+// this.handles.set(tenant, db).
+var setKeyArgRe = lazyRE(`\.\s*set\s*\(\s*([A-Za-z_$][\w$]*)\s*,`)
+
+// copiedKeys puts first that the holder's keys are copies of a few
+// objects (deferred: it sees the final hint).
+func (f sourceFacts) copiedKeys() {
+	h := f.holder
+	if h == nil || h.copies == nil || f.pattern != PatternCollection || h.Package != "" {
+		// (A library's cache keyed by its callers' objects has its
+		// library's words: ajv's compile once, a memoizer's resolver.)
+		return
+	}
+	arg := ""
+	if a := *f.added; a != nil && a.Library == nil {
+		if m := setKeyArgRe.FindStringSubmatch(a.Text); m != nil {
+			arg = m[1]
+		}
+	}
+	what := "the Map"
+	if n, ok := fieldName(h); ok {
+		what += " " + n
+	}
+	*f.hint = h.copies.text(what, arg) + "; " + *f.hint
 }
 
 // finishOnlyFirst puts first cleanup that a response's 'finish' alone

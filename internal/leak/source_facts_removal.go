@@ -125,6 +125,18 @@ func (f sourceFacts) removalFix(src Sources, removal, exported bool) {
 				rh += fmt.Sprintf(" (%s, in a finally of the function that adds one at %s:%d)", c, filepath.Base(added.Script), added.Line)
 			}
 			*f.hint = disposerHintRe.ReplaceAllString(*f.hint, "")
+		} else if a, e, call := pairedRemovalExit(added, st, f.allFiles(), src); e != nil && strings.Contains(rh, everyPathAdvice) {
+			// The program's function that adds and then calls the
+			// library's removal, with a way out between: that add
+			// makes the entries that stay.
+			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, call), 1), ""
+			if a.Library == nil && added != nil && !programLocation(&Location{Script: added.Script}) {
+				a.Library = added
+			} else if added != nil {
+				a.Library = added.Library
+			}
+			*f.added = a
+			f.setLoc(a, src)
 		} else if e, call := cleanupExit(added, st, f.scripts, src); e != nil {
 			// The way out that skips it is where to add it; bounding
 			// would only drop live work (an in-flight request, a job

@@ -49,7 +49,13 @@ func removesPattern(h *Holder) *regexp.Regexp {
 func removalExpr(kind, name string) string {
 	n := `\b` + regexp.QuoteMeta(name)
 	switch kind {
-	case "Array", "Map", "Set", "WeakMap", "WeakSet":
+	case "Array":
+		// Or a filtered copy put back (this.views = this.views.filter(…),
+		// its right side often on the next line).
+		q := regexp.QuoteMeta(name)
+		return n + `\s*(?:\.\s*(?:shift|pop|splice|delete|clear)\s*\(|\.\s*length\s*=[^=])|` +
+			n + `\s*=\s*(?:[\w$]+\s*\.\s*)*` + q + `\s*\.\s*(?:filter|slice)\s*\(|` + n + `\s*=\s*$`
+	case "Map", "Set", "WeakMap", "WeakSet":
 		return n + `\s*(?:\.\s*(?:shift|pop|splice|delete|clear)\s*\(|\.\s*length\s*=[^=])`
 	case "dictionary":
 		return `\bdelete\s+(?:[\w$]+\s*\.\s*)*` + regexp.QuoteMeta(name) + `\s*\[`
