@@ -131,20 +131,25 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 		}
 		return true
 	}
-	// enclosedBy: line i is in a block opened after from whose head
-	// matches head.
-	enclosedBy := func(i int, head *lazyRegexp) bool {
+	// heads calls is with the head of each block around line i opened
+	// after from, innermost first, until it returns true.
+	heads := func(i int, is func(k int) bool) bool {
 		d := indentOf(lines[i])
 		for k := i - 1; k >= from; k-- {
 			if blank(k) || indentOf(lines[k]) >= d {
 				continue
 			}
 			d = indentOf(lines[k])
-			if head.Match(lines[k]) {
+			if is(k) {
 				return true
 			}
 		}
 		return false
+	}
+	// enclosedBy: line i is in a block opened after from whose head
+	// matches head.
+	enclosedBy := func(i int, head *lazyRegexp) bool {
+		return heads(i, func(k int) bool { return head.Match(lines[k]) })
 	}
 	// inNested: line i is in the body of a function opened after from.
 	inNested := func(i int) bool { return enclosedBy(i, nestedFuncRe) }
@@ -174,22 +179,17 @@ func skippedExitFrom(script string, lines [][]byte, head, from int, cleanup *reg
 	// caught: line i is in a try block opened after from that has a
 	// catch: a throw there goes to it.
 	caught := func(i int) bool {
-		d := indentOf(lines[i])
-		for k := i - 1; k >= from; k-- {
-			if blank(k) || indentOf(lines[k]) >= d {
-				continue
-			}
-			d = indentOf(lines[k])
+		found := false
+		heads(i, func(k int) bool {
 			if nestedFuncRe.Match(lines[k]) {
-				return false
+				return true // (a throw in a callback leaves the callback)
 			}
-			if tryRe.Match(lines[k]) {
-				if e := bodyEnd(lines, k+1); e < end && catchRe.Match(lines[e]) {
-					return true
-				}
+			if e := bodyEnd(lines, k+1); tryRe.Match(lines[k]) && e < end && catchRe.Match(lines[e]) {
+				found = true
 			}
-		}
-		return false
+			return found
+		})
+		return found
 	}
 	// cleanedAfter: the cleanup runs after line i at its depth or
 	// shallower, on the path an await's rejection cuts short.
