@@ -264,11 +264,24 @@ func (h *Holder) libraryOwn(sc string, line int) bool {
 // st adds through a name without this and another adds through
 // this.name, that one: the owner's own field (this.sessions[id] = …)
 // before a local of the same name (a copy all() fills).
+// thisDotRe is a line's text that ends in "this." (the field after it is
+// the object's own).
+var thisDotRe = lazyRE(`(?:^|[^\w$.])this\s*\.\s*$`)
+
 func ownFieldFirst(st *Statement, re *regexp.Regexp, h *Holder, src Sources) *Statement {
-	if st == nil || re == nil || st.Others == 0 || strings.Contains(st.Text, "this") {
+	if st == nil || re == nil || st.Others == 0 {
 		return st
 	}
 	own := regexp.MustCompile(`\bthis\s*\.\s*(?:` + re.String() + `)`)
+	if lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src); ok && st.Column >= 1 && st.Column <= len(lines[st.Line-1]) {
+		// Its own field already (this.tb[f] = p), not another object's
+		// (this.db.tb[p] = …, a minified build's one line of many).
+		if thisDotRe.Match(lines[st.Line-1][:st.Column-1]) {
+			return st
+		}
+	} else if strings.Contains(st.Text, "this") {
+		return st
+	}
 	if o := findStatementWhere(own, []string{h.libScript}, src, h.libraryOwn); o != nil {
 		o.Others = st.Others
 		return o
