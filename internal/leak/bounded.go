@@ -464,6 +464,9 @@ func sieveBounded(sus []Suspect, src Sources, files func() []string, heap uint64
 			if t.Guard {
 				each = fmt.Sprintf("%s adds to each %s only below %s", t.where(), s.Holder.Kind, t.bound())
 			}
+			if t.Ring {
+				each = fmt.Sprintf("%s wraps each %s's index at %s (a ring)", t.where(), s.Holder.Kind, t.bound())
+			}
 			if t.Library != "" {
 				each = fmt.Sprintf("each is a cache of the %s package, created at %s with a maximum of %s", t.Library, t.where(), t.bound())
 			}
@@ -476,6 +479,15 @@ func sieveBounded(sus []Suspect, src Sources, files func() []string, heap uint64
 				}
 				notes = append(notes, fmt.Sprintf("%s grew (%s %s) but %s, and %s: at most %s in all, collections still filling, not reported as a leak",
 					s.Holder.Kind+" "+s.Holder.Field(), joinCounts(s.Count), unitWord(s.CountUnit), each, how, ui.Count(hc[len(hc)-1]*int64(t.Limit))))
+				continue
+			}
+			if hc := holderCounts(holders, &s); t.Ring && n >= t.Limit && len(hc) >= 2 && hc[len(hc)-1] <= hc[len(hc)-2] && hc[len(hc)-1] > 0 {
+				// Rings full at their bound, no more of them: each new
+				// entry overwrites an old one, so what grows is what
+				// the newer entries keep (strings where the old had
+				// shared ones), at most a ring's worth each.
+				notes = append(notes, fmt.Sprintf("%s grew (%s %s) but %s, this one is full (%s), and there are %s of them (%s): a full ring overwrites its oldest entry, so what grows is what the newer entries keep, at most %s entries' worth in all, not reported as a leak",
+					s.Holder.Kind+" "+s.Holder.Field(), joinCounts(s.Count), unitWord(s.CountUnit), each, ui.Count(int64(n)), ui.Count(hc[len(hc)-1]), joinCounts(hc), ui.Count(hc[len(hc)-1]*int64(t.Limit))))
 				continue
 			}
 			why = fmt.Sprintf("%s and this one holds %s: the growth is them filling up, or more of them", each, ui.Count(int64(n)))

@@ -46,7 +46,8 @@ func ringTrim(name string, own []string, src Sources) *Trim {
 
 // wrapPattern matches the wrap of index idx at a bound (the bound is its
 // one group that matched): idx = (idx + 1) % N, idx %= N,
-// idx = ++idx % N, or a reset to 0 once it reaches N.
+// idx = ++idx % N, a local computed as a remainder (const idx = (start +
+// length) % N), or a reset to 0 once it reaches N.
 func wrapPattern(idx string) *regexp.Regexp {
 	q := regexp.QuoteMeta(idx)
 	if strings.HasPrefix(idx, "this") {
@@ -54,6 +55,7 @@ func wrapPattern(idx string) *regexp.Regexp {
 	}
 	b := `((?:this\s*\.\s*)?[\w$]+(?:\.[\w$]+)*)`
 	return regexp.MustCompile(q + `\s*=\s*\(\s*(?:` + q + `\s*\+\s*1|1\s*\+\s*` + q + `|\+\+\s*` + q + `)\s*\)\s*%\s*` + b +
+		`|\b(?:const|let|var)\s+` + q + `\s*=\s*[^;=]*%\s*` + b + `\s*;?\s*$` +
 		`|` + q + `\s*%=\s*` + b +
 		`|` + q + `\s*=\s*\+\+\s*` + q + `\s*%\s*` + b +
 		`|if\s*\(\s*(?:\+\+\s*)?` + q + `(?:\s*\+\+)?\s*(?:>=|===?|>)\s*` + b + `\s*\)\s*\{?\s*` + q + `\s*=\s*0\b`)
@@ -69,9 +71,22 @@ func ringOf(h *Holder, own []string, src Sources) *Trim {
 		return nil
 	}
 	t := ringTrim(name, own, src)
-	if t != nil && t.Limit < 0 && h.Entries > 0 && bytes.HasSuffix([]byte(t.Bound), []byte(".length")) {
-		// (ring.length: as long as the Array is.)
+	if t != nil && t.Limit < 0 && h.Entries > 0 && (bytes.HasSuffix([]byte(t.Bound), []byte(".length")) || preallocated(name, t.Bound, t.At.Script, src)) {
+		// (ring.length, or an Array made as long as the bound: as long
+		// as the Array is.)
 		t.Limit = h.Entries
 	}
 	return t
+}
+
+// preallocated: script makes the Array name as long as the ring's bound
+// (this.items = new Array(capacity) beside a wrap at this.capacity), so
+// its length in the heap is the bound.
+func preallocated(name, bound, script string, src Sources) bool {
+	b, ok := lastName(bound)
+	if !ok {
+		return false
+	}
+	re := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\s*=\s*new\s+Array\s*\(\s*(?:this\s*\.\s*)?` + regexp.QuoteMeta(b) + `\s*\)`)
+	return findStatement(re, []string{script}, src) != nil
 }

@@ -30,6 +30,20 @@ function add(e) { ring[i++] = e; i %= 256; }`, "256", 256},
 		{"length", `const ring = new Array(64).fill(null);
 let head = 0;
 function put(e) { ring[head] = e; head = (head + 1) % ring.length; }`, "ring.length", 64},
+		{"remainder", `class RingBuffer {
+  constructor(capacity) {
+    this.capacity = capacity;
+    this.items = new Array(capacity);
+    this.start = 0;
+    this.length = 0;
+  }
+  push(item) {
+    const idx = (this.start + this.length) % this.capacity;
+    this.items[idx] = item;
+    if (this.length < this.capacity) this.length++;
+    else this.start = (this.start + 1) % this.capacity;
+  }
+}`, "this.capacity", 64},
 		{"grows", `const log = [];
 let n = 0;
 function add(e) { log[n] = e; n++; }`, "", -2},
@@ -42,6 +56,10 @@ function add(e) { log[n] = e; n++; }`, "", -2},
 				name = "slots"
 			case "grows":
 				name = "log"
+			case "remainder":
+				// (A local index computed as a remainder; the Array made
+				// as long as the bound, which the heap shows: 64.)
+				name = "items"
 			}
 			src := textSources{"/app/ring.js": c.src}
 			tr := ringOf(&Holder{Kind: "Array", Name: name, Entries: 64}, []string{"/app/ring.js"}, src)

@@ -549,3 +549,37 @@ func TestDequeOneSnapshot(t *testing.T) {
 	}
 	t.Fatalf("no accumulation in the deque: %+v", rep.Suspects)
 }
+
+// TestSieveFullRings: rings full at their bound, as many in each
+// snapshot, whose counted objects (strings the entries keep) grow as
+// new entries overwrite old ones that shared theirs, are a note (blind
+// set 35, svc03: a control); rings still growing in number stay.
+func TestSieveFullRings(t *testing.T) {
+	src := textSources{"/app/rooms.js": `class RingBuffer {
+  constructor(capacity) {
+    this.capacity = capacity;
+    this.items = new Array(capacity);
+    this.start = 0;
+    this.length = 0;
+  }
+  push(item) {
+    const idx = (this.start + this.length) % this.capacity;
+    this.items[idx] = item;
+    if (this.length < this.capacity) this.length++;
+    else this.start = (this.start + 1) % this.capacity;
+  }
+}`}
+	mk := func() Suspect {
+		return Suspect{Class: "(string)", Count: []int64{30182, 34230, 38354}, Holder: &Holder{Kind: "Array", Name: "history.items", Owner: "RingBuffer", Entries: 400},
+			scripts: []string{"/app/rooms.js"}, Evidence: "grew"}
+	}
+	steady := func(*Suspect) []int64 { return []int64{60, 60, 60} }
+	kept, notes := sieveBounded([]Suspect{mk()}, src, nil, 0, steady, nil)
+	if len(kept) != 0 || len(notes) != 1 || !strings.Contains(notes[0], "a full ring overwrites its oldest entry") || !strings.Contains(notes[0], "there are 60 of them") {
+		t.Errorf("full rings: kept %+v, notes %q", kept, notes)
+	}
+	more := func(*Suspect) []int64 { return []int64{40, 50, 60} }
+	if kept, _ := sieveBounded([]Suspect{mk()}, src, nil, 0, more, nil); len(kept) != 1 {
+		t.Errorf("rings still growing in number: kept %+v", kept)
+	}
+}
