@@ -30,20 +30,7 @@ function add(e) { ring[i++] = e; i %= 256; }`, "256", 256},
 		{"length", `const ring = new Array(64).fill(null);
 let head = 0;
 function put(e) { ring[head] = e; head = (head + 1) % ring.length; }`, "ring.length", 64},
-		{"remainder", `class RingBuffer {
-  constructor(capacity) {
-    this.capacity = capacity;
-    this.items = new Array(capacity);
-    this.start = 0;
-    this.length = 0;
-  }
-  push(item) {
-    const idx = (this.start + this.length) % this.capacity;
-    this.items[idx] = item;
-    if (this.length < this.capacity) this.length++;
-    else this.start = (this.start + 1) % this.capacity;
-  }
-}`, "this.capacity", 64},
+		{"remainder", ringBufferSrc, "this.capacity", 64},
 		{"grows", `const log = [];
 let n = 0;
 function add(e) { log[n] = e; n++; }`, "", -2},
@@ -75,3 +62,20 @@ function add(e) { log[n] = e; n++; }`, "", -2},
 		})
 	}
 }
+
+// ringBufferSrc is a ring whose index is a local computed as a remainder,
+// in an Array made as long as its capacity (blind set 35, svc03).
+const ringBufferSrc = `class RingBuffer {
+  constructor(capacity) {
+    this.capacity = capacity;
+    this.items = new Array(capacity);
+    this.start = 0;
+    this.length = 0;
+  }
+  push(item) {
+    const idx = (this.start + this.length) % this.capacity;
+    this.items[idx] = item;
+    if (this.length < this.capacity) this.length++;
+    else this.start = (this.start + 1) % this.capacity;
+  }
+}`

@@ -555,20 +555,7 @@ func TestDequeOneSnapshot(t *testing.T) {
 // new entries overwrite old ones that shared theirs, are a note (blind
 // set 35, svc03: a control); rings still growing in number stay.
 func TestSieveFullRings(t *testing.T) {
-	src := textSources{"/app/rooms.js": `class RingBuffer {
-  constructor(capacity) {
-    this.capacity = capacity;
-    this.items = new Array(capacity);
-    this.start = 0;
-    this.length = 0;
-  }
-  push(item) {
-    const idx = (this.start + this.length) % this.capacity;
-    this.items[idx] = item;
-    if (this.length < this.capacity) this.length++;
-    else this.start = (this.start + 1) % this.capacity;
-  }
-}`}
+	src := textSources{"/app/rooms.js": ringBufferSrc}
 	mk := func() Suspect {
 		return Suspect{Class: "(string)", Count: []int64{30182, 34230, 38354}, Holder: &Holder{Kind: "Array", Name: "history.items", Owner: "RingBuffer", Entries: 400},
 			scripts: []string{"/app/rooms.js"}, Evidence: "grew"}

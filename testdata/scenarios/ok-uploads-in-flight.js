@@ -18,13 +18,29 @@ class Upload {
   add(chunk) {
     this.parts.push(Buffer.from(chunk));
     this.size += chunk.length;
+    if (!this.counted && this.size >= SENT) {
+      this.counted = true;
+      received++;
+    }
+  }
+
+  end() {
+    if (this.counted) received--;
   }
 }
+
+// SENT is what each client sends before it pauses; received counts the
+// uploads that have all of it, so a round waits for every one.
+const SENT = 12 * 8192;
+let received = 0;
 
 const server = http.createServer((req, res) => {
   const upload = new Upload(req.headers['content-type']);
   req.on('data', (chunk) => upload.add(chunk));
-  req.on('end', () => res.end(String(upload.size)));
+  req.on('end', () => {
+    upload.end();
+    res.end(String(upload.size));
+  });
 });
 
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
@@ -49,6 +65,9 @@ server.listen(0, '127.0.0.1', () => {
   series(async () => {
     await Promise.all(open.map((u) => u.finish()));
     open = await Promise.all(Array.from({ length: 40 }, () => upload(port)));
-    await new Promise((r) => setTimeout(r, 100));
+    // Every body's first part arrived (a loaded machine may take long).
+    for (let waited = 0; received < open.length && waited < 10000; waited += 10) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }, { done: () => { Promise.all(open.map((u) => u.finish())).then(() => server.close()); } });
 });
