@@ -344,67 +344,6 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 	is.PostGCTrend = e.tr
 }
 
-// slowOnLevel: from since (where the heap reached level), 8 major GCs or
-// more rose steadily (Mann–Kendall p ≤ 0.01, τ ≥ 0.4, the last half of
-// them still rising) at a Theil–Sen rate of at least minMBPerHour and a
-// tenth of the level an hour: a leak small against a big live heap, which
-// a level's tolerance (a share of the heap) hides.
-func slowOnLevel(xs, ys []float64, since, level, minMBPerHour float64) (*Slow, bool) {
-	i, _ := slices.BinarySearch(xs, since)
-	tx, ty := xs[i:], ys[i:]
-	if len(ty) < 8 || level <= 0 {
-		return nil, false
-	}
-	mk := mannKendall(ty)
-	rate := theilSen(tx, ty).Slope * 3.6e6
-	if mk.P > 0.01 || mk.Tau < 0.4 || rate < minMBPerHour || rate < 0.1*level || indexSlope(ty[len(ty)/2:]) <= 0 {
-		return nil, false
-	}
-	return &Slow{FromMs: round(tx[0], 1), MajorGCs: len(ty), MBPerHour: round(rate, 3), Tau: round(mk.Tau, 4), P: round(mk.P, 4),
-		LevelPctPerHour: round(100*rate/level, 1)}, true
-}
-
-// heldAfterPair: the last two major GCs left about the same heap (within
-// 1 % and 1 MiB), and the scavenges after the last one kept the heap under
-// 5 % and 1 MiB above it for 20 s or more and a third of the run (from
-// the first major GC), with no drift in what they left: the level, from
-// the first of the two. ok is false otherwise.
-func heldAfterPair(iso *isolate, xs, ys []float64) (level, since float64, ok bool) {
-	n := len(ys)
-	sm := iso.sinceMajor
-	if n < 2 || sm.n < 10 {
-		return 0, 0, false
-	}
-	a, b := ys[n-2], ys[n-1]
-	if math.Abs(b-a) > 0.01*a+1 {
-		return 0, 0, false
-	}
-	held := sm.lastT - xs[n-1]
-	if held < 20_000 || 3*(sm.lastT-xs[n-2]) < sm.lastT-xs[0] || sm.maxMB > 1.05*b+1 || driftsUp(iso.chart.points(), xs[n-1]) {
-		return 0, 0, false
-	}
-	return (a + b) / 2, xs[n-2], true
-}
-
-// driftsUp: from ms on, the lowest heaps the scavenges left (the
-// chart's points keep the lowest of those merged) rose from the first
-// half to the second by more than a quarter MiB and 1 %: a slow rise
-// inside the level's tolerance.
-func driftsUp(pts []point, from float64) bool {
-	var after []float64
-	for _, p := range pts {
-		if p.T >= from && !p.Major {
-			after = append(after, p.After)
-		}
-	}
-	if len(after) < 8 {
-		return true // too few to tell
-	}
-	h := len(after) / 2
-	first, last := median(slices.Clone(after[:h])), median(slices.Clone(after[h:]))
-	return last > first+max(0.25, 0.01*first)
-}
-
 // minStrongSpanMs: the least time the few major GCs of a heap that
 // doubled, and did not quadruple, must span to call it likely a leak.
 const minStrongSpanMs = 30_000
