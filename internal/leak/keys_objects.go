@@ -46,24 +46,35 @@ func objectKeyCopies(g *heapgraph.Graph, v uint32, kind string, classes []string
 		return nil
 	}
 	leaks := func(u uint32) bool { return slices.Contains(classes, g.ClassName(u)) }
-	slot := map[int]uint32{}
+	// The newest values' slots (the largest indexes), kept to the last
+	// maxKeyObjects as they are read: no map over the whole table, which
+	// has three slots per entry of a Map that may hold millions.
 	var values []int
 	for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
-		if i, ok := tableIndex(g, e); ok {
-			slot[i] = s.EdgeTo[e]
-			if leaks(s.EdgeTo[e]) {
-				values = append(values, i)
+		if i, ok := tableIndex(g, e); ok && leaks(s.EdgeTo[e]) {
+			values = append(values, i)
+			if len(values) > 2*maxKeyObjects {
+				slices.Sort(values)
+				values = slices.Delete(values, 0, len(values)-maxKeyObjects)
 			}
 		}
 	}
 	slices.Sort(values)
 	values = values[max(0, len(values)-maxKeyObjects):]
+	// Each one's key is in the slot before it.
+	var keyNodes []uint32
+	for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
+		if i, ok := tableIndex(g, e); ok {
+			if _, found := slices.BinarySearch(values, i+1); found {
+				keyNodes = append(keyNodes, s.EdgeTo[e])
+			}
+		}
+	}
 	contents := map[string]int{}
 	fieldValues := map[string]map[string]int{}
 	c := &keyCopies{}
-	for _, i := range values {
-		k, ok := slot[i-1]
-		if !ok || int(s.NodeType[k]) != s.NodeTypeIndex.Object {
+	for _, k := range keyNodes {
+		if int(s.NodeType[k]) != s.NodeTypeIndex.Object {
 			continue
 		}
 		if cls := g.ClassName(k); cls != "Object" && !strings.HasPrefix(cls, "{") {
