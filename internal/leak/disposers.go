@@ -134,6 +134,9 @@ func calledDisposerMade(hint string, own []string, src Sources, added *Statement
 	if st == nil {
 		return hint, nil
 	}
+	if h := otherObjectsCall(st, made, m[1], m[2], own, src); h != "" {
+		return strings.Replace(hint, m[0], m[0]+h, 1), nil
+	}
 	if h := endedNotDisposed(made, m[1], m[2], own, src); h != "" {
 		return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method and the program calls it, "+h, 1), nil
 	}
@@ -204,8 +207,9 @@ var endingVerbs = `(?:stop|pause|end|close|cancel|clear|unref|abort)`
 // change: where the entries leave says no more.
 const insteadText = "there instead (it ends them too)"
 
-// newNameRe: the class a statement makes with new.
-var newNameRe = lazyRE(`\bnew\s+([\w$]+)`)
+// newNameRe: the class a statement makes with new (new Y.UndoManager
+// makes an UndoManager).
+var newNameRe = lazyRE(`\bnew\s+(?:[\w$]+\s*\.\s*)*([\w$]+)`)
 
 // localDeclRe: a statement that declares a variable.
 var localDeclRe = lazyRE(`^\s*(?:const|let|var)\s`)
@@ -308,4 +312,143 @@ func undisposedMakers(class, method string, own []string, src Sources) string {
 	}
 	return fmt.Sprintf("%s calls it on the ones it makes, but %s makes one and never calls %s() on it: those are the ones that stay; call it there when done (in a finally, so an error does not skip it)",
 		strings.Join(gives, " and "), strings.Join(misses, " and "), method)
+}
+
+// handlerDisposer tells how to let go of a library's object whose own
+// handler is what a long-lived object's list keeps: a yjs UndoManager
+// adds a bound method and an arrow function to its document's observers
+// when it is made, and only its destroy() takes them off. The handler
+// (rep) names no class of its own; the object it belongs to does, and so
+// does the program's line that makes that object.
+func (x *explainer) handlerDisposer(s *Suspect, rep uint32) {
+	o, ok := x.handlerOwner(rep)
+	if !ok {
+		return
+	}
+	c := x.g.ClassName(o)
+	pkg := x.classPackage(o)
+	if !userClassName(c) || pkg == "" {
+		return
+	}
+	m := x.disposer(o)
+	if m == "" {
+		return
+	}
+	on := "a long-lived object"
+	if h := s.Holder; h != nil && h.Owner != "" {
+		on = "its " + h.Owner
+	}
+	s.Hint = fmt.Sprintf("each %s (%s) adds handlers of its own to %s when it is made, which keep it alive until its %s() is called%s", c, pkg, on, m, countRange(s)) + disposerHint(c, m)
+	s.madeBy = c
+}
+
+// handlerOwner is the object a handler function belongs to: a bound
+// method's this, or the this an arrow function made in a method keeps.
+func (x *explainer) handlerOwner(f uint32) (uint32, bool) {
+	g := x.g
+	s := g.S
+	if int(s.NodeType[f]) != s.NodeTypeIndex.Closure {
+		return 0, false
+	}
+	o, ok := g.EdgeNamed(f, "bound_this")
+	if !ok {
+		ctx, ok := g.EdgeNamed(f, "context")
+		if !ok {
+			return 0, false
+		}
+		if o, ok = g.EdgeNamed(ctx, "this"); !ok {
+			return 0, false
+		}
+	}
+	if int(s.NodeType[o]) != s.NodeTypeIndex.Object {
+		return 0, false
+	}
+	return o, true
+}
+
+// otherObjectsCall: the leaked objects made at made are kept in a field
+// (this.undo = new Y.UndoManager(…)), nothing calls method on that field,
+// and the call st found is on another field (entry.doc.destroy()): the
+// program disposes of other objects, not these, and the advice stands.
+// What to add to it then ("" otherwise). Only a field counts: a local's
+// name may pass to another (for (const m of managers) m.destroy()).
+func otherObjectsCall(st *Statement, made *Location, class, method string, own []string, src Sources) string {
+	if made == nil || made.Line < 1 || !programLocation(made) {
+		return ""
+	}
+	lines, ok := locationLines(made, src)
+	if !ok || made.Line > len(lines) {
+		return ""
+	}
+	k := keptRe.FindSubmatch(lines[made.Line-1])
+	n := newNameRe.FindSubmatch(lines[made.Line-1])
+	if k == nil || n == nil || string(n[1]) != class || !bytes.Contains(k[1], []byte(".")) {
+		return ""
+	}
+	name := string(k[1])
+	name = name[strings.LastIndexByte(name, '.')+1:]
+	call := regexp.MustCompile(`((?:[\w$]+\s*\.\s*)*([\w$]+))\s*\.\s*` + regexp.QuoteMeta(method) + `\s*\(`).FindStringSubmatch(st.Text)
+	if call == nil || call[2] == name || call[2] == "this" {
+		return ""
+	}
+	disposed := regexp.MustCompile(`(?:^|[^\w$])` + regexp.QuoteMeta(name) + `\s*\.\s*` + regexp.QuoteMeta(method) + `\s*\(`)
+	if findStatement(disposed, programScripts(own, src), src) != nil {
+		return ""
+	}
+	where := ""
+	if end, at := endingMethod(made, lines); end != "" && strings.HasPrefix(string(k[1]), "this.") {
+		where = fmt.Sprintf(": call %s.%s() in %s() (%s:%d), which ends the object that keeps it", k[1], method, end, filepath.Base(made.Script), at)
+	}
+	return fmt.Sprintf(" (%s:%d keeps each in %s, and nothing calls %s.%s(); %s:%d's %s() is another object's)%s",
+		filepath.Base(made.Script), made.Line, string(k[1]), name, method, filepath.Base(st.Script), st.Line, strings.Join(strings.Fields(call[1]), "")+"."+method, where)
+}
+
+// endingNames are the methods that end an object.
+var endingNames = map[string]bool{"close": true, "destroy": true, "dispose": true, "stop": true, "end": true, "shutdown": true,
+	"disconnect": true, "teardown": true, "cleanup": true, "release": true, "detach": true, "terminate": true}
+
+// endingMethod is the method of the class the line at made is in (its
+// constructor) that ends its object, and that method's line: where what
+// the constructor made is let go. "" when the class has none, or more
+// than one.
+func endingMethod(made *Location, lines [][]byte) (string, int) {
+	fn := functionAbove(made.Script, lines, made.Line)
+	if fn == nil || fn.Line < 1 || fn.Line > len(lines) {
+		return "", 0
+	}
+	indent := indentOf(lines[fn.Line-1])
+	top := outerLine(lines, fn.Line-1)
+	if top < 0 || !bytes.Contains(lines[top], []byte("class")) || !classHeadRe.Match(lines[top]) {
+		return "", 0
+	}
+	name, at := "", 0
+	for i := top + 1; i < len(lines); i++ {
+		l := lines[i]
+		if len(bytes.TrimSpace(l)) == 0 {
+			continue
+		}
+		if indentOf(l) < indent {
+			break // the class ends
+		}
+		if indentOf(l) != indent {
+			continue
+		}
+		m := functionHeadRe.FindSubmatch(l)
+		if m == nil {
+			continue
+		}
+		for _, g := range m[1:] {
+			if len(g) == 0 {
+				continue
+			}
+			if endingNames[string(g)] {
+				if name != "" {
+					return "", 0
+				}
+				name, at = string(g), i+1
+			}
+			break
+		}
+	}
+	return name, at
 }

@@ -97,3 +97,42 @@ func TestSkippedCallback(t *testing.T) {
 		t.Errorf("timeout calls onEvent: %q", got)
 	}
 }
+
+// A library object kept in a field of the program's class (a yjs
+// UndoManager in this.undo) whose disposal method the program calls only
+// on other objects (the document's destroy()): the advice stands, and
+// the class's own ending method is where to add the call.
+func TestOtherObjectsCall(t *testing.T) {
+	session := "const Y = require('yjs');\n" +
+		"class EditorSession {\n" +
+		"  constructor(doc) {\n" +
+		"    this.doc = doc;\n" +
+		"    this.undo = new Y.UndoManager(doc.getText('body'));\n" +
+		"  }\n" +
+		"  send(m) {\n" +
+		"    this.ws.send(m);\n" +
+		"  }\n" +
+		"  close() {\n" +
+		"    this.doc.off('update', this.onUpdate);\n" +
+		"  }\n" +
+		"}\n"
+	docs := "function evict(entry) {\n  entry.doc.destroy();\n}\n"
+	src := textSources{"/srv/session.js": session, "/srv/documents.js": docs}
+	own := []string{"/srv/session.js", "/srv/documents.js"}
+	made := &Location{Script: "/srv/session.js", Line: 5}
+	hint := "; each grows" + disposerHint("UndoManager", "destroy")
+	h := calledDisposerBut(hint, own, src, nil, nil, made)
+	for _, want := range []string{"nothing calls undo.destroy()", "documents.js:2's entry.doc.destroy() is another object's", "call this.undo.destroy() in close() (session.js:10)"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("%q lacks %q", h, want)
+		}
+	}
+	if strings.Contains(h, "the program calls it") {
+		t.Errorf("another object's destroy() taken for these: %q", h)
+	}
+	// Once the session disposes of it somewhere, the call counts.
+	src["/srv/session.js"] = strings.Replace(session, "this.doc.off('update', this.onUpdate);", "this.doc.off('update', this.onUpdate);\n    this.undo.destroy();", 1)
+	if h := calledDisposerBut(hint, own, src, nil, nil, made); !strings.Contains(h, "the program calls it") {
+		t.Errorf("undo.destroy() is called: %q", h)
+	}
+}

@@ -59,6 +59,7 @@ func (x *explainer) hintFor(s *Suspect, t *traced) {
 		// map, is let go by its own method: the leaked object's, or that of
 		// one on the way from it to the class named (a library's Actor
 		// that keeps the program's context).
+		disposed := false
 		for k := len(path) - 1; k >= repIndex; k-- {
 			v := path[k].Node
 			if c := g.ClassName(v); userClassName(c) {
@@ -80,9 +81,13 @@ func (x *explainer) hintFor(s *Suspect, t *traced) {
 						}
 					}
 					s.Hint += disposerHint(c, m)
+					disposed = true
 					break
 				}
 			}
+		}
+		if !disposed {
+			x.handlerDisposer(s, rep)
 		}
 	}
 	if s.Pattern != PatternDetachedDOM && !s.collection && !strings.HasPrefix(s.Class, "Detached ") {

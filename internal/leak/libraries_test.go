@@ -101,6 +101,13 @@ func TestLibraryScenarios(t *testing.T) {
 		// Status, blind evaluation 27): that one's shutdown() is the fix.
 		{"lib-breaker-per-call", PatternTimer, "Status", "", true,
 			[]string{"each Breaker (tiny-breaker) makes a Status that runs a timer of its own", "until the Breaker's shutdown() is called"}, []string{"an LRU", "clearInterval", "call shutdown() on each one when"}},
+		// A library's object whose own handlers on a shared document
+		// keep it, and the program's session in its tracked origins
+		// (yjs's UndoManager, blind evaluation 35): it leads over the
+		// document's items, which grow under the same document, and its
+		// destroy() is the fix.
+		{"lib-undo-handlers", PatternCollection, "EditSession", "", false,
+			[]string{"each UndoManager (tiny-crdt) adds handlers of its own to its Doc when it is made", "UndoManager has a destroy() method"}, []string{"an LRU"}},
 		{"als-timer", PatternTimer, "RequestContext", "", false,
 			[]string{"AsyncLocalStorage", "finally"}, nil},
 	}
@@ -437,6 +444,9 @@ func TestRegistrationScenarios(t *testing.T) {
 		{"lib-observe-poll", PatternClosure,
 			[]string{"(tiny-observe)", "the timer that ends the wait (lib-observe-poll.js:40: timer = setTimeout(finish, timeoutMs)) runs finish() (lib-observe-poll.js:25), which does not", "call stop() in finish() too"},
 			[]string{"returns without stop()"}},
+		{"lib-undo-handlers", PatternCollection,
+			[]string{"nothing calls undo.destroy(); lib-undo-handlers.js:26's entry.doc.destroy() is another object's", "call this.undo.destroy() in close() (lib-undo-handlers.js:44)"},
+			[]string{"the program calls it (", "check what it fails to undo"}},
 		// An ES module library's registry (node-cron 4, blind evaluation
 		// 27): the function's own task is only stopped; another
 		// function's task.destroy() ends another task.

@@ -91,12 +91,12 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			}
 		}
 	}
-	// Same holder: merge into the first (largest) suspect of that holder.
+	// Same holder: one leak, under the suspect of that holder that leads.
 	type holderKey struct {
 		id    uint32
 		event string
 	}
-	byHolder := map[holderKey]int{}
+	var keys []keyed[holderKey]
 	reactions := make([]bool, n) // merged as reactions of one promise
 	for i := range sus {
 		h := sus[i].Holder
@@ -132,12 +132,9 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		default:
 			continue
 		}
-		if j, ok := byHolder[k]; ok {
-			parent[i] = j
-			continue
-		}
-		byHolder[k] = i
+		keys = append(keys, keyed[holderKey]{i, k})
 	}
+	leadBy(keys, parent, sus)
 	// Same code and mechanism: collections filled, or listeners or timers
 	// added, by one line of the program (a counter and a histogram
 	// labelled per request in one handler) are one leak.
@@ -146,7 +143,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		script       string
 		line, column int
 	}
-	byLoc := map[locKey]int{}
+	var locs []keyed[locKey]
 	for i := range sus {
 		l := sus[i].Location
 		if parent[i] >= 0 || !programLocation(l) || sus[i].single {
@@ -160,13 +157,9 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		if h := sus[i].Holder; h != nil && h.Slot != "" {
 			continue
 		}
-		k := locKey{sus[i].Pattern, l.Script, l.Line, l.Column}
-		if j, ok := byLoc[k]; ok {
-			parent[i] = j
-			continue
-		}
-		byLoc[k] = i
+		locs = append(locs, keyed[locKey]{i, locKey{sus[i].Pattern, l.Script, l.Line, l.Column}})
 	}
+	leadBy(locs, parent, sus)
 	root := func(i int) int {
 		for steps := 0; parent[i] >= 0 && steps < n; steps++ {
 			i = parent[i]
@@ -306,6 +299,42 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 		m.NewObjects, m.Parts, m.CountUnit = agg.NewObjects, agg.Parts, agg.CountUnit
 	}
 	return sameCode(out, taken)
+}
+
+// keyed is a suspect (its index) and the key of the group it joins.
+type keyed[K comparable] struct {
+	i int
+	k K
+}
+
+// leadBy merges each group of suspects (same key) into the one that
+// leads it: the one with most growth under it, counting what merged into
+// it already as paths through its objects. A small list of a library's
+// (an editor's document items) must not lead a leak whose bytes are all
+// under the same object's other list (its observers, keeping every
+// session's undo manager), nor a schema object the compiled validator
+// that holds all the bytes.
+func leadBy[K comparable](members []keyed[K], parent []int, sus []Suspect) {
+	n := len(parent)
+	weight := make([]int64, n)
+	for i := range sus {
+		r := i
+		for steps := 0; parent[r] >= 0 && steps < n; steps++ {
+			r = parent[r]
+		}
+		weight[r] = max(weight[r], sus[i].GrowthBytes)
+	}
+	lead := map[K]int{}
+	for _, m := range members {
+		if j, ok := lead[m.k]; !ok || weight[m.i] > weight[j] {
+			lead[m.k] = m.i
+		}
+	}
+	for _, m := range members {
+		if j := lead[m.k]; j != m.i {
+			parent[m.i] = j
+		}
+	}
 }
 
 // guessedCode: l is not the program's code that keeps the objects: none, a

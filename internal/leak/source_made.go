@@ -48,7 +48,7 @@ func (f sourceFacts) madeAt(src Sources) {
 	if f.literalMade(src) {
 		return
 	}
-	if identRe.MatchString(f.class) && (l.Function == f.class || l.Function == "constructor") {
+	if identRe.MatchString(f.class) && (l.Function == f.class || l.Function == "constructor") && f.madeBy == "" {
 		if st := onlyNew(f.class, f.allScripts(src), src); st != nil {
 			f.setLoc(st, src)
 			return
