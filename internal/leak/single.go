@@ -81,6 +81,11 @@ type Accumulation struct {
 	// still receiving (HTTPParser.incoming): an upload or a slow body in
 	// flight, freed when the request ends; ranked with OnStack.
 	Receiving bool `json:"receiving,omitempty"`
+	// Connected: each entry is a response, request or WebSocket whose
+	// socket is still open (server-sent event streams, long polls,
+	// WebSocket clients): held while its client stays connected, freed
+	// when it leaves if the program lets go then; ranked with OnStack.
+	Connected bool `json:"connected,omitempty"`
 	// AllocationStacks: where the entries were allocated, when the
 	// snapshot carries allocation traces (see Suspect); entries allocated
 	// before tracking began count as untraced too.
@@ -272,6 +277,9 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 				ui.Count(s.Count), s.Class, durationText(s.pendingMs))
 		} else if s.Pending {
 			s.Hint = pendingHint(s.Count, s.pendingMs, s.Class)
+		} else if _, _, _, agent := agentTable(s.RetainerPath, s.Holder); s.Connected && !s.Receiving && !agent {
+			// (An Agent's sockets in use have a hint of their own.)
+			s.Hint = connectedHint(s)
 		} else if s.Receiving {
 			s.Hint = fmt.Sprintf("%s %s objects are held by requests still being received: node's HTTP parser keeps each request until its body has arrived (HTTPParser.incoming), so these are uploads or slow bodies in flight when the snapshot was taken, freed when each request ends; they accumulate only if a later snapshot shows as many again, still rising (clients that never finish sending: keep server.requestTimeout set, and limit body sizes)",
 				ui.Count(s.Count), s.Class)
@@ -437,6 +445,7 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	if x.registryCells(&a, pt.rep) {
 		return a // the program's registrations, whatever their cells are
 	}
+	a.Connected = kind != KindHugeObject && x.connectedEntries(pt, a.Holder)
 	a.Runtime = x.runtimeState(pt, &a)
 	return a
 }

@@ -97,8 +97,8 @@ func pathThrough(path []PathStep, ids []uint32) bool {
 
 // singleOrder: the program's accumulations first, those it keeps within a
 // bound next (big by design, not what grows), then work in flight (what
-// running functions hold, pending timers, requests being received), node's own state last; each by
-// retained size.
+// running functions hold, pending timers, requests being received,
+// clients connected), node's own state last; each by retained size.
 func singleOrder(a, b Accumulation) int {
 	if a.Runtime != b.Runtime {
 		if a.Runtime {
@@ -106,7 +106,7 @@ func singleOrder(a, b Accumulation) int {
 		}
 		return -1
 	}
-	if fa, fb := a.OnStack || a.Pending || a.Receiving, b.OnStack || b.Pending || b.Receiving; fa != fb {
+	if fa, fb := a.inFlight(), b.inFlight(); fa != fb {
 		if fa {
 			return 1
 		}
@@ -201,4 +201,13 @@ func deeperFirst(sus []Accumulation) []Accumulation {
 		}
 	}
 	return out
+}
+
+// inFlight: held by work under way when the snapshot was taken (a
+// running function, pending timers, requests being received, clients
+// still connected), not memory kept.
+func (a *Accumulation) inFlight() bool {
+	// (Among node's own state, connected sockets are its sockets: their
+	// order stays by size.)
+	return a.OnStack || a.Pending || a.Receiving || a.Connected && !a.Runtime
 }

@@ -404,3 +404,36 @@ func TestSingleUploadsInFlight(t *testing.T) {
 		t.Errorf("no Upload accumulation in %d", len(rep.Suspects))
 	}
 }
+
+// A server-sent events hub's subscribers, all with open sockets, are
+// as many as the clients connected: work in flight, ranked after the
+// program's accumulations and said to be so (blind evaluation 35,
+// svc06). A feed that keeps the responses of clients that left holds
+// closed sockets: never told as connected.
+func TestSingleConnectedClients(t *testing.T) {
+	rep := lastSnapshotReport(t, "ok-sse-subscribers")
+	connected := 0
+	for _, a := range rep.Suspects {
+		t.Logf("#%d %s %s ×%d runtime %v connected %v: %s", a.Rank, a.Pattern, a.Class, a.Count, a.Runtime, a.Connected, a.PathText)
+		if !strings.Contains(a.PathText, "boards") {
+			continue
+		}
+		if a.Connected {
+			connected++
+		}
+		if !a.Connected && !a.Runtime {
+			t.Errorf("#%d %s ×%d held by the hub, not told as connected: %q", a.Rank, a.Class, a.Count, a.Hint)
+		}
+		if a.Connected && !a.Runtime && !strings.Contains(a.Hint, "held through connections still open") {
+			t.Errorf("#%d %s: hint %q", a.Rank, a.Class, a.Hint)
+		}
+	}
+	if connected == 0 {
+		t.Error("no accumulation of the hub's open streams told as connected")
+	}
+	for _, a := range lastSnapshotReport(t, "sse-dropped-clients").Suspects {
+		if a.Connected {
+			t.Errorf("#%d %s ×%d: closed clients told as connected (%s)", a.Rank, a.Class, a.Count, a.PathText)
+		}
+	}
+}
