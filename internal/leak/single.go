@@ -277,8 +277,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 				ui.Count(s.Count), s.Class, durationText(s.pendingMs))
 		} else if s.Pending {
 			s.Hint = pendingHint(s.Count, s.pendingMs, s.Class)
-		} else if _, _, _, agent := agentTable(s.RetainerPath, s.Holder); s.Connected && !s.Receiving && !agent {
-			// (An Agent's sockets in use have a hint of their own.)
+		} else if s.Connected && !s.Receiving {
 			s.Hint = connectedHint(s)
 		} else if s.Receiving {
 			s.Hint = fmt.Sprintf("%s %s objects are held by requests still being received: node's HTTP parser keeps each request until its body has arrived (HTTPParser.incoming), so these are uploads or slow bodies in flight when the snapshot was taken, freed when each request ends; they accumulate only if a later snapshot shows as many again, still rising (clients that never finish sending: keep server.requestTimeout set, and limit body sizes)",
@@ -445,7 +444,10 @@ func (x *explainer) single(pt point, total uint64, kind string) Accumulation {
 	if x.registryCells(&a, pt.rep) {
 		return a // the program's registrations, whatever their cells are
 	}
-	a.Connected = kind != KindHugeObject && x.connectedEntries(pt, a.Holder)
+	// (An Agent's sockets in use have a hint and a rank of their own:
+	// unread responses keep them open too.)
+	_, _, _, agent := agentTable(a.RetainerPath, a.Holder)
+	a.Connected = kind != KindHugeObject && !agent && x.connectedEntries(pt, a.Holder)
 	a.Runtime = x.runtimeState(pt, &a)
 	return a
 }
