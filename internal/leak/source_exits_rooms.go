@@ -35,21 +35,31 @@ func disconnectRooms(rm *Statement, scripts []string, src Sources) string {
 			}
 		}
 	}
+	var inListener *Statement // the loop, right in a 'disconnect' listener
 	if loopFn == nil {
 		calls := callsRe(fn.Function)
 		matchStatements(roomsLoopRe.get(), scripts, src, nil, func(sc string, lines [][]byte, i int, _ []int) {
-			if loopFn != nil {
+			if loopFn != nil || inListener != nil {
 				return
 			}
 			for k := i; k < len(lines) && k <= i+6; k++ {
 				if calls.Match(lines[k]) {
-					if f := enclosingFunction(&Statement{Script: sc, Line: i + 1}, src); f != nil && identRe.MatchString(f.Function) {
-						loopFn, loop = f, &Statement{Script: sc, Line: i + 1}
+					at := &Statement{Script: sc, Line: i + 1, Text: strings.TrimSpace(string(lines[i]))}
+					if _, event, ok := closingHandler(at, src); ok && event == "disconnect" {
+						// Right in the listener: socket.on('disconnect',
+						// () => { for (const r of socket.rooms) … }).
+						inListener = at
+					} else if f := enclosingFunction(at, src); f != nil && identRe.MatchString(f.Function) {
+						loopFn, loop = f, at
 					}
 					return
 				}
 			}
 		})
+	}
+	if inListener != nil {
+		return fmt.Sprintf("%s:%d loops over socket.rooms in a 'disconnect' listener to call %s() (%s): socket.io has taken the socket out of all its rooms before it emits 'disconnect', so the loop finds none and nothing leaves; listen for 'disconnecting', when socket.rooms still holds them",
+			filepath.Base(inListener.Script), inListener.Line, fn.Function, strings.TrimSuffix(strings.TrimSuffix(inListener.Text, "{"), " "))
 	}
 	if loopFn == nil {
 		return ""

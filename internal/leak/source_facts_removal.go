@@ -169,6 +169,9 @@ func (f sourceFacts) removalFix(src Sources, removal, exported bool) {
 			rh, bound = strings.Replace(rh, everyPathAdvice, exitText(e, removalCall(st)), 1), ""
 		} else if d := disconnectRooms(st, f.allScripts(src), src); d != "" && strings.Contains(rh, everyPathAdvice) {
 			rh, bound = strings.Replace(rh, everyPathAdvice, d, 1), ""
+			// (The listener to change is the fix: not a method of what
+			// the entries keep, whether the program calls it or not.)
+			*f.hint = disposerClauseRe.ReplaceAllString(*f.hint, "")
 		} else if eo := endOnly(st, f.allScripts(src), src); eo != "" {
 			rh, bound = strings.Replace(rh, everyPathAdvice, eo, 1), ""
 		} else if g := guardedCalls(st, f.allScripts(src), src); g != "" && strings.Contains(rh, everyPathAdvice) {

@@ -283,6 +283,34 @@ func TestDisconnectRooms(t *testing.T) {
 	}
 }
 
+// TestDisconnectRoomsInListener: the loop over socket.rooms right in an
+// arrow 'disconnect' listener, calling the removing function (blind
+// evaluation 35, svc02); the removal found through the variable the
+// program adds through, whose arguments hold a call.
+func TestDisconnectRoomsInListener(t *testing.T) {
+	presence := "const conversations = new Map();\nfunction join(room, socket) {\n  const members = conversations.get(room);\n  members.set(socket.id, { socket, joinedAt: Date.now() });\n}\nfunction leave(room, id) {\n  const members = conversations.get(room);\n  members.delete(id);\n}\n"
+	for _, c := range []struct {
+		event string
+		want  string
+	}{
+		{"disconnect", "handlers.js:5 loops over socket.rooms in a 'disconnect' listener to call leave() (for (const room of socket.rooms))"},
+		{"disconnecting", ""},
+	} {
+		src := textSources{"/app/presence.js": presence,
+			"/app/handlers.js": "function register(io) {\n  io.on('connection', (socket) => {\n    socket.on('" + c.event + "', () => {\n      clearTimeout(timer);\n      for (const room of socket.rooms) {\n        presence.leave(room, socket.id);\n      }\n    });\n  });\n}\n"}
+		own := []string{"/app/presence.js", "/app/handlers.js"}
+		added := &Statement{Script: "/app/presence.js", Line: 4, Text: "members.set(socket.id, { socket, joinedAt: Date.now() });"}
+		rm := removedAt(&Holder{Class: "Map", Kind: "Map", ValueOf: "conversations"}, added, own, src)
+		if rm == nil || rm.Line != 8 {
+			t.Fatalf("removal %+v, want presence.js:8", rm)
+		}
+		got := disconnectRooms(rm, own, src)
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.event, got, c.want)
+		}
+	}
+}
+
 // TestWrappedKept: a listener added as a wrapper around the program's
 // function, with the inner function kept for the removal, is never
 // removed; the fix names both lines. Keeping the wrapper itself is fine.

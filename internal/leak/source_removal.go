@@ -71,7 +71,8 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 	if re == nil && h != nil && h.Name == "" && added != nil {
 		// A collection kept as another's value (rooms.get(room)) has no
 		// name of its own: the variable the program adds through does.
-		if m := addCallRe.FindStringSubmatch(added.Text); m != nil {
+		// (Its arguments may hold calls: members.set(id, { at: Date.now() }).)
+		if m := addReceiverRe.FindStringSubmatch(added.Text); m != nil {
 			recv := m[1][strings.LastIndexByte(m[1], '.')+1:] // (this.members: members)
 			if e := removalExpr(h.Kind, strings.TrimSpace(recv)); e != "" {
 				re = regexp.MustCompile(e)
@@ -363,6 +364,10 @@ func handedOut(fn *Location, scripts []string, src Sources) bool {
 // addCallRe matches a call adding to a collection: its receiver (set,
 // this.connections), the verb and the arguments (no nested calls).
 var addCallRe = lazyRE(`((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(add|set|push|unshift)\s*\(([^()]*)\)`)
+
+// addReceiverRe is the receiver of an adding call, whatever its
+// arguments: members in members.set(id, { since: Date.now() }).
+var addReceiverRe = lazyRE(`((?:this\s*\.\s*)?[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(?:add|set|push|unshift)\s*\(`)
 
 var argIdentRe = lazyRE(`[A-Za-z_$][\w$]*`)
 
