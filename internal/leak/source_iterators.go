@@ -100,15 +100,94 @@ func (d *droppedReturn) hint() string {
 }
 
 // iteratorReturns puts a wrapper's dropped return() first, and makes it
-// the code line.
+// the code line; or, for async generators of the program that wrap a
+// source with for await…of, their head.
 func (f sourceFacts) iteratorReturns(src Sources) {
 	if f.pattern != PatternCollection && f.pattern != PatternClosure && f.pattern != PatternEventListener {
 		return
 	}
-	d := iteratorWrapper(f.class, f.allScripts(src), src)
-	if d == nil {
+	if d := iteratorWrapper(f.class, f.allScripts(src), src); d != nil {
+		*f.hint = d.hint() + "; " + *f.hint
+		f.setLoc(d.ret, src)
 		return
 	}
-	*f.hint = d.hint() + "; " + *f.hint
-	f.setLoc(d.ret, src)
+	if w := generatorWrapper(f.class, f.allScripts(src), src); w != nil {
+		// The cause, whatever holds them: bounding what holds the
+		// generators (a topic's listeners, the promise jobs queued when
+		// the snapshot was taken) is not the fix.
+		*f.hint = w.hint()
+		f.setLoc(w.head, src)
+	}
+}
+
+// generatorHeadRe is an async generator function's head, its name group 1.
+var generatorHeadRe = lazyRE(`\basync\s+function\s*\*\s*([A-Za-z_$][\w$]*)\s*\(`)
+
+// forAwaitRe is a for await…of loop over a source, the source group 1.
+var forAwaitRe = lazyRE(`\bfor\s+await\s*\(\s*(?:const|let|var)\s+[^;]+?\s+of\s+([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\)`)
+
+// guardedYieldRe is a yield behind a test on its line (if (ok) yield x).
+var guardedYieldRe = lazyRE(`\bif\s*\(.*\)\s*(?:\{\s*)?yield\b`)
+
+// awaitingGenerator is an async generator of the program that loops over
+// a source with for await…of.
+type awaitingGenerator struct {
+	head    *Statement // the generator's head
+	name    string
+	source  string
+	guarded bool // it yields only some values (a filter)
+}
+
+// generatorWrapper finds, for leaked objects named after a function, an
+// async generator of that name in the program's scripts that loops over a
+// source with for await…of: nil otherwise.
+//
+// A consumer that stops (graphql-ws calls return() when a subscription
+// completes) reaches such a generator only at a yield: while it waits in
+// its loop for the source's next value, the return() is queued, and the
+// loop's exit, which calls source.return(), runs only once a value comes
+// and is yielded. A filter that passes none for this consumer (events for
+// other users) keeps it waiting for good, and the source stays
+// subscribed.
+func generatorWrapper(class string, scripts []string, src Sources) *awaitingGenerator {
+	if !identRe.MatchString(class) {
+		return nil
+	}
+	var found *awaitingGenerator
+	matchLines(generatorHeadRe.get(), scripts, src, func(sc string, lines [][]byte, i int, _ []int) {
+		if found != nil || !programScript(sc) {
+			return
+		}
+		m := generatorHeadRe.FindSubmatch(lines[i])
+		if m == nil || string(m[1]) != class {
+			return
+		}
+		end := min(bodyEnd(lines, i+1), len(lines))
+		for j := i; j < end; j++ {
+			f := forAwaitRe.FindSubmatch(lines[j])
+			if f == nil {
+				continue
+			}
+			w := &awaitingGenerator{head: &Statement{Script: sc, Line: i + 1, Column: indentOf(lines[i]) + 1, Text: clipLine(lines[i])},
+				name: class, source: strings.Join(strings.Fields(string(f[1])), "")}
+			for k := j; k < end; k++ {
+				if guardedYieldRe.Match(lines[k]) {
+					w.guarded = true
+				}
+			}
+			found = w
+			return
+		}
+	})
+	return found
+}
+
+// hint is the fix: an iterator whose return() ends the source at once.
+func (w *awaitingGenerator) hint() string {
+	why := "and one whose source goes quiet waits for good"
+	if w.guarded {
+		why = "; it yields only the values its test passes, and one whose values all fail it (events for other users) waits for good"
+	}
+	return fmt.Sprintf("%s() (%s:%d) is an async generator that loops over %s with for await…of: when its consumer stops (a subscription completed or a client gone: graphql-ws calls return()), a generator waiting in that loop for %s's next value gets the return() only at its next yield%s: %s.return() is never called, and %s stays subscribed, its listener registered and every later event queued for nobody; write it as an iterator object whose return() calls %s.return() at once",
+		w.name, filepath.Base(w.head.Script), w.head.Line, w.source, w.source, why, w.source, w.source, w.source)
 }

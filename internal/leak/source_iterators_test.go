@@ -45,3 +45,38 @@ func TestIteratorWrapper(t *testing.T) {
 		t.Errorf("return() passes it on: %+v", d)
 	}
 }
+
+// An async generator that filters a source with for await…of: named as
+// the code, with the source it keeps subscribed (blind evaluation 35,
+// svc05); a generator that loops with a plain for, or a function of
+// another name, gets nothing.
+func TestGeneratorWrapper(t *testing.T) {
+	src := textSources{"/app/filters.mjs": `export function withFilter(subscribe, predicate) {
+  return (root, args) => {
+    const source = subscribe(root, args);
+    return (async function* filtered() {
+      for await (const payload of source) {
+        if (await predicate(payload, args)) yield payload;
+      }
+    })();
+  };
+}
+async function* numbered(items) {
+  for (const x of items) yield x;
+}
+`}
+	w := generatorWrapper("filtered", []string{"/app/filters.mjs"}, src)
+	if w == nil || w.head.Line != 4 || w.source != "source" || !w.guarded {
+		t.Fatalf("generator %+v: want filtered at 4 over source, guarded", w)
+	}
+	for _, want := range []string{"filtered() (filters.mjs:4) is an async generator that loops over source with for await…of", "yields only the values its test passes", "write it as an iterator object whose return() calls source.return() at once"} {
+		if h := w.hint(); !strings.Contains(h, want) {
+			t.Errorf("hint %q lacks %q", h, want)
+		}
+	}
+	for _, class := range []string{"numbered", "withFilter", "Order"} {
+		if w := generatorWrapper(class, []string{"/app/filters.mjs"}, src); w != nil {
+			t.Errorf("%s: %+v", class, w)
+		}
+	}
+}
