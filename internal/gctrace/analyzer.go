@@ -127,11 +127,12 @@ type Analyzer struct {
 	gens     map[isoKey]int
 	last     *isolate
 	carry    []byte
-	dropping bool // inside an overlong line
-	replay   bool // after "<--- Last few GCs --->"
-	other    int  // non-GC lines since replay began
-	oom      bool // V8 reported "JavaScript heap out of memory"
-	prevV8   bool // the last line was another of V8's (KindV8)
+	json     []byte // a docker json-file line's "log" string, unescaped
+	dropping bool   // inside an overlong line
+	replay   bool   // after "<--- Last few GCs --->"
+	other    int    // non-GC lines since replay began
+	oom      bool   // V8 reported "JavaScript heap out of memory"
+	prevV8   bool   // the last line was another of V8's (KindV8)
 	ev       Event
 }
 
@@ -211,6 +212,13 @@ func (a *Analyzer) Flush() {
 func (a *Analyzer) Line(line []byte) {
 	a.lines.Total++
 	ev := &a.ev
+	if l, ok := dockerLog(line, a.json[:0]); ok {
+		// Docker's json-file driver: the line is a JSON object whose
+		// "log" string escapes what V8 printed ('>' as \u003e, NVP's
+		// quotes as \").
+		a.json = l
+		line = l
+	}
 	// ParseLine finds the record anywhere in the line, which also covers
 	// the first line of V8's out-of-memory replay: V8 keeps the last GC
 	// lines in a ring buffer, so it can start with the tail of an older

@@ -64,6 +64,9 @@ func FuzzAnalyzer(f *testing.F) {
 		}
 	}
 	f.Add([]byte(node20Line + "\n" + node20Line + "\n"))
+	// Docker's json-file lines, escapes and a cut one.
+	f.Add([]byte(`{"log":"[7:0x1a]       72 ms: Scavenge 4.7 (5.4) -\u003e 4.5 (6.1) MB, 1.37 / 0.00 ms  allocation failure; \n","stream":"stdout"}` + "\n" +
+		`{"log":"[7:0x1a]       90 ms: GC: {\"pause\": 1.2, \"\ud83d\u00e9\\` + "\n"))
 	var corpus []byte
 	for _, c := range readCorpus(f) {
 		corpus = append(append(corpus, c.line...), '\n')

@@ -2,6 +2,7 @@ package gctrace
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -305,5 +306,45 @@ func TestLikelyLeakSpeaksForLog(t *testing.T) {
 	s := analyze(t, b.Bytes())
 	if !strings.HasPrefix(s.VerdictText, "isolate 8:0xc: inconclusive, likely a leak") || !s.LeakLikely() {
 		t.Errorf("%s: %s", s.Verdict, s.VerdictText)
+	}
+}
+
+// TestDockerJSONFile: a real node trace (plain, verbose and NVP lines) as
+// Docker's json-file driver writes it, each line a JSON object whose
+// "log" string Go's encoding/json escaped ('>' as \u003e, quotes as \"),
+// reads like the bare trace.
+func TestDockerJSONFile(t *testing.T) {
+	for li, log := range [][]byte{
+		runNode(t, nodeRun{"leak.js", []string{"--trace-gc", "--trace-gc-verbose"}}),
+		runNode(t, nodeRun{"leak.js", []string{"--trace-gc", "--trace-gc-nvp"}}),
+		sampleFile(t, "node22-pooled-oom.log"),
+	} {
+		var wrapped bytes.Buffer
+		for _, line := range bytes.Split(bytes.TrimSuffix(log, []byte("\n")), []byte("\n")) {
+			b, err := json.Marshal(map[string]string{"log": string(line) + "\n", "stream": "stderr", "time": "2026-12-07T19:35:06.374629380Z"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(b, []byte(`{"log":"`)) {
+				t.Fatalf("encoding/json put another key first: %s", b)
+			}
+			wrapped.Write(b)
+			wrapped.WriteByte('\n')
+		}
+		if li == 0 && !bytes.Contains(wrapped.Bytes(), []byte(`\u003e`)) {
+			t.Fatalf("log %d: no escaped '>' in the wrapped log", li)
+		}
+		bare, got := analyze(t, log), analyze(t, wrapped.Bytes())
+		if got.GCs != bare.GCs || got.GCs == 0 || got.Lines.Malformed != bare.Lines.Malformed || len(got.Isolates) != len(bare.Isolates) {
+			t.Errorf("log %d: %d GCs, %d malformed, %d isolates; bare: %d, %d, %d", li, got.GCs, got.Lines.Malformed, len(got.Isolates), bare.GCs, bare.Lines.Malformed, len(bare.Isolates))
+		}
+	}
+	if l, ok := dockerLog([]byte(`{"log":"a \"b\" \\ \u00e9\n","stream":"stdout"}`), nil); !ok || string(l) != `a "b" \ é` {
+		t.Errorf("dockerLog: %q %v", l, ok)
+	}
+	for _, bad := range []string{`{"log":"cut`, `{"log":"\u12`, `{"log":"\u12zz"}`, `{"log":"end\`, `{"stream":"x"}`} {
+		if _, ok := dockerLog([]byte(bad), nil); ok {
+			t.Errorf("dockerLog(%q) ok", bad)
+		}
 	}
 }
