@@ -124,6 +124,11 @@ type Analyzer struct {
 	isolates []*isolate
 	index    map[isoKey]*isolate
 	mem      memLines // the program's own memoryUsage() lines
+	// v8ext: what V8's verbose trace reports of external memory after
+	// each GC (--trace-gc-verbose), for one isolate (extIso).
+	v8ext    memLines
+	extIso   isoKey
+	hasExt   bool
 	gens     map[isoKey]int
 	last     *isolate
 	carry    []byte
@@ -264,6 +269,7 @@ func (a *Analyzer) record(k Kind, line []byte) {
 		a.space(ev)
 	case KindV8:
 		a.lines.Verbose++
+		a.externalReported(line)
 	case KindMalformed:
 		a.lines.Malformed++
 	default:

@@ -68,6 +68,11 @@ func (m *memLines) memoryLine(line []byte, t float64) {
 	if s.external < 0 && s.arrayBuffers < 0 {
 		return
 	}
+	m.add(s)
+}
+
+// add keeps a sample, one in stride (see maxMemSamples).
+func (m *memLines) add(s memSample) {
 	if m.stride == 0 {
 		m.stride = 1
 	}
@@ -101,10 +106,44 @@ func toMiB(v float64, unit string) float64 {
 	return v
 }
 
+// externalReportedRe is V8's verbose report of external memory after a GC
+// (--trace-gc-verbose): "External memory reported:   5610 KB".
+var externalReported = []byte("External memory reported:")
+
+// externalReported reads V8's verbose external-memory line of the first
+// isolate that prints one: each follows a GC line, whose time it takes.
+func (a *Analyzer) externalReported(line []byte) {
+	i := bytes.Index(line, externalReported)
+	if i < 0 {
+		return
+	}
+	ev := &a.ev
+	k := isoKey{ev.PID, ev.Isolate}
+	if !a.hasExt {
+		a.extIso, a.hasExt = k, true
+	} else if k != a.extIso {
+		return
+	}
+	rest := skipSpaces(line[i+len(externalReported):])
+	v, n := parseNum(rest)
+	if n == 0 || !bytes.HasPrefix(skipSpaces(rest[n:]), []byte("KB")) {
+		return
+	}
+	t := 0.0
+	if a.last != nil {
+		t = a.last.lastT
+	}
+	a.v8ext.add(memSample{t: t, rss: -1, heapUsed: -1, external: v / 1024, arrayBuffers: -1})
+}
+
 // MemoryLines is what the program's own memoryUsage() lines say, when the
-// log has them.
+// log has them, or else what V8's verbose trace reports of external
+// memory after each GC.
 type MemoryLines struct {
-	Samples int `json:"samples"`
+	// Source: "memoryUsage" (the program's lines) or "v8" (V8's
+	// "External memory reported" lines, --trace-gc-verbose).
+	Source  string `json:"source"`
+	Samples int    `json:"samples"`
 	// External is external memory (Buffers, ArrayBuffers and what native
 	// code reports), or arrayBuffers when the lines give only that.
 	Field    string        `json:"field"`
@@ -129,6 +168,10 @@ type MemoryFigure struct {
 	KendallTau  float64 `json:"kendall_tau"`
 	TrendP      float64 `json:"trend_p"`
 	SpanMs      float64 `json:"span_ms"`
+	// LastHalfPct is the growth over the second half of the samples
+	// (from the median around the middle to the last eighth's): a figure
+	// that filled and levelled off has next to none.
+	LastHalfPct float64 `json:"last_half_pct"`
 }
 
 // memoryFigure sums up one figure; ok with at least five samples.
@@ -150,6 +193,9 @@ func memoryFigure(samples []memSample, get func(memSample) float64) (MemoryFigur
 	if head > 0 {
 		f.GrowthPct = round(100*(tail-head)/head, 2)
 	}
+	if mid := median(slices.Clone(ys[max(0, n/2-k/2) : n/2+k/2+1])); mid > 0 {
+		f.LastHalfPct = round(100*(tail-mid)/mid, 2)
+	}
 	mk := mannKendall(ys)
 	f.KendallTau, f.TrendP = round(mk.Tau, 3), round(mk.P, 6)
 	f.RisingSteps, f.Steps = risingShare(ys)
@@ -160,22 +206,29 @@ func memoryFigure(samples []memSample, get func(memSample) float64) (MemoryFigur
 // leak by the heap's own thresholds: a material rise, rising steadily
 // (Mann–Kendall), over at least 30 s of GC lines.
 func (a *Analyzer) memorySummary() *MemoryLines {
-	ss := a.mem.samples
+	ss, source := a.mem.samples, "memoryUsage"
 	field, get := "external", func(s memSample) float64 { return s.external }
 	ext, ok := memoryFigure(ss, get)
 	if !ok {
 		field, get = "arrayBuffers", func(s memSample) float64 { return s.arrayBuffers }
+		ext, ok = memoryFigure(ss, get)
+	}
+	if !ok {
+		// The program logs none: V8's own reports, when verbose.
+		ss, source, field, get = a.v8ext.samples, "v8", "external", func(s memSample) float64 { return s.external }
 		if ext, ok = memoryFigure(ss, get); !ok {
 			return nil
 		}
 	}
-	m := &MemoryLines{Samples: len(ss), Field: field, External: ext}
+	m := &MemoryLines{Source: source, Samples: len(ss), Field: field, External: ext}
 	if rss, ok := memoryFigure(ss, func(s memSample) float64 { return s.rss }); ok {
 		m.RSS = &rss
 	}
 	th := a.opt.Thresholds
+	// (Still rising over its last half, as the heap's trend must be: a
+	// buffer pool that filled and holds is not a leak.)
 	m.Leak = ext.SpanMs >= 30_000 && ext.GrowthPct >= th.LeakGrowthPct && ext.MBPerHour >= th.LeakMBPerHour &&
-		ext.TrendP <= th.MaxTrendP && 2*ext.RisingSteps > ext.Steps
+		ext.TrendP <= th.MaxTrendP && 2*ext.RisingSteps > ext.Steps && ext.LastHalfPct >= th.LeakGrowthPct/2
 	return m
 }
 
@@ -183,10 +236,41 @@ func (a *Analyzer) memorySummary() *MemoryLines {
 // grew 28.7 → 90.3 MiB over 8 of the program's memoryUsage() lines …".
 func (m *MemoryLines) text() string {
 	e := m.External
-	s := fmt.Sprintf("%s memory (Buffers, ArrayBuffers) grew %.1f → %.1f MiB (%+.0f%%) over %d of the program's memoryUsage() lines in %s, rising at %d of %d steps (Mann–Kendall τ %.2f, p %s), about %s",
-		m.Field, e.FirstMB, e.LastMB, e.GrowthPct, m.Samples, fmtDuration(e.SpanMs), e.RisingSteps, e.Steps, e.KendallTau, fmtP(e.TrendP), rateText(e.MBPerHour))
+	verb := "grew"
+	switch {
+	case e.GrowthPct <= -1:
+		verb = "fell"
+	case e.GrowthPct < 1:
+		verb = "stayed level,"
+	}
+	s := fmt.Sprintf("%s memory (Buffers, ArrayBuffers) %s %.1f → %.1f MiB (%+.0f%%) over %d of %s in %s, rising at %d of %d steps (Mann–Kendall τ %.2f, p %s), about %s",
+		m.Field, verb, e.FirstMB, e.LastMB, e.GrowthPct, m.Samples, m.sourceText(), fmtDuration(e.SpanMs), e.RisingSteps, e.Steps, e.KendallTau, fmtP(e.TrendP), rateText(e.MBPerHour))
 	if r := m.RSS; r != nil {
 		s += fmt.Sprintf("; rss %.1f → %.1f MiB", r.FirstMB, r.LastMB)
 	}
 	return s
+}
+
+// sourceText names where the figures come from.
+func (m *MemoryLines) sourceText() string {
+	if m.Source == "v8" {
+		return "V8's verbose reports after each GC (\"External memory reported\")"
+	}
+	return "the program's memoryUsage() lines"
+}
+
+// Title heads the figures in a report.
+func (m *MemoryLines) Title() string {
+	if m.Source == "v8" {
+		return "external memory"
+	}
+	return "memoryUsage() lines"
+}
+
+// seeText points a reader at the figures.
+func (m *MemoryLines) seeText() string {
+	if m.Source == "v8" {
+		return "V8's external memory reports"
+	}
+	return "the memoryUsage() lines"
 }

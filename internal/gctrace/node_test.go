@@ -332,3 +332,18 @@ func TestRealForcedGCs(t *testing.T) {
 		t.Errorf("verdict text %q", is.VerdictText)
 	}
 }
+
+// TestRealExternalReported: a real node run that keeps Buffers, with
+// --trace-gc-verbose: V8's external memory reports are read and rise
+// while the heap stays small.
+func TestRealExternalReported(t *testing.T) {
+	t.Parallel()
+	s := analyze(t, runNode(t, nodeRun{"buffers.js", []string{"--trace-gc", "--trace-gc-verbose"}}))
+	m := s.Memory
+	if m == nil || m.Source != "v8" || m.Samples < 5 {
+		t.Fatalf("memory %+v (lines %+v)", m, s.Lines)
+	}
+	if e := m.External; e.LastMB < e.FirstMB+5 || 2*e.RisingSteps <= e.Steps {
+		t.Errorf("external memory did not rise: %+v", e)
+	}
+}

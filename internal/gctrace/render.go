@@ -78,7 +78,7 @@ func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 		if m.Leak {
 			text, colour = "probable leak outside the JavaScript heap: "+text, p.Red
 		}
-		fmt.Fprintf(w, "%s  %s\n\n", p.Bold("memoryUsage() lines"), colour(text))
+		fmt.Fprintf(w, "%s  %s\n\n", p.Bold(m.Title()), colour(text))
 	}
 	if len(s.Isolates) > 1 || s.Memory != nil && s.Memory.Leak {
 		// (With one isolate, its own verdict is the heap's; a leak
@@ -101,7 +101,7 @@ func WriteText(w io.Writer, s *Summary, p ui.Palette) {
 		100*th.PressureGCShare, 50*th.PressureGCShare, th.PressureP95PauseMs)))
 	// "healthy" is about the JavaScript heap: a Buffer leak does not show.
 	if s.Memory != nil {
-		fmt.Fprintln(w, p.Dim("            external memory: the same tests on the program's memoryUsage() lines, over at least 30 s (timed by the GC lines around them)"))
+		fmt.Fprintln(w, p.Dim("            external memory: the same tests on "+s.Memory.sourceText()+", over at least 30 s (timed by the GC lines around them)"))
 	} else {
 		fmt.Fprintln(w, p.Dim("a GC trace shows the JavaScript heap only: Buffers and ArrayBuffers (external memory) are not in it; `leakhound watch` reports them"))
 	}

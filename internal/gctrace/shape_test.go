@@ -606,3 +606,40 @@ func TestExternalPressure(t *testing.T) {
 		t.Errorf("%s: %q", s.Verdict, s.VerdictText)
 	}
 }
+
+// TestExternalReported: with --trace-gc-verbose, V8 reports external
+// memory after each GC; with no memoryUsage() lines of the program's, a
+// steady rise there is a probable leak outside the heap (blind GC set 9,
+// g07), one that filled and levelled off is not, and another isolate's
+// reports are not mixed in.
+func TestExternalReported(t *testing.T) {
+	log := func(external func(i int) float64, program bool) []byte {
+		var out strings.Builder
+		for i, l := range strings.Split(string(majorGCs(9, 12, []float64{4, 4.1, 3.9, 4, 4.1, 4, 3.9, 4, 4.1, 4})), "\n") {
+			if l == "" {
+				continue
+			}
+			out.WriteString(l + "\n")
+			fmt.Fprintf(&out, "[1:0x1] External memory reported: %6.0f KB\n[1:0x1] External memory global 0 KB\n", 1024*external(i))
+			fmt.Fprintf(&out, "[2:0x2] External memory reported: %6.0f KB\n", 1024*500.0)
+			if program {
+				fmt.Fprintf(&out, "[stats] rss=90MB heapUsed=4.0MB external=%.1fMB\n", 20.0)
+			}
+		}
+		return []byte(out.String())
+	}
+	leak := analyze(t, log(func(i int) float64 { return 10 + 6*float64(i) }, false))
+	if m := leak.Memory; leak.Verdict != ProbableLeak || m == nil || !m.Leak || m.Source != "v8" || m.External.FirstMB != 10 ||
+		!strings.Contains(leak.VerdictText, "over 10 of V8's verbose reports after each GC (\"External memory reported\")") {
+		t.Errorf("Buffer leak: %s %q %+v", leak.Verdict, leak.VerdictText, leak.Memory)
+	}
+	filled := analyze(t, log(func(i int) float64 { return 10 + 10*float64(min(i, 4)) }, false))
+	if m := filled.Memory; filled.Verdict == ProbableLeak || m == nil || m.Leak {
+		t.Errorf("filled and held: %s %q %+v", filled.Verdict, filled.VerdictText, filled.Memory)
+	}
+	// The program's own lines come first.
+	own := analyze(t, log(func(i int) float64 { return 10 + 6*float64(i) }, true))
+	if m := own.Memory; m == nil || m.Source != "memoryUsage" || m.Leak {
+		t.Errorf("with memoryUsage() lines: %+v", own.Memory)
+	}
+}

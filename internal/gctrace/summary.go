@@ -380,7 +380,7 @@ func (a *Analyzer) Summary() *Summary {
 		for i := range s.Isolates {
 			// An isolate's verdict speaks of its heap only: say so.
 			if is := &s.Isolates[i]; is.Verdict != ProbableLeak {
-				is.VerdictText += " (the JavaScript heap only: outside it, external memory grows; see the memoryUsage() lines)"
+				is.VerdictText += " (the JavaScript heap only: outside it, external memory grows; see " + s.Memory.seeText() + ")"
 			}
 		}
 	}
