@@ -643,3 +643,27 @@ func TestExternalReported(t *testing.T) {
 		t.Errorf("with memoryUsage() lines: %+v", own.Memory)
 	}
 }
+
+// TestRoseUpTo: two major GCs at start-up, none for 48 s, then a level
+// (a second tenant's data loaded mid-run, with only scavenges between:
+// blind GC set 9, g04): the rise is told up to the time it held from,
+// as a warm-up or a step, never as "early".
+func TestRoseUpTo(t *testing.T) {
+	var b strings.Builder
+	gc := func(ms, before, after float64) {
+		fmt.Fprintf(&b, "[1:0x1] %8.0f ms: Mark-Compact %.1f (%.1f) -> %.1f (%.1f) MB, 9.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", ms, before, 140.0, after, 140.0)
+	}
+	for _, p := range [][3]float64{{369, 23.4, 21.6}, {805, 45.8, 41.4}, {49237, 99.7, 90.9}, {50773, 119.3, 100.8}, {52389, 127.4, 99.5},
+		{53982, 127.0, 98.2}, {55709, 124.5, 95.6}, {57289, 124.6, 102.0}, {58937, 129.5, 97.6}, {60561, 126.3, 99.2}, {61941, 126.9, 101.2},
+		{63321, 129.6, 100.7}, {64928, 128.8, 99.0}, {66639, 126.1, 96.5}, {68281, 125.7, 102.0}, {69753, 129.4, 100.2}, {71238, 127.7, 101.0},
+		{72756, 131.4, 102.1}, {74374, 129.2, 99.6}, {75909, 128.6, 101.7}, {77522, 129.4, 99.4}, {79041, 126.3, 100.0}, {80601, 129.0, 101.9},
+		{82093, 128.3, 98.4}, {83757, 125.3, 98.2}, {85645, 124.1, 93.6}, {87145, 122.2, 100.0}, {88847, 126.0, 93.8}, {90516, 121.0, 97.6},
+		{92505, 123.3, 93.8}, {94429, 119.3, 93.4}, {96042, 121.2, 98.2}, {97628, 127.4, 100.2}, {99209, 126.6, 99.0}, {100864, 126.6, 97.9},
+		{102490, 124.8, 97.6}, {104513, 123.1, 98.2}} {
+		gc(p[0], p[1], p[2])
+	}
+	s := analyze(t, []byte(b.String()))
+	if s.Verdict != Healthy || !strings.Contains(s.VerdictText, "rose 21.6 → ") || !strings.Contains(s.VerdictText, "a warm-up or a step") || strings.Contains(s.VerdictText, "early") {
+		t.Errorf("%s %q", s.Verdict, s.VerdictText)
+	}
+}

@@ -539,8 +539,10 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 		case e.flat && e.tr.ObservedGrowthPct >= th.LeakGrowthPct:
 			// A rate over a warm-up reads like a leak; the level it
 			// reached is the number that matters.
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap rose %.1f → %.1f MiB early, then held at about %.1f MiB from %s on (%d major GCs, max %.1f): a warm-up, not a leak",
-				100*e.share, e.tr.FirstMB, e.level, e.level, fmtDuration(e.since), iso.majors, e.tr.MaxMB)
+			// (Up to the time it held from: with no major GC between, the
+			// rise may have come late, one step, not at start-up.)
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap rose %.1f → %.1f MiB up to %s, then held at about %.1f MiB from then on (%d major GCs, max %.1f): a warm-up or a step (data loaded, a cache filled), not a leak",
+				100*e.share, e.tr.FirstMB, e.level, fmtDuration(e.since), e.level, iso.majors, e.tr.MaxMB)
 		case e.flat:
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap steady at about %.1f MiB over %d major GCs (observed %.1f → %.1f MiB, max %.1f)",
 				100*e.share, e.level, iso.majors, e.tr.FirstMB, e.tr.LastMB, e.tr.MaxMB)
