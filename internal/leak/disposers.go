@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -451,4 +452,68 @@ func endingMethod(made *Location, lines [][]byte) (string, int) {
 		}
 	}
 	return name, at
+}
+
+// protoMethod is the first of names that v's prototype chain defines as a
+// function (its class, its bases), "" when none does.
+func (x *explainer) protoMethod(v uint32, names ...string) string {
+	g := x.g
+	s := g.S
+	nt := &s.NodeTypeIndex
+	best := len(names)
+	for depth := 0; depth < maxProtoDepth && best > 0; depth++ {
+		proto, ok := g.Prototype(v)
+		if !ok || int(s.NodeType[proto]) != nt.Object {
+			break
+		}
+		for e, to := range g.Edges(proto) {
+			if int(s.NodeType[to]) != nt.Closure || s.EdgeTypeName(e) != "property" {
+				continue
+			}
+			if i := slices.Index(names[:best], s.EdgeName(e)); i >= 0 {
+				best = i
+			}
+		}
+		v = proto
+	}
+	if best == len(names) {
+		return ""
+	}
+	return names[best]
+}
+
+// emitterMethod is the first of names that emitter em offers: on its
+// prototype chain, as its own property, or on an object it keeps in a
+// property (Bottleneck's Events puts on(), once() and removeAllListeners()
+// on the limiter it serves, its instance); "" when none does.
+func (x *explainer) emitterMethod(em uint32, names ...string) string {
+	g := x.g
+	s := g.S
+	nt := &s.NodeTypeIndex
+	own := func(v uint32) string {
+		for e, to := range g.Edges(v) {
+			if s.EdgeTypeName(e) == "property" && int(s.NodeType[to]) == nt.Closure && slices.Contains(names, s.EdgeName(e)) {
+				return s.EdgeName(e)
+			}
+		}
+		return ""
+	}
+	if m := x.protoMethod(em, names...); m != "" {
+		return m
+	}
+	if m := own(em); m != "" {
+		return m
+	}
+	for e, to := range g.Edges(em) {
+		if s.EdgeTypeName(e) != "property" || int(s.NodeType[to]) != nt.Object {
+			continue
+		}
+		if m := own(to); m != "" {
+			return m
+		}
+		if m := x.protoMethod(to, names...); m != "" {
+			return m
+		}
+	}
+	return ""
 }

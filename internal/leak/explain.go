@@ -254,6 +254,9 @@ func (x *explainer) classifyHeld(s *Suspect, t *traced) {
 		if em, ok := g.NodeByID(h.ID); ok {
 			if l := x.ctorLocation(em); l != nil && libraryPackage(l.Script) == h.Package {
 				h.emitterScript = l.Script
+				h.emitterClass = g.ClassName(em)
+				h.noRemoval = x.emitterMethod(em, "off", "removeListener", "removeEventListener") == ""
+				h.removeAll = x.emitterMethod(em, "removeAllListeners") != ""
 			}
 		}
 	}

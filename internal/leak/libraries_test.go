@@ -447,6 +447,12 @@ func TestRegistrationScenarios(t *testing.T) {
 		{"lib-undo-handlers", PatternCollection,
 			[]string{"nothing calls undo.destroy(); lib-undo-handlers.js:26's entry.doc.destroy() is another object's", "call this.undo.destroy() in close() (lib-undo-handlers.js:44)"},
 			[]string{"the program calls it (", "check what it fails to undo"}},
+		// A library emitter that cannot take one listener out
+		// (bottleneck's, blind evaluation 36): off() is no fix, one
+		// listener added once is.
+		{"lib-limiter-retries", PatternEventListener,
+			[]string{"lib-limiter-retries.js:24 adds a listener for 'failed' to limiter at each call, and nothing can take it out", "has no off() or removeListener(), only removeAllListeners()", "add one 'failed' listener, once"},
+			[]string{"limiter.off("}},
 		// An ES module library's registry (node-cron 4, blind evaluation
 		// 27): the function's own task is only stopped; another
 		// function's task.destroy() ends another task.

@@ -306,6 +306,11 @@ type Holder struct {
 	// emitterScript is the script of a library emitter's class (an
 	// eventemitter3 EventEmitter): where its add keeps a listener.
 	emitterScript string
+	// noRemoval: that library emitter's class (emitterClass) has no
+	// method that takes one listener out (off, removeListener,
+	// removeEventListener): Bottleneck's has only removeAllListeners.
+	noRemoval, removeAll bool // (and whether it has removeAllListeners)
+	emitterClass         string
 	// classScripts are the scripts of the owner's constructor and of the
 	// functions on its prototype chain (a base class's file, a prototype
 	// pasted from another class's): the package's files that are its

@@ -7,6 +7,7 @@ package leak
 import (
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -45,6 +46,14 @@ func (f sourceFacts) removalFix(src Sources, removal, exported bool) {
 		st = nil
 	}
 	var c string // a fix that names the line to change
+	if st == nil && f.holder != nil && f.files != nil {
+		if e := endedInPlace(f.holder, f.allScripts(src), src); e != "" {
+			// The program ends an entry where it should take it out:
+			// that line is the fix, whatever the entries are.
+			*f.hint = e
+			return
+		}
+	}
 	if st == nil {
 		if c = twinRemoval(added, src); c == "" {
 			c = callHint(f.holder, added, removal)
@@ -314,4 +323,38 @@ func keyMismatch(added, rm *Statement) string {
 	}
 	return fmt.Sprintf("entries leave it at %s:%d (%s), but %s:%d adds them under %s, not %s: the keys differ, so that delete finds nothing; delete by %s there",
 		filepath.Base(rm.Script), rm.Line, strings.TrimSuffix(strings.TrimSpace(rm.Text), ";"), filepath.Base(added.Script), added.Line, a, d, a)
+}
+
+// endingCalls are the calls that end an entry's work: cancel() of a
+// debounced function, stop() of a job, close() of a handle.
+const endingCalls = `cancel|stop|close|destroy|dispose|abort|end|unsubscribe|clear|flush|terminate|disconnect`
+
+// endedInPlace is the fix for the program's collection that nothing takes
+// entries out of, when a function of the program looks an entry up only
+// to end it (this.flushers.get(sku)?.cancel() in delist()): it leaves
+// the entry in, and that is where to delete it. "" otherwise.
+func endedInPlace(h *Holder, scripts []string, src Sources) string {
+	name, ok := fieldName(h)
+	if !ok || h.Package != "" || src == nil {
+		return ""
+	}
+	re := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\s*\.\s*get\s*\(\s*([^()]*?)\s*\)\s*\??\.\s*(?:` + endingCalls + `)\s*\(`)
+	st := findStatement(re, scripts, src)
+	if st == nil || !programScript(st.Script) {
+		return ""
+	}
+	m := re.FindStringSubmatch(st.Text)
+	if m == nil {
+		return ""
+	}
+	prefix := name
+	if strings.Contains(strings.Join(strings.Fields(st.Text), ""), "this."+name+".get(") {
+		prefix = "this." + name
+	}
+	in := ""
+	if fn := enclosingFunction(st, src); fn != nil && identRe.MatchString(fn.Function) {
+		in = fn.Function + "() "
+	}
+	return fmt.Sprintf("%s(%s:%d) ends the entry it looks up in %s (%s) and leaves it there, and nothing else takes entries out: delete it there too (%s.delete(%s)), and wherever else an entry's work ends",
+		in, filepath.Base(st.Script), st.Line, name, strings.TrimSuffix(strings.TrimSpace(st.Text), ";"), prefix, m[1])
 }

@@ -367,3 +367,26 @@ func TestCalledAtTopLevel(t *testing.T) {
 		t.Errorf("called from a handler too: %q %+v", fn, call)
 	}
 }
+
+// TestLibraryCallSite: the code a library's method (DataLoader's load)
+// becomes the program's one call of it on the variable the path reaches
+// the library's object by (blind evaluation 36, svc07); two such calls
+// leave it.
+func TestLibraryCallSite(t *testing.T) {
+	loaders := "const customers = new DataLoader(batch);\nfunction createContext() {\n  return {\n    customer: (id) => customers.load(id),\n  };\n}\n"
+	path := []PathStep{{Name: "(GC roots)"}, {Edge: "customers", EdgeType: "context", Class: "DataLoader"}, {Edge: "_cacheMap", EdgeType: "property", Class: "Map"}}
+	for _, c := range []struct {
+		src  string
+		line int
+	}{
+		{loaders, 4},
+		{loaders + "function warm(ids) {\n  return ids.map((id) => customers.load(id));\n}\n", 50},
+	} {
+		loc := &Location{Function: "load", Script: "/app/node_modules/dataloader/index.js", Line: 50}
+		files := func() []string { return []string{"/app/loaders.js"} }
+		sourceFacts{loc: &loc, path: path, files: files}.libraryCallSite(textSources{"/app/loaders.js": c.src})
+		if loc.Line != c.line {
+			t.Errorf("code %+v, want line %d", loc, c.line)
+		}
+	}
+}

@@ -162,3 +162,25 @@ func TestReducerDictionary(t *testing.T) {
 	}
 	checkHint(t, s.Hint, []string{"delete byId[id]) in jobsReducer()"}, []string{"nothing in the program calls", "returns without"})
 }
+
+// TestEndedInPlace: a Map of per-key functions that the program looks an
+// entry up in only to end it (a debounced flush cancelled on delist) and
+// never deletes from: that line is the fix (blind evaluation 36, svc08);
+// a Map it deletes from, or one it only reads, gets nothing.
+func TestEndedInPlace(t *testing.T) {
+	catalog := "class CatalogMirror {\n  flusherFor(sku) {\n    let flush = this.flushers.get(sku);\n    if (!flush) {\n      flush = debounce(() => this.publish(sku), 250);\n      this.flushers.set(sku, flush);\n    }\n    return flush;\n  }\n  delist(sku) {\n    this.flushers.get(sku)?.cancel();\n    this.pending.delete(sku);\n  }\n}\n"
+	src := textSources{"/app/catalog.js": catalog}
+	h := &Holder{Class: "Map", Kind: "Map", Name: "flushers", Owner: "CatalogMirror"}
+	got := endedInPlace(h, []string{"/app/catalog.js"}, src)
+	for _, want := range []string{"delist() (catalog.js:11) ends the entry it looks up in flushers (this.flushers.get(sku)?.cancel())", "delete it there too (this.flushers.delete(sku))"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
+	}
+	if got := endedInPlace(&Holder{Class: "Map", Kind: "Map", Name: "pending"}, []string{"/app/catalog.js"}, src); got != "" {
+		t.Errorf("pending is only read and deleted from: %q", got)
+	}
+	if got := endedInPlace(&Holder{Class: "Map", Kind: "Map", Name: "flushers", Package: "lodash"}, []string{"/app/catalog.js"}, src); got != "" {
+		t.Errorf("a library's collection: %q", got)
+	}
+}
