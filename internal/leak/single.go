@@ -86,6 +86,12 @@ type Accumulation struct {
 	// WebSocket clients): held while its client stays connected, freed
 	// when it leaves if the program lets go then; ranked with OnStack.
 	Connected bool `json:"connected,omitempty"`
+	// Settling: held through promises still pending in the program's
+	// collection, which deletes each entry when its promise settles
+	// (.finally(() => inFlight.delete(id))): calls in flight; ranked
+	// with OnStack. settleAt is that delete.
+	Settling bool `json:"settling,omitempty"`
+	settleAt *Statement
 	// AllocationStacks: where the entries were allocated, when the
 	// snapshot carries allocation traces (see Suspect); entries allocated
 	// before tracking began count as untraced too.
@@ -224,6 +230,10 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 		if a := &sus[i]; !a.Runtime && !a.Pending && receiving(a.RetainerPath) {
 			a.Receiving = true
 		}
+		if a := &sus[i]; !a.Runtime && !a.Pending && !a.Receiving && opts.Sources != nil {
+			a.settleAt = settlingEntries(a.PathSteps, ex.programFiles(), opts.Sources)
+			a.Settling = a.settleAt != nil
+		}
 		if sus[i].Kind == KindAccumulation {
 			a := &sus[i]
 			a.Trim = boundOf(a.Holder, a.Class, nil, a.scripts, ex.programFiles, opts.Sources)
@@ -279,6 +289,8 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 			s.Hint = pendingHint(s.Count, s.pendingMs, s.Class)
 		} else if s.Connected && !s.Receiving {
 			s.Hint = connectedHint(s)
+		} else if s.Settling {
+			s.Hint = settlingHint(s)
 		} else if s.Receiving {
 			s.Hint = fmt.Sprintf("%s %s objects are held by requests still being received: node's HTTP parser keeps each request until its body has arrived (HTTPParser.incoming), so these are uploads or slow bodies in flight when the snapshot was taken, freed when each request ends; they accumulate only if a later snapshot shows as many again, still rising (clients that never finish sending: keep server.requestTimeout set, and limit body sizes)",
 				ui.Count(s.Count), s.Class)

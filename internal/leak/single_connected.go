@@ -9,6 +9,9 @@ package leak
 
 import (
 	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
 
 	"github.com/leakhound/leakhound/internal/ui"
 )
@@ -150,4 +153,41 @@ func (x *explainer) openConnection(v uint32) (uint32, bool) {
 func connectedHint(a *Accumulation) string {
 	return fmt.Sprintf("%s %s objects are held through connections still open when the snapshot was taken (their sockets have handles: server-sent event streams, long polls, WebSocket clients): each is held while its client stays connected, so this is as many as were connected then, not memory kept; it accumulates only if a later snapshot shows more than the clients connected, still rising (then what ends a connection, its 'close', does not take its entry out)",
 		ui.Count(a.Count), a.Class)
+}
+
+// settlingEntries is the program's delete from the collection on the
+// path shown (steps) made when a promise settles (.finally(() =>
+// inFlight.delete(id))), when the path runs from that collection through
+// a promise still pending (its reactions not yet run): the entries are
+// calls in flight, each let go when its promise settles. nil otherwise.
+func settlingEntries(steps []string, files []string, src Sources) *Statement {
+	for i := 2; i+1 < len(steps); i++ {
+		if !strings.HasPrefix(steps[i], "Promise") || !strings.HasPrefix(steps[i+1], "system / PromiseReaction") {
+			continue
+		}
+		if c := steps[i-1]; c != "Map" && c != "Set" && c != "Object" {
+			return nil
+		}
+		// The collection's name as the program gives it (inFlight,
+		// Renderer.pending).
+		name := steps[i-2]
+		name = name[strings.LastIndexByte(name, '.')+1:]
+		if !identRe.MatchString(name) {
+			return nil
+		}
+		re := regexp.MustCompile(`\.\s*(?:finally|then|catch)\s*\(.*\b` + regexp.QuoteMeta(name) + `\s*\.\s*delete\s*\(`)
+		if st := findStatement(re, files, src); st != nil && programScript(st.Script) {
+			return st
+		}
+		return nil
+	}
+	return nil
+}
+
+// settlingHint tells entries held through pending promises the program
+// takes out when they settle.
+func settlingHint(a *Accumulation) string {
+	st := a.settleAt
+	return fmt.Sprintf("%s %s objects are held through promises still pending when the snapshot was taken, which the program takes out of the collection when each settles (%s:%d: %s): calls in flight, let go as they finish, not memory kept; it accumulates only if a later snapshot shows as many again, still rising (a call that never settles: give it a timeout)",
+		ui.Count(a.Count), a.Class, filepath.Base(st.Script), st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";"))
 }

@@ -209,5 +209,5 @@ func deeperFirst(sus []Accumulation) []Accumulation {
 func (a *Accumulation) inFlight() bool {
 	// (Among node's own state, connected sockets are its sockets: their
 	// order stays by size.)
-	return a.OnStack || a.Pending || a.Receiving || a.Connected && !a.Runtime
+	return a.OnStack || a.Pending || a.Receiving || a.Settling || a.Connected && !a.Runtime
 }

@@ -437,3 +437,25 @@ func TestSingleConnectedClients(t *testing.T) {
 		}
 	}
 }
+
+// TestSettlingEntries: entries reached through a pending promise in the
+// program's Map, which it deletes from in the promise's finally, are
+// calls in flight (blind evaluation 36, svc06, a control); a Map it never
+// deletes from that way, or a settled promise's value, is not.
+func TestSettlingEntries(t *testing.T) {
+	src := textSources{"/app/server.js": "const inFlight = new Map();\nfunction render(job) {\n  const task = pool.run(job)\n    .finally(() => inFlight.delete(job.id));\n  inFlight.set(job.id, task);\n  return task;\n}\n"}
+	files := []string{"/app/server.js"}
+	steps := []string{"module server.js", "inFlight", "Map", "Promise {reactions_or_result}", "system / PromiseReaction {3}", "(closure) (anonymous)", "Uint8Array @4"}
+	if st := settlingEntries(steps, files, src); st == nil || st.Line != 4 {
+		t.Errorf("pending in inFlight: %+v", st)
+	}
+	other := append([]string{}, steps...)
+	other[1] = "done"
+	if st := settlingEntries(other, files, src); st != nil {
+		t.Errorf("a Map deleted from nowhere: %+v", st)
+	}
+	settled := []string{"module server.js", "inFlight", "Map", "Promise {reactions_or_result}", "{id, body}", "Uint8Array @4"}
+	if st := settlingEntries(settled, files, src); st != nil {
+		t.Errorf("a settled promise's value: %+v", st)
+	}
+}
