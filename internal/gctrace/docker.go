@@ -2,6 +2,7 @@ package gctrace
 
 import (
 	"bytes"
+	"encoding/hex"
 	"unicode/utf8"
 )
 
@@ -58,18 +59,9 @@ func dockerLog(line, buf []byte) ([]byte, bool) {
 
 // hex4 reads four hex digits.
 func hex4(b []byte) (rune, bool) {
-	var r rune
-	for _, c := range b {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
+	var two [2]byte
+	if _, err := hex.Decode(two[:], b); err != nil {
+		return 0, false
 	}
-	return r, true
+	return rune(two[0])<<8 | rune(two[1]), true
 }

@@ -26,35 +26,10 @@ const maxProtoDepth = 5
 // Timeout's close()) and built-ins have their own hints.
 func (x *explainer) disposer(v uint32) string {
 	g := x.g
-	s := g.S
-	nt := &s.NodeTypeIndex
-	if int(s.NodeType[v]) != nt.Object {
+	if int(g.S.NodeType[v]) != g.S.NodeTypeIndex.Object {
 		return ""
 	}
-	best := len(disposalMethods)
-	for depth := 0; depth < maxProtoDepth && best > 0; depth++ {
-		proto, ok := g.Prototype(v)
-		if !ok || int(s.NodeType[proto]) != nt.Object {
-			break
-		}
-		for e, to := range g.Edges(proto) {
-			if int(s.NodeType[to]) != nt.Closure || s.EdgeTypeName(e) != "property" {
-				continue
-			}
-			name := s.EdgeName(e)
-			for i := 0; i < best; i++ {
-				if disposalMethods[i] == name && userLocation(x.closureLocation(to)) {
-					best = i
-					break
-				}
-			}
-		}
-		v = proto
-	}
-	if best == len(disposalMethods) {
-		return ""
-	}
-	return disposalMethods[best]
+	return x.protoMethodWhere(v, func(f uint32) bool { return userLocation(x.closureLocation(f)) }, disposalMethods...)
 }
 
 // disposerHint is what to add to the hint of a suspect whose objects
@@ -222,14 +197,7 @@ var localDeclRe = lazyRE(`^\s*(?:const|let|var)\s`)
 // of another class than class (the variable that keeps them, a
 // TenantDirectory, not the subscriptions it holds).
 func endedNotDisposed(made *Location, class, method string, own []string, src Sources) string {
-	if made == nil || made.Line < 1 || !programLocation(made) {
-		return ""
-	}
-	lines, ok := locationLines(made, src)
-	if !ok || made.Line > len(lines) {
-		return ""
-	}
-	k := keptRe.FindSubmatch(lines[made.Line-1])
+	lines, k := keptAt(made, src)
 	if k == nil {
 		return ""
 	}
@@ -374,14 +342,10 @@ func (x *explainer) handlerOwner(f uint32) (uint32, bool) {
 // What to add to it then ("" otherwise). Only a field counts: a local's
 // name may pass to another (for (const m of managers) m.destroy()).
 func otherObjectsCall(st *Statement, made *Location, class, method string, own []string, src Sources) string {
-	if made == nil || made.Line < 1 || !programLocation(made) {
+	lines, k := keptAt(made, src)
+	if k == nil {
 		return ""
 	}
-	lines, ok := locationLines(made, src)
-	if !ok || made.Line > len(lines) {
-		return ""
-	}
-	k := keptRe.FindSubmatch(lines[made.Line-1])
 	n := newNameRe.FindSubmatch(lines[made.Line-1])
 	if k == nil || n == nil || string(n[1]) != class || !bytes.Contains(k[1], []byte(".")) {
 		return ""
@@ -423,32 +387,12 @@ func endingMethod(made *Location, lines [][]byte) (string, int) {
 		return "", 0
 	}
 	name, at := "", 0
-	for i := top + 1; i < len(lines); i++ {
-		l := lines[i]
-		if len(bytes.TrimSpace(l)) == 0 {
-			continue
-		}
-		if indentOf(l) < indent {
-			break // the class ends
-		}
-		if indentOf(l) != indent {
-			continue
-		}
-		m := functionHeadRe.FindSubmatch(l)
-		if m == nil {
-			continue
-		}
-		for _, g := range m[1:] {
-			if len(g) == 0 {
-				continue
+	for i, m := range methodHeads(lines, top, indent) {
+		if endingNames[m] {
+			if name != "" {
+				return "", 0
 			}
-			if endingNames[string(g)] {
-				if name != "" {
-					return "", 0
-				}
-				name, at = string(g), i+1
-			}
-			break
+			name, at = m, i+1
 		}
 	}
 	return name, at
@@ -457,20 +401,26 @@ func endingMethod(made *Location, lines [][]byte) (string, int) {
 // protoMethod is the first of names that v's prototype chain defines as a
 // function (its class, its bases), "" when none does.
 func (x *explainer) protoMethod(v uint32, names ...string) string {
+	return x.protoMethodWhere(v, nil, names...)
+}
+
+// protoMethodWhere is protoMethod counting only the functions ok accepts
+// (nil: all).
+func (x *explainer) protoMethodWhere(v uint32, ok func(uint32) bool, names ...string) string {
 	g := x.g
 	s := g.S
 	nt := &s.NodeTypeIndex
 	best := len(names)
 	for depth := 0; depth < maxProtoDepth && best > 0; depth++ {
-		proto, ok := g.Prototype(v)
-		if !ok || int(s.NodeType[proto]) != nt.Object {
+		proto, found := g.Prototype(v)
+		if !found || int(s.NodeType[proto]) != nt.Object {
 			break
 		}
 		for e, to := range g.Edges(proto) {
 			if int(s.NodeType[to]) != nt.Closure || s.EdgeTypeName(e) != "property" {
 				continue
 			}
-			if i := slices.Index(names[:best], s.EdgeName(e)); i >= 0 {
+			if i := slices.Index(names[:best], s.EdgeName(e)); i >= 0 && (ok == nil || ok(to)) {
 				best = i
 			}
 		}
@@ -516,4 +466,18 @@ func (x *explainer) emitterMethod(em uint32, names ...string) string {
 		}
 	}
 	return ""
+}
+
+// keptAt is the script of the program's line made, split into lines, and
+// the name that line keeps what it makes in (keptRe's match): nil when
+// it keeps it in none, or is not the program's.
+func keptAt(made *Location, src Sources) ([][]byte, [][]byte) {
+	if made == nil || made.Line < 1 || !programLocation(made) {
+		return nil, nil
+	}
+	lines, ok := locationLines(made, src)
+	if !ok || made.Line > len(lines) {
+		return nil, nil
+	}
+	return lines, keptRe.FindSubmatch(lines[made.Line-1])
 }

@@ -5,6 +5,7 @@ package leak
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -229,29 +230,8 @@ func missedEndings(cl *Statement, clear, act string, src Sources) string {
 		return false
 	}
 	var missed, has []string
-	for i := top + 1; i < len(lines); i++ {
-		l := lines[i]
-		if len(bytes.TrimSpace(l)) == 0 {
-			continue
-		}
-		if indentOf(l) < indent {
-			break // the class ends
-		}
-		if indentOf(l) != indent || i+1 == fn.Line {
-			continue
-		}
-		m := functionHeadRe.FindSubmatch(l)
-		if m == nil {
-			continue
-		}
-		name := ""
-		for _, g := range m[1:] {
-			if len(g) > 0 {
-				name = string(g)
-				break
-			}
-		}
-		if name == "" || notFunctionNames[name] || name == "constructor" {
+	for i, name := range methodHeads(lines, top, indent) {
+		if i+1 == fn.Line || notFunctionNames[name] || name == "constructor" {
 			continue
 		}
 		body := bytes.Join(lines[i+1:bodyEnd(lines, i+1)], []byte("\n"))
@@ -280,6 +260,38 @@ func missedEndings(cl *Statement, clear, act string, src Sources) string {
 	}
 	return fmt.Sprintf("%s is called in %s; %s also %s the object without it: %s there too, or in the one place every ending goes through",
 		clear, where, strings.Join(missed, " and "), verb, act)
+}
+
+// methodHeads are the method heads of the class (or object literal)
+// whose head is line top and whose methods are at indent: each line's
+// index and the method's name, until a line indented less ends it.
+func methodHeads(lines [][]byte, top, indent int) iter.Seq2[int, string] {
+	return func(yield func(int, string) bool) {
+		for i := top + 1; i < len(lines); i++ {
+			l := lines[i]
+			if len(bytes.TrimSpace(l)) == 0 {
+				continue
+			}
+			if indentOf(l) < indent {
+				return // the class ends
+			}
+			if indentOf(l) != indent {
+				continue
+			}
+			m := functionHeadRe.FindSubmatch(l)
+			if m == nil {
+				continue
+			}
+			for _, g := range m[1:] {
+				if len(g) > 0 {
+					if !yield(i, string(g)) {
+						return
+					}
+					break
+				}
+			}
+		}
+	}
 }
 
 // classHeadRe is the head of a class, or of an object literal of methods.

@@ -8,7 +8,6 @@ package leak
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -737,54 +736,3 @@ func (f sourceFacts) listenerCallFix(event string, src Sources, series bool) str
 
 // remotePortRe: code that reads a connection's source port.
 var remotePortRe = lazyRE(`\bremotePort\b`)
-
-// noRemovalFix is the fix for listeners a call adds, per call, to a
-// library emitter that cannot take one listener out (no off() nor
-// removeListener()): removing them is not possible, adding one is.
-func noRemovalFix(st *Statement, event string, h *Holder) string {
-	m := listenerAddRe.FindStringSubmatch(st.Text)
-	recv := "the emitter"
-	if m != nil {
-		recv = m[1]
-	}
-	only := ""
-	if h.removeAll {
-		only = ", only removeAllListeners(), which takes every other listener out too"
-	}
-	return fmt.Sprintf("%s:%d adds a listener for '%s' to %s at each call, and nothing can take it out: %s (%s) has no off() or removeListener()%s; add one '%s' listener, once, where %s is made, and have it find each call's own state (by the job's id, in a Map you delete from when the call ends)",
-		filepath.Base(st.Script), st.Line, event, recv, h.emitterClass, h.Package, only, event, recv)
-}
-
-// replacedEntries: the objects are made into a variable that is set into
-// a Map over the entry looked up for the same key, whose own is never
-// ended (replacedWithoutEnding): that is the fix.
-func (f sourceFacts) replacedEntries(src Sources) {
-	if f.pattern != PatternCollection && f.pattern != PatternTimer || src == nil {
-		return
-	}
-	if h := replacedWithoutEnding(*f.added, f.allScripts(src), src); h != "" {
-		*f.hint = h
-	}
-}
-
-// libraryCallSite moves the code from a library's method (DataLoader's
-// load) to the program's call of it on the variable the path reaches the
-// library's object by (module loaders.js → customers → DataLoader:
-// customers.load(id)), when the program has exactly one such call.
-func (f sourceFacts) libraryCallSite(src Sources) {
-	l := *f.loc
-	if l == nil || src == nil || programLocation(l) || libraryPackage(l.Script) == "" || !identRe.MatchString(l.Function) {
-		return
-	}
-	for i := len(f.path) - 1; i >= 1; i-- {
-		st := f.path[i]
-		if (st.EdgeType != "context" && st.EdgeType != "property") || !identRe.MatchString(st.Edge) || !userClassName(st.Class) {
-			continue
-		}
-		re := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(st.Edge) + `\s*\.\s*` + regexp.QuoteMeta(l.Function) + `\s*\(`)
-		if call := findStatement(re, f.allScripts(src), src); call != nil && call.Others == 0 && programScript(call.Script) {
-			f.setLoc(call, src)
-		}
-		return
-	}
-}

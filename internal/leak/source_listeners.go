@@ -513,3 +513,20 @@ func emitterAdd(script string, src Sources) *Statement {
 	}
 	return findStatement(emitterAddRe.get(), []string{script}, src)
 }
+
+// noRemovalFix is the fix for listeners a call adds, per call, to a
+// library emitter that cannot take one listener out (no off() nor
+// removeListener()): removing them is not possible, adding one is.
+func noRemovalFix(st *Statement, event string, h *Holder) string {
+	m := listenerAddRe.FindStringSubmatch(st.Text)
+	recv := "the emitter"
+	if m != nil {
+		recv = m[1]
+	}
+	only := ""
+	if h.removeAll {
+		only = ", only removeAllListeners(), which takes every other listener out too"
+	}
+	return fmt.Sprintf("%s:%d adds a listener for '%s' to %s at each call, and nothing can take it out: %s (%s) has no off() or removeListener()%s; add one '%s' listener, once, where %s is made, and have it find each call's own state (by the job's id, in a Map you delete from when the call ends)",
+		filepath.Base(st.Script), st.Line, event, recv, h.emitterClass, h.Package, only, event, recv)
+}

@@ -271,3 +271,25 @@ func calledAtTopLevel(st *Statement, scripts []string, src Sources) (string, *St
 	}
 	return fn.Function, sites[0]
 }
+
+// libraryCallSite moves the code from a library's method (DataLoader's
+// load) to the program's call of it on the variable the path reaches the
+// library's object by (module loaders.js → customers → DataLoader:
+// customers.load(id)), when the program has exactly one such call.
+func (f sourceFacts) libraryCallSite(src Sources) {
+	l := *f.loc
+	if l == nil || src == nil || programLocation(l) || libraryPackage(l.Script) == "" || !identRe.MatchString(l.Function) {
+		return
+	}
+	for i := len(f.path) - 1; i >= 1; i-- {
+		st := f.path[i]
+		if (st.EdgeType != "context" && st.EdgeType != "property") || !identRe.MatchString(st.Edge) || !userClassName(st.Class) {
+			continue
+		}
+		re := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(st.Edge) + `\s*\.\s*` + regexp.QuoteMeta(l.Function) + `\s*\(`)
+		if call := findStatement(re, f.allScripts(src), src); call != nil && call.Others == 0 && programScript(call.Script) {
+			f.setLoc(call, src)
+		}
+		return
+	}
+}

@@ -83,3 +83,15 @@ func replacedWithoutEnding(made *Statement, scripts []string, src Sources) strin
 		filepath.Base(made.Script), setAt, key, recv, filepath.Base(made.Script), curAt, cur, field, filepath.Base(ended.Script), ended.Line, strings.TrimSuffix(strings.TrimSpace(ended.Text), ";"),
 		field, cur, field, verb, cur, cur, field, verb)
 }
+
+// replacedEntries: the objects are made into a variable that is set into
+// a Map over the entry looked up for the same key, whose own is never
+// ended (replacedWithoutEnding): that is the fix.
+func (f sourceFacts) replacedEntries(src Sources) {
+	if f.pattern != PatternCollection && f.pattern != PatternTimer || src == nil {
+		return
+	}
+	if h := replacedWithoutEnding(*f.added, f.allScripts(src), src); h != "" {
+		*f.hint = h
+	}
+}
