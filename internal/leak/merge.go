@@ -312,8 +312,8 @@ type keyed[K comparable] struct {
 // it already as paths through its objects. A small list of a library's
 // (an editor's document items) must not lead a leak whose bytes are all
 // under the same object's other list (its observers, keeping every
-// session's undo manager), nor a schema object the compiled validator
-// that holds all the bytes.
+// session's undo manager), nor a schema object the cache entry whose
+// compiled validator holds all the bytes.
 func leadBy[K comparable](members []keyed[K], parent []int, sus []Suspect) {
 	n := len(parent)
 	weight := make([]int64, n)

@@ -37,8 +37,9 @@ var openHandles = map[string]bool{"TCP": true, "Pipe": true, "TLSWrap": true, "J
 // alone: a hub that drops its subscribers on one way out and not on
 // another holds both kinds, and the closed ones are the leak; a table
 // that gains an entry per message of one client holds many for one
-// connection, which is no less a leak. Without a holder, the
-// representative and the path down to it.
+// connection, which is no less a leak. Without a holder on the path, the
+// representative alone: a connection further up the path holds the
+// table, not its entries.
 func (x *explainer) connectedEntries(pt point, h *Holder) bool {
 	g := x.g
 	path := x.path(pt.rep)
@@ -49,11 +50,6 @@ func (x *explainer) connectedEntries(pt point, h *Holder) bool {
 		}
 	}
 	if at < 0 {
-		for _, st := range path {
-			if _, ok := x.connectedEntry(st.Node); ok {
-				return true
-			}
-		}
 		_, ok := x.connectedEntry(pt.rep)
 		return ok
 	}
