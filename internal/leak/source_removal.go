@@ -106,7 +106,7 @@ func removedAt(h *Holder, added *Statement, own []string, src Sources) *Statemen
 		c := classAbove(&Statement{Script: sc, Line: line}, src)
 		return c != "" && c != h.Owner && !slices.Contains(h.baseClasses, c)
 	}
-	keep := func(sc string, line int) bool { return !other(sc, line) }
+	keep := func(sc string, line int) bool { return !other(sc, line) && !insertOnly(sc, line, src) }
 	return preferSweep(findStatementWhere(re, scripts, src, keep), re, scripts, src, keep)
 }
 
@@ -667,4 +667,23 @@ func endOnly(rm *Statement, scripts []string, src Sources) string {
 	}
 	return fmt.Sprintf("%s() is called only in %s's '%s' listener (%s): a %s that fails or times out emits 'close' without '%s', so its entry stays; call it in the 'close' listener%s instead, which follows '%s' and 'error' alike",
 		fn.Function, recv, event, at, recv, event, closeAt, event)
+}
+
+// spliceInsertRe is a splice that removes nothing (splice(i, 0, x): an
+// insert), and removalVerbRe a call that does take entries out.
+var (
+	spliceInsertRe = lazyRE(`\.\s*splice\s*\(\s*[^,()]+,\s*0\s*[,)]`)
+	removalVerbRe  = lazyRE(`\.\s*(?:shift|pop|delete|clear)\s*\(|\.\s*length\s*=[^=]|\.\s*splice\s*\(\s*[^,()]+(?:\)|,\s*[^0\s,)])`)
+)
+
+// insertOnly: the line at sc:line inserts with splice(i, 0, …) and takes
+// nothing out (markdown-it's Ruler.before(): this.__rules__.splice(index,
+// 0, rule)), so it is no removal, whatever the pattern matched.
+func insertOnly(sc string, line int, src Sources) bool {
+	lines, ok := locationLines(&Location{Script: sc, Line: line}, src)
+	if !ok || line < 1 || line > len(lines) {
+		return false
+	}
+	l := lines[line-1]
+	return spliceInsertRe.Match(l) && !removalVerbRe.Match(l)
 }

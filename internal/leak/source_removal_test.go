@@ -184,3 +184,15 @@ func TestEndedInPlace(t *testing.T) {
 		t.Errorf("a library's collection: %q", got)
 	}
 }
+
+// TestInsertOnly: splice(i, 0, x) inserts, and is no removal a library
+// offers (markdown-it's Ruler.before(), blind evaluation 37, svc04);
+// splice(i, 1) and splice(i) take entries out.
+func TestInsertOnly(t *testing.T) {
+	src := textSources{"/app/node_modules/md/ruler.js": "this.__rules__.splice(index, 0, {\nthis.__rules__.splice(index, 1);\nthis.__rules__.splice(i);\nthis.__rules__.splice(i, 0, r); this.__cache__.delete(k);\n"}
+	for line, want := range map[int]bool{1: true, 2: false, 3: false, 4: false} {
+		if got := insertOnly("/app/node_modules/md/ruler.js", line, src); got != want {
+			t.Errorf("line %d: insertOnly %v, want %v", line, got, want)
+		}
+	}
+}
