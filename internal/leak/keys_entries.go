@@ -47,18 +47,7 @@ func entryKeys(g *heapgraph.Graph, v uint32, kind string, classes []string, n in
 		return nil
 	}
 	// The largest table indexes holding a leaking value: the newest.
-	var newest []int
-	for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
-		if i, ok := tableIndex(g, e); ok && leaks(s.EdgeTo[e]) {
-			newest = append(newest, i)
-			if len(newest) > 4*n {
-				slices.Sort(newest)
-				newest = slices.Delete(newest, 0, len(newest)-n)
-			}
-		}
-	}
-	slices.Sort(newest)
-	newest = newest[max(0, len(newest)-n):]
+	newest := newestSlots(g, t, leaks, n)
 	for _, want := range newest {
 		for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
 			if i, ok := tableIndex(g, e); ok && i == want-1 {
@@ -89,4 +78,24 @@ func tableIndex(g *heapgraph.Graph, e uint32) (int, bool) {
 		return i, err == nil
 	}
 	return 0, false
+}
+
+// newestSlots are the n largest indexes of Map table t's slots whose value
+// is leaks', sorted: its newest entries (V8 keeps them in insertion
+// order). Kept to n as they are read: no map or list over the whole
+// table, which has three slots per entry of a Map that may hold millions.
+func newestSlots(g *heapgraph.Graph, t uint32, leaks func(uint32) bool, n int) []int {
+	s := g.S
+	var newest []int
+	for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
+		if i, ok := tableIndex(g, e); ok && leaks(s.EdgeTo[e]) {
+			newest = append(newest, i)
+			if len(newest) > 2*n {
+				slices.Sort(newest)
+				newest = slices.Delete(newest, 0, len(newest)-n)
+			}
+		}
+	}
+	slices.Sort(newest)
+	return newest[max(0, len(newest)-n):]
 }

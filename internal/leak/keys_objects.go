@@ -46,21 +46,8 @@ func objectKeyCopies(g *heapgraph.Graph, v uint32, kind string, classes []string
 		return nil
 	}
 	leaks := func(u uint32) bool { return slices.Contains(classes, g.ClassName(u)) }
-	// The newest values' slots (the largest indexes), kept to the last
-	// maxKeyObjects as they are read: no map over the whole table, which
-	// has three slots per entry of a Map that may hold millions.
-	var values []int
-	for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {
-		if i, ok := tableIndex(g, e); ok && leaks(s.EdgeTo[e]) {
-			values = append(values, i)
-			if len(values) > 2*maxKeyObjects {
-				slices.Sort(values)
-				values = slices.Delete(values, 0, len(values)-maxKeyObjects)
-			}
-		}
-	}
-	slices.Sort(values)
-	values = values[max(0, len(values)-maxKeyObjects):]
+	// The newest values' slots (the largest indexes).
+	values := newestSlots(g, t, leaks, maxKeyObjects)
 	// Each one's key is in the slot before it.
 	var keyNodes []uint32
 	for e := s.FirstEdge[t]; e < s.FirstEdge[t+1]; e++ {

@@ -231,7 +231,7 @@ func AnalyzeOne(g *heapgraph.Graph, opts SingleOptions) *SingleReport {
 			a.Receiving = true
 		}
 		if a := &sus[i]; !a.Runtime && !a.Pending && !a.Receiving && opts.Sources != nil {
-			a.settleAt = settlingEntries(a.PathSteps, ex.programFiles(), opts.Sources)
+			a.settleAt = settlingEntries(a.PathSteps, ex.programFiles, opts.Sources)
 			a.Settling = a.settleAt != nil
 		}
 		if sus[i].Kind == KindAccumulation {

@@ -156,7 +156,10 @@ func connectedHint(a *Accumulation) string {
 // inFlight.delete(id))), when the path runs from that collection through
 // a promise still pending (its reactions not yet run): the entries are
 // calls in flight, each let go when its promise settles. nil otherwise.
-func settlingEntries(steps []string, files []string, src Sources) *Statement {
+//
+// files is asked for only once such a path is seen: listing the program's
+// files reads every node of the snapshot the first time.
+func settlingEntries(steps []string, files func() []string, src Sources) *Statement {
 	for i := 2; i+1 < len(steps); i++ {
 		if !strings.HasPrefix(steps[i], "Promise") || !strings.HasPrefix(steps[i+1], "system / PromiseReaction") {
 			continue
@@ -172,7 +175,7 @@ func settlingEntries(steps []string, files []string, src Sources) *Statement {
 			return nil
 		}
 		re := regexp.MustCompile(`\.\s*(?:finally|then|catch)\s*\(.*\b` + regexp.QuoteMeta(name) + `\s*\.\s*delete\s*\(`)
-		if st := findStatement(re, files, src); st != nil && programScript(st.Script) {
+		if st := findStatement(re, files(), src); st != nil && programScript(st.Script) {
 			return st
 		}
 		return nil

@@ -444,7 +444,7 @@ func TestSingleConnectedClients(t *testing.T) {
 // deletes from that way, or a settled promise's value, is not.
 func TestSettlingEntries(t *testing.T) {
 	src := textSources{"/app/server.js": "const inFlight = new Map();\nfunction render(job) {\n  const task = pool.run(job)\n    .finally(() => inFlight.delete(job.id));\n  inFlight.set(job.id, task);\n  return task;\n}\n"}
-	files := []string{"/app/server.js"}
+	files := func() []string { return []string{"/app/server.js"} }
 	steps := []string{"module server.js", "inFlight", "Map", "Promise {reactions_or_result}", "system / PromiseReaction {3}", "(closure) (anonymous)", "Uint8Array @4"}
 	if st := settlingEntries(steps, files, src); st == nil || st.Line != 4 {
 		t.Errorf("pending in inFlight: %+v", st)

@@ -42,9 +42,10 @@ func replacedWithoutEnding(made *Statement, scripts []string, src Sources) strin
 	// The set that keeps v, after it is made.
 	var set []string
 	setAt := 0
+	holds := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(v) + `(?:[^\w$]|$)`)
 	for i := made.Line; i < end; i++ {
 		m := setOverRe.FindStringSubmatch(string(lines[i]))
-		if m == nil || !regexp.MustCompile(`(?:^|[^\w$.])`+regexp.QuoteMeta(v)+`(?:[^\w$]|$)`).MatchString(m[3]) {
+		if m == nil || !holds.MatchString(m[3]) {
 			continue
 		}
 		set, setAt = m, i+1
@@ -74,8 +75,9 @@ func replacedWithoutEnding(made *Statement, scripts []string, src Sources) strin
 	}
 	verb := endRe.FindStringSubmatch(ended.Text)[1]
 	// Not ended in this function for the entry it replaces.
+	endsCur := regexp.MustCompile(regexp.QuoteMeta(cur) + `\s*\??\.\s*` + regexp.QuoteMeta(field) + `\s*\??\.\s*` + verb + `\s*\(`)
 	for i := fn.Line - 1; i < end; i++ {
-		if regexp.MustCompile(regexp.QuoteMeta(cur) + `\s*\??\.\s*` + regexp.QuoteMeta(field) + `\s*\??\.\s*` + verb + `\s*\(`).Match(lines[i]) {
+		if endsCur.Match(lines[i]) {
 			return ""
 		}
 	}
