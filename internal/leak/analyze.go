@@ -241,7 +241,9 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 		for i := range more {
 			ex.explain(&more[i])
 		}
-		more = slices.DeleteFunc(more, func(m Suspect) bool { return heldLikeSuspect(m, sus) || runningNow(m) })
+		more = slices.DeleteFunc(more, func(m Suspect) bool {
+			return heldLikeSuspect(m, sus) || runningNow(m) || ex.foldInside(&m, sus, lastShapes, loose)
+		})
 		sus = append(sus, more...)
 		byGrowth(sus)
 		if len(sus) > max {
@@ -299,7 +301,7 @@ func Analyze(n int, load Loader, opts Options) (*Report, error) {
 	for i := range sus {
 		s := &sus[i]
 		sourceFacts{holder: s.Holder, class: s.Class, path: s.RetainerPath, scripts: s.scripts, pattern: s.Pattern,
-			keyed: s.keyed(), texts: s.texts != nil && s.keyed(), label: s.labelName(), field: s.jsonField(), port: s.portKeys(), registered: registeredCallback(s), held: s.heldCallback, listenerPackage: s.listenerPackage, madeBy: s.madeBy, valueScript: s.valueScript,
+			chain: s.chain, keyed: s.keyed(), texts: s.texts != nil && s.keyed(), label: s.labelName(), field: s.jsonField(), port: s.portKeys(), registered: registeredCallback(s), held: s.heldCallback, listenerPackage: s.listenerPackage, madeBy: s.madeBy, valueScript: s.valueScript,
 			added: &s.AddedAt, loc: &s.Location, hint: &s.Hint, relabel: &s.Pattern, per: countRange(s), files: ex.programFiles, bulk: s.Bulk, wholes: s.Wholes, retained: s.RetainedSize[len(s.RetainedSize)-1]}.fill(opts.Sources, true)
 	}
 	// How many collections share a holder's path shape, per snapshot (or,

@@ -47,6 +47,9 @@ func (x *explainer) explain(s *Suspect) {
 	t := x.trace(s)
 	x.name(s, t)
 	x.classifyHeld(s, t)
+	if s.Pattern == PatternClosure || s.Pattern == PatternOther {
+		s.chain = x.wrapChain(t.rep, t.raw[:t.repIndex+1])
+	}
 	x.locate(s, t)
 	x.finishNames(s, t)
 	x.hintFor(s, t)

@@ -658,3 +658,33 @@ func breakCycles(parent []int) {
 		parent[first] = -1
 	}
 }
+
+// foldInside: the growing collection m lies inside the leaked objects of
+// a path suspect in sus, one that grew at least as much (the tags Array
+// each wrapped hook fills): that suspect's retained size holds it already
+// and freeing its objects frees it, so m is not a leak of its own. A wrap
+// chain keeps it to name where its entries are added.
+func (x *explainer) foldInside(m *Suspect, sus []Suspect, shapes, loose []uint32) bool {
+	g := x.g
+	v := m.rep
+	for k := 0; k < holderSteps; k++ {
+		d := g.Dominator(v)
+		if d == v || d == g.Root {
+			return false
+		}
+		if sh := shapes[d]; int(sh) < len(loose) {
+			for j := range sus {
+				s := &sus[j]
+				if s.collection || s.shape == noShape || s.shape != loose[sh] || s.GrowthBytes < m.GrowthBytes {
+					continue
+				}
+				if c := s.chain; c != nil && c.inner == nil && m.Holder != nil {
+					c.inner = &chainCollection{holder: m.Holder, class: m.Class, path: m.RetainerPath, scripts: m.scripts}
+				}
+				return true
+			}
+		}
+		v = d
+	}
+	return false
+}

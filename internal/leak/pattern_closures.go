@@ -11,6 +11,9 @@ import (
 
 // closureHint is the fix for a PatternClosure suspect; per is its count range.
 func closureHint(s *Suspect, per string) string {
+	if s.chain != nil {
+		return wrapChainHint(s, per)
+	}
 	if registeredCallback(s) {
 		// Kept by a library's table of callbacks (tseep's listener
 		// lists, an observable's subscribers): registrations.

@@ -204,6 +204,9 @@ type Suspect struct {
 	// scripts are the program's scripts the suspect involves (its code
 	// location, the functions and classes on its path), for addedAt.
 	scripts []string
+	// chain: the closures keep one another, each the one before it
+	// (pattern_wrapped.go).
+	chain *wrapChain
 	// selfHeld: the objects are registered with a FinalizationRegistry
 	// whose held value leads back to them (the route, "release → this");
 	// selfHeldRegistry is the registry's variable.

@@ -63,6 +63,8 @@ type sourceFacts struct {
 	// retained: what the entries themselves retain (the last snapshot).
 	wholes   *Wholes
 	retained uint64
+	// chain: the closures wrap one another (Suspect.chain).
+	chain *wrapChain
 	// all memoizes allScripts for one fill: listing the program's
 	// folders reads directories, and a fill searches them several times.
 	all *[]string
@@ -74,6 +76,11 @@ type sourceFacts struct {
 // read; their order is the rules' precedence.
 func (f sourceFacts) fill(src Sources, removal bool) {
 	f.all = new([]string) // (before the defers, which copy f)
+	if f.chain != nil && src != nil && f.wrappedHook(src) {
+		// A hook wrapped per call: the line that wraps it and the
+		// put-back it misses are the whole story.
+		return
+	}
 	defer f.finishOnlyFirst(src, removal)
 	// Keys that are copies of a few objects: what to key by comes
 	// first, whatever else holds.
