@@ -135,6 +135,11 @@ func calledDisposerMade(hint string, own []string, src Sources, added *Statement
 		// does: that one is why they stay.
 		return strings.Replace(hint, m[0], "; "+m[1]+" has "+article(m[2])+" "+m[2]+"() method and "+h, 1), nil
 	}
+	if h, at := skippedDisposal(m[1], m[2], own, src); h != "" {
+		// Disposed of on some ways out of the function that makes
+		// them, not on another (an early return): that one is the fix.
+		return m[1] + " has " + article(m[2]) + " " + m[2] + "() method; " + h + "; " + strings.TrimPrefix(strings.Replace(hint, m[0], "", 1), "; "), at
+	}
 	return strings.Replace(hint, m[0], fmt.Sprintf("; %s has %s %s() method and the program calls it (%s:%d: %s), yet they stay: %s",
 		m[1], article(m[2]), m[2], st.Script, st.Line, strings.TrimSuffix(st.Text, ";"), undoAdvice), 1), nil
 }

@@ -360,6 +360,11 @@ func listenerFix(st *Statement, event string, own []string, src Sources, series 
 			return fmt.Sprintf("%s adds %s, and %s takes itself out at %s when what it waits for comes; the timer that gives up waiting (%s:%d: %s) does not, so every call that times out leaves its listener: add %s.%s('%s', %s) in that timer's callback",
 				at, name, last, where, filepath.Base(g.Script), g.Line, g.Text, recv, off, event, args)
 		}
+		if h := constructorExit(st, rm, own, src); h != "" {
+			// Added when an object is made, taken out by its method:
+			// the maker that returns early without calling it.
+			return fmt.Sprintf("%s adds %s, and it is taken out at %s, %s%s", at, name, where, stay, h)
+		}
 		if series {
 			return fmt.Sprintf("%s adds %s, and it is taken out at %s, yet they stay: the work that keeps each one ends without reaching a removal; remove it on every way that work ends (success, failure, timeout), with the same function", at, name, where)
 		}
