@@ -101,6 +101,9 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 	defer f.resourceFix(src)
 	// A library's method as the code: the program's call of it.
 	defer f.libraryCallSite(src)
+	// A plugin the program hands over per call: after the line that
+	// makes them, whose function it names.
+	defer f.pluginPerCall(src)
 	// Last (but for where slices are cut): the line that makes them.
 	defer f.madeAt(src)
 	done, exported, libReg := f.whereAdded(src, removal)
