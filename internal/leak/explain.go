@@ -319,6 +319,8 @@ func (x *explainer) finishNames(s *Suspect, t *traced) {
 					s.labels = &l
 				} else if u, ok := urlKeys(keys); ok {
 					s.urls = &u
+				} else if v, ok := versionKeys(keys); ok {
+					s.versions = &v
 				} else if t, ok := textKeys(keys); ok {
 					s.texts = &t
 				}
@@ -588,7 +590,7 @@ func (x *explainer) userObject(v uint32) bool {
 // joined in, an unbounded label, raw URLs, whole texts), and its hint
 // says so.
 func (s *Suspect) keyed() bool {
-	return s.Pattern == PatternCollection && (s.keys != nil || s.labels != nil || s.urls != nil || s.texts != nil)
+	return s.Pattern == PatternCollection && (s.keys != nil || s.labels != nil || s.urls != nil || s.versions != nil || s.texts != nil)
 }
 
 // portKeys: the holder's keys end with a client's address and port.

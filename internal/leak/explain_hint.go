@@ -29,6 +29,9 @@ func (x *explainer) hintFor(s *Suspect, t *traced) {
 	if s.urls != nil && s.Pattern == PatternCollection {
 		s.Hint = s.urls.hint(holderWhat(s.Holder)) + "; " + s.Hint
 	}
+	if s.versions != nil && s.Pattern == PatternCollection {
+		s.Hint = s.versions.hint(holderWhat(s.Holder)) + "; " + s.Hint
+	}
 	if s.texts != nil && s.Pattern == PatternCollection {
 		s.Hint = s.texts.hint(holderWhat(s.Holder)) + "; " + s.Hint
 	}

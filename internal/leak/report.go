@@ -160,17 +160,18 @@ type Suspect struct {
 	AllocationTraced   int               `json:"allocation_traced,omitempty"`
 	AllocationUntraced int               `json:"allocation_untraced,omitempty"`
 
-	rep        uint32    // representative leak root (node ordinal in the last snapshot)
-	collection bool      // a growing collection: rep is the collection itself
-	shape      uint32    // path suspects: the (loose) shape of the group
-	localized  bool      // Count and RetainedSize narrowed to the holder (see localize)
-	single     bool      // from one snapshot: accumulation, not growth (single.go)
-	settled    bool      // the leaked objects are settled promises or their results
-	functions  bool      // the leaked objects are functions (closures)
-	keys       *keyMix   // the holder's keys join a few values with a unique id (keys.go)
-	labels     *labelMix // the holder's keys are label sets with an unbounded label (keys_labels.go)
-	urls       *urlMix   // the holder's keys are URLs of a few routes (keys_urls.go)
-	texts      *textMix  // the holder's keys are whole texts (keys_texts.go)
+	rep        uint32      // representative leak root (node ordinal in the last snapshot)
+	collection bool        // a growing collection: rep is the collection itself
+	shape      uint32      // path suspects: the (loose) shape of the group
+	localized  bool        // Count and RetainedSize narrowed to the holder (see localize)
+	single     bool        // from one snapshot: accumulation, not growth (single.go)
+	settled    bool        // the leaked objects are settled promises or their results
+	functions  bool        // the leaked objects are functions (closures)
+	keys       *keyMix     // the holder's keys join a few values with a unique id (keys.go)
+	labels     *labelMix   // the holder's keys are label sets with an unbounded label (keys_labels.go)
+	urls       *urlMix     // the holder's keys are URLs of a few routes (keys_urls.go)
+	texts      *textMix    // the holder's keys are whole texts (keys_texts.go)
+	versions   *versionMix // the holder's keys are an id and a version (keys_versions.go)
 	// valuePackage is the npm package whose code made the leaked
 	// objects (their class's or their code's), "" for the program's.
 	valuePackage string
