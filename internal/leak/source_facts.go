@@ -266,6 +266,10 @@ func (f sourceFacts) whereAdded(src Sources, removal bool) (done, exported, libR
 	if f.files != nil {
 		*f.added = packageCaller(*f.added, f.files(), src)
 	}
+	if t := builtArgCaller(*f.added, f.scripts, src); t != "" && f.pattern == PatternCollection {
+		// Its caller's text is new at each call: that call is the fix.
+		*f.hint = t + "; " + *f.hint
+	}
 	if t := builtText(*f.added); f.texts && t != "" {
 		// The text built at the call is the key: that call is the fix.
 		*f.hint = t + "; " + *f.hint
