@@ -55,7 +55,7 @@ func mergeSuspects(sus []Suspect, ex *explainer, cand []uint64, shapes, loose []
 			if int(sh) >= len(loose) {
 				continue
 			}
-			if j, ok := byShape[loose[sh]]; ok && j != i {
+			if j, ok := byShape[loose[sh]]; ok && j != i && ex.className(u) == ex.className(sus[j].rep) {
 				parent[i] = j
 				through[i] = true
 				break
