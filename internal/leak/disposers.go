@@ -79,7 +79,7 @@ func calledDisposerMade(hint string, own []string, src Sources, added *Statement
 	if m == nil || src == nil {
 		return hint, nil
 	}
-	if releasesNothing(m[2], own, src) {
+	if releasesNothing(m[1], m[2], own, src) {
 		// Its body only sets state: calling it lets nothing go.
 		return strings.Replace(hint, m[0], "", 1), nil
 	}
@@ -157,13 +157,22 @@ func scriptKey(script string) string {
 // cleared, an entry deleted, a resource closed, or another disposal method.
 var undoRe = lazyRE(`\b(?:remove\w*|off|un\w+|clear\w*|delete|abort|close|destroy|dispose|stop|shutdown|terminate|disconnect|detach\w*|release\w*|cleanup|teardown|end)\s*\(`)
 
-// releasesNothing reports whether the program defines method (the first
-// definition in its scripts, a class method's head) with a body that calls
+// releasesNothing reports whether the program defines class's method
+// (its head inside the class's declaration) with a body that calls
 // nothing that lets anything go (cancel(reason) { this.status =
 // 'cancelled'; }): advising to call it would not free the objects.
-func releasesNothing(method string, own []string, src Sources) bool {
+func releasesNothing(class, method string, own []string, src Sources) bool {
 	head := regexp.MustCompile(`^\s*(?:async\s+)?` + regexp.QuoteMeta(method) + `\s*\([^()]*\)\s*\{`)
-	st := findStatement(head, own, src)
+	// The method of that class, where the program declares it: another
+	// class's method of the same name says nothing of this one.
+	st := findStatementWhere(head, own, src, func(sc string, line int) bool {
+		lines, ok := locationLines(&Location{Script: sc, Line: line}, src)
+		if !ok {
+			return false
+		}
+		from, to, ok := classBody(lines, class)
+		return ok && line-1 > from && line-1 < to
+	})
 	if st == nil || !programScript(st.Script) {
 		return false
 	}

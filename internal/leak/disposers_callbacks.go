@@ -13,6 +13,9 @@ import (
 	"strings"
 )
 
+// executorRe is the head of a promise's executor: new Promise((resolve …
+var executorRe = lazyRE(`\bnew\s+Promise\s*\(`)
+
 // answerRe is a response's answer, which ends a wait as a settle does.
 var answerRe = lazyRE(`\bres\s*\.\s*(?:end|send|json)\s*\(`)
 
@@ -55,9 +58,29 @@ func skippedCallback(st *Statement, call string, src Sources) (text string, made
 		settles, cleans bool
 	}
 	var cbs []callback
+	// The callbacks of a promise's executor (return new Promise((resolve)
+	// => { … })) are the wait's too, one block deeper: its own lines are
+	// not one of them.
+	inner, innerFrom, innerTo := -1, -1, -1
 	for i := from + 1; i < to; i++ {
 		l := lines[i]
-		if indentOf(l) != depth || commentLine(l) || !nestedFuncRe.Match(l) {
+		if indentOf(l) == depth && executorRe.Match(l) && nestedFuncRe.Match(l) {
+			innerFrom, innerTo = i, min(bodyEnd(lines, i+1), to)
+			for k := i + 1; k < innerTo; k++ {
+				if len(bytes.TrimSpace(lines[k])) > 0 {
+					inner = indentOf(lines[k])
+					break
+				}
+			}
+			break
+		}
+	}
+	for i := from + 1; i < to; i++ {
+		l := lines[i]
+		if i == innerFrom {
+			continue
+		}
+		if d := indentOf(l); (d != depth && (d != inner || i <= innerFrom || i >= innerTo)) || commentLine(l) || !nestedFuncRe.Match(l) {
 			continue
 		}
 		end := min(bodyEnd(lines, i+1), to)
