@@ -37,12 +37,21 @@ func builtArgCaller(added *Statement, scripts []string, src Sources) string {
 		return ""
 	}
 	param := string(p[1])
-	if key := string(m[1]); key != param {
-		// The key is made from the parameter (a hash of it).
-		k := keyStatement(added, src)
-		if k == nil || !regexp.MustCompile(`(?:^|[^\w$.])`+regexp.QuoteMeta(param)+`\b`).MatchString(k.Text[strings.Index(k.Text, "=")+1:]) {
-			return ""
-		}
+	// What it keeps is made from the text, not looked up by an id: the key
+	// is a hash of the parameter, or the function compiles or parses it.
+	uses := `(?:^|[^\w$.])` + regexp.QuoteMeta(param) + `\b`
+	hashed := false
+	if k := keyStatement(added, src); k != nil && string(m[1]) != param {
+		rhs := k.Text[strings.Index(k.Text, "=")+1:]
+		hashed = hashCallRe.MatchString(rhs) && regexp.MustCompile(uses).MatchString(rhs)
+	}
+	compiles := false
+	compile := regexp.MustCompile(compileCallRe + `\s*\(\s*` + regexp.QuoteMeta(param) + `\b`)
+	for i := fn.Line; i < len(lines) && i < bodyEnd(lines, fn.Line) && !compiles; i++ {
+		compiles = compile.Match(lines[i])
+	}
+	if !hashed && !compiles {
+		return ""
 	}
 	call := regexp.MustCompile(`(?:^|[^\w$])` + regexp.QuoteMeta(fn.Function) + `\s*\(\s*([^,)]*)[,)]`)
 	var out string
@@ -77,6 +86,14 @@ func builtArgCaller(added *Statement, scripts []string, src Sources) string {
 	return out + fmt.Sprintf(", and %s() keys what it keeps by that text (%s:%d), so every call adds one more: hand it the fixed text and pass what varies as data (a template's variable), or put it into the output after",
 		fn.Function, filepath.Base(added.Script), added.Line)
 }
+
+// hashCallRe is a hash of a text (crypto's createHash(…).update(…), a
+// hash function of the program's).
+var hashCallRe = lazyRE(`(?i)\b(?:createHash|hash\w*|digest|sha\d*|md5|murmur\w*|fnv\w*|xxhash\w*)\s*\(`)
+
+// compileCallRe is a call that compiles or parses a text into what a
+// cache keeps (Handlebars.compile, new Function, a parser).
+const compileCallRe = `(?:\bcompile\w*|\bnew\s+Function|\bparse\w*|\btemplate)`
 
 // firstParamRe is a function head's first parameter.
 var firstParamRe = lazyRE(`\(\s*([A-Za-z_$][\w$]*)\s*[,)=]`)
