@@ -510,6 +510,11 @@ func skippedBranch(rm *Statement, src Sources) *exit {
 	if block >= end || !exitRe.Match(lines[last]) || indentOf(lines[cond]) != indentOf(lines[fn+1]) {
 		return nil
 	}
+	if expiryTestRe.Match(lines[cond]) || freshnessTestRe.Match(lines[cond]) {
+		// An entry taken out when it has expired (if (!entry.fresh())):
+		// the other branch serves a live one, which must stay.
+		return nil
+	}
 	call := callPrefix(rm.Text)
 	var on *Statement
 	for i := block; i < end; i++ {
@@ -529,6 +534,10 @@ func skippedBranch(rm *Statement, src Sources) *exit {
 	}
 	return &exit{at: on, kind: fmt.Sprintf("is where the function goes on when %s is not taken,", strings.TrimSuffix(strings.TrimSpace(string(lines[cond])), " {"))}
 }
+
+// freshnessTestRe is a condition that asks an entry whether it is still
+// fresh or valid (if (!entry.fresh()), if (entry.isStale())).
+var freshnessTestRe = lazyRE(`(?i)\b(?:is)?(?:fresh|stale|valid|expired?|alive)\w*\s*\(|\bmaxAge\b|\bage\b`)
 
 // caseRe is a switch's case or default label.
 var caseRe = lazyRE(`^\s*(?:case\b[^:]*|default\s*):`)

@@ -249,3 +249,29 @@ func TestSkippedHandler(t *testing.T) {
 		}
 	}
 }
+
+// A removal of an expired entry (blind evaluation 37 svc05's page cache):
+// the branch that serves a fresh one must not delete it.
+func TestSkippedBranchFreshEntry(t *testing.T) {
+	src := textSources{"/s/cache.js": `class PageCache {
+  get(key) {
+    const entry = this.entries.get(key);
+    if (!entry) return null;
+    if (!entry.fresh()) {
+      this.entries.delete(key);
+      return null;
+    }
+    entry.hits++;
+    return entry.value;
+  }
+}
+`}
+	rm := &Statement{Script: "/s/cache.js", Line: 6, Text: "this.entries.delete(key);"}
+	if e := skippedBranch(rm, src); e != nil {
+		t.Errorf("fresh entry's branch named as skipping the delete: %+v", e.at)
+	}
+	src["/s/cache.js"] = strings.Replace(src["/s/cache.js"], "!entry.fresh()", "entry.failed", 1)
+	if e := skippedBranch(rm, src); e == nil {
+		t.Error("another condition: the branch that goes on is the one to tell")
+	}
+}
