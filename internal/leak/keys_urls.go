@@ -8,6 +8,7 @@ package leak
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -17,6 +18,10 @@ type urlMix struct {
 	routes  int    // distinct keys once ids and query strings are out
 	example string // one key as it is
 	route   string // its route
+	// keep: query parameters with a few values each that are no
+	// tracking tag (variant=b): what the page may read, to keep in the
+	// key; drop: tracking tags and ids (utm_source, fbclid).
+	keep, drop []string
 }
 
 // routeOf is key with its URL path's id segments made :id and its query
@@ -83,6 +88,7 @@ func urlKeys(keys []string) (urlMix, bool) {
 		}
 	}
 	m.routes = len(routes)
+	m.keep, m.drop = queryParams(keys)
 	// Routes at most a quarter as many as the keys; or half, when the
 	// query strings carry an id (a trace or event id is per request,
 	// whatever the number of routes).
@@ -117,6 +123,64 @@ func (m *urlMix) hint(what string) string {
 	if m.routes == 1 {
 		routes = "one route"
 	}
-	return fmt.Sprintf("the keys of %s are request URLs with ids or query strings (%s): the %d looked at are %s once those are taken out, so every new URL adds an entry for good; key it by the route (%s), not the URL",
-		what, ex, m.sampled, routes, m.route)
+	by := fmt.Sprintf("key it by the route (%s), not the URL", m.route)
+	if len(m.keep) > 0 {
+		by = fmt.Sprintf("key it by the route (%s) and the query parameters that change the response (%s)", m.route, strings.Join(m.keep, ", "))
+		if len(m.drop) > 0 {
+			by += fmt.Sprintf(", leaving out tracking ones and ids (%s)", strings.Join(m.drop, ", "))
+		}
+	}
+	return fmt.Sprintf("the keys of %s are request URLs with ids or query strings (%s): the %d looked at are %s once those are taken out, so every new URL adds an entry for good; %s",
+		what, ex, m.sampled, routes, by)
+}
+
+// trackingParamRe names query parameters that tag where a visit came
+// from and never change the page.
+var trackingParamRe = lazyRE(`^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_\w+|_ga|_gl|ref|referrer|source|campaign|cb|_|t|ts|nonce|trace\w*|request_?id)$`)
+
+// maxKeptValues: a parameter with more distinct values than this in the
+// sample is per visit, not a choice among a few pages.
+const maxKeptValues = 8
+
+// queryParams sorts the keys' query parameters: keep those with a few
+// values each (variant=a|b, lang), drop tracking tags and ids; each list
+// is sorted and at most 4 long.
+func queryParams(keys []string) (keep, drop []string) {
+	values := map[string]map[string]bool{}
+	ids := map[string]bool{}
+	for _, k := range keys {
+		i := strings.IndexByte(k, '?')
+		if i < 0 {
+			continue
+		}
+		for _, kv := range strings.FieldsFunc(k[i+1:], func(r rune) bool { return r == '&' || r == ';' || r == '#' || r == ' ' }) {
+			name, val, _ := strings.Cut(kv, "=")
+			if name == "" || len(name) > 40 {
+				continue
+			}
+			if values[name] == nil {
+				if len(values) >= 64 {
+					continue
+				}
+				values[name] = map[string]bool{}
+			}
+			if len(values[name]) <= maxKeptValues {
+				values[name][val] = true
+			}
+			if idKind(val) != "" {
+				ids[name] = true
+			}
+		}
+	}
+	for name, vs := range values {
+		switch {
+		case trackingParamRe.MatchString(name) || ids[name] || len(vs) > maxKeptValues:
+			drop = append(drop, name)
+		default:
+			keep = append(keep, name)
+		}
+	}
+	slices.Sort(keep)
+	slices.Sort(drop)
+	return keep[:min(len(keep), 4)], drop[:min(len(drop), 4)]
 }

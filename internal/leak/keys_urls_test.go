@@ -66,3 +66,28 @@ func TestURLKeysUnit(t *testing.T) {
 		t.Errorf("no ids: %+v", m)
 	}
 }
+
+// A landing-page cache keyed by the URL with its tracking tags (blind
+// evaluation 37 svc05): the route alone would serve variant b's page to
+// variant a; the fix keeps the parameter with a few values and drops the
+// tags and ids.
+func TestURLKeysQueryParams(t *testing.T) {
+	var keys []string
+	for i := 0; i < 120; i++ {
+		k := fmt.Sprintf("/en/lp/city-%d?utm_source=s%d&utm_campaign=c%d&fbclid=%08x-1a2b-4c3d-8e9f-a1b2c3d4e5f6", i%20, i%7, i, i)
+		if i%2 == 0 {
+			k += "&variant=b"
+		}
+		keys = append(keys, k)
+	}
+	m, ok := urlKeys(keys)
+	if !ok {
+		t.Fatal("not read as URLs")
+	}
+	h := m.hint("the Map entries")
+	for _, want := range []string{"and the query parameters that change the response (variant)", "leaving out tracking ones and ids (fbclid, utm_campaign, utm_source)"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("hint %q, want %q", h, want)
+		}
+	}
+}
