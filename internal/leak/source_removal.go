@@ -185,6 +185,10 @@ func (r removalSite) hint(st *Statement, scripts, files []string, src Sources, g
 		// No path of the program gets there: there is no path to check.
 		return fmt.Sprintf("entries leave it only at %s", where)
 	}
+	if h := catchSkipsRemoval(st, scripts, files, src); h != "" {
+		// The error path that ends the work without it.
+		return fmt.Sprintf("entries leave it at %s; %s", where, h)
+	}
 	return fmt.Sprintf("entries leave it at %s, which the entries that stay never reached: %s", where, everyPathAdvice)
 }
 
