@@ -213,6 +213,14 @@ func TestNoiseAfterWarmup(t *testing.T) {
 	if _, ok := noiseAfterWarmup(xs, leak, 0.05); ok {
 		t.Error("a leak after a warm-up read as noise")
 	}
+	// A slow leak under a tall sawtooth (blind GC set 10, g08): the
+	// tail's points swing too widely for Mann–Kendall, but its line still
+	// climbs by half the level: no warm-up.
+	saw := []float64{5.5, 8.0, 16.0, 8.6, 16.9, 6.0, 17.6, 10.3, 19.5, 8.4, 15.8, 6.7, 16.4, 15.8, 24.8, 21.8}
+	sawXs := []float64{821, 1957, 5585, 9993, 13678, 17033, 22313, 26560, 30376, 41573, 52409, 56527, 60515, 68251, 87919, 93507}
+	if k, ok := noiseAfterWarmup(sawXs, saw, 0.05); ok {
+		t.Errorf("a leak under a sawtooth read as a warm-up to %v ms", sawXs[k])
+	}
 	// The trend line gives the tail's test beside the whole run's.
 	var log strings.Builder
 	for i, y := range swing {
