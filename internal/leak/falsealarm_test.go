@@ -32,6 +32,8 @@ var leakCorpus = []string{
 	"stream-backpressure", "string-concat", "subscribers", "tail-no-reader", "template-cache", "request-keys", "trim-unreached", "ttl-zero", "ttl-zero-ticking", "waiters-queue", "weakmap-pool", "widgets",
 	"listener-timeout", "stuck-jobs", "channel-subscribe", "once-outrun", "perf-measures", "async-hook-table", "span-early-return", "finish-only",
 	"lib-effect-rewatch", "lib-observe-poll", "undo-stacks", "reducer-jobs", "ttl-entry-zero", "memo-fresh-arg", "memo-key-option", "registered-on-parent", "object-keys",
+	"hook-wrapped", "hook-wrapped-never", "dispose-early-return", "plugin-per-call", "keys-versioned", "cache-built-source", "wait-quiet-watcher", "retry-catch-path",
+	"metric-registry-label", "span-context-callback",
 }
 
 // failsGate is `--fail-on-leak` with the default thresholds (--min-growth 0,

@@ -66,6 +66,17 @@ func TestSpanEarlyReturn(t *testing.T) {
 	}
 }
 
+// The same, with the work run in a context callback (OpenTelemetry's
+// context.with(ctx, async () => …), blind evaluation 38 svc07): the
+// callback's return before its try is the way out.
+func TestSpanContextCallback(t *testing.T) {
+	_, top := seriesTop(t, "span-context-callback")
+	if !strings.Contains(top.Hint, "span-context-callback.js:37 returns without span.end() (return { skipped: true };): call it there too, or begin the try at line 39") ||
+		top.Location == nil || top.Location.Line != 32 {
+		t.Errorf("%s at %+v: hint %q", top.Class, top.Location, top.Hint)
+	}
+}
+
 // TestFinishOnly: cleanup hung on a response's 'finish' alone is skipped
 // when the client goes away first: that line is the fix, for the table it
 // takes entries out of, not for one its 'close' cleanup serves.

@@ -605,6 +605,16 @@ func (f sourceFacts) valueLines(src Sources) {
 			*f.hint = fmt.Sprintf("%s:%d puts the client's port in the key (%s): leave it out", filepath.Base(st.Script), st.Line, strings.TrimSuffix(strings.TrimSpace(st.Text), ";")) + "; " + *f.hint
 		}
 	}
+	if h := f.holder; f.label != "" && h != nil && h.Package != "" && src != nil && f.files != nil && !metricAdds(h, added) {
+		// Reached through its registry: the program's call by the
+		// metric's name.
+		if call := metricNamedCall(h, f.label, f.files(), src); call != nil {
+			if lib := libraryLine(added); lib != nil {
+				call.Library = libraryMethodAdd(lib, []byte(call.Text), src)
+			}
+			*f.added, added = call, call
+		}
+	}
 	if f.label != "" {
 		if st, stop := labelSetAt(f.label, added, src); st != nil {
 			if stop {
@@ -614,7 +624,10 @@ func (f sourceFacts) valueLines(src Sources) {
 				f.setLoc(st, src)
 			}
 			// The line to change: where that label gets its value.
-			*f.hint = fmt.Sprintf("%s:%d gives the label %s its value (%s): change it there", filepath.Base(st.Script), st.Line, f.label, st.Text) + "; " + *f.hint
+			if programScript(st.Script) && !programLocation(*f.loc) {
+				f.setLoc(st, src)
+			}
+			*f.hint = metricLabelLine(st, f.label, src) + "; " + *f.hint
 		}
 	}
 }

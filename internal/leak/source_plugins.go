@@ -92,9 +92,10 @@ func openCall(t string) string {
 }
 
 // libraryMethodAdd is, among the library's lines that add like a (the
-// same field: this.__rules__.splice(…) and .push(…)), the one inside the
-// library's method the program calls at the end of call (….ruler.push(),
-// Ruler's push()); a when there is no such line.
+// same field: this.__rules__.splice(…) and .push(…), or the same indexed
+// store: this.hashMap[hash] = …), the one inside the library's method the
+// program calls at the end of call (….ruler.push(), Ruler's push();
+// stripeLatency.observe(, Histogram's observe()); a when there is none.
 func libraryMethodAdd(a *Statement, call []byte, src Sources) *Statement {
 	m := calledMethodRe.FindSubmatch(call)
 	dot := strings.LastIndexByte(a.Text, '.')
@@ -102,8 +103,13 @@ func libraryMethodAdd(a *Statement, call []byte, src Sources) *Statement {
 		return a
 	}
 	method := string(m[1])
-	field := strings.TrimSpace(a.Text[:dot])
-	re := regexp.MustCompile(`(?:^|[^\w$.])` + dottedRe(field) + `\s*\.\s*[\w$]+\s*\(`)
+	var re *regexp.Regexp
+	if st := indexedStoreRe.FindStringSubmatch(a.Text); st != nil {
+		// An indexed store: this.hashMap[hash] = ….
+		re = regexp.MustCompile(`(?:^|[^\w$.])` + dottedRe(strings.Join(strings.Fields(st[1]), "")) + `\s*\[[^\]]*\]\s*=[^=]`)
+	} else {
+		re = regexp.MustCompile(`(?:^|[^\w$.])` + dottedRe(strings.TrimSpace(a.Text[:dot])) + `\s*\.\s*[\w$]+\s*\(`)
+	}
 	var found *Statement
 	matchLines(re, []string{a.Script}, src, func(sc string, lines [][]byte, i int, loc []int) {
 		if found != nil {
@@ -118,6 +124,9 @@ func libraryMethodAdd(a *Statement, call []byte, src Sources) *Statement {
 	}
 	return found
 }
+
+// indexedStoreRe is a store at an index of a field: this.hashMap[hash] =.
+var indexedStoreRe = lazyRE(`((?:[\w$]+\s*\.\s*)*[\w$]+)\s*\[[^\]]*\]\s*=[^=]`)
 
 // calledMethodRe is the last method called on a line's text before a
 // closure argument: push in md.core.ruler.push('toc', .

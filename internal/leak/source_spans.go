@@ -39,9 +39,41 @@ func unendedSpan(class string, scripts []string, src Sources) (*exit, string, *S
 		v := spanStartRe.FindSubmatch(lines[i])[1]
 		begin := &Statement{Script: sc, Line: i + 1, Column: loc[0] + 1, Text: clipLine(lines[i])}
 		end := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(string(v)) + `\s*\.\s*end\s*\(`)
-		if e := skippedExit(begin, end, src); e != nil {
+		e := skippedExit(begin, end, src)
+		if e == nil {
+			e = skippedInCallback(sc, lines, i, end)
+		}
+		if e != nil {
 			found, call, start = e, string(v)+".end()", begin
 		}
 	})
 	return found, call, start
+}
+
+// skippedInCallback: the span started at line i (0-based) is ended inside
+// a callback the function runs its work in (context.with(ctx, async () =>
+// { … try { … } finally { span.end(); } })): the way out of that callback
+// that skips the end, as skippedExit finds it in the callback's body.
+func skippedInCallback(sc string, lines [][]byte, i int, end *regexp.Regexp) *exit {
+	head := headAbove(lines, i+1, func(k int) bool { return nestedFuncRe.Match(lines[k]) || functionHeadRe.Match(lines[k]) })
+	if head < 0 {
+		return nil
+	}
+	stop := min(bodyEnd(lines, head+1), len(lines))
+	for k := i + 1; k < stop; k++ {
+		if !nestedFuncRe.Match(lines[k]) || commentLine(lines[k]) {
+			continue
+		}
+		cb := min(bodyEnd(lines, k+1), stop)
+		ends := false
+		for j := k + 1; j < cb && !ends; j++ {
+			ends = end.Match(lines[j])
+		}
+		if !ends {
+			k = cb - 1 // (nothing in it ends the span: past it)
+			continue
+		}
+		return skippedExitFrom(sc, lines, k, k+1, end)
+	}
+	return nil
 }
