@@ -91,3 +91,17 @@ func TestURLKeysQueryParams(t *testing.T) {
 		}
 	}
 }
+
+// A breaker registry keyed by the concrete path, the key built in the
+// call of the function that adds (opossum, blind evaluation 38 svc03): the
+// code is the adding function's new CircuitBreaker, the key's line is the
+// call, and the disposal the program makes when an admin retires a
+// carrier is not what to check.
+func TestBreakerRouteKeys(t *testing.T) {
+	_, s := seriesTop(t, "breaker-route-keys")
+	checkHint(t, s.Hint, []string{"key it by the route (", "its key is made at", "breaker-route-keys.js:35: const breaker = breakerFor(`${name} ${method} ${path}`, doRequest)"},
+		[]string{"fails to undo", "which returns"})
+	if l := s.Location; l == nil || l.Line != 15 {
+		t.Errorf("code %+v, want new CircuitBreaker at line 15", l)
+	}
+}

@@ -303,6 +303,15 @@ func callerKey(added *Statement, scripts []string, src Sources) *Statement {
 			}
 		}
 	})
+	if found == nil {
+		// The key built in the call itself: breakerFor(`${name} ${path}`, …).
+		built := regexp.MustCompile(`(?:^|[^\w$])` + regexp.QuoteMeta(fn.Function) + `\s*\(\s*(?:\x60[^\x60]*\$\{|['"][^'"]*['"]\s*\+)`)
+		matchLines(built, scripts, src, func(sc string, ls [][]byte, i int, loc []int) {
+			if found == nil && !commentBefore(ls[i], loc[0]) && !(sc == added.Script && i+1 == fn.Line) {
+				found = &Statement{Script: sc, Line: i + 1, Column: indentOf(ls[i]) + 1, Text: clipLine(ls[i])}
+			}
+		})
+	}
 	return found
 }
 

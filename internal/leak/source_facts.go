@@ -538,10 +538,17 @@ func (f sourceFacts) removedByFunction(src Sources, removal bool) {
 			if o := optionKey(h, k, f.files, src); o != nil {
 				// The factory's key option: what this instance passes.
 				k = o
-			} else {
+			} else if fn := enclosingFunction(added, src); fn == nil || !strings.Contains(k.Text, fn.Function+"(") {
 				// const key = endpointKey(delivery): and what that
-				// returns (the call's arguments, or that line, decide).
+				// returns (the call's arguments, or that line, decide);
+				// not the adding function's own return, when the key
+				// is built in the call of it.
 				by = calledKey(k, f.allScripts(src), src)
+			}
+			if f.keyed && strings.Contains(*f.hint, undoAdvice) {
+				// The keys say why entries pile up: what a disposal
+				// method fails to undo is beside the point.
+				*f.hint = disposerClauseRe.ReplaceAllString(*f.hint, "")
 			}
 			*f.hint += fmt.Sprintf("; its key is made at %s:%d: %s", k.Script, k.Line, strings.TrimRight(k.Text, ";,"))
 			if by != nil {

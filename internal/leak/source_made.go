@@ -55,6 +55,13 @@ func (f sourceFacts) madeAt(src Sources) {
 		}
 	}
 	a := *f.added
+	if st := f.newInAdder(src); st != nil {
+		// The adding function makes each value with new Class(…) (a
+		// breaker registry's new CircuitBreaker(action)): that line,
+		// not a function of the program handed to it.
+		f.setLoc(st, src)
+		return
+	}
 	if a == nil || a.Script != l.Script || a.Line <= l.Line {
 		return
 	}
@@ -292,4 +299,28 @@ func (f sourceFacts) libraryCallSite(src Sources) {
 		}
 		return
 	}
+}
+
+// newInAdder is the statement in the function that adds (added, in
+// another script than the code line) that makes the added value with new
+// of the leaked class: breaker = new CircuitBreaker(action, …) above
+// breakers.set(key, breaker). nil otherwise.
+func (f sourceFacts) newInAdder(src Sources) *Statement {
+	a, l := *f.added, *f.loc
+	if a == nil || l == nil || a.Script == l.Script || !programScript(a.Script) || !identRe.MatchString(f.class) || l.Function == f.class {
+		return nil
+	}
+	re := newPattern(f.class)
+	fn := enclosingFunction(a, src)
+	if re == nil || fn == nil || fn.Line >= a.Line {
+		return nil
+	}
+	lines, ok := locationLines(&Location{Script: a.Script, Line: a.Line}, src)
+	if !ok {
+		return nil
+	}
+	if st := valueAssignedAbove(a, lines, fn.Line, false); st != nil && re.MatchString(st.Text) {
+		return st
+	}
+	return nil
 }
