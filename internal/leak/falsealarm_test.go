@@ -33,7 +33,7 @@ var leakCorpus = []string{
 	"listener-timeout", "stuck-jobs", "channel-subscribe", "once-outrun", "perf-measures", "async-hook-table", "span-early-return", "finish-only",
 	"lib-effect-rewatch", "lib-observe-poll", "undo-stacks", "reducer-jobs", "ttl-entry-zero", "memo-fresh-arg", "memo-key-option", "registered-on-parent", "object-keys",
 	"hook-wrapped", "hook-wrapped-never", "dispose-early-return", "plugin-per-call", "keys-versioned", "cache-built-source", "wait-quiet-watcher", "retry-catch-path",
-	"metric-registry-label", "span-context-callback", "breaker-route-keys",
+	"metric-registry-label", "span-context-callback", "breaker-route-keys", "registered-on-shared-stack",
 }
 
 // failsGate is `--fail-on-leak` with the default thresholds (--min-growth 0,

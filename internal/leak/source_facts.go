@@ -153,6 +153,13 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint = strings.Replace(*f.hint, registrationAdvice, t, 1)
 		}
 	}
+	if added != nil && strings.Contains(*f.hint, registrationAdvice) {
+		// Registered on a long-lived object, where the program makes the
+		// same registration on an object of the call elsewhere.
+		if t := perCallReceiver(added, f.scripts, src); t != "" {
+			*f.hint = strings.Replace(*f.hint, registrationAdvice, t, 1)
+		}
+	}
 	if libReg && added != nil && strings.Contains(*f.hint, registrationAdvice) {
 		// The program keeps what registering returned and lets go of it
 		// somewhere: the way out that skips that is the fix.
