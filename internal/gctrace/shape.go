@@ -232,7 +232,7 @@ func midRunStep(xs, ys []float64, level, since float64) (early, until float64, o
 
 // recentRate is the Theil–Sen rate (MB/h) of the major GCs in the last
 // half of the run, and when that half began; ok with at least three GCs
-// there.
+// there, spread over a third of the run.
 func recentRate(xs, ys []float64) (from, mbPerHour float64, ok bool) {
 	n := len(xs)
 	mid := xs[0] + (xs[n-1]-xs[0])/2
@@ -240,7 +240,10 @@ func recentRate(xs, ys []float64) (from, mbPerHour float64, ok bool) {
 	for k > 0 && xs[k-1] >= mid {
 		k--
 	}
-	if n-k < 3 {
+	// Three points or more, over a third of the run or more: a few major
+	// GCs bunched at the end (V8's memory-reducing ones) say nothing of
+	// the pace over the last half.
+	if n-k < 3 || 3*(xs[n-1]-xs[k]) < xs[n-1]-xs[0] {
 		return 0, 0, false
 	}
 	return xs[k], theilSen(xs[k:], ys[k:]).Slope * 3.6e6, true
@@ -536,4 +539,61 @@ func driftsUp(pts []point, from float64) bool {
 	h := len(after) / 2
 	first, last := median(slices.Clone(after[:h])), median(slices.Clone(after[h:]))
 	return last > first+max(0.25, 0.01*first)
+}
+
+// step is oneStep's reading: the scavenges' level before the jump (low,
+// until its last point) and after it (high, from since, held for highFor).
+type step struct {
+	low, until, high, since, highFor float64
+}
+
+// oneStep: the scavenges between the major GCs at from and to (ms) left
+// the heap at two levels, each of five scavenges or more over 10 s or
+// more, each within 5 % and 1 MiB (levelOf) with no drift (driftsUp), and
+// one jump between them of a tenth of the lower or more: a step, which
+// the two major GCs around it read as growth.
+func oneStep(pts []point, from, to float64) (step, bool) {
+	var ts, ys []float64
+	for _, p := range pts {
+		if !p.Major && p.T > from && p.T < to {
+			ts, ys = append(ts, p.T), append(ys, p.After)
+		}
+	}
+	if len(ys) < 10 {
+		return step{}, false
+	}
+	j := 1
+	for i := 2; i < len(ys); i++ {
+		if ys[i]-ys[i-1] > ys[j]-ys[j-1] {
+			j = i
+		}
+	}
+	// The jump may take a few scavenges (the new table built over
+	// several): up to three points on either side of it are the climb.
+	a, b := j, j
+	for k := 0; k < 3 && a > 1 && !levelOf(slices.Min(ys[:a]), slices.Max(ys[:a])); k++ {
+		a--
+	}
+	for k := 0; k < 3 && b < len(ys)-1 && !levelOf(slices.Min(ys[b:]), slices.Max(ys[b:])); k++ {
+		b++
+	}
+	lo, hi := ys[:a], ys[b:]
+	if len(lo) < 5 || len(hi) < 5 || ts[a-1]-ts[0] < 10_000 || ts[len(ts)-1]-ts[b] < 10_000 || ts[b]-ts[a-1] > 10_000 {
+		return step{}, false
+	}
+	loMin, loMax := slices.Min(lo), slices.Max(lo)
+	hiMin, hiMax := slices.Min(hi), slices.Max(hi)
+	if !levelOf(loMin, loMax) || !levelOf(hiMin, hiMax) || hiMin-loMax < max(1, 0.1*loMax) {
+		return step{}, false
+	}
+	for _, seg := range [][2]int{{0, a}, {b, len(ys)}} {
+		var sp []point
+		for k := seg[0]; k < seg[1]; k++ {
+			sp = append(sp, point{T: ts[k], After: ys[k]})
+		}
+		if driftsUp(sp, ts[seg[0]]) {
+			return step{}, false
+		}
+	}
+	return step{low: median(slices.Clone(lo)), until: ts[a-1], high: median(slices.Clone(hi)), since: ts[b], highFor: ts[len(ts)-1] - ts[b]}, true
 }

@@ -667,3 +667,45 @@ func TestRoseUpTo(t *testing.T) {
 		t.Errorf("%s %q", s.Verdict, s.VerdictText)
 	}
 }
+
+// oneStep: a config reload that doubles a table between two major GCs
+// (blind GC set 10, g10): two flat levels of scavenges, a climb of two
+// points between them. A steady climb is no step.
+func TestOneStep(t *testing.T) {
+	var pts []point
+	add := func(ms, mb float64) { pts = append(pts, point{T: ms, After: mb}) }
+	add(4300, 40.4)
+	pts[0].Major = true
+	for ms := 5000.0; ms < 45000; ms += 2000 {
+		add(ms, 42.1)
+	}
+	add(45227, 57.0)
+	for ms := 45476.0; ms < 105000; ms += 2000 {
+		add(ms, 118.7)
+	}
+	st, ok := oneStep(pts, 4300, 105636)
+	if !ok || st.low != 42.1 || st.high != 118.7 || st.since != 45476 {
+		t.Errorf("reload: %+v, %v", st, ok)
+	}
+	var climb []point
+	for ms := 5000.0; ms < 105000; ms += 2000 {
+		climb = append(climb, point{T: ms, After: 40 + ms/1000})
+	}
+	if st, ok := oneStep(climb, 4300, 105636); ok {
+		t.Errorf("a steady climb read as a step: %+v", st)
+	}
+}
+
+// recentRate needs its half's major GCs spread over a third of the run
+// (blind GC set 10, g05: three memory-reducing GCs in the last 9 s).
+func TestRecentRateSpan(t *testing.T) {
+	xs := []float64{8000, 25000, 46000, 94500, 103000, 103500, 104000}
+	ys := []float64{6.4, 10.5, 15.2, 26.7, 27.5, 27.6, 27.6}
+	if from, rate, ok := recentRate(xs, ys); ok {
+		t.Errorf("rate %v from %v over 9.5 s of a 96 s run", rate, from)
+	}
+	xs = []float64{8000, 25000, 46000, 60000, 75000, 90000, 103000}
+	if _, _, ok := recentRate(xs, ys); !ok {
+		t.Error("spread over the last half: a rate")
+	}
+}

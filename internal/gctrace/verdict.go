@@ -49,6 +49,11 @@ type evidence struct {
 	// the last major GC, when too few major GCs say it.
 	heldMB, heldFor float64
 	stretches       bool // held within each stretch between major GCs
+	// step: between the last two major GCs the scavenges held two levels
+	// with one jump between them (oneStep); stepLow until stepUntil,
+	// heldMB from heldFrom.
+	step               bool
+	stepLow, stepUntil float64
 	// few: held with one major GC or none, from heldFrom (driftsUp).
 	few bool
 	// noisyFrom: the major GC after a warm-up from which the heap showed
@@ -298,6 +303,17 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 				e.tr.HeldForMs, e.tr.HeldMaxMB = round(held, 1), round(sm.maxMB, 2)
 			}
 		}
+		if n := len(e.xs); e.heldMB == 0 {
+			// Or, between the last two major GCs, the scavenges held
+			// one level, jumped once, and held another for long (a
+			// table rebuilt on a config reload): one step.
+			if st, ok := oneStep(iso.chart.points(), e.xs[n-2], e.xs[n-1]); ok && st.highFor >= 20_000 && 3*st.highFor >= e.xs[n-1]-e.xs[0] {
+				e.heldMB, e.heldFor, e.heldFrom, e.step = st.high, st.highFor, st.since, true
+				e.stepLow, e.stepUntil = st.low, st.until
+				e.tr.StrongGrowth = false
+				e.tr.HeldForMs, e.tr.HeldMaxMB = round(st.highFor, 1), round(st.high, 2)
+			}
+		}
 	}
 	// One major GC or none: no trend at all, but the scavenges have held
 	// the heap at one level for most of the run, with no drift inside it
@@ -384,6 +400,9 @@ func (a *Analyzer) growthWords(iso *isolate, e *evidence) {
 			} else {
 				e.growth += fmt.Sprintf(", then held at about %.1f MiB from %s on: a step (data loaded, a cache filled), not a leak", e.level, fmtDuration(e.since))
 			}
+		} else if e.heldMB > 0 && e.step {
+			e.growth += fmt.Sprintf(", but between its last two major GCs the scavenges left the heap at one level, about %.1f MiB, until %s, then at another, about %.1f MiB, from %s on, with no drift in either: one step (data reloaded, a table rebuilt, a cache filled), not steady growth; the last major GC left %.1f MiB",
+				e.stepLow, fmtDuration(e.stepUntil), e.heldMB, fmtDuration(e.heldFrom), e.ys[len(e.ys)-1])
 		} else if e.heldMB > 0 && e.stretches {
 			e.growth += fmt.Sprintf(", but between major GCs the scavenges left a level heap (each stretch within 5%% and 1 MiB) for %s of the run, so the live heap has not grown there: not a trend (a large young generation's survivors, data loaded once)",
 				fmtDuration(e.heldFor))
