@@ -199,6 +199,27 @@ func TestShortLivedIsolate(t *testing.T) {
 	}
 }
 
+// A child that ran 4 s of a 90 s log with one major GC (blind GC set 10,
+// g04: a process forking a child every 20 s): too brief to judge, it does
+// not speak for the log over the healthy parent.
+func TestShortLivedInconclusive(t *testing.T) {
+	var log []byte
+	log = append(log, gcLines(1, 90, 1000, 5, "Mark-Compact")...)
+	log = append(log, "[2:0x2]      800 ms: Mark-Compact 80.0 (100.0) -> 67.6 (90.0) MB, 28.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n"...)
+	for i := 1; i <= 12; i++ {
+		log = append(log, fmt.Sprintf("[2:0x2] %8.0f ms: Scavenge 70.0 (90.0) -> 68.0 (90.0) MB, 2.00 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; \n", 800+float64(i)*300)...)
+	}
+	s := analyze(t, log)
+	if s.Verdict != Healthy {
+		t.Fatalf("%s: %s", s.Verdict, s.VerdictText)
+	}
+	for _, is := range s.Isolates {
+		if is.Isolate == "0x2" && (!is.ShortLived || !strings.Contains(is.VerdictText, "a short-lived worker or child process")) {
+			t.Errorf("child: %s %v: %s", is.Verdict, is.ShortLived, is.VerdictText)
+		}
+	}
+}
+
 // TestPressureReduce: GCs V8 marks "(reduce)", scavenges among them, are
 // its memory-reducing mode near the heap limit: the limit is the cause,
 // not allocation churn (blind GC set 4: a live set near a 160 MB old

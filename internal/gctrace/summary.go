@@ -450,7 +450,8 @@ func (a *Analyzer) quiet(is IsolateSummary) bool {
 const shortLivedMs = 5_000
 
 // shortLived turns GC pressure of a short-lived isolate beside a long one
-// into what it is: a one-off burst, not the run's verdict.
+// into what it is: a one-off burst, not the run's verdict; and keeps a
+// short-lived one too brief to judge from speaking for the log.
 func shortLived(isos []IsolateSummary) {
 	longest := 0.0
 	for _, is := range isos {
@@ -458,7 +459,17 @@ func shortLived(isos []IsolateSummary) {
 	}
 	for i := range isos {
 		is := &isos[i]
-		if is.Verdict != GCPressure || is.WallMs >= shortLivedMs || is.WallMs >= longest/10 {
+		if is.WallMs >= shortLivedMs || is.WallMs >= longest/10 {
+			continue
+		}
+		if is.Verdict == Inconclusive && !is.PostGCTrend.StrongGrowth {
+			// Too short to judge, and no sign of growth: a child that
+			// ran a task and exited does not speak for the log.
+			is.ShortLived = true
+			is.VerdictText += fmt.Sprintf(" (this isolate lived only %s of the log's %s: a short-lived worker or child process)", fmtDuration(is.WallMs), fmtDuration(longest))
+			continue
+		}
+		if is.Verdict != GCPressure {
 			continue
 		}
 		is.Verdict, is.ShortLived = Inconclusive, true
