@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -205,12 +206,84 @@ func sweptOnCondition(st *Statement, where string, scripts, files []string, src 
 	if timer == nil {
 		return ""
 	}
+	runs := fn.Function + "()"
+	if !identRe.MatchString(fn.Function) {
+		runs = fn.Function // (written in the timer's call)
+	}
+	if age, ok := sweepAge(st, cond, src); ok {
+		// A sweep by age: every entry leaves once that old.
+		return fmt.Sprintf("entries leave it at %s, once older than %s: %s runs on a timer (%s:%d: %s) and takes out every entry past that age, so it holds what the last %s added and levels off once the program has run that long; snapshots taken over less time than that see it still filling: take them further apart, or shorten the age if that is too much to hold",
+			where, fmtAge(age), runs, filepath.Base(timer.Script), timer.Line, strings.TrimSuffix(timer.Text, ";"), fmtAge(age))
+	}
 	stay := "the entries that stay are those that condition never lets go"
 	if !grew {
 		stay = "the entries here are those that condition has not let go"
 	}
-	return fmt.Sprintf("entries leave it at %s, only when %s: %s() runs on a timer (%s:%d: %s) and visits every entry, so %s: %s",
-		where, cond, fn.Function, filepath.Base(timer.Script), timer.Line, strings.TrimSuffix(timer.Text, ";"), stay, staleAdvice)
+	return fmt.Sprintf("entries leave it at %s, only when %s: %s runs on a timer (%s:%d: %s) and visits every entry, so %s: %s",
+		where, cond, runs, filepath.Base(timer.Script), timer.Line, strings.TrimSuffix(timer.Text, ";"), stay, staleAdvice)
+}
+
+// cutoffRe is a cutoff made from the clock: cutoff = Date.now() - TTL.
+var cutoffRe = lazyRE(`\b([A-Za-z_$][\w$]*)\s*=\s*Date\s*\.\s*now\s*\(\s*\)\s*-\s*([A-Za-z_$][\w$.]*|[\d_][\d_\s*]*)`)
+
+// sweepAge is the age (ms) past which a sweep takes entries out, when its
+// condition compares them with a cutoff made just above from the clock
+// (cutoff = Date.now() - DEDUPE_MS; if (at < cutoff)) and that age is a
+// product of numbers, written there or in a constant of the script.
+func sweepAge(st *Statement, cond string, src Sources) (float64, bool) {
+	lines, ok := locationLines(&Location{Script: st.Script, Line: st.Line}, src)
+	if !ok {
+		return 0, false
+	}
+	for k := st.Line - 1; k >= 0 && k >= st.Line-1-6; k-- {
+		m := cutoffRe.FindSubmatch(lines[k])
+		if m == nil || !regexp.MustCompile(`(?:^|[^\w$.])`+regexp.QuoteMeta(string(m[1]))+`\b`).MatchString(cond) {
+			continue
+		}
+		expr := string(m[2])
+		if identRe.MatchString(expr) {
+			def := regexp.MustCompile(`\b(?:const|let|var)\s+` + regexp.QuoteMeta(expr) + `\s*=\s*([\d_][\d_\s*]*)`)
+			expr = ""
+			for _, l := range lines {
+				if d := def.FindSubmatch(l); d != nil {
+					expr = string(d[1])
+					break
+				}
+			}
+		}
+		return productOf(expr)
+	}
+	return 0, false
+}
+
+// productOf evaluates "10 * 60 * 1000" (numbers, underscores, *).
+func productOf(expr string) (float64, bool) {
+	expr = strings.TrimSpace(strings.ReplaceAll(expr, "_", ""))
+	if expr == "" {
+		return 0, false
+	}
+	v := 1.0
+	for _, f := range strings.Split(expr, "*") {
+		n, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil {
+			return 0, false
+		}
+		v *= n
+	}
+	return v, v > 0
+}
+
+// fmtAge is an age in ms as people say it: 10 min, 45 s, 2 h.
+func fmtAge(ms float64) string {
+	switch {
+	case ms >= 3_600_000 && int64(ms)%3_600_000 == 0:
+		return fmt.Sprintf("%d h", int64(ms)/3_600_000)
+	case ms >= 60_000 && int64(ms)%60_000 == 0:
+		return fmt.Sprintf("%d min", int64(ms)/60_000)
+	case ms >= 1000:
+		return strconv.FormatFloat(ms/1000, 'f', -1, 64) + " s"
+	}
+	return strconv.FormatFloat(ms, 'f', -1, 64) + " ms"
 }
 
 // staleAdvice ends sweptOnCondition's hint when the field that goes stale
@@ -255,6 +328,10 @@ func staleField(cond, lib string, src Sources) string {
 	return ""
 }
 
+// loopGuardRe is a loop whose body is one guarded statement on its line:
+// the if's condition (group 1).
+var loopGuardRe = lazyRE(`^\s*for\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*if\s*\((.*)\)\s*[\w$]`)
+
 // guardIfRe is an if statement's head: its condition, to the last ")"
 // before what it guards.
 var guardIfRe = lazyRE(`^\s*if\s*\((.*)\)\s*(?:\{\s*$|[\w$])`)
@@ -268,6 +345,10 @@ func guardCondition(st *Statement, src Sources) string {
 		return ""
 	}
 	if m := guardIfRe.FindSubmatch(lines[st.Line-1]); m != nil {
+		return string(bytes.TrimSpace(m[1]))
+	}
+	if m := loopGuardRe.FindSubmatch(lines[st.Line-1]); m != nil {
+		// for (const [id, at] of seen) if (at < cutoff) seen.delete(id)
 		return string(bytes.TrimSpace(m[1]))
 	}
 	d := indentOf(lines[st.Line-1])

