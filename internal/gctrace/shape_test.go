@@ -730,3 +730,17 @@ func TestRecentRateSpan(t *testing.T) {
 		t.Error("spread over the last half: a rate")
 	}
 }
+
+// A level with a refresh that rises over it and comes back (blind GC set
+// 10, g06: a once-a-minute reload): the excursions are named; none when
+// the last one is still up.
+func TestExcursions(t *testing.T) {
+	xs := []float64{1000, 8000, 20000, 30000, 40000, 50000, 60000, 81900, 86000, 100000}
+	ys := []float64{12, 29, 29.5, 29.4, 29.6, 29.5, 29.3, 207.9, 48.3, 29.5}
+	if got := excursions(xs, ys, 30000, 29.5, 5); !strings.Contains(got, "apart from 2 major GCs that left more (up to 207.9 MiB, at 81.9 s)") {
+		t.Errorf("got %q", got)
+	}
+	if got := excursions(xs[:9], ys[:9], 30000, 29.5, 5); got != "" {
+		t.Errorf("still up at the end: %q", got)
+	}
+}

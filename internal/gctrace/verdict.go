@@ -311,7 +311,6 @@ func (a *Analyzer) heapTrend(iso *isolate, is *IsolateSummary, e *evidence) {
 				e.heldMB, e.heldFor, e.heldFrom, e.step = st.high, st.highFor, st.since, true
 				e.stepLow, e.stepUntil = st.low, st.until
 				e.tr.StrongGrowth = false
-				e.tr.HeldForMs, e.tr.HeldMaxMB = round(st.highFor, 1), round(st.high, 2)
 			}
 		}
 	}
@@ -560,8 +559,8 @@ func (a *Analyzer) verdict(iso *isolate, is *IsolateSummary, e *evidence) {
 			// reached is the number that matters.
 			// (Up to the time it held from: with no major GC between, the
 			// rise may have come late, one step, not at start-up.)
-			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap rose %.1f → %.1f MiB up to %s, then held at about %.1f MiB from then on (%d major GCs, max %.1f): a warm-up or a step (data loaded, a cache filled), not a leak",
-				100*e.share, e.tr.FirstMB, e.level, fmtDuration(e.since), e.level, iso.majors, e.tr.MaxMB)
+			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap rose %.1f → %.1f MiB up to %s, then held at about %.1f MiB from then on%s (%d major GCs, max %.1f): a warm-up or a step (data loaded, a cache filled), not a leak",
+				100*e.share, e.tr.FirstMB, e.level, fmtDuration(e.since), e.level, excursions(e.xs, e.ys, e.since, e.level, th.LeakGrowthPct/2), iso.majors, e.tr.MaxMB)
 		case e.flat:
 			is.VerdictText = fmt.Sprintf("healthy: %.1f%% of time in GC; post-GC heap steady at about %.1f MiB over %d major GCs (observed %.1f → %.1f MiB, max %.1f)",
 				100*e.share, e.level, iso.majors, e.tr.FirstMB, e.tr.LastMB, e.tr.MaxMB)
@@ -769,4 +768,28 @@ func lows(ys []float64, floor float64) int {
 		}
 	}
 	return n
+}
+
+// excursions says how many major GCs after since left the heap above the
+// level (beyond pct percent and 1 MiB) and came back to it (a periodic
+// refresh, a batch): ", apart from N major GCs that left up to X MiB (at
+// T) and came back down"; "" when none did, or the last one is above.
+func excursions(xs, ys []float64, since, level, pct float64) string {
+	n, top, at := 0, 0.0, 0.0
+	for k := range ys {
+		if xs[k] < since || ys[k] <= level*(1+pct/100)+1 {
+			continue
+		}
+		if k == len(ys)-1 {
+			return "" // (not back down)
+		}
+		n++
+		if ys[k] > top {
+			top, at = ys[k], xs[k]
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", apart from %d major GC%s that left more (up to %.1f MiB, at %s) and came back down", n, plural(n), top, fmtDuration(at))
 }
