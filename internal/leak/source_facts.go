@@ -158,6 +158,10 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 		// same registration on an object of the call elsewhere.
 		if t := perCallReceiver(added, f.scripts, src); t != "" {
 			*f.hint = strings.Replace(*f.hint, registrationAdvice, t, 1)
+		} else if t := releaseModel(added, f.scripts, src); t != "" {
+			// The program releases another registration on the same
+			// object: that is how.
+			*f.hint = strings.Replace(*f.hint, registrationAdvice, t, 1)
 		}
 	}
 	if libReg && added != nil && strings.Contains(*f.hint, registrationAdvice) {

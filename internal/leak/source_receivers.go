@@ -65,3 +65,50 @@ func perCallReceiver(added *Statement, scripts []string, src Sources) string {
 	})
 	return out
 }
+
+// releaseModel finds, for the program's registering call added whose
+// return is thrown away (retryPolicy.onRetry((event) => …) as a
+// statement), a registration on the same receiver elsewhere whose return
+// the program keeps and releases (const giveUp = retryPolicy.onGiveUp(…);
+// … giveUp.dispose()): the model for the fix. "" when there is none.
+func releaseModel(added *Statement, scripts []string, src Sources) string {
+	if added == nil || src == nil {
+		return ""
+	}
+	m := registeringCallRe.FindStringSubmatch(added.Text)
+	if m == nil {
+		return ""
+	}
+	chain := strings.Join(strings.Fields(m[2]), "")
+	recv := m[1] + chain[:strings.LastIndexByte(chain, '.')]
+	kept := regexp.MustCompile(`\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:await\s+)?` + dottedRe(recv) + `\s*\.\s*([A-Za-z_$][\w$]*)\s*\(`)
+	var out string
+	matchLines(kept, programScripts(scripts, src), src, func(sc string, lines [][]byte, i int, loc []int) {
+		if out != "" || commentBefore(lines[i], loc[0]) || sc == added.Script && i+1 == added.Line {
+			return
+		}
+		k := kept.FindSubmatch(lines[i])
+		v, method := string(k[1]), string(k[2])
+		release := regexp.MustCompile(`(?:^|[^\w$.])` + regexp.QuoteMeta(v) + `\s*(?:\.\s*(?:` + releaseVerbs + `)\s*\(|\(\s*\))`)
+		_, head, ok := innerFunction(&Statement{Script: sc, Line: i + 1}, src)
+		if !ok {
+			return
+		}
+		for j := i + 1; j < min(bodyEnd(lines, head+1), len(lines)); j++ {
+			if release.Match(lines[j]) && !commentLine(lines[j]) {
+				in := ""
+				if fn := functionAbove(sc, lines, i+1); fn != nil && identRe.MatchString(fn.Function) {
+					in = fn.Function + "() "
+				}
+				out = fmt.Sprintf("keep what %s returns and release it when the call is done, as %sdoes with %s: %s:%d keeps it (%s), %s:%d releases it (%s)",
+					strings.TrimSuffix(strings.TrimSpace(m[1]+chain), "."), in, method, filepath.Base(sc), i+1, strings.TrimSuffix(clipLine(lines[i]), ";"),
+					filepath.Base(sc), j+1, strings.TrimSuffix(clipLine(lines[j]), ";"))
+				if inFinallyBlock(lines, head, j) {
+					out += ", in a finally, so no way out skips it"
+				}
+				return
+			}
+		}
+	})
+	return out
+}
