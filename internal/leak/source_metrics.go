@@ -17,8 +17,11 @@ import (
 // (h.OwnerName) that passes label, found through the variable the
 // program makes it into; nil when none is found.
 func metricNamedCall(h *Holder, label string, files []string, src Sources) *Statement {
+	if h == nil || h.OwnerName == "" || label == "" || src == nil {
+		return nil
+	}
 	verbs := libraryAdds[h.Package]
-	if h == nil || h.OwnerName == "" || verbs == "" || label == "" || src == nil {
+	if verbs == "" {
 		return nil
 	}
 	named := regexp.MustCompile(`\bname\s*:\s*['"\x60]` + regexp.QuoteMeta(h.OwnerName) + `['"\x60]`)
@@ -55,6 +58,9 @@ func metricNamedCall(h *Holder, label string, files []string, src Sources) *Stat
 // metricAdds: added is the program's call of one of the metric library's
 // adding methods (histogram.observe(…)), not its new or a library line.
 func metricAdds(h *Holder, added *Statement) bool {
+	if h == nil {
+		return false
+	}
 	verbs := libraryAdds[h.Package]
 	return added != nil && verbs != "" && programScript(added.Script) &&
 		regexp.MustCompile(`\.\s*(?:`+verbs+`)\s*\(`).MatchString(added.Text)
