@@ -240,6 +240,12 @@ func sweepAge(st *Statement, cond string, src Sources) (float64, bool) {
 		if m == nil || !regexp.MustCompile(`(?:^|[^\w$.])`+regexp.QuoteMeta(string(m[1]))+`\b`).MatchString(cond) {
 			continue
 		}
+		if !clockAtAdd(cond, string(m[1]), lines, st.Line-1) {
+			// Compared with a time set later (a finishedAt set only when
+			// the work settles), not with when the entry was added: an
+			// entry that never gets it is never swept.
+			return 0, false
+		}
 		expr := string(m[2])
 		if identRe.MatchString(expr) {
 			def := regexp.MustCompile(`\b(?:const|let|var)\s+` + regexp.QuoteMeta(expr) + `\s*=\s*([\d_][\d_\s*]*)`)
@@ -254,6 +260,46 @@ func sweepAge(st *Statement, cond string, src Sources) (float64, bool) {
 		return productOf(expr)
 	}
 	return 0, false
+}
+
+// clockAtAdd: cond compares cutoff with a time the entry got when it was
+// added: the value of a Map iterated on line i whose set() stores
+// Date.now() (for (const [id, at] of seen) … seen.set(id, Date.now())),
+// or a field set to Date.now() in an object literal or a constructor of
+// the script (startedAt: Date.now()).
+func clockAtAdd(cond, cutoff string, lines [][]byte, i int) bool {
+	m := regexp.MustCompile(`^\s*([\w$.]+)\s*<=?\s*` + regexp.QuoteMeta(cutoff) + `\s*$|^\s*` + regexp.QuoteMeta(cutoff) + `\s*>=?\s*([\w$.]+)\s*$`).FindStringSubmatch(cond)
+	if m == nil {
+		return false
+	}
+	operand := m[1] + m[2]
+	if identRe.MatchString(operand) {
+		loop := regexp.MustCompile(`\bfor\s*\(\s*(?:const|let|var)\s*\[\s*[\w$]+\s*,\s*` + regexp.QuoteMeta(operand) + `\s*\]\s*of\s*((?:this\s*\.\s*)?[\w$]+)`).FindSubmatch(lines[i])
+		if loop == nil {
+			return false
+		}
+		set := regexp.MustCompile(dottedRe(strings.Join(strings.Fields(string(loop[1])), "")) + `\s*\.\s*set\s*\([^,]+,\s*` + dateNowRe.get().String() + `\s*\)`)
+		for _, l := range lines {
+			if set.Match(l) {
+				return true
+			}
+		}
+		return false
+	}
+	field := operand[strings.LastIndexByte(operand, '.')+1:]
+	literal := regexp.MustCompile(`(?:^|[{,\s])` + regexp.QuoteMeta(field) + `\s*:\s*(?:` + dateNowRe.get().String() + `)`)
+	assigned := regexp.MustCompile(`\bthis\s*\.\s*` + regexp.QuoteMeta(field) + `\s*=\s*(?:` + dateNowRe.get().String() + `)`)
+	for k, l := range lines {
+		if literal.Match(l) {
+			return true
+		}
+		if assigned.Match(l) {
+			if fn := functionAbove("", lines, k+1); fn != nil && fn.Function == "constructor" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // productOf evaluates "10 * 60 * 1000" (numbers, underscores, *).

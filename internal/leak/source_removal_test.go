@@ -222,6 +222,25 @@ func TestSweepByAge(t *testing.T) {
 			t.Errorf("hint %q, want %q", h, want)
 		}
 	}
+	// Compared with a time set only when the work settles (an upload's
+	// finishedAt, blind evaluation 33 svc01): not an age since the add.
+	src["/s/uploads.js"] = `class Tracker {
+  constructor() {
+    this.entries = new Map();
+    setInterval(() => {
+      const cutoff = Date.now() - 4000;
+      for (const [id, p] of this.entries) if (p.finishedAt < cutoff) this.entries.delete(id);
+    }, 1000);
+  }
+  settle(id) {
+    this.entries.get(id).finishedAt = Date.now();
+  }
+}
+`
+	st = &Statement{Script: "/s/uploads.js", Line: 6, Text: "for (const [id, p] of this.entries) if (p.finishedAt < cutoff) this.entries.delete(id);"}
+	if h := sweptOnCondition(st, "uploads.js:6", []string{"/s/uploads.js"}, nil, src, true); strings.Contains(h, "once older than") {
+		t.Errorf("a time set on settling read as an age: %q", h)
+	}
 	for expr, want := range map[string]float64{"10 * 60 * 1000": 600000, "30_000": 30000, "x * 2": 0} {
 		if got, _ := productOf(expr); got != want {
 			t.Errorf("productOf(%q) = %v, want %v", expr, got, want)
