@@ -146,6 +146,19 @@ func (x *explainer) heldCallback(h *Holder, raw []rawStep) bool {
 			return false
 		}
 	}
+	// The path ends at the library's entry for it ({middleware, step,
+	// tags}): the program's function it keeps in a property is the
+	// callback, as on a path that went on to it.
+	if n := len(raw); n > 0 && holderStep(g, h, raw)+1 < n {
+		v := raw[n-1].node
+		if int(s.NodeType[v]) == s.NodeTypeIndex.Object && plainContainer(g.ClassName(v)) {
+			for e, to := range g.Edges(v) {
+				if s.EdgeTypeName(e) == "property" && int(s.NodeType[to]) == s.NodeTypeIndex.Closure && programCallback(x.location(to)) {
+					return true
+				}
+			}
+		}
+	}
 	return false
 }
 

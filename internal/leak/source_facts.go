@@ -164,6 +164,14 @@ func (f sourceFacts) fill(src Sources, removal bool) {
 			*f.hint = strings.Replace(*f.hint, registrationAdvice, t, 1)
 		}
 	}
+	if added != nil && !strings.Contains(*f.hint, "makes the same registration") && programScript(added.Script) {
+		// Whatever the reading above (a registration, or a collection
+		// of a library's that only grows): the same registration on an
+		// object of the call is the model.
+		if t := perCallReceiver(added, f.scripts, src); t != "" {
+			*f.hint = t + "; " + *f.hint
+		}
+	}
 	if libReg && added != nil && strings.Contains(*f.hint, registrationAdvice) {
 		// The program keeps what registering returned and lets go of it
 		// somewhere: the way out that skips that is the fix.

@@ -63,8 +63,8 @@ func (f sourceFacts) pluginPerCall(src Sources) {
 		return // (its function runs once, at startup)
 	}
 	add := &Statement{Script: l.Script, Line: l.Line, Column: indentOf(line) + 1, Text: clipLine(line)}
-	if a := *f.added; a != nil && !programScript(a.Script) {
-		add.Library = libraryMethodAdd(a, line[:l.Column-1], src)
+	if lib := libraryLine(*f.added); lib != nil {
+		add.Library = libraryMethodAdd(lib, line[:l.Column-1], src)
 	}
 	*f.added = add
 	text := fmt.Sprintf("%s:%d hands %s to the library inside %s (%s), which runs at each call, and each time %s adds another (%s:%d: %s): nothing takes them out, so hand it over once, at startup, where the library object is made",
