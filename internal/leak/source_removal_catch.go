@@ -71,11 +71,10 @@ func catchSkipsRemoval(st *Statement, scripts, files []string, src Sources) stri
 				if name == fn.Function || slices.Contains(names, recv+"."+name+"()") {
 					continue
 				}
-				def := methodIn(st.Script, name, src)
-				if def == nil {
+				dl, def, ok := functionDefinition(name, []string{st.Script}, src)
+				if !ok {
 					continue
 				}
-				dl, _ := locationLines(&Location{Script: def.Script, Line: def.Line}, src)
 				removes, adds := false, false
 				for j := def.Line; j < bodyEnd(dl, def.Line) && j < len(dl); j++ {
 					l := strings.Join(strings.Fields(string(dl[j])), "")
@@ -106,19 +105,3 @@ func catchSkipsRemoval(st *Statement, scripts, files []string, src Sources) stri
 
 // removeCallRe is a collection's delete call in a statement.
 var removeCallRe = lazyRE(`[\w$.]+\s*\.\s*delete\s*\([^()]*\)`)
-
-// methodIn is the head of method name in script (a class's or an object
-// literal's method, or a function of that name), nil when not found.
-func methodIn(script, name string, src Sources) *Statement {
-	lines, ok := locationLines(&Location{Script: script, Line: 1}, src)
-	if !ok {
-		return nil
-	}
-	head := regexp.MustCompile(`^\s*(?:async\s+)?(?:function\s+)?` + regexp.QuoteMeta(name) + `\s*\([^()]*\)\s*\{`)
-	for i, l := range lines {
-		if head.Match(l) {
-			return &Statement{Script: script, Line: i + 1, Column: indentOf(l) + 1, Text: clipLine(l)}
-		}
-	}
-	return nil
-}
